@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test test-postgres setup browser bench snapshot clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Set up and run the web app on the embedded default (SQLite + bundled SSB data).
+run: setup
+	$(BIN)/blilyst web serve
+
+## Set up and run the whole test suite (SQLite; browser tests use Debian's chromium).
+test: setup browser
+	$(BIN)/python -m pytest
+
+## The same tests against PostgreSQL (DATABASE_URL must point at a server).
+test-postgres: setup browser
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest -m "not browser" tests/web
+
+## Debian's chromium for the playwright browser tests (playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
+
+## Benchmarks (bench/), with baselines run in the same process.
+bench: setup
+	$(BIN)/python -m pytest bench --benchmark-only -p no:randomly
+
+## Rebuild the bundled snapshot from data/raw (maintainers only; the result is committed).
+snapshot: setup
+	$(BIN)/blilyst data build-snapshot
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,63 @@
+"""The blilyst command line: a thin face over the library.
+
+Each area has its own module (``cli/data.py``, ``cli/demography.py`` ...) that registers
+its commands on ``app``. Library errors become one clear line on stderr and a
+non-zero exit code here, and only here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from blilyst.errors import BlilystError
+
+app = typer.Typer(
+    name="blilyst",
+    help="Evidence for municipalities that work to attract and keep residents.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _register_commands() -> None:
+    # Imported for their side effect of adding commands to ``app``.
+    from blilyst.cli import municipality, data  # noqa: F401
+    for optional in ("demography", "web"):
+        try:
+            __import__(f"blilyst.cli.{optional}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"blilyst.cli.{optional}":
+                raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``blilyst`` console script."""
+    _register_commands()
+    try:
+        app(args=argv, standalone_mode=False)
+    except BlilystError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        return exc.exit_code
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        return 130
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        return 130
+    except Exception as exc:  # click usage errors and friends
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Exit):
+            return exc.exit_code
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
