@@ -24,8 +24,9 @@ app = typer.Typer(
 
 def _register_commands() -> None:
     # Imported for their side effect of adding commands to ``app``.
-    from blilyst.cli import municipality, data  # noqa: F401
-    for optional in ("demography", "web"):
+    # Each area's module is optional while it is being built; a missing module is skipped,
+    # but an import error inside an existing module is raised.
+    for optional in ("municipality", "data", "refresh", "demography", "web"):
         try:
             __import__(f"blilyst.cli.{optional}")
         except ModuleNotFoundError as exc:
