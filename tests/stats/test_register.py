@@ -1,0 +1,119 @@
+"""The municipality register against the real 2024 structure (357 municipalities)."""
+
+import pytest
+
+from blilyst.errors import UnknownMunicipality
+from blilyst.stats.register import CodeChange, Match, Municipality, get_register
+
+
+@pytest.fixture(scope="module")
+def reg():
+    return get_register()
+
+
+def test_it_holds_the_357_municipalities_of_2024_sorted_by_code(reg):
+    codes = reg.codes()
+    assert len(codes) == 357
+    assert codes == sorted(codes)
+    assert codes[0] == "0301" and "3101" in codes and "5501" in codes
+    assert "3001" not in codes  # 2020-2023 Halden
+    assert [m.code for m in reg.all()] == codes
+
+
+def test_frame_has_county_ba_region_and_centrality(reg):
+    frame = reg.frame()
+    assert list(frame.columns) == ["code", "name", "county_code", "county_name", "ba_region_code",
+                                   "ba_region_name", "centrality_class", "centrality_index"]
+    assert len(frame) == 357
+    assert frame.county_code.nunique() == 15
+    # SOURCES.md: class counts in the 2024 structure 5 / 21 / 54 / 65 / 104 / 108
+    assert frame.centrality_class.value_counts().sort_index().tolist() == [5, 21, 54, 65, 104, 108]
+    assert frame.centrality_index.between(0, 1000).all()
+    assert frame.ba_region_code.notna().all()
+
+
+def test_vinje_has_its_real_attributes(reg):
+    vinje = reg.get("4036")
+    assert vinje == Municipality("4036", "Vinje", "40", "Telemark", "038", "Vinje", 6, 550)
+    assert reg.get("4032").centrality_index == 491  # Fyresdal
+    tinn = reg.get("4026")
+    assert (tinn.name, tinn.centrality_class, tinn.centrality_index) == ("Tinn", 5, 595)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("kviteseid", "4028"), ("KVITESEID", "4028"), ("kvitseid", "4028"), ("Vinje", "4036"), ("4036", "4036"),
+    ("3825", "4036"), ("0834", "4036"), ("Aalesund", "1508"), ("Ålesund", "1508"), ("alesund", "1508"),
+    ("Tromso", "5501"), ("Tromsø", "5501"), ("Tromsoe", "5501"), ("3817", "4020"), ("1507", "1508"),
+    ("Kautokeino", "5612"), ("Guovdageaidnu", "5612"), ("Hamarøy", "1875"), ("Sauherad", "4020"),
+    ("301", "0301"), ("K-3101", "3101"), ("Haram", "1580"), (" fyresdal ", "4032"),
+])
+def test_resolve_is_tolerant(reg, text, code):
+    assert reg.resolve(text).code == code
+
+
+def test_an_unknown_name_raises_with_suggestions(reg):
+    with pytest.raises(UnknownMunicipality) as info:
+        reg.resolve("Kvitesei Fjell")
+    assert info.value.reason == "unknown"
+    assert "Kviteseid (4028)" in info.value.suggestions
+    with pytest.raises(UnknownMunicipality):
+        reg.resolve("xyzzy")
+    with pytest.raises(UnknownMunicipality):
+        reg.resolve("9876")
+    with pytest.raises(UnknownMunicipality):
+        reg.get("3825")  # a historical code is not a current code
+
+
+def test_an_ambiguous_name_raises_with_both(reg):
+    with pytest.raises(UnknownMunicipality) as info:
+        reg.resolve("Herøy")
+    assert info.value.reason == "ambiguous"
+    assert set(info.value.suggestions) == {"Herøy (Møre og Romsdal) (1515)", "Herøy (Nordland) (1818)"}
+    assert "more than one" in str(info.value)
+
+
+def test_find_notes_what_happened_to_an_old_code(reg):
+    best = reg.find("3825")[0]
+    assert isinstance(best, Match)
+    assert best.municipality.code == "4036" and best.score == 100
+    assert "3825 Vinje" in best.note and "4036 Vinje" in best.note and "2024" in best.note
+    assert reg.find("Vinje")[0].note == ""
+    split = reg.find("1507")
+    assert {m.municipality.code for m in split} == {"1508", "1580"}
+    assert "split" in split[0].note
+
+
+def test_history_of_merger_split_and_renumbering(reg):
+    (vinje,) = reg.history("0834")
+    assert isinstance(vinje, CodeChange)
+    assert vinje.kind == "renumbered" and vinje.year == 2020 and vinje.via == "3825"
+    assert vinje.targets == (("4036", 1.0),)
+    (alesund,) = reg.history("1507")
+    assert alesund.kind == "split" and alesund.year == 2024 and (alesund.year_from, alesund.year_to) == (2020, 2023)
+    assert dict(alesund.targets) == {"1508": 0.5, "1580": 0.5}
+    (sauherad,) = reg.history("0822")
+    assert sauherad.kind == "merged" and sauherad.targets == (("4020", 1.0),)
+    assert reg.history("3817")[0].kind == "renumbered"
+    assert reg.history("4036") == []
+
+
+def test_current_codes_for_old_codes(reg):
+    assert reg.current_codes_for("4036") == [("4036", 1.0)]
+    assert reg.current_codes_for("3825") == [("4036", 1.0)]
+    assert reg.current_codes_for("0834", year=2015) == [("4036", 1.0)]
+    assert sorted(reg.current_codes_for("1507", year=2022)) == [("1508", 0.5), ("1580", 0.5)]
+    snillfjord = reg.current_codes_for("1613", year=2010)
+    assert [c for c, _ in snillfjord] == ["5055", "5056", "5059"]
+    assert sum(w for _, w in snillfjord) == pytest.approx(1.0)
+    with pytest.raises(UnknownMunicipality):
+        reg.current_codes_for("3825", year=2015)  # 3825 was only used 2020-2023
+
+
+def test_every_old_code_in_use_2018_to_2023_maps_to_weights_summing_to_one(reg):
+    old = reg.old_codes()
+    assert {"0834", "3825", "1507", "1850", "3001"} <= set(old)
+    for code in old:
+        change = reg.history(code)[-1]
+        if change.year_to >= 2018:
+            assert sum(w for _, w in change.targets) == pytest.approx(1.0), code
+            assert all(t in reg for t, _ in change.targets)
