@@ -1,0 +1,736 @@
+"""Target groups: the guidance's hierarchy of in-migrants, user-defined groups, and the evidence for each.
+
+Success factor 3 of Distriktssenteret's *Drømmen om å bli flere* is to choose a concrete target group. The
+booklet observes that municipalities rank would-be residents in a de-facto hierarchy — returnees first,
+then lifestyle movers, job-seeking families, young single job seekers, and last a large group hardly anyone
+works for (people over 45, refugees, labour immigrants, family reunification) — even though labour
+immigration explains most of the recent growth in in-migration, nearly half of 40-year-olds in a
+municipality are in-migrants and fewer than one in five is a returnee.
+
+This module lists those groups (plus groups the user defines), measures each against the municipality's
+own data — its share of recent in- and out-migration by age (SSB migration by single year of age), the
+immigrant population by reason for immigration (SSB) and refugee settlement (IMDi) — and warns when a
+plan's priorities contradict the data, with the numbers.
+
+Inputs are the snapshot frames of the shared contract (``snapshot.migration_by_age``,
+``snapshot.immigrants_by_reason``, ``snapshot.refugee_settlement``); nothing here loads data itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import pandas as pd
+
+from blilyst.errors import InputError
+from blilyst.plan.texts import fmt_int, fmt_pct, pick
+
+Text = Mapping[str, str]
+
+SOURCE_MIGRATION: Text = {
+    "nb": "Kilde: Statistisk sentralbyrå (flytting etter alder, via Telemark fylkeskommune)",
+    "en": "Source: Statistics Norway (migration by age, via Telemark County Council)",
+}
+SOURCE_REASON: Text = {
+    "nb": "Kilde: Statistisk sentralbyrå (innvandrere etter innvandringsgrunn)",
+    "en": "Source: Statistics Norway (immigrants by reason for immigration)",
+}
+SOURCE_IMDI: Text = {
+    "nb": "Kilde: IMDi (bosetting av flyktninger)",
+    "en": "Source: IMDi (settlement of refugees)",
+}
+
+# Reasons for immigration, normalised (SSB's categories)
+REASONS = ("labour", "family", "refugee", "education_other", "unknown")
+REASON_LABELS: dict[str, Text] = {
+    "labour": {"nb": "Arbeidsinnvandrere", "en": "Labour immigrants"},
+    "family": {"nb": "Familieinnvandrede", "en": "Family immigration"},
+    "refugee": {"nb": "Flyktninger og deres familie", "en": "Refugees and their families"},
+    "education_other": {"nb": "Utdanning og andre grunner", "en": "Education and other reasons"},
+    "unknown": {"nb": "Uoppgitt", "en": "Not stated"},
+}
+
+# Age bands that partition 0..105 so that the hierarchy's age proxies are comparable with effort shares
+AGE_BANDS: tuple[tuple[int, int], ...] = ((0, 15), (16, 17), (18, 29), (30, 44), (45, 66), (67, 105))
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    """A group of would-be residents a plan can work for.
+
+    ``level`` is the group's place (1–5) in the guidance's hierarchy, ``None`` for a user-defined group.
+    ``age_ranges`` are inclusive (a group may span several, e.g. children and their parents' ages);
+    ``immigration_reasons`` use :data:`REASONS`. ``household_types``, ``origins`` and ``competence`` are
+    free labels the newcomer service also records (e.g. ``"family"``, ``"abroad"``, ``"nurse"``).
+    """
+
+    key: str
+    name: Text
+    description: Text
+    level: int | None = None
+    age_ranges: tuple[tuple[int, int], ...] = ()
+    household_types: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()
+    immigration_reasons: tuple[str, ...] = ()
+    competence: tuple[str, ...] = ()
+    guidance: Text | None = None
+    age_is_proxy: bool = False  # the ages only approximate the group (SSB data do not show returnees etc.)
+    parent: str | None = None  # for the sub-groups of level 5
+
+    @property
+    def user_defined(self) -> bool:
+        return self.level is None
+
+    def label(self, lang: str = "nb") -> str:
+        return pick(self.name, lang)
+
+
+HIERARCHY: tuple[TargetGroup, ...] = (
+    TargetGroup(
+        key="returnees",
+        level=1,
+        name={"nb": "Tilbakeflyttere", "en": "Returnees"},
+        description={
+            "nb": "Folk som vokste opp i kommunen og flytter hjem igjen, gjerne med familie.",
+            "en": "People who grew up in the municipality and move back, often with a family.",
+        },
+        origins=("returnee",),
+        household_types=("family",),
+        guidance={
+            "nb": "Får mest innsats, men lar seg lite påvirke av kommunens arbeid: de har egne kanaler og egne "
+                  "grunner til å flytte hjem. Færre enn hver femte 40-åring i en kommune er tilbakeflytter.",
+            "en": "Gets the most effort but is hardly swayed by the municipality's work: they have their own "
+                  "channels and reasons to move home. Fewer than one in five 40-year-olds is a returnee.",
+        },
+    ),
+    TargetGroup(
+        key="lifestyle_movers",
+        level=2,
+        name={"nb": "Livsstilsflyttere", "en": "Lifestyle movers"},
+        description={
+            "nb": "Barnefamilier fra Norge, Norden og Europa som søker et liv på landet.",
+            "en": "Families from Norway, the Nordic countries and Europe looking for a rural way of life.",
+        },
+        household_types=("family",),
+        origins=("domestic", "nordic", "europe"),
+        age_ranges=((0, 15), (30, 44)),
+        age_is_proxy=True,
+        guidance={
+            "nb": "Ofte uttalt målgruppe for kampanjer; i praksis barnefamilier der minst én voksen må ha jobb.",
+            "en": "Often the declared audience of campaigns; in practice families where at least one adult "
+                  "needs a job.",
+        },
+    ),
+    TargetGroup(
+        key="job_seeking_families",
+        level=3,
+        name={"nb": "Jobbsøkende barnefamilier", "en": "Job-seeking families"},
+        description={
+            "nb": "Norske og utenlandske barnefamilier som flytter først og fremst på grunn av jobb.",
+            "en": "Norwegian and foreign families with children who move mainly for work.",
+        },
+        household_types=("family",),
+        age_ranges=((0, 15), (30, 44)),
+        age_is_proxy=True,
+        guidance={
+            "nb": "Har sjelden kontakt med tilflyttingsarbeidet, men er en gruppe kommunen gjerne vil beholde. "
+                  "Trenger jobb til to voksne, bolig og barnehageplass.",
+            "en": "Rarely in touch with the municipality's in-migration work, yet a group it hopes will stay. "
+                  "Needs work for two adults, housing and a kindergarten place.",
+        },
+    ),
+    TargetGroup(
+        key="young_single",
+        level=4,
+        name={"nb": "Unge og single jobbsøkere", "en": "Young and single job seekers"},
+        description={
+            "nb": "Unge fra inn- og utland som kommer for en jobb.",
+            "en": "Young people from Norway and abroad who come for a job.",
+        },
+        household_types=("single",),
+        age_ranges=((18, 29),),
+        guidance={
+            "nb": "Antas å flytte videre og prioriteres derfor lite; regionale traineeordninger og satsing på "
+                  "aktiv ungdom er unntakene som har virket.",
+            "en": "Assumed to move on and so given little priority; regional trainee schemes and places that "
+                  "court active young people are the exceptions that worked.",
+        },
+    ),
+    TargetGroup(
+        key="overlooked",
+        level=5,
+        name={"nb": "De som blir oversett", "en": "The overlooked"},
+        description={
+            "nb": "Folk over 45, flyktninger, arbeidsinnvandrere og familiegjenforente — en stor gruppe som "
+                  "sjelden er målgruppe.",
+            "en": "People over 45, refugees, labour immigrants and family reunification — a large group that "
+                  "is rarely targeted.",
+        },
+        age_ranges=((45, 105),),
+        immigration_reasons=("labour", "refugee", "family"),
+        guidance={
+            "nb": "Mange trenger hjelp og bidrar ofte til vekst. Den store økningen i tilflytting de siste årene "
+                  "skyldes arbeidsinnvandring, og nesten halvparten av kommunene med vekst i 2012 ville uten "
+                  "innvandring hatt nedgang.",
+            "en": "Many need help and often contribute to growth. Labour immigration explains the large recent "
+                  "increase in in-migration, and nearly half of the municipalities that grew in 2012 would "
+                  "have shrunk without immigration.",
+        },
+    ),
+)
+
+OVERLOOKED_SUBGROUPS: tuple[TargetGroup, ...] = (
+    TargetGroup(
+        key="over_45",
+        level=5,
+        parent="overlooked",
+        name={"nb": "Folk over 45 år", "en": "People over 45"},
+        description={"nb": "Voksne tilflyttere fra 45 år og oppover.", "en": "Adult in-migrants aged 45 and over."},
+        age_ranges=((45, 105),),
+    ),
+    TargetGroup(
+        key="refugees",
+        level=5,
+        parent="overlooked",
+        name={"nb": "Flyktninger", "en": "Refugees"},
+        description={
+            "nb": "Flyktninger som bosettes i kommunen, og familien deres.",
+            "en": "Refugees settled in the municipality, and their families.",
+        },
+        origins=("abroad",),
+        immigration_reasons=("refugee",),
+    ),
+    TargetGroup(
+        key="labour_immigrants",
+        level=5,
+        parent="overlooked",
+        name={"nb": "Arbeidsinnvandrere", "en": "Labour immigrants"},
+        description={"nb": "Innvandrere som kommer for å arbeide.", "en": "Immigrants who come to work."},
+        origins=("abroad",),
+        immigration_reasons=("labour",),
+        guidance={
+            "nb": "For arbeidsinnvandrere er det jobben, ikke idyllen, som avgjør hvor de bosetter seg.",
+            "en": "For labour immigrants the job, not the idyll, decides where they settle.",
+        },
+    ),
+    TargetGroup(
+        key="family_reunification",
+        level=5,
+        parent="overlooked",
+        name={"nb": "Familiegjenforente", "en": "Family reunification"},
+        description={
+            "nb": "Innvandrere som kommer for å bo med familie i Norge.",
+            "en": "Immigrants who come to live with family in Norway.",
+        },
+        origins=("abroad",),
+        immigration_reasons=("family",),
+    ),
+)
+
+TRADITIONAL_KEYS = ("returnees", "lifestyle_movers", "job_seeking_families")
+OVERLOOKED_KEYS = ("overlooked", "over_45", "refugees", "labour_immigrants", "family_reunification")
+
+
+def candidate_groups() -> list[TargetGroup]:
+    """The five levels of the hierarchy followed by the four sub-groups of level 5."""
+    return list(HIERARCHY) + list(OVERLOOKED_SUBGROUPS)
+
+
+def get_group(key: str) -> TargetGroup:
+    for group in candidate_groups():
+        if group.key == key:
+            return group
+    raise InputError("target_group", f"unknown group '{key}'; choose one of "
+                     + ", ".join(g.key for g in candidate_groups()) + " or define your own")
+
+
+def user_group(
+    key: str,
+    name: str | Text,
+    *,
+    description: str | Text = "",
+    age_range: tuple[int, int] | None = None,
+    household_types: Sequence[str] = (),
+    origins: Sequence[str] = (),
+    immigration_reasons: Sequence[str] = (),
+    competence: Sequence[str] = (),
+) -> TargetGroup:
+    """A group the user defines by age range, household type, origin and competence."""
+    if not key or not key.replace("_", "").replace("-", "").isalnum():
+        raise InputError("key", f"'{key}' is not a valid key (letters, digits, - and _)")
+    if key in {g.key for g in candidate_groups()}:
+        raise InputError("key", f"'{key}' is one of the guidance's groups; pick another key")
+    ranges: tuple[tuple[int, int], ...] = ()
+    if age_range is not None:
+        lo, hi = age_range
+        if not (0 <= lo <= hi <= 105):
+            raise InputError("age_range", f"({lo}, {hi}) must satisfy 0 <= from <= to <= 105")
+        ranges = ((int(lo), int(hi)),)
+    bad = [r for r in immigration_reasons if r not in REASONS]
+    if bad:
+        raise InputError("immigration_reasons", f"unknown reason(s) {bad}; use {', '.join(REASONS)}")
+    as_text = (lambda v: {"nb": v, "en": v} if isinstance(v, str) else dict(v))
+    return TargetGroup(
+        key=key,
+        name=as_text(name),
+        description=as_text(description),
+        age_ranges=ranges,
+        household_types=tuple(household_types),
+        origins=tuple(origins),
+        immigration_reasons=tuple(immigration_reasons),
+        competence=tuple(competence),
+    )
+
+
+# --------------------------------------------------------------------------------------------- data
+
+
+def _municipality_rows(frame: pd.DataFrame, municipality: str, name: str) -> pd.DataFrame:
+    if "municipality" not in frame.columns:
+        raise InputError(name, "needs a 'municipality' column (four-digit code)")
+    rows = frame[frame["municipality"].astype(str) == str(municipality)]
+    return rows
+
+
+def recent_years(frame: pd.DataFrame, municipality: str, n: int = 5) -> list[int]:
+    """The last ``n`` years with data for the municipality."""
+    years = sorted(_municipality_rows(frame, municipality, "frame")["year"].unique().tolist())
+    return [int(y) for y in years[-n:]]
+
+
+def _period(years: Sequence[int]) -> str:
+    return f"{min(years)}–{max(years)}" if len(years) > 1 else str(years[0])
+
+
+def migration_age_profile(
+    migration_by_age: pd.DataFrame,
+    municipality: str,
+    years: Sequence[int] | None = None,
+    bands: Sequence[tuple[int, int]] = AGE_BANDS,
+) -> pd.DataFrame:
+    """In- and out-migration summed over ``years`` by age band, with each band's share of the total.
+
+    Columns: ``age_from, age_to, band, in_migration, out_migration, net_migration, in_share, out_share``.
+    Missing cells in the source (ages nobody moved at) count as zero.
+    """
+    rows = _municipality_rows(migration_by_age, municipality, "migration_by_age")
+    if rows.empty:
+        raise InputError("municipality", f"no migration-by-age data for {municipality} (the bundled data "
+                         "cover the Telemark municipalities only)")
+    years = list(years) if years is not None else recent_years(migration_by_age, municipality)
+    rows = rows[rows["year"].isin(years)]
+    if rows.empty:
+        raise InputError("years", f"no migration-by-age data for {municipality} in {years}")
+    ages = rows["age"].astype(int)
+    inn = rows["in_migration"].fillna(0).astype(float)
+    out = rows["out_migration"].fillna(0).astype(float)
+    result = []
+    for lo, hi in bands:
+        mask = (ages >= lo) & (ages <= hi)
+        band = f"{lo}+" if hi >= 105 else f"{lo}–{hi}"
+        result.append({"age_from": lo, "age_to": hi, "band": band,
+                       "in_migration": float(inn[mask].sum()), "out_migration": float(out[mask].sum())})
+    frame = pd.DataFrame(result)
+    frame["net_migration"] = frame["in_migration"] - frame["out_migration"]
+    tot_in, tot_out = float(inn.sum()), float(out.sum())
+    frame["in_share"] = frame["in_migration"] / tot_in if tot_in else float("nan")
+    frame["out_share"] = frame["out_migration"] / tot_out if tot_out else float("nan")
+    frame.attrs["years"] = years
+    frame.attrs["total_in"] = tot_in
+    frame.attrs["total_out"] = tot_out
+    return frame
+
+
+def normalise_reason(label: str) -> str | None:
+    """Map SSB's Norwegian labels (or English keys) for reason for immigration to :data:`REASONS`;
+    ``None`` for the total ("Alle")."""
+    text = str(label).lower()
+    if text in REASONS:
+        return text
+    if "flykt" in text or "refugee" in text:
+        return "refugee"
+    if "arbeid" in text or "labour" in text or "labor" in text or "work" in text:
+        return "labour"
+    if "famil" in text:
+        return "family"
+    if "utdanning" in text or "education" in text or "andre" in text or "other" in text:
+        return "education_other"
+    if "uoppgitt" in text or "unknown" in text or "not stated" in text:
+        return "unknown"
+    if text in {"alle", "all", "total", "i alt", "innvandringsgrunn: alle"} or "alle" in text:
+        return None
+    raise InputError("reason", f"unknown reason for immigration '{label}'")
+
+
+def immigrants_by_reason_shares(
+    immigrants_by_reason: pd.DataFrame, municipality: str, year: int | None = None
+) -> pd.DataFrame:
+    """The immigrant population by reason in one year (latest by default): ``reason, persons, share``.
+
+    The total row ("Alle") is dropped and shares are of the sum of the five reasons. If the frame has a
+    ``sex`` column, only the both-sexes rows (or the sum of male and female) are used.
+    """
+    rows = _municipality_rows(immigrants_by_reason, municipality, "immigrants_by_reason").copy()
+    if rows.empty:
+        raise InputError("municipality", f"no immigrants-by-reason data for {municipality}")
+    if "sex" in rows.columns:
+        both = rows[rows["sex"].astype(str).str.lower().isin(["all", "alle", "both", "total"])]
+        rows = both if not both.empty else rows
+    year = int(rows["year"].max()) if year is None else int(year)
+    rows = rows[rows["year"] == year]
+    rows["reason_key"] = rows["reason"].map(normalise_reason)
+    rows = rows[rows["reason_key"].notna()]
+    persons = rows.groupby("reason_key")["persons"].sum().reindex(list(REASONS), fill_value=0).astype(float)
+    total = persons.sum()
+    frame = pd.DataFrame({"reason": persons.index, "persons": persons.values})
+    frame["share"] = frame["persons"] / total if total else float("nan")
+    frame.attrs["year"] = year
+    return frame
+
+
+def normalise_settlement_measure(label: str) -> str:
+    text = str(label).lower()
+    if "anmod" in text or "request" in text:
+        return "requested"
+    if "vedtak" in text or "decid" in text or "decision" in text:
+        return "decided"
+    if "faktisk" in text or "bosatt" in text or "settled" in text or "actual" in text:
+        return "settled"
+    return text
+
+
+def refugees_settled(refugee_settlement: pd.DataFrame, municipality: str, years: Sequence[int] | None = None
+                     ) -> pd.DataFrame:
+    """Refugee settlement per year: ``year, requested, decided, settled`` (IMDi; missing = NaN)."""
+    rows = _municipality_rows(refugee_settlement, municipality, "refugee_settlement").copy()
+    if rows.empty:
+        raise InputError("municipality", f"no refugee-settlement data for {municipality}")
+    rows["measure_key"] = rows["measure"].map(normalise_settlement_measure)
+    table = rows.pivot_table(index="year", columns="measure_key", values="persons", aggfunc="sum")
+    table = table.reindex(columns=["requested", "decided", "settled"])
+    if years is not None:
+        table = table.reindex(list(years))
+    return table.reset_index().rename_axis(None, axis=1)
+
+
+# ----------------------------------------------------------------------------------------- evidence
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One number about a group, with what it measures, the period and the source."""
+
+    key: str
+    label: Text
+    value: float
+    unit: str  # "share" or "persons"
+    period: str
+    source: Text
+    proxy: bool = False
+
+    def display(self, lang: str = "nb") -> str:
+        number = fmt_pct(self.value, lang) if self.unit == "share" else fmt_int(self.value, lang)
+        return f"{pick(self.label, lang)}: {number} ({self.period})"
+
+
+@dataclass(frozen=True)
+class GroupEvidence:
+    """The data behind one target group for one municipality.
+
+    ``in_share`` is the group's share of recent in-migration that the priority check compares with the
+    effort a plan gives the group (``None`` when the data cannot show the group, e.g. returnees).
+    """
+
+    group: TargetGroup
+    municipality: str
+    in_share: float | None = None
+    out_share: float | None = None
+    in_persons: float | None = None
+    out_persons: float | None = None
+    period: str | None = None
+    immigrant_share: float | None = None  # share of the immigrant population with the group's reasons
+    immigrant_year: int | None = None
+    indicators: tuple[Indicator, ...] = ()
+    notes: tuple[Text, ...] = field(default_factory=tuple)
+
+
+def _age_mask(ages: pd.Series, ranges: Sequence[tuple[int, int]]) -> pd.Series:
+    mask = pd.Series(False, index=ages.index)
+    for lo, hi in ranges:
+        mask |= (ages >= lo) & (ages <= hi)
+    return mask
+
+
+def _age_range_text(ranges: Sequence[tuple[int, int]], lang: str) -> str:
+    parts = [f"{lo}+" if hi >= 105 else f"{lo}–{hi}" for lo, hi in ranges]
+    joiner = " og " if lang == "nb" else " and "
+    return joiner.join(parts)
+
+
+def group_evidence(
+    group: TargetGroup,
+    municipality: str,
+    *,
+    migration_by_age: pd.DataFrame | None = None,
+    immigrants_by_reason: pd.DataFrame | None = None,
+    refugee_settlement: pd.DataFrame | None = None,
+    years: Sequence[int] | None = None,
+) -> GroupEvidence:
+    """Evidence for one group: share of recent in-/out-migration in its ages, share of the immigrant
+    population with its reasons for immigration, refugees settled. Frames that are ``None`` or that lack
+    the municipality are skipped with a note saying so."""
+    indicators: list[Indicator] = []
+    notes: list[Text] = []
+    kw: dict = {}
+
+    if group.age_ranges and migration_by_age is not None:
+        rows = _municipality_rows(migration_by_age, municipality, "migration_by_age")
+        use_years = list(years) if years is not None else recent_years(migration_by_age, municipality)
+        rows = rows[rows["year"].isin(use_years)]
+        if rows.empty:
+            notes.append({"nb": "Ingen flyttedata etter alder for kommunen.",
+                          "en": "No migration-by-age data for the municipality."})
+        else:
+            mask = _age_mask(rows["age"].astype(int), group.age_ranges)
+            inn = rows["in_migration"].fillna(0).astype(float)
+            out = rows["out_migration"].fillna(0).astype(float)
+            period = _period(use_years)
+            kw.update(
+                in_persons=float(inn[mask].sum()),
+                out_persons=float(out[mask].sum()),
+                in_share=float(inn[mask].sum() / inn.sum()) if inn.sum() else None,
+                out_share=float(out[mask].sum() / out.sum()) if out.sum() else None,
+                period=period,
+            )
+            ages_nb, ages_en = _age_range_text(group.age_ranges, "nb"), _age_range_text(group.age_ranges, "en")
+            if kw["in_share"] is not None:
+                indicators.append(Indicator(
+                    "in_share", {"nb": f"Andel av innflyttere i alderen {ages_nb} år",
+                                 "en": f"Share of in-migrants aged {ages_en}"},
+                    kw["in_share"], "share", period, SOURCE_MIGRATION, proxy=group.age_is_proxy))
+            if kw["out_share"] is not None:
+                indicators.append(Indicator(
+                    "out_share", {"nb": f"Andel av utflyttere i alderen {ages_nb} år",
+                                  "en": f"Share of out-migrants aged {ages_en}"},
+                    kw["out_share"], "share", period, SOURCE_MIGRATION, proxy=group.age_is_proxy))
+            indicators.append(Indicator(
+                "net", {"nb": f"Nettoinnflytting {ages_nb} år", "en": f"Net in-migration aged {ages_en}"},
+                kw["in_persons"] - kw["out_persons"], "persons", period, SOURCE_MIGRATION, proxy=group.age_is_proxy))
+            if group.age_is_proxy:
+                notes.append({
+                    "nb": "Alderen er bare en tilnærming: statistikken viser ikke husholdningstype, så tallet "
+                          "tar også med voksne uten barn i de samme aldrene.",
+                    "en": "The ages are only a proxy: the statistics do not show household type, so the figure "
+                          "also counts adults without children of those ages.",
+                })
+
+    if group.immigration_reasons and immigrants_by_reason is not None:
+        try:
+            reasons = immigrants_by_reason_shares(immigrants_by_reason, municipality)
+        except InputError:
+            notes.append({"nb": "Ingen tall for innvandringsgrunn for kommunen.",
+                          "en": "No reason-for-immigration data for the municipality."})
+        else:
+            sel = reasons[reasons["reason"].isin(group.immigration_reasons)]
+            share = float(sel["share"].sum())
+            kw.update(immigrant_share=share, immigrant_year=int(reasons.attrs["year"]))
+            names_nb = ", ".join(pick(REASON_LABELS[r], "nb").lower() for r in group.immigration_reasons)
+            names_en = ", ".join(pick(REASON_LABELS[r], "en").lower() for r in group.immigration_reasons)
+            indicators.append(Indicator(
+                "immigrant_share", {"nb": f"Andel av innvandrerbefolkningen: {names_nb}",
+                                    "en": f"Share of the immigrant population: {names_en}"},
+                share, "share", str(reasons.attrs["year"]), SOURCE_REASON))
+            indicators.append(Indicator(
+                "immigrant_persons", {"nb": f"Innvandrere bosatt i kommunen: {names_nb}",
+                                      "en": f"Immigrants living in the municipality: {names_en}"},
+                float(sel["persons"].sum()), "persons", str(reasons.attrs["year"]), SOURCE_REASON))
+
+    if "refugee" in group.immigration_reasons and refugee_settlement is not None:
+        try:
+            settled = refugees_settled(refugee_settlement, municipality)
+        except InputError:
+            settled = None
+        if settled is not None:
+            recent = settled.dropna(subset=["settled"]).tail(5)
+            if not recent.empty:
+                indicators.append(Indicator(
+                    "refugees_settled", {"nb": "Flyktninger bosatt", "en": "Refugees settled"},
+                    float(recent["settled"].sum()), "persons",
+                    _period([int(y) for y in recent["year"]]), SOURCE_IMDI))
+
+    if group.key == "returnees":
+        notes.append({
+            "nb": "Statistikken skiller ikke tilbakeflyttere fra andre innflyttere. Heftet anslår at færre enn "
+                  "hver femte 40-åring er tilbakeflytter, mens nesten halvparten er tilflyttere.",
+            "en": "The statistics do not tell returnees from other in-migrants. The booklet estimates that "
+                  "fewer than one in five 40-year-olds is a returnee, while nearly half are in-migrants.",
+        })
+    return GroupEvidence(group=group, municipality=str(municipality), indicators=tuple(indicators),
+                         notes=tuple(notes), **kw)
+
+
+def evaluate_groups(
+    groups: Sequence[TargetGroup],
+    municipality: str,
+    **frames,
+) -> list[GroupEvidence]:
+    """:func:`group_evidence` for each group (same frames and ``years``)."""
+    return [group_evidence(g, municipality, **frames) for g in groups]
+
+
+# ------------------------------------------------------------------------------- priorities vs data
+
+
+@dataclass(frozen=True)
+class PriorityWarning:
+    """A place where a plan's priorities contradict the data, with the numbers behind it."""
+
+    code: str
+    message: Text
+    numbers: Mapping[str, float]
+    groups: tuple[str, ...] = ()
+
+    def text(self, lang: str = "nb") -> str:
+        return pick(self.message, lang)
+
+
+def normalise_priorities(priorities: Mapping[str, float], known: Sequence[str]) -> dict[str, float]:
+    """Effort per group key as shares summing to 1 (input may be hours, kroner, points or shares)."""
+    unknown = [k for k in priorities if k not in known]
+    if unknown:
+        raise InputError("priorities", f"unknown target group(s) {unknown}; known: {', '.join(known)}")
+    if any(v < 0 for v in priorities.values()):
+        raise InputError("priorities", "effort cannot be negative")
+    total = float(sum(priorities.values()))
+    if total <= 0:
+        raise InputError("priorities", "give some effort to at least one group")
+    return {k: float(v) / total for k, v in priorities.items()}
+
+
+def check_priorities(
+    priorities: Mapping[str, float],
+    evidence: Sequence[GroupEvidence],
+) -> list[PriorityWarning]:
+    """Warnings where the effort a plan gives each group contradicts the municipality's data.
+
+    ``priorities`` maps group keys to effort (any unit; normalised to shares). ``evidence`` must cover the
+    groups named and should include ``over_45``/``overlooked`` and ``labour_immigrants`` for the
+    hierarchy checks. Rules (thresholds in the docs, docs/plan.md):
+
+    * ``traditional_focus``: at least half the effort on returnees, lifestyle movers and families while
+      people 45+ are at least a quarter of in-migrants and get less than half their share of effort.
+    * ``labour_immigrants_ignored``: labour immigrants are the largest group of immigrants living in the
+      municipality but get under 10 % of the effort (counting level 5 as a whole).
+    * ``refugees_ignored``: refugees were settled in recent years but get no effort.
+    * ``returnee_focus``: at least 30 % of the effort on returnees (the guidance's own caution).
+    * ``under_prioritised`` / ``over_prioritised``: a group's effort share is under half its share of
+      in-migration (when that share is 20 % or more), or over twice it (when the effort is 30 % or more).
+    """
+    by_key = {e.group.key: e for e in evidence}
+    known = [g.key for g in candidate_groups()] + [k for k in by_key if k not in {g.key for g in candidate_groups()}]
+    effort = normalise_priorities(priorities, known)
+    e = lambda *keys: sum(effort.get(k, 0.0) for k in keys)  # noqa: E731
+    warnings: list[PriorityWarning] = []
+
+    old = by_key.get("over_45") or by_key.get("overlooked")
+    traditional = e(*TRADITIONAL_KEYS)
+    overlooked_effort = e(*OVERLOOKED_KEYS)
+    if old is not None and old.in_share is not None:
+        s45 = old.in_share
+        if traditional >= 0.5 and s45 >= 0.25 and overlooked_effort < s45 / 2:
+            warnings.append(PriorityWarning(
+                "traditional_focus",
+                {
+                    "nb": f"Planen legger {fmt_pct(traditional, 'nb')} av innsatsen på tilbakeflyttere, "
+                          f"livsstilsflyttere og barnefamilier, men {fmt_pct(s45, 'nb')} av innflytterne i "
+                          f"{old.period} var 45 år eller eldre. De over 45 og de andre oversette gruppene får "
+                          f"bare {fmt_pct(overlooked_effort, 'nb')} av innsatsen.",
+                    "en": f"The plan puts {fmt_pct(traditional, 'en')} of its effort on returnees, lifestyle "
+                          f"movers and families, but {fmt_pct(s45, 'en')} of in-migrants in {old.period} were "
+                          f"45 or older. People over 45 and the other overlooked groups get only "
+                          f"{fmt_pct(overlooked_effort, 'en')} of the effort.",
+                },
+                {"effort_traditional": traditional, "in_share_45_plus": s45, "effort_overlooked": overlooked_effort},
+                ("over_45",),
+            ))
+
+    labour = by_key.get("labour_immigrants")
+    if labour is not None and labour.immigrant_share is not None:
+        # largest reason among the immigrants living here?
+        others = [by_key[k].immigrant_share for k in ("refugees", "family_reunification")
+                  if k in by_key and by_key[k].immigrant_share is not None]
+        largest = all(labour.immigrant_share >= o for o in others)
+        labour_effort = e("labour_immigrants", "overlooked")
+        if largest and labour.immigrant_share >= 0.3 and labour_effort < 0.10:
+            warnings.append(PriorityWarning(
+                "labour_immigrants_ignored",
+                {
+                    "nb": f"Arbeidsinnvandrere er den største gruppen innvandrere i kommunen "
+                          f"({fmt_pct(labour.immigrant_share, 'nb')} i {labour.immigrant_year}), men får "
+                          f"{fmt_pct(labour_effort, 'nb')} av innsatsen. For dem er det jobben, ikke idyllen, "
+                          f"som avgjør.",
+                    "en": f"Labour immigrants are the largest group of immigrants in the municipality "
+                          f"({fmt_pct(labour.immigrant_share, 'en')} in {labour.immigrant_year}) but get "
+                          f"{fmt_pct(labour_effort, 'en')} of the effort. For them the job, not the idyll, decides.",
+                },
+                {"immigrant_share_labour": labour.immigrant_share, "effort_labour": labour_effort},
+                ("labour_immigrants",),
+            ))
+
+    refugees = by_key.get("refugees")
+    if refugees is not None:
+        settled = next((i for i in refugees.indicators if i.key == "refugees_settled"), None)
+        if settled is not None and settled.value > 0 and e("refugees", "overlooked") == 0:
+            warnings.append(PriorityWarning(
+                "refugees_ignored",
+                {
+                    "nb": f"Kommunen bosatte {fmt_int(settled.value, 'nb')} flyktninger i {settled.period}, men "
+                          f"planen gir dem ingen innsats. Å få dem til å bli er også tilflyttingsarbeid.",
+                    "en": f"The municipality settled {fmt_int(settled.value, 'en')} refugees in {settled.period}, "
+                          f"but the plan gives them no effort. Getting them to stay is in-migration work too.",
+                },
+                {"refugees_settled": settled.value, "effort_refugees": 0.0},
+                ("refugees",),
+            ))
+
+    if effort.get("returnees", 0.0) >= 0.3:
+        warnings.append(PriorityWarning(
+            "returnee_focus",
+            {
+                "nb": f"{fmt_pct(effort['returnees'], 'nb')} av innsatsen går til tilbakeflyttere. Heftet peker "
+                      "på at de lar seg lite påvirke av kommunens arbeid, og at færre enn hver femte 40-åring er "
+                      "tilbakeflytter.",
+                "en": f"{fmt_pct(effort['returnees'], 'en')} of the effort goes to returnees. The booklet notes that "
+                      "they are hardly swayed by the municipality's work, and that fewer than one in five "
+                      "40-year-olds is a returnee.",
+            },
+            {"effort_returnees": effort["returnees"]},
+            ("returnees",),
+        ))
+
+    for key, ev in by_key.items():
+        # groups whose ages are only a proxy (families) share one age profile: no per-group verdict on them
+        if ev.in_share is None or ev.group.age_is_proxy or key == "overlooked" and "over_45" in by_key:
+            continue
+        share, eff = ev.in_share, effort.get(key, 0.0)
+        name_nb, name_en = ev.group.label("nb"), ev.group.label("en")
+        proxy_nb = " (tilnærmet etter alder)" if ev.group.age_is_proxy else ""
+        proxy_en = " (approximated by age)" if ev.group.age_is_proxy else ""
+        if share >= 0.2 and eff < share / 2:
+            warnings.append(PriorityWarning(
+                "under_prioritised",
+                {"nb": f"{name_nb} er {fmt_pct(share, 'nb')} av innflytterne i {ev.period}{proxy_nb}, men får "
+                       f"{fmt_pct(eff, 'nb')} av innsatsen.",
+                 "en": f"{name_en} are {fmt_pct(share, 'en')} of in-migrants in {ev.period}{proxy_en} but get "
+                       f"{fmt_pct(eff, 'en')} of the effort."},
+                {"in_share": share, "effort": eff}, (key,)))
+        elif eff >= 0.3 and share < eff / 2:
+            warnings.append(PriorityWarning(
+                "over_prioritised",
+                {"nb": f"{name_nb} får {fmt_pct(eff, 'nb')} av innsatsen, men er {fmt_pct(share, 'nb')} av "
+                       f"innflytterne i {ev.period}{proxy_nb}.",
+                 "en": f"{name_en} get {fmt_pct(eff, 'en')} of the effort but are {fmt_pct(share, 'en')} of "
+                       f"in-migrants in {ev.period}{proxy_en}."},
+                {"in_share": share, "effort": eff}, (key,)))
+    return warnings

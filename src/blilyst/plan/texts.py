@@ -1,0 +1,34 @@
+"""Bilingual texts for the plan's domain core: bokmål (``"nb"``, the default) and English (``"en"``).
+
+The plan modules keep their user-facing texts as small ``{"nb": ..., "en": ...}`` dicts next to the
+logic they describe; this module holds the one helper that picks a language, so every module falls back
+the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+LANGUAGES = ("nb", "en")
+DEFAULT_LANGUAGE = "nb"
+
+
+def pick(text: Mapping[str, str] | str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The text in ``lang``; bokmål when that language is missing; a plain string is returned as is."""
+    if isinstance(text, str):
+        return text
+    return text.get(lang) or text.get(DEFAULT_LANGUAGE) or next(iter(text.values()), "")
+
+
+def fmt_pct(share: float, lang: str = DEFAULT_LANGUAGE, digits: int = 0) -> str:
+    """A share (0..1) as a percentage the way each language writes it (``42 %`` / ``42%``)."""
+    value = f"{100 * share:.{digits}f}"
+    if lang == "nb":
+        return value.replace(".", ",") + " %"
+    return value + "%"
+
+
+def fmt_int(value: float, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A whole number with a thousands separator (no-break space in bokmål, comma in English)."""
+    text = f"{round(value):,}"
+    return text.replace(",", "\u00a0") if lang == "nb" else text
