@@ -1,0 +1,326 @@
+"""Demographic accounts for every municipality and year, with every figure labelled by source.
+
+For each municipality and calendar year ``t`` the account runs from the population on 1 January
+``t`` to the population on 1 January ``t+1``::
+
+    population_end = population_start + births - deaths + net_migration + residual
+
+* ``population_start``/``population_end``: SSB's 1 January stocks (table 07459 on 2024 borders);
+  *registered*, except municipality-years the snapshot flags (Ålesund/Haram before 2024, split
+  50/50 by the harmonisation), which are *estimated*.
+* ``births``: *estimated* from the cohort aged 0 on 1 January ``t+1`` and national infant
+  survival, unless registered births are given.
+* ``deaths``: *estimated* by applying national mortality (HMD Norway) to the local cohorts.
+* ``in_migration``/``out_migration``/``net_migration``: *registered* where the data have them
+  (the Telemark migration-by-age file; live SSB tables after a refresh), otherwise net migration
+  is *estimated* by the residual method (:mod:`blilyst.demography.residual`) and gross flows are
+  not available.
+* ``residual``: what closes the account when registered and estimated figures meet (SSB calls
+  the same thing *restledd*); zero, by construction, when net migration is estimated.
+
+The ``source`` column says ``registered`` or ``estimated`` for every figure in every output.
+
+Sources: SSB table 07459 (population), 06913 (population change, summed 2011–2025 in the
+statman extract), Telemark fylkeskommune's migration-by-age file (SSB moves by age, 17 Telemark
+municipalities 2016–2025), Human Mortality Database (Norway ``Mx_1x1``). Method: Preston,
+Heuveline & Guillot (2001) ch. 6; Siegel & Swanson (2004) ch. 19.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from blilyst.axes import N_AGES, N_SEXES, SEXES
+from blilyst.demography.residual import ResidualMigration, net_migration_by_age
+from blilyst.errors import InputError
+
+REGISTERED, ESTIMATED = "registered", "estimated"
+
+#: Components of an account, in display order.
+COMPONENTS: tuple[str, ...] = (
+    "population_start", "births", "deaths", "natural_increase", "in_migration", "out_migration",
+    "net_migration", "residual", "population_end",
+)
+
+#: First year whose 1 January stocks are complete in the bundled data (2005 lacks two municipalities).
+FIRST_COMPLETE_YEAR = 2006
+
+
+@dataclass
+class Accounts:
+    """Demographic accounts for a set of municipalities and event years.
+
+    ``totals`` is a long frame ``municipality, year, component, value, source`` (one row per
+    figure); ``residual`` holds the by-sex-and-age estimates behind it; ``notes`` say what is
+    estimated and which data were used.
+    """
+
+    totals: pd.DataFrame
+    residual: ResidualMigration
+    registered_by_age: pd.DataFrame | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def municipalities(self) -> list[str]:
+        return self.residual.municipalities
+
+    @property
+    def years(self) -> list[int]:
+        return self.residual.years
+
+    def wide(self, municipality: str | None = None) -> pd.DataFrame:
+        """One row per municipality and year, a column per component and an ``estimated``
+        column naming the components that are estimated in that row."""
+        t = self.totals if municipality is None else self.totals[self.totals.municipality == municipality]
+        values = t.pivot_table(index=["municipality", "year"], columns="component", values="value",
+                               aggfunc="first")
+        values = values[[c for c in COMPONENTS if c in values.columns]]
+        est = (t[t.source == ESTIMATED].groupby(["municipality", "year"]).component
+               .agg(lambda s: ", ".join(c for c in COMPONENTS if c in set(s))))
+        out = values.join(est.rename("estimated")).reset_index()
+        out["estimated"] = out["estimated"].fillna("")
+        out.columns.name = None
+        return out
+
+    def by_age(self, municipality: str | None = None) -> pd.DataFrame:
+        """Long frame by sex and age at the end of the year: ``municipality, year, sex, age,
+        component, value, source``. Estimated deaths and net migration by sex; registered net,
+        in- and out-migration by age (both sexes, ``sex = 'total'``) where the data have them."""
+        r = self.residual
+        frame = r.frame()
+        if municipality is not None:
+            frame = frame[frame.municipality == municipality]
+        long = frame.melt(id_vars=["municipality", "year", "sex", "age", "source"],
+                          value_vars=["net_migration", "deaths"], var_name="component", value_name="value")
+        parts = [long[["municipality", "year", "sex", "age", "component", "value", "source"]]]
+        reg = self.registered_by_age
+        if reg is not None and len(reg):
+            if municipality is not None:
+                reg = reg[reg.municipality == municipality]
+            reg = reg[reg.year.isin(self.years)]
+            rl = reg.melt(id_vars=["municipality", "year", "age"],
+                          value_vars=["in_migration", "out_migration", "net_migration"],
+                          var_name="component", value_name="value")
+            rl["sex"] = "total"
+            rl["source"] = REGISTERED
+            parts.append(rl[["municipality", "year", "sex", "age", "component", "value", "source"]])
+        return pd.concat(parts, ignore_index=True)
+
+    def check_identity(self) -> float:
+        """Largest absolute violation of the accounting identity over all rows (0 up to rounding)."""
+        w = self.wide()
+        gap = (w.population_start + w.births - w.deaths + w.net_migration + w.residual - w.population_end)
+        return float(gap.abs().max())
+
+
+def population_cube_from_frame(population: pd.DataFrame, municipalities: list[str] | None,
+                               years: list[int]) -> tuple[list[str], np.ndarray]:
+    """Long 1 January stocks (``municipality, year, sex, age, population``) → ``(Y, R, 2, 106)``."""
+    missing = {"municipality", "year", "sex", "age", "population"} - set(population.columns)
+    if missing:
+        raise InputError("population", f"missing columns {sorted(missing)}")
+    pop = population[population.year.isin(years)]
+    codes = sorted(pop.municipality.astype(str).unique()) if municipalities is None else list(municipalities)
+    have = set(pop.year.unique())
+    lacking = [y for y in years if y not in have]
+    if lacking:
+        raise InputError("years", f"no 1 January population for {lacking}")
+    unknown = set(codes) - set(pop.municipality.unique())
+    if unknown:
+        raise InputError("municipalities", f"no population for {sorted(unknown)}")
+    pop = pop[pop.municipality.isin(codes)]
+    yi = pd.Index(years).get_indexer(pop.year)
+    ri = pd.Index(codes).get_indexer(pop.municipality)
+    si = pd.Index(list(SEXES)).get_indexer(pop.sex.astype(str))
+    ai = pop.age.to_numpy()
+    if (si < 0).any() or (ai < 0).any() or (ai >= N_AGES).any():
+        raise InputError("population", "sex must be male/female and age 0..105")
+    cube = np.zeros((len(years), len(codes), N_SEXES, N_AGES))
+    cube[yi, ri, si, ai] = pop.population.to_numpy(dtype=float)
+    return codes, cube
+
+
+def _event_years(population: pd.DataFrame, years: tuple[int, int] | list[int] | None) -> list[int]:
+    have = sorted(int(y) for y in population.year.unique() if y >= FIRST_COMPLETE_YEAR)
+    if not have:
+        raise InputError("population", f"no 1 January population from {FIRST_COMPLETE_YEAR} on")
+    possible = [y for y in have[:-1] if y + 1 in have]
+    if years is None:
+        return possible
+    if isinstance(years, tuple):
+        a, b = years
+        wanted = list(range(int(a), int(b) + 1))
+    else:
+        wanted = sorted(int(y) for y in years)
+    bad = [y for y in wanted if y not in possible]
+    if bad:
+        raise InputError("years", f"no account possible for {bad}: needs 1 January population for the year and "
+                         f"the next; available {possible[0]}-{possible[-1]}")
+    return wanted
+
+
+def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
+                   migration_by_age: pd.DataFrame | None = None,
+                   population_flags: pd.DataFrame | None = None,
+                   municipalities: list[str] | None = None,
+                   years: tuple[int, int] | list[int] | None = None,
+                   method: str = "forward") -> Accounts:
+    """Build demographic accounts from plain frames.
+
+    Parameters
+    ----------
+    population
+        1 January stocks, long: ``municipality, year, sex, age, population`` (snapshot.population).
+    mortality
+        National death rates ``year, sex, age, mx`` (snapshot.mortality).
+    migration_by_age
+        Registered moves by age at the end of the year: ``municipality, year, age, in_migration,
+        out_migration, net_migration`` (snapshot.migration_by_age; Telemark only offline).
+    population_flags
+        ``municipality, year_from, year_to, note`` for stocks that are themselves estimates.
+    municipalities, years
+        Restrict to these codes and event years (a ``(first, last)`` tuple or a list);
+        by default all municipalities and every year with two consecutive stocks from 2006.
+    """
+    event_years = _event_years(population, years)
+    stock_years = sorted(set(event_years) | {y + 1 for y in event_years})
+    # the residual needs consecutive stocks: compute over the full span and select afterwards
+    span = list(range(stock_years[0], stock_years[-1] + 1))
+    codes, cube = population_cube_from_frame(population, municipalities, span)
+    res = net_migration_by_age(cube, span, mortality, municipalities=codes, method=method)
+    if res.years != event_years:
+        keep = [res.years.index(y) for y in event_years]
+        res = ResidualMigration(
+            municipalities=res.municipalities, years=event_years, net_migration=res.net_migration[keep],
+            deaths=res.deaths[keep], births=res.births[keep], pop_start=res.pop_start[keep],
+            pop_end=res.pop_end[keep], survival=res.survival[keep], method=res.method,
+            births_source=res.births_source,
+            mortality_years=[res.mortality_years[i] for i in keep] if res.mortality_years else [])
+    est = res.totals().set_index(["municipality", "year"])
+    est["natural_increase"] = est.births - est.deaths
+    est["in_migration"] = np.nan
+    est["out_migration"] = np.nan
+    est["residual"] = 0.0
+    src = pd.DataFrame(ESTIMATED, index=est.index, columns=list(COMPONENTS))
+    src["population_start"] = REGISTERED
+    src["population_end"] = REGISTERED
+
+    notes = [
+        "Population 1 January: SSB table 07459 (2024 borders). Kilde: Statistisk sentralbyrå.",
+        "Births estimated from the cohort aged 0 on 1 January next year and national infant survival; "
+        "deaths estimated from national mortality (Human Mortality Database, Norway) applied to the local "
+        "population; net migration estimated by the residual (cohort-survival) method where not registered.",
+    ]
+    if res.mortality_years:
+        extra = sorted({y for y, m in zip(res.years, res.mortality_years) if y != m})
+        if extra:
+            notes.append(f"Mortality for {', '.join(map(str, extra))} uses the last year with rates "
+                         f"({max(res.mortality_years)}).")
+
+    reg_by_age = None
+    if migration_by_age is not None and len(migration_by_age):
+        reg_by_age = migration_by_age[migration_by_age.municipality.isin(codes)
+                                      & migration_by_age.year.isin(event_years)]
+        if len(reg_by_age):
+            reg = reg_by_age.groupby(["municipality", "year"])[["in_migration", "out_migration",
+                                                                 "net_migration"]].sum()
+            idx = reg.index.intersection(est.index)
+            for col in ["in_migration", "out_migration", "net_migration"]:
+                est.loc[idx, col] = reg.loc[idx, col].astype(float)
+                src.loc[idx, col] = REGISTERED
+            est.loc[idx, "residual"] = (est.loc[idx, "population_end"] - est.loc[idx, "population_start"]
+                                        - est.loc[idx, "natural_increase"] - est.loc[idx, "net_migration"])
+            max_age = reg_by_age.groupby(["municipality", "year"]).age.max()
+            partial = sorted({y for (_, y), a in max_age.items() if a < 99})
+            note = ("Registered in-, out- and net migration (all moves, domestic and international) from SSB's "
+                    "migration-by-age data as prepared by Telemark fylkeskommune")
+            if partial:
+                note += (f"; for {partial[0]}-{partial[-1]} the file covers ages 0-{int(max_age.min())} only, "
+                         "so moves of older people are missing from those totals")
+            notes.append(note + ". 'residual' closes the account (registered migration against estimated "
+                         "births and deaths).")
+
+    if population_flags is not None and len(population_flags):
+        for f in population_flags.itertuples(index=False):
+            for y in range(int(f.year_from), int(f.year_to) + 1):
+                if (f.municipality, y) in src.index:
+                    src.loc[(f.municipality, y), "population_start"] = ESTIMATED
+                if (f.municipality, y - 1) in src.index:
+                    src.loc[(f.municipality, y - 1), "population_end"] = ESTIMATED
+            notes.append(f"{f.municipality}: 1 January population {f.year_from}-{f.year_to} is an estimate "
+                         f"({f.note}).")
+
+    cols = list(COMPONENTS)
+    long = est[cols].stack(future_stack=True).rename("value").reset_index()
+    long = long.rename(columns={"level_2": "component"})
+    long["source"] = src[cols].stack(future_stack=True).to_numpy()
+    long = long.dropna(subset=["value"]).reset_index(drop=True)
+    long["component"] = pd.Categorical(long.component, categories=cols, ordered=True)
+    long = long.sort_values(["municipality", "year", "component"], kind="stable").reset_index(drop=True)
+    long["component"] = long.component.astype(str)
+    return Accounts(totals=long, residual=res, registered_by_age=reg_by_age, notes=notes)
+
+
+def accounts_from_snapshot(municipalities: list[str] | None = None,
+                           years: tuple[int, int] | list[int] | None = None, snapshot=None,
+                           method: str = "forward") -> Accounts:
+    """:func:`build_accounts` on the loaded snapshot (bundled, or local after ``blilyst data refresh``)."""
+    if snapshot is None:
+        from blilyst.stats.snapshot import load_snapshot
+
+        snapshot = load_snapshot()
+    return build_accounts(
+        snapshot.population, snapshot.mortality,
+        migration_by_age=getattr(snapshot, "migration_by_age", None),
+        population_flags=getattr(snapshot, "population_flags", None),
+        municipalities=municipalities, years=years, method=method,
+    )
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def compare_with_period_sums(accounts: Accounts, components: pd.DataFrame,
+                             first: int = 2011, last: int = 2025,
+                             exclude: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Estimated natural increase and net migration summed over ``first..last`` against SSB's sums.
+
+    ``components`` is the statman extract of SSB table 06913 (snapshot.components_2011_2025).
+    Rows flagged not comparable by SSB's boundary changes, and the ``exclude`` codes, are dropped.
+    Returns one row per municipality with the estimated and registered sums, the errors in
+    persons and in per cent of the population on 1 January ``first``.
+    """
+    years = list(range(first, last + 1))
+    missing = [y for y in years if y not in accounts.years]
+    if missing:
+        raise InputError("years", f"the accounts lack {missing}; build them for {first}-{last}")
+    w = accounts.wide()
+    w = w[w.year.isin(years)]
+    # use the estimated residual figures, not registered migration, so every municipality is treated alike
+    tot = accounts.residual.totals()
+    tot = tot[tot.year.isin(years)]
+    est = tot.groupby("municipality").agg(births=("births", "sum"), deaths=("deaths", "sum"),
+                                          net_migration_est=("net_migration", "sum"))
+    est["natural_increase_est"] = est.births - est.deaths
+    start = w[w.year == first].set_index("municipality").population_start.rename("population_start")
+    reg = components.set_index("municipality")
+    out = est.join(start).join(reg[["natural_increase_sum", "net_migration_sum", "comparable"]], how="inner")
+    out = out[out.comparable.astype(bool) & ~out.index.isin(list(exclude))]
+    out["natural_increase_error"] = out.natural_increase_est - out.natural_increase_sum
+    out["net_migration_error"] = out.net_migration_est - out.net_migration_sum
+    out["natural_increase_error_pct"] = 100 * out.natural_increase_error / out.population_start
+    out["net_migration_error_pct"] = 100 * out.net_migration_error / out.population_start
+    return out.reset_index()
+
+
+def registered_period(components: pd.DataFrame, municipality: str) -> dict | None:
+    """SSB's registered 2011–2025 sums for one municipality (statman extract of 06913), or None."""
+    row = components[components.municipality == municipality]
+    if row.empty:
+        return None
+    r = row.iloc[0]
+    return {"natural_increase_sum": float(r.natural_increase_sum), "net_migration_sum": float(r.net_migration_sum),
+            "comparable": bool(r.comparable)}
