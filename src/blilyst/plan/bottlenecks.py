@@ -1,0 +1,405 @@
+"""Bottlenecks: the guidance's checklist as a structured, dated, repeatable assessment.
+
+Success factor 2 of *Drømmen om å bli flere* ("clear up the challenges") asks five questions before any
+campaign: does the community receive newcomers well; is there enough housing, and of enough kinds; can
+families get a kindergarten place at any time of year; are there relevant jobs — for both adults; and do
+the municipality and local employers advertise every vacancy. Newcomers need more than a job, and a
+bottleneck left in place undoes the best marketing.
+
+Each item gets a rating, notes and a date from the people who know the place, next to the evidence blilyst
+has: the newcomer service's matching gaps (needs it could not meet), kindergarten capacity by month,
+housing and vacancy listings (:class:`~blilyst.plan.capacity.Capacity`) and the time from moving in to
+"feels included" from the follow-ups. blilyst suggests a rating from the evidence with explicit rules; the
+people rate. Assessments can be repeated and compared (:func:`compare`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import statistics
+from dataclasses import dataclass, field, replace
+from typing import Mapping, Sequence
+
+import pandas as pd
+
+from blilyst.errors import InputError
+from blilyst.plan.capacity import HOUSING_LABELS, Capacity, month_name
+from blilyst.plan.texts import fmt_pct, pick
+
+Text = Mapping[str, str]
+
+
+class Rating(str, enum.Enum):
+    """How an item stands. Ordered from best to worst by :attr:`score`."""
+
+    GOOD = "good"
+    PARTLY = "partly"
+    BOTTLENECK = "bottleneck"
+    NOT_ASSESSED = "not_assessed"
+
+    @property
+    def score(self) -> int | None:
+        return {"good": 2, "partly": 1, "bottleneck": 0}.get(self.value)
+
+    def label(self, lang: str = "nb") -> str:
+        return pick(RATING_LABELS[self], lang)
+
+
+RATING_LABELS: dict[Rating, Text] = {
+    Rating.GOOD: {"nb": "I orden", "en": "In place"},
+    Rating.PARTLY: {"nb": "Delvis", "en": "Partly"},
+    Rating.BOTTLENECK: {"nb": "Flaskehals", "en": "Bottleneck"},
+    Rating.NOT_ASSESSED: {"nb": "Ikke vurdert", "en": "Not assessed"},
+}
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    question: Text
+    why: Text
+
+
+CHECKLIST: tuple[ChecklistItem, ...] = (
+    ChecklistItem(
+        "receiving",
+        {"nb": "Er lokalsamfunnet flinkt til å ta imot nye innbyggere, og er innbyggerne med i arbeidet?",
+         "en": "Is the community good at receiving newcomers, and do residents take part in the work?"},
+        {"nb": "Mange tilflyttere sier det tar lang tid før de føler seg inkludert. Et godt vertskap er "
+               "grunnleggende for at folk blir.",
+         "en": "Many newcomers say it takes a long time before they feel included. Good hosts are basic to "
+               "making people stay."},
+    ),
+    ChecklistItem(
+        "housing",
+        {"nb": "Er det nok boliger, og er boligtilbudet variert nok?",
+         "en": "Is there enough housing, and is the supply varied enough?"},
+        {"nb": "Folk har ulike behov: leie, kjøpe, tomt, småbruk, prøvebolig. Mangler bolig, hjelper ikke jobb.",
+         "en": "People need different things: renting, buying, a plot, a small farm, a trial home. Without a "
+               "home, a job does not help."},
+    ),
+    ChecklistItem(
+        "kindergarten",
+        {"nb": "Finnes ledige barnehageplasser, og kan man få plass når som helst i løpet av året?",
+         "en": "Are there free kindergarten places, and can a family get one at any time of year?"},
+        {"nb": "Barnefamilier flytter når jobben starter, ikke når barnehageåret begynner.",
+         "en": "Families move when the job starts, not when the kindergarten year begins."},
+    ),
+    ChecklistItem(
+        "jobs",
+        {"nb": "Er det nok relevante arbeidsplasser — for begge voksne i en husholdning?",
+         "en": "Are there enough relevant jobs — for both adults in a household?"},
+        {"nb": "I et parforhold trenger to personer jobb; en stilling alene flytter sjelden en familie.",
+         "en": "In a couple two people need work; one position alone rarely moves a family."},
+    ),
+    ChecklistItem(
+        "vacancies",
+        {"nb": "Lyser kommunen og næringslivet ut alle ledige stillinger?",
+         "en": "Do the municipality and local employers advertise every vacancy?"},
+        {"nb": "Stillinger som fylles gjennom bekjentskaper, er usynlige for dem som ikke bor her ennå.",
+         "en": "Positions filled through acquaintances are invisible to those who do not live here yet."},
+    ),
+)
+ITEM_KEYS = tuple(item.key for item in CHECKLIST)
+CHECKLIST_BY_KEY = {item.key: item for item in CHECKLIST}
+
+# matching-gap kinds recorded by the newcomer service, mapped to the checklist item they point at
+GAP_ITEM = {
+    "housing": "housing",
+    "rental": "housing",
+    "small_farm": "housing",
+    "kindergarten": "kindergarten",
+    "job": "jobs",
+    "job_partner": "jobs",
+    "network": "receiving",
+    "social": "receiving",
+}
+
+
+@dataclass(frozen=True)
+class BottleneckEvidence:
+    """The evidence blilyst can put beside the checklist (all aggregates).
+
+    * ``capacity``: listings, kindergarten places by month, vacancies (:class:`Capacity`).
+    * ``matching_gaps``: count of newcomer needs the service could not meet, by kind (see ``GAP_ITEM``).
+    * ``months_to_included``: per household followed up, months from moving in until it said it felt
+      included (from the follow-ups).
+    * ``not_yet_included``: households followed up for a year or more that do not yet feel included.
+    """
+
+    capacity: Capacity = field(default_factory=Capacity)
+    matching_gaps: Mapping[str, int] = field(default_factory=dict)
+    months_to_included: Sequence[float] = ()
+    not_yet_included: int = 0
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One piece of evidence on an item, already phrased, with the signal it gives."""
+
+    text: Text
+    signal: str  # "ok", "warning", "problem" or "info"
+
+
+@dataclass(frozen=True)
+class ItemAssessment:
+    key: str
+    rating: Rating = Rating.NOT_ASSESSED
+    notes: str = ""
+    assessed_on: dt.date | None = None
+    suggested: Rating = Rating.NOT_ASSESSED
+    facts: tuple[Fact, ...] = ()
+
+    @property
+    def item(self) -> ChecklistItem:
+        return CHECKLIST_BY_KEY[self.key]
+
+
+def _gaps_for(item: str, gaps: Mapping[str, int]) -> int:
+    return sum(n for kind, n in gaps.items() if GAP_ITEM.get(kind) == item)
+
+
+def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[Fact]]:
+    """blilyst's suggested rating for one checklist item and the facts behind it.
+
+    Rules (documented in docs/plan.md): an item with no evidence is ``NOT_ASSESSED``; hard zeros (no
+    housing listed, a month with no kindergarten place, no vacancies, fewer than half the vacancies
+    advertised, a median of more than 12 months to feel included) make a ``BOTTLENECK``; partial signals
+    (one housing type only, unmet needs recorded, some vacancies unadvertised, 6–12 months) make ``PARTLY``.
+    """
+    if item not in ITEM_KEYS:
+        raise InputError("item", f"unknown checklist item '{item}'; use one of {', '.join(ITEM_KEYS)}")
+    cap = evidence.capacity
+    gaps = _gaps_for(item, evidence.matching_gaps)
+    facts: list[Fact] = []
+    severity: list[Rating] = []
+
+    if gaps:
+        facts.append(Fact({"nb": f"Tilflyttertjenesten har registrert {gaps} behov den ikke kunne dekke.",
+                           "en": f"The newcomer service recorded {gaps} needs it could not meet."}, "warning"))
+        severity.append(Rating.PARTLY)
+
+    if item == "housing" and cap.knows_housing():
+        total = cap.housing_total()
+        kinds = cap.housing_types_available()
+        parts_nb = ", ".join(f"{n} {pick(HOUSING_LABELS.get(t, {'nb': t}), 'nb')}" for t, n in cap.housing.items())
+        parts_en = ", ".join(f"{n} {pick(HOUSING_LABELS.get(t, {'en': t}), 'en')}" for t, n in cap.housing.items())
+        if total == 0:
+            facts.append(Fact({"nb": "Ingen boliger er registrert som ledige.", "en": "No homes are listed."},
+                              "problem"))
+            severity.append(Rating.BOTTLENECK)
+        else:
+            facts.append(Fact({"nb": f"Ledige nå: {parts_nb}.", "en": f"Available now: {parts_en}."},
+                              "ok" if len(kinds) >= 2 else "warning"))
+            severity.append(Rating.GOOD if len(kinds) >= 2 else Rating.PARTLY)
+            if len(kinds) < 2:
+                facts.append(Fact({"nb": "Bare én type bolig er tilgjengelig; tilbudet er lite variert.",
+                                   "en": "Only one type of home is available; the supply is not varied."},
+                                  "warning"))
+
+    if item == "kindergarten" and cap.kindergarten_known():
+        empty = cap.months_without_kindergarten_place()
+        if empty:
+            facts.append(Fact(
+                {"nb": "Ingen ledig barnehageplass i " + ", ".join(month_name(m, "nb") for m in empty) + ".",
+                 "en": "No free kindergarten place in " + ", ".join(month_name(m, "en") for m in empty) + "."},
+                "problem"))
+            severity.append(Rating.BOTTLENECK)
+        elif not cap.kindergarten_all_year_known():
+            facts.append(Fact({"nb": "Kapasiteten er bare kjent for noen måneder.",
+                               "en": "Capacity is known for some months only."}, "info"))
+            severity.append(Rating.PARTLY)
+        else:
+            facts.append(Fact({"nb": f"Ledig plass hele året (minst {cap.kindergarten_min()} i en måned).",
+                               "en": f"Places free all year (at least {cap.kindergarten_min()} in any month)."},
+                              "ok"))
+            severity.append(Rating.GOOD)
+
+    if item == "jobs" and cap.knows_vacancies():
+        total, sectors = cap.vacancies_total(), cap.vacancy_sectors()
+        if total == 0:
+            facts.append(Fact({"nb": "Ingen ledige stillinger er registrert.", "en": "No vacancies are listed."},
+                              "problem"))
+            severity.append(Rating.BOTTLENECK)
+        else:
+            facts.append(Fact({"nb": f"{total} ledige stillinger i {len(sectors)} sektorer.",
+                               "en": f"{total} vacancies in {len(sectors)} sectors."},
+                              "ok" if len(sectors) >= 2 else "warning"))
+            severity.append(Rating.GOOD if len(sectors) >= 2 else Rating.PARTLY)
+        partner = evidence.matching_gaps.get("job_partner", 0)
+        if partner:
+            facts.append(Fact({"nb": f"{partner} partnere fant ikke relevant jobb.",
+                               "en": f"{partner} partners found no relevant job."}, "warning"))
+
+    if item == "vacancies":
+        share = cap.advertised_share()
+        if share is not None:
+            text = {"nb": f"{fmt_pct(share, 'nb')} av kjente ledige stillinger ble lyst ut offentlig.",
+                    "en": f"{fmt_pct(share, 'en')} of known vacancies were publicly advertised."}
+            if share < 0.5:
+                facts.append(Fact(text, "problem"))
+                severity.append(Rating.BOTTLENECK)
+            elif share < 1.0:
+                facts.append(Fact(text, "warning"))
+                severity.append(Rating.PARTLY)
+            else:
+                facts.append(Fact(text, "ok"))
+                severity.append(Rating.GOOD)
+
+    if item == "receiving" and (evidence.months_to_included or evidence.not_yet_included):
+        if evidence.months_to_included:
+            median = statistics.median(evidence.months_to_included)
+            n = len(evidence.months_to_included)
+            facts.append(Fact(
+                {"nb": f"Median {median:.0f} måneder fra innflytting til å føle seg inkludert ({n} husholdninger).",
+                 "en": f"Median {median:.0f} months from moving in to feeling included ({n} households)."},
+                "ok" if median <= 6 else ("warning" if median <= 12 else "problem")))
+            severity.append(Rating.GOOD if median <= 6 else (Rating.PARTLY if median <= 12 else Rating.BOTTLENECK))
+        if evidence.not_yet_included:
+            facts.append(Fact(
+                {"nb": f"{evidence.not_yet_included} husholdninger føler seg ikke inkludert etter ett år.",
+                 "en": f"{evidence.not_yet_included} households do not feel included after a year."}, "warning"))
+            severity.append(Rating.PARTLY)
+
+    if not severity:
+        return Rating.NOT_ASSESSED, facts
+    worst = min(severity, key=lambda r: r.score)
+    return worst, facts
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One run through the checklist for one municipality on one date."""
+
+    municipality: str
+    assessed_on: dt.date
+    items: Mapping[str, ItemAssessment]
+    assessed_by: str = ""
+
+    def item(self, key: str) -> ItemAssessment:
+        return self.items[key]
+
+    def bottlenecks(self) -> list[str]:
+        return [k for k in ITEM_KEYS if self.items[k].rating is Rating.BOTTLENECK]
+
+    def score(self) -> float | None:
+        """Mean score over assessed items (bottleneck 0, partly 1, good 2); None when nothing is assessed."""
+        scores = [self.items[k].rating.score for k in ITEM_KEYS if self.items[k].rating.score is not None]
+        return sum(scores) / len(scores) if scores else None
+
+    def disagreements(self) -> list[str]:
+        """Items where the people's rating is better than what the evidence suggests (worth a second look)."""
+        out = []
+        for k in ITEM_KEYS:
+            it = self.items[k]
+            if it.rating.score is not None and it.suggested.score is not None and it.rating.score > it.suggested.score:
+                out.append(k)
+        return out
+
+    def to_frame(self, lang: str = "nb") -> pd.DataFrame:
+        rows = []
+        for k in ITEM_KEYS:
+            it = self.items[k]
+            rows.append({
+                "item": k,
+                "question": pick(it.item.question, lang),
+                "rating": it.rating.value,
+                "rating_label": it.rating.label(lang),
+                "suggested": it.suggested.value,
+                "notes": it.notes,
+                "assessed_on": it.assessed_on,
+                "evidence": " ".join(pick(f.text, lang) for f in it.facts),
+            })
+        return pd.DataFrame(rows)
+
+
+def assess(
+    municipality: str,
+    assessed_on: dt.date,
+    ratings: Mapping[str, Rating | str] | None = None,
+    notes: Mapping[str, str] | None = None,
+    evidence: BottleneckEvidence | None = None,
+    *,
+    assessed_by: str = "",
+) -> Assessment:
+    """Build an assessment: the people's ratings and notes beside blilyst's suggestion from the evidence.
+
+    Items not rated are ``NOT_ASSESSED``. Unknown item keys or ratings raise :class:`InputError`.
+    """
+    ratings = dict(ratings or {})
+    notes = dict(notes or {})
+    evidence = evidence or BottleneckEvidence()
+    unknown = [k for k in list(ratings) + list(notes) if k not in ITEM_KEYS]
+    if unknown:
+        raise InputError("item", f"unknown checklist item(s) {sorted(set(unknown))}; use {', '.join(ITEM_KEYS)}")
+    items = {}
+    for key in ITEM_KEYS:
+        raw = ratings.get(key, Rating.NOT_ASSESSED)
+        try:
+            rating = Rating(raw)
+        except ValueError as exc:
+            raise InputError(f"rating[{key}]", f"'{raw}' is not one of "
+                             + ", ".join(r.value for r in Rating)) from exc
+        suggested, facts = evidence_for(key, evidence)
+        items[key] = ItemAssessment(key=key, rating=rating, notes=notes.get(key, ""), assessed_on=assessed_on,
+                                    suggested=suggested, facts=tuple(facts))
+    return Assessment(municipality=str(municipality), assessed_on=assessed_on, items=items, assessed_by=assessed_by)
+
+
+def update_item(assessment: Assessment, key: str, *, rating: Rating | str | None = None, notes: str | None = None,
+                on: dt.date | None = None) -> Assessment:
+    """A copy of the assessment with one item re-rated (the item's date moves to ``on``)."""
+    if key not in ITEM_KEYS:
+        raise InputError("item", f"unknown checklist item '{key}'")
+    old = assessment.items[key]
+    new = replace(old, rating=Rating(rating) if rating is not None else old.rating,
+                  notes=notes if notes is not None else old.notes, assessed_on=on or old.assessed_on)
+    items = dict(assessment.items)
+    items[key] = new
+    return replace(assessment, items=items)
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    key: str
+    before: Rating
+    after: Rating
+    direction: str  # "better", "worse", "same", "newly_assessed", "no_longer_assessed"
+
+    def text(self, lang: str = "nb") -> str:
+        q = pick(CHECKLIST_BY_KEY[self.key].question, lang)
+        return f"{q} {self.before.label(lang)} → {self.after.label(lang)}"
+
+
+def compare(earlier: Assessment, later: Assessment) -> list[ItemChange]:
+    """How each item moved between two assessments of the same municipality (earlier first)."""
+    if earlier.municipality != later.municipality:
+        raise InputError("later", f"compares {earlier.municipality} with {later.municipality}; "
+                         "compare two assessments of the same municipality")
+    if later.assessed_on < earlier.assessed_on:
+        earlier, later = later, earlier
+    changes = []
+    for key in ITEM_KEYS:
+        a, b = earlier.items[key].rating, later.items[key].rating
+        if a.score is None and b.score is None or a == b:
+            direction = "same"
+        elif a.score is None:
+            direction = "newly_assessed"
+        elif b.score is None:
+            direction = "no_longer_assessed"
+        else:
+            direction = "better" if b.score > a.score else "worse"
+        changes.append(ItemChange(key, a, b, direction))
+    return changes
+
+
+def history_frame(assessments: Sequence[Assessment]) -> pd.DataFrame:
+    """Ratings over time: one row per assessment date, one column per checklist item (rating values)."""
+    rows = []
+    for a in sorted(assessments, key=lambda a: a.assessed_on):
+        row = {"assessed_on": a.assessed_on}
+        row.update({k: a.items[k].rating.value for k in ITEM_KEYS})
+        row["score"] = a.score()
+        rows.append(row)
+    return pd.DataFrame(rows)
