@@ -190,7 +190,7 @@ def test_property_regions_are_independent_without_pool(base, surv, fert):
     joint = project(base, surv, fert, 2).population
     for r in range(base.shape[0]):
         alone = project(base[r:r + 1], surv, fert, 2).population
-        np.testing.assert_allclose(joint[:, r], alone[:, 0], rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(joint[:, r], alone[:, 0], rtol=1e-9, atol=1e-6)
 
 
 @settings(max_examples=40, deadline=None)

@@ -52,7 +52,7 @@ import numpy as np
 from blilyst.axes import FEMALE, N_SEXES
 from blilyst.errors import InputError
 
-__all__ = ["PoolMigration", "EngineResult", "project", "cohort_shift", "migration_to_cohort"]
+__all__ = ["PoolMigration", "EngineResult", "project", "advance", "cohort_shift", "migration_to_cohort"]
 
 _TIMINGS = ("period", "cohort")
 _NEG_TOL = 1e-6  # persons; below this a negative stock is rounding, above it an error
@@ -188,7 +188,8 @@ def project(
         Net migrants during each step (counts).
     net_migration_rates : array broadcastable to (T, R, S, A), optional
         Annual net migration rates on the start population (``M = interval * rate * P``); for
-        ``"cohort"`` timing the base of end cohort ``a`` is its start group ``a-1``.
+        ``"cohort"`` timing the base of end cohort ``a`` is its start group ``a-1``. Counts and
+        rates may be combined (a scenario's extra migrants on top of trend rates).
     pool : PoolMigration, optional
         Gross flows by the pool method (see :class:`PoolMigration`); may be combined with
         ``net_migration`` counts (e.g. a scenario's extra in-migrants).
@@ -225,8 +226,6 @@ def project(
         raise InputError("interval", f"must be a whole number of years of at least 1; got {interval!r}")
     if migration_timing not in _TIMINGS:
         raise InputError("migration_timing", f"must be one of {', '.join(_TIMINGS)}; got {migration_timing!r}")
-    if net_migration is not None and net_migration_rates is not None:
-        raise InputError("net_migration_rates", "give migration as counts or as rates, not both")
     base = _as_array("base", base, base.shape)
     _nonneg("base", base)
     T = int(steps)
@@ -293,48 +292,68 @@ def project(
             gross_in += shares[t] * pool_size + immig[t]
             gross_out += out_dom + n * emig[t] * mig_base
         net = gross_in - gross_out
-        half = 0.5 * net
-
-        # -- start half joins the population and is exposed to mortality
-        if migration_timing == "period":
-            X = P + half
-            newborn_mig = np.zeros((R, S))
-        else:
-            X = P.copy()
-            X[..., :-1] += half[..., 1:]
-            newborn_mig = half[..., 0]
-        if np.any(X < -_NEG_TOL):
-            _negative("net_migration", X, t, "at the start of step")
-
-        # -- survival of those alive at the start
-        Y = np.empty((R, S, A))
-        Y[..., 0] = 0.0
-        Y[..., 1:] = st[..., 1:A] * X[..., :-1]
-        Y[..., -1] += st[..., A] * X[..., -1]
-        d = np.empty((R, S, A))
-        d[..., 1:] = (1.0 - st[..., 1:A]) * X[..., :-1]
-        d[..., -1] += (1.0 - st[..., A]) * X[..., -1]
-
-        # -- births: average of start and end exposure of women (the end stock includes the second
-        #    half of the migrants, as in PHG Box 6.2)
-        women = 0.5 * (X[:, FEMALE, fert_lo:] + Y[:, FEMALE, fert_lo:] + half[:, FEMALE, fert_lo:])
-        b = n * np.einsum("ra,ra->r", fert[t][:, fert_lo:], women)
-        births[t, :, FEMALE] = b * girls_share[t]
-        births[t, :, 1 - FEMALE] = b - births[t, :, FEMALE]
-        newborn = births[t] + newborn_mig
-        Y[..., 0] = st[..., 0] * newborn
-        d[..., 0] = (1.0 - st[..., 0]) * newborn
-
-        # -- end half of the migrants
-        end = Y + half
-        if np.any(end < -_NEG_TOL):
-            _negative("net_migration", end, t, "at the end of step")
+        end, births[t], deaths[t] = advance(P, net, st, fert[t], girls_share[t], interval=n,
+                                            timing=migration_timing, first_fertile=fert_lo, step=t)
         pop[t + 1] = end
-        deaths[t] = d
         inflow[t] = migration_to_cohort(gross_in, migration_timing)
         outflow[t] = migration_to_cohort(gross_out, migration_timing)
 
     return EngineResult(pop, births, deaths, inflow, outflow, interval=int(interval))
+
+
+def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, girls_share: np.ndarray, *,
+            interval: float = 1.0, timing: str = "period", first_fertile: int = 0, step: int = 0,
+            with_deaths: bool = True):
+    """One projection step on trusted arrays (the inner loop of :func:`project`; no input checks).
+
+    ``P`` (R, S, A) start stocks, ``net`` (R, S, A) net migrants of the step indexed by ``timing``,
+    ``st`` (R or 1, S, A+1) survival ratios, ``fert`` (R, A) annual ASFR, ``girls_share`` (R,).
+    Returns ``(end stocks, births (R, S), deaths by end cohort (R, S, A) or None)``. Raises
+    :class:`InputError` if migration makes a stock negative.
+    """
+    n = float(interval)
+    R, S, A = P.shape
+    half = 0.5 * net
+    # -- start half joins the population and is exposed to mortality
+    if timing == "period":
+        X = P + half
+        newborn_mig = 0.0
+    else:
+        X = P.copy()
+        X[..., :-1] += half[..., 1:]
+        newborn_mig = half[..., 0]
+    if X.min() < -_NEG_TOL:
+        _negative("net_migration", X, step, "at the start of step")
+
+    # -- survival of those alive at the start
+    Y = np.empty_like(X)
+    Y[..., 0] = 0.0  # newborns come below, after births
+    Y[..., 1:] = st[..., 1:A] * X[..., :-1]
+    Y[..., -1] += st[..., A] * X[..., -1]
+
+    # -- births: average of start and end exposure of women (the end stock includes the second
+    #    half of the migrants, as in PHG Box 6.2)
+    lo = first_fertile
+    women = X[:, FEMALE, lo:] + Y[:, FEMALE, lo:] + half[:, FEMALE, lo:]
+    b = (0.5 * n) * np.einsum("ra,ra->r", fert[:, lo:], women)
+    births = np.empty((R, S), dtype=P.dtype)
+    births[:, FEMALE] = b * girls_share
+    births[:, 1 - FEMALE] = b - births[:, FEMALE]
+    newborn = births + newborn_mig
+    Y[..., 0] = st[..., 0] * newborn
+
+    deaths = None
+    if with_deaths:
+        deaths = np.empty_like(X)
+        deaths[..., 1:] = (1.0 - st[..., 1:A]) * X[..., :-1]
+        deaths[..., -1] += (1.0 - st[..., A]) * X[..., -1]
+        deaths[..., 0] = (1.0 - st[..., 0]) * newborn
+
+    # -- end half of the migrants
+    Y += half
+    if Y.min() < -_NEG_TOL:
+        _negative("net_migration", Y, step, "at the end of step")
+    return Y, births, deaths
 
 
 def _cohort_base(P: np.ndarray) -> np.ndarray:
