@@ -1,0 +1,74 @@
+"""``blilyst web``: run the web application and create its demo data."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from blilyst.cli import app
+
+web_app = typer.Typer(help="The web application (Django).", no_args_is_help=True)
+app.add_typer(web_app, name="web")
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blilyst.web.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate_and_demo() -> list:
+    from django.core.management import call_command
+
+    from blilyst.web.accounts.demo import ensure_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    return ensure_demo()
+
+
+def _print_logins(logins: list, url: str | None) -> None:
+    from django.conf import settings
+
+    typer.echo("")
+    typer.echo(f"Data directory: {settings.BLILYST_HOME}")
+    if url:
+        typer.echo(f"Open {url} and log in as one of the demo users:")
+    else:
+        typer.echo("Demo users:")
+    for login in logins:
+        typer.echo(f"  {login.username:<15} {login.password:<20} {login.role} – {login.municipality}")
+    typer.echo("(The passwords are kept in demo-logins.json in the data directory.)")
+    typer.echo("")
+
+
+@web_app.command("demo")
+def demo() -> None:
+    """Create the demo municipality (Kviteseid) and one demo user per role, and print their logins.
+
+    Example: blilyst web demo
+    """
+    _setup_django()
+    _print_logins(_migrate_and_demo(), None)
+
+
+@web_app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+) -> None:
+    """Migrate the database, create the demo data, print the demo logins and serve the web app.
+
+    Uses Django's development server, which is fine on your own machine; for a server see
+    docs/production.md (gunicorn behind a proxy).
+
+    Example: blilyst web serve --port 8080
+    """
+    _setup_django()
+    logins = _migrate_and_demo()
+    shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+    _print_logins(logins, f"http://{shown_host}:{port}/")
+    from django.core.management import call_command
+
+    call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=False)

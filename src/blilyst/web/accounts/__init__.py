@@ -1,0 +1,1 @@
+"""Users, the municipalities they serve and their role in each (accounts app)."""

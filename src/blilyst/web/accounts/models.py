@@ -1,0 +1,87 @@
+"""Users, municipalities and memberships: who works for which municipality, in which role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from blilyst.web.accounts.roles import Capability, Role, capabilities_of
+
+
+class Municipality(models.Model):
+    """A municipality that uses blilyst. The code is SSB's four-digit number (2024 structure);
+    every record of personal data belongs to exactly one municipality through a foreign key
+    to this model (``municipality_id`` is then the code)."""
+
+    code = models.CharField(_("municipality number"), max_length=4, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @classmethod
+    def from_register(cls, code: str) -> Municipality:
+        """Get or create the municipality with SSB's name for ``code`` (raises UnknownMunicipality)."""
+        from blilyst.stats.register import get_register
+
+        entry = get_register().get(code)
+        municipality, _created = cls.objects.get_or_create(code=entry.code, defaults={"name": entry.name})
+        return municipality
+
+
+class User(AbstractUser):
+    """A person who logs in. Holds personal data (name, e-mail) of municipal staff."""
+
+    def memberships_by_code(self) -> dict[str, str]:
+        """``{municipality code: role}``, read once per request and kept on the instance."""
+        cached = getattr(self, "_memberships_by_code", None)
+        if cached is None:
+            cached = dict(self.memberships.values_list("municipality_id", "role"))
+            self._memberships_by_code = cached
+        return cached
+
+    def municipality_codes(self, capability: Capability | None = None) -> list[str]:
+        """The codes of the municipalities this user serves (with ``capability`` there, if given)."""
+        return sorted(
+            code
+            for code, role in self.memberships_by_code().items()
+            if capability is None or capability in capabilities_of(role)
+        )
+
+    def role_in(self, code: str) -> str | None:
+        return self.memberships_by_code().get(code)
+
+    def can(self, capability: Capability, code: str) -> bool:
+        """Whether this user may do ``capability`` in municipality ``code``."""
+        role = self.role_in(code)
+        return role is not None and capability in capabilities_of(role)
+
+    def can_anywhere(self, capability: Capability) -> bool:
+        return any(capability in capabilities_of(role) for role in self.memberships_by_code().values())
+
+
+class Membership(models.Model):
+    """``user`` works for ``municipality`` in ``role`` (one role per user and municipality)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "municipality"], name="one_role_per_municipality"),
+        ]
+        ordering = ["municipality_id", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.municipality_id} ({self.role})"

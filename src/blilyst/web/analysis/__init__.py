@@ -1,0 +1,1 @@
+"""Statistics pages: the municipalities and their population (analysis app)."""

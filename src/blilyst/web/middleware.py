@@ -1,0 +1,50 @@
+"""Project-wide middleware: login everywhere, and the language a page is shown in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.http import JsonResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+API_PREFIX = "/api/"
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Every view needs a logged-in user unless it is marked ``@login_not_required``.
+
+    The exceptions are the login and logout pages, the privacy notice, the language switch,
+    the health check and static files (served by whitenoise before any view runs). A new view
+    is protected by default: forgetting a decorator cannot expose it. API calls (under
+    ``/api/``) get a 401 JSON answer instead of a redirect to the login page.
+    """
+
+    def handle_no_permission(self, request, view_func):
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": "Authentication required."}, status=401)
+        return super().handle_no_permission(request, view_func)
+
+
+class LanguageMiddleware:
+    """Norwegian bokmål unless the user has chosen another language with the language switch.
+
+    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language header: the
+    product is Norwegian by default, and an English browser should not make it English. The
+    choice is kept in the language cookie that Django's ``set_language`` view writes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
