@@ -1,0 +1,84 @@
+"""The on-disk cache of SSB answers: keys, atomic writes, corrupt files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from blilyst.stats.cache import CorruptCacheWarning, ResponseCache, default_cache_dir, query_hash
+
+RECORDED = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "ssb_api_fixtures" /
+                       "download-07459_20220914-092711.json").read_text(encoding="utf-8"))
+QUERY = {"table": "07459", "selection": {"Region": ["*"], "Tid": ["2022"]}}
+STAMP = "2022-02-24T07:00:00Z"
+
+
+def test_put_then_get_returns_the_same_answer(tmp_path):
+    cache = ResponseCache(tmp_path)
+    path = cache.put("data", "07459", QUERY, STAMP, RECORDED)
+    assert path.is_file() and path.is_relative_to(tmp_path / "ssb" / "data" / "07459")
+    body = cache.get("data", "07459", QUERY, STAMP)
+    assert body["value"][51] == 699_827  # Oslo 2022
+    assert body == RECORDED
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
+
+
+def test_key_depends_on_query_and_updated_stamp_not_on_key_order(tmp_path):
+    cache = ResponseCache(tmp_path)
+    cache.put("data", "07459", QUERY, STAMP, RECORDED)
+    reordered = {"selection": {"Tid": ["2022"], "Region": ["*"]}, "table": "07459"}
+    assert query_hash(reordered) == query_hash(QUERY)
+    assert cache.get("data", "07459", reordered, STAMP) is not None
+    assert cache.get("data", "07459", QUERY, "2023-02-22T07:00:00Z") is None
+    assert cache.get("data", "07459", {**QUERY, "lang": "en"}, STAMP) is None
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text[: len(text) // 2],  # truncated
+    lambda text: text.replace("699827", "699828"),  # checksum no longer matches
+    lambda text: "",  # empty
+    lambda text: "\udcff not json",
+])
+def test_a_corrupt_file_is_discarded_with_a_warning(tmp_path, damage):
+    cache = ResponseCache(tmp_path)
+    path = cache.put("data", "07459", QUERY, STAMP, RECORDED)
+    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8", errors="surrogateescape")
+    with pytest.warns(CorruptCacheWarning, match="deleted and will be fetched again"):
+        assert cache.get("data", "07459", QUERY, STAMP) is None
+    assert not path.exists()
+
+
+def test_a_failed_write_leaves_the_previous_entry_intact(tmp_path):
+    cache = ResponseCache(tmp_path)
+    path = cache.put("data", "07459", QUERY, STAMP, RECORDED)
+    before = path.read_bytes()
+    with pytest.raises(TypeError):
+        cache.put("data", "07459", QUERY, STAMP, {"value": object()})  # not JSON-serialisable
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_latest_and_fresh_entries(tmp_path):
+    cache = ResponseCache(tmp_path)
+    old = cache.put("data", "07459", QUERY, "2021-02-24T07:00:00Z", {"v": 1})
+    os.utime(old, (1_600_000_000, 1_600_000_000))
+    cache.put("data", "07459", QUERY, STAMP, {"v": 2})
+    latest = cache.latest("data", "07459", QUERY)
+    assert latest.body == {"v": 2} and latest.updated == STAMP
+    assert cache.get_fresh("data", "07459", QUERY, max_age_s=3600) == {"v": 2}
+    assert cache.get_fresh("data", "07459", QUERY, max_age_s=0) is None
+    assert cache.latest("data", "07459", {"other": 1}) is None
+    assert cache.clear() == 2
+    assert cache.latest("data", "07459", QUERY) is None
+
+
+def test_default_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("BLILYST_CACHE_DIR", str(tmp_path / "c"))
+    assert default_cache_dir() == tmp_path / "c"
+    assert ResponseCache().directory == tmp_path / "c" / "ssb"
+    monkeypatch.delenv("BLILYST_CACHE_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert default_cache_dir() == tmp_path / ".cache" / "blilyst"
