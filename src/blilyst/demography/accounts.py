@@ -250,8 +250,10 @@ def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
                     src.loc[(f.municipality, y), "population_start"] = ESTIMATED
                 if (f.municipality, y - 1) in src.index:
                     src.loc[(f.municipality, y - 1), "population_end"] = ESTIMATED
-            notes.append(f"{f.municipality}: 1 January population {f.year_from}-{f.year_to} is an estimate "
-                         f"({f.note}).")
+        for code, rows in population_flags.groupby("municipality"):
+            if code in codes:
+                spans = ", ".join(f"{r.year_from}-{r.year_to}" for r in rows.itertuples(index=False))
+                notes.append(f"{code}: 1 January population {spans} is an estimate ({rows.note.iloc[0]}).")
 
     cols = list(COMPONENTS)
     long = est[cols].stack(future_stack=True).rename("value").reset_index()

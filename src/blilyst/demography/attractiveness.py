@@ -1,0 +1,234 @@
+"""Attractiveness as a place to live: Telemarksforsking's attractiveness model.
+
+People move to jobs, so a municipality with strong job growth is expected to gain migrants. The
+model regresses net migration (domestic and international together) relative to population on job
+growth by place of work across all municipalities, by ordinary least squares:
+
+    y_i = a + b * x_i + e_i,   y = 100 * net migration / population,  x = 100 * (jobs_end / jobs_start - 1)
+
+The fitted line is the migration a municipality's job growth "explains"; the residual ``e_i`` is
+its attractiveness as a place to live (*bostedsattraktivitet*): positive when more people moved
+in than the jobs alone would predict. Telemarksforsking's published fit for 2010–2012 (three-year
+period) is ``y = 0.2857 x - 0.1412`` with R² = 0.22.
+
+Data offline: job growth 2005–2015 by place of work (SSB register-based employment, the
+"distriktstall" base data, 428 municipalities mapped to 2024 codes with the municipality
+register's weights) and, with a change of source, 2015–2017 (SSB table 13470, Q4 2017). Net
+migration is population growth minus natural increase; natural increase is *estimated* from the
+1 January populations and national mortality (:mod:`blilyst.demography.accounts`), so net
+migration here is the residual estimate (median error 1.1 % of the population over 15 years,
+see docs/accounts.md). A refreshed snapshot with more job years gives more periods.
+
+Municipalities whose 1 January population is itself an estimate (Ålesund/Haram before 2024) are
+left out of the fit; those whose jobs were apportioned from a split old municipality are kept and
+flagged.
+
+References
+----------
+* Vareide, K. & Nygaard, M. S. (2014 ff.). *Regional analyse* (one report per county and
+  year), Telemarksforsking: "attraktivitetsmodellen", net migration against job growth.
+* Vareide, K. (2018). *Det handler om å bli mer attraktiv*. Telemarksforsking / Kommuneforlaget;
+  Telemarksforsking, *Attraktivitetsbarometeret* (annual ranking of municipalities and regions).
+* Vareide, K. & Storm, H. N. (2010). *Hvorfor er noen steder mer attraktive enn andre?*
+  Telemarksforsking rapport.
+* SSB, Standard for sentralitet (Klass 128), for comparing like with like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from blilyst.errors import InputError
+
+#: Telemarksforsking's published fit for 2010–2012 (net migration % on job growth %).
+PUBLISHED_2010_2012 = {"slope": 0.2857, "intercept": -0.1412, "r2": 0.22}
+
+
+def fit_ols(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """Slope, intercept and R² of the least-squares line ``y = intercept + slope * x``."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.shape != y.shape or x.ndim != 1:
+        raise InputError("x, y", f"need two 1-d arrays of equal length, got {x.shape} and {y.shape}")
+    if len(x) < 3:
+        raise InputError("x, y", "need at least three municipalities to fit a line")
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise InputError("x, y", "values must be finite (no NaN)")
+    xm, ym = x.mean(), y.mean()
+    sxx = np.sum((x - xm) ** 2)
+    if sxx == 0:
+        raise InputError("x", "job growth is the same everywhere; no line can be fitted")
+    slope = float(np.sum((x - xm) * (y - ym)) / sxx)
+    intercept = float(ym - slope * xm)
+    resid = y - (intercept + slope * x)
+    sst = np.sum((y - ym) ** 2)
+    r2 = float(1 - np.sum(resid**2) / sst) if sst > 0 else 0.0
+    return slope, intercept, r2
+
+
+@dataclass
+class AttractivenessModel:
+    """The fitted model and one row per municipality.
+
+    ``frame`` columns: municipality, name, centrality_class, population_start, net_migration,
+    net_migration_pct, jobs_start, jobs_end, job_growth_pct, expected_pct, attractiveness (residual,
+    percentage points), rank (1 = most attractive), n, rank_in_class, n_in_class, in_fit,
+    apportioned, net_migration_source.
+    """
+
+    jobs_from: int
+    jobs_to: int
+    migration_years: tuple[int, int]
+    slope: float
+    intercept: float
+    r2: float
+    n: int
+    frame: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def period(self) -> str:
+        return f"{self.jobs_from}-{self.jobs_to}"
+
+    def equation(self) -> str:
+        sign = "-" if self.intercept < 0 else "+"
+        return f"y = {self.slope:.4f}x {sign} {abs(self.intercept):.4f} (R² {self.r2:.2f}, n = {self.n})"
+
+    def place(self, code: str) -> pd.DataFrame:
+        """The municipality and the others of its centrality class, best first."""
+        row = self.frame[self.frame.municipality == code]
+        if row.empty:
+            raise InputError("municipality", f"{code} is not in the attractiveness model for {self.period}")
+        cls = int(row.centrality_class.iloc[0])
+        peers = self.frame[(self.frame.centrality_class == cls) & self.frame.in_fit]
+        return peers.sort_values("rank_in_class").reset_index(drop=True)
+
+
+def attractiveness_model(data: pd.DataFrame, *, jobs_from: int, jobs_to: int,
+                         migration_years: tuple[int, int]) -> AttractivenessModel:
+    """Fit the model on a frame with one row per municipality.
+
+    ``data`` columns: municipality, name, centrality_class, population_start, net_migration,
+    jobs_start, jobs_end, and optional bool ``exclude`` (left out of the fit, still reported with
+    their residual against the fitted line) and ``apportioned``.
+    """
+    need = {"municipality", "name", "centrality_class", "population_start", "net_migration", "jobs_start", "jobs_end"}
+    missing = need - set(data.columns)
+    if missing:
+        raise InputError("data", f"missing columns {sorted(missing)}")
+    d = data.copy()
+    if (d.population_start <= 0).any() or (d.jobs_start <= 0).any():
+        bad = d[(d.population_start <= 0) | (d.jobs_start <= 0)].municipality.tolist()
+        raise InputError("data", f"population and jobs at the start must be positive (not for {bad})")
+    d["net_migration_pct"] = 100 * d.net_migration / d.population_start
+    d["job_growth_pct"] = 100 * (d.jobs_end / d.jobs_start - 1)
+    d["in_fit"] = ~d.get("exclude", pd.Series(False, index=d.index)).astype(bool)
+    if "apportioned" not in d:
+        d["apportioned"] = False
+    fit = d[d.in_fit]
+    slope, intercept, r2 = fit_ols(fit.job_growth_pct.to_numpy(), fit.net_migration_pct.to_numpy())
+    d["expected_pct"] = intercept + slope * d.job_growth_pct
+    d["attractiveness"] = d.net_migration_pct - d.expected_pct
+    d["rank"] = pd.NA
+    d["rank_in_class"] = pd.NA
+    ranked = d[d.in_fit]
+    d.loc[ranked.index, "rank"] = ranked.attractiveness.rank(ascending=False, method="min").astype(int)
+    d.loc[ranked.index, "rank_in_class"] = (ranked.groupby("centrality_class").attractiveness
+                                            .rank(ascending=False, method="min").astype(int))
+    d["n"] = len(ranked)
+    d["n_in_class"] = d.centrality_class.map(ranked.centrality_class.value_counts()).fillna(0).astype(int)
+    d["rank"] = d["rank"].astype("Int64")
+    d["rank_in_class"] = d["rank_in_class"].astype("Int64")
+    cols = ["municipality", "name", "centrality_class", "population_start", "net_migration", "net_migration_pct",
+            "jobs_start", "jobs_end", "job_growth_pct", "expected_pct", "attractiveness", "rank", "n",
+            "rank_in_class", "n_in_class", "in_fit", "apportioned"]
+    extra = [c for c in d.columns if c not in cols and c not in ("exclude",)]
+    frame = d[cols + extra].sort_values("municipality").reset_index(drop=True)
+    return AttractivenessModel(jobs_from=jobs_from, jobs_to=jobs_to, migration_years=migration_years,
+                               slope=slope, intercept=intercept, r2=r2, n=len(ranked), frame=frame)
+
+
+def available_periods(jobs: pd.DataFrame, population_years: list[int]) -> list[tuple[int, int]]:
+    """Pairs of job years (consecutive in the data) for which net migration can be estimated."""
+    years = sorted(int(y) for y in jobs.year.unique())
+    have = set(int(y) for y in population_years)
+    out = []
+    for a, b in zip(years, years[1:]):
+        if all(y in have for y in range(a + 1, b + 2)):
+            out.append((a, b))
+    return out
+
+
+def attractiveness_from_snapshot(period: tuple[int, int] | None = None, snapshot=None, register=None,
+                                 accounts=None) -> AttractivenessModel:
+    """Run the model on the snapshot for jobs ``period = (from, to)`` (default: the longest one).
+
+    Net migration is taken over the calendar years ``from+1 .. to`` (1 January ``from+1`` to
+    1 January ``to+1``), matching job counts in the fourth quarter of ``from`` and ``to``.
+    """
+    if snapshot is None:
+        from blilyst.stats.snapshot import load_snapshot
+
+        snapshot = load_snapshot()
+    if register is None:
+        from blilyst.stats.register import get_register
+
+        register = get_register()
+    from blilyst.demography.accounts import accounts_from_snapshot
+
+    jobs = snapshot.jobs
+    pop_years = sorted(int(y) for y in snapshot.population.year.unique())
+    periods = available_periods(jobs, pop_years)
+    if period is None:
+        period = max(periods, key=lambda p: p[1] - p[0]) if periods else None
+    if period is None or tuple(period) not in periods:
+        raise InputError("period", f"no data for jobs {period}; available: "
+                         + ", ".join(f"{a}-{b}" for a, b in periods))
+    a, b = (int(v) for v in period)
+    mig_years = (a + 1, b)
+    if accounts is None or not all(y in accounts.years for y in range(a + 1, b + 1)):
+        accounts = accounts_from_snapshot(years=mig_years, snapshot=snapshot)
+    tot = accounts.residual.totals()
+    tot = tot[tot.year.between(a + 1, b)]
+    mig = tot.groupby("municipality").agg(net_migration=("net_migration", "sum"))
+    start = tot[tot.year == a + 1].set_index("municipality").population_start.rename("population_start")
+    j0 = jobs[jobs.year == a].set_index("municipality")
+    j1 = jobs[jobs.year == b].set_index("municipality")
+    reg = register.frame().set_index("code")[["name", "centrality_class"]]
+    d = reg.join(start).join(mig).join(j0.jobs.rename("jobs_start")).join(j1.jobs.rename("jobs_end"))
+    appo = pd.Series(False, index=d.index)
+    for frame in (j0, j1):
+        if "apportioned" in frame:
+            appo = appo | frame.apportioned.reindex(d.index).fillna(False).astype(bool)
+    d["apportioned"] = appo
+    flagged = set()
+    flags = getattr(snapshot, "population_flags", None)
+    if flags is not None:
+        for f in flags.itertuples(index=False):
+            if int(f.year_from) <= b and int(f.year_to) >= a + 1:
+                flagged.add(f.municipality)
+    d["exclude"] = d.index.isin(sorted(flagged)) | d[["jobs_start", "jobs_end", "net_migration"]].isna().any(axis=1)
+    d = d.dropna(subset=["jobs_start", "jobs_end", "net_migration", "population_start"])
+    d["net_migration_source"] = "estimated"
+    d = d.rename_axis("municipality").reset_index()
+    model = attractiveness_model(d, jobs_from=a, jobs_to=b, migration_years=mig_years)
+    model.notes = [
+        f"Net migration {a + 1}-{b} (domestic and international) as % of the population 1 January {a + 1}, "
+        "estimated as population growth minus estimated natural increase (residual method). "
+        "Kilde: Statistisk sentralbyrå (07459); mortality: Human Mortality Database.",
+        f"Job growth {a}-{b}: employed persons by place of work, 4th quarter"
+        + (" (2005 and 2015: SSB register-based employment from the 'distriktstall' data, 428 old "
+           "municipalities mapped to 2024 codes)" if a == 2005 else "")
+        + (" (2017: SSB table 13470; a change of source from 2015)" if b == 2017 else "") + ".",
+        "Attractiveness = actual minus expected net migration (percentage points); method: Telemarksforsking's "
+        "attractiveness model (Vareide). Published fit 2010-2012: y = 0.2857x - 0.1412, R² 0.22.",
+    ]
+    if flagged:
+        model.notes.append("Left out of the fit (population estimated before 2024): " + ", ".join(sorted(flagged)) + ".")
+    if d.apportioned.any():
+        model.notes.append("Jobs apportioned from a split old municipality: "
+                           + ", ".join(sorted(d[d.apportioned].municipality)) + ".")
+    return model

@@ -1,0 +1,117 @@
+"""Telemarksforsking's attractiveness model on the bundled 2005-2015 data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from blilyst.demography.attractiveness import (
+    PUBLISHED_2010_2012,
+    attractiveness_from_snapshot,
+    attractiveness_model,
+    available_periods,
+    fit_ols,
+)
+from blilyst.errors import InputError
+from blilyst.stats.snapshot import load_snapshot
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return load_snapshot()
+
+
+@pytest.fixture(scope="module")
+def model(snap):
+    return attractiveness_from_snapshot((2005, 2015), snapshot=snap)
+
+
+def test_ols_matches_numpy_and_scipy_on_the_real_data(model):
+    fit = model.frame[model.frame.in_fit]
+    x, y = fit.job_growth_pct.to_numpy(), fit.net_migration_pct.to_numpy()
+    slope, intercept = np.polyfit(x, y, 1)
+    lr = stats.linregress(x, y)
+    assert model.slope == pytest.approx(slope, rel=1e-10)
+    assert model.intercept == pytest.approx(intercept, rel=1e-10)
+    assert model.slope == pytest.approx(lr.slope, rel=1e-10)
+    assert model.r2 == pytest.approx(lr.rvalue**2, rel=1e-10)
+
+
+def test_residuals_sum_to_zero(model):
+    fit = model.frame[model.frame.in_fit]
+    assert abs(fit.attractiveness.sum()) < 1e-9
+    np.testing.assert_allclose(fit.attractiveness, fit.net_migration_pct - fit.expected_pct)
+
+
+def test_fit_2005_2015_resembles_the_published_one(model):
+    """Measured: y = 0.348x + 1.96, R² 0.46, n = 350 over ten years (2006-2015 migration); the
+    slope is close to Telemarksforsking's 0.2857 for 2010-2012. The intercept is a ten-year
+    figure and, with immigration at its peak, much higher than the published three-year one."""
+    assert model.n == 350
+    assert model.slope == pytest.approx(0.348, abs=0.002)
+    assert abs(model.slope - PUBLISHED_2010_2012["slope"]) < 0.1
+    assert model.intercept == pytest.approx(1.96, abs=0.01)
+    assert model.r2 == pytest.approx(0.46, abs=0.01)
+
+
+def test_known_municipalities_rank(model):
+    f = model.frame.set_index("municipality")
+    vinje = f.loc["4036"]
+    # Vinje: jobs +9.0 %, net migration +0.7 % against +5.1 % expected
+    assert vinje.job_growth_pct == pytest.approx(8.97, abs=0.01)
+    assert vinje.attractiveness == pytest.approx(-4.41, abs=0.01)
+    assert (vinje["rank"], vinje.n, vinje.rank_in_class, vinje.n_in_class) == (296, 350, 70, 106)
+    assert f.loc["3209", "rank"] == 1  # Ullensaker, by Gardermoen
+    assert f.loc["0301", "rank_in_class"] == 2
+
+
+def test_place_lists_the_centrality_class(model):
+    peers = model.place("4036")
+    assert len(peers) == 106
+    assert set(peers.centrality_class) == {6}
+    assert peers.rank_in_class.is_monotonic_increasing
+    assert peers.set_index("municipality").loc["4036", "rank_in_class"] == 70
+
+
+def test_estimated_stocks_are_left_out_and_split_jobs_flagged(model):
+    f = model.frame.set_index("municipality")
+    assert not f.loc["1508", "in_fit"] and not f.loc["1580", "in_fit"]
+    assert pd.isna(f.loc["1508", "rank"])
+    # the 2020 splits (population and jobs apportioned by fixed weights) are out as well
+    assert f.loc["5059", "apportioned"] and not f.loc["5059", "in_fit"]
+    assert f.in_fit.sum() == 350
+    assert set(f.net_migration_source) == {"estimated"}
+
+
+def test_jobs_population_matches_snapshot_population(snap):
+    """The distriktstall 2006 population, mapped to 2024 codes, equals SSB's 07459: exactly except
+    where an old municipality was split by fixed weights (at most 10.1 persons off there)."""
+    o = snap.jobs_old_structure
+    mapped = (o.population_2006 * o.weight).groupby(o.current_code).sum()
+    pop = snap.population[snap.population.year == 2006].groupby("municipality").population.sum()
+    diff = (mapped - pop).abs()
+    assert (diff == 0).sum() >= 350
+    assert diff.max() < 10.5
+
+
+def test_periods_and_bad_period(snap):
+    periods = available_periods(snap.jobs, sorted(snap.population.year.unique()))
+    assert (2005, 2015) in periods and (2015, 2017) in periods
+    with pytest.raises(InputError, match="period"):
+        attractiveness_from_snapshot((1990, 2000), snapshot=snap)
+
+
+def test_fit_ols_edge_cases():
+    slope, intercept, r2 = fit_ols(np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 5.0]))
+    assert (slope, intercept, r2) == pytest.approx((2.0, 1.0, 1.0))
+    with pytest.raises(InputError, match="x"):
+        fit_ols(np.ones(4), np.arange(4.0))
+    with pytest.raises(InputError):
+        fit_ols(np.array([1.0, np.nan, 2.0]), np.arange(3.0))
+    with pytest.raises(InputError, match="population"):
+        attractiveness_model(pd.DataFrame({"municipality": ["a"], "name": ["A"], "centrality_class": [1],
+                                           "population_start": [0], "net_migration": [1],
+                                           "jobs_start": [1], "jobs_end": [2]}),
+                             jobs_from=1, jobs_to=2, migration_years=(2, 2))
