@@ -1,0 +1,82 @@
+"""Headline facts computed from the snapshot."""
+
+from __future__ import annotations
+
+import pytest
+
+from blilyst.demography.accounts import accounts_from_snapshot
+from blilyst.demography.facts import change_components, growth_without_migration, migration_age_profile
+from blilyst.errors import InputError
+from blilyst.stats.snapshot import load_snapshot
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return load_snapshot()
+
+
+@pytest.fixture(scope="module")
+def accounts(snap):
+    return accounts_from_snapshot(snapshot=snap)
+
+
+def test_growth_without_migration_2012(accounts, snap):
+    """The guidance: "300 municipalities grew in 2012; nearly half would have shrunk without
+    immigration" (428 municipalities then). On today's 357: 243 grew in 2012, 84 of them had more
+    deaths than births (estimated), and 90 grew by less than their immigrant population did."""
+    fact = growth_without_migration(accounts, snap.immigrants_by_reason)
+    row = fact.frame.set_index("year").loc[2012]
+    assert (row.municipalities, row.grew, row.grew_only_by_migration) == (357, 243, 84)
+    assert row.grew_only_by_immigrants == 90
+    assert "estimated" in fact.text_en and "beregnet" in fact.text_nb
+    assert "births" in fact.estimated
+
+
+def test_growth_after_2022_was_mostly_migration(accounts):
+    fact = growth_without_migration(accounts)
+    t = fact.frame.set_index("year")
+    # with the refugee arrivals from Ukraine, most growing municipalities grew only by migration
+    assert t.loc[2022, "grew"] == 271 and t.loc[2022, "share_only_by_migration"] > 0.6
+    assert "grew_only_by_immigrants" not in t  # no immigrant stocks given
+
+
+def test_change_components_nationally_last_ten_years(accounts, snap):
+    fact = change_components(accounts, immigrants=snap.immigrants_by_reason)
+    total = fact.frame.set_index("municipality").loc["total"]
+    # population change 2016-2025 equals the change in the 1 January stocks
+    assert (total.population_start, total.population_end) == (5_213_985, 5_627_400)
+    assert total.change == 413_415
+    assert total.change == pytest.approx(total.births - total.deaths + total.net_migration + total.residual)
+    assert total.births_share + total.deaths_share + total.net_migration_share == pytest.approx(1.0)
+    assert "net immigration" in fact.text_en
+
+
+def test_change_components_for_vinje(accounts):
+    fact = change_components(accounts, ["4036"])
+    row = fact.frame.set_index("municipality").loc["4036"]
+    assert row.change == 102
+    assert row.net_migration == 119  # registered (Telemark file, 2016-2025)
+    assert row.registered_years == 10
+    with pytest.raises(InputError, match="municipalities"):
+        change_components(accounts, ["9999"])
+
+
+def test_age_profile_registered_for_vinje(snap):
+    fact = migration_age_profile(snap.migration_by_age, municipalities=["4036"])
+    prof = fact.frame.set_index("age_group")
+    assert prof.in_share.sum() == pytest.approx(1.0)
+    # 2016-2025, ages 0-70: 348 in-migrants aged 25-29, 375 out; 30-39 is the largest in-group
+    assert (prof.loc["25-29", "in_migration"], prof.loc["25-29", "out_migration"]) == (348, 375)
+    assert prof.in_share.idxmax() == "30-39"
+    assert set(prof.source) == {"registered"}
+
+
+def test_age_profile_estimated_elsewhere(snap, accounts):
+    fact = migration_age_profile(snap.migration_by_age, accounts=accounts, municipalities=["0301"],
+                                 years=list(range(2016, 2026)))
+    prof = fact.frame.set_index("age_group")
+    assert set(prof.source) == {"estimated"}
+    # Oslo gains young adults and loses families with small children
+    assert prof.loc["20-24", "net_migration"] > 40_000
+    assert prof.loc["0-5", "net_migration"] < -15_000
+    assert prof.loc["30-39", "net_migration"] < 0
