@@ -1,6 +1,6 @@
 """Shared set-up for the web tests: Django settings and the people every test needs.
 
-Two municipalities, A = Kviteseid (4036) and B = Vinje (4036's neighbour, 4041), and three people:
+Two municipalities, A = Kviteseid (4028) and B = Vinje (4036), neighbours in Telemark, and three people:
 
 * ``alice`` – contact person of A (may read and write A's households),
 * ``rita``  – read-only member of A (may read, gets 403 on a write),
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import pytest
 
-MUNICIPALITY_A = "4036"  # Kviteseid
-MUNICIPALITY_B = "4041"  # Vinje
+MUNICIPALITY_A = "4028"  # Kviteseid
+MUNICIPALITY_B = "4036"  # Vinje
 PASSWORD = "korrekt-hest-batteri-stift"
 
 

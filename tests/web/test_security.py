@@ -132,3 +132,10 @@ def test_no_view_is_csrf_exempt():
 
 def test_passwords_are_hashed_with_argon2(password_hash):
     assert password_hash.startswith("argon2")
+
+
+def test_static_files_are_served_locally_without_login(db):
+    response = Client().get("/static/blilyst/site.css")
+    assert response.status_code == 200
+    assert b".skip-link" in b"".join(response.streaming_content)
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -274,6 +274,7 @@ USE_TZ = True
 
 # --- Static files: local assets only, served by whitenoise --------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [WEB_DIR / "static"]
 STATIC_ROOT = BLILYST_HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it, even when serving from the finders
 STORAGES = {

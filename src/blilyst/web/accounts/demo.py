@@ -1,4 +1,4 @@
-"""The demo municipality (Kviteseid, 4036) and one demo user per role, for ``make run``.
+"""The demo municipality (Kviteseid, 4028) and one demo user per role, for ``make run``.
 
 Passwords are generated once and kept in ``BLILYST_HOME/demo-logins.json`` (readable by the
 owner only), so the console can show them again on the next start.
@@ -18,7 +18,7 @@ from django.db import transaction
 from blilyst.web.accounts.models import Membership, Municipality, User
 from blilyst.web.accounts.roles import Role
 
-DEMO_MUNICIPALITY = "4036"  # Kviteseid
+DEMO_MUNICIPALITY = "4028"  # Kviteseid (4036 is Vinje in the 2024 structure)
 DEMO_USERS = [
     ("kontaktperson", "Kari", "Kontakt", Role.CONTACT_PERSON),
     ("analytiker", "Ola", "Analyse", Role.ANALYST),
@@ -74,6 +74,6 @@ def ensure_demo() -> list[DemoLogin]:
             user.set_password(password)
             user.save(update_fields=["password"])
         Membership.objects.update_or_create(user=user, municipality=municipality, defaults={"role": role})
-        logins.append(DemoLogin(username, password, str(role.label), f"{municipality.name} ({municipality.code})"))
+        logins.append(DemoLogin(username, password, str(role.value), f"{municipality.name} ({municipality.code})"))
     _write_logins(path, logins)
     return logins

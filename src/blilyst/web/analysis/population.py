@@ -55,11 +55,10 @@ def overview() -> PopulationOverview:
 
 
 def _credit(snap) -> str:
-    try:
-        credits = snap.sources()["credit"].dropna().unique()
-    except (AttributeError, KeyError):
-        credits = []
-    return credits[0] if len(credits) else "Kilde: Statistisk sentralbyrå"
+    """The population data set's credit line from the snapshot's manifest."""
+    sources = snap.sources()
+    credits = sources.loc[sources["dataset"] == "population", "credit"].dropna()
+    return str(credits.iloc[0]) if len(credits) else "Kilde: Statistisk sentralbyrå"
 
 
 def search(text: str = "", county_code: str = "") -> pd.DataFrame:
@@ -73,6 +72,22 @@ def search(text: str = "", county_code: str = "") -> pd.DataFrame:
     if county_code:
         mask &= frame["county_code"] == county_code
     return frame.loc[mask]
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain Python dicts (ints, not NumPy scalars; a missing population is None)."""
+    columns = ["code", "name", "county_code", "county_name", "centrality_class", "population"]
+    return [
+        {
+            "code": code,
+            "name": name,
+            "county_code": county_code,
+            "county_name": county_name,
+            "centrality_class": int(centrality),
+            "population": None if pd.isna(pop) else int(pop),
+        }
+        for code, name, county_code, county_name, centrality, pop in frame[columns].itertuples(index=False)
+    ]
 
 
 def counties() -> list[tuple[str, str]]:

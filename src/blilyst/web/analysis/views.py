@@ -24,7 +24,7 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     rows = population.search(query, county)
     ctx = {
         "overview": overview,
-        "rows": rows.to_dict("records"),
+        "rows": population.records(rows),
         "total_count": len(overview.frame),
         "counties": counties,
         "query": query,
