@@ -140,19 +140,29 @@ def build_register(raw: Path) -> dict:
     red["new"] = red.location_code_current.str[-4:]
     red["year"] = red.calyear.astype(int)
     # Periods of unchanged mapping for every original code.
-    per_year = (red.groupby(["old", "year"])[["new", "weighting"]]
-                .apply(lambda g: tuple(sorted(zip(g.new, g.weighting.round(4)))))
-                .rename("targets").reset_index().sort_values(["old", "year"]))
+    per_year: dict[tuple[str, int], list] = {}
+    for o, y, n, w in zip(red.old, red.year, red.new, red.weighting.round(4)):
+        per_year.setdefault((o, int(y)), []).append((n, float(w)))
     history = []
     current = {m["code"] for m in municipalities}
-    for old, grp in per_year.groupby("old", sort=True):
-        prev = None
-        for year, targets in zip(grp.year, grp.targets):
-            if prev is not None and prev["targets"] == targets and prev["year_to"] == year - 1:
-                prev["year_to"] = int(year)
-                continue
-            prev = {"code": old, "year_from": int(year), "year_to": int(year), "targets": targets}
-            history.append(prev)
+    prev = None
+    for (old, year), targets in sorted(per_year.items()):
+        targets = tuple(sorted(targets))
+        if prev is not None and prev["code"] == old and prev["targets"] == targets and prev["year_to"] == year - 1:
+            prev["year_to"] = year
+            continue
+        prev = {"code": old, "year_from": year, "year_to": year, "targets": targets}
+        history.append(prev)
+    # A code used only 2018-2019 (Trøndelag's renumbering) gets the name of the code it replaced when
+    # exactly one code ended in 2017 with the same targets.
+    ended = {}
+    for h in history:
+        ended.setdefault((h["year_to"], h["targets"]), []).append(h["code"])
+    for h in history:
+        if h["code"] not in old_names and h["code"] not in current:
+            before = ended.get((h["year_from"] - 1, h["targets"]), [])
+            if len(before) == 1 and before[0] in old_names:
+                old_names[h["code"]] = old_names[before[0]]
     records = []
     for h in history:
         if h["code"] in current and h["targets"] == ((h["code"], 1.0),):
@@ -184,3 +194,407 @@ def write_register(payload: dict, dest: Path = REGISTER_FILE) -> Path:
     tmp.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     tmp.replace(dest)
     return dest
+
+
+# --------------------------------------------------------------------------------------------
+# Data sets
+# --------------------------------------------------------------------------------------------
+
+FIRST_YEAR = 2006  # 2005 is incomplete in the csdata file (Vindafjord and Aure missing)
+
+_CSDATA = "csdata (FHI, github.com/niphr/csdata @ 59345122, MIT) from SSB 07459"
+_TELEMARK = "Telemark fylkeskommune, github.com/evensrii/Telemark"
+
+
+def _manifest_entry(description: str, ssb_table: str, source_file: str, date: str, *,
+                    licence: str = SSB_LICENCE, credit: str = SSB_CREDIT, provenance: str = "") -> dict:
+    return {"description": description, "ssb_table": ssb_table, "source_file": source_file, "date": date,
+            "licence": licence, "credit": credit, "provenance": provenance}
+
+
+def _population(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    path = _need(raw / "csdata" / "nor_population_by_age_sex_b2024_2005_2026.parquet")
+    pop = pd.read_parquet(path)
+    pop = pop[pop.calyear >= FIRST_YEAR]
+    mun = pop[pop.granularity_geo == "municip"]
+    codes = mun.location_code.astype("category")
+    out = pd.DataFrame({
+        "municipality": codes.cat.rename_categories(lambda c: c[-4:]).astype(str).to_numpy(),
+        "year": mun.calyear.astype("int16").to_numpy(),
+        "sex": mun.sex.astype(str).to_numpy(),
+        "age": mun.age.astype("int16").to_numpy(),
+        "population": mun.pop_jan1_n.astype("int32").to_numpy(),
+    })
+    nat = pop[pop.granularity_geo == "nation"]
+    national = pd.DataFrame({
+        "year": nat.calyear.astype("int16").to_numpy(),
+        "sex": nat.sex.astype(str).to_numpy(),
+        "age": nat.age.astype("int16").to_numpy(),
+        "population": nat.pop_jan1_n.astype("int64").to_numpy(),
+    })
+    return out, national
+
+
+def _sorted_population(pop: pd.DataFrame) -> pd.DataFrame:
+    sex_order = {"male": 0, "female": 1}
+    pop = pop.assign(_s=pop.sex.map(sex_order)).sort_values(["year", "municipality", "_s", "age"])
+    return pop.drop(columns="_s").reset_index(drop=True)
+
+
+def _population_flags(raw: Path, register, years: range) -> pd.DataFrame:
+    """Where csdata apportions an old municipality between several of today's by fixed weights
+    (fractional ``weighting`` in the redistricting table), the population is an estimate."""
+    red = pd.read_csv(_need(raw / "csdata" / "nor_locations_redistricting_b2024.csv"))
+    red = red[(red.granularity_geo == "municip") & (red.weighting < 1)]
+    red = red[red.calyear.between(years.start, years.stop - 1)]
+    rows = []
+    for (cur, orig), grp in red.groupby([red.location_code_current.str[-4:], red.location_code_original.str[-4:]]):
+        rows.append((cur, int(grp.calyear.min()), int(grp.calyear.max()), orig, float(grp.weighting.iloc[0])))
+    flags = []
+    frame = pd.DataFrame(rows, columns=["municipality", "year_from", "year_to", "old_code", "weight"])
+    for (code, y0, y1), grp in frame.groupby(["municipality", "year_from", "year_to"]):
+        parts, others = [], set()
+        for w, wgrp in grp.groupby("weight"):
+            olds = []
+            for old in wgrp.old_code:
+                changes = [c for c in register.history(old) if c.year_from <= y1 and c.year_to >= y0]
+                name = changes[-1].name if changes else ""
+                olds.append(f"{old} {name}".strip())
+                if changes:
+                    others |= {t for t, _ in changes[-1].targets if t != code}
+            parts.append(f"{w:.0%} of the population of {', '.join(olds)}")
+        rest = ", ".join(f"{c} {register.get(c).name}" for c in sorted(others))
+        flags.append({
+            "municipality": code, "year_from": y0, "year_to": y1,
+            "note": (f"{register.get(code).name} {y0}–{y1} is an estimate: the source (csdata) gives it "
+                     + "; ".join(parts) + (f" (the rest goes to {rest})" if rest else "")
+                     + ", a fixed split rather than where people lived"),
+        })
+    return pd.DataFrame(flags, columns=["municipality", "year_from", "year_to", "note"])
+
+
+_LAST_DROPPED: list[str] = []
+
+
+def _map_codes(frame: pd.DataFrame, register, code_col: str, value_cols: list[str], keys: list[str],
+               year_col: str | None = None) -> pd.DataFrame:
+    """Re-key ``frame`` from old municipality codes to 2024 codes: sum where several old codes
+    merged, apportion by the redistricting weights where one was split (``apportioned`` = True)."""
+    from blilyst.errors import UnknownMunicipality
+
+    mapping = {}
+    out_rows = []
+    dropped = []
+    for code in frame[code_col].unique():
+        try:
+            mapping[code] = register.current_codes_for(code)
+        except UnknownMunicipality:
+            # codes outside csdata's change tables (merged before 1995, Svalbard, "unknown")
+            dropped.append(code)
+    if dropped:
+        lost = frame[frame[code_col].isin(dropped)]
+        _LAST_DROPPED[:] = [f"{c} ({lost.loc[lost[code_col] == c, value_cols[0]].sum():g})" for c in sorted(dropped)]
+    else:
+        _LAST_DROPPED[:] = []
+    for code, targets in mapping.items():
+        for cur, w in targets:
+            out_rows.append((code, cur, w))
+    m = pd.DataFrame(out_rows, columns=[code_col, "municipality", "_w"])
+    merged = frame.merge(m, on=code_col, how="inner")
+    for col in value_cols:
+        merged[col] = merged[col] * merged["_w"]
+    merged["apportioned"] = merged["_w"] < 1
+    group = ["municipality"] + keys
+    grouped = merged.groupby(group, sort=True)
+    out = grouped[value_cols].sum(min_count=1)
+    out["apportioned"] = grouped["apportioned"].any()
+    return out.reset_index()
+
+
+def _immigrants_by_reason(raw: Path, register) -> pd.DataFrame:
+    path = _need(raw / "telemark_fk" / "befolkning_innvandringsgrunn alle kommuner.csv")
+    text = path.read_bytes().decode("latin-1")
+    lines = text.splitlines()
+    head = [line.split(";") for line in lines[:4]]
+    body = pd.read_csv(io.StringIO("\n".join(lines[4:])), sep=";", header=None, dtype=str)
+    reasons = {"Alle": "all", "Arbeidsinnvandrere": "labour", "Familieinnvandrede": "family",
+               "Flyktninger og deres familieinnvandrede": "refugee",
+               "Utdanning (inkl. au pair) eller andre grunner": "education_other", "Uoppgitt": "not_stated"}
+    cols = []
+    for i in range(2, len(head[0])):
+        reason = head[0][i].split(": ", 1)[1]
+        sex = head[1][i].split(": ", 1)[1]
+        unit = head[2][i].split(": ", 1)[1]
+        year = int(head[3][i].split(": ", 1)[1])
+        if unit == "Personer" and sex in ("Alle", "Begge kjønn"):
+            cols.append((i, reasons[reason], year))
+    if not cols:
+        raise SnapshotError(f"{path}: no columns for persons of both sexes (Kjønn: Alle) found; the file layout changed")
+    records = []
+    codes = body[0].str.strip().str.lstrip("K")
+    for i, reason, year in cols:
+        values = pd.to_numeric(body[i], errors="coerce")
+        records.append(pd.DataFrame({"old_code": codes, "year": year, "reason": reason, "persons": values}))
+    long = pd.concat(records).dropna(subset=["persons"])
+    long = long[long.old_code.str.fullmatch(r"\d{4}")]
+    out = _map_codes(long, register, "old_code", ["persons"], ["year", "reason"])
+    return out[["municipality", "year", "reason", "persons", "apportioned"]]
+
+
+def _refugee_settlement(raw: Path, register) -> pd.DataFrame:
+    path = _need(raw / "telemark_fk" / "Figur1_bosatt_anmodede.csv")
+    d = pd.read_csv(path, sep=";", encoding="latin-1", dtype=str)
+    d = d[d.Enhet == "Personer"]
+    measures = {"Anmodning om bosetting": "anmodning", "Vedtak om bosetting": "vedtak",
+                "Faktisk bosetting": "bosatt", "Opprinnelig anmodning": "opprinnelig_anmodning"}
+    long = pd.DataFrame({"old_code": d.Kommunenummer.str.strip(), "year": d["År"].astype(int),
+                         "measure": d.Bosetting.map(measures),
+                         "persons": pd.to_numeric(d.Antall.str.replace(",", "."), errors="coerce")})
+    long = long.dropna(subset=["persons", "measure"])
+    long = long[long.old_code.str.fullmatch(r"\d{4}") & (long.old_code != "0000")]
+    out = _map_codes(long, register, "old_code", ["persons"], ["year", "measure"])
+    return out[["municipality", "year", "measure", "persons", "apportioned"]]
+
+
+def _components(raw: Path) -> pd.DataFrame:
+    s = pd.read_csv(_need(raw / "statman" / "befolkningsvekst_kommune_2011_2025.csv"),
+                    dtype={"kommunenummer": str})
+    return pd.DataFrame({
+        "municipality": s.kommunenummer.str.zfill(4),
+        "pop_start": s.folkemengde_start.astype("int64"),
+        "pop_end": s.folkemengde_slutt.astype("int64"),
+        "natural_increase_sum": s.fodselsoverskudd_sum.round().astype("int64"),
+        "net_migration_sum": s.nettoinnflytting_sum.round().astype("int64"),
+        "population_change_sum": s.folketilvekst_sum.round().astype("int64"),
+        "residual_sum": s.restledd_sum.round().astype("int64"),
+        "boundary_change_sum": s.grenseavvik_sum.round().astype("int64"),
+        "comparable": s.sammenlignbar.astype(str).str.lower().eq("true"),
+    }).sort_values("municipality").reset_index(drop=True)
+
+
+def _jobs(raw: Path, register) -> tuple[pd.DataFrame, pd.DataFrame]:
+    x = pd.read_excel(_need(raw / "valg_analyser" / "distriktstall_2016_kommuner428.xlsx"))
+    label = x.Kommunenavn.astype(str).str.strip()
+    old = pd.DataFrame({
+        "old_code": label.str.split(" ", n=1).str[0].str.zfill(4),
+        "name": label.str.split(" ", n=1).str[1].str.strip(),
+        "population_2006": x["B06-O"].astype("int64"), "population_2016": x["B16-O"].astype("int64"),
+        "jobs_2005": x["S05-O"].astype("int64"), "jobs_2015": x["S15-O"].astype("int64"),
+    })
+    rows = []
+    for code in old.old_code:
+        for cur, w in register.current_codes_for(code, year=2016):
+            rows.append((code, cur, w))
+    m = pd.DataFrame(rows, columns=["old_code", "current_code", "weight"])
+    old_structure = old.merge(m, on="old_code").sort_values(["old_code", "current_code"]).reset_index(drop=True)
+    parts = []
+    for year, col in ((2005, "jobs_2005"), (2015, "jobs_2015")):
+        j = old_structure.assign(jobs=old_structure[col] * old_structure.weight,
+                                 apportioned=old_structure.weight < 1)
+        g = j.groupby("current_code", as_index=False).agg(jobs=("jobs", "sum"), apportioned=("apportioned", "any"))
+        parts.append(g.rename(columns={"current_code": "municipality"}).assign(year=year))
+    a = pd.read_csv(_need(raw / "valg_analyser" / "akvakultur_syss_2017_13470_arbeidssted.csv"),
+                    dtype={"kom2024": str})
+    parts.append(pd.DataFrame({"municipality": a.kom2024.str.zfill(4), "year": 2017,
+                               "jobs": a.syss_total_2017.astype(float), "apportioned": False}))
+    jobs = pd.concat(parts)[["municipality", "year", "jobs", "apportioned"]]
+    jobs = jobs.sort_values(["year", "municipality"]).reset_index(drop=True)
+    return jobs, old_structure
+
+
+def _od_flows(raw: Path, register) -> pd.DataFrame:
+    county_names = {}
+    for m in register.all():
+        county_names.setdefault(m.county_name.split(" - ")[0].strip(), set()).add(m.code)
+
+    def code_of(name: str, county: str) -> str:
+        candidates = [x.municipality for x in register.find(name, limit=10) if x.score >= 99 or not x.note]
+        in_county = [m for m in candidates if m.code in county_names.get(county.strip(), set())]
+        pick = in_county or candidates
+        if not pick:
+            raise SnapshotError(f"OD flows: cannot place the municipality '{name}' ({county})")
+        return pick[0].code
+
+    frames = []
+    for fname, direction in (("tilflytting_til_telemarkskommuner.csv", "in"),
+                             ("fraflytting_fra_telemarkskommuner.csv", "out")):
+        d = pd.read_csv(_need(raw / "telemark_fk" / fname))
+        cache: dict[tuple[str, str], str] = {}
+        for col_name, col_county in (("Fra kommune", "Fra fylke"), ("Til kommune", "Til fylke")):
+            keys = list(zip(d[col_name], d[col_county]))
+            for k in set(keys):
+                if k not in cache:
+                    cache[k] = code_of(*k)
+        frames.append(pd.DataFrame({
+            "year": d["År"].astype("int64"),
+            "origin": [cache[k] for k in zip(d["Fra kommune"], d["Fra fylke"])],
+            "destination": [cache[k] for k in zip(d["Til kommune"], d["Til fylke"])],
+            "moves": d.Antall.astype("int64"), "direction": direction,
+        }))
+    od = pd.concat(frames, ignore_index=True)
+    names = {m.code: m.name for m in register.all()}
+    od["origin_name"] = od.origin.map(names)
+    od["destination_name"] = od.destination.map(names)
+    od = od[["year", "origin", "origin_name", "destination", "destination_name", "moves", "direction"]]
+    return od.sort_values(["direction", "destination", "origin"]).reset_index(drop=True)
+
+
+def _migration_by_age(raw: Path, register) -> pd.DataFrame:
+    d = pd.read_csv(_need(raw / "telemark_fk" / "Flytting etter alder Telemark Panda.csv"), sep=";",
+                    encoding="utf-8-sig")
+    codes = {name: register.resolve(name).code for name in d.Region.unique()}
+    out = pd.DataFrame({
+        "municipality": d.Region.map(codes), "year": d["År"].astype("int64"),
+        "age": d.Alder.str.extract(r"^(\d+)")[0].astype("int64"),
+        "in_migration": d.Innflytting.fillna(0).astype("int64"),
+        "out_migration": d.Utflytting.fillna(0).astype("int64"),
+        "net_migration": d.Nettoflytting.fillna(0).astype("int64"),
+    })
+    dup = out.duplicated(["municipality", "year", "age"])
+    if dup.any():
+        raise SnapshotError("Migration by age: the same municipality, year and age occurs twice "
+                            f"({out[dup].head(3).to_dict('records')})")
+    return out.sort_values(["municipality", "year", "age"]).reset_index(drop=True)
+
+
+def _hmd_table(path: Path, skip: int) -> pd.DataFrame:
+    return pd.read_csv(_need(path), sep=r"\s+", skiprows=skip, na_values=".", dtype=str)
+
+
+def _mortality(raw: Path) -> pd.DataFrame:
+    d = _hmd_table(raw / "hmd_hfd_norway" / "Mx_1x1.txt", 2)
+    age = d.Age.str.rstrip("+").astype("int64")
+    frames = [pd.DataFrame({"year": d.Year.astype("int64"), "sex": sex, "age": age,
+                            "mx": pd.to_numeric(d[col], errors="coerce")})
+              for sex, col in (("male", "Male"), ("female", "Female"))]
+    return pd.concat(frames).sort_values(["year", "sex", "age"]).reset_index(drop=True)
+
+
+def _fertility(raw: Path) -> pd.DataFrame:
+    d = _hmd_table(raw / "hmd_hfd_norway" / "NORasfrRR.txt", 2)
+    return pd.DataFrame({"year": d.Year.astype("int64"), "age": d.Age.str.strip("+-").astype("int64"),
+                         "asfr": pd.to_numeric(d.ASFR, errors="coerce")}).reset_index(drop=True)
+
+
+def _births(raw: Path) -> pd.DataFrame:
+    d = _hmd_table(raw / "hmd_hfd_norway" / "Births.txt", 2)
+    frames = [pd.DataFrame({"year": d.Year.astype("int64"), "sex": sex, "births": d[col].astype("int64")})
+              for sex, col in (("male", "Male"), ("female", "Female"))]
+    return pd.concat(frames).sort_values(["year", "sex"]).reset_index(drop=True)
+
+
+def build_datasets(raw: Path, register=None) -> tuple[dict[str, pd.DataFrame], dict]:
+    """All data sets of the snapshot and their manifest, from the raw files."""
+    from blilyst.stats.register import Register, get_register
+
+    raw = Path(raw)
+    register = register if register is not None else get_register()
+    if isinstance(register, dict):
+        register = Register(register)
+    pop, national = _population(raw)
+    pop = _sorted_population(pop)
+    years = range(int(pop.year.min()), int(pop.year.max()) + 1)
+    jobs, jobs_old = _jobs(raw, register)
+    datasets = {
+        "population": pop,
+        "population_flags": _population_flags(raw, register, years),
+        "national_population": national.sort_values(["year", "sex", "age"]).reset_index(drop=True),
+        "mortality": _mortality(raw),
+        "fertility": _fertility(raw),
+        "births": _births(raw),
+        "immigrants_by_reason": _immigrants_by_reason(raw, register),
+    }
+    dropped = {"immigrants_by_reason": list(_LAST_DROPPED)}
+    datasets["refugee_settlement"] = _refugee_settlement(raw, register)
+    dropped["refugee_settlement"] = list(_LAST_DROPPED)
+    datasets |= {
+        "components_2011_2025": _components(raw),
+        "jobs": jobs,
+        "jobs_old_structure": jobs_old,
+        "migration_by_age": _migration_by_age(raw, register),
+        "od_flows": _od_flows(raw, register),
+    }
+    hmd_terms = "CC BY 4.0 (HMD/HFD terms of use; built from SSB data)"
+    entries = {
+        "population": _manifest_entry(
+            "Population 1 January by municipality (2024 borders), sex and single-year age 0-105+, "
+            f"{years.start}-{years.stop - 1}", "07459",
+            "csdata/nor_population_by_age_sex_b2024_2005_2026.parquet", "2026-08-22", provenance=_CSDATA),
+        "population_flags": _manifest_entry(
+            "Municipality-years whose population is apportioned by fixed weights in the source (estimates)",
+            "07459", "csdata/nor_locations_redistricting_b2024.csv", "2026-08-22", provenance=_CSDATA),
+        "national_population": _manifest_entry(
+            "Population 1 January of Norway by sex and single-year age (nation rows of the source)", "07459",
+            "csdata/nor_population_by_age_sex_b2024_2005_2026.parquet", "2026-08-22", provenance=_CSDATA),
+        "mortality": _manifest_entry(
+            "Central death rates m(x) for Norway by year, sex and age 0-110+", "HMD (from SSB data)",
+            "hmd_hfd_norway/Mx_1x1.txt", "2024-08-01", licence=hmd_terms,
+            credit="Human Mortality Database (mortality.org); Kilde: Statistisk sentralbyrå",
+            provenance="github.com/robjhyndman/vital data-raw @ ae3cb6ad"),
+        "fertility": _manifest_entry(
+            "Age-specific fertility rates for Norway by year and age 12-55", "HFD (from SSB data)",
+            "hmd_hfd_norway/NORasfrRR.txt", "2023-04-19", licence=hmd_terms,
+            credit="Human Fertility Database (humanfertility.org); Kilde: Statistisk sentralbyrå",
+            provenance="github.com/robjhyndman/vital data-raw @ ae3cb6ad"),
+        "births": _manifest_entry(
+            "Live births in Norway by year and sex", "HMD (from SSB data)", "hmd_hfd_norway/Births.txt",
+            "2024-08-01", licence=hmd_terms,
+            credit="Human Mortality Database (mortality.org); Kilde: Statistisk sentralbyrå",
+            provenance="github.com/robjhyndman/vital data-raw @ ae3cb6ad"),
+        "immigrants_by_reason": _manifest_entry(
+            "Immigrants resident by reason for immigration, 2006-2021, mapped from 2022 and older codes to "
+            "2024 codes (summed where merged, apportioned where split)", "07113-type (via IMDi)",
+            "telemark_fk/befolkning_innvandringsgrunn alle kommuner.csv", "2022-10-28",
+            provenance=_TELEMARK + " @ ffacbc49"),
+        "refugee_settlement": _manifest_entry(
+            "Refugee settlement: IMDi's request (anmodning), municipal decision (vedtak) and actual "
+            "settlement (bosatt), 1995-2023, mapped to 2024 codes", "IMDi (not SSB)",
+            "telemark_fk/Figur1_bosatt_anmodede.csv", "2023", licence="NLOD 2.0 (IMDi open data)",
+            credit="Kilde: IMDi", provenance=_TELEMARK + " @ 83541874"),
+        "components_2011_2025": _manifest_entry(
+            "Components of population change summed over 2011-2025 (natural increase, net migration, "
+            "residual), 2024 structure", "06913", "statman/befolkningsvekst_kommune_2011_2025.csv",
+            "2026-04-15", provenance="github.com/gjermundbae/statman @ 2643350"),
+        "jobs": _manifest_entry(
+            "Employed persons by place of work (jobs in the municipality): 2005 and 2015 mapped from the "
+            "428-municipality structure, 2017 from SSB 13470", "KMD/NIBR distriktsindeks base data; 13470",
+            "valg_analyser/distriktstall_2016_kommuner428.xlsx; valg_analyser/akvakultur_syss_2017_13470_arbeidssted.csv",
+            "2026-07-18", provenance="github.com/oystess/valg_analyser @ a7e5944c"),
+        "jobs_old_structure": _manifest_entry(
+            "Population 2006/2016 and jobs 2005/2015 in the 428-municipality structure with the 2024 code "
+            "and weight each maps to", "KMD/NIBR distriktsindeks base data",
+            "valg_analyser/distriktstall_2016_kommuner428.xlsx", "2026-07-18",
+            provenance="github.com/oystess/valg_analyser @ a7e5944c"),
+        "migration_by_age": _manifest_entry(
+            "Domestic in- and out-migration by single-year age, Telemark municipalities, 2016-2025",
+            "09588-type", "telemark_fk/Flytting etter alder Telemark Panda.csv", "2026-08-20",
+            provenance=_TELEMARK + " @ 45e6fab3"),
+        "od_flows": _manifest_entry(
+            "Moves between municipalities into (direction 'in') and out of ('out') the Telemark "
+            "municipalities, 2025", "13864",
+            "telemark_fk/tilflytting_til_telemarkskommuner.csv; telemark_fk/fraflytting_fra_telemarkskommuner.csv",
+            "2026-08-20", provenance=_TELEMARK + " @ 01a16aad / f85fa4cd"),
+    }
+    for name, codes in dropped.items():
+        if codes:
+            entries[name]["dropped_codes"] = ("Old codes that no change table maps to a 2024 municipality "
+                                              "(persons in all years): " + ", ".join(codes))
+    today = _dt.date.today().isoformat()
+    manifest = {"version": f"{today.replace('-', '.')}-bundled", "built": today,
+                "structure": 2024, "credit": SSB_CREDIT, "licence": SSB_LICENCE, "datasets": entries}
+    return datasets, manifest
+
+
+def build(raw: Path | None = None, snapshot_dir: Path = BUNDLED_SNAPSHOT,
+          register_file: Path = REGISTER_FILE) -> dict:
+    """Rebuild ``register.json`` and the bundled snapshot from ``raw`` (default: ``data/raw``)."""
+    from blilyst.stats.register import Register, get_register
+    from blilyst.stats.snapshot import write_snapshot
+
+    raw = Path(raw) if raw else default_raw_dir()
+    payload = build_register(raw)
+    write_register(payload, register_file)
+    get_register.cache_clear()
+    datasets, manifest = build_datasets(raw, Register(payload))
+    write_snapshot(datasets, manifest, Path(snapshot_dir))
+    return manifest

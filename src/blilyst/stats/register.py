@@ -164,7 +164,7 @@ class Register:
         code, name = r["code"], r["name"]
         label = f"{code} {name}".strip()
         year = r["year_to"] + 1
-        until = f"until {r['year_to']}" if r["year_from"] < 2020 else f"{r['year_from']}–{r['year_to']}"
+        until = f"until {r['year_to']}" if r["year_from"] < 1990 else f"{r['year_from']}–{r['year_to']}"
         tnames = [f"{c} {self._munis[c].name}" for c, _ in targets]
         if len(targets) > 1:
             kind = "split"

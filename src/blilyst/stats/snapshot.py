@@ -1,0 +1,433 @@
+"""The offline data snapshot: real SSB (and HMD/HFD, IMDi) data bundled with blilyst.
+
+A snapshot is a directory with one parquet file per data set and a ``manifest.json`` that gives the
+snapshot's ``version`` and ``built`` date and, per data set, its description, source table, source
+file, date, licence and credit line ("Kilde: Statistisk sentralbyrå"). The bundled snapshot lives in
+``blilyst/data/snapshot/`` and is built from ``data/raw`` by :mod:`blilyst.stats.build_snapshot`.
+
+A *local* snapshot written by ``blilyst data refresh`` (directory ``$BLILYST_DATA_DIR``, default
+``~/.local/share/blilyst/snapshot``) takes precedence when it is valid; data sets it does not hold
+are taken from the bundled one. A corrupt local snapshot is ignored with a warning (the bundled data
+are used and nothing is lost); a corrupt bundled snapshot raises :class:`SnapshotError`.
+
+All municipality codes are four-digit strings of the 2024 structure (see :mod:`blilyst.stats.register`).
+Stocks are populations on 1 January; ages are single years with 105 = 105+ (see :mod:`blilyst.axes`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from blilyst.axes import N_AGES, SEXES
+from blilyst.errors import SnapshotError
+
+BUNDLED_DIR = Path(__file__).resolve().parents[1] / "data" / "snapshot"
+MANIFEST = "manifest.json"
+ENV_DIR = "BLILYST_DATA_DIR"
+
+# Data set -> required columns and their kind: "str", "int", "float", "bool".
+SCHEMAS: dict[str, dict[str, str]] = {
+    "population": {"municipality": "str", "year": "int", "sex": "str", "age": "int", "population": "int"},
+    "population_flags": {"municipality": "str", "year_from": "int", "year_to": "int", "note": "str"},
+    "national_population": {"year": "int", "sex": "str", "age": "int", "population": "int"},
+    "mortality": {"year": "int", "sex": "str", "age": "int", "mx": "float"},
+    "fertility": {"year": "int", "age": "int", "asfr": "float"},
+    "births": {"year": "int", "sex": "str", "births": "int"},
+    "immigrants_by_reason": {"municipality": "str", "year": "int", "reason": "str", "persons": "float"},
+    "refugee_settlement": {"municipality": "str", "year": "int", "measure": "str", "persons": "float"},
+    "components_2011_2025": {"municipality": "str", "pop_start": "int", "pop_end": "int",
+                             "natural_increase_sum": "int", "net_migration_sum": "int",
+                             "population_change_sum": "int", "residual_sum": "int", "comparable": "bool"},
+    "jobs": {"municipality": "str", "year": "int", "jobs": "float"},
+    "jobs_old_structure": {"old_code": "str", "name": "str", "population_2006": "int", "population_2016": "int",
+                           "jobs_2005": "int", "jobs_2015": "int", "current_code": "str", "weight": "float"},
+    "migration_by_age": {"municipality": "str", "year": "int", "age": "int", "in_migration": "int",
+                         "out_migration": "int", "net_migration": "int"},
+    "od_flows": {"year": "int", "origin": "str", "origin_name": "str", "destination": "str",
+                 "destination_name": "str", "moves": "int", "direction": "str"},
+}
+DATASETS = tuple(SCHEMAS)
+_SOURCE_COLUMNS = ["dataset", "description", "ssb_table", "source_file", "date", "licence", "credit"]
+_CHECK = {"str": lambda t: pa.types.is_string(t) or pa.types.is_large_string(t)
+          or (pa.types.is_dictionary(t) and pa.types.is_string(t.value_type)),
+          "int": pa.types.is_integer, "float": lambda t: pa.types.is_floating(t) or pa.types.is_integer(t),
+          "bool": pa.types.is_boolean}
+_FIX_LOCAL = ("Delete the local snapshot directory {dir} to fall back to the bundled data, "
+              "or run 'blilyst data refresh' again.")
+_FIX_BUNDLED = ("Reinstall blilyst, or in a source checkout run 'blilyst data build-snapshot' "
+                "(or 'git checkout src/blilyst/data/snapshot').")
+
+
+def local_dir() -> Path:
+    """Where ``blilyst data refresh`` writes the local snapshot (``$BLILYST_DATA_DIR`` or the XDG default)."""
+    env = os.environ.get(ENV_DIR)
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "blilyst" / "snapshot"
+
+
+@dataclass
+class Snapshot:
+    """The loaded data sets (pandas frames, see the module docstring and the attributes' names)."""
+
+    origin: str  # "bundled" or "local"
+    path: Path
+    manifest: dict
+    frames: dict[str, pd.DataFrame] = field(repr=False)
+    _cube: tuple | None = field(default=None, repr=False)
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest.get("version", ""))
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """A data set by name (one of :data:`DATASETS`)."""
+        try:
+            return self.frames[name]
+        except KeyError:
+            raise SnapshotError(f"The snapshot in {self.path} has no data set '{name}'") from None
+
+    @property
+    def population(self) -> pd.DataFrame:
+        return self.frame("population")
+
+    @property
+    def population_flags(self) -> pd.DataFrame:
+        return self.frame("population_flags")
+
+    @property
+    def national_population(self) -> pd.DataFrame:
+        return self.frame("national_population")
+
+    @property
+    def mortality(self) -> pd.DataFrame:
+        return self.frame("mortality")
+
+    @property
+    def fertility(self) -> pd.DataFrame:
+        return self.frame("fertility")
+
+    @property
+    def births(self) -> pd.DataFrame:
+        return self.frame("births")
+
+    @property
+    def immigrants_by_reason(self) -> pd.DataFrame:
+        return self.frame("immigrants_by_reason")
+
+    @property
+    def refugee_settlement(self) -> pd.DataFrame:
+        return self.frame("refugee_settlement")
+
+    @property
+    def components_2011_2025(self) -> pd.DataFrame:
+        return self.frame("components_2011_2025")
+
+    @property
+    def jobs(self) -> pd.DataFrame:
+        return self.frame("jobs")
+
+    @property
+    def jobs_old_structure(self) -> pd.DataFrame:
+        return self.frame("jobs_old_structure")
+
+    @property
+    def migration_by_age(self) -> pd.DataFrame:
+        return self.frame("migration_by_age")
+
+    @property
+    def od_flows(self) -> pd.DataFrame:
+        return self.frame("od_flows")
+
+    def sources(self) -> pd.DataFrame:
+        """One row per data set: dataset, description, ssb_table, source_file, date, licence, credit."""
+        rows = [{"dataset": name, **{k: entry.get(k, "") for k in _SOURCE_COLUMNS[1:]}}
+                for name, entry in self.manifest["datasets"].items()]
+        return pd.DataFrame(rows, columns=_SOURCE_COLUMNS)
+
+    def credit(self, dataset: str) -> str:
+        """The credit line for a data set ("Kilde: Statistisk sentralbyrå, table 07459, 2026-08-22")."""
+        e = self.manifest["datasets"][dataset]
+        return f"{e['credit']}, table {e['ssb_table']} ({e['date']}), licence {e['licence']}"
+
+    def population_cube(self, municipalities=None, years=None) -> tuple[list[str], list[int], np.ndarray]:
+        """Population as a float64 array shaped (year, region, sex, age) = (Y, R, 2, 106).
+
+        ``municipalities`` (2024 codes) and ``years`` select and order the axes; default all.
+        Unknown codes or years raise :class:`SnapshotError` naming them.
+        """
+        if self._cube is None:
+            pop = self.population
+            all_codes = sorted(pop.municipality.unique())
+            all_years = sorted(int(y) for y in pop.year.unique())
+            expected = len(all_years) * len(all_codes) * len(SEXES) * N_AGES
+            if len(pop) != expected:
+                raise SnapshotError(f"Population in {self.path} is not complete ({len(pop)} rows, expected "
+                                    f"{expected}).")
+            cube = pop.population.to_numpy(dtype=np.float64).reshape(
+                len(all_years), len(all_codes), len(SEXES), N_AGES)
+            self._cube = (all_codes, all_years, cube)
+        all_codes, all_years, cube = self._cube
+        codes = all_codes if municipalities is None else [str(c) for c in municipalities]
+        yrs = all_years if years is None else [int(y) for y in years]
+        ci = {c: i for i, c in enumerate(all_codes)}
+        yi = {y: i for i, y in enumerate(all_years)}
+        bad = [c for c in codes if c not in ci] + [str(y) for y in yrs if y not in yi]
+        if bad:
+            raise SnapshotError(f"Not in the population data: {', '.join(bad[:10])} (years "
+                                f"{all_years[0]}–{all_years[-1]}, 2024 municipality codes).")
+        out = cube[np.ix_([yi[y] for y in yrs], [ci[c] for c in codes])]
+        return list(codes), list(yrs), np.ascontiguousarray(out)
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading
+# ----------------------------------------------------------------------------------------------
+
+def _read_manifest(directory: Path) -> dict:
+    path = directory / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SnapshotError(f"{path} is missing") from None
+    except (OSError, ValueError) as exc:
+        raise SnapshotError(f"{path} is not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("datasets"), dict):
+        raise SnapshotError(f"{path} has no 'datasets' section")
+    return manifest
+
+
+def _check_schema(name: str, schema: pa.Schema, where: Path) -> None:
+    for col, kind in SCHEMAS[name].items():
+        idx = schema.get_field_index(col)
+        if idx < 0:
+            raise SnapshotError(f"{where} lacks the column '{col}'")
+        if not _CHECK[kind](schema.field(idx).type):
+            raise SnapshotError(f"{where}: column '{col}' is {schema.field(idx).type}, expected {kind}")
+
+
+def _to_frame(table: pa.Table) -> pd.DataFrame:
+    frame = table.to_pandas()
+    for col in frame.columns:
+        dtype = frame[col].dtype
+        if isinstance(dtype, pd.CategoricalDtype):  # dictionary-encoded on disk, plain str in memory
+            cat = frame[col].cat
+            frame[col] = np.asarray(cat.categories, dtype=object)[cat.codes]
+        elif pd.api.types.is_integer_dtype(dtype) and dtype != np.int64:
+            frame[col] = frame[col].astype(np.int64)
+    return frame
+
+
+def _read_dir(directory: Path, names=None, *, required: bool) -> tuple[dict, dict[str, pd.DataFrame]]:
+    manifest = _read_manifest(directory)
+    frames = {}
+    for name in names or DATASETS:
+        entry = manifest["datasets"].get(name)
+        if entry is None:
+            if required:
+                raise SnapshotError(f"{directory / MANIFEST} does not list the data set '{name}'")
+            continue
+        path = directory / entry.get("file", f"{name}.parquet")
+        try:
+            table = pq.read_table(path)
+        except FileNotFoundError:
+            raise SnapshotError(f"{path} is missing") from None
+        except (OSError, pa.ArrowException) as exc:
+            raise SnapshotError(f"{path} is not a readable parquet file ({exc})") from None
+        _check_schema(name, table.schema, path)
+        if "rows" in entry and table.num_rows != int(entry["rows"]):
+            raise SnapshotError(f"{path} has {table.num_rows} rows, the manifest says {entry['rows']}")
+        frames[name] = _to_frame(table)
+    return manifest, frames
+
+
+def _load(directory: Path | None) -> Snapshot:
+    bundled = BUNDLED_DIR
+    if directory is not None:
+        directory = Path(directory)
+        try:
+            manifest, frames = _read_dir(directory, required=True)
+        except SnapshotError as exc:
+            raise SnapshotError(f"The snapshot in {directory} is unusable: {exc}. "
+                                + (_FIX_BUNDLED if directory == bundled else _FIX_LOCAL.format(dir=directory))) from None
+        return Snapshot("bundled" if directory == bundled else "local", directory, manifest, frames)
+
+    try:
+        manifest, frames = _read_dir(bundled, required=True)
+    except SnapshotError as exc:
+        raise SnapshotError(f"The bundled data snapshot is unusable: {exc}. {_FIX_BUNDLED}") from None
+    local = local_dir()
+    if not (local / MANIFEST).exists():
+        if local.exists() and any(local.iterdir()):
+            warnings.warn(f"The local snapshot {local} has no {MANIFEST}; using the bundled data. "
+                          + _FIX_LOCAL.format(dir=local), RuntimeWarning, stacklevel=3)
+        return Snapshot("bundled", bundled, manifest, frames)
+    try:
+        local_manifest, local_frames = _read_dir(local, required=False)
+    except SnapshotError as exc:
+        warnings.warn(f"The local snapshot is corrupt ({exc}); using the bundled data instead. "
+                      + _FIX_LOCAL.format(dir=local), RuntimeWarning, stacklevel=3)
+        return Snapshot("bundled", bundled, manifest, frames)
+    merged = dict(local_manifest)
+    merged["datasets"] = {**{k: {**v, "origin": "bundled"} for k, v in manifest["datasets"].items()},
+                          **{k: {**v, "origin": "local"} for k, v in local_manifest["datasets"].items()}}
+    merged["bundled_version"] = manifest.get("version")
+    return Snapshot("local", local, merged, {**frames, **local_frames})
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(directory: str | None) -> Snapshot:
+    return _load(Path(directory) if directory else None)
+
+
+def load_snapshot(directory: Path | str | None = None) -> Snapshot:
+    """The data snapshot, cached per process.
+
+    Without ``directory``: the local snapshot (``$BLILYST_DATA_DIR``) over the bundled one, falling
+    back to the bundled one with a warning if the local one is corrupt. With ``directory``: exactly
+    that snapshot. Raises :class:`SnapshotError` (naming the file and the fix) if it is unusable.
+    """
+    key = str(Path(directory).resolve()) if directory else None
+    if key is None:
+        key_local = str(local_dir())
+        return _cached_default(key_local)
+    return _cached(key)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_default(local: str) -> Snapshot:  # keyed on the local dir so tests can point elsewhere
+    return _load(None)
+
+
+def clear_cache() -> None:
+    """Forget loaded snapshots (after ``write_snapshot`` or when ``$BLILYST_DATA_DIR`` changes)."""
+    _cached.cache_clear()
+    _cached_default.cache_clear()
+
+
+load_snapshot.cache_clear = clear_cache  # type: ignore[attr-defined]
+
+
+# ----------------------------------------------------------------------------------------------
+# Writing
+# ----------------------------------------------------------------------------------------------
+
+def _compact(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_bool_dtype(s):
+            continue
+        if pd.api.types.is_integer_dtype(s):
+            lo, hi = (int(s.min()), int(s.max())) if len(s) else (0, 0)
+            for t in (np.int8, np.int16, np.int32, np.int64):
+                if np.iinfo(t).min <= lo and hi <= np.iinfo(t).max:
+                    out[col] = s.astype(t)
+                    break
+        elif (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
+              or isinstance(s.dtype, pd.CategoricalDtype)):
+            if len(s) and s.nunique() * 4 < len(s):
+                out[col] = s.astype(str).astype("category")
+            else:
+                out[col] = s.astype(str)
+    return out
+
+
+def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: dict, dest: Path) -> Path:
+    """Write a snapshot directory atomically: to a temporary directory beside ``dest``, then rename.
+
+    Expectations (``blilyst data refresh`` writes the local snapshot with this):
+
+    * ``datasets`` maps data-set names from :data:`SCHEMAS` to frames with at least the columns listed
+      there (extra columns are kept). It may be a subset: when loading, data sets missing from a local
+      snapshot are taken from the bundled one. Municipality codes must be four-digit 2024 codes as
+      strings; ``population`` must be complete (every year x municipality x sex x age 0..105) and is
+      stored sorted by year, municipality, sex (male, female), age.
+    * ``manifest`` has ``version`` (str) and ``datasets``: per data set a dict with ``description``,
+      ``ssb_table``, ``source_file`` (or the API URL), ``date`` (the table's updated stamp),
+      ``licence`` and ``credit`` ("Kilde: Statistisk sentralbyrå"). ``built`` defaults to today.
+      ``file``, ``rows`` and ``columns`` are filled in here.
+    * Nothing at ``dest`` is touched unless everything was written: a failure leaves the previous
+      snapshot as it was and raises :class:`SnapshotError`. Loaded snapshots are forgotten
+      (:func:`clear_cache`) so the next :func:`load_snapshot` sees the new data.
+    """
+    import datetime as _dt
+
+    dest = Path(dest)
+    unknown = sorted(set(datasets) - set(SCHEMAS))
+    if unknown:
+        raise SnapshotError(f"Unknown data set(s) {unknown}; known: {', '.join(DATASETS)}")
+    entries = manifest.get("datasets", {})
+    missing_meta = [n for n in datasets if n not in entries]
+    if missing_meta or not manifest.get("version"):
+        raise SnapshotError("The manifest needs a 'version' and an entry per data set "
+                            f"(missing for {missing_meta or 'version'})")
+    for name, frame in datasets.items():
+        lacking = [c for c in SCHEMAS[name] if c not in frame.columns]
+        if lacking:
+            raise SnapshotError(f"Data set '{name}' lacks the column(s) {lacking}")
+        if name == "population":
+            datasets = {**datasets, name: _ordered_population(frame)}
+    out_manifest = {**manifest, "built": manifest.get("built") or _dt.date.today().isoformat(),
+                    "datasets": {}}
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+    tmp.chmod(0o755)
+    try:
+        for name, frame in datasets.items():
+            file = f"{name}.parquet"
+            table = pa.Table.from_pandas(_compact(frame.reset_index(drop=True)), preserve_index=False)
+            _check_schema(name, table.schema, tmp / file)
+            pq.write_table(table, tmp / file, compression="zstd", compression_level=19)
+            out_manifest["datasets"][name] = {**entries[name], "file": file, "rows": table.num_rows,
+                                              "columns": list(frame.columns)}
+        (tmp / MANIFEST).write_text(json.dumps(out_manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        _read_dir(tmp, list(datasets), required=True)  # what we wrote must read back
+        old = None
+        if dest.exists():
+            old = dest.parent / f".{dest.name}.old-{os.getpid()}"
+            if old.exists():
+                shutil.rmtree(old)
+            dest.rename(old)
+        try:
+            tmp.rename(dest)
+        except OSError:
+            if old is not None:
+                old.rename(dest)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except Exception as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, SnapshotError):
+            raise
+        raise SnapshotError(f"Could not write the snapshot to {dest} ({exc}); the previous data are kept.") from exc
+    clear_cache()
+    return dest
+
+
+def _ordered_population(pop: pd.DataFrame) -> pd.DataFrame:
+    sex = pd.Categorical(pop.sex.astype(str), categories=list(SEXES))
+    if sex.isna().any():
+        raise SnapshotError("population: sex must be 'male' or 'female'")
+    muni = pd.Categorical(pop.municipality.astype(str))  # categories are sorted: codes sort like the strings
+    order = np.lexsort((pop.age.to_numpy(), sex.codes, muni.codes, pop.year.to_numpy()))
+    out = pop.iloc[order].reset_index(drop=True)
+    n_years, n_codes = out.year.nunique(), out.municipality.nunique()
+    if len(out) != n_years * n_codes * len(SEXES) * N_AGES or out.age.min() < 0 or out.age.max() >= N_AGES:
+        raise SnapshotError(f"population must be complete: every year x municipality x sex x age 0..{N_AGES - 1} "
+                            f"({len(out)} rows for {n_years} years and {n_codes} municipalities)")
+    return out
