@@ -109,3 +109,26 @@ def test_year_range_and_bad_years(snap):
         build_accounts(snap.population, snap.mortality, municipalities=["4036"], years=(1990, 1995))
     with pytest.raises(InputError, match="municipalities"):
         build_accounts(snap.population, snap.mortality, municipalities=["9999"], years=(2015, 2016))
+
+
+def test_cli_accounts_marks_estimates(capsys):
+    import blilyst.cli.accounts  # noqa: F401  (registers the command)
+    from blilyst.cli import main
+
+    assert main(["accounts", "Vinje", "--years", "2022-2023", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "municipality,year,component,value,source"
+    assert "4036,2022,net_migration,80.0,registered" in out
+    assert ",births," in out and "estimated" in out
+    assert "# Population 1 January: SSB table 07459" in out
+    assert main(["accounts", "Vinje", "--years", "2022"]) == 0
+    table = capsys.readouterr().out
+    assert "* = estimated" in table and "80" in table
+
+
+def test_cli_accounts_bad_years(capsys):
+    import blilyst.cli.accounts  # noqa: F401
+    from blilyst.cli import main
+
+    assert main(["accounts", "Vinje", "--years", "2025-2020"]) == 1
+    assert "runs backwards" in capsys.readouterr().err

@@ -115,3 +115,18 @@ def test_fit_ols_edge_cases():
                                            "population_start": [0], "net_migration": [1],
                                            "jobs_start": [1], "jobs_end": [2]}),
                              jobs_from=1, jobs_to=2, migration_years=(2, 2))
+
+
+def test_cli_attractiveness_places_vinje(capsys):
+    import json
+
+    import blilyst.cli.accounts  # noqa: F401  (registers the command)
+    from blilyst.cli import main
+
+    assert main(["attractiveness", "Vinje", "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert len(payload["rows"]) == 106
+    vinje = next(r for r in payload["rows"] if r["municipality"] == "4036")
+    assert (vinje["rank"], vinje["rank_in_class"]) == (296, 70)
+    assert any("rank 296 of 350, 70 of 106 in centrality class 6" in n for n in payload["notes"])
+    assert any("estimated" in n for n in payload["notes"])
