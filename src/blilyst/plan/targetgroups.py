@@ -356,7 +356,7 @@ def normalise_reason(label: str) -> str | None:
         return "family"
     if "utdanning" in text or "education" in text or "andre" in text or "other" in text:
         return "education_other"
-    if "uoppgitt" in text or "unknown" in text or "not stated" in text:
+    if "uoppgitt" in text or "unknown" in text or "not stated" in text or "not_stated" in text:
         return "unknown"
     if text in {"alle", "all", "total", "i alt", "innvandringsgrunn: alle"} or "alle" in text:
         return None
@@ -391,6 +391,8 @@ def immigrants_by_reason_shares(
 
 def normalise_settlement_measure(label: str) -> str:
     text = str(label).lower()
+    if "opprinnelig" in text or "original" in text:
+        return "original_request"
     if "anmod" in text or "request" in text:
         return "requested"
     if "vedtak" in text or "decid" in text or "decision" in text:
@@ -552,12 +554,14 @@ def group_evidence(
         except InputError:
             settled = None
         if settled is not None:
-            recent = settled.dropna(subset=["settled"]).tail(5)
-            if not recent.empty:
+            known = settled.dropna(subset=["settled"])
+            if not known.empty:
+                # the last five calendar years up to the latest with data (years without figures count as 0)
+                last = int(known["year"].max())
+                window = known[known["year"] > last - 5]
                 indicators.append(Indicator(
                     "refugees_settled", {"nb": "Flyktninger bosatt", "en": "Refugees settled"},
-                    float(recent["settled"].sum()), "persons",
-                    _period([int(y) for y in recent["year"]]), SOURCE_IMDI))
+                    float(window["settled"].sum()), "persons", _period([last - 4, last]), SOURCE_IMDI))
 
     if group.key == "returnees":
         notes.append({
