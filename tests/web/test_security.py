@@ -139,3 +139,12 @@ def test_static_files_are_served_locally_without_login(db):
     assert response.status_code == 200
     assert b".skip-link" in b"".join(response.streaming_content)
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_tests_run_on_the_database_named_by_database_url(db):
+    import os
+
+    from django.db import connection
+
+    expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    assert connection.vendor == expected
