@@ -596,5 +596,5 @@ def build(raw: Path | None = None, snapshot_dir: Path = BUNDLED_SNAPSHOT,
     write_register(payload, register_file)
     get_register.cache_clear()
     datasets, manifest = build_datasets(raw, Register(payload))
-    write_snapshot(datasets, manifest, Path(snapshot_dir))
-    return manifest
+    dest = write_snapshot(datasets, manifest, Path(snapshot_dir))
+    return json.loads((dest / "manifest.json").read_text(encoding="utf-8"))

@@ -289,7 +289,7 @@ class Register:
                 raise UnknownMunicipality(str(text), [_label(m.municipality) for m in close[:5]],
                                           reason="ambiguous")
             return best.municipality
-        raise UnknownMunicipality(str(text), [_label(m.municipality) for m in matches[:5] if m.score >= 50])
+        raise UnknownMunicipality(str(text), [_label(m.municipality) for m in matches[:5] if m.score >= 60])
 
     def find(self, text: str, limit: int = 5) -> list[Match]:
         """Candidates for ``text`` (a code or a name), best first, at most ``limit``."""
@@ -342,7 +342,7 @@ class Register:
         if code is not None:
             near = [c for c in self._codes if c[:2] == code[:2]]
             return [_label(self._munis[c]) for c in near[:5]]
-        return [_label(m.municipality) for m in self._lookup(text)[:5] if m.score >= 50]
+        return [_label(m.municipality) for m in self._lookup(text)[:5] if m.score >= 60]
 
 
 def _label(m: Municipality) -> str:

@@ -1,0 +1,123 @@
+"""``blilyst data``: the data behind blilyst — its sources, a municipality's population, and the snapshot.
+
+``data_app`` is the ``blilyst data`` group; ``cli/refresh.py`` adds ``data refresh`` to it.
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+from blilyst.cli import app
+from blilyst.cli.output import OutputFormat, emit
+from blilyst.errors import InputError
+
+data_app = typer.Typer(help="The data: sources, population figures, the bundled and local snapshot.\n\n"
+                            "Example: blilyst data show Vinje --by sex",
+                       no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+
+class By(str, enum.Enum):
+    age = "age"
+    sex = "sex"
+
+
+@data_app.command("sources")
+def sources_cmd(
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+) -> None:
+    """List every data set in the snapshot with its source table, file, date, licence and credit.
+
+    Example: blilyst data sources --format csv
+    """
+    from blilyst.stats.snapshot import load_snapshot
+
+    snap = load_snapshot()
+    frame = snap.sources()
+    if fmt is OutputFormat.table:
+        frame = frame[["dataset", "ssb_table", "date", "licence", "credit"]]
+    emit(frame, fmt, title=f"Data sources ({snap.origin} snapshot, version {snap.version})",
+         notes=[f"Snapshot: {snap.path}", "Data: Statistisk sentralbyrå (SSB), CC BY 4.0 — "
+                "\"Kilde: Statistisk sentralbyrå\". Run with --format csv for descriptions and source files."])
+
+
+def population_table(kommune: str, year: int | None = None, by: By | str | None = None):
+    """The frame, title and notes ``blilyst data show`` prints (also used by the web and the tests)."""
+    from blilyst.stats.register import get_register
+    from blilyst.stats.snapshot import load_snapshot
+
+    muni = get_register().resolve(kommune)
+    snap = load_snapshot()
+    pop = snap.population
+    years = sorted(int(y) for y in pop.year.unique())
+    year = years[-1] if year is None else int(year)
+    if year not in years:
+        raise InputError("--year", f"{year} is not in the data (population 1 January {years[0]}–{years[-1]})")
+    rows = pop[(pop.municipality == muni.code) & (pop.year == year)]
+    total = int(rows.population.sum())
+    by = By(by) if by else None
+    if by is By.sex:
+        frame = rows.groupby("sex", sort=False).population.sum().reindex(["male", "female"]).reset_index()
+    elif by is By.age:
+        frame = rows.groupby("age").population.sum().reset_index()
+    else:
+        frame = rows.pivot_table(index="age", columns="sex", values="population", aggfunc="sum")
+        frame = frame[["male", "female"]].assign(total=lambda f: f.male + f.female).reset_index()
+        frame.columns.name = None
+    frame = frame.astype({c: "int64" for c in frame.columns if c != "sex"})
+    title = f"{muni.code} {muni.name}: population 1 January {year}, {total:,} persons".replace(",", " ")
+    notes = [snap.credit("population") + f" — {snap.origin} snapshot {snap.version}. Age 105 = 105 or older."]
+    flags = snap.population_flags
+    for note in flags.loc[(flags.municipality == muni.code) & (flags.year_from <= year) & (flags.year_to >= year),
+                          "note"]:
+        notes.append("Estimate: " + note)
+    return frame, title, notes
+
+
+@data_app.command("show")
+def show_cmd(
+    kommune: str = typer.Argument(..., help="Municipality number or name, e.g. 4028 or Kviteseid."),
+    year: int = typer.Option(None, "--year", help="Year (population on 1 January); default the latest."),
+    by: By = typer.Option(None, "--by", help="age or sex; default a table by age and sex."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+) -> None:
+    """Show a municipality's population on 1 January by single-year age and sex, with its source.
+
+    Example: blilyst data show kviteseid --year 2026
+    """
+    frame, title, notes = population_table(kommune, year, by)
+    if fmt is OutputFormat.table:  # a narrow table would wrap its title: print it on its own line
+        typer.echo(title)
+        emit(frame, fmt, notes=notes)
+    else:
+        emit(frame, fmt, title=title, notes=notes)
+
+
+@data_app.command("build-snapshot")
+def build_snapshot_cmd(
+    raw: Path = typer.Option(None, "--raw", help="The raw data directory (default: data/raw of this checkout)."),
+    dest: Path = typer.Option(None, "--dest", help="Write the snapshot here instead of the bundled "
+                                                   "src/blilyst/data/snapshot (the register goes beside it)."),
+) -> None:
+    """Rebuild the bundled register and snapshot from data/raw (for maintainers; commit the result).
+
+    Example: blilyst data build-snapshot --raw data/raw
+    """
+    from blilyst.stats import build_snapshot as bs
+
+    if raw is not None and not raw.is_dir():
+        raise InputError("--raw", f"{raw} is not a directory")
+    kwargs = {}
+    if dest is not None:
+        kwargs = {"snapshot_dir": dest, "register_file": dest.parent / "register.json"}
+    typer.echo("Building the register and the snapshot from " + str(raw or bs.default_raw_dir()) + " ...", err=True)
+    manifest = bs.build(raw, **kwargs)
+    out = Path(kwargs.get("snapshot_dir", bs.BUNDLED_SNAPSHOT))
+    frame = pd.DataFrame([{"dataset": name, "rows": e["rows"], "kB": round((out / e["file"]).stat().st_size / 1024)}
+                          for name, e in manifest["datasets"].items()])
+    emit(frame, OutputFormat.table, title=f"Snapshot {manifest['version']} written to {out}",
+         notes=[f"Register written to {kwargs.get('register_file', bs.REGISTER_FILE)}"])

@@ -1,0 +1,117 @@
+"""``blilyst data`` and ``blilyst municipality`` through the real entry point, on the bundled data."""
+
+import json
+
+import pytest
+
+from blilyst.cli import app, main
+
+
+@pytest.fixture(autouse=True)
+def bundled_only(tmp_path, monkeypatch):
+    from blilyst.stats.snapshot import load_snapshot
+
+    monkeypatch.setenv("BLILYST_DATA_DIR", str(tmp_path / "no-local-snapshot"))
+    monkeypatch.setenv("COLUMNS", "120")
+    load_snapshot.cache_clear()
+    yield
+    load_snapshot.cache_clear()
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_data_show_kviteseid_2026_prints_the_real_population_by_age(capsys):
+    code, out, err = run(capsys, "data", "show", "kviteseid", "--year", "2026")
+    assert code == 0, err
+    assert "4028 Kviteseid" in out and "2 463 persons" in out
+    assert "Kilde: Statistisk sentralbyrå" in out and "07459" in out
+    row0 = next(line for line in out.splitlines() if line.startswith("│   0 │"))
+    assert [c.strip() for c in row0.strip("│").split("│")] == ["0", "12", "8", "20"]
+
+
+def test_data_show_csv_by_age_sums_to_the_total(capsys):
+    code, out, _ = run(capsys, "data", "show", "4032", "--year", "2026", "--by", "age", "--format", "csv")
+    assert code == 0
+    lines = [line for line in out.splitlines() if line and not line.startswith("#")]
+    assert lines[0] == "age,population"
+    assert len(lines) == 1 + 106
+    assert sum(int(line.split(",")[1]) for line in lines[1:]) == 1274  # Fyresdal 1 January 2026
+    assert any(line.startswith("# Kilde: Statistisk sentralbyrå") for line in out.splitlines())
+
+
+def test_data_show_json_by_sex_notes_the_haram_estimate(capsys):
+    code, out, _ = run(capsys, "data", "show", "Haram", "--year", "2020", "--by", "sex", "--format", "json")
+    assert code == 0
+    payload = json.loads(out)
+    assert sum(r["population"] for r in payload["rows"]) == 33_140
+    assert any("50%" in n and "estimate" in n for n in payload["notes"])
+
+
+def test_data_show_defaults_to_the_latest_year(capsys):
+    code, out, _ = run(capsys, "data", "show", "Vinje", "--by", "sex")
+    assert code == 0 and "1 January 2026" in out and "3 829 persons" in out
+
+
+@pytest.mark.parametrize("argv, words", [
+    (("data", "show", "Atlantis"), ["No municipality matches 'Atlantis'"]),
+    (("data", "show", "Herøy"), ["more than one", "1515", "1818"]),
+    (("data", "show", "Vinje", "--year", "1990"), ["--year", "2006–2026"]),
+    (("municipality", "find", "qqqqqqqq"), ["No municipality matches"]),
+])
+def test_bad_input_is_one_line_and_a_non_zero_exit(capsys, argv, words):
+    code, out, err = run(capsys, *argv)
+    assert code != 0
+    assert err.startswith("Error: ") and err.count("\n") == 1
+    assert "Traceback" not in err + out
+    for word in words:
+        assert word in err
+
+
+def test_municipality_find_notes_an_old_code(capsys):
+    code, out, _ = run(capsys, "municipality", "find", "0834", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)["rows"]
+    assert rows[0]["code"] == "4036" and "3825" in rows[0]["note"] and "0834 Vinje" in rows[0]["note"]
+
+
+def test_municipality_list_by_county(capsys):
+    code, out, _ = run(capsys, "municipality", "list", "--county", "Telemark", "--format", "csv")
+    assert code == 0
+    lines = [line for line in out.splitlines() if line and not line.startswith("#")]
+    assert len(lines) == 1 + 17
+    assert any(line.startswith("4032,Fyresdal,40,Telemark") for line in lines)
+
+
+def test_data_sources_lists_every_data_set_with_its_licence(capsys):
+    code, out, _ = run(capsys, "data", "sources", "--format", "csv")
+    assert code == 0
+    assert out.splitlines()[0] == "dataset,description,ssb_table,source_file,date,licence,credit"
+    assert "population,Population 1 January" in out and "od_flows," in out
+    assert out.count("Kilde: Statistisk sentralbyrå") >= 10
+
+
+def test_build_snapshot_refuses_a_missing_raw_directory(capsys, tmp_path):
+    # the full rebuild through this command runs once, in tests/stats/test_build_snapshot.py
+    code, _, err = run(capsys, "data", "build-snapshot", "--raw", str(tmp_path / "nothing"))
+    assert code != 0 and err.startswith("Error: --raw")
+
+
+def test_every_data_and_municipality_command_has_help_ending_with_an_example():
+    import typer.main
+
+    from blilyst.cli import _register_commands
+
+    _register_commands()
+    group = typer.main.get_command(app)
+    for name in ("data", "municipality"):
+        sub = group.commands[name]
+        assert "Example: blilyst" in (sub.help or "")
+        for cmd_name, cmd in sub.commands.items():
+            if cmd_name == "refresh":
+                continue  # engineer B's command, tested with it
+            last = (cmd.help or "").strip().splitlines()[-1]
+            assert last.startswith("Example: blilyst "), f"{name} {cmd_name}"
