@@ -1,0 +1,181 @@
+"""Similar municipalities to compare with, chosen automatically and editable.
+
+A figure means more beside the figures of places like it. The comparison set has two parts:
+
+1. **Structural peers**: municipalities in the same SSB centrality class (Klass 128) that are nearest in
+   size and age structure — Euclidean distance on standardised ``log(population)`` and share aged 67+,
+   standardised by their spread across all 357 municipalities so neither dominates.
+2. **Neighbours in the labour market**: the other municipalities of the same labour-market (BA) region,
+   nearest first by the same distance (they share the commuting area, whatever their centrality).
+
+The user can add and remove municipalities (:meth:`ComparisonSet.with_added`, :meth:`ComparisonSet.without`).
+Inputs are plain frames: ``register.frame()`` and ``snapshot.population`` of the shared contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from blilyst.axes import PENSION_AGE, WORKING_AGE
+from blilyst.errors import InputError, UnknownMunicipality
+from blilyst.plan.texts import pick
+
+Text = Mapping[str, str]
+
+REASON_LABELS: dict[str, Text] = {
+    "centrality": {"nb": "Samme sentralitet, lik størrelse og alderssammensetning",
+                   "en": "Same centrality, similar size and age structure"},
+    "region": {"nb": "Samme bo- og arbeidsmarkedsregion", "en": "Same labour-market region"},
+    "user": {"nb": "Lagt til av bruker", "en": "Added by the user"},
+}
+
+
+def municipality_profile(register_frame: pd.DataFrame, population: pd.DataFrame, year: int | None = None
+                         ) -> pd.DataFrame:
+    """One row per municipality: register columns plus ``population``, ``share_67_plus``,
+    ``share_20_66`` and ``log_population`` in ``year`` (latest by default), indexed by code."""
+    year = int(population["year"].max()) if year is None else int(year)
+    pop = population[population["year"] == year]
+    if pop.empty:
+        raise InputError("year", f"no population figures for {year}")
+    ages = pop["age"].to_numpy()
+    values = pop["population"].to_numpy(dtype=float)
+    keys = pop["municipality"].astype(str).to_numpy()
+    frame = pd.DataFrame({"code": keys, "total": values,
+                          "old": np.where(ages >= PENSION_AGE, values, 0.0),
+                          "work": np.where((ages >= WORKING_AGE[0]) & (ages <= WORKING_AGE[1]), values, 0.0)})
+    sums = frame.groupby("code").sum()
+    profile = register_frame.set_index("code").join(sums, how="inner")
+    profile["population"] = profile.pop("total").astype(int)
+    profile["share_67_plus"] = profile.pop("old") / profile["population"]
+    profile["share_20_66"] = profile.pop("work") / profile["population"]
+    profile["log_population"] = np.log(profile["population"].clip(lower=1))
+    profile.attrs["year"] = year
+    return profile
+
+
+def distances(profile: pd.DataFrame, code: str) -> pd.Series:
+    """Standardised distance from ``code`` to every municipality on log population and share 67+."""
+    if code not in profile.index:
+        raise UnknownMunicipality(code)
+    cols = ["log_population", "share_67_plus"]
+    values = profile[cols].astype(float)
+    spread = values.std(ddof=0).replace(0, 1.0)
+    z = (values - values.loc[code]) / spread
+    return np.sqrt((z**2).sum(axis=1))
+
+
+@dataclass(frozen=True)
+class Peer:
+    code: str
+    name: str
+    reason: str  # "centrality", "region" or "user"
+    distance: float | None = None
+
+    def reason_label(self, lang: str = "nb") -> str:
+        return pick(REASON_LABELS[self.reason], lang)
+
+
+@dataclass(frozen=True)
+class ComparisonSet:
+    municipality: str
+    name: str
+    peers: tuple[Peer, ...]
+    year: int | None = None
+
+    def codes(self) -> list[str]:
+        return [p.code for p in self.peers]
+
+    def with_added(self, code: str, name: str = "") -> ComparisonSet:
+        if code == self.municipality:
+            raise InputError("code", "a municipality cannot be compared with itself")
+        if code in self.codes():
+            return self
+        return replace(self, peers=self.peers + (Peer(code, name or code, "user"),))
+
+    def without(self, code: str) -> ComparisonSet:
+        if code not in self.codes():
+            raise InputError("code", f"{code} is not in the comparison set")
+        return replace(self, peers=tuple(p for p in self.peers if p.code != code))
+
+    def to_frame(self, lang: str = "nb") -> pd.DataFrame:
+        return pd.DataFrame([{"code": p.code, "name": p.name, "reason": p.reason_label(lang),
+                              "distance": p.distance} for p in self.peers],
+                            columns=["code", "name", "reason", "distance"])
+
+
+def choose_peers(
+    code: str,
+    register_frame: pd.DataFrame,
+    population: pd.DataFrame,
+    *,
+    n: int = 5,
+    max_region: int = 5,
+    year: int | None = None,
+    profile: pd.DataFrame | None = None,
+) -> ComparisonSet:
+    """The ``n`` nearest municipalities in the same centrality class, then up to ``max_region`` others from
+    the same labour-market region (nearest first, skipping those already chosen)."""
+    if n < 0 or max_region < 0:
+        raise InputError("n", "the number of peers cannot be negative")
+    profile = profile if profile is not None else municipality_profile(register_frame, population, year)
+    code = str(code)
+    if code not in profile.index:
+        raise UnknownMunicipality(code)
+    dist = distances(profile, code).drop(code)
+    me = profile.loc[code]
+    same_class = dist[profile.loc[dist.index, "centrality_class"] == me["centrality_class"]]
+    peers: list[Peer] = []
+    for other, d in same_class.sort_values(kind="stable").head(n).items():
+        peers.append(Peer(other, profile.loc[other, "name"], "centrality", float(d)))
+    chosen = {p.code for p in peers}
+    region = dist[(profile.loc[dist.index, "ba_region_code"] == me["ba_region_code"]) & ~dist.index.isin(chosen)]
+    for other, d in region.sort_values(kind="stable").head(max_region).items():
+        peers.append(Peer(other, profile.loc[other, "name"], "region", float(d)))
+    return ComparisonSet(code, me["name"], tuple(peers), profile.attrs.get("year"))
+
+
+def comparison_table(
+    comparison: ComparisonSet,
+    profile: pd.DataFrame,
+    components: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Key figures for the municipality and its peers (the municipality first): population, share 67+,
+    share 20–66, and — when ``components`` (``snapshot.components_2011_2025``) is given — population growth
+    and net migration 2011–2025 per 1 000 inhabitants at the start."""
+    codes = [comparison.municipality] + [c for c in comparison.codes() if c in profile.index]
+    missing = [c for c in comparison.codes() if c not in profile.index]
+    if missing:
+        raise UnknownMunicipality(missing[0])
+    table = profile.loc[codes, ["name", "centrality_class", "ba_region_name", "population", "share_67_plus",
+                                "share_20_66"]].copy()
+    table.insert(0, "is_subject", [c == comparison.municipality for c in codes])
+    if components is not None:
+        comp = components.set_index(components["municipality"].astype(str))
+        comp = comp.reindex(codes)
+        table["growth_2011_2025"] = (comp["pop_end"] - comp["pop_start"]) / comp["pop_start"]
+        table["net_migration_per_1000"] = 1000 * comp["net_migration_sum"] / comp["pop_start"]
+        table["comparable"] = comp["comparable"]
+    return table.reset_index().rename(columns={"index": "code"})
+
+
+def rank_in(table: pd.DataFrame, column: str) -> tuple[int, int]:
+    """Where the subject stands on ``column`` within the comparison table: (rank from the top, n)."""
+    values = table[column].astype(float)
+    order = values.rank(ascending=False, method="min")
+    subject = table.index[table["is_subject"]][0]
+    return int(order.loc[subject]), int(values.notna().sum())
+
+
+def from_snapshot(code: str, *, n: int = 5, max_region: int = 5, year: int | None = None) -> ComparisonSet:
+    """:func:`choose_peers` on the register and the loaded snapshot (the usual entry point for the app)."""
+    from blilyst.stats.register import get_register
+    from blilyst.stats.snapshot import load_snapshot
+
+    register = get_register()
+    code = register.resolve(code).code
+    return choose_peers(code, register.frame(), load_snapshot().population, n=n, max_region=max_region, year=year)
