@@ -27,8 +27,13 @@ def reference_projection(base, surv, fert, steps, srb, interval, net, timing):
                     X[s, a] += P[r, s, a]
                     if timing == "period":
                         X[s, a] += net[t, r, s, a] / 2
-                    elif a >= 1:
+                    elif 1 <= a < A - 1:
                         X[s, a - 1] += net[t, r, s, a] / 2
+                    elif a == A - 1:  # open cohort: split over its two start groups by size
+                        both = P[r, s, A - 2] + P[r, s, A - 1]
+                        w = P[r, s, A - 2] / both if both > 0 else 0.5
+                        X[s, A - 2] += w * net[t, r, s, a] / 2
+                        X[s, A - 1] += (1 - w) * net[t, r, s, a] / 2
                 if timing == "cohort":
                     newborn_mig[s] = net[t, r, s, 0] / 2
             Y = np.zeros((S, A))

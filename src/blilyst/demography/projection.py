@@ -33,8 +33,9 @@ Timing of migration (``migration_timing``):
 ``"cohort"``
     ``M[a]`` are the net migrants of the cohort that is in group ``a`` at the end of the step (a
     Lexis parallelogram, as the residual method estimates it and as SSB counts "age at the end of
-    the year"): half join its start group ``a-1`` (or the newborns for ``a = 0``) and survive,
-    half are added to ``a`` at the end.
+    the year"): half join its start group ``a-1`` (or the newborns for ``a = 0``; the open cohort's
+    half is split over the last two groups in proportion to their size) and survive, half are
+    added to ``a`` at the end.
 
 Every step records births, deaths, inflow and outflow by *end-of-step cohort*, so the
 demographic account ``P(t+n)[a] = P(t)[a-1] + births[a=0] - deaths[a] + inflow[a] - outflow[a]``
@@ -55,7 +56,7 @@ from blilyst.errors import InputError
 __all__ = ["PoolMigration", "EngineResult", "project", "advance", "cohort_shift", "migration_to_cohort"]
 
 _TIMINGS = ("period", "cohort")
-_NEG_TOL = 1e-6  # persons; below this a negative stock is rounding, above it an error
+_NEG_TOL = 1e-4  # persons; a negative stock above this is an error, below it rounding (set to 0)
 
 
 @dataclass(frozen=True)
@@ -306,13 +307,14 @@ def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, gi
             with_deaths: bool = True):
     """One projection step on trusted arrays (the inner loop of :func:`project`; no input checks).
 
-    ``P`` (R, S, A) start stocks, ``net`` (R, S, A) net migrants of the step indexed by ``timing``,
-    ``st`` (R or 1, S, A+1) survival ratios, ``fert`` (R, A) annual ASFR, ``girls_share`` (R,).
-    Returns ``(end stocks, births (R, S), deaths by end cohort (R, S, A) or None)``. Raises
+    ``P`` (..., S, A) start stocks (any leading axes: regions, or simulations and regions), ``net``
+    the same shape, net migrants of the step indexed by ``timing``, ``st`` broadcastable to
+    (..., S, A+1) survival ratios, ``fert`` (..., A) annual ASFR, ``girls_share`` broadcastable to
+    the leading axes. Returns ``(end stocks, births (..., S), deaths by end cohort or None)``. Raises
     :class:`InputError` if migration makes a stock negative.
     """
     n = float(interval)
-    R, S, A = P.shape
+    A = P.shape[-1]
     half = 0.5 * net
     # -- start half joins the population and is exposed to mortality
     if timing == "period":
@@ -320,7 +322,12 @@ def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, gi
         newborn_mig = 0.0
     else:
         X = P.copy()
-        X[..., :-1] += half[..., 1:]
+        X[..., :-2] += half[..., 1:-1]
+        # the open cohort starts in the last two groups: split its start half in proportion to them
+        both = P[..., -2] + P[..., -1]
+        w = np.divide(P[..., -2], both, out=np.full_like(both, 0.5), where=both > 0)
+        X[..., -2] += w * half[..., -1]
+        X[..., -1] += (1.0 - w) * half[..., -1]
         newborn_mig = half[..., 0]
     if X.min() < -_NEG_TOL:
         _negative("net_migration", X, step, "at the start of step")
@@ -334,11 +341,11 @@ def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, gi
     # -- births: average of start and end exposure of women (the end stock includes the second
     #    half of the migrants, as in PHG Box 6.2)
     lo = first_fertile
-    women = X[:, FEMALE, lo:] + Y[:, FEMALE, lo:] + half[:, FEMALE, lo:]
-    b = (0.5 * n) * np.einsum("ra,ra->r", fert[:, lo:], women)
-    births = np.empty((R, S), dtype=P.dtype)
-    births[:, FEMALE] = b * girls_share
-    births[:, 1 - FEMALE] = b - births[:, FEMALE]
+    women = X[..., FEMALE, lo:] + Y[..., FEMALE, lo:] + half[..., FEMALE, lo:]
+    b = (0.5 * n) * np.einsum("...a,...a->...", fert[..., lo:], women)
+    births = np.empty(P.shape[:-1], dtype=P.dtype)
+    births[..., FEMALE] = b * girls_share
+    births[..., 1 - FEMALE] = b - births[..., FEMALE]
     newborn = births + newborn_mig
     Y[..., 0] = st[..., 0] * newborn
 
@@ -351,8 +358,10 @@ def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, gi
 
     # -- end half of the migrants
     Y += half
-    if Y.min() < -_NEG_TOL:
-        _negative("net_migration", Y, step, "at the end of step")
+    if Y.min() < 0.0:
+        if Y.min() < -_NEG_TOL:
+            _negative("net_migration", Y, step, "at the end of step")
+        np.maximum(Y, 0.0, out=Y)
     return Y, births, deaths
 
 
@@ -366,11 +375,11 @@ def _cohort_base(P: np.ndarray) -> np.ndarray:
 
 
 def _negative(name: str, arr: np.ndarray, step: int, when: str) -> None:
-    idx = np.argwhere(arr < -_NEG_TOL)[0]
-    r, s, a = (int(i) for i in idx)
+    idx = tuple(int(i) for i in np.argwhere(arr < -_NEG_TOL)[0])
+    *lead, s, a = idx
     raise InputError(
         name,
-        f"would make the population negative ({arr[r, s, a]:.1f}) {when} {step}, region index {r}, "
-        f"sex index {s}, age group {a}: more migrants leave than live there. Lower the out-migration "
-        f"or use rates instead of counts.",
+        f"would make the population negative ({arr[idx]:.1f}) {when} {step}, region index "
+        f"{lead[-1] if lead else 0}, sex index {s}, age group {a}: more migrants leave than live there. "
+        f"Lower the out-migration or use rates instead of counts.",
     )

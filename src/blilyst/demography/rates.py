@@ -1,0 +1,383 @@
+"""Rate schedules for projections, estimated from the bundled data.
+
+* **Mortality**: national central death rates m(x) by sex and single age (Human Mortality
+  Database, Norway, built from SSB data), through the same life table as the residual method
+  (:func:`blilyst.demography.residual.cohort_survival`), so that a projection with zero
+  migration and the residual estimates agree. Future mortality falls at each age's average
+  annual rate of improvement over the last 20 years with data (log-linear fit, clipped to
+  0-3 % a year), the simplest form of the Lee-Carter drift (Lee & Carter 1992, *JASA* 87: 659-671).
+* **Fertility**: national age-specific fertility rates (Human Fertility Database, Norway).
+  Years after the last HFD year keep its age pattern, scaled so that national births equal the
+  births estimated from the national cohort aged 0 (``P(0, t+1) / S(0)``).
+* **Local fertility**: a municipality's level relative to the nation, ``k = O / E`` with ``O`` the
+  births estimated from its cohort aged 0 and ``E`` the births national rates would give its
+  women, over the last ``window`` years. Small municipalities are shrunk towards their county:
+  ``k = (O + kappa * k_county) / (E + kappa)`` (Poisson-gamma empirical Bayes / credibility
+  weighting; Clayton & Kaldor 1987, *Biometrics* 43: 671-681; Bühlmann & Gisler 2005, *A Course
+  in Credibility Theory*, ch. 4), with ``kappa = 50`` expected births.
+* **Net migration**: the residual (cohort-survival) net migration by sex and age of
+  :func:`blilyst.demography.residual.net_migration_by_age`, turned into rates on the start
+  cohort, summed over the last ``window`` years (numerator and exposure separately), smoothed
+  over age with a 5-year triangular kernel (weights 1-2-3-2-1) and shrunk towards the county
+  schedule with the same credibility weight, ``r = (N + kappa_m * r_county) / (C + kappa_m)``,
+  ``kappa_m = 400`` person-years per sex and age. Net rates are what the offline data allow (no
+  gross flows for all municipalities); see docs/projection.md for their known weakness and the
+  pool method used when gross flows are available.
+
+Every figure derived here is *estimated* and carries that label in outputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from blilyst.axes import FEMALE, MAX_AGE, N_AGES, N_SEXES, SEXES
+from blilyst.errors import InputError
+
+__all__ = [
+    "engine_survival", "mortality_array", "improvement_rates", "future_mortality", "fertility_array",
+    "national_fertility_by_year", "local_fertility_factors", "net_migration_rates", "shrink",
+    "smooth_ages", "RateSchedule", "estimate_rates",
+]
+
+HMD_AGES = 111  # 0..110+
+KAPPA_BIRTHS = 50.0
+KAPPA_MIGRATION = 400.0
+_KERNEL = np.array([1.0, 2.0, 3.0, 2.0, 1.0]) / 9.0
+
+
+def engine_survival(mx: np.ndarray) -> np.ndarray:
+    """Survival ratios in the engine's layout ``(..., sex, 107)`` from m(x) ``(..., sex, 0..110+)``.
+
+    Index 0: births to age 0 (``L0/l0``); ``a`` = 1..104: ``L(a)/L(a-1)``; 105 and 106 (the two
+    groups feeding the open interval 105+): ``T(105)/T(104)``, the residual method's ratio.
+    """
+    from blilyst.demography.residual import cohort_survival
+
+    s = cohort_survival(mx)  # (..., sex, 106) by age at the end of the year
+    return np.concatenate([s, s[..., -1:]], axis=-1)
+
+
+def mortality_array(mortality: pd.DataFrame, years) -> tuple[np.ndarray, list[int]]:
+    """Death rates shaped ``(year, sex, 111)`` for ``years`` (later years use the last year with data)."""
+    for col in ("year", "sex", "age", "mx"):
+        if col not in mortality.columns:
+            raise InputError("mortality", f"missing column '{col}'")
+    cube = mortality.pivot_table(index=["year", "sex"], columns="age", values="mx", aggfunc="first", dropna=False)
+    available = sorted({int(y) for y in cube.index.get_level_values("year")})
+    out = np.empty((len(years), N_SEXES, cube.shape[1]))
+    used = []
+    for i, y in enumerate(years):
+        if y < available[0]:
+            raise InputError("mortality", f"no death rates for {y}; the first year with rates is {available[0]}")
+        u = y if y in available else max(a for a in available if a <= y)
+        used.append(u)
+        for s, sex in enumerate(SEXES):
+            out[i, s] = cube.loc[(u, sex)].to_numpy(dtype=float)
+    # carry the last observed rate forward over missing very old ages (HMD '.')
+    flat = pd.DataFrame(out.reshape(-1, out.shape[-1])).ffill(axis=1).to_numpy()
+    return flat.reshape(out.shape), used
+
+
+def improvement_rates(mortality: pd.DataFrame, last_year: int | None = None, span: int = 20,
+                      cap: float = 0.03) -> np.ndarray:
+    """Average annual rate of mortality decline by sex and age over ``span`` years, shape (sex, 111).
+
+    Slope of a least-squares line through log m(x) for ages 0..99 (above 99 the decline of age 99
+    is used, since the oldest rates are noisy), clipped to ``[0, cap]``.
+    """
+    last = int(mortality["year"].max()) if last_year is None else last_year
+    years = list(range(last - span + 1, last + 1))
+    mx, _ = mortality_array(mortality, years)
+    with np.errstate(divide="ignore"):
+        logm = np.log(np.maximum(mx, 1e-8))
+    t = np.arange(span) - (span - 1) / 2
+    slope = np.tensordot(t, logm, axes=(0, 0)) / (t @ t)  # (sex, age)
+    rate = np.clip(-slope, 0.0, cap)
+    rate[:, 100:] = rate[:, 99:100]
+    return rate
+
+
+def future_mortality(mx_last: np.ndarray, improvement: np.ndarray, years_ahead: np.ndarray) -> np.ndarray:
+    """``m(x) * (1 - improvement)^h`` for each horizon ``h`` in ``years_ahead``: shape (len, sex, 111)."""
+    h = np.asarray(years_ahead, dtype=float)[:, None, None]
+    return mx_last[None] * (1.0 - improvement[None]) ** h
+
+
+def fertility_array(fertility: pd.DataFrame, year: int) -> np.ndarray:
+    """ASFR for one HFD year on the single-year age axis 0..105 (12- counted at 12, 55+ at 55)."""
+    sub = fertility[fertility["year"] == year]
+    if sub.empty:
+        raise InputError("fertility", f"no fertility rates for {year}")
+    out = np.zeros(N_AGES)
+    ages = sub["age"].to_numpy(dtype=int)
+    if ages.min() < 0 or ages.max() > MAX_AGE:
+        raise InputError("fertility", f"ages must be within 0..{MAX_AGE}; got {ages.min()}..{ages.max()}")
+    out[ages] = sub["asfr"].to_numpy(dtype=float)
+    if np.any(out < 0) or not np.all(np.isfinite(out)):
+        raise InputError("fertility", f"rates for {year} must be non-negative numbers")
+    return out
+
+
+def national_fertility_by_year(fertility: pd.DataFrame, national_cube: np.ndarray, years: list[int],
+                               survival0: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """ASFR ``(len(years)-1, 106)`` for the event years ``years[:-1]``.
+
+    HFD years are taken as they are; later years scale the last HFD schedule so that the births
+    it gives national women equal the births estimated from the national cohort aged 0.
+    ``national_cube`` is ``(year, sex, age)`` for ``years``; ``survival0`` ``(year-1, sex)``.
+    Returns the rates and a source note per year ("HFD" or "scaled to estimated births").
+    """
+    hfd_years = sorted(int(y) for y in fertility["year"].unique())
+    out = np.empty((len(years) - 1, N_AGES))
+    notes = []
+    last = fertility_array(fertility, hfd_years[-1])
+    for i, y in enumerate(years[:-1]):
+        if y in hfd_years:
+            out[i] = fertility_array(fertility, y)
+            notes.append("HFD")
+            continue
+        if y < hfd_years[0]:
+            raise InputError("fertility", f"no fertility rates for {y}")
+        women = 0.5 * (national_cube[i, FEMALE] + national_cube[i + 1, FEMALE])
+        births_est = (national_cube[i + 1, :, 0] / survival0[i]).sum()
+        expected = last @ women
+        out[i] = last * (births_est / expected)
+        notes.append(f"HFD {hfd_years[-1]} pattern scaled to estimated births")
+    return out, notes
+
+
+def shrink(observed: np.ndarray, expected: np.ndarray, prior: np.ndarray, kappa: float) -> np.ndarray:
+    """Credibility-weighted ratio ``(O + kappa * prior) / (E + kappa)``; ``prior`` when ``E + kappa = 0``."""
+    observed, expected, prior = (np.asarray(v, dtype=float) for v in (observed, expected, prior))
+    den = expected + kappa
+    safe = np.where(den > 0, den, 1.0)
+    return np.where(den > 0, (observed + kappa * prior) / safe, prior)
+
+
+def smooth_ages(arr: np.ndarray) -> np.ndarray:
+    """Triangular 5-year moving sum over the last axis (1-2-3-2-1), renormalised at the edges."""
+    pad = np.pad(arr, [(0, 0)] * (arr.ndim - 1) + [(2, 2)], mode="constant")
+    ones = np.pad(np.ones(arr.shape[-1]), (2, 2))
+    num = sum(_KERNEL[k] * pad[..., k:k + arr.shape[-1]] for k in range(5))
+    den = sum(_KERNEL[k] * ones[k:k + arr.shape[-1]] for k in range(5))
+    return num / den
+
+
+def _group_sum(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum ``values`` (region first) within groups; returns (n_groups, ...)."""
+    out = np.zeros((n_groups,) + values.shape[1:])
+    np.add.at(out, groups, values)
+    return out
+
+
+def local_fertility_factors(cube: np.ndarray, asfr: np.ndarray, survival0: np.ndarray, groups: np.ndarray,
+                            kappa: float = KAPPA_BIRTHS) -> dict[str, np.ndarray]:
+    """Fertility level of each region relative to the national rates, shrunk towards its group.
+
+    ``cube`` (year, region, sex, age) for consecutive years; ``asfr`` (year-1, age); ``survival0``
+    (year-1, sex); ``groups`` integer group (county) of each region. Returns observed and expected
+    births and the raw, group and shrunk factors per region.
+    """
+    women = 0.5 * (cube[:-1, :, FEMALE] + cube[1:, :, FEMALE])  # (Y-1, R, A)
+    expected = np.einsum("ya,yra->r", asfr, women)
+    observed = (cube[1:, :, :, 0] / survival0[:, None, :]).sum(axis=(0, 2))
+    n_groups = int(groups.max()) + 1
+    o_g, e_g = _group_sum(observed, groups, n_groups), _group_sum(expected, groups, n_groups)
+    group_factor = np.where(e_g > 0, o_g / np.maximum(e_g, 1e-12), 1.0)[groups]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw = np.where(expected > 0, observed / expected, np.nan)
+    return {"observed": observed, "expected": expected, "raw": raw, "group": group_factor,
+            "factor": shrink(observed, expected, group_factor, kappa)}
+
+
+def net_migration_rates(net_migration: np.ndarray, pop_start: np.ndarray, groups: np.ndarray,
+                        kappa: float = KAPPA_MIGRATION) -> dict[str, np.ndarray]:
+    """Annual net migration rates by region, sex and age at the end of the year, shape (R, 2, 106).
+
+    ``net_migration`` (year, R, 2, 106) by end-of-year cohort (residual method); ``pop_start``
+    (year, R, 2, 106) the 1 January stocks the cohorts start from. Exposure of end-age ``a`` is
+    the start group ``a-1`` (the open group gathers 104 and 105+; age 0 has no rate, its migration
+    is inside the estimated births). Numerators and exposures are summed over years, smoothed over
+    age and shrunk towards the group (county) schedule.
+    """
+    nm = np.asarray(net_migration, dtype=float).sum(axis=0)
+    start = np.asarray(pop_start, dtype=float)
+    expo = np.zeros_like(start)
+    expo[..., 1:] = start[..., :-1]
+    expo[..., -1] += start[..., -1]
+    expo = expo.sum(axis=0)
+    nm_s, ex_s = smooth_ages(nm), smooth_ages(expo)
+    n_groups = int(groups.max()) + 1
+    nm_g, ex_g = _group_sum(nm_s, groups, n_groups), _group_sum(ex_s, groups, n_groups)
+    group_rate = np.where(ex_g > 0, nm_g / np.maximum(ex_g, 1e-12), 0.0)[groups]
+    rate = shrink(nm_s, ex_s, group_rate, kappa)
+    rate[..., 0] = 0.0
+    # a net loss above a quarter of a cohort in one year is noise in tiny cells; the floor also keeps
+    # S (1 + r/2) + r/2 >= 0, so no cohort can go negative with survival ratios above 0.15
+    return {"rate": np.maximum(rate, -0.25), "group": group_rate, "exposure": expo, "net": nm}
+
+
+@dataclass
+class RateSchedule:
+    """Everything a projection of ``codes`` from 1 January ``base_year`` needs, with provenance.
+
+    Arrays: ``base`` (R, 2, 106); ``mx_base`` (2, 111) national death rates of the last HMD year;
+    ``improvement`` (2, 111); ``asfr`` (106,) national rates of the base period; ``fertility_factor``
+    (R,); ``migration_rate`` (R, 2, 106) annual net rates by end-of-year cohort; ``migration_history``
+    (years, R) total net migration per year (residual) for the stochastic model.
+    """
+
+    codes: list[str]
+    names: list[str]
+    base_year: int
+    base: np.ndarray
+    mx_base: np.ndarray
+    mx_year: int
+    improvement: np.ndarray
+    asfr: np.ndarray
+    fertility_factor: np.ndarray
+    migration_rate: np.ndarray
+    migration_history: np.ndarray
+    history_years: list[int]
+    window: int
+    sources: list[str] = field(default_factory=list)
+    estimated: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    def survival(self, steps: int, improve: bool = True) -> np.ndarray:
+        """Engine survival ratios ``(steps, 1, 2, 107)`` for the projection years (national)."""
+        h = np.arange(self.base_year, self.base_year + steps) - self.mx_year
+        mx = future_mortality(self.mx_base, self.improvement if improve else np.zeros_like(self.improvement), h)
+        return engine_survival(mx)[:, None]
+
+    def fertility(self, steps: int, level: float = 1.0) -> np.ndarray:
+        """ASFR ``(steps, R, 106)``: national schedule times each region's factor times ``level``."""
+        f = self.asfr[None, None, :] * self.fertility_factor[None, :, None] * level
+        return np.broadcast_to(f, (steps, len(self.codes), N_AGES))
+
+    def tfr(self) -> np.ndarray:
+        """Total fertility rate per region implied by the schedule."""
+        return self.asfr.sum() * self.fertility_factor
+
+
+def estimate_rates(codes: list[str] | None = None, *, window: int = 10, snapshot=None,
+                   base_year: int | None = None) -> RateSchedule:
+    """Estimate a :class:`RateSchedule` for ``codes`` (all 357 municipalities by default).
+
+    Rates are estimated from *all* municipalities (so counties are complete for the shrinkage)
+    and then selected. ``window`` is the number of most recent event years used (5 or 10 for the
+    trend scenarios). ``base_year`` defaults to the latest 1 January stock in the snapshot.
+    """
+    from blilyst.demography.residual import net_migration_by_age
+    from blilyst.stats.register import get_register
+
+    if window < 1:
+        raise InputError("window", "must be at least one year")
+    snap = snapshot if snapshot is not None else _load_snapshot()
+    all_codes, years, cube = snap.population_cube()
+    last = years[-1] if base_year is None else int(base_year)
+    if last not in years:
+        raise InputError("base_year", f"no population for 1 January {last}; data cover {years[0]}-{years[-1]}")
+    first = last - window
+    if first < years[0]:
+        raise InputError("window", f"{window} years before {last} reaches {first}; data start in {years[0]}")
+    sel_years = list(range(first, last + 1))
+    cube = cube[[years.index(y) for y in sel_years]]
+
+    reg = get_register()
+    frame = reg.frame().set_index("code")
+    counties = frame.loc[all_codes, "county_code"].to_numpy()
+    _, groups = np.unique(counties, return_inverse=True)
+
+    mort = snap.mortality
+    mx_hist, mx_used = mortality_array(mort, sel_years[:-1])
+    surv_hist = engine_survival(mx_hist)  # (Y-1, 2, 107)
+    survival0 = surv_hist[..., 0]
+
+    nat = cube.sum(axis=1)  # municipalities add up to the nation to within a few dozen people
+    asfr_hist, fert_notes = national_fertility_by_year(snap.fertility, nat, sel_years, survival0)
+    fert = local_fertility_factors(cube, asfr_hist, survival0, groups)
+    recent = slice(max(0, len(sel_years) - 1 - 5), None)  # base-period national schedule: last 5 years
+    asfr = asfr_hist[recent].mean(axis=0)
+
+    resid = net_migration_by_age(cube, sel_years, mort, municipalities=all_codes)
+    # event years whose start stock is an estimate (csdata's split of merged municipalities, see
+    # Snapshot.population_flags) would turn the estimate into migration: leave them out, so those
+    # municipalities lean on their county schedule
+    keep = _unflagged(snap, all_codes, resid.years)  # (Y-1, R) bool
+    mig = net_migration_rates(resid.net_migration * keep[..., None, None], resid.pop_start * keep[..., None, None],
+                              groups)
+
+    mx_year = int(mort["year"].max())
+    mx_base, _ = mortality_array(mort, [mx_year])
+    improvement = improvement_rates(mort, mx_year)
+
+    if codes is None:
+        idx = np.arange(len(all_codes))
+        chosen = list(all_codes)
+    else:
+        pos = {c: i for i, c in enumerate(all_codes)}
+        missing = [c for c in codes if c not in pos]
+        if missing:
+            raise InputError("municipalities", f"no population data for {', '.join(missing)}")
+        idx = np.array([pos[c] for c in codes])
+        chosen = list(codes)
+    names = frame.loc[chosen, "name"].tolist()
+    sources = [
+        f"Population 1 January {sel_years[0]}-{last} by sex and age: SSB table 07459 (2024 municipal borders). "
+        "Kilde: Statistisk sentralbyrå.",
+        f"Mortality: Human Mortality Database, Norway, death rates {mx_used[0]}-{mx_year} (built from SSB data).",
+        "Fertility: Human Fertility Database, Norway, age-specific fertility rates"
+        + (f"; {', '.join(sorted(set(fert_notes) - {'HFD'}))} for years after HFD" if set(fert_notes) - {"HFD"} else "")
+        + ".",
+    ]
+    estimated = [
+        f"Net migration by sex and age {sel_years[0]}-{sel_years[-2]}: residual (cohort-survival) method, estimated.",
+        "Births by municipality: estimated from the cohort aged 0 and national infant survival.",
+        "Local fertility level: estimated, shrunk towards the county level (kappa = 50 expected births).",
+        "Migration rates: estimated, smoothed over age and shrunk towards the county schedule.",
+    ]
+    return RateSchedule(
+        codes=chosen, names=names, base_year=last, base=cube[-1][idx].copy(), mx_base=mx_base[0], mx_year=mx_year,
+        improvement=improvement, asfr=asfr, fertility_factor=fert["factor"][idx], migration_rate=mig["rate"][idx],
+        migration_history=np.where(keep, resid.net_migration.sum(axis=(2, 3)), np.nan)[:, idx],
+        history_years=resid.years, window=window,
+        sources=sources, estimated=estimated,
+        extra={"fertility": {k: v[idx] for k, v in fert.items()}, "migration_group_rate": mig["group"][idx],
+               "migration_exposure": mig["exposure"][idx], "pop_history": cube[:, idx],
+               "counties": counties[idx], "sigma_fertility": _tfr_volatility(snap.fertility)},
+    )
+
+
+def _unflagged(snap, codes: list[str], event_years: list[int]) -> np.ndarray:
+    """True where the start stock of the event year is registered, not an estimate (population_flags)."""
+    keep = np.ones((len(event_years), len(codes)), dtype=bool)
+    try:
+        flags = snap.population_flags
+    except AttributeError:
+        return keep
+    pos = {c: i for i, c in enumerate(codes)}
+    for row in flags.itertuples(index=False):
+        r = pos.get(str(row.municipality))
+        if r is None:
+            continue
+        for t, y in enumerate(event_years):
+            if int(row.year_from) <= y <= int(row.year_to):
+                keep[t, r] = False
+    return keep
+
+
+def _tfr_volatility(fertility: pd.DataFrame, span: int = 30) -> float:
+    """Standard deviation of year-to-year changes in log TFR over the last ``span`` HFD years."""
+    tfr = fertility.groupby("year")["asfr"].sum().sort_index().iloc[-(span + 1):]
+    return float(np.diff(np.log(tfr.to_numpy())).std(ddof=1))
+
+
+def _load_snapshot():
+    from blilyst.stats.snapshot import load_snapshot
+
+    return load_snapshot()

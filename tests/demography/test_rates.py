@@ -1,0 +1,133 @@
+"""Rate schedules from the real snapshot, checked against registered figures."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from blilyst.axes import FEMALE, MALE
+from blilyst.demography.rates import (engine_survival, estimate_rates, fertility_array, improvement_rates,
+                                      mortality_array, net_migration_rates, shrink, smooth_ages)
+from blilyst.errors import InputError
+from blilyst.stats.snapshot import load_snapshot
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return load_snapshot()
+
+
+@pytest.fixture(scope="module")
+def rates15(snap):
+    return estimate_rates(window=15, snapshot=snap)
+
+
+def test_hfd_tfr_2022_is_ssb_published_1_41(snap):
+    assert fertility_array(snap.fertility, 2022).sum() == pytest.approx(1.41, abs=0.001)
+
+
+def test_engine_survival_layout_and_life_expectancy(snap):
+    mx, used = mortality_array(snap.mortality, [2019, 2030])
+    assert used == [2019, 2023]  # later years carry the last HMD year
+    s = engine_survival(mx)
+    assert s.shape == (2, 2, 107)
+    assert np.all((s > 0) & (s <= 1))
+    assert np.array_equal(s[..., 105], s[..., 106])  # both groups feeding 105+ use T(105)/T(104)
+    # survival to 67 from birth, females 2019: about 0.93 in Norway's life table
+    assert 0.90 < np.prod(s[0, FEMALE, :68]) < 0.95
+    assert np.prod(s[0, MALE, :68]) < np.prod(s[0, FEMALE, :68])
+
+
+def test_births_estimated_from_age_zero_match_registered_births_within_two_percent(snap):
+    codes, years, cube = snap.population_cube()
+    mx, _ = mortality_array(snap.mortality, [2022])
+    s0 = engine_survival(mx)[0, :, 0]
+    estimated = cube[years.index(2023), :, :, 0].sum(axis=0) / s0
+    reg = snap.births[snap.births["year"] == 2022].set_index("sex")["births"]
+    assert estimated[MALE] == pytest.approx(reg["male"], rel=0.02)  # 26 445 registered
+    assert estimated[FEMALE] == pytest.approx(reg["female"], rel=0.02)  # 25 035 registered
+
+
+def test_national_residual_net_migration_2011_2025_close_to_ssb(snap, rates15):
+    # SSB table 06913: net migration summed over municipalities 2011-2025 is 490 010
+    ssb = snap.components_2011_2025["net_migration_sum"].sum()
+    assert ssb == 490010
+    assert np.nansum(rates15.migration_history) == pytest.approx(ssb, rel=0.03)
+
+
+def test_flagged_estimated_years_are_left_out(rates15):
+    i = rates15.codes.index("1806")  # Narvik: 2006-2019 stocks are estimates
+    hist = rates15.migration_history[:, i]
+    years = rates15.history_years
+    assert all(np.isnan(hist[years.index(y)]) for y in range(2011, 2020))
+    assert not np.isnan(hist[years.index(2020)])
+
+
+def test_schedule_for_fyresdal(snap):
+    rs = estimate_rates(["4032"], snapshot=snap)
+    assert rs.base_year == 2026
+    assert rs.base.sum() == 1274  # registered 1 January 2026
+    assert 1.0 < rs.tfr()[0] < 2.2
+    assert rs.migration_rate.shape == (1, 2, 106)
+    assert np.all(rs.migration_rate >= -0.25)
+    assert rs.history_years == list(range(2016, 2026))
+    assert any("residual" in e for e in rs.estimated)
+
+
+def test_improvement_rates_are_capped_and_positive_at_middle_ages(snap):
+    imp = improvement_rates(snap.mortality)
+    assert imp.shape == (2, 111)
+    assert np.all((imp >= 0) & (imp <= 0.03))
+    assert imp[:, 40:80].mean() > 0.005  # Norwegian mortality fell over 2004-2023
+
+
+def test_unknown_municipality_and_bad_window(snap):
+    with pytest.raises(InputError) as info:
+        estimate_rates(["9999"], snapshot=snap)
+    assert info.value.field == "municipalities"
+    with pytest.raises(InputError) as info:
+        estimate_rates(window=30, snapshot=snap)
+    assert info.value.field == "window"
+
+
+def test_fertility_for_missing_year(snap):
+    with pytest.raises(InputError) as info:
+        fertility_array(snap.fertility, 1900)
+    assert info.value.field == "fertility"
+
+
+# --------------------------------------------------------------------- estimator properties
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(0, 1e4), st.floats(0, 1e4), st.floats(0.1, 3), st.floats(0, 1e3))
+def test_property_shrinkage_lies_between_raw_and_prior(o, e, prior, kappa):
+    k = shrink(np.array(o), np.array(e), np.array(prior), kappa)
+    if e > 0:
+        lo, hi = sorted([o / e, prior])
+        assert lo - 1e-9 <= k <= hi + 1e-9
+    elif kappa > 0:
+        assert k == pytest.approx((o + kappa * prior) / kappa)
+    else:
+        assert k == prior  # nothing observed, no prior weight: the prior
+
+
+@settings(max_examples=50, deadline=None)
+@given(arrays(np.float64, (3, 20), elements=st.floats(-100, 100)))
+def test_property_smoothing_keeps_constants_and_bounds(x):
+    s = smooth_ages(x)
+    assert s.shape == x.shape
+    assert np.all(s <= x.max(axis=-1, keepdims=True) + 1e-9)
+    assert np.all(s >= x.min(axis=-1, keepdims=True) - 1e-9)
+    np.testing.assert_allclose(smooth_ages(np.full((2, 9), 3.5)), 3.5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(np.float64, (2, 3, 2, 106), elements=st.floats(-20, 20)),
+       arrays(np.float64, (2, 3, 2, 106), elements=st.floats(50, 500)))
+def test_property_migration_rates_shrink_to_the_group(net, start):
+    groups = np.array([0, 0, 1])
+    out = net_migration_rates(net, start, groups, kappa=1e12)  # infinite prior weight: the group schedule
+    np.testing.assert_allclose(out["rate"][..., 1:], np.maximum(out["group"][..., 1:], -0.25), atol=1e-6)
+    assert np.all(out["rate"][..., 0] == 0)  # no rate for the newborn cohort
+    assert np.all(np.isfinite(out["rate"]))
