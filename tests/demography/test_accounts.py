@@ -30,7 +30,8 @@ def test_accounts_cover_every_municipality_and_year(accounts, snap):
     assert len(accounts.municipalities) == 357
     assert accounts.years[0] == 2006
     assert accounts.years[-1] == int(snap.population.year.max()) - 1
-    assert set(accounts.totals.component) == set(COMPONENTS)
+    assert set(accounts.totals.component) == set(COMPONENTS) - {"domestic_in", "domestic_out", "domestic_net",
+                                                                 "international_net"}
 
 
 def test_accounting_identity_holds_for_every_row(accounts):
@@ -147,3 +148,22 @@ def test_registered_telemark_moves_include_international_migration(snap):
     assert (m.in_migration, m.out_migration, dom_in, dom_out) == (9248, 8841, 7552, 8116)
     international_net = (m.in_migration - dom_in) - (m.out_migration - dom_out)
     assert international_net == 971
+
+
+def test_domestic_moves_give_estimated_international_net(snap):
+    """With domestic-only registered moves (SSB 09588 after a refresh) the total stays the residual
+    estimate and international net migration is estimated as total minus domestic."""
+    a = build_accounts(snap.population, snap.mortality, migration_by_age=snap.migration_by_age,
+                       municipalities=["4036", "0301"], years=(2022, 2023), migration_scope="domestic")
+    t = a.totals.set_index(["municipality", "year", "component"])
+    assert t.loc[("4036", 2022, "domestic_net"), "value"] == 80
+    assert t.loc[("4036", 2022, "domestic_net"), "source"] == "registered"
+    intl = t.loc[("4036", 2022, "international_net")]
+    net = t.loc[("4036", 2022, "net_migration")]
+    assert intl.source == "estimated" and net.source == "estimated"
+    assert intl.value == pytest.approx(net.value - 80)
+    assert ("0301", 2022, "domestic_net") not in t.index
+    assert a.check_identity() < 1e-6
+    with pytest.raises(InputError, match="migration_scope"):
+        build_accounts(snap.population, snap.mortality, municipalities=["4036"], years=(2022, 2022),
+                       migration_scope="galactic")

@@ -82,7 +82,9 @@ def accounts_cmd(
 
 
 _SHORT = {"population_start": "pop 1 Jan", "births": "births", "deaths": "deaths", "natural_increase": "nat. incr.",
-          "in_migration": "in", "out_migration": "out", "net_migration": "net mig.", "residual": "residual",
+          "in_migration": "in", "out_migration": "out", "domestic_in": "dom. in", "domestic_out": "dom. out",
+          "domestic_net": "dom. net", "international_net": "intl net", "net_migration": "net mig.",
+          "residual": "residual",
           "population_end": "pop 1 Jan next"}
 
 

@@ -11,10 +11,13 @@ For each municipality and calendar year ``t`` the account runs from the populati
 * ``births``: *estimated* from the cohort aged 0 on 1 January ``t+1`` and national infant
   survival, unless registered births are given.
 * ``deaths``: *estimated* by applying national mortality (HMD Norway) to the local cohorts.
-* ``in_migration``/``out_migration``/``net_migration``: *registered* where the data have them
-  (the Telemark migration-by-age file; live SSB tables after a refresh), otherwise net migration
-  is *estimated* by the residual method (:mod:`blilyst.demography.residual`) and gross flows are
-  not available.
+* ``in_migration``/``out_migration``/``net_migration``: *registered* where the data have all
+  moves (the Telemark migration-by-age file offline, which includes international moves),
+  otherwise net migration is *estimated* by the residual method
+  (:mod:`blilyst.demography.residual`) and gross flows are not available.
+* ``domestic_in``/``domestic_out``/``domestic_net``: *registered* where the data have domestic
+  moves only (SSB table 09588 after ``blilyst data refresh``); then ``international_net`` =
+  estimated net migration − registered domestic net is *estimated*.
 * ``residual``: what closes the account when registered and estimated figures meet (SSB calls
   the same thing *restledd*); zero, by construction, when net migration is estimated.
 
@@ -42,6 +45,7 @@ REGISTERED, ESTIMATED = "registered", "estimated"
 #: Components of an account, in display order.
 COMPONENTS: tuple[str, ...] = (
     "population_start", "births", "deaths", "natural_increase", "in_migration", "out_migration",
+    "domestic_in", "domestic_out", "domestic_net", "international_net",
     "net_migration", "residual", "population_end",
 )
 
@@ -167,6 +171,7 @@ def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
                    population_flags: pd.DataFrame | None = None,
                    municipalities: list[str] | None = None,
                    years: tuple[int, int] | list[int] | None = None,
+                   migration_scope: str = "all",
                    method: str = "forward") -> Accounts:
     """Build demographic accounts from plain frames.
 
@@ -179,6 +184,9 @@ def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
     migration_by_age
         Registered moves by age at the end of the year: ``municipality, year, age, in_migration,
         out_migration, net_migration`` (snapshot.migration_by_age; Telemark only offline).
+    migration_scope
+        ``"all"`` when ``migration_by_age`` counts all moves (domestic and international, as the
+        Telemark file does) or ``"domestic"`` when it counts moves within Norway only (SSB 09588).
     population_flags
         ``municipality, year_from, year_to, note`` for stocks that are themselves estimates.
     municipalities, years
@@ -201,8 +209,9 @@ def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
             mortality_years=[res.mortality_years[i] for i in keep] if res.mortality_years else [])
     est = res.totals().set_index(["municipality", "year"])
     est["natural_increase"] = est.births - est.deaths
-    est["in_migration"] = np.nan
-    est["out_migration"] = np.nan
+    for col in ("in_migration", "out_migration", "domestic_in", "domestic_out", "domestic_net",
+                "international_net"):
+        est[col] = np.nan
     est["residual"] = 0.0
     src = pd.DataFrame(ESTIMATED, index=est.index, columns=list(COMPONENTS))
     src["population_start"] = REGISTERED
@@ -221,6 +230,8 @@ def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
                          f"({max(res.mortality_years)}).")
 
     reg_by_age = None
+    if migration_scope not in ("all", "domestic"):
+        raise InputError("migration_scope", f"must be 'all' or 'domestic', got {migration_scope!r}")
     if migration_by_age is not None and len(migration_by_age):
         reg_by_age = migration_by_age[migration_by_age.municipality.isin(codes)
                                       & migration_by_age.year.isin(event_years)]
@@ -228,20 +239,31 @@ def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
             reg = reg_by_age.groupby(["municipality", "year"])[["in_migration", "out_migration",
                                                                  "net_migration"]].sum()
             idx = reg.index.intersection(est.index)
-            for col in ["in_migration", "out_migration", "net_migration"]:
-                est.loc[idx, col] = reg.loc[idx, col].astype(float)
-                src.loc[idx, col] = REGISTERED
-            est.loc[idx, "residual"] = (est.loc[idx, "population_end"] - est.loc[idx, "population_start"]
-                                        - est.loc[idx, "natural_increase"] - est.loc[idx, "net_migration"])
             max_age = reg_by_age.groupby(["municipality", "year"]).age.max()
             partial = sorted({y for (_, y), a in max_age.items() if a < 99})
-            note = ("Registered in-, out- and net migration (all moves, domestic and international) from SSB's "
-                    "migration-by-age data as prepared by Telemark fylkeskommune")
+            gap = ""
             if partial:
-                note += (f"; for {partial[0]}-{partial[-1]} the file covers ages 0-{int(max_age.min())} only, "
-                         "so moves of older people are missing from those totals")
-            notes.append(note + ". 'residual' closes the account (registered migration against estimated "
-                         "births and deaths).")
+                gap = (f"; for {partial[0]}-{partial[-1]} the data cover ages 0-{int(max_age.min())} only, "
+                       "so moves of older people are missing from those totals")
+            if migration_scope == "all":
+                for col in ["in_migration", "out_migration", "net_migration"]:
+                    est.loc[idx, col] = reg.loc[idx, col].astype(float)
+                    src.loc[idx, col] = REGISTERED
+                est.loc[idx, "residual"] = (est.loc[idx, "population_end"] - est.loc[idx, "population_start"]
+                                            - est.loc[idx, "natural_increase"] - est.loc[idx, "net_migration"])
+                notes.append("Registered in-, out- and net migration (all moves, domestic and international) from "
+                             "SSB's migration-by-age data as prepared by Telemark fylkeskommune" + gap
+                             + ". 'residual' closes the account (registered migration against estimated births "
+                             "and deaths).")
+            else:
+                for reg_col, col in [("in_migration", "domestic_in"), ("out_migration", "domestic_out"),
+                                     ("net_migration", "domestic_net")]:
+                    est.loc[idx, col] = reg.loc[idx, reg_col].astype(float)
+                    src.loc[idx, col] = REGISTERED
+                est.loc[idx, "international_net"] = est.loc[idx, "net_migration"] - est.loc[idx, "domestic_net"]
+                notes.append("Registered domestic in-, out- and net migration (SSB 09588)" + gap + "; "
+                             "international net migration = estimated net migration minus registered domestic net "
+                             "(estimated).")
 
     if population_flags is not None and len(population_flags):
         for f in population_flags.itertuples(index=False):
@@ -279,7 +301,22 @@ def accounts_from_snapshot(municipalities: list[str] | None = None,
         migration_by_age=getattr(snapshot, "migration_by_age", None),
         population_flags=getattr(snapshot, "population_flags", None),
         municipalities=municipalities, years=years, method=method,
+        migration_scope=migration_scope_of(snapshot),
     )
+
+
+def migration_scope_of(snapshot) -> str:
+    """``"all"`` for the Telemark file (it includes international moves, see docs/accounts.md),
+    ``"domestic"`` for SSB 09588 fetched by ``blilyst data refresh``."""
+    try:
+        src = snapshot.sources()
+    except Exception:  # a snapshot-like object without a manifest
+        return "all"
+    row = src[src.dataset == "migration_by_age"]
+    if row.empty:
+        return "all"
+    text = f"{row.source_file.iloc[0]} {row.ssb_table.iloc[0]}".lower()
+    return "all" if "telemark" in text or "type" in text else "domestic"
 
 
 # --------------------------------------------------------------------------- validation
