@@ -165,3 +165,26 @@ def test_methods_differ_only_by_mortality_of_migrants(snap):
     avg = net_migration_by_age(cube, years, snap.mortality, municipalities=codes, method="average")
     # national totals of the two variants differ by well under 1 %
     assert abs(avg.net_migration.sum() / fwd.net_migration.sum() - 1) < 0.01
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    pops=arrays(np.float64, (3, 4, 2, 106), elements=st.floats(0, 5000, allow_nan=False)),
+    surv=arrays(np.float64, (2, 2, 106), elements=st.floats(0.05, 1.0, allow_nan=False)),
+    method=st.sampled_from(["forward", "reverse", "average"]),
+)
+def test_identity_and_loop_agreement_for_any_stocks(pops, surv, method):
+    r = net_migration_by_age(pops, [2000, 2001, 2002], surv, method=method)
+    C = np.zeros_like(r.pop_start)
+    C[..., 1:] = r.pop_start[..., :-1]
+    C[..., 105] += r.pop_start[..., 105]
+    C[..., 0] = r.births
+    np.testing.assert_allclose(r.pop_end, C - r.deaths + r.net_migration, rtol=1e-12, atol=1e-8)
+    assert np.isfinite(r.net_migration).all()
+    if method == "forward":
+        np.testing.assert_allclose(r.net_migration, net_migration_loop(pops, surv), atol=1e-8)
