@@ -188,3 +188,16 @@ def test_identity_and_loop_agreement_for_any_stocks(pops, surv, method):
     assert np.isfinite(r.net_migration).all()
     if method == "forward":
         np.testing.assert_allclose(r.net_migration, net_migration_loop(pops, surv), atol=1e-8)
+
+
+def test_rates_are_net_migration_over_exposure(residual_2016):
+    rates = residual_2016.rates()
+    assert rates.shape == residual_2016.net_migration.shape
+    assert np.isfinite(rates).all()
+    # Oslo (index of 0301), women aged 23 at the end of 2019: a strong net inflow of young adults
+    r = residual_2016.municipalities.index("0301")
+    t = residual_2016.years.index(2019)
+    p0 = residual_2016.pop_start[t, r, 1, 22]
+    p1 = residual_2016.pop_end[t, r, 1, 23]
+    assert rates[t, r, 1, 23] == pytest.approx(residual_2016.net_migration[t, r, 1, 23] / (0.5 * (p0 + p1)))
+    assert rates[t, r, 1, 23] > 0.05

@@ -202,6 +202,16 @@ class ResidualMigration:
     births_source: str  # "estimated" or "registered"
     mortality_years: list[int] = field(default_factory=list)
 
+    def rates(self) -> np.ndarray:
+        """Net migration rates by age at the end of the year: ``NM / exposure`` with the cohort's
+        exposure approximated by the mean of its size at the start (``C``) and the end of the year
+        (Preston et al. 2001, ch. 6 — person-years on a Lexis parallelogram). Zero where nobody is at risk."""
+        C = start_cohorts(self.pop_start)
+        C[..., 0] = self.births
+        exposure = 0.5 * (C + self.pop_end)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(exposure > 0, self.net_migration / exposure, 0.0)
+
     def totals(self) -> pd.DataFrame:
         """One row per municipality and event year: stocks and components summed over sex and age."""
         Y, R = len(self.years), len(self.municipalities)
