@@ -1,0 +1,584 @@
+"""Named projection scenarios for a municipality (or all 357), explained in bokmål and English.
+
+Every scenario starts from the latest 1 January population in the snapshot and uses the rate
+schedules of :mod:`blilyst.demography.rates` (national mortality with continued improvement,
+national fertility scaled to the municipality's own level, residual net migration rates by sex
+and age). They differ in how migration (and for low/high, fertility and mortality) is set:
+
+``trend``, ``trend5``
+    Net migration rates by sex and age of the last 10 (5) years continued.
+``zero-migration``
+    No migration at all: the population's own births and deaths only.
+``no-immigration``
+    Domestic moves as in the trend, but net international migration set to zero (the trend rates
+    minus the national net migration rates, which are all international).
+``low``, ``high``
+    Fertility -/+10 %, mortality improvement x0.5/x1.5, and net migration one standard deviation
+    of the municipality's annual net migration below/above the trend.
+``housing-led``
+    A dwelling plan (new dwellings a year) and household headship rates give the households the
+    municipality can house; migration adjusts each year so that households match dwellings.
+``employment-led``
+    A jobs path, participation rates, commuting and unemployment give the labour force needed;
+    migration adjusts each year so that the resident labour force matches it.
+``target-seeking``
+    Solves for the extra net in-migration each year, by age (the age profile of in-movers), that
+    keeps the population aged 20-66 at its base-year level (or reaches a target population).
+``stochastic``
+    Monte Carlo intervals (80 % and 95 %) around the trend; see :mod:`blilyst.demography.stochastic`.
+
+The solvers (housing, employment, target) use that the engine is affine in extra migrants: one
+step with ``k`` extra migrants distributed by the profile ``g`` gives ``P(k) = P(0) + k (P(1) - P(0))``,
+so ``k`` solving a linear constraint ``c . P(k) = target`` is found exactly from two steps.
+This is the "constrained" projection of POPGROUP and of the Chelmer/PopGroup housing-led models
+(Simpson 2017, *Local Population Projections*, in: *The Routledge Handbook of Census Resources,
+Methods and Applications*; Edge Analytics 2021, POPGROUP user guide).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from blilyst.axes import AGES, MAX_AGE, N_AGES, SEXES, WORKING_AGE
+from blilyst.demography.projection import EngineResult, advance, project
+from blilyst.demography.rates import RateSchedule, estimate_rates
+from blilyst.demography.workforce import workforce_measures
+from blilyst.errors import InputError
+
+__all__ = ["Scenario", "SCENARIOS", "scenario_table", "ProjectionResult", "run_scenario",
+           "AGE_GROUPS", "default_headship", "default_participation"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: dict[str, str]
+    description: dict[str, str]
+
+    def text(self, lang: str = "en") -> str:
+        return f"{self.title[lang]}: {self.description[lang]}"
+
+
+def _s(name, title_nb, title_en, nb, en) -> Scenario:
+    return Scenario(name, {"nb": title_nb, "en": title_en}, {"nb": nb, "en": en})
+
+
+SCENARIOS: dict[str, Scenario] = {s.name: s for s in [
+    _s("trend", "Trend (10 år)", "Trend (10 years)",
+       "Flyttemønsteret fra de siste ti årene fortsetter: like stor andel flytter inn og ut i hver alder som før. "
+       "Fruktbarheten holder kommunens eget nivå, og levealderen fortsetter å øke som de siste 20 årene.",
+       "Migration as in the last ten years continues: the same share moves in and out at each age as before. "
+       "Fertility stays at the municipality's own level and life expectancy keeps rising as in the last 20 years."),
+    _s("trend5", "Trend (5 år)", "Trend (5 years)",
+       "Som trend, men flyttemønsteret er hentet fra bare de siste fem årene.",
+       "As trend, but the migration pattern is taken from the last five years only."),
+    _s("zero-migration", "Ingen flytting", "Zero migration",
+       "Ingen flytter inn eller ut. Viser hva fødsler og dødsfall alene gjør med befolkningen.",
+       "Nobody moves in or out. Shows what births and deaths alone do to the population."),
+    _s("no-immigration", "Ingen nettoinnvandring", "No net immigration",
+       "Flytting innenlands som i trenden, men innvandring og utvandring går i null. "
+       "Viser hvor mye kommunen er avhengig av innvandring.",
+       "Moves within Norway as in the trend, but immigration and emigration cancel out. "
+       "Shows how much the municipality depends on immigration."),
+    _s("low", "Lav", "Low",
+       "Lavere fruktbarhet (10 % under), langsommere økning i levealder og netto innflytting som i de "
+       "svakeste fem årene på rad i perioden.",
+       "Lower fertility (10 % below), slower gains in life expectancy and net migration as in the weakest "
+       "five years in a row in the period."),
+    _s("high", "Høy", "High",
+       "Høyere fruktbarhet (10 % over), raskere økning i levealder og netto innflytting som i de "
+       "sterkeste fem årene på rad i perioden.",
+       "Higher fertility (10 % above), faster gains in life expectancy and net migration as in the strongest "
+       "five years in a row in the period."),
+    _s("housing-led", "Boligstyrt", "Housing-led",
+       "Boligplanen bestemmer: hvert nytt boligtall gir plass til så mange husholdninger, og flyttingen "
+       "tilpasser seg slik at husholdningene fyller boligene.",
+       "The dwelling plan decides: each year's new dwellings make room for as many households, and migration "
+       "adjusts so that households fill the dwellings."),
+    _s("employment-led", "Arbeidsplasstyrt", "Employment-led",
+       "Målet for arbeidsplasser bestemmer: med gitt yrkesdeltakelse, pendling og ledighet trengs en viss "
+       "arbeidsstyrke, og flyttingen tilpasser seg slik at den finnes i kommunen.",
+       "The jobs target decides: given participation, commuting and unemployment a certain labour force is "
+       "needed, and migration adjusts so that it lives in the municipality."),
+    _s("target-seeking", "Målsøkende", "Target-seeking",
+       "Regner ut hvor mange flere innflyttere kommunen trenger hvert år, og i hvilke aldre, for å holde "
+       "antallet i alderen 20–66 år stabilt (eller nå et mål for folketallet).",
+       "Works out how many more in-migrants the municipality needs each year, and at what ages, to keep the "
+       "number aged 20–66 stable (or to reach a population target)."),
+    _s("stochastic", "Usikkerhet (stokastisk)", "Uncertainty (stochastic)",
+       "Trenden kjøres mange ganger med tilfeldige utslag i fruktbarhet, dødelighet og flytting slik de har "
+       "variert før. Gir intervaller der folketallet havner med 80 % og 95 % sannsynlighet.",
+       "The trend is run many times with random variation in fertility, mortality and migration as they have "
+       "varied before. Gives intervals the population falls in with 80 % and 95 % probability."),
+]}
+
+AGE_GROUPS: list[tuple[str, int, int]] = [
+    ("0-19", 0, 19), ("20-24", 20, 24), ("25-39", 25, 39), ("40-54", 40, 54), ("55-66", 55, 66), ("67+", 67, MAX_AGE),
+]
+
+# Participation in the labour force by age (approximate levels of SSB's Labour Force Survey, AKU,
+# table 13618, 2023; an assumption users should replace with their own).
+_PARTICIPATION = [(15, 19, 0.38), (20, 24, 0.72), (25, 29, 0.84), (30, 54, 0.88), (55, 61, 0.80),
+                  (62, 66, 0.56), (67, 69, 0.25), (70, 74, 0.10)]
+# Household headship shape by age (probability of being the reference person of a private household);
+# scaled so that Norway has 2.1 persons per private household (SSB, household statistics 06070, 2023).
+_HEADSHIP_SHAPE = [(18, 19, 0.10), (20, 24, 0.40), (25, 29, 0.52), (30, 66, 0.55), (67, 79, 0.62), (80, MAX_AGE, 0.72)]
+PERSONS_PER_HOUSEHOLD = 2.1
+
+
+def _by_age(spec) -> np.ndarray:
+    out = np.zeros(N_AGES)
+    for lo, hi, v in spec:
+        out[lo:hi + 1] = v
+    return out
+
+
+def default_participation() -> np.ndarray:
+    """Labour force participation by single age (0..105), both sexes."""
+    return _by_age(_PARTICIPATION)
+
+
+def default_headship(national_population: np.ndarray | None = None) -> np.ndarray:
+    """Headship rates by single age, scaled to 2.1 persons per household for ``national_population`` (2, 106)."""
+    shape = _by_age(_HEADSHIP_SHAPE)
+    if national_population is None:
+        return shape
+    by_age = np.asarray(national_population).sum(axis=0)
+    scale = by_age.sum() / PERSONS_PER_HOUSEHOLD / (shape @ by_age)
+    return shape * scale
+
+
+def scenario_table(lang: str = "en") -> pd.DataFrame:
+    """All scenarios with their title and plain-language explanation in ``lang`` ('nb' or 'en')."""
+    if lang not in ("nb", "en"):
+        raise InputError("lang", "must be 'nb' (bokmål) or 'en' (English)")
+    return pd.DataFrame([{"scenario": s.name, "title": s.title[lang], "description": s.description[lang]}
+                         for s in SCENARIOS.values()])
+
+
+@dataclass
+class ProjectionResult:
+    """A scenario's projection with its labels and provenance.
+
+    ``population`` (T+1, R, 2, 106) on 1 January of ``years``; ``engine`` holds the flows;
+    ``extra_migrants`` (T, R) the migrants a constrained scenario solved for (else None).
+    """
+
+    scenario: Scenario
+    codes: list[str]
+    names: list[str]
+    years: list[int]
+    population: np.ndarray
+    engine: EngineResult | None
+    assumptions: dict[str, str]
+    sources: list[str]
+    estimated: list[str]
+    extra_migrants: np.ndarray | None = None
+    profile: np.ndarray | None = None
+    intervals: pd.DataFrame | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def base_year(self) -> int:
+        return self.years[0]
+
+    def frame(self) -> pd.DataFrame:
+        """Long frame: municipality, name, year, sex, age, population, status (registered/projected)."""
+        Y, R = len(self.years), len(self.codes)
+        idx = pd.MultiIndex.from_product([self.years, range(R), SEXES, AGES.tolist()],
+                                         names=["year", "r", "sex", "age"])
+        out = pd.DataFrame({"population": self.population.reshape(-1)}, index=idx).reset_index()
+        out.insert(0, "municipality", np.asarray(self.codes, dtype=object)[out.pop("r").to_numpy()])
+        out.insert(1, "name", out["municipality"].map(dict(zip(self.codes, self.names))))
+        out["status"] = np.where(out["year"] == self.base_year, "registered", "projected")
+        return out
+
+    def summary(self) -> pd.DataFrame:
+        """One row per municipality and year: totals, age groups, old-age dependency, those reaching
+        20 and 67, and the flows of the year that starts on that 1 January (births, deaths, net migration)."""
+        Y, R = len(self.years), len(self.codes)
+        m = workforce_measures(self.population)
+        out = pd.DataFrame({
+            "municipality": np.tile(np.asarray(self.codes, dtype=object), Y),
+            "name": np.tile(np.asarray(self.names, dtype=object), Y),
+            "year": np.repeat(np.asarray(self.years), R),
+        })
+        for key in ("population", "age_0_19", "working_age", "age_67_plus", "age_80_plus", "old_age_dependency",
+                    "reaching_20", "reaching_67"):
+            out[key] = m[key].reshape(-1)
+        if self.engine is not None:
+            for key, arr in (("births", self.engine.births.sum(axis=2)), ("deaths", self.engine.deaths.sum(axis=(2, 3))),
+                             ("net_migration", self.engine.net_migration.sum(axis=(2, 3)))):
+                full = np.full((Y, R), np.nan)
+                full[:-1] = arr
+                out[key] = full.reshape(-1)
+        if self.extra_migrants is not None:
+            full = np.full((Y, R), np.nan)
+            full[:-1] = self.extra_migrants
+            out["extra_migrants"] = full.reshape(-1)
+        out["status"] = np.where(out["year"] == self.base_year, "registered", "projected")
+        return out
+
+    def extra_by_age_group(self) -> pd.DataFrame | None:
+        """Average extra migrants a year by age group (constrained scenarios), per municipality."""
+        if self.extra_migrants is None or self.profile is None:
+            return None
+        by_age = self.profile.sum(axis=0)
+        rows = []
+        for r, code in enumerate(self.codes):
+            mean = float(self.extra_migrants[:, r].mean())
+            for label, lo, hi in AGE_GROUPS:
+                rows.append({"municipality": code, "name": self.names[r], "age_group": label,
+                             "extra_migrants_per_year": mean * by_age[lo:hi + 1].sum()})
+        return pd.DataFrame(rows)
+
+    def headline(self, lang: str = "en") -> list[str]:
+        """The plain sentences a planner quotes (target-seeking, housing-led, employment-led)."""
+        if self.extra_migrants is None:
+            return []
+        groups = self.extra_by_age_group()
+        lines = []
+        for r, code in enumerate(self.codes):
+            mean = float(self.extra_migrants[:, r].mean())
+            g = groups[groups["municipality"] == code].set_index("age_group")["extra_migrants_per_year"]
+            top = g.drop("0-19").idxmax() if mean >= 0 else g.drop("0-19").idxmin()
+            share = g[top] / mean if mean else 0.0
+            n = abs(round(mean))
+            what = self.extra.get("goal", {}).get(lang, "")
+            if lang == "nb":
+                more = "flere" if mean >= 0 else "færre"
+                lines.append(f"{self.names[r]}: dere trenger om lag {n} {more} innflyttere i året enn trenden gir "
+                             f"{what}, flest i alderen {top} år ({share:.0%}), med barna de tar med seg.")
+            else:
+                more = "more" if mean >= 0 else "fewer"
+                lines.append(f"{self.names[r]}: you need about {n} {more} in-migrants a year than the trend gives "
+                             f"{what}, mostly aged {top} ({share:.0%}), with the children they bring.")
+        return lines
+
+    def notes(self, lang: str = "en") -> list[str]:
+        """Base year, scenario and its assumptions, sources and what is estimated: for every output."""
+        head = "Basisår" if lang == "nb" else "Base year"
+        lines = [f"{head}: 1 January {self.base_year} (registered population); projected to 1 January {self.years[-1]}.",
+                 f"Scenario {self.scenario.name}: {self.scenario.text(lang)}"]
+        lines += [f"Assumption: {k}: {v}" for k, v in self.assumptions.items()]
+        lines += [f"Source: {s}" for s in self.sources]
+        lines += [f"Estimated: {e}" for e in self.estimated]
+        lines += self.headline(lang)
+        return lines
+
+
+# ------------------------------------------------------------------------------------------ runner
+
+
+def _srb(snapshot) -> float:
+    try:
+        b = snapshot.births
+        recent = b[b["year"] >= b["year"].max() - 9]
+        tot = recent.groupby("sex")["births"].sum()
+        return float(tot["male"] / tot["female"])
+    except Exception:  # noqa: BLE001 - the snapshot may lack births; SSB's long-run ratio then
+        return 1.055
+
+
+def migrant_profile(snapshot) -> tuple[np.ndarray, str]:
+    """Age profile of in-migrants, (2, 106) summing to 1, by age at the end of the year.
+
+    From the registered in-migration by single-year age of the Telemark municipalities (SSB data
+    prepared by Telemark fylkeskommune), split evenly by sex; if that is missing, a Rogers-Castro
+    model schedule (Rogers & Castro 1981, *Model Migration Schedules*, IIASA RR-81-30) with
+    parameters typical of Nordic data.
+    """
+    try:
+        mba = snapshot.migration_by_age
+        by_age = mba.groupby("age")["in_migration"].sum().reindex(range(N_AGES), fill_value=0).to_numpy(float)
+        if by_age.sum() <= 0:
+            raise ValueError
+        source = "age profile of registered in-migrants, Telemark municipalities (SSB via Telemark fylkeskommune)"
+    except Exception:  # noqa: BLE001
+        x = AGES.astype(float)
+        by_age = (0.02 * np.exp(-0.1 * x) + 0.06 * np.exp(-0.1 * (x - 20) - np.exp(-0.4 * (x - 20))) + 0.003)
+        by_age[80:] *= 0.3
+        source = "Rogers-Castro model migration schedule (Rogers & Castro 1981)"
+    by_age = by_age / by_age.sum()
+    return np.stack([by_age / 2, by_age / 2]), source
+
+
+def _trend_inputs(rs: RateSchedule, steps: int, *, fert_level=1.0, improve=1.0):
+    surv_mx_improve = rs.improvement * improve
+    h = np.arange(rs.base_year, rs.base_year + steps) - rs.mx_year
+    from blilyst.demography.rates import engine_survival, future_mortality
+
+    surv = engine_survival(future_mortality(rs.mx_base, surv_mx_improve, h))[:, None]
+    fert = rs.fertility(steps, level=fert_level)
+    return surv, fert
+
+
+def _migration_range(rs: RateSchedule, span: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """Lowest and highest ``span``-year mean of the annual net migration rate (per person) in the
+    window, minus the window mean: how far a sustained low or high period has been from the trend."""
+    pop = rs.extra["pop_history"][:-1].sum(axis=(2, 3))
+    rates = rs.migration_history / np.maximum(pop, 1.0)
+    mean = np.nanmean(rates, axis=0)
+    rates = np.where(np.isnan(rates), mean[None], rates)  # flagged (estimated) years count as average
+    if rates.shape[0] < span:
+        return np.zeros_like(mean), np.zeros_like(mean)
+    kernel = np.ones(span) / span
+    rolling = np.apply_along_axis(lambda x: np.convolve(x, kernel, mode="valid"), 0, rates)
+    return rolling.min(axis=0) - mean, rolling.max(axis=0) - mean
+
+
+def _solve_constrained(rs: RateSchedule, steps: int, surv, fert, srb: float, base_rates: np.ndarray,
+                       profile: np.ndarray, weights: np.ndarray, targets: np.ndarray,
+                       targets_relative=None) -> tuple[EngineResult, np.ndarray]:
+    """Year by year, the extra migrants ``k[t, r]`` (distributed by ``profile``) so that
+    ``sum(weights * P(t+1)) == targets[t, r]`` (or, with ``targets_relative(t, P)``, a target
+    computed from the projection so far)."""
+    R = len(rs.codes)
+    pop = np.empty((steps + 1, R, 2, N_AGES))
+    pop[0] = rs.base
+    births = np.empty((steps, R, 2))
+    deaths = np.empty((steps, R, 2, N_AGES))
+    inflow = np.zeros((steps, R, 2, N_AGES))
+    outflow = np.zeros((steps, R, 2, N_AGES))
+    k_all = np.empty((steps, R))
+    girls = np.full(R, 1.0 / (1.0 + srb))
+    from blilyst.demography.projection import _cohort_base
+
+    for t in range(steps):
+        P = pop[t]
+        trend_net = base_rates * _cohort_base(P)
+        st = surv[t]
+        p0, _, _ = advance(P, trend_net, st, fert[t], girls, timing="cohort", with_deaths=False, step=t)
+        p1, _, _ = advance(P, trend_net + profile[None], st, fert[t], girls, timing="cohort", with_deaths=False, step=t)
+        c0 = np.einsum("rsa,sa->r", p0, weights)
+        c1 = np.einsum("rsa,sa->r", p1, weights)
+        target = targets[t] if targets_relative is None else targets_relative(t, pop[: t + 1])
+        k = (target - c0) / np.where(np.abs(c1 - c0) > 1e-12, c1 - c0, np.nan)
+        k = np.nan_to_num(k)
+        # never let a cohort lose more than a quarter of its members by migration in one year (the
+        # floor of the trend rates too); in extreme cases the target is then missed slightly
+        cohort = _cohort_base(P)
+        net = np.maximum(trend_net + k[:, None, None] * profile[None], -0.25 * cohort)
+        end, b, d = advance(P, net, st, fert[t], girls, timing="cohort", step=t)
+        pop[t + 1], births[t], deaths[t], k_all[t] = end, b, d, k
+        inflow[t] = np.maximum(net, 0)
+        outflow[t] = np.maximum(-net, 0)
+    return EngineResult(pop, births, deaths, inflow, outflow), k_all
+
+
+def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend", years: int = 20, *,
+                 snapshot=None, rates: RateSchedule | None = None, window: int | None = None,
+                 dwellings_per_year: float | list[float] | None = None, headship: np.ndarray | None = None,
+                 vacancy: float = 0.0,
+                 jobs_growth: float | None = None, jobs_target: float | None = None,
+                 participation: np.ndarray | None = None, unemployment: float = 0.02,
+                 target: str = "working-age", target_population: float | None = None,
+                 simulations: int = 1000, seed: int = 2024) -> ProjectionResult:
+    """Project ``municipalities`` (codes; None = all 357) ``years`` years ahead under ``scenario``.
+
+    Options by scenario: ``window`` (trend years, default 10; 5 for ``trend5``);
+    housing-led: ``dwellings_per_year`` (number or one per year), ``headship`` (106 rates; default
+    :func:`default_headship`), ``vacancy`` (share of new dwellings left empty);
+    employment-led: ``jobs_growth`` (per year, e.g. 0.01) or ``jobs_target`` (jobs in the final
+    year), ``participation`` (106 rates; default :func:`default_participation`), ``unemployment``;
+    target-seeking: ``target`` ("working-age" keeps 20-66 stable, "population" reaches
+    ``target_population`` in the final year along a straight line); stochastic: ``simulations``,
+    ``seed``.
+    """
+    if scenario not in SCENARIOS:
+        raise InputError("scenario", f"unknown scenario '{scenario}'; choose one of {', '.join(SCENARIOS)}")
+    if not isinstance(years, (int, np.integer)) or not 1 <= years <= 100:
+        raise InputError("years", f"must be a whole number of years between 1 and 100; got {years!r}")
+    if snapshot is None:
+        from blilyst.stats.snapshot import load_snapshot
+
+        snapshot = load_snapshot()
+    codes = [municipalities] if isinstance(municipalities, str) else municipalities
+    if window is None:
+        window = 5 if scenario == "trend5" else 10
+    if rates is None:
+        rates = estimate_rates(codes, window=window, snapshot=snapshot)
+    rs = rates
+    steps = int(years)
+    srb = _srb(snapshot)
+    profile, profile_source = migrant_profile(snapshot)
+    yrs = list(range(rs.base_year, rs.base_year + steps + 1))
+    info = SCENARIOS[scenario]
+    assumptions = {
+        "mortality": f"national death rates {rs.mx_year} (HMD), falling at each age's 20-year average rate",
+        "fertility": "national age pattern, the municipality's own level (TFR "
+                     + ", ".join(f"{t:.2f}" for t in rs.tfr()[:5]) + (" ..." if len(rs.codes) > 5 else "") + ")",
+        "sex ratio at birth": f"{srb:.3f} boys per girl",
+        "migration": f"net migration rates by sex and age, {rs.history_years[0]}-{rs.history_years[-1]}",
+    }
+    common = dict(scenario=info, codes=rs.codes, names=rs.names, years=yrs, sources=list(rs.sources),
+                  estimated=list(rs.estimated))
+
+    if scenario == "stochastic":
+        from blilyst.demography.stochastic import simulate
+
+        sim = simulate(rs, steps, simulations=simulations, seed=seed, srb=srb, profile=profile)
+        det = project(rs.base, *_trend_inputs(rs, steps), steps, srb=srb, net_migration_rates=rs.migration_rate,
+                      migration_timing="cohort")
+        assumptions.update(sim.assumptions)
+        return ProjectionResult(population=det.population, engine=det, assumptions=assumptions,
+                                intervals=sim.frame(rs.codes, rs.names, yrs), **common)
+
+    fert_level, improve, mig = 1.0, 1.0, rs.migration_rate
+    if scenario == "zero-migration":
+        mig = np.zeros_like(rs.migration_rate)
+        assumptions["migration"] = "none"
+    elif scenario == "no-immigration":
+        nat = _national_rate_schedule(rs, snapshot)
+        mig = rs.migration_rate - nat[None]
+        assumptions["migration"] += ", minus the national net migration rates (net immigration set to zero)"
+    elif scenario in ("low", "high"):
+        sign = -1.0 if scenario == "low" else 1.0
+        fert_level, improve = 1.0 + 0.1 * sign, 1.0 + 0.5 * sign
+        low_shift, high_shift = _migration_range(rs)
+        delta = low_shift if sign < 0 else high_shift
+        mig = rs.migration_rate + _profile_rates(profile, rs.base, delta)
+        assumptions["fertility"] += f", {'-' if sign < 0 else '+'}10 %"
+        assumptions["mortality"] += f", improvement x{improve}"
+        assumptions["migration"] += (f", shifted to the {'lowest' if sign < 0 else 'highest'} five-year average in the "
+                                     f"window ({', '.join(f'{v:+.2%}' for v in delta[:5])} a year"
+                                     f"{' ...' if len(delta) > 5 else ''}) by the in-migrant age profile")
+
+    surv, fert = _trend_inputs(rs, steps, fert_level=fert_level, improve=improve)
+    if scenario in ("housing-led", "employment-led", "target-seeking"):
+        weights, targets, relative, goal = _constraint(scenario, rs, steps, snapshot, assumptions,
+                                                       dwellings_per_year, headship, vacancy, jobs_growth,
+                                                       jobs_target, participation, unemployment, target,
+                                                       target_population)
+        eng, k = _solve_constrained(rs, steps, surv, fert, srb, rs.migration_rate, profile, weights, targets,
+                                    relative)
+        assumptions["extra migrants"] = f"solved each year; age profile: {profile_source}"
+        return ProjectionResult(population=eng.population, engine=eng, assumptions=assumptions,
+                                extra_migrants=k, profile=profile, extra={"goal": goal}, **common)
+
+    eng = project(rs.base, surv, fert, steps, srb=srb, net_migration_rates=mig, migration_timing="cohort")
+    return ProjectionResult(population=eng.population, engine=eng, assumptions=assumptions, **common)
+
+
+def _profile_rates(profile: np.ndarray, base: np.ndarray, total_rate: np.ndarray) -> np.ndarray:
+    """Rates by sex and age that add ``total_rate`` (per person, per region) distributed by ``profile``."""
+    counts = total_rate[:, None, None] * base.sum(axis=(1, 2))[:, None, None] * profile[None]
+    from blilyst.demography.projection import _cohort_base
+
+    expo = _cohort_base(base)
+    return np.where(expo > 0, counts / np.maximum(expo, 1e-9), 0.0)
+
+
+def _national_rate_schedule(rs: RateSchedule, snapshot) -> np.ndarray:
+    """National net migration rates by sex and age over the same window: all of it is international."""
+    if "national_rate" in rs.extra:
+        return rs.extra["national_rate"]
+    from blilyst.demography.rates import net_migration_rates
+    from blilyst.demography.residual import net_migration_by_age
+
+    hist = rs.extra.get("national_history")
+    if hist is None:
+        _, years, cube = snapshot.population_cube()
+        sel = [years.index(y) for y in range(rs.history_years[0], rs.history_years[-1] + 2)]
+        hist = cube[sel].sum(axis=1, keepdims=True)
+    years = list(range(rs.history_years[0], rs.history_years[-1] + 2))
+    res = net_migration_by_age(hist, years, snapshot.mortality)
+    out = net_migration_rates(res.net_migration, res.pop_start, np.zeros(1, dtype=int), kappa=0.0)["rate"][0]
+    rs.extra["national_rate"] = out
+    return out
+
+
+def _constraint(scenario, rs, steps, snapshot, assumptions, dwellings_per_year, headship, vacancy, jobs_growth,
+                jobs_target, participation, unemployment, target, target_population):
+    R = len(rs.codes)
+    base = rs.base
+    if scenario == "housing-led":
+        if dwellings_per_year is None:
+            raise InputError("dwellings_per_year", "the housing-led scenario needs the number of new dwellings a year "
+                                                   "(e.g. --dwellings 25)")
+        plan = np.broadcast_to(np.asarray(dwellings_per_year, dtype=float), (steps,)) if np.ndim(dwellings_per_year) == 0 \
+            else np.asarray(dwellings_per_year, dtype=float)
+        if plan.shape != (steps,):
+            raise InputError("dwellings_per_year", f"give one number or one per projection year ({steps}); got {plan.size}")
+        if not 0 <= vacancy < 1:
+            raise InputError("vacancy", "must be a share between 0 and 1")
+        if headship is None:
+            _, _, cube = snapshot.population_cube(years=[rs.base_year])
+            h = default_headship(cube[0].sum(axis=0))
+            assumptions["headship"] = (f"default headship rates by age, scaled to {PERSONS_PER_HOUSEHOLD} persons per "
+                                       "household nationally (SSB household statistics)")
+        else:
+            h = _check_age_vector("headship", headship)
+            assumptions["headship"] = "user-supplied headship rates"
+        weights = np.stack([h, h])
+        h0 = np.einsum("rsa,sa->r", base, weights)
+        targets = h0[None] + np.cumsum(plan * (1 - vacancy))[:, None]
+        assumptions["dwellings"] = f"{plan.mean():.0f} new dwellings a year on average, vacancy {vacancy:.0%}"
+        goal = {"nb": "for å fylle de nye boligene", "en": "to fill the new dwellings"}
+        return weights, targets, None, goal
+    if scenario == "employment-led":
+        part = default_participation() if participation is None else _check_age_vector("participation", participation)
+        if not 0 <= unemployment < 1:
+            raise InputError("unemployment", "must be a share between 0 and 1")
+        if jobs_target is None and jobs_growth is None:
+            raise InputError("jobs_growth", "the employment-led scenario needs a jobs growth rate a year "
+                                            "(e.g. --jobs-growth 0.01) or a jobs target for the final year")
+        weights = np.stack([part, part]) * (1 - unemployment)
+        lf0 = np.einsum("rsa,sa->r", base, weights)
+        t = np.arange(1, steps + 1)[:, None]
+        jobs0 = _base_jobs(rs, snapshot)
+        if jobs_target is not None:
+            if jobs0 is None:
+                raise InputError("jobs_target", "no jobs count for this municipality in the data; give --jobs-growth")
+            growth_path = 1 + (jobs_target / jobs0 - 1) * t / steps
+            assumptions["jobs"] = f"from {jobs0[0]:.0f} to {jobs_target:.0f} jobs in {rs.base_year + steps}, straight line"
+        else:
+            growth_path = np.broadcast_to((1 + jobs_growth) ** t, (steps, R))
+            assumptions["jobs"] = f"{jobs_growth:+.1%} a year"
+        targets = lf0[None] * growth_path
+        assumptions["labour force"] = (f"participation by age (AKU levels, default) x (1 - unemployment {unemployment:.0%}); "
+                                       "commuting held at the base-year ratio of jobs to employed residents")
+        goal = {"nb": "for å fylle arbeidsplassene", "en": "to fill the jobs"}
+        return weights, targets, None, goal
+    # target-seeking
+    if target == "working-age":
+        lo, hi = WORKING_AGE
+        w = np.zeros(N_AGES)
+        w[lo:hi + 1] = 1
+        weights = np.stack([w, w])
+        targets = np.broadcast_to(np.einsum("rsa,sa->r", base, weights), (steps, R))
+        assumptions["target"] = f"keep the population aged {lo}-{hi} at its {rs.base_year} level"
+        goal = {"nb": f"for å holde antallet {lo}–{hi} år stabilt", "en": f"to keep the number aged {lo}–{hi} stable"}
+        return weights, targets, None, goal
+    if target == "population":
+        if target_population is None or target_population <= 0:
+            raise InputError("target_population", "give the population to reach in the final year")
+        weights = np.ones((2, N_AGES))
+        p0 = base.sum(axis=(1, 2))
+        t = np.arange(1, steps + 1)[:, None]
+        targets = p0[None] + (target_population - p0[None]) * t / steps
+        assumptions["target"] = f"reach {target_population:.0f} inhabitants by {rs.base_year + steps}, straight line"
+        goal = {"nb": f"for å nå {target_population:.0f} innbyggere", "en": f"to reach {target_population:.0f} inhabitants"}
+        return weights, targets, None, goal
+    raise InputError("target", "must be 'working-age' or 'population'")
+
+
+def _check_age_vector(name: str, values) -> np.ndarray:
+    arr = np.asarray(values, dtype=float)
+    if arr.shape != (N_AGES,):
+        raise InputError(name, f"give one rate for each age 0..{MAX_AGE} ({N_AGES} values); got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr > 1):
+        raise InputError(name, "rates must be numbers between 0 and 1")
+    return arr
+
+
+def _base_jobs(rs: RateSchedule, snapshot) -> np.ndarray | None:
+    try:
+        jobs = snapshot.jobs
+        last = jobs[jobs["year"] == jobs["year"].max()].set_index("municipality")["jobs"]
+        return last.reindex(rs.codes).to_numpy(dtype=float)
+    except Exception:  # noqa: BLE001 - no jobs data: only growth rates can be used
+        return None

@@ -1,0 +1,139 @@
+"""Monte Carlo intervals around the trend projection.
+
+Method (a simple "random scenario" stochastic projection in the spirit of Alho & Spencer 2005,
+*Statistical Demography and Forecasting*, Springer, ch. 8, and of SSB's own stochastic
+forecasts, Thomas & Tømmerås 2022, SSB Rapporter 2022/28). Each simulation draws
+
+* **fertility**: a national level multiplier following a random walk on the log scale,
+  ``log f(t) = log f(t-1) + e``, ``e ~ N(0, sigma_f)``, with ``sigma_f`` the standard deviation
+  of the year-to-year change in log TFR in the Human Fertility Database over the last 30 years;
+  common to all municipalities (fertility moves together nationally);
+* **mortality**: a multiplier on the rate of mortality improvement, ``u ~ N(1, 0.5)`` clipped at
+  0, for the whole simulation (uncertain speed of gains in life expectancy);
+* **migration**: for each municipality and year an extra net migration rate
+  ``eps(t, r) ~ N(0, sigma_r)``, independent over years, with ``sigma_r`` the standard deviation of the
+  municipality's annual net migration rate (residual method) in the trend window, distributed
+  over sex and age by the age profile of in-migrants. This is by far the largest source of
+  uncertainty for small municipalities.
+
+Random demographic noise (binomial births and deaths) and correlation of migration between
+neighbouring municipalities are left out; intervals are therefore somewhat too narrow for the
+very smallest municipalities and for sums over regions. Simulations run in batches (default 100
+at a time) to keep memory low; only the totals needed for the intervals are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from blilyst.axes import PENSION_AGE, WORKING_AGE
+from blilyst.demography.projection import _cohort_base, advance
+from blilyst.demography.rates import RateSchedule, engine_survival
+from blilyst.errors import InputError
+
+__all__ = ["SimulationResult", "simulate", "QUANTILES", "fertility_volatility"]
+
+QUANTILES = (0.025, 0.10, 0.50, 0.90, 0.975)
+MEASURES = ("population", "working_age", "age_67_plus")
+
+
+@dataclass
+class SimulationResult:
+    """Quantiles ``(measure, quantile, year, region)`` of the simulated totals."""
+
+    quantiles: np.ndarray
+    simulations: int
+    assumptions: dict[str, str] = field(default_factory=dict)
+
+    def frame(self, codes: list[str], names: list[str], years: list[int]) -> pd.DataFrame:
+        """One row per municipality, year and measure with the median and the 80 % and 95 % intervals."""
+        rows = []
+        q = self.quantiles
+        for m, measure in enumerate(MEASURES):
+            for t, y in enumerate(years):
+                block = q[m, :, t, :]
+                rows.append(pd.DataFrame({
+                    "municipality": codes, "name": names, "year": y, "measure": measure,
+                    "lower95": block[0], "lower80": block[1], "median": block[2], "upper80": block[3],
+                    "upper95": block[4],
+                }))
+        return pd.concat(rows, ignore_index=True)
+
+
+def fertility_volatility(fertility: pd.DataFrame, span: int = 30) -> float:
+    """Standard deviation of year-to-year changes in log TFR over the last ``span`` years."""
+    tfr = fertility.groupby("year")["asfr"].sum().sort_index()
+    tfr = tfr.iloc[-(span + 1):]
+    return float(np.diff(np.log(tfr.to_numpy())).std(ddof=1))
+
+
+def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int = 2024, srb: float = 1.055,
+             profile: np.ndarray, sigma_fertility: float | None = None, batch: int = 100,
+             dtype=np.float64) -> SimulationResult:
+    """Run ``simulations`` stochastic trend projections of all regions in ``rs`` for ``steps`` years."""
+    if simulations < 10:
+        raise InputError("simulations", "need at least 10 simulations for intervals")
+    if batch < 1:
+        raise InputError("batch", "must be at least 1")
+    rng = np.random.default_rng(seed)
+    if sigma_fertility is None:
+        sigma_fertility = _sigma_f(rs)
+    R = len(rs.codes)
+    pop_hist = rs.extra["pop_history"][:-1].sum(axis=(2, 3))
+    mig_sd = np.nan_to_num(np.nanstd(rs.migration_history / np.maximum(pop_hist, 1.0), axis=0, ddof=1))
+    lo, hi = WORKING_AGE
+    out = np.empty((len(MEASURES), simulations, steps + 1, R), dtype=np.float32)
+    base = rs.base.astype(dtype)
+    h = np.arange(rs.base_year, rs.base_year + steps) - rs.mx_year
+    asfr = (rs.asfr[None, :] * rs.fertility_factor[:, None]).astype(dtype)  # (R, A)
+    rates = rs.migration_rate.astype(dtype)
+    prof = profile.astype(dtype)
+    girls = 1.0 / (1.0 + srb)
+
+    # all draws up front (small: simulations x steps x regions), so batching never changes the answer
+    u_all = np.clip(rng.normal(1.0, 0.5, size=simulations), 0.0, None)
+    logf_all = np.cumsum(rng.normal(0.0, sigma_fertility, size=(simulations, steps)), axis=1)
+    eps_all = rng.standard_normal(size=(simulations, steps, R), dtype=np.float32)
+    for start in range(0, simulations, batch):
+        B = min(batch, simulations - start)
+        u = u_all[start:start + B]
+        # improvement scaled per simulation: m * (1 - u*imp)^h
+        mx_b = rs.mx_base[None, None] * (1.0 - u[:, None, None, None] * rs.improvement[None, None]) ** h[None, :, None, None]
+        surv = engine_survival(mx_b).astype(dtype)  # (B, T, 2, 107)
+        fmult = np.exp(logf_all[start:start + B]).astype(dtype)
+        eps = eps_all[start:start + B] * mig_sd[None, None, :]
+        P = np.broadcast_to(base, (B,) + base.shape).copy()
+        _record(out, start, B, 0, P, lo, hi)
+        for t in range(steps):
+            total0 = P.sum(axis=(2, 3))  # (B, R)
+            cohort = _cohort_base(P)
+            net = rates * cohort + (eps[:, t, :] * total0)[..., None, None] * prof
+            np.maximum(net, -0.25 * cohort, out=net)  # as the trend rates' floor: at most a quarter leaves
+            fert = asfr[None] * fmult[:, t, None, None]
+            P, _, _ = advance(P, net, surv[:, t, None], fert, girls, timing="cohort", with_deaths=False, step=t)
+            np.maximum(P, 0.0, out=P)  # a random draw may empty a tiny cell; never below zero
+            _record(out, start, B, t + 1, P, lo, hi)
+    q = np.quantile(out, QUANTILES, axis=1)  # (Q, M, T+1, R)
+    assumptions = {
+        "stochastic fertility": f"national log-TFR random walk, sd {sigma_fertility:.3f} a year (HFD, last 30 years)",
+        "stochastic mortality": "rate of mortality improvement times u ~ N(1, 0.5), per simulation",
+        "stochastic migration": "extra net migration rate per municipality and year ~ N(0, sd of the municipality's "
+                                "annual net migration rate in the trend window), in-migrant age profile",
+        "simulations": f"{simulations}, seed {seed}",
+    }
+    return SimulationResult(quantiles=np.moveaxis(q, 0, 1), simulations=simulations, assumptions=assumptions)
+
+
+def _record(out, start, B, t, P, lo, hi):
+    by_age = P.sum(axis=-2)
+    out[0, start:start + B, t] = by_age.sum(axis=-1)
+    out[1, start:start + B, t] = by_age[..., lo:hi + 1].sum(axis=-1)
+    out[2, start:start + B, t] = by_age[..., PENSION_AGE:].sum(axis=-1)
+
+
+def _sigma_f(rs: RateSchedule) -> float:
+    sigma = rs.extra.get("sigma_fertility")
+    return 0.03 if sigma is None else float(sigma)

@@ -1,0 +1,146 @@
+"""Scenarios on the real snapshot: each one does what its explanation promises."""
+
+import numpy as np
+import pytest
+
+from blilyst.demography.rates import estimate_rates
+from blilyst.demography.scenarios import (SCENARIOS, default_headship, default_participation, run_scenario,
+                                          scenario_table)
+from blilyst.errors import InputError
+from blilyst.stats.snapshot import load_snapshot
+
+FYRESDAL = "4032"
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return load_snapshot()
+
+
+@pytest.fixture(scope="module")
+def all_rates(snap):
+    return estimate_rates(snapshot=snap)
+
+
+@pytest.fixture(scope="module")
+def national(snap, all_rates):
+    return {sc: run_scenario(None, sc, 20, snapshot=snap, rates=all_rates)
+            for sc in ("trend", "zero-migration", "no-immigration", "low", "high")}
+
+
+def _registered(snap, code, year, lo=0, hi=105):
+    p = snap.population
+    sel = (p["municipality"] == code) & (p["year"] == year) & p["age"].between(lo, hi)
+    return int(p.loc[sel, "population"].sum())
+
+
+def test_every_scenario_is_explained_in_bokmal_and_english():
+    for name, sc in SCENARIOS.items():
+        assert sc.name == name
+        for lang in ("nb", "en"):
+            assert len(sc.title[lang]) >= 3 and len(sc.description[lang]) > 40
+        assert sc.description["nb"] != sc.description["en"]
+    table = scenario_table("nb")
+    assert set(table["scenario"]) == set(SCENARIOS)
+    assert "Boligstyrt" in table["title"].tolist()
+
+
+def test_trend_for_all_357_balances_and_matches_recent_net_immigration(national):
+    res = national["trend"]
+    assert len(res.codes) == 357
+    assert res.years[0] == 2026 and res.years[-1] == 2046
+    assert res.population[0].sum() == pytest.approx(5_627_400, abs=100)  # registered 1 Jan 2026, 357 municipalities
+    assert np.abs(res.engine.account_residual()).max() < 1e-6
+    # nationally, net migration is net immigration: SSB counted about 30 000 a year on average in 2016-2025
+    first_year = res.engine.net_migration[0].sum()
+    assert 25_000 < first_year < 40_000
+
+
+def test_no_immigration_removes_nearly_all_national_net_migration(national):
+    trend = national["trend"].engine.net_migration.sum()
+    none = national["no-immigration"].engine.net_migration.sum()
+    assert abs(none) < 0.1 * trend  # domestic moves cancel out nationally
+
+
+def test_zero_migration_is_births_minus_deaths(national):
+    res = national["zero-migration"]
+    assert np.abs(res.engine.net_migration).max() == 0
+    change = res.population[-1].sum() - res.population[0].sum()
+    assert change == pytest.approx(res.engine.births.sum() - res.engine.deaths.sum(), abs=1e-3)
+
+
+def test_low_trend_high_are_ordered_for_every_municipality(national):
+    low, trend, high = (national[s].population[-1].sum(axis=(1, 2)) for s in ("low", "trend", "high"))
+    assert np.all(low <= trend + 1e-6)
+    assert np.all(trend <= high + 1e-6)
+    assert low.sum() < trend.sum() < high.sum()
+
+
+def test_target_seeking_keeps_fyresdal_working_age_at_its_registered_level(snap):
+    res = run_scenario(FYRESDAL, "target-seeking", 20, snapshot=snap)
+    base_20_66 = _registered(snap, FYRESDAL, 2026, 20, 66)
+    s = res.summary()
+    np.testing.assert_allclose(s["working_age"], base_20_66, atol=1e-6)
+    assert s["extra_migrants"].iloc[:-1].mean() > 0  # Fyresdal's working age falls in the trend
+    groups = res.extra_by_age_group()
+    assert groups.set_index("age_group")["extra_migrants_per_year"].drop("0-19").idxmax() == "25-39"
+    assert "mostly aged 25-39" in res.headline("en")[0]
+    assert "flere innflyttere" in res.headline("nb")[0]
+
+
+def test_target_population_is_reached_in_the_final_year(snap):
+    res = run_scenario(FYRESDAL, "target-seeking", 10, snapshot=snap, target="population", target_population=1400)
+    assert res.population[-1].sum() == pytest.approx(1400, abs=1e-6)
+
+
+def test_housing_led_fills_the_planned_dwellings(snap):
+    res = run_scenario(FYRESDAL, "housing-led", 15, snapshot=snap, dwellings_per_year=6, vacancy=0.1)
+    _, _, nat = snap.population_cube(years=[2026])
+    h = default_headship(nat[0].sum(axis=0))
+    households = np.einsum("tsa,a->t", res.population[:, 0], h)
+    np.testing.assert_allclose(np.diff(households), 6 * 0.9, atol=1e-6)
+    # the default headship gives 2.1 persons per household nationally
+    assert nat[0].sum() / (nat[0].sum(axis=(0, 1)) @ h) == pytest.approx(2.1)
+
+
+def test_employment_led_labour_force_follows_the_jobs_path(snap):
+    res = run_scenario(FYRESDAL, "employment-led", 10, snapshot=snap, jobs_growth=0.01, unemployment=0.03)
+    part = default_participation()
+    lf = np.einsum("tsa,a->t", res.population[:, 0], part) * 0.97
+    np.testing.assert_allclose(lf[1:] / lf[0], 1.01 ** np.arange(1, 11), rtol=1e-9)
+
+
+def test_outputs_state_base_year_sources_estimates_and_assumptions(snap):
+    res = run_scenario(FYRESDAL, "trend", 20, snapshot=snap)
+    notes = "\n".join(res.notes("en"))
+    assert "1 January 2026" in notes
+    assert "Kilde: Statistisk sentralbyrå" in notes
+    assert "Estimated:" in notes and "residual" in notes
+    assert "Assumption: migration" in notes
+    frame = res.frame()
+    assert list(frame.columns) == ["municipality", "name", "year", "sex", "age", "population", "status"]
+    assert len(frame) == 21 * 2 * 106
+    assert frame.loc[frame["year"] == 2026, "population"].sum() == _registered(snap, FYRESDAL, 2026)
+    assert set(frame["status"]) == {"registered", "projected"}
+
+
+def test_trend5_uses_five_years(snap):
+    res = run_scenario(FYRESDAL, "trend5", 5, snapshot=snap)
+    assert "2021-2025" in res.assumptions["migration"]
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    ({"scenario": "boom"}, "scenario"),
+    ({"scenario": "housing-led"}, "dwellings_per_year"),
+    ({"scenario": "housing-led", "dwellings_per_year": [1, 2]}, "dwellings_per_year"),
+    ({"scenario": "employment-led"}, "jobs_growth"),
+    ({"scenario": "target-seeking", "target": "population"}, "target_population"),
+    ({"scenario": "trend", "years": 0}, "years"),
+    ({"scenario": "housing-led", "dwellings_per_year": 5, "headship": [0.5] * 10}, "headship"),
+])
+def test_bad_options_name_the_field(snap, kwargs, field):
+    args = {"years": 5}
+    args.update(kwargs)
+    with pytest.raises(InputError) as info:
+        run_scenario(FYRESDAL, snapshot=snap, **args)
+    assert info.value.field == field

@@ -1,0 +1,71 @@
+"""Monte Carlo intervals: ordered, widening, reproducible, centred on the trend."""
+
+import numpy as np
+import pytest
+
+from blilyst.demography.rates import estimate_rates
+from blilyst.demography.scenarios import migrant_profile, run_scenario
+from blilyst.demography.stochastic import QUANTILES, simulate
+from blilyst.errors import InputError
+from blilyst.stats.snapshot import load_snapshot
+
+CODES = ["4032", "4036", "0301"]  # Fyresdal, Vinje, Oslo
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return load_snapshot()
+
+
+@pytest.fixture(scope="module")
+def rs(snap):
+    return estimate_rates(CODES, snapshot=snap)
+
+
+@pytest.fixture(scope="module")
+def sim(snap, rs):
+    return simulate(rs, 15, simulations=300, seed=1, profile=migrant_profile(snap)[0], batch=64)
+
+
+def test_quantiles_are_ordered_and_start_at_the_registered_population(sim, rs):
+    q = sim.quantiles  # (measure, quantile, year, region)
+    assert q.shape == (3, len(QUANTILES), 16, 3)
+    assert np.all(np.diff(q, axis=1) >= -1e-6)
+    np.testing.assert_allclose(q[0, :, 0, :], np.broadcast_to(rs.base.sum(axis=(1, 2)), (5, 3)), rtol=1e-6)
+
+
+def test_intervals_widen_with_the_horizon(sim):
+    width = sim.quantiles[0, 4] - sim.quantiles[0, 0]  # 95 % interval of the total population
+    assert np.all(width[15] > width[5])
+    assert np.all(width[5] > width[1])
+
+
+def test_small_municipalities_are_relatively_more_uncertain(sim):
+    rel = (sim.quantiles[0, 4, 15] - sim.quantiles[0, 0, 15]) / sim.quantiles[0, 2, 15]
+    assert rel[0] > rel[2]  # Fyresdal (1 274 people) versus Oslo
+
+
+def test_median_is_close_to_the_deterministic_trend(snap, rs, sim):
+    det = run_scenario(CODES, "trend", 15, snapshot=snap, rates=rs).population[-1].sum(axis=(1, 2))
+    np.testing.assert_allclose(sim.quantiles[0, 2, 15], det, rtol=0.05)
+
+
+def test_same_seed_same_answer(snap, rs):
+    prof = migrant_profile(snap)[0]
+    a = simulate(rs, 5, simulations=40, seed=9, profile=prof, batch=16).quantiles
+    b = simulate(rs, 5, simulations=40, seed=9, profile=prof, batch=40).quantiles
+    np.testing.assert_allclose(a, b, rtol=1e-5)  # batching does not change the draws' use
+
+
+def test_scenario_frame_has_80_and_95_percent_intervals(snap, rs):
+    res = run_scenario(CODES, "stochastic", 10, snapshot=snap, rates=rs, simulations=50)
+    f = res.intervals
+    assert {"lower95", "lower80", "median", "upper80", "upper95"} <= set(f.columns)
+    assert set(f["measure"]) == {"population", "working_age", "age_67_plus"}
+    assert "stochastic migration" in res.assumptions
+
+
+def test_too_few_simulations(rs, snap):
+    with pytest.raises(InputError) as info:
+        simulate(rs, 5, simulations=3, profile=migrant_profile(snap)[0])
+    assert info.value.field == "simulations"

@@ -1,0 +1,55 @@
+"""Workforce measures against the registered population."""
+
+import numpy as np
+import pytest
+
+from blilyst.demography.workforce import retirements_by_industry, workforce_frame, workforce_measures
+from blilyst.errors import InputError
+from blilyst.stats.snapshot import load_snapshot
+
+
+@pytest.fixture(scope="module")
+def fyresdal():
+    snap = load_snapshot()
+    codes, years, cube = snap.population_cube(municipalities=["4032"], years=[2016, 2026])
+    p = snap.population
+    return cube, p[p["municipality"] == "4032"]
+
+
+def _count(p, year, lo, hi):
+    return p.loc[(p["year"] == year) & p["age"].between(lo, hi), "population"].sum()
+
+
+def test_measures_equal_direct_counts_from_the_register_data(fyresdal):
+    cube, p = fyresdal
+    m = workforce_measures(cube[1, 0])
+    assert m["population"] == _count(p, 2026, 0, 105) == 1274
+    assert m["working_age"] == _count(p, 2026, 20, 66)
+    assert m["age_67_plus"] == _count(p, 2026, 67, 105)
+    assert m["reaching_67"] == _count(p, 2026, 66, 66)
+    assert m["reaching_20"] == _count(p, 2026, 19, 19)
+    assert m["old_age_dependency"] == pytest.approx(_count(p, 2026, 67, 105) / _count(p, 2026, 20, 66))
+
+
+def test_fyresdal_is_ageing(fyresdal):
+    cube, _ = fyresdal
+    m = workforce_measures(cube[:, 0])
+    assert m["old_age_dependency"][1] > m["old_age_dependency"][0]
+
+
+def test_frame_labels(fyresdal):
+    cube, _ = fyresdal
+    f = workforce_frame(cube, ["4032"], [2016, 2026])
+    assert f["year"].tolist() == [2016, 2026]
+    assert np.isfinite(f["replacement_ratio"]).all()
+
+
+def test_retirements_by_industry_says_what_data_it_needs():
+    with pytest.raises(InputError) as info:
+        retirements_by_industry()
+    assert "07984" in str(info.value)
+
+
+def test_too_few_ages():
+    with pytest.raises(InputError):
+        workforce_measures(np.ones((2, 50)))
