@@ -46,6 +46,7 @@ def test_vinje_has_its_real_attributes(reg):
     ("Tromso", "5501"), ("Tromsø", "5501"), ("Tromsoe", "5501"), ("3817", "4020"), ("1507", "1508"),
     ("Kautokeino", "5612"), ("Guovdageaidnu", "5612"), ("Hamarøy", "1875"), ("Sauherad", "4020"),
     ("301", "0301"), ("K-3101", "3101"), ("Haram", "1580"), (" fyresdal ", "4032"),
+    ("Kautokeino-Guovdageaidnu", "5612"), ("Vinje kommune", "4036"), ("Evje", "4219"), ("Rygge", "3103"),
 ])
 def test_resolve_is_tolerant(reg, text, code):
     assert reg.resolve(text).code == code

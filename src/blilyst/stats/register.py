@@ -97,8 +97,11 @@ def _keys(text: str) -> set[str]:
     return {re.sub(r"[^a-z0-9 ()]", "", k).strip() for k in keys}
 
 
+_NOISE = {"kommune", "kommun", "kommuna", "municipality", "herad"}
+
+
 def _query_key(text: str) -> str:
-    low = " ".join(text.lower().replace("-", " ").split())
+    low = " ".join(w for w in text.lower().replace("-", " ").split() if w not in _NOISE)
     return re.sub(r"[^a-z0-9 ()]", "", _strip_accents(low.translate(_FOLD))).strip()
 
 
@@ -328,9 +331,11 @@ class Register:
         for code, note in self._exact.get(query, []):
             offer(code, 100.0 if not note else 99.0, note)
         for key, code, note in self._aliases:
-            score = fuzz.ratio(query, key)
+            score = max(fuzz.ratio(query, key), fuzz.token_sort_ratio(query, key))
             if len(query) >= 4 and key.startswith(query):
-                score = max(score, 80.0 + 10.0 * len(query) / len(key))
+                # "evje" for "evje og hornnes": a whole first word counts for more than a part of one
+                whole_word = key[len(query):len(query) + 1] in ("", " ")
+                score = max(score, (88.0 if whole_word else 80.0) + 10.0 * len(query) / len(key))
             if note:
                 score -= 2.0
             if score >= 50:
