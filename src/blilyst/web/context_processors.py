@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from blilyst.web.accounts.roles import Role
+from dataclasses import dataclass
+
+from blilyst.web.accounts.roles import Capability, Role, capabilities_of
+
+
+@dataclass(frozen=True)
+class MembershipView:
+    municipality: object
+    role: str
+    role_label: str
+    capabilities: frozenset
+
+    @property
+    def can_manage_users(self) -> bool:
+        return Capability.MANAGE_USERS in self.capabilities
 
 
 def memberships(request) -> dict:
@@ -12,4 +26,8 @@ def memberships(request) -> dict:
         return {"user_memberships": []}
     labels = dict(Role.choices)
     rows = user.memberships.select_related("municipality").order_by("municipality_id")
-    return {"user_memberships": [(m.municipality, labels.get(m.role, m.role)) for m in rows]}
+    return {
+        "user_memberships": [
+            MembershipView(m.municipality, m.role, labels.get(m.role, m.role), capabilities_of(m.role)) for m in rows
+        ]
+    }

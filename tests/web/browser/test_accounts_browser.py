@@ -75,3 +75,20 @@ def test_the_privacy_notice_is_readable_without_login(page, db, assert_accessibl
     page.goto("/privacy/")
     assert page.get_by_role("heading", level=1).inner_text() == "Personvernerklæring"
     assert_accessible(page)
+
+
+def test_an_administrator_adds_a_member_in_the_browser(page, people, log_in, assert_accessible):
+    from blilyst.web.accounts.models import Membership
+    from blilyst.web.accounts.roles import Role
+
+    Membership.objects.filter(user=people.rita).update(role=Role.ADMINISTRATOR)
+    log_in(people.rita)
+    page.get_by_role("link", name="Medlemmer av Kviteseid").click()
+    assert_accessible(page)
+    page.get_by_label("Brukernavn").fill("nina")
+    page.get_by_label("Rolle (påkrevd)").select_option("analyst")
+    page.get_by_role("button", name="Legg til").click()
+    page.wait_for_load_state()
+    assert "har nå rollen Analytiker i Kviteseid" in page.get_by_role("status").first.inner_text()
+    assert len(page.locator("code.password").inner_text()) >= 12
+    assert_accessible(page)

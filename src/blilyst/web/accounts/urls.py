@@ -16,4 +16,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
         name="password_change_done",
     ),
+    path("municipalities/<str:code>/members/", views.members, name="members"),
+    path("municipalities/<str:code>/members/<int:pk>/role/", views.member_role, name="member_role"),
+    path("municipalities/<str:code>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
 ]

@@ -1,8 +1,19 @@
-"""Logging in and out, changing one's password."""
+"""Logging in and out, changing one's password, and an administrator's list of members."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from blilyst.web.accounts import members as member_ops
+from blilyst.web.accounts.forms import AddMemberForm, RoleForm
+from blilyst.web.accounts.models import Membership
+from blilyst.web.accounts.roles import Capability, Role
+from blilyst.web.lib.tenancy import get_rw_for_user, require_municipality
 
 
 class LoginView(auth_views.LoginView):
@@ -13,3 +24,58 @@ class LoginView(auth_views.LoginView):
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+def _get_rw_membership_for_user(request: HttpRequest, code: str, pk: int) -> Membership:
+    return get_rw_for_user(
+        request,
+        Membership.objects.select_related("user"),
+        read=Capability.MANAGE_USERS,
+        write=Capability.MANAGE_USERS,
+        pk=pk,
+        municipality_id=code,
+    )
+
+
+def members(request: HttpRequest, code: str) -> HttpResponse:
+    municipality = require_municipality(request, code, Capability.MANAGE_USERS)
+    form = AddMemberForm(request.POST or None)
+    added = None
+    if request.method == "POST" and form.is_valid():
+        added = member_ops.add_member(municipality, **form.cleaned_data)
+        messages.success(
+            request,
+            _("%(user)s is now %(role)s in %(municipality)s.")
+            % {"user": added.membership.user.username, "role": Role(added.membership.role).label,
+               "municipality": municipality.name},
+        )
+        form = AddMemberForm()
+    rows = municipality.memberships.select_related("user").order_by("user__username")
+    ctx = {"municipality": municipality, "memberships": rows, "form": form, "added": added, "roles": Role.choices}
+    return render(request, "accounts/members.html", ctx)
+
+
+@require_POST
+def member_role(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    membership = _get_rw_membership_for_user(request, code, pk)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            member_ops.change_role(membership, form.cleaned_data["role"])
+            messages.success(request, _("The role of %(user)s is changed.") % {"user": membership.user.username})
+        except member_ops.LastAdministrator:
+            messages.error(request, _("The municipality must keep at least one administrator."))
+    else:
+        messages.error(request, _("Choose one of the roles in the list."))
+    return redirect("members", code=code)
+
+
+@require_POST
+def member_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    membership = _get_rw_membership_for_user(request, code, pk)
+    try:
+        member_ops.remove_member(membership)
+        messages.success(request, _("%(user)s no longer has access.") % {"user": membership.user.username})
+    except member_ops.LastAdministrator:
+        messages.error(request, _("The municipality must keep at least one administrator."))
+    return redirect("members", code=code)

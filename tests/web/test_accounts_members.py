@@ -1,0 +1,100 @@
+"""An administrator manages who has access to their municipality, and nobody else can."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from blilyst.web.accounts.models import Membership, User
+from blilyst.web.accounts.roles import Role
+
+
+@pytest.fixture
+def admin_a(people):
+    user = User.objects.create(username="ada")
+    Membership.objects.create(user=user, municipality=people.a, role=Role.ADMINISTRATOR)
+    return user
+
+
+def members_url(code):
+    return reverse("members", args=[code])
+
+
+def test_it_lists_the_members_of_the_municipality(people, admin_a, client_for):
+    html = client_for(admin_a).get(members_url("4028")).content.decode()
+    assert "Medlemmer av Kviteseid" in html
+    assert "alice" in html and "rita" in html
+    assert "bob" not in html  # Vinje's contact person
+
+
+def test_it_adds_a_new_user_with_a_one_time_password(people, admin_a, client_for):
+    client = client_for(admin_a)
+    response = client.post(members_url("4028"), {"username": "nina", "first_name": "Nina", "role": "contact_person"})
+    html = response.content.decode()
+    assert "engangspassord" in html
+    nina = User.objects.get(username="nina")
+    assert nina.role_in("4028") == Role.CONTACT_PERSON
+    assert nina.has_usable_password()
+
+
+def test_it_adds_an_existing_user_of_another_municipality(people, admin_a, client_for):
+    client_for(admin_a).post(members_url("4028"), {"username": "bob", "role": "read_only"})
+    bob = User.objects.get(username="bob")
+    assert bob.municipality_codes() == ["4028", "4036"]
+    assert bob.role_in("4028") == Role.READ_ONLY
+
+
+def test_it_refuses_an_unknown_role(people, admin_a, client_for):
+    response = client_for(admin_a).post(members_url("4028"), {"username": "nina", "role": "superuser"})
+    assert response.status_code == 200
+    assert "Velg et gyldig valg" in response.content.decode()
+    assert not User.objects.filter(username="nina").exists()
+
+
+def test_it_changes_a_role(people, admin_a, client_for):
+    membership = Membership.objects.get(user=people.rita, municipality=people.a)
+    response = client_for(admin_a).post(reverse("member_role", args=["4028", membership.pk]), {"role": "analyst"})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == Role.ANALYST
+
+
+def test_it_keeps_the_last_administrator(people, admin_a, client_for):
+    membership = Membership.objects.get(user=admin_a)
+    client = client_for(admin_a)
+    client.post(reverse("member_role", args=["4028", membership.pk]), {"role": "read_only"})
+    client.post(reverse("member_remove", args=["4028", membership.pk]))
+    membership.refresh_from_db()
+    assert membership.role == Role.ADMINISTRATOR
+    html = client.get(members_url("4028")).content.decode()
+    assert "minst én administrator" in html
+
+
+def test_it_removes_a_member(people, admin_a, client_for):
+    membership = Membership.objects.get(user=people.rita, municipality=people.a)
+    client_for(admin_a).post(reverse("member_remove", args=["4028", membership.pk]))
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert User.objects.filter(username="rita").exists()  # the user stays, without access
+
+
+def test_a_contact_person_may_not_manage_members(people, client_for):
+    client = client_for(people.alice)
+    assert client.get(members_url("4028")).status_code == 404
+    membership = Membership.objects.get(user=people.rita, municipality=people.a)
+    assert client.post(reverse("member_remove", args=["4028", membership.pk])).status_code == 404
+
+
+def test_an_administrator_of_a_may_not_touch_bs_members(people, admin_a, client_for):
+    client = client_for(admin_a)
+    bobs = Membership.objects.get(user=people.bob)
+    assert client.get(members_url("4036")).status_code == 404
+    # Not even by putting B's membership id under A's code.
+    assert client.post(reverse("member_remove", args=["4028", bobs.pk])).status_code == 404
+    assert client.post(reverse("member_role", args=["4028", bobs.pk]), {"role": "read_only"}).status_code == 404
+    assert Membership.objects.get(pk=bobs.pk).role == Role.CONTACT_PERSON
+
+
+def test_the_home_page_links_administrators_to_their_members(people, admin_a, client_for):
+    html = client_for(admin_a).get(reverse("home")).content.decode()
+    assert members_url("4028") in html
+    assert members_url("4028") not in client_for(people.alice).get(reverse("home")).content.decode()
