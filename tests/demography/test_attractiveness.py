@@ -130,3 +130,24 @@ def test_cli_attractiveness_places_vinje(capsys):
     assert (vinje["rank"], vinje["rank_in_class"]) == (296, 70)
     assert any("rank 296 of 350, 70 of 106 in centrality class 6" in n for n in payload["notes"])
     assert any("estimated" in n for n in payload["notes"])
+
+
+def test_old_structure_428_municipalities(model, snap):
+    """The same model on the 428 municipalities of 2016 (natural increase by population-share proxy).
+    Measured: y = 0.345x + 1.92, R² 0.41. For an unchanged municipality (Vinje, 0834 → 4036) the
+    figures equal those of the 2024-structure model."""
+    from blilyst.demography.attractiveness import attractiveness_old_structure
+
+    old = attractiveness_old_structure(snapshot=snap)
+    assert old.n == 428
+    assert old.slope == pytest.approx(0.345, abs=0.002)
+    assert old.r2 == pytest.approx(0.41, abs=0.01)
+    f = old.frame.set_index("municipality")
+    vinje_new = model.frame.set_index("municipality").loc["4036"]
+    assert f.loc["0834", "current_code"] == "4036"
+    assert f.loc["0834", "net_migration_pct"] == pytest.approx(vinje_new.net_migration_pct)
+    assert f.loc["0834", "job_growth_pct"] == pytest.approx(vinje_new.job_growth_pct)
+    assert (f.loc["0834", "rank"], f.loc["0834", "rank_in_class"]) == (350, 73)
+    assert f.loc["1504", "current_code"] == "1508" and f.loc["1534", "current_code"] == "1580"
+    fit = np.polyfit(f.job_growth_pct, f.net_migration_pct, 1)
+    assert old.slope == pytest.approx(fit[0], rel=1e-10)

@@ -104,10 +104,15 @@ def accounts_table(acc) -> "pd.DataFrame":
     return pd.DataFrame(out)
 
 
-def attractiveness_output(kommune: str | None = None, period: str | None = None):
-    from blilyst.demography.attractiveness import attractiveness_from_snapshot
+def attractiveness_output(kommune: str | None = None, period: str | None = None, old_structure: bool = False):
+    from blilyst.demography.attractiveness import attractiveness_from_snapshot, attractiveness_old_structure
 
-    model = attractiveness_from_snapshot(parse_years(period))
+    if old_structure:
+        if period not in (None, "2005-2015"):
+            raise InputError("--period", "the 428-municipality data cover 2005-2015 only")
+        model = attractiveness_old_structure()
+    else:
+        model = attractiveness_from_snapshot(parse_years(period))
     cols = ["municipality", "name", "centrality_class", "net_migration_pct", "job_growth_pct", "expected_pct",
             "attractiveness", "rank", "n", "rank_in_class", "n_in_class", "net_migration_source"]
     notes = [f"Fit {model.period}: {model.equation()}."] + model.notes
@@ -118,8 +123,15 @@ def attractiveness_output(kommune: str | None = None, period: str | None = None)
         from blilyst.stats.register import get_register
 
         muni = get_register().resolve(kommune)
-        frame = model.place(muni.code)[cols]
-        row = model.frame[model.frame.municipality == muni.code].iloc[0]
+        code = muni.code
+        if old_structure:
+            olds = model.frame[model.frame.current_code == muni.code]
+            if olds.empty:
+                raise InputError("KOMMUNE", f"{muni} has no municipality in the 2016 structure")
+            by_name = olds[olds.name.str.lower() == muni.name.lower()]
+            code = (by_name if len(by_name) else olds).municipality.iloc[0]
+        frame = model.place(code)[cols]
+        row = model.frame[model.frame.municipality == code].iloc[0]
         if not row.in_fit:
             notes.insert(0, f"{muni.code} {muni.name} is not ranked: its population is an estimate in this period.")
         else:
@@ -153,13 +165,15 @@ def attractiveness_table(frame) -> "pd.DataFrame":
 def attractiveness_cmd(
     kommune: str = typer.Argument(None, help="Municipality number or name; leave out for the full ranking."),
     period: str = typer.Option(None, "--period", help="Job years, e.g. 2005-2015 (default) or 2015-2017."),
+    old_structure: bool = typer.Option(False, "--old-structure",
+                                       help="Run on the 428 municipalities of 2016 (2005-2015 only)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
 ) -> None:
     """Attractiveness as a place to live (Telemarksforsking's model): net migration beyond what job growth explains.
 
     Example: blilyst attractiveness Vinje --period 2005-2015
     """
-    _, frame, title, notes = attractiveness_output(kommune, period)
+    _, frame, title, notes = attractiveness_output(kommune, period, old_structure)
     if fmt is OutputFormat.table:
         emit(attractiveness_table(frame), fmt, title=title, notes=notes + ["* = estimated."])
     else:

@@ -232,3 +232,57 @@ def attractiveness_from_snapshot(period: tuple[int, int] | None = None, snapshot
         model.notes.append("Jobs apportioned from a split old municipality: "
                            + ", ".join(sorted(d[d.apportioned].municipality)) + ".")
     return model
+
+
+def attractiveness_old_structure(snapshot=None, register=None, accounts=None) -> AttractivenessModel:
+    """The 2005–2015 model on the 428 municipalities of 2016, as Telemarksforsking ran it then.
+
+    Population growth 2006–2016 and job growth 2005–2015 are registered (distriktstall). Natural
+    increase is not in those data: the *proxy* used is the estimated natural increase 2006–2015 of
+    the 2024 municipality (or municipalities) the old one became part of, shared out by the old
+    municipality's 2006 population (exact for the ~300 municipalities that are unchanged; a
+    population-share approximation for merged ones). ``municipality`` holds the old code,
+    ``current_code`` today's code with the largest weight and ``centrality_class`` its class.
+    """
+    if snapshot is None:
+        from blilyst.stats.snapshot import load_snapshot
+
+        snapshot = load_snapshot()
+    if register is None:
+        from blilyst.stats.register import get_register
+
+        register = get_register()
+    from blilyst.demography.accounts import accounts_from_snapshot
+
+    if accounts is None or not all(y in accounts.years for y in range(2006, 2016)):
+        accounts = accounts_from_snapshot(years=(2006, 2015), snapshot=snapshot)
+    tot = accounts.residual.totals()
+    tot = tot[tot.year.between(2006, 2015)]
+    ni_new = (tot.births - tot.deaths).groupby(tot.municipality).sum()
+    o = snapshot.jobs_old_structure.copy()
+    o["pop_part"] = o.population_2006 * o.weight
+    o["share"] = o.pop_part / o.groupby("current_code").pop_part.transform("sum")
+    o["ni_part"] = o.share * o.current_code.map(ni_new)
+    names = register.frame().set_index("code").name
+    o["same_name"] = o.current_code.map(names).str.lower() == o.name.str.lower()
+    main = (o.sort_values(["weight", "same_name"], ascending=False).drop_duplicates("old_code")
+            .set_index("old_code").current_code)  # ties (fixed 50/50 splits) go to the namesake
+    old = o.groupby("old_code").agg(name=("name", "first"), population_start=("population_2006", "first"),
+                                    population_2016=("population_2016", "first"), jobs_start=("jobs_2005", "first"),
+                                    jobs_end=("jobs_2015", "first"), natural_increase=("ni_part", "sum"))
+    old["net_migration"] = old.population_2016 - old.population_start - old.natural_increase
+    old["current_code"] = main
+    classes = register.frame().set_index("code").centrality_class
+    old["centrality_class"] = old.current_code.map(classes)
+    old["apportioned"] = False
+    old["net_migration_source"] = "estimated (population growth registered, natural increase proxy)"
+    d = old.rename_axis("municipality").reset_index()
+    model = attractiveness_model(d, jobs_from=2005, jobs_to=2015, migration_years=(2006, 2015))
+    model.notes = [
+        "428 municipalities of 2016. Population growth 1 January 2006-2016 and jobs by place of work 2005-2015: "
+        "distriktstall base data (SSB).",
+        "Net migration = population growth minus a natural-increase proxy: the estimated natural increase 2006-2015 "
+        "of today's municipality, shared by 2006 population (estimated).",
+        "Centrality class: SSB Klass 128 of today's municipality. Method: Telemarksforsking's attractiveness model.",
+    ]
+    return model
