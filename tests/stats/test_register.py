@@ -118,3 +118,22 @@ def test_every_old_code_in_use_2018_to_2023_maps_to_weights_summing_to_one(reg):
         if change.year_to >= 2018:
             assert sum(w for _, w in change.targets) == pytest.approx(1.0), code
             assert all(t in reg for t, _ in change.targets)
+
+
+def test_every_municipality_resolves_by_its_name_code_and_plain_spelling(reg):
+    import unicodedata
+
+    for m in reg.all():
+        plain = "".join(c for c in unicodedata.normalize("NFKD", m.name) if not unicodedata.combining(c))
+        plain = plain.replace("ø", "o").replace("æ", "ae").replace("Ø", "O").replace("Æ", "Ae")
+        for text in (m.code, m.name, m.name.upper(), plain, f"K-{m.code}"):
+            assert reg.resolve(text) == m, text
+        for part in m.name.split(" - "):  # each language form on its own
+            found = reg.find(part, limit=3)
+            assert m in [f.municipality for f in found], part
+
+
+def test_every_old_code_resolves_to_one_of_its_targets(reg):
+    for code in reg.old_codes():
+        change = reg.history(code)[-1]
+        assert reg.resolve(code).code in {c for c, _ in change.targets}, code
