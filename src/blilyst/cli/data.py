@@ -74,7 +74,7 @@ def population_table(kommune: str, year: int | None = None, by: By | str | None 
     flags = snap.population_flags
     for note in flags.loc[(flags.municipality == muni.code) & (flags.year_from <= year) & (flags.year_to >= year),
                           "note"]:
-        notes.append("Estimate: " + note)
+        notes.append(note)
     return frame, title, notes
 
 
