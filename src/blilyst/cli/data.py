@@ -69,7 +69,8 @@ def population_table(kommune: str, year: int | None = None, by: By | str | None 
         frame = frame[["male", "female"]].assign(total=lambda f: f.male + f.female).reset_index()
         frame.columns.name = None
     frame = frame.astype({c: "int64" for c in frame.columns if c != "sex"})
-    title = f"{muni.code} {muni.name}: population 1 January {year}, {total:,} persons".replace(",", " ")
+    persons = f"{total:,}".replace(",", " ")
+    title = f"{muni.code} {muni.name}: population 1 January {year}, {persons} persons"
     notes = [snap.credit("population") + f" — {snap.origin} snapshot {snap.version}. Age 105 = 105 or older."]
     flags = snap.population_flags
     for note in flags.loc[(flags.municipality == muni.code) & (flags.year_from <= year) & (flags.year_to >= year),
