@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from blilyst.demography.residual import (
     cohort_survival,
@@ -165,11 +168,6 @@ def test_methods_differ_only_by_mortality_of_migrants(snap):
     avg = net_migration_by_age(cube, years, snap.mortality, municipalities=codes, method="average")
     # national totals of the two variants differ by well under 1 %
     assert abs(avg.net_migration.sum() / fwd.net_migration.sum() - 1) < 0.01
-
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from hypothesis.extra.numpy import arrays  # noqa: E402
 
 
 @settings(max_examples=40, deadline=None)
