@@ -376,7 +376,7 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
                  jobs_growth: float | None = None, jobs_target: float | None = None,
                  participation: np.ndarray | None = None, unemployment: float = 0.02,
                  target: str = "working-age", target_population: float | None = None,
-                 simulations: int = 1000, seed: int = 2024) -> ProjectionResult:
+                 simulations: int = 1000, seed: int = 2024, assumptions=None) -> ProjectionResult:
     """Project ``municipalities`` (codes; None = all 357) ``years`` years ahead under ``scenario``.
 
     Options by scenario: ``window`` (trend years, default 10; 5 for ``trend5``);
@@ -386,12 +386,22 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
     year), ``participation`` (106 rates; default :func:`default_participation`), ``unemployment``;
     target-seeking: ``target`` ("working-age" keeps 20-66 stable, "population" reaches
     ``target_population`` in the final year along a straight line); stochastic: ``simulations``,
-    ``seed``.
+    ``seed``. ``assumptions``: a user file (path) or :class:`~blilyst.demography.assumptions.AssumptionSet`
+    whose rows replace the scenario's inputs (trend, trend5, zero-migration, no-immigration, low, high).
     """
     if scenario not in SCENARIOS:
         raise InputError("scenario", f"unknown scenario '{scenario}'; choose one of {', '.join(SCENARIOS)}")
     if not isinstance(years, (int, np.integer)) or not 1 <= years <= 100:
         raise InputError("years", f"must be a whole number of years between 1 and 100; got {years!r}")
+    aset = None
+    if assumptions is not None:
+        from blilyst.demography.assumptions import AssumptionSet, read_assumptions
+
+        aset = assumptions if isinstance(assumptions, AssumptionSet) else read_assumptions(assumptions)
+        if scenario in ("housing-led", "employment-led", "target-seeking", "stochastic"):
+            raise InputError("input", f"an assumptions file works with the trend-type scenarios, not '{scenario}'")
+        if municipalities is None:
+            municipalities = aset.regions
     if snapshot is None:
         from blilyst.stats.snapshot import load_snapshot
 
@@ -459,7 +469,17 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
         return ProjectionResult(population=eng.population, engine=eng, assumptions=assumptions,
                                 extra_migrants=k, profile=profile, extra={"goal": goal}, **common)
 
-    eng = project(rs.base, surv, fert, steps, srb=srb, net_migration_rates=mig, migration_timing="cohort")
+    if aset is not None:
+        from blilyst.demography.assumptions import apply_assumptions
+
+        base, surv, fert, mig, counts, lines = apply_assumptions(aset, rs, steps, profile, surv, fert)
+        for i, line in enumerate(lines):
+            assumptions[f"user file {i + 1}"] = line
+        common["estimated"].append(f"Figures from {aset.source} are the user's own assumptions.")
+        eng = project(base, surv, fert, steps, srb=srb, net_migration_rates=mig, net_migration=counts,
+                      migration_timing="cohort")
+    else:
+        eng = project(rs.base, surv, fert, steps, srb=srb, net_migration_rates=mig, migration_timing="cohort")
     return ProjectionResult(population=eng.population, engine=eng, assumptions=assumptions, **common)
 
 

@@ -1,0 +1,290 @@
+"""User-supplied assumptions: a planner's own numbers in a CSV or JSON file (POPGROUP-style).
+
+A file is a list of rows; each row sets one value, or one value for a range of ages, years or
+both sexes. Anything the file does not set comes from the trend scenario's rate schedules
+(:mod:`blilyst.demography.rates`), so a file may be as small as one line ("40 net in-migrants a
+year from 2027").
+
+CSV (UTF-8, comma or semicolon separated, header required)::
+
+    kind,region,year,sex,age,value
+    population,4032,2026,female,0-4,120
+    fertility,4032,2027-2046,,20-24,0.06
+    mortality,4032,,male,80,0.05
+    net_migration_total,4032,2027-2030,,,40
+    net_migration,4032,2027,female,25-29,3
+
+JSON: ``{"rows": [{"kind": ..., "region": ..., "year": ..., "sex": ..., "age": ..., "value": ...}]}``
+or the list of rows alone.
+
+Columns
+-------
+kind
+    ``population`` (1 January stock of the base year, persons), ``fertility`` (ASFR, births per
+    woman per year), ``mortality`` (central death rate m(x)), ``net_migration`` (net migrants in the
+    year, by age at the end of the year), ``net_migration_rate`` (annual net migration rate), or
+    ``net_migration_total`` (net migrants in the year over all ages, spread over sex and age with
+    the in-migrant age profile).
+region
+    Four-digit municipality number (2024 structure).
+year
+    A year or range ``2027-2030``; empty = every projection year (for ``population``: the base
+    year). Event years: the year from 1 January ``year`` to 1 January ``year+1``.
+sex
+    ``male``, ``female`` (also ``m``/``f``, ``menn``/``kvinner``) or empty for both.
+age
+    A single age 0..105 (105 = 105+), a range ``20-24``, ``105+``, or empty for all ages.
+value
+    A number >= 0 (net migration may be negative). Migration counts are per year (a year range
+    repeats them each year); a count given for a range of ages or both sexes is spread evenly over
+    those cells; rates apply to every cell.
+
+Rows apply in order, so a later row overrides an earlier one (set all ages, then one age group).
+Every row is checked; an error names the file, the row and the field, and says what to do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from blilyst.axes import MAX_AGE, N_AGES, SEXES
+from blilyst.errors import ImportFileError
+
+__all__ = ["AssumptionsFileError", "Assumption", "read_assumptions", "parse_rows", "KINDS"]
+
+KINDS = ("population", "fertility", "mortality", "net_migration", "net_migration_rate", "net_migration_total")
+COUNT_KINDS = ("population", "net_migration", "net_migration_total")
+COLUMNS = ("kind", "region", "year", "sex", "age", "value")
+_SEX_ALIASES = {"male": "male", "m": "male", "menn": "male", "mann": "male", "males": "male",
+                "female": "female", "f": "female", "k": "female", "kvinner": "female", "kvinne": "female",
+                "females": "female", "": None, "both": None, "begge": None, "all": None}
+
+
+class AssumptionsFileError(ImportFileError):
+    """A row of an assumptions file is wrong: says which file, row and field."""
+
+    def __init__(self, source: str, row: int | None, field: str, problem: str):
+        self.source, self.row, self.field, self.problem = source, row, field, problem
+        where = f"{source}, row {row}" if row is not None else source
+        super().__init__(f"{where}, field '{field}': {problem}")
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One checked row: ``years`` None = all projection years; ``sexes`` indices; ``ages`` range."""
+
+    row: int
+    kind: str
+    region: str
+    years: tuple[int, int] | None
+    sexes: tuple[int, ...]
+    ages: tuple[int, int]
+    value: float
+
+
+@dataclass
+class AssumptionSet:
+    source: str
+    rows: list[Assumption] = field(default_factory=list)
+
+    @property
+    def regions(self) -> list[str]:
+        return sorted({a.region for a in self.rows})
+
+    def of_kind(self, kind: str) -> list[Assumption]:
+        return [a for a in self.rows if a.kind == kind]
+
+    def describe(self) -> list[str]:
+        """One line per kind: what the file sets (for the output's assumption notes)."""
+        out = []
+        for kind in KINDS:
+            rows = self.of_kind(kind)
+            if rows:
+                regions = sorted({a.region for a in rows})
+                out.append(f"{kind}: {len(rows)} row(s) from {self.source} for {', '.join(regions)}")
+        return out
+
+
+def read_assumptions(path: str | Path) -> AssumptionSet:
+    """Read and check an assumptions file (``.csv`` or ``.json``)."""
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise AssumptionsFileError(name, None, "file", f"'{path}' does not exist")
+    text = path.read_bytes()
+    try:
+        decoded = text.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        decoded = text.decode("latin-1")
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        try:
+            data = json.loads(decoded)
+        except json.JSONDecodeError as exc:
+            raise AssumptionsFileError(name, None, "json", f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        rows = data.get("rows") if isinstance(data, dict) else data
+        if not isinstance(rows, list):
+            raise AssumptionsFileError(name, None, "rows", "expected a list of rows or {\"rows\": [...]}")
+        records = []
+        for i, r in enumerate(rows, start=1):
+            if not isinstance(r, dict):
+                raise AssumptionsFileError(name, i, "row", "each row must be an object with kind, region, ... value")
+            records.append({k: ("" if r.get(k) is None else str(r.get(k))) for k in COLUMNS} | {"_extra": set(r) - set(COLUMNS)})
+        return parse_rows(records, name, first_row=1)
+    if suffix in (".csv", ".txt"):
+        sample = decoded[:2000]
+        delim = ";" if sample.count(";") > sample.count(",") else ","
+        reader = csv.DictReader(io.StringIO(decoded), delimiter=delim)
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        missing = [c for c in COLUMNS if c not in header]
+        if missing:
+            raise AssumptionsFileError(name, 1, missing[0], f"the header must have the columns {', '.join(COLUMNS)}; "
+                                                            f"missing {', '.join(missing)}")
+        records = []
+        for r in reader:
+            clean = {(k or "").strip().lower(): (v or "").strip() for k, v in r.items()}
+            records.append({k: clean.get(k, "") for k in COLUMNS} | {"_extra": set()})
+        return parse_rows(records, name, first_row=2)
+    raise AssumptionsFileError(name, None, "file", "give a .csv or .json file")
+
+
+def parse_rows(records: list[dict], source: str = "assumptions", first_row: int = 1) -> AssumptionSet:
+    """Check rows given as dicts of strings (``kind, region, year, sex, age, value``)."""
+    out = AssumptionSet(source)
+    for i, rec in enumerate(records):
+        row = first_row + i
+        if rec.get("_extra"):
+            raise AssumptionsFileError(source, row, sorted(rec["_extra"])[0], f"unknown field; use {', '.join(COLUMNS)}")
+        kind = rec.get("kind", "").strip().lower()
+        if kind not in KINDS:
+            raise AssumptionsFileError(source, row, "kind", f"'{kind}' is not one of {', '.join(KINDS)}")
+        region = rec.get("region", "").strip()
+        if not re.fullmatch(r"\d{4}", region):
+            raise AssumptionsFileError(source, row, "region", f"'{region}' is not a four-digit municipality number")
+        years = _range(rec.get("year", ""), source, row, "year", 1900, 2200)
+        sex_text = rec.get("sex", "").strip().lower()
+        if sex_text not in _SEX_ALIASES:
+            raise AssumptionsFileError(source, row, "sex", f"'{sex_text}' is not male, female or empty (both)")
+        sex = _SEX_ALIASES[sex_text]
+        sexes = tuple(range(len(SEXES))) if sex is None else (SEXES.index(sex),)
+        age_text = rec.get("age", "").strip().replace("+", "")
+        ages = _range(age_text, source, row, "age", 0, MAX_AGE) or (0, MAX_AGE)
+        if kind == "net_migration_total" and rec.get("age", "").strip() not in ("",):
+            raise AssumptionsFileError(source, row, "age", "net_migration_total is over all ages; leave age empty "
+                                                           "or use kind net_migration")
+        try:
+            value = float(rec.get("value", "").replace(",", ".").replace(" ", ""))
+        except ValueError:
+            raise AssumptionsFileError(source, row, "value", f"'{rec.get('value', '')}' is not a number") from None
+        if not np.isfinite(value):
+            raise AssumptionsFileError(source, row, "value", "must be a finite number")
+        if value < 0 and kind not in ("net_migration", "net_migration_rate", "net_migration_total"):
+            raise AssumptionsFileError(source, row, "value", f"{kind} must not be negative (got {value})")
+        if kind == "mortality" and value > 5:
+            raise AssumptionsFileError(source, row, "value", f"a death rate m(x) above 5 is not plausible (got {value})")
+        if kind == "fertility" and value > 0.5:
+            raise AssumptionsFileError(source, row, "value", f"a fertility rate above 0.5 births per woman a year is "
+                                                             f"not plausible (got {value}); give rates, not counts")
+        if kind == "net_migration_rate" and not -1 <= value <= 1:
+            raise AssumptionsFileError(source, row, "value", "a net migration rate must be between -1 and 1")
+        out.rows.append(Assumption(row, kind, region, years, sexes, ages, value))
+    if not out.rows:
+        raise AssumptionsFileError(source, None, "rows", "the file has no rows")
+    return out
+
+
+def _range(text: str, source: str, row: int, field: str, lo: int, hi: int) -> tuple[int, int] | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d+)(?:\.0)?\s*(?:[-–]\s*(\d+)(?:\.0)?)?", text)
+    if not m:
+        raise AssumptionsFileError(source, row, field, f"'{text}' is not a number or a range like 20-24")
+    a, b = int(m.group(1)), int(m.group(2) or m.group(1))
+    if b < a:
+        raise AssumptionsFileError(source, row, field, f"the range {a}-{b} runs backwards")
+    if a < lo or b > hi:
+        raise AssumptionsFileError(source, row, field, f"{text} is outside {lo}..{hi}")
+    return a, b
+
+
+def apply_assumptions(aset: AssumptionSet, rs, steps: int, profile: np.ndarray, surv: np.ndarray, fert: np.ndarray):
+    """Turn checked rows into engine inputs for the regions of ``rs`` (a :class:`RateSchedule`).
+
+    Returns ``(base, survival (T,R,2,107), fertility (T,R,106), rates (T,R,2,106), counts (T,R,2,106),
+    notes)``. Rows for regions not in ``rs`` are an error naming the row.
+    """
+    from blilyst.demography.rates import engine_survival, future_mortality
+
+    R = len(rs.codes)
+    pos = {c: i for i, c in enumerate(rs.codes)}
+    years = np.arange(rs.base_year, rs.base_year + steps)
+    base = rs.base.copy()
+    surv = np.broadcast_to(surv, (steps, R, 2, N_AGES + 1)).copy()
+    fert = np.broadcast_to(fert, (steps, R, N_AGES)).copy()
+    rates = np.broadcast_to(rs.migration_rate, (steps, R, 2, N_AGES)).copy()
+    counts = np.zeros((steps, R, 2, N_AGES))
+    # mortality: rebuild m(x) per year and region where the file sets it
+    mort_rows = aset.of_kind("mortality")
+    if mort_rows:
+        h = years - rs.mx_year
+        mx = np.broadcast_to(future_mortality(rs.mx_base, rs.improvement, h)[:, None], (steps, R, 2, 111)).copy()
+    pop_rows = aset.of_kind("population")
+    replaced_pop = set()
+    for a in aset.rows:
+        if a.region not in pos:
+            raise AssumptionsFileError(aset.source, a.row, "region", f"{a.region} is not among the projected "
+                                                                     f"municipalities ({', '.join(rs.codes)})")
+        r = pos[a.region]
+        s = list(a.sexes)
+        lo, hi = a.ages
+        if a.kind == "population":
+            if a.years is not None and a.years != (rs.base_year, rs.base_year):
+                raise AssumptionsFileError(aset.source, a.row, "year", f"the base population is for 1 January "
+                                                                       f"{rs.base_year}; leave year empty or give {rs.base_year}")
+            if a.region not in replaced_pop:
+                base[r] = 0.0  # a file that gives a population gives all of it
+                replaced_pop.add(a.region)
+            base[r, s, lo:hi + 1] += a.value / (len(s) * (hi - lo + 1))
+            continue
+        t_idx = _year_index(a, years, aset.source)
+        if a.kind == "fertility":
+            fert[np.ix_(t_idx, [r], range(lo, hi + 1))] = a.value
+        elif a.kind == "mortality":
+            mx[np.ix_(t_idx, [r], s, range(lo, min(hi, 110) + 1))] = a.value
+            if hi == MAX_AGE:
+                mx[np.ix_(t_idx, [r], s, range(MAX_AGE, 111))] = a.value
+        elif a.kind == "net_migration_rate":
+            rates[np.ix_(t_idx, [r], s, range(lo, hi + 1))] = a.value
+        elif a.kind == "net_migration":
+            block = np.ix_(t_idx, [r], s, range(lo, hi + 1))
+            rates[block] = 0.0  # counts replace the trend rates of those cells
+            counts[block] += a.value / (len(s) * (hi - lo + 1))  # per year, spread over sexes and ages
+        elif a.kind == "net_migration_total":
+            rates[t_idx, r] = 0.0
+            counts[t_idx, r] += a.value * profile
+    if mort_rows:
+        regions = sorted({pos[a.region] for a in mort_rows})
+        surv[:, regions] = engine_survival(mx[:, regions])
+    notes = aset.describe()
+    if pop_rows:
+        notes.append(f"base population 1 January {rs.base_year} from {aset.source} for {', '.join(sorted(replaced_pop))}")
+    return base, surv, fert, rates, counts, notes
+
+
+def _year_index(a: Assumption, years: np.ndarray, source: str) -> list[int]:
+    if a.years is None:
+        return list(range(len(years)))
+    y0, y1 = a.years
+    idx = [i for i, y in enumerate(years) if y0 <= y <= y1]
+    if not idx:
+        raise AssumptionsFileError(source, a.row, "year", f"{y0}-{y1} is outside the projection years "
+                                                          f"{years[0]}-{years[-1]}")
+    return idx

@@ -1,0 +1,95 @@
+"""User assumption files: what they change, and errors that name the row and field."""
+
+import json
+
+import numpy as np
+import pytest
+
+from blilyst.demography.assumptions import AssumptionsFileError, read_assumptions
+from blilyst.demography.scenarios import run_scenario
+from blilyst.errors import ImportFileError
+from blilyst.stats.snapshot import load_snapshot
+
+FYRESDAL = "4032"
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return load_snapshot()
+
+
+def _csv(tmp_path, text, name="a.csv"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_net_migration_total_replaces_the_trend(tmp_path, snap):
+    f = _csv(tmp_path, "kind,region,year,sex,age,value\nnet_migration_total,4032,2026-2035,,,40\n")
+    res = run_scenario(FYRESDAL, "trend", 10, snapshot=snap, assumptions=f)
+    np.testing.assert_allclose(res.engine.net_migration.sum(axis=(2, 3))[:, 0], 40.0, atol=1e-9)
+    assert any("net_migration_total" in v for v in res.assumptions.values())
+
+
+def test_semicolon_csv_with_base_population_and_fertility(tmp_path, snap):
+    f = _csv(tmp_path, "kind;region;year;sex;age;value\n"
+                       "population;4032;2026;female;0-105;600\n"
+                       "population;4032;;male;;650\n"
+                       "fertility;4032;;;;0\n"
+                       "fertility;4032;;;20-39;0.05\n"
+                       "net_migration_rate;4032;;;;0\n")
+    res = run_scenario(FYRESDAL, "trend", 3, snapshot=snap, assumptions=f)
+    assert res.population[0].sum() == pytest.approx(1250)
+    # 20 ages x 0.05 = TFR 1.0; births in the first year are 0.05 x women aged 20-39 (averaged over the year)
+    women = res.population[:2, 0, 1, 20:40].mean(axis=0).sum()
+    assert res.engine.births[0].sum() == pytest.approx(0.05 * women, rel=0.02)
+
+
+def test_json_file_with_mortality(tmp_path, snap):
+    p = tmp_path / "a.json"
+    p.write_text(json.dumps({"rows": [{"kind": "mortality", "region": "4032", "age": "80-105", "value": 1.0},
+                                      {"kind": "net_migration_rate", "region": "4032", "value": 0}]}))
+    res = run_scenario(FYRESDAL, "trend", 1, snapshot=snap, assumptions=p)
+    base = run_scenario(FYRESDAL, "trend", 1, snapshot=snap)
+    assert res.population[1, 0, :, 81:].sum() < 0.5 * base.population[1, 0, :, 81:].sum()
+
+
+@pytest.mark.parametrize("text, row, field", [
+    ("kind,region,year,sex,age,value\nbirths,4032,,,,3\n", 2, "kind"),
+    ("kind,region,year,sex,age,value\nfertility,403,,,,0.1\n", 2, "region"),
+    ("kind,region,year,sex,age,value\nfertility,4032,,,20-24,0.1\nfertility,4032,,,110,0.1\n", 3, "age"),
+    ("kind,region,year,sex,age,value\nfertility,4032,,,24-20,0.1\n", 2, "age"),
+    ("kind,region,year,sex,age,value\nfertility,4032,,,25,-0.1\n", 2, "value"),
+    ("kind,region,year,sex,age,value\nfertility,4032,,,25,12\n", 2, "value"),
+    ("kind,region,year,sex,age,value\nmortality,4032,,x,25,0.1\n", 2, "sex"),
+    ("kind,region,year,sex,age,value\nmortality,4032,,,25,abc\n", 2, "value"),
+    ("kind,region,year,sex,value\nmortality,4032,,,0.1\n", 1, "age"),
+])
+def test_errors_name_row_and_field(tmp_path, text, row, field):
+    with pytest.raises(AssumptionsFileError) as info:
+        read_assumptions(_csv(tmp_path, text))
+    assert (info.value.row, info.value.field) == (row, field)
+    assert f"row {row}" in str(info.value) and f"'{field}'" in str(info.value)
+    assert isinstance(info.value, ImportFileError)
+
+
+def test_rows_outside_the_projection(tmp_path, snap):
+    f = _csv(tmp_path, "kind,region,year,sex,age,value\nnet_migration_total,4032,2090,,,5\n")
+    with pytest.raises(AssumptionsFileError) as info:
+        run_scenario(FYRESDAL, "trend", 5, snapshot=snap, assumptions=f)
+    assert (info.value.row, info.value.field) == (2, "year")
+    f = _csv(tmp_path, "kind,region,year,sex,age,value\nnet_migration_total,4036,,,,5\n")
+    with pytest.raises(AssumptionsFileError) as info:
+        run_scenario(FYRESDAL, "trend", 5, snapshot=snap, assumptions=f)
+    assert info.value.field == "region"
+
+
+def test_missing_and_wrong_files(tmp_path):
+    with pytest.raises(AssumptionsFileError) as info:
+        read_assumptions(tmp_path / "nope.csv")
+    assert info.value.field == "file"
+    bad = tmp_path / "a.json"
+    bad.write_text("{not json")
+    with pytest.raises(AssumptionsFileError) as info:
+        read_assumptions(bad)
+    assert info.value.field == "json"
