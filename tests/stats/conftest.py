@@ -179,39 +179,53 @@ def _select(values: list[str], codes: list[str], is_time: bool) -> list[int]:
 
 
 class FakePxWeb:
-    """Serves tables (full JSON-stat 2 cubes) through the v2 endpoints, cutting them like SSB does."""
+    """Serves tables (full JSON-stat 2 cubes) through the v2 endpoints, cutting them like SSB does.
+
+    A table may have one cube per ``Region`` codelist (``add(cube, codelist="agg_KommSummer")``); the
+    request's ``codelist[Region]`` picks it. Other codelists are accepted and ignored."""
 
     def __init__(self, server: LocalSsb, config: dict | None = None):
         self.server = server
-        self.tables: dict[str, dict] = {}
+        self.tables: dict[str, dict[str | None, dict]] = {}
         self.fail: dict[str, Callable[[Request], Reply | None]] = {}
         self.config = config or json.loads((SCB_FIXTURES / "config.json").read_text(encoding="utf-8"))
         server.route(V2 + "/config", Reply(200, self.config))
 
-    def add(self, cube: dict) -> None:
+    def add(self, cube: dict, codelist: str | None = None) -> None:
         table_id = cube["extension"]["px"]["tableid"]
-        self.tables[table_id] = cube
+        cubes = self.tables.setdefault(table_id, {})
+        cubes[codelist] = cube
         info = {"id": table_id, "label": cube["label"], "updated": cube["updated"],
                 "firstPeriod": next(iter(cube["dimension"]["Tid"]["category"]["index"])),
                 "variableNames": [cube["dimension"][d]["label"] for d in cube["id"]]}
+        self.server.route(f"{V2}/tables/{table_id}", Reply(200, info))
+        self.server.route(f"{V2}/tables/{table_id}/metadata", lambda req, t=table_id: self._metadata(t, req))
+        self.server.route(f"{V2}/tables/{table_id}/data", lambda req, t=table_id: self._data(t, req))
+
+    def _cube(self, table_id: str, codelist: str | None) -> dict:
+        cubes = self.tables[table_id]
+        return cubes.get(codelist) or cubes.get(None) or next(iter(cubes.values()))
+
+    def _metadata(self, table_id: str, req: Request) -> Reply:
+        cube = self._cube(table_id, (req.query.get("codelist[Region]") or [None])[0])
         meta = {k: v for k, v in cube.items() if k not in ("value", "status")}
         meta["value"] = []
-        self.server.route(f"{V2}/tables/{table_id}", Reply(200, info))
-        self.server.route(f"{V2}/tables/{table_id}/metadata", Reply(200, meta))
-        self.server.route(f"{V2}/tables/{table_id}/data", lambda req, t=table_id: self._data(t, req))
+        return Reply(200, meta)
 
     def _data(self, table_id: str, req: Request) -> Reply:
         if table_id in self.fail:
             reply = self.fail[table_id](req)
             if reply is not None:
                 return reply
-        cube = self.tables[table_id]
         if req.method == "POST":
-            selection = {s["variableCode"]: s["valueCodes"] for s in req.json()["selection"]}
+            items = req.json()["selection"]
+            selection = {s["variableCode"]: s["valueCodes"] for s in items}
+            codelist = next((s.get("codelist") for s in items if s["variableCode"] == "Region"), None)
         else:
             selection = {k[len("valueCodes["):-1]: v[0].split(",") for k, v in req.query.items()
                          if k.startswith("valueCodes[")}
-        return Reply(200, cut(cube, selection))
+            codelist = (req.query.get("codelist[Region]") or [None])[0]
+        return Reply(200, cut(self._cube(table_id, codelist), selection))
 
 
 def cut(cube: dict, selection: dict[str, list[str]]) -> dict:

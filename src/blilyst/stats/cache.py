@@ -153,7 +153,7 @@ class ResponseCache:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(env, fh, ensure_ascii=False, separators=(",", ":"))
+                fh.write(json.dumps(env, ensure_ascii=False, separators=(",", ":")))  # C encoder: fast
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)

@@ -252,10 +252,11 @@ def _category(dim_id: str, raw: Any, url: str | None) -> tuple[tuple[str, ...], 
 
 
 def _values(raw: Any, n: int, url: str | None) -> np.ndarray:
-    out = np.full(n, np.nan, dtype="float64")
     if isinstance(raw, list):
         if len(raw) != n:
             raise _fail(f"{len(raw)} values for {n} cells (size says {n}; the answer may be truncated)", url)
+        if set(map(type, raw)) <= {int, float, type(None)}:  # the usual case: one fast conversion
+            return np.array(raw, dtype="float64")  # None becomes NaN
         items = enumerate(raw)
     elif isinstance(raw, dict):
         try:
@@ -264,6 +265,7 @@ def _values(raw: Any, n: int, url: str | None) -> np.ndarray:
             raise _fail("the value object has a key that is not a cell number", url) from None
     else:
         raise _fail("'value' is neither a list nor an object", url)
+    out = np.full(n, np.nan, dtype="float64")
     for i, v in items:
         if not 0 <= i < n:
             raise _fail(f"value index {i} is outside the {n} cells", url)

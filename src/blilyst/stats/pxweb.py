@@ -211,6 +211,8 @@ class PxWebClient:
     ``base_url`` defaults to ``$BLILYST_SSB_URL`` or :data:`DEFAULT_BASE_URL`; ``v0_url`` to
     ``$BLILYST_SSB_V0_URL`` or :data:`DEFAULT_V0_URL` (``None``/``""`` switches the fallback off).
     ``cache`` is a :class:`ResponseCache` (default: ``$BLILYST_CACHE_DIR``), or ``False`` for none.
+    ``table_info_ttl``: how long a table's ``updated`` stamp is trusted before it is asked again.
+    ``offline_cache``: when SSB cannot be reached, serve the newest cached answer (with a warning).
     """
 
     def __init__(self, base_url: str | None = None, *, v0_url: str | None | bool = True, lang: str = "no",
@@ -218,7 +220,8 @@ class PxWebClient:
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
                  cache: ResponseCache | bool | None = None, max_cells: int | None = None,
                  max_url_length: int = DEFAULT_MAX_URL_LENGTH, calls_per_minute: int | None = DEFAULT_CALLS_PER_MINUTE,
-                 table_info_ttl: float = DEFAULT_TABLE_INFO_TTL_S, http: httpx.Client | None = None):
+                 table_info_ttl: float = DEFAULT_TABLE_INFO_TTL_S, offline_cache: bool = True,
+                 http: httpx.Client | None = None):
         self.base_url = (base_url or _env_url("BLILYST_SSB_URL", DEFAULT_BASE_URL)).rstrip("/")
         if v0_url is True:
             v0_url = _env_url("BLILYST_SSB_V0_URL", DEFAULT_V0_URL)
@@ -237,6 +240,7 @@ class PxWebClient:
         self.max_url_length = max_url_length
         self.calls_per_minute = calls_per_minute
         self.table_info_ttl = table_info_ttl
+        self.offline_cache = offline_cache
         self._own_http = http is None
         self._http = http or httpx.Client(
             headers={"User-Agent": f"blilyst/{_version} (+https://github.com/blilyst)",
@@ -493,7 +497,7 @@ class PxWebClient:
         except UnknownTable:
             raise
         except SsbUnavailable:
-            stale = self.cache.latest("data", table_id, key) if self.cache else None
+            stale = self.cache.latest("data", table_id, key) if (self.cache and self.offline_cache) else None
             if stale is None:
                 raise
             msg = (f"SSB could not be reached; using the cached answer for table {table_id} "
@@ -575,10 +579,10 @@ class PxWebClient:
         try:
             resp = self._request("POST", url, body=query.v0_body(), what="data (v0 API)", table_id=query.table_id)
         except SsbUnavailable:
-            raise
-        except UnknownTable:
-            raise
-        except SsbResponseError as exc:
+            if isinstance(v2_error, SsbUnavailable):
+                raise
+            raise v2_error from None
+        except SsbResponseError as exc:  # a 404 here does not make the table unknown: v2 knew it
             raise SsbResponseError(f"{v2_error} The older v0 API failed too: {exc}",
                                    status=getattr(v2_error, "status", None) or exc.status,
                                    url=getattr(v2_error, "url", None) or exc.url) from None

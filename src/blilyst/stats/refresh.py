@@ -1,0 +1,441 @@
+"""``blilyst data refresh``: fetch the snapshot's SSB tables live and write a local snapshot.
+
+Tables (PxWebApi v2, codelists chosen from each table's metadata):
+
+* **07459** population 1 January by region, sex and single-year age (``Alder`` codelist
+  ``vs_AlleAldre00B``: 0..105+), municipalities summed to today's borders (``agg_KommSummer``) and the
+  whole country (code ``0``), years ``first_year``.. → ``population``, ``national_population`` and
+  ``population_flags`` (municipality-years SSB does not publish at today's borders, e.g. the parts of
+  municipalities split in 2020 and 2024, which SSB's aggregate shows as 0 before the split).
+* **06913** population change by municipality and year (fallback **01223**, quarterly, summed to years)
+  → ``components_2011_2025``: natural increase, net migration and population growth summed over
+  2011–2025 with the 1 January 2011 and 2026 populations from 07459.
+* **09588** domestic in- and out-migration by age → ``migration_by_age`` (when the table answers).
+
+Everything is fetched and converted before anything is written; then
+:func:`blilyst.stats.snapshot.write_snapshot` replaces the local snapshot atomically. A failure anywhere
+(offline, an SSB error, an answer that does not fit) raises and leaves the previous local snapshot, the
+bundled data and the cache as they were. 06913/01223 and 09588 are optional: a table SSB no longer has,
+or whose contents cannot be recognised, is skipped with a note (the previous local or the bundled data
+set stays in use).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from blilyst.axes import MAX_AGE
+from blilyst.errors import SsbResponseError, UnknownTable
+from blilyst.stats.jsonstat import JsonStatDataset
+from blilyst.stats.pxweb import PxWebClient
+
+log = logging.getLogger(__name__)
+
+LICENCE = "CC BY 4.0"
+CREDIT = "Kilde: Statistisk sentralbyrå"
+COMPONENT_YEARS = (2011, 2025)  # the span of the snapshot's components_2011_2025
+
+#: ``progress(step, done, total)``: called as each table (and each part of a split table) arrives.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class RefreshResult:
+    """What a refresh did: where it wrote, which data sets and tables, what it skipped and why."""
+
+    dest: Path
+    datasets: dict[str, int] = field(default_factory=dict)  # data set -> rows
+    tables: dict[str, str | None] = field(default_factory=dict)  # table id -> SSB updated stamp
+    skipped: dict[str, str] = field(default_factory=dict)  # table/data set -> reason
+    requests: int = 0
+
+
+@dataclass
+class _Fetched:
+    frame: pd.DataFrame
+    meta: JsonStatDataset
+
+
+def _pick_codelist(meta: JsonStatDataset, var: str, preferred: Sequence[str]) -> str | None:
+    try:
+        dim = meta.dimension(var)
+    except KeyError:
+        return None
+    available = [c.get("id") for c in (dim.extension.get("codelists") or []) if isinstance(c, dict)]
+    for want in preferred:
+        if want in available:
+            return want
+    return None
+
+
+def _municipality(code: str) -> str | None:
+    m = re.fullmatch(r"(?:K-)?(\d{4})", str(code))
+    return m.group(1) if m else None
+
+
+def _age(code: str) -> int | None:
+    m = re.fullmatch(r"(\d{1,3})\+?", str(code).strip())
+    if not m:
+        return None
+    age = int(m.group(1))
+    return age if 0 <= age <= MAX_AGE else None
+
+
+def _year(code: str) -> int:
+    return int(str(code)[:4])
+
+
+def _map(series: pd.Series, fn: Callable[[str], Any]) -> pd.Series:
+    """``series.map(fn)`` computed once per distinct value (frames have few distinct codes, many rows)."""
+    uniques = pd.unique(series)
+    return series.map(dict(zip(uniques, (fn(u) for u in uniques), strict=True)))
+
+
+class _Refresher:
+    def __init__(self, client: PxWebClient, progress: Progress | None, first_year: int):
+        self.client = client
+        self.progress = progress or (lambda step, done, total: None)
+        self.first_year = first_year
+        self.result_tables: dict[str, str | None] = {}
+        self.sources: dict[str, dict[str, Any]] = {}
+
+    def fetch(self, step: str, table_id: str, selection: dict, codelists: dict | None = None) -> pd.DataFrame:
+        self.progress(step, 0, 1)
+        frame = self.client.data(table_id, selection, codelists=codelists,
+                                 on_part=lambda done, total: self.progress(step, done, total))
+        meta = frame.attrs.get("jsonstat", {})
+        self.result_tables[table_id] = meta.get("updated")
+        self.sources[table_id] = {"label": meta.get("label"), "updated": meta.get("updated"),
+                                  "url": f"{self.client.base_url}/tables/{table_id}/data"}
+        return frame
+
+    # -- 07459 ----------------------------------------------------------------------------------
+    def population(self, municipalities: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        meta = self.client.metadata("07459")
+        region_cl = _pick_codelist(meta, "Region", ("agg_KommSummer",)) or "agg_KommSummer"
+        age_cl = _pick_codelist(meta, "Alder", ("vs_AlleAldre00B",))
+        years = [c for c in meta.dimension("Tid").codes if _year(c) >= self.first_year]
+        if not years:
+            raise SsbResponseError(f"SSB table 07459 has no years from {self.first_year}; "
+                                   f"its last year is {meta.dimension('Tid').codes[-1]}.")
+        common = {"Kjonn": ["1", "2"], "Alder": ["*"], "ContentsCode": ["Personer1"],
+                  "Tid": [f"from({years[0]})"]}
+        age_codelist = {"Alder": age_cl} if age_cl else {}
+        raw = self.fetch("07459 population by municipality", "07459", {"Region": ["*"], **common},
+                         {"Region": region_cl, **age_codelist})
+        nation = self.fetch("07459 population of Norway", "07459", {"Region": ["0"], **common}, age_codelist)
+        pop = self._tidy_population(raw)
+        missing = sorted(set(municipalities) - set(pop["municipality"]))
+        if missing:
+            raise SsbResponseError(
+                f"SSB's 07459 answer lacks {len(missing)} of today's municipalities ({', '.join(missing[:5])}"
+                f"{'…' if len(missing) > 5 else ''}); the snapshot was not changed. Try again later.")
+        pop = pop[pop["municipality"].isin(set(municipalities))]
+        pop, flags = self._complete(pop)
+        national = self._tidy_population(nation.assign(Region="0000")).drop(columns="municipality")
+        national["population"] = national["population"].fillna(0).astype("int64")
+        return pop, flags, national.sort_values(["year", "sex", "age"]).reset_index(drop=True)
+
+    def population_totals(self, years: Sequence[int]) -> pd.DataFrame:
+        """Municipality totals (both sexes, all ages) for a few years: municipality, year, population."""
+        meta = self.client.metadata("07459")
+        region_cl = _pick_codelist(meta, "Region", ("agg_KommSummer",)) or "agg_KommSummer"
+        age_cl = _pick_codelist(meta, "Alder", ("vs_AlleAldre00B",))
+        raw = self.fetch("07459 population totals", "07459",
+                         {"Region": ["*"], "Kjonn": ["1", "2"], "Alder": ["*"], "ContentsCode": ["Personer1"],
+                          "Tid": [str(y) for y in years]},
+                         {"Region": region_cl, **({"Alder": age_cl} if age_cl else {})})
+        tidy = self._tidy_population(raw)
+        return tidy.groupby(["municipality", "year"], as_index=False)["population"].sum()
+
+    @staticmethod
+    def _tidy_population(raw: pd.DataFrame) -> pd.DataFrame:
+        out = pd.DataFrame({
+            "municipality": _map(raw["Region"], _municipality),
+            "year": _map(raw["Tid"], _year),
+            "sex": raw["Kjonn"].map({"1": "male", "2": "female"}),
+            "age": _map(raw["Alder"], _age),
+            "population": raw["value"],
+        })
+        out = out.dropna(subset=["municipality", "sex", "age"])
+        out["age"] = out["age"].astype("int64")
+        out["year"] = out["year"].astype("int64")
+        return out.reset_index(drop=True)
+
+    @staticmethod
+    def _complete(pop: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every municipality x year x sex x age; cells SSB leaves missing become 0 and every municipality-
+        year with a missing cell or a zero total is flagged (SSB's aggregate has no figure for it)."""
+        dup = pop.duplicated(["municipality", "year", "sex", "age"])
+        if dup.any():
+            raise SsbResponseError("SSB's 07459 answer repeats cells (an age group counted twice?); "
+                                   "the snapshot was not changed.")
+        full = pd.MultiIndex.from_product(
+            [sorted(pop.municipality.unique()), sorted(pop.year.unique()), ["male", "female"], range(MAX_AGE + 1)],
+            names=["municipality", "year", "sex", "age"])
+        pop = pop.set_index(["municipality", "year", "sex", "age"]).reindex(full).reset_index()
+        totals = pop.groupby(["municipality", "year"])["population"].agg(
+            total="sum", missing=lambda s: int(s.isna().sum()))
+        bad = totals[(totals["total"] <= 0) | (totals["missing"] > 0)].reset_index()
+        flags = []
+        for code, group in bad.groupby("municipality"):
+            years = group["year"].tolist()
+            start = prev = years[0]
+            for y in [*years[1:], None]:
+                if y is not None and y == prev + 1:
+                    prev = y
+                    continue
+                flags.append({"municipality": code, "year_from": int(start), "year_to": int(prev),
+                              "note": f"{code} {start}–{prev}: SSB publishes no population for this municipality "
+                                      "at today's borders in these years (shown as 0; persons were counted "
+                                      "in the municipality it was part of or under 'unknown')."})
+                if y is not None:
+                    start = prev = y
+        pop["population"] = pop["population"].fillna(0).round().astype("int64")
+        flag_frame = pd.DataFrame(flags, columns=["municipality", "year_from", "year_to", "note"])
+        return pop, flag_frame
+
+    # -- 06913 / 01223 ----------------------------------------------------------------------------
+    def components(self, pop: pd.DataFrame, municipalities: Sequence[str]) -> tuple[pd.DataFrame, str]:
+        first, last = COMPONENT_YEARS
+        if not {first, last + 1} <= set(pop["year"].unique()):
+            pop = self.population_totals([first, last + 1])
+        errors = []
+        for table_id in ("06913", "01223"):
+            try:
+                meta = self.client.metadata(table_id)
+                region_cl = _pick_codelist(meta, "Region", ("agg_KommSummerHist", "agg_KommSummer"))
+                contents = _component_codes(meta)
+                periods = [c for c in meta.dimension("Tid").codes if first <= _year(c) <= last]
+                if not periods:
+                    raise SsbResponseError(f"table {table_id} has no periods {first}–{last}")
+                raw = self.fetch(f"{table_id} population change", table_id,
+                                 {"Region": ["*"], "ContentsCode": list(contents.values()), "Tid": periods},
+                                 {"Region": region_cl} if region_cl else None)
+                return _sum_components(raw, contents, pop, municipalities), table_id
+            except UnknownTable as exc:
+                errors.append(f"{table_id}: {exc}")
+            except _Unrecognised as exc:
+                errors.append(f"{table_id}: {exc}")
+        raise _Skip("; ".join(errors))
+
+    # -- 09588 ------------------------------------------------------------------------------------
+    def migration_by_age(self, municipalities: Sequence[str]) -> pd.DataFrame:
+        try:
+            meta = self.client.metadata("09588")
+        except UnknownTable as exc:
+            raise _Skip(str(exc)) from None
+        region_cl = _pick_codelist(meta, "Region", ("agg_KommSummer", "agg_KommSummerHist"))
+        age_cl = _pick_codelist(meta, "Alder", ("vs_AlleAldre00B",))
+        codes = {}
+        for code, label in zip(meta.dimension("ContentsCode").codes, meta.dimension("ContentsCode").labels,
+                               strict=True):
+            low = label.lower()
+            if "netto" in low or "net " in low or low.startswith("net"):
+                codes.setdefault("net_migration", code)
+            elif "innflytt" in low or "in-migration" in low:
+                codes.setdefault("in_migration", code)
+            elif "utflytt" in low or "out-migration" in low:
+                codes.setdefault("out_migration", code)
+        if not {"in_migration", "out_migration"} <= set(codes):
+            raise _Skip(f"table 09588's contents ({', '.join(meta.dimension('ContentsCode').labels)}) "
+                        "have no recognisable in- and out-migration")
+        selection: dict[str, list[str]] = {"Region": ["*"], "Alder": ["*"], "ContentsCode": list(codes.values()),
+                                           "Tid": ["top(10)"]}
+        sum_over = []
+        for dim in meta.dimensions:
+            if dim.id in selection:
+                continue
+            if dim.extension.get("elimination"):
+                continue  # SSB sums it for us
+            selection[dim.id] = ["*"]
+            sum_over.append(dim.id)
+        codelists = {k: v for k, v in (("Region", region_cl), ("Alder", age_cl)) if v}
+        raw = self.fetch("09588 migration by age", "09588", selection, codelists)
+        raw = raw.assign(municipality=_map(raw["Region"], _municipality), age=_map(raw["Alder"], _age),
+                         year=_map(raw["Tid"], _year))
+        raw = raw.dropna(subset=["municipality", "age"])
+        raw = raw[raw["municipality"].isin(set(municipalities))]
+        by_code = {v: k for k, v in codes.items()}
+        raw["measure"] = raw["ContentsCode"].map(by_code)
+        wide = raw.pivot_table(index=["municipality", "year", "age"], columns="measure", values="value",
+                               aggfunc="sum").reset_index()
+        if "net_migration" not in wide:
+            wide["net_migration"] = wide["in_migration"] - wide["out_migration"]
+        for col in ("in_migration", "out_migration", "net_migration"):
+            wide[col] = wide[col].fillna(0).round().astype("int64")
+        wide["age"] = wide["age"].astype("int64")
+        wide.columns.name = None
+        return wide[["municipality", "year", "age", "in_migration", "out_migration", "net_migration"]]
+
+
+class _Skip(Exception):
+    """An optional table could not be used; the reason goes into the result."""
+
+
+class _Unrecognised(Exception):
+    pass
+
+
+_COMPONENT_WORDS = {
+    "natural": ("fødselsoverskudd", "fødselsoverskot", "excess of births", "natural"),
+    "net": ("nettoinnflytting", "netto innflytting", "net migration", "nettoflytting"),
+    "change": ("folketilvekst", "befolkningsvekst", "population growth", "population increase"),
+}
+
+
+def _component_codes(meta: JsonStatDataset) -> dict[str, str]:
+    dim = meta.dimension("ContentsCode")
+    found: dict[str, str] = {}
+    for code, label in zip(dim.codes, dim.labels, strict=True):
+        low = label.lower()
+        for key, words in _COMPONENT_WORDS.items():
+            if key not in found and any(w in low for w in words):
+                found[key] = code
+                break
+    if set(found) != set(_COMPONENT_WORDS):
+        raise _Unrecognised(f"its contents ({'; '.join(dim.labels)}) lack "
+                            f"{', '.join(sorted(set(_COMPONENT_WORDS) - set(found)))}")
+    return found
+
+
+def _sum_components(raw: pd.DataFrame, contents: dict[str, str], pop: pd.DataFrame,
+                    municipalities: Sequence[str]) -> pd.DataFrame:
+    first, last = COMPONENT_YEARS
+    raw = raw.assign(municipality=_map(raw["Region"], _municipality)).dropna(subset=["municipality"])
+    by_code = {v: k for k, v in contents.items()}
+    raw = raw.assign(component=raw["ContentsCode"].map(by_code))
+    sums = raw.pivot_table(index="municipality", columns="component", values="value", aggfunc="sum")
+    totals = pop.groupby(["municipality", "year"])["population"].sum().unstack("year")
+    if first not in totals.columns or last + 1 not in totals.columns:
+        raise _Unrecognised(f"the population of 1 January {first} and {last + 1} is needed from 07459")
+    out = pd.DataFrame({"municipality": list(municipalities)}).set_index("municipality")
+    out["pop_start"] = totals[first]
+    out["pop_end"] = totals[last + 1]
+    out["natural_increase_sum"] = sums.get("natural")
+    out["net_migration_sum"] = sums.get("net")
+    out["population_change_sum"] = sums.get("change")
+    out = out.fillna(0).round().astype("int64")
+    out["residual_sum"] = out["population_change_sum"] - out["natural_increase_sum"] - out["net_migration_sum"]
+    growth = out["pop_end"] - out["pop_start"]
+    out["comparable"] = (out["pop_start"] > 0) & (
+        (growth - out["population_change_sum"]).abs() <= 0.005 * out["pop_start"])
+    return out.reset_index()
+
+
+def _register_codes() -> list[str]:
+    from blilyst.stats.register import get_register
+
+    return get_register().codes()
+
+
+def refresh_snapshot(dest: Path | str | None = None, *, client: PxWebClient | None = None,
+                     progress: Progress | None = None, first_year: int = 2006,
+                     municipalities: Sequence[str] | None = None) -> RefreshResult:
+    """Fetch the snapshot's SSB tables live and write them as the local snapshot at ``dest``
+    (default ``$BLILYST_DATA_DIR`` or ``~/.local/share/blilyst/snapshot``), atomically.
+
+    ``municipalities`` defaults to today's 357 (the register). Raises
+    :class:`~blilyst.errors.SsbUnavailable` when offline and :class:`~blilyst.errors.SsbError`
+    subclasses for bad answers; in every failure the previous snapshot is left untouched.
+    """
+    from blilyst.stats import snapshot as snap
+
+    dest = Path(dest) if dest is not None else snap.local_dir()
+    own_client = client is None
+    if client is None:
+        # Live data: table stamps are always checked, and a stale cache is never used for a refresh.
+        client = PxWebClient(table_info_ttl=0, offline_cache=False)
+    municipalities = sorted(municipalities or _register_codes())
+    r = _Refresher(client, progress, first_year)
+    result = RefreshResult(dest=dest)
+    before = client.requests_made
+    try:
+        client.table("07459", refresh=True)  # fails fast (offline, SSB down) before any work is done
+        pop, flags, national = r.population(municipalities)
+        datasets: dict[str, pd.DataFrame] = {"population": pop, "national_population": national}
+        tables = {"population": "07459", "national_population": "07459"}
+        if len(flags):
+            datasets["population_flags"], tables["population_flags"] = flags, "07459"
+        else:  # an empty frame has no column types to store; no flags means none apply
+            result.skipped["population_flags"] = "SSB published every municipality-year; nothing to flag"
+        try:
+            datasets["components_2011_2025"], tables["components_2011_2025"] = r.components(pop, municipalities)
+        except _Skip as exc:
+            result.skipped["components_2011_2025"] = str(exc)
+        try:
+            datasets["migration_by_age"] = r.migration_by_age(municipalities)
+            tables["migration_by_age"] = "09588"
+        except _Skip as exc:
+            result.skipped["migration_by_age"] = str(exc)
+    finally:
+        result.requests = client.requests_made - before
+        if own_client:
+            client.close()
+
+    fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+    descriptions = {
+        "population": "Population 1 January by municipality (today's borders), sex and single-year age 0-105+",
+        "population_flags": "Municipality-years SSB publishes no population for at today's borders",
+        "national_population": "Population 1 January of Norway by sex and single-year age",
+        "components_2011_2025": "Natural increase, net migration and population growth summed over 2011-2025",
+        "migration_by_age": "Domestic in- and out-migration by municipality, year and single-year age",
+    }
+    entries = {}
+    for name, table_id in tables.items():
+        src = r.sources.get(table_id, {})
+        entries[name] = {
+            "description": descriptions[name], "ssb_table": table_id,
+            "source_file": src.get("url") or f"{client.base_url}/tables/{table_id}/data",
+            "date": (src.get("updated") or fetched_at)[:10], "licence": LICENCE, "credit": CREDIT,
+            "provenance": f"SSB PxWebApi v2, {src.get('label') or table_id}, updated {src.get('updated')}, "
+                          f"fetched {fetched_at}",
+        }
+    # Data sets refreshed earlier but not this time are carried over from the previous local snapshot.
+    previous = _previous_local(dest)
+    if previous is not None:
+        prev_manifest, prev_frames = previous
+        for name in sorted(set(prev_frames) - set(datasets)):
+            datasets[name] = prev_frames[name]
+            entries[name] = {k: v for k, v in prev_manifest["datasets"][name].items()
+                             if k not in ("file", "rows", "columns", "origin")}
+            why = result.skipped.get(name)
+            result.skipped[name] = f"{why}; kept from the previous local snapshot" if why else \
+                "kept from the previous local snapshot"
+    manifest = {"version": f"{fetched_at[:10]}-refresh", "built": fetched_at[:10], "structure": 2024,
+                "credit": CREDIT, "licence": LICENCE, "source": "refresh", "fetched": fetched_at,
+                "tables": dict(r.result_tables), "skipped": dict(result.skipped), "datasets": entries}
+    snap.write_snapshot(datasets, manifest, dest)
+    result.datasets = {name: len(frame) for name, frame in datasets.items()}
+    result.tables = dict(r.result_tables)
+    return result
+
+
+def _previous_local(dest: Path) -> tuple[dict, dict[str, pd.DataFrame]] | None:
+    """The manifest and frames of the local snapshot at ``dest``, or ``None`` if there is none or it is
+    unreadable (then it is simply replaced)."""
+    import json
+
+    from blilyst.stats import snapshot as snap
+
+    try:
+        manifest = json.loads((dest / snap.MANIFEST).read_text(encoding="utf-8"))
+        frames = {name: pd.read_parquet(dest / entry.get("file", f"{name}.parquet"))
+                  for name, entry in manifest["datasets"].items() if name in snap.SCHEMAS}
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - any damage means: do not carry anything over
+        log.warning("previous local snapshot at %s is unreadable (%s); it will be replaced", dest, exc)
+        return None
+    return manifest, frames
+
+
+__all__ = ["RefreshResult", "refresh_snapshot"]

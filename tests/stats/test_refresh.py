@@ -1,0 +1,258 @@
+"""``blilyst data refresh`` end to end against a local PxWebApi serving real numbers.
+
+The local server's tables are JSON-stat 2 cubes in the shape of SSB's recorded 07459 answer, filled
+with the real data in ``data/raw``: 07459 from the csdata file (SSB 07459 at 2024 borders), 06913 from
+statman's 2011–2025 sums (spread over the years), 09588 from Telemark fylkeskommune's migration-by-age
+file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from blilyst.errors import SsbResponseError, SsbUnavailable
+from blilyst.stats.cache import ResponseCache
+from blilyst.stats.pxweb import PxWebClient
+from blilyst.stats.refresh import refresh_snapshot
+from blilyst.stats.snapshot import load_snapshot
+from tests.stats.conftest import V0, Reply
+
+RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
+UPDATED = {"07459": "2026-02-20T07:00:00Z", "06913": "2026-04-15T06:00:00Z", "09588": "2026-03-10T07:00:00Z"}
+POP_YEARS = [2011, 2024, 2025, 2026]
+TELEMARK = {"Porsgrunn": "4001", "Skien": "4003", "Notodden": "4005", "Siljan": "4010", "Bamble": "4012",
+            "Kragerø": "4014", "Kragerå": "4014", "Drangedal": "4016", "Nome": "4018", "Midt-Telemark": "4020",
+            "Seljord": "4022", "Hjartdal": "4024", "Tinn": "4026", "Kviteseid": "4028", "Nissedal": "4030",
+            "Fyresdal": "4032", "Tokke": "4034", "Vinje": "4036"}
+
+
+def _dim(label, codes, labels=None, **extension):
+    d = {"label": label, "category": {"index": {c: i for i, c in enumerate(codes)},
+                                      "label": dict(zip(codes, labels or codes))}}
+    if extension:
+        d["extension"] = extension
+    return d
+
+
+def _cube(table_id, label, dims: dict, values: np.ndarray) -> dict:
+    flat = values.ravel()
+    status = {str(i): ".." for i in np.flatnonzero(np.isnan(flat))}
+    return {"version": "2.0", "class": "dataset", "label": label, "source": "Statistisk sentralbyrå",
+            "updated": UPDATED[table_id], "id": list(dims), "size": [len(d["category"]["index"]) for d in dims.values()],
+            "dimension": dims, "value": [None if np.isnan(v) else int(v) for v in flat], "status": status,
+            "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": ["Region"]},
+            "extension": {"px": {"tableid": table_id, "decimals": 0}}}
+
+
+AGE_CODES = [f"{a:03d}" for a in range(105)] + ["105+"]
+AGE_LABELS = [f"{a} år" for a in range(105)] + ["105 år eller eldre"]
+REGION_CODELISTS = [{"id": "agg_KommSummer", "label": "Kommuner, summert"}, {"id": "vs_Kommun", "label": "Kommuner"}]
+
+
+@pytest.fixture(scope="module")
+def csdata():
+    d = pd.read_parquet(RAW / "csdata" / "nor_population_by_age_sex_b2024_2005_2026.parquet")
+    return d[d.calyear.isin(POP_YEARS) & d.granularity_geo.isin(["municip", "nation"])]
+
+
+def population_cubes(csdata) -> tuple[dict, dict]:
+    mun = csdata[csdata.granularity_geo == "municip"]
+    codes = sorted(mun.location_code.str[-4:].unique())
+    regions = [f"K-{c}" for c in codes] + ["K-Rest"]
+    arr = np.zeros((len(regions), 2, 106, 1, len(POP_YEARS)))
+    r = mun.location_code.str[-4:].map({c: i for i, c in enumerate(codes)}).to_numpy()
+    s = (mun.sex.astype(str) == "female").to_numpy().astype(int)
+    y = mun.calyear.map({yr: i for i, yr in enumerate(POP_YEARS)}).to_numpy()
+    arr[r, s, mun.age.to_numpy(), 0, y] = mun.pop_jan1_n.to_numpy()
+    arr[-1] = 7  # persons with unknown municipality: not a municipality
+    arr[codes.index("1580"), :, :, 0, POP_YEARS.index(2024)] = np.nan  # pretend SSB has no Haram 2024
+    common = {
+        "Kjonn": _dim("kjønn", ["1", "2"], ["Menn", "Kvinner"]),
+        "Alder": _dim("alder", AGE_CODES, AGE_LABELS, codelists=[{"id": "vs_AlleAldre00B"}]),
+        "ContentsCode": _dim("statistikkvariabel", ["Personer1"], ["Personer"]),
+        "Tid": _dim("år", [str(y) for y in POP_YEARS]),
+    }
+    municipal = _cube("07459", "07459: Befolkning, etter region, kjønn, alder, statistikkvariabel og år",
+                      {"Region": _dim("region", regions, regions, codelists=REGION_CODELISTS), **common}, arr)
+    nat = csdata[csdata.granularity_geo == "nation"]
+    arr = np.zeros((1, 2, 106, 1, len(POP_YEARS)))
+    arr[0, (nat.sex.astype(str) == "female").to_numpy().astype(int), nat.age.to_numpy(), 0,
+        nat.calyear.map({yr: i for i, yr in enumerate(POP_YEARS)}).to_numpy()] = nat.pop_jan1_n.to_numpy()
+    nation = _cube("07459", municipal["label"],
+                   {"Region": _dim("region", ["0"], ["Hele landet"], codelists=REGION_CODELISTS), **common}, arr)
+    return municipal, nation
+
+
+def components_cube() -> dict:
+    st = pd.read_csv(RAW / "statman" / "befolkningsvekst_kommune_2011_2025.csv", dtype={"kommunenummer": str})
+    years = list(range(2011, 2026))
+    contents = ["Fodselsoverskudd", "Nettoinnflytting", "Folketilvekst"]
+    labels = ["Fødselsoverskudd", "Nettoinnflytting, inklusive inn- og utvandring", "Folketilvekst"]
+    arr = np.zeros((len(st), len(contents), len(years)))
+    for k, col in enumerate(["fodselsoverskudd_sum", "nettoinnflytting_sum", "folketilvekst_sum"]):
+        total = st[col].to_numpy().astype(int)
+        arr[:, k, :] = (total // 15)[:, None]
+        arr[:, k, -1] += total - 15 * (total // 15)  # the remainder in 2025: the 15-year sum is exact
+    regions = [f"K-{c}" for c in st.kommunenummer]
+    return _cube("06913", "06913: Befolkning og endringar", {
+        "Region": _dim("region", regions, list(st.kommune),
+                       codelists=[{"id": "agg_KommSummerHist"}, {"id": "vs_Kommun"}]),
+        "ContentsCode": _dim("statistikkvariabel", contents, labels),
+        "Tid": _dim("år", [str(y) for y in years])}, arr)
+
+
+def migration_cube() -> dict:
+    t = pd.read_csv(RAW / "telemark_fk" / "Flytting etter alder Telemark Panda.csv", sep=";", encoding="utf-8-sig")
+    t["code"] = t["Region"].map(TELEMARK)
+    t["age"] = t["Alder"].str.extract(r"(\d+)")[0].astype(int)
+    t = t.groupby(["code", "År", "age"], as_index=False)[["Innflytting", "Utflytting", "Nettoflytting"]].sum(
+        min_count=1)
+    codes, years = sorted(t.code.unique()), sorted(t["År"].unique())
+    arr = np.full((len(codes), 106, 3, len(years)), np.nan)
+    for k, col in enumerate(["Innflytting", "Utflytting", "Nettoflytting"]):
+        arr[t.code.map(codes.index).to_numpy(), t.age.to_numpy(), k,
+            t["År"].map(years.index).to_numpy()] = t[col].to_numpy()
+    return _cube("09588", "09588: Innenlandske inn- og utflyttinger, etter kjønn og alder", {
+        "Region": _dim("region", [f"K-{c}" for c in codes], codelists=REGION_CODELISTS),
+        "Alder": _dim("alder", AGE_CODES, AGE_LABELS),
+        "ContentsCode": _dim("statistikkvariabel", ["Innflytting", "Utflytting", "Netto"],
+                             ["Innflyttinger", "Utflyttinger", "Nettoinnflytting"]),
+        "Tid": _dim("år", [str(y) for y in years])}, arr)
+
+
+@pytest.fixture
+def ssb(fake_pxweb, csdata):
+    municipal, nation = population_cubes(csdata)
+    fake_pxweb.add(municipal, codelist="agg_KommSummer")
+    fake_pxweb.add(nation)
+    fake_pxweb.add(components_cube(), codelist="agg_KommSummerHist")
+    fake_pxweb.add(migration_cube(), codelist="agg_KommSummer")
+    return fake_pxweb
+
+
+@pytest.fixture
+def dest(tmp_path, monkeypatch):
+    path = tmp_path / "local-snapshot"
+    monkeypatch.setenv("BLILYST_DATA_DIR", str(path))
+    load_snapshot.cache_clear()
+    yield path
+    load_snapshot.cache_clear()
+
+
+def make_client(server, tmp_path, sleeps, **kw):
+    return PxWebClient(server.v2, v0_url=server.v0, cache=ResponseCache(tmp_path / "cache"), sleep=sleeps,
+                       table_info_ttl=0, offline_cache=False, max_cells=kw.pop("max_cells", 120_000), **kw)
+
+
+def tree_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(path.rglob("*")):
+        if f.is_file():
+            h.update(str(f.relative_to(path)).encode() + f.read_bytes())
+    return h.hexdigest()
+
+
+def file_digests(path: Path) -> dict[str, str]:
+    return {str(f.relative_to(path)): hashlib.sha256(f.read_bytes()).hexdigest() for f in path.rglob("*.json")}
+
+
+def test_refresh_writes_a_local_snapshot_with_real_numbers(ssb, ssb_server, tmp_path, sleeps, dest):
+    steps = []
+    result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2024,
+                              progress=lambda step, done, total: steps.append((step, done, total)))
+    assert result.skipped == {}
+    assert result.tables == {"07459": UPDATED["07459"], "06913": UPDATED["06913"], "09588": UPDATED["09588"]}
+    assert result.datasets["population"] == 3 * 357 * 2 * 106
+    assert ("07459 population by municipality", 2, 2) in steps  # 228k cells in two requests
+    assert {s for s, _, _ in steps} >= {"07459 population of Norway", "06913 population change",
+                                        "09588 migration by age", "07459 population totals"}
+
+    snap = load_snapshot()
+    assert snap.origin == "local"
+    pop = snap.population
+    totals = pop.groupby(["municipality", "year"])["population"].sum()
+    assert totals["4028", 2025] == 2_473  # Kviteseid
+    assert totals["4032", 2026] == 1_274  # Fyresdal
+    assert "9999" not in totals.index.get_level_values(0) and pop.municipality.nunique() == 357
+    assert snap.national_population.query("year == 2024")["population"].sum() == 5_550_203
+    flags = snap.population_flags
+    assert flags.to_dict("records")[0] | {"note": ""} == {"municipality": "1580", "year_from": 2024,
+                                                          "year_to": 2024, "note": ""}
+    assert totals["1580", 2024] == 0 and totals["1580", 2025] == 9_409  # Haram
+
+    comp = snap.components_2011_2025.set_index("municipality")
+    kviteseid = comp.loc["4028"]
+    assert (kviteseid.pop_start, kviteseid.pop_end) == (2_501, 2_463)
+    assert (kviteseid.natural_increase_sum, kviteseid.net_migration_sum) == (-159, 126)
+    assert (kviteseid.population_change_sum, kviteseid.residual_sum) == (-38, -5)
+    assert bool(kviteseid.comparable)
+    assert comp.loc["4036", "population_change_sum"] == 168  # Vinje
+
+    mig = snap.migration_by_age.set_index(["municipality", "year", "age"])
+    assert tuple(mig.loc[("4028", 2016, 10)]) == (2, 5, -3)  # Kviteseid, 10-year-olds, 2016
+    assert set(mig.index.get_level_values(0)) == set(TELEMARK.values())
+
+    entry = snap.manifest["datasets"]["population"]
+    assert entry["ssb_table"] == "07459" and entry["credit"] == "Kilde: Statistisk sentralbyrå"
+    assert entry["date"] == "2026-02-20" and entry["origin"] == "local"
+    assert snap.manifest["datasets"]["mortality"]["origin"] == "bundled"  # the rest stays bundled
+
+
+def test_a_failure_midway_leaves_the_previous_local_snapshot_intact(ssb, ssb_server, tmp_path, sleeps, dest):
+    refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2024)
+    before = tree_digest(dest)
+    cached_data = file_digests(tmp_path / "cache" / "ssb" / "data")
+    newer = components_cube()
+    newer["updated"] = "2026-11-20T07:00:00Z"  # SSB publishes: the cached 06913 answer is out of date
+    ssb.add(newer, codelist="agg_KommSummerHist")
+    ssb.fail["06913"] = lambda req: Reply(500, {"title": "Internal Server Error"})
+    ssb_server.route(V0 + "/no/table/06913/", Reply(500))
+    with pytest.raises(SsbResponseError, match="500"):
+        refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps, retries=1), first_year=2026)
+    assert tree_digest(dest) == before
+    after = file_digests(tmp_path / "cache" / "ssb" / "data")
+    assert cached_data.items() <= after.items()  # no cached answer was lost or overwritten
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["cache", dest.name]  # no temporary leftovers
+    load_snapshot.cache_clear()
+    assert load_snapshot().population.year.max() == 2026
+
+
+def test_offline_refresh_changes_nothing(tmp_path, sleeps, dest):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    dest.mkdir()
+    (dest / "keep.txt").write_text("previous", encoding="utf-8")
+    client = PxWebClient(f"http://127.0.0.1:{port}/api/pxwebapi/v2", v0_url=None,
+                         cache=ResponseCache(tmp_path / "cache"), sleep=sleeps)
+    with pytest.raises(SsbUnavailable, match="You are offline or SSB is not answering"):
+        refresh_snapshot(dest, client=client)
+    assert [p.name for p in dest.iterdir()] == ["keep.txt"]
+
+
+def test_missing_optional_tables_are_skipped_and_earlier_local_data_kept(ssb, ssb_server, tmp_path, sleeps,
+                                                                         dest):
+    refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
+    del ssb.tables["09588"]
+    for path in ("", "/metadata", "/data"):
+        ssb_server.routes.pop((None, f"/api/pxwebapi/v2/tables/09588{path}"))
+    result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
+    assert "no table '09588'" in result.skipped["migration_by_age"]
+    assert "kept from the previous local snapshot" in result.skipped["migration_by_age"]
+    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["datasets"]["migration_by_age"]["ssb_table"] == "09588"
+    assert len(pd.read_parquet(dest / "migration_by_age.parquet")) == result.datasets["migration_by_age"]
+
+
+def test_an_incomplete_answer_is_refused(ssb, ssb_server, tmp_path, sleeps, dest):
+    with pytest.raises(SsbResponseError, match="lacks 1 of today's municipalities \\(9999\\)"):
+        refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2025,
+                         municipalities=["4028", "9999"])
+    assert not dest.exists()
