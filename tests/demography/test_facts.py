@@ -80,3 +80,15 @@ def test_age_profile_estimated_elsewhere(snap, accounts):
     assert prof.loc["20-24", "net_migration"] > 40_000
     assert prof.loc["0-5", "net_migration"] < -15_000
     assert prof.loc["30-39", "net_migration"] < 0
+
+
+def test_change_components_split_domestic_international_when_registered(snap):
+    from blilyst.demography.accounts import build_accounts
+
+    acc = build_accounts(snap.population, snap.mortality, migration_by_age=snap.migration_by_age,
+                         municipalities=["4036", "4032"], years=(2016, 2025), migration_scope="domestic")
+    fact = change_components(acc)
+    f = fact.frame.set_index("municipality")
+    assert f.loc["4036", "domestic_net"] == 119
+    assert f.loc["4036", "international_net"] == pytest.approx(f.loc["4036", "net_migration"] - 119)
+    assert f.loc["total", "domestic_net"] == f.loc["4036", "domestic_net"] + f.loc["4032", "domestic_net"]

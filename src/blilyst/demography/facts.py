@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from blilyst.demography.accounts import Accounts
@@ -112,9 +113,11 @@ def change_components(accounts: Accounts, municipalities: list[str] | None = Non
     One row per municipality and one ``total`` row: population at the start and end, births,
     deaths, net migration and, where registered, in- and out-migration; each as persons, per 1 000
     residents at the start, and as a share of all flows (births + deaths + |net migration|).
-    Domestic and international migration cannot be told apart in the offline data: nationally,
+    Domestic and international migration cannot be told apart in the bundled data: nationally,
     domestic moves cancel out, so the national net migration is international; per municipality
     the change of the immigrant population (2006–2021) is given as an indication where available.
+    With registered domestic moves (SSB 09588 after a refresh) the frame has ``domestic_net``
+    (registered) and ``international_net`` (estimated: net migration minus domestic).
     """
     years = accounts.years[-last_years:]
     if len(years) < last_years:
@@ -131,7 +134,14 @@ def change_components(accounts: Accounts, municipalities: list[str] | None = Non
         residual=("residual", "sum"),
         registered_years=("estimated", lambda s: int((~s.str.contains("net_migration")).sum())),
     )
+    for col in ("domestic_net", "international_net"):
+        if col in w.columns and w[col].notna().any():
+            # only municipalities with registered domestic moves in every year get the split
+            full = w.groupby("municipality")[col].apply(lambda s: s.notna().all())
+            agg[col] = w.groupby("municipality")[col].sum().where(full)
     agg.loc["total"] = agg.sum(numeric_only=True)
+    if "domestic_net" in agg and agg.domestic_net.iloc[:-1].isna().any():
+        agg.loc["total", ["domestic_net", "international_net"]] = np.nan
     agg["change"] = agg.population_end - agg.population_start
     flows = agg.births + agg.deaths + agg.net_migration.abs()
     for c in ("births", "deaths", "net_migration"):
