@@ -58,7 +58,8 @@ def accounts_output(kommune: str, years: str | None = None, by_age: bool = False
     else:
         frame = acc.totals.copy()
         frame["value"] = frame.value.round(1)
-        title = f"{muni.code} {muni.name}: demographic accounts {acc.years[0]}-{acc.years[-1]}"
+        span = str(acc.years[0]) if len(acc.years) == 1 else f"{acc.years[0]}-{acc.years[-1]}"
+        title = f"{muni.code} {muni.name}: demographic accounts {span}"
     return acc, frame, title, notes
 
 
