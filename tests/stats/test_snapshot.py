@@ -229,3 +229,16 @@ def test_a_snapshot_with_a_wrong_schema_is_refused(tmp_path, snap):
     snap.births.rename(columns={"births": "count"}).to_parquet(copy / "births.parquet")
     with pytest.raises(SnapshotError, match="births"):
         load_snapshot(copy)
+
+
+def test_write_snapshot_accepts_an_empty_data_set_and_refuses_bad_codes(snap, no_local):
+    entry = {"description": "f", "ssb_table": "07459", "source_file": "api", "date": "2026", "licence": "CC BY 4.0",
+             "credit": "Kilde: Statistisk sentralbyrå"}
+    empty_flags = pd.DataFrame({"municipality": [], "year_from": [], "year_to": [], "note": []})
+    write_snapshot({"population_flags": empty_flags}, {"version": "e", "datasets": {"population_flags": entry}},
+                   no_local)
+    local = load_snapshot()
+    assert local.origin == "local" and len(local.population_flags) == 0
+    jobs = snap.jobs.assign(municipality=snap.jobs.municipality.str.lstrip("0"))
+    with pytest.raises(SnapshotError, match="four-digit"):
+        write_snapshot({"jobs": jobs}, {"version": "x", "datasets": {"jobs": entry}}, no_local)

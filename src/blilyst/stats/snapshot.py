@@ -379,6 +379,12 @@ def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: dict, dest: Path
         lacking = [c for c in SCHEMAS[name] if c not in frame.columns]
         if lacking:
             raise SnapshotError(f"Data set '{name}' lacks the column(s) {lacking}")
+        for col in ("municipality", "origin", "destination", "current_code"):
+            if col in SCHEMAS[name] and len(frame):
+                bad = ~frame[col].astype(str).str.fullmatch(r"\d{4}")
+                if bad.any():
+                    raise SnapshotError(f"Data set '{name}': column '{col}' must hold four-digit municipality "
+                                        f"codes as strings, got {sorted(set(frame.loc[bad, col].astype(str)))[:5]}")
         if name == "population":
             datasets = {**datasets, name: _ordered_population(frame)}
     out_manifest = {**manifest, "built": manifest.get("built") or _dt.date.today().isoformat(),
@@ -390,6 +396,7 @@ def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: dict, dest: Path
         for name, frame in datasets.items():
             file = f"{name}.parquet"
             table = pa.Table.from_pandas(_compact(frame.reset_index(drop=True)), preserve_index=False)
+            table = _fill_null_types(name, table)
             _check_schema(name, table.schema, tmp / file)
             pq.write_table(table, tmp / file, compression="zstd", compression_level=19)
             out_manifest["datasets"][name] = {**entries[name], "file": file, "rows": table.num_rows,
@@ -417,6 +424,18 @@ def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: dict, dest: Path
         raise SnapshotError(f"Could not write the snapshot to {dest} ({exc}); the previous data are kept.") from exc
     clear_cache()
     return dest
+
+
+_ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+
+
+def _fill_null_types(name: str, table: pa.Table) -> pa.Table:
+    """An empty data set or an all-missing column has no real type in pandas; give it the schema's."""
+    for col, kind in SCHEMAS[name].items():
+        idx = table.schema.get_field_index(col)
+        if idx >= 0 and (pa.types.is_null(table.schema.field(idx).type) or table.num_rows == 0):
+            table = table.set_column(idx, col, table.column(idx).cast(_ARROW_TYPES[kind]))
+    return table
 
 
 def _ordered_population(pop: pd.DataFrame) -> pd.DataFrame:
