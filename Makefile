@@ -34,7 +34,7 @@ browser:
 
 ## Benchmarks (bench/), with baselines run in the same process.
 bench: setup
-	$(BIN)/python -m pytest bench --benchmark-only -p no:randomly
+	$(BIN)/python -m pytest bench -o python_files='bench_*.py' --benchmark-only
 
 ## Rebuild the bundled snapshot from data/raw (maintainers only; the result is committed).
 snapshot: setup
