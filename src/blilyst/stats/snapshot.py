@@ -353,8 +353,8 @@ def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: dict, dest: Path
 
     * ``datasets`` maps data-set names from :data:`SCHEMAS` to frames with at least the columns listed
       there (extra columns are kept). It may be a subset: when loading, data sets missing from a local
-      snapshot are taken from the bundled one. Municipality codes must be four-digit 2024 codes as
-      strings; ``population`` must be complete (every year x municipality x sex x age 0..105) and is
+      snapshot are taken from the bundled one. An empty frame is stored with the schema's column
+      types. Municipality codes must be four-digit 2024 codes as strings; ``population`` must be complete (every year x municipality x sex x age 0..105) and is
       stored sorted by year, municipality, sex (male, female), age.
     * ``manifest`` has ``version`` (str) and ``datasets``: per data set a dict with ``description``,
       ``ssb_table``, ``source_file`` (or the API URL), ``date`` (the table's updated stamp),
