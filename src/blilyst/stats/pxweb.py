@@ -529,21 +529,8 @@ class PxWebClient:
         """The requests needed for ``query``: itself, or parts of at most :meth:`max_cells` cells each
         (expressions are resolved against the table's metadata to count the cells)."""
         limit = self.max_cells()
-        try:
-            meta = self.metadata(query.table_id, query.codelists)
-        except UnknownTable:
-            raise
-        except SsbError as exc:
-            log.info("cannot count the cells of %s (%s); sending the query whole", query.table_id, exc)
-            return [query]
-        time_dims = set(meta.roles.get("time", [])) | {"Tid"}
-        resolved: dict[str, list[str]] = {}
-        try:
-            for var, values in query.selection.items():
-                dim = meta.dimension(var)
-                resolved[var] = resolve_values(values, dim.codes, is_time=var in time_dims)
-        except (KeyError, ValueError, IndexError) as exc:
-            log.info("cannot resolve the selection of %s (%s); sending it whole", query.table_id, exc)
+        resolved = self.resolve(query)
+        if resolved is None:
             return [query]
         cells = math.prod(len(v) for v in resolved.values())
         if cells <= limit:
@@ -551,6 +538,24 @@ class PxWebClient:
         parts = split_selection(resolved, limit)
         log.info("query on %s has %d cells (limit %d): %d requests", query.table_id, cells, limit, len(parts))
         return [query.with_selection(p) for p in parts]
+
+    def resolve(self, query: Query) -> dict[str, list[str]] | None:
+        """The query's selection as explicit codes (expressions expanded against the table's metadata),
+        or ``None`` when the metadata cannot be had or an expression is unknown."""
+        try:
+            meta = self.metadata(query.table_id, query.codelists)
+        except UnknownTable:
+            raise
+        except SsbError as exc:
+            log.info("no metadata for %s (%s); the selection stays as given", query.table_id, exc)
+            return None
+        time_dims = set(meta.roles.get("time", [])) | {"Tid"}
+        try:
+            return {var: resolve_values(values, meta.dimension(var).codes, is_time=var in time_dims)
+                    for var, values in query.selection.items()}
+        except (KeyError, ValueError, IndexError) as exc:
+            log.info("cannot resolve the selection of %s (%s); it stays as given", query.table_id, exc)
+            return None
 
     def _fetch(self, query: Query) -> dict[str, Any]:
         """One data request to v2 (GET, or POST for long URLs), falling back to v0 on server errors."""
@@ -576,6 +581,12 @@ class PxWebClient:
 
     def _fetch_v0(self, query: Query, v2_error: SsbError) -> dict[str, Any]:
         url = f"{self.v0_url}/{self.lang}/table/{query.table_id}/"
+        try:  # v0 knows fewer expressions: send explicit codes when the metadata can give them
+            resolved = self.resolve(query)
+        except SsbError:
+            resolved = None
+        if resolved is not None:
+            query = query.with_selection(resolved)
         try:
             resp = self._request("POST", url, body=query.v0_body(), what="data (v0 API)", table_id=query.table_id)
         except SsbUnavailable:
