@@ -72,3 +72,18 @@ def serve(
     from django.core.management import call_command
 
     call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=False)
+
+
+@web_app.command(
+    "manage",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+)
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command with blilyst's settings (migrate, shell, the retention job ...).
+
+    Example: blilyst web manage migrate
+    """
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["blilyst web manage", *ctx.args])

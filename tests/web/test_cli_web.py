@@ -1,0 +1,48 @@
+"""``blilyst web demo`` and ``blilyst web manage`` (``serve`` is demo + Django's runserver)."""
+
+from __future__ import annotations
+
+import json
+
+from blilyst.cli import main
+from blilyst.web.accounts.demo import ensure_demo, logins_file
+from blilyst.web.accounts.models import Membership, User
+from blilyst.web.accounts.roles import Role
+
+
+def test_demo_creates_kviteseid_and_one_user_per_role(db):
+    logins = ensure_demo()
+    assert [login.username for login in logins] == ["kontaktperson", "analytiker", "administrator", "lesetilgang"]
+    roles = dict(Membership.objects.filter(municipality_id="4028").values_list("user__username", "role"))
+    assert roles == {"kontaktperson": Role.CONTACT_PERSON, "analytiker": Role.ANALYST,
+                     "administrator": Role.ADMINISTRATOR, "lesetilgang": Role.READ_ONLY}
+    assert Membership.objects.get(user__username="kontaktperson").municipality.name == "Kviteseid"
+    for login in logins:
+        assert User.objects.get(username=login.username).check_password(login.password)
+
+
+def test_demo_keeps_the_passwords_on_a_second_run(db):
+    first = ensure_demo()
+    second = ensure_demo()
+    assert [login.password for login in first] == [login.password for login in second]
+    assert User.objects.count() == 4
+
+
+def test_demo_passwords_are_stored_for_the_owner_only(db):
+    ensure_demo()
+    path = logins_file()
+    assert path.stat().st_mode & 0o077 == 0
+    assert {row["username"] for row in json.loads(path.read_text())} >= {"kontaktperson"}
+
+
+def test_the_demo_command_prints_how_to_log_in(db, capsys):
+    assert main(["web", "demo"]) == 0
+    out = capsys.readouterr().out
+    assert "kontaktperson" in out and "Kviteseid (4028)" in out
+    password = json.loads(logins_file().read_text())[0]["password"]
+    assert password in out
+
+
+def test_manage_runs_a_django_command(db, capsys):
+    assert main(["web", "manage", "showmigrations", "accounts"]) == 0
+    assert "[X] 0001_initial" in capsys.readouterr().out
