@@ -1,0 +1,650 @@
+"""The plan as a document a municipality can attach to a council case: DOCX (python-docx) and PDF (reportlab).
+
+A :class:`Plan` gathers the five steps — needs analysis (key figures, charts, comparison), bottlenecks,
+target group with the priority check and the written chain, the honest-message check, and "does it
+work?" — and :func:`to_docx` / :func:`to_pdf` lay it out the same way: dated, every chart followed by its
+data table and a text alternative, every figure with its source ("Kilde: Statistisk sentralbyrå").
+
+Both renderers work from one list of blocks (heading, paragraph, table, image), so the two files say the
+same thing. Charts are Vega-Lite specs (built with altair) rendered to PNG offline by vl-convert. The PDF
+uses reportlab's built-in Helvetica, whose WinAnsi encoding covers æ, ø, å and the rest of Norwegian
+bokmål; characters outside it (e.g. Sami ŋ, arrows) are transliterated (:func:`winansi`).
+
+:func:`build_plan` fills the needs-analysis part from the bundled snapshot for one municipality.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import io
+import json
+import re
+import struct
+import unicodedata
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+from xml.sax.saxutils import escape
+
+import pandas as pd
+
+from blilyst.errors import InputError
+from blilyst.plan.bottlenecks import Assessment
+from blilyst.plan.chain import Chain, validate_chain
+from blilyst.plan.evaluation import Evaluation
+from blilyst.plan.honesty import HonestyReport
+from blilyst.plan.targetgroups import GroupEvidence, PriorityWarning
+from blilyst.plan.texts import fmt_int, fmt_pct, pick
+
+Text = Mapping[str, str]
+SSB_CREDIT = "Kilde: Statistisk sentralbyrå"
+
+MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+             "november", "desember")
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+
+T: dict[str, Text] = {
+    "title": {"nb": "Plan for tilflyttingsarbeid", "en": "Plan for attracting and keeping residents"},
+    "prepared": {"nb": "Utarbeidet", "en": "Prepared"},
+    "municipality": {"nb": "Kommune", "en": "Municipality"},
+    "s_needs": {"nb": "1. Behovsanalyse", "en": "1. Needs analysis"},
+    "s_key": {"nb": "Nøkkeltall", "en": "Key figures"},
+    "s_compare": {"nb": "Sammenlignbare kommuner", "en": "Similar municipalities"},
+    "s_bottlenecks": {"nb": "2. Flaskehalser", "en": "2. Bottlenecks"},
+    "s_target": {"nb": "3. Målgruppe", "en": "3. Target group"},
+    "s_warnings": {"nb": "Prioriteringer som ikke stemmer med tallene", "en": "Priorities that contradict the data"},
+    "s_chain": {"nb": "Mål, målgruppe, tiltak og indikatorer", "en": "Goal, target group, measures and indicators"},
+    "s_honesty": {"nb": "4. Ærlig budskap", "en": "4. Honest message"},
+    "s_works": {"nb": "5. Virker det?", "en": "5. Does it work?"},
+    "s_sources": {"nb": "Kilder", "en": "Sources"},
+    "data_table": {"nb": "Tallene bak figuren", "en": "The figures behind the chart"},
+    "alt": {"nb": "Figurbeskrivelse", "en": "Chart description"},
+    "estimated": {"nb": "Beregnet tall (anslag), ikke registrert statistikk.",
+                  "en": "Estimated figures, not registered statistics."},
+    "none": {"nb": "Ikke utfylt ennå.", "en": "Not filled in yet."},
+    "chosen": {"nb": "Valgt", "en": "Chosen"},
+    "group": {"nb": "Gruppe", "en": "Group"},
+    "level": {"nb": "Nivå", "en": "Level"},
+    "in_share": {"nb": "Andel av innflyttere", "en": "Share of in-migrants"},
+    "out_share": {"nb": "Andel av utflyttere", "en": "Share of out-migrants"},
+    "imm_share": {"nb": "Andel av innvandrere", "en": "Share of immigrants"},
+    "notes": {"nb": "Merknad", "en": "Note"},
+    "question": {"nb": "Spørsmål", "en": "Question"},
+    "rating": {"nb": "Vurdering", "en": "Rating"},
+    "suggested": {"nb": "Tallene tyder på", "en": "The evidence suggests"},
+    "evidence": {"nb": "Grunnlag", "en": "Evidence"},
+    "date": {"nb": "Dato", "en": "Date"},
+    "goal": {"nb": "Mål", "en": "Goal"},
+    "target_group": {"nb": "Målgruppe", "en": "Target group"},
+    "measure": {"nb": "Tiltak", "en": "Measure"},
+    "indicator": {"nb": "Indikator", "en": "Indicator"},
+    "target": {"nb": "Måltall", "en": "Target"},
+    "source": {"nb": "Kilde", "en": "Source"},
+    "chain_problems": {"nb": "Mangler i kjeden", "en": "Gaps in the chain"},
+    "claim": {"nb": "Påstand", "en": "Claim"},
+    "verdict": {"nb": "Vurdering", "en": "Verdict"},
+    "reason": {"nb": "Begrunnelse", "en": "Reason"},
+    "excerpt": {"nb": "Utdrag", "en": "Excerpt"},
+    "cliche": {"nb": "Klisjé eller skyggebudskap", "en": "Cliché or shadow message"},
+    "stage": {"nb": "Steg", "en": "Stage"},
+    "households": {"nb": "Husholdninger", "en": "Households"},
+    "persons": {"nb": "Personer", "en": "Persons"},
+    "conversion": {"nb": "Andel fra forrige steg", "en": "Share from previous step"},
+    "funnel": {"nb": "Fra henvendelse til innflytting", "en": "From enquiry to moving in"},
+    "moved_in": {"nb": "Flyttet inn per målgruppe", "en": "Moved in per target group"},
+    "retention": {"nb": "Andel fortsatt bosatt", "en": "Share still resident"},
+    "after": {"nb": "etter", "en": "after"},
+    "years": {"nb": "år", "en": "years"},
+    "reach": {"nb": "Tjenesten nådde {persons} av {total} innflyttere i {period} ({share}).",
+              "en": "The service reached {persons} of {total} in-migrants in {period} ({share})."},
+    "reasons": {"nb": "Hvorfor folk flyttet videre", "en": "Why people moved on"},
+    "suppressed": {"nb": "skjult (under 3)", "en": "hidden (under 3)"},
+}
+
+
+def tr(key: str, lang: str) -> str:
+    return pick(T[key], lang)
+
+
+def format_date(day: dt.date, lang: str = "nb") -> str:
+    if lang == "nb":
+        return f"{day.day}. {MONTHS_NB[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+# ---------------------------------------------------------------------------------------- structure
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart with everything the document needs to show it accessibly."""
+
+    title: str
+    spec: Mapping  # Vega-Lite JSON (e.g. ``altair.Chart.to_dict()``)
+    alt_text: str
+    table: pd.DataFrame
+    source: str = SSB_CREDIT
+    estimated: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    title: str
+    frame: pd.DataFrame
+    source: str = ""
+    note: str = ""
+    widths: tuple[float, ...] | None = None  # relative column widths in the PDF
+
+
+@dataclass
+class Plan:
+    """Everything the plan document shows. Only ``municipality``, ``name`` and ``prepared_on`` are required;
+    empty parts are printed as "not filled in yet" so the reader sees what is missing."""
+
+    municipality: str
+    name: str
+    prepared_on: dt.date
+    lang: str = "nb"
+    title: str = ""
+    summary: str = ""
+    key_figures: pd.DataFrame | None = None  # columns: label, value, (note)
+    charts: list[ChartSpec] = field(default_factory=list)
+    tables: list[TableSpec] = field(default_factory=list)
+    comparison: TableSpec | None = None
+    target_groups: list[GroupEvidence] = field(default_factory=list)
+    chosen_groups: tuple[str, ...] = ()
+    priority_warnings: list[PriorityWarning] = field(default_factory=list)
+    chain: Chain | None = None
+    bottlenecks: Assessment | None = None
+    honesty: HonestyReport | None = None
+    evaluation: Evaluation | None = None
+    evaluation_charts: list[ChartSpec] = field(default_factory=list)
+    sources: list[str] = field(default_factory=lambda: [SSB_CREDIT])
+
+    def full_title(self) -> str:
+        return self.title or f"{tr('title', self.lang)} – {self.name}"
+
+
+# ------------------------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    style: str = "body"  # "body", "small", "note", "warning"
+
+
+@dataclass(frozen=True)
+class Grid:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+    widths: tuple[float, ...] | None = None  # relative column widths
+
+
+@dataclass(frozen=True)
+class Picture:
+    png: bytes
+    caption: str = ""
+
+
+def _cell(value, lang: str, *, share: bool = False) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if isinstance(value, bool):
+        return ("ja" if value else "nei") if lang == "nb" else ("yes" if value else "no")
+    if share and isinstance(value, (int, float)):
+        return fmt_pct(float(value), lang, 1 if abs(value) < 0.1 else 0)
+    if isinstance(value, (int,)) or (isinstance(value, float) and float(value).is_integer() and abs(value) >= 1):
+        return fmt_int(float(value), lang)
+    if isinstance(value, float):
+        text = f"{value:.2f}"
+        return text.replace(".", ",") if lang == "nb" else text
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return format_date(value if isinstance(value, dt.date) else value.date(), lang)
+    return str(value)
+
+
+def frame_grid(frame: pd.DataFrame, lang: str, *, share_columns: Sequence[str] = (), caption: str = "",
+               headers: Mapping[str, str] | None = None) -> Grid:
+    """A DataFrame as a table block: numbers formatted for the language, shares as percentages."""
+    headers = headers or {}
+    header = tuple(str(headers.get(c, c)) for c in frame.columns)
+    rows = tuple(
+        tuple(_cell(v, lang, share=c in share_columns) for c, v in zip(frame.columns, row))
+        for row in frame.itertuples(index=False, name=None)
+    )
+    return Grid(header, rows, caption)
+
+
+def render_chart_png(spec: Mapping, scale: float = 2.0) -> bytes:
+    """Vega-Lite spec to PNG with vl-convert (offline). The same spec is rendered once per process."""
+    return _render_cached(json.dumps(spec, sort_keys=True, default=str), scale)
+
+
+@functools.lru_cache(maxsize=64)
+def _render_cached(spec_json: str, scale: float) -> bytes:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(json.loads(spec_json), scale=scale)
+
+
+def _chart_blocks(chart: ChartSpec, lang: str) -> list:
+    blocks: list = [Heading(chart.title, 3), Picture(render_chart_png(chart.spec), f"{chart.source}")]
+    blocks.append(Para(f"{tr('alt', lang)}: {chart.alt_text}", "small"))
+    if chart.estimated:
+        blocks.append(Para(tr("estimated", lang), "note"))
+    blocks.append(frame_grid(chart.table, lang, caption=f"{tr('data_table', lang)}. {chart.source}"))
+    return blocks
+
+
+def plan_blocks(plan: Plan) -> list:
+    """The document as a list of blocks, in order; both renderers draw exactly these."""
+    lang = plan.lang
+    b: list = [Heading(plan.full_title(), 0),
+               Para(f"{tr('municipality', lang)}: {plan.municipality} {plan.name}. "
+                    f"{tr('prepared', lang)} {format_date(plan.prepared_on, lang)}.")]
+    if plan.summary:
+        b.append(Para(plan.summary))
+
+    # 1 needs analysis
+    b.append(Heading(tr("s_needs", lang), 1))
+    if plan.key_figures is not None and not plan.key_figures.empty:
+        b.append(Heading(tr("s_key", lang), 2))
+        b.append(Grid(tuple(plan.key_figures.columns),
+                      tuple(tuple(str(v) for v in row) for row in plan.key_figures.itertuples(index=False)),
+                      SSB_CREDIT))
+    for chart in plan.charts:
+        b.extend(_chart_blocks(chart, lang))
+    for table in plan.tables:
+        b.append(Heading(table.title, 3))
+        b.append(Grid(tuple(table.frame.columns), tuple(tuple(str(v) for v in r)
+                                                        for r in table.frame.itertuples(index=False)),
+                      table.source, table.widths))
+        if table.note:
+            b.append(Para(table.note, "small"))
+    if plan.comparison is not None:
+        b.append(Heading(tr("s_compare", lang), 2))
+        b.append(Grid(tuple(plan.comparison.frame.columns),
+                      tuple(tuple(str(v) for v in r) for r in plan.comparison.frame.itertuples(index=False)),
+                      plan.comparison.source, plan.comparison.widths))
+        if plan.comparison.note:
+            b.append(Para(plan.comparison.note, "small"))
+
+    # 2 bottlenecks
+    b.append(Heading(tr("s_bottlenecks", lang), 1))
+    if plan.bottlenecks is None:
+        b.append(Para(tr("none", lang), "note"))
+    else:
+        frame = plan.bottlenecks.to_frame(lang)
+        rows = tuple((r.question, r.rating_label, _rating_label(r.suggested, lang), r.notes or "–",
+                      r.evidence or "–", _cell(r.assessed_on, lang)) for r in frame.itertuples())
+        b.append(Grid((tr("question", lang), tr("rating", lang), tr("suggested", lang), tr("notes", lang),
+                       tr("evidence", lang), tr("date", lang)), rows,
+                      widths=(3, 1.2, 1.2, 2, 3, 1.3)))
+
+    # 3 target group
+    b.append(Heading(tr("s_target", lang), 1))
+    if plan.target_groups:
+        rows = []
+        for ev in plan.target_groups:
+            chosen = "✓ " if ev.group.key in plan.chosen_groups else ""
+            note = " ".join(pick(n, lang) for n in ev.notes[:1])
+            rows.append((chosen + ev.group.label(lang), str(ev.group.level or "–"),
+                         _cell(ev.in_share, lang, share=True), _cell(ev.out_share, lang, share=True),
+                         _cell(ev.immigrant_share, lang, share=True), note or "–"))
+        period = next((ev.period for ev in plan.target_groups if ev.period), "")
+        b.append(Grid((tr("group", lang), tr("level", lang), tr("in_share", lang), tr("out_share", lang),
+                       tr("imm_share", lang), tr("notes", lang)), tuple(rows),
+                      f"{period}. {SSB_CREDIT}; IMDi", widths=(2.4, 0.8, 1.3, 1.3, 1.3, 4)))
+    else:
+        b.append(Para(tr("none", lang), "note"))
+    if plan.priority_warnings:
+        b.append(Heading(tr("s_warnings", lang), 2))
+        for w in plan.priority_warnings:
+            b.append(Para(w.text(lang), "warning"))
+    b.append(Heading(tr("s_chain", lang), 2))
+    if plan.chain is None:
+        b.append(Para(tr("none", lang), "note"))
+    else:
+        frame = plan.chain.to_frame(lang)
+        b.append(Grid((tr("goal", lang), tr("target_group", lang), tr("measure", lang), tr("indicator", lang),
+                       tr("target", lang), tr("source", lang)),
+                      tuple(tuple(str(v) for v in r) for r in frame.itertuples(index=False)),
+                      widths=(2.2, 1.8, 2.2, 2.2, 1.2, 1.6)))
+        problems = validate_chain(plan.chain)
+        if problems:
+            b.append(Para(tr("chain_problems", lang) + ":", "body"))
+            for p in problems:
+                b.append(Para(p.text(lang), "warning" if p.severity == "error" else "small"))
+
+    # 4 honest message
+    b.append(Heading(tr("s_honesty", lang), 1))
+    if plan.honesty is None:
+        b.append(Para(tr("none", lang), "note"))
+    else:
+        claims = tuple((c.label(lang), c.excerpt, pick({"supported": {"nb": "Dekket", "en": "Supported"},
+                                                        "unsupported": {"nb": "Ikke dekket", "en": "Unsupported"},
+                                                        "unverifiable": {"nb": "Kan ikke etterprøves",
+                                                                         "en": "Cannot be verified"}}[c.verdict],
+                                                       lang), pick(c.reason, lang)) for c in plan.honesty.claims)
+        if claims:
+            b.append(Grid((tr("claim", lang), tr("excerpt", lang), tr("verdict", lang), tr("reason", lang)), claims,
+                          widths=(1.6, 3, 1.3, 3.5)))
+        cliches = tuple((c.label(lang), c.excerpt, pick(c.reason, lang)) for c in plan.honesty.cliches)
+        if cliches:
+            b.append(Grid((tr("cliche", lang), tr("excerpt", lang), tr("reason", lang)), cliches,
+                          widths=(1.8, 3, 4.5)))
+
+    # 5 does it work?
+    b.append(Heading(tr("s_works", lang), 1))
+    ev = plan.evaluation
+    if ev is None:
+        b.append(Para(tr("none", lang), "note"))
+    else:
+        label_col = "label_nb" if lang == "nb" else "label_en"
+        b.append(Heading(tr("funnel", lang), 3))
+        b.append(Grid((tr("stage", lang), tr("households", lang), tr("conversion", lang)),
+                      tuple((r[label_col], _cell(r["households"], lang), _cell(r["conversion"], lang, share=True))
+                            for _, r in ev.funnel.iterrows())))
+        if not ev.moved_in.empty:
+            b.append(Heading(tr("moved_in", lang), 3))
+            names = {g.group.key: g.group.label(lang) for g in plan.target_groups}
+            b.append(Grid((tr("target_group", lang), tr("households", lang), tr("persons", lang)),
+                          tuple((names.get(r["target_group"], r["target_group"]),
+                                 tr("suppressed", lang) if r["suppressed"] else _cell(r["households"], lang),
+                                 tr("suppressed", lang) if r["suppressed"] else _cell(r["persons"], lang))
+                                for _, r in ev.moved_in.iterrows())))
+        if ev.reach is not None:
+            r = ev.reach
+            period = f"{min(r.years)}–{max(r.years)}" if len(r.years) > 1 else str(r.years[0])
+            b.append(Para(tr("reach", lang).format(persons=fmt_int(r.persons_moved_in_via_service, lang),
+                                                   total=fmt_int(r.total_in_migration, lang), period=period,
+                                                   share=fmt_pct(r.share, lang, 1))))
+        if not ev.retention.empty:
+            b.append(Heading(tr("retention", lang), 3))
+            cols = [c for c in ev.retention.columns if c.startswith("share_")]
+            header = (tr("group", lang), tr("households", lang)) + tuple(
+                f"{tr('after', lang)} {c.removeprefix('share_').removesuffix('y')} {tr('years', lang)}" for c in cols)
+            b.append(Grid(header, tuple(
+                (str(r["group"]), _cell(r["households"], lang)) + tuple(_cell(r[c], lang, share=True) for c in cols)
+                for _, r in ev.retention.iterrows())))
+        for chart in plan.evaluation_charts:
+            b.extend(_chart_blocks(chart, lang))
+        if not ev.reasons.empty:
+            b.append(Heading(tr("reasons", lang), 3))
+            b.append(Grid((tr("reason", lang), tr("households", lang)),
+                          tuple((r["label"], tr("suppressed", lang) if r["suppressed"] else _cell(r["households"], lang))
+                                for _, r in ev.reasons.iterrows())))
+
+    b.append(Heading(tr("s_sources", lang), 1))
+    for s in dict.fromkeys(plan.sources):
+        b.append(Para(s, "small"))
+    return b
+
+
+def _rating_label(value: str, lang: str) -> str:
+    from blilyst.plan.bottlenecks import Rating
+
+    return Rating(value).label(lang)
+
+
+# ---------------------------------------------------------------------------------------------- DOCX
+
+
+def to_docx(plan: Plan) -> bytes:
+    """The plan as a Word document (bytes)."""
+    from docx import Document
+    from docx.shared import Cm, Pt, RGBColor
+
+    doc = Document()
+    props = doc.core_properties
+    props.title = plan.full_title()
+    props.subject = f"{plan.municipality} {plan.name}"
+    props.author = "blilyst"
+    props.created = dt.datetime.combine(plan.prepared_on, dt.time(12, 0))
+    props.language = "nb-NO" if plan.lang == "nb" else "en-GB"
+    section = doc.sections[0]
+    footer = section.footer.paragraphs[0]
+    footer.text = f"{plan.full_title()} · {format_date(plan.prepared_on, plan.lang)} · {SSB_CREDIT}"
+    for block in plan_blocks(plan):
+        if isinstance(block, Heading):
+            doc.add_heading(block.text, level=min(block.level, 9))
+        elif isinstance(block, Para):
+            p = doc.add_paragraph()
+            run = p.add_run(block.text)
+            if block.style in ("small", "note"):
+                run.font.size = Pt(8.5)
+                run.italic = block.style == "note"
+            elif block.style == "warning":
+                run.bold = True
+                run.font.color.rgb = RGBColor(0x9C, 0x2B, 0x00)
+        elif isinstance(block, Grid):
+            table = doc.add_table(rows=1, cols=len(block.header))
+            table.style = "Table Grid"
+            for cell, text in zip(table.rows[0].cells, block.header):
+                cell.text = ""
+                cell.paragraphs[0].add_run(text).bold = True
+            for row in block.rows:
+                cells = table.add_row().cells
+                for cell, text in zip(cells, row):
+                    cell.text = text
+            for row in table.rows:
+                for cell in row.cells:
+                    for p in cell.paragraphs:
+                        for run in p.runs:
+                            run.font.size = Pt(8.5)
+            if block.caption:
+                cap = doc.add_paragraph()
+                r = cap.add_run(block.caption)
+                r.italic = True
+                r.font.size = Pt(8)
+        elif isinstance(block, Picture):
+            doc.add_picture(io.BytesIO(block.png), width=Cm(16))
+            if block.caption:
+                cap = doc.add_paragraph()
+                r = cap.add_run(block.caption)
+                r.italic = True
+                r.font.size = Pt(8)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# ----------------------------------------------------------------------------------------------- PDF
+
+_TRANSLIT = {
+    "→": "->", "←": "<-", "≥": ">=", "≤": "<=", "✓": "x", "ŋ": "n", "Ŋ": "N", "ŧ": "t", "Ŧ": "T", "đ": "d",
+    "Đ": "D", "č": "c", "Č": "C", "š": "s", "Š": "S", "ž": "z", "Ž": "Z", "\u2009": " ", "\u202f": " ",
+    "−": "-",
+}
+
+
+def winansi(text: str) -> str:
+    """Text that reportlab's built-in Helvetica (WinAnsi encoding) can draw: æøå and the rest of Latin-1
+    pass through; other characters are transliterated or lose their accents."""
+    out = []
+    for ch in text:
+        try:
+            ch.encode("cp1252")
+            out.append(ch)
+            continue
+        except UnicodeEncodeError:
+            pass
+        if ch in _TRANSLIT:
+            out.append(_TRANSLIT[ch])
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        try:
+            base.encode("cp1252")
+            out.append(base)
+        except UnicodeEncodeError:
+            out.append("?")
+    return "".join(out)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise InputError("chart", "the chart image is not a PNG")
+    return struct.unpack(">II", png[16:24])
+
+
+def to_pdf(plan: Plan) -> bytes:
+    """The plan as a PDF (bytes), A4, Helvetica, with a footer on every page (title, date, source, page)."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_LEFT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5)
+    small = ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
+    note = ParagraphStyle("note", parent=small, fontName="Helvetica-Oblique")
+    warning = ParagraphStyle("warning", parent=body, fontName="Helvetica-Bold", textColor=colors.HexColor("#9C2B00"))
+    cell = ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9, alignment=TA_LEFT)
+    head_cell = ParagraphStyle("head_cell", parent=cell, fontName="Helvetica-Bold")
+    heads = {
+        0: ParagraphStyle("h0", parent=styles["Title"], fontName="Helvetica-Bold", fontSize=18, leading=22),
+        1: ParagraphStyle("h1", parent=styles["Heading1"], fontName="Helvetica-Bold", fontSize=14, leading=17),
+        2: ParagraphStyle("h2", parent=styles["Heading2"], fontName="Helvetica-Bold", fontSize=12, leading=15),
+        3: ParagraphStyle("h3", parent=styles["Heading3"], fontName="Helvetica-Bold", fontSize=10.5, leading=13),
+    }
+    para_styles = {"body": body, "small": small, "note": note, "warning": warning}
+    width = A4[0] - 4 * cm
+
+    def p(text: str, style) -> Paragraph:
+        return Paragraph(escape(winansi(text)), style)
+
+    story = []
+    for block in plan_blocks(plan):
+        if isinstance(block, Heading):
+            story.append(p(block.text, heads[min(block.level, 3)]))
+        elif isinstance(block, Para):
+            story.append(p(block.text, para_styles.get(block.style, body)))
+        elif isinstance(block, Grid):
+            data = [[p(h, head_cell) for h in block.header]]
+            data += [[p(v, cell) for v in row] for row in block.rows]
+            rel = block.widths or (1.0,) * len(block.header)
+            widths = [width * w / sum(rel) for w in rel]
+            table = Table(data, colWidths=widths, repeatRows=1)
+            table.setStyle(TableStyle([
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF4")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]))
+            story.append(table)
+            if block.caption:
+                story.append(p(block.caption, small))
+            story.append(Spacer(1, 6))
+        elif isinstance(block, Picture):
+            w_px, h_px = _png_size(block.png)
+            img_w = min(width, 16 * cm)
+            story.append(Image(io.BytesIO(block.png), width=img_w, height=img_w * h_px / w_px))
+            if block.caption:
+                story.append(p(block.caption, small))
+            story.append(Spacer(1, 4))
+
+    footer_text = winansi(f"{plan.full_title()} · {format_date(plan.prepared_on, plan.lang)} · {SSB_CREDIT}")
+
+    def on_page(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(2 * cm, 1.2 * cm, footer_text)
+        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, str(doc.page))
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
+                            bottomMargin=2 * cm, title=winansi(plan.full_title()), author="blilyst",
+                            subject=winansi(f"{plan.municipality} {plan.name}"), creator="blilyst",
+                            lang="nb-NO" if plan.lang == "nb" else "en-GB")
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return out.getvalue()
+
+
+def write(plan: Plan, path: str | Path) -> Path:
+    """Write the plan to ``path``; the suffix (.docx or .pdf) picks the format."""
+    path = Path(path)
+    if path.suffix.lower() == ".docx":
+        path.write_bytes(to_docx(plan))
+    elif path.suffix.lower() == ".pdf":
+        path.write_bytes(to_pdf(plan))
+    else:
+        raise InputError("path", f"'{path.name}' must end in .docx or .pdf")
+    return path
+
+
+_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+_STRING = re.compile(rb"\((?:\\.|[^\\)])*\)\s*Tj|\[(?:[^\]]*)\]\s*TJ", re.DOTALL)
+_PAREN = re.compile(rb"\(((?:\\.|[^\\)])*)\)", re.DOTALL)
+
+
+def _unescape_pdf_string(raw: bytes) -> bytes:
+    out = bytearray()
+    i = 0
+    while i < len(raw):
+        c = raw[i]
+        if c == 0x5C and i + 1 < len(raw):  # backslash
+            nxt = raw[i + 1]
+            if 0x30 <= nxt <= 0x37:
+                j = i + 1
+                digits = b""
+                while j < len(raw) and len(digits) < 3 and 0x30 <= raw[j] <= 0x37:
+                    digits += bytes([raw[j]])
+                    j += 1
+                out.append(int(digits, 8) & 0xFF)
+                i = j
+                continue
+            out.append({ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("f"): 12}.get(nxt, nxt))
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return bytes(out)
+
+
+def extract_pdf_text(data: bytes) -> str:
+    """The text drawn in a PDF that blilyst wrote (reportlab, Helvetica, ASCII85 + Flate page streams), one
+    line per text-showing operator. A minimal reader for checking our own output without extra
+    dependencies; not a general PDF parser."""
+    lines = []
+    for m in _STREAM_START.finditer(data):
+        end = data.find(b"endstream", m.end())
+        if end < 0:
+            break
+        head = data[data.rfind(b" obj", 0, m.start()):m.start()]
+        body = data[m.end():end].rstrip(b"\r\n")
+        if b"/Subtype /Image" in head or b"/Subtype/Image" in head:
+            continue
+        if b"ASCII85Decode" in head:
+            text = body.strip()
+            if text.endswith(b"~>"):
+                text = text[:-2]
+            try:
+                body = base64.a85decode(text)
+            except ValueError:
+                continue
+        if b"FlateDecode" in head:
+            try:
+                body = zlib.decompress(body)
+            except zlib.error:
+                continue
+        for op in _STRING.findall(body):
+            parts = _PAREN.findall(op)
+            lines.append("".join(_unescape_pdf_string(s).decode("cp1252", errors="replace") for s in parts))
+    return "\n".join(lines)

@@ -1,0 +1,150 @@
+"""The plan document: DOCX read back with python-docx; PDF text read back with blilyst's own minimal reader
+(``extract_pdf_text``: neither pypdf nor pdftotext is installed here), both holding Fyresdal's real figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from docx import Document
+
+from blilyst.errors import InputError
+from blilyst.plan.bottlenecks import BottleneckEvidence, assess
+from blilyst.plan.capacity import Capacity
+from blilyst.plan.chain import Chain, Indicator, Measure
+from blilyst.plan.document import extract_pdf_text, format_date, to_docx, to_pdf, winansi, write
+from blilyst.plan.evaluation import evaluate
+from blilyst.plan.evidence import build_plan, retention_chart
+from blilyst.plan.honesty import check_campaign
+from blilyst.plan.targetgroups import candidate_groups, check_priorities, evaluate_groups
+
+DAY = dt.date(2026, 11, 26)
+CAMPAIGN = ("Flytt til Fyresdal! Fred og ro, frisk luft og det gode liv. Småbruk er ledige, og barnehageplass er "
+            "garantert. SOS – bygda dør før det er for sent.")
+RECORDS = [
+    {"stage": "enquiry", "target_group": "returnees"},
+    {"stage": "visited", "target_group": "labour_immigrants"},
+] + [
+    {"stage": "moved_in", "target_group": "labour_immigrants", "persons": 2, "moved_in": f"202{y}-0{m}-01",
+     "moved_out": out, "move_out_reason": reason}
+    for y, m, out, reason in [(2, 3, None, None), (2, 5, "2023-06-01", "Fant ikke jobb til samboeren"),
+                              (3, 2, None, None), (3, 8, "2024-01-15", "bolig"), (4, 4, None, None)]
+]
+
+
+def full_plan(snapshot, lang="nb"):
+    evidence = evaluate_groups(candidate_groups(), "4032", migration_by_age=snapshot.migration_by_age,
+                               immigrants_by_reason=snapshot.immigrants_by_reason,
+                               refugee_settlement=snapshot.refugee_settlement)
+    warnings = check_priorities({"returnees": 50, "lifestyle_movers": 30, "job_seeking_families": 20}, evidence)
+    capacity = Capacity(housing={"small_farm": 0, "rental": 2}, kindergarten_free={m: (0 if m < 8 else 2)
+                                                                                   for m in range(1, 13)})
+    bottlenecks = assess("4032", DAY, {"housing": "partly", "kindergarten": "bottleneck"},
+                         {"housing": "Få utleieboliger"}, BottleneckEvidence(capacity=capacity))
+    chain = Chain("15 flere innbyggere 20–66 år innen 2030", ("labour_immigrants",),
+                  (Measure("Prøveboliger", target_groups=("labour_immigrants",), bottleneck="housing",
+                           indicators=(Indicator("Fortsatt bosatt etter 2 år", "retention_2y", target=0.7,
+                                                 target_year=2028, baseline=0.5),)),))
+    ev = evaluate(RECORDS, as_of=DAY, municipality="4032", migration_by_age=snapshot.migration_by_age,
+                  years=[2022, 2023, 2024], min_cell=1, min_group=5)
+    return build_plan("4032", snapshot=snapshot, lang=lang, prepared_on=DAY, target_groups=evidence,
+                      chosen_groups=("labour_immigrants",), priority_warnings=warnings, chain=chain,
+                      bottlenecks=bottlenecks, honesty=check_campaign(CAMPAIGN, capacity), evaluation=ev,
+                      evaluation_charts=[retention_chart(ev.curves, lang)])
+
+
+@pytest.fixture(scope="module")
+def plan(snapshot):
+    return full_plan(snapshot)
+
+
+@pytest.fixture(scope="module")
+def docx_doc(plan):
+    return Document(io.BytesIO(to_docx(plan)))
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes(plan):
+    return to_pdf(plan)
+
+
+def docx_text(doc) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(c.text for c in row.cells)
+    return "\n".join(parts).replace("\u00a0", " ")
+
+
+def test_docx_opens_with_all_five_steps_dated_and_sourced(docx_doc):
+    headings = [p.text for p in docx_doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings[0] == "Plan for tilflyttingsarbeid – Fyresdal"
+    for section in ("1. Behovsanalyse", "2. Flaskehalser", "3. Målgruppe", "4. Ærlig budskap", "5. Virker det?",
+                    "Kilder"):
+        assert section in headings
+    text = docx_text(docx_doc)
+    assert "Utarbeidet 26. november 2026" in text
+    assert "Kilde: Statistisk sentralbyrå" in text
+    assert docx_doc.core_properties.title == "Plan for tilflyttingsarbeid – Fyresdal"
+    assert docx_doc.sections[0].footer.paragraphs[0].text.endswith("Kilde: Statistisk sentralbyrå")
+
+
+def test_docx_holds_fyresdals_real_figures(docx_doc):
+    text = docx_text(docx_doc)
+    assert "Folketall 1. januar 2026" in text and "1 274" in text
+    assert "Folketall 1. januar 2016" in text and "1 323" in text
+    # who moves: 383 in-migrants 2021-2025, 27 % of them 45+
+    assert "27 %" in text
+    # reach: 5 households of 2 persons moved in via the service in 2022-2024, of 93 + 93 + 71 = 257 in-migrants
+    assert "Tjenesten nådde 10 av 257 innflyttere i 2022–2024 (3,9 %)." in text
+    assert "Ingen ledig plass i januar" in text  # honesty check vs kindergarten capacity
+    assert "Skyggebudskap" in text
+    assert "Prøveboliger" in text  # the chain
+
+
+def test_docx_has_the_charts_as_pictures_with_tables(docx_doc, plan):
+    assert len(docx_doc.inline_shapes) == len(plan.charts) + len(plan.evaluation_charts) == 3
+    text = docx_text(docx_doc)
+    assert text.count("Tallene bak figuren") == 3
+    assert text.count("Figurbeskrivelse:") == 3
+
+
+def test_pdf_text_holds_the_same_figures(pdf_bytes):
+    assert pdf_bytes.startswith(b"%PDF-")
+    text = extract_pdf_text(pdf_bytes).replace("\u00a0", " ")
+    for expected in ("Plan for tilflyttingsarbeid – Fyresdal", "Utarbeidet 26. november 2026",
+                     "Folketall 1. januar 2026", "1 274", "1 323", "4. Ærlig budskap", "3. Målgruppe",
+                     "Ikke dekket", "Kilde: Statistisk sentralbyrå", "Nettoinnflytting 2011–2025"):
+        assert expected in text, expected
+    assert pdf_bytes.count(b"/Subtype /Image") >= 3
+    assert b"/Title (Plan for tilflyttingsarbeid \\205 Fyresdal)" in pdf_bytes  # PDFDocEncoding en dash
+
+
+def test_english_plan(snapshot):
+    plan = full_plan(snapshot, lang="en")
+    text = extract_pdf_text(to_pdf(plan))
+    assert "Plan for attracting and keeping residents – Fyresdal" in text
+    assert "Prepared 26 November 2026" in text
+    assert "1,274" in text
+    assert "5. Does it work?" in text
+
+
+def test_an_empty_plan_says_what_is_missing(snapshot, tmp_path):
+    plan = build_plan("4036", snapshot=snapshot, prepared_on=DAY)
+    path = write(plan, tmp_path / "vinje.docx")
+    text = docx_text(Document(str(path)))
+    assert text.count("Ikke utfylt ennå.") == 5  # bottlenecks, target group, chain, honesty, evaluation
+    assert "4036 Vinje" in text
+    with pytest.raises(InputError, match="docx or .pdf"):
+        write(plan, tmp_path / "vinje.odt")
+
+
+def test_winansi_keeps_norwegian_and_transliterates_the_rest():
+    assert winansi("Blåbær, Øst og Ærø – «sitat»") == "Blåbær, Øst og Ærø – «sitat»"
+    assert winansi("Porsanger - Porsáŋgu → Kárášjohka") == "Porsanger - Porsángu -> Kárášjohka"  # š is in WinAnsi
+
+
+def test_dates_in_both_languages():
+    assert format_date(DAY, "nb") == "26. november 2026"
+    assert format_date(DAY, "en") == "26 November 2026"

@@ -1,0 +1,79 @@
+"""The needs analysis from the bundled snapshot: key figures, charts with tables, comparison."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from blilyst.demography.retention import survival_by_group
+from blilyst.errors import UnknownMunicipality
+from blilyst.plan.evidence import (
+    build_plan,
+    comparison_spec,
+    key_figures,
+    key_figures_frame,
+    migration_chart,
+    pyramid_chart,
+    retention_chart,
+)
+from blilyst.stats.register import get_register
+
+
+def test_key_figures_for_fyresdal(snapshot):
+    k = key_figures("4032", snapshot)
+    assert (k.year, k.population, k.year_before, k.population_before) == (2026, 1274, 2016, 1323)
+    assert k.change == -49
+    # 06913 sums 2011-2025: natural increase -98, net migration +22
+    assert (k.natural_increase_2011_2025, k.net_migration_2011_2025) == (-98, 22)
+    assert (k.immigrants, k.immigrant_years) == (126, (2011, 2021))
+    frame = key_figures_frame(k, "nb").set_index("Nøkkeltall")["Verdi"]
+    assert frame["Folketall 1. januar 2026"] == "1\u00a0274"
+    assert frame["Endring 2016–2026"] == "-49 (-3,7 %)"
+    english = key_figures_frame(k, "en").set_index("Key figure")["Value"]
+    assert english["Population 1 January 2026"] == "1,274"
+
+
+def test_pyramid_chart_table_adds_up(snapshot):
+    chart = pyramid_chart("4032", "Fyresdal", snapshot.population, 2026)
+    assert chart.table[["Menn", "Kvinner"]].to_numpy().sum() == 1274
+    assert chart.spec["mark"]["type"] == "bar"
+    assert "65–69 år med 98 personer" in chart.alt_text
+    assert chart.source == "Kilde: Statistisk sentralbyrå"
+
+
+def test_migration_chart_only_where_there_are_data(snapshot):
+    chart = migration_chart("4032", "Fyresdal", snapshot.migration_by_age, lang="en")
+    assert chart.table["In-migrants"].sum() == 383 and chart.table["Out-migrants"].sum() == 295
+    assert "2021–2025" in chart.title
+    assert migration_chart("0301", "Oslo", snapshot.migration_by_age) is None
+
+
+def test_comparison_spec_can_be_edited(snapshot):
+    frame = get_register().frame()
+    auto = comparison_spec("4036", snapshot, frame)
+    assert auto.frame.iloc[0, 0] == "4036 Vinje"
+    edited = comparison_spec("4036", snapshot, frame, peers=["4034", "4032"])
+    assert edited.frame.iloc[:, 0].tolist() == ["4036 Vinje", "4034 Tokke", "4032 Fyresdal"]
+
+
+def test_retention_chart_from_curves():
+    records = [{"moved_in": "2020-01-01", "moved_out": "2020-07-01"}, {"moved_in": "2020-01-01"},
+               {"moved_in": "2021-01-01"}, {"moved_in": "2022-01-01", "moved_out": "2024-06-01"}]
+    curves = survival_by_group(records, as_of=dt.date(2025, 1, 1))
+    chart = retention_chart(curves)
+    assert chart.estimated
+    assert "Etter ett år bor 75 % fortsatt her" in chart.alt_text
+    assert chart.table.iloc[0]["1 år"] == "75 %"
+
+
+def test_build_plan_resolves_names_and_fills_the_needs_analysis():
+    plan = build_plan("fyresdal", prepared_on=dt.date(2026, 11, 26))
+    assert (plan.municipality, plan.name) == ("4032", "Fyresdal")
+    assert len(plan.charts) == 2 and plan.comparison is not None
+    assert "født færre enn det døde (-98)" in plan.summary
+    assert plan.sources[0] == "Kilde: Statistisk sentralbyrå"
+    oslo = build_plan("0301", prepared_on=dt.date(2026, 11, 26), lang="en")
+    assert len(oslo.charts) == 1  # no migration by age outside Telemark
+    with pytest.raises(UnknownMunicipality):
+        build_plan("Atlantis")
