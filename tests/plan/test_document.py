@@ -148,3 +148,13 @@ def test_winansi_keeps_norwegian_and_transliterates_the_rest():
 def test_dates_in_both_languages():
     assert format_date(DAY, "nb") == "26. november 2026"
     assert format_date(DAY, "en") == "26 November 2026"
+
+
+def test_target_group_table_names_the_bottlenecks_that_hit_each_group(docx_doc):
+    table = next(t for t in docx_doc.tables if t.rows[0].cells[0].text == "Gruppe")
+    header = [c.text for c in table.rows[0].cells]
+    assert header[5] == "Flaskehalser"
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    assert rows["Jobbsøkende barnefamilier"][5] == "barnehage, bolig"
+    assert rows["✓ Arbeidsinnvandrere"][5] == "bolig"
+    assert rows["Folk over 45 år"][2] == "27 %"

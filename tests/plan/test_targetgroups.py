@@ -7,6 +7,7 @@ import pytest
 from blilyst.errors import InputError
 from blilyst.plan.targetgroups import (
     HIERARCHY,
+    bottlenecks_hitting,
     candidate_groups,
     check_priorities,
     evaluate_groups,
@@ -14,6 +15,7 @@ from blilyst.plan.targetgroups import (
     group_evidence,
     immigrants_by_reason_shares,
     migration_age_profile,
+    needs_fit,
     normalise_reason,
     refugees_settled,
     user_group,
@@ -136,3 +138,29 @@ def test_user_groups_are_validated():
         user_group("returnees", "Mine")
     with pytest.raises(InputError, match="priorities"):
         check_priorities({"astronauts": 1}, [])
+
+
+def test_bottlenecks_that_hit_a_group():
+    import datetime as dt
+
+    from blilyst.plan.bottlenecks import assess
+
+    a = assess("4032", dt.date(2025, 5, 1), {"kindergarten": "bottleneck", "housing": "partly", "jobs": "good",
+                                               "receiving": "bottleneck"})
+    assert bottlenecks_hitting(get_group("job_seeking_families"), a) == [("kindergarten", "bottleneck"),
+                                                                         ("housing", "partly")]
+    assert bottlenecks_hitting(get_group("labour_immigrants"), a) == [("receiving", "bottleneck"),
+                                                                      ("housing", "partly")]
+    young = user_group("students", "Studenter", age_range=(19, 24))
+    assert bottlenecks_hitting(young, a) == [("receiving", "bottleneck"), ("housing", "partly")]
+
+
+def test_needs_fit_with_the_working_ages():
+    fit = needs_fit(get_group("over_45"))
+    # 45..105 is 61 ages, of which 45..66 (22) are working ages
+    assert fit.age_overlap == pytest.approx(22 / 61)
+    assert fit.text["nb"] == "36 % av gruppens aldre ligger innenfor 20–66 år."
+    nurses = user_group("nurses", "Sykepleiere", age_range=(25, 39), competence=("nurse", "midwife"))
+    fit = needs_fit(nurses, needed_competence=["Nurse", "engineer"])
+    assert fit.age_overlap == 1.0 and fit.competence == ("nurse",)
+    assert needs_fit(get_group("returnees")).age_overlap is None

@@ -102,6 +102,13 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
     ),
 )
 ITEM_KEYS = tuple(item.key for item in CHECKLIST)
+SHORT_LABELS: dict[str, Text] = {
+    "receiving": {"nb": "mottak", "en": "welcome"},
+    "housing": {"nb": "bolig", "en": "housing"},
+    "kindergarten": {"nb": "barnehage", "en": "kindergarten"},
+    "jobs": {"nb": "jobb", "en": "jobs"},
+    "vacancies": {"nb": "utlysing", "en": "advertising"},
+}
 CHECKLIST_BY_KEY = {item.key: item for item in CHECKLIST}
 
 # matching-gap kinds recorded by the newcomer service, mapped to the checklist item they point at

@@ -296,17 +296,29 @@ def plan_blocks(plan: Plan) -> list:
     # 3 target group
     b.append(Heading(tr("s_target", lang), 1))
     if plan.target_groups:
+        from blilyst.plan.bottlenecks import SHORT_LABELS
+        from blilyst.plan.targetgroups import bottlenecks_hitting
+
         rows = []
         for ev in plan.target_groups:
             chosen = "✓ " if ev.group.key in plan.chosen_groups else ""
             note = " ".join(pick(n, lang) for n in ev.notes[:1])
-            rows.append((chosen + ev.group.label(lang), str(ev.group.level or "–"),
-                         _cell(ev.in_share, lang, share=True), _cell(ev.out_share, lang, share=True),
-                         _cell(ev.immigrant_share, lang, share=True), note or "–"))
+            row = (chosen + ev.group.label(lang), str(ev.group.level or "–"),
+                   _cell(ev.in_share, lang, share=True), _cell(ev.out_share, lang, share=True),
+                   _cell(ev.immigrant_share, lang, share=True))
+            if plan.bottlenecks is not None:
+                hits = bottlenecks_hitting(ev.group, plan.bottlenecks)
+                row += (", ".join(pick(SHORT_LABELS[k], lang) for k, _ in hits) or "–",)
+            rows.append(row + (note or "–",))
         period = next((ev.period for ev in plan.target_groups if ev.period), "")
-        b.append(Grid((tr("group", lang), tr("level", lang), tr("in_share", lang), tr("out_share", lang),
-                       tr("imm_share", lang), tr("notes", lang)), tuple(rows),
-                      f"{period}. {SSB_CREDIT}; IMDi", widths=(2.4, 0.8, 1.3, 1.3, 1.3, 4)))
+        header = (tr("group", lang), tr("level", lang), tr("in_share", lang), tr("out_share", lang),
+                  tr("imm_share", lang))
+        widths = (2.4, 0.8, 1.3, 1.3, 1.3)
+        if plan.bottlenecks is not None:
+            header += (tr("s_bottlenecks", lang).split(". ", 1)[-1],)
+            widths += (1.6,)
+        b.append(Grid(header + (tr("notes", lang),), tuple(rows), f"{period}. {SSB_CREDIT}; IMDi",
+                      widths=widths + (4,)))
     else:
         b.append(Para(tr("none", lang), "note"))
     if plan.priority_warnings:

@@ -738,3 +738,71 @@ def check_priorities(
                        f"in-migrants in {ev.period}{proxy_en}."},
                 {"in_share": share, "effort": eff}, (key,)))
     return warnings
+
+
+# --------------------------------------------------------------------- bottlenecks and needs per group
+
+# Which checklist items (blilyst.plan.bottlenecks) hit which group hardest, from the guidance's list of
+# newcomers' needs: work for more than one person, varied housing, kindergarten and school, leisure and a
+# good social environment.
+GROUP_BOTTLENECKS: dict[str, tuple[str, ...]] = {
+    "returnees": ("jobs", "kindergarten", "housing"),
+    "lifestyle_movers": ("housing", "jobs", "kindergarten", "receiving"),
+    "job_seeking_families": ("jobs", "kindergarten", "housing", "vacancies"),
+    "young_single": ("jobs", "vacancies", "housing", "receiving"),
+    "overlooked": ("receiving", "housing", "jobs", "vacancies"),
+    "over_45": ("jobs", "vacancies", "housing", "receiving"),
+    "refugees": ("receiving", "housing", "jobs"),
+    "labour_immigrants": ("housing", "receiving", "vacancies", "jobs"),
+    "family_reunification": ("receiving", "kindergarten", "housing", "jobs"),
+}
+
+
+def bottlenecks_hitting(group: TargetGroup, assessment) -> list[tuple[str, str]]:
+    """The checklist items that hit ``group`` and are rated ``bottleneck`` or ``partly`` in ``assessment``
+    (a :class:`blilyst.plan.bottlenecks.Assessment`), worst first: ``[(item key, rating value), ...]``.
+    User-defined groups with children or families are treated like job-seeking families, others like
+    young job seekers."""
+    keys = GROUP_BOTTLENECKS.get(group.key)
+    if keys is None:
+        family = "family" in group.household_types or any(lo < 16 for lo, _ in group.age_ranges)
+        keys = GROUP_BOTTLENECKS["job_seeking_families" if family else "young_single"]
+    hits = []
+    for key in keys:
+        rating = assessment.items[key].rating
+        if rating.value in ("bottleneck", "partly"):
+            hits.append((key, rating.value))
+    return sorted(hits, key=lambda kv: kv[1] != "bottleneck")
+
+
+@dataclass(frozen=True)
+class NeedsFit:
+    """How well a group matches what the needs analysis says the municipality needs."""
+
+    age_overlap: float | None  # share of the group's age span inside the needed ages (None: group has no ages)
+    competence: tuple[str, ...]  # competences both needed and named for the group
+    text: Text
+
+
+def needs_fit(group: TargetGroup, needed_ages: tuple[int, int] = (20, 66),
+              needed_competence: Sequence[str] = ()) -> NeedsFit:
+    """Overlap between the group's ages and the ages the municipality needs (by default the working ages
+    20–66), and the competences it names that the needs analysis asks for."""
+    lo_n, hi_n = needed_ages
+    overlap = None
+    if group.age_ranges:
+        span = sum(min(hi, 105) - lo + 1 for lo, hi in group.age_ranges)
+        inside = sum(max(0, min(hi, hi_n) - max(lo, lo_n) + 1) for lo, hi in group.age_ranges)
+        overlap = inside / span if span else None
+    wanted = {c.lower() for c in needed_competence}
+    shared = tuple(c for c in group.competence if c.lower() in wanted)
+    if overlap is None:
+        nb = "Gruppen er ikke avgrenset etter alder."
+        en = "The group is not defined by age."
+    else:
+        nb = f"{fmt_pct(overlap, 'nb')} av gruppens aldre ligger innenfor {lo_n}–{hi_n} år."
+        en = f"{fmt_pct(overlap, 'en')} of the group's ages fall within {lo_n}–{hi_n}."
+    if shared:
+        nb += " Kompetanse kommunen trenger: " + ", ".join(shared) + "."
+        en += " Competence the municipality needs: " + ", ".join(shared) + "."
+    return NeedsFit(overlap, shared, {"nb": nb, "en": en})
