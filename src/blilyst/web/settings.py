@@ -171,8 +171,10 @@ INSTALLED_APPS = [
     "axes",
     "blilyst.web.accounts",
     "blilyst.web.analysis",
+    "blilyst.web.newcomers",  # households, needs, pipeline, follow-up
+    "blilyst.web.privacy",  # consent, access log, export, erasure, retention
+    "blilyst.web.api",  # the JSON API's tokens
     # Coming apps (one per area); uncomment when they land:
-    # "blilyst.web.newcomers",   # households, needs, pipeline, follow-up, privacy (consent, retention, log)
     # "blilyst.web.resources",   # housing, jobs, kindergarten capacity, hosts, events, matching
     # "blilyst.web.planning",    # the municipality's plan
 ]
@@ -298,6 +300,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("BLILYST_EMAIL_FROM", "blilyst@localhost")
 # Personal data of a household are deleted or anonymised this many months after its last activity
 # (the retention management command, run from cron; see docs/production.md).
 BLILYST_RETENTION_MONTHS = _env_int("BLILYST_RETENTION_MONTHS", 24, minimum=1)
+# The same period in days (what blilyst.web.privacy.rules uses); BLILYST_RETENTION_DAYS overrides the months.
+BLILYST_RETENTION_DAYS = _env_int("BLILYST_RETENTION_DAYS", BLILYST_RETENTION_MONTHS * 365 // 12, minimum=1)
 
 # --- Logging: to the console (the process manager keeps it) -----------------------------------------
 LOGGING = {

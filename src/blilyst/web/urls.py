@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from blilyst.web import views
+from blilyst.web.api.urls import urls as api_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,8 +15,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("blilyst.web.accounts.urls")),
     path("municipalities/", include("blilyst.web.analysis.urls")),
+    path("households/", include("blilyst.web.newcomers.urls")),
+    path("privacy/", include("blilyst.web.privacy.urls")),
+    path("api/", api_urls),
     # Coming apps:
-    # path("households/", include("blilyst.web.newcomers.urls")),
     # path("resources/", include("blilyst.web.resources.urls")),
-    # path("api/", api.urls),
 ]

@@ -1,0 +1,29 @@
+"""The API's URLs. Its endpoints authenticate themselves (token or session, 401 JSON otherwise), so
+they are exempt from the login redirect; the OpenAPI description and docs stay behind the login."""
+
+from functools import wraps
+
+from blilyst.web.api.api import api
+
+DOC_VIEWS = {"openapi-json", "openapi-view"}
+
+
+def _authenticated_by_ninja(view):
+    @wraps(view)
+    def endpoint(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    endpoint.csrf_exempt = getattr(view, "csrf_exempt", False)  # ninja checks CSRF for session auth itself
+    endpoint.login_required = False
+    return endpoint
+
+
+def _urls():
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if getattr(pattern, "name", None) not in DOC_VIEWS:
+            pattern.callback = _authenticated_by_ninja(pattern.callback)
+    return patterns, app_name, namespace
+
+
+urls = _urls()

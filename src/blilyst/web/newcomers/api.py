@@ -1,0 +1,197 @@
+"""Households in the JSON API: list, detail, create and update, with the pages' tenancy and roles.
+
+Another municipality's household answers 404; a read-only member's change 403; a change made
+from a stale ``version`` 409 (nothing is overwritten). Reads and changes go to the access log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from blilyst.web.accounts.roles import Capability
+from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
+from blilyst.web.newcomers.models import (
+    Adult,
+    Child,
+    HeardAbout,
+    Household,
+    Language,
+    Status,
+    TargetGroup,
+    Tenure,
+    VersionConflict,
+)
+from blilyst.web.privacy.models import Action, ConsentPurpose
+from blilyst.web.privacy.rules import log_access, record_consent
+
+READ, WRITE = Capability.VIEW_HOUSEHOLDS, Capability.EDIT_HOUSEHOLDS
+router = Router(tags=["households"])
+
+
+class AdultSchema(Schema):
+    name: str = Field(..., min_length=1, max_length=120)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=30)
+    language: Language = Language.BOKMAL
+    occupation: str = Field("", max_length=120)
+    job_wishes: str = Field("", max_length=300)
+    remote_work: bool = False
+
+
+class ChildSchema(Schema):
+    first_name: str = Field("", max_length=60)
+    birth_year: int = Field(..., ge=1990, le=2100)
+    kindergarten_from: dt.date | None = None
+    needs_school: bool = False
+
+
+class NeedsSchema(Schema):
+    housing_tenure: Tenure = Tenure.NONE
+    housing_bedrooms: int | None = Field(None, ge=0, le=10)
+    housing_from: dt.date | None = None
+    housing_note: str = Field("", max_length=300)
+    school_note: str = Field("", max_length=300)
+    leisure_interests: str = Field("", max_length=300)
+    wants_host: bool = False
+    wants_welcome_event: bool = False
+
+
+class HouseholdSummary(Schema):
+    id: int
+    municipality: str = Field(..., alias="municipality_id")
+    label: str
+    status: Status
+    status_since: dt.date
+    target_group: TargetGroup
+    version: int
+    last_activity: dt.datetime
+
+
+class HouseholdOut(HouseholdSummary):
+    origin_place: str
+    origin_country: str
+    heard_about: str
+    heard_about_note: str
+    notes: str
+    moved_in_on: dt.date | None
+    moved_out_on: dt.date | None
+    move_out_reason: str
+    needs: NeedsSchema
+    adults: list[AdultSchema]
+    children: list[ChildSchema]
+
+    @staticmethod
+    def resolve_needs(obj):
+        return {name: getattr(obj, name) for name in NeedsSchema.model_fields}
+
+    @staticmethod
+    def resolve_adults(obj):
+        return list(obj.adults.all())
+
+    @staticmethod
+    def resolve_children(obj):
+        return list(obj.children.all())
+
+
+class HouseholdIn(Schema):
+    municipality: str = Field(..., min_length=4, max_length=4)
+    label: str = Field(..., min_length=1, max_length=120)
+    target_group: TargetGroup = TargetGroup.OTHER
+    origin_place: str = Field("", max_length=120)
+    origin_country: str = Field("", max_length=80)
+    heard_about: HeardAbout | None = None
+    heard_about_note: str = Field("", max_length=200)
+    notes: str = ""
+    needs: NeedsSchema = NeedsSchema()
+    adults: list[AdultSchema] = Field(..., min_length=1, max_length=8)
+    children: list[ChildSchema] = Field([], max_length=12)
+    consent_follow_up: bool = Field(..., description="The household agreed to the follow-up consent text.")
+
+
+class HouseholdPatch(Schema):
+    version: int = Field(..., ge=1, description="The version you read; a newer one on the server gives 409.")
+    label: str | None = Field(None, min_length=1, max_length=120)
+    target_group: TargetGroup | None = None
+    origin_place: str | None = Field(None, max_length=120)
+    origin_country: str | None = Field(None, max_length=80)
+    notes: str | None = None
+    needs: NeedsSchema | None = None
+    adults: list[AdultSchema] | None = Field(None, min_length=1, max_length=8)
+    children: list[ChildSchema] | None = Field(None, max_length=12)
+
+
+def _replace_people(household: Household, adults, children) -> None:
+    if adults is not None:
+        household.adults.all().delete()
+        for a in adults:
+            Adult(household=household, **a.dict()).save()
+    if children is not None:
+        household.children.all().delete()
+        for c in children:
+            Child(household=household, **c.dict()).save()
+
+
+@router.get("", response=list[HouseholdSummary])
+@paginate(LimitOffsetPagination)
+def list_households(request: HttpRequest, status: Status | None = None, q: str = ""):
+    households = for_user(request, Household.objects.all(), READ)
+    if status:
+        households = households.filter(status=status)
+    return households.search(q[:100]).order_by("-last_activity", "-id")
+
+
+@router.get("/{int:pk}", response=HouseholdOut)
+def get_household(request: HttpRequest, pk: int):
+    household, _writable = get_for_user(request, Household.objects.select_related("municipality"), pk=pk, read=READ, write=WRITE)
+    log_access(request.user, household, Action.VIEW, via="api")
+    return household
+
+
+@router.post("", response={201: HouseholdOut})
+def create_household(request: HttpRequest, payload: HouseholdIn):
+    if not can(request.user, WRITE, payload.municipality):
+        # Not one of the user's municipalities (or read-only there): as if it did not exist.
+        get_object_or_404(municipalities_for(request.user, WRITE), code=payload.municipality)
+    if not payload.consent_follow_up:
+        raise HttpError(422, "consent_follow_up must be true: without consent the household cannot be stored.")
+    with transaction.atomic():
+        household = Household(
+            municipality_id=payload.municipality, label=payload.label, target_group=payload.target_group,
+            origin_place=payload.origin_place, origin_country=payload.origin_country,
+            heard_about=payload.heard_about or "", heard_about_note=payload.heard_about_note, notes=payload.notes,
+            contact_person=request.user, **payload.needs.dict(),
+        )
+        household.save()
+        _replace_people(household, payload.adults, payload.children)
+        record_consent(household, ConsentPurpose.FOLLOW_UP, by=request.user)
+        log_access(request.user, household, Action.CREATE, via="api")
+    return 201, household
+
+
+@router.patch("/{int:pk}", response={200: HouseholdOut, 409: dict})
+def update_household(request: HttpRequest, pk: int, payload: HouseholdPatch):
+    household = get_rw_for_user(request, Household.objects.select_related("municipality"), pk=pk, read=READ, write=WRITE)
+    data = payload.dict(exclude_unset=True)
+    try:
+        with transaction.atomic():
+            household.lock_version(payload.version)
+            for name in ("label", "target_group", "origin_place", "origin_country", "notes"):
+                if data.get(name) is not None:
+                    setattr(household, name, data[name])
+            if payload.needs is not None:
+                for name, value in payload.needs.dict().items():
+                    setattr(household, name, value)
+            household.save_checked(payload.version)
+            _replace_people(household, payload.adults, payload.children)
+            log_access(request.user, household, Action.CHANGE, via="api")
+    except VersionConflict as exc:
+        return 409, {"detail": "The household was changed by someone else since you read it; read it again.",
+                     "current_version": exc.current_version}
+    return 200, household

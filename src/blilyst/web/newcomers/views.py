@@ -1,0 +1,308 @@
+"""The contact person's pages: households, their needs, status, tasks and contact log.
+
+Every household is fetched through ``get_household_for_user`` (read) or
+``get_rw_household_for_user`` (change): another municipality's household is a 404, a read-only
+member trying to change one gets 403. Lists are filtered on the user's municipalities.
+Viewing, changing and creating are written to the access log (:mod:`blilyst.web.privacy.rules`).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Min, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from blilyst.web.accounts.models import User
+from blilyst.web.accounts.roles import Capability, Role
+from blilyst.web.lib.tenancy import (
+    can,
+    for_user,
+    get_for_user,
+    get_rw_for_user,
+    municipalities_for,
+    require_capability,
+)
+from blilyst.web.newcomers.forms import (
+    AdultFormSet,
+    ChildFormSet,
+    ContactLogForm,
+    HouseholdForm,
+    InquiryForm,
+    NeedsForm,
+    StatusForm,
+    TaskForm,
+)
+from blilyst.web.newcomers.models import Household, Status, Task, VersionConflict, likely_duplicates
+from blilyst.web.privacy.models import Action, ConsentPurpose
+from blilyst.web.privacy.rules import log_access, record_consent
+
+READ, WRITE = Capability.VIEW_HOUSEHOLDS, Capability.EDIT_HOUSEHOLDS
+PAGE_SIZE = 50
+
+
+def get_household_for_user(request: HttpRequest, pk) -> tuple[Household, bool]:
+    """The household ``pk`` if the user may see it (else 404), and whether they may change it."""
+    return get_for_user(request, Household.objects.select_related("municipality", "contact_person"), pk=pk,
+                        read=READ, write=WRITE)
+
+
+def get_rw_household_for_user(request: HttpRequest, pk) -> Household:
+    """The household ``pk`` for a change: 404 if the user may not see it, 403 if only read."""
+    return get_rw_for_user(request, Household.objects.select_related("municipality", "contact_person"), pk=pk,
+                           read=READ, write=WRITE)
+
+
+def staff_for(municipality_code: str):
+    """The people who may be a household's contact person in ``municipality_code``."""
+    return User.objects.filter(memberships__municipality_id=municipality_code,
+                               memberships__role=Role.CONTACT_PERSON, is_active=True).order_by("first_name", "username")
+
+
+CONFLICT_MESSAGE = gettext_lazy(
+    "Someone else saved this household while you were editing it. Nothing you entered has been saved: "
+    "the page now shows their version. Make your changes again."
+)
+
+
+def _conflict(request: HttpRequest, household: Household) -> HttpResponse:
+    messages.error(request, CONFLICT_MESSAGE)
+    return redirect("household_detail", pk=household.pk)
+
+
+@require_GET
+@require_capability(READ)
+def household_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    households = for_user(request, Household.objects.all(), READ)
+    if status:
+        households = households.filter(status=status)
+    households = households.search(query)
+    households = households.annotate(
+        next_due=Min("tasks__due", filter=Q(tasks__done_at__isnull=True)),
+    ).select_related("municipality").order_by("-last_activity", "-id")
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {
+        "page": page,
+        "query": query,
+        "status": status,
+        "statuses": Status.choices,
+        "today": timezone.localdate(),
+        "may_create": bool(municipalities_for(request.user, WRITE).exists()),
+    }
+    return render(request, "newcomers/household_list.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@require_capability(WRITE)
+def household_create(request: HttpRequest) -> HttpResponse:
+    form = InquiryForm(request.POST or None, municipalities=municipalities_for(request.user, WRITE))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            household = form.save(commit=False)
+            household.contact_person = request.user
+            household.save()
+            adult = form.adult()
+            adult.household = household
+            adult.save()
+            record_consent(household, ConsentPurpose.FOLLOW_UP, by=request.user)
+            log_access(request.user, household, Action.CREATE)
+        duplicates = list(household.duplicate_candidates()[:5])
+        if duplicates:
+            messages.warning(request, _("Possible duplicate: %(list)s have the same e-mail or phone.")
+                             % {"list": ", ".join(f"{d.label} (#{d.pk})" for d in duplicates)})
+        messages.success(request, _("The inquiry is registered."))
+        return redirect("household_detail", pk=household.pk)
+    ctx = {"form": form, "consent_text": _consent_text()}
+    return render(request, "newcomers/household_create.html", ctx)
+
+
+def _consent_text() -> str:
+    from blilyst.web.privacy.models import CONSENT_TEXTS
+
+    return str(CONSENT_TEXTS[ConsentPurpose.FOLLOW_UP])
+
+
+@require_GET
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household, writable = get_household_for_user(request, pk)
+    log_access(request.user, household, Action.VIEW)
+    today = timezone.localdate()
+    ctx = {
+        "household": household,
+        "writable": writable,
+        "adults": household.adults.all(),
+        "children": household.children.all(),
+        "status_changes": household.status_changes.select_related("by"),
+        "tasks": household.tasks.select_related("assigned_to").order_by("done_at", "due", "id"),
+        "contact_log": household.contact_log.select_related("by")[:50],
+        "consents": household.consents.all(),
+        "duplicates": household.duplicate_candidates()[:5],
+        "today": today,
+        "may_view_log": can(request.user, Capability.VIEW_ACCESS_LOG, household.municipality_id),
+    }
+    if writable:
+        ctx["status_form"] = StatusForm(initial={"version": household.version, "on": today}, household=household)
+        ctx["task_form"] = TaskForm(initial={"assigned_to": request.user.pk}, staff=staff_for(household.municipality_id))
+        ctx["log_form"] = ContactLogForm(initial={"on": today})
+        ctx["consent_purposes"] = ConsentPurpose.choices
+    return render(request, "newcomers/household_detail.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_rw_household_for_user(request, pk)
+    staff = staff_for(household.municipality_id)
+    data = request.POST if request.method == "POST" else None
+    form = HouseholdForm(data, instance=household, staff=staff, initial={"version": household.version})
+    adults = AdultFormSet(data, instance=household, prefix="adults")
+    children = ChildFormSet(data, instance=household, prefix="children")
+    if request.method == "POST" and form.is_valid() and adults.is_valid() and children.is_valid():
+        try:
+            with transaction.atomic():
+                household.lock_version(form.cleaned_data["version"])
+                form.instance.version = form.cleaned_data["version"] + 1
+                form.instance.last_activity = timezone.now()
+                form.save()
+                adults.save()
+                children.save()
+                log_access(request.user, household, Action.CHANGE, detail="household")
+        except VersionConflict:
+            return _conflict(request, household)
+        duplicates = list(household.duplicate_candidates()[:5])
+        if duplicates:
+            messages.warning(request, _("Possible duplicate: %(list)s have the same e-mail or phone.")
+                             % {"list": ", ".join(f"{d.label} (#{d.pk})" for d in duplicates)})
+        messages.success(request, _("The household is saved."))
+        return redirect("household_detail", pk=household.pk)
+    ctx = {"household": household, "form": form, "adults": adults, "children": children}
+    return render(request, "newcomers/household_edit.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+def household_needs(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_rw_household_for_user(request, pk)
+    form = NeedsForm(request.POST or None, instance=household, initial={"version": household.version})
+    children = ChildFormSet(request.POST or None, instance=household, prefix="children")
+    if request.method == "POST" and form.is_valid() and children.is_valid():
+        try:
+            with transaction.atomic():
+                household.lock_version(form.cleaned_data["version"])
+                form.instance.version = form.cleaned_data["version"] + 1
+                form.instance.last_activity = timezone.now()
+                form.save()
+                children.save()
+                log_access(request.user, household, Action.CHANGE, detail="needs")
+        except VersionConflict:
+            return _conflict(request, household)
+        messages.success(request, _("The needs are saved."))
+        return redirect("household_detail", pk=household.pk)
+    return render(request, "newcomers/household_needs.html",
+                  {"household": household, "form": form, "children": children})
+
+
+@require_http_methods(["GET", "POST"])
+def household_status(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_rw_household_for_user(request, pk)
+    form = StatusForm(request.POST or None, household=household,
+                      initial={"version": household.version, "on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                household.lock_version(d["version"])
+                household.change_status(d["status"], on=d["on"], by=request.user, note=d["note"],
+                                        reason=d["reason"], reason_note=d["reason_note"])
+                log_access(request.user, household, Action.CHANGE, detail=f"status {d['status']}")
+        except VersionConflict:
+            return _conflict(request, household)
+        messages.success(request, _("The status is now “%(status)s”.") % {"status": household.get_status_display()})
+        return redirect("household_detail", pk=household.pk)
+    return render(request, "newcomers/household_status.html", {"household": household, "form": form})
+
+
+@require_POST
+def task_add(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_rw_household_for_user(request, pk)
+    form = TaskForm(request.POST, staff=staff_for(household.municipality_id))
+    if form.is_valid():
+        task = form.save(commit=False)
+        task.household = household
+        task.created_by = request.user
+        task.save()
+        household.touch()
+        log_access(request.user, household, Action.CHANGE, detail="task")
+        messages.success(request, _("The next step is added."))
+        return redirect("household_detail", pk=household.pk)
+    return render(request, "newcomers/form_page.html",
+                  {"household": household, "form": form, "title": _("Add next step")}, status=400)
+
+
+@require_POST
+def task_done(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    household = get_rw_household_for_user(request, pk)
+    task = household.tasks.filter(pk=task_pk).first()
+    if task is None:
+        raise Http404("Not found")
+    if task.done_at is None:
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+        household.touch()
+        log_access(request.user, household, Action.CHANGE, detail="task done")
+    messages.success(request, _("Marked as done: %(task)s") % {"task": task.title})
+    if request.POST.get("next") == "tasks":
+        return redirect("my_tasks")
+    return redirect("household_detail", pk=household.pk)
+
+
+@require_POST
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_rw_household_for_user(request, pk)
+    form = ContactLogForm(request.POST)
+    if form.is_valid():
+        entry = form.save(commit=False)
+        entry.household = household
+        entry.by = request.user
+        entry.save()
+        household.touch()
+        log_access(request.user, household, Action.CHANGE, detail="contact log")
+        messages.success(request, _("The contact is logged."))
+        return redirect("household_detail", pk=household.pk)
+    return render(request, "newcomers/form_page.html",
+                  {"household": household, "form": form, "title": _("Log a contact")}, status=400)
+
+
+@require_GET
+@require_capability(READ)
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """What is due and overdue: the user's own tasks and unassigned ones in their municipalities."""
+    today = timezone.localdate()
+    horizon = today + timezone.timedelta(days=14)
+    tasks = for_user(request, Task.objects.open(), READ, field="household__municipality")
+    tasks = tasks.filter(Q(assigned_to=request.user) | Q(assigned_to__isnull=True), due__lte=horizon)
+    tasks = list(tasks.select_related("household", "assigned_to").order_by("due", "id")[:500])
+    ctx = {
+        "overdue": [t for t in tasks if t.due < today],
+        "due": [t for t in tasks if t.due >= today],
+        "today": today,
+        "horizon": horizon,
+    }
+    return render(request, "newcomers/my_tasks.html", ctx)
+
+
+def pipeline_counts(request: HttpRequest) -> dict[str, int]:
+    """Households per status in the user's municipalities (for the home page)."""
+    rows = for_user(request, Household.objects.all(), READ).values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+__all__ = ["get_household_for_user", "get_rw_household_for_user", "likely_duplicates"]

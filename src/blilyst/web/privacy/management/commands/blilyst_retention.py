@@ -1,0 +1,32 @@
+"""Delete personal data past the retention period or without consent; keep anonymous counts.
+
+Run daily from cron or a scheduler: ``python -m django blilyst_retention`` (or ``blilyst web retention``).
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from blilyst.web.privacy.rules import apply_retention, retention_days
+
+
+class Command(BaseCommand):
+    help = ("Erase households whose last activity is older than BLILYST_RETENTION_DAYS, or whose consent was "
+            "withdrawn, keeping only anonymous outcomes. Example: blilyst_retention --dry-run")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=None, help="Retention period in days (default: setting).")
+        parser.add_argument("--dry-run", action="store_true", help="Only say what would be erased.")
+
+    def handle(self, days, dry_run, **options):
+        days = days if days is not None else retention_days()
+        if days < 1:
+            from django.core.management.base import CommandError
+
+            raise CommandError("--days must be at least 1.")
+        result = apply_retention(days=days, dry_run=dry_run)
+        verb = "Would erase" if dry_run else "Erased"
+        self.stdout.write(
+            f"{verb} {len(result.expired)} household(s) inactive since before {result.cutoff:%Y-%m-%d} "
+            f"({days} days) and {len(result.withdrawn)} without consent; anonymous outcomes kept."
+        )

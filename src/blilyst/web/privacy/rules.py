@@ -1,0 +1,224 @@
+"""The privacy rules, in one place: access log, export, erasure, consent and retention.
+
+Views, the API and the retention command call these functions; none of them deletes a
+household or writes the access log on its own.
+
+* ``log_access(user, household, action)`` – one row in the access log.
+* ``export_household(household)`` – everything held about a household, as a JSON-ready dict (DSAR).
+* ``erase_household(household, by=..., cause=...)`` – real deletion (rows gone, not flagged),
+  leaving an ``AnonymousOutcome`` and an access-log row.
+* ``record_consent`` / ``withdraw_consent`` – consent with the exact text shown; one-click withdrawal.
+* ``apply_retention(now=None, days=None)`` – erase households whose last activity is older than the
+  retention period, or whose consent has been withdrawn; returns what was done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+
+from blilyst.web.privacy.models import CONSENT_TEXTS, AccessLogEntry, Action, AnonymousOutcome, Consent
+
+EXPORT_FORMAT = "blilyst-household-export/1"
+
+
+def retention_days() -> int:
+    """The retention period in days (setting ``BLILYST_RETENTION_DAYS``; default 730, from 24 months)."""
+    return int(settings.BLILYST_RETENTION_DAYS)
+
+
+def log_access(user, household, action: str, *, detail: str = "", via: str = "web") -> AccessLogEntry:
+    """Record that ``user`` did ``action`` (an ``Action``) to ``household``."""
+    return AccessLogEntry.objects.create(
+        municipality_id=household.municipality_id,
+        household_id=household.pk,
+        user=user if getattr(user, "pk", None) else None,
+        username=getattr(user, "username", "") or "system",
+        action=action,
+        detail=detail[:200],
+        via=via,
+    )
+
+
+def _user_name(user) -> str | None:
+    return user.username if user is not None else None
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def export_household(household) -> dict:
+    """Everything blilyst holds about ``household``: the household, adults, children, needs, status
+    history, tasks, contact log, consents and the access log of who handled it."""
+    h = household
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": timezone.now().isoformat(),
+        "household": {
+            "id": h.pk,
+            "municipality": h.municipality_id,
+            "label": h.label,
+            "status": h.status,
+            "status_since": _iso(h.status_since),
+            "target_group": h.target_group,
+            "origin_place": h.origin_place,
+            "origin_country": h.origin_country,
+            "heard_about": h.heard_about,
+            "heard_about_note": h.heard_about_note,
+            "contact_person": _user_name(h.contact_person),
+            "notes": h.notes,
+            "moved_in_on": _iso(h.moved_in_on),
+            "moved_out_on": _iso(h.moved_out_on),
+            "move_out_reason": h.move_out_reason,
+            "move_out_note": h.move_out_note,
+            "created": _iso(h.created),
+            "last_activity": _iso(h.last_activity),
+        },
+        "needs": {
+            "housing_tenure": h.housing_tenure,
+            "housing_bedrooms": h.housing_bedrooms,
+            "housing_from": _iso(h.housing_from),
+            "housing_note": h.housing_note,
+            "school_note": h.school_note,
+            "leisure_interests": h.leisure_interests,
+            "wants_host": h.wants_host,
+            "wants_welcome_event": h.wants_welcome_event,
+        },
+        "adults": [
+            {"name": a.name, "email": a.email, "phone": a.phone, "language": a.language, "occupation": a.occupation,
+             "job_wishes": a.job_wishes, "remote_work": a.remote_work}
+            for a in h.adults.all()
+        ],
+        "children": [
+            {"first_name": c.first_name, "birth_year": c.birth_year, "kindergarten_from": _iso(c.kindergarten_from),
+             "needs_school": c.needs_school}
+            for c in h.children.all()
+        ],
+        "status_changes": [
+            {"from": s.from_status, "to": s.to_status, "on": _iso(s.on), "by": _user_name(s.by), "note": s.note}
+            for s in h.status_changes.select_related("by")
+        ],
+        "tasks": [
+            {"title": t.title, "due": _iso(t.due), "done_at": _iso(t.done_at),
+             "assigned_to": _user_name(t.assigned_to)}
+            for t in h.tasks.select_related("assigned_to")
+        ],
+        "contact_log": [
+            {"on": _iso(e.on), "channel": e.channel, "summary": e.summary, "by": _user_name(e.by)}
+            for e in h.contact_log.select_related("by")
+        ],
+        "consents": [
+            {"purpose": c.purpose, "text_shown": c.text_shown, "language": c.language, "given_at": _iso(c.given_at),
+             "withdrawn_at": _iso(c.withdrawn_at)}
+            for c in h.consents.all()
+        ],
+        "access_log": [
+            {"at": _iso(e.at), "user": e.username, "action": e.action, "via": e.via}
+            for e in AccessLogEntry.objects.filter(household_id=h.pk, municipality_id=h.municipality_id)
+        ],
+    }
+
+
+def _month(value) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.replace(day=1)
+
+
+def _furthest_status(household) -> str:
+    from blilyst.web.newcomers.models import STATUS_ORDER
+
+    reached = {household.status, *household.status_changes.values_list("to_status", flat=True)}
+    return max(reached, key=STATUS_ORDER.index)
+
+
+@transaction.atomic
+def erase_household(household, *, by=None, cause: str = "erasure", via: str = "web") -> AnonymousOutcome:
+    """Delete ``household`` and everything under it for real, keeping only an anonymous outcome.
+
+    ``cause`` is "erasure" (a person asked), "retention" (time ran out) or "withdrawal" (consent
+    withdrawn). The access log keeps one row saying who deleted household number N.
+    """
+    outcome = AnonymousOutcome.objects.create(
+        municipality_id=household.municipality_id,
+        target_group=household.target_group,
+        status=household.status,
+        furthest_status=_furthest_status(household),
+        adults=household.adults.count(),
+        children=household.children.count(),
+        heard_about=household.heard_about,
+        enquiry_month=_month(household.created),
+        moved_in_month=_month(household.moved_in_on),
+        moved_out_month=_month(household.moved_out_on),
+        move_out_reason=household.move_out_reason,
+        cause=cause,
+        recorded_month=_month(timezone.now()),
+    )
+    action = Action.DELETE if cause == "erasure" else Action.ANONYMISE
+    log_access(by, household, action, detail=cause, via=via)
+    household.delete()  # cascades to adults, children, status changes, tasks, contact log, consents
+    return outcome
+
+
+def record_consent(household, purpose: str, *, by=None, language: str | None = None) -> Consent:
+    """Record consent for ``purpose`` with the text as shown in ``language`` (the current one)."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        text = str(CONSENT_TEXTS[purpose])
+    household.touch()
+    return Consent.objects.create(household=household, purpose=purpose, text_shown=text, language=language,
+                                  recorded_by=by)
+
+
+def withdraw_consent(consent: Consent) -> Consent:
+    """Withdraw ``consent`` now (one click). Retention erases the household on its next run if no
+    consent is left."""
+    if consent.withdrawn_at is None:
+        consent.withdrawn_at = timezone.now()
+        consent.save(update_fields=["withdrawn_at"])
+    return consent
+
+
+@dataclass
+class RetentionResult:
+    cutoff: dt.datetime
+    expired: list[int] = field(default_factory=list)  # household ids erased for age
+    withdrawn: list[int] = field(default_factory=list)  # household ids erased on withdrawal
+
+    @property
+    def total(self) -> int:
+        return len(self.expired) + len(self.withdrawn)
+
+
+def households_due_for_retention(now: dt.datetime | None = None, days: int | None = None):
+    """(cutoff, expired queryset, withdrawn queryset): households to erase now."""
+    from blilyst.web.newcomers.models import Household
+
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=days if days is not None else retention_days())
+    expired = Household.objects.filter(last_activity__lt=cutoff)
+    withdrawn_ids = Consent.objects.filter(withdrawn_at__isnull=False).values("household_id")
+    active_ids = Consent.objects.filter(withdrawn_at__isnull=True).values("household_id")
+    withdrawn = Household.objects.filter(Q(pk__in=withdrawn_ids) & ~Q(pk__in=active_ids)).exclude(
+        last_activity__lt=cutoff)
+    return cutoff, expired, withdrawn
+
+
+def apply_retention(now: dt.datetime | None = None, days: int | None = None, *, dry_run: bool = False) -> RetentionResult:
+    """Erase households past the retention period or without consent left; keep anonymous outcomes."""
+    cutoff, expired, withdrawn = households_due_for_retention(now, days)
+    result = RetentionResult(cutoff=cutoff)
+    for cause, queryset, bucket in (("retention", expired, result.expired), ("withdrawal", withdrawn, result.withdrawn)):
+        for household in queryset.order_by("pk").iterator(chunk_size=200):
+            bucket.append(household.pk)
+            if not dry_run:
+                erase_household(household, by=None, cause=cause, via="command")
+    return result
