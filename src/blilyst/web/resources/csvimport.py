@@ -1,0 +1,306 @@
+"""Importing job vacancies and housing from a CSV file: all rows or none.
+
+The file may be UTF-8 (with or without a byte-order mark) or Latin-1/Windows-1252 (what Excel
+saves in Norway), separated by semicolons, commas or tabs; the first row names the columns in
+English or Norwegian ("arbeidsgiver", "stilling", "søknadsfrist"). Every row is validated with the
+same rules as the forms; if any row has an error, the report lists each error by row and column
+in the user's language and nothing is saved. A file that cannot be read as a table at all raises
+``ImportFileError`` with one message saying what to do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.forms import DateField, modelform_factory
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from blilyst.errors import ImportFileError
+from blilyst.web.resources.forms import DATE_FORMATS
+from blilyst.web.resources.models import Housing, JobVacancy
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+
+TRUE_WORDS = {"ja", "j", "yes", "y", "true", "sann", "1", "x"}
+FALSE_WORDS = {"nei", "n", "no", "false", "usann", "0", ""}
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    aliases: tuple[str, ...]  # accepted header names besides the field name (compared case-insensitively)
+    required: bool = False
+    type: str = "text"  # text | int | bool | date | choice
+    choice_aliases: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    model: type
+    columns: tuple[Column, ...]
+
+
+VACANCY = ImportKind(
+    JobVacancy,
+    (
+        Column("employer", ("arbeidsgiver", "bedrift", "virksomhet"), required=True),
+        Column("occupation", ("stilling", "yrke", "stillingstittel", "job title", "title"), required=True),
+        Column("sector", ("sektor", "bransje", "næring"), required=True, type="choice",
+               choice_aliases={"helse": "health", "omsorg": "health", "skole": "education", "barnehage": "education",
+                               "undervisning": "education", "bygg": "construction", "industri": "industry",
+                               "landbruk": "agriculture", "reiseliv": "tourism", "handel": "retail",
+                               "it": "technology", "offentlig forvaltning": "administration",
+                               "forvaltning": "administration", "transport": "transport", "annet": "other"}),
+        Column("advertised", ("utlyst", "annonsert", "utlyst på", "advertised in", "kanal"), required=True,
+               type="choice",
+               choice_aliases={"arbeidsplassen.no": "nav", "arbeidsplassen": "nav", "kommunen": "municipality",
+                               "kommunens nettside": "municipality", "finn.no": "finn", "annet": "other",
+                               "ikke utlyst": "not_advertised", "ikke annonsert": "not_advertised"}),
+        Column("deadline", ("søknadsfrist", "frist", "soknadsfrist"), type="date"),
+        Column("remote_possible", ("fjernarbeid", "hjemmekontor", "remote"), type="bool"),
+        Column("positions", ("antall", "antall stillinger", "stillinger"), type="int"),
+        Column("place", ("arbeidssted", "sted", "place of work"), ),
+        Column("url", ("lenke", "link", "annonse")),
+        Column("status", (), type="choice",
+               choice_aliases={"åpen": "open", "ledig": "open", "besatt": "filled", "lukket": "closed"}),
+        Column("note", ("merknad", "kommentar", "notat")),
+    ),
+)
+
+HOUSING = ImportKind(
+    Housing,
+    (
+        Column("kind", ("type", "boligtype", "art"), required=True, type="choice",
+               choice_aliases={"salg": "sale", "til salgs": "sale", "kjøp": "sale", "leie": "rent",
+                               "til leie": "rent", "utleie": "rent", "prøvebolig": "trial", "trial": "trial"}),
+        Column("title", ("tittel", "beskrivelse", "navn"), required=True),
+        Column("address", ("adresse",)),
+        Column("area", ("område", "sted", "bygd")),
+        Column("bedrooms", ("soverom", "antall soverom"), required=True, type="int"),
+        Column("size_m2", ("størrelse", "areal", "m2", "kvm", "bra", "size"), required=True, type="int"),
+        Column("price", ("pris", "leie", "husleie", "månedsleie", "prisantydning", "rent"), required=True, type="int"),
+        Column("term_months", ("leietid", "leietid måneder", "varighet", "term"), type="int"),
+        Column("status", (), type="choice",
+               choice_aliases={"ledig": "available", "reservert": "reserved", "solgt": "taken", "utleid": "taken",
+                               "trukket": "withdrawn"}),
+        Column("available_from", ("ledig fra", "tilgjengelig fra", "innflytting", "fra"), required=True, type="date"),
+        Column("owner_name", ("eier", "eiers navn", "utleier", "owner")),
+        Column("owner_phone", ("telefon", "eiers telefon", "phone")),
+        Column("owner_email", ("e-post", "epost", "eiers e-post", "email", "e-mail")),
+        Column("note", ("merknad", "kommentar", "notat")),
+    ),
+)
+
+KINDS = {"vacancies": VACANCY, "housing": HOUSING}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # line in the file, the header being row 1
+    column: str  # the column's name as written in the file ("" for the row as a whole)
+    message: str
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- Reading the file ------------------------------------------------------------------------------------
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read with: UTF-8 first, then Windows-1252, then Latin-1."""
+    if not data or not data.strip():
+        raise ImportFileError(_("The file is empty. Choose a CSV file with a header row and at least one row."))
+    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportFileError(_("This is an Excel file, not a CSV file. In Excel, choose Save as → CSV and import that file."))
+    if b"\x00" in data[:4096]:
+        raise ImportFileError(_("The file is not a text file (it holds binary data). Export the table as CSV and try again."))
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "UTF-8"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "Latin-1"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The separator used in the header row: the most frequent of ``;``, ``,`` and tab."""
+    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ";"))
+    return best if counts[best] else ";"
+
+
+def read_table(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]], str, str]:
+    """Header, rows as (line number, values), encoding and delimiter; ImportFileError if unreadable."""
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(mb)s MB. Split it into smaller files and import them one by one.")
+            % {"mb": MAX_BYTES // (1024 * 1024)}
+        )
+    text, encoding = decode(data)
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = sniff_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            if header is None:
+                header = [v.strip() for v in values]
+                continue
+            rows.append((reader.line_num, values))
+            if len(rows) > MAX_ROWS:
+                raise ImportFileError(
+                    _("The file has more than %(max)s rows. Split it into smaller files.") % {"max": MAX_ROWS}
+                )
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("The file cannot be read as CSV near line %(line)s (%(problem)s). Check quotes and separators, or save it again as CSV.")
+            % {"line": reader.line_num, "problem": exc}
+        ) from None
+    if header is None:
+        raise ImportFileError(_("The file is empty. Choose a CSV file with a header row and at least one row."))
+    if not rows:
+        raise ImportFileError(_("The file has a header row but no data rows."))
+    return header, rows, encoding, delimiter
+
+
+# --- Validating and saving ---------------------------------------------------------------------------------
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().casefold().replace("_", " "))
+
+
+def _choice_map(model, column: Column) -> dict[str, str]:
+    choices = model._meta.get_field(column.field).choices
+    mapping = {}
+    for value, label in choices:
+        mapping[_key(value)] = value
+        for lang in ("nb", "en"):
+            with translation.override(lang):
+                mapping[_key(str(label))] = value
+    mapping.update({_key(k): v for k, v in column.choice_aliases.items()})
+    return mapping
+
+
+def _number(text: str) -> str:
+    cleaned = re.sub(r"[\s\u00a0]|kr\.?|nok|,-|m²|m2", "", text.strip(), flags=re.IGNORECASE)
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", cleaned):  # 12.000 is twelve thousand in Norwegian
+        cleaned = cleaned.replace(".", "")
+    return cleaned
+
+
+def match_columns(kind: ImportKind, header: list[str]) -> tuple[dict[int, Column], list[str]]:
+    """Which file column feeds which field; raises ImportFileError naming missing or repeated columns."""
+    by_name = {}
+    for column in kind.columns:
+        by_name[_key(column.field)] = column
+        by_name[_key(str(kind.model._meta.get_field(column.field).verbose_name))] = column
+        for lang in ("nb", "en"):
+            with translation.override(lang):
+                by_name[_key(str(kind.model._meta.get_field(column.field).verbose_name))] = column
+        for alias in column.aliases:
+            by_name[_key(alias)] = column
+    found: dict[int, Column] = {}
+    ignored = []
+    for i, name in enumerate(header):
+        column = by_name.get(_key(name))
+        if column is None:
+            ignored.append(name)
+        elif column in found.values():
+            raise ImportFileError(_("The column “%(name)s” appears twice. Remove one of them.") % {"name": name})
+        else:
+            found[i] = column
+    missing = [c for c in kind.columns if c.required and c not in found.values()]
+    if missing:
+        names = ", ".join(f"“{c.field}”" for c in missing)
+        raise ImportFileError(
+            _("The file lacks required columns: %(names)s. The first row must name the columns (in English or Norwegian).")
+            % {"names": names}
+        )
+    return found, ignored
+
+
+def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
+    """Validate every row of ``data`` and, only if all are valid, create them in ``municipality``.
+
+    Returns the report (``created`` rows, or the ``errors``); raises ImportFileError when the file
+    itself cannot be read.
+    """
+    kind = KINDS[kind_name]
+    header, rows, encoding, delimiter = read_table(data)
+    columns, ignored = match_columns(kind, header)
+    report = ImportReport(rows=len(rows), ignored_columns=ignored, encoding=encoding, delimiter=delimiter)
+    # only the columns the file has: the others keep the model's defaults (status "open", 1 position)
+    form_class = modelform_factory(kind.model, fields=[c.field for c in columns.values()])
+    choice_maps = {c.field: _choice_map(kind.model, c) for c in kind.columns if c.type == "choice"}
+    header_of = {c.field: header[i] for i, c in columns.items()}
+    forms = []
+    for line, values in rows:
+        if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
+            report.errors.append(RowError(line, "", _("The row has %(n)s values but the header has %(m)s columns.")
+                                          % {"n": len(values), "m": len(header)}))
+            continue
+        form_data = {}
+        row_errors = []
+        for i, column in columns.items():
+            raw = values[i].strip() if i < len(values) else ""
+            if column.type == "choice" and raw:
+                raw = choice_maps[column.field].get(_key(raw), raw)
+            elif column.type == "int" and raw:
+                raw = _number(raw)
+            elif column.type == "bool":
+                word = raw.casefold()
+                if word in TRUE_WORDS:
+                    raw = "on"
+                elif word in FALSE_WORDS:
+                    raw = ""
+                else:
+                    row_errors.append(RowError(line, header[i], _("Write “ja” or “nei”, not “%(value)s”.") % {"value": raw}))
+                    continue
+            if raw:
+                form_data[column.field] = raw
+            else:
+                model_field = kind.model._meta.get_field(column.field)
+                if model_field.has_default() and column.type != "bool":
+                    form_data[column.field] = str(model_field.get_default())
+        instance = kind.model(municipality=municipality)
+        form = form_class(form_data, instance=instance)
+        for f in form.fields.values():
+            if isinstance(f, DateField):
+                f.input_formats = DATE_FORMATS
+        if not form.is_valid():
+            for name, messages in form.errors.items():
+                column_name = header_of.get(name, "" if name == "__all__" else name)
+                for message in messages:
+                    row_errors.append(RowError(line, column_name, str(message)))
+        report.errors.extend(row_errors)
+        if not row_errors:
+            forms.append(form)
+    if report.errors:
+        return report
+    with transaction.atomic():
+        for form in forms:
+            form.save()
+    report.created = len(forms)
+    return report

@@ -1,0 +1,130 @@
+"""Matching results in words, in the active language: each part of a suggestion and each gap.
+
+"Leilighet i sentrum: 3 soverom, til leie fra 1. mars; jobb som sykepleier hos Kviteseid kommune
+for voksen 1; barnehageplass fra mars i Brunkeberg barnehage" and "ingen utleiebolig med minst
+3 soverom før august (ønsket fra mars)".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from blilyst.web.resources.matching import Gap, Part, Suggestion
+
+KIND_NOUN = {
+    "rent": gettext_lazy("rental home"),
+    "sale": gettext_lazy("home for sale"),
+    "trial": gettext_lazy("trial home"),
+}
+KIND_PHRASE = {
+    "rent": gettext_lazy("for rent"),
+    "sale": gettext_lazy("for sale"),
+    "trial": gettext_lazy("trial housing"),
+}
+
+
+def day(value: dt.date) -> str:
+    """"1. mars" / "1 March" (with the year when it is not this year)."""
+    if value.year != dt.date.today().year:
+        return date_format(value, _("j F Y"))
+    return date_format(value, _("j F"))
+
+
+def month(value: dt.date) -> str:
+    """"mars" / "March" (with the year when it is not this year)."""
+    if value.year != dt.date.today().year:
+        return date_format(value, "F Y")
+    return date_format(value, "F")
+
+
+def _or(items: list[str]) -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {_('or')} {items[-1]}"
+
+
+def describe_part(part: Part) -> str:
+    if part.kind == "housing":
+        h = part.listing
+        text = _("%(title)s: %(bedrooms)s bedrooms, %(kind)s from %(date)s") % {
+            "title": h.title or KIND_NOUN[h.kind],
+            "bedrooms": h.bedrooms,
+            "kind": KIND_PHRASE[h.kind],
+            "date": day(h.available_from),
+        }
+        if h.kind == "trial" and h.term_months:
+            text += " " + _("(%(months)s months)") % {"months": h.term_months}
+        return text
+    if part.kind == "job":
+        j = part.listing
+        if j.employer:
+            return _("job as %(occupation)s at %(employer)s for adult %(n)s") % {
+                "occupation": j.occupation,
+                "employer": j.employer,
+                "n": part.adult,
+            }
+        return _("job as %(occupation)s for adult %(n)s") % {"occupation": j.occupation, "n": part.adult}
+    if part.kind == "remote":
+        return _("adult %(n)s keeps a job done remotely") % {"n": part.adult}
+    if part.kind == "kindergarten":
+        name, start, _free = part.listing
+        return _("kindergarten place from %(month)s at %(kindergarten)s") % {"month": month(start), "kindergarten": name}
+    raise ValueError(f"unknown part kind {part.kind!r}")
+
+
+def describe_suggestion(suggestion: Suggestion) -> str:
+    """All parts in one sentence, separated by semicolons."""
+    return "; ".join(describe_part(p) for p in suggestion.parts)
+
+
+def describe_gap(gap: Gap) -> str:
+    p = gap.params
+    if gap.code in ("housing_late", "housing_none"):
+        values = {
+            "kind": _or([KIND_NOUN[k] for k in p["kinds"]]),
+            "bedrooms": p.get("bedrooms", 0),
+        }
+        if gap.code == "housing_late":
+            values["month"] = month(dt.date.fromisoformat(p["earliest"]))
+            values["wanted"] = month(dt.date.fromisoformat(p["wanted"]))
+            if values["bedrooms"]:
+                return _("no %(kind)s with at least %(bedrooms)s bedrooms before %(month)s (wanted from %(wanted)s)") % values
+            return _("no %(kind)s before %(month)s (wanted from %(wanted)s)") % values
+        if p.get("over_budget"):
+            if values["bedrooms"]:
+                return _("no %(kind)s with at least %(bedrooms)s bedrooms within the budget") % values
+            return _("no %(kind)s within the budget") % values
+        if values["bedrooms"]:
+            return _("no %(kind)s with at least %(bedrooms)s bedrooms") % values
+        return _("no %(kind)s") % values
+    if gap.code == "job_none":
+        if p.get("occupations"):
+            return _("no vacancy as %(occupations)s for adult %(n)s") % {
+                "occupations": _or(p["occupations"]),
+                "n": p["adult"],
+            }
+        from blilyst.web.resources.models import JobVacancy
+
+        labels = dict(JobVacancy.Sector.choices)
+        return _("no vacancy in %(sectors)s for adult %(n)s") % {
+            "sectors": _or([str(labels.get(s, s)).lower() for s in p.get("sectors", [])]),
+            "n": p["adult"],
+        }
+    if gap.code in ("kindergarten_late", "kindergarten_none"):
+        values = {"wanted": month(dt.date.fromisoformat(p["wanted"])), "children": p.get("children", 1)}
+        if gap.code == "kindergarten_late":
+            values.update({"month": month(dt.date.fromisoformat(p["month"])), "kindergarten": p["kindergarten"]})
+            if values["children"] > 1:
+                return _(
+                    "no kindergarten with %(children)s free places from %(wanted)s; the first is from %(month)s at %(kindergarten)s"
+                ) % values
+            return _("no kindergarten place from %(wanted)s; the first free place is from %(month)s at %(kindergarten)s") % values
+        if values["children"] > 1:
+            return _("no kindergarten with %(children)s free places from %(wanted)s") % values
+        return _("no kindergarten place from %(wanted)s") % values
+    raise ValueError(f"unknown gap code {gap.code!r}")

@@ -1,0 +1,473 @@
+"""Matching a newcomer household against housing, job vacancies and kindergarten places.
+
+The engine is pure: it works on plain dataclasses (``HouseholdNeeds`` and the ``*Listing``
+records) and never touches the database. ``ListingIndex`` is built once per municipality from
+its listings; ``match_household`` then ranks combinations of
+
+* one dwelling (kind, bedrooms, budget, available by the wanted date),
+* one job vacancy **for each adult** who looks for work (two adults never share a vacancy
+  unless it has several positions), and
+* one kindergarten with enough free places from the wanted month,
+
+and reports each need it cannot meet as a ``Gap`` ("no rental home with at least 3 bedrooms
+before August"). Suggestions and gaps carry structured parts; ``describe_part`` and
+``describe_gap`` turn them into sentences in the active language (Django i18n), so the same
+result reads in bokmål or English.
+
+Scoring (higher is better), added up over the parts of a combination:
+
+* housing: 3 for a dwelling available in time, minus 0.1 per bedroom beyond the need (at most
+  0.5), minus up to 0.5 for the share of the budget it uses; a dwelling available later loses
+  0.01 per day late (at most 2) and keeps at least 0.1;
+* job: 2 for a vacancy whose occupation matches a wish word for word, 1.6 when the wish is part
+  of a compound ("lærer" in "barnehagelærer"), 0.6 when only the sector matches;
+* kindergarten: 1 for a place from the wanted month, minus 0.2 per month later (at least 0.1).
+
+Housing is scanned with NumPy over the index's arrays (one vectorised mask per household), jobs
+are found through a token index, kindergartens through per-kindergarten month lists; see
+bench/bench_matching.py for the speed against a plain per-household scan.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+HOUSING_KINDS = ("sale", "rent", "trial")
+_KIND_CODE = {kind: i for i, kind in enumerate(HOUSING_KINDS)}
+
+HOUSING_IN_TIME = 3.0
+JOB_EXACT = 2.0
+JOB_COMPOUND = 1.6
+JOB_SECTOR = 0.6
+KINDERGARTEN_IN_TIME = 1.0
+
+TOP_HOUSING = 3
+TOP_JOBS_PER_ADULT = 3
+TOP_KINDERGARTENS = 2
+MIN_AFFIX = 4  # shortest part of a compound word that counts ("lege" in "fastlege")
+
+
+# --- Inputs ------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class HousingListing:
+    id: int
+    kind: str  # "sale" | "rent" | "trial"
+    bedrooms: int
+    price: int  # sale price, or monthly rent for rent and trial housing
+    available_from: dt.date
+    title: str = ""
+    size_m2: int = 0
+    area: str = ""
+    term_months: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JobListing:
+    id: int
+    occupation: str
+    employer: str = ""
+    sector: str = ""
+    remote_possible: bool = False
+    deadline: dt.date | None = None
+    positions: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class KindergartenPlaces:
+    kindergarten: str
+    month: dt.date  # first day of the month
+    free_places: int
+
+
+@dataclass(frozen=True)
+class AdultNeeds:
+    """One adult: the occupations they would take (free text, "sykepleier", "lærer") and sectors.
+    An adult who keeps a job done remotely (``keeps_remote_job``), or who has no wish, needs no job."""
+
+    number: int  # 1, 2, ... as shown to the user ("adult 1")
+    job_wishes: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    keeps_remote_job: bool = False
+
+    @property
+    def wants_job(self) -> bool:
+        return not self.keeps_remote_job and bool(self.job_wishes or self.sectors)
+
+
+@dataclass(frozen=True)
+class HouseholdNeeds:
+    """What one household needs. ``housing_kinds`` empty means no housing need; ``max_rent`` caps
+    the monthly rent of rent and trial housing, ``max_price`` the price of a dwelling for sale."""
+
+    ref: int | None
+    adults: tuple[AdultNeeds, ...] = ()
+    housing_kinds: frozenset[str] = frozenset()
+    min_bedrooms: int = 0
+    max_rent: int | None = None
+    max_price: int | None = None
+    housing_from: dt.date | None = None
+    kindergarten_children: int = 0
+    kindergarten_from: dt.date | None = None
+
+    def __post_init__(self):
+        unknown = set(self.housing_kinds) - set(HOUSING_KINDS)
+        if unknown:
+            raise ValueError(f"housing_kinds: unknown kind(s) {sorted(unknown)}; use {HOUSING_KINDS}")
+        if self.kindergarten_children < 0 or self.min_bedrooms < 0:
+            raise ValueError("kindergarten_children and min_bedrooms must be zero or more")
+
+
+# --- Outputs -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Part:
+    """One piece of a suggestion: ``kind`` is "housing", "job", "remote" or "kindergarten"."""
+
+    kind: str
+    score: float
+    listing: object = None  # HousingListing, JobListing, or (kindergarten, month, free places)
+    adult: int | None = None
+    late_days: int = 0
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A need no listing meets. ``code`` picks the sentence, ``params`` fill it (JSON-safe values)."""
+
+    kind: str  # "housing" | "job" | "kindergarten"
+    key: str  # which need: "housing", "job:1", "kindergarten"
+    code: str  # "housing_late", "housing_none", "job_none", "kindergarten_late", "kindergarten_none"
+    params: dict
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    score: float
+    parts: tuple[Part, ...]
+
+    @property
+    def housing(self) -> HousingListing | None:
+        return next((p.listing for p in self.parts if p.kind == "housing"), None)
+
+    def job_for(self, adult: int) -> JobListing | None:
+        return next((p.listing for p in self.parts if p.kind == "job" and p.adult == adult), None)
+
+    @property
+    def kindergarten(self) -> tuple[str, dt.date, int] | None:
+        return next((p.listing for p in self.parts if p.kind == "kindergarten"), None)
+
+
+@dataclass
+class MatchResult:
+    ref: int | None
+    suggestions: list[Suggestion] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+
+
+# --- Words -------------------------------------------------------------------------------------------
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words of three letters or more ("Sykepleier 100 %" → ["sykepleier"])."""
+    return [w for w in _WORD.findall(text.lower()) if len(w) >= 3]
+
+
+# --- Scores (shared by the index and by plain scans) --------------------------------------------------
+def housing_score(listing: HousingListing, needs: HouseholdNeeds) -> float | None:
+    """The listing's score for ``needs``, or None when it does not fit (kind, bedrooms, budget)."""
+    if listing.kind not in needs.housing_kinds or listing.bedrooms < needs.min_bedrooms:
+        return None
+    budget = needs.max_price if listing.kind == "sale" else needs.max_rent
+    if budget is not None and listing.price > budget:
+        return None
+    score = HOUSING_IN_TIME - min(0.1 * (listing.bedrooms - needs.min_bedrooms), 0.5)
+    if budget:
+        score -= 0.5 * (listing.price / budget)
+    late = late_days(listing.available_from, needs.housing_from)
+    if late:
+        score = max(score - min(0.01 * late, 2.0), 0.1)
+    return score
+
+
+def late_days(available: dt.date, wanted: dt.date | None) -> int:
+    return 0 if wanted is None or available <= wanted else (available - wanted).days
+
+
+def job_score(job: JobListing, adult: AdultNeeds) -> float | None:
+    """The vacancy's score for ``adult``, or None when neither an occupation wish nor a sector fits."""
+    job_words = tokens(job.occupation)
+    best = None
+    for wish in adult.job_wishes:
+        wish_words = tokens(wish)
+        if not wish_words:
+            continue
+        exact = True
+        for w in wish_words:
+            if w in job_words:
+                continue
+            if len(w) >= MIN_AFFIX and any(j.endswith(w) or j.startswith(w) for j in job_words):
+                exact = False
+                continue
+            break
+        else:
+            score = JOB_EXACT if exact else JOB_COMPOUND
+            best = score if best is None else max(best, score)
+    if best is None and job.sector and job.sector in adult.sectors:
+        best = JOB_SECTOR
+    return best
+
+
+def kindergarten_score(month: dt.date, wanted: dt.date) -> float:
+    late = months_between(first_of_month(wanted), month)
+    return KINDERGARTEN_IN_TIME if late <= 0 else max(KINDERGARTEN_IN_TIME - 0.2 * late, 0.1)
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def months_between(a: dt.date, b: dt.date) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+# --- The index -----------------------------------------------------------------------------------------
+class ListingIndex:
+    """One municipality's listings, arranged for fast matching. Jobs closed on ``today`` (deadline
+    passed) are left out; housing and kindergarten rows are taken as given (the adapter passes only
+    available housing and months with free places)."""
+
+    def __init__(
+        self,
+        housing: Iterable[HousingListing] = (),
+        jobs: Iterable[JobListing] = (),
+        kindergartens: Iterable[KindergartenPlaces] = (),
+        today: dt.date | None = None,
+    ):
+        self.today = today or dt.date.today()
+        self.housing: list[HousingListing] = list(housing)
+        n = len(self.housing)
+        self._h_kind = np.fromiter((_KIND_CODE[h.kind] for h in self.housing), dtype=np.int8, count=n)
+        self._h_bedrooms = np.fromiter((h.bedrooms for h in self.housing), dtype=np.int32, count=n)
+        self._h_price = np.fromiter((h.price for h in self.housing), dtype=np.float64, count=n)
+        self._h_available = np.fromiter((h.available_from.toordinal() for h in self.housing), dtype=np.int64, count=n)
+        self._h_id = np.fromiter((h.id for h in self.housing), dtype=np.int64, count=n)
+
+        self.jobs: list[JobListing] = [j for j in jobs if j.deadline is None or j.deadline >= self.today]
+        self._exact: dict[str, set[int]] = defaultdict(set)
+        self._affix: dict[str, set[int]] = defaultdict(set)
+        self._sector: dict[str, set[int]] = defaultdict(set)
+        for i, job in enumerate(self.jobs):
+            for word in tokens(job.occupation):
+                self._exact[word].add(i)
+                for cut in range(MIN_AFFIX, len(word)):
+                    self._affix[word[:cut]].add(i)
+                    self._affix[word[-cut:]].add(i)
+            if job.sector:
+                self._sector[job.sector].add(i)
+
+        by_kg: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
+        for row in kindergartens:
+            if row.free_places > 0:
+                by_kg[row.kindergarten].append((first_of_month(row.month), row.free_places))
+        self._kindergartens = {name: sorted(rows) for name, rows in sorted(by_kg.items())}
+
+    # housing ------------------------------------------------------------------------------------
+    def housing_candidates(self, needs: HouseholdNeeds) -> tuple[list[tuple[float, HousingListing]], np.ndarray]:
+        """Fitting dwellings as (score, listing), best first (at most TOP_HOUSING), and the mask of
+        all that fit regardless of date (for the gap text)."""
+        if not needs.housing_kinds or not self.housing:
+            return [], np.zeros(len(self.housing), dtype=bool)
+        kinds = np.array([_KIND_CODE[k] for k in needs.housing_kinds], dtype=np.int8)
+        fits = np.isin(self._h_kind, kinds) & (self._h_bedrooms >= needs.min_bedrooms)
+        sale = self._h_kind == _KIND_CODE["sale"]
+        if needs.max_price is not None:
+            fits &= ~sale | (self._h_price <= needs.max_price)
+        if needs.max_rent is not None:
+            fits &= sale | (self._h_price <= needs.max_rent)
+        idx = np.flatnonzero(fits)
+        if idx.size == 0:
+            return [], fits
+        score = HOUSING_IN_TIME - np.minimum(0.1 * (self._h_bedrooms[idx] - needs.min_bedrooms), 0.5)
+        budget = np.full(idx.size, np.nan)
+        if needs.max_price:
+            budget[sale[idx]] = needs.max_price
+        if needs.max_rent:
+            budget[~sale[idx]] = needs.max_rent
+        has_budget = ~np.isnan(budget)
+        score[has_budget] -= 0.5 * (self._h_price[idx][has_budget] / budget[has_budget])
+        if needs.housing_from is not None:
+            late = np.maximum(self._h_available[idx] - needs.housing_from.toordinal(), 0)
+            is_late = late > 0
+            score[is_late] = np.maximum(score[is_late] - np.minimum(0.01 * late[is_late], 2.0), 0.1)
+        # best score first, then the lower id: lexsort sorts by the last key first
+        order = np.lexsort((self._h_id[idx], -score))[:TOP_HOUSING]
+        return [(float(score[o]), self.housing[idx[o]]) for o in order], fits
+
+    # jobs ---------------------------------------------------------------------------------------
+    def job_candidates(self, adult: AdultNeeds) -> list[tuple[float, JobListing]]:
+        """Vacancies for ``adult`` as (score, job), best first (at most TOP_JOBS_PER_ADULT)."""
+        candidates: set[int] = set()
+        for wish in adult.job_wishes:
+            words = tokens(wish)
+            if not words:
+                continue
+            found = None
+            for w in words:
+                hits = self._exact.get(w, set()) | (self._affix.get(w, set()) if len(w) >= MIN_AFFIX else set())
+                found = hits if found is None else found & hits
+            candidates |= found or set()
+        for sector in adult.sectors:
+            candidates |= self._sector.get(sector, set())
+        scored = []
+        for i in candidates:
+            job = self.jobs[i]
+            score = job_score(job, adult)
+            if score is not None:
+                scored.append((score, job))
+        scored.sort(key=lambda sj: (-sj[0], sj[1].id))
+        return scored[:TOP_JOBS_PER_ADULT]
+
+    # kindergartens --------------------------------------------------------------------------------
+    def kindergarten_candidates(self, children: int, wanted: dt.date) -> list[tuple[float, tuple[str, dt.date, int]]]:
+        """Per kindergarten the first month on or after ``wanted`` with ``children`` free places, as
+        (score, (kindergarten, month, free places)), earliest first (at most TOP_KINDERGARTENS)."""
+        start = first_of_month(wanted)
+        found = []
+        for name, rows in self._kindergartens.items():
+            i = bisect.bisect_left(rows, (start, -1))
+            for month, free in rows[i:]:
+                if free >= children:
+                    found.append((kindergarten_score(month, wanted), (name, month, free)))
+                    break
+        found.sort(key=lambda s: (-s[0], s[1][1], -s[1][2], s[1][0]))
+        return found[:TOP_KINDERGARTENS]
+
+
+# --- Matching -----------------------------------------------------------------------------------------
+def match_household(needs: HouseholdNeeds, index: ListingIndex, limit: int = 5) -> MatchResult:
+    """Rank combinations of housing, a job for each adult who needs one and a kindergarten place.
+
+    Returns at most ``limit`` suggestions, best first, and one ``Gap`` for every need that no
+    listing meets in time (a need met only later gives both a suggestion and a gap).
+    """
+    result = MatchResult(ref=needs.ref)
+
+    # housing
+    housing_options: list[Part | None] = [None]
+    if needs.housing_kinds:
+        found, fits = index.housing_candidates(needs)
+        if found:
+            housing_options = [
+                Part("housing", score, listing, late_days=late_days(listing.available_from, needs.housing_from))
+                for score, listing in found
+            ]
+        in_time = needs.housing_from is None or bool(
+            np.any(fits & (index._h_available <= needs.housing_from.toordinal()))
+        )
+        if not in_time or not found:
+            result.gaps.append(_housing_gap(needs, index, fits))
+
+    # jobs, one per adult who needs one
+    per_adult: list[list[Part | None]] = []
+    for adult in needs.adults:
+        if adult.keeps_remote_job:
+            per_adult.append([Part("remote", 0.0, None, adult=adult.number)])
+            continue
+        if not adult.wants_job:
+            continue
+        found_jobs = index.job_candidates(adult)
+        if not found_jobs:
+            result.gaps.append(
+                Gap(
+                    "job",
+                    f"job:{adult.number}",
+                    "job_none",
+                    {"adult": adult.number, "occupations": list(adult.job_wishes), "sectors": list(adult.sectors)},
+                )
+            )
+            per_adult.append([None])
+        else:
+            per_adult.append([Part("job", score, job, adult=adult.number) for score, job in found_jobs])
+
+    # kindergarten
+    kg_options: list[Part | None] = [None]
+    if needs.kindergarten_children > 0 and needs.kindergarten_from is not None:
+        wanted = first_of_month(needs.kindergarten_from)
+        found_kg = index.kindergarten_candidates(needs.kindergarten_children, wanted)
+        if found_kg:
+            kg_options = [Part("kindergarten", score, place) for score, place in found_kg]
+        if not found_kg or found_kg[0][1][1] > wanted:
+            params = {"wanted": wanted.isoformat(), "children": needs.kindergarten_children}
+            if found_kg:
+                earliest = min(found_kg, key=lambda s: s[1][1])[1]
+                params.update({"month": earliest[1].isoformat(), "kindergarten": earliest[0]})
+                result.gaps.append(Gap("kindergarten", "kindergarten", "kindergarten_late", params))
+            else:
+                result.gaps.append(Gap("kindergarten", "kindergarten", "kindergarten_none", params))
+
+    # combinations: the best job assignments (no vacancy used beyond its positions) x housing x kindergarten
+    job_sets = _job_assignments(per_adult, limit)
+    combos = []
+    for house, jobs, kg in itertools.product(housing_options, job_sets, kg_options):
+        parts = tuple(p for p in (house, *jobs, kg) if p is not None)
+        if not parts:
+            continue
+        combos.append(Suggestion(round(sum(p.score for p in parts), 6), parts))
+    combos.sort(key=lambda s: (-s.score, _sort_key(s)))
+    result.suggestions = combos[:limit]
+    return result
+
+
+def match_many(households: Sequence[HouseholdNeeds], index: ListingIndex, limit: int = 5) -> list[MatchResult]:
+    """``match_household`` for each household, against the same index."""
+    return [match_household(needs, index, limit) for needs in households]
+
+
+def _job_assignments(per_adult: list[list[Part | None]], limit: int) -> list[tuple[Part | None, ...]]:
+    if not per_adult:
+        return [()]
+    assignments = []
+    for combo in itertools.product(*per_adult):
+        used: dict[int, int] = defaultdict(int)
+        ok = True
+        for part in combo:
+            if part is not None and part.kind == "job":
+                used[part.listing.id] += 1
+                if used[part.listing.id] > part.listing.positions:
+                    ok = False
+                    break
+        if ok:
+            assignments.append(combo)
+    if not assignments:  # every adult wants the one vacancy: give it to one at a time
+        assignments = [tuple(None for _ in per_adult)]
+    assignments.sort(key=lambda c: -sum(p.score for p in c if p is not None))
+    return assignments[: max(limit, 1)]
+
+
+def _sort_key(s: Suggestion) -> tuple:
+    return tuple((p.kind, getattr(p.listing, "id", None) or str(p.listing)) for p in s.parts)
+
+
+def _housing_gap(needs: HouseholdNeeds, index: ListingIndex, fits: np.ndarray) -> Gap:
+    kinds = sorted(needs.housing_kinds, key=HOUSING_KINDS.index)
+    params: dict = {"kinds": kinds, "bedrooms": needs.min_bedrooms}
+    if needs.housing_from is not None:
+        params["wanted"] = needs.housing_from.isoformat()
+    if fits.any():
+        earliest = dt.date.fromordinal(int(index._h_available[fits].min()))
+        params["earliest"] = earliest.isoformat()
+        return Gap("housing", "housing", "housing_late", params)
+    budget_kinds = [k for k in kinds if (needs.max_price if k == "sale" else needs.max_rent) is not None]
+    if budget_kinds:
+        relaxed = HouseholdNeeds(None, housing_kinds=needs.housing_kinds, min_bedrooms=needs.min_bedrooms)
+        _found, relaxed_fits = index.housing_candidates(relaxed)
+        params["over_budget"] = bool(relaxed_fits.any())
+    return Gap("housing", "housing", "housing_none", params)

@@ -1,0 +1,161 @@
+"""The thin layer between the database and the pure matching engine.
+
+``household_needs`` turns a household (newcomers app) into a ``HouseholdNeeds``; ``listing_index``
+reads one municipality's available housing, open vacancies and kindergarten places into a
+``ListingIndex``; ``record_gaps`` keeps the ``MatchingGap`` rows in step with a result. The querysets
+passed in are already narrowed by the caller through ``blilyst.web.lib.tenancy``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from blilyst.web.resources import matching as m
+from blilyst.web.resources.models import Housing, JobVacancy, MatchingGap
+
+#: The household's wish (newcomers.Tenure) → the housing kinds that meet it.
+TENURE_KINDS = {
+    "buy": frozenset({"sale"}),
+    "rent": frozenset({"rent"}),
+    "trial": frozenset({"trial"}),
+    "any": frozenset({"sale", "rent"}),
+}
+_SPLIT = re.compile(r"[,;/\n]| eller | or ")
+
+
+def split_wishes(*texts: str) -> tuple[str, ...]:
+    """"Sykepleier, helsefagarbeider / lærer" → ("sykepleier", "helsefagarbeider", "lærer") (unique, in order)."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for part in _SPLIT.split(text or ""):
+            part = part.strip().lower()
+            if part and m.tokens(part):
+                seen.setdefault(part, None)
+    return tuple(seen)
+
+
+def household_needs(household) -> m.HouseholdNeeds:
+    """The needs of a ``newcomers.Household`` as the engine's dataclass.
+
+    Each adult's job wishes are their wishes followed by their present occupation; an adult who
+    works remotely keeps that job. Children with a wanted kindergarten month need a place each,
+    from the earliest of their months.
+    """
+    adults = tuple(
+        m.AdultNeeds(
+            number=i,
+            job_wishes=split_wishes(adult.job_wishes, adult.occupation),
+            keeps_remote_job=bool(adult.remote_work),
+        )
+        for i, adult in enumerate(household.adults.all(), start=1)
+    )
+    months = [c.kindergarten_from for c in household.children.all() if c.kindergarten_from]
+    return m.HouseholdNeeds(
+        ref=household.pk,
+        adults=adults,
+        housing_kinds=TENURE_KINDS.get(household.housing_tenure or "", frozenset()),
+        min_bedrooms=household.housing_bedrooms or 0,
+        housing_from=household.housing_from,
+        kindergarten_children=len(months),
+        kindergarten_from=min(months) if months else None,
+    )
+
+
+def listing_index(housing_qs, job_qs, kindergarten_qs, today: dt.date | None = None) -> m.ListingIndex:
+    """An index over the available housing, open vacancies and future kindergarten places."""
+    today = today or timezone.localdate()
+    housing = [
+        m.HousingListing(
+            id=row["id"], kind=row["kind"], bedrooms=row["bedrooms"], price=row["price"],
+            available_from=row["available_from"], title=row["title"], size_m2=row["size_m2"], area=row["area"],
+            term_months=row["term_months"],
+        )
+        for row in housing_qs.filter(status=Housing.Status.AVAILABLE).values(
+            "id", "kind", "bedrooms", "price", "available_from", "title", "size_m2", "area", "term_months"
+        )
+    ]
+    jobs = [
+        m.JobListing(
+            id=row["id"], occupation=row["occupation"], employer=row["employer"], sector=row["sector"],
+            remote_possible=row["remote_possible"], deadline=row["deadline"], positions=row["positions"],
+        )
+        for row in job_qs.filter(status=JobVacancy.Status.OPEN).values(
+            "id", "occupation", "employer", "sector", "remote_possible", "deadline", "positions"
+        )
+    ]
+    kindergartens = [
+        m.KindergartenPlaces(kindergarten=row["kindergarten"], month=row["month"], free_places=row["free_places"])
+        for row in kindergarten_qs.filter(month__gte=today.replace(day=1), free_places__gt=0).values(
+            "kindergarten", "month", "free_places"
+        )
+    ]
+    return m.ListingIndex(housing, jobs, kindergartens, today=today)
+
+
+def gap_text(gap: m.Gap) -> str:
+    """The gap in bokmål, as stored in ``MatchingGap.detail`` (pages re-render it in the reader's language)."""
+    from blilyst.web.resources.explain import describe_gap
+
+    with translation.override("nb"):
+        return describe_gap(gap)[:300]
+
+
+def gap_from_row(row: MatchingGap) -> m.Gap:
+    params = dict(row.params)
+    code = params.pop("code")
+    return m.Gap(row.kind, row.key, code, params)
+
+
+@transaction.atomic
+def record_gaps(gap_qs, municipality_code: str, household_ref: int | None, gaps: list[m.Gap],
+                today: dt.date | None = None) -> list[MatchingGap]:
+    """Keep one open ``MatchingGap`` per household and need: new gaps are added, lasting ones get a
+    new ``last_seen`` (and the latest detail), gaps no longer found are resolved today.
+
+    ``gap_qs`` is the caller's tenancy-narrowed ``MatchingGap`` queryset. Without a household every
+    gap is added as it is.
+    """
+    today = today or timezone.localdate()
+    rows = []
+    open_rows = {}
+    if household_ref is not None:
+        open_rows = {
+            row.key: row
+            for row in gap_qs.filter(municipality_id=municipality_code, household_ref=household_ref,
+                                     resolved_on__isnull=True)
+        }
+    for gap in gaps:
+        params = {"code": gap.code, **gap.params}
+        detail = gap_text(gap)
+        row = open_rows.pop(gap.key, None)
+        if row is None:
+            row = MatchingGap.objects.create(
+                municipality_id=municipality_code, household_ref=household_ref, kind=gap.kind, key=gap.key,
+                detail=detail, params=params, recorded_on=today, last_seen=today,
+            )
+        else:
+            row.detail, row.params, row.last_seen = detail, params, today
+            row.save(update_fields=["detail", "params", "last_seen"])
+        rows.append(row)
+    for row in open_rows.values():
+        row.resolved_on = today
+        row.save(update_fields=["resolved_on"])
+    return rows
+
+
+def gap_counts(gap_qs, since: dt.date | None = None, open_only: bool = False) -> dict[str, int]:
+    """Gaps by kind ({"housing": 4, "job": 7, "kindergarten": 1}), every kind present, for the plan's
+    bottleneck evidence (blilyst.plan.bottlenecks). ``gap_qs`` is already narrowed to a municipality."""
+    qs = gap_qs
+    if since is not None:
+        qs = qs.filter(last_seen__gte=since)
+    if open_only:
+        qs = qs.filter(resolved_on__isnull=True)
+    counts = {kind: 0 for kind in MatchingGap.Kind.values}
+    for kind in qs.values_list("kind", flat=True):
+        counts[kind] += 1
+    return counts

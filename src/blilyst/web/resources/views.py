@@ -1,0 +1,284 @@
+"""Pages for the resources: lists, create and edit forms, CSV import, matching and the gaps.
+
+Every query for a municipality's rows goes through ``blilyst.web.lib.tenancy``: lists filter on
+the user's municipalities, single rows come from the one accessor per kind below (404 for a
+stranger, 403 when a read-only member tries to change something). Hosts and housing owners are
+personal data: only users who may see personal data (``VIEW_HOUSEHOLDS``) see them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from blilyst.errors import ImportFileError
+from blilyst.web.accounts.roles import Capability
+from blilyst.web.lib.tenancy import for_user, get_for_user, get_rw_for_user, require_capability
+from blilyst.web.resources import csvimport, explain, matchinputs
+from blilyst.web.resources.forms import (
+    EventForm,
+    HostForm,
+    HousingForm,
+    ImportForm,
+    JobVacancyForm,
+    KindergartenCapacityForm,
+)
+from blilyst.web.resources.matching import match_household
+from blilyst.web.resources.models import Event, Host, Housing, JobVacancy, KindergartenCapacity, MatchingGap
+
+EDIT = Capability.EDIT_RESOURCES
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of resource as the pages show it."""
+
+    slug: str
+    model: type
+    form: type
+    title: str
+    new_label: str
+    columns: tuple[str, ...]  # model fields shown in the list
+    read: Capability = Capability.VIEW_RESOURCES
+    personal: tuple[str, ...] = ()  # columns shown only to users who may see personal data
+    status_field: str = ""
+    importable: str = ""  # csvimport kind name, if the list can be imported from CSV
+
+
+KINDS = {
+    "housing": Kind("housing", Housing, HousingForm, gettext_lazy("Dwellings"), gettext_lazy("New dwelling"),
+                    ("title", "kind", "bedrooms", "size_m2", "price", "available_from", "term_months", "status",
+                     "area", "owner_name", "owner_phone"),
+                    personal=("owner_name", "owner_phone"), status_field="status", importable="housing"),
+    "jobs": Kind("jobs", JobVacancy, JobVacancyForm, gettext_lazy("Job vacancies"), gettext_lazy("New vacancy"),
+                 ("occupation", "employer", "sector", "advertised", "deadline", "remote_possible", "positions",
+                  "status"),
+                 status_field="status", importable="vacancies"),
+    "kindergartens": Kind("kindergartens", KindergartenCapacity, KindergartenCapacityForm,
+                          gettext_lazy("Kindergarten places"), gettext_lazy("New capacity row"),
+                          ("kindergarten", "month", "free_places", "note")),
+    "hosts": Kind("hosts", Host, HostForm, gettext_lazy("Hosts and ambassadors"), gettext_lazy("New host"),
+                  ("name", "phone", "email", "area", "languages", "interests", "active"),
+                  read=Capability.VIEW_HOUSEHOLDS),
+    "events": Kind("events", Event, EventForm, gettext_lazy("Events"), gettext_lazy("New event"),
+                   ("title", "kind", "starts", "place", "capacity")),
+}
+
+
+def kind_or_404(slug: str) -> Kind:
+    try:
+        return KINDS[slug]
+    except KeyError:
+        raise Http404("No such resource") from None
+
+
+def get_resource_for_user(request: HttpRequest, kind: Kind, pk: int):
+    """The resource and whether the user may change it (404 outside the user's municipalities)."""
+    return get_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
+
+
+def get_rw_resource_for_user(request: HttpRequest, kind: Kind, pk: int):
+    """The resource for a change: 404 outside the user's municipalities, 403 for a read-only member."""
+    return get_rw_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
+
+
+def _cell(obj, name: str) -> object:
+    display = getattr(obj, f"get_{name}_display", None)
+    return display() if display else getattr(obj, name)
+
+
+@require_GET
+@require_capability(Capability.VIEW_RESOURCES)
+def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    counts = []
+    for kind in KINDS.values():
+        if user.can_anywhere(kind.read):
+            counts.append((kind, for_user(request, kind.model.objects.all(), kind.read).count()))
+    gaps = matchinputs.gap_counts(
+        for_user(request, MatchingGap.objects.all(), Capability.VIEW_RESOURCES), open_only=True
+    )
+    ctx = {"counts": counts, "gaps": gaps, "can_edit": user.can_anywhere(EDIT)}
+    return render(request, "resources/index.html", ctx)
+
+
+@require_GET
+@require_capability(Capability.VIEW_RESOURCES)
+def resource_list(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = kind_or_404(kind)
+    if not request.user.can_anywhere(kind.read):
+        raise Http404("Not found")
+    rows = for_user(request, kind.model.objects.all(), kind.read).select_related("municipality")
+    status = request.GET.get("status", "")
+    status_choices = kind.model._meta.get_field(kind.status_field).choices if kind.status_field else []
+    if status and status in {value for value, _label in status_choices}:
+        rows = rows.filter(**{kind.status_field: status})
+    else:
+        status = ""
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    personal_codes = set(request.user.municipality_codes(Capability.VIEW_HOUSEHOLDS))
+    editable_codes = set(request.user.municipality_codes(EDIT))
+    columns = [c for c in kind.columns if c not in kind.personal or personal_codes]
+    several = len(request.user.municipality_codes(kind.read)) > 1
+    table = []
+    for obj in page:
+        cells = []
+        for name in columns:
+            hidden = name in kind.personal and obj.municipality_id not in personal_codes
+            cells.append("–" if hidden else _cell(obj, name))
+        table.append({"obj": obj, "cells": cells, "editable": obj.municipality_id in editable_codes})
+    ctx = {
+        "kind": kind,
+        "headers": [kind.model._meta.get_field(c).verbose_name for c in columns],
+        "table": table,
+        "page": page,
+        "several": several,
+        "status": status,
+        "status_choices": status_choices,
+        "can_create": bool(editable_codes),
+    }
+    return render(request, "resources/list.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@require_capability(EDIT)
+def resource_create(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = kind_or_404(kind)
+    if not request.user.can_anywhere(kind.read):
+        raise Http404("Not found")
+    form = kind.form(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save()
+        messages.success(request, _("Saved: %(name)s.") % {"name": obj})
+        return redirect("resources:list", kind=kind.slug)
+    return render(request, "resources/form.html", {"kind": kind, "form": form, "obj": None})
+
+
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    kind = kind_or_404(kind)
+    obj = get_rw_resource_for_user(request, kind, pk)
+    form = kind.form(request.POST if request.method == "POST" else None, instance=obj, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save()
+        messages.success(request, _("Saved: %(name)s.") % {"name": obj})
+        return redirect("resources:list", kind=kind.slug)
+    return render(request, "resources/form.html", {"kind": kind, "form": form, "obj": obj})
+
+
+@require_POST
+def resource_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    kind = kind_or_404(kind)
+    obj = get_rw_resource_for_user(request, kind, pk)
+    name = str(obj)
+    obj.delete()
+    messages.success(request, _("Deleted: %(name)s.") % {"name": name})
+    return redirect("resources:list", kind=kind.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@require_capability(EDIT)
+def resource_import(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = kind_or_404(kind)
+    if not kind.importable:
+        raise Http404("Not found")
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None, user=request.user)
+    report = None
+    file_error = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > csvimport.MAX_BYTES:
+                raise ImportFileError(
+                    _("The file is larger than %(mb)s MB. Split it into smaller files and import them one by one.")
+                    % {"mb": csvimport.MAX_BYTES // (1024 * 1024)}
+                )
+            report = csvimport.import_csv(kind.importable, upload.read(), form.cleaned_data["municipality"])
+        except ImportFileError as exc:
+            file_error = str(exc)
+        else:
+            if report.ok:
+                messages.success(request, _("Imported %(n)s rows.") % {"n": report.created})
+                return redirect("resources:list", kind=kind.slug)
+    status = 400 if (file_error or (report and not report.ok)) else 200
+    ctx = {"kind": kind, "form": form, "report": report, "file_error": file_error,
+           "columns": csvimport.KINDS[kind.importable].columns}
+    return render(request, "resources/import.html", ctx, status=status)
+
+
+# --- Matching ---------------------------------------------------------------------------------------------
+def get_household_for_user(request: HttpRequest, pk: int):
+    """The household (newcomers app) and whether the user may change it: 404 outside their municipalities."""
+    from blilyst.web.newcomers.models import Household
+
+    return get_for_user(request, Household.objects.all(), pk=pk,
+                        read=Capability.VIEW_HOUSEHOLDS, write=Capability.EDIT_HOUSEHOLDS)
+
+
+@require_GET
+def household_matches(request: HttpRequest, household_id: int) -> HttpResponse:
+    """"Find matches" for one household: ranked suggestions with their reasons, and the gaps.
+
+    A user who may change the household also records the gaps (one open row per need, see
+    ``matchinputs.record_gaps``): reading the page twice does not count a gap twice.
+    """
+    household, writable = get_household_for_user(request, household_id)
+    code = household.municipality_id
+    needs = matchinputs.household_needs(household)
+    read = Capability.VIEW_RESOURCES
+    index = matchinputs.listing_index(
+        for_user(request, Housing.objects.filter(municipality_id=code), read),
+        for_user(request, JobVacancy.objects.filter(municipality_id=code), read),
+        for_user(request, KindergartenCapacity.objects.filter(municipality_id=code), read),
+        today=timezone.localdate(),
+    )
+    result = match_household(needs, index)
+    if writable:
+        matchinputs.record_gaps(for_user(request, MatchingGap.objects.all(), Capability.EDIT_HOUSEHOLDS),
+                                code, household.pk, result.gaps)
+    suggestions = [
+        {"score": s.score, "parts": [explain.describe_part(p) for p in s.parts], "late": any(p.late_days for p in s.parts)}
+        for s in result.suggestions
+    ]
+    ctx = {
+        "household": household,
+        "needs": needs,
+        "suggestions": suggestions,
+        "gaps": [explain.describe_gap(g) for g in result.gaps],
+        "household_url": _household_url(household.pk),
+    }
+    return render(request, "resources/matches.html", ctx)
+
+
+def _household_url(pk: int) -> str:
+    try:
+        return reverse("household_detail", args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+@require_GET
+@require_capability(Capability.VIEW_RESOURCES)
+def gap_list(request: HttpRequest) -> HttpResponse:
+    """The gaps matching found, by kind: the bottleneck evidence for the plan (no names)."""
+    qs = for_user(request, MatchingGap.objects.all(), Capability.VIEW_RESOURCES).select_related("municipality")
+    show = request.GET.get("show", "open")
+    if show != "all":
+        show = "open"
+        qs = qs.filter(resolved_on__isnull=True)
+    page = Paginator(qs.order_by("-last_seen", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    rows = [{"gap": g, "text": explain.describe_gap(matchinputs.gap_from_row(g))} for g in page]
+    ctx = {"counts": matchinputs.gap_counts(qs), "rows": rows, "page": page, "show": show,
+           "kinds": dict(MatchingGap.Kind.choices),
+           "several": len(request.user.municipality_codes(Capability.VIEW_RESOURCES)) > 1}
+    return render(request, "resources/gaps.html", ctx)
