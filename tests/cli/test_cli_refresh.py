@@ -27,10 +27,10 @@ def env(tmp_path, monkeypatch):
 def cubes():
     import pandas as pd
 
-    from tests.stats.test_refresh import RAW
+    from tests.stats.test_refresh import POP_YEARS, RAW
 
     d = pd.read_parquet(RAW / "csdata" / "nor_population_by_age_sex_b2024_2005_2026.parquet")
-    d = d[d.calyear.isin([2011, 2024, 2025, 2026]) & d.granularity_geo.isin(["municip", "nation"])]
+    d = d[d.calyear.isin(POP_YEARS) & d.granularity_geo.isin(["municip", "nation"])]
     return (*population_cubes(d), components_cube(), migration_cube())
 
 

@@ -127,13 +127,18 @@ def migration_cube() -> dict:
         "Tid": _dim("år", [str(y) for y in years])}, arr)
 
 
+@pytest.fixture(scope="module")
+def cubes(csdata):
+    return (*population_cubes(csdata), components_cube(), migration_cube())
+
+
 @pytest.fixture
-def ssb(fake_pxweb, csdata):
-    municipal, nation = population_cubes(csdata)
+def ssb(fake_pxweb, cubes):
+    municipal, nation, components, migration = cubes
     fake_pxweb.add(municipal, codelist="agg_KommSummer")
     fake_pxweb.add(nation)
-    fake_pxweb.add(components_cube(), codelist="agg_KommSummerHist")
-    fake_pxweb.add(migration_cube(), codelist="agg_KommSummer")
+    fake_pxweb.add(components, codelist="agg_KommSummerHist")
+    fake_pxweb.add(migration, codelist="agg_KommSummer")
     return fake_pxweb
 
 
@@ -206,7 +211,7 @@ def test_refresh_writes_a_local_snapshot_with_real_numbers(ssb, ssb_server, tmp_
 
 
 def test_a_failure_midway_leaves_the_previous_local_snapshot_intact(ssb, ssb_server, tmp_path, sleeps, dest):
-    refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2024)
+    refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
     before = tree_digest(dest)
     cached_data = file_digests(tmp_path / "cache" / "ssb" / "data")
     newer = components_cube()
@@ -215,7 +220,7 @@ def test_a_failure_midway_leaves_the_previous_local_snapshot_intact(ssb, ssb_ser
     ssb.fail["06913"] = lambda req: Reply(500, {"title": "Internal Server Error"})
     ssb_server.route(V0 + "/no/table/06913/", Reply(500))
     with pytest.raises(SsbResponseError, match="500"):
-        refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps, retries=1), first_year=2026)
+        refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps, retries=1), first_year=2025)
     assert tree_digest(dest) == before
     after = file_digests(tmp_path / "cache" / "ssb" / "data")
     assert cached_data.items() <= after.items()  # no cached answer was lost or overwritten

@@ -41,6 +41,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import numpy as np
 import pandas as pd
 
 from blilyst import __version__ as _version
@@ -484,7 +485,10 @@ class PxWebClient:
         """
         datasets = self.datasets(Query.build(table_id, selection, codelists, output_values), on_part=on_part)
         frames = [ds.to_frame() for ds in datasets]
-        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        if len(frames) > 1:  # column by column: pd.concat is slow on all-None object columns
+            frame = pd.DataFrame({c: np.concatenate([f[c].to_numpy() for f in frames]) for c in frames[0].columns})
+        else:
+            frame = frames[0]
         frame.attrs["jsonstat"] = {**datasets[0].meta, "parts": len(datasets)}
         return frame
 
