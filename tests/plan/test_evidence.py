@@ -77,3 +77,29 @@ def test_build_plan_resolves_names_and_fills_the_needs_analysis():
     assert len(oslo.charts) == 1  # no migration by age outside Telemark
     with pytest.raises(UnknownMunicipality):
         build_plan("Atlantis")
+
+
+@pytest.fixture(scope="module")
+def outlook(snapshot):
+    from blilyst.demography.attractiveness import attractiveness_from_snapshot
+    from blilyst.demography.scenarios import run_scenario
+
+    return (run_scenario("4032", "trend", 20, snapshot=snapshot),
+            run_scenario("4032", "target-seeking", 20, snapshot=snapshot),
+            attractiveness_from_snapshot(snapshot=snapshot))
+
+
+def test_outlook_adds_the_projected_pyramid_workforce_and_target_seeking_answer(snapshot, outlook):
+    trend, seeking, model = outlook
+    plan = build_plan("4032", snapshot=snapshot, prepared_on=dt.date(2026, 11, 26), projection=trend,
+                      target_seeking=seeking, attractiveness=model)
+    future = plan.charts[-1]
+    assert future.estimated and "2046" in future.title and "framskrevet" in future.title
+    # band totals are rounded, so they add up to the projected total within a few persons
+    assert abs(future.table[["Menn", "Kvinner"]].to_numpy().sum() - trend.summary().iloc[-1]["population"]) < 10
+    work = plan.tables[0].frame.set_index("")
+    assert work.loc["Folketall", "2026"] == "1\u00a0274"
+    assert work.loc["20–66 år", "2026"] == "739"  # registered, 1 January 2026
+    assert "dere trenger om lag" in plan.summary and "innflyttere i året" in plan.summary
+    row = model.frame[model.frame.municipality == "4032"].iloc[0]
+    assert f"nummer {int(row.rank_in_class)} av {int(row.n_in_class)} i sentralitetsklasse 6" in plan.summary

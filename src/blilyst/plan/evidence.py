@@ -149,14 +149,17 @@ def growth_message(k: KeyFigures, lang: str = "nb") -> str:
     return text
 
 
-def pyramid_chart(code: str, name: str, population: pd.DataFrame, year: int, lang: str = "nb") -> ChartSpec:
+def pyramid_chart(code: str, name: str, population: pd.DataFrame, year: int, lang: str = "nb", *,
+                  projected: str | None = None) -> ChartSpec:
+    """Population pyramid in 5-year bands. ``projected`` names the scenario when the figures are a
+    projection (the chart is then marked as estimated)."""
     rows = population[(population["municipality"] == code) & (population["year"] == year)]
     table = []
     for lo, hi in BANDS_5:
         sel = rows[rows["age"].between(lo, hi)]
         table.append({"age": _band_label(lo, hi),
-                      "male": int(sel.loc[sel["sex"] == "male", "population"].sum()),
-                      "female": int(sel.loc[sel["sex"] == "female", "population"].sum())})
+                      "male": round(float(sel.loc[sel["sex"] == "male", "population"].sum())),
+                      "female": round(float(sel.loc[sel["sex"] == "female", "population"].sum()))})
     frame = pd.DataFrame(table)
     nb = lang == "nb"
     men, women = ("Menn", "Kvinner") if nb else ("Males", "Females")
@@ -167,6 +170,8 @@ def pyramid_chart(code: str, name: str, population: pd.DataFrame, year: int, lan
     order = list(frame["age"])[::-1]
     title = (f"Befolkning etter alder og kjønn, {name} 1. januar {year}" if nb
              else f"Population by age and sex, {name} 1 January {year}")
+    if projected:
+        title += f" ({'framskrevet' if nb else 'projected'}: {projected})"
     chart = alt.Chart(long).mark_bar().encode(
         y=alt.Y("age:N", sort=order, title="Alder" if nb else "Age"),
         x=alt.X("persons:Q", title="Personer" if nb else "Persons", axis=alt.Axis(labelExpr="abs(datum.value)")),
@@ -178,6 +183,10 @@ def pyramid_chart(code: str, name: str, population: pd.DataFrame, year: int, lan
                 f"Population pyramid for {name} in {year}. The largest age group is {biggest['age']} with "
                 f"{fmt_int(biggest['total'], lang)} persons.")
     table_out = frame.rename(columns={"age": "Alder" if nb else "Age", "male": men, "female": women})
+    if projected:
+        table_out[[men, women]] = table_out[[men, women]].round().astype(int)
+        source = (f"{SSB_CREDIT}; framskrivning med blilyst" if nb else f"{SSB_CREDIT}; projection by blilyst")
+        return ChartSpec(title, chart.to_dict(), alt_text, table_out, source, estimated=True)
     return ChartSpec(title, chart.to_dict(), alt_text, table_out, SSB_CREDIT)
 
 
@@ -274,12 +283,19 @@ def build_plan(
     lang: str = "nb",
     prepared_on: dt.date | None = None,
     peers: Sequence[str] | None = None,
+    projection=None,
+    target_seeking=None,
+    attractiveness=None,
     **parts,
 ) -> Plan:
     """A :class:`Plan` for ``code`` with the needs analysis filled in from the snapshot.
 
     ``parts`` are passed on to :class:`Plan` (``target_groups``, ``chain``, ``bottlenecks``, ``honesty``,
-    ``evaluation`` ...). ``peers`` replaces the automatic comparison set.
+    ``evaluation`` ...). ``peers`` replaces the automatic comparison set. ``projection`` and
+    ``target_seeking`` are ``ProjectionResult`` objects of ``run_scenario`` for this municipality (e.g. the
+    trend and the target-seeking scenario), ``attractiveness`` an ``AttractivenessModel``; each adds its
+    part (the pyramid in 20 years and the workforce table; the "you need about N more in-migrants a year"
+    sentence; the place in the attractiveness model). Pass ``True`` to compute one with its defaults.
     """
     if snapshot is None:
         from blilyst.stats.snapshot import load_snapshot
@@ -304,6 +320,27 @@ def build_plan(
     sources.append("Distriktssenteret: Drømmen om å bli flere. Temahefte om tilflytting." if lang == "nb" else
                    "Distriktssenteret: Drømmen om å bli flere (booklet on in-migration work).")
     summary = parts.pop("summary", "") or growth_message(k, lang)
+    if projection is True:
+        from blilyst.demography.scenarios import run_scenario
+
+        projection = run_scenario(code, "trend", 20, snapshot=snapshot)
+    if projection is not None:
+        charts.append(future_pyramid_chart(projection, lang))
+        tables.insert(0, workforce_table(projection, lang))
+        sources.extend(s for s in projection.sources if s not in sources)
+    if target_seeking is True:
+        from blilyst.demography.scenarios import run_scenario
+
+        target_seeking = run_scenario(code, "target-seeking", 20, snapshot=snapshot)
+    if target_seeking is not None:
+        summary = " ".join([summary] + target_seeking.headline(lang))
+    if attractiveness is True:
+        from blilyst.demography.attractiveness import attractiveness_from_snapshot
+
+        attractiveness = attractiveness_from_snapshot(snapshot=snapshot)
+    if attractiveness is not None:
+        sentence = attractiveness_sentence(attractiveness, code, lang)
+        summary = " ".join([summary, sentence]) if sentence else summary
     return Plan(
         municipality=code,
         name=name,
@@ -352,3 +389,60 @@ def retention_chart(curves, lang: str = "nb", max_years: float = 5.0) -> ChartSp
                 "Kaplan–Meier curves of the share still resident.")
     source = "Kilde: tilflyttertjenesten (egne registreringer)" if nb else "Source: the newcomer service (own records)"
     return ChartSpec(title, chart.to_dict(), alt_text, pd.DataFrame(table_rows), source, estimated=True)
+
+
+# ---------------------------------------------------------------- outlook (projection, attractiveness)
+
+
+def future_pyramid_chart(result, lang: str = "nb") -> ChartSpec:
+    """The population pyramid in the projection's last year (a ``ProjectionResult`` of
+    ``blilyst.demography.scenarios.run_scenario`` for one municipality)."""
+    frame = result.frame()
+    last = result.years[-1]
+    code, name = result.codes[0], result.names[0]
+    return pyramid_chart(code, name, frame, last, lang, projected=pick(result.scenario.title, lang))
+
+
+def workforce_table(result, lang: str = "nb") -> TableSpec:
+    """Population, age groups and old-age dependency now and at the end of the projection."""
+    summary = result.summary()
+    first, last = summary.iloc[0], summary.iloc[-1]
+    nb = lang == "nb"
+    labels = [("population", "Folketall", "Population"), ("age_0_19", "0–19 år", "Aged 0–19"),
+              ("working_age", "20–66 år", "Aged 20–66"), ("age_67_plus", "67 år og eldre", "Aged 67+"),
+              ("age_80_plus", "80 år og eldre", "Aged 80+")]
+    rows = []
+    for key, label_nb, label_en in labels:
+        a, b = float(first[key]), float(last[key])
+        rows.append((label_nb if nb else label_en, fmt_int(a, lang), fmt_int(b, lang), f"{b - a:+.0f}"))
+    a, b = float(first["old_age_dependency"]), float(last["old_age_dependency"])
+    dep = "Eldre (67+) per person 20–66 år" if nb else "Older people (67+) per person aged 20–66"
+    rows.append((dep, f"{a:.2f}".replace(".", "," if nb else "."), f"{b:.2f}".replace(".", "," if nb else "."),
+                 f"{b - a:+.2f}".replace(".", "," if nb else ".")))
+    y0, y1 = result.years[0], result.years[-1]
+    frame = pd.DataFrame(rows, columns=["" if nb else "", str(y0), f"{y1}*", "Endring" if nb else "Change"])
+    title = (f"Arbeidskraft framover ({pick(result.scenario.title, lang)})" if nb
+             else f"Workforce outlook ({pick(result.scenario.title, lang)})")
+    note = (f"* Framskrevet, ikke registrert. {y0}: registrert folketall 1. januar." if nb
+            else f"* Projected, not registered. {y0}: registered population on 1 January.")
+    return TableSpec(title, frame, SSB_CREDIT, note)
+
+
+def attractiveness_sentence(model, code: str, lang: str = "nb") -> str:
+    """Where the municipality stands in Telemarksforsking's attractiveness model (net migration beyond what
+    job growth predicts), from a ``blilyst.demography.attractiveness.AttractivenessModel``."""
+    row = model.frame[model.frame["municipality"] == code]
+    if row.empty:
+        return ""
+    r = row.iloc[0]
+    value = float(r["attractiveness"])
+    if lang == "nb":
+        sign = "høyere" if value >= 0 else "lavere"
+        points = f"{abs(value):.1f}".replace(".", ",")
+        return (f"Attraktivitetsmodellen ({model.period}): nettoinnflyttingen var {points} prosentpoeng "
+                f"{sign} enn jobbveksten tilsier, nummer {int(r['rank_in_class'])} av {int(r['n_in_class'])} i "
+                f"sentralitetsklasse {int(r['centrality_class'])}.")
+    sign = "above" if value >= 0 else "below"
+    return (f"Attractiveness model ({model.period}): net migration was {abs(value):.1f} percentage points {sign} "
+            f"what job growth predicts, rank {int(r['rank_in_class'])} of {int(r['n_in_class'])} in centrality "
+            f"class {int(r['centrality_class'])}.")
