@@ -190,6 +190,18 @@ def test_permanent_500_falls_back_to_the_v0_api(ssb, ssb_server, tmp_path, sleep
     assert body["query"][2] == recorded[2] == {"code": "Tid", "selection": {"filter": "item", "values": ["2022"]}}
 
 
+def test_when_v2_is_down_the_v0_fallback_answers_without_waiting_through_every_retry(ssb_server, tmp_path,
+                                                                                     sleeps):
+    for path in ("/tables/07459", "/tables/07459/metadata", "/tables/07459/data"):
+        ssb_server.route(V2 + path, Reply(503, {"title": "Service Unavailable"}))
+    ssb_server.route(V0 + "/no/table/07459/", Reply(200, RECORDED_07459.read_bytes()), method="POST")
+    frame = client_for(ssb_server, tmp_path, sleeps, retries=2).data("07459", SELECTION, codelists=CODELISTS)
+    assert frame.set_index("Region").loc["K-0301", "value"] == 699_827
+    v2_hits = [r for r in ssb_server.requests if r.path.startswith(V2)]
+    assert [r.path for r in v2_hits] == [V2 + "/tables/07459"] * 3  # one call and its two retries, then v0
+    assert sleeps == [1.0, 2.0]
+
+
 def test_v0_failing_too_reports_both(ssb, ssb_server, tmp_path, sleeps):
     ssb.fail["07459"] = lambda req: Reply(500)
     ssb_server.route(V0 + "/no/table/07459/", Reply(500))

@@ -58,6 +58,7 @@ DEFAULT_MAX_URL_LENGTH = 2_100
 DEFAULT_CALLS_PER_MINUTE = 30
 DEFAULT_TABLE_INFO_TTL_S = 6 * 3600
 MAX_WAIT_S = 120.0
+BREAKER_S = 60.0  # an API that failed for good is not asked again for this long
 
 OFFLINE_MESSAGE = "You are offline or SSB is not answering; blilyst keeps working on the bundled data"
 
@@ -249,6 +250,7 @@ class PxWebClient:
             follow_redirects=True)
         self._calls: collections.deque[float] = collections.deque()
         self._blocked_until = 0.0
+        self._down: dict[str, tuple[SsbError, float]] = {}
         self._config: dict[str, Any] | None = None
         self._tables: dict[str, dict[str, Any]] = {}
         self.requests_made = 0
@@ -300,8 +302,28 @@ class PxWebClient:
     def _backoff(self, attempt: int) -> float:
         return min(self.backoff * (2 ** attempt), self.max_wait)
 
-    def _request(self, method: str, url: str, *, params: Any = None, body: Any = None,
-                 what: str = "answer", table_id: str | None = None) -> httpx.Response:
+    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One request with retries. Once an API (v2 or v0) has failed for good (no connection, or a
+        server error after all retries), further calls to it fail at once for ``BREAKER_S`` seconds
+        instead of waiting through the retries again; the v0 fallback then answers sooner."""
+        base = self.base_url if url.startswith(self.base_url) else (self.v0_url or "")
+        down = self._down.get(base)
+        if down is not None and self._clock() - down[1] < BREAKER_S:
+            raise down[0]
+        try:
+            resp = self._send(method, url, **kwargs)
+        except SsbUnavailable as exc:
+            self._down[base] = (exc, self._clock())
+            raise
+        except SsbResponseError as exc:
+            if exc.status is not None and exc.status >= 500:
+                self._down[base] = (exc, self._clock())
+            raise
+        self._down.pop(base, None)
+        return resp
+
+    def _send(self, method: str, url: str, *, params: Any = None, body: Any = None,
+              what: str = "answer", table_id: str | None = None) -> httpx.Response:
         attempt = 0
         while True:
             self._throttle()

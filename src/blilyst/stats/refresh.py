@@ -69,7 +69,8 @@ def _pick_codelist(meta: JsonStatDataset, var: str, preferred: Sequence[str]) ->
         dim = meta.dimension(var)
     except KeyError:
         return None
-    available = [c.get("id") for c in (dim.extension.get("codelists") or []) if isinstance(c, dict)]
+    listed = dim.extension.get("codelists") or dim.extension.get("codeLists") or []  # both spellings seen
+    available = [c.get("id") for c in listed if isinstance(c, dict)]
     for want in preferred:
         if want in available:
             return want
