@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blilyst.plan.capacity import Capacity
 from blilyst.plan.honesty import (
@@ -132,3 +134,23 @@ def test_one_claim_per_kind_and_sentence():
     report = check_campaign("Ledige boliger, mange boliger, billige boliger. Ledige boliger igjen.",
                             Capacity(housing={"rental": 1}))
     assert [c.kind for c in report.claims] == ["housing_available", "housing_available"]
+
+
+WORDS = ["småbruk", "ledige", "barnehageplass", "garantert", "jobb", "til", "begge", "idyll", "SOS", "fred", "og",
+         "ro", "ikke", "small", "farms", "available", "free", "everything", "is", ".", "!", "\n", "alle", "er",
+         "velkommen", "gratis", "tomter", "kunstnere", "gode", "vilkår", "for", "æøå"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=40), st.booleans())
+def test_any_text_gives_a_consistent_report(words, with_capacity):
+    text = " ".join(words)
+    report = check_campaign(text, AMPLE if with_capacity else None)
+    for item in report.claims + report.cliches:
+        start, end = item.span
+        assert 0 <= start < end <= len(text)
+        assert text[start:end].strip() and text[start:end] in text
+        assert item.excerpt and item.excerpt in text
+    assert sum(report.counts().values()) == len(report.claims)
+    if not with_capacity:
+        assert all(c.verdict == UNVERIFIABLE for c in report.claims)
