@@ -159,7 +159,7 @@ def read_table(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]], str
     text, encoding = decode(data)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
     try:

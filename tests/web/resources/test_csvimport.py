@@ -1,0 +1,128 @@
+"""CSV import of vacancies and housing: encodings, separators, errors by row and column, all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from blilyst.errors import ImportFileError
+from blilyst.web.resources import csvimport
+from blilyst.web.resources.models import Housing, JobVacancy
+
+VACANCIES = (
+    "Arbeidsgiver;Stilling;Sektor;Utlyst;Søknadsfrist;Fjernarbeid\n"
+    "Kviteseid kommune;Sykepleier;Helse og omsorg;NAV;31.01.2027;nei\n"
+    "Kviteseid skule;Lærer;education;Kommunens nettside;2027-02-15;ja\n"
+    "Byggmester Haugen AS;Snekker;bygg;finn.no;;\n"
+)
+
+
+def test_a_semicolon_file_in_utf8_imports_every_row(people):
+    report = csvimport.import_csv("vacancies", VACANCIES.encode("utf-8"), people.a)
+    assert report.ok and report.created == 3 and report.delimiter == ";" and report.encoding == "UTF-8"
+    rows = JobVacancy.objects.order_by("pk")
+    assert [(j.occupation, j.sector, j.advertised, str(j.deadline), j.remote_possible) for j in rows] == [
+        ("Sykepleier", "health", "nav", "2027-01-31", False),
+        ("Lærer", "education", "municipality", "2027-02-15", True),
+        ("Snekker", "construction", "finn", "None", False),
+    ]
+    assert {j.municipality_id for j in rows} == {"4028"} and {j.status for j in rows} == {"open"}
+
+
+def test_a_comma_file_in_latin1_with_english_headers(people):
+    text = ("employer,occupation,sector,advertised,deadline,remote_possible,positions\n"
+            "Vrådal Hotell,Kokk,tourism,not advertised,,no,2\n")
+    report = csvimport.import_csv("vacancies", text.encode("latin-1"), people.a)
+    assert report.ok and report.delimiter == "," and report.encoding == "Windows-1252"
+    job = JobVacancy.objects.get()
+    assert (job.employer, job.advertised, job.positions) == ("Vrådal Hotell", "not_advertised", 2)
+
+
+def test_a_utf8_file_with_a_byte_order_mark(people):
+    report = csvimport.import_csv("vacancies", b"\xef\xbb\xbf" + VACANCIES.encode("utf-8"), people.a)
+    assert report.ok and report.created == 3
+
+
+def test_one_bad_row_imports_nothing_and_names_row_and_column(people):
+    text = VACANCIES + "Brunkeberg barnehage;;Skole og barnehage;NAV;32.13.2027;kanskje\n"
+    with translation.override("nb"):
+        report = csvimport.import_csv("vacancies", text.encode("utf-8"), people.a)
+    assert not report.ok and report.created == 0
+    assert JobVacancy.objects.count() == 0
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (5, "Fjernarbeid", "Skriv «ja» eller «nei», ikke «kanskje»."),
+        (5, "Stilling", "Feltet er påkrevet."),
+        (5, "Søknadsfrist", "Oppgi en gyldig dato."),
+    ]
+
+
+def test_errors_come_in_english_for_an_english_user(people):
+    text = "employer;occupation;sector;advertised\nKviteseid kommune;Lege;space;NAV\n"
+    with translation.override("en"):
+        report = csvimport.import_csv("vacancies", text.encode("utf-8"), people.a)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "sector")]
+    assert report.errors[0].message == "Select a valid choice. space is not one of the available choices."
+
+
+def test_housing_rows_follow_the_trial_housing_rule(people):
+    text = ("Type;Tittel;Soverom;Størrelse;Pris;Leietid;Ledig fra;Eier\n"
+            "Prøvebolig;Prøvebolig Fjågesund;3;90;7 000;36;01.03.2027;Kviteseid kommune\n"
+            "Til salgs;Gardsbruk i Vrådal;4;160;2.900.000;;15.01.2027;Olav Haugen\n"
+            "Prøvebolig;Prøvebolig Kilen;2;60;6500;48;01.04.2027;Kviteseid kommune\n")
+    with translation.override("nb"):
+        report = csvimport.import_csv("housing", text.encode("utf-8"), people.a)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (4, "Leietid", "En prøvebolig leies ut i høyst tre år (36 måneder); oppgi 1 til 36."),
+    ]
+    assert Housing.objects.count() == 0
+    fixed = text.replace(";48;", ";24;")
+    report = csvimport.import_csv("housing", fixed.encode("utf-8"), people.a)
+    assert report.ok and report.created == 3
+    assert Housing.objects.get(title="Gardsbruk i Vrådal").price == 2_900_000
+
+
+def test_unknown_columns_are_reported_not_fatal(people):
+    text = "Arbeidsgiver;Stilling;Sektor;Utlyst;Kontaktperson\nKviteseid kommune;Lege;helse;NAV;Per\n"
+    report = csvimport.import_csv("vacancies", text.encode("utf-8"), people.a)
+    assert report.ok and report.ignored_columns == ["Kontaktperson"]
+
+
+def test_a_short_row_is_checked_like_any_other(people):
+    report = csvimport.import_csv("vacancies", "Arbeidsgiver;Stilling;Sektor;Utlyst\nKviteseid kommune;Lege\n".encode(), people.a)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "Sektor"), (2, "Utlyst")]
+
+
+def test_a_long_row_is_an_error(people):
+    report = csvimport.import_csv("vacancies", "Arbeidsgiver;Stilling;Sektor;Utlyst\na;b;helse;NAV;x;y\n".encode(), people.a)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "")]
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"", "Filen er tom"),
+        (b"   \n\n", "Filen er tom"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "Excel-fil"),
+        (b"Arbeidsgiver;Stilling\x00\x00;Sektor", "ikke en tekstfil"),
+        ("Arbeidsgiver;Stilling;Sektor;Utlyst\n".encode(), "ingen rader med data"),
+        ("Navn;Telefon\nPer;123\n".encode(), "Filen mangler påkrevde kolonner: “employer”, “occupation”, “sector”, “advertised”"),
+        ("Arbeidsgiver;Stilling;Yrke;Sektor;Utlyst\na;b;c;helse;NAV\n".encode(), "Kolonnen «Yrke» står to ganger"),
+        ('Arbeidsgiver;Stilling;Sektor;Utlyst\n"a;b;helse;NAV\n'.encode(), "kan ikke leses som CSV"),
+    ],
+)
+def test_a_broken_file_raises_one_clear_message(people, data, words):
+    with translation.override("nb"), pytest.raises(ImportFileError) as exc:
+        csvimport.import_csv("vacancies", data, people.a)
+    assert words in str(exc.value)
+    assert JobVacancy.objects.count() == 0
+
+
+def test_too_many_rows_is_refused(people, monkeypatch):
+    monkeypatch.setattr(csvimport, "MAX_ROWS", 2)
+    with translation.override("en"), pytest.raises(ImportFileError, match="more than 2 rows"):
+        csvimport.import_csv("vacancies", VACANCIES.encode(), people.a)
+
+
+@pytest.mark.parametrize(("header", "expected"), [("a;b,c;d", ";"), ("a,b,c", ","), ("a\tb\tc", "\t"), ("abc", ";")])
+def test_the_separator_is_the_commonest_in_the_header(header, expected):
+    assert csvimport.sniff_delimiter(header) == expected

@@ -1,0 +1,56 @@
+"""The CSV import page: errors by row shown, nothing saved; a broken file gets one message."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from blilyst.web.resources.models import JobVacancy
+
+GOOD = "Arbeidsgiver;Stilling;Sektor;Utlyst\nKviteseid kommune;Sykepleier;helse;NAV\nKviteseid skule;Lærer;skole;finn.no\n"
+
+
+def upload(text: str | bytes, name="stillinger.csv"):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def test_a_good_file_is_imported(people, client_for):
+    response = client_for(people.alice).post(reverse("resources:import", args=["jobs"]),
+                                             {"municipality": "4028", "file": upload(GOOD)})
+    assert response.status_code == 302
+    assert sorted(JobVacancy.objects.values_list("occupation", flat=True)) == ["Lærer", "Sykepleier"]
+
+
+def test_a_bad_row_shows_the_error_table_and_saves_nothing(people, client_for):
+    bad = GOOD + "Vrådal hotell;Kokk;romfart;NAV\n"
+    response = client_for(people.alice).post(reverse("resources:import", args=["jobs"]),
+                                             {"municipality": "4028", "file": upload(bad)})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Ingenting ble importert: filen har 1 feil." in html
+    assert "<td class=\"num\">4</td><td>Sektor</td>" in html
+    assert JobVacancy.objects.count() == 0
+
+
+def test_an_excel_file_gets_a_clear_message(people, client_for):
+    response = client_for(people.alice).post(reverse("resources:import", args=["jobs"]),
+                                             {"municipality": "4028", "file": upload(b"PK\x03\x04rest", "x.xlsx")})
+    assert response.status_code == 400
+    assert "Dette er en Excel-fil, ikke en CSV-fil." in response.content.decode()
+
+
+def test_one_cannot_import_into_another_municipality(people, client_for):
+    response = client_for(people.alice).post(reverse("resources:import", args=["jobs"]),
+                                             {"municipality": "4036", "file": upload(GOOD)})
+    assert response.status_code == 200 and JobVacancy.objects.count() == 0
+
+
+def test_a_read_only_member_may_not_import(people, client_for):
+    response = client_for(people.rita).post(reverse("resources:import", args=["jobs"]),
+                                            {"municipality": "4028", "file": upload(GOOD)})
+    assert response.status_code == 403 and JobVacancy.objects.count() == 0
+
+
+def test_only_jobs_and_housing_can_be_imported(people, client_for):
+    assert client_for(people.alice).get(reverse("resources:import", args=["hosts"])).status_code == 404
