@@ -250,6 +250,18 @@ def test_connection_refused_is_unavailable_with_the_offline_message(tmp_path, sl
     assert sleeps == []  # a refused connection is not retried
 
 
+def test_v2_unreachable_falls_back_to_v0(ssb_server, tmp_path, sleeps):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    ssb_server.route(V0 + "/en/table/07459/", Reply(200, RECORDED_07459.read_bytes()), method="POST")
+    client = PxWebClient(f"http://127.0.0.1:{port}/api/pxwebapi/v2", v0_url=ssb_server.v0, lang="en",
+                         cache=ResponseCache(tmp_path), sleep=sleeps)
+    frame = client.data("07459", SELECTION, codelists=CODELISTS)
+    assert frame.set_index("Region").loc["K-3817", "value"] == 10_539
+    assert len(ssb_server.requests) == 1 and sleeps == []
+
+
 def test_rate_limit_headers_make_the_next_call_wait(ssb, ssb_server, tmp_path, sleeps):
     ssb_server.route(V2 + "/tables/07459", Reply(200, {"id": "07459", "updated": "2022-02-24T07:00:00Z"},
                                                  headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": "12"}))

@@ -522,16 +522,7 @@ class PxWebClient:
             updated = self.updated(table_id)
         except UnknownTable:
             raise
-        except SsbUnavailable:
-            stale = self.cache.latest("data", table_id, key) if (self.cache and self.offline_cache) else None
-            if stale is None:
-                raise
-            msg = (f"SSB could not be reached; using the cached answer for table {table_id} "
-                   f"stored {stale.stored} (SSB stamp {stale.updated}).")
-            log.warning(msg)
-            warnings.warn(msg, StaleCacheWarning, stacklevel=2)
-            return [parse_jsonstat(b) for b in stale.body]
-        except SsbError as exc:  # v2 is failing; the v0 fallback may still answer
+        except SsbError as exc:  # v2 is failing or unreachable; the v0 fallback may still answer
             log.info("table information for %s unavailable: %s", table_id, exc)
             updated = None
         if self.cache is not None and updated:
@@ -542,10 +533,20 @@ class PxWebClient:
                 return [parse_jsonstat(b) for b in bodies]
         parts = self.plan(query) if updated else [query]
         bodies = []
-        for i, part in enumerate(parts, 1):
-            bodies.append(self._fetch(part))
-            if on_part:
-                on_part(i, len(parts))
+        try:
+            for i, part in enumerate(parts, 1):
+                bodies.append(self._fetch(part))
+                if on_part:
+                    on_part(i, len(parts))
+        except SsbUnavailable:
+            stale = self.cache.latest("data", table_id, key) if (self.cache and self.offline_cache) else None
+            if stale is None:
+                raise
+            msg = (f"SSB could not be reached; using the cached answer for table {table_id} "
+                   f"stored {stale.stored} (SSB stamp {stale.updated}).")
+            log.warning(msg)
+            warnings.warn(msg, StaleCacheWarning, stacklevel=2)
+            return [parse_jsonstat(b) for b in stale.body]
         datasets = [parse_jsonstat(b) for b in bodies]
         if self.cache is not None:
             self.cache.put("data", table_id, key, updated or datasets[0].updated, bodies)
