@@ -87,3 +87,39 @@ def manage(ctx: typer.Context) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["blilyst web manage", *ctx.args])
+
+
+@web_app.command("retention")
+def retention(
+    days: int = typer.Option(0, min=0, help="Retention period in days (0: the BLILYST_RETENTION_DAYS setting)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only say what would be erased."),
+) -> None:
+    """Erase households inactive longer than the retention period or without consent; keep anonymous counts.
+
+    Run it daily from cron or a scheduler (see docs/privacy.md).
+
+    Example: blilyst web retention --dry-run
+    """
+    _setup_django()
+    from django.core.management import call_command
+
+    args = ["--dry-run"] if dry_run else []
+    if days:
+        args += ["--days", str(days)]
+    call_command("blilyst_retention", *args)
+
+
+@web_app.command("token")
+def token(
+    username: str = typer.Argument(..., help="The user the token acts as (same municipalities and roles)."),
+    name: str = typer.Option("api", help="What the token is for."),
+    days: int = typer.Option(0, min=0, help="Expire after this many days (0: never)."),
+) -> None:
+    """Create a token for the JSON API and print it once (Authorization: Bearer <token>).
+
+    Example: blilyst web token kontaktperson --name sync --days 90
+    """
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("blilyst_api_token", username, "--name", name, "--days", str(days))

@@ -4,8 +4,6 @@ Another municipality's household answers 404; a read-only member's change 403; a
 from a stale ``version`` 409 (nothing is overwritten). Reads and changes go to the access log.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.db import transaction
