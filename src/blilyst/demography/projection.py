@@ -304,18 +304,20 @@ def project(
 
 def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, girls_share: np.ndarray, *,
             interval: float = 1.0, timing: str = "period", first_fertile: int = 0, step: int = 0,
-            with_deaths: bool = True):
+            with_deaths: bool = True, fertile_ages: slice | None = None):
     """One projection step on trusted arrays (the inner loop of :func:`project`; no input checks).
 
     ``P`` (..., S, A) start stocks (any leading axes: regions, or simulations and regions), ``net``
     the same shape, net migrants of the step indexed by ``timing``, ``st`` broadcastable to
     (..., S, A+1) survival ratios, ``fert`` (..., A) annual ASFR, ``girls_share`` broadcastable to
-    the leading axes. Returns ``(end stocks, births (..., S), deaths by end cohort or None)``. Raises
+    the leading axes. ``fertile_ages`` (a slice of ages) limits the birth sum to where ``fert`` can be
+    non-zero; ``fert`` is then given for those ages only. Returns ``(end stocks, births (..., S),
+    deaths by end cohort or None)``. Raises
     :class:`InputError` if migration makes a stock negative.
     """
     n = float(interval)
     A = P.shape[-1]
-    half = 0.5 * net
+    half = net * 0.5
     # -- start half joins the population and is exposed to mortality
     if timing == "period":
         X = P + half
@@ -335,14 +337,18 @@ def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, gi
     # -- survival of those alive at the start
     Y = np.empty_like(X)
     Y[..., 0] = 0.0  # newborns come below, after births
-    Y[..., 1:] = st[..., 1:A] * X[..., :-1]
+    np.multiply(st[..., 1:A], X[..., :-1], out=Y[..., 1:])
     Y[..., -1] += st[..., A] * X[..., -1]
 
     # -- births: average of start and end exposure of women (the end stock includes the second
     #    half of the migrants, as in PHG Box 6.2)
-    lo = first_fertile
-    women = X[..., FEMALE, lo:] + Y[..., FEMALE, lo:] + half[..., FEMALE, lo:]
-    b = (0.5 * n) * np.einsum("...a,...a->...", fert[..., lo:], women)
+    if fertile_ages is None:
+        ages, f = slice(first_fertile, None), fert[..., first_fertile:]
+    else:
+        ages, f = fertile_ages, fert
+    women = X[..., FEMALE, ages] + Y[..., FEMALE, ages]
+    women += half[..., FEMALE, ages]
+    b = (0.5 * n) * np.einsum("...a,...a->...", f, women)
     births = np.empty(P.shape[:-1], dtype=P.dtype)
     births[..., FEMALE] = b * girls_share
     births[..., 1 - FEMALE] = b - births[..., FEMALE]

@@ -71,8 +71,8 @@ def fertility_volatility(fertility: pd.DataFrame, span: int = 30) -> float:
 
 
 def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int = 2024, srb: float = 1.055,
-             profile: np.ndarray, sigma_fertility: float | None = None, batch: int = 100,
-             dtype=np.float64) -> SimulationResult:
+             profile: np.ndarray, sigma_fertility: float | None = None, batch: int = 8,
+             dtype=np.float32) -> SimulationResult:
     """Run ``simulations`` stochastic trend projections of all regions in ``rs`` for ``steps`` years."""
     if simulations < 10:
         raise InputError("simulations", "need at least 10 simulations for intervals")
@@ -88,7 +88,9 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
     out = np.empty((len(MEASURES), simulations, steps + 1, R), dtype=np.float32)
     base = rs.base.astype(dtype)
     h = np.arange(rs.base_year, rs.base_year + steps) - rs.mx_year
-    asfr = (rs.asfr[None, :] * rs.fertility_factor[:, None]).astype(dtype)  # (R, A)
+    nz = np.flatnonzero(rs.asfr > 0)
+    fertile = slice(int(nz[0]), int(nz[-1]) + 1)
+    asfr = (rs.asfr[None, fertile] * rs.fertility_factor[:, None]).astype(dtype)  # (R, fertile ages)
     rates = rs.migration_rate.astype(dtype)
     prof = profile.astype(dtype)
     girls = 1.0 / (1.0 + srb)
@@ -106,16 +108,18 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
         fmult = np.exp(logf_all[start:start + B]).astype(dtype)
         eps = eps_all[start:start + B] * mig_sd[None, None, :]
         P = np.broadcast_to(base, (B,) + base.shape).copy()
-        _record(out, start, B, 0, P, lo, hi)
+        net = np.empty_like(P)
+        total = _record(out, start, B, 0, P, lo, hi)
         for t in range(steps):
-            total0 = P.sum(axis=(2, 3))  # (B, R)
             cohort = _cohort_base(P)
-            net = rates * cohort + (eps[:, t, :] * total0)[..., None, None] * prof
-            np.maximum(net, -0.25 * cohort, out=net)  # as the trend rates' floor: at most a quarter leaves
+            np.multiply(rates, cohort, out=net)
+            net += (eps[:, t, :] * total)[..., None, None].astype(dtype) * prof
+            cohort *= -0.25
+            np.maximum(net, cohort, out=net)  # as the trend rates' floor: at most a quarter leaves in a year
             fert = asfr[None] * fmult[:, t, None, None]
-            P, _, _ = advance(P, net, surv[:, t, None], fert, girls, timing="cohort", with_deaths=False, step=t)
-            np.maximum(P, 0.0, out=P)  # a random draw may empty a tiny cell; never below zero
-            _record(out, start, B, t + 1, P, lo, hi)
+            P, _, _ = advance(P, net, surv[:, t, None], fert, girls, timing="cohort", with_deaths=False, step=t,
+                              fertile_ages=fertile)
+            total = _record(out, start, B, t + 1, P, lo, hi)
     q = np.quantile(out, QUANTILES, axis=1)  # (Q, M, T+1, R)
     assumptions = {
         "stochastic fertility": f"national log-TFR random walk, sd {sigma_fertility:.3f} a year (HFD, last 30 years)",
@@ -128,10 +132,12 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
 
 
 def _record(out, start, B, t, P, lo, hi):
-    by_age = P.sum(axis=-2)
-    out[0, start:start + B, t] = by_age.sum(axis=-1)
+    by_age = P[..., 0, :] + P[..., 1, :]
+    total = by_age.sum(axis=-1)
+    out[0, start:start + B, t] = total
     out[1, start:start + B, t] = by_age[..., lo:hi + 1].sum(axis=-1)
     out[2, start:start + B, t] = by_age[..., PENSION_AGE:].sum(axis=-1)
+    return total
 
 
 def _sigma_f(rs: RateSchedule) -> float:
