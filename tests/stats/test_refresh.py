@@ -261,3 +261,17 @@ def test_an_incomplete_answer_is_refused(ssb, ssb_server, tmp_path, sleeps, dest
         refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2025,
                          municipalities=["4028", "9999"])
     assert not dest.exists()
+
+
+def test_component_contents_are_recognised_by_label_preferring_total_net_migration():
+    from blilyst.stats.jsonstat import parse_jsonstat
+    from blilyst.stats.refresh import _component_codes
+
+    codes = ["Folketallet1", "Fodselsoverskudd", "Innflytting", "Netto2", "Nettoinnflytting", "Folketilvekst10"]
+    labels = ["Befolkning 1. januar", "Fødselsoverskudd", "Innflytting (innenlandsk)",
+              "Nettoinnflytting (innenlandsk)", "Nettoinnflytting, inklusive inn- og utvandring", "Folketilvekst"]
+    meta = parse_jsonstat({"class": "dataset", "id": ["ContentsCode"], "size": [6], "value": [],
+                           "dimension": {"ContentsCode": _dim("statistikkvariabel", codes, labels)}},
+                          require_values=False)
+    assert _component_codes(meta) == {"natural": "Fodselsoverskudd", "net": "Nettoinnflytting",
+                                      "change": "Folketilvekst10"}

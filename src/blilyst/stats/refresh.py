@@ -294,18 +294,21 @@ _COMPONENT_WORDS = {
 
 
 def _component_codes(meta: JsonStatDataset) -> dict[str, str]:
+    """ContentsCode per component, recognised by label. Where several match (06913 has both domestic and
+    total net migration), the total is preferred: a label naming domestic moves only comes last."""
     dim = meta.dimension("ContentsCode")
-    found: dict[str, str] = {}
-    for code, label in zip(dim.codes, dim.labels, strict=True):
+    candidates: dict[str, list[tuple[int, int, str]]] = {}
+    for pos, (code, label) in enumerate(zip(dim.codes, dim.labels, strict=True)):
         low = label.lower()
         for key, words in _COMPONENT_WORDS.items():
-            if key not in found and any(w in low for w in words):
-                found[key] = code
+            if any(w in low for w in words):
+                domestic_only = any(w in low for w in ("innenlandsk", "innanlandsk", "domestic", "internal"))
+                candidates.setdefault(key, []).append((int(domestic_only), pos, code))
                 break
-    if set(found) != set(_COMPONENT_WORDS):
+    if set(candidates) != set(_COMPONENT_WORDS):
         raise _Unrecognised(f"its contents ({'; '.join(dim.labels)}) lack "
-                            f"{', '.join(sorted(set(_COMPONENT_WORDS) - set(found)))}")
-    return found
+                            f"{', '.join(sorted(set(_COMPONENT_WORDS) - set(candidates)))}")
+    return {key: min(options)[2] for key, options in candidates.items()}
 
 
 def _sum_components(raw: pd.DataFrame, contents: dict[str, str], pop: pd.DataFrame,
