@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from blilyst.stats.cache import CorruptCacheWarning, ResponseCache, default_cache_dir, query_hash
 
@@ -82,3 +85,35 @@ def test_default_dir_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("BLILYST_CACHE_DIR")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert default_cache_dir() == tmp_path / ".cache" / "blilyst"
+
+
+# --- property tests ---------------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5),
+    max_leaves=30)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=json_values)
+def test_any_json_body_round_trips(tmp_path, body):
+    cache = ResponseCache(tmp_path)
+    cache.put("data", "07459", QUERY, STAMP, body)
+    assert cache.get("data", "07459", QUERY, STAMP) == body
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_damaged_file_never_yields_a_different_answer(tmp_path, data):
+    cache = ResponseCache(tmp_path)
+    path = cache.put("data", "07459", QUERY, STAMP, {"value": [699_827, 31_444, None], "updated": STAMP})
+    raw = bytearray(path.read_bytes())
+    pos = data.draw(st.integers(0, len(raw) - 1))
+    raw[pos] = data.draw(st.integers(0, 255).filter(lambda b: b != raw[pos]))
+    path.write_bytes(bytes(raw))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorruptCacheWarning)
+        got = cache.get("data", "07459", QUERY, STAMP)
+    assert got is None or got == {"value": [699_827, 31_444, None], "updated": STAMP}
