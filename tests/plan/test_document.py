@@ -158,3 +158,13 @@ def test_target_group_table_names_the_bottlenecks_that_hit_each_group(docx_doc):
     assert rows["Jobbsøkende barnefamilier"][5] == "barnehage, bolig"
     assert rows["✓ Arbeidsinnvandrere"][5] == "bolig"
     assert rows["Folk over 45 år"][2] == "27 %"
+
+
+def test_evaluation_tables_use_group_names(docx_doc):
+    text = docx_text(docx_doc)
+    assert "Andel fortsatt bosatt" in text
+    table = next(t for t in docx_doc.tables if t.rows[0].cells[0].text == "Gruppe" and "etter 1 år" in
+                 [c.text for c in t.rows[0].cells])
+    groups = [r.cells[0].text for r in table.rows[1:]]
+    assert groups == ["Alle", "Arbeidsinnvandrere"]
+    assert "labour_immigrants" not in text

@@ -32,11 +32,11 @@ from xml.sax.saxutils import escape
 import pandas as pd
 
 from blilyst.errors import InputError
-from blilyst.plan.bottlenecks import Assessment
+from blilyst.plan.bottlenecks import SHORT_LABELS, Assessment, Rating
 from blilyst.plan.chain import Chain, validate_chain
 from blilyst.plan.evaluation import Evaluation
 from blilyst.plan.honesty import HonestyReport
-from blilyst.plan.targetgroups import GroupEvidence, PriorityWarning
+from blilyst.plan.targetgroups import GroupEvidence, PriorityWarning, bottlenecks_hitting, group_label
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
 
 Text = Mapping[str, str]
@@ -296,9 +296,6 @@ def plan_blocks(plan: Plan) -> list:
     # 3 target group
     b.append(Heading(tr("s_target", lang), 1))
     if plan.target_groups:
-        from blilyst.plan.bottlenecks import SHORT_LABELS
-        from blilyst.plan.targetgroups import bottlenecks_hitting
-
         rows = []
         for ev in plan.target_groups:
             chosen = "✓ " if ev.group.key in plan.chosen_groups else ""
@@ -371,9 +368,8 @@ def plan_blocks(plan: Plan) -> list:
                             for _, r in ev.funnel.iterrows())))
         if not ev.moved_in.empty:
             b.append(Heading(tr("moved_in", lang), 3))
-            names = {g.group.key: g.group.label(lang) for g in plan.target_groups}
             b.append(Grid((tr("target_group", lang), tr("households", lang), tr("persons", lang)),
-                          tuple((names.get(r["target_group"], r["target_group"]),
+                          tuple((_group_label(r["target_group"], plan, lang),
                                  tr("suppressed", lang) if r["suppressed"] else _cell(r["households"], lang),
                                  tr("suppressed", lang) if r["suppressed"] else _cell(r["persons"], lang))
                                 for _, r in ev.moved_in.iterrows())))
@@ -389,7 +385,8 @@ def plan_blocks(plan: Plan) -> list:
             header = (tr("group", lang), tr("households", lang)) + tuple(
                 f"{tr('after', lang)} {c.removeprefix('share_').removesuffix('y')} {tr('years', lang)}" for c in cols)
             b.append(Grid(header, tuple(
-                (str(r["group"]), _cell(r["households"], lang)) + tuple(_cell(r[c], lang, share=True) for c in cols)
+                (_group_label(str(r["group"]), plan, lang), _cell(r["households"], lang))
+                + tuple(_cell(r[c], lang, share=True) for c in cols)
                 for _, r in ev.retention.iterrows())))
         for chart in plan.evaluation_charts:
             b.extend(_chart_blocks(chart, lang))
@@ -405,9 +402,11 @@ def plan_blocks(plan: Plan) -> list:
     return b
 
 
-def _rating_label(value: str, lang: str) -> str:
-    from blilyst.plan.bottlenecks import Rating
+def _group_label(key: str, plan: Plan, lang: str) -> str:
+    return group_label(key, lang, [e.group for e in plan.target_groups])
 
+
+def _rating_label(value: str, lang: str) -> str:
     return Rating(value).label(lang)
 
 

@@ -25,6 +25,7 @@ from blilyst.plan.comparison import choose_peers, comparison_table, municipality
 from blilyst.plan.document import SSB_CREDIT, ChartSpec, Plan, TableSpec
 from blilyst.plan.targetgroups import (
     REASON_LABELS,
+    group_label,
     immigrants_by_reason_shares,
     migration_age_profile,
 )
@@ -362,7 +363,7 @@ def retention_chart(curves, lang: str = "nb", max_years: float = 5.0) -> ChartSp
     for key, curve in curves.items():
         steps = curve.step_frame()
         steps = steps[steps["time"] <= max_years]
-        frames.append(steps.assign(group=key))
+        frames.append(steps.assign(group=group_label(key, lang)))
     if not frames:
         return None
     data = pd.concat(frames, ignore_index=True)
@@ -376,7 +377,7 @@ def retention_chart(curves, lang: str = "nb", max_years: float = 5.0) -> ChartSp
     ).properties(width=420, height=240, title=title)
     table_rows = []
     for key, curve in curves.items():
-        table_rows.append({("Gruppe" if nb else "Group"): key,
+        table_rows.append({("Gruppe" if nb else "Group"): group_label(key, lang),
                            **{f"{y} {'år' if nb else 'yr'}": fmt_pct(curve.at(y), lang) if curve.at(y) == curve.at(y)
                               else "–" for y in (1, 2, 5)}})
     all_curve = curves.get("all") or next(iter(curves.values()))

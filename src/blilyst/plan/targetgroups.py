@@ -237,6 +237,19 @@ def candidate_groups() -> list[TargetGroup]:
     return list(HIERARCHY) + list(OVERLOOKED_SUBGROUPS)
 
 
+def group_label(key: str, lang: str = "nb", groups: Sequence[TargetGroup] = ()) -> str:
+    """A group key as the reader sees it: ``"all"`` is everyone, ``"unspecified"`` no group; ``groups``
+    (user-defined) are searched before the guidance's groups; unknown keys are shown as given."""
+    if key == "all":
+        return "Alle" if lang == "nb" else "All"
+    if key == "unspecified":
+        return "Uten målgruppe" if lang == "nb" else "No target group"
+    for group in list(groups) + candidate_groups():
+        if group.key == key:
+            return group.label(lang)
+    return key
+
+
 def get_group(key: str) -> TargetGroup:
     for group in candidate_groups():
         if group.key == key:
