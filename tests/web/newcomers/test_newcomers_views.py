@@ -307,3 +307,11 @@ def test_an_analyst_sees_no_personal_data(people, client_for, household):
 def test_a_stranger_gets_404(people, client_for, household, name, method):
     response = getattr(client_for(people.bob), method)(reverse(name, args=[household.pk]))
     assert response.status_code == 404
+
+
+def test_the_menu_shows_households_only_to_those_who_may_see_them(people, client_for):
+    assert 'href="/households/"' in client_for(people.alice).get(reverse("home")).text
+    analyst = Membership.objects.create(user=people.bob, municipality=people.a, role=Role.ANALYST).user
+    Membership.objects.filter(user=analyst, municipality=people.b).delete()
+    page = client_for(analyst).get(reverse("home")).text
+    assert 'href="/households/"' not in page and 'href="/privacy/log/"' not in page
