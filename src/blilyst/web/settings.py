@@ -176,7 +176,7 @@ INSTALLED_APPS = [
     "blilyst.web.api",  # the JSON API's tokens
     # Coming apps (one per area); uncomment when they land:
     # "blilyst.web.resources",   # housing, jobs, kindergarten capacity, hosts, events, matching
-    # "blilyst.web.planning",    # the municipality's plan
+    "blilyst.web.planning",  # the municipality's plan: evidence, bottlenecks, target group, message, results
 ]
 
 MIDDLEWARE = [

@@ -20,4 +20,5 @@ urlpatterns = [
     path("api/", api_urls),
     # Coming apps:
     # path("resources/", include("blilyst.web.resources.urls")),
+    path("plan/", include("blilyst.web.planning.urls")),
 ]

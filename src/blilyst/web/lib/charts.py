@@ -1,0 +1,134 @@
+"""Charts rendered on the server: a Vega-Lite spec (built with altair) to SVG with vl-convert, offline.
+
+A page never loads a chart library or anything from a CDN. Each chart reaches the template as a
+:class:`WebChart`: the SVG as a ``data:`` image (so the page's Content-Security-Policy, which forbids
+inline styles, does not apply inside it), a short ``alt`` text, a longer text alternative in words, the
+data table behind it, the source line ("Kilde: Statistisk sentralbyrå") and whether the figures are
+estimated. Templates show all of it with ``planning/chart.html``.
+
+Rendering is cached per process on the spec's JSON, so the same chart for the same municipality is
+drawn once (the first vl-convert call in a process takes about a second to start its engine; later
+ones about 0.1 s).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+SSB_CREDIT = "Kilde: Statistisk sentralbyrå"
+
+
+@functools.lru_cache(maxsize=2048)
+def _svg_from_json(spec_json: str) -> str:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(json.loads(spec_json))
+
+
+def render_svg(spec: Mapping) -> str:
+    """The Vega-Lite ``spec`` as SVG text (cached per process)."""
+    return _svg_from_json(json.dumps(spec, sort_keys=True, default=str))
+
+
+def svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+@dataclass(frozen=True)
+class WebChart:
+    """Everything a page shows for one chart (see the module docstring)."""
+
+    key: str
+    title: str
+    src: str  # data: URI of the SVG
+    alt_text: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    source: str = SSB_CREDIT
+    estimated: bool = False
+    note: str = ""
+
+    @property
+    def table_id(self) -> str:
+        return f"table-{self.key}"
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if isinstance(value, float):
+        if value.is_integer():
+            return f"{int(value):,}".replace(",", "\u00a0")
+        return f"{value:.1f}".replace(".", ",")
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u00a0")
+    return str(value)
+
+
+def table_rows(frame: pd.DataFrame) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """(header, rows) of ``frame`` as display strings."""
+    header = tuple(str(c) for c in frame.columns)
+    rows = tuple(tuple(_cell(v) for v in row) for row in frame.itertuples(index=False, name=None))
+    return header, rows
+
+
+def web_chart(key: str, title: str, spec: Mapping, alt_text: str, table: pd.DataFrame, *,
+              source: str = SSB_CREDIT, estimated: bool = False, note: str = "") -> WebChart:
+    """Render ``spec`` and bundle it with its text alternative and table."""
+    header, rows = table_rows(table)
+    return WebChart(key, title, svg_data_uri(render_svg(spec)), alt_text, header, rows, source, estimated, note)
+
+
+def from_chart_spec(key: str, chart, *, note: str = "") -> WebChart:
+    """A :class:`blilyst.plan.document.ChartSpec` (the plan document's chart) for a page."""
+    return web_chart(key, chart.title, chart.spec, chart.alt_text, chart.table, source=chart.source,
+                     estimated=chart.estimated, note=note)
+
+
+def line_chart(data: pd.DataFrame, *, x: str, y: str, color: str | None = None, x_title: str = "",
+               y_title: str = "", title: str = "", dashed: str | None = None, width: int = 420,
+               height: int = 240) -> dict:
+    """A simple line chart spec (years on x). ``dashed``: a boolean column drawn with a dashed stroke
+    (estimated or projected values)."""
+    import altair as alt
+
+    enc = {
+        "x": alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+        "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
+    }
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title="")
+    if dashed:
+        enc["strokeDash"] = alt.StrokeDash(f"{dashed}:N", title="")
+    chart = alt.Chart(data).mark_line(point=True).encode(**enc).properties(width=width, height=height, title=title)
+    return chart.to_dict()
+
+
+def bar_chart(data: pd.DataFrame, *, x: str, y: str, color: str | None = None, x_title: str = "",
+              y_title: str = "", title: str = "", sort: Sequence[str] | None = None, width: int = 420,
+              height: int = 240, horizontal: bool = False) -> dict:
+    """A bar chart spec; ``color`` groups bars side by side."""
+    import altair as alt
+
+    cat = alt.X(f"{x}:N", title=x_title, sort=list(sort) if sort else None, axis=alt.Axis(labelAngle=0))
+    val = alt.Y(f"{y}:Q", title=y_title)
+    if horizontal:
+        cat = alt.Y(f"{x}:N", title=x_title, sort=list(sort) if sort else None)
+        val = alt.X(f"{y}:Q", title=y_title)
+        enc = {"y": cat, "x": val}
+        if color:
+            enc["yOffset"] = f"{color}:N"
+    else:
+        enc = {"x": cat, "y": val}
+        if color:
+            enc["xOffset"] = f"{color}:N"
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title="")
+    chart = alt.Chart(data).mark_bar().encode(**enc).properties(width=width, height=height, title=title)
+    return chart.to_dict()

@@ -1,0 +1,152 @@
+"""Aggregates from the newcomer service and its resource registers — the only thing the plan ever sees of them.
+
+Analysts may see and edit the plan but never personal data, so the plan pages read the newcomer
+service (households) and the resources (housing, vacancies, kindergarten places, matching gaps) only
+through these functions, which return counts:
+
+* :func:`capacity` → :class:`blilyst.plan.capacity.Capacity` (available listings by kind, free
+  kindergarten places by month for the next twelve months, open vacancies by sector and how many of
+  them were advertised);
+* :func:`matching_gaps` → open gaps by kind (what the newcomer service could not match);
+* :func:`inclusion` → months from moving in to "settled" per household (the follow-ups' sign that a
+  household feels at home) and how many moved in a year ago or more without being settled;
+* :func:`evaluation_records` → one anonymous record per household (stage, target group, persons,
+  dates, grouped reason for moving away) for :func:`blilyst.plan.evaluation.evaluate`, whose tables
+  suppress small cells.
+
+Each function takes a queryset the view has already narrowed with :func:`blilyst.web.lib.tenancy.for_user`
+and a municipality code; none returns a name, a contact detail or a free-text note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+
+from django.db.models import Count, QuerySet, Sum
+
+from blilyst.plan.bottlenecks import BottleneckEvidence
+from blilyst.plan.capacity import Capacity
+
+HOUSING_KIND = {"sale": "for_sale", "rent": "rental", "trial": "trial_housing"}
+# Pipeline stages of the newcomer service beyond moving in count as "moved in" in the funnel.
+STAGE_FOR_FUNNEL = {"settled": "moved_in", "stayed": "moved_in", "moved_out": "moved_in"}
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def capacity(housing: QuerySet, vacancies: QuerySet, kindergarten: QuerySet, code: str,
+             today: dt.date | None = None) -> Capacity:
+    """What the municipality ``code`` can offer now, counted from its resource registers."""
+    today = today or dt.date.today()
+    homes = (housing.filter(municipality=code, status="available").values("kind")
+             .annotate(n=Count("pk")).order_by())
+    by_kind = {HOUSING_KIND.get(r["kind"], r["kind"]): int(r["n"]) for r in homes}
+    open_jobs = vacancies.filter(municipality=code, status="open")
+    by_sector = {r["sector"]: int(r["n"] or 0)
+                 for r in open_jobs.values("sector").annotate(n=Sum("positions")).order_by()}
+    known = sum(by_sector.values())
+    advertised = int(open_jobs.exclude(advertised="not_advertised").aggregate(n=Sum("positions"))["n"] or 0)
+    start = today.replace(day=1)
+    end = _add_months(start, 12)
+    places = (kindergarten.filter(municipality=code, month__gte=start, month__lt=end).values("month")
+              .annotate(n=Sum("free_places")).order_by())
+    free = {r["month"].month: int(r["n"] or 0) for r in places}
+    return Capacity(housing=by_kind, kindergarten_free=free, vacancies=by_sector,
+                    vacancies_advertised=advertised if known else None, vacancies_known=known or None,
+                    as_of=today, source="blilyst")
+
+
+def matching_gaps(gaps: QuerySet, code: str) -> dict[str, int]:
+    """Open (unresolved) matching gaps of ``code`` by kind: ``{"housing": 3, "kindergarten": 1, ...}``."""
+    rows = gaps.filter(municipality=code, resolved_on__isnull=True).values("kind").annotate(n=Count("pk")).order_by()
+    return {r["kind"]: int(r["n"]) for r in rows}
+
+
+def inclusion(households: QuerySet, code: str, today: dt.date | None = None) -> tuple[list[float], int]:
+    """(months from moving in to "settled" per household, households moved in a year ago or more that are
+    not yet settled). "Settled" is the follow-ups' status for a household that feels at home."""
+    today = today or dt.date.today()
+    rows = households.filter(municipality=code, moved_in_on__isnull=False).values("pk", "status", "moved_in_on")
+    settled_on = {}
+    from blilyst.web.newcomers.models import StatusChange  # children reached only through their parents
+
+    changes = (StatusChange.objects.filter(household__in=households.filter(municipality=code), to_status="settled")
+               .values("household_id", "on").order_by("on"))
+    for c in changes:
+        settled_on.setdefault(c["household_id"], c["on"])
+    months = []
+    waiting = 0
+    for r in rows:
+        moved_in = r["moved_in_on"]
+        if r["pk"] in settled_on:
+            months.append(round((settled_on[r["pk"]] - moved_in).days / 30.4375, 1))
+        elif r["status"] == "moved_in" and (today - moved_in).days >= 365:
+            waiting += 1
+    return months, waiting
+
+
+def evaluation_records(households: QuerySet, code: str) -> list[dict]:
+    """One record per household of ``code`` for :func:`blilyst.plan.evaluation.evaluate` (no names)."""
+    rows = (households.filter(municipality=code)
+            .values("pk", "status", "target_group", "moved_in_on", "moved_out_on", "move_out_reason")
+            .annotate(adults_n=Count("adults", distinct=True), children_n=Count("children", distinct=True))
+            .order_by("pk"))
+    return [{
+        "stage": STAGE_FOR_FUNNEL.get(r["status"], r["status"]),
+        "target_group": r["target_group"] or "other",
+        "persons": max(1, int(r["adults_n"]) + int(r["children_n"])),
+        "moved_in": r["moved_in_on"],
+        "moved_out": r["moved_out_on"],
+        "move_out_reason": r["move_out_reason"] or None,
+    } for r in rows]
+
+
+# ------------------------------------------------------------------------ stored with an assessment
+
+
+def capacity_to_json(cap: Capacity) -> dict:
+    return {
+        "housing": dict(cap.housing),
+        "kindergarten_free": {str(m): n for m, n in cap.kindergarten_free.items()},
+        "vacancies": dict(cap.vacancies),
+        "vacancies_advertised": cap.vacancies_advertised,
+        "vacancies_known": cap.vacancies_known,
+        "as_of": cap.as_of.isoformat() if cap.as_of else None,
+    }
+
+
+def capacity_from_json(data: Mapping | None) -> Capacity | None:
+    if not data:
+        return None
+    return Capacity(
+        housing=data.get("housing", {}),
+        kindergarten_free={int(m): n for m, n in (data.get("kindergarten_free") or {}).items()},
+        vacancies=data.get("vacancies", {}),
+        vacancies_advertised=data.get("vacancies_advertised"),
+        vacancies_known=data.get("vacancies_known"),
+        as_of=dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
+        source="blilyst",
+    )
+
+
+def evidence_to_json(cap: Capacity, gaps: Mapping[str, int], months_to_included: list[float],
+                     not_yet_included: int) -> dict:
+    return {"capacity": capacity_to_json(cap), "matching_gaps": dict(gaps),
+            "months_to_included": list(months_to_included), "not_yet_included": int(not_yet_included)}
+
+
+def evidence_from_json(data: Mapping | None) -> BottleneckEvidence:
+    data = data or {}
+    cap = capacity_from_json(data.get("capacity")) or Capacity()
+    return BottleneckEvidence(capacity=cap, matching_gaps=dict(data.get("matching_gaps") or {}),
+                              months_to_included=tuple(data.get("months_to_included") or ()),
+                              not_yet_included=int(data.get("not_yet_included") or 0))
+
+
+def gap_summary(gaps: Mapping[str, int]) -> list[tuple[str, int]]:
+    return sorted(Counter(gaps).items())

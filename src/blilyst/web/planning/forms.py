@@ -1,0 +1,219 @@
+"""Forms of the plan pages. Each ``clean`` returns the values the core functions take."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from blilyst.plan.bottlenecks import CHECKLIST, Rating
+from blilyst.plan.chain import METRICS
+from blilyst.plan.targetgroups import candidate_groups
+from blilyst.plan.texts import pick
+from blilyst.web.planning.needs import SCENARIO_CHOICES, scenario_label
+
+MAX_PEERS = 12
+
+
+def _lang() -> str:
+    from django.utils.translation import get_language
+
+    return "en" if (get_language() or "nb").startswith("en") else "nb"
+
+
+class ScenarioForm(forms.Form):
+    scenario = forms.ChoiceField(label=_("Scenario"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lang = _lang()
+        self.fields["scenario"].choices = [(s, scenario_label(s, lang)) for s in SCENARIO_CHOICES]
+
+
+class PeersForm(forms.Form):
+    peers = forms.CharField(
+        label=_("Municipalities to compare with"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Numbers or names, separated by commas or new lines. Leave empty to choose automatically."),
+    )
+
+    def __init__(self, *args, code: str, **kwargs):
+        self.code = code
+        super().__init__(*args, **kwargs)
+
+    def clean_peers(self) -> list[str] | None:
+        from blilyst.errors import UnknownMunicipality
+        from blilyst.stats.register import get_register
+
+        text = self.cleaned_data["peers"].strip()
+        if not text:
+            return None
+        codes: list[str] = []
+        for part in re.split(r"[,;\n]+", text):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                municipality = get_register().resolve(part)
+            except UnknownMunicipality:
+                raise forms.ValidationError(_("“%(name)s” is not a municipality. Use a municipality number "
+                                              "(for example 4036) or a name."), params={"name": part}) from None
+            if municipality.code != self.code and municipality.code not in codes:
+                codes.append(municipality.code)
+        if len(codes) > MAX_PEERS:
+            raise forms.ValidationError(_("Compare with at most %(n)d municipalities."), params={"n": MAX_PEERS})
+        return codes
+
+
+def rating_choices(lang: str) -> list[tuple[str, str]]:
+    return [(r.value, r.label(lang)) for r in (Rating.NOT_ASSESSED, Rating.GOOD, Rating.PARTLY, Rating.BOTTLENECK)]
+
+
+class AssessmentForm(forms.Form):
+    """The checklist: a rating and a note per item, and the date."""
+
+    assessed_on = forms.DateField(label=_("Date of the assessment"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lang = _lang()
+        self.fields["assessed_on"].initial = timezone.localdate()
+        for item in CHECKLIST:
+            self.fields[f"rating_{item.key}"] = forms.ChoiceField(label=_("Rating"), choices=rating_choices(lang),
+                                                                  initial=Rating.NOT_ASSESSED.value)
+            self.fields[f"notes_{item.key}"] = forms.CharField(
+                label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_assessed_on(self) -> dt.date:
+        day = self.cleaned_data["assessed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+    def items(self):
+        """(checklist item, rating field, notes field) for the template."""
+        lang = _lang()
+        return [(item.key, pick(item.question, lang), pick(item.why, lang), self[f"rating_{item.key}"],
+                 self[f"notes_{item.key}"]) for item in CHECKLIST]
+
+    def ratings(self) -> dict[str, str]:
+        return {item.key: self.cleaned_data[f"rating_{item.key}"] for item in CHECKLIST}
+
+    def notes(self) -> dict[str, str]:
+        return {item.key: self.cleaned_data[f"notes_{item.key}"].strip() for item in CHECKLIST
+                if self.cleaned_data[f"notes_{item.key}"].strip()}
+
+
+def metric_choices(lang: str) -> list[tuple[str, str]]:
+    return [("", "–")] + [(key, pick(label, lang)) for key, (label, _unit, _source) in METRICS.items()]
+
+
+class TargetGroupForm(forms.Form):
+    """The chosen group(s), the effort per group (for the priority check) and the goal with its indicator."""
+
+    chosen_groups = forms.MultipleChoiceField(label=_("Chosen target group"), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    goal = forms.CharField(label=_("Goal"), required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("What you want to achieve, with a number and a year."))
+    rationale = forms.CharField(label=_("Why this group"), required=False, max_length=2000,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    indicator_name = forms.CharField(label=_("Indicator for the goal"), required=False, max_length=200)
+    indicator_metric = forms.ChoiceField(label=_("What is counted"), required=False)
+    indicator_target = forms.FloatField(label=_("Target"), required=False)
+    indicator_year = forms.IntegerField(label=_("Target year"), required=False, min_value=2000, max_value=2100)
+    indicator_baseline = forms.FloatField(label=_("Baseline"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lang = _lang()
+        groups = candidate_groups()
+        self.fields["chosen_groups"].choices = [(g.key, g.label(lang)) for g in groups]
+        self.fields["indicator_metric"].choices = metric_choices(lang)
+        for g in groups:
+            self.fields[f"effort_{g.key}"] = forms.IntegerField(
+                label=g.label(lang), required=False, min_value=0, max_value=100,
+                help_text=_("Share of the effort, in per cent"))
+
+    def effort_fields(self):
+        return [self[f"effort_{g.key}"] for g in candidate_groups()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("indicator_name") and not data.get("indicator_metric"):
+            self.add_error("indicator_metric", _("Choose what the indicator counts."))
+        return data
+
+    def priorities(self) -> dict[str, float]:
+        return {g.key: float(self.cleaned_data[f"effort_{g.key}"]) for g in candidate_groups()
+                if self.cleaned_data.get(f"effort_{g.key}")}
+
+    def goal_indicators(self) -> list[dict]:
+        d = self.cleaned_data
+        if not d.get("indicator_name"):
+            return []
+        return [{"name": d["indicator_name"], "metric": d["indicator_metric"], "target": d.get("indicator_target"),
+                 "target_year": d.get("indicator_year"), "baseline": d.get("indicator_baseline")}]
+
+
+class MeasureForm(forms.Form):
+    name = forms.CharField(label=_("Measure"), required=False, max_length=200)
+    bottleneck = forms.ChoiceField(label=_("Bottleneck it removes"), required=False)
+    indicator_name = forms.CharField(label=_("Indicator"), required=False, max_length=200)
+    indicator_metric = forms.ChoiceField(label=_("What is counted"), required=False)
+    indicator_target = forms.FloatField(label=_("Target"), required=False)
+    indicator_year = forms.IntegerField(label=_("Target year"), required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lang = _lang()
+        self.fields["bottleneck"].choices = [("", "–")] + [(i.key, pick(i.question, lang)) for i in CHECKLIST]
+        self.fields["indicator_metric"].choices = metric_choices(lang)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("indicator_name") and not data.get("name"):
+            self.add_error("name", _("Name the measure the indicator belongs to."))
+        if data.get("indicator_name") and not data.get("indicator_metric"):
+            self.add_error("indicator_metric", _("Choose what the indicator counts."))
+        return data
+
+    def to_json(self, groups: list[str]) -> dict | None:
+        d = self.cleaned_data
+        if not d.get("name"):
+            return None
+        indicators = []
+        if d.get("indicator_name"):
+            indicators.append({"name": d["indicator_name"], "metric": d["indicator_metric"],
+                               "target": d.get("indicator_target"), "target_year": d.get("indicator_year")})
+        return {"name": d["name"], "bottleneck": d.get("bottleneck") or None, "target_groups": list(groups),
+                "indicators": indicators}
+
+
+MeasureFormSet = forms.formset_factory(MeasureForm, extra=2, max_num=12, validate_max=True)
+
+
+def measure_initial(measures: list[dict]) -> list[dict]:
+    out = []
+    for m in measures:
+        ind = (m.get("indicators") or [{}])[0]
+        out.append({"name": m.get("name", ""), "bottleneck": m.get("bottleneck") or "",
+                    "indicator_name": ind.get("name", ""), "indicator_metric": ind.get("metric", ""),
+                    "indicator_target": ind.get("target"), "indicator_year": ind.get("target_year")})
+    return out
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150,
+                            help_text=_("For example: Web page “Move to us”, spring 2026"))
+    text = forms.CharField(label=_("Campaign text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}),
+                           help_text=_("Paste the text of the web page, advertisement or brochure."))
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if len(text) < 20:
+            raise forms.ValidationError(_("The text is too short to check; paste the whole campaign text."))
+        return text

@@ -1,0 +1,542 @@
+"""The plan pages: evidence, bottlenecks, target group and chain, honest message, "does it work?", export.
+
+Everyone with ``VIEW_STATISTICS`` in a municipality sees its plan; ``EDIT_PLANS`` (analysts) may change
+it. Another municipality's plan is a 404. The newcomer service and the resource registers are read only
+as aggregates (:mod:`blilyst.web.planning.aggregates`), through querysets narrowed by the tenancy helpers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from blilyst.plan import bottlenecks as bn
+from blilyst.plan.chain import validate_chain
+from blilyst.plan.targetgroups import candidate_groups, check_priorities, evaluate_groups
+from blilyst.plan.texts import fmt_int, fmt_pct, pick
+from blilyst.web.accounts.roles import Capability
+from blilyst.web.lib import charts
+from blilyst.web.lib.tenancy import (
+    can,
+    for_user,
+    get_for_user,
+    municipalities_for,
+    require_capability,
+    require_municipality,
+)
+from blilyst.web.planning import aggregates, needs
+from blilyst.web.planning.forms import (
+    AssessmentForm,
+    CampaignForm,
+    MeasureFormSet,
+    PeersForm,
+    ScenarioForm,
+    TargetGroupForm,
+    measure_initial,
+)
+from blilyst.web.planning.models import BottleneckAssessment, CampaignCheck, Plan
+
+READ = Capability.VIEW_STATISTICS
+WRITE = Capability.EDIT_PLANS
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "nb").startswith("en") else "nb"
+
+
+def _plan(request: HttpRequest, code: str) -> tuple[Plan, bool]:
+    """The municipality's plan (404 outside the user's municipalities) and whether the user may edit it."""
+    municipality = require_municipality(request, code, READ)
+    return Plan.for_municipality(municipality), can(request.user, WRITE, code)
+
+
+def _rw_plan(request: HttpRequest, code: str) -> Plan:
+    plan, writable = _plan(request, code)
+    if not writable:
+        raise PermissionDenied
+    return plan
+
+
+def _base(request, plan: Plan, writable: bool, section: str, **extra) -> dict:
+    return {"plan": plan, "municipality": plan.municipality, "code": plan.municipality_id, "may_edit": writable,
+            "section": section, "lang": _lang(), **extra}
+
+
+# ------------------------------------------------------------------------------------ index
+
+
+@require_http_methods(["GET"])
+@require_capability(READ)
+def plan_index(request: HttpRequest) -> HttpResponse:
+    municipalities = list(municipalities_for(request.user, READ))
+    if len(municipalities) == 1:
+        return redirect("plan_evidence", code=municipalities[0].code)
+    return render(request, "planning/index.html", {"municipalities": municipalities})
+
+
+# ---------------------------------------------------------------------------------- evidence
+
+
+def _scenario(request, plan: Plan) -> str:
+    form = ScenarioForm(request.GET or None)
+    if request.GET and form.is_valid() and form.cleaned_data["scenario"]:
+        return form.cleaned_data["scenario"]
+    return plan.scenario if plan.scenario in needs.SCENARIO_CHOICES else "trend"
+
+
+@require_http_methods(["GET"])
+def evidence(request: HttpRequest, code: str) -> HttpResponse:
+    plan, writable = _plan(request, code)
+    lang = _lang()
+    scenario = _scenario(request, plan)
+    k = needs.key_figures(code)
+    web = [charts.from_chart_spec("population", needs.population_chart(code, scenario, lang)),
+           charts.from_chart_spec("pyramid_now", needs.pyramid_now(code, lang)),
+           charts.from_chart_spec("pyramid_future", needs.pyramid_future(code, scenario, lang)),
+           charts.from_chart_spec("components", needs.components_chart(code, lang),
+                                  note=needs.components_note(lang)),
+           charts.from_chart_spec("migration_age", needs.migration_by_age_chart(code, lang)),
+           charts.from_chart_spec("workforce", needs.workforce_chart(code, scenario, lang))]
+    chart_by_key = {c.key: c for c in web}
+    answer = needs.target_seeking(code, lang)
+    target = needs.target_table(answer, lang)
+    comparison = needs.comparison(code, plan.peer_tuple(), lang)
+    reasons = needs.reasons_table(code, lang)
+    summary = needs.projection(code, scenario).summary()
+    end = summary.iloc[-1]
+    ctx = _base(
+        request, plan, writable, "evidence",
+        scenario=scenario,
+        scenario_form=ScenarioForm(initial={"scenario": scenario}),
+        scenario_text=needs.scenario_text(scenario, lang),
+        scenario_label=needs.scenario_label(scenario, lang),
+        key=k,
+        key_rows=[
+            (_("Population 1 January %(year)d") % {"year": k.year}, fmt_int(k.population, lang)),
+            (_("Change since %(year)d") % {"year": k.year_before},
+             f"{'+' if k.change >= 0 else ''}{fmt_int(k.change, lang)} ({fmt_pct(k.change / k.population_before, lang, 1)})"),
+            (_("Share aged 67 and over"), f"{fmt_pct(k.share_67_plus, lang, 1)} ({_('was')} "
+                                          f"{fmt_pct(k.share_67_plus_before, lang, 1)} {_('in')} {k.year_before})"),
+            (_("Share aged 20–66"), fmt_pct(k.share_20_66, lang, 1)),
+            (_("Population in %(year)d (projected)") % {"year": int(end.year)}, fmt_int(end.population, lang)),
+            (_("Aged 20–66 in %(year)d (projected)") % {"year": int(end.year)}, fmt_int(end.working_age, lang)),
+        ],
+        charts=web,
+        chart=chart_by_key,
+        immigration_text=needs.immigration_text(code, lang),
+        answer=answer,
+        target_table=charts.table_rows(target.frame),
+        target=target,
+        comparison=comparison,
+        comparison_table=charts.table_rows(comparison.frame),
+        attractiveness_text=needs.attractiveness_text(code, lang),
+        reasons=reasons,
+        reasons_table=charts.table_rows(reasons.frame) if reasons is not None else None,
+        peers_form=PeersForm(code=code, initial={"peers": ", ".join(plan.peers or [])}),
+        automatic_peers=plan.peers is None,
+    )
+    return render(request, "planning/evidence.html", ctx)
+
+
+@require_POST
+def save_peers(request: HttpRequest, code: str) -> HttpResponse:
+    plan = _rw_plan(request, code)
+    if "automatic" in request.POST:
+        plan.peers = None
+    else:
+        form = PeersForm(request.POST, code=code)
+        if not form.is_valid():
+            for error in form.errors.get("peers", []):
+                messages.error(request, error)
+            return redirect("plan_evidence", code=code)
+        plan.peers = form.cleaned_data["peers"]
+    plan.updated_by = request.user
+    plan.save(update_fields=["peers", "updated", "updated_by"])
+    messages.success(request, _("The list of similar municipalities is saved."))
+    return redirect(f"{_url('plan_evidence', code)}#comparison")
+
+
+@require_POST
+def save_scenario(request: HttpRequest, code: str) -> HttpResponse:
+    plan = _rw_plan(request, code)
+    form = ScenarioForm(request.POST)
+    if form.is_valid() and form.cleaned_data["scenario"]:
+        plan.scenario = form.cleaned_data["scenario"]
+        plan.updated_by = request.user
+        plan.save(update_fields=["scenario", "updated", "updated_by"])
+        messages.success(request, _("The plan uses this scenario."))
+    return redirect(f"{_url('plan_evidence', code)}?scenario={plan.scenario}")
+
+
+def _url(name: str, code: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name, kwargs={"code": code})
+
+
+# ------------------------------------------------------------------------------- bottlenecks
+
+
+def _current_evidence(request: HttpRequest, code: str) -> dict:
+    """Today's aggregate evidence for the checklist, from the newcomer service and the resources."""
+    from blilyst.web.newcomers.models import Household
+    from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity, MatchingGap
+
+    cap = aggregates.capacity(for_user(request, Housing.objects.all(), READ),
+                              for_user(request, JobVacancy.objects.all(), READ),
+                              for_user(request, KindergartenCapacity.objects.all(), READ), code,
+                              today=timezone.localdate())
+    gaps = aggregates.matching_gaps(for_user(request, MatchingGap.objects.all(), READ), code)
+    months, waiting = aggregates.inclusion(for_user(request, Household.objects.all(), READ), code,
+                                           today=timezone.localdate())
+    return aggregates.evidence_to_json(cap, gaps, months, waiting)
+
+
+def _assessments(request: HttpRequest, code: str):
+    return for_user(request, BottleneckAssessment.objects.all(), READ).filter(municipality=code)
+
+
+def _item_rows(assessment: bn.Assessment, lang: str) -> list[dict]:
+    rows = []
+    for key in bn.ITEM_KEYS:
+        it = assessment.items[key]
+        rows.append({"key": key, "question": pick(it.item.question, lang), "rating": it.rating.value,
+                     "rating_label": it.rating.label(lang), "suggested": it.suggested.value,
+                     "suggested_label": it.suggested.label(lang), "notes": it.notes,
+                     "facts": [(f.signal, pick(f.text, lang)) for f in it.facts]})
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def bottlenecks(request: HttpRequest, code: str) -> HttpResponse:
+    plan, writable = _plan(request, code)
+    lang = _lang()
+    if request.method == "POST":
+        if not writable:
+            raise PermissionDenied
+        form = AssessmentForm(request.POST)
+        if form.is_valid():
+            BottleneckAssessment(
+                municipality=plan.municipality, assessed_on=form.cleaned_data["assessed_on"], ratings=form.ratings(),
+                notes=form.notes(), evidence=_current_evidence(request, code), created_by=request.user).save()
+            messages.success(request, _("The assessment is saved."))
+            return redirect("plan_bottlenecks", code=code)
+    else:
+        latest = _assessments(request, code).first()
+        initial = {}
+        if latest is not None:
+            initial.update({f"rating_{k}": v for k, v in latest.ratings.items()})
+            initial.update({f"notes_{k}": v for k, v in latest.notes.items()})
+        form = AssessmentForm(initial=initial)
+    evidence_json = _current_evidence(request, code)
+    suggestion = bn.assess(code, timezone.localdate(), evidence=aggregates.evidence_from_json(evidence_json))
+    stored = list(_assessments(request, code)[:20])
+    domain = [a.to_domain() for a in stored]
+    history = []
+    for a, d in zip(stored, domain):
+        history.append({"pk": a.pk, "assessed_on": a.assessed_on, "score": d.score(),
+                        "ratings": [d.items[k].rating.label(lang) for k in bn.ITEM_KEYS],
+                        "bottlenecks": len(d.bottlenecks())})
+    changes = []
+    if len(domain) >= 2:
+        changes = [(c.direction, c.text(lang)) for c in bn.compare(domain[1], domain[0])]
+    ctx = _base(request, plan, writable, "bottlenecks", form=form,
+                suggestion=_item_rows(suggestion, lang), evidence=evidence_json,
+                history=history, changes=changes,
+                item_labels=[pick(i.question, lang) for i in bn.CHECKLIST],
+                latest=_item_rows(domain[0], lang) if domain else None,
+                latest_date=stored[0].assessed_on if stored else None)
+    return render(request, "planning/bottlenecks.html", ctx)
+
+
+@require_http_methods(["GET"])
+def assessment_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    plan, writable = _plan(request, code)
+    assessment, _writable = get_for_user(request, BottleneckAssessment.objects.all(), read=READ, write=WRITE,
+                                         pk=pk, municipality=code)
+    lang = _lang()
+    ctx = _base(request, plan, writable, "bottlenecks", assessment=assessment,
+                rows=_item_rows(assessment.to_domain(), lang), evidence=assessment.evidence)
+    return render(request, "planning/assessment_detail.html", ctx)
+
+
+# ------------------------------------------------------------------------------ target group
+
+
+def _group_evidence(code: str):
+    snap = needs.snapshot()
+    return evaluate_groups(candidate_groups(), code, migration_by_age=snap.migration_by_age,
+                           immigrants_by_reason=snap.immigrants_by_reason,
+                           refugee_settlement=snap.refugee_settlement)
+
+
+def _warnings(plan: Plan, evidence_list) -> list:
+    if not plan.priorities or not any(plan.priorities.values()):
+        return []
+    return check_priorities(plan.priorities, evidence_list)
+
+
+@require_http_methods(["GET", "POST"])
+def target_group(request: HttpRequest, code: str) -> HttpResponse:
+    plan, writable = _plan(request, code)
+    lang = _lang()
+    if request.method == "POST":
+        if not writable:
+            raise PermissionDenied
+        form = TargetGroupForm(request.POST)
+        formset = MeasureFormSet(request.POST, prefix="measures")
+        if form.is_valid() and formset.is_valid():
+            groups = form.cleaned_data["chosen_groups"]
+            plan.chosen_groups = list(groups)
+            plan.goal = form.cleaned_data["goal"].strip()
+            plan.rationale = form.cleaned_data["rationale"].strip()
+            plan.priorities = form.priorities()
+            plan.goal_indicators = form.goal_indicators()
+            plan.measures = [m for m in (f.to_json(groups) for f in formset.forms if f.cleaned_data) if m]
+            plan.updated_by = request.user
+            plan.save()
+            messages.success(request, _("The target group and the chain are saved."))
+            return redirect("plan_target_group", code=code)
+    else:
+        initial = {"chosen_groups": plan.chosen_groups, "goal": plan.goal, "rationale": plan.rationale}
+        initial.update({f"effort_{k}": int(v) for k, v in plan.priorities.items()})
+        if plan.goal_indicators:
+            ind = plan.goal_indicators[0]
+            initial.update({"indicator_name": ind.get("name"), "indicator_metric": ind.get("metric"),
+                            "indicator_target": ind.get("target"), "indicator_year": ind.get("target_year"),
+                            "indicator_baseline": ind.get("baseline")})
+        form = TargetGroupForm(initial=initial)
+        formset = MeasureFormSet(initial=measure_initial(plan.measures), prefix="measures")
+    evidence_list = _group_evidence(code)
+    rows = []
+    for ev in evidence_list:
+        rows.append({
+            "key": ev.group.key, "label": ev.group.label(lang), "level": ev.group.level,
+            "description": pick(ev.group.description, lang),
+            "guidance": pick(ev.group.guidance, lang) if ev.group.guidance else "",
+            "in_share": fmt_pct(ev.in_share, lang) if ev.in_share is not None else "–",
+            "out_share": fmt_pct(ev.out_share, lang) if ev.out_share is not None else "–",
+            "immigrant_share": fmt_pct(ev.immigrant_share, lang) if ev.immigrant_share is not None else "–",
+            "indicators": [i.display(lang) + (" *" if i.proxy else "") for i in ev.indicators],
+            "notes": [pick(n, lang) for n in ev.notes],
+            "chosen": ev.group.key in plan.chosen_groups,
+            "period": ev.period,
+        })
+    chain = plan.chain()
+    problems = [(p.severity, p.text(lang)) for p in validate_chain(chain)] if chain else []
+    chain_rows = charts.table_rows(chain.to_frame(lang)) if chain else None
+    hit = _bottlenecks_hitting(request, code, lang)
+    ctx = _base(request, plan, writable, "target", form=form, formset=formset, rows=rows,
+                warnings=[w.text(lang) for w in _warnings(plan, evidence_list)], problems=problems,
+                chain_rows=chain_rows, bottlenecks_hit=hit, answer=needs.target_seeking(code, lang))
+    return render(request, "planning/target_group.html", ctx)
+
+
+def _bottlenecks_hitting(request, code: str, lang: str) -> list[str]:
+    latest = _assessments(request, code).first()
+    if latest is None:
+        return []
+    d = latest.to_domain()
+    return [pick(d.items[k].item.question, lang) for k in d.bottlenecks()]
+
+
+# ---------------------------------------------------------------------------- honest message
+
+
+def _report_rows(report, lang: str) -> tuple[list[dict], list[dict]]:
+    from blilyst.plan.honesty import VERDICT_LABELS
+
+    claims = [{"label": c.label(lang), "excerpt": c.excerpt, "verdict": c.verdict,
+               "verdict_label": pick(VERDICT_LABELS[c.verdict], lang), "reason": pick(c.reason, lang)}
+              for c in report.claims]
+    cliches = [{"label": c.label(lang), "excerpt": c.excerpt, "reason": pick(c.reason, lang)} for c in report.cliches]
+    return claims, cliches
+
+
+def _checks(request: HttpRequest, code: str):
+    return for_user(request, CampaignCheck.objects.all(), READ).filter(municipality=code)
+
+
+@require_http_methods(["GET", "POST"])
+def message(request: HttpRequest, code: str) -> HttpResponse:
+    plan, writable = _plan(request, code)
+    lang = _lang()
+    if request.method == "POST":
+        if not writable:
+            raise PermissionDenied
+        form = CampaignForm(request.POST)
+        if form.is_valid():
+            cap_json = _current_evidence(request, code)["capacity"]
+            check = CampaignCheck(municipality=plan.municipality, title=form.cleaned_data["title"],
+                                  text=form.cleaned_data["text"], capacity=cap_json, created_by=request.user)
+            report = check.report()
+            check.unsupported = len(report.unsupported())
+            check.cliches = len(report.cliches)
+            check.save()
+            return redirect(f"{_url('plan_message', code)}?check={check.pk}#report")
+    else:
+        form = CampaignForm()
+    checks = list(_checks(request, code)[:20])
+    selected = None
+    wanted = request.GET.get("check", "")
+    if wanted:
+        selected, _w = get_for_user(request, CampaignCheck.objects.all(), read=READ, write=WRITE, pk=wanted,
+                                    municipality=code)
+    elif checks:
+        selected = checks[0]
+    report = claims = cliches = None
+    if selected is not None:
+        report = selected.report()
+        claims, cliches = _report_rows(report, lang)
+    ctx = _base(request, plan, writable, "message", form=form, checks=checks, selected=selected, report=report,
+                claims=claims, cliches=cliches)
+    return render(request, "planning/message.html", ctx)
+
+
+# ------------------------------------------------------------------------------- does it work?
+
+
+def _evaluation(request: HttpRequest, code: str, lang: str):
+    from blilyst.plan.evaluation import evaluate
+    from blilyst.web.newcomers.models import Household
+
+    records = aggregates.evaluation_records(for_user(request, Household.objects.all(), READ), code)
+    if not records:
+        return None, records
+    snap = needs.snapshot()
+    mig = snap.migration_by_age
+    available = set(mig.loc[mig["municipality"] == code, "year"].astype(int))
+    moved_years = {r["moved_in"].year for r in records if r["moved_in"]}
+    years = sorted(available & moved_years)
+    return evaluate(records, as_of=timezone.localdate(), municipality=code if years else None,
+                    migration_by_age=mig if years else None, years=years or None, lang=lang), records
+
+
+def _total_in_migration(code: str) -> tuple[int, float] | None:
+    """The latest year's registered in-migration where the snapshot has it, else estimated gross flows are
+    unknown (only net migration is estimated)."""
+    mig = needs.snapshot().migration_by_age
+    rows = mig.loc[mig["municipality"] == code]
+    if rows.empty:
+        return None
+    year = int(rows["year"].max())
+    return year, float(rows.loc[rows["year"] == year, "in_migration"].sum())
+
+
+@require_http_methods(["GET"])
+def results(request: HttpRequest, code: str) -> HttpResponse:
+    from blilyst.plan.evaluation import STAGE_LABELS
+    from blilyst.plan.evidence import retention_chart
+
+    plan, writable = _plan(request, code)
+    lang = _lang()
+    ev, records = _evaluation(request, code, lang)
+    ctx = _base(request, plan, writable, "results", evaluation=ev, households=len(records))
+    if ev is not None:
+        group_names = {g.key: g.label(lang) for g in candidate_groups()}
+        ctx["funnel"] = [(pick(STAGE_LABELS[r["stage"]], lang), int(r["households"]),
+                          fmt_pct(r["conversion"], lang) if r["conversion"] == r["conversion"] else "–")
+                         for r in ev.funnel.to_dict("records")]
+        ctx["moved_in"] = [(group_names.get(r["target_group"], r["target_group"]),
+                            None if r["suppressed"] else int(r["households"]),
+                            None if r["suppressed"] else int(r["persons"])) for r in ev.moved_in.to_dict("records")]
+        ctx["retention"] = []
+        if not ev.retention.empty:
+            cols = [c for c in ev.retention.columns if c.startswith("share_")]
+            ctx["retention_years"] = [c.removeprefix("share_").removesuffix("y") for c in cols]
+            for r in ev.retention.to_dict("records"):
+                name = _("All") if r["group"] == "all" else group_names.get(r["group"], r["group"])
+                ctx["retention"].append((name, int(r["households"]),
+                                         [fmt_pct(r[c], lang) if r[c] == r[c] else "–" for c in cols]))
+        chart = retention_chart({("alle" if lang == "nb" else "all") if k == "all" else group_names.get(k, k): c
+                                 for k, c in ev.curves.items()}, lang) if ev.curves else None
+        ctx["retention_chart"] = charts.from_chart_spec("retention", chart) if chart is not None else None
+        ctx["reasons"] = [(r["label"], None if r["suppressed"] else int(r["households"]),
+                           fmt_pct(r["share"], lang) if r["share"] == r["share"] else "–")
+                          for r in ev.reasons.to_dict("records")]
+        if ev.reach is not None:
+            r = ev.reach
+            ctx["reach"] = {"persons": r.persons_moved_in_via_service, "total": fmt_int(r.total_in_migration, lang),
+                            "share": fmt_pct(r.share, lang, 1),
+                            "period": f"{min(r.years)}–{max(r.years)}" if len(r.years) > 1 else str(r.years[0])}
+    ctx["total_in"] = _total_in_migration(code)
+    return render(request, "planning/results.html", ctx)
+
+
+# ------------------------------------------------------------------------------------ export
+
+
+def build_document(request: HttpRequest, plan: Plan, lang: str):
+    """The whole plan as :class:`blilyst.plan.document.Plan` for the DOCX and PDF renderers."""
+    from blilyst.plan.evidence import build_plan, retention_chart
+
+    code = plan.municipality_id
+    scenario = plan.scenario if plan.scenario in needs.SCENARIO_CHOICES else "trend"
+    evidence_list = _group_evidence(code)
+    latest = _assessments(request, code).first()
+    check = _checks(request, code).first()
+    ev, _records = _evaluation(request, code, lang)
+    eval_charts = []
+    if ev is not None and ev.curves:
+        chart = retention_chart(dict(ev.curves), lang)
+        if chart is not None:
+            eval_charts.append(chart)
+    answer = needs.target_seeking(code, lang)
+    summary = " ".join(filter(None, [needs.immigration_text(code, lang), answer.headline,
+                                     needs.attractiveness_text(code, lang)]))
+    document = build_plan(
+        code, snapshot=needs.snapshot(), register=needs.register(), lang=lang, prepared_on=timezone.localdate(),
+        peers=list(plan.peers) if plan.peers is not None else None, summary=summary,
+        target_groups=evidence_list, chosen_groups=tuple(plan.chosen_groups),
+        priority_warnings=_warnings(plan, evidence_list), chain=plan.chain(),
+        bottlenecks=latest.to_domain() if latest else None, honesty=check.report() if check else None,
+        evaluation=ev, evaluation_charts=eval_charts,
+    )
+    document.charts = needs.all_charts(code, scenario, lang)
+    document.tables = [needs.target_table(answer, lang)] + list(document.tables)
+    document.comparison = needs.comparison(code, plan.peer_tuple(), lang)
+    document.sources = list(dict.fromkeys(document.sources + [
+        "Human Mortality Database (HMD), Norway" if lang == "en" else "Human Mortality Database (HMD), Norge",
+        "Telemarksforsking: attraktivitetsmodellen" if lang == "nb" else "Telemarksforsking: the attractiveness model",
+    ]))
+    return document
+
+
+@require_http_methods(["GET"])
+def export(request: HttpRequest, code: str) -> HttpResponse:
+    plan, writable = _plan(request, code)
+    latest = _assessments(request, code).first()
+    check = _checks(request, code).first()
+    ctx = _base(request, plan, writable, "export", latest=latest, check=check,
+                chain=plan.chain(), scenario_label=needs.scenario_label(
+                    plan.scenario if plan.scenario in needs.SCENARIO_CHOICES else "trend", _lang()))
+    return render(request, "planning/export.html", ctx)
+
+
+@require_http_methods(["GET"])
+def export_file(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    from blilyst.plan.document import to_docx, to_pdf
+
+    if fmt not in ("pdf", "docx"):
+        raise Http404("Not found")
+    plan, _writable = _plan(request, code)
+    lang = _lang()
+    document = build_document(request, plan, lang)
+    day = dt.date.isoformat(timezone.localdate())
+    name = f"plan-{code}-{plan.municipality.name}-{day}".replace(" ", "-")
+    if fmt == "pdf":
+        response = HttpResponse(to_pdf(document), content_type="application/pdf")
+    else:
+        response = HttpResponse(to_docx(document), content_type="application/vnd.openxmlformats-officedocument"
+                                                              ".wordprocessingml.document")
+    ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    response["Content-Disposition"] = f'attachment; filename="{ascii_name}.{fmt}"'
+    return response

@@ -1,0 +1,76 @@
+"""The evidence page (section 1 of the plan) on the real snapshot: Kviteseid (4028)."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_the_evidence_page_shows_kviteseids_real_figures(people, analyst, client_for):
+    response = client_for(analyst).get("/plan/4028/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    # SSB 07459: 2 463 residents in Kviteseid on 1 January 2026
+    assert "2\xa0463" in html
+    assert "Kilde: Statistisk sentralbyrå" in html
+    # every chart comes as an image with a text alternative, a table and, where projected, an estimate mark
+    assert html.count('class="chart"') == 6
+    assert html.count("data:image/svg+xml;base64,") == 6
+    assert html.count("<details>") >= 6
+    assert html.count('class="estimated"') >= 5
+    # the target-seeking answer from the projection engine
+    assert re.search(r"dere trenger om lag \d+ flere innflyttere i året", html)
+    # the comparison set and the attractiveness model
+    assert "5034 Meråker" in html
+    assert "plass 93 av 102 i sentralitetsklasse 5" in html
+
+
+def test_the_scenario_chooser_changes_the_projection(people, analyst, client_for):
+    client = client_for(analyst)
+    trend = client.get("/plan/4028/?scenario=trend").content.decode()
+    zero = client.get("/plan/4028/?scenario=zero-migration").content.decode()
+    assert "Ingen flytting" in zero and "Ingen flytting:" not in trend
+    assert trend != zero
+
+
+def test_an_unknown_scenario_falls_back_to_the_plans_scenario(people, analyst, client_for):
+    response = client_for(analyst).get("/plan/4028/?scenario=nonsense")
+    assert response.status_code == 200
+    assert "Trend (10 år)" in response.content.decode()
+
+
+def test_a_stranger_gets_404_and_contact_persons_may_only_read(people, analyst, client_for):
+    assert client_for(people.bob).get("/plan/4028/").status_code == 404
+    assert client_for(analyst).get("/plan/4036/").status_code == 404
+    assert client_for(people.alice).get("/plan/4028/").status_code == 200
+    response = client_for(people.alice).post("/plan/4028/peers/", {"peers": "4036"})
+    assert response.status_code == 403
+
+
+def test_the_analyst_edits_the_comparison_set(people, analyst, client_for):
+    from blilyst.web.planning.models import Plan
+
+    client = client_for(analyst)
+    response = client.post("/plan/4028/peers/", {"peers": "Vinje, 4026"})
+    assert response.status_code == 302
+    assert Plan.objects.get(municipality="4028").peers == ["4036", "4026"]
+    html = client.get("/plan/4028/").content.decode()
+    assert "4036 Vinje" in html and "4026 Tinn" in html and "5034 Meråker" not in html
+    client.post("/plan/4028/peers/", {"automatic": "1"})
+    assert Plan.objects.get(municipality="4028").peers is None
+
+
+def test_an_unknown_peer_is_refused_with_a_message(people, analyst, client_for):
+    from blilyst.web.planning.models import Plan
+
+    client = client_for(analyst)
+    response = client.post("/plan/4028/peers/", {"peers": "Atlantis"}, follow=True)
+    assert "«Atlantis»" in response.content.decode() or "“Atlantis”" in response.content.decode()
+    assert Plan.objects.get(municipality="4028").peers is None
+
+
+def test_the_page_is_in_english_too(people, analyst, client_for):
+    client = client_for(analyst)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/plan/4028/").content.decode()
+    assert "Key figures" in html
+    assert re.search(r"you need about \d+ more in-migrants a year", html)
