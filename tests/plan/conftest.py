@@ -7,12 +7,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from blilyst.stats.snapshot import load_snapshot
+from blilyst.stats.snapshot import BUNDLED_DIR, load_snapshot
 
 
 @pytest.fixture(scope="session")
 def snapshot():
-    return load_snapshot()
+    # the bundled data exactly, so a local refreshed snapshot on the machine cannot change the figures
+    return load_snapshot(BUNDLED_DIR)
 
 
 @pytest.fixture(scope="session")

@@ -67,16 +67,16 @@ def test_retention_chart_from_curves():
     assert chart.table.iloc[0]["1 år"] == "75 %"
 
 
-def test_build_plan_resolves_names_and_fills_the_needs_analysis():
-    plan = build_plan("fyresdal", prepared_on=dt.date(2026, 11, 26))
+def test_build_plan_resolves_names_and_fills_the_needs_analysis(snapshot):
+    plan = build_plan("fyresdal", snapshot=snapshot, prepared_on=dt.date(2026, 11, 26))
     assert (plan.municipality, plan.name) == ("4032", "Fyresdal")
     assert len(plan.charts) == 2 and plan.comparison is not None
     assert "født færre enn det døde (-98)" in plan.summary
     assert plan.sources[0] == "Kilde: Statistisk sentralbyrå"
-    oslo = build_plan("0301", prepared_on=dt.date(2026, 11, 26), lang="en")
+    oslo = build_plan("0301", snapshot=snapshot, prepared_on=dt.date(2026, 11, 26), lang="en")
     assert len(oslo.charts) == 1  # no migration by age outside Telemark
     with pytest.raises(UnknownMunicipality):
-        build_plan("Atlantis")
+        build_plan("Atlantis", snapshot=snapshot)
 
 
 @pytest.fixture(scope="module")
