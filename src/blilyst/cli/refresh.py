@@ -16,7 +16,8 @@ from blilyst.cli.output import OutputFormat, emit
 def refresh_cmd(
     dest: Path | None = typer.Option(None, "--dest", help="Where to write the local snapshot "
                                      "(default: $BLILYST_DATA_DIR or ~/.local/share/blilyst/snapshot)."),
-    from_year: int = typer.Option(2006, "--from-year", min=2006, help="First year of population to fetch."),
+    from_year: int = typer.Option(2006, "--from-year", min=2006, help="First year of population to fetch (the local snapshot then "
+                                   "holds population from this year only)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
 ) -> None:
     """Fetch population (07459), components of change (06913/01223) and migration by age (09588) live
