@@ -113,3 +113,16 @@ def test_bad_input_is_refused():
         Capacity(kindergarten_free={13: 2})
     with pytest.raises(InputError, match="cannot be negative"):
         Capacity(housing={"rental": -1})
+
+
+def test_an_assessment_survives_a_round_trip_through_json():
+    import json
+
+    from blilyst.plan.bottlenecks import Assessment
+
+    a = update_item(assess("4032", SPRING, {"housing": "partly", "kindergarten": "bottleneck"},
+                           {"housing": "Få utleieboliger"}, TIGHT), "jobs", rating="good", on=AUTUMN)
+    back = Assessment.from_dict(json.loads(json.dumps(a.to_dict())), TIGHT)
+    assert back == a
+    with pytest.raises(InputError, match="assessment"):
+        Assessment.from_dict({"municipality": "4032"})

@@ -82,3 +82,19 @@ def test_a_warning_for_many_groups_and_unmeasured_measures():
     assert codes(problems) == ["measure_without_indicator", "too_many_groups"]
     assert all(p.severity == "warning" for p in problems)
     assert is_complete(chain)
+
+
+def test_a_chain_survives_a_round_trip_through_json():
+    import json
+
+    data = json.loads(json.dumps(GOOD.to_dict()))
+    assert Chain.from_dict(data) == GOOD
+
+
+def test_from_dict_names_unknown_fields():
+    import pytest
+
+    from blilyst.errors import InputError
+
+    with pytest.raises(InputError, match="measure"):
+        Chain.from_dict({"goal": "x", "target_groups": [], "measures": [{"name": "m", "budget": 5}]})

@@ -304,6 +304,34 @@ class Assessment:
                 out.append(k)
         return out
 
+    def to_dict(self) -> dict:
+        """The people's part of the assessment as plain JSON-able values (ratings, notes, dates). The
+        evidence is not stored: it is recomputed from current figures by :func:`from_dict`."""
+        return {
+            "municipality": self.municipality,
+            "assessed_on": self.assessed_on.isoformat(),
+            "assessed_by": self.assessed_by,
+            "items": {k: {"rating": it.rating.value, "notes": it.notes,
+                          "assessed_on": it.assessed_on.isoformat() if it.assessed_on else None}
+                      for k, it in self.items.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping, evidence: BottleneckEvidence | None = None) -> Assessment:
+        """Rebuild an assessment stored with :meth:`to_dict`, with suggestions from ``evidence``."""
+        try:
+            day = dt.date.fromisoformat(data["assessed_on"])
+            items = data.get("items", {})
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError("assessment", f"not a stored assessment ({exc})") from exc
+        a = assess(data["municipality"], day, {k: v.get("rating", "not_assessed") for k, v in items.items()},
+                   {k: v.get("notes", "") for k, v in items.items()}, evidence,
+                   assessed_by=data.get("assessed_by", ""))
+        for k, v in items.items():
+            if v.get("assessed_on"):
+                a = update_item(a, k, on=dt.date.fromisoformat(v["assessed_on"]))
+        return a
+
     def to_frame(self, lang: str = "nb") -> pd.DataFrame:
         rows = []
         for k in ITEM_KEYS:

@@ -10,11 +10,12 @@ whom they choose to work for and what they actually do. :class:`Chain` is that w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Mapping, Sequence
 
 import pandas as pd
 
+from blilyst.errors import InputError
 from blilyst.plan.bottlenecks import ITEM_KEYS
 from blilyst.plan.targetgroups import TargetGroup, candidate_groups
 from blilyst.plan.texts import fmt_pct, pick
@@ -102,6 +103,27 @@ class Chain:
     indicators: tuple[Indicator, ...] = ()  # indicators for the goal itself
     rationale: str = ""  # why this group: the link to the needs analysis
 
+    def to_dict(self) -> dict:
+        """Plain JSON-able dict (for storing the chain in a database field or a file)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> Chain:
+        """The inverse of :meth:`to_dict`; unknown keys are refused with the field named."""
+        def indicator(d: Mapping) -> Indicator:
+            return Indicator(**_known(d, Indicator, "indicator"))
+
+        def measure(d: Mapping) -> Measure:
+            d = _known(d, Measure, "measure")
+            return Measure(**{**d, "target_groups": tuple(d.get("target_groups", ())),
+                              "indicators": tuple(indicator(i) for i in d.get("indicators", ()))})
+
+        d = _known(data, cls, "chain")
+        return cls(goal=d.get("goal", ""), target_groups=tuple(d.get("target_groups", ())),
+                   measures=tuple(measure(m) for m in d.get("measures", ())),
+                   indicators=tuple(indicator(i) for i in d.get("indicators", ())),
+                   rationale=d.get("rationale", ""))
+
     def all_indicators(self) -> list[Indicator]:
         out = list(self.indicators)
         for m in self.measures:
@@ -128,6 +150,14 @@ class Chain:
                     "source": ind.resolved_source(lang) if ind else "",
                 })
         return pd.DataFrame(rows, columns=["goal", "target_group", "measure", "indicator", "target", "source"])
+
+
+def _known(data: Mapping, cls, name: str) -> dict:
+    allowed = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise InputError(name, f"unknown field(s) {unknown}; allowed: {', '.join(sorted(allowed))}")
+    return dict(data)
 
 
 def _target_text(ind: Indicator, lang: str = "nb") -> str:
