@@ -117,6 +117,8 @@ def test_outputs_state_base_year_sources_estimates_and_assumptions(snap):
     assert "Kilde: Statistisk sentralbyrå" in notes
     assert "Estimated:" in notes and "residual" in notes
     assert "Assumption: migration" in notes
+    nb = "\n".join(res.notes("nb"))
+    assert "Basisår: 1. januar 2026" in nb and "Anslått:" in nb and "Forutsetning: migration" in nb
     frame = res.frame()
     assert list(frame.columns) == ["municipality", "name", "year", "sex", "age", "population", "status"]
     assert len(frame) == 21 * 2 * 106

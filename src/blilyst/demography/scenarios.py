@@ -260,12 +260,17 @@ class ProjectionResult:
 
     def notes(self, lang: str = "en") -> list[str]:
         """Base year, scenario and its assumptions, sources and what is estimated: for every output."""
-        head = "Basisår" if lang == "nb" else "Base year"
-        lines = [f"{head}: 1 January {self.base_year} (registered population); projected to 1 January {self.years[-1]}.",
-                 f"Scenario {self.scenario.name}: {self.scenario.text(lang)}"]
-        lines += [f"Assumption: {k}: {v}" for k, v in self.assumptions.items()]
-        lines += [f"Source: {s}" for s in self.sources]
-        lines += [f"Estimated: {e}" for e in self.estimated]
+        if lang == "nb":
+            first = (f"Basisår: 1. januar {self.base_year} (registrert folkemengde); framskrevet til "
+                     f"1. januar {self.years[-1]}.")
+            label = {"assumption": "Forutsetning", "source": "Kilde", "estimated": "Anslått"}
+        else:
+            first = f"Base year: 1 January {self.base_year} (registered population); projected to 1 January {self.years[-1]}."
+            label = {"assumption": "Assumption", "source": "Source", "estimated": "Estimated"}
+        lines = [first, f"Scenario {self.scenario.name}: {self.scenario.text(lang)}"]
+        lines += [f"{label['assumption']}: {k}: {v}" for k, v in self.assumptions.items()]
+        lines += [f"{label['source']}: {s}" for s in self.sources]
+        lines += [f"{label['estimated']}: {e}" for e in self.estimated]
         lines += self.headline(lang)
         return lines
 
