@@ -377,3 +377,38 @@ def _replies(*first: Reply):
     """A fail hook: the given replies once each, then the real answer (None)."""
     queue = list(first)
     return lambda req: queue.pop(0) if queue else None
+
+
+def test_output_values_and_codelists_go_into_get_and_post(ssb, ssb_server, tmp_path, sleeps):
+    client = client_for(ssb_server, tmp_path, sleeps, cache=False)
+    client.data("07459", SELECTION, codelists=CODELISTS, output_values={"Region": "single"})
+    get = ssb_server.hits(V2 + "/tables/07459/data")[-1]
+    assert get.method == "GET" and get.query["outputValues[Region]"] == ["single"]
+    client.max_url_length = 10  # force POST
+    client.data("07459", SELECTION, codelists=CODELISTS, output_values={"Region": "single"})
+    post = ssb_server.hits(V2 + "/tables/07459/data")[-1]
+    assert post.method == "POST"
+    assert post.json()["selection"][0] == {"variableCode": "Region", "valueCodes": ["K-0301", "K-3001", "K-3817"],
+                                           "codelist": "agg_KommSummer", "outputValues": "single"}
+    assert post.query["outputFormat"] == ["json-stat2"] and post.query["lang"] == ["no"]
+
+
+def test_max_pages_stops_the_walk(ssb_server, tmp_path, sleeps):
+    ssb_server.route(V2 + "/tables", Reply(200, (SCB_FIXTURES / "tables.json").read_bytes()))
+    tables = client_for(ssb_server, tmp_path, sleeps).tables(max_pages=2, page_size=20)
+    assert len(tables) == 40  # the recorded page says 213 pages; two were asked for
+    assert [r.query["pageSize"] for r in ssb_server.hits(V2 + "/tables")] == [["20"], ["20"]]
+
+
+def test_wait_times_from_headers():
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    from blilyst.stats.pxweb import _seconds_until
+
+    assert _seconds_until("7") == 7.0
+    assert _seconds_until(" 2.5 ") == 2.5
+    now = datetime.now(UTC)
+    assert 28 < _seconds_until(str((now + timedelta(seconds=30)).timestamp())) <= 30  # epoch seconds
+    assert 25 < _seconds_until(format_datetime(now + timedelta(seconds=30), usegmt=True)) <= 30  # HTTP date
+    assert _seconds_until(format_datetime(now - timedelta(seconds=30), usegmt=True)) == 0.0
