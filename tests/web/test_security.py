@@ -149,3 +149,27 @@ def test_the_tests_run_on_the_database_named_by_database_url(db):
 
     expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     assert connection.vendor == expected
+
+
+def test_a_refused_form_explains_itself_in_norwegian(people):
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "alice", "password": "x"})
+    assert response.status_code == 403
+    assert "Skjemaet er utløpt" in response.content.decode()
+
+
+def test_production_sends_hsts_and_redirects_to_https(db, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_SSL_REDIRECT = True
+    from django.test import override_settings
+
+    with override_settings(MIDDLEWARE=settings.MIDDLEWARE):  # rebuild the handler with the new settings
+        plain = Client().get(reverse("login"))
+        assert plain.status_code == 301 and plain["Location"].startswith("https://")
+        secure = Client().get(reverse("login"), secure=True)
+        assert secure["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_the_not_found_page_is_the_sites_own(people, client_for):
+    response = client_for(people.alice).get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Fant ikke siden" in response.content.decode()
