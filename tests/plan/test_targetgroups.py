@@ -164,3 +164,15 @@ def test_needs_fit_with_the_working_ages():
     fit = needs_fit(nurses, needed_competence=["Nurse", "engineer"])
     assert fit.age_overlap == 1.0 and fit.competence == ("nurse",)
     assert needs_fit(get_group("returnees")).age_overlap is None
+
+
+def test_user_groups_take_part_in_the_priority_check(migration_by_age):
+    seniors = user_group("seniors", {"nb": "Seniorer 55–74", "en": "Seniors 55–74"}, age_range=(55, 74),
+                         household_types=("couple",))
+    young = get_group("young_single")
+    evidence = evaluate_groups([seniors, young], VINJE, migration_by_age=migration_by_age)
+    assert "Husholdningstype" in evidence[0].notes[0]["nb"]
+    # Vinje 2021-2025: young people 18-29 are a large share of in-migrants; a plan all on seniors is warned
+    warnings = {(w.code, w.groups[0]) for w in check_priorities({"seniors": 1}, evidence)}
+    assert ("under_prioritised", "young_single") in warnings
+    assert ("over_prioritised", "seniors") in warnings

@@ -576,6 +576,13 @@ def group_evidence(
                     "refugees_settled", {"nb": "Flyktninger bosatt", "en": "Refugees settled"},
                     float(window["settled"].sum()), "persons", _period([last - 4, last]), SOURCE_IMDI))
 
+    if group.user_defined and (group.household_types or group.origins or group.competence):
+        notes.append({
+            "nb": "Husholdningstype, opprinnelse og kompetanse finnes ikke i flyttestatistikken; tilflytter"
+                  "tjenestens egne registreringer viser dem for dem tjenesten har møtt.",
+            "en": "Household type, origin and competence are not in the migration statistics; the newcomer "
+                  "service's own records show them for the people it has met.",
+        })
     if group.key == "returnees":
         notes.append({
             "nb": "Statistikken skiller ikke tilbakeflyttere fra andre innflyttere. Heftet anslår at færre enn "
