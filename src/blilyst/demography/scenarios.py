@@ -30,9 +30,8 @@ and age). They differ in how migration (and for low/high, fertility and mortalit
 The solvers (housing, employment, target) use that the engine is affine in extra migrants: one
 step with ``k`` extra migrants distributed by the profile ``g`` gives ``P(k) = P(0) + k (P(1) - P(0))``,
 so ``k`` solving a linear constraint ``c . P(k) = target`` is found exactly from two steps.
-This is the "constrained" projection of POPGROUP and of the Chelmer/PopGroup housing-led models
-(Simpson 2017, *Local Population Projections*, in: *The Routledge Handbook of Census Resources,
-Methods and Applications*; Edge Analytics 2021, POPGROUP user guide).
+This is the "constrained" (dwelling-led, employment-led) projection of local-authority tools such
+as POPGROUP, where migration is the component that adjusts to a planning constraint.
 """
 
 from __future__ import annotations
