@@ -168,3 +168,13 @@ def test_evaluation_tables_use_group_names(docx_doc):
     groups = [r.cells[0].text for r in table.rows[1:]]
     assert groups == ["Alle", "Arbeidsinnvandrere"]
     assert "labour_immigrants" not in text
+
+
+def test_long_notes_do_not_break_the_pdf():
+    from blilyst.plan.document import Plan
+
+    note = "Lang merknad om boliger og leiemarkedet i bygda. " * 200
+    plan = Plan("4032", "Fyresdal", DAY, bottlenecks=assess("4032", DAY, {"housing": "partly"}, {"housing": note}))
+    text = extract_pdf_text(to_pdf(plan))
+    assert "… [1]" in text
+    assert text.count("merknad") >= 200  # cut in the cell, printed in full below the table

@@ -504,6 +504,9 @@ def winansi(text: str) -> str:
     return "".join(out)
 
 
+PDF_CELL_LIMIT = 600  # characters in one table cell of the PDF; longer texts follow the table in full
+
+
 def _png_size(png: bytes) -> tuple[int, int]:
     if png[:8] != b"\x89PNG\r\n\x1a\n":
         raise InputError("chart", "the chart image is not a PNG")
@@ -545,8 +548,17 @@ def to_pdf(plan: Plan) -> bytes:
         elif isinstance(block, Para):
             story.append(p(block.text, para_styles.get(block.style, body)))
         elif isinstance(block, Grid):
+            # a table row must fit on one page: long texts are cut in the cell and printed in full below
+            long_texts: list[str] = []
+
+            def fit(text: str, row: tuple[str, ...], col: int) -> str:
+                if len(text) <= PDF_CELL_LIMIT:
+                    return text
+                long_texts.append(f"{row[0]} – {block.header[col]}: {text}")
+                return text[:PDF_CELL_LIMIT].rsplit(" ", 1)[0] + f" … [{len(long_texts)}]"
+
             data = [[p(h, head_cell) for h in block.header]]
-            data += [[p(v, cell) for v in row] for row in block.rows]
+            data += [[p(fit(v, row, j), cell) for j, v in enumerate(row)] for row in block.rows]
             rel = block.widths or (1.0,) * len(block.header)
             widths = [width * w / sum(rel) for w in rel]
             table = Table(data, colWidths=widths, repeatRows=1)
@@ -560,6 +572,8 @@ def to_pdf(plan: Plan) -> bytes:
             story.append(table)
             if block.caption:
                 story.append(p(block.caption, small))
+            for k, text in enumerate(long_texts, start=1):
+                story.append(p(f"[{k}] {text}", small))
             story.append(Spacer(1, 6))
         elif isinstance(block, Picture):
             w_px, h_px = _png_size(block.png)
