@@ -76,3 +76,15 @@ def test_project_errors_are_one_line(capsys, tmp_path):
     assert code == 1 and "bad.csv, row 2, field 'age'" in err
     code, out, err = run(capsys, "project", "4032", "--format", "xlsx")
     assert code == 1 and "--output" in err
+
+
+def test_project_several_and_all(capsys):
+    code, out, err = run(capsys, "project", "Fyresdal,Vinje", "--years", "2", "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)["rows"]
+    assert {r["municipality"] for r in rows} == {"4032", "4036"}
+    assert [r["population"] for r in rows if r["year"] == 2026] == [1274.0, 3829.0]
+    code, out, err = run(capsys, "project", "all", "--years", "1", "--format", "csv")
+    assert code == 0, err
+    data = [line for line in out.splitlines() if line and not line.startswith("#")]
+    assert len(data) == 1 + 357 * 2

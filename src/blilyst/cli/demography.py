@@ -45,30 +45,46 @@ def project_output(kommune: str, scenario: str = "trend", years: int = 20, *, in
         raise InputError("--scenario", f"unknown scenario '{scenario}'; choose one of {', '.join(SCENARIOS)}")
     if lang not in ("nb", "en"):
         raise InputError("--lang", "must be nb or en")
-    muni = get_register().resolve(kommune)
-    res = run_scenario(muni.code, scenario, years, assumptions=input_file, **options)
+    reg = get_register()
+    if kommune.strip().lower() in ("all", "alle"):
+        codes, label = None, "All 357 municipalities" if lang == "en" else "Alle 357 kommuner"
+    else:
+        munis = [reg.resolve(part) for part in kommune.split(",") if part.strip()]
+        if not munis:
+            raise InputError("KOMMUNE", "give a municipality number or name, a comma-separated list, or 'all'")
+        codes = list(dict.fromkeys(m.code for m in munis))
+        label = ", ".join(f"{m.code} {m.name}" for m in munis)
+    res = run_scenario(codes, scenario, years, assumptions=input_file, **options)
+    several = len(res.codes) > 1
+    drop = [] if several else ["municipality", "name"]
     if by_age:
-        frame = res.frame().drop(columns=["municipality", "name"])
+        frame = res.frame().drop(columns=drop)
         frame["population"] = frame["population"].round(1)
     elif res.intervals is not None:
-        frame = res.intervals.drop(columns=["municipality", "name"])
-        frame = frame[frame["measure"] == "population"].drop(columns="measure").round(0)
-        frame.insert(3, "trend", res.summary()["population"].round(0).to_numpy())
+        frame = res.intervals
+        frame = frame[frame["measure"] == "population"].drop(columns=["measure"] + drop).round(0)
+        trend = res.summary().set_index(["municipality", "year"])["population"]
+        keys = list(zip(res.intervals.loc[frame.index, "municipality"], frame["year"]))
+        frame.insert(frame.columns.get_loc("median"), "trend", trend.loc[keys].round(0).to_numpy())
     else:
         summ = res.summary()
-        frame = summ[[c for c in SUMMARY_COLUMNS if c in summ.columns]].copy()
+        cols = (["municipality", "name"] if several else []) + [c for c in SUMMARY_COLUMNS if c in summ.columns]
+        frame = summ[cols].copy()
         for col in frame.columns:
             if col == "old_age_dependency":
                 frame[col] = frame[col].round(3)
-            elif col not in ("year", "status"):
+            elif col not in ("municipality", "name", "year", "status"):
                 frame[col] = frame[col].round(0)
-    title = f"{muni.code} {muni.name}: {res.scenario.title[lang]}, {res.years[0]}-{res.years[-1]}"
+        if several:
+            frame = frame.sort_values(["municipality", "year"], kind="stable").reset_index(drop=True)
+    title = f"{label}: {res.scenario.title[lang]}, {res.years[0]}-{res.years[-1]}"
     return res, frame, title, res.notes(lang)
 
 
 @app.command("project")
 def project_cmd(
-    kommune: str = typer.Argument(..., help="Municipality number or name, e.g. 4032 or Fyresdal."),
+    kommune: str = typer.Argument(..., help="Municipality number or name (4032, Fyresdal), a comma-separated "
+                                            "list (Fyresdal,Vinje,Tokke) or 'all'."),
     scenario: str = typer.Option("trend", "--scenario", "-s",
                                  help="trend, trend5, zero-migration, no-immigration, low, high, housing-led, "
                                       "employment-led, target-seeking, stochastic."),
@@ -107,13 +123,13 @@ _SHORT = {"population": "pop", "age_0_19": "0-19", "working_age": "20-66", "age_
 
 def _for_terminal(frame: pd.DataFrame) -> pd.DataFrame:
     """Whole persons as integers and short column names, so a 20-year table fits a terminal."""
-    out = frame.rename(columns=_SHORT).copy()
+    out = frame.rename(columns=_SHORT).drop(columns=["name", "status"], errors="ignore").copy()
     if "year" in out.columns:
         out["year"] = out["year"].astype(str)  # 2026, not "2 026"
     for col in out.columns:
         if col in ("67+/20-66", "status", "sex", "measure") or not pd.api.types.is_float_dtype(out[col]):
             continue
-        out[col] = [None if pd.isna(v) else int(round(v)) for v in out[col]]
+        out[col] = pd.Series([None if pd.isna(v) else int(round(v)) for v in out[col]], index=out.index, dtype=object)
     return out
 
 
