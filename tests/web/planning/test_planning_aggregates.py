@@ -1,0 +1,62 @@
+"""Aggregates from the newcomer service and the resources: counts only, one municipality only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def _qs(model):
+    return model.objects.all()
+
+
+def test_capacity_counts_only_kviteseids_available_listings_and_open_positions(resources):
+    from blilyst.web.planning import aggregates
+    from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity
+
+    cap = aggregates.capacity(_qs(Housing), _qs(JobVacancy), _qs(KindergartenCapacity), "4028")
+    assert cap.housing == {"rental": 2, "trial_housing": 1}
+    assert cap.vacancies == {"health": 3}
+    assert (cap.vacancies_advertised, cap.vacancies_known) == (2, 3)
+    assert len(cap.kindergarten_free) == 12
+    assert cap.months_without_kindergarten_place() == [8]
+
+
+def test_open_matching_gaps_by_kind(resources):
+    from blilyst.web.planning import aggregates
+    from blilyst.web.resources.models import MatchingGap
+
+    assert aggregates.matching_gaps(_qs(MatchingGap), "4028") == {"housing": 2, "kindergarten": 1}
+
+
+def test_evaluation_records_carry_no_names(households):
+    from blilyst.web.newcomers.models import Household
+    from blilyst.web.planning import aggregates
+
+    records = aggregates.evaluation_records(_qs(Household), "4028")
+    assert len(records) == 12
+    assert all(set(r) == {"stage", "target_group", "persons", "moved_in", "moved_out", "move_out_reason"}
+               for r in records)
+    assert sorted(r["persons"] for r in records if r["moved_in"])[-1] == 4  # two adults, two children
+    assert sum(r["stage"] == "moved_in" for r in records) == 8
+
+
+def test_inclusion_months_from_moving_in_to_settled(households):
+    from blilyst.web.newcomers.models import Household
+    from blilyst.web.planning import aggregates
+
+    months, waiting = aggregates.inclusion(_qs(Household), "4028", today=dt.date(2026, 1, 1))
+    assert sorted(months) == [6.0, 6.0, 12.0]
+    assert waiting == 2  # L3 (2023) and L5 (2024) moved in over a year ago and are not settled
+
+
+def test_stored_evidence_round_trips(resources):
+    from blilyst.web.planning import aggregates
+    from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity
+
+    cap = aggregates.capacity(_qs(Housing), _qs(JobVacancy), _qs(KindergartenCapacity), "4028")
+    stored = aggregates.evidence_to_json(cap, {"housing": 2}, [6.0], 1)
+    back = aggregates.evidence_from_json(stored)
+    assert back.capacity.housing == cap.housing
+    assert back.capacity.kindergarten_free == cap.kindergarten_free
+    assert dict(back.matching_gaps) == {"housing": 2}
+    assert back.not_yet_included == 1

@@ -1,0 +1,65 @@
+"""One click: the plan as PDF and DOCX, opened and searched for Kviteseid's real figures."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+
+@pytest.fixture
+def filled_plan(resources, households, analyst, client_for):
+    client = client_for(analyst)
+    client.post("/plan/4028/bottlenecks/", {
+        "assessed_on": "2025-10-01", "rating_receiving": "good", "rating_housing": "bottleneck",
+        "rating_kindergarten": "partly", "rating_jobs": "good", "rating_vacancies": "partly",
+        "notes_housing": "For få utleieboliger", "notes_receiving": "", "notes_kindergarten": "", "notes_jobs": "",
+        "notes_vacancies": ""})
+    client.post("/plan/4028/target-group/", {
+        "chosen_groups": ["labour_immigrants"], "goal": "20 flere i arbeidsalder innen 2030", "rationale": "",
+        "indicator_name": "Folketall", "indicator_metric": "population", "indicator_target": "2500",
+        "indicator_year": "2030", "measures-TOTAL_FORMS": "1", "measures-INITIAL_FORMS": "0",
+        "measures-MIN_NUM_FORMS": "0", "measures-MAX_NUM_FORMS": "12",
+        "measures-0-name": "Prøveboliger for arbeidsinnvandrere", "measures-0-bottleneck": "housing"})
+    client.post("/plan/4028/message/", {"title": "Nettsiden", "text": "Barnehageplass garantert hele året for alle!"})
+    return client
+
+
+def test_the_pdf_holds_kviteseids_figures_and_every_part(filled_plan):
+    from blilyst.plan.document import extract_pdf_text
+
+    response = filled_plan.get("/plan/4028/export/plan.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('attachment; filename="plan-4028-Kviteseid-')
+    data = response.content
+    assert data.startswith(b"%PDF")
+    text = extract_pdf_text(data)
+    assert "Kviteseid" in text
+    assert "2 463" in text or "2\xa0463" in text  # population 1 January 2026 (SSB 07459)
+    assert "Kilde: Statistisk sentralbyrå" in text
+    assert "For få utleieboliger" in text  # the bottleneck assessment
+    assert "Prøveboliger for arbeidsinnvandrere" in text  # the chain
+    assert "Barnehageplass garantert" in text  # the honesty check
+
+
+def test_the_docx_opens_and_holds_the_same_plan(filled_plan):
+    from docx import Document
+
+    response = filled_plan.get("/plan/4028/export/plan.docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "Kviteseid" in text
+    assert "2\xa0463" in cells or "2 463" in cells
+    assert "5034 Meråker" in cells  # the comparison set
+    assert "For få utleieboliger" in cells
+    assert "Prøveboliger for arbeidsinnvandrere" in cells
+    assert len(document.inline_shapes) >= 6  # the charts
+
+
+def test_export_is_for_members_only(people, analyst, client_for):
+    assert client_for(people.bob).get("/plan/4028/export/plan.pdf").status_code == 404
+    assert client_for(analyst).get("/plan/4028/export/plan.exe").status_code == 404
+    assert client_for(analyst).get("/plan/4028/export/").status_code == 200

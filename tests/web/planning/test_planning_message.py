@@ -1,0 +1,43 @@
+"""Honest message: claims in a campaign text held against Kviteseid's registered capacity."""
+
+from __future__ import annotations
+
+CAMPAIGN = ("Flytt til Kviteseid! Barnehageplass garantert hele året. Vi har jobb til dere begge, "
+            "og ledige småbruk venter. Fjell, fjord og stillhet – idyllen venter på deg.")
+
+
+def test_unsupported_claims_and_cliches_are_flagged_with_reasons(resources, analyst, client_for):
+    from blilyst.web.planning.models import CampaignCheck
+
+    client = client_for(analyst)
+    response = client.post("/plan/4028/message/", {"title": "Nettside våren 2026", "text": CAMPAIGN})
+    assert response.status_code == 302
+    check = CampaignCheck.objects.get(municipality="4028")
+    assert check.capacity["housing"] == {"rental": 2, "trial_housing": 1}
+    report = check.report()
+    kinds = {c.kind: c.verdict for c in report.claims}
+    # the resource register has no small-farm category, so that claim cannot be checked either way
+    assert kinds["small_farm"] == "unverifiable"
+    assert kinds["kindergarten_guaranteed"] == "unsupported"  # no place in August
+    assert [c.kind for c in report.cliches] == ["rural_idyll"]
+    assert check.unsupported == len(report.unsupported()) >= 1
+    html = client.get(response["Location"]).content.decode()
+    assert "Nettside våren 2026" in html
+    assert 'class="verdict-unsupported"' in html
+
+
+def test_a_short_text_is_refused(resources, analyst, client_for):
+    response = client_for(analyst).post("/plan/4028/message/", {"title": "x", "text": "Flytt hit"})
+    assert response.status_code == 200
+    from blilyst.web.planning.models import CampaignCheck
+
+    assert CampaignCheck.objects.count() == 0
+
+
+def test_another_municipalitys_check_is_404(resources, analyst, people, client_for):
+    from blilyst.web.planning.models import CampaignCheck
+
+    client_for(analyst).post("/plan/4028/message/", {"title": "Kampanje", "text": CAMPAIGN})
+    pk = CampaignCheck.objects.get().pk
+    assert client_for(people.bob).get(f"/plan/4028/message/?check={pk}").status_code == 404
+    assert client_for(people.rita).post("/plan/4028/message/", {"title": "x", "text": CAMPAIGN}).status_code == 403

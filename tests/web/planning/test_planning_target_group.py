@@ -1,0 +1,59 @@
+"""Target group: candidate groups with Kviteseid's evidence, warnings, and the written chain."""
+
+from __future__ import annotations
+
+
+def _post(client, **extra):
+    data = {"chosen_groups": ["labour_immigrants"], "goal": "20 flere innbyggere i arbeidsalder innen 2030",
+            "rationale": "Arbeidsinnvandrere er den største gruppen innvandrere", "indicator_name": "Folketall",
+            "indicator_metric": "population", "indicator_target": "2500", "indicator_year": "2030",
+            "indicator_baseline": "2463",
+            "measures-TOTAL_FORMS": "2", "measures-INITIAL_FORMS": "0", "measures-MIN_NUM_FORMS": "0",
+            "measures-MAX_NUM_FORMS": "12",
+            "measures-0-name": "Prøveboliger for arbeidsinnvandrere", "measures-0-bottleneck": "housing",
+            "measures-0-indicator_name": "Boliger registrert", "measures-0-indicator_metric": "housing_listed",
+            "measures-0-indicator_target": "5", "measures-0-indicator_year": "2027"}
+    data.update(extra)
+    return client.post("/plan/4028/target-group/", data)
+
+
+def test_candidate_groups_come_with_kviteseids_figures(people, analyst, client_for):
+    html = client_for(analyst).get("/plan/4028/target-group/").content.decode()
+    for name in ("Tilbakeflyttere", "Livsstilsflyttere", "Arbeidsinnvandrere", "Flyktninger"):
+        assert name in html
+    assert "2016–2025" in html or "2021–2025" in html  # the migration-by-age period of the Telemark data
+
+
+def test_the_chain_is_saved_and_shown(people, analyst, client_for):
+    from blilyst.web.planning.models import Plan
+
+    client = client_for(analyst)
+    assert _post(client).status_code == 302
+    plan = Plan.objects.get(municipality="4028")
+    chain = plan.chain()
+    assert chain.target_groups == ("labour_immigrants",)
+    assert chain.measures[0].bottleneck == "housing"
+    assert chain.measures[0].indicators[0].target == 5
+    html = client.get("/plan/4028/target-group/").content.decode()
+    assert "Prøveboliger for arbeidsinnvandrere" in html
+    assert "20 flere innbyggere i arbeidsalder innen 2030" in html
+
+
+def test_priorities_that_contradict_the_data_are_warned_about(people, analyst, client_for):
+    client = client_for(analyst)
+    _post(client, effort_returnees="60", effort_lifestyle_movers="30", effort_job_seeking_families="10")
+    html = client.get("/plan/4028/target-group/").content.decode()
+    assert "av innsatsen går til tilbakeflyttere" in html  # returnee_focus warning (60 %)
+
+
+def test_an_indicator_without_what_it_counts_is_refused(people, analyst, client_for):
+    from blilyst.web.planning.models import Plan
+
+    response = _post(client_for(analyst), indicator_metric="")
+    assert response.status_code == 200
+    assert Plan.objects.get(municipality="4028").goal == ""
+
+
+def test_read_only_members_cannot_change_the_chain(people, analyst, client_for):
+    assert _post(client_for(people.rita)).status_code == 403
+    assert _post(client_for(people.bob)).status_code == 404
