@@ -27,16 +27,16 @@ KIND_PHRASE = {
 }
 
 
-def day(value: dt.date) -> str:
-    """"1. mars" / "1 March" (with the year when it is not this year)."""
-    if value.year != dt.date.today().year:
+def day(value: dt.date, today: dt.date | None = None) -> str:
+    """"1. mars" / "1 March" (with the year when it is not the year of ``today``)."""
+    if value.year != (today or dt.date.today()).year:
         return date_format(value, _("j F Y"))
     return date_format(value, _("j F"))
 
 
-def month(value: dt.date) -> str:
-    """"mars" / "March" (with the year when it is not this year)."""
-    if value.year != dt.date.today().year:
+def month(value: dt.date, today: dt.date | None = None) -> str:
+    """"mars" / "March" (with the year when it is not the year of ``today``)."""
+    if value.year != (today or dt.date.today()).year:
         return date_format(value, "F Y")
     return date_format(value, "F")
 
@@ -48,14 +48,14 @@ def _or(items: list[str]) -> str:
     return f"{', '.join(items[:-1])} {_('or')} {items[-1]}"
 
 
-def describe_part(part: Part) -> str:
+def describe_part(part: Part, today: dt.date | None = None) -> str:
     if part.kind == "housing":
         h = part.listing
         text = _("%(title)s: %(bedrooms)s bedrooms, %(kind)s from %(date)s") % {
             "title": h.title or KIND_NOUN[h.kind],
             "bedrooms": h.bedrooms,
             "kind": KIND_PHRASE[h.kind],
-            "date": day(h.available_from),
+            "date": day(h.available_from, today),
         }
         if h.kind == "trial" and h.term_months:
             text += " " + _("(%(months)s months)") % {"months": h.term_months}
@@ -73,16 +73,16 @@ def describe_part(part: Part) -> str:
         return _("adult %(n)s keeps a job done remotely") % {"n": part.adult}
     if part.kind == "kindergarten":
         name, start, _free = part.listing
-        return _("kindergarten place from %(month)s at %(kindergarten)s") % {"month": month(start), "kindergarten": name}
+        return _("kindergarten place from %(month)s at %(kindergarten)s") % {"month": month(start, today), "kindergarten": name}
     raise ValueError(f"unknown part kind {part.kind!r}")
 
 
-def describe_suggestion(suggestion: Suggestion) -> str:
+def describe_suggestion(suggestion: Suggestion, today: dt.date | None = None) -> str:
     """All parts in one sentence, separated by semicolons."""
-    return "; ".join(describe_part(p) for p in suggestion.parts)
+    return "; ".join(describe_part(p, today) for p in suggestion.parts)
 
 
-def describe_gap(gap: Gap) -> str:
+def describe_gap(gap: Gap, today: dt.date | None = None) -> str:
     p = gap.params
     if gap.code in ("housing_late", "housing_none"):
         values = {
@@ -90,8 +90,8 @@ def describe_gap(gap: Gap) -> str:
             "bedrooms": p.get("bedrooms", 0),
         }
         if gap.code == "housing_late":
-            values["month"] = month(dt.date.fromisoformat(p["earliest"]))
-            values["wanted"] = month(dt.date.fromisoformat(p["wanted"]))
+            values["month"] = month(dt.date.fromisoformat(p["earliest"]), today)
+            values["wanted"] = month(dt.date.fromisoformat(p["wanted"]), today)
             if values["bedrooms"]:
                 return _("no %(kind)s with at least %(bedrooms)s bedrooms before %(month)s (wanted from %(wanted)s)") % values
             return _("no %(kind)s before %(month)s (wanted from %(wanted)s)") % values
@@ -116,9 +116,9 @@ def describe_gap(gap: Gap) -> str:
             "n": p["adult"],
         }
     if gap.code in ("kindergarten_late", "kindergarten_none"):
-        values = {"wanted": month(dt.date.fromisoformat(p["wanted"])), "children": p.get("children", 1)}
+        values = {"wanted": month(dt.date.fromisoformat(p["wanted"]), today), "children": p.get("children", 1)}
         if gap.code == "kindergarten_late":
-            values.update({"month": month(dt.date.fromisoformat(p["month"])), "kindergarten": p["kindergarten"]})
+            values.update({"month": month(dt.date.fromisoformat(p["month"]), today), "kindergarten": p["kindergarten"]})
             if values["children"] > 1:
                 return _(
                     "no kindergarten with %(children)s free places from %(wanted)s; the first is from %(month)s at %(kindergarten)s"

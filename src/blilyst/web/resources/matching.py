@@ -31,6 +31,7 @@ bench/bench_matching.py for the speed against a plain per-household scan.
 from __future__ import annotations
 
 import bisect
+import heapq
 import datetime as dt
 import itertools
 import re
@@ -53,6 +54,7 @@ TOP_HOUSING = 3
 TOP_JOBS_PER_ADULT = 3
 TOP_KINDERGARTENS = 2
 MIN_AFFIX = 4  # shortest part of a compound word that counts ("lege" in "fastlege")
+_EMPTY: frozenset[int] = frozenset()
 
 
 # --- Inputs ------------------------------------------------------------------------------------------
@@ -259,8 +261,10 @@ class ListingIndex:
         self._h_price = np.fromiter((h.price for h in self.housing), dtype=np.float64, count=n)
         self._h_available = np.fromiter((h.available_from.toordinal() for h in self.housing), dtype=np.int64, count=n)
         self._h_id = np.fromiter((h.id for h in self.housing), dtype=np.int64, count=n)
+        self._h_is = {kind: self._h_kind == code for kind, code in _KIND_CODE.items()}
 
         self.jobs: list[JobListing] = [j for j in jobs if j.deadline is None or j.deadline >= self.today]
+        self._job_ids = [j.id for j in self.jobs]
         self._exact: dict[str, set[int]] = defaultdict(set)
         self._affix: dict[str, set[int]] = defaultdict(set)
         self._sector: dict[str, set[int]] = defaultdict(set)
@@ -272,6 +276,7 @@ class ListingIndex:
                     self._affix[word[-cut:]].add(i)
             if job.sector:
                 self._sector[job.sector].add(i)
+        self._sector_sorted = {sector: sorted(ids, key=lambda i: self.jobs[i].id) for sector, ids in self._sector.items()}
 
         by_kg: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
         for row in kindergartens:
@@ -285,9 +290,11 @@ class ListingIndex:
         all that fit regardless of date (for the gap text)."""
         if not needs.housing_kinds or not self.housing:
             return [], np.zeros(len(self.housing), dtype=bool)
-        kinds = np.array([_KIND_CODE[k] for k in needs.housing_kinds], dtype=np.int8)
-        fits = np.isin(self._h_kind, kinds) & (self._h_bedrooms >= needs.min_bedrooms)
-        sale = self._h_kind == _KIND_CODE["sale"]
+        kind_mask = None
+        for kind in needs.housing_kinds:
+            kind_mask = self._h_is[kind] if kind_mask is None else kind_mask | self._h_is[kind]
+        fits = kind_mask & (self._h_bedrooms >= needs.min_bedrooms)
+        sale = self._h_is["sale"]
         if needs.max_price is not None:
             fits &= ~sale | (self._h_price <= needs.max_price)
         if needs.max_rent is not None:
@@ -296,44 +303,62 @@ class ListingIndex:
         if idx.size == 0:
             return [], fits
         score = HOUSING_IN_TIME - np.minimum(0.1 * (self._h_bedrooms[idx] - needs.min_bedrooms), 0.5)
-        budget = np.full(idx.size, np.nan)
-        if needs.max_price:
-            budget[sale[idx]] = needs.max_price
-        if needs.max_rent:
-            budget[~sale[idx]] = needs.max_rent
-        has_budget = ~np.isnan(budget)
-        score[has_budget] -= 0.5 * (self._h_price[idx][has_budget] / budget[has_budget])
+        if needs.max_price or needs.max_rent:
+            budget = np.where(sale[idx], needs.max_price or np.nan, needs.max_rent or np.nan)
+            has_budget = ~np.isnan(budget)
+            score[has_budget] -= 0.5 * (self._h_price[idx][has_budget] / budget[has_budget])
         if needs.housing_from is not None:
             late = np.maximum(self._h_available[idx] - needs.housing_from.toordinal(), 0)
             is_late = late > 0
             score[is_late] = np.maximum(score[is_late] - np.minimum(0.01 * late[is_late], 2.0), 0.1)
+        if idx.size > 4 * TOP_HOUSING:  # keep the best few (and every tie with them) before sorting
+            cut = np.partition(-score, TOP_HOUSING - 1)[TOP_HOUSING - 1]
+            keep = np.flatnonzero(-score <= cut)
+            idx, score = idx[keep], score[keep]
         # best score first, then the lower id: lexsort sorts by the last key first
         order = np.lexsort((self._h_id[idx], -score))[:TOP_HOUSING]
         return [(float(score[o]), self.housing[idx[o]]) for o in order], fits
 
     # jobs ---------------------------------------------------------------------------------------
     def job_candidates(self, adult: AdultNeeds) -> list[tuple[float, JobListing]]:
-        """Vacancies for ``adult`` as (score, job), best first (at most TOP_JOBS_PER_ADULT)."""
-        candidates: set[int] = set()
+        """Vacancies for ``adult`` as (score, job), best first (at most TOP_JOBS_PER_ADULT).
+
+        The same scores as ``job_score``, found through the word index: a wish matches a vacancy
+        when each of its words is a word of the occupation (exact) or a part of a compound
+        (affix); the vacancies of the adult's sectors come after, in the order of their ids.
+        """
+        best: dict[int, float] = {}
         for wish in adult.job_wishes:
             words = tokens(wish)
             if not words:
                 continue
-            found = None
+            exact: set[int] | None = None
+            either: set[int] | None = None
             for w in words:
-                hits = self._exact.get(w, set()) | (self._affix.get(w, set()) if len(w) >= MIN_AFFIX else set())
-                found = hits if found is None else found & hits
-            candidates |= found or set()
-        for sector in adult.sectors:
-            candidates |= self._sector.get(sector, set())
-        scored = []
-        for i in candidates:
-            job = self.jobs[i]
-            score = job_score(job, adult)
-            if score is not None:
-                scored.append((score, job))
-        scored.sort(key=lambda sj: (-sj[0], sj[1].id))
-        return scored[:TOP_JOBS_PER_ADULT]
+                e = self._exact.get(w, _EMPTY)
+                a = self._affix.get(w, _EMPTY) if len(w) >= MIN_AFFIX else _EMPTY
+                exact = set(e) if exact is None else exact & e
+                either = (e | a) if either is None else either & (e | a)
+            for i in either:
+                score = JOB_EXACT if i in exact else JOB_COMPOUND
+                if best.get(i, 0.0) < score:
+                    best[i] = score
+        ids = self._job_ids
+        scored = heapq.nsmallest(TOP_JOBS_PER_ADULT, ((-score, ids[i], i) for i, score in best.items()))
+        found = [(-neg, self.jobs[i]) for neg, _id, i in scored]
+        if len(found) < TOP_JOBS_PER_ADULT and adult.sectors:
+            extra = []
+            for sector in adult.sectors:
+                taken = 0
+                for i in self._sector_sorted.get(sector, ()):
+                    if i not in best:
+                        extra.append((self.jobs[i].id, i))
+                        taken += 1
+                        if taken == TOP_JOBS_PER_ADULT:
+                            break
+            for _id, i in sorted(set(extra))[: TOP_JOBS_PER_ADULT - len(found)]:
+                found.append((JOB_SECTOR, self.jobs[i]))
+        return found
 
     # kindergartens --------------------------------------------------------------------------------
     def kindergarten_candidates(self, children: int, wanted: dt.date) -> list[tuple[float, tuple[str, dt.date, int]]]:
@@ -414,15 +439,23 @@ def match_household(needs: HouseholdNeeds, index: ListingIndex, limit: int = 5) 
                 result.gaps.append(Gap("kindergarten", "kindergarten", "kindergarten_none", params))
 
     # combinations: the best job assignments (no vacancy used beyond its positions) x housing x kindergarten
+    # (each option list is ordered best first, so its position breaks ties between equal totals)
     job_sets = _job_assignments(per_adult, limit)
-    combos = []
-    for house, jobs, kg in itertools.product(housing_options, job_sets, kg_options):
-        parts = tuple(p for p in (house, *jobs, kg) if p is not None)
-        if not parts:
-            continue
-        combos.append(Suggestion(round(sum(p.score for p in parts), 6), parts))
-    combos.sort(key=lambda s: (-s.score, _sort_key(s)))
-    result.suggestions = combos[:limit]
+    h_scores = [p.score if p else 0.0 for p in housing_options]
+    j_scores = [sum(p.score for p in jobs if p is not None) for jobs in job_sets]
+    k_scores = [p.score if p else 0.0 for p in kg_options]
+    ranked = sorted(
+        (-round(hs + js + ks, 6), hi, ji, ki)
+        for hi, hs in enumerate(h_scores)
+        for ji, js in enumerate(j_scores)
+        for ki, ks in enumerate(k_scores)
+    )
+    for neg_score, hi, ji, ki in ranked:
+        parts = tuple(p for p in (housing_options[hi], *job_sets[ji], kg_options[ki]) if p is not None)
+        if parts:
+            result.suggestions.append(Suggestion(-neg_score, parts))
+            if len(result.suggestions) == limit:
+                break
     return result
 
 
@@ -448,12 +481,8 @@ def _job_assignments(per_adult: list[list[Part | None]], limit: int) -> list[tup
             assignments.append(combo)
     if not assignments:  # every adult wants the one vacancy: give it to one at a time
         assignments = [tuple(None for _ in per_adult)]
-    assignments.sort(key=lambda c: -sum(p.score for p in c if p is not None))
+    assignments.sort(key=lambda c: -sum(p.score for p in c if p is not None))  # stable: ties keep their order
     return assignments[: max(limit, 1)]
-
-
-def _sort_key(s: Suggestion) -> tuple:
-    return tuple((p.kind, getattr(p.listing, "id", None) or str(p.listing)) for p in s.parts)
 
 
 def _housing_gap(needs: HouseholdNeeds, index: ListingIndex, fits: np.ndarray) -> Gap:
