@@ -175,7 +175,7 @@ INSTALLED_APPS = [
     "blilyst.web.privacy",  # consent, access log, export, erasure, retention
     "blilyst.web.api",  # the JSON API's tokens
     # Coming apps (one per area); uncomment when they land:
-    # "blilyst.web.resources",   # housing, jobs, kindergarten capacity, hosts, events, matching
+    "blilyst.web.resources",  # housing, jobs, kindergarten capacity, hosts, events, matching
     "blilyst.web.planning",  # the municipality's plan: evidence, bottlenecks, target group, message, results
 ]
 

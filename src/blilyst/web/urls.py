@@ -19,6 +19,6 @@ urlpatterns = [
     path("privacy/", include("blilyst.web.privacy.urls")),
     path("api/", api_urls),
     # Coming apps:
-    # path("resources/", include("blilyst.web.resources.urls")),
+    path("resources/", include("blilyst.web.resources.urls")),
     path("plan/", include("blilyst.web.planning.urls")),
 ]
