@@ -73,6 +73,7 @@ def test_it_sends_security_headers(db):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
 
 
 def test_pages_have_no_inline_scripts_or_styles(people, client_for):
