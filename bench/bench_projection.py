@@ -27,7 +27,7 @@ YEARS = 50
 def inputs():
     snap = load_snapshot()
     rs = estimate_rates(snapshot=snap)
-    surv = rs.survival(YEARS)  # (50, 1, 2, 107), national
+    surv = rs.survival(YEARS)  # (50, 357, 2, 107), national rates times each municipality's level
     fert = np.ascontiguousarray(rs.fertility(YEARS))  # (50, 357, 106)
     return snap, rs, surv, fert, _srb(snap)
 

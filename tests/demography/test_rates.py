@@ -131,3 +131,26 @@ def test_property_migration_rates_shrink_to_the_group(net, start):
     np.testing.assert_allclose(out["rate"][..., 1:], np.maximum(out["group"][..., 1:], -0.25), atol=1e-6)
     assert np.all(out["rate"][..., 0] == 0)  # no rate for the newborn cohort
     assert np.all(np.isfinite(out["rate"]))
+
+
+def test_local_mortality_levels_add_up_to_the_national_rates(snap, rates15):
+    m = rates15.extra["mortality"]
+    ok = m["usable"]
+    assert ok.sum() > 300  # SSB marks 34 municipalities not comparable; split ones are estimates before 2020
+    # estimated deaths 2011-2025 (births minus SSB's registered natural increase) against national rates
+    assert np.nansum(m["observed"]) / m["expected"][ok].sum() == pytest.approx(1.0, abs=0.02)
+    assert np.all((rates15.mortality_factor >= 0.5) & (rates15.mortality_factor <= 2.0))
+    # not comparable in 06913 (e.g. Haram, split out of Ålesund in 2024): the county's level
+    comp = snap.components_2011_2025.set_index("municipality")
+    code = comp.index[~comp["comparable"]][0]
+    i = rates15.codes.index(code)
+    assert not ok[i] and rates15.mortality_factor[i] == pytest.approx(m["group"][i])
+
+
+def test_local_survival_differs_only_where_the_level_does(rates15):
+    s = rates15.survival(2)
+    assert s.shape == (2, 357, 2, 107)
+    i_hi = int(np.argmax(rates15.mortality_factor))
+    i_lo = int(np.argmin(rates15.mortality_factor))
+    assert np.all(s[:, i_hi, :, 1:100] <= s[:, i_lo, :, 1:100])
+    np.testing.assert_allclose(s[:, i_hi, :, 102:], s[:, i_lo, :, 102:])  # 100+ keeps national rates

@@ -221,7 +221,7 @@ def apply_assumptions(aset: AssumptionSet, rs, steps: int, profile: np.ndarray, 
     Returns ``(base, survival (T,R,2,107), fertility (T,R,106), rates (T,R,2,106), counts (T,R,2,106),
     notes)``. Rows for regions not in ``rs`` are an error naming the row.
     """
-    from blilyst.demography.rates import engine_survival, future_mortality
+    from blilyst.demography.rates import engine_survival, future_mortality, local_mx
 
     R = len(rs.codes)
     pos = {c: i for i, c in enumerate(rs.codes)}
@@ -235,7 +235,8 @@ def apply_assumptions(aset: AssumptionSet, rs, steps: int, profile: np.ndarray, 
     mort_rows = aset.of_kind("mortality")
     if mort_rows:
         h = years - rs.mx_year
-        mx = np.broadcast_to(future_mortality(rs.mx_base, rs.improvement, h)[:, None], (steps, R, 2, 111)).copy()
+        k = np.ones(R) if rs.mortality_factor is None else rs.mortality_factor
+        mx = local_mx(future_mortality(rs.mx_base, rs.improvement, h), k)  # (T, R, 2, 111)
     pop_rows = aset.of_kind("population")
     replaced_pop = set()
     for a in aset.rows:

@@ -15,6 +15,10 @@
   ``k = (O + kappa * k_county) / (E + kappa)`` (Poisson-gamma empirical Bayes / credibility
   weighting; Clayton & Kaldor 1987, *Biometrics* 43: 671-681; Bühlmann & Gisler 2005, *A Course
   in Credibility Theory*, ch. 4), with ``kappa = 50`` expected births.
+* **Local mortality**: deaths over SSB's registered period 2011-2025 (births estimated from the
+  cohorts aged 0 minus the registered natural increase, table 06913) against the deaths national
+  rates give the municipality's cohorts; shrunk towards the county like fertility (``kappa = 100``
+  expected deaths), clipped to 0.5-2, and applied as a factor on the death rates below age 100.
 * **Net migration**: the residual (cohort-survival) net migration by sex and age of
   :func:`blilyst.demography.residual.net_migration_by_age`, turned into rates on the start
   cohort, summed over the last ``window`` years (numerator and exposure separately), smoothed
@@ -40,12 +44,14 @@ from blilyst.errors import InputError
 __all__ = [
     "engine_survival", "mortality_array", "improvement_rates", "future_mortality", "fertility_array",
     "national_fertility_by_year", "local_fertility_factors", "net_migration_rates", "shrink",
-    "smooth_ages", "RateSchedule", "estimate_rates",
+    "smooth_ages", "RateSchedule", "estimate_rates", "local_mortality_factors", "local_mx",
 ]
 
 HMD_AGES = 111  # 0..110+
 KAPPA_BIRTHS = 50.0
 KAPPA_MIGRATION = 400.0
+KAPPA_DEATHS = 100.0
+REGISTERED_PERIOD = (2011, 2025)  # SSB 06913 sums in the snapshot (components_2011_2025)
 _KERNEL = np.array([1.0, 2.0, 3.0, 2.0, 1.0]) / 9.0
 
 
@@ -194,6 +200,57 @@ def local_fertility_factors(cube: np.ndarray, asfr: np.ndarray, survival0: np.nd
             "factor": shrink(observed, expected, group_factor, kappa)}
 
 
+def local_mx(mx: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """National death rates ``(..., sex, 111)`` times each region's level ``factor`` (R,), shaped
+    ``(..., R, sex, 111)``. Ages 100+ keep the national rates (the level is estimated where the deaths
+    are, and the oldest rates are near their ceiling)."""
+    k = np.asarray(factor, dtype=float)[:, None, None]
+    out = np.broadcast_to(mx[..., None, :, :], mx.shape[:-2] + (len(factor),) + mx.shape[-2:]).copy()
+    out[..., :100] *= k
+    return out
+
+
+def local_mortality_factors(cube: np.ndarray, years: list[int], mortality: pd.DataFrame, components: pd.DataFrame,
+                            codes: list[str], groups: np.ndarray, usable: np.ndarray | None = None,
+                            kappa: float = KAPPA_DEATHS) -> dict[str, np.ndarray]:
+    """Mortality level of each region relative to national death rates, shrunk towards its group.
+
+    Observed deaths over SSB's registered period (``components``: natural increase summed over
+    2011-2025, table 06913) are ``births - natural increase``, with births estimated from the cohorts
+    aged 0 (:func:`blilyst.demography.residual.residual_components`); expected deaths are those national
+    death rates give the municipality's cohorts, ``(1 - S) C``. ``k = (O + kappa * k_group) / (E + kappa)``,
+    ``kappa = 100`` expected deaths, clipped to 0.5-2. Municipalities SSB marks not comparable over the
+    period, or whose stocks are estimates in it (``usable`` False), get their group's level.
+    """
+    from blilyst.demography.residual import cohort_survival, residual_components
+
+    period = list(range(REGISTERED_PERIOD[0], REGISTERED_PERIOD[1] + 2))
+    missing = [y for y in period if y not in years]
+    if missing:
+        raise InputError("population", f"local mortality needs 1 January stocks {period[0]}-{period[-1]}")
+    c = cube[[years.index(y) for y in period]]
+    mx, _ = mortality_array(mortality, period[:-1])
+    S = cohort_survival(mx)[:, None]  # (Y-1, 1, 2, 106)
+    _, deaths, births = residual_components(c[:-1], c[1:], S)
+    expected = deaths.sum(axis=(0, 2, 3))
+    comp = components.set_index("municipality").reindex(codes)
+    ni = comp["natural_increase_sum"].to_numpy(dtype=float)
+    comparable = comp["comparable"].fillna(False).to_numpy(dtype=bool)
+    observed = births.sum(axis=(0, 2)) - ni
+    ok = comparable & np.isfinite(ni) & (observed > 0) & (expected > 0)
+    if usable is not None:
+        ok &= usable
+    n_groups = int(groups.max()) + 1
+    o_g = _group_sum(np.where(ok, observed, 0.0), groups, n_groups)
+    e_g = _group_sum(np.where(ok, expected, 0.0), groups, n_groups)
+    group = np.where(e_g > 0, o_g / np.maximum(e_g, 1e-12), 1.0)[groups]
+    factor = np.where(ok, shrink(np.where(ok, observed, 0.0), expected, group, kappa), group)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw = np.where(ok, observed / expected, np.nan)
+    return {"observed": np.where(ok, observed, np.nan), "expected": expected, "raw": raw, "group": group,
+            "factor": np.clip(factor, 0.5, 2.0), "usable": ok}
+
+
 def net_migration_rates(net_migration: np.ndarray, pop_start: np.ndarray, groups: np.ndarray,
                         kappa: float = KAPPA_MIGRATION) -> dict[str, np.ndarray]:
     """Annual net migration rates by region, sex and age at the end of the year, shape (R, 2, 106).
@@ -228,7 +285,8 @@ class RateSchedule:
     Arrays: ``base`` (R, 2, 106); ``mx_base`` (2, 111) national death rates of the last HMD year;
     ``improvement`` (2, 111); ``asfr`` (106,) national rates of the base period; ``fertility_factor``
     (R,); ``migration_rate`` (R, 2, 106) annual net rates by end-of-year cohort; ``migration_history``
-    (years, R) total net migration per year (residual) for the stochastic model.
+    (years, R) total net migration per year (residual) for the stochastic model;
+    ``mortality_factor`` (R,) each region's death rates relative to the national ones.
     """
 
     codes: list[str]
@@ -244,15 +302,18 @@ class RateSchedule:
     migration_history: np.ndarray
     history_years: list[int]
     window: int
+    mortality_factor: np.ndarray | None = None
     sources: list[str] = field(default_factory=list)
     estimated: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
-    def survival(self, steps: int, improve: bool = True) -> np.ndarray:
-        """Engine survival ratios ``(steps, 1, 2, 107)`` for the projection years (national)."""
+    def survival(self, steps: int, improve: float = 1.0) -> np.ndarray:
+        """Engine survival ratios ``(steps, R, 2, 107)`` for the projection years: national death rates
+        falling at ``improve`` times the estimated speed, times each region's mortality level."""
         h = np.arange(self.base_year, self.base_year + steps) - self.mx_year
-        mx = future_mortality(self.mx_base, self.improvement if improve else np.zeros_like(self.improvement), h)
-        return engine_survival(mx)[:, None]
+        mx = future_mortality(self.mx_base, self.improvement * improve, h)  # (T, 2, 111)
+        k = np.ones(len(self.codes)) if self.mortality_factor is None else self.mortality_factor
+        return engine_survival(local_mx(mx, k))
 
     def fertility(self, steps: int, level: float = 1.0) -> np.ndarray:
         """ASFR ``(steps, R, 106)``: national schedule times each region's factor times ``level``."""
@@ -272,13 +333,13 @@ def estimate_rates(codes: list[str] | None = None, *, window: int = 10, snapshot
     and then selected. ``window`` is the number of most recent event years used (5 or 10 for the
     trend scenarios). ``base_year`` defaults to the latest 1 January stock in the snapshot.
     """
-    from blilyst.demography.residual import net_migration_by_age
     from blilyst.stats.register import get_register
 
     if window < 1:
         raise InputError("window", "must be at least one year")
     snap = snapshot if snapshot is not None else _load_snapshot()
-    all_codes, years, cube = snap.population_cube()
+    all_codes, years, full_cube = snap.population_cube()
+    cube = full_cube
     last = years[-1] if base_year is None else int(base_year)
     if last not in years:
         raise InputError("base_year", f"no population for 1 January {last}; data cover {years[0]}-{years[-1]}")
@@ -304,13 +365,24 @@ def estimate_rates(codes: list[str] | None = None, *, window: int = 10, snapshot
     recent = slice(max(0, len(sel_years) - 1 - 5), None)  # base-period national schedule: last 5 years
     asfr = asfr_hist[recent].mean(axis=0)
 
-    resid = net_migration_by_age(cube, sel_years, mort, municipalities=all_codes)
+    # local mortality level over SSB's registered 2011-2025 sums, where the stocks are registered
+    period_years = list(range(REGISTERED_PERIOD[0], REGISTERED_PERIOD[1] + 1))
+    usable = _unflagged(snap, all_codes, period_years).all(axis=0)
+    mort_local = local_mortality_factors(full_cube, years, mort, snap.components_2011_2025, all_codes, groups, usable)
+    k_mort = mort_local["factor"]
+
+    # residual net migration with each municipality's own mortality level, so that its excess (or
+    # lower) deaths are not counted as migration
+    from blilyst.demography.residual import cohort_survival, residual_components
+
+    s_local = cohort_survival(local_mx(mx_hist, k_mort))  # (Y-1, R, 2, 106)
+    net, _, _ = residual_components(cube[:-1], cube[1:], s_local)
+    event_years = sel_years[:-1]
     # event years whose start stock is an estimate (csdata's split of merged municipalities, see
     # Snapshot.population_flags) would turn the estimate into migration: leave them out, so those
     # municipalities lean on their county schedule
-    keep = _unflagged(snap, all_codes, resid.years)  # (Y-1, R) bool
-    mig = net_migration_rates(resid.net_migration * keep[..., None, None], resid.pop_start * keep[..., None, None],
-                              groups)
+    keep = _unflagged(snap, all_codes, event_years)  # (Y-1, R) bool
+    mig = net_migration_rates(net * keep[..., None, None], cube[:-1] * keep[..., None, None], groups)
 
     mx_year = int(mort["year"].max())
     mx_base, _ = mortality_array(mort, [mx_year])
@@ -339,17 +411,20 @@ def estimate_rates(codes: list[str] | None = None, *, window: int = 10, snapshot
         f"Net migration by sex and age {sel_years[0]}-{sel_years[-2]}: residual (cohort-survival) method, estimated.",
         "Births by municipality: estimated from the cohort aged 0 and national infant survival.",
         "Local fertility level: estimated, shrunk towards the county level (kappa = 50 expected births).",
+        "Local mortality level: deaths 2011-2025 estimated as estimated births minus SSB's registered natural "
+        "increase (06913), against national death rates; shrunk towards the county (kappa = 100 expected deaths).",
         "Migration rates: estimated, smoothed over age and shrunk towards the county schedule.",
     ]
     return RateSchedule(
         codes=chosen, names=names, base_year=last, base=cube[-1][idx].copy(), mx_base=mx_base[0], mx_year=mx_year,
         improvement=improvement, asfr=asfr, fertility_factor=fert["factor"][idx], migration_rate=mig["rate"][idx],
-        migration_history=np.where(keep, resid.net_migration.sum(axis=(2, 3)), np.nan)[:, idx],
-        history_years=resid.years, window=window,
+        migration_history=np.where(keep, net.sum(axis=(2, 3)), np.nan)[:, idx],
+        history_years=event_years, window=window, mortality_factor=k_mort[idx],
         sources=sources, estimated=estimated,
         extra={"fertility": {k: v[idx] for k, v in fert.items()}, "migration_group_rate": mig["group"][idx],
                "migration_exposure": mig["exposure"][idx], "pop_history": cube[:, idx],
-               "counties": counties[idx], "sigma_fertility": _tfr_volatility(snap.fertility)},
+               "counties": counties[idx], "sigma_fertility": _tfr_volatility(snap.fertility),
+               "mortality": {k: v[idx] for k, v in mort_local.items()}},
     )
 
 

@@ -311,13 +311,7 @@ def migrant_profile(snapshot) -> tuple[np.ndarray, str]:
 
 
 def _trend_inputs(rs: RateSchedule, steps: int, *, fert_level=1.0, improve=1.0):
-    surv_mx_improve = rs.improvement * improve
-    h = np.arange(rs.base_year, rs.base_year + steps) - rs.mx_year
-    from blilyst.demography.rates import engine_survival, future_mortality
-
-    surv = engine_survival(future_mortality(rs.mx_base, surv_mx_improve, h))[:, None]
-    fert = rs.fertility(steps, level=fert_level)
-    return surv, fert
+    return rs.survival(steps, improve=improve), rs.fertility(steps, level=fert_level)
 
 
 def _migration_range(rs: RateSchedule, span: int = 5) -> tuple[np.ndarray, np.ndarray]:
@@ -422,7 +416,9 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
     yrs = list(range(rs.base_year, rs.base_year + steps + 1))
     info = SCENARIOS[scenario]
     assumptions = {
-        "mortality": f"national death rates {rs.mx_year} (HMD), falling at each age's 20-year average rate",
+        "mortality": f"national death rates {rs.mx_year} (HMD), falling at each age's 20-year average rate, times "
+                     "the municipality's own level (" + ", ".join(f"{k:.2f}" for k in rs.mortality_factor[:5])
+                     + (" ..." if len(rs.codes) > 5 else "") + ")",
         "fertility": "national age pattern, the municipality's own level (TFR "
                      + ", ".join(f"{t:.2f}" for t in rs.tfr()[:5]) + (" ..." if len(rs.codes) > 5 else "") + ")",
         "sex ratio at birth": f"{srb:.3f} boys per girl",

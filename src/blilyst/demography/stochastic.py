@@ -88,6 +88,10 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
     out = np.empty((len(MEASURES), simulations, steps + 1, R), dtype=np.float32)
     base = rs.base.astype(dtype)
     h = np.arange(rs.base_year, rs.base_year + steps) - rs.mx_year
+    # local mortality: the deterministic local/national survival ratio per year, region, sex and age,
+    # applied to each simulation's national survival (exact at u = 1)
+    national = engine_survival(rs.mx_base[None] * (1.0 - rs.improvement[None]) ** h[:, None, None])  # (T, 2, 107)
+    local_ratio = (rs.survival(steps) / national[:, None]).astype(dtype)  # (T, R, 2, 107)
     nz = np.flatnonzero(rs.asfr > 0)
     fertile = slice(int(nz[0]), int(nz[-1]) + 1)
     asfr = (rs.asfr[None, fertile] * rs.fertility_factor[:, None]).astype(dtype)  # (R, fertile ages)
@@ -117,7 +121,8 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
             cohort *= -0.25
             np.maximum(net, cohort, out=net)  # as the trend rates' floor: at most a quarter leaves in a year
             fert = asfr[None] * fmult[:, t, None, None]
-            P, _, _ = advance(P, net, surv[:, t, None], fert, girls, timing="cohort", with_deaths=False, step=t,
+            st = np.minimum(surv[:, t, None] * local_ratio[t][None], 1.0)
+            P, _, _ = advance(P, net, st, fert, girls, timing="cohort", with_deaths=False, step=t,
                               fertile_ages=fertile)
             total = _record(out, start, B, t + 1, P, lo, hi)
     q = np.quantile(out, QUANTILES, axis=1)  # (Q, M, T+1, R)
