@@ -93,3 +93,8 @@ def test_a_strong_password_is_required(people, client_for, password):
         {"old_password": password, "new_password1": "elg-fjord-seter-77", "new_password2": "elg-fjord-seter-77"},
     )
     assert response.status_code == 302
+
+
+def test_the_home_page_links_to_changing_the_password(people, client_for):
+    html = client_for(people.alice).get(reverse("home")).content.decode()
+    assert "Din konto" in html and f'href="{reverse("password_change")}"' in html
