@@ -111,7 +111,7 @@ def gap_from_row(row: MatchingGap) -> m.Gap:
 
 
 @transaction.atomic
-def record_gaps(gap_qs, municipality_code: str, household_ref: int | None, gaps: list[m.Gap],
+def record_gaps(gap_qs, municipality_code: str, household_id: int | None, gaps: list[m.Gap],
                 today: dt.date | None = None) -> list[MatchingGap]:
     """Keep one open ``MatchingGap`` per household and need: new gaps are added, lasting ones get a
     new ``last_seen`` (and the latest detail), gaps no longer found are resolved today.
@@ -122,10 +122,10 @@ def record_gaps(gap_qs, municipality_code: str, household_ref: int | None, gaps:
     today = today or timezone.localdate()
     rows = []
     open_rows = {}
-    if household_ref is not None:
+    if household_id is not None:
         open_rows = {
             row.key: row
-            for row in gap_qs.filter(municipality_id=municipality_code, household_ref=household_ref,
+            for row in gap_qs.filter(municipality_id=municipality_code, household_id=household_id,
                                      resolved_on__isnull=True)
         }
     for gap in gaps:
@@ -134,7 +134,7 @@ def record_gaps(gap_qs, municipality_code: str, household_ref: int | None, gaps:
         row = open_rows.pop(gap.key, None)
         if row is None:
             row = MatchingGap.objects.create(
-                municipality_id=municipality_code, household_ref=household_ref, kind=gap.kind, key=gap.key,
+                municipality_id=municipality_code, household_id=household_id, kind=gap.kind, key=gap.key,
                 detail=detail, params=params, recorded_on=today, last_seen=today,
             )
         else:

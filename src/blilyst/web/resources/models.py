@@ -278,9 +278,10 @@ class MatchingGap(models.Model):
     """A need that matching could not meet ("no rental flat with 3 bedrooms before August").
 
     These are the bottleneck evidence for the plan: counts by ``kind`` per municipality. One row per
-    household and kind stays open while the gap lasts (``last_seen`` moves on); when a later run finds
+    household and need stays open while the gap lasts (``last_seen`` moves on); when a later run finds
     the need met, ``resolved_on`` is set. ``household`` is nullable: gaps from runs without a
-    household, and gaps of erased households, stay as anonymous counts. ``detail`` holds no names.
+    household, and gaps of erased households (``SET_NULL``), stay as anonymous counts. ``detail``
+    holds no names.
     """
 
     class Kind(models.TextChoices):
@@ -289,7 +290,9 @@ class MatchingGap(models.Model):
         KINDERGARTEN = "kindergarten", _("Kindergarten place")
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    household_ref = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    household = models.ForeignKey(
+        "newcomers.Household", on_delete=models.SET_NULL, null=True, blank=True, related_name="matching_gaps"
+    )
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
     key = models.CharField(max_length=40, default="", help_text="Which need: 'housing', 'job:1', 'kindergarten'.")
     detail = models.CharField(_("detail"), max_length=300)

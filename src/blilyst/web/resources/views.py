@@ -217,22 +217,21 @@ def resource_import(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 # --- Matching ---------------------------------------------------------------------------------------------
-def get_household_for_user(request: HttpRequest, pk: int):
-    """The household (newcomers app) and whether the user may change it: 404 outside their municipalities."""
-    from blilyst.web.newcomers.models import Household
-
-    return get_for_user(request, Household.objects.all(), pk=pk,
-                        read=Capability.VIEW_HOUSEHOLDS, write=Capability.EDIT_HOUSEHOLDS)
-
-
 @require_GET
 def household_matches(request: HttpRequest, household_id: int) -> HttpResponse:
     """"Find matches" for one household: ranked suggestions with their reasons, and the gaps.
 
-    A user who may change the household also records the gaps (one open row per need, see
-    ``matchinputs.record_gaps``): reading the page twice does not count a gap twice.
+    The household comes through the newcomers app's accessor (404 outside the user's
+    municipalities) and the visit is written to the access log. A user who may change the
+    household also records the gaps (one open row per need, see ``matchinputs.record_gaps``):
+    reading the page twice does not count a gap twice.
     """
+    from blilyst.web.newcomers.views import get_household_for_user
+    from blilyst.web.privacy.models import Action
+    from blilyst.web.privacy.rules import log_access
+
     household, writable = get_household_for_user(request, household_id)
+    log_access(request.user, household, Action.VIEW, detail="matching")
     code = household.municipality_id
     needs = matchinputs.household_needs(household)
     read = Capability.VIEW_RESOURCES
@@ -247,14 +246,15 @@ def household_matches(request: HttpRequest, household_id: int) -> HttpResponse:
         matchinputs.record_gaps(for_user(request, MatchingGap.objects.all(), Capability.EDIT_HOUSEHOLDS),
                                 code, household.pk, result.gaps)
     suggestions = [
-        {"score": s.score, "parts": [explain.describe_part(p) for p in s.parts], "late": any(p.late_days for p in s.parts)}
+        {"score": s.score, "parts": [explain.describe_part(p, index.today) for p in s.parts],
+         "late": any(p.late_days for p in s.parts)}
         for s in result.suggestions
     ]
     ctx = {
         "household": household,
         "needs": needs,
         "suggestions": suggestions,
-        "gaps": [explain.describe_gap(g) for g in result.gaps],
+        "gaps": [explain.describe_gap(g, index.today) for g in result.gaps],
         "household_url": _household_url(household.pk),
     }
     return render(request, "resources/matches.html", ctx)
