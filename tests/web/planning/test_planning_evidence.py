@@ -17,6 +17,7 @@ def test_the_evidence_page_shows_kviteseids_real_figures(people, analyst, client
     assert html.count("data:image/svg+xml;base64,") == 6
     assert html.count("<details>") >= 6
     assert html.count('class="estimated"') >= 5
+    assert "Beregnede tall" in html and "Med ord" in html and "Tallene bak figuren" in html
     # the target-seeking answer from the projection engine
     assert re.search(r"dere trenger om lag \d+ flere innflyttere i året", html)
     # the comparison set and the attractiveness model

@@ -215,6 +215,24 @@ def _item_rows(assessment: bn.Assessment, lang: str) -> list[dict]:
     return rows
 
 
+def _evidence_lines(evidence_json: dict, lang: str) -> dict[str, str]:
+    """The stored evidence in words: kinds, sectors and months by name."""
+    from blilyst.plan.capacity import HOUSING_LABELS, month_name
+    from blilyst.web.resources.models import JobVacancy, MatchingGap
+
+    cap = evidence_json.get("capacity", {})
+    gap_labels = dict(MatchingGap.Kind.choices)
+    sector_labels = dict(JobVacancy.Sector.choices)
+    join = ", ".join
+    return {
+        "gaps": join(f"{gap_labels.get(k, k)}: {n}" for k, n in sorted(evidence_json.get("matching_gaps", {}).items())),
+        "housing": join(f"{pick(HOUSING_LABELS[k], lang) if k in HOUSING_LABELS else k}: {n}"
+                        for k, n in sorted(cap.get("housing", {}).items())),
+        "vacancies": join(f"{sector_labels.get(k, k)}: {n}" for k, n in sorted(cap.get("vacancies", {}).items())),
+        "kindergarten": join(f"{month_name(int(m), lang)}: {n}" for m, n in cap.get("kindergarten_free", {}).items()),
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def bottlenecks(request: HttpRequest, code: str) -> HttpResponse:
     plan, writable = _plan(request, code)
@@ -250,6 +268,7 @@ def bottlenecks(request: HttpRequest, code: str) -> HttpResponse:
         changes = [(c.direction, c.text(lang)) for c in bn.compare(domain[1], domain[0])]
     ctx = _base(request, plan, writable, "bottlenecks", form=form,
                 suggestion=_item_rows(suggestion, lang), evidence=evidence_json,
+                evidence_lines=_evidence_lines(evidence_json, lang),
                 history=history, changes=changes,
                 item_labels=[pick(i.question, lang) for i in bn.CHECKLIST],
                 latest=_item_rows(domain[0], lang) if domain else None,
@@ -453,7 +472,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
             cols = [c for c in ev.retention.columns if c.startswith("share_")]
             ctx["retention_years"] = [c.removeprefix("share_").removesuffix("y") for c in cols]
             for r in ev.retention.to_dict("records"):
-                name = _("All") if r["group"] == "all" else group_names.get(r["group"], r["group"])
+                name = _("All groups") if r["group"] == "all" else group_names.get(r["group"], r["group"])
                 ctx["retention"].append((name, int(r["households"]),
                                          [fmt_pct(r[c], lang) if r[c] == r[c] else "–" for c in cols]))
         chart = retention_chart({("alle" if lang == "nb" else "all") if k == "all" else group_names.get(k, k): c
