@@ -42,7 +42,7 @@ def _per_municipality(rs, surv, fert, srb):
     projection tool does)."""
     out = np.empty((YEARS + 1, len(rs.codes), 2, 106))
     for r in range(len(rs.codes)):
-        out[:, r] = project(rs.base[r:r + 1], surv, fert[:, r:r + 1], YEARS, srb=srb,
+        out[:, r] = project(rs.base[r:r + 1], surv[:, r:r + 1], fert[:, r:r + 1], YEARS, srb=srb,
                             net_migration_rates=rs.migration_rate[r:r + 1], migration_timing="cohort").population[:, 0]
     return out
 

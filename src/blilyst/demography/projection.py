@@ -304,7 +304,7 @@ def project(
 
 def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, girls_share: np.ndarray, *,
             interval: float = 1.0, timing: str = "period", first_fertile: int = 0, step: int = 0,
-            with_deaths: bool = True, fertile_ages: slice | None = None):
+            with_deaths: bool = True, fertile_ages: slice | None = None, check: bool = True):
     """One projection step on trusted arrays (the inner loop of :func:`project`; no input checks).
 
     ``P`` (..., S, A) start stocks (any leading axes: regions, or simulations and regions), ``net``
@@ -313,7 +313,8 @@ def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, gi
     the leading axes. ``fertile_ages`` (a slice of ages) limits the birth sum to where ``fert`` can be
     non-zero; ``fert`` is then given for those ages only. Returns ``(end stocks, births (..., S),
     deaths by end cohort or None)``. Raises
-    :class:`InputError` if migration makes a stock negative.
+    :class:`InputError` if migration makes a stock negative (``check=False`` skips that test for
+    callers that bound migration themselves, as the stochastic simulations do).
     """
     n = float(interval)
     A = P.shape[-1]
@@ -331,7 +332,7 @@ def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, gi
         X[..., -2] += w * half[..., -1]
         X[..., -1] += (1.0 - w) * half[..., -1]
         newborn_mig = half[..., 0]
-    if X.min() < -_NEG_TOL:
+    if check and X.min() < -_NEG_TOL:
         _negative("net_migration", X, step, "at the start of step")
 
     # -- survival of those alive at the start
@@ -364,7 +365,7 @@ def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, gi
 
     # -- end half of the migrants
     Y += half
-    if Y.min() < 0.0:
+    if check and Y.min() < 0.0:
         if Y.min() < -_NEG_TOL:
             _negative("net_migration", Y, step, "at the end of step")
         np.maximum(Y, 0.0, out=Y)

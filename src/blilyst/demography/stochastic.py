@@ -108,7 +108,8 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
         u = u_all[start:start + B]
         # improvement scaled per simulation: m * (1 - u*imp)^h
         mx_b = rs.mx_base[None, None] * (1.0 - u[:, None, None, None] * rs.improvement[None, None]) ** h[None, :, None, None]
-        surv = engine_survival(mx_b).astype(dtype)  # (B, T, 2, 107)
+        # (B, T, R, 2, 107): each simulation's national survival times the local/national ratio
+        surv = np.minimum(engine_survival(mx_b).astype(dtype)[:, :, None] * local_ratio[None], 1.0)
         fmult = np.exp(logf_all[start:start + B]).astype(dtype)
         eps = eps_all[start:start + B] * mig_sd[None, None, :]
         P = np.broadcast_to(base, (B,) + base.shape).copy()
@@ -121,9 +122,9 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
             cohort *= -0.25
             np.maximum(net, cohort, out=net)  # as the trend rates' floor: at most a quarter leaves in a year
             fert = asfr[None] * fmult[:, t, None, None]
-            st = np.minimum(surv[:, t, None] * local_ratio[t][None], 1.0)
-            P, _, _ = advance(P, net, st, fert, girls, timing="cohort", with_deaths=False, step=t,
-                              fertile_ages=fertile)
+            # migration is floored at -25 % of a cohort above, so no stock can go negative: skip the checks
+            P, _, _ = advance(P, net, surv[:, t], fert, girls, timing="cohort", with_deaths=False, step=t,
+                              fertile_ages=fertile, check=False)
             total = _record(out, start, B, t + 1, P, lo, hi)
     q = np.quantile(out, QUANTILES, axis=1)  # (Q, M, T+1, R)
     assumptions = {
