@@ -193,7 +193,10 @@ class Household(models.Model):
         ordering = ["-last_activity", "-id"]
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        indexes = [models.Index(fields=["municipality", "status", "-last_activity"])]
+        indexes = [
+            models.Index(fields=["municipality", "-last_activity", "-id"], name="household_list"),
+            models.Index(fields=["municipality", "status", "-last_activity"], name="household_list_status"),
+        ]
 
     def __str__(self) -> str:
         return self.label

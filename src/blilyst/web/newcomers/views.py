@@ -39,7 +39,7 @@ from blilyst.web.newcomers.forms import (
     StatusForm,
     TaskForm,
 )
-from blilyst.web.newcomers.models import Household, Status, Task, VersionConflict, likely_duplicates
+from blilyst.web.newcomers.models import Household, Status, TargetGroup, Task, VersionConflict, likely_duplicates
 from blilyst.web.privacy.models import Action, ConsentPurpose
 from blilyst.web.privacy.rules import log_access, record_consent
 
@@ -86,11 +86,19 @@ def household_list(request: HttpRequest) -> HttpResponse:
     households = for_user(request, Household.objects.all(), READ)
     if status:
         households = households.filter(status=status)
-    households = households.search(query)
-    households = households.annotate(
-        next_due=Min("tasks__due", filter=Q(tasks__done_at__isnull=True)),
-    ).select_related("municipality").order_by("-last_activity", "-id")
+    households = households.search(query).select_related("municipality").order_by("-last_activity", "-id")
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The next due date for the rows shown only (one small query, not an aggregate over every household).
+    rows = list(page.object_list)
+    due = dict(Task.objects.open().filter(household__in=rows).values("household").annotate(first=Min("due"))
+               .values_list("household", "first"))
+    status_labels, group_labels = dict(Status.choices), dict(TargetGroup.choices)
+    for row in rows:
+        row.next_due = due.get(row.pk)
+        # Labels looked up once, not through get_FOO_display (which rebuilds the choices per call).
+        row.status_label = status_labels.get(row.status, row.status)
+        row.target_group_label = group_labels.get(row.target_group, row.target_group)
+    page.object_list = rows
     ctx = {
         "page": page,
         "query": query,
@@ -137,16 +145,19 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household, writable = get_household_for_user(request, pk)
     log_access(request.user, household, Action.VIEW)
     today = timezone.localdate()
+    adults = list(household.adults.all())
+    duplicates = likely_duplicates(household.municipality_id, [a.email for a in adults],
+                                   [a.phone_digits for a in adults]).exclude(pk=household.pk)
     ctx = {
         "household": household,
         "writable": writable,
-        "adults": household.adults.all(),
+        "adults": adults,
         "children": household.children.all(),
         "status_changes": household.status_changes.select_related("by"),
         "tasks": household.tasks.select_related("assigned_to").order_by("done_at", "due", "id"),
         "contact_log": household.contact_log.select_related("by")[:50],
         "consents": household.consents.all(),
-        "duplicates": household.duplicate_candidates()[:5],
+        "duplicates": duplicates[:5],
         "today": today,
         "may_view_log": can(request.user, Capability.VIEW_ACCESS_LOG, household.municipality_id),
     }

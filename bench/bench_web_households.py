@@ -1,0 +1,257 @@
+"""Household list and detail pages under 20 concurrent users, against a real server, with a baseline.
+
+Run: ``.venv/bin/python bench/bench_web_households.py`` (SQLite), or with ``DATABASE_URL=postgres://...``
+for PostgreSQL (a throw-away database ``blilyst_bench_<pid>`` is created on that server and dropped
+afterwards). Also collected by pytest when named on the command line:
+``.venv/bin/python -m pytest bench/bench_web_households.py -p no:randomly -s``.
+
+What it does:
+
+1. a fresh database (SQLite file in a temporary ``BLILYST_HOME``, or the PostgreSQL throw-away one),
+   migrated, with 10 000 made-up households (one or two children, a task each) in Kviteseid and a
+   logged-in contact person (a session created directly, so login hashing is not measured);
+2. Django's threaded server (``runserver --noreload``, DEBUG off) in a subprocess on 127.0.0.1;
+3. 20 client threads (httpx, one connection each), each a user making ``--requests`` requests with a
+   think time between them (exponential, mean ``--think`` = 0.5 s: a busy person clicking), then the
+   same with no think time at all (saturation: every client fires its next request as soon as the
+   last one answered, which on one server process measures queueing more than the page); and, first,
+   one client alone, which gives the server's time per page. In each: first the baseline
+   (``/healthz/``: middleware and one ``SELECT 1``), then the household list (random pages, every
+   fourth with a status filter, every eighth with a search), then household detail pages (random
+   households; each view also writes an access-log row).
+
+It prints p50/p95/max latency and throughput per phase and the ratio to the baseline. Target: p95
+under 150 ms for the list and the detail page. Figures are recorded in docs/newcomers.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+HOUSEHOLDS = 10_000
+CLIENTS = 20
+TARGET_P95_MS = 150.0
+
+SETUP = r"""
+import django, sys
+django.setup()
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from blilyst.web.accounts.models import Membership, Municipality, User
+from blilyst.web.newcomers.demo import generate_households
+from blilyst.web.newcomers.models import Household
+call_command("migrate", interactive=False, verbosity=0)
+municipality = Municipality.objects.create(code="4028", name="Kviteseid")
+user = User.objects.create(username="bench", first_name="Bench")
+Membership.objects.create(user=user, municipality=municipality, role="contact_person")
+generate_households(municipality, int(sys.argv[1]), seed=7, contact_person=user)
+session = SessionStore()
+session["_auth_user_id"] = str(user.pk)
+session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+session["_auth_user_hash"] = user.get_session_auth_hash()
+session.create()
+ids = list(Household.objects.values_list("pk", flat=True))
+print(session.session_key, min(ids), max(ids))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+class PostgresDatabase:
+    """A throw-away database on the server named by DATABASE_URL."""
+
+    def __init__(self, url: str):
+        import dj_database_url
+
+        self.config = dj_database_url.parse(url)
+        self.name = f"blilyst_bench_{os.getpid()}"
+        user = self.config.get("USER") or ""
+        auth = user + (f":{self.config['PASSWORD']}" if self.config.get("PASSWORD") else "")
+        self.url = f"postgres://{auth}@{self.config['HOST']}:{self.config.get('PORT') or 5432}/{self.name}"
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(host=self.config["HOST"], port=self.config.get("PORT") or 5432,
+                             user=self.config.get("USER"), password=self.config.get("PASSWORD") or None,
+                             dbname="postgres", autocommit=True) as conn:
+            conn.execute(sql)
+
+    def __enter__(self) -> str:
+        self._admin(f'CREATE DATABASE "{self.name}"')
+        return self.url
+
+    def __exit__(self, *exc) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def run_phase(base: str, cookie: str, paths, requests_per_client: int, think_s: float, clients: int = CLIENTS) -> dict:
+    import httpx
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start_gate = threading.Barrier(clients)
+
+    def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        mine, bad = [], []
+        with httpx.Client(base_url=base, cookies={"blilyst_session": cookie}, timeout=30.0) as client:
+            client.get(paths(rng))  # open the connection before timing
+            start_gate.wait()
+            for _ in range(requests_per_client):
+                if think_s:
+                    time.sleep(rng.expovariate(1 / think_s))
+                path = paths(rng)
+                t0 = time.perf_counter()
+                response = client.get(path)
+                mine.append((time.perf_counter() - t0) * 1000)
+                if response.status_code != 200:
+                    bad.append(f"{path} -> {response.status_code}")
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    if errors:
+        raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[:3]}")
+    return {
+        "n": len(latencies),
+        "p50": statistics.median(latencies),
+        "p95": percentile(latencies, 95),
+        "max": max(latencies),
+        "rps": len(latencies) / wall,
+    }
+
+
+def run(requests_per_client: int = 50, households: int = HOUSEHOLDS, think_s: float = 0.5) -> dict:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "blilyst.web.settings")
+    env["BLILYST_HOME"] = tempfile.mkdtemp(prefix="blilyst-bench-web-")
+    env.setdefault("BLILYST_SECRET_KEY", "bench-secret-key-" + "x" * 40)
+    env["BLILYST_DEBUG"] = "0"
+    env["BLILYST_HTTPS"] = "0"
+    env["PYTHONPATH"] = str(ROOT / "src")
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        database = PostgresDatabase(url)
+        env["DATABASE_URL"] = database.__enter__()
+        vendor = "PostgreSQL"
+    else:
+        database = None
+        env.pop("DATABASE_URL", None)
+        vendor = "SQLite"
+    server = None
+    try:
+        t0 = time.perf_counter()
+        out = subprocess.run([PYTHON, "-c", SETUP, str(households)], env=env, check=True, capture_output=True,
+                             text=True).stdout.split()
+        cookie, first_id, last_id = out[-3], int(out[-2]), int(out[-1])
+        setup_s = time.perf_counter() - t0
+        port = free_port()
+        server = subprocess.Popen([PYTHON, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload",
+                                   "--skip-checks"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        import httpx
+
+        for _ in range(200):
+            try:
+                if httpx.get(base + "/healthz/", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start")
+        statuses = ["enquiry", "in_dialogue", "visited", "decided", "moved_in", "settled"]
+
+        def baseline(rng):
+            return "/healthz/"
+
+        def household_list(rng):
+            k = rng.randrange(8)
+            if k == 0:
+                return f"/households/?q={rng.choice(['berg', 'hansen', 'lie', 'nowak'])}"
+            if k in (1, 2):
+                return f"/households/?status={rng.choice(statuses)}&page={rng.randint(1, 20)}"
+            return f"/households/?page={rng.randint(1, 200)}"
+
+        def household_detail(rng):
+            return f"/households/{rng.randint(first_id, last_id)}/"
+
+        results = {"vendor": vendor, "households": households, "clients": CLIENTS, "setup_s": setup_s}
+        for mode, think, clients in (("one user", 0.0, 1), ("users", think_s, CLIENTS), ("saturation", 0.0, CLIENTS)):
+            results[mode] = {name: run_phase(base, cookie, paths, requests_per_client, think, clients)
+                             for name, paths in (("baseline /healthz/", baseline), ("household list", household_list),
+                                                 ("household detail", household_detail))}
+        results["think_s"] = think_s
+        return results
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+        if database is not None:
+            database.__exit__(None, None, None)
+
+
+def report(results: dict) -> str:
+    lines = [f"{results['vendor']}: {results['households']} households, {results['clients']} concurrent clients "
+             f"(setup {results['setup_s']:.1f} s)"]
+    for mode, title in (("one user", "one user, requests back to back (the server's time per page)"),
+                        ("users", f"20 users: think time {results['think_s']:.1f} s on average between requests"),
+                        ("saturation", "saturation: no think time, every client fires its next request at once")):
+        lines += ["", title,
+                  f"{'phase':<20} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'req/s':>7} {'p95/base':>9}"]
+        base = results[mode]["baseline /healthz/"]["p95"]
+        for name in ("baseline /healthz/", "household list", "household detail"):
+            r = results[mode][name]
+            lines.append(f"{name:<20} {r['n']:>8} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['max']:>8.1f} {r['rps']:>7.1f} "
+                         f"{r['p95'] / base:>9.1f}")
+    return "\n".join(lines)
+
+
+def test_household_pages_p95_under_20_concurrent_users():
+    """Collected when named on the pytest command line; prints the table (use -s)."""
+    results = run(requests_per_client=int(os.environ.get("BENCH_REQUESTS", "25")))
+    print("\n" + report(results))
+    assert results["users"]["household list"]["n"] == CLIENTS * int(os.environ.get("BENCH_REQUESTS", "25"))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=50, help="Requests per client and phase.")
+    parser.add_argument("--households", type=int, default=HOUSEHOLDS)
+    parser.add_argument("--think", type=float, default=0.5, help="Mean think time between a user's requests (s).")
+    args = parser.parse_args()
+    res = run(args.requests, args.households, args.think)
+    print(report(res))
+    worst = max(res["users"]["household list"]["p95"], res["users"]["household detail"]["p95"])
+    print(f"target p95 < {TARGET_P95_MS:.0f} ms: {'met' if worst < TARGET_P95_MS else 'NOT met'} "
+          f"(worst p95 {worst:.1f} ms)")
