@@ -85,8 +85,10 @@ class EngineResult:
     population: (T+1, R, S, A) stocks at the start of each step (1 January).
     births:     (T, R, S) births during each step by sex of the child.
     deaths:     (T, R, S, A) deaths by end-of-step cohort (index 0 = born in the step).
-    inflow:     (T, R, S, A) in-migrants (domestic + international) by end-of-step cohort.
-    outflow:    (T, R, S, A) out-migrants by end-of-step cohort.
+    inflow:     (T, R, S, A) in-migrants (domestic + international) by end-of-step cohort; with net
+                counts or rates only the positive part of the net (gross flows are known only with
+                :class:`PoolMigration`).
+    outflow:    (T, R, S, A) out-migrants by end-of-step cohort (likewise).
     """
 
     population: np.ndarray
@@ -196,6 +198,8 @@ def project(
         ``net_migration`` counts (e.g. a scenario's extra in-migrants).
     migration_timing : "period" or "cohort"
         How migration arrays are indexed by age (see the module docstring).
+    first_fertile : int, optional
+        First age group with fertility (a speed-up; ages below must have zero fertility).
 
     Returns
     -------
