@@ -88,3 +88,13 @@ def test_project_several_and_all(capsys):
     assert code == 0, err
     data = [line for line in out.splitlines() if line and not line.startswith("#")]
     assert len(data) == 1 + 357 * 2
+
+
+def test_scenarios_are_listed_in_both_languages(capsys):
+    code, out, err = run(capsys, "scenarios", "--lang", "nb", "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)["rows"]
+    assert {r["scenario"] for r in rows} >= {"trend", "housing-led", "target-seeking", "stochastic"}
+    assert any(r["title"] == "Målsøkende" for r in rows)
+    code, out, err = run(capsys, "scenarios")
+    assert code == 0 and "Target-seeking" in out

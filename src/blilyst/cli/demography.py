@@ -164,3 +164,20 @@ def write_frame(frame: pd.DataFrame, fmt: ProjectFormat, *, title: str, notes: l
     with open(output, "w", encoding="utf-8", newline="") as fh:
         emit(frame, fmt.value, title=title, notes=notes, stream=fh)
     typer.echo(f"Wrote {output}", err=True)
+
+
+@app.command("scenarios")
+def scenarios_cmd(
+    lang: str = typer.Option("en", "--lang", help="nb (bokmål) or en."),
+    fmt: ProjectFormat = typer.Option(ProjectFormat.table, "--format", help="table, csv or json."),
+) -> None:
+    """The projection scenarios, each explained in plain bokmål or English.
+
+    Example: blilyst scenarios --lang nb
+    """
+    from blilyst.demography.scenarios import scenario_table
+
+    if fmt is ProjectFormat.xlsx:
+        raise InputError("--format", "use table, csv or json for the list of scenarios")
+    title = "Framskrivingsalternativer" if lang == "nb" else "Projection scenarios"
+    emit(scenario_table(lang), fmt.value, title=title)
