@@ -1,0 +1,214 @@
+"""Resources in the JSON API: housing, jobs, kindergarten places, hosts and events, the matching gaps,
+and a household's matches, with the pages' tenancy, roles and validation.
+
+Each kind has ``GET /api/resources/{kind}`` (list, ``?status=``), ``GET …/{kind}/{id}``,
+``POST …/{kind}`` (create, 201), ``PATCH …/{kind}/{id}`` and ``DELETE …/{kind}/{id}``, where kind
+is ``housing``, ``jobs``, ``kindergartens``, ``hosts`` or ``events``. A payload is checked by the
+same form as the page (so trial housing over 36 months is refused the same way) and answers 422
+with ``{"errors": {field: [messages]}}``. Another municipality's object answers 404, a read-only
+member's change 403. Housing owners and hosts are personal data: users who may not see personal
+data (analysts, administrators) get the owner fields empty and no hosts at all.
+"""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.orm import create_schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from blilyst.web.accounts.roles import Capability
+from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
+from blilyst.web.resources import explain, matchinputs
+from blilyst.web.resources.matching import match_household
+from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity, MatchingGap
+from blilyst.web.resources.views import KINDS, Kind
+
+EDIT = Capability.EDIT_RESOURCES
+PERSONAL = Capability.VIEW_HOUSEHOLDS
+router = Router(tags=["resources"])
+
+
+def _fields(kind: Kind) -> list[str]:
+    return [name for name in kind.form._meta.fields if name != "municipality"]
+
+
+SCHEMAS: dict[str, tuple[type, type, type]] = {}
+for _slug, _kind in KINDS.items():
+    _name = _kind.model.__name__
+    _out = create_schema(_kind.model, name=f"{_name}Out", fields=["id", "municipality", *_fields(_kind)])
+    _body = create_schema(_kind.model, name=f"{_name}Fields", fields=_fields(_kind))
+    _in = type(f"{_name}In", (_body,), {"__annotations__": {"municipality": str},
+                                        "municipality": Field(..., min_length=4, max_length=4)})
+    _patch = create_schema(_kind.model, name=f"{_name}Patch", fields=_fields(_kind), optional_fields="__all__")
+    SCHEMAS[_slug] = (_out, _in, _patch)
+
+
+class Errors(Schema):
+    errors: dict[str, list[str]]
+
+
+def _kind(slug: str) -> Kind:
+    kind = KINDS.get(slug)
+    if kind is None:
+        raise HttpError(404, "Not found")
+    return kind
+
+
+def _out(request: HttpRequest, kind: Kind, obj) -> dict:
+    data = {"id": obj.pk, "municipality_id": obj.municipality_id}
+    hide = bool(kind.personal) and not can(request.user, PERSONAL, obj.municipality_id)
+    for name in _fields(kind):
+        value = getattr(obj, name)
+        data[name] = "" if hide and name in obj.PERSONAL_DATA_FIELDS else value
+    return data
+
+
+def _form_data(values: dict) -> dict:
+    data = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, dt.datetime | dt.date):
+            value = value.isoformat()
+        data[name] = value
+    return data
+
+
+def _save(request: HttpRequest, kind: Kind, data: dict, instance=None):
+    form = kind.form(_form_data(data), instance=instance, user=request.user)
+    if not form.is_valid():
+        return None, {"errors": {name: [str(m) for m in messages] for name, messages in form.errors.items()}}
+    return form.save(), None
+
+
+def _register(slug: str) -> None:
+    kind = KINDS[slug]
+    out_schema, in_schema, patch_schema = SCHEMAS[slug]
+
+    @router.get(f"/{slug}", response=list[out_schema], operation_id=f"list_{slug}", summary=f"List {slug}")
+    @paginate(LimitOffsetPagination)
+    def list_kind(request: HttpRequest, status: str = ""):
+        if not request.user.can_anywhere(kind.read):
+            raise HttpError(404, "Not found")
+        rows = for_user(request, kind.model.objects.all(), kind.read)
+        if status and kind.status_field:
+            rows = rows.filter(**{kind.status_field: status})
+        return [_out(request, kind, obj) for obj in rows]
+
+    @router.get(f"/{slug}/{{int:pk}}", response=out_schema, operation_id=f"get_{slug}", summary=f"One of {slug}")
+    def get_one(request: HttpRequest, pk: int):
+        obj, _writable = get_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
+        return _out(request, kind, obj)
+
+    @router.post(f"/{slug}", response={201: out_schema, 422: Errors}, operation_id=f"create_{slug}",
+                 summary=f"Create one of {slug}")
+    def create(request: HttpRequest, payload: in_schema):
+        code = payload.municipality
+        if not can(request.user, EDIT, code):
+            if can(request.user, kind.read, code):
+                raise HttpError(403, "You may not change resources in this municipality.")
+            get_object_or_404(municipalities_for(request.user, EDIT), code=code)  # 404: as if it did not exist
+        obj, errors = _save(request, kind, payload.dict())
+        if errors:
+            return 422, errors
+        return 201, _out(request, kind, obj)
+
+    @router.patch(f"/{slug}/{{int:pk}}", response={200: out_schema, 422: Errors}, operation_id=f"update_{slug}",
+                  summary=f"Change one of {slug}")
+    def update(request: HttpRequest, pk: int, payload: patch_schema):
+        obj = get_rw_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
+        current = {name: getattr(obj, name) for name in _fields(kind)}
+        current.update(payload.dict(exclude_unset=True))
+        current["municipality"] = obj.municipality_id
+        saved, errors = _save(request, kind, current, instance=obj)
+        if errors:
+            return 422, errors
+        return 200, _out(request, kind, saved)
+
+    @router.delete(f"/{slug}/{{int:pk}}", response={204: None}, operation_id=f"delete_{slug}",
+                   summary=f"Delete one of {slug}")
+    def delete(request: HttpRequest, pk: int):
+        obj = get_rw_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
+        obj.delete()
+        return 204, None
+
+
+class GapCounts(Schema):
+    municipality: str
+    counts: dict[str, int]
+
+
+@router.get("/gaps", response=list[GapCounts], operation_id="gap_counts",
+            summary="Open matching gaps by kind, per municipality (the plan's bottleneck evidence)")
+def gap_counts(request: HttpRequest, open_only: bool = True):
+    gaps = for_user(request, MatchingGap.objects.all(), Capability.VIEW_RESOURCES)
+    return [
+        {"municipality": code,
+         "counts": matchinputs.gap_counts(gaps.filter(municipality_id=code), open_only=open_only)}
+        for code in request.user.municipality_codes(Capability.VIEW_RESOURCES)
+    ]
+
+
+class SuggestionOut(Schema):
+    score: float
+    text: str
+    housing_id: int | None
+    job_ids: dict[int, int]
+    kindergarten: str | None
+    kindergarten_month: dt.date | None
+
+
+class GapOut(Schema):
+    kind: str
+    code: str
+    text: str
+    params: dict
+
+
+class MatchesOut(Schema):
+    household_id: int
+    suggestions: list[SuggestionOut]
+    gaps: list[GapOut]
+
+
+@router.get("/match/{int:household_id}", response=MatchesOut, operation_id="household_matches",
+            summary="Ranked suggestions and gaps for a household (texts in the request's language)")
+def household_matches(request: HttpRequest, household_id: int):
+    from blilyst.web.newcomers.models import Household
+    from blilyst.web.privacy.models import Action
+    from blilyst.web.privacy.rules import log_access
+
+    household, _writable = get_for_user(request, Household.objects.all(), pk=household_id,
+                                        read=Capability.VIEW_HOUSEHOLDS, write=Capability.EDIT_HOUSEHOLDS)
+    log_access(request.user, household, Action.VIEW, detail="matching", via="api")
+    code = household.municipality_id
+    read = Capability.VIEW_RESOURCES
+    index = matchinputs.listing_index(
+        for_user(request, Housing.objects.filter(municipality_id=code), read),
+        for_user(request, JobVacancy.objects.filter(municipality_id=code), read),
+        for_user(request, KindergartenCapacity.objects.filter(municipality_id=code), read),
+        today=timezone.localdate(),
+    )
+    result = match_household(matchinputs.household_needs(household), index)
+    suggestions = []
+    for s in result.suggestions:
+        kg = s.kindergarten
+        suggestions.append({
+            "score": s.score,
+            "text": explain.describe_suggestion(s, index.today),
+            "housing_id": s.housing.id if s.housing else None,
+            "job_ids": {p.adult: p.listing.id for p in s.parts if p.kind == "job"},
+            "kindergarten": kg[0] if kg else None,
+            "kindergarten_month": kg[1] if kg else None,
+        })
+    gaps = [{"kind": g.kind, "code": g.code, "text": explain.describe_gap(g, index.today), "params": g.params}
+            for g in result.gaps]
+    return {"household_id": household.pk, "suggestions": suggestions, "gaps": gaps}
+
+
+for _slug in KINDS:
+    _register(_slug)
