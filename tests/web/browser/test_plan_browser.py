@@ -1,0 +1,96 @@
+"""The plan in a real browser: from the evidence to the exported plan, every page checked with axe-core."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def analyst(people, password_hash):
+    from blilyst.web.accounts.models import Membership, User
+    from blilyst.web.accounts.roles import Role
+
+    user = User.objects.create(username="anna", first_name="Anna", password=password_hash)
+    Membership.objects.create(user=user, municipality=people.a, role=Role.ANALYST)
+    return user
+
+
+def test_from_evidence_to_the_exported_plan(page, analyst, log_in, assert_accessible):
+    from blilyst.plan.document import extract_pdf_text
+
+    log_in(analyst, next_url="/plan/")
+    page.wait_for_url("**/plan/4028/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Hvor går Kviteseid, og hvem trenger kommunen?"
+    assert page.get_by_text("dere trenger om lag", exact=False).first.is_visible()
+    assert page.locator("figure.chart img").count() == 6
+    assert_accessible(page)
+
+    # the scenario chooser, then the numbers behind a chart open by keyboard
+    page.get_by_label("Scenario for de neste 20 årene").select_option("zero-migration")
+    page.get_by_role("button", name="Vis scenarioet").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("?scenario=zero-migration")
+    assert "Ingen flytting" in page.locator("main").inner_text()
+    summary = page.locator("#chart-components summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#chart-components table").is_visible()
+    assert_accessible(page)
+
+    # 2. bottlenecks: rate and save
+    page.get_by_role("link", name="2. Flaskehalser").click()
+    page.wait_for_url("**/plan/4028/bottlenecks/")
+    assert_accessible(page)
+    page.locator("#id_rating_housing").select_option("bottleneck")
+    page.locator("#id_notes_housing").fill("For få utleieboliger i sentrum")
+    page.get_by_role("button", name="Lagre vurderingen").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Vurderingen er lagret.").is_visible()
+    assert "For få utleieboliger i sentrum" in page.locator("#latest ~ div table").first.inner_text()
+    assert_accessible(page)
+
+    # 3. target group: choose labour immigrants and write one measure
+    page.get_by_role("link", name="3. Målgruppe").click()
+    page.wait_for_url("**/plan/4028/target-group/")
+    assert_accessible(page)
+    page.get_by_label("Arbeidsinnvandrere", exact=True).first.check()
+    page.get_by_label("Mål", exact=True).fill("20 flere i arbeidsalder innen 2030")
+    page.locator("#id_measures-0-name").fill("Prøveboliger for arbeidsinnvandrere")
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Målgruppen og kjeden er lagret.").is_visible()
+    assert "Prøveboliger for arbeidsinnvandrere" in page.locator("#chain ~ div table").first.inner_text()
+    assert_accessible(page)
+
+    # 4. honest message
+    page.get_by_role("link", name="4. Ærlig budskap").click()
+    page.get_by_label("Tittel").fill("Nettsiden")
+    page.get_by_label("Kampanjetekst").fill("Barnehageplass garantert! Fjell, fjord og stillhet – idyllen venter.")
+    page.get_by_role("button", name="Sjekk teksten").click()
+    page.wait_for_load_state()
+    assert "Barnehageplass garantert" in page.locator("#report ~ div table").first.inner_text()
+    assert_accessible(page)
+
+    # 5. does it work? (no households yet)
+    page.get_by_role("link", name="5. Virker det?").click()
+    page.wait_for_url("**/plan/4028/results/")
+    assert_accessible(page)
+
+    # the plan as a document
+    page.get_by_role("link", name="Planen som dokument").click()
+    page.wait_for_url("**/plan/4028/export/")
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Last ned planen som PDF").click()
+    path = download_info.value.path()
+    text = " ".join(extract_pdf_text(open(path, "rb").read()).split())  # table cells wrap over lines
+    assert "Kviteseid" in text and "Kilde: Statistisk sentralbyrå" in text
+    assert "For få utleieboliger i sentrum" in text and "Prøveboliger for arbeidsinnvandrere" in text
+    assert "2 463" in text or "2\xa0463" in text
+
+
+def test_a_stranger_gets_not_found(page, people, log_in):
+    log_in(people.bob, next_url="/plan/4028/")
+    assert page.get_by_role("heading", level=1).inner_text() != "Hvor går Kviteseid, og hvem trenger kommunen?"
+    response = page.goto("/plan/4028/")
+    assert response.status == 404
