@@ -119,3 +119,12 @@ def test_the_gap_list_counts_by_kind(people, client_for, couple):
     assert "Kari" not in html and "Berg" not in html  # no names among the gaps
     html_b = client_for(people.bob).get(reverse("resources:gaps")).content.decode()
     assert '<td>Jobb</td><td class="num">0</td>' in html_b
+
+
+def test_a_wish_naming_a_sector_matches_that_sectors_vacancies(people, client_for, listings):
+    from blilyst.web.newcomers.models import Adult, Household
+
+    household = Household.objects.create(municipality=people.a, label="Familien Lie")
+    Adult.objects.create(household=household, name="Siri Lie", job_wishes="Helse")  # as the demo data has it
+    html = client_for(people.alice).get(reverse("resources:match", args=[household.pk])).content.decode()
+    assert "jobb som sykepleier hos Kviteseid kommune for voksen 1" in html

@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from blilyst.errors import ImportFileError
-from blilyst.web.resources.forms import DATE_FORMATS
+from blilyst.web.resources.forms import DATE_FORMATS, formfield
 from blilyst.web.resources.models import Housing, JobVacancy
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -52,11 +52,7 @@ VACANCY = ImportKind(
         Column("employer", ("arbeidsgiver", "bedrift", "virksomhet"), required=True),
         Column("occupation", ("stilling", "yrke", "stillingstittel", "job title", "title"), required=True),
         Column("sector", ("sektor", "bransje", "næring"), required=True, type="choice",
-               choice_aliases={"helse": "health", "omsorg": "health", "skole": "education", "barnehage": "education",
-                               "undervisning": "education", "bygg": "construction", "industri": "industry",
-                               "landbruk": "agriculture", "reiseliv": "tourism", "handel": "retail",
-                               "it": "technology", "offentlig forvaltning": "administration",
-                               "forvaltning": "administration", "transport": "transport", "annet": "other"}),
+               choice_aliases={**JobVacancy.SECTOR_WORDS, "offentlig forvaltning": "administration"}),
         Column("advertised", ("utlyst", "annonsert", "utlyst på", "advertised in", "kanal"), required=True,
                type="choice",
                choice_aliases={"arbeidsplassen.no": "nav", "arbeidsplassen": "nav", "kommunen": "municipality",
@@ -252,7 +248,7 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
     columns, ignored = match_columns(kind, header)
     report = ImportReport(rows=len(rows), ignored_columns=ignored, encoding=encoding, delimiter=delimiter)
     # only the columns the file has: the others keep the model's defaults (status "open", 1 position)
-    form_class = modelform_factory(kind.model, fields=[c.field for c in columns.values()])
+    form_class = modelform_factory(kind.model, fields=[c.field for c in columns.values()], formfield_callback=formfield)
     choice_maps = {c.field: _choice_map(kind.model, c) for c in kind.columns if c.type == "choice"}
     header_of = {c.field: header[i] for i, c in columns.items()}
     forms = []

@@ -7,6 +7,7 @@ an existing resource is edited, its municipality is shown but cannot be changed.
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from blilyst.web.accounts.roles import Capability
@@ -33,6 +34,13 @@ class MonthInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m")
+
+
+def formfield(db_field, **kwargs):
+    """Form fields as Django makes them, with links read as https:// when no scheme is given."""
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
 
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d", "%m.%Y", "%d.%m.%Y", "%m/%Y"]
@@ -81,6 +89,7 @@ class JobVacancyForm(ResourceForm):
             "positions", "place", "url", "status", "note",
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        formfield_callback = formfield
 
 
 class KindergartenCapacityForm(ResourceForm):

@@ -38,21 +38,28 @@ def split_wishes(*texts: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def adult_needs(number: int, adult) -> m.AdultNeeds:
+    """One adult's needs: a wish that names a sector ("helse", "skole") counts as that sector,
+    every other wish and the present occupation as occupations; working remotely keeps the job."""
+    occupations, sectors = [], []
+    for wish in split_wishes(adult.job_wishes, adult.occupation):
+        sector = JobVacancy.SECTOR_WORDS.get(wish)
+        if sector:
+            sectors.append(sector)
+        else:
+            occupations.append(wish)
+    return m.AdultNeeds(number=number, job_wishes=tuple(occupations), sectors=tuple(dict.fromkeys(sectors)),
+                        keeps_remote_job=bool(adult.remote_work))
+
+
 def household_needs(household) -> m.HouseholdNeeds:
     """The needs of a ``newcomers.Household`` as the engine's dataclass.
 
-    Each adult's job wishes are their wishes followed by their present occupation; an adult who
-    works remotely keeps that job. Children with a wanted kindergarten month need a place each,
-    from the earliest of their months.
+    Each adult's job wishes are their wishes followed by their present occupation (see
+    ``adult_needs``). Children with a wanted kindergarten month need a place each, from the
+    earliest of their months.
     """
-    adults = tuple(
-        m.AdultNeeds(
-            number=i,
-            job_wishes=split_wishes(adult.job_wishes, adult.occupation),
-            keeps_remote_job=bool(adult.remote_work),
-        )
-        for i, adult in enumerate(household.adults.all(), start=1)
-    )
+    adults = tuple(adult_needs(i, adult) for i, adult in enumerate(household.adults.all(), start=1))
     months = [c.kindergarten_from for c in household.children.all() if c.kindergarten_from]
     return m.HouseholdNeeds(
         ref=household.pk,

@@ -132,6 +132,19 @@ class JobVacancy(Resource):
         TRANSPORT = "transport", _("Transport")
         OTHER = "other", _("Other")
 
+    #: Norwegian and English words for the sectors, as people write them in a job wish or a CSV file.
+    SECTOR_WORDS = {
+        "helse": "health", "omsorg": "health", "pleie": "health", "health": "health", "care": "health",
+        "skole": "education", "barnehage": "education", "undervisning": "education", "oppvekst": "education",
+        "education": "education", "bygg": "construction", "anlegg": "construction", "construction": "construction",
+        "industri": "industry", "industry": "industry", "landbruk": "agriculture", "jordbruk": "agriculture",
+        "skogbruk": "agriculture", "agriculture": "agriculture", "reiseliv": "tourism", "turisme": "tourism",
+        "tourism": "tourism", "handel": "retail", "butikk": "retail", "retail": "retail", "it": "technology",
+        "teknologi": "technology", "technology": "technology", "forvaltning": "administration",
+        "administrasjon": "administration", "administration": "administration", "transport": "transport",
+        "annet": "other",
+    }
+
     class Advertised(models.TextChoices):
         NAV = "nav", _("NAV (arbeidsplassen.no)")
         MUNICIPALITY = "municipality", _("The municipality's website")
