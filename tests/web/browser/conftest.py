@@ -49,11 +49,19 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
+    """A fresh browser tab on the live server (an English browser: the pages must stay Norwegian).
+
+    Any Content-Security-Policy violation the browser reports (an inline style or script, a resource
+    from another origin) fails the test: such content silently does not work for real users.
+    """
     context = chromium.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
