@@ -139,10 +139,16 @@ def record_gaps(gap_qs, municipality_code: str, household_id: int | None, gaps: 
         params = {"code": gap.code, **gap.params}
         detail = gap_text(gap)
         row = open_rows.pop(gap.key, None)
-        if row is None:
+        if row is None and household_id is None:
             row = MatchingGap.objects.create(
-                municipality_id=municipality_code, household_id=household_id, kind=gap.kind, key=gap.key,
-                detail=detail, params=params, recorded_on=today, last_seen=today,
+                municipality_id=municipality_code, kind=gap.kind, key=gap.key, detail=detail, params=params,
+                recorded_on=today, last_seen=today,
+            )
+        elif row is None:  # get_or_create: a request beside this one may have just recorded it
+            row, _created = MatchingGap.objects.get_or_create(
+                municipality_id=municipality_code, household_id=household_id, key=gap.key, resolved_on=None,
+                defaults={"kind": gap.kind, "detail": detail, "params": params, "recorded_on": today,
+                          "last_seen": today},
             )
         else:
             row.detail, row.params, row.last_seen = detail, params, today

@@ -319,6 +319,13 @@ class MatchingGap(models.Model):
         verbose_name = _("matching gap")
         verbose_name_plural = _("matching gaps")
         indexes = [models.Index(fields=["municipality", "kind", "recorded_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "key"],
+                condition=models.Q(resolved_on__isnull=True, household__isnull=False),
+                name="one_open_gap_per_household_need",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.detail
