@@ -24,7 +24,7 @@ import pandas as pd
 SSB_CREDIT = "Kilde: Statistisk sentralbyrå"
 
 
-@functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=512)  # ~20-40 kB each: at most ~20 MB per process
 def _svg_from_json(spec_json: str) -> str:
     import vl_convert as vlc
 
