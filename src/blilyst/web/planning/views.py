@@ -8,6 +8,7 @@ as aggregates (:mod:`blilyst.web.planning.aggregates`), through querysets narrow
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -290,11 +291,13 @@ def assessment_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------------------ target group
 
 
+@functools.lru_cache(maxsize=512)
 def _group_evidence(code: str):
+    """The evidence for every candidate group (snapshot data only, so cached per process)."""
     snap = needs.snapshot()
-    return evaluate_groups(candidate_groups(), code, migration_by_age=snap.migration_by_age,
-                           immigrants_by_reason=snap.immigrants_by_reason,
-                           refugee_settlement=snap.refugee_settlement)
+    return tuple(evaluate_groups(candidate_groups(), code, migration_by_age=snap.migration_by_age,
+                                 immigrants_by_reason=snap.immigrants_by_reason,
+                                 refugee_settlement=snap.refugee_settlement))
 
 
 def _warnings(plan: Plan, evidence_list) -> list:
@@ -499,7 +502,7 @@ def build_document(request: HttpRequest, plan: Plan, lang: str):
 
     code = plan.municipality_id
     scenario = plan.scenario if plan.scenario in needs.SCENARIO_CHOICES else "trend"
-    evidence_list = _group_evidence(code)
+    evidence_list = list(_group_evidence(code))
     latest = _assessments(request, code).first()
     check = _checks(request, code).first()
     ev, _records = _evaluation(request, code, lang)
