@@ -56,7 +56,7 @@ def page(chromium, live_server):
     """
     context = chromium.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)  # generous: the machine running the tests may be busy
     violations = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield page
