@@ -174,3 +174,11 @@ def test_the_not_found_page_is_the_sites_own(people, client_for):
     response = client_for(people.alice).get("/no-such-page/")
     assert response.status_code == 404
     assert "Fant ikke siden" in response.content.decode()
+
+
+@pytest.mark.parametrize(("route", "name"), [r for r in ALL_ROUTES if r[1] != "logout"])
+def test_no_page_fails_for_a_logged_in_user(people, client_for, route, name):
+    """Every URL (but logout), with sample values in its parameters, answers without a server error."""
+    url = _sample_url(route)
+    response = client_for(people.alice).get(url)
+    assert response.status_code < 500, (url, response.status_code)
