@@ -1,0 +1,61 @@
+"""Property tests for the CSV import: whatever the separator and encoding, valid rows come back as written,
+and no input makes it fail with anything but ImportFileError or an error report."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from blilyst.errors import ImportFileError
+from blilyst.web.resources import csvimport
+from blilyst.web.resources.models import JobVacancy
+
+# Letters, digits and punctuation that Windows-1252 can hold too; no leading or trailing spaces.
+TEXT = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzæøåÆØÅéü ABCXYZ0123456789-.&'\"/;,"),
+               min_size=1, max_size=30).map(str.strip).filter(bool)
+ROW = st.fixed_dictionaries({
+    "employer": TEXT,
+    "occupation": TEXT,
+    "sector": st.sampled_from(JobVacancy.Sector.values),
+    "advertised": st.sampled_from(JobVacancy.Advertised.values),
+    "deadline": st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2035, 12, 31))),
+    "remote_possible": st.booleans(),
+})
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(rows=st.lists(ROW, min_size=1, max_size=8), delimiter=st.sampled_from([";", ",", "\t"]),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]), norwegian_dates=st.booleans())
+def test_valid_rows_come_back_as_written(people, rows, delimiter, encoding, norwegian_dates):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(["Arbeidsgiver", "Stilling", "Sektor", "Utlyst", "Søknadsfrist", "Fjernarbeid"])
+    for r in rows:
+        deadline = "" if r["deadline"] is None else r["deadline"].strftime("%d.%m.%Y" if norwegian_dates else "%Y-%m-%d")
+        writer.writerow([r["employer"], r["occupation"], r["sector"], r["advertised"], deadline,
+                         "ja" if r["remote_possible"] else "nei"])
+    with transaction.atomic():
+        report = csvimport.import_csv("vacancies", out.getvalue().encode(encoding), people.a)
+        assert report.errors == [] and report.created == len(rows)
+        saved = list(JobVacancy.objects.order_by("pk").values(*rows[0].keys()))
+        assert saved == rows
+        transaction.set_rollback(True)
+
+
+@SETTINGS
+@given(data=st.binary(max_size=300))
+def test_any_bytes_give_a_report_or_one_clear_error(people, data):
+    with transaction.atomic():
+        try:
+            report = csvimport.import_csv("vacancies", data, people.a)
+        except ImportFileError as exc:
+            assert str(exc)
+        else:
+            assert report.created == 0 or report.errors == []
+        transaction.set_rollback(True)
