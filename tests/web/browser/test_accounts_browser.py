@@ -92,3 +92,22 @@ def test_an_administrator_adds_a_member_in_the_browser(page, people, log_in, ass
     assert "har nå rollen Analytiker i Kviteseid" in page.get_by_role("status").first.inner_text()
     assert len(page.locator("code.password").inner_text()) >= 12
     assert_accessible(page)
+
+
+def test_the_not_found_and_locked_out_pages_are_accessible(page, people, log_in, assert_accessible):
+    log_in(people.alice)
+    response = page.goto("/no-such-page/")
+    assert response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Fant ikke siden"
+    assert_accessible(page)
+    page.get_by_role("button", name="Logg ut").click()
+    page.wait_for_url("**/accounts/login/")
+    from django.conf import settings
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.get_by_label("Brukernavn").fill("rita")
+        page.get_by_label("Passord").fill("wrong-password-123")
+        page.get_by_role("button", name="Logg inn").click()
+        page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "For mange mislykkede innloggingsforsøk"
+    assert_accessible(page)
