@@ -51,3 +51,24 @@ def test_an_unknown_kind_is_404(people, client_for):
 def test_the_overview_counts_the_users_rows(people, client_for, resources):
     html = client_for(people.bob).get(reverse("resources:index")).content.decode()
     assert "Boliger</a> (1)" in html
+
+
+def test_a_place_from_march_can_be_checked(people, client_for, resources):
+    import datetime as dt
+
+    from blilyst.web.resources.models import KindergartenCapacity
+
+    KindergartenCapacity.objects.create(municipality=people.a, kindergarten="Kviteseid barnehage",
+                                        month=dt.date(2027, 5, 1), free_places=3)
+    KindergartenCapacity.objects.create(municipality=people.b, kindergarten="Åmot barnehage",
+                                        month=dt.date(2027, 3, 1), free_places=5)  # Vinje's: not Alice's
+    client = client_for(people.alice)
+    url = reverse("resources:list", args=["kindergartens"])
+    html = client.get(url, {"month": "2027-03", "children": "1"}).content.decode()
+    assert "Ledig plass fra mars 2027 for 1 barn:\n  Brunkeberg barnehage (1)." in html
+    html = client.get(url, {"month": "2027-03", "children": "2"}).content.decode()
+    assert "Ingen barnehage har ledige plasser for 2 barn fra mars 2027." in html
+    assert "Første er fra mai 2027 i Kviteseid barnehage." in html
+    assert "Åmot" not in html
+    html = client.get(url, {"month": "mars", "children": "1"}).content.decode()
+    assert "Oppgi en gyldig dato." in html

@@ -120,6 +120,13 @@ class EventForm(ResourceForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
+class PlaceCheckForm(forms.Form):
+    """"Is there a kindergarten place from March?": a month and how many children."""
+
+    month = forms.DateField(label=_("Place from (month)"), widget=MonthInput(), input_formats=MONTH_FORMATS)
+    children = forms.IntegerField(label=_("Children"), min_value=1, max_value=10, initial=1)
+
+
 class ImportForm(forms.Form):
     """A CSV file for one of the user's municipalities."""
 

@@ -31,6 +31,7 @@ from blilyst.web.resources.forms import (
     ImportForm,
     JobVacancyForm,
     KindergartenCapacityForm,
+    PlaceCheckForm,
 )
 from blilyst.web.resources.matching import match_household
 from blilyst.web.resources.models import Event, Host, Housing, JobVacancy, KindergartenCapacity, MatchingGap
@@ -147,7 +148,24 @@ def resource_list(request: HttpRequest, kind: str) -> HttpResponse:
         "status_choices": status_choices,
         "can_create": bool(editable_codes),
     }
+    if kind.model is KindergartenCapacity:
+        ctx.update(_place_check(request, rows))
     return render(request, "resources/list.html", ctx)
+
+
+def _place_check(request: HttpRequest, rows) -> dict:
+    """The answer to "a place from March?": per kindergarten the first month from then with enough places."""
+    form = PlaceCheckForm(request.GET if "month" in request.GET else None)
+    if not form.is_valid():
+        return {"check_form": form}
+    start = form.cleaned_data["month"].replace(day=1)
+    children = form.cleaned_data["children"]
+    first: dict[tuple[str, str], KindergartenCapacity] = {}
+    for row in rows.filter(month__gte=start, free_places__gte=children).order_by("month", "kindergarten"):
+        first.setdefault((row.municipality_id, row.kindergarten), row)
+    places = sorted(first.values(), key=lambda r: (r.month, r.kindergarten))
+    return {"check_form": form, "check": {"start": start, "children": children, "places": places,
+                                          "in_time": [p for p in places if p.month == start]}}
 
 
 @require_http_methods(["GET", "POST"])
