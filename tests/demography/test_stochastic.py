@@ -69,3 +69,15 @@ def test_too_few_simulations(rs, snap):
     with pytest.raises(InputError) as info:
         simulate(rs, 5, simulations=3, profile=migrant_profile(snap)[0])
     assert info.value.field == "simulations"
+
+
+def test_backtest_coverage_2016_to_2026(snap):
+    """Intervals from 1 January 2016 (10-year window) against the registered 2026 populations."""
+    codes, years, cube = snap.population_cube()
+    actual = cube[years.index(2026)].sum(axis=(1, 2))
+    rs16 = estimate_rates(snapshot=snap, base_year=2016, window=10)
+    q = simulate(rs16, 10, simulations=200, seed=3, profile=migrant_profile(snap)[0]).quantiles[0, :, -1]
+    cover80 = ((actual >= q[1]) & (actual <= q[3])).mean()
+    cover95 = ((actual >= q[0]) & (actual <= q[4])).mean()
+    assert 0.70 <= cover80 <= 0.95
+    assert cover95 >= 0.85

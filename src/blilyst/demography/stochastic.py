@@ -11,19 +11,28 @@ forecasts, Thomas & Tømmerås 2022, SSB Rapporter 2022/28). Each simulation dra
 * **mortality**: a multiplier on the rate of mortality improvement, ``u ~ N(1, 0.5)`` clipped at
   0, for the whole simulation (uncertain speed of gains in life expectancy);
 * **migration**: for each municipality and year an extra net migration rate
-  ``eps(t, r) ~ N(0, sigma_r)``, independent over years, with ``sigma_r`` the standard deviation of the
-  municipality's annual net migration rate (residual method) in the trend window, distributed
-  over sex and age by the age profile of in-migrants. This is by far the largest source of
-  uncertainty for small municipalities.
+  ``eps(t, r) = sigma_r z(t, r) + lambda sigma_r a(r) + sigma_nat b``, distributed over sex and age
+  by the age profile of in-migrants, with ``z, a, b ~ N(0, 1)``: ``sigma_r`` the standard deviation of
+  the municipality's annual net migration rate (residual method) in the trend window; ``a(r)`` a
+  shift of the municipality's level that lasts the whole simulation (the trend itself is uncertain);
+  ``b`` a national shift common to all municipalities, ``sigma_nat`` the standard deviation of the
+  national net migration rate in the window (immigration comes in waves that hit every
+  municipality). This is by far the largest source of uncertainty for small municipalities.
+
+``lambda = 0.75`` is calibrated by backtesting: projecting from 1 January 2016 and 2021 with 5- and
+10-year windows and comparing with the registered 2026 populations of all 357 municipalities, the
+80 % intervals held 73-93 % of them (80.5 % on average) and the 95 % intervals 89-97 % (92.5 %).
+Without the persistent terms the 80 % intervals held only 35-59 % (the test
+``test_backtest_coverage`` keeps this honest).
 
 Random demographic noise (binomial births and deaths) and correlation of migration between
-neighbouring municipalities are left out; intervals are therefore somewhat too narrow for the
-very smallest municipalities and for sums over regions. Simulations run in batches (default 100
+neighbouring municipalities (beyond the national shift) are left out. Simulations run in batches (default 100
 at a time) to keep memory low; only the totals needed for the intervals are kept.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +46,7 @@ from blilyst.errors import InputError
 __all__ = ["SimulationResult", "simulate", "QUANTILES", "fertility_volatility"]
 
 QUANTILES = (0.025, 0.10, 0.50, 0.90, 0.975)
+LEVEL_SCALE = 0.75  # persistent local migration shift, in annual standard deviations (calibrated, see docstring)
 MEASURES = ("population", "working_age", "age_67_plus")
 
 
@@ -72,7 +82,7 @@ def fertility_volatility(fertility: pd.DataFrame, span: int = 30) -> float:
 
 def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int = 2024, srb: float = 1.055,
              profile: np.ndarray, sigma_fertility: float | None = None, batch: int = 8,
-             dtype=np.float32) -> SimulationResult:
+             level_scale: float = LEVEL_SCALE, dtype=np.float32) -> SimulationResult:
     """Run ``simulations`` stochastic trend projections of all regions in ``rs`` for ``steps`` years."""
     if simulations < 10:
         raise InputError("simulations", "need at least 10 simulations for intervals")
@@ -83,7 +93,13 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
         sigma_fertility = _sigma_f(rs)
     R = len(rs.codes)
     pop_hist = rs.extra["pop_history"][:-1].sum(axis=(2, 3))
-    mig_sd = np.nan_to_num(np.nanstd(rs.migration_history / np.maximum(pop_hist, 1.0), axis=0, ddof=1))
+    annual = rs.migration_history / np.maximum(pop_hist, 1.0)  # (years, R) net migration rate per person
+    with warnings.catch_warnings():  # a municipality with no registered year in the window gets sd 0
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mig_sd = np.nan_to_num(np.nanstd(annual, axis=0, ddof=1))
+    # national level: the year-to-year spread of the national net migration rate (immigration waves)
+    nat_rate = np.nansum(rs.migration_history, axis=1) / pop_hist.sum(axis=1)
+    nat_sd = float(np.std(nat_rate, ddof=1)) if len(nat_rate) > 1 else 0.0
     lo, hi = WORKING_AGE
     out = np.empty((len(MEASURES), simulations, steps + 1, R), dtype=np.float32)
     base = rs.base.astype(dtype)
@@ -103,6 +119,10 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
     u_all = np.clip(rng.normal(1.0, 0.5, size=simulations), 0.0, None)
     logf_all = np.cumsum(rng.normal(0.0, sigma_fertility, size=(simulations, steps)), axis=1)
     eps_all = rng.standard_normal(size=(simulations, steps, R), dtype=np.float32)
+    # persistent shifts of the migration level for the whole simulation: the municipality's own
+    # (level_scale x its annual sd) and a national one common to all municipalities (nat_sd)
+    level_all = (rng.standard_normal(size=(simulations, R)) * (level_scale * mig_sd)[None]
+                 + rng.standard_normal(size=(simulations, 1)) * nat_sd).astype(np.float32)
     for start in range(0, simulations, batch):
         B = min(batch, simulations - start)
         u = u_all[start:start + B]
@@ -111,7 +131,7 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
         # (B, T, R, 2, 107): each simulation's national survival times the local/national ratio
         surv = np.minimum(engine_survival(mx_b).astype(dtype)[:, :, None] * local_ratio[None], 1.0)
         fmult = np.exp(logf_all[start:start + B]).astype(dtype)
-        eps = eps_all[start:start + B] * mig_sd[None, None, :]
+        eps = eps_all[start:start + B] * mig_sd[None, None, :] + level_all[start:start + B, None, :]
         P = np.broadcast_to(base, (B,) + base.shape).copy()
         net = np.empty_like(P)
         total = _record(out, start, B, 0, P, lo, hi)
@@ -130,8 +150,9 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
     assumptions = {
         "stochastic fertility": f"national log-TFR random walk, sd {sigma_fertility:.3f} a year (HFD, last 30 years)",
         "stochastic mortality": "rate of mortality improvement times u ~ N(1, 0.5), per simulation",
-        "stochastic migration": "extra net migration rate per municipality and year ~ N(0, sd of the municipality's "
-                                "annual net migration rate in the trend window), in-migrant age profile",
+        "stochastic migration": "extra net migration rate per municipality and year: N(0, sd of its annual rate in the "
+                                f"trend window) + a lasting local shift ({level_scale} sd) + a lasting national shift "
+                                f"(sd {nat_sd:.2%}), in-migrant age profile; calibrated by backtesting 2016/2021 -> 2026",
         "simulations": f"{simulations}, seed {seed}",
     }
     return SimulationResult(quantiles=np.moveaxis(q, 0, 1), simulations=simulations, assumptions=assumptions)
