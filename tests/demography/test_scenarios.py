@@ -146,3 +146,16 @@ def test_bad_options_name_the_field(snap, kwargs, field):
     with pytest.raises(InputError) as info:
         run_scenario(FYRESDAL, snapshot=snap, **args)
     assert info.value.field == field
+
+
+def test_backtest_trend_from_2021_against_registered_2026(snap):
+    """The trend from 1 January 2021 with the rates known then, against the registered 2026 populations."""
+    codes, years, cube = snap.population_cube()
+    actual = cube[years.index(2026)].sum(axis=(1, 2))
+    rs21 = estimate_rates(snapshot=snap, base_year=2021, window=10)
+    trend = run_scenario(None, "trend", 5, snapshot=snap, rates=rs21).population[-1].sum(axis=(1, 2))
+    zero = run_scenario(None, "zero-migration", 5, snapshot=snap, rates=rs21).population[-1].sum(axis=(1, 2))
+    err = np.abs(trend - actual) / actual
+    assert np.median(err) < 0.025  # 1.8 % measured
+    assert err.mean() < (np.abs(zero - actual) / actual).mean()  # better than ignoring migration
+    assert trend.sum() == pytest.approx(actual.sum(), rel=0.01)
