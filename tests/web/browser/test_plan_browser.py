@@ -53,7 +53,7 @@ def test_from_evidence_to_the_exported_plan(page, analyst, log_in, assert_access
     page.get_by_role("link", name="3. Målgruppe").click()
     page.wait_for_url("**/plan/4028/target-group/")
     assert_accessible(page)
-    page.get_by_label("Arbeidsinnvandrere", exact=True).first.check()
+    page.get_by_role("group", name="Valgt målgruppe").get_by_label("Arbeidsinnvandrere", exact=True).check()
     page.get_by_label("Mål", exact=True).fill("20 flere i arbeidsalder innen 2030")
     page.locator("#id_measures-0-name").fill("Prøveboliger for arbeidsinnvandrere")
     page.get_by_role("button", name="Lagre", exact=True).click()

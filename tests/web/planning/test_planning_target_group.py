@@ -57,3 +57,46 @@ def test_an_indicator_without_what_it_counts_is_refused(people, analyst, client_
 def test_read_only_members_cannot_change_the_chain(people, analyst, client_for):
     assert _post(client_for(people.rita)).status_code == 403
     assert _post(client_for(people.bob)).status_code == 404
+
+
+def test_a_group_of_their_own_gets_evidence_and_can_be_chosen(people, analyst, client_for):
+    from blilyst.web.planning.models import Plan
+
+    client = client_for(analyst)
+    response = client.post("/plan/4028/target-group/", {
+        "add_group": "1", "group-name": "Sykepleiere med familie", "group-age_from": "25", "group-age_to": "44",
+        "group-household_types": "family", "group-origins": "", "group-competence": "sykepleier"})
+    assert response.status_code == 302
+    plan = Plan.objects.get(municipality="4028")
+    assert plan.custom_groups[0]["key"] == "own_sykepleiere_med_familie"
+    assert plan.custom_groups[0]["competence"] == ["sykepleier"]
+    html = client.get("/plan/4028/target-group/").content.decode()
+    assert "Sykepleiere med familie" in html
+    assert "Andel av innflyttere i alderen 25–44 år" in html  # the Telemark migration-by-age evidence
+    assert "100 % av gruppens aldre ligger innenfor 20–66 år" in html
+    _post(client, chosen_groups=["own_sykepleiere_med_familie"])
+    chain = Plan.objects.get(municipality="4028").chain()
+    assert chain.target_groups == ("own_sykepleiere_med_familie",)
+    client.post("/plan/4028/target-group/", {"remove_group": "own_sykepleiere_med_familie"})
+    plan = Plan.objects.get(municipality="4028")
+    assert plan.custom_groups == [] and plan.chosen_groups == []
+
+
+def test_a_group_needs_both_ages(people, analyst, client_for):
+    from blilyst.web.planning.models import Plan
+
+    response = client_for(analyst).post("/plan/4028/target-group/", {"add_group": "1", "group-name": "Unge",
+                                                                      "group-age_from": "20"})
+    assert response.status_code == 200
+    assert Plan.objects.get(municipality="4028").custom_groups == []
+
+
+def test_bottlenecks_that_hit_each_group_come_from_the_latest_assessment(people, analyst, client_for):
+    client = client_for(analyst)
+    data = {"assessed_on": "2025-10-01"}
+    for key in ("receiving", "housing", "kindergarten", "jobs", "vacancies"):
+        data[f"rating_{key}"] = "bottleneck" if key == "housing" else "good"
+        data[f"notes_{key}"] = ""
+    client.post("/plan/4028/bottlenecks/", data)
+    html = client.get("/plan/4028/target-group/").content.decode()
+    assert "Er det nok boliger, og er boligtilbudet variert nok? (Flaskehals)" in html

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blilyst.plan.bottlenecks import CHECKLIST, Rating
 from blilyst.plan.chain import METRICS
-from blilyst.plan.targetgroups import candidate_groups
+from blilyst.plan.targetgroups import REASON_LABELS, REASONS, candidate_groups
 from blilyst.plan.texts import pick
 from blilyst.web.planning.needs import SCENARIO_CHOICES, scenario_label
 
@@ -127,11 +127,11 @@ class TargetGroupForm(forms.Form):
     indicator_year = forms.IntegerField(label=_("Target year"), required=False, min_value=2000, max_value=2100)
     indicator_baseline = forms.FloatField(label=_("Baseline"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user_groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         lang = _lang()
         groups = candidate_groups()
-        self.fields["chosen_groups"].choices = [(g.key, g.label(lang)) for g in groups]
+        self.fields["chosen_groups"].choices = [(g.key, g.label(lang)) for g in list(groups) + list(user_groups)]
         self.fields["indicator_metric"].choices = metric_choices(lang)
         for g in groups:
             self.fields[f"effort_{g.key}"] = forms.IntegerField(
@@ -217,3 +217,50 @@ class CampaignForm(forms.Form):
         if len(text) < 20:
             raise forms.ValidationError(_("The text is too short to check; paste the whole campaign text."))
         return text
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip() for w in re.split(r"[,;\n]+", text) if w.strip()]
+
+
+class CustomGroupForm(forms.Form):
+    """A target group the municipality defines itself (age, household type, origin, competence)."""
+
+    name = forms.CharField(label=_("Name of the group"), max_length=100,
+                           help_text=_("For example: Nurses with families"))
+    age_from = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=105)
+    age_to = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=105)
+    household_types = forms.CharField(label=_("Household types"), required=False, max_length=200,
+                                      help_text=_("For example: family, couple, single"))
+    origins = forms.CharField(label=_("Where they come from"), required=False, max_length=200,
+                              help_text=_("For example: abroad, city, returnee"))
+    immigration_reasons = forms.MultipleChoiceField(label=_("Reasons for immigration"), required=False,
+                                                    widget=forms.CheckboxSelectMultiple)
+    competence = forms.CharField(label=_("Competence"), required=False, max_length=200,
+                                 help_text=_("For example: nurse, teacher, carpenter"))
+
+    def __init__(self, *args, existing=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing = set(existing)
+        self.fields["immigration_reasons"].choices = [(r, pick(REASON_LABELS[r], _lang())) for r in REASONS]
+
+    def clean(self):
+        data = super().clean()
+        lo, hi = data.get("age_from"), data.get("age_to")
+        if (lo is None) != (hi is None):
+            raise forms.ValidationError(_("Give both ages, or neither."))
+        if lo is not None and hi is not None and lo > hi:
+            self.add_error("age_to", _("The upper age must be at least the lower age."))
+        return data
+
+    def to_json(self) -> dict:
+        d = self.cleaned_data
+        base = re.sub(r"[^a-z0-9]+", "_", d["name"].lower().replace("æ", "ae").replace("ø", "o").replace("å", "a"))
+        base = "own_" + (base.strip("_") or "group")
+        key, n = base, 2
+        while key in self.existing:
+            key, n = f"{base}_{n}", n + 1
+        return {"key": key, "name": d["name"].strip(), "age_from": d.get("age_from"), "age_to": d.get("age_to"),
+                "household_types": _words(d.get("household_types", "")), "origins": _words(d.get("origins", "")),
+                "immigration_reasons": list(d.get("immigration_reasons") or []),
+                "competence": _words(d.get("competence", ""))}

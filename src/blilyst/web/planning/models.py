@@ -36,6 +36,9 @@ class Plan(models.Model):
     goal = models.TextField(_("goal"), blank=True)
     rationale = models.TextField(_("why this target group"), blank=True)
     chosen_groups = models.JSONField(default=list, blank=True)
+    custom_groups = models.JSONField(default=list, blank=True,
+                                     help_text="User-defined target groups: key, name, age range, household "
+                                               "types, origins, reasons for immigration, competence.")
     priorities = models.JSONField(default=dict, blank=True, help_text="Effort per target group key (any unit).")
     goal_indicators = models.JSONField(default=list, blank=True)
     measures = models.JSONField(default=list, blank=True)
@@ -60,6 +63,20 @@ class Plan(models.Model):
 
     def peer_tuple(self) -> tuple[str, ...] | None:
         return None if self.peers is None else tuple(str(c) for c in self.peers)
+
+    def user_groups(self) -> list:
+        """The user-defined target groups as :class:`blilyst.plan.targetgroups.TargetGroup`."""
+        from blilyst.plan.targetgroups import user_group
+
+        groups = []
+        for g in self.custom_groups:
+            age = (g["age_from"], g["age_to"]) if g.get("age_from") is not None and g.get("age_to") is not None \
+                else None
+            groups.append(user_group(g["key"], g["name"], description=g.get("description", ""), age_range=age,
+                                     household_types=g.get("household_types", ()), origins=g.get("origins", ()),
+                                     immigration_reasons=g.get("immigration_reasons", ()),
+                                     competence=g.get("competence", ())))
+        return groups
 
     def chain(self):
         """The written chain as :class:`blilyst.plan.chain.Chain` (None when nothing is written yet)."""

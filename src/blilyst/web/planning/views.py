@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from blilyst.plan import bottlenecks as bn
 from blilyst.plan.chain import validate_chain
-from blilyst.plan.targetgroups import candidate_groups, check_priorities, evaluate_groups
+from blilyst.plan.targetgroups import bottlenecks_hitting, candidate_groups, check_priorities, evaluate_groups, needs_fit
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib import charts
@@ -37,6 +37,7 @@ from blilyst.web.planning import aggregates, needs
 from blilyst.web.planning.forms import (
     AssessmentForm,
     CampaignForm,
+    CustomGroupForm,
     MeasureFormSet,
     PeersForm,
     ScenarioForm,
@@ -300,6 +301,17 @@ def _group_evidence(code: str):
                                  refugee_settlement=snap.refugee_settlement))
 
 
+def _all_group_evidence(plan: Plan) -> list:
+    """The guidance's groups (cached) and the municipality's own groups."""
+    user_groups = plan.user_groups()
+    if not user_groups:
+        return list(_group_evidence(plan.municipality_id))
+    snap = needs.snapshot()
+    return list(_group_evidence(plan.municipality_id)) + evaluate_groups(
+        user_groups, plan.municipality_id, migration_by_age=snap.migration_by_age,
+        immigrants_by_reason=snap.immigrants_by_reason, refugee_settlement=snap.refugee_settlement)
+
+
 def _warnings(plan: Plan, evidence_list) -> list:
     if not plan.priorities or not any(plan.priorities.values()):
         return []
@@ -310,10 +322,30 @@ def _warnings(plan: Plan, evidence_list) -> list:
 def target_group(request: HttpRequest, code: str) -> HttpResponse:
     plan, writable = _plan(request, code)
     lang = _lang()
-    if request.method == "POST":
+    user_groups = plan.user_groups()
+    group_form = CustomGroupForm(existing=[g.key for g in user_groups], prefix="group")
+    if request.method == "POST" and writable and "remove_group" in request.POST:
+        key = request.POST["remove_group"]
+        plan.custom_groups = [g for g in plan.custom_groups if g["key"] != key]
+        plan.chosen_groups = [k for k in plan.chosen_groups if k != key]
+        plan.updated_by = request.user
+        plan.save()
+        messages.success(request, _("The group is removed."))
+        return redirect("plan_target_group", code=code)
+    if request.method == "POST" and writable and "add_group" in request.POST:
+        group_form = CustomGroupForm(request.POST, existing=[g.key for g in user_groups], prefix="group")
+        if group_form.is_valid():
+            plan.custom_groups = list(plan.custom_groups) + [group_form.to_json()]
+            plan.updated_by = request.user
+            plan.save()
+            messages.success(request, _("The group is added."))
+            return redirect(f"{_url('plan_target_group', code)}#groups")
+        form = TargetGroupForm(user_groups=user_groups, initial={"chosen_groups": plan.chosen_groups})
+        formset = MeasureFormSet(initial=measure_initial(plan.measures), prefix="measures")
+    elif request.method == "POST":
         if not writable:
             raise PermissionDenied
-        form = TargetGroupForm(request.POST)
+        form = TargetGroupForm(request.POST, user_groups=user_groups)
         formset = MeasureFormSet(request.POST, prefix="measures")
         if form.is_valid() and formset.is_valid():
             groups = form.cleaned_data["chosen_groups"]
@@ -335,11 +367,14 @@ def target_group(request: HttpRequest, code: str) -> HttpResponse:
             initial.update({"indicator_name": ind.get("name"), "indicator_metric": ind.get("metric"),
                             "indicator_target": ind.get("target"), "indicator_year": ind.get("target_year"),
                             "indicator_baseline": ind.get("baseline")})
-        form = TargetGroupForm(initial=initial)
+        form = TargetGroupForm(initial=initial, user_groups=user_groups)
         formset = MeasureFormSet(initial=measure_initial(plan.measures), prefix="measures")
-    evidence_list = _group_evidence(code)
+    evidence_list = _all_group_evidence(plan)
+    latest = _assessments(request, code).first()
+    assessment = latest.to_domain() if latest else None
     rows = []
     for ev in evidence_list:
+        hits = bottlenecks_hitting(ev.group, assessment) if assessment else []
         rows.append({
             "key": ev.group.key, "label": ev.group.label(lang), "level": ev.group.level,
             "description": pick(ev.group.description, lang),
@@ -351,23 +386,19 @@ def target_group(request: HttpRequest, code: str) -> HttpResponse:
             "notes": [pick(n, lang) for n in ev.notes],
             "chosen": ev.group.key in plan.chosen_groups,
             "period": ev.period,
+            "user_defined": ev.group.user_defined,
+            "fit": pick(needs_fit(ev.group).text, lang),
+            "bottlenecks": [f"{pick(bn.CHECKLIST_BY_KEY[k].question, lang)} ({bn.Rating(r).label(lang)})"
+                            for k, r in hits],
         })
     chain = plan.chain()
-    problems = [(p.severity, p.text(lang)) for p in validate_chain(chain)] if chain else []
-    chain_rows = charts.table_rows(chain.to_frame(lang)) if chain else None
-    hit = _bottlenecks_hitting(request, code, lang)
-    ctx = _base(request, plan, writable, "target", form=form, formset=formset, rows=rows,
+    problems = [(p.severity, p.text(lang)) for p in validate_chain(chain, user_groups)] if chain else []
+    chain_rows = charts.table_rows(chain.to_frame(lang, user_groups)) if chain else None
+    ctx = _base(request, plan, writable, "target", form=form, formset=formset, rows=rows, group_form=group_form,
                 warnings=[w.text(lang) for w in _warnings(plan, evidence_list)], problems=problems,
-                chain_rows=chain_rows, bottlenecks_hit=hit, answer=needs.target_seeking(code, lang))
+                chain_rows=chain_rows, assessed_on=latest.assessed_on if latest else None,
+                answer=needs.target_seeking(code, lang))
     return render(request, "planning/target_group.html", ctx)
-
-
-def _bottlenecks_hitting(request, code: str, lang: str) -> list[str]:
-    latest = _assessments(request, code).first()
-    if latest is None:
-        return []
-    d = latest.to_domain()
-    return [pick(d.items[k].item.question, lang) for k in d.bottlenecks()]
 
 
 # ---------------------------------------------------------------------------- honest message
@@ -502,7 +533,7 @@ def build_document(request: HttpRequest, plan: Plan, lang: str):
 
     code = plan.municipality_id
     scenario = plan.scenario if plan.scenario in needs.SCENARIO_CHOICES else "trend"
-    evidence_list = list(_group_evidence(code))
+    evidence_list = _all_group_evidence(plan)
     latest = _assessments(request, code).first()
     check = _checks(request, code).first()
     ev, _records = _evaluation(request, code, lang)
