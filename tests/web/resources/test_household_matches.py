@@ -128,3 +128,13 @@ def test_a_wish_naming_a_sector_matches_that_sectors_vacancies(people, client_fo
     Adult.objects.create(household=household, name="Siri Lie", job_wishes="Helse")  # as the demo data has it
     html = client_for(people.alice).get(reverse("resources:match", args=[household.pk])).content.decode()
     assert "jobb som sykepleier hos Kviteseid kommune for voksen 1" in html
+
+
+def test_the_resources_page_links_to_each_open_households_matches(people, client_for, couple):
+    from blilyst.web.newcomers.models import Household
+
+    Household.objects.create(municipality=people.a, label="Familien Borte", status="moved_out")
+    html = client_for(people.alice).get(reverse("resources:index")).content.decode()
+    assert f'href="{reverse("resources:match", args=[couple.pk])}">Familien Berg</a>' in html
+    assert "Familien Borte" not in html
+    assert "Familien Berg" not in client_for(people.bob).get(reverse("resources:index")).content.decode()

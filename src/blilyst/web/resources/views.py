@@ -109,7 +109,16 @@ def index(request: HttpRequest) -> HttpResponse:
     gaps = matchinputs.gap_counts(
         for_user(request, MatchingGap.objects.all(), Capability.VIEW_RESOURCES), open_only=True
     )
-    ctx = {"counts": counts, "gaps": gaps, "can_edit": user.can_anywhere(EDIT)}
+    households = []
+    if user.can_anywhere(Capability.VIEW_HOUSEHOLDS):
+        from blilyst.web.newcomers.models import Household
+
+        households = list(
+            for_user(request, Household.objects.open(), Capability.VIEW_HOUSEHOLDS)
+            .order_by("-last_activity", "-pk")
+            .only("pk", "label", "status", "municipality_id")[:PER_PAGE]
+        )
+    ctx = {"counts": counts, "gaps": gaps, "can_edit": user.can_anywhere(EDIT), "households": households}
     return render(request, "resources/index.html", ctx)
 
 
