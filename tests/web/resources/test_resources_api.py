@@ -129,3 +129,17 @@ def test_gap_counts_per_municipality(people, resources, household, client_for):
         {"municipality": "4028", "counts": {"housing": 0, "job": 1, "kindergarten": 0}}
     ]
     assert api(people.bob)("get", "/gaps").json()[0]["counts"]["job"] == 0
+
+
+def test_lists_are_paginated_in_the_database(people):
+    import datetime as dt
+
+    from blilyst.web.resources.models import KindergartenCapacity
+
+    for month in range(1, 13):
+        KindergartenCapacity.objects.create(municipality=people.a, kindergarten="K", month=dt.date(2027, month, 1),
+                                            free_places=month % 3)
+    call = api(people.alice)
+    body = call("get", "/kindergartens?limit=5&offset=10")
+    assert body.json()["count"] == 12
+    assert [row["month"] for row in body.json()["items"]] == ["2027-11-01", "2027-12-01"]

@@ -67,6 +67,23 @@ def _out(request: HttpRequest, kind: Kind, obj) -> dict:
     return data
 
 
+class _Page:
+    """The queryset as the paginator sees it: counted in the database, and only the page's slice
+    read and turned into dicts (with personal data hidden where the user may not see it)."""
+
+    def __init__(self, request: HttpRequest, kind: Kind, rows):
+        self.request, self.kind, self.rows = request, kind, rows
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        return [_out(self.request, self.kind, obj) for obj in self.rows.order_by("pk")[window]]
+
+
 def _form_data(values: dict) -> dict:
     data = {}
     for name, value in values.items():
@@ -97,7 +114,7 @@ def _register(slug: str) -> None:
         rows = for_user(request, kind.model.objects.all(), kind.read)
         if status and kind.status_field:
             rows = rows.filter(**{kind.status_field: status})
-        return [_out(request, kind, obj) for obj in rows]
+        return _Page(request, kind, rows)
 
     @router.get(f"/{slug}/{{int:pk}}", response=out_schema, operation_id=f"get_{slug}", summary=f"One of {slug}")
     def get_one(request: HttpRequest, pk: int):
