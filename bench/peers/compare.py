@@ -249,10 +249,10 @@ def _cohort_start(P: np.ndarray) -> np.ndarray:
 
 def case_all357(tmp: Path, reps: int, ctx, years: int = 50):
     """All 357 municipalities, single years 0..105+, 50 annual steps, blilyst's trend inputs
-    (national survival with improvement, local fertility, net migration rates used as period
-    proportions, since that is what ccmpp takes)."""
+    (survival with improvement as ``RateSchedule.survival`` gives it, national or by region, and
+    local fertility) and a common net migration schedule (below)."""
     snap, rs, srb, _ = ctx
-    surv = np.moveaxis(rs.survival(years), 0, 1)  # (1, T, 2, 107)
+    surv = np.moveaxis(rs.survival(years), 0, 1)  # (1 or R, T, 2, 107)
     fert = np.ascontiguousarray(np.moveaxis(rs.fertility(years), 0, 1))  # (R, T, 106)
     # ccmpp takes period proportions (applied to the group's own start population); blilyst's
     # trend rates are by end-of-year cohort. Used as period proportions, any negative rate can ask
@@ -276,7 +276,8 @@ def case_all357(tmp: Path, reps: int, ctx, years: int = 50):
 
     def loop():
         for i in range(len(rs.codes)):
-            project(rs.base[i:i + 1], s_eng, fert[i:i + 1].swapaxes(0, 1), years, srb=srb,
+            si = s_eng if s_eng.shape[1] == 1 else s_eng[:, i:i + 1]
+            project(rs.base[i:i + 1], si, fert[i:i + 1].swapaxes(0, 1), years, srb=srb,
                     net_migration_rates=period[i:i + 1], migration_timing="period")
 
     _, out["seconds"]["blilyst_per_municipality_loop"] = timed(loop, 1)
@@ -286,7 +287,7 @@ def case_all357(tmp: Path, reps: int, ctx, years: int = 50):
 # --------------------------------------------------------------------------------------------
 # befproj cases
 # --------------------------------------------------------------------------------------------
-def blilyst_befproj_equivalent(start, q, asfr, inrate, outrate, intnet, natpop, girls=0.486):
+def befproj_to_engine(start, q, asfr, inrate, outrate, intnet, natpop, girls=0.486) -> dict:
     """blilyst's engine on befproj's inputs (all (R, T, 2, 101) by age x on 1 January, start (R,2,101),
     natpop (T,2,101), asfr (R,T,101)).
 
@@ -312,8 +313,12 @@ def blilyst_befproj_equivalent(start, q, asfr, inrate, outrate, intnet, natpop, 
     fert[..., 1:102] = np.moveaxis(asfr, 1, 0)  # befproj's rate for age x applies to the cohort at x+1 at year end
     base = np.zeros((R, 2, A))
     base[..., :101] = start
-    res = project(base, S, fert, T, srb=(1 - girls) / girls, net_migration=counts, net_migration_rates=rate,
-                  migration_timing="cohort")
+    return dict(base=base, survival=S, fertility=fert, steps=T, srb=(1 - girls) / girls, net_migration=counts,
+                net_migration_rates=rate, migration_timing="cohort")
+
+
+def engine_to_befproj(res):
+    """Engine result -> (R, T+1, 2, 101) stocks with 100+ summed, as befproj prints them."""
     pop = res.population.copy()
     pop[..., 100] = pop[..., 100:].sum(axis=-1)
     return np.moveaxis(pop[..., :101], 0, 1), res  # (R, T+1, 2, 101) with 100+ as befproj prints it
@@ -327,8 +332,9 @@ def befproj_case(tmp: Path, name: str, start, q, asfr, inrate, outrate, intnet, 
                inrate=inrate, outrate=outrate, intnet=intnet, natpop=natpop)
     t_peer = run_r("befproj", d)
     peer = read_out(d, "out_bef.bin", (R, T + 1, 2, 101))
-    (ours, res), t_bl = timed(lambda: blilyst_befproj_equivalent(start, q, asfr, inrate, outrate, intnet, natpop),
-                              reps)
+    kw = befproj_to_engine(start, q, asfr, inrate, outrate, intnet, natpop)
+    res, t_bl = timed(lambda: project(**kw), reps)
+    ours, _ = engine_to_befproj(res)
     tot_p = peer.sum(axis=(2, 3))
     tot_o = ours.sum(axis=(2, 3))
     out = {"case": name, "regions": R, "steps": T, "vs_befproj": diff(ours, peer),
@@ -491,7 +497,7 @@ def main(argv=None) -> int:
                 raise SystemExit(f"unknown case {c!r}; choose from {', '.join(CASES)}")
             results[c] = r
             print(json.dumps(r, indent=1), f"\n[{c}: {time.perf_counter() - t0:.1f} s]", flush=True)
-    Path(args.out).write_text(json.dumps(results, indent=1) + "\n")
+            Path(args.out).write_text(json.dumps(results, indent=1) + "\n")
     return 0
 
 
