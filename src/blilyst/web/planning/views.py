@@ -125,8 +125,9 @@ def evidence(request: HttpRequest, code: str) -> HttpResponse:
             (_("Population 1 January %(year)d") % {"year": k.year}, fmt_int(k.population, lang)),
             (_("Change since %(year)d") % {"year": k.year_before},
              f"{'+' if k.change >= 0 else ''}{fmt_int(k.change, lang)} ({fmt_pct(k.change / k.population_before, lang, 1)})"),
-            (_("Share aged 67 and over"), f"{fmt_pct(k.share_67_plus, lang, 1)} ({_('was')} "
-                                          f"{fmt_pct(k.share_67_plus_before, lang, 1)} {_('in')} {k.year_before})"),
+            (_("Share aged 67 and over"), _("%(share)s (was %(before)s in %(year)d)") % {
+                "share": fmt_pct(k.share_67_plus, lang, 1), "before": fmt_pct(k.share_67_plus_before, lang, 1),
+                "year": k.year_before}),
             (_("Share aged 20–66"), fmt_pct(k.share_20_66, lang, 1)),
             (_("Population in %(year)d (projected)") % {"year": int(end.year)}, fmt_int(end.population, lang)),
             (_("Aged 20–66 in %(year)d (projected)") % {"year": int(end.year)}, fmt_int(end.working_age, lang)),
