@@ -138,3 +138,13 @@ def test_the_resources_page_links_to_each_open_households_matches(people, client
     assert f'href="{reverse("resources:match", args=[couple.pk])}">Familien Berg</a>' in html
     assert "Familien Borte" not in html
     assert "Familien Berg" not in client_for(people.bob).get(reverse("resources:index")).content.decode()
+
+
+def test_the_gaps_belong_in_the_households_data_export(people, client_for, couple, listings):
+    client_for(people.alice).get(reverse("resources:match", args=[couple.pk]))
+    today = timezone.localdate().isoformat()
+    assert MatchingGap.export_rows(couple) == [{
+        "kind": "housing", "need": "housing",
+        "detail": f"ingen utleiebolig med minst 3 soverom før august {YEAR} (ønsket fra mars {YEAR})",
+        "recorded_on": today, "last_seen": today, "resolved_on": None,
+    }]

@@ -329,3 +329,12 @@ class MatchingGap(models.Model):
 
     def __str__(self) -> str:
         return self.detail
+
+    @staticmethod
+    def export_rows(household) -> list[dict]:
+        """The household's gaps for its data export (DSAR), oldest first: what it needed and lacked."""
+        return [
+            {"kind": g.kind, "need": g.key, "detail": g.detail, "recorded_on": g.recorded_on.isoformat(),
+             "last_seen": g.last_seen.isoformat(), "resolved_on": g.resolved_on.isoformat() if g.resolved_on else None}
+            for g in household.matching_gaps.order_by("recorded_on", "pk")
+        ]
