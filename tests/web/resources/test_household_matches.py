@@ -148,3 +148,31 @@ def test_the_gaps_belong_in_the_households_data_export(people, client_for, coupl
         "detail": f"ingen utleiebolig med minst 3 soverom før august {YEAR} (ønsket fra mars {YEAR})",
         "recorded_on": today, "last_seen": today, "resolved_on": None,
     }]
+
+
+def test_a_household_wanting_a_host_and_a_welcome_day_gets_them(people, client_for, couple):
+    from blilyst.web.resources.models import Event, Host
+
+    couple.wants_host, couple.wants_welcome_event, couple.leisure_interests = True, True, "Ski, kor og fiske"
+    couple.save()
+    Host.objects.create(municipality=people.a, name="Per Dal", phone="90000001", interests="fotball")
+    Host.objects.create(municipality=people.a, name="Anne Lia", phone="90000002", interests="kor, fiske",
+                        languages="norsk, engelsk")
+    Host.objects.create(municipality=people.a, name="Inaktiv Vert", phone="90000003", interests="kor", active=False)
+    Host.objects.create(municipality=people.b, name="Vinje-vert", phone="90000004", interests="kor fiske ski")
+    starts = timezone.now() + dt.timedelta(days=30)
+    Event.objects.create(municipality=people.a, title="Velkomstdag", kind="welcome_day", starts=starts)
+    Event.objects.create(municipality=people.a, title="Bygdekino", kind="other", starts=starts - dt.timedelta(days=1))
+    Event.objects.create(municipality=people.a, title="I fjor", kind="welcome_day", starts=starts - dt.timedelta(days=400))
+    html = client_for(people.alice).get(reverse("resources:match", args=[couple.pk])).content.decode()
+    hosts = html.split("<h2>Verter</h2>")[1].split("</ul>")[0]
+    assert hosts.index("Anne Lia") < hosts.index("Per Dal")
+    assert "deler: fiske, kor, norsk" in hosts
+    assert "Inaktiv" not in hosts and "Vinje-vert" not in hosts
+    events = html.split("<h2>Arrangementer</h2>")[1].split("</ul>")[0]
+    assert events.index("Velkomstdag") < events.index("Bygdekino") and "I fjor" not in events
+
+
+def test_no_host_section_without_the_wish(people, client_for, couple):
+    html = client_for(people.alice).get(reverse("resources:match", args=[couple.pk])).content.decode()
+    assert "<h2>Verter</h2>" not in html and "<h2>Arrangementer</h2>" not in html

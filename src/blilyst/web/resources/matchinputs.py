@@ -103,6 +103,37 @@ def listing_index(housing_qs, job_qs, kindergarten_qs, today: dt.date | None = N
     return m.ListingIndex(housing, jobs, kindergartens, today=today)
 
 
+LANGUAGE_WORDS = {"nb": ("norsk", "norwegian", "bokmål"), "nn": ("norsk", "nynorsk", "norwegian"),
+                  "en": ("engelsk", "english")}
+
+
+def host_suggestions(host_qs, household, limit: int = 3) -> list[tuple[object, list[str]]]:
+    """Active hosts for a household that wants one, as (host, shared words) best first: shared
+    leisure interests count one each, a shared language one more; hosts with nothing shared come
+    last (a host is still better than none)."""
+    if not household.wants_host:
+        return []
+    interests = set(m.tokens(household.leisure_interests or ""))
+    languages = {w for adult in household.adults.all() for w in LANGUAGE_WORDS.get(adult.language, ())}
+    ranked = []
+    for host in host_qs.filter(active=True).order_by("pk"):
+        shared = sorted(interests & set(m.tokens(host.interests)))
+        speaks = languages & set(m.tokens(host.languages))
+        ranked.append((-(len(shared) + bool(speaks)), host.pk, host, shared + sorted(speaks)[:1]))
+    ranked.sort(key=lambda r: r[:2])
+    return [(host, words) for _score, _pk, host, words in ranked[:limit]]
+
+
+def upcoming_events(event_qs, household, now=None, limit: int = 3) -> list:
+    """The next events for a household that wants a welcome event (welcome days first)."""
+    if not household.wants_welcome_event:
+        return []
+    now = now or timezone.now()
+    events = list(event_qs.filter(starts__gte=now).order_by("starts", "pk")[:20])
+    events.sort(key=lambda e: (e.kind != "welcome_day", e.starts, e.pk))
+    return events[:limit]
+
+
 def gap_text(gap: m.Gap) -> str:
     """The gap in bokmål, as stored in ``MatchingGap.detail`` (pages re-render it in the reader's language)."""
     from blilyst.web.resources.explain import describe_gap

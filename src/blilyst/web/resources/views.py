@@ -279,6 +279,10 @@ def household_matches(request: HttpRequest, household_id: int) -> HttpResponse:
     ]
     ctx = {
         "household": household,
+        "hosts": matchinputs.host_suggestions(
+            for_user(request, Host.objects.filter(municipality_id=code), Capability.VIEW_HOUSEHOLDS), household),
+        "events": matchinputs.upcoming_events(for_user(request, Event.objects.filter(municipality_id=code), read),
+                                              household),
         "needs": needs,
         "suggestions": suggestions,
         "gaps": [explain.describe_gap(g, index.today) for g in result.gaps],
