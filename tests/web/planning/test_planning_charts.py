@@ -41,3 +41,12 @@ def test_the_plans_chart_specs_keep_their_estimate_mark():
     assert web.estimated and "framskrevet" in web.title
     assert web.header == ("Alder", "Menn", "Kvinner")
     assert len(web.rows) == 19  # 0–4 … 85–89, 90+
+
+
+def test_axis_numbers_are_written_the_norwegian_way_in_bokmal():
+    from blilyst.web.lib import charts
+
+    data = pd.DataFrame({"year": [2024, 2025], "population": [2550, 2600]})
+    spec = charts.line_chart(data, x="year", y="population")
+    assert ">2\xa0550<" in charts.render_svg(spec, "nb")
+    assert ">2,550<" in charts.render_svg(spec, "en")

@@ -24,16 +24,24 @@ import pandas as pd
 SSB_CREDIT = "Kilde: Statistisk sentralbyrå"
 
 
+# Number formats on the axes: bokmål writes 2 550 and 0,5; d3-format has no Norwegian locale built in.
+FORMAT_LOCALES = {
+    "nb": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"], "minus": "\u2212",
+           "percent": "\u00a0%"},
+    "en": "en-GB",
+}
+
+
 @functools.lru_cache(maxsize=512)  # ~20-40 kB each: at most ~20 MB per process
-def _svg_from_json(spec_json: str) -> str:
+def _svg_from_json(spec_json: str, lang: str = "nb") -> str:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(json.loads(spec_json))
+    return vlc.vegalite_to_svg(json.loads(spec_json), format_locale=FORMAT_LOCALES.get(lang, FORMAT_LOCALES["nb"]))
 
 
-def render_svg(spec: Mapping) -> str:
-    """The Vega-Lite ``spec`` as SVG text (cached per process)."""
-    return _svg_from_json(json.dumps(spec, sort_keys=True, default=str))
+def render_svg(spec: Mapping, lang: str = "nb") -> str:
+    """The Vega-Lite ``spec`` as SVG text with the axes' numbers written as in ``lang`` (cached per process)."""
+    return _svg_from_json(json.dumps(spec, sort_keys=True, default=str), lang)
 
 
 def svg_data_uri(svg: str) -> str:
@@ -79,16 +87,17 @@ def table_rows(frame: pd.DataFrame) -> tuple[tuple[str, ...], tuple[tuple[str, .
 
 
 def web_chart(key: str, title: str, spec: Mapping, alt_text: str, table: pd.DataFrame, *,
-              source: str = SSB_CREDIT, estimated: bool = False, note: str = "") -> WebChart:
+              source: str = SSB_CREDIT, estimated: bool = False, note: str = "", lang: str = "nb") -> WebChart:
     """Render ``spec`` and bundle it with its text alternative and table."""
     header, rows = table_rows(table)
-    return WebChart(key, title, svg_data_uri(render_svg(spec)), alt_text, header, rows, source, estimated, note)
+    return WebChart(key, title, svg_data_uri(render_svg(spec, lang)), alt_text, header, rows, source, estimated,
+                    note)
 
 
-def from_chart_spec(key: str, chart, *, note: str = "") -> WebChart:
+def from_chart_spec(key: str, chart, *, note: str = "", lang: str = "nb") -> WebChart:
     """A :class:`blilyst.plan.document.ChartSpec` (the plan document's chart) for a page."""
     return web_chart(key, chart.title, chart.spec, chart.alt_text, chart.table, source=chart.source,
-                     estimated=chart.estimated, note=note)
+                     estimated=chart.estimated, note=note, lang=lang)
 
 
 def line_chart(data: pd.DataFrame, *, x: str, y: str, color: str | None = None, x_title: str = "",

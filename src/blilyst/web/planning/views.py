@@ -100,13 +100,13 @@ def evidence(request: HttpRequest, code: str) -> HttpResponse:
     lang = _lang()
     scenario = _scenario(request, plan)
     k = needs.key_figures(code)
-    web = [charts.from_chart_spec("population", needs.population_chart(code, scenario, lang)),
-           charts.from_chart_spec("pyramid_now", needs.pyramid_now(code, lang)),
-           charts.from_chart_spec("pyramid_future", needs.pyramid_future(code, scenario, lang)),
+    web = [charts.from_chart_spec("population", needs.population_chart(code, scenario, lang), lang=lang),
+           charts.from_chart_spec("pyramid_now", needs.pyramid_now(code, lang), lang=lang),
+           charts.from_chart_spec("pyramid_future", needs.pyramid_future(code, scenario, lang), lang=lang),
            charts.from_chart_spec("components", needs.components_chart(code, lang),
-                                  note=needs.components_note(lang)),
-           charts.from_chart_spec("migration_age", needs.migration_by_age_chart(code, lang)),
-           charts.from_chart_spec("workforce", needs.workforce_chart(code, scenario, lang))]
+                                  note=needs.components_note(lang), lang=lang),
+           charts.from_chart_spec("migration_age", needs.migration_by_age_chart(code, lang), lang=lang),
+           charts.from_chart_spec("workforce", needs.workforce_chart(code, scenario, lang), lang=lang)]
     chart_by_key = {c.key: c for c in web}
     answer = needs.target_seeking(code, lang)
     target = needs.target_table(answer, lang)
@@ -485,6 +485,17 @@ def _total_in_migration(code: str) -> tuple[int, float] | None:
     return year, float(rows.loc[rows["year"] == year, "in_migration"].sum())
 
 
+def _group_names(plan: Plan, lang: str) -> dict[str, str]:
+    """Target-group keys as readers see them: the plan's own groups, the guidance's, then the newcomer
+    service's choices (e.g. ``other``)."""
+    from blilyst.web.newcomers.models import TargetGroup
+
+    names = {key: str(label) for key, label in TargetGroup.choices}
+    names.update({g.key: g.label(lang) for g in candidate_groups()})
+    names.update({g.key: g.label(lang) for g in plan.user_groups()})
+    return names
+
+
 @require_http_methods(["GET"])
 def results(request: HttpRequest, code: str) -> HttpResponse:
     from blilyst.plan.evaluation import STAGE_LABELS
@@ -495,7 +506,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     ev, records = _evaluation(request, code, lang)
     ctx = _base(request, plan, writable, "results", evaluation=ev, households=len(records))
     if ev is not None:
-        group_names = {g.key: g.label(lang) for g in candidate_groups()}
+        group_names = _group_names(plan, lang)
         ctx["funnel"] = [(pick(STAGE_LABELS[r["stage"]], lang), int(r["households"]),
                           fmt_pct(r["conversion"], lang) if r["conversion"] == r["conversion"] else "–")
                          for r in ev.funnel.to_dict("records")]
@@ -512,7 +523,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
                                          [fmt_pct(r[c], lang) if r[c] == r[c] else "–" for c in cols]))
         chart = retention_chart({("alle" if lang == "nb" else "all") if k == "all" else group_names.get(k, k): c
                                  for k, c in ev.curves.items()}, lang) if ev.curves else None
-        ctx["retention_chart"] = charts.from_chart_spec("retention", chart) if chart is not None else None
+        ctx["retention_chart"] = charts.from_chart_spec("retention", chart, lang=lang) if chart is not None else None
         ctx["reasons"] = [(r["label"], None if r["suppressed"] else int(r["households"]),
                            fmt_pct(r["share"], lang) if r["share"] == r["share"] else "–")
                           for r in ev.reasons.to_dict("records")]
