@@ -146,3 +146,13 @@ def test_the_openapi_description_is_served_to_logged_in_users(people, client_for
 
 def test_the_session_works_for_the_api_too(people, client_for, household):
     assert client_for(people.alice).get("/api/households/").json()["count"] == 1
+
+
+def test_an_analyst_token_gets_no_personal_data(people, household):
+    from blilyst.web.accounts.models import Membership
+    from blilyst.web.accounts.roles import Role
+
+    Membership.objects.filter(user=people.rita).update(role=Role.ANALYST)
+    caller = api(people.rita)
+    assert caller.get("/households/").status_code == 403
+    assert caller.get(f"/households/{household.pk}").status_code == 404

@@ -139,6 +139,8 @@ def _replace_people(household: Household, adults, children) -> None:
 @router.get("", response=list[HouseholdSummary])
 @paginate(LimitOffsetPagination)
 def list_households(request: HttpRequest, status: Status | None = None, q: str = ""):
+    if not request.user.can_anywhere(READ):
+        raise HttpError(403, "Your role does not give access to households (personal data).")
     households = for_user(request, Household.objects.all(), READ)
     if status:
         households = households.filter(status=status)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -308,12 +308,6 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         "horizon": horizon,
     }
     return render(request, "newcomers/my_tasks.html", ctx)
-
-
-def pipeline_counts(request: HttpRequest) -> dict[str, int]:
-    """Households per status in the user's municipalities (for the home page)."""
-    rows = for_user(request, Household.objects.all(), READ).values("status").annotate(n=Count("id"))
-    return {row["status"]: row["n"] for row in rows}
 
 
 __all__ = ["get_household_for_user", "get_rw_household_for_user", "likely_duplicates"]
