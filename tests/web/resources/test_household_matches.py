@@ -176,3 +176,21 @@ def test_a_household_wanting_a_host_and_a_welcome_day_gets_them(people, client_f
 def test_no_host_section_without_the_wish(people, client_for, couple):
     html = client_for(people.alice).get(reverse("resources:match", args=[couple.pk])).content.decode()
     assert "<h2>Verter</h2>" not in html and "<h2>Arrangementer</h2>" not in html
+
+
+def test_the_link_snippet_for_the_household_page(couple):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("nb"):
+        html = render_to_string("resources/_match_link.html", {"household": couple})
+    assert f'<a href="/resources/match/{couple.pk}/">Finn match</a>' in html
+
+
+def test_the_page_in_english(people, client_for, couple, listings):
+    client = client_for(people.alice)
+    client.cookies["blilyst_language"] = "en"
+    html = client.get(reverse("resources:match", args=[couple.pk])).content.decode()
+    assert "<h1>Find matches – Familien Berg</h1>" in html
+    assert f"No rental home with at least 3 bedrooms before August {YEAR} (wanted from March {YEAR})" in html
+    assert "job as sykepleier at Kviteseid kommune for adult 1" in html
