@@ -143,3 +143,13 @@ def test_lists_are_paginated_in_the_database(people):
     body = call("get", "/kindergartens?limit=5&offset=10")
     assert body.json()["count"] == 12
     assert [row["month"] for row in body.json()["items"]] == ["2027-11-01", "2027-12-01"]
+
+
+def test_matching_through_the_api_records_gaps_like_the_page(people, resources, household):
+    from blilyst.web.resources.models import MatchingGap
+
+    api(people.rita)("get", f"/match/{household.pk}")
+    assert not MatchingGap.objects.exists()  # read-only: nothing recorded
+    api(people.alice)("get", f"/match/{household.pk}")
+    api(people.alice)("get", f"/match/{household.pk}")
+    assert list(MatchingGap.objects.values_list("key", "household_id")) == [("job:2", household.pk)]

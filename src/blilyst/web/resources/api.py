@@ -14,7 +14,6 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.orm import create_schema
@@ -23,9 +22,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
 from blilyst.web.resources import explain, matchinputs
-from blilyst.web.resources.matching import match_household
-from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity, MatchingGap
-from blilyst.web.resources.views import KINDS, Kind
+from blilyst.web.resources.models import MatchingGap
+from blilyst.web.resources.views import KINDS, Kind, run_matching
 
 EDIT = Capability.EDIT_RESOURCES
 PERSONAL = Capability.VIEW_HOUSEHOLDS
@@ -193,24 +191,17 @@ class MatchesOut(Schema):
 
 
 @router.get("/match/{int:household_id}", response=MatchesOut, operation_id="household_matches",
-            summary="Ranked suggestions and gaps for a household (texts in the request's language)")
+            summary="Ranked suggestions and gaps for a household (texts in the request's language); "
+            "records the gaps like the page when the user may change the household")
 def household_matches(request: HttpRequest, household_id: int):
     from blilyst.web.newcomers.models import Household
     from blilyst.web.privacy.models import Action
     from blilyst.web.privacy.rules import log_access
 
-    household, _writable = get_for_user(request, Household.objects.all(), pk=household_id,
-                                        read=Capability.VIEW_HOUSEHOLDS, write=Capability.EDIT_HOUSEHOLDS)
+    household, writable = get_for_user(request, Household.objects.all(), pk=household_id,
+                                       read=Capability.VIEW_HOUSEHOLDS, write=Capability.EDIT_HOUSEHOLDS)
     log_access(request.user, household, Action.VIEW, detail="matching", via="api")
-    code = household.municipality_id
-    read = Capability.VIEW_RESOURCES
-    index = matchinputs.listing_index(
-        for_user(request, Housing.objects.filter(municipality_id=code), read),
-        for_user(request, JobVacancy.objects.filter(municipality_id=code), read),
-        for_user(request, KindergartenCapacity.objects.filter(municipality_id=code), read),
-        today=timezone.localdate(),
-    )
-    result = match_household(matchinputs.household_needs(household), index)
+    _needs, index, result = run_matching(request, household, record=writable)
     suggestions = []
     for s in result.suggestions:
         kg = s.kindergarten

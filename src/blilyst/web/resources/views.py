@@ -244,6 +244,24 @@ def resource_import(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 # --- Matching ---------------------------------------------------------------------------------------------
+def run_matching(request: HttpRequest, household, record: bool):
+    """Match ``household`` against its municipality's listings; with ``record`` (the user may change
+    the household) keep its ``MatchingGap`` rows in step. Returns (needs, index, result)."""
+    code, read = household.municipality_id, Capability.VIEW_RESOURCES
+    needs = matchinputs.household_needs(household)
+    index = matchinputs.listing_index(
+        for_user(request, Housing.objects.filter(municipality_id=code), read),
+        for_user(request, JobVacancy.objects.filter(municipality_id=code), read),
+        for_user(request, KindergartenCapacity.objects.filter(municipality_id=code), read),
+        today=timezone.localdate(),
+    )
+    result = match_household(needs, index)
+    if record:
+        matchinputs.record_gaps(for_user(request, MatchingGap.objects.all(), Capability.EDIT_HOUSEHOLDS),
+                                code, household.pk, result.gaps)
+    return needs, index, result
+
+
 @require_GET
 def household_matches(request: HttpRequest, household_id: int) -> HttpResponse:
     """"Find matches" for one household: ranked suggestions with their reasons, and the gaps.
@@ -259,19 +277,8 @@ def household_matches(request: HttpRequest, household_id: int) -> HttpResponse:
 
     household, writable = get_household_for_user(request, household_id)
     log_access(request.user, household, Action.VIEW, detail="matching")
-    code = household.municipality_id
-    needs = matchinputs.household_needs(household)
-    read = Capability.VIEW_RESOURCES
-    index = matchinputs.listing_index(
-        for_user(request, Housing.objects.filter(municipality_id=code), read),
-        for_user(request, JobVacancy.objects.filter(municipality_id=code), read),
-        for_user(request, KindergartenCapacity.objects.filter(municipality_id=code), read),
-        today=timezone.localdate(),
-    )
-    result = match_household(needs, index)
-    if writable:
-        matchinputs.record_gaps(for_user(request, MatchingGap.objects.all(), Capability.EDIT_HOUSEHOLDS),
-                                code, household.pk, result.gaps)
+    code, read = household.municipality_id, Capability.VIEW_RESOURCES
+    needs, index, result = run_matching(request, household, record=writable)
     suggestions = [
         {"score": s.score, "parts": [explain.describe_part(p, index.today) for p in s.parts],
          "late": any(p.late_days for p in s.parts)}
