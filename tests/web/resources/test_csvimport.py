@@ -126,3 +126,32 @@ def test_too_many_rows_is_refused(people, monkeypatch):
 @pytest.mark.parametrize(("header", "expected"), [("a;b,c;d", ";"), ("a,b,c", ","), ("a\tb\tc", "\t"), ("abc", ";")])
 def test_the_separator_is_the_commonest_in_the_header(header, expected):
     assert csvimport.sniff_delimiter(header) == expected
+
+
+def test_kindergarten_places_are_added_then_updated(people):
+    import datetime as dt
+
+    from blilyst.web.resources.models import KindergartenCapacity
+
+    text = "Barnehage;Måned;Ledige plasser\nBrunkeberg barnehage;mars 2027;1\nBrunkeberg barnehage;2027-04;0\n"
+    report = csvimport.import_csv("kindergartens", text.encode(), people.a)
+    assert (report.created, report.updated) == (2, 0)
+    text = "Barnehage;Måned;Ledige plasser\nBrunkeberg barnehage;03.2027;2\nKviteseid barnehage;Aug 2027;3\n"
+    report = csvimport.import_csv("kindergartens", text.encode(), people.a)
+    assert (report.created, report.updated) == (1, 1)
+    rows = KindergartenCapacity.objects.order_by("kindergarten", "month")
+    assert [(r.kindergarten, r.month, r.free_places) for r in rows] == [
+        ("Brunkeberg barnehage", dt.date(2027, 3, 1), 2),
+        ("Brunkeberg barnehage", dt.date(2027, 4, 1), 0),
+        ("Kviteseid barnehage", dt.date(2027, 8, 1), 3),
+    ]
+
+
+def test_the_same_kindergarten_month_twice_in_a_file_is_an_error(people):
+    text = "Barnehage;Måned;Ledige plasser\nK;2027-03;1\nK;mars 2027;2\nK;mai 2027;-1\n"
+    with translation.override("nb"):
+        report = csvimport.import_csv("kindergartens", text.encode(), people.a)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (3, "", "Den samme raden står to ganger (også i rad 2)."),
+        (4, "Ledige plasser", "Verdien må være større enn eller lik 0."),
+    ]

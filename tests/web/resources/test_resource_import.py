@@ -52,5 +52,17 @@ def test_a_read_only_member_may_not_import(people, client_for):
     assert response.status_code == 403 and JobVacancy.objects.count() == 0
 
 
-def test_only_jobs_and_housing_can_be_imported(people, client_for):
+def test_hosts_cannot_be_imported(people, client_for):
     assert client_for(people.alice).get(reverse("resources:import", args=["hosts"])).status_code == 404
+
+
+def test_kindergarten_capacity_is_imported_and_updated(people, client_for):
+    from blilyst.web.resources.models import KindergartenCapacity
+
+    client = client_for(people.alice)
+    url = reverse("resources:import", args=["kindergartens"])
+    client.post(url, {"municipality": "4028", "file": upload("Barnehage;Måned;Ledige\nK;mars 2027;1\n")})
+    response = client.post(url, {"municipality": "4028",
+                                 "file": upload("Barnehage;Måned;Ledige\nK;mars 2027;2\nK;april 2027;1\n")}, follow=True)
+    assert "Importerte 1 nye rader og oppdaterte 1." in response.content.decode()
+    assert sorted(KindergartenCapacity.objects.values_list("free_places", flat=True)) == [1, 2]

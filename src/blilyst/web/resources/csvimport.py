@@ -11,6 +11,7 @@ in the user's language and nothing is saved. A file that cannot be read as a tab
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -21,8 +22,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from blilyst.errors import ImportFileError
-from blilyst.web.resources.forms import DATE_FORMATS, formfield
-from blilyst.web.resources.models import Housing, JobVacancy
+from blilyst.web.resources.forms import DATE_FORMATS, MONTH_FORMATS, formfield
+from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -44,6 +45,8 @@ class Column:
 class ImportKind:
     model: type
     columns: tuple[Column, ...]
+    #: fields that identify a row already stored: a file row with the same values updates it
+    update_keys: tuple[str, ...] = ()
 
 
 VACANCY = ImportKind(
@@ -93,7 +96,39 @@ HOUSING = ImportKind(
     ),
 )
 
-KINDS = {"vacancies": VACANCY, "housing": HOUSING}
+KINDERGARTENS = ImportKind(
+    KindergartenCapacity,
+    (
+        Column("kindergarten", ("barnehage", "navn"), required=True),
+        Column("month", ("måned", "mnd", "fra måned"), required=True, type="month"),
+        Column("free_places", ("ledige plasser", "ledige", "plasser", "free"), required=True, type="int"),
+        Column("note", ("merknad", "kommentar")),
+    ),
+    update_keys=("kindergarten", "month"),
+)
+
+KINDS = {"vacancies": VACANCY, "housing": HOUSING, "kindergartens": KINDERGARTENS}
+
+MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        [("januar", "january", "jan"), ("februar", "february", "feb"), ("mars", "march", "mar"),
+         ("april", "apr"), ("mai", "may"), ("juni", "june", "jun"), ("juli", "july", "jul"),
+         ("august", "aug"), ("september", "sep", "sept"), ("oktober", "october", "okt", "oct"),
+         ("november", "nov"), ("desember", "december", "des", "dec")],
+        start=1,
+    )
+    for name in names
+}
+
+
+def _month(text: str) -> str:
+    """"mars 2027", "March 2027", "mar. 27" → "2027-03"; anything else is left to the form."""
+    m = re.fullmatch(r"([^\W\d_]+)\.?\s+(\d{2}|\d{4})", text.strip().casefold())
+    if m and m.group(1) in MONTH_NAMES:
+        year = int(m.group(2)) + (2000 if len(m.group(2)) == 2 else 0)
+        return f"{year:04d}-{MONTH_NAMES[m.group(1)]:02d}"
+    return text
 
 
 @dataclass(frozen=True)
@@ -106,6 +141,7 @@ class RowError:
 @dataclass
 class ImportReport:
     created: int = 0
+    updated: int = 0
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -238,10 +274,11 @@ def match_columns(kind: ImportKind, header: list[str]) -> tuple[dict[int, Column
 
 
 def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
-    """Validate every row of ``data`` and, only if all are valid, create them in ``municipality``.
+    """Validate every row of ``data`` and, only if all are valid, save them in ``municipality``.
 
-    Returns the report (``created`` rows, or the ``errors``); raises ImportFileError when the file
-    itself cannot be read.
+    Rows of a kind with ``update_keys`` (kindergarten and month) update the stored row with the same
+    keys instead of adding one. Returns the report (``created`` and ``updated`` rows, or the
+    ``errors``); raises ImportFileError when the file itself cannot be read.
     """
     kind = KINDS[kind_name]
     header, rows, encoding, delimiter = read_table(data)
@@ -252,6 +289,7 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
     choice_maps = {c.field: _choice_map(kind.model, c) for c in kind.columns if c.type == "choice"}
     header_of = {c.field: header[i] for i, c in columns.items()}
     forms = []
+    seen: dict[tuple, int] = {}
     for line, values in rows:
         if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
             report.errors.append(RowError(line, "", _("The row has %(n)s values but the header has %(m)s columns.")
@@ -265,6 +303,8 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
                 raw = choice_maps[column.field].get(_key(raw), raw)
             elif column.type == "int" and raw:
                 raw = _number(raw)
+            elif column.type == "month" and raw:
+                raw = _month(raw)
             elif column.type == "bool":
                 word = raw.casefold()
                 if word in TRUE_WORDS:
@@ -280,11 +320,17 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
                 model_field = kind.model._meta.get_field(column.field)
                 if model_field.has_default() and column.type != "bool":
                     form_data[column.field] = str(model_field.get_default())
-        instance = kind.model(municipality=municipality)
-        form = form_class(form_data, instance=instance)
-        for f in form.fields.values():
-            if isinstance(f, DateField):
-                f.input_formats = DATE_FORMATS
+        form = _bound_form(form_class, kind, form_data, kind.model(municipality=municipality))
+        if form.is_valid() and kind.update_keys:
+            key = tuple(_first_of_month(form.cleaned_data[k]) if k == "month" else form.cleaned_data[k]
+                        for k in kind.update_keys)
+            if key in seen:
+                row_errors.append(RowError(line, "", _("The same row is given twice (also in row %(row)s).")
+                                           % {"row": seen[key]}))
+            seen[key] = line
+            existing = kind.model.objects.filter(municipality=municipality, **dict(zip(kind.update_keys, key))).first()
+            if existing is not None:
+                form = _bound_form(form_class, kind, form_data, existing)
         if not form.is_valid():
             for name, messages in form.errors.items():
                 column_name = header_of.get(name, "" if name == "__all__" else name)
@@ -297,6 +343,22 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
         return report
     with transaction.atomic():
         for form in forms:
+            if form.instance.pk:
+                report.updated += 1
+            else:
+                report.created += 1
             form.save()
-    report.created = len(forms)
     return report
+
+
+def _first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _bound_form(form_class, kind: ImportKind, data: dict, instance):
+    form = form_class(data, instance=instance)
+    for name, f in form.fields.items():
+        if isinstance(f, DateField):
+            month = any(c.field == name and c.type == "month" for c in kind.columns)
+            f.input_formats = MONTH_FORMATS if month else DATE_FORMATS
+    return form

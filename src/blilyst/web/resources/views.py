@@ -67,7 +67,7 @@ KINDS = {
                  status_field="status", importable="vacancies"),
     "kindergartens": Kind("kindergartens", KindergartenCapacity, KindergartenCapacityForm,
                           gettext_lazy("Kindergarten places"), gettext_lazy("New capacity row"),
-                          ("kindergarten", "month", "free_places", "note")),
+                          ("kindergarten", "month", "free_places", "note"), importable="kindergartens"),
     "hosts": Kind("hosts", Host, HostForm, gettext_lazy("Hosts and ambassadors"), gettext_lazy("New host"),
                   ("name", "phone", "email", "area", "languages", "interests", "active"),
                   read=Capability.VIEW_HOUSEHOLDS),
@@ -235,7 +235,11 @@ def resource_import(request: HttpRequest, kind: str) -> HttpResponse:
             file_error = str(exc)
         else:
             if report.ok:
-                messages.success(request, _("Imported %(n)s rows.") % {"n": report.created})
+                if report.updated:
+                    messages.success(request, _("Imported %(n)s new rows and updated %(m)s.")
+                                     % {"n": report.created, "m": report.updated})
+                else:
+                    messages.success(request, _("Imported %(n)s rows.") % {"n": report.created})
                 return redirect("resources:list", kind=kind.slug)
     status = 400 if (file_error or (report and not report.ok)) else 200
     ctx = {"kind": kind, "form": form, "report": report, "file_error": file_error,
