@@ -61,6 +61,10 @@ municipality = Municipality.objects.create(code="4028", name="Kviteseid")
 user = User.objects.create(username="bench", first_name="Bench")
 Membership.objects.create(user=user, municipality=municipality, role="contact_person")
 generate_households(municipality, int(sys.argv[1]), seed=7, contact_person=user)
+from django.db import connection
+if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would have after a bulk load
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 session = SessionStore()
 session["_auth_user_id"] = str(user.pk)
 session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
