@@ -1,0 +1,107 @@
+"""The contact person's main path in a real browser, every page checked with axe-core; and tenant isolation.
+
+Log in, register an inquiry, record needs, open matching, set a follow-up, record moving in,
+export, erase.
+"""
+
+from __future__ import annotations
+
+import json
+
+from blilyst.web.newcomers.models import Household
+from blilyst.web.privacy.models import AnonymousOutcome
+
+
+def test_the_main_path_of_a_contact_person(page, people, log_in, assert_accessible):
+    log_in(people.alice, next_url="/households/")
+    page.wait_for_url("**/households/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Husstander"
+    assert_accessible(page)
+
+    # register an inquiry
+    page.get_by_role("link", name="Registrer en henvendelse").click()
+    page.wait_for_url("**/households/new/")
+    assert_accessible(page)
+    page.get_by_label("Navn på husstanden").fill("Familien Nowak")
+    page.get_by_label("Navn på første voksne").fill("Piotr Nowak")
+    page.get_by_label("E-post").fill("piotr@example.org")
+    page.get_by_label("Målgruppe").select_option("labour_immigrants")
+    page.get_by_label("Husstanden samtykker i teksten nedenfor").check()
+    page.get_by_role("button", name="Registrer", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Henvendelsen er registrert.").is_visible()
+    household = Household.objects.get(label="Familien Nowak")
+    assert page.url.endswith(f"/households/{household.pk}/")
+    assert_accessible(page)
+
+    # record needs: trial housing with three bedrooms from August
+    page.get_by_role("link", name="Registrer behov").click()
+    page.get_by_label("Bolig", exact=True).select_option("trial")
+    page.get_by_label("Soverom").fill("3")
+    page.get_by_label("Bolig fra").fill("2027-08-01")
+    page.get_by_label("Ønsker vert").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Behovene er lagret.").is_visible()
+    assert "Prøvebolig, 3 soverom, fra 2027-08-01" in page.locator("main").inner_text()
+
+    # matching (the resources app) opens for this household
+    match = page.get_by_role("link", name="Finn bolig, jobb og barnehageplass")
+    if match.count():
+        match.click()
+        page.wait_for_load_state()
+        assert page.url.endswith(f"/resources/match/{household.pk}/")
+        page.go_back()
+        page.wait_for_load_state()
+
+    # a follow-up: the next step with a due date, opened by keyboard
+    summary = page.locator("summary", has_text="Legg til neste steg")
+    summary.focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Neste steg").fill("Ring om prøveboligen")
+    page.get_by_label("Frist").fill("2027-01-15")
+    page.locator("form[action$='/tasks/'] button").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Neste steg er lagt til.").is_visible()
+
+    # record moving in: three follow-up conversations are planned
+    page.get_by_role("link", name="Endre status").first.click()
+    page.get_by_label("Ny status").select_option("moved_in")
+    page.get_by_label("Dato").fill("2026-06-15")
+    assert_accessible(page)
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Statusen er nå «Flyttet inn».").is_visible()
+    assert page.get_by_role("cell", name="Oppfølgingssamtale etter 3 måneder", exact=True).is_visible()
+    assert_accessible(page)
+
+    # export everything held (a JSON download)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Eksporter alt vi har om husstanden (JSON)").click()
+    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    assert data["household"]["label"] == "Familien Nowak" and data["household"]["status"] == "moved_in"
+    assert data["adults"][0]["email"] == "piotr@example.org"
+
+    # erase for good
+    page.get_by_role("link", name="Slett husstanden").click()
+    assert_accessible(page)
+    page.get_by_label(f"Skriv husstandsnummeret ({household.pk}) for å bekrefte").fill(str(household.pk))
+    page.get_by_role("button", name="Slett for godt").click()
+    page.wait_for_url("**/households/")
+    assert page.get_by_text("Familien Nowak er slettet.").is_visible()
+    assert not Household.objects.filter(pk=household.pk).exists()
+    assert AnonymousOutcome.objects.get().furthest_status == "moved_in"
+
+
+def test_a_stranger_sees_a_not_found_page(page, people, log_in, assert_accessible):
+    from blilyst.web.newcomers.demo import make_household
+
+    household = make_household(people.a, "Familien Berg")
+    log_in(people.bob, next_url="/households/")
+    page.wait_for_url("**/households/")
+    assert "Familien Berg" not in page.locator("main").inner_text()
+    response = page.goto(f"/households/{household.pk}/")
+    assert response.status == 404
+    assert "Familien Berg" not in page.content()
+    assert_accessible(page)
