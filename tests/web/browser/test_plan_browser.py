@@ -94,3 +94,20 @@ def test_a_stranger_gets_not_found(page, people, log_in):
     assert page.get_by_role("heading", level=1).inner_text() != "Hvor går Kviteseid, og hvem trenger kommunen?"
     response = page.goto("/plan/4028/")
     assert response.status == 404
+
+
+def test_the_evidence_page_fits_a_phone(chromium, live_server, analyst, password):
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740},
+                                   is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto("/accounts/login/?next=/plan/4028/")
+    page.get_by_label("Brukernavn").fill("anna")
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url("**/plan/4028/")
+    # charts shrink to the screen; wide tables scroll inside their own box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    widths = page.evaluate("[...document.querySelectorAll('figure.chart img')].map(i => i.getBoundingClientRect().width)")
+    assert len(widths) == 6 and max(widths) <= 375
+    context.close()
