@@ -315,3 +315,14 @@ def test_the_menu_shows_households_only_to_those_who_may_see_them(people, client
     Membership.objects.filter(user=analyst, municipality=people.b).delete()
     page = client_for(analyst).get(reverse("home")).text
     assert 'href="/households/"' not in page and 'href="/privacy/log/"' not in page
+
+
+def test_a_regional_office_may_narrow_the_list_to_one_municipality(people, client_for, household, other_household):
+    Membership.objects.create(user=people.alice, municipality=people.b, role=Role.READ_ONLY)
+    client = client_for(people.alice)
+    both = client.get(reverse("household_list"))
+    assert "Familien Berg" in both.text and "Familien Vik" in both.text
+    only_b = client.get(reverse("household_list"), {"municipality": "4036"})
+    assert "Familien Vik" in only_b.text and "Familien Berg" not in only_b.text
+    # a municipality the user does not serve is ignored, never used to look
+    assert client_for(people.bob).get(reverse("household_list"), {"municipality": "4028"}).text.count("Familien Berg") == 0

@@ -84,6 +84,12 @@ def household_list(request: HttpRequest) -> HttpResponse:
     if status not in Status.values:
         status = ""
     households = for_user(request, Household.objects.all(), READ)
+    municipalities = list(municipalities_for(request.user, READ))
+    municipality = request.GET.get("municipality", "")
+    if municipality in {m.code for m in municipalities}:  # a regional office may narrow to one
+        households = households.filter(municipality_id=municipality)
+    else:
+        municipality = ""
     if status:
         households = households.filter(status=status)
     households = households.search(query).select_related("municipality").order_by("-last_activity", "-id")
@@ -104,6 +110,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "status": status,
         "statuses": Status.choices,
+        "municipality": municipality,
+        "municipalities": municipalities if len(municipalities) > 1 else [],
         "today": timezone.localdate(),
         "may_create": bool(municipalities_for(request.user, WRITE).exists()),
     }
