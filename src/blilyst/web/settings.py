@@ -174,7 +174,6 @@ INSTALLED_APPS = [
     "blilyst.web.newcomers",  # households, needs, pipeline, follow-up
     "blilyst.web.privacy",  # consent, access log, export, erasure, retention
     "blilyst.web.api",  # the JSON API's tokens
-    # Coming apps (one per area); uncomment when they land:
     "blilyst.web.resources",  # housing, jobs, kindergarten capacity, hosts, events, matching
     "blilyst.web.planning",  # the municipality's plan: evidence, bottlenecks, target group, message, results
 ]
