@@ -9,7 +9,9 @@ forecasts, Thomas & Tømmerås 2022, SSB Rapporter 2022/28). Each simulation dra
   of the year-to-year change in log TFR in the Human Fertility Database over the last 30 years;
   common to all municipalities (fertility moves together nationally);
 * **mortality**: a multiplier on the rate of mortality improvement, ``u ~ N(1, 0.5)`` clipped at
-  0, for the whole simulation (uncertain speed of gains in life expectancy);
+  0, for the whole simulation (uncertain speed of gains in life expectancy); one draw is shared by
+  each block of 8 simulations, so a block shares one survival array (this minor component still
+  gets 125 independent draws in 1 000 runs);
 * **migration**: for each municipality and year an extra net migration rate
   ``eps(t, r) = sigma_r z(t, r) + lambda sigma_r a(r) + sigma_nat b``, distributed over sex and age
   by the age profile of in-migrants, with ``z, a, b ~ N(0, 1)``: ``sigma_r`` the standard deviation of
@@ -39,13 +41,14 @@ import numpy as np
 import pandas as pd
 
 from blilyst.axes import PENSION_AGE, WORKING_AGE
-from blilyst.demography.projection import _cohort_base, advance
+from blilyst.demography.projection import advance
 from blilyst.demography.rates import RateSchedule, engine_survival
 from blilyst.errors import InputError
 
 __all__ = ["SimulationResult", "simulate", "QUANTILES", "fertility_volatility"]
 
 QUANTILES = (0.025, 0.10, 0.50, 0.90, 0.975)
+MORTALITY_BLOCK = 8  # simulations sharing one draw of the speed of mortality improvement
 LEVEL_SCALE = 0.75  # persistent local migration shift, in annual standard deviations (calibrated, see docstring)
 MEASURES = ("population", "working_age", "age_67_plus")
 
@@ -116,29 +119,48 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
     girls = 1.0 / (1.0 + srb)
 
     # all draws up front (small: simulations x steps x regions), so batching never changes the answer
-    u_all = np.clip(rng.normal(1.0, 0.5, size=simulations), 0.0, None)
+    # mortality speed: one draw per block of MORTALITY_BLOCK simulations (a minor source of
+    # uncertainty; 125 independent draws for 1 000 runs), so a block shares one survival array
+    n_blocks = -(-simulations // MORTALITY_BLOCK)
+    u_block = np.clip(rng.normal(1.0, 0.5, size=n_blocks), 0.0, None)
     logf_all = np.cumsum(rng.normal(0.0, sigma_fertility, size=(simulations, steps)), axis=1)
     eps_all = rng.standard_normal(size=(simulations, steps, R), dtype=np.float32)
     # persistent shifts of the migration level for the whole simulation: the municipality's own
     # (level_scale x its annual sd) and a national one common to all municipalities (nat_sd)
     level_all = (rng.standard_normal(size=(simulations, R)) * (level_scale * mig_sd)[None]
                  + rng.standard_normal(size=(simulations, 1)) * nat_sd).astype(np.float32)
+    survival_cache: dict[int, np.ndarray] = {}
+
+    def block_survival(block: int) -> np.ndarray:
+        """(T, R, 2, 107): the block's national survival (improvement x u) times the local ratio."""
+        if block not in survival_cache:
+            survival_cache.clear()  # blocks come in order; keep one
+            mx_u = rs.mx_base[None] * (1.0 - u_block[block] * rs.improvement[None]) ** h[:, None, None]
+            survival_cache[block] = np.minimum(engine_survival(mx_u).astype(dtype)[:, None] * local_ratio, 1.0)
+        return survival_cache[block]
+
     for start in range(0, simulations, batch):
         B = min(batch, simulations - start)
-        u = u_all[start:start + B]
-        # improvement scaled per simulation: m * (1 - u*imp)^h
-        mx_b = rs.mx_base[None, None] * (1.0 - u[:, None, None, None] * rs.improvement[None, None]) ** h[None, :, None, None]
-        # (B, T, R, 2, 107): each simulation's national survival times the local/national ratio
-        surv = np.minimum(engine_survival(mx_b).astype(dtype)[:, :, None] * local_ratio[None], 1.0)
+        blocks = np.arange(start, start + B) // MORTALITY_BLOCK
+        if blocks[0] == blocks[-1]:
+            surv = block_survival(int(blocks[0]))[None]  # (1, T, R, 2, 107), broadcast over the batch
+        else:
+            surv = np.stack([block_survival(int(b)) for b in blocks])
         fmult = np.exp(logf_all[start:start + B]).astype(dtype)
         eps = eps_all[start:start + B] * mig_sd[None, None, :] + level_all[start:start + B, None, :]
         P = np.broadcast_to(base, (B,) + base.shape).copy()
         net = np.empty_like(P)
+        cohort = np.empty_like(P)
+        shock = np.empty_like(P)
         total = _record(out, start, B, 0, P, lo, hi)
         for t in range(steps):
-            cohort = _cohort_base(P)
+            # start population of each end-of-year cohort (group a-1; the open group takes two)
+            cohort[..., 0] = P[..., 0]
+            cohort[..., 1:] = P[..., :-1]
+            cohort[..., -1] += P[..., -1]
             np.multiply(rates, cohort, out=net)
-            net += (eps[:, t, :] * total)[..., None, None].astype(dtype) * prof
+            np.multiply((eps[:, t, :] * total).astype(dtype)[..., None, None], prof, out=shock)
+            net += shock
             cohort *= -0.25
             np.maximum(net, cohort, out=net)  # as the trend rates' floor: at most a quarter leaves in a year
             fert = asfr[None] * fmult[:, t, None, None]
@@ -149,7 +171,7 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
     q = np.quantile(out, QUANTILES, axis=1)  # (Q, M, T+1, R)
     assumptions = {
         "stochastic fertility": f"national log-TFR random walk, sd {sigma_fertility:.3f} a year (HFD, last 30 years)",
-        "stochastic mortality": "rate of mortality improvement times u ~ N(1, 0.5), per simulation",
+        "stochastic mortality": "rate of mortality improvement times u ~ N(1, 0.5), one draw per 8 simulations",
         "stochastic migration": "extra net migration rate per municipality and year: N(0, sd of its annual rate in the "
                                 f"trend window) + a lasting local shift ({level_scale} sd) + a lasting national shift "
                                 f"(sd {nat_sd:.2%}), in-migrant age profile; calibrated by backtesting 2016/2021 -> 2026",
