@@ -113,9 +113,10 @@ def projection(code: str, scenario: str, years: int = HORIZON):
 
     full = _projection_all(scenario, years)
     r = full.codes.index(code)
-    extra = None if full.extra_migrants is None else full.extra_migrants[:, r:r + 1]
-    return dataclasses.replace(full, codes=[code], names=[full.names[r]], population=full.population[:, r:r + 1],
-                               extra_migrants=extra, intervals=None)
+    extra = None if full.extra_migrants is None else full.extra_migrants[:, r:r + 1].copy()
+    # copies, so an evicted all-municipality projection is not kept alive by its slices
+    return dataclasses.replace(full, codes=[code], names=[full.names[r]],
+                               population=full.population[:, r:r + 1].copy(), extra_migrants=extra, intervals=None)
 
 
 def scenario_label(scenario: str, lang: str) -> str:
