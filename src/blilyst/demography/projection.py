@@ -328,8 +328,12 @@ def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, gi
         X = P + half
         newborn_mig = 0.0
     else:
-        X = P.copy()
-        X[..., :-2] += half[..., 1:-1]
+        X = np.array(P, order="C", copy=True)
+        # X[a] += half[a+1] for every age at once on the flat array (one long loop, not one per row);
+        # the last group then wrongly holds the next row's half[0] and is rebuilt below
+        X.reshape(-1)[:-1] += half.reshape(-1)[1:]
+        X[..., -2] -= half[..., -1]
+        X[..., -1] = P[..., -1]
         # the open cohort starts in the last two groups: split its start half in proportion to them
         both = P[..., -2] + P[..., -1]
         w = np.divide(P[..., -2], both, out=np.full_like(both, 0.5), where=both > 0)
@@ -339,11 +343,22 @@ def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, gi
     if check and X.min() < -_NEG_TOL:
         _negative("net_migration", X, step, "at the start of step")
 
-    # -- survival of those alive at the start
+    # -- survival of those alive at the start: Y[a] = S[a] X[a-1], as one product over the flat
+    #    arrays (age 0 of each row picks up the previous row's last group and is reset)
+    X = np.ascontiguousarray(X)
+    s_flat = np.ascontiguousarray(np.broadcast_to(st[..., :A], X.shape)).reshape(-1)
     Y = np.empty_like(X)
+    x_flat, y_flat = X.reshape(-1), Y.reshape(-1)
+    np.multiply(s_flat[1:], x_flat[:-1], out=y_flat[1:])
     Y[..., 0] = 0.0  # newborns come below, after births
-    np.multiply(st[..., 1:A], X[..., :-1], out=Y[..., 1:])
-    Y[..., -1] += st[..., A] * X[..., -1]
+    deaths = None
+    if with_deaths:
+        deaths = np.empty_like(X)
+        np.subtract(x_flat[:-1], y_flat[1:], out=deaths.reshape(-1)[1:])  # (1 - S[a]) X[a-1]
+    stay_open = st[..., A] * X[..., -1]
+    Y[..., -1] += stay_open
+    if with_deaths:
+        deaths[..., -1] += X[..., -1] - stay_open
 
     # -- births: average of start and end exposure of women (the end stock includes the second
     #    half of the migrants, as in PHG Box 6.2)
@@ -360,12 +375,8 @@ def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, gi
     newborn = births + newborn_mig
     Y[..., 0] = st[..., 0] * newborn
 
-    deaths = None
     if with_deaths:
-        deaths = np.empty_like(X)
-        deaths[..., 1:] = (1.0 - st[..., 1:A]) * X[..., :-1]
-        deaths[..., -1] += (1.0 - st[..., A]) * X[..., -1]
-        deaths[..., 0] = (1.0 - st[..., 0]) * newborn
+        deaths[..., 0] = newborn - Y[..., 0]
 
     # -- end half of the migrants
     Y += half
