@@ -41,6 +41,9 @@ def test_the_pdf_holds_kviteseids_figures_and_every_part(filled_plan):
     assert "For få utleieboliger" in text  # the bottleneck assessment
     assert "Prøveboliger for arbeidsinnvandrere" in text  # the chain
     assert "Barnehageplass garantert" in text  # the honesty check
+    flat = " ".join(text.split())
+    assert "Fra henvendelse til innflytting" in flat  # does it work? (the funnel of the 12 households)
+    assert "Andel fortsatt bosatt" in flat  # Kaplan–Meier retention
 
 
 def test_the_docx_opens_and_holds_the_same_plan(filled_plan):
