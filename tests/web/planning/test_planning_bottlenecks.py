@@ -50,6 +50,8 @@ def test_an_assessment_is_stored_with_its_evidence_and_compared_with_the_one_bef
     html = client.get("/plan/4028/bottlenecks/").content.decode()
     assert "2025-01-15" in html and "2025-10-01" in html
     assert "→" in html  # the changes since the assessment before
+    assert "1 av 5 punkter ble vurdert som flaskehals 2025-01-15 og 1 2025-10-01." in html
+    assert "Kilde: kommunens egne vurderinger" in html
     detail = client.get(f"/plan/4028/bottlenecks/{stored[0].pk}/").content.decode()
     assert "Ingen utleieboliger i sentrum" in detail
 

@@ -267,16 +267,36 @@ def bottlenecks(request: HttpRequest, code: str) -> HttpResponse:
                         "ratings": [d.items[k].rating.label(lang) for k in bn.ITEM_KEYS],
                         "bottlenecks": len(d.bottlenecks())})
     changes = []
+    history_chart = None
     if len(domain) >= 2:
         changes = [(c.direction, c.text(lang)) for c in bn.compare(domain[1], domain[0])]
+        history_chart = _history_chart(domain, lang)
     ctx = _base(request, plan, writable, "bottlenecks", form=form,
                 suggestion=_item_rows(suggestion, lang), evidence=evidence_json,
                 evidence_lines=_evidence_lines(evidence_json, lang),
-                history=history, changes=changes,
+                history=history, changes=changes, history_chart=history_chart,
                 item_labels=[pick(i.question, lang) for i in bn.CHECKLIST],
                 latest=_item_rows(domain[0], lang) if domain else None,
                 latest_date=stored[0].assessed_on if stored else None)
     return render(request, "planning/bottlenecks.html", ctx)
+
+
+def _history_chart(domain: list, lang: str):
+    """The number of items rated a bottleneck, assessment by assessment (oldest first)."""
+    import pandas as pd
+
+    ordered = sorted(domain, key=lambda a: a.assessed_on)
+    date_col, count_col = _("Date"), _("Items rated a bottleneck")
+    table = pd.DataFrame({date_col: [a.assessed_on.isoformat() for a in ordered],
+                          count_col: [len(a.bottlenecks()) for a in ordered]})
+    spec = charts.bar_chart(table.rename(columns={date_col: "date", count_col: "n"}), x="date", y="n",
+                            x_title=date_col, y_title=count_col, width=360, height=180)
+    first, last = ordered[0], ordered[-1]
+    alt = _("%(first_n)d of 5 items were rated a bottleneck on %(first)s and %(last_n)d on %(last)s.") % {
+        "first_n": len(first.bottlenecks()), "first": first.assessed_on.isoformat(),
+        "last_n": len(last.bottlenecks()), "last": last.assessed_on.isoformat()}
+    return charts.web_chart("bottleneck-history", _("Bottlenecks over time"), spec, alt, table,
+                            source=_("Source: the municipality's own assessments"), lang=lang)
 
 
 @require_http_methods(["GET"])
