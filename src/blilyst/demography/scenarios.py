@@ -188,7 +188,7 @@ class ProjectionResult:
 
     def frame(self) -> pd.DataFrame:
         """Long frame: municipality, name, year, sex, age, population, status (registered/projected)."""
-        Y, R = len(self.years), len(self.codes)
+        R = len(self.codes)
         idx = pd.MultiIndex.from_product([self.years, range(R), SEXES, AGES.tolist()],
                                          names=["year", "r", "sex", "age"])
         out = pd.DataFrame({"population": self.population.reshape(-1)}, index=idx).reset_index()
