@@ -178,3 +178,25 @@ def test_long_notes_do_not_break_the_pdf():
     text = extract_pdf_text(to_pdf(plan))
     assert "… [1]" in text
     assert text.count("merknad") >= 200  # cut in the cell, printed in full below the table
+
+
+def test_a_chain_naming_the_municipalitys_own_group_prints_its_name_and_no_false_error(snapshot):
+    from blilyst.plan.targetgroups import user_group
+
+    nurses = user_group("nurses", {"nb": "Sykepleiere med familie", "en": "Nurses with families"},
+                        age_range=(25, 49))
+    groups = list(candidate_groups()) + [nurses]
+    evidence = evaluate_groups(groups, "4032", migration_by_age=snapshot.migration_by_age,
+                               immigrants_by_reason=snapshot.immigrants_by_reason,
+                               refugee_settlement=snapshot.refugee_settlement)
+    chain = Chain("10 flere sykepleiere innen 2030", ("nurses",),
+                  (Measure("Prøveboliger for sykepleiere", target_groups=("nurses",), bottleneck="housing",
+                           indicators=(Indicator("Fortsatt bosatt etter 2 år", "retention_2y", target=0.7,
+                                                 target_year=2028, baseline=0.5),)),))
+    document = build_plan("4032", snapshot=snapshot, prepared_on=DAY, target_groups=evidence,
+                          chosen_groups=("nurses",), chain=chain)
+    text = "\n".join(cell.text for table in Document(io.BytesIO(to_docx(document))).tables
+                     for row in table.rows for cell in row.cells)
+    paragraphs = "\n".join(p.text for p in Document(io.BytesIO(to_docx(document))).paragraphs)
+    assert "Sykepleiere med familie" in text
+    assert "Ukjent målgruppe" not in paragraphs

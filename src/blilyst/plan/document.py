@@ -326,12 +326,12 @@ def plan_blocks(plan: Plan) -> list:
     if plan.chain is None:
         b.append(Para(tr("none", lang), "note"))
     else:
-        frame = plan.chain.to_frame(lang)
+        frame = plan.chain.to_frame(lang, [e.group for e in plan.target_groups])
         b.append(Grid((tr("goal", lang), tr("target_group", lang), tr("measure", lang), tr("indicator", lang),
                        tr("target", lang), tr("source", lang)),
                       tuple(tuple(str(v) for v in r) for r in frame.itertuples(index=False)),
                       widths=(2.2, 1.8, 2.2, 2.2, 1.2, 1.6)))
-        problems = validate_chain(plan.chain)
+        problems = validate_chain(plan.chain, [e.group for e in plan.target_groups])
         if problems:
             b.append(Para(tr("chain_problems", lang) + ":", "body"))
             for p in problems:
