@@ -97,7 +97,7 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in [
        "tilpasser seg slik at husholdningene fyller boligene.",
        "The dwelling plan decides: each year's new dwellings make room for as many households, and migration "
        "adjusts so that households fill the dwellings."),
-    _s("employment-led", "Arbeidsplasstyrt", "Employment-led",
+    _s("employment-led", "Sysselsettingsstyrt", "Employment-led",
        "Målet for arbeidsplasser bestemmer: med gitt yrkesdeltakelse, pendling og ledighet trengs en viss "
        "arbeidsstyrke, og flyttingen tilpasser seg slik at den finnes i kommunen.",
        "The jobs target decides: given participation, commuting and unemployment a certain labour force is "
