@@ -159,3 +159,14 @@ def test_backtest_trend_from_2021_against_registered_2026(snap):
     assert np.median(err) < 0.025  # 1.8 % measured
     assert err.mean() < (np.abs(zero - actual) / actual).mean()  # better than ignoring migration
     assert trend.sum() == pytest.approx(actual.sum(), rel=0.01)
+
+
+def test_age_groups_add_up_to_the_registered_population(snap):
+    res = run_scenario(FYRESDAL, "trend", 3, snapshot=snap)
+    g = res.age_groups()
+    assert g["age_group"].iloc[:3].tolist() == ["0-4", "5-9", "10-14"] and g["age_group"].iloc[18] == "90+"
+    base = g[g["year"] == 2026]
+    assert base["total"].sum() == 1274
+    assert base.loc[base["age_group"] == "90+", "total"].iloc[0] == _registered(snap, FYRESDAL, 2026, 90, 105)
+    with pytest.raises(InputError):
+        res.age_groups(width=7)

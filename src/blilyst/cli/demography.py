@@ -36,7 +36,7 @@ SUMMARY_COLUMNS = ["year", "population", "age_0_19", "working_age", "age_67_plus
 
 
 def project_output(kommune: str, scenario: str = "trend", years: int = 20, *, input_file: Path | None = None,
-                   by_age: bool = False, lang: str = "en", **options):
+                   by_age: bool = False, by_age_group: bool = False, lang: str = "en", **options):
     """Run the projection and return ``(result, frame, title, notes)`` as the command prints them."""
     from blilyst.demography.scenarios import SCENARIOS, run_scenario
     from blilyst.stats.register import get_register
@@ -60,6 +60,9 @@ def project_output(kommune: str, scenario: str = "trend", years: int = 20, *, in
     if by_age:
         frame = res.frame().drop(columns=drop)
         frame["population"] = frame["population"].round(1)
+    elif by_age_group:
+        frame = res.age_groups().drop(columns=drop)
+        frame[["male", "female", "total"]] = frame[["male", "female", "total"]].round(0)
     elif res.intervals is not None:
         frame = res.intervals
         frame = frame[frame["measure"] == "population"].drop(columns=["measure"] + drop).round(0)
@@ -93,6 +96,7 @@ def project_cmd(
     fmt: ProjectFormat = typer.Option(ProjectFormat.table, "--format", help="table, csv, json or xlsx."),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal."),
     by_age: bool = typer.Option(False, "--by-age", help="Population by year, sex and single-year age."),
+    by_age_group: bool = typer.Option(False, "--by-age-group", help="Population by year and 5-year age group."),
     lang: str = typer.Option("en", "--lang", help="Language of the notes: nb or en."),
     window: int = typer.Option(None, "--window", help="Trend years (default 10; 5 for trend5)."),
     dwellings: float = typer.Option(None, "--dwellings", help="housing-led: new dwellings a year."),
@@ -110,7 +114,7 @@ def project_cmd(
     options = dict(window=window, dwellings_per_year=dwellings, jobs_growth=jobs_growth, jobs_target=jobs_target,
                    target=target, target_population=target_population, simulations=simulations, seed=seed)
     res, frame, title, notes = project_output(kommune, scenario, years, input_file=input_file, by_age=by_age,
-                                              lang=lang, **options)
+                                              by_age_group=by_age_group, lang=lang, **options)
     if fmt is ProjectFormat.table:
         frame = _for_terminal(frame)
     write_frame(frame, fmt, title=title, notes=notes, output=output, extra_sheets=_sheets(res))
@@ -134,7 +138,7 @@ def _for_terminal(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sheets(res) -> dict[str, pd.DataFrame]:
-    sheets = {"summary": res.summary(), "population": res.frame()}
+    sheets = {"summary": res.summary(), "age_groups": res.age_groups(), "population": res.frame()}
     groups = res.extra_by_age_group()
     if groups is not None:
         sheets["extra_migrants"] = groups

@@ -197,6 +197,28 @@ class ProjectionResult:
         out["status"] = np.where(out["year"] == self.base_year, "registered", "projected")
         return out
 
+    def age_groups(self, width: int = 5, top: int = 90) -> pd.DataFrame:
+        """Population by municipality, year and age group (``width``-year groups, ``top``+ open), both
+        sexes and each: columns municipality, name, year, age_group, male, female, total."""
+        if width < 1 or top % width or not 0 < top <= MAX_AGE:
+            raise InputError("width", f"give a group width that divides {top}")
+        edges = list(range(0, top, width)) + [top]
+        labels = [f"{a}-{a + width - 1}" for a in edges[:-1]] + [f"{top}+"]
+        Y, R = len(self.years), len(self.codes)
+        groups = np.stack([self.population[..., lo:lo + width].sum(axis=-1) for lo in edges[:-1]]
+                          + [self.population[..., top:].sum(axis=-1)], axis=-1)  # (Y, R, 2, G)
+        G = len(labels)
+        out = pd.DataFrame({
+            "municipality": np.tile(np.repeat(np.asarray(self.codes, dtype=object), G), Y),
+            "name": np.tile(np.repeat(np.asarray(self.names, dtype=object), G), Y),
+            "year": np.repeat(np.asarray(self.years), R * G),
+            "age_group": np.tile(np.asarray(labels, dtype=object), Y * R),
+            "male": groups[:, :, 0, :].reshape(-1),
+            "female": groups[:, :, 1, :].reshape(-1),
+        })
+        out["total"] = out["male"] + out["female"]
+        return out
+
     def summary(self) -> pd.DataFrame:
         """One row per municipality and year: totals, age groups, old-age dependency, those reaching
         20 and 67, and the flows of the year that starts on that 1 January (births, deaths, net migration)."""
