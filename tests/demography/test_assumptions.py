@@ -93,3 +93,25 @@ def test_missing_and_wrong_files(tmp_path):
     with pytest.raises(AssumptionsFileError) as info:
         read_assumptions(bad)
     assert info.value.field == "json"
+
+
+def test_gross_flows_replace_the_trend_and_show_in_the_accounts(tmp_path, snap):
+    f = _csv(tmp_path, "kind,region,year,sex,age,value\n"
+                       "in_migration,4032,,,,60\n"
+                       "immigration,4032,,,,10\n"
+                       "out_migration_rate,4032,,,,0.04\n"
+                       "emigration_rate,4032,,,,0.005\n")
+    res = run_scenario(FYRESDAL, "trend", 3, snapshot=snap, assumptions=f)
+    eng = res.engine
+    np.testing.assert_allclose(eng.inflow[:, 0].sum(axis=(1, 2)), 70.0, atol=1e-9)
+    # out-migrants: 4.5 % of each end-of-year cohort's start population; the newborn cohort's base is
+    # the infants aged 0 on 1 January
+    start = res.population[0, 0]
+    assert eng.outflow[0, 0].sum() == pytest.approx(0.045 * (start.sum() + start[:, 0].sum()), rel=1e-9)
+    assert np.abs(eng.account_residual()).max() < 1e-8
+
+
+def test_out_migration_rate_above_one_is_refused(tmp_path):
+    with pytest.raises(AssumptionsFileError) as info:
+        read_assumptions(_csv(tmp_path, "kind,region,year,sex,age,value\nout_migration_rate,4032,,,,1.5\n"))
+    assert (info.value.row, info.value.field) == (2, "value")

@@ -24,7 +24,11 @@ kind
     woman per year), ``mortality`` (central death rate m(x)), ``net_migration`` (net migrants in the
     year, by age at the end of the year), ``net_migration_rate`` (annual net migration rate), or
     ``net_migration_total`` (net migrants in the year over all ages, spread over sex and age with
-    the in-migrant age profile).
+    the in-migrant age profile); or gross flows: ``in_migration`` and ``immigration`` (persons a
+    year; with age and sex empty spread by the in-migrant age profile), ``out_migration_rate`` and
+    ``emigration_rate`` (share of the start cohort leaving in a year). Gross flows replace the
+    trend's net migration for that region and year, so give all four (or all you have: a flow left
+    out counts as zero).
 region
     Four-digit municipality number (2024 structure).
 year
@@ -59,7 +63,9 @@ from blilyst.errors import ImportFileError
 
 __all__ = ["AssumptionsFileError", "Assumption", "read_assumptions", "parse_rows", "KINDS"]
 
-KINDS = ("population", "fertility", "mortality", "net_migration", "net_migration_rate", "net_migration_total")
+KINDS = ("population", "fertility", "mortality", "net_migration", "net_migration_rate", "net_migration_total",
+         "in_migration", "out_migration_rate", "immigration", "emigration_rate")
+GROSS_KINDS = ("in_migration", "out_migration_rate", "immigration", "emigration_rate")
 COUNT_KINDS = ("population", "net_migration", "net_migration_total")
 COLUMNS = ("kind", "region", "year", "sex", "age", "value")
 _SEX_ALIASES = {"male": "male", "m": "male", "menn": "male", "mann": "male", "males": "male",
@@ -194,6 +200,8 @@ def parse_rows(records: list[dict], source: str = "assumptions", first_row: int 
                                                              f"not plausible (got {value}); give rates, not counts")
         if kind == "net_migration_rate" and not -1 <= value <= 1:
             raise AssumptionsFileError(source, row, "value", "a net migration rate must be between -1 and 1")
+        if kind in ("out_migration_rate", "emigration_rate") and value > 1:
+            raise AssumptionsFileError(source, row, "value", f"{kind} is a share of the population a year (0-1)")
         out.rows.append(Assumption(row, kind, region, years, sexes, ages, value))
     if not out.rows:
         raise AssumptionsFileError(source, None, "rows", "the file has no rows")
@@ -231,6 +239,9 @@ def apply_assumptions(aset: AssumptionSet, rs, steps: int, profile: np.ndarray, 
     fert = np.broadcast_to(fert, (steps, R, N_AGES)).copy()
     rates = np.broadcast_to(rs.migration_rate, (steps, R, 2, N_AGES)).copy()
     counts = np.zeros((steps, R, 2, N_AGES))
+    gross_in = np.zeros((steps, R, 2, N_AGES))
+    gross_out_rate = np.zeros((steps, R, 2, N_AGES))
+    gross = np.zeros((steps, R), dtype=bool)  # region-years whose migration the file gives as gross flows
     # mortality: rebuild m(x) per year and region where the file sets it
     mort_rows = aset.of_kind("mortality")
     if mort_rows:
@@ -271,6 +282,23 @@ def apply_assumptions(aset: AssumptionSet, rs, steps: int, profile: np.ndarray, 
         elif a.kind == "net_migration_total":
             rates[t_idx, r] = 0.0
             counts[t_idx, r] += a.value * profile
+        elif a.kind in ("in_migration", "immigration"):
+            gross[t_idx, r] = True
+            if a.ages == (0, MAX_AGE) and len(s) == 2:  # a total: spread like registered in-migrants
+                gross_in[t_idx, r] += a.value * profile
+            else:
+                gross_in[np.ix_(t_idx, [r], s, range(lo, hi + 1))] += a.value / (len(s) * (hi - lo + 1))
+        elif a.kind in ("out_migration_rate", "emigration_rate"):
+            gross[t_idx, r] = True
+            gross_out_rate[np.ix_(t_idx, [r], s, range(lo, hi + 1))] += a.value
+    if gross.any():
+        # gross flows replace the trend's net migration of those region-years: in-migrants and
+        # immigrants as counts, out-migration and emigration as rates on the start cohort
+        if np.any(gross_out_rate > 1):
+            raise AssumptionsFileError(aset.source, None, "out_migration_rate",
+                                       "out-migration and emigration rates add up to more than 1 for some age")
+        rates[gross] = -gross_out_rate[gross]
+        counts[gross] += gross_in[gross]
     if mort_rows:
         regions = sorted({pos[a.region] for a in mort_rows})
         surv[:, regions] = engine_survival(mx[:, regions])
