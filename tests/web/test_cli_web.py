@@ -43,6 +43,14 @@ def test_the_demo_command_prints_how_to_log_in(db, capsys):
     assert password in out
 
 
+def test_the_demo_command_gives_kviteseid_listings_to_match_against(db):
+    from blilyst.web.resources.models import Housing, JobVacancy
+
+    assert main(["web", "demo"]) == 0
+    assert Housing.objects.filter(municipality_id="4028", kind=Housing.Kind.TRIAL).exists()
+    assert JobVacancy.objects.filter(municipality_id="4028").count() >= 2
+
+
 def test_manage_runs_a_django_command(db, capsys):
     assert main(["web", "manage", "showmigrations", "accounts"]) == 0
     assert "[X] 0001_initial" in capsys.readouterr().out

@@ -22,10 +22,14 @@ def _setup_django() -> None:
 def _migrate_and_demo() -> list:
     from django.core.management import call_command
 
-    from blilyst.web.accounts.demo import ensure_demo
+    from blilyst.web.accounts.demo import DEMO_MUNICIPALITY, ensure_demo
+    from blilyst.web.resources.demo import ensure_demo_resources
 
     call_command("migrate", interactive=False, verbosity=0)
-    return ensure_demo()
+    logins = ensure_demo()
+    # Made-up listings, so "Find matches" has something to find in the demo; never touches real data.
+    ensure_demo_resources(DEMO_MUNICIPALITY)
+    return logins
 
 
 def _print_logins(logins: list, url: str | None) -> None:
