@@ -1,0 +1,52 @@
+"""Every command has help that ends with an example, and is described in docs/cli.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+import typer.main
+
+from blilyst.cli import _register_commands, app
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+
+
+def _commands() -> list[tuple[str, click.Command]]:
+    _register_commands()
+    root = typer.main.get_command(app)
+    found: list[tuple[str, click.Command]] = []
+
+    def walk(prefix: str, command: click.Command) -> None:
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(f"{prefix} {name}".strip(), sub)
+        else:
+            found.append((prefix, command))
+
+    walk("", root)
+    return found
+
+
+COMMANDS = _commands()
+
+
+def test_the_whole_command_line_is_registered():
+    names = {name for name, _ in COMMANDS}
+    for expected in ("municipality find", "data sources", "data show", "data refresh", "accounts",
+                     "attractiveness", "project", "plan", "web serve"):
+        assert expected in names
+
+
+@pytest.mark.parametrize("name,command", COMMANDS, ids=[name for name, _ in COMMANDS])
+def test_each_command_has_help_ending_with_an_example(name, command):
+    text = (command.help or "").strip()
+    assert text, f"blilyst {name} has no help"
+    assert "Example:" in text.splitlines()[-1], f"blilyst {name}: the help should end with an example"
+    assert f"blilyst {name}" in text.splitlines()[-1]
+
+
+@pytest.mark.parametrize("name", [name for name, _ in COMMANDS])
+def test_each_command_is_documented(name):
+    assert f"blilyst {name}" in DOCS.read_text(encoding="utf-8"), f"docs/cli.md does not describe blilyst {name}"
