@@ -10,7 +10,8 @@ What it does:
 1. a fresh database (SQLite file in a temporary ``BLILYST_HOME``, or the PostgreSQL throw-away one),
    migrated, with 10 000 made-up households (one or two children, a task each) in Kviteseid and a
    logged-in contact person (a session created directly, so login hashing is not measured);
-2. Django's threaded server (the one ``runserver`` uses, DEBUG off) in a subprocess on 127.0.0.1, with
+2. Django's threaded server (the one ``runserver`` uses, DEBUG off) in a subprocess on 127.0.0.1,
+   pre-forked into ``--workers`` processes (default 3, as docs/production.md runs gunicorn), with
    ``TCP_NODELAY`` set on its sockets as production servers do (without it every response on a
    kept-alive connection waits ~40 ms for the client's delayed ACK: /healthz/ measured 48 ms instead
    of 8 ms); each client keeps one connection, so the server keeps one thread and one database
@@ -95,6 +96,11 @@ class Handler(WSGIRequestHandler):
 
 httpd = ThreadedWSGIServer(("127.0.0.1", int(sys.argv[1])), Handler)
 httpd.set_app(get_internal_wsgi_application())
+# Pre-fork like gunicorn (docs/production.md runs 3 workers): the processes share the listening socket.
+import os
+for _ in range(int(sys.argv[2]) - 1):
+    if os.fork() == 0:
+        break
 httpd.serve_forever()
 """
 
@@ -184,7 +190,7 @@ def run_phase(base: str, cookie: str, paths, requests_per_client: int, think_s: 
     }
 
 
-def run(requests_per_client: int = 50, households: int = HOUSEHOLDS, think_s: float = 0.5) -> dict:
+def run(requests_per_client: int = 50, households: int = HOUSEHOLDS, think_s: float = 0.5, workers: int = 3) -> dict:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "blilyst.web.settings")
     env["BLILYST_HOME"] = tempfile.mkdtemp(prefix="blilyst-bench-web-")
@@ -209,8 +215,8 @@ def run(requests_per_client: int = 50, households: int = HOUSEHOLDS, think_s: fl
         cookie, first_id, last_id = out[-3], int(out[-2]), int(out[-1])
         setup_s = time.perf_counter() - t0
         port = free_port()
-        server = subprocess.Popen([PYTHON, "-c", SERVER, str(port)], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+        server = subprocess.Popen([PYTHON, "-c", SERVER, str(port), str(workers)], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         import httpx
 
@@ -238,7 +244,8 @@ def run(requests_per_client: int = 50, households: int = HOUSEHOLDS, think_s: fl
         def household_detail(rng):
             return f"/households/{rng.randint(first_id, last_id)}/"
 
-        results = {"vendor": vendor, "households": households, "clients": CLIENTS, "setup_s": setup_s}
+        results = {"vendor": vendor, "households": households, "clients": CLIENTS, "setup_s": setup_s,
+                   "workers": workers}
         for mode, think, clients in (("one user", 0.0, 1), ("users", think_s, CLIENTS), ("saturation", 0.0, CLIENTS)):
             results[mode] = {name: run_phase(base, cookie, paths, requests_per_client, think, clients)
                              for name, paths in (("baseline /healthz/", baseline), ("household list", household_list),
@@ -247,15 +254,17 @@ def run(requests_per_client: int = 50, households: int = HOUSEHOLDS, think_s: fl
         return results
     finally:
         if server is not None:
-            server.terminate()
+            import signal
+
+            os.killpg(server.pid, signal.SIGTERM)  # the server and the workers it forked (its own group)
             server.wait(timeout=10)
         if database is not None:
             database.__exit__(None, None, None)
 
 
 def report(results: dict) -> str:
-    lines = [f"{results['vendor']}: {results['households']} households, {results['clients']} concurrent clients "
-             f"(setup {results['setup_s']:.1f} s)"]
+    lines = [f"{results['vendor']}: {results['households']} households, {results['clients']} concurrent clients, "
+             f"{results['workers']} server processes (setup {results['setup_s']:.1f} s)"]
     for mode, title in (("one user", "one user, requests back to back (the server's time per page)"),
                         ("users", f"20 users: think time {results['think_s']:.1f} s on average between requests"),
                         ("saturation", "saturation: no think time, every client fires its next request at once")):
@@ -281,8 +290,9 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=50, help="Requests per client and phase.")
     parser.add_argument("--households", type=int, default=HOUSEHOLDS)
     parser.add_argument("--think", type=float, default=0.5, help="Mean think time between a user's requests (s).")
+    parser.add_argument("--workers", type=int, default=3, help="Server processes (production runs 3 gunicorn workers).")
     args = parser.parse_args()
-    res = run(args.requests, args.households, args.think)
+    res = run(args.requests, args.households, args.think, args.workers)
     print(report(res))
     worst = max(res["users"]["household list"]["p95"], res["users"]["household detail"]["p95"])
     print(f"target p95 < {TARGET_P95_MS:.0f} ms: {'met' if worst < TARGET_P95_MS else 'NOT met'} "
