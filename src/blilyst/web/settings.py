@@ -174,6 +174,7 @@ INSTALLED_APPS = [
     "blilyst.web.newcomers",  # households, needs, pipeline, follow-up
     "blilyst.web.privacy",  # consent, access log, export, erasure, retention
     "blilyst.web.api",  # the JSON API's tokens
+    "ninja",  # so the API docs (/api/docs) load their assets from here, never from a CDN
     "blilyst.web.resources",  # housing, jobs, kindergarten capacity, hosts, events, matching
     "blilyst.web.planning",  # the municipality's plan: evidence, bottlenecks, target group, message, results
 ]

@@ -156,3 +156,9 @@ def test_an_analyst_token_gets_no_personal_data(people, household):
     caller = api(people.rita)
     assert caller.get("/households/").status_code == 403
     assert caller.get(f"/households/{household.pk}").status_code == 404
+
+
+def test_the_api_docs_load_nothing_from_a_cdn(people, client_for):
+    html = client_for(people.alice).get("/api/docs").text
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower() and "https://" not in html
