@@ -204,7 +204,32 @@ def test_erasure_keeps_the_outcome_usable_for_the_evaluation(people, household):
     household.change_status(Status.MOVED_OUT, on=dt.date(2026, 1, 20), reason="housing")
     outcome = erase_household(household, cause="retention")
     record = outcome.evaluation_record()
-    assert record == {"stage": "moved_out", "target_group": "other", "persons": 1, "moved_in": dt.date(2025, 5, 1),
+    assert record == {"stage": "moved_in", "target_group": "other", "persons": 1, "moved_in": dt.date(2025, 5, 1),
                       "moved_out": dt.date(2026, 1, 1), "move_out_reason": "housing"}
     table = funnel([record])
     assert int(table.loc[table["stage"] == "moved_in", "households"].iloc[0]) == 1
+
+
+def test_the_evaluation_counts_live_and_erased_households_alike(people, household):
+    from blilyst.plan.evaluation import funnel, move_out_reasons
+    from blilyst.web.newcomers.demo import make_household
+    from blilyst.web.newcomers.models import evaluation_records
+
+    household.change_status(Status.MOVED_IN, on=dt.date(2025, 5, 2))
+    household.change_status(Status.SETTLED, on=dt.date(2025, 9, 1))
+    household.change_status(Status.STAYED, on=dt.date(2027, 5, 2))
+    gone = make_household(people.a, "Borte", email="borte@example.org", phone="")
+    gone.change_status(Status.MOVED_IN, on=dt.date(2025, 3, 1))
+    gone.change_status(Status.MOVED_OUT, on=dt.date(2026, 1, 5), reason="housing")
+    erase_household(gone, cause="retention")
+    make_household(people.a, "Spør bare", email="sp@example.org", phone="")
+    make_household(people.b, "Vinje", email="v@example.org", phone="")  # another municipality: not counted
+
+    records = evaluation_records("4028")
+    assert sorted(r["stage"] for r in records) == ["enquiry", "moved_in", "moved_in"]
+    assert all("name" not in r and "email" not in r for r in records)
+    table = funnel(records)
+    assert table.set_index("stage")["households"].to_dict() == {
+        "enquiry": 3, "in_dialogue": 2, "visited": 2, "decided": 2, "moved_in": 2}
+    reasons = move_out_reasons(records, min_cell=1)
+    assert reasons[["reason", "households"]].values.tolist() == [["housing", 1]]

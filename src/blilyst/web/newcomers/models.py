@@ -52,6 +52,9 @@ class Status(models.TextChoices):
 
 
 STATUS_ORDER = [choice.value for choice in Status]
+# The evaluation's funnel ends at moving in; later statuses have reached it.
+FUNNEL_STAGE = {status: status for status in STATUS_ORDER[:5]} | {
+    Status.SETTLED: Status.MOVED_IN, Status.STAYED: Status.MOVED_IN, Status.MOVED_OUT: Status.MOVED_IN}
 CLOSED_STATUSES = {Status.STAYED, Status.MOVED_OUT}
 # Follow-up conversations after moving in, in months (the guidance: 3, 12 and 24 months).
 FOLLOW_UP_MONTHS = (3, 12, 24)
@@ -272,13 +275,34 @@ class Household(models.Model):
     def evaluation_record(self) -> dict:
         """The household as a record for blilyst.plan.evaluation (no names, no contact data)."""
         return {
-            "stage": self.status,
+            "stage": str(FUNNEL_STAGE[self.status]),
             "target_group": self.target_group,
             "persons": self.persons(),
             "moved_in": self.moved_in_on,
             "moved_out": self.moved_out_on,
             "move_out_reason": self.move_out_reason or None,
         }
+
+
+def evaluation_records(municipality_code: str) -> list[dict]:
+    """Every household the service has had in ``municipality_code`` as records for
+    :mod:`blilyst.plan.evaluation`: the live ones and the anonymous outcomes of erased ones.
+    No names or contact data; the evaluation's small-cell suppression protects what analysts see."""
+    from django.db.models import Count
+
+    from blilyst.web.privacy.models import AnonymousOutcome
+
+    live = (Household.objects.filter(municipality_id=municipality_code)
+            .annotate(n_adults=Count("adults", distinct=True), n_children=Count("children", distinct=True))
+            .values("status", "target_group", "moved_in_on", "moved_out_on", "move_out_reason", "n_adults",
+                    "n_children"))
+    records = [{
+        "stage": str(FUNNEL_STAGE[row["status"]]), "target_group": row["target_group"],
+        "persons": row["n_adults"] + row["n_children"], "moved_in": row["moved_in_on"],
+        "moved_out": row["moved_out_on"], "move_out_reason": row["move_out_reason"] or None,
+    } for row in live]
+    records += [o.evaluation_record() for o in AnonymousOutcome.objects.filter(municipality_id=municipality_code)]
+    return records
 
 
 def likely_duplicates(municipality_code: str, emails: list[str], phones: list[str]) -> models.QuerySet:

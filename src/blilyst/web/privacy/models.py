@@ -121,8 +121,10 @@ class AnonymousOutcome(models.Model):
 
     def evaluation_record(self) -> dict:
         """The outcome as a record for blilyst.plan.evaluation."""
+        from blilyst.web.newcomers.models import FUNNEL_STAGE
+
         return {
-            "stage": self.furthest_status,
+            "stage": str(FUNNEL_STAGE.get(self.furthest_status, self.furthest_status)),
             "target_group": self.target_group,
             "persons": self.adults + self.children,
             "moved_in": self.moved_in_month,
