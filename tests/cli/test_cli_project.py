@@ -98,3 +98,73 @@ def test_scenarios_are_listed_in_both_languages(capsys):
     assert any(r["title"] == "Målsøkende" for r in rows)
     code, out, err = run(capsys, "scenarios")
     assert code == 0 and "Target-seeking" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--years", "0"], "Error: years: must be a whole number of years between 1 and 100; got 0"),
+    (["--years", "1000"], "Error: years: must be a whole number of years between 1 and 100; got 1000"),
+    (["--scenario", "foo"], "Error: --scenario: unknown scenario 'foo'"),
+    (["--by-age", "--by-age-group"], "Error: --by-age: choose --by-age or --by-age-group, not both"),
+    (["--dwellings", "20"], "Error: --dwellings: applies to --scenario housing-led only, not 'trend'"),
+    (["--scenario", "housing-led", "--dwellings", "-5"], "Error: dwellings_per_year: new dwellings a year must be"),
+    (["--scenario", "employment-led", "--jobs-growth", "-2"], "Error: jobs_growth: give the yearly growth as a share"),
+    (["--scenario", "employment-led", "--jobs-growth", "nan"], "Error: jobs_growth: give the yearly growth"),
+    (["--scenario", "employment-led", "--jobs-target", "-5"], "Error: jobs_target: must be a number of jobs above 0"),
+    (["--scenario", "stochastic", "--simulations", "0"], "Error: simulations: need at least 10 simulations"),
+    (["--scenario", "stochastic", "--simulations", "100000000"], "Error: simulations: 100000000 simulations of 1 "
+                                                                 "municipalities over 20 years need about 54.8 GiB"),
+    (["--window", "50"], "Error: window: 50 years before 2026 reaches 1976; data start in 2006"),
+    (["--lang", "de"], "Error: --lang: must be nb or en"),
+    (["--format", "xlsx", "--output", "/nonexistent-blilyst/dir/x.xlsx"],
+     "Error: --output: the folder '/nonexistent-blilyst/dir' does not exist"),
+])
+def test_project_nasty_options_give_one_line_and_non_zero_exit(capsys, argv, message):
+    code, out, err = run(capsys, "project", "Fyresdal", *argv)
+    assert code == 1
+    assert err.startswith(message), err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert out == ""
+
+
+def test_project_broken_input_files_and_outputs_name_the_field(capsys, tmp_path):
+    code, out, err = run(capsys, "project", "4032", "--input", str(tmp_path))
+    assert code == 1 and err.startswith(f"Error: {tmp_path.name}, field 'file': '{tmp_path}' is not a file")
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    code, out, err = run(capsys, "project", "4032", "--input", str(broken))
+    assert code == 1 and err.startswith("Error: broken.json, field 'json': not valid JSON")
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    code, out, err = run(capsys, "project", "4032", "--input", str(binary))
+    assert code == 1 and "binary.csv, row 1, field 'kind'" in err
+    code, out, err = run(capsys, "project", "4032", "--years", "2", "--format", "csv", "--output", str(tmp_path))
+    assert code == 1 and err.startswith(f"Error: --output: cannot write '{tmp_path}'")
+    code, out, err = run(capsys, "project", "all", "--format", "xlsx")
+    assert code == 1 and err.startswith("Error: --output: xlsx needs a file name")
+
+
+def test_project_xlsx_opened_with_openpyxl_states_base_year_sources_estimates_assumptions(capsys, tmp_path):
+    import openpyxl
+
+    target = tmp_path / "trend.xlsx"
+    code, out, err = run(capsys, "project", "Fyresdal", "--years", "3", "--format", "xlsx", "--output", str(target))
+    assert code == 0, err
+    book = openpyxl.load_workbook(target, read_only=True)
+    assert book.sheetnames == ["result", "summary", "age_groups", "population", "notes"]
+    notes = [row[0] for row in book["notes"].iter_rows(min_row=2, values_only=True)]
+    assert notes[0] == "4032 Fyresdal: Trend (10 years), 2026-2029"
+    assert notes[1] == "Base year: 1 January 2026 (registered population); projected to 1 January 2029."
+    assert any(n.startswith("Source: Population 1 January") and "Kilde: Statistisk sentralbyrå" in n for n in notes)
+    assert any(n.startswith("Estimated: Net migration by sex and age 2016-2025: residual") for n in notes)
+    assert any(n.startswith("Assumption: migration: net migration rates by sex and age, 2016-2025") for n in notes)
+    result = list(book["result"].iter_rows(values_only=True))
+    assert result[0][:2] == ("year", "population") and result[1][:2] == (2026, 1274)
+    assert [r[-1] for r in result[1:]] == ["registered", "projected", "projected", "projected"]
+
+
+def test_project_target_that_cannot_be_reached_says_so(capsys):
+    code, out, err = run(capsys, "project", "4032", "--scenario", "target-seeking", "--target-population", "1",
+                         "--target", "population", "--format", "csv")
+    assert code == 0, err
+    assert "# Assumption: target not reached: Fyresdal 2046: 258 against 1" in out
+    assert "Even so, the target is not reached." in out

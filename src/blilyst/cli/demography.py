@@ -111,6 +111,15 @@ def project_cmd(
 
     Example: blilyst project Fyresdal --scenario target-seeking --years 20
     """
+    if by_age and by_age_group:
+        raise InputError("--by-age", "choose --by-age or --by-age-group, not both")
+    for flag, value, needs in (("--dwellings", dwellings, "housing-led"), ("--jobs-growth", jobs_growth, "employment-led"),
+                               ("--jobs-target", jobs_target, "employment-led"),
+                               ("--target-population", target_population, "target-seeking")):
+        if value is not None and scenario != needs:
+            raise InputError(flag, f"applies to --scenario {needs} only, not '{scenario}'")
+    if output is not None and not output.parent.is_dir():
+        raise InputError("--output", f"the folder '{output.parent}' does not exist")
     options = dict(window=window, dwellings_per_year=dwellings, jobs_growth=jobs_growth, jobs_target=jobs_target,
                    target=target, target_population=target_population, simulations=simulations, seed=seed)
     res, frame, title, notes = project_output(kommune, scenario, years, input_file=input_file, by_age=by_age,
@@ -156,17 +165,23 @@ def write_frame(frame: pd.DataFrame, fmt: ProjectFormat, *, title: str, notes: l
         if output is None:
             raise InputError("--output", "xlsx needs a file name, e.g. --output fyresdal.xlsx")
         sheets = {"result": frame} | dict(extra_sheets or {})
-        with pd.ExcelWriter(output, engine="openpyxl") as xl:
-            for name, df in sheets.items():
-                df.to_excel(xl, sheet_name=name[:31], index=False)
-            pd.DataFrame({"notes": [title] + notes}).to_excel(xl, sheet_name="notes", index=False)
+        try:
+            with pd.ExcelWriter(output, engine="openpyxl") as xl:
+                for name, df in sheets.items():
+                    df.to_excel(xl, sheet_name=name[:31], index=False)
+                pd.DataFrame({"notes": [title] + notes}).to_excel(xl, sheet_name="notes", index=False)
+        except OSError as exc:
+            raise InputError("--output", f"cannot write '{output}' ({exc.strerror or exc})") from None
         typer.echo(f"Wrote {output}", err=True)
         return
     if output is None:
         emit(frame, fmt.value, title=title, notes=notes)
         return
-    with open(output, "w", encoding="utf-8", newline="") as fh:
-        emit(frame, fmt.value, title=title, notes=notes, stream=fh)
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            emit(frame, fmt.value, title=title, notes=notes, stream=fh)
+    except OSError as exc:
+        raise InputError("--output", f"cannot write '{output}' ({exc.strerror or exc})") from None
     typer.echo(f"Wrote {output}", err=True)
 
 

@@ -124,7 +124,12 @@ def read_assumptions(path: str | Path) -> AssumptionSet:
     name = path.name
     if not path.exists():
         raise AssumptionsFileError(name, None, "file", f"'{path}' does not exist")
-    text = path.read_bytes()
+    if not path.is_file():
+        raise AssumptionsFileError(name, None, "file", f"'{path}' is not a file; give a .csv or .json file")
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise AssumptionsFileError(name, None, "file", f"cannot read '{path}' ({exc.strerror})") from None
     try:
         decoded = text.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -274,11 +274,13 @@ class ProjectionResult:
             if lang == "nb":
                 more = "flere" if mean >= 0 else "færre"
                 lines.append(f"{self.names[r]}: dere trenger om lag {n} {more} innflyttere i året enn trenden gir "
-                             f"{what}, flest i alderen {top} år ({share:.0%}), med barna de tar med seg.")
+                             f"{what}, flest i alderen {top} år ({share:.0%}), med barna de tar med seg."
+                             + (" Målet nås likevel ikke." if code in self.extra.get("missed", {}) else ""))
             else:
                 more = "more" if mean >= 0 else "fewer"
                 lines.append(f"{self.names[r]}: you need about {n} {more} in-migrants a year than the trend gives "
-                             f"{what}, mostly aged {top} ({share:.0%}), with the children they bring.")
+                             f"{what}, mostly aged {top} ({share:.0%}), with the children they bring."
+                             + (" Even so, the target is not reached." if code in self.extra.get("missed", {}) else ""))
         return lines
 
     def notes(self, lang: str = "en") -> list[str]:
@@ -490,8 +492,14 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
         eng, k = _solve_constrained(rs, steps, surv, fert, srb, rs.migration_rate, profile, weights, targets,
                                     relative)
         assumptions["extra migrants"] = f"solved each year; age profile: {profile_source}"
+        missed = _missed_targets(eng.population, weights, targets, rs.codes)
+        if missed:
+            assumptions["target not reached"] = (
+                "; ".join(f"{rs.names[rs.codes.index(c)]} {rs.base_year + y}: {got:.0f} against {want:.0f}"
+                          for c, (y, got, want) in list(missed.items())[:5]) + (" ..." if len(missed) > 5 else "")
+                + " (out-migration is capped at a quarter of each cohort a year, so the target is out of reach)")
         return ProjectionResult(population=eng.population, engine=eng, assumptions=assumptions,
-                                extra_migrants=k, profile=profile, extra={"goal": goal}, **common)
+                                extra_migrants=k, profile=profile, extra={"goal": goal, "missed": missed}, **common)
 
     if aset is not None:
         from blilyst.demography.assumptions import apply_assumptions
@@ -505,6 +513,19 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
     else:
         eng = project(rs.base, surv, fert, steps, srb=srb, net_migration_rates=mig, migration_timing="cohort")
     return ProjectionResult(population=eng.population, engine=eng, assumptions=assumptions, **common)
+
+
+def _missed_targets(population: np.ndarray, weights: np.ndarray, targets: np.ndarray,
+                    codes: list[str]) -> dict[str, tuple[int, float, float]]:
+    """Regions whose constrained figure misses its target by more than 1 % (and one person) in
+    some year: code -> (the last such year as years after the base year, figure, target)."""
+    got = np.einsum("trsa,sa->tr", population[1:], weights)
+    bad = np.abs(got - targets) > np.maximum(1.0, 0.01 * np.abs(targets))
+    out = {}
+    for r in np.flatnonzero(bad.any(axis=0)):
+        t = int(np.flatnonzero(bad[:, r])[-1])
+        out[codes[r]] = (t + 1, float(got[t, r]), float(targets[t, r]))
+    return out
 
 
 def _profile_rates(profile: np.ndarray, base: np.ndarray, total_rate: np.ndarray) -> np.ndarray:
@@ -547,6 +568,8 @@ def _constraint(scenario, rs, steps, snapshot, assumptions, dwellings_per_year, 
             else np.asarray(dwellings_per_year, dtype=float)
         if plan.shape != (steps,):
             raise InputError("dwellings_per_year", f"give one number or one per projection year ({steps}); got {plan.size}")
+        if not np.all(np.isfinite(plan)) or np.any(plan < 0):
+            raise InputError("dwellings_per_year", "new dwellings a year must be numbers of 0 or more")
         if not 0 <= vacancy < 1:
             raise InputError("vacancy", "must be a share between 0 and 1")
         if headship is None:
@@ -574,6 +597,11 @@ def _constraint(scenario, rs, steps, snapshot, assumptions, dwellings_per_year, 
         lf0 = np.einsum("rsa,sa->r", base, weights)
         t = np.arange(1, steps + 1)[:, None]
         jobs0 = _base_jobs(rs, snapshot)
+        if jobs_target is not None and not (np.isfinite(jobs_target) and jobs_target > 0):
+            raise InputError("jobs_target", f"must be a number of jobs above 0; got {jobs_target}")
+        if jobs_target is None and not (np.isfinite(jobs_growth) and -0.5 < jobs_growth < 0.5):
+            raise InputError("jobs_growth", f"give the yearly growth as a share between -0.5 and 0.5 (0.01 = 1 %); "
+                                            f"got {jobs_growth}")
         if jobs_target is not None:
             if jobs0 is None:
                 raise InputError("jobs_target", "no jobs count for this municipality in the data; give --jobs-growth")
@@ -598,7 +626,7 @@ def _constraint(scenario, rs, steps, snapshot, assumptions, dwellings_per_year, 
         goal = {"nb": f"for å holde antallet {lo}–{hi} år stabilt", "en": f"to keep the number aged {lo}–{hi} stable"}
         return weights, targets, None, goal
     if target == "population":
-        if target_population is None or target_population <= 0:
+        if target_population is None or not (np.isfinite(target_population) and target_population > 0):
             raise InputError("target_population", "give the population to reach in the final year")
         weights = np.ones((2, N_AGES))
         p0 = base.sum(axis=(1, 2))

@@ -76,6 +76,16 @@ class SimulationResult:
         return pd.concat(rows, ignore_index=True)
 
 
+#: Memory the stochastic projection may use (bytes); the issue's budget is 4 GiB in all.
+MEMORY_LIMIT = 3 * 2**30
+
+
+def simulation_memory(simulations: int, steps: int, regions: int) -> int:
+    """Bytes :func:`simulate` needs, roughly: the recorded totals (3 measures, float32), the
+    migration draws (float32) and the copy :func:`numpy.quantile` sorts (float32 x 3 measures)."""
+    return int(simulations) * (int(steps) + 1) * int(regions) * 4 * 7
+
+
 def fertility_volatility(fertility: pd.DataFrame, span: int = 30) -> float:
     """Standard deviation of year-to-year changes in log TFR over the last ``span`` years."""
     tfr = fertility.groupby("year")["asfr"].sum().sort_index()
@@ -89,6 +99,11 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
     """Run ``simulations`` stochastic trend projections of all regions in ``rs`` for ``steps`` years."""
     if simulations < 10:
         raise InputError("simulations", "need at least 10 simulations for intervals")
+    need = simulation_memory(simulations, steps, len(rs.codes))
+    if need > MEMORY_LIMIT:
+        most = max(10, int(simulations * MEMORY_LIMIT / need))
+        raise InputError("simulations", f"{simulations} simulations of {len(rs.codes)} municipalities over {steps} "
+                                        f"years need about {need / 2**30:.1f} GiB; use at most {most}")
     if batch < 1:
         raise InputError("batch", "must be at least 1")
     rng = np.random.default_rng(seed)
