@@ -115,3 +115,70 @@ def test_every_data_and_municipality_command_has_help_ending_with_an_example():
                 continue  # engineer B's command, tested with it
             last = (cmd.help or "").strip().splitlines()[-1]
             assert last.startswith("Example: blilyst "), f"{name} {cmd_name}"
+
+
+def test_data_show_kviteseid_2026_equals_the_raw_file_at_every_age_and_sex(capsys):
+    import pandas as pd
+
+    from blilyst.stats.build_snapshot import default_raw_dir
+
+    code, out, err = run(capsys, "data", "show", "kviteseid", "--year", "2026", "--format", "csv")
+    assert code == 0, err
+    lines = [line for line in out.splitlines() if line and not line.startswith("#")]
+    assert lines[0] == "age,male,female,total"
+    shown = {int(a): (int(m), int(f)) for a, m, f, _ in (line.split(",") for line in lines[1:])}
+    raw = pd.read_parquet(default_raw_dir() / "csdata" / "nor_population_by_age_sex_b2024_2005_2026.parquet")
+    raw = raw[(raw.location_code == "municip_nor4028") & (raw.calyear == 2026)]
+    expected = raw.pivot_table(index="age", columns="sex", values="pop_jan1_n", aggfunc="sum", observed=True)
+    assert len(shown) == len(expected) == 106
+    assert shown == {int(a): (int(r.male), int(r.female)) for a, r in expected.iterrows()}
+    assert sum(m + f for m, f in shown.values()) == 2_463
+
+
+def test_data_show_an_old_code_notes_what_happened_to_it(capsys):
+    code, out, _ = run(capsys, "data", "show", "0834", "--year", "2026", "--by", "sex", "--format", "json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["title"].startswith("4036 Vinje") and sum(r["population"] for r in payload["rows"]) == 3_829
+    assert any("0834 Vinje" in n and "4036 Vinje" in n for n in payload["notes"])
+    code, out, _ = run(capsys, "data", "show", "Vinje", "--by", "sex", "--format", "json")
+    assert not any("0834" in n or "3825" in n for n in json.loads(out)["notes"])
+
+
+def _use_local(monkeypatch, path):
+    from blilyst.stats.snapshot import load_snapshot
+
+    monkeypatch.setenv("BLILYST_DATA_DIR", str(path))
+    load_snapshot.cache_clear()
+
+
+def test_a_corrupt_local_snapshot_is_one_warning_line_and_the_bundled_data_are_shown(capsys, tmp_path,
+                                                                                      monkeypatch):
+    import shutil
+
+    from blilyst.stats.snapshot import BUNDLED_DIR
+
+    local = tmp_path / "local"
+    shutil.copytree(BUNDLED_DIR, local)
+    (local / "population.parquet").write_bytes(b"PAR1 not really parquet")
+    _use_local(monkeypatch, local)
+    code, out, err = run(capsys, "data", "show", "kviteseid", "--year", "2026", "--by", "sex")
+    assert code == 0 and "2 463 persons" in out
+    assert err.startswith("Warning: The local snapshot is corrupt") and err.count("\n") == 1
+    assert "population.parquet" in err and "Traceback" not in err and "snapshot.py:" not in err
+
+    (local / "manifest.json").write_text("{ not json", encoding="utf-8")
+    _use_local(monkeypatch, local)
+    code, out, err = run(capsys, "data", "sources", "--format", "csv")
+    assert code == 0 and "population,Population 1 January" in out
+    assert err.startswith("Warning:") and "manifest.json" in err and err.count("\n") == 1
+
+
+def test_blilyst_data_dir_pointing_at_a_file_is_a_warning_not_a_traceback(capsys, tmp_path, monkeypatch):
+    garbage = tmp_path / "garbage"
+    garbage.write_bytes(b"\x00\x01 not a directory")
+    _use_local(monkeypatch, garbage)
+    code, out, err = run(capsys, "data", "show", "4032", "--year", "2026", "--by", "sex")
+    assert code == 0 and "1 274 persons" in out
+    assert err.startswith("Warning: The local snapshot directory") and "not a directory" in err
+    assert "Traceback" not in err

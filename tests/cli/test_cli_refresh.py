@@ -97,3 +97,27 @@ def test_offline_refresh_says_so_in_one_line_and_keeps_the_bundled_data(env, mon
     assert not (env / "local").exists()
     assert main(["data", "show", "kviteseid", "--year", "2026"]) == 0
     assert "2 463 persons" in capsys.readouterr().out  # the bundled data, untouched
+
+
+def test_an_unwritable_destination_fails_before_anything_is_fetched(ssb, env, capsys):
+    blocker = env / "blocker"
+    blocker.write_text("a file, not a directory", encoding="utf-8")
+    code = main(["data", "refresh", "--dest", str(blocker / "snapshot")])
+    _, err = capsys.readouterr()
+    assert code != 0
+    assert err.startswith("Error: Cannot write a snapshot to") and err.count("\n") == 1
+    assert "Traceback" not in err
+    assert not [r for r in ssb.requests if r.path.endswith("/data")]  # failed fast: no data downloaded
+    assert blocker.read_text(encoding="utf-8") == "a file, not a directory"
+
+
+def test_on_a_terminal_a_progress_bar_shows_each_step(ssb, env, capsys, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich treats stderr as a terminal
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TERM", raising=False)
+    assert main(["data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["rows"][0]["dataset"] == "population"
+    for step in ("07459 population by municipality", "06913 population change", "09588 migration by age"):
+        assert step in err
+    assert "━" in err  # the bar itself

@@ -242,3 +242,27 @@ def test_write_snapshot_accepts_an_empty_data_set_and_refuses_bad_codes(snap, no
     jobs = snap.jobs.assign(municipality=snap.jobs.municipality.str.lstrip("0"))
     with pytest.raises(SnapshotError, match="four-digit"):
         write_snapshot({"jobs": jobs}, {"version": "x", "datasets": {"jobs": entry}}, no_local)
+
+
+def test_a_local_snapshot_path_that_is_a_file_falls_back_to_bundled_with_a_warning(tmp_path, monkeypatch):
+    garbage = tmp_path / "garbage"
+    garbage.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv("BLILYST_DATA_DIR", str(garbage))
+    load_snapshot.cache_clear()
+    try:
+        with pytest.warns(RuntimeWarning, match="not a directory"):
+            snap = load_snapshot()
+        assert snap.origin == "bundled" and len(snap.population) == 21 * 357 * 2 * 106
+    finally:
+        load_snapshot.cache_clear()
+
+
+def test_writing_where_a_file_is_in_the_way_is_a_snapshot_error_and_touches_nothing(snap, tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file", encoding="utf-8")
+    entry = {"description": "b", "ssb_table": "x", "source_file": "x", "date": "x", "licence": "x", "credit": "x"}
+    for dest in (blocker, blocker / "snapshot"):
+        with pytest.raises(SnapshotError, match="Cannot write a snapshot to .*blocker"):
+            write_snapshot({"births": snap.births}, {"version": "v", "datasets": {"births": entry}}, dest)
+    assert blocker.read_text(encoding="utf-8") == "a file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]

@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +21,24 @@ data_app = typer.Typer(help="The data: sources, population figures, the bundled 
                             "Example: blilyst data show Vinje --by sex",
                        no_args_is_help=True)
 app.add_typer(data_app, name="data")
+
+
+@contextlib.contextmanager
+def warnings_as_lines():
+    """Print the library's warnings (a corrupt local snapshot, a stale cache) as one line each on
+    stderr, "Warning: ...", instead of Python's file-and-line format."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        warnings.simplefilter("always", UserWarning)
+        try:
+            yield
+        finally:
+            seen = set()
+            for w in caught:
+                text = " ".join(str(w.message).split())
+                if issubclass(w.category, (RuntimeWarning, UserWarning)) and text not in seen:
+                    seen.add(text)
+                    typer.echo(f"Warning: {text}", err=True)
 
 
 class By(str, enum.Enum):
@@ -36,7 +56,8 @@ def sources_cmd(
     """
     from blilyst.stats.snapshot import load_snapshot
 
-    snap = load_snapshot()
+    with warnings_as_lines():
+        snap = load_snapshot()
     frame = snap.sources()
     if fmt is OutputFormat.table:
         frame = frame[["dataset", "ssb_table", "date", "licence", "credit"]]
@@ -50,7 +71,8 @@ def population_table(kommune: str, year: int | None = None, by: By | str | None 
     from blilyst.stats.register import get_register
     from blilyst.stats.snapshot import load_snapshot
 
-    muni = get_register().resolve(kommune)
+    register = get_register()
+    muni = register.resolve(kommune)
     snap = load_snapshot()
     pop = snap.population
     years = sorted(int(y) for y in pop.year.unique())
@@ -72,6 +94,8 @@ def population_table(kommune: str, year: int | None = None, by: By | str | None 
     persons = f"{total:,}".replace(",", " ")
     title = f"{muni.code} {muni.name}: population 1 January {year}, {persons} persons"
     notes = [snap.credit("population") + f" — {snap.origin} snapshot {snap.version}. Age 105 = 105 or older."]
+    found = [m.note for m in register.find(kommune, limit=1) if m.municipality == muni and m.note]
+    notes += found  # an old code or name: what happened to it ("3825 Vinje ... is today 4036 Vinje")
     flags = snap.population_flags
     for note in flags.loc[(flags.municipality == muni.code) & (flags.year_from <= year) & (flags.year_to >= year),
                           "note"]:
@@ -90,7 +114,8 @@ def show_cmd(
 
     Example: blilyst data show kviteseid --year 2026
     """
-    frame, title, notes = population_table(kommune, year, by)
+    with warnings_as_lines():
+        frame, title, notes = population_table(kommune, year, by)
     if fmt is OutputFormat.table:  # a narrow table would wrap its title: print it on its own line
         typer.echo(title)
         emit(frame, fmt, notes=notes)

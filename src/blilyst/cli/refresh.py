@@ -35,16 +35,19 @@ def refresh_cmd(
     from blilyst.stats.snapshot import local_dir
 
     console = Console(stderr=True)
-    tasks: dict[str, int] = {}
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    if not console.is_terminal:  # in a pipe or a log: no bar (rich would still print a blank line)
+        result = refresh_snapshot(dest or local_dir(), first_year=from_year)
+    else:
+        tasks: dict[str, int] = {}
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as progress:
 
-        def on_progress(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = progress.add_task(step, total=max(total, 1))
-            progress.update(tasks[step], completed=done, total=max(total, 1))
+            def on_progress(step: str, done: int, total: int) -> None:
+                if step not in tasks:
+                    tasks[step] = progress.add_task(step, total=max(total, 1))
+                progress.update(tasks[step], completed=done, total=max(total, 1))
 
-        result = refresh_snapshot(dest or local_dir(), progress=on_progress, first_year=from_year)
+            result = refresh_snapshot(dest or local_dir(), progress=on_progress, first_year=from_year)
 
     manifest = json.loads((result.dest / "manifest.json").read_text(encoding="utf-8"))
     rows = [{"dataset": name, "rows": n, "ssb_table": manifest["datasets"][name].get("ssb_table", ""),

@@ -364,6 +364,7 @@ def refresh_snapshot(dest: Path | str | None = None, *, client: PxWebClient | No
     before = client.requests_made
     try:
         client.table("07459", refresh=True)  # fails fast (offline, SSB down) before any work is done
+        snap.make_temp_beside(dest).rmdir()  # so does a destination that cannot be written
         pop, flags, national = r.population(municipalities)
         datasets: dict[str, pd.DataFrame] = {"population": pop, "national_population": national}
         tables = {"population": "07459", "national_population": "07459"}

@@ -270,8 +270,19 @@ def _load(directory: Path | None) -> Snapshot:
     except SnapshotError as exc:
         raise SnapshotError(f"The bundled data snapshot is unusable: {exc}. {_FIX_BUNDLED}") from None
     local = local_dir()
-    if not (local / MANIFEST).exists():
-        if local.exists() and any(local.iterdir()):
+    if local.exists() and not local.is_dir():
+        warnings.warn(f"The local snapshot directory {local} (${ENV_DIR}) is not a directory; using the bundled "
+                      f"data. Point ${ENV_DIR} at a directory, or unset it.", RuntimeWarning, stacklevel=3)
+        return Snapshot("bundled", bundled, manifest, frames)
+    try:
+        has_manifest = (local / MANIFEST).is_file()
+        has_files = not has_manifest and local.is_dir() and any(local.iterdir())
+    except OSError as exc:  # unreadable directory
+        warnings.warn(f"The local snapshot directory {local} cannot be read ({exc}); using the bundled data.",
+                      RuntimeWarning, stacklevel=3)
+        return Snapshot("bundled", bundled, manifest, frames)
+    if not has_manifest:
+        if has_files:
             warnings.warn(f"The local snapshot {local} has no {MANIFEST}; using the bundled data. "
                           + _FIX_LOCAL.format(dir=local), RuntimeWarning, stacklevel=3)
         return Snapshot("bundled", bundled, manifest, frames)
@@ -389,9 +400,7 @@ def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: dict, dest: Path
             datasets = {**datasets, name: _ordered_population(frame)}
     out_manifest = {**manifest, "built": manifest.get("built") or _dt.date.today().isoformat(),
                     "datasets": {}}
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
-    tmp.chmod(0o755)
+    tmp = make_temp_beside(dest)
     try:
         for name, frame in datasets.items():
             file = f"{name}.parquet"
@@ -424,6 +433,26 @@ def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: dict, dest: Path
         raise SnapshotError(f"Could not write the snapshot to {dest} ({exc}); the previous data are kept.") from exc
     clear_cache()
     return dest
+
+
+def make_temp_beside(dest: Path) -> Path:
+    """A new empty directory beside ``dest`` (same file system, so it can be renamed onto ``dest``).
+
+    Raises :class:`SnapshotError` naming ``dest`` when it cannot be written there (no permission,
+    a file in the way, read-only file system). ``blilyst data refresh`` calls this before it fetches
+    anything, so a bad destination fails at once and not after minutes of downloading.
+    """
+    dest = Path(dest)
+    try:
+        if dest.exists() and not dest.is_dir():
+            raise NotADirectoryError(f"{dest} is a file")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+        tmp.chmod(0o755)
+    except OSError as exc:
+        raise SnapshotError(f"Cannot write a snapshot to {dest} ({exc}). Give a directory you may write to "
+                            f"(--dest or ${ENV_DIR}); the previous data are kept.") from None
+    return tmp
 
 
 _ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
