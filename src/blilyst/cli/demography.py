@@ -1,4 +1,5 @@
-"""Demography commands: ``blilyst project`` (and, from :mod:`blilyst.cli.accounts`, ``accounts`` and
+"""Demography commands: ``blilyst project``, ``blilyst scenarios``, ``blilyst facts`` (and, from
+:mod:`blilyst.cli.accounts`, ``accounts`` and
 ``attractiveness``).
 
 Thin translators over :mod:`blilyst.demography`: one library call, then output. Every output states
@@ -200,3 +201,140 @@ def scenarios_cmd(
         raise InputError("--format", "use table, csv or json for the list of scenarios")
     title = "Framskrivingsalternativer" if lang == "nb" else "Projection scenarios"
     emit(scenario_table(lang), fmt.value, title=title)
+
+
+FACTS = ("growth", "components", "ages")
+
+
+def facts_output(kommune: str | None = None, fact: str = "all", last_years: int = 10, lang: str = "en"):
+    """The guidance's headline facts computed from the data: a list of ``(key, frame, title, notes)``.
+
+    ``growth``: per year, municipalities that grew and how many of them would have shrunk without
+    migration (and without the growth of their immigrant population); ``components``: births,
+    deaths and net migration over the last ``last_years`` years (the country, or ``kommune``);
+    ``ages``: who arrives and who leaves by age group (registered moves where the data have them,
+    else estimated net migration).
+    """
+    from blilyst.demography.accounts import accounts_from_snapshot
+    from blilyst.demography.facts import change_components, growth_without_migration, migration_age_profile
+    from blilyst.stats.register import get_register
+    from blilyst.stats.snapshot import load_snapshot
+
+    if fact != "all" and fact not in FACTS:
+        raise InputError("--fact", f"unknown fact '{fact}'; choose one of all, {', '.join(FACTS)}")
+    if lang not in ("nb", "en"):
+        raise InputError("--lang", "must be nb or en")
+    if last_years < 1:
+        raise InputError("--last-years", f"must be at least 1; got {last_years}")
+    muni = get_register().resolve(kommune) if kommune else None
+    codes = [muni.code] if muni else None
+    snap = load_snapshot()
+    acc = accounts_from_snapshot(snapshot=snap)
+    if last_years > len(acc.years):
+        raise InputError("--last-years", f"the accounts cover {len(acc.years)} years ({acc.years[0]}-{acc.years[-1]}); "
+                                         f"got {last_years}")
+    wanted = FACTS if fact == "all" else (fact,)
+    facts = []
+    if "growth" in wanted:
+        facts.append(growth_without_migration(acc, snap.immigrants_by_reason))
+    if "components" in wanted:
+        facts.append(change_components(acc, codes, last_years=last_years, immigrants=snap.immigrants_by_reason))
+    if "ages" in wanted:
+        years = acc.years[-last_years:]
+        facts.append(migration_age_profile(snap.migration_by_age, accounts=acc, municipalities=codes, years=years))
+    where = f"{muni.code} {muni.name}" if muni else ("alle kommuner" if lang == "nb" else "all municipalities")
+    where_ages = where
+    if muni is None and snap.migration_by_age is not None and len(snap.migration_by_age):
+        n = snap.migration_by_age.municipality.nunique()
+        where_ages = (f"de {n} kommunene med registrerte flyttinger etter alder" if lang == "nb"
+                      else f"the {n} municipalities with registered moves by age")
+    titles = {"growth_without_migration": ("Growth and migration by year (all municipalities)",
+                                           "Vekst og flytting år for år (alle kommuner)"),
+              "change_components": (f"Components of population change, last {last_years} years ({where})",
+                                    f"Komponentene i befolkningsendringen, siste {last_years} år ({where})"),
+              "migration_age_profile": (f"Who arrives and who leaves, by age ({where_ages})",
+                                        f"Hvem flytter inn og ut, etter alder ({where_ages})")}
+    est_label, src_label = ("Anslått", "Kilde") if lang == "nb" else ("Estimated", "Source")
+    out = []
+    for f in facts:
+        title = titles[f.key][1 if lang == "nb" else 0]
+        notes = [f.text_nb if lang == "nb" else f.text_en]
+        if f.estimated:
+            notes.append(f"{est_label}: " + ", ".join(f.estimated))
+        notes += [f"{src_label}: {s}" for s in f.sources]
+        out.append((f.key, f.frame, title, notes, list(f.estimated)))
+    return out
+
+
+@app.command("facts")
+def facts_cmd(
+    kommune: str = typer.Argument(None, help="Municipality number or name for the components and the age profile; "
+                                             "leave out for the whole country."),
+    fact: str = typer.Option("all", "--fact", help="growth, components, ages or all."),
+    last_years: int = typer.Option(10, "--last-years", help="Years the components and age profile cover."),
+    fmt: ProjectFormat = typer.Option(ProjectFormat.table, "--format", help="table, csv or json."),
+    lang: str = typer.Option("en", "--lang", help="Language of the texts: nb or en."),
+) -> None:
+    """The guidance's headline facts computed from the data: growth with and without migration,
+    components of change, and the ages of those who arrive and leave.
+
+    Example: blilyst facts Vinje --fact components
+    """
+    import json
+    import sys
+
+    if fmt is ProjectFormat.xlsx:
+        raise InputError("--format", "use table, csv or json for the facts")
+    if fmt is ProjectFormat.csv and fact == "all":
+        raise InputError("--fact", "CSV holds one table: choose --fact growth, components or ages")
+    facts = facts_output(kommune, fact, last_years, lang)
+    if fmt is ProjectFormat.json:
+        payload = {"facts": [{"fact": key, "title": title, "rows": json.loads(frame.to_json(orient="records",
+                                                                                            force_ascii=False)),
+                              "estimated": est, "notes": notes} for key, frame, title, notes, est in facts]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    for key, frame, title, notes, est in facts:
+        if fmt is ProjectFormat.table:
+            frame = facts_table(key, frame, est, last_years)
+            if any("*" in c for c in frame.columns) or frame.iloc[:, 0].astype(str).str.endswith("*").any():
+                notes = notes + ["* = estimated." if lang == "en" else "* = anslått."]
+        emit(frame, fmt.value, title=title, notes=notes)
+
+
+def facts_table(key: str, frame: pd.DataFrame, estimated: list[str], last_years: int = 10) -> pd.DataFrame:
+    """A fact's frame as a terminal table; estimated figures are marked with ``*``."""
+    est = {e.split(" ")[0] for e in estimated}
+    if key == "growth_without_migration":
+        out = pd.DataFrame({"year": frame.year.astype(str), "municipalities": frame.municipalities,
+                            "grew": frame.grew, "only by migration*": frame.grew_only_by_migration,
+                            "share*": frame.share_only_by_migration.map(lambda v: "–" if pd.isna(v) else f"{v:.0%}")})
+        if "grew_only_by_immigrants" in frame:
+            out["less than immigrant growth"] = pd.Series(
+                ["–" if pd.isna(v) else str(int(v)) for v in frame.grew_only_by_immigrants], index=frame.index)
+        return out
+    if key == "change_components":
+        row = frame[frame.municipality == "total"].iloc[0]
+        munis = frame[frame.municipality != "total"]
+        registered = "registered_years" in frame and bool((munis.registered_years == last_years).all())
+        parts = [("population_start", "population 1 January, start"), ("births", "births*"), ("deaths", "deaths*"),
+                 ("net_migration", "net migration" + ("" if registered else "*")),
+                 ("domestic_net", "domestic net migration"), ("international_net", "international net migration*"),
+                 ("residual", "residual (rounding, flagged years)"), ("change", "change"),
+                 ("population_end", "population 1 January, end"),
+                 ("immigrant_change", f"immigrant population change {row.get('immigrant_change_years', '')}")]
+        rows = []
+        for col, label in parts:
+            if col not in frame or pd.isna(row.get(col)):
+                continue
+            share = row.get(f"{col}_share")
+            per = row.get(f"{col}_per_1000")
+            rows.append({"component": label, "persons": int(round(float(row[col]))),
+                         "per 1 000": "" if per is None or pd.isna(per) else f"{per:.1f}",
+                         "share of flows": "" if share is None or pd.isna(share) else f"{share:.0%}"})
+        return pd.DataFrame(rows)
+    out = frame.copy()
+    for c in ("in_share", "out_share"):
+        if c in out:
+            out[c] = out[c].map(lambda v: f"{v:.0%}")
+    return out.rename(columns={c: f"{c}*" for c in out.columns if c in est})

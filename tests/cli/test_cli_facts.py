@@ -1,0 +1,87 @@
+"""``blilyst facts``: the guidance's headline facts through the real entry point, on the bundled data."""
+
+import json
+
+import pytest
+
+from blilyst.cli import main
+
+
+@pytest.fixture(autouse=True)
+def bundled_only(tmp_path, monkeypatch):
+    from blilyst.stats.snapshot import load_snapshot
+
+    monkeypatch.setenv("BLILYST_DATA_DIR", str(tmp_path / "no-local-snapshot"))
+    monkeypatch.setenv("COLUMNS", "160")
+    load_snapshot.cache_clear()
+    yield
+    load_snapshot.cache_clear()
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_facts_json_has_all_three_with_estimates_and_sources(capsys):
+    code, out, err = run(capsys, "facts", "--format", "json")
+    assert code == 0, err
+    facts = {f["fact"]: f for f in json.loads(out)["facts"]}
+    assert set(facts) == {"growth_without_migration", "change_components", "migration_age_profile"}
+    growth = {r["year"]: r for r in facts["growth_without_migration"]["rows"]}
+    # 2012 on today's 357: 243 grew, 84 only because of net migration, 90 by less than their immigrants
+    assert (growth[2012]["grew"], growth[2012]["grew_only_by_migration"], growth[2012]["grew_only_by_immigrants"]) \
+        == (243, 84, 90)
+    assert "births" in facts["growth_without_migration"]["estimated"]
+    total = [r for r in facts["change_components"]["rows"] if r["municipality"] == "total"][0]
+    assert (total["population_start"], total["population_end"], total["change"]) == (5_213_985, 5_627_400, 413_415)
+    assert total["births_share"] + total["deaths_share"] + total["net_migration_share"] == pytest.approx(1.0)
+    assert any(n.startswith("Estimated: births, deaths") for n in facts["change_components"]["notes"])
+    assert any(n.startswith("Source: SSB 07459") for n in facts["change_components"]["notes"])
+    ages = facts["migration_age_profile"]
+    assert ages["title"] == "Who arrives and who leaves, by age (the 17 municipalities with registered moves by age)"
+
+
+def test_facts_table_marks_estimates_for_vinje(capsys):
+    code, out, err = run(capsys, "facts", "Vinje", "--fact", "components")
+    assert code == 0, err
+    assert "Components of population change, last 10 years (4036 Vinje)" in out
+    lines = {line.split("│")[1].strip(): line for line in out.splitlines() if line.startswith("│")}
+    assert "338" in lines["births*"] and "360" in lines["deaths*"]
+    assert "119" in lines["net migration"]  # registered in the Telemark file: no star
+    assert "102" in lines["change"]
+    assert "* = estimated." in out
+
+
+def test_facts_national_net_migration_is_marked_estimated(capsys):
+    code, out, err = run(capsys, "facts", "--fact", "components", "--lang", "nb")
+    assert code == 0, err
+    assert "net migration*" in out and "* = anslått." in out
+    assert "Anslått: births, deaths" in out
+
+
+def test_facts_ages_estimated_for_oslo_csv(capsys):
+    code, out, err = run(capsys, "facts", "Oslo", "--fact", "ages", "--format", "csv")
+    assert code == 0, err
+    rows = [line.split(",") for line in out.splitlines() if line and not line.startswith("#")]
+    assert rows[0] == ["age_group", "net_migration", "source"]
+    by_group = {r[0]: (float(r[1]), r[2]) for r in rows[1:]}
+    assert by_group["20-24"][0] > 40_000 and by_group["0-5"][0] < -15_000
+    assert {s for _, s in by_group.values()} == {"estimated"}
+    assert "# Estimated: net_migration" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--format", "csv"], "Error: --fact: CSV holds one table"),
+    (["--fact", "foo"], "Error: --fact: unknown fact 'foo'"),
+    (["--last-years", "0"], "Error: --last-years: must be at least 1; got 0"),
+    (["--last-years", "30"], "Error: --last-years: the accounts cover 20 years (2006-2025); got 30"),
+    (["--format", "xlsx"], "Error: --format: use table, csv or json for the facts"),
+    (["--lang", "de"], "Error: --lang: must be nb or en"),
+    (["Nowhereville"], "Error: No municipality matches 'Nowhereville'"),
+])
+def test_facts_bad_options_are_one_line(capsys, argv, message):
+    code, out, err = run(capsys, "facts", *argv)
+    assert code == 1 and err.startswith(message), err
+    assert len(err.strip().splitlines()) == 1 and out == ""
