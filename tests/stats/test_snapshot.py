@@ -266,3 +266,20 @@ def test_writing_where_a_file_is_in_the_way_is_a_snapshot_error_and_touches_noth
             write_snapshot({"births": snap.births}, {"version": "v", "datasets": {"births": entry}}, dest)
     assert blocker.read_text(encoding="utf-8") == "a file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+
+
+def test_every_data_set_names_its_table_raw_files_and_date_and_the_files_exist(snap):
+    from blilyst.stats.build_snapshot import default_raw_dir
+
+    raw = default_raw_dir()
+    src = snap.sources().set_index("dataset")
+    for name, row in src.iterrows():
+        assert row.ssb_table and row.date[:4].isdigit() and 2022 <= int(row.date[:4]) <= 2026, name
+        files = [f.strip() for f in row.source_file.split(";")]
+        assert files and all((raw / f).is_file() for f in files), (name, files)
+        assert "Kilde:" in row.credit, name
+    assert src.loc["components_2011_2025", "ssb_table"] == "06913"
+    assert src.loc["od_flows", "ssb_table"] == "13864"
+    assert src.loc["refugee_settlement", "credit"] == "Kilde: IMDi"
+    assert snap.manifest["credit"] == "Kilde: Statistisk sentralbyrå"
+    assert all(e.get("provenance") for e in snap.manifest["datasets"].values())
