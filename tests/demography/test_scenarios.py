@@ -139,6 +139,12 @@ def test_trend5_uses_five_years(snap):
     ({"scenario": "target-seeking", "target": "population"}, "target_population"),
     ({"scenario": "trend", "years": 0}, "years"),
     ({"scenario": "housing-led", "dwellings_per_year": 5, "headship": [0.5] * 10}, "headship"),
+    ({"scenario": "housing-led", "dwellings_per_year": -5}, "dwellings_per_year"),
+    ({"scenario": "housing-led", "dwellings_per_year": float("nan")}, "dwellings_per_year"),
+    ({"scenario": "employment-led", "jobs_growth": -2.0}, "jobs_growth"),
+    ({"scenario": "employment-led", "jobs_growth": float("inf")}, "jobs_growth"),
+    ({"scenario": "employment-led", "jobs_target": 0.0}, "jobs_target"),
+    ({"scenario": "target-seeking", "target": "population", "target_population": float("nan")}, "target_population"),
 ])
 def test_bad_options_name_the_field(snap, kwargs, field):
     args = {"years": 5}
@@ -170,3 +176,16 @@ def test_age_groups_add_up_to_the_registered_population(snap):
     assert base.loc[base["age_group"] == "90+", "total"].iloc[0] == _registered(snap, FYRESDAL, 2026, 90, 105)
     with pytest.raises(InputError):
         res.age_groups(width=7)
+
+
+def test_a_target_out_of_reach_is_reported_not_hidden(snap):
+    """Reaching 1 inhabitant would need more than a quarter of a cohort to leave in a year (the
+    cap): the figure misses the target, and the notes and headline say so."""
+    res = run_scenario(FYRESDAL, "target-seeking", 20, snapshot=snap, target="population", target_population=1)
+    assert round(res.population[-1].sum()) == 258
+    assert res.extra["missed"]["4032"][0] == 20
+    assert res.assumptions["target not reached"].startswith("Fyresdal 2046: 258 against 1")
+    assert res.headline("en")[0].endswith("Even so, the target is not reached.")
+    assert res.headline("nb")[0].endswith("Målet nås likevel ikke.")
+    reached = run_scenario(FYRESDAL, "target-seeking", 10, snapshot=snap, target="population", target_population=1400)
+    assert reached.extra["missed"] == {} and "target not reached" not in reached.assumptions

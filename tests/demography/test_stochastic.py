@@ -71,6 +71,18 @@ def test_too_few_simulations(rs, snap):
     assert info.value.field == "simulations"
 
 
+def test_simulations_beyond_the_memory_budget_are_refused(rs, snap):
+    from blilyst.demography.stochastic import MEMORY_LIMIT, simulation_memory
+
+    # the issue's case (1 000 x 25 years x 357) fits with room to spare; 100 000 of them would not
+    assert simulation_memory(1000, 25, 357) / 2**30 == pytest.approx(0.242, abs=0.001)
+    assert simulation_memory(1000, 25, 357) < MEMORY_LIMIT <= 3 * 2**30
+    with pytest.raises(InputError) as info:
+        simulate(rs, 25, simulations=20_000_000, profile=migrant_profile(snap)[0])
+    assert info.value.field == "simulations"
+    assert "20000000 simulations of 3 municipalities over 25 years need about 40.7 GiB" in str(info.value)
+
+
 def test_backtest_coverage_2016_to_2026(snap):
     """Intervals from 1 January 2016 (10-year window) against the registered 2026 populations."""
     codes, years, cube = snap.population_cube()
