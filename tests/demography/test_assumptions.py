@@ -7,7 +7,7 @@ import pytest
 
 from blilyst.demography.assumptions import AssumptionsFileError, read_assumptions
 from blilyst.demography.scenarios import run_scenario
-from blilyst.errors import ImportFileError
+from blilyst.errors import ImportFileError, InputError
 from blilyst.stats.snapshot import load_snapshot
 
 FYRESDAL = "4032"
@@ -115,3 +115,17 @@ def test_out_migration_rate_above_one_is_refused(tmp_path):
     with pytest.raises(AssumptionsFileError) as info:
         read_assumptions(_csv(tmp_path, "kind,region,year,sex,age,value\nout_migration_rate,4032,,,,1.5\n"))
     assert (info.value.row, info.value.field) == (2, "value")
+
+
+def test_counts_that_empty_a_cohort_name_the_municipality_sex_age_and_year(tmp_path, snap):
+    f = _csv(tmp_path, "kind,region,year,sex,age,value\nnet_migration_total,4032,,,,-5000\n")
+    with pytest.raises(InputError) as info:
+        run_scenario(FYRESDAL, "trend", 5, snapshot=snap, assumptions=f)
+    assert info.value.field == "a.csv: net_migration"
+    assert "population of 4032 Fyresdal negative (-16.2): males aged 0 at the end of 2026" in str(info.value)
+
+
+def test_a_folder_is_not_an_assumptions_file(tmp_path):
+    with pytest.raises(AssumptionsFileError) as info:
+        read_assumptions(tmp_path)
+    assert info.value.field == "file" and "is not a file" in str(info.value)

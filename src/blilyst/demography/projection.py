@@ -399,9 +399,11 @@ def _cohort_base(P: np.ndarray) -> np.ndarray:
 def _negative(name: str, arr: np.ndarray, step: int, when: str) -> None:
     idx = tuple(int(i) for i in np.argwhere(arr < -_NEG_TOL)[0])
     *lead, s, a = idx
-    raise InputError(
+    err = InputError(
         name,
         f"would make the population negative ({arr[idx]:.1f}) {when} {step}, region index "
         f"{lead[-1] if lead else 0}, sex index {s}, age group {a}: more migrants leave than live there. "
         f"Lower the out-migration or use rates instead of counts.",
     )
+    err.where = (step, lead[-1] if lead else 0, s, a, float(arr[idx]))  # for callers that know the names
+    raise err

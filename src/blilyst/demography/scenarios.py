@@ -508,8 +508,18 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
         for i, line in enumerate(lines):
             assumptions[f"user file {i + 1}"] = line
         common["estimated"].append(f"Figures from {aset.source} are the user's own assumptions.")
-        eng = project(base, surv, fert, steps, srb=srb, net_migration_rates=mig, net_migration=counts,
-                      migration_timing="cohort")
+        try:
+            eng = project(base, surv, fert, steps, srb=srb, net_migration_rates=mig, net_migration=counts,
+                          migration_timing="cohort")
+        except InputError as exc:
+            where = getattr(exc, "where", None)
+            if where is None:
+                raise
+            step, r, s, a, value = where
+            raise InputError(f"{aset.source}: {exc.field}",
+                             f"would make the population of {rs.codes[r]} {rs.names[r]} negative ({value:.1f}): "
+                             f"{SEXES[s]}s aged {a} at the end of {rs.base_year + step}; more migrants leave than "
+                             "live there. Lower the out-migration or use rates instead of counts.") from None
     else:
         eng = project(rs.base, surv, fert, steps, srb=srb, net_migration_rates=mig, migration_timing="cohort")
     return ProjectionResult(population=eng.population, engine=eng, assumptions=assumptions, **common)
