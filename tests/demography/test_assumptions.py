@@ -129,3 +129,16 @@ def test_a_folder_is_not_an_assumptions_file(tmp_path):
     with pytest.raises(AssumptionsFileError) as info:
         read_assumptions(tmp_path)
     assert info.value.field == "file" and "is not a file" in str(info.value)
+
+
+def test_a_population_total_keeps_the_registered_age_structure_and_is_not_called_registered(tmp_path, snap):
+    f = _csv(tmp_path, "kind,region,year,sex,age,value\npopulation,4032,,,,1000\n")
+    res = run_scenario(FYRESDAL, "trend", 3, snapshot=snap, assumptions=f)
+    reg = run_scenario(FYRESDAL, "trend", 3, snapshot=snap)
+    assert res.population[0].sum() == pytest.approx(1000)
+    # the registered 1 274 scaled to 1 000: same shares by sex and age (67+ stays 278/1274)
+    np.testing.assert_allclose(res.population[0], reg.population[0] * 1000 / 1274, rtol=1e-12)
+    assert res.summary().status.tolist() == ["user file", "projected", "projected", "projected"]
+    assert res.notes()[0] == "Base year: 1 January 2026 (population from a.csv); projected to 1 January 2029."
+    assert reg.summary().status.iloc[0] == "registered"
+    assert reg.notes()[0].startswith("Base year: 1 January 2026 (registered population)")

@@ -41,7 +41,8 @@ age
 value
     A number >= 0 (net migration may be negative). Migration counts are per year (a year range
     repeats them each year); a count given for a range of ages or both sexes is spread evenly over
-    those cells; rates apply to every cell.
+    those cells (a population count: like the registered base population of those cells, evenly
+    where it has nobody); rates apply to every cell.
 
 Rows apply in order, so a later row overrides an earlier one (set all ages, then one age group).
 Every row is checked; an error names the file, the row and the field, and says what to do.
@@ -269,7 +270,11 @@ def apply_assumptions(aset: AssumptionSet, rs, steps: int, profile: np.ndarray, 
             if a.region not in replaced_pop:
                 base[r] = 0.0  # a file that gives a population gives all of it
                 replaced_pop.add(a.region)
-            base[r, s, lo:hi + 1] += a.value / (len(s) * (hi - lo + 1))
+            # spread like the registered population of those cells (evenly where it has nobody), so
+            # "population,4032,,,,1000" keeps the municipality's age structure
+            cells = rs.base[r][np.ix_(s, range(lo, hi + 1))]
+            share = cells / cells.sum() if cells.sum() > 0 else np.full(cells.shape, 1.0 / cells.size)
+            base[np.ix_([r], s, range(lo, hi + 1))] += a.value * share[None]
             continue
         t_idx = _year_index(a, years, aset.source)
         if a.kind == "fertility":

@@ -186,6 +186,11 @@ class ProjectionResult:
     def base_year(self) -> int:
         return self.years[0]
 
+    @property
+    def base_status(self) -> str:
+        """``registered``, or ``user file`` when an assumptions file gave the base population."""
+        return self.extra.get("base_status", "registered")
+
     def frame(self) -> pd.DataFrame:
         """Long frame: municipality, name, year, sex, age, population, status (registered/projected)."""
         R = len(self.codes)
@@ -194,7 +199,7 @@ class ProjectionResult:
         out = pd.DataFrame({"population": self.population.reshape(-1)}, index=idx).reset_index()
         out.insert(0, "municipality", np.asarray(self.codes, dtype=object)[out.pop("r").to_numpy()])
         out.insert(1, "name", out["municipality"].map(dict(zip(self.codes, self.names))))
-        out["status"] = np.where(out["year"] == self.base_year, "registered", "projected")
+        out["status"] = np.where(out["year"] == self.base_year, self.base_status, "projected")
         return out
 
     def age_groups(self, width: int = 5, top: int = 90) -> pd.DataFrame:
@@ -242,7 +247,7 @@ class ProjectionResult:
             full = np.full((Y, R), np.nan)
             full[:-1] = self.extra_migrants
             out["extra_migrants"] = full.reshape(-1)
-        out["status"] = np.where(out["year"] == self.base_year, "registered", "projected")
+        out["status"] = np.where(out["year"] == self.base_year, self.base_status, "projected")
         return out
 
     def extra_by_age_group(self) -> pd.DataFrame | None:
@@ -286,11 +291,15 @@ class ProjectionResult:
     def notes(self, lang: str = "en") -> list[str]:
         """Base year, scenario and its assumptions, sources and what is estimated: for every output."""
         if lang == "nb":
-            first = (f"Basisår: 1. januar {self.base_year} (registrert folkemengde); framskrevet til "
+            base = ("registrert folkemengde" if self.base_status == "registered"
+                    else f"folkemengde fra {self.extra.get('base_source', 'brukerens fil')}")
+            first = (f"Basisår: 1. januar {self.base_year} ({base}); framskrevet til "
                      f"1. januar {self.years[-1]}.")
             label = {"assumption": "Forutsetning", "source": "Kilde", "estimated": "Anslått"}
         else:
-            first = f"Base year: 1 January {self.base_year} (registered population); projected to 1 January {self.years[-1]}."
+            base = ("registered population" if self.base_status == "registered"
+                    else f"population from {self.extra.get('base_source', 'the user file')}")
+            first = f"Base year: 1 January {self.base_year} ({base}); projected to 1 January {self.years[-1]}."
             label = {"assumption": "Assumption", "source": "Source", "estimated": "Estimated"}
         lines = [first, f"Scenario {self.scenario.name}: {self.scenario.text(lang)}"]
         lines += [f"{label['assumption']}: {k}: {v}" for k, v in self.assumptions.items()]
@@ -508,6 +517,7 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
         for i, line in enumerate(lines):
             assumptions[f"user file {i + 1}"] = line
         common["estimated"].append(f"Figures from {aset.source} are the user's own assumptions.")
+        extra = {"base_status": "user file", "base_source": aset.source} if aset.of_kind("population") else {}
         try:
             eng = project(base, surv, fert, steps, srb=srb, net_migration_rates=mig, net_migration=counts,
                           migration_timing="cohort")
@@ -521,8 +531,9 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
                              f"{SEXES[s]}s aged {a} at the end of {rs.base_year + step}; more migrants leave than "
                              "live there. Lower the out-migration or use rates instead of counts.") from None
     else:
+        extra = {}
         eng = project(rs.base, surv, fert, steps, srb=srb, net_migration_rates=mig, migration_timing="cohort")
-    return ProjectionResult(population=eng.population, engine=eng, assumptions=assumptions, **common)
+    return ProjectionResult(population=eng.population, engine=eng, assumptions=assumptions, extra=extra, **common)
 
 
 def _missed_targets(population: np.ndarray, weights: np.ndarray, targets: np.ndarray,
