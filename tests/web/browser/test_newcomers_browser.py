@@ -55,13 +55,14 @@ def test_the_main_path_of_a_contact_person(page, people, log_in, assert_accessib
         page.go_back()
         page.wait_for_load_state()
 
-    # a follow-up: the next step with a due date, opened by keyboard
-    summary = page.locator("summary", has_text="Legg til neste steg")
-    summary.focus()
+    # a follow-up: the next step with a due date, reached by keyboard
+    page.get_by_role("link", name="Legg til neste steg").focus()
     page.keyboard.press("Enter")
+    page.wait_for_url(f"**/households/{household.pk}/tasks/")
+    assert_accessible(page)
     page.get_by_label("Neste steg").fill("Ring om prøveboligen")
     page.get_by_label("Frist").fill("2027-01-15")
-    page.locator("form[action$='/tasks/'] button").click()
+    page.get_by_role("button", name="Lagre").click()
     page.wait_for_load_state()
     assert page.get_by_text("Neste steg er lagt til.").is_visible()
 

@@ -326,3 +326,18 @@ def test_a_regional_office_may_narrow_the_list_to_one_municipality(people, clien
     assert "Familien Vik" in only_b.text and "Familien Berg" not in only_b.text
     # a municipality the user does not serve is ignored, never used to look
     assert client_for(people.bob).get(reverse("household_list"), {"municipality": "4028"}).text.count("Familien Berg") == 0
+
+
+def test_the_next_step_and_contact_forms_have_their_own_pages(people, client_for, household):
+    client = client_for(people.alice)
+    page = client.get(reverse("task_add", args=[household.pk]))
+    assert page.status_code == 200 and page.context["form"].initial["assigned_to"] == people.alice.pk
+    refused = client.post(reverse("task_add", args=[household.pk]), {"title": "", "due": "i morgen"})
+    assert refused.status_code == 400
+    assert set(refused.context["form"].errors) == {"title", "due"}
+    assert client.get(reverse("contact_add", args=[household.pk])).status_code == 200
+    future = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    refused = client.post(reverse("contact_add", args=[household.pk]), {"on": future, "channel": "phone",
+                                                                         "summary": "x"})
+    assert refused.status_code == 400 and "En kontakt kan ikke føres på en dato fram i tid." in refused.text
+    assert not household.tasks.exists() and not household.contact_log.exists()

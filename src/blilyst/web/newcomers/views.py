@@ -170,9 +170,6 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_view_log": can(request.user, Capability.VIEW_ACCESS_LOG, household.municipality_id),
     }
     if writable:
-        ctx["status_form"] = StatusForm(initial={"version": household.version, "on": today}, household=household)
-        ctx["task_form"] = TaskForm(initial={"assigned_to": request.user.pk}, staff=staff_for(household.municipality_id))
-        ctx["log_form"] = ContactLogForm(initial={"on": today})
         ctx["consent_purposes"] = ConsentPurpose.choices
     return render(request, "newcomers/household_detail.html", ctx)
 
@@ -249,11 +246,12 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "newcomers/household_status.html", {"household": household, "form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_rw_household_for_user(request, pk)
-    form = TaskForm(request.POST, staff=staff_for(household.municipality_id))
-    if form.is_valid():
+    staff = staff_for(household.municipality_id)
+    form = TaskForm(request.POST or None, staff=staff, initial={"assigned_to": request.user.pk})
+    if request.method == "POST" and form.is_valid():
         task = form.save(commit=False)
         task.household = household
         task.created_by = request.user
@@ -263,7 +261,8 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The next step is added."))
         return redirect("household_detail", pk=household.pk)
     return render(request, "newcomers/form_page.html",
-                  {"household": household, "form": form, "title": _("Add next step")}, status=400)
+                  {"household": household, "form": form, "title": _("Add next step")},
+                  status=400 if request.method == "POST" else 200)
 
 
 @require_POST
@@ -283,11 +282,11 @@ def task_done(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     return redirect("household_detail", pk=household.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_rw_household_for_user(request, pk)
-    form = ContactLogForm(request.POST)
-    if form.is_valid():
+    form = ContactLogForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
         entry = form.save(commit=False)
         entry.household = household
         entry.by = request.user
@@ -297,7 +296,8 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The contact is logged."))
         return redirect("household_detail", pk=household.pk)
     return render(request, "newcomers/form_page.html",
-                  {"household": household, "form": form, "title": _("Log a contact")}, status=400)
+                  {"household": household, "form": form, "title": _("Log a contact")},
+                  status=400 if request.method == "POST" else 200)
 
 
 @require_GET
