@@ -137,3 +137,32 @@ def test_every_old_code_resolves_to_one_of_its_targets(reg):
     for code in reg.old_codes():
         change = reg.history(code)[-1]
         assert reg.resolve(code).code in {c for c, _ in change.targets}, code
+
+
+def test_sami_names_keep_ssbs_letters(reg):
+    # the Telemark table writes ŋ as n; SSB's Klass name (csdata) has ŋ, and so does the BA file
+    porsanger = reg.get("5622")
+    assert porsanger.name == "Porsanger - Porsáŋgu - Porsanki"
+    assert porsanger.ba_region_name == "Porsanger - Porsáŋgu - Porsanki"
+    for text in ("Porsangu", "Porsáŋgu", "porsanger"):
+        assert reg.resolve(text) == porsanger, text
+
+
+def test_ba_regions_are_those_of_ssbs_2024_file_for_every_municipality(reg):
+    import pandas as pd
+
+    from blilyst.stats.build_snapshot import default_raw_dir
+
+    raw = pd.read_excel(default_raw_dir() / "csdata" / "baregioner_2024.xlsx", sheet_name="Etter kommune", dtype=str)
+    expected = {}
+    for muni, region in zip(raw.iloc[:, 0], raw["BA-region"]):
+        code, name = muni.split(" ", 1)
+        number, region_name = region.strip().split(" ", 1)
+        # a few rows carry a code that is not a 2024 code (3444 Jevnaker): those are matched on the name
+        current = code if code in reg else reg.resolve(name).code
+        expected[current] = (int(number), region_name.strip())
+    frame = reg.frame()
+    assert len(expected) == 357 and frame.ba_region_code.nunique() == 159
+    got = {c: (int(b), n) for c, b, n in zip(frame.code, frame.ba_region_code, frame.ba_region_name)}
+    assert got == expected
+    assert got["4028"] == (35, "Seljord") and got["4036"] == (38, "Vinje")

@@ -63,6 +63,16 @@ def _clean_old_name(name: str) -> str:
     return _PAREN.sub("", str(name)).strip()
 
 
+def _with_sami_eng(name: str, klass_name: str) -> str:
+    """The Telemark table writes the Sami letter ŋ as n ("Porsanger - Porsángu - Porsanki"); SSB's Klass
+    name (csdata, "Porsanger-Porsáŋgu-Porsanki") has it. Take Klass's spelling where that is the only
+    difference."""
+    spaced = klass_name.replace("-", " - ")
+    if "ŋ" in spaced and len(spaced) == len(name) and all(a == b or a == "ŋ" for a, b in zip(spaced, name)):
+        return spaced
+    return name
+
+
 # --------------------------------------------------------------------------------------------
 # Municipality register
 # --------------------------------------------------------------------------------------------
@@ -103,7 +113,8 @@ def build_register(raw: Path) -> dict:
     municipalities = []
     for code in csdata_codes:
         row = cur.loc[code]
-        name = row["Kommunenavn 2024"].strip()
+        csdata_name = mun_names.set_index(mun_names.location_code.str[-4:]).loc[code, "location_name"]
+        name = _with_sami_eng(row["Kommunenavn 2024"].strip(), csdata_name)
         if "(" in name:  # "Våler (Viken)" -> "Våler (Østfold)": qualify by the 2024 county
             name = re.sub(r"\(.*\)", "(" + row["Fylkesnavn 2024"].split(" - ")[0].strip() + ")", name)
         municipalities.append({
@@ -115,7 +126,7 @@ def build_register(raw: Path) -> dict:
             "ba_region_name": ba.loc[code, "ba_name"],
             "centrality_class": int(cent2024.loc[code, "sentralitet_klasse"]),
             "centrality_index": int(cent2024.loc[code, "sentralitetsindeks"]),
-            "csdata_name": mun_names.set_index(mun_names.location_code.str[-4:]).loc[code, "location_name"],
+            "csdata_name": csdata_name,
         })
 
     # Names of historical codes, most authoritative source last (later ones win).
