@@ -166,3 +166,18 @@ def test_ba_regions_are_those_of_ssbs_2024_file_for_every_municipality(reg):
     got = {c: (int(b), n) for c, b, n in zip(frame.code, frame.ba_region_code, frame.ba_region_name)}
     assert got == expected
     assert got["4028"] == (35, "Seljord") and got["4036"] == (38, "Vinje")
+
+
+def test_centrality_class_and_index_are_klass_128_for_every_municipality(reg):
+    import pandas as pd
+
+    from blilyst.stats.build_snapshot import default_raw_dir
+
+    raw = pd.read_csv(default_raw_dir() / "ssb_sentralitet" / "sentralitet_klass128_kommuner_2020_2024.csv",
+                      dtype={"kommunenummer": str})
+    raw = raw[raw.i_2024_struktur.astype(str) == "True"].set_index("kommunenummer")
+    frame = reg.frame().set_index("code")
+    assert sorted(raw.index) == sorted(frame.index)
+    assert (frame.centrality_class == raw.sentralitet_klasse.reindex(frame.index)).all()
+    assert (frame.centrality_index == raw.sentralitetsindeks.reindex(frame.index)).all()
+    assert frame.loc["4028", ["centrality_class", "centrality_index"]].tolist() == [5, 601]
