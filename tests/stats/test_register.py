@@ -181,3 +181,21 @@ def test_centrality_class_and_index_are_klass_128_for_every_municipality(reg):
     assert (frame.centrality_class == raw.sentralitet_klasse.reindex(frame.index)).all()
     assert (frame.centrality_index == raw.sentralitetsindeks.reindex(frame.index)).all()
     assert frame.loc["4028", ["centrality_class", "centrality_index"]].tolist() == [5, 601]
+
+
+def test_every_code_in_use_2018_to_2024_maps_as_ssbs_redistricting_table_says(reg):
+    import pandas as pd
+
+    from blilyst.stats.build_snapshot import default_raw_dir
+
+    table = pd.read_csv(default_raw_dir() / "csdata" / "nor_locations_redistricting_b2024.csv", dtype=str)
+    table = table[table.granularity_geo == "municip"]
+    table = table.assign(year=table.calyear.astype(float).astype(int), old=table.location_code_original.str[-4:],
+                         new=table.location_code_current.str[-4:], weight=table.weighting.astype(float))
+    table = table[table.year.between(2018, 2024)]
+    checked = 0
+    for (year, old), rows in table.groupby(["year", "old"]):
+        got = dict(reg.current_codes_for(old, year=year))
+        assert got == pytest.approx(dict(zip(rows.new, rows.weight))), (year, old)
+        checked += 1
+    assert checked == 422 + 422 + 356 + 356 + 356 + 471 + 357
