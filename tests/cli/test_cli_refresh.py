@@ -121,3 +121,18 @@ def test_on_a_terminal_a_progress_bar_shows_each_step(ssb, env, capsys, monkeypa
     for step in ("07459 population by municipality", "06913 population change", "09588 migration by age"):
         assert step in err
     assert "━" in err  # the bar itself
+
+
+def test_a_corrupt_cache_file_is_one_warning_line_and_fetched_again(ssb, env, capsys):
+    assert main(["data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
+    capsys.readouterr()
+    cached = sorted((env / "cache" / "ssb" / "data").rglob("*.json"))
+    assert cached
+    cached[0].write_bytes(cached[0].read_bytes()[:200])  # cut off, as by a full disk
+    data_requests = len([r for r in ssb.requests if r.path.endswith("/data")])
+    assert main(["data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["rows"][0]["rows"] == 357 * 2 * 106
+    warnings = [line for line in err.splitlines() if line]
+    assert len(warnings) == 1 and warnings[0].startswith("Warning: ") and "corrupt" in warnings[0]
+    assert len([r for r in ssb.requests if r.path.endswith("/data")]) == data_requests + 1  # only that one again

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from blilyst.cli.data import data_app
+from blilyst.cli.data import data_app, warnings_as_lines
 from blilyst.cli.output import OutputFormat, emit
 
 
@@ -28,15 +28,31 @@ def refresh_cmd(
 
     Example: blilyst data refresh
     """
+    from blilyst.stats.snapshot import local_dir
+
+    with warnings_as_lines():  # a corrupt cache file: one "Warning:" line, and it is fetched again
+        result = _refresh(dest or local_dir(), from_year)
+
+    manifest = json.loads((result.dest / "manifest.json").read_text(encoding="utf-8"))
+    rows = [{"dataset": name, "rows": n, "ssb_table": manifest["datasets"][name].get("ssb_table", ""),
+             "date": manifest["datasets"][name].get("date", "")} for name, n in result.datasets.items()]
+    notes = [f"{name}: {why}" for name, why in result.skipped.items()]
+    notes += [f"Local snapshot written to {result.dest}; it now takes precedence over the bundled data "
+              f"({result.requests} requests to SSB).", "Kilde: Statistisk sentralbyrå (CC BY 4.0)."]
+    emit(pd.DataFrame(rows, columns=["dataset", "rows", "ssb_table", "date"]), fmt,
+         title="Refreshed from SSB", notes=notes)
+
+
+def _refresh(dest: Path, from_year: int):
+    """Run the refresh, with a progress bar when stderr is a terminal."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from blilyst.stats.refresh import refresh_snapshot
-    from blilyst.stats.snapshot import local_dir
 
     console = Console(stderr=True)
     if not console.is_terminal:  # in a pipe or a log: no bar (rich would still print a blank line)
-        result = refresh_snapshot(dest or local_dir(), first_year=from_year)
+        result = refresh_snapshot(dest, first_year=from_year)
     else:
         tasks: dict[str, int] = {}
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -47,13 +63,5 @@ def refresh_cmd(
                     tasks[step] = progress.add_task(step, total=max(total, 1))
                 progress.update(tasks[step], completed=done, total=max(total, 1))
 
-            result = refresh_snapshot(dest or local_dir(), progress=on_progress, first_year=from_year)
-
-    manifest = json.loads((result.dest / "manifest.json").read_text(encoding="utf-8"))
-    rows = [{"dataset": name, "rows": n, "ssb_table": manifest["datasets"][name].get("ssb_table", ""),
-             "date": manifest["datasets"][name].get("date", "")} for name, n in result.datasets.items()]
-    notes = [f"{name}: {why}" for name, why in result.skipped.items()]
-    notes += [f"Local snapshot written to {result.dest}; it now takes precedence over the bundled data "
-              f"({result.requests} requests to SSB).", "Kilde: Statistisk sentralbyrå (CC BY 4.0)."]
-    emit(pd.DataFrame(rows, columns=["dataset", "rows", "ssb_table", "date"]), fmt,
-         title="Refreshed from SSB", notes=notes)
+            result = refresh_snapshot(dest, progress=on_progress, first_year=from_year)
+    return result
