@@ -168,3 +168,27 @@ def test_project_target_that_cannot_be_reached_says_so(capsys):
     assert code == 0, err
     assert "# Assumption: target not reached: Fyresdal 2046: 258 against 1" in out
     assert "Even so, the target is not reached." in out
+
+
+def test_project_xlsx_writes_sheets_too_long_for_excel_wide(capsys, tmp_path, monkeypatch):
+    """All 357 municipalities by single-year age is 1.6 million rows, more than a sheet holds
+    (1 048 576): such a sheet is written with one column per age. Shown here with a lower limit."""
+    import openpyxl
+
+    import blilyst.cli.demography as cli_demography
+
+    monkeypatch.setattr(cli_demography, "EXCEL_ROWS", 1000)
+    target = tmp_path / "wide.xlsx"
+    code, out, err = run(capsys, "project", "Fyresdal", "--years", "5", "--by-age", "--format", "xlsx",
+                         "--output", str(target))
+    assert code == 0, err
+    book = openpyxl.load_workbook(target, read_only=True)
+    rows = list(book["population"].iter_rows(values_only=True))
+    assert rows[0][:5] == ("municipality", "name", "year", "sex", "status") and rows[0][-1] == "age 105"
+    assert len(rows) == 1 + 6 * 2  # years x sexes
+    assert sum(sum(r[5:]) for r in rows[1:] if r[2] == 2026) == pytest.approx(1274)
+    result = list(book["result"].iter_rows(values_only=True))
+    assert result[0][:3] == ("year", "sex", "status") and len(result) == 1 + 6 * 2
+    monkeypatch.setattr(cli_demography, "EXCEL_ROWS", 5)
+    code, out, err = run(capsys, "project", "Fyresdal", "--years", "5", "--format", "xlsx", "--output", str(target))
+    assert code == 1 and err.startswith("Error: --format: the sheet 'result' has 6 rows, more than Excel holds")

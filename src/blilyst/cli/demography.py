@@ -147,7 +147,13 @@ def _for_terminal(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: Rows an Excel sheet holds (1 048 576 with the header).
+EXCEL_ROWS = 1_048_575
+
+
 def _sheets(res) -> dict[str, pd.DataFrame]:
+    """The xlsx sheets; a sheet too long for Excel (all 357 municipalities by single-year age) is
+    written wide, one column per age (:func:`_fit_excel`)."""
     sheets = {"summary": res.summary(), "age_groups": res.age_groups(), "population": res.frame()}
     groups = res.extra_by_age_group()
     if groups is not None:
@@ -155,6 +161,16 @@ def _sheets(res) -> dict[str, pd.DataFrame]:
     if res.intervals is not None:
         sheets["intervals"] = res.intervals
     return sheets
+
+
+def _fit_excel(frame: pd.DataFrame) -> pd.DataFrame:
+    """A long population frame too long for a sheet, written wide: one column per age."""
+    if len(frame) <= EXCEL_ROWS or not {"age", "population"} <= set(frame.columns):
+        return frame
+    keys = [c for c in frame.columns if c not in ("age", "population")]
+    wide = frame.set_index(keys + ["age"])["population"].unstack("age").reset_index()
+    wide.columns = [c if isinstance(c, str) else f"age {c}" for c in wide.columns]
+    return wide
 
 
 def write_frame(frame: pd.DataFrame, fmt: ProjectFormat, *, title: str, notes: list[str], output: Path | None,
@@ -165,7 +181,11 @@ def write_frame(frame: pd.DataFrame, fmt: ProjectFormat, *, title: str, notes: l
     if fmt is ProjectFormat.xlsx:
         if output is None:
             raise InputError("--output", "xlsx needs a file name, e.g. --output fyresdal.xlsx")
-        sheets = {"result": frame} | dict(extra_sheets or {})
+        sheets = {name: _fit_excel(df) for name, df in ({"result": frame} | dict(extra_sheets or {})).items()}
+        too_long = [name for name, df in sheets.items() if len(df) > EXCEL_ROWS]
+        if too_long:
+            raise InputError("--format", f"the sheet '{too_long[0]}' has {len(sheets[too_long[0]])} rows, more than "
+                                         "Excel holds; use --format csv for this output")
         try:
             with pd.ExcelWriter(output, engine="openpyxl") as xl:
                 for name, df in sheets.items():
