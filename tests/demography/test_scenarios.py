@@ -142,6 +142,7 @@ def test_trend5_uses_five_years(snap):
     ({"scenario": "housing-led", "dwellings_per_year": -5}, "dwellings_per_year"),
     ({"scenario": "housing-led", "dwellings_per_year": float("nan")}, "dwellings_per_year"),
     ({"scenario": "employment-led", "jobs_growth": -2.0}, "jobs_growth"),
+    ({"scenario": "stochastic", "window": 1}, "window"),  # one year has no spread: intervals would collapse
     ({"scenario": "employment-led", "jobs_growth": float("inf")}, "jobs_growth"),
     ({"scenario": "employment-led", "jobs_target": 0.0}, "jobs_target"),
     ({"scenario": "target-seeking", "target": "population", "target_population": float("nan")}, "target_population"),

@@ -442,6 +442,9 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
     codes = [municipalities] if isinstance(municipalities, str) else municipalities
     if window is None:
         window = 5 if scenario == "trend5" else 10
+    if scenario == "stochastic" and isinstance(window, (int, np.integer)) and window < 3:
+        raise InputError("window", f"the stochastic scenario measures the year-to-year spread of migration and needs "
+                                   f"at least 3 trend years; got {window}")
     if rates is None:
         rates = estimate_rates(codes, window=window, snapshot=snapshot)
     rs = rates
