@@ -50,3 +50,18 @@ def test_each_command_has_help_ending_with_an_example(name, command):
 @pytest.mark.parametrize("name", [name for name, _ in COMMANDS])
 def test_each_command_is_documented(name):
     assert f"blilyst {name}" in DOCS.read_text(encoding="utf-8"), f"docs/cli.md does not describe blilyst {name}"
+
+
+@pytest.mark.parametrize("argv", [
+    ["data", "show", "kviteseid", "--by", "foo"],
+    ["data", "show", "kviteseid", "--format", "xml"],
+    ["data", "show"],
+    ["municipality", "find", "vinje", "--limit", "0"],
+    ["no-such-command"],
+])
+def test_a_wrong_option_is_one_line_and_exit_code_2(argv, capsys):
+    from blilyst.cli import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("Error: ") and "\n" not in err

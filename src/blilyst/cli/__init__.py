@@ -51,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # click usage errors and friends
         import click
 
+        if isinstance(exc, click.exceptions.UsageError):  # one line, like the library's errors
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            typer.echo(f"Error: {' '.join(exc.format_message().split())}{where}", err=True)
+            return exc.exit_code
         if isinstance(exc, click.exceptions.ClickException):
             exc.show()
             return exc.exit_code
