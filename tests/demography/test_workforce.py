@@ -53,3 +53,33 @@ def test_retirements_by_industry_says_what_data_it_needs():
 def test_too_few_ages():
     with pytest.raises(InputError):
         workforce_measures(np.ones((2, 50)))
+
+
+def test_retirements_by_industry_from_a_users_table():
+    """Hand-computed: health care has 10 aged 66 and 30 aged 60-65 (5 a year), teaching 4 aged 64."""
+    import pandas as pd
+
+    emp = pd.DataFrame({"industry": ["health", "health", "teaching", "health"],
+                        "age": [66, "60-65", "64", "30-39"], "employed": [10, 30, 4, 100]})
+    f = retirements_by_industry(emp, base_year=2026, years=8)
+    health = f[f.industry == "health"].set_index("year").retiring
+    # aged 66 on 1 January 2026 reach 67 in 2026; aged 65 in 2027; ... aged 60 in 2032; aged 59 in 2033
+    assert health.tolist() == [10, 5, 5, 5, 5, 5, 5, 0]
+    teaching = f[f.industry == "teaching"].set_index("year").retiring
+    assert teaching[2028] == 4 and teaching.sum() == 4
+    assert f[(f.industry == "health") & (f.year == 2026)].share.iloc[0] == pytest.approx(10 / 140)
+
+
+@pytest.mark.parametrize("frame, field", [
+    ({"industry": ["a"], "age": [60]}, "employed"),
+    ({"industry": ["a"], "age": [60], "employed": [-1]}, "employed"),
+    ({"industry": ["a"], "age": ["sixty"], "employed": [1]}, "age"),
+    ({"industry": ["a"], "age": ["70-60"], "employed": [1]}, "age"),
+    ({"industry": ["a"], "age": [200], "employed": [1]}, "age"),
+])
+def test_retirements_by_industry_bad_tables_name_the_field(frame, field):
+    import pandas as pd
+
+    with pytest.raises(InputError) as info:
+        retirements_by_industry(pd.DataFrame(frame), base_year=2026)
+    assert info.value.field == field

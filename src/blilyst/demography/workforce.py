@@ -12,7 +12,8 @@ numbers per municipality and year, all computed from 1 January stocks ``(..., se
   than it gains, before migration.
 
 Retirements by industry need employment by industry and age (SSB table 07984 or similar), which the
-offline data do not have; the function says so instead of guessing.
+offline data do not have: :func:`retirements_by_industry` takes such a table from the user (or a
+refreshed snapshot) and says what it needs when called without one, instead of guessing.
 """
 
 from __future__ import annotations
@@ -69,10 +70,64 @@ def workforce_frame(pop: np.ndarray, codes: list[str], years: list[int]) -> pd.D
     return frame
 
 
-def retirements_by_industry(*_args, **_kwargs) -> pd.DataFrame:
-    """Not available offline: needs employment by industry and age for the municipality."""
-    raise InputError(
-        "employment_by_industry",
-        "retirements by industry need employment by industry and single-year age (e.g. SSB table 07984), "
-        "which the bundled data do not have; run 'blilyst data refresh' when that table is supported",
-    )
+def retirements_by_industry(employment: pd.DataFrame | None = None, *, base_year: int | None = None,
+                            years: int = 20, pension_age: int = PENSION_AGE) -> pd.DataFrame:
+    """Employed persons reaching ``pension_age`` each year, by industry (replacement demand).
+
+    ``employment``: employed residents (or jobs) on 1 January ``base_year`` with columns
+    ``industry``, ``age`` (a single age, or a range like ``"60-66"`` spread evenly over its ages)
+    and ``employed``. Those aged ``pension_age - 1 - t`` on 1 January ``base_year`` reach the
+    pension age during year ``base_year + t`` (the same timing as ``reaching_67``), assuming they
+    stay in their industry until then; deaths and moves before that are ignored, so the figures
+    are an upper bound of the retirements to replace. Returns ``industry, year, retiring`` for
+    ``years`` years, plus ``share`` of the industry's employment in the base year.
+    """
+    if employment is None:
+        raise InputError(
+            "employment_by_industry",
+            "retirements by industry need employment by industry and single-year age (e.g. SSB table 07984), "
+            "which the bundled data do not have; give a table with columns industry, age, employed",
+        )
+    missing = [c for c in ("industry", "age", "employed") if c not in employment.columns]
+    if missing:
+        raise InputError(missing[0], f"the employment table needs the columns industry, age, employed; "
+                                     f"missing {', '.join(missing)}")
+    if base_year is None:
+        raise InputError("base_year", "give the 1 January year the employment figures are for")
+    if not isinstance(years, (int, np.integer)) or not 1 <= years <= 100:
+        raise InputError("years", f"must be a whole number between 1 and 100; got {years!r}")
+    industries = list(dict.fromkeys(employment["industry"].astype(str)))
+    counts = np.zeros((len(industries), pension_age))  # employed by industry and age below the pension age
+    for i, row in enumerate(employment.itertuples(index=False), start=1):
+        lo, hi = _age_range(row.age, i)
+        value = pd.to_numeric(row.employed, errors="coerce")
+        if not np.isfinite(value) or value < 0:
+            raise InputError("employed", f"row {i}: must be a number of persons, 0 or more; got {row.employed!r}")
+        k = industries.index(str(row.industry))
+        ages = np.arange(lo, hi + 1)
+        below = ages[ages < pension_age]
+        counts[k, below] += value / len(ages)
+    totals = employment.assign(employed=pd.to_numeric(employment["employed"])).groupby(
+        employment["industry"].astype(str), sort=False)["employed"].sum()
+    t = np.arange(years)
+    ages = pension_age - 1 - t
+    retiring = np.where(ages[None] >= 0, counts[:, np.clip(ages, 0, None)], 0.0)  # (industry, year)
+    frame = pd.DataFrame({
+        "industry": np.repeat(np.asarray(industries, dtype=object), years),
+        "year": np.tile(base_year + t, len(industries)),
+        "retiring": retiring.reshape(-1),
+    })
+    frame["share"] = frame["retiring"] / frame["industry"].map(totals).replace(0, np.nan)
+    return frame
+
+
+def _age_range(age, row: int) -> tuple[int, int]:
+    text = str(age).strip()
+    parts = text.split("-")
+    try:
+        lo, hi = (int(parts[0]), int(parts[-1])) if 1 <= len(parts) <= 2 else (None, None)
+    except ValueError:
+        lo = hi = None
+    if lo is None or not 0 <= lo <= hi <= 105:
+        raise InputError("age", f"row {row}: '{age}' is not an age 0..105 or a range like 60-66")
+    return lo, hi
