@@ -42,6 +42,10 @@ def test_frame_labels(fyresdal):
     f = workforce_frame(cube, ["4032"], [2016, 2026])
     assert f["year"].tolist() == [2016, 2026]
     assert np.isfinite(f["replacement_ratio"]).all()
+    _, p = fyresdal
+    row = f.set_index("year").loc[2026]
+    assert row.replacement_ratio == pytest.approx(_count(p, 2026, 19, 19) / _count(p, 2026, 66, 66))
+    assert row.population == 1274 and row.municipality == "4032"
 
 
 def test_retirements_by_industry_says_what_data_it_needs():
