@@ -15,7 +15,7 @@ import pandas as pd
 import typer
 
 from blilyst.cli import app
-from blilyst.cli.output import emit
+from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import InputError
 
 try:  # accounts and attractiveness live in their own module; register them with the demography commands
@@ -292,7 +292,7 @@ def facts_cmd(
                                              "leave out for the whole country."),
     fact: str = typer.Option("all", "--fact", help="growth, components, ages or all."),
     last_years: int = typer.Option(10, "--last-years", help="Years the components and age profile cover."),
-    fmt: ProjectFormat = typer.Option(ProjectFormat.table, "--format", help="table, csv or json."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
     lang: str = typer.Option("en", "--lang", help="Language of the texts: nb or en."),
 ) -> None:
     """The guidance's headline facts computed from the data: growth with and without migration,
@@ -303,19 +303,17 @@ def facts_cmd(
     import json
     import sys
 
-    if fmt is ProjectFormat.xlsx:
-        raise InputError("--format", "use table, csv or json for the facts")
-    if fmt is ProjectFormat.csv and fact == "all":
+    if fmt is OutputFormat.csv and fact == "all":
         raise InputError("--fact", "CSV holds one table: choose --fact growth, components or ages")
     facts = facts_output(kommune, fact, last_years, lang)
-    if fmt is ProjectFormat.json:
+    if fmt is OutputFormat.json:
         payload = {"facts": [{"fact": key, "title": title, "rows": json.loads(frame.to_json(orient="records",
                                                                                             force_ascii=False)),
                               "estimated": est, "notes": notes} for key, frame, title, notes, est in facts]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     for key, frame, title, notes, est in facts:
-        if fmt is ProjectFormat.table:
+        if fmt is OutputFormat.table:
             frame = facts_table(key, frame, est, last_years)
             if any("*" in c for c in frame.columns) or frame.iloc[:, 0].astype(str).str.endswith("*").any():
                 notes = notes + ["* = estimated." if lang == "en" else "* = anslått."]
