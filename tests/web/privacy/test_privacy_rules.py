@@ -233,3 +233,37 @@ def test_the_evaluation_counts_live_and_erased_households_alike(people, househol
         "enquiry": 3, "in_dialogue": 2, "visited": 2, "decided": 2, "moved_in": 2}
     reasons = move_out_reasons(records, min_cell=1)
     assert reasons[["reason", "households"]].values.tolist() == [["housing", 1]]
+
+
+def test_retention_clears_owners_and_deletes_inactive_hosts_of_the_resources(people):
+    """Owners and hosts are not households, but their contacts are personal data: same period."""
+    from blilyst.web.resources.models import Host, Housing
+
+    now = timezone.now()
+    owner = {"owner_name": "Ola Utleier", "owner_phone": "90000000", "owner_email": "ola@example.org"}
+    facts = {"municipality": people.a, "kind": "rent", "bedrooms": 3, "size_m2": 90, "price": 9000,
+             "available_from": dt.date(2026, 1, 1)}
+    let_long_ago = Housing.objects.create(title="Utleid", status="taken", **facts, **owner)
+    let_lately = Housing.objects.create(title="Nylig utleid", status="taken", **facts, **owner)
+    offered = Housing.objects.create(title="Ledig", status="available", **facts, **owner)
+    gone = Host.objects.create(municipality=people.a, name="Kari Vert", phone="91111111", active=False)
+    active = Host.objects.create(municipality=people.a, name="Per Vert", phone="92222222", active=True)
+    resting = Host.objects.create(municipality=people.b, name="Siri Vert", email="siri@example.org", active=False)
+    old = now - dt.timedelta(days=731)
+    Housing.objects.filter(pk__in=[let_long_ago.pk, offered.pk]).update(updated=old)
+    Host.objects.filter(pk__in=[gone.pk, active.pk]).update(updated=old)
+
+    dry = apply_retention(now=now, dry_run=True)
+    assert (dry.owner_contacts_cleared, dry.hosts_deleted) == ([let_long_ago.pk], [gone.pk])
+    assert Host.objects.count() == 3 and Housing.objects.get(pk=let_long_ago.pk).owner_name == "Ola Utleier"
+
+    out = io.StringIO()
+    call_command("blilyst_retention", stdout=out)
+    assert "Cleared the owner's contact of 1 dwelling(s) sold, let or withdrawn and deleted 1 inactive host(s)" \
+        in out.getvalue()
+    cleared = Housing.objects.get(pk=let_long_ago.pk)
+    assert (cleared.owner_name, cleared.owner_phone, cleared.owner_email, cleared.title, cleared.bedrooms) == (
+        "", "", "", "Utleid", 3)
+    assert Housing.objects.get(pk=let_lately.pk).owner_phone == "90000000"
+    assert Housing.objects.get(pk=offered.pk).owner_email == "ola@example.org"
+    assert sorted(Host.objects.values_list("name", flat=True)) == ["Per Vert", "Siri Vert"]

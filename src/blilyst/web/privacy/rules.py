@@ -192,6 +192,8 @@ class RetentionResult:
     cutoff: dt.datetime
     expired: list[int] = field(default_factory=list)  # household ids erased for age
     withdrawn: list[int] = field(default_factory=list)  # household ids erased on withdrawal
+    owner_contacts_cleared: list[int] = field(default_factory=list)  # housing ids whose owner contact was blanked
+    hosts_deleted: list[int] = field(default_factory=list)  # ids of inactive hosts deleted
 
     @property
     def total(self) -> int:
@@ -221,4 +223,33 @@ def apply_retention(now: dt.datetime | None = None, days: int | None = None, *, 
             bucket.append(household.pk)
             if not dry_run:
                 erase_household(household, by=None, cause=cause, via="command")
+    apply_resource_retention(cutoff, result, dry_run=dry_run)
     return result
+
+
+def apply_resource_retention(cutoff: dt.datetime, result: RetentionResult, *, dry_run: bool = False) -> None:
+    """Personal data in the resources: the same retention period as households.
+
+    Owners of dwellings and hosts are not households, but their names and contacts are personal
+    data too. A dwelling that is sold, let or withdrawn and unchanged since ``cutoff`` keeps its
+    facts (they are the housing evidence) but loses the owner's name, phone and e-mail; a host
+    marked inactive and unchanged since ``cutoff`` is deleted. Active hosts and available or
+    reserved dwellings are in use and kept. Fills ``result.owner_contacts_cleared`` and
+    ``result.hosts_deleted``.
+    """
+    from blilyst.web.resources.models import Housing, Host
+
+    blank = {name: "" for name in Housing.PERSONAL_DATA_FIELDS}
+    has_owner = Q()
+    for name in Housing.PERSONAL_DATA_FIELDS:
+        has_owner |= ~Q(**{name: ""})
+    housing = Housing.objects.filter(has_owner, status__in=[Housing.Status.TAKEN, Housing.Status.WITHDRAWN],
+                                     updated__lt=cutoff)
+    hosts = Host.objects.filter(active=False, updated__lt=cutoff)
+    result.owner_contacts_cleared.extend(housing.order_by("pk").values_list("pk", flat=True))
+    result.hosts_deleted.extend(hosts.order_by("pk").values_list("pk", flat=True))
+    if not dry_run:
+        with transaction.atomic():
+            # update() leaves ``updated`` alone: clearing is not a change by a person
+            Housing.objects.filter(pk__in=result.owner_contacts_cleared).update(**blank)
+            Host.objects.filter(pk__in=result.hosts_deleted).delete()

@@ -12,7 +12,8 @@ from blilyst.web.privacy.rules import apply_retention, retention_days
 
 class Command(BaseCommand):
     help = ("Erase households whose last activity is older than BLILYST_RETENTION_DAYS, or whose consent was "
-            "withdrawn, keeping only anonymous outcomes. Example: blilyst_retention --dry-run")
+            "withdrawn, keeping only anonymous outcomes; clear owners' contacts of dwellings no longer offered "
+            "and delete inactive hosts after the same period. Example: blilyst_retention --dry-run")
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=None, help="Retention period in days (default: setting).")
@@ -29,4 +30,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb} {len(result.expired)} household(s) inactive since before {result.cutoff:%Y-%m-%d} "
             f"({days} days) and {len(result.withdrawn)} without consent; anonymous outcomes kept."
+        )
+        self.stdout.write(
+            f"{'Would clear' if dry_run else 'Cleared'} the owner's contact of {len(result.owner_contacts_cleared)} "
+            f"dwelling(s) sold, let or withdrawn and {'would delete' if dry_run else 'deleted'} "
+            f"{len(result.hosts_deleted)} inactive host(s), unchanged for as long."
         )
