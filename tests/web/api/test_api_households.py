@@ -162,3 +162,28 @@ def test_the_api_docs_load_nothing_from_a_cdn(people, client_for):
     html = client_for(people.alice).get("/api/docs").text
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+@pytest.mark.parametrize("method, path", [("post", "/api/households/"), ("patch", "/api/households/{pk}"),
+                                          ("post", "/api/resources/hosts")])
+def test_a_session_call_that_changes_something_needs_the_csrf_token(people, client_for, household, method, path):
+    """The API's views are exempt from Django's CSRF middleware; django-ninja's session auth checks it
+    instead. A token call needs no CSRF token (a header a foreign page cannot send)."""
+    client = client_for(people.alice, enforce_csrf_checks=True)
+    url = path.format(pk=household.pk)
+    body = {"version": 1, "label": "Endret"} if method == "patch" else (
+        NEW if "households" in url else {"municipality": "4028", "name": "Kari Vert", "phone": "91111111"})
+    refused = getattr(client, method)(url, data=json.dumps(body), content_type="application/json")
+    assert refused.status_code == 403, refused.content
+    assert Household.objects.get().label == "Familien Berg" and Household.objects.count() == 1
+    client.get("/households/")  # a page sets the CSRF cookie, as in the browser
+    token = client.cookies["blilyst_csrftoken"].value
+    accepted = getattr(client, method)(url, data=json.dumps(body), content_type="application/json",
+                                       HTTP_X_CSRFTOKEN=token)
+    assert accepted.status_code in (200, 201), accepted.content
+
+
+def test_a_token_call_needs_no_csrf_token(people):
+    caller = api(people.alice)
+    caller.client = Client(enforce_csrf_checks=True)
+    assert caller.post("/households/", NEW).status_code == 201
