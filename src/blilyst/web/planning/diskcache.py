@@ -1,0 +1,128 @@
+"""The needs analysis kept on disk between processes, keyed by the data and the code that computed it.
+
+The evidence page's figures come from a projection of all 357 municipalities, one rate estimate, the
+attractiveness model and per municipality the demographic accounts. In a fresh process (a restarted
+server, a new worker) these cost seconds although nothing has changed. :func:`on_disk` stores a function's
+result as a pickle under ``$BLILYST_CACHE_DIR/plan`` (default ``~/.cache/blilyst/plan``), keyed by
+
+* the snapshot in use (origin and its full ``manifest.json``: a data refresh gives new keys),
+* a fingerprint of the code that computes the figures (every ``.py`` file of ``blilyst.stats``,
+  ``blilyst.demography``, ``blilyst.plan`` and ``blilyst.web.planning``, and the altair version), so an
+  upgrade never reads a figure an older version computed,
+* the function and its arguments.
+
+Only aggregate SSB statistics are stored (no personal data). Files are written atomically; an unreadable
+file is deleted and recomputed; a folder that cannot be written only means nothing is kept (the page is the
+same, only slower). ``BLILYST_PLAN_DISK_CACHE=off`` turns it off.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+_PACKAGES = ("stats", "demography", "plan", "web/planning")
+
+
+def cache_dir() -> Path:
+    from blilyst.stats.cache import default_cache_dir
+
+    return default_cache_dir() / "plan"
+
+
+def enabled() -> bool:
+    return os.environ.get("BLILYST_PLAN_DISK_CACHE", "").strip().lower() not in {"off", "0", "false", "no"}
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 over the source of the packages that compute the figures (sorted paths and contents)."""
+    import altair
+
+    import blilyst
+
+    root = Path(blilyst.__file__).parent
+    h = hashlib.sha256(f"format={FORMAT};altair={altair.__version__}".encode())
+    for package in _PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def data_fingerprint(snapshot) -> str:
+    manifest = json.dumps(snapshot.manifest, sort_keys=True, default=str)
+    return hashlib.sha256(f"{snapshot.origin}|{snapshot.path}|{manifest}".encode()).hexdigest()
+
+
+def key(snapshot, name: str, args: tuple) -> str:
+    text = f"{data_fingerprint(snapshot)}|{code_fingerprint()}|{name}|{args!r}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _path(k: str) -> Path:
+    return cache_dir() / k[:2] / f"{k}.pickle"
+
+
+def load(k: str):
+    """The stored value for key ``k``, or ``None`` (absent, unreadable: an unreadable file is deleted)."""
+    path = _path(k)
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a truncated or foreign file: recompute rather than fail the page
+        log.warning("Plan cache file %s was unreadable (%s); it is recomputed.", path, exc)
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+
+
+def store(k: str, value) -> None:
+    path = _path(k)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("Plan cache folder %s cannot be written (%s); figures are recomputed in each process.",
+                    path.parent, exc.strerror or exc)
+
+
+def on_disk(snapshot: Callable[[], object]) -> Callable:
+    """Decorator: keep the function's result on disk (see the module docstring). ``snapshot`` returns the
+    snapshot in use; arguments must have a stable ``repr`` (strings, numbers, tuples, None)."""
+
+    def wrap(fn: Callable) -> Callable:
+        name = f"{fn.__module__}.{fn.__qualname__}"
+
+        @functools.wraps(fn)
+        def wrapper(*args):
+            if not enabled():
+                return fn(*args)
+            k = key(snapshot(), name, args)
+            value = load(k)
+            if value is None:
+                value = fn(*args)
+                if value is not None:
+                    store(k, value)
+            return value
+
+        return wrapper
+
+    return wrap
