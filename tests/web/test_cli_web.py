@@ -54,3 +54,41 @@ def test_the_demo_command_gives_kviteseid_listings_to_match_against(db):
 def test_manage_runs_a_django_command(db, capsys):
     assert main(["web", "manage", "showmigrations", "accounts"]) == 0
     assert "[X] 0001_initial" in capsys.readouterr().out
+
+
+def test_the_demo_command_gives_kviteseid_made_up_households_along_the_pipeline(db):
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from blilyst.web.newcomers.models import Household
+
+    assert main(["web", "demo"]) == 0
+    assert main(["web", "demo"]) == 0  # a second start adds nothing
+    households = {h.label: h for h in Household.objects.filter(municipality_id="4028")}
+    assert sorted(households) == ["Familien Ali (demo)", "Familien Berg (demo)", "Familien Nowak (demo)",
+                                  "Marte Haugen (demo)"]
+    assert {h.status for h in households.values()} == {"enquiry", "in_dialogue", "visited", "moved_in"}
+    assert all(a.email.endswith("@example.org") for h in households.values() for a in h.adults.all() if a.email)
+    nowak = households["Familien Nowak (demo)"]
+    assert [a.job_wishes for a in nowak.adults.order_by("pk")] == ["sykepleier", "snekker, byggfag"]
+    ali = households["Familien Ali (demo)"]
+    follow_ups = dict(ali.tasks.values_list("follow_up_months", "due"))
+    assert sorted(follow_ups) == [3, 12, 24] and follow_ups[3] < timezone.localdate()  # overdue
+    assert all(h.consents.filter(purpose="follow_up").exists() for h in households.values())
+
+    client = Client()
+    client.force_login(User.objects.get(username="kontaktperson"))
+    assert "Familien Berg (demo)" in client.get(reverse("household_list")).content.decode()
+    matches = client.get(reverse("resources:match", args=[nowak.pk])).content.decode()
+    assert "Prøvebolig Fjågesund" in matches.split('<ol class="suggestions">')[1]
+
+
+def test_demo_households_never_touch_a_municipality_with_households(db):
+    from blilyst.web.newcomers.demo import ensure_demo_households, make_household
+    from blilyst.web.newcomers.models import Household
+
+    ensure_demo()
+    make_household("4028", "Ekte familie")
+    assert ensure_demo_households("4028") == 0
+    assert list(Household.objects.values_list("label", flat=True)) == ["Ekte familie"]

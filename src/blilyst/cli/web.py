@@ -23,12 +23,16 @@ def _migrate_and_demo() -> list:
     from django.core.management import call_command
 
     from blilyst.web.accounts.demo import DEMO_MUNICIPALITY, ensure_demo
+    from blilyst.web.accounts.models import User
+    from blilyst.web.newcomers.demo import ensure_demo_households
     from blilyst.web.resources.demo import ensure_demo_resources
 
     call_command("migrate", interactive=False, verbosity=0)
     logins = ensure_demo()
-    # Made-up listings, so "Find matches" has something to find in the demo; never touches real data.
+    # Made-up listings and households, so the lists and "Find matches" have something to show;
+    # each is created only where the municipality has none yet, so real data is never touched.
     ensure_demo_resources(DEMO_MUNICIPALITY)
+    ensure_demo_households(DEMO_MUNICIPALITY, User.objects.filter(username="kontaktperson").first())
     return logins
 
 

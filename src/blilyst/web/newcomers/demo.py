@@ -2,7 +2,8 @@
 
 ``make_household(municipality, ...)`` creates one household with one adult; ``generate_households``
 creates many at once with ``bulk_create`` (10 000 in a few seconds), spread over statuses,
-target groups and the last two years of activity.
+target groups and the last two years of activity; ``ensure_demo_households`` gives the demo
+municipality of ``make run`` a handful of hand-made households along the whole pipeline.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils import timezone
 from blilyst.web.newcomers.models import (
     Adult,
     Child,
+    ContactLogEntry,
     Household,
     Status,
     TargetGroup,
@@ -75,3 +77,88 @@ def generate_households(municipality, count: int, *, seed: int = 1, contact_pers
         Task.objects.bulk_create(tasks)
         created += n
     return created
+
+
+def _month(today: dt.date, ahead: int) -> dt.date:
+    month = today.month - 1 + ahead
+    return dt.date(today.year + month // 12, month % 12 + 1, 1)
+
+
+@transaction.atomic
+def ensure_demo_households(municipality, contact_person=None, today: dt.date | None = None) -> int:
+    """Give ``municipality`` four made-up households (names end in "(demo)", addresses @example.org)
+    unless it has households already; returns how many were created.
+
+    They show the pipeline and the daily list: a fresh inquiry (a couple with a job wish each, a
+    child for kindergarten, trial housing), a household in dialogue with an overdue next step, one
+    that has visited, and one that moved in four months ago (its 3-month follow-up is overdue).
+    A municipality with any household (real data) is never touched.
+    """
+    from blilyst.web.privacy.rules import record_consent
+
+    code = getattr(municipality, "pk", municipality)
+    if Household.objects.filter(municipality_id=code).exists():
+        return 0
+    today = today or timezone.localdate()
+    by = contact_person
+
+    def household(label, adults, *, children=(), **fields):
+        h = Household.objects.create(municipality_id=code, label=label, contact_person=by, **fields)
+        for adult in adults:
+            Adult.objects.create(household=h, **adult)
+        for child in children:
+            Child.objects.create(household=h, **child)
+        record_consent(h, "follow_up", by=by, language="nb")
+        return h
+
+    nowak = household(
+        "Familien Nowak (demo)",
+        [{"name": "Piotr Nowak (demo)", "email": "piotr.nowak@example.org", "phone": "900 00 001", "language": "en",
+          "occupation": "sykepleier", "job_wishes": "sykepleier"},
+         {"name": "Anna Nowak (demo)", "email": "anna.nowak@example.org", "language": "other",
+          "occupation": "snekker", "job_wishes": "snekker, byggfag", "remote_work": False}],
+        children=[{"first_name": "Ola", "birth_year": today.year - 3, "kindergarten_from": _month(today, 4)}],
+        target_group=TargetGroup.LABOUR_IMMIGRANTS, origin_place="Gdańsk", origin_country="Polen",
+        heard_about="employer", housing_tenure="trial", housing_bedrooms=3, housing_from=_month(today, 2),
+        wants_host=True, leisure_interests="fotball, fiske",
+    )
+    Task.objects.create(household=nowak, title="Send informasjon om prøvebolig", due=today + dt.timedelta(days=3),
+                        assigned_to=by, created_by=by)
+
+    berg = household(
+        "Familien Berg (demo)",
+        [{"name": "Kari Berg (demo)", "email": "kari.berg@example.org", "phone": "900 00 002",
+          "occupation": "lærer", "job_wishes": "lærer", "remote_work": False},
+         {"name": "Lars Berg (demo)", "email": "lars.berg@example.org", "language": "nn",
+          "occupation": "utvikler", "job_wishes": "", "remote_work": True}],
+        children=[{"first_name": "Emma", "birth_year": today.year - 8, "needs_school": True}],
+        target_group=TargetGroup.RETURNEES, origin_place="Oslo", heard_about="family_friends",
+        housing_tenure="buy", housing_bedrooms=4, housing_from=_month(today, 6), school_note="3. klasse",
+    )
+    berg.change_status("in_dialogue", on=today - dt.timedelta(days=20), by=by)
+    ContactLogEntry.objects.create(household=berg, on=today - dt.timedelta(days=20), channel="phone", by=by,
+                                   summary="Ringte om gardsbruk og skole; sender oversikt over boliger til salgs.")
+    Task.objects.create(household=berg, title="Ring tilbake om gardsbruket", due=today - dt.timedelta(days=5),
+                        assigned_to=by, created_by=by)
+
+    haugen = household(
+        "Marte Haugen (demo)",
+        [{"name": "Marte Haugen (demo)", "email": "marte.haugen@example.org", "occupation": "kokk",
+          "job_wishes": "kokk, resepsjon"}],
+        target_group=TargetGroup.YOUNG_SINGLE, origin_place="Skien", heard_about="social_media",
+        housing_tenure="rent", housing_bedrooms=1, housing_from=_month(today, 1), wants_welcome_event=True,
+    )
+    haugen.change_status("in_dialogue", on=today - dt.timedelta(days=40), by=by)
+    haugen.change_status("visited", on=today - dt.timedelta(days=10), by=by)
+
+    ali = household(
+        "Familien Ali (demo)",
+        [{"name": "Ahmed Ali (demo)", "phone": "900 00 004", "language": "other", "occupation": "elektriker",
+          "job_wishes": "elektriker"}],
+        children=[{"birth_year": today.year - 12, "needs_school": True}],
+        target_group=TargetGroup.REFUGEES, origin_place="Aleppo", origin_country="Syria", heard_about="other",
+    )
+    for status, days in (("in_dialogue", 200), ("decided", 150)):
+        ali.change_status(status, on=today - dt.timedelta(days=days), by=by)
+    ali.change_status("moved_in", on=today - dt.timedelta(days=120), by=by)
+    return 4
