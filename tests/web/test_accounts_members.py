@@ -44,6 +44,20 @@ def test_it_adds_an_existing_user_of_another_municipality(people, admin_a, clien
     assert bob.role_in("4028") == Role.READ_ONLY
 
 
+def test_adding_an_existing_user_reveals_only_that_the_name_is_taken(people, admin_a, client_for):
+    """Documented in docs/web.md: no one-time password means the user name existed; nothing of the
+    user's other municipalities shows, and the form cannot overwrite the existing user's profile."""
+    before = User.objects.values("first_name", "last_name", "email").get(username="bob")
+    response = client_for(admin_a).post(members_url("4028"), {"username": "bob", "role": "read_only",
+                                                              "first_name": "Annen", "email": "annen@example.org"},
+                                        follow=True)
+    html = response.content.decode()
+    assert "bob har nå rollen Lesetilgang i Kviteseid." in html
+    assert "Vinje" not in html and "4036" not in html
+    assert "engangspassordet" not in html  # no new user, no one-time password
+    assert User.objects.values("first_name", "last_name", "email").get(username="bob") == before
+
+
 def test_it_refuses_an_unknown_role(people, admin_a, client_for):
     response = client_for(admin_a).post(members_url("4028"), {"username": "nina", "role": "superuser"})
     assert response.status_code == 200
