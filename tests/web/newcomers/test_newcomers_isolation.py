@@ -72,3 +72,55 @@ def test_a_missing_household_looks_the_same_as_a_strangers(people, client_for, h
     for route in household_routes():
         url = fill(route, {"pk": 999_999, "household_id": 999_999, "task_pk": 1, "consent_pk": 1})
         assert alice.get(url).status_code in (404, 405), url
+
+
+def test_no_side_channel_tells_b_about_as_household(people, client_for, household):
+    """Search, duplicate flags, the due list, the API's filters, matching, the gap list and the access
+    log: a user of Vinje learns nothing of Kviteseid's "Familien Berg" (kari@example.org, 912 34 567)."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from blilyst.web.accounts.models import Membership
+    from blilyst.web.accounts.roles import Role
+    from blilyst.web.api.models import ApiToken
+    from blilyst.web.resources.models import MatchingGap
+
+    Task.objects.create(household=household, title="Ring Kari", due=dt.date(2020, 1, 1), assigned_to=people.alice)
+    Household.objects.filter(pk=household.pk).update(housing_tenure="rent", housing_bedrooms=9,
+                                                     housing_from=dt.date(2027, 3, 1))
+    alice = client_for(people.alice)
+    assert alice.get(reverse("resources:match", args=[household.pk])).status_code == 200  # records a gap in A
+    assert MatchingGap.objects.filter(household_id=household.pk).exists()
+    alice.get(reverse("household_detail", args=[household.pk]))  # an access-log line in A
+    # the same look-ups find it for Kviteseid's own contact person (so the checks below can fail)
+    for q in ("Berg", "kari@example.org", "91234567"):
+        assert "Familien Berg" in alice.get(reverse("household_list"), {"q": q}).text, q
+    assert "Ring Kari" in alice.get(reverse("my_tasks")).text
+
+    bob = client_for(people.bob)
+    pages = [bob.get(reverse("household_list"), {"q": q}).text for q in ("Berg", "kari@example.org", "91234567")]
+    pages.append(bob.get(reverse("my_tasks")).text)
+    pages.append(bob.get(reverse("resources:gaps"), {"show": "all"}).text)
+    created = bob.post(reverse("household_create"),
+                       {"municipality": people.b.pk, "label": "Kari i Vinje", "name": "Kari B",
+                        "email": "KARI@example.org", "phone": "912 34 567", "language": "nb",
+                        "target_group": "returnees", "consent_follow_up": "on"}, follow=True)
+    assert created.status_code == 200 and Household.objects.filter(label="Kari i Vinje").exists()
+    pages.append(created.text)
+    assert not Household.objects.get(label="Kari i Vinje").duplicate_candidates().exists()
+    vinje_admin = get_user_model().objects.create(username="vadmin")
+    Membership.objects.create(user=vinje_admin, municipality=people.b, role=Role.ADMINISTRATOR)
+    pages.append(client_for(vinje_admin).get(reverse("access_log"), {"household": household.pk}).text)
+    for text in pages:
+        assert "Familien Berg" not in text and "Ring Kari" not in text and f"#{household.pk})" not in text
+        assert "Mulig dublett" not in text
+
+    _row, token = ApiToken.issue(people.bob, "test")
+    api = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    for query in ("?q=Berg", "?q=kari@example.org", "?status=enquiry"):
+        listed = bob.get("/api/households/" + query, **api).json()
+        assert [item["label"] for item in listed["items"]] in ([], ["Kari i Vinje"]), query
+    assert bob.get(f"/api/resources/match/{household.pk}", **api).status_code == 404
+    assert bob.get(f"/api/households/{household.pk}", **api).status_code == 404
+    gaps = bob.get("/api/resources/gaps", **api).json()
+    assert [row["municipality"] for row in gaps] == ["4036"]
