@@ -90,3 +90,11 @@ def test_evaluate_puts_it_together(migration_by_age):
     assert ret.loc["all", "households"] == 5
     assert ev.funnel["households"].iloc[0] == 12
     assert ev.reach.persons_moved_in_via_service == 11
+
+
+def test_no_retention_curve_while_fewer_than_min_group_have_moved_in():
+    # 5 households moved in: with min_group=6 even the all-groups curve would show single households' moves
+    ev = evaluate(households(), as_of=AS_OF, min_group=6)
+    assert ev.curves == {} and ev.retention.empty
+    assert ev.funnel["households"].iloc[0] == 12
+    assert set(evaluate(households(), as_of=AS_OF).curves) == {"all"}  # 5 moved in, min_group 5

@@ -262,11 +262,13 @@ def evaluate(
     lang: str = "nb",
 ) -> Evaluation:
     """Everything in "does it work?" at once. Retention curves are kept per target group only for groups
-    with at least ``min_group`` households that moved in (smaller groups are only in ``"all"``)."""
+    with at least ``min_group`` households that moved in (smaller groups are only in ``"all"``), and not at
+    all while fewer than ``min_group`` households have moved in: each step of a curve over a handful of
+    households is one household's move away."""
     rows = _records(records)
     moved = [r for r in rows if r.get("moved_in") not in (None, "")]
     curves = survival_by_group(moved, as_of=as_of, group="target_group") if moved else {}
-    curves = {k: c for k, c in curves.items() if k == "all" or c.n >= min_group}
+    curves = {k: c for k, c in curves.items() if c.n >= min_group}
     reach_result = None
     if municipality is not None and migration_by_age is not None and years:
         reach_result = reach(moved, municipality=municipality, migration_by_age=migration_by_age, years=years)

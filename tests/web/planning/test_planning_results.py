@@ -28,3 +28,17 @@ def test_reach_against_registered_in_migration(households, analyst, client_for):
 def test_no_households_gives_a_plain_message(people, analyst, client_for):
     response = client_for(analyst).get("/plan/4028/results/")
     assert response.status_code == 200
+
+
+def test_retention_is_hidden_while_few_households_have_moved_in(people, analyst, client_for):
+    import datetime as dt
+
+    from blilyst.web.newcomers.models import Household
+
+    for i, day in enumerate((dt.date(2023, 1, 1), dt.date(2023, 6, 1), dt.date(2024, 2, 1))):
+        Household.objects.create(municipality=people.a, label=f"S{i}", status="moved_in",
+                                 target_group="returnees", moved_in_on=day,
+                                 moved_out_on=dt.date(2024, 8, 1) if i == 0 else None, move_out_reason="jobb")
+    main = client_for(analyst).get("/plan/4028/results/").content.decode().split("<main", 1)[1]
+    assert "3 husholdninger har flyttet inn gjennom tjenesten" in main and "minst fem" in main
+    assert "Kaplan–Meier" not in main

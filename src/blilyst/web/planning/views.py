@@ -544,6 +544,14 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         chart = retention_chart({("alle" if lang == "nb" else "all") if k == "all" else group_names.get(k, k): c
                                  for k, c in ev.curves.items()}, lang) if ev.curves else None
         ctx["retention_chart"] = charts.from_chart_spec("retention", chart, lang=lang) if chart is not None else None
+        moved = sum(1 for r in records if r.get("moved_in"))
+        if moved and not ctx["retention"]:
+            ctx["retention_hidden"] = pick({
+                "nb": f"{moved} husholdninger har flyttet inn gjennom tjenesten. Hvor mange som bor her ennå, vises "
+                      "når minst fem har flyttet inn, slik at ingen enkelt husholdnings utflytting kan leses av.",
+                "en": f"{moved} households have moved in through the service. How many still live here is shown "
+                      "once at least five have moved in, so that no single household's move away can be read off.",
+            }, lang)
         ctx["reasons"] = [(r["label"], None if r["suppressed"] else int(r["households"]),
                            fmt_pct(r["share"], lang) if r["share"] == r["share"] else "–")
                           for r in ev.reasons.to_dict("records")]
