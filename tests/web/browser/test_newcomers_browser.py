@@ -119,3 +119,34 @@ def test_a_stranger_sees_a_not_found_page(page, people, log_in, assert_accessibl
     assert response.status == 404
     assert "Familien Berg" not in page.content()
     assert_accessible(page)
+
+
+def test_the_contact_persons_pages_fit_a_phone_and_pass_axe(chromium, live_server, people, password,
+                                                            assert_accessible):
+    """The demo households and listings on a 375 px phone: no page scrolls sideways (wide tables
+    scroll inside their own box), and axe-core finds nothing on the phone layout either."""
+    from blilyst.web.newcomers.demo import ensure_demo_households
+    from blilyst.web.resources.demo import ensure_demo_resources
+
+    ensure_demo_resources(people.a)
+    ensure_demo_households(people.a, people.alice)
+    nowak = Household.objects.get(label="Familien Nowak (demo)")
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740},
+                                   is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Brukernavn").fill(people.alice.username)
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state()
+    for path in ("/households/", f"/households/{nowak.pk}/", f"/households/{nowak.pk}/needs/",
+                 f"/households/{nowak.pk}/tasks/", "/households/tasks/", f"/resources/match/{nowak.pk}/",
+                 "/resources/housing/"):
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        assert_accessible(page)
+    page.goto("/households/tasks/")
+    due = page.locator("main").inner_text()
+    assert "Ring tilbake om gardsbruket" in due and "Oppfølgingssamtale etter 3 måneder" in due
+    context.close()
