@@ -96,6 +96,7 @@ def test_the_main_path_of_a_contact_person(page, people, log_in, assert_accessib
     data = json.loads(open(download.value.path(), encoding="utf-8").read())
     assert data["household"]["label"] == "Familien Nowak" and data["household"]["status"] == "moved_in"
     assert data["adults"][0]["email"] == "piotr@example.org"
+    assert [g["kind"] for g in data["matching_gaps"]] == ["housing"]
 
     # erase for good
     page.get_by_role("link", name="Slett husstanden").click()
@@ -106,6 +107,8 @@ def test_the_main_path_of_a_contact_person(page, people, log_in, assert_accessib
     assert page.get_by_text("Familien Nowak er slettet.").is_visible()
     assert not Household.objects.filter(pk=household.pk).exists()
     assert AnonymousOutcome.objects.get().furthest_status == "moved_in"
+    gap.refresh_from_db()
+    assert gap.household_id is None and gap.kind == "housing"  # the bottleneck count stays, anonymous
 
 
 def test_a_stranger_sees_a_not_found_page(page, people, log_in, assert_accessible):

@@ -75,7 +75,13 @@ def test_a_stranger_cannot_withdraw_anothers_consent(people, client_for, househo
 
 
 def test_the_export_holds_everything_about_the_household(people, client_for, household):
+    from blilyst.web.resources.models import MatchingGap
+
     full_household(people, household)
+    MatchingGap.objects.create(municipality=people.a, household=household, kind="housing", key="housing",
+                               detail="ingen utleiebolig med minst 3 soverom før august 2027",
+                               recorded_on=dt.date(2026, 2, 3), last_seen=dt.date(2026, 2, 3))
+    MatchingGap.objects.create(municipality=people.a, household=None, kind="job", key="job:1", detail="ingen jobb")
     client_for(people.alice).get(reverse("household_detail", args=[household.pk]))
     response = client_for(people.alice).get(reverse("household_export", args=[household.pk]))
     assert response.status_code == 200
@@ -92,6 +98,9 @@ def test_the_export_holds_everything_about_the_household(people, client_for, hou
     assert [t["due"] for t in data["tasks"]] == ["2026-09-15", "2027-06-15", "2028-06-15"]
     assert data["contact_log"][0]["summary"] == "Ringte om prøvebolig"
     assert data["consents"][0]["purpose"] == "follow_up"
+    assert data["matching_gaps"] == [{"kind": "housing", "need": "housing", "recorded_on": "2026-02-03",
+                                      "detail": "ingen utleiebolig med minst 3 soverom før august 2027",
+                                      "last_seen": "2026-02-03", "resolved_on": None}]
     assert [e["action"] for e in data["access_log"]] == ["export", "view"]  # newest first; this export included
 
 

@@ -55,7 +55,8 @@ def _iso(value):
 
 def export_household(household) -> dict:
     """Everything blilyst holds about ``household``: the household, adults, children, needs, status
-    history, tasks, contact log, consents and the access log of who handled it."""
+    history, tasks, contact log, consents, the gaps matching recorded for it and the access log of
+    who handled it."""
     h = household
     return {
         "format": EXPORT_FORMAT,
@@ -117,6 +118,12 @@ def export_household(household) -> dict:
             {"purpose": c.purpose, "text_shown": c.text_shown, "language": c.language, "given_at": _iso(c.given_at),
              "withdrawn_at": _iso(c.withdrawn_at)}
             for c in h.consents.all()
+        ],
+        # what matching could not find for them, while linked to the household (erasure unlinks it)
+        "matching_gaps": [
+            {"kind": g.kind, "need": g.key, "detail": g.detail, "recorded_on": _iso(g.recorded_on),
+             "last_seen": _iso(g.last_seen), "resolved_on": _iso(g.resolved_on)}
+            for g in h.matching_gaps.order_by("recorded_on", "pk")
         ],
         "access_log": [
             {"at": _iso(e.at), "user": e.username, "action": e.action, "via": e.via}
