@@ -182,3 +182,21 @@ def test_no_page_fails_for_a_logged_in_user(people, client_for, route, name):
     url = _sample_url(route)
     response = client_for(people.alice).get(url)
     assert response.status_code < 500, (url, response.status_code)
+
+
+def test_every_api_operation_answers_401_to_an_anonymous_caller(db):
+    """Each operation of the OpenAPI description, each method: no data and no 404 before logging in."""
+    from blilyst.web.api.api import api
+
+    schema = api.get_openapi_schema()
+    calls = [(method, re.sub(r"\{\w+\}", "1", path)) for path, ops in schema["paths"].items()
+             for method in ops if method in ("get", "post", "put", "patch", "delete")]
+    assert len(calls) >= 20
+    def call(method, url, **extra):
+        if method in ("post", "put", "patch"):
+            extra.update(data="{}", content_type="application/json")
+        return getattr(Client(), method)(url, **extra).status_code
+
+    assert [(m, url, status) for m, url in calls if (status := call(m, url)) != 401] == []
+    bad_token = {"HTTP_AUTHORIZATION": "Bearer not-a-token"}
+    assert [(m, url) for m, url in calls if call(m, url, **bad_token) != 401] == []
