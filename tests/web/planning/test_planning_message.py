@@ -13,7 +13,7 @@ def test_unsupported_claims_and_cliches_are_flagged_with_reasons(resources, anal
     response = client.post("/plan/4028/message/", {"title": "Nettside våren 2026", "text": CAMPAIGN})
     assert response.status_code == 302
     check = CampaignCheck.objects.get(municipality="4028")
-    assert check.capacity["housing"] == {"rental": 2, "trial_housing": 1}
+    assert check.capacity["housing"] == {"rental": 2, "trial_housing": 1, "for_sale": 0}
     report = check.report()
     kinds = {c.kind: c.verdict for c in report.claims}
     # the resource register has no small-farm category, so that claim cannot be checked either way

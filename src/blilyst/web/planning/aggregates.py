@@ -41,11 +41,22 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def capacity(housing: QuerySet, vacancies: QuerySet, kindergarten: QuerySet, code: str,
              today: dt.date | None = None) -> Capacity:
-    """What the municipality ``code`` can offer now, counted from its resource registers."""
+    """What the municipality ``code`` can offer now, counted from its resource registers.
+
+    Housing: available listings by kind. Once the municipality has recorded any listing (it keeps the
+    register), every kind the register can hold is counted, with 0 where none is available, so "rentals
+    available" with every rental let is *unsupported* and housing a bottleneck, not *unknown*. Kinds the
+    register cannot hold (the resources' ``Housing.Kind`` has no small farm or building plot yet) stay
+    absent: claims about them are "cannot be verified". A kind added to the register later is counted
+    here without a change (its value is used as given unless :data:`HOUSING_KIND` renames it)."""
     today = today or dt.date.today()
     homes = (housing.filter(municipality=code, status="available").values("kind")
              .annotate(n=Count("pk")).order_by())
-    by_kind = {HOUSING_KIND.get(r["kind"], r["kind"]): int(r["n"]) for r in homes}
+    by_kind = {}
+    if housing.filter(municipality=code).exists():
+        kinds = [value for value, _label in housing.model._meta.get_field("kind").choices]
+        by_kind = {HOUSING_KIND.get(k, k): 0 for k in kinds}
+    by_kind.update({HOUSING_KIND.get(r["kind"], r["kind"]): int(r["n"]) for r in homes})
     open_jobs = vacancies.filter(municipality=code, status="open")
     by_sector = {r["sector"]: int(r["n"] or 0)
                  for r in open_jobs.values("sector").annotate(n=Sum("positions")).order_by()}
