@@ -22,7 +22,7 @@ def test_from_evidence_to_the_exported_plan(page, analyst, log_in, assert_access
     page.wait_for_url("**/plan/4028/")
     assert page.get_by_role("heading", level=1).inner_text() == "Hvor går Kviteseid, og hvem trenger kommunen?"
     assert page.get_by_text("dere trenger om lag", exact=False).first.is_visible()
-    assert page.locator("figure.chart img").count() == 6
+    assert page.locator("figure.chart img").count() == 7
     assert_accessible(page)
 
     # the scenario chooser, then the numbers behind a chart open by keyboard
@@ -109,5 +109,5 @@ def test_the_evidence_page_fits_a_phone(chromium, live_server, analyst, password
     # charts shrink to the screen; wide tables scroll inside their own box
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     widths = page.evaluate("[...document.querySelectorAll('figure.chart img')].map(i => i.getBoundingClientRect().width)")
-    assert len(widths) == 6 and max(widths) <= 375
+    assert len(widths) == 7 and max(widths) <= 375
     context.close()

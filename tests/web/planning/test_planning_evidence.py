@@ -13,8 +13,10 @@ def test_the_evidence_page_shows_kviteseids_real_figures(people, analyst, client
     assert "2\xa0463" in html
     assert "Kilde: Statistisk sentralbyrå" in html
     # every chart comes as an image with a text alternative, a table and, where projected, an estimate mark
-    assert html.count('class="chart"') == 6
-    assert html.count("data:image/svg+xml;base64,") == 6
+    # 7: Telemark has registered in- and out-migration by age, and the estimated sex split beside it
+    assert html.count('class="chart"') == 7
+    assert html.count("data:image/svg+xml;base64,") == 7
+    assert "Nettoinnflytting etter alder og kjønn, Kviteseid 2016–2025 (beregnet)" in html
     assert html.count("<details>") >= 6
     assert html.count('class="estimated"') >= 5
     assert "Beregnede tall" in html and "Med ord" in html and "Tallene bak figuren" in html
@@ -75,3 +77,15 @@ def test_the_page_is_in_english_too(people, analyst, client_for):
     html = client.get("/plan/4028/").content.decode()
     assert "Key figures" in html
     assert re.search(r"you need about \d+ more in-migrants a year", html)
+
+
+def test_outside_telemark_the_one_migration_chart_is_by_age_and_sex():
+    from blilyst.web.planning import needs
+
+    # Kvitsøy (1144) has no registered migration by age in the bundled data: net migration by age and sex,
+    # estimated, is the chart, and there is no second one
+    chart = needs.migration_by_age_chart("1144", "nb")
+    assert chart.title == "Nettoinnflytting etter alder og kjønn, Kvitsøy 2016–2025 (beregnet)" and chart.estimated
+    assert list(chart.table.columns) == ["Alder", "Menn", "Kvinner"]
+    assert needs.migration_by_sex_chart("1144", "nb") is None
+    assert len(needs.all_charts("1144", "trend", "nb")) == 6 and len(needs.all_charts("4028", "trend", "nb")) == 7

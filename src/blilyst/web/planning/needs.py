@@ -281,6 +281,26 @@ def migration_by_age_chart(code: str, lang: str) -> ChartSpec:
     registered = migration_chart(code, name, snapshot().migration_by_age, lang=lang)
     if registered is not None:
         return registered
+    return net_migration_by_sex_chart(code, lang)
+
+
+@functools.lru_cache(maxsize=512)
+@on_disk(lambda: snapshot())
+def migration_by_sex_chart(code: str, lang: str) -> ChartSpec | None:
+    """Where :func:`migration_by_age_chart` shows registered in- and out-migration by age (the Telemark file
+    has no sex), the sex split as well: net migration by age and sex, estimated. ``None`` elsewhere (the
+    first chart is then already by age and sex)."""
+    mig = snapshot().migration_by_age
+    if mig.loc[mig["municipality"] == code].empty:
+        return None
+    return net_migration_by_sex_chart(code, lang)
+
+
+@functools.lru_cache(maxsize=512)
+def net_migration_by_sex_chart(code: str, lang: str) -> ChartSpec:
+    """Net migration by ten-year age group and sex over the last ten years, estimated by the residual
+    method (:meth:`blilyst.demography.accounts.Accounts.by_age`)."""
+    name = register().get(code).name
     nb = _nb(lang)
     acc = accounts(code)
     years = acc.years[-COMPONENT_YEARS:]
@@ -556,5 +576,7 @@ def reasons_table(code: str, lang: str) -> TableSpec | None:
 
 def all_charts(code: str, scenario: str, lang: str) -> list[ChartSpec]:
     """Every needs-analysis chart for the plan document, in page order."""
-    return [population_chart(code, scenario, lang), pyramid_now(code, lang), pyramid_future(code, scenario, lang),
-            components_chart(code, lang), migration_by_age_chart(code, lang), workforce_chart(code, scenario, lang)]
+    return [c for c in (population_chart(code, scenario, lang), pyramid_now(code, lang),
+                        pyramid_future(code, scenario, lang), components_chart(code, lang),
+                        migration_by_age_chart(code, lang), migration_by_sex_chart(code, lang),
+                        workforce_chart(code, scenario, lang)) if c is not None]

@@ -107,6 +107,9 @@ def evidence(request: HttpRequest, code: str) -> HttpResponse:
                                   note=needs.components_note(lang), lang=lang),
            charts.from_chart_spec("migration_age", needs.migration_by_age_chart(code, lang), lang=lang),
            charts.from_chart_spec("workforce", needs.workforce_chart(code, scenario, lang), lang=lang)]
+    by_sex = needs.migration_by_sex_chart(code, lang)
+    if by_sex is not None:
+        web.append(charts.from_chart_spec("migration_sex", by_sex, lang=lang))
     chart_by_key = {c.key: c for c in web}
     answer = needs.target_seeking(code, lang)
     target = needs.target_table(answer, lang)
