@@ -44,6 +44,8 @@ def test_the_pdf_holds_kviteseids_figures_and_every_part(filled_plan):
     flat = " ".join(text.split())
     assert "Fra henvendelse til innflytting" in flat  # does it work? (the funnel of the 12 households)
     assert "Andel fortsatt bosatt" in flat  # Kaplan–Meier retention
+    # aggregates only: no household's label, no adult's name (the fixture names them "L1 adult 0", ...)
+    assert "adult" not in text and not any(f"{label} " in flat for label in ("L1", "L2", "F1", "F2", "Vinje1"))
 
 
 def test_the_docx_opens_and_holds_the_same_plan(filled_plan):
@@ -59,7 +61,8 @@ def test_the_docx_opens_and_holds_the_same_plan(filled_plan):
     assert "5034 Meråker" in cells  # the comparison set
     assert "For få utleieboliger" in cells
     assert "Prøveboliger for arbeidsinnvandrere" in cells
-    assert len(document.inline_shapes) >= 6  # the charts
+    assert len(document.inline_shapes) >= 7  # the charts (Kviteseid: migration by age, and by sex beside it)
+    assert "adult" not in text + cells
 
 
 def test_export_is_for_members_only(people, analyst, client_for):
