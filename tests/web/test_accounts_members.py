@@ -112,3 +112,29 @@ def test_the_home_page_links_administrators_to_their_members(people, admin_a, cl
     html = client_for(admin_a).get(reverse("home")).content.decode()
     assert members_url("4028") in html
     assert members_url("4028") not in client_for(people.alice).get(reverse("home")).content.decode()
+
+
+def test_an_administrator_keeps_the_municipalitys_retention_period(people, admin_a, client_for):
+    url = reverse("municipality_settings", args=["4028"])
+    client = client_for(admin_a)
+    page = client.get(url)
+    assert page.status_code == 200 and "Innstillinger for Kviteseid" in page.text and "730 dager" in page.text
+    refused = client.post(url, {"retention_days": "10"})
+    assert refused.status_code == 400 and "Verdien må være større enn eller lik 30." in refused.text
+    saved = client.post(url, {"retention_days": "365"}, follow=True)
+    assert "Innstillingene for Kviteseid er lagret." in saved.text
+    people.a.refresh_from_db()
+    assert people.a.retention_days == 365
+    client.post(url, {"retention_days": ""})
+    people.a.refresh_from_db()
+    assert people.a.retention_days is None  # back to the server's default
+
+
+def test_only_the_municipalitys_administrators_reach_its_settings(people, admin_a, client_for):
+    url = reverse("municipality_settings", args=["4028"])
+    for user in (people.alice, people.rita, people.bob):  # contact person, read-only member, Vinje
+        assert client_for(user).get(url).status_code == 404
+        assert client_for(user).post(url, {"retention_days": "30"}).status_code == 404
+    assert client_for(admin_a).get(reverse("municipality_settings", args=["4036"])).status_code == 404
+    people.a.refresh_from_db()
+    assert people.a.retention_days is None

@@ -93,6 +93,16 @@ def test_an_administrator_adds_a_member_in_the_browser(page, people, log_in, ass
     assert len(page.locator("code.password").inner_text()) >= 12
     assert_accessible(page)
 
+    # the municipality's settings: its own retention period
+    page.get_by_role("link", name="Innstillinger for Kviteseid").click()
+    assert_accessible(page)
+    page.get_by_label("Oppbevaringstid (dager)").fill("365")
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_load_state()
+    assert "Innstillingene for Kviteseid er lagret." in page.locator("body").inner_text()
+    people.a.refresh_from_db()
+    assert people.a.retention_days == 365
+
 
 def test_the_not_found_and_locked_out_pages_are_accessible(page, people, log_in, assert_accessible):
     log_in(people.alice)

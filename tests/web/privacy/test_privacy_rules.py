@@ -276,3 +276,18 @@ def test_retention_clears_owners_and_deletes_inactive_hosts_of_the_resources(peo
     assert Housing.objects.get(pk=let_lately.pk).owner_phone == "90000000"
     assert Housing.objects.get(pk=offered.pk).owner_email == "ola@example.org"
     assert sorted(Host.objects.values_list("name", flat=True)) == ["Per Vert", "Siri Vert"]
+
+
+def test_a_municipality_may_keep_its_own_retention_period(people, household, other_household):
+    from blilyst.web.accounts.models import Municipality
+
+    now = timezone.now()
+    Municipality.objects.filter(code="4028").update(retention_days=365)
+    Household.objects.filter(pk__in=[household.pk, other_household.pk]).update(last_activity=now - dt.timedelta(days=400))
+    assert apply_retention(now=now, dry_run=True).expired == [household.pk]  # Kviteseid: 365 days; Vinje: 730
+    assert apply_retention(now=now, days=390, dry_run=True).expired == sorted([household.pk, other_household.pk])
+    out = io.StringIO()
+    call_command("blilyst_retention", stdout=out)
+    assert "Erased 1 household(s)" in out.getvalue()
+    assert "Municipalities with their own retention period: Kviteseid 365 days." in out.getvalue()
+    assert list(Household.objects.values_list("pk", flat=True)) == [other_household.pk]

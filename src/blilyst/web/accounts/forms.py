@@ -33,3 +33,14 @@ class RoleForm(forms.Form):
 
     def clean_role(self) -> Role:
         return Role(self.cleaned_data["role"])
+
+
+class MunicipalitySettingsForm(forms.ModelForm):
+    """The settings an administrator keeps for their municipality."""
+
+    class Meta:
+        from blilyst.web.accounts.models import Municipality
+
+        model = Municipality
+        fields = ["retention_days"]
+        widgets = {"retention_days": forms.NumberInput(attrs={"min": 30, "max": 3650, "inputmode": "numeric"})}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,13 @@ class Municipality(models.Model):
     code = models.CharField(_("municipality number"), max_length=4, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     created = models.DateTimeField(auto_now_add=True)
+    # Settings of the municipality, kept by its administrators.
+    retention_days = models.PositiveIntegerField(
+        _("retention period (days)"), null=True, blank=True,
+        validators=[MinValueValidator(30), MaxValueValidator(3650)],
+        help_text=_("How long a household's personal data are kept after its last activity, 30 to 3650 days. "
+                    "Empty: the server's default."),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -17,6 +17,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("municipalities/<str:code>/members/", views.members, name="members"),
+    path("municipalities/<str:code>/settings/", views.municipality_settings, name="municipality_settings"),
     path("municipalities/<str:code>/members/<int:pk>/role/", views.member_role, name="member_role"),
     path("municipalities/<str:code>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
 ]

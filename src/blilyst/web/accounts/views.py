@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blilyst.web.accounts import members as member_ops
-from blilyst.web.accounts.forms import AddMemberForm, RoleForm
+from blilyst.web.accounts.forms import AddMemberForm, MunicipalitySettingsForm, RoleForm
 from blilyst.web.accounts.models import Membership
 from blilyst.web.accounts.roles import Capability, Role
 from blilyst.web.lib.tenancy import get_rw_for_user, require_municipality
@@ -79,3 +79,21 @@ def member_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     except member_ops.LastAdministrator:
         messages.error(request, _("The municipality must keep at least one administrator."))
     return redirect("members", code=code)
+
+
+def municipality_settings(request: HttpRequest, code: str) -> HttpResponse:
+    """The municipality's settings (administrators of that municipality; 404 for anyone else)."""
+    from blilyst.web.privacy.rules import retention_days
+
+    municipality = require_municipality(request, code, Capability.MANAGE_USERS)
+    form = MunicipalitySettingsForm(request.POST or None, instance=municipality)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The settings of %(municipality)s are saved.") % {"municipality": municipality.name})
+            return redirect("municipality_settings", code=code)
+        status = 400
+    else:
+        status = 200
+    ctx = {"municipality": municipality, "form": form, "default_days": retention_days()}
+    return render(request, "accounts/settings.html", ctx, status=status)

@@ -207,17 +207,35 @@ class RetentionResult:
         return len(self.expired) + len(self.withdrawn)
 
 
+def older_than_retention(field_name: str, now: dt.datetime, days: int | None = None) -> Q:
+    """Rows (with a ``municipality``) whose ``field_name`` lies before their municipality's cutoff.
+
+    ``days`` given: that period for every municipality (``--days``). Otherwise each municipality's
+    own setting (``Municipality.retention_days``, kept by its administrators) or the server's default.
+    """
+    from blilyst.web.accounts.models import Municipality
+
+    if days is not None:
+        return Q(**{f"{field_name}__lt": now - dt.timedelta(days=days)})
+    condition = Q(municipality__retention_days__isnull=True,
+                  **{f"{field_name}__lt": now - dt.timedelta(days=retention_days())})
+    for code, own in Municipality.objects.filter(retention_days__isnull=False).values_list("code", "retention_days"):
+        condition |= Q(municipality_id=code, **{f"{field_name}__lt": now - dt.timedelta(days=own)})
+    return condition
+
+
 def households_due_for_retention(now: dt.datetime | None = None, days: int | None = None):
-    """(cutoff, expired queryset, withdrawn queryset): households to erase now."""
+    """(cutoff, expired queryset, withdrawn queryset): households to erase now. ``cutoff`` is the
+    server-wide one (or that of ``days``); a municipality with its own period uses that."""
     from blilyst.web.newcomers.models import Household
 
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=days if days is not None else retention_days())
-    expired = Household.objects.filter(last_activity__lt=cutoff)
+    old = older_than_retention("last_activity", now, days)
+    expired = Household.objects.filter(old)
     withdrawn_ids = Consent.objects.filter(withdrawn_at__isnull=False).values("household_id")
     active_ids = Consent.objects.filter(withdrawn_at__isnull=True).values("household_id")
-    withdrawn = Household.objects.filter(Q(pk__in=withdrawn_ids) & ~Q(pk__in=active_ids)).exclude(
-        last_activity__lt=cutoff)
+    withdrawn = Household.objects.filter(Q(pk__in=withdrawn_ids) & ~Q(pk__in=active_ids)).exclude(old)
     return cutoff, expired, withdrawn
 
 
@@ -230,17 +248,19 @@ def apply_retention(now: dt.datetime | None = None, days: int | None = None, *, 
             bucket.append(household.pk)
             if not dry_run:
                 erase_household(household, by=None, cause=cause, via="command")
-    apply_resource_retention(cutoff, result, dry_run=dry_run)
+    apply_resource_retention(now or timezone.now(), days, result, dry_run=dry_run)
     return result
 
 
-def apply_resource_retention(cutoff: dt.datetime, result: RetentionResult, *, dry_run: bool = False) -> None:
+def apply_resource_retention(now: dt.datetime, days: int | None, result: RetentionResult, *,
+                             dry_run: bool = False) -> None:
     """Personal data in the resources: the same retention period as households.
 
     Owners of dwellings and hosts are not households, but their names and contacts are personal
-    data too. A dwelling that is sold, let or withdrawn and unchanged since ``cutoff`` keeps its
-    facts (they are the housing evidence) but loses the owner's name, phone and e-mail; a host
-    marked inactive and unchanged since ``cutoff`` is deleted. Active hosts and available or
+    data too. A dwelling that is sold, let or withdrawn and unchanged for the retention period (of
+    its municipality, see ``older_than_retention``) keeps its facts (they are the housing evidence)
+    but loses the owner's name, phone and e-mail; a host marked inactive and unchanged as long is
+    deleted. Active hosts and available or
     reserved dwellings are in use and kept. Fills ``result.owner_contacts_cleared`` and
     ``result.hosts_deleted``.
     """
@@ -250,9 +270,9 @@ def apply_resource_retention(cutoff: dt.datetime, result: RetentionResult, *, dr
     has_owner = Q()
     for name in Housing.PERSONAL_DATA_FIELDS:
         has_owner |= ~Q(**{name: ""})
-    housing = Housing.objects.filter(has_owner, status__in=[Housing.Status.TAKEN, Housing.Status.WITHDRAWN],
-                                     updated__lt=cutoff)
-    hosts = Host.objects.filter(active=False, updated__lt=cutoff)
+    old = older_than_retention("updated", now, days)
+    housing = Housing.objects.filter(has_owner, old, status__in=[Housing.Status.TAKEN, Housing.Status.WITHDRAWN])
+    hosts = Host.objects.filter(old, active=False)
     result.owner_contacts_cleared.extend(housing.order_by("pk").values_list("pk", flat=True))
     result.hosts_deleted.extend(hosts.order_by("pk").values_list("pk", flat=True))
     if not dry_run:

@@ -20,12 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Only say what would be erased.")
 
     def handle(self, days, dry_run, **options):
+        options["days_given"] = days is not None
         days = days if days is not None else retention_days()
         if days < 1:
             from django.core.management.base import CommandError
 
             raise CommandError("--days must be at least 1.")
-        result = apply_retention(days=days, dry_run=dry_run)
+        explicit = options.get("days_given", False)
+        result = apply_retention(days=days if explicit else None, dry_run=dry_run)
         verb = "Would erase" if dry_run else "Erased"
         self.stdout.write(
             f"{verb} {len(result.expired)} household(s) inactive since before {result.cutoff:%Y-%m-%d} "
@@ -36,3 +38,9 @@ class Command(BaseCommand):
             f"dwelling(s) sold, let or withdrawn and {'would delete' if dry_run else 'deleted'} "
             f"{len(result.hosts_deleted)} inactive host(s), unchanged for as long."
         )
+        if not options["days_given"]:
+            from blilyst.web.accounts.models import Municipality
+
+            own = [f"{m.name} {m.retention_days} days" for m in Municipality.objects.filter(retention_days__isnull=False)]
+            if own:
+                self.stdout.write(f"Municipalities with their own retention period: {', '.join(own)}.")
