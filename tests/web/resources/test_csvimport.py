@@ -155,3 +155,22 @@ def test_the_same_kindergarten_month_twice_in_a_file_is_an_error(people):
         (3, "", "Den samme raden står to ganger (også i rad 2)."),
         (4, "Ledige plasser", "Verdien må være større enn eller lik 0."),
     ]
+
+
+def test_an_import_neither_updates_nor_mentions_another_municipalitys_rows(people):
+    """A kindergarten of the same name and month in Vinje is Vinje's: Kviteseid's file creates its own."""
+    import datetime as dt
+
+    from blilyst.web.resources.models import KindergartenCapacity
+
+    KindergartenCapacity.objects.create(municipality=people.b, kindergarten="Brunkeberg barnehage",
+                                        month=dt.date(2027, 3, 1), free_places=5)
+    text = "Barnehage;Måned;Ledige plasser\nBrunkeberg barnehage;mars 2027;1\n"
+    report = csvimport.import_csv("kindergartens", text.encode(), people.a)
+    assert (report.created, report.updated, report.errors) == (1, 0, [])
+    assert sorted(KindergartenCapacity.objects.values_list("municipality_id", "free_places")) == [
+        ("4028", 1), ("4036", 5)]
+    with translation.override("nb"):
+        bad = csvimport.import_csv("kindergartens", (text + "Brunkeberg barnehage;april 2027;-1\n").encode(), people.a)
+    assert [e.row for e in bad.errors] == [3]
+    assert all("4036" not in e.message and "Vinje" not in e.message for e in bad.errors)
