@@ -97,3 +97,16 @@ def test_a_rendered_svg_is_read_back_from_disk(cache_dir, monkeypatch):
     _fresh_process()
     monkeypatch.setattr(vl_convert, "vegalite_to_svg", lambda *a, **k: pytest.fail("drawn again"))
     assert charts.render_svg(spec) == svg
+
+
+def test_files_of_another_code_version_are_removed(cache_dir):
+    from blilyst.web.planning import diskcache, needs
+
+    stale = cache_dir / "plan" / "0123456789abcdef" / "ab"
+    stale.mkdir(parents=True)
+    (stale / "ab.pickle").write_bytes(b"old")
+    diskcache._swept.clear()
+    _fresh_process()
+    needs.key_figures("4028")
+    folders = [p.name for p in (cache_dir / "plan").iterdir()]
+    assert folders == [diskcache.code_fingerprint()[:16]]

@@ -6,9 +6,11 @@ server, a new worker) these cost seconds although nothing has changed. :func:`on
 result as a pickle under ``$BLILYST_CACHE_DIR/plan`` (default ``~/.cache/blilyst/plan``), keyed by
 
 * the snapshot in use (origin and its full ``manifest.json``: a data refresh gives new keys),
-* a fingerprint of the code that computes the figures (every ``.py`` file of ``blilyst.stats``,
-  ``blilyst.demography``, ``blilyst.plan`` and ``blilyst.web.planning``, and the altair version), so an
-  upgrade never reads a figure an older version computed,
+* a fingerprint of the code that computes the figures (the ``.py`` files at the package's top, e.g.
+  ``axes.py``, and every ``.py`` file of ``blilyst.stats``, ``blilyst.demography``, ``blilyst.plan`` and
+  ``blilyst.web.planning``, and the altair version), so an upgrade never reads a figure an older version
+  computed; the files sit in one folder per fingerprint and the folders of other versions are removed the
+  first time a process writes,
 * the function and its arguments.
 
 Only aggregate SSB statistics are stored (no personal data). Files are written atomically; an unreadable
@@ -53,10 +55,12 @@ def code_fingerprint() -> str:
 
     root = Path(blilyst.__file__).parent
     h = hashlib.sha256(f"format={FORMAT};altair={altair.__version__}".encode())
+    paths = sorted(root.glob("*.py"))  # axes.py, errors.py, ...
     for package in _PACKAGES:
-        for path in sorted((root / package).rglob("*.py")):
-            h.update(str(path.relative_to(root)).encode())
-            h.update(path.read_bytes())
+        paths += sorted((root / package).rglob("*.py"))
+    for path in paths:
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 
@@ -70,8 +74,32 @@ def key(snapshot, name: str, args: tuple) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _version_dir() -> Path:
+    """One folder per code fingerprint, so the files an older version wrote can be removed at once."""
+    return cache_dir() / code_fingerprint()[:16]
+
+
 def _path(k: str) -> Path:
-    return cache_dir() / k[:2] / f"{k}.pickle"
+    return _version_dir() / k[:2] / f"{k}.pickle"
+
+
+_swept: set[str] = set()
+
+
+def _sweep() -> None:
+    """Remove the folders of other code versions (never read again), once per process and folder."""
+    import shutil
+
+    here = _version_dir()
+    if str(here) in _swept:
+        return
+    _swept.add(str(here))
+    try:
+        others = [p for p in here.parent.iterdir() if p.is_dir() and p.name != here.name]
+    except OSError:
+        return
+    for other in others:
+        shutil.rmtree(other, ignore_errors=True)
 
 
 def load(k: str):
@@ -93,6 +121,7 @@ def load(k: str):
 
 def store(k: str, value) -> None:
     path = _path(k)
+    _sweep()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
