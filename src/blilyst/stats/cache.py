@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import tempfile
 import time
@@ -27,7 +26,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger(__name__)
 
 FORMAT = 1
 
@@ -102,7 +100,7 @@ class ResponseCache:
 
     def _discard(self, path: Path, why: str) -> None:
         msg = f"Cached SSB answer {path} {why}; it was deleted and will be fetched again."
-        log.warning(msg)
+        # One channel for the user: the warning (the CLI prints it as one line).
         warnings.warn(msg, CorruptCacheWarning, stacklevel=3)
         try:
             path.unlink()

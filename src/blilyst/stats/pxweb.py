@@ -544,7 +544,6 @@ class PxWebClient:
                 raise
             msg = (f"SSB could not be reached; using the cached answer for table {table_id} "
                    f"stored {stale.stored} (SSB stamp {stale.updated}).")
-            log.warning(msg)
             warnings.warn(msg, StaleCacheWarning, stacklevel=2)
             return [parse_jsonstat(b) for b in stale.body]
         datasets = [parse_jsonstat(b) for b in bodies]

@@ -308,6 +308,6 @@ BLILYST_RETENTION_DAYS = _env_int("BLILYST_RETENTION_DAYS", BLILYST_RETENTION_MO
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "blilyst.web.lib.logstream.CurrentStderrHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("BLILYST_LOG_LEVEL", "WARNING").upper()},
 }
