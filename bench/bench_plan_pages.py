@@ -11,7 +11,8 @@ Run: ``.venv/bin/python -m pytest bench/bench_plan_pages.py --benchmark-only -p 
   filled (``blilyst.web.planning.diskcache`` and the SVG cache of ``blilyst.web.lib.charts``).
 * ``warm`` — the evidence page again in this process (everything in memory), and the page of a municipality
   not seen before in a warm process.
-* Baseline, same run: the statistics detail page of the same municipality (``/municipalities/4028/``).
+* Baselines, same run: the statistics detail page of the same municipality (``/municipalities/4028/``),
+  warm, and as the first request of a fresh process.
 """
 
 from __future__ import annotations
@@ -46,22 +47,22 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from django.test import Client
 from blilyst.web.accounts.models import Membership, Municipality, User
-code = sys.argv[1]
+code, url = sys.argv[1], sys.argv[2]
 user = User.objects.create(username="bench")
 Membership.objects.create(user=user, municipality=Municipality.objects.create(code=code, name=code), role="analyst")
 client = Client()
 client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
 t = time.perf_counter()
-r = client.get(f"/plan/{code}/")
+r = client.get(url)
 elapsed = time.perf_counter() - t
 assert r.status_code == 200, r.status_code
 print(elapsed)
 """
 
 
-def _cold(code: str, cache_dir: str) -> float:
+def _cold(code: str, cache_dir: str, url: str | None = None) -> float:
     env = {**os.environ, "BLILYST_CACHE_DIR": cache_dir}
-    out = subprocess.run([sys.executable, "-c", _COLD, code], env=env, capture_output=True, text=True, check=True,
+    out = subprocess.run([sys.executable, "-c", _COLD, code, url or f"/plan/{code}/"], env=env, capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -70,7 +71,7 @@ def _report(benchmark, label: str, requests: list[float]) -> None:
     """The benchmark's time is the whole fresh process (start, Django, migrate, the request); the request
     alone is kept in ``extra_info`` and printed."""
     benchmark.extra_info["request_seconds"] = [round(s, 3) for s in requests]
-    print(f"\ncold evidence page, {label}: request alone {', '.join(f'{s:.2f}' for s in requests)} s")
+    print(f"\ncold first request, {label}: request alone {', '.join(f'{s:.2f}' for s in requests)} s")
 
 
 def test_cold_first_evidence_page_empty_disk_cache(benchmark):
@@ -80,7 +81,7 @@ def test_cold_first_evidence_page_empty_disk_cache(benchmark):
         requests.append(_cold("4028", tempfile.mkdtemp(prefix="blilyst-bench-empty-")))
 
     benchmark.pedantic(run, rounds=3, iterations=1)
-    _report(benchmark, "empty disk cache", requests)
+    _report(benchmark, "evidence page, empty disk cache", requests)
 
 
 def test_cold_first_evidence_page_disk_cache_filled(benchmark):
@@ -89,7 +90,16 @@ def test_cold_first_evidence_page_disk_cache_filled(benchmark):
 
     requests = []
     benchmark.pedantic(lambda: requests.append(_cold("4028", filled)), rounds=3, iterations=1)
-    _report(benchmark, "disk cache filled", requests)
+    _report(benchmark, "evidence page, disk cache filled", requests)
+
+
+def test_baseline_cold_first_municipality_detail_page(benchmark):
+    """The statistics detail page as the first request of a fresh process: what any first page costs
+    (Django imports every app's views on the first request, the snapshot is read)."""
+    requests = []
+    benchmark.pedantic(lambda: requests.append(_cold("4028", tempfile.mkdtemp(prefix="blilyst-bench-base-"),
+                                                     "/municipalities/4028/")), rounds=3, iterations=1)
+    _report(benchmark, "baseline /municipalities/4028/", requests)
 
 
 @pytest.fixture
