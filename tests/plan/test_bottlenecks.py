@@ -126,3 +126,13 @@ def test_an_assessment_survives_a_round_trip_through_json():
     assert back == a
     with pytest.raises(InputError, match="assessment"):
         Assessment.from_dict({"municipality": "4032"})
+
+
+def test_time_to_feel_included_needs_three_households():
+    # two households: their median would be their own times, so it is neither shown nor rated
+    rating, facts = evidence_for("receiving", BottleneckEvidence(months_to_included=[2, 20]))
+    assert rating is Rating.NOT_ASSESSED
+    assert [f.signal for f in facts] == ["info"] and "For få husholdninger (2)" in facts[0].text["nb"]
+    assert not any("Median" in f.text["nb"] for f in facts)
+    rating, facts = evidence_for("receiving", BottleneckEvidence(months_to_included=[2, 20, 30]))
+    assert rating is Rating.BOTTLENECK and "Median 20 måneder" in facts[0].text["nb"]

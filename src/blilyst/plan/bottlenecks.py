@@ -102,6 +102,9 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
     ),
 )
 ITEM_KEYS = tuple(item.key for item in CHECKLIST)
+# The time to feel included is shown (and rated) only as a median over at least this many households, as the
+# evaluation's tables hide cells of one or two (blilyst.plan.evaluation, min_cell=3).
+MIN_HOUSEHOLDS = 3
 SHORT_LABELS: dict[str, Text] = {
     "receiving": {"nb": "mottak", "en": "welcome"},
     "housing": {"nb": "bolig", "en": "housing"},
@@ -255,9 +258,16 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
                 severity.append(Rating.GOOD)
 
     if item == "receiving" and (evidence.months_to_included or evidence.not_yet_included):
-        if evidence.months_to_included:
+        n = len(evidence.months_to_included)
+        if 0 < n < MIN_HOUSEHOLDS:
+            # the median of one or two households is their own time to feel included: not shown, not rated
+            facts.append(Fact(
+                {"nb": f"For få husholdninger ({n}) til å vise tiden fra innflytting til å føle seg inkludert "
+                       f"(minst {MIN_HOUSEHOLDS}).",
+                 "en": f"Too few households ({n}) to show the time from moving in to feeling included "
+                       f"(at least {MIN_HOUSEHOLDS})."}, "info"))
+        elif evidence.months_to_included:
             median = statistics.median(evidence.months_to_included)
-            n = len(evidence.months_to_included)
             facts.append(Fact(
                 {"nb": f"Median {median:.0f} måneder fra innflytting til å føle seg inkludert ({n} husholdninger).",
                  "en": f"Median {median:.0f} months from moving in to feeling included ({n} households)."},
