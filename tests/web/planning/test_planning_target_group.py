@@ -100,3 +100,30 @@ def test_bottlenecks_that_hit_each_group_come_from_the_latest_assessment(people,
     client.post("/plan/4028/bottlenecks/", data)
     html = client.get("/plan/4028/target-group/").content.decode()
     assert "Er det nok boliger, og er boligtilbudet variert nok? (Flaskehals)" in html
+
+
+def test_each_group_row_holds_kviteseids_own_figures(people, analyst, client_for):
+    """The figures computed here straight from the bundled data (Telemark migration by age 2021–2025, SSB
+    immigrants by reason 2021, IMDi settlement 2019–2023) are the ones in the group's row."""
+    import html as html_lib
+
+    from blilyst.stats.snapshot import load_snapshot
+
+    snap = load_snapshot()
+    mig = snap.migration_by_age
+    rows = mig[(mig.municipality == "4028") & mig.year.between(2021, 2025)]
+    over_45 = rows[rows.age >= 45].in_migration.sum() / rows.in_migration.sum()
+    imm = snap.immigrants_by_reason
+    imm = imm[(imm.municipality == "4028") & (imm.year == 2021)].set_index("reason")["persons"]
+    refugees = snap.refugee_settlement
+    settled = refugees[(refugees.municipality == "4028") & (refugees.measure == "bosatt")
+                       & refugees.year.between(2019, 2023)].persons.sum()
+    assert (round(100 * over_45), imm["labour"], imm["all"], settled) == (27, 64, 188, 50)
+
+    page = html_lib.unescape(client_for(analyst).get("/plan/4028/target-group/").content.decode())
+    row = {name: page.split(f'<th scope="row">{name}', 1)[1].split("</tr>", 1)[0]
+           for name in ("Folk over 45 år", "Arbeidsinnvandrere", "Flyktninger")}
+    assert "27\xa0%" in row["Folk over 45 år"] or "27 %" in row["Folk over 45 år"]
+    assert f"arbeidsinnvandrere: {imm['labour']:.0f} (2021)" in row["Arbeidsinnvandrere"]
+    assert f"{round(100 * imm['labour'] / imm['all'])}" in row["Arbeidsinnvandrere"]
+    assert f"Flyktninger bosatt: {settled:.0f} (2019–2023)" in row["Flyktninger"]
