@@ -89,3 +89,32 @@ def test_outside_telemark_the_one_migration_chart_is_by_age_and_sex():
     assert list(chart.table.columns) == ["Alder", "Menn", "Kvinner"]
     assert needs.migration_by_sex_chart("1144", "nb") is None
     assert len(needs.all_charts("1144", "trend", "nb")) == 6 and len(needs.all_charts("4028", "trend", "nb")) == 7
+
+
+def test_the_share_of_growth_from_immigration_against_the_raw_data(people, analyst, client_for):
+    from blilyst.stats.snapshot import load_snapshot
+    from blilyst.web.planning import needs
+
+    snap = load_snapshot()
+    imm = snap.immigrants_by_reason
+    pop = snap.population
+
+    def immigrants(code, year):
+        return imm[(imm.municipality == code) & (imm.reason == "all") & (imm.year == year)].persons.sum()
+
+    def population(code, year):
+        return pop[(pop.municipality == code) & (pop.year == year)].population.sum()
+
+    # Kviteseid: 177 immigrants on 1 January 2016, 188 in 2021, while the population fell 2 448 -> 2 430
+    assert (immigrants("4028", 2016), immigrants("4028", 2021)) == (177, 188)
+    assert (population("4028", 2016), population("4028", 2021)) == (2448, 2430)
+    html = client_for(analyst).get("/plan/4028/").content.decode()
+    assert "Innvandrerbefolkningen endret seg med 11 i 2016–2020." in html
+    assert "Uten flere innvandrere ville nedgangen vært større." in html
+    # Oslo grew: the growth of the immigrant population as a share of the population growth, same years
+    share = needs.immigration_share("0301")
+    expected = (immigrants("0301", 2021) - immigrants("0301", 2016)) / (population("0301", 2021)
+                                                                        - population("0301", 2016))
+    assert share.share == expected and round(100 * expected) == 35
+    assert "tilsvarer 35\xa0% av veksten" in needs.immigration_text("0301", "nb") or \
+        "tilsvarer 35 % av veksten" in needs.immigration_text("0301", "nb")
