@@ -56,6 +56,15 @@ def test_the_privacy_notice_is_public(db):
     assert "Personvern" in response.content.decode()
 
 
+def test_the_privacy_notice_covers_hosts_owners_and_own_periods(db):
+    text = Client().get(reverse("privacy")).content.decode()
+    assert "Verter og eiere av boliger" in text and "ser bare kommunens kontaktpersoner" in text
+    assert "En kommune kan ha satt sin egen tid" in text
+    english = Client()
+    english.cookies["blilyst_language"] = "en"
+    assert "Hosts and owners of dwellings" in english.get(reverse("privacy")).content.decode()
+
+
 def test_the_health_check_is_public(db):
     response = Client().get(reverse("healthz"))
     assert response.status_code == 200
