@@ -235,6 +235,7 @@ def components_chart(code: str, lang: str) -> ChartSpec:
             labels["deaths"]: f"{fmt_int(row.deaths, lang)}{mark['deaths']}",
             labels["net_migration"]: f"{fmt_int(row.net_migration, lang)}{mark['net_migration']}",
             ("Endring" if nb else "Change"): fmt_int(row.population_end - row.population_start, lang),
+            ("Rest *" if nb else "Residual *"): fmt_int(row.residual, lang),
         })
     data = pd.DataFrame(long)
     first, last = int(wide["year"].iloc[0]), int(wide["year"].iloc[-1])
@@ -264,10 +265,14 @@ def components_chart(code: str, lang: str) -> ChartSpec:
 
 def components_note(lang: str) -> str:
     return ("* = beregnet, ikke registrert. Fødte og døde er anslått fra ettåringene og nasjonal dødelighet; "
-            "nettoinnflytting er beregnet som restledd (kohort-overlevelsesmetoden) der den ikke er registrert."
+            "nettoinnflytting er beregnet som restledd (kohort-overlevelsesmetoden) der den ikke er registrert. "
+            "Rest = endring − (fødte − døde + nettoinnflytting): det anslagene og registeret ikke forklarer "
+            "(feil i anslagene, korreksjoner i folkeregisteret)."
             if _nb(lang) else
             "* = estimated, not registered. Births and deaths are estimated from the youngest cohort and national "
-            "mortality; net migration is estimated as a residual (cohort-survival method) where not registered.")
+            "mortality; net migration is estimated as a residual (cohort-survival method) where not registered. "
+            "Residual = change − (births − deaths + net migration): what the estimates and the register do not "
+            "explain (errors in the estimates, corrections in the population register).")
 
 
 @functools.lru_cache(maxsize=512)
