@@ -179,6 +179,26 @@ def test_a_stale_form_gets_a_conflict_and_overwrites_nothing(people, client_for,
     assert household.adults.filter(name="Overwritten").count() == 0
 
 
+def test_a_stale_status_or_needs_form_gets_a_conflict_too(people, client_for, household):
+    """Two contact persons open the status page at version 1: the second change is refused, not applied."""
+    Membership.objects.create(user=people.bob, municipality=people.a, role=Role.CONTACT_PERSON)
+    alice, bob = client_for(people.alice), client_for(people.bob)
+    url = reverse("household_status", args=[household.pk])
+    assert alice.post(url, {"version": 1, "status": "visited", "on": "2026-03-02"}).status_code == 302
+    response = bob.post(url, {"version": 1, "status": "in_dialogue", "on": "2026-03-03"}, follow=True)
+    assert "Noen andre lagret denne husstanden mens du redigerte den" in response.text
+    household.refresh_from_db()
+    assert household.status == "visited" and household.status_changes.count() == 1
+    needs = bob.post(reverse("household_needs", args=[household.pk]),
+                     {"version": 1, "housing_tenure": "rent", "housing_bedrooms": 2, "housing_from": "2027-01-01",
+                      "children-TOTAL_FORMS": "0", "children-INITIAL_FORMS": "0", "children-MIN_NUM_FORMS": "0",
+                      "children-MAX_NUM_FORMS": "12"},
+                     follow=True)
+    assert "Noen andre lagret denne husstanden mens du redigerte den" in needs.text
+    household.refresh_from_db()
+    assert household.housing_tenure == "" and household.version == 2
+
+
 def test_a_household_needs_an_adult(people, client_for, household):
     data = edit_data(household, **{"adults-0-DELETE": "on", "adults-TOTAL_FORMS": "1"})
     response = english(client_for(people.alice)).post(reverse("household_edit", args=[household.pk]), data)
