@@ -3,9 +3,9 @@
 Run: ``.venv/bin/python -m pytest bench/bench_plan_pages.py --benchmark-only -p no:randomly``
 (the file is collected when named on the command line).
 
-* ``cold`` — a new Python process (the benchmark's time is the whole process: start, Django, a migrated
-  throwaway database and the request; the request alone is printed and kept in ``extra_info``) that serves its first evidence page, for a
-  municipality it has never seen, measured from the request to the response inside that process:
+* ``cold`` — a new Python process that serves its first evidence page, for a municipality it has never
+  seen (the benchmark's time is the whole process: start, Django, a migrated throwaway database and the
+  request; the request alone is printed and kept in ``extra_info``):
   once with an empty disk cache (everything computed: rates, a projection of all 357 municipalities, the
   accounts, the attractiveness model, the chart engine's start) and once with the disk cache another process
   filled (``blilyst.web.planning.diskcache`` and the SVG cache of ``blilyst.web.lib.charts``).
@@ -62,8 +62,8 @@ print(elapsed)
 
 def _cold(code: str, cache_dir: str, url: str | None = None) -> float:
     env = {**os.environ, "BLILYST_CACHE_DIR": cache_dir}
-    out = subprocess.run([sys.executable, "-c", _COLD, code, url or f"/plan/{code}/"], env=env, capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1])
+    out = subprocess.run([sys.executable, "-c", _COLD, code, url or f"/plan/{code}/"], env=env,
+                         capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1])
     return float(out.stdout.strip().splitlines()[-1])
 
 
