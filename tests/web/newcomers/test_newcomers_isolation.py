@@ -96,11 +96,13 @@ def test_no_side_channel_tells_b_about_as_household(people, client_for, househol
     for q in ("Berg", "kari@example.org", "91234567"):
         assert "Familien Berg" in alice.get(reverse("household_list"), {"q": q}).text, q
     assert "Ring Kari" in alice.get(reverse("my_tasks")).text
+    assert "Familien Berg" in alice.get(reverse("resources:index")).text
 
     bob = client_for(people.bob)
     pages = [bob.get(reverse("household_list"), {"q": q}).text for q in ("Berg", "kari@example.org", "91234567")]
     pages.append(bob.get(reverse("my_tasks")).text)
     pages.append(bob.get(reverse("resources:gaps"), {"show": "all"}).text)
+    pages.append(bob.get(reverse("resources:index")).text)  # lists the user's open households to match
     created = bob.post(reverse("household_create"),
                        {"municipality": people.b.pk, "label": "Kari i Vinje", "name": "Kari B",
                         "email": "KARI@example.org", "phone": "912 34 567", "language": "nb",
