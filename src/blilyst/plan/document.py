@@ -236,7 +236,10 @@ def render_chart_png(spec: Mapping, scale: float = 2.0) -> bytes:
 def _render_cached(spec_json: str, scale: float) -> bytes:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_png(json.loads(spec_json), scale=scale)
+    from blilyst.plan.rendered import cached
+
+    return cached(f"png|{vlc.__version__}|{scale!r}|{spec_json}", "png",
+                  lambda: vlc.vegalite_to_png(json.loads(spec_json), scale=scale))
 
 
 def _chart_blocks(chart: ChartSpec, lang: str) -> list:

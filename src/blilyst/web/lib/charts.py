@@ -15,13 +15,9 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -36,44 +32,18 @@ FORMAT_LOCALES = {
 }
 
 
-def _svg_dir() -> Path | None:
-    """Where rendered SVGs are kept between processes: ``$BLILYST_CACHE_DIR/charts`` (default
-    ``~/.cache/blilyst/charts``); ``None`` when ``BLILYST_PLAN_DISK_CACHE=off``."""
-    from blilyst.stats.cache import default_cache_dir
-
-    if os.environ.get("BLILYST_PLAN_DISK_CACHE", "").strip().lower() in {"off", "0", "false", "no"}:
-        return None
-    return default_cache_dir() / "charts"
-
-
 @functools.lru_cache(maxsize=512)  # ~20-40 kB each: at most ~20 MB per process
 def _svg_from_json(spec_json: str, lang: str = "nb") -> str:
-    """The SVG for a spec, drawn by vl-convert, kept on disk by the SHA-256 of (vl-convert version, locale,
-    spec): the same spec is the same picture, so a fresh process does not start the chart engine (about a
-    second) for a chart drawn before. An unreadable or unwritable cache only means drawing again."""
+    """The SVG for a spec, drawn by vl-convert and kept on disk by :mod:`blilyst.plan.rendered` (the same
+    spec is the same picture, so a fresh process does not start the chart engine for a chart drawn before)."""
     import vl_convert as vlc
 
+    from blilyst.plan.rendered import cached
+
     locale = FORMAT_LOCALES.get(lang, FORMAT_LOCALES["nb"])
-    folder = _svg_dir()
-    path = None
-    if folder is not None:
-        digest = hashlib.sha256(f"{vlc.__version__}|{json.dumps(locale, sort_keys=True)}|{spec_json}".encode())
-        path = folder / f"{digest.hexdigest()}.svg"
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
-    svg = vlc.vegalite_to_svg(json.loads(spec_json), format_locale=locale)
-    if path is not None:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(svg)
-            os.replace(tmp, path)
-        except OSError:
-            pass
-    return svg
+    what = f"svg|{vlc.__version__}|{json.dumps(locale, sort_keys=True)}|{spec_json}"
+    svg = cached(what, "svg", lambda: vlc.vegalite_to_svg(json.loads(spec_json), format_locale=locale).encode())
+    return svg.decode("utf-8")
 
 
 def render_svg(spec: Mapping, lang: str = "nb") -> str:
