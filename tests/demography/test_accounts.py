@@ -167,3 +167,49 @@ def test_domestic_moves_give_estimated_international_net(snap):
     with pytest.raises(InputError, match="migration_scope"):
         build_accounts(snap.population, snap.mortality, municipalities=["4036"], years=(2022, 2022),
                        migration_scope="galactic")
+
+
+def test_registered_annual_components_replace_estimates_where_given(snap):
+    import pandas as pd
+
+    # Component inputs as SSB 06913 would give them (persons chosen for the test; the stocks are SSB's real
+    # 07459 figures): Fyresdal 2022 complete, Oslo 2022 births only, every other municipality-year absent.
+    rows = [("4032", 2022, c, v) for c, v in [("births", 11), ("deaths", 20), ("immigration", 30),
+                                               ("emigration", 5), ("domestic_in", 70), ("domestic_out", 60),
+                                               ("net_migration", 35), ("population_change", 6)]]
+    rows.append(("0301", 2022, "births", 8_500))
+    comp = pd.DataFrame(rows, columns=["municipality", "year", "component", "persons"])
+    acc = build_accounts(snap.population, snap.mortality, migration_by_age=snap.migration_by_age,
+                         components_annual=comp, municipalities=["0301", "4032"], years=(2021, 2022))
+    assert acc.check_identity() < 1e-6
+    w = acc.wide().set_index(["municipality", "year"])
+    f = w.loc[("4032", 2022)]
+    # the registered components take precedence over the Telemark file's 93 in / 57 out
+    assert (f.in_migration, f.out_migration, f.net_migration) == (100, 65, 35)
+    assert (f.domestic_net, f.international_net, f.natural_increase) == (10, 25, -9)
+    assert (f.population_start, f.population_end) == (_total(snap, "4032", 2022), _total(snap, "4032", 2023))
+    assert f.residual == _total(snap, "4032", 2023) - _total(snap, "4032", 2022) + 9 - 35
+    assert f.estimated == ""
+    earlier = w.loc[("4032", 2021)]
+    assert "births" in earlier.estimated and "net_migration" not in earlier.estimated  # Telemark file
+    oslo = w.loc[("0301", 2022)]
+    assert oslo.births == 8_500 and {"deaths", "natural_increase", "net_migration", "residual"} <= set(
+        oslo.estimated.split(", ")) and "births" not in oslo.estimated
+    est = acc.residual.totals().set_index(["municipality", "year"]).loc[("0301", 2022)]
+    # more births registered than estimated: the residual takes the difference, the rest still closes
+    assert oslo.residual == pytest.approx(est.births - 8_500)
+    assert any("Registered births, deaths" in n and "2 municipality-years (2022-2022)" in n for n in acc.notes)
+
+
+def _total(snap, code, year):
+    p = snap.population
+    return int(p.loc[(p.municipality == code) & (p.year == year), "population"].sum())
+
+
+def test_accounts_from_a_snapshot_without_annual_components_are_as_before(snap):
+    assert snap.components_annual.empty
+    acc = accounts_from_snapshot(["4032"], years=(2022, 2022), snapshot=snap)
+    assert not any("Registered births" in n for n in acc.notes)
+    row = acc.wide().iloc[0]
+    assert (row.in_migration, row.out_migration, row.net_migration) == (93, 57, 36)  # the Telemark file
+    assert "births" in row.estimated and "deaths" in row.estimated

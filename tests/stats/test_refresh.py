@@ -4,10 +4,18 @@ The local server's tables are JSON-stat 2 cubes in the shape of SSB's recorded 0
 with the real data in ``data/raw``: 07459 from the csdata file (SSB 07459 at 2024 borders), 06913 from
 statman's 2011–2025 sums (spread over the years), 09588 from Telemark fylkeskommune's migration-by-age
 file.
+
+06913's annual contents are *derived*, since data/raw has no registered births or deaths by municipality
+and year: "Folketilvekst" is the real change in the 07459 totals (1 January ``t+1`` minus ``t``),
+"Levendefødte" the real number of 0-year-olds on 1 January ``t+1`` (a slight undercount of births:
+infants who died or moved away are missing), "Fødselsoverskudd" and "Nettoinnflytting" statman's real
+15-year sums spread evenly over the years, and "Døde" = Levendefødte − Fødselsoverskudd, so that the
+cube is consistent in itself. The refresh code sees the same shape and labels as SSB's table.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import socket
@@ -90,16 +98,33 @@ def population_cubes(csdata) -> tuple[dict, dict]:
     return municipal, nation
 
 
-def components_cube() -> dict:
+@functools.lru_cache(maxsize=1)
+def municipal_stocks() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Real 07459 (csdata) per municipality and 1 January: (total population, 0-year-olds), years as columns."""
+    d = pd.read_parquet(RAW / "csdata" / "nor_population_by_age_sex_b2024_2005_2026.parquet")
+    d = d[d.granularity_geo == "municip"].assign(code=lambda f: f.location_code.str[-4:])
+    total = d.groupby(["code", "calyear"], observed=True).pop_jan1_n.sum().unstack()
+    infants = d[d.age == 0].groupby(["code", "calyear"], observed=True).pop_jan1_n.sum().unstack()
+    return total, infants
+
+
+def components_cube(years: range = range(2011, 2026)) -> dict:
     st = pd.read_csv(RAW / "statman" / "befolkningsvekst_kommune_2011_2025.csv", dtype={"kommunenummer": str})
-    years = list(range(2011, 2026))
-    contents = ["Fodselsoverskudd", "Nettoinnflytting", "Folketilvekst"]
-    labels = ["Fødselsoverskudd", "Nettoinnflytting, inklusive inn- og utvandring", "Folketilvekst"]
+    years = list(years)
+    total, infants = municipal_stocks()
+    contents = ["Fodte2", "Dode3", "Fodselsoverskudd", "Nettoinnflytting", "Folketilvekst"]
+    labels = ["Levendefødte", "Døde", "Fødselsoverskudd", "Nettoinnflytting, inklusive inn- og utvandring",
+              "Folketilvekst"]
     arr = np.zeros((len(st), len(contents), len(years)))
-    for k, col in enumerate(["fodselsoverskudd_sum", "nettoinnflytting_sum", "folketilvekst_sum"]):
-        total = st[col].to_numpy().astype(int)
-        arr[:, k, :] = (total // 15)[:, None]
-        arr[:, k, -1] += total - 15 * (total // 15)  # the remainder in 2025: the 15-year sum is exact
+    for k, col in [(2, "fodselsoverskudd_sum"), (3, "nettoinnflytting_sum")]:
+        sums = st[col].to_numpy().astype(int)
+        # evenly: one more in the last (sum mod 15) years, so the 15-year sum is exact
+        spread = (sums // 15)[:, None] + (np.arange(15)[None, :] >= 15 - (sums % 15)[:, None])
+        arr[:, k, :] = spread[:, [y - 2011 for y in years]]
+    codes = st.kommunenummer.to_numpy()
+    arr[:, 0, :] = infants.loc[codes, [y + 1 for y in years]].to_numpy()
+    arr[:, 1, :] = arr[:, 0, :] - arr[:, 2, :]
+    arr[:, 4, :] = total.loc[codes, [y + 1 for y in years]].to_numpy() - total.loc[codes, years].to_numpy()
     regions = [f"K-{c}" for c in st.kommunenummer]
     return _cube("06913", "06913: Befolkning og endringar", {
         "Region": _dim("region", regions, list(st.kommune),
@@ -200,6 +225,21 @@ def test_refresh_writes_a_local_snapshot_with_real_numbers(ssb, ssb_server, tmp_
     assert bool(kviteseid.comparable)
     assert comp.loc["4036", "population_change_sum"] == 168  # Vinje
 
+    annual = snap.components_annual
+    assert list(annual.columns) == ["municipality", "year", "component", "persons"]
+    assert set(annual.component) == {"births", "deaths", "net_migration", "population_change"}  # what 06913 has
+    assert sorted(annual.year.unique()) == list(range(2011, 2026)) and annual.municipality.nunique() == 357
+    a = annual.set_index(["municipality", "year", "component"]).persons
+    # Kviteseid 2024: 0-year-olds 1 Jan 2025 (23) as births, 2473 - 2458 (07459) as population change
+    assert (a["4028", 2024, "births"], a["4028", 2024, "population_change"]) == (23, 15)
+    assert a["4028", 2024, "deaths"] == 33 and a["4028", 2024, "net_migration"] == 9
+    assert a["0301", 2025, "births"] == 8_986  # Oslo's 0-year-olds on 1 January 2026
+    kv = annual[annual.municipality == "4028"].pivot_table(index="year", columns="component", values="persons")
+    assert kv.sum().to_dict() == {"births": 295, "deaths": 454, "net_migration": 126, "population_change": -38}
+    entry = snap.manifest["datasets"]["components_annual"]
+    assert (entry["ssb_table"], entry["date"], entry["origin"]) == ("06913", "2026-04-15", "local")
+    assert "06913: Befolkning og endringar" in entry["provenance"]
+
     mig = snap.migration_by_age.set_index(["municipality", "year", "age"])
     assert tuple(mig.loc[("4028", 2016, 10)]) == (2, 5, -3)  # Kviteseid, 10-year-olds, 2016
     assert set(mig.index.get_level_values(0)) == set(TELEMARK.values())
@@ -261,6 +301,53 @@ def test_an_incomplete_answer_is_refused(ssb, ssb_server, tmp_path, sleeps, dest
         refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2025,
                          municipalities=["4028", "9999"])
     assert not dest.exists()
+
+
+def test_accounts_use_registered_annual_components_where_the_table_has_them(ssb, ssb_server, tmp_path, sleeps,
+                                                                           dest):
+    from blilyst.demography.accounts import accounts_from_snapshot
+
+    ssb.add(components_cube(range(2011, 2025)), codelist="agg_KommSummerHist")  # 2025 not yet published
+    refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2024)
+    snap = load_snapshot()
+    assert snap.components_annual.year.max() == 2024
+    acc = accounts_from_snapshot(["0301", "4028"], snapshot=snap)
+    assert acc.years == [2024, 2025]
+    assert acc.check_identity() < 1e-6
+    w = acc.wide().set_index(["municipality", "year"])
+    kv = w.loc[("4028", 2024)]
+    assert (kv.population_start, kv.births, kv.deaths, kv.net_migration, kv.population_end) == (
+        2_458, 23, 33, 9, 2_473)
+    assert kv.natural_increase == -10 and kv.residual == 2_473 - 2_458 + 10 - 9  # 16: closes the account
+    assert kv.estimated == ""  # every figure registered
+    assert "in_migration" not in w.columns  # 06913 here has no gross flows: nothing is made up
+    # 09588's registered domestic moves stay; international = registered net - registered domestic net
+    assert (kv.domestic_net, kv.international_net) == (kv.domestic_in - kv.domestic_out, 9 - kv.domestic_net)
+    later = w.loc[("4028", 2025)]
+    assert {"births", "deaths", "net_migration"} <= set(later.estimated.split(", ")) and later.residual == 0
+    t = acc.totals.set_index(["municipality", "year", "component"]).source
+    assert t["0301", 2024, "births"] == "registered" and t["0301", 2025, "births"] == "estimated"
+    assert t["0301", 2024, "natural_increase"] == "registered"
+    assert any("Registered births, deaths, net_migration" in n and "2024-2024" in n for n in acc.notes)
+
+
+def test_annual_contents_are_recognised_by_label():
+    from blilyst.stats.jsonstat import parse_jsonstat
+    from blilyst.stats.refresh import _annual_codes, _component_codes
+
+    # SSB 06913's contents (nynorsk labels as published)
+    codes = ["Folketalet1", "Fodde2", "Dode3", "Fodselsoverskudd4", "Innvandring5", "Utvandring6",
+             "Innflytting7", "Utflytting8", "Nettoinnflytting9", "Folketilvekst10"]
+    labels = ["Folketalet 1. januar", "Levandefødde", "Døde", "Fødselsoverskot", "Innvandring", "Utvandring",
+              "Innflytting (innanlandsk)", "Utflytting (innanlandsk)",
+              "Nettoinnflytting inkl. inn- og utvandring", "Folketilvekst"]
+    meta = parse_jsonstat({"class": "dataset", "id": ["ContentsCode"], "size": [10], "value": [],
+                           "dimension": {"ContentsCode": _dim("statistikkvariabel", codes, labels)}},
+                          require_values=False)
+    assert _annual_codes(meta, _component_codes(meta)) == {
+        "births": "Fodde2", "deaths": "Dode3", "immigration": "Innvandring5", "emigration": "Utvandring6",
+        "domestic_in": "Innflytting7", "domestic_out": "Utflytting8", "net_migration": "Nettoinnflytting9",
+        "population_change": "Folketilvekst10"}
 
 
 def test_component_contents_are_recognised_by_label_preferring_total_net_migration():

@@ -283,3 +283,27 @@ def test_every_data_set_names_its_table_raw_files_and_date_and_the_files_exist(s
     assert src.loc["refugee_settlement", "credit"] == "Kilde: IMDi"
     assert snap.manifest["credit"] == "Kilde: Statistisk sentralbyrå"
     assert all(e.get("provenance") for e in snap.manifest["datasets"].values())
+
+
+def test_components_annual_is_optional_empty_when_bundled_and_checked_when_written(snap, no_local):
+    from blilyst.stats.snapshot import OPTIONAL_DATASETS
+
+    assert "components_annual" in OPTIONAL_DATASETS and "components_annual" not in DATASETS
+    empty = snap.components_annual  # the bundled snapshot has no source for it
+    assert empty.empty and list(empty.columns) == ["municipality", "year", "component", "persons"]
+    assert "components_annual" not in set(snap.sources().dataset)
+    # a local snapshot with it: Kviteseid's 2024 population change from the bundled 07459 stocks
+    change = _pop_total(snap, "4028", 2025) - _pop_total(snap, "4028", 2024)
+    frame = pd.DataFrame({"municipality": ["4028"], "year": [2024], "component": ["population_change"],
+                          "persons": [float(change)]})
+    entry = {"description": "t", "ssb_table": "06913", "source_file": "api", "date": "2026-04-15",
+             "licence": "CC BY 4.0", "credit": "Kilde: Statistisk sentralbyrå"}
+    write_snapshot({"components_annual": frame}, {"version": "t", "datasets": {"components_annual": entry}},
+                   no_local)
+    local = load_snapshot()
+    assert local.components_annual.to_dict("records") == [
+        {"municipality": "4028", "year": 2024, "component": "population_change", "persons": 15.0}]
+    assert len(local.population) == len(snap.population)  # the rest from the bundled snapshot
+    with pytest.raises(SnapshotError, match="components_annual.*lacks the column"):
+        write_snapshot({"components_annual": frame.drop(columns="persons")},
+                       {"version": "t2", "datasets": {"components_annual": entry}}, no_local)

@@ -18,6 +18,12 @@ For each municipality and calendar year ``t`` the account runs from the populati
 * ``domestic_in``/``domestic_out``/``domestic_net``: *registered* where the data have domestic
   moves only (SSB table 09588 after ``blilyst data refresh``); then ``international_net`` =
   estimated net migration − registered domestic net is *estimated*.
+* Registered annual components (SSB 06913, or 01223 summed over quarters, in the snapshot's
+  ``components_annual`` after ``blilyst data refresh``) replace the estimates wherever the table has
+  them: ``births``, ``deaths`` (and so ``natural_increase``), ``net_migration``, ``domestic_in``/
+  ``domestic_out``/``domestic_net``, ``international_net`` (immigration − emigration) and the gross
+  ``in_migration``/``out_migration`` (domestic plus international). Municipality-years the table does
+  not cover (e.g. the last year before SSB publishes it) keep the estimates.
 * ``residual``: what closes the account when registered and estimated figures meet (SSB calls
   the same thing *restledd*); zero, by construction, when net migration is estimated.
 
@@ -169,6 +175,7 @@ def _event_years(population: pd.DataFrame, years: tuple[int, int] | list[int] | 
 def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
                    migration_by_age: pd.DataFrame | None = None,
                    population_flags: pd.DataFrame | None = None,
+                   components_annual: pd.DataFrame | None = None,
                    municipalities: list[str] | None = None,
                    years: tuple[int, int] | list[int] | None = None,
                    migration_scope: str = "all",
@@ -189,6 +196,11 @@ def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
         Telemark file does) or ``"domestic"`` when it counts moves within Norway only (SSB 09588).
     population_flags
         ``municipality, year_from, year_to, note`` for stocks that are themselves estimates.
+    components_annual
+        Registered components ``municipality, year, component, persons`` (snapshot.components_annual:
+        SSB 06913/01223 after ``blilyst data refresh``); components ``births, deaths, immigration,
+        emigration, domestic_in, domestic_out, net_migration`` are used, each where present, and take
+        precedence over both the estimates and ``migration_by_age`` totals.
     municipalities, years
         Restrict to these codes and event years (a ``(first, last)`` tuple or a list);
         by default all municipalities and every year with two consecutive stocks from 2006.
@@ -265,6 +277,11 @@ def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
                              "international net migration = estimated net migration minus registered domestic net "
                              "(estimated).")
 
+    if components_annual is not None and len(components_annual):
+        note = _apply_registered_components(est, src, components_annual)
+        if note:
+            notes.append(note)
+
     if population_flags is not None and len(population_flags):
         for f in population_flags.itertuples(index=False):
             for y in range(int(f.year_from), int(f.year_to) + 1):
@@ -288,6 +305,54 @@ def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
     return Accounts(totals=long, residual=res, registered_by_age=reg_by_age, notes=notes)
 
 
+def _apply_registered_components(est: pd.DataFrame, src: pd.DataFrame, components: pd.DataFrame) -> str | None:
+    """Put registered annual components into ``est``/``src`` (indexed by municipality, year) in place,
+    re-close those rows with the residual and return a note (``None`` if none of the rows is covered)."""
+    missing = {"municipality", "year", "component", "persons"} - set(components.columns)
+    if missing:
+        raise InputError("components_annual", f"missing columns {sorted(missing)}")
+    reg = components.assign(year=components.year.astype(int)).pivot_table(
+        index=["municipality", "year"], columns="component", values="persons", aggfunc="sum")
+    reg = reg.loc[reg.index.intersection(est.index)]
+    reg = reg.reindex(columns=["births", "deaths", "immigration", "emigration", "domestic_in", "domestic_out",
+                               "net_migration"])
+    reg = reg.dropna(how="all")
+    if reg.empty:
+        return None
+
+    def put(col: str, values: pd.Series) -> None:
+        values = values.dropna()
+        est.loc[values.index, col] = values.astype(float)
+        src.loc[values.index, col] = REGISTERED
+
+    for col in ("births", "deaths", "net_migration", "domestic_in", "domestic_out"):
+        put(col, reg[col])
+    put("domestic_net", reg.domestic_in - reg.domestic_out)
+    put("international_net", reg.immigration - reg.emigration)
+    put("in_migration", reg.domestic_in + reg.immigration)
+    put("out_migration", reg.domestic_out + reg.emigration)
+    idx = reg.index
+    # net migration registered, the split not: international = net - domestic (registered if both are)
+    split = est.loc[idx, "net_migration"] - est.loc[idx, "domestic_net"]
+    split = split[reg.immigration.isna() | reg.emigration.isna()].dropna()
+    est.loc[split.index, "international_net"] = split
+    both = (src.loc[split.index, "net_migration"] == REGISTERED) & (src.loc[split.index, "domestic_net"] == REGISTERED)
+    src.loc[split.index, "international_net"] = np.where(both, REGISTERED, ESTIMATED)
+    est.loc[idx, "natural_increase"] = est.loc[idx, "births"] - est.loc[idx, "deaths"]
+    src.loc[idx, "natural_increase"] = np.where(
+        (src.loc[idx, "births"] == REGISTERED) & (src.loc[idx, "deaths"] == REGISTERED), REGISTERED, ESTIMATED)
+    est.loc[idx, "residual"] = (est.loc[idx, "population_end"] - est.loc[idx, "population_start"]
+                                - est.loc[idx, "natural_increase"] - est.loc[idx, "net_migration"])
+    # from registered figures only (SSB's own restledd) when every term is registered
+    parts = src.loc[idx, ["population_start", "population_end", "natural_increase", "net_migration"]]
+    src.loc[idx, "residual"] = np.where((parts == REGISTERED).all(axis=1), REGISTERED, ESTIMATED)
+    have = [c for c in reg.columns if reg[c].notna().any()]
+    years = sorted({y for _, y in idx})
+    return (f"Registered {', '.join(have)} from SSB's population change table (06913/01223) for {len(idx)} "
+            f"municipality-years ({years[0]}-{years[-1]}); other municipality-years are estimated. 'residual' "
+            "closes those accounts (registered components against the 1 January stocks; SSB's restledd).")
+
+
 def accounts_from_snapshot(municipalities: list[str] | None = None,
                            years: tuple[int, int] | list[int] | None = None, snapshot=None,
                            method: str = "forward") -> Accounts:
@@ -300,6 +365,7 @@ def accounts_from_snapshot(municipalities: list[str] | None = None,
         snapshot.population, snapshot.mortality,
         migration_by_age=getattr(snapshot, "migration_by_age", None),
         population_flags=getattr(snapshot, "population_flags", None),
+        components_annual=getattr(snapshot, "components_annual", None),
         municipalities=municipalities, years=years, method=method,
         migration_scope=migration_scope_of(snapshot),
     )

@@ -9,7 +9,10 @@ Tables (PxWebApi v2, codelists chosen from each table's metadata):
   municipalities split in 2020 and 2024, which SSB's aggregate shows as 0 before the split).
 * **06913** population change by municipality and year (fallback **01223**, quarterly, summed to years)
   → ``components_2011_2025``: natural increase, net migration and population growth summed over
-  2011–2025 with the 1 January 2011 and 2026 populations from 07459.
+  2011–2025 with the 1 January 2011 and 2026 populations from 07459, and ``components_annual``: the
+  table's registered components per municipality and year (births, deaths, immigration, emigration,
+  domestic in- and out-migration, net migration, population change: whichever the table has, recognised
+  by label), for every year from ``first_year`` (at the latest 2011) that the table has.
 * **09588** domestic in- and out-migration by age → ``migration_by_age`` (when the table answers).
 
 Everything is fetched and converted before anything is written; then
@@ -205,7 +208,9 @@ class _Refresher:
         return pop, flag_frame
 
     # -- 06913 / 01223 ----------------------------------------------------------------------------
-    def components(self, pop: pd.DataFrame, municipalities: Sequence[str]) -> tuple[pd.DataFrame, str]:
+    def components(self, pop: pd.DataFrame, municipalities: Sequence[str]
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+        """(components_2011_2025, components_annual, table id) from 06913, or 01223 if 06913 is gone."""
         first, last = COMPONENT_YEARS
         if not {first, last + 1} <= set(pop["year"].unique()):
             pop = self.population_totals([first, last + 1])
@@ -215,13 +220,18 @@ class _Refresher:
                 meta = self.client.metadata(table_id)
                 region_cl = _pick_codelist(meta, "Region", ("agg_KommSummerHist", "agg_KommSummer"))
                 contents = _component_codes(meta)
-                periods = [c for c in meta.dimension("Tid").codes if first <= _year(c) <= last]
-                if not periods:
+                annual = _annual_codes(meta, contents)
+                if not any(first <= _year(c) <= last for c in meta.dimension("Tid").codes):
                     raise SsbResponseError(f"table {table_id} has no periods {first}–{last}")
+                start = min(self.first_year, first)
+                periods = [c for c in meta.dimension("Tid").codes if _year(c) >= start]
+                wanted = list(dict.fromkeys([*contents.values(), *annual.values()]))
                 raw = self.fetch(f"{table_id} population change", table_id,
-                                 {"Region": ["*"], "ContentsCode": list(contents.values()), "Tid": periods},
+                                 {"Region": ["*"], "ContentsCode": wanted, "Tid": periods},
                                  {"Region": region_cl} if region_cl else None)
-                return _sum_components(raw, contents, pop, municipalities), table_id
+                in_span = raw[_map(raw["Tid"], _year).between(first, last)]
+                return (_sum_components(in_span, contents, pop, municipalities),
+                        _annual_components(raw, annual, municipalities), table_id)
             except UnknownTable as exc:
                 errors.append(f"{table_id}: {exc}")
             except _Unrecognised as exc:
@@ -311,6 +321,55 @@ def _component_codes(meta: JsonStatDataset) -> dict[str, str]:
     return {key: min(options)[2] for key, options in candidates.items()}
 
 
+#: Annual components recognised by label (besides net migration and population change, taken from
+#: :func:`_component_codes`): the first key whose words occur in the label wins, so the order matters.
+_ANNUAL_WORDS = {
+    "births": ("levendefødte", "levandefødde", "fødte", "fødde", "live births", "births"),
+    "deaths": ("døde", "deaths"),
+    "immigration": ("innvandring", "immigration"),
+    "emigration": ("utvandring", "emigration"),
+    "domestic_in": ("innflytting", "in-migration"),
+    "domestic_out": ("utflytting", "out-migration"),
+}
+_NOT_ANNUAL = ("netto", "net ", "overskudd", "overskot", "excess", "folketal", "befolkning", "population",
+               "inkl", "includ")  # a total of moves and migrations is none of the components
+
+
+def _annual_codes(meta: JsonStatDataset, contents: dict[str, str]) -> dict[str, str]:
+    """ContentsCode per annual component (see :data:`blilyst.stats.snapshot.ANNUAL_COMPONENTS`): the
+    ones the table has. Net migration and population change are those :func:`_component_codes` chose;
+    in- and out-migration count only if the label says domestic (``innenlandsk``) or nothing about scope."""
+    dim = meta.dimension("ContentsCode")
+    out: dict[str, str] = {}
+    for code, label in zip(dim.codes, dim.labels, strict=True):
+        low = label.lower()
+        if code in contents.values() or any(w in low for w in _NOT_ANNUAL):
+            continue
+        for key, words in _ANNUAL_WORDS.items():
+            if any(w in low for w in words):
+                out.setdefault(key, code)
+                break
+    out["net_migration"] = contents["net"]
+    out["population_change"] = contents["change"]
+    return out
+
+
+def _annual_components(raw: pd.DataFrame, annual: dict[str, str],
+                       municipalities: Sequence[str]) -> pd.DataFrame:
+    """Long ``municipality, year, component, persons``; quarters (01223) summed to years. Cells SSB
+    leaves empty are dropped (a municipality-year without a figure is simply absent)."""
+    by_code = {v: k for k, v in annual.items()}
+    raw = raw[raw["ContentsCode"].isin(set(by_code))]
+    out = pd.DataFrame({"municipality": _map(raw["Region"], _municipality), "year": _map(raw["Tid"], _year),
+                        "component": raw["ContentsCode"].map(by_code), "persons": raw["value"]})
+    out = out.dropna(subset=["municipality", "persons"])
+    out = out[out["municipality"].isin(set(municipalities))]
+    out = out.groupby(["municipality", "year", "component"], as_index=False)["persons"].sum()
+    out["year"] = out["year"].astype("int64")
+    out["persons"] = out["persons"].astype("float64")
+    return out.sort_values(["municipality", "year", "component"]).reset_index(drop=True)
+
+
 def _sum_components(raw: pd.DataFrame, contents: dict[str, str], pop: pd.DataFrame,
                     municipalities: Sequence[str]) -> pd.DataFrame:
     first, last = COMPONENT_YEARS
@@ -373,9 +432,12 @@ def refresh_snapshot(dest: Path | str | None = None, *, client: PxWebClient | No
         else:  # an empty frame has no column types to store; no flags means none apply
             result.skipped["population_flags"] = "SSB published every municipality-year; nothing to flag"
         try:
-            datasets["components_2011_2025"], tables["components_2011_2025"] = r.components(pop, municipalities)
+            sums, annual, table_id = r.components(pop, municipalities)
+            datasets["components_2011_2025"], tables["components_2011_2025"] = sums, table_id
+            datasets["components_annual"], tables["components_annual"] = annual, table_id
         except _Skip as exc:
             result.skipped["components_2011_2025"] = str(exc)
+            result.skipped["components_annual"] = str(exc)
         try:
             datasets["migration_by_age"] = r.migration_by_age(municipalities)
             tables["migration_by_age"] = "09588"
@@ -392,6 +454,8 @@ def refresh_snapshot(dest: Path | str | None = None, *, client: PxWebClient | No
         "population_flags": "Municipality-years SSB publishes no population for at today's borders",
         "national_population": "Population 1 January of Norway by sex and single-year age",
         "components_2011_2025": "Natural increase, net migration and population growth summed over 2011-2025",
+        "components_annual": "Registered births, deaths, immigration, emigration, domestic in- and out-migration, "
+                             "net migration and population change by municipality and year (as the table has them)",
         "migration_by_age": "Domestic in- and out-migration by municipality, year and single-year age",
     }
     entries = {}

@@ -57,8 +57,16 @@ SCHEMAS: dict[str, dict[str, str]] = {
                          "out_migration": "int", "net_migration": "int"},
     "od_flows": {"year": "int", "origin": "str", "origin_name": "str", "destination": "str",
                  "destination_name": "str", "moves": "int", "direction": "str"},
+    # optional: registered annual components (SSB 06913/01223), written only by ``blilyst data refresh``
+    "components_annual": {"municipality": "str", "year": "int", "component": "str", "persons": "float"},
 }
-DATASETS = tuple(SCHEMAS)
+#: Data sets a snapshot may lack (the bundled one has no source for them); loading gives an empty frame.
+OPTIONAL_DATASETS: tuple[str, ...] = ("components_annual",)
+#: Data sets every (bundled) snapshot has.
+DATASETS = tuple(n for n in SCHEMAS if n not in OPTIONAL_DATASETS)
+#: The components ``components_annual`` may hold (a table keeps whichever of them it has).
+ANNUAL_COMPONENTS: tuple[str, ...] = ("births", "deaths", "immigration", "emigration", "domestic_in",
+                                      "domestic_out", "net_migration", "population_change")
 _SOURCE_COLUMNS = ["dataset", "description", "ssb_table", "source_file", "date", "licence", "credit"]
 _CHECK = {"str": lambda t: pa.types.is_string(t) or pa.types.is_large_string(t)
           or (pa.types.is_dictionary(t) and pa.types.is_string(t.value_type)),
@@ -94,10 +102,13 @@ class Snapshot:
         return str(self.manifest.get("version", ""))
 
     def frame(self, name: str) -> pd.DataFrame:
-        """A data set by name (one of :data:`DATASETS`)."""
+        """A data set by name (one of :data:`DATASETS`, or of :data:`OPTIONAL_DATASETS`: an empty frame
+        with the schema's columns when the snapshot lacks it)."""
         try:
             return self.frames[name]
         except KeyError:
+            if name in OPTIONAL_DATASETS:
+                return _empty(name)
             raise SnapshotError(f"The snapshot in {self.path} has no data set '{name}'") from None
 
     @property
@@ -135,6 +146,12 @@ class Snapshot:
     @property
     def components_2011_2025(self) -> pd.DataFrame:
         return self.frame("components_2011_2025")
+
+    @property
+    def components_annual(self) -> pd.DataFrame:
+        """Registered components by municipality and year (``municipality, year, component, persons``;
+        components from :data:`ANNUAL_COMPONENTS`), after ``blilyst data refresh``; empty otherwise."""
+        return self.frame("components_annual")
 
     @property
     def jobs(self) -> pd.DataFrame:
@@ -231,13 +248,20 @@ def _to_frame(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
+_EMPTY_DTYPES = {"str": object, "int": np.int64, "float": np.float64, "bool": bool}
+
+
+def _empty(name: str) -> pd.DataFrame:
+    return pd.DataFrame({col: pd.Series(dtype=_EMPTY_DTYPES[kind]) for col, kind in SCHEMAS[name].items()})
+
+
 def _read_dir(directory: Path, names=None, *, required: bool) -> tuple[dict, dict[str, pd.DataFrame]]:
     manifest = _read_manifest(directory)
     frames = {}
-    for name in names or DATASETS:
+    for name in names or (*DATASETS, *OPTIONAL_DATASETS):
         entry = manifest["datasets"].get(name)
         if entry is None:
-            if required:
+            if required and (names or name not in OPTIONAL_DATASETS):
                 raise SnapshotError(f"{directory / MANIFEST} does not list the data set '{name}'")
             continue
         path = directory / entry.get("file", f"{name}.parquet")
