@@ -331,6 +331,41 @@ def test_accounts_use_registered_annual_components_where_the_table_has_them(ssb,
     assert any("Registered births, deaths, net_migration" in n and "2024-2024" in n for n in acc.notes)
 
 
+def quarterly_cube(annual: dict) -> dict:
+    """01223 in the shape SSB publishes it (quarters ``2011K1``..), from the annual cube: each year's
+    figure split over the four quarters (the quarters are derived; their sums are the annual figures)."""
+    values = np.array([np.nan if v is None else v for v in annual["value"]]).reshape(annual["size"])
+    quarters = np.repeat(values // 4, 4, axis=2)
+    quarters[:, :, 3::4] += values - 4 * (values // 4)  # the remainder in the fourth quarter
+    years = list(annual["dimension"]["Tid"]["category"]["index"])
+    dims = {**annual["dimension"], "Tid": _dim("kvartal", [f"{y}K{q}" for y in years for q in range(1, 5)])}
+    cube = _cube("06913", "01223: Befolkningsendringer i løpet av kvartalet", dims, quarters)
+    cube["extension"]["px"]["tableid"] = "01223"
+    return cube
+
+
+def test_quarterly_fallback_01223_is_summed_to_years(ssb, ssb_server, tmp_path, sleeps, dest):
+    annual = components_cube()
+    del ssb.tables["06913"]
+    for path in ("", "/metadata", "/data"):
+        ssb_server.routes.pop((None, f"/api/pxwebapi/v2/tables/06913{path}"))
+    quarterly = quarterly_cube(annual)
+    regions = list(quarterly["dimension"]["Region"]["category"]["index"])
+    values = np.array(quarterly["value"], dtype=float).reshape(quarterly["size"])
+    values[regions.index("K-4028"), :, 0:4] = 0  # Kviteseid 2011 as SSB's aggregate shows "no figure"
+    quarterly["value"] = [int(v) for v in values.ravel()]
+    ssb.add(quarterly, codelist="agg_KommSummerHist")
+    result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
+    assert "01223" in result.tables and "06913" not in result.tables
+    snap = load_snapshot()
+    a = snap.components_annual.set_index(["municipality", "year", "component"]).persons
+    assert (a["4028", 2024, "births"], a["4028", 2024, "deaths"], a["4028", 2024, "population_change"]) == (
+        23, 33, 15)  # the same as 06913's annual figures
+    assert a["0301", 2025, "births"] == 8_986
+    assert ("4028", 2011) not in a.droplevel("component").index  # all zero: absent, not registered zeros
+    assert snap.manifest["datasets"]["components_annual"]["ssb_table"] == "01223"
+
+
 def test_annual_contents_are_recognised_by_label():
     from blilyst.stats.jsonstat import parse_jsonstat
     from blilyst.stats.refresh import _annual_codes, _component_codes

@@ -357,7 +357,7 @@ def _annual_codes(meta: JsonStatDataset, contents: dict[str, str]) -> dict[str, 
 def _annual_components(raw: pd.DataFrame, annual: dict[str, str],
                        municipalities: Sequence[str]) -> pd.DataFrame:
     """Long ``municipality, year, component, persons``; quarters (01223) summed to years. Cells SSB
-    leaves empty are dropped (a municipality-year without a figure is simply absent)."""
+    leaves empty, and municipality-years where every component is 0, are dropped (absent, not zero)."""
     by_code = {v: k for k, v in annual.items()}
     raw = raw[raw["ContentsCode"].isin(set(by_code))]
     out = pd.DataFrame({"municipality": _map(raw["Region"], _municipality), "year": _map(raw["Tid"], _year),
@@ -365,6 +365,10 @@ def _annual_components(raw: pd.DataFrame, annual: dict[str, str],
     out = out.dropna(subset=["municipality", "persons"])
     out = out[out["municipality"].isin(set(municipalities))]
     out = out.groupby(["municipality", "year", "component"], as_index=False)["persons"].sum()
+    # SSB's aggregate to today's borders shows 0 for every component where it has no figure (a
+    # municipality before it was split off): such municipality-years are absent, not registered zeros
+    some = out.groupby(["municipality", "year"])["persons"].transform(lambda s: bool((s != 0).any()))
+    out = out[some.astype(bool)]
     out["year"] = out["year"].astype("int64")
     out["persons"] = out["persons"].astype("float64")
     return out.sort_values(["municipality", "year", "component"]).reset_index(drop=True)
