@@ -14,6 +14,7 @@ from blilyst.web.newcomers.models import (
     Adult,
     Child,
     ContactLogEntry,
+    FollowUp,
     Household,
     MoveOutReason,
     Status,
@@ -228,6 +229,39 @@ class ContactLogForm(forms.ModelForm):
         if on > timezone.localdate() + dt.timedelta(days=1):
             raise ValidationError(_("A contact cannot be logged in the future."), code="future")
         return on
+
+
+class FollowUpForm(forms.ModelForm):
+    """The answers of a follow-up conversation after moving in."""
+
+    class Meta:
+        model = FollowUp
+        fields = ["on", "months", "feels_included", "job_satisfaction", "housing_satisfaction",
+                  "school_satisfaction", "social_satisfaction", "considering_moving_away", "note"]
+        widgets = {"on": DATE_INPUT, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, household=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+        self.fields["on"].input_formats = DATE_FORMATS
+        self.fields["months"].min_value = 0
+        self.fields["months"].max_value = 240
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate() + dt.timedelta(days=1):
+            raise ValidationError(_("A follow-up cannot be recorded in the future."), code="future")
+        moved_in = self.household.moved_in_on if self.household is not None else None
+        if moved_in and on < moved_in:
+            raise ValidationError(_("A follow-up comes after moving in (%(date)s).") % {"date": moved_in.isoformat()},
+                                  code="before_moving_in")
+        return on
+
+    def clean_months(self):
+        months = self.cleaned_data["months"]
+        if months is not None and not 0 <= months <= 240:
+            raise ValidationError(_("Enter a number of months between 0 and 240."), code="months")
+        return months
 
 
 class ConsentForm(forms.Form):

@@ -466,7 +466,61 @@ class ContactLogEntry(models.Model):
         verbose_name_plural = _("contact log entries")
 
 
-PERSONAL_DATA_MODELS = (Household, Adult, Child, StatusChange, Task, ContactLogEntry)
-__all__ = ["Household", "Adult", "Child", "StatusChange", "Task", "ContactLogEntry", "Status", "TargetGroup",
+class FeelsIncluded(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+
+
+class Satisfaction(models.IntegerChoices):
+    """A simple five-point scale for the follow-up's questions."""
+
+    VERY_DISSATISFIED = 1, _("1 – very dissatisfied")
+    DISSATISFIED = 2, _("2 – dissatisfied")
+    NEUTRAL = 3, _("3 – neither")
+    SATISFIED = 4, _("4 – satisfied")
+    VERY_SATISFIED = 5, _("5 – very satisfied")
+
+
+class FollowUp(models.Model):
+    """The answers of one follow-up conversation after moving in (3, 12 and 24 months, or another time).
+
+    Personal data. ``feels_included`` is what planning's ``inclusion`` counts from: the first "yes"
+    dates when the household felt included. Satisfaction questions are optional (not asked, or not
+    relevant: a household without children has no kindergarten or school to rate).
+    """
+
+    PERSONAL_DATA = True
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="follow_ups")
+    on = models.DateField(_("date of the conversation"))
+    months = models.PositiveSmallIntegerField(
+        _("months after moving in"), help_text=_("Usually 3, 12 or 24."))
+    feels_included = models.CharField(_("feels included"), max_length=10, choices=FeelsIncluded.choices)
+    job_satisfaction = models.PositiveSmallIntegerField(_("satisfaction with job(s)"), choices=Satisfaction.choices,
+                                                        null=True, blank=True)
+    housing_satisfaction = models.PositiveSmallIntegerField(_("satisfaction with housing"),
+                                                            choices=Satisfaction.choices, null=True, blank=True)
+    school_satisfaction = models.PositiveSmallIntegerField(_("satisfaction with kindergarten/school"),
+                                                           choices=Satisfaction.choices, null=True, blank=True)
+    social_satisfaction = models.PositiveSmallIntegerField(_("satisfaction with social life"),
+                                                           choices=Satisfaction.choices, null=True, blank=True)
+    considering_moving_away = models.BooleanField(_("considering moving away"), default=False)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.months}"
+
+
+PERSONAL_DATA_MODELS = (Household, Adult, Child, StatusChange, Task, ContactLogEntry, FollowUp)
+__all__ = ["Household", "Adult", "Child", "StatusChange", "Task", "ContactLogEntry", "FollowUp", "FeelsIncluded",
+           "Satisfaction", "Status", "TargetGroup",
            "MoveOutReason", "HeardAbout", "Language", "Tenure", "VersionConflict", "likely_duplicates",
            "PERSONAL_DATA_MODELS"]

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/tasks/", views.task_add, name="task_add"),
     path("<int:pk>/tasks/<int:task_pk>/done/", views.task_done, name="task_done"),
     path("<int:pk>/log/", views.contact_add, name="contact_add"),
+    path("<int:pk>/follow-ups/", views.follow_up_add, name="follow_up_add"),
 ]

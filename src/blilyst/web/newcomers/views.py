@@ -33,6 +33,7 @@ from blilyst.web.newcomers.forms import (
     AdultFormSet,
     ChildFormSet,
     ContactLogForm,
+    FollowUpForm,
     HouseholdForm,
     InquiryForm,
     NeedsForm,
@@ -164,6 +165,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_changes": household.status_changes.select_related("by"),
         "tasks": household.tasks.select_related("assigned_to").order_by("done_at", "due", "id"),
         "contact_log": household.contact_log.select_related("by")[:50],
+        "follow_ups": household.follow_ups.all(),
         "consents": household.consents.all(),
         "duplicates": duplicates[:5],
         "today": today,
@@ -297,6 +299,32 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("household_detail", pk=household.pk)
     return render(request, "newcomers/form_page.html",
                   {"household": household, "form": form, "title": _("Log a contact")},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a follow-up conversation; completes the open follow-up task of the same number of months."""
+    household = get_rw_household_for_user(request, pk)
+    if household.moved_in_on is None:
+        messages.error(request, _("Record moving in first."))
+        return redirect("household_detail", pk=household.pk)
+    open_follow_up = household.tasks.open().filter(follow_up_months__isnull=False).order_by("due", "id").first()
+    initial = {"on": timezone.localdate(), "months": open_follow_up.follow_up_months if open_follow_up else None}
+    form = FollowUpForm(request.POST or None, household=household, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            follow_up = form.save(commit=False)
+            follow_up.household = household
+            follow_up.by = request.user
+            follow_up.save()
+            household.tasks.open().filter(follow_up_months=follow_up.months).update(done_at=timezone.now())
+            household.touch()
+            log_access(request.user, household, Action.CHANGE, detail="follow-up")
+        messages.success(request, _("The follow-up is recorded."))
+        return redirect("household_detail", pk=household.pk)
+    return render(request, "newcomers/form_page.html",
+                  {"household": household, "form": form, "title": _("Record a follow-up")},
                   status=400 if request.method == "POST" else 200)
 
 

@@ -8,8 +8,9 @@ through these functions, which return counts:
   kindergarten places by month for the next twelve months, open vacancies by sector and how many of
   them were advertised);
 * :func:`matching_gaps` → open gaps by kind (what the newcomer service could not match);
-* :func:`inclusion` → months from moving in to "settled" per household (the follow-ups' sign that a
-  household feels at home) and how many moved in a year ago or more without being settled;
+* :func:`inclusion` → months from moving in to feeling included per household (the first follow-up
+  answering "yes"; the date it reached "settled" only where no follow-up is recorded, and it says
+  which was used) and how many moved in a year ago or more without feeling included;
 * :func:`evaluation_records` → one anonymous record per household (stage, target group, persons,
   dates, grouped reason for moving away) for :func:`blilyst.plan.evaluation.evaluate`, whose tables
   suppress small cells.
@@ -78,27 +79,80 @@ def matching_gaps(gaps: QuerySet, code: str) -> dict[str, int]:
     return {r["kind"]: int(r["n"]) for r in rows}
 
 
-def inclusion(households: QuerySet, code: str, today: dt.date | None = None) -> tuple[list[float], int]:
-    """(months from moving in to "settled" per household, households moved in a year ago or more that are
-    not yet settled). "Settled" is the follow-ups' status for a household that feels at home."""
-    today = today or dt.date.today()
-    rows = households.filter(municipality=code, moved_in_on__isnull=False).values("pk", "status", "moved_in_on")
-    settled_on = {}
-    from blilyst.web.newcomers.models import StatusChange  # children reached only through their parents
+class Inclusion(tuple):
+    """``(months, waiting)`` as :func:`inclusion` returns it, plus where each figure came from.
 
-    changes = (StatusChange.objects.filter(household__in=households.filter(municipality=code), to_status="settled")
-               .values("household_id", "on").order_by("on"))
-    for c in changes:
+    Unpacks as the pair ``months, waiting``. ``from_follow_ups`` / ``from_settled`` count the
+    households whose months came from a follow-up answering "feels included" and those (without any
+    follow-up recorded) that fell back to the date they reached *settled*; ``source`` says which was
+    used: "follow_ups", "settled", "mixed" or "none"."""
+
+    def __new__(cls, months: list[float], waiting: int, from_follow_ups: int = 0, from_settled: int = 0):
+        self = super().__new__(cls, (months, waiting))
+        self.from_follow_ups = from_follow_ups
+        self.from_settled = from_settled
+        return self
+
+    @property
+    def months(self) -> list[float]:
+        return self[0]
+
+    @property
+    def waiting(self) -> int:
+        return self[1]
+
+    @property
+    def source(self) -> str:
+        if self.from_follow_ups and self.from_settled:
+            return "mixed"
+        if self.from_follow_ups:
+            return "follow_ups"
+        return "settled" if self.from_settled else "none"
+
+
+def _months_between(start: dt.date, end: dt.date) -> float:
+    return round((end - start).days / 30.4375, 1)
+
+
+def inclusion(households: QuerySet, code: str, today: dt.date | None = None) -> Inclusion:
+    """(months from moving in to feeling included per household, households moved in a year ago or more
+    that do not yet feel included), as an :class:`Inclusion` that also says what was used.
+
+    A household with follow-ups recorded counts from its first follow-up answering "yes" (feels
+    included); with follow-ups but no "yes" it is waiting once a year has passed since moving in
+    (and not moved away). Only a household without any follow-up falls back to the date it reached
+    *settled* (and waits while still "moved in" after a year). Only counts leave this function;
+    small cells (fewer than 3 households) are suppressed where the figures are shown
+    (:data:`blilyst.plan.bottlenecks.MIN_HOUSEHOLDS`)."""
+    from blilyst.web.newcomers.models import FollowUp, StatusChange  # children reached only through parents
+
+    today = today or dt.date.today()
+    mine = households.filter(municipality=code)
+    rows = mine.filter(moved_in_on__isnull=False).values("pk", "status", "moved_in_on")
+    followed = set(FollowUp.objects.filter(household__in=mine).values_list("household_id", flat=True).distinct())
+    included_on = {}
+    for f in (FollowUp.objects.filter(household__in=mine, feels_included="yes")
+              .values("household_id", "on").order_by("on", "pk")):
+        included_on.setdefault(f["household_id"], f["on"])
+    settled_on = {}
+    for c in (StatusChange.objects.filter(household__in=mine, to_status="settled")
+              .values("household_id", "on").order_by("on")):
         settled_on.setdefault(c["household_id"], c["on"])
-    months = []
-    waiting = 0
+    months, waiting, from_follow_ups, from_settled = [], 0, 0, 0
     for r in rows:
-        moved_in = r["moved_in_on"]
-        if r["pk"] in settled_on:
-            months.append(round((settled_on[r["pk"]] - moved_in).days / 30.4375, 1))
-        elif r["status"] == "moved_in" and (today - moved_in).days >= 365:
+        pk, moved_in, a_year_on = r["pk"], r["moved_in_on"], (today - r["moved_in_on"]).days >= 365
+        if pk in followed:
+            if pk in included_on:
+                months.append(_months_between(moved_in, included_on[pk]))
+                from_follow_ups += 1
+            elif a_year_on and r["status"] != "moved_out":
+                waiting += 1
+        elif pk in settled_on:
+            months.append(_months_between(moved_in, settled_on[pk]))
+            from_settled += 1
+        elif r["status"] == "moved_in" and a_year_on:
             waiting += 1
-    return months, waiting
+    return Inclusion(months, waiting, from_follow_ups, from_settled)
 
 
 def evaluation_records(households: QuerySet, code: str) -> list[dict]:

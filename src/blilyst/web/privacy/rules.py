@@ -55,7 +55,7 @@ def _iso(value):
 
 def export_household(household) -> dict:
     """Everything blilyst holds about ``household``: the household, adults, children, needs, status
-    history, tasks, contact log, consents, the gaps matching recorded for it and the access log of
+    history, tasks, contact log, follow-ups, consents, the gaps matching recorded for it and the access log of
     who handled it."""
     h = household
     return {
@@ -114,6 +114,13 @@ def export_household(household) -> dict:
             {"on": _iso(e.on), "channel": e.channel, "summary": e.summary, "by": _user_name(e.by)}
             for e in h.contact_log.select_related("by")
         ],
+        "follow_ups": [
+            {"on": _iso(f.on), "months": f.months, "feels_included": f.feels_included,
+             "job_satisfaction": f.job_satisfaction, "housing_satisfaction": f.housing_satisfaction,
+             "school_satisfaction": f.school_satisfaction, "social_satisfaction": f.social_satisfaction,
+             "considering_moving_away": f.considering_moving_away, "note": f.note, "by": _user_name(f.by)}
+            for f in h.follow_ups.select_related("by")
+        ],
         "consents": [
             {"purpose": c.purpose, "text_shown": c.text_shown, "language": c.language, "given_at": _iso(c.given_at),
              "withdrawn_at": _iso(c.withdrawn_at)}
@@ -171,7 +178,7 @@ def erase_household(household, *, by=None, cause: str = "erasure", via: str = "w
     )
     action = Action.DELETE if cause == "erasure" else Action.ANONYMISE
     log_access(by, household, action, detail=cause, via=via)
-    household.delete()  # cascades to adults, children, status changes, tasks, contact log, consents
+    household.delete()  # cascades to adults, children, status changes, tasks, contact log, follow-ups, consents
     return outcome
 
 
