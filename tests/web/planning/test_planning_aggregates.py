@@ -16,7 +16,7 @@ def test_capacity_counts_only_kviteseids_available_listings_and_open_positions(r
     cap = aggregates.capacity(_qs(Housing), _qs(JobVacancy), _qs(KindergartenCapacity), "4028")
     # Kviteseid keeps the register: kinds with nothing available count 0 (so the claim "homes for sale" is
     # unsupported, not unknown); Vinje's one home for sale is not Kviteseid's
-    assert cap.housing == {"rental": 2, "trial_housing": 1, "for_sale": 0}
+    assert cap.housing == {"rental": 2, "trial_housing": 1, "for_sale": 0, "small_farm": 0, "plot": 0}
     assert cap.vacancies == {"health": 3}
     assert (cap.vacancies_advertised, cap.vacancies_known) == (2, 3)
     assert len(cap.kindergarten_free) == 12
@@ -34,17 +34,28 @@ def test_a_municipality_without_listings_is_unknown_and_every_listing_taken_is_n
     assert cap("4026").housing == {} and not cap("4026").knows_housing()  # Tinn: no listing recorded
     Housing.objects.filter(municipality="4028", kind="rent").update(status="taken")
     kviteseid = cap("4028")
-    assert kviteseid.housing == {"rental": 0, "trial_housing": 1, "for_sale": 0}
+    assert kviteseid.housing == {"rental": 0, "trial_housing": 1, "for_sale": 0, "small_farm": 0, "plot": 0}
     verdicts = {c.kind: c.verdict for c in check_campaign("Ledige utleieboliger og ledige småbruk venter på deg.",
                                                          kviteseid).claims}
     assert verdicts.get("rental") == UNSUPPORTED
-    # the housing register has no small-farm kind: that claim cannot be verified ...
-    assert verdicts.get("small_farm") == UNVERIFIABLE
-    # ... until a small farm can be listed; the plan counts it as given (no change here needed)
+    # the register holds small farms and Kviteseid has none available: the claim is unsupported ...
+    assert verdicts.get("small_farm") == UNSUPPORTED
+    # ... in Tinn, which keeps no housing register, it cannot be verified ...
+    tinn = {c.kind: c.verdict for c in check_campaign("Ledige småbruk venter på deg.", cap("4026")).claims}
+    assert tinn.get("small_farm") == UNVERIFIABLE
+    # ... and with one small farm listed it is supported
     Housing.objects.create(municipality_id="4028", kind="small_farm", title="Småbruk på Brunkeberg", bedrooms=4,
                            size_m2=140, price=2_900_000, available_from=kviteseid.as_of)
+    assert cap("4028").housing["small_farm"] == 1
     verdicts = {c.kind: c.verdict for c in check_campaign("Ledige småbruk venter på deg.", cap("4028")).claims}
     assert verdicts.get("small_farm") == SUPPORTED
+    # a building plot counts as a plot, not a small farm: "ledige tomter" goes from unsupported to supported
+    plots = {c.kind: c.verdict for c in check_campaign("Ledige tomter venter på deg.", cap("4028")).claims}
+    assert plots.get("plots") == UNSUPPORTED
+    Housing.objects.create(municipality_id="4028", kind="plot", title="Byggetomt i Vrådal", bedrooms=0,
+                           size_m2=900, price=350_000, available_from=kviteseid.as_of)
+    plots = {c.kind: c.verdict for c in check_campaign("Ledige tomter venter på deg.", cap("4028")).claims}
+    assert plots.get("plots") == SUPPORTED
 
 
 def test_open_matching_gaps_by_kind(resources):

@@ -13,11 +13,11 @@ def test_unsupported_claims_and_cliches_are_flagged_with_reasons(resources, anal
     response = client.post("/plan/4028/message/", {"title": "Nettside våren 2026", "text": CAMPAIGN})
     assert response.status_code == 302
     check = CampaignCheck.objects.get(municipality="4028")
-    assert check.capacity["housing"] == {"rental": 2, "trial_housing": 1, "for_sale": 0}
+    assert check.capacity["housing"] == {"rental": 2, "trial_housing": 1, "for_sale": 0, "small_farm": 0, "plot": 0}
     report = check.report()
     kinds = {c.kind: c.verdict for c in report.claims}
-    # the resource register has no small-farm category, so that claim cannot be checked either way
-    assert kinds["small_farm"] == "unverifiable"
+    # the register holds small farms and Kviteseid has none available: "ledige småbruk" is unsupported
+    assert kinds["small_farm"] == "unsupported"
     assert kinds["kindergarten_guaranteed"] == "unsupported"  # no place in August
     assert [c.kind for c in report.cliches] == ["rural_idyll"]
     assert check.unsupported == len(report.unsupported()) >= 1
@@ -41,3 +41,28 @@ def test_another_municipalitys_check_is_404(resources, analyst, people, client_f
     pk = CampaignCheck.objects.get().pk
     assert client_for(people.bob).get(f"/plan/4028/message/?check={pk}").status_code == 404
     assert client_for(people.rita).post("/plan/4028/message/", {"title": "x", "text": CAMPAIGN}).status_code == 403
+
+
+def test_a_listed_small_farm_supports_the_claim_and_none_does_not(resources, analyst, client_for):
+    from blilyst.web.planning.models import CampaignCheck
+    from blilyst.web.resources.models import Housing
+
+    client = client_for(analyst)
+    text = "Flytt til Kviteseid! Småbruk ledig nå, og ledige småbruk venter på dere som vil dyrke selv."
+    client.post("/plan/4028/message/", {"title": "Uten småbruk", "text": text})
+    without = CampaignCheck.objects.get(title="Uten småbruk")
+    assert {c.kind: c.verdict for c in without.report().claims}["small_farm"] == "unsupported"
+    Housing.objects.create(municipality_id="4028", kind="small_farm", title="Småbruk i Vrådal", bedrooms=3,
+                           size_m2=120, price=2_400_000, available_from=resources_today())
+    response = client.post("/plan/4028/message/", {"title": "Med småbruk", "text": text})
+    with_farm = CampaignCheck.objects.get(title="Med småbruk")
+    assert with_farm.capacity["housing"]["small_farm"] == 1
+    assert {c.kind: c.verdict for c in with_farm.report().claims}["small_farm"] == "supported"
+    html = client.get(response["Location"]).content.decode()
+    assert 'class="verdict-supported"' in html
+
+
+def resources_today():
+    from django.utils import timezone
+
+    return timezone.localdate()

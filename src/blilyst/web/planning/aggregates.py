@@ -46,10 +46,11 @@ def capacity(housing: QuerySet, vacancies: QuerySet, kindergarten: QuerySet, cod
 
     Housing: available listings by kind. Once the municipality has recorded any listing (it keeps the
     register), every kind the register can hold is counted, with 0 where none is available, so "rentals
-    available" with every rental let is *unsupported* and housing a bottleneck, not *unknown*. Kinds the
-    register cannot hold (the resources' ``Housing.Kind`` has no small farm or building plot yet) stay
-    absent: claims about them are "cannot be verified". A kind added to the register later is counted
-    here without a change (its value is used as given unless :data:`HOUSING_KIND` renames it)."""
+    available" with every rental let is *unsupported* and housing a bottleneck, not *unknown*. Small
+    farms (``small_farm``) and building plots (``plot``) are kinds of the register too, so "ledige
+    småbruk" is *supported* with one available and *unsupported* with none; a municipality that has
+    recorded no listing at all stays unknown ("cannot be verified"). A kind added to the register later
+    is counted here without a change (its value is used as given unless :data:`HOUSING_KIND` renames it)."""
     today = today or dt.date.today()
     homes = (housing.filter(municipality=code, status="available").values("kind")
              .annotate(n=Count("pk")).order_by())

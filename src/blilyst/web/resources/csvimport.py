@@ -77,7 +77,11 @@ HOUSING = ImportKind(
     (
         Column("kind", ("type", "boligtype", "art"), required=True, type="choice",
                choice_aliases={"salg": "sale", "til salgs": "sale", "kjøp": "sale", "leie": "rent",
-                               "til leie": "rent", "utleie": "rent", "prøvebolig": "trial", "trial": "trial"}),
+                               "til leie": "rent", "utleie": "rent", "prøvebolig": "trial", "trial": "trial",
+                               "småbruk": "small_farm", "smabruk": "small_farm", "small farm": "small_farm",
+                               "small_farm": "small_farm", "gårdsbruk": "small_farm",
+                               "tomt": "plot", "byggetomt": "plot", "boligtomt": "plot", "plot": "plot",
+                               "building plot": "plot"}),
         Column("title", ("tittel", "beskrivelse", "navn"), required=True),
         Column("address", ("adresse",)),
         Column("area", ("område", "sted", "bygd")),

@@ -19,11 +19,15 @@ KIND_NOUN = {
     "rent": gettext_lazy("rental home"),
     "sale": gettext_lazy("home for sale"),
     "trial": gettext_lazy("trial home"),
+    "small_farm": gettext_lazy("small farm"),
+    "plot": gettext_lazy("building plot"),
 }
 KIND_PHRASE = {
     "rent": gettext_lazy("for rent"),
     "sale": gettext_lazy("for sale"),
     "trial": gettext_lazy("trial housing"),
+    "small_farm": gettext_lazy("small farm for sale"),
+    "plot": gettext_lazy("building plot for sale"),
 }
 
 
@@ -51,13 +55,18 @@ def _or(items: list[str]) -> str:
 def describe_part(part: Part, today: dt.date | None = None) -> str:
     if part.kind == "housing":
         h = part.listing
-        text = _("%(title)s: %(bedrooms)s bedrooms, %(kind)s from %(date)s") % {
+        values = {
             "title": h.title or KIND_NOUN[h.kind],
             "bedrooms": h.bedrooms,
             "kind": KIND_PHRASE[h.kind],
             "date": day(h.available_from, today),
         }
-        if h.kind == "trial" and h.term_months:
+        if h.kind == "plot":  # a plot has no bedrooms
+            return _("%(title)s: %(kind)s from %(date)s") % values
+        if h.kind == "small_farm" and h.term_months:
+            values["kind"] = _("small farm to let")
+        text = _("%(title)s: %(bedrooms)s bedrooms, %(kind)s from %(date)s") % values
+        if h.kind in ("trial", "small_farm") and h.term_months:
             text += " " + _("(%(months)s months)") % {"months": h.term_months}
         return text
     if part.kind == "job":
@@ -99,6 +108,12 @@ def describe_gap(gap: Gap, today: dt.date | None = None) -> str:
             if values["bedrooms"]:
                 return _("no %(kind)s with at least %(bedrooms)s bedrooms within the budget") % values
             return _("no %(kind)s within the budget") % values
+        if p["kinds"] == ["small_farm"]:  # the guidance's "ledige småbruk": say so in its words
+            if values["bedrooms"]:
+                return _("no small farms available with at least %(bedrooms)s bedrooms") % values
+            return _("no small farms available")
+        if p["kinds"] == ["plot"]:
+            return _("no building plots available")
         if values["bedrooms"]:
             return _("no %(kind)s with at least %(bedrooms)s bedrooms") % values
         return _("no %(kind)s") % values

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-HOUSING_KINDS = ("sale", "rent", "trial")
+HOUSING_KINDS = ("sale", "rent", "trial", "small_farm", "plot")
 _KIND_CODE = {kind: i for i, kind in enumerate(HOUSING_KINDS)}
 
 HOUSING_IN_TIME = 3.0
@@ -61,14 +61,25 @@ _EMPTY: frozenset[int] = frozenset()
 @dataclass(frozen=True, slots=True)
 class HousingListing:
     id: int
-    kind: str  # "sale" | "rent" | "trial"
+    kind: str  # "sale" | "rent" | "trial" | "small_farm" | "plot"
     bedrooms: int
-    price: int  # sale price, or monthly rent for rent and trial housing
+    price: int  # sale price, or monthly rent for rent, trial housing and a small farm let for a term
     available_from: dt.date
     title: str = ""
     size_m2: int = 0
     area: str = ""
     term_months: int | None = None
+
+    @property
+    def for_sale(self) -> bool:
+        """Whether ``price`` is a sale price (a dwelling for sale, a building plot, a small farm without a
+        term) rather than a monthly rent (rent, trial housing, a small farm let for a term)."""
+        return sold(self.kind, self.term_months)
+
+
+def sold(kind: str, term_months: int | None) -> bool:
+    """Whether a listing of ``kind`` (with ``term_months``) is priced as a sale: see ``HousingListing.for_sale``."""
+    return kind in ("sale", "plot") or (kind == "small_farm" and term_months is None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +198,7 @@ def housing_score(listing: HousingListing, needs: HouseholdNeeds) -> float | Non
     """The listing's score for ``needs``, or None when it does not fit (kind, bedrooms, budget)."""
     if listing.kind not in needs.housing_kinds or listing.bedrooms < needs.min_bedrooms:
         return None
-    budget = needs.max_price if listing.kind == "sale" else needs.max_rent
+    budget = needs.max_price if listing.for_sale else needs.max_rent
     if budget is not None and listing.price > budget:
         return None
     score = HOUSING_IN_TIME - min(0.1 * (listing.bedrooms - needs.min_bedrooms), 0.5)
@@ -262,6 +273,7 @@ class ListingIndex:
         self._h_available = np.fromiter((h.available_from.toordinal() for h in self.housing), dtype=np.int64, count=n)
         self._h_id = np.fromiter((h.id for h in self.housing), dtype=np.int64, count=n)
         self._h_is = {kind: self._h_kind == code for kind, code in _KIND_CODE.items()}
+        self._h_sold = np.fromiter((h.for_sale for h in self.housing), dtype=bool, count=n)
 
         self.jobs: list[JobListing] = [j for j in jobs if j.deadline is None or j.deadline >= self.today]
         self._job_ids = [j.id for j in self.jobs]
@@ -294,7 +306,7 @@ class ListingIndex:
         for kind in needs.housing_kinds:
             kind_mask = self._h_is[kind] if kind_mask is None else kind_mask | self._h_is[kind]
         fits = kind_mask & (self._h_bedrooms >= needs.min_bedrooms)
-        sale = self._h_is["sale"]
+        sale = self._h_sold
         if needs.max_price is not None:
             fits &= ~sale | (self._h_price <= needs.max_price)
         if needs.max_rent is not None:
@@ -494,7 +506,10 @@ def _housing_gap(needs: HouseholdNeeds, index: ListingIndex, fits: np.ndarray) -
         earliest = dt.date.fromordinal(int(index._h_available[fits].min()))
         params["earliest"] = earliest.isoformat()
         return Gap("housing", "housing", "housing_late", params)
-    budget_kinds = [k for k in kinds if (needs.max_price if k == "sale" else needs.max_rent) is not None]
+    # a small farm may be for sale (max_price) or let for a term (max_rent): either budget applies to it
+    budget_kinds = [k for k in kinds
+                    if (k in ("sale", "plot", "small_farm") and needs.max_price is not None)
+                    or (k in ("rent", "trial", "small_farm") and needs.max_rent is not None)]
     if budget_kinds:
         relaxed = HouseholdNeeds(None, housing_kinds=needs.housing_kinds, min_bedrooms=needs.min_bedrooms)
         _found, relaxed_fits = index.housing_candidates(relaxed)

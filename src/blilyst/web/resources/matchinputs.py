@@ -23,6 +23,8 @@ TENURE_KINDS = {
     "rent": frozenset({"rent"}),
     "trial": frozenset({"trial"}),
     "any": frozenset({"sale", "rent"}),
+    "small_farm": frozenset({"small_farm"}),
+    "plot": frozenset({"plot"}),
 }
 _SPLIT = re.compile(r"[,;/\n]| eller | or ")
 
@@ -65,7 +67,8 @@ def household_needs(household) -> m.HouseholdNeeds:
         ref=household.pk,
         adults=adults,
         housing_kinds=TENURE_KINDS.get(household.housing_tenure or "", frozenset()),
-        min_bedrooms=household.housing_bedrooms or 0,
+        # a building plot has no bedrooms: a household that wants one is not asked for any
+        min_bedrooms=0 if household.housing_tenure == "plot" else household.housing_bedrooms or 0,
         housing_from=household.housing_from,
         kindergarten_children=len(months),
         kindergarten_from=min(months) if months else None,

@@ -43,7 +43,12 @@ class Resource(models.Model):
 
 
 class Housing(Resource):
-    """A dwelling for sale, for rent, or let as trial housing (prøvebolig, at most three years).
+    """A dwelling for sale, for rent, or let as trial housing (prøvebolig, at most three years), a
+    small farm (småbruk) or a building plot (tomt).
+
+    What ``price`` means follows from ``kind`` and ``term_months``: the asking price of a dwelling for
+    sale, a building plot (always for sale, no bedrooms, no term) and a small farm without a term; the
+    monthly rent of rent and trial housing and of a small farm let for a term (``term_months`` given).
 
     Personal data: the owner's name, phone and e-mail.
     """
@@ -52,6 +57,8 @@ class Housing(Resource):
         SALE = "sale", _("For sale")
         RENT = "rent", _("For rent")
         TRIAL = "trial", _("Trial housing")
+        SMALL_FARM = "small_farm", _("Small farm")
+        PLOT = "plot", _("Building plot")
 
     class Status(models.TextChoices):
         AVAILABLE = "available", _("Available")
@@ -70,13 +77,19 @@ class Housing(Resource):
     price = models.PositiveIntegerField(
         _("price or rent (NOK)"),
         validators=[MaxValueValidator(100_000_000)],
-        help_text=_("Asking price for a sale; monthly rent for rent and trial housing."),
+        help_text=_(
+            "Asking price for a sale, a building plot or a small farm for sale; monthly rent for rent, trial "
+            "housing and a small farm let for a term."
+        ),
     )
     term_months = models.PositiveSmallIntegerField(
         _("term (months)"),
         null=True,
         blank=True,
-        help_text=_("Trial housing only: how long the lease runs, at most 36 months."),
+        help_text=_(
+            "Trial housing: how long the lease runs, at most 36 months. A small farm with a term is let "
+            "(the price is then the monthly rent); without one it is for sale."
+        ),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.AVAILABLE)
     available_from = models.DateField(_("available from"))
@@ -109,11 +122,32 @@ class Housing(Resource):
                 )
         elif self.kind == self.Kind.SALE and self.term_months is not None:
             raise ValidationError({"term_months": _("A dwelling for sale has no term; leave it empty.")})
+        elif self.kind == self.Kind.PLOT:
+            errors = {}
+            if self.bedrooms:
+                errors["bedrooms"] = _("A building plot has no bedrooms; give 0.")
+            if self.term_months is not None:
+                errors["term_months"] = _("A building plot is for sale and has no term; leave it empty.")
+            if errors:
+                raise ValidationError(errors)
+        elif self.kind == self.Kind.SMALL_FARM and self.term_months is not None and self.term_months < 1:
+            raise ValidationError(
+                {"term_months": _("A small farm let for a term needs at least 1 month; leave it empty if it is for sale.")}
+            )
 
     @property
     def is_monthly(self) -> bool:
-        """Whether ``price`` is a monthly rent (rent and trial housing) rather than a sale price."""
-        return self.kind != self.Kind.SALE
+        """Whether ``price`` is a monthly rent (rent, trial housing, a small farm let for a term) rather
+        than a sale price (a dwelling for sale, a building plot, a small farm for sale)."""
+        return is_monthly(self.kind, self.term_months)
+
+
+def is_monthly(kind: str, term_months: int | None) -> bool:
+    """Whether a listing's price is a monthly rent: rent and trial housing always, a small farm when it
+    is let for a term (``term_months`` given); a dwelling for sale and a building plot never."""
+    if kind in (Housing.Kind.RENT, Housing.Kind.TRIAL):
+        return True
+    return kind == Housing.Kind.SMALL_FARM and term_months is not None
 
 
 class JobVacancy(Resource):

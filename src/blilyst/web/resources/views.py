@@ -53,6 +53,7 @@ class Kind:
     read: Capability = Capability.VIEW_RESOURCES
     personal: tuple[str, ...] = ()  # columns shown only to users who may see personal data
     status_field: str = ""
+    kind_field: str = ""  # a choice field the list can be filtered on (housing: sale, rent, small farm, plot ...)
     importable: str = ""  # csvimport kind name, if the list can be imported from CSV
 
 
@@ -60,7 +61,8 @@ KINDS = {
     "housing": Kind("housing", Housing, HousingForm, gettext_lazy("Dwellings"), gettext_lazy("New dwelling"),
                     ("title", "kind", "bedrooms", "size_m2", "price", "available_from", "term_months", "status",
                      "area", "owner_name", "owner_phone"),
-                    personal=("owner_name", "owner_phone"), status_field="status", importable="housing"),
+                    personal=("owner_name", "owner_phone"), status_field="status", kind_field="kind",
+                    importable="housing"),
     "jobs": Kind("jobs", JobVacancy, JobVacancyForm, gettext_lazy("Job vacancies"), gettext_lazy("New vacancy"),
                  ("occupation", "employer", "sector", "advertised", "deadline", "remote_possible", "positions",
                   "status"),
@@ -135,6 +137,12 @@ def resource_list(request: HttpRequest, kind: str) -> HttpResponse:
         rows = rows.filter(**{kind.status_field: status})
     else:
         status = ""
+    of_kind = request.GET.get("kind", "")
+    kind_choices = kind.model._meta.get_field(kind.kind_field).choices if kind.kind_field else []
+    if of_kind and of_kind in {value for value, _label in kind_choices}:
+        rows = rows.filter(**{kind.kind_field: of_kind})
+    else:
+        of_kind = ""
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     personal_codes = set(request.user.municipality_codes(Capability.VIEW_HOUSEHOLDS))
     editable_codes = set(request.user.municipality_codes(EDIT))
@@ -155,6 +163,8 @@ def resource_list(request: HttpRequest, kind: str) -> HttpResponse:
         "several": several,
         "status": status,
         "status_choices": status_choices,
+        "of_kind": of_kind,
+        "kind_choices": kind_choices,
         "can_create": bool(editable_codes),
     }
     if kind.model is KindergartenCapacity:
