@@ -85,3 +85,25 @@ def test_a_stranger_gets_404_and_a_read_only_member_403(people, client_for, move
     FollowUp.objects.create(household=moved_in, on=dt.date(2025, 6, 12), months=3, feels_included="no")
     page = client_for(people.rita).get(reverse("household_detail", args=[moved_in.pk])).text
     assert url not in page and "Nei" in page
+
+
+def test_the_api_shows_the_follow_ups_to_the_municipality_only(people, moved_in):
+    import json
+
+    from django.test import Client
+
+    from blilyst.web.api.models import ApiToken
+
+    FollowUp.objects.create(household=moved_in, on=dt.date(2025, 6, 12), months=3, feels_included="yes",
+                            social_satisfaction=4, note="Trives")
+
+    def get(user):
+        _row, token = ApiToken.issue(user, "test")
+        return Client().get(f"/api/households/{moved_in.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    data = json.loads(get(people.alice).content)
+    assert data["follow_ups"] == [{"on": "2025-06-12", "months": 3, "feels_included": "yes", "job_satisfaction": None,
+                                   "housing_satisfaction": None, "school_satisfaction": None,
+                                   "social_satisfaction": 4, "considering_moving_away": False, "note": "Trives"}]
+    assert json.loads(get(people.rita).content)["follow_ups"][0]["feels_included"] == "yes"  # read-only may read
+    assert get(people.bob).status_code == 404

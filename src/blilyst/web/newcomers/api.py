@@ -18,6 +18,7 @@ from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user
 from blilyst.web.newcomers.models import (
     Adult,
     Child,
+    FeelsIncluded,
     HeardAbout,
     Household,
     Language,
@@ -61,6 +62,20 @@ class NeedsSchema(Schema):
     wants_welcome_event: bool = False
 
 
+class FollowUpOut(Schema):
+    """A recorded follow-up conversation (read-only here; recorded on the household page)."""
+
+    on: dt.date
+    months: int
+    feels_included: FeelsIncluded
+    job_satisfaction: int | None
+    housing_satisfaction: int | None
+    school_satisfaction: int | None
+    social_satisfaction: int | None
+    considering_moving_away: bool
+    note: str
+
+
 class HouseholdSummary(Schema):
     id: int
     municipality: str = Field(..., alias="municipality_id")
@@ -84,6 +99,11 @@ class HouseholdOut(HouseholdSummary):
     needs: NeedsSchema
     adults: list[AdultSchema]
     children: list[ChildSchema]
+    follow_ups: list[FollowUpOut]
+
+    @staticmethod
+    def resolve_follow_ups(obj):
+        return list(obj.follow_ups.all())
 
     @staticmethod
     def resolve_needs(obj):
