@@ -97,6 +97,8 @@ class Tenure(models.TextChoices):
     RENT = "rent", _("Rent")
     TRIAL = "trial", _("Trial housing")
     ANY = "any", _("Buy or rent")
+    SMALL_FARM = "small_farm", _("Small farm")
+    PLOT = "plot", _("Building plot")
 
 
 def month_start(day: dt.date) -> dt.date:
