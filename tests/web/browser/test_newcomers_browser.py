@@ -90,6 +90,18 @@ def test_the_main_path_of_a_contact_person(page, people, log_in, assert_accessib
     assert page.get_by_role("cell", name="Oppfølgingssamtale etter 3 måneder", exact=True).is_visible()
     assert_accessible(page)
 
+    # the 3-month follow-up conversation: do they feel included?
+    page.get_by_role("link", name="Registrer en oppfølging").click()
+    assert_accessible(page)
+    page.get_by_label("Dato for samtalen").fill("2026-09-15")
+    page.get_by_label("Måneder etter innflytting").fill("3")
+    page.get_by_label("Føler seg inkludert").select_option("yes")
+    page.get_by_role("button", name="Lagre").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Oppfølgingen er registrert.").is_visible()
+    assert household.follow_ups.get().feels_included == "yes"
+    assert_accessible(page)
+
     # export everything held (a JSON download)
     with page.expect_download() as download:
         page.get_by_role("link", name="Eksporter alt vi har om husstanden (JSON)").click()
