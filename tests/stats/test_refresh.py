@@ -3,7 +3,7 @@
 The local server's tables are JSON-stat 2 cubes in the shape of SSB's recorded 07459 answer, filled
 with the real data in ``data/raw``: 07459 from the csdata file (SSB 07459 at 2024 borders), 06913 from
 statman's 2011–2025 sums (spread over the years), 09588 from Telemark fylkeskommune's migration-by-age
-file.
+file, 13470 from the real 2017 place-of-work totals in valg_analyser (see :func:`jobs_cube`).
 
 06913's annual contents are *derived*, since data/raw has no registered births or deaths by municipality
 and year: "Folketilvekst" is the real change in the 07459 totals (1 January ``t+1`` minus ``t``),
@@ -33,8 +33,10 @@ from blilyst.stats.snapshot import load_snapshot
 from tests.stats.conftest import V0, Reply
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
-UPDATED = {"07459": "2026-02-20T07:00:00Z", "06913": "2026-04-15T06:00:00Z", "09588": "2026-03-10T07:00:00Z"}
+UPDATED = {"07459": "2026-02-20T07:00:00Z", "06913": "2026-04-15T06:00:00Z", "09588": "2026-03-10T07:00:00Z",
+           "13470": "2026-05-28T06:00:00Z"}
 POP_YEARS = [2011, 2024, 2025, 2026]
+LIVE_JOB_POP_YEARS = [2016, 2017, 2018]  # 1 January stocks the attractiveness model needs for jobs 2015-2017
 TELEMARK = {"Porsgrunn": "4001", "Skien": "4003", "Notodden": "4005", "Siljan": "4010", "Bamble": "4012",
             "Kragerø": "4014", "Kragerå": "4014", "Drangedal": "4016", "Nome": "4018", "Midt-Telemark": "4020",
             "Seljord": "4022", "Hjartdal": "4024", "Tinn": "4026", "Kviteseid": "4028", "Nissedal": "4030",
@@ -67,32 +69,34 @@ REGION_CODELISTS = [{"id": "agg_KommSummer", "label": "Kommuner, summert"}, {"id
 @pytest.fixture(scope="module")
 def csdata():
     d = pd.read_parquet(RAW / "csdata" / "nor_population_by_age_sex_b2024_2005_2026.parquet")
-    return d[d.calyear.isin(POP_YEARS) & d.granularity_geo.isin(["municip", "nation"])]
+    return d[d.calyear.isin(POP_YEARS + LIVE_JOB_POP_YEARS) & d.granularity_geo.isin(["municip", "nation"])]
 
 
-def population_cubes(csdata) -> tuple[dict, dict]:
+def population_cubes(csdata, years: list[int] | None = None) -> tuple[dict, dict]:
+    years = years or POP_YEARS
+    csdata = csdata[csdata.calyear.isin(years)]
     mun = csdata[csdata.granularity_geo == "municip"]
     codes = sorted(mun.location_code.str[-4:].unique())
     regions = [f"K-{c}" for c in codes] + ["K-Rest"]
-    arr = np.zeros((len(regions), 2, 106, 1, len(POP_YEARS)))
+    arr = np.zeros((len(regions), 2, 106, 1, len(years)))
     r = mun.location_code.str[-4:].map({c: i for i, c in enumerate(codes)}).to_numpy()
     s = (mun.sex.astype(str) == "female").to_numpy().astype(int)
-    y = mun.calyear.map({yr: i for i, yr in enumerate(POP_YEARS)}).to_numpy()
+    y = mun.calyear.map({yr: i for i, yr in enumerate(years)}).to_numpy()
     arr[r, s, mun.age.to_numpy(), 0, y] = mun.pop_jan1_n.to_numpy()
     arr[-1] = 7  # persons with unknown municipality: not a municipality
-    arr[codes.index("1580"), :, :, 0, POP_YEARS.index(2024)] = np.nan  # pretend SSB has no Haram 2024
+    arr[codes.index("1580"), :, :, 0, years.index(2024)] = np.nan  # pretend SSB has no Haram 2024
     common = {
         "Kjonn": _dim("kjønn", ["1", "2"], ["Menn", "Kvinner"]),
         "Alder": _dim("alder", AGE_CODES, AGE_LABELS, codelists=[{"id": "vs_AlleAldre00B"}]),
         "ContentsCode": _dim("statistikkvariabel", ["Personer1"], ["Personer"]),
-        "Tid": _dim("år", [str(y) for y in POP_YEARS]),
+        "Tid": _dim("år", [str(y) for y in years]),
     }
     municipal = _cube("07459", "07459: Befolkning, etter region, kjønn, alder, statistikkvariabel og år",
                       {"Region": _dim("region", regions, regions, codelists=REGION_CODELISTS), **common}, arr)
     nat = csdata[csdata.granularity_geo == "nation"]
-    arr = np.zeros((1, 2, 106, 1, len(POP_YEARS)))
+    arr = np.zeros((1, 2, 106, 1, len(years)))
     arr[0, (nat.sex.astype(str) == "female").to_numpy().astype(int), nat.age.to_numpy(), 0,
-        nat.calyear.map({yr: i for i, yr in enumerate(POP_YEARS)}).to_numpy()] = nat.pop_jan1_n.to_numpy()
+        nat.calyear.map({yr: i for i, yr in enumerate(years)}).to_numpy()] = nat.pop_jan1_n.to_numpy()
     nation = _cube("07459", municipal["label"],
                    {"Region": _dim("region", ["0"], ["Hele landet"], codelists=REGION_CODELISTS), **common}, arr)
     return municipal, nation
@@ -152,18 +156,39 @@ def migration_cube() -> dict:
         "Tid": _dim("år", [str(y) for y in years])}, arr)
 
 
+def jobs_cube() -> dict:
+    """13470 in SSB's shape (region x industry x sex x age x contents x year) holding the one thing
+    data/raw has from it: the real total of employed persons by place of work, 4th quarter 2017, per
+    municipality at 2024 borders (valg_analyser's akvakultur_syss_2017_13470_arbeidssted.csv). Only the
+    totals are real; the other industry and sex cells are present but empty (".."), so the refresh
+    must pick the totals from the metadata by label."""
+    t = pd.read_csv(RAW / "valg_analyser" / "akvakultur_syss_2017_13470_arbeidssted.csv", dtype={"kom2024": str})
+    codes = list(t.kom2024)
+    arr = np.full((len(codes), 2, 3, 1, 1, 1), np.nan)
+    arr[:, 0, 0, 0, 0, 0] = t.syss_total_2017.to_numpy()
+    return _cube("13470", "13470: Sysselsatte per 4. kvartal, etter arbeidsstedskommune, næring (SN2007), "
+                 "kjønn, alder, statistikkvariabel og år", {
+                     "Region": _dim("arbeidsstedsregion", [f"K-{c}" for c in codes], codelists=REGION_CODELISTS),
+                     "NACE2007": _dim("næring (SN2007)", ["00-99", "03"], ["Alle næringer", "Fiske og akvakultur"]),
+                     "Kjonn": _dim("kjønn", ["0", "1", "2"], ["Begge kjønn", "Menn", "Kvinner"]),
+                     "Alder": _dim("alder", ["15-74"], ["15-74 år"]),
+                     "ContentsCode": _dim("statistikkvariabel", ["Sysselsatte"], ["Sysselsatte personer"]),
+                     "Tid": _dim("år", ["2017"])}, arr)
+
+
 @pytest.fixture(scope="module")
 def cubes(csdata):
-    return (*population_cubes(csdata), components_cube(), migration_cube())
+    return (*population_cubes(csdata), components_cube(), migration_cube(), jobs_cube())
 
 
 @pytest.fixture
 def ssb(fake_pxweb, cubes):
-    municipal, nation, components, migration = cubes
+    municipal, nation, components, migration, jobs = cubes
     fake_pxweb.add(municipal, codelist="agg_KommSummer")
     fake_pxweb.add(nation)
     fake_pxweb.add(components, codelist="agg_KommSummerHist")
     fake_pxweb.add(migration, codelist="agg_KommSummer")
+    fake_pxweb.add(jobs, codelist="agg_KommSummer")
     return fake_pxweb
 
 
@@ -198,7 +223,7 @@ def test_refresh_writes_a_local_snapshot_with_real_numbers(ssb, ssb_server, tmp_
     result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2024,
                               progress=lambda step, done, total: steps.append((step, done, total)))
     assert result.skipped == {}
-    assert result.tables == {"07459": UPDATED["07459"], "06913": UPDATED["06913"], "09588": UPDATED["09588"]}
+    assert result.tables == UPDATED
     assert result.datasets["population"] == 3 * 357 * 2 * 106
     assert ("07459 population by municipality", 2, 2) in steps  # 228k cells in two requests
     assert {s for s, _, _ in steps} >= {"07459 population of Norway", "06913 population change",
@@ -397,3 +422,91 @@ def test_component_contents_are_recognised_by_label_preferring_total_net_migrati
                           require_values=False)
     assert _component_codes(meta) == {"natural": "Fodselsoverskudd", "net": "Nettoinnflytting",
                                       "change": "Folketilvekst10"}
+
+
+def _bundled_jobs() -> pd.DataFrame:
+    from blilyst.stats import snapshot as snapshot_module
+
+    return pd.read_parquet(snapshot_module.BUNDLED_DIR / "jobs.parquet")
+
+
+def test_refresh_writes_jobs_from_13470_beside_the_bundled_years(ssb, ssb_server, tmp_path, sleeps, dest):
+    """13470's totals are picked from its metadata by label ("Alle næringer", "Begge kjønn", the one
+    age group) and merged with the bundled 2005 and 2015 that the table lacks."""
+    result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
+    assert result.tables["13470"] == UPDATED["13470"] and "jobs" not in result.skipped
+    assert result.datasets["jobs"] == 3 * 357
+    (data,) = [r for r in ssb_server.requests if r.path.endswith("/tables/13470/data")]
+    if data.method == "POST":
+        chosen = {s["variableCode"]: s["valueCodes"] for s in data.json()["selection"]}
+    else:
+        chosen = {k[len("valueCodes["):-1]: v[0].split(",") for k, v in data.query.items()
+                  if k.startswith("valueCodes[")}
+    assert (chosen["NACE2007"], chosen["Kjonn"], chosen["Alder"]) == (["00-99"], ["0"], ["15-74"])
+    snap = load_snapshot()
+    jobs = snap.jobs.set_index(["municipality", "year"])
+    assert jobs.loc[("0301", 2017), "jobs"] == 471_615 and jobs.loc[("0301", 2017), "source"] == "SSB 13470"
+    assert jobs.loc[("1103", 2017), "jobs"] == 79_445  # Stavanger, as in the valg_analyser file
+    bundled = _bundled_jobs().set_index(["municipality", "year"])
+    assert jobs.loc[("4036", 2005), "jobs"] == bundled.loc[("4036", 2005), "jobs"]
+    assert set(jobs.xs(2015, level="year").source) == {"bundled"}
+    # the bundled 2017 came from the same table: the live figures equal it; the five municipalities
+    # split in 2020 have no figure at today's borders in 2017 (0 in the file), so their bundled counts stay
+    j17 = jobs.xs(2017, level="year")
+    split = ["1806", "1875", "5055", "5056", "5059"]
+    assert sorted(j17[j17.source == "bundled"].index) == split
+    assert (j17.jobs == bundled.xs(2017, level="year").jobs.reindex(j17.index)).all()
+    entry = snap.manifest["datasets"]["jobs"]
+    assert (entry["ssb_table"], entry["origin"], entry["date"]) == ("13470", "local", "2026-05-28")
+    assert entry["years"] == {"SSB 13470": [2017], "bundled": [2005, 2015, 2017]}
+    assert "years 2017 from 13470" in entry["provenance"]
+    assert "(2005: all; 2015: all; 2017: 1806, 1875, 5055, 5056, 5059;" in entry["provenance"]
+
+
+def test_attractiveness_runs_on_the_live_job_period(ssb, ssb_server, csdata, tmp_path, sleeps, dest, capsys):
+    """With population 2016-2018 refreshed, jobs 2015 (bundled) to 2017 (13470) is a period, and net
+    migration 2016-2017 is the *registered* one from components_annual (in this cube: statman's real
+    15-year sums spread evenly over the years, see the module docstring)."""
+    from blilyst.cli import main
+    from blilyst.demography.attractiveness import attractiveness_from_snapshot, available_periods
+
+    municipal, nation = population_cubes(csdata, POP_YEARS + LIVE_JOB_POP_YEARS)
+    ssb.add(municipal, codelist="agg_KommSummer")
+    ssb.add(nation)
+    refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2016)
+    snap = load_snapshot()
+    periods = available_periods(snap.jobs, sorted(snap.population.year.unique()))
+    assert periods == [(2015, 2017)]  # 2005 needs the 2006-2015 stocks, which this refresh did not fetch
+    model = attractiveness_from_snapshot(snapshot=snap)  # the default: the only period
+    assert model.period == "2015-2017" and model.migration_years == (2016, 2017)
+    f = model.frame.set_index("municipality")
+    assert set(f[f.in_fit].net_migration_source) == {"registered"}
+    assert f.loc["4028", "net_migration"] == 16  # Kviteseid: 126 over 15 years -> 8 + 8
+    assert f.loc["4028", "population_start"] == 2_448  # 07459, 1 January 2016
+    assert f.loc["0301", "jobs_end"] == 471_615
+    assert model.n >= 340 and 0 <= model.r2 <= 1
+
+    assert main(["attractiveness", "Kviteseid", "--period", "2015-2017", "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert any("registered (SSB 06913/01223)" in n for n in payload["notes"])
+    assert any("2017: SSB table 13470" in n and "2015: SSB register-based" in n for n in payload["notes"])
+
+
+def test_missing_13470_keeps_the_bundled_jobs(ssb, ssb_server, tmp_path, sleeps, dest, capsys, monkeypatch):
+    from blilyst.cli import main
+
+    del ssb.tables["13470"]
+    for path in ("", "/metadata", "/data"):
+        ssb_server.routes.pop((None, f"/api/pxwebapi/v2/tables/13470{path}"))
+    monkeypatch.setenv("BLILYST_SSB_URL", ssb_server.v2)
+    monkeypatch.setenv("BLILYST_SSB_V0_URL", ssb_server.v0)
+    monkeypatch.setenv("BLILYST_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    (note,) = [n for n in payload["notes"] if n.startswith("jobs:")]
+    assert "no table '13470'" in note and "the bundled job counts stay in use" in note
+    load_snapshot.cache_clear()
+    snap = load_snapshot()
+    assert snap.manifest["datasets"]["jobs"]["origin"] == "bundled"
+    pd.testing.assert_frame_equal(snap.jobs.reset_index(drop=True), _bundled_jobs().reset_index(drop=True),
+                                  check_dtype=False, check_categorical=False)

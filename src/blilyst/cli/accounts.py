@@ -144,7 +144,14 @@ def attractiveness_output(kommune: str | None = None, period: str | None = None,
     frame = frame.copy()
     for c in ("net_migration_pct", "job_growth_pct", "expected_pct", "attractiveness"):
         frame[c] = frame[c].round(2)
-    notes.append("All net migration figures are estimated (residual method); job counts are registered.")
+    sources = set(model.frame.net_migration_source)
+    if sources == {"estimated"}:
+        notes.append("All net migration figures are estimated (residual method); job counts are registered.")
+    elif sources == {"registered"}:
+        notes.append("All net migration figures are registered (SSB 06913/01223); job counts are registered.")
+    else:
+        notes.append("Net migration is registered where net_migration_source says so and estimated (residual "
+                     "method) elsewhere; job counts are registered.")
     return model, frame, title, notes
 
 
@@ -155,7 +162,8 @@ def attractiveness_table(frame) -> "pd.DataFrame":
     f = lambda v: f"{v:+.1f}"
     return pd.DataFrame({
         "code": frame.municipality, "name": frame.name, "class": frame.centrality_class.astype(str),
-        "net mig. %*": frame.net_migration_pct.map(f), "jobs %": frame.job_growth_pct.map(f),
+        "net mig. %": [f(v) + ("" if src == "registered" else "*")
+                       for v, src in zip(frame.net_migration_pct, frame.net_migration_source)], "jobs %": frame.job_growth_pct.map(f),
         "expected %": frame.expected_pct.map(f), "attractiveness": frame.attractiveness.map(f),
         "rank": [f"{r}/{n}" for r, n in zip(frame["rank"], frame.n)],
         "in class": [f"{r}/{n}" for r, n in zip(frame.rank_in_class, frame.n_in_class)],
@@ -165,7 +173,9 @@ def attractiveness_table(frame) -> "pd.DataFrame":
 @app.command("attractiveness")
 def attractiveness_cmd(
     kommune: str = typer.Argument(None, help="Municipality number or name; leave out for the full ranking."),
-    period: str = typer.Option(None, "--period", help="Job years, e.g. 2005-2015 (default) or 2015-2017."),
+    period: str = typer.Option(None, "--period", help="Any two job years in the data, e.g. 2005-2015 "
+                                "(the default offline) or 2015-2017; after 'blilyst data refresh' also the "
+                                "years of SSB 13470."),
     old_structure: bool = typer.Option(False, "--old-structure",
                                        help="Run on the 428 municipalities of 2016 (2005-2015 only)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),

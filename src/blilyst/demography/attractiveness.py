@@ -17,7 +17,10 @@ register's weights) and, with a change of source, 2015–2017 (SSB table 13470, 
 migration is population growth minus natural increase; natural increase is *estimated* from the
 1 January populations and national mortality (:mod:`blilyst.demography.accounts`), so net
 migration here is the residual estimate (median error 1.1 % of the population over 15 years,
-see docs/accounts.md). A refreshed snapshot with more job years gives more periods.
+see docs/accounts.md). ``blilyst data refresh`` adds every year SSB table 13470 has (kept beside the
+bundled 2005 and 2015), and then any pair of job years with the 1 January populations between them is a
+period; where the refreshed snapshot has registered net migration (06913/01223) for every year of the
+period, that is used instead of the estimate (``net_migration_source``).
 
 Municipalities whose 1 January population is itself an estimate (Ålesund/Haram before 2024) are
 left out of the fit; those whose jobs were apportioned from a split old municipality are kept and
@@ -152,14 +155,49 @@ def attractiveness_model(data: pd.DataFrame, *, jobs_from: int, jobs_to: int,
 
 
 def available_periods(jobs: pd.DataFrame, population_years: list[int]) -> list[tuple[int, int]]:
-    """Pairs of job years (consecutive in the data) for which net migration can be estimated."""
+    """Every pair of job years ``(a, b)``, ``a < b``, for which net migration can be estimated: the
+    1 January populations ``a+1 .. b+1`` are all there. Job years need not be consecutive in the data."""
     years = sorted(int(y) for y in jobs.year.unique())
     have = set(int(y) for y in population_years)
-    out = []
-    for a, b in zip(years, years[1:]):
-        if all(y in have for y in range(a + 1, b + 2)):
-            out.append((a, b))
-    return out
+    return [(a, b) for i, a in enumerate(years) for b in years[i + 1:]
+            if all(y in have for y in range(a + 1, b + 2))]
+
+
+def job_sources(jobs: pd.DataFrame) -> dict[int, str]:
+    """The source of each job year: the (most common) ``source`` a refreshed snapshot has in that year
+    (``SSB 13470`` or ``bundled``), else ``""`` (the bundled snapshot does not say per row)."""
+    if "source" not in jobs:
+        return {int(y): "" for y in jobs.year.unique()}
+    most = jobs.groupby("year")["source"].agg(lambda s: s.value_counts().index[0])
+    return {int(y): str(s) for y, s in most.items()}
+
+
+def default_period(jobs: pd.DataFrame, periods: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The longest period whose two job years come from the same source (ties: the latest). Where the
+    data do not name sources (the bundled snapshot), only periods between consecutive job years count,
+    so that a change of source (2015 register → 2017 table 13470) is not the default."""
+    if not periods:
+        return None
+    sources = job_sources(jobs)
+    years = sorted(sources)
+    if "source" in jobs:
+        same = [p for p in periods if sources[p[0]] == sources[p[1]]]
+    else:
+        same = [p for p in periods if years.index(p[1]) == years.index(p[0]) + 1]
+    return max(same or periods, key=lambda p: (p[1] - p[0], p[1]))
+
+
+def registered_net_migration(components_annual: pd.DataFrame | None, years: range) -> pd.Series:
+    """Registered net migration summed over ``years`` per municipality, from the snapshot's
+    ``components_annual`` (SSB 06913/01223 after ``blilyst data refresh``): only municipalities with
+    a figure for every year; empty when the snapshot has none."""
+    if components_annual is None or components_annual.empty:
+        return pd.Series(dtype=float)
+    c = components_annual[(components_annual.component == "net_migration")
+                          & components_annual.year.isin(list(years))]
+    g = c.groupby("municipality")
+    complete = g.year.nunique() == len(years)
+    return g.persons.sum()[complete]
 
 
 def attractiveness_from_snapshot(period: tuple[int, int] | None = None, snapshot=None, register=None,
@@ -183,7 +221,7 @@ def attractiveness_from_snapshot(period: tuple[int, int] | None = None, snapshot
     pop_years = sorted(int(y) for y in snapshot.population.year.unique())
     periods = available_periods(jobs, pop_years)
     if period is None:
-        period = max(periods, key=lambda p: p[1] - p[0]) if periods else None
+        period = default_period(jobs, periods)
     if period is None or tuple(period) not in periods:
         raise InputError("period", f"no data for jobs {period}; available: "
                          + ", ".join(f"{a}-{b}" for a, b in periods))
@@ -213,16 +251,25 @@ def attractiveness_from_snapshot(period: tuple[int, int] | None = None, snapshot
     d["exclude"] = d.index.isin(sorted(flagged)) | d[["jobs_start", "jobs_end", "net_migration"]].isna().any(axis=1)
     d = d.dropna(subset=["jobs_start", "jobs_end", "net_migration", "population_start"])
     d["net_migration_source"] = "estimated"
+    registered = registered_net_migration(getattr(snapshot, "components_annual", None), range(a + 1, b + 1))
+    reg_here = d.index.intersection(registered.index)
+    d.loc[reg_here, "net_migration"] = registered.reindex(reg_here).astype(float)
+    d.loc[reg_here, "net_migration_source"] = "registered"
     d = d.rename_axis("municipality").reset_index()
     model = attractiveness_model(d, jobs_from=a, jobs_to=b, migration_years=mig_years)
+    n_reg = int((d.net_migration_source == "registered").sum())
+    if n_reg == len(d):
+        how = "registered (SSB 06913/01223). Kilde: Statistisk sentralbyrå."
+    else:
+        how = ("estimated as population growth minus estimated natural increase (residual method). "
+               "Kilde: Statistisk sentralbyrå (07459); mortality: Human Mortality Database.")
+        if n_reg:
+            how += f" Registered (SSB 06913/01223) for {n_reg} municipalities with every year published."
+    sources = job_sources(jobs)
     model.notes = [
-        f"Net migration {a + 1}-{b} (domestic and international) as % of the population 1 January {a + 1}, "
-        "estimated as population growth minus estimated natural increase (residual method). "
-        "Kilde: Statistisk sentralbyrå (07459); mortality: Human Mortality Database.",
-        f"Job growth {a}-{b}: employed persons by place of work, 4th quarter"
-        + (" (2005 and 2015: SSB register-based employment from the 'distriktstall' data, 428 old "
-           "municipalities mapped to 2024 codes)" if a == 2005 else "")
-        + (" (2017: SSB table 13470; a change of source from 2015)" if b == 2017 else "") + ".",
+        f"Net migration {a + 1}-{b} (domestic and international) as % of the population 1 January {a + 1}, " + how,
+        f"Job growth {a}-{b}: employed persons by place of work, 4th quarter" + _jobs_source_note(a, b, sources)
+        + ".",
         "Attractiveness = actual minus expected net migration (percentage points); method: Telemarksforsking's "
         "attractiveness model (Vareide). Published fit 2010-2012: y = 0.2857x - 0.1412, R² 0.22.",
     ]
@@ -232,6 +279,23 @@ def attractiveness_from_snapshot(period: tuple[int, int] | None = None, snapshot
         model.notes.append("Jobs apportioned from a split old municipality: "
                            + ", ".join(sorted(d[d.apportioned].municipality)) + ".")
     return model
+
+
+_BUNDLED_JOB_SOURCES = {2005: "distriktstall", 2015: "distriktstall", 2017: "13470"}
+_SOURCE_TEXT = {"distriktstall": "SSB register-based employment from the 'distriktstall' data, 428 old "
+                                 "municipalities mapped to 2024 codes", "13470": "SSB table 13470"}
+
+
+def _jobs_source_note(a: int, b: int, sources: dict[int, str]) -> str:
+    """Where the job counts of years ``a`` and ``b`` come from, and whether the source changes."""
+    kinds = {}
+    for y in (a, b):
+        src = sources.get(y, "")
+        kinds[y] = "13470" if src.startswith("SSB") else _BUNDLED_JOB_SOURCES.get(y, "bundled")
+    text = " (" + "; ".join(f"{y}: {_SOURCE_TEXT.get(k, 'bundled snapshot')}" for y, k in kinds.items()) + ")"
+    if kinds[a] != kinds[b]:
+        text += "; the source changes between the two years"
+    return text
 
 
 def attractiveness_old_structure(snapshot=None, register=None, accounts=None) -> AttractivenessModel:

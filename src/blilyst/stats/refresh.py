@@ -14,11 +14,17 @@ Tables (PxWebApi v2, codelists chosen from each table's metadata):
   domestic in- and out-migration, net migration, population change: whichever the table has, recognised
   by label), for every year from ``first_year`` (at the latest 2011) that the table has.
 * **09588** domestic in- and out-migration by age → ``migration_by_age`` (when the table answers).
+* **13470** employed persons 4th quarter by place-of-work municipality (``agg_KommSummer``), every year
+  the table has, total of all industries, sexes and ages (total codes picked from the metadata: by
+  elimination, or by label "I alt"/"Alle"/"Begge kjønn"/``00-99``; content recognised by label) →
+  ``jobs``, merged with the bundled job years the table lacks (2005 and 2015 from the old register).
+  Each row's ``source`` column says where it came from (``SSB 13470`` or ``bundled``); so do the
+  manifest entry's ``years`` and provenance.
 
 Everything is fetched and converted before anything is written; then
 :func:`blilyst.stats.snapshot.write_snapshot` replaces the local snapshot atomically. A failure anywhere
 (offline, an SSB error, an answer that does not fit) raises and leaves the previous local snapshot, the
-bundled data and the cache as they were. 06913/01223 and 09588 are optional: a table SSB no longer has,
+bundled data and the cache as they were. 06913/01223, 09588 and 13470 are optional: a table SSB no longer has,
 or whose contents cannot be recognised, is skipped with a note (the previous local or the bundled data
 set stays in use).
 """
@@ -287,6 +293,78 @@ class _Refresher:
         wide.columns.name = None
         return wide[["municipality", "year", "age", "in_migration", "out_migration", "net_migration"]]
 
+    # -- 13470 ------------------------------------------------------------------------------------
+    def jobs(self, municipalities: Sequence[str]) -> pd.DataFrame:
+        """``municipality, year, jobs`` (employed persons, 4th quarter, by place of work) from 13470."""
+        try:
+            meta = self.client.metadata("13470")
+        except UnknownTable as exc:
+            raise _Skip(str(exc)) from None
+        region_cl = _pick_codelist(meta, "Region", ("agg_KommSummer",))
+        contents = meta.dimension("ContentsCode")
+        content = next((c for c, lab in zip(contents.codes, contents.labels, strict=True)
+                        if any(w in lab.lower() for w in _JOBS_WORDS)), None)
+        if content is None:
+            raise _Skip(f"table 13470's contents ({', '.join(contents.labels)}) have no recognisable "
+                        "employed persons")
+        selection: dict[str, list[str]] = {"Region": ["*"], "ContentsCode": [content], "Tid": ["*"]}
+        for dim in meta.dimensions:
+            if dim.id in selection or dim.extension.get("elimination"):
+                continue  # eliminated: SSB gives the total
+            total = _total_code(dim.codes, dim.labels)
+            if total is None:
+                raise _Skip(f"table 13470's {dim.id} ({', '.join(dim.labels[:5])}…) has no recognisable total")
+            selection[dim.id] = [total]
+        raw = self.fetch("13470 jobs by place of work", "13470", selection,
+                         {"Region": region_cl} if region_cl else None)
+        out = pd.DataFrame({"municipality": _map(raw["Region"], _municipality), "year": _map(raw["Tid"], _year),
+                            "jobs": raw["value"]}).dropna(subset=["municipality", "jobs"])
+        out = out[out["municipality"].isin(set(municipalities))]
+        out = out.groupby(["municipality", "year"], as_index=False)["jobs"].sum()
+        # SSB's aggregate to today's borders shows 0 where it has no figure (before a split)
+        out = out[out["jobs"] > 0]
+        if out.empty:
+            raise _Skip("table 13470 answered with no job counts for today's municipalities")
+        out["year"] = out["year"].astype("int64")
+        out["jobs"] = out["jobs"].astype("float64")
+        return out.sort_values(["year", "municipality"]).reset_index(drop=True)
+
+
+_JOBS_WORDS = ("sysselsatte", "sysselsette", "employed")
+_TOTAL_WORDS = ("i alt", "alle", "begge kjønn", "both sexes", "total", "all ")
+
+
+def _total_code(codes: Sequence[str], labels: Sequence[str]) -> str | None:
+    """The code of a dimension's total: labelled "I alt"/"Alle …"/"Begge kjønn", coded ``00-99``, or the
+    only code there is."""
+    for code, label in zip(codes, labels, strict=True):
+        low = label.lower().strip()
+        if code in ("00-99", "0-99") or low.startswith(_TOTAL_WORDS) or low.endswith(" i alt"):
+            return code
+    return codes[0] if len(codes) == 1 else None
+
+
+def _merge_jobs(live: pd.DataFrame, bundled: pd.DataFrame) -> pd.DataFrame:
+    """Live 13470 rows plus the bundled rows of municipality-years the live table lacks (whole years such
+    as 2005 and 2015, and municipalities SSB shows no figure for, e.g. those split in 2020, whose bundled
+    counts were apportioned); ``source`` per row."""
+    live = live.assign(source="SSB 13470", apportioned=False)
+    have = pd.MultiIndex.from_frame(live[["municipality", "year"]])
+    old = bundled[~pd.MultiIndex.from_frame(bundled[["municipality", "year"]]).isin(have)].copy()
+    old["source"] = "bundled"
+    if "apportioned" not in old:
+        old["apportioned"] = False
+    cols = ["municipality", "year", "jobs", "apportioned", "source"]
+    out = pd.concat([old[cols], live[cols]], ignore_index=True)
+    out["apportioned"] = out["apportioned"].astype(bool)
+    return out.sort_values(["year", "municipality"]).reset_index(drop=True)
+
+
+def _bundled_jobs() -> pd.DataFrame:
+    from blilyst.stats import snapshot as snap
+
+    return pd.read_parquet(snap.BUNDLED_DIR / "jobs.parquet")
+
 
 class _Skip(Exception):
     """An optional table could not be used; the reason goes into the result."""
@@ -447,6 +525,11 @@ def refresh_snapshot(dest: Path | str | None = None, *, client: PxWebClient | No
             tables["migration_by_age"] = "09588"
         except _Skip as exc:
             result.skipped["migration_by_age"] = str(exc)
+        try:
+            live_jobs = r.jobs(municipalities)
+            datasets["jobs"], tables["jobs"] = _merge_jobs(live_jobs, _bundled_jobs()), "13470"
+        except _Skip as exc:
+            result.skipped["jobs"] = f"{exc}; the bundled job counts stay in use"
     finally:
         result.requests = client.requests_made - before
         if own_client:
@@ -461,6 +544,8 @@ def refresh_snapshot(dest: Path | str | None = None, *, client: PxWebClient | No
         "components_annual": "Registered births, deaths, immigration, emigration, domestic in- and out-migration, "
                              "net migration and population change by municipality and year (as the table has them)",
         "migration_by_age": "Domestic in- and out-migration by municipality, year and single-year age",
+        "jobs": "Employed persons 4th quarter by place-of-work municipality (jobs in the municipality), all "
+                "industries, sexes and ages: SSB 13470 for the years it has, bundled years it lacks kept",
     }
     entries = {}
     for name, table_id in tables.items():
@@ -472,6 +557,17 @@ def refresh_snapshot(dest: Path | str | None = None, *, client: PxWebClient | No
             "provenance": f"SSB PxWebApi v2, {src.get('label') or table_id}, updated {src.get('updated')}, "
                           f"fetched {fetched_at}",
         }
+    if "jobs" in tables:
+        by_source = datasets["jobs"].groupby("source")["year"].unique()
+        years = {k: sorted(int(y) for y in v) for k, v in by_source.items()}
+        entries["jobs"]["years"] = years
+        old = datasets["jobs"][datasets["jobs"]["source"] == "bundled"]
+        kept = "; ".join(f"{y}: {'all' if len(g) == len(municipalities) else ', '.join(sorted(g.municipality))}"
+                         for y, g in old.groupby("year"))
+        entries["jobs"]["provenance"] += (
+            f"; years {', '.join(map(str, years.get('SSB 13470', [])))} from 13470"
+            + (f"; kept from the bundled snapshot where 13470 has no figure ({kept}; 2005 and 2015 are SSB "
+               "register-based employment, 'distriktstall' base data, mapped to 2024 codes)" if kept else ""))
     # Data sets refreshed earlier but not this time are carried over from the previous local snapshot.
     previous = _previous_local(dest)
     if previous is not None:
