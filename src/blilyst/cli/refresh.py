@@ -20,8 +20,9 @@ def refresh_cmd(
                                    "holds population from this year only)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
 ) -> None:
-    """Fetch population (07459), components of change (06913/01223) and migration by age (09588) live
-    from SSB and write a local snapshot that then takes precedence over the bundled data.
+    """Fetch population (07459), components of change (06913/01223), migration by age (09588) and jobs by
+    place of work (13470) live from SSB and write a local snapshot that then takes precedence over the
+    bundled data.
 
     Offline, it says so and changes nothing: blilyst keeps working on the bundled data. Answers are
     cached in $BLILYST_CACHE_DIR (default ~/.cache/blilyst), so a second run is fast.
