@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
+from blilyst.stats.credit import SSB_CREDIT
 from blilyst.errors import InputError
 from blilyst.plan.bottlenecks import SHORT_LABELS, Assessment, Rating
 from blilyst.plan.chain import Chain, validate_chain
@@ -40,7 +41,6 @@ from blilyst.plan.targetgroups import GroupEvidence, PriorityWarning, bottleneck
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
 
 Text = Mapping[str, str]
-SSB_CREDIT = "Kilde: Statistisk sentralbyrå"
 
 MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
              "november", "desember")

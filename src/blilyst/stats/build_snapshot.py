@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from blilyst.stats.credit import SSB_CREDIT
 from blilyst.errors import SnapshotError
 
-SSB_CREDIT = "Kilde: Statistisk sentralbyrå"
 SSB_LICENCE = "CC BY 4.0 (SSB; older material NLOD 2.0)"
 
 PACKAGE_DATA = Path(__file__).resolve().parents[1] / "data"

@@ -41,6 +41,7 @@ from typing import Any
 
 import pandas as pd
 
+from blilyst.stats.credit import SSB_CREDIT
 from blilyst.axes import MAX_AGE
 from blilyst.errors import SsbResponseError, UnknownTable
 from blilyst.stats.jsonstat import JsonStatDataset
@@ -49,7 +50,6 @@ from blilyst.stats.pxweb import PxWebClient
 log = logging.getLogger(__name__)
 
 LICENCE = "CC BY 4.0"
-CREDIT = "Kilde: Statistisk sentralbyrå"
 COMPONENT_YEARS = (2011, 2025)  # the span of the snapshot's components_2011_2025
 
 #: ``progress(step, done, total)``: called as each table (and each part of a split table) arrives.
@@ -553,7 +553,7 @@ def refresh_snapshot(dest: Path | str | None = None, *, client: PxWebClient | No
         entries[name] = {
             "description": descriptions[name], "ssb_table": table_id,
             "source_file": src.get("url") or f"{client.base_url}/tables/{table_id}/data",
-            "date": (src.get("updated") or fetched_at)[:10], "licence": LICENCE, "credit": CREDIT,
+            "date": (src.get("updated") or fetched_at)[:10], "licence": LICENCE, "credit": SSB_CREDIT,
             "provenance": f"SSB PxWebApi v2, {src.get('label') or table_id}, updated {src.get('updated')}, "
                           f"fetched {fetched_at}",
         }
@@ -580,7 +580,7 @@ def refresh_snapshot(dest: Path | str | None = None, *, client: PxWebClient | No
             result.skipped[name] = f"{why}; kept from the previous local snapshot" if why else \
                 "kept from the previous local snapshot"
     manifest = {"version": f"{fetched_at[:10]}-refresh", "built": fetched_at[:10], "structure": 2024,
-                "credit": CREDIT, "licence": LICENCE, "source": "refresh", "fetched": fetched_at,
+                "credit": SSB_CREDIT, "licence": LICENCE, "source": "refresh", "fetched": fetched_at,
                 "tables": dict(r.result_tables), "skipped": dict(result.skipped), "datasets": entries}
     snap.write_snapshot(datasets, manifest, dest)
     result.datasets = {name: len(frame) for name, frame in datasets.items()}

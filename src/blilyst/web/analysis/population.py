@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from blilyst.stats.credit import SSB_CREDIT
+
 AGE_GROUP_WIDTH = 5
 OLDEST_GROUP_START = 90  # 90+ collects the ages 90..105+
 
@@ -58,7 +60,7 @@ def _credit(snap) -> str:
     """The population data set's credit line from the snapshot's manifest."""
     sources = snap.sources()
     credits = sources.loc[sources["dataset"] == "population", "credit"].dropna()
-    return str(credits.iloc[0]) if len(credits) else "Kilde: Statistisk sentralbyrå"
+    return str(credits.iloc[0]) if len(credits) else SSB_CREDIT
 
 
 def search(text: str = "", county_code: str = "") -> pd.DataFrame:

@@ -18,10 +18,10 @@ import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from blilyst.stats.credit import SSB_CREDIT
 
 import pandas as pd
 
-SSB_CREDIT = "Kilde: Statistisk sentralbyrå"
 
 
 # Number formats on the axes: bokmål writes 2 550 and 0,5; d3-format has no Norwegian locale built in.
