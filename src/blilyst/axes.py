@@ -22,3 +22,8 @@ PENSION_AGE = 67
 
 SEX_LABELS_NB = {"male": "Menn", "female": "Kvinner"}
 SEX_LABELS_EN = {"male": "Males", "female": "Females"}
+
+
+def age_band_label(lo: int, hi: int) -> str:
+    """``"20–24"``, or ``"90+"`` when the band reaches the open last age group."""
+    return f"{lo}+" if hi >= MAX_AGE else f"{lo}–{hi}"

@@ -20,6 +20,7 @@ from typing import Sequence
 import altair as alt
 import pandas as pd
 
+from blilyst.axes import age_band_label
 from blilyst.errors import InputError
 from blilyst.plan.comparison import choose_peers, comparison_table, municipality_profile
 from blilyst.plan.document import SSB_CREDIT, ChartSpec, Plan, TableSpec
@@ -32,10 +33,6 @@ from blilyst.plan.targetgroups import (
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
 
 BANDS_5 = [(a, a + 4) for a in range(0, 90, 5)] + [(90, 105)]
-
-
-def _band_label(lo: int, hi: int) -> str:
-    return f"{lo}+" if hi >= 105 else f"{lo}–{hi}"
 
 
 @dataclass(frozen=True)
@@ -158,7 +155,7 @@ def pyramid_chart(code: str, name: str, population: pd.DataFrame, year: int, lan
     table = []
     for lo, hi in BANDS_5:
         sel = rows[rows["age"].between(lo, hi)]
-        table.append({"age": _band_label(lo, hi),
+        table.append({"age": age_band_label(lo, hi),
                       "male": round(float(sel.loc[sel["sex"] == "male", "population"].sum())),
                       "female": round(float(sel.loc[sel["sex"] == "female", "population"].sum()))})
     frame = pd.DataFrame(table)

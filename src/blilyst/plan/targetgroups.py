@@ -23,6 +23,7 @@ from typing import Mapping, Sequence
 
 import pandas as pd
 
+from blilyst.axes import MAX_AGE, age_band_label
 from blilyst.errors import InputError
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
 
@@ -277,7 +278,7 @@ def user_group(
     ranges: tuple[tuple[int, int], ...] = ()
     if age_range is not None:
         lo, hi = age_range
-        if not (0 <= lo <= hi <= 105):
+        if not (0 <= lo <= hi <= MAX_AGE):
             raise InputError("age_range", f"({lo}, {hi}) must satisfy 0 <= from <= to <= 105")
         ranges = ((int(lo), int(hi)),)
     bad = [r for r in immigration_reasons if r not in REASONS]
@@ -341,7 +342,7 @@ def migration_age_profile(
     result = []
     for lo, hi in bands:
         mask = (ages >= lo) & (ages <= hi)
-        band = f"{lo}+" if hi >= 105 else f"{lo}–{hi}"
+        band = age_band_label(lo, hi)
         result.append({"age_from": lo, "age_to": hi, "band": band,
                        "in_migration": float(inn[mask].sum()), "out_migration": float(out[mask].sum())})
     frame = pd.DataFrame(result)
@@ -478,7 +479,7 @@ def _age_mask(ages: pd.Series, ranges: Sequence[tuple[int, int]]) -> pd.Series:
 
 
 def _age_range_text(ranges: Sequence[tuple[int, int]], lang: str) -> str:
-    parts = [f"{lo}+" if hi >= 105 else f"{lo}–{hi}" for lo, hi in ranges]
+    parts = [age_band_label(lo, hi) for lo, hi in ranges]
     joiner = " og " if lang == "nb" else " and "
     return joiner.join(parts)
 
