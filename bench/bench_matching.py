@@ -31,15 +31,60 @@ from blilyst.web.resources.matching import (
 
 TODAY = dt.date(2026, 12, 1)
 OCCUPATIONS = [
-    "sykepleier", "helsefagarbeider", "lege", "fastlege", "lærer", "lektor", "barnehagelærer", "assistent",
-    "snekker", "elektriker", "rørlegger", "ingeniør", "sivilingeniør", "kokk", "servitør", "resepsjonist",
-    "butikkmedarbeider", "daglig leder", "regnskapsfører", "konsulent", "saksbehandler", "rådgiver",
-    "sjåfør", "lastebilsjåfør", "mekaniker", "bilmekaniker", "gårdsarbeider", "skogsarbeider", "økonom",
-    "utvikler", "systemutvikler", "fysioterapeut", "vernepleier", "sosionom", "renholder", "vaktmester",
-    "prest", "bibliotekar", "arkitekt", "frisør",
+    "sykepleier",
+    "helsefagarbeider",
+    "lege",
+    "fastlege",
+    "lærer",
+    "lektor",
+    "barnehagelærer",
+    "assistent",
+    "snekker",
+    "elektriker",
+    "rørlegger",
+    "ingeniør",
+    "sivilingeniør",
+    "kokk",
+    "servitør",
+    "resepsjonist",
+    "butikkmedarbeider",
+    "daglig leder",
+    "regnskapsfører",
+    "konsulent",
+    "saksbehandler",
+    "rådgiver",
+    "sjåfør",
+    "lastebilsjåfør",
+    "mekaniker",
+    "bilmekaniker",
+    "gårdsarbeider",
+    "skogsarbeider",
+    "økonom",
+    "utvikler",
+    "systemutvikler",
+    "fysioterapeut",
+    "vernepleier",
+    "sosionom",
+    "renholder",
+    "vaktmester",
+    "prest",
+    "bibliotekar",
+    "arkitekt",
+    "frisør",
 ]
-SECTORS = ["health", "education", "construction", "industry", "agriculture", "tourism", "retail", "technology",
-           "administration", "transport", "other"]
+SECTORS = [
+    "health",
+    "education",
+    "construction",
+    "industry",
+    "agriculture",
+    "tourism",
+    "retail",
+    "technology",
+    "administration",
+    "transport",
+    "other",
+]
 KINDERGARTENS = [f"Barnehage {i}" for i in range(1, 11)]
 
 
@@ -49,19 +94,34 @@ def make_listings(seed: int = 1, housing: int = 3000, jobs: int = 1500, kinderga
     for i in range(housing):
         kind = rng.choice(["sale", "rent", "rent", "trial"])
         price = rng.randrange(1_000_000, 6_000_000, 10_000) if kind == "sale" else rng.randrange(5_000, 20_000, 100)
-        homes.append(HousingListing(i + 1, kind, rng.randint(1, 6), price,
-                                    TODAY + dt.timedelta(days=rng.randint(0, 400)), f"Bolig {i + 1}"))
+        homes.append(
+            HousingListing(
+                i + 1, kind, rng.randint(1, 6), price, TODAY + dt.timedelta(days=rng.randint(0, 400)), f"Bolig {i + 1}"
+            )
+        )
     vacancies = []
     for i in range(jobs):
         occupation = rng.choice(OCCUPATIONS)
         deadline = TODAY + dt.timedelta(days=rng.randint(-30, 120)) if rng.random() < 0.7 else None
-        vacancies.append(JobListing(100_000 + i, occupation, f"Arbeidsgiver {i % 200}", rng.choice(SECTORS),
-                                    rng.random() < 0.2, deadline, rng.choice([1, 1, 1, 2])))
+        vacancies.append(
+            JobListing(
+                100_000 + i,
+                occupation,
+                f"Arbeidsgiver {i % 200}",
+                rng.choice(SECTORS),
+                rng.random() < 0.2,
+                deadline,
+                rng.choice([1, 1, 1, 2]),
+            )
+        )
     places = []
     months = [dt.date(2027 + (m // 12), m % 12 + 1, 1) for m in range(24)]
     for i in range(kindergarten_rows):
-        places.append(KindergartenPlaces(KINDERGARTENS[i % len(KINDERGARTENS)], months[(i // len(KINDERGARTENS)) % 24],
-                                         rng.randint(0, 4)))
+        places.append(
+            KindergartenPlaces(
+                KINDERGARTENS[i % len(KINDERGARTENS)], months[(i // len(KINDERGARTENS)) % 24], rng.randint(0, 4)
+            )
+        )
     return homes, vacancies, places
 
 
@@ -70,19 +130,29 @@ def make_households(n: int = 1000, seed: int = 2) -> list[HouseholdNeeds]:
     out = []
     for i in range(n):
         adults = tuple(
-            AdultNeeds(a + 1, tuple(rng.sample(OCCUPATIONS, rng.randint(1, 2))),
-                       (rng.choice(SECTORS),) if rng.random() < 0.3 else (), rng.random() < 0.1)
+            AdultNeeds(
+                a + 1,
+                tuple(rng.sample(OCCUPATIONS, rng.randint(1, 2))),
+                (rng.choice(SECTORS),) if rng.random() < 0.3 else (),
+                rng.random() < 0.1,
+            )
             for a in range(rng.choice([1, 2, 2, 2]))
         )
         children = rng.choice([0, 0, 1, 1, 2])
         kinds = rng.choice([{"rent"}, {"sale"}, {"rent", "trial"}, {"sale", "rent"}, {"trial"}])
-        out.append(HouseholdNeeds(
-            ref=i, adults=adults, housing_kinds=frozenset(kinds), min_bedrooms=rng.randint(1, 4),
-            max_rent=rng.choice([None, 12_000, 15_000]), max_price=rng.choice([None, 3_000_000, 4_500_000]),
-            housing_from=TODAY + dt.timedelta(days=rng.randint(30, 300)),
-            kindergarten_children=children,
-            kindergarten_from=dt.date(2027, rng.randint(1, 12), 1) if children else None,
-        ))
+        out.append(
+            HouseholdNeeds(
+                ref=i,
+                adults=adults,
+                housing_kinds=frozenset(kinds),
+                min_bedrooms=rng.randint(1, 4),
+                max_rent=rng.choice([None, 12_000, 15_000]),
+                max_price=rng.choice([None, 3_000_000, 4_500_000]),
+                housing_from=TODAY + dt.timedelta(days=rng.randint(30, 300)),
+                kindergarten_children=children,
+                kindergarten_from=dt.date(2027, rng.randint(1, 12), 1) if children else None,
+            )
+        )
     return out
 
 
@@ -138,12 +208,17 @@ def full_scan(data, index):
 
 
 def summary(results):
-    return [([(p.kind, getattr(p.listing, "id", p.listing)) for s in r.suggestions for p in s.parts],
-             [(g.code, g.params) for g in r.gaps]) for r in results]
+    return [
+        (
+            [(p.kind, getattr(p.listing, "id", p.listing)) for s in r.suggestions for p in s.parts],
+            [(g.code, g.params) for g in r.gaps],
+        )
+        for r in results
+    ]
 
 
 def test_the_baseline_agrees(data):
-    homes, vacancies, places, households = data
+    homes, vacancies, places, _households = data
     scan = FullScan(homes, vacancies, places, today=TODAY)
     assert summary(full_scan(data, scan)[:200]) == summary(indexed(data)[:200])
 

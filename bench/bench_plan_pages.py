@@ -30,7 +30,7 @@ os.environ.setdefault("BLILYST_HOME", tempfile.mkdtemp(prefix="blilyst-bench-hom
 os.environ.setdefault("BLILYST_SECRET_KEY", "bench-secret-key-" + "x" * 40)
 os.environ["BLILYST_CACHE_DIR"] = tempfile.mkdtemp(prefix="blilyst-bench-cache-")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -62,8 +62,14 @@ print(elapsed)
 
 def _cold(code: str, cache_dir: str, url: str | None = None) -> float:
     env = {**os.environ, "BLILYST_CACHE_DIR": cache_dir}
-    out = subprocess.run([sys.executable, "-c", _COLD, code, url or f"/plan/{code}/"], env=env,
-                         capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1])
+    out = subprocess.run(
+        [sys.executable, "-c", _COLD, code, url or f"/plan/{code}/"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -97,8 +103,11 @@ def test_baseline_cold_first_municipality_detail_page(benchmark):
     """The statistics detail page as the first request of a fresh process: what any first page costs
     (Django imports every app's views on the first request, the snapshot is read)."""
     requests = []
-    benchmark.pedantic(lambda: requests.append(_cold("4028", tempfile.mkdtemp(prefix="blilyst-bench-base-"),
-                                                     "/municipalities/4028/")), rounds=3, iterations=1)
+    benchmark.pedantic(
+        lambda: requests.append(_cold("4028", tempfile.mkdtemp(prefix="blilyst-bench-base-"), "/municipalities/4028/")),
+        rounds=3,
+        iterations=1,
+    )
     _report(benchmark, "baseline /municipalities/4028/", requests)
 
 
@@ -110,8 +119,9 @@ def client(db):
 
     user = User.objects.create(username="bench")
     for code, name in (("4028", "Kviteseid"), ("4036", "Vinje"), ("1144", "Kvitsøy"), ("3430", "Os")):
-        Membership.objects.create(user=user, municipality=Municipality.objects.create(code=code, name=name),
-                                  role="analyst")
+        Membership.objects.create(
+            user=user, municipality=Municipality.objects.create(code=code, name=name), role="analyst"
+        )
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
@@ -124,8 +134,8 @@ def _get(client, url, expected: bytes):
 
 
 def test_warm_evidence_page(benchmark, client):
-    _get(client, "/plan/4028/", "Kviteseid".encode())
-    benchmark(_get, client, "/plan/4028/", "Kviteseid".encode())
+    _get(client, "/plan/4028/", b"Kviteseid")
+    benchmark(_get, client, "/plan/4028/", b"Kviteseid")
 
 
 def test_warm_process_evidence_page_of_a_new_municipality(benchmark, client):
@@ -133,7 +143,7 @@ def test_warm_process_evidence_page_of_a_new_municipality(benchmark, client):
     from blilyst.web.lib import charts
     from blilyst.web.planning import needs
 
-    _get(client, "/plan/4028/", "Kviteseid".encode())
+    _get(client, "/plan/4028/", b"Kviteseid")
     codes = iter(["4036", "1144", "3430"])
 
     def setup():
@@ -149,4 +159,3 @@ def test_baseline_municipality_detail(benchmark, client):
     population.overview()
     population.age_sex_table("4028")
     benchmark(_get, client, "/municipalities/4028/", "Folketall etter alder og kjønn".encode())
-

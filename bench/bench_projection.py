@@ -33,8 +33,9 @@ def inputs():
 
 
 def _all_at_once(rs, surv, fert, srb):
-    return project(rs.base, surv, fert, YEARS, srb=srb, net_migration_rates=rs.migration_rate,
-                   migration_timing="cohort").population
+    return project(
+        rs.base, surv, fert, YEARS, srb=srb, net_migration_rates=rs.migration_rate, migration_timing="cohort"
+    ).population
 
 
 def _per_municipality(rs, surv, fert, srb):
@@ -42,8 +43,15 @@ def _per_municipality(rs, surv, fert, srb):
     projection tool does)."""
     out = np.empty((YEARS + 1, len(rs.codes), 2, 106))
     for r in range(len(rs.codes)):
-        out[:, r] = project(rs.base[r:r + 1], surv[:, r:r + 1], fert[:, r:r + 1], YEARS, srb=srb,
-                            net_migration_rates=rs.migration_rate[r:r + 1], migration_timing="cohort").population[:, 0]
+        out[:, r] = project(
+            rs.base[r : r + 1],
+            surv[:, r : r + 1],
+            fert[:, r : r + 1],
+            YEARS,
+            srb=srb,
+            net_migration_rates=rs.migration_rate[r : r + 1],
+            migration_timing="cohort",
+        ).population[:, 0]
     return out
 
 
@@ -64,8 +72,9 @@ def test_stochastic_1000_runs_25_years_all_357(benchmark, inputs):
     snap, rs, *_ = inputs
     profile = migrant_profile(snap)[0]
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    sim = benchmark.pedantic(simulate, args=(rs, 25), kwargs=dict(simulations=1000, seed=1, profile=profile),
-                             rounds=1, iterations=1)
+    sim = benchmark.pedantic(
+        simulate, args=(rs, 25), kwargs=dict(simulations=1000, seed=1, profile=profile), rounds=1, iterations=1
+    )
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     benchmark.extra_info["peak_rss_gib"] = after / 2**20
     benchmark.extra_info["rss_growth_gib"] = (after - before) / 2**20
@@ -77,6 +86,11 @@ def test_stochastic_baseline_one_simulation_at_a_time(benchmark, inputs):
     """Baseline: 50 simulations one at a time in double precision (batch=1, float64); x20 for 1 000."""
     snap, rs, *_ = inputs
     profile = migrant_profile(snap)[0]
-    sim = benchmark.pedantic(simulate, args=(rs, 25), kwargs=dict(simulations=50, seed=1, profile=profile, batch=1,
-                                                                  dtype=np.float64), rounds=1, iterations=1)
+    sim = benchmark.pedantic(
+        simulate,
+        args=(rs, 25),
+        kwargs=dict(simulations=50, seed=1, profile=profile, batch=1, dtype=np.float64),
+        rounds=1,
+        iterations=1,
+    )
     assert sim.quantiles.shape == (3, 5, 26, 357)

@@ -26,8 +26,15 @@ RAW_POPULATION = default_raw_dir() / "csdata" / "nor_population_by_age_sex_b2024
 def _raw_population() -> pd.DataFrame:
     raw = pd.read_parquet(RAW_POPULATION)
     raw = raw[(raw.granularity_geo == "municip") & (raw.calyear >= 2006)]
-    return pd.DataFrame({"municipality": raw.location_code.str[-4:], "year": raw.calyear, "sex": raw.sex,
-                         "age": raw.age, "population": raw.pop_jan1_n})
+    return pd.DataFrame(
+        {
+            "municipality": raw.location_code.str[-4:],
+            "year": raw.calyear,
+            "sex": raw.sex,
+            "age": raw.age,
+            "population": raw.pop_jan1_n,
+        }
+    )
 
 
 def _load_cold():
@@ -53,7 +60,7 @@ def test_population_cube_all_municipalities(benchmark):
         snap = _load_cold()
         return snap.population_cube()
 
-    codes, years, array = benchmark(cube)
+    _codes, _years, array = benchmark(cube)
     assert array.shape == (21, 357, 2, 106)
 
 

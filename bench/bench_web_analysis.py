@@ -23,7 +23,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blilyst.web.settings")
 os.environ.setdefault("BLILYST_HOME", tempfile.mkdtemp(prefix="blilyst-bench-home-"))
 os.environ.setdefault("BLILYST_SECRET_KEY", "bench-secret-key-" + "x" * 40)
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -36,8 +36,9 @@ def client(db):
     from blilyst.web.analysis import population
 
     user = User.objects.create(username="bench")
-    Membership.objects.create(user=user, municipality=Municipality.objects.create(code="4028", name="Kviteseid"),
-                              role="contact_person")
+    Membership.objects.create(
+        user=user, municipality=Municipality.objects.create(code="4028", name="Kviteseid"), role="contact_person"
+    )
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     population.overview()  # the once-per-process cost is not part of a request
@@ -67,8 +68,9 @@ def test_municipality_detail(benchmark, client):
 def test_baseline_municipality_list_rendered_every_time(benchmark, client):
     from django.core.cache import cache
 
-    benchmark.pedantic(_get, args=(client, "/municipalities/", b"Viser 357 kommuner"), setup=cache.clear,
-                       rounds=20, warmup_rounds=1)
+    benchmark.pedantic(
+        _get, args=(client, "/municipalities/", b"Viser 357 kommuner"), setup=cache.clear, rounds=20, warmup_rounds=1
+    )
 
 
 def test_baseline_latest_population_from_the_snapshot_per_request(benchmark, db):

@@ -132,9 +132,14 @@ class PostgresDatabase:
     def _admin(self, sql: str) -> None:
         import psycopg
 
-        with psycopg.connect(host=self.config["HOST"], port=self.config.get("PORT") or 5432,
-                             user=self.config.get("USER"), password=self.config.get("PASSWORD") or None,
-                             dbname="postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            host=self.config["HOST"],
+            port=self.config.get("PORT") or 5432,
+            user=self.config.get("USER"),
+            password=self.config.get("PASSWORD") or None,
+            dbname="postgres",
+            autocommit=True,
+        ) as conn:
             conn.execute(sql)
 
     def __enter__(self) -> str:
@@ -210,13 +215,19 @@ def run(requests_per_client: int = 50, households: int = HOUSEHOLDS, think_s: fl
     server = None
     try:
         t0 = time.perf_counter()
-        out = subprocess.run([PYTHON, "-c", SETUP, str(households)], env=env, check=True, capture_output=True,
-                             text=True).stdout.split()
+        out = subprocess.run(
+            [PYTHON, "-c", SETUP, str(households)], env=env, check=True, capture_output=True, text=True
+        ).stdout.split()
         cookie, first_id, last_id = out[-3], int(out[-2]), int(out[-1])
         setup_s = time.perf_counter() - t0
         port = free_port()
-        server = subprocess.Popen([PYTHON, "-c", SERVER, str(port), str(workers)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        server = subprocess.Popen(
+            [PYTHON, "-c", SERVER, str(port), str(workers)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         base = f"http://127.0.0.1:{port}"
         import httpx
 
@@ -244,12 +255,22 @@ def run(requests_per_client: int = 50, households: int = HOUSEHOLDS, think_s: fl
         def household_detail(rng):
             return f"/households/{rng.randint(first_id, last_id)}/"
 
-        results = {"vendor": vendor, "households": households, "clients": CLIENTS, "setup_s": setup_s,
-                   "workers": workers}
+        results = {
+            "vendor": vendor,
+            "households": households,
+            "clients": CLIENTS,
+            "setup_s": setup_s,
+            "workers": workers,
+        }
         for mode, think, clients in (("one user", 0.0, 1), ("users", think_s, CLIENTS), ("saturation", 0.0, CLIENTS)):
-            results[mode] = {name: run_phase(base, cookie, paths, requests_per_client, think, clients)
-                             for name, paths in (("baseline /healthz/", baseline), ("household list", household_list),
-                                                 ("household detail", household_detail))}
+            results[mode] = {
+                name: run_phase(base, cookie, paths, requests_per_client, think, clients)
+                for name, paths in (
+                    ("baseline /healthz/", baseline),
+                    ("household list", household_list),
+                    ("household detail", household_detail),
+                )
+            }
         results["think_s"] = think_s
         return results
     finally:
@@ -263,18 +284,27 @@ def run(requests_per_client: int = 50, households: int = HOUSEHOLDS, think_s: fl
 
 
 def report(results: dict) -> str:
-    lines = [f"{results['vendor']}: {results['households']} households, {results['clients']} concurrent clients, "
-             f"{results['workers']} server processes (setup {results['setup_s']:.1f} s)"]
-    for mode, title in (("one user", "one user, requests back to back (the server's time per page)"),
-                        ("users", f"20 users: think time {results['think_s']:.1f} s on average between requests"),
-                        ("saturation", "saturation: no think time, every client fires its next request at once")):
-        lines += ["", title,
-                  f"{'phase':<20} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'req/s':>7} {'p95/base':>9}"]
+    lines = [
+        f"{results['vendor']}: {results['households']} households, {results['clients']} concurrent clients, "
+        f"{results['workers']} server processes (setup {results['setup_s']:.1f} s)"
+    ]
+    for mode, title in (
+        ("one user", "one user, requests back to back (the server's time per page)"),
+        ("users", f"20 users: think time {results['think_s']:.1f} s on average between requests"),
+        ("saturation", "saturation: no think time, every client fires its next request at once"),
+    ):
+        lines += [
+            "",
+            title,
+            f"{'phase':<20} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'req/s':>7} {'p95/base':>9}",
+        ]
         base = results[mode]["baseline /healthz/"]["p95"]
         for name in ("baseline /healthz/", "household list", "household detail"):
             r = results[mode][name]
-            lines.append(f"{name:<20} {r['n']:>8} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['max']:>8.1f} {r['rps']:>7.1f} "
-                         f"{r['p95'] / base:>9.1f}")
+            lines.append(
+                f"{name:<20} {r['n']:>8} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['max']:>8.1f} {r['rps']:>7.1f} "
+                f"{r['p95'] / base:>9.1f}"
+            )
     return "\n".join(lines)
 
 
@@ -295,5 +325,7 @@ if __name__ == "__main__":
     res = run(args.requests, args.households, args.think, args.workers)
     print(report(res))
     worst = max(res["users"]["household list"]["p95"], res["users"]["household detail"]["p95"])
-    print(f"target p95 < {TARGET_P95_MS:.0f} ms: {'met' if worst < TARGET_P95_MS else 'NOT met'} "
-          f"(worst p95 {worst:.1f} ms)")
+    print(
+        f"target p95 < {TARGET_P95_MS:.0f} ms: {'met' if worst < TARGET_P95_MS else 'NOT met'} "
+        f"(worst p95 {worst:.1f} ms)"
+    )

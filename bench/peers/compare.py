@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from blilyst.axes import FEMALE, MALE
+from blilyst.axes import FEMALE
 from blilyst.demography.projection import advance, project
 
 HERE = Path(__file__).resolve().parent
@@ -88,16 +88,16 @@ def life_table_5(mx: np.ndarray, top: int = 85) -> np.ndarray:
     ax[..., 0] = 0.1
     qx = np.clip(mx / (1 + (1 - ax) * mx), 0, 1)
     qx[..., -1] = 1.0
-    lx = np.concatenate([np.ones(mx.shape[:-1] + (1,)), np.cumprod(1 - qx, axis=-1)[..., :-1]], axis=-1)
+    lx = np.concatenate([np.ones((*mx.shape[:-1], 1)), np.cumprod(1 - qx, axis=-1)[..., :-1]], axis=-1)
     dx = lx * qx
     Lx = lx - (1 - ax) * dx
     Lx[..., -1] = lx[..., -1] / mx[..., -1]
     Tx = np.cumsum(Lx[..., ::-1], axis=-1)[..., ::-1]
-    L5 = np.stack([Lx[..., a:a + 5].sum(axis=-1) for a in range(0, top, 5)], axis=-1)  # closed groups
+    L5 = np.stack([Lx[..., a : a + 5].sum(axis=-1) for a in range(0, top, 5)], axis=-1)  # closed groups
     A = top // 5 + 1
-    s = np.empty(mx.shape[:-1] + (A + 1,))
+    s = np.empty((*mx.shape[:-1], A + 1))
     s[..., 0] = L5[..., 0] / 5.0
-    s[..., 1:A - 1] = L5[..., 1:] / L5[..., :-1]
+    s[..., 1 : A - 1] = L5[..., 1:] / L5[..., :-1]
     s[..., A - 1] = Tx[..., top] / Tx[..., top - 5]
     s[..., A] = Tx[..., top + 5] / Tx[..., top]
     return s
@@ -105,7 +105,7 @@ def life_table_5(mx: np.ndarray, top: int = 85) -> np.ndarray:
 
 def group5(x: np.ndarray, top: int = 85) -> np.ndarray:
     """Sum single-year ages (last axis, 0..105+) into 0-4, ..., (top-5)-(top-1), top+."""
-    parts = [x[..., a:a + 5].sum(axis=-1) for a in range(0, top, 5)] + [x[..., top:].sum(axis=-1)]
+    parts = [x[..., a : a + 5].sum(axis=-1) for a in range(0, top, 5)] + [x[..., top:].sum(axis=-1)]
     return np.stack(parts, axis=-1)
 
 
@@ -139,17 +139,64 @@ class SnapshotInputs:
 # --------------------------------------------------------------------------------------------
 BOX62 = dict(
     fert=[0, 0, 0, 0.012, 0.0908, 0.1499, 0.1125, 0.0441, 0.0074, 3e-04, 0, 0, 0, 0, 0, 0, 0],
-    surv=[0.994974, 0.999298474130982, 0.999523271204374, 0.999255384875458, 0.998733211018043,
-          0.998519868845054, 0.998071361638878, 0.997059972117285, 0.995306031333712,
-          0.992182641549444, 0.987776734283712, 0.981527675199983, 0.970465422882409,
-          0.952606955959568, 0.923471809204568, 0.86986034386444, 0.774955902248557, 0.517928194893993],
-    pop=[293395, 248369, 240012, 261346, 285209, 314388, 281290, 286923, 304108, 324946, 247613,
-         211351, 215140, 221764, 223506, 183654, 254414],
-    mig=[0.00466265614615109, 0.00334180191569801, 0.0028040264653434, 0.00403296778982651,
-         0.00647945892310551, 0.00523556878761276, 0.00388922464360624, 0.00219919630005263,
-         0.00116406013653044, 0.000686267872200304, 0.000868290437093367, 0.000799617697574178,
-         0.000599609556567816, 0.000477985606320232, 0.000416096212182223, 0.000326701297004149,
-         0.000334101110787928],
+    surv=[
+        0.994974,
+        0.999298474130982,
+        0.999523271204374,
+        0.999255384875458,
+        0.998733211018043,
+        0.998519868845054,
+        0.998071361638878,
+        0.997059972117285,
+        0.995306031333712,
+        0.992182641549444,
+        0.987776734283712,
+        0.981527675199983,
+        0.970465422882409,
+        0.952606955959568,
+        0.923471809204568,
+        0.86986034386444,
+        0.774955902248557,
+        0.517928194893993,
+    ],
+    pop=[
+        293395,
+        248369,
+        240012,
+        261346,
+        285209,
+        314388,
+        281290,
+        286923,
+        304108,
+        324946,
+        247613,
+        211351,
+        215140,
+        221764,
+        223506,
+        183654,
+        254414,
+    ],
+    mig=[
+        0.00466265614615109,
+        0.00334180191569801,
+        0.0028040264653434,
+        0.00403296778982651,
+        0.00647945892310551,
+        0.00523556878761276,
+        0.00388922464360624,
+        0.00219919630005263,
+        0.00116406013653044,
+        0.000686267872200304,
+        0.000868290437093367,
+        0.000799617697574178,
+        0.000599609556567816,
+        0.000477985606320232,
+        0.000416096212182223,
+        0.000326701297004149,
+        0.000334101110787928,
+    ],
 )
 
 
@@ -161,8 +208,14 @@ def ccmpp_case(tmp: Path, name: str, base, surv, fert, mig, srb, steps, interval
     R, _, A = base.shape
     RS = surv.shape[0]
     d = tmp / name
-    write_case(d, {"R": R, "T": steps, "A": A, "RS": RS, "interval": interval, "srb": repr(float(srb)),
-                   "reps": reps}, base=base, surv=surv, fert=fert, mig=mig)
+    write_case(
+        d,
+        {"R": R, "T": steps, "A": A, "RS": RS, "interval": interval, "srb": repr(float(srb)), "reps": reps},
+        base=base,
+        surv=surv,
+        fert=fert,
+        mig=mig,
+    )
     s_eng = np.moveaxis(surv, 0, 1)  # (T, RS, 2, A+1)
     f_eng = np.moveaxis(fert, 0, 1)
     m_eng = np.moveaxis(mig, 0, 1)
@@ -170,18 +223,41 @@ def ccmpp_case(tmp: Path, name: str, base, surv, fert, mig, srb, steps, interval
     for _ in range(rounds):
         for k, v in run_r("ccmpp", d).items():
             t_peer[k] = min(v, t_peer.get(k, float("inf")))
-        res, t = timed(lambda: project(base, s_eng, f_eng, steps, srb=srb, interval=interval,
-                                       net_migration_rates=m_eng, migration_timing="period"), reps)
+        res, t = timed(
+            lambda: project(
+                base,
+                s_eng,
+                f_eng,
+                steps,
+                srb=srb,
+                interval=interval,
+                net_migration_rates=m_eng,
+                migration_timing="period",
+            ),
+            reps,
+        )
         t_bl = min(t_bl, t)
     out_c = read_out(d, "out_c.bin", (R, steps + 1, 2, A))
     out_r = read_out(d, "out_r.bin", (R, steps + 1, 2, A))
     ours = np.moveaxis(res.population, 0, 1)  # (R, T+1, 2, A)
-    return {
-        "case": name, "regions": R, "steps": steps, "interval": interval, "age_groups": A,
-        "vs_ccmpp_c": diff(ours, out_c), "vs_ccmpp_r": diff(ours, out_r), "ccmpp_c_vs_r": diff(out_c, out_r),
-        "total_last_step": {"blilyst": float(ours[:, -1].sum()), "ccmpp_c": float(out_c[:, -1].sum())},
-        "seconds": {"blilyst": t_bl, **t_peer}, "rounds": rounds, "reps": reps,
-    }, ours, out_c
+    return (
+        {
+            "case": name,
+            "regions": R,
+            "steps": steps,
+            "interval": interval,
+            "age_groups": A,
+            "vs_ccmpp_c": diff(ours, out_c),
+            "vs_ccmpp_r": diff(ours, out_r),
+            "ccmpp_c_vs_r": diff(out_c, out_r),
+            "total_last_step": {"blilyst": float(ours[:, -1].sum()), "ccmpp_c": float(out_c[:, -1].sum())},
+            "seconds": {"blilyst": t_bl, **t_peer},
+            "rounds": rounds,
+            "reps": reps,
+        },
+        ours,
+        out_c,
+    )
 
 
 def case_box62(tmp: Path, reps: int):
@@ -191,8 +267,25 @@ def case_box62(tmp: Path, reps: int):
     fert = np.array(b["fert"])[None, None]
     mig = np.array(b["mig"])[None, None, None].repeat(2, axis=2)
     out, ours, _ = ccmpp_case(tmp, "box62", base, surv, fert, mig, 1.05, 1, 5, reps)
-    printed = [302392, 298682, 252007, 244150, 268267, 293515, 320624, 284767, 288031, 303166, 322062,
-               243989, 205841, 205516, 205270, 194771, 142565 + 131966]
+    printed = [
+        302392,
+        298682,
+        252007,
+        244150,
+        268267,
+        293515,
+        320624,
+        284767,
+        288031,
+        303166,
+        322062,
+        243989,
+        205841,
+        205516,
+        205270,
+        194771,
+        142565 + 131966,
+    ]
     out["blilyst_vs_printed_box_6_2"] = diff(np.round(ours[0, 1, FEMALE]), np.array(printed, float))
     return out
 
@@ -214,15 +307,26 @@ def case_thailand(tmp: Path, reps: int, ex_dir: Path):
     fert = mat(inp, "fert").T  # (T, A)
     mig = np.stack([mat(inp, "mig_male").T, mat(inp, "mig_female").T], axis=1)
     srb = mat(inp, "srb")[0]  # (T,)
-    res, t_bl = timed(lambda: project(base, surv[:, None], fert[:, None], T, srb=srb[:, None], interval=5,
-                                      net_migration_rates=mig[:, None]), reps)
+    res, t_bl = timed(
+        lambda: project(
+            base, surv[:, None], fert[:, None], T, srb=srb[:, None], interval=5, net_migration_rates=mig[:, None]
+        ),
+        reps,
+    )
     ours = res.population[:, 0]  # (T+1, 2, A)
     peer = np.stack([mat(outp, "c_male").T, mat(outp, "c_female").T], axis=1)
     peer_r = np.stack([mat(outp, "r_male").T, mat(outp, "r_female").T], axis=1)
-    return {"case": "thailand", "regions": 1, "steps": T, "interval": 5, "age_groups": A,
-            "vs_ccmpp_c": diff(ours, peer), "vs_ccmpp_r": diff(ours, peer_r),
-            "total_last_step": {"blilyst": float(ours[-1].sum()), "ccmpp_c": float(peer[-1].sum())},
-            "seconds": {"blilyst": t_bl}}
+    return {
+        "case": "thailand",
+        "regions": 1,
+        "steps": T,
+        "interval": 5,
+        "age_groups": A,
+        "vs_ccmpp_c": diff(ours, peer),
+        "vs_ccmpp_r": diff(ours, peer_r),
+        "total_last_step": {"blilyst": float(ours[-1].sum()), "ccmpp_c": float(peer[-1].sum())},
+        "seconds": {"blilyst": t_bl},
+    }
 
 
 def case_kviteseid5(tmp: Path, reps: int, ctx):
@@ -241,8 +345,18 @@ def case_kviteseid5(tmp: Path, reps: int, ctx):
     base5 = group5(pop1)
     mig5 = group5(rs.migration_rate[r] * pop1) / np.maximum(base5, 1e-9)
     T = 10
-    out, *_ = ccmpp_case(tmp, "kviteseid5", base5[None], surv[None, None].repeat(T, 1), fert5[None, None].repeat(T, 1),
-                         mig5[None, None].repeat(T, 1), srb, T, 5, reps)
+    out, *_ = ccmpp_case(
+        tmp,
+        "kviteseid5",
+        base5[None],
+        surv[None, None].repeat(T, 1),
+        fert5[None, None].repeat(T, 1),
+        mig5[None, None].repeat(T, 1),
+        srb,
+        T,
+        5,
+        reps,
+    )
     return out
 
 
@@ -258,7 +372,7 @@ def case_all357(tmp: Path, reps: int, ctx, years: int = 50, rounds: int = 1):
     """All 357 municipalities, single years 0..105+, 50 annual steps, blilyst's trend inputs
     (survival with improvement as ``RateSchedule.survival`` gives it, national or by region, and
     local fertility) and a common net migration schedule (below)."""
-    snap, rs, srb, _ = ctx
+    _snap, rs, srb, _ = ctx
     surv = np.moveaxis(rs.survival(years), 0, 1)  # (1 or R, T, 2, 107)
     fert = np.ascontiguousarray(np.moveaxis(rs.fertility(years), 0, 1))  # (R, T, 106)
     # ccmpp takes period proportions (applied to the group's own start population); blilyst's
@@ -283,9 +397,16 @@ def case_all357(tmp: Path, reps: int, ctx, years: int = 50, rounds: int = 1):
 
     def loop():
         for i in range(len(rs.codes)):
-            si = s_eng if s_eng.shape[1] == 1 else s_eng[:, i:i + 1]
-            project(rs.base[i:i + 1], si, fert[i:i + 1].swapaxes(0, 1), years, srb=srb,
-                    net_migration_rates=period[i:i + 1], migration_timing="period")
+            si = s_eng if s_eng.shape[1] == 1 else s_eng[:, i : i + 1]
+            project(
+                rs.base[i : i + 1],
+                si,
+                fert[i : i + 1].swapaxes(0, 1),
+                years,
+                srb=srb,
+                net_migration_rates=period[i : i + 1],
+                migration_timing="period",
+            )
 
     out["seconds"]["blilyst_per_municipality_loop"] = min(timed(loop, 1)[1] for _ in range(rounds))
 
@@ -335,8 +456,16 @@ def befproj_to_engine(start, q, asfr, inrate, outrate, intnet, natpop, girls=0.4
     fert[..., 1:102] = np.moveaxis(asfr, 1, 0)  # befproj's rate for age x applies to the cohort at x+1 at year end
     base = np.zeros((R, 2, A))
     base[..., :101] = start
-    return dict(base=base, survival=S, fertility=fert, steps=T, srb=(1 - girls) / girls, net_migration=counts,
-                net_migration_rates=rate, migration_timing="cohort")
+    return dict(
+        base=base,
+        survival=S,
+        fertility=fert,
+        steps=T,
+        srb=(1 - girls) / girls,
+        net_migration=counts,
+        net_migration_rates=rate,
+        migration_timing="cohort",
+    )
 
 
 def engine_to_befproj(res):
@@ -350,8 +479,17 @@ def befproj_case(tmp: Path, name: str, start, q, asfr, inrate, outrate, intnet, 
     R, T = q.shape[:2]
     d = tmp / name
     # R reads (A, S, T, R) column-major = NumPy (R, T, S, A) C order
-    write_case(d, {"R": R, "T": T, "year": year, "reps": reps}, start=start, q=q, asfr=asfr,
-               inrate=inrate, outrate=outrate, intnet=intnet, natpop=natpop)
+    write_case(
+        d,
+        {"R": R, "T": T, "year": year, "reps": reps},
+        start=start,
+        q=q,
+        asfr=asfr,
+        inrate=inrate,
+        outrate=outrate,
+        intnet=intnet,
+        natpop=natpop,
+    )
     t_peer = run_r("befproj", d)
     peer = read_out(d, "out_bef.bin", (R, T + 1, 2, 101))
     kw = befproj_to_engine(start, q, asfr, inrate, outrate, intnet, natpop)
@@ -359,9 +497,14 @@ def befproj_case(tmp: Path, name: str, start, q, asfr, inrate, outrate, intnet, 
     ours, _ = engine_to_befproj(res)
     tot_p = peer.sum(axis=(2, 3))
     tot_o = ours.sum(axis=(2, 3))
-    out = {"case": name, "regions": R, "steps": T, "vs_befproj": diff(ours, peer),
-           "total_rel_diff_max": float(np.abs(tot_o / tot_p - 1).max()),
-           "seconds": {"blilyst": t_bl, **t_peer}}
+    out = {
+        "case": name,
+        "regions": R,
+        "steps": T,
+        "vs_befproj": diff(ours, peer),
+        "total_rel_diff_max": float(np.abs(tot_o / tot_p - 1).max()),
+        "seconds": {"blilyst": t_bl, **t_peer},
+    }
     if R <= 5:
         comp = pd.read_csv(d / "components_bef.csv")
         c0 = comp[(comp.region == 1)].iloc[1:]
@@ -389,11 +532,15 @@ def umea_inputs(ex_dir: Path):
 
     sexes = lambda m, w: np.stack([cat(m), cat(w)], axis=1)[None]  # noqa: E731  (1, T, 2, 101)
     start = np.stack([sp.men.to_numpy(float), sp.women.to_numpy(float)])[None]
-    return dict(start=start, q=sexes("asdr_men", "asdr_women"), asfr=cat("asfr")[None],
-                inrate=sexes("inmig.rates.men", "inmig.rates.women"),
-                outrate=sexes("outmig.rates.men", "outmig.rates.women"),
-                intnet=sexes("intermig.net.men", "intermig.net.women"),
-                natpop=sexes("natpop.men", "natpop.women")[0])
+    return dict(
+        start=start,
+        q=sexes("asdr_men", "asdr_women"),
+        asfr=cat("asfr")[None],
+        inrate=sexes("inmig.rates.men", "inmig.rates.women"),
+        outrate=sexes("outmig.rates.men", "outmig.rates.women"),
+        intnet=sexes("intermig.net.men", "intermig.net.women"),
+        natpop=sexes("natpop.men", "natpop.women")[0],
+    )
 
 
 def kviteseid_bef_inputs(ctx, years: int, codes: list[str] | None = None):
@@ -402,9 +549,7 @@ def kviteseid_bef_inputs(ctx, years: int, codes: list[str] | None = None):
     as the file has no sex), in-migration per person of the national population, no separate
     international term (the Telemark moves include it). ``codes``: start populations of these
     municipalities with Kviteseid's rates (the timing task)."""
-    from blilyst.demography.rates import engine_survival
-
-    from blilyst.demography.rates import mortality_array
+    from blilyst.demography.rates import engine_survival, mortality_array
 
     snap = ctx.snap
     mx, _ = mortality_array(snap.mortality, [int(snap.mortality.year.max())])
@@ -419,7 +564,10 @@ def kviteseid_bef_inputs(ctx, years: int, codes: list[str] | None = None):
     yrs = sorted(mig.year.unique())
     kv = pop[pop.municipality == KVITESEID]
     nat = snap.national_population
-    out_n = np.zeros(101); start_n = np.zeros((2, 101)); in_n = np.zeros(101); nat_n = np.zeros((2, 101))
+    out_n = np.zeros(101)
+    start_n = np.zeros((2, 101))
+    in_n = np.zeros(101)
+    nat_n = np.zeros((2, 101))
     for y in yrs:
         m = mig[mig.year == y].set_index("age")
         end_age = np.clip(m.index.to_numpy(), 1, 101) - 1  # age at 1 January of the cohort
@@ -439,18 +587,25 @@ def kviteseid_bef_inputs(ctx, years: int, codes: list[str] | None = None):
         n = nat[(nat.year == last) & (nat.sex == sx)].set_index("age").population.reindex(range(106), fill_value=0)
         natpop_last[si] = np.r_[n.to_numpy(float)[:100], n.to_numpy(float)[100:].sum()]
     codes = codes or [KVITESEID]
-    cube_codes, _, cube = snap.population_cube(municipalities=codes, years=[last])
+    _cube_codes, _, cube = snap.population_cube(municipalities=codes, years=[last])
     base = cube[0]  # (R, 2, 106)
     start = np.concatenate([base[..., :100], base[..., 100:].sum(axis=-1, keepdims=True)], axis=-1)
     R, T = len(codes), years
-    rep = lambda x: np.broadcast_to(x, (R, T) + np.shape(x)).copy()  # noqa: E731
-    return dict(start=start, q=rep(q), asfr=rep(asfr), inrate=rep(inrate), outrate=rep(np.stack([outrate, outrate])),
-                intnet=np.zeros((R, T, 2, 101)), natpop=np.broadcast_to(natpop_last, (T, 2, 101)).copy()), last
+    rep = lambda x: np.broadcast_to(x, (R, T, *np.shape(x))).copy()  # noqa: E731
+    return dict(
+        start=start,
+        q=rep(q),
+        asfr=rep(asfr),
+        inrate=rep(inrate),
+        outrate=rep(np.stack([outrate, outrate])),
+        intnet=np.zeros((R, T, 2, 101)),
+        natpop=np.broadcast_to(natpop_last, (T, 2, 101)).copy(),
+    ), last
 
 
 def case_umea(tmp: Path, reps: int, ex_dir: Path):
     inp = umea_inputs(ex_dir)
-    out, ours, peer = befproj_case(tmp, "umea", **inp, year=2019, reps=reps)
+    out, _ours, _peer = befproj_case(tmp, "umea", **inp, year=2019, reps=reps)
     # method decomposition: switch off one process at a time, in both engines
     no_mig = dict(inp, inrate=0 * inp["inrate"], outrate=0 * inp["outrate"], intnet=0 * inp["intnet"])
     out["without_migration"] = befproj_case(tmp, "umea_nomig", **no_mig, year=2019)[0]["vs_befproj"]
@@ -466,7 +621,7 @@ def case_umea(tmp: Path, reps: int, ex_dir: Path):
 
 def case_kviteseid_bef(tmp: Path, reps: int, ctx, years: int = 20):
     inp, last = kviteseid_bef_inputs(ctx, years)
-    out, ours, peer = befproj_case(tmp, "kviteseid_bef", **inp, year=last, reps=reps)
+    out, _ours, _peer = befproj_case(tmp, "kviteseid_bef", **inp, year=last, reps=reps)
     out["base_year"] = last
     return out
 
@@ -485,19 +640,33 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", default=",".join(CASES))
     ap.add_argument("--reps", type=int, default=3, help="repetitions of the small cases (best is reported)")
-    ap.add_argument("--rounds", type=int, default=3,
-                    help="all357: alternate ccmpp and blilyst this many times, keeping each one's best")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="all357: alternate ccmpp and blilyst this many times, keeping each one's best",
+    )
     ap.add_argument("--out", default=str(HERE / "results.json"))
     args = ap.parse_args(argv)
     cases = args.cases.split(",")
     results = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
-    proc = subprocess.run(["Rscript", "-e", "cat(R.version.string, as.character(packageVersion('ccmpp')), "
-                           "as.character(packageVersion('befproj')), sep='|')"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            "Rscript",
+            "-e",
+            "cat(R.version.string, as.character(packageVersion('ccmpp')), "
+            "as.character(packageVersion('befproj')), sep='|')",
+        ],
+        capture_output=True,
+        text=True,
+    )
     results["machine"]["r"] = proc.stdout.strip()
     with tempfile.TemporaryDirectory(prefix="blilyst-peers-") as t:
         tmp = Path(t)
         ex_dir = tmp / "examples"
-        run_r_examples = subprocess.run(["Rscript", str(PEERS_R), "examples", str(ex_dir)], capture_output=True, text=True)
+        run_r_examples = subprocess.run(
+            ["Rscript", str(PEERS_R), "examples", str(ex_dir)], capture_output=True, text=True
+        )
         if run_r_examples.returncode != 0:
             raise RuntimeError(run_r_examples.stderr)
         ctx = SnapshotInputs() if set(cases) & {"kviteseid5", "all357", "kviteseid", "bef357"} else None

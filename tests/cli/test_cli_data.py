@@ -56,12 +56,15 @@ def test_data_show_defaults_to_the_latest_year(capsys):
     assert code == 0 and "1 January 2026" in out and "3 829 persons" in out
 
 
-@pytest.mark.parametrize("argv, words", [
-    (("data", "show", "Atlantis"), ["No municipality matches 'Atlantis'"]),
-    (("data", "show", "Herøy"), ["more than one", "1515", "1818"]),
-    (("data", "show", "Vinje", "--year", "1990"), ["--year", "2006–2026"]),
-    (("municipality", "find", "qqqqqqqq"), ["No municipality matches"]),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (("data", "show", "Atlantis"), ["No municipality matches 'Atlantis'"]),
+        (("data", "show", "Herøy"), ["more than one", "1515", "1818"]),
+        (("data", "show", "Vinje", "--year", "1990"), ["--year", "2006–2026"]),
+        (("municipality", "find", "qqqqqqqq"), ["No municipality matches"]),
+    ],
+)
 def test_bad_input_is_one_line_and_a_non_zero_exit(capsys, argv, words):
     code, out, err = run(capsys, *argv)
     assert code != 0
@@ -152,8 +155,7 @@ def _use_local(monkeypatch, path):
     load_snapshot.cache_clear()
 
 
-def test_a_corrupt_local_snapshot_is_one_warning_line_and_the_bundled_data_are_shown(capsys, tmp_path,
-                                                                                      monkeypatch):
+def test_a_corrupt_local_snapshot_is_one_warning_line_and_the_bundled_data_are_shown(capsys, tmp_path, monkeypatch):
     import shutil
 
     from blilyst.stats.snapshot import BUNDLED_DIR

@@ -34,8 +34,17 @@ COMMANDS = _commands()
 
 def test_the_whole_command_line_is_registered():
     names = {name for name, _ in COMMANDS}
-    for expected in ("municipality find", "data sources", "data show", "data refresh", "accounts",
-                     "attractiveness", "project", "plan", "web serve"):
+    for expected in (
+        "municipality find",
+        "data sources",
+        "data show",
+        "data refresh",
+        "accounts",
+        "attractiveness",
+        "project",
+        "plan",
+        "web serve",
+    ):
         assert expected in names
 
 
@@ -52,13 +61,16 @@ def test_each_command_is_documented(name):
     assert f"blilyst {name}" in DOCS.read_text(encoding="utf-8"), f"docs/cli.md does not describe blilyst {name}"
 
 
-@pytest.mark.parametrize("argv", [
-    ["data", "show", "kviteseid", "--by", "foo"],
-    ["data", "show", "kviteseid", "--format", "xml"],
-    ["data", "show"],
-    ["municipality", "find", "vinje", "--limit", "0"],
-    ["no-such-command"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["data", "show", "kviteseid", "--by", "foo"],
+        ["data", "show", "kviteseid", "--format", "xml"],
+        ["data", "show"],
+        ["municipality", "find", "vinje", "--limit", "0"],
+        ["no-such-command"],
+    ],
+)
 def test_a_wrong_option_is_one_line_and_exit_code_2(argv, capsys):
     from blilyst.cli import main
 

@@ -31,10 +31,13 @@ def test_facts_json_has_all_three_with_estimates_and_sources(capsys):
     assert set(facts) == {"growth_without_migration", "change_components", "migration_age_profile"}
     growth = {r["year"]: r for r in facts["growth_without_migration"]["rows"]}
     # 2012 on today's 357: 243 grew, 84 only because of net migration, 90 by less than their immigrants
-    assert (growth[2012]["grew"], growth[2012]["grew_only_by_migration"], growth[2012]["grew_only_by_immigrants"]) \
-        == (243, 84, 90)
+    assert (growth[2012]["grew"], growth[2012]["grew_only_by_migration"], growth[2012]["grew_only_by_immigrants"]) == (
+        243,
+        84,
+        90,
+    )
     assert "births" in facts["growth_without_migration"]["estimated"]
-    total = [r for r in facts["change_components"]["rows"] if r["municipality"] == "total"][0]
+    total = next(r for r in facts["change_components"]["rows"] if r["municipality"] == "total")
     assert (total["population_start"], total["population_end"], total["change"]) == (5_213_985, 5_627_400, 413_415)
     assert total["births_share"] + total["deaths_share"] + total["net_migration_share"] == pytest.approx(1.0)
     assert any(n.startswith("Estimated: births, deaths") for n in facts["change_components"]["notes"])
@@ -72,14 +75,17 @@ def test_facts_ages_estimated_for_oslo_csv(capsys):
     assert "# Estimated: net_migration" in out
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--format", "csv"], "Error: --fact: CSV holds one table"),
-    (["--fact", "foo"], "Error: --fact: unknown fact 'foo'"),
-    (["--last-years", "0"], "Error: --last-years: must be at least 1; got 0"),
-    (["--last-years", "30"], "Error: --last-years: the accounts cover 20 years (2006-2025); got 30"),
-    (["--lang", "de"], "Error: --lang: must be nb or en"),
-    (["Nowhereville"], "Error: No municipality matches 'Nowhereville'"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--format", "csv"], "Error: --fact: CSV holds one table"),
+        (["--fact", "foo"], "Error: --fact: unknown fact 'foo'"),
+        (["--last-years", "0"], "Error: --last-years: must be at least 1; got 0"),
+        (["--last-years", "30"], "Error: --last-years: the accounts cover 20 years (2006-2025); got 30"),
+        (["--lang", "de"], "Error: --lang: must be nb or en"),
+        (["Nowhereville"], "Error: No municipality matches 'Nowhereville'"),
+    ],
+)
 def test_facts_bad_options_are_one_line(capsys, argv, message):
     code, out, err = run(capsys, "facts", *argv)
     assert code == 1 and err.startswith(message), err
@@ -87,5 +93,7 @@ def test_facts_bad_options_are_one_line(capsys, argv, message):
 
 
 def test_facts_has_no_xlsx(capsys):
-    code, out, err = run(capsys, "facts", "--format", "xlsx")
-    assert code == 2 and err.startswith("Error: Invalid value for '--format': 'xlsx' is not one of 'table', 'csv', 'json'")
+    code, _out, err = run(capsys, "facts", "--format", "xlsx")
+    assert code == 2 and err.startswith(
+        "Error: Invalid value for '--format': 'xlsx' is not one of 'table', 'csv', 'json'"
+    )

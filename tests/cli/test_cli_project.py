@@ -35,8 +35,9 @@ def test_project_table_states_base_year_sources_estimates_and_assumptions(capsys
 
 
 def test_project_json_in_bokmal_for_target_seeking(capsys):
-    code, out, err = run(capsys, "project", "4032", "--scenario", "target-seeking", "--years", "10", "--format", "json",
-                         "--lang", "nb")
+    code, out, err = run(
+        capsys, "project", "4032", "--scenario", "target-seeking", "--years", "10", "--format", "json", "--lang", "nb"
+    )
     assert code == 0, err
     payload = json.loads(out)
     assert [r["working_age"] for r in payload["rows"]] == [739.0] * 11
@@ -57,8 +58,21 @@ def test_project_csv_with_input_file(capsys, tmp_path):
 
 def test_project_xlsx_has_notes_sheet(capsys, tmp_path):
     target = tmp_path / "f.xlsx"
-    code, out, err = run(capsys, "project", "4032", "--scenario", "housing-led", "--dwellings", "5", "--years", "4",
-                         "--format", "xlsx", "--output", str(target))
+    code, _out, err = run(
+        capsys,
+        "project",
+        "4032",
+        "--scenario",
+        "housing-led",
+        "--dwellings",
+        "5",
+        "--years",
+        "4",
+        "--format",
+        "xlsx",
+        "--output",
+        str(target),
+    )
     assert code == 0, err
     sheets = pd.read_excel(target, sheet_name=None)
     assert {"result", "summary", "population", "extra_migrants", "notes"} <= set(sheets)
@@ -74,7 +88,7 @@ def test_project_errors_are_one_line(capsys, tmp_path):
     bad.write_text("kind,region,year,sex,age,value\nfertility,4032,,,130,0.1\n")
     code, out, err = run(capsys, "project", "4032", "--input", str(bad))
     assert code == 1 and "bad.csv, row 2, field 'age'" in err
-    code, out, err = run(capsys, "project", "4032", "--format", "xlsx")
+    code, _out, err = run(capsys, "project", "4032", "--format", "xlsx")
     assert code == 1 and "--output" in err
 
 
@@ -100,24 +114,37 @@ def test_scenarios_are_listed_in_both_languages(capsys):
     assert code == 0 and "Target-seeking" in out
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--years", "0"], "Error: years: must be a whole number of years between 1 and 100; got 0"),
-    (["--years", "1000"], "Error: years: must be a whole number of years between 1 and 100; got 1000"),
-    (["--scenario", "foo"], "Error: --scenario: unknown scenario 'foo'"),
-    (["--by-age", "--by-age-group"], "Error: --by-age: choose --by-age or --by-age-group, not both"),
-    (["--dwellings", "20"], "Error: --dwellings: applies to --scenario housing-led only, not 'trend'"),
-    (["--scenario", "housing-led", "--dwellings", "-5"], "Error: dwellings_per_year: new dwellings a year must be"),
-    (["--scenario", "employment-led", "--jobs-growth", "-2"], "Error: jobs_growth: give the yearly growth as a share"),
-    (["--scenario", "employment-led", "--jobs-growth", "nan"], "Error: jobs_growth: give the yearly growth"),
-    (["--scenario", "employment-led", "--jobs-target", "-5"], "Error: jobs_target: must be a number of jobs above 0"),
-    (["--scenario", "stochastic", "--simulations", "0"], "Error: simulations: need at least 10 simulations"),
-    (["--scenario", "stochastic", "--simulations", "100000000"], "Error: simulations: 100000000 simulations of 1 "
-                                                                 "municipalities over 20 years need about 54.8 GiB"),
-    (["--window", "50"], "Error: window: 50 years before 2026 reaches 1976; data start in 2006"),
-    (["--lang", "de"], "Error: --lang: must be nb or en"),
-    (["--format", "xlsx", "--output", "/nonexistent-blilyst/dir/x.xlsx"],
-     "Error: --output: the folder '/nonexistent-blilyst/dir' does not exist"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--years", "0"], "Error: years: must be a whole number of years between 1 and 100; got 0"),
+        (["--years", "1000"], "Error: years: must be a whole number of years between 1 and 100; got 1000"),
+        (["--scenario", "foo"], "Error: --scenario: unknown scenario 'foo'"),
+        (["--by-age", "--by-age-group"], "Error: --by-age: choose --by-age or --by-age-group, not both"),
+        (["--dwellings", "20"], "Error: --dwellings: applies to --scenario housing-led only, not 'trend'"),
+        (["--scenario", "housing-led", "--dwellings", "-5"], "Error: dwellings_per_year: new dwellings a year must be"),
+        (
+            ["--scenario", "employment-led", "--jobs-growth", "-2"],
+            "Error: jobs_growth: give the yearly growth as a share",
+        ),
+        (["--scenario", "employment-led", "--jobs-growth", "nan"], "Error: jobs_growth: give the yearly growth"),
+        (
+            ["--scenario", "employment-led", "--jobs-target", "-5"],
+            "Error: jobs_target: must be a number of jobs above 0",
+        ),
+        (["--scenario", "stochastic", "--simulations", "0"], "Error: simulations: need at least 10 simulations"),
+        (
+            ["--scenario", "stochastic", "--simulations", "100000000"],
+            "Error: simulations: 100000000 simulations of 1 municipalities over 20 years need about 54.8 GiB",
+        ),
+        (["--window", "50"], "Error: window: 50 years before 2026 reaches 1976; data start in 2006"),
+        (["--lang", "de"], "Error: --lang: must be nb or en"),
+        (
+            ["--format", "xlsx", "--output", "/nonexistent-blilyst/dir/x.xlsx"],
+            "Error: --output: the folder '/nonexistent-blilyst/dir' does not exist",
+        ),
+    ],
+)
 def test_project_nasty_options_give_one_line_and_non_zero_exit(capsys, argv, message):
     code, out, err = run(capsys, "project", "Fyresdal", *argv)
     assert code == 1
@@ -139,7 +166,7 @@ def test_project_broken_input_files_and_outputs_name_the_field(capsys, tmp_path)
     assert code == 1 and "binary.csv, row 1, field 'kind'" in err
     code, out, err = run(capsys, "project", "4032", "--years", "2", "--format", "csv", "--output", str(tmp_path))
     assert code == 1 and err.startswith(f"Error: --output: cannot write '{tmp_path}'")
-    code, out, err = run(capsys, "project", "all", "--format", "xlsx")
+    code, _out, err = run(capsys, "project", "all", "--format", "xlsx")
     assert code == 1 and err.startswith("Error: --output: xlsx needs a file name")
 
 
@@ -147,7 +174,7 @@ def test_project_xlsx_opened_with_openpyxl_states_base_year_sources_estimates_as
     import openpyxl
 
     target = tmp_path / "trend.xlsx"
-    code, out, err = run(capsys, "project", "Fyresdal", "--years", "3", "--format", "xlsx", "--output", str(target))
+    code, _out, err = run(capsys, "project", "Fyresdal", "--years", "3", "--format", "xlsx", "--output", str(target))
     assert code == 0, err
     book = openpyxl.load_workbook(target, read_only=True)
     assert book.sheetnames == ["result", "summary", "age_groups", "population", "notes"]
@@ -163,8 +190,19 @@ def test_project_xlsx_opened_with_openpyxl_states_base_year_sources_estimates_as
 
 
 def test_project_target_that_cannot_be_reached_says_so(capsys):
-    code, out, err = run(capsys, "project", "4032", "--scenario", "target-seeking", "--target-population", "1",
-                         "--target", "population", "--format", "csv")
+    code, out, err = run(
+        capsys,
+        "project",
+        "4032",
+        "--scenario",
+        "target-seeking",
+        "--target-population",
+        "1",
+        "--target",
+        "population",
+        "--format",
+        "csv",
+    )
     assert code == 0, err
     assert "# Assumption: target not reached: Fyresdal 2046: 258 against 1" in out
     assert "Even so, the target is not reached." in out
@@ -179,8 +217,9 @@ def test_project_xlsx_writes_sheets_too_long_for_excel_wide(capsys, tmp_path, mo
 
     monkeypatch.setattr(cli_demography, "EXCEL_ROWS", 1000)
     target = tmp_path / "wide.xlsx"
-    code, out, err = run(capsys, "project", "Fyresdal", "--years", "5", "--by-age", "--format", "xlsx",
-                         "--output", str(target))
+    code, out, err = run(
+        capsys, "project", "Fyresdal", "--years", "5", "--by-age", "--format", "xlsx", "--output", str(target)
+    )
     assert code == 0, err
     book = openpyxl.load_workbook(target, read_only=True)
     rows = list(book["population"].iter_rows(values_only=True))
@@ -190,5 +229,5 @@ def test_project_xlsx_writes_sheets_too_long_for_excel_wide(capsys, tmp_path, mo
     result = list(book["result"].iter_rows(values_only=True))
     assert result[0][:3] == ("year", "sex", "status") and len(result) == 1 + 6 * 2
     monkeypatch.setattr(cli_demography, "EXCEL_ROWS", 5)
-    code, out, err = run(capsys, "project", "Fyresdal", "--years", "5", "--format", "xlsx", "--output", str(target))
+    code, _out, err = run(capsys, "project", "Fyresdal", "--years", "5", "--format", "xlsx", "--output", str(target))
     assert code == 1 and err.startswith("Error: --format: the sheet 'result' has 6 rows, more than Excel holds")

@@ -6,11 +6,11 @@ import json
 import socket
 
 import pytest
+from tests.stats.conftest import FakePxWeb, LocalSsb
+from tests.stats.test_refresh import components_cube, migration_cube, population_cubes
 
 from blilyst.cli import main
 from blilyst.stats.snapshot import load_snapshot
-from tests.stats.conftest import FakePxWeb, LocalSsb
-from tests.stats.test_refresh import components_cube, migration_cube, population_cubes
 
 
 @pytest.fixture
@@ -26,7 +26,6 @@ def env(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def cubes():
     import pandas as pd
-
     from tests.stats.test_refresh import POP_YEARS, RAW
 
     d = pd.read_parquet(RAW / "csdata" / "nor_population_by_age_sex_b2024_2005_2026.parquet")
@@ -87,12 +86,13 @@ def test_offline_refresh_says_so_in_one_line_and_keeps_the_bundled_data(env, mon
     monkeypatch.setenv("BLILYST_SSB_URL", f"http://127.0.0.1:{port}/api/pxwebapi/v2")
     monkeypatch.setenv("BLILYST_SSB_V0_URL", f"http://127.0.0.1:{port}/api/v0")
     code = main(["data", "refresh"])
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert code != 0
     lines = err.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("Error: You are offline or SSB is not answering; blilyst keeps working on the "
-                               "bundled data")
+    assert lines[0].startswith(
+        "Error: You are offline or SSB is not answering; blilyst keeps working on the bundled data"
+    )
     assert "Traceback" not in err
     assert not (env / "local").exists()
     assert main(["data", "show", "kviteseid", "--year", "2026"]) == 0

@@ -30,8 +30,12 @@ def test_accounts_cover_every_municipality_and_year(accounts, snap):
     assert len(accounts.municipalities) == 357
     assert accounts.years[0] == 2006
     assert accounts.years[-1] == int(snap.population.year.max()) - 1
-    assert set(accounts.totals.component) == set(COMPONENTS) - {"domestic_in", "domestic_out", "domestic_net",
-                                                                 "international_net"}
+    assert set(accounts.totals.component) == set(COMPONENTS) - {
+        "domestic_in",
+        "domestic_out",
+        "domestic_net",
+        "international_net",
+    }
 
 
 def test_accounting_identity_holds_for_every_row(accounts):
@@ -153,8 +157,14 @@ def test_registered_telemark_moves_include_international_migration(snap):
 def test_domestic_moves_give_estimated_international_net(snap):
     """With domestic-only registered moves (SSB 09588 after a refresh) the total stays the residual
     estimate and international net migration is estimated as total minus domestic."""
-    a = build_accounts(snap.population, snap.mortality, migration_by_age=snap.migration_by_age,
-                       municipalities=["4036", "0301"], years=(2022, 2023), migration_scope="domestic")
+    a = build_accounts(
+        snap.population,
+        snap.mortality,
+        migration_by_age=snap.migration_by_age,
+        municipalities=["4036", "0301"],
+        years=(2022, 2023),
+        migration_scope="domestic",
+    )
     t = a.totals.set_index(["municipality", "year", "component"])
     assert t.loc[("4036", 2022, "domestic_net"), "value"] == 80
     assert t.loc[("4036", 2022, "domestic_net"), "source"] == "registered"
@@ -165,8 +175,9 @@ def test_domestic_moves_give_estimated_international_net(snap):
     assert ("0301", 2022, "domestic_net") not in t.index
     assert a.check_identity() < 1e-6
     with pytest.raises(InputError, match="migration_scope"):
-        build_accounts(snap.population, snap.mortality, municipalities=["4036"], years=(2022, 2022),
-                       migration_scope="galactic")
+        build_accounts(
+            snap.population, snap.mortality, municipalities=["4036"], years=(2022, 2022), migration_scope="galactic"
+        )
 
 
 def test_registered_annual_components_replace_estimates_where_given(snap):
@@ -174,13 +185,29 @@ def test_registered_annual_components_replace_estimates_where_given(snap):
 
     # Component inputs as SSB 06913 would give them (persons chosen for the test; the stocks are SSB's real
     # 07459 figures): Fyresdal 2022 complete, Oslo 2022 births only, every other municipality-year absent.
-    rows = [("4032", 2022, c, v) for c, v in [("births", 11), ("deaths", 20), ("immigration", 30),
-                                               ("emigration", 5), ("domestic_in", 70), ("domestic_out", 60),
-                                               ("net_migration", 35), ("population_change", 6)]]
+    rows = [
+        ("4032", 2022, c, v)
+        for c, v in [
+            ("births", 11),
+            ("deaths", 20),
+            ("immigration", 30),
+            ("emigration", 5),
+            ("domestic_in", 70),
+            ("domestic_out", 60),
+            ("net_migration", 35),
+            ("population_change", 6),
+        ]
+    ]
     rows.append(("0301", 2022, "births", 8_500))
     comp = pd.DataFrame(rows, columns=["municipality", "year", "component", "persons"])
-    acc = build_accounts(snap.population, snap.mortality, migration_by_age=snap.migration_by_age,
-                         components_annual=comp, municipalities=["0301", "4032"], years=(2021, 2022))
+    acc = build_accounts(
+        snap.population,
+        snap.mortality,
+        migration_by_age=snap.migration_by_age,
+        components_annual=comp,
+        municipalities=["0301", "4032"],
+        years=(2021, 2022),
+    )
     assert acc.check_identity() < 1e-6
     w = acc.wide().set_index(["municipality", "year"])
     f = w.loc[("4032", 2022)]
@@ -193,8 +220,11 @@ def test_registered_annual_components_replace_estimates_where_given(snap):
     earlier = w.loc[("4032", 2021)]
     assert "births" in earlier.estimated and "net_migration" not in earlier.estimated  # Telemark file
     oslo = w.loc[("0301", 2022)]
-    assert oslo.births == 8_500 and {"deaths", "natural_increase", "net_migration", "residual"} <= set(
-        oslo.estimated.split(", ")) and "births" not in oslo.estimated
+    assert (
+        oslo.births == 8_500
+        and {"deaths", "natural_increase", "net_migration", "residual"} <= set(oslo.estimated.split(", "))
+        and "births" not in oslo.estimated
+    )
     est = acc.residual.totals().set_index(["municipality", "year"]).loc[("0301", 2022)]
     # more births registered than estimated: the residual takes the difference, the rest still closes
     assert oslo.residual == pytest.approx(est.births - 8_500)

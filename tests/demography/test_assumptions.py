@@ -32,12 +32,15 @@ def test_net_migration_total_replaces_the_trend(tmp_path, snap):
 
 
 def test_semicolon_csv_with_base_population_and_fertility(tmp_path, snap):
-    f = _csv(tmp_path, "kind;region;year;sex;age;value\n"
-                       "population;4032;2026;female;0-105;600\n"
-                       "population;4032;;male;;650\n"
-                       "fertility;4032;;;;0\n"
-                       "fertility;4032;;;20-39;0.05\n"
-                       "net_migration_rate;4032;;;;0\n")
+    f = _csv(
+        tmp_path,
+        "kind;region;year;sex;age;value\n"
+        "population;4032;2026;female;0-105;600\n"
+        "population;4032;;male;;650\n"
+        "fertility;4032;;;;0\n"
+        "fertility;4032;;;20-39;0.05\n"
+        "net_migration_rate;4032;;;;0\n",
+    )
     res = run_scenario(FYRESDAL, "trend", 3, snapshot=snap, assumptions=f)
     assert res.population[0].sum() == pytest.approx(1250)
     # 20 ages x 0.05 = TFR 1.0; births in the first year are 0.05 x women aged 20-39 (averaged over the year)
@@ -47,24 +50,35 @@ def test_semicolon_csv_with_base_population_and_fertility(tmp_path, snap):
 
 def test_json_file_with_mortality(tmp_path, snap):
     p = tmp_path / "a.json"
-    p.write_text(json.dumps({"rows": [{"kind": "mortality", "region": "4032", "age": "80-105", "value": 1.0},
-                                      {"kind": "net_migration_rate", "region": "4032", "value": 0}]}))
+    p.write_text(
+        json.dumps(
+            {
+                "rows": [
+                    {"kind": "mortality", "region": "4032", "age": "80-105", "value": 1.0},
+                    {"kind": "net_migration_rate", "region": "4032", "value": 0},
+                ]
+            }
+        )
+    )
     res = run_scenario(FYRESDAL, "trend", 1, snapshot=snap, assumptions=p)
     base = run_scenario(FYRESDAL, "trend", 1, snapshot=snap)
     assert res.population[1, 0, :, 81:].sum() < 0.5 * base.population[1, 0, :, 81:].sum()
 
 
-@pytest.mark.parametrize("text, row, field", [
-    ("kind,region,year,sex,age,value\nbirths,4032,,,,3\n", 2, "kind"),
-    ("kind,region,year,sex,age,value\nfertility,403,,,,0.1\n", 2, "region"),
-    ("kind,region,year,sex,age,value\nfertility,4032,,,20-24,0.1\nfertility,4032,,,110,0.1\n", 3, "age"),
-    ("kind,region,year,sex,age,value\nfertility,4032,,,24-20,0.1\n", 2, "age"),
-    ("kind,region,year,sex,age,value\nfertility,4032,,,25,-0.1\n", 2, "value"),
-    ("kind,region,year,sex,age,value\nfertility,4032,,,25,12\n", 2, "value"),
-    ("kind,region,year,sex,age,value\nmortality,4032,,x,25,0.1\n", 2, "sex"),
-    ("kind,region,year,sex,age,value\nmortality,4032,,,25,abc\n", 2, "value"),
-    ("kind,region,year,sex,value\nmortality,4032,,,0.1\n", 1, "age"),
-])
+@pytest.mark.parametrize(
+    "text, row, field",
+    [
+        ("kind,region,year,sex,age,value\nbirths,4032,,,,3\n", 2, "kind"),
+        ("kind,region,year,sex,age,value\nfertility,403,,,,0.1\n", 2, "region"),
+        ("kind,region,year,sex,age,value\nfertility,4032,,,20-24,0.1\nfertility,4032,,,110,0.1\n", 3, "age"),
+        ("kind,region,year,sex,age,value\nfertility,4032,,,24-20,0.1\n", 2, "age"),
+        ("kind,region,year,sex,age,value\nfertility,4032,,,25,-0.1\n", 2, "value"),
+        ("kind,region,year,sex,age,value\nfertility,4032,,,25,12\n", 2, "value"),
+        ("kind,region,year,sex,age,value\nmortality,4032,,x,25,0.1\n", 2, "sex"),
+        ("kind,region,year,sex,age,value\nmortality,4032,,,25,abc\n", 2, "value"),
+        ("kind,region,year,sex,value\nmortality,4032,,,0.1\n", 1, "age"),
+    ],
+)
 def test_errors_name_row_and_field(tmp_path, text, row, field):
     with pytest.raises(AssumptionsFileError) as info:
         read_assumptions(_csv(tmp_path, text))
@@ -96,11 +110,14 @@ def test_missing_and_wrong_files(tmp_path):
 
 
 def test_gross_flows_replace_the_trend_and_show_in_the_accounts(tmp_path, snap):
-    f = _csv(tmp_path, "kind,region,year,sex,age,value\n"
-                       "in_migration,4032,,,,60\n"
-                       "immigration,4032,,,,10\n"
-                       "out_migration_rate,4032,,,,0.04\n"
-                       "emigration_rate,4032,,,,0.005\n")
+    f = _csv(
+        tmp_path,
+        "kind,region,year,sex,age,value\n"
+        "in_migration,4032,,,,60\n"
+        "immigration,4032,,,,10\n"
+        "out_migration_rate,4032,,,,0.04\n"
+        "emigration_rate,4032,,,,0.005\n",
+    )
     res = run_scenario(FYRESDAL, "trend", 3, snapshot=snap, assumptions=f)
     eng = res.engine
     np.testing.assert_allclose(eng.inflow[:, 0].sum(axis=(1, 2)), 70.0, atol=1e-9)

@@ -111,10 +111,22 @@ def test_fit_ols_edge_cases():
     with pytest.raises(InputError):
         fit_ols(np.array([1.0, np.nan, 2.0]), np.arange(3.0))
     with pytest.raises(InputError, match="population"):
-        attractiveness_model(pd.DataFrame({"municipality": ["a"], "name": ["A"], "centrality_class": [1],
-                                           "population_start": [0], "net_migration": [1],
-                                           "jobs_start": [1], "jobs_end": [2]}),
-                             jobs_from=1, jobs_to=2, migration_years=(2, 2))
+        attractiveness_model(
+            pd.DataFrame(
+                {
+                    "municipality": ["a"],
+                    "name": ["A"],
+                    "centrality_class": [1],
+                    "population_start": [0],
+                    "net_migration": [1],
+                    "jobs_start": [1],
+                    "jobs_end": [2],
+                }
+            ),
+            jobs_from=1,
+            jobs_to=2,
+            migration_years=(2, 2),
+        )
 
 
 def test_cli_attractiveness_places_vinje(capsys):

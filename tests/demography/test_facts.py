@@ -72,8 +72,9 @@ def test_age_profile_registered_for_vinje(snap):
 
 
 def test_age_profile_estimated_elsewhere(snap, accounts):
-    fact = migration_age_profile(snap.migration_by_age, accounts=accounts, municipalities=["0301"],
-                                 years=list(range(2016, 2026)))
+    fact = migration_age_profile(
+        snap.migration_by_age, accounts=accounts, municipalities=["0301"], years=list(range(2016, 2026))
+    )
     prof = fact.frame.set_index("age_group")
     assert set(prof.source) == {"estimated"}
     # Oslo gains young adults and loses families with small children
@@ -85,8 +86,14 @@ def test_age_profile_estimated_elsewhere(snap, accounts):
 def test_change_components_split_domestic_international_when_registered(snap):
     from blilyst.demography.accounts import build_accounts
 
-    acc = build_accounts(snap.population, snap.mortality, migration_by_age=snap.migration_by_age,
-                         municipalities=["4036", "4032"], years=(2016, 2025), migration_scope="domestic")
+    acc = build_accounts(
+        snap.population,
+        snap.mortality,
+        migration_by_age=snap.migration_by_age,
+        municipalities=["4036", "4032"],
+        years=(2016, 2025),
+        migration_scope="domestic",
+    )
     fact = change_components(acc)
     f = fact.frame.set_index("municipality")
     assert f.loc["4036", "domestic_net"] == 119

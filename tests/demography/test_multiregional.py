@@ -81,13 +81,16 @@ def test_age_specific_destinations_are_accepted():
     np.testing.assert_allclose(a.population, b.population, rtol=1e-12)
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"D": np.full((3, 3), 1 / 3)}, "destinations"),
-    ({"D": np.array([[0, 0.5, 0.4], [0.5, 0, 0.5], [0.5, 0.5, 0]])}, "destinations"),
-    ({"out": np.full((3, 2, 6), 1.5)}, "out_rates"),
-    ({"fert": -np.ones((3, 6))}, "fertility"),
-    ({"base": np.ones((3, 6))}, "base"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"D": np.full((3, 3), 1 / 3)}, "destinations"),
+        ({"D": np.array([[0, 0.5, 0.4], [0.5, 0, 0.5], [0.5, 0.5, 0]])}, "destinations"),
+        ({"out": np.full((3, 2, 6), 1.5)}, "out_rates"),
+        ({"fert": -np.ones((3, 6))}, "fertility"),
+        ({"base": np.ones((3, 6))}, "base"),
+    ],
+)
 def test_bad_input_names_the_field(change, field):
     rng = np.random.default_rng(1)
     base, surv, fert, out, D = _inputs(rng)

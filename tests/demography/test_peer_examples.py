@@ -353,8 +353,16 @@ def _umea_first_year():
     rates[:, 1:102] = -out * (1.0 - q)
     counts = np.zeros((2, A))
     counts[:, 1:102] = inm
-    res = project(base, surv, np.zeros(A), 1, srb=0.514 / 0.486, net_migration=counts,
-                  net_migration_rates=rates, migration_timing="cohort")
+    res = project(
+        base,
+        surv,
+        np.zeros(A),
+        1,
+        srb=0.514 / 0.486,
+        net_migration=counts,
+        net_migration_rates=rates,
+        migration_timing="cohort",
+    )
     return res, q
 
 

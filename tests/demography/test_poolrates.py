@@ -79,9 +79,12 @@ class _WithComponents:
 
 def test_emigration_and_immigration_reproduce_registered_totals(snap):
     codes = ["4001", "4003", "4036"]
-    rows = [{"municipality": c, "year": y, "component": comp, "persons": n}
-            for c, (imm, emi) in zip(codes, [(300.0, 120.0), (500.0, 200.0), (20.0, 10.0)])
-            for y in range(2016, 2026) for comp, n in (("immigration", imm), ("emigration", emi))]
+    rows = [
+        {"municipality": c, "year": y, "component": comp, "persons": n}
+        for c, (imm, emi) in zip(codes, [(300.0, 120.0), (500.0, 200.0), (20.0, 10.0)], strict=False)
+        for y in range(2016, 2026)
+        for comp, n in (("immigration", imm), ("emigration", emi))
+    ]
     pr = estimate_pool_rates(codes, snapshot=_WithComponents(snap, pd.DataFrame(rows)))
     assert pr.missing is None
     assert pr.immigration.sum(axis=(1, 2)) == pytest.approx([300.0, 500.0, 20.0])

@@ -110,8 +110,12 @@ def test_pool_mode_domestic_flows_add_up_nationally():
 def test_pool_mode_with_immigration_and_emigration():
     R, A = 2, 5
     base = np.full((R, 2, A), 100.0)
-    pool = PoolMigration(out_rates=0.1, in_shares=np.array([0.25, 0.75])[:, None, None],
-                         immigration=np.array([4.0, 0.0])[:, None, None], emigration_rates=0.02)
+    pool = PoolMigration(
+        out_rates=0.1,
+        in_shares=np.array([0.25, 0.75])[:, None, None],
+        immigration=np.array([4.0, 0.0])[:, None, None],
+        emigration_rates=0.02,
+    )
     res = project(base, np.ones(A + 1), np.full(A, 0.5), 1, pool=pool)
     # region 0: out 10 + emig 2 per cell, in 0.25 * 20 + 4 = 9 -> net -3 per cell (period timing)
     np.testing.assert_allclose(res.net_migration[0, 0].sum(), -3.0 * 2 * A)
@@ -137,6 +141,7 @@ def test_births_use_average_of_start_and_end_women():
 
 
 # ---------------------------------------------------------------- bad input names the field
+
 
 def _ok():
     return np.full((2, 2, 5), 10.0), np.full(6, 0.99), np.zeros(5)
@@ -194,7 +199,7 @@ def test_property_accounts_balance_and_no_negative_or_nan(base, surv, fert, inmi
 def test_property_regions_are_independent_without_pool(base, surv, fert):
     joint = project(base, surv, fert, 2).population
     for r in range(base.shape[0]):
-        alone = project(base[r:r + 1], surv, fert, 2).population
+        alone = project(base[r : r + 1], surv, fert, 2).population
         np.testing.assert_allclose(joint[:, r], alone[:, 0], rtol=1e-9, atol=1e-6)
 
 

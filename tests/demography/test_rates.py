@@ -7,8 +7,16 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from blilyst.axes import FEMALE, MALE
-from blilyst.demography.rates import (engine_survival, estimate_rates, fertility_array, improvement_rates,
-                                      mortality_array, net_migration_rates, shrink, smooth_ages)
+from blilyst.demography.rates import (
+    engine_survival,
+    estimate_rates,
+    fertility_array,
+    improvement_rates,
+    mortality_array,
+    net_migration_rates,
+    shrink,
+    smooth_ages,
+)
 from blilyst.errors import InputError
 from blilyst.stats.snapshot import load_snapshot
 
@@ -40,7 +48,7 @@ def test_engine_survival_layout_and_life_expectancy(snap):
 
 
 def test_births_estimated_from_age_zero_match_registered_births_within_two_percent(snap):
-    codes, years, cube = snap.population_cube()
+    _codes, years, cube = snap.population_cube()
     mx, _ = mortality_array(snap.mortality, [2022])
     s0 = engine_survival(mx)[0, :, 0]
     estimated = cube[years.index(2023), :, :, 0].sum(axis=0) / s0
@@ -99,6 +107,7 @@ def test_fertility_for_missing_year(snap):
 
 # --------------------------------------------------------------------- estimator properties
 
+
 @settings(max_examples=50, deadline=None)
 @given(st.floats(0, 1e4), st.floats(0, 1e4), st.floats(0.1, 3), st.floats(0, 1e3))
 def test_property_shrinkage_lies_between_raw_and_prior(o, e, prior, kappa):
@@ -123,8 +132,10 @@ def test_property_smoothing_keeps_constants_and_bounds(x):
 
 
 @settings(max_examples=40, deadline=None)
-@given(arrays(np.float64, (2, 3, 2, 106), elements=st.floats(-20, 20)),
-       arrays(np.float64, (2, 3, 2, 106), elements=st.floats(50, 500)))
+@given(
+    arrays(np.float64, (2, 3, 2, 106), elements=st.floats(-20, 20)),
+    arrays(np.float64, (2, 3, 2, 106), elements=st.floats(50, 500)),
+)
 def test_property_migration_rates_shrink_to_the_group(net, start):
     groups = np.array([0, 0, 1])
     out = net_migration_rates(net, start, groups, kappa=1e12)  # infinite prior weight: the group schedule

@@ -126,7 +126,10 @@ def test_residual_totals_track_registered_telemark_net_migration(snap, residual_
     0.92, mean difference -1.2 persons, median absolute difference 2.3 persons a year.
     """
     mig, est = _telemark_by_age(snap, residual_2016)
-    keep = lambda f: f[(f.age >= 1) & (f.age <= 70)].groupby(["municipality", "year"]).net_migration.sum()
+
+    def keep(f):
+        return f[(f.age >= 1) & (f.age <= 70)].groupby(["municipality", "year"]).net_migration.sum()
+
     both = pd.concat([keep(mig).rename("reg"), keep(est).rename("est")], axis=1, join="inner")
     assert len(both) == 170
     assert np.corrcoef(both.reg, both.est)[0, 1] > 0.9
@@ -157,7 +160,7 @@ def test_registered_births_give_newborn_migration():
     pop1 = np.zeros((1, 2, 106))
     pop1[0, :, 0] = [50, 48]
     S = np.full((2, 106), 0.99)
-    nm, deaths, births = residual_components(pop0, pop1, S, births=np.array([[45.0, 45.0]]))
+    nm, deaths, _births = residual_components(pop0, pop1, S, births=np.array([[45.0, 45.0]]))
     np.testing.assert_allclose(nm[0, :, 0], [50 - 0.99 * 45, 48 - 0.99 * 45])
     np.testing.assert_allclose(deaths[0, :, 0], [0.45, 0.45])
 

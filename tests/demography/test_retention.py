@@ -20,9 +20,27 @@ from blilyst.errors import InputError
 
 # Freireich et al. (1963), 6-MP arm: weeks in remission; False = censored (still in remission).
 FREIREICH_6MP = [
-    (6, True), (6, True), (6, True), (6, False), (7, True), (9, False), (10, True), (10, False),
-    (11, False), (13, True), (16, True), (17, False), (19, False), (20, False), (22, True), (23, True),
-    (25, False), (32, False), (32, False), (34, False), (35, False),
+    (6, True),
+    (6, True),
+    (6, True),
+    (6, False),
+    (7, True),
+    (9, False),
+    (10, True),
+    (10, False),
+    (11, False),
+    (13, True),
+    (16, True),
+    (17, False),
+    (19, False),
+    (20, False),
+    (22, True),
+    (23, True),
+    (25, False),
+    (32, False),
+    (32, False),
+    (34, False),
+    (35, False),
 ]
 # The widely printed KM table (Kleinbaum & Klein; R: survfit(Surv(time, cens) ~ 1, MASS::gehan, subset 6-MP)):
 # time, n at risk, events, S(t), Greenwood SE, lower and upper 95 % ("log" type)
@@ -38,7 +56,7 @@ FREIREICH_TABLE = [
 
 
 def test_it_reproduces_the_freireich_6mp_table():
-    t, e = zip(*FREIREICH_6MP)
+    t, e = zip(*FREIREICH_6MP, strict=False)
     curve = kaplan_meier(t, e, conf_type="log")
     for time, n, d, s, se, lo, hi in FREIREICH_TABLE:
         i = int(np.nonzero(curve.time == time)[0][0])
@@ -145,7 +163,7 @@ def test_move_out_before_move_in_is_refused():
     st.sampled_from(["log-log", "log", "plain"]),
 )
 def test_survival_is_non_increasing_and_inside_the_unit_interval(data, conf_type):
-    t, e = zip(*data)
+    t, e = zip(*data, strict=False)
     curve = kaplan_meier(t, e, conf_type=conf_type)
     s = curve.survival
     assert np.all((s >= 0) & (s <= 1))

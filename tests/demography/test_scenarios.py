@@ -4,8 +4,13 @@ import numpy as np
 import pytest
 
 from blilyst.demography.rates import estimate_rates
-from blilyst.demography.scenarios import (SCENARIOS, default_headship, default_participation, run_scenario,
-                                          scenario_table)
+from blilyst.demography.scenarios import (
+    SCENARIOS,
+    default_headship,
+    default_participation,
+    run_scenario,
+    scenario_table,
+)
 from blilyst.errors import InputError
 from blilyst.stats.snapshot import load_snapshot
 
@@ -24,8 +29,10 @@ def all_rates(snap):
 
 @pytest.fixture(scope="module")
 def national(snap, all_rates):
-    return {sc: run_scenario(None, sc, 20, snapshot=snap, rates=all_rates)
-            for sc in ("trend", "zero-migration", "no-immigration", "low", "high")}
+    return {
+        sc: run_scenario(None, sc, 20, snapshot=snap, rates=all_rates)
+        for sc in ("trend", "zero-migration", "no-immigration", "low", "high")
+    }
 
 
 def _registered(snap, code, year, lo=0, hi=105):
@@ -131,22 +138,28 @@ def test_trend5_uses_five_years(snap):
     assert "2021-2025" in res.assumptions["migration"]
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"scenario": "boom"}, "scenario"),
-    ({"scenario": "housing-led"}, "dwellings_per_year"),
-    ({"scenario": "housing-led", "dwellings_per_year": [1, 2]}, "dwellings_per_year"),
-    ({"scenario": "employment-led"}, "jobs_growth"),
-    ({"scenario": "target-seeking", "target": "population"}, "target_population"),
-    ({"scenario": "trend", "years": 0}, "years"),
-    ({"scenario": "housing-led", "dwellings_per_year": 5, "headship": [0.5] * 10}, "headship"),
-    ({"scenario": "housing-led", "dwellings_per_year": -5}, "dwellings_per_year"),
-    ({"scenario": "housing-led", "dwellings_per_year": float("nan")}, "dwellings_per_year"),
-    ({"scenario": "employment-led", "jobs_growth": -2.0}, "jobs_growth"),
-    ({"scenario": "stochastic", "window": 1}, "window"),  # one year has no spread: intervals would collapse
-    ({"scenario": "employment-led", "jobs_growth": float("inf")}, "jobs_growth"),
-    ({"scenario": "employment-led", "jobs_target": 0.0}, "jobs_target"),
-    ({"scenario": "target-seeking", "target": "population", "target_population": float("nan")}, "target_population"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"scenario": "boom"}, "scenario"),
+        ({"scenario": "housing-led"}, "dwellings_per_year"),
+        ({"scenario": "housing-led", "dwellings_per_year": [1, 2]}, "dwellings_per_year"),
+        ({"scenario": "employment-led"}, "jobs_growth"),
+        ({"scenario": "target-seeking", "target": "population"}, "target_population"),
+        ({"scenario": "trend", "years": 0}, "years"),
+        ({"scenario": "housing-led", "dwellings_per_year": 5, "headship": [0.5] * 10}, "headship"),
+        ({"scenario": "housing-led", "dwellings_per_year": -5}, "dwellings_per_year"),
+        ({"scenario": "housing-led", "dwellings_per_year": float("nan")}, "dwellings_per_year"),
+        ({"scenario": "employment-led", "jobs_growth": -2.0}, "jobs_growth"),
+        ({"scenario": "stochastic", "window": 1}, "window"),  # one year has no spread: intervals would collapse
+        ({"scenario": "employment-led", "jobs_growth": float("inf")}, "jobs_growth"),
+        ({"scenario": "employment-led", "jobs_target": 0.0}, "jobs_target"),
+        (
+            {"scenario": "target-seeking", "target": "population", "target_population": float("nan")},
+            "target_population",
+        ),
+    ],
+)
 def test_bad_options_name_the_field(snap, kwargs, field):
     args = {"years": 5}
     args.update(kwargs)
@@ -157,7 +170,7 @@ def test_bad_options_name_the_field(snap, kwargs, field):
 
 def test_backtest_trend_from_2021_against_registered_2026(snap):
     """The trend from 1 January 2021 with the rates known then, against the registered 2026 populations."""
-    codes, years, cube = snap.population_cube()
+    _codes, years, cube = snap.population_cube()
     actual = cube[years.index(2026)].sum(axis=(1, 2))
     rs21 = estimate_rates(snapshot=snap, base_year=2021, window=10)
     trend = run_scenario(None, "trend", 5, snapshot=snap, rates=rs21).population[-1].sum(axis=(1, 2))

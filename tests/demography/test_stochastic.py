@@ -85,7 +85,7 @@ def test_simulations_beyond_the_memory_budget_are_refused(rs, snap):
 
 def test_backtest_coverage_2016_to_2026(snap):
     """Intervals from 1 January 2016 (10-year window) against the registered 2026 populations."""
-    codes, years, cube = snap.population_cube()
+    _codes, years, cube = snap.population_cube()
     actual = cube[years.index(2026)].sum(axis=(1, 2))
     rs16 = estimate_rates(snapshot=snap, base_year=2016, window=10)
     q = simulate(rs16, 10, simulations=200, seed=3, profile=migrant_profile(snap)[0]).quantiles[0, :, -1]

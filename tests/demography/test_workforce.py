@@ -11,7 +11,7 @@ from blilyst.stats.snapshot import load_snapshot
 @pytest.fixture(scope="module")
 def fyresdal():
     snap = load_snapshot()
-    codes, years, cube = snap.population_cube(municipalities=["4032"], years=[2016, 2026])
+    _codes, _years, cube = snap.population_cube(municipalities=["4032"], years=[2016, 2026])
     p = snap.population
     return cube, p[p["municipality"] == "4032"]
 
@@ -63,8 +63,13 @@ def test_retirements_by_industry_from_a_users_table():
     """Hand-computed: health care has 10 aged 66 and 30 aged 60-65 (5 a year), teaching 4 aged 64."""
     import pandas as pd
 
-    emp = pd.DataFrame({"industry": ["health", "health", "teaching", "health"],
-                        "age": [66, "60-65", "64", "30-39"], "employed": [10, 30, 4, 100]})
+    emp = pd.DataFrame(
+        {
+            "industry": ["health", "health", "teaching", "health"],
+            "age": [66, "60-65", "64", "30-39"],
+            "employed": [10, 30, 4, 100],
+        }
+    )
     f = retirements_by_industry(emp, base_year=2026, years=8)
     health = f[f.industry == "health"].set_index("year").retiring
     # aged 66 on 1 January 2026 reach 67 in 2026; aged 65 in 2027; ... aged 60 in 2032; aged 59 in 2033
@@ -74,13 +79,16 @@ def test_retirements_by_industry_from_a_users_table():
     assert f[(f.industry == "health") & (f.year == 2026)].share.iloc[0] == pytest.approx(10 / 140)
 
 
-@pytest.mark.parametrize("frame, field", [
-    ({"industry": ["a"], "age": [60]}, "employed"),
-    ({"industry": ["a"], "age": [60], "employed": [-1]}, "employed"),
-    ({"industry": ["a"], "age": ["sixty"], "employed": [1]}, "age"),
-    ({"industry": ["a"], "age": ["70-60"], "employed": [1]}, "age"),
-    ({"industry": ["a"], "age": [200], "employed": [1]}, "age"),
-])
+@pytest.mark.parametrize(
+    "frame, field",
+    [
+        ({"industry": ["a"], "age": [60]}, "employed"),
+        ({"industry": ["a"], "age": [60], "employed": [-1]}, "employed"),
+        ({"industry": ["a"], "age": ["sixty"], "employed": [1]}, "age"),
+        ({"industry": ["a"], "age": ["70-60"], "employed": [1]}, "age"),
+        ({"industry": ["a"], "age": [200], "employed": [1]}, "age"),
+    ],
+)
 def test_retirements_by_industry_bad_tables_name_the_field(frame, field):
     import pandas as pd
 

@@ -42,7 +42,7 @@ def test_the_checklist_has_the_guidance_five_questions():
 
 def test_evidence_suggests_a_rating_per_item():
     assert evidence_for("kindergarten", TIGHT)[0] is Rating.BOTTLENECK
-    rating, facts = evidence_for("kindergarten", TIGHT)
+    _rating, facts = evidence_for("kindergarten", TIGHT)
     assert "januar, februar, mars, april, mai, juni" in facts[0].text["nb"]
     assert evidence_for("housing", TIGHT)[0] is Rating.PARTLY  # one type only, and 3 unmet housing needs
     assert evidence_for("jobs", TIGHT)[0] is Rating.PARTLY  # one sector, partners without jobs
@@ -60,19 +60,30 @@ def test_without_evidence_nothing_is_suggested():
 
 
 def test_good_supply_is_good():
-    ev = BottleneckEvidence(capacity=Capacity(housing={"rental": 4, "plot": 12},
-                                              kindergarten_free={m: 2 for m in range(1, 13)},
-                                              vacancies={"health": 3, "industry": 5},
-                                              vacancies_advertised=8, vacancies_known=8),
-                            months_to_included=[3, 5, 6])
-    assert {i.key: evidence_for(i.key, ev)[0] for i in CHECKLIST} == {k: Rating.GOOD for k in
-                                                                        ("receiving", "housing", "kindergarten",
-                                                                         "jobs", "vacancies")}
+    ev = BottleneckEvidence(
+        capacity=Capacity(
+            housing={"rental": 4, "plot": 12},
+            kindergarten_free=dict.fromkeys(range(1, 13), 2),
+            vacancies={"health": 3, "industry": 5},
+            vacancies_advertised=8,
+            vacancies_known=8,
+        ),
+        months_to_included=[3, 5, 6],
+    )
+    assert {i.key: evidence_for(i.key, ev)[0] for i in CHECKLIST} == dict.fromkeys(
+        ("receiving", "housing", "kindergarten", "jobs", "vacancies"), Rating.GOOD
+    )
 
 
 def test_an_assessment_keeps_ratings_notes_and_flags_optimism():
-    a = assess("4032", SPRING, {"housing": "good", "kindergarten": "partly", "vacancies": Rating.BOTTLENECK},
-               {"housing": "Få utleieboliger, men noen til salgs."}, TIGHT, assessed_by="Kontaktperson")
+    a = assess(
+        "4032",
+        SPRING,
+        {"housing": "good", "kindergarten": "partly", "vacancies": Rating.BOTTLENECK},
+        {"housing": "Få utleieboliger, men noen til salgs."},
+        TIGHT,
+        assessed_by="Kontaktperson",
+    )
     assert a.item("housing").notes.startswith("Få utleieboliger")
     assert a.item("receiving").rating is Rating.NOT_ASSESSED
     assert a.bottlenecks() == ["vacancies"]
@@ -85,11 +96,17 @@ def test_an_assessment_keeps_ratings_notes_and_flags_optimism():
 
 def test_assessments_are_compared_over_time():
     before = assess("4032", SPRING, {"housing": "bottleneck", "kindergarten": "bottleneck", "jobs": "partly"})
-    after = assess("4032", AUTUMN, {"housing": "partly", "kindergarten": "bottleneck", "jobs": "bottleneck",
-                                    "receiving": "good"})
+    after = assess(
+        "4032", AUTUMN, {"housing": "partly", "kindergarten": "bottleneck", "jobs": "bottleneck", "receiving": "good"}
+    )
     changes = {c.key: c.direction for c in compare(after, before)}  # order does not matter
-    assert changes == {"receiving": "newly_assessed", "housing": "better", "kindergarten": "same",
-                       "jobs": "worse", "vacancies": "same"}
+    assert changes == {
+        "receiving": "newly_assessed",
+        "housing": "better",
+        "kindergarten": "same",
+        "jobs": "worse",
+        "vacancies": "same",
+    }
     history = history_frame([after, before])
     assert history["assessed_on"].tolist() == [SPRING, AUTUMN]
     assert history["housing"].tolist() == ["bottleneck", "partly"]
@@ -120,8 +137,14 @@ def test_an_assessment_survives_a_round_trip_through_json():
 
     from blilyst.plan.bottlenecks import Assessment
 
-    a = update_item(assess("4032", SPRING, {"housing": "partly", "kindergarten": "bottleneck"},
-                           {"housing": "Få utleieboliger"}, TIGHT), "jobs", rating="good", on=AUTUMN)
+    a = update_item(
+        assess(
+            "4032", SPRING, {"housing": "partly", "kindergarten": "bottleneck"}, {"housing": "Få utleieboliger"}, TIGHT
+        ),
+        "jobs",
+        rating="good",
+        on=AUTUMN,
+    )
     back = Assessment.from_dict(json.loads(json.dumps(a.to_dict())), TIGHT)
     assert back == a
     with pytest.raises(InputError, match="assessment"):

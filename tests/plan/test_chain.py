@@ -5,18 +5,24 @@ from __future__ import annotations
 from blilyst.plan.chain import Chain, Indicator, Measure, is_complete, validate_chain
 from blilyst.plan.targetgroups import user_group
 
-RETENTION = Indicator("Fortsatt bosatt etter 2 år", "retention_2y", target=0.75, target_year=2028, baseline=0.6,
-                      baseline_year=2025)
+RETENTION = Indicator(
+    "Fortsatt bosatt etter 2 år", "retention_2y", target=0.75, target_year=2028, baseline=0.6, baseline_year=2025
+)
 MOVED_IN = Indicator("Husholdninger flyttet inn", "moved_in_households", target=15, target_year=2027, baseline=6)
 
 GOOD = Chain(
     goal="20 flere innbyggere i arbeidsfør alder innen 2030",
     target_groups=("labour_immigrants", "over_45"),
     measures=(
-        Measure("Norskopplæring på arbeidsplassen", target_groups=("labour_immigrants",), bottleneck="receiving",
-                indicators=(RETENTION,)),
-        Measure("Prøveboliger", target_groups=("labour_immigrants", "over_45"), bottleneck="housing",
-                indicators=(MOVED_IN,)),
+        Measure(
+            "Norskopplæring på arbeidsplassen",
+            target_groups=("labour_immigrants",),
+            bottleneck="receiving",
+            indicators=(RETENTION,),
+        ),
+        Measure(
+            "Prøveboliger", target_groups=("labour_immigrants", "over_45"), bottleneck="housing", indicators=(MOVED_IN,)
+        ),
     ),
     indicators=(Indicator("Nettoinnflytting", "net_migration", target=20, target_year=2030, baseline=-4),),
 )
@@ -55,29 +61,41 @@ def test_indicators_must_be_measurable():
     chain = Chain(
         goal="10 nye familier innen 2027",
         target_groups=("job_seeking_families",),
-        measures=(Measure("Velkomstpakke", indicators=(
-            Indicator("Trivsel", "happiness"),
-            Indicator("Oppmøte på tilflytterdag", "custom", target=40, target_year=2026),
-            Indicator("Andel som blir", "retention_1y", target=85, target_year=2026, baseline=0.7),
-        )),),
+        measures=(
+            Measure(
+                "Velkomstpakke",
+                indicators=(
+                    Indicator("Trivsel", "happiness"),
+                    Indicator("Oppmøte på tilflytterdag", "custom", target=40, target_year=2026),
+                    Indicator("Andel som blir", "retention_1y", target=85, target_year=2026, baseline=0.7),
+                ),
+            ),
+        ),
     )
     found = codes(validate_chain(chain))
-    assert {"unknown_metric", "no_target", "no_target_year", "no_source", "no_unit", "bad_share",
-            "no_baseline"} <= set(found)
+    assert {"unknown_metric", "no_target", "no_target_year", "no_source", "no_unit", "bad_share", "no_baseline"} <= set(
+        found
+    )
 
 
 def test_user_groups_are_known_when_given():
     nurses = user_group("nurses", "Sykepleiere", age_range=(25, 45), competence=("nurse",))
-    chain = Chain(goal="5 sykepleiere innen 2027", target_groups=("nurses",),
-                  measures=(Measure("Rekrutteringsmesse", target_groups=("nurses",), indicators=(MOVED_IN,)),))
+    chain = Chain(
+        goal="5 sykepleiere innen 2027",
+        target_groups=("nurses",),
+        measures=(Measure("Rekrutteringsmesse", target_groups=("nurses",), indicators=(MOVED_IN,)),),
+    )
     assert "unknown_target_group" in codes(validate_chain(chain))
     assert validate_chain(chain, groups=[nurses]) == []
 
 
 def test_a_warning_for_many_groups_and_unmeasured_measures():
-    chain = Chain(goal="30 nye innbyggere innen 2030",
-                  target_groups=("returnees", "lifestyle_movers", "job_seeking_families"),
-                  measures=(Measure("Nettside"),), indicators=(MOVED_IN,))
+    chain = Chain(
+        goal="30 nye innbyggere innen 2030",
+        target_groups=("returnees", "lifestyle_movers", "job_seeking_families"),
+        measures=(Measure("Nettside"),),
+        indicators=(MOVED_IN,),
+    )
     problems = validate_chain(chain)
     assert codes(problems) == ["measure_without_indicator", "too_many_groups"]
     assert all(p.severity == "warning" for p in problems)

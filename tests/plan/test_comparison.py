@@ -68,8 +68,11 @@ def test_comparison_table_with_components(register_frame, snapshot, profile):
     table = comparison_table(chosen, profile, snapshot.components_2011_2025).set_index("code")
     # Fyresdal lost 77 people 2011-2026 (1 351 -> 1 274); Vinje grew by 168
     assert table.loc["4032", "growth_2011_2025"] == pytest.approx(-77 / 1351)
-    assert table.loc["4036", "population"] - round(table.loc["4036", "population"] / (
-        1 + table.loc["4036", "growth_2011_2025"])) == 168
+    assert (
+        table.loc["4036", "population"]
+        - round(table.loc["4036", "population"] / (1 + table.loc["4036", "growth_2011_2025"]))
+        == 168
+    )
     assert table.loc["4032", "is_subject"] and not table.loc["4036", "is_subject"]
     rank, n = rank_in(table.reset_index(), "growth_2011_2025")
     assert n == len(table) and 1 <= rank <= n

@@ -20,38 +20,88 @@ from blilyst.plan.honesty import check_campaign
 from blilyst.plan.targetgroups import candidate_groups, check_priorities, evaluate_groups
 
 DAY = dt.date(2026, 11, 26)
-CAMPAIGN = ("Flytt til Fyresdal! Fred og ro, frisk luft og det gode liv. Småbruk er ledige, og barnehageplass er "
-            "garantert. SOS – bygda dør før det er for sent.")
+CAMPAIGN = (
+    "Flytt til Fyresdal! Fred og ro, frisk luft og det gode liv. Småbruk er ledige, og barnehageplass er "
+    "garantert. SOS – bygda dør før det er for sent."
+)
 RECORDS = [
     {"stage": "enquiry", "target_group": "returnees"},
     {"stage": "visited", "target_group": "labour_immigrants"},
 ] + [
-    {"stage": "moved_in", "target_group": "labour_immigrants", "persons": 2, "moved_in": f"202{y}-0{m}-01",
-     "moved_out": out, "move_out_reason": reason}
-    for y, m, out, reason in [(2, 3, None, None), (2, 5, "2023-06-01", "Fant ikke jobb til samboeren"),
-                              (3, 2, None, None), (3, 8, "2024-01-15", "bolig"), (4, 4, None, None)]
+    {
+        "stage": "moved_in",
+        "target_group": "labour_immigrants",
+        "persons": 2,
+        "moved_in": f"202{y}-0{m}-01",
+        "moved_out": out,
+        "move_out_reason": reason,
+    }
+    for y, m, out, reason in [
+        (2, 3, None, None),
+        (2, 5, "2023-06-01", "Fant ikke jobb til samboeren"),
+        (3, 2, None, None),
+        (3, 8, "2024-01-15", "bolig"),
+        (4, 4, None, None),
+    ]
 ]
 
 
 def full_plan(snapshot, lang="nb"):
-    evidence = evaluate_groups(candidate_groups(), "4032", migration_by_age=snapshot.migration_by_age,
-                               immigrants_by_reason=snapshot.immigrants_by_reason,
-                               refugee_settlement=snapshot.refugee_settlement)
+    evidence = evaluate_groups(
+        candidate_groups(),
+        "4032",
+        migration_by_age=snapshot.migration_by_age,
+        immigrants_by_reason=snapshot.immigrants_by_reason,
+        refugee_settlement=snapshot.refugee_settlement,
+    )
     warnings = check_priorities({"returnees": 50, "lifestyle_movers": 30, "job_seeking_families": 20}, evidence)
-    capacity = Capacity(housing={"small_farm": 0, "rental": 2}, kindergarten_free={m: (0 if m < 8 else 2)
-                                                                                   for m in range(1, 13)})
-    bottlenecks = assess("4032", DAY, {"housing": "partly", "kindergarten": "bottleneck"},
-                         {"housing": "Få utleieboliger"}, BottleneckEvidence(capacity=capacity))
-    chain = Chain("15 flere innbyggere 20–66 år innen 2030", ("labour_immigrants",),
-                  (Measure("Prøveboliger", target_groups=("labour_immigrants",), bottleneck="housing",
-                           indicators=(Indicator("Fortsatt bosatt etter 2 år", "retention_2y", target=0.7,
-                                                 target_year=2028, baseline=0.5),)),))
-    ev = evaluate(RECORDS, as_of=DAY, municipality="4032", migration_by_age=snapshot.migration_by_age,
-                  years=[2022, 2023, 2024], min_cell=1, min_group=5)
-    return build_plan("4032", snapshot=snapshot, lang=lang, prepared_on=DAY, target_groups=evidence,
-                      chosen_groups=("labour_immigrants",), priority_warnings=warnings, chain=chain,
-                      bottlenecks=bottlenecks, honesty=check_campaign(CAMPAIGN, capacity), evaluation=ev,
-                      evaluation_charts=[retention_chart(ev.curves, lang)])
+    capacity = Capacity(
+        housing={"small_farm": 0, "rental": 2}, kindergarten_free={m: (0 if m < 8 else 2) for m in range(1, 13)}
+    )
+    bottlenecks = assess(
+        "4032",
+        DAY,
+        {"housing": "partly", "kindergarten": "bottleneck"},
+        {"housing": "Få utleieboliger"},
+        BottleneckEvidence(capacity=capacity),
+    )
+    chain = Chain(
+        "15 flere innbyggere 20–66 år innen 2030",
+        ("labour_immigrants",),
+        (
+            Measure(
+                "Prøveboliger",
+                target_groups=("labour_immigrants",),
+                bottleneck="housing",
+                indicators=(
+                    Indicator("Fortsatt bosatt etter 2 år", "retention_2y", target=0.7, target_year=2028, baseline=0.5),
+                ),
+            ),
+        ),
+    )
+    ev = evaluate(
+        RECORDS,
+        as_of=DAY,
+        municipality="4032",
+        migration_by_age=snapshot.migration_by_age,
+        years=[2022, 2023, 2024],
+        min_cell=1,
+        min_group=5,
+    )
+    return build_plan(
+        "4032",
+        snapshot=snapshot,
+        lang=lang,
+        prepared_on=DAY,
+        target_groups=evidence,
+        chosen_groups=("labour_immigrants",),
+        priority_warnings=warnings,
+        chain=chain,
+        bottlenecks=bottlenecks,
+        honesty=check_campaign(CAMPAIGN, capacity),
+        evaluation=ev,
+        evaluation_charts=[retention_chart(ev.curves, lang)],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +130,14 @@ def docx_text(doc) -> str:
 def test_docx_opens_with_all_five_steps_dated_and_sourced(docx_doc):
     headings = [p.text for p in docx_doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings[0] == "Plan for tilflyttingsarbeid – Fyresdal"
-    for section in ("1. Behovsanalyse", "2. Flaskehalser", "3. Målgruppe", "4. Ærlig budskap", "5. Virker det?",
-                    "Kilder"):
+    for section in (
+        "1. Behovsanalyse",
+        "2. Flaskehalser",
+        "3. Målgruppe",
+        "4. Ærlig budskap",
+        "5. Virker det?",
+        "Kilder",
+    ):
         assert section in headings
     text = docx_text(docx_doc)
     assert "Utarbeidet 26. november 2026" in text
@@ -113,9 +169,18 @@ def test_docx_has_the_charts_as_pictures_with_tables(docx_doc, plan):
 def test_pdf_text_holds_the_same_figures(pdf_bytes):
     assert pdf_bytes.startswith(b"%PDF-")
     text = extract_pdf_text(pdf_bytes).replace("\u00a0", " ")
-    for expected in ("Plan for tilflyttingsarbeid – Fyresdal", "Utarbeidet 26. november 2026",
-                     "Folketall 1. januar 2026", "1 274", "1 323", "4. Ærlig budskap", "3. Målgruppe",
-                     "Ikke dekket", "Kilde: Statistisk sentralbyrå", "Nettoinnflytting 2011–2025"):
+    for expected in (
+        "Plan for tilflyttingsarbeid – Fyresdal",
+        "Utarbeidet 26. november 2026",
+        "Folketall 1. januar 2026",
+        "1 274",
+        "1 323",
+        "4. Ærlig budskap",
+        "3. Målgruppe",
+        "Ikke dekket",
+        "Kilde: Statistisk sentralbyrå",
+        "Nettoinnflytting 2011–2025",
+    ):
         assert expected in text, expected
     assert pdf_bytes.count(b"/Subtype /Image") >= 3
     assert b"/Title (Plan for tilflyttingsarbeid \\205 Fyresdal)" in pdf_bytes  # PDFDocEncoding en dash
@@ -163,8 +228,11 @@ def test_target_group_table_names_the_bottlenecks_that_hit_each_group(docx_doc):
 def test_evaluation_tables_use_group_names(docx_doc):
     text = docx_text(docx_doc)
     assert "Andel fortsatt bosatt" in text
-    table = next(t for t in docx_doc.tables if t.rows[0].cells[0].text == "Gruppe" and "etter 1 år" in
-                 [c.text for c in t.rows[0].cells])
+    table = next(
+        t
+        for t in docx_doc.tables
+        if t.rows[0].cells[0].text == "Gruppe" and "etter 1 år" in [c.text for c in t.rows[0].cells]
+    )
     groups = [r.cells[0].text for r in table.rows[1:]]
     assert groups == ["Alle", "Arbeidsinnvandrere"]
     assert "labour_immigrants" not in text
@@ -183,20 +251,38 @@ def test_long_notes_do_not_break_the_pdf():
 def test_a_chain_naming_the_municipalitys_own_group_prints_its_name_and_no_false_error(snapshot):
     from blilyst.plan.targetgroups import user_group
 
-    nurses = user_group("nurses", {"nb": "Sykepleiere med familie", "en": "Nurses with families"},
-                        age_range=(25, 49))
-    groups = list(candidate_groups()) + [nurses]
-    evidence = evaluate_groups(groups, "4032", migration_by_age=snapshot.migration_by_age,
-                               immigrants_by_reason=snapshot.immigrants_by_reason,
-                               refugee_settlement=snapshot.refugee_settlement)
-    chain = Chain("10 flere sykepleiere innen 2030", ("nurses",),
-                  (Measure("Prøveboliger for sykepleiere", target_groups=("nurses",), bottleneck="housing",
-                           indicators=(Indicator("Fortsatt bosatt etter 2 år", "retention_2y", target=0.7,
-                                                 target_year=2028, baseline=0.5),)),))
-    document = build_plan("4032", snapshot=snapshot, prepared_on=DAY, target_groups=evidence,
-                          chosen_groups=("nurses",), chain=chain)
-    text = "\n".join(cell.text for table in Document(io.BytesIO(to_docx(document))).tables
-                     for row in table.rows for cell in row.cells)
+    nurses = user_group("nurses", {"nb": "Sykepleiere med familie", "en": "Nurses with families"}, age_range=(25, 49))
+    groups = [*list(candidate_groups()), nurses]
+    evidence = evaluate_groups(
+        groups,
+        "4032",
+        migration_by_age=snapshot.migration_by_age,
+        immigrants_by_reason=snapshot.immigrants_by_reason,
+        refugee_settlement=snapshot.refugee_settlement,
+    )
+    chain = Chain(
+        "10 flere sykepleiere innen 2030",
+        ("nurses",),
+        (
+            Measure(
+                "Prøveboliger for sykepleiere",
+                target_groups=("nurses",),
+                bottleneck="housing",
+                indicators=(
+                    Indicator("Fortsatt bosatt etter 2 år", "retention_2y", target=0.7, target_year=2028, baseline=0.5),
+                ),
+            ),
+        ),
+    )
+    document = build_plan(
+        "4032", snapshot=snapshot, prepared_on=DAY, target_groups=evidence, chosen_groups=("nurses",), chain=chain
+    )
+    text = "\n".join(
+        cell.text
+        for table in Document(io.BytesIO(to_docx(document))).tables
+        for row in table.rows
+        for cell in row.cells
+    )
     paragraphs = "\n".join(p.text for p in Document(io.BytesIO(to_docx(document))).paragraphs)
     assert "Sykepleiere med familie" in text
     assert "Ukjent målgruppe" not in paragraphs

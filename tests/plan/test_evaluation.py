@@ -16,7 +16,7 @@ AS_OF = dt.date(2025, 12, 31)
 def households():
     """Twelve households as the newcomer service would export them (no names, no contact details)."""
     rows = []
-    for i in range(4):
+    for _ in range(4):
         rows.append({"stage": "enquiry", "target_group": "returnees"})
     rows.append({"stage": "in_dialogue", "target_group": "returnees"})
     rows.append({"stage": "visited", "target_group": "job_seeking_families"})
@@ -29,8 +29,16 @@ def households():
         ("2024-09-01", "2025-03-01", "labour_immigrants", 1, "Følte meg ensom, ingen venner"),
     ]
     for moved_in, moved_out, group, persons, reason in moved:
-        rows.append({"stage": "moved_in", "target_group": group, "persons": persons, "moved_in": moved_in,
-                     "moved_out": moved_out, "move_out_reason": reason})
+        rows.append(
+            {
+                "stage": "moved_in",
+                "target_group": group,
+                "persons": persons,
+                "moved_in": moved_in,
+                "moved_out": moved_out,
+                "move_out_reason": reason,
+            }
+        )
     return rows
 
 
@@ -80,8 +88,14 @@ def test_reach_against_fyresdal_in_migration(migration_by_age):
 
 
 def test_evaluate_puts_it_together(migration_by_age):
-    ev = evaluate(households(), as_of=AS_OF, municipality="4032", migration_by_age=migration_by_age,
-                  years=[2021, 2022, 2023, 2024, 2025], min_group=4)
+    ev = evaluate(
+        households(),
+        as_of=AS_OF,
+        municipality="4032",
+        migration_by_age=migration_by_age,
+        years=[2021, 2022, 2023, 2024, 2025],
+        min_group=4,
+    )
     assert set(ev.curves) == {"all", "labour_immigrants"}
     ret = ev.retention.set_index("group")
     # labour immigrants: moved away after 1.25, 0.81 and 0.49 years; one censored at 4.38 years

@@ -58,8 +58,12 @@ def test_comparison_spec_can_be_edited(snapshot):
 
 
 def test_retention_chart_from_curves():
-    records = [{"moved_in": "2020-01-01", "moved_out": "2020-07-01"}, {"moved_in": "2020-01-01"},
-               {"moved_in": "2021-01-01"}, {"moved_in": "2022-01-01", "moved_out": "2024-06-01"}]
+    records = [
+        {"moved_in": "2020-01-01", "moved_out": "2020-07-01"},
+        {"moved_in": "2020-01-01"},
+        {"moved_in": "2021-01-01"},
+        {"moved_in": "2022-01-01", "moved_out": "2024-06-01"},
+    ]
     curves = survival_by_group(records, as_of=dt.date(2025, 1, 1))
     chart = retention_chart(curves)
     assert chart.estimated
@@ -84,15 +88,23 @@ def outlook(snapshot):
     from blilyst.demography.attractiveness import attractiveness_from_snapshot
     from blilyst.demography.scenarios import run_scenario
 
-    return (run_scenario("4032", "trend", 20, snapshot=snapshot),
-            run_scenario("4032", "target-seeking", 20, snapshot=snapshot),
-            attractiveness_from_snapshot(snapshot=snapshot))
+    return (
+        run_scenario("4032", "trend", 20, snapshot=snapshot),
+        run_scenario("4032", "target-seeking", 20, snapshot=snapshot),
+        attractiveness_from_snapshot(snapshot=snapshot),
+    )
 
 
 def test_outlook_adds_the_projected_pyramid_workforce_and_target_seeking_answer(snapshot, outlook):
     trend, seeking, model = outlook
-    plan = build_plan("4032", snapshot=snapshot, prepared_on=dt.date(2026, 11, 26), projection=trend,
-                      target_seeking=seeking, attractiveness=model)
+    plan = build_plan(
+        "4032",
+        snapshot=snapshot,
+        prepared_on=dt.date(2026, 11, 26),
+        projection=trend,
+        target_seeking=seeking,
+        attractiveness=model,
+    )
     future = plan.charts[-1]
     assert future.estimated and "2046" in future.title and "framskrevet" in future.title
     # band totals are rounded, so they add up to the projected total within a few persons

@@ -37,7 +37,7 @@ TIGHT = Capacity(
 )
 AMPLE = Capacity(
     housing={"rental": 6, "trial_housing": 2, "for_sale": 3},
-    kindergarten_free={m: 5 for m in range(1, 13)},
+    kindergarten_free=dict.fromkeys(range(1, 13), 5),
     vacancies={"health": 3, "industry": 12, "education": 2},
     vacancies_advertised=15,
     vacancies_known=17,
@@ -131,14 +131,46 @@ def test_claim_verdicts(kind, capacity, expected):
 
 
 def test_one_claim_per_kind_and_sentence():
-    report = check_campaign("Ledige boliger, mange boliger, billige boliger. Ledige boliger igjen.",
-                            Capacity(housing={"rental": 1}))
+    report = check_campaign(
+        "Ledige boliger, mange boliger, billige boliger. Ledige boliger igjen.", Capacity(housing={"rental": 1})
+    )
     assert [c.kind for c in report.claims] == ["housing_available", "housing_available"]
 
 
-WORDS = ["småbruk", "ledige", "barnehageplass", "garantert", "jobb", "til", "begge", "idyll", "SOS", "fred", "og",
-         "ro", "ikke", "small", "farms", "available", "free", "everything", "is", ".", "!", "\n", "alle", "er",
-         "velkommen", "gratis", "tomter", "kunstnere", "gode", "vilkår", "for", "æøå"]
+WORDS = [
+    "småbruk",
+    "ledige",
+    "barnehageplass",
+    "garantert",
+    "jobb",
+    "til",
+    "begge",
+    "idyll",
+    "SOS",
+    "fred",
+    "og",
+    "ro",
+    "ikke",
+    "small",
+    "farms",
+    "available",
+    "free",
+    "everything",
+    "is",
+    ".",
+    "!",
+    "\n",
+    "alle",
+    "er",
+    "velkommen",
+    "gratis",
+    "tomter",
+    "kunstnere",
+    "gode",
+    "vilkår",
+    "for",
+    "æøå",
+]
 
 
 @settings(max_examples=80, deadline=None)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-SPEC = {"data": {"values": [{"year": 2025, "population": 2473}, {"year": 2026, "population": 2463}]},
-        "mark": "bar", "encoding": {"x": {"field": "year", "type": "ordinal"},
-                                    "y": {"field": "population", "type": "quantitative"}}}
+SPEC = {
+    "data": {"values": [{"year": 2025, "population": 2473}, {"year": 2026, "population": 2463}]},
+    "mark": "bar",
+    "encoding": {"x": {"field": "year", "type": "ordinal"}, "y": {"field": "population", "type": "quantitative"}},
+}
 
 
 def test_a_png_is_drawn_once_and_read_back_in_a_fresh_process(tmp_path, monkeypatch):

@@ -28,7 +28,12 @@ TRADITIONAL_PLAN = {"returnees": 40, "lifestyle_movers": 30, "job_seeking_famili
 def test_the_hierarchy_has_the_guidance_five_levels_in_order():
     assert [g.level for g in HIERARCHY] == [1, 2, 3, 4, 5]
     assert [g.key for g in HIERARCHY] == [
-        "returnees", "lifestyle_movers", "job_seeking_families", "young_single", "overlooked"]
+        "returnees",
+        "lifestyle_movers",
+        "job_seeking_families",
+        "young_single",
+        "overlooked",
+    ]
     level5 = [g.key for g in candidate_groups() if g.parent == "overlooked"]
     assert level5 == ["over_45", "refugees", "labour_immigrants", "family_reunification"]
     assert get_group("returnees").label("en") == "Returnees"
@@ -64,8 +69,13 @@ def test_immigrants_by_reason_for_fyresdal_2021(immigrants_by_reason):
     shares = immigrants_by_reason_shares(immigrants_by_reason, FYRESDAL).set_index("reason")
     assert shares.attrs["year"] == 2021
     # 126 immigrants: 33 labour, 39 family, 33 refugees, 6 education/other, 15 not stated
-    assert shares["persons"].to_dict() == {"labour": 33, "family": 39, "refugee": 33, "education_other": 6,
-                                           "unknown": 15}
+    assert shares["persons"].to_dict() == {
+        "labour": 33,
+        "family": 39,
+        "refugee": 33,
+        "education_other": 6,
+        "unknown": 15,
+    }
     assert shares.loc["family", "share"] == pytest.approx(39 / 126)
 
 
@@ -83,10 +93,14 @@ def test_reason_labels_are_normalised():
     assert normalise_reason("Alle") is None
 
 
-def test_a_family_plan_in_fyresdal_is_warned_with_numbers(migration_by_age, immigrants_by_reason,
-                                                          refugee_settlement):
-    evidence = evaluate_groups(candidate_groups(), FYRESDAL, migration_by_age=migration_by_age,
-                               immigrants_by_reason=immigrants_by_reason, refugee_settlement=refugee_settlement)
+def test_a_family_plan_in_fyresdal_is_warned_with_numbers(migration_by_age, immigrants_by_reason, refugee_settlement):
+    evidence = evaluate_groups(
+        candidate_groups(),
+        FYRESDAL,
+        migration_by_age=migration_by_age,
+        immigrants_by_reason=immigrants_by_reason,
+        refugee_settlement=refugee_settlement,
+    )
     warnings = {w.code: w for w in check_priorities(TRADITIONAL_PLAN, evidence)}
     assert {"traditional_focus", "refugees_ignored", "returnee_focus"} <= set(warnings)
     focus = warnings["traditional_focus"]
@@ -100,20 +114,25 @@ def test_a_family_plan_in_fyresdal_is_warned_with_numbers(migration_by_age, immi
     assert {w.groups[0] for w in under} == {"young_single", "over_45"}
 
 
-def test_a_plan_that_follows_the_data_gets_no_bias_warning(migration_by_age, immigrants_by_reason,
-                                                           refugee_settlement):
-    evidence = evaluate_groups(candidate_groups(), FYRESDAL, migration_by_age=migration_by_age,
-                               immigrants_by_reason=immigrants_by_reason, refugee_settlement=refugee_settlement)
-    balanced = {"job_seeking_families": 35, "young_single": 25, "over_45": 20, "refugees": 10,
-                "labour_immigrants": 10}
+def test_a_plan_that_follows_the_data_gets_no_bias_warning(migration_by_age, immigrants_by_reason, refugee_settlement):
+    evidence = evaluate_groups(
+        candidate_groups(),
+        FYRESDAL,
+        migration_by_age=migration_by_age,
+        immigrants_by_reason=immigrants_by_reason,
+        refugee_settlement=refugee_settlement,
+    )
+    balanced = {"job_seeking_families": 35, "young_single": 25, "over_45": 20, "refugees": 10, "labour_immigrants": 10}
     assert check_priorities(balanced, evidence) == []
 
 
 def test_labour_immigrants_ignored_in_froya(immigrants_by_reason):
     # Frøya: 68 % of the immigrants living there in 2021 came to work
     evidence = evaluate_groups(
-        [get_group(k) for k in ("labour_immigrants", "refugees", "family_reunification")], FROYA,
-        immigrants_by_reason=immigrants_by_reason)
+        [get_group(k) for k in ("labour_immigrants", "refugees", "family_reunification")],
+        FROYA,
+        immigrants_by_reason=immigrants_by_reason,
+    )
     warnings = {w.code: w for w in check_priorities(TRADITIONAL_PLAN, evidence)}
     labour = warnings["labour_immigrants_ignored"]
     assert labour.numbers["immigrant_share_labour"] == pytest.approx(0.6777, abs=1e-4)
@@ -121,8 +140,13 @@ def test_labour_immigrants_ignored_in_froya(immigrants_by_reason):
 
 
 def test_user_defined_group_by_age_and_competence(migration_by_age):
-    nurses = user_group("nurses_25_39", {"nb": "Sykepleiere 25–39", "en": "Nurses 25–39"}, age_range=(25, 39),
-                        household_types=("couple", "family"), competence=("nurse",))
+    nurses = user_group(
+        "nurses_25_39",
+        {"nb": "Sykepleiere 25–39", "en": "Nurses 25–39"},
+        age_range=(25, 39),
+        household_types=("couple", "family"),
+        competence=("nurse",),
+    )
     assert nurses.user_defined and nurses.level is None
     ev = group_evidence(nurses, VINJE, migration_by_age=migration_by_age, years=[2023, 2024, 2025])
     rows = migration_by_age[(migration_by_age.municipality == VINJE) & migration_by_age.year.isin([2023, 2024, 2025])]
@@ -145,12 +169,19 @@ def test_bottlenecks_that_hit_a_group():
 
     from blilyst.plan.bottlenecks import assess
 
-    a = assess("4032", dt.date(2025, 5, 1), {"kindergarten": "bottleneck", "housing": "partly", "jobs": "good",
-                                               "receiving": "bottleneck"})
-    assert bottlenecks_hitting(get_group("job_seeking_families"), a) == [("kindergarten", "bottleneck"),
-                                                                         ("housing", "partly")]
-    assert bottlenecks_hitting(get_group("labour_immigrants"), a) == [("receiving", "bottleneck"),
-                                                                      ("housing", "partly")]
+    a = assess(
+        "4032",
+        dt.date(2025, 5, 1),
+        {"kindergarten": "bottleneck", "housing": "partly", "jobs": "good", "receiving": "bottleneck"},
+    )
+    assert bottlenecks_hitting(get_group("job_seeking_families"), a) == [
+        ("kindergarten", "bottleneck"),
+        ("housing", "partly"),
+    ]
+    assert bottlenecks_hitting(get_group("labour_immigrants"), a) == [
+        ("receiving", "bottleneck"),
+        ("housing", "partly"),
+    ]
     young = user_group("students", "Studenter", age_range=(19, 24))
     assert bottlenecks_hitting(young, a) == [("receiving", "bottleneck"), ("housing", "partly")]
 
@@ -167,8 +198,9 @@ def test_needs_fit_with_the_working_ages():
 
 
 def test_user_groups_take_part_in_the_priority_check(migration_by_age):
-    seniors = user_group("seniors", {"nb": "Seniorer 55–74", "en": "Seniors 55–74"}, age_range=(55, 74),
-                         household_types=("couple",))
+    seniors = user_group(
+        "seniors", {"nb": "Seniorer 55–74", "en": "Seniors 55–74"}, age_range=(55, 74), household_types=("couple",)
+    )
     young = get_group("young_single")
     evidence = evaluate_groups([seniors, young], VINJE, migration_by_age=migration_by_age)
     assert "Husholdningstype" in evidence[0].notes[0]["nb"]

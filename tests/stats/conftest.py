@@ -77,8 +77,13 @@ class LocalSsb:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                req = Request(self.command, unquote(parts.path), parse_qs(parts.query), body,
-                              len(f"http://{self.headers.get('Host')}{self.path}"))
+                req = Request(
+                    self.command,
+                    unquote(parts.path),
+                    parse_qs(parts.query),
+                    body,
+                    len(f"http://{self.headers.get('Host')}{self.path}"),
+                )
                 reply = server._reply(req)
                 if reply.delay:
                     time.sleep(reply.delay)
@@ -104,8 +109,7 @@ class LocalSsb:
         self.url = f"http://127.0.0.1:{self.port}"
         self.v2 = self.url + V2
         self.v0 = self.url + V0
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def route(self, path: str, *replies: Reply | Callable[[Request], Reply], method: str | None = None) -> None:
@@ -119,8 +123,9 @@ class LocalSsb:
             self.requests.append(req)
             target = self.routes.get((req.method, req.path)) or self.routes.get((None, req.path))
             if target is None:
-                return Reply(404, {"type": "NotFound", "title": "Not found", "status": 404,
-                                   "detail": f"No route {req.path}"})
+                return Reply(
+                    404, {"type": "NotFound", "title": "Not found", "status": 404, "detail": f"No route {req.path}"}
+                )
             if callable(target):
                 return target(req)
             return target.pop(0) if len(target) > 1 else target[0]
@@ -161,6 +166,7 @@ def sleeps():
 
 # --- a small PxWebApi v2 built from full JSON-stat cubes -------------------------------------------
 
+
 def _select(values: list[str], codes: list[str], is_time: bool) -> list[int]:
     out: list[int] = []
     for v in values:
@@ -195,9 +201,13 @@ class FakePxWeb:
         table_id = cube["extension"]["px"]["tableid"]
         cubes = self.tables.setdefault(table_id, {})
         cubes[codelist] = cube
-        info = {"id": table_id, "label": cube["label"], "updated": cube["updated"],
-                "firstPeriod": next(iter(cube["dimension"]["Tid"]["category"]["index"])),
-                "variableNames": [cube["dimension"][d]["label"] for d in cube["id"]]}
+        info = {
+            "id": table_id,
+            "label": cube["label"],
+            "updated": cube["updated"],
+            "firstPeriod": next(iter(cube["dimension"]["Tid"]["category"]["index"])),
+            "variableNames": [cube["dimension"][d]["label"] for d in cube["id"]],
+        }
         self.server.route(f"{V2}/tables/{table_id}", Reply(200, info))
         self.server.route(f"{V2}/tables/{table_id}/metadata", lambda req, t=table_id: self._metadata(t, req))
         self.server.route(f"{V2}/tables/{table_id}/data", lambda req, t=table_id: self._data(t, req))
@@ -222,8 +232,9 @@ class FakePxWeb:
             selection = {s["variableCode"]: s["valueCodes"] for s in items}
             codelist = next((s.get("codelist") for s in items if s["variableCode"] == "Region"), None)
         else:
-            selection = {k[len("valueCodes["):-1]: v[0].split(",") for k, v in req.query.items()
-                         if k.startswith("valueCodes[")}
+            selection = {
+                k[len("valueCodes[") : -1]: v[0].split(",") for k, v in req.query.items() if k.startswith("valueCodes[")
+            }
             codelist = (req.query.get("codelist[Region]") or [None])[0]
         return Reply(200, cut(self._cube(table_id, codelist), selection))
 
@@ -239,13 +250,22 @@ def cut(cube: dict, selection: dict[str, list[str]]) -> dict:
         idx = _select(selection.get(dim_id, ["*"]), codes, dim_id == "Tid")
         index_lists.append(idx)
         chosen = [codes[i] for i in idx]
-        dims[dim_id] = {**cube["dimension"][dim_id],
-                        "category": {**cat, "index": {c: i for i, c in enumerate(chosen)},
-                                     "label": {c: cat["label"][c] for c in chosen}}}
+        dims[dim_id] = {
+            **cube["dimension"][dim_id],
+            "category": {
+                **cat,
+                "index": {c: i for i, c in enumerate(chosen)},
+                "label": {c: cat["label"][c] for c in chosen},
+            },
+        }
     values = np.array([np.nan if v is None else v for v in cube["value"]], dtype=float).reshape(sizes)
     sub = values[np.ix_(*index_lists)].ravel()
-    return {**{k: v for k, v in cube.items() if k != "status"}, "size": [len(i) for i in index_lists],
-            "dimension": dims, "value": [None if math.isnan(v) else int(v) for v in sub]}
+    return {
+        **{k: v for k, v in cube.items() if k != "status"},
+        "size": [len(i) for i in index_lists],
+        "dimension": dims,
+        "value": [None if math.isnan(v) else int(v) for v in sub],
+    }
 
 
 @pytest.fixture

@@ -41,8 +41,7 @@ def test_the_committed_snapshot_is_what_the_raw_files_give(rebuilt):
 
 
 def test_population_equals_the_raw_07459_export_for_2024():
-    raw = pd.read_csv(RAW / "csdata" / "norway_population_by_age_sex_2024.csv", sep=";", skiprows=2,
-                      encoding="latin-1")
+    raw = pd.read_csv(RAW / "csdata" / "norway_population_by_age_sex_2024.csv", sep=";", skiprows=2, encoding="latin-1")
     raw = raw[raw.region.str.match(r"K-\d{4} ")]
     raw["municipality"] = raw.region.str[2:6]
     raw["age"] = raw.age.str.extract(r"^(\d+)")[0].astype(int)
@@ -66,8 +65,13 @@ def test_statman_end_population_equals_the_raw_csdata_2026():
 
 def test_mapping_old_codes_conserves_persons():
     register = Register(json.loads(REGISTER_FILE.read_text()))
-    frame = pd.DataFrame({"old_code": ["0834", "1507", "3817", "0822"], "year": [2015, 2021, 2021, 2015],
-                          "persons": [10.0, 100.0, 7.0, 5.0]})
+    frame = pd.DataFrame(
+        {
+            "old_code": ["0834", "1507", "3817", "0822"],
+            "year": [2015, 2021, 2021, 2015],
+            "persons": [10.0, 100.0, 7.0, 5.0],
+        }
+    )
     out = bs._map_codes(frame, register, "old_code", ["persons"], ["year"]).set_index(["municipality", "year"])
     assert out.persons.sum() == 122
     assert out.loc[("1508", 2021), "persons"] == 50 and out.loc[("1580", 2021), "apportioned"]

@@ -13,8 +13,11 @@ from hypothesis import strategies as st
 
 from blilyst.stats.cache import CorruptCacheWarning, ResponseCache, default_cache_dir, query_hash
 
-RECORDED = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "ssb_api_fixtures" /
-                       "download-07459_20220914-092711.json").read_text(encoding="utf-8"))
+RECORDED = json.loads(
+    (
+        Path(__file__).resolve().parents[1] / "fixtures" / "ssb_api_fixtures" / "download-07459_20220914-092711.json"
+    ).read_text(encoding="utf-8")
+)
 QUERY = {"table": "07459", "selection": {"Region": ["*"], "Tid": ["2022"]}}
 STAMP = "2022-02-24T07:00:00Z"
 
@@ -39,12 +42,15 @@ def test_key_depends_on_query_and_updated_stamp_not_on_key_order(tmp_path):
     assert cache.get("data", "07459", {**QUERY, "lang": "en"}, STAMP) is None
 
 
-@pytest.mark.parametrize("damage", [
-    lambda text: text[: len(text) // 2],  # truncated
-    lambda text: text.replace("699827", "699828"),  # checksum no longer matches
-    lambda text: "",  # empty
-    lambda text: "\udcff not json",
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: len(text) // 2],  # truncated
+        lambda text: text.replace("699827", "699828"),  # checksum no longer matches
+        lambda text: "",  # empty
+        lambda text: "\udcff not json",
+    ],
+)
 def test_a_corrupt_file_is_discarded_with_a_warning(tmp_path, damage):
     cache = ResponseCache(tmp_path)
     path = cache.put("data", "07459", QUERY, STAMP, RECORDED)
@@ -90,10 +96,14 @@ def test_default_dir_follows_the_environment(monkeypatch, tmp_path):
 # --- property tests ---------------------------------------------------------------------------
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=20),
     lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5),
-    max_leaves=30)
+    max_leaves=30,
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

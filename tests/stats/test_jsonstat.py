@@ -22,8 +22,16 @@ SCB_META = FIXTURES / "pxwebpy_v2_fixtures_scb" / "TAB6471_metadata.json"
 
 def test_ssb_07459_becomes_a_tidy_frame_with_real_populations():
     frame = read_jsonstat(SSB_07459.read_bytes())
-    assert list(frame.columns) == ["Region", "Region_label", "ContentsCode", "ContentsCode_label",
-                                   "Tid", "Tid_label", "value", "status"]
+    assert list(frame.columns) == [
+        "Region",
+        "Region_label",
+        "ContentsCode",
+        "ContentsCode_label",
+        "Tid",
+        "Tid_label",
+        "value",
+        "status",
+    ]
     assert len(frame) == 359
     by_code = frame.set_index("Region")
     assert by_code.loc["K-0301", "value"] == 699_827  # Oslo, 1 January 2022
@@ -88,12 +96,19 @@ def test_missing_values_stay_missing_with_their_status_symbol():
 
 
 def test_sparse_value_object_and_status_string():
-    ds = parse_jsonstat({
-        "class": "dataset", "id": ["a", "b"], "size": [2, 2],
-        "dimension": {"a": {"category": {"index": ["x", "y"]}},
-                      "b": {"category": {"label": {"p": "P", "q": "Q"}, "index": {"q": 1, "p": 0}}}},
-        "value": {"0": 1, "3": 4.5}, "status": "..",
-    })
+    ds = parse_jsonstat(
+        {
+            "class": "dataset",
+            "id": ["a", "b"],
+            "size": [2, 2],
+            "dimension": {
+                "a": {"category": {"index": ["x", "y"]}},
+                "b": {"category": {"label": {"p": "P", "q": "Q"}, "index": {"q": 1, "p": 0}}},
+            },
+            "value": {"0": 1, "3": 4.5},
+            "status": "..",
+        }
+    )
     frame = ds.to_frame()
     assert frame["b"].tolist() == ["p", "q", "p", "q"]
     assert frame["b_label"].tolist() == ["P", "Q", "P", "Q"]
@@ -109,15 +124,18 @@ def test_truncated_ssb_answer_raises_a_clear_error(cut):
         parse_jsonstat(body, url="https://data.ssb.no/api/v0/no/table/07459/")
 
 
-@pytest.mark.parametrize(("mutate", "message"), [
-    (lambda d: d.update({"class": "collection"}), "expected 'dataset'"),
-    (lambda d: d.update({"size": [359, 1]}), "'size' gives 2"),
-    (lambda d: d.update({"size": [358, 1, 1]}), "has 359 categories but 'size' says 358"),
-    (lambda d: d["value"].pop(), "358 values for 359 cells"),
-    (lambda d: d["value"].__setitem__(3, "12"), "not a number"),
-    (lambda d: d["dimension"].pop("Tid"), "not described"),
-    (lambda d: d.update({"status": {"9999": ".."}}), "outside"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.update({"class": "collection"}), "expected 'dataset'"),
+        (lambda d: d.update({"size": [359, 1]}), "'size' gives 2"),
+        (lambda d: d.update({"size": [358, 1, 1]}), "has 359 categories but 'size' says 358"),
+        (lambda d: d["value"].pop(), "358 values for 359 cells"),
+        (lambda d: d["value"].__setitem__(3, "12"), "not a number"),
+        (lambda d: d["dimension"].pop("Tid"), "not described"),
+        (lambda d: d.update({"status": {"9999": ".."}}), "outside"),
+    ],
+)
 def test_malformed_datasets_name_the_problem(mutate, message):
     raw = json.loads(SSB_07459.read_text(encoding="utf-8"))
     mutate(raw)
@@ -150,18 +168,33 @@ def datasets(draw):
         cats = draw(st.lists(codes, min_size=1, max_size=4, unique=True))
         dim_id = f"D{k}"
         ids.append(dim_id)
-        dims[dim_id] = {"label": f"dim {k}",
-                        "category": {"index": {c: i for i, c in enumerate(cats)},
-                                     "label": {c: f"label of {c}" for c in cats}}}
+        dims[dim_id] = {
+            "label": f"dim {k}",
+            "category": {"index": {c: i for i, c in enumerate(cats)}, "label": {c: f"label of {c}" for c in cats}},
+        }
     sizes = [len(dims[i]["category"]["index"]) for i in ids]
     n = math.prod(sizes)
-    values = draw(st.lists(st.one_of(st.none(), st.integers(-10**9, 10**9),
-                                     st.floats(allow_nan=False, allow_infinity=False, width=32)),
-                           min_size=n, max_size=n))
+    values = draw(
+        st.lists(
+            st.one_of(
+                st.none(), st.integers(-(10**9), 10**9), st.floats(allow_nan=False, allow_infinity=False, width=32)
+            ),
+            min_size=n,
+            max_size=n,
+        )
+    )
     status = {str(i): draw(st.sampled_from([".", "..", ":", "..."])) for i, v in enumerate(values) if v is None}
-    return {"version": "2.0", "class": "dataset", "label": "random", "id": ids, "size": sizes,
-            "dimension": dims, "value": values, "status": status,
-            "extension": {"px": {"tableid": "99999"}}}
+    return {
+        "version": "2.0",
+        "class": "dataset",
+        "label": "random",
+        "id": ids,
+        "size": sizes,
+        "dimension": dims,
+        "value": values,
+        "status": status,
+        "extension": {"px": {"tableid": "99999"}},
+    }
 
 
 @settings(max_examples=60, deadline=None)
@@ -170,13 +203,13 @@ def test_every_cell_lands_on_its_categories(raw):
     frame = read_jsonstat(json.dumps(raw))
     sizes = raw["size"]
     assert len(frame) == math.prod(sizes)
-    for dim_id, size in zip(raw["id"], sizes):
+    for dim_id, size in zip(raw["id"], sizes, strict=False):
         assert frame[dim_id].nunique() == size
         assert (frame[dim_id + "_label"] == "label of " + frame[dim_id]).all()
     # Row r has multi-index np.unravel_index(r, sizes): check a few rows cell by cell.
     for r in range(0, len(frame), max(1, len(frame) // 7)):
         pos = np.unravel_index(r, sizes)
-        for dim_id, p in zip(raw["id"], pos):
+        for dim_id, p in zip(raw["id"], pos, strict=False):
             assert raw["dimension"][dim_id]["category"]["index"][frame.loc[r, dim_id]] == p
         v = raw["value"][r]
         if v is None:

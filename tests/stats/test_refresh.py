@@ -24,28 +24,53 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.stats.conftest import V0, Reply
 
 from blilyst.errors import SsbResponseError, SsbUnavailable
 from blilyst.stats.cache import ResponseCache
 from blilyst.stats.pxweb import PxWebClient
 from blilyst.stats.refresh import refresh_snapshot
 from blilyst.stats.snapshot import load_snapshot
-from tests.stats.conftest import V0, Reply
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
-UPDATED = {"07459": "2026-02-20T07:00:00Z", "06913": "2026-04-15T06:00:00Z", "09588": "2026-03-10T07:00:00Z",
-           "13470": "2026-05-28T06:00:00Z"}
+UPDATED = {
+    "07459": "2026-02-20T07:00:00Z",
+    "06913": "2026-04-15T06:00:00Z",
+    "09588": "2026-03-10T07:00:00Z",
+    "13470": "2026-05-28T06:00:00Z",
+}
 POP_YEARS = [2011, 2024, 2025, 2026]
 LIVE_JOB_POP_YEARS = [2016, 2017, 2018]  # 1 January stocks the attractiveness model needs for jobs 2015-2017
-TELEMARK = {"Porsgrunn": "4001", "Skien": "4003", "Notodden": "4005", "Siljan": "4010", "Bamble": "4012",
-            "Kragerø": "4014", "Kragerå": "4014", "Drangedal": "4016", "Nome": "4018", "Midt-Telemark": "4020",
-            "Seljord": "4022", "Hjartdal": "4024", "Tinn": "4026", "Kviteseid": "4028", "Nissedal": "4030",
-            "Fyresdal": "4032", "Tokke": "4034", "Vinje": "4036"}
+TELEMARK = {
+    "Porsgrunn": "4001",
+    "Skien": "4003",
+    "Notodden": "4005",
+    "Siljan": "4010",
+    "Bamble": "4012",
+    "Kragerø": "4014",
+    "Kragerå": "4014",
+    "Drangedal": "4016",
+    "Nome": "4018",
+    "Midt-Telemark": "4020",
+    "Seljord": "4022",
+    "Hjartdal": "4024",
+    "Tinn": "4026",
+    "Kviteseid": "4028",
+    "Nissedal": "4030",
+    "Fyresdal": "4032",
+    "Tokke": "4034",
+    "Vinje": "4036",
+}
 
 
 def _dim(label, codes, labels=None, **extension):
-    d = {"label": label, "category": {"index": {c: i for i, c in enumerate(codes)},
-                                      "label": dict(zip(codes, labels or codes))}}
+    d = {
+        "label": label,
+        "category": {
+            "index": {c: i for i, c in enumerate(codes)},
+            "label": dict(zip(codes, labels or codes, strict=False)),
+        },
+    }
     if extension:
         d["extension"] = extension
     return d
@@ -54,11 +79,20 @@ def _dim(label, codes, labels=None, **extension):
 def _cube(table_id, label, dims: dict, values: np.ndarray) -> dict:
     flat = values.ravel()
     status = {str(i): ".." for i in np.flatnonzero(np.isnan(flat))}
-    return {"version": "2.0", "class": "dataset", "label": label, "source": "Statistisk sentralbyrå",
-            "updated": UPDATED[table_id], "id": list(dims), "size": [len(d["category"]["index"]) for d in dims.values()],
-            "dimension": dims, "value": [None if np.isnan(v) else int(v) for v in flat], "status": status,
-            "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": ["Region"]},
-            "extension": {"px": {"tableid": table_id, "decimals": 0}}}
+    return {
+        "version": "2.0",
+        "class": "dataset",
+        "label": label,
+        "source": "Statistisk sentralbyrå",
+        "updated": UPDATED[table_id],
+        "id": list(dims),
+        "size": [len(d["category"]["index"]) for d in dims.values()],
+        "dimension": dims,
+        "value": [None if np.isnan(v) else int(v) for v in flat],
+        "status": status,
+        "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": ["Region"]},
+        "extension": {"px": {"tableid": table_id, "decimals": 0}},
+    }
 
 
 AGE_CODES = [f"{a:03d}" for a in range(105)] + ["105+"]
@@ -91,14 +125,27 @@ def population_cubes(csdata, years: list[int] | None = None) -> tuple[dict, dict
         "ContentsCode": _dim("statistikkvariabel", ["Personer1"], ["Personer"]),
         "Tid": _dim("år", [str(y) for y in years]),
     }
-    municipal = _cube("07459", "07459: Befolkning, etter region, kjønn, alder, statistikkvariabel og år",
-                      {"Region": _dim("region", regions, regions, codelists=REGION_CODELISTS), **common}, arr)
+    municipal = _cube(
+        "07459",
+        "07459: Befolkning, etter region, kjønn, alder, statistikkvariabel og år",
+        {"Region": _dim("region", regions, regions, codelists=REGION_CODELISTS), **common},
+        arr,
+    )
     nat = csdata[csdata.granularity_geo == "nation"]
     arr = np.zeros((1, 2, 106, 1, len(years)))
-    arr[0, (nat.sex.astype(str) == "female").to_numpy().astype(int), nat.age.to_numpy(), 0,
-        nat.calyear.map({yr: i for i, yr in enumerate(years)}).to_numpy()] = nat.pop_jan1_n.to_numpy()
-    nation = _cube("07459", municipal["label"],
-                   {"Region": _dim("region", ["0"], ["Hele landet"], codelists=REGION_CODELISTS), **common}, arr)
+    arr[
+        0,
+        (nat.sex.astype(str) == "female").to_numpy().astype(int),
+        nat.age.to_numpy(),
+        0,
+        nat.calyear.map({yr: i for i, yr in enumerate(years)}).to_numpy(),
+    ] = nat.pop_jan1_n.to_numpy()
+    nation = _cube(
+        "07459",
+        municipal["label"],
+        {"Region": _dim("region", ["0"], ["Hele landet"], codelists=REGION_CODELISTS), **common},
+        arr,
+    )
     return municipal, nation
 
 
@@ -117,8 +164,13 @@ def components_cube(years: range = range(2011, 2026)) -> dict:
     years = list(years)
     total, infants = municipal_stocks()
     contents = ["Fodte2", "Dode3", "Fodselsoverskudd", "Nettoinnflytting", "Folketilvekst"]
-    labels = ["Levendefødte", "Døde", "Fødselsoverskudd", "Nettoinnflytting, inklusive inn- og utvandring",
-              "Folketilvekst"]
+    labels = [
+        "Levendefødte",
+        "Døde",
+        "Fødselsoverskudd",
+        "Nettoinnflytting, inklusive inn- og utvandring",
+        "Folketilvekst",
+    ]
     arr = np.zeros((len(st), len(contents), len(years)))
     for k, col in [(2, "fodselsoverskudd_sum"), (3, "nettoinnflytting_sum")]:
         sums = st[col].to_numpy().astype(int)
@@ -130,11 +182,18 @@ def components_cube(years: range = range(2011, 2026)) -> dict:
     arr[:, 1, :] = arr[:, 0, :] - arr[:, 2, :]
     arr[:, 4, :] = total.loc[codes, [y + 1 for y in years]].to_numpy() - total.loc[codes, years].to_numpy()
     regions = [f"K-{c}" for c in st.kommunenummer]
-    return _cube("06913", "06913: Befolkning og endringar", {
-        "Region": _dim("region", regions, list(st.kommune),
-                       codelists=[{"id": "agg_KommSummerHist"}, {"id": "vs_Kommun"}]),
-        "ContentsCode": _dim("statistikkvariabel", contents, labels),
-        "Tid": _dim("år", [str(y) for y in years])}, arr)
+    return _cube(
+        "06913",
+        "06913: Befolkning og endringar",
+        {
+            "Region": _dim(
+                "region", regions, list(st.kommune), codelists=[{"id": "agg_KommSummerHist"}, {"id": "vs_Kommun"}]
+            ),
+            "ContentsCode": _dim("statistikkvariabel", contents, labels),
+            "Tid": _dim("år", [str(y) for y in years]),
+        },
+        arr,
+    )
 
 
 def migration_cube() -> dict:
@@ -142,18 +201,29 @@ def migration_cube() -> dict:
     t["code"] = t["Region"].map(TELEMARK)
     t["age"] = t["Alder"].str.extract(r"(\d+)")[0].astype(int)
     t = t.groupby(["code", "År", "age"], as_index=False)[["Innflytting", "Utflytting", "Nettoflytting"]].sum(
-        min_count=1)
+        min_count=1
+    )
     codes, years = sorted(t.code.unique()), sorted(t["År"].unique())
     arr = np.full((len(codes), 106, 3, len(years)), np.nan)
     for k, col in enumerate(["Innflytting", "Utflytting", "Nettoflytting"]):
-        arr[t.code.map(codes.index).to_numpy(), t.age.to_numpy(), k,
-            t["År"].map(years.index).to_numpy()] = t[col].to_numpy()
-    return _cube("09588", "09588: Innenlandske inn- og utflyttinger, etter kjønn og alder", {
-        "Region": _dim("region", [f"K-{c}" for c in codes], codelists=REGION_CODELISTS),
-        "Alder": _dim("alder", AGE_CODES, AGE_LABELS),
-        "ContentsCode": _dim("statistikkvariabel", ["Innflytting", "Utflytting", "Netto"],
-                             ["Innflyttinger", "Utflyttinger", "Nettoinnflytting"]),
-        "Tid": _dim("år", [str(y) for y in years])}, arr)
+        arr[t.code.map(codes.index).to_numpy(), t.age.to_numpy(), k, t["År"].map(years.index).to_numpy()] = t[
+            col
+        ].to_numpy()
+    return _cube(
+        "09588",
+        "09588: Innenlandske inn- og utflyttinger, etter kjønn og alder",
+        {
+            "Region": _dim("region", [f"K-{c}" for c in codes], codelists=REGION_CODELISTS),
+            "Alder": _dim("alder", AGE_CODES, AGE_LABELS),
+            "ContentsCode": _dim(
+                "statistikkvariabel",
+                ["Innflytting", "Utflytting", "Netto"],
+                ["Innflyttinger", "Utflyttinger", "Nettoinnflytting"],
+            ),
+            "Tid": _dim("år", [str(y) for y in years]),
+        },
+        arr,
+    )
 
 
 def jobs_cube() -> dict:
@@ -166,14 +236,20 @@ def jobs_cube() -> dict:
     codes = list(t.kom2024)
     arr = np.full((len(codes), 2, 3, 1, 1, 1), np.nan)
     arr[:, 0, 0, 0, 0, 0] = t.syss_total_2017.to_numpy()
-    return _cube("13470", "13470: Sysselsatte per 4. kvartal, etter arbeidsstedskommune, næring (SN2007), "
-                 "kjønn, alder, statistikkvariabel og år", {
-                     "Region": _dim("arbeidsstedsregion", [f"K-{c}" for c in codes], codelists=REGION_CODELISTS),
-                     "NACE2007": _dim("næring (SN2007)", ["00-99", "03"], ["Alle næringer", "Fiske og akvakultur"]),
-                     "Kjonn": _dim("kjønn", ["0", "1", "2"], ["Begge kjønn", "Menn", "Kvinner"]),
-                     "Alder": _dim("alder", ["15-74"], ["15-74 år"]),
-                     "ContentsCode": _dim("statistikkvariabel", ["Sysselsatte"], ["Sysselsatte personer"]),
-                     "Tid": _dim("år", ["2017"])}, arr)
+    return _cube(
+        "13470",
+        "13470: Sysselsatte per 4. kvartal, etter arbeidsstedskommune, næring (SN2007), "
+        "kjønn, alder, statistikkvariabel og år",
+        {
+            "Region": _dim("arbeidsstedsregion", [f"K-{c}" for c in codes], codelists=REGION_CODELISTS),
+            "NACE2007": _dim("næring (SN2007)", ["00-99", "03"], ["Alle næringer", "Fiske og akvakultur"]),
+            "Kjonn": _dim("kjønn", ["0", "1", "2"], ["Begge kjønn", "Menn", "Kvinner"]),
+            "Alder": _dim("alder", ["15-74"], ["15-74 år"]),
+            "ContentsCode": _dim("statistikkvariabel", ["Sysselsatte"], ["Sysselsatte personer"]),
+            "Tid": _dim("år", ["2017"]),
+        },
+        arr,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -202,8 +278,16 @@ def dest(tmp_path, monkeypatch):
 
 
 def make_client(server, tmp_path, sleeps, **kw):
-    return PxWebClient(server.v2, v0_url=server.v0, cache=ResponseCache(tmp_path / "cache"), sleep=sleeps,
-                       table_info_ttl=0, offline_cache=False, max_cells=kw.pop("max_cells", 120_000), **kw)
+    return PxWebClient(
+        server.v2,
+        v0_url=server.v0,
+        cache=ResponseCache(tmp_path / "cache"),
+        sleep=sleeps,
+        table_info_ttl=0,
+        offline_cache=False,
+        max_cells=kw.pop("max_cells", 120_000),
+        **kw,
+    )
 
 
 def tree_digest(path: Path) -> str:
@@ -220,14 +304,22 @@ def file_digests(path: Path) -> dict[str, str]:
 
 def test_refresh_writes_a_local_snapshot_with_real_numbers(ssb, ssb_server, tmp_path, sleeps, dest):
     steps = []
-    result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2024,
-                              progress=lambda step, done, total: steps.append((step, done, total)))
+    result = refresh_snapshot(
+        dest,
+        client=make_client(ssb_server, tmp_path, sleeps),
+        first_year=2024,
+        progress=lambda step, done, total: steps.append((step, done, total)),
+    )
     assert result.skipped == {}
     assert result.tables == UPDATED
     assert result.datasets["population"] == 3 * 357 * 2 * 106
     assert ("07459 population by municipality", 2, 2) in steps  # 228k cells in two requests
-    assert {s for s, _, _ in steps} >= {"07459 population of Norway", "06913 population change",
-                                        "09588 migration by age", "07459 population totals"}
+    assert {s for s, _, _ in steps} >= {
+        "07459 population of Norway",
+        "06913 population change",
+        "09588 migration by age",
+        "07459 population totals",
+    }
 
     snap = load_snapshot()
     assert snap.origin == "local"
@@ -238,8 +330,12 @@ def test_refresh_writes_a_local_snapshot_with_real_numbers(ssb, ssb_server, tmp_
     assert "9999" not in totals.index.get_level_values(0) and pop.municipality.nunique() == 357
     assert snap.national_population.query("year == 2024")["population"].sum() == 5_550_203
     flags = snap.population_flags
-    assert flags.to_dict("records")[0] | {"note": ""} == {"municipality": "1580", "year_from": 2024,
-                                                          "year_to": 2024, "note": ""}
+    assert flags.to_dict("records")[0] | {"note": ""} == {
+        "municipality": "1580",
+        "year_from": 2024,
+        "year_to": 2024,
+        "note": "",
+    }
     assert totals["1580", 2024] == 0 and totals["1580", 2025] == 9_409  # Haram
 
     comp = snap.components_2011_2025.set_index("municipality")
@@ -300,15 +396,15 @@ def test_offline_refresh_changes_nothing(tmp_path, sleeps, dest):
         port = sock.getsockname()[1]
     dest.mkdir()
     (dest / "keep.txt").write_text("previous", encoding="utf-8")
-    client = PxWebClient(f"http://127.0.0.1:{port}/api/pxwebapi/v2", v0_url=None,
-                         cache=ResponseCache(tmp_path / "cache"), sleep=sleeps)
+    client = PxWebClient(
+        f"http://127.0.0.1:{port}/api/pxwebapi/v2", v0_url=None, cache=ResponseCache(tmp_path / "cache"), sleep=sleeps
+    )
     with pytest.raises(SsbUnavailable, match="You are offline or SSB is not answering"):
         refresh_snapshot(dest, client=client)
     assert [p.name for p in dest.iterdir()] == ["keep.txt"]
 
 
-def test_missing_optional_tables_are_skipped_and_earlier_local_data_kept(ssb, ssb_server, tmp_path, sleeps,
-                                                                         dest):
+def test_missing_optional_tables_are_skipped_and_earlier_local_data_kept(ssb, ssb_server, tmp_path, sleeps, dest):
     refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
     del ssb.tables["09588"]
     for path in ("", "/metadata", "/data"):
@@ -323,13 +419,13 @@ def test_missing_optional_tables_are_skipped_and_earlier_local_data_kept(ssb, ss
 
 def test_an_incomplete_answer_is_refused(ssb, ssb_server, tmp_path, sleeps, dest):
     with pytest.raises(SsbResponseError, match="lacks 1 of today's municipalities \\(9999\\)"):
-        refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2025,
-                         municipalities=["4028", "9999"])
+        refresh_snapshot(
+            dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2025, municipalities=["4028", "9999"]
+        )
     assert not dest.exists()
 
 
-def test_accounts_use_registered_annual_components_where_the_table_has_them(ssb, ssb_server, tmp_path, sleeps,
-                                                                           dest):
+def test_accounts_use_registered_annual_components_where_the_table_has_them(ssb, ssb_server, tmp_path, sleeps, dest):
     from blilyst.demography.accounts import accounts_from_snapshot
 
     ssb.add(components_cube(range(2011, 2025)), codelist="agg_KommSummerHist")  # 2025 not yet published
@@ -341,8 +437,7 @@ def test_accounts_use_registered_annual_components_where_the_table_has_them(ssb,
     assert acc.check_identity() < 1e-6
     w = acc.wide().set_index(["municipality", "year"])
     kv = w.loc[("4028", 2024)]
-    assert (kv.population_start, kv.births, kv.deaths, kv.net_migration, kv.population_end) == (
-        2_458, 23, 33, 9, 2_473)
+    assert (kv.population_start, kv.births, kv.deaths, kv.net_migration, kv.population_end) == (2_458, 23, 33, 9, 2_473)
     assert kv.natural_increase == -10 and kv.residual == 2_473 - 2_458 + 10 - 9  # 16: closes the account
     assert kv.estimated == ""  # every figure registered
     assert "in_migration" not in w.columns  # 06913 here has no gross flows: nothing is made up
@@ -385,7 +480,10 @@ def test_quarterly_fallback_01223_is_summed_to_years(ssb, ssb_server, tmp_path, 
     snap = load_snapshot()
     a = snap.components_annual.set_index(["municipality", "year", "component"]).persons
     assert (a["4028", 2024, "births"], a["4028", 2024, "deaths"], a["4028", 2024, "population_change"]) == (
-        23, 33, 15)  # the same as 06913's annual figures
+        23,
+        33,
+        15,
+    )  # the same as 06913's annual figures
     assert a["0301", 2025, "births"] == 8_986
     assert ("4028", 2011) not in a.droplevel("component").index  # all zero: absent, not registered zeros
     assert snap.manifest["datasets"]["components_annual"]["ssb_table"] == "01223"
@@ -396,18 +494,50 @@ def test_annual_contents_are_recognised_by_label():
     from blilyst.stats.refresh import _annual_codes, _component_codes
 
     # SSB 06913's contents (nynorsk labels as published)
-    codes = ["Folketalet1", "Fodde2", "Dode3", "Fodselsoverskudd4", "Innvandring5", "Utvandring6",
-             "Innflytting7", "Utflytting8", "Nettoinnflytting9", "Folketilvekst10"]
-    labels = ["Folketalet 1. januar", "Levandefødde", "Døde", "Fødselsoverskot", "Innvandring", "Utvandring",
-              "Innflytting (innanlandsk)", "Utflytting (innanlandsk)",
-              "Nettoinnflytting inkl. inn- og utvandring", "Folketilvekst"]
-    meta = parse_jsonstat({"class": "dataset", "id": ["ContentsCode"], "size": [10], "value": [],
-                           "dimension": {"ContentsCode": _dim("statistikkvariabel", codes, labels)}},
-                          require_values=False)
+    codes = [
+        "Folketalet1",
+        "Fodde2",
+        "Dode3",
+        "Fodselsoverskudd4",
+        "Innvandring5",
+        "Utvandring6",
+        "Innflytting7",
+        "Utflytting8",
+        "Nettoinnflytting9",
+        "Folketilvekst10",
+    ]
+    labels = [
+        "Folketalet 1. januar",
+        "Levandefødde",
+        "Døde",
+        "Fødselsoverskot",
+        "Innvandring",
+        "Utvandring",
+        "Innflytting (innanlandsk)",
+        "Utflytting (innanlandsk)",
+        "Nettoinnflytting inkl. inn- og utvandring",
+        "Folketilvekst",
+    ]
+    meta = parse_jsonstat(
+        {
+            "class": "dataset",
+            "id": ["ContentsCode"],
+            "size": [10],
+            "value": [],
+            "dimension": {"ContentsCode": _dim("statistikkvariabel", codes, labels)},
+        },
+        require_values=False,
+    )
     assert _annual_codes(meta, _component_codes(meta)) == {
-        "births": "Fodde2", "deaths": "Dode3", "immigration": "Innvandring5", "emigration": "Utvandring6",
-        "domestic_in": "Innflytting7", "domestic_out": "Utflytting8", "net_migration": "Nettoinnflytting9",
-        "population_change": "Folketilvekst10"}
+        "births": "Fodde2",
+        "deaths": "Dode3",
+        "immigration": "Innvandring5",
+        "emigration": "Utvandring6",
+        "domestic_in": "Innflytting7",
+        "domestic_out": "Utflytting8",
+        "net_migration": "Nettoinnflytting9",
+        "population_change": "Folketilvekst10",
+    }
 
 
 def test_component_contents_are_recognised_by_label_preferring_total_net_migration():
@@ -415,13 +545,29 @@ def test_component_contents_are_recognised_by_label_preferring_total_net_migrati
     from blilyst.stats.refresh import _component_codes
 
     codes = ["Folketallet1", "Fodselsoverskudd", "Innflytting", "Netto2", "Nettoinnflytting", "Folketilvekst10"]
-    labels = ["Befolkning 1. januar", "Fødselsoverskudd", "Innflytting (innenlandsk)",
-              "Nettoinnflytting (innenlandsk)", "Nettoinnflytting, inklusive inn- og utvandring", "Folketilvekst"]
-    meta = parse_jsonstat({"class": "dataset", "id": ["ContentsCode"], "size": [6], "value": [],
-                           "dimension": {"ContentsCode": _dim("statistikkvariabel", codes, labels)}},
-                          require_values=False)
-    assert _component_codes(meta) == {"natural": "Fodselsoverskudd", "net": "Nettoinnflytting",
-                                      "change": "Folketilvekst10"}
+    labels = [
+        "Befolkning 1. januar",
+        "Fødselsoverskudd",
+        "Innflytting (innenlandsk)",
+        "Nettoinnflytting (innenlandsk)",
+        "Nettoinnflytting, inklusive inn- og utvandring",
+        "Folketilvekst",
+    ]
+    meta = parse_jsonstat(
+        {
+            "class": "dataset",
+            "id": ["ContentsCode"],
+            "size": [6],
+            "value": [],
+            "dimension": {"ContentsCode": _dim("statistikkvariabel", codes, labels)},
+        },
+        require_values=False,
+    )
+    assert _component_codes(meta) == {
+        "natural": "Fodselsoverskudd",
+        "net": "Nettoinnflytting",
+        "change": "Folketilvekst10",
+    }
 
 
 def _bundled_jobs() -> pd.DataFrame:
@@ -440,8 +586,9 @@ def test_refresh_writes_jobs_from_13470_beside_the_bundled_years(ssb, ssb_server
     if data.method == "POST":
         chosen = {s["variableCode"]: s["valueCodes"] for s in data.json()["selection"]}
     else:
-        chosen = {k[len("valueCodes["):-1]: v[0].split(",") for k, v in data.query.items()
-                  if k.startswith("valueCodes[")}
+        chosen = {
+            k[len("valueCodes[") : -1]: v[0].split(",") for k, v in data.query.items() if k.startswith("valueCodes[")
+        }
     assert (chosen["NACE2007"], chosen["Kjonn"], chosen["Alder"]) == (["00-99"], ["0"], ["15-74"])
     snap = load_snapshot()
     jobs = snap.jobs.set_index(["municipality", "year"])
@@ -508,5 +655,9 @@ def test_missing_13470_keeps_the_bundled_jobs(ssb, ssb_server, tmp_path, sleeps,
     load_snapshot.cache_clear()
     snap = load_snapshot()
     assert snap.manifest["datasets"]["jobs"]["origin"] == "bundled"
-    pd.testing.assert_frame_equal(snap.jobs.reset_index(drop=True), _bundled_jobs().reset_index(drop=True),
-                                  check_dtype=False, check_categorical=False)
+    pd.testing.assert_frame_equal(
+        snap.jobs.reset_index(drop=True),
+        _bundled_jobs().reset_index(drop=True),
+        check_dtype=False,
+        check_categorical=False,
+    )

@@ -2,7 +2,6 @@
 
 import json
 import shutil
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -177,9 +176,19 @@ def _small_population(snap, years=(2026,)):
 def test_write_snapshot_makes_a_local_snapshot_that_takes_precedence(snap, no_local):
     pop = _small_population(snap)
     pop.loc[pop.municipality == "4032", "population"] += 1
-    manifest = {"version": "test-1", "datasets": {"population": {
-        "description": "test", "ssb_table": "07459", "source_file": "api", "date": "2026-03-01",
-        "licence": "CC BY 4.0", "credit": "Kilde: Statistisk sentralbyrå"}}}
+    manifest = {
+        "version": "test-1",
+        "datasets": {
+            "population": {
+                "description": "test",
+                "ssb_table": "07459",
+                "source_file": "api",
+                "date": "2026-03-01",
+                "licence": "CC BY 4.0",
+                "credit": "Kilde: Statistisk sentralbyrå",
+            }
+        },
+    }
     write_snapshot({"population": pop}, manifest, no_local)
     local = load_snapshot()
     assert local.origin == "local" and local.version == "test-1"
@@ -189,8 +198,19 @@ def test_write_snapshot_makes_a_local_snapshot_that_takes_precedence(snap, no_lo
 
 
 def test_a_failed_write_leaves_the_previous_snapshot(snap, no_local):
-    manifest = {"version": "v1", "datasets": {"births": {
-        "description": "b", "ssb_table": "x", "source_file": "x", "date": "x", "licence": "x", "credit": "x"}}}
+    manifest = {
+        "version": "v1",
+        "datasets": {
+            "births": {
+                "description": "b",
+                "ssb_table": "x",
+                "source_file": "x",
+                "date": "x",
+                "licence": "x",
+                "credit": "x",
+            }
+        },
+    }
     write_snapshot({"births": snap.births}, manifest, no_local)
     bad = snap.births.drop(columns="births")
     with pytest.raises(SnapshotError, match="births"):
@@ -200,8 +220,19 @@ def test_a_failed_write_leaves_the_previous_snapshot(snap, no_local):
 
 
 def test_a_corrupt_local_snapshot_falls_back_to_bundled_with_a_warning(snap, no_local):
-    manifest = {"version": "v1", "datasets": {"births": {
-        "description": "b", "ssb_table": "x", "source_file": "x", "date": "x", "licence": "x", "credit": "x"}}}
+    manifest = {
+        "version": "v1",
+        "datasets": {
+            "births": {
+                "description": "b",
+                "ssb_table": "x",
+                "source_file": "x",
+                "date": "x",
+                "licence": "x",
+                "credit": "x",
+            }
+        },
+    }
     write_snapshot({"births": snap.births}, manifest, no_local)
     (no_local / "births.parquet").write_bytes(b"not parquet at all")
     load_snapshot.cache_clear()
@@ -232,11 +263,18 @@ def test_a_snapshot_with_a_wrong_schema_is_refused(tmp_path, snap):
 
 
 def test_write_snapshot_accepts_an_empty_data_set_and_refuses_bad_codes(snap, no_local):
-    entry = {"description": "f", "ssb_table": "07459", "source_file": "api", "date": "2026", "licence": "CC BY 4.0",
-             "credit": "Kilde: Statistisk sentralbyrå"}
+    entry = {
+        "description": "f",
+        "ssb_table": "07459",
+        "source_file": "api",
+        "date": "2026",
+        "licence": "CC BY 4.0",
+        "credit": "Kilde: Statistisk sentralbyrå",
+    }
     empty_flags = pd.DataFrame({"municipality": [], "year_from": [], "year_to": [], "note": []})
-    write_snapshot({"population_flags": empty_flags}, {"version": "e", "datasets": {"population_flags": entry}},
-                   no_local)
+    write_snapshot(
+        {"population_flags": empty_flags}, {"version": "e", "datasets": {"population_flags": entry}}, no_local
+    )
     local = load_snapshot()
     assert local.origin == "local" and len(local.population_flags) == 0
     jobs = snap.jobs.assign(municipality=snap.jobs.municipality.str.lstrip("0"))
@@ -294,16 +332,26 @@ def test_components_annual_is_optional_empty_when_bundled_and_checked_when_writt
     assert "components_annual" not in set(snap.sources().dataset)
     # a local snapshot with it: Kviteseid's 2024 population change from the bundled 07459 stocks
     change = _pop_total(snap, "4028", 2025) - _pop_total(snap, "4028", 2024)
-    frame = pd.DataFrame({"municipality": ["4028"], "year": [2024], "component": ["population_change"],
-                          "persons": [float(change)]})
-    entry = {"description": "t", "ssb_table": "06913", "source_file": "api", "date": "2026-04-15",
-             "licence": "CC BY 4.0", "credit": "Kilde: Statistisk sentralbyrå"}
-    write_snapshot({"components_annual": frame}, {"version": "t", "datasets": {"components_annual": entry}},
-                   no_local)
+    frame = pd.DataFrame(
+        {"municipality": ["4028"], "year": [2024], "component": ["population_change"], "persons": [float(change)]}
+    )
+    entry = {
+        "description": "t",
+        "ssb_table": "06913",
+        "source_file": "api",
+        "date": "2026-04-15",
+        "licence": "CC BY 4.0",
+        "credit": "Kilde: Statistisk sentralbyrå",
+    }
+    write_snapshot({"components_annual": frame}, {"version": "t", "datasets": {"components_annual": entry}}, no_local)
     local = load_snapshot()
     assert local.components_annual.to_dict("records") == [
-        {"municipality": "4028", "year": 2024, "component": "population_change", "persons": 15.0}]
+        {"municipality": "4028", "year": 2024, "component": "population_change", "persons": 15.0}
+    ]
     assert len(local.population) == len(snap.population)  # the rest from the bundled snapshot
     with pytest.raises(SnapshotError, match="components_annual.*lacks the column"):
-        write_snapshot({"components_annual": frame.drop(columns="persons")},
-                       {"version": "t2", "datasets": {"components_annual": entry}}, no_local)
+        write_snapshot(
+            {"components_annual": frame.drop(columns="persons")},
+            {"version": "t2", "datasets": {"components_annual": entry}},
+            no_local,
+        )

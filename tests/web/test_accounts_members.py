@@ -48,9 +48,11 @@ def test_adding_an_existing_user_reveals_only_that_the_name_is_taken(people, adm
     """Documented in docs/web.md: no one-time password means the user name existed; nothing of the
     user's other municipalities shows, and the form cannot overwrite the existing user's profile."""
     before = User.objects.values("first_name", "last_name", "email").get(username="bob")
-    response = client_for(admin_a).post(members_url("4028"), {"username": "bob", "role": "read_only",
-                                                              "first_name": "Annen", "email": "annen@example.org"},
-                                        follow=True)
+    response = client_for(admin_a).post(
+        members_url("4028"),
+        {"username": "bob", "role": "read_only", "first_name": "Annen", "email": "annen@example.org"},
+        follow=True,
+    )
     html = response.content.decode()
     assert "bob har nå rollen Lesetilgang i Kviteseid." in html
     assert "Vinje" not in html and "4036" not in html

@@ -13,8 +13,19 @@ from blilyst.web.accounts.roles import Capability, Role
 
 def test_the_migrations_match_the_models(db):
     # every app of the site (a missing migration exits with SystemExit, failing the test)
-    call_command("makemigrations", "accounts", "analysis", "newcomers", "privacy", "resources", "api", "planning",
-                 "--check", "--dry-run", verbosity=0)
+    call_command(
+        "makemigrations",
+        "accounts",
+        "analysis",
+        "newcomers",
+        "privacy",
+        "resources",
+        "api",
+        "planning",
+        "--check",
+        "--dry-run",
+        verbosity=0,
+    )
 
 
 def test_a_municipality_gets_its_name_from_the_register(db):

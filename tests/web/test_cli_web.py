@@ -14,8 +14,12 @@ def test_demo_creates_kviteseid_and_one_user_per_role(db):
     logins = ensure_demo()
     assert [login.username for login in logins] == ["kontaktperson", "analytiker", "administrator", "lesetilgang"]
     roles = dict(Membership.objects.filter(municipality_id="4028").values_list("user__username", "role"))
-    assert roles == {"kontaktperson": Role.CONTACT_PERSON, "analytiker": Role.ANALYST,
-                     "administrator": Role.ADMINISTRATOR, "lesetilgang": Role.READ_ONLY}
+    assert roles == {
+        "kontaktperson": Role.CONTACT_PERSON,
+        "analytiker": Role.ANALYST,
+        "administrator": Role.ADMINISTRATOR,
+        "lesetilgang": Role.READ_ONLY,
+    }
     assert Membership.objects.get(user__username="kontaktperson").municipality.name == "Kviteseid"
     for login in logins:
         assert User.objects.get(username=login.username).check_password(login.password)
@@ -66,8 +70,12 @@ def test_the_demo_command_gives_kviteseid_made_up_households_along_the_pipeline(
     assert main(["web", "demo"]) == 0
     assert main(["web", "demo"]) == 0  # a second start adds nothing
     households = {h.label: h for h in Household.objects.filter(municipality_id="4028")}
-    assert sorted(households) == ["Familien Ali (demo)", "Familien Berg (demo)", "Familien Nowak (demo)",
-                                  "Marte Haugen (demo)"]
+    assert sorted(households) == [
+        "Familien Ali (demo)",
+        "Familien Berg (demo)",
+        "Familien Nowak (demo)",
+        "Marte Haugen (demo)",
+    ]
     assert {h.status for h in households.values()} == {"enquiry", "in_dialogue", "visited", "moved_in"}
     assert all(a.email.endswith("@example.org") for h in households.values() for a in h.adults.all() if a.email)
     nowak = households["Familien Nowak (demo)"]

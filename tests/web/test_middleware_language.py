@@ -16,8 +16,9 @@ def test_the_language_switch_makes_pages_english_and_back(people, client_for):
     client = client_for(people.alice, enforce_csrf_checks=True)
     home = client.get(reverse("home"))
     token = home.cookies.get("blilyst_csrftoken") or client.cookies["blilyst_csrftoken"]
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/municipalities/",
-                                                     "csrfmiddlewaretoken": token.value})
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "/municipalities/", "csrfmiddlewaretoken": token.value}
+    )
     assert response.status_code == 302 and response["Location"] == "/municipalities/"
     cookie = response.cookies["blilyst_language"]
     assert cookie.value == "en" and cookie["httponly"] and cookie["samesite"] == "Lax"

@@ -34,7 +34,7 @@ ALL_ROUTES = sorted(set(_walk(get_resolver().url_patterns)))
 
 def test_the_urlconf_has_the_expected_public_views():
     names = {name for _route, name in ALL_ROUTES}
-    assert PUBLIC_URL_NAMES <= names
+    assert names >= PUBLIC_URL_NAMES
 
 
 @pytest.mark.parametrize(("route", "name"), [r for r in ALL_ROUTES if r[1] not in PUBLIC_URL_NAMES])
@@ -100,8 +100,10 @@ def test_cookies_are_http_only_and_same_site(people):
     csrf = response.cookies["blilyst_csrftoken"]
     assert csrf["httponly"] is True
     assert csrf["samesite"] == "Lax"
-    response = client.post(reverse("login"), {"username": "alice", "password": "korrekt-hest-batteri-stift",
-                                               "csrfmiddlewaretoken": csrf.value})
+    response = client.post(
+        reverse("login"),
+        {"username": "alice", "password": "korrekt-hest-batteri-stift", "csrfmiddlewaretoken": csrf.value},
+    )
     session = response.cookies["blilyst_session"]
     assert session["httponly"] is True
     assert session["samesite"] == "Lax"
@@ -198,9 +200,14 @@ def test_every_api_operation_answers_401_to_an_anonymous_caller(db):
     from blilyst.web.api.api import api
 
     schema = api.get_openapi_schema()
-    calls = [(method, re.sub(r"\{\w+\}", "1", path)) for path, ops in schema["paths"].items()
-             for method in ops if method in ("get", "post", "put", "patch", "delete")]
+    calls = [
+        (method, re.sub(r"\{\w+\}", "1", path))
+        for path, ops in schema["paths"].items()
+        for method in ops
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
     assert len(calls) >= 20
+
     def call(method, url, **extra):
         if method in ("post", "put", "patch"):
             extra.update(data="{}", content_type="application/json")

@@ -19,8 +19,7 @@ SHOW = (
 def settings_with(tmp_path, **env):
     """Import the settings in a fresh interpreter with exactly ``env`` (plus PATH) set."""
     environment = {"PATH": os.environ["PATH"], "BLILYST_HOME": str(tmp_path / "home"), **env}
-    result = subprocess.run([sys.executable, "-c", SHOW], env=environment, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run([sys.executable, "-c", SHOW], env=environment, capture_output=True, text=True, timeout=60)
     if result.returncode != 0:
         return None, result.stderr.strip().splitlines()[-1]
     return json.loads(result.stdout), None
@@ -55,8 +54,9 @@ def test_production_needs_a_secret_key(tmp_path):
 
 
 def test_postgres_comes_from_database_url(tmp_path):
-    values, error = settings_with(tmp_path, DATABASE_URL="postgres://blilyst:pw@db.example:5433/blilyst",
-                                  BLILYST_SECRET_KEY="k" * 50)
+    values, error = settings_with(
+        tmp_path, DATABASE_URL="postgres://blilyst:pw@db.example:5433/blilyst", BLILYST_SECRET_KEY="k" * 50
+    )
     assert error is None
     assert "django.db.backends.postgresql" in values["DATABASES"]
     assert "'HOST': 'db.example'" in values["DATABASES"] and "'PORT': 5433" in values["DATABASES"]
@@ -69,7 +69,10 @@ def test_postgres_comes_from_database_url(tmp_path):
         ({"BLILYST_LOGIN_FAILURE_LIMIT": "five"}, "BLILYST_LOGIN_FAILURE_LIMIT='five' is not a whole number"),
         ({"BLILYST_LOGIN_FAILURE_LIMIT": "0"}, "BLILYST_LOGIN_FAILURE_LIMIT=0 is too small"),
         ({"BLILYST_SECRET_KEY": "short"}, "BLILYST_SECRET_KEY is shorter than 32 characters"),
-        ({"DATABASE_URL": "mysql://x@y/z", "BLILYST_SECRET_KEY": "k" * 50}, "blilyst supports postgres:// and sqlite://"),
+        (
+            {"DATABASE_URL": "mysql://x@y/z", "BLILYST_SECRET_KEY": "k" * 50},
+            "blilyst supports postgres:// and sqlite://",
+        ),
         ({"BLILYST_ALLOWED_HOSTS": " , "}, "BLILYST_ALLOWED_HOSTS"),
     ],
 )

@@ -53,20 +53,27 @@ def test_a_regional_office_serves_several_municipalities(people):
 
 
 def test_the_owner_may_read_and_write(people, alices):
-    obj, writable = tenancy.get_for_user(request_for(people.alice), Membership.objects.all(), read=READ,
-                                         write=WRITE, pk=alices.pk)
+    obj, writable = tenancy.get_for_user(
+        request_for(people.alice), Membership.objects.all(), read=READ, write=WRITE, pk=alices.pk
+    )
     assert obj == alices and writable is True
-    assert tenancy.get_rw_for_user(request_for(people.alice), Membership.objects.all(), read=READ, write=WRITE,
-                                   pk=alices.pk) == alices
+    assert (
+        tenancy.get_rw_for_user(
+            request_for(people.alice), Membership.objects.all(), read=READ, write=WRITE, pk=alices.pk
+        )
+        == alices
+    )
 
 
 def test_a_read_only_member_may_read_but_gets_403_on_write(people, alices):
-    obj, writable = tenancy.get_for_user(request_for(people.rita), Membership.objects.all(), read=READ,
-                                         write=WRITE, pk=alices.pk)
+    obj, writable = tenancy.get_for_user(
+        request_for(people.rita), Membership.objects.all(), read=READ, write=WRITE, pk=alices.pk
+    )
     assert obj == alices and writable is False
     with pytest.raises(PermissionDenied):
-        tenancy.get_rw_for_user(request_for(people.rita), Membership.objects.all(), read=READ, write=WRITE,
-                                pk=alices.pk)
+        tenancy.get_rw_for_user(
+            request_for(people.rita), Membership.objects.all(), read=READ, write=WRITE, pk=alices.pk
+        )
 
 
 def test_a_stranger_gets_404_as_if_it_did_not_exist(people, alices):
@@ -146,8 +153,13 @@ def direct_queries(source: str, models: set[str]) -> list[int]:
                     allowed.update(id(sub) for sub in ast.walk(arg))
     lines = []
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and node.attr == "objects" and isinstance(node.value, ast.Name)
-                and node.value.id in models and id(node) not in allowed):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "objects"
+            and isinstance(node.value, ast.Name)
+            and node.value.id in models
+            and id(node) not in allowed
+        ):
             lines.append(node.lineno)
     return lines
 

@@ -7,12 +7,16 @@ every output says its sources and which figures are estimated.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import typer
 
 from blilyst.cli import app
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def parse_years(text: str | None) -> tuple[int, int] | None:
@@ -49,7 +53,8 @@ def accounts_output(kommune: str, years: str | None = None, by_age: bool = False
             notes.append(
                 f"Check against SSB 06913 (registered), 2011-2025: natural increase {reg['natural_increase_sum']:.0f} "
                 f"(estimated {ni:.0f}), net migration {reg['net_migration_sum']:.0f} (estimated {nm:.0f})"
-                + ("" if reg["comparable"] else "; SSB marks this municipality not comparable over the period") + "."
+                + ("" if reg["comparable"] else "; SSB marks this municipality not comparable over the period")
+                + "."
             )
     if by_age:
         frame = acc.by_age(muni.code)
@@ -76,27 +81,44 @@ def accounts_cmd(
     """
     acc, frame, title, notes = accounts_output(kommune, years, by_age)
     if fmt is OutputFormat.table and not by_age:
-        emit(accounts_table(acc), fmt, title=title,
-             notes=notes + ["* = estimated; figures without * are registered. '–' = not in the data."])
+        emit(
+            accounts_table(acc),
+            fmt,
+            title=title,
+            notes=[*notes, "* = estimated; figures without * are registered. '–' = not in the data."],
+        )
     else:
         emit(frame, fmt, title=title, notes=notes)
 
 
-_SHORT = {"population_start": "pop 1 Jan", "births": "births", "deaths": "deaths", "natural_increase": "nat. incr.",
-          "in_migration": "in", "out_migration": "out", "domestic_in": "dom. in", "domestic_out": "dom. out",
-          "domestic_net": "dom. net", "international_net": "intl net", "net_migration": "net mig.",
-          "residual": "residual",
-          "population_end": "pop 1 Jan next"}
+_SHORT = {
+    "population_start": "pop 1 Jan",
+    "births": "births",
+    "deaths": "deaths",
+    "natural_increase": "nat. incr.",
+    "in_migration": "in",
+    "out_migration": "out",
+    "domestic_in": "dom. in",
+    "domestic_out": "dom. out",
+    "domestic_net": "dom. net",
+    "international_net": "intl net",
+    "net_migration": "net mig.",
+    "residual": "residual",
+    "population_end": "pop 1 Jan next",
+}
 
 
-def accounts_table(acc) -> "pd.DataFrame":
+def accounts_table(acc) -> pd.DataFrame:
     """The accounts as text cells for the terminal, each estimated figure marked with ``*``."""
     import pandas as pd
 
     t = acc.totals
-    cells = t.assign(cell=[
-        f"{v:,.0f}".replace(",", " ") + ("*" if s == "estimated" else "") for v, s in zip(t.value, t.source)
-    ])
+    cells = t.assign(
+        cell=[
+            f"{v:,.0f}".replace(",", " ") + ("*" if s == "estimated" else "")
+            for v, s in zip(t.value, t.source, strict=False)
+        ]
+    )
     wide = cells.pivot_table(index="year", columns="component", values="cell", aggfunc="first")
     wide = wide[[c for c in _SHORT if c in wide.columns]].rename(columns=_SHORT).fillna("–")
     wide.index = wide.index.astype(str)
@@ -114,9 +136,21 @@ def attractiveness_output(kommune: str | None = None, period: str | None = None,
         model = attractiveness_old_structure()
     else:
         model = attractiveness_from_snapshot(parse_years(period))
-    cols = ["municipality", "name", "centrality_class", "net_migration_pct", "job_growth_pct", "expected_pct",
-            "attractiveness", "rank", "n", "rank_in_class", "n_in_class", "net_migration_source"]
-    notes = [f"Fit {model.period}: {model.equation()}."] + model.notes
+    cols = [
+        "municipality",
+        "name",
+        "centrality_class",
+        "net_migration_pct",
+        "job_growth_pct",
+        "expected_pct",
+        "attractiveness",
+        "rank",
+        "n",
+        "rank_in_class",
+        "n_in_class",
+        "net_migration_source",
+    ]
+    notes = [f"Fit {model.period}: {model.equation()}.", *model.notes]
     if kommune is None:
         frame = model.frame[model.frame.in_fit].sort_values("rank")[cols]
         title = f"Attractiveness as a place to live, {model.period} (rank 1 = most attractive)"
@@ -136,10 +170,15 @@ def attractiveness_output(kommune: str | None = None, period: str | None = None,
         if not row.in_fit:
             notes.insert(0, f"{muni.code} {muni.name} is not ranked: its population is an estimate in this period.")
         else:
-            notes.insert(0, (f"{muni.name}: net migration {row.net_migration_pct:+.1f} % against {row.expected_pct:+.1f} % "
-                             f"expected from job growth {row.job_growth_pct:+.1f} %: attractiveness "
-                             f"{row.attractiveness:+.1f} points; rank {row['rank']} of {row.n}, "
-                             f"{row.rank_in_class} of {row.n_in_class} in centrality class {row.centrality_class}."))
+            notes.insert(
+                0,
+                (
+                    f"{muni.name}: net migration {row.net_migration_pct:+.1f} % against {row.expected_pct:+.1f} % "
+                    f"expected from job growth {row.job_growth_pct:+.1f} %: attractiveness "
+                    f"{row.attractiveness:+.1f} points; rank {row['rank']} of {row.n}, "
+                    f"{row.rank_in_class} of {row.n_in_class} in centrality class {row.centrality_class}."
+                ),
+            )
         title = f"{muni.code} {muni.name} among centrality class {row.centrality_class}, {model.period}"
     frame = frame.copy()
     for c in ("net_migration_pct", "job_growth_pct", "expected_pct", "attractiveness"):
@@ -150,34 +189,51 @@ def attractiveness_output(kommune: str | None = None, period: str | None = None,
     elif sources == {"registered"}:
         notes.append("All net migration figures are registered (SSB 06913/01223); job counts are registered.")
     else:
-        notes.append("Net migration is registered where net_migration_source says so and estimated (residual "
-                     "method) elsewhere; job counts are registered.")
+        notes.append(
+            "Net migration is registered where net_migration_source says so and estimated (residual "
+            "method) elsewhere; job counts are registered."
+        )
     return model, frame, title, notes
 
 
-def attractiveness_table(frame) -> "pd.DataFrame":
+def attractiveness_table(frame) -> pd.DataFrame:
     """Short text cells for the terminal."""
     import pandas as pd
 
-    f = lambda v: f"{v:+.1f}"
-    return pd.DataFrame({
-        "code": frame.municipality, "name": frame.name, "class": frame.centrality_class.astype(str),
-        "net mig. %": [f(v) + ("" if src == "registered" else "*")
-                       for v, src in zip(frame.net_migration_pct, frame.net_migration_source)], "jobs %": frame.job_growth_pct.map(f),
-        "expected %": frame.expected_pct.map(f), "attractiveness": frame.attractiveness.map(f),
-        "rank": [f"{r}/{n}" for r, n in zip(frame["rank"], frame.n)],
-        "in class": [f"{r}/{n}" for r, n in zip(frame.rank_in_class, frame.n_in_class)],
-    })
+    def f(v: float) -> str:
+        return f"{v:+.1f}"
+
+    return pd.DataFrame(
+        {
+            "code": frame.municipality,
+            "name": frame.name,
+            "class": frame.centrality_class.astype(str),
+            "net mig. %": [
+                f(v) + ("" if src == "registered" else "*")
+                for v, src in zip(frame.net_migration_pct, frame.net_migration_source, strict=False)
+            ],
+            "jobs %": frame.job_growth_pct.map(f),
+            "expected %": frame.expected_pct.map(f),
+            "attractiveness": frame.attractiveness.map(f),
+            "rank": [f"{r}/{n}" for r, n in zip(frame["rank"], frame.n, strict=False)],
+            "in class": [f"{r}/{n}" for r, n in zip(frame.rank_in_class, frame.n_in_class, strict=False)],
+        }
+    )
 
 
 @app.command("attractiveness")
 def attractiveness_cmd(
     kommune: str = typer.Argument(None, help="Municipality number or name; leave out for the full ranking."),
-    period: str = typer.Option(None, "--period", help="Any two job years in the data, e.g. 2005-2015 "
-                                "(the default offline) or 2015-2017; after 'blilyst data refresh' also the "
-                                "years of SSB 13470."),
-    old_structure: bool = typer.Option(False, "--old-structure",
-                                       help="Run on the 428 municipalities of 2016 (2005-2015 only)."),
+    period: str = typer.Option(
+        None,
+        "--period",
+        help="Any two job years in the data, e.g. 2005-2015 "
+        "(the default offline) or 2015-2017; after 'blilyst data refresh' also the "
+        "years of SSB 13470.",
+    ),
+    old_structure: bool = typer.Option(
+        False, "--old-structure", help="Run on the 428 municipalities of 2016 (2005-2015 only)."
+    ),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
 ) -> None:
     """Attractiveness as a place to live (Telemarksforsking's model): net migration beyond what job growth explains.
@@ -186,6 +242,6 @@ def attractiveness_cmd(
     """
     _, frame, title, notes = attractiveness_output(kommune, period, old_structure)
     if fmt is OutputFormat.table:
-        emit(attractiveness_table(frame), fmt, title=title, notes=notes + ["* = estimated."])
+        emit(attractiveness_table(frame), fmt, title=title, notes=[*notes, "* = estimated."])
     else:
         emit(frame, fmt, title=title, notes=notes)

@@ -17,9 +17,11 @@ from blilyst.cli import app
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import InputError
 
-data_app = typer.Typer(help="The data: sources, population figures, the bundled and local snapshot.\n\n"
-                            "Example: blilyst data show Vinje --by sex",
-                       no_args_is_help=True)
+data_app = typer.Typer(
+    help="The data: sources, population figures, the bundled and local snapshot.\n\n"
+    "Example: blilyst data show Vinje --by sex",
+    no_args_is_help=True,
+)
 app.add_typer(data_app, name="data")
 
 
@@ -61,9 +63,16 @@ def sources_cmd(
     frame = snap.sources()
     if fmt is OutputFormat.table:
         frame = frame[["dataset", "ssb_table", "date", "licence", "credit"]]
-    emit(frame, fmt, title=f"Data sources ({snap.origin} snapshot, version {snap.version})",
-         notes=[f"Snapshot: {snap.path}", "Data: Statistisk sentralbyrå (SSB), CC BY 4.0 — "
-                "\"Kilde: Statistisk sentralbyrå\". Run with --format csv for descriptions and source files."])
+    emit(
+        frame,
+        fmt,
+        title=f"Data sources ({snap.origin} snapshot, version {snap.version})",
+        notes=[
+            f"Snapshot: {snap.path}",
+            "Data: Statistisk sentralbyrå (SSB), CC BY 4.0 — "
+            '"Kilde: Statistisk sentralbyrå". Run with --format csv for descriptions and source files.',
+        ],
+    )
 
 
 def population_table(kommune: str, year: int | None = None, by: By | str | None = None):
@@ -97,8 +106,9 @@ def population_table(kommune: str, year: int | None = None, by: By | str | None 
     found = [m.note for m in register.find(kommune, limit=1) if m.municipality == muni and m.note]
     notes += found  # an old code or name: what happened to it ("3825 Vinje ... is today 4036 Vinje")
     flags = snap.population_flags
-    for note in flags.loc[(flags.municipality == muni.code) & (flags.year_from <= year) & (flags.year_to >= year),
-                          "note"]:
+    for note in flags.loc[
+        (flags.municipality == muni.code) & (flags.year_from <= year) & (flags.year_to >= year), "note"
+    ]:
         notes.append(note)
     return frame, title, notes
 
@@ -126,8 +136,11 @@ def show_cmd(
 @data_app.command("build-snapshot")
 def build_snapshot_cmd(
     raw: Path = typer.Option(None, "--raw", help="The raw data directory (default: data/raw of this checkout)."),
-    dest: Path = typer.Option(None, "--dest", help="Write the snapshot here instead of the bundled "
-                                                   "src/blilyst/data/snapshot (the register goes beside it)."),
+    dest: Path = typer.Option(
+        None,
+        "--dest",
+        help="Write the snapshot here instead of the bundled src/blilyst/data/snapshot (the register goes beside it).",
+    ),
 ) -> None:
     """Rebuild the bundled register and snapshot from data/raw (for maintainers; commit the result).
 
@@ -143,7 +156,15 @@ def build_snapshot_cmd(
     typer.echo("Building the register and the snapshot from " + str(raw or bs.default_raw_dir()) + " ...", err=True)
     manifest = bs.build(raw, **kwargs)
     out = Path(kwargs.get("snapshot_dir", bs.BUNDLED_SNAPSHOT))
-    frame = pd.DataFrame([{"dataset": name, "rows": e["rows"], "kB": round((out / e["file"]).stat().st_size / 1024)}
-                          for name, e in manifest["datasets"].items()])
-    emit(frame, OutputFormat.table, title=f"Snapshot {manifest['version']} written to {out}",
-         notes=[f"Register written to {kwargs.get('register_file', bs.REGISTER_FILE)}"])
+    frame = pd.DataFrame(
+        [
+            {"dataset": name, "rows": e["rows"], "kB": round((out / e["file"]).stat().st_size / 1024)}
+            for name, e in manifest["datasets"].items()
+        ]
+    )
+    emit(
+        frame,
+        OutputFormat.table,
+        title=f"Snapshot {manifest['version']} written to {out}",
+        notes=[f"Register written to {kwargs.get('register_file', bs.REGISTER_FILE)}"],
+    )

@@ -32,12 +32,34 @@ class ProjectFormat(str, enum.Enum):
     xlsx = "xlsx"
 
 
-SUMMARY_COLUMNS = ["year", "population", "age_0_19", "working_age", "age_67_plus", "age_80_plus",
-                   "old_age_dependency", "reaching_67", "births", "deaths", "net_migration", "extra_migrants", "status"]
+SUMMARY_COLUMNS = [
+    "year",
+    "population",
+    "age_0_19",
+    "working_age",
+    "age_67_plus",
+    "age_80_plus",
+    "old_age_dependency",
+    "reaching_67",
+    "births",
+    "deaths",
+    "net_migration",
+    "extra_migrants",
+    "status",
+]
 
 
-def project_output(kommune: str, scenario: str = "trend", years: int = 20, *, input_file: Path | None = None,
-                   by_age: bool = False, by_age_group: bool = False, lang: str = "en", **options):
+def project_output(
+    kommune: str,
+    scenario: str = "trend",
+    years: int = 20,
+    *,
+    input_file: Path | None = None,
+    by_age: bool = False,
+    by_age_group: bool = False,
+    lang: str = "en",
+    **options,
+):
     """Run the projection and return ``(result, frame, title, notes)`` as the command prints them."""
     from blilyst.demography.scenarios import SCENARIOS, run_scenario
     from blilyst.stats.register import get_register
@@ -66,9 +88,9 @@ def project_output(kommune: str, scenario: str = "trend", years: int = 20, *, in
         frame[["male", "female", "total"]] = frame[["male", "female", "total"]].round(0)
     elif res.intervals is not None:
         frame = res.intervals
-        frame = frame[frame["measure"] == "population"].drop(columns=["measure"] + drop).round(0)
+        frame = frame[frame["measure"] == "population"].drop(columns=["measure", *drop]).round(0)
         trend = res.summary().set_index(["municipality", "year"])["population"]
-        keys = list(zip(res.intervals.loc[frame.index, "municipality"], frame["year"]))
+        keys = list(zip(res.intervals.loc[frame.index, "municipality"], frame["year"], strict=False))
         frame.insert(frame.columns.get_loc("median"), "trend", trend.loc[keys].round(0).to_numpy())
     else:
         summ = res.summary()
@@ -87,11 +109,17 @@ def project_output(kommune: str, scenario: str = "trend", years: int = 20, *, in
 
 @app.command("project")
 def project_cmd(
-    kommune: str = typer.Argument(..., help="Municipality number or name (4032, Fyresdal), a comma-separated "
-                                            "list (Fyresdal,Vinje,Tokke) or 'all'."),
-    scenario: str = typer.Option("trend", "--scenario", "-s",
-                                 help="trend, trend5, zero-migration, no-immigration, low, high, housing-led, "
-                                      "employment-led, target-seeking, stochastic."),
+    kommune: str = typer.Argument(
+        ...,
+        help="Municipality number or name (4032, Fyresdal), a comma-separated list (Fyresdal,Vinje,Tokke) or 'all'.",
+    ),
+    scenario: str = typer.Option(
+        "trend",
+        "--scenario",
+        "-s",
+        help="trend, trend5, zero-migration, no-immigration, low, high, housing-led, "
+        "employment-led, target-seeking, stochastic.",
+    ),
     years: int = typer.Option(20, "--years", help="Years to project (1-100)."),
     input_file: Path = typer.Option(None, "--input", help="Your own assumptions, CSV or JSON (see docs/scenarios.md)."),
     fmt: ProjectFormat = typer.Option(ProjectFormat.table, "--format", help="table, csv, json or xlsx."),
@@ -114,25 +142,45 @@ def project_cmd(
     """
     if by_age and by_age_group:
         raise InputError("--by-age", "choose --by-age or --by-age-group, not both")
-    for flag, value, needs in (("--dwellings", dwellings, "housing-led"), ("--jobs-growth", jobs_growth, "employment-led"),
-                               ("--jobs-target", jobs_target, "employment-led"),
-                               ("--target-population", target_population, "target-seeking")):
+    for flag, value, needs in (
+        ("--dwellings", dwellings, "housing-led"),
+        ("--jobs-growth", jobs_growth, "employment-led"),
+        ("--jobs-target", jobs_target, "employment-led"),
+        ("--target-population", target_population, "target-seeking"),
+    ):
         if value is not None and scenario != needs:
             raise InputError(flag, f"applies to --scenario {needs} only, not '{scenario}'")
     if output is not None and not output.parent.is_dir():
         raise InputError("--output", f"the folder '{output.parent}' does not exist")
-    options = dict(window=window, dwellings_per_year=dwellings, jobs_growth=jobs_growth, jobs_target=jobs_target,
-                   target=target, target_population=target_population, simulations=simulations, seed=seed)
-    res, frame, title, notes = project_output(kommune, scenario, years, input_file=input_file, by_age=by_age,
-                                              by_age_group=by_age_group, lang=lang, **options)
+    options = dict(
+        window=window,
+        dwellings_per_year=dwellings,
+        jobs_growth=jobs_growth,
+        jobs_target=jobs_target,
+        target=target,
+        target_population=target_population,
+        simulations=simulations,
+        seed=seed,
+    )
+    res, frame, title, notes = project_output(
+        kommune, scenario, years, input_file=input_file, by_age=by_age, by_age_group=by_age_group, lang=lang, **options
+    )
     if fmt is ProjectFormat.table:
         frame = _for_terminal(frame)
     write_frame(frame, fmt, title=title, notes=notes, output=output, extra_sheets=_sheets(res))
 
 
-_SHORT = {"population": "pop", "age_0_19": "0-19", "working_age": "20-66", "age_67_plus": "67+", "age_80_plus": "80+",
-          "old_age_dependency": "67+/20-66", "reaching_67": "turn 67", "net_migration": "net mig",
-          "extra_migrants": "extra mig"}
+_SHORT = {
+    "population": "pop",
+    "age_0_19": "0-19",
+    "working_age": "20-66",
+    "age_67_plus": "67+",
+    "age_80_plus": "80+",
+    "old_age_dependency": "67+/20-66",
+    "reaching_67": "turn 67",
+    "net_migration": "net mig",
+    "extra_migrants": "extra mig",
+}
 
 
 def _for_terminal(frame: pd.DataFrame) -> pd.DataFrame:
@@ -143,7 +191,7 @@ def _for_terminal(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if col in ("67+/20-66", "status", "sex", "measure") or not pd.api.types.is_float_dtype(out[col]):
             continue
-        out[col] = pd.Series([None if pd.isna(v) else int(round(v)) for v in out[col]], index=out.index, dtype=object)
+        out[col] = pd.Series([None if pd.isna(v) else round(v) for v in out[col]], index=out.index, dtype=object)
     return out
 
 
@@ -168,13 +216,20 @@ def _fit_excel(frame: pd.DataFrame) -> pd.DataFrame:
     if len(frame) <= EXCEL_ROWS or not {"age", "population"} <= set(frame.columns):
         return frame
     keys = [c for c in frame.columns if c not in ("age", "population")]
-    wide = frame.set_index(keys + ["age"])["population"].unstack("age").reset_index()
+    wide = frame.set_index([*keys, "age"])["population"].unstack("age").reset_index()
     wide.columns = [c if isinstance(c, str) else f"age {c}" for c in wide.columns]
     return wide
 
 
-def write_frame(frame: pd.DataFrame, fmt: ProjectFormat, *, title: str, notes: list[str], output: Path | None,
-                extra_sheets: dict[str, pd.DataFrame] | None = None) -> None:
+def write_frame(
+    frame: pd.DataFrame,
+    fmt: ProjectFormat,
+    *,
+    title: str,
+    notes: list[str],
+    output: Path | None,
+    extra_sheets: dict[str, pd.DataFrame] | None = None,
+) -> None:
     """Print or save ``frame``: table/csv/json through :func:`blilyst.cli.output.emit`, xlsx with
     a sheet per frame and a ``notes`` sheet (base year, sources, estimates, assumptions)."""
     fmt = ProjectFormat(fmt)
@@ -184,13 +239,16 @@ def write_frame(frame: pd.DataFrame, fmt: ProjectFormat, *, title: str, notes: l
         sheets = {name: _fit_excel(df) for name, df in ({"result": frame} | dict(extra_sheets or {})).items()}
         too_long = [name for name, df in sheets.items() if len(df) > EXCEL_ROWS]
         if too_long:
-            raise InputError("--format", f"the sheet '{too_long[0]}' has {len(sheets[too_long[0]])} rows, more than "
-                                         "Excel holds; use --format csv for this output")
+            raise InputError(
+                "--format",
+                f"the sheet '{too_long[0]}' has {len(sheets[too_long[0]])} rows, more than "
+                "Excel holds; use --format csv for this output",
+            )
         try:
             with pd.ExcelWriter(output, engine="openpyxl") as xl:
                 for name, df in sheets.items():
                     df.to_excel(xl, sheet_name=name[:31], index=False)
-                pd.DataFrame({"notes": [title] + notes}).to_excel(xl, sheet_name="notes", index=False)
+                pd.DataFrame({"notes": [title, *notes]}).to_excel(xl, sheet_name="notes", index=False)
         except OSError as exc:
             raise InputError("--output", f"cannot write '{output}' ({exc.strerror or exc})") from None
         typer.echo(f"Wrote {output}", err=True)
@@ -251,8 +309,10 @@ def facts_output(kommune: str | None = None, fact: str = "all", last_years: int 
     snap = load_snapshot()
     acc = accounts_from_snapshot(snapshot=snap)
     if last_years > len(acc.years):
-        raise InputError("--last-years", f"the accounts cover {len(acc.years)} years ({acc.years[0]}-{acc.years[-1]}); "
-                                         f"got {last_years}")
+        raise InputError(
+            "--last-years",
+            f"the accounts cover {len(acc.years)} years ({acc.years[0]}-{acc.years[-1]}); got {last_years}",
+        )
     wanted = FACTS if fact == "all" else (fact,)
     facts = []
     if "growth" in wanted:
@@ -266,14 +326,25 @@ def facts_output(kommune: str | None = None, fact: str = "all", last_years: int 
     where_ages = where
     if muni is None and snap.migration_by_age is not None and len(snap.migration_by_age):
         n = snap.migration_by_age.municipality.nunique()
-        where_ages = (f"de {n} kommunene med registrerte flyttinger etter alder" if lang == "nb"
-                      else f"the {n} municipalities with registered moves by age")
-    titles = {"growth_without_migration": ("Growth and migration by year (all municipalities)",
-                                           "Vekst og flytting år for år (alle kommuner)"),
-              "change_components": (f"Components of population change, last {last_years} years ({where})",
-                                    f"Komponentene i befolkningsendringen, siste {last_years} år ({where})"),
-              "migration_age_profile": (f"Who arrives and who leaves, by age ({where_ages})",
-                                        f"Hvem flytter inn og ut, etter alder ({where_ages})")}
+        where_ages = (
+            f"de {n} kommunene med registrerte flyttinger etter alder"
+            if lang == "nb"
+            else f"the {n} municipalities with registered moves by age"
+        )
+    titles = {
+        "growth_without_migration": (
+            "Growth and migration by year (all municipalities)",
+            "Vekst og flytting år for år (alle kommuner)",
+        ),
+        "change_components": (
+            f"Components of population change, last {last_years} years ({where})",
+            f"Komponentene i befolkningsendringen, siste {last_years} år ({where})",
+        ),
+        "migration_age_profile": (
+            f"Who arrives and who leaves, by age ({where_ages})",
+            f"Hvem flytter inn og ut, etter alder ({where_ages})",
+        ),
+    }
     est_label, src_label = ("Anslått", "Kilde") if lang == "nb" else ("Estimated", "Source")
     out = []
     for f in facts:
@@ -288,8 +359,10 @@ def facts_output(kommune: str | None = None, fact: str = "all", last_years: int 
 
 @app.command("facts")
 def facts_cmd(
-    kommune: str = typer.Argument(None, help="Municipality number or name for the components and the age profile; "
-                                             "leave out for the whole country."),
+    kommune: str = typer.Argument(
+        None,
+        help="Municipality number or name for the components and the age profile; leave out for the whole country.",
+    ),
     fact: str = typer.Option("all", "--fact", help="growth, components, ages or all."),
     last_years: int = typer.Option(10, "--last-years", help="Years the components and age profile cover."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
@@ -307,16 +380,25 @@ def facts_cmd(
         raise InputError("--fact", "CSV holds one table: choose --fact growth, components or ages")
     facts = facts_output(kommune, fact, last_years, lang)
     if fmt is OutputFormat.json:
-        payload = {"facts": [{"fact": key, "title": title, "rows": json.loads(frame.to_json(orient="records",
-                                                                                            force_ascii=False)),
-                              "estimated": est, "notes": notes} for key, frame, title, notes, est in facts]}
+        payload = {
+            "facts": [
+                {
+                    "fact": key,
+                    "title": title,
+                    "rows": json.loads(frame.to_json(orient="records", force_ascii=False)),
+                    "estimated": est,
+                    "notes": notes,
+                }
+                for key, frame, title, notes, est in facts
+            ]
+        }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     for key, frame, title, notes, est in facts:
         if fmt is OutputFormat.table:
             frame = facts_table(key, frame, est, last_years)
             if any("*" in c for c in frame.columns) or frame.iloc[:, 0].astype(str).str.endswith("*").any():
-                notes = notes + ["* = estimated." if lang == "en" else "* = anslått."]
+                notes = [*notes, "* = estimated." if lang == "en" else "* = anslått."]
         emit(frame, fmt.value, title=title, notes=notes)
 
 
@@ -324,32 +406,50 @@ def facts_table(key: str, frame: pd.DataFrame, estimated: list[str], last_years:
     """A fact's frame as a terminal table; estimated figures are marked with ``*``."""
     est = {e.split(" ")[0] for e in estimated}
     if key == "growth_without_migration":
-        out = pd.DataFrame({"year": frame.year.astype(str), "municipalities": frame.municipalities,
-                            "grew": frame.grew, "only by migration*": frame.grew_only_by_migration,
-                            "share*": frame.share_only_by_migration.map(lambda v: "–" if pd.isna(v) else f"{v:.0%}")})
+        out = pd.DataFrame(
+            {
+                "year": frame.year.astype(str),
+                "municipalities": frame.municipalities,
+                "grew": frame.grew,
+                "only by migration*": frame.grew_only_by_migration,
+                "share*": frame.share_only_by_migration.map(lambda v: "–" if pd.isna(v) else f"{v:.0%}"),
+            }
+        )
         if "grew_only_by_immigrants" in frame:
             out["less than immigrant growth"] = pd.Series(
-                ["–" if pd.isna(v) else str(int(v)) for v in frame.grew_only_by_immigrants], index=frame.index)
+                ["–" if pd.isna(v) else str(int(v)) for v in frame.grew_only_by_immigrants], index=frame.index
+            )
         return out
     if key == "change_components":
         row = frame[frame.municipality == "total"].iloc[0]
         munis = frame[frame.municipality != "total"]
         registered = "registered_years" in frame and bool((munis.registered_years == last_years).all())
-        parts = [("population_start", "population 1 January, start"), ("births", "births*"), ("deaths", "deaths*"),
-                 ("net_migration", "net migration" + ("" if registered else "*")),
-                 ("domestic_net", "domestic net migration"), ("international_net", "international net migration*"),
-                 ("residual", "residual (rounding, flagged years)"), ("change", "change"),
-                 ("population_end", "population 1 January, end"),
-                 ("immigrant_change", f"immigrant population change {row.get('immigrant_change_years', '')}")]
+        parts = [
+            ("population_start", "population 1 January, start"),
+            ("births", "births*"),
+            ("deaths", "deaths*"),
+            ("net_migration", "net migration" + ("" if registered else "*")),
+            ("domestic_net", "domestic net migration"),
+            ("international_net", "international net migration*"),
+            ("residual", "residual (rounding, flagged years)"),
+            ("change", "change"),
+            ("population_end", "population 1 January, end"),
+            ("immigrant_change", f"immigrant population change {row.get('immigrant_change_years', '')}"),
+        ]
         rows = []
         for col, label in parts:
             if col not in frame or pd.isna(row.get(col)):
                 continue
             share = row.get(f"{col}_share")
             per = row.get(f"{col}_per_1000")
-            rows.append({"component": label, "persons": int(round(float(row[col]))),
-                         "per 1 000": "" if per is None or pd.isna(per) else f"{per:.1f}",
-                         "share of flows": "" if share is None or pd.isna(share) else f"{share:.0%}"})
+            rows.append(
+                {
+                    "component": label,
+                    "persons": round(float(row[col])),
+                    "per 1 000": "" if per is None or pd.isna(per) else f"{per:.1f}",
+                    "share of flows": "" if share is None or pd.isna(share) else f"{share:.0%}",
+                }
+            )
         return pd.DataFrame(rows)
     out = frame.copy()
     for c in ("in_share", "out_share"):

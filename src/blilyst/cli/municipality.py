@@ -9,9 +9,10 @@ from blilyst.cli import app
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import UnknownMunicipality
 
-municipality_app = typer.Typer(help="Look up municipalities: codes, names, counties, old codes.\n\n"
-                                    "Example: blilyst municipality find Aalesund",
-                               no_args_is_help=True)
+municipality_app = typer.Typer(
+    help="Look up municipalities: codes, names, counties, old codes.\n\nExample: blilyst municipality find Aalesund",
+    no_args_is_help=True,
+)
 app.add_typer(municipality_app, name="municipality")
 
 
@@ -22,16 +23,27 @@ def find_frame(text: str, limit: int = 5) -> pd.DataFrame:
     matches = get_register().find(text, limit=limit)
     if not matches:
         raise UnknownMunicipality(text)
-    return pd.DataFrame([{
-        "code": m.municipality.code, "name": m.municipality.name, "county": m.municipality.county_name,
-        "centrality": m.municipality.centrality_class, "score": float(m.score), "note": m.note,
-    } for m in matches])
+    return pd.DataFrame(
+        [
+            {
+                "code": m.municipality.code,
+                "name": m.municipality.name,
+                "county": m.municipality.county_name,
+                "centrality": m.municipality.centrality_class,
+                "score": float(m.score),
+                "note": m.note,
+            }
+            for m in matches
+        ]
+    )
 
 
 @municipality_app.command("find")
 def find_cmd(
-    text: str = typer.Argument(..., help="A municipality number (today's or an old one) or a name; "
-                                         "case, accents and small typos do not matter."),
+    text: str = typer.Argument(
+        ...,
+        help="A municipality number (today's or an old one) or a name; case, accents and small typos do not matter.",
+    ),
     limit: int = typer.Option(5, "--limit", min=1, max=50, help="At most this many candidates."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
 ) -> None:
@@ -40,8 +52,12 @@ def find_cmd(
     Example: blilyst municipality find 3825
     """
     frame = find_frame(text, limit)
-    emit(frame, fmt, title=f"Municipalities matching '{text}'",
-         notes=["Codes and names of the 2024 structure (357 municipalities). Kilde: Statistisk sentralbyrå (Klass)."])
+    emit(
+        frame,
+        fmt,
+        title=f"Municipalities matching '{text}'",
+        notes=["Codes and names of the 2024 structure (357 municipalities). Kilde: Statistisk sentralbyrå (Klass)."],
+    )
 
 
 @municipality_app.command("list")
@@ -61,8 +77,15 @@ def list_cmd(
         c = county.strip().lower()
         keep = (frame.county_code == c.zfill(2)) | frame.county_name.str.lower().str.startswith(c)
         if not keep.any():
-            raise InputError("--county", f"no county matches '{county}'; counties: "
-                             + ", ".join(sorted(set(frame.county_code + " " + frame.county_name))))
+            raise InputError(
+                "--county",
+                f"no county matches '{county}'; counties: "
+                + ", ".join(sorted(set(frame.county_code + " " + frame.county_name))),
+            )
         frame = frame[keep]
-    emit(frame.reset_index(drop=True), fmt, title="Municipalities (2024 structure)",
-         notes=["Kilde: Statistisk sentralbyrå (Klass 131, 128; BA-regions 2024)."])
+    emit(
+        frame.reset_index(drop=True),
+        fmt,
+        title="Municipalities (2024 structure)",
+        notes=["Kilde: Statistisk sentralbyrå (Klass 131, 128; BA-regions 2024)."],
+    )

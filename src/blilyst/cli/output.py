@@ -15,8 +15,14 @@ class OutputFormat(str, enum.Enum):
     json = "json"
 
 
-def emit(frame: pd.DataFrame, fmt: OutputFormat | str = OutputFormat.table, *, title: str | None = None,
-         notes: list[str] | None = None, stream=None) -> None:
+def emit(
+    frame: pd.DataFrame,
+    fmt: OutputFormat | str = OutputFormat.table,
+    *,
+    title: str | None = None,
+    notes: list[str] | None = None,
+    stream=None,
+) -> None:
     """Print ``frame`` in the chosen format. ``notes`` (sources, estimates) go below a table,
     into a ``notes`` key in JSON, and as ``#`` comment lines after the CSV header is not disturbed."""
     stream = stream or sys.stdout

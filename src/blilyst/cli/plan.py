@@ -19,8 +19,11 @@ def plan_command(
     kommune: str = typer.Argument(..., help="Municipality number or name, e.g. 4028 or Kviteseid."),
     output: Path = typer.Option(..., "--output", "-o", help="File to write; .pdf or .docx picks the format."),
     lang: str = typer.Option("nb", "--lang", help="Language of the document: nb (bokmål) or en."),
-    outlook: bool = typer.Option(True, "--outlook/--no-outlook",
-                                 help="Include the 20-year projection, the workforce need and the attractiveness model."),
+    outlook: bool = typer.Option(
+        True,
+        "--outlook/--no-outlook",
+        help="Include the 20-year projection, the workforce need and the attractiveness model.",
+    ),
 ) -> None:
     """Write the municipality's plan (needs analysis, comparison, outlook) as PDF or DOCX.
 
@@ -36,7 +39,13 @@ def plan_command(
     if output.suffix.lower() not in (".pdf", ".docx"):
         raise InputError("--output", f"'{output.name}' must end in .pdf or .docx")
     municipality = get_register().resolve(kommune)
-    plan = build_plan(municipality.code, lang=lang, prepared_on=dt.date.today(),
-                      projection=outlook or None, target_seeking=outlook or None, attractiveness=outlook or None)
+    plan = build_plan(
+        municipality.code,
+        lang=lang,
+        prepared_on=dt.date.today(),
+        projection=outlook or None,
+        target_seeking=outlook or None,
+        attractiveness=outlook or None,
+    )
     path = write(plan, output)
     typer.echo(f"Wrote the plan for {municipality.code} {municipality.name} to {path}")

@@ -14,10 +14,17 @@ from blilyst.cli.output import OutputFormat, emit
 
 @data_app.command("refresh")
 def refresh_cmd(
-    dest: Path | None = typer.Option(None, "--dest", help="Where to write the local snapshot "
-                                     "(default: $BLILYST_DATA_DIR or ~/.local/share/blilyst/snapshot)."),
-    from_year: int = typer.Option(2006, "--from-year", min=2006, help="First year of population to fetch (the local snapshot then "
-                                   "holds population from this year only)."),
+    dest: Path | None = typer.Option(
+        None,
+        "--dest",
+        help="Where to write the local snapshot (default: $BLILYST_DATA_DIR or ~/.local/share/blilyst/snapshot).",
+    ),
+    from_year: int = typer.Option(
+        2006,
+        "--from-year",
+        min=2006,
+        help="First year of population to fetch (the local snapshot then holds population from this year only).",
+    ),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
 ) -> None:
     """Fetch population (07459), components of change (06913/01223), migration by age (09588) and jobs by
@@ -35,13 +42,27 @@ def refresh_cmd(
         result = _refresh(dest or local_dir(), from_year)
 
     manifest = json.loads((result.dest / "manifest.json").read_text(encoding="utf-8"))
-    rows = [{"dataset": name, "rows": n, "ssb_table": manifest["datasets"][name].get("ssb_table", ""),
-             "date": manifest["datasets"][name].get("date", "")} for name, n in result.datasets.items()]
+    rows = [
+        {
+            "dataset": name,
+            "rows": n,
+            "ssb_table": manifest["datasets"][name].get("ssb_table", ""),
+            "date": manifest["datasets"][name].get("date", ""),
+        }
+        for name, n in result.datasets.items()
+    ]
     notes = [f"{name}: {why}" for name, why in result.skipped.items()]
-    notes += [f"Local snapshot written to {result.dest}; it now takes precedence over the bundled data "
-              f"({result.requests} requests to SSB).", "Kilde: Statistisk sentralbyrå (CC BY 4.0)."]
-    emit(pd.DataFrame(rows, columns=["dataset", "rows", "ssb_table", "date"]), fmt,
-         title="Refreshed from SSB", notes=notes)
+    notes += [
+        f"Local snapshot written to {result.dest}; it now takes precedence over the bundled data "
+        f"({result.requests} requests to SSB).",
+        "Kilde: Statistisk sentralbyrå (CC BY 4.0).",
+    ]
+    emit(
+        pd.DataFrame(rows, columns=["dataset", "rows", "ssb_table", "date"]),
+        fmt,
+        title="Refreshed from SSB",
+        notes=notes,
+    )
 
 
 def _refresh(dest: Path, from_year: int):
@@ -56,8 +77,14 @@ def _refresh(dest: Path, from_year: int):
         result = refresh_snapshot(dest, first_year=from_year)
     else:
         tasks: dict[str, int] = {}
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=True) as progress:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
 
             def on_progress(step: str, done: int, total: int) -> None:
                 if step not in tasks:

@@ -79,8 +79,11 @@ def serve(
 
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     if host not in ("127.0.0.1", "localhost", "::1") and host not in settings.ALLOWED_HOSTS:
-        typer.echo(f"Note: to reach it by another name than localhost, set BLILYST_ALLOWED_HOSTS "
-                   f"(now {','.join(settings.ALLOWED_HOSTS)}).", err=True)
+        typer.echo(
+            f"Note: to reach it by another name than localhost, set BLILYST_ALLOWED_HOSTS "
+            f"(now {','.join(settings.ALLOWED_HOSTS)}).",
+            err=True,
+        )
     _print_logins(logins, f"http://{shown_host}:{port}/")
     from django.core.management import call_command
 

@@ -50,9 +50,19 @@ REGISTERED, ESTIMATED = "registered", "estimated"
 
 #: Components of an account, in display order.
 COMPONENTS: tuple[str, ...] = (
-    "population_start", "births", "deaths", "natural_increase", "in_migration", "out_migration",
-    "domestic_in", "domestic_out", "domestic_net", "international_net",
-    "net_migration", "residual", "population_end",
+    "population_start",
+    "births",
+    "deaths",
+    "natural_increase",
+    "in_migration",
+    "out_migration",
+    "domestic_in",
+    "domestic_out",
+    "domestic_net",
+    "international_net",
+    "net_migration",
+    "residual",
+    "population_end",
 )
 
 #: First year whose 1 January stocks are complete in the bundled data (2005 lacks two municipalities).
@@ -85,11 +95,13 @@ class Accounts:
         """One row per municipality and year, a column per component and an ``estimated``
         column naming the components that are estimated in that row."""
         t = self.totals if municipality is None else self.totals[self.totals.municipality == municipality]
-        values = t.pivot_table(index=["municipality", "year"], columns="component", values="value",
-                               aggfunc="first")
+        values = t.pivot_table(index=["municipality", "year"], columns="component", values="value", aggfunc="first")
         values = values[[c for c in COMPONENTS if c in values.columns]]
-        est = (t[t.source == ESTIMATED].groupby(["municipality", "year"]).component
-               .agg(lambda s: ", ".join(c for c in COMPONENTS if c in set(s))))
+        est = (
+            t[t.source == ESTIMATED]
+            .groupby(["municipality", "year"])
+            .component.agg(lambda s: ", ".join(c for c in COMPONENTS if c in set(s)))
+        )
         out = values.join(est.rename("estimated")).reset_index()
         out["estimated"] = out["estimated"].fillna("")
         out.columns.name = None
@@ -103,17 +115,24 @@ class Accounts:
         frame = r.frame()
         if municipality is not None:
             frame = frame[frame.municipality == municipality]
-        long = frame.melt(id_vars=["municipality", "year", "sex", "age", "source"],
-                          value_vars=["net_migration", "deaths"], var_name="component", value_name="value")
+        long = frame.melt(
+            id_vars=["municipality", "year", "sex", "age", "source"],
+            value_vars=["net_migration", "deaths"],
+            var_name="component",
+            value_name="value",
+        )
         parts = [long[["municipality", "year", "sex", "age", "component", "value", "source"]]]
         reg = self.registered_by_age
         if reg is not None and len(reg):
             if municipality is not None:
                 reg = reg[reg.municipality == municipality]
             reg = reg[reg.year.isin(self.years)]
-            rl = reg.melt(id_vars=["municipality", "year", "age"],
-                          value_vars=["in_migration", "out_migration", "net_migration"],
-                          var_name="component", value_name="value")
+            rl = reg.melt(
+                id_vars=["municipality", "year", "age"],
+                value_vars=["in_migration", "out_migration", "net_migration"],
+                var_name="component",
+                value_name="value",
+            )
             rl["sex"] = "total"
             rl["source"] = REGISTERED
             parts.append(rl[["municipality", "year", "sex", "age", "component", "value", "source"]])
@@ -122,12 +141,13 @@ class Accounts:
     def check_identity(self) -> float:
         """Largest absolute violation of the accounting identity over all rows (0 up to rounding)."""
         w = self.wide()
-        gap = (w.population_start + w.births - w.deaths + w.net_migration + w.residual - w.population_end)
+        gap = w.population_start + w.births - w.deaths + w.net_migration + w.residual - w.population_end
         return float(gap.abs().max())
 
 
-def population_cube_from_frame(population: pd.DataFrame, municipalities: list[str] | None,
-                               years: list[int]) -> tuple[list[str], np.ndarray]:
+def population_cube_from_frame(
+    population: pd.DataFrame, municipalities: list[str] | None, years: list[int]
+) -> tuple[list[str], np.ndarray]:
     """Long 1 January stocks (``municipality, year, sex, age, population``) → ``(Y, R, 2, 106)``."""
     missing = {"municipality", "year", "sex", "age", "population"} - set(population.columns)
     if missing:
@@ -167,19 +187,26 @@ def _event_years(population: pd.DataFrame, years: tuple[int, int] | list[int] | 
         wanted = sorted(int(y) for y in years)
     bad = [y for y in wanted if y not in possible]
     if bad:
-        raise InputError("years", f"no account possible for {bad}: needs 1 January population for the year and "
-                         f"the next; available {possible[0]}-{possible[-1]}")
+        raise InputError(
+            "years",
+            f"no account possible for {bad}: needs 1 January population for the year and "
+            f"the next; available {possible[0]}-{possible[-1]}",
+        )
     return wanted
 
 
-def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
-                   migration_by_age: pd.DataFrame | None = None,
-                   population_flags: pd.DataFrame | None = None,
-                   components_annual: pd.DataFrame | None = None,
-                   municipalities: list[str] | None = None,
-                   years: tuple[int, int] | list[int] | None = None,
-                   migration_scope: str = "all",
-                   method: str = "forward") -> Accounts:
+def build_accounts(
+    population: pd.DataFrame,
+    mortality: pd.DataFrame,
+    *,
+    migration_by_age: pd.DataFrame | None = None,
+    population_flags: pd.DataFrame | None = None,
+    components_annual: pd.DataFrame | None = None,
+    municipalities: list[str] | None = None,
+    years: tuple[int, int] | list[int] | None = None,
+    migration_scope: str = "all",
+    method: str = "forward",
+) -> Accounts:
     """Build demographic accounts from plain frames.
 
     Parameters
@@ -214,15 +241,21 @@ def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
     if res.years != event_years:
         keep = [res.years.index(y) for y in event_years]
         res = ResidualMigration(
-            municipalities=res.municipalities, years=event_years, net_migration=res.net_migration[keep],
-            deaths=res.deaths[keep], births=res.births[keep], pop_start=res.pop_start[keep],
-            pop_end=res.pop_end[keep], survival=res.survival[keep], method=res.method,
+            municipalities=res.municipalities,
+            years=event_years,
+            net_migration=res.net_migration[keep],
+            deaths=res.deaths[keep],
+            births=res.births[keep],
+            pop_start=res.pop_start[keep],
+            pop_end=res.pop_end[keep],
+            survival=res.survival[keep],
+            method=res.method,
             births_source=res.births_source,
-            mortality_years=[res.mortality_years[i] for i in keep] if res.mortality_years else [])
+            mortality_years=[res.mortality_years[i] for i in keep] if res.mortality_years else [],
+        )
     est = res.totals().set_index(["municipality", "year"])
     est["natural_increase"] = est.births - est.deaths
-    for col in ("in_migration", "out_migration", "domestic_in", "domestic_out", "domestic_net",
-                "international_net"):
+    for col in ("in_migration", "out_migration", "domestic_in", "domestic_out", "domestic_net", "international_net"):
         est[col] = np.nan
     est["residual"] = 0.0
     src = pd.DataFrame(ESTIMATED, index=est.index, columns=list(COMPONENTS))
@@ -236,46 +269,62 @@ def build_accounts(population: pd.DataFrame, mortality: pd.DataFrame, *,
         "population; net migration estimated by the residual (cohort-survival) method where not registered.",
     ]
     if res.mortality_years:
-        extra = sorted({y for y, m in zip(res.years, res.mortality_years) if y != m})
+        extra = sorted({y for y, m in zip(res.years, res.mortality_years, strict=False) if y != m})
         if extra:
-            notes.append(f"Mortality for {', '.join(map(str, extra))} uses the last year with rates "
-                         f"({max(res.mortality_years)}).")
+            notes.append(
+                f"Mortality for {', '.join(map(str, extra))} uses the last year with rates "
+                f"({max(res.mortality_years)})."
+            )
 
     reg_by_age = None
     if migration_scope not in ("all", "domestic"):
         raise InputError("migration_scope", f"must be 'all' or 'domestic', got {migration_scope!r}")
     if migration_by_age is not None and len(migration_by_age):
-        reg_by_age = migration_by_age[migration_by_age.municipality.isin(codes)
-                                      & migration_by_age.year.isin(event_years)]
+        reg_by_age = migration_by_age[
+            migration_by_age.municipality.isin(codes) & migration_by_age.year.isin(event_years)
+        ]
         if len(reg_by_age):
-            reg = reg_by_age.groupby(["municipality", "year"])[["in_migration", "out_migration",
-                                                                 "net_migration"]].sum()
+            reg = reg_by_age.groupby(["municipality", "year"])[["in_migration", "out_migration", "net_migration"]].sum()
             idx = reg.index.intersection(est.index)
             max_age = reg_by_age.groupby(["municipality", "year"]).age.max()
             partial = sorted({y for (_, y), a in max_age.items() if a < 99})
             gap = ""
             if partial:
-                gap = (f"; for {partial[0]}-{partial[-1]} the data cover ages 0-{int(max_age.min())} only, "
-                       "so moves of older people are missing from those totals")
+                gap = (
+                    f"; for {partial[0]}-{partial[-1]} the data cover ages 0-{int(max_age.min())} only, "
+                    "so moves of older people are missing from those totals"
+                )
             if migration_scope == "all":
                 for col in ["in_migration", "out_migration", "net_migration"]:
                     est.loc[idx, col] = reg.loc[idx, col].astype(float)
                     src.loc[idx, col] = REGISTERED
-                est.loc[idx, "residual"] = (est.loc[idx, "population_end"] - est.loc[idx, "population_start"]
-                                            - est.loc[idx, "natural_increase"] - est.loc[idx, "net_migration"])
-                notes.append("Registered in-, out- and net migration (all moves, domestic and international) from "
-                             "SSB's migration-by-age data as prepared by Telemark fylkeskommune" + gap
-                             + ". 'residual' closes the account (registered migration against estimated births "
-                             "and deaths).")
+                est.loc[idx, "residual"] = (
+                    est.loc[idx, "population_end"]
+                    - est.loc[idx, "population_start"]
+                    - est.loc[idx, "natural_increase"]
+                    - est.loc[idx, "net_migration"]
+                )
+                notes.append(
+                    "Registered in-, out- and net migration (all moves, domestic and international) from "
+                    "SSB's migration-by-age data as prepared by Telemark fylkeskommune"
+                    + gap
+                    + ". 'residual' closes the account (registered migration against estimated births "
+                    "and deaths)."
+                )
             else:
-                for reg_col, col in [("in_migration", "domestic_in"), ("out_migration", "domestic_out"),
-                                     ("net_migration", "domestic_net")]:
+                for reg_col, col in [
+                    ("in_migration", "domestic_in"),
+                    ("out_migration", "domestic_out"),
+                    ("net_migration", "domestic_net"),
+                ]:
                     est.loc[idx, col] = reg.loc[idx, reg_col].astype(float)
                     src.loc[idx, col] = REGISTERED
                 est.loc[idx, "international_net"] = est.loc[idx, "net_migration"] - est.loc[idx, "domestic_net"]
-                notes.append("Registered domestic in-, out- and net migration (SSB 09588)" + gap + "; "
-                             "international net migration = estimated net migration minus registered domestic net "
-                             "(estimated).")
+                notes.append(
+                    "Registered domestic in-, out- and net migration (SSB 09588)" + gap + "; "
+                    "international net migration = estimated net migration minus registered domestic net "
+                    "(estimated)."
+                )
 
     if components_annual is not None and len(components_annual):
         note = _apply_registered_components(est, src, components_annual)
@@ -312,10 +361,12 @@ def _apply_registered_components(est: pd.DataFrame, src: pd.DataFrame, component
     if missing:
         raise InputError("components_annual", f"missing columns {sorted(missing)}")
     reg = components.assign(year=components.year.astype(int)).pivot_table(
-        index=["municipality", "year"], columns="component", values="persons", aggfunc="sum")
+        index=["municipality", "year"], columns="component", values="persons", aggfunc="sum"
+    )
     reg = reg.loc[reg.index.intersection(est.index)]
-    reg = reg.reindex(columns=["births", "deaths", "immigration", "emigration", "domestic_in", "domestic_out",
-                               "net_migration"])
+    reg = reg.reindex(
+        columns=["births", "deaths", "immigration", "emigration", "domestic_in", "domestic_out", "net_migration"]
+    )
     reg = reg.dropna(how="all")
     if reg.empty:
         return None
@@ -340,33 +391,46 @@ def _apply_registered_components(est: pd.DataFrame, src: pd.DataFrame, component
     src.loc[split.index, "international_net"] = np.where(both, REGISTERED, ESTIMATED)
     est.loc[idx, "natural_increase"] = est.loc[idx, "births"] - est.loc[idx, "deaths"]
     src.loc[idx, "natural_increase"] = np.where(
-        (src.loc[idx, "births"] == REGISTERED) & (src.loc[idx, "deaths"] == REGISTERED), REGISTERED, ESTIMATED)
-    est.loc[idx, "residual"] = (est.loc[idx, "population_end"] - est.loc[idx, "population_start"]
-                                - est.loc[idx, "natural_increase"] - est.loc[idx, "net_migration"])
+        (src.loc[idx, "births"] == REGISTERED) & (src.loc[idx, "deaths"] == REGISTERED), REGISTERED, ESTIMATED
+    )
+    est.loc[idx, "residual"] = (
+        est.loc[idx, "population_end"]
+        - est.loc[idx, "population_start"]
+        - est.loc[idx, "natural_increase"]
+        - est.loc[idx, "net_migration"]
+    )
     # from registered figures only (SSB's own restledd) when every term is registered
     parts = src.loc[idx, ["population_start", "population_end", "natural_increase", "net_migration"]]
     src.loc[idx, "residual"] = np.where((parts == REGISTERED).all(axis=1), REGISTERED, ESTIMATED)
     have = [c for c in reg.columns if reg[c].notna().any()]
     years = sorted({y for _, y in idx})
-    return (f"Registered {', '.join(have)} from SSB's population change table (06913/01223) for {len(idx)} "
-            f"municipality-years ({years[0]}-{years[-1]}); other municipality-years are estimated. 'residual' "
-            "closes those accounts (registered components against the 1 January stocks; SSB's restledd).")
+    return (
+        f"Registered {', '.join(have)} from SSB's population change table (06913/01223) for {len(idx)} "
+        f"municipality-years ({years[0]}-{years[-1]}); other municipality-years are estimated. 'residual' "
+        "closes those accounts (registered components against the 1 January stocks; SSB's restledd)."
+    )
 
 
-def accounts_from_snapshot(municipalities: list[str] | None = None,
-                           years: tuple[int, int] | list[int] | None = None, snapshot=None,
-                           method: str = "forward") -> Accounts:
+def accounts_from_snapshot(
+    municipalities: list[str] | None = None,
+    years: tuple[int, int] | list[int] | None = None,
+    snapshot=None,
+    method: str = "forward",
+) -> Accounts:
     """:func:`build_accounts` on the loaded snapshot (bundled, or local after ``blilyst data refresh``)."""
     if snapshot is None:
         from blilyst.stats.snapshot import load_snapshot
 
         snapshot = load_snapshot()
     return build_accounts(
-        snapshot.population, snapshot.mortality,
+        snapshot.population,
+        snapshot.mortality,
         migration_by_age=getattr(snapshot, "migration_by_age", None),
         population_flags=getattr(snapshot, "population_flags", None),
         components_annual=getattr(snapshot, "components_annual", None),
-        municipalities=municipalities, years=years, method=method,
+        municipalities=municipalities,
+        years=years,
+        method=method,
         migration_scope=migration_scope_of(snapshot),
     )
 
@@ -376,7 +440,7 @@ def migration_scope_of(snapshot) -> str:
     ``"domestic"`` for SSB 09588 fetched by ``blilyst data refresh``."""
     try:
         src = snapshot.sources()
-    except Exception:  # a snapshot-like object without a manifest
+    except AttributeError:  # a snapshot-like object without a manifest
         return "all"
     row = src[src.dataset == "migration_by_age"]
     if row.empty:
@@ -388,9 +452,9 @@ def migration_scope_of(snapshot) -> str:
 # --------------------------------------------------------------------------- validation
 
 
-def compare_with_period_sums(accounts: Accounts, components: pd.DataFrame,
-                             first: int = 2011, last: int = 2025,
-                             exclude: tuple[str, ...] = ()) -> pd.DataFrame:
+def compare_with_period_sums(
+    accounts: Accounts, components: pd.DataFrame, first: int = 2011, last: int = 2025, exclude: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Estimated natural increase and net migration summed over ``first..last`` against SSB's sums.
 
     ``components`` is the statman extract of SSB table 06913 (snapshot.components_2011_2025).
@@ -407,8 +471,9 @@ def compare_with_period_sums(accounts: Accounts, components: pd.DataFrame,
     # use the estimated residual figures, not registered migration, so every municipality is treated alike
     tot = accounts.residual.totals()
     tot = tot[tot.year.isin(years)]
-    est = tot.groupby("municipality").agg(births=("births", "sum"), deaths=("deaths", "sum"),
-                                          net_migration_est=("net_migration", "sum"))
+    est = tot.groupby("municipality").agg(
+        births=("births", "sum"), deaths=("deaths", "sum"), net_migration_est=("net_migration", "sum")
+    )
     est["natural_increase_est"] = est.births - est.deaths
     start = w[w.year == first].set_index("municipality").population_start.rename("population_start")
     reg = components.set_index("municipality")
@@ -427,5 +492,8 @@ def registered_period(components: pd.DataFrame, municipality: str) -> dict | Non
     if row.empty:
         return None
     r = row.iloc[0]
-    return {"natural_increase_sum": float(r.natural_increase_sum), "net_migration_sum": float(r.net_migration_sum),
-            "comparable": bool(r.comparable)}
+    return {
+        "natural_increase_sum": float(r.natural_increase_sum),
+        "net_migration_sum": float(r.net_migration_sum),
+        "comparable": bool(r.comparable),
+    }

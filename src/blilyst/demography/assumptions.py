@@ -62,16 +62,40 @@ import numpy as np
 from blilyst.axes import MAX_AGE, N_AGES, SEXES
 from blilyst.errors import ImportFileError
 
-__all__ = ["AssumptionsFileError", "Assumption", "read_assumptions", "parse_rows", "KINDS"]
+__all__ = ["KINDS", "Assumption", "AssumptionsFileError", "parse_rows", "read_assumptions"]
 
-KINDS = ("population", "fertility", "mortality", "net_migration", "net_migration_rate", "net_migration_total",
-         "in_migration", "out_migration_rate", "immigration", "emigration_rate")
+KINDS = (
+    "population",
+    "fertility",
+    "mortality",
+    "net_migration",
+    "net_migration_rate",
+    "net_migration_total",
+    "in_migration",
+    "out_migration_rate",
+    "immigration",
+    "emigration_rate",
+)
 GROSS_KINDS = ("in_migration", "out_migration_rate", "immigration", "emigration_rate")
 COUNT_KINDS = ("population", "net_migration", "net_migration_total")
 COLUMNS = ("kind", "region", "year", "sex", "age", "value")
-_SEX_ALIASES = {"male": "male", "m": "male", "menn": "male", "mann": "male", "males": "male",
-                "female": "female", "f": "female", "k": "female", "kvinner": "female", "kvinne": "female",
-                "females": "female", "": None, "both": None, "begge": None, "all": None}
+_SEX_ALIASES = {
+    "male": "male",
+    "m": "male",
+    "menn": "male",
+    "mann": "male",
+    "males": "male",
+    "female": "female",
+    "f": "female",
+    "k": "female",
+    "kvinner": "female",
+    "kvinne": "female",
+    "females": "female",
+    "": None,
+    "both": None,
+    "begge": None,
+    "all": None,
+}
 
 
 class AssumptionsFileError(ImportFileError):
@@ -143,12 +167,14 @@ def read_assumptions(path: str | Path) -> AssumptionSet:
             raise AssumptionsFileError(name, None, "json", f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
         rows = data.get("rows") if isinstance(data, dict) else data
         if not isinstance(rows, list):
-            raise AssumptionsFileError(name, None, "rows", "expected a list of rows or {\"rows\": [...]}")
+            raise AssumptionsFileError(name, None, "rows", 'expected a list of rows or {"rows": [...]}')
         records = []
         for i, r in enumerate(rows, start=1):
             if not isinstance(r, dict):
                 raise AssumptionsFileError(name, i, "row", "each row must be an object with kind, region, ... value")
-            records.append({k: ("" if r.get(k) is None else str(r.get(k))) for k in COLUMNS} | {"_extra": set(r) - set(COLUMNS)})
+            records.append(
+                {k: ("" if r.get(k) is None else str(r.get(k))) for k in COLUMNS} | {"_extra": set(r) - set(COLUMNS)}
+            )
         return parse_rows(records, name, first_row=1)
     if suffix in (".csv", ".txt"):
         sample = decoded[:2000]
@@ -157,8 +183,12 @@ def read_assumptions(path: str | Path) -> AssumptionSet:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
         missing = [c for c in COLUMNS if c not in header]
         if missing:
-            raise AssumptionsFileError(name, 1, missing[0], f"the header must have the columns {', '.join(COLUMNS)}; "
-                                                            f"missing {', '.join(missing)}")
+            raise AssumptionsFileError(
+                name,
+                1,
+                missing[0],
+                f"the header must have the columns {', '.join(COLUMNS)}; missing {', '.join(missing)}",
+            )
         records = []
         for r in reader:
             clean = {(k or "").strip().lower(): (v or "").strip() for k, v in r.items()}
@@ -173,7 +203,9 @@ def parse_rows(records: list[dict], source: str = "assumptions", first_row: int 
     for i, rec in enumerate(records):
         row = first_row + i
         if rec.get("_extra"):
-            raise AssumptionsFileError(source, row, sorted(rec["_extra"])[0], f"unknown field; use {', '.join(COLUMNS)}")
+            raise AssumptionsFileError(
+                source, row, sorted(rec["_extra"])[0], f"unknown field; use {', '.join(COLUMNS)}"
+            )
         kind = rec.get("kind", "").strip().lower()
         if kind not in KINDS:
             raise AssumptionsFileError(source, row, "kind", f"'{kind}' is not one of {', '.join(KINDS)}")
@@ -189,8 +221,9 @@ def parse_rows(records: list[dict], source: str = "assumptions", first_row: int 
         age_text = rec.get("age", "").strip().replace("+", "")
         ages = _range(age_text, source, row, "age", 0, MAX_AGE) or (0, MAX_AGE)
         if kind == "net_migration_total" and rec.get("age", "").strip() not in ("",):
-            raise AssumptionsFileError(source, row, "age", "net_migration_total is over all ages; leave age empty "
-                                                           "or use kind net_migration")
+            raise AssumptionsFileError(
+                source, row, "age", "net_migration_total is over all ages; leave age empty or use kind net_migration"
+            )
         try:
             value = float(rec.get("value", "").replace(",", ".").replace(" ", ""))
         except ValueError:
@@ -200,10 +233,17 @@ def parse_rows(records: list[dict], source: str = "assumptions", first_row: int 
         if value < 0 and kind not in ("net_migration", "net_migration_rate", "net_migration_total"):
             raise AssumptionsFileError(source, row, "value", f"{kind} must not be negative (got {value})")
         if kind == "mortality" and value > 5:
-            raise AssumptionsFileError(source, row, "value", f"a death rate m(x) above 5 is not plausible (got {value})")
+            raise AssumptionsFileError(
+                source, row, "value", f"a death rate m(x) above 5 is not plausible (got {value})"
+            )
         if kind == "fertility" and value > 0.5:
-            raise AssumptionsFileError(source, row, "value", f"a fertility rate above 0.5 births per woman a year is "
-                                                             f"not plausible (got {value}); give rates, not counts")
+            raise AssumptionsFileError(
+                source,
+                row,
+                "value",
+                f"a fertility rate above 0.5 births per woman a year is "
+                f"not plausible (got {value}); give rates, not counts",
+            )
         if kind == "net_migration_rate" and not -1 <= value <= 1:
             raise AssumptionsFileError(source, row, "value", "a net migration rate must be between -1 and 1")
         if kind in ("out_migration_rate", "emigration_rate") and value > 1:
@@ -258,15 +298,23 @@ def apply_assumptions(aset: AssumptionSet, rs, steps: int, profile: np.ndarray, 
     replaced_pop = set()
     for a in aset.rows:
         if a.region not in pos:
-            raise AssumptionsFileError(aset.source, a.row, "region", f"{a.region} is not among the projected "
-                                                                     f"municipalities ({', '.join(rs.codes)})")
+            raise AssumptionsFileError(
+                aset.source,
+                a.row,
+                "region",
+                f"{a.region} is not among the projected municipalities ({', '.join(rs.codes)})",
+            )
         r = pos[a.region]
         s = list(a.sexes)
         lo, hi = a.ages
         if a.kind == "population":
             if a.years is not None and a.years != (rs.base_year, rs.base_year):
-                raise AssumptionsFileError(aset.source, a.row, "year", f"the base population is for 1 January "
-                                                                       f"{rs.base_year}; leave year empty or give {rs.base_year}")
+                raise AssumptionsFileError(
+                    aset.source,
+                    a.row,
+                    "year",
+                    f"the base population is for 1 January {rs.base_year}; leave year empty or give {rs.base_year}",
+                )
             if a.region not in replaced_pop:
                 base[r] = 0.0  # a file that gives a population gives all of it
                 replaced_pop.add(a.region)
@@ -305,8 +353,12 @@ def apply_assumptions(aset: AssumptionSet, rs, steps: int, profile: np.ndarray, 
         # gross flows replace the trend's net migration of those region-years: in-migrants and
         # immigrants as counts, out-migration and emigration as rates on the start cohort
         if np.any(gross_out_rate > 1):
-            raise AssumptionsFileError(aset.source, None, "out_migration_rate",
-                                       "out-migration and emigration rates add up to more than 1 for some age")
+            raise AssumptionsFileError(
+                aset.source,
+                None,
+                "out_migration_rate",
+                "out-migration and emigration rates add up to more than 1 for some age",
+            )
         rates[gross] = -gross_out_rate[gross]
         counts[gross] += gross_in[gross]
     if mort_rows:
@@ -314,7 +366,9 @@ def apply_assumptions(aset: AssumptionSet, rs, steps: int, profile: np.ndarray, 
         surv[:, regions] = engine_survival(mx[:, regions])
     notes = aset.describe()
     if pop_rows:
-        notes.append(f"base population 1 January {rs.base_year} from {aset.source} for {', '.join(sorted(replaced_pop))}")
+        notes.append(
+            f"base population 1 January {rs.base_year} from {aset.source} for {', '.join(sorted(replaced_pop))}"
+        )
     return base, surv, fert, rates, counts, notes
 
 
@@ -324,6 +378,7 @@ def _year_index(a: Assumption, years: np.ndarray, source: str) -> list[int]:
     y0, y1 = a.years
     idx = [i for i, y in enumerate(years) if y0 <= y <= y1]
     if not idx:
-        raise AssumptionsFileError(source, a.row, "year", f"{y0}-{y1} is outside the projection years "
-                                                          f"{years[0]}-{years[-1]}")
+        raise AssumptionsFileError(
+            source, a.row, "year", f"{y0}-{y1} is outside the projection years {years[0]}-{years[-1]}"
+        )
     return idx

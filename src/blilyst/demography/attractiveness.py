@@ -110,8 +110,9 @@ class AttractivenessModel:
         return peers.sort_values("rank_in_class").reset_index(drop=True)
 
 
-def attractiveness_model(data: pd.DataFrame, *, jobs_from: int, jobs_to: int,
-                         migration_years: tuple[int, int]) -> AttractivenessModel:
+def attractiveness_model(
+    data: pd.DataFrame, *, jobs_from: int, jobs_to: int, migration_years: tuple[int, int]
+) -> AttractivenessModel:
     """Fit the model on a frame with one row per municipality.
 
     ``data`` columns: municipality, name, centrality_class, population_start, net_migration,
@@ -139,28 +140,52 @@ def attractiveness_model(data: pd.DataFrame, *, jobs_from: int, jobs_to: int,
     d["rank_in_class"] = pd.NA
     ranked = d[d.in_fit]
     d.loc[ranked.index, "rank"] = ranked.attractiveness.rank(ascending=False, method="min").astype(int)
-    d.loc[ranked.index, "rank_in_class"] = (ranked.groupby("centrality_class").attractiveness
-                                            .rank(ascending=False, method="min").astype(int))
+    d.loc[ranked.index, "rank_in_class"] = (
+        ranked.groupby("centrality_class").attractiveness.rank(ascending=False, method="min").astype(int)
+    )
     d["n"] = len(ranked)
     d["n_in_class"] = d.centrality_class.map(ranked.centrality_class.value_counts()).fillna(0).astype(int)
     d["rank"] = d["rank"].astype("Int64")
     d["rank_in_class"] = d["rank_in_class"].astype("Int64")
-    cols = ["municipality", "name", "centrality_class", "population_start", "net_migration", "net_migration_pct",
-            "jobs_start", "jobs_end", "job_growth_pct", "expected_pct", "attractiveness", "rank", "n",
-            "rank_in_class", "n_in_class", "in_fit", "apportioned"]
+    cols = [
+        "municipality",
+        "name",
+        "centrality_class",
+        "population_start",
+        "net_migration",
+        "net_migration_pct",
+        "jobs_start",
+        "jobs_end",
+        "job_growth_pct",
+        "expected_pct",
+        "attractiveness",
+        "rank",
+        "n",
+        "rank_in_class",
+        "n_in_class",
+        "in_fit",
+        "apportioned",
+    ]
     extra = [c for c in d.columns if c not in cols and c not in ("exclude",)]
     frame = d[cols + extra].sort_values("municipality").reset_index(drop=True)
-    return AttractivenessModel(jobs_from=jobs_from, jobs_to=jobs_to, migration_years=migration_years,
-                               slope=slope, intercept=intercept, r2=r2, n=len(ranked), frame=frame)
+    return AttractivenessModel(
+        jobs_from=jobs_from,
+        jobs_to=jobs_to,
+        migration_years=migration_years,
+        slope=slope,
+        intercept=intercept,
+        r2=r2,
+        n=len(ranked),
+        frame=frame,
+    )
 
 
 def available_periods(jobs: pd.DataFrame, population_years: list[int]) -> list[tuple[int, int]]:
     """Every pair of job years ``(a, b)``, ``a < b``, for which net migration can be estimated: the
     1 January populations ``a+1 .. b+1`` are all there. Job years need not be consecutive in the data."""
     years = sorted(int(y) for y in jobs.year.unique())
-    have = set(int(y) for y in population_years)
-    return [(a, b) for i, a in enumerate(years) for b in years[i + 1:]
-            if all(y in have for y in range(a + 1, b + 2))]
+    have = {int(y) for y in population_years}
+    return [(a, b) for i, a in enumerate(years) for b in years[i + 1 :] if all(y in have for y in range(a + 1, b + 2))]
 
 
 def job_sources(jobs: pd.DataFrame) -> dict[int, str]:
@@ -193,15 +218,15 @@ def registered_net_migration(components_annual: pd.DataFrame | None, years: rang
     a figure for every year; empty when the snapshot has none."""
     if components_annual is None or components_annual.empty:
         return pd.Series(dtype=float)
-    c = components_annual[(components_annual.component == "net_migration")
-                          & components_annual.year.isin(list(years))]
+    c = components_annual[(components_annual.component == "net_migration") & components_annual.year.isin(list(years))]
     g = c.groupby("municipality")
     complete = g.year.nunique() == len(years)
     return g.persons.sum()[complete]
 
 
-def attractiveness_from_snapshot(period: tuple[int, int] | None = None, snapshot=None, register=None,
-                                 accounts=None) -> AttractivenessModel:
+def attractiveness_from_snapshot(
+    period: tuple[int, int] | None = None, snapshot=None, register=None, accounts=None
+) -> AttractivenessModel:
     """Run the model on the snapshot for jobs ``period = (from, to)`` (default: the longest one).
 
     Net migration is taken over the calendar years ``from+1 .. to`` (1 January ``from+1`` to
@@ -223,8 +248,9 @@ def attractiveness_from_snapshot(period: tuple[int, int] | None = None, snapshot
     if period is None:
         period = default_period(jobs, periods)
     if period is None or tuple(period) not in periods:
-        raise InputError("period", f"no data for jobs {period}; available: "
-                         + ", ".join(f"{a}-{b}" for a, b in periods))
+        raise InputError(
+            "period", f"no data for jobs {period}; available: " + ", ".join(f"{a}-{b}" for a, b in periods)
+        )
     a, b = (int(v) for v in period)
     mig_years = (a + 1, b)
     if accounts is None or not all(y in accounts.years for y in range(a + 1, b + 1)):
@@ -261,29 +287,36 @@ def attractiveness_from_snapshot(period: tuple[int, int] | None = None, snapshot
     if n_reg == len(d):
         how = "registered (SSB 06913/01223). Kilde: Statistisk sentralbyrå."
     else:
-        how = ("estimated as population growth minus estimated natural increase (residual method). "
-               "Kilde: Statistisk sentralbyrå (07459); mortality: Human Mortality Database.")
+        how = (
+            "estimated as population growth minus estimated natural increase (residual method). "
+            "Kilde: Statistisk sentralbyrå (07459); mortality: Human Mortality Database."
+        )
         if n_reg:
             how += f" Registered (SSB 06913/01223) for {n_reg} municipalities with every year published."
     sources = job_sources(jobs)
     model.notes = [
         f"Net migration {a + 1}-{b} (domestic and international) as % of the population 1 January {a + 1}, " + how,
-        f"Job growth {a}-{b}: employed persons by place of work, 4th quarter" + _jobs_source_note(a, b, sources)
-        + ".",
+        f"Job growth {a}-{b}: employed persons by place of work, 4th quarter" + _jobs_source_note(a, b, sources) + ".",
         "Attractiveness = actual minus expected net migration (percentage points); method: Telemarksforsking's "
         "attractiveness model (Vareide). Published fit 2010-2012: y = 0.2857x - 0.1412, R² 0.22.",
     ]
     if flagged:
-        model.notes.append("Left out of the fit (population estimated before 2024): " + ", ".join(sorted(flagged)) + ".")
+        model.notes.append(
+            "Left out of the fit (population estimated before 2024): " + ", ".join(sorted(flagged)) + "."
+        )
     if d.apportioned.any():
-        model.notes.append("Jobs apportioned from a split old municipality: "
-                           + ", ".join(sorted(d[d.apportioned].municipality)) + ".")
+        model.notes.append(
+            "Jobs apportioned from a split old municipality: " + ", ".join(sorted(d[d.apportioned].municipality)) + "."
+        )
     return model
 
 
 _BUNDLED_JOB_SOURCES = {2005: "distriktstall", 2015: "distriktstall", 2017: "13470"}
-_SOURCE_TEXT = {"distriktstall": "SSB register-based employment from the 'distriktstall' data, 428 old "
-                                 "municipalities mapped to 2024 codes", "13470": "SSB table 13470"}
+_SOURCE_TEXT = {
+    "distriktstall": "SSB register-based employment from the 'distriktstall' data, 428 old "
+    "municipalities mapped to 2024 codes",
+    "13470": "SSB table 13470",
+}
 
 
 def _jobs_source_note(a: int, b: int, sources: dict[int, str]) -> str:
@@ -329,11 +362,20 @@ def attractiveness_old_structure(snapshot=None, register=None, accounts=None) ->
     o["ni_part"] = o.share * o.current_code.map(ni_new)
     names = register.frame().set_index("code").name
     o["same_name"] = o.current_code.map(names).str.lower() == o.name.str.lower()
-    main = (o.sort_values(["weight", "same_name"], ascending=False).drop_duplicates("old_code")
-            .set_index("old_code").current_code)  # ties (fixed 50/50 splits) go to the namesake
-    old = o.groupby("old_code").agg(name=("name", "first"), population_start=("population_2006", "first"),
-                                    population_2016=("population_2016", "first"), jobs_start=("jobs_2005", "first"),
-                                    jobs_end=("jobs_2015", "first"), natural_increase=("ni_part", "sum"))
+    main = (
+        o.sort_values(["weight", "same_name"], ascending=False)
+        .drop_duplicates("old_code")
+        .set_index("old_code")
+        .current_code
+    )  # ties (fixed 50/50 splits) go to the namesake
+    old = o.groupby("old_code").agg(
+        name=("name", "first"),
+        population_start=("population_2006", "first"),
+        population_2016=("population_2016", "first"),
+        jobs_start=("jobs_2005", "first"),
+        jobs_end=("jobs_2015", "first"),
+        natural_increase=("ni_part", "sum"),
+    )
     old["net_migration"] = old.population_2016 - old.population_start - old.natural_increase
     old["current_code"] = main
     classes = register.frame().set_index("code").centrality_class

@@ -33,8 +33,15 @@ from blilyst.errors import InputError
 
 #: Age groups (age at the end of the year) for the migration age profile.
 AGE_GROUPS: tuple[tuple[int, int, str], ...] = (
-    (0, 5, "0-5"), (6, 15, "6-15"), (16, 19, "16-19"), (20, 24, "20-24"), (25, 29, "25-29"),
-    (30, 39, "30-39"), (40, 49, "40-49"), (50, 66, "50-66"), (67, 105, "67+"),
+    (0, 5, "0-5"),
+    (6, 15, "6-15"),
+    (16, 19, "16-19"),
+    (20, 24, "20-24"),
+    (25, 29, "25-29"),
+    (30, 39, "30-39"),
+    (40, 49, "40-49"),
+    (50, 66, "50-66"),
+    (67, 105, "67+"),
 )
 
 
@@ -66,13 +73,15 @@ def growth_without_migration(accounts: Accounts, immigrants: pd.DataFrame | None
     w["grew"] = w.growth > 0
     w["grew_only_by_migration"] = w.grew & (w.natural_increase < 0)
     per_year = w.groupby("year").agg(
-        municipalities=("municipality", "size"), grew=("grew", "sum"),
+        municipalities=("municipality", "size"),
+        grew=("grew", "sum"),
         grew_only_by_migration=("grew_only_by_migration", "sum"),
     )
     sources = ["SSB 07459 (population 1 January)", "HMD Norway (mortality), births and deaths estimated"]
     if immigrants is not None and len(immigrants):
-        stock = immigrants[immigrants.reason == "all"].pivot_table(index="municipality", columns="year",
-                                                                   values="persons", aggfunc="sum")
+        stock = immigrants[immigrants.reason == "all"].pivot_table(
+            index="municipality", columns="year", values="persons", aggfunc="sum"
+        )
         years = [y for y in stock.columns if y + 1 in stock.columns]
         rows = []
         for y in years:
@@ -90,24 +99,42 @@ def growth_without_migration(accounts: Accounts, immigrants: pd.DataFrame | None
     per_year["share_only_by_migration"] = per_year.grew_only_by_migration / per_year.grew.where(per_year.grew > 0)
     last = per_year.iloc[-1]
     y, n, g, m = int(last.year), int(last.municipalities), int(last.grew), int(last.grew_only_by_migration)
-    text_nb = (f"I {y} vokste {g} av {n} kommuner. {m} av dem hadde flere døde enn fødte og vokste bare fordi "
-               f"flere flyttet inn enn ut (fødte og døde er beregnet, ikke registrert).")
-    text_en = (f"In {y}, {g} of {n} municipalities grew. {m} of them had more deaths than births and grew only "
-               f"because more people moved in than out (births and deaths are estimated, not registered).")
+    text_nb = (
+        f"I {y} vokste {g} av {n} kommuner. {m} av dem hadde flere døde enn fødte og vokste bare fordi "
+        f"flere flyttet inn enn ut (fødte og døde er beregnet, ikke registrert)."
+    )
+    text_en = (
+        f"In {y}, {g} of {n} municipalities grew. {m} of them had more deaths than births and grew only "
+        f"because more people moved in than out (births and deaths are estimated, not registered)."
+    )
     if "grew_only_by_immigrants" in per_year:
         known = per_year.dropna(subset=["grew_only_by_immigrants"])
         if len(known):
             k = known.iloc[-1]
-            text_nb += (f" I {int(k.year)} vokste {int(k.grew)} kommuner; {int(k.grew_only_by_immigrants)} av dem "
-                        f"ville ha krympet uten veksten i innvandrerbefolkningen.")
-            text_en += (f" In {int(k.year)}, {int(k.grew)} municipalities grew; {int(k.grew_only_by_immigrants)} of "
-                        f"them would have shrunk without the growth of their immigrant population.")
-    return Fact("growth_without_migration", per_year, text_nb, text_en,
-                estimated=["births", "deaths", "natural_increase", "grew_only_by_migration"], sources=sources)
+            text_nb += (
+                f" I {int(k.year)} vokste {int(k.grew)} kommuner; {int(k.grew_only_by_immigrants)} av dem "
+                f"ville ha krympet uten veksten i innvandrerbefolkningen."
+            )
+            text_en += (
+                f" In {int(k.year)}, {int(k.grew)} municipalities grew; {int(k.grew_only_by_immigrants)} of "
+                f"them would have shrunk without the growth of their immigrant population."
+            )
+    return Fact(
+        "growth_without_migration",
+        per_year,
+        text_nb,
+        text_en,
+        estimated=["births", "deaths", "natural_increase", "grew_only_by_migration"],
+        sources=sources,
+    )
 
 
-def change_components(accounts: Accounts, municipalities: list[str] | None = None, last_years: int = 10,
-                      immigrants: pd.DataFrame | None = None) -> Fact:
+def change_components(
+    accounts: Accounts,
+    municipalities: list[str] | None = None,
+    last_years: int = 10,
+    immigrants: pd.DataFrame | None = None,
+) -> Fact:
     """How births, deaths and migration made up the population change over the last ``last_years`` years.
 
     One row per municipality and one ``total`` row: population at the start and end, births,
@@ -129,8 +156,11 @@ def change_components(accounts: Accounts, municipalities: list[str] | None = Non
         if w.empty:
             raise InputError("municipalities", f"none of {municipalities} is in the accounts")
     agg = w.groupby("municipality").agg(
-        population_start=("population_start", "first"), population_end=("population_end", "last"),
-        births=("births", "sum"), deaths=("deaths", "sum"), net_migration=("net_migration", "sum"),
+        population_start=("population_start", "first"),
+        population_end=("population_end", "last"),
+        births=("births", "sum"),
+        deaths=("deaths", "sum"),
+        net_migration=("net_migration", "sum"),
         residual=("residual", "sum"),
         registered_years=("estimated", lambda s: int((~s.str.contains("net_migration")).sum())),
     )
@@ -148,8 +178,9 @@ def change_components(accounts: Accounts, municipalities: list[str] | None = Non
         agg[f"{c}_per_1000"] = 1000 * agg[c] / agg.population_start
         agg[f"{c}_share"] = agg[c].abs() / flows
     if immigrants is not None and len(immigrants):
-        stock = immigrants[immigrants.reason == "all"].pivot_table(index="municipality", columns="year",
-                                                                   values="persons", aggfunc="sum")
+        stock = immigrants[immigrants.reason == "all"].pivot_table(
+            index="municipality", columns="year", values="persons", aggfunc="sum"
+        )
         inside = [y for y in years if y in stock.columns and y + 1 in stock.columns]
         if inside:
             ch = stock[inside[-1] + 1] - stock[inside[0]]
@@ -160,20 +191,29 @@ def change_components(accounts: Accounts, municipalities: list[str] | None = Non
     first, last = years[0], years[-1]
     t = agg[agg.municipality == "total"].iloc[0]
     scope_nb = "kommunene" if municipalities is None else ", ".join(municipalities)
-    text_nb = (f"{first}–{last} endret folketallet i {scope_nb} seg med {_fmt(t.change)}: {_fmt(t.births)} fødte, "
-               f"{_fmt(t.deaths)} døde og en nettoinnflytting på {_fmt(t.net_migration)} "
-               f"(fødte og døde er beregnet; nettoflytting er beregnet som restledd der den ikke er registrert, "
-               f"og omfatter både innenlands flytting og inn- og utvandring).")
-    text_en = (f"{first}–{last} the population of {'the municipalities' if municipalities is None else scope_nb} "
-               f"changed by {_fmt(t.change)}: {_fmt(t.births)} births, {_fmt(t.deaths)} deaths and net migration of "
-               f"{_fmt(t.net_migration)} (births and deaths are estimated; net migration is estimated as a residual "
-               f"where not registered and includes domestic and international moves).")
+    text_nb = (
+        f"{first}–{last} endret folketallet i {scope_nb} seg med {_fmt(t.change)}: {_fmt(t.births)} fødte, "
+        f"{_fmt(t.deaths)} døde og en nettoinnflytting på {_fmt(t.net_migration)} "
+        f"(fødte og døde er beregnet; nettoflytting er beregnet som restledd der den ikke er registrert, "
+        f"og omfatter både innenlands flytting og inn- og utvandring)."
+    )
+    text_en = (
+        f"{first}–{last} the population of {'the municipalities' if municipalities is None else scope_nb} "
+        f"changed by {_fmt(t.change)}: {_fmt(t.births)} births, {_fmt(t.deaths)} deaths and net migration of "
+        f"{_fmt(t.net_migration)} (births and deaths are estimated; net migration is estimated as a residual "
+        f"where not registered and includes domestic and international moves)."
+    )
     if municipalities is None:
         text_nb += " For landet som helhet går innenlands flytting opp i opp, så nettoinnflyttingen er innvandring."
         text_en += " For the country as a whole domestic moves cancel out, so net migration is net immigration."
-    return Fact("change_components", agg, text_nb, text_en,
-                estimated=["births", "deaths", "net_migration (where not registered)"],
-                sources=["SSB 07459", "HMD Norway", "SSB migration by age (Telemark fylkeskommune)"])
+    return Fact(
+        "change_components",
+        agg,
+        text_nb,
+        text_en,
+        estimated=["births", "deaths", "net_migration (where not registered)"],
+        sources=["SSB 07459", "HMD Norway", "SSB migration by age (Telemark fylkeskommune)"],
+    )
 
 
 def _group(age: pd.Series) -> pd.Series:
@@ -183,8 +223,13 @@ def _group(age: pd.Series) -> pd.Series:
     return pd.Categorical(labels, categories=[g[2] for g in AGE_GROUPS], ordered=True)
 
 
-def migration_age_profile(migration_by_age: pd.DataFrame | None = None, *, accounts: Accounts | None = None,
-                          municipalities: list[str] | None = None, years: list[int] | None = None) -> Fact:
+def migration_age_profile(
+    migration_by_age: pd.DataFrame | None = None,
+    *,
+    accounts: Accounts | None = None,
+    municipalities: list[str] | None = None,
+    years: list[int] | None = None,
+) -> Fact:
     """Who arrives and who leaves, by age group.
 
     With registered moves (``migration_by_age``: the Telemark file offline) the frame has in-,
@@ -215,14 +260,24 @@ def migration_age_profile(migration_by_age: pd.DataFrame | None = None, *, accou
         y0, y1 = int(d.year.min()), int(d.year.max())
         top_in = prof.loc[prof.in_share.idxmax()]
         net_young = prof[prof.age_group.isin(["16-19", "20-24"])].net_migration.sum()
-        text_nb = (f"{y0}–{y1} (alder 0–{common}): flest innflyttere er {top_in.age_group} år "
-                   f"({top_in.in_share:.0%} av alle). Nettoflyttingen for 16–24-åringer er {_fmt(net_young)}. "
-                   f"Registrerte flyttinger (SSB, via Telemark fylkeskommune), inkludert inn- og utvandring.")
-        text_en = (f"{y0}–{y1} (ages 0–{common}): most in-migrants are aged {top_in.age_group} "
-                   f"({top_in.in_share:.0%} of all). Net migration at ages 16–24 is {_fmt(net_young)}. "
-                   f"Registered moves (SSB, via Telemark fylkeskommune), including international moves.")
-        return Fact("migration_age_profile", prof, text_nb, text_en, estimated=[],
-                    sources=["SSB migration by age (Telemark fylkeskommune)"])
+        text_nb = (
+            f"{y0}–{y1} (alder 0–{common}): flest innflyttere er {top_in.age_group} år "
+            f"({top_in.in_share:.0%} av alle). Nettoflyttingen for 16–24-åringer er {_fmt(net_young)}. "
+            f"Registrerte flyttinger (SSB, via Telemark fylkeskommune), inkludert inn- og utvandring."
+        )
+        text_en = (
+            f"{y0}–{y1} (ages 0–{common}): most in-migrants are aged {top_in.age_group} "
+            f"({top_in.in_share:.0%} of all). Net migration at ages 16–24 is {_fmt(net_young)}. "
+            f"Registered moves (SSB, via Telemark fylkeskommune), including international moves."
+        )
+        return Fact(
+            "migration_age_profile",
+            prof,
+            text_nb,
+            text_en,
+            estimated=[],
+            sources=["SSB migration by age (Telemark fylkeskommune)"],
+        )
     if accounts is None:
         raise InputError("accounts", "give registered moves by age or accounts to estimate them from")
     f = accounts.residual.frame()
@@ -239,9 +294,19 @@ def migration_age_profile(migration_by_age: pd.DataFrame | None = None, *, accou
     prof["age_group"] = prof.age_group.astype(str)
     y0, y1 = int(f.year.min()), int(f.year.max())
     worst = prof.loc[prof.net_migration.idxmin()]
-    text_nb = (f"{y0}–{y1}: størst netto utflytting i aldersgruppen {worst.age_group} år ({_fmt(worst.net_migration)}). "
-               f"Beregnet nettoflytting (restmetoden); brutto inn- og utflytting finnes ikke i de lokale dataene.")
-    text_en = (f"{y0}–{y1}: the largest net out-migration is at ages {worst.age_group} ({_fmt(worst.net_migration)}). "
-               f"Estimated net migration (residual method); gross in- and out-migration are not in the offline data.")
-    return Fact("migration_age_profile", prof, text_nb, text_en, estimated=["net_migration"],
-                sources=["SSB 07459", "HMD Norway"])
+    text_nb = (
+        f"{y0}–{y1}: størst netto utflytting i aldersgruppen {worst.age_group} år ({_fmt(worst.net_migration)}). "
+        f"Beregnet nettoflytting (restmetoden); brutto inn- og utflytting finnes ikke i de lokale dataene."
+    )
+    text_en = (
+        f"{y0}–{y1}: the largest net out-migration is at ages {worst.age_group} ({_fmt(worst.net_migration)}). "
+        f"Estimated net migration (residual method); gross in- and out-migration are not in the offline data."
+    )
+    return Fact(
+        "migration_age_profile",
+        prof,
+        text_nb,
+        text_en,
+        estimated=["net_migration"],
+        sources=["SSB 07459", "HMD Norway"],
+    )

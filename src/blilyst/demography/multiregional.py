@@ -57,8 +57,9 @@ class MultiregionalResult:
 
         prev = cohort_shift(self.population[:-1])
         prev[..., 0] += self.births
-        return self.population[1:] - (prev - self.deaths + self.inflow - self.outflow + self.immigration
-                                      - self.emigration)
+        return self.population[1:] - (
+            prev - self.deaths + self.inflow - self.outflow + self.immigration - self.emigration
+        )
 
 
 def _check(name: str, arr, shape) -> np.ndarray:
@@ -73,8 +74,19 @@ def _check(name: str, arr, shape) -> np.ndarray:
     return out
 
 
-def project_multiregional(base, survival, fertility, out_rates, destinations, steps: int, *, srb=1.05,
-                          interval: int = 1, immigration=0.0, emigration_rates=0.0) -> MultiregionalResult:
+def project_multiregional(
+    base,
+    survival,
+    fertility,
+    out_rates,
+    destinations,
+    steps: int,
+    *,
+    srb=1.05,
+    interval: int = 1,
+    immigration=0.0,
+    emigration_rates=0.0,
+) -> MultiregionalResult:
     """Project ``base`` (R, S, A) with transfers between its regions.
 
     Parameters

@@ -37,7 +37,7 @@ from blilyst.axes import N_AGES, N_SEXES, SEXES
 from blilyst.demography.rates import KAPPA_MIGRATION, shrink, smooth_ages
 from blilyst.errors import InputError
 
-__all__ = ["PoolRates", "estimate_pool_rates", "KAPPA_POOL"]
+__all__ = ["KAPPA_POOL", "PoolRates", "estimate_pool_rates"]
 
 KAPPA_POOL = KAPPA_MIGRATION  # person-years per age behind the credibility weight
 _MAX_RATE = 0.5  # annual; no observed cell comes near it, it only guards tiny exposures
@@ -77,20 +77,27 @@ class PoolRates:
             return PoolMigration(out_rates=self.out_rates, in_shares=self.in_shares)
         if self.immigration is None or self.emigration_rates is None:
             raise InputError("pool.immigration", self.missing or "no international migration in the snapshot")
-        return PoolMigration(out_rates=self.out_rates, in_shares=self.in_shares, immigration=self.immigration,
-                             emigration_rates=self.emigration_rates)
+        return PoolMigration(
+            out_rates=self.out_rates,
+            in_shares=self.in_shares,
+            immigration=self.immigration,
+            emigration_rates=self.emigration_rates,
+        )
 
     def frame(self) -> pd.DataFrame:
         """Long view: municipality, sex, age, out_rate, in_share, emigration_rate, immigration (NaN if missing)."""
         R = len(self.codes)
         idx = pd.MultiIndex.from_product([self.codes, SEXES, range(N_AGES)], names=["municipality", "sex", "age"])
         nan = np.full((R, N_SEXES, N_AGES), np.nan)
-        df = pd.DataFrame({
-            "out_rate": self.out_rates.reshape(-1),
-            "in_share": self.in_shares.reshape(-1),
-            "emigration_rate": (nan if self.emigration_rates is None else self.emigration_rates).reshape(-1),
-            "immigration": (nan if self.immigration is None else self.immigration).reshape(-1),
-        }, index=idx)
+        df = pd.DataFrame(
+            {
+                "out_rate": self.out_rates.reshape(-1),
+                "in_share": self.in_shares.reshape(-1),
+                "emigration_rate": (nan if self.emigration_rates is None else self.emigration_rates).reshape(-1),
+                "immigration": (nan if self.immigration is None else self.immigration).reshape(-1),
+            },
+            index=idx,
+        )
         return df.reset_index()
 
 
@@ -105,20 +112,21 @@ def _cohort_exposure(start: np.ndarray) -> np.ndarray:
 
 def _fold_top(arr: np.ndarray, top: int) -> np.ndarray:
     """Ages ``top..`` summed into ``top`` (last axis cut at ``top``)."""
-    out = arr[..., :top + 1].copy()
-    out[..., top] += arr[..., top + 1:].sum(axis=-1)
+    out = arr[..., : top + 1].copy()
+    out[..., top] += arr[..., top + 1 :].sum(axis=-1)
     return out
 
 
 def _unfold_top(arr: np.ndarray, top: int) -> np.ndarray:
-    out = np.empty(arr.shape[:-1] + (N_AGES,))
-    out[..., :top + 1] = arr
-    out[..., top + 1:] = arr[..., top:top + 1]
+    out = np.empty((*arr.shape[:-1], N_AGES))
+    out[..., : top + 1] = arr
+    out[..., top + 1 :] = arr[..., top : top + 1]
     return out
 
 
-def estimate_pool_rates(codes: list[str] | None = None, *, snapshot=None, window: int = 10,
-                        kappa: float = KAPPA_POOL) -> PoolRates:
+def estimate_pool_rates(
+    codes: list[str] | None = None, *, snapshot=None, window: int = 10, kappa: float = KAPPA_POOL
+) -> PoolRates:
     """Estimate :class:`PoolRates` for ``codes`` (default: every municipality in ``migration_by_age``).
 
     ``window`` is the number of most recent years of registered migration used. The pooled schedule the
@@ -135,8 +143,11 @@ def estimate_pool_rates(codes: list[str] | None = None, *, snapshot=None, window
     chosen = list(have) if codes is None else [str(c) for c in codes]
     missing = [c for c in chosen if c not in have]
     if missing:
-        raise InputError("municipalities", f"no migration by age for {', '.join(missing)} in the snapshot; "
-                                           "'blilyst data refresh' fetches SSB 09588 for all municipalities")
+        raise InputError(
+            "municipalities",
+            f"no migration by age for {', '.join(missing)} in the snapshot; "
+            "'blilyst data refresh' fetches SSB 09588 for all municipalities",
+        )
     if len(chosen) < 2:
         raise InputError("municipalities", "the pool method needs at least two municipalities")
     mig_years = sorted(int(y) for y in mig["year"].unique() if int(y) in pop_years)
@@ -181,9 +192,11 @@ def estimate_pool_rates(codes: list[str] | None = None, *, snapshot=None, window
     comp = snap.components_annual
     need = {"immigration", "emigration"}
     if comp.empty or not need <= set(comp["component"].unique()):
-        note = ("immigration and emigration are not estimable: the snapshot has no registered annual "
-                "components (components_annual with 'immigration' and 'emigration', SSB 06913); run "
-                "'blilyst data refresh', or use domestic_only=True")
+        note = (
+            "immigration and emigration are not estimable: the snapshot has no registered annual "
+            "components (components_annual with 'immigration' and 'emigration', SSB 06913); run "
+            "'blilyst data refresh', or use domestic_only=True"
+        )
     else:
         c = comp[comp["component"].isin(need) & comp["municipality"].isin(chosen) & comp["year"].isin(years)]
         tab = c.pivot_table(index="municipality", columns="component", values="persons", aggfunc="sum")
@@ -208,12 +221,23 @@ def estimate_pool_rates(codes: list[str] | None = None, *, snapshot=None, window
 
     _validate(out_full, shares_full, emigration)
     return PoolRates(
-        codes=chosen, years=years, out_rates=out_full, in_shares=shares_full, immigration=immigration,
-        emigration_rates=emigration, missing=note, raw_out_rates=raw, pooled_out_rate=_unfold_top(pooled_out, top),
-        sources=[f"Domestic in- and out-migration by age {years[0]}-{years[-1]}: SSB 09588 (snapshot "
-                 "migration_by_age). Kilde: Statistisk sentralbyrå."],
-        estimated=["Pool-method out-migration rates and in-migration shares: estimated, smoothed over age and "
-                   f"shrunk towards the pooled schedule (kappa = {kappa:g} person-years); same for both sexes."],
+        codes=chosen,
+        years=years,
+        out_rates=out_full,
+        in_shares=shares_full,
+        immigration=immigration,
+        emigration_rates=emigration,
+        missing=note,
+        raw_out_rates=raw,
+        pooled_out_rate=_unfold_top(pooled_out, top),
+        sources=[
+            f"Domestic in- and out-migration by age {years[0]}-{years[-1]}: SSB 09588 (snapshot "
+            "migration_by_age). Kilde: Statistisk sentralbyrå."
+        ],
+        estimated=[
+            "Pool-method out-migration rates and in-migration shares: estimated, smoothed over age and "
+            f"shrunk towards the pooled schedule (kappa = {kappa:g} person-years); same for both sexes."
+        ],
     )
 
 

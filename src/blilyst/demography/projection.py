@@ -53,7 +53,7 @@ import numpy as np
 from blilyst.axes import FEMALE, N_SEXES
 from blilyst.errors import InputError
 
-__all__ = ["PoolMigration", "EngineResult", "project", "advance", "cohort_shift", "migration_to_cohort"]
+__all__ = ["EngineResult", "PoolMigration", "advance", "cohort_shift", "migration_to_cohort", "project"]
 
 _TIMINGS = ("period", "cohort")
 _NEG_TOL = 1e-4  # persons; a negative stock above this is an error, below it rounding (set to 0)
@@ -249,8 +249,9 @@ def project(
         rates = _as_array("net_migration_rates", net_migration_rates, (T, R, S, A))
         if np.any(rates * n < -1.0):
             idx = tuple(int(i) for i in np.argwhere(rates * n < -1.0)[0])
-            raise InputError("net_migration_rates",
-                             f"below -1/interval at index {idx}: more people would leave than live there")
+            raise InputError(
+                "net_migration_rates", f"below -1/interval at index {idx}: more people would leave than live there"
+            )
     if pool is not None:
         out_rates = _as_array("pool.out_rates", pool.out_rates, (T, R, S, A))
         _nonneg("pool.out_rates", out_rates, upper=1.0 / n)
@@ -259,8 +260,11 @@ def project(
         sums = shares.sum(axis=1)
         if not np.allclose(sums, 1.0, atol=1e-9):
             idx = tuple(int(i) for i in np.argwhere(~np.isclose(sums, 1.0, atol=1e-9))[0])
-            raise InputError("pool.in_shares", f"must sum to 1 over regions for every step, sex and age; "
-                                               f"sum is {sums[idx]:.6g} at (step, sex, age) {idx}")
+            raise InputError(
+                "pool.in_shares",
+                f"must sum to 1 over regions for every step, sex and age; "
+                f"sum is {sums[idx]:.6g} at (step, sex, age) {idx}",
+            )
         immig = _as_array("pool.immigration", pool.immigration, (T, R, S, A))
         _nonneg("pool.immigration", immig)
         emig = _as_array("pool.emigration_rates", pool.emigration_rates, (T, R, S, A))
@@ -297,8 +301,9 @@ def project(
             gross_in += shares[t] * pool_size + immig[t]
             gross_out += out_dom + n * emig[t] * mig_base
         net = gross_in - gross_out
-        end, births[t], deaths[t] = advance(P, net, st, fert[t], girls_share[t], interval=n,
-                                            timing=migration_timing, first_fertile=fert_lo, step=t)
+        end, births[t], deaths[t] = advance(
+            P, net, st, fert[t], girls_share[t], interval=n, timing=migration_timing, first_fertile=fert_lo, step=t
+        )
         pop[t + 1] = end
         inflow[t] = migration_to_cohort(gross_in, migration_timing)
         outflow[t] = migration_to_cohort(gross_out, migration_timing)
@@ -306,9 +311,21 @@ def project(
     return EngineResult(pop, births, deaths, inflow, outflow, interval=int(interval))
 
 
-def advance(P: np.ndarray, net: np.ndarray, st: np.ndarray, fert: np.ndarray, girls_share: np.ndarray, *,
-            interval: float = 1.0, timing: str = "period", first_fertile: int = 0, step: int = 0,
-            with_deaths: bool = True, fertile_ages: slice | None = None, check: bool = True):
+def advance(
+    P: np.ndarray,
+    net: np.ndarray,
+    st: np.ndarray,
+    fert: np.ndarray,
+    girls_share: np.ndarray,
+    *,
+    interval: float = 1.0,
+    timing: str = "period",
+    first_fertile: int = 0,
+    step: int = 0,
+    with_deaths: bool = True,
+    fertile_ages: slice | None = None,
+    check: bool = True,
+):
     """One projection step on trusted arrays (the inner loop of :func:`project`; no input checks).
 
     ``P`` (..., S, A) start stocks (any leading axes: regions, or simulations and regions), ``net``

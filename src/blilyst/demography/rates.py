@@ -42,9 +42,20 @@ from blilyst.axes import FEMALE, MAX_AGE, N_AGES, N_SEXES, SEXES
 from blilyst.errors import InputError
 
 __all__ = [
-    "engine_survival", "mortality_array", "improvement_rates", "future_mortality", "fertility_array",
-    "national_fertility_by_year", "local_fertility_factors", "net_migration_rates", "shrink",
-    "smooth_ages", "RateSchedule", "estimate_rates", "local_mortality_factors", "local_mx",
+    "RateSchedule",
+    "engine_survival",
+    "estimate_rates",
+    "fertility_array",
+    "future_mortality",
+    "improvement_rates",
+    "local_fertility_factors",
+    "local_mortality_factors",
+    "local_mx",
+    "mortality_array",
+    "national_fertility_by_year",
+    "net_migration_rates",
+    "shrink",
+    "smooth_ages",
 ]
 
 HMD_AGES = 111  # 0..110+
@@ -88,8 +99,9 @@ def mortality_array(mortality: pd.DataFrame, years) -> tuple[np.ndarray, list[in
     return flat.reshape(out.shape), used
 
 
-def improvement_rates(mortality: pd.DataFrame, last_year: int | None = None, span: int = 20,
-                      cap: float = 0.03) -> np.ndarray:
+def improvement_rates(
+    mortality: pd.DataFrame, last_year: int | None = None, span: int = 20, cap: float = 0.03
+) -> np.ndarray:
     """Average annual rate of mortality decline by sex and age over ``span`` years, shape (sex, 111).
 
     Slope of a least-squares line through log m(x) for ages 0..99 (above 99 the decline of age 99
@@ -128,8 +140,9 @@ def fertility_array(fertility: pd.DataFrame, year: int) -> np.ndarray:
     return out
 
 
-def national_fertility_by_year(fertility: pd.DataFrame, national_cube: np.ndarray, years: list[int],
-                               survival0: np.ndarray) -> tuple[np.ndarray, list[str]]:
+def national_fertility_by_year(
+    fertility: pd.DataFrame, national_cube: np.ndarray, years: list[int], survival0: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
     """ASFR ``(len(years)-1, 106)`` for the event years ``years[:-1]``.
 
     HFD years are taken as they are; later years scale the last HFD schedule so that the births
@@ -168,20 +181,21 @@ def smooth_ages(arr: np.ndarray) -> np.ndarray:
     """Triangular 5-year moving sum over the last axis (1-2-3-2-1), renormalised at the edges."""
     pad = np.pad(arr, [(0, 0)] * (arr.ndim - 1) + [(2, 2)], mode="constant")
     ones = np.pad(np.ones(arr.shape[-1]), (2, 2))
-    num = sum(_KERNEL[k] * pad[..., k:k + arr.shape[-1]] for k in range(5))
-    den = sum(_KERNEL[k] * ones[k:k + arr.shape[-1]] for k in range(5))
+    num = sum(_KERNEL[k] * pad[..., k : k + arr.shape[-1]] for k in range(5))
+    den = sum(_KERNEL[k] * ones[k : k + arr.shape[-1]] for k in range(5))
     return num / den
 
 
 def _group_sum(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
     """Sum ``values`` (region first) within groups; returns (n_groups, ...)."""
-    out = np.zeros((n_groups,) + values.shape[1:])
+    out = np.zeros((n_groups, *values.shape[1:]))
     np.add.at(out, groups, values)
     return out
 
 
-def local_fertility_factors(cube: np.ndarray, asfr: np.ndarray, survival0: np.ndarray, groups: np.ndarray,
-                            kappa: float = KAPPA_BIRTHS) -> dict[str, np.ndarray]:
+def local_fertility_factors(
+    cube: np.ndarray, asfr: np.ndarray, survival0: np.ndarray, groups: np.ndarray, kappa: float = KAPPA_BIRTHS
+) -> dict[str, np.ndarray]:
     """Fertility level of each region relative to the national rates, shrunk towards its group.
 
     ``cube`` (year, region, sex, age) for consecutive years; ``asfr`` (year-1, age); ``survival0``
@@ -196,8 +210,13 @@ def local_fertility_factors(cube: np.ndarray, asfr: np.ndarray, survival0: np.nd
     group_factor = np.where(e_g > 0, o_g / np.maximum(e_g, 1e-12), 1.0)[groups]
     with np.errstate(invalid="ignore", divide="ignore"):
         raw = np.where(expected > 0, observed / expected, np.nan)
-    return {"observed": observed, "expected": expected, "raw": raw, "group": group_factor,
-            "factor": shrink(observed, expected, group_factor, kappa)}
+    return {
+        "observed": observed,
+        "expected": expected,
+        "raw": raw,
+        "group": group_factor,
+        "factor": shrink(observed, expected, group_factor, kappa),
+    }
 
 
 def local_mx(mx: np.ndarray, factor: np.ndarray) -> np.ndarray:
@@ -205,14 +224,21 @@ def local_mx(mx: np.ndarray, factor: np.ndarray) -> np.ndarray:
     ``(..., R, sex, 111)``. Ages 100+ keep the national rates (the level is estimated where the deaths
     are, and the oldest rates are near their ceiling)."""
     k = np.asarray(factor, dtype=float)[:, None, None]
-    out = np.broadcast_to(mx[..., None, :, :], mx.shape[:-2] + (len(factor),) + mx.shape[-2:]).copy()
+    out = np.broadcast_to(mx[..., None, :, :], (*mx.shape[:-2], len(factor), *mx.shape[-2:])).copy()
     out[..., :100] *= k
     return out
 
 
-def local_mortality_factors(cube: np.ndarray, years: list[int], mortality: pd.DataFrame, components: pd.DataFrame,
-                            codes: list[str], groups: np.ndarray, usable: np.ndarray | None = None,
-                            kappa: float = KAPPA_DEATHS) -> dict[str, np.ndarray]:
+def local_mortality_factors(
+    cube: np.ndarray,
+    years: list[int],
+    mortality: pd.DataFrame,
+    components: pd.DataFrame,
+    codes: list[str],
+    groups: np.ndarray,
+    usable: np.ndarray | None = None,
+    kappa: float = KAPPA_DEATHS,
+) -> dict[str, np.ndarray]:
     """Mortality level of each region relative to national death rates, shrunk towards its group.
 
     Observed deaths over SSB's registered period (``components``: natural increase summed over
@@ -247,12 +273,19 @@ def local_mortality_factors(cube: np.ndarray, years: list[int], mortality: pd.Da
     factor = np.where(ok, shrink(np.where(ok, observed, 0.0), expected, group, kappa), group)
     with np.errstate(invalid="ignore", divide="ignore"):
         raw = np.where(ok, observed / expected, np.nan)
-    return {"observed": np.where(ok, observed, np.nan), "expected": expected, "raw": raw, "group": group,
-            "factor": np.clip(factor, 0.5, 2.0), "usable": ok}
+    return {
+        "observed": np.where(ok, observed, np.nan),
+        "expected": expected,
+        "raw": raw,
+        "group": group,
+        "factor": np.clip(factor, 0.5, 2.0),
+        "usable": ok,
+    }
 
 
-def net_migration_rates(net_migration: np.ndarray, pop_start: np.ndarray, groups: np.ndarray,
-                        kappa: float = KAPPA_MIGRATION) -> dict[str, np.ndarray]:
+def net_migration_rates(
+    net_migration: np.ndarray, pop_start: np.ndarray, groups: np.ndarray, kappa: float = KAPPA_MIGRATION
+) -> dict[str, np.ndarray]:
     """Annual net migration rates by region, sex and age at the end of the year, shape (R, 2, 106).
 
     ``net_migration`` (year, R, 2, 106) by end-of-year cohort (residual method); ``pop_start``
@@ -325,8 +358,9 @@ class RateSchedule:
         return self.asfr.sum() * self.fertility_factor
 
 
-def estimate_rates(codes: list[str] | None = None, *, window: int = 10, snapshot=None,
-                   base_year: int | None = None) -> RateSchedule:
+def estimate_rates(
+    codes: list[str] | None = None, *, window: int = 10, snapshot=None, base_year: int | None = None
+) -> RateSchedule:
     """Estimate a :class:`RateSchedule` for ``codes`` (all 357 municipalities by default).
 
     Rates are estimated from *all* municipalities (so counties are complete for the shrinkage)
@@ -416,15 +450,31 @@ def estimate_rates(codes: list[str] | None = None, *, window: int = 10, snapshot
         "Migration rates: estimated, smoothed over age and shrunk towards the county schedule.",
     ]
     return RateSchedule(
-        codes=chosen, names=names, base_year=last, base=cube[-1][idx].copy(), mx_base=mx_base[0], mx_year=mx_year,
-        improvement=improvement, asfr=asfr, fertility_factor=fert["factor"][idx], migration_rate=mig["rate"][idx],
+        codes=chosen,
+        names=names,
+        base_year=last,
+        base=cube[-1][idx].copy(),
+        mx_base=mx_base[0],
+        mx_year=mx_year,
+        improvement=improvement,
+        asfr=asfr,
+        fertility_factor=fert["factor"][idx],
+        migration_rate=mig["rate"][idx],
         migration_history=np.where(keep, net.sum(axis=(2, 3)), np.nan)[:, idx],
-        history_years=event_years, window=window, mortality_factor=k_mort[idx],
-        sources=sources, estimated=estimated,
-        extra={"fertility": {k: v[idx] for k, v in fert.items()}, "migration_group_rate": mig["group"][idx],
-               "migration_exposure": mig["exposure"][idx], "pop_history": cube[:, idx],
-               "counties": counties[idx], "sigma_fertility": _tfr_volatility(snap.fertility),
-               "mortality": {k: v[idx] for k, v in mort_local.items()}},
+        history_years=event_years,
+        window=window,
+        mortality_factor=k_mort[idx],
+        sources=sources,
+        estimated=estimated,
+        extra={
+            "fertility": {k: v[idx] for k, v in fert.items()},
+            "migration_group_rate": mig["group"][idx],
+            "migration_exposure": mig["exposure"][idx],
+            "pop_history": cube[:, idx],
+            "counties": counties[idx],
+            "sigma_fertility": _tfr_volatility(snap.fertility),
+            "mortality": {k: v[idx] for k, v in mort_local.items()},
+        },
     )
 
 
@@ -448,7 +498,7 @@ def _unflagged(snap, codes: list[str], event_years: list[int]) -> np.ndarray:
 
 def _tfr_volatility(fertility: pd.DataFrame, span: int = 30) -> float:
     """Standard deviation of year-to-year changes in log TFR over the last ``span`` HFD years."""
-    tfr = fertility.groupby("year")["asfr"].sum().sort_index().iloc[-(span + 1):]
+    tfr = fertility.groupby("year")["asfr"].sum().sort_index().iloc[-(span + 1) :]
     return float(np.diff(np.log(tfr.to_numpy())).std(ddof=1))
 
 

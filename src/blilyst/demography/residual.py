@@ -46,6 +46,7 @@ References
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -65,10 +66,8 @@ METHODS = ("forward", "reverse", "average")
 
 def _a0(m0: np.ndarray, sex_index: np.ndarray) -> np.ndarray:
     """Average person-years lived in the first year by those dying (Andreev & Kingkade 2015)."""
-    male = np.where(m0 < 0.02300, 0.14929 - 1.99545 * m0,
-                    np.where(m0 < 0.08307, 0.02832 + 3.26021 * m0, 0.29915))
-    female = np.where(m0 < 0.01724, 0.14903 - 2.05527 * m0,
-                      np.where(m0 < 0.06891, 0.04667 + 3.88089 * m0, 0.31411))
+    male = np.where(m0 < 0.02300, 0.14929 - 1.99545 * m0, np.where(m0 < 0.08307, 0.02832 + 3.26021 * m0, 0.29915))
+    female = np.where(m0 < 0.01724, 0.14903 - 2.05527 * m0, np.where(m0 < 0.06891, 0.04667 + 3.88089 * m0, 0.31411))
     return np.where(sex_index == 0, male, female)
 
 
@@ -113,11 +112,11 @@ def cohort_survival(mx: np.ndarray) -> np.ndarray:
     ``L(a)/L(a-1)`` for ``a = 1..104`` and ``T(105)/T(104)`` for the open interval
     (Preston et al. 2001, ch. 6).
     """
-    L, l = life_table_L(mx)
+    L, l = life_table_L(mx)  # noqa: E741 (l is the life table's survivors, as in the literature)
     T = np.cumsum(L[..., ::-1], axis=-1)[..., ::-1]  # T(x) = sum of L from x up
-    S = np.empty(L.shape[:-1] + (N_AGES,))
+    S = np.empty((*L.shape[:-1], N_AGES))
     S[..., 0] = L[..., 0] / l[..., 0]
-    S[..., 1:MAX_AGE] = L[..., 1:MAX_AGE] / L[..., 0:MAX_AGE - 1]
+    S[..., 1:MAX_AGE] = L[..., 1:MAX_AGE] / L[..., 0 : MAX_AGE - 1]
     S[..., MAX_AGE] = T[..., MAX_AGE] / T[..., MAX_AGE - 1]
     return S
 
@@ -132,7 +131,7 @@ class NationalSurvival:
 
     @property
     def extrapolated_years(self) -> list[int]:
-        return [y for y, m in zip(self.years, self.mortality_years) if y != m]
+        return [y for y, m in zip(self.years, self.mortality_years, strict=False) if y != m]
 
 
 def national_survival(mortality: pd.DataFrame, years: list[int] | np.ndarray) -> NationalSurvival:
@@ -147,8 +146,7 @@ def national_survival(mortality: pd.DataFrame, years: list[int] | np.ndarray) ->
     if missing:
         raise InputError("mortality", f"missing columns {sorted(missing)}")
     years = [int(y) for y in years]
-    cube = (mortality.pivot_table(index=["year", "sex"], columns="age", values="mx", aggfunc="first",
-                                  dropna=False))
+    cube = mortality.pivot_table(index=["year", "sex"], columns="age", values="mx", aggfunc="first", dropna=False)
     available = sorted({int(y) for y in cube.index.get_level_values("year")})
     if not available:
         raise InputError("mortality", "no death rates given")
@@ -215,15 +213,17 @@ class ResidualMigration:
     def totals(self) -> pd.DataFrame:
         """One row per municipality and event year: stocks and components summed over sex and age."""
         Y, R = len(self.years), len(self.municipalities)
-        frame = pd.DataFrame({
-            "municipality": np.tile(np.asarray(self.municipalities, dtype=object), Y),
-            "year": np.repeat(np.asarray(self.years), R),
-            "population_start": self.pop_start.sum(axis=(2, 3)).ravel(),
-            "births": self.births.sum(axis=2).ravel(),
-            "deaths": self.deaths.sum(axis=(2, 3)).ravel(),
-            "net_migration": self.net_migration.sum(axis=(2, 3)).ravel(),
-            "population_end": self.pop_end.sum(axis=(2, 3)).ravel(),
-        })
+        frame = pd.DataFrame(
+            {
+                "municipality": np.tile(np.asarray(self.municipalities, dtype=object), Y),
+                "year": np.repeat(np.asarray(self.years), R),
+                "population_start": self.pop_start.sum(axis=(2, 3)).ravel(),
+                "births": self.births.sum(axis=2).ravel(),
+                "deaths": self.deaths.sum(axis=(2, 3)).ravel(),
+                "net_migration": self.net_migration.sum(axis=(2, 3)).ravel(),
+                "population_end": self.pop_end.sum(axis=(2, 3)).ravel(),
+            }
+        )
         return frame
 
     def frame(self) -> pd.DataFrame:
@@ -231,22 +231,28 @@ class ResidualMigration:
 
         ``age`` is the age on 1 January of the following year. Every figure is estimated.
         """
-        Y, R = len(self.years), len(self.municipalities)
         idx = pd.MultiIndex.from_product(
             [self.years, self.municipalities, list(SEXES), AGES.tolist()],
             names=["year", "municipality", "sex", "age"],
         )
-        frame = pd.DataFrame({
-            "net_migration": self.net_migration.reshape(-1),
-            "deaths": self.deaths.reshape(-1),
-        }, index=idx).reset_index()
+        frame = pd.DataFrame(
+            {
+                "net_migration": self.net_migration.reshape(-1),
+                "deaths": self.deaths.reshape(-1),
+            },
+            index=idx,
+        ).reset_index()
         frame["source"] = "estimated"
         return frame[["municipality", "year", "sex", "age", "net_migration", "deaths", "source"]]
 
 
-def residual_components(pop_start: np.ndarray, pop_end: np.ndarray, survival: np.ndarray,
-                        births: np.ndarray | None = None, method: str = "forward"
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def residual_components(
+    pop_start: np.ndarray,
+    pop_end: np.ndarray,
+    survival: np.ndarray,
+    births: np.ndarray | None = None,
+    method: str = "forward",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The vectorised core: ``(net_migration, deaths, births)`` for one or many years/regions.
 
     ``pop_start`` and ``pop_end`` are shaped ``(..., region, sex, 106)``; ``survival`` is
@@ -263,8 +269,10 @@ def residual_components(pop_start: np.ndarray, pop_end: np.ndarray, survival: np
     P0 = np.asarray(pop_start, dtype=float)
     P1 = np.asarray(pop_end, dtype=float)
     if P0.shape != P1.shape or P0.shape[-1] != N_AGES or P0.shape[-2] != N_SEXES:
-        raise InputError("population", f"start and end stocks must both be shaped (..., {N_SEXES}, {N_AGES}); "
-                         f"got {P0.shape} and {P1.shape}")
+        raise InputError(
+            "population",
+            f"start and end stocks must both be shaped (..., {N_SEXES}, {N_AGES}); got {P0.shape} and {P1.shape}",
+        )
     S = np.asarray(survival, dtype=float)
     if S.shape[-1] != N_AGES or np.any((S <= 0) | (S > 1)):
         raise InputError("survival", f"ratios must be in (0, 1] over {N_AGES} ages")
@@ -291,9 +299,15 @@ def residual_components(pop_start: np.ndarray, pop_end: np.ndarray, survival: np
     return nm, deaths, B
 
 
-def net_migration_by_age(population_cube: np.ndarray, years: list[int] | np.ndarray,
-                         mortality: pd.DataFrame | np.ndarray, *, municipalities: list[str] | None = None,
-                         births: np.ndarray | None = None, method: str = "forward") -> ResidualMigration:
+def net_migration_by_age(
+    population_cube: np.ndarray,
+    years: list[int] | np.ndarray,
+    mortality: pd.DataFrame | np.ndarray,
+    *,
+    municipalities: list[str] | None = None,
+    births: np.ndarray | None = None,
+    method: str = "forward",
+) -> ResidualMigration:
     """Residual net migration by sex and single-year age for all regions and years at once.
 
     Parameters
@@ -334,7 +348,7 @@ def net_migration_by_age(population_cube: np.ndarray, years: list[int] | np.ndar
         raise InputError("years", f"{len(years)} years given for {cube.shape[0]} stocks")
     if len(years) < 2:
         raise InputError("years", "need at least two consecutive 1 January stocks")
-    if any(b - a != 1 for a, b in zip(years, years[1:])):
+    if any(b - a != 1 for a, b in itertools.pairwise(years)):
         raise InputError("years", f"years must be consecutive, got {years}")
     if np.isnan(cube).any() or (cube < 0).any():
         raise InputError("population_cube", "stocks must be non-negative numbers (no NaN)")
@@ -351,14 +365,25 @@ def net_migration_by_age(population_cube: np.ndarray, years: list[int] | np.ndar
         if S.shape == (N_SEXES, N_AGES):
             S = np.broadcast_to(S, (len(event_years), N_SEXES, N_AGES))
         if S.shape != (len(event_years), N_SEXES, N_AGES):
-            raise InputError("mortality", f"survival ratios must be shaped ({len(event_years)}, {N_SEXES}, "
-                             f"{N_AGES}) or ({N_SEXES}, {N_AGES}), got {S.shape}")
+            raise InputError(
+                "mortality",
+                f"survival ratios must be shaped ({len(event_years)}, {N_SEXES}, "
+                f"{N_AGES}) or ({N_SEXES}, {N_AGES}), got {S.shape}",
+            )
         mort_years = []
     nm, deaths, B = residual_components(cube[:-1], cube[1:], S[:, None, :, :], births=births, method=method)
     return ResidualMigration(
-        municipalities=list(municipalities), years=event_years, net_migration=nm, deaths=deaths,
-        births=B, pop_start=cube[:-1], pop_end=cube[1:], survival=np.asarray(S), method=method,
-        births_source="estimated" if births is None else "registered", mortality_years=mort_years,
+        municipalities=list(municipalities),
+        years=event_years,
+        net_migration=nm,
+        deaths=deaths,
+        births=B,
+        pop_start=cube[:-1],
+        pop_end=cube[1:],
+        survival=np.asarray(S),
+        method=method,
+        births_source="estimated" if births is None else "registered",
+        mortality_years=mort_years,
     )
 
 

@@ -38,8 +38,8 @@ in Kleinbaum & Klein, *Survival Analysis*, and in R's ``MASS::gehan``) — see
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -293,19 +293,19 @@ def survival_by_group(
     """One Kaplan–Meier curve per group (key ``"all"`` for everyone, always present)."""
     frame = residence_durations(records, as_of=as_of, moved_in=moved_in, moved_out=moved_out, group=group)
     curves = {
-        "all": kaplan_meier(frame["duration_years"], frame["moved_away"], confidence=confidence,
-                            conf_type=conf_type, group="all")
+        "all": kaplan_meier(
+            frame["duration_years"], frame["moved_away"], confidence=confidence, conf_type=conf_type, group="all"
+        )
     }
     if group is not None:
         for key, part in frame.groupby("group", sort=True):
-            curves[str(key)] = kaplan_meier(part["duration_years"], part["moved_away"], confidence=confidence,
-                                            conf_type=conf_type, group=str(key))
+            curves[str(key)] = kaplan_meier(
+                part["duration_years"], part["moved_away"], confidence=confidence, conf_type=conf_type, group=str(key)
+            )
     return curves
 
 
-def retention_table(
-    curves: Mapping[str, SurvivalCurve], years: Sequence[float] = DEFAULT_YEARS
-) -> pd.DataFrame:
+def retention_table(curves: Mapping[str, SurvivalCurve], years: Sequence[float] = DEFAULT_YEARS) -> pd.DataFrame:
     """Share still resident after each of ``years``, with its confidence interval, one row per group.
 
     Columns: ``group, households, moved_away, still_resident``, then for each year ``y``:

@@ -47,8 +47,16 @@ from blilyst.demography.rates import RateSchedule, estimate_rates
 from blilyst.demography.workforce import workforce_measures
 from blilyst.errors import InputError
 
-__all__ = ["Scenario", "SCENARIOS", "scenario_table", "ProjectionResult", "run_scenario",
-           "AGE_GROUPS", "default_headship", "default_participation"]
+__all__ = [
+    "AGE_GROUPS",
+    "SCENARIOS",
+    "ProjectionResult",
+    "Scenario",
+    "default_headship",
+    "default_participation",
+    "run_scenario",
+    "scenario_table",
+]
 
 
 @dataclass(frozen=True)
@@ -65,65 +73,121 @@ def _s(name, title_nb, title_en, nb, en) -> Scenario:
     return Scenario(name, {"nb": title_nb, "en": title_en}, {"nb": nb, "en": en})
 
 
-SCENARIOS: dict[str, Scenario] = {s.name: s for s in [
-    _s("trend", "Trend (10 år)", "Trend (10 years)",
-       "Flyttemønsteret fra de siste ti årene fortsetter: like stor andel flytter inn og ut i hver alder som før. "
-       "Fruktbarheten holder kommunens eget nivå, og levealderen fortsetter å øke som de siste 20 årene.",
-       "Migration as in the last ten years continues: the same share moves in and out at each age as before. "
-       "Fertility stays at the municipality's own level and life expectancy keeps rising as in the last 20 years."),
-    _s("trend5", "Trend (5 år)", "Trend (5 years)",
-       "Som trend, men flyttemønsteret er hentet fra bare de siste fem årene.",
-       "As trend, but the migration pattern is taken from the last five years only."),
-    _s("zero-migration", "Ingen flytting", "Zero migration",
-       "Ingen flytter inn eller ut. Viser hva fødsler og dødsfall alene gjør med befolkningen.",
-       "Nobody moves in or out. Shows what births and deaths alone do to the population."),
-    _s("no-immigration", "Ingen nettoinnvandring", "No net immigration",
-       "Flytting innenlands som i trenden, men innvandring og utvandring går i null. "
-       "Viser hvor mye kommunen er avhengig av innvandring.",
-       "Moves within Norway as in the trend, but immigration and emigration cancel out. "
-       "Shows how much the municipality depends on immigration."),
-    _s("low", "Lav", "Low",
-       "Lavere fruktbarhet (10 % under), langsommere økning i levealder og netto innflytting som i de "
-       "svakeste fem årene på rad i perioden.",
-       "Lower fertility (10 % below), slower gains in life expectancy and net migration as in the weakest "
-       "five years in a row in the period."),
-    _s("high", "Høy", "High",
-       "Høyere fruktbarhet (10 % over), raskere økning i levealder og netto innflytting som i de "
-       "sterkeste fem årene på rad i perioden.",
-       "Higher fertility (10 % above), faster gains in life expectancy and net migration as in the strongest "
-       "five years in a row in the period."),
-    _s("housing-led", "Boligstyrt", "Housing-led",
-       "Boligplanen bestemmer: hvert nytt boligtall gir plass til så mange husholdninger, og flyttingen "
-       "tilpasser seg slik at husholdningene fyller boligene.",
-       "The dwelling plan decides: each year's new dwellings make room for as many households, and migration "
-       "adjusts so that households fill the dwellings."),
-    _s("employment-led", "Sysselsettingsstyrt", "Employment-led",
-       "Målet for arbeidsplasser bestemmer: med gitt yrkesdeltakelse, pendling og ledighet trengs en viss "
-       "arbeidsstyrke, og flyttingen tilpasser seg slik at den finnes i kommunen.",
-       "The jobs target decides: given participation, commuting and unemployment a certain labour force is "
-       "needed, and migration adjusts so that it lives in the municipality."),
-    _s("target-seeking", "Målsøkende", "Target-seeking",
-       "Regner ut hvor mange flere innflyttere kommunen trenger hvert år, og i hvilke aldre, for å holde "
-       "antallet i alderen 20–66 år stabilt (eller nå et mål for folketallet).",
-       "Works out how many more in-migrants the municipality needs each year, and at what ages, to keep the "
-       "number aged 20–66 stable (or to reach a population target)."),
-    _s("stochastic", "Usikkerhet (stokastisk)", "Uncertainty (stochastic)",
-       "Trenden kjøres mange ganger med tilfeldige utslag i fruktbarhet, dødelighet og flytting slik de har "
-       "variert før, også varige skift i flyttingen lokalt og nasjonalt. Gir intervaller der folketallet havner "
-       "med 80 % og 95 % sannsynlighet; prøvd mot hva som faktisk skjedde 2016–2026.",
-       "The trend is run many times with random variation in fertility, mortality and migration as they have "
-       "varied before, including lasting local and national shifts in migration. Gives intervals the population "
-       "falls in with 80 % and 95 % probability; checked against what actually happened 2016–2026."),
-]}
+SCENARIOS: dict[str, Scenario] = {
+    s.name: s
+    for s in [
+        _s(
+            "trend",
+            "Trend (10 år)",
+            "Trend (10 years)",
+            "Flyttemønsteret fra de siste ti årene fortsetter: like stor andel flytter inn og ut i hver alder som før. "
+            "Fruktbarheten holder kommunens eget nivå, og levealderen fortsetter å øke som de siste 20 årene.",
+            "Migration as in the last ten years continues: the same share moves in and out at each age as before. "
+            "Fertility stays at the municipality's own level and life expectancy keeps rising as in the last 20 years.",
+        ),
+        _s(
+            "trend5",
+            "Trend (5 år)",
+            "Trend (5 years)",
+            "Som trend, men flyttemønsteret er hentet fra bare de siste fem årene.",
+            "As trend, but the migration pattern is taken from the last five years only.",
+        ),
+        _s(
+            "zero-migration",
+            "Ingen flytting",
+            "Zero migration",
+            "Ingen flytter inn eller ut. Viser hva fødsler og dødsfall alene gjør med befolkningen.",
+            "Nobody moves in or out. Shows what births and deaths alone do to the population.",
+        ),
+        _s(
+            "no-immigration",
+            "Ingen nettoinnvandring",
+            "No net immigration",
+            "Flytting innenlands som i trenden, men innvandring og utvandring går i null. "
+            "Viser hvor mye kommunen er avhengig av innvandring.",
+            "Moves within Norway as in the trend, but immigration and emigration cancel out. "
+            "Shows how much the municipality depends on immigration.",
+        ),
+        _s(
+            "low",
+            "Lav",
+            "Low",
+            "Lavere fruktbarhet (10 % under), langsommere økning i levealder og netto innflytting som i de "
+            "svakeste fem årene på rad i perioden.",
+            "Lower fertility (10 % below), slower gains in life expectancy and net migration as in the weakest "
+            "five years in a row in the period.",
+        ),
+        _s(
+            "high",
+            "Høy",
+            "High",
+            "Høyere fruktbarhet (10 % over), raskere økning i levealder og netto innflytting som i de "
+            "sterkeste fem årene på rad i perioden.",
+            "Higher fertility (10 % above), faster gains in life expectancy and net migration as in the strongest "
+            "five years in a row in the period.",
+        ),
+        _s(
+            "housing-led",
+            "Boligstyrt",
+            "Housing-led",
+            "Boligplanen bestemmer: hvert nytt boligtall gir plass til så mange husholdninger, og flyttingen "
+            "tilpasser seg slik at husholdningene fyller boligene.",
+            "The dwelling plan decides: each year's new dwellings make room for as many households, and migration "
+            "adjusts so that households fill the dwellings.",
+        ),
+        _s(
+            "employment-led",
+            "Sysselsettingsstyrt",
+            "Employment-led",
+            "Målet for arbeidsplasser bestemmer: med gitt yrkesdeltakelse, pendling og ledighet trengs en viss "
+            "arbeidsstyrke, og flyttingen tilpasser seg slik at den finnes i kommunen.",
+            "The jobs target decides: given participation, commuting and unemployment a certain labour force is "
+            "needed, and migration adjusts so that it lives in the municipality.",
+        ),
+        _s(
+            "target-seeking",
+            "Målsøkende",
+            "Target-seeking",
+            "Regner ut hvor mange flere innflyttere kommunen trenger hvert år, og i hvilke aldre, for å holde "
+            "antallet i alderen 20–66 år stabilt (eller nå et mål for folketallet).",
+            "Works out how many more in-migrants the municipality needs each year, and at what ages, to keep the "
+            "number aged 20–66 stable (or to reach a population target).",
+        ),
+        _s(
+            "stochastic",
+            "Usikkerhet (stokastisk)",
+            "Uncertainty (stochastic)",
+            "Trenden kjøres mange ganger med tilfeldige utslag i fruktbarhet, dødelighet og flytting slik de har "
+            "variert før, også varige skift i flyttingen lokalt og nasjonalt. Gir intervaller der folketallet havner "
+            "med 80 % og 95 % sannsynlighet; prøvd mot hva som faktisk skjedde 2016–2026.",
+            "The trend is run many times with random variation in fertility, mortality and migration as they have "
+            "varied before, including lasting local and national shifts in migration. Gives intervals the population "
+            "falls in with 80 % and 95 % probability; checked against what actually happened 2016–2026.",
+        ),
+    ]
+}
 
 AGE_GROUPS: list[tuple[str, int, int]] = [
-    ("0-19", 0, 19), ("20-24", 20, 24), ("25-39", 25, 39), ("40-54", 40, 54), ("55-66", 55, 66), ("67+", 67, MAX_AGE),
+    ("0-19", 0, 19),
+    ("20-24", 20, 24),
+    ("25-39", 25, 39),
+    ("40-54", 40, 54),
+    ("55-66", 55, 66),
+    ("67+", 67, MAX_AGE),
 ]
 
 # Participation in the labour force by age (approximate levels of SSB's Labour Force Survey, AKU,
 # table 13618, 2023; an assumption users should replace with their own).
-_PARTICIPATION = [(15, 19, 0.38), (20, 24, 0.72), (25, 29, 0.84), (30, 54, 0.88), (55, 61, 0.80),
-                  (62, 66, 0.56), (67, 69, 0.25), (70, 74, 0.10)]
+_PARTICIPATION = [
+    (15, 19, 0.38),
+    (20, 24, 0.72),
+    (25, 29, 0.84),
+    (30, 54, 0.88),
+    (55, 61, 0.80),
+    (62, 66, 0.56),
+    (67, 69, 0.25),
+    (70, 74, 0.10),
+]
 # Household headship shape by age (probability of being the reference person of a private household);
 # scaled so that Norway has 2.1 persons per private household (SSB, household statistics 06070, 2023).
 _HEADSHIP_SHAPE = [(18, 19, 0.10), (20, 24, 0.40), (25, 29, 0.52), (30, 66, 0.55), (67, 79, 0.62), (80, MAX_AGE, 0.72)]
@@ -133,7 +197,7 @@ PERSONS_PER_HOUSEHOLD = 2.1
 def _by_age(spec) -> np.ndarray:
     out = np.zeros(N_AGES)
     for lo, hi, v in spec:
-        out[lo:hi + 1] = v
+        out[lo : hi + 1] = v
     return out
 
 
@@ -156,8 +220,9 @@ def scenario_table(lang: str = "en") -> pd.DataFrame:
     """All scenarios with their title and plain-language explanation in ``lang`` ('nb' or 'en')."""
     if lang not in ("nb", "en"):
         raise InputError("lang", "must be 'nb' (bokmål) or 'en' (English)")
-    return pd.DataFrame([{"scenario": s.name, "title": s.title[lang], "description": s.description[lang]}
-                         for s in SCENARIOS.values()])
+    return pd.DataFrame(
+        [{"scenario": s.name, "title": s.title[lang], "description": s.description[lang]} for s in SCENARIOS.values()]
+    )
 
 
 @dataclass
@@ -194,11 +259,12 @@ class ProjectionResult:
     def frame(self) -> pd.DataFrame:
         """Long frame: municipality, name, year, sex, age, population, status (registered/projected)."""
         R = len(self.codes)
-        idx = pd.MultiIndex.from_product([self.years, range(R), SEXES, AGES.tolist()],
-                                         names=["year", "r", "sex", "age"])
+        idx = pd.MultiIndex.from_product(
+            [self.years, range(R), SEXES, AGES.tolist()], names=["year", "r", "sex", "age"]
+        )
         out = pd.DataFrame({"population": self.population.reshape(-1)}, index=idx).reset_index()
         out.insert(0, "municipality", np.asarray(self.codes, dtype=object)[out.pop("r").to_numpy()])
-        out.insert(1, "name", out["municipality"].map(dict(zip(self.codes, self.names))))
+        out.insert(1, "name", out["municipality"].map(dict(zip(self.codes, self.names, strict=False))))
         out["status"] = np.where(out["year"] == self.base_year, self.base_status, "projected")
         return out
 
@@ -207,20 +273,25 @@ class ProjectionResult:
         sexes and each: columns municipality, name, year, age_group, male, female, total."""
         if width < 1 or top % width or not 0 < top <= MAX_AGE:
             raise InputError("width", f"give a group width that divides {top}")
-        edges = list(range(0, top, width)) + [top]
+        edges = [*list(range(0, top, width)), top]
         labels = [f"{a}-{a + width - 1}" for a in edges[:-1]] + [f"{top}+"]
         Y, R = len(self.years), len(self.codes)
-        groups = np.stack([self.population[..., lo:lo + width].sum(axis=-1) for lo in edges[:-1]]
-                          + [self.population[..., top:].sum(axis=-1)], axis=-1)  # (Y, R, 2, G)
+        groups = np.stack(
+            [self.population[..., lo : lo + width].sum(axis=-1) for lo in edges[:-1]]
+            + [self.population[..., top:].sum(axis=-1)],
+            axis=-1,
+        )  # (Y, R, 2, G)
         G = len(labels)
-        out = pd.DataFrame({
-            "municipality": np.tile(np.repeat(np.asarray(self.codes, dtype=object), G), Y),
-            "name": np.tile(np.repeat(np.asarray(self.names, dtype=object), G), Y),
-            "year": np.repeat(np.asarray(self.years), R * G),
-            "age_group": np.tile(np.asarray(labels, dtype=object), Y * R),
-            "male": groups[:, :, 0, :].reshape(-1),
-            "female": groups[:, :, 1, :].reshape(-1),
-        })
+        out = pd.DataFrame(
+            {
+                "municipality": np.tile(np.repeat(np.asarray(self.codes, dtype=object), G), Y),
+                "name": np.tile(np.repeat(np.asarray(self.names, dtype=object), G), Y),
+                "year": np.repeat(np.asarray(self.years), R * G),
+                "age_group": np.tile(np.asarray(labels, dtype=object), Y * R),
+                "male": groups[:, :, 0, :].reshape(-1),
+                "female": groups[:, :, 1, :].reshape(-1),
+            }
+        )
         out["total"] = out["male"] + out["female"]
         return out
 
@@ -229,17 +300,30 @@ class ProjectionResult:
         20 and 67, and the flows of the year that starts on that 1 January (births, deaths, net migration)."""
         Y, R = len(self.years), len(self.codes)
         m = workforce_measures(self.population)
-        out = pd.DataFrame({
-            "municipality": np.tile(np.asarray(self.codes, dtype=object), Y),
-            "name": np.tile(np.asarray(self.names, dtype=object), Y),
-            "year": np.repeat(np.asarray(self.years), R),
-        })
-        for key in ("population", "age_0_19", "working_age", "age_67_plus", "age_80_plus", "old_age_dependency",
-                    "reaching_20", "reaching_67"):
+        out = pd.DataFrame(
+            {
+                "municipality": np.tile(np.asarray(self.codes, dtype=object), Y),
+                "name": np.tile(np.asarray(self.names, dtype=object), Y),
+                "year": np.repeat(np.asarray(self.years), R),
+            }
+        )
+        for key in (
+            "population",
+            "age_0_19",
+            "working_age",
+            "age_67_plus",
+            "age_80_plus",
+            "old_age_dependency",
+            "reaching_20",
+            "reaching_67",
+        ):
             out[key] = m[key].reshape(-1)
         if self.engine is not None:
-            for key, arr in (("births", self.engine.births.sum(axis=2)), ("deaths", self.engine.deaths.sum(axis=(2, 3))),
-                             ("net_migration", self.engine.net_migration.sum(axis=(2, 3)))):
+            for key, arr in (
+                ("births", self.engine.births.sum(axis=2)),
+                ("deaths", self.engine.deaths.sum(axis=(2, 3))),
+                ("net_migration", self.engine.net_migration.sum(axis=(2, 3))),
+            ):
                 full = np.full((Y, R), np.nan)
                 full[:-1] = arr
                 out[key] = full.reshape(-1)
@@ -259,8 +343,14 @@ class ProjectionResult:
         for r, code in enumerate(self.codes):
             mean = float(self.extra_migrants[:, r].mean())
             for label, lo, hi in AGE_GROUPS:
-                rows.append({"municipality": code, "name": self.names[r], "age_group": label,
-                             "extra_migrants_per_year": mean * by_age[lo:hi + 1].sum()})
+                rows.append(
+                    {
+                        "municipality": code,
+                        "name": self.names[r],
+                        "age_group": label,
+                        "extra_migrants_per_year": mean * by_age[lo : hi + 1].sum(),
+                    }
+                )
         return pd.DataFrame(rows)
 
     def headline(self, lang: str = "en") -> list[str]:
@@ -278,27 +368,36 @@ class ProjectionResult:
             what = self.extra.get("goal", {}).get(lang, "")
             if lang == "nb":
                 more = "flere" if mean >= 0 else "færre"
-                lines.append(f"{self.names[r]}: dere trenger om lag {n} {more} innflyttere i året enn trenden gir "
-                             f"{what}, flest i alderen {top} år ({share:.0%}), med barna de tar med seg."
-                             + (" Målet nås likevel ikke." if code in self.extra.get("missed", {}) else ""))
+                lines.append(
+                    f"{self.names[r]}: dere trenger om lag {n} {more} innflyttere i året enn trenden gir "
+                    f"{what}, flest i alderen {top} år ({share:.0%}), med barna de tar med seg."
+                    + (" Målet nås likevel ikke." if code in self.extra.get("missed", {}) else "")
+                )
             else:
                 more = "more" if mean >= 0 else "fewer"
-                lines.append(f"{self.names[r]}: you need about {n} {more} in-migrants a year than the trend gives "
-                             f"{what}, mostly aged {top} ({share:.0%}), with the children they bring."
-                             + (" Even so, the target is not reached." if code in self.extra.get("missed", {}) else ""))
+                lines.append(
+                    f"{self.names[r]}: you need about {n} {more} in-migrants a year than the trend gives "
+                    f"{what}, mostly aged {top} ({share:.0%}), with the children they bring."
+                    + (" Even so, the target is not reached." if code in self.extra.get("missed", {}) else "")
+                )
         return lines
 
     def notes(self, lang: str = "en") -> list[str]:
         """Base year, scenario and its assumptions, sources and what is estimated: for every output."""
         if lang == "nb":
-            base = ("registrert folkemengde" if self.base_status == "registered"
-                    else f"folkemengde fra {self.extra.get('base_source', 'brukerens fil')}")
-            first = (f"Basisår: 1. januar {self.base_year} ({base}); framskrevet til "
-                     f"1. januar {self.years[-1]}.")
+            base = (
+                "registrert folkemengde"
+                if self.base_status == "registered"
+                else f"folkemengde fra {self.extra.get('base_source', 'brukerens fil')}"
+            )
+            first = f"Basisår: 1. januar {self.base_year} ({base}); framskrevet til 1. januar {self.years[-1]}."
             label = {"assumption": "Forutsetning", "source": "Kilde", "estimated": "Anslått"}
         else:
-            base = ("registered population" if self.base_status == "registered"
-                    else f"population from {self.extra.get('base_source', 'the user file')}")
+            base = (
+                "registered population"
+                if self.base_status == "registered"
+                else f"population from {self.extra.get('base_source', 'the user file')}"
+            )
             first = f"Base year: 1 January {self.base_year} ({base}); projected to 1 January {self.years[-1]}."
             label = {"assumption": "Assumption", "source": "Source", "estimated": "Estimated"}
         lines = [first, f"Scenario {self.scenario.name}: {self.scenario.text(lang)}"]
@@ -338,7 +437,7 @@ def migrant_profile(snapshot) -> tuple[np.ndarray, str]:
         source = "age profile of registered in-migrants, Telemark municipalities (SSB via Telemark fylkeskommune)"
     except Exception:  # noqa: BLE001
         x = AGES.astype(float)
-        by_age = (0.02 * np.exp(-0.1 * x) + 0.06 * np.exp(-0.1 * (x - 20) - np.exp(-0.4 * (x - 20))) + 0.003)
+        by_age = 0.02 * np.exp(-0.1 * x) + 0.06 * np.exp(-0.1 * (x - 20) - np.exp(-0.4 * (x - 20))) + 0.003
         by_age[80:] *= 0.3
         source = "Rogers-Castro model migration schedule (Rogers & Castro 1981)"
     by_age = by_age / by_age.sum()
@@ -363,9 +462,18 @@ def _migration_range(rs: RateSchedule, span: int = 5) -> tuple[np.ndarray, np.nd
     return rolling.min(axis=0) - mean, rolling.max(axis=0) - mean
 
 
-def _solve_constrained(rs: RateSchedule, steps: int, surv, fert, srb: float, base_rates: np.ndarray,
-                       profile: np.ndarray, weights: np.ndarray, targets: np.ndarray,
-                       targets_relative=None) -> tuple[EngineResult, np.ndarray]:
+def _solve_constrained(
+    rs: RateSchedule,
+    steps: int,
+    surv,
+    fert,
+    srb: float,
+    base_rates: np.ndarray,
+    profile: np.ndarray,
+    weights: np.ndarray,
+    targets: np.ndarray,
+    targets_relative=None,
+) -> tuple[EngineResult, np.ndarray]:
     """Year by year, the extra migrants ``k[t, r]`` (distributed by ``profile``) so that
     ``sum(weights * P(t+1)) == targets[t, r]`` (or, with ``targets_relative(t, P)``, a target
     computed from the projection so far)."""
@@ -402,14 +510,27 @@ def _solve_constrained(rs: RateSchedule, steps: int, surv, fert, srb: float, bas
     return EngineResult(pop, births, deaths, inflow, outflow), k_all
 
 
-def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend", years: int = 20, *,
-                 snapshot=None, rates: RateSchedule | None = None, window: int | None = None,
-                 dwellings_per_year: float | list[float] | None = None, headship: np.ndarray | None = None,
-                 vacancy: float = 0.0,
-                 jobs_growth: float | None = None, jobs_target: float | None = None,
-                 participation: np.ndarray | None = None, unemployment: float = 0.02,
-                 target: str = "working-age", target_population: float | None = None,
-                 simulations: int = 1000, seed: int = 2024, assumptions=None) -> ProjectionResult:
+def run_scenario(
+    municipalities: str | list[str] | None,
+    scenario: str = "trend",
+    years: int = 20,
+    *,
+    snapshot=None,
+    rates: RateSchedule | None = None,
+    window: int | None = None,
+    dwellings_per_year: float | list[float] | None = None,
+    headship: np.ndarray | None = None,
+    vacancy: float = 0.0,
+    jobs_growth: float | None = None,
+    jobs_target: float | None = None,
+    participation: np.ndarray | None = None,
+    unemployment: float = 0.02,
+    target: str = "working-age",
+    target_population: float | None = None,
+    simulations: int = 1000,
+    seed: int = 2024,
+    assumptions=None,
+) -> ProjectionResult:
     """Project ``municipalities`` (codes; None = all 357) ``years`` years ahead under ``scenario``.
 
     Options by scenario: ``window`` (trend years, default 10; 5 for ``trend5``);
@@ -443,8 +564,11 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
     if window is None:
         window = 5 if scenario == "trend5" else 10
     if scenario == "stochastic" and isinstance(window, (int, np.integer)) and window < 3:
-        raise InputError("window", f"the stochastic scenario measures the year-to-year spread of migration and needs "
-                                   f"at least 3 trend years; got {window}")
+        raise InputError(
+            "window",
+            f"the stochastic scenario measures the year-to-year spread of migration and needs "
+            f"at least 3 trend years; got {window}",
+        )
     if rates is None:
         rates = estimate_rates(codes, window=window, snapshot=snapshot)
     rs = rates
@@ -455,25 +579,41 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
     info = SCENARIOS[scenario]
     assumptions = {
         "mortality": f"national death rates {rs.mx_year} (HMD), falling at each age's 20-year average rate, times "
-                     "the municipality's own level (" + ", ".join(f"{k:.2f}" for k in rs.mortality_factor[:5])
-                     + (" ..." if len(rs.codes) > 5 else "") + ")",
+        "the municipality's own level ("
+        + ", ".join(f"{k:.2f}" for k in rs.mortality_factor[:5])
+        + (" ..." if len(rs.codes) > 5 else "")
+        + ")",
         "fertility": "national age pattern, the municipality's own level (TFR "
-                     + ", ".join(f"{t:.2f}" for t in rs.tfr()[:5]) + (" ..." if len(rs.codes) > 5 else "") + ")",
+        + ", ".join(f"{t:.2f}" for t in rs.tfr()[:5])
+        + (" ..." if len(rs.codes) > 5 else "")
+        + ")",
         "sex ratio at birth": f"{srb:.3f} boys per girl",
         "migration": f"net migration rates by sex and age, {rs.history_years[0]}-{rs.history_years[-1]}",
     }
-    common = dict(scenario=info, codes=rs.codes, names=rs.names, years=yrs, sources=list(rs.sources),
-                  estimated=list(rs.estimated))
+    common = dict(
+        scenario=info, codes=rs.codes, names=rs.names, years=yrs, sources=list(rs.sources), estimated=list(rs.estimated)
+    )
 
     if scenario == "stochastic":
         from blilyst.demography.stochastic import simulate
 
         sim = simulate(rs, steps, simulations=simulations, seed=seed, srb=srb, profile=profile)
-        det = project(rs.base, *_trend_inputs(rs, steps), steps, srb=srb, net_migration_rates=rs.migration_rate,
-                      migration_timing="cohort")
+        det = project(
+            rs.base,
+            *_trend_inputs(rs, steps),
+            steps,
+            srb=srb,
+            net_migration_rates=rs.migration_rate,
+            migration_timing="cohort",
+        )
         assumptions.update(sim.assumptions)
-        return ProjectionResult(population=det.population, engine=det, assumptions=assumptions,
-                                intervals=sim.frame(rs.codes, rs.names, yrs), **common)
+        return ProjectionResult(
+            population=det.population,
+            engine=det,
+            assumptions=assumptions,
+            intervals=sim.frame(rs.codes, rs.names, yrs),
+            **common,
+        )
 
     fert_level, improve, mig = 1.0, 1.0, rs.migration_rate
     if scenario == "zero-migration":
@@ -491,27 +631,51 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
         mig = rs.migration_rate + _profile_rates(profile, rs.base, delta)
         assumptions["fertility"] += f", {'-' if sign < 0 else '+'}10 %"
         assumptions["mortality"] += f", improvement x{improve}"
-        assumptions["migration"] += (f", shifted to the {'lowest' if sign < 0 else 'highest'} five-year average in the "
-                                     f"window ({', '.join(f'{v:+.2%}' for v in delta[:5])} a year"
-                                     f"{' ...' if len(delta) > 5 else ''}) by the in-migrant age profile")
+        assumptions["migration"] += (
+            f", shifted to the {'lowest' if sign < 0 else 'highest'} five-year average in the "
+            f"window ({', '.join(f'{v:+.2%}' for v in delta[:5])} a year"
+            f"{' ...' if len(delta) > 5 else ''}) by the in-migrant age profile"
+        )
 
     surv, fert = _trend_inputs(rs, steps, fert_level=fert_level, improve=improve)
     if scenario in ("housing-led", "employment-led", "target-seeking"):
-        weights, targets, relative, goal = _constraint(scenario, rs, steps, snapshot, assumptions,
-                                                       dwellings_per_year, headship, vacancy, jobs_growth,
-                                                       jobs_target, participation, unemployment, target,
-                                                       target_population)
-        eng, k = _solve_constrained(rs, steps, surv, fert, srb, rs.migration_rate, profile, weights, targets,
-                                    relative)
+        weights, targets, relative, goal = _constraint(
+            scenario,
+            rs,
+            steps,
+            snapshot,
+            assumptions,
+            dwellings_per_year,
+            headship,
+            vacancy,
+            jobs_growth,
+            jobs_target,
+            participation,
+            unemployment,
+            target,
+            target_population,
+        )
+        eng, k = _solve_constrained(rs, steps, surv, fert, srb, rs.migration_rate, profile, weights, targets, relative)
         assumptions["extra migrants"] = f"solved each year; age profile: {profile_source}"
         missed = _missed_targets(eng.population, weights, targets, rs.codes)
         if missed:
             assumptions["target not reached"] = (
-                "; ".join(f"{rs.names[rs.codes.index(c)]} {rs.base_year + y}: {got:.0f} against {want:.0f}"
-                          for c, (y, got, want) in list(missed.items())[:5]) + (" ..." if len(missed) > 5 else "")
-                + " (out-migration is capped at a quarter of each cohort a year, so the target is out of reach)")
-        return ProjectionResult(population=eng.population, engine=eng, assumptions=assumptions,
-                                extra_migrants=k, profile=profile, extra={"goal": goal, "missed": missed}, **common)
+                "; ".join(
+                    f"{rs.names[rs.codes.index(c)]} {rs.base_year + y}: {got:.0f} against {want:.0f}"
+                    for c, (y, got, want) in list(missed.items())[:5]
+                )
+                + (" ..." if len(missed) > 5 else "")
+                + " (out-migration is capped at a quarter of each cohort a year, so the target is out of reach)"
+            )
+        return ProjectionResult(
+            population=eng.population,
+            engine=eng,
+            assumptions=assumptions,
+            extra_migrants=k,
+            profile=profile,
+            extra={"goal": goal, "missed": missed},
+            **common,
+        )
 
     if aset is not None:
         from blilyst.demography.assumptions import apply_assumptions
@@ -522,25 +686,36 @@ def run_scenario(municipalities: str | list[str] | None, scenario: str = "trend"
         common["estimated"].append(f"Figures from {aset.source} are the user's own assumptions.")
         extra = {"base_status": "user file", "base_source": aset.source} if aset.of_kind("population") else {}
         try:
-            eng = project(base, surv, fert, steps, srb=srb, net_migration_rates=mig, net_migration=counts,
-                          migration_timing="cohort")
+            eng = project(
+                base,
+                surv,
+                fert,
+                steps,
+                srb=srb,
+                net_migration_rates=mig,
+                net_migration=counts,
+                migration_timing="cohort",
+            )
         except InputError as exc:
             where = getattr(exc, "where", None)
             if where is None:
                 raise
             step, r, s, a, value = where
-            raise InputError(f"{aset.source}: {exc.field}",
-                             f"would make the population of {rs.codes[r]} {rs.names[r]} negative ({value:.1f}): "
-                             f"{SEXES[s]}s aged {a} at the end of {rs.base_year + step}; more migrants leave than "
-                             "live there. Lower the out-migration or use rates instead of counts.") from None
+            raise InputError(
+                f"{aset.source}: {exc.field}",
+                f"would make the population of {rs.codes[r]} {rs.names[r]} negative ({value:.1f}): "
+                f"{SEXES[s]}s aged {a} at the end of {rs.base_year + step}; more migrants leave than "
+                "live there. Lower the out-migration or use rates instead of counts.",
+            ) from None
     else:
         extra = {}
         eng = project(rs.base, surv, fert, steps, srb=srb, net_migration_rates=mig, migration_timing="cohort")
     return ProjectionResult(population=eng.population, engine=eng, assumptions=assumptions, extra=extra, **common)
 
 
-def _missed_targets(population: np.ndarray, weights: np.ndarray, targets: np.ndarray,
-                    codes: list[str]) -> dict[str, tuple[int, float, float]]:
+def _missed_targets(
+    population: np.ndarray, weights: np.ndarray, targets: np.ndarray, codes: list[str]
+) -> dict[str, tuple[int, float, float]]:
     """Regions whose constrained figure misses its target by more than 1 % (and one person) in
     some year: code -> (the last such year as years after the base year, figure, target)."""
     got = np.einsum("trsa,sa->tr", population[1:], weights)
@@ -580,18 +755,39 @@ def _national_rate_schedule(rs: RateSchedule, snapshot) -> np.ndarray:
     return out
 
 
-def _constraint(scenario, rs, steps, snapshot, assumptions, dwellings_per_year, headship, vacancy, jobs_growth,
-                jobs_target, participation, unemployment, target, target_population):
+def _constraint(
+    scenario,
+    rs,
+    steps,
+    snapshot,
+    assumptions,
+    dwellings_per_year,
+    headship,
+    vacancy,
+    jobs_growth,
+    jobs_target,
+    participation,
+    unemployment,
+    target,
+    target_population,
+):
     R = len(rs.codes)
     base = rs.base
     if scenario == "housing-led":
         if dwellings_per_year is None:
-            raise InputError("dwellings_per_year", "the housing-led scenario needs the number of new dwellings a year "
-                                                   "(e.g. --dwellings 25)")
-        plan = np.broadcast_to(np.asarray(dwellings_per_year, dtype=float), (steps,)) if np.ndim(dwellings_per_year) == 0 \
+            raise InputError(
+                "dwellings_per_year",
+                "the housing-led scenario needs the number of new dwellings a year (e.g. --dwellings 25)",
+            )
+        plan = (
+            np.broadcast_to(np.asarray(dwellings_per_year, dtype=float), (steps,))
+            if np.ndim(dwellings_per_year) == 0
             else np.asarray(dwellings_per_year, dtype=float)
+        )
         if plan.shape != (steps,):
-            raise InputError("dwellings_per_year", f"give one number or one per projection year ({steps}); got {plan.size}")
+            raise InputError(
+                "dwellings_per_year", f"give one number or one per projection year ({steps}); got {plan.size}"
+            )
         if not np.all(np.isfinite(plan)) or np.any(plan < 0):
             raise InputError("dwellings_per_year", "new dwellings a year must be numbers of 0 or more")
         if not 0 <= vacancy < 1:
@@ -599,8 +795,10 @@ def _constraint(scenario, rs, steps, snapshot, assumptions, dwellings_per_year, 
         if headship is None:
             _, _, cube = snapshot.population_cube(years=[rs.base_year])
             h = default_headship(cube[0].sum(axis=0))
-            assumptions["headship"] = (f"default headship rates by age, scaled to {PERSONS_PER_HOUSEHOLD} persons per "
-                                       "household nationally (SSB household statistics)")
+            assumptions["headship"] = (
+                f"default headship rates by age, scaled to {PERSONS_PER_HOUSEHOLD} persons per "
+                "household nationally (SSB household statistics)"
+            )
         else:
             h = _check_age_vector("headship", headship)
             assumptions["headship"] = "user-supplied headship rates"
@@ -615,8 +813,11 @@ def _constraint(scenario, rs, steps, snapshot, assumptions, dwellings_per_year, 
         if not 0 <= unemployment < 1:
             raise InputError("unemployment", "must be a share between 0 and 1")
         if jobs_target is None and jobs_growth is None:
-            raise InputError("jobs_growth", "the employment-led scenario needs a jobs growth rate a year "
-                                            "(e.g. --jobs-growth 0.01) or a jobs target for the final year")
+            raise InputError(
+                "jobs_growth",
+                "the employment-led scenario needs a jobs growth rate a year "
+                "(e.g. --jobs-growth 0.01) or a jobs target for the final year",
+            )
         weights = np.stack([part, part]) * (1 - unemployment)
         lf0 = np.einsum("rsa,sa->r", base, weights)
         t = np.arange(1, steps + 1)[:, None]
@@ -624,26 +825,31 @@ def _constraint(scenario, rs, steps, snapshot, assumptions, dwellings_per_year, 
         if jobs_target is not None and not (np.isfinite(jobs_target) and jobs_target > 0):
             raise InputError("jobs_target", f"must be a number of jobs above 0; got {jobs_target}")
         if jobs_target is None and not (np.isfinite(jobs_growth) and -0.5 < jobs_growth < 0.5):
-            raise InputError("jobs_growth", f"give the yearly growth as a share between -0.5 and 0.5 (0.01 = 1 %); "
-                                            f"got {jobs_growth}")
+            raise InputError(
+                "jobs_growth", f"give the yearly growth as a share between -0.5 and 0.5 (0.01 = 1 %); got {jobs_growth}"
+            )
         if jobs_target is not None:
             if jobs0 is None:
                 raise InputError("jobs_target", "no jobs count for this municipality in the data; give --jobs-growth")
             growth_path = 1 + (jobs_target / jobs0 - 1) * t / steps
-            assumptions["jobs"] = f"from {jobs0[0]:.0f} to {jobs_target:.0f} jobs in {rs.base_year + steps}, straight line"
+            assumptions["jobs"] = (
+                f"from {jobs0[0]:.0f} to {jobs_target:.0f} jobs in {rs.base_year + steps}, straight line"
+            )
         else:
             growth_path = np.broadcast_to((1 + jobs_growth) ** t, (steps, R))
             assumptions["jobs"] = f"{jobs_growth:+.1%} a year"
         targets = lf0[None] * growth_path
-        assumptions["labour force"] = (f"participation by age (AKU levels, default) x (1 - unemployment {unemployment:.0%}); "
-                                       "commuting held at the base-year ratio of jobs to employed residents")
+        assumptions["labour force"] = (
+            f"participation by age (AKU levels, default) x (1 - unemployment {unemployment:.0%}); "
+            "commuting held at the base-year ratio of jobs to employed residents"
+        )
         goal = {"nb": "for å fylle arbeidsplassene", "en": "to fill the jobs"}
         return weights, targets, None, goal
     # target-seeking
     if target == "working-age":
         lo, hi = WORKING_AGE
         w = np.zeros(N_AGES)
-        w[lo:hi + 1] = 1
+        w[lo : hi + 1] = 1
         weights = np.stack([w, w])
         targets = np.broadcast_to(np.einsum("rsa,sa->r", base, weights), (steps, R))
         assumptions["target"] = f"keep the population aged {lo}-{hi} at its {rs.base_year} level"
@@ -657,7 +863,10 @@ def _constraint(scenario, rs, steps, snapshot, assumptions, dwellings_per_year, 
         t = np.arange(1, steps + 1)[:, None]
         targets = p0[None] + (target_population - p0[None]) * t / steps
         assumptions["target"] = f"reach {target_population:.0f} inhabitants by {rs.base_year + steps}, straight line"
-        goal = {"nb": f"for å nå {target_population:.0f} innbyggere", "en": f"to reach {target_population:.0f} inhabitants"}
+        goal = {
+            "nb": f"for å nå {target_population:.0f} innbyggere",
+            "en": f"to reach {target_population:.0f} inhabitants",
+        }
         return weights, targets, None, goal
     raise InputError("target", "must be 'working-age' or 'population'")
 

@@ -45,7 +45,7 @@ from blilyst.demography.projection import advance
 from blilyst.demography.rates import RateSchedule, engine_survival
 from blilyst.errors import InputError
 
-__all__ = ["SimulationResult", "simulate", "QUANTILES", "fertility_volatility"]
+__all__ = ["QUANTILES", "SimulationResult", "fertility_volatility", "simulate"]
 
 QUANTILES = (0.025, 0.10, 0.50, 0.90, 0.975)
 MORTALITY_BLOCK = 8  # simulations sharing one draw of the speed of mortality improvement
@@ -68,11 +68,21 @@ class SimulationResult:
         for m, measure in enumerate(MEASURES):
             for t, y in enumerate(years):
                 block = q[m, :, t, :]
-                rows.append(pd.DataFrame({
-                    "municipality": codes, "name": names, "year": y, "measure": measure,
-                    "lower95": block[0], "lower80": block[1], "median": block[2], "upper80": block[3],
-                    "upper95": block[4],
-                }))
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "municipality": codes,
+                            "name": names,
+                            "year": y,
+                            "measure": measure,
+                            "lower95": block[0],
+                            "lower80": block[1],
+                            "median": block[2],
+                            "upper80": block[3],
+                            "upper95": block[4],
+                        }
+                    )
+                )
         return pd.concat(rows, ignore_index=True)
 
 
@@ -89,21 +99,34 @@ def simulation_memory(simulations: int, steps: int, regions: int) -> int:
 def fertility_volatility(fertility: pd.DataFrame, span: int = 30) -> float:
     """Standard deviation of year-to-year changes in log TFR over the last ``span`` years."""
     tfr = fertility.groupby("year")["asfr"].sum().sort_index()
-    tfr = tfr.iloc[-(span + 1):]
+    tfr = tfr.iloc[-(span + 1) :]
     return float(np.diff(np.log(tfr.to_numpy())).std(ddof=1))
 
 
-def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int = 2024, srb: float = 1.055,
-             profile: np.ndarray, sigma_fertility: float | None = None, batch: int = 8,
-             level_scale: float = LEVEL_SCALE, dtype=np.float32) -> SimulationResult:
+def simulate(
+    rs: RateSchedule,
+    steps: int,
+    *,
+    simulations: int = 1000,
+    seed: int = 2024,
+    srb: float = 1.055,
+    profile: np.ndarray,
+    sigma_fertility: float | None = None,
+    batch: int = 8,
+    level_scale: float = LEVEL_SCALE,
+    dtype=np.float32,
+) -> SimulationResult:
     """Run ``simulations`` stochastic trend projections of all regions in ``rs`` for ``steps`` years."""
     if simulations < 10:
         raise InputError("simulations", "need at least 10 simulations for intervals")
     need = simulation_memory(simulations, steps, len(rs.codes))
     if need > MEMORY_LIMIT:
         most = max(10, int(simulations * MEMORY_LIMIT / need))
-        raise InputError("simulations", f"{simulations} simulations of {len(rs.codes)} municipalities over {steps} "
-                                        f"years need about {need / 2**30:.1f} GiB; use at most {most}")
+        raise InputError(
+            "simulations",
+            f"{simulations} simulations of {len(rs.codes)} municipalities over {steps} "
+            f"years need about {need / 2**30:.1f} GiB; use at most {most}",
+        )
     if batch < 1:
         raise InputError("batch", "must be at least 1")
     rng = np.random.default_rng(seed)
@@ -142,8 +165,10 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
     eps_all = rng.standard_normal(size=(simulations, steps, R), dtype=np.float32)
     # persistent shifts of the migration level for the whole simulation: the municipality's own
     # (level_scale x its annual sd) and a national one common to all municipalities (nat_sd)
-    level_all = (rng.standard_normal(size=(simulations, R)) * (level_scale * mig_sd)[None]
-                 + rng.standard_normal(size=(simulations, 1)) * nat_sd).astype(np.float32)
+    level_all = (
+        rng.standard_normal(size=(simulations, R)) * (level_scale * mig_sd)[None]
+        + rng.standard_normal(size=(simulations, 1)) * nat_sd
+    ).astype(np.float32)
     survival_cache: dict[int, np.ndarray] = {}
 
     def block_survival(block: int) -> np.ndarray:
@@ -161,9 +186,9 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
             surv = block_survival(int(blocks[0]))[None]  # (1, T, R, 2, 107), broadcast over the batch
         else:
             surv = np.stack([block_survival(int(b)) for b in blocks])
-        fmult = np.exp(logf_all[start:start + B]).astype(dtype)
-        eps = eps_all[start:start + B] * mig_sd[None, None, :] + level_all[start:start + B, None, :]
-        P = np.broadcast_to(base, (B,) + base.shape).copy()
+        fmult = np.exp(logf_all[start : start + B]).astype(dtype)
+        eps = eps_all[start : start + B] * mig_sd[None, None, :] + level_all[start : start + B, None, :]
+        P = np.broadcast_to(base, (B, *base.shape)).copy()
         net = np.empty_like(P)
         cohort = np.empty_like(P)
         shock = np.empty_like(P)
@@ -180,16 +205,26 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
             np.maximum(net, cohort, out=net)  # as the trend rates' floor: at most a quarter leaves in a year
             fert = asfr[None] * fmult[:, t, None, None]
             # migration is floored at -25 % of a cohort above, so no stock can go negative: skip the checks
-            P, _, _ = advance(P, net, surv[:, t], fert, girls, timing="cohort", with_deaths=False, step=t,
-                              fertile_ages=fertile, check=False)
+            P, _, _ = advance(
+                P,
+                net,
+                surv[:, t],
+                fert,
+                girls,
+                timing="cohort",
+                with_deaths=False,
+                step=t,
+                fertile_ages=fertile,
+                check=False,
+            )
             total = _record(out, start, B, t + 1, P, lo, hi)
     q = np.quantile(out, QUANTILES, axis=1)  # (Q, M, T+1, R)
     assumptions = {
         "stochastic fertility": f"national log-TFR random walk, sd {sigma_fertility:.3f} a year (HFD, last 30 years)",
         "stochastic mortality": "rate of mortality improvement times u ~ N(1, 0.5), one draw per 8 simulations",
         "stochastic migration": "extra net migration rate per municipality and year: N(0, sd of its annual rate in the "
-                                f"trend window) + a lasting local shift ({level_scale} sd) + a lasting national shift "
-                                f"(sd {nat_sd:.2%}), in-migrant age profile; calibrated by backtesting 2016/2021 -> 2026",
+        f"trend window) + a lasting local shift ({level_scale} sd) + a lasting national shift "
+        f"(sd {nat_sd:.2%}), in-migrant age profile; calibrated by backtesting 2016/2021 -> 2026",
         "simulations": f"{simulations}, seed {seed}",
     }
     return SimulationResult(quantiles=np.moveaxis(q, 0, 1), simulations=simulations, assumptions=assumptions)
@@ -198,9 +233,9 @@ def simulate(rs: RateSchedule, steps: int, *, simulations: int = 1000, seed: int
 def _record(out, start, B, t, P, lo, hi):
     by_age = P[..., 0, :] + P[..., 1, :]
     total = by_age.sum(axis=-1)
-    out[0, start:start + B, t] = total
-    out[1, start:start + B, t] = by_age[..., lo:hi + 1].sum(axis=-1)
-    out[2, start:start + B, t] = by_age[..., PENSION_AGE:].sum(axis=-1)
+    out[0, start : start + B, t] = total
+    out[1, start : start + B, t] = by_age[..., lo : hi + 1].sum(axis=-1)
+    out[2, start : start + B, t] = by_age[..., PENSION_AGE:].sum(axis=-1)
     return total
 
 

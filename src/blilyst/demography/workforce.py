@@ -24,7 +24,7 @@ import pandas as pd
 from blilyst.axes import PENSION_AGE, WORKING_AGE
 from blilyst.errors import InputError
 
-__all__ = ["workforce_measures", "workforce_frame", "retirements_by_industry"]
+__all__ = ["retirements_by_industry", "workforce_frame", "workforce_measures"]
 
 
 def workforce_measures(pop: np.ndarray) -> dict[str, np.ndarray]:
@@ -34,7 +34,7 @@ def workforce_measures(pop: np.ndarray) -> dict[str, np.ndarray]:
         raise InputError("population", f"needs single-year ages up to at least {PENSION_AGE}; got shape {pop.shape}")
     lo, hi = WORKING_AGE
     by_age = pop.sum(axis=-2)
-    working = by_age[..., lo:hi + 1].sum(axis=-1)
+    working = by_age[..., lo : hi + 1].sum(axis=-1)
     old = by_age[..., PENSION_AGE:].sum(axis=-1)
     young = by_age[..., :lo].sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -59,19 +59,28 @@ def workforce_frame(pop: np.ndarray, codes: list[str], years: list[int]) -> pd.D
     """Labelled frame, one row per municipality and 1 January year, from ``pop`` (year, region, sex, age)."""
     pop = np.asarray(pop, dtype=float)
     if pop.shape[:2] != (len(years), len(codes)):
-        raise InputError("population", f"shape {pop.shape[:2]} does not match {len(years)} years and {len(codes)} codes")
+        raise InputError(
+            "population", f"shape {pop.shape[:2]} does not match {len(years)} years and {len(codes)} codes"
+        )
     m = workforce_measures(pop)
-    frame = pd.DataFrame({
-        "municipality": np.tile(np.asarray(codes, dtype=object), len(years)),
-        "year": np.repeat(np.asarray(years, dtype=int), len(codes)),
-    })
+    frame = pd.DataFrame(
+        {
+            "municipality": np.tile(np.asarray(codes, dtype=object), len(years)),
+            "year": np.repeat(np.asarray(years, dtype=int), len(codes)),
+        }
+    )
     for key, val in m.items():
         frame[key] = val.reshape(-1)
     return frame
 
 
-def retirements_by_industry(employment: pd.DataFrame | None = None, *, base_year: int | None = None,
-                            years: int = 20, pension_age: int = PENSION_AGE) -> pd.DataFrame:
+def retirements_by_industry(
+    employment: pd.DataFrame | None = None,
+    *,
+    base_year: int | None = None,
+    years: int = 20,
+    pension_age: int = PENSION_AGE,
+) -> pd.DataFrame:
     """Employed persons reaching ``pension_age`` each year, by industry (replacement demand).
 
     ``employment``: employed residents (or jobs) on 1 January ``base_year`` with columns
@@ -90,8 +99,9 @@ def retirements_by_industry(employment: pd.DataFrame | None = None, *, base_year
         )
     missing = [c for c in ("industry", "age", "employed") if c not in employment.columns]
     if missing:
-        raise InputError(missing[0], f"the employment table needs the columns industry, age, employed; "
-                                     f"missing {', '.join(missing)}")
+        raise InputError(
+            missing[0], f"the employment table needs the columns industry, age, employed; missing {', '.join(missing)}"
+        )
     if base_year is None:
         raise InputError("base_year", "give the 1 January year the employment figures are for")
     if not isinstance(years, (int, np.integer)) or not 1 <= years <= 100:
@@ -107,16 +117,21 @@ def retirements_by_industry(employment: pd.DataFrame | None = None, *, base_year
         ages = np.arange(lo, hi + 1)
         below = ages[ages < pension_age]
         counts[k, below] += value / len(ages)
-    totals = employment.assign(employed=pd.to_numeric(employment["employed"])).groupby(
-        employment["industry"].astype(str), sort=False)["employed"].sum()
+    totals = (
+        employment.assign(employed=pd.to_numeric(employment["employed"]))
+        .groupby(employment["industry"].astype(str), sort=False)["employed"]
+        .sum()
+    )
     t = np.arange(years)
     ages = pension_age - 1 - t
     retiring = np.where(ages[None] >= 0, counts[:, np.clip(ages, 0, None)], 0.0)  # (industry, year)
-    frame = pd.DataFrame({
-        "industry": np.repeat(np.asarray(industries, dtype=object), years),
-        "year": np.tile(base_year + t, len(industries)),
-        "retiring": retiring.reshape(-1),
-    })
+    frame = pd.DataFrame(
+        {
+            "industry": np.repeat(np.asarray(industries, dtype=object), years),
+            "year": np.tile(base_year + t, len(industries)),
+            "retiring": retiring.reshape(-1),
+        }
+    )
     frame["share"] = frame["retiring"] / frame["industry"].map(totals).replace(0, np.nan)
     return frame
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import statistics
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Mapping, Sequence
 
 import pandas as pd
 
@@ -64,41 +64,61 @@ class ChecklistItem:
 CHECKLIST: tuple[ChecklistItem, ...] = (
     ChecklistItem(
         "receiving",
-        {"nb": "Er lokalsamfunnet flinkt til å ta imot nye innbyggere, og er innbyggerne med i arbeidet?",
-         "en": "Is the community good at receiving newcomers, and do residents take part in the work?"},
-        {"nb": "Mange tilflyttere sier det tar lang tid før de føler seg inkludert. Et godt vertskap er "
-               "grunnleggende for at folk blir.",
-         "en": "Many newcomers say it takes a long time before they feel included. Good hosts are basic to "
-               "making people stay."},
+        {
+            "nb": "Er lokalsamfunnet flinkt til å ta imot nye innbyggere, og er innbyggerne med i arbeidet?",
+            "en": "Is the community good at receiving newcomers, and do residents take part in the work?",
+        },
+        {
+            "nb": "Mange tilflyttere sier det tar lang tid før de føler seg inkludert. Et godt vertskap er "
+            "grunnleggende for at folk blir.",
+            "en": "Many newcomers say it takes a long time before they feel included. Good hosts are basic to "
+            "making people stay.",
+        },
     ),
     ChecklistItem(
         "housing",
-        {"nb": "Er det nok boliger, og er boligtilbudet variert nok?",
-         "en": "Is there enough housing, and is the supply varied enough?"},
-        {"nb": "Folk har ulike behov: leie, kjøpe, tomt, småbruk, prøvebolig. Mangler bolig, hjelper ikke jobb.",
-         "en": "People need different things: renting, buying, a plot, a small farm, a trial home. Without a "
-               "home, a job does not help."},
+        {
+            "nb": "Er det nok boliger, og er boligtilbudet variert nok?",
+            "en": "Is there enough housing, and is the supply varied enough?",
+        },
+        {
+            "nb": "Folk har ulike behov: leie, kjøpe, tomt, småbruk, prøvebolig. Mangler bolig, hjelper ikke jobb.",
+            "en": "People need different things: renting, buying, a plot, a small farm, a trial home. Without a "
+            "home, a job does not help.",
+        },
     ),
     ChecklistItem(
         "kindergarten",
-        {"nb": "Finnes ledige barnehageplasser, og kan man få plass når som helst i løpet av året?",
-         "en": "Are there free kindergarten places, and can a family get one at any time of year?"},
-        {"nb": "Barnefamilier flytter når jobben starter, ikke når barnehageåret begynner.",
-         "en": "Families move when the job starts, not when the kindergarten year begins."},
+        {
+            "nb": "Finnes ledige barnehageplasser, og kan man få plass når som helst i løpet av året?",
+            "en": "Are there free kindergarten places, and can a family get one at any time of year?",
+        },
+        {
+            "nb": "Barnefamilier flytter når jobben starter, ikke når barnehageåret begynner.",
+            "en": "Families move when the job starts, not when the kindergarten year begins.",
+        },
     ),
     ChecklistItem(
         "jobs",
-        {"nb": "Er det nok relevante arbeidsplasser — for begge voksne i en husholdning?",
-         "en": "Are there enough relevant jobs — for both adults in a household?"},
-        {"nb": "I et parforhold trenger to personer jobb; en stilling alene flytter sjelden en familie.",
-         "en": "In a couple two people need work; one position alone rarely moves a family."},
+        {
+            "nb": "Er det nok relevante arbeidsplasser — for begge voksne i en husholdning?",
+            "en": "Are there enough relevant jobs — for both adults in a household?",
+        },
+        {
+            "nb": "I et parforhold trenger to personer jobb; en stilling alene flytter sjelden en familie.",
+            "en": "In a couple two people need work; one position alone rarely moves a family.",
+        },
     ),
     ChecklistItem(
         "vacancies",
-        {"nb": "Lyser kommunen og næringslivet ut alle ledige stillinger?",
-         "en": "Do the municipality and local employers advertise every vacancy?"},
-        {"nb": "Stillinger som fylles gjennom bekjentskaper, er usynlige for dem som ikke bor her ennå.",
-         "en": "Positions filled through acquaintances are invisible to those who do not live here yet."},
+        {
+            "nb": "Lyser kommunen og næringslivet ut alle ledige stillinger?",
+            "en": "Do the municipality and local employers advertise every vacancy?",
+        },
+        {
+            "nb": "Stillinger som fylles gjennom bekjentskaper, er usynlige for dem som ikke bor her ennå.",
+            "en": "Positions filled through acquaintances are invisible to those who do not live here yet.",
+        },
     ),
 )
 ITEM_KEYS = tuple(item.key for item in CHECKLIST)
@@ -186,8 +206,15 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
     severity: list[Rating] = []
 
     if gaps:
-        facts.append(Fact({"nb": f"Tilflyttertjenesten har registrert {gaps} behov den ikke kunne dekke.",
-                           "en": f"The newcomer service recorded {gaps} needs it could not meet."}, "warning"))
+        facts.append(
+            Fact(
+                {
+                    "nb": f"Tilflyttertjenesten har registrert {gaps} behov den ikke kunne dekke.",
+                    "en": f"The newcomer service recorded {gaps} needs it could not meet.",
+                },
+                "warning",
+            )
+        )
         severity.append(Rating.PARTLY)
 
     if item == "housing" and cap.knows_housing():
@@ -196,57 +223,102 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
         parts_nb = ", ".join(f"{n} {pick(HOUSING_LABELS.get(t, {'nb': t}), 'nb')}" for t, n in cap.housing.items())
         parts_en = ", ".join(f"{n} {pick(HOUSING_LABELS.get(t, {'en': t}), 'en')}" for t, n in cap.housing.items())
         if total == 0:
-            facts.append(Fact({"nb": "Ingen boliger er registrert som ledige.", "en": "No homes are listed."},
-                              "problem"))
+            facts.append(
+                Fact({"nb": "Ingen boliger er registrert som ledige.", "en": "No homes are listed."}, "problem")
+            )
             severity.append(Rating.BOTTLENECK)
         else:
-            facts.append(Fact({"nb": f"Ledige nå: {parts_nb}.", "en": f"Available now: {parts_en}."},
-                              "ok" if len(kinds) >= 2 else "warning"))
+            facts.append(
+                Fact(
+                    {"nb": f"Ledige nå: {parts_nb}.", "en": f"Available now: {parts_en}."},
+                    "ok" if len(kinds) >= 2 else "warning",
+                )
+            )
             severity.append(Rating.GOOD if len(kinds) >= 2 else Rating.PARTLY)
             if len(kinds) < 2:
-                facts.append(Fact({"nb": "Bare én type bolig er tilgjengelig; tilbudet er lite variert.",
-                                   "en": "Only one type of home is available; the supply is not varied."},
-                                  "warning"))
+                facts.append(
+                    Fact(
+                        {
+                            "nb": "Bare én type bolig er tilgjengelig; tilbudet er lite variert.",
+                            "en": "Only one type of home is available; the supply is not varied.",
+                        },
+                        "warning",
+                    )
+                )
 
     if item == "kindergarten" and cap.kindergarten_known():
         empty = cap.months_without_kindergarten_place()
         if empty:
-            facts.append(Fact(
-                {"nb": "Ingen ledig barnehageplass i " + ", ".join(month_name(m, "nb") for m in empty) + ".",
-                 "en": "No free kindergarten place in " + ", ".join(month_name(m, "en") for m in empty) + "."},
-                "problem"))
+            facts.append(
+                Fact(
+                    {
+                        "nb": "Ingen ledig barnehageplass i " + ", ".join(month_name(m, "nb") for m in empty) + ".",
+                        "en": "No free kindergarten place in " + ", ".join(month_name(m, "en") for m in empty) + ".",
+                    },
+                    "problem",
+                )
+            )
             severity.append(Rating.BOTTLENECK)
         elif not cap.kindergarten_all_year_known():
-            facts.append(Fact({"nb": "Kapasiteten er bare kjent for noen måneder.",
-                               "en": "Capacity is known for some months only."}, "info"))
+            facts.append(
+                Fact(
+                    {
+                        "nb": "Kapasiteten er bare kjent for noen måneder.",
+                        "en": "Capacity is known for some months only.",
+                    },
+                    "info",
+                )
+            )
             severity.append(Rating.PARTLY)
         else:
-            facts.append(Fact({"nb": f"Ledig plass hele året (minst {cap.kindergarten_min()} i en måned).",
-                               "en": f"Places free all year (at least {cap.kindergarten_min()} in any month)."},
-                              "ok"))
+            facts.append(
+                Fact(
+                    {
+                        "nb": f"Ledig plass hele året (minst {cap.kindergarten_min()} i en måned).",
+                        "en": f"Places free all year (at least {cap.kindergarten_min()} in any month).",
+                    },
+                    "ok",
+                )
+            )
             severity.append(Rating.GOOD)
 
     if item == "jobs" and cap.knows_vacancies():
         total, sectors = cap.vacancies_total(), cap.vacancy_sectors()
         if total == 0:
-            facts.append(Fact({"nb": "Ingen ledige stillinger er registrert.", "en": "No vacancies are listed."},
-                              "problem"))
+            facts.append(
+                Fact({"nb": "Ingen ledige stillinger er registrert.", "en": "No vacancies are listed."}, "problem")
+            )
             severity.append(Rating.BOTTLENECK)
         else:
-            facts.append(Fact({"nb": f"{total} ledige stillinger i {len(sectors)} sektorer.",
-                               "en": f"{total} vacancies in {len(sectors)} sectors."},
-                              "ok" if len(sectors) >= 2 else "warning"))
+            facts.append(
+                Fact(
+                    {
+                        "nb": f"{total} ledige stillinger i {len(sectors)} sektorer.",
+                        "en": f"{total} vacancies in {len(sectors)} sectors.",
+                    },
+                    "ok" if len(sectors) >= 2 else "warning",
+                )
+            )
             severity.append(Rating.GOOD if len(sectors) >= 2 else Rating.PARTLY)
         partner = evidence.matching_gaps.get("job_partner", 0)
         if partner:
-            facts.append(Fact({"nb": f"{partner} partnere fant ikke relevant jobb.",
-                               "en": f"{partner} partners found no relevant job."}, "warning"))
+            facts.append(
+                Fact(
+                    {
+                        "nb": f"{partner} partnere fant ikke relevant jobb.",
+                        "en": f"{partner} partners found no relevant job.",
+                    },
+                    "warning",
+                )
+            )
 
     if item == "vacancies":
         share = cap.advertised_share()
         if share is not None:
-            text = {"nb": f"{fmt_pct(share, 'nb')} av kjente ledige stillinger ble lyst ut offentlig.",
-                    "en": f"{fmt_pct(share, 'en')} of known vacancies were publicly advertised."}
+            text = {
+                "nb": f"{fmt_pct(share, 'nb')} av kjente ledige stillinger ble lyst ut offentlig.",
+                "en": f"{fmt_pct(share, 'en')} of known vacancies were publicly advertised.",
+            }
             if share < 0.5:
                 facts.append(Fact(text, "problem"))
                 severity.append(Rating.BOTTLENECK)
@@ -261,22 +333,39 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
         n = len(evidence.months_to_included)
         if 0 < n < MIN_HOUSEHOLDS:
             # the median of one or two households is their own time to feel included: not shown, not rated
-            facts.append(Fact(
-                {"nb": f"For få husholdninger ({n}) til å vise tiden fra innflytting til å føle seg inkludert "
-                       f"(minst {MIN_HOUSEHOLDS}).",
-                 "en": f"Too few households ({n}) to show the time from moving in to feeling included "
-                       f"(at least {MIN_HOUSEHOLDS})."}, "info"))
+            facts.append(
+                Fact(
+                    {
+                        "nb": f"For få husholdninger ({n}) til å vise tiden fra innflytting til å føle seg inkludert "
+                        f"(minst {MIN_HOUSEHOLDS}).",
+                        "en": f"Too few households ({n}) to show the time from moving in to feeling included "
+                        f"(at least {MIN_HOUSEHOLDS}).",
+                    },
+                    "info",
+                )
+            )
         elif evidence.months_to_included:
             median = statistics.median(evidence.months_to_included)
-            facts.append(Fact(
-                {"nb": f"Median {median:.0f} måneder fra innflytting til å føle seg inkludert ({n} husholdninger).",
-                 "en": f"Median {median:.0f} months from moving in to feeling included ({n} households)."},
-                "ok" if median <= 6 else ("warning" if median <= 12 else "problem")))
+            facts.append(
+                Fact(
+                    {
+                        "nb": f"Median {median:.0f} måneder fra innflytting til å føle seg inkludert ({n} husholdninger).",
+                        "en": f"Median {median:.0f} months from moving in to feeling included ({n} households).",
+                    },
+                    "ok" if median <= 6 else ("warning" if median <= 12 else "problem"),
+                )
+            )
             severity.append(Rating.GOOD if median <= 6 else (Rating.PARTLY if median <= 12 else Rating.BOTTLENECK))
         if evidence.not_yet_included:
-            facts.append(Fact(
-                {"nb": f"{evidence.not_yet_included} husholdninger føler seg ikke inkludert etter ett år.",
-                 "en": f"{evidence.not_yet_included} households do not feel included after a year."}, "warning"))
+            facts.append(
+                Fact(
+                    {
+                        "nb": f"{evidence.not_yet_included} husholdninger føler seg ikke inkludert etter ett år.",
+                        "en": f"{evidence.not_yet_included} households do not feel included after a year.",
+                    },
+                    "warning",
+                )
+            )
             severity.append(Rating.PARTLY)
 
     if not severity:
@@ -321,9 +410,14 @@ class Assessment:
             "municipality": self.municipality,
             "assessed_on": self.assessed_on.isoformat(),
             "assessed_by": self.assessed_by,
-            "items": {k: {"rating": it.rating.value, "notes": it.notes,
-                          "assessed_on": it.assessed_on.isoformat() if it.assessed_on else None}
-                      for k, it in self.items.items()},
+            "items": {
+                k: {
+                    "rating": it.rating.value,
+                    "notes": it.notes,
+                    "assessed_on": it.assessed_on.isoformat() if it.assessed_on else None,
+                }
+                for k, it in self.items.items()
+            },
         }
 
     @classmethod
@@ -334,9 +428,14 @@ class Assessment:
             items = data.get("items", {})
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError("assessment", f"not a stored assessment ({exc})") from exc
-        a = assess(data["municipality"], day, {k: v.get("rating", "not_assessed") for k, v in items.items()},
-                   {k: v.get("notes", "") for k, v in items.items()}, evidence,
-                   assessed_by=data.get("assessed_by", ""))
+        a = assess(
+            data["municipality"],
+            day,
+            {k: v.get("rating", "not_assessed") for k, v in items.items()},
+            {k: v.get("notes", "") for k, v in items.items()},
+            evidence,
+            assessed_by=data.get("assessed_by", ""),
+        )
         for k, v in items.items():
             if v.get("assessed_on"):
                 a = update_item(a, k, on=dt.date.fromisoformat(v["assessed_on"]))
@@ -346,16 +445,18 @@ class Assessment:
         rows = []
         for k in ITEM_KEYS:
             it = self.items[k]
-            rows.append({
-                "item": k,
-                "question": pick(it.item.question, lang),
-                "rating": it.rating.value,
-                "rating_label": it.rating.label(lang),
-                "suggested": it.suggested.value,
-                "notes": it.notes,
-                "assessed_on": it.assessed_on,
-                "evidence": " ".join(pick(f.text, lang) for f in it.facts),
-            })
+            rows.append(
+                {
+                    "item": k,
+                    "question": pick(it.item.question, lang),
+                    "rating": it.rating.value,
+                    "rating_label": it.rating.label(lang),
+                    "suggested": it.suggested.value,
+                    "notes": it.notes,
+                    "assessed_on": it.assessed_on,
+                    "evidence": " ".join(pick(f.text, lang) for f in it.facts),
+                }
+            )
         return pd.DataFrame(rows)
 
 
@@ -384,22 +485,37 @@ def assess(
         try:
             rating = Rating(raw)
         except ValueError as exc:
-            raise InputError(f"rating[{key}]", f"'{raw}' is not one of "
-                             + ", ".join(r.value for r in Rating)) from exc
+            raise InputError(f"rating[{key}]", f"'{raw}' is not one of " + ", ".join(r.value for r in Rating)) from exc
         suggested, facts = evidence_for(key, evidence)
-        items[key] = ItemAssessment(key=key, rating=rating, notes=notes.get(key, ""), assessed_on=assessed_on,
-                                    suggested=suggested, facts=tuple(facts))
+        items[key] = ItemAssessment(
+            key=key,
+            rating=rating,
+            notes=notes.get(key, ""),
+            assessed_on=assessed_on,
+            suggested=suggested,
+            facts=tuple(facts),
+        )
     return Assessment(municipality=str(municipality), assessed_on=assessed_on, items=items, assessed_by=assessed_by)
 
 
-def update_item(assessment: Assessment, key: str, *, rating: Rating | str | None = None, notes: str | None = None,
-                on: dt.date | None = None) -> Assessment:
+def update_item(
+    assessment: Assessment,
+    key: str,
+    *,
+    rating: Rating | str | None = None,
+    notes: str | None = None,
+    on: dt.date | None = None,
+) -> Assessment:
     """A copy of the assessment with one item re-rated (the item's date moves to ``on``)."""
     if key not in ITEM_KEYS:
         raise InputError("item", f"unknown checklist item '{key}'")
     old = assessment.items[key]
-    new = replace(old, rating=Rating(rating) if rating is not None else old.rating,
-                  notes=notes if notes is not None else old.notes, assessed_on=on or old.assessed_on)
+    new = replace(
+        old,
+        rating=Rating(rating) if rating is not None else old.rating,
+        notes=notes if notes is not None else old.notes,
+        assessed_on=on or old.assessed_on,
+    )
     items = dict(assessment.items)
     items[key] = new
     return replace(assessment, items=items)
@@ -420,14 +536,17 @@ class ItemChange:
 def compare(earlier: Assessment, later: Assessment) -> list[ItemChange]:
     """How each item moved between two assessments of the same municipality (earlier first)."""
     if earlier.municipality != later.municipality:
-        raise InputError("later", f"compares {earlier.municipality} with {later.municipality}; "
-                         "compare two assessments of the same municipality")
+        raise InputError(
+            "later",
+            f"compares {earlier.municipality} with {later.municipality}; "
+            "compare two assessments of the same municipality",
+        )
     if later.assessed_on < earlier.assessed_on:
         earlier, later = later, earlier
     changes = []
     for key in ITEM_KEYS:
         a, b = earlier.items[key].rating, later.items[key].rating
-        if a.score is None and b.score is None or a == b:
+        if (a.score is None and b.score is None) or a == b:
             direction = "same"
         elif a.score is None:
             direction = "newly_assessed"

@@ -8,8 +8,8 @@ newcomer service's resource registers or typed in by the contact person — neve
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from blilyst.errors import InputError
 
@@ -23,10 +23,34 @@ HOUSING_LABELS = {
 }
 MONTHS = tuple(range(1, 13))
 MONTH_NAMES = {
-    "nb": ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-           "november", "desember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
+    "nb": (
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 
 
@@ -76,10 +100,15 @@ class Capacity:
         if bad:
             raise InputError("kindergarten_free", f"months must be 1–12, got {bad}")
         object.__setattr__(self, "kindergarten_free", kg)
-        if self.vacancies_advertised is not None and self.vacancies_known is not None:
-            if self.vacancies_advertised > self.vacancies_known:
-                raise InputError("vacancies_advertised",
-                                 f"{self.vacancies_advertised} advertised is more than {self.vacancies_known} known")
+        if (
+            self.vacancies_advertised is not None
+            and self.vacancies_known is not None
+            and self.vacancies_advertised > self.vacancies_known
+        ):
+            raise InputError(
+                "vacancies_advertised",
+                f"{self.vacancies_advertised} advertised is more than {self.vacancies_known} known",
+            )
 
     # housing
     def housing_total(self) -> int:

@@ -10,8 +10,8 @@ whom they choose to work for and what they actually do. :class:`Chain` is that w
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
-from typing import Mapping, Sequence
 
 import pandas as pd
 
@@ -24,37 +24,79 @@ Text = Mapping[str, str]
 
 # Metrics blilyst itself can measure (key -> label, unit, where the number comes from)
 METRICS: dict[str, tuple[Text, str, Text]] = {
-    "moved_in_households": ({"nb": "Husholdninger som flyttet inn via tjenesten", "en": "Households moved in via "
-                             "the service"}, "households", {"nb": "Tilflyttertjenesten", "en": "Newcomer service"}),
-    "moved_in_persons": ({"nb": "Personer som flyttet inn via tjenesten", "en": "Persons moved in via the "
-                          "service"}, "persons", {"nb": "Tilflyttertjenesten", "en": "Newcomer service"}),
-    "retention_1y": ({"nb": "Andel fortsatt bosatt etter 1 år", "en": "Share still resident after 1 year"},
-                     "share", {"nb": "Tilflyttertjenesten (Kaplan–Meier)", "en": "Newcomer service (Kaplan–Meier)"}),
-    "retention_2y": ({"nb": "Andel fortsatt bosatt etter 2 år", "en": "Share still resident after 2 years"},
-                     "share", {"nb": "Tilflyttertjenesten (Kaplan–Meier)", "en": "Newcomer service (Kaplan–Meier)"}),
-    "retention_5y": ({"nb": "Andel fortsatt bosatt etter 5 år", "en": "Share still resident after 5 years"},
-                     "share", {"nb": "Tilflyttertjenesten (Kaplan–Meier)", "en": "Newcomer service (Kaplan–Meier)"}),
-    "reach_share": ({"nb": "Andel av alle innflyttere tjenesten nådde", "en": "Share of all in-migrants the "
-                     "service reached"}, "share", {"nb": "Tilflyttertjenesten og SSB", "en": "Newcomer service and "
-                                                                                              "SSB"}),
-    "enquiries": ({"nb": "Henvendelser", "en": "Enquiries"}, "households",
-                  {"nb": "Tilflyttertjenesten", "en": "Newcomer service"}),
-    "months_to_included": ({"nb": "Måneder til tilflytteren føler seg inkludert (median)", "en": "Months until "
-                            "newcomers feel included (median)"}, "months",
-                           {"nb": "Oppfølgingssamtaler", "en": "Follow-ups"}),
-    "net_migration": ({"nb": "Nettoinnflytting", "en": "Net in-migration"}, "persons",
-                      {"nb": "Statistisk sentralbyrå", "en": "Statistics Norway"}),
-    "in_migration": ({"nb": "Innflytting", "en": "In-migration"}, "persons",
-                     {"nb": "Statistisk sentralbyrå", "en": "Statistics Norway"}),
-    "population": ({"nb": "Folketall 1. januar", "en": "Population on 1 January"}, "persons",
-                   {"nb": "Statistisk sentralbyrå", "en": "Statistics Norway"}),
-    "kindergarten_free_all_months": ({"nb": "Måneder med ledig barnehageplass", "en": "Months with a free "
-                                      "kindergarten place"}, "months", {"nb": "Kommunen", "en": "Municipality"}),
-    "housing_listed": ({"nb": "Ledige boliger registrert", "en": "Homes listed"}, "homes",
-                       {"nb": "Tilflyttertjenesten", "en": "Newcomer service"}),
-    "vacancies_advertised_share": ({"nb": "Andel ledige stillinger lyst ut", "en": "Share of vacancies "
-                                    "advertised"}, "share", {"nb": "Kommunen og næringslivet", "en": "Municipality "
-                                                                                                  "and employers"}),
+    "moved_in_households": (
+        {"nb": "Husholdninger som flyttet inn via tjenesten", "en": "Households moved in via the service"},
+        "households",
+        {"nb": "Tilflyttertjenesten", "en": "Newcomer service"},
+    ),
+    "moved_in_persons": (
+        {"nb": "Personer som flyttet inn via tjenesten", "en": "Persons moved in via the service"},
+        "persons",
+        {"nb": "Tilflyttertjenesten", "en": "Newcomer service"},
+    ),
+    "retention_1y": (
+        {"nb": "Andel fortsatt bosatt etter 1 år", "en": "Share still resident after 1 year"},
+        "share",
+        {"nb": "Tilflyttertjenesten (Kaplan–Meier)", "en": "Newcomer service (Kaplan–Meier)"},
+    ),
+    "retention_2y": (
+        {"nb": "Andel fortsatt bosatt etter 2 år", "en": "Share still resident after 2 years"},
+        "share",
+        {"nb": "Tilflyttertjenesten (Kaplan–Meier)", "en": "Newcomer service (Kaplan–Meier)"},
+    ),
+    "retention_5y": (
+        {"nb": "Andel fortsatt bosatt etter 5 år", "en": "Share still resident after 5 years"},
+        "share",
+        {"nb": "Tilflyttertjenesten (Kaplan–Meier)", "en": "Newcomer service (Kaplan–Meier)"},
+    ),
+    "reach_share": (
+        {"nb": "Andel av alle innflyttere tjenesten nådde", "en": "Share of all in-migrants the service reached"},
+        "share",
+        {"nb": "Tilflyttertjenesten og SSB", "en": "Newcomer service and SSB"},
+    ),
+    "enquiries": (
+        {"nb": "Henvendelser", "en": "Enquiries"},
+        "households",
+        {"nb": "Tilflyttertjenesten", "en": "Newcomer service"},
+    ),
+    "months_to_included": (
+        {
+            "nb": "Måneder til tilflytteren føler seg inkludert (median)",
+            "en": "Months until newcomers feel included (median)",
+        },
+        "months",
+        {"nb": "Oppfølgingssamtaler", "en": "Follow-ups"},
+    ),
+    "net_migration": (
+        {"nb": "Nettoinnflytting", "en": "Net in-migration"},
+        "persons",
+        {"nb": "Statistisk sentralbyrå", "en": "Statistics Norway"},
+    ),
+    "in_migration": (
+        {"nb": "Innflytting", "en": "In-migration"},
+        "persons",
+        {"nb": "Statistisk sentralbyrå", "en": "Statistics Norway"},
+    ),
+    "population": (
+        {"nb": "Folketall 1. januar", "en": "Population on 1 January"},
+        "persons",
+        {"nb": "Statistisk sentralbyrå", "en": "Statistics Norway"},
+    ),
+    "kindergarten_free_all_months": (
+        {"nb": "Måneder med ledig barnehageplass", "en": "Months with a free kindergarten place"},
+        "months",
+        {"nb": "Kommunen", "en": "Municipality"},
+    ),
+    "housing_listed": (
+        {"nb": "Ledige boliger registrert", "en": "Homes listed"},
+        "homes",
+        {"nb": "Tilflyttertjenesten", "en": "Newcomer service"},
+    ),
+    "vacancies_advertised_share": (
+        {"nb": "Andel ledige stillinger lyst ut", "en": "Share of vacancies advertised"},
+        "share",
+        {"nb": "Kommunen og næringslivet", "en": "Municipality and employers"},
+    ),
 }
 VAGUE_GROUPS = {"alle", "all", "everyone", "alle innbyggere", "folk", "people", "alle som vil"}
 
@@ -110,19 +152,28 @@ class Chain:
     @classmethod
     def from_dict(cls, data: Mapping) -> Chain:
         """The inverse of :meth:`to_dict`; unknown keys are refused with the field named."""
+
         def indicator(d: Mapping) -> Indicator:
             return Indicator(**_known(d, Indicator, "indicator"))
 
         def measure(d: Mapping) -> Measure:
             d = _known(d, Measure, "measure")
-            return Measure(**{**d, "target_groups": tuple(d.get("target_groups", ())),
-                              "indicators": tuple(indicator(i) for i in d.get("indicators", ()))})
+            return Measure(
+                **{
+                    **d,
+                    "target_groups": tuple(d.get("target_groups", ())),
+                    "indicators": tuple(indicator(i) for i in d.get("indicators", ())),
+                }
+            )
 
         d = _known(data, cls, "chain")
-        return cls(goal=d.get("goal", ""), target_groups=tuple(d.get("target_groups", ())),
-                   measures=tuple(measure(m) for m in d.get("measures", ())),
-                   indicators=tuple(indicator(i) for i in d.get("indicators", ())),
-                   rationale=d.get("rationale", ""))
+        return cls(
+            goal=d.get("goal", ""),
+            target_groups=tuple(d.get("target_groups", ())),
+            measures=tuple(measure(m) for m in d.get("measures", ())),
+            indicators=tuple(indicator(i) for i in d.get("indicators", ())),
+            rationale=d.get("rationale", ""),
+        )
 
     def all_indicators(self) -> list[Indicator]:
         out = list(self.indicators)
@@ -136,19 +187,29 @@ class Chain:
         rows = []
         group_text = ", ".join(names.get(k, k) for k in self.target_groups)
         for ind in self.indicators:
-            rows.append({"goal": self.goal, "target_group": group_text, "measure": "",
-                         "indicator": ind.name, "target": _target_text(ind, lang), "source": ind.resolved_source(lang)})
+            rows.append(
+                {
+                    "goal": self.goal,
+                    "target_group": group_text,
+                    "measure": "",
+                    "indicator": ind.name,
+                    "target": _target_text(ind, lang),
+                    "source": ind.resolved_source(lang),
+                }
+            )
         for m in self.measures:
             inds = m.indicators or (None,)
             for ind in inds:
-                rows.append({
-                    "goal": self.goal,
-                    "target_group": ", ".join(names.get(k, k) for k in (m.target_groups or self.target_groups)),
-                    "measure": m.name,
-                    "indicator": ind.name if ind else "",
-                    "target": _target_text(ind, lang) if ind else "",
-                    "source": ind.resolved_source(lang) if ind else "",
-                })
+                rows.append(
+                    {
+                        "goal": self.goal,
+                        "target_group": ", ".join(names.get(k, k) for k in (m.target_groups or self.target_groups)),
+                        "measure": m.name,
+                        "indicator": ind.name if ind else "",
+                        "target": _target_text(ind, lang) if ind else "",
+                        "source": ind.resolved_source(lang) if ind else "",
+                    }
+                )
         return pd.DataFrame(rows, columns=["goal", "target_group", "measure", "indicator", "target", "source"])
 
 
@@ -182,32 +243,84 @@ class ChainProblem:
 def _indicator_problems(ind: Indicator, where: str) -> list[ChainProblem]:
     problems = []
     if ind.metric != "custom" and ind.metric not in METRICS:
-        problems.append(ChainProblem("unknown_metric", "error", where, {
-            "nb": f"«{ind.metric}» er ikke noe blilyst kan måle. Velg en kjent måling eller «custom» med kilde.",
-            "en": f"'{ind.metric}' is not something blilyst can measure. Choose a known metric or 'custom' "
-                  "with a source."}))
+        problems.append(
+            ChainProblem(
+                "unknown_metric",
+                "error",
+                where,
+                {
+                    "nb": f"«{ind.metric}» er ikke noe blilyst kan måle. Velg en kjent måling eller «custom» med kilde.",
+                    "en": f"'{ind.metric}' is not something blilyst can measure. Choose a known metric or 'custom' "
+                    "with a source.",
+                },
+            )
+        )
     if ind.metric == "custom" and not ind.source.strip():
-        problems.append(ChainProblem("no_source", "error", where, {
-            "nb": "Egendefinert indikator uten kilde: skriv hvem som teller, og hvordan.",
-            "en": "Custom indicator without a source: say who counts it, and how."}))
+        problems.append(
+            ChainProblem(
+                "no_source",
+                "error",
+                where,
+                {
+                    "nb": "Egendefinert indikator uten kilde: skriv hvem som teller, og hvordan.",
+                    "en": "Custom indicator without a source: say who counts it, and how.",
+                },
+            )
+        )
     if ind.metric == "custom" and not ind.unit.strip():
-        problems.append(ChainProblem("no_unit", "error", where, {
-            "nb": "Indikatoren mangler enhet (personer, husholdninger, andel …).",
-            "en": "The indicator has no unit (persons, households, share …)."}))
+        problems.append(
+            ChainProblem(
+                "no_unit",
+                "error",
+                where,
+                {
+                    "nb": "Indikatoren mangler enhet (personer, husholdninger, andel …).",
+                    "en": "The indicator has no unit (persons, households, share …).",
+                },
+            )
+        )
     if ind.target is None:
-        problems.append(ChainProblem("no_target", "error", where, {
-            "nb": "Indikatoren mangler et måltall.", "en": "The indicator has no target value."}))
+        problems.append(
+            ChainProblem(
+                "no_target",
+                "error",
+                where,
+                {"nb": "Indikatoren mangler et måltall.", "en": "The indicator has no target value."},
+            )
+        )
     elif ind.resolved_unit() == "share" and not 0 <= ind.target <= 1:
-        problems.append(ChainProblem("bad_share", "error", where, {
-            "nb": f"En andel må ligge mellom 0 og 1, ikke {ind.target:g}.",
-            "en": f"A share must be between 0 and 1, not {ind.target:g}."}))
+        problems.append(
+            ChainProblem(
+                "bad_share",
+                "error",
+                where,
+                {
+                    "nb": f"En andel må ligge mellom 0 og 1, ikke {ind.target:g}.",
+                    "en": f"A share must be between 0 and 1, not {ind.target:g}.",
+                },
+            )
+        )
     if ind.target_year is None:
-        problems.append(ChainProblem("no_target_year", "error", where, {
-            "nb": "Indikatoren mangler år for når målet skal nås.", "en": "The indicator has no target year."}))
+        problems.append(
+            ChainProblem(
+                "no_target_year",
+                "error",
+                where,
+                {"nb": "Indikatoren mangler år for når målet skal nås.", "en": "The indicator has no target year."},
+            )
+        )
     if ind.baseline is None:
-        problems.append(ChainProblem("no_baseline", "warning", where, {
-            "nb": "Uten utgangsverdi er det vanskelig å se om tiltaket virker.",
-            "en": "Without a baseline it is hard to see whether the measure works."}))
+        problems.append(
+            ChainProblem(
+                "no_baseline",
+                "warning",
+                where,
+                {
+                    "nb": "Uten utgangsverdi er det vanskelig å se om tiltaket virker.",
+                    "en": "Without a baseline it is hard to see whether the measure works.",
+                },
+            )
+        )
     return problems
 
 
@@ -225,55 +338,137 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
     known = {g.key for g in candidate_groups()} | {g.key for g in groups}
 
     if not chain.goal.strip():
-        problems.append(ChainProblem("no_goal", "error", "goal", {
-            "nb": "Skriv hva dere vil oppnå.", "en": "Write what you want to achieve."}))
+        problems.append(
+            ChainProblem(
+                "no_goal", "error", "goal", {"nb": "Skriv hva dere vil oppnå.", "en": "Write what you want to achieve."}
+            )
+        )
     elif not re.search(r"\d", chain.goal):
-        problems.append(ChainProblem("goal_not_quantified", "warning", "goal", {
-            "nb": "Målet har ingen tall: hvor mange, innen når?", "en": "The goal has no number: how many, by when?"}))
+        problems.append(
+            ChainProblem(
+                "goal_not_quantified",
+                "warning",
+                "goal",
+                {
+                    "nb": "Målet har ingen tall: hvor mange, innen når?",
+                    "en": "The goal has no number: how many, by when?",
+                },
+            )
+        )
 
     if not chain.target_groups:
-        problems.append(ChainProblem("no_target_group", "error", "target_group", {
-            "nb": "Velg minst én konkret målgruppe.", "en": "Choose at least one concrete target group."}))
+        problems.append(
+            ChainProblem(
+                "no_target_group",
+                "error",
+                "target_group",
+                {"nb": "Velg minst én konkret målgruppe.", "en": "Choose at least one concrete target group."},
+            )
+        )
     for key in chain.target_groups:
         if key.strip().lower() in VAGUE_GROUPS:
-            problems.append(ChainProblem("vague_target_group", "error", "target_group", {
-                "nb": "«Alle» er ingen målgruppe; velg en konkret gruppe ut fra behovsanalysen.",
-                "en": "'Everyone' is not a target group; choose a concrete group from the needs analysis."}))
+            problems.append(
+                ChainProblem(
+                    "vague_target_group",
+                    "error",
+                    "target_group",
+                    {
+                        "nb": "«Alle» er ingen målgruppe; velg en konkret gruppe ut fra behovsanalysen.",
+                        "en": "'Everyone' is not a target group; choose a concrete group from the needs analysis.",
+                    },
+                )
+            )
         elif key not in known:
-            problems.append(ChainProblem("unknown_target_group", "error", "target_group", {
-                "nb": f"Ukjent målgruppe «{key}».", "en": f"Unknown target group '{key}'."}))
+            problems.append(
+                ChainProblem(
+                    "unknown_target_group",
+                    "error",
+                    "target_group",
+                    {"nb": f"Ukjent målgruppe «{key}».", "en": f"Unknown target group '{key}'."},
+                )
+            )
     if len(chain.target_groups) > 2:
-        problems.append(ChainProblem("too_many_groups", "warning", "target_group", {
-            "nb": f"{len(chain.target_groups)} målgrupper: å prioritere én betyr å nedprioritere en annen.",
-            "en": f"{len(chain.target_groups)} target groups: prioritising one means giving another less."}))
+        problems.append(
+            ChainProblem(
+                "too_many_groups",
+                "warning",
+                "target_group",
+                {
+                    "nb": f"{len(chain.target_groups)} målgrupper: å prioritere én betyr å nedprioritere en annen.",
+                    "en": f"{len(chain.target_groups)} target groups: prioritising one means giving another less.",
+                },
+            )
+        )
 
     if not chain.measures:
-        problems.append(ChainProblem("no_measures", "error", "measures", {
-            "nb": "Skriv hva dere faktisk skal gjøre (minst ett tiltak).",
-            "en": "Write what you will actually do (at least one measure)."}))
+        problems.append(
+            ChainProblem(
+                "no_measures",
+                "error",
+                "measures",
+                {
+                    "nb": "Skriv hva dere faktisk skal gjøre (minst ett tiltak).",
+                    "en": "Write what you will actually do (at least one measure).",
+                },
+            )
+        )
     for i, m in enumerate(chain.measures, start=1):
         where = f"measure[{i}: {m.name}]"
         if not m.name.strip():
-            problems.append(ChainProblem("no_measure_name", "error", where, {
-                "nb": "Tiltaket mangler navn.", "en": "The measure has no name."}))
+            problems.append(
+                ChainProblem(
+                    "no_measure_name",
+                    "error",
+                    where,
+                    {"nb": "Tiltaket mangler navn.", "en": "The measure has no name."},
+                )
+            )
         for key in m.target_groups:
             if key not in chain.target_groups:
-                problems.append(ChainProblem("measure_outside_chain", "error", where, {
-                    "nb": f"Tiltaket er rettet mot «{key}», som ikke er en av planens målgrupper.",
-                    "en": f"The measure targets '{key}', which is not one of the plan's target groups."}))
+                problems.append(
+                    ChainProblem(
+                        "measure_outside_chain",
+                        "error",
+                        where,
+                        {
+                            "nb": f"Tiltaket er rettet mot «{key}», som ikke er en av planens målgrupper.",
+                            "en": f"The measure targets '{key}', which is not one of the plan's target groups.",
+                        },
+                    )
+                )
         if m.bottleneck is not None and m.bottleneck not in ITEM_KEYS:
-            problems.append(ChainProblem("unknown_bottleneck", "error", where, {
-                "nb": f"Ukjent flaskehals «{m.bottleneck}».", "en": f"Unknown bottleneck '{m.bottleneck}'."}))
+            problems.append(
+                ChainProblem(
+                    "unknown_bottleneck",
+                    "error",
+                    where,
+                    {"nb": f"Ukjent flaskehals «{m.bottleneck}».", "en": f"Unknown bottleneck '{m.bottleneck}'."},
+                )
+            )
         if not m.indicators:
-            problems.append(ChainProblem("measure_without_indicator", "warning", where, {
-                "nb": "Tiltaket har ingen egen indikator.", "en": "The measure has no indicator of its own."}))
+            problems.append(
+                ChainProblem(
+                    "measure_without_indicator",
+                    "warning",
+                    where,
+                    {"nb": "Tiltaket har ingen egen indikator.", "en": "The measure has no indicator of its own."},
+                )
+            )
         for ind in m.indicators:
             problems.extend(_indicator_problems(ind, f"{where} / {ind.name}"))
 
     if not chain.all_indicators():
-        problems.append(ChainProblem("no_indicators", "error", "indicators", {
-            "nb": "Planen har ingen indikatorer; uten dem kan ingen si om den virker.",
-            "en": "The plan has no indicators; without them nobody can tell whether it works."}))
+        problems.append(
+            ChainProblem(
+                "no_indicators",
+                "error",
+                "indicators",
+                {
+                    "nb": "Planen har ingen indikatorer; uten dem kan ingen si om den virker.",
+                    "en": "The plan has no indicators; without them nobody can tell whether it works.",
+                },
+            )
+        )
     for ind in chain.indicators:
         problems.extend(_indicator_problems(ind, f"goal / {ind.name}"))
     return problems
@@ -282,4 +477,3 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
 def is_complete(chain: Chain, groups: Sequence[TargetGroup] = ()) -> bool:
     """True when :func:`validate_chain` finds no errors (warnings allowed)."""
     return not any(p.severity == "error" for p in validate_chain(chain, groups))
-

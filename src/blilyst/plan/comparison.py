@@ -14,8 +14,8 @@ Inputs are plain frames: ``register.frame()`` and ``snapshot.population`` of the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -27,15 +27,18 @@ from blilyst.plan.texts import pick
 Text = Mapping[str, str]
 
 REASON_LABELS: dict[str, Text] = {
-    "centrality": {"nb": "Samme sentralitet, lik størrelse og alderssammensetning",
-                   "en": "Same centrality, similar size and age structure"},
+    "centrality": {
+        "nb": "Samme sentralitet, lik størrelse og alderssammensetning",
+        "en": "Same centrality, similar size and age structure",
+    },
     "region": {"nb": "Samme bo- og arbeidsmarkedsregion", "en": "Same labour-market region"},
     "user": {"nb": "Lagt til av bruker", "en": "Added by the user"},
 }
 
 
-def municipality_profile(register_frame: pd.DataFrame, population: pd.DataFrame, year: int | None = None
-                         ) -> pd.DataFrame:
+def municipality_profile(
+    register_frame: pd.DataFrame, population: pd.DataFrame, year: int | None = None
+) -> pd.DataFrame:
     """One row per municipality: register columns plus ``population``, ``share_67_plus``,
     ``share_20_66`` and ``log_population`` in ``year`` (latest by default), indexed by code."""
     year = int(population["year"].max()) if year is None else int(year)
@@ -45,9 +48,14 @@ def municipality_profile(register_frame: pd.DataFrame, population: pd.DataFrame,
     ages = pop["age"].to_numpy()
     values = pop["population"].to_numpy(dtype=float)
     keys = pop["municipality"].astype(str).to_numpy()
-    frame = pd.DataFrame({"code": keys, "total": values,
-                          "old": np.where(ages >= PENSION_AGE, values, 0.0),
-                          "work": np.where((ages >= WORKING_AGE[0]) & (ages <= WORKING_AGE[1]), values, 0.0)})
+    frame = pd.DataFrame(
+        {
+            "code": keys,
+            "total": values,
+            "old": np.where(ages >= PENSION_AGE, values, 0.0),
+            "work": np.where((ages >= WORKING_AGE[0]) & (ages <= WORKING_AGE[1]), values, 0.0),
+        }
+    )
     sums = frame.groupby("code").sum()
     profile = register_frame.set_index("code").join(sums, how="inner")
     profile["population"] = profile.pop("total").astype(int)
@@ -95,7 +103,7 @@ class ComparisonSet:
             raise InputError("code", "a municipality cannot be compared with itself")
         if code in self.codes():
             return self
-        return replace(self, peers=self.peers + (Peer(code, name or code, "user"),))
+        return replace(self, peers=(*self.peers, Peer(code, name or code, "user")))
 
     def without(self, code: str) -> ComparisonSet:
         if code not in self.codes():
@@ -103,9 +111,13 @@ class ComparisonSet:
         return replace(self, peers=tuple(p for p in self.peers if p.code != code))
 
     def to_frame(self, lang: str = "nb") -> pd.DataFrame:
-        return pd.DataFrame([{"code": p.code, "name": p.name, "reason": p.reason_label(lang),
-                              "distance": p.distance} for p in self.peers],
-                            columns=["code", "name", "reason", "distance"])
+        return pd.DataFrame(
+            [
+                {"code": p.code, "name": p.name, "reason": p.reason_label(lang), "distance": p.distance}
+                for p in self.peers
+            ],
+            columns=["code", "name", "reason", "distance"],
+        )
 
 
 def choose_peers(
@@ -151,8 +163,9 @@ def comparison_table(
     missing = [c for c in comparison.codes() if c not in profile.index]
     if missing:
         raise UnknownMunicipality(missing[0])
-    table = profile.loc[codes, ["name", "centrality_class", "ba_region_name", "population", "share_67_plus",
-                                "share_20_66"]].copy()
+    table = profile.loc[
+        codes, ["name", "centrality_class", "ba_region_name", "population", "share_67_plus", "share_20_66"]
+    ].copy()
     table.insert(0, "is_subject", [c == comparison.municipality for c in codes])
     if components is not None:
         comp = components.set_index(components["municipality"].astype(str))

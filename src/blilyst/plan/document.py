@@ -24,14 +24,13 @@ import re
 import struct
 import unicodedata
 import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
 from xml.sax.saxutils import escape
 
 import pandas as pd
 
-from blilyst.stats.credit import SSB_CREDIT
 from blilyst.errors import InputError
 from blilyst.plan.bottlenecks import SHORT_LABELS, Assessment, Rating
 from blilyst.plan.chain import Chain, validate_chain
@@ -39,13 +38,38 @@ from blilyst.plan.evaluation import Evaluation
 from blilyst.plan.honesty import HonestyReport
 from blilyst.plan.targetgroups import GroupEvidence, PriorityWarning, bottlenecks_hitting, group_label
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
+from blilyst.stats.credit import SSB_CREDIT
 
 Text = Mapping[str, str]
 
-MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-             "november", "desember")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December")
+MONTHS_NB = (
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 T: dict[str, Text] = {
     "title": {"nb": "Plan for tilflyttingsarbeid", "en": "Plan for attracting and keeping residents"},
@@ -63,8 +87,10 @@ T: dict[str, Text] = {
     "s_sources": {"nb": "Kilder", "en": "Sources"},
     "data_table": {"nb": "Tallene bak figuren", "en": "The figures behind the chart"},
     "alt": {"nb": "Figurbeskrivelse", "en": "Chart description"},
-    "estimated": {"nb": "Beregnet tall (anslag), ikke registrert statistikk.",
-                  "en": "Estimated figures, not registered statistics."},
+    "estimated": {
+        "nb": "Beregnet tall (anslag), ikke registrert statistikk.",
+        "en": "Estimated figures, not registered statistics.",
+    },
     "none": {"nb": "Ikke utfylt ennå.", "en": "Not filled in yet."},
     "chosen": {"nb": "Valgt", "en": "Chosen"},
     "group": {"nb": "Gruppe", "en": "Group"},
@@ -99,8 +125,10 @@ T: dict[str, Text] = {
     "retention": {"nb": "Andel fortsatt bosatt", "en": "Share still resident"},
     "after": {"nb": "etter", "en": "after"},
     "years": {"nb": "år", "en": "years"},
-    "reach": {"nb": "Tjenesten nådde {persons} av {total} innflyttere i {period} ({share}).",
-              "en": "The service reached {persons} of {total} in-migrants in {period} ({share})."},
+    "reach": {
+        "nb": "Tjenesten nådde {persons} av {total} innflyttere i {period} ({share}).",
+        "en": "The service reached {persons} of {total} in-migrants in {period} ({share}).",
+    },
     "reasons": {"nb": "Hvorfor folk flyttet videre", "en": "Why people moved on"},
     "suppressed": {"nb": "skjult (under 3)", "en": "hidden (under 3)"},
 }
@@ -215,13 +243,19 @@ def _cell(value, lang: str, *, share: bool = False) -> str:
     return str(value)
 
 
-def frame_grid(frame: pd.DataFrame, lang: str, *, share_columns: Sequence[str] = (), caption: str = "",
-               headers: Mapping[str, str] | None = None) -> Grid:
+def frame_grid(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    share_columns: Sequence[str] = (),
+    caption: str = "",
+    headers: Mapping[str, str] | None = None,
+) -> Grid:
     """A DataFrame as a table block: numbers formatted for the language, shares as percentages."""
     headers = headers or {}
     header = tuple(str(headers.get(c, c)) for c in frame.columns)
     rows = tuple(
-        tuple(_cell(v, lang, share=c in share_columns) for c, v in zip(frame.columns, row))
+        tuple(_cell(v, lang, share=c in share_columns) for c, v in zip(frame.columns, row, strict=False))
         for row in frame.itertuples(index=False, name=None)
     )
     return Grid(header, rows, caption)
@@ -238,8 +272,11 @@ def _render_cached(spec_json: str, scale: float) -> bytes:
 
     from blilyst.plan.rendered import cached
 
-    return cached(f"png|{vlc.__version__}|{scale!r}|{spec_json}", "png",
-                  lambda: vlc.vegalite_to_png(json.loads(spec_json), scale=scale))
+    return cached(
+        f"png|{vlc.__version__}|{scale!r}|{spec_json}",
+        "png",
+        lambda: vlc.vegalite_to_png(json.loads(spec_json), scale=scale),
+    )
 
 
 def _chart_blocks(chart: ChartSpec, lang: str) -> list:
@@ -254,9 +291,13 @@ def _chart_blocks(chart: ChartSpec, lang: str) -> list:
 def plan_blocks(plan: Plan) -> list:
     """The document as a list of blocks, in order; both renderers draw exactly these."""
     lang = plan.lang
-    b: list = [Heading(plan.full_title(), 0),
-               Para(f"{tr('municipality', lang)}: {plan.municipality} {plan.name}. "
-                    f"{tr('prepared', lang)} {format_date(plan.prepared_on, lang)}.")]
+    b: list = [
+        Heading(plan.full_title(), 0),
+        Para(
+            f"{tr('municipality', lang)}: {plan.municipality} {plan.name}. "
+            f"{tr('prepared', lang)} {format_date(plan.prepared_on, lang)}."
+        ),
+    ]
     if plan.summary:
         b.append(Para(plan.summary))
 
@@ -264,23 +305,37 @@ def plan_blocks(plan: Plan) -> list:
     b.append(Heading(tr("s_needs", lang), 1))
     if plan.key_figures is not None and not plan.key_figures.empty:
         b.append(Heading(tr("s_key", lang), 2))
-        b.append(Grid(tuple(plan.key_figures.columns),
-                      tuple(tuple(str(v) for v in row) for row in plan.key_figures.itertuples(index=False)),
-                      SSB_CREDIT))
+        b.append(
+            Grid(
+                tuple(plan.key_figures.columns),
+                tuple(tuple(str(v) for v in row) for row in plan.key_figures.itertuples(index=False)),
+                SSB_CREDIT,
+            )
+        )
     for chart in plan.charts:
         b.extend(_chart_blocks(chart, lang))
     for table in plan.tables:
         b.append(Heading(table.title, 3))
-        b.append(Grid(tuple(table.frame.columns), tuple(tuple(str(v) for v in r)
-                                                        for r in table.frame.itertuples(index=False)),
-                      table.source, table.widths))
+        b.append(
+            Grid(
+                tuple(table.frame.columns),
+                tuple(tuple(str(v) for v in r) for r in table.frame.itertuples(index=False)),
+                table.source,
+                table.widths,
+            )
+        )
         if table.note:
             b.append(Para(table.note, "small"))
     if plan.comparison is not None:
         b.append(Heading(tr("s_compare", lang), 2))
-        b.append(Grid(tuple(plan.comparison.frame.columns),
-                      tuple(tuple(str(v) for v in r) for r in plan.comparison.frame.itertuples(index=False)),
-                      plan.comparison.source, plan.comparison.widths))
+        b.append(
+            Grid(
+                tuple(plan.comparison.frame.columns),
+                tuple(tuple(str(v) for v in r) for r in plan.comparison.frame.itertuples(index=False)),
+                plan.comparison.source,
+                plan.comparison.widths,
+            )
+        )
         if plan.comparison.note:
             b.append(Para(plan.comparison.note, "small"))
 
@@ -290,11 +345,31 @@ def plan_blocks(plan: Plan) -> list:
         b.append(Para(tr("none", lang), "note"))
     else:
         frame = plan.bottlenecks.to_frame(lang)
-        rows = tuple((r.question, r.rating_label, _rating_label(r.suggested, lang), r.notes or "–",
-                      r.evidence or "–", _cell(r.assessed_on, lang)) for r in frame.itertuples())
-        b.append(Grid((tr("question", lang), tr("rating", lang), tr("suggested", lang), tr("notes", lang),
-                       tr("evidence", lang), tr("date", lang)), rows,
-                      widths=(3, 1.2, 1.2, 2, 3, 1.3)))
+        rows = tuple(
+            (
+                r.question,
+                r.rating_label,
+                _rating_label(r.suggested, lang),
+                r.notes or "–",
+                r.evidence or "–",
+                _cell(r.assessed_on, lang),
+            )
+            for r in frame.itertuples()
+        )
+        b.append(
+            Grid(
+                (
+                    tr("question", lang),
+                    tr("rating", lang),
+                    tr("suggested", lang),
+                    tr("notes", lang),
+                    tr("evidence", lang),
+                    tr("date", lang),
+                ),
+                rows,
+                widths=(3, 1.2, 1.2, 2, 3, 1.3),
+            )
+        )
 
     # 3 target group
     b.append(Heading(tr("s_target", lang), 1))
@@ -303,22 +378,30 @@ def plan_blocks(plan: Plan) -> list:
         for ev in plan.target_groups:
             chosen = "✓ " if ev.group.key in plan.chosen_groups else ""
             note = " ".join(pick(n, lang) for n in ev.notes[:1])
-            row = (chosen + ev.group.label(lang), str(ev.group.level or "–"),
-                   _cell(ev.in_share, lang, share=True), _cell(ev.out_share, lang, share=True),
-                   _cell(ev.immigrant_share, lang, share=True))
+            row = (
+                chosen + ev.group.label(lang),
+                str(ev.group.level or "–"),
+                _cell(ev.in_share, lang, share=True),
+                _cell(ev.out_share, lang, share=True),
+                _cell(ev.immigrant_share, lang, share=True),
+            )
             if plan.bottlenecks is not None:
                 hits = bottlenecks_hitting(ev.group, plan.bottlenecks)
                 row += (", ".join(pick(SHORT_LABELS[k], lang) for k, _ in hits) or "–",)
-            rows.append(row + (note or "–",))
+            rows.append((*row, note or "–"))
         period = next((ev.period for ev in plan.target_groups if ev.period), "")
-        header = (tr("group", lang), tr("level", lang), tr("in_share", lang), tr("out_share", lang),
-                  tr("imm_share", lang))
+        header = (
+            tr("group", lang),
+            tr("level", lang),
+            tr("in_share", lang),
+            tr("out_share", lang),
+            tr("imm_share", lang),
+        )
         widths = (2.4, 0.8, 1.3, 1.3, 1.3)
         if plan.bottlenecks is not None:
             header += (tr("s_bottlenecks", lang).split(". ", 1)[-1],)
             widths += (1.6,)
-        b.append(Grid(header + (tr("notes", lang),), tuple(rows), f"{period}. {SSB_CREDIT}; IMDi",
-                      widths=widths + (4,)))
+        b.append(Grid((*header, tr("notes", lang)), tuple(rows), f"{period}. {SSB_CREDIT}; IMDi", widths=(*widths, 4)))
     else:
         b.append(Para(tr("none", lang), "note"))
     if plan.priority_warnings:
@@ -330,10 +413,20 @@ def plan_blocks(plan: Plan) -> list:
         b.append(Para(tr("none", lang), "note"))
     else:
         frame = plan.chain.to_frame(lang, [e.group for e in plan.target_groups])
-        b.append(Grid((tr("goal", lang), tr("target_group", lang), tr("measure", lang), tr("indicator", lang),
-                       tr("target", lang), tr("source", lang)),
-                      tuple(tuple(str(v) for v in r) for r in frame.itertuples(index=False)),
-                      widths=(2.2, 1.8, 2.2, 2.2, 1.2, 1.6)))
+        b.append(
+            Grid(
+                (
+                    tr("goal", lang),
+                    tr("target_group", lang),
+                    tr("measure", lang),
+                    tr("indicator", lang),
+                    tr("target", lang),
+                    tr("source", lang),
+                ),
+                tuple(tuple(str(v) for v in r) for r in frame.itertuples(index=False)),
+                widths=(2.2, 1.8, 2.2, 2.2, 1.2, 1.6),
+            )
+        )
         problems = validate_chain(plan.chain, [e.group for e in plan.target_groups])
         if problems:
             b.append(Para(tr("chain_problems", lang) + ":", "body"))
@@ -345,18 +438,33 @@ def plan_blocks(plan: Plan) -> list:
     if plan.honesty is None:
         b.append(Para(tr("none", lang), "note"))
     else:
-        claims = tuple((c.label(lang), c.excerpt, pick({"supported": {"nb": "Dekket", "en": "Supported"},
-                                                        "unsupported": {"nb": "Ikke dekket", "en": "Unsupported"},
-                                                        "unverifiable": {"nb": "Kan ikke etterprøves",
-                                                                         "en": "Cannot be verified"}}[c.verdict],
-                                                       lang), pick(c.reason, lang)) for c in plan.honesty.claims)
+        claims = tuple(
+            (
+                c.label(lang),
+                c.excerpt,
+                pick(
+                    {
+                        "supported": {"nb": "Dekket", "en": "Supported"},
+                        "unsupported": {"nb": "Ikke dekket", "en": "Unsupported"},
+                        "unverifiable": {"nb": "Kan ikke etterprøves", "en": "Cannot be verified"},
+                    }[c.verdict],
+                    lang,
+                ),
+                pick(c.reason, lang),
+            )
+            for c in plan.honesty.claims
+        )
         if claims:
-            b.append(Grid((tr("claim", lang), tr("excerpt", lang), tr("verdict", lang), tr("reason", lang)), claims,
-                          widths=(1.6, 3, 1.3, 3.5)))
+            b.append(
+                Grid(
+                    (tr("claim", lang), tr("excerpt", lang), tr("verdict", lang), tr("reason", lang)),
+                    claims,
+                    widths=(1.6, 3, 1.3, 3.5),
+                )
+            )
         cliches = tuple((c.label(lang), c.excerpt, pick(c.reason, lang)) for c in plan.honesty.cliches)
         if cliches:
-            b.append(Grid((tr("cliche", lang), tr("excerpt", lang), tr("reason", lang)), cliches,
-                          widths=(1.8, 3, 4.5)))
+            b.append(Grid((tr("cliche", lang), tr("excerpt", lang), tr("reason", lang)), cliches, widths=(1.8, 3, 4.5)))
 
     # 5 does it work?
     b.append(Heading(tr("s_works", lang), 1))
@@ -366,38 +474,80 @@ def plan_blocks(plan: Plan) -> list:
     else:
         label_col = "label_nb" if lang == "nb" else "label_en"
         b.append(Heading(tr("funnel", lang), 3))
-        b.append(Grid((tr("stage", lang), tr("households", lang), tr("conversion", lang)),
-                      tuple((r[label_col], _cell(r["households"], lang), _cell(r["conversion"], lang, share=True))
-                            for _, r in ev.funnel.iterrows())))
+        b.append(
+            Grid(
+                (tr("stage", lang), tr("households", lang), tr("conversion", lang)),
+                tuple(
+                    (r[label_col], _cell(r["households"], lang), _cell(r["conversion"], lang, share=True))
+                    for _, r in ev.funnel.iterrows()
+                ),
+            )
+        )
         if not ev.moved_in.empty:
             b.append(Heading(tr("moved_in", lang), 3))
-            b.append(Grid((tr("target_group", lang), tr("households", lang), tr("persons", lang)),
-                          tuple((_group_label(r["target_group"], plan, lang),
-                                 tr("suppressed", lang) if r["suppressed"] else _cell(r["households"], lang),
-                                 tr("suppressed", lang) if r["suppressed"] else _cell(r["persons"], lang))
-                                for _, r in ev.moved_in.iterrows())))
+            b.append(
+                Grid(
+                    (tr("target_group", lang), tr("households", lang), tr("persons", lang)),
+                    tuple(
+                        (
+                            _group_label(r["target_group"], plan, lang),
+                            tr("suppressed", lang) if r["suppressed"] else _cell(r["households"], lang),
+                            tr("suppressed", lang) if r["suppressed"] else _cell(r["persons"], lang),
+                        )
+                        for _, r in ev.moved_in.iterrows()
+                    ),
+                )
+            )
         if ev.reach is not None:
             r = ev.reach
             period = f"{min(r.years)}–{max(r.years)}" if len(r.years) > 1 else str(r.years[0])
-            b.append(Para(tr("reach", lang).format(persons=fmt_int(r.persons_moved_in_via_service, lang),
-                                                   total=fmt_int(r.total_in_migration, lang), period=period,
-                                                   share=fmt_pct(r.share, lang, 1))))
+            b.append(
+                Para(
+                    tr("reach", lang).format(
+                        persons=fmt_int(r.persons_moved_in_via_service, lang),
+                        total=fmt_int(r.total_in_migration, lang),
+                        period=period,
+                        share=fmt_pct(r.share, lang, 1),
+                    )
+                )
+            )
         if not ev.retention.empty:
             b.append(Heading(tr("retention", lang), 3))
             cols = [c for c in ev.retention.columns if c.startswith("share_")]
-            header = (tr("group", lang), tr("households", lang)) + tuple(
-                f"{tr('after', lang)} {c.removeprefix('share_').removesuffix('y')} {tr('years', lang)}" for c in cols)
-            b.append(Grid(header, tuple(
-                (_group_label(str(r["group"]), plan, lang), _cell(r["households"], lang))
-                + tuple(_cell(r[c], lang, share=True) for c in cols)
-                for _, r in ev.retention.iterrows())))
+            header = (
+                tr("group", lang),
+                tr("households", lang),
+                *tuple(
+                    f"{tr('after', lang)} {c.removeprefix('share_').removesuffix('y')} {tr('years', lang)}"
+                    for c in cols
+                ),
+            )
+            b.append(
+                Grid(
+                    header,
+                    tuple(
+                        (
+                            _group_label(str(r["group"]), plan, lang),
+                            _cell(r["households"], lang),
+                            *tuple(_cell(r[c], lang, share=True) for c in cols),
+                        )
+                        for _, r in ev.retention.iterrows()
+                    ),
+                )
+            )
         for chart in plan.evaluation_charts:
             b.extend(_chart_blocks(chart, lang))
         if not ev.reasons.empty:
             b.append(Heading(tr("reasons", lang), 3))
-            b.append(Grid((tr("reason", lang), tr("households", lang)),
-                          tuple((r["label"], tr("suppressed", lang) if r["suppressed"] else _cell(r["households"], lang))
-                                for _, r in ev.reasons.iterrows())))
+            b.append(
+                Grid(
+                    (tr("reason", lang), tr("households", lang)),
+                    tuple(
+                        (r["label"], tr("suppressed", lang) if r["suppressed"] else _cell(r["households"], lang))
+                        for _, r in ev.reasons.iterrows()
+                    ),
+                )
+            )
 
     b.append(Heading(tr("s_sources", lang), 1))
     for s in dict.fromkeys(plan.sources):
@@ -446,12 +596,12 @@ def to_docx(plan: Plan) -> bytes:
         elif isinstance(block, Grid):
             table = doc.add_table(rows=1, cols=len(block.header))
             table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, block.header):
+            for cell, text in zip(table.rows[0].cells, block.header, strict=False):
                 cell.text = ""
                 cell.paragraphs[0].add_run(text).bold = True
             for row in block.rows:
                 cells = table.add_row().cells
-                for cell, text in zip(cells, row):
+                for cell, text in zip(cells, row, strict=False):
                     cell.text = text
             for row in table.rows:
                 for cell in row.cells:
@@ -478,8 +628,25 @@ def to_docx(plan: Plan) -> bytes:
 # ----------------------------------------------------------------------------------------------- PDF
 
 _TRANSLIT = {
-    "→": "->", "←": "<-", "≥": ">=", "≤": "<=", "✓": "x", "ŋ": "n", "Ŋ": "N", "ŧ": "t", "Ŧ": "T", "đ": "d",
-    "Đ": "D", "č": "c", "Č": "C", "š": "s", "Š": "S", "ž": "z", "Ž": "Z", "\u2009": " ", "\u202f": " ",
+    "→": "->",
+    "←": "<-",
+    "≥": ">=",
+    "≤": "<=",
+    "✓": "x",
+    "ŋ": "n",
+    "Ŋ": "N",
+    "ŧ": "t",
+    "Ŧ": "T",
+    "đ": "d",
+    "Đ": "D",
+    "č": "c",
+    "Č": "C",
+    "š": "s",
+    "Š": "S",
+    "ž": "z",
+    "Ž": "Z",
+    "\u2009": " ",
+    "\u202f": " ",
     "−": "-",
 }
 
@@ -554,7 +721,9 @@ def to_pdf(plan: Plan) -> bytes:
             # a table row must fit on one page: long texts are cut in the cell and printed in full below
             long_texts: list[str] = []
 
-            def fit(text: str, row: tuple[str, ...], col: int) -> str:
+            def fit(
+                text: str, row: tuple[str, ...], col: int, long_texts: list[str] = long_texts, block: Grid = block
+            ) -> str:
                 if len(text) <= PDF_CELL_LIMIT:
                     return text
                 long_texts.append(f"{row[0]} – {block.header[col]}: {text}")
@@ -565,13 +734,17 @@ def to_pdf(plan: Plan) -> bytes:
             rel = block.widths or (1.0,) * len(block.header)
             widths = [width * w / sum(rel) for w in rel]
             table = Table(data, colWidths=widths, repeatRows=1)
-            table.setStyle(TableStyle([
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF4")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]))
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF4")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("TOPPADDING", (0, 0), (-1, -1), 2),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                    ]
+                )
+            )
             story.append(table)
             if block.caption:
                 story.append(p(block.caption, small))
@@ -597,10 +770,19 @@ def to_pdf(plan: Plan) -> bytes:
         canvas.restoreState()
 
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
-                            bottomMargin=2 * cm, title=winansi(plan.full_title()), author="blilyst",
-                            subject=winansi(f"{plan.municipality} {plan.name}"), creator="blilyst",
-                            lang="nb-NO" if plan.lang == "nb" else "en-GB")
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=2 * cm,
+        bottomMargin=2 * cm,
+        title=winansi(plan.full_title()),
+        author="blilyst",
+        subject=winansi(f"{plan.municipality} {plan.name}"),
+        creator="blilyst",
+        lang="nb-NO" if plan.lang == "nb" else "en-GB",
+    )
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return out.getvalue()
 
@@ -655,8 +837,8 @@ def extract_pdf_text(data: bytes) -> str:
         end = data.find(b"endstream", m.end())
         if end < 0:
             break
-        head = data[data.rfind(b" obj", 0, m.start()):m.start()]
-        body = data[m.end():end].rstrip(b"\r\n")
+        head = data[data.rfind(b" obj", 0, m.start()) : m.start()]
+        body = data[m.end() : end].rstrip(b"\r\n")
         if b"/Subtype /Image" in head or b"/Subtype/Image" in head:
             continue
         if b"ASCII85Decode" in head:

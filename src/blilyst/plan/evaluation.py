@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -46,29 +46,60 @@ STAGE_LABELS: dict[str, Text] = {
     "moved_in": {"nb": "Flyttet inn", "en": "Moved in"},
 }
 STAGE_ALIASES = {
-    "henvendelse": "enquiry", "enquiry": "enquiry", "lead": "enquiry",
-    "dialog": "in_dialogue", "i_dialog": "in_dialogue", "in_dialogue": "in_dialogue", "contact": "in_dialogue",
-    "besøk": "visited", "visited": "visited", "visit": "visited",
-    "bestemt": "decided", "decided": "decided",
-    "flyttet_inn": "moved_in", "moved_in": "moved_in", "moved": "moved_in",
+    "henvendelse": "enquiry",
+    "enquiry": "enquiry",
+    "lead": "enquiry",
+    "dialog": "in_dialogue",
+    "i_dialog": "in_dialogue",
+    "in_dialogue": "in_dialogue",
+    "contact": "in_dialogue",
+    "besøk": "visited",
+    "visited": "visited",
+    "visit": "visited",
+    "bestemt": "decided",
+    "decided": "decided",
+    "flyttet_inn": "moved_in",
+    "moved_in": "moved_in",
+    "moved": "moved_in",
     # stages beyond moving in still count as having moved in
-    "settled": "moved_in", "moved_out": "moved_in", "flyttet_ut": "moved_in",
+    "settled": "moved_in",
+    "moved_out": "moved_in",
+    "flyttet_ut": "moved_in",
 }
 
 REASON_GROUPS: dict[str, tuple[Text, tuple[str, ...]]] = {
-    "work": ({"nb": "Arbeid", "en": "Work"},
-             ("jobb", "arbeid", "stilling", "work", "job", "career", "karriere", "employ")),
-    "partner_work": ({"nb": "Jobb til partner", "en": "Partner's work"},
-                     ("partner", "ektefelle", "samboer", "spouse")),
+    "work": (
+        {"nb": "Arbeid", "en": "Work"},
+        ("jobb", "arbeid", "stilling", "work", "job", "career", "karriere", "employ"),
+    ),
+    "partner_work": ({"nb": "Jobb til partner", "en": "Partner's work"}, ("partner", "ektefelle", "samboer", "spouse")),
     "housing": ({"nb": "Bolig", "en": "Housing"}, ("bolig", "hus", "leilighet", "housing", "house", "flat", "rent")),
-    "services": ({"nb": "Barnehage, skole og tjenester", "en": "Kindergarten, school and services"},
-                 ("barnehage", "skole", "helse", "lege", "kindergarten", "school", "daycare", "health", "doctor")),
-    "social": ({"nb": "Sosialt miljø og tilhørighet", "en": "Social life and belonging"},
-               ("sosial", "venn", "ensom", "inkluder", "miljø", "fritid", "social", "friend", "lonely",
-                "included", "belong", "leisure")),
+    "services": (
+        {"nb": "Barnehage, skole og tjenester", "en": "Kindergarten, school and services"},
+        ("barnehage", "skole", "helse", "lege", "kindergarten", "school", "daycare", "health", "doctor"),
+    ),
+    "social": (
+        {"nb": "Sosialt miljø og tilhørighet", "en": "Social life and belonging"},
+        (
+            "sosial",
+            "venn",
+            "ensom",
+            "inkluder",
+            "miljø",
+            "fritid",
+            "social",
+            "friend",
+            "lonely",
+            "included",
+            "belong",
+            "leisure",
+        ),
+    ),
     "family": ({"nb": "Familie", "en": "Family"}, ("familie", "foreldre", "family", "parents", "grandchildren")),
-    "education": ({"nb": "Utdanning", "en": "Education"}, ("studier", "utdanning", "studies", "education",
-                                                            "university")),
+    "education": (
+        {"nb": "Utdanning", "en": "Education"},
+        ("studier", "utdanning", "studies", "education", "university"),
+    ),
     "other": ({"nb": "Annet", "en": "Other"}, ()),
 }
 # 'partner' is checked before 'work' so "no job for my partner" lands in partner_work
@@ -112,16 +143,19 @@ def funnel(records: Iterable[Mapping] | pd.DataFrame, stage_field: str = "stage"
         idx = FUNNEL_STAGES.index(normalise_stage(row[stage_field]))
         for i in range(idx + 1):
             reached[i] += 1
-    frame = pd.DataFrame({
-        "stage": FUNNEL_STAGES,
-        "label_nb": [STAGE_LABELS[s]["nb"] for s in FUNNEL_STAGES],
-        "label_en": [STAGE_LABELS[s]["en"] for s in FUNNEL_STAGES],
-        "households": reached,
-    })
+    frame = pd.DataFrame(
+        {
+            "stage": FUNNEL_STAGES,
+            "label_nb": [STAGE_LABELS[s]["nb"] for s in FUNNEL_STAGES],
+            "label_en": [STAGE_LABELS[s]["en"] for s in FUNNEL_STAGES],
+            "households": reached,
+        }
+    )
     first = reached[0]
     frame["share_of_enquiries"] = [n / first if first else float("nan") for n in reached]
     frame["conversion"] = [float("nan")] + [
-        (reached[i] / reached[i - 1] if reached[i - 1] else float("nan")) for i in range(1, len(reached))]
+        (reached[i] / reached[i - 1] if reached[i - 1] else float("nan")) for i in range(1, len(reached))
+    ]
     return frame
 
 
@@ -132,7 +166,7 @@ def _moved_in_rows(rows: list[dict], since: dt.date | None, until: dt.date | Non
         if value in (None, "") or (isinstance(value, float) and pd.isna(value)):
             continue
         date = pd.Timestamp(value).date()
-        if since and date < since or until and date > until:
+        if (since and date < since) or (until and date > until):
             continue
         out.append({**row, "_moved_in": date})
     return out
@@ -150,10 +184,12 @@ def moved_in_by_group(
     between ``since`` and ``until`` inclusive. Groups with 1 to ``min_cell - 1`` households are suppressed
     (NaN, ``suppressed`` true)."""
     rows = _moved_in_rows(_records(records), since, until)
-    data = pd.DataFrame({
-        "target_group": [str(r.get(group_field) or "unspecified") for r in rows],
-        "persons": [int(r.get("persons") or 1) for r in rows],
-    })
+    data = pd.DataFrame(
+        {
+            "target_group": [str(r.get(group_field) or "unspecified") for r in rows],
+            "persons": [int(r.get("persons") or 1) for r in rows],
+        }
+    )
     if data.empty:
         return pd.DataFrame(columns=["target_group", "households", "persons", "suppressed"])
     table = data.groupby("target_group").agg(households=("persons", "size"), persons=("persons", "sum"))
@@ -196,8 +232,9 @@ def reach(
     if total_in_migration is None:
         if migration_by_age is None:
             raise InputError("total_in_migration", "give the total, or the migration_by_age frame to sum it from")
-        sel = migration_by_age[(migration_by_age["municipality"].astype(str) == str(municipality))
-                               & migration_by_age["year"].isin(years)]
+        sel = migration_by_age[
+            (migration_by_age["municipality"].astype(str) == str(municipality)) & migration_by_age["year"].isin(years)
+        ]
         if sel.empty:
             raise InputError("municipality", f"no in-migration figures for {municipality} in {list(years)}")
         total_in_migration = float(sel["in_migration"].fillna(0).sum())
@@ -225,8 +262,12 @@ def move_out_reasons(
     lang: str = "nb",
 ) -> pd.DataFrame:
     """Households that moved away, by grouped reason: ``reason, label, households, share, suppressed``."""
-    rows = [r for r in _records(records) if r.get("moved_out") not in (None, "")
-            and not (isinstance(r.get("moved_out"), float) and pd.isna(r.get("moved_out")))]
+    rows = [
+        r
+        for r in _records(records)
+        if r.get("moved_out") not in (None, "")
+        and not (isinstance(r.get("moved_out"), float) and pd.isna(r.get("moved_out")))
+    ]
     groups = [reason_group(r.get(reason_field)) for r in rows]
     counts = pd.Series(groups, dtype="object").value_counts()
     table = pd.DataFrame({"reason": counts.index.astype(str), "households": counts.values.astype(int)})

@@ -14,8 +14,8 @@ Projections (engineers D/E) can be appended to ``plan.charts`` by the caller.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import altair as alt
 import pandas as pd
@@ -95,34 +95,67 @@ def key_figures(code: str, snapshot, *, years_back: int = 10) -> KeyFigures:
         immigrants = float(imm.loc[imm["year"] == last, "persons"].sum())
         immigrants_before = float(imm.loc[imm["year"] == first, "persons"].sum())
         imm_years = (first, last)
-    return KeyFigures(year, now, then, before, old_now / now, old_then / then, work_now / now, nat, net,
-                      immigrants, immigrants_before, imm_years)
+    return KeyFigures(
+        year,
+        now,
+        then,
+        before,
+        old_now / now,
+        old_then / then,
+        work_now / now,
+        nat,
+        net,
+        immigrants,
+        immigrants_before,
+        imm_years,
+    )
 
 
 def key_figures_frame(k: KeyFigures, lang: str = "nb") -> pd.DataFrame:
     nb = lang == "nb"
     rows = [
         (f"Folketall 1. januar {k.year}" if nb else f"Population 1 January {k.year}", fmt_int(k.population, lang)),
-        (f"Folketall 1. januar {k.year_before}" if nb else f"Population 1 January {k.year_before}",
-         fmt_int(k.population_before, lang)),
-        (f"Endring {k.year_before}–{k.year}" if nb else f"Change {k.year_before}–{k.year}",
-         f"{k.change:+,}".replace(",", "\u00a0" if nb else ",") + f" ({fmt_pct(k.change / k.population_before, lang, 1)})"),
-        (f"Andel 67 år og eldre {k.year}" if nb else f"Share aged 67 and over {k.year}",
-         fmt_pct(k.share_67_plus, lang, 1)),
-        (f"Andel 67 år og eldre {k.year_before}" if nb else f"Share aged 67 and over {k.year_before}",
-         fmt_pct(k.share_67_plus_before, lang, 1)),
+        (
+            f"Folketall 1. januar {k.year_before}" if nb else f"Population 1 January {k.year_before}",
+            fmt_int(k.population_before, lang),
+        ),
+        (
+            f"Endring {k.year_before}–{k.year}" if nb else f"Change {k.year_before}–{k.year}",
+            f"{k.change:+,}".replace(",", "\u00a0" if nb else ",")
+            + f" ({fmt_pct(k.change / k.population_before, lang, 1)})",
+        ),
+        (
+            f"Andel 67 år og eldre {k.year}" if nb else f"Share aged 67 and over {k.year}",
+            fmt_pct(k.share_67_plus, lang, 1),
+        ),
+        (
+            f"Andel 67 år og eldre {k.year_before}" if nb else f"Share aged 67 and over {k.year_before}",
+            fmt_pct(k.share_67_plus_before, lang, 1),
+        ),
         (f"Andel 20–66 år {k.year}" if nb else f"Share aged 20–66 {k.year}", fmt_pct(k.share_20_66, lang, 1)),
     ]
     if k.natural_increase_2011_2025 is not None:
-        rows.append(("Fødselsoverskudd 2011–2025" if nb else "Natural increase 2011–2025",
-                     fmt_int(k.natural_increase_2011_2025, lang)))
-        rows.append(("Nettoinnflytting 2011–2025" if nb else "Net migration 2011–2025",
-                     fmt_int(k.net_migration_2011_2025, lang)))
+        rows.append(
+            (
+                "Fødselsoverskudd 2011–2025" if nb else "Natural increase 2011–2025",
+                fmt_int(k.natural_increase_2011_2025, lang),
+            )
+        )
+        rows.append(
+            (
+                "Nettoinnflytting 2011–2025" if nb else "Net migration 2011–2025",
+                fmt_int(k.net_migration_2011_2025, lang),
+            )
+        )
     if k.immigrant_change is not None and k.immigrant_years:
         a, b = k.immigrant_years
         rows.append((f"Innvandrere bosatt {b}" if nb else f"Immigrants living here {b}", fmt_int(k.immigrants, lang)))
-        rows.append((f"Endring i innvandrerbefolkningen {a}–{b}" if nb else f"Change in immigrant population {a}–{b}",
-                     fmt_int(k.immigrant_change, lang)))
+        rows.append(
+            (
+                f"Endring i innvandrerbefolkningen {a}–{b}" if nb else f"Change in immigrant population {a}–{b}",
+                fmt_int(k.immigrant_change, lang),
+            )
+        )
     header = ("Nøkkeltall", "Verdi") if nb else ("Key figure", "Value")
     return pd.DataFrame(rows, columns=list(header))
 
@@ -133,63 +166,86 @@ def growth_message(k: KeyFigures, lang: str = "nb") -> str:
         return ""
     nat, net = k.natural_increase_2011_2025, k.net_migration_2011_2025
     if lang == "nb":
-        text = (f"Fra 2011 til 2025 ble det {'født flere enn det døde' if nat >= 0 else 'født færre enn det døde'} "
-                f"({fmt_int(nat, lang)}), og nettoinnflyttingen var {fmt_int(net, lang)}.")
+        text = (
+            f"Fra 2011 til 2025 ble det {'født flere enn det døde' if nat >= 0 else 'født færre enn det døde'} "
+            f"({fmt_int(nat, lang)}), og nettoinnflyttingen var {fmt_int(net, lang)}."
+        )
         if k.immigrant_change is not None and k.immigrant_years:
             a, b = k.immigrant_years
-            text += (f" Innvandrerbefolkningen endret seg med {fmt_int(k.immigrant_change, lang)} fra {a} til {b}.")
+            text += f" Innvandrerbefolkningen endret seg med {fmt_int(k.immigrant_change, lang)} fra {a} til {b}."
         return text
-    text = (f"From 2011 to 2025 there were {'more births than deaths' if nat >= 0 else 'fewer births than deaths'} "
-            f"({fmt_int(nat, lang)}), and net migration was {fmt_int(net, lang)}.")
+    text = (
+        f"From 2011 to 2025 there were {'more births than deaths' if nat >= 0 else 'fewer births than deaths'} "
+        f"({fmt_int(nat, lang)}), and net migration was {fmt_int(net, lang)}."
+    )
     if k.immigrant_change is not None and k.immigrant_years:
         a, b = k.immigrant_years
         text += f" The immigrant population changed by {fmt_int(k.immigrant_change, lang)} from {a} to {b}."
     return text
 
 
-def pyramid_chart(code: str, name: str, population: pd.DataFrame, year: int, lang: str = "nb", *,
-                  projected: str | None = None) -> ChartSpec:
+def pyramid_chart(
+    code: str, name: str, population: pd.DataFrame, year: int, lang: str = "nb", *, projected: str | None = None
+) -> ChartSpec:
     """Population pyramid in 5-year bands. ``projected`` names the scenario when the figures are a
     projection (the chart is then marked as estimated)."""
     rows = population[(population["municipality"] == code) & (population["year"] == year)]
     table = []
     for lo, hi in BANDS_5:
         sel = rows[rows["age"].between(lo, hi)]
-        table.append({"age": age_band_label(lo, hi),
-                      "male": round(float(sel.loc[sel["sex"] == "male", "population"].sum())),
-                      "female": round(float(sel.loc[sel["sex"] == "female", "population"].sum()))})
+        table.append(
+            {
+                "age": age_band_label(lo, hi),
+                "male": round(float(sel.loc[sel["sex"] == "male", "population"].sum())),
+                "female": round(float(sel.loc[sel["sex"] == "female", "population"].sum())),
+            }
+        )
     frame = pd.DataFrame(table)
     nb = lang == "nb"
     men, women = ("Menn", "Kvinner") if nb else ("Males", "Females")
-    long = pd.concat([
-        pd.DataFrame({"age": frame["age"], "sex": men, "persons": -frame["male"], "label": frame["male"]}),
-        pd.DataFrame({"age": frame["age"], "sex": women, "persons": frame["female"], "label": frame["female"]}),
-    ])
+    long = pd.concat(
+        [
+            pd.DataFrame({"age": frame["age"], "sex": men, "persons": -frame["male"], "label": frame["male"]}),
+            pd.DataFrame({"age": frame["age"], "sex": women, "persons": frame["female"], "label": frame["female"]}),
+        ]
+    )
     order = list(frame["age"])[::-1]
-    title = (f"Befolkning etter alder og kjønn, {name} 1. januar {year}" if nb
-             else f"Population by age and sex, {name} 1 January {year}")
+    title = (
+        f"Befolkning etter alder og kjønn, {name} 1. januar {year}"
+        if nb
+        else f"Population by age and sex, {name} 1 January {year}"
+    )
     if projected:
         title += f" ({'framskrevet' if nb else 'projected'}: {projected})"
-    chart = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("age:N", sort=order, title="Alder" if nb else "Age"),
-        x=alt.X("persons:Q", title="Personer" if nb else "Persons", axis=alt.Axis(labelExpr="abs(datum.value)")),
-        color=alt.Color("sex:N", title="", scale=alt.Scale(domain=[men, women], range=["#1f5f8b", "#c2553a"])),
-    ).properties(width=420, height=300, title=title)
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("age:N", sort=order, title="Alder" if nb else "Age"),
+            x=alt.X("persons:Q", title="Personer" if nb else "Persons", axis=alt.Axis(labelExpr="abs(datum.value)")),
+            color=alt.Color("sex:N", title="", scale=alt.Scale(domain=[men, women], range=["#1f5f8b", "#c2553a"])),
+        )
+        .properties(width=420, height=300, title=title)
+    )
     biggest = frame.assign(total=frame["male"] + frame["female"]).sort_values("total").iloc[-1]
-    alt_text = (f"Befolkningspyramide for {name} i {year}. Den største aldersgruppen er {biggest['age']} år med "
-                f"{fmt_int(biggest['total'], lang)} personer." if nb else
-                f"Population pyramid for {name} in {year}. The largest age group is {biggest['age']} with "
-                f"{fmt_int(biggest['total'], lang)} persons.")
+    alt_text = (
+        f"Befolkningspyramide for {name} i {year}. Den største aldersgruppen er {biggest['age']} år med "
+        f"{fmt_int(biggest['total'], lang)} personer."
+        if nb
+        else f"Population pyramid for {name} in {year}. The largest age group is {biggest['age']} with "
+        f"{fmt_int(biggest['total'], lang)} persons."
+    )
     table_out = frame.rename(columns={"age": "Alder" if nb else "Age", "male": men, "female": women})
     if projected:
         table_out[[men, women]] = table_out[[men, women]].round().astype(int)
-        source = (f"{SSB_CREDIT}; framskrivning med blilyst" if nb else f"{SSB_CREDIT}; projection by blilyst")
+        source = f"{SSB_CREDIT}; framskrivning med blilyst" if nb else f"{SSB_CREDIT}; projection by blilyst"
         return ChartSpec(title, chart.to_dict(), alt_text, table_out, source, estimated=True)
     return ChartSpec(title, chart.to_dict(), alt_text, table_out, SSB_CREDIT)
 
 
-def migration_chart(code: str, name: str, migration_by_age: pd.DataFrame, years: Sequence[int] | None = None,
-                    lang: str = "nb") -> ChartSpec | None:
+def migration_chart(
+    code: str, name: str, migration_by_age: pd.DataFrame, years: Sequence[int] | None = None, lang: str = "nb"
+) -> ChartSpec | None:
     """In- and out-migration by age band (None where the snapshot has no migration by age)."""
     if migration_by_age[migration_by_age["municipality"] == code].empty:
         return None
@@ -197,28 +253,46 @@ def migration_chart(code: str, name: str, migration_by_age: pd.DataFrame, years:
     nb = lang == "nb"
     period = f"{min(profile.attrs['years'])}–{max(profile.attrs['years'])}"
     inn, out = ("Innflyttere", "Utflyttere") if nb else ("In-migrants", "Out-migrants")
-    long = pd.concat([
-        pd.DataFrame({"band": profile["band"], "kind": inn, "persons": profile["in_migration"]}),
-        pd.DataFrame({"band": profile["band"], "kind": out, "persons": profile["out_migration"]}),
-    ])
-    title = (f"Hvem flytter inn og ut? {name} {period}, etter alder" if nb
-             else f"Who moves in and out? {name} {period}, by age")
-    chart = alt.Chart(long).mark_bar().encode(
-        x=alt.X("band:N", sort=list(profile["band"]), title="Alder" if nb else "Age", axis=alt.Axis(labelAngle=0)),
-        xOffset="kind:N",
-        y=alt.Y("persons:Q", title="Personer" if nb else "Persons"),
-        color=alt.Color("kind:N", title="", scale=alt.Scale(domain=[inn, out], range=["#2a7f62", "#b5651d"])),
-    ).properties(width=420, height=240, title=title)
+    long = pd.concat(
+        [
+            pd.DataFrame({"band": profile["band"], "kind": inn, "persons": profile["in_migration"]}),
+            pd.DataFrame({"band": profile["band"], "kind": out, "persons": profile["out_migration"]}),
+        ]
+    )
+    title = (
+        f"Hvem flytter inn og ut? {name} {period}, etter alder"
+        if nb
+        else f"Who moves in and out? {name} {period}, by age"
+    )
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("band:N", sort=list(profile["band"]), title="Alder" if nb else "Age", axis=alt.Axis(labelAngle=0)),
+            xOffset="kind:N",
+            y=alt.Y("persons:Q", title="Personer" if nb else "Persons"),
+            color=alt.Color("kind:N", title="", scale=alt.Scale(domain=[inn, out], range=["#2a7f62", "#b5651d"])),
+        )
+        .properties(width=420, height=240, title=title)
+    )
     top = profile.sort_values("in_migration").iloc[-1]
-    alt_text = (f"Søyler for inn- og utflytting etter alder i {name} {period}. Flest innflyttere var "
-                f"{top['band']} år ({fmt_pct(top['in_share'], lang)}). Totalt {fmt_int(profile.attrs['total_in'], lang)}"
-                f" innflyttere og {fmt_int(profile.attrs['total_out'], lang)} utflyttere." if nb else
-                f"Bars for in- and out-migration by age in {name} {period}. Most in-migrants were aged {top['band']} "
-                f"({fmt_pct(top['in_share'], lang)}). In total {fmt_int(profile.attrs['total_in'], lang)} in-migrants "
-                f"and {fmt_int(profile.attrs['total_out'], lang)} out-migrants.")
-    table = pd.DataFrame({("Alder" if nb else "Age"): profile["band"], inn: profile["in_migration"].astype(int),
-                          out: profile["out_migration"].astype(int),
-                          ("Netto" if nb else "Net"): profile["net_migration"].astype(int)})
+    alt_text = (
+        f"Søyler for inn- og utflytting etter alder i {name} {period}. Flest innflyttere var "
+        f"{top['band']} år ({fmt_pct(top['in_share'], lang)}). Totalt {fmt_int(profile.attrs['total_in'], lang)}"
+        f" innflyttere og {fmt_int(profile.attrs['total_out'], lang)} utflyttere."
+        if nb
+        else f"Bars for in- and out-migration by age in {name} {period}. Most in-migrants were aged {top['band']} "
+        f"({fmt_pct(top['in_share'], lang)}). In total {fmt_int(profile.attrs['total_in'], lang)} in-migrants "
+        f"and {fmt_int(profile.attrs['total_out'], lang)} out-migrants."
+    )
+    table = pd.DataFrame(
+        {
+            ("Alder" if nb else "Age"): profile["band"],
+            inn: profile["in_migration"].astype(int),
+            out: profile["out_migration"].astype(int),
+            ("Netto" if nb else "Net"): profile["net_migration"].astype(int),
+        }
+    )
     return ChartSpec(title, chart.to_dict(), alt_text, table, SSB_CREDIT)
 
 
@@ -228,20 +302,27 @@ def reasons_table(code: str, immigrants_by_reason: pd.DataFrame, lang: str = "nb
     except InputError:
         return None
     nb = lang == "nb"
-    frame = pd.DataFrame({
-        ("Innvandringsgrunn" if nb else "Reason for immigration"): [pick(REASON_LABELS[r], lang)
-                                                                    for r in shares["reason"]],
-        ("Personer" if nb else "Persons"): [fmt_int(v, lang) for v in shares["persons"]],
-        ("Andel" if nb else "Share"): [fmt_pct(v, lang) for v in shares["share"]],
-    })
+    frame = pd.DataFrame(
+        {
+            ("Innvandringsgrunn" if nb else "Reason for immigration"): [
+                pick(REASON_LABELS[r], lang) for r in shares["reason"]
+            ],
+            ("Personer" if nb else "Persons"): [fmt_int(v, lang) for v in shares["persons"]],
+            ("Andel" if nb else "Share"): [fmt_pct(v, lang) for v in shares["share"]],
+        }
+    )
     year = shares.attrs["year"]
-    title = f"Innvandrere bosatt i kommunen etter innvandringsgrunn, {year}" if nb else \
-        f"Immigrants living in the municipality by reason for immigration, {year}"
+    title = (
+        f"Innvandrere bosatt i kommunen etter innvandringsgrunn, {year}"
+        if nb
+        else f"Immigrants living in the municipality by reason for immigration, {year}"
+    )
     return TableSpec(title, frame, SSB_CREDIT)
 
 
-def comparison_spec(code: str, snapshot, register_frame: pd.DataFrame, lang: str = "nb",
-                    peers: Sequence[str] | None = None) -> TableSpec:
+def comparison_spec(
+    code: str, snapshot, register_frame: pd.DataFrame, lang: str = "nb", peers: Sequence[str] | None = None
+) -> TableSpec:
     profile = municipality_profile(register_frame, snapshot.population)
     chosen = choose_peers(code, register_frame, snapshot.population, profile=profile)
     if peers is not None:
@@ -254,22 +335,30 @@ def comparison_spec(code: str, snapshot, register_frame: pd.DataFrame, lang: str
     table = comparison_table(chosen, profile, snapshot.components_2011_2025)
     nb = lang == "nb"
     reasons = {p.code: p.reason_label(lang) for p in chosen.peers}
-    frame = pd.DataFrame({
-        ("Kommune" if nb else "Municipality"): [f"{c} {n}" for c, n in zip(table["code"], table["name"])],
-        ("Sentralitet" if nb else "Centrality"): table["centrality_class"].astype(str),
-        ("Folketall" if nb else "Population"): [fmt_int(v, lang) for v in table["population"]],
-        ("67+" if nb else "67+"): [fmt_pct(v, lang, 1) for v in table["share_67_plus"]],
-        ("Vekst 2011–2025" if nb else "Growth 2011–2025"): [fmt_pct(v, lang, 1) for v in table["growth_2011_2025"]],
-        ("Nettoinnflytting per 1000" if nb else "Net migration per 1,000"):
-            [f"{v:.0f}" for v in table["net_migration_per_1000"]],
-        ("Hvorfor med" if nb else "Why included"): ["–"] + [reasons.get(c, "") for c in table["code"][1:]],
-    })
+    frame = pd.DataFrame(
+        {
+            ("Kommune" if nb else "Municipality"): [
+                f"{c} {n}" for c, n in zip(table["code"], table["name"], strict=False)
+            ],
+            ("Sentralitet" if nb else "Centrality"): table["centrality_class"].astype(str),
+            ("Folketall" if nb else "Population"): [fmt_int(v, lang) for v in table["population"]],
+            "67+": [fmt_pct(v, lang, 1) for v in table["share_67_plus"]],
+            ("Vekst 2011–2025" if nb else "Growth 2011–2025"): [fmt_pct(v, lang, 1) for v in table["growth_2011_2025"]],
+            ("Nettoinnflytting per 1000" if nb else "Net migration per 1,000"): [
+                f"{v:.0f}" for v in table["net_migration_per_1000"]
+            ],
+            ("Hvorfor med" if nb else "Why included"): ["–"] + [reasons.get(c, "") for c in table["code"][1:]],
+        }
+    )
     year = profile.attrs["year"]
     title = "Sammenlignbare kommuner" if nb else "Similar municipalities"
-    note = (f"Folketall 1. januar {year}. Valgt automatisk: samme sentralitetsklasse og nærmest i folketall og andel "
-            "67+, pluss kommuner i samme bo- og arbeidsmarkedsregion. Listen kan endres." if nb else
-            f"Population 1 January {year}. Chosen automatically: same centrality class and nearest in population and "
-            "share 67+, plus municipalities in the same labour-market region. The list can be edited.")
+    note = (
+        f"Folketall 1. januar {year}. Valgt automatisk: samme sentralitetsklasse og nærmest i folketall og andel "
+        "67+, pluss kommuner i samme bo- og arbeidsmarkedsregion. Listen kan endres."
+        if nb
+        else f"Population 1 January {year}. Chosen automatically: same centrality class and nearest in population and "
+        "share 67+, plus municipalities in the same labour-market region. The list can be edited."
+    )
     return TableSpec(title, frame, SSB_CREDIT, note, widths=(2.2, 1.1, 1.1, 0.9, 1.2, 1.3, 2.6))
 
 
@@ -315,8 +404,11 @@ def build_plan(
     sources = [SSB_CREDIT]
     if any("IMDi" in str(s) for s in snapshot.sources()["credit"]) and parts.get("target_groups"):
         sources.append("Kilde: IMDi (bosetting av flyktninger)")
-    sources.append("Distriktssenteret: Drømmen om å bli flere. Temahefte om tilflytting." if lang == "nb" else
-                   "Distriktssenteret: Drømmen om å bli flere (booklet on in-migration work).")
+    sources.append(
+        "Distriktssenteret: Drømmen om å bli flere. Temahefte om tilflytting."
+        if lang == "nb"
+        else "Distriktssenteret: Drømmen om å bli flere (booklet on in-migration work)."
+    )
     summary = parts.pop("summary", "") or growth_message(k, lang)
     if projection is True:
         from blilyst.demography.scenarios import run_scenario
@@ -331,7 +423,7 @@ def build_plan(
 
         target_seeking = run_scenario(code, "target-seeking", 20, snapshot=snapshot)
     if target_seeking is not None:
-        summary = " ".join([summary] + target_seeking.headline(lang))
+        summary = " ".join([summary, *target_seeking.headline(lang)])
     if attractiveness is True:
         from blilyst.demography.attractiveness import attractiveness_from_snapshot
 
@@ -366,25 +458,49 @@ def retention_chart(curves, lang: str = "nb", max_years: float = 5.0) -> ChartSp
     data = pd.concat(frames, ignore_index=True)
     nb = lang == "nb"
     title = "Andel fortsatt bosatt etter innflytting" if nb else "Share still resident after moving in"
-    chart = alt.Chart(data).mark_line(interpolate="step-after").encode(
-        x=alt.X("time:Q", title="År siden innflytting" if nb else "Years since moving in"),
-        y=alt.Y("survival:Q", title="Andel" if nb else "Share", scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%")),
-        color=alt.Color("group:N", title=""),
-    ).properties(width=420, height=240, title=title)
+    chart = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=alt.X("time:Q", title="År siden innflytting" if nb else "Years since moving in"),
+            y=alt.Y(
+                "survival:Q",
+                title="Andel" if nb else "Share",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            color=alt.Color("group:N", title=""),
+        )
+        .properties(width=420, height=240, title=title)
+    )
     table_rows = []
     for key, curve in curves.items():
-        table_rows.append({("Gruppe" if nb else "Group"): group_label(key, lang),
-                           **{f"{y} {'år' if nb else 'yr'}": fmt_pct(curve.at(y), lang) if curve.at(y) == curve.at(y)
-                              else "–" for y in (1, 2, 5)}})
+        table_rows.append(
+            {
+                ("Gruppe" if nb else "Group"): group_label(key, lang),
+                **{
+                    f"{y} {'år' if nb else 'yr'}": fmt_pct(curve.at(y), lang) if curve.at(y) == curve.at(y) else "–"
+                    for y in (1, 2, 5)
+                },
+            }
+        )
     all_curve = curves.get("all") or next(iter(curves.values()))
     one = all_curve.at(1.0)
-    alt_text = (f"Trappekurver (Kaplan–Meier) for hvor stor andel av husholdningene som fortsatt bor i kommunen. "
-                f"Etter ett år bor {fmt_pct(one, lang)} fortsatt her." if nb else
-                f"Step curves (Kaplan–Meier) of the share of households still living in the municipality. After one "
-                f"year {fmt_pct(one, lang)} still live here.") if one == one else (
-                "Kaplan–Meier-kurver for andel fortsatt bosatt." if nb else
-                "Kaplan–Meier curves of the share still resident.")
+    alt_text = (
+        (
+            f"Trappekurver (Kaplan–Meier) for hvor stor andel av husholdningene som fortsatt bor i kommunen. "
+            f"Etter ett år bor {fmt_pct(one, lang)} fortsatt her."
+            if nb
+            else f"Step curves (Kaplan–Meier) of the share of households still living in the municipality. After one "
+            f"year {fmt_pct(one, lang)} still live here."
+        )
+        if one == one
+        else (
+            "Kaplan–Meier-kurver for andel fortsatt bosatt."
+            if nb
+            else "Kaplan–Meier curves of the share still resident."
+        )
+    )
     source = "Kilde: tilflyttertjenesten (egne registreringer)" if nb else "Source: the newcomer service (own records)"
     return ChartSpec(title, chart.to_dict(), alt_text, pd.DataFrame(table_rows), source, estimated=True)
 
@@ -406,23 +522,39 @@ def workforce_table(result, lang: str = "nb") -> TableSpec:
     summary = result.summary()
     first, last = summary.iloc[0], summary.iloc[-1]
     nb = lang == "nb"
-    labels = [("population", "Folketall", "Population"), ("age_0_19", "0–19 år", "Aged 0–19"),
-              ("working_age", "20–66 år", "Aged 20–66"), ("age_67_plus", "67 år og eldre", "Aged 67+"),
-              ("age_80_plus", "80 år og eldre", "Aged 80+")]
+    labels = [
+        ("population", "Folketall", "Population"),
+        ("age_0_19", "0–19 år", "Aged 0–19"),
+        ("working_age", "20–66 år", "Aged 20–66"),
+        ("age_67_plus", "67 år og eldre", "Aged 67+"),
+        ("age_80_plus", "80 år og eldre", "Aged 80+"),
+    ]
     rows = []
     for key, label_nb, label_en in labels:
         a, b = float(first[key]), float(last[key])
         rows.append((label_nb if nb else label_en, fmt_int(a, lang), fmt_int(b, lang), f"{b - a:+.0f}"))
     a, b = float(first["old_age_dependency"]), float(last["old_age_dependency"])
     dep = "Eldre (67+) per person 20–66 år" if nb else "Older people (67+) per person aged 20–66"
-    rows.append((dep, f"{a:.2f}".replace(".", "," if nb else "."), f"{b:.2f}".replace(".", "," if nb else "."),
-                 f"{b - a:+.2f}".replace(".", "," if nb else ".")))
+    rows.append(
+        (
+            dep,
+            f"{a:.2f}".replace(".", "," if nb else "."),
+            f"{b:.2f}".replace(".", "," if nb else "."),
+            f"{b - a:+.2f}".replace(".", "," if nb else "."),
+        )
+    )
     y0, y1 = result.years[0], result.years[-1]
-    frame = pd.DataFrame(rows, columns=["" if nb else "", str(y0), f"{y1}*", "Endring" if nb else "Change"])
-    title = (f"Arbeidskraft framover ({pick(result.scenario.title, lang)})" if nb
-             else f"Workforce outlook ({pick(result.scenario.title, lang)})")
-    note = (f"* Framskrevet, ikke registrert. {y0}: registrert folketall 1. januar." if nb
-            else f"* Projected, not registered. {y0}: registered population on 1 January.")
+    frame = pd.DataFrame(rows, columns=["", str(y0), f"{y1}*", "Endring" if nb else "Change"])
+    title = (
+        f"Arbeidskraft framover ({pick(result.scenario.title, lang)})"
+        if nb
+        else f"Workforce outlook ({pick(result.scenario.title, lang)})"
+    )
+    note = (
+        f"* Framskrevet, ikke registrert. {y0}: registrert folketall 1. januar."
+        if nb
+        else f"* Projected, not registered. {y0}: registered population on 1 January."
+    )
     return TableSpec(title, frame, SSB_CREDIT, note)
 
 
@@ -437,10 +569,14 @@ def attractiveness_sentence(model, code: str, lang: str = "nb") -> str:
     if lang == "nb":
         sign = "høyere" if value >= 0 else "lavere"
         points = f"{abs(value):.1f}".replace(".", ",")
-        return (f"Attraktivitetsmodellen ({model.period}): nettoinnflyttingen var {points} prosentpoeng "
-                f"{sign} enn jobbveksten tilsier, nummer {int(r['rank_in_class'])} av {int(r['n_in_class'])} i "
-                f"sentralitetsklasse {int(r['centrality_class'])}.")
+        return (
+            f"Attraktivitetsmodellen ({model.period}): nettoinnflyttingen var {points} prosentpoeng "
+            f"{sign} enn jobbveksten tilsier, nummer {int(r['rank_in_class'])} av {int(r['n_in_class'])} i "
+            f"sentralitetsklasse {int(r['centrality_class'])}."
+        )
     sign = "above" if value >= 0 else "below"
-    return (f"Attractiveness model ({model.period}): net migration was {abs(value):.1f} percentage points {sign} "
-            f"what job growth predicts, rank {int(r['rank_in_class'])} of {int(r['n_in_class'])} in centrality "
-            f"class {int(r['centrality_class'])}.")
+    return (
+        f"Attractiveness model ({model.period}): net migration was {abs(value):.1f} percentage points {sign} "
+        f"what job growth predicts, rank {int(r['rank_in_class'])} of {int(r['n_in_class'])} in centrality "
+        f"class {int(r['centrality_class'])}."
+    )

@@ -18,8 +18,8 @@ patterns are listed in :data:`CLAIM_PATTERNS` and :data:`CLICHE_PATTERNS` and do
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import pandas as pd
 
@@ -39,59 +39,75 @@ VERDICT_LABELS: dict[str, Text] = {
 CLAIM_PATTERNS: dict[str, tuple[Text, tuple[str, ...]]] = {
     "small_farm": (
         {"nb": "Småbruk til salgs/ledig", "en": "Small farms available"},
-        (r"småbruk\w*\s+(?:\w+\s+){0,3}(?:ledig|til\s+salgs|å\s+få|venter|klar|tilgjengelig)",
-         r"(?:ledige|mange|flere)\s+småbruk",
-         r"small\s*(?:-\s*)?(?:farms?|holdings?)\s+(?:\w+\s+){0,3}(?:available|for\s+sale|waiting)",
-         r"(?:available|affordable)\s+small\s*(?:farms?|holdings?)"),
+        (
+            r"småbruk\w*\s+(?:\w+\s+){0,3}(?:ledig|til\s+salgs|å\s+få|venter|klar|tilgjengelig)",
+            r"(?:ledige|mange|flere)\s+småbruk",
+            r"small\s*(?:-\s*)?(?:farms?|holdings?)\s+(?:\w+\s+){0,3}(?:available|for\s+sale|waiting)",
+            r"(?:available|affordable)\s+small\s*(?:farms?|holdings?)",
+        ),
     ),
     "kindergarten_guaranteed": (
         {"nb": "Barnehageplass garantert", "en": "Kindergarten place guaranteed"},
-        (r"barnehageplass\w*\s+(?:\w+\s+){0,3}(?:garantert|med\s+en\s+gang|på\s+dagen|når\s+som\s+helst|til\s+alle)",
-         r"garant\w*\s+(?:\w+\s+){0,2}barnehageplass",
-         r"(?:full|100\s*%)\s+barnehagedekning",
-         r"(?:guaranteed?|immediate)\s+(?:\w+\s+){0,2}(?:kindergarten|daycare|nursery)\s+places?",
-         r"(?:kindergarten|daycare|nursery)\s+places?\s+(?:\w+\s+){0,3}(?:guaranteed|immediately|all\s+year)"),
+        (
+            r"barnehageplass\w*\s+(?:\w+\s+){0,3}(?:garantert|med\s+en\s+gang|på\s+dagen|når\s+som\s+helst|til\s+alle)",
+            r"garant\w*\s+(?:\w+\s+){0,2}barnehageplass",
+            r"(?:full|100\s*%)\s+barnehagedekning",
+            r"(?:guaranteed?|immediate)\s+(?:\w+\s+){0,2}(?:kindergarten|daycare|nursery)\s+places?",
+            r"(?:kindergarten|daycare|nursery)\s+places?\s+(?:\w+\s+){0,3}(?:guaranteed|immediately|all\s+year)",
+        ),
     ),
     "jobs_for_both": (
         {"nb": "Jobb til begge voksne", "en": "Jobs for both adults"},
-        (r"(?:jobb|arbeid)\w*\s+(?:til|for)\s+(?:dere\s+)?(?:begge|to|både\s+deg\s+og)",
-         r"(?:begge|dere\s+to)\s+(?:\w+\s+){0,3}(?:jobb|arbeid)",
-         r"(?:jobs?|work)\s+for\s+(?:both|two|the\s+two)",
-         r"(?:both\s+of\s+you|your\s+partner)\s+(?:\w+\s+){0,4}(?:jobs?|work)"),
+        (
+            r"(?:jobb|arbeid)\w*\s+(?:til|for)\s+(?:dere\s+)?(?:begge|to|både\s+deg\s+og)",
+            r"(?:begge|dere\s+to)\s+(?:\w+\s+){0,3}(?:jobb|arbeid)",
+            r"(?:jobs?|work)\s+for\s+(?:both|two|the\s+two)",
+            r"(?:both\s+of\s+you|your\s+partner)\s+(?:\w+\s+){0,4}(?:jobs?|work)",
+        ),
     ),
     "jobs_available": (
         {"nb": "Ledige jobber", "en": "Jobs available"},
-        (r"(?:mange|flere|masse)\s+ledige\s+(?:stillinger|jobber)",
-         r"ledige\s+(?:stillinger|jobber)\s+(?:venter|nå)",
-         r"jobbene\s+venter",
-         r"(?:plenty\s+of|many|lots\s+of)\s+(?:vacancies|jobs|open\s+positions)",
-         r"jobs?\s+(?:are\s+)?waiting"),
+        (
+            r"(?:mange|flere|masse)\s+ledige\s+(?:stillinger|jobber)",
+            r"ledige\s+(?:stillinger|jobber)\s+(?:venter|nå)",
+            r"jobbene\s+venter",
+            r"(?:plenty\s+of|many|lots\s+of)\s+(?:vacancies|jobs|open\s+positions)",
+            r"jobs?\s+(?:are\s+)?waiting",
+        ),
     ),
     "artists": (
         {"nb": "Gode vilkår for kunstnere", "en": "Good conditions for artists"},
-        (r"(?:gode|fine|unike)\s+(?:vilkår|forhold|muligheter)\s+for\s+kunstnere",
-         r"kunstner(?:kommune|bygd|miljø|verksted|atelier)\w*",
-         r"(?:good|great|excellent)\s+(?:conditions|opportunities)\s+for\s+artists",
-         r"artists?['’]?\s+(?:haven|paradise|community|studios?)"),
+        (
+            r"(?:gode|fine|unike)\s+(?:vilkår|forhold|muligheter)\s+for\s+kunstnere",
+            r"kunstner(?:kommune|bygd|miljø|verksted|atelier)\w*",
+            r"(?:good|great|excellent)\s+(?:conditions|opportunities)\s+for\s+artists",
+            r"artists?['’]?\s+(?:haven|paradise|community|studios?)",
+        ),
     ),
     "housing_available": (
         {"nb": "Ledige boliger", "en": "Housing available"},
-        (r"(?:ledige|mange|rimelige|billige)\s+boliger",
-         r"(?:lett|enkelt)\s+å\s+(?:finne|få)\s+(?:bolig|hus|et\s+sted\s+å\s+bo)",
-         r"god\s+tilgang\s+på\s+(?:bolig|hus)",
-         r"(?:plenty\s+of|affordable|available)\s+(?:housing|homes|houses)",
-         r"easy\s+to\s+find\s+(?:a\s+)?(?:home|house|housing)"),
+        (
+            r"(?:ledige|mange|rimelige|billige)\s+boliger",
+            r"(?:lett|enkelt)\s+å\s+(?:finne|få)\s+(?:bolig|hus|et\s+sted\s+å\s+bo)",
+            r"god\s+tilgang\s+på\s+(?:bolig|hus)",
+            r"(?:plenty\s+of|affordable|available)\s+(?:housing|homes|houses)",
+            r"easy\s+to\s+find\s+(?:a\s+)?(?:home|house|housing)",
+        ),
     ),
     "rental": (
         {"nb": "Boliger til leie", "en": "Homes to rent"},
-        (r"(?:ledige|mange)\s+(?:utleieboliger|leieboliger|leiligheter\s+til\s+leie)",
-         r"(?:utleie|leie)bolig\w*\s+(?:\w+\s+){0,2}(?:ledig|tilgjengelig|venter)",
-         r"(?:rental\s+(?:homes|flats|apartments|housing)|homes\s+to\s+rent)\s+(?:\w+\s+){0,2}(?:available|waiting)?"),
+        (
+            r"(?:ledige|mange)\s+(?:utleieboliger|leieboliger|leiligheter\s+til\s+leie)",
+            r"(?:utleie|leie)bolig\w*\s+(?:\w+\s+){0,2}(?:ledig|tilgjengelig|venter)",
+            r"(?:rental\s+(?:homes|flats|apartments|housing)|homes\s+to\s+rent)\s+(?:\w+\s+){0,2}(?:available|waiting)?",
+        ),
     ),
     "plots": (
         {"nb": "Ledige tomter", "en": "Building plots available"},
-        (r"(?:ledige|billige|rimelige|gratis)\s+(?:bolig)?tomter?",
-         r"(?:free|cheap|affordable|available)\s+(?:building\s+)?plots?"),
+        (
+            r"(?:ledige|billige|rimelige|gratis)\s+(?:bolig)?tomter?",
+            r"(?:free|cheap|affordable|available)\s+(?:building\s+)?plots?",
+        ),
     ),
     "trial_housing": (
         {"nb": "Prøvebolig", "en": "Trial housing"},
@@ -103,69 +119,139 @@ CLAIM_PATTERNS: dict[str, tuple[Text, tuple[str, ...]]] = {
 CLICHE_PATTERNS: dict[str, tuple[Text, Text, tuple[str, ...]]] = {
     "rural_idyll": (
         {"nb": "Landlig idyll", "en": "Rural idyll"},
-        {"nb": "Forskningen viser at jobb og tilknytning, ikke bondeidyllen, får folk til å flytte til bygda. "
-               "Selg muligheten til å bruke kompetansen sin og være med på verdiskapingen.",
-         "en": "Research shows that jobs and personal ties, not the farm idyll, make people move to the "
-               "countryside. Sell the chance to use one's competence and take part in creating value."},
-        (r"idyll\w*", r"fred\s+og\s+ro", r"ro\s+og\s+fred", r"frisk\s+luft", r"det\s+gode\s+liv",
-         r"livet\s+på\s+landet", r"slaraffen\w*", r"stillhet\w*", r"idyllic", r"peace\s+and\s+quiet",
-         r"fresh\s+air", r"the\s+good\s+life", r"country\s+life", r"tranquil\w*"),
+        {
+            "nb": "Forskningen viser at jobb og tilknytning, ikke bondeidyllen, får folk til å flytte til bygda. "
+            "Selg muligheten til å bruke kompetansen sin og være med på verdiskapingen.",
+            "en": "Research shows that jobs and personal ties, not the farm idyll, make people move to the "
+            "countryside. Sell the chance to use one's competence and take part in creating value.",
+        },
+        (
+            r"idyll\w*",
+            r"fred\s+og\s+ro",
+            r"ro\s+og\s+fred",
+            r"frisk\s+luft",
+            r"det\s+gode\s+liv",
+            r"livet\s+på\s+landet",
+            r"slaraffen\w*",
+            r"stillhet\w*",
+            r"idyllic",
+            r"peace\s+and\s+quiet",
+            r"fresh\s+air",
+            r"the\s+good\s+life",
+            r"country\s+life",
+            r"tranquil\w*",
+        ),
     ),
     "generic_nature": (
         {"nb": "Fjell og fjord som salgsargument", "en": "Mountains and fjords as the selling point"},
-        {"nb": "Fjord, fjell og daler finnes over hele landet. Finn det som er særegent for akkurat dere, og "
-               "hvem det passer for.",
-         "en": "Fjords, mountains and valleys are found all over Norway. Find what is particular to your "
-               "place, and whom it suits."},
-        (r"vakker\w*\s+natur", r"fjell\w*\s+og\s+fjord\w*", r"fjord\w*\s+og\s+fjell\w*", r"storslått\w*\s+natur",
-         r"urørt\w*\s+natur", r"stunning\s+(?:scenery|nature)", r"mountains\s+and\s+fjords",
-         r"fjords\s+and\s+mountains", r"unspoil(?:t|ed)\s+nature", r"breathtaking\s+(?:scenery|nature|views)"),
+        {
+            "nb": "Fjord, fjell og daler finnes over hele landet. Finn det som er særegent for akkurat dere, og "
+            "hvem det passer for.",
+            "en": "Fjords, mountains and valleys are found all over Norway. Find what is particular to your "
+            "place, and whom it suits.",
+        },
+        (
+            r"vakker\w*\s+natur",
+            r"fjell\w*\s+og\s+fjord\w*",
+            r"fjord\w*\s+og\s+fjell\w*",
+            r"storslått\w*\s+natur",
+            r"urørt\w*\s+natur",
+            r"stunning\s+(?:scenery|nature)",
+            r"mountains\s+and\s+fjords",
+            r"fjords\s+and\s+mountains",
+            r"unspoil(?:t|ed)\s+nature",
+            r"breathtaking\s+(?:scenery|nature|views)",
+        ),
     ),
     "relaxation": (
         {"nb": "Bygda som hvilested", "en": "The village as a resting place"},
-        {"nb": "Mye av verdiskapingen skjer i distriktene; å selge stedet bare som et sted å slappe av for "
-               "stressede byfolk skyver jobbene i skyggen.",
-         "en": "Much of Norway's value creation happens outside the cities; selling the place only as a spot "
-               "for stressed city people to relax pushes the jobs into the shadow."},
-        (r"stressa?\w*\s+byfolk", r"senke\s+skuldrene", r"slappe\s+av", r"kjas\s+og\s+mas",
-         r"escape\s+the\s+rat\s+race", r"slow\s+down", r"unwind", r"leave\s+the\s+stress"),
+        {
+            "nb": "Mye av verdiskapingen skjer i distriktene; å selge stedet bare som et sted å slappe av for "
+            "stressede byfolk skyver jobbene i skyggen.",
+            "en": "Much of Norway's value creation happens outside the cities; selling the place only as a spot "
+            "for stressed city people to relax pushes the jobs into the shadow.",
+        },
+        (
+            r"stressa?\w*\s+byfolk",
+            r"senke\s+skuldrene",
+            r"slappe\s+av",
+            r"kjas\s+og\s+mas",
+            r"escape\s+the\s+rat\s+race",
+            r"slow\s+down",
+            r"unwind",
+            r"leave\s+the\s+stress",
+        ),
     ),
     "crisis": (
         {"nb": "Skyggebudskap: «SOS, vi synker»", "en": "Shadow message: “SOS, we are sinking”"},
-        {"nb": "Krisespråk sier at stedet er i nedgang og ikke et sted for framtida — det motsatte av det "
-               "kampanjen vil si.",
-         "en": "Crisis language says the place is in decline and not a place for the future — the opposite of "
-               "what the campaign wants to say."},
-        (r"\bSOS\b", r"vi\s+synker", r"redd\s+(?:oss|bygda|kommunen|skolen)", r"bygda\s+dør",
-         r"(?:kommunen|bygda|skolen)\s+(?:er\s+)?(?:i\s+ferd\s+med\s+å\s+)?(?:dø|legges\s+ned)",
-         r"før\s+det\s+er\s+for\s+sent", r"fraflytting\w*\s+truer", r"we\s+are\s+sinking",
-         r"save\s+(?:our|the)\s+(?:village|town|school|community)", r"dying\s+(?:village|town|community)",
-         r"before\s+it\s+is\s+too\s+late", r"help\s+us\s+survive"),
+        {
+            "nb": "Krisespråk sier at stedet er i nedgang og ikke et sted for framtida — det motsatte av det "
+            "kampanjen vil si.",
+            "en": "Crisis language says the place is in decline and not a place for the future — the opposite of "
+            "what the campaign wants to say.",
+        },
+        (
+            r"\bSOS\b",
+            r"vi\s+synker",
+            r"redd\s+(?:oss|bygda|kommunen|skolen)",
+            r"bygda\s+dør",
+            r"(?:kommunen|bygda|skolen)\s+(?:er\s+)?(?:i\s+ferd\s+med\s+å\s+)?(?:dø|legges\s+ned)",
+            r"før\s+det\s+er\s+for\s+sent",
+            r"fraflytting\w*\s+truer",
+            r"we\s+are\s+sinking",
+            r"save\s+(?:our|the)\s+(?:village|town|school|community)",
+            r"dying\s+(?:village|town|community)",
+            r"before\s+it\s+is\s+too\s+late",
+            r"help\s+us\s+survive",
+        ),
     ),
     "everything_free": (
         {"nb": "«Alt er gratis»", "en": "“Everything is free”"},
-        {"nb": "Lover dere gull og grønne skoger, må det kunne innfris. Gratis-tilbud tiltrekker dem som jakter "
-               "goder, ikke dem som vil bli, og skaper skuffelse når vilkårene kommer fram.",
-         "en": "Promise gold and green forests only if you can deliver. Free offers attract bargain hunters "
-               "rather than people who want to stay, and disappoint once the conditions show."},
-        (r"alt\s+er\s+gratis", r"everything\s+(?:is\s+)?free", r"gratis\s+\w+\s*,\s*gratis",
-         r"free\s+\w+\s*,\s*free"),
+        {
+            "nb": "Lover dere gull og grønne skoger, må det kunne innfris. Gratis-tilbud tiltrekker dem som jakter "
+            "goder, ikke dem som vil bli, og skaper skuffelse når vilkårene kommer fram.",
+            "en": "Promise gold and green forests only if you can deliver. Free offers attract bargain hunters "
+            "rather than people who want to stay, and disappoint once the conditions show.",
+        },
+        (r"alt\s+er\s+gratis", r"everything\s+(?:is\s+)?free", r"gratis\s+\w+\s*,\s*gratis", r"free\s+\w+\s*,\s*free"),
     ),
     "everyone": (
         {"nb": "«Alle er velkommen»", "en": "“Everyone is welcome”"},
-        {"nb": "«Alle» er ingen målgruppe. Velg en konkret gruppe ut fra behovsanalysen og skriv til den.",
-         "en": "“Everyone” is not a target group. Choose a concrete group from the needs analysis and write "
-               "to it."},
-        (r"alle\s+er\s+(?:hjertelig\s+)?velkom(?:men|ne)", r"passer\s+for\s+alle", r"everyone\s+(?:is\s+)?welcome",
-         r"something\s+for\s+everyone", r"noe\s+for\s+enhver"),
+        {
+            "nb": "«Alle» er ingen målgruppe. Velg en konkret gruppe ut fra behovsanalysen og skriv til den.",
+            "en": "“Everyone” is not a target group. Choose a concrete group from the needs analysis and write to it.",
+        },
+        (
+            r"alle\s+er\s+(?:hjertelig\s+)?velkom(?:men|ne)",
+            r"passer\s+for\s+alle",
+            r"everyone\s+(?:is\s+)?welcome",
+            r"something\s+for\s+everyone",
+            r"noe\s+for\s+enhver",
+        ),
     ),
 }
 
-JOB_WORDS = (r"\bjobb\w*", r"\barbeid\w*", r"\bstilling\w*", r"\bkompetanse\w*", r"\bkarriere\w*",
-             r"\bfagmiljø\w*", r"\bnæringsliv\w*", r"\bbedrift\w*", r"\bjobs?\b", r"\bwork\w*", r"\bcareer\w*",
-             r"\bcompetence\b", r"\bskills?\b", r"\bemployer\w*", r"\bvacanc\w*", r"\bindustr\w*")
-NEGATION = re.compile(r"(?:\bikke\b|\bingen\b|\bnot\b|\bno\b|\bnever\b|\baldri\b|\bcannot\b|n['’]t\b)[^.!?]{0,25}$",
-                      re.IGNORECASE)
+JOB_WORDS = (
+    r"\bjobb\w*",
+    r"\barbeid\w*",
+    r"\bstilling\w*",
+    r"\bkompetanse\w*",
+    r"\bkarriere\w*",
+    r"\bfagmiljø\w*",
+    r"\bnæringsliv\w*",
+    r"\bbedrift\w*",
+    r"\bjobs?\b",
+    r"\bwork\w*",
+    r"\bcareer\w*",
+    r"\bcompetence\b",
+    r"\bskills?\b",
+    r"\bemployer\w*",
+    r"\bvacanc\w*",
+    r"\bindustr\w*",
+)
+NEGATION = re.compile(
+    r"(?:\bikke\b|\bingen\b|\bnot\b|\bno\b|\bnever\b|\baldri\b|\bcannot\b|n['’]t\b)[^.!?]{0,25}$", re.IGNORECASE
+)
 SENTENCE_END = re.compile(r"[.!?\n]")
 
 
@@ -211,11 +297,30 @@ class HonestyReport:
         return not self.unsupported() and not any(c.kind in ("crisis", "everything_free") for c in self.cliches)
 
     def to_frame(self, lang: str = "nb") -> pd.DataFrame:
-        rows = [{"type": "claim", "kind": c.kind, "label": c.label(lang), "excerpt": c.excerpt,
-                 "verdict": c.verdict, "verdict_label": pick(VERDICT_LABELS[c.verdict], lang),
-                 "reason": pick(c.reason, lang)} for c in self.claims]
-        rows += [{"type": "cliche", "kind": c.kind, "label": c.label(lang), "excerpt": c.excerpt,
-                  "verdict": "", "verdict_label": "", "reason": pick(c.reason, lang)} for c in self.cliches]
+        rows = [
+            {
+                "type": "claim",
+                "kind": c.kind,
+                "label": c.label(lang),
+                "excerpt": c.excerpt,
+                "verdict": c.verdict,
+                "verdict_label": pick(VERDICT_LABELS[c.verdict], lang),
+                "reason": pick(c.reason, lang),
+            }
+            for c in self.claims
+        ]
+        rows += [
+            {
+                "type": "cliche",
+                "kind": c.kind,
+                "label": c.label(lang),
+                "excerpt": c.excerpt,
+                "verdict": "",
+                "verdict_label": "",
+                "reason": pick(c.reason, lang),
+            }
+            for c in self.cliches
+        ]
         return pd.DataFrame(rows, columns=["type", "kind", "label", "excerpt", "verdict", "verdict_label", "reason"])
 
 
@@ -238,9 +343,9 @@ def _find(text: str, patterns: tuple[str, ...]) -> list[tuple[int, int]]:
 
 NO_CAPACITY: Text = {
     "nb": "blilyst har ingen tall for dette. Registrer ledige boliger, barnehageplasser og stillinger i "
-          "tilflyttertjenesten, så kan påstanden sjekkes.",
+    "tilflyttertjenesten, så kan påstanden sjekkes.",
     "en": "blilyst has no figures for this. Record available homes, kindergarten places and vacancies in the "
-          "newcomer service so the claim can be checked.",
+    "newcomer service so the claim can be checked.",
 }
 
 
@@ -249,10 +354,14 @@ def _housing_verdict(cap: Capacity, types: tuple[str, ...], label: Text) -> tupl
         return UNVERIFIABLE, NO_CAPACITY
     n = cap.housing_of(*types)
     if n == 0:
-        return UNSUPPORTED, {"nb": f"Ingen {label['nb']} er registrert som ledige nå.",
-                             "en": f"No {label['en']} are listed as available now."}
-    return SUPPORTED, {"nb": f"{n} {label['nb']} er registrert som ledige.",
-                       "en": f"{n} {label['en']} are listed as available."}
+        return UNSUPPORTED, {
+            "nb": f"Ingen {label['nb']} er registrert som ledige nå.",
+            "en": f"No {label['en']} are listed as available now.",
+        }
+    return SUPPORTED, {
+        "nb": f"{n} {label['nb']} er registrert som ledige.",
+        "en": f"{n} {label['en']} are listed as available.",
+    }
 
 
 def _verdict_small_farm(cap: Capacity) -> tuple[str, Text]:
@@ -277,8 +386,10 @@ def _verdict_housing(cap: Capacity) -> tuple[str, Text]:
     total, kinds = cap.housing_total(), cap.housing_types_available()
     if total == 0:
         return UNSUPPORTED, {"nb": "Ingen boliger er registrert som ledige nå.", "en": "No homes are listed now."}
-    return SUPPORTED, {"nb": f"{total} boliger av {len(kinds)} typer er registrert som ledige.",
-                       "en": f"{total} homes of {len(kinds)} types are listed as available."}
+    return SUPPORTED, {
+        "nb": f"{total} boliger av {len(kinds)} typer er registrert som ledige.",
+        "en": f"{total} homes of {len(kinds)} types are listed as available.",
+    }
 
 
 def _verdict_kindergarten(cap: Capacity) -> tuple[str, Text]:
@@ -291,10 +402,14 @@ def _verdict_kindergarten(cap: Capacity) -> tuple[str, Text]:
             "en": "No free place in " + ", ".join(month_name(m, "en") for m in empty) + ".",
         }
     if not cap.kindergarten_all_year_known():
-        return UNVERIFIABLE, {"nb": "Kapasiteten er bare kjent for noen måneder; en garanti gjelder hele året.",
-                              "en": "Capacity is known for some months only; a guarantee covers the whole year."}
-    return SUPPORTED, {"nb": f"Ledig plass i alle måneder (minst {cap.kindergarten_min()}).",
-                       "en": f"Free places in every month (at least {cap.kindergarten_min()})."}
+        return UNVERIFIABLE, {
+            "nb": "Kapasiteten er bare kjent for noen måneder; en garanti gjelder hele året.",
+            "en": "Capacity is known for some months only; a guarantee covers the whole year.",
+        }
+    return SUPPORTED, {
+        "nb": f"Ledig plass i alle måneder (minst {cap.kindergarten_min()}).",
+        "en": f"Free places in every month (at least {cap.kindergarten_min()}).",
+    }
 
 
 def _verdict_jobs_for_both(cap: Capacity) -> tuple[str, Text]:
@@ -302,15 +417,19 @@ def _verdict_jobs_for_both(cap: Capacity) -> tuple[str, Text]:
         return UNVERIFIABLE, NO_CAPACITY
     total, sectors = cap.vacancies_total(), cap.vacancy_sectors()
     if total < 2:
-        return UNSUPPORTED, {"nb": f"Bare {total} ledig stilling er registrert; det holder ikke til to voksne.",
-                             "en": f"Only {total} vacancy is listed; not enough for two adults."}
+        return UNSUPPORTED, {
+            "nb": f"Bare {total} ledig stilling er registrert; det holder ikke til to voksne.",
+            "en": f"Only {total} vacancy is listed; not enough for two adults.",
+        }
     if len(sectors) < 2:
         return UNSUPPORTED, {
             "nb": f"{total} ledige stillinger, men alle innen {sectors[0]}; to voksne har sjelden samme fag.",
             "en": f"{total} vacancies, all in {sectors[0]}; two adults rarely share a trade.",
         }
-    return SUPPORTED, {"nb": f"{total} ledige stillinger i {len(sectors)} sektorer ({', '.join(sectors)}).",
-                       "en": f"{total} vacancies in {len(sectors)} sectors ({', '.join(sectors)})."}
+    return SUPPORTED, {
+        "nb": f"{total} ledige stillinger i {len(sectors)} sektorer ({', '.join(sectors)}).",
+        "en": f"{total} vacancies in {len(sectors)} sectors ({', '.join(sectors)}).",
+    }
 
 
 def _verdict_jobs(cap: Capacity) -> tuple[str, Text]:
@@ -322,24 +441,32 @@ def _verdict_jobs(cap: Capacity) -> tuple[str, Text]:
     share = cap.advertised_share()
     extra_nb = f" {fmt_pct(share, 'nb')} av dem er lyst ut." if share is not None else ""
     extra_en = f" {fmt_pct(share, 'en')} of them were advertised." if share is not None else ""
-    return SUPPORTED, {"nb": f"{total} ledige stillinger er registrert.{extra_nb}",
-                       "en": f"{total} vacancies are listed.{extra_en}"}
+    return SUPPORTED, {
+        "nb": f"{total} ledige stillinger er registrert.{extra_nb}",
+        "en": f"{total} vacancies are listed.{extra_en}",
+    }
 
 
 def _verdict_artists(cap: Capacity) -> tuple[str, Text]:
     keys = ("artist_studio", "artist_grant", "artist_residency", "culture_officer")
     known = [k for k in keys if k in cap.offers] + (["culture"] if "culture" in cap.vacancies else [])
     if not known:
-        return UNVERIFIABLE, {"nb": "Ingen tilbud til kunstnere er registrert (atelier, stipend, kulturkontakt). "
-                                    "Sier dere at kommunen er god for kunstnere, bør den ha noe konkret.",
-                              "en": "No offers for artists are recorded (studio, grant, culture contact). If you "
-                                    "say artists thrive here, there should be something concrete."}
+        return UNVERIFIABLE, {
+            "nb": "Ingen tilbud til kunstnere er registrert (atelier, stipend, kulturkontakt). "
+            "Sier dere at kommunen er god for kunstnere, bør den ha noe konkret.",
+            "en": "No offers for artists are recorded (studio, grant, culture contact). If you "
+            "say artists thrive here, there should be something concrete.",
+        }
     n = sum(cap.offers.get(k, 0) for k in keys) + cap.vacancies.get("culture", 0)
     if n == 0:
-        return UNSUPPORTED, {"nb": "Registrert: ingen atelier, stipend eller kulturtilbud for kunstnere nå.",
-                             "en": "Recorded: no studio, grant or cultural offer for artists now."}
-    return SUPPORTED, {"nb": f"{n} konkrete tilbud til kunstnere er registrert.",
-                       "en": f"{n} concrete offers for artists are recorded."}
+        return UNSUPPORTED, {
+            "nb": "Registrert: ingen atelier, stipend eller kulturtilbud for kunstnere nå.",
+            "en": "Recorded: no studio, grant or cultural offer for artists now.",
+        }
+    return SUPPORTED, {
+        "nb": f"{n} konkrete tilbud til kunstnere er registrert.",
+        "en": f"{n} concrete offers for artists are recorded.",
+    }
 
 
 VERDICTS: dict[str, Callable[[Capacity], tuple[str, Text]]] = {
@@ -406,11 +533,16 @@ def check_campaign(text: str, capacity: Capacity | None = None) -> HonestyReport
             if kind == "rural_idyll":
                 why = {
                     "nb": reason["nb"] + f" Teksten har {len(idyll_spans)} idyllord og {job_mentions} ord om jobb "
-                                         "og kompetanse.",
+                    "og kompetanse.",
                     "en": reason["en"] + f" The text has {len(idyll_spans)} idyll words and {job_mentions} about "
-                                         "jobs and competence.",
+                    "jobs and competence.",
                 }
             cliches.append(Cliche(kind, sentence, (start, end), why))
     cliches.sort(key=lambda c: c.span)
-    return HonestyReport(text=text, claims=tuple(claims), cliches=tuple(cliches), job_mentions=job_mentions,
-                         idyll_mentions=len(idyll_spans))
+    return HonestyReport(
+        text=text,
+        claims=tuple(claims),
+        cliches=tuple(cliches),
+        job_mentions=job_mentions,
+        idyll_mentions=len(idyll_spans),
+    )

@@ -18,8 +18,8 @@ Inputs are the snapshot frames of the shared contract (``snapshot.migration_by_a
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 import pandas as pd
 
@@ -100,9 +100,9 @@ HIERARCHY: tuple[TargetGroup, ...] = (
         household_types=("family",),
         guidance={
             "nb": "Får mest innsats, men lar seg lite påvirke av kommunens arbeid: de har egne kanaler og egne "
-                  "grunner til å flytte hjem. Færre enn hver femte 40-åring i en kommune er tilbakeflytter.",
+            "grunner til å flytte hjem. Færre enn hver femte 40-åring i en kommune er tilbakeflytter.",
             "en": "Gets the most effort but is hardly swayed by the municipality's work: they have their own "
-                  "channels and reasons to move home. Fewer than one in five 40-year-olds is a returnee.",
+            "channels and reasons to move home. Fewer than one in five 40-year-olds is a returnee.",
         },
     ),
     TargetGroup(
@@ -120,7 +120,7 @@ HIERARCHY: tuple[TargetGroup, ...] = (
         guidance={
             "nb": "Ofte uttalt målgruppe for kampanjer; i praksis barnefamilier der minst én voksen må ha jobb.",
             "en": "Often the declared audience of campaigns; in practice families where at least one adult "
-                  "needs a job.",
+            "needs a job.",
         },
     ),
     TargetGroup(
@@ -136,9 +136,9 @@ HIERARCHY: tuple[TargetGroup, ...] = (
         age_is_proxy=True,
         guidance={
             "nb": "Har sjelden kontakt med tilflyttingsarbeidet, men er en gruppe kommunen gjerne vil beholde. "
-                  "Trenger jobb til to voksne, bolig og barnehageplass.",
+            "Trenger jobb til to voksne, bolig og barnehageplass.",
             "en": "Rarely in touch with the municipality's in-migration work, yet a group it hopes will stay. "
-                  "Needs work for two adults, housing and a kindergarten place.",
+            "Needs work for two adults, housing and a kindergarten place.",
         },
     ),
     TargetGroup(
@@ -153,9 +153,9 @@ HIERARCHY: tuple[TargetGroup, ...] = (
         age_ranges=((18, 29),),
         guidance={
             "nb": "Antas å flytte videre og prioriteres derfor lite; regionale traineeordninger og satsing på "
-                  "aktiv ungdom er unntakene som har virket.",
+            "aktiv ungdom er unntakene som har virket.",
             "en": "Assumed to move on and so given little priority; regional trainee schemes and places that "
-                  "court active young people are the exceptions that worked.",
+            "court active young people are the exceptions that worked.",
         },
     ),
     TargetGroup(
@@ -164,19 +164,19 @@ HIERARCHY: tuple[TargetGroup, ...] = (
         name={"nb": "De som blir oversett", "en": "The overlooked"},
         description={
             "nb": "Folk over 45, flyktninger, arbeidsinnvandrere og familiegjenforente — en stor gruppe som "
-                  "sjelden er målgruppe.",
+            "sjelden er målgruppe.",
             "en": "People over 45, refugees, labour immigrants and family reunification — a large group that "
-                  "is rarely targeted.",
+            "is rarely targeted.",
         },
         age_ranges=((45, 105),),
         immigration_reasons=("labour", "refugee", "family"),
         guidance={
             "nb": "Mange trenger hjelp og bidrar ofte til vekst. Den store økningen i tilflytting de siste årene "
-                  "skyldes arbeidsinnvandring, og nesten halvparten av kommunene med vekst i 2012 ville uten "
-                  "innvandring hatt nedgang.",
+            "skyldes arbeidsinnvandring, og nesten halvparten av kommunene med vekst i 2012 ville uten "
+            "innvandring hatt nedgang.",
             "en": "Many need help and often contribute to growth. Labour immigration explains the large recent "
-                  "increase in in-migration, and nearly half of the municipalities that grew in 2012 would "
-                  "have shrunk without immigration.",
+            "increase in in-migration, and nearly half of the municipalities that grew in 2012 would "
+            "have shrunk without immigration.",
         },
     ),
 )
@@ -255,8 +255,10 @@ def get_group(key: str) -> TargetGroup:
     for group in candidate_groups():
         if group.key == key:
             return group
-    raise InputError("target_group", f"unknown group '{key}'; choose one of "
-                     + ", ".join(g.key for g in candidate_groups()) + " or define your own")
+    raise InputError(
+        "target_group",
+        f"unknown group '{key}'; choose one of " + ", ".join(g.key for g in candidate_groups()) + " or define your own",
+    )
 
 
 def user_group(
@@ -284,7 +286,10 @@ def user_group(
     bad = [r for r in immigration_reasons if r not in REASONS]
     if bad:
         raise InputError("immigration_reasons", f"unknown reason(s) {bad}; use {', '.join(REASONS)}")
-    as_text = (lambda v: {"nb": v, "en": v} if isinstance(v, str) else dict(v))
+
+    def as_text(v):
+        return {"nb": v, "en": v} if isinstance(v, str) else dict(v)
+
     return TargetGroup(
         key=key,
         name=as_text(name),
@@ -330,8 +335,10 @@ def migration_age_profile(
     """
     rows = _municipality_rows(migration_by_age, municipality, "migration_by_age")
     if rows.empty:
-        raise InputError("municipality", f"no migration-by-age data for {municipality} (the bundled data "
-                         "cover the Telemark municipalities only)")
+        raise InputError(
+            "municipality",
+            f"no migration-by-age data for {municipality} (the bundled data cover the Telemark municipalities only)",
+        )
     years = list(years) if years is not None else recent_years(migration_by_age, municipality)
     rows = rows[rows["year"].isin(years)]
     if rows.empty:
@@ -343,8 +350,15 @@ def migration_age_profile(
     for lo, hi in bands:
         mask = (ages >= lo) & (ages <= hi)
         band = age_band_label(lo, hi)
-        result.append({"age_from": lo, "age_to": hi, "band": band,
-                       "in_migration": float(inn[mask].sum()), "out_migration": float(out[mask].sum())})
+        result.append(
+            {
+                "age_from": lo,
+                "age_to": hi,
+                "band": band,
+                "in_migration": float(inn[mask].sum()),
+                "out_migration": float(out[mask].sum()),
+            }
+        )
     frame = pd.DataFrame(result)
     frame["net_migration"] = frame["in_migration"] - frame["out_migration"]
     tot_in, tot_out = float(inn.sum()), float(out.sum())
@@ -416,8 +430,9 @@ def normalise_settlement_measure(label: str) -> str:
     return text
 
 
-def refugees_settled(refugee_settlement: pd.DataFrame, municipality: str, years: Sequence[int] | None = None
-                     ) -> pd.DataFrame:
+def refugees_settled(
+    refugee_settlement: pd.DataFrame, municipality: str, years: Sequence[int] | None = None
+) -> pd.DataFrame:
     """Refugee settlement per year: ``year, requested, decided, settled`` (IMDi; missing = NaN)."""
     rows = _municipality_rows(refugee_settlement, municipality, "refugee_settlement").copy()
     if rows.empty:
@@ -505,8 +520,12 @@ def group_evidence(
         use_years = list(years) if years is not None else recent_years(migration_by_age, municipality)
         rows = rows[rows["year"].isin(use_years)]
         if rows.empty:
-            notes.append({"nb": "Ingen flyttedata etter alder for kommunen.",
-                          "en": "No migration-by-age data for the municipality."})
+            notes.append(
+                {
+                    "nb": "Ingen flyttedata etter alder for kommunen.",
+                    "en": "No migration-by-age data for the municipality.",
+                }
+            )
         else:
             mask = _age_mask(rows["age"].astype(int), group.age_ranges)
             inn = rows["in_migration"].fillna(0).astype(float)
@@ -521,46 +540,98 @@ def group_evidence(
             )
             ages_nb, ages_en = _age_range_text(group.age_ranges, "nb"), _age_range_text(group.age_ranges, "en")
             if kw["in_share"] is not None:
-                indicators.append(Indicator(
-                    "in_share", {"nb": f"Andel av innflyttere i alderen {ages_nb} år",
-                                 "en": f"Share of in-migrants aged {ages_en}"},
-                    kw["in_share"], "share", period, SOURCE_MIGRATION, proxy=group.age_is_proxy))
+                indicators.append(
+                    Indicator(
+                        "in_share",
+                        {
+                            "nb": f"Andel av innflyttere i alderen {ages_nb} år",
+                            "en": f"Share of in-migrants aged {ages_en}",
+                        },
+                        kw["in_share"],
+                        "share",
+                        period,
+                        SOURCE_MIGRATION,
+                        proxy=group.age_is_proxy,
+                    )
+                )
             if kw["out_share"] is not None:
-                indicators.append(Indicator(
-                    "out_share", {"nb": f"Andel av utflyttere i alderen {ages_nb} år",
-                                  "en": f"Share of out-migrants aged {ages_en}"},
-                    kw["out_share"], "share", period, SOURCE_MIGRATION, proxy=group.age_is_proxy))
-            indicators.append(Indicator(
-                "net", {"nb": f"Nettoinnflytting {ages_nb} år", "en": f"Net in-migration aged {ages_en}"},
-                kw["in_persons"] - kw["out_persons"], "persons", period, SOURCE_MIGRATION, proxy=group.age_is_proxy))
+                indicators.append(
+                    Indicator(
+                        "out_share",
+                        {
+                            "nb": f"Andel av utflyttere i alderen {ages_nb} år",
+                            "en": f"Share of out-migrants aged {ages_en}",
+                        },
+                        kw["out_share"],
+                        "share",
+                        period,
+                        SOURCE_MIGRATION,
+                        proxy=group.age_is_proxy,
+                    )
+                )
+            indicators.append(
+                Indicator(
+                    "net",
+                    {"nb": f"Nettoinnflytting {ages_nb} år", "en": f"Net in-migration aged {ages_en}"},
+                    kw["in_persons"] - kw["out_persons"],
+                    "persons",
+                    period,
+                    SOURCE_MIGRATION,
+                    proxy=group.age_is_proxy,
+                )
+            )
             if group.age_is_proxy:
-                notes.append({
-                    "nb": "Alderen er bare en tilnærming: statistikken viser ikke husholdningstype, så tallet "
-                          "tar også med voksne uten barn i de samme aldrene.",
-                    "en": "The ages are only a proxy: the statistics do not show household type, so the figure "
-                          "also counts adults without children of those ages.",
-                })
+                notes.append(
+                    {
+                        "nb": "Alderen er bare en tilnærming: statistikken viser ikke husholdningstype, så tallet "
+                        "tar også med voksne uten barn i de samme aldrene.",
+                        "en": "The ages are only a proxy: the statistics do not show household type, so the figure "
+                        "also counts adults without children of those ages.",
+                    }
+                )
 
     if group.immigration_reasons and immigrants_by_reason is not None:
         try:
             reasons = immigrants_by_reason_shares(immigrants_by_reason, municipality)
         except InputError:
-            notes.append({"nb": "Ingen tall for innvandringsgrunn for kommunen.",
-                          "en": "No reason-for-immigration data for the municipality."})
+            notes.append(
+                {
+                    "nb": "Ingen tall for innvandringsgrunn for kommunen.",
+                    "en": "No reason-for-immigration data for the municipality.",
+                }
+            )
         else:
             sel = reasons[reasons["reason"].isin(group.immigration_reasons)]
             share = float(sel["share"].sum())
             kw.update(immigrant_share=share, immigrant_year=int(reasons.attrs["year"]))
             names_nb = ", ".join(pick(REASON_LABELS[r], "nb").lower() for r in group.immigration_reasons)
             names_en = ", ".join(pick(REASON_LABELS[r], "en").lower() for r in group.immigration_reasons)
-            indicators.append(Indicator(
-                "immigrant_share", {"nb": f"Andel av innvandrerbefolkningen: {names_nb}",
-                                    "en": f"Share of the immigrant population: {names_en}"},
-                share, "share", str(reasons.attrs["year"]), SOURCE_REASON))
-            indicators.append(Indicator(
-                "immigrant_persons", {"nb": f"Innvandrere bosatt i kommunen: {names_nb}",
-                                      "en": f"Immigrants living in the municipality: {names_en}"},
-                float(sel["persons"].sum()), "persons", str(reasons.attrs["year"]), SOURCE_REASON))
+            indicators.append(
+                Indicator(
+                    "immigrant_share",
+                    {
+                        "nb": f"Andel av innvandrerbefolkningen: {names_nb}",
+                        "en": f"Share of the immigrant population: {names_en}",
+                    },
+                    share,
+                    "share",
+                    str(reasons.attrs["year"]),
+                    SOURCE_REASON,
+                )
+            )
+            indicators.append(
+                Indicator(
+                    "immigrant_persons",
+                    {
+                        "nb": f"Innvandrere bosatt i kommunen: {names_nb}",
+                        "en": f"Immigrants living in the municipality: {names_en}",
+                    },
+                    float(sel["persons"].sum()),
+                    "persons",
+                    str(reasons.attrs["year"]),
+                    SOURCE_REASON,
+                )
+            )
 
     if "refugee" in group.immigration_reasons and refugee_settlement is not None:
         try:
@@ -573,26 +644,38 @@ def group_evidence(
                 # the last five calendar years up to the latest with data (years without figures count as 0)
                 last = int(known["year"].max())
                 window = known[known["year"] > last - 5]
-                indicators.append(Indicator(
-                    "refugees_settled", {"nb": "Flyktninger bosatt", "en": "Refugees settled"},
-                    float(window["settled"].sum()), "persons", _period([last - 4, last]), SOURCE_IMDI))
+                indicators.append(
+                    Indicator(
+                        "refugees_settled",
+                        {"nb": "Flyktninger bosatt", "en": "Refugees settled"},
+                        float(window["settled"].sum()),
+                        "persons",
+                        _period([last - 4, last]),
+                        SOURCE_IMDI,
+                    )
+                )
 
     if group.user_defined and (group.household_types or group.origins or group.competence):
-        notes.append({
-            "nb": "Husholdningstype, opprinnelse og kompetanse finnes ikke i flyttestatistikken; tilflytter"
-                  "tjenestens egne registreringer viser dem for dem tjenesten har møtt.",
-            "en": "Household type, origin and competence are not in the migration statistics; the newcomer "
-                  "service's own records show them for the people it has met.",
-        })
+        notes.append(
+            {
+                "nb": "Husholdningstype, opprinnelse og kompetanse finnes ikke i flyttestatistikken; tilflytter"
+                "tjenestens egne registreringer viser dem for dem tjenesten har møtt.",
+                "en": "Household type, origin and competence are not in the migration statistics; the newcomer "
+                "service's own records show them for the people it has met.",
+            }
+        )
     if group.key == "returnees":
-        notes.append({
-            "nb": "Statistikken skiller ikke tilbakeflyttere fra andre innflyttere. Heftet anslår at færre enn "
-                  "hver femte 40-åring er tilbakeflytter, mens nesten halvparten er tilflyttere.",
-            "en": "The statistics do not tell returnees from other in-migrants. The booklet estimates that "
-                  "fewer than one in five 40-year-olds is a returnee, while nearly half are in-migrants.",
-        })
-    return GroupEvidence(group=group, municipality=str(municipality), indicators=tuple(indicators),
-                         notes=tuple(notes), **kw)
+        notes.append(
+            {
+                "nb": "Statistikken skiller ikke tilbakeflyttere fra andre innflyttere. Heftet anslår at færre enn "
+                "hver femte 40-åring er tilbakeflytter, mens nesten halvparten er tilflyttere.",
+                "en": "The statistics do not tell returnees from other in-migrants. The booklet estimates that "
+                "fewer than one in five 40-year-olds is a returnee, while nearly half are in-migrants.",
+            }
+        )
+    return GroupEvidence(
+        group=group, municipality=str(municipality), indicators=tuple(indicators), notes=tuple(notes), **kw
+    )
 
 
 def evaluate_groups(
@@ -664,100 +747,127 @@ def check_priorities(
     if old is not None and old.in_share is not None:
         s45 = old.in_share
         if traditional >= 0.5 and s45 >= 0.25 and overlooked_effort < s45 / 2:
-            warnings.append(PriorityWarning(
-                "traditional_focus",
-                {
-                    "nb": f"Planen legger {fmt_pct(traditional, 'nb')} av innsatsen på tilbakeflyttere, "
-                          f"livsstilsflyttere og barnefamilier, men {fmt_pct(s45, 'nb')} av innflytterne i "
-                          f"{old.period} var 45 år eller eldre. De over 45 og de andre oversette gruppene får "
-                          f"bare {fmt_pct(overlooked_effort, 'nb')} av innsatsen.",
-                    "en": f"The plan puts {fmt_pct(traditional, 'en')} of its effort on returnees, lifestyle "
-                          f"movers and families, but {fmt_pct(s45, 'en')} of in-migrants in {old.period} were "
-                          f"45 or older. People over 45 and the other overlooked groups get only "
-                          f"{fmt_pct(overlooked_effort, 'en')} of the effort.",
-                },
-                {"effort_traditional": traditional, "in_share_45_plus": s45, "effort_overlooked": overlooked_effort},
-                ("over_45",),
-            ))
+            warnings.append(
+                PriorityWarning(
+                    "traditional_focus",
+                    {
+                        "nb": f"Planen legger {fmt_pct(traditional, 'nb')} av innsatsen på tilbakeflyttere, "
+                        f"livsstilsflyttere og barnefamilier, men {fmt_pct(s45, 'nb')} av innflytterne i "
+                        f"{old.period} var 45 år eller eldre. De over 45 og de andre oversette gruppene får "
+                        f"bare {fmt_pct(overlooked_effort, 'nb')} av innsatsen.",
+                        "en": f"The plan puts {fmt_pct(traditional, 'en')} of its effort on returnees, lifestyle "
+                        f"movers and families, but {fmt_pct(s45, 'en')} of in-migrants in {old.period} were "
+                        f"45 or older. People over 45 and the other overlooked groups get only "
+                        f"{fmt_pct(overlooked_effort, 'en')} of the effort.",
+                    },
+                    {
+                        "effort_traditional": traditional,
+                        "in_share_45_plus": s45,
+                        "effort_overlooked": overlooked_effort,
+                    },
+                    ("over_45",),
+                )
+            )
 
     labour = by_key.get("labour_immigrants")
     if labour is not None and labour.immigrant_share is not None:
         # largest reason among the immigrants living here?
-        others = [by_key[k].immigrant_share for k in ("refugees", "family_reunification")
-                  if k in by_key and by_key[k].immigrant_share is not None]
+        others = [
+            by_key[k].immigrant_share
+            for k in ("refugees", "family_reunification")
+            if k in by_key and by_key[k].immigrant_share is not None
+        ]
         largest = all(labour.immigrant_share >= o for o in others)
         labour_effort = e("labour_immigrants", "overlooked")
         if largest and labour.immigrant_share >= 0.3 and labour_effort < 0.10:
-            warnings.append(PriorityWarning(
-                "labour_immigrants_ignored",
-                {
-                    "nb": f"Arbeidsinnvandrere er den største gruppen innvandrere i kommunen "
-                          f"({fmt_pct(labour.immigrant_share, 'nb')} i {labour.immigrant_year}), men får "
-                          f"{fmt_pct(labour_effort, 'nb')} av innsatsen. For dem er det jobben, ikke idyllen, "
-                          f"som avgjør.",
-                    "en": f"Labour immigrants are the largest group of immigrants in the municipality "
-                          f"({fmt_pct(labour.immigrant_share, 'en')} in {labour.immigrant_year}) but get "
-                          f"{fmt_pct(labour_effort, 'en')} of the effort. For them the job, not the idyll, decides.",
-                },
-                {"immigrant_share_labour": labour.immigrant_share, "effort_labour": labour_effort},
-                ("labour_immigrants",),
-            ))
+            warnings.append(
+                PriorityWarning(
+                    "labour_immigrants_ignored",
+                    {
+                        "nb": f"Arbeidsinnvandrere er den største gruppen innvandrere i kommunen "
+                        f"({fmt_pct(labour.immigrant_share, 'nb')} i {labour.immigrant_year}), men får "
+                        f"{fmt_pct(labour_effort, 'nb')} av innsatsen. For dem er det jobben, ikke idyllen, "
+                        f"som avgjør.",
+                        "en": f"Labour immigrants are the largest group of immigrants in the municipality "
+                        f"({fmt_pct(labour.immigrant_share, 'en')} in {labour.immigrant_year}) but get "
+                        f"{fmt_pct(labour_effort, 'en')} of the effort. For them the job, not the idyll, decides.",
+                    },
+                    {"immigrant_share_labour": labour.immigrant_share, "effort_labour": labour_effort},
+                    ("labour_immigrants",),
+                )
+            )
 
     refugees = by_key.get("refugees")
     if refugees is not None:
         settled = next((i for i in refugees.indicators if i.key == "refugees_settled"), None)
         if settled is not None and settled.value > 0 and e("refugees", "overlooked") == 0:
-            warnings.append(PriorityWarning(
-                "refugees_ignored",
-                {
-                    "nb": f"Kommunen bosatte {fmt_int(settled.value, 'nb')} flyktninger i {settled.period}, men "
-                          f"planen gir dem ingen innsats. Å få dem til å bli er også tilflyttingsarbeid.",
-                    "en": f"The municipality settled {fmt_int(settled.value, 'en')} refugees in {settled.period}, "
-                          f"but the plan gives them no effort. Getting them to stay is in-migration work too.",
-                },
-                {"refugees_settled": settled.value, "effort_refugees": 0.0},
-                ("refugees",),
-            ))
+            warnings.append(
+                PriorityWarning(
+                    "refugees_ignored",
+                    {
+                        "nb": f"Kommunen bosatte {fmt_int(settled.value, 'nb')} flyktninger i {settled.period}, men "
+                        f"planen gir dem ingen innsats. Å få dem til å bli er også tilflyttingsarbeid.",
+                        "en": f"The municipality settled {fmt_int(settled.value, 'en')} refugees in {settled.period}, "
+                        f"but the plan gives them no effort. Getting them to stay is in-migration work too.",
+                    },
+                    {"refugees_settled": settled.value, "effort_refugees": 0.0},
+                    ("refugees",),
+                )
+            )
 
     if effort.get("returnees", 0.0) >= 0.3:
-        warnings.append(PriorityWarning(
-            "returnee_focus",
-            {
-                "nb": f"{fmt_pct(effort['returnees'], 'nb')} av innsatsen går til tilbakeflyttere. Heftet peker "
-                      "på at de lar seg lite påvirke av kommunens arbeid, og at færre enn hver femte 40-åring er "
-                      "tilbakeflytter.",
-                "en": f"{fmt_pct(effort['returnees'], 'en')} of the effort goes to returnees. The booklet notes that "
-                      "they are hardly swayed by the municipality's work, and that fewer than one in five "
-                      "40-year-olds is a returnee.",
-            },
-            {"effort_returnees": effort["returnees"]},
-            ("returnees",),
-        ))
+        warnings.append(
+            PriorityWarning(
+                "returnee_focus",
+                {
+                    "nb": f"{fmt_pct(effort['returnees'], 'nb')} av innsatsen går til tilbakeflyttere. Heftet peker "
+                    "på at de lar seg lite påvirke av kommunens arbeid, og at færre enn hver femte 40-åring er "
+                    "tilbakeflytter.",
+                    "en": f"{fmt_pct(effort['returnees'], 'en')} of the effort goes to returnees. The booklet notes that "
+                    "they are hardly swayed by the municipality's work, and that fewer than one in five "
+                    "40-year-olds is a returnee.",
+                },
+                {"effort_returnees": effort["returnees"]},
+                ("returnees",),
+            )
+        )
 
     for key, ev in by_key.items():
         # groups whose ages are only a proxy (families) share one age profile: no per-group verdict on them
-        if ev.in_share is None or ev.group.age_is_proxy or key == "overlooked" and "over_45" in by_key:
+        if ev.in_share is None or ev.group.age_is_proxy or (key == "overlooked" and "over_45" in by_key):
             continue
         share, eff = ev.in_share, effort.get(key, 0.0)
         name_nb, name_en = ev.group.label("nb"), ev.group.label("en")
         proxy_nb = " (tilnærmet etter alder)" if ev.group.age_is_proxy else ""
         proxy_en = " (approximated by age)" if ev.group.age_is_proxy else ""
         if share >= 0.2 and eff < share / 2:
-            warnings.append(PriorityWarning(
-                "under_prioritised",
-                {"nb": f"{name_nb} er {fmt_pct(share, 'nb')} av innflytterne i {ev.period}{proxy_nb}, men får "
-                       f"{fmt_pct(eff, 'nb')} av innsatsen.",
-                 "en": f"{name_en} are {fmt_pct(share, 'en')} of in-migrants in {ev.period}{proxy_en} but get "
-                       f"{fmt_pct(eff, 'en')} of the effort."},
-                {"in_share": share, "effort": eff}, (key,)))
+            warnings.append(
+                PriorityWarning(
+                    "under_prioritised",
+                    {
+                        "nb": f"{name_nb} er {fmt_pct(share, 'nb')} av innflytterne i {ev.period}{proxy_nb}, men får "
+                        f"{fmt_pct(eff, 'nb')} av innsatsen.",
+                        "en": f"{name_en} are {fmt_pct(share, 'en')} of in-migrants in {ev.period}{proxy_en} but get "
+                        f"{fmt_pct(eff, 'en')} of the effort.",
+                    },
+                    {"in_share": share, "effort": eff},
+                    (key,),
+                )
+            )
         elif eff >= 0.3 and share < eff / 2:
-            warnings.append(PriorityWarning(
-                "over_prioritised",
-                {"nb": f"{name_nb} får {fmt_pct(eff, 'nb')} av innsatsen, men er {fmt_pct(share, 'nb')} av "
-                       f"innflytterne i {ev.period}{proxy_nb}.",
-                 "en": f"{name_en} get {fmt_pct(eff, 'en')} of the effort but are {fmt_pct(share, 'en')} of "
-                       f"in-migrants in {ev.period}{proxy_en}."},
-                {"in_share": share, "effort": eff}, (key,)))
+            warnings.append(
+                PriorityWarning(
+                    "over_prioritised",
+                    {
+                        "nb": f"{name_nb} får {fmt_pct(eff, 'nb')} av innsatsen, men er {fmt_pct(share, 'nb')} av "
+                        f"innflytterne i {ev.period}{proxy_nb}.",
+                        "en": f"{name_en} get {fmt_pct(eff, 'en')} of the effort but are {fmt_pct(share, 'en')} of "
+                        f"in-migrants in {ev.period}{proxy_en}.",
+                    },
+                    {"in_share": share, "effort": eff},
+                    (key,),
+                )
+            )
     return warnings
 
 
@@ -805,8 +915,9 @@ class NeedsFit:
     text: Text
 
 
-def needs_fit(group: TargetGroup, needed_ages: tuple[int, int] = (20, 66),
-              needed_competence: Sequence[str] = ()) -> NeedsFit:
+def needs_fit(
+    group: TargetGroup, needed_ages: tuple[int, int] = (20, 66), needed_competence: Sequence[str] = ()
+) -> NeedsFit:
     """Overlap between the group's ages and the ages the municipality needs (by default the working ages
     20–66), and the competences it names that the needs analysis asks for."""
     lo_n, hi_n = needed_ages

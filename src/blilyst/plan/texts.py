@@ -7,7 +7,7 @@ the same way.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 LANGUAGES = ("nb", "en")
 DEFAULT_LANGUAGE = "nb"

@@ -24,11 +24,10 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from blilyst.stats.credit import SSB_CREDIT
 from blilyst.errors import SnapshotError
+from blilyst.stats.credit import SSB_CREDIT
 
 SSB_LICENCE = "CC BY 4.0 (SSB; older material NLOD 2.0)"
 
@@ -68,7 +67,11 @@ def _with_sami_eng(name: str, klass_name: str) -> str:
     name (csdata, "Porsanger-Porsáŋgu-Porsanki") has it. Take Klass's spelling where that is the only
     difference."""
     spaced = klass_name.replace("-", " - ")
-    if "ŋ" in spaced and len(spaced) == len(name) and all(a == b or a == "ŋ" for a, b in zip(spaced, name)):
+    if (
+        "ŋ" in spaced
+        and len(spaced) == len(name)
+        and all(a == b or a == "ŋ" for a, b in zip(spaced, name, strict=False))
+    ):
         return spaced
     return name
 
@@ -77,11 +80,11 @@ def _with_sami_eng(name: str, klass_name: str) -> str:
 # Municipality register
 # --------------------------------------------------------------------------------------------
 
+
 def build_register(raw: Path) -> dict:
     """The register payload (``register.json``): 357 municipalities and the code history."""
     raw = Path(raw)
-    kt = pd.read_csv(_need(raw / "telemark_fk" / "kommunetabell 2024.csv"), sep=";", dtype=str,
-                     encoding="utf-8-sig")
+    kt = pd.read_csv(_need(raw / "telemark_fk" / "kommunetabell 2024.csv"), sep=";", dtype=str, encoding="utf-8-sig")
     kt = kt[~kt["Kommunenr 2024"].isin(["0000", "9999"])]
     cur = kt.drop_duplicates("Kommunenr 2024").set_index("Kommunenr 2024")
 
@@ -89,19 +92,19 @@ def build_register(raw: Path) -> dict:
     mun_names = names[names.granularity_geo == "municip"]
     csdata_codes = sorted(mun_names.location_code.str[-4:])
 
-    cent = pd.read_csv(_need(raw / "ssb_sentralitet" / "sentralitet_klass128_kommuner_2020_2024.csv"),
-                       dtype={"kommunenummer": str})
+    cent = pd.read_csv(
+        _need(raw / "ssb_sentralitet" / "sentralitet_klass128_kommuner_2020_2024.csv"), dtype={"kommunenummer": str}
+    )
     cent2024 = cent[cent.i_2024_struktur.astype(str) == "True"].set_index("kommunenummer")
 
     ba = pd.read_excel(_need(raw / "csdata" / "baregioner_2024.xlsx"), dtype=str)
     ba_code = ba.iloc[:, 0].str[:4]
     ba_reg = ba["BA-region"].str.strip().str.extract(r"^(\d+)\s+(.*)$")
     ba_name_of = ba.iloc[:, 0].str[5:].str.strip()
-    ba = pd.DataFrame({"code": ba_code, "name": ba_name_of, "ba_code": ba_reg[0].str.zfill(3),
-                       "ba_name": ba_reg[1]})
+    ba = pd.DataFrame({"code": ba_code, "name": ba_name_of, "ba_code": ba_reg[0].str.zfill(3), "ba_name": ba_reg[1]})
     # The BA file mixes a few 2020 codes (1567 Rindal, 3444 Jevnaker, 3445 Lunner) into the 2024 list:
     # those that are not 2024 codes are matched on the name.
-    name_to_code = dict(zip(cur["Kommunenavn 2024"].str.strip(), cur.index))
+    name_to_code = dict(zip(cur["Kommunenavn 2024"].str.strip(), cur.index, strict=False))
     unknown = ~ba.code.isin(cur.index)
     ba.loc[unknown, "code"] = ba.loc[unknown, "name"].map(name_to_code)
     ba = ba.dropna(subset=["code"]).set_index("code")
@@ -117,33 +120,44 @@ def build_register(raw: Path) -> dict:
         name = _with_sami_eng(row["Kommunenavn 2024"].strip(), csdata_name)
         if "(" in name:  # "Våler (Viken)" -> "Våler (Østfold)": qualify by the 2024 county
             name = re.sub(r"\(.*\)", "(" + row["Fylkesnavn 2024"].split(" - ")[0].strip() + ")", name)
-        municipalities.append({
-            "code": code,
-            "name": name,
-            "county_code": row["Fylkesnr 2024"].strip(),
-            "county_name": row["Fylkesnavn 2024"].strip(),
-            "ba_region_code": ba.loc[code, "ba_code"],
-            "ba_region_name": ba.loc[code, "ba_name"],
-            "centrality_class": int(cent2024.loc[code, "sentralitet_klasse"]),
-            "centrality_index": int(cent2024.loc[code, "sentralitetsindeks"]),
-            "csdata_name": csdata_name,
-        })
+        municipalities.append(
+            {
+                "code": code,
+                "name": name,
+                "county_code": row["Fylkesnr 2024"].strip(),
+                "county_name": row["Fylkesnavn 2024"].strip(),
+                "ba_region_code": ba.loc[code, "ba_code"],
+                "ba_region_name": ba.loc[code, "ba_name"],
+                "centrality_class": int(cent2024.loc[code, "sentralitet_klasse"]),
+                "centrality_index": int(cent2024.loc[code, "sentralitetsindeks"]),
+                "csdata_name": csdata_name,
+            }
+        )
 
     # Names of historical codes, most authoritative source last (later ones win).
     old_names: dict[str, str] = {}
-    imdi = pd.read_csv(_need(raw / "telemark_fk" / "Figur1_bosatt_anmodede.csv"), sep=";", encoding="latin-1",
-                       dtype=str, usecols=["Kommunenummer", "Kommune"]).dropna().drop_duplicates()
-    old_names.update({k: _clean_old_name(v) for k, v in zip(imdi.Kommunenummer, imdi.Kommune)})
+    imdi = (
+        pd.read_csv(
+            _need(raw / "telemark_fk" / "Figur1_bosatt_anmodede.csv"),
+            sep=";",
+            encoding="latin-1",
+            dtype=str,
+            usecols=["Kommunenummer", "Kommune"],
+        )
+        .dropna()
+        .drop_duplicates()
+    )
+    old_names.update({k: _clean_old_name(v) for k, v in zip(imdi.Kommunenummer, imdi.Kommune, strict=False)})
     dist = pd.read_excel(_need(raw / "valg_analyser" / "distriktstall_2016_kommuner428.xlsx"), usecols=["Kommunenavn"])
     for label in dist.Kommunenavn.astype(str):
         code, _, name = label.partition(" ")
         old_names[code.zfill(4)] = name.strip()
-    old_names.update(dict(zip(cent.kommunenummer, cent.kommunenavn)))
+    old_names.update(dict(zip(cent.kommunenummer, cent.kommunenavn, strict=False)))
     allk = kt.dropna(subset=["Alle kommunenr"])
-    old_names.update(dict(zip(allk["Alle kommunenr"], allk["Alle kommunenavn"].map(_clean_old_name))))
-    old_names.update(dict(zip(kt["Kommunenr 2023"], kt["Kommunenavn 2023"])))
+    old_names.update(dict(zip(allk["Alle kommunenr"], allk["Alle kommunenavn"].map(_clean_old_name), strict=False)))
+    old_names.update(dict(zip(kt["Kommunenr 2023"], kt["Kommunenavn 2023"], strict=False)))
     # the 2020-2023 code each pre-2020 code went into (for the note "via 3825 Vinje")
-    via_2020 = {a: b for a, b in zip(allk["Alle kommunenr"], allk["Kommunenr 2023"]) if a != b}
+    via_2020 = {a: b for a, b in zip(allk["Alle kommunenr"], allk["Kommunenr 2023"], strict=False) if a != b}
 
     red = pd.read_csv(_need(raw / "csdata" / "nor_locations_redistricting_b2024.csv"))
     red = red[red.granularity_geo == "municip"].copy()
@@ -152,7 +166,7 @@ def build_register(raw: Path) -> dict:
     red["year"] = red.calyear.astype(int)
     # Periods of unchanged mapping for every original code.
     per_year: dict[tuple[str, int], list] = {}
-    for o, y, n, w in zip(red.old, red.year, red.new, red.weighting.round(4)):
+    for o, y, n, w in zip(red.old, red.year, red.new, red.weighting.round(4), strict=False):
         per_year.setdefault((o, int(y)), []).append((n, float(w)))
     history = []
     current = {m["code"] for m in municipalities}
@@ -179,18 +193,20 @@ def build_register(raw: Path) -> dict:
         if h["code"] in current and h["targets"] == ((h["code"], 1.0),):
             continue  # a current code mapping to itself: nothing happened
         # merged if other original codes map to the same single target in the same years
-        records.append({
-            "code": h["code"],
-            "name": old_names.get(h["code"], ""),
-            "year_from": h["year_from"],
-            "year_to": min(h["year_to"], 2023),
-            "targets": [[c, float(w)] for c, w in h["targets"]],
-            "via": via_2020.get(h["code"]),
-        })
+        records.append(
+            {
+                "code": h["code"],
+                "name": old_names.get(h["code"], ""),
+                "year_from": h["year_from"],
+                "year_to": min(h["year_to"], 2023),
+                "targets": [[c, float(w)] for c, w in h["targets"]],
+                "via": via_2020.get(h["code"]),
+            }
+        )
     return {
         "structure": 2024,
         "source": "csdata (SSB Klass 131 names, redistricting table), SSB Klass 128 centrality, "
-                  "SSB BA-regions 2024, Telemark fylkeskommune kommunetabell 2024 (Klass 131 crosswalk)",
+        "SSB BA-regions 2024, Telemark fylkeskommune kommunetabell 2024 (Klass 131 crosswalk)",
         "credit": SSB_CREDIT,
         "municipalities": municipalities,
         "history": records,
@@ -217,10 +233,25 @@ _CSDATA = "csdata (FHI, github.com/niphr/csdata @ 59345122, MIT) from SSB 07459"
 _TELEMARK = "Telemark fylkeskommune, github.com/evensrii/Telemark"
 
 
-def _manifest_entry(description: str, ssb_table: str, source_file: str, date: str, *,
-                    licence: str = SSB_LICENCE, credit: str = SSB_CREDIT, provenance: str = "") -> dict:
-    return {"description": description, "ssb_table": ssb_table, "source_file": source_file, "date": date,
-            "licence": licence, "credit": credit, "provenance": provenance}
+def _manifest_entry(
+    description: str,
+    ssb_table: str,
+    source_file: str,
+    date: str,
+    *,
+    licence: str = SSB_LICENCE,
+    credit: str = SSB_CREDIT,
+    provenance: str = "",
+) -> dict:
+    return {
+        "description": description,
+        "ssb_table": ssb_table,
+        "source_file": source_file,
+        "date": date,
+        "licence": licence,
+        "credit": credit,
+        "provenance": provenance,
+    }
 
 
 def _population(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -229,20 +260,24 @@ def _population(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     pop = pop[pop.calyear >= FIRST_YEAR]
     mun = pop[pop.granularity_geo == "municip"]
     codes = mun.location_code.astype("category")
-    out = pd.DataFrame({
-        "municipality": codes.cat.rename_categories(lambda c: c[-4:]).astype(str).to_numpy(),
-        "year": mun.calyear.astype("int16").to_numpy(),
-        "sex": mun.sex.astype(str).to_numpy(),
-        "age": mun.age.astype("int16").to_numpy(),
-        "population": mun.pop_jan1_n.astype("int32").to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "municipality": codes.cat.rename_categories(lambda c: c[-4:]).astype(str).to_numpy(),
+            "year": mun.calyear.astype("int16").to_numpy(),
+            "sex": mun.sex.astype(str).to_numpy(),
+            "age": mun.age.astype("int16").to_numpy(),
+            "population": mun.pop_jan1_n.astype("int32").to_numpy(),
+        }
+    )
     nat = pop[pop.granularity_geo == "nation"]
-    national = pd.DataFrame({
-        "year": nat.calyear.astype("int16").to_numpy(),
-        "sex": nat.sex.astype(str).to_numpy(),
-        "age": nat.age.astype("int16").to_numpy(),
-        "population": nat.pop_jan1_n.astype("int64").to_numpy(),
-    })
+    national = pd.DataFrame(
+        {
+            "year": nat.calyear.astype("int16").to_numpy(),
+            "sex": nat.sex.astype(str).to_numpy(),
+            "age": nat.age.astype("int16").to_numpy(),
+            "population": nat.pop_jan1_n.astype("int64").to_numpy(),
+        }
+    )
     return out, national
 
 
@@ -275,20 +310,28 @@ def _population_flags(raw: Path, register, years: range) -> pd.DataFrame:
                     others |= {t for t, _ in changes[-1].targets if t != code}
             parts.append(f"{w:.0%} of the population of {', '.join(olds)}")
         rest = ", ".join(f"{c} {register.get(c).name}" for c in sorted(others))
-        flags.append({
-            "municipality": code, "year_from": y0, "year_to": y1,
-            "note": (f"{register.get(code).name} {y0}–{y1} is an estimate: the source (csdata) gives it "
-                     + "; ".join(parts) + (f" (the rest goes to {rest})" if rest else "")
-                     + ", a fixed split rather than where people lived"),
-        })
+        flags.append(
+            {
+                "municipality": code,
+                "year_from": y0,
+                "year_to": y1,
+                "note": (
+                    f"{register.get(code).name} {y0}–{y1} is an estimate: the source (csdata) gives it "
+                    + "; ".join(parts)
+                    + (f" (the rest goes to {rest})" if rest else "")
+                    + ", a fixed split rather than where people lived"
+                ),
+            }
+        )
     return pd.DataFrame(flags, columns=["municipality", "year_from", "year_to", "note"])
 
 
 _LAST_DROPPED: list[str] = []
 
 
-def _map_codes(frame: pd.DataFrame, register, code_col: str, value_cols: list[str], keys: list[str],
-               year_col: str | None = None) -> pd.DataFrame:
+def _map_codes(
+    frame: pd.DataFrame, register, code_col: str, value_cols: list[str], keys: list[str], year_col: str | None = None
+) -> pd.DataFrame:
     """Re-key ``frame`` from old municipality codes to 2024 codes: sum where several old codes
     merged, apportion by the redistricting weights where one was split (``apportioned`` = True)."""
     from blilyst.errors import UnknownMunicipality
@@ -315,7 +358,7 @@ def _map_codes(frame: pd.DataFrame, register, code_col: str, value_cols: list[st
     for col in value_cols:
         merged[col] = merged[col] * merged["_w"]
     merged["apportioned"] = merged["_w"] < 1
-    group = ["municipality"] + keys
+    group = ["municipality", *keys]
     grouped = merged.groupby(group, sort=True)
     out = grouped[value_cols].sum(min_count=1)
     out["apportioned"] = grouped["apportioned"].any()
@@ -328,9 +371,14 @@ def _immigrants_by_reason(raw: Path, register) -> pd.DataFrame:
     lines = text.splitlines()
     head = [line.split(";") for line in lines[:4]]
     body = pd.read_csv(io.StringIO("\n".join(lines[4:])), sep=";", header=None, dtype=str)
-    reasons = {"Alle": "all", "Arbeidsinnvandrere": "labour", "Familieinnvandrede": "family",
-               "Flyktninger og deres familieinnvandrede": "refugee",
-               "Utdanning (inkl. au pair) eller andre grunner": "education_other", "Uoppgitt": "not_stated"}
+    reasons = {
+        "Alle": "all",
+        "Arbeidsinnvandrere": "labour",
+        "Familieinnvandrede": "family",
+        "Flyktninger og deres familieinnvandrede": "refugee",
+        "Utdanning (inkl. au pair) eller andre grunner": "education_other",
+        "Uoppgitt": "not_stated",
+    }
     cols = []
     for i in range(2, len(head[0])):
         reason = head[0][i].split(": ", 1)[1]
@@ -340,7 +388,9 @@ def _immigrants_by_reason(raw: Path, register) -> pd.DataFrame:
         if unit == "Personer" and sex in ("Alle", "Begge kjønn"):
             cols.append((i, reasons[reason], year))
     if not cols:
-        raise SnapshotError(f"{path}: no columns for persons of both sexes (Kjønn: Alle) found; the file layout changed")
+        raise SnapshotError(
+            f"{path}: no columns for persons of both sexes (Kjønn: Alle) found; the file layout changed"
+        )
     records = []
     codes = body[0].str.strip().str.lstrip("K")
     for i, reason, year in cols:
@@ -356,11 +406,20 @@ def _refugee_settlement(raw: Path, register) -> pd.DataFrame:
     path = _need(raw / "telemark_fk" / "Figur1_bosatt_anmodede.csv")
     d = pd.read_csv(path, sep=";", encoding="latin-1", dtype=str)
     d = d[d.Enhet == "Personer"]
-    measures = {"Anmodning om bosetting": "anmodning", "Vedtak om bosetting": "vedtak",
-                "Faktisk bosetting": "bosatt", "Opprinnelig anmodning": "opprinnelig_anmodning"}
-    long = pd.DataFrame({"old_code": d.Kommunenummer.str.strip(), "year": d["År"].astype(int),
-                         "measure": d.Bosetting.map(measures),
-                         "persons": pd.to_numeric(d.Antall.str.replace(",", "."), errors="coerce")})
+    measures = {
+        "Anmodning om bosetting": "anmodning",
+        "Vedtak om bosetting": "vedtak",
+        "Faktisk bosetting": "bosatt",
+        "Opprinnelig anmodning": "opprinnelig_anmodning",
+    }
+    long = pd.DataFrame(
+        {
+            "old_code": d.Kommunenummer.str.strip(),
+            "year": d["År"].astype(int),
+            "measure": d.Bosetting.map(measures),
+            "persons": pd.to_numeric(d.Antall.str.replace(",", "."), errors="coerce"),
+        }
+    )
     long = long.dropna(subset=["persons", "measure"])
     long = long[long.old_code.str.fullmatch(r"\d{4}") & (long.old_code != "0000")]
     out = _map_codes(long, register, "old_code", ["persons"], ["year", "measure"])
@@ -368,30 +427,39 @@ def _refugee_settlement(raw: Path, register) -> pd.DataFrame:
 
 
 def _components(raw: Path) -> pd.DataFrame:
-    s = pd.read_csv(_need(raw / "statman" / "befolkningsvekst_kommune_2011_2025.csv"),
-                    dtype={"kommunenummer": str})
-    return pd.DataFrame({
-        "municipality": s.kommunenummer.str.zfill(4),
-        "pop_start": s.folkemengde_start.astype("int64"),
-        "pop_end": s.folkemengde_slutt.astype("int64"),
-        "natural_increase_sum": s.fodselsoverskudd_sum.round().astype("int64"),
-        "net_migration_sum": s.nettoinnflytting_sum.round().astype("int64"),
-        "population_change_sum": s.folketilvekst_sum.round().astype("int64"),
-        "residual_sum": s.restledd_sum.round().astype("int64"),
-        "boundary_change_sum": s.grenseavvik_sum.round().astype("int64"),
-        "comparable": s.sammenlignbar.astype(str).str.lower().eq("true"),
-    }).sort_values("municipality").reset_index(drop=True)
+    s = pd.read_csv(_need(raw / "statman" / "befolkningsvekst_kommune_2011_2025.csv"), dtype={"kommunenummer": str})
+    return (
+        pd.DataFrame(
+            {
+                "municipality": s.kommunenummer.str.zfill(4),
+                "pop_start": s.folkemengde_start.astype("int64"),
+                "pop_end": s.folkemengde_slutt.astype("int64"),
+                "natural_increase_sum": s.fodselsoverskudd_sum.round().astype("int64"),
+                "net_migration_sum": s.nettoinnflytting_sum.round().astype("int64"),
+                "population_change_sum": s.folketilvekst_sum.round().astype("int64"),
+                "residual_sum": s.restledd_sum.round().astype("int64"),
+                "boundary_change_sum": s.grenseavvik_sum.round().astype("int64"),
+                "comparable": s.sammenlignbar.astype(str).str.lower().eq("true"),
+            }
+        )
+        .sort_values("municipality")
+        .reset_index(drop=True)
+    )
 
 
 def _jobs(raw: Path, register) -> tuple[pd.DataFrame, pd.DataFrame]:
     x = pd.read_excel(_need(raw / "valg_analyser" / "distriktstall_2016_kommuner428.xlsx"))
     label = x.Kommunenavn.astype(str).str.strip()
-    old = pd.DataFrame({
-        "old_code": label.str.split(" ", n=1).str[0].str.zfill(4),
-        "name": label.str.split(" ", n=1).str[1].str.strip(),
-        "population_2006": x["B06-O"].astype("int64"), "population_2016": x["B16-O"].astype("int64"),
-        "jobs_2005": x["S05-O"].astype("int64"), "jobs_2015": x["S15-O"].astype("int64"),
-    })
+    old = pd.DataFrame(
+        {
+            "old_code": label.str.split(" ", n=1).str[0].str.zfill(4),
+            "name": label.str.split(" ", n=1).str[1].str.strip(),
+            "population_2006": x["B06-O"].astype("int64"),
+            "population_2016": x["B16-O"].astype("int64"),
+            "jobs_2005": x["S05-O"].astype("int64"),
+            "jobs_2015": x["S15-O"].astype("int64"),
+        }
+    )
     rows = []
     for code in old.old_code:
         for cur, w in register.current_codes_for(code, year=2016):
@@ -400,14 +468,20 @@ def _jobs(raw: Path, register) -> tuple[pd.DataFrame, pd.DataFrame]:
     old_structure = old.merge(m, on="old_code").sort_values(["old_code", "current_code"]).reset_index(drop=True)
     parts = []
     for year, col in ((2005, "jobs_2005"), (2015, "jobs_2015")):
-        j = old_structure.assign(jobs=old_structure[col] * old_structure.weight,
-                                 apportioned=old_structure.weight < 1)
+        j = old_structure.assign(jobs=old_structure[col] * old_structure.weight, apportioned=old_structure.weight < 1)
         g = j.groupby("current_code", as_index=False).agg(jobs=("jobs", "sum"), apportioned=("apportioned", "any"))
         parts.append(g.rename(columns={"current_code": "municipality"}).assign(year=year))
-    a = pd.read_csv(_need(raw / "valg_analyser" / "akvakultur_syss_2017_13470_arbeidssted.csv"),
-                    dtype={"kom2024": str})
-    parts.append(pd.DataFrame({"municipality": a.kom2024.str.zfill(4), "year": 2017,
-                               "jobs": a.syss_total_2017.astype(float), "apportioned": False}))
+    a = pd.read_csv(_need(raw / "valg_analyser" / "akvakultur_syss_2017_13470_arbeidssted.csv"), dtype={"kom2024": str})
+    parts.append(
+        pd.DataFrame(
+            {
+                "municipality": a.kom2024.str.zfill(4),
+                "year": 2017,
+                "jobs": a.syss_total_2017.astype(float),
+                "apportioned": False,
+            }
+        )
+    )
     jobs = pd.concat(parts)[["municipality", "year", "jobs", "apportioned"]]
     jobs = jobs.sort_values(["year", "municipality"]).reset_index(drop=True)
     return jobs, old_structure
@@ -427,21 +501,28 @@ def _od_flows(raw: Path, register) -> pd.DataFrame:
         return pick[0].code
 
     frames = []
-    for fname, direction in (("tilflytting_til_telemarkskommuner.csv", "in"),
-                             ("fraflytting_fra_telemarkskommuner.csv", "out")):
+    for fname, direction in (
+        ("tilflytting_til_telemarkskommuner.csv", "in"),
+        ("fraflytting_fra_telemarkskommuner.csv", "out"),
+    ):
         d = pd.read_csv(_need(raw / "telemark_fk" / fname))
         cache: dict[tuple[str, str], str] = {}
         for col_name, col_county in (("Fra kommune", "Fra fylke"), ("Til kommune", "Til fylke")):
-            keys = list(zip(d[col_name], d[col_county]))
+            keys = list(zip(d[col_name], d[col_county], strict=False))
             for k in set(keys):
                 if k not in cache:
                     cache[k] = code_of(*k)
-        frames.append(pd.DataFrame({
-            "year": d["År"].astype("int64"),
-            "origin": [cache[k] for k in zip(d["Fra kommune"], d["Fra fylke"])],
-            "destination": [cache[k] for k in zip(d["Til kommune"], d["Til fylke"])],
-            "moves": d.Antall.astype("int64"), "direction": direction,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "year": d["År"].astype("int64"),
+                    "origin": [cache[k] for k in zip(d["Fra kommune"], d["Fra fylke"], strict=False)],
+                    "destination": [cache[k] for k in zip(d["Til kommune"], d["Til fylke"], strict=False)],
+                    "moves": d.Antall.astype("int64"),
+                    "direction": direction,
+                }
+            )
+        )
     od = pd.concat(frames, ignore_index=True)
     names = {m.code: m.name for m in register.all()}
     od["origin_name"] = od.origin.map(names)
@@ -451,20 +532,26 @@ def _od_flows(raw: Path, register) -> pd.DataFrame:
 
 
 def _migration_by_age(raw: Path, register) -> pd.DataFrame:
-    d = pd.read_csv(_need(raw / "telemark_fk" / "Flytting etter alder Telemark Panda.csv"), sep=";",
-                    encoding="utf-8-sig")
+    d = pd.read_csv(
+        _need(raw / "telemark_fk" / "Flytting etter alder Telemark Panda.csv"), sep=";", encoding="utf-8-sig"
+    )
     codes = {name: register.resolve(name).code for name in d.Region.unique()}
-    out = pd.DataFrame({
-        "municipality": d.Region.map(codes), "year": d["År"].astype("int64"),
-        "age": d.Alder.str.extract(r"^(\d+)")[0].astype("int64"),
-        "in_migration": d.Innflytting.fillna(0).astype("int64"),
-        "out_migration": d.Utflytting.fillna(0).astype("int64"),
-        "net_migration": d.Nettoflytting.fillna(0).astype("int64"),
-    })
+    out = pd.DataFrame(
+        {
+            "municipality": d.Region.map(codes),
+            "year": d["År"].astype("int64"),
+            "age": d.Alder.str.extract(r"^(\d+)")[0].astype("int64"),
+            "in_migration": d.Innflytting.fillna(0).astype("int64"),
+            "out_migration": d.Utflytting.fillna(0).astype("int64"),
+            "net_migration": d.Nettoflytting.fillna(0).astype("int64"),
+        }
+    )
     dup = out.duplicated(["municipality", "year", "age"])
     if dup.any():
-        raise SnapshotError("Migration by age: the same municipality, year and age occurs twice "
-                            f"({out[dup].head(3).to_dict('records')})")
+        raise SnapshotError(
+            "Migration by age: the same municipality, year and age occurs twice "
+            f"({out[dup].head(3).to_dict('records')})"
+        )
     return out.sort_values(["municipality", "year", "age"]).reset_index(drop=True)
 
 
@@ -475,22 +562,32 @@ def _hmd_table(path: Path, skip: int) -> pd.DataFrame:
 def _mortality(raw: Path) -> pd.DataFrame:
     d = _hmd_table(raw / "hmd_hfd_norway" / "Mx_1x1.txt", 2)
     age = d.Age.str.rstrip("+").astype("int64")
-    frames = [pd.DataFrame({"year": d.Year.astype("int64"), "sex": sex, "age": age,
-                            "mx": pd.to_numeric(d[col], errors="coerce")})
-              for sex, col in (("male", "Male"), ("female", "Female"))]
+    frames = [
+        pd.DataFrame(
+            {"year": d.Year.astype("int64"), "sex": sex, "age": age, "mx": pd.to_numeric(d[col], errors="coerce")}
+        )
+        for sex, col in (("male", "Male"), ("female", "Female"))
+    ]
     return pd.concat(frames).sort_values(["year", "sex", "age"]).reset_index(drop=True)
 
 
 def _fertility(raw: Path) -> pd.DataFrame:
     d = _hmd_table(raw / "hmd_hfd_norway" / "NORasfrRR.txt", 2)
-    return pd.DataFrame({"year": d.Year.astype("int64"), "age": d.Age.str.strip("+-").astype("int64"),
-                         "asfr": pd.to_numeric(d.ASFR, errors="coerce")}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "year": d.Year.astype("int64"),
+            "age": d.Age.str.strip("+-").astype("int64"),
+            "asfr": pd.to_numeric(d.ASFR, errors="coerce"),
+        }
+    ).reset_index(drop=True)
 
 
 def _births(raw: Path) -> pd.DataFrame:
     d = _hmd_table(raw / "hmd_hfd_norway" / "Births.txt", 2)
-    frames = [pd.DataFrame({"year": d.Year.astype("int64"), "sex": sex, "births": d[col].astype("int64")})
-              for sex, col in (("male", "Male"), ("female", "Female"))]
+    frames = [
+        pd.DataFrame({"year": d.Year.astype("int64"), "sex": sex, "births": d[col].astype("int64")})
+        for sex, col in (("male", "Male"), ("female", "Female"))
+    ]
     return pd.concat(frames).sort_values(["year", "sex"]).reset_index(drop=True)
 
 
@@ -529,75 +626,128 @@ def build_datasets(raw: Path, register=None) -> tuple[dict[str, pd.DataFrame], d
     entries = {
         "population": _manifest_entry(
             "Population 1 January by municipality (2024 borders), sex and single-year age 0-105+, "
-            f"{years.start}-{years.stop - 1}", "07459",
-            "csdata/nor_population_by_age_sex_b2024_2005_2026.parquet", "2026-08-22", provenance=_CSDATA),
+            f"{years.start}-{years.stop - 1}",
+            "07459",
+            "csdata/nor_population_by_age_sex_b2024_2005_2026.parquet",
+            "2026-08-22",
+            provenance=_CSDATA,
+        ),
         "population_flags": _manifest_entry(
             "Municipality-years whose population is apportioned by fixed weights in the source (estimates)",
-            "07459", "csdata/nor_locations_redistricting_b2024.csv", "2026-08-22", provenance=_CSDATA),
+            "07459",
+            "csdata/nor_locations_redistricting_b2024.csv",
+            "2026-08-22",
+            provenance=_CSDATA,
+        ),
         "national_population": _manifest_entry(
-            "Population 1 January of Norway by sex and single-year age (nation rows of the source)", "07459",
-            "csdata/nor_population_by_age_sex_b2024_2005_2026.parquet", "2026-08-22", provenance=_CSDATA),
+            "Population 1 January of Norway by sex and single-year age (nation rows of the source)",
+            "07459",
+            "csdata/nor_population_by_age_sex_b2024_2005_2026.parquet",
+            "2026-08-22",
+            provenance=_CSDATA,
+        ),
         "mortality": _manifest_entry(
-            "Central death rates m(x) for Norway by year, sex and age 0-110+", "HMD (from SSB data)",
-            "hmd_hfd_norway/Mx_1x1.txt", "2024-08-01", licence=hmd_terms,
+            "Central death rates m(x) for Norway by year, sex and age 0-110+",
+            "HMD (from SSB data)",
+            "hmd_hfd_norway/Mx_1x1.txt",
+            "2024-08-01",
+            licence=hmd_terms,
             credit="Human Mortality Database (mortality.org); Kilde: Statistisk sentralbyrå",
-            provenance="github.com/robjhyndman/vital data-raw @ ae3cb6ad"),
+            provenance="github.com/robjhyndman/vital data-raw @ ae3cb6ad",
+        ),
         "fertility": _manifest_entry(
-            "Age-specific fertility rates for Norway by year and age 12-55", "HFD (from SSB data)",
-            "hmd_hfd_norway/NORasfrRR.txt", "2023-04-19", licence=hmd_terms,
+            "Age-specific fertility rates for Norway by year and age 12-55",
+            "HFD (from SSB data)",
+            "hmd_hfd_norway/NORasfrRR.txt",
+            "2023-04-19",
+            licence=hmd_terms,
             credit="Human Fertility Database (humanfertility.org); Kilde: Statistisk sentralbyrå",
-            provenance="github.com/robjhyndman/vital data-raw @ ae3cb6ad"),
+            provenance="github.com/robjhyndman/vital data-raw @ ae3cb6ad",
+        ),
         "births": _manifest_entry(
-            "Live births in Norway by year and sex", "HMD (from SSB data)", "hmd_hfd_norway/Births.txt",
-            "2024-08-01", licence=hmd_terms,
+            "Live births in Norway by year and sex",
+            "HMD (from SSB data)",
+            "hmd_hfd_norway/Births.txt",
+            "2024-08-01",
+            licence=hmd_terms,
             credit="Human Mortality Database (mortality.org); Kilde: Statistisk sentralbyrå",
-            provenance="github.com/robjhyndman/vital data-raw @ ae3cb6ad"),
+            provenance="github.com/robjhyndman/vital data-raw @ ae3cb6ad",
+        ),
         "immigrants_by_reason": _manifest_entry(
             "Immigrants resident by reason for immigration, 2006-2021, mapped from 2022 and older codes to "
-            "2024 codes (summed where merged, apportioned where split)", "07113-type (via IMDi)",
-            "telemark_fk/befolkning_innvandringsgrunn alle kommuner.csv", "2022-10-28",
-            provenance=_TELEMARK + " @ ffacbc49"),
+            "2024 codes (summed where merged, apportioned where split)",
+            "07113-type (via IMDi)",
+            "telemark_fk/befolkning_innvandringsgrunn alle kommuner.csv",
+            "2022-10-28",
+            provenance=_TELEMARK + " @ ffacbc49",
+        ),
         "refugee_settlement": _manifest_entry(
             "Refugee settlement: IMDi's request (anmodning), municipal decision (vedtak) and actual "
-            "settlement (bosatt), 1995-2023, mapped to 2024 codes", "IMDi (not SSB)",
-            "telemark_fk/Figur1_bosatt_anmodede.csv", "2023", licence="NLOD 2.0 (IMDi open data)",
-            credit="Kilde: IMDi", provenance=_TELEMARK + " @ 83541874"),
+            "settlement (bosatt), 1995-2023, mapped to 2024 codes",
+            "IMDi (not SSB)",
+            "telemark_fk/Figur1_bosatt_anmodede.csv",
+            "2023",
+            licence="NLOD 2.0 (IMDi open data)",
+            credit="Kilde: IMDi",
+            provenance=_TELEMARK + " @ 83541874",
+        ),
         "components_2011_2025": _manifest_entry(
             "Components of population change summed over 2011-2025 (natural increase, net migration, "
-            "residual), 2024 structure", "06913", "statman/befolkningsvekst_kommune_2011_2025.csv",
-            "2026-04-15", provenance="github.com/gjermundbae/statman @ 2643350"),
+            "residual), 2024 structure",
+            "06913",
+            "statman/befolkningsvekst_kommune_2011_2025.csv",
+            "2026-04-15",
+            provenance="github.com/gjermundbae/statman @ 2643350",
+        ),
         "jobs": _manifest_entry(
             "Employed persons by place of work (jobs in the municipality): 2005 and 2015 mapped from the "
-            "428-municipality structure, 2017 from SSB 13470", "KMD/NIBR distriktsindeks base data; 13470",
+            "428-municipality structure, 2017 from SSB 13470",
+            "KMD/NIBR distriktsindeks base data; 13470",
             "valg_analyser/distriktstall_2016_kommuner428.xlsx; valg_analyser/akvakultur_syss_2017_13470_arbeidssted.csv",
-            "2026-07-18", provenance="github.com/oystess/valg_analyser @ a7e5944c"),
+            "2026-07-18",
+            provenance="github.com/oystess/valg_analyser @ a7e5944c",
+        ),
         "jobs_old_structure": _manifest_entry(
             "Population 2006/2016 and jobs 2005/2015 in the 428-municipality structure with the 2024 code "
-            "and weight each maps to", "KMD/NIBR distriktsindeks base data",
-            "valg_analyser/distriktstall_2016_kommuner428.xlsx", "2026-07-18",
-            provenance="github.com/oystess/valg_analyser @ a7e5944c"),
+            "and weight each maps to",
+            "KMD/NIBR distriktsindeks base data",
+            "valg_analyser/distriktstall_2016_kommuner428.xlsx",
+            "2026-07-18",
+            provenance="github.com/oystess/valg_analyser @ a7e5944c",
+        ),
         "migration_by_age": _manifest_entry(
             "Domestic in- and out-migration by single-year age, Telemark municipalities, 2016-2025",
-            "09588-type", "telemark_fk/Flytting etter alder Telemark Panda.csv", "2026-08-20",
-            provenance=_TELEMARK + " @ 45e6fab3"),
+            "09588-type",
+            "telemark_fk/Flytting etter alder Telemark Panda.csv",
+            "2026-08-20",
+            provenance=_TELEMARK + " @ 45e6fab3",
+        ),
         "od_flows": _manifest_entry(
-            "Moves between municipalities into (direction 'in') and out of ('out') the Telemark "
-            "municipalities, 2025", "13864",
+            "Moves between municipalities into (direction 'in') and out of ('out') the Telemark municipalities, 2025",
+            "13864",
             "telemark_fk/tilflytting_til_telemarkskommuner.csv; telemark_fk/fraflytting_fra_telemarkskommuner.csv",
-            "2026-08-20", provenance=_TELEMARK + " @ 01a16aad / f85fa4cd"),
+            "2026-08-20",
+            provenance=_TELEMARK + " @ 01a16aad / f85fa4cd",
+        ),
     }
     for name, codes in dropped.items():
         if codes:
-            entries[name]["dropped_codes"] = ("Old codes that no change table maps to a 2024 municipality "
-                                              "(persons in all years): " + ", ".join(codes))
+            entries[name]["dropped_codes"] = (
+                "Old codes that no change table maps to a 2024 municipality (persons in all years): " + ", ".join(codes)
+            )
     today = _dt.date.today().isoformat()
-    manifest = {"version": f"{today.replace('-', '.')}-bundled", "built": today,
-                "structure": 2024, "credit": SSB_CREDIT, "licence": SSB_LICENCE, "datasets": entries}
+    manifest = {
+        "version": f"{today.replace('-', '.')}-bundled",
+        "built": today,
+        "structure": 2024,
+        "credit": SSB_CREDIT,
+        "licence": SSB_LICENCE,
+        "datasets": entries,
+    }
     return datasets, manifest
 
 
-def build(raw: Path | None = None, snapshot_dir: Path = BUNDLED_SNAPSHOT,
-          register_file: Path = REGISTER_FILE) -> dict:
+def build(raw: Path | None = None, snapshot_dir: Path = BUNDLED_SNAPSHOT, register_file: Path = REGISTER_FILE) -> dict:
     """Rebuild ``register.json`` and the bundled snapshot from ``raw`` (default: ``data/raw``)."""
     from blilyst.stats.register import Register, get_register
     from blilyst.stats.snapshot import write_snapshot

@@ -15,6 +15,7 @@ The cache folder is ``$BLILYST_CACHE_DIR`` or ``~/.cache/blilyst``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -25,7 +26,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
 
 FORMAT = 1
 
@@ -102,10 +102,8 @@ class ResponseCache:
         msg = f"Cached SSB answer {path} {why}; it was deleted and will be fetched again."
         # One channel for the user: the warning (the CLI prints it as one line).
         warnings.warn(msg, CorruptCacheWarning, stacklevel=3)
-        try:
+        with contextlib.suppress(OSError):
             path.unlink()
-        except OSError:
-            pass
 
     def get(self, kind: str, table: str, query: Any, updated: str | None) -> Any | None:
         """The cached body for this query and ``updated`` stamp, or ``None``."""
@@ -156,10 +154,8 @@ class ResponseCache:
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
             raise
         return path
 

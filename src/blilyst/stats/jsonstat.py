@@ -132,7 +132,7 @@ class JsonStatDataset:
         columns: dict[str, Any] = {}
         # Index of every row along every dimension, without building an n-by-d Python list.
         for axis, dim in enumerate(self.dimensions):
-            reps_inner = int(math.prod(sizes[axis + 1:]))
+            reps_inner = int(math.prod(sizes[axis + 1 :]))
             reps_outer = int(math.prod(sizes[:axis]))
             idx = np.tile(np.repeat(np.arange(len(dim)), reps_inner), reps_outer)
             codes = np.asarray(dim.codes, dtype=object)
@@ -213,8 +213,9 @@ def _load(data: Any, url: str | None) -> dict[str, Any]:
         try:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
-            raise _fail(f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}; "
-                        "the answer may be truncated)", url) from None
+            raise _fail(
+                f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}; the answer may be truncated)", url
+            ) from None
     if not isinstance(data, dict):
         raise _fail(f"expected a JSON object, got {type(data).__name__}", url)
     return data
@@ -281,7 +282,7 @@ def _status(raw: Any, n: int, url: str | None) -> dict[int, str]:
     if raw is None:
         return {}
     if isinstance(raw, str):
-        return {i: raw for i in range(n)}
+        return dict.fromkeys(range(n), raw)
     if isinstance(raw, list):
         if len(raw) == 1 and n != 1:
             return {i: str(raw[0]) for i in range(n)} if raw[0] is not None else {}
@@ -335,10 +336,16 @@ def parse_jsonstat(data: Any, *, url: str | None = None, require_values: bool = 
         if len(codes) != size:
             raise _fail(f"dimension {dim_id!r} has {len(codes)} categories but 'size' says {size}", url)
         raw = dims_raw[dim_id]
-        dimensions.append(Dimension(
-            id=str(dim_id), label=str(raw.get("label", dim_id)), codes=codes, labels=labels,
-            units=units, extension=raw.get("extension") or {},
-        ))
+        dimensions.append(
+            Dimension(
+                id=str(dim_id),
+                label=str(raw.get("label", dim_id)),
+                codes=codes,
+                labels=labels,
+                units=units,
+                extension=raw.get("extension") or {},
+            )
+        )
     n = int(math.prod(sizes))
     raw_values = obj.get("value")
     if raw_values is None or (raw_values == [] and n):

@@ -69,6 +69,7 @@ class StaleCacheWarning(UserWarning):
 
 # --- queries ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Query:
     """One data request: value codes (or v2 expressions such as ``*``, ``top(5)``, ``from(2006)``) per
@@ -80,9 +81,13 @@ class Query:
     output_values: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, table_id: str, selection: Mapping[str, str | Sequence[str]],
-              codelists: Mapping[str, str] | None = None,
-              output_values: Mapping[str, str] | None = None) -> Query:
+    def build(
+        cls,
+        table_id: str,
+        selection: Mapping[str, str | Sequence[str]],
+        codelists: Mapping[str, str] | None = None,
+        output_values: Mapping[str, str] | None = None,
+    ) -> Query:
         sel = {}
         for var, values in selection.items():
             if isinstance(values, str):
@@ -93,9 +98,13 @@ class Query:
         return cls(str(table_id), sel, dict(codelists or {}), dict(output_values or {}))
 
     def key(self, lang: str) -> dict[str, Any]:
-        return {"table": self.table_id, "lang": lang,
-                "selection": {k: list(v) for k, v in self.selection.items()},
-                "codelists": dict(self.codelists), "outputValues": dict(self.output_values)}
+        return {
+            "table": self.table_id,
+            "lang": lang,
+            "selection": {k: list(v) for k, v in self.selection.items()},
+            "codelists": dict(self.codelists),
+            "outputValues": dict(self.output_values),
+        }
 
     def params(self, lang: str) -> list[tuple[str, str]]:
         """v2 GET parameters."""
@@ -162,15 +171,14 @@ def resolve_values(values: Sequence[str], codes: Sequence[str], *, is_time: bool
                 first, last = codes[:n], codes[-n:] if n else []
                 chosen += (last if is_time else first) if kind == "top" else (first if is_time else last)
             elif kind == "from":
-                chosen += codes[codes.index(arg):]
+                chosen += codes[codes.index(arg) :]
             elif kind == "to":
-                chosen += codes[:codes.index(arg) + 1]
+                chosen += codes[: codes.index(arg) + 1]
             else:
                 a, b = (s.strip() for s in arg.split(","))
-                chosen += codes[codes.index(a):codes.index(b) + 1]
+                chosen += codes[codes.index(a) : codes.index(b) + 1]
         elif "*" in value or "?" in value:
-            pattern = re.compile("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch)
-                                         for ch in value))
+            pattern = re.compile("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in value))
             chosen += [c for c in codes if pattern.fullmatch(c)]
         elif value in codes:
             chosen.append(value)
@@ -193,11 +201,12 @@ def split_selection(resolved: Mapping[str, Sequence[str]], max_cells: int) -> li
     per_part = max(1, max_cells // others)
     parts: list[dict[str, list[str]]] = []
     for i in range(0, len(codes), per_part):
-        parts += split_selection({**resolved, var: codes[i:i + per_part]}, max_cells)
+        parts += split_selection({**resolved, var: codes[i : i + per_part]}, max_cells)
     return parts
 
 
 # --- the client -------------------------------------------------------------------------------
+
 
 def _env_url(name: str, default: str) -> str:
     return (os.environ.get(name) or default).rstrip("/")
@@ -217,13 +226,26 @@ class PxWebClient:
     ``offline_cache``: when SSB cannot be reached, serve the newest cached answer (with a warning).
     """
 
-    def __init__(self, base_url: str | None = None, *, v0_url: str | None | bool = True, lang: str = "no",
-                 timeout: float = 30.0, retries: int = 4, backoff: float = 1.0, max_wait: float = MAX_WAIT_S,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
-                 cache: ResponseCache | bool | None = None, max_cells: int | None = None,
-                 max_url_length: int = DEFAULT_MAX_URL_LENGTH, calls_per_minute: int | None = DEFAULT_CALLS_PER_MINUTE,
-                 table_info_ttl: float = DEFAULT_TABLE_INFO_TTL_S, offline_cache: bool = True,
-                 http: httpx.Client | None = None):
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        v0_url: str | bool | None = True,
+        lang: str = "no",
+        timeout: float = 30.0,
+        retries: int = 4,
+        backoff: float = 1.0,
+        max_wait: float = MAX_WAIT_S,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        cache: ResponseCache | bool | None = None,
+        max_cells: int | None = None,
+        max_url_length: int = DEFAULT_MAX_URL_LENGTH,
+        calls_per_minute: int | None = DEFAULT_CALLS_PER_MINUTE,
+        table_info_ttl: float = DEFAULT_TABLE_INFO_TTL_S,
+        offline_cache: bool = True,
+        http: httpx.Client | None = None,
+    ):
         self.base_url = (base_url or _env_url("BLILYST_SSB_URL", DEFAULT_BASE_URL)).rstrip("/")
         if v0_url is True:
             v0_url = _env_url("BLILYST_SSB_V0_URL", DEFAULT_V0_URL)
@@ -245,9 +267,9 @@ class PxWebClient:
         self.offline_cache = offline_cache
         self._own_http = http is None
         self._http = http or httpx.Client(
-            headers={"User-Agent": f"blilyst/{_version} (+https://github.com/blilyst)",
-                     "Accept": "application/json"},
-            follow_redirects=True)
+            headers={"User-Agent": f"blilyst/{_version} (+https://github.com/blilyst)", "Accept": "application/json"},
+            follow_redirects=True,
+        )
         self._calls: collections.deque[float] = collections.deque()
         self._blocked_until = 0.0
         self._down: dict[str, tuple[SsbError, float]] = {}
@@ -300,7 +322,7 @@ class PxWebClient:
         self._blocked_until = max(self._blocked_until, self._clock() + wait)
 
     def _backoff(self, attempt: int) -> float:
-        return min(self.backoff * (2 ** attempt), self.max_wait)
+        return min(self.backoff * (2**attempt), self.max_wait)
 
     def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """One request with retries. Once an API (v2 or v0) has failed for good (no connection, or a
@@ -322,8 +344,16 @@ class PxWebClient:
         self._down.pop(base, None)
         return resp
 
-    def _send(self, method: str, url: str, *, params: Any = None, body: Any = None,
-              what: str = "answer", table_id: str | None = None) -> httpx.Response:
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Any = None,
+        body: Any = None,
+        what: str = "answer",
+        table_id: str | None = None,
+    ) -> httpx.Response:
         attempt = 0
         while True:
             self._throttle()
@@ -336,16 +366,16 @@ class PxWebClient:
                     attempt += 1
                     continue
                 raise SsbUnavailable(
-                    f"{OFFLINE_MESSAGE}. (No answer from {url} within {self.timeout:g} s, "
-                    f"{attempt + 1} tries.)") from None
+                    f"{OFFLINE_MESSAGE}. (No answer from {url} within {self.timeout:g} s, {attempt + 1} tries.)"
+                ) from None
             except httpx.RemoteProtocolError as exc:
                 if attempt < self.retries:
                     self._wait(self._backoff(attempt))
                     attempt += 1
                     continue
                 raise SsbResponseError(
-                    f"SSB's answer from {url} was cut off ({exc}) after {attempt + 1} tries. Try again later.",
-                    url=url) from None
+                    f"SSB's answer from {url} was cut off ({exc}) after {attempt + 1} tries. Try again later.", url=url
+                ) from None
             except httpx.TransportError as exc:
                 raise SsbUnavailable(f"{OFFLINE_MESSAGE}. (Could not reach {url}: {exc}.)") from None
             self._note_rate_limit(resp)
@@ -358,21 +388,31 @@ class PxWebClient:
                     self._wait(wait)
                     attempt += 1
                     continue
-                advice = ("SSB's rate limit was hit repeatedly; wait a minute and try again"
-                          if status == 429 else "SSB has a problem at the moment; try again later")
+                advice = (
+                    "SSB's rate limit was hit repeatedly; wait a minute and try again"
+                    if status == 429
+                    else "SSB has a problem at the moment; try again later"
+                )
                 raise SsbResponseError(
                     f"SSB answered {status} {resp.reason_phrase} for {resp.request.url} after {attempt + 1} "
-                    f"tries{_detail(resp)}. {advice}.", status=status, url=str(resp.request.url))
+                    f"tries{_detail(resp)}. {advice}.",
+                    status=status,
+                    url=str(resp.request.url),
+                )
             if status == 404 and table_id is not None:
                 raise UnknownTable(
                     f"SSB has no table '{table_id}' ({resp.request.url} answered 404). Check the table number "
                     "at https://www.ssb.no/statbank or search with PxWebClient().tables(query=...).",
-                    status=404, url=str(resp.request.url))
+                    status=404,
+                    url=str(resp.request.url),
+                )
             if status >= 400:
                 raise SsbResponseError(
                     f"SSB answered {status} {resp.reason_phrase} for {what} at {resp.request.url}"
                     f"{_detail(resp)}. Check the request (table, variable and value codes).",
-                    status=status, url=str(resp.request.url))
+                    status=status,
+                    url=str(resp.request.url),
+                )
             return resp
 
     def _json(self, resp: httpx.Response) -> Any:
@@ -381,14 +421,20 @@ class PxWebClient:
         except (ValueError, UnicodeDecodeError) as exc:
             raise SsbResponseError(
                 f"SSB's answer from {resp.request.url} is not valid JSON ({exc}; it may be truncated). "
-                "Try again later.", status=resp.status_code, url=str(resp.request.url)) from None
+                "Try again later.",
+                status=resp.status_code,
+                url=str(resp.request.url),
+            ) from None
 
     def _get_json(self, path: str, params: Any = None, *, what: str, table_id: str | None = None) -> Any:
         resp = self._request("GET", f"{self.base_url}{path}", params=params, what=what, table_id=table_id)
         data = self._json(resp)
         if not isinstance(data, dict):
-            raise SsbResponseError(f"SSB's {what} from {resp.request.url} is not a JSON object. Try again later.",
-                                   status=resp.status_code, url=str(resp.request.url))
+            raise SsbResponseError(
+                f"SSB's {what} from {resp.request.url} is not a JSON object. Try again later.",
+                status=resp.status_code,
+                url=str(resp.request.url),
+            )
         return data
 
     # -- catalogue ------------------------------------------------------------------------------
@@ -409,9 +455,15 @@ class PxWebClient:
             n = 0
         return n if n > 0 else DEFAULT_MAX_CELLS
 
-    def iter_tables(self, query: str | None = None, *, past_days: int | None = None,
-                    include_discontinued: bool = False, page_size: int = 100,
-                    max_pages: int | None = None) -> Iterator[dict[str, Any]]:
+    def iter_tables(
+        self,
+        query: str | None = None,
+        *,
+        past_days: int | None = None,
+        include_discontinued: bool = False,
+        page_size: int = 100,
+        max_pages: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
         """Walk the paged ``GET /tables`` list (optionally a search), yielding one table dict at a time."""
         page = 1
         while True:
@@ -425,8 +477,9 @@ class PxWebClient:
             data = self._get_json("/tables", params, what="table list")
             tables = data.get("tables")
             if not isinstance(tables, list):
-                raise SsbResponseError(f"SSB's table list (page {page}) has no 'tables'. Try again later.",
-                                       url=f"{self.base_url}/tables")
+                raise SsbResponseError(
+                    f"SSB's table list (page {page}) has no 'tables'. Try again later.", url=f"{self.base_url}/tables"
+                )
             yield from tables
             info = data.get("page") or {}
             total = int(info.get("totalPages") or page)
@@ -449,8 +502,9 @@ class PxWebClient:
         if self.cache is not None and not refresh:
             info = self.cache.get_fresh("table", table_id, key, self.table_info_ttl)
         if info is None:
-            info = self._get_json(f"/tables/{table_id}", [("lang", self.lang)], what="table information",
-                                  table_id=table_id)
+            info = self._get_json(
+                f"/tables/{table_id}", [("lang", self.lang)], what="table information", table_id=table_id
+            )
             if self.cache is not None:
                 self.cache.put("table", table_id, key, None, info)
         self._tables[table_id] = info
@@ -482,8 +536,10 @@ class PxWebClient:
         """``GET /codelists/{id}``: ``values`` of ``{code, label, valueMap}``."""
         data = self._get_json(f"/codelists/{codelist_id}", [("lang", self.lang)], what=f"codelist '{codelist_id}'")
         if not isinstance(data.get("values"), list):
-            raise SsbResponseError(f"SSB's codelist '{codelist_id}' has no 'values'. Check the codelist id.",
-                                   url=f"{self.base_url}/codelists/{codelist_id}")
+            raise SsbResponseError(
+                f"SSB's codelist '{codelist_id}' has no 'values'. Check the codelist id.",
+                url=f"{self.base_url}/codelists/{codelist_id}",
+            )
         return data
 
     def _updated_or_none(self, table_id: str) -> str | None:
@@ -496,9 +552,15 @@ class PxWebClient:
             return None
 
     # -- data -----------------------------------------------------------------------------------
-    def data(self, table_id: str, selection: Mapping[str, str | Sequence[str]], *,
-             codelists: Mapping[str, str] | None = None, output_values: Mapping[str, str] | None = None,
-             on_part: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    def data(
+        self,
+        table_id: str,
+        selection: Mapping[str, str | Sequence[str]],
+        *,
+        codelists: Mapping[str, str] | None = None,
+        output_values: Mapping[str, str] | None = None,
+        on_part: Callable[[int, int], None] | None = None,
+    ) -> pd.DataFrame:
         """Fetch data as a tidy frame (``<var>``, ``<var>_label`` per variable, ``value``, ``status``).
 
         ``selection`` maps each variable to value codes or expressions (``ContentsCode`` and ``Tid`` must
@@ -542,8 +604,10 @@ class PxWebClient:
             stale = self.cache.latest("data", table_id, key) if (self.cache and self.offline_cache) else None
             if stale is None:
                 raise
-            msg = (f"SSB could not be reached; using the cached answer for table {table_id} "
-                   f"stored {stale.stored} (SSB stamp {stale.updated}).")
+            msg = (
+                f"SSB could not be reached; using the cached answer for table {table_id} "
+                f"stored {stale.stored} (SSB stamp {stale.updated})."
+            )
             warnings.warn(msg, StaleCacheWarning, stacklevel=2)
             return [parse_jsonstat(b) for b in stale.body]
         datasets = [parse_jsonstat(b) for b in bodies]
@@ -577,8 +641,10 @@ class PxWebClient:
             return None
         time_dims = set(meta.roles.get("time", [])) | {"Tid"}
         try:
-            return {var: resolve_values(values, meta.dimension(var).codes, is_time=var in time_dims)
-                    for var, values in query.selection.items()}
+            return {
+                var: resolve_values(values, meta.dimension(var).codes, is_time=var in time_dims)
+                for var, values in query.selection.items()
+            }
         except (KeyError, ValueError, IndexError) as exc:
             log.info("cannot resolve the selection of %s (%s); it stays as given", query.table_id, exc)
             return None
@@ -591,8 +657,14 @@ class PxWebClient:
             if len(str(httpx.URL(url, params=params))) <= self.max_url_length:
                 resp = self._request("GET", url, params=params, what="data", table_id=query.table_id)
             else:
-                resp = self._request("POST", url, params=[("lang", self.lang), ("outputFormat", "json-stat2")],
-                                     body=query.body(), what="data", table_id=query.table_id)
+                resp = self._request(
+                    "POST",
+                    url,
+                    params=[("lang", self.lang), ("outputFormat", "json-stat2")],
+                    body=query.body(),
+                    what="data",
+                    table_id=query.table_id,
+                )
         except UnknownTable:
             raise
         except (SsbUnavailable, SsbResponseError) as exc:
@@ -620,9 +692,11 @@ class PxWebClient:
                 raise
             raise v2_error from None
         except SsbResponseError as exc:  # a 404 here does not make the table unknown: v2 knew it
-            raise SsbResponseError(f"{v2_error} The older v0 API failed too: {exc}",
-                                   status=getattr(v2_error, "status", None) or exc.status,
-                                   url=getattr(v2_error, "url", None) or exc.url) from None
+            raise SsbResponseError(
+                f"{v2_error} The older v0 API failed too: {exc}",
+                status=getattr(v2_error, "status", None) or exc.status,
+                url=getattr(v2_error, "url", None) or exc.url,
+            ) from None
         body = self._json(resp)
         parse_jsonstat(body, url=url)
         return body
@@ -668,7 +742,13 @@ def _detail(resp: httpx.Response) -> str:
 
 
 __all__ = [
-    "DEFAULT_BASE_URL", "DEFAULT_V0_URL", "DEFAULT_MAX_CELLS", "OFFLINE_MESSAGE",
-    "PxWebClient", "Query", "StaleCacheWarning", "resolve_values", "split_selection",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_CELLS",
+    "DEFAULT_V0_URL",
+    "OFFLINE_MESSAGE",
+    "PxWebClient",
+    "Query",
+    "StaleCacheWarning",
+    "resolve_values",
+    "split_selection",
 ]
-

@@ -41,9 +41,9 @@ from typing import Any
 
 import pandas as pd
 
-from blilyst.stats.credit import SSB_CREDIT
 from blilyst.axes import MAX_AGE
 from blilyst.errors import SsbResponseError, UnknownTable
+from blilyst.stats.credit import SSB_CREDIT
 from blilyst.stats.jsonstat import JsonStatDataset
 from blilyst.stats.pxweb import PxWebClient
 
@@ -119,12 +119,16 @@ class _Refresher:
 
     def fetch(self, step: str, table_id: str, selection: dict, codelists: dict | None = None) -> pd.DataFrame:
         self.progress(step, 0, 1)
-        frame = self.client.data(table_id, selection, codelists=codelists,
-                                 on_part=lambda done, total: self.progress(step, done, total))
+        frame = self.client.data(
+            table_id, selection, codelists=codelists, on_part=lambda done, total: self.progress(step, done, total)
+        )
         meta = frame.attrs.get("jsonstat", {})
         self.result_tables[table_id] = meta.get("updated")
-        self.sources[table_id] = {"label": meta.get("label"), "updated": meta.get("updated"),
-                                  "url": f"{self.client.base_url}/tables/{table_id}/data"}
+        self.sources[table_id] = {
+            "label": meta.get("label"),
+            "updated": meta.get("updated"),
+            "url": f"{self.client.base_url}/tables/{table_id}/data",
+        }
         return frame
 
     # -- 07459 ----------------------------------------------------------------------------------
@@ -134,20 +138,26 @@ class _Refresher:
         age_cl = _pick_codelist(meta, "Alder", ("vs_AlleAldre00B",))
         years = [c for c in meta.dimension("Tid").codes if _year(c) >= self.first_year]
         if not years:
-            raise SsbResponseError(f"SSB table 07459 has no years from {self.first_year}; "
-                                   f"its last year is {meta.dimension('Tid').codes[-1]}.")
-        common = {"Kjonn": ["1", "2"], "Alder": ["*"], "ContentsCode": ["Personer1"],
-                  "Tid": [f"from({years[0]})"]}
+            raise SsbResponseError(
+                f"SSB table 07459 has no years from {self.first_year}; "
+                f"its last year is {meta.dimension('Tid').codes[-1]}."
+            )
+        common = {"Kjonn": ["1", "2"], "Alder": ["*"], "ContentsCode": ["Personer1"], "Tid": [f"from({years[0]})"]}
         age_codelist = {"Alder": age_cl} if age_cl else {}
-        raw = self.fetch("07459 population by municipality", "07459", {"Region": ["*"], **common},
-                         {"Region": region_cl, **age_codelist})
+        raw = self.fetch(
+            "07459 population by municipality",
+            "07459",
+            {"Region": ["*"], **common},
+            {"Region": region_cl, **age_codelist},
+        )
         nation = self.fetch("07459 population of Norway", "07459", {"Region": ["0"], **common}, age_codelist)
         pop = self._tidy_population(raw)
         missing = sorted(set(municipalities) - set(pop["municipality"]))
         if missing:
             raise SsbResponseError(
                 f"SSB's 07459 answer lacks {len(missing)} of today's municipalities ({', '.join(missing[:5])}"
-                f"{'…' if len(missing) > 5 else ''}); the snapshot was not changed. Try again later.")
+                f"{'…' if len(missing) > 5 else ''}); the snapshot was not changed. Try again later."
+            )
         pop = pop[pop["municipality"].isin(set(municipalities))]
         pop, flags = self._complete(pop)
         national = self._tidy_population(nation.assign(Region="0000")).drop(columns="municipality")
@@ -159,22 +169,32 @@ class _Refresher:
         meta = self.client.metadata("07459")
         region_cl = _pick_codelist(meta, "Region", ("agg_KommSummer",)) or "agg_KommSummer"
         age_cl = _pick_codelist(meta, "Alder", ("vs_AlleAldre00B",))
-        raw = self.fetch("07459 population totals", "07459",
-                         {"Region": ["*"], "Kjonn": ["1", "2"], "Alder": ["*"], "ContentsCode": ["Personer1"],
-                          "Tid": [str(y) for y in years]},
-                         {"Region": region_cl, **({"Alder": age_cl} if age_cl else {})})
+        raw = self.fetch(
+            "07459 population totals",
+            "07459",
+            {
+                "Region": ["*"],
+                "Kjonn": ["1", "2"],
+                "Alder": ["*"],
+                "ContentsCode": ["Personer1"],
+                "Tid": [str(y) for y in years],
+            },
+            {"Region": region_cl, **({"Alder": age_cl} if age_cl else {})},
+        )
         tidy = self._tidy_population(raw)
         return tidy.groupby(["municipality", "year"], as_index=False)["population"].sum()
 
     @staticmethod
     def _tidy_population(raw: pd.DataFrame) -> pd.DataFrame:
-        out = pd.DataFrame({
-            "municipality": _map(raw["Region"], _municipality),
-            "year": _map(raw["Tid"], _year),
-            "sex": raw["Kjonn"].map({"1": "male", "2": "female"}),
-            "age": _map(raw["Alder"], _age),
-            "population": raw["value"],
-        })
+        out = pd.DataFrame(
+            {
+                "municipality": _map(raw["Region"], _municipality),
+                "year": _map(raw["Tid"], _year),
+                "sex": raw["Kjonn"].map({"1": "male", "2": "female"}),
+                "age": _map(raw["Alder"], _age),
+                "population": raw["value"],
+            }
+        )
         out = out.dropna(subset=["municipality", "sex", "age"])
         out["age"] = out["age"].astype("int64")
         out["year"] = out["year"].astype("int64")
@@ -186,14 +206,17 @@ class _Refresher:
         year with a missing cell or a zero total is flagged (SSB's aggregate has no figure for it)."""
         dup = pop.duplicated(["municipality", "year", "sex", "age"])
         if dup.any():
-            raise SsbResponseError("SSB's 07459 answer repeats cells (an age group counted twice?); "
-                                   "the snapshot was not changed.")
+            raise SsbResponseError(
+                "SSB's 07459 answer repeats cells (an age group counted twice?); the snapshot was not changed."
+            )
         full = pd.MultiIndex.from_product(
             [sorted(pop.municipality.unique()), sorted(pop.year.unique()), ["male", "female"], range(MAX_AGE + 1)],
-            names=["municipality", "year", "sex", "age"])
+            names=["municipality", "year", "sex", "age"],
+        )
         pop = pop.set_index(["municipality", "year", "sex", "age"]).reindex(full).reset_index()
         totals = pop.groupby(["municipality", "year"])["population"].agg(
-            total="sum", missing=lambda s: int(s.isna().sum()))
+            total="sum", missing=lambda s: int(s.isna().sum())
+        )
         bad = totals[(totals["total"] <= 0) | (totals["missing"] > 0)].reset_index()
         flags = []
         for code, group in bad.groupby("municipality"):
@@ -203,10 +226,16 @@ class _Refresher:
                 if y is not None and y == prev + 1:
                     prev = y
                     continue
-                flags.append({"municipality": code, "year_from": int(start), "year_to": int(prev),
-                              "note": f"{code} {start}–{prev}: SSB publishes no population for this municipality "
-                                      "at today's borders in these years (shown as 0; persons were counted "
-                                      "in the municipality it was part of or under 'unknown')."})
+                flags.append(
+                    {
+                        "municipality": code,
+                        "year_from": int(start),
+                        "year_to": int(prev),
+                        "note": f"{code} {start}–{prev}: SSB publishes no population for this municipality "
+                        "at today's borders in these years (shown as 0; persons were counted "
+                        "in the municipality it was part of or under 'unknown').",
+                    }
+                )
                 if y is not None:
                     start = prev = y
         pop["population"] = pop["population"].fillna(0).round().astype("int64")
@@ -214,8 +243,7 @@ class _Refresher:
         return pop, flag_frame
 
     # -- 06913 / 01223 ----------------------------------------------------------------------------
-    def components(self, pop: pd.DataFrame, municipalities: Sequence[str]
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    def components(self, pop: pd.DataFrame, municipalities: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame, str]:
         """(components_2011_2025, components_annual, table id) from 06913, or 01223 if 06913 is gone."""
         first, last = COMPONENT_YEARS
         if not {first, last + 1} <= set(pop["year"].unique()):
@@ -232,12 +260,18 @@ class _Refresher:
                 start = min(self.first_year, first)
                 periods = [c for c in meta.dimension("Tid").codes if _year(c) >= start]
                 wanted = list(dict.fromkeys([*contents.values(), *annual.values()]))
-                raw = self.fetch(f"{table_id} population change", table_id,
-                                 {"Region": ["*"], "ContentsCode": wanted, "Tid": periods},
-                                 {"Region": region_cl} if region_cl else None)
+                raw = self.fetch(
+                    f"{table_id} population change",
+                    table_id,
+                    {"Region": ["*"], "ContentsCode": wanted, "Tid": periods},
+                    {"Region": region_cl} if region_cl else None,
+                )
                 in_span = raw[_map(raw["Tid"], _year).between(first, last)]
-                return (_sum_components(in_span, contents, pop, municipalities),
-                        _annual_components(raw, annual, municipalities), table_id)
+                return (
+                    _sum_components(in_span, contents, pop, municipalities),
+                    _annual_components(raw, annual, municipalities),
+                    table_id,
+                )
             except UnknownTable as exc:
                 errors.append(f"{table_id}: {exc}")
             except _Unrecognised as exc:
@@ -253,8 +287,9 @@ class _Refresher:
         region_cl = _pick_codelist(meta, "Region", ("agg_KommSummer", "agg_KommSummerHist"))
         age_cl = _pick_codelist(meta, "Alder", ("vs_AlleAldre00B",))
         codes = {}
-        for code, label in zip(meta.dimension("ContentsCode").codes, meta.dimension("ContentsCode").labels,
-                               strict=True):
+        for code, label in zip(
+            meta.dimension("ContentsCode").codes, meta.dimension("ContentsCode").labels, strict=True
+        ):
             low = label.lower()
             if "netto" in low or "net " in low or low.startswith("net"):
                 codes.setdefault("net_migration", code)
@@ -263,10 +298,16 @@ class _Refresher:
             elif "utflytt" in low or "out-migration" in low:
                 codes.setdefault("out_migration", code)
         if not {"in_migration", "out_migration"} <= set(codes):
-            raise _Skip(f"table 09588's contents ({', '.join(meta.dimension('ContentsCode').labels)}) "
-                        "have no recognisable in- and out-migration")
-        selection: dict[str, list[str]] = {"Region": ["*"], "Alder": ["*"], "ContentsCode": list(codes.values()),
-                                           "Tid": ["top(10)"]}
+            raise _Skip(
+                f"table 09588's contents ({', '.join(meta.dimension('ContentsCode').labels)}) "
+                "have no recognisable in- and out-migration"
+            )
+        selection: dict[str, list[str]] = {
+            "Region": ["*"],
+            "Alder": ["*"],
+            "ContentsCode": list(codes.values()),
+            "Tid": ["top(10)"],
+        }
         sum_over = []
         for dim in meta.dimensions:
             if dim.id in selection:
@@ -277,14 +318,16 @@ class _Refresher:
             sum_over.append(dim.id)
         codelists = {k: v for k, v in (("Region", region_cl), ("Alder", age_cl)) if v}
         raw = self.fetch("09588 migration by age", "09588", selection, codelists)
-        raw = raw.assign(municipality=_map(raw["Region"], _municipality), age=_map(raw["Alder"], _age),
-                         year=_map(raw["Tid"], _year))
+        raw = raw.assign(
+            municipality=_map(raw["Region"], _municipality), age=_map(raw["Alder"], _age), year=_map(raw["Tid"], _year)
+        )
         raw = raw.dropna(subset=["municipality", "age"])
         raw = raw[raw["municipality"].isin(set(municipalities))]
         by_code = {v: k for k, v in codes.items()}
         raw["measure"] = raw["ContentsCode"].map(by_code)
-        wide = raw.pivot_table(index=["municipality", "year", "age"], columns="measure", values="value",
-                               aggfunc="sum").reset_index()
+        wide = raw.pivot_table(
+            index=["municipality", "year", "age"], columns="measure", values="value", aggfunc="sum"
+        ).reset_index()
         if "net_migration" not in wide:
             wide["net_migration"] = wide["in_migration"] - wide["out_migration"]
         for col in ("in_migration", "out_migration", "net_migration"):
@@ -302,11 +345,16 @@ class _Refresher:
             raise _Skip(str(exc)) from None
         region_cl = _pick_codelist(meta, "Region", ("agg_KommSummer",))
         contents = meta.dimension("ContentsCode")
-        content = next((c for c, lab in zip(contents.codes, contents.labels, strict=True)
-                        if any(w in lab.lower() for w in _JOBS_WORDS)), None)
+        content = next(
+            (
+                c
+                for c, lab in zip(contents.codes, contents.labels, strict=True)
+                if any(w in lab.lower() for w in _JOBS_WORDS)
+            ),
+            None,
+        )
         if content is None:
-            raise _Skip(f"table 13470's contents ({', '.join(contents.labels)}) have no recognisable "
-                        "employed persons")
+            raise _Skip(f"table 13470's contents ({', '.join(contents.labels)}) have no recognisable employed persons")
         selection: dict[str, list[str]] = {"Region": ["*"], "ContentsCode": [content], "Tid": ["*"]}
         for dim in meta.dimensions:
             if dim.id in selection or dim.extension.get("elimination"):
@@ -315,10 +363,12 @@ class _Refresher:
             if total is None:
                 raise _Skip(f"table 13470's {dim.id} ({', '.join(dim.labels[:5])}…) has no recognisable total")
             selection[dim.id] = [total]
-        raw = self.fetch("13470 jobs by place of work", "13470", selection,
-                         {"Region": region_cl} if region_cl else None)
-        out = pd.DataFrame({"municipality": _map(raw["Region"], _municipality), "year": _map(raw["Tid"], _year),
-                            "jobs": raw["value"]}).dropna(subset=["municipality", "jobs"])
+        raw = self.fetch(
+            "13470 jobs by place of work", "13470", selection, {"Region": region_cl} if region_cl else None
+        )
+        out = pd.DataFrame(
+            {"municipality": _map(raw["Region"], _municipality), "year": _map(raw["Tid"], _year), "jobs": raw["value"]}
+        ).dropna(subset=["municipality", "jobs"])
         out = out[out["municipality"].isin(set(municipalities))]
         out = out.groupby(["municipality", "year"], as_index=False)["jobs"].sum()
         # SSB's aggregate to today's borders shows 0 where it has no figure (before a split)
@@ -394,8 +444,9 @@ def _component_codes(meta: JsonStatDataset) -> dict[str, str]:
                 candidates.setdefault(key, []).append((int(domestic_only), pos, code))
                 break
     if set(candidates) != set(_COMPONENT_WORDS):
-        raise _Unrecognised(f"its contents ({'; '.join(dim.labels)}) lack "
-                            f"{', '.join(sorted(set(_COMPONENT_WORDS) - set(candidates)))}")
+        raise _Unrecognised(
+            f"its contents ({'; '.join(dim.labels)}) lack {', '.join(sorted(set(_COMPONENT_WORDS) - set(candidates)))}"
+        )
     return {key: min(options)[2] for key, options in candidates.items()}
 
 
@@ -409,8 +460,18 @@ _ANNUAL_WORDS = {
     "domestic_in": ("innflytting", "in-migration"),
     "domestic_out": ("utflytting", "out-migration"),
 }
-_NOT_ANNUAL = ("netto", "net ", "overskudd", "overskot", "excess", "folketal", "befolkning", "population",
-               "inkl", "includ")  # a total of moves and migrations is none of the components
+_NOT_ANNUAL = (
+    "netto",
+    "net ",
+    "overskudd",
+    "overskot",
+    "excess",
+    "folketal",
+    "befolkning",
+    "population",
+    "inkl",
+    "includ",
+)  # a total of moves and migrations is none of the components
 
 
 def _annual_codes(meta: JsonStatDataset, contents: dict[str, str]) -> dict[str, str]:
@@ -432,14 +493,19 @@ def _annual_codes(meta: JsonStatDataset, contents: dict[str, str]) -> dict[str, 
     return out
 
 
-def _annual_components(raw: pd.DataFrame, annual: dict[str, str],
-                       municipalities: Sequence[str]) -> pd.DataFrame:
+def _annual_components(raw: pd.DataFrame, annual: dict[str, str], municipalities: Sequence[str]) -> pd.DataFrame:
     """Long ``municipality, year, component, persons``; quarters (01223) summed to years. Cells SSB
     leaves empty, and municipality-years where every component is 0, are dropped (absent, not zero)."""
     by_code = {v: k for k, v in annual.items()}
     raw = raw[raw["ContentsCode"].isin(set(by_code))]
-    out = pd.DataFrame({"municipality": _map(raw["Region"], _municipality), "year": _map(raw["Tid"], _year),
-                        "component": raw["ContentsCode"].map(by_code), "persons": raw["value"]})
+    out = pd.DataFrame(
+        {
+            "municipality": _map(raw["Region"], _municipality),
+            "year": _map(raw["Tid"], _year),
+            "component": raw["ContentsCode"].map(by_code),
+            "persons": raw["value"],
+        }
+    )
     out = out.dropna(subset=["municipality", "persons"])
     out = out[out["municipality"].isin(set(municipalities))]
     out = out.groupby(["municipality", "year", "component"], as_index=False)["persons"].sum()
@@ -452,8 +518,9 @@ def _annual_components(raw: pd.DataFrame, annual: dict[str, str],
     return out.sort_values(["municipality", "year", "component"]).reset_index(drop=True)
 
 
-def _sum_components(raw: pd.DataFrame, contents: dict[str, str], pop: pd.DataFrame,
-                    municipalities: Sequence[str]) -> pd.DataFrame:
+def _sum_components(
+    raw: pd.DataFrame, contents: dict[str, str], pop: pd.DataFrame, municipalities: Sequence[str]
+) -> pd.DataFrame:
     first, last = COMPONENT_YEARS
     raw = raw.assign(municipality=_map(raw["Region"], _municipality)).dropna(subset=["municipality"])
     by_code = {v: k for k, v in contents.items()}
@@ -472,7 +539,8 @@ def _sum_components(raw: pd.DataFrame, contents: dict[str, str], pop: pd.DataFra
     out["residual_sum"] = out["population_change_sum"] - out["natural_increase_sum"] - out["net_migration_sum"]
     growth = out["pop_end"] - out["pop_start"]
     out["comparable"] = (out["pop_start"] > 0) & (
-        (growth - out["population_change_sum"]).abs() <= 0.005 * out["pop_start"])
+        (growth - out["population_change_sum"]).abs() <= 0.005 * out["pop_start"]
+    )
     return out.reset_index()
 
 
@@ -482,9 +550,14 @@ def _register_codes() -> list[str]:
     return get_register().codes()
 
 
-def refresh_snapshot(dest: Path | str | None = None, *, client: PxWebClient | None = None,
-                     progress: Progress | None = None, first_year: int = 2006,
-                     municipalities: Sequence[str] | None = None) -> RefreshResult:
+def refresh_snapshot(
+    dest: Path | str | None = None,
+    *,
+    client: PxWebClient | None = None,
+    progress: Progress | None = None,
+    first_year: int = 2006,
+    municipalities: Sequence[str] | None = None,
+) -> RefreshResult:
     """Fetch the snapshot's SSB tables live and write them as the local snapshot at ``dest``
     (default ``$BLILYST_DATA_DIR`` or ``~/.local/share/blilyst/snapshot``), atomically.
 
@@ -542,46 +615,66 @@ def refresh_snapshot(dest: Path | str | None = None, *, client: PxWebClient | No
         "national_population": "Population 1 January of Norway by sex and single-year age",
         "components_2011_2025": "Natural increase, net migration and population growth summed over 2011-2025",
         "components_annual": "Registered births, deaths, immigration, emigration, domestic in- and out-migration, "
-                             "net migration and population change by municipality and year (as the table has them)",
+        "net migration and population change by municipality and year (as the table has them)",
         "migration_by_age": "Domestic in- and out-migration by municipality, year and single-year age",
         "jobs": "Employed persons 4th quarter by place-of-work municipality (jobs in the municipality), all "
-                "industries, sexes and ages: SSB 13470 for the years it has, bundled years it lacks kept",
+        "industries, sexes and ages: SSB 13470 for the years it has, bundled years it lacks kept",
     }
     entries = {}
     for name, table_id in tables.items():
         src = r.sources.get(table_id, {})
         entries[name] = {
-            "description": descriptions[name], "ssb_table": table_id,
+            "description": descriptions[name],
+            "ssb_table": table_id,
             "source_file": src.get("url") or f"{client.base_url}/tables/{table_id}/data",
-            "date": (src.get("updated") or fetched_at)[:10], "licence": LICENCE, "credit": SSB_CREDIT,
+            "date": (src.get("updated") or fetched_at)[:10],
+            "licence": LICENCE,
+            "credit": SSB_CREDIT,
             "provenance": f"SSB PxWebApi v2, {src.get('label') or table_id}, updated {src.get('updated')}, "
-                          f"fetched {fetched_at}",
+            f"fetched {fetched_at}",
         }
     if "jobs" in tables:
         by_source = datasets["jobs"].groupby("source")["year"].unique()
         years = {k: sorted(int(y) for y in v) for k, v in by_source.items()}
         entries["jobs"]["years"] = years
         old = datasets["jobs"][datasets["jobs"]["source"] == "bundled"]
-        kept = "; ".join(f"{y}: {'all' if len(g) == len(municipalities) else ', '.join(sorted(g.municipality))}"
-                         for y, g in old.groupby("year"))
-        entries["jobs"]["provenance"] += (
-            f"; years {', '.join(map(str, years.get('SSB 13470', [])))} from 13470"
-            + (f"; kept from the bundled snapshot where 13470 has no figure ({kept}; 2005 and 2015 are SSB "
-               "register-based employment, 'distriktstall' base data, mapped to 2024 codes)" if kept else ""))
+        kept = "; ".join(
+            f"{y}: {'all' if len(g) == len(municipalities) else ', '.join(sorted(g.municipality))}"
+            for y, g in old.groupby("year")
+        )
+        entries["jobs"]["provenance"] += f"; years {', '.join(map(str, years.get('SSB 13470', [])))} from 13470" + (
+            f"; kept from the bundled snapshot where 13470 has no figure ({kept}; 2005 and 2015 are SSB "
+            "register-based employment, 'distriktstall' base data, mapped to 2024 codes)"
+            if kept
+            else ""
+        )
     # Data sets refreshed earlier but not this time are carried over from the previous local snapshot.
     previous = _previous_local(dest)
     if previous is not None:
         prev_manifest, prev_frames = previous
         for name in sorted(set(prev_frames) - set(datasets)):
             datasets[name] = prev_frames[name]
-            entries[name] = {k: v for k, v in prev_manifest["datasets"][name].items()
-                             if k not in ("file", "rows", "columns", "origin")}
+            entries[name] = {
+                k: v
+                for k, v in prev_manifest["datasets"][name].items()
+                if k not in ("file", "rows", "columns", "origin")
+            }
             why = result.skipped.get(name)
-            result.skipped[name] = f"{why}; kept from the previous local snapshot" if why else \
-                "kept from the previous local snapshot"
-    manifest = {"version": f"{fetched_at[:10]}-refresh", "built": fetched_at[:10], "structure": 2024,
-                "credit": SSB_CREDIT, "licence": LICENCE, "source": "refresh", "fetched": fetched_at,
-                "tables": dict(r.result_tables), "skipped": dict(result.skipped), "datasets": entries}
+            result.skipped[name] = (
+                f"{why}; kept from the previous local snapshot" if why else "kept from the previous local snapshot"
+            )
+    manifest = {
+        "version": f"{fetched_at[:10]}-refresh",
+        "built": fetched_at[:10],
+        "structure": 2024,
+        "credit": SSB_CREDIT,
+        "licence": LICENCE,
+        "source": "refresh",
+        "fetched": fetched_at,
+        "tables": dict(r.result_tables),
+        "skipped": dict(result.skipped),
+        "datasets": entries,
+    }
     snap.write_snapshot(datasets, manifest, dest)
     result.datasets = {name: len(frame) for name, frame in datasets.items()}
     result.tables = dict(r.result_tables)
@@ -597,8 +690,11 @@ def _previous_local(dest: Path) -> tuple[dict, dict[str, pd.DataFrame]] | None:
 
     try:
         manifest = json.loads((dest / snap.MANIFEST).read_text(encoding="utf-8"))
-        frames = {name: pd.read_parquet(dest / entry.get("file", f"{name}.parquet"))
-                  for name, entry in manifest["datasets"].items() if name in snap.SCHEMAS}
+        frames = {
+            name: pd.read_parquet(dest / entry.get("file", f"{name}.parquet"))
+            for name, entry in manifest["datasets"].items()
+            if name in snap.SCHEMAS
+        }
     except FileNotFoundError:
         return None
     except Exception as exc:  # noqa: BLE001 - any damage means: do not carry anything over

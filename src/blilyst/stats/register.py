@@ -30,8 +30,16 @@ from blilyst.errors import SnapshotError, UnknownMunicipality
 
 REGISTER_FILE = Path(__file__).resolve().parents[1] / "data" / "register.json"
 
-_FRAME_COLUMNS = ["code", "name", "county_code", "county_name", "ba_region_code", "ba_region_name",
-                  "centrality_class", "centrality_index"]
+_FRAME_COLUMNS = [
+    "code",
+    "name",
+    "county_code",
+    "county_name",
+    "ba_region_code",
+    "ba_region_name",
+    "centrality_class",
+    "centrality_index",
+]
 
 
 @dataclass(frozen=True)
@@ -81,8 +89,22 @@ class Match:
     note: str = ""
 
 
-_FOLD = str.maketrans({"ø": "o", "æ": "ae", "å": "a", "đ": "d", "ŋ": "n", "ŧ": "t", "š": "s", "č": "c",
-                       "ž": "z", "ʒ": "z", "ǥ": "g", "ǩ": "k"})
+_FOLD = str.maketrans(
+    {
+        "ø": "o",
+        "æ": "ae",
+        "å": "a",
+        "đ": "d",
+        "ŋ": "n",
+        "ŧ": "t",
+        "š": "s",
+        "č": "c",
+        "ž": "z",
+        "ʒ": "z",
+        "ǥ": "g",
+        "ǩ": "k",
+    }
+)
 _FOLD_OLD = str.maketrans({"ø": "oe", "æ": "ae", "å": "aa"})
 
 
@@ -133,7 +155,7 @@ class Register:
             self._munis[muni.code] = muni
             names = _name_parts(muni.name)
             if m.get("csdata_name"):
-                names += [m["csdata_name"]] + m["csdata_name"].split("-")
+                names += [m["csdata_name"], *m["csdata_name"].split("-")]
             for n in names:
                 for key in _keys(n):
                     aliases.append((key, muni.code, ""))
@@ -171,9 +193,11 @@ class Register:
         tnames = [f"{c} {self._munis[c].name}" for c, _ in targets]
         if len(targets) > 1:
             kind = "split"
-            shares = ", ".join(f"{t} ({w:.0%})" for t, (_, w) in zip(tnames, targets))
-            note = (f"{label} ({until}) is today split between {shares}; "
-                    f"figures for it are apportioned by these population weights")
+            shares = ", ".join(f"{t} ({w:.0%})" for t, (_, w) in zip(tnames, targets, strict=False))
+            note = (
+                f"{label} ({until}) is today split between {shares}; "
+                f"figures for it are apportioned by these population weights"
+            )
         else:
             partners = by_target_year.get((targets[0][0], r["year_to"]), set()) - {code}
             if partners:
@@ -186,8 +210,17 @@ class Register:
             via = f"{r['via']} {self._old_name_for(r['via'])}".strip()
             verb = "was merged into" if kind == "merged" else "became"
             note = f"{label} ({until}) {verb} {via} in {year}, which is today {tnames[0]}"
-        return CodeChange(code=code, name=name, year_from=r["year_from"], year_to=r["year_to"], year=year,
-                          kind=kind, targets=targets, via=r.get("via"), note=note)
+        return CodeChange(
+            code=code,
+            name=name,
+            year_from=r["year_from"],
+            year_to=r["year_to"],
+            year=year,
+            kind=kind,
+            targets=targets,
+            via=r.get("via"),
+            note=note,
+        )
 
     def _old_name_for(self, code: str) -> str:
         for change in self._history.get(code, []):
@@ -262,8 +295,10 @@ class Register:
             if code in self._munis:
                 return [(code, 1.0)]
             raise UnknownMunicipality(
-                f"{old_code} in {year}", [f"{c.code} was in use {c.year_from}–{c.year_to}" for c in changes],
-                reason="unknown")
+                f"{old_code} in {year}",
+                [f"{c.code} was in use {c.year_from}–{c.year_to}" for c in changes],
+                reason="unknown",
+            )
         if code in self._munis:
             return [(code, 1.0)]
         if changes:
@@ -289,8 +324,7 @@ class Register:
         if best.score >= 85:
             close = [m for m in matches if m.score >= best.score - 3]
             if len(close) > 1:
-                raise UnknownMunicipality(str(text), [_label(m.municipality) for m in close[:5]],
-                                          reason="ambiguous")
+                raise UnknownMunicipality(str(text), [_label(m.municipality) for m in close[:5]], reason="ambiguous")
             return best.municipality
         raise UnknownMunicipality(str(text), [_label(m.municipality) for m in matches[:5] if m.score >= 60])
 
@@ -314,8 +348,11 @@ class Register:
             if code in self._history:
                 change = self._history[code][-1]
                 out = [Match(self._munis[self._best_target(change)], 100.0, change.note)]
-                out += [Match(self._munis[c], 100.0 * w, change.note) for c, w in change.targets
-                        if c != out[0].municipality.code]
+                out += [
+                    Match(self._munis[c], 100.0 * w, change.note)
+                    for c, w in change.targets
+                    if c != out[0].municipality.code
+                ]
                 return out
             return []
         query = _query_key(text)
@@ -334,7 +371,7 @@ class Register:
             score = max(fuzz.ratio(query, key), fuzz.token_sort_ratio(query, key))
             if len(query) >= 4 and key.startswith(query):
                 # "evje" for "evje og hornnes": a whole first word counts for more than a part of one
-                whole_word = key[len(query):len(query) + 1] in ("", " ")
+                whole_word = key[len(query) : len(query) + 1] in ("", " ")
                 score = max(score, (88.0 if whole_word else 80.0) + 10.0 * len(query) / len(key))
             if note:
                 score -= 2.0
@@ -354,7 +391,7 @@ def _label(m: Municipality) -> str:
     return f"{m.name} ({m.code})"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def get_register(path: Path | None = None) -> Register:
     """The register from the bundled ``register.json`` (cached)."""
     path = Path(path) if path else REGISTER_FILE
@@ -364,8 +401,10 @@ def get_register(path: Path | None = None) -> Register:
     except FileNotFoundError:
         raise SnapshotError(
             f"The municipality register {path} is missing. Reinstall blilyst, or in a source checkout "
-            "run 'blilyst data build-snapshot'.") from None
+            "run 'blilyst data build-snapshot'."
+        ) from None
     except (ValueError, KeyError, TypeError) as exc:
         raise SnapshotError(
             f"The municipality register {path} is corrupt ({exc}). Reinstall blilyst, or in a source "
-            "checkout run 'blilyst data build-snapshot'.") from None
+            "checkout run 'blilyst data build-snapshot'."
+        ) from None

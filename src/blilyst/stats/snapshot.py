@@ -47,16 +47,44 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "births": {"year": "int", "sex": "str", "births": "int"},
     "immigrants_by_reason": {"municipality": "str", "year": "int", "reason": "str", "persons": "float"},
     "refugee_settlement": {"municipality": "str", "year": "int", "measure": "str", "persons": "float"},
-    "components_2011_2025": {"municipality": "str", "pop_start": "int", "pop_end": "int",
-                             "natural_increase_sum": "int", "net_migration_sum": "int",
-                             "population_change_sum": "int", "residual_sum": "int", "comparable": "bool"},
+    "components_2011_2025": {
+        "municipality": "str",
+        "pop_start": "int",
+        "pop_end": "int",
+        "natural_increase_sum": "int",
+        "net_migration_sum": "int",
+        "population_change_sum": "int",
+        "residual_sum": "int",
+        "comparable": "bool",
+    },
     "jobs": {"municipality": "str", "year": "int", "jobs": "float"},
-    "jobs_old_structure": {"old_code": "str", "name": "str", "population_2006": "int", "population_2016": "int",
-                           "jobs_2005": "int", "jobs_2015": "int", "current_code": "str", "weight": "float"},
-    "migration_by_age": {"municipality": "str", "year": "int", "age": "int", "in_migration": "int",
-                         "out_migration": "int", "net_migration": "int"},
-    "od_flows": {"year": "int", "origin": "str", "origin_name": "str", "destination": "str",
-                 "destination_name": "str", "moves": "int", "direction": "str"},
+    "jobs_old_structure": {
+        "old_code": "str",
+        "name": "str",
+        "population_2006": "int",
+        "population_2016": "int",
+        "jobs_2005": "int",
+        "jobs_2015": "int",
+        "current_code": "str",
+        "weight": "float",
+    },
+    "migration_by_age": {
+        "municipality": "str",
+        "year": "int",
+        "age": "int",
+        "in_migration": "int",
+        "out_migration": "int",
+        "net_migration": "int",
+    },
+    "od_flows": {
+        "year": "int",
+        "origin": "str",
+        "origin_name": "str",
+        "destination": "str",
+        "destination_name": "str",
+        "moves": "int",
+        "direction": "str",
+    },
     # optional: registered annual components (SSB 06913/01223), written only by ``blilyst data refresh``
     "components_annual": {"municipality": "str", "year": "int", "component": "str", "persons": "float"},
 }
@@ -65,17 +93,34 @@ OPTIONAL_DATASETS: tuple[str, ...] = ("components_annual",)
 #: Data sets every (bundled) snapshot has.
 DATASETS = tuple(n for n in SCHEMAS if n not in OPTIONAL_DATASETS)
 #: The components ``components_annual`` may hold (a table keeps whichever of them it has).
-ANNUAL_COMPONENTS: tuple[str, ...] = ("births", "deaths", "immigration", "emigration", "domestic_in",
-                                      "domestic_out", "net_migration", "population_change")
+ANNUAL_COMPONENTS: tuple[str, ...] = (
+    "births",
+    "deaths",
+    "immigration",
+    "emigration",
+    "domestic_in",
+    "domestic_out",
+    "net_migration",
+    "population_change",
+)
 _SOURCE_COLUMNS = ["dataset", "description", "ssb_table", "source_file", "date", "licence", "credit"]
-_CHECK = {"str": lambda t: pa.types.is_string(t) or pa.types.is_large_string(t)
-          or (pa.types.is_dictionary(t) and pa.types.is_string(t.value_type)),
-          "int": pa.types.is_integer, "float": lambda t: pa.types.is_floating(t) or pa.types.is_integer(t),
-          "bool": pa.types.is_boolean}
-_FIX_LOCAL = ("Delete the local snapshot directory {dir} to fall back to the bundled data, "
-              "or run 'blilyst data refresh' again.")
-_FIX_BUNDLED = ("Reinstall blilyst, or in a source checkout run 'blilyst data build-snapshot' "
-                "(or 'git checkout src/blilyst/data/snapshot').")
+_CHECK = {
+    "str": lambda t: (
+        pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or (pa.types.is_dictionary(t) and pa.types.is_string(t.value_type))
+    ),
+    "int": pa.types.is_integer,
+    "float": lambda t: pa.types.is_floating(t) or pa.types.is_integer(t),
+    "bool": pa.types.is_boolean,
+}
+_FIX_LOCAL = (
+    "Delete the local snapshot directory {dir} to fall back to the bundled data, or run 'blilyst data refresh' again."
+)
+_FIX_BUNDLED = (
+    "Reinstall blilyst, or in a source checkout run 'blilyst data build-snapshot' "
+    "(or 'git checkout src/blilyst/data/snapshot')."
+)
 
 
 def local_dir() -> Path:
@@ -171,8 +216,10 @@ class Snapshot:
 
     def sources(self) -> pd.DataFrame:
         """One row per data set: dataset, description, ssb_table, source_file, date, licence, credit."""
-        rows = [{"dataset": name, **{k: entry.get(k, "") for k in _SOURCE_COLUMNS[1:]}}
-                for name, entry in self.manifest["datasets"].items()]
+        rows = [
+            {"dataset": name, **{k: entry.get(k, "") for k in _SOURCE_COLUMNS[1:]}}
+            for name, entry in self.manifest["datasets"].items()
+        ]
         return pd.DataFrame(rows, columns=_SOURCE_COLUMNS)
 
     def credit(self, dataset: str) -> str:
@@ -192,10 +239,10 @@ class Snapshot:
             all_years = sorted(int(y) for y in pop.year.unique())
             expected = len(all_years) * len(all_codes) * len(SEXES) * N_AGES
             if len(pop) != expected:
-                raise SnapshotError(f"Population in {self.path} is not complete ({len(pop)} rows, expected "
-                                    f"{expected}).")
-            cube = pop.population.to_numpy(dtype=np.float64).reshape(
-                len(all_years), len(all_codes), len(SEXES), N_AGES)
+                raise SnapshotError(
+                    f"Population in {self.path} is not complete ({len(pop)} rows, expected {expected})."
+                )
+            cube = pop.population.to_numpy(dtype=np.float64).reshape(len(all_years), len(all_codes), len(SEXES), N_AGES)
             self._cube = (all_codes, all_years, cube)
         all_codes, all_years, cube = self._cube
         codes = all_codes if municipalities is None else [str(c) for c in municipalities]
@@ -204,8 +251,10 @@ class Snapshot:
         yi = {y: i for i, y in enumerate(all_years)}
         bad = [c for c in codes if c not in ci] + [str(y) for y in yrs if y not in yi]
         if bad:
-            raise SnapshotError(f"Not in the population data: {', '.join(bad[:10])} (years "
-                                f"{all_years[0]}–{all_years[-1]}, 2024 municipality codes).")
+            raise SnapshotError(
+                f"Not in the population data: {', '.join(bad[:10])} (years "
+                f"{all_years[0]}–{all_years[-1]}, 2024 municipality codes)."
+            )
         out = cube[np.ix_([yi[y] for y in yrs], [ci[c] for c in codes])]
         return list(codes), list(yrs), np.ascontiguousarray(out)
 
@@ -213,6 +262,7 @@ class Snapshot:
 # ----------------------------------------------------------------------------------------------
 # Reading
 # ----------------------------------------------------------------------------------------------
+
 
 def _read_manifest(directory: Path) -> dict:
     path = directory / MANIFEST
@@ -285,8 +335,10 @@ def _load(directory: Path | None) -> Snapshot:
         try:
             manifest, frames = _read_dir(directory, required=True)
         except SnapshotError as exc:
-            raise SnapshotError(f"The snapshot in {directory} is unusable: {exc}. "
-                                + (_FIX_BUNDLED if directory == bundled else _FIX_LOCAL.format(dir=directory))) from None
+            raise SnapshotError(
+                f"The snapshot in {directory} is unusable: {exc}. "
+                + (_FIX_BUNDLED if directory == bundled else _FIX_LOCAL.format(dir=directory))
+            ) from None
         return Snapshot("bundled" if directory == bundled else "local", directory, manifest, frames)
 
     try:
@@ -295,30 +347,46 @@ def _load(directory: Path | None) -> Snapshot:
         raise SnapshotError(f"The bundled data snapshot is unusable: {exc}. {_FIX_BUNDLED}") from None
     local = local_dir()
     if local.exists() and not local.is_dir():
-        warnings.warn(f"The local snapshot directory {local} (${ENV_DIR}) is not a directory; using the bundled "
-                      f"data. Point ${ENV_DIR} at a directory, or unset it.", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"The local snapshot directory {local} (${ENV_DIR}) is not a directory; using the bundled "
+            f"data. Point ${ENV_DIR} at a directory, or unset it.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
         return Snapshot("bundled", bundled, manifest, frames)
     try:
         has_manifest = (local / MANIFEST).is_file()
         has_files = not has_manifest and local.is_dir() and any(local.iterdir())
     except OSError as exc:  # unreadable directory
-        warnings.warn(f"The local snapshot directory {local} cannot be read ({exc}); using the bundled data.",
-                      RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"The local snapshot directory {local} cannot be read ({exc}); using the bundled data.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
         return Snapshot("bundled", bundled, manifest, frames)
     if not has_manifest:
         if has_files:
-            warnings.warn(f"The local snapshot {local} has no {MANIFEST}; using the bundled data. "
-                          + _FIX_LOCAL.format(dir=local), RuntimeWarning, stacklevel=3)
+            warnings.warn(
+                f"The local snapshot {local} has no {MANIFEST}; using the bundled data. "
+                + _FIX_LOCAL.format(dir=local),
+                RuntimeWarning,
+                stacklevel=3,
+            )
         return Snapshot("bundled", bundled, manifest, frames)
     try:
         local_manifest, local_frames = _read_dir(local, required=False)
     except SnapshotError as exc:
-        warnings.warn(f"The local snapshot is corrupt ({exc}); using the bundled data instead. "
-                      + _FIX_LOCAL.format(dir=local), RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"The local snapshot is corrupt ({exc}); using the bundled data instead. " + _FIX_LOCAL.format(dir=local),
+            RuntimeWarning,
+            stacklevel=3,
+        )
         return Snapshot("bundled", bundled, manifest, frames)
     merged = dict(local_manifest)
-    merged["datasets"] = {**{k: {**v, "origin": "bundled"} for k, v in manifest["datasets"].items()},
-                          **{k: {**v, "origin": "local"} for k, v in local_manifest["datasets"].items()}}
+    merged["datasets"] = {
+        **{k: {**v, "origin": "bundled"} for k, v in manifest["datasets"].items()},
+        **{k: {**v, "origin": "local"} for k, v in local_manifest["datasets"].items()},
+    }
     merged["bundled_version"] = manifest.get("version")
     return Snapshot("local", local, merged, {**frames, **local_frames})
 
@@ -360,6 +428,7 @@ load_snapshot.cache_clear = clear_cache  # type: ignore[attr-defined]
 # Writing
 # ----------------------------------------------------------------------------------------------
 
+
 def _compact(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
@@ -372,8 +441,11 @@ def _compact(frame: pd.DataFrame) -> pd.DataFrame:
                 if np.iinfo(t).min <= lo and hi <= np.iinfo(t).max:
                     out[col] = s.astype(t)
                     break
-        elif (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
-              or isinstance(s.dtype, pd.CategoricalDtype)):
+        elif (
+            pd.api.types.is_object_dtype(s)
+            or pd.api.types.is_string_dtype(s)
+            or isinstance(s.dtype, pd.CategoricalDtype)
+        ):
             if len(s) and s.nunique() * 4 < len(s):
                 out[col] = s.astype(str).astype("category")
             else:
@@ -408,8 +480,9 @@ def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: dict, dest: Path
     entries = manifest.get("datasets", {})
     missing_meta = [n for n in datasets if n not in entries]
     if missing_meta or not manifest.get("version"):
-        raise SnapshotError("The manifest needs a 'version' and an entry per data set "
-                            f"(missing for {missing_meta or 'version'})")
+        raise SnapshotError(
+            f"The manifest needs a 'version' and an entry per data set (missing for {missing_meta or 'version'})"
+        )
     for name, frame in datasets.items():
         lacking = [c for c in SCHEMAS[name] if c not in frame.columns]
         if lacking:
@@ -418,12 +491,13 @@ def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: dict, dest: Path
             if col in SCHEMAS[name] and len(frame):
                 bad = ~frame[col].astype(str).str.fullmatch(r"\d{4}")
                 if bad.any():
-                    raise SnapshotError(f"Data set '{name}': column '{col}' must hold four-digit municipality "
-                                        f"codes as strings, got {sorted(set(frame.loc[bad, col].astype(str)))[:5]}")
+                    raise SnapshotError(
+                        f"Data set '{name}': column '{col}' must hold four-digit municipality "
+                        f"codes as strings, got {sorted(set(frame.loc[bad, col].astype(str)))[:5]}"
+                    )
         if name == "population":
             datasets = {**datasets, name: _ordered_population(frame)}
-    out_manifest = {**manifest, "built": manifest.get("built") or _dt.date.today().isoformat(),
-                    "datasets": {}}
+    out_manifest = {**manifest, "built": manifest.get("built") or _dt.date.today().isoformat(), "datasets": {}}
     tmp = make_temp_beside(dest)
     try:
         for name, frame in datasets.items():
@@ -432,8 +506,12 @@ def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: dict, dest: Path
             table = _fill_null_types(name, table)
             _check_schema(name, table.schema, tmp / file)
             pq.write_table(table, tmp / file, compression="zstd", compression_level=19)
-            out_manifest["datasets"][name] = {**entries[name], "file": file, "rows": table.num_rows,
-                                              "columns": list(frame.columns)}
+            out_manifest["datasets"][name] = {
+                **entries[name],
+                "file": file,
+                "rows": table.num_rows,
+                "columns": list(frame.columns),
+            }
         (tmp / MANIFEST).write_text(json.dumps(out_manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         _read_dir(tmp, list(datasets), required=True)  # what we wrote must read back
         old = None
@@ -474,8 +552,10 @@ def make_temp_beside(dest: Path) -> Path:
         tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
         tmp.chmod(0o755)
     except OSError as exc:
-        raise SnapshotError(f"Cannot write a snapshot to {dest} ({exc}). Give a directory you may write to "
-                            f"(--dest or ${ENV_DIR}); the previous data are kept.") from None
+        raise SnapshotError(
+            f"Cannot write a snapshot to {dest} ({exc}). Give a directory you may write to "
+            f"(--dest or ${ENV_DIR}); the previous data are kept."
+        ) from None
     return tmp
 
 
@@ -500,6 +580,8 @@ def _ordered_population(pop: pd.DataFrame) -> pd.DataFrame:
     out = pop.iloc[order].reset_index(drop=True)
     n_years, n_codes = out.year.nunique(), out.municipality.nunique()
     if len(out) != n_years * n_codes * len(SEXES) * N_AGES or out.age.min() < 0 or out.age.max() >= N_AGES:
-        raise SnapshotError(f"population must be complete: every year x municipality x sex x age 0..{N_AGES - 1} "
-                            f"({len(out)} rows for {n_years} years and {n_codes} municipalities)")
+        raise SnapshotError(
+            f"population must be complete: every year x municipality x sex x age 0..{N_AGES - 1} "
+            f"({len(out)} rows for {n_years} years and {n_codes} municipalities)"
+        )
     return out

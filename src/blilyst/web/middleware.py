@@ -55,8 +55,7 @@ class PermissionsPolicyMiddleware:
     so that injected content could not use them either."""
 
     POLICY = (
-        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
-        "payment=(), usb=()"
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
     )
 
     def __init__(self, get_response):

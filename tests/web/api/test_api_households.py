@@ -38,11 +38,21 @@ def api(user=None, token=None):
 
 
 NEW = {
-    "municipality": "4028", "label": "Familien Ali", "target_group": "refugees", "origin_place": "Aleppo",
+    "municipality": "4028",
+    "label": "Familien Ali",
+    "target_group": "refugees",
+    "origin_place": "Aleppo",
     "needs": {"housing_tenure": "rent", "housing_bedrooms": 3, "housing_from": "2027-01-01"},
-    "adults": [{"name": "Ahmed Ali", "phone": "40011223", "language": "other", "occupation": "Elektriker",
-                "job_wishes": "Elektro"},
-               {"name": "Sara Ali", "email": "sara@example.org", "occupation": "Lærer", "job_wishes": "Skole"}],
+    "adults": [
+        {
+            "name": "Ahmed Ali",
+            "phone": "40011223",
+            "language": "other",
+            "occupation": "Elektriker",
+            "job_wishes": "Elektro",
+        },
+        {"name": "Sara Ali", "email": "sara@example.org", "occupation": "Lærer", "job_wishes": "Skole"},
+    ],
     "children": [{"birth_year": 2021, "kindergarten_from": "2027-03-01"}],
     "consent_follow_up": True,
 }
@@ -98,8 +108,7 @@ def test_create_stores_each_adults_job_wishes_and_the_consent(people):
     response = api(people.alice).post("/households/", NEW)
     assert response.status_code == 201, response.content
     household = Household.objects.get(pk=response.json()["id"])
-    assert list(household.adults.values_list("name", "job_wishes")) == [("Ahmed Ali", "Elektro"),
-                                                                        ("Sara Ali", "Skole")]
+    assert list(household.adults.values_list("name", "job_wishes")) == [("Ahmed Ali", "Elektro"), ("Sara Ali", "Skole")]
     assert household.children.get().kindergarten_from == dt.date(2027, 3, 1)
     assert (household.housing_tenure, household.housing_bedrooms) == ("rent", 3)
     assert Consent.objects.get(household=household).purpose == "follow_up"
@@ -123,9 +132,14 @@ def test_a_read_only_token_cannot_change(people, household):
 
 def test_update_with_a_stale_version_is_a_409_and_changes_nothing(people, household):
     caller = api(people.alice)
-    first = caller.patch(f"/households/{household.pk}", {"version": 1, "label": "Familien Berg-Hansen",
-                                                          "needs": {"housing_tenure": "trial",
-                                                                    "housing_from": "2027-05-01"}})
+    first = caller.patch(
+        f"/households/{household.pk}",
+        {
+            "version": 1,
+            "label": "Familien Berg-Hansen",
+            "needs": {"housing_tenure": "trial", "housing_from": "2027-05-01"},
+        },
+    )
     assert first.status_code == 200 and first.json()["version"] == 2
     assert first.json()["needs"]["housing_tenure"] == "trial"
     stale = caller.patch(f"/households/{household.pk}", {"version": 1, "label": "Overwritten"})
@@ -164,22 +178,27 @@ def test_the_api_docs_load_nothing_from_a_cdn(people, client_for):
     assert "cdn" not in html.lower() and "https://" not in html
 
 
-@pytest.mark.parametrize("method, path", [("post", "/api/households/"), ("patch", "/api/households/{pk}"),
-                                          ("post", "/api/resources/hosts")])
+@pytest.mark.parametrize(
+    "method, path", [("post", "/api/households/"), ("patch", "/api/households/{pk}"), ("post", "/api/resources/hosts")]
+)
 def test_a_session_call_that_changes_something_needs_the_csrf_token(people, client_for, household, method, path):
     """The API's views are exempt from Django's CSRF middleware; django-ninja's session auth checks it
     instead. A token call needs no CSRF token (a header a foreign page cannot send)."""
     client = client_for(people.alice, enforce_csrf_checks=True)
     url = path.format(pk=household.pk)
-    body = {"version": 1, "label": "Endret"} if method == "patch" else (
-        NEW if "households" in url else {"municipality": "4028", "name": "Kari Vert", "phone": "91111111"})
+    body = (
+        {"version": 1, "label": "Endret"}
+        if method == "patch"
+        else (NEW if "households" in url else {"municipality": "4028", "name": "Kari Vert", "phone": "91111111"})
+    )
     refused = getattr(client, method)(url, data=json.dumps(body), content_type="application/json")
     assert refused.status_code == 403, refused.content
     assert Household.objects.get().label == "Familien Berg" and Household.objects.count() == 1
     client.get("/households/")  # a page sets the CSRF cookie, as in the browser
     token = client.cookies["blilyst_csrftoken"].value
-    accepted = getattr(client, method)(url, data=json.dumps(body), content_type="application/json",
-                                       HTTP_X_CSRFTOKEN=token)
+    accepted = getattr(client, method)(
+        url, data=json.dumps(body), content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
     assert accepted.status_code in (200, 201), accepted.content
 
 

@@ -37,8 +37,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def chromium():
     if not CHROMIUM.exists():
-        pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium: run `make browser` "
-                    "(or apt-get install chromium), or deselect them with -m 'not browser'.")
+        pytest.fail(
+            "Browser tests need Debian's chromium at /usr/bin/chromium: run `make browser` "
+            "(or apt-get install chromium), or deselect them with -m 'not browser'."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -37,8 +37,9 @@ def test_the_filter_form_is_reachable_by_keyboard(page, people, log_in):
 
 
 def test_pages_fit_a_phone_screen(chromium, live_server, people, password):
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740},
-                                   is_mobile=True, has_touch=True)
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.goto("/accounts/login/")
     page.get_by_label("Brukernavn").fill("alice")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from blilyst.web.newcomers.models import Household
 from blilyst.web.privacy.models import AnonymousOutcome
@@ -15,10 +16,26 @@ from blilyst.web.resources.models import Housing, MatchingGap
 
 
 def test_the_main_path_of_a_contact_person(page, people, log_in, assert_accessible):
-    Housing.objects.create(municipality=people.a, kind="trial", title="Prøvebolig på Fjågesund", bedrooms=3,
-                           size_m2=90, price=7_000, term_months=24, available_from=dt.date(2027, 10, 1))
-    Housing.objects.create(municipality=people.b, kind="trial", title="Rekkehus i Åmot", bedrooms=3,
-                           size_m2=100, price=8_000, term_months=24, available_from=dt.date(2027, 1, 1))
+    Housing.objects.create(
+        municipality=people.a,
+        kind="trial",
+        title="Prøvebolig på Fjågesund",
+        bedrooms=3,
+        size_m2=90,
+        price=7_000,
+        term_months=24,
+        available_from=dt.date(2027, 10, 1),
+    )
+    Housing.objects.create(
+        municipality=people.b,
+        kind="trial",
+        title="Rekkehus i Åmot",
+        bedrooms=3,
+        size_m2=100,
+        price=8_000,
+        term_months=24,
+        available_from=dt.date(2027, 1, 1),
+    )
     log_in(people.alice, next_url="/households/")
     page.wait_for_url("**/households/")
     assert page.get_by_role("heading", level=1).inner_text() == "Husstander"
@@ -105,7 +122,7 @@ def test_the_main_path_of_a_contact_person(page, people, log_in, assert_accessib
     # export everything held (a JSON download)
     with page.expect_download() as download:
         page.get_by_role("link", name="Eksporter alt vi har om husstanden (JSON)").click()
-    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert data["household"]["label"] == "Familien Nowak" and data["household"]["status"] == "moved_in"
     assert data["adults"][0]["email"] == "piotr@example.org"
     assert [g["kind"] for g in data["matching_gaps"]] == ["housing"]
@@ -136,8 +153,7 @@ def test_a_stranger_sees_a_not_found_page(page, people, log_in, assert_accessibl
     assert_accessible(page)
 
 
-def test_the_contact_persons_pages_fit_a_phone_and_pass_axe(chromium, live_server, people, password,
-                                                            assert_accessible):
+def test_the_contact_persons_pages_fit_a_phone_and_pass_axe(chromium, live_server, people, password, assert_accessible):
     """The demo households and listings on a 375 px phone: no page scrolls sideways (wide tables
     scroll inside their own box), and axe-core finds nothing on the phone layout either."""
     from blilyst.web.newcomers.demo import ensure_demo_households
@@ -146,17 +162,24 @@ def test_the_contact_persons_pages_fit_a_phone_and_pass_axe(chromium, live_serve
     ensure_demo_resources(people.a)
     ensure_demo_households(people.a, people.alice)
     nowak = Household.objects.get(label="Familien Nowak (demo)")
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740},
-                                   is_mobile=True, has_touch=True)
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.goto("/accounts/login/")
     page.get_by_label("Brukernavn").fill(people.alice.username)
     page.get_by_label("Passord").fill(password)
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_load_state()
-    for path in ("/households/", f"/households/{nowak.pk}/", f"/households/{nowak.pk}/needs/",
-                 f"/households/{nowak.pk}/tasks/", "/households/tasks/", f"/resources/match/{nowak.pk}/",
-                 "/resources/housing/"):
+    for path in (
+        "/households/",
+        f"/households/{nowak.pk}/",
+        f"/households/{nowak.pk}/needs/",
+        f"/households/{nowak.pk}/tasks/",
+        "/households/tasks/",
+        f"/resources/match/{nowak.pk}/",
+        "/resources/housing/",
+    ):
         response = page.goto(path)
         assert response.status == 200, path
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path

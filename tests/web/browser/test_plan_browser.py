@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 
@@ -83,7 +85,7 @@ def test_from_evidence_to_the_exported_plan(page, analyst, log_in, assert_access
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Last ned planen som PDF").click()
     path = download_info.value.path()
-    text = " ".join(extract_pdf_text(open(path, "rb").read()).split())  # table cells wrap over lines
+    text = " ".join(extract_pdf_text(Path(path).read_bytes()).split())  # table cells wrap over lines
     assert "Kviteseid" in text and "Kilde: Statistisk sentralbyrå" in text
     assert "For få utleieboliger i sentrum" in text and "Prøveboliger for arbeidsinnvandrere" in text
     assert "2 463" in text or "2\xa0463" in text
@@ -97,8 +99,9 @@ def test_a_stranger_gets_not_found(page, people, log_in):
 
 
 def test_the_evidence_page_fits_a_phone(chromium, live_server, analyst, password):
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740},
-                                   is_mobile=True, has_touch=True)
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.goto("/accounts/login/?next=/plan/4028/")
@@ -108,6 +111,8 @@ def test_the_evidence_page_fits_a_phone(chromium, live_server, analyst, password
     page.wait_for_url("**/plan/4028/")
     # charts shrink to the screen; wide tables scroll inside their own box
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    widths = page.evaluate("[...document.querySelectorAll('figure.chart img')].map(i => i.getBoundingClientRect().width)")
+    widths = page.evaluate(
+        "[...document.querySelectorAll('figure.chart img')].map(i => i.getBoundingClientRect().width)"
+    )
     assert len(widths) == 7 and max(widths) <= 375
     context.close()

@@ -18,9 +18,17 @@ def moved_in(people, household):
 
 
 def answers(**overrides):
-    data = {"on": "2025-06-12", "months": "3", "feels_included": "partly", "job_satisfaction": "4",
-            "housing_satisfaction": "2", "school_satisfaction": "", "social_satisfaction": "3",
-            "considering_moving_away": "on", "note": "Savner fritidstilbud for tenåringer."}
+    data = {
+        "on": "2025-06-12",
+        "months": "3",
+        "feels_included": "partly",
+        "job_satisfaction": "4",
+        "housing_satisfaction": "2",
+        "school_satisfaction": "",
+        "social_satisfaction": "3",
+        "considering_moving_away": "on",
+        "note": "Savner fritidstilbud for tenåringer.",
+    }
     data.update(overrides)
     return data
 
@@ -29,8 +37,9 @@ def test_a_follow_up_is_a_personal_data_record_of_its_household(people, moved_in
     from blilyst.web.newcomers.models import PERSONAL_DATA_MODELS
 
     assert FollowUp.PERSONAL_DATA is True and FollowUp in PERSONAL_DATA_MODELS
-    f = FollowUp.objects.create(household=moved_in, on=dt.date(2026, 3, 12), months=12,
-                                feels_included=FeelsIncluded.YES, social_satisfaction=5)
+    f = FollowUp.objects.create(
+        household=moved_in, on=dt.date(2026, 3, 12), months=12, feels_included=FeelsIncluded.YES, social_satisfaction=5
+    )
     assert list(moved_in.follow_ups.all()) == [f]
     assert f.get_feels_included_display() == "Ja" or f.get_feels_included_display() == "Yes"
     assert (f.job_satisfaction, f.considering_moving_away, f.note) == (None, False, "")
@@ -46,9 +55,17 @@ def test_recording_a_follow_up_completes_its_task_and_is_logged(people, client_f
     response = client.post(url, answers())
     assert response.status_code == 302 and response.url == reverse("household_detail", args=[moved_in.pk])
     f = FollowUp.objects.get(household=moved_in)
-    assert (f.on, f.months, f.feels_included, f.job_satisfaction, f.housing_satisfaction, f.school_satisfaction,
-            f.social_satisfaction, f.considering_moving_away, f.by) == (
-        dt.date(2025, 6, 12), 3, "partly", 4, 2, None, 3, True, people.alice)
+    assert (
+        f.on,
+        f.months,
+        f.feels_included,
+        f.job_satisfaction,
+        f.housing_satisfaction,
+        f.school_satisfaction,
+        f.social_satisfaction,
+        f.considering_moving_away,
+        f.by,
+    ) == (dt.date(2025, 6, 12), 3, "partly", 4, 2, None, 3, True, people.alice)
     done = dict(moved_in.tasks.values_list("follow_up_months", "done_at"))
     assert done[3] is not None and done[12] is None and done[24] is None
     assert AccessLogEntry.objects.filter(household_id=moved_in.pk, action="change", detail="follow-up").exists()
@@ -94,16 +111,32 @@ def test_the_api_shows_the_follow_ups_to_the_municipality_only(people, moved_in)
 
     from blilyst.web.api.models import ApiToken
 
-    FollowUp.objects.create(household=moved_in, on=dt.date(2025, 6, 12), months=3, feels_included="yes",
-                            social_satisfaction=4, note="Trives")
+    FollowUp.objects.create(
+        household=moved_in,
+        on=dt.date(2025, 6, 12),
+        months=3,
+        feels_included="yes",
+        social_satisfaction=4,
+        note="Trives",
+    )
 
     def get(user):
         _row, token = ApiToken.issue(user, "test")
         return Client().get(f"/api/households/{moved_in.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
 
     data = json.loads(get(people.alice).content)
-    assert data["follow_ups"] == [{"on": "2025-06-12", "months": 3, "feels_included": "yes", "job_satisfaction": None,
-                                   "housing_satisfaction": None, "school_satisfaction": None,
-                                   "social_satisfaction": 4, "considering_moving_away": False, "note": "Trives"}]
+    assert data["follow_ups"] == [
+        {
+            "on": "2025-06-12",
+            "months": 3,
+            "feels_included": "yes",
+            "job_satisfaction": None,
+            "housing_satisfaction": None,
+            "school_satisfaction": None,
+            "social_satisfaction": 4,
+            "considering_moving_away": False,
+            "note": "Trives",
+        }
+    ]
     assert json.loads(get(people.rita).content)["follow_ups"][0]["feels_included"] == "yes"  # read-only may read
     assert get(people.bob).status_code == 404

@@ -27,8 +27,11 @@ def flatten(patterns, prefix=""):
 
 def household_routes() -> list[str]:
     """Routes whose first parameter is a household's number (here and in other apps, e.g. matching)."""
-    return sorted(route for route, _p in flatten(get_resolver().url_patterns)
-                  if ("households/<int:pk>/" in route or "<int:household_id>" in route) and not route.startswith("api/"))
+    return sorted(
+        route
+        for route, _p in flatten(get_resolver().url_patterns)
+        if ("households/<int:pk>/" in route or "<int:household_id>" in route) and not route.startswith("api/")
+    )
 
 
 def fill(route: str, values: dict[str, int]) -> str:
@@ -86,8 +89,9 @@ def test_no_side_channel_tells_b_about_as_household(people, client_for, househol
     from blilyst.web.resources.models import MatchingGap
 
     Task.objects.create(household=household, title="Ring Kari", due=dt.date(2020, 1, 1), assigned_to=people.alice)
-    Household.objects.filter(pk=household.pk).update(housing_tenure="rent", housing_bedrooms=9,
-                                                     housing_from=dt.date(2027, 3, 1))
+    Household.objects.filter(pk=household.pk).update(
+        housing_tenure="rent", housing_bedrooms=9, housing_from=dt.date(2027, 3, 1)
+    )
     alice = client_for(people.alice)
     assert alice.get(reverse("resources:match", args=[household.pk])).status_code == 200  # records a gap in A
     assert MatchingGap.objects.filter(household_id=household.pk).exists()
@@ -103,10 +107,20 @@ def test_no_side_channel_tells_b_about_as_household(people, client_for, househol
     pages.append(bob.get(reverse("my_tasks")).text)
     pages.append(bob.get(reverse("resources:gaps"), {"show": "all"}).text)
     pages.append(bob.get(reverse("resources:index")).text)  # lists the user's open households to match
-    created = bob.post(reverse("household_create"),
-                       {"municipality": people.b.pk, "label": "Kari i Vinje", "name": "Kari B",
-                        "email": "KARI@example.org", "phone": "912 34 567", "language": "nb",
-                        "target_group": "returnees", "consent_follow_up": "on"}, follow=True)
+    created = bob.post(
+        reverse("household_create"),
+        {
+            "municipality": people.b.pk,
+            "label": "Kari i Vinje",
+            "name": "Kari B",
+            "email": "KARI@example.org",
+            "phone": "912 34 567",
+            "language": "nb",
+            "target_group": "returnees",
+            "consent_follow_up": "on",
+        },
+        follow=True,
+    )
     assert created.status_code == 200 and Household.objects.filter(label="Kari i Vinje").exists()
     pages.append(created.text)
     assert not Household.objects.get(label="Kari i Vinje").duplicate_candidates().exists()

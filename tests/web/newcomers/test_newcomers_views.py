@@ -14,7 +14,6 @@ from blilyst.web.newcomers.models import Household, Status, StatusChange, Task
 from blilyst.web.privacy.models import AccessLogEntry, Consent
 
 
-
 def english(client):
     client.cookies["blilyst_language"] = "en"
     return client
@@ -49,8 +48,14 @@ def test_the_list_shows_only_the_users_municipalities(people, client_for, househ
 def test_the_list_searches_and_filters_by_status(people, client_for, household):
     from blilyst.web.newcomers.demo import make_household
 
-    make_household(people.a, "Familien Haugen", name="Lars Haugen", email="lars@example.org", phone="98765432",
-                   status=Status.VISITED)
+    make_household(
+        people.a,
+        "Familien Haugen",
+        name="Lars Haugen",
+        email="lars@example.org",
+        phone="98765432",
+        status=Status.VISITED,
+    )
     client = client_for(people.alice)
     assert "Familien Haugen" not in client.get(reverse("household_list"), {"q": "kari"}).text
     assert "Familien Berg" in client.get(reverse("household_list"), {"q": "kari"}).text
@@ -115,14 +120,20 @@ def test_inquiry_errors_are_in_english_when_chosen(people, client_for):
 
 def test_a_likely_duplicate_is_flagged(people, client_for, household, other_household):
     client = client_for(people.alice)
-    response = client.post(reverse("household_create"),
-                           inquiry_data(people, email="KARI@example.org", phone="", label="Kari igjen"), follow=True)
-    assert "Mulig dublett" in response.text and "Familien Berg (#%d)" % household.pk in response.text
+    response = client.post(
+        reverse("household_create"),
+        inquiry_data(people, email="KARI@example.org", phone="", label="Kari igjen"),
+        follow=True,
+    )
+    assert "Mulig dublett" in response.text and f"Familien Berg (#{household.pk})" in response.text
     new = Household.objects.get(label="Kari igjen")
     assert list(new.duplicate_candidates()) == [household]
     # the same phone written differently, and never across municipalities
-    response = client.post(reverse("household_create"),
-                           inquiry_data(people, email="", phone="+47 91 23 45 67", label="Telefon"), follow=True)
+    response = client.post(
+        reverse("household_create"),
+        inquiry_data(people, email="", phone="+47 91 23 45 67", label="Telefon"),
+        follow=True,
+    )
     assert "Mulig dublett" in response.text
     assert other_household not in Household.objects.get(label="Telefon").duplicate_candidates()
 
@@ -137,19 +148,40 @@ def test_the_detail_page_shows_the_household_and_logs_the_view(people, client_fo
 def edit_data(household, **overrides):
     adult = household.adults.get()
     data = {
-        "version": household.version, "label": household.label, "target_group": "returnees",
-        "origin_place": "Oslo", "origin_country": "Norge", "heard_about": "", "heard_about_note": "",
-        "contact_person": "", "notes": "",
-        "adults-TOTAL_FORMS": "2", "adults-INITIAL_FORMS": "1", "adults-MIN_NUM_FORMS": "0",
+        "version": household.version,
+        "label": household.label,
+        "target_group": "returnees",
+        "origin_place": "Oslo",
+        "origin_country": "Norge",
+        "heard_about": "",
+        "heard_about_note": "",
+        "contact_person": "",
+        "notes": "",
+        "adults-TOTAL_FORMS": "2",
+        "adults-INITIAL_FORMS": "1",
+        "adults-MIN_NUM_FORMS": "0",
         "adults-MAX_NUM_FORMS": "8",
-        "adults-0-id": adult.pk, "adults-0-name": "Kari Berg", "adults-0-email": "kari@example.org",
-        "adults-0-phone": "912 34 567", "adults-0-language": "nb", "adults-0-occupation": "Sykepleier",
+        "adults-0-id": adult.pk,
+        "adults-0-name": "Kari Berg",
+        "adults-0-email": "kari@example.org",
+        "adults-0-phone": "912 34 567",
+        "adults-0-language": "nb",
+        "adults-0-occupation": "Sykepleier",
         "adults-0-job_wishes": "Helse, gjerne turnus",
-        "adults-1-name": "Ola Berg", "adults-1-email": "", "adults-1-phone": "", "adults-1-language": "nn",
-        "adults-1-occupation": "Snekker", "adults-1-job_wishes": "Bygg", "adults-1-remote_work": "on",
-        "children-TOTAL_FORMS": "1", "children-INITIAL_FORMS": "0", "children-MIN_NUM_FORMS": "0",
+        "adults-1-name": "Ola Berg",
+        "adults-1-email": "",
+        "adults-1-phone": "",
+        "adults-1-language": "nn",
+        "adults-1-occupation": "Snekker",
+        "adults-1-job_wishes": "Bygg",
+        "adults-1-remote_work": "on",
+        "children-TOTAL_FORMS": "1",
+        "children-INITIAL_FORMS": "0",
+        "children-MIN_NUM_FORMS": "0",
         "children-MAX_NUM_FORMS": "12",
-        "children-0-first_name": "Emma", "children-0-birth_year": "2022", "children-0-kindergarten_from": "2027-03",
+        "children-0-first_name": "Emma",
+        "children-0-birth_year": "2022",
+        "children-0-kindergarten_from": "2027-03",
     }
     data.update(overrides)
     return data
@@ -161,7 +193,9 @@ def test_editing_saves_every_adults_job_wishes_and_the_children(people, client_f
     household.refresh_from_db()
     assert household.version == 2 and household.target_group == "returnees"
     assert list(household.adults.values_list("name", "job_wishes", "remote_work")) == [
-        ("Kari Berg", "Helse, gjerne turnus", False), ("Ola Berg", "Bygg", True)]
+        ("Kari Berg", "Helse, gjerne turnus", False),
+        ("Ola Berg", "Bygg", True),
+    ]
     child = household.children.get()
     assert child.birth_year == 2022 and child.kindergarten_from == dt.date(2027, 3, 1)
 
@@ -171,8 +205,11 @@ def test_a_stale_form_gets_a_conflict_and_overwrites_nothing(people, client_for,
     alice, bob = client_for(people.alice), client_for(people.bob)
     stale = edit_data(household)  # both opened the form at version 1
     assert alice.post(reverse("household_edit", args=[household.pk]), stale).status_code == 302
-    response = bob.post(reverse("household_edit", args=[household.pk]),
-                        {**stale, "target_group": "refugees", "adults-0-name": "Overwritten"}, follow=True)
+    response = bob.post(
+        reverse("household_edit", args=[household.pk]),
+        {**stale, "target_group": "refugees", "adults-0-name": "Overwritten"},
+        follow=True,
+    )
     assert "Noen andre lagret denne husstanden mens du redigerte den" in response.text
     household.refresh_from_db()
     assert household.version == 2 and household.target_group == "returnees"
@@ -189,11 +226,20 @@ def test_a_stale_status_or_needs_form_gets_a_conflict_too(people, client_for, ho
     assert "Noen andre lagret denne husstanden mens du redigerte den" in response.text
     household.refresh_from_db()
     assert household.status == "visited" and household.status_changes.count() == 1
-    needs = bob.post(reverse("household_needs", args=[household.pk]),
-                     {"version": 1, "housing_tenure": "rent", "housing_bedrooms": 2, "housing_from": "2027-01-01",
-                      "children-TOTAL_FORMS": "0", "children-INITIAL_FORMS": "0", "children-MIN_NUM_FORMS": "0",
-                      "children-MAX_NUM_FORMS": "12"},
-                     follow=True)
+    needs = bob.post(
+        reverse("household_needs", args=[household.pk]),
+        {
+            "version": 1,
+            "housing_tenure": "rent",
+            "housing_bedrooms": 2,
+            "housing_from": "2027-01-01",
+            "children-TOTAL_FORMS": "0",
+            "children-INITIAL_FORMS": "0",
+            "children-MIN_NUM_FORMS": "0",
+            "children-MAX_NUM_FORMS": "12",
+        },
+        follow=True,
+    )
     assert "Noen andre lagret denne husstanden mens du redigerte den" in needs.text
     household.refresh_from_db()
     assert household.housing_tenure == "" and household.version == 2
@@ -207,20 +253,38 @@ def test_a_household_needs_an_adult(people, client_for, household):
 
 
 def test_needs_are_recorded(people, client_for, household):
-    data = {"version": household.version, "housing_tenure": "trial", "housing_bedrooms": "3",
-            "housing_from": "2027-08-01", "housing_note": "", "school_note": "1. klasse", "leisure_interests": "Ski",
-            "wants_host": "on", "children-TOTAL_FORMS": "0", "children-INITIAL_FORMS": "0",
-            "children-MIN_NUM_FORMS": "0", "children-MAX_NUM_FORMS": "12"}
+    data = {
+        "version": household.version,
+        "housing_tenure": "trial",
+        "housing_bedrooms": "3",
+        "housing_from": "2027-08-01",
+        "housing_note": "",
+        "school_note": "1. klasse",
+        "leisure_interests": "Ski",
+        "wants_host": "on",
+        "children-TOTAL_FORMS": "0",
+        "children-INITIAL_FORMS": "0",
+        "children-MIN_NUM_FORMS": "0",
+        "children-MAX_NUM_FORMS": "12",
+    }
     assert client_for(people.alice).post(reverse("household_needs", args=[household.pk]), data).status_code == 302
     household.refresh_from_db()
     assert (household.housing_tenure, household.housing_bedrooms, household.housing_from) == (
-        "trial", 3, dt.date(2027, 8, 1))
+        "trial",
+        3,
+        dt.date(2027, 8, 1),
+    )
     assert household.wants_host is True and household.wants_welcome_event is False
 
 
 def test_needs_without_a_date_are_refused_in_both_languages(people, client_for, household):
-    data = {"version": household.version, "housing_tenure": "rent", "housing_bedrooms": "11",
-            "children-TOTAL_FORMS": "0", "children-INITIAL_FORMS": "0"}
+    data = {
+        "version": household.version,
+        "housing_tenure": "rent",
+        "housing_bedrooms": "11",
+        "children-TOTAL_FORMS": "0",
+        "children-INITIAL_FORMS": "0",
+    }
     url = reverse("household_needs", args=[household.pk])
     nb = client_for(people.alice).post(url, data).context["form"].errors
     assert nb["housing_from"] == ["Oppgi fra når husstanden trenger bolig."]
@@ -237,9 +301,14 @@ def test_moving_in_is_dated_and_plans_the_follow_ups(people, client_for, househo
     household.refresh_from_db()
     assert household.status == "moved_in" and household.moved_in_on == dt.date(2026, 5, 31)
     assert list(StatusChange.objects.filter(household=household).values_list("from_status", "to_status", "on")) == [
-        ("enquiry", "in_dialogue", dt.date(2026, 3, 2)), ("in_dialogue", "moved_in", dt.date(2026, 5, 31))]
+        ("enquiry", "in_dialogue", dt.date(2026, 3, 2)),
+        ("in_dialogue", "moved_in", dt.date(2026, 5, 31)),
+    ]
     assert list(household.tasks.values_list("follow_up_months", "due")) == [
-        (3, dt.date(2026, 8, 31)), (12, dt.date(2027, 5, 31)), (24, dt.date(2028, 5, 31))]
+        (3, dt.date(2026, 8, 31)),
+        (12, dt.date(2027, 5, 31)),
+        (24, dt.date(2028, 5, 31)),
+    ]
 
 
 def test_moving_away_needs_a_grouped_reason(people, client_for, household):
@@ -248,18 +317,30 @@ def test_moving_away_needs_a_grouped_reason(people, client_for, household):
     url = reverse("household_status", args=[household.pk])
     page = client.post(url, {"version": household.version, "status": "moved_out", "on": "2026-02-01"})
     assert page.context["form"].errors["reason"] == ["Velg hovedgrunnen til at de flyttet."]
-    client.post(url, {"version": household.version, "status": "moved_out", "on": "2026-02-01",
-                      "reason": "partner_work", "reason_note": "Ingen jobb til ham"})
+    client.post(
+        url,
+        {
+            "version": household.version,
+            "status": "moved_out",
+            "on": "2026-02-01",
+            "reason": "partner_work",
+            "reason_note": "Ingen jobb til ham",
+        },
+    )
     household.refresh_from_db()
     assert (household.status, household.move_out_reason, household.moved_out_on) == (
-        "moved_out", "partner_work", dt.date(2026, 2, 1))
+        "moved_out",
+        "partner_work",
+        dt.date(2026, 2, 1),
+    )
     assert household.evaluation_record()["move_out_reason"] == "partner_work"
 
 
 def test_a_status_date_in_the_future_is_refused(people, client_for, household):
     later = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
-    page = english(client_for(people.alice)).post(reverse("household_status", args=[household.pk]),
-                                                  {"version": 1, "status": "visited", "on": later})
+    page = english(client_for(people.alice)).post(
+        reverse("household_status", args=[household.pk]), {"version": 1, "status": "visited", "on": later}
+    )
     assert list(page.context["form"].errors) == ["on"]
     assert "The date of a status change cannot be in the future." in page.text
 
@@ -267,11 +348,18 @@ def test_a_status_date_in_the_future_is_refused(people, client_for, household):
 def test_tasks_are_added_done_and_listed_as_due_or_overdue(people, client_for, household):
     client = client_for(people.alice)
     today = timezone.localdate()
-    client.post(reverse("task_add", args=[household.pk]),
-                {"title": "Ring om barnehage", "due": (today - dt.timedelta(days=2)).isoformat(),
-                 "assigned_to": people.alice.pk})
-    client.post(reverse("task_add", args=[household.pk]),
-                {"title": "Send boligliste", "due": (today + dt.timedelta(days=3)).isoformat(), "assigned_to": ""})
+    client.post(
+        reverse("task_add", args=[household.pk]),
+        {
+            "title": "Ring om barnehage",
+            "due": (today - dt.timedelta(days=2)).isoformat(),
+            "assigned_to": people.alice.pk,
+        },
+    )
+    client.post(
+        reverse("task_add", args=[household.pk]),
+        {"title": "Send boligliste", "due": (today + dt.timedelta(days=3)).isoformat(), "assigned_to": ""},
+    )
     page = client.get(reverse("my_tasks"))
     assert [t.title for t in page.context["overdue"]] == ["Ring om barnehage"]
     assert [t.title for t in page.context["due"]] == ["Send boligliste"]
@@ -293,8 +381,10 @@ def test_a_task_is_found_only_through_its_household(people, client_for, househol
 
 def test_contacts_are_logged(people, client_for, household):
     client = client_for(people.alice)
-    client.post(reverse("contact_add", args=[household.pk]),
-                {"on": "2026-11-20", "channel": "phone", "summary": "Vil besøke i januar"})
+    client.post(
+        reverse("contact_add", args=[household.pk]),
+        {"on": "2026-11-20", "channel": "phone", "summary": "Vil besøke i januar"},
+    )
     entry = household.contact_log.get()
     assert entry.summary == "Vil besøke i januar" and entry.by == people.alice
     assert "Vil besøke i januar" in client.get(reverse("household_detail", args=[household.pk])).text
@@ -304,8 +394,12 @@ def test_a_read_only_member_may_not_change_anything(people, client_for, househol
     client = client_for(people.rita)
     assert client.get(reverse("household_create")).status_code == 403
     assert client.post(reverse("household_edit", args=[household.pk]), edit_data(household)).status_code == 403
-    assert client.post(reverse("household_status", args=[household.pk]),
-                       {"version": 1, "status": "visited", "on": "2026-01-01"}).status_code == 403
+    assert (
+        client.post(
+            reverse("household_status", args=[household.pk]), {"version": 1, "status": "visited", "on": "2026-01-01"}
+        ).status_code
+        == 403
+    )
     household.refresh_from_db()
     assert household.version == 1 and household.status == "enquiry"
 
@@ -319,11 +413,20 @@ def test_an_analyst_sees_no_personal_data(people, client_for, household):
     assert client.get(reverse("my_tasks")).status_code == 403
 
 
-@pytest.mark.parametrize("name,method", [
-    ("household_detail", "get"), ("household_edit", "get"), ("household_edit", "post"), ("household_needs", "get"),
-    ("household_needs", "post"), ("household_status", "get"), ("household_status", "post"), ("task_add", "post"),
-    ("contact_add", "post"),
-])
+@pytest.mark.parametrize(
+    "name,method",
+    [
+        ("household_detail", "get"),
+        ("household_edit", "get"),
+        ("household_edit", "post"),
+        ("household_needs", "get"),
+        ("household_needs", "post"),
+        ("household_status", "get"),
+        ("household_status", "post"),
+        ("task_add", "post"),
+        ("contact_add", "post"),
+    ],
+)
 def test_a_stranger_gets_404(people, client_for, household, name, method):
     response = getattr(client_for(people.bob), method)(reverse(name, args=[household.pk]))
     assert response.status_code == 404
@@ -345,7 +448,9 @@ def test_a_regional_office_may_narrow_the_list_to_one_municipality(people, clien
     only_b = client.get(reverse("household_list"), {"municipality": "4036"})
     assert "Familien Vik" in only_b.text and "Familien Berg" not in only_b.text
     # a municipality the user does not serve is ignored, never used to look
-    assert client_for(people.bob).get(reverse("household_list"), {"municipality": "4028"}).text.count("Familien Berg") == 0
+    assert (
+        client_for(people.bob).get(reverse("household_list"), {"municipality": "4028"}).text.count("Familien Berg") == 0
+    )
 
 
 def test_the_next_step_and_contact_forms_have_their_own_pages(people, client_for, household):
@@ -357,7 +462,8 @@ def test_the_next_step_and_contact_forms_have_their_own_pages(people, client_for
     assert set(refused.context["form"].errors) == {"title", "due"}
     assert client.get(reverse("contact_add", args=[household.pk])).status_code == 200
     future = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
-    refused = client.post(reverse("contact_add", args=[household.pk]), {"on": future, "channel": "phone",
-                                                                         "summary": "x"})
+    refused = client.post(
+        reverse("contact_add", args=[household.pk]), {"on": future, "channel": "phone", "summary": "x"}
+    )
     assert refused.status_code == 400 and "En kontakt kan ikke føres på en dato fram i tid." in refused.text
     assert not household.tasks.exists() and not household.contact_log.exists()

@@ -30,22 +30,44 @@ def resources(people):
     day = timezone.localdate()
 
     def home(municipality, kind, status="available"):
-        Housing.objects.create(municipality=municipality, kind=kind, title=f"{kind} home", bedrooms=3, size_m2=90,
-                               price=9000, available_from=day, status=status,
-                               term_months=24 if kind == "trial" else None)
+        Housing.objects.create(
+            municipality=municipality,
+            kind=kind,
+            title=f"{kind} home",
+            bedrooms=3,
+            size_m2=90,
+            price=9000,
+            available_from=day,
+            status=status,
+            term_months=24 if kind == "trial" else None,
+        )
 
     home(a, "rent"), home(a, "rent"), home(a, "trial"), home(a, "rent", status="taken"), home(b, "sale")
-    JobVacancy.objects.create(municipality=a, employer="Kviteseid kommune", occupation="Sykepleier", sector="health",
-                              advertised="nav", positions=2)
-    JobVacancy.objects.create(municipality=a, employer="Vest-Telemark sjukehus", occupation="Sykepleier",
-                              sector="health", advertised="not_advertised", positions=1)
-    JobVacancy.objects.create(municipality=b, employer="Vinje kommune", occupation="Lærer", sector="education",
-                              advertised="nav", positions=4)
+    JobVacancy.objects.create(
+        municipality=a,
+        employer="Kviteseid kommune",
+        occupation="Sykepleier",
+        sector="health",
+        advertised="nav",
+        positions=2,
+    )
+    JobVacancy.objects.create(
+        municipality=a,
+        employer="Vest-Telemark sjukehus",
+        occupation="Sykepleier",
+        sector="health",
+        advertised="not_advertised",
+        positions=1,
+    )
+    JobVacancy.objects.create(
+        municipality=b, employer="Vinje kommune", occupation="Lærer", sector="education", advertised="nav", positions=4
+    )
     start = day.replace(day=1)
     for i in range(12):
         month = dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
-        KindergartenCapacity.objects.create(municipality=a, kindergarten="Kviteseid barnehage", month=month,
-                                            free_places=0 if month.month == 8 else 2)
+        KindergartenCapacity.objects.create(
+            municipality=a, kindergarten="Kviteseid barnehage", month=month, free_places=0 if month.month == 8 else 2
+        )
     for kind in ("housing", "housing", "kindergarten"):
         MatchingGap.objects.create(municipality=a, kind=kind, detail=f"no {kind}")
     MatchingGap.objects.create(municipality=a, kind="job", detail="resolved gap", resolved_on=day)
@@ -62,13 +84,21 @@ def households(people):
 
     from blilyst.web.newcomers.models import Adult, Child, Household, StatusChange
 
-    def household(municipality, label, status, group, moved_in=None, moved_out=None, reason="", adults=2,
-                  children=0, settled=None):
-        h = Household.objects.create(municipality=municipality, label=label, status=status, target_group=group,
-                                     moved_in_on=moved_in, moved_out_on=moved_out, move_out_reason=reason)
+    def household(
+        municipality, label, status, group, moved_in=None, moved_out=None, reason="", adults=2, children=0, settled=None
+    ):
+        h = Household.objects.create(
+            municipality=municipality,
+            label=label,
+            status=status,
+            target_group=group,
+            moved_in_on=moved_in,
+            moved_out_on=moved_out,
+            move_out_reason=reason,
+        )
         for i in range(adults):
             Adult.objects.create(household=h, name=f"{label} adult {i}")
-        for i in range(children):
+        for _ in range(children):
             Child.objects.create(household=h, birth_year=2020)
         if settled:
             StatusChange.objects.create(household=h, from_status="moved_in", to_status="settled", on=settled)

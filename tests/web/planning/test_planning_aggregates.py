@@ -35,8 +35,10 @@ def test_a_municipality_without_listings_is_unknown_and_every_listing_taken_is_n
     Housing.objects.filter(municipality="4028", kind="rent").update(status="taken")
     kviteseid = cap("4028")
     assert kviteseid.housing == {"rental": 0, "trial_housing": 1, "for_sale": 0, "small_farm": 0, "plot": 0}
-    verdicts = {c.kind: c.verdict for c in check_campaign("Ledige utleieboliger og ledige småbruk venter på deg.",
-                                                         kviteseid).claims}
+    verdicts = {
+        c.kind: c.verdict
+        for c in check_campaign("Ledige utleieboliger og ledige småbruk venter på deg.", kviteseid).claims
+    }
     assert verdicts.get("rental") == UNSUPPORTED
     # the register holds small farms and Kviteseid has none available: the claim is unsupported ...
     assert verdicts.get("small_farm") == UNSUPPORTED
@@ -44,16 +46,30 @@ def test_a_municipality_without_listings_is_unknown_and_every_listing_taken_is_n
     tinn = {c.kind: c.verdict for c in check_campaign("Ledige småbruk venter på deg.", cap("4026")).claims}
     assert tinn.get("small_farm") == UNVERIFIABLE
     # ... and with one small farm listed it is supported
-    Housing.objects.create(municipality_id="4028", kind="small_farm", title="Småbruk på Brunkeberg", bedrooms=4,
-                           size_m2=140, price=2_900_000, available_from=kviteseid.as_of)
+    Housing.objects.create(
+        municipality_id="4028",
+        kind="small_farm",
+        title="Småbruk på Brunkeberg",
+        bedrooms=4,
+        size_m2=140,
+        price=2_900_000,
+        available_from=kviteseid.as_of,
+    )
     assert cap("4028").housing["small_farm"] == 1
     verdicts = {c.kind: c.verdict for c in check_campaign("Ledige småbruk venter på deg.", cap("4028")).claims}
     assert verdicts.get("small_farm") == SUPPORTED
     # a building plot counts as a plot, not a small farm: "ledige tomter" goes from unsupported to supported
     plots = {c.kind: c.verdict for c in check_campaign("Ledige tomter venter på deg.", cap("4028")).claims}
     assert plots.get("plots") == UNSUPPORTED
-    Housing.objects.create(municipality_id="4028", kind="plot", title="Byggetomt i Vrådal", bedrooms=0,
-                           size_m2=900, price=350_000, available_from=kviteseid.as_of)
+    Housing.objects.create(
+        municipality_id="4028",
+        kind="plot",
+        title="Byggetomt i Vrådal",
+        bedrooms=0,
+        size_m2=900,
+        price=350_000,
+        available_from=kviteseid.as_of,
+    )
     plots = {c.kind: c.verdict for c in check_campaign("Ledige tomter venter på deg.", cap("4028")).claims}
     assert plots.get("plots") == SUPPORTED
 
@@ -71,8 +87,9 @@ def test_evaluation_records_carry_no_names(households):
 
     records = aggregates.evaluation_records(_qs(Household), "4028")
     assert len(records) == 12
-    assert all(set(r) == {"stage", "target_group", "persons", "moved_in", "moved_out", "move_out_reason"}
-               for r in records)
+    assert all(
+        set(r) == {"stage", "target_group", "persons", "moved_in", "moved_out", "move_out_reason"} for r in records
+    )
     assert sorted(r["persons"] for r in records if r["moved_in"])[-1] == 4  # two adults, two children
     assert sum(r["stage"] == "moved_in" for r in records) == 8
 

@@ -40,7 +40,9 @@ def test_an_assessment_is_stored_with_its_evidence_and_compared_with_the_one_bef
     assert client.post("/plan/4028/bottlenecks/", second).status_code == 302
     stored = list(BottleneckAssessment.objects.filter(municipality="4028").order_by("assessed_on"))
     assert [a.assessed_on.isoformat() for a in stored] == ["2025-01-15", "2025-10-01"]
-    assert stored[0].ratings["housing"] == "bottleneck" and stored[0].notes == {"housing": "Ingen utleieboliger i sentrum"}
+    assert stored[0].ratings["housing"] == "bottleneck" and stored[0].notes == {
+        "housing": "Ingen utleieboliger i sentrum"
+    }
     assert stored[0].evidence["matching_gaps"] == {"housing": 2, "kindergarten": 1}
     assert stored[0].evidence["capacity"]["kindergarten_free"]["8"] == 0
     domain = stored[1].to_domain()

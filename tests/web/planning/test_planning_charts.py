@@ -12,8 +12,9 @@ def test_a_chart_becomes_an_svg_image_with_its_table_and_source():
 
     data = pd.DataFrame({"year": [2024, 2025, 2026], "population": [2458, 2473, 2463]})
     spec = charts.line_chart(data, x="year", y="population", title="Kviteseid")
-    chart = charts.web_chart("kviteseid", "Folketall", spec, "Folketallet gikk fra 2 458 til 2 463.", data,
-                             estimated=True)
+    chart = charts.web_chart(
+        "kviteseid", "Folketall", spec, "Folketallet gikk fra 2 458 til 2 463.", data, estimated=True
+    )
     assert chart.src.startswith("data:image/svg+xml;base64,")
     svg = base64.b64decode(chart.src.split(",", 1)[1]).decode()
     assert svg.startswith("<svg") and "Kviteseid" in svg and "2026" in svg

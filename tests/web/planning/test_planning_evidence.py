@@ -113,11 +113,13 @@ def test_the_share_of_growth_from_immigration_against_the_raw_data(people, analy
     assert "Uten flere innvandrere ville nedgangen vært større." in html
     # Oslo grew: the growth of the immigrant population as a share of the population growth, same years
     share = needs.immigration_share("0301")
-    expected = (immigrants("0301", 2021) - immigrants("0301", 2016)) / (population("0301", 2021)
-                                                                        - population("0301", 2016))
+    expected = (immigrants("0301", 2021) - immigrants("0301", 2016)) / (
+        population("0301", 2021) - population("0301", 2016)
+    )
     assert share.share == expected and round(100 * expected) == 35
-    assert "tilsvarer 35\xa0% av veksten" in needs.immigration_text("0301", "nb") or \
-        "tilsvarer 35 % av veksten" in needs.immigration_text("0301", "nb")
+    assert "tilsvarer 35\xa0% av veksten" in needs.immigration_text(
+        "0301", "nb"
+    ) or "tilsvarer 35 % av veksten" in needs.immigration_text("0301", "nb")
 
 
 def test_components_of_change_add_up_with_the_residual_shown():
@@ -134,10 +136,23 @@ def test_components_of_change_add_up_with_the_residual_shown():
     m17 = mig[(mig.municipality == "4028") & (mig.year == 2017)]
     assert int(kv[2018] - kv[2017]) == -45 and int(m17.in_migration.sum() - m17.out_migration.sum()) == -15
     row = table.loc[2017]
-    assert (row["Fødte"], row["Døde"], row["Nettoinnflytting"], row["Endring"], row["Rest *"]) == \
-        ("16 *", "27 *", "-15", "-45", "-19")
+    assert (row["Fødte"], row["Døde"], row["Nettoinnflytting"], row["Endring"], row["Rest *"]) == (
+        "16 *",
+        "27 *",
+        "-15",
+        "-45",
+        "-19",
+    )
     for year, r in table.iterrows():  # change = births - deaths + net migration + residual, to rounding
         value = lambda cell: int(cell.replace(" *", "").replace("\xa0", "").replace("−", "-"))  # noqa: E731
-        assert abs(value(r["Fødte"]) - value(r["Døde"]) + value(r["Nettoinnflytting"]) + value(r["Rest *"])
-                   - value(r["Endring"])) <= 2, year
+        assert (
+            abs(
+                value(r["Fødte"])
+                - value(r["Døde"])
+                + value(r["Nettoinnflytting"])
+                + value(r["Rest *"])
+                - value(r["Endring"])
+            )
+            <= 2
+        ), year
     assert "Rest = endring − (fødte − døde + nettoinnflytting)" in needs.components_note("nb")

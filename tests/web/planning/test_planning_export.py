@@ -10,17 +10,40 @@ import pytest
 @pytest.fixture
 def filled_plan(resources, households, analyst, client_for):
     client = client_for(analyst)
-    client.post("/plan/4028/bottlenecks/", {
-        "assessed_on": "2025-10-01", "rating_receiving": "good", "rating_housing": "bottleneck",
-        "rating_kindergarten": "partly", "rating_jobs": "good", "rating_vacancies": "partly",
-        "notes_housing": "For få utleieboliger", "notes_receiving": "", "notes_kindergarten": "", "notes_jobs": "",
-        "notes_vacancies": ""})
-    client.post("/plan/4028/target-group/", {
-        "chosen_groups": ["labour_immigrants"], "goal": "20 flere i arbeidsalder innen 2030", "rationale": "",
-        "indicator_name": "Folketall", "indicator_metric": "population", "indicator_target": "2500",
-        "indicator_year": "2030", "measures-TOTAL_FORMS": "1", "measures-INITIAL_FORMS": "0",
-        "measures-MIN_NUM_FORMS": "0", "measures-MAX_NUM_FORMS": "12",
-        "measures-0-name": "Prøveboliger for arbeidsinnvandrere", "measures-0-bottleneck": "housing"})
+    client.post(
+        "/plan/4028/bottlenecks/",
+        {
+            "assessed_on": "2025-10-01",
+            "rating_receiving": "good",
+            "rating_housing": "bottleneck",
+            "rating_kindergarten": "partly",
+            "rating_jobs": "good",
+            "rating_vacancies": "partly",
+            "notes_housing": "For få utleieboliger",
+            "notes_receiving": "",
+            "notes_kindergarten": "",
+            "notes_jobs": "",
+            "notes_vacancies": "",
+        },
+    )
+    client.post(
+        "/plan/4028/target-group/",
+        {
+            "chosen_groups": ["labour_immigrants"],
+            "goal": "20 flere i arbeidsalder innen 2030",
+            "rationale": "",
+            "indicator_name": "Folketall",
+            "indicator_metric": "population",
+            "indicator_target": "2500",
+            "indicator_year": "2030",
+            "measures-TOTAL_FORMS": "1",
+            "measures-INITIAL_FORMS": "0",
+            "measures-MIN_NUM_FORMS": "0",
+            "measures-MAX_NUM_FORMS": "12",
+            "measures-0-name": "Prøveboliger for arbeidsinnvandrere",
+            "measures-0-bottleneck": "housing",
+        },
+    )
     client.post("/plan/4028/message/", {"title": "Nettsiden", "text": "Barnehageplass garantert hele året for alle!"})
     return client
 

@@ -52,8 +52,9 @@ def test_only_follow_ups_and_small_cells_are_suppressed(households):
     result = _inclusion()
     assert sorted(result.months) == [3.0, 6.0] and result.source == "follow_ups"
     assert result.waiting == 4  # L1, L2, F1 (followed, no yes) and L3 (no follow-up, not settled)
-    rating, facts = evidence_for("receiving", BottleneckEvidence(months_to_included=tuple(result.months),
-                                                                 not_yet_included=result.waiting))
+    rating, facts = evidence_for(
+        "receiving", BottleneckEvidence(months_to_included=tuple(result.months), not_yet_included=result.waiting)
+    )
     texts = [f.text["en"] for f in facts]
     assert "Too few households (2) to show the time from moving in to feeling included (at least 3)." in texts
     assert not any("Median" in t for t in texts)

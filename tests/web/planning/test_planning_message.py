@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-CAMPAIGN = ("Flytt til Kviteseid! Barnehageplass garantert hele året. Vi har jobb til dere begge, "
-            "og ledige småbruk venter. Fjell, fjord og stillhet – idyllen venter på deg.")
+CAMPAIGN = (
+    "Flytt til Kviteseid! Barnehageplass garantert hele året. Vi har jobb til dere begge, "
+    "og ledige småbruk venter. Fjell, fjord og stillhet – idyllen venter på deg."
+)
 
 
 def test_unsupported_claims_and_cliches_are_flagged_with_reasons(resources, analyst, client_for):
@@ -52,8 +54,15 @@ def test_a_listed_small_farm_supports_the_claim_and_none_does_not(resources, ana
     client.post("/plan/4028/message/", {"title": "Uten småbruk", "text": text})
     without = CampaignCheck.objects.get(title="Uten småbruk")
     assert {c.kind: c.verdict for c in without.report().claims}["small_farm"] == "unsupported"
-    Housing.objects.create(municipality_id="4028", kind="small_farm", title="Småbruk i Vrådal", bedrooms=3,
-                           size_m2=120, price=2_400_000, available_from=resources_today())
+    Housing.objects.create(
+        municipality_id="4028",
+        kind="small_farm",
+        title="Småbruk i Vrådal",
+        bedrooms=3,
+        size_m2=120,
+        price=2_400_000,
+        available_from=resources_today(),
+    )
     response = client.post("/plan/4028/message/", {"title": "Med småbruk", "text": text})
     with_farm = CampaignCheck.objects.get(title="Med småbruk")
     assert with_farm.capacity["housing"]["small_farm"] == 1

@@ -7,7 +7,7 @@ def test_the_analyst_sees_aggregates_and_no_household(households, analyst, clien
     html = client_for(analyst).get("/plan/4028/results/").content.decode()
     main = html.split("<main", 1)[1]
     # funnel: 12 enquiries, 8 moved in
-    assert "<td class=\"num\">12</td>" in main and "<td class=\"num\">8</td>" in main
+    assert '<td class="num">12</td>' in main and '<td class="num">8</td>' in main
     # moved in per target group: 5 labour-immigrant households; 3 families
     assert "Arbeidsinnvandrere" in main
     # retention table and Kaplan–Meier chart
@@ -36,9 +36,15 @@ def test_retention_is_hidden_while_few_households_have_moved_in(people, analyst,
     from blilyst.web.newcomers.models import Household
 
     for i, day in enumerate((dt.date(2023, 1, 1), dt.date(2023, 6, 1), dt.date(2024, 2, 1))):
-        Household.objects.create(municipality=people.a, label=f"S{i}", status="moved_in",
-                                 target_group="returnees", moved_in_on=day,
-                                 moved_out_on=dt.date(2024, 8, 1) if i == 0 else None, move_out_reason="jobb")
+        Household.objects.create(
+            municipality=people.a,
+            label=f"S{i}",
+            status="moved_in",
+            target_group="returnees",
+            moved_in_on=day,
+            moved_out_on=dt.date(2024, 8, 1) if i == 0 else None,
+            move_out_reason="jobb",
+        )
     main = client_for(analyst).get("/plan/4028/results/").content.decode().split("<main", 1)[1]
     assert "3 husholdninger har flyttet inn gjennom tjenesten" in main and "minst fem" in main
     assert "Kaplan–Meier" not in main

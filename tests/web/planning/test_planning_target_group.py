@@ -4,15 +4,26 @@ from __future__ import annotations
 
 
 def _post(client, **extra):
-    data = {"chosen_groups": ["labour_immigrants"], "goal": "20 flere innbyggere i arbeidsalder innen 2030",
-            "rationale": "Arbeidsinnvandrere er den største gruppen innvandrere", "indicator_name": "Folketall",
-            "indicator_metric": "population", "indicator_target": "2500", "indicator_year": "2030",
-            "indicator_baseline": "2463",
-            "measures-TOTAL_FORMS": "2", "measures-INITIAL_FORMS": "0", "measures-MIN_NUM_FORMS": "0",
-            "measures-MAX_NUM_FORMS": "12",
-            "measures-0-name": "Prøveboliger for arbeidsinnvandrere", "measures-0-bottleneck": "housing",
-            "measures-0-indicator_name": "Boliger registrert", "measures-0-indicator_metric": "housing_listed",
-            "measures-0-indicator_target": "5", "measures-0-indicator_year": "2027"}
+    data = {
+        "chosen_groups": ["labour_immigrants"],
+        "goal": "20 flere innbyggere i arbeidsalder innen 2030",
+        "rationale": "Arbeidsinnvandrere er den største gruppen innvandrere",
+        "indicator_name": "Folketall",
+        "indicator_metric": "population",
+        "indicator_target": "2500",
+        "indicator_year": "2030",
+        "indicator_baseline": "2463",
+        "measures-TOTAL_FORMS": "2",
+        "measures-INITIAL_FORMS": "0",
+        "measures-MIN_NUM_FORMS": "0",
+        "measures-MAX_NUM_FORMS": "12",
+        "measures-0-name": "Prøveboliger for arbeidsinnvandrere",
+        "measures-0-bottleneck": "housing",
+        "measures-0-indicator_name": "Boliger registrert",
+        "measures-0-indicator_metric": "housing_listed",
+        "measures-0-indicator_target": "5",
+        "measures-0-indicator_year": "2027",
+    }
     data.update(extra)
     return client.post("/plan/4028/target-group/", data)
 
@@ -63,9 +74,18 @@ def test_a_group_of_their_own_gets_evidence_and_can_be_chosen(people, analyst, c
     from blilyst.web.planning.models import Plan
 
     client = client_for(analyst)
-    response = client.post("/plan/4028/target-group/", {
-        "add_group": "1", "group-name": "Sykepleiere med familie", "group-age_from": "25", "group-age_to": "44",
-        "group-household_types": "family", "group-origins": "", "group-competence": "sykepleier"})
+    response = client.post(
+        "/plan/4028/target-group/",
+        {
+            "add_group": "1",
+            "group-name": "Sykepleiere med familie",
+            "group-age_from": "25",
+            "group-age_to": "44",
+            "group-household_types": "family",
+            "group-origins": "",
+            "group-competence": "sykepleier",
+        },
+    )
     assert response.status_code == 302
     plan = Plan.objects.get(municipality="4028")
     assert plan.custom_groups[0]["key"] == "own_sykepleiere_med_familie"
@@ -85,8 +105,9 @@ def test_a_group_of_their_own_gets_evidence_and_can_be_chosen(people, analyst, c
 def test_a_group_needs_both_ages(people, analyst, client_for):
     from blilyst.web.planning.models import Plan
 
-    response = client_for(analyst).post("/plan/4028/target-group/", {"add_group": "1", "group-name": "Unge",
-                                                                      "group-age_from": "20"})
+    response = client_for(analyst).post(
+        "/plan/4028/target-group/", {"add_group": "1", "group-name": "Unge", "group-age_from": "20"}
+    )
     assert response.status_code == 200
     assert Plan.objects.get(municipality="4028").custom_groups == []
 
@@ -116,13 +137,16 @@ def test_each_group_row_holds_kviteseids_own_figures(people, analyst, client_for
     imm = snap.immigrants_by_reason
     imm = imm[(imm.municipality == "4028") & (imm.year == 2021)].set_index("reason")["persons"]
     refugees = snap.refugee_settlement
-    settled = refugees[(refugees.municipality == "4028") & (refugees.measure == "bosatt")
-                       & refugees.year.between(2019, 2023)].persons.sum()
+    settled = refugees[
+        (refugees.municipality == "4028") & (refugees.measure == "bosatt") & refugees.year.between(2019, 2023)
+    ].persons.sum()
     assert (round(100 * over_45), imm["labour"], imm["all"], settled) == (27, 64, 188, 50)
 
     page = html_lib.unescape(client_for(analyst).get("/plan/4028/target-group/").content.decode())
-    row = {name: page.split(f'<th scope="row">{name}', 1)[1].split("</tr>", 1)[0]
-           for name in ("Folk over 45 år", "Arbeidsinnvandrere", "Flyktninger")}
+    row = {
+        name: page.split(f'<th scope="row">{name}', 1)[1].split("</tr>", 1)[0]
+        for name in ("Folk over 45 år", "Arbeidsinnvandrere", "Flyktninger")
+    }
     assert "27\xa0%" in row["Folk over 45 år"] or "27 %" in row["Folk over 45 år"]
     assert f"arbeidsinnvandrere: {imm['labour']:.0f} (2021)" in row["Arbeidsinnvandrere"]
     assert f"{round(100 * imm['labour'] / imm['all'])}" in row["Arbeidsinnvandrere"]

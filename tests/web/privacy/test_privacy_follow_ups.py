@@ -15,18 +15,35 @@ from blilyst.web.privacy.rules import apply_retention, erase_household
 
 def with_follow_up(people, household):
     household.change_status(Status.MOVED_IN, on=dt.date(2025, 3, 10), by=people.alice)
-    return FollowUp.objects.create(household=household, on=dt.date(2025, 6, 12), months=3, feels_included="partly",
-                                   housing_satisfaction=2, considering_moving_away=True, note="Trang bolig",
-                                   by=people.alice)
+    return FollowUp.objects.create(
+        household=household,
+        on=dt.date(2025, 6, 12),
+        months=3,
+        feels_included="partly",
+        housing_satisfaction=2,
+        considering_moving_away=True,
+        note="Trang bolig",
+        by=people.alice,
+    )
 
 
 def test_the_export_holds_the_follow_ups(people, client_for, household):
     with_follow_up(people, household)
     data = json.loads(client_for(people.alice).get(reverse("household_export", args=[household.pk])).content)
-    assert data["follow_ups"] == [{"on": "2025-06-12", "months": 3, "feels_included": "partly",
-                                   "job_satisfaction": None, "housing_satisfaction": 2, "school_satisfaction": None,
-                                   "social_satisfaction": None, "considering_moving_away": True,
-                                   "note": "Trang bolig", "by": "alice"}]
+    assert data["follow_ups"] == [
+        {
+            "on": "2025-06-12",
+            "months": 3,
+            "feels_included": "partly",
+            "job_satisfaction": None,
+            "housing_satisfaction": 2,
+            "school_satisfaction": None,
+            "social_satisfaction": None,
+            "considering_moving_away": True,
+            "note": "Trang bolig",
+            "by": "alice",
+        }
+    ]
 
 
 def test_erasure_removes_the_follow_ups(people, household, other_household):

@@ -21,13 +21,13 @@ from blilyst.web.privacy.rules import apply_retention, erase_household, record_c
 
 def full_household(people, household):
     """The fixture household with something in every table: consent, status history, task, log, child."""
-    Child.objects.create(household=household, first_name="Emma", birth_year=2022,
-                         kindergarten_from=dt.date(2027, 3, 1))
+    Child.objects.create(household=household, first_name="Emma", birth_year=2022, kindergarten_from=dt.date(2027, 3, 1))
     record_consent(household, "follow_up", by=people.alice)
     household.change_status(Status.IN_DIALOGUE, on=dt.date(2026, 2, 3), by=people.alice)
     household.change_status(Status.MOVED_IN, on=dt.date(2026, 6, 15), by=people.alice)
-    ContactLogEntry.objects.create(household=household, on=dt.date(2026, 2, 3), summary="Ringte om prøvebolig",
-                                   by=people.alice)
+    ContactLogEntry.objects.create(
+        household=household, on=dt.date(2026, 2, 3), summary="Ringte om prøvebolig", by=people.alice
+    )
     return household
 
 
@@ -53,8 +53,7 @@ def test_consent_keeps_the_text_shown_in_the_language_shown(people, household):
 
 def test_consent_is_withdrawn_with_one_click(people, client_for, household):
     consent = record_consent(household, "follow_up", by=people.alice)
-    response = client_for(people.alice).post(reverse("consent_withdraw", args=[household.pk, consent.pk]),
-                                             follow=True)
+    response = client_for(people.alice).post(reverse("consent_withdraw", args=[household.pk, consent.pk]), follow=True)
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
     assert "Det er ikke noe samtykke igjen" in response.text
@@ -78,9 +77,15 @@ def test_the_export_holds_everything_about_the_household(people, client_for, hou
     from blilyst.web.resources.models import MatchingGap
 
     full_household(people, household)
-    MatchingGap.objects.create(municipality=people.a, household=household, kind="housing", key="housing",
-                               detail="ingen utleiebolig med minst 3 soverom før august 2027",
-                               recorded_on=dt.date(2026, 2, 3), last_seen=dt.date(2026, 2, 3))
+    MatchingGap.objects.create(
+        municipality=people.a,
+        household=household,
+        kind="housing",
+        key="housing",
+        detail="ingen utleiebolig med minst 3 soverom før august 2027",
+        recorded_on=dt.date(2026, 2, 3),
+        last_seen=dt.date(2026, 2, 3),
+    )
     MatchingGap.objects.create(municipality=people.a, household=None, kind="job", key="job:1", detail="ingen jobb")
     client_for(people.alice).get(reverse("household_detail", args=[household.pk]))
     response = client_for(people.alice).get(reverse("household_export", args=[household.pk]))
@@ -89,18 +94,37 @@ def test_the_export_holds_everything_about_the_household(people, client_for, hou
     data = json.loads(response.content)
     assert data["format"] == "blilyst-household-export/1"
     assert data["household"]["label"] == "Familien Berg" and data["household"]["status"] == "moved_in"
-    assert data["adults"] == [{"name": "Kari Berg", "email": "kari@example.org", "phone": "912 34 567",
-                               "language": "nb", "occupation": "", "job_wishes": "", "remote_work": False}]
-    assert data["children"] == [{"first_name": "Emma", "birth_year": 2022, "kindergarten_from": "2027-03-01",
-                                 "needs_school": False}]
+    assert data["adults"] == [
+        {
+            "name": "Kari Berg",
+            "email": "kari@example.org",
+            "phone": "912 34 567",
+            "language": "nb",
+            "occupation": "",
+            "job_wishes": "",
+            "remote_work": False,
+        }
+    ]
+    assert data["children"] == [
+        {"first_name": "Emma", "birth_year": 2022, "kindergarten_from": "2027-03-01", "needs_school": False}
+    ]
     assert [(s["from"], s["to"], s["on"]) for s in data["status_changes"]] == [
-        ("enquiry", "in_dialogue", "2026-02-03"), ("in_dialogue", "moved_in", "2026-06-15")]
+        ("enquiry", "in_dialogue", "2026-02-03"),
+        ("in_dialogue", "moved_in", "2026-06-15"),
+    ]
     assert [t["due"] for t in data["tasks"]] == ["2026-09-15", "2027-06-15", "2028-06-15"]
     assert data["contact_log"][0]["summary"] == "Ringte om prøvebolig"
     assert data["consents"][0]["purpose"] == "follow_up"
-    assert data["matching_gaps"] == [{"kind": "housing", "need": "housing", "recorded_on": "2026-02-03",
-                                      "detail": "ingen utleiebolig med minst 3 soverom før august 2027",
-                                      "last_seen": "2026-02-03", "resolved_on": None}]
+    assert data["matching_gaps"] == [
+        {
+            "kind": "housing",
+            "need": "housing",
+            "recorded_on": "2026-02-03",
+            "detail": "ingen utleiebolig med minst 3 soverom før august 2027",
+            "last_seen": "2026-02-03",
+            "resolved_on": None,
+        }
+    ]
     assert [e["action"] for e in data["access_log"]] == ["export", "view"]  # newest first; this export included
 
 
@@ -125,9 +149,15 @@ def test_erasure_deletes_every_row_and_keeps_an_anonymous_outcome(people, client
             cursor.execute(f"SELECT COUNT(*) FROM {table}")
             assert cursor.fetchone()[0] == 0
     outcome = AnonymousOutcome.objects.get()
-    assert (outcome.municipality_id, outcome.status, outcome.furthest_status, outcome.adults, outcome.children,
-            outcome.moved_in_month, outcome.cause) == ("4028", "moved_in", "moved_in", 1, 1, dt.date(2026, 6, 1),
-                                                       "erasure")
+    assert (
+        outcome.municipality_id,
+        outcome.status,
+        outcome.furthest_status,
+        outcome.adults,
+        outcome.children,
+        outcome.moved_in_month,
+        outcome.cause,
+    ) == ("4028", "moved_in", "moved_in", 1, 1, dt.date(2026, 6, 1), "erasure")
     entry = AccessLogEntry.objects.get(household_id=pk, action="delete")
     assert entry.username == "alice"
 
@@ -184,11 +214,13 @@ def test_retention_erases_old_and_withdrawn_households_only(people, household):
     assert "Erased 1 household(s) inactive since before" in out.getvalue() and "and 1 without consent" in out.getvalue()
     assert sorted(Household.objects.values_list("label", flat=True)) == ["Delvis", "Ny"]
     assert count_rows(household.pk)["task"] == 0 and count_rows(household.pk)["consent"] == 0
-    outcomes = sorted(AnonymousOutcome.objects.values_list("municipality_id", "cause", "furthest_status",
-                                                           "move_out_reason"))
+    outcomes = sorted(
+        AnonymousOutcome.objects.values_list("municipality_id", "cause", "furthest_status", "move_out_reason")
+    )
     assert outcomes == [("4028", "retention", "moved_in", ""), ("4036", "withdrawal", "enquiry", "")]
     assert set(AccessLogEntry.objects.filter(action="anonymise").values_list("username", "via")) == {
-        ("system", "command")}
+        ("system", "command")
+    }
 
 
 @override_settings(BLILYST_RETENTION_DAYS=30)
@@ -201,8 +233,10 @@ def test_the_retention_period_is_a_setting(people, household):
 def test_activity_restarts_the_retention_clock(people, client_for, household):
     old = timezone.now() - dt.timedelta(days=800)
     Household.objects.filter(pk=household.pk).update(last_activity=old)
-    client_for(people.alice).post(reverse("contact_add", args=[household.pk]),
-                                  {"on": timezone.localdate().isoformat(), "channel": "phone", "summary": "Hei"})
+    client_for(people.alice).post(
+        reverse("contact_add", args=[household.pk]),
+        {"on": timezone.localdate().isoformat(), "channel": "phone", "summary": "Hei"},
+    )
     assert apply_retention(dry_run=True).expired == []
 
 
@@ -213,8 +247,14 @@ def test_erasure_keeps_the_outcome_usable_for_the_evaluation(people, household):
     household.change_status(Status.MOVED_OUT, on=dt.date(2026, 1, 20), reason="housing")
     outcome = erase_household(household, cause="retention")
     record = outcome.evaluation_record()
-    assert record == {"stage": "moved_in", "target_group": "other", "persons": 1, "moved_in": dt.date(2025, 5, 1),
-                      "moved_out": dt.date(2026, 1, 1), "move_out_reason": "housing"}
+    assert record == {
+        "stage": "moved_in",
+        "target_group": "other",
+        "persons": 1,
+        "moved_in": dt.date(2025, 5, 1),
+        "moved_out": dt.date(2026, 1, 1),
+        "move_out_reason": "housing",
+    }
     table = funnel([record])
     assert int(table.loc[table["stage"] == "moved_in", "households"].iloc[0]) == 1
 
@@ -239,7 +279,12 @@ def test_the_evaluation_counts_live_and_erased_households_alike(people, househol
     assert all("name" not in r and "email" not in r for r in records)
     table = funnel(records)
     assert table.set_index("stage")["households"].to_dict() == {
-        "enquiry": 3, "in_dialogue": 2, "visited": 2, "decided": 2, "moved_in": 2}
+        "enquiry": 3,
+        "in_dialogue": 2,
+        "visited": 2,
+        "decided": 2,
+        "moved_in": 2,
+    }
     reasons = move_out_reasons(records, min_cell=1)
     assert reasons[["reason", "households"]].values.tolist() == [["housing", 1]]
 
@@ -250,14 +295,22 @@ def test_retention_clears_owners_and_deletes_inactive_hosts_of_the_resources(peo
 
     now = timezone.now()
     owner = {"owner_name": "Ola Utleier", "owner_phone": "90000000", "owner_email": "ola@example.org"}
-    facts = {"municipality": people.a, "kind": "rent", "bedrooms": 3, "size_m2": 90, "price": 9000,
-             "available_from": dt.date(2026, 1, 1)}
+    facts = {
+        "municipality": people.a,
+        "kind": "rent",
+        "bedrooms": 3,
+        "size_m2": 90,
+        "price": 9000,
+        "available_from": dt.date(2026, 1, 1),
+    }
     let_long_ago = Housing.objects.create(title="Utleid", status="taken", **facts, **owner)
     let_lately = Housing.objects.create(title="Nylig utleid", status="taken", **facts, **owner)
     offered = Housing.objects.create(title="Ledig", status="available", **facts, **owner)
     gone = Host.objects.create(municipality=people.a, name="Kari Vert", phone="91111111", active=False)
     active = Host.objects.create(municipality=people.a, name="Per Vert", phone="92222222", active=True)
-    resting = Host.objects.create(municipality=people.b, name="Siri Vert", email="siri@example.org", active=False)
+    Host.objects.create(  # resting host of another municipality: untouched
+        municipality=people.b, name="Siri Vert", email="siri@example.org", active=False
+    )
     old = now - dt.timedelta(days=731)
     Housing.objects.filter(pk__in=[let_long_ago.pk, offered.pk]).update(updated=old)
     Host.objects.filter(pk__in=[gone.pk, active.pk]).update(updated=old)
@@ -268,11 +321,18 @@ def test_retention_clears_owners_and_deletes_inactive_hosts_of_the_resources(peo
 
     out = io.StringIO()
     call_command("blilyst_retention", stdout=out)
-    assert "Cleared the owner's contact of 1 dwelling(s) sold, let or withdrawn and deleted 1 inactive host(s)" \
+    assert (
+        "Cleared the owner's contact of 1 dwelling(s) sold, let or withdrawn and deleted 1 inactive host(s)"
         in out.getvalue()
+    )
     cleared = Housing.objects.get(pk=let_long_ago.pk)
     assert (cleared.owner_name, cleared.owner_phone, cleared.owner_email, cleared.title, cleared.bedrooms) == (
-        "", "", "", "Utleid", 3)
+        "",
+        "",
+        "",
+        "Utleid",
+        3,
+    )
     assert Housing.objects.get(pk=let_lately.pk).owner_phone == "90000000"
     assert Housing.objects.get(pk=offered.pk).owner_email == "ola@example.org"
     assert sorted(Host.objects.values_list("name", flat=True)) == ["Per Vert", "Siri Vert"]
@@ -283,7 +343,9 @@ def test_a_municipality_may_keep_its_own_retention_period(people, household, oth
 
     now = timezone.now()
     Municipality.objects.filter(code="4028").update(retention_days=365)
-    Household.objects.filter(pk__in=[household.pk, other_household.pk]).update(last_activity=now - dt.timedelta(days=400))
+    Household.objects.filter(pk__in=[household.pk, other_household.pk]).update(
+        last_activity=now - dt.timedelta(days=400)
+    )
     assert apply_retention(now=now, dry_run=True).expired == [household.pk]  # Kviteseid: 365 days; Vinje: 730
     assert apply_retention(now=now, days=390, dry_run=True).expired == sorted([household.pk, other_household.pk])
     out = io.StringIO()

@@ -30,8 +30,10 @@ def test_a_semicolon_file_in_utf8_imports_every_row(people):
 
 
 def test_a_comma_file_in_latin1_with_english_headers(people):
-    text = ("employer,occupation,sector,advertised,deadline,remote_possible,positions\n"
-            "Vrådal Hotell,Kokk,tourism,not advertised,,no,2\n")
+    text = (
+        "employer,occupation,sector,advertised,deadline,remote_possible,positions\n"
+        "Vrådal Hotell,Kokk,tourism,not advertised,,no,2\n"
+    )
     report = csvimport.import_csv("vacancies", text.encode("latin-1"), people.a)
     assert report.ok and report.delimiter == "," and report.encoding == "Windows-1252"
     job = JobVacancy.objects.get()
@@ -65,10 +67,12 @@ def test_errors_come_in_english_for_an_english_user(people):
 
 
 def test_housing_rows_follow_the_trial_housing_rule(people):
-    text = ("Type;Tittel;Soverom;Størrelse;Pris;Leietid;Ledig fra;Eier\n"
-            "Prøvebolig;Prøvebolig Fjågesund;3;90;7 000;36;01.03.2027;Kviteseid kommune\n"
-            "Til salgs;Gardsbruk i Vrådal;4;160;2.900.000;;15.01.2027;Olav Haugen\n"
-            "Prøvebolig;Prøvebolig Kilen;2;60;6500;48;01.04.2027;Kviteseid kommune\n")
+    text = (
+        "Type;Tittel;Soverom;Størrelse;Pris;Leietid;Ledig fra;Eier\n"
+        "Prøvebolig;Prøvebolig Fjågesund;3;90;7 000;36;01.03.2027;Kviteseid kommune\n"
+        "Til salgs;Gardsbruk i Vrådal;4;160;2.900.000;;15.01.2027;Olav Haugen\n"
+        "Prøvebolig;Prøvebolig Kilen;2;60;6500;48;01.04.2027;Kviteseid kommune\n"
+    )
     with translation.override("nb"):
         report = csvimport.import_csv("housing", text.encode("utf-8"), people.a)
     assert [(e.row, e.column, e.message) for e in report.errors] == [
@@ -88,12 +92,14 @@ def test_unknown_columns_are_reported_not_fatal(people):
 
 
 def test_a_short_row_is_checked_like_any_other(people):
-    report = csvimport.import_csv("vacancies", "Arbeidsgiver;Stilling;Sektor;Utlyst\nKviteseid kommune;Lege\n".encode(), people.a)
+    report = csvimport.import_csv(
+        "vacancies", b"Arbeidsgiver;Stilling;Sektor;Utlyst\nKviteseid kommune;Lege\n", people.a
+    )
     assert [(e.row, e.column) for e in report.errors] == [(2, "Sektor"), (2, "Utlyst")]
 
 
 def test_a_long_row_is_an_error(people):
-    report = csvimport.import_csv("vacancies", "Arbeidsgiver;Stilling;Sektor;Utlyst\na;b;helse;NAV;x;y\n".encode(), people.a)
+    report = csvimport.import_csv("vacancies", b"Arbeidsgiver;Stilling;Sektor;Utlyst\na;b;helse;NAV;x;y\n", people.a)
     assert [(e.row, e.column) for e in report.errors] == [(2, "")]
 
 
@@ -104,10 +110,13 @@ def test_a_long_row_is_an_error(people):
         (b"   \n\n", "Filen er tom"),
         (b"PK\x03\x04\x14\x00\x06\x00", "Excel-fil"),
         (b"Arbeidsgiver;Stilling\x00\x00;Sektor", "ikke en tekstfil"),
-        ("Arbeidsgiver;Stilling;Sektor;Utlyst\n".encode(), "ingen rader med data"),
-        ("Navn;Telefon\nPer;123\n".encode(), "Filen mangler påkrevde kolonner: “employer”, “occupation”, “sector”, “advertised”"),
-        ("Arbeidsgiver;Stilling;Yrke;Sektor;Utlyst\na;b;c;helse;NAV\n".encode(), "Kolonnen «Yrke» står to ganger"),
-        ('Arbeidsgiver;Stilling;Sektor;Utlyst\n"a;b;helse;NAV\n'.encode(), "kan ikke leses som CSV"),
+        (b"Arbeidsgiver;Stilling;Sektor;Utlyst\n", "ingen rader med data"),
+        (
+            b"Navn;Telefon\nPer;123\n",
+            "Filen mangler påkrevde kolonner: “employer”, “occupation”, “sector”, “advertised”",
+        ),
+        (b"Arbeidsgiver;Stilling;Yrke;Sektor;Utlyst\na;b;c;helse;NAV\n", "Kolonnen «Yrke» står to ganger"),
+        (b'Arbeidsgiver;Stilling;Sektor;Utlyst\n"a;b;helse;NAV\n', "kan ikke leses som CSV"),
     ],
 )
 def test_a_broken_file_raises_one_clear_message(people, data, words):
@@ -163,13 +172,16 @@ def test_an_import_neither_updates_nor_mentions_another_municipalitys_rows(peopl
 
     from blilyst.web.resources.models import KindergartenCapacity
 
-    KindergartenCapacity.objects.create(municipality=people.b, kindergarten="Brunkeberg barnehage",
-                                        month=dt.date(2027, 3, 1), free_places=5)
+    KindergartenCapacity.objects.create(
+        municipality=people.b, kindergarten="Brunkeberg barnehage", month=dt.date(2027, 3, 1), free_places=5
+    )
     text = "Barnehage;Måned;Ledige plasser\nBrunkeberg barnehage;mars 2027;1\n"
     report = csvimport.import_csv("kindergartens", text.encode(), people.a)
     assert (report.created, report.updated, report.errors) == (1, 0, [])
     assert sorted(KindergartenCapacity.objects.values_list("municipality_id", "free_places")) == [
-        ("4028", 1), ("4036", 5)]
+        ("4028", 1),
+        ("4036", 5),
+    ]
     with translation.override("nb"):
         bad = csvimport.import_csv("kindergartens", (text + "Brunkeberg barnehage;april 2027;-1\n").encode(), people.a)
     assert [e.row for e in bad.errors] == [3]

@@ -16,30 +16,53 @@ from blilyst.web.resources import csvimport
 from blilyst.web.resources.models import JobVacancy
 
 # Letters, digits and punctuation that Windows-1252 can hold too; no leading or trailing spaces.
-TEXT = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzæøåÆØÅéü ABCXYZ0123456789-.&'\"/;,"),
-               min_size=1, max_size=30).map(str.strip).filter(bool)
-ROW = st.fixed_dictionaries({
-    "employer": TEXT,
-    "occupation": TEXT,
-    "sector": st.sampled_from(JobVacancy.Sector.values),
-    "advertised": st.sampled_from(JobVacancy.Advertised.values),
-    "deadline": st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2035, 12, 31))),
-    "remote_possible": st.booleans(),
-})
+TEXT = (
+    st.text(
+        alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzæøåÆØÅéü ABCXYZ0123456789-.&'\"/;,"),
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+ROW = st.fixed_dictionaries(
+    {
+        "employer": TEXT,
+        "occupation": TEXT,
+        "sector": st.sampled_from(JobVacancy.Sector.values),
+        "advertised": st.sampled_from(JobVacancy.Advertised.values),
+        "deadline": st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2035, 12, 31))),
+        "remote_possible": st.booleans(),
+    }
+)
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @SETTINGS
-@given(rows=st.lists(ROW, min_size=1, max_size=8), delimiter=st.sampled_from([";", ",", "\t"]),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]), norwegian_dates=st.booleans())
+@given(
+    rows=st.lists(ROW, min_size=1, max_size=8),
+    delimiter=st.sampled_from([";", ",", "\t"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+    norwegian_dates=st.booleans(),
+)
 def test_valid_rows_come_back_as_written(people, rows, delimiter, encoding, norwegian_dates):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter)
     writer.writerow(["Arbeidsgiver", "Stilling", "Sektor", "Utlyst", "Søknadsfrist", "Fjernarbeid"])
     for r in rows:
-        deadline = "" if r["deadline"] is None else r["deadline"].strftime("%d.%m.%Y" if norwegian_dates else "%Y-%m-%d")
-        writer.writerow([r["employer"], r["occupation"], r["sector"], r["advertised"], deadline,
-                         "ja" if r["remote_possible"] else "nei"])
+        deadline = (
+            "" if r["deadline"] is None else r["deadline"].strftime("%d.%m.%Y" if norwegian_dates else "%Y-%m-%d")
+        )
+        writer.writerow(
+            [
+                r["employer"],
+                r["occupation"],
+                r["sector"],
+                r["advertised"],
+                deadline,
+                "ja" if r["remote_possible"] else "nei",
+            ]
+        )
     with transaction.atomic():
         report = csvimport.import_csv("vacancies", out.getvalue().encode(encoding), people.a)
         assert report.errors == [] and report.created == len(rows)

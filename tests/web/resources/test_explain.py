@@ -25,18 +25,25 @@ TODAY = dt.date(2027, 1, 10)
 @pytest.fixture
 def result():
     index = ListingIndex(
-        housing=[HousingListing(1, "rent", 3, 11_000, dt.date(2027, 8, 15), "Enebolig på Brunkeberg"),
-                 HousingListing(2, "trial", 3, 7_000, dt.date(2027, 3, 1), "Prøvebolig Fjågesund", term_months=36)],
-        jobs=[JobListing(10, "sykepleier", "Kviteseid kommune", "health"),
-              JobListing(11, "lærer", "Kviteseid skule", "education")],
+        housing=[
+            HousingListing(1, "rent", 3, 11_000, dt.date(2027, 8, 15), "Enebolig på Brunkeberg"),
+            HousingListing(2, "trial", 3, 7_000, dt.date(2027, 3, 1), "Prøvebolig Fjågesund", term_months=36),
+        ],
+        jobs=[
+            JobListing(10, "sykepleier", "Kviteseid kommune", "health"),
+            JobListing(11, "lærer", "Kviteseid skule", "education"),
+        ],
         kindergartens=[KindergartenPlaces("Brunkeberg barnehage", dt.date(2027, 3, 1), 2)],
         today=TODAY,
     )
     needs = HouseholdNeeds(
         ref=1,
         adults=(AdultNeeds(1, ("sykepleier",)), AdultNeeds(2, ("lærer",)), AdultNeeds(3, ("veterinær",))),
-        housing_kinds=frozenset({"rent"}), min_bedrooms=3, housing_from=dt.date(2027, 3, 1),
-        kindergarten_children=1, kindergarten_from=dt.date(2027, 3, 1),
+        housing_kinds=frozenset({"rent"}),
+        min_bedrooms=3,
+        housing_from=dt.date(2027, 3, 1),
+        kindergarten_children=1,
+        kindergarten_from=dt.date(2027, 3, 1),
     )
     return match_household(needs, index)
 
@@ -71,21 +78,36 @@ def test_the_gaps_read_as_the_contact_person_would_say_them(result):
 @pytest.mark.parametrize(
     ("gap", "nb", "en"),
     [
-        (Gap("housing", "housing", "housing_none", {"kinds": ["rent", "trial"], "bedrooms": 2, "over_budget": True}),
-         "ingen utleiebolig eller prøvebolig med minst 2 soverom innenfor budsjettet",
-         "no rental home or trial home with at least 2 bedrooms within the budget"),
-        (Gap("housing", "housing", "housing_none", {"kinds": ["sale"], "bedrooms": 0}),
-         "ingen bolig til salgs", "no home for sale"),
-        (Gap("kindergarten", "kindergarten", "kindergarten_late",
-             {"wanted": "2027-03-01", "children": 1, "month": "2027-08-01", "kindergarten": "Kviteseid barnehage"}),
-         "ingen ledig barnehageplass fra mars; første ledige plass er fra august i Kviteseid barnehage",
-         "no kindergarten place from March; the first free place is from August at Kviteseid barnehage"),
-        (Gap("kindergarten", "kindergarten", "kindergarten_none", {"wanted": "2028-01-01", "children": 2}),
-         "ingen barnehage med 2 ledige plasser fra januar 2028",
-         "no kindergarten with 2 free places from January 2028"),
-        (Gap("job", "job:2", "job_none", {"adult": 2, "occupations": [], "sectors": ["health", "education"]}),
-         "ingen ledig stilling innen helse og omsorg eller skole og barnehage for voksen 2",
-         "no vacancy in health and care or education and kindergartens for adult 2"),
+        (
+            Gap("housing", "housing", "housing_none", {"kinds": ["rent", "trial"], "bedrooms": 2, "over_budget": True}),
+            "ingen utleiebolig eller prøvebolig med minst 2 soverom innenfor budsjettet",
+            "no rental home or trial home with at least 2 bedrooms within the budget",
+        ),
+        (
+            Gap("housing", "housing", "housing_none", {"kinds": ["sale"], "bedrooms": 0}),
+            "ingen bolig til salgs",
+            "no home for sale",
+        ),
+        (
+            Gap(
+                "kindergarten",
+                "kindergarten",
+                "kindergarten_late",
+                {"wanted": "2027-03-01", "children": 1, "month": "2027-08-01", "kindergarten": "Kviteseid barnehage"},
+            ),
+            "ingen ledig barnehageplass fra mars; første ledige plass er fra august i Kviteseid barnehage",
+            "no kindergarten place from March; the first free place is from August at Kviteseid barnehage",
+        ),
+        (
+            Gap("kindergarten", "kindergarten", "kindergarten_none", {"wanted": "2028-01-01", "children": 2}),
+            "ingen barnehage med 2 ledige plasser fra januar 2028",
+            "no kindergarten with 2 free places from January 2028",
+        ),
+        (
+            Gap("job", "job:2", "job_none", {"adult": 2, "occupations": [], "sectors": ["health", "education"]}),
+            "ingen ledig stilling innen helse og omsorg eller skole og barnehage for voksen 2",
+            "no vacancy in health and care or education and kindergartens for adult 2",
+        ),
     ],
 )
 def test_each_gap_kind_in_both_languages(gap, nb, en):

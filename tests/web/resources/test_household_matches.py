@@ -19,32 +19,69 @@ def couple(people):
     from blilyst.web.newcomers.models import Adult, Child, Household
 
     household = Household.objects.create(
-        municipality=people.a, label="Familien Berg", housing_tenure="rent", housing_bedrooms=3,
+        municipality=people.a,
+        label="Familien Berg",
+        housing_tenure="rent",
+        housing_bedrooms=3,
         housing_from=dt.date(YEAR, 3, 1),
     )
     Adult.objects.create(household=household, name="Kari Berg", occupation="sykepleier")
     Adult.objects.create(household=household, name="Ola Berg", job_wishes="lærer, lektor")
-    Child.objects.create(household=household, first_name="Emma", birth_year=YEAR - 3,
-                         kindergarten_from=dt.date(YEAR, 3, 1))
+    Child.objects.create(
+        household=household, first_name="Emma", birth_year=YEAR - 3, kindergarten_from=dt.date(YEAR, 3, 1)
+    )
     return household
 
 
 @pytest.fixture
 def listings(people):
-    Housing.objects.create(municipality=people.a, kind="rent", title="Enebolig på Brunkeberg", bedrooms=3,
-                           size_m2=120, price=11_000, available_from=dt.date(YEAR, 8, 15))
-    Housing.objects.create(municipality=people.a, kind="rent", title="Leilighet i sentrum", bedrooms=2,
-                           size_m2=60, price=8_000, available_from=dt.date(YEAR, 1, 1))
-    Housing.objects.create(municipality=people.b, kind="rent", title="Rekkehus i Åmot", bedrooms=3,
-                           size_m2=100, price=10_000, available_from=dt.date(YEAR, 1, 1))  # Vinje: not for Kviteseid
-    JobVacancy.objects.create(municipality=people.a, employer="Kviteseid kommune", occupation="sykepleier",
-                              sector="health", advertised="nav")
-    JobVacancy.objects.create(municipality=people.a, employer="Kviteseid skule", occupation="lærer",
-                              sector="education", advertised="municipality")
-    JobVacancy.objects.create(municipality=people.b, employer="Vinje kommune", occupation="lærer",
-                              sector="education", advertised="municipality")
-    KindergartenCapacity.objects.create(municipality=people.a, kindergarten="Brunkeberg barnehage",
-                                        month=dt.date(YEAR, 3, 1), free_places=1)
+    Housing.objects.create(
+        municipality=people.a,
+        kind="rent",
+        title="Enebolig på Brunkeberg",
+        bedrooms=3,
+        size_m2=120,
+        price=11_000,
+        available_from=dt.date(YEAR, 8, 15),
+    )
+    Housing.objects.create(
+        municipality=people.a,
+        kind="rent",
+        title="Leilighet i sentrum",
+        bedrooms=2,
+        size_m2=60,
+        price=8_000,
+        available_from=dt.date(YEAR, 1, 1),
+    )
+    Housing.objects.create(
+        municipality=people.b,
+        kind="rent",
+        title="Rekkehus i Åmot",
+        bedrooms=3,
+        size_m2=100,
+        price=10_000,
+        available_from=dt.date(YEAR, 1, 1),
+    )  # Vinje: not for Kviteseid
+    JobVacancy.objects.create(
+        municipality=people.a, employer="Kviteseid kommune", occupation="sykepleier", sector="health", advertised="nav"
+    )
+    JobVacancy.objects.create(
+        municipality=people.a,
+        employer="Kviteseid skule",
+        occupation="lærer",
+        sector="education",
+        advertised="municipality",
+    )
+    JobVacancy.objects.create(
+        municipality=people.b,
+        employer="Vinje kommune",
+        occupation="lærer",
+        sector="education",
+        advertised="municipality",
+    )
+    KindergartenCapacity.objects.create(
+        municipality=people.a, kindergarten="Brunkeberg barnehage", month=dt.date(YEAR, 3, 1), free_places=1
+    )
 
 
 def test_the_best_suggestion_explains_itself(people, client_for, couple, listings):
@@ -70,8 +107,15 @@ def test_the_gap_is_shown_and_recorded_once(people, client_for, couple, listings
 def test_a_gap_is_resolved_when_the_need_is_met(people, client_for, couple, listings):
     client = client_for(people.alice)
     client.get(reverse("resources:match", args=[couple.pk]))
-    Housing.objects.create(municipality=people.a, kind="rent", title="Ny enebolig", bedrooms=3, size_m2=110,
-                           price=10_000, available_from=dt.date(YEAR, 2, 1))
+    Housing.objects.create(
+        municipality=people.a,
+        kind="rent",
+        title="Ny enebolig",
+        bedrooms=3,
+        size_m2=110,
+        price=10_000,
+        available_from=dt.date(YEAR, 2, 1),
+    )
     html = client.get(reverse("resources:match", args=[couple.pk])).content.decode()
     assert "Alle behov har en match i tide." in html
     assert MatchingGap.objects.get().resolved_on == timezone.localdate()
@@ -143,11 +187,16 @@ def test_the_resources_page_links_to_each_open_households_matches(people, client
 def test_the_gaps_belong_in_the_households_data_export(people, client_for, couple, listings):
     client_for(people.alice).get(reverse("resources:match", args=[couple.pk]))
     today = timezone.localdate().isoformat()
-    assert MatchingGap.export_rows(couple) == [{
-        "kind": "housing", "need": "housing",
-        "detail": f"ingen utleiebolig med minst 3 soverom før august {YEAR} (ønsket fra mars {YEAR})",
-        "recorded_on": today, "last_seen": today, "resolved_on": None,
-    }]
+    assert MatchingGap.export_rows(couple) == [
+        {
+            "kind": "housing",
+            "need": "housing",
+            "detail": f"ingen utleiebolig med minst 3 soverom før august {YEAR} (ønsket fra mars {YEAR})",
+            "recorded_on": today,
+            "last_seen": today,
+            "resolved_on": None,
+        }
+    ]
 
 
 def test_a_household_wanting_a_host_and_a_welcome_day_gets_them(people, client_for, couple):
@@ -156,14 +205,17 @@ def test_a_household_wanting_a_host_and_a_welcome_day_gets_them(people, client_f
     couple.wants_host, couple.wants_welcome_event, couple.leisure_interests = True, True, "Ski, kor og fiske"
     couple.save()
     Host.objects.create(municipality=people.a, name="Per Dal", phone="90000001", interests="fotball")
-    Host.objects.create(municipality=people.a, name="Anne Lia", phone="90000002", interests="kor, fiske",
-                        languages="norsk, engelsk")
+    Host.objects.create(
+        municipality=people.a, name="Anne Lia", phone="90000002", interests="kor, fiske", languages="norsk, engelsk"
+    )
     Host.objects.create(municipality=people.a, name="Inaktiv Vert", phone="90000003", interests="kor", active=False)
     Host.objects.create(municipality=people.b, name="Vinje-vert", phone="90000004", interests="kor fiske ski")
     starts = timezone.now() + dt.timedelta(days=30)
     Event.objects.create(municipality=people.a, title="Velkomstdag", kind="welcome_day", starts=starts)
     Event.objects.create(municipality=people.a, title="Bygdekino", kind="other", starts=starts - dt.timedelta(days=1))
-    Event.objects.create(municipality=people.a, title="I fjor", kind="welcome_day", starts=starts - dt.timedelta(days=400))
+    Event.objects.create(
+        municipality=people.a, title="I fjor", kind="welcome_day", starts=starts - dt.timedelta(days=400)
+    )
     html = client_for(people.alice).get(reverse("resources:match", args=[couple.pk])).content.decode()
     hosts = html.split("<h2>Verter</h2>")[1].split("</ul>")[0]
     assert hosts.index("Anne Lia") < hosts.index("Per Dal")

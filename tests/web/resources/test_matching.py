@@ -132,7 +132,12 @@ def test_a_kindergarten_place_later_than_wanted_is_offered_and_a_gap():
     assert result.suggestions[0].kindergarten == ("Kviteseid barnehage", dt.date(2027, 5, 1), 3)
     gap = next(g for g in result.gaps if g.kind == "kindergarten")
     assert gap.code == "kindergarten_late"
-    assert gap.params == {"wanted": "2027-03-01", "children": 2, "month": "2027-05-01", "kindergarten": "Kviteseid barnehage"}
+    assert gap.params == {
+        "wanted": "2027-03-01",
+        "children": 2,
+        "month": "2027-05-01",
+        "kindergarten": "Kviteseid barnehage",
+    }
 
 
 def test_no_kindergarten_place_at_all_is_a_gap():

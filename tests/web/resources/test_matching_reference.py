@@ -22,8 +22,20 @@ from blilyst.web.resources.matching import (
 )
 
 TODAY = dt.date(2026, 12, 1)
-WORDS = ["sykepleier", "intensivsykepleier", "lærer", "barnehagelærer", "lege", "fastlege", "kokk", "snekker",
-         "daglig leder", "leder", "ingeniør", "sivilingeniør"]
+WORDS = [
+    "sykepleier",
+    "intensivsykepleier",
+    "lærer",
+    "barnehagelærer",
+    "lege",
+    "fastlege",
+    "kokk",
+    "snekker",
+    "daglig leder",
+    "leder",
+    "ingeniør",
+    "sivilingeniør",
+]
 SECTORS = ["health", "education", "tourism", "construction"]
 
 
@@ -58,23 +70,47 @@ class Reference(ListingIndex):
 
 def random_case(seed: int):
     rng = random.Random(seed)
-    housing = [HousingListing(i, rng.choice(["sale", "rent", "trial"]), rng.randint(1, 5),
-                              rng.choice([7_000, 9_000, 12_000, 2_000_000, 3_500_000]),
-                              TODAY + dt.timedelta(days=rng.randint(0, 300))) for i in range(rng.randint(0, 40))]
-    jobs = [JobListing(100 + i, rng.choice(WORDS), f"Arbeidsgiver {i}", rng.choice(SECTORS),
-                       deadline=TODAY + dt.timedelta(days=rng.randint(-20, 60)) if rng.random() < 0.5 else None,
-                       positions=rng.choice([1, 2])) for i in range(rng.randint(0, 30))]
-    places = [KindergartenPlaces(f"Barnehage {rng.randint(1, 4)}", dt.date(2027, m, 1), rng.randint(0, 3))
-              for m in rng.sample(range(1, 13), rng.randint(0, 8))]
+    housing = [
+        HousingListing(
+            i,
+            rng.choice(["sale", "rent", "trial"]),
+            rng.randint(1, 5),
+            rng.choice([7_000, 9_000, 12_000, 2_000_000, 3_500_000]),
+            TODAY + dt.timedelta(days=rng.randint(0, 300)),
+        )
+        for i in range(rng.randint(0, 40))
+    ]
+    jobs = [
+        JobListing(
+            100 + i,
+            rng.choice(WORDS),
+            f"Arbeidsgiver {i}",
+            rng.choice(SECTORS),
+            deadline=TODAY + dt.timedelta(days=rng.randint(-20, 60)) if rng.random() < 0.5 else None,
+            positions=rng.choice([1, 2]),
+        )
+        for i in range(rng.randint(0, 30))
+    ]
+    places = [
+        KindergartenPlaces(f"Barnehage {rng.randint(1, 4)}", dt.date(2027, m, 1), rng.randint(0, 3))
+        for m in rng.sample(range(1, 13), rng.randint(0, 8))
+    ]
     households = [
         HouseholdNeeds(
             ref=h,
-            adults=tuple(AdultNeeds(a + 1, tuple(rng.sample(WORDS, rng.randint(0, 2))),
-                                    tuple(rng.sample(SECTORS, rng.randint(0, 1))), rng.random() < 0.15)
-                         for a in range(rng.randint(0, 3))),
+            adults=tuple(
+                AdultNeeds(
+                    a + 1,
+                    tuple(rng.sample(WORDS, rng.randint(0, 2))),
+                    tuple(rng.sample(SECTORS, rng.randint(0, 1))),
+                    rng.random() < 0.15,
+                )
+                for a in range(rng.randint(0, 3))
+            ),
             housing_kinds=frozenset(rng.sample(["sale", "rent", "trial"], rng.randint(0, 2))),
             min_bedrooms=rng.randint(0, 4),
-            max_rent=rng.choice([None, 10_000]), max_price=rng.choice([None, 2_500_000]),
+            max_rent=rng.choice([None, 10_000]),
+            max_price=rng.choice([None, 2_500_000]),
             housing_from=rng.choice([None, TODAY + dt.timedelta(days=rng.randint(0, 200))]),
             kindergarten_children=(n := rng.randint(0, 2)),
             kindergarten_from=dt.date(2027, rng.randint(1, 12), 1) if n else None,
@@ -85,9 +121,13 @@ def random_case(seed: int):
 
 
 def summary(result):
-    return ([(s.score, [(p.kind, p.adult, getattr(p.listing, "id", p.listing)) for p in s.parts])
-             for s in result.suggestions],
-            [(g.key, g.code, g.params) for g in result.gaps])
+    return (
+        [
+            (s.score, [(p.kind, p.adult, getattr(p.listing, "id", p.listing)) for p in s.parts])
+            for s in result.suggestions
+        ],
+        [(g.key, g.code, g.params) for g in result.gaps],
+    )
 
 
 @pytest.mark.parametrize("seed", range(25))

@@ -6,19 +6,30 @@ from django.urls import reverse
 
 from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity
 
-JOB = {"employer": "Kviteseid kommune", "occupation": "lærer", "sector": "education", "advertised": "finn",
-       "deadline": "2027-01-31", "positions": "1", "status": "open"}
+JOB = {
+    "employer": "Kviteseid kommune",
+    "occupation": "lærer",
+    "sector": "education",
+    "advertised": "finn",
+    "deadline": "2027-01-31",
+    "positions": "1",
+    "status": "open",
+}
 
 
 def test_a_contact_person_creates_a_vacancy_in_their_municipality(people, client_for):
-    response = client_for(people.alice).post(reverse("resources:create", args=["jobs"]), {**JOB, "municipality": "4028"})
+    response = client_for(people.alice).post(
+        reverse("resources:create", args=["jobs"]), {**JOB, "municipality": "4028"}
+    )
     assert response.status_code == 302
     job = JobVacancy.objects.get(occupation="lærer")
     assert job.municipality_id == "4028" and str(job.deadline) == "2027-01-31"
 
 
 def test_one_cannot_create_in_another_municipality(people, client_for):
-    response = client_for(people.alice).post(reverse("resources:create", args=["jobs"]), {**JOB, "municipality": "4036"})
+    response = client_for(people.alice).post(
+        reverse("resources:create", args=["jobs"]), {**JOB, "municipality": "4036"}
+    )
     assert response.status_code == 200
     assert "Velg et gyldig valg" in response.content.decode()
     assert not JobVacancy.objects.exists()
@@ -26,14 +37,27 @@ def test_one_cannot_create_in_another_municipality(people, client_for):
 
 def test_a_read_only_member_may_not_create(people, client_for):
     assert client_for(people.rita).get(reverse("resources:create", args=["jobs"])).status_code == 403
-    assert client_for(people.rita).post(reverse("resources:create", args=["jobs"]),
-                                        {**JOB, "municipality": "4028"}).status_code == 403
+    assert (
+        client_for(people.rita)
+        .post(reverse("resources:create", args=["jobs"]), {**JOB, "municipality": "4028"})
+        .status_code
+        == 403
+    )
     assert not JobVacancy.objects.exists()
 
 
 def test_trial_housing_over_three_years_shows_the_error_in_norwegian(people, client_for):
-    data = {"municipality": "4028", "kind": "trial", "title": "Prøvebolig", "bedrooms": "3", "size_m2": "90",
-            "price": "7000", "term_months": "48", "status": "available", "available_from": "2027-03-01"}
+    data = {
+        "municipality": "4028",
+        "kind": "trial",
+        "title": "Prøvebolig",
+        "bedrooms": "3",
+        "size_m2": "90",
+        "price": "7000",
+        "term_months": "48",
+        "status": "available",
+        "available_from": "2027-03-01",
+    }
     html = client_for(people.alice).post(reverse("resources:create", args=["housing"]), data).content.decode()
     assert "En prøvebolig leies ut i høyst tre år (36 måneder); oppgi 1 til 36." in html
     assert not Housing.objects.exists()
@@ -42,8 +66,17 @@ def test_trial_housing_over_three_years_shows_the_error_in_norwegian(people, cli
 def test_the_same_error_in_english(people, client_for):
     client = client_for(people.alice)
     client.cookies["blilyst_language"] = "en"
-    data = {"municipality": "4028", "kind": "trial", "title": "Trial", "bedrooms": "3", "size_m2": "90",
-            "price": "7000", "term_months": "48", "status": "available", "available_from": "2027-03-01"}
+    data = {
+        "municipality": "4028",
+        "kind": "trial",
+        "title": "Trial",
+        "bedrooms": "3",
+        "size_m2": "90",
+        "price": "7000",
+        "term_months": "48",
+        "status": "available",
+        "available_from": "2027-03-01",
+    }
     html = client.post(reverse("resources:create", args=["housing"]), data).content.decode()
     assert "Trial housing is let for at most three years (36 months); give 1 to 36." in html
 
@@ -95,4 +128,7 @@ def test_the_owner_deletes(people, client_for, resources):
 
 
 def test_delete_needs_post(people, client_for, resources):
-    assert client_for(people.alice).get(reverse("resources:delete", args=["housing", resources.house_a.pk])).status_code == 405
+    assert (
+        client_for(people.alice).get(reverse("resources:delete", args=["housing", resources.house_a.pk])).status_code
+        == 405
+    )

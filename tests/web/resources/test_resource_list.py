@@ -58,10 +58,12 @@ def test_a_place_from_march_can_be_checked(people, client_for, resources):
 
     from blilyst.web.resources.models import KindergartenCapacity
 
-    KindergartenCapacity.objects.create(municipality=people.a, kindergarten="Kviteseid barnehage",
-                                        month=dt.date(2027, 5, 1), free_places=3)
-    KindergartenCapacity.objects.create(municipality=people.b, kindergarten="Åmot barnehage",
-                                        month=dt.date(2027, 3, 1), free_places=5)  # Vinje's: not Alice's
+    KindergartenCapacity.objects.create(
+        municipality=people.a, kindergarten="Kviteseid barnehage", month=dt.date(2027, 5, 1), free_places=3
+    )
+    KindergartenCapacity.objects.create(
+        municipality=people.b, kindergarten="Åmot barnehage", month=dt.date(2027, 3, 1), free_places=5
+    )  # Vinje's: not Alice's
     client = client_for(people.alice)
     url = reverse("resources:list", args=["kindergartens"])
     html = client.get(url, {"month": "2027-03", "children": "1"}).content.decode()

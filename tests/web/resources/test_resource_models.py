@@ -12,8 +12,16 @@ from blilyst.web.resources.models import Event, Host, Housing, KindergartenCapac
 
 
 def trial_home(municipality, **overrides):
-    values = dict(municipality=municipality, kind="trial", title="Prøvebolig Fjågesund", bedrooms=3, size_m2=90,
-                  price=7_000, available_from=dt.date(2027, 3, 1), term_months=36)
+    values = dict(
+        municipality=municipality,
+        kind="trial",
+        title="Prøvebolig Fjågesund",
+        bedrooms=3,
+        size_m2=90,
+        price=7_000,
+        available_from=dt.date(2027, 3, 1),
+        term_months=36,
+    )
     values.update(overrides)
     return Housing(**values)
 
@@ -40,7 +48,9 @@ def test_trial_housing_needs_a_term(people):
     with translation.override("en"):
         with pytest.raises(ValidationError) as exc:
             trial_home(people.a, term_months=None).full_clean()
-        assert messages_of(exc, "term_months") == ["Trial housing needs a term: give the number of months (at most 36)."]
+        assert messages_of(exc, "term_months") == [
+            "Trial housing needs a term: give the number of months (at most 36)."
+        ]
 
 
 def test_a_dwelling_for_sale_has_no_term(people):
@@ -51,16 +61,18 @@ def test_a_dwelling_for_sale_has_no_term(people):
 
 
 def test_a_kindergarten_month_is_stored_as_its_first_day(people):
-    row = KindergartenCapacity.objects.create(municipality=people.a, kindergarten="Kviteseid barnehage",
-                                              month=dt.date(2027, 3, 17), free_places=2)
+    row = KindergartenCapacity.objects.create(
+        municipality=people.a, kindergarten="Kviteseid barnehage", month=dt.date(2027, 3, 17), free_places=2
+    )
     row.refresh_from_db()
     assert row.month == dt.date(2027, 3, 1)
 
 
 def test_a_place_from_march_is_found_in_march_or_later(people):
     for month, free in [(2, 3), (3, 0), (4, 0), (5, 2)]:
-        KindergartenCapacity.objects.create(municipality=people.a, kindergarten="Kviteseid barnehage",
-                                            month=dt.date(2027, month, 1), free_places=free)
+        KindergartenCapacity.objects.create(
+            municipality=people.a, kindergarten="Kviteseid barnehage", month=dt.date(2027, month, 1), free_places=free
+        )
     rows = KindergartenCapacity.objects.filter(municipality=people.a)
     first = KindergartenCapacity.first_place_from(rows, dt.date(2027, 3, 10))
     assert (first.kindergarten, first.month) == ("Kviteseid barnehage", dt.date(2027, 5, 1))
@@ -77,8 +89,13 @@ def test_a_host_must_be_reachable(people):
 def test_an_event_cannot_end_before_it_starts(people):
     start = dt.datetime(2027, 5, 1, 12, tzinfo=dt.UTC)
     with pytest.raises(ValidationError) as exc:
-        Event(municipality=people.a, title="Velkomstdag", kind="welcome_day", starts=start,
-              ends=start - dt.timedelta(hours=1)).full_clean()
+        Event(
+            municipality=people.a,
+            title="Velkomstdag",
+            kind="welcome_day",
+            starts=start,
+            ends=start - dt.timedelta(hours=1),
+        ).full_clean()
     assert "ends" in exc.value.message_dict
 
 

@@ -6,8 +6,13 @@ import pytest
 from django.urls import reverse
 
 KINDS = ["housing", "jobs", "kindergartens", "hosts", "events"]
-FIRST_LABEL = {"housing": "Type", "jobs": "Arbeidsgiver", "kindergartens": "Barnehage", "hosts": "Navn",
-               "events": "Tittel"}
+FIRST_LABEL = {
+    "housing": "Type",
+    "jobs": "Arbeidsgiver",
+    "kindergartens": "Barnehage",
+    "hosts": "Navn",
+    "events": "Tittel",
+}
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -28,19 +33,32 @@ def test_an_event_and_a_host_are_saved(people, client_for):
     from blilyst.web.resources.models import Event, Host
 
     client = client_for(people.alice)
-    response = client.post(reverse("resources:create", args=["events"]), {
-        "municipality": "4028", "title": "Velkomstdag i Kviteseid", "kind": "welcome_day",
-        "starts": "2027-05-01T12:00", "ends": "2027-05-01T15:00", "place": "Kviteseid bygdetun"})
+    response = client.post(
+        reverse("resources:create", args=["events"]),
+        {
+            "municipality": "4028",
+            "title": "Velkomstdag i Kviteseid",
+            "kind": "welcome_day",
+            "starts": "2027-05-01T12:00",
+            "ends": "2027-05-01T15:00",
+            "place": "Kviteseid bygdetun",
+        },
+    )
     assert response.status_code == 302
     assert Event.objects.get().starts.isoformat() == "2027-05-01T10:00:00+00:00"  # 12:00 in Oslo, summer time
-    response = client.post(reverse("resources:create", args=["hosts"]), {
-        "municipality": "4028", "name": "Anne Lia", "email": "anne@example.org", "active": "on"})
+    response = client.post(
+        reverse("resources:create", args=["hosts"]),
+        {"municipality": "4028", "name": "Anne Lia", "email": "anne@example.org", "active": "on"},
+    )
     assert response.status_code == 302 and Host.objects.get().active is True
 
 
 def test_a_host_without_contact_gets_the_message(people, client_for):
-    html = client_for(people.alice).post(reverse("resources:create", args=["hosts"]),
-                                         {"municipality": "4028", "name": "Anne Lia"}).content.decode()
+    html = (
+        client_for(people.alice)
+        .post(reverse("resources:create", args=["hosts"]), {"municipality": "4028", "name": "Anne Lia"})
+        .content.decode()
+    )
     assert "Oppgi telefonnummer eller e-postadresse, så verten kan nås." in html
 
 

@@ -10,9 +10,18 @@ from django.test import Client
 from blilyst.web.api.models import ApiToken
 from blilyst.web.resources.models import Housing, JobVacancy
 
-TRIAL = {"municipality": "4028", "kind": "trial", "title": "Prøvebolig Fjågesund", "bedrooms": 3, "size_m2": 90,
-         "price": 7000, "term_months": 36, "status": "available", "available_from": "2027-03-01",
-         "owner_name": "Kviteseid kommune"}
+TRIAL = {
+    "municipality": "4028",
+    "kind": "trial",
+    "title": "Prøvebolig Fjågesund",
+    "bedrooms": 3,
+    "size_m2": 90,
+    "price": 7000,
+    "term_months": 36,
+    "status": "available",
+    "available_from": "2027-03-01",
+    "owner_name": "Kviteseid kommune",
+}
 
 
 def api(user):
@@ -39,8 +48,9 @@ def test_a_contact_person_creates_trial_housing(people):
 def test_trial_housing_over_three_years_is_422_with_the_forms_message(people):
     response = api(people.alice)("post", "/housing", {**TRIAL, "term_months": 48})
     assert response.status_code == 422
-    assert response.json() == {"errors": {"term_months": [
-        "En prøvebolig leies ut i høyst tre år (36 måneder); oppgi 1 til 36."]}}
+    assert response.json() == {
+        "errors": {"term_months": ["En prøvebolig leies ut i høyst tre år (36 måneder); oppgi 1 til 36."]}
+    }
     assert not Housing.objects.exists()
 
 
@@ -101,8 +111,12 @@ def test_an_analyst_sees_no_owner_and_no_hosts(people, resources):
 
 def test_the_openapi_description_lists_the_resources(people, client_for):
     spec = client_for(people.alice).get("/api/openapi.json").json()
-    assert {"/api/resources/housing", "/api/resources/jobs/{pk}", "/api/resources/match/{household_id}",
-            "/api/resources/gaps"} <= set(spec["paths"])
+    assert {
+        "/api/resources/housing",
+        "/api/resources/jobs/{pk}",
+        "/api/resources/match/{household_id}",
+        "/api/resources/gaps",
+    } <= set(spec["paths"])
 
 
 @pytest.fixture
@@ -137,8 +151,9 @@ def test_lists_are_paginated_in_the_database(people):
     from blilyst.web.resources.models import KindergartenCapacity
 
     for month in range(1, 13):
-        KindergartenCapacity.objects.create(municipality=people.a, kindergarten="K", month=dt.date(2027, month, 1),
-                                            free_places=month % 3)
+        KindergartenCapacity.objects.create(
+            municipality=people.a, kindergarten="K", month=dt.date(2027, month, 1), free_places=month % 3
+        )
     call = api(people.alice)
     body = call("get", "/kindergartens?limit=5&offset=10")
     assert body.json()["count"] == 12

@@ -21,8 +21,15 @@ YEAR = timezone.localdate().year + 1  # next year: every date below lies ahead
 
 
 def listing(municipality, **overrides):
-    values = dict(municipality=municipality, kind="small_farm", title="Småbruk i Vrådal", bedrooms=4, size_m2=140,
-                  price=2_900_000, available_from=dt.date(YEAR, 3, 1))
+    values = dict(
+        municipality=municipality,
+        kind="small_farm",
+        title="Småbruk i Vrådal",
+        bedrooms=4,
+        size_m2=140,
+        price=2_900_000,
+        available_from=dt.date(YEAR, 3, 1),
+    )
     values.update(overrides)
     return Housing(**values)
 
@@ -86,7 +93,9 @@ def test_csv_import_refuses_a_plot_with_bedrooms(people):
     with translation.override("nb"):
         report = csvimport.import_csv("housing", text.encode("utf-8"), people.a)
     assert not report.ok
-    assert [(e.row, e.column, e.message) for e in report.errors] == [(2, "Soverom", "En tomt har ingen soverom; oppgi 0.")]
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "Soverom", "En tomt har ingen soverom; oppgi 0.")
+    ]
     assert not Housing.objects.exists()
 
 
@@ -111,11 +120,23 @@ def test_the_api_accepts_the_new_kinds_and_the_plot_rule(people):
     client = Client()
 
     def call(method, path, data):
-        return getattr(client, method)("/api/resources" + path, data=json.dumps(data), content_type="application/json",
-                                       HTTP_AUTHORIZATION=f"Bearer {token}")
+        return getattr(client, method)(
+            "/api/resources" + path,
+            data=json.dumps(data),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
 
-    farm = {"municipality": "4028", "kind": "small_farm", "title": "Småbruk i Vrådal", "bedrooms": 4, "size_m2": 140,
-            "price": 2_900_000, "status": "available", "available_from": f"{YEAR}-03-01"}
+    farm = {
+        "municipality": "4028",
+        "kind": "small_farm",
+        "title": "Småbruk i Vrådal",
+        "bedrooms": 4,
+        "size_m2": 140,
+        "price": 2_900_000,
+        "status": "available",
+        "available_from": f"{YEAR}-03-01",
+    }
     response = call("post", "/housing", farm)
     assert response.status_code == 201, response.content
     assert response.json()["kind"] == "small_farm"
@@ -136,22 +157,27 @@ HOMES = [
 
 def test_a_household_that_wants_a_small_farm_is_offered_one_and_a_buyer_is_not():
     index = ListingIndex(HOMES, today=dt.date(2026, 12, 1))
-    farm = match_household(HouseholdNeeds(1, housing_kinds=frozenset({"small_farm"}), min_bedrooms=4,
-                                          housing_from=dt.date(2027, 3, 1)), index)
+    farm = match_household(
+        HouseholdNeeds(1, housing_kinds=frozenset({"small_farm"}), min_bedrooms=4, housing_from=dt.date(2027, 3, 1)),
+        index,
+    )
     assert [s.housing.title for s in farm.suggestions] == ["Småbruk i Vrådal"] and farm.gaps == []
     buyer = match_household(HouseholdNeeds(2, housing_kinds=frozenset({"sale"}), min_bedrooms=3), index)
     assert [s.housing.title for s in buyer.suggestions] == ["Enebolig på Brunkeberg"]
     # a small farm for sale is held to the purchase budget, one let for a term to the monthly rent
-    budget = match_household(HouseholdNeeds(3, housing_kinds=frozenset({"small_farm"}), max_price=2_000_000,
-                                            max_rent=10_000), index)
+    budget = match_household(
+        HouseholdNeeds(3, housing_kinds=frozenset({"small_farm"}), max_price=2_000_000, max_rent=10_000), index
+    )
     assert [s.housing.title for s in budget.suggestions] == ["Småbruk til leie"]
     plot = match_household(HouseholdNeeds(4, housing_kinds=frozenset({"plot"})), index)
     assert [s.housing.title for s in plot.suggestions] == ["Byggetomt på Fjågesund"]
     with translation.override("nb"):
         assert describe_part(plot.suggestions[0].parts[0], dt.date(2027, 1, 1)) == (
-            "Byggetomt på Fjågesund: tomt til salgs fra 1. januar")
+            "Byggetomt på Fjågesund: tomt til salgs fra 1. januar"
+        )
         assert describe_part(budget.suggestions[0].parts[0], dt.date(2027, 1, 1)) == (
-            "Småbruk til leie: 3 soverom, småbruk til leie fra 1. februar (60 måneder)")
+            "Småbruk til leie: 3 soverom, småbruk til leie fra 1. februar (60 måneder)"
+        )
 
 
 def test_no_small_farm_is_the_gap_ingen_ledige_smabruk():
@@ -171,12 +197,21 @@ def test_a_household_wanting_a_small_farm_in_the_web_app(people, client_for):
     from blilyst.web.newcomers.models import Household
     from blilyst.web.resources.matchinputs import household_needs
 
-    household = Household.objects.create(municipality=people.a, label="Familien Lund", housing_tenure="small_farm",
-                                         housing_bedrooms=3, housing_from=dt.date(YEAR, 4, 1))
+    household = Household.objects.create(
+        municipality=people.a,
+        label="Familien Lund",
+        housing_tenure="small_farm",
+        housing_bedrooms=3,
+        housing_from=dt.date(YEAR, 4, 1),
+    )
     assert household_needs(household).housing_kinds == frozenset({"small_farm"})
-    plot_household = Household.objects.create(municipality=people.a, label="Familien Dahl", housing_tenure="plot", housing_bedrooms=4)
+    plot_household = Household.objects.create(
+        municipality=people.a, label="Familien Dahl", housing_tenure="plot", housing_bedrooms=4
+    )
     assert (household_needs(plot_household).housing_kinds, household_needs(plot_household).min_bedrooms) == (
-        frozenset({"plot"}), 0)  # a plot has no bedrooms to ask for
+        frozenset({"plot"}),
+        0,
+    )  # a plot has no bedrooms to ask for
     listing(people.a, kind="sale", title="Enebolig på Brunkeberg").save()  # for sale, but not a small farm
     client = client_for(people.alice)
     html = client.get(reverse("resources:match", args=[household.pk])).content.decode()

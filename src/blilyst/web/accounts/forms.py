@@ -13,7 +13,9 @@ class AddMemberForm(forms.Form):
     """Add a person to a municipality: an existing user by user name, or a new one."""
 
     username = forms.CharField(
-        label=_("User name"), max_length=150, validators=[UnicodeUsernameValidator()],
+        label=_("User name"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
     )
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)

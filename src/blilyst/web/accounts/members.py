@@ -23,8 +23,9 @@ class Added:
 
 
 @transaction.atomic
-def add_member(municipality: Municipality, *, username: str, role: Role, first_name: str = "",
-               last_name: str = "", email: str = "") -> Added:
+def add_member(
+    municipality: Municipality, *, username: str, role: Role, first_name: str = "", last_name: str = "", email: str = ""
+) -> Added:
     """Give ``username`` ``role`` in ``municipality``, creating the user (with a random password
     to hand over and change at first login) if there is none by that name."""
     user = User.objects.filter(username=username).first()
@@ -35,9 +36,7 @@ def add_member(municipality: Municipality, *, username: str, role: Role, first_n
         user = User(username=username, first_name=first_name, last_name=last_name, email=email)
         user.set_password(password)
         user.save()
-    membership, _ = Membership.objects.update_or_create(
-        user=user, municipality=municipality, defaults={"role": role}
-    )
+    membership, _ = Membership.objects.update_or_create(user=user, municipality=municipality, defaults={"role": role})
     return Added(membership, created, password)
 
 

@@ -20,10 +20,14 @@ class Municipality(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     # Settings of the municipality, kept by its administrators.
     retention_days = models.PositiveIntegerField(
-        _("retention period (days)"), null=True, blank=True,
+        _("retention period (days)"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(30), MaxValueValidator(3650)],
-        help_text=_("How long a household's personal data are kept after its last activity, 30 to 3650 days. "
-                    "Empty: the server's default."),
+        help_text=_(
+            "How long a household's personal data are kept after its last activity, 30 to 3650 days. "
+            "Empty: the server's default."
+        ),
     )
 
     class Meta:

@@ -46,8 +46,11 @@ def members(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(
             request,
             _("%(user)s is now %(role)s in %(municipality)s.")
-            % {"user": added.membership.user.username, "role": Role(added.membership.role).label,
-               "municipality": municipality.name},
+            % {
+                "user": added.membership.user.username,
+                "role": Role(added.membership.role).label,
+                "municipality": municipality.name,
+            },
         )
         form = AddMemberForm()
     rows = municipality.memberships.select_related("user").order_by("user__username")
@@ -90,7 +93,9 @@ def municipality_settings(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             form.save()
-            messages.success(request, _("The settings of %(municipality)s are saved.") % {"municipality": municipality.name})
+            messages.success(
+                request, _("The settings of %(municipality)s are saved.") % {"municipality": municipality.name}
+            )
             return redirect("municipality_settings", code=code)
         status = 400
     else:

@@ -24,7 +24,9 @@ def hash_token(token: str) -> str:
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
         now = timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
 
 
 class ApiToken(models.Model):
@@ -51,8 +53,7 @@ class ApiToken(models.Model):
     def issue(cls, user, name: str, expires_at=None) -> tuple[ApiToken, str]:
         """Create a token for ``user``; returns the row and the token (shown once, never stored)."""
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        row = cls.objects.create(user=user, name=name, digest=hash_token(token), hint=token[:10],
-                                 expires_at=expires_at)
+        row = cls.objects.create(user=user, name=name, digest=hash_token(token), hint=token[:10], expires_at=expires_at)
         return row, token
 
     @classmethod

@@ -18,16 +18,21 @@ import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from blilyst.stats.credit import SSB_CREDIT
 
 import pandas as pd
 
-
+from blilyst.stats.credit import SSB_CREDIT
 
 # Number formats on the axes: bokmål writes 2 550 and 0,5; d3-format has no Norwegian locale built in.
 FORMAT_LOCALES = {
-    "nb": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"], "minus": "\u2212",
-           "percent": "\u00a0%"},
+    "nb": {
+        "decimal": ",",
+        "thousands": "\u00a0",
+        "grouping": [3],
+        "currency": ["", "\u00a0kr"],
+        "minus": "\u2212",
+        "percent": "\u00a0%",
+    },
     "en": "en-GB",
 }
 
@@ -93,23 +98,51 @@ def table_rows(frame: pd.DataFrame) -> tuple[tuple[str, ...], tuple[tuple[str, .
     return header, rows
 
 
-def web_chart(key: str, title: str, spec: Mapping, alt_text: str, table: pd.DataFrame, *,
-              source: str = SSB_CREDIT, estimated: bool = False, note: str = "", lang: str = "nb") -> WebChart:
+def web_chart(
+    key: str,
+    title: str,
+    spec: Mapping,
+    alt_text: str,
+    table: pd.DataFrame,
+    *,
+    source: str = SSB_CREDIT,
+    estimated: bool = False,
+    note: str = "",
+    lang: str = "nb",
+) -> WebChart:
     """Render ``spec`` and bundle it with its text alternative and table."""
     header, rows = table_rows(table)
-    return WebChart(key, title, svg_data_uri(render_svg(spec, lang)), alt_text, header, rows, source, estimated,
-                    note)
+    return WebChart(key, title, svg_data_uri(render_svg(spec, lang)), alt_text, header, rows, source, estimated, note)
 
 
 def from_chart_spec(key: str, chart, *, note: str = "", lang: str = "nb") -> WebChart:
     """A :class:`blilyst.plan.document.ChartSpec` (the plan document's chart) for a page."""
-    return web_chart(key, chart.title, chart.spec, chart.alt_text, chart.table, source=chart.source,
-                     estimated=chart.estimated, note=note, lang=lang)
+    return web_chart(
+        key,
+        chart.title,
+        chart.spec,
+        chart.alt_text,
+        chart.table,
+        source=chart.source,
+        estimated=chart.estimated,
+        note=note,
+        lang=lang,
+    )
 
 
-def line_chart(data: pd.DataFrame, *, x: str, y: str, color: str | None = None, x_title: str = "",
-               y_title: str = "", title: str = "", dashed: str | None = None, width: int = 420,
-               height: int = 240) -> dict:
+def line_chart(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str | None = None,
+    x_title: str = "",
+    y_title: str = "",
+    title: str = "",
+    dashed: str | None = None,
+    width: int = 420,
+    height: int = 240,
+) -> dict:
     """A simple line chart spec (years on x). ``dashed``: a boolean column drawn with a dashed stroke
     (estimated or projected values)."""
     import altair as alt
@@ -126,9 +159,20 @@ def line_chart(data: pd.DataFrame, *, x: str, y: str, color: str | None = None, 
     return chart.to_dict()
 
 
-def bar_chart(data: pd.DataFrame, *, x: str, y: str, color: str | None = None, x_title: str = "",
-              y_title: str = "", title: str = "", sort: Sequence[str] | None = None, width: int = 420,
-              height: int = 240, horizontal: bool = False) -> dict:
+def bar_chart(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str | None = None,
+    x_title: str = "",
+    y_title: str = "",
+    title: str = "",
+    sort: Sequence[str] | None = None,
+    width: int = 420,
+    height: int = 240,
+    horizontal: bool = False,
+) -> dict:
     """A bar chart spec; ``color`` groups bars side by side."""
     import altair as alt
 

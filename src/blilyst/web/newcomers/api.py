@@ -169,7 +169,9 @@ def list_households(request: HttpRequest, status: Status | None = None, q: str =
 
 @router.get("/{int:pk}", response=HouseholdOut)
 def get_household(request: HttpRequest, pk: int):
-    household, _writable = get_for_user(request, Household.objects.select_related("municipality"), pk=pk, read=READ, write=WRITE)
+    household, _writable = get_for_user(
+        request, Household.objects.select_related("municipality"), pk=pk, read=READ, write=WRITE
+    )
     log_access(request.user, household, Action.VIEW, via="api")
     return household
 
@@ -183,10 +185,16 @@ def create_household(request: HttpRequest, payload: HouseholdIn):
         raise HttpError(422, "consent_follow_up must be true: without consent the household cannot be stored.")
     with transaction.atomic():
         household = Household(
-            municipality_id=payload.municipality, label=payload.label, target_group=payload.target_group,
-            origin_place=payload.origin_place, origin_country=payload.origin_country,
-            heard_about=payload.heard_about or "", heard_about_note=payload.heard_about_note, notes=payload.notes,
-            contact_person=request.user, **payload.needs.dict(),
+            municipality_id=payload.municipality,
+            label=payload.label,
+            target_group=payload.target_group,
+            origin_place=payload.origin_place,
+            origin_country=payload.origin_country,
+            heard_about=payload.heard_about or "",
+            heard_about_note=payload.heard_about_note,
+            notes=payload.notes,
+            contact_person=request.user,
+            **payload.needs.dict(),
         )
         household.save()
         _replace_people(household, payload.adults, payload.children)
@@ -197,7 +205,9 @@ def create_household(request: HttpRequest, payload: HouseholdIn):
 
 @router.patch("/{int:pk}", response={200: HouseholdOut, 409: dict})
 def update_household(request: HttpRequest, pk: int, payload: HouseholdPatch):
-    household = get_rw_for_user(request, Household.objects.select_related("municipality"), pk=pk, read=READ, write=WRITE)
+    household = get_rw_for_user(
+        request, Household.objects.select_related("municipality"), pk=pk, read=READ, write=WRITE
+    )
     data = payload.dict(exclude_unset=True)
     try:
         with transaction.atomic():
@@ -212,6 +222,8 @@ def update_household(request: HttpRequest, pk: int, payload: HouseholdPatch):
             _replace_people(household, payload.adults, payload.children)
             log_access(request.user, household, Action.CHANGE, via="api")
     except VersionConflict as exc:
-        return 409, {"detail": "The household was changed by someone else since you read it; read it again.",
-                     "current_version": exc.current_version}
+        return 409, {
+            "detail": "The household was changed by someone else since you read it; read it again.",
+            "current_version": exc.current_version,
+        }
     return 200, household

@@ -32,8 +32,9 @@ DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 def clean_phone(value: str) -> str:
     value = (value or "").strip()
     if value and not 5 <= len(phone_digits(value)) <= 15:
-        raise ValidationError(_("Enter a phone number with 5 to 15 digits, e.g. 912 34 567 or +47 912 34 567."),
-                              code="phone")
+        raise ValidationError(
+            _("Enter a phone number with 5 to 15 digits, e.g. 912 34 567 or +47 912 34 567."), code="phone"
+        )
     return value
 
 
@@ -42,7 +43,8 @@ def check_birth_year(value: int) -> int:
     if value is not None and not this_year - 25 <= value <= this_year + 1:
         raise ValidationError(
             _("Enter a birth year between %(first)d and %(last)d.") % {"first": this_year - 25, "last": this_year + 1},
-            code="birth_year")
+            code="birth_year",
+        )
     return value
 
 
@@ -59,17 +61,30 @@ class InquiryForm(forms.ModelForm):
     name = forms.CharField(label=_("Name of the first adult"), max_length=120)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    language = forms.ChoiceField(label=_("Language"), choices=Adult._meta.get_field("language").choices,
-                                 initial="nb")
+    language = forms.ChoiceField(label=_("Language"), choices=Adult._meta.get_field("language").choices, initial="nb")
     consent_follow_up = forms.BooleanField(
-        label=_("The household agrees to the text below (consent for follow-up)"), required=True,
-        error_messages={"required": _("Without consent to follow-up the inquiry cannot be stored. "
-                                      "Ask the household, or note only what they asked in an anonymous way.")})
+        label=_("The household agrees to the text below (consent for follow-up)"),
+        required=True,
+        error_messages={
+            "required": _(
+                "Without consent to follow-up the inquiry cannot be stored. "
+                "Ask the household, or note only what they asked in an anonymous way."
+            )
+        },
+    )
 
     class Meta:
         model = Household
-        fields = ["municipality", "label", "target_group", "origin_place", "origin_country", "heard_about",
-                  "heard_about_note", "notes"]
+        fields = [
+            "municipality",
+            "label",
+            "target_group",
+            "origin_place",
+            "origin_country",
+            "heard_about",
+            "heard_about_note",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, municipalities=None, **kwargs):
@@ -83,8 +98,9 @@ class InquiryForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not data.get("email") and not data.get("phone"):
-            raise ValidationError(_("Give an e-mail address or a phone number, so that you can reach the household."),
-                                  code="no_contact")
+            raise ValidationError(
+                _("Give an e-mail address or a phone number, so that you can reach the household."), code="no_contact"
+            )
         return data
 
     def adult(self) -> Adult:
@@ -95,20 +111,38 @@ class InquiryForm(forms.ModelForm):
 class HouseholdForm(VersionedForm):
     class Meta:
         model = Household
-        fields = ["label", "target_group", "origin_place", "origin_country", "heard_about", "heard_about_note",
-                  "contact_person", "notes"]
+        fields = [
+            "label",
+            "target_group",
+            "origin_place",
+            "origin_country",
+            "heard_about",
+            "heard_about_note",
+            "contact_person",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact_person"].queryset = staff if staff is not None else self.fields["contact_person"].queryset.none()
+        self.fields["contact_person"].queryset = (
+            staff if staff is not None else self.fields["contact_person"].queryset.none()
+        )
 
 
 class NeedsForm(VersionedForm):
     class Meta:
         model = Household
-        fields = ["housing_tenure", "housing_bedrooms", "housing_from", "housing_note", "school_note",
-                  "leisure_interests", "wants_host", "wants_welcome_event"]
+        fields = [
+            "housing_tenure",
+            "housing_bedrooms",
+            "housing_from",
+            "housing_note",
+            "school_note",
+            "leisure_interests",
+            "wants_host",
+            "wants_welcome_event",
+        ]
         widgets = {"housing_from": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
@@ -125,8 +159,9 @@ class NeedsForm(VersionedForm):
     def clean(self):
         data = super().clean()
         if data.get("housing_tenure") and not data.get("housing_from"):
-            self.add_error("housing_from", ValidationError(_("Say from when the household needs housing."),
-                                                           code="housing_from"))
+            self.add_error(
+                "housing_from", ValidationError(_("Say from when the household needs housing."), code="housing_from")
+            )
         return data
 
 
@@ -164,18 +199,21 @@ class RequireOneAdult(forms.BaseInlineFormSet):
             raise ValidationError(_("A household needs at least one adult."), code="no_adult")
 
 
-AdultFormSet = inlineformset_factory(Household, Adult, form=AdultForm, formset=RequireOneAdult, extra=1,
-                                     can_delete=True, max_num=8, validate_max=True)
-ChildFormSet = inlineformset_factory(Household, Child, form=ChildForm, extra=1, can_delete=True, max_num=12,
-                                     validate_max=True)
+AdultFormSet = inlineformset_factory(
+    Household, Adult, form=AdultForm, formset=RequireOneAdult, extra=1, can_delete=True, max_num=8, validate_max=True
+)
+ChildFormSet = inlineformset_factory(
+    Household, Child, form=ChildForm, extra=1, can_delete=True, max_num=12, validate_max=True
+)
 
 
 class StatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
     on = forms.DateField(label=_("Date"), widget=DATE_INPUT, input_formats=DATE_FORMATS)
-    reason = forms.ChoiceField(label=_("Reason for moving away"), choices=[("", "—")] + MoveOutReason.choices,
-                               required=False)
+    reason = forms.ChoiceField(
+        label=_("Reason for moving away"), choices=[("", "—"), *MoveOutReason.choices], required=False
+    )
     reason_note = forms.CharField(label=_("Reason, in their words"), max_length=300, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -196,8 +234,11 @@ class StatusForm(forms.Form):
             self.add_error("status", ValidationError(_("The household already has this status."), code="same"))
         if status == Status.MOVED_OUT and not data.get("reason"):
             self.add_error("reason", ValidationError(_("Choose the main reason for moving away."), code="reason"))
-        if status in (Status.SETTLED, Status.STAYED, Status.MOVED_OUT) and self.household is not None \
-                and self.household.moved_in_on is None:
+        if (
+            status in (Status.SETTLED, Status.STAYED, Status.MOVED_OUT)
+            and self.household is not None
+            and self.household.moved_in_on is None
+        ):
             self.add_error("status", ValidationError(_("Record moving in first."), code="not_moved_in"))
         return data
 
@@ -236,8 +277,17 @@ class FollowUpForm(forms.ModelForm):
 
     class Meta:
         model = FollowUp
-        fields = ["on", "months", "feels_included", "job_satisfaction", "housing_satisfaction",
-                  "school_satisfaction", "social_satisfaction", "considering_moving_away", "note"]
+        fields = [
+            "on",
+            "months",
+            "feels_included",
+            "job_satisfaction",
+            "housing_satisfaction",
+            "school_satisfaction",
+            "social_satisfaction",
+            "considering_moving_away",
+            "note",
+        ]
         widgets = {"on": DATE_INPUT, "note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, household=None, **kwargs):
@@ -253,8 +303,10 @@ class FollowUpForm(forms.ModelForm):
             raise ValidationError(_("A follow-up cannot be recorded in the future."), code="future")
         moved_in = self.household.moved_in_on if self.household is not None else None
         if moved_in and on < moved_in:
-            raise ValidationError(_("A follow-up comes after moving in (%(date)s).") % {"date": moved_in.isoformat()},
-                                  code="before_moving_in")
+            raise ValidationError(
+                _("A follow-up comes after moving in (%(date)s).") % {"date": moved_in.isoformat()},
+                code="before_moving_in",
+            )
         return on
 
     def clean_months(self):

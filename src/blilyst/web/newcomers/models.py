@@ -54,7 +54,10 @@ class Status(models.TextChoices):
 STATUS_ORDER = [choice.value for choice in Status]
 # The evaluation's funnel ends at moving in; later statuses have reached it.
 FUNNEL_STAGE = {status: status for status in STATUS_ORDER[:5]} | {
-    Status.SETTLED: Status.MOVED_IN, Status.STAYED: Status.MOVED_IN, Status.MOVED_OUT: Status.MOVED_IN}
+    Status.SETTLED: Status.MOVED_IN,
+    Status.STAYED: Status.MOVED_IN,
+    Status.MOVED_OUT: Status.MOVED_IN,
+}
 CLOSED_STATUSES = {Status.STAYED, Status.MOVED_OUT}
 # Follow-up conversations after moving in, in months (the guidance: 3, 12 and 24 months).
 FOLLOW_UP_MONTHS = (3, 12, 24)
@@ -157,22 +160,31 @@ class Household(models.Model):
 
     PERSONAL_DATA = True
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="households",
-                                     verbose_name=_("municipality"))
-    label = models.CharField(_("household name"), max_length=120,
-                             help_text=_("How you refer to the household, e.g. “The Berg family”."))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ENQUIRY,
-                              db_index=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="households", verbose_name=_("municipality")
+    )
+    label = models.CharField(
+        _("household name"), max_length=120, help_text=_("How you refer to the household, e.g. “The Berg family”.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ENQUIRY, db_index=True)
     status_since = models.DateField(_("status since"), default=dt.date.today)
-    target_group = models.CharField(_("target group"), max_length=30, choices=TargetGroup.choices,
-                                    default=TargetGroup.OTHER)
+    target_group = models.CharField(
+        _("target group"), max_length=30, choices=TargetGroup.choices, default=TargetGroup.OTHER
+    )
     origin_place = models.CharField(_("moving from (place)"), max_length=120, blank=True)
     origin_country = models.CharField(_("moving from (country)"), max_length=80, blank=True, default="Norge")
-    heard_about = models.CharField(_("how they heard of the municipality"), max_length=20,
-                                   choices=HeardAbout.choices, blank=True)
+    heard_about = models.CharField(
+        _("how they heard of the municipality"), max_length=20, choices=HeardAbout.choices, blank=True
+    )
     heard_about_note = models.CharField(_("heard of us, details"), max_length=200, blank=True)
-    contact_person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                       related_name="households", verbose_name=_("contact person"))
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("contact person"),
+    )
     # Needs
     housing_tenure = models.CharField(_("housing"), max_length=10, choices=Tenure.choices, blank=True)
     housing_bedrooms = models.PositiveSmallIntegerField(_("bedrooms"), null=True, blank=True)
@@ -186,8 +198,9 @@ class Household(models.Model):
     # Moving away
     moved_in_on = models.DateField(_("moved in on"), null=True, blank=True)
     moved_out_on = models.DateField(_("moved away on"), null=True, blank=True)
-    move_out_reason = models.CharField(_("reason for moving away"), max_length=20, choices=MoveOutReason.choices,
-                                       blank=True)
+    move_out_reason = models.CharField(
+        _("reason for moving away"), max_length=20, choices=MoveOutReason.choices, blank=True
+    )
     move_out_note = models.CharField(_("reason, in their words"), max_length=300, blank=True)
     # Bookkeeping
     version = models.PositiveIntegerField(default=1)
@@ -228,19 +241,28 @@ class Household(models.Model):
             self.version = seen_version + 1
             self.last_activity = timezone.now()
             if update_fields is not None:
-                update_fields = list(update_fields) + ["version", "last_activity"]
+                update_fields = [*list(update_fields), "version", "last_activity"]
             self.save(update_fields=update_fields)
 
-    def change_status(self, new_status: str, *, on: dt.date | None = None, by=None, note: str = "",
-                      reason: str = "", reason_note: str = "") -> StatusChange:
+    def change_status(
+        self,
+        new_status: str,
+        *,
+        on: dt.date | None = None,
+        by=None,
+        note: str = "",
+        reason: str = "",
+        reason_note: str = "",
+    ) -> StatusChange:
         """Move the household to ``new_status`` on ``on`` (today), dated and recorded.
 
         Moving in plans the follow-ups at 3, 12 and 24 months as tasks; moving away records the
         grouped reason.
         """
         on = on or timezone.localdate()
-        change = StatusChange.objects.create(household=self, from_status=self.status, to_status=new_status,
-                                             on=on, by=by, note=note)
+        change = StatusChange.objects.create(
+            household=self, from_status=self.status, to_status=new_status, on=on, by=by, note=note
+        )
         self.status = new_status
         self.status_since = on
         fields = ["status", "status_since", "last_activity", "version"]
@@ -248,10 +270,14 @@ class Household(models.Model):
             self.moved_in_on = on
             fields.append("moved_in_on")
             for months in FOLLOW_UP_MONTHS:
-                Task.objects.create(household=self, title=str(_("Follow-up conversation after %(months)d months")
-                                                              % {"months": months}),
-                                    due=add_months(on, months), assigned_to=self.contact_person, created_by=by,
-                                    follow_up_months=months)
+                Task.objects.create(
+                    household=self,
+                    title=str(_("Follow-up conversation after %(months)d months") % {"months": months}),
+                    due=add_months(on, months),
+                    assigned_to=self.contact_person,
+                    created_by=by,
+                    follow_up_months=months,
+                )
         if new_status == Status.MOVED_OUT:
             self.moved_out_on = on
             self.move_out_reason = reason or MoveOutReason.OTHER
@@ -294,15 +320,22 @@ def evaluation_records(municipality_code: str) -> list[dict]:
 
     from blilyst.web.privacy.models import AnonymousOutcome
 
-    live = (Household.objects.filter(municipality_id=municipality_code)
-            .annotate(n_adults=Count("adults", distinct=True), n_children=Count("children", distinct=True))
-            .values("status", "target_group", "moved_in_on", "moved_out_on", "move_out_reason", "n_adults",
-                    "n_children"))
-    records = [{
-        "stage": str(FUNNEL_STAGE[row["status"]]), "target_group": row["target_group"],
-        "persons": row["n_adults"] + row["n_children"], "moved_in": row["moved_in_on"],
-        "moved_out": row["moved_out_on"], "move_out_reason": row["move_out_reason"] or None,
-    } for row in live]
+    live = (
+        Household.objects.filter(municipality_id=municipality_code)
+        .annotate(n_adults=Count("adults", distinct=True), n_children=Count("children", distinct=True))
+        .values("status", "target_group", "moved_in_on", "moved_out_on", "move_out_reason", "n_adults", "n_children")
+    )
+    records = [
+        {
+            "stage": str(FUNNEL_STAGE[row["status"]]),
+            "target_group": row["target_group"],
+            "persons": row["n_adults"] + row["n_children"],
+            "moved_in": row["moved_in_on"],
+            "moved_out": row["moved_out_on"],
+            "move_out_reason": row["move_out_reason"] or None,
+        }
+        for row in live
+    ]
     records += [o.evaluation_record() for o in AnonymousOutcome.objects.filter(municipality_id=municipality_code)]
     return records
 
@@ -419,10 +452,17 @@ class Task(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("next step"), max_length=200)
     due = models.DateField(_("due date"), db_index=True)
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="newcomer_tasks", verbose_name=_("assigned to"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="newcomer_tasks",
+        verbose_name=_("assigned to"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     follow_up_months = models.PositiveSmallIntegerField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -456,8 +496,9 @@ class ContactLogEntry(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="contact_log")
     on = models.DateField(_("date"), default=dt.date.today)
-    channel = models.CharField(_("channel"), max_length=10, choices=ContactChannel.choices,
-                               default=ContactChannel.PHONE)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=ContactChannel.choices, default=ContactChannel.PHONE
+    )
     summary = models.TextField(_("summary"), max_length=2000)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -496,17 +537,20 @@ class FollowUp(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="follow_ups")
     on = models.DateField(_("date of the conversation"))
-    months = models.PositiveSmallIntegerField(
-        _("months after moving in"), help_text=_("Usually 3, 12 or 24."))
+    months = models.PositiveSmallIntegerField(_("months after moving in"), help_text=_("Usually 3, 12 or 24."))
     feels_included = models.CharField(_("feels included"), max_length=10, choices=FeelsIncluded.choices)
-    job_satisfaction = models.PositiveSmallIntegerField(_("satisfaction with job(s)"), choices=Satisfaction.choices,
-                                                        null=True, blank=True)
-    housing_satisfaction = models.PositiveSmallIntegerField(_("satisfaction with housing"),
-                                                            choices=Satisfaction.choices, null=True, blank=True)
-    school_satisfaction = models.PositiveSmallIntegerField(_("satisfaction with kindergarten/school"),
-                                                           choices=Satisfaction.choices, null=True, blank=True)
-    social_satisfaction = models.PositiveSmallIntegerField(_("satisfaction with social life"),
-                                                           choices=Satisfaction.choices, null=True, blank=True)
+    job_satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction with job(s)"), choices=Satisfaction.choices, null=True, blank=True
+    )
+    housing_satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction with housing"), choices=Satisfaction.choices, null=True, blank=True
+    )
+    school_satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction with kindergarten/school"), choices=Satisfaction.choices, null=True, blank=True
+    )
+    social_satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction with social life"), choices=Satisfaction.choices, null=True, blank=True
+    )
     considering_moving_away = models.BooleanField(_("considering moving away"), default=False)
     note = models.TextField(_("note"), max_length=2000, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -522,7 +566,23 @@ class FollowUp(models.Model):
 
 
 PERSONAL_DATA_MODELS = (Household, Adult, Child, StatusChange, Task, ContactLogEntry, FollowUp)
-__all__ = ["Household", "Adult", "Child", "StatusChange", "Task", "ContactLogEntry", "FollowUp", "FeelsIncluded",
-           "Satisfaction", "Status", "TargetGroup",
-           "MoveOutReason", "HeardAbout", "Language", "Tenure", "VersionConflict", "likely_duplicates",
-           "PERSONAL_DATA_MODELS"]
+__all__ = [
+    "PERSONAL_DATA_MODELS",
+    "Adult",
+    "Child",
+    "ContactLogEntry",
+    "FeelsIncluded",
+    "FollowUp",
+    "HeardAbout",
+    "Household",
+    "Language",
+    "MoveOutReason",
+    "Satisfaction",
+    "Status",
+    "StatusChange",
+    "TargetGroup",
+    "Task",
+    "Tenure",
+    "VersionConflict",
+    "likely_duplicates",
+]

@@ -50,20 +50,23 @@ PAGE_SIZE = 50
 
 def get_household_for_user(request: HttpRequest, pk) -> tuple[Household, bool]:
     """The household ``pk`` if the user may see it (else 404), and whether they may change it."""
-    return get_for_user(request, Household.objects.select_related("municipality", "contact_person"), pk=pk,
-                        read=READ, write=WRITE)
+    return get_for_user(
+        request, Household.objects.select_related("municipality", "contact_person"), pk=pk, read=READ, write=WRITE
+    )
 
 
 def get_rw_household_for_user(request: HttpRequest, pk) -> Household:
     """The household ``pk`` for a change: 404 if the user may not see it, 403 if only read."""
-    return get_rw_for_user(request, Household.objects.select_related("municipality", "contact_person"), pk=pk,
-                           read=READ, write=WRITE)
+    return get_rw_for_user(
+        request, Household.objects.select_related("municipality", "contact_person"), pk=pk, read=READ, write=WRITE
+    )
 
 
 def staff_for(municipality_code: str):
     """The people who may be a household's contact person in ``municipality_code``."""
-    return User.objects.filter(memberships__municipality_id=municipality_code,
-                               memberships__role=Role.CONTACT_PERSON, is_active=True).order_by("first_name", "username")
+    return User.objects.filter(
+        memberships__municipality_id=municipality_code, memberships__role=Role.CONTACT_PERSON, is_active=True
+    ).order_by("first_name", "username")
 
 
 CONFLICT_MESSAGE = gettext_lazy(
@@ -97,8 +100,13 @@ def household_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     # The next due date for the rows shown only (one small query, not an aggregate over every household).
     rows = list(page.object_list)
-    due = dict(Task.objects.open().filter(household__in=rows).values("household").annotate(first=Min("due"))
-               .values_list("household", "first"))
+    due = dict(
+        Task.objects.open()
+        .filter(household__in=rows)
+        .values("household")
+        .annotate(first=Min("due"))
+        .values_list("household", "first")
+    )
     status_labels, group_labels = dict(Status.choices), dict(TargetGroup.choices)
     for row in rows:
         row.next_due = due.get(row.pk)
@@ -135,8 +143,11 @@ def household_create(request: HttpRequest) -> HttpResponse:
             log_access(request.user, household, Action.CREATE)
         duplicates = list(household.duplicate_candidates()[:5])
         if duplicates:
-            messages.warning(request, _("Possible duplicate: %(list)s have the same e-mail or phone.")
-                             % {"list": ", ".join(f"{d.label} (#{d.pk})" for d in duplicates)})
+            messages.warning(
+                request,
+                _("Possible duplicate: %(list)s have the same e-mail or phone.")
+                % {"list": ", ".join(f"{d.label} (#{d.pk})" for d in duplicates)},
+            )
         messages.success(request, _("The inquiry is registered."))
         return redirect("household_detail", pk=household.pk)
     ctx = {"form": form, "consent_text": _consent_text()}
@@ -155,8 +166,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     log_access(request.user, household, Action.VIEW)
     today = timezone.localdate()
     adults = list(household.adults.all())
-    duplicates = likely_duplicates(household.municipality_id, [a.email for a in adults],
-                                   [a.phone_digits for a in adults]).exclude(pk=household.pk)
+    duplicates = likely_duplicates(
+        household.municipality_id, [a.email for a in adults], [a.phone_digits for a in adults]
+    ).exclude(pk=household.pk)
     ctx = {
         "household": household,
         "writable": writable,
@@ -198,8 +210,11 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return _conflict(request, household)
         duplicates = list(household.duplicate_candidates()[:5])
         if duplicates:
-            messages.warning(request, _("Possible duplicate: %(list)s have the same e-mail or phone.")
-                             % {"list": ", ".join(f"{d.label} (#{d.pk})" for d in duplicates)})
+            messages.warning(
+                request,
+                _("Possible duplicate: %(list)s have the same e-mail or phone.")
+                % {"list": ", ".join(f"{d.label} (#{d.pk})" for d in duplicates)},
+            )
         messages.success(request, _("The household is saved."))
         return redirect("household_detail", pk=household.pk)
     ctx = {"household": household, "form": form, "adults": adults, "children": children}
@@ -224,22 +239,30 @@ def household_needs(request: HttpRequest, pk: int) -> HttpResponse:
             return _conflict(request, household)
         messages.success(request, _("The needs are saved."))
         return redirect("household_detail", pk=household.pk)
-    return render(request, "newcomers/household_needs.html",
-                  {"household": household, "form": form, "children": children})
+    return render(
+        request, "newcomers/household_needs.html", {"household": household, "form": form, "children": children}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def household_status(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_rw_household_for_user(request, pk)
-    form = StatusForm(request.POST or None, household=household,
-                      initial={"version": household.version, "on": timezone.localdate()})
+    form = StatusForm(
+        request.POST or None, household=household, initial={"version": household.version, "on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             with transaction.atomic():
                 household.lock_version(d["version"])
-                household.change_status(d["status"], on=d["on"], by=request.user, note=d["note"],
-                                        reason=d["reason"], reason_note=d["reason_note"])
+                household.change_status(
+                    d["status"],
+                    on=d["on"],
+                    by=request.user,
+                    note=d["note"],
+                    reason=d["reason"],
+                    reason_note=d["reason_note"],
+                )
                 log_access(request.user, household, Action.CHANGE, detail=f"status {d['status']}")
         except VersionConflict:
             return _conflict(request, household)
@@ -262,9 +285,12 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
         log_access(request.user, household, Action.CHANGE, detail="task")
         messages.success(request, _("The next step is added."))
         return redirect("household_detail", pk=household.pk)
-    return render(request, "newcomers/form_page.html",
-                  {"household": household, "form": form, "title": _("Add next step")},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "newcomers/form_page.html",
+        {"household": household, "form": form, "title": _("Add next step")},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
@@ -297,9 +323,12 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         log_access(request.user, household, Action.CHANGE, detail="contact log")
         messages.success(request, _("The contact is logged."))
         return redirect("household_detail", pk=household.pk)
-    return render(request, "newcomers/form_page.html",
-                  {"household": household, "form": form, "title": _("Log a contact")},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "newcomers/form_page.html",
+        {"household": household, "form": form, "title": _("Log a contact")},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -323,9 +352,12 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
             log_access(request.user, household, Action.CHANGE, detail="follow-up")
         messages.success(request, _("The follow-up is recorded."))
         return redirect("household_detail", pk=household.pk)
-    return render(request, "newcomers/form_page.html",
-                  {"household": household, "form": form, "title": _("Record a follow-up")},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "newcomers/form_page.html",
+        {"household": household, "form": form, "title": _("Record a follow-up")},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_GET

@@ -40,8 +40,9 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(day.year + month // 12, month % 12 + 1, 1)
 
 
-def capacity(housing: QuerySet, vacancies: QuerySet, kindergarten: QuerySet, code: str,
-             today: dt.date | None = None) -> Capacity:
+def capacity(
+    housing: QuerySet, vacancies: QuerySet, kindergarten: QuerySet, code: str, today: dt.date | None = None
+) -> Capacity:
     """What the municipality ``code`` can offer now, counted from its resource registers.
 
     Housing: available listings by kind. Once the municipality has recorded any listing (it keeps the
@@ -52,26 +53,36 @@ def capacity(housing: QuerySet, vacancies: QuerySet, kindergarten: QuerySet, cod
     recorded no listing at all stays unknown ("cannot be verified"). A kind added to the register later
     is counted here without a change (its value is used as given unless :data:`HOUSING_KIND` renames it)."""
     today = today or dt.date.today()
-    homes = (housing.filter(municipality=code, status="available").values("kind")
-             .annotate(n=Count("pk")).order_by())
+    homes = housing.filter(municipality=code, status="available").values("kind").annotate(n=Count("pk")).order_by()
     by_kind = {}
     if housing.filter(municipality=code).exists():
         kinds = [value for value, _label in housing.model._meta.get_field("kind").choices]
         by_kind = {HOUSING_KIND.get(k, k): 0 for k in kinds}
     by_kind.update({HOUSING_KIND.get(r["kind"], r["kind"]): int(r["n"]) for r in homes})
     open_jobs = vacancies.filter(municipality=code, status="open")
-    by_sector = {r["sector"]: int(r["n"] or 0)
-                 for r in open_jobs.values("sector").annotate(n=Sum("positions")).order_by()}
+    by_sector = {
+        r["sector"]: int(r["n"] or 0) for r in open_jobs.values("sector").annotate(n=Sum("positions")).order_by()
+    }
     known = sum(by_sector.values())
     advertised = int(open_jobs.exclude(advertised="not_advertised").aggregate(n=Sum("positions"))["n"] or 0)
     start = today.replace(day=1)
     end = _add_months(start, 12)
-    places = (kindergarten.filter(municipality=code, month__gte=start, month__lt=end).values("month")
-              .annotate(n=Sum("free_places")).order_by())
+    places = (
+        kindergarten.filter(municipality=code, month__gte=start, month__lt=end)
+        .values("month")
+        .annotate(n=Sum("free_places"))
+        .order_by()
+    )
     free = {r["month"].month: int(r["n"] or 0) for r in places}
-    return Capacity(housing=by_kind, kindergarten_free=free, vacancies=by_sector,
-                    vacancies_advertised=advertised if known else None, vacancies_known=known or None,
-                    as_of=today, source="blilyst")
+    return Capacity(
+        housing=by_kind,
+        kindergarten_free=free,
+        vacancies=by_sector,
+        vacancies_advertised=advertised if known else None,
+        vacancies_known=known or None,
+        as_of=today,
+        source="blilyst",
+    )
 
 
 def matching_gaps(gaps: QuerySet, code: str) -> dict[str, int]:
@@ -132,12 +143,16 @@ def inclusion(households: QuerySet, code: str, today: dt.date | None = None) -> 
     rows = mine.filter(moved_in_on__isnull=False).values("pk", "status", "moved_in_on")
     followed = set(FollowUp.objects.filter(household__in=mine).values_list("household_id", flat=True).distinct())
     included_on = {}
-    for f in (FollowUp.objects.filter(household__in=mine, feels_included="yes")
-              .values("household_id", "on").order_by("on", "pk")):
+    for f in (
+        FollowUp.objects.filter(household__in=mine, feels_included="yes")
+        .values("household_id", "on")
+        .order_by("on", "pk")
+    ):
         included_on.setdefault(f["household_id"], f["on"])
     settled_on = {}
-    for c in (StatusChange.objects.filter(household__in=mine, to_status="settled")
-              .values("household_id", "on").order_by("on")):
+    for c in (
+        StatusChange.objects.filter(household__in=mine, to_status="settled").values("household_id", "on").order_by("on")
+    ):
         settled_on.setdefault(c["household_id"], c["on"])
     months, waiting, from_follow_ups, from_settled = [], 0, 0, 0
     for r in rows:
@@ -158,18 +173,23 @@ def inclusion(households: QuerySet, code: str, today: dt.date | None = None) -> 
 
 def evaluation_records(households: QuerySet, code: str) -> list[dict]:
     """One record per household of ``code`` for :func:`blilyst.plan.evaluation.evaluate` (no names)."""
-    rows = (households.filter(municipality=code)
-            .values("pk", "status", "target_group", "moved_in_on", "moved_out_on", "move_out_reason")
-            .annotate(adults_n=Count("adults", distinct=True), children_n=Count("children", distinct=True))
-            .order_by("pk"))
-    return [{
-        "stage": STAGE_FOR_FUNNEL.get(r["status"], r["status"]),
-        "target_group": r["target_group"] or "other",
-        "persons": max(1, int(r["adults_n"]) + int(r["children_n"])),
-        "moved_in": r["moved_in_on"],
-        "moved_out": r["moved_out_on"],
-        "move_out_reason": r["move_out_reason"] or None,
-    } for r in rows]
+    rows = (
+        households.filter(municipality=code)
+        .values("pk", "status", "target_group", "moved_in_on", "moved_out_on", "move_out_reason")
+        .annotate(adults_n=Count("adults", distinct=True), children_n=Count("children", distinct=True))
+        .order_by("pk")
+    )
+    return [
+        {
+            "stage": STAGE_FOR_FUNNEL.get(r["status"], r["status"]),
+            "target_group": r["target_group"] or "other",
+            "persons": max(1, int(r["adults_n"]) + int(r["children_n"])),
+            "moved_in": r["moved_in_on"],
+            "moved_out": r["moved_out_on"],
+            "move_out_reason": r["move_out_reason"] or None,
+        }
+        for r in rows
+    ]
 
 
 # ------------------------------------------------------------------------ stored with an assessment
@@ -200,18 +220,26 @@ def capacity_from_json(data: Mapping | None) -> Capacity | None:
     )
 
 
-def evidence_to_json(cap: Capacity, gaps: Mapping[str, int], months_to_included: list[float],
-                     not_yet_included: int) -> dict:
-    return {"capacity": capacity_to_json(cap), "matching_gaps": dict(gaps),
-            "months_to_included": list(months_to_included), "not_yet_included": int(not_yet_included)}
+def evidence_to_json(
+    cap: Capacity, gaps: Mapping[str, int], months_to_included: list[float], not_yet_included: int
+) -> dict:
+    return {
+        "capacity": capacity_to_json(cap),
+        "matching_gaps": dict(gaps),
+        "months_to_included": list(months_to_included),
+        "not_yet_included": int(not_yet_included),
+    }
 
 
 def evidence_from_json(data: Mapping | None) -> BottleneckEvidence:
     data = data or {}
     cap = capacity_from_json(data.get("capacity")) or Capacity()
-    return BottleneckEvidence(capacity=cap, matching_gaps=dict(data.get("matching_gaps") or {}),
-                              months_to_included=tuple(data.get("months_to_included") or ()),
-                              not_yet_included=int(data.get("not_yet_included") or 0))
+    return BottleneckEvidence(
+        capacity=cap,
+        matching_gaps=dict(data.get("matching_gaps") or {}),
+        months_to_included=tuple(data.get("months_to_included") or ()),
+        not_yet_included=int(data.get("not_yet_included") or 0),
+    )
 
 
 def gap_summary(gaps: Mapping[str, int]) -> list[tuple[str, int]]:

@@ -20,6 +20,7 @@ same, only slower). ``BLILYST_PLAN_DISK_CACHE=off`` turns it off.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -110,12 +111,14 @@ def load(k: str):
             return pickle.load(f)
     except FileNotFoundError:
         return None
-    except Exception as exc:  # a truncated or foreign file: recompute rather than fail the page
+    except OSError as exc:  # the cache folder cannot be read (a file in its place, no permission)
+        log.warning("Plan cache file %s cannot be read (%s); figures are recomputed.", path, exc.strerror or exc)
+        return None
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError) as exc:
+        # a truncated or foreign file: recompute rather than fail the page
         log.warning("Plan cache file %s was unreadable (%s); it is recomputed.", path, exc)
-        try:
+        with contextlib.suppress(OSError):
             path.unlink()
-        except OSError:
-            pass
         return None
 
 
@@ -129,8 +132,11 @@ def store(k: str, value) -> None:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError as exc:
-        log.warning("Plan cache folder %s cannot be written (%s); figures are recomputed in each process.",
-                    path.parent, exc.strerror or exc)
+        log.warning(
+            "Plan cache folder %s cannot be written (%s); figures are recomputed in each process.",
+            path.parent,
+            exc.strerror or exc,
+        )
 
 
 def on_disk(snapshot: Callable[[], object]) -> Callable:

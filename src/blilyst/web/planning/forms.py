@@ -35,7 +35,9 @@ class ScenarioForm(forms.Form):
 
 class PeersForm(forms.Form):
     peers = forms.CharField(
-        label=_("Municipalities to compare with"), required=False, max_length=1000,
+        label=_("Municipalities to compare with"),
+        required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Numbers or names, separated by commas or new lines. Leave empty to choose automatically."),
     )
@@ -59,8 +61,10 @@ class PeersForm(forms.Form):
             try:
                 municipality = get_register().resolve(part)
             except UnknownMunicipality:
-                raise forms.ValidationError(_("“%(name)s” is not a municipality. Use a municipality number "
-                                              "(for example 4036) or a name."), params={"name": part}) from None
+                raise forms.ValidationError(
+                    _("“%(name)s” is not a municipality. Use a municipality number (for example 4036) or a name."),
+                    params={"name": part},
+                ) from None
             if municipality.code != self.code and municipality.code not in codes:
                 codes.append(municipality.code)
         if len(codes) > MAX_PEERS:
@@ -82,10 +86,12 @@ class AssessmentForm(forms.Form):
         lang = _lang()
         self.fields["assessed_on"].initial = timezone.localdate()
         for item in CHECKLIST:
-            self.fields[f"rating_{item.key}"] = forms.ChoiceField(label=_("Rating"), choices=rating_choices(lang),
-                                                                  initial=Rating.NOT_ASSESSED.value)
+            self.fields[f"rating_{item.key}"] = forms.ChoiceField(
+                label=_("Rating"), choices=rating_choices(lang), initial=Rating.NOT_ASSESSED.value
+            )
             self.fields[f"notes_{item.key}"] = forms.CharField(
-                label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+                label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+            )
 
     def clean_assessed_on(self) -> dt.date:
         day = self.cleaned_data["assessed_on"]
@@ -96,15 +102,26 @@ class AssessmentForm(forms.Form):
     def items(self):
         """(checklist item, rating field, notes field) for the template."""
         lang = _lang()
-        return [(item.key, pick(item.question, lang), pick(item.why, lang), self[f"rating_{item.key}"],
-                 self[f"notes_{item.key}"]) for item in CHECKLIST]
+        return [
+            (
+                item.key,
+                pick(item.question, lang),
+                pick(item.why, lang),
+                self[f"rating_{item.key}"],
+                self[f"notes_{item.key}"],
+            )
+            for item in CHECKLIST
+        ]
 
     def ratings(self) -> dict[str, str]:
         return {item.key: self.cleaned_data[f"rating_{item.key}"] for item in CHECKLIST}
 
     def notes(self) -> dict[str, str]:
-        return {item.key: self.cleaned_data[f"notes_{item.key}"].strip() for item in CHECKLIST
-                if self.cleaned_data[f"notes_{item.key}"].strip()}
+        return {
+            item.key: self.cleaned_data[f"notes_{item.key}"].strip()
+            for item in CHECKLIST
+            if self.cleaned_data[f"notes_{item.key}"].strip()
+        }
 
 
 def metric_choices(lang: str) -> list[tuple[str, str]]:
@@ -114,13 +131,19 @@ def metric_choices(lang: str) -> list[tuple[str, str]]:
 class TargetGroupForm(forms.Form):
     """The chosen group(s), the effort per group (for the priority check) and the goal with its indicator."""
 
-    chosen_groups = forms.MultipleChoiceField(label=_("Chosen target group"), required=False,
-                                              widget=forms.CheckboxSelectMultiple)
-    goal = forms.CharField(label=_("Goal"), required=False, max_length=1000,
-                           widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text=_("What you want to achieve, with a number and a year."))
-    rationale = forms.CharField(label=_("Why this group"), required=False, max_length=2000,
-                                widget=forms.Textarea(attrs={"rows": 2}))
+    chosen_groups = forms.MultipleChoiceField(
+        label=_("Chosen target group"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    goal = forms.CharField(
+        label=_("Goal"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What you want to achieve, with a number and a year."),
+    )
+    rationale = forms.CharField(
+        label=_("Why this group"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     indicator_name = forms.CharField(label=_("Indicator for the goal"), required=False, max_length=200)
     indicator_metric = forms.ChoiceField(label=_("What is counted"), required=False)
     indicator_target = forms.FloatField(label=_("Target"), required=False)
@@ -135,8 +158,12 @@ class TargetGroupForm(forms.Form):
         self.fields["indicator_metric"].choices = metric_choices(lang)
         for g in groups:
             self.fields[f"effort_{g.key}"] = forms.IntegerField(
-                label=g.label(lang), required=False, min_value=0, max_value=100,
-                help_text=_("Share of the effort, in per cent"))
+                label=g.label(lang),
+                required=False,
+                min_value=0,
+                max_value=100,
+                help_text=_("Share of the effort, in per cent"),
+            )
 
     def effort_fields(self):
         return [self[f"effort_{g.key}"] for g in candidate_groups()]
@@ -148,15 +175,25 @@ class TargetGroupForm(forms.Form):
         return data
 
     def priorities(self) -> dict[str, float]:
-        return {g.key: float(self.cleaned_data[f"effort_{g.key}"]) for g in candidate_groups()
-                if self.cleaned_data.get(f"effort_{g.key}")}
+        return {
+            g.key: float(self.cleaned_data[f"effort_{g.key}"])
+            for g in candidate_groups()
+            if self.cleaned_data.get(f"effort_{g.key}")
+        }
 
     def goal_indicators(self) -> list[dict]:
         d = self.cleaned_data
         if not d.get("indicator_name"):
             return []
-        return [{"name": d["indicator_name"], "metric": d["indicator_metric"], "target": d.get("indicator_target"),
-                 "target_year": d.get("indicator_year"), "baseline": d.get("indicator_baseline")}]
+        return [
+            {
+                "name": d["indicator_name"],
+                "metric": d["indicator_metric"],
+                "target": d.get("indicator_target"),
+                "target_year": d.get("indicator_year"),
+                "baseline": d.get("indicator_baseline"),
+            }
+        ]
 
 
 class MeasureForm(forms.Form):
@@ -187,10 +224,20 @@ class MeasureForm(forms.Form):
             return None
         indicators = []
         if d.get("indicator_name"):
-            indicators.append({"name": d["indicator_name"], "metric": d["indicator_metric"],
-                               "target": d.get("indicator_target"), "target_year": d.get("indicator_year")})
-        return {"name": d["name"], "bottleneck": d.get("bottleneck") or None, "target_groups": list(groups),
-                "indicators": indicators}
+            indicators.append(
+                {
+                    "name": d["indicator_name"],
+                    "metric": d["indicator_metric"],
+                    "target": d.get("indicator_target"),
+                    "target_year": d.get("indicator_year"),
+                }
+            )
+        return {
+            "name": d["name"],
+            "bottleneck": d.get("bottleneck") or None,
+            "target_groups": list(groups),
+            "indicators": indicators,
+        }
 
 
 MeasureFormSet = forms.formset_factory(MeasureForm, extra=2, max_num=12, validate_max=True)
@@ -200,17 +247,29 @@ def measure_initial(measures: list[dict]) -> list[dict]:
     out = []
     for m in measures:
         ind = (m.get("indicators") or [{}])[0]
-        out.append({"name": m.get("name", ""), "bottleneck": m.get("bottleneck") or "",
-                    "indicator_name": ind.get("name", ""), "indicator_metric": ind.get("metric", ""),
-                    "indicator_target": ind.get("target"), "indicator_year": ind.get("target_year")})
+        out.append(
+            {
+                "name": m.get("name", ""),
+                "bottleneck": m.get("bottleneck") or "",
+                "indicator_name": ind.get("name", ""),
+                "indicator_metric": ind.get("metric", ""),
+                "indicator_target": ind.get("target"),
+                "indicator_year": ind.get("target_year"),
+            }
+        )
     return out
 
 
 class CampaignForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=150,
-                            help_text=_("For example: Web page “Move to us”, spring 2026"))
-    text = forms.CharField(label=_("Campaign text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}),
-                           help_text=_("Paste the text of the web page, advertisement or brochure."))
+    title = forms.CharField(
+        label=_("Title"), max_length=150, help_text=_("For example: Web page “Move to us”, spring 2026")
+    )
+    text = forms.CharField(
+        label=_("Campaign text"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Paste the text of the web page, advertisement or brochure."),
+    )
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()
@@ -226,18 +285,26 @@ def _words(text: str) -> list[str]:
 class CustomGroupForm(forms.Form):
     """A target group the municipality defines itself (age, household type, origin, competence)."""
 
-    name = forms.CharField(label=_("Name of the group"), max_length=100,
-                           help_text=_("For example: Nurses with families"))
+    name = forms.CharField(
+        label=_("Name of the group"), max_length=100, help_text=_("For example: Nurses with families")
+    )
     age_from = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=105)
     age_to = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=105)
-    household_types = forms.CharField(label=_("Household types"), required=False, max_length=200,
-                                      help_text=_("For example: family, couple, single"))
-    origins = forms.CharField(label=_("Where they come from"), required=False, max_length=200,
-                              help_text=_("For example: abroad, city, returnee"))
-    immigration_reasons = forms.MultipleChoiceField(label=_("Reasons for immigration"), required=False,
-                                                    widget=forms.CheckboxSelectMultiple)
-    competence = forms.CharField(label=_("Competence"), required=False, max_length=200,
-                                 help_text=_("For example: nurse, teacher, carpenter"))
+    household_types = forms.CharField(
+        label=_("Household types"), required=False, max_length=200, help_text=_("For example: family, couple, single")
+    )
+    origins = forms.CharField(
+        label=_("Where they come from"),
+        required=False,
+        max_length=200,
+        help_text=_("For example: abroad, city, returnee"),
+    )
+    immigration_reasons = forms.MultipleChoiceField(
+        label=_("Reasons for immigration"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    competence = forms.CharField(
+        label=_("Competence"), required=False, max_length=200, help_text=_("For example: nurse, teacher, carpenter")
+    )
 
     def __init__(self, *args, existing=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -260,7 +327,13 @@ class CustomGroupForm(forms.Form):
         key, n = base, 2
         while key in self.existing:
             key, n = f"{base}_{n}", n + 1
-        return {"key": key, "name": d["name"].strip(), "age_from": d.get("age_from"), "age_to": d.get("age_to"),
-                "household_types": _words(d.get("household_types", "")), "origins": _words(d.get("origins", "")),
-                "immigration_reasons": list(d.get("immigration_reasons") or []),
-                "competence": _words(d.get("competence", ""))}
+        return {
+            "key": key,
+            "name": d["name"].strip(),
+            "age_from": d.get("age_from"),
+            "age_to": d.get("age_to"),
+            "household_types": _words(d.get("household_types", "")),
+            "origins": _words(d.get("origins", "")),
+            "immigration_reasons": list(d.get("immigration_reasons") or []),
+            "competence": _words(d.get("competence", "")),
+        }

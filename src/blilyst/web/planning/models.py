@@ -28,24 +28,30 @@ class Plan(models.Model):
 
     PERSONAL_DATA = False
 
-    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="plan",
-                                        verbose_name=_("municipality"))
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="plan", verbose_name=_("municipality")
+    )
     scenario = models.CharField(_("scenario"), max_length=20, default="trend")
-    peers = models.JSONField(_("similar municipalities"), null=True, blank=True,
-                             help_text="Municipality codes; null = chosen automatically.")
+    peers = models.JSONField(
+        _("similar municipalities"), null=True, blank=True, help_text="Municipality codes; null = chosen automatically."
+    )
     goal = models.TextField(_("goal"), blank=True)
     rationale = models.TextField(_("why this target group"), blank=True)
     chosen_groups = models.JSONField(default=list, blank=True)
-    custom_groups = models.JSONField(default=list, blank=True,
-                                     help_text="User-defined target groups: key, name, age range, household "
-                                               "types, origins, reasons for immigration, competence.")
+    custom_groups = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="User-defined target groups: key, name, age range, household "
+        "types, origins, reasons for immigration, competence.",
+    )
     priorities = models.JSONField(default=dict, blank=True, help_text="Effort per target group key (any unit).")
     goal_indicators = models.JSONField(default=list, blank=True)
     measures = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("plan")
@@ -70,12 +76,21 @@ class Plan(models.Model):
 
         groups = []
         for g in self.custom_groups:
-            age = (g["age_from"], g["age_to"]) if g.get("age_from") is not None and g.get("age_to") is not None \
-                else None
-            groups.append(user_group(g["key"], g["name"], description=g.get("description", ""), age_range=age,
-                                     household_types=g.get("household_types", ()), origins=g.get("origins", ()),
-                                     immigration_reasons=g.get("immigration_reasons", ()),
-                                     competence=g.get("competence", ())))
+            age = (
+                (g["age_from"], g["age_to"]) if g.get("age_from") is not None and g.get("age_to") is not None else None
+            )
+            groups.append(
+                user_group(
+                    g["key"],
+                    g["name"],
+                    description=g.get("description", ""),
+                    age_range=age,
+                    household_types=g.get("household_types", ()),
+                    origins=g.get("origins", ()),
+                    immigration_reasons=g.get("immigration_reasons", ()),
+                    competence=g.get("competence", ()),
+                )
+            )
         return groups
 
     def chain(self):
@@ -86,21 +101,35 @@ class Plan(models.Model):
             return None
 
         def indicator(d: dict) -> Indicator:
-            return Indicator(name=d.get("name", ""), metric=d.get("metric", "custom"), target=d.get("target"),
-                             target_year=d.get("target_year"), baseline=d.get("baseline"),
-                             baseline_year=d.get("baseline_year"), unit=d.get("unit", ""),
-                             source=d.get("source", ""))
+            return Indicator(
+                name=d.get("name", ""),
+                metric=d.get("metric", "custom"),
+                target=d.get("target"),
+                target_year=d.get("target_year"),
+                baseline=d.get("baseline"),
+                baseline_year=d.get("baseline_year"),
+                unit=d.get("unit", ""),
+                source=d.get("source", ""),
+            )
 
         measures = tuple(
-            Measure(name=m.get("name", ""), description=m.get("description", ""),
-                    target_groups=tuple(m.get("target_groups") or ()), bottleneck=m.get("bottleneck") or None,
-                    indicators=tuple(indicator(i) for i in m.get("indicators", []) if i.get("name")),
-                    responsible=m.get("responsible", ""))
+            Measure(
+                name=m.get("name", ""),
+                description=m.get("description", ""),
+                target_groups=tuple(m.get("target_groups") or ()),
+                bottleneck=m.get("bottleneck") or None,
+                indicators=tuple(indicator(i) for i in m.get("indicators", []) if i.get("name")),
+                responsible=m.get("responsible", ""),
+            )
             for m in self.measures
         )
-        return Chain(goal=self.goal, target_groups=tuple(self.chosen_groups), measures=measures,
-                     indicators=tuple(indicator(i) for i in self.goal_indicators if i.get("name")),
-                     rationale=self.rationale)
+        return Chain(
+            goal=self.goal,
+            target_groups=tuple(self.chosen_groups),
+            measures=measures,
+            indicators=tuple(indicator(i) for i in self.goal_indicators if i.get("name")),
+            rationale=self.rationale,
+        )
 
 
 class BottleneckAssessment(models.Model):
@@ -114,15 +143,17 @@ class BottleneckAssessment(models.Model):
 
     PERSONAL_DATA = False
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
     assessed_on = models.DateField(_("date of the assessment"), default=timezone.localdate)
     ratings = models.JSONField(default=dict)
     notes = models.JSONField(default=dict)
     evidence = models.JSONField(default=dict)
     created = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-assessed_on", "-pk"]
@@ -135,11 +166,11 @@ class BottleneckAssessment(models.Model):
     def to_domain(self):
         """The assessment as :class:`blilyst.plan.bottlenecks.Assessment` (with the stored evidence)."""
         from blilyst.plan.bottlenecks import assess
-
         from blilyst.web.planning.aggregates import evidence_from_json
 
-        return assess(self.municipality_id, self.assessed_on, self.ratings, self.notes,
-                      evidence_from_json(self.evidence))
+        return assess(
+            self.municipality_id, self.assessed_on, self.ratings, self.notes, evidence_from_json(self.evidence)
+        )
 
 
 class CampaignCheck(models.Model):
@@ -151,8 +182,9 @@ class CampaignCheck(models.Model):
 
     PERSONAL_DATA = False
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
     title = models.CharField(_("title"), max_length=150)
     text = models.TextField(_("campaign text"), max_length=20000)
     capacity = models.JSONField(default=dict)
@@ -160,8 +192,9 @@ class CampaignCheck(models.Model):
     cliches = models.PositiveIntegerField(default=0)
     checked_on = models.DateField(default=timezone.localdate)
     created = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created", "-pk"]
@@ -173,7 +206,6 @@ class CampaignCheck(models.Model):
 
     def report(self):
         from blilyst.plan.honesty import check_campaign
-
         from blilyst.web.planning.aggregates import capacity_from_json
 
         return check_campaign(self.text, capacity_from_json(self.capacity))

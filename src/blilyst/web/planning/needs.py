@@ -71,8 +71,11 @@ def key_figures(code: str):
     from blilyst.plan.evidence import key_figures as compute
 
     snap = snapshot()
-    view = SimpleNamespace(population=population_rows(code), components_2011_2025=snap.components_2011_2025,
-                           immigrants_by_reason=snap.immigrants_by_reason)
+    view = SimpleNamespace(
+        population=population_rows(code),
+        components_2011_2025=snap.components_2011_2025,
+        immigrants_by_reason=snap.immigrants_by_reason,
+    )
     return compute(code, view)
 
 
@@ -115,10 +118,16 @@ def projection(code: str, scenario: str, years: int = HORIZON):
 
     full = _projection_all(scenario, years)
     r = full.codes.index(code)
-    extra = None if full.extra_migrants is None else full.extra_migrants[:, r:r + 1].copy()
+    extra = None if full.extra_migrants is None else full.extra_migrants[:, r : r + 1].copy()
     # copies, so an evicted all-municipality projection is not kept alive by its slices
-    return dataclasses.replace(full, codes=[code], names=[full.names[r]],
-                               population=full.population[:, r:r + 1].copy(), extra_migrants=extra, intervals=None)
+    return dataclasses.replace(
+        full,
+        codes=[code],
+        names=[full.names[r]],
+        population=full.population[:, r : r + 1].copy(),
+        extra_migrants=extra,
+        intervals=None,
+    )
 
 
 def scenario_label(scenario: str, lang: str) -> str:
@@ -146,26 +155,41 @@ def population_chart(code: str, scenario: str, lang: str) -> ChartSpec:
     data = pd.concat([reg.assign(kind=kind_reg), proj.assign(kind=kind_proj)], ignore_index=True)
     data["population"] = data["population"].round().astype(int)
     label = scenario_label(scenario, lang)
-    title = (f"Folketall 1. januar, {name}: registrert og framskrevet ({label})" if nb
-             else f"Population on 1 January, {name}: registered and projected ({label})")
-    spec = alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("year:O", title="År" if nb else "Year", axis=alt.Axis(labelAngle=0, labelOverlap=True)),
-        y=alt.Y("population:Q", title="Personer" if nb else "Persons", scale=alt.Scale(zero=False)),
-        color=alt.Color("kind:N", title="", scale=alt.Scale(domain=[kind_reg, kind_proj],
-                                                            range=["#1f5f8b", "#8a5a00"])),
-        strokeDash=alt.StrokeDash("kind:N", title="", scale=alt.Scale(domain=[kind_reg, kind_proj],
-                                                                     range=[[1, 0], [5, 3]])),
-    ).properties(width=480, height=240, title=title).to_dict()
+    title = (
+        f"Folketall 1. januar, {name}: registrert og framskrevet ({label})"
+        if nb
+        else f"Population on 1 January, {name}: registered and projected ({label})"
+    )
+    spec = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="År" if nb else "Year", axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+            y=alt.Y("population:Q", title="Personer" if nb else "Persons", scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "kind:N", title="", scale=alt.Scale(domain=[kind_reg, kind_proj], range=["#1f5f8b", "#8a5a00"])
+            ),
+            strokeDash=alt.StrokeDash(
+                "kind:N", title="", scale=alt.Scale(domain=[kind_reg, kind_proj], range=[[1, 0], [5, 3]])
+            ),
+        )
+        .properties(width=480, height=240, title=title)
+        .to_dict()
+    )
     first, last = reg.iloc[0], reg.iloc[-1]
     end = proj.iloc[-1]
-    alt_text = (f"Linje for folketallet i {name}. Det var {fmt_int(first.population, lang)} i {int(first.year)} og "
-                f"{fmt_int(last.population, lang)} i {int(last.year)}. Med scenarioet «{label}» blir det "
-                f"{fmt_int(end.population, lang)} i {int(end.year)}." if nb else
-                f"Line of the population of {name}. It was {fmt_int(first.population, lang)} in {int(first.year)} "
-                f"and {fmt_int(last.population, lang)} in {int(last.year)}. In the scenario '{label}' it becomes "
-                f"{fmt_int(end.population, lang)} in {int(end.year)}.")
-    table = data.rename(columns={"year": "År" if nb else "Year", "population": "Folketall" if nb else "Population",
-                                 "kind": "Status"})
+    alt_text = (
+        f"Linje for folketallet i {name}. Det var {fmt_int(first.population, lang)} i {int(first.year)} og "
+        f"{fmt_int(last.population, lang)} i {int(last.year)}. Med scenarioet «{label}» blir det "
+        f"{fmt_int(end.population, lang)} i {int(end.year)}."
+        if nb
+        else f"Line of the population of {name}. It was {fmt_int(first.population, lang)} in {int(first.year)} "
+        f"and {fmt_int(last.population, lang)} in {int(last.year)}. In the scenario '{label}' it becomes "
+        f"{fmt_int(end.population, lang)} in {int(end.year)}."
+    )
+    table = data.rename(
+        columns={"year": "År" if nb else "Year", "population": "Folketall" if nb else "Population", "kind": "Status"}
+    )
     return ChartSpec(title, spec, alt_text, table, SSB_CREDIT, estimated=True)
 
 
@@ -182,17 +206,21 @@ def pyramid_now(code: str, lang: str) -> ChartSpec:
 @on_disk(lambda: snapshot())
 def pyramid_future(code: str, scenario: str, lang: str) -> ChartSpec:
     """The population pyramid at the end of the projection (estimated: it is a projection)."""
-    from blilyst.plan.evidence import pyramid_chart
-
     from blilyst.axes import AGES, SEXES
+    from blilyst.plan.evidence import pyramid_chart
 
     result = projection(code, scenario)
     year = int(result.years[-1])
     last = result.population[-1, 0]  # (sex, age)
-    frame = pd.DataFrame({"municipality": code, "year": year,
-                          "sex": [sex for sex in SEXES for _age in AGES],
-                          "age": [int(age) for _sex in SEXES for age in AGES],
-                          "population": last.reshape(-1).round()})
+    frame = pd.DataFrame(
+        {
+            "municipality": code,
+            "year": year,
+            "sex": [sex for sex in SEXES for _age in AGES],
+            "age": [int(age) for _sex in SEXES for age in AGES],
+            "population": last.reshape(-1).round(),
+        }
+    )
     chart = pyramid_chart(code, register().get(code).name, frame, year, lang)
     label = scenario_label(scenario, lang)
     title = chart.title + (f" (framskrevet, {label})" if _nb(lang) else f" (projected, {label})")
@@ -218,8 +246,11 @@ def components_chart(code: str, lang: str) -> ChartSpec:
     nb = _nb(lang)
     name = register().get(code).name
     wide = accounts(code).wide(code).sort_values("year").tail(COMPONENT_YEARS)
-    labels = {"births": "Fødte" if nb else "Births", "deaths": "Døde" if nb else "Deaths",
-              "net_migration": "Nettoinnflytting" if nb else "Net migration"}
+    labels = {
+        "births": "Fødte" if nb else "Births",
+        "deaths": "Døde" if nb else "Deaths",
+        "net_migration": "Nettoinnflytting" if nb else "Net migration",
+    }
     long = []
     table_rows = []
     for row in wide.itertuples(index=False):
@@ -227,52 +258,82 @@ def components_chart(code: str, lang: str) -> ChartSpec:
         mark = {c: (" *" if c in estimated else "") for c in labels}
         for c, label in labels.items():
             value = -float(getattr(row, c)) if c == "deaths" else float(getattr(row, c))
-            long.append({"year": int(row.year), "component": label, "persons": round(value, 1),
-                         "estimated": "beregnet" if c in estimated else "registrert"})
-        table_rows.append({
-            ("År" if nb else "Year"): int(row.year),
-            labels["births"]: f"{fmt_int(row.births, lang)}{mark['births']}",
-            labels["deaths"]: f"{fmt_int(row.deaths, lang)}{mark['deaths']}",
-            labels["net_migration"]: f"{fmt_int(row.net_migration, lang)}{mark['net_migration']}",
-            ("Endring" if nb else "Change"): fmt_int(row.population_end - row.population_start, lang),
-            ("Rest *" if nb else "Residual *"): fmt_int(row.residual, lang),
-        })
+            long.append(
+                {
+                    "year": int(row.year),
+                    "component": label,
+                    "persons": round(value, 1),
+                    "estimated": "beregnet" if c in estimated else "registrert",
+                }
+            )
+        table_rows.append(
+            {
+                ("År" if nb else "Year"): int(row.year),
+                labels["births"]: f"{fmt_int(row.births, lang)}{mark['births']}",
+                labels["deaths"]: f"{fmt_int(row.deaths, lang)}{mark['deaths']}",
+                labels["net_migration"]: f"{fmt_int(row.net_migration, lang)}{mark['net_migration']}",
+                ("Endring" if nb else "Change"): fmt_int(row.population_end - row.population_start, lang),
+                ("Rest *" if nb else "Residual *"): fmt_int(row.residual, lang),
+            }
+        )
     data = pd.DataFrame(long)
     first, last = int(wide["year"].iloc[0]), int(wide["year"].iloc[-1])
-    title = (f"Hvorfor endrer folketallet seg? {name} {first}–{last}" if nb
-             else f"Why does the population change? {name} {first}–{last}")
-    spec = alt.Chart(data).mark_bar().encode(
-        x=alt.X("year:O", title="År" if nb else "Year", axis=alt.Axis(labelAngle=0)),
-        xOffset="component:N",
-        y=alt.Y("persons:Q", title="Personer (døde som minus)" if nb else "Persons (deaths as minus)"),
-        color=alt.Color("component:N", title="", scale=alt.Scale(domain=list(labels.values()),
-                                                                 range=["#2a7f62", "#6b6b6b", "#1f5f8b"])),
-        opacity=alt.Opacity("estimated:N", title="", scale=alt.Scale(domain=["registrert", "beregnet"],
-                                                                      range=[1.0, 0.55]), legend=None),
-    ).properties(width=480, height=240, title=title).to_dict()
+    title = (
+        f"Hvorfor endrer folketallet seg? {name} {first}–{last}"
+        if nb
+        else f"Why does the population change? {name} {first}–{last}"
+    )
+    spec = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="År" if nb else "Year", axis=alt.Axis(labelAngle=0)),
+            xOffset="component:N",
+            y=alt.Y("persons:Q", title="Personer (døde som minus)" if nb else "Persons (deaths as minus)"),
+            color=alt.Color(
+                "component:N",
+                title="",
+                scale=alt.Scale(domain=list(labels.values()), range=["#2a7f62", "#6b6b6b", "#1f5f8b"]),
+            ),
+            opacity=alt.Opacity(
+                "estimated:N",
+                title="",
+                scale=alt.Scale(domain=["registrert", "beregnet"], range=[1.0, 0.55]),
+                legend=None,
+            ),
+        )
+        .properties(width=480, height=240, title=title)
+        .to_dict()
+    )
     births, deaths, net = wide["births"].sum(), wide["deaths"].sum(), wide["net_migration"].sum()
     change = int(wide["population_end"].iloc[-1] - wide["population_start"].iloc[0])
-    alt_text = (f"Søyler for fødte, døde og nettoinnflytting hvert år {first}–{last}. Til sammen om lag "
-                f"{fmt_int(births, lang)} fødte, {fmt_int(deaths, lang)} døde og {fmt_int(net, lang)} i "
-                f"nettoinnflytting; folketallet endret seg med {fmt_int(change, lang)}." if nb else
-                f"Bars for births, deaths and net migration each year {first}–{last}. In total about "
-                f"{fmt_int(births, lang)} births, {fmt_int(deaths, lang)} deaths and net migration of "
-                f"{fmt_int(net, lang)}; the population changed by {fmt_int(change, lang)}.")
+    alt_text = (
+        f"Søyler for fødte, døde og nettoinnflytting hvert år {first}–{last}. Til sammen om lag "
+        f"{fmt_int(births, lang)} fødte, {fmt_int(deaths, lang)} døde og {fmt_int(net, lang)} i "
+        f"nettoinnflytting; folketallet endret seg med {fmt_int(change, lang)}."
+        if nb
+        else f"Bars for births, deaths and net migration each year {first}–{last}. In total about "
+        f"{fmt_int(births, lang)} births, {fmt_int(deaths, lang)} deaths and net migration of "
+        f"{fmt_int(net, lang)}; the population changed by {fmt_int(change, lang)}."
+    )
     table = pd.DataFrame(table_rows)
-    return ChartSpec(title, spec, alt_text, table, SSB_CREDIT + ("; HMD (dødelighet)" if nb else "; HMD (mortality)"),
-                     estimated=True)
+    return ChartSpec(
+        title, spec, alt_text, table, SSB_CREDIT + ("; HMD (dødelighet)" if nb else "; HMD (mortality)"), estimated=True
+    )
 
 
 def components_note(lang: str) -> str:
-    return ("* = beregnet, ikke registrert. Fødte og døde er anslått fra ettåringene og nasjonal dødelighet; "
-            "nettoinnflytting er beregnet som restledd (kohort-overlevelsesmetoden) der den ikke er registrert. "
-            "Rest = endring − (fødte − døde + nettoinnflytting): det anslagene og registeret ikke forklarer "
-            "(feil i anslagene, korreksjoner i folkeregisteret)."
-            if _nb(lang) else
-            "* = estimated, not registered. Births and deaths are estimated from the youngest cohort and national "
-            "mortality; net migration is estimated as a residual (cohort-survival method) where not registered. "
-            "Residual = change − (births − deaths + net migration): what the estimates and the register do not "
-            "explain (errors in the estimates, corrections in the population register).")
+    return (
+        "* = beregnet, ikke registrert. Fødte og døde er anslått fra ettåringene og nasjonal dødelighet; "
+        "nettoinnflytting er beregnet som restledd (kohort-overlevelsesmetoden) der den ikke er registrert. "
+        "Rest = endring − (fødte − døde + nettoinnflytting): det anslagene og registeret ikke forklarer "
+        "(feil i anslagene, korreksjoner i folkeregisteret)."
+        if _nb(lang)
+        else "* = estimated, not registered. Births and deaths are estimated from the youngest cohort and national "
+        "mortality; net migration is estimated as a residual (cohort-survival method) where not registered. "
+        "Residual = change − (births − deaths + net migration): what the estimates and the register do not "
+        "explain (errors in the estimates, corrections in the population register)."
+    )
 
 
 @functools.lru_cache(maxsize=512)
@@ -310,8 +371,9 @@ def net_migration_by_sex_chart(code: str, lang: str) -> ChartSpec:
     acc = accounts(code)
     years = acc.years[-COMPONENT_YEARS:]
     by_age = acc.by_age(code)
-    net = by_age.loc[(by_age["component"] == "net_migration") & by_age["sex"].isin(["male", "female"])
-                     & by_age["year"].isin(years)].copy()
+    net = by_age.loc[
+        (by_age["component"] == "net_migration") & by_age["sex"].isin(["male", "female"]) & by_age["year"].isin(years)
+    ].copy()
     net["band"] = (net["age"].clip(upper=80) // 10) * 10
     grouped = net.groupby(["band", "sex"], as_index=False)["value"].sum()
     men, women = ("Menn", "Kvinner") if nb else ("Males", "Females")
@@ -319,28 +381,50 @@ def net_migration_by_sex_chart(code: str, lang: str) -> ChartSpec:
     grouped["age"] = grouped["band"].map(lambda b: "80+" if b >= 80 else f"{b}–{b + 9}")
     order = list(dict.fromkeys(grouped.sort_values("band")["age"]))
     first, last = years[0], years[-1]
-    title = (f"Nettoinnflytting etter alder og kjønn, {name} {first}–{last} (beregnet)" if nb
-             else f"Net migration by age and sex, {name} {first}–{last} (estimated)")
-    spec = alt.Chart(grouped.round({"value": 1})).mark_bar().encode(
-        x=alt.X("age:N", sort=order, title="Alder ved utgangen av året" if nb else "Age at the end of the year",
-                axis=alt.Axis(labelAngle=0)),
-        xOffset="sex_label:N",
-        y=alt.Y("value:Q", title="Personer" if nb else "Persons"),
-        color=alt.Color("sex_label:N", title="", scale=alt.Scale(domain=[men, women], range=["#1f5f8b", "#c2553a"])),
-    ).properties(width=480, height=240, title=title).to_dict()
+    title = (
+        f"Nettoinnflytting etter alder og kjønn, {name} {first}–{last} (beregnet)"
+        if nb
+        else f"Net migration by age and sex, {name} {first}–{last} (estimated)"
+    )
+    spec = (
+        alt.Chart(grouped.round({"value": 1}))
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "age:N",
+                sort=order,
+                title="Alder ved utgangen av året" if nb else "Age at the end of the year",
+                axis=alt.Axis(labelAngle=0),
+            ),
+            xOffset="sex_label:N",
+            y=alt.Y("value:Q", title="Personer" if nb else "Persons"),
+            color=alt.Color(
+                "sex_label:N", title="", scale=alt.Scale(domain=[men, women], range=["#1f5f8b", "#c2553a"])
+            ),
+        )
+        .properties(width=480, height=240, title=title)
+        .to_dict()
+    )
     pivot = grouped.pivot_table(index="band", columns="sex", values="value", aggfunc="sum").sort_index()
     top = pivot.sum(axis=1).idxmax()
     bottom = pivot.sum(axis=1).idxmin()
     lab = lambda b: "80+" if b >= 80 else f"{b}–{b + 9}"  # noqa: E731
-    alt_text = (f"Søyler for beregnet nettoinnflytting etter alder og kjønn {first}–{last}. Størst netto tilflytting "
-                f"i alderen {lab(top)} år ({fmt_int(pivot.loc[top].sum(), lang)}), størst netto fraflytting i "
-                f"alderen {lab(bottom)} år ({fmt_int(pivot.loc[bottom].sum(), lang)})." if nb else
-                f"Bars of estimated net migration by age and sex {first}–{last}. Most net in-migration at ages "
-                f"{lab(top)} ({fmt_int(pivot.loc[top].sum(), lang)}), most net out-migration at ages {lab(bottom)} "
-                f"({fmt_int(pivot.loc[bottom].sum(), lang)}).")
-    table = pd.DataFrame({("Alder" if nb else "Age"): [lab(b) for b in pivot.index],
-                          men: [fmt_int(v, lang) for v in pivot.get("male", 0)],
-                          women: [fmt_int(v, lang) for v in pivot.get("female", 0)]})
+    alt_text = (
+        f"Søyler for beregnet nettoinnflytting etter alder og kjønn {first}–{last}. Størst netto tilflytting "
+        f"i alderen {lab(top)} år ({fmt_int(pivot.loc[top].sum(), lang)}), størst netto fraflytting i "
+        f"alderen {lab(bottom)} år ({fmt_int(pivot.loc[bottom].sum(), lang)})."
+        if nb
+        else f"Bars of estimated net migration by age and sex {first}–{last}. Most net in-migration at ages "
+        f"{lab(top)} ({fmt_int(pivot.loc[top].sum(), lang)}), most net out-migration at ages {lab(bottom)} "
+        f"({fmt_int(pivot.loc[bottom].sum(), lang)})."
+    )
+    table = pd.DataFrame(
+        {
+            ("Alder" if nb else "Age"): [lab(b) for b in pivot.index],
+            men: [fmt_int(v, lang) for v in pivot.get("male", 0)],
+            women: [fmt_int(v, lang) for v in pivot.get("female", 0)],
+        }
+    )
     return ChartSpec(title, spec, alt_text, table, SSB_CREDIT, estimated=True)
 
 
@@ -368,8 +452,9 @@ def immigration_share(code: str) -> ImmigrationShare:
     """Components over the last ten years and the change in the immigrant population (E's facts)."""
     from blilyst.demography.facts import change_components
 
-    fact = change_components(accounts(code), [code], last_years=COMPONENT_YEARS,
-                             immigrants=snapshot().immigrants_by_reason)
+    fact = change_components(
+        accounts(code), [code], last_years=COMPONENT_YEARS, immigrants=snapshot().immigrants_by_reason
+    )
     row = fact.frame.loc[fact.frame["municipality"] == code].iloc[0]
     imm = row.get("immigrant_change")
     known = imm is not None and not pd.isna(imm)
@@ -395,23 +480,35 @@ def immigration_share(code: str) -> ImmigrationShare:
 def immigration_text(code: str, lang: str) -> str:
     s = immigration_share(code)
     nb = _nb(lang)
-    text = (f"De siste ti årene ble det {'født flere enn det døde' if s.natural_increase >= 0 else 'født færre enn det døde'}"
-            f" (om lag {fmt_int(s.natural_increase, lang)}), og nettoinnflyttingen var om lag "
-            f"{fmt_int(s.net_migration, lang)} (beregnet der den ikke er registrert)." if nb else
-            f"Over the last ten years there were {'more births than deaths' if s.natural_increase >= 0 else 'fewer births than deaths'}"
-            f" (about {fmt_int(s.natural_increase, lang)}), and net migration was about {fmt_int(s.net_migration, lang)} "
-            f"(estimated where not registered).")
+    text = (
+        f"De siste ti årene ble det {'født flere enn det døde' if s.natural_increase >= 0 else 'født færre enn det døde'}"
+        f" (om lag {fmt_int(s.natural_increase, lang)}), og nettoinnflyttingen var om lag "
+        f"{fmt_int(s.net_migration, lang)} (beregnet der den ikke er registrert)."
+        if nb
+        else f"Over the last ten years there were {'more births than deaths' if s.natural_increase >= 0 else 'fewer births than deaths'}"
+        f" (about {fmt_int(s.natural_increase, lang)}), and net migration was about {fmt_int(s.net_migration, lang)} "
+        f"(estimated where not registered)."
+    )
     if s.immigrant_change is not None:
-        text += (f" Innvandrerbefolkningen endret seg med {fmt_int(s.immigrant_change, lang)} i {s.years}." if nb else
-                 f" The immigrant population changed by {fmt_int(s.immigrant_change, lang)} in {s.years}.")
+        text += (
+            f" Innvandrerbefolkningen endret seg med {fmt_int(s.immigrant_change, lang)} i {s.years}."
+            if nb
+            else f" The immigrant population changed by {fmt_int(s.immigrant_change, lang)} in {s.years}."
+        )
         if s.share is not None:
-            text += (f" Folketallet vokste med {fmt_int(s.change_same_period, lang)} i de samme årene, så veksten i "
-                     f"innvandrerbefolkningen tilsvarer {fmt_pct(s.share, lang)} av veksten." if nb else
-                     f" The population grew by {fmt_int(s.change_same_period, lang)} in the same years, so the growth "
-                     f"of the immigrant population equals {fmt_pct(s.share, lang)} of the growth.")
+            text += (
+                f" Folketallet vokste med {fmt_int(s.change_same_period, lang)} i de samme årene, så veksten i "
+                f"innvandrerbefolkningen tilsvarer {fmt_pct(s.share, lang)} av veksten."
+                if nb
+                else f" The population grew by {fmt_int(s.change_same_period, lang)} in the same years, so the growth "
+                f"of the immigrant population equals {fmt_pct(s.share, lang)} of the growth."
+            )
         elif s.change_same_period is not None and s.change_same_period <= 0 < s.immigrant_change:
-            text += (" Uten flere innvandrere ville nedgangen vært større." if nb else
-                     " Without more immigrants the decline would have been larger.")
+            text += (
+                " Uten flere innvandrere ville nedgangen vært større."
+                if nb
+                else " Without more immigrants the decline would have been larger."
+            )
     return text
 
 
@@ -423,40 +520,58 @@ def immigration_text(code: str, lang: str) -> str:
 def workforce_chart(code: str, scenario: str, lang: str) -> ChartSpec:
     nb = _nb(lang)
     name = register().get(code).name
-    labels = {"working_age": "20–66 år" if nb else "Aged 20–66", "age_67_plus": "67 år og eldre" if nb else "Aged 67+",
-              "age_0_19": "0–19 år" if nb else "Aged 0–19"}
+    labels = {
+        "working_age": "20–66 år" if nb else "Aged 20–66",
+        "age_67_plus": "67 år og eldre" if nb else "Aged 67+",
+        "age_0_19": "0–19 år" if nb else "Aged 0–19",
+    }
     summary = projection(code, scenario).summary()
     long = summary.melt(id_vars=["year"], value_vars=list(labels), var_name="group", value_name="persons")
     long["group"] = long["group"].map(labels)
     long["persons"] = long["persons"].round().astype(int)
     label = scenario_label(scenario, lang)
-    title = (f"Arbeidsstyrken framover: {name}, {label}" if nb else f"The workforce ahead: {name}, {label}")
-    spec = alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("year:O", title="År" if nb else "Year", axis=alt.Axis(labelAngle=0, labelOverlap=True)),
-        y=alt.Y("persons:Q", title="Personer" if nb else "Persons"),
-        color=alt.Color("group:N", title="", scale=alt.Scale(domain=list(labels.values()),
-                                                             range=["#1f5f8b", "#c2553a", "#2a7f62"])),
-    ).properties(width=480, height=240, title=title).to_dict()
+    title = f"Arbeidsstyrken framover: {name}, {label}" if nb else f"The workforce ahead: {name}, {label}"
+    spec = (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="År" if nb else "Year", axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+            y=alt.Y("persons:Q", title="Personer" if nb else "Persons"),
+            color=alt.Color(
+                "group:N",
+                title="",
+                scale=alt.Scale(domain=list(labels.values()), range=["#1f5f8b", "#c2553a", "#2a7f62"]),
+            ),
+        )
+        .properties(width=480, height=240, title=title)
+        .to_dict()
+    )
     base, end = summary.iloc[0], summary.iloc[-1]
     pick_years = [int(base.year), int(base.year) + 10, int(end.year)]
     rows = summary.loc[summary["year"].isin(pick_years)]
-    table = pd.DataFrame({
-        ("År" if nb else "Year"): rows["year"].astype(int),
-        labels["age_0_19"]: [fmt_int(v, lang) for v in rows["age_0_19"]],
-        labels["working_age"]: [fmt_int(v, lang) for v in rows["working_age"]],
-        labels["age_67_plus"]: [fmt_int(v, lang) for v in rows["age_67_plus"]],
-        ("Eldre per 100 i arbeidsalder" if nb else "Older people per 100 of working age"):
-            [f"{100 * v:.0f}" for v in rows["old_age_dependency"]],
-    })
+    table = pd.DataFrame(
+        {
+            ("År" if nb else "Year"): rows["year"].astype(int),
+            labels["age_0_19"]: [fmt_int(v, lang) for v in rows["age_0_19"]],
+            labels["working_age"]: [fmt_int(v, lang) for v in rows["working_age"]],
+            labels["age_67_plus"]: [fmt_int(v, lang) for v in rows["age_67_plus"]],
+            ("Eldre per 100 i arbeidsalder" if nb else "Older people per 100 of working age"): [
+                f"{100 * v:.0f}" for v in rows["old_age_dependency"]
+            ],
+        }
+    )
     change = end.working_age - base.working_age
-    alt_text = (f"Linjer for antall 0–19 år, 20–66 år og 67 år og eldre i {name} fram til {int(end.year)}. "
-                f"Antallet i arbeidsalder går fra {fmt_int(base.working_age, lang)} til {fmt_int(end.working_age, lang)}"
-                f" ({'+' if change >= 0 else ''}{fmt_int(change, lang)}), og antallet 67 år og eldre fra "
-                f"{fmt_int(base.age_67_plus, lang)} til {fmt_int(end.age_67_plus, lang)}." if nb else
-                f"Lines for the number aged 0–19, 20–66 and 67+ in {name} up to {int(end.year)}. The working-age "
-                f"population goes from {fmt_int(base.working_age, lang)} to {fmt_int(end.working_age, lang)} "
-                f"({'+' if change >= 0 else ''}{fmt_int(change, lang)}), and those aged 67+ from "
-                f"{fmt_int(base.age_67_plus, lang)} to {fmt_int(end.age_67_plus, lang)}.")
+    alt_text = (
+        f"Linjer for antall 0–19 år, 20–66 år og 67 år og eldre i {name} fram til {int(end.year)}. "
+        f"Antallet i arbeidsalder går fra {fmt_int(base.working_age, lang)} til {fmt_int(end.working_age, lang)}"
+        f" ({'+' if change >= 0 else ''}{fmt_int(change, lang)}), og antallet 67 år og eldre fra "
+        f"{fmt_int(base.age_67_plus, lang)} til {fmt_int(end.age_67_plus, lang)}."
+        if nb
+        else f"Lines for the number aged 0–19, 20–66 and 67+ in {name} up to {int(end.year)}. The working-age "
+        f"population goes from {fmt_int(base.working_age, lang)} to {fmt_int(end.working_age, lang)} "
+        f"({'+' if change >= 0 else ''}{fmt_int(change, lang)}), and those aged 67+ from "
+        f"{fmt_int(base.age_67_plus, lang)} to {fmt_int(end.age_67_plus, lang)}."
+    )
     source = SSB_CREDIT + ("; framskriving med blilyst" if nb else "; projection by blilyst")
     return ChartSpec(title, spec, alt_text, table, source, estimated=True)
 
@@ -472,7 +587,7 @@ class TargetAnswer:
 @functools.lru_cache(maxsize=512)
 @on_disk(lambda: snapshot())
 def target_seeking(code: str, lang: str) -> TargetAnswer:
-    """"To keep the workforce stable you need about N more in-migrants a year, mostly aged …" (D's solver)."""
+    """ "To keep the workforce stable you need about N more in-migrants a year, mostly aged …" (D's solver)."""
     result = projection(code, "target-seeking")
     groups = result.extra_by_age_group()
     per_year = float(result.extra_migrants[:, 0].mean())
@@ -484,13 +599,25 @@ def target_seeking(code: str, lang: str) -> TargetAnswer:
 
 def target_table(answer: TargetAnswer, lang: str) -> TableSpec:
     nb = _nb(lang)
-    frame = pd.DataFrame({("Alder" if nb else "Age"): [g.replace("-", "–") for g, _ in answer.by_age],
-                          ("Flere innflyttere per år" if nb else "More in-migrants a year"):
-                              [f"{v:.1f}".replace(".", "," if nb else ".") for _, v in answer.by_age]})
-    title = ("Ekstra netto innflytting per år som holder antallet 20–66 år stabilt" if nb
-             else "Extra net in-migration a year that keeps the number aged 20–66 stable")
-    return TableSpec(title, frame, SSB_CREDIT + ("; framskriving med blilyst" if nb else "; projection by blilyst"),
-                     "Beregnet (målsøkende framskriving)." if nb else "Estimated (target-seeking projection).")
+    frame = pd.DataFrame(
+        {
+            ("Alder" if nb else "Age"): [g.replace("-", "–") for g, _ in answer.by_age],
+            ("Flere innflyttere per år" if nb else "More in-migrants a year"): [
+                f"{v:.1f}".replace(".", "," if nb else ".") for _, v in answer.by_age
+            ],
+        }
+    )
+    title = (
+        "Ekstra netto innflytting per år som holder antallet 20–66 år stabilt"
+        if nb
+        else "Extra net in-migration a year that keeps the number aged 20–66 stable"
+    )
+    return TableSpec(
+        title,
+        frame,
+        SSB_CREDIT + ("; framskriving med blilyst" if nb else "; projection by blilyst"),
+        "Beregnet (målsøkende framskriving)." if nb else "Estimated (target-seeking projection).",
+    )
 
 
 # ------------------------------------------------------------------------- similar municipalities
@@ -521,17 +648,22 @@ def comparison(code: str, peers: tuple[str, ...] | None, lang: str) -> TableSpec
     for c in codes:
         if c in by_code.index and bool(by_code.loc[c, "in_fit"]):
             r = by_code.loc[c]
-            values.append(f"{r.attractiveness:+.1f} ({int(r.rank_in_class)}/{int(r.n_in_class)})".replace(
-                ".", "," if nb else "."))
+            values.append(
+                f"{r.attractiveness:+.1f} ({int(r.rank_in_class)}/{int(r.n_in_class)})".replace(".", "," if nb else ".")
+            )
         else:
             values.append("–")
-    column = (f"Attraktivitet {model.period} (plass i klassen)" if nb
-              else f"Attractiveness {model.period} (place in class)")
+    column = (
+        f"Attraktivitet {model.period} (plass i klassen)" if nb else f"Attractiveness {model.period} (place in class)"
+    )
     frame.insert(len(frame.columns) - 1, column, values)
-    note = spec.note + (" Attraktivitet: nettoinnflytting utover det jobbveksten forklarer, i prosentpoeng "
-                        f"(Telemarksforskings modell, {model.equation()}); beregnet." if nb else
-                        " Attractiveness: net migration beyond what job growth explains, in percentage points "
-                        f"(Telemarksforsking's model, {model.equation()}); estimated.")
+    note = spec.note + (
+        " Attraktivitet: nettoinnflytting utover det jobbveksten forklarer, i prosentpoeng "
+        f"(Telemarksforskings modell, {model.equation()}); beregnet."
+        if nb
+        else " Attractiveness: net migration beyond what job growth explains, in percentage points "
+        f"(Telemarksforsking's model, {model.equation()}); estimated."
+    )
     return TableSpec(spec.title, frame, spec.source, note)
 
 
@@ -548,10 +680,16 @@ def attractiveness_place(code: str) -> dict | None:
     if row.empty or not bool(row["in_fit"].iloc[0]):
         return None
     r = row.iloc[0]
-    return {"value": float(r["attractiveness"]), "rank": int(r["rank"]), "n": int(r["n"]),
-            "rank_in_class": int(r["rank_in_class"]), "n_in_class": int(r["n_in_class"]),
-            "centrality_class": int(r["centrality_class"]), "period": model.period,
-            "estimated": str(r["net_migration_source"]) != "registered"}
+    return {
+        "value": float(r["attractiveness"]),
+        "rank": int(r["rank"]),
+        "n": int(r["n"]),
+        "rank_in_class": int(r["rank_in_class"]),
+        "n_in_class": int(r["n_in_class"]),
+        "centrality_class": int(r["centrality_class"]),
+        "period": model.period,
+        "estimated": str(r["net_migration_source"]) != "registered",
+    }
 
 
 def attractiveness_text(code: str, lang: str) -> str:
@@ -562,15 +700,19 @@ def attractiveness_text(code: str, lang: str) -> str:
     better = place["value"] >= 0
     v = f"{abs(place['value']):.1f}".replace(".", "," if nb else ".")
     if nb:
-        return (f"I perioden {place['period']} hadde kommunen en nettoinnflytting som lå {v} prosentpoeng "
-                f"{'over' if better else 'under'} det jobbveksten skulle tilsi. Det gir plass "
-                f"{place['rank_in_class']} av {place['n_in_class']} i sentralitetsklasse {place['centrality_class']} "
-                f"(og {place['rank']} av {place['n']} i landet)."
-                + (" Nettoinnflyttingen er beregnet." if place["estimated"] else ""))
-    return (f"In {place['period']} the municipality's net migration was {v} percentage points "
-            f"{'above' if better else 'below'} what job growth would predict. That is place {place['rank_in_class']} "
-            f"of {place['n_in_class']} in centrality class {place['centrality_class']} (and {place['rank']} of "
-            f"{place['n']} nationally)." + (" Net migration is estimated." if place["estimated"] else ""))
+        return (
+            f"I perioden {place['period']} hadde kommunen en nettoinnflytting som lå {v} prosentpoeng "
+            f"{'over' if better else 'under'} det jobbveksten skulle tilsi. Det gir plass "
+            f"{place['rank_in_class']} av {place['n_in_class']} i sentralitetsklasse {place['centrality_class']} "
+            f"(og {place['rank']} av {place['n']} i landet)."
+            + (" Nettoinnflyttingen er beregnet." if place["estimated"] else "")
+        )
+    return (
+        f"In {place['period']} the municipality's net migration was {v} percentage points "
+        f"{'above' if better else 'below'} what job growth would predict. That is place {place['rank_in_class']} "
+        f"of {place['n_in_class']} in centrality class {place['centrality_class']} (and {place['rank']} of "
+        f"{place['n']} nationally)." + (" Net migration is estimated." if place["estimated"] else "")
+    )
 
 
 def reasons_table(code: str, lang: str) -> TableSpec | None:
@@ -581,7 +723,16 @@ def reasons_table(code: str, lang: str) -> TableSpec | None:
 
 def all_charts(code: str, scenario: str, lang: str) -> list[ChartSpec]:
     """Every needs-analysis chart for the plan document, in page order."""
-    return [c for c in (population_chart(code, scenario, lang), pyramid_now(code, lang),
-                        pyramid_future(code, scenario, lang), components_chart(code, lang),
-                        migration_by_age_chart(code, lang), migration_by_sex_chart(code, lang),
-                        workforce_chart(code, scenario, lang)) if c is not None]
+    return [
+        c
+        for c in (
+            population_chart(code, scenario, lang),
+            pyramid_now(code, lang),
+            pyramid_future(code, scenario, lang),
+            components_chart(code, lang),
+            migration_by_age_chart(code, lang),
+            migration_by_sex_chart(code, lang),
+            workforce_chart(code, scenario, lang),
+        )
+        if c is not None
+    ]

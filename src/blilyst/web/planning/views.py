@@ -21,7 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from blilyst.plan import bottlenecks as bn
 from blilyst.plan.chain import validate_chain
-from blilyst.plan.targetgroups import bottlenecks_hitting, candidate_groups, check_priorities, evaluate_groups, needs_fit
+from blilyst.plan.targetgroups import (
+    bottlenecks_hitting,
+    candidate_groups,
+    check_priorities,
+    evaluate_groups,
+    needs_fit,
+)
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib import charts
@@ -68,8 +74,15 @@ def _rw_plan(request: HttpRequest, code: str) -> Plan:
 
 
 def _base(request, plan: Plan, writable: bool, section: str, **extra) -> dict:
-    return {"plan": plan, "municipality": plan.municipality, "code": plan.municipality_id, "may_edit": writable,
-            "section": section, "lang": _lang(), **extra}
+    return {
+        "plan": plan,
+        "municipality": plan.municipality,
+        "code": plan.municipality_id,
+        "may_edit": writable,
+        "section": section,
+        "lang": _lang(),
+        **extra,
+    }
 
 
 # ------------------------------------------------------------------------------------ index
@@ -100,13 +113,16 @@ def evidence(request: HttpRequest, code: str) -> HttpResponse:
     lang = _lang()
     scenario = _scenario(request, plan)
     k = needs.key_figures(code)
-    web = [charts.from_chart_spec("population", needs.population_chart(code, scenario, lang), lang=lang),
-           charts.from_chart_spec("pyramid_now", needs.pyramid_now(code, lang), lang=lang),
-           charts.from_chart_spec("pyramid_future", needs.pyramid_future(code, scenario, lang), lang=lang),
-           charts.from_chart_spec("components", needs.components_chart(code, lang),
-                                  note=needs.components_note(lang), lang=lang),
-           charts.from_chart_spec("migration_age", needs.migration_by_age_chart(code, lang), lang=lang),
-           charts.from_chart_spec("workforce", needs.workforce_chart(code, scenario, lang), lang=lang)]
+    web = [
+        charts.from_chart_spec("population", needs.population_chart(code, scenario, lang), lang=lang),
+        charts.from_chart_spec("pyramid_now", needs.pyramid_now(code, lang), lang=lang),
+        charts.from_chart_spec("pyramid_future", needs.pyramid_future(code, scenario, lang), lang=lang),
+        charts.from_chart_spec(
+            "components", needs.components_chart(code, lang), note=needs.components_note(lang), lang=lang
+        ),
+        charts.from_chart_spec("migration_age", needs.migration_by_age_chart(code, lang), lang=lang),
+        charts.from_chart_spec("workforce", needs.workforce_chart(code, scenario, lang), lang=lang),
+    ]
     by_sex = needs.migration_by_sex_chart(code, lang)
     if by_sex is not None:
         web.append(charts.from_chart_spec("migration_sex", by_sex, lang=lang))
@@ -118,7 +134,10 @@ def evidence(request: HttpRequest, code: str) -> HttpResponse:
     summary = needs.projection(code, scenario).summary()
     end = summary.iloc[-1]
     ctx = _base(
-        request, plan, writable, "evidence",
+        request,
+        plan,
+        writable,
+        "evidence",
         scenario=scenario,
         scenario_form=ScenarioForm(initial={"scenario": scenario}),
         scenario_text=needs.scenario_text(scenario, lang),
@@ -126,11 +145,19 @@ def evidence(request: HttpRequest, code: str) -> HttpResponse:
         key=k,
         key_rows=[
             (_("Population 1 January %(year)d") % {"year": k.year}, fmt_int(k.population, lang)),
-            (_("Change since %(year)d") % {"year": k.year_before},
-             f"{'+' if k.change >= 0 else ''}{fmt_int(k.change, lang)} ({fmt_pct(k.change / k.population_before, lang, 1)})"),
-            (_("Share aged 67 and over"), _("%(share)s (was %(before)s in %(year)d)") % {
-                "share": fmt_pct(k.share_67_plus, lang, 1), "before": fmt_pct(k.share_67_plus_before, lang, 1),
-                "year": k.year_before}),
+            (
+                _("Change since %(year)d") % {"year": k.year_before},
+                f"{'+' if k.change >= 0 else ''}{fmt_int(k.change, lang)} ({fmt_pct(k.change / k.population_before, lang, 1)})",
+            ),
+            (
+                _("Share aged 67 and over"),
+                _("%(share)s (was %(before)s in %(year)d)")
+                % {
+                    "share": fmt_pct(k.share_67_plus, lang, 1),
+                    "before": fmt_pct(k.share_67_plus_before, lang, 1),
+                    "year": k.year_before,
+                },
+            ),
             (_("Share aged 20–66"), fmt_pct(k.share_20_66, lang, 1)),
             (_("Population in %(year)d (projected)") % {"year": int(end.year)}, fmt_int(end.population, lang)),
             (_("Aged 20–66 in %(year)d (projected)") % {"year": int(end.year)}, fmt_int(end.working_age, lang)),
@@ -196,13 +223,17 @@ def _current_evidence(request: HttpRequest, code: str) -> dict:
     from blilyst.web.newcomers.models import Household
     from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity, MatchingGap
 
-    cap = aggregates.capacity(for_user(request, Housing.objects.all(), READ),
-                              for_user(request, JobVacancy.objects.all(), READ),
-                              for_user(request, KindergartenCapacity.objects.all(), READ), code,
-                              today=timezone.localdate())
+    cap = aggregates.capacity(
+        for_user(request, Housing.objects.all(), READ),
+        for_user(request, JobVacancy.objects.all(), READ),
+        for_user(request, KindergartenCapacity.objects.all(), READ),
+        code,
+        today=timezone.localdate(),
+    )
     gaps = aggregates.matching_gaps(for_user(request, MatchingGap.objects.all(), READ), code)
-    months, waiting = aggregates.inclusion(for_user(request, Household.objects.all(), READ), code,
-                                           today=timezone.localdate())
+    months, waiting = aggregates.inclusion(
+        for_user(request, Household.objects.all(), READ), code, today=timezone.localdate()
+    )
     return aggregates.evidence_to_json(cap, gaps, months, waiting)
 
 
@@ -214,10 +245,18 @@ def _item_rows(assessment: bn.Assessment, lang: str) -> list[dict]:
     rows = []
     for key in bn.ITEM_KEYS:
         it = assessment.items[key]
-        rows.append({"key": key, "question": pick(it.item.question, lang), "rating": it.rating.value,
-                     "rating_label": it.rating.label(lang), "suggested": it.suggested.value,
-                     "suggested_label": it.suggested.label(lang), "notes": it.notes,
-                     "facts": [(f.signal, pick(f.text, lang)) for f in it.facts]})
+        rows.append(
+            {
+                "key": key,
+                "question": pick(it.item.question, lang),
+                "rating": it.rating.value,
+                "rating_label": it.rating.label(lang),
+                "suggested": it.suggested.value,
+                "suggested_label": it.suggested.label(lang),
+                "notes": it.notes,
+                "facts": [(f.signal, pick(f.text, lang)) for f in it.facts],
+            }
+        )
     return rows
 
 
@@ -232,8 +271,10 @@ def _evidence_lines(evidence_json: dict, lang: str) -> dict[str, str]:
     join = ", ".join
     return {
         "gaps": join(f"{gap_labels.get(k, k)}: {n}" for k, n in sorted(evidence_json.get("matching_gaps", {}).items())),
-        "housing": join(f"{pick(HOUSING_LABELS[k], lang) if k in HOUSING_LABELS else k}: {n}"
-                        for k, n in sorted(cap.get("housing", {}).items())),
+        "housing": join(
+            f"{pick(HOUSING_LABELS[k], lang) if k in HOUSING_LABELS else k}: {n}"
+            for k, n in sorted(cap.get("housing", {}).items())
+        ),
         "vacancies": join(f"{sector_labels.get(k, k)}: {n}" for k, n in sorted(cap.get("vacancies", {}).items())),
         "kindergarten": join(f"{month_name(int(m), lang)}: {n}" for m, n in cap.get("kindergarten_free", {}).items()),
     }
@@ -249,8 +290,13 @@ def bottlenecks(request: HttpRequest, code: str) -> HttpResponse:
         form = AssessmentForm(request.POST)
         if form.is_valid():
             BottleneckAssessment(
-                municipality=plan.municipality, assessed_on=form.cleaned_data["assessed_on"], ratings=form.ratings(),
-                notes=form.notes(), evidence=_current_evidence(request, code), created_by=request.user).save()
+                municipality=plan.municipality,
+                assessed_on=form.cleaned_data["assessed_on"],
+                ratings=form.ratings(),
+                notes=form.notes(),
+                evidence=_current_evidence(request, code),
+                created_by=request.user,
+            ).save()
             messages.success(request, _("The assessment is saved."))
             return redirect("plan_bottlenecks", code=code)
     else:
@@ -265,22 +311,37 @@ def bottlenecks(request: HttpRequest, code: str) -> HttpResponse:
     stored = list(_assessments(request, code)[:20])
     domain = [a.to_domain() for a in stored]
     history = []
-    for a, d in zip(stored, domain):
-        history.append({"pk": a.pk, "assessed_on": a.assessed_on, "score": d.score(),
-                        "ratings": [d.items[k].rating.label(lang) for k in bn.ITEM_KEYS],
-                        "bottlenecks": len(d.bottlenecks())})
+    for a, d in zip(stored, domain, strict=False):
+        history.append(
+            {
+                "pk": a.pk,
+                "assessed_on": a.assessed_on,
+                "score": d.score(),
+                "ratings": [d.items[k].rating.label(lang) for k in bn.ITEM_KEYS],
+                "bottlenecks": len(d.bottlenecks()),
+            }
+        )
     changes = []
     history_chart = None
     if len(domain) >= 2:
         changes = [(c.direction, c.text(lang)) for c in bn.compare(domain[1], domain[0])]
         history_chart = _history_chart(domain, lang)
-    ctx = _base(request, plan, writable, "bottlenecks", form=form,
-                suggestion=_item_rows(suggestion, lang), evidence=evidence_json,
-                evidence_lines=_evidence_lines(evidence_json, lang),
-                history=history, changes=changes, history_chart=history_chart,
-                item_labels=[pick(i.question, lang) for i in bn.CHECKLIST],
-                latest=_item_rows(domain[0], lang) if domain else None,
-                latest_date=stored[0].assessed_on if stored else None)
+    ctx = _base(
+        request,
+        plan,
+        writable,
+        "bottlenecks",
+        form=form,
+        suggestion=_item_rows(suggestion, lang),
+        evidence=evidence_json,
+        evidence_lines=_evidence_lines(evidence_json, lang),
+        history=history,
+        changes=changes,
+        history_chart=history_chart,
+        item_labels=[pick(i.question, lang) for i in bn.CHECKLIST],
+        latest=_item_rows(domain[0], lang) if domain else None,
+        latest_date=stored[0].assessed_on if stored else None,
+    )
     return render(request, "planning/bottlenecks.html", ctx)
 
 
@@ -290,26 +351,52 @@ def _history_chart(domain: list, lang: str):
 
     ordered = sorted(domain, key=lambda a: a.assessed_on)
     date_col, count_col = _("Date"), _("Items rated a bottleneck")
-    table = pd.DataFrame({date_col: [a.assessed_on.isoformat() for a in ordered],
-                          count_col: [len(a.bottlenecks()) for a in ordered]})
-    spec = charts.bar_chart(table.rename(columns={date_col: "date", count_col: "n"}), x="date", y="n",
-                            x_title=date_col, y_title=count_col, width=360, height=180)
+    table = pd.DataFrame(
+        {date_col: [a.assessed_on.isoformat() for a in ordered], count_col: [len(a.bottlenecks()) for a in ordered]}
+    )
+    spec = charts.bar_chart(
+        table.rename(columns={date_col: "date", count_col: "n"}),
+        x="date",
+        y="n",
+        x_title=date_col,
+        y_title=count_col,
+        width=360,
+        height=180,
+    )
     first, last = ordered[0], ordered[-1]
     alt = _("%(first_n)d of 5 items were rated a bottleneck on %(first)s and %(last_n)d on %(last)s.") % {
-        "first_n": len(first.bottlenecks()), "first": first.assessed_on.isoformat(),
-        "last_n": len(last.bottlenecks()), "last": last.assessed_on.isoformat()}
-    return charts.web_chart("bottleneck-history", _("Bottlenecks over time"), spec, alt, table,
-                            source=_("Source: the municipality's own assessments"), lang=lang)
+        "first_n": len(first.bottlenecks()),
+        "first": first.assessed_on.isoformat(),
+        "last_n": len(last.bottlenecks()),
+        "last": last.assessed_on.isoformat(),
+    }
+    return charts.web_chart(
+        "bottleneck-history",
+        _("Bottlenecks over time"),
+        spec,
+        alt,
+        table,
+        source=_("Source: the municipality's own assessments"),
+        lang=lang,
+    )
 
 
 @require_http_methods(["GET"])
 def assessment_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     plan, writable = _plan(request, code)
-    assessment, _writable = get_for_user(request, BottleneckAssessment.objects.all(), read=READ, write=WRITE,
-                                         pk=pk, municipality=code)
+    assessment, _writable = get_for_user(
+        request, BottleneckAssessment.objects.all(), read=READ, write=WRITE, pk=pk, municipality=code
+    )
     lang = _lang()
-    ctx = _base(request, plan, writable, "bottlenecks", assessment=assessment,
-                rows=_item_rows(assessment.to_domain(), lang), evidence=assessment.evidence)
+    ctx = _base(
+        request,
+        plan,
+        writable,
+        "bottlenecks",
+        assessment=assessment,
+        rows=_item_rows(assessment.to_domain(), lang),
+        evidence=assessment.evidence,
+    )
     return render(request, "planning/assessment_detail.html", ctx)
 
 
@@ -320,9 +407,15 @@ def assessment_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def _group_evidence(code: str):
     """The evidence for every candidate group (snapshot data only, so cached per process)."""
     snap = needs.snapshot()
-    return tuple(evaluate_groups(candidate_groups(), code, migration_by_age=snap.migration_by_age,
-                                 immigrants_by_reason=snap.immigrants_by_reason,
-                                 refugee_settlement=snap.refugee_settlement))
+    return tuple(
+        evaluate_groups(
+            candidate_groups(),
+            code,
+            migration_by_age=snap.migration_by_age,
+            immigrants_by_reason=snap.immigrants_by_reason,
+            refugee_settlement=snap.refugee_settlement,
+        )
+    )
 
 
 def _all_group_evidence(plan: Plan) -> list:
@@ -332,8 +425,12 @@ def _all_group_evidence(plan: Plan) -> list:
         return list(_group_evidence(plan.municipality_id))
     snap = needs.snapshot()
     return list(_group_evidence(plan.municipality_id)) + evaluate_groups(
-        user_groups, plan.municipality_id, migration_by_age=snap.migration_by_age,
-        immigrants_by_reason=snap.immigrants_by_reason, refugee_settlement=snap.refugee_settlement)
+        user_groups,
+        plan.municipality_id,
+        migration_by_age=snap.migration_by_age,
+        immigrants_by_reason=snap.immigrants_by_reason,
+        refugee_settlement=snap.refugee_settlement,
+    )
 
 
 def _warnings(plan: Plan, evidence_list) -> list:
@@ -359,7 +456,7 @@ def target_group(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and writable and "add_group" in request.POST:
         group_form = CustomGroupForm(request.POST, existing=[g.key for g in user_groups], prefix="group")
         if group_form.is_valid():
-            plan.custom_groups = list(plan.custom_groups) + [group_form.to_json()]
+            plan.custom_groups = [*list(plan.custom_groups), group_form.to_json()]
             plan.updated_by = request.user
             plan.save()
             messages.success(request, _("The group is added."))
@@ -388,9 +485,15 @@ def target_group(request: HttpRequest, code: str) -> HttpResponse:
         initial.update({f"effort_{k}": int(v) for k, v in plan.priorities.items()})
         if plan.goal_indicators:
             ind = plan.goal_indicators[0]
-            initial.update({"indicator_name": ind.get("name"), "indicator_metric": ind.get("metric"),
-                            "indicator_target": ind.get("target"), "indicator_year": ind.get("target_year"),
-                            "indicator_baseline": ind.get("baseline")})
+            initial.update(
+                {
+                    "indicator_name": ind.get("name"),
+                    "indicator_metric": ind.get("metric"),
+                    "indicator_target": ind.get("target"),
+                    "indicator_year": ind.get("target_year"),
+                    "indicator_baseline": ind.get("baseline"),
+                }
+            )
         form = TargetGroupForm(initial=initial, user_groups=user_groups)
         formset = MeasureFormSet(initial=measure_initial(plan.measures), prefix="measures")
     evidence_list = _all_group_evidence(plan)
@@ -399,29 +502,45 @@ def target_group(request: HttpRequest, code: str) -> HttpResponse:
     rows = []
     for ev in evidence_list:
         hits = bottlenecks_hitting(ev.group, assessment) if assessment else []
-        rows.append({
-            "key": ev.group.key, "label": ev.group.label(lang), "level": ev.group.level,
-            "description": pick(ev.group.description, lang),
-            "guidance": pick(ev.group.guidance, lang) if ev.group.guidance else "",
-            "in_share": fmt_pct(ev.in_share, lang) if ev.in_share is not None else "–",
-            "out_share": fmt_pct(ev.out_share, lang) if ev.out_share is not None else "–",
-            "immigrant_share": fmt_pct(ev.immigrant_share, lang) if ev.immigrant_share is not None else "–",
-            "indicators": [i.display(lang) + (" *" if i.proxy else "") for i in ev.indicators],
-            "notes": [pick(n, lang) for n in ev.notes],
-            "chosen": ev.group.key in plan.chosen_groups,
-            "period": ev.period,
-            "user_defined": ev.group.user_defined,
-            "fit": pick(needs_fit(ev.group).text, lang),
-            "bottlenecks": [f"{pick(bn.CHECKLIST_BY_KEY[k].question, lang)} ({bn.Rating(r).label(lang)})"
-                            for k, r in hits],
-        })
+        rows.append(
+            {
+                "key": ev.group.key,
+                "label": ev.group.label(lang),
+                "level": ev.group.level,
+                "description": pick(ev.group.description, lang),
+                "guidance": pick(ev.group.guidance, lang) if ev.group.guidance else "",
+                "in_share": fmt_pct(ev.in_share, lang) if ev.in_share is not None else "–",
+                "out_share": fmt_pct(ev.out_share, lang) if ev.out_share is not None else "–",
+                "immigrant_share": fmt_pct(ev.immigrant_share, lang) if ev.immigrant_share is not None else "–",
+                "indicators": [i.display(lang) + (" *" if i.proxy else "") for i in ev.indicators],
+                "notes": [pick(n, lang) for n in ev.notes],
+                "chosen": ev.group.key in plan.chosen_groups,
+                "period": ev.period,
+                "user_defined": ev.group.user_defined,
+                "fit": pick(needs_fit(ev.group).text, lang),
+                "bottlenecks": [
+                    f"{pick(bn.CHECKLIST_BY_KEY[k].question, lang)} ({bn.Rating(r).label(lang)})" for k, r in hits
+                ],
+            }
+        )
     chain = plan.chain()
     problems = [(p.severity, p.text(lang)) for p in validate_chain(chain, user_groups)] if chain else []
     chain_rows = charts.table_rows(chain.to_frame(lang, user_groups)) if chain else None
-    ctx = _base(request, plan, writable, "target", form=form, formset=formset, rows=rows, group_form=group_form,
-                warnings=[w.text(lang) for w in _warnings(plan, evidence_list)], problems=problems,
-                chain_rows=chain_rows, assessed_on=latest.assessed_on if latest else None,
-                answer=needs.target_seeking(code, lang))
+    ctx = _base(
+        request,
+        plan,
+        writable,
+        "target",
+        form=form,
+        formset=formset,
+        rows=rows,
+        group_form=group_form,
+        warnings=[w.text(lang) for w in _warnings(plan, evidence_list)],
+        problems=problems,
+        chain_rows=chain_rows,
+        assessed_on=latest.assessed_on if latest else None,
+        answer=needs.target_seeking(code, lang),
+    )
     return render(request, "planning/target_group.html", ctx)
 
 
@@ -431,9 +550,16 @@ def target_group(request: HttpRequest, code: str) -> HttpResponse:
 def _report_rows(report, lang: str) -> tuple[list[dict], list[dict]]:
     from blilyst.plan.honesty import VERDICT_LABELS
 
-    claims = [{"label": c.label(lang), "excerpt": c.excerpt, "verdict": c.verdict,
-               "verdict_label": pick(VERDICT_LABELS[c.verdict], lang), "reason": pick(c.reason, lang)}
-              for c in report.claims]
+    claims = [
+        {
+            "label": c.label(lang),
+            "excerpt": c.excerpt,
+            "verdict": c.verdict,
+            "verdict_label": pick(VERDICT_LABELS[c.verdict], lang),
+            "reason": pick(c.reason, lang),
+        }
+        for c in report.claims
+    ]
     cliches = [{"label": c.label(lang), "excerpt": c.excerpt, "reason": pick(c.reason, lang)} for c in report.cliches]
     return claims, cliches
 
@@ -452,8 +578,13 @@ def message(request: HttpRequest, code: str) -> HttpResponse:
         form = CampaignForm(request.POST)
         if form.is_valid():
             cap_json = _current_evidence(request, code)["capacity"]
-            check = CampaignCheck(municipality=plan.municipality, title=form.cleaned_data["title"],
-                                  text=form.cleaned_data["text"], capacity=cap_json, created_by=request.user)
+            check = CampaignCheck(
+                municipality=plan.municipality,
+                title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"],
+                capacity=cap_json,
+                created_by=request.user,
+            )
             report = check.report()
             check.unsupported = len(report.unsupported())
             check.cliches = len(report.cliches)
@@ -465,16 +596,27 @@ def message(request: HttpRequest, code: str) -> HttpResponse:
     selected = None
     wanted = request.GET.get("check", "")
     if wanted:
-        selected, _w = get_for_user(request, CampaignCheck.objects.all(), read=READ, write=WRITE, pk=wanted,
-                                    municipality=code)
+        selected, _w = get_for_user(
+            request, CampaignCheck.objects.all(), read=READ, write=WRITE, pk=wanted, municipality=code
+        )
     elif checks:
         selected = checks[0]
     report = claims = cliches = None
     if selected is not None:
         report = selected.report()
         claims, cliches = _report_rows(report, lang)
-    ctx = _base(request, plan, writable, "message", form=form, checks=checks, selected=selected, report=report,
-                claims=claims, cliches=cliches)
+    ctx = _base(
+        request,
+        plan,
+        writable,
+        "message",
+        form=form,
+        checks=checks,
+        selected=selected,
+        report=report,
+        claims=claims,
+        cliches=cliches,
+    )
     return render(request, "planning/message.html", ctx)
 
 
@@ -493,8 +635,14 @@ def _evaluation(request: HttpRequest, code: str, lang: str):
     available = set(mig.loc[mig["municipality"] == code, "year"].astype(int))
     moved_years = {r["moved_in"].year for r in records if r["moved_in"]}
     years = sorted(available & moved_years)
-    return evaluate(records, as_of=timezone.localdate(), municipality=code if years else None,
-                    migration_by_age=mig if years else None, years=years or None, lang=lang), records
+    return evaluate(
+        records,
+        as_of=timezone.localdate(),
+        municipality=code if years else None,
+        migration_by_age=mig if years else None,
+        years=years or None,
+        lang=lang,
+    ), records
 
 
 def _total_in_migration(code: str) -> tuple[int, float] | None:
@@ -530,39 +678,70 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     ctx = _base(request, plan, writable, "results", evaluation=ev, households=len(records))
     if ev is not None:
         group_names = _group_names(plan, lang)
-        ctx["funnel"] = [(pick(STAGE_LABELS[r["stage"]], lang), int(r["households"]),
-                          fmt_pct(r["conversion"], lang) if r["conversion"] == r["conversion"] else "–")
-                         for r in ev.funnel.to_dict("records")]
-        ctx["moved_in"] = [(group_names.get(r["target_group"], r["target_group"]),
-                            None if r["suppressed"] else int(r["households"]),
-                            None if r["suppressed"] else int(r["persons"])) for r in ev.moved_in.to_dict("records")]
+        ctx["funnel"] = [
+            (
+                pick(STAGE_LABELS[r["stage"]], lang),
+                int(r["households"]),
+                fmt_pct(r["conversion"], lang) if r["conversion"] == r["conversion"] else "–",
+            )
+            for r in ev.funnel.to_dict("records")
+        ]
+        ctx["moved_in"] = [
+            (
+                group_names.get(r["target_group"], r["target_group"]),
+                None if r["suppressed"] else int(r["households"]),
+                None if r["suppressed"] else int(r["persons"]),
+            )
+            for r in ev.moved_in.to_dict("records")
+        ]
         ctx["retention"] = []
         if not ev.retention.empty:
             cols = [c for c in ev.retention.columns if c.startswith("share_")]
             ctx["retention_years"] = [c.removeprefix("share_").removesuffix("y") for c in cols]
             for r in ev.retention.to_dict("records"):
                 name = _("All groups") if r["group"] == "all" else group_names.get(r["group"], r["group"])
-                ctx["retention"].append((name, int(r["households"]),
-                                         [fmt_pct(r[c], lang) if r[c] == r[c] else "–" for c in cols]))
-        chart = retention_chart({("alle" if lang == "nb" else "all") if k == "all" else group_names.get(k, k): c
-                                 for k, c in ev.curves.items()}, lang) if ev.curves else None
+                ctx["retention"].append(
+                    (name, int(r["households"]), [fmt_pct(r[c], lang) if r[c] == r[c] else "–" for c in cols])
+                )
+        chart = (
+            retention_chart(
+                {
+                    ("alle" if lang == "nb" else "all") if k == "all" else group_names.get(k, k): c
+                    for k, c in ev.curves.items()
+                },
+                lang,
+            )
+            if ev.curves
+            else None
+        )
         ctx["retention_chart"] = charts.from_chart_spec("retention", chart, lang=lang) if chart is not None else None
         moved = sum(1 for r in records if r.get("moved_in"))
         if moved and not ctx["retention"]:
-            ctx["retention_hidden"] = pick({
-                "nb": f"{moved} husholdninger har flyttet inn gjennom tjenesten. Hvor mange som bor her ennå, vises "
-                      "når minst fem har flyttet inn, slik at ingen enkelt husholdnings utflytting kan leses av.",
-                "en": f"{moved} households have moved in through the service. How many still live here is shown "
-                      "once at least five have moved in, so that no single household's move away can be read off.",
-            }, lang)
-        ctx["reasons"] = [(r["label"], None if r["suppressed"] else int(r["households"]),
-                           fmt_pct(r["share"], lang) if r["share"] == r["share"] else "–")
-                          for r in ev.reasons.to_dict("records")]
+            ctx["retention_hidden"] = pick(
+                {
+                    "nb": f"{moved} husholdninger har flyttet inn gjennom tjenesten. Hvor mange som bor her ennå, vises "
+                    "når minst fem har flyttet inn, slik at ingen enkelt husholdnings utflytting kan leses av.",
+                    "en": f"{moved} households have moved in through the service. How many still live here is shown "
+                    "once at least five have moved in, so that no single household's move away can be read off.",
+                },
+                lang,
+            )
+        ctx["reasons"] = [
+            (
+                r["label"],
+                None if r["suppressed"] else int(r["households"]),
+                fmt_pct(r["share"], lang) if r["share"] == r["share"] else "–",
+            )
+            for r in ev.reasons.to_dict("records")
+        ]
         if ev.reach is not None:
             r = ev.reach
-            ctx["reach"] = {"persons": r.persons_moved_in_via_service, "total": fmt_int(r.total_in_migration, lang),
-                            "share": fmt_pct(r.share, lang, 1),
-                            "period": f"{min(r.years)}–{max(r.years)}" if len(r.years) > 1 else str(r.years[0])}
+            ctx["reach"] = {
+                "persons": r.persons_moved_in_via_service,
+                "total": fmt_int(r.total_in_migration, lang),
+                "share": fmt_pct(r.share, lang, 1),
+                "period": f"{min(r.years)}–{max(r.years)}" if len(r.years) > 1 else str(r.years[0]),
+            }
     ctx["total_in"] = _total_in_migration(code)
     return render(request, "planning/results.html", ctx)
 
@@ -586,23 +765,40 @@ def build_document(request: HttpRequest, plan: Plan, lang: str):
         if chart is not None:
             eval_charts.append(chart)
     answer = needs.target_seeking(code, lang)
-    summary = " ".join(filter(None, [needs.immigration_text(code, lang), answer.headline,
-                                     needs.attractiveness_text(code, lang)]))
+    summary = " ".join(
+        filter(None, [needs.immigration_text(code, lang), answer.headline, needs.attractiveness_text(code, lang)])
+    )
     document = build_plan(
-        code, snapshot=needs.snapshot(), register=needs.register(), lang=lang, prepared_on=timezone.localdate(),
-        peers=list(plan.peers) if plan.peers is not None else None, summary=summary,
-        target_groups=evidence_list, chosen_groups=tuple(plan.chosen_groups),
-        priority_warnings=_warnings(plan, evidence_list), chain=plan.chain(),
-        bottlenecks=latest.to_domain() if latest else None, honesty=check.report() if check else None,
-        evaluation=ev, evaluation_charts=eval_charts,
+        code,
+        snapshot=needs.snapshot(),
+        register=needs.register(),
+        lang=lang,
+        prepared_on=timezone.localdate(),
+        peers=list(plan.peers) if plan.peers is not None else None,
+        summary=summary,
+        target_groups=evidence_list,
+        chosen_groups=tuple(plan.chosen_groups),
+        priority_warnings=_warnings(plan, evidence_list),
+        chain=plan.chain(),
+        bottlenecks=latest.to_domain() if latest else None,
+        honesty=check.report() if check else None,
+        evaluation=ev,
+        evaluation_charts=eval_charts,
     )
     document.charts = needs.all_charts(code, scenario, lang)
-    document.tables = [needs.target_table(answer, lang)] + list(document.tables)
+    document.tables = [needs.target_table(answer, lang), *list(document.tables)]
     document.comparison = needs.comparison(code, plan.peer_tuple(), lang)
-    document.sources = list(dict.fromkeys(document.sources + [
-        "Human Mortality Database (HMD), Norway" if lang == "en" else "Human Mortality Database (HMD), Norge",
-        "Telemarksforsking: attraktivitetsmodellen" if lang == "nb" else "Telemarksforsking: the attractiveness model",
-    ]))
+    document.sources = list(
+        dict.fromkeys(
+            [
+                *document.sources,
+                "Human Mortality Database (HMD), Norway" if lang == "en" else "Human Mortality Database (HMD), Norge",
+                "Telemarksforsking: attraktivitetsmodellen"
+                if lang == "nb"
+                else "Telemarksforsking: the attractiveness model",
+            ]
+        )
+    )
     return document
 
 
@@ -611,9 +807,18 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     plan, writable = _plan(request, code)
     latest = _assessments(request, code).first()
     check = _checks(request, code).first()
-    ctx = _base(request, plan, writable, "export", latest=latest, check=check,
-                chain=plan.chain(), scenario_label=needs.scenario_label(
-                    plan.scenario if plan.scenario in needs.SCENARIO_CHOICES else "trend", _lang()))
+    ctx = _base(
+        request,
+        plan,
+        writable,
+        "export",
+        latest=latest,
+        check=check,
+        chain=plan.chain(),
+        scenario_label=needs.scenario_label(
+            plan.scenario if plan.scenario in needs.SCENARIO_CHOICES else "trend", _lang()
+        ),
+    )
     return render(request, "planning/export.html", ctx)
 
 
@@ -631,8 +836,9 @@ def export_file(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if fmt == "pdf":
         response = HttpResponse(to_pdf(document), content_type="application/pdf")
     else:
-        response = HttpResponse(to_docx(document), content_type="application/vnd.openxmlformats-officedocument"
-                                                              ".wordprocessingml.document")
+        response = HttpResponse(
+            to_docx(document), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
     ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
     response["Content-Disposition"] = f'attachment; filename="{ascii_name}.{fmt}"'
     return response

@@ -29,13 +29,16 @@ class ConsentPurpose(models.TextChoices):
 CONSENT_TEXTS = {
     ConsentPurpose.FOLLOW_UP: _(
         "I agree that the municipality's newcomer service stores my household's contact details and needs "
-        "to help us move here and to follow up after we have moved. I can withdraw this at any time."),
+        "to help us move here and to follow up after we have moved. I can withdraw this at any time."
+    ),
     ConsentPurpose.MATCHING: _(
         "I agree that the newcomer service may tell landlords, employers and kindergartens about our needs "
-        "(not our contact details without asking us first). I can withdraw this at any time."),
+        "(not our contact details without asking us first). I can withdraw this at any time."
+    ),
     ConsentPurpose.HOST: _(
         "I agree that the newcomer service may give our name and phone number to a local host or "
-        "ambassador. I can withdraw this at any time."),
+        "ambassador. I can withdraw this at any time."
+    ),
 }
 
 
@@ -49,8 +52,9 @@ class Consent(models.Model):
     text_shown = models.TextField(_("text shown"))
     language = models.CharField(max_length=10, default="nb")
     given_at = models.DateTimeField(_("given"), default=timezone.now)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
@@ -81,8 +85,9 @@ class AccessLogEntry(models.Model):
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="access_log")
     household_id = models.BigIntegerField(_("household"), db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     username = models.CharField(_("user"), max_length=150)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     detail = models.CharField(_("detail"), max_length=200, blank=True)

@@ -92,13 +92,24 @@ def export_household(household) -> dict:
             "wants_welcome_event": h.wants_welcome_event,
         },
         "adults": [
-            {"name": a.name, "email": a.email, "phone": a.phone, "language": a.language, "occupation": a.occupation,
-             "job_wishes": a.job_wishes, "remote_work": a.remote_work}
+            {
+                "name": a.name,
+                "email": a.email,
+                "phone": a.phone,
+                "language": a.language,
+                "occupation": a.occupation,
+                "job_wishes": a.job_wishes,
+                "remote_work": a.remote_work,
+            }
             for a in h.adults.all()
         ],
         "children": [
-            {"first_name": c.first_name, "birth_year": c.birth_year, "kindergarten_from": _iso(c.kindergarten_from),
-             "needs_school": c.needs_school}
+            {
+                "first_name": c.first_name,
+                "birth_year": c.birth_year,
+                "kindergarten_from": _iso(c.kindergarten_from),
+                "needs_school": c.needs_school,
+            }
             for c in h.children.all()
         ],
         "status_changes": [
@@ -106,8 +117,7 @@ def export_household(household) -> dict:
             for s in h.status_changes.select_related("by")
         ],
         "tasks": [
-            {"title": t.title, "due": _iso(t.due), "done_at": _iso(t.done_at),
-             "assigned_to": _user_name(t.assigned_to)}
+            {"title": t.title, "due": _iso(t.due), "done_at": _iso(t.done_at), "assigned_to": _user_name(t.assigned_to)}
             for t in h.tasks.select_related("assigned_to")
         ],
         "contact_log": [
@@ -115,21 +125,40 @@ def export_household(household) -> dict:
             for e in h.contact_log.select_related("by")
         ],
         "follow_ups": [
-            {"on": _iso(f.on), "months": f.months, "feels_included": f.feels_included,
-             "job_satisfaction": f.job_satisfaction, "housing_satisfaction": f.housing_satisfaction,
-             "school_satisfaction": f.school_satisfaction, "social_satisfaction": f.social_satisfaction,
-             "considering_moving_away": f.considering_moving_away, "note": f.note, "by": _user_name(f.by)}
+            {
+                "on": _iso(f.on),
+                "months": f.months,
+                "feels_included": f.feels_included,
+                "job_satisfaction": f.job_satisfaction,
+                "housing_satisfaction": f.housing_satisfaction,
+                "school_satisfaction": f.school_satisfaction,
+                "social_satisfaction": f.social_satisfaction,
+                "considering_moving_away": f.considering_moving_away,
+                "note": f.note,
+                "by": _user_name(f.by),
+            }
             for f in h.follow_ups.select_related("by")
         ],
         "consents": [
-            {"purpose": c.purpose, "text_shown": c.text_shown, "language": c.language, "given_at": _iso(c.given_at),
-             "withdrawn_at": _iso(c.withdrawn_at)}
+            {
+                "purpose": c.purpose,
+                "text_shown": c.text_shown,
+                "language": c.language,
+                "given_at": _iso(c.given_at),
+                "withdrawn_at": _iso(c.withdrawn_at),
+            }
             for c in h.consents.all()
         ],
         # what matching could not find for them, while linked to the household (erasure unlinks it)
         "matching_gaps": [
-            {"kind": g.kind, "need": g.key, "detail": g.detail, "recorded_on": _iso(g.recorded_on),
-             "last_seen": _iso(g.last_seen), "resolved_on": _iso(g.resolved_on)}
+            {
+                "kind": g.kind,
+                "need": g.key,
+                "detail": g.detail,
+                "recorded_on": _iso(g.recorded_on),
+                "last_seen": _iso(g.last_seen),
+                "resolved_on": _iso(g.resolved_on),
+            }
             for g in h.matching_gaps.order_by("recorded_on", "pk")
         ],
         "access_log": [
@@ -188,8 +217,9 @@ def record_consent(household, purpose: str, *, by=None, language: str | None = N
     with translation.override(language):
         text = str(CONSENT_TEXTS[purpose])
     household.touch()
-    return Consent.objects.create(household=household, purpose=purpose, text_shown=text, language=language,
-                                  recorded_by=by)
+    return Consent.objects.create(
+        household=household, purpose=purpose, text_shown=text, language=language, recorded_by=by
+    )
 
 
 def withdraw_consent(consent: Consent) -> Consent:
@@ -224,8 +254,9 @@ def older_than_retention(field_name: str, now: dt.datetime, days: int | None = N
 
     if days is not None:
         return Q(**{f"{field_name}__lt": now - dt.timedelta(days=days)})
-    condition = Q(municipality__retention_days__isnull=True,
-                  **{f"{field_name}__lt": now - dt.timedelta(days=retention_days())})
+    condition = Q(
+        municipality__retention_days__isnull=True, **{f"{field_name}__lt": now - dt.timedelta(days=retention_days())}
+    )
     for code, own in Municipality.objects.filter(retention_days__isnull=False).values_list("code", "retention_days"):
         condition |= Q(municipality_id=code, **{f"{field_name}__lt": now - dt.timedelta(days=own)})
     return condition
@@ -246,11 +277,16 @@ def households_due_for_retention(now: dt.datetime | None = None, days: int | Non
     return cutoff, expired, withdrawn
 
 
-def apply_retention(now: dt.datetime | None = None, days: int | None = None, *, dry_run: bool = False) -> RetentionResult:
+def apply_retention(
+    now: dt.datetime | None = None, days: int | None = None, *, dry_run: bool = False
+) -> RetentionResult:
     """Erase households past the retention period or without consent left; keep anonymous outcomes."""
     cutoff, expired, withdrawn = households_due_for_retention(now, days)
     result = RetentionResult(cutoff=cutoff)
-    for cause, queryset, bucket in (("retention", expired, result.expired), ("withdrawal", withdrawn, result.withdrawn)):
+    for cause, queryset, bucket in (
+        ("retention", expired, result.expired),
+        ("withdrawal", withdrawn, result.withdrawn),
+    ):
         for household in queryset.order_by("pk").iterator(chunk_size=200):
             bucket.append(household.pk)
             if not dry_run:
@@ -259,8 +295,9 @@ def apply_retention(now: dt.datetime | None = None, days: int | None = None, *, 
     return result
 
 
-def apply_resource_retention(now: dt.datetime, days: int | None, result: RetentionResult, *,
-                             dry_run: bool = False) -> None:
+def apply_resource_retention(
+    now: dt.datetime, days: int | None, result: RetentionResult, *, dry_run: bool = False
+) -> None:
     """Personal data in the resources: the same retention period as households.
 
     Owners of dwellings and hosts are not households, but their names and contacts are personal
@@ -271,9 +308,9 @@ def apply_resource_retention(now: dt.datetime, days: int | None, result: Retenti
     reserved dwellings are in use and kept. Fills ``result.owner_contacts_cleared`` and
     ``result.hosts_deleted``.
     """
-    from blilyst.web.resources.models import Housing, Host
+    from blilyst.web.resources.models import Host, Housing
 
-    blank = {name: "" for name in Housing.PERSONAL_DATA_FIELDS}
+    blank = dict.fromkeys(Housing.PERSONAL_DATA_FIELDS, "")
     has_owner = Q()
     for name in Housing.PERSONAL_DATA_FIELDS:
         has_owner |= ~Q(**{name: ""})

@@ -45,8 +45,13 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     withdraw_consent(consent)
     log_access(request.user, household, Action.CHANGE, detail=f"consent {consent.purpose} withdrawn")
     if not household.consents.filter(withdrawn_at__isnull=True).exists():
-        messages.warning(request, _("The consent is withdrawn. No consent is left: the household's personal data "
-                                    "will be deleted at the next retention run, or erase them now."))
+        messages.warning(
+            request,
+            _(
+                "The consent is withdrawn. No consent is left: the household's personal data "
+                "will be deleted at the next retention run, or erase them now."
+            ),
+        )
     else:
         messages.success(request, _("The consent is withdrawn."))
     return redirect("household_detail", pk=household.pk)

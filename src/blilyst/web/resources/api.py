@@ -39,8 +39,11 @@ for _slug, _kind in KINDS.items():
     _name = _kind.model.__name__
     _out = create_schema(_kind.model, name=f"{_name}Out", fields=["id", "municipality", *_fields(_kind)])
     _body = create_schema(_kind.model, name=f"{_name}Fields", fields=_fields(_kind))
-    _in = type(f"{_name}In", (_body,), {"__annotations__": {"municipality": str},
-                                        "municipality": Field(..., min_length=4, max_length=4)})
+    _in = type(
+        f"{_name}In",
+        (_body,),
+        {"__annotations__": {"municipality": str}, "municipality": Field(..., min_length=4, max_length=4)},
+    )
     _patch = create_schema(_kind.model, name=f"{_name}Patch", fields=_fields(_kind), optional_fields="__all__")
     SCHEMAS[_slug] = (_out, _in, _patch)
 
@@ -119,8 +122,12 @@ def _register(slug: str) -> None:
         obj, _writable = get_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
         return _out(request, kind, obj)
 
-    @router.post(f"/{slug}", response={201: out_schema, 422: Errors}, operation_id=f"create_{slug}",
-                 summary=f"Create one of {slug}")
+    @router.post(
+        f"/{slug}",
+        response={201: out_schema, 422: Errors},
+        operation_id=f"create_{slug}",
+        summary=f"Create one of {slug}",
+    )
     def create(request: HttpRequest, payload: in_schema):
         code = payload.municipality
         if not can(request.user, EDIT, code):
@@ -132,8 +139,12 @@ def _register(slug: str) -> None:
             return 422, errors
         return 201, _out(request, kind, obj)
 
-    @router.patch(f"/{slug}/{{int:pk}}", response={200: out_schema, 422: Errors}, operation_id=f"update_{slug}",
-                  summary=f"Change one of {slug}")
+    @router.patch(
+        f"/{slug}/{{int:pk}}",
+        response={200: out_schema, 422: Errors},
+        operation_id=f"update_{slug}",
+        summary=f"Change one of {slug}",
+    )
     def update(request: HttpRequest, pk: int, payload: patch_schema):
         obj = get_rw_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
         current = {name: getattr(obj, name) for name in _fields(kind)}
@@ -144,8 +155,9 @@ def _register(slug: str) -> None:
             return 422, errors
         return 200, _out(request, kind, saved)
 
-    @router.delete(f"/{slug}/{{int:pk}}", response={204: None}, operation_id=f"delete_{slug}",
-                   summary=f"Delete one of {slug}")
+    @router.delete(
+        f"/{slug}/{{int:pk}}", response={204: None}, operation_id=f"delete_{slug}", summary=f"Delete one of {slug}"
+    )
     def delete(request: HttpRequest, pk: int):
         obj = get_rw_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
         obj.delete()
@@ -157,13 +169,16 @@ class GapCounts(Schema):
     counts: dict[str, int]
 
 
-@router.get("/gaps", response=list[GapCounts], operation_id="gap_counts",
-            summary="Open matching gaps by kind, per municipality (the plan's bottleneck evidence)")
+@router.get(
+    "/gaps",
+    response=list[GapCounts],
+    operation_id="gap_counts",
+    summary="Open matching gaps by kind, per municipality (the plan's bottleneck evidence)",
+)
 def gap_counts(request: HttpRequest, open_only: bool = True):
     gaps = for_user(request, MatchingGap.objects.all(), Capability.VIEW_RESOURCES)
     return [
-        {"municipality": code,
-         "counts": matchinputs.gap_counts(gaps.filter(municipality_id=code), open_only=open_only)}
+        {"municipality": code, "counts": matchinputs.gap_counts(gaps.filter(municipality_id=code), open_only=open_only)}
         for code in request.user.municipality_codes(Capability.VIEW_RESOURCES)
     ]
 
@@ -190,31 +205,44 @@ class MatchesOut(Schema):
     gaps: list[GapOut]
 
 
-@router.get("/match/{int:household_id}", response=MatchesOut, operation_id="household_matches",
-            summary="Ranked suggestions and gaps for a household (texts in the request's language); "
-            "records the gaps like the page when the user may change the household")
+@router.get(
+    "/match/{int:household_id}",
+    response=MatchesOut,
+    operation_id="household_matches",
+    summary="Ranked suggestions and gaps for a household (texts in the request's language); "
+    "records the gaps like the page when the user may change the household",
+)
 def household_matches(request: HttpRequest, household_id: int):
     from blilyst.web.newcomers.models import Household
     from blilyst.web.privacy.models import Action
     from blilyst.web.privacy.rules import log_access
 
-    household, writable = get_for_user(request, Household.objects.all(), pk=household_id,
-                                       read=Capability.VIEW_HOUSEHOLDS, write=Capability.EDIT_HOUSEHOLDS)
+    household, writable = get_for_user(
+        request,
+        Household.objects.all(),
+        pk=household_id,
+        read=Capability.VIEW_HOUSEHOLDS,
+        write=Capability.EDIT_HOUSEHOLDS,
+    )
     log_access(request.user, household, Action.VIEW, detail="matching", via="api")
     _needs, index, result = run_matching(request, household, record=writable)
     suggestions = []
     for s in result.suggestions:
         kg = s.kindergarten
-        suggestions.append({
-            "score": s.score,
-            "text": explain.describe_suggestion(s, index.today),
-            "housing_id": s.housing.id if s.housing else None,
-            "job_ids": {p.adult: p.listing.id for p in s.parts if p.kind == "job"},
-            "kindergarten": kg[0] if kg else None,
-            "kindergarten_month": kg[1] if kg else None,
-        })
-    gaps = [{"kind": g.kind, "code": g.code, "text": explain.describe_gap(g, index.today), "params": g.params}
-            for g in result.gaps]
+        suggestions.append(
+            {
+                "score": s.score,
+                "text": explain.describe_suggestion(s, index.today),
+                "housing_id": s.housing.id if s.housing else None,
+                "job_ids": {p.adult: p.listing.id for p in s.parts if p.kind == "job"},
+                "kindergarten": kg[0] if kg else None,
+                "kindergarten_month": kg[1] if kg else None,
+            }
+        )
+    gaps = [
+        {"kind": g.kind, "code": g.code, "text": explain.describe_gap(g, index.today), "params": g.params}
+        for g in result.gaps
+    ]
     return {"household_id": household.pk, "suggestions": suggestions, "gaps": gaps}
 
 

@@ -54,20 +54,43 @@ VACANCY = ImportKind(
     (
         Column("employer", ("arbeidsgiver", "bedrift", "virksomhet"), required=True),
         Column("occupation", ("stilling", "yrke", "stillingstittel", "job title", "title"), required=True),
-        Column("sector", ("sektor", "bransje", "næring"), required=True, type="choice",
-               choice_aliases={**JobVacancy.SECTOR_WORDS, "offentlig forvaltning": "administration"}),
-        Column("advertised", ("utlyst", "annonsert", "utlyst på", "advertised in", "kanal"), required=True,
-               type="choice",
-               choice_aliases={"arbeidsplassen.no": "nav", "arbeidsplassen": "nav", "kommunen": "municipality",
-                               "kommunens nettside": "municipality", "finn.no": "finn", "annet": "other",
-                               "ikke utlyst": "not_advertised", "ikke annonsert": "not_advertised"}),
+        Column(
+            "sector",
+            ("sektor", "bransje", "næring"),
+            required=True,
+            type="choice",
+            choice_aliases={**JobVacancy.SECTOR_WORDS, "offentlig forvaltning": "administration"},
+        ),
+        Column(
+            "advertised",
+            ("utlyst", "annonsert", "utlyst på", "advertised in", "kanal"),
+            required=True,
+            type="choice",
+            choice_aliases={
+                "arbeidsplassen.no": "nav",
+                "arbeidsplassen": "nav",
+                "kommunen": "municipality",
+                "kommunens nettside": "municipality",
+                "finn.no": "finn",
+                "annet": "other",
+                "ikke utlyst": "not_advertised",
+                "ikke annonsert": "not_advertised",
+            },
+        ),
         Column("deadline", ("søknadsfrist", "frist", "soknadsfrist"), type="date"),
         Column("remote_possible", ("fjernarbeid", "hjemmekontor", "remote"), type="bool"),
         Column("positions", ("antall", "antall stillinger", "stillinger"), type="int"),
-        Column("place", ("arbeidssted", "sted", "place of work"), ),
+        Column(
+            "place",
+            ("arbeidssted", "sted", "place of work"),
+        ),
         Column("url", ("lenke", "link", "annonse")),
-        Column("status", (), type="choice",
-               choice_aliases={"åpen": "open", "ledig": "open", "besatt": "filled", "lukket": "closed"}),
+        Column(
+            "status",
+            (),
+            type="choice",
+            choice_aliases={"åpen": "open", "ledig": "open", "besatt": "filled", "lukket": "closed"},
+        ),
         Column("note", ("merknad", "kommentar", "notat")),
     ),
 )
@@ -75,13 +98,32 @@ VACANCY = ImportKind(
 HOUSING = ImportKind(
     Housing,
     (
-        Column("kind", ("type", "boligtype", "art"), required=True, type="choice",
-               choice_aliases={"salg": "sale", "til salgs": "sale", "kjøp": "sale", "leie": "rent",
-                               "til leie": "rent", "utleie": "rent", "prøvebolig": "trial", "trial": "trial",
-                               "småbruk": "small_farm", "smabruk": "small_farm", "small farm": "small_farm",
-                               "small_farm": "small_farm", "gårdsbruk": "small_farm",
-                               "tomt": "plot", "byggetomt": "plot", "boligtomt": "plot", "plot": "plot",
-                               "building plot": "plot"}),
+        Column(
+            "kind",
+            ("type", "boligtype", "art"),
+            required=True,
+            type="choice",
+            choice_aliases={
+                "salg": "sale",
+                "til salgs": "sale",
+                "kjøp": "sale",
+                "leie": "rent",
+                "til leie": "rent",
+                "utleie": "rent",
+                "prøvebolig": "trial",
+                "trial": "trial",
+                "småbruk": "small_farm",
+                "smabruk": "small_farm",
+                "small farm": "small_farm",
+                "small_farm": "small_farm",
+                "gårdsbruk": "small_farm",
+                "tomt": "plot",
+                "byggetomt": "plot",
+                "boligtomt": "plot",
+                "plot": "plot",
+                "building plot": "plot",
+            },
+        ),
         Column("title", ("tittel", "beskrivelse", "navn"), required=True),
         Column("address", ("adresse",)),
         Column("area", ("område", "sted", "bygd")),
@@ -89,9 +131,18 @@ HOUSING = ImportKind(
         Column("size_m2", ("størrelse", "areal", "m2", "kvm", "bra", "size"), required=True, type="int"),
         Column("price", ("pris", "leie", "husleie", "månedsleie", "prisantydning", "rent"), required=True, type="int"),
         Column("term_months", ("leietid", "leietid måneder", "varighet", "term"), type="int"),
-        Column("status", (), type="choice",
-               choice_aliases={"ledig": "available", "reservert": "reserved", "solgt": "taken", "utleid": "taken",
-                               "trukket": "withdrawn"}),
+        Column(
+            "status",
+            (),
+            type="choice",
+            choice_aliases={
+                "ledig": "available",
+                "reservert": "reserved",
+                "solgt": "taken",
+                "utleid": "taken",
+                "trukket": "withdrawn",
+            },
+        ),
         Column("available_from", ("ledig fra", "tilgjengelig fra", "innflytting", "fra"), required=True, type="date"),
         Column("owner_name", ("eier", "eiers navn", "utleier", "owner")),
         Column("owner_phone", ("telefon", "eiers telefon", "phone")),
@@ -116,10 +167,20 @@ KINDS = {"vacancies": VACANCY, "housing": HOUSING, "kindergartens": KINDERGARTEN
 MONTH_NAMES = {
     name: number
     for number, names in enumerate(
-        [("januar", "january", "jan"), ("februar", "february", "feb"), ("mars", "march", "mar"),
-         ("april", "apr"), ("mai", "may"), ("juni", "june", "jun"), ("juli", "july", "jul"),
-         ("august", "aug"), ("september", "sep", "sept"), ("oktober", "october", "okt", "oct"),
-         ("november", "nov"), ("desember", "december", "des", "dec")],
+        [
+            ("januar", "january", "jan"),
+            ("februar", "february", "feb"),
+            ("mars", "march", "mar"),
+            ("april", "apr"),
+            ("mai", "may"),
+            ("juni", "june", "jun"),
+            ("juli", "july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "october", "okt", "oct"),
+            ("november", "nov"),
+            ("desember", "december", "des", "dec"),
+        ],
         start=1,
     )
     for name in names
@@ -127,7 +188,7 @@ MONTH_NAMES = {
 
 
 def _month(text: str) -> str:
-    """"mars 2027", "March 2027", "mar. 27" → "2027-03"; anything else is left to the form."""
+    """ "mars 2027", "March 2027", "mar. 27" → "2027-03"; anything else is left to the form."""
     m = re.fullmatch(r"([^\W\d_]+)\.?\s+(\d{2}|\d{4})", text.strip().casefold())
     if m and m.group(1) in MONTH_NAMES:
         year = int(m.group(2)) + (2000 if len(m.group(2)) == 2 else 0)
@@ -163,9 +224,13 @@ def decode(data: bytes) -> tuple[str, str]:
     if not data or not data.strip():
         raise ImportFileError(_("The file is empty. Choose a CSV file with a header row and at least one row."))
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportFileError(_("This is an Excel file, not a CSV file. In Excel, choose Save as → CSV and import that file."))
+        raise ImportFileError(
+            _("This is an Excel file, not a CSV file. In Excel, choose Save as → CSV and import that file.")
+        )
     if b"\x00" in data[:4096]:
-        raise ImportFileError(_("The file is not a text file (it holds binary data). Export the table as CSV and try again."))
+        raise ImportFileError(
+            _("The file is not a text file (it holds binary data). Export the table as CSV and try again.")
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "UTF-8"
     try:
@@ -212,7 +277,9 @@ def read_table(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]], str
                 )
     except csv.Error as exc:
         raise ImportFileError(
-            _("The file cannot be read as CSV near line %(line)s (%(problem)s). Check quotes and separators, or save it again as CSV.")
+            _(
+                "The file cannot be read as CSV near line %(line)s (%(problem)s). Check quotes and separators, or save it again as CSV."
+            )
             % {"line": reader.line_num, "problem": exc}
         ) from None
     if header is None:
@@ -271,7 +338,9 @@ def match_columns(kind: ImportKind, header: list[str]) -> tuple[dict[int, Column
     if missing:
         names = ", ".join(f"“{c.field}”" for c in missing)
         raise ImportFileError(
-            _("The file lacks required columns: %(names)s. The first row must name the columns (in English or Norwegian).")
+            _(
+                "The file lacks required columns: %(names)s. The first row must name the columns (in English or Norwegian)."
+            )
             % {"names": names}
         )
     return found, ignored
@@ -295,9 +364,15 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
     forms = []
     seen: dict[tuple, int] = {}
     for line, values in rows:
-        if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
-            report.errors.append(RowError(line, "", _("The row has %(n)s values but the header has %(m)s columns.")
-                                          % {"n": len(values), "m": len(header)}))
+        if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
+            report.errors.append(
+                RowError(
+                    line,
+                    "",
+                    _("The row has %(n)s values but the header has %(m)s columns.")
+                    % {"n": len(values), "m": len(header)},
+                )
+            )
             continue
         form_data = {}
         row_errors = []
@@ -316,7 +391,9 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
                 elif word in FALSE_WORDS:
                     raw = ""
                 else:
-                    row_errors.append(RowError(line, header[i], _("Write “ja” or “nei”, not “%(value)s”.") % {"value": raw}))
+                    row_errors.append(
+                        RowError(line, header[i], _("Write “ja” or “nei”, not “%(value)s”.") % {"value": raw})
+                    )
                     continue
             if raw:
                 form_data[column.field] = raw
@@ -326,13 +403,18 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
                     form_data[column.field] = str(model_field.get_default())
         form = _bound_form(form_class, kind, form_data, kind.model(municipality=municipality))
         if form.is_valid() and kind.update_keys:
-            key = tuple(_first_of_month(form.cleaned_data[k]) if k == "month" else form.cleaned_data[k]
-                        for k in kind.update_keys)
+            key = tuple(
+                _first_of_month(form.cleaned_data[k]) if k == "month" else form.cleaned_data[k]
+                for k in kind.update_keys
+            )
             if key in seen:
-                row_errors.append(RowError(line, "", _("The same row is given twice (also in row %(row)s).")
-                                           % {"row": seen[key]}))
+                row_errors.append(
+                    RowError(line, "", _("The same row is given twice (also in row %(row)s).") % {"row": seen[key]})
+                )
             seen[key] = line
-            existing = kind.model.objects.filter(municipality=municipality, **dict(zip(kind.update_keys, key))).first()
+            existing = kind.model.objects.filter(
+                municipality=municipality, **dict(zip(kind.update_keys, key, strict=False))
+            ).first()
             if existing is not None:
                 form = _bound_form(form_class, kind, form_data, existing)
         if not form.is_valid():

@@ -32,14 +32,14 @@ KIND_PHRASE = {
 
 
 def day(value: dt.date, today: dt.date | None = None) -> str:
-    """"1. mars" / "1 March" (with the year when it is not the year of ``today``)."""
+    """ "1. mars" / "1 March" (with the year when it is not the year of ``today``)."""
     if value.year != (today or dt.date.today()).year:
         return date_format(value, _("j F Y"))
     return date_format(value, _("j F"))
 
 
 def month(value: dt.date, today: dt.date | None = None) -> str:
-    """"mars" / "March" (with the year when it is not the year of ``today``)."""
+    """ "mars" / "March" (with the year when it is not the year of ``today``)."""
     if value.year != (today or dt.date.today()).year:
         return date_format(value, "F Y")
     return date_format(value, "F")
@@ -82,7 +82,10 @@ def describe_part(part: Part, today: dt.date | None = None) -> str:
         return _("adult %(n)s keeps a job done remotely") % {"n": part.adult}
     if part.kind == "kindergarten":
         name, start, _free = part.listing
-        return _("kindergarten place from %(month)s at %(kindergarten)s") % {"month": month(start, today), "kindergarten": name}
+        return _("kindergarten place from %(month)s at %(kindergarten)s") % {
+            "month": month(start, today),
+            "kindergarten": name,
+        }
     raise ValueError(f"unknown part kind {part.kind!r}")
 
 
@@ -102,7 +105,10 @@ def describe_gap(gap: Gap, today: dt.date | None = None) -> str:
             values["month"] = month(dt.date.fromisoformat(p["earliest"]), today)
             values["wanted"] = month(dt.date.fromisoformat(p["wanted"]), today)
             if values["bedrooms"]:
-                return _("no %(kind)s with at least %(bedrooms)s bedrooms before %(month)s (wanted from %(wanted)s)") % values
+                return (
+                    _("no %(kind)s with at least %(bedrooms)s bedrooms before %(month)s (wanted from %(wanted)s)")
+                    % values
+                )
             return _("no %(kind)s before %(month)s (wanted from %(wanted)s)") % values
         if p.get("over_budget"):
             if values["bedrooms"]:
@@ -135,10 +141,16 @@ def describe_gap(gap: Gap, today: dt.date | None = None) -> str:
         if gap.code == "kindergarten_late":
             values.update({"month": month(dt.date.fromisoformat(p["month"]), today), "kindergarten": p["kindergarten"]})
             if values["children"] > 1:
-                return _(
-                    "no kindergarten with %(children)s free places from %(wanted)s; the first is from %(month)s at %(kindergarten)s"
-                ) % values
-            return _("no kindergarten place from %(wanted)s; the first free place is from %(month)s at %(kindergarten)s") % values
+                return (
+                    _(
+                        "no kindergarten with %(children)s free places from %(wanted)s; the first is from %(month)s at %(kindergarten)s"
+                    )
+                    % values
+                )
+            return (
+                _("no kindergarten place from %(wanted)s; the first free place is from %(month)s at %(kindergarten)s")
+                % values
+            )
         if values["children"] > 1:
             return _("no kindergarten with %(children)s free places from %(wanted)s") % values
         return _("no kindergarten place from %(wanted)s") % values

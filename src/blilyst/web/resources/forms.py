@@ -75,8 +75,21 @@ class HousingForm(ResourceForm):
     class Meta:
         model = Housing
         fields = [
-            "municipality", "kind", "title", "address", "area", "bedrooms", "size_m2", "price",
-            "term_months", "status", "available_from", "owner_name", "owner_phone", "owner_email", "note",
+            "municipality",
+            "kind",
+            "title",
+            "address",
+            "area",
+            "bedrooms",
+            "size_m2",
+            "price",
+            "term_months",
+            "status",
+            "available_from",
+            "owner_name",
+            "owner_phone",
+            "owner_email",
+            "note",
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
@@ -85,8 +98,18 @@ class JobVacancyForm(ResourceForm):
     class Meta:
         model = JobVacancy
         fields = [
-            "municipality", "employer", "occupation", "sector", "advertised", "deadline", "remote_possible",
-            "positions", "place", "url", "status", "note",
+            "municipality",
+            "employer",
+            "occupation",
+            "sector",
+            "advertised",
+            "deadline",
+            "remote_possible",
+            "positions",
+            "place",
+            "url",
+            "status",
+            "note",
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
         formfield_callback = formfield
@@ -94,7 +117,9 @@ class JobVacancyForm(ResourceForm):
 
 class KindergartenCapacityForm(ResourceForm):
     month = forms.DateField(
-        label=_("month"), widget=MonthInput(), input_formats=MONTH_FORMATS,
+        label=_("month"),
+        widget=MonthInput(),
+        input_formats=MONTH_FORMATS,
         help_text=_("The month the free places apply to."),
     )
 
@@ -121,7 +146,7 @@ class EventForm(ResourceForm):
 
 
 class PlaceCheckForm(forms.Form):
-    """"Is there a kindergarten place from March?": a month and how many children."""
+    """ "Is there a kindergarten place from March?": a month and how many children."""
 
     month = forms.DateField(label=_("Place from (month)"), widget=MonthInput(), input_formats=MONTH_FORMATS)
     children = forms.IntegerField(label=_("Children"), min_value=1, max_value=10, initial=1)
@@ -131,7 +156,10 @@ class ImportForm(forms.Form):
     """A CSV file for one of the user's municipalities."""
 
     municipality = forms.ModelChoiceField(queryset=None, label=_("municipality"), empty_label=None)
-    file = forms.FileField(label=_("CSV file"), help_text=_("Semicolon or comma separated, UTF-8 or Latin-1; the first row names the columns."))
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Semicolon or comma separated, UTF-8 or Latin-1; the first row names the columns."),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,8 +31,8 @@ bench/bench_matching.py for the speed against a plain per-household scan.
 from __future__ import annotations
 
 import bisect
-import heapq
 import datetime as dt
+import heapq
 import itertools
 import re
 from collections import defaultdict
@@ -288,7 +288,9 @@ class ListingIndex:
                     self._affix[word[-cut:]].add(i)
             if job.sector:
                 self._sector[job.sector].add(i)
-        self._sector_sorted = {sector: sorted(ids, key=lambda i: self.jobs[i].id) for sector, ids in self._sector.items()}
+        self._sector_sorted = {
+            sector: sorted(ids, key=lambda i: self.jobs[i].id) for sector, ids in self._sector.items()
+        }
 
         by_kg: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
         for row in kindergartens:
@@ -507,9 +509,12 @@ def _housing_gap(needs: HouseholdNeeds, index: ListingIndex, fits: np.ndarray) -
         params["earliest"] = earliest.isoformat()
         return Gap("housing", "housing", "housing_late", params)
     # a small farm may be for sale (max_price) or let for a term (max_rent): either budget applies to it
-    budget_kinds = [k for k in kinds
-                    if (k in ("sale", "plot", "small_farm") and needs.max_price is not None)
-                    or (k in ("rent", "trial", "small_farm") and needs.max_rent is not None)]
+    budget_kinds = [
+        k
+        for k in kinds
+        if (k in ("sale", "plot", "small_farm") and needs.max_price is not None)
+        or (k in ("rent", "trial", "small_farm") and needs.max_rent is not None)
+    ]
     if budget_kinds:
         relaxed = HouseholdNeeds(None, housing_kinds=needs.housing_kinds, min_bedrooms=needs.min_bedrooms)
         _found, relaxed_fits = index.housing_candidates(relaxed)

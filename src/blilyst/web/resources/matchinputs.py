@@ -30,7 +30,7 @@ _SPLIT = re.compile(r"[,;/\n]| eller | or ")
 
 
 def split_wishes(*texts: str) -> tuple[str, ...]:
-    """"Sykepleier, helsefagarbeider / lærer" → ("sykepleier", "helsefagarbeider", "lærer") (unique, in order)."""
+    """ "Sykepleier, helsefagarbeider / lærer" → ("sykepleier", "helsefagarbeider", "lærer") (unique, in order)."""
     seen: dict[str, None] = {}
     for text in texts:
         for part in _SPLIT.split(text or ""):
@@ -50,8 +50,12 @@ def adult_needs(number: int, adult) -> m.AdultNeeds:
             sectors.append(sector)
         else:
             occupations.append(wish)
-    return m.AdultNeeds(number=number, job_wishes=tuple(occupations), sectors=tuple(dict.fromkeys(sectors)),
-                        keeps_remote_job=bool(adult.remote_work))
+    return m.AdultNeeds(
+        number=number,
+        job_wishes=tuple(occupations),
+        sectors=tuple(dict.fromkeys(sectors)),
+        keeps_remote_job=bool(adult.remote_work),
+    )
 
 
 def household_needs(household) -> m.HouseholdNeeds:
@@ -80,8 +84,14 @@ def listing_index(housing_qs, job_qs, kindergarten_qs, today: dt.date | None = N
     today = today or timezone.localdate()
     housing = [
         m.HousingListing(
-            id=row["id"], kind=row["kind"], bedrooms=row["bedrooms"], price=row["price"],
-            available_from=row["available_from"], title=row["title"], size_m2=row["size_m2"], area=row["area"],
+            id=row["id"],
+            kind=row["kind"],
+            bedrooms=row["bedrooms"],
+            price=row["price"],
+            available_from=row["available_from"],
+            title=row["title"],
+            size_m2=row["size_m2"],
+            area=row["area"],
             term_months=row["term_months"],
         )
         for row in housing_qs.filter(status=Housing.Status.AVAILABLE).values(
@@ -90,8 +100,13 @@ def listing_index(housing_qs, job_qs, kindergarten_qs, today: dt.date | None = N
     ]
     jobs = [
         m.JobListing(
-            id=row["id"], occupation=row["occupation"], employer=row["employer"], sector=row["sector"],
-            remote_possible=row["remote_possible"], deadline=row["deadline"], positions=row["positions"],
+            id=row["id"],
+            occupation=row["occupation"],
+            employer=row["employer"],
+            sector=row["sector"],
+            remote_possible=row["remote_possible"],
+            deadline=row["deadline"],
+            positions=row["positions"],
         )
         for row in job_qs.filter(status=JobVacancy.Status.OPEN).values(
             "id", "occupation", "employer", "sector", "remote_possible", "deadline", "positions"
@@ -106,8 +121,11 @@ def listing_index(housing_qs, job_qs, kindergarten_qs, today: dt.date | None = N
     return m.ListingIndex(housing, jobs, kindergartens, today=today)
 
 
-LANGUAGE_WORDS = {"nb": ("norsk", "norwegian", "bokmål"), "nn": ("norsk", "nynorsk", "norwegian"),
-                  "en": ("engelsk", "english")}
+LANGUAGE_WORDS = {
+    "nb": ("norsk", "norwegian", "bokmål"),
+    "nn": ("norsk", "nynorsk", "norwegian"),
+    "en": ("engelsk", "english"),
+}
 
 
 def host_suggestions(host_qs, household, limit: int = 3) -> list[tuple[object, list[str]]]:
@@ -152,8 +170,9 @@ def gap_from_row(row: MatchingGap) -> m.Gap:
 
 
 @transaction.atomic
-def record_gaps(gap_qs, municipality_code: str, household_id: int | None, gaps: list[m.Gap],
-                today: dt.date | None = None) -> list[MatchingGap]:
+def record_gaps(
+    gap_qs, municipality_code: str, household_id: int | None, gaps: list[m.Gap], today: dt.date | None = None
+) -> list[MatchingGap]:
     """Keep one open ``MatchingGap`` per household and need: new gaps are added, lasting ones get a
     new ``last_seen`` (and the latest detail), gaps no longer found are resolved today.
 
@@ -166,8 +185,9 @@ def record_gaps(gap_qs, municipality_code: str, household_id: int | None, gaps: 
     if household_id is not None:
         open_rows = {
             row.key: row
-            for row in gap_qs.filter(municipality_id=municipality_code, household_id=household_id,
-                                     resolved_on__isnull=True)
+            for row in gap_qs.filter(
+                municipality_id=municipality_code, household_id=household_id, resolved_on__isnull=True
+            )
         }
     for gap in gaps:
         params = {"code": gap.code, **gap.params}
@@ -175,14 +195,27 @@ def record_gaps(gap_qs, municipality_code: str, household_id: int | None, gaps: 
         row = open_rows.pop(gap.key, None)
         if row is None and household_id is None:
             row = MatchingGap.objects.create(
-                municipality_id=municipality_code, kind=gap.kind, key=gap.key, detail=detail, params=params,
-                recorded_on=today, last_seen=today,
+                municipality_id=municipality_code,
+                kind=gap.kind,
+                key=gap.key,
+                detail=detail,
+                params=params,
+                recorded_on=today,
+                last_seen=today,
             )
         elif row is None:  # get_or_create: a request beside this one may have just recorded it
             row, _created = MatchingGap.objects.get_or_create(
-                municipality_id=municipality_code, household_id=household_id, key=gap.key, resolved_on=None,
-                defaults={"kind": gap.kind, "detail": detail, "params": params, "recorded_on": today,
-                          "last_seen": today},
+                municipality_id=municipality_code,
+                household_id=household_id,
+                key=gap.key,
+                resolved_on=None,
+                defaults={
+                    "kind": gap.kind,
+                    "detail": detail,
+                    "params": params,
+                    "recorded_on": today,
+                    "last_seen": today,
+                },
             )
         else:
             row.detail, row.params, row.last_seen = detail, params, today
@@ -202,7 +235,7 @@ def gap_counts(gap_qs, since: dt.date | None = None, open_only: bool = False) ->
         qs = qs.filter(last_seen__gte=since)
     if open_only:
         qs = qs.filter(resolved_on__isnull=True)
-    counts = {kind: 0 for kind in MatchingGap.Kind.values}
+    counts = dict.fromkeys(MatchingGap.Kind.values, 0)
     for kind in qs.values_list("kind", flat=True):
         counts[kind] += 1
     return counts

@@ -71,9 +71,7 @@ class Housing(Resource):
     address = models.CharField(_("address"), max_length=200, blank=True)
     area = models.CharField(_("area"), max_length=100, blank=True, help_text=_("Village or part of the municipality"))
     bedrooms = models.PositiveSmallIntegerField(_("bedrooms"), validators=[MaxValueValidator(20)])
-    size_m2 = models.PositiveIntegerField(
-        _("size (m²)"), validators=[MinValueValidator(10), MaxValueValidator(2000)]
-    )
+    size_m2 = models.PositiveIntegerField(_("size (m²)"), validators=[MinValueValidator(10), MaxValueValidator(2000)])
     price = models.PositiveIntegerField(
         _("price or rent (NOK)"),
         validators=[MaxValueValidator(100_000_000)],
@@ -132,7 +130,11 @@ class Housing(Resource):
                 raise ValidationError(errors)
         elif self.kind == self.Kind.SMALL_FARM and self.term_months is not None and self.term_months < 1:
             raise ValidationError(
-                {"term_months": _("A small farm let for a term needs at least 1 month; leave it empty if it is for sale.")}
+                {
+                    "term_months": _(
+                        "A small farm let for a term needs at least 1 month; leave it empty if it is for sale."
+                    )
+                }
             )
 
     @property
@@ -168,14 +170,38 @@ class JobVacancy(Resource):
 
     #: Norwegian and English words for the sectors, as people write them in a job wish or a CSV file.
     SECTOR_WORDS = {
-        "helse": "health", "omsorg": "health", "pleie": "health", "health": "health", "care": "health",
-        "skole": "education", "barnehage": "education", "undervisning": "education", "oppvekst": "education",
-        "education": "education", "bygg": "construction", "anlegg": "construction", "construction": "construction",
-        "industri": "industry", "industry": "industry", "landbruk": "agriculture", "jordbruk": "agriculture",
-        "skogbruk": "agriculture", "agriculture": "agriculture", "reiseliv": "tourism", "turisme": "tourism",
-        "tourism": "tourism", "handel": "retail", "butikk": "retail", "retail": "retail", "it": "technology",
-        "teknologi": "technology", "technology": "technology", "forvaltning": "administration",
-        "administrasjon": "administration", "administration": "administration", "transport": "transport",
+        "helse": "health",
+        "omsorg": "health",
+        "pleie": "health",
+        "health": "health",
+        "care": "health",
+        "skole": "education",
+        "barnehage": "education",
+        "undervisning": "education",
+        "oppvekst": "education",
+        "education": "education",
+        "bygg": "construction",
+        "anlegg": "construction",
+        "construction": "construction",
+        "industri": "industry",
+        "industry": "industry",
+        "landbruk": "agriculture",
+        "jordbruk": "agriculture",
+        "skogbruk": "agriculture",
+        "agriculture": "agriculture",
+        "reiseliv": "tourism",
+        "turisme": "tourism",
+        "tourism": "tourism",
+        "handel": "retail",
+        "butikk": "retail",
+        "retail": "retail",
+        "it": "technology",
+        "teknologi": "technology",
+        "technology": "technology",
+        "forvaltning": "administration",
+        "administrasjon": "administration",
+        "administration": "administration",
+        "transport": "transport",
         "annet": "other",
     }
 
@@ -270,8 +296,12 @@ class Host(Resource):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     area = models.CharField(_("area"), max_length=100, blank=True)
-    languages = models.CharField(_("languages"), max_length=200, blank=True, help_text=_("For example: Norwegian, English, Polish"))
-    interests = models.CharField(_("interests"), max_length=300, blank=True, help_text=_("Leisure interests the host can share"))
+    languages = models.CharField(
+        _("languages"), max_length=200, blank=True, help_text=_("For example: Norwegian, English, Polish")
+    )
+    interests = models.CharField(
+        _("interests"), max_length=300, blank=True, help_text=_("Leisure interests the host can share")
+    )
     active = models.BooleanField(_("active"), default=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -368,7 +398,13 @@ class MatchingGap(models.Model):
     def export_rows(household) -> list[dict]:
         """The household's gaps for its data export (DSAR), oldest first: what it needed and lacked."""
         return [
-            {"kind": g.kind, "need": g.key, "detail": g.detail, "recorded_on": g.recorded_on.isoformat(),
-             "last_seen": g.last_seen.isoformat(), "resolved_on": g.resolved_on.isoformat() if g.resolved_on else None}
+            {
+                "kind": g.kind,
+                "need": g.key,
+                "detail": g.detail,
+                "recorded_on": g.recorded_on.isoformat(),
+                "last_seen": g.last_seen.isoformat(),
+                "resolved_on": g.resolved_on.isoformat() if g.resolved_on else None,
+            }
             for g in household.matching_gaps.order_by("recorded_on", "pk")
         ]

@@ -58,23 +58,66 @@ class Kind:
 
 
 KINDS = {
-    "housing": Kind("housing", Housing, HousingForm, gettext_lazy("Dwellings"), gettext_lazy("New dwelling"),
-                    ("title", "kind", "bedrooms", "size_m2", "price", "available_from", "term_months", "status",
-                     "area", "owner_name", "owner_phone"),
-                    personal=("owner_name", "owner_phone"), status_field="status", kind_field="kind",
-                    importable="housing"),
-    "jobs": Kind("jobs", JobVacancy, JobVacancyForm, gettext_lazy("Job vacancies"), gettext_lazy("New vacancy"),
-                 ("occupation", "employer", "sector", "advertised", "deadline", "remote_possible", "positions",
-                  "status"),
-                 status_field="status", importable="vacancies"),
-    "kindergartens": Kind("kindergartens", KindergartenCapacity, KindergartenCapacityForm,
-                          gettext_lazy("Kindergarten places"), gettext_lazy("New capacity row"),
-                          ("kindergarten", "month", "free_places", "note"), importable="kindergartens"),
-    "hosts": Kind("hosts", Host, HostForm, gettext_lazy("Hosts and ambassadors"), gettext_lazy("New host"),
-                  ("name", "phone", "email", "area", "languages", "interests", "active"),
-                  read=Capability.VIEW_HOUSEHOLDS),
-    "events": Kind("events", Event, EventForm, gettext_lazy("Events"), gettext_lazy("New event"),
-                   ("title", "kind", "starts", "place", "capacity")),
+    "housing": Kind(
+        "housing",
+        Housing,
+        HousingForm,
+        gettext_lazy("Dwellings"),
+        gettext_lazy("New dwelling"),
+        (
+            "title",
+            "kind",
+            "bedrooms",
+            "size_m2",
+            "price",
+            "available_from",
+            "term_months",
+            "status",
+            "area",
+            "owner_name",
+            "owner_phone",
+        ),
+        personal=("owner_name", "owner_phone"),
+        status_field="status",
+        kind_field="kind",
+        importable="housing",
+    ),
+    "jobs": Kind(
+        "jobs",
+        JobVacancy,
+        JobVacancyForm,
+        gettext_lazy("Job vacancies"),
+        gettext_lazy("New vacancy"),
+        ("occupation", "employer", "sector", "advertised", "deadline", "remote_possible", "positions", "status"),
+        status_field="status",
+        importable="vacancies",
+    ),
+    "kindergartens": Kind(
+        "kindergartens",
+        KindergartenCapacity,
+        KindergartenCapacityForm,
+        gettext_lazy("Kindergarten places"),
+        gettext_lazy("New capacity row"),
+        ("kindergarten", "month", "free_places", "note"),
+        importable="kindergartens",
+    ),
+    "hosts": Kind(
+        "hosts",
+        Host,
+        HostForm,
+        gettext_lazy("Hosts and ambassadors"),
+        gettext_lazy("New host"),
+        ("name", "phone", "email", "area", "languages", "interests", "active"),
+        read=Capability.VIEW_HOUSEHOLDS,
+    ),
+    "events": Kind(
+        "events",
+        Event,
+        EventForm,
+        gettext_lazy("Events"),
+        gettext_lazy("New event"),
+        ("title", "kind", "starts", "place", "capacity"),
+    ),
 }
 
 
@@ -183,8 +226,15 @@ def _place_check(request: HttpRequest, rows) -> dict:
     for row in rows.filter(month__gte=start, free_places__gte=children).order_by("month", "kindergarten"):
         first.setdefault((row.municipality_id, row.kindergarten), row)
     places = sorted(first.values(), key=lambda r: (r.month, r.kindergarten))
-    return {"check_form": form, "check": {"start": start, "children": children, "places": places,
-                                          "in_time": [p for p in places if p.month == start]}}
+    return {
+        "check_form": form,
+        "check": {
+            "start": start,
+            "children": children,
+            "places": places,
+            "in_time": [p for p in places if p.month == start],
+        },
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -246,14 +296,21 @@ def resource_import(request: HttpRequest, kind: str) -> HttpResponse:
         else:
             if report.ok:
                 if report.updated:
-                    messages.success(request, _("Imported %(n)s new rows and updated %(m)s.")
-                                     % {"n": report.created, "m": report.updated})
+                    messages.success(
+                        request,
+                        _("Imported %(n)s new rows and updated %(m)s.") % {"n": report.created, "m": report.updated},
+                    )
                 else:
                     messages.success(request, _("Imported %(n)s rows.") % {"n": report.created})
                 return redirect("resources:list", kind=kind.slug)
     status = 400 if (file_error or (report and not report.ok)) else 200
-    ctx = {"kind": kind, "form": form, "report": report, "file_error": file_error,
-           "columns": csvimport.KINDS[kind.importable].columns}
+    ctx = {
+        "kind": kind,
+        "form": form,
+        "report": report,
+        "file_error": file_error,
+        "columns": csvimport.KINDS[kind.importable].columns,
+    }
     return render(request, "resources/import.html", ctx, status=status)
 
 
@@ -271,14 +328,15 @@ def run_matching(request: HttpRequest, household, record: bool):
     )
     result = match_household(needs, index)
     if record:
-        matchinputs.record_gaps(for_user(request, MatchingGap.objects.all(), Capability.EDIT_HOUSEHOLDS),
-                                code, household.pk, result.gaps)
+        matchinputs.record_gaps(
+            for_user(request, MatchingGap.objects.all(), Capability.EDIT_HOUSEHOLDS), code, household.pk, result.gaps
+        )
     return needs, index, result
 
 
 @require_GET
 def household_matches(request: HttpRequest, household_id: int) -> HttpResponse:
-    """"Find matches" for one household: ranked suggestions with their reasons, and the gaps.
+    """ "Find matches" for one household: ranked suggestions with their reasons, and the gaps.
 
     The household comes through the newcomers app's accessor (404 outside the user's
     municipalities) and the visit is written to the access log. A user who may change the
@@ -294,16 +352,21 @@ def household_matches(request: HttpRequest, household_id: int) -> HttpResponse:
     code, read = household.municipality_id, Capability.VIEW_RESOURCES
     needs, index, result = run_matching(request, household, record=writable)
     suggestions = [
-        {"score": s.score, "parts": [explain.describe_part(p, index.today) for p in s.parts],
-         "late": any(p.late_days for p in s.parts)}
+        {
+            "score": s.score,
+            "parts": [explain.describe_part(p, index.today) for p in s.parts],
+            "late": any(p.late_days for p in s.parts),
+        }
         for s in result.suggestions
     ]
     ctx = {
         "household": household,
         "hosts": matchinputs.host_suggestions(
-            for_user(request, Host.objects.filter(municipality_id=code), Capability.VIEW_HOUSEHOLDS), household),
-        "events": matchinputs.upcoming_events(for_user(request, Event.objects.filter(municipality_id=code), read),
-                                              household),
+            for_user(request, Host.objects.filter(municipality_id=code), Capability.VIEW_HOUSEHOLDS), household
+        ),
+        "events": matchinputs.upcoming_events(
+            for_user(request, Event.objects.filter(municipality_id=code), read), household
+        ),
         "needs": needs,
         "suggestions": suggestions,
         "gaps": [explain.describe_gap(g, index.today) for g in result.gaps],
@@ -330,7 +393,12 @@ def gap_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(resolved_on__isnull=True)
     page = Paginator(qs.order_by("-last_seen", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
     rows = [{"gap": g, "text": explain.describe_gap(matchinputs.gap_from_row(g))} for g in page]
-    ctx = {"counts": matchinputs.gap_counts(qs), "rows": rows, "page": page, "show": show,
-           "kinds": dict(MatchingGap.Kind.choices),
-           "several": len(request.user.municipality_codes(Capability.VIEW_RESOURCES)) > 1}
+    ctx = {
+        "counts": matchinputs.gap_counts(qs),
+        "rows": rows,
+        "page": page,
+        "show": show,
+        "kinds": dict(MatchingGap.Kind.choices),
+        "several": len(request.user.municipality_codes(Capability.VIEW_RESOURCES)) > 1,
+    }
     return render(request, "resources/gaps.html", ctx)

@@ -5,15 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='municipality',
-            name='retention_days',
-            field=models.PositiveIntegerField(blank=True, help_text="How long a household's personal data are kept after its last activity, 30 to 3650 days. Empty: the server's default.", null=True, validators=[django.core.validators.MinValueValidator(30), django.core.validators.MaxValueValidator(3650)], verbose_name='retention period (days)'),
+            model_name="municipality",
+            name="retention_days",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="How long a household's personal data are kept after its last activity, 30 to 3650 days. Empty: the server's default.",
+                null=True,
+                validators=[
+                    django.core.validators.MinValueValidator(30),
+                    django.core.validators.MaxValueValidator(3650),
+                ],
+                verbose_name="retention period (days)",
+            ),
         ),
     ]

@@ -5,21 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('newcomers', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("newcomers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RenameIndex(
-            model_name='household',
-            new_name='household_list_status',
-            old_name='newcomers_h_municip_004d49_idx',
+            model_name="household",
+            new_name="household_list_status",
+            old_name="newcomers_h_municip_004d49_idx",
         ),
         migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['municipality', '-last_activity', '-id'], name='household_list'),
+            model_name="household",
+            index=models.Index(fields=["municipality", "-last_activity", "-id"], name="household_list"),
         ),
     ]

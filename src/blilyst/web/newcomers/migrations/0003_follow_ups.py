@@ -6,34 +6,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newcomers', '0002_list_indexes'),
+        ("newcomers", "0002_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='date of the conversation')),
-                ('months', models.PositiveSmallIntegerField(help_text='Usually 3, 12 or 24.', verbose_name='months after moving in')),
-                ('feels_included', models.CharField(choices=[('yes', 'Yes'), ('partly', 'Partly'), ('no', 'No')], max_length=10, verbose_name='feels included')),
-                ('job_satisfaction', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – very dissatisfied'), (2, '2 – dissatisfied'), (3, '3 – neither'), (4, '4 – satisfied'), (5, '5 – very satisfied')], null=True, verbose_name='satisfaction with job(s)')),
-                ('housing_satisfaction', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – very dissatisfied'), (2, '2 – dissatisfied'), (3, '3 – neither'), (4, '4 – satisfied'), (5, '5 – very satisfied')], null=True, verbose_name='satisfaction with housing')),
-                ('school_satisfaction', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – very dissatisfied'), (2, '2 – dissatisfied'), (3, '3 – neither'), (4, '4 – satisfied'), (5, '5 – very satisfied')], null=True, verbose_name='satisfaction with kindergarten/school')),
-                ('social_satisfaction', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – very dissatisfied'), (2, '2 – dissatisfied'), (3, '3 – neither'), (4, '4 – satisfied'), (5, '5 – very satisfied')], null=True, verbose_name='satisfaction with social life')),
-                ('considering_moving_away', models.BooleanField(default=False, verbose_name='considering moving away')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='note')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='newcomers.household')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("on", models.DateField(verbose_name="date of the conversation")),
+                (
+                    "months",
+                    models.PositiveSmallIntegerField(
+                        help_text="Usually 3, 12 or 24.", verbose_name="months after moving in"
+                    ),
+                ),
+                (
+                    "feels_included",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("partly", "Partly"), ("no", "No")],
+                        max_length=10,
+                        verbose_name="feels included",
+                    ),
+                ),
+                (
+                    "job_satisfaction",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1 – very dissatisfied"),
+                            (2, "2 – dissatisfied"),
+                            (3, "3 – neither"),
+                            (4, "4 – satisfied"),
+                            (5, "5 – very satisfied"),
+                        ],
+                        null=True,
+                        verbose_name="satisfaction with job(s)",
+                    ),
+                ),
+                (
+                    "housing_satisfaction",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1 – very dissatisfied"),
+                            (2, "2 – dissatisfied"),
+                            (3, "3 – neither"),
+                            (4, "4 – satisfied"),
+                            (5, "5 – very satisfied"),
+                        ],
+                        null=True,
+                        verbose_name="satisfaction with housing",
+                    ),
+                ),
+                (
+                    "school_satisfaction",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1 – very dissatisfied"),
+                            (2, "2 – dissatisfied"),
+                            (3, "3 – neither"),
+                            (4, "4 – satisfied"),
+                            (5, "5 – very satisfied"),
+                        ],
+                        null=True,
+                        verbose_name="satisfaction with kindergarten/school",
+                    ),
+                ),
+                (
+                    "social_satisfaction",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1 – very dissatisfied"),
+                            (2, "2 – dissatisfied"),
+                            (3, "3 – neither"),
+                            (4, "4 – satisfied"),
+                            (5, "5 – very satisfied"),
+                        ],
+                        null=True,
+                        verbose_name="satisfaction with social life",
+                    ),
+                ),
+                ("considering_moving_away", models.BooleanField(default=False, verbose_name="considering moving away")),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="note")),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="follow_ups", to="newcomers.household"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up',
-                'verbose_name_plural': 'follow-ups',
-                'ordering': ['on', 'id'],
+                "verbose_name": "follow-up",
+                "verbose_name_plural": "follow-ups",
+                "ordering": ["on", "id"],
             },
         ),
     ]

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newcomers', '0003_follow_ups'),
+        ("newcomers", "0003_follow_ups"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='household',
-            name='housing_tenure',
-            field=models.CharField(blank=True, choices=[('', 'No housing needed'), ('buy', 'Buy'), ('rent', 'Rent'), ('trial', 'Trial housing'), ('any', 'Buy or rent'), ('small_farm', 'Small farm'), ('plot', 'Building plot')], max_length=10, verbose_name='housing'),
+            model_name="household",
+            name="housing_tenure",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "No housing needed"),
+                    ("buy", "Buy"),
+                    ("rent", "Rent"),
+                    ("trial", "Trial housing"),
+                    ("any", "Buy or rent"),
+                    ("small_farm", "Small farm"),
+                    ("plot", "Building plot"),
+                ],
+                max_length=10,
+                verbose_name="housing",
+            ),
         ),
     ]

@@ -7,73 +7,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BottleneckAssessment',
+            name="BottleneckAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assessed_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='date of the assessment')),
-                ('ratings', models.JSONField(default=dict)),
-                ('notes', models.JSONField(default=dict)),
-                ('evidence', models.JSONField(default=dict)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.municipality', verbose_name='municipality')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "assessed_on",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="date of the assessment"),
+                ),
+                ("ratings", models.JSONField(default=dict)),
+                ("notes", models.JSONField(default=dict)),
+                ("evidence", models.JSONField(default=dict)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bottleneck assessment',
-                'verbose_name_plural': 'bottleneck assessments',
-                'ordering': ['-assessed_on', '-pk'],
+                "verbose_name": "bottleneck assessment",
+                "verbose_name_plural": "bottleneck assessments",
+                "ordering": ["-assessed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CampaignCheck',
+            name="CampaignCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=150, verbose_name='title')),
-                ('text', models.TextField(max_length=20000, verbose_name='campaign text')),
-                ('capacity', models.JSONField(default=dict)),
-                ('unsupported', models.PositiveIntegerField(default=0)),
-                ('cliches', models.PositiveIntegerField(default=0)),
-                ('checked_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.municipality', verbose_name='municipality')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=150, verbose_name="title")),
+                ("text", models.TextField(max_length=20000, verbose_name="campaign text")),
+                ("capacity", models.JSONField(default=dict)),
+                ("unsupported", models.PositiveIntegerField(default=0)),
+                ("cliches", models.PositiveIntegerField(default=0)),
+                ("checked_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign check',
-                'verbose_name_plural': 'campaign checks',
-                'ordering': ['-created', '-pk'],
+                "verbose_name": "campaign check",
+                "verbose_name_plural": "campaign checks",
+                "ordering": ["-created", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scenario', models.CharField(default='trend', max_length=20, verbose_name='scenario')),
-                ('peers', models.JSONField(blank=True, help_text='Municipality codes; null = chosen automatically.', null=True, verbose_name='similar municipalities')),
-                ('goal', models.TextField(blank=True, verbose_name='goal')),
-                ('rationale', models.TextField(blank=True, verbose_name='why this target group')),
-                ('chosen_groups', models.JSONField(blank=True, default=list)),
-                ('priorities', models.JSONField(blank=True, default=dict, help_text='Effort per target group key (any unit).')),
-                ('goal_indicators', models.JSONField(blank=True, default=list)),
-                ('measures', models.JSONField(blank=True, default=list)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('municipality', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan', to='accounts.municipality', verbose_name='municipality')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("scenario", models.CharField(default="trend", max_length=20, verbose_name="scenario")),
+                (
+                    "peers",
+                    models.JSONField(
+                        blank=True,
+                        help_text="Municipality codes; null = chosen automatically.",
+                        null=True,
+                        verbose_name="similar municipalities",
+                    ),
+                ),
+                ("goal", models.TextField(blank=True, verbose_name="goal")),
+                ("rationale", models.TextField(blank=True, verbose_name="why this target group")),
+                ("chosen_groups", models.JSONField(blank=True, default=list)),
+                (
+                    "priorities",
+                    models.JSONField(blank=True, default=dict, help_text="Effort per target group key (any unit)."),
+                ),
+                ("goal_indicators", models.JSONField(blank=True, default=list)),
+                ("measures", models.JSONField(blank=True, default=list)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "municipality",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan",
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan',
-                'verbose_name_plural': 'plans',
+                "verbose_name": "plan",
+                "verbose_name_plural": "plans",
             },
         ),
     ]

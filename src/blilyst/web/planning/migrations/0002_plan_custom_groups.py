@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('planning', '0001_initial'),
+        ("planning", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='plan',
-            name='custom_groups',
-            field=models.JSONField(blank=True, default=list, help_text='User-defined target groups: key, name, age range, household types, origins, reasons for immigration, competence.'),
+            model_name="plan",
+            name="custom_groups",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="User-defined target groups: key, name, age range, household types, origins, reasons for immigration, competence.",
+            ),
         ),
     ]

@@ -7,75 +7,136 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('newcomers', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("newcomers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLogEntry',
+            name="AccessLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('household_id', models.BigIntegerField(db_index=True, verbose_name='household')),
-                ('username', models.CharField(max_length=150, verbose_name='user')),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('create', 'Created'), ('change', 'Changed'), ('export', 'Exported'), ('delete', 'Deleted'), ('anonymise', 'Anonymised by retention')], max_length=10, verbose_name='action')),
-                ('detail', models.CharField(blank=True, max_length=200, verbose_name='detail')),
-                ('via', models.CharField(default='web', max_length=10)),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_log', to='accounts.municipality')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("household_id", models.BigIntegerField(db_index=True, verbose_name="household")),
+                ("username", models.CharField(max_length=150, verbose_name="user")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed"),
+                            ("create", "Created"),
+                            ("change", "Changed"),
+                            ("export", "Exported"),
+                            ("delete", "Deleted"),
+                            ("anonymise", "Anonymised by retention"),
+                        ],
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=200, verbose_name="detail")),
+                ("via", models.CharField(default="web", max_length=10)),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="time")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_log",
+                        to="accounts.municipality",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access log entry',
-                'verbose_name_plural': 'access log',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "access log entry",
+                "verbose_name_plural": "access log",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AnonymousOutcome',
+            name="AnonymousOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target_group', models.CharField(max_length=30)),
-                ('status', models.CharField(max_length=20)),
-                ('furthest_status', models.CharField(max_length=20)),
-                ('adults', models.PositiveSmallIntegerField(default=0)),
-                ('children', models.PositiveSmallIntegerField(default=0)),
-                ('heard_about', models.CharField(blank=True, max_length=20)),
-                ('enquiry_month', models.DateField()),
-                ('moved_in_month', models.DateField(blank=True, null=True)),
-                ('moved_out_month', models.DateField(blank=True, null=True)),
-                ('move_out_reason', models.CharField(blank=True, max_length=20)),
-                ('cause', models.CharField(max_length=20)),
-                ('recorded_month', models.DateField()),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='anonymous_outcomes', to='accounts.municipality')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("target_group", models.CharField(max_length=30)),
+                ("status", models.CharField(max_length=20)),
+                ("furthest_status", models.CharField(max_length=20)),
+                ("adults", models.PositiveSmallIntegerField(default=0)),
+                ("children", models.PositiveSmallIntegerField(default=0)),
+                ("heard_about", models.CharField(blank=True, max_length=20)),
+                ("enquiry_month", models.DateField()),
+                ("moved_in_month", models.DateField(blank=True, null=True)),
+                ("moved_out_month", models.DateField(blank=True, null=True)),
+                ("move_out_reason", models.CharField(blank=True, max_length=20)),
+                ("cause", models.CharField(max_length=20)),
+                ("recorded_month", models.DateField()),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="anonymous_outcomes",
+                        to="accounts.municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'anonymous outcome',
-                'verbose_name_plural': 'anonymous outcomes',
-                'ordering': ['municipality_id', 'enquiry_month', 'id'],
+                "verbose_name": "anonymous outcome",
+                "verbose_name_plural": "anonymous outcomes",
+                "ordering": ["municipality_id", "enquiry_month", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('follow_up', 'Follow-up by the newcomer service'), ('matching', 'Sharing needs with landlords, employers and kindergartens'), ('host', 'Contact with a host or ambassador')], max_length=20, verbose_name='purpose')),
-                ('text_shown', models.TextField(verbose_name='text shown')),
-                ('language', models.CharField(default='nb', max_length=10)),
-                ('given_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='given')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='newcomers.household')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("follow_up", "Follow-up by the newcomer service"),
+                            ("matching", "Sharing needs with landlords, employers and kindergartens"),
+                            ("host", "Contact with a host or ambassador"),
+                        ],
+                        max_length=20,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("text_shown", models.TextField(verbose_name="text shown")),
+                ("language", models.CharField(default="nb", max_length=10)),
+                ("given_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="given")),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="withdrawn")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="consents", to="newcomers.household"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent',
-                'verbose_name_plural': 'consents',
-                'ordering': ['given_at', 'id'],
+                "verbose_name": "consent",
+                "verbose_name_plural": "consents",
+                "ordering": ["given_at", "id"],
             },
         ),
     ]

@@ -7,150 +7,359 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=150, verbose_name='title')),
-                ('kind', models.CharField(choices=[('welcome_day', 'Welcome day'), ('visit', 'Visit'), ('other', 'Other event')], max_length=15, verbose_name='kind')),
-                ('starts', models.DateTimeField(verbose_name='starts')),
-                ('ends', models.DateTimeField(blank=True, null=True, verbose_name='ends')),
-                ('place', models.CharField(blank=True, max_length=150, verbose_name='place')),
-                ('capacity', models.PositiveIntegerField(blank=True, null=True, verbose_name='places')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.municipality', verbose_name='municipality')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=150, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("welcome_day", "Welcome day"), ("visit", "Visit"), ("other", "Other event")],
+                        max_length=15,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("starts", models.DateTimeField(verbose_name="starts")),
+                ("ends", models.DateTimeField(blank=True, null=True, verbose_name="ends")),
+                ("place", models.CharField(blank=True, max_length=150, verbose_name="place")),
+                ("capacity", models.PositiveIntegerField(blank=True, null=True, verbose_name="places")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ['starts', 'pk'],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+                "ordering": ["starts", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Host',
+            name="Host",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('area', models.CharField(blank=True, max_length=100, verbose_name='area')),
-                ('languages', models.CharField(blank=True, help_text='For example: Norwegian, English, Polish', max_length=200, verbose_name='languages')),
-                ('interests', models.CharField(blank=True, help_text='Leisure interests the host can share', max_length=300, verbose_name='interests')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.municipality', verbose_name='municipality')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("area", models.CharField(blank=True, max_length=100, verbose_name="area")),
+                (
+                    "languages",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: Norwegian, English, Polish",
+                        max_length=200,
+                        verbose_name="languages",
+                    ),
+                ),
+                (
+                    "interests",
+                    models.CharField(
+                        blank=True,
+                        help_text="Leisure interests the host can share",
+                        max_length=300,
+                        verbose_name="interests",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'host',
-                'verbose_name_plural': 'hosts',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "host",
+                "verbose_name_plural": "hosts",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Housing',
+            name="Housing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('sale', 'For sale'), ('rent', 'For rent'), ('trial', 'Trial housing')], max_length=10, verbose_name='kind')),
-                ('title', models.CharField(help_text='For example: Flat in the village centre', max_length=120, verbose_name='title')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('area', models.CharField(blank=True, help_text='Village or part of the municipality', max_length=100, verbose_name='area')),
-                ('bedrooms', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(20)], verbose_name='bedrooms')),
-                ('size_m2', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(10), django.core.validators.MaxValueValidator(2000)], verbose_name='size (m²)')),
-                ('price', models.PositiveIntegerField(help_text='Asking price for a sale; monthly rent for rent and trial housing.', validators=[django.core.validators.MaxValueValidator(100000000)], verbose_name='price or rent (NOK)')),
-                ('term_months', models.PositiveSmallIntegerField(blank=True, help_text='Trial housing only: how long the lease runs, at most 36 months.', null=True, verbose_name='term (months)')),
-                ('status', models.CharField(choices=[('available', 'Available'), ('reserved', 'Reserved'), ('taken', 'Sold or let'), ('withdrawn', 'Withdrawn')], default='available', max_length=10, verbose_name='status')),
-                ('available_from', models.DateField(verbose_name='available from')),
-                ('owner_name', models.CharField(blank=True, max_length=120, verbose_name="owner's name")),
-                ('owner_phone', models.CharField(blank=True, max_length=30, verbose_name="owner's phone")),
-                ('owner_email', models.EmailField(blank=True, max_length=254, verbose_name="owner's e-mail")),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.municipality', verbose_name='municipality')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("sale", "For sale"), ("rent", "For rent"), ("trial", "Trial housing")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="For example: Flat in the village centre", max_length=120, verbose_name="title"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True, help_text="Village or part of the municipality", max_length=100, verbose_name="area"
+                    ),
+                ),
+                (
+                    "bedrooms",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(20)], verbose_name="bedrooms"
+                    ),
+                ),
+                (
+                    "size_m2",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(10),
+                            django.core.validators.MaxValueValidator(2000),
+                        ],
+                        verbose_name="size (m²)",
+                    ),
+                ),
+                (
+                    "price",
+                    models.PositiveIntegerField(
+                        help_text="Asking price for a sale; monthly rent for rent and trial housing.",
+                        validators=[django.core.validators.MaxValueValidator(100000000)],
+                        verbose_name="price or rent (NOK)",
+                    ),
+                ),
+                (
+                    "term_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Trial housing only: how long the lease runs, at most 36 months.",
+                        null=True,
+                        verbose_name="term (months)",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("available", "Available"),
+                            ("reserved", "Reserved"),
+                            ("taken", "Sold or let"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="available",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("available_from", models.DateField(verbose_name="available from")),
+                ("owner_name", models.CharField(blank=True, max_length=120, verbose_name="owner's name")),
+                ("owner_phone", models.CharField(blank=True, max_length=30, verbose_name="owner's phone")),
+                ("owner_email", models.EmailField(blank=True, max_length=254, verbose_name="owner's e-mail")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'housing',
-                'verbose_name_plural': 'housing',
-                'ordering': ['available_from', 'pk'],
-                'indexes': [models.Index(fields=['municipality', 'status', 'kind'], name='resources_h_municip_3c74de_idx')],
+                "verbose_name": "housing",
+                "verbose_name_plural": "housing",
+                "ordering": ["available_from", "pk"],
+                "indexes": [
+                    models.Index(fields=["municipality", "status", "kind"], name="resources_h_municip_3c74de_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='JobVacancy',
+            name="JobVacancy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('employer', models.CharField(max_length=150, verbose_name='employer')),
-                ('occupation', models.CharField(help_text='For example: nurse, teacher', max_length=150, verbose_name='occupation')),
-                ('sector', models.CharField(choices=[('health', 'Health and care'), ('education', 'Education and kindergartens'), ('construction', 'Building and construction'), ('industry', 'Industry and manufacturing'), ('agriculture', 'Farming, forestry and fishing'), ('tourism', 'Tourism, hotels and restaurants'), ('retail', 'Shops and services'), ('technology', 'IT and technology'), ('administration', 'Public administration'), ('transport', 'Transport'), ('other', 'Other')], max_length=20, verbose_name='sector')),
-                ('advertised', models.CharField(choices=[('nav', 'NAV (arbeidsplassen.no)'), ('municipality', "The municipality's website"), ('finn', 'finn.no'), ('other', 'Elsewhere'), ('not_advertised', 'Not advertised')], max_length=20, verbose_name='where advertised')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='application deadline')),
-                ('remote_possible', models.BooleanField(default=False, verbose_name='remote work possible')),
-                ('positions', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='positions')),
-                ('place', models.CharField(blank=True, max_length=100, verbose_name='place of work')),
-                ('url', models.URLField(blank=True, verbose_name='link to the advertisement')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('filled', 'Filled'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.municipality', verbose_name='municipality')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                ("employer", models.CharField(max_length=150, verbose_name="employer")),
+                (
+                    "occupation",
+                    models.CharField(
+                        help_text="For example: nurse, teacher", max_length=150, verbose_name="occupation"
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("health", "Health and care"),
+                            ("education", "Education and kindergartens"),
+                            ("construction", "Building and construction"),
+                            ("industry", "Industry and manufacturing"),
+                            ("agriculture", "Farming, forestry and fishing"),
+                            ("tourism", "Tourism, hotels and restaurants"),
+                            ("retail", "Shops and services"),
+                            ("technology", "IT and technology"),
+                            ("administration", "Public administration"),
+                            ("transport", "Transport"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="sector",
+                    ),
+                ),
+                (
+                    "advertised",
+                    models.CharField(
+                        choices=[
+                            ("nav", "NAV (arbeidsplassen.no)"),
+                            ("municipality", "The municipality's website"),
+                            ("finn", "finn.no"),
+                            ("other", "Elsewhere"),
+                            ("not_advertised", "Not advertised"),
+                        ],
+                        max_length=20,
+                        verbose_name="where advertised",
+                    ),
+                ),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="application deadline")),
+                ("remote_possible", models.BooleanField(default=False, verbose_name="remote work possible")),
+                (
+                    "positions",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="positions",
+                    ),
+                ),
+                ("place", models.CharField(blank=True, max_length=100, verbose_name="place of work")),
+                ("url", models.URLField(blank=True, verbose_name="link to the advertisement")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("filled", "Filled"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'job vacancy',
-                'verbose_name_plural': 'job vacancies',
-                'ordering': ['deadline', 'pk'],
-                'indexes': [models.Index(fields=['municipality', 'status'], name='resources_j_municip_72f6ca_idx')],
+                "verbose_name": "job vacancy",
+                "verbose_name_plural": "job vacancies",
+                "ordering": ["deadline", "pk"],
+                "indexes": [models.Index(fields=["municipality", "status"], name="resources_j_municip_72f6ca_idx")],
             },
         ),
         migrations.CreateModel(
-            name='KindergartenCapacity',
+            name="KindergartenCapacity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('kindergarten', models.CharField(max_length=120, verbose_name='kindergarten')),
-                ('month', models.DateField(help_text='Any day in the month; it is stored as the 1st.', verbose_name='month')),
-                ('free_places', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(500)], verbose_name='free places')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.municipality', verbose_name='municipality')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                ("kindergarten", models.CharField(max_length=120, verbose_name="kindergarten")),
+                (
+                    "month",
+                    models.DateField(help_text="Any day in the month; it is stored as the 1st.", verbose_name="month"),
+                ),
+                (
+                    "free_places",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(500)], verbose_name="free places"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kindergarten capacity',
-                'verbose_name_plural': 'kindergarten capacity',
-                'ordering': ['month', 'kindergarten'],
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'kindergarten', 'month'), name='one_capacity_per_kindergarten_month')],
+                "verbose_name": "kindergarten capacity",
+                "verbose_name_plural": "kindergarten capacity",
+                "ordering": ["month", "kindergarten"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("municipality", "kindergarten", "month"), name="one_capacity_per_kindergarten_month"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MatchingGap',
+            name="MatchingGap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('household_ref', models.PositiveBigIntegerField(blank=True, db_index=True, null=True)),
-                ('kind', models.CharField(choices=[('housing', 'Housing'), ('job', 'Job'), ('kindergarten', 'Kindergarten place')], max_length=15, verbose_name='kind')),
-                ('key', models.CharField(default='', help_text="Which need: 'housing', 'job:1', 'kindergarten'.", max_length=40)),
-                ('detail', models.CharField(max_length=300, verbose_name='detail')),
-                ('params', models.JSONField(default=dict)),
-                ('recorded_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='recorded')),
-                ('last_seen', models.DateField(default=django.utils.timezone.localdate, verbose_name='last seen')),
-                ('resolved_on', models.DateField(blank=True, null=True, verbose_name='resolved')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.municipality')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("household_ref", models.PositiveBigIntegerField(blank=True, db_index=True, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("housing", "Housing"), ("job", "Job"), ("kindergarten", "Kindergarten place")],
+                        max_length=15,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        default="", help_text="Which need: 'housing', 'job:1', 'kindergarten'.", max_length=40
+                    ),
+                ),
+                ("detail", models.CharField(max_length=300, verbose_name="detail")),
+                ("params", models.JSONField(default=dict)),
+                ("recorded_on", models.DateField(default=django.utils.timezone.localdate, verbose_name="recorded")),
+                ("last_seen", models.DateField(default=django.utils.timezone.localdate, verbose_name="last seen")),
+                ("resolved_on", models.DateField(blank=True, null=True, verbose_name="resolved")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.municipality"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'matching gap',
-                'verbose_name_plural': 'matching gaps',
-                'ordering': ['-recorded_on', 'pk'],
-                'indexes': [models.Index(fields=['municipality', 'kind', 'recorded_on'], name='resources_m_municip_0157ae_idx')],
+                "verbose_name": "matching gap",
+                "verbose_name_plural": "matching gaps",
+                "ordering": ["-recorded_on", "pk"],
+                "indexes": [
+                    models.Index(fields=["municipality", "kind", "recorded_on"], name="resources_m_municip_0157ae_idx")
+                ],
             },
         ),
     ]

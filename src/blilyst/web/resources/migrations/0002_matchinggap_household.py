@@ -5,20 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newcomers', '0001_initial'),
-        ('resources', '0001_initial'),
+        ("newcomers", "0001_initial"),
+        ("resources", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='matchinggap',
-            name='household_ref',
+            model_name="matchinggap",
+            name="household_ref",
         ),
         migrations.AddField(
-            model_name='matchinggap',
-            name='household',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='matching_gaps', to='newcomers.household'),
+            model_name="matchinggap",
+            name="household",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="matching_gaps",
+                to="newcomers.household",
+            ),
         ),
     ]

@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('resources', '0002_matchinggap_household'),
+        ("resources", "0002_matchinggap_household"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='matchinggap',
-            constraint=models.UniqueConstraint(condition=models.Q(('household__isnull', False), ('resolved_on__isnull', True)), fields=('household', 'key'), name='one_open_gap_per_household_need'),
+            model_name="matchinggap",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("household__isnull", False), ("resolved_on__isnull", True)),
+                fields=("household", "key"),
+                name="one_open_gap_per_household_need",
+            ),
         ),
     ]

@@ -5,25 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('resources', '0003_one_open_gap'),
+        ("resources", "0003_one_open_gap"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='housing',
-            name='kind',
-            field=models.CharField(choices=[('sale', 'For sale'), ('rent', 'For rent'), ('trial', 'Trial housing'), ('small_farm', 'Small farm'), ('plot', 'Building plot')], max_length=10, verbose_name='kind'),
+            model_name="housing",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("sale", "For sale"),
+                    ("rent", "For rent"),
+                    ("trial", "Trial housing"),
+                    ("small_farm", "Small farm"),
+                    ("plot", "Building plot"),
+                ],
+                max_length=10,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='housing',
-            name='price',
-            field=models.PositiveIntegerField(help_text='Asking price for a sale, a building plot or a small farm for sale; monthly rent for rent, trial housing and a small farm let for a term.', validators=[django.core.validators.MaxValueValidator(100000000)], verbose_name='price or rent (NOK)'),
+            model_name="housing",
+            name="price",
+            field=models.PositiveIntegerField(
+                help_text="Asking price for a sale, a building plot or a small farm for sale; monthly rent for rent, trial housing and a small farm let for a term.",
+                validators=[django.core.validators.MaxValueValidator(100000000)],
+                verbose_name="price or rent (NOK)",
+            ),
         ),
         migrations.AlterField(
-            model_name='housing',
-            name='term_months',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Trial housing: how long the lease runs, at most 36 months. A small farm with a term is let (the price is then the monthly rent); without one it is for sale.', null=True, verbose_name='term (months)'),
+            model_name="housing",
+            name="term_months",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Trial housing: how long the lease runs, at most 36 months. A small farm with a term is let (the price is then the monthly rent); without one it is for sale.",
+                null=True,
+                verbose_name="term (months)",
+            ),
         ),
     ]

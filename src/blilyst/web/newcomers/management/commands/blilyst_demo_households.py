@@ -22,8 +22,9 @@ class Command(BaseCommand):
         try:
             target = Municipality.objects.get(code=municipality)
         except Municipality.DoesNotExist:
-            raise CommandError(f"Municipality {municipality} is not in the database; run `blilyst web demo` "
-                               "or add it first.") from None
+            raise CommandError(
+                f"Municipality {municipality} is not in the database; run `blilyst web demo` or add it first."
+            ) from None
         person = None
         if contact_person:
             person = get_user_model().objects.filter(username=contact_person).first()

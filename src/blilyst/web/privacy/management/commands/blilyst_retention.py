@@ -11,9 +11,11 @@ from blilyst.web.privacy.rules import apply_retention, retention_days
 
 
 class Command(BaseCommand):
-    help = ("Erase households whose last activity is older than BLILYST_RETENTION_DAYS, or whose consent was "
-            "withdrawn, keeping only anonymous outcomes; clear owners' contacts of dwellings no longer offered "
-            "and delete inactive hosts after the same period. Example: blilyst_retention --dry-run")
+    help = (
+        "Erase households whose last activity is older than BLILYST_RETENTION_DAYS, or whose consent was "
+        "withdrawn, keeping only anonymous outcomes; clear owners' contacts of dwellings no longer offered "
+        "and delete inactive hosts after the same period. Example: blilyst_retention --dry-run"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=None, help="Retention period in days (default: setting).")
@@ -41,6 +43,8 @@ class Command(BaseCommand):
         if not options["days_given"]:
             from blilyst.web.accounts.models import Municipality
 
-            own = [f"{m.name} {m.retention_days} days" for m in Municipality.objects.filter(retention_days__isnull=False)]
+            own = [
+                f"{m.name} {m.retention_days} days" for m in Municipality.objects.filter(retention_days__isnull=False)
+            ]
             if own:
                 self.stdout.write(f"Municipalities with their own retention period: {', '.join(own)}.")
