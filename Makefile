@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-postgres setup browser bench snapshot clean
+.PHONY: run test test-postgres setup browser bench snapshot clean lint messages compile-messages
 
 setup: $(STAMP)
 
@@ -31,6 +31,24 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
+
+## Lint and format check (CI runs this before the tests).
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+## Extract the core's (Django-free) messages into its gettext catalogs: src/blilyst/locale/<lang>/LC_MESSAGES/blilyst.po
+CORE_SOURCES := src/blilyst/stats src/blilyst/demography src/blilyst/plan src/blilyst/cli src/blilyst/errors.py
+messages: setup
+	mkdir -p build
+	$(BIN)/pybabel -q extract --no-location --sort-output --no-wrap --project blilyst -o build/blilyst.pot $(CORE_SOURCES)
+	for lang in nb nn en; do \
+	  $(BIN)/pybabel -q update --no-wrap -i build/blilyst.pot -d src/blilyst/locale -D blilyst -l $$lang --ignore-obsolete; \
+	done
+
+## Compile the catalogs (.po → .mo); the .mo files are committed so an install needs no gettext tools.
+compile-messages: setup
+	$(BIN)/pybabel compile -d src/blilyst/locale -D blilyst --statistics
 
 ## Benchmarks (bench/), with baselines run in the same process.
 bench: setup

@@ -1,0 +1,179 @@
+"""One text system for the Django-free core (stats, demography, plan, cli): gettext and Babel.
+
+Messages are written in English in the code and translated through GNU gettext catalogs in
+``src/blilyst/locale/<lang>/LC_MESSAGES/blilyst.po`` (compiled to ``.mo``; ``make messages`` extracts and
+``make compile-messages`` compiles). The web app has its own Django catalogs for its templates and forms, but
+when it calls the core it sets the core's language to the request's (``override``), so a page, a document and
+a terminal say the same thing in the same words.
+
+The language is a context variable: ``override("nn")`` holds for the current thread or task only, so two
+requests in two languages never mix. Bokmål (``nb``) is the default. A missing nynorsk text falls back to
+bokmål, never to English; a missing bokmål text falls back to the English message id.
+
+Numbers, percentages, dates and month names go through Babel with the CLDR data of each language, so
+Norwegian output reads ``2 550``, ``0,5 %`` and ``6. desember 2026`` and English output ``2,550``, ``0.5%``
+and ``6 December 2026``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal as _babel_decimal
+
+LANGUAGES = ("nb", "nn", "en")
+DEFAULT_LANGUAGE = "nb"
+DOMAIN = "blilyst"
+LOCALE_DIR = Path(__file__).with_name("locale")
+
+# Which catalogs a language reads, best first (nynorsk falls back to bokmål, not to the English msgid).
+_FALLBACKS = {"nb": ("nb",), "nn": ("nn", "nb"), "en": ("en",)}
+# Babel/CLDR locale per language.
+_CLDR = {"nb": "nb_NO", "nn": "nn_NO", "en": "en_GB"}
+
+_language: ContextVar[str] = ContextVar("blilyst_language", default=DEFAULT_LANGUAGE)
+
+
+def normalise(lang: str | None) -> str:
+    """A supported language code for ``lang`` (``"no"``/``"nb-NO"`` → ``nb``, ``"nn-NO"`` → ``nn``).
+
+    Raises ``ValueError`` naming the supported codes for anything else.
+    """
+    if lang is None:
+        return _language.get()
+    code = lang.strip().lower().replace("_", "-")
+    if code in ("no", "nob") or code.startswith("nb"):
+        return "nb"
+    if code in ("nno",) or code.startswith("nn"):
+        return "nn"
+    if code.startswith("en"):
+        return "en"
+    raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+
+
+def active() -> str:
+    """The language of the current context (``nb`` unless ``override`` or ``activate`` set another)."""
+    return _language.get()
+
+
+def activate(lang: str) -> None:
+    """Set the language for the rest of the current context (the CLI does this once per command)."""
+    _language.set(normalise(lang))
+
+
+@contextmanager
+def override(lang: str | None) -> Iterator[str]:
+    """Use ``lang`` for the texts made inside the block; ``None`` keeps the current language."""
+    token = _language.set(normalise(lang))
+    try:
+        yield _language.get()
+    finally:
+        _language.reset(token)
+
+
+@cache
+def _translations(lang: str) -> _gettext.NullTranslations:
+    chain: _gettext.NullTranslations = _gettext.NullTranslations()
+    found: list[_gettext.NullTranslations] = []
+    for code in _FALLBACKS[lang]:
+        mo = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        if mo.is_file():
+            with mo.open("rb") as f:
+                found.append(_gettext.GNUTranslations(f))
+    if not found:
+        return chain
+    first = found[0]
+    for nxt in found[1:]:
+        first.add_fallback(nxt)
+    return first
+
+
+def reload_catalogs() -> None:
+    """Forget the loaded catalogs (after ``make compile-messages`` in a running process, and in tests)."""
+    _translations.cache_clear()
+
+
+def gettext(message: str) -> str:
+    """``message`` (English) in the active language."""
+    return _translations(_language.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n`` in the active language (``"{n} husstand"``/``"{n} husstander"``)."""
+    return _translations(_language.get()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the active language where the same English word has several meanings."""
+    return _translations(_language.get()).pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return _translations(_language.get()).npgettext(context, singular, plural, n)
+
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now (module-level constants)."""
+    return message
+
+
+_ = gettext
+N_ = gettext_noop
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Formats (Babel/CLDR): the one place numbers, percentages and dates are written for people.
+
+
+def _locale(lang: str | None) -> str:
+    return _CLDR[normalise(lang)]
+
+
+def format_number(value: float, digits: int = 0, lang: str | None = None) -> str:
+    """``value`` rounded to ``digits`` decimals with the language's separators (``2 550``, ``0,5``, ``2,550``)."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return _babel_decimal(round(value, digits) + 0.0, format=pattern, locale=_locale(lang))
+
+
+def format_signed(value: float, digits: int = 0, lang: str | None = None) -> str:
+    """Like ``format_number`` with an explicit sign (``+672``, ``−159``; a true minus sign in Norwegian)."""
+    text = format_number(abs(value), digits, lang)
+    if round(value, digits) == 0:
+        return text
+    minus = "\u2212" if normalise(lang) in ("nb", "nn") else "-"
+    return ("+" if value > 0 else minus) + text
+
+
+def format_percent(share: float, digits: int = 0, lang: str | None = None) -> str:
+    """A share (0..1) as a percentage (``42 %`` / ``4,2 %`` in Norwegian, ``42%`` in English)."""
+    number = format_number(100 * share, digits, lang)
+    return f"{number}%" if normalise(lang) == "en" else f"{number}\u00a0%"
+
+
+def format_year(year: int) -> str:
+    """A year is never grouped (2006, not 2 006)."""
+    return str(int(year))
+
+
+def format_date(day: dt.date, style: str = "long", lang: str | None = None) -> str:
+    """A date in running text (``style="long"``: 6. desember 2026) or in tables (``"short"``: 06.12.2026)."""
+    if style == "short":
+        pattern = "dd.MM.y" if normalise(lang) in ("nb", "nn") else "d MMM y"
+        return _babel_date(day, pattern, locale=_locale(lang))
+    if style == "long" and normalise(lang) == "en":
+        return _babel_date(day, "d MMMM y", locale=_locale(lang))
+    return _babel_date(day, style, locale=_locale(lang))
+
+
+def month_name(month: int, lang: str | None = None, width: str = "wide") -> str:
+    """The name of ``month`` (1–12) as a word in running text (``desember``; ``width="abbreviated"``: ``des.``)."""
+    names = Locale.parse(_locale(lang)).months["stand-alone"][width]
+    return str(names[month])
