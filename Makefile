@@ -37,18 +37,31 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
-## Extract the core's (Django-free) messages into its gettext catalogs: src/blilyst/locale/<lang>/LC_MESSAGES/blilyst.po
+## Extract every message into its gettext catalog, for bokmål (nb), nynorsk (nn) and English (en):
+## the core's (Django-free) texts into src/blilyst/locale/<lang>/LC_MESSAGES/blilyst.po with pybabel, and the web
+## app's into each Django app's locale/<lang>/LC_MESSAGES/django.po (the project catalog src/blilyst/web/locale
+## takes apps without one) with Django's makemessages. No source locations, so merges stay small. English catalogs
+## translate each message to itself (msgen), with the fuzzy guesses of msgmerge cleared; nb and nn are translated by
+## hand, and tests/test_catalogs.py fails on any entry left empty or fuzzy.
 CORE_SOURCES := src/blilyst/stats src/blilyst/demography src/blilyst/plan src/blilyst/cli src/blilyst/errors.py
+I18N_LANGUAGES := nb nn en
 messages: setup
 	mkdir -p build
 	$(BIN)/pybabel -q extract --no-location --sort-output --no-wrap --project blilyst -o build/blilyst.pot $(CORE_SOURCES)
-	for lang in nb nn en; do \
+	for lang in $(I18N_LANGUAGES); do \
 	  $(BIN)/pybabel -q update --no-wrap -i build/blilyst.pot -d src/blilyst/locale -D blilyst -l $$lang --ignore-obsolete; \
+	done
+	cd src/blilyst/web && DJANGO_SETTINGS_MODULE=blilyst.web.settings PYTHONPATH=$(CURDIR)/src $(abspath $(BIN))/django-admin \
+	  makemessages --no-location --no-obsolete --no-wrap --verbosity 0 $(addprefix -l ,$(I18N_LANGUAGES))
+	for po in src/blilyst/locale/en/LC_MESSAGES/blilyst.po $$(find src/blilyst/web -path '*/locale/en/LC_MESSAGES/django.po'); do \
+	  msgattrib --clear-fuzzy --empty --no-wrap -o $$po $$po && msgen --no-wrap -o $$po $$po; \
 	done
 
 ## Compile the catalogs (.po → .mo); the .mo files are committed so an install needs no gettext tools.
 compile-messages: setup
 	$(BIN)/pybabel compile -d src/blilyst/locale -D blilyst --statistics
+	cd src/blilyst/web && DJANGO_SETTINGS_MODULE=blilyst.web.settings PYTHONPATH=$(CURDIR)/src $(abspath $(BIN))/django-admin \
+	  compilemessages --verbosity 0 $(addprefix -l ,$(I18N_LANGUAGES))
 
 ## Benchmarks (bench/), with baselines run in the same process.
 bench: setup

@@ -8,6 +8,8 @@ from django.http import JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from blilyst import i18n
+
 API_PREFIX = "/api/"
 
 
@@ -32,6 +34,9 @@ class LanguageMiddleware:
     Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language header: the
     product is Norwegian by default, and an English browser should not make it English. The
     choice is kept in the language cookie that Django's ``set_language`` view writes.
+
+    The core's texts (plan documents, notes, headlines from ``blilyst.plan`` and friends) use their own gettext
+    catalogs; the core language is set to the page's for the request, so a page never mixes two languages.
     """
 
     def __init__(self, get_response):
@@ -43,7 +48,8 @@ class LanguageMiddleware:
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        with i18n.override(language):
+            response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()

@@ -267,7 +267,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Internationalisation --------------------------------------------------------------------------
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
+LANGUAGES = [("nb", _("Norwegian Bokmål")), ("nn", _("Norwegian Nynorsk")), ("en", _("English"))]
 LOCALE_PATHS = [WEB_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "blilyst_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

@@ -1,0 +1,117 @@
+"""Every gettext catalog (the core's and each Django app's) is complete in bokmål, nynorsk and English.
+
+A message that is extracted but not translated shows up as English on a Norwegian page; a fuzzy entry is
+msgmerge's guess from a similar message and is often wrong. Both fail here, naming the catalog and the
+message, so whoever adds a text also translates it (``make messages``, edit the .po, ``make compile-messages``).
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Message
+from babel.messages.pofile import read_po
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "blilyst"
+LANGUAGES = ("nb", "nn", "en")
+CATALOGS = sorted(SRC.glob("**/locale/*/LC_MESSAGES/*.po"))
+
+# Catalogs whose nynorsk translation is still being written (issue 12). This list only shrinks: a catalog
+# listed here is still checked in bokmål and English, and its nynorsk entries are checked for placeholders.
+NYNORSK_IN_PROGRESS = {
+    "web/locale",
+    "web/accounts/locale",
+    "web/api/locale",
+    "web/newcomers/locale",
+    "web/privacy/locale",
+    "web/resources/locale",
+}
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(SRC))
+
+
+def _language(path: Path) -> str:
+    return path.parent.parent.name
+
+
+def _area(path: Path) -> str:
+    return str(path.parent.parent.parent.relative_to(SRC))
+
+
+def _messages(path: Path) -> list[Message]:
+    with path.open("rb") as f:
+        return [m for m in read_po(f, abort_invalid=True) if m.id]
+
+
+def _translated(message: Message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(s.strip() for s in strings)
+
+
+def _placeholders(text: str) -> set[str]:
+    """Named and positional placeholders, in Python %-style (``%(n)s``, ``%s``) and str.format style (``{n}``)."""
+    percent = re.findall(r"%\((\w+)\)[sdfr]|%[sdfr]", text)
+    braces = re.findall(r"\{(\w*)(?:[:!][^{}]*)?\}", text)
+    return {f"%{p}" for p in percent} | {f"{{{b}}}" for b in braces}
+
+
+def test_every_language_has_a_catalog_in_every_area():
+    areas = {_area(p) for p in CATALOGS}
+    missing = [
+        f"{area}/{lang}"
+        for area in sorted(areas)
+        for lang in LANGUAGES
+        if not any(_area(p) == area and _language(p) == lang for p in CATALOGS)
+    ]
+    assert areas and not missing, f"missing catalogs (run make messages): {missing}"
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=_id)
+def test_catalog_has_no_untranslated_or_fuzzy_entry(path: Path):
+    if _language(path) == "nn" and _area(path) in NYNORSK_IN_PROGRESS:
+        pytest.skip("nynorsk for this catalog is still being written (NYNORSK_IN_PROGRESS)")
+    messages = _messages(path)
+    untranslated = [m.id for m in messages if not _translated(m)]
+    fuzzy = [m.id for m in messages if m.fuzzy]
+    assert not untranslated, f"{_id(path)}: {len(untranslated)} untranslated, e.g. {untranslated[:5]}"
+    assert not fuzzy, f"{_id(path)}: {len(fuzzy)} fuzzy (check and remove the flag), e.g. {fuzzy[:5]}"
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=_id)
+def test_translations_keep_the_placeholders_of_their_message(path: Path):
+    wrong = []
+    for m in _messages(path):
+        if not _translated(m):
+            continue
+        if isinstance(m.id, tuple):  # plural: a form may say "one" instead of the count, but invents nothing
+            wanted = _placeholders(m.id[0]) | _placeholders(m.id[1])
+            wrong += [(m.id[0], s) for s in m.string if not _placeholders(s) <= wanted]
+        elif _placeholders(m.string) != _placeholders(m.id):
+            wrong.append((m.id, m.string))
+    assert not wrong, f"{_id(path)}: placeholders differ from the message: {wrong[:5]}"
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=_id)
+def test_compiled_catalog_is_up_to_date(path: Path):
+    """The committed .mo holds exactly the .po's translations (``make compile-messages`` was run)."""
+    mo = path.with_suffix(".mo")
+    assert mo.is_file(), f"{_id(path)} has no compiled .mo; run make compile-messages"
+    with mo.open("rb") as f:
+        compiled = gettext.GNUTranslations(f)
+    stale = []
+    for m in _messages(path):
+        if not _translated(m) or m.fuzzy:
+            continue
+        key = m.id[0] if isinstance(m.id, tuple) else m.id
+        if m.context:
+            key = f"{m.context}\x04{key}"
+        first = m.string[0] if isinstance(m.string, tuple) else m.string
+        entry = compiled._catalog.get((key, 0) if isinstance(m.id, tuple) else key)  # type: ignore[attr-defined]
+        if entry != first:
+            stale.append(key)
+    assert not stale, f"{_id(path)}: .mo differs from .po for {stale[:5]}; run make compile-messages"

@@ -1,0 +1,140 @@
+"""One text system: no inline language dictionaries and no language conditionals in src/.
+
+A text written as ``{"nb": "…", "en": "…"}`` or chosen with ``… if nb else …`` / ``lang == "nb"`` never reaches
+the catalogs, so it has no nynorsk and no plural forms. Texts go through gettext (``blilyst.i18n`` in the core,
+``django.utils.translation`` in the web app); formats through ``blilyst.i18n.format_*`` or Django's localisation.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+LANGUAGE_CODES = {"nb", "nn", "en"}
+LANGUAGE_FLAGS = {"nb", "nn", "en", "norwegian", "english", "is_nb", "is_en"}
+
+# Where a language code is data rather than a text choice: the i18n module itself (its fallbacks and CLDR
+# locales) and the words a CSV import accepts for a language.
+PERMANENT = {
+    "blilyst/i18n.py",
+    "blilyst/web/resources/matchinputs.py",
+}
+
+# Files not yet converted (issue 12 and the plan rewrite) with how many findings each still has. This list only
+# shrinks: a count may go down (lower it here), a new file or a higher count fails.
+NOT_YET_CONVERTED: dict[str, int] = {
+    "blilyst/cli/demography.py": 12,
+    "blilyst/cli/plan.py": 1,
+    "blilyst/demography/facts.py": 15,
+    "blilyst/demography/scenarios.py": 11,
+    "blilyst/plan/bottlenecks.py": 35,
+    "blilyst/plan/capacity.py": 7,
+    "blilyst/plan/chain.py": 47,
+    "blilyst/plan/comparison.py": 3,
+    "blilyst/plan/document.py": 62,
+    "blilyst/plan/evaluation.py": 15,
+    "blilyst/plan/evidence.py": 67,
+    "blilyst/plan/honesty.py": 53,
+    "blilyst/plan/targetgroups.py": 62,
+    "blilyst/plan/texts.py": 2,
+    "blilyst/web/lib/charts.py": 2,
+    "blilyst/web/planning/needs.py": 50,
+    "blilyst/web/planning/views.py": 4,
+}
+
+
+def _is_code(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in LANGUAGE_CODES
+
+
+def _is_flag(node: ast.AST) -> bool:
+    return isinstance(node, ast.Name) and node.id in LANGUAGE_FLAGS
+
+
+def _language_suffixed(node: ast.AST) -> bool:
+    name = (
+        node.arg
+        if isinstance(node, ast.arg | ast.keyword)
+        else node.attr
+        if isinstance(node, ast.Attribute)
+        else node.id
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+        else None
+    )
+    return name is not None and name.endswith(("_nb", "_nn", "_en"))
+
+
+def findings(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, what) for each inline language dictionary and language conditional in ``tree``."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict) and sum(1 for k in node.keys if k is not None and _is_code(k)) >= 2:
+            found.append((node.lineno, "inline language dictionary"))
+        elif isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            tuples = [e for s in sides if isinstance(s, ast.Tuple | ast.List | ast.Set) for e in s.elts]
+            if any(_is_code(s) for s in sides) or any(_is_code(e) for e in tuples):
+                found.append((node.lineno, "comparison with a language code"))
+        elif isinstance(node, ast.IfExp | ast.If) and _is_flag(node.test):
+            found.append((node.lineno, "conditional on a language flag"))
+        elif isinstance(node, ast.Subscript) and _is_code(node.slice):
+            found.append((node.lineno, "text picked by language code"))
+        elif _language_suffixed(node):
+            found.append((node.lineno, "a name per language (text_nb, title_en)"))
+    return found
+
+
+def _scan() -> dict[str, list[tuple[int, str]]]:
+    result = {}
+    for path in sorted((SRC / "blilyst").rglob("*.py")):
+        rel = str(path.relative_to(SRC))
+        if rel in PERMANENT or "/migrations/" in rel:
+            continue
+        found = findings(ast.parse(path.read_text(encoding="utf-8"), filename=rel))
+        if found:
+            result[rel] = found
+    return result
+
+
+def test_no_new_inline_language_texts():
+    problems = []
+    for rel, found in _scan().items():
+        allowed = NOT_YET_CONVERTED.get(rel, 0)
+        if len(found) > allowed:
+            lines = ", ".join(f"line {line}: {what}" for line, what in found[:8])
+            problems.append(f"{rel} has {len(found)} (allowed {allowed}): {lines}")
+    assert not problems, "use gettext (blilyst.i18n / django.utils.translation), not inline languages:\n" + "\n".join(
+        problems
+    )
+
+
+def test_the_allow_list_only_names_files_that_still_need_it():
+    """A converted file leaves NOT_YET_CONVERTED, and a count that went down is lowered, so it cannot grow back."""
+    scanned = _scan()
+    stale = {
+        rel: (n, len(scanned.get(rel, []))) for rel, n in NOT_YET_CONVERTED.items() if len(scanned.get(rel, [])) < n
+    }
+    assert not stale, f"lower these counts in NOT_YET_CONVERTED (allowed, found): {stale}"
+
+
+def test_the_scanner_finds_each_kind():
+    code = """
+title = {"nb": "Tittel", "en": "Title"}[lang]
+word = "hei" if nb else "hi"
+fact = Fact(text_nb="Hei", text_en="Hi")
+if lang == "nb":
+    pass
+if lang not in ("nb", "en"):
+    pass
+"""
+    kinds = Counter(what for _line, what in findings(ast.parse(code)))
+    assert kinds == Counter(
+        {
+            "inline language dictionary": 1,
+            "conditional on a language flag": 1,
+            "comparison with a language code": 2,
+            "a name per language (text_nb, title_en)": 2,
+        }
+    )
