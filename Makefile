@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-postgres setup browser bench snapshot clean lint messages compile-messages
+.PHONY: run test test-postgres setup browser bench snapshot clean lint typecheck messages compile-messages
 
 setup: $(STAMP)
 
@@ -36,6 +36,10 @@ browser:
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+
+## Type check (mypy; strict on stats, demography and plan, see [tool.mypy] in pyproject.toml). CI runs it before the tests.
+typecheck: setup
+	$(BIN)/mypy
 
 ## Extract every message into its gettext catalog, for bokmål (nb), nynorsk (nn) and English (en):
 ## the core's (Django-free) texts into src/blilyst/locale/<lang>/LC_MESSAGES/blilyst.po with pybabel, and the web

@@ -23,11 +23,15 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
 from blilyst.errors import SnapshotError
 from blilyst.stats.credit import SSB_CREDIT
+
+if TYPE_CHECKING:  # imported at run time inside the functions, after the register file is (re)built
+    from blilyst.stats.register import Register
 
 SSB_LICENCE = "CC BY 4.0 (SSB; older material NLOD 2.0)"
 
@@ -50,7 +54,7 @@ def _need(path: Path) -> Path:
     return path
 
 
-def _code4(value) -> str:
+def _code4(value: object) -> str:
     return str(value).strip()[-4:].zfill(4)
 
 
@@ -81,7 +85,7 @@ def _with_sami_eng(name: str, klass_name: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def build_register(raw: Path) -> dict:
+def build_register(raw: Path) -> dict[str, Any]:
     """The register payload (``register.json``): 357 municipalities and the code history."""
     raw = Path(raw)
     kt = pd.read_csv(_need(raw / "telemark_fk" / "kommunetabell 2024.csv"), sep=";", dtype=str, encoding="utf-8-sig")
@@ -117,7 +121,7 @@ def build_register(raw: Path) -> dict:
     for code in csdata_codes:
         row = cur.loc[code]
         csdata_name = mun_names.set_index(mun_names.location_code.str[-4:]).loc[code, "location_name"]
-        name = _with_sami_eng(row["Kommunenavn 2024"].strip(), csdata_name)
+        name = _with_sami_eng(str(row["Kommunenavn 2024"]).strip(), str(csdata_name))
         if "(" in name:  # "Våler (Viken)" -> "Våler (Østfold)": qualify by the 2024 county
             name = re.sub(r"\(.*\)", "(" + row["Fylkesnavn 2024"].split(" - ")[0].strip() + ")", name)
         municipalities.append(
@@ -128,8 +132,8 @@ def build_register(raw: Path) -> dict:
                 "county_name": row["Fylkesnavn 2024"].strip(),
                 "ba_region_code": ba.loc[code, "ba_code"],
                 "ba_region_name": ba.loc[code, "ba_name"],
-                "centrality_class": int(cent2024.loc[code, "sentralitet_klasse"]),
-                "centrality_index": int(cent2024.loc[code, "sentralitetsindeks"]),
+                "centrality_class": int(str(cent2024.loc[code, "sentralitet_klasse"])),
+                "centrality_index": int(str(cent2024.loc[code, "sentralitetsindeks"])),
                 "csdata_name": csdata_name,
             }
         )
@@ -165,14 +169,14 @@ def build_register(raw: Path) -> dict:
     red["new"] = red.location_code_current.str[-4:]
     red["year"] = red.calyear.astype(int)
     # Periods of unchanged mapping for every original code.
-    per_year: dict[tuple[str, int], list] = {}
+    per_year: dict[tuple[str, int], list[tuple[str, float]]] = {}
     for o, y, n, w in zip(red.old, red.year, red.new, red.weighting.round(4), strict=False):
         per_year.setdefault((o, int(y)), []).append((n, float(w)))
-    history = []
+    history: list[dict[str, Any]] = []
     current = {m["code"] for m in municipalities}
-    prev = None
-    for (old, year), targets in sorted(per_year.items()):
-        targets = tuple(sorted(targets))
+    prev: dict[str, Any] | None = None
+    for (old, year), target_list in sorted(per_year.items()):
+        targets = tuple(sorted(target_list))
         if prev is not None and prev["code"] == old and prev["targets"] == targets and prev["year_to"] == year - 1:
             prev["year_to"] = year
             continue
@@ -180,7 +184,7 @@ def build_register(raw: Path) -> dict:
         history.append(prev)
     # A code used only 2018-2019 (Trøndelag's renumbering) gets the name of the code it replaced when
     # exactly one code ended in 2017 with the same targets.
-    ended = {}
+    ended: dict[tuple[int, tuple[tuple[str, float], ...]], list[str]] = {}
     for h in history:
         ended.setdefault((h["year_to"], h["targets"]), []).append(h["code"])
     for h in history:
@@ -214,7 +218,7 @@ def build_register(raw: Path) -> dict:
     }
 
 
-def write_register(payload: dict, dest: Path = REGISTER_FILE) -> Path:
+def write_register(payload: dict[str, Any], dest: Path = REGISTER_FILE) -> Path:
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_suffix(".json.tmp")
@@ -242,7 +246,7 @@ def _manifest_entry(
     licence: str = SSB_LICENCE,
     credit: str = SSB_CREDIT,
     provenance: str = "",
-) -> dict:
+) -> dict[str, Any]:
     return {
         "description": description,
         "ssb_table": ssb_table,
@@ -287,7 +291,7 @@ def _sorted_population(pop: pd.DataFrame) -> pd.DataFrame:
     return pop.drop(columns="_s").reset_index(drop=True)
 
 
-def _population_flags(raw: Path, register, years: range) -> pd.DataFrame:
+def _population_flags(raw: Path, register: Register, years: range) -> pd.DataFrame:
     """Where csdata apportions an old municipality between several of today's by fixed weights
     (fractional ``weighting`` in the redistricting table), the population is an estimate."""
     red = pd.read_csv(_need(raw / "csdata" / "nor_locations_redistricting_b2024.csv"))
@@ -298,7 +302,8 @@ def _population_flags(raw: Path, register, years: range) -> pd.DataFrame:
         rows.append((cur, int(grp.calyear.min()), int(grp.calyear.max()), orig, float(grp.weighting.iloc[0])))
     flags = []
     frame = pd.DataFrame(rows, columns=["municipality", "year_from", "year_to", "old_code", "weight"])
-    for (code, y0, y1), grp in frame.groupby(["municipality", "year_from", "year_to"]):
+    for key, grp in frame.groupby(["municipality", "year_from", "year_to"]):
+        code, y0, y1 = cast("tuple[str, int, int]", key)
         parts, others = [], set()
         for w, wgrp in grp.groupby("weight"):
             olds = []
@@ -330,7 +335,12 @@ _LAST_DROPPED: list[str] = []
 
 
 def _map_codes(
-    frame: pd.DataFrame, register, code_col: str, value_cols: list[str], keys: list[str], year_col: str | None = None
+    frame: pd.DataFrame,
+    register: Register,
+    code_col: str,
+    value_cols: list[str],
+    keys: list[str],
+    year_col: str | None = None,
 ) -> pd.DataFrame:
     """Re-key ``frame`` from old municipality codes to 2024 codes: sum where several old codes
     merged, apportion by the redistricting weights where one was split (``apportioned`` = True)."""
@@ -365,7 +375,7 @@ def _map_codes(
     return out.reset_index()
 
 
-def _immigrants_by_reason(raw: Path, register) -> pd.DataFrame:
+def _immigrants_by_reason(raw: Path, register: Register) -> pd.DataFrame:
     path = _need(raw / "telemark_fk" / "befolkning_innvandringsgrunn alle kommuner.csv")
     text = path.read_bytes().decode("latin-1")
     lines = text.splitlines()
@@ -402,7 +412,7 @@ def _immigrants_by_reason(raw: Path, register) -> pd.DataFrame:
     return out[["municipality", "year", "reason", "persons", "apportioned"]]
 
 
-def _refugee_settlement(raw: Path, register) -> pd.DataFrame:
+def _refugee_settlement(raw: Path, register: Register) -> pd.DataFrame:
     path = _need(raw / "telemark_fk" / "Figur1_bosatt_anmodede.csv")
     d = pd.read_csv(path, sep=";", encoding="latin-1", dtype=str)
     d = d[d.Enhet == "Personer"]
@@ -447,7 +457,7 @@ def _components(raw: Path) -> pd.DataFrame:
     )
 
 
-def _jobs(raw: Path, register) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _jobs(raw: Path, register: Register) -> tuple[pd.DataFrame, pd.DataFrame]:
     x = pd.read_excel(_need(raw / "valg_analyser" / "distriktstall_2016_kommuner428.xlsx"))
     label = x.Kommunenavn.astype(str).str.strip()
     old = pd.DataFrame(
@@ -487,8 +497,8 @@ def _jobs(raw: Path, register) -> tuple[pd.DataFrame, pd.DataFrame]:
     return jobs, old_structure
 
 
-def _od_flows(raw: Path, register) -> pd.DataFrame:
-    county_names = {}
+def _od_flows(raw: Path, register: Register) -> pd.DataFrame:
+    county_names: dict[str, set[str]] = {}
     for m in register.all():
         county_names.setdefault(m.county_name.split(" - ")[0].strip(), set()).add(m.code)
 
@@ -531,7 +541,7 @@ def _od_flows(raw: Path, register) -> pd.DataFrame:
     return od.sort_values(["direction", "destination", "origin"]).reset_index(drop=True)
 
 
-def _migration_by_age(raw: Path, register) -> pd.DataFrame:
+def _migration_by_age(raw: Path, register: Register) -> pd.DataFrame:
     d = pd.read_csv(
         _need(raw / "telemark_fk" / "Flytting etter alder Telemark Panda.csv"), sep=";", encoding="utf-8-sig"
     )
@@ -591,7 +601,7 @@ def _births(raw: Path) -> pd.DataFrame:
     return pd.concat(frames).sort_values(["year", "sex"]).reset_index(drop=True)
 
 
-def build_datasets(raw: Path, register=None) -> tuple[dict[str, pd.DataFrame], dict]:
+def build_datasets(raw: Path, register: Register | None = None) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """All data sets of the snapshot and their manifest, from the raw files."""
     from blilyst.stats.register import Register, get_register
 
@@ -747,7 +757,9 @@ def build_datasets(raw: Path, register=None) -> tuple[dict[str, pd.DataFrame], d
     return datasets, manifest
 
 
-def build(raw: Path | None = None, snapshot_dir: Path = BUNDLED_SNAPSHOT, register_file: Path = REGISTER_FILE) -> dict:
+def build(
+    raw: Path | None = None, snapshot_dir: Path = BUNDLED_SNAPSHOT, register_file: Path = REGISTER_FILE
+) -> dict[str, Any]:
     """Rebuild ``register.json`` and the bundled snapshot from ``raw`` (default: ``data/raw``)."""
     from blilyst.stats.register import Register, get_register
     from blilyst.stats.snapshot import write_snapshot
@@ -758,4 +770,5 @@ def build(raw: Path | None = None, snapshot_dir: Path = BUNDLED_SNAPSHOT, regist
     get_register.cache_clear()
     datasets, manifest = build_datasets(raw, Register(payload))
     dest = write_snapshot(datasets, manifest, Path(snapshot_dir))
-    return json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    written: dict[str, Any] = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    return written

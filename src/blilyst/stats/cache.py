@@ -62,7 +62,7 @@ class CacheEntry:
 class ResponseCache:
     """Atomic, checksummed JSON cache of SSB answers keyed by (kind, table, query, updated stamp)."""
 
-    def __init__(self, directory: str | os.PathLike | None = None):
+    def __init__(self, directory: str | os.PathLike[str] | None = None):
         self.root = Path(directory).expanduser() if directory else default_cache_dir()
         self.directory = self.root / "ssb"
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,7 +221,7 @@ def _load(data: Any, url: str | None) -> dict[str, Any]:
     return data
 
 
-def _category(dim_id: str, raw: Any, url: str | None) -> tuple[tuple[str, ...], tuple[str, ...], dict]:
+def _category(dim_id: str, raw: Any, url: str | None) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, Any]]:
     if not isinstance(raw, dict) or not isinstance(raw.get("category"), dict):
         raise _fail(f"dimension {dim_id!r} has no category", url)
     cat = raw["category"]
@@ -258,7 +258,7 @@ def _values(raw: Any, n: int, url: str | None) -> np.ndarray:
             raise _fail(f"{len(raw)} values for {n} cells (size says {n}; the answer may be truncated)", url)
         if set(map(type, raw)) <= {int, float, type(None)}:  # the usual case: one fast conversion
             return np.array(raw, dtype="float64")  # None becomes NaN
-        items = enumerate(raw)
+        items: Iterable[tuple[int, Any]] = enumerate(raw)
     elif isinstance(raw, dict):
         try:
             items = [(int(k), v) for k, v in raw.items()]

@@ -184,24 +184,23 @@ def resolve_values(values: Sequence[str], codes: Sequence[str], *, is_time: bool
             chosen.append(value)
         else:
             raise ValueError(f"{value!r} is not a code of this variable")
-    seen: set[str] = set()
-    return [c for c in chosen if not (c in seen or seen.add(c))]
+    return list(dict.fromkeys(chosen))  # first occurrence of each code, in order
 
 
 def split_selection(resolved: Mapping[str, Sequence[str]], max_cells: int) -> list[dict[str, list[str]]]:
     """Split explicit code lists into parts of at most ``max_cells`` cells each, cutting the largest
     variable first (recursively, so any limit >= 1 can be met)."""
-    resolved = {k: list(v) for k, v in resolved.items()}
-    cells = math.prod(len(v) for v in resolved.values())
+    lists = {k: list(v) for k, v in resolved.items()}
+    cells = math.prod(len(v) for v in lists.values())
     if cells <= max_cells:
-        return [resolved]
-    var = max(resolved, key=lambda k: len(resolved[k]))
-    codes = resolved[var]
+        return [lists]
+    var = max(lists, key=lambda k: len(lists[k]))
+    codes = lists[var]
     others = cells // len(codes)
     per_part = max(1, max_cells // others)
     parts: list[dict[str, list[str]]] = []
     for i in range(0, len(codes), per_part):
-        parts += split_selection({**resolved, var: codes[i : i + per_part]}, max_cells)
+        parts += split_selection({**lists, var: codes[i : i + per_part]}, max_cells)
     return parts
 
 
@@ -285,7 +284,7 @@ class PxWebClient:
     def __enter__(self) -> PxWebClient:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- HTTP with limits, retries and clear errors --------------------------------------------
@@ -322,7 +321,7 @@ class PxWebClient:
         self._blocked_until = max(self._blocked_until, self._clock() + wait)
 
     def _backoff(self, attempt: int) -> float:
-        return min(self.backoff * (2**attempt), self.max_wait)
+        return min(self.backoff * 2.0**attempt, self.max_wait)
 
     def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """One request with retries. Once an API (v2 or v0) has failed for good (no connection, or a
@@ -426,7 +425,7 @@ class PxWebClient:
                 url=str(resp.request.url),
             ) from None
 
-    def _get_json(self, path: str, params: Any = None, *, what: str, table_id: str | None = None) -> Any:
+    def _get_json(self, path: str, params: Any = None, *, what: str, table_id: str | None = None) -> dict[str, Any]:
         resp = self._request("GET", f"{self.base_url}{path}", params=params, what=what, table_id=table_id)
         data = self._json(resp)
         if not isinstance(data, dict):
@@ -673,7 +672,7 @@ class PxWebClient:
                 raise
             log.warning("PxWebApi v2 failed for table %s (%s); trying the v0 API", query.table_id, exc)
             return self._fetch_v0(query, exc)
-        body = self._json(resp)
+        body: dict[str, Any] = self._json(resp)
         parse_jsonstat(body, url=str(resp.request.url))  # validate before it is cached
         return body
 
@@ -697,7 +696,7 @@ class PxWebClient:
                 status=getattr(v2_error, "status", None) or exc.status,
                 url=getattr(v2_error, "url", None) or exc.url,
             ) from None
-        body = self._json(resp)
+        body: dict[str, Any] = self._json(resp)
         parse_jsonstat(body, url=url)
         return body
 

@@ -117,7 +117,9 @@ class _Refresher:
         self.result_tables: dict[str, str | None] = {}
         self.sources: dict[str, dict[str, Any]] = {}
 
-    def fetch(self, step: str, table_id: str, selection: dict, codelists: dict | None = None) -> pd.DataFrame:
+    def fetch(
+        self, step: str, table_id: str, selection: dict[str, Any], codelists: dict[str, str] | None = None
+    ) -> pd.DataFrame:
         self.progress(step, 0, 1)
         frame = self.client.data(
             table_id, selection, codelists=codelists, on_part=lambda done, total: self.progress(step, done, total)
@@ -182,7 +184,7 @@ class _Refresher:
             {"Region": region_cl, **({"Alder": age_cl} if age_cl else {})},
         )
         tidy = self._tidy_population(raw)
-        return tidy.groupby(["municipality", "year"], as_index=False)["population"].sum()
+        return tidy.groupby(["municipality", "year"], as_index=False)[["population"]].sum()
 
     @staticmethod
     def _tidy_population(raw: pd.DataFrame) -> pd.DataFrame:
@@ -286,7 +288,7 @@ class _Refresher:
             raise _Skip(str(exc)) from None
         region_cl = _pick_codelist(meta, "Region", ("agg_KommSummer", "agg_KommSummerHist"))
         age_cl = _pick_codelist(meta, "Alder", ("vs_AlleAldre00B",))
-        codes = {}
+        codes: dict[str, str] = {}
         for code, label in zip(
             meta.dimension("ContentsCode").codes, meta.dimension("ContentsCode").labels, strict=True
         ):
@@ -370,7 +372,7 @@ class _Refresher:
             {"municipality": _map(raw["Region"], _municipality), "year": _map(raw["Tid"], _year), "jobs": raw["value"]}
         ).dropna(subset=["municipality", "jobs"])
         out = out[out["municipality"].isin(set(municipalities))]
-        out = out.groupby(["municipality", "year"], as_index=False)["jobs"].sum()
+        out = out.groupby(["municipality", "year"], as_index=False)[["jobs"]].sum()
         # SSB's aggregate to today's borders shows 0 where it has no figure (before a split)
         out = out[out["jobs"] > 0]
         if out.empty:
@@ -508,7 +510,7 @@ def _annual_components(raw: pd.DataFrame, annual: dict[str, str], municipalities
     )
     out = out.dropna(subset=["municipality", "persons"])
     out = out[out["municipality"].isin(set(municipalities))]
-    out = out.groupby(["municipality", "year", "component"], as_index=False)["persons"].sum()
+    out = out.groupby(["municipality", "year", "component"], as_index=False)[["persons"]].sum()
     # SSB's aggregate to today's borders shows 0 for every component where it has no figure (a
     # municipality before it was split off): such municipality-years are absent, not registered zeros
     some = out.groupby(["municipality", "year"])["persons"].transform(lambda s: bool((s != 0).any()))
@@ -681,7 +683,7 @@ def refresh_snapshot(
     return result
 
 
-def _previous_local(dest: Path) -> tuple[dict, dict[str, pd.DataFrame]] | None:
+def _previous_local(dest: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame]] | None:
     """The manifest and frames of the local snapshot at ``dest``, or ``None`` if there is none or it is
     unreadable (then it is simply replaced)."""
     import json

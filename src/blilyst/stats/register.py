@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -146,7 +147,7 @@ _CODE = re.compile(r"^(?:k\s*-?\s*)?(\d{3,4})$", re.IGNORECASE)
 class Register:
     """The municipality register. Use :func:`get_register` to get the cached instance."""
 
-    def __init__(self, payload: dict):
+    def __init__(self, payload: dict[str, Any]) -> None:
         self._munis: dict[str, Municipality] = {}
         self._old_names: dict[str, str] = dict(payload.get("old_names", {}))
         aliases: list[tuple[str, str, str]] = []  # (key, code, note)
@@ -185,7 +186,12 @@ class Register:
             self._exact.setdefault(key, []).append((code, note))
 
     # ------------------------------------------------------------------ construction helpers
-    def _make_change(self, r: dict, targets, by_target_year) -> CodeChange:
+    def _make_change(
+        self,
+        r: dict[str, Any],
+        targets: tuple[tuple[str, float], ...],
+        by_target_year: dict[tuple[str, int], set[str]],
+    ) -> CodeChange:
         code, name = r["code"], r["name"]
         label = f"{code} {name}".strip()
         year = r["year_to"] + 1

@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from blilyst.arrays import FloatArray, JSONDict
 from blilyst.axes import N_AGES, SEXES
 from blilyst.errors import SnapshotError
 
@@ -138,9 +140,9 @@ class Snapshot:
 
     origin: str  # "bundled" or "local"
     path: Path
-    manifest: dict
+    manifest: JSONDict
     frames: dict[str, pd.DataFrame] = field(repr=False)
-    _cube: tuple | None = field(default=None, repr=False)
+    _cube: tuple[list[str], list[int], FloatArray] | None = field(default=None, repr=False)
 
     @property
     def version(self) -> str:
@@ -227,7 +229,9 @@ class Snapshot:
         e = self.manifest["datasets"][dataset]
         return f"{e['credit']}, table {e['ssb_table']} ({e['date']}), licence {e['licence']}"
 
-    def population_cube(self, municipalities=None, years=None) -> tuple[list[str], list[int], np.ndarray]:
+    def population_cube(
+        self, municipalities: Iterable[str] | None = None, years: Iterable[int] | None = None
+    ) -> tuple[list[str], list[int], FloatArray]:
         """Population as a float64 array shaped (year, region, sex, age) = (Y, R, 2, 106).
 
         ``municipalities`` (2024 codes) and ``years`` select and order the axes; default all.
@@ -264,7 +268,7 @@ class Snapshot:
 # ----------------------------------------------------------------------------------------------
 
 
-def _read_manifest(directory: Path) -> dict:
+def _read_manifest(directory: Path) -> JSONDict:
     path = directory / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -287,7 +291,7 @@ def _check_schema(name: str, schema: pa.Schema, where: Path) -> None:
 
 
 def _to_frame(table: pa.Table) -> pd.DataFrame:
-    frame = table.to_pandas()
+    frame: pd.DataFrame = table.to_pandas()
     for col in frame.columns:
         dtype = frame[col].dtype
         if isinstance(dtype, pd.CategoricalDtype):  # dictionary-encoded on disk, plain str in memory
@@ -305,9 +309,11 @@ def _empty(name: str) -> pd.DataFrame:
     return pd.DataFrame({col: pd.Series(dtype=_EMPTY_DTYPES[kind]) for col, kind in SCHEMAS[name].items()})
 
 
-def _read_dir(directory: Path, names=None, *, required: bool) -> tuple[dict, dict[str, pd.DataFrame]]:
+def _read_dir(
+    directory: Path, names: Sequence[str] | None = None, *, required: bool
+) -> tuple[JSONDict, dict[str, pd.DataFrame]]:
     manifest = _read_manifest(directory)
-    frames = {}
+    frames: dict[str, pd.DataFrame] = {}
     for name in names or (*DATASETS, *OPTIONAL_DATASETS):
         entry = manifest["datasets"].get(name)
         if entry is None:
@@ -453,7 +459,7 @@ def _compact(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: dict, dest: Path) -> Path:
+def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: JSONDict, dest: Path) -> Path:
     """Write a snapshot directory atomically: to a temporary directory beside ``dest``, then rename.
 
     Expectations (``blilyst data refresh`` writes the local snapshot with this):
