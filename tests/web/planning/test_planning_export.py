@@ -29,6 +29,7 @@ def filled_plan(resources, households, analyst, client_for):
     client.post(
         "/plan/4028/target-group/",
         {
+            "version": "1",
             "chosen_groups": ["labour_immigrants"],
             "goal": "20 flere i arbeidsalder innen 2030",
             "rationale": "",

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 def _post(client, **extra):
+    """Post the form as a user who just opened it (with the plan's current version)."""
+    from blilyst.web.planning.models import Plan
+
+    version = Plan.objects.filter(municipality="4028").values_list("version", flat=True).first() or 1
     data = {
+        "version": str(version),
         "chosen_groups": ["labour_immigrants"],
         "goal": "20 flere innbyggere i arbeidsalder innen 2030",
         "rationale": "Arbeidsinnvandrere er den største gruppen innvandrere",

@@ -91,7 +91,8 @@ def test_a_month_field_takes_a_browser_month(people, client_for):
 
 def test_the_owner_edits(people, client_for, resources):
     url = reverse("resources:edit", args=["jobs", resources.job_a.pk])
-    response = client_for(people.alice).post(url, {**JOB, "occupation": "sykepleier", "status": "filled"})
+    data = {**JOB, "occupation": "sykepleier", "status": "filled", "version": resources.job_a.version}
+    response = client_for(people.alice).post(url, data)
     assert response.status_code == 302
     resources.job_a.refresh_from_db()
     assert resources.job_a.status == "filled" and resources.job_a.municipality_id == "4028"
@@ -99,7 +100,7 @@ def test_the_owner_edits(people, client_for, resources):
 
 def test_the_municipality_cannot_be_moved_on_edit(people, client_for, resources):
     url = reverse("resources:edit", args=["jobs", resources.job_a.pk])
-    client_for(people.alice).post(url, {**JOB, "municipality": "4036"})
+    client_for(people.alice).post(url, {**JOB, "municipality": "4036", "version": resources.job_a.version})
     resources.job_a.refresh_from_db()
     assert resources.job_a.municipality_id == "4028"
 

@@ -65,7 +65,7 @@ def test_a_stranger_gets_404(people, resources):
     call = api(people.bob)
     pk = resources.house_a.pk
     assert call("get", f"/housing/{pk}").status_code == 404
-    assert call("patch", f"/housing/{pk}", {"price": 1}).status_code == 404
+    assert call("patch", f"/housing/{pk}", {"version": 1, "price": 1}).status_code == 404
     assert call("delete", f"/housing/{pk}").status_code == 404
     assert call("post", "/housing", TRIAL).status_code == 404  # creating in A: as if A did not exist
     resources.house_a.refresh_from_db()
@@ -76,7 +76,7 @@ def test_a_read_only_member_gets_403_on_write(people, resources):
     call = api(people.rita)
     pk = resources.job_a.pk
     assert call("get", f"/jobs/{pk}").status_code == 200
-    assert call("patch", f"/jobs/{pk}", {"status": "filled"}).status_code == 403
+    assert call("patch", f"/jobs/{pk}", {"version": 1, "status": "filled"}).status_code == 403
     assert call("delete", f"/jobs/{pk}").status_code == 403
     assert call("post", "/housing", TRIAL).status_code == 403
     assert JobVacancy.objects.get(pk=pk).status == "open"
@@ -85,10 +85,10 @@ def test_a_read_only_member_gets_403_on_write(people, resources):
 def test_patch_changes_only_what_is_sent_and_validates_the_whole(people, resources):
     call = api(people.alice)
     pk = resources.house_a.pk
-    response = call("patch", f"/housing/{pk}", {"price": 10_500})
+    response = call("patch", f"/housing/{pk}", {"version": 1, "price": 10_500})
     assert response.status_code == 200 and response.json()["price"] == 10_500
-    assert response.json()["title"] == "Enebolig på Brunkeberg"
-    response = call("patch", f"/housing/{pk}", {"kind": "trial"})  # trial housing needs a term
+    assert response.json()["title"] == "Enebolig på Brunkeberg" and response.json()["version"] == 2
+    response = call("patch", f"/housing/{pk}", {"version": 2, "kind": "trial"})  # trial housing needs a term
     assert response.status_code == 422 and "term_months" in response.json()["errors"]
 
 

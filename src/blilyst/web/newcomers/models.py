@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blilyst.web.accounts.models import Municipality
+from blilyst.web.lib.versioning import VersionConflict
 
 
 class TargetGroup(models.TextChoices):
@@ -353,14 +354,6 @@ def likely_duplicates(municipality_code: str, emails: list[str], phones: list[st
         condition |= Q(phone_digits__in=phones)
     ids = Adult.objects.filter(condition, household__municipality_id=municipality_code).values("household_id")
     return Household.objects.filter(pk__in=ids, municipality_id=municipality_code)
-
-
-class VersionConflict(Exception):
-    """Someone else saved the household after this form was opened."""
-
-    def __init__(self, current_version: int | None):
-        super().__init__(f"household changed since it was read (now version {current_version})")
-        self.current_version = current_version
 
 
 class Adult(models.Model):

@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blilyst.web.accounts.models import User
@@ -29,6 +28,7 @@ from blilyst.web.lib.tenancy import (
     municipalities_for,
     require_capability,
 )
+from blilyst.web.lib.versioning import conflict_context, rebind_to_current
 from blilyst.web.newcomers.forms import (
     AdultFormSet,
     ChildFormSet,
@@ -69,15 +69,9 @@ def staff_for(municipality_code: str):
     ).order_by("first_name", "username")
 
 
-CONFLICT_MESSAGE = gettext_lazy(
-    "Someone else saved this household while you were editing it. Nothing you entered has been saved: "
-    "the page now shows their version. Make your changes again."
-)
-
-
-def _conflict(request: HttpRequest, household: Household) -> HttpResponse:
-    messages.error(request, CONFLICT_MESSAGE)
-    return redirect("household_detail", pk=household.pk)
+def _current_or_404(request: HttpRequest, pk: int) -> Household:
+    """The household as stored now, after a refused save (404 if it was erased meanwhile)."""
+    return get_rw_household_for_user(request, pk)
 
 
 @require_GET
@@ -206,8 +200,18 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 adults.save()
                 children.save()
                 log_access(request.user, household, Action.CHANGE, detail="household")
-        except VersionConflict:
-            return _conflict(request, household)
+        except VersionConflict as exc:
+            # Keep what the user typed (now based on the stored version) and show where it differs.
+            current = _current_or_404(request, pk)
+            data = rebind_to_current(request.POST, exc.current_version)
+            ctx = {
+                "household": current,
+                "form": HouseholdForm(data, instance=current, staff=staff),
+                "adults": AdultFormSet(data, instance=current, prefix="adults"),
+                "children": ChildFormSet(data, instance=current, prefix="children"),
+                **conflict_context(form, current),
+            }
+            return render(request, "newcomers/household_edit.html", ctx, status=409)
         duplicates = list(household.duplicate_candidates()[:5])
         if duplicates:
             messages.warning(
@@ -235,8 +239,16 @@ def household_needs(request: HttpRequest, pk: int) -> HttpResponse:
                 form.save()
                 children.save()
                 log_access(request.user, household, Action.CHANGE, detail="needs")
-        except VersionConflict:
-            return _conflict(request, household)
+        except VersionConflict as exc:
+            current = _current_or_404(request, pk)
+            data = rebind_to_current(request.POST, exc.current_version)
+            ctx = {
+                "household": current,
+                "form": NeedsForm(data, instance=current),
+                "children": ChildFormSet(data, instance=current, prefix="children"),
+                **conflict_context(form, current),
+            }
+            return render(request, "newcomers/household_needs.html", ctx, status=409)
         messages.success(request, _("The needs are saved."))
         return redirect("household_detail", pk=household.pk)
     return render(
@@ -264,8 +276,14 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
                     reason_note=d["reason_note"],
                 )
                 log_access(request.user, household, Action.CHANGE, detail=f"status {d['status']}")
-        except VersionConflict:
-            return _conflict(request, household)
+        except VersionConflict as exc:
+            current = _current_or_404(request, pk)
+            ctx = {
+                "household": current,
+                "form": StatusForm(rebind_to_current(request.POST, exc.current_version), household=current),
+                **conflict_context(form, current),
+            }
+            return render(request, "newcomers/household_status.html", ctx, status=409)
         messages.success(request, _("The status is now “%(status)s”.") % {"status": household.get_status_display()})
         return redirect("household_detail", pk=household.pk)
     return render(request, "newcomers/household_status.html", {"household": household, "form": form})

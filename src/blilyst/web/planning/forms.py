@@ -131,6 +131,7 @@ def metric_choices(lang: str) -> list[tuple[str, str]]:
 class TargetGroupForm(forms.Form):
     """The chosen group(s), the effort per group (for the priority check) and the goal with its indicator."""
 
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     chosen_groups = forms.MultipleChoiceField(
         label=_("Chosen target group"), required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -21,10 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blilyst.web.accounts.models import Municipality
+from blilyst.web.lib.versioning import Versioned
 
 
-class Plan(models.Model):
-    """One plan per municipality (created on first visit)."""
+class Plan(Versioned):
+    """One plan per municipality (created on first visit). ``version`` guards against lost updates
+    (see :mod:`blilyst.web.lib.versioning`): the target-group form carries the version it was opened at."""
 
     PERSONAL_DATA = False
 

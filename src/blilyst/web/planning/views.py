@@ -12,6 +12,7 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,6 +40,7 @@ from blilyst.web.lib.tenancy import (
     require_capability,
     require_municipality,
 )
+from blilyst.web.lib.versioning import VersionConflict, conflict_context, rebind_to_current
 from blilyst.web.planning import aggregates, needs
 from blilyst.web.planning.forms import (
     AssessmentForm,
@@ -71,6 +73,18 @@ def _rw_plan(request: HttpRequest, code: str) -> Plan:
     if not writable:
         raise PermissionDenied
     return plan
+
+
+def _change_plan(plan: Plan, user, change) -> Plan:
+    """Apply ``change`` (a function of the plan) to the stored plan, read under a row lock, and count its
+    version up: a change that adds to or removes from the plan's lists never loses one made at the same time."""
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        change(locked)
+        locked.updated_by = user
+        locked.version += 1
+        locked.save()
+    return locked
 
 
 def _base(request, plan: Plan, writable: bool, section: str, **extra) -> dict:
@@ -183,16 +197,15 @@ def evidence(request: HttpRequest, code: str) -> HttpResponse:
 def save_peers(request: HttpRequest, code: str) -> HttpResponse:
     plan = _rw_plan(request, code)
     if "automatic" in request.POST:
-        plan.peers = None
+        peers = None
     else:
         form = PeersForm(request.POST, code=code)
         if not form.is_valid():
             for error in form.errors.get("peers", []):
                 messages.error(request, error)
             return redirect("plan_evidence", code=code)
-        plan.peers = form.cleaned_data["peers"]
-    plan.updated_by = request.user
-    plan.save(update_fields=["peers", "updated", "updated_by"])
+        peers = form.cleaned_data["peers"]
+    _change_plan(plan, request.user, lambda p: setattr(p, "peers", peers))
     messages.success(request, _("The list of similar municipalities is saved."))
     return redirect(f"{_url('plan_evidence', code)}#comparison")
 
@@ -202,9 +215,7 @@ def save_scenario(request: HttpRequest, code: str) -> HttpResponse:
     plan = _rw_plan(request, code)
     form = ScenarioForm(request.POST)
     if form.is_valid() and form.cleaned_data["scenario"]:
-        plan.scenario = form.cleaned_data["scenario"]
-        plan.updated_by = request.user
-        plan.save(update_fields=["scenario", "updated", "updated_by"])
+        plan = _change_plan(plan, request.user, lambda p: setattr(p, "scenario", form.cleaned_data["scenario"]))
         messages.success(request, _("The plan uses this scenario."))
     return redirect(f"{_url('plan_evidence', code)}?scenario={plan.scenario}")
 
@@ -444,24 +455,29 @@ def target_group(request: HttpRequest, code: str) -> HttpResponse:
     plan, writable = _plan(request, code)
     lang = _lang()
     user_groups = plan.user_groups()
+    conflict: dict = {}
+    status = 200
     group_form = CustomGroupForm(existing=[g.key for g in user_groups], prefix="group")
     if request.method == "POST" and writable and "remove_group" in request.POST:
         key = request.POST["remove_group"]
-        plan.custom_groups = [g for g in plan.custom_groups if g["key"] != key]
-        plan.chosen_groups = [k for k in plan.chosen_groups if k != key]
-        plan.updated_by = request.user
-        plan.save()
+
+        def remove(p: Plan) -> None:
+            p.custom_groups = [g for g in p.custom_groups if g["key"] != key]
+            p.chosen_groups = [k for k in p.chosen_groups if k != key]
+
+        _change_plan(plan, request.user, remove)
         messages.success(request, _("The group is removed."))
         return redirect("plan_target_group", code=code)
     if request.method == "POST" and writable and "add_group" in request.POST:
         group_form = CustomGroupForm(request.POST, existing=[g.key for g in user_groups], prefix="group")
         if group_form.is_valid():
-            plan.custom_groups = [*list(plan.custom_groups), group_form.to_json()]
-            plan.updated_by = request.user
-            plan.save()
+            added = group_form.to_json()
+            _change_plan(plan, request.user, lambda p: setattr(p, "custom_groups", [*list(p.custom_groups), added]))
             messages.success(request, _("The group is added."))
             return redirect(f"{_url('plan_target_group', code)}#groups")
-        form = TargetGroupForm(user_groups=user_groups, initial={"chosen_groups": plan.chosen_groups})
+        form = TargetGroupForm(
+            user_groups=user_groups, initial={"chosen_groups": plan.chosen_groups, "version": plan.version}
+        )
         formset = MeasureFormSet(initial=measure_initial(plan.measures), prefix="measures")
     elif request.method == "POST":
         if not writable:
@@ -477,11 +493,28 @@ def target_group(request: HttpRequest, code: str) -> HttpResponse:
             plan.goal_indicators = form.goal_indicators()
             plan.measures = [m for m in (f.to_json(groups) for f in formset.forms if f.cleaned_data) if m]
             plan.updated_by = request.user
-            plan.save()
-            messages.success(request, _("The target group and the chain are saved."))
-            return redirect("plan_target_group", code=code)
+            try:
+                plan.save_checked(form.cleaned_data["version"])
+            except VersionConflict as exc:
+                # Keep what the user typed (rebased on the stored version) and show where it differs.
+                current = Plan.objects.get(pk=plan.pk)
+                conflict = conflict_context(form, current)
+                form = TargetGroupForm(
+                    rebind_to_current(request.POST, exc.current_version), user_groups=current.user_groups()
+                )
+                formset = MeasureFormSet(request.POST, prefix="measures")
+                plan = current
+                status = 409
+            else:
+                messages.success(request, _("The target group and the chain are saved."))
+                return redirect("plan_target_group", code=code)
     else:
-        initial = {"chosen_groups": plan.chosen_groups, "goal": plan.goal, "rationale": plan.rationale}
+        initial = {
+            "chosen_groups": plan.chosen_groups,
+            "goal": plan.goal,
+            "rationale": plan.rationale,
+            "version": plan.version,
+        }
         initial.update({f"effort_{k}": int(v) for k, v in plan.priorities.items()})
         if plan.goal_indicators:
             ind = plan.goal_indicators[0]
@@ -540,8 +573,9 @@ def target_group(request: HttpRequest, code: str) -> HttpResponse:
         chain_rows=chain_rows,
         assessed_on=latest.assessed_on if latest else None,
         answer=needs.target_seeking(code, lang),
+        **conflict,
     )
-    return render(request, "planning/target_group.html", ctx)
+    return render(request, "planning/target_group.html", ctx, status=status)
 
 
 # ---------------------------------------------------------------------------- honest message

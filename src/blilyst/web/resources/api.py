@@ -21,6 +21,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
+from blilyst.web.lib.versioning import VersionConflict
 from blilyst.web.resources import explain, matchinputs
 from blilyst.web.resources.models import MatchingGap
 from blilyst.web.resources.views import KINDS, Kind, run_matching
@@ -37,19 +38,34 @@ def _fields(kind: Kind) -> list[str]:
 SCHEMAS: dict[str, tuple[type, type, type]] = {}
 for _slug, _kind in KINDS.items():
     _name = _kind.model.__name__
-    _out = create_schema(_kind.model, name=f"{_name}Out", fields=["id", "municipality", *_fields(_kind)])
+    _out = create_schema(_kind.model, name=f"{_name}Out", fields=["id", "municipality", "version", *_fields(_kind)])
     _body = create_schema(_kind.model, name=f"{_name}Fields", fields=_fields(_kind))
     _in = type(
         f"{_name}In",
         (_body,),
         {"__annotations__": {"municipality": str}, "municipality": Field(..., min_length=4, max_length=4)},
     )
-    _patch = create_schema(_kind.model, name=f"{_name}Patch", fields=_fields(_kind), optional_fields="__all__")
+    _patch_fields = create_schema(
+        _kind.model, name=f"{_name}PatchFields", fields=_fields(_kind), optional_fields="__all__"
+    )
+    _patch = type(
+        f"{_name}Patch",
+        (_patch_fields,),
+        {
+            "__annotations__": {"version": int},
+            "version": Field(..., ge=1, description="The version you read; a newer one on the server gives 409."),
+        },
+    )
     SCHEMAS[_slug] = (_out, _in, _patch)
 
 
 class Errors(Schema):
     errors: dict[str, list[str]]
+
+
+class Conflict(Schema):
+    detail: str
+    current_version: int
 
 
 def _kind(slug: str) -> Kind:
@@ -60,7 +76,7 @@ def _kind(slug: str) -> Kind:
 
 
 def _out(request: HttpRequest, kind: Kind, obj) -> dict:
-    data = {"id": obj.pk, "municipality_id": obj.municipality_id}
+    data = {"id": obj.pk, "municipality_id": obj.municipality_id, "version": obj.version}
     hide = bool(kind.personal) and not can(request.user, PERSONAL, obj.municipality_id)
     for name in _fields(kind):
         value = getattr(obj, name)
@@ -97,6 +113,7 @@ def _form_data(values: dict) -> dict:
 
 
 def _save(request: HttpRequest, kind: Kind, data: dict, instance=None):
+    """Validate and save through the page's form; raises VersionConflict when ``data["version"]`` is outdated."""
     form = kind.form(_form_data(data), instance=instance, user=request.user)
     if not form.is_valid():
         return None, {"errors": {name: [str(m) for m in messages] for name, messages in form.errors.items()}}
@@ -141,7 +158,7 @@ def _register(slug: str) -> None:
 
     @router.patch(
         f"/{slug}/{{int:pk}}",
-        response={200: out_schema, 422: Errors},
+        response={200: out_schema, 409: Conflict, 422: Errors},
         operation_id=f"update_{slug}",
         summary=f"Change one of {slug}",
     )
@@ -150,7 +167,13 @@ def _register(slug: str) -> None:
         current = {name: getattr(obj, name) for name in _fields(kind)}
         current.update(payload.dict(exclude_unset=True))
         current["municipality"] = obj.municipality_id
-        saved, errors = _save(request, kind, current, instance=obj)
+        try:
+            saved, errors = _save(request, kind, current, instance=obj)
+        except VersionConflict as exc:
+            return 409, {
+                "detail": "It was changed by someone else since you read it; read it again and repeat your change.",
+                "current_version": exc.current_version or 0,
+            }
         if errors:
             return 422, errors
         return 200, _out(request, kind, saved)

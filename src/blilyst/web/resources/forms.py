@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib.tenancy import municipalities_for
+from blilyst.web.lib.versioning import VersionedFormMixin
 from blilyst.web.resources.models import Event, Host, Housing, JobVacancy, KindergartenCapacity
 
 
@@ -47,8 +48,9 @@ MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d", "%m.%Y", "%d.%m.%Y", "%m/%Y"]
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y"]
 
 
-class ResourceForm(forms.ModelForm):
-    """A resource form for ``user``: the municipality is one of theirs (fixed once the resource exists)."""
+class ResourceForm(VersionedFormMixin, forms.ModelForm):
+    """A resource form for ``user``: the municipality is one of theirs (fixed once the resource exists).
+    An edit carries the version it was opened at; ``save`` raises VersionConflict when it is outdated."""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blilyst.web.accounts.models import Municipality
+from blilyst.web.lib.versioning import Versioned
 
 #: Trial housing (prøvebolig) is let for at most three years.
 TRIAL_HOUSING_MAX_MONTHS = 36
@@ -27,8 +28,9 @@ def first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-class Resource(models.Model):
-    """Fields every resource has: its municipality and when it was created and last changed."""
+class Resource(Versioned):
+    """Fields every resource has: its municipality, when it was created and last changed, and its
+    ``version`` (two people editing the same row: the second save is refused, see ``Versioned``)."""
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blilyst.errors import ImportFileError
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib.tenancy import for_user, get_for_user, get_rw_for_user, require_capability
+from blilyst.web.lib.versioning import VersionConflict, conflict_context, rebind_to_current
 from blilyst.web.resources import csvimport, explain, matchinputs
 from blilyst.web.resources.forms import (
     EventForm,
@@ -257,7 +258,18 @@ def resource_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     obj = get_rw_resource_for_user(request, kind, pk)
     form = kind.form(request.POST if request.method == "POST" else None, instance=obj, user=request.user)
     if request.method == "POST" and form.is_valid():
-        obj = form.save()
+        try:
+            obj = form.save()
+        except VersionConflict as exc:
+            if exc.current_version is None:
+                raise Http404("Not found") from None  # deleted meanwhile
+            # Someone saved first: keep what the user typed, show where it differs from what is stored now.
+            current = kind.model.objects.get(pk=pk)
+            ctx = {"kind": kind, "obj": current, **conflict_context(form, current)}
+            ctx["form"] = kind.form(
+                rebind_to_current(request.POST, exc.current_version), instance=current, user=request.user
+            )
+            return render(request, "resources/form.html", ctx, status=409)
         messages.success(request, _("Saved: %(name)s.") % {"name": obj})
         return redirect("resources:list", kind=kind.slug)
     return render(request, "resources/form.html", {"kind": kind, "form": form, "obj": obj})
