@@ -183,7 +183,10 @@ def test_project_xlsx_opened_with_openpyxl_states_base_year_sources_estimates_as
     assert notes[1] == "Base year: 1 January 2026 (registered population); projected to 1 January 2029."
     assert any(n.startswith("Source: Population 1 January") and "Kilde: Statistisk sentralbyrå" in n for n in notes)
     assert any(n.startswith("Estimated: Net migration by sex and age 2016-2025: residual") for n in notes)
-    assert any(n.startswith("Assumption: migration: net migration rates by sex and age, 2016-2025") for n in notes)
+    assert any(
+        n.startswith("Assumption: migration: domestic net migration rates by sex and age, 2016-2025") for n in notes
+    )
+    assert any(n.startswith("Net immigration to Norway: the mean") for n in notes)
     result = list(book["result"].iter_rows(values_only=True))
     assert result[0][:2] == ("year", "population") and result[1][:2] == (2026, 1274)
     assert [r[-1] for r in result[1:]] == ["registered", "projected", "projected", "projected"]
@@ -231,3 +234,41 @@ def test_project_xlsx_writes_sheets_too_long_for_excel_wide(capsys, tmp_path, mo
     monkeypatch.setattr(cli_demography, "EXCEL_ROWS", 5)
     code, _out, err = run(capsys, "project", "Fyresdal", "--years", "5", "--format", "xlsx", "--output", str(target))
     assert code == 1 and err.startswith("Error: --format: the sheet 'result' has 6 rows, more than Excel holds")
+
+
+def test_project_from_an_earlier_base_year_and_a_national_level(capsys):
+    code, out, err = run(
+        capsys,
+        "project",
+        "Lørenskog",
+        "--base-year",
+        "2016",
+        "--years",
+        "10",
+        "--international",
+        "20000",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["title"] == "3222 Lørenskog: Trend (10 years), 2016-2026"
+    assert payload["rows"][0]["year"] == 2016 and payload["rows"][-1]["year"] == 2026
+    assert any("20,000 net immigrants a year to Norway" in n for n in payload["notes"])
+
+
+def test_project_with_a_bad_national_level_says_what_to_give(capsys):
+    code, _out, err = run(capsys, "project", "Fyresdal", "--international", "lots")
+    assert code != 0
+    assert "'lots' is not a national level" in err and "trend, low, high" in err
+
+
+def test_backtest_summary_compares_with_registered_populations(capsys):
+    code, out, err = run(capsys, "backtest", "--base-year", "2021", "--horizon", "5", "--format", "csv")
+    assert code == 0, err
+    frame = pd.read_csv(__import__("io").StringIO(out), comment="#")
+    row = frame.iloc[0]
+    assert (row["base_year"], row["horizon"], row["year"]) == (2021, 5, 2026)
+    assert row["norway_registered"] == 5_627_400  # registered 1 January 2026 (SSB 07459)
+    assert abs(row["norway_error"]) < 0.02
+    assert "# Left out from 2021: 1508, 1580" in out

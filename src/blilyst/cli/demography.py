@@ -135,6 +135,14 @@ def project_cmd(
     target_population: float = typer.Option(None, "--target-population", help="target-seeking: population to reach."),
     simulations: int = typer.Option(1000, "--simulations", help="stochastic: number of simulations."),
     seed: int = typer.Option(2024, "--seed", help="stochastic: random seed."),
+    base_year: int = typer.Option(
+        None, "--base-year", help="Start from 1 January of this year (default the latest); earlier years backtest."
+    ),
+    international: str = typer.Option(
+        "trend",
+        "--international",
+        help="Net immigration to Norway a year: trend (window mean), low, high, registered, zero, or a number.",
+    ),
 ) -> None:
     """Project a municipality's population under a named scenario.
 
@@ -161,6 +169,8 @@ def project_cmd(
         target_population=target_population,
         simulations=simulations,
         seed=seed,
+        base_year=base_year,
+        international=international,
     )
     res, frame, title, notes = project_output(
         kommune, scenario, years, input_file=input_file, by_age=by_age, by_age_group=by_age_group, lang=lang, **options
@@ -456,3 +466,79 @@ def facts_table(key: str, frame: pd.DataFrame, estimated: list[str], last_years:
         if c in out:
             out[c] = out[c].map(lambda v: f"{v:.0%}")
     return out.rename(columns={c: f"{c}*" for c in out.columns if c in est})
+
+
+@app.command("backtest")
+def backtest_cmd(
+    base_year: list[int] = typer.Option(
+        [2016, 2021], "--base-year", help="Start years to test (repeat the option); default 2016 and 2021."
+    ),
+    horizon: list[int] = typer.Option([5, 10], "--horizon", help="Years after the start to compare (repeatable)."),
+    scenario: str = typer.Option("trend", "--scenario", "-s", help="trend, trend5, low or high."),
+    international: str = typer.Option(
+        "trend", "--international", help="Net immigration to Norway: trend, low, high, registered, zero, or a number."
+    ),
+    municipalities: bool = typer.Option(False, "--municipalities", help="One row per municipality and horizon."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+) -> None:
+    """Project all municipalities from an earlier year and compare with the populations registered since.
+
+    Example: blilyst backtest --base-year 2016 --base-year 2021 --international registered
+    """
+    from blilyst.demography.backtest import backtest
+    from blilyst.i18n import gettext as _
+
+    if scenario not in ("trend", "trend5", "low", "high"):
+        raise InputError("--scenario", f"a backtest runs trend, trend5, low or high, not '{scenario}'")
+    results = [backtest(y, tuple(horizon), scenario=scenario, international=international) for y in base_year]
+    if municipalities:
+        frame = pd.concat([r.municipal.assign(base_year=r.base_year) for r in results], ignore_index=True)
+        frame["error"] = frame["error"].round(4)
+        frame[["projected", "registered"]] = frame[["projected", "registered"]].round(0)
+    else:
+        frame = pd.concat([r.summary for r in results], ignore_index=True)
+        for col in ("norway_error", "median_abs_error", "p90_abs_error", "mean_error", "largest_error"):
+            frame[col] = frame[col].round(4)
+        frame[["norway_projected", "norway_registered"]] = frame[["norway_projected", "norway_registered"]].round(0)
+    notes = [
+        _(
+            "Errors are projected / registered - 1 on 1 January (SSB 07459); the projection from each start "
+            "year uses only data up to it."
+        )
+    ]
+    for r in results:
+        if r.excluded:
+            notes.append(
+                _("Left out from {year}: {codes} (their populations in the period are estimates).").format(
+                    year=r.base_year, codes=", ".join(r.excluded)
+                )
+            )
+    if fmt is OutputFormat.table and not municipalities:
+        frame = _backtest_for_terminal(frame)
+    title = _("Backtest, scenario {scenario}, net immigration {international}").format(
+        scenario=scenario, international=international
+    )
+    emit(frame, fmt, title=title, notes=notes)
+
+
+def _backtest_for_terminal(frame: pd.DataFrame) -> pd.DataFrame:
+    """Short headers, years as years and errors as signed percentages, so the summary fits a terminal."""
+    out = pd.DataFrame(
+        {
+            "from": frame["base_year"].astype(str),
+            "h": frame["horizon"],
+            "year": frame["year"].astype(str),
+            "Norway": frame["norway_projected"].round(0).astype(int),
+            "registered": frame["norway_registered"].round(0).astype(int),
+        }
+    )
+    for col, label in (
+        ("norway_error", "error"),
+        ("median_abs_error", "median |e|"),
+        ("p90_abs_error", "p90 |e|"),
+        ("mean_error", "bias"),
+        ("largest_error", "largest"),
+    ):
+        out[label] = [f"{v:+.1%}" if label in ("error", "bias", "largest") else f"{v:.1%}" for v in frame[col]]
+    out["where"] = frame["largest_error_municipality"]
+    return out

@@ -77,6 +77,7 @@ KINDS = (
     "emigration_rate",
 )
 GROSS_KINDS = ("in_migration", "out_migration_rate", "immigration", "emigration_rate")
+MIGRATION_KINDS = ("net_migration", "net_migration_rate", "net_migration_total", *GROSS_KINDS)
 COUNT_KINDS = ("population", "net_migration", "net_migration_total")
 COLUMNS = ("kind", "region", "year", "sex", "age", "value")
 _SEX_ALIASES = {
@@ -269,8 +270,21 @@ def _range(text: str, source: str, row: int, field: str, lo: int, hi: int) -> tu
     return a, b
 
 
-def apply_assumptions(aset: AssumptionSet, rs, steps: int, profile: np.ndarray, surv: np.ndarray, fert: np.ndarray):
+def apply_assumptions(
+    aset: AssumptionSet,
+    rs,
+    steps: int,
+    profile: np.ndarray,
+    surv: np.ndarray,
+    fert: np.ndarray,
+    *,
+    base_rates: np.ndarray | None = None,
+    base_counts: np.ndarray | None = None,
+):
     """Turn checked rows into engine inputs for the regions of ``rs`` (a :class:`RateSchedule`).
+
+    ``base_rates`` (R, 2, 106) and ``base_counts`` (T, R, 2, 106) are the scenario's migration (default
+    the trend's net rates, no counts); a region-year with migration rows in the file replaces both.
 
     Returns ``(base, survival (T,R,2,107), fertility (T,R,106), rates (T,R,2,106), counts (T,R,2,106),
     notes)``. Rows for regions not in ``rs`` are an error naming the row.
@@ -283,8 +297,9 @@ def apply_assumptions(aset: AssumptionSet, rs, steps: int, profile: np.ndarray, 
     base = rs.base.copy()
     surv = np.broadcast_to(surv, (steps, R, 2, N_AGES + 1)).copy()
     fert = np.broadcast_to(fert, (steps, R, N_AGES)).copy()
-    rates = np.broadcast_to(rs.migration_rate, (steps, R, 2, N_AGES)).copy()
-    counts = np.zeros((steps, R, 2, N_AGES))
+    rates = np.broadcast_to(rs.migration_rate if base_rates is None else base_rates, (steps, R, 2, N_AGES)).copy()
+    counts = np.zeros((steps, R, 2, N_AGES)) if base_counts is None else np.array(base_counts, dtype=float)
+    own_migration = np.zeros((steps, R), dtype=bool)  # region-years whose migration the file sets
     gross_in = np.zeros((steps, R, 2, N_AGES))
     gross_out_rate = np.zeros((steps, R, 2, N_AGES))
     gross = np.zeros((steps, R), dtype=bool)  # region-years whose migration the file gives as gross flows
@@ -325,6 +340,9 @@ def apply_assumptions(aset: AssumptionSet, rs, steps: int, profile: np.ndarray, 
             base[np.ix_([r], s, range(lo, hi + 1))] += a.value * share[None]
             continue
         t_idx = _year_index(a, years, aset.source)
+        if a.kind in MIGRATION_KINDS and base_counts is not None and not own_migration[t_idx, r].all():
+            counts[t_idx, r] = np.where(own_migration[t_idx, r][:, None, None], counts[t_idx, r], 0.0)
+            own_migration[t_idx, r] = True
         if a.kind == "fertility":
             fert[np.ix_(t_idx, [r], range(lo, hi + 1))] = a.value
         elif a.kind == "mortality":

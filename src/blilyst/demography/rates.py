@@ -319,7 +319,11 @@ class RateSchedule:
     ``improvement`` (2, 111); ``asfr`` (106,) national rates of the base period; ``fertility_factor``
     (R,); ``migration_rate`` (R, 2, 106) annual net rates by end-of-year cohort; ``migration_history``
     (years, R) total net migration per year (residual) for the stochastic model;
-    ``mortality_factor`` (R,) each region's death rates relative to the national ones.
+    ``mortality_factor`` (R,) each region's death rates relative to the national ones;
+    ``domestic_rate`` (R, 2, 106) annual domestic net rates (international migration taken out, summing
+    to zero over Norway); ``international_share`` (R,) each region's share of Norway's net immigration;
+    ``international_profile`` (2, 106) its age-sex pattern; ``international_history`` (years,) Norway's
+    estimated net immigration in the ``history_years`` (see :mod:`blilyst.demography.international`).
     """
 
     codes: list[str]
@@ -336,6 +340,10 @@ class RateSchedule:
     history_years: list[int]
     window: int
     mortality_factor: np.ndarray | None = None
+    domestic_rate: np.ndarray | None = None
+    international_share: np.ndarray | None = None
+    international_profile: np.ndarray | None = None
+    international_history: np.ndarray | None = None
     sources: list[str] = field(default_factory=list)
     estimated: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
@@ -417,6 +425,21 @@ def estimate_rates(
     # municipalities lean on their county schedule
     keep = _unflagged(snap, all_codes, event_years)  # (Y-1, R) bool
     mig = net_migration_rates(net * keep[..., None, None], cube[:-1] * keep[..., None, None], groups)
+    # domestic moves from each municipality's history, international migration as a national
+    # assumption (blilyst.demography.international): Norway's net immigration in the window is
+    # taken out of every municipality's residual by its population share
+    from blilyst.demography.international import (
+        balance_domestic_rates,
+        domestic_net_migration,
+        national_profile,
+        population_shares,
+    )
+
+    shares = population_shares(cube[-1])
+    domestic, national_net = domestic_net_migration(net, shares)
+    dom = net_migration_rates(domestic * keep[..., None, None], cube[:-1] * keep[..., None, None], groups)
+    domestic_rate = balance_domestic_rates(dom["rate"], dom["exposure"])
+    domestic_rate[..., 0] = 0.0
 
     mx_year = int(mort["year"].max())
     mx_base, _ = mortality_array(mort, [mx_year])
@@ -448,6 +471,9 @@ def estimate_rates(
         "Local mortality level: deaths 2011-2025 estimated as estimated births minus SSB's registered natural "
         "increase (06913), against national death rates; shrunk towards the county (kappa = 100 expected deaths).",
         "Migration rates: estimated, smoothed over age and shrunk towards the county schedule.",
+        f"International migration: Norway's net immigration {sel_years[0]}-{sel_years[-2]} estimated as the "
+        "national residual, handed out by population share; domestic rates are the rest, balanced to zero "
+        "over Norway.",
     ]
     return RateSchedule(
         codes=chosen,
@@ -460,6 +486,10 @@ def estimate_rates(
         asfr=asfr,
         fertility_factor=fert["factor"][idx],
         migration_rate=mig["rate"][idx],
+        domestic_rate=domestic_rate[idx],
+        international_share=shares[idx],
+        international_profile=national_profile(national_net),
+        international_history=national_net.sum(axis=(1, 2)),
         migration_history=np.where(keep, net.sum(axis=(2, 3)), np.nan)[:, idx],
         history_years=event_years,
         window=window,

@@ -42,6 +42,14 @@ import numpy as np
 import pandas as pd
 
 from blilyst.axes import AGES, MAX_AGE, N_AGES, SEXES, WORKING_AGE
+from blilyst.demography.international import (
+    GROWTH_FLAG_LIMIT,
+    NationalLevel,
+    growth_flags,
+    international_counts,
+    national_history,
+    national_level,
+)
 from blilyst.demography.projection import EngineResult, advance, project
 from blilyst.demography.rates import RateSchedule, estimate_rates
 from blilyst.demography.workforce import workforce_measures
@@ -382,6 +390,37 @@ class ProjectionResult:
                 )
         return lines
 
+    def national_notes(self, lang: str | None = None) -> list[str]:
+        """The national immigration assumption and the municipalities whose trend grows fast enough to
+        flag, as sentences in ``lang``."""
+        from blilyst.i18n import format_percent, gettext, override
+
+        lines = []
+        with override(lang):
+            level = self.extra.get("national_level")
+            if level is not None:
+                lines.append(gettext("Net immigration to Norway: {level}.").format(level=level.describe(lang)))
+            totals = self.population.sum(axis=(2, 3))
+            horizon = min(20, len(self.years) - 1)
+            for code in self.extra.get("growth_flags", []):
+                r = self.codes.index(code)
+                growth = totals[horizon, r] / max(totals[0, r], 1.0) - 1.0
+                lines.append(
+                    gettext(
+                        "Flag: {name} grows {growth} in {years} years in this projection, more than {limit}. "
+                        "It carries the growth of {first}-{last} on at full speed; check it against "
+                        "housing plans and land before using it."
+                    ).format(
+                        name=self.names[r],
+                        growth=format_percent(growth, 0, lang),
+                        years=horizon,
+                        limit=format_percent(GROWTH_FLAG_LIMIT, 0, lang),
+                        first=self.extra.get("history_first", self.base_year - 10),
+                        last=self.extra.get("history_last", self.base_year - 1),
+                    )
+                )
+        return lines
+
     def notes(self, lang: str = "en") -> list[str]:
         """Base year, scenario and its assumptions, sources and what is estimated: for every output."""
         if lang == "nb":
@@ -402,6 +441,7 @@ class ProjectionResult:
             label = {"assumption": "Assumption", "source": "Source", "estimated": "Estimated"}
         lines = [first, f"Scenario {self.scenario.name}: {self.scenario.text(lang)}"]
         lines += [f"{label['assumption']}: {k}: {v}" for k, v in self.assumptions.items()]
+        lines += self.national_notes(lang)
         lines += [f"{label['source']}: {s}" for s in self.sources]
         lines += [f"{label['estimated']}: {e}" for e in self.estimated]
         lines += self.headline(lang)
@@ -530,6 +570,8 @@ def run_scenario(
     simulations: int = 1000,
     seed: int = 2024,
     assumptions=None,
+    international: str | float = "trend",
+    base_year: int | None = None,
 ) -> ProjectionResult:
     """Project ``municipalities`` (codes; None = all 357) ``years`` years ahead under ``scenario``.
 
@@ -542,6 +584,11 @@ def run_scenario(
     ``target_population`` in the final year along a straight line); stochastic: ``simulations``,
     ``seed``. ``assumptions``: a user file (path) or :class:`~blilyst.demography.assumptions.AssumptionSet`
     whose rows replace the scenario's inputs (trend, trend5, zero-migration, no-immigration, low, high).
+    ``international``: Norway's net immigration a year for the trend-type scenarios (trend, trend5,
+    low, high, and an assumptions file's region-years without migration rows): ``trend`` (the window
+    mean, default), ``low``, ``high``, ``registered`` (for backtests), ``zero`` or a number; see
+    :mod:`blilyst.demography.international`. ``base_year``: the 1 January to start from (default the
+    latest in the data; an earlier year projects over years already registered, for backtests).
     """
     if scenario not in SCENARIOS:
         raise InputError("scenario", f"unknown scenario '{scenario}'; choose one of {', '.join(SCENARIOS)}")
@@ -570,7 +617,7 @@ def run_scenario(
             f"at least 3 trend years; got {window}",
         )
     if rates is None:
-        rates = estimate_rates(codes, window=window, snapshot=snapshot)
+        rates = estimate_rates(codes, window=window, snapshot=snapshot, base_year=base_year)
     rs = rates
     steps = int(years)
     srb = _srb(snapshot)
@@ -616,10 +663,20 @@ def run_scenario(
         )
 
     fert_level, improve, mig = 1.0, 1.0, rs.migration_rate
+    intl_counts = None
+    level = None
+    if scenario in _NATIONAL_IMMIGRATION and rs.domestic_rate is not None:
+        level = _national_level(rs, snapshot, steps, "zero" if scenario == "no-immigration" else international)
+        mig = rs.domestic_rate
+        intl_counts = international_counts(level, rs.international_share, rs.international_profile)
+        assumptions["migration"] = (
+            f"domestic net migration rates by sex and age, {rs.history_years[0]}-{rs.history_years[-1]}, "
+            "balanced to zero over Norway; net immigration a national assumption handed out by population share"
+        )
     if scenario == "zero-migration":
         mig = np.zeros_like(rs.migration_rate)
         assumptions["migration"] = "none"
-    elif scenario == "no-immigration":
+    elif scenario == "no-immigration" and level is None:
         nat = _national_rate_schedule(rs, snapshot)
         mig = rs.migration_rate - nat[None]
         assumptions["migration"] += ", minus the national net migration rates (net immigration set to zero)"
@@ -628,7 +685,7 @@ def run_scenario(
         fert_level, improve = 1.0 + 0.1 * sign, 1.0 + 0.5 * sign
         low_shift, high_shift = _migration_range(rs)
         delta = low_shift if sign < 0 else high_shift
-        mig = rs.migration_rate + _profile_rates(profile, rs.base, delta)
+        mig = mig + _profile_rates(profile, rs.base, delta)
         assumptions["fertility"] += f", {'-' if sign < 0 else '+'}10 %"
         assumptions["mortality"] += f", improvement x{improve}"
         assumptions["migration"] += (
@@ -680,7 +737,9 @@ def run_scenario(
     if aset is not None:
         from blilyst.demography.assumptions import apply_assumptions
 
-        base, surv, fert, mig, counts, lines = apply_assumptions(aset, rs, steps, profile, surv, fert)
+        base, surv, fert, mig, counts, lines = apply_assumptions(
+            aset, rs, steps, profile, surv, fert, base_rates=mig, base_counts=intl_counts
+        )
         for i, line in enumerate(lines):
             assumptions[f"user file {i + 1}"] = line
         common["estimated"].append(f"Figures from {aset.source} are the user's own assumptions.")
@@ -709,8 +768,33 @@ def run_scenario(
             ) from None
     else:
         extra = {}
-        eng = project(rs.base, surv, fert, steps, srb=srb, net_migration_rates=mig, migration_timing="cohort")
+        eng = project(
+            rs.base,
+            surv,
+            fert,
+            steps,
+            srb=srb,
+            net_migration_rates=mig,
+            net_migration=intl_counts,
+            migration_timing="cohort",
+        )
+    if level is not None:
+        extra["national_level"] = level
+    extra["growth_flags"] = [rs.codes[r] for r in np.flatnonzero(growth_flags(eng.population))]
+    extra["history_first"], extra["history_last"] = rs.history_years[0], rs.history_years[-1]
     return ProjectionResult(population=eng.population, engine=eng, assumptions=assumptions, extra=extra, **common)
+
+
+# scenarios whose international migration is a national assumption rather than a local trend
+_NATIONAL_IMMIGRATION = ("trend", "trend5", "low", "high", "no-immigration")
+
+
+def _national_level(rs: RateSchedule, snapshot, steps: int, choice: str | float) -> NationalLevel:
+    """Norway's net immigration for each projection year from the user's ``choice``: the named levels
+    read the whole bundled history before the base year (``registered``: after it too)."""
+    _, years, cube = snapshot.population_cube()
+    history = national_history(cube, years, snapshot.mortality)
+    return national_level(choice, years[:-1], history, rs.base_year, steps, window_years=rs.history_years)
 
 
 def _missed_targets(

@@ -1,0 +1,131 @@
+"""Backtests: a projection started from an earlier 1 January, compared with the populations registered since.
+
+A projection from ``base_year`` uses only data up to that 1 January (rates fitted on the ten years
+before it); its totals after ``h`` years are compared with the registered 1 January populations of
+``base_year + h`` (SSB 07459, bundled). Errors are ``projected / registered - 1``. Municipalities whose
+stocks in the period are estimates (``Snapshot.population_flags``: merged-then-split municipalities whose
+figures the source apportions) are left out of the municipal measures and named, since an error against
+an estimate measures the estimate, not the projection.
+
+Measures, as in the literature on small-area forecast error (Smith, Tayman & Swanson 2013, *A Practitioner's
+Guide to State and Local Population Projections*, ch. 13; Wilson 2012, *Population Research and Policy
+Review* 31: 397-421): Norway's total error, the median and 90th percentile of the absolute municipal errors
+(MedAPE, robust to a few outliers), the mean signed error (bias) and the largest error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from blilyst.errors import InputError
+
+__all__ = ["BacktestResult", "backtest"]
+
+
+@dataclass
+class BacktestResult:
+    """One backtest from ``base_year``: ``municipal`` has one row per municipality and horizon
+    (municipality, name, horizon, year, projected, registered, error, excluded); ``summary`` one row
+    per horizon with Norway's error and the municipal error measures."""
+
+    base_year: int
+    scenario: str
+    international: str
+    municipal: pd.DataFrame
+    summary: pd.DataFrame
+    excluded: list[str]
+
+
+def backtest(
+    base_year: int,
+    horizons: tuple[int, ...] = (5, 10),
+    *,
+    scenario: str = "trend",
+    international: str | float = "trend",
+    snapshot: object | None = None,
+) -> BacktestResult:
+    """Project all municipalities from 1 January ``base_year`` and compare after each of ``horizons`` years.
+
+    Horizons that reach past the last registered year are left out; none left is an :class:`InputError`.
+    """
+    from blilyst.demography.scenarios import run_scenario
+    from blilyst.stats.snapshot import load_snapshot
+
+    snap = snapshot if snapshot is not None else load_snapshot()
+    codes, years, cube = snap.population_cube()  # type: ignore[attr-defined]
+    if base_year not in years:
+        raise InputError(
+            "--base-year", f"no registered population for 1 January {base_year}; data cover {years[0]}-{years[-1]}"
+        )
+    usable = sorted(h for h in set(horizons) if h >= 1 and base_year + h <= years[-1])
+    if not usable:
+        raise InputError(
+            "--base-year",
+            f"a backtest from {base_year} needs registered years after it; the data end on 1 January {years[-1]}",
+        )
+    steps = usable[-1]
+    res = run_scenario(None, scenario, steps, snapshot=snap, base_year=base_year, international=international)
+    projected = res.population.sum(axis=(2, 3))  # (T+1, R)
+    pos = {c: i for i, c in enumerate(res.codes)}
+    order = [pos[c] for c in codes]
+    excluded = _estimated(snap, codes, base_year, base_year + steps)
+    rows = []
+    summary = []
+    for h in usable:
+        registered = cube[years.index(base_year + h)].sum(axis=(1, 2))
+        proj = projected[h, order]
+        error = np.divide(proj, registered, out=np.full(len(codes), np.nan), where=registered > 0) - 1.0
+        keep = np.array([c not in excluded for c in codes]) & np.isfinite(error)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "municipality": codes,
+                    "name": [res.names[pos[c]] for c in codes],
+                    "horizon": h,
+                    "year": base_year + h,
+                    "projected": proj,
+                    "registered": registered,
+                    "error": error,
+                    "excluded": ~keep,
+                }
+            )
+        )
+        abs_err = np.abs(error[keep])
+        worst = int(np.flatnonzero(keep)[np.argmax(abs_err)])
+        summary.append(
+            {
+                "base_year": base_year,
+                "horizon": h,
+                "year": base_year + h,
+                "norway_projected": float(proj.sum()),
+                "norway_registered": float(registered.sum()),
+                "norway_error": float(proj.sum() / registered.sum() - 1.0),
+                "median_abs_error": float(np.median(abs_err)),
+                "p90_abs_error": float(np.quantile(abs_err, 0.9)),
+                "mean_error": float(error[keep].mean()),
+                "largest_error": float(error[worst]),
+                "largest_error_municipality": f"{codes[worst]} {res.names[pos[codes[worst]]]}",
+                "municipalities": int(keep.sum()),
+            }
+        )
+    choice = international if isinstance(international, str) else "number"
+    return BacktestResult(
+        base_year, scenario, choice, pd.concat(rows, ignore_index=True), pd.DataFrame(summary), sorted(excluded)
+    )
+
+
+def _estimated(snap: object, codes: list[str], first: int, last: int) -> set[str]:
+    """Municipalities whose 1 January stock is an estimate in some year of ``first..last`` or the
+    ten fitting years before ``first`` (``population_flags``)."""
+    try:
+        flags = snap.population_flags  # type: ignore[attr-defined]
+    except AttributeError:
+        return set()
+    out = set()
+    for row in flags.itertuples(index=False):
+        if int(row.year_from) <= last and int(row.year_to) >= first - 10 and str(row.municipality) in codes:
+            out.add(str(row.municipality))
+    return out

@@ -1,0 +1,203 @@
+"""International migration as a national assumption, and backtests against registered populations.
+
+The real-data tests run the bundled SSB snapshot for all 357 municipalities (a projection of all of
+them takes well under a second)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from blilyst.demography.backtest import backtest
+from blilyst.demography.international import (
+    balance_domestic_rates,
+    domestic_net_migration,
+    growth_flags,
+    international_counts,
+    national_level,
+    national_profile,
+    population_shares,
+)
+from blilyst.demography.scenarios import run_scenario
+from blilyst.errors import InputError
+from blilyst.stats.snapshot import load_snapshot
+
+YEARS = list(range(2006, 2016))
+HISTORY = np.array([23.0, 39.0, 43.0, 38.0, 42.0, 46.0, 47.0, 40.0, 38.0, 29.0]) * 1000
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return load_snapshot()
+
+
+# ----------------------------------------------------------------------------- national level
+
+
+def test_trend_level_is_the_window_mean():
+    level = national_level("trend", YEARS, HISTORY, 2016, 3, window_years=list(range(2011, 2016)))
+    assert level.per_year == pytest.approx([40_000.0] * 3)
+    assert level.choice == "trend"
+    assert "2011-2015" in level.describe("en") and "40,000" in level.describe("en")
+
+
+def test_low_and_high_are_the_extreme_five_year_means():
+    low = national_level("low", YEARS, HISTORY, 2016, 2)
+    high = national_level("high", YEARS, HISTORY, 2016, 2)
+    assert low.per_year[0] == pytest.approx(HISTORY[:5].mean())  # 2006-2010, the weakest run
+    assert high.per_year[0] == pytest.approx(HISTORY[2:7].mean())  # 2008-2012, the strongest
+    assert "43 200" in high.describe("nb").replace("\xa0", " ")
+
+
+def test_a_number_and_zero_are_taken_as_given():
+    assert national_level("25 000", YEARS, HISTORY, 2016, 2).per_year == pytest.approx([25_000, 25_000])
+    assert national_level(-1000.0, YEARS, HISTORY, 2016, 1).per_year == pytest.approx([-1000])
+    assert national_level("zero", YEARS, HISTORY, 2016, 4).per_year.sum() == 0
+
+
+def test_registered_uses_the_years_after_the_base_and_the_mean_beyond():
+    level = national_level("registered", YEARS, HISTORY, 2013, 5)
+    assert level.per_year == pytest.approx([40_000, 38_000, 29_000, HISTORY[:7].mean(), HISTORY[:7].mean()])
+
+
+@pytest.mark.parametrize(
+    ("choice", "says"),
+    [("medium", "not a national level"), ("1e9", "between -1000000 and 1000000"), ("nan", "between")],
+)
+def test_a_bad_level_says_what_to_give(choice, says):
+    with pytest.raises(InputError, match=says):
+        national_level(choice, YEARS, HISTORY, 2016, 3)
+
+
+# ----------------------------------------------------------------------------- split and balance
+
+
+def test_domestic_migration_cancels_over_norway_and_international_is_the_national_sum():
+    rng = np.random.default_rng(8)
+    net = rng.normal(0, 20, size=(4, 6, 2, 106))
+    pop = rng.uniform(100, 1000, size=(6, 2, 106))
+    shares = population_shares(pop)
+    domestic, national = domestic_net_migration(net, shares)
+    assert shares.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(domestic.sum(axis=1), 0.0, atol=1e-9)
+    np.testing.assert_allclose(national, net.sum(axis=1))
+
+
+def test_balanced_domestic_rates_move_nobody_in_or_out_of_norway():
+    rng = np.random.default_rng(3)
+    rates = rng.normal(0.01, 0.02, size=(5, 2, 106))
+    exposure = rng.uniform(10, 500, size=(5, 2, 106))
+    balanced = balance_domestic_rates(rates, exposure)
+    np.testing.assert_allclose((balanced * exposure).sum(axis=0), 0.0, atol=1e-9)
+
+
+def test_international_counts_add_up_to_the_national_level():
+    level = national_level("30000", YEARS, HISTORY, 2016, 3)
+    profile = national_profile(np.abs(np.random.default_rng(1).normal(size=(2, 2, 106))))
+    counts = international_counts(level, np.array([0.2, 0.3, 0.5]), profile)
+    assert counts.shape == (3, 3, 2, 106)
+    np.testing.assert_allclose(counts.sum(axis=(1, 2, 3)), 30_000)
+    np.testing.assert_allclose(counts.sum(axis=(0, 2, 3)) / 90_000, [0.2, 0.3, 0.5])
+
+
+def test_growth_flags_mark_more_than_half_again_in_twenty_years():
+    pop = np.ones((21, 3, 2, 106))
+    pop[20, 0] *= 1.51
+    pop[20, 1] *= 1.49
+    assert growth_flags(pop).tolist() == [True, False, False]
+
+
+# ----------------------------------------------------------------------------- real data, all 357
+
+
+def test_trend_carries_norways_net_immigration_at_the_national_level(snap):
+    res = run_scenario(None, "trend", 20, snapshot=snap)
+    level = res.extra["national_level"]
+    assert level.choice == "trend" and level.first == 2016 and level.last == 2025
+    net = res.engine.net_migration.sum(axis=(1, 2, 3))  # Norway, each projection year
+    # domestic rates are balanced on the base population; as populations shift the domestic part
+    # drifts a little, but Norway's net migration stays within 10 % of the chosen level
+    np.testing.assert_allclose(net, level.per_year, rtol=0.10)
+
+
+def test_old_trend_overshoots_and_the_national_assumption_fixes_most_of_it(snap):
+    """Reproduces issue 8 item 5: total net migration rates carried from 2006-2015 overshoot Norway's
+    registered 2026 population by about 5 %, and Lørenskog grows about 98 % in 20 years."""
+    from blilyst.demography.projection import project
+    from blilyst.demography.rates import estimate_rates
+    from blilyst.demography.scenarios import _srb
+
+    codes, years, cube = snap.population_cube()
+    registered_2026 = cube[years.index(2026)].sum()
+    rs = estimate_rates(None, snapshot=snap, base_year=2016)
+    old = project(
+        rs.base,
+        rs.survival(10),
+        rs.fertility(10),
+        10,
+        srb=_srb(snap),
+        net_migration_rates=rs.migration_rate,
+        migration_timing="cohort",
+    )
+    assert old.population[-1].sum() / registered_2026 - 1 == pytest.approx(0.05, abs=0.005)
+    new = run_scenario(None, "trend", 10, snapshot=snap, rates=rs)
+    assert new.population[-1].sum() / registered_2026 - 1 < 0.04
+    now = estimate_rates(None, snapshot=snap)
+    old_20 = project(
+        now.base,
+        now.survival(20),
+        now.fertility(20),
+        20,
+        srb=_srb(snap),
+        net_migration_rates=now.migration_rate,
+        migration_timing="cohort",
+    ).population.sum(axis=(2, 3))
+    lorenskog = now.codes.index("3222")
+    assert old_20[20, lorenskog] / old_20[0, lorenskog] - 1 == pytest.approx(0.98, abs=0.01)
+
+
+def test_every_municipality_growing_more_than_half_in_20_years_is_flagged(snap):
+    res = run_scenario(None, "trend", 20, snapshot=snap)
+    totals = res.population.sum(axis=(2, 3))
+    growth = totals[20] / totals[0] - 1
+    fast = {c for c, g in zip(res.codes, growth, strict=True) if g > 0.5}
+    assert "3222" in fast  # Lørenskog, the issue's example (98 % before this change)
+    assert set(res.extra["growth_flags"]) == fast
+    notes = res.national_notes("nb")
+    assert any(n.startswith("Flag: Lørenskog") or "Lørenskog" in n for n in notes)
+
+
+# Backtest figures (docs/projection.md). The thresholds the issue asks for are asserted where the model
+# reaches them; where it does not yet (5-year median from 2016, Norway's total from 2016 with the
+# default national level), the test holds the figure reached so a regression shows.
+
+
+def test_backtest_from_2016_with_registered_national_level(snap):
+    result = backtest(2016, (5, 10), international="registered", snapshot=snap).summary.set_index("horizon")
+    assert abs(result.loc[10, "norway_error"]) <= 0.02
+    assert result.loc[10, "median_abs_error"] <= 0.03
+    assert result.loc[5, "median_abs_error"] <= 0.02  # the issue asks 0.015: not reached (0.019)
+
+
+def test_backtest_from_2021_reaches_the_five_year_targets(snap):
+    registered = backtest(2021, (5,), international="registered", snapshot=snap).summary.iloc[0]
+    default = backtest(2021, (5,), snapshot=snap).summary.iloc[0]
+    assert abs(registered["norway_error"]) <= 0.02 and registered["median_abs_error"] <= 0.015
+    assert abs(default["norway_error"]) <= 0.02 and default["median_abs_error"] <= 0.018
+
+
+def test_backtest_from_2016_with_the_default_level_beats_the_old_trend(snap):
+    result = backtest(2016, (10,), snapshot=snap)
+    row = result.summary.iloc[0]
+    assert row["norway_error"] < 0.04  # the old trend: +5.1 %
+    assert row["median_abs_error"] < 0.04  # the old trend: 4.2 %
+    # merged-then-split municipalities (estimated stocks) are named and left out
+    assert {"1508", "1580"} <= set(result.excluded)
+    assert result.municipal.loc[result.municipal["excluded"], "municipality"].isin(result.excluded).all()
+
+
+def test_backtest_needs_registered_years_after_the_start(snap):
+    with pytest.raises(InputError, match="needs registered years after it"):
+        backtest(2026, (5,), snapshot=snap)
+    with pytest.raises(InputError, match="no registered population for 1 January 1990"):
+        backtest(1990, (5,), snapshot=snap)
