@@ -271,4 +271,7 @@ def test_backtest_summary_compares_with_registered_populations(capsys):
     assert (row["base_year"], row["horizon"], row["year"]) == (2021, 5, 2026)
     assert row["norway_registered"] == 5_627_400  # registered 1 January 2026 (SSB 07459)
     assert abs(row["norway_error"]) < 0.02
+    assert "# Utelatt fra 2021: 1508, 1580" in out  # bokmål by default
+    code, out, err = run(capsys, "backtest", "--base-year", "2021", "--horizon", "5", "--lang", "en", "--format", "csv")
+    assert code == 0, err
     assert "# Left out from 2021: 1508, 1580" in out

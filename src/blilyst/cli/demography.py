@@ -480,11 +480,30 @@ def backtest_cmd(
     ),
     municipalities: bool = typer.Option(False, "--municipalities", help="One row per municipality and horizon."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    lang: str = typer.Option(None, "--lang", help="Language of the notes: nb (default), nn or en."),
 ) -> None:
     """Project all municipalities from an earlier year and compare with the populations registered since.
 
     Example: blilyst backtest --base-year 2016 --base-year 2021 --international registered
     """
+    from blilyst.i18n import normalise, override
+
+    try:
+        language = normalise(lang)
+    except ValueError:
+        raise InputError("--lang", "must be nb, nn or en") from None
+    with override(language):
+        _backtest(base_year, horizon, scenario, international, municipalities, fmt)
+
+
+def _backtest(
+    base_year: list[int],
+    horizon: list[int],
+    scenario: str,
+    international: str,
+    municipalities: bool,
+    fmt: OutputFormat,
+) -> None:
     from blilyst.demography.backtest import backtest
     from blilyst.i18n import gettext as _
 
