@@ -10,6 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Views anyone may reach without logging in. Anything else in the urlconf must redirect to login.
 PUBLIC_URL_NAMES = {"login", "logout", "privacy", "healthz", "set_language"}
+# A municipality's public front door (404 unless published; tests/web/frontdoor).
+PUBLIC_URL_NAMES |= {"front_door", "front_door_in", "front_door_thanks"}
 
 SAMPLE_VALUES = {"int": "1", "str": "4036", "slug": "x", "uuid": "00000000-0000-0000-0000-000000000001", "path": "x"}
 

@@ -177,6 +177,7 @@ INSTALLED_APPS = [
     "ninja",  # so the API docs (/api/docs) load their assets from here, never from a CDN
     "blilyst.web.resources",  # housing, jobs, kindergarten capacity, hosts, events, matching
     "blilyst.web.planning",  # the municipality's plan: evidence, bottlenecks, target group, message, results
+    "blilyst.web.frontdoor",  # the public front door: what the municipality offers, and the interest form
 ]
 
 MIDDLEWARE = [
@@ -296,6 +297,12 @@ EMAIL_HOST_USER = os.environ.get("BLILYST_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("BLILYST_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("BLILYST_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("BLILYST_EMAIL_FROM", "blilyst@localhost")
+# The address people reach blilyst at, for links in e-mails (no trailing slash).
+BLILYST_BASE_URL = os.environ.get("BLILYST_BASE_URL", "http://localhost:8000").strip().rstrip("/")
+
+# --- The public front door ----------------------------------------------------------------------------
+# Form submissions allowed from one address per hour (all municipalities together).
+BLILYST_FRONTDOOR_POSTS_PER_HOUR = _env_int("BLILYST_FRONTDOOR_POSTS_PER_HOUR", 10, minimum=1)
 
 # --- Privacy ----------------------------------------------------------------------------------------
 # Personal data of a household are deleted or anonymised this many months after its last activity

@@ -21,4 +21,5 @@ urlpatterns = [
     # Coming apps:
     path("resources/", include("blilyst.web.resources.urls")),
     path("plan/", include("blilyst.web.planning.urls")),
+    path("welcome/", include("blilyst.web.frontdoor.urls")),
 ]

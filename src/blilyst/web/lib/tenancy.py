@@ -147,3 +147,16 @@ def require_municipality(request: HttpRequest, code: str, capability: Capability
         return Municipality.objects.get(code=code)
     except Municipality.DoesNotExist:
         raise Http404("Not found") from None
+
+
+def get_published_front_door(code: str):
+    """The public's only way into a municipality's data: its front door, if the municipality published
+    it. Unknown and unpublished municipalities are the same 404, so the public cannot tell them apart."""
+    from blilyst.web.frontdoor.models import FrontDoor
+
+    try:
+        return FrontDoor.objects.select_related("municipality", "contact_person").get(
+            municipality_id=str(code)[:4], published=True
+        )
+    except FrontDoor.DoesNotExist:
+        raise Http404("Not found") from None

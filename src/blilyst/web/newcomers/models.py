@@ -92,6 +92,8 @@ class Language(models.TextChoices):
     BOKMAL = "nb", _("Norwegian Bokmål")
     NYNORSK = "nn", _("Norwegian Nynorsk")
     ENGLISH = "en", _("English")
+    POLISH = "pl", _("Polish")
+    UKRAINIAN = "uk", _("Ukrainian")
     OTHER = "other", _("Other")
 
 

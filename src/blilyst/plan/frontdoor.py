@@ -1,0 +1,134 @@
+"""What a municipality may honestly tell the public it offers newcomers right now.
+
+The public front door (``web/frontdoor``) shows a newcomer what exists today, and nothing more: a
+promise the registers do not back is exactly what the guidance's honesty step warns against. This
+module decides *what* may be said from a :class:`~blilyst.plan.capacity.Capacity` (counts from the
+municipality's own registers) and the advertised job listings; the page only words it.
+
+The rules are conservative on purpose:
+
+* **Housing**: a kind is named only when at least one listing of that kind is available now. A
+  municipality that keeps no register says nothing about housing (unknown is not "available").
+* **Kindergarten**: a month is named only when the register holds a figure for it and that figure is
+  at least one free place. Months without a figure are left out, never shown as free.
+* **Jobs**: only open vacancies that were publicly advertised and whose deadline has not passed. A
+  vacancy the municipality knows of but nobody advertised is not offered to the public.
+* A part the municipality did not choose to publish is left out altogether.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from blilyst.plan.capacity import HOUSING_TYPES, Capacity
+
+
+@dataclass(frozen=True)
+class JobAd:
+    """One advertised vacancy as the public may see it (no contact person, no internal note)."""
+
+    occupation: str
+    employer: str
+    sector: str
+    positions: int
+    advertised: bool
+    open: bool
+    deadline: dt.date | None = None
+    place: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class PublicOffer:
+    """What the front door may say, in the order a newcomer reads it.
+
+    ``housing``: ``(kind, available)`` for each kind with at least one available listing, in the
+    order of :data:`~blilyst.plan.capacity.HOUSING_TYPES`. ``kindergarten_months``: the first day of
+    each month (from ``as_of``'s month, twelve months ahead) with free places, and how many.
+    ``jobs``: the advertised, open vacancies. ``housing_known`` / ``kindergarten_known`` say whether
+    the register exists at all, so the page can say "ask us" instead of implying "none".
+    """
+
+    as_of: dt.date
+    housing: tuple[tuple[str, int], ...] = ()
+    kindergarten_months: tuple[tuple[dt.date, int], ...] = ()
+    jobs: tuple[JobAd, ...] = ()
+    housing_known: bool = False
+    kindergarten_known: bool = False
+    parts: frozenset[str] = field(default_factory=frozenset)
+
+    def is_empty(self) -> bool:
+        return not (self.housing or self.kindergarten_months or self.jobs)
+
+
+PARTS = ("housing", "kindergarten", "jobs")
+
+
+def _months_ahead(as_of: dt.date, count: int = 12) -> list[dt.date]:
+    first = as_of.replace(day=1)
+    out = []
+    for step in range(count):
+        month = first.month - 1 + step
+        out.append(dt.date(first.year + month // 12, month % 12 + 1, 1))
+    return out
+
+
+def public_offer(
+    capacity: Capacity,
+    jobs: Iterable[JobAd] = (),
+    *,
+    parts: Iterable[str] = PARTS,
+    as_of: dt.date | None = None,
+) -> PublicOffer:
+    """What may be published from ``capacity`` and ``jobs``, limited to the ``parts`` the municipality
+    publishes (``"housing"``, ``"kindergarten"``, ``"jobs"``).
+
+    ``capacity.kindergarten_free`` is keyed by month number for the twelve months from ``as_of``
+    (as :func:`blilyst.web.planning.aggregates.capacity` counts it), so month numbers are placed on
+    the calendar from ``as_of`` onwards.
+    """
+    as_of = as_of or capacity.as_of or dt.date.today()
+    wanted = frozenset(parts)
+    unknown = wanted - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown part(s) {sorted(unknown)}; use {', '.join(PARTS)}")
+
+    housing: tuple[tuple[str, int], ...] = ()
+    if "housing" in wanted and capacity.knows_housing():
+        ordered = [k for k in HOUSING_TYPES if k in capacity.housing] + [
+            k for k in capacity.housing if k not in HOUSING_TYPES
+        ]
+        housing = tuple((k, capacity.housing[k]) for k in ordered if capacity.housing[k] > 0)
+
+    months: tuple[tuple[dt.date, int], ...] = ()
+    if "kindergarten" in wanted and capacity.kindergarten_known():
+        months = tuple(
+            (month, capacity.kindergarten_free[month.month])
+            for month in _months_ahead(as_of)
+            if capacity.kindergarten_free.get(month.month, 0) > 0
+        )
+
+    ads: tuple[JobAd, ...] = ()
+    if "jobs" in wanted:
+        ads = tuple(
+            sorted(
+                (
+                    j
+                    for j in jobs
+                    if j.open and j.advertised and j.positions > 0 and (j.deadline is None or j.deadline >= as_of)
+                ),
+                key=lambda j: (j.deadline or dt.date.max, j.occupation.lower()),
+            )
+        )
+
+    return PublicOffer(
+        as_of=as_of,
+        housing=housing,
+        kindergarten_months=months,
+        jobs=ads,
+        housing_known="housing" in wanted and capacity.knows_housing(),
+        kindergarten_known="kindergarten" in wanted and capacity.kindergarten_known(),
+        parts=wanted,
+    )
