@@ -225,3 +225,8 @@ def test_the_public_page_is_translated_in_every_public_language(people, front_do
     }
     for lang, heading in expected.items():
         assert heading in public.get(f"{URL}{lang}/").content.decode(), lang
+
+
+def test_polish_and_ukrainian_counts_take_their_own_plural_forms(people, front_door, registers, public):
+    assert "2 wolne miejsca" in public.get(URL + "pl/").content.decode()
+    assert "2 вільні місця" in public.get(URL + "uk/").content.decode()
