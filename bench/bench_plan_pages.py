@@ -8,7 +8,7 @@ Run: ``.venv/bin/python -m pytest bench/bench_plan_pages.py --benchmark-only -p 
   request; the request alone is printed and kept in ``extra_info``):
   once with an empty disk cache (everything computed: rates, a projection of all 357 municipalities, the
   accounts, the attractiveness model, the chart engine's start) and once with the disk cache another process
-  filled (``blilyst.web.planning.diskcache`` and the SVG cache of ``blilyst.web.lib.charts``).
+  filled (``blilyst.plan.diskcache`` and the SVG cache of ``blilyst.web.lib.charts``).
 * ``warm`` — the evidence page again in this process (everything in memory), and the page of a municipality
   not seen before in a warm process.
 * Baselines, same run: the statistics detail page of the same municipality (``/municipalities/4028/``),
@@ -140,8 +140,8 @@ def test_warm_evidence_page(benchmark, client):
 
 def test_warm_process_evidence_page_of_a_new_municipality(benchmark, client):
     """A municipality this process has not shown (the all-municipality projection is in memory)."""
+    from blilyst.plan import needs
     from blilyst.web.lib import charts
-    from blilyst.web.planning import needs
 
     _get(client, "/plan/4028/", b"Kviteseid")
     codes = iter(["4036", "1144", "3430"])
@@ -154,7 +154,7 @@ def test_warm_process_evidence_page_of_a_new_municipality(benchmark, client):
 
 
 def test_baseline_municipality_detail(benchmark, client):
-    from blilyst.web.analysis import population
+    from blilyst.plan import population
 
     population.overview()
     population.age_sex_table("4028")

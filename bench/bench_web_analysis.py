@@ -5,7 +5,7 @@ Run: ``.venv/bin/python -m pytest bench/bench_web_analysis.py --benchmark-only -
 
 Each benchmark is one full request through the test client (middleware, login session, view,
 template) for a logged-in contact person. The pages derive their tables once per process from the
-snapshot (``blilyst.web.analysis.population``), then only filter a few hundred rows, and the list's
+snapshot (``blilyst.plan.population``), then only filter a few hundred rows, and the list's
 table is a template fragment cached per language and search. Baselines, in the same session: the
 full list with the fragment cache cleared before every round (rendering 357 rows each time), and
 computing the latest-population table from the snapshot (grouping the 1.6 million population rows),
@@ -32,8 +32,8 @@ django.setup()
 def client(db):
     from django.test import Client
 
+    from blilyst.plan import population
     from blilyst.web.accounts.models import Membership, Municipality, User
-    from blilyst.web.analysis import population
 
     user = User.objects.create(username="bench")
     Membership.objects.create(

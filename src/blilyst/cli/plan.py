@@ -1,7 +1,9 @@
 """``blilyst plan``: the municipality's plan document (PDF or Word) from the command line.
 
-The same plan the web app exports (needs analysis, comparison, outlook), built by
-:func:`blilyst.plan.evidence.build_plan` and written by :func:`blilyst.plan.document.write`.
+The same document the web app exports: :func:`blilyst.plan.assembly.build_document` builds it from a saved
+plan (the file the web app's export page saves, ``--saved``) or from an empty plan (the needs analysis,
+comparison and outlook, with the plan's own parts marked "not filled in yet"), and
+:func:`blilyst.plan.document.write` writes it.
 """
 
 from __future__ import annotations
@@ -18,34 +20,40 @@ from blilyst.cli import app
 def plan_command(
     kommune: str = typer.Argument(..., help="Municipality number or name, e.g. 4028 or Kviteseid."),
     output: Path = typer.Option(..., "--output", "-o", help="File to write; .pdf or .docx picks the format."),
-    lang: str = typer.Option("nb", "--lang", help="Language of the document: nb (bokmål) or en."),
-    outlook: bool = typer.Option(
-        True,
-        "--outlook/--no-outlook",
-        help="Include the 20-year projection, the workforce need and the attractiveness model.",
+    saved: Path | None = typer.Option(
+        None,
+        "--saved",
+        help="The plan saved from the web app's export page (JSON): target groups, chain, assessment, campaign.",
     ),
+    lang: str = typer.Option("nb", "--lang", help="Language of the document: nb (bokmål), nn (nynorsk) or en."),
 ) -> None:
-    """Write the municipality's plan (needs analysis, comparison, outlook) as PDF or DOCX.
+    """Write the municipality's plan (needs analysis, comparison, outlook and the saved plan) as PDF or DOCX.
 
-    Example: blilyst plan kviteseid --output kviteseid-plan.pdf
+    Example: blilyst plan kviteseid --saved plan-4028.json --output kviteseid-plan.pdf
     """
     from blilyst.errors import InputError
+    from blilyst.i18n import normalise
+    from blilyst.plan.assembly import build_document
     from blilyst.plan.document import write
-    from blilyst.plan.evidence import build_plan
+    from blilyst.plan.saved import SavedPlan
     from blilyst.stats.register import get_register
 
-    if lang not in ("nb", "en"):
-        raise InputError("--lang", f"'{lang}' is not a language blilyst writes; use nb or en")
+    try:
+        lang = normalise(lang)
+    except ValueError as exc:
+        raise InputError("--lang", f"'{lang}' is not a language blilyst writes; use nb, nn or en") from exc
     if output.suffix.lower() not in (".pdf", ".docx"):
         raise InputError("--output", f"'{output.name}' must end in .pdf or .docx")
     municipality = get_register().resolve(kommune)
-    plan = build_plan(
-        municipality.code,
-        lang=lang,
-        prepared_on=dt.date.today(),
-        projection=outlook or None,
-        target_seeking=outlook or None,
-        attractiveness=outlook or None,
-    )
-    path = write(plan, output)
+    plan = SavedPlan(municipality=municipality.code)
+    if saved is not None:
+        plan = SavedPlan.load(saved)
+        if plan.municipality != municipality.code:
+            raise InputError(
+                "--saved",
+                f"'{saved.name}' is the plan of municipality {plan.municipality}, not {municipality.code} "
+                f"{municipality.name}; give the matching municipality or file",
+            )
+    document = build_document(plan, lang=lang, prepared_on=dt.date.today())
+    path = write(document, output)
     typer.echo(f"Wrote the plan for {municipality.code} {municipality.name} to {path}")

@@ -35,8 +35,8 @@ def test_rendering_is_cached_per_spec():
 
 
 def test_the_plans_chart_specs_keep_their_estimate_mark():
+    from blilyst.plan import needs
     from blilyst.web.lib import charts
-    from blilyst.web.planning import needs
 
     web = charts.from_chart_spec("pyramid", needs.pyramid_future("4028", "trend", "nb"))
     assert web.estimated and "framskrevet" in web.title

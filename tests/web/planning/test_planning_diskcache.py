@@ -1,4 +1,4 @@
-"""The needs analysis and the rendered charts kept on disk between processes (planning.diskcache, lib.charts)."""
+"""The needs analysis and the rendered charts kept on disk between processes (plan.diskcache, lib.charts)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ def cache_dir(tmp_path, monkeypatch):
 
 def _fresh_process():
     """Forget everything the needs module and the chart renderer keep in memory (as a new process would)."""
+    from blilyst.plan import needs
     from blilyst.web.lib import charts
-    from blilyst.web.planning import needs
 
     for name in dir(needs):
         fn = getattr(needs, name)
@@ -27,7 +27,7 @@ def _fresh_process():
 
 
 def test_key_figures_are_read_back_from_disk_in_a_fresh_process(cache_dir, monkeypatch):
-    from blilyst.web.planning import needs
+    from blilyst.plan import needs
 
     _fresh_process()
     first = needs.key_figures("4028")
@@ -41,7 +41,7 @@ def test_key_figures_are_read_back_from_disk_in_a_fresh_process(cache_dir, monke
 
 
 def test_a_new_snapshot_gives_new_keys(cache_dir):
-    from blilyst.web.planning import diskcache, needs
+    from blilyst.plan import diskcache, needs
 
     snap = needs.snapshot()
     other = dataclasses.replace(snap, manifest={**snap.manifest, "version": "refreshed"})
@@ -51,10 +51,10 @@ def test_a_new_snapshot_gives_new_keys(cache_dir):
 
 
 def test_an_unreadable_file_is_recomputed_and_replaced(cache_dir):
-    from blilyst.web.planning import diskcache, needs
+    from blilyst.plan import diskcache, needs
 
     _fresh_process()
-    k = diskcache.key(needs.snapshot(), "blilyst.web.planning.needs.key_figures", ("4028",))
+    k = diskcache.key(needs.snapshot(), "blilyst.plan.needs.key_figures", ("4028",))
     path = diskcache._path(k)
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not a pickle")
@@ -63,7 +63,7 @@ def test_an_unreadable_file_is_recomputed_and_replaced(cache_dir):
 
 
 def test_an_unwritable_folder_only_costs_time(tmp_path, monkeypatch):
-    from blilyst.web.planning import needs
+    from blilyst.plan import needs
 
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache folder should be")
@@ -73,8 +73,8 @@ def test_an_unwritable_folder_only_costs_time(tmp_path, monkeypatch):
 
 
 def test_switched_off_nothing_is_written(cache_dir, monkeypatch):
+    from blilyst.plan import needs
     from blilyst.web.lib import charts
-    from blilyst.web.planning import needs
 
     monkeypatch.setenv("BLILYST_PLAN_DISK_CACHE", "off")
     _fresh_process()
@@ -86,8 +86,8 @@ def test_switched_off_nothing_is_written(cache_dir, monkeypatch):
 def test_a_rendered_svg_is_read_back_from_disk(cache_dir, monkeypatch):
     import vl_convert
 
+    from blilyst.plan import needs
     from blilyst.web.lib import charts
-    from blilyst.web.planning import needs
 
     _fresh_process()
     spec = needs.pyramid_now("4028", "nb").spec
@@ -100,7 +100,7 @@ def test_a_rendered_svg_is_read_back_from_disk(cache_dir, monkeypatch):
 
 
 def test_files_of_another_code_version_are_removed(cache_dir):
-    from blilyst.web.planning import diskcache, needs
+    from blilyst.plan import diskcache, needs
 
     stale = cache_dir / "plan" / "0123456789abcdef" / "ab"
     stale.mkdir(parents=True)

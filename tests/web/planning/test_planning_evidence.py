@@ -80,7 +80,7 @@ def test_the_page_is_in_english_too(people, analyst, client_for):
 
 
 def test_outside_telemark_the_one_migration_chart_is_by_age_and_sex():
-    from blilyst.web.planning import needs
+    from blilyst.plan import needs
 
     # Kvitsøy (1144) has no registered migration by age in the bundled data: net migration by age and sex,
     # estimated, is the chart, and there is no second one
@@ -92,8 +92,8 @@ def test_outside_telemark_the_one_migration_chart_is_by_age_and_sex():
 
 
 def test_the_share_of_growth_from_immigration_against_the_raw_data(people, analyst, client_for):
+    from blilyst.plan import needs
     from blilyst.stats.snapshot import load_snapshot
-    from blilyst.web.planning import needs
 
     snap = load_snapshot()
     imm = snap.immigrants_by_reason
@@ -123,8 +123,8 @@ def test_the_share_of_growth_from_immigration_against_the_raw_data(people, analy
 
 
 def test_components_of_change_add_up_with_the_residual_shown():
+    from blilyst.plan import needs
     from blilyst.stats.snapshot import load_snapshot
-    from blilyst.web.planning import needs
 
     table = needs.components_chart("4028", "nb").table.set_index("År")
     assert list(table.index) == list(range(2016, 2026))  # the last ten years

@@ -7,9 +7,8 @@ import io
 import pytest
 
 
-@pytest.fixture
-def filled_plan(resources, households, analyst, client_for):
-    client = client_for(analyst)
+def _fill(client) -> None:
+    """An assessment, a target group with a goal, an indicator and a measure, and a checked campaign text."""
     client.post(
         "/plan/4028/bottlenecks/",
         {
@@ -46,7 +45,73 @@ def filled_plan(resources, households, analyst, client_for):
         },
     )
     client.post("/plan/4028/message/", {"title": "Nettsiden", "text": "Barnehageplass garantert hele året for alle!"})
+
+
+@pytest.fixture
+def filled_plan(resources, households, analyst, client_for):
+    client = client_for(analyst)
+    _fill(client)
     return client
+
+
+@pytest.fixture
+def filled_plan_without_households(resources, analyst, client_for):
+    client = client_for(analyst)
+    _fill(client)
+    return client
+
+
+def _docx_parts(data: bytes) -> tuple[list[str], list[list[str]], list[bytes]]:
+    """A Word file's paragraphs, table rows and pictures, in order."""
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    paragraphs = [p.text for p in document.paragraphs]
+    rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+    pictures = [
+        document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+        for shape in document.inline_shapes
+    ]
+    return paragraphs, rows, pictures
+
+
+def test_the_command_line_writes_the_same_document_from_the_saved_plan(filled_plan_without_households, tmp_path):
+    import json
+
+    from blilyst.cli import main
+
+    client = filled_plan_without_households
+    saved = client.get("/plan/4028/export/plan.json")
+    assert saved.status_code == 200
+    assert saved["Content-Disposition"].endswith('.json"')
+    data = json.loads(saved.content)
+    assert data["municipality"] == "4028" and data["chosen_groups"] == ["labour_immigrants"]
+    assert data["assessment"]["ratings"]["housing"] == "bottleneck"
+    plan_file = tmp_path / "plan-4028.json"
+    plan_file.write_bytes(saved.content)
+
+    web = _docx_parts(client.get("/plan/4028/export/plan.docx").content)
+    out = tmp_path / "cli.docx"
+    assert main(["plan", "4028", "--saved", str(plan_file), "--output", str(out)]) == 0
+    cli = _docx_parts(out.read_bytes())
+
+    assert cli[0] == web[0]  # every heading and paragraph
+    assert cli[1] == web[1]  # every table row (key figures, comparison, assessment, chain, honesty ...)
+    assert cli[2] == web[2]  # the same charts, byte for byte
+    assert len(web[2]) >= 7
+    cells = "\n".join("\n".join(r) for r in web[1])
+    assert "Prøveboliger for arbeidsinnvandrere" in cells and "For få utleieboliger" in cells
+
+
+def test_the_command_line_refuses_another_municipalitys_plan(filled_plan_without_households, tmp_path, capsys):
+    from blilyst.cli import main
+
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_bytes(filled_plan_without_households.get("/plan/4028/export/plan.json").content)
+    assert main(["plan", "vinje", "--saved", str(plan_file), "--output", str(tmp_path / "x.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert "municipality 4028, not 4036 Vinje" in err
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_the_pdf_holds_kviteseids_figures_and_every_part(filled_plan):

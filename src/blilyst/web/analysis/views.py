@@ -9,8 +9,8 @@ from django.utils.formats import get_format
 from django.views.decorators.http import require_GET
 
 from blilyst.errors import UnknownMunicipality
+from blilyst.plan import population
 from blilyst.web.accounts.roles import Capability
-from blilyst.web.analysis import population
 from blilyst.web.lib.tenancy import require_capability, user_municipality_codes
 
 

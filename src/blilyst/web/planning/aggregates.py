@@ -27,8 +27,13 @@ from collections.abc import Mapping
 
 from django.db.models import Count, QuerySet, Sum
 
-from blilyst.plan.bottlenecks import BottleneckEvidence
 from blilyst.plan.capacity import Capacity
+from blilyst.plan.saved import (  # noqa: F401 - the JSON forms live in the core, re-exported for the views
+    capacity_from_json,
+    capacity_to_json,
+    evidence_from_json,
+    evidence_to_json,
+)
 
 HOUSING_KIND = {"sale": "for_sale", "rent": "rental", "trial": "trial_housing"}
 # Pipeline stages of the newcomer service beyond moving in count as "moved in" in the funnel.
@@ -190,56 +195,6 @@ def evaluation_records(households: QuerySet, code: str) -> list[dict]:
         }
         for r in rows
     ]
-
-
-# ------------------------------------------------------------------------ stored with an assessment
-
-
-def capacity_to_json(cap: Capacity) -> dict:
-    return {
-        "housing": dict(cap.housing),
-        "kindergarten_free": {str(m): n for m, n in cap.kindergarten_free.items()},
-        "vacancies": dict(cap.vacancies),
-        "vacancies_advertised": cap.vacancies_advertised,
-        "vacancies_known": cap.vacancies_known,
-        "as_of": cap.as_of.isoformat() if cap.as_of else None,
-    }
-
-
-def capacity_from_json(data: Mapping | None) -> Capacity | None:
-    if not data:
-        return None
-    return Capacity(
-        housing=data.get("housing", {}),
-        kindergarten_free={int(m): n for m, n in (data.get("kindergarten_free") or {}).items()},
-        vacancies=data.get("vacancies", {}),
-        vacancies_advertised=data.get("vacancies_advertised"),
-        vacancies_known=data.get("vacancies_known"),
-        as_of=dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
-        source="blilyst",
-    )
-
-
-def evidence_to_json(
-    cap: Capacity, gaps: Mapping[str, int], months_to_included: list[float], not_yet_included: int
-) -> dict:
-    return {
-        "capacity": capacity_to_json(cap),
-        "matching_gaps": dict(gaps),
-        "months_to_included": list(months_to_included),
-        "not_yet_included": int(not_yet_included),
-    }
-
-
-def evidence_from_json(data: Mapping | None) -> BottleneckEvidence:
-    data = data or {}
-    cap = capacity_from_json(data.get("capacity")) or Capacity()
-    return BottleneckEvidence(
-        capacity=cap,
-        matching_gaps=dict(data.get("matching_gaps") or {}),
-        months_to_included=tuple(data.get("months_to_included") or ()),
-        not_yet_included=int(data.get("not_yet_included") or 0),
-    )
 
 
 def gap_summary(gaps: Mapping[str, int]) -> list[tuple[str, int]]:

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from blilyst.plan.bottlenecks import CHECKLIST, Rating
 from blilyst.plan.chain import METRICS
+from blilyst.plan.needs import SCENARIO_CHOICES, scenario_label
 from blilyst.plan.targetgroups import REASON_LABELS, REASONS, candidate_groups
 from blilyst.plan.texts import pick
-from blilyst.web.planning.needs import SCENARIO_CHOICES, scenario_label
 
 MAX_PEERS = 12
 

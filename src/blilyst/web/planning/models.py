@@ -74,63 +74,32 @@ class Plan(Versioned):
 
     def user_groups(self) -> list:
         """The user-defined target groups as :class:`blilyst.plan.targetgroups.TargetGroup`."""
-        from blilyst.plan.targetgroups import user_group
-
-        groups = []
-        for g in self.custom_groups:
-            age = (
-                (g["age_from"], g["age_to"]) if g.get("age_from") is not None and g.get("age_to") is not None else None
-            )
-            groups.append(
-                user_group(
-                    g["key"],
-                    g["name"],
-                    description=g.get("description", ""),
-                    age_range=age,
-                    household_types=g.get("household_types", ()),
-                    origins=g.get("origins", ()),
-                    immigration_reasons=g.get("immigration_reasons", ()),
-                    competence=g.get("competence", ()),
-                )
-            )
-        return groups
+        return self.to_saved().user_groups()
 
     def chain(self):
         """The written chain as :class:`blilyst.plan.chain.Chain` (None when nothing is written yet)."""
-        from blilyst.plan.chain import Chain, Indicator, Measure
+        return self.to_saved().chain()
 
-        if not (self.goal or self.chosen_groups or self.measures):
-            return None
+    def to_saved(self, assessment: BottleneckAssessment | None = None, campaign: CampaignCheck | None = None):
+        """The plan as :class:`blilyst.plan.saved.SavedPlan`, with the given latest assessment and campaign
+        check (the caller fetched them through the tenancy helpers)."""
+        from blilyst.plan.saved import SavedAssessment, SavedCampaign, SavedPlan
 
-        def indicator(d: dict) -> Indicator:
-            return Indicator(
-                name=d.get("name", ""),
-                metric=d.get("metric", "custom"),
-                target=d.get("target"),
-                target_year=d.get("target_year"),
-                baseline=d.get("baseline"),
-                baseline_year=d.get("baseline_year"),
-                unit=d.get("unit", ""),
-                source=d.get("source", ""),
-            )
-
-        measures = tuple(
-            Measure(
-                name=m.get("name", ""),
-                description=m.get("description", ""),
-                target_groups=tuple(m.get("target_groups") or ()),
-                bottleneck=m.get("bottleneck") or None,
-                indicators=tuple(indicator(i) for i in m.get("indicators", []) if i.get("name")),
-                responsible=m.get("responsible", ""),
-            )
-            for m in self.measures
-        )
-        return Chain(
+        return SavedPlan(
+            municipality=self.municipality_id,
+            scenario=self.scenario,
+            peers=self.peer_tuple(),
             goal=self.goal,
-            target_groups=tuple(self.chosen_groups),
-            measures=measures,
-            indicators=tuple(indicator(i) for i in self.goal_indicators if i.get("name")),
             rationale=self.rationale,
+            chosen_groups=tuple(self.chosen_groups),
+            custom_groups=tuple(self.custom_groups),
+            priorities=dict(self.priorities),
+            goal_indicators=tuple(self.goal_indicators),
+            measures=tuple(self.measures),
+            assessment=None
+            if assessment is None
+            else SavedAssessment(assessment.assessed_on, assessment.ratings, assessment.notes, assessment.evidence),
+            campaign=None if campaign is None else SavedCampaign(campaign.title, campaign.text, campaign.capacity),
         )
 
 
@@ -167,11 +136,10 @@ class BottleneckAssessment(models.Model):
 
     def to_domain(self):
         """The assessment as :class:`blilyst.plan.bottlenecks.Assessment` (with the stored evidence)."""
-        from blilyst.plan.bottlenecks import assess
-        from blilyst.web.planning.aggregates import evidence_from_json
+        from blilyst.plan.saved import SavedAssessment
 
-        return assess(
-            self.municipality_id, self.assessed_on, self.ratings, self.notes, evidence_from_json(self.evidence)
+        return SavedAssessment(self.assessed_on, self.ratings, self.notes, self.evidence).to_domain(
+            self.municipality_id
         )
 
 
@@ -207,10 +175,9 @@ class CampaignCheck(models.Model):
         return self.title
 
     def report(self):
-        from blilyst.plan.honesty import check_campaign
-        from blilyst.web.planning.aggregates import capacity_from_json
+        from blilyst.plan.saved import SavedCampaign
 
-        return check_campaign(self.text, capacity_from_json(self.capacity))
+        return SavedCampaign(self.title, self.text, self.capacity).report()
 
 
 def today() -> dt.date:

@@ -8,7 +8,6 @@ as aggregates (:mod:`blilyst.web.planning.aggregates`), through querysets narrow
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -20,13 +19,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from blilyst.plan import assembly, needs
 from blilyst.plan import bottlenecks as bn
 from blilyst.plan.chain import validate_chain
 from blilyst.plan.targetgroups import (
     bottlenecks_hitting,
     candidate_groups,
-    check_priorities,
-    evaluate_groups,
     needs_fit,
 )
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
@@ -41,7 +39,7 @@ from blilyst.web.lib.tenancy import (
     require_municipality,
 )
 from blilyst.web.lib.versioning import VersionConflict, conflict_context, rebind_to_current
-from blilyst.web.planning import aggregates, needs
+from blilyst.web.planning import aggregates
 from blilyst.web.planning.forms import (
     AssessmentForm,
     CampaignForm,
@@ -414,40 +412,13 @@ def assessment_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------------------ target group
 
 
-@functools.lru_cache(maxsize=512)
-def _group_evidence(code: str):
-    """The evidence for every candidate group (snapshot data only, so cached per process)."""
-    snap = needs.snapshot()
-    return tuple(
-        evaluate_groups(
-            candidate_groups(),
-            code,
-            migration_by_age=snap.migration_by_age,
-            immigrants_by_reason=snap.immigrants_by_reason,
-            refugee_settlement=snap.refugee_settlement,
-        )
-    )
-
-
 def _all_group_evidence(plan: Plan) -> list:
     """The guidance's groups (cached) and the municipality's own groups."""
-    user_groups = plan.user_groups()
-    if not user_groups:
-        return list(_group_evidence(plan.municipality_id))
-    snap = needs.snapshot()
-    return list(_group_evidence(plan.municipality_id)) + evaluate_groups(
-        user_groups,
-        plan.municipality_id,
-        migration_by_age=snap.migration_by_age,
-        immigrants_by_reason=snap.immigrants_by_reason,
-        refugee_settlement=snap.refugee_settlement,
-    )
+    return assembly.group_evidence(plan.to_saved())
 
 
 def _warnings(plan: Plan, evidence_list) -> list:
-    if not plan.priorities or not any(plan.priorities.values()):
-        return []
-    return check_priorities(plan.priorities, evidence_list)
+    return assembly.priority_warnings(plan.to_saved(), evidence_list)
 
 
 @require_http_methods(["GET", "POST"])
@@ -783,57 +754,20 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
 # ------------------------------------------------------------------------------------ export
 
 
-def build_document(request: HttpRequest, plan: Plan, lang: str):
-    """The whole plan as :class:`blilyst.plan.document.Plan` for the DOCX and PDF renderers."""
-    from blilyst.plan.evidence import build_plan, retention_chart
+def saved_plan(request: HttpRequest, plan: Plan):
+    """The plan with its latest assessment and campaign check as :class:`blilyst.plan.saved.SavedPlan`."""
+    return plan.to_saved(
+        _assessments(request, plan.municipality_id).first(), _checks(request, plan.municipality_id).first()
+    )
 
-    code = plan.municipality_id
-    scenario = plan.scenario if plan.scenario in needs.SCENARIO_CHOICES else "trend"
-    evidence_list = _all_group_evidence(plan)
-    latest = _assessments(request, code).first()
-    check = _checks(request, code).first()
-    ev, _records = _evaluation(request, code, lang)
-    eval_charts = []
-    if ev is not None and ev.curves:
-        chart = retention_chart(dict(ev.curves), lang)
-        if chart is not None:
-            eval_charts.append(chart)
-    answer = needs.target_seeking(code, lang)
-    summary = " ".join(
-        filter(None, [needs.immigration_text(code, lang), answer.headline, needs.attractiveness_text(code, lang)])
+
+def build_document(request: HttpRequest, plan: Plan, lang: str):
+    """The whole plan as :class:`blilyst.plan.document.Plan`: the core's document for the saved plan, with the
+    newcomer service's evaluation that only the web app can compute."""
+    ev, _records = _evaluation(request, plan.municipality_id, lang)
+    return assembly.build_document(
+        saved_plan(request, plan), lang=lang, prepared_on=timezone.localdate(), evaluation=ev
     )
-    document = build_plan(
-        code,
-        snapshot=needs.snapshot(),
-        register=needs.register(),
-        lang=lang,
-        prepared_on=timezone.localdate(),
-        peers=list(plan.peers) if plan.peers is not None else None,
-        summary=summary,
-        target_groups=evidence_list,
-        chosen_groups=tuple(plan.chosen_groups),
-        priority_warnings=_warnings(plan, evidence_list),
-        chain=plan.chain(),
-        bottlenecks=latest.to_domain() if latest else None,
-        honesty=check.report() if check else None,
-        evaluation=ev,
-        evaluation_charts=eval_charts,
-    )
-    document.charts = needs.all_charts(code, scenario, lang)
-    document.tables = [needs.target_table(answer, lang), *list(document.tables)]
-    document.comparison = needs.comparison(code, plan.peer_tuple(), lang)
-    document.sources = list(
-        dict.fromkeys(
-            [
-                *document.sources,
-                "Human Mortality Database (HMD), Norway" if lang == "en" else "Human Mortality Database (HMD), Norge",
-                "Telemarksforsking: attraktivitetsmodellen"
-                if lang == "nb"
-                else "Telemarksforsking: the attractiveness model",
-            ]
-        )
-    )
-    return document
 
 
 @require_http_methods(["GET"])
@@ -860,16 +794,19 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
 def export_file(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     from blilyst.plan.document import to_docx, to_pdf
 
-    if fmt not in ("pdf", "docx"):
+    if fmt not in ("pdf", "docx", "json"):
         raise Http404("Not found")
     plan, _writable = _plan(request, code)
     lang = _lang()
-    document = build_document(request, plan, lang)
     day = dt.date.isoformat(timezone.localdate())
     name = f"plan-{code}-{plan.municipality.name}-{day}".replace(" ", "-")
-    if fmt == "pdf":
+    if fmt == "json":
+        response = HttpResponse(saved_plan(request, plan).dumps(), content_type="application/json; charset=utf-8")
+    elif fmt == "pdf":
+        document = build_document(request, plan, lang)
         response = HttpResponse(to_pdf(document), content_type="application/pdf")
     else:
+        document = build_document(request, plan, lang)
         response = HttpResponse(
             to_docx(document), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         )

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from blilyst.plan.diskcache import on_disk
 from blilyst.plan.document import SSB_CREDIT, ChartSpec, TableSpec
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
-from blilyst.web.planning.diskcache import on_disk
 
 SCENARIO_CHOICES = ("trend", "trend5", "zero-migration", "no-immigration", "low", "high")
 HORIZON = 20

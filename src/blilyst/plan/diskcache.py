@@ -7,8 +7,8 @@ result as a pickle under ``$BLILYST_CACHE_DIR/plan`` (default ``~/.cache/blilyst
 
 * the snapshot in use (origin and its full ``manifest.json``: a data refresh gives new keys),
 * a fingerprint of the code that computes the figures (the ``.py`` files at the package's top, e.g.
-  ``axes.py``, and every ``.py`` file of ``blilyst.stats``, ``blilyst.demography``, ``blilyst.plan`` and
-  ``blilyst.web.planning``, and the altair version), so an upgrade never reads a figure an older version
+  ``axes.py``, and every ``.py`` file of ``blilyst.stats``, ``blilyst.demography`` and ``blilyst.plan``,
+  and the altair version), so an upgrade never reads a figure an older version
   computed; the files sit in one folder per fingerprint and the folders of other versions are removed the
   first time a process writes,
 * the function and its arguments.
@@ -34,7 +34,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 FORMAT = 1
-_PACKAGES = ("stats", "demography", "plan", "web/planning")
+_PACKAGES = ("stats", "demography", "plan")
 
 
 def cache_dir() -> Path:

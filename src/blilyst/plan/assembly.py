@@ -1,0 +1,124 @@
+"""The whole plan document from a saved plan: one function for the command line and the web export.
+
+:func:`build_document` puts the needs analysis (:mod:`blilyst.plan.needs`), the target groups' evidence,
+the written chain, the latest bottleneck assessment, the honest-message check and (where the web app
+passes it) the newcomer service's evaluation into one :class:`blilyst.plan.document.Plan`. The web export
+and ``blilyst plan`` both call it, so the same municipality with the same saved plan gives the same
+blocks, figures and charts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from blilyst.i18n import gettext as _
+from blilyst.i18n import override
+from blilyst.plan import needs
+from blilyst.plan.document import ChartSpec, Plan
+from blilyst.plan.evaluation import Evaluation
+from blilyst.plan.saved import SavedPlan
+from blilyst.plan.targetgroups import (
+    GroupEvidence,
+    PriorityWarning,
+    candidate_groups,
+    check_priorities,
+    evaluate_groups,
+)
+
+
+@functools.lru_cache(maxsize=512)
+def guidance_group_evidence(code: str) -> tuple[GroupEvidence, ...]:
+    """The evidence for every target group the guidance names (snapshot data only, so cached per process)."""
+    snap = needs.snapshot()
+    return tuple(
+        evaluate_groups(
+            candidate_groups(),
+            code,
+            migration_by_age=snap.migration_by_age,
+            immigrants_by_reason=snap.immigrants_by_reason,
+            refugee_settlement=snap.refugee_settlement,
+        )
+    )
+
+
+def group_evidence(saved: SavedPlan) -> list[GroupEvidence]:
+    """The guidance's groups and the municipality's own groups, with their evidence."""
+    user_groups = saved.user_groups()
+    evidence = list(guidance_group_evidence(saved.municipality))
+    if not user_groups:
+        return evidence
+    snap = needs.snapshot()
+    return evidence + evaluate_groups(
+        user_groups,
+        saved.municipality,
+        migration_by_age=snap.migration_by_age,
+        immigrants_by_reason=snap.immigrants_by_reason,
+        refugee_settlement=snap.refugee_settlement,
+    )
+
+
+def priority_warnings(saved: SavedPlan, evidence: list[GroupEvidence]) -> list[PriorityWarning]:
+    """Where the effort the plan puts on each group contradicts who actually moves in and out."""
+    if not saved.priorities or not any(saved.priorities.values()):
+        return []
+    return check_priorities(dict(saved.priorities), evidence)
+
+
+def build_document(
+    saved: SavedPlan,
+    *,
+    lang: str = "nb",
+    prepared_on: dt.date | None = None,
+    evaluation: Evaluation | None = None,
+) -> Plan:
+    """The plan document for ``saved.municipality`` in ``lang``.
+
+    ``evaluation`` is the newcomer service's "does it work?" (:func:`blilyst.plan.evaluation.evaluate`),
+    which only the web app can compute from its records; without it the section says it is not filled in.
+    """
+    from blilyst.plan.evidence import build_plan, retention_chart
+
+    code = saved.municipality
+    scenario = saved.scenario_or_default
+    with override(lang):
+        evidence = group_evidence(saved)
+        eval_charts: list[ChartSpec] = []
+        if evaluation is not None and evaluation.curves:
+            chart = retention_chart(dict(evaluation.curves), lang)
+            if chart is not None:
+                eval_charts.append(chart)
+        answer = needs.target_seeking(code, lang)
+        summary = " ".join(
+            filter(None, [needs.immigration_text(code, lang), answer.headline, needs.attractiveness_text(code, lang)])
+        )
+        document = build_plan(
+            code,
+            snapshot=needs.snapshot(),
+            register=needs.register(),
+            lang=lang,
+            prepared_on=prepared_on or dt.date.today(),
+            peers=list(saved.peers) if saved.peers is not None else None,
+            summary=summary,
+            target_groups=evidence,
+            chosen_groups=tuple(saved.chosen_groups),
+            priority_warnings=priority_warnings(saved, evidence),
+            chain=saved.chain(),
+            bottlenecks=saved.assessment.to_domain(code) if saved.assessment else None,
+            honesty=saved.campaign.report() if saved.campaign else None,
+            evaluation=evaluation,
+            evaluation_charts=eval_charts,
+        )
+        document.charts = needs.all_charts(code, scenario, lang)
+        document.tables = [needs.target_table(answer, lang), *list(document.tables)]
+        document.comparison = needs.comparison(code, saved.peers, lang)
+        document.sources = list(
+            dict.fromkeys(
+                [
+                    *document.sources,
+                    _("Human Mortality Database (HMD), Norway"),
+                    _("Telemarksforsking: the attractiveness model"),
+                ]
+            )
+        )
+    return document

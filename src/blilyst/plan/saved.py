@@ -1,0 +1,306 @@
+"""A municipality's saved plan as plain values: what people chose on top of the evidence blilyst computes.
+
+The web app stores these choices in its database; :class:`SavedPlan` is the same content without Django,
+so the plan document is built by one function (:func:`blilyst.plan.assembly.build_document`) whether the
+choices come from the database or from a file. The web app exports a saved plan as JSON ("Lagre som fil"
+on the export page) and ``blilyst plan KOMMUNE --saved plan.json`` reads it back.
+
+The file holds no personal data: the comparison set, the scenario, the target groups and the chain
+(goal → groups → measures → indicators), the latest bottleneck assessment with the aggregate counts it
+was made on, and the latest checked campaign text with the capacity it was checked against. The newcomer
+service's household records stay in the web app (the "does it work?" section is built there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from blilyst.errors import InputError
+from blilyst.plan.bottlenecks import Assessment, BottleneckEvidence
+from blilyst.plan.capacity import Capacity
+from blilyst.plan.chain import Chain, Indicator, Measure
+from blilyst.plan.honesty import HonestyReport
+from blilyst.plan.targetgroups import TargetGroup
+
+FORMAT = "blilyst-plan/1"
+SCENARIOS = ("trend", "trend5", "zero-migration", "no-immigration", "low", "high")
+
+
+# ------------------------------------------------------------------- aggregate evidence as JSON
+
+
+def capacity_to_json(cap: Capacity) -> dict:
+    return {
+        "housing": dict(cap.housing),
+        "kindergarten_free": {str(m): n for m, n in cap.kindergarten_free.items()},
+        "vacancies": dict(cap.vacancies),
+        "vacancies_advertised": cap.vacancies_advertised,
+        "vacancies_known": cap.vacancies_known,
+        "as_of": cap.as_of.isoformat() if cap.as_of else None,
+    }
+
+
+def capacity_from_json(data: Mapping | None) -> Capacity | None:
+    if not data:
+        return None
+    return Capacity(
+        housing=data.get("housing", {}),
+        kindergarten_free={int(m): n for m, n in (data.get("kindergarten_free") or {}).items()},
+        vacancies=data.get("vacancies", {}),
+        vacancies_advertised=data.get("vacancies_advertised"),
+        vacancies_known=data.get("vacancies_known"),
+        as_of=dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
+        source="blilyst",
+    )
+
+
+def evidence_to_json(
+    cap: Capacity, gaps: Mapping[str, int], months_to_included: list[float], not_yet_included: int
+) -> dict:
+    return {
+        "capacity": capacity_to_json(cap),
+        "matching_gaps": dict(gaps),
+        "months_to_included": list(months_to_included),
+        "not_yet_included": int(not_yet_included),
+    }
+
+
+def evidence_from_json(data: Mapping | None) -> BottleneckEvidence:
+    data = data or {}
+    cap = capacity_from_json(data.get("capacity")) or Capacity()
+    return BottleneckEvidence(
+        capacity=cap,
+        matching_gaps=dict(data.get("matching_gaps") or {}),
+        months_to_included=tuple(data.get("months_to_included") or ()),
+        not_yet_included=int(data.get("not_yet_included") or 0),
+    )
+
+
+# ------------------------------------------------------------------------------- the saved plan
+
+
+@dataclass(frozen=True)
+class SavedAssessment:
+    """One run through the bottleneck checklist with the aggregate evidence it was made on."""
+
+    assessed_on: dt.date
+    ratings: Mapping[str, str] = field(default_factory=dict)
+    notes: Mapping[str, str] = field(default_factory=dict)
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_domain(self, code: str) -> Assessment:
+        from blilyst.plan.bottlenecks import assess
+
+        return assess(code, self.assessed_on, dict(self.ratings), dict(self.notes), evidence_from_json(self.evidence))
+
+
+@dataclass(frozen=True)
+class SavedCampaign:
+    """A campaign text and the capacity it was checked against; the report is recomputed when read."""
+
+    title: str
+    text: str
+    capacity: Mapping[str, Any] = field(default_factory=dict)
+
+    def report(self) -> HonestyReport:
+        from blilyst.plan.honesty import check_campaign
+
+        return check_campaign(self.text, capacity_from_json(self.capacity))
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """Everything a municipality decided in its plan; empty parts are printed as "not filled in yet"."""
+
+    municipality: str
+    scenario: str = "trend"
+    peers: tuple[str, ...] | None = None  # None: similar municipalities chosen automatically
+    goal: str = ""
+    rationale: str = ""
+    chosen_groups: tuple[str, ...] = ()
+    custom_groups: tuple[Mapping[str, Any], ...] = ()
+    priorities: Mapping[str, float] = field(default_factory=dict)
+    goal_indicators: tuple[Mapping[str, Any], ...] = ()
+    measures: tuple[Mapping[str, Any], ...] = ()
+    assessment: SavedAssessment | None = None
+    campaign: SavedCampaign | None = None
+
+    @property
+    def scenario_or_default(self) -> str:
+        return self.scenario if self.scenario in SCENARIOS else "trend"
+
+    def user_groups(self) -> list[TargetGroup]:
+        """The municipality's own target groups as :class:`blilyst.plan.targetgroups.TargetGroup`."""
+        from blilyst.plan.targetgroups import user_group
+
+        groups = []
+        for g in self.custom_groups:
+            has_age = g.get("age_from") is not None and g.get("age_to") is not None
+            groups.append(
+                user_group(
+                    g["key"],
+                    g["name"],
+                    description=g.get("description", ""),
+                    age_range=(g["age_from"], g["age_to"]) if has_age else None,
+                    household_types=g.get("household_types", ()),
+                    origins=g.get("origins", ()),
+                    immigration_reasons=g.get("immigration_reasons", ()),
+                    competence=g.get("competence", ()),
+                )
+            )
+        return groups
+
+    def chain(self) -> Chain | None:
+        """The written chain goal → groups → measures → indicators (None when nothing is written yet)."""
+        if not (self.goal or self.chosen_groups or self.measures):
+            return None
+        measures = tuple(
+            Measure(
+                name=m.get("name", ""),
+                description=m.get("description", ""),
+                target_groups=tuple(m.get("target_groups") or ()),
+                bottleneck=m.get("bottleneck") or None,
+                indicators=tuple(_indicator(i) for i in m.get("indicators", []) if i.get("name")),
+                responsible=m.get("responsible", ""),
+            )
+            for m in self.measures
+        )
+        return Chain(
+            goal=self.goal,
+            target_groups=tuple(self.chosen_groups),
+            measures=measures,
+            indicators=tuple(_indicator(i) for i in self.goal_indicators if i.get("name")),
+            rationale=self.rationale,
+        )
+
+    # ------------------------------------------------------------------------------------ file
+
+    def to_json(self) -> dict:
+        """The plan as a JSON-ready dict (``format`` names the layout, so a later version can read it)."""
+        return {
+            "format": FORMAT,
+            "municipality": self.municipality,
+            "scenario": self.scenario,
+            "peers": list(self.peers) if self.peers is not None else None,
+            "goal": self.goal,
+            "rationale": self.rationale,
+            "chosen_groups": list(self.chosen_groups),
+            "custom_groups": [dict(g) for g in self.custom_groups],
+            "priorities": dict(self.priorities),
+            "goal_indicators": [dict(i) for i in self.goal_indicators],
+            "measures": [dict(m) for m in self.measures],
+            "assessment": None
+            if self.assessment is None
+            else {
+                "assessed_on": self.assessment.assessed_on.isoformat(),
+                "ratings": dict(self.assessment.ratings),
+                "notes": dict(self.assessment.notes),
+                "evidence": dict(self.assessment.evidence),
+            },
+            "campaign": None
+            if self.campaign is None
+            else {"title": self.campaign.title, "text": self.campaign.text, "capacity": dict(self.campaign.capacity)},
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> SavedPlan:
+        """Read what :meth:`to_json` wrote; anything else is an :class:`InputError` that says what is wrong."""
+        if not isinstance(data, Mapping):
+            raise InputError("plan file", "must hold a JSON object; export it from the plan's export page")
+        if data.get("format") != FORMAT:
+            raise InputError(
+                "plan file",
+                f"has format {data.get('format')!r}, expected {FORMAT!r}; export it again from the plan's export page",
+            )
+        code = data.get("municipality")
+        if not isinstance(code, str) or not code.isdigit() or len(code) != 4:
+            raise InputError("plan file", f"'municipality' must be a four-digit municipality number, not {code!r}")
+        peers = data.get("peers")
+        if peers is not None and (not isinstance(peers, list) or not all(isinstance(p, str) for p in peers)):
+            raise InputError("plan file", "'peers' must be a list of municipality numbers or null")
+        lists = {}
+        for name in ("chosen_groups", "custom_groups", "goal_indicators", "measures"):
+            value = data.get(name) or []
+            if not isinstance(value, list):
+                raise InputError("plan file", f"'{name}' must be a list")
+            if name != "chosen_groups" and not all(isinstance(v, Mapping) for v in value):
+                raise InputError("plan file", f"every entry of '{name}' must be an object")
+            lists[name] = tuple(value)
+        priorities = data.get("priorities") or {}
+        if not isinstance(priorities, Mapping):
+            raise InputError("plan file", "'priorities' must be an object of target group → effort")
+        return cls(
+            municipality=code,
+            scenario=str(data.get("scenario") or "trend"),
+            peers=tuple(peers) if peers is not None else None,
+            goal=str(data.get("goal") or ""),
+            rationale=str(data.get("rationale") or ""),
+            priorities=dict(priorities),
+            assessment=_assessment_from_json(data.get("assessment")),
+            campaign=_campaign_from_json(data.get("campaign")),
+            **lists,
+        )
+
+    def dumps(self) -> str:
+        # insertion order kept: the counts read back word their sentences in the same order
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def load(cls, path: str | Path) -> SavedPlan:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError("--saved", f"cannot read '{path}': {exc.strerror or exc}") from exc
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                "--saved", f"'{path.name}' is not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+            ) from exc
+        return cls.from_json(data)
+
+
+def _indicator(d: Mapping[str, Any]) -> Indicator:
+    return Indicator(
+        name=d.get("name", ""),
+        metric=d.get("metric", "custom"),
+        target=d.get("target"),
+        target_year=d.get("target_year"),
+        baseline=d.get("baseline"),
+        baseline_year=d.get("baseline_year"),
+        unit=d.get("unit", ""),
+        source=d.get("source", ""),
+    )
+
+
+def _assessment_from_json(data: Any) -> SavedAssessment | None:
+    if data is None:
+        return None
+    if not isinstance(data, Mapping) or "assessed_on" not in data:
+        raise InputError("plan file", "'assessment' must be null or an object with 'assessed_on' (YYYY-MM-DD)")
+    try:
+        day = dt.date.fromisoformat(str(data["assessed_on"]))
+    except ValueError as exc:
+        raise InputError("plan file", f"'assessment.assessed_on' is not a date: {data['assessed_on']!r}") from exc
+    return SavedAssessment(
+        assessed_on=day,
+        ratings=dict(data.get("ratings") or {}),
+        notes=dict(data.get("notes") or {}),
+        evidence=dict(data.get("evidence") or {}),
+    )
+
+
+def _campaign_from_json(data: Any) -> SavedCampaign | None:
+    if data is None:
+        return None
+    if not isinstance(data, Mapping) or not isinstance(data.get("text"), str):
+        raise InputError("plan file", "'campaign' must be null or an object with 'title' and 'text'")
+    return SavedCampaign(
+        title=str(data.get("title") or ""), text=data["text"], capacity=dict(data.get("capacity") or {})
+    )
