@@ -15,22 +15,38 @@ The attractiveness model is fitted once for all municipalities.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import altair as alt
 import pandas as pd
 
+from blilyst.i18n import format_number, format_percent, format_signed, override
+from blilyst.i18n import gettext as _
 from blilyst.plan.diskcache import on_disk
 from blilyst.plan.document import SSB_CREDIT, ChartSpec, TableSpec
-from blilyst.plan.texts import fmt_int, fmt_pct, pick
+from blilyst.plan.texts import pick
 
 SCENARIO_CHOICES = ("trend", "trend5", "zero-migration", "no-immigration", "low", "high")
 HORIZON = 20
 COMPONENT_YEARS = 10
+T = TypeVar("T")
 
 
-def _nb(lang: str) -> bool:
-    return lang != "en"
+def in_language(fn: Callable[..., T]) -> Callable[..., T]:
+    """Run ``fn`` with the core's texts in its last argument's language (the cache keys include ``lang``)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any) -> T:
+        with override(args[-1]):
+            return fn(*args)
+
+    return wrapper
+
+
+def _projection_source() -> str:
+    return SSB_CREDIT + "; " + _("projection by blilyst")
 
 
 @functools.lru_cache(maxsize=1)
@@ -144,28 +160,27 @@ def scenario_text(scenario: str, lang: str) -> str:
 
 @functools.lru_cache(maxsize=512)
 @on_disk(lambda: snapshot())
+@in_language
 def population_chart(code: str, scenario: str, lang: str) -> ChartSpec:
     """Population on 1 January: registered years and the scenario's projection (dashed)."""
-    nb = _nb(lang)
     name = register().get(code).name
     reg = population_by_year(code)
     proj = projection(code, scenario).summary()
     proj = proj.loc[proj["status"] == "projected", ["year", "population"]]
-    kind_reg, kind_proj = ("Registrert", "Framskrevet") if nb else ("Registered", "Projected")
+    kind_reg, kind_proj = _("Registered"), _("Projected")
     data = pd.concat([reg.assign(kind=kind_reg), proj.assign(kind=kind_proj)], ignore_index=True)
     data["population"] = data["population"].round().astype(int)
     label = scenario_label(scenario, lang)
-    title = (
-        f"Folketall 1. januar, {name}: registrert og framskrevet ({label})"
-        if nb
-        else f"Population on 1 January, {name}: registered and projected ({label})"
-    )
+    title = _("Population on 1 January, %(name)s: registered and projected (%(scenario)s)") % {
+        "name": name,
+        "scenario": label,
+    }
     spec = (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title="År" if nb else "Year", axis=alt.Axis(labelAngle=0, labelOverlap=True)),
-            y=alt.Y("population:Q", title="Personer" if nb else "Persons", scale=alt.Scale(zero=False)),
+            x=alt.X("year:O", title=_("Year"), axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+            y=alt.Y("population:Q", title=_("Persons"), scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "kind:N", title="", scale=alt.Scale(domain=[kind_reg, kind_proj], range=["#1f5f8b", "#8a5a00"])
             ),
@@ -178,23 +193,26 @@ def population_chart(code: str, scenario: str, lang: str) -> ChartSpec:
     )
     first, last = reg.iloc[0], reg.iloc[-1]
     end = proj.iloc[-1]
-    alt_text = (
-        f"Linje for folketallet i {name}. Det var {fmt_int(first.population, lang)} i {int(first.year)} og "
-        f"{fmt_int(last.population, lang)} i {int(last.year)}. Med scenarioet «{label}» blir det "
-        f"{fmt_int(end.population, lang)} i {int(end.year)}."
-        if nb
-        else f"Line of the population of {name}. It was {fmt_int(first.population, lang)} in {int(first.year)} "
-        f"and {fmt_int(last.population, lang)} in {int(last.year)}. In the scenario '{label}' it becomes "
-        f"{fmt_int(end.population, lang)} in {int(end.year)}."
-    )
-    table = data.rename(
-        columns={"year": "År" if nb else "Year", "population": "Folketall" if nb else "Population", "kind": "Status"}
-    )
+    alt_text = _(
+        "Line of the population of %(name)s. It was %(first)s in %(first_year)d and %(last)s in %(last_year)d. "
+        "In the scenario “%(scenario)s” it becomes %(end)s in %(end_year)d."
+    ) % {
+        "name": name,
+        "first": format_number(first.population),
+        "first_year": int(first.year),
+        "last": format_number(last.population),
+        "last_year": int(last.year),
+        "scenario": label,
+        "end": format_number(end.population),
+        "end_year": int(end.year),
+    }
+    table = data.rename(columns={"year": _("Year"), "population": _("Population"), "kind": _("Status")})
     return ChartSpec(title, spec, alt_text, table, SSB_CREDIT, estimated=True)
 
 
 @functools.lru_cache(maxsize=512)
 @on_disk(lambda: snapshot())
+@in_language
 def pyramid_now(code: str, lang: str) -> ChartSpec:
     from blilyst.plan.evidence import pyramid_chart
 
@@ -204,6 +222,7 @@ def pyramid_now(code: str, lang: str) -> ChartSpec:
 
 @functools.lru_cache(maxsize=512)
 @on_disk(lambda: snapshot())
+@in_language
 def pyramid_future(code: str, scenario: str, lang: str) -> ChartSpec:
     """The population pyramid at the end of the projection (estimated: it is a projection)."""
     from blilyst.axes import AGES, SEXES
@@ -223,9 +242,8 @@ def pyramid_future(code: str, scenario: str, lang: str) -> ChartSpec:
     )
     chart = pyramid_chart(code, register().get(code).name, frame, year, lang)
     label = scenario_label(scenario, lang)
-    title = chart.title + (f" (framskrevet, {label})" if _nb(lang) else f" (projected, {label})")
-    source = SSB_CREDIT + ("; framskriving med blilyst" if _nb(lang) else "; projection by blilyst")
-    return ChartSpec(title, chart.spec, chart.alt_text, chart.table, source, estimated=True)
+    title = chart.title + " " + _("(projected, %(scenario)s)") % {"scenario": label}
+    return ChartSpec(title, chart.spec, chart.alt_text, chart.table, _projection_source(), estimated=True)
 
 
 # --------------------------------------------------------------------------- components of change
@@ -241,16 +259,12 @@ def accounts(code: str):
 
 @functools.lru_cache(maxsize=512)
 @on_disk(lambda: snapshot())
+@in_language
 def components_chart(code: str, lang: str) -> ChartSpec:
     """Births, deaths and net migration in each of the last ten years; estimated figures marked."""
-    nb = _nb(lang)
     name = register().get(code).name
     wide = accounts(code).wide(code).sort_values("year").tail(COMPONENT_YEARS)
-    labels = {
-        "births": "Fødte" if nb else "Births",
-        "deaths": "Døde" if nb else "Deaths",
-        "net_migration": "Nettoinnflytting" if nb else "Net migration",
-    }
+    labels = {"births": _("Births"), "deaths": _("Deaths"), "net_migration": _("Net migration")}
     long = []
     table_rows = []
     for row in wide.itertuples(index=False):
@@ -268,28 +282,28 @@ def components_chart(code: str, lang: str) -> ChartSpec:
             )
         table_rows.append(
             {
-                ("År" if nb else "Year"): int(row.year),
-                labels["births"]: f"{fmt_int(row.births, lang)}{mark['births']}",
-                labels["deaths"]: f"{fmt_int(row.deaths, lang)}{mark['deaths']}",
-                labels["net_migration"]: f"{fmt_int(row.net_migration, lang)}{mark['net_migration']}",
-                ("Endring" if nb else "Change"): fmt_int(row.population_end - row.population_start, lang),
-                ("Rest *" if nb else "Residual *"): fmt_int(row.residual, lang),
+                _("Year"): int(row.year),
+                labels["births"]: f"{format_number(row.births)}{mark['births']}",
+                labels["deaths"]: f"{format_number(row.deaths)}{mark['deaths']}",
+                labels["net_migration"]: f"{format_signed(row.net_migration)}{mark['net_migration']}",
+                _("Change"): format_signed(row.population_end - row.population_start),
+                _("Residual") + " *": format_signed(row.residual),
             }
         )
     data = pd.DataFrame(long)
     first, last = int(wide["year"].iloc[0]), int(wide["year"].iloc[-1])
-    title = (
-        f"Hvorfor endrer folketallet seg? {name} {first}–{last}"
-        if nb
-        else f"Why does the population change? {name} {first}–{last}"
-    )
+    title = _("Why does the population change? %(name)s %(first)d–%(last)d") % {
+        "name": name,
+        "first": first,
+        "last": last,
+    }
     spec = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title="År" if nb else "Year", axis=alt.Axis(labelAngle=0)),
+            x=alt.X("year:O", title=_("Year"), axis=alt.Axis(labelAngle=0)),
             xOffset="component:N",
-            y=alt.Y("persons:Q", title="Personer (døde som minus)" if nb else "Persons (deaths as minus)"),
+            y=alt.Y("persons:Q", title=_("Persons (deaths as minus)")),
             color=alt.Color(
                 "component:N",
                 title="",
@@ -307,29 +321,25 @@ def components_chart(code: str, lang: str) -> ChartSpec:
     )
     births, deaths, net = wide["births"].sum(), wide["deaths"].sum(), wide["net_migration"].sum()
     change = int(wide["population_end"].iloc[-1] - wide["population_start"].iloc[0])
-    alt_text = (
-        f"Søyler for fødte, døde og nettoinnflytting hvert år {first}–{last}. Til sammen om lag "
-        f"{fmt_int(births, lang)} fødte, {fmt_int(deaths, lang)} døde og {fmt_int(net, lang)} i "
-        f"nettoinnflytting; folketallet endret seg med {fmt_int(change, lang)}."
-        if nb
-        else f"Bars for births, deaths and net migration each year {first}–{last}. In total about "
-        f"{fmt_int(births, lang)} births, {fmt_int(deaths, lang)} deaths and net migration of "
-        f"{fmt_int(net, lang)}; the population changed by {fmt_int(change, lang)}."
-    )
+    alt_text = _(
+        "Bars for births, deaths and net migration each year %(first)d–%(last)d. In total about %(births)s "
+        "births, %(deaths)s deaths and net migration of %(net)s; the population changed by %(change)s."
+    ) % {
+        "first": first,
+        "last": last,
+        "births": format_number(births),
+        "deaths": format_number(deaths),
+        "net": format_signed(net),
+        "change": format_signed(change),
+    }
     table = pd.DataFrame(table_rows)
-    return ChartSpec(
-        title, spec, alt_text, table, SSB_CREDIT + ("; HMD (dødelighet)" if nb else "; HMD (mortality)"), estimated=True
-    )
+    return ChartSpec(title, spec, alt_text, table, SSB_CREDIT + "; " + _("HMD (mortality)"), estimated=True)
 
 
+@in_language
 def components_note(lang: str) -> str:
-    return (
-        "* = beregnet, ikke registrert. Fødte og døde er anslått fra ettåringene og nasjonal dødelighet; "
-        "nettoinnflytting er beregnet som restledd (kohort-overlevelsesmetoden) der den ikke er registrert. "
-        "Rest = endring − (fødte − døde + nettoinnflytting): det anslagene og registeret ikke forklarer "
-        "(feil i anslagene, korreksjoner i folkeregisteret)."
-        if _nb(lang)
-        else "* = estimated, not registered. Births and deaths are estimated from the youngest cohort and national "
+    return _(
+        "* = estimated, not registered. Births and deaths are estimated from the youngest cohort and national "
         "mortality; net migration is estimated as a residual (cohort-survival method) where not registered. "
         "Residual = change − (births − deaths + net migration): what the estimates and the register do not "
         "explain (errors in the estimates, corrections in the population register)."
@@ -338,6 +348,7 @@ def components_note(lang: str) -> str:
 
 @functools.lru_cache(maxsize=512)
 @on_disk(lambda: snapshot())
+@in_language
 def migration_by_age_chart(code: str, lang: str) -> ChartSpec:
     """Who arrives and who leaves, by age: registered in- and out-migration where the snapshot has it
     (Telemark), otherwise net migration by age and sex over ten years, estimated by the residual method."""
@@ -352,6 +363,7 @@ def migration_by_age_chart(code: str, lang: str) -> ChartSpec:
 
 @functools.lru_cache(maxsize=512)
 @on_disk(lambda: snapshot())
+@in_language
 def migration_by_sex_chart(code: str, lang: str) -> ChartSpec | None:
     """Where :func:`migration_by_age_chart` shows registered in- and out-migration by age (the Telemark file
     has no sex), the sex split as well: net migration by age and sex, estimated. ``None`` elsewhere (the
@@ -363,11 +375,11 @@ def migration_by_sex_chart(code: str, lang: str) -> ChartSpec | None:
 
 
 @functools.lru_cache(maxsize=512)
+@in_language
 def net_migration_by_sex_chart(code: str, lang: str) -> ChartSpec:
     """Net migration by ten-year age group and sex over the last ten years, estimated by the residual
     method (:meth:`blilyst.demography.accounts.Accounts.by_age`)."""
     name = register().get(code).name
-    nb = _nb(lang)
     acc = accounts(code)
     years = acc.years[-COMPONENT_YEARS:]
     by_age = acc.by_age(code)
@@ -376,16 +388,16 @@ def net_migration_by_sex_chart(code: str, lang: str) -> ChartSpec:
     ].copy()
     net["band"] = (net["age"].clip(upper=80) // 10) * 10
     grouped = net.groupby(["band", "sex"], as_index=False)["value"].sum()
-    men, women = ("Menn", "Kvinner") if nb else ("Males", "Females")
+    men, women = _("Males"), _("Females")
     grouped["sex_label"] = grouped["sex"].map({"male": men, "female": women})
     grouped["age"] = grouped["band"].map(lambda b: "80+" if b >= 80 else f"{b}–{b + 9}")
     order = list(dict.fromkeys(grouped.sort_values("band")["age"]))
     first, last = years[0], years[-1]
-    title = (
-        f"Nettoinnflytting etter alder og kjønn, {name} {first}–{last} (beregnet)"
-        if nb
-        else f"Net migration by age and sex, {name} {first}–{last} (estimated)"
-    )
+    title = _("Net migration by age and sex, %(name)s %(first)d–%(last)d (estimated)") % {
+        "name": name,
+        "first": first,
+        "last": last,
+    }
     spec = (
         alt.Chart(grouped.round({"value": 1}))
         .mark_bar()
@@ -393,11 +405,11 @@ def net_migration_by_sex_chart(code: str, lang: str) -> ChartSpec:
             x=alt.X(
                 "age:N",
                 sort=order,
-                title="Alder ved utgangen av året" if nb else "Age at the end of the year",
+                title=_("Age at the end of the year"),
                 axis=alt.Axis(labelAngle=0),
             ),
             xOffset="sex_label:N",
-            y=alt.Y("value:Q", title="Personer" if nb else "Persons"),
+            y=alt.Y("value:Q", title=_("Persons")),
             color=alt.Color(
                 "sex_label:N", title="", scale=alt.Scale(domain=[men, women], range=["#1f5f8b", "#c2553a"])
             ),
@@ -409,20 +421,22 @@ def net_migration_by_sex_chart(code: str, lang: str) -> ChartSpec:
     top = pivot.sum(axis=1).idxmax()
     bottom = pivot.sum(axis=1).idxmin()
     lab = lambda b: "80+" if b >= 80 else f"{b}–{b + 9}"  # noqa: E731
-    alt_text = (
-        f"Søyler for beregnet nettoinnflytting etter alder og kjønn {first}–{last}. Størst netto tilflytting "
-        f"i alderen {lab(top)} år ({fmt_int(pivot.loc[top].sum(), lang)}), størst netto fraflytting i "
-        f"alderen {lab(bottom)} år ({fmt_int(pivot.loc[bottom].sum(), lang)})."
-        if nb
-        else f"Bars of estimated net migration by age and sex {first}–{last}. Most net in-migration at ages "
-        f"{lab(top)} ({fmt_int(pivot.loc[top].sum(), lang)}), most net out-migration at ages {lab(bottom)} "
-        f"({fmt_int(pivot.loc[bottom].sum(), lang)})."
-    )
+    alt_text = _(
+        "Bars of estimated net migration by age and sex %(first)d–%(last)d. Most net in-migration at ages "
+        "%(top)s (%(top_n)s), most net out-migration at ages %(bottom)s (%(bottom_n)s)."
+    ) % {
+        "first": first,
+        "last": last,
+        "top": lab(top),
+        "top_n": format_signed(pivot.loc[top].sum()),
+        "bottom": lab(bottom),
+        "bottom_n": format_signed(pivot.loc[bottom].sum()),
+    }
     table = pd.DataFrame(
         {
-            ("Alder" if nb else "Age"): [lab(b) for b in pivot.index],
-            men: [fmt_int(v, lang) for v in pivot.get("male", 0)],
-            women: [fmt_int(v, lang) for v in pivot.get("female", 0)],
+            _("Age"): [lab(b) for b in pivot.index],
+            men: [format_signed(v) for v in pivot.get("male", 0)],
+            women: [format_signed(v) for v in pivot.get("female", 0)],
         }
     )
     return ChartSpec(title, spec, alt_text, table, SSB_CREDIT, estimated=True)
@@ -436,6 +450,8 @@ class ImmigrationShare:
     net_migration: float
     natural_increase: float
     change_same_period: float | None = None  # population change over the immigrant figures' years
+    first_year: int = 0  # the years the components cover (stated in every sentence that uses them)
+    last_year: int = 0
 
     @property
     def share(self) -> float | None:
@@ -467,7 +483,10 @@ def immigration_share(code: str) -> ImmigrationShare:
         totals = population_by_year(code).set_index("year")["population"]
         if first in totals.index and last + 1 in totals.index:
             change_same_period = float(totals[last + 1] - totals[first])
+    years_covered = accounts(code).years[-COMPONENT_YEARS:]
     return ImmigrationShare(
+        first_year=int(years_covered[0]),
+        last_year=int(years_covered[-1]),
         change=float(row["change"]),
         immigrant_change=float(imm) if known else None,
         years=years.replace("-", "–") if years else None,
@@ -477,38 +496,37 @@ def immigration_share(code: str) -> ImmigrationShare:
     )
 
 
+@in_language
 def immigration_text(code: str, lang: str) -> str:
+    """Births, deaths and migration over the last ten years, and the immigrant population's share of the
+    growth, each with the years it covers."""
     s = immigration_share(code)
-    nb = _nb(lang)
-    text = (
-        f"De siste ti årene ble det {'født flere enn det døde' if s.natural_increase >= 0 else 'født færre enn det døde'}"
-        f" (om lag {fmt_int(s.natural_increase, lang)}), og nettoinnflyttingen var om lag "
-        f"{fmt_int(s.net_migration, lang)} (beregnet der den ikke er registrert)."
-        if nb
-        else f"Over the last ten years there were {'more births than deaths' if s.natural_increase >= 0 else 'fewer births than deaths'}"
-        f" (about {fmt_int(s.natural_increase, lang)}), and net migration was about {fmt_int(s.net_migration, lang)} "
-        f"(estimated where not registered)."
-    )
+    period = {"first": s.first_year, "last": s.last_year}
+    if s.natural_increase >= 0:
+        text = _("In %(first)d–%(last)d there were more births than deaths (about %(natural)s),") % {
+            **period,
+            "natural": format_signed(s.natural_increase),
+        }
+    else:
+        text = _("In %(first)d–%(last)d there were fewer births than deaths (about %(natural)s),") % {
+            **period,
+            "natural": format_signed(s.natural_increase),
+        }
+    text += " " + _("and net migration was about %(net)s (estimated where not registered).") % {
+        "net": format_signed(s.net_migration)
+    }
     if s.immigrant_change is not None:
-        text += (
-            f" Innvandrerbefolkningen endret seg med {fmt_int(s.immigrant_change, lang)} i {s.years}."
-            if nb
-            else f" The immigrant population changed by {fmt_int(s.immigrant_change, lang)} in {s.years}."
-        )
+        text += " " + _("The immigrant population changed by %(change)s in %(years)s.") % {
+            "change": format_signed(s.immigrant_change),
+            "years": s.years,
+        }
         if s.share is not None:
-            text += (
-                f" Folketallet vokste med {fmt_int(s.change_same_period, lang)} i de samme årene, så veksten i "
-                f"innvandrerbefolkningen tilsvarer {fmt_pct(s.share, lang)} av veksten."
-                if nb
-                else f" The population grew by {fmt_int(s.change_same_period, lang)} in the same years, so the growth "
-                f"of the immigrant population equals {fmt_pct(s.share, lang)} of the growth."
-            )
+            text += " " + _(
+                "The population grew by %(growth)s in the same years, so the growth of the immigrant population "
+                "equals %(share)s of the growth."
+            ) % {"growth": format_number(s.change_same_period or 0), "share": format_percent(s.share)}
         elif s.change_same_period is not None and s.change_same_period <= 0 < s.immigrant_change:
-            text += (
-                " Uten flere innvandrere ville nedgangen vært større."
-                if nb
-                else " Without more immigrants the decline would have been larger."
-            )
+            text += " " + _("Without more immigrants the decline would have been larger.")
     return text
 
 
@@ -517,26 +535,22 @@ def immigration_text(code: str, lang: str) -> str:
 
 @functools.lru_cache(maxsize=512)
 @on_disk(lambda: snapshot())
+@in_language
 def workforce_chart(code: str, scenario: str, lang: str) -> ChartSpec:
-    nb = _nb(lang)
     name = register().get(code).name
-    labels = {
-        "working_age": "20–66 år" if nb else "Aged 20–66",
-        "age_67_plus": "67 år og eldre" if nb else "Aged 67+",
-        "age_0_19": "0–19 år" if nb else "Aged 0–19",
-    }
+    labels = {"working_age": _("Aged 20–66"), "age_67_plus": _("Aged 67+"), "age_0_19": _("Aged 0–19")}
     summary = projection(code, scenario).summary()
     long = summary.melt(id_vars=["year"], value_vars=list(labels), var_name="group", value_name="persons")
     long["group"] = long["group"].map(labels)
     long["persons"] = long["persons"].round().astype(int)
     label = scenario_label(scenario, lang)
-    title = f"Arbeidsstyrken framover: {name}, {label}" if nb else f"The workforce ahead: {name}, {label}"
+    title = _("The workforce ahead: %(name)s, %(scenario)s") % {"name": name, "scenario": label}
     spec = (
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title="År" if nb else "Year", axis=alt.Axis(labelAngle=0, labelOverlap=True)),
-            y=alt.Y("persons:Q", title="Personer" if nb else "Persons"),
+            x=alt.X("year:O", title=_("Year"), axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+            y=alt.Y("persons:Q", title=_("Persons")),
             color=alt.Color(
                 "group:N",
                 title="",
@@ -551,29 +565,28 @@ def workforce_chart(code: str, scenario: str, lang: str) -> ChartSpec:
     rows = summary.loc[summary["year"].isin(pick_years)]
     table = pd.DataFrame(
         {
-            ("År" if nb else "Year"): rows["year"].astype(int),
-            labels["age_0_19"]: [fmt_int(v, lang) for v in rows["age_0_19"]],
-            labels["working_age"]: [fmt_int(v, lang) for v in rows["working_age"]],
-            labels["age_67_plus"]: [fmt_int(v, lang) for v in rows["age_67_plus"]],
-            ("Eldre per 100 i arbeidsalder" if nb else "Older people per 100 of working age"): [
-                f"{100 * v:.0f}" for v in rows["old_age_dependency"]
-            ],
+            _("Year"): rows["year"].astype(int),
+            labels["age_0_19"]: [format_number(v) for v in rows["age_0_19"]],
+            labels["working_age"]: [format_number(v) for v in rows["working_age"]],
+            labels["age_67_plus"]: [format_number(v) for v in rows["age_67_plus"]],
+            _("Older people per 100 of working age"): [format_number(100 * v) for v in rows["old_age_dependency"]],
         }
     )
     change = end.working_age - base.working_age
-    alt_text = (
-        f"Linjer for antall 0–19 år, 20–66 år og 67 år og eldre i {name} fram til {int(end.year)}. "
-        f"Antallet i arbeidsalder går fra {fmt_int(base.working_age, lang)} til {fmt_int(end.working_age, lang)}"
-        f" ({'+' if change >= 0 else ''}{fmt_int(change, lang)}), og antallet 67 år og eldre fra "
-        f"{fmt_int(base.age_67_plus, lang)} til {fmt_int(end.age_67_plus, lang)}."
-        if nb
-        else f"Lines for the number aged 0–19, 20–66 and 67+ in {name} up to {int(end.year)}. The working-age "
-        f"population goes from {fmt_int(base.working_age, lang)} to {fmt_int(end.working_age, lang)} "
-        f"({'+' if change >= 0 else ''}{fmt_int(change, lang)}), and those aged 67+ from "
-        f"{fmt_int(base.age_67_plus, lang)} to {fmt_int(end.age_67_plus, lang)}."
-    )
-    source = SSB_CREDIT + ("; framskriving med blilyst" if nb else "; projection by blilyst")
-    return ChartSpec(title, spec, alt_text, table, source, estimated=True)
+    alt_text = _(
+        "Lines for the number aged 0–19, 20–66 and 67+ in %(name)s up to %(end_year)d. The working-age "
+        "population goes from %(work_from)s to %(work_to)s (%(work_change)s), and those aged 67+ from "
+        "%(old_from)s to %(old_to)s."
+    ) % {
+        "name": name,
+        "end_year": int(end.year),
+        "work_from": format_number(base.working_age),
+        "work_to": format_number(end.working_age),
+        "work_change": format_signed(change),
+        "old_from": format_number(base.age_67_plus),
+        "old_to": format_number(end.age_67_plus),
+    }
+    return ChartSpec(title, spec, alt_text, table, _projection_source(), estimated=True)
 
 
 @dataclass(frozen=True)
@@ -586,6 +599,7 @@ class TargetAnswer:
 
 @functools.lru_cache(maxsize=512)
 @on_disk(lambda: snapshot())
+@in_language
 def target_seeking(code: str, lang: str) -> TargetAnswer:
     """ "To keep the workforce stable you need about N more in-migrants a year, mostly aged …" (D's solver)."""
     result = projection(code, "target-seeking")
@@ -597,26 +611,19 @@ def target_seeking(code: str, lang: str) -> TargetAnswer:
     return TargetAnswer(per_year, result.headline(lang)[0], by_age, top)
 
 
+@in_language
 def target_table(answer: TargetAnswer, lang: str) -> TableSpec:
-    nb = _nb(lang)
     frame = pd.DataFrame(
         {
-            ("Alder" if nb else "Age"): [g.replace("-", "–") for g, _ in answer.by_age],
-            ("Flere innflyttere per år" if nb else "More in-migrants a year"): [
-                f"{v:.1f}".replace(".", "," if nb else ".") for _, v in answer.by_age
-            ],
+            _("Age"): [g.replace("-", "–") for g, _v in answer.by_age],
+            _("More in-migrants a year"): [format_number(v, 1) for _g, v in answer.by_age],
         }
     )
-    title = (
-        "Ekstra netto innflytting per år som holder antallet 20–66 år stabilt"
-        if nb
-        else "Extra net in-migration a year that keeps the number aged 20–66 stable"
-    )
     return TableSpec(
-        title,
+        _("Extra net in-migration a year that keeps the number aged 20–66 stable"),
         frame,
-        SSB_CREDIT + ("; framskriving med blilyst" if nb else "; projection by blilyst"),
-        "Beregnet (målsøkende framskriving)." if nb else "Estimated (target-seeking projection).",
+        _projection_source(),
+        _("Estimated (target-seeking projection)."),
     )
 
 
@@ -633,6 +640,7 @@ def attractiveness():
 
 @functools.lru_cache(maxsize=1024)
 @on_disk(lambda: snapshot())
+@in_language
 def comparison(code: str, peers: tuple[str, ...] | None, lang: str) -> TableSpec:
     """Similar municipalities (chosen automatically, or ``peers``) with their place in the attractiveness
     model (net migration beyond what job growth predicts, percentage points; estimated)."""
@@ -643,26 +651,23 @@ def comparison(code: str, peers: tuple[str, ...] | None, lang: str) -> TableSpec
     frame = spec.frame.copy()
     codes = [cell.split(" ", 1)[0] for cell in frame.iloc[:, 0]]
     by_code = model.frame.set_index("municipality")
-    nb = _nb(lang)
     values = []
     for c in codes:
         if c in by_code.index and bool(by_code.loc[c, "in_fit"]):
             r = by_code.loc[c]
-            values.append(
-                f"{r.attractiveness:+.1f} ({int(r.rank_in_class)}/{int(r.n_in_class)})".replace(".", "," if nb else ".")
-            )
+            values.append(f"{format_signed(r.attractiveness, 1)} ({int(r.rank_in_class)}/{int(r.n_in_class)})")
         else:
             values.append("–")
-    column = (
-        f"Attraktivitet {model.period} (plass i klassen)" if nb else f"Attractiveness {model.period} (place in class)"
-    )
+    column = _("Attractiveness %(period)s (place in class)") % {"period": model.period}
     frame.insert(len(frame.columns) - 1, column, values)
-    note = spec.note + (
-        " Attraktivitet: nettoinnflytting utover det jobbveksten forklarer, i prosentpoeng "
-        f"(Telemarksforskings modell, {model.equation()}); beregnet."
-        if nb
-        else " Attractiveness: net migration beyond what job growth explains, in percentage points "
-        f"(Telemarksforsking's model, {model.equation()}); estimated."
+    note = (
+        spec.note
+        + " "
+        + _(
+            "Attractiveness: net migration beyond what job growth explains, in percentage points "
+            "(Telemarksforsking's model, %(equation)s); estimated."
+        )
+        % {"equation": model.equation()}
     )
     return TableSpec(spec.title, frame, spec.source, note)
 
@@ -692,29 +697,39 @@ def attractiveness_place(code: str) -> dict | None:
     }
 
 
+@in_language
 def attractiveness_text(code: str, lang: str) -> str:
     place = attractiveness_place(code)
     if place is None:
         return ""
-    nb = _nb(lang)
-    better = place["value"] >= 0
-    v = f"{abs(place['value']):.1f}".replace(".", "," if nb else ".")
-    if nb:
-        return (
-            f"I perioden {place['period']} hadde kommunen en nettoinnflytting som lå {v} prosentpoeng "
-            f"{'over' if better else 'under'} det jobbveksten skulle tilsi. Det gir plass "
-            f"{place['rank_in_class']} av {place['n_in_class']} i sentralitetsklasse {place['centrality_class']} "
-            f"(og {place['rank']} av {place['n']} i landet)."
-            + (" Nettoinnflyttingen er beregnet." if place["estimated"] else "")
+    values = {
+        "period": place["period"],
+        "points": format_number(abs(place["value"]), 1),
+        "rank_in_class": place["rank_in_class"],
+        "n_in_class": place["n_in_class"],
+        "centrality": place["centrality_class"],
+        "rank": place["rank"],
+        "n": place["n"],
+    }
+    if place["value"] >= 0:
+        text = _(
+            "In %(period)s the municipality's net migration was %(points)s percentage points above what job "
+            "growth would predict. That is place %(rank_in_class)d of %(n_in_class)d in centrality class "
+            "%(centrality)d (and %(rank)d of %(n)d nationally)."
         )
-    return (
-        f"In {place['period']} the municipality's net migration was {v} percentage points "
-        f"{'above' if better else 'below'} what job growth would predict. That is place {place['rank_in_class']} "
-        f"of {place['n_in_class']} in centrality class {place['centrality_class']} (and {place['rank']} of "
-        f"{place['n']} nationally)." + (" Net migration is estimated." if place["estimated"] else "")
-    )
+    else:
+        text = _(
+            "In %(period)s the municipality's net migration was %(points)s percentage points below what job "
+            "growth would predict. That is place %(rank_in_class)d of %(n_in_class)d in centrality class "
+            "%(centrality)d (and %(rank)d of %(n)d nationally)."
+        )
+    text %= values
+    if place["estimated"]:
+        text += " " + _("Net migration is estimated.")
+    return text
 
 
+@in_language
 def reasons_table(code: str, lang: str) -> TableSpec | None:
     from blilyst.plan.evidence import reasons_table as compute
 

@@ -15,10 +15,11 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from blilyst.i18n import active
 from blilyst.plan import assembly, needs
 from blilyst.plan import bottlenecks as bn
 from blilyst.plan.chain import validate_chain
@@ -57,7 +58,8 @@ WRITE = Capability.EDIT_PLANS
 
 
 def _lang() -> str:
-    return "en" if (get_language() or "nb").startswith("en") else "nb"
+    """The page's language for the core (the language middleware has set the core's to the page's)."""
+    return active()
 
 
 def _plan(request: HttpRequest, code: str) -> tuple[Plan, bool]:
@@ -710,10 +712,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
                 )
         chart = (
             retention_chart(
-                {
-                    ("alle" if lang == "nb" else "all") if k == "all" else group_names.get(k, k): c
-                    for k, c in ev.curves.items()
-                },
+                {_("All groups") if k == "all" else group_names.get(k, k): c for k, c in ev.curves.items()},
                 lang,
             )
             if ev.curves
@@ -722,15 +721,13 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         ctx["retention_chart"] = charts.from_chart_spec("retention", chart, lang=lang) if chart is not None else None
         moved = sum(1 for r in records if r.get("moved_in"))
         if moved and not ctx["retention"]:
-            ctx["retention_hidden"] = pick(
-                {
-                    "nb": f"{moved} husholdninger har flyttet inn gjennom tjenesten. Hvor mange som bor her ennå, vises "
-                    "når minst fem har flyttet inn, slik at ingen enkelt husholdnings utflytting kan leses av.",
-                    "en": f"{moved} households have moved in through the service. How many still live here is shown "
-                    "once at least five have moved in, so that no single household's move away can be read off.",
-                },
-                lang,
-            )
+            ctx["retention_hidden"] = ngettext(
+                "%(n)d household has moved in through the service. How many still live here is shown once at "
+                "least five have moved in, so that no single household's move away can be read off.",
+                "%(n)d households have moved in through the service. How many still live here is shown once at "
+                "least five have moved in, so that no single household's move away can be read off.",
+                moved,
+            ) % {"n": moved}
         ctx["reasons"] = [
             (
                 r["label"],
