@@ -25,7 +25,7 @@ def run(capsys, *argv):
 
 
 def test_facts_json_has_all_three_with_estimates_and_sources(capsys):
-    code, out, err = run(capsys, "facts", "--format", "json")
+    code, out, err = run(capsys, "facts", "--format", "json", "--lang", "en")
     assert code == 0, err
     facts = {f["fact"]: f for f in json.loads(out)["facts"]}
     assert set(facts) == {"growth_without_migration", "change_components", "migration_age_profile"}
@@ -47,7 +47,7 @@ def test_facts_json_has_all_three_with_estimates_and_sources(capsys):
 
 
 def test_facts_table_marks_estimates_for_vinje(capsys):
-    code, out, err = run(capsys, "facts", "Vinje", "--fact", "components")
+    code, out, err = run(capsys, "--lang", "en", "facts", "Vinje", "--fact", "components")
     assert code == 0, err
     assert "Components of population change, last 10 years (4036 Vinje)" in out
     lines = {line.split("│")[1].strip(): line for line in out.splitlines() if line.startswith("│")}
@@ -65,7 +65,7 @@ def test_facts_national_net_migration_is_marked_estimated(capsys):
 
 
 def test_facts_ages_estimated_for_oslo_csv(capsys):
-    code, out, err = run(capsys, "facts", "Oslo", "--fact", "ages", "--format", "csv")
+    code, out, err = run(capsys, "facts", "Oslo", "--fact", "ages", "--format", "csv", "--lang", "en")
     assert code == 0, err
     rows = [line.split(",") for line in out.splitlines() if line and not line.startswith("#")]
     assert rows[0] == ["age_group", "net_migration", "source"]
@@ -82,7 +82,7 @@ def test_facts_ages_estimated_for_oslo_csv(capsys):
         (["--fact", "foo"], "Error: --fact: unknown fact 'foo'"),
         (["--last-years", "0"], "Error: --last-years: must be at least 1; got 0"),
         (["--last-years", "30"], "Error: --last-years: the accounts cover 20 years (2006-2025); got 30"),
-        (["--lang", "de"], "Error: --lang: must be nb or en"),
+        (["--lang", "de"], "Error: --lang: 'de' is not a language blilyst writes; use nb, nn or en"),
         (["Nowhereville"], "Error: No municipality matches 'Nowhereville'"),
     ],
 )

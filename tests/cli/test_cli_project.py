@@ -26,7 +26,7 @@ def run(capsys, *argv):
 
 
 def test_project_table_states_base_year_sources_estimates_and_assumptions(capsys):
-    code, out, err = run(capsys, "project", "Fyresdal", "--years", "5")
+    code, out, err = run(capsys, "--lang", "en", "project", "Fyresdal", "--years", "5")
     assert code == 0, err
     assert "4032 Fyresdal: Trend (10 years), 2026-2031" in out
     assert "1 274" in out  # registered population 1 January 2026
@@ -48,7 +48,9 @@ def test_project_json_in_bokmal_for_target_seeking(capsys):
 def test_project_csv_with_input_file(capsys, tmp_path):
     f = tmp_path / "mine.csv"
     f.write_text("kind,region,year,sex,age,value\nnet_migration_total,4032,,,,25\n")
-    code, out, err = run(capsys, "project", "4032", "--years", "3", "--format", "csv", "--input", str(f))
+    code, out, err = run(
+        capsys, "--lang", "en", "project", "4032", "--years", "3", "--format", "csv", "--input", str(f)
+    )
     assert code == 0, err
     rows = [line for line in out.splitlines() if line and not line.startswith("#")]
     frame = pd.DataFrame([r.split(",") for r in rows[1:]], columns=rows[0].split(","))
@@ -110,7 +112,11 @@ def test_scenarios_are_listed_in_both_languages(capsys):
     rows = json.loads(out)["rows"]
     assert {r["scenario"] for r in rows} >= {"trend", "housing-led", "target-seeking", "stochastic"}
     assert any(r["title"] == "Målsøkende" for r in rows)
-    code, out, err = run(capsys, "scenarios")
+    code, out, err = run(capsys, "scenarios")  # bokmål by default
+    assert code == 0 and "Målsøkende" in out and "Framskrivingsalternativer" in out
+    code, out, err = run(capsys, "--lang", "nn", "scenarios")
+    assert code == 0 and "Målsøkjande" in out and "Framskrivingsalternativ" in out
+    code, out, err = run(capsys, "scenarios", "--lang", "en")
     assert code == 0 and "Target-seeking" in out
 
 
@@ -138,7 +144,7 @@ def test_scenarios_are_listed_in_both_languages(capsys):
             "Error: simulations: 100000000 simulations of 1 municipalities over 20 years need about 54.8 GiB",
         ),
         (["--window", "50"], "Error: window: 50 years before 2026 reaches 1976; data start in 2006"),
-        (["--lang", "de"], "Error: --lang: must be nb or en"),
+        (["--lang", "de"], "Error: --lang: 'de' is not a language blilyst writes; use nb, nn or en"),
         (
             ["--format", "xlsx", "--output", "/nonexistent-blilyst/dir/x.xlsx"],
             "Error: --output: the folder '/nonexistent-blilyst/dir' does not exist",
@@ -174,7 +180,9 @@ def test_project_xlsx_opened_with_openpyxl_states_base_year_sources_estimates_as
     import openpyxl
 
     target = tmp_path / "trend.xlsx"
-    code, _out, err = run(capsys, "project", "Fyresdal", "--years", "3", "--format", "xlsx", "--output", str(target))
+    code, _out, err = run(
+        capsys, "--lang", "en", "project", "Fyresdal", "--years", "3", "--format", "xlsx", "--output", str(target)
+    )
     assert code == 0, err
     book = openpyxl.load_workbook(target, read_only=True)
     assert book.sheetnames == ["result", "summary", "age_groups", "population", "notes"]
@@ -195,6 +203,8 @@ def test_project_xlsx_opened_with_openpyxl_states_base_year_sources_estimates_as
 def test_project_target_that_cannot_be_reached_says_so(capsys):
     code, out, err = run(
         capsys,
+        "--lang",
+        "en",
         "project",
         "4032",
         "--scenario",

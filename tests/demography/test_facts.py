@@ -7,6 +7,7 @@ import pytest
 from blilyst.demography.accounts import accounts_from_snapshot
 from blilyst.demography.facts import change_components, growth_without_migration, migration_age_profile
 from blilyst.errors import InputError
+from blilyst.i18n import override
 from blilyst.stats.snapshot import load_snapshot
 
 
@@ -24,11 +25,14 @@ def test_growth_without_migration_2012(accounts, snap):
     """The guidance: "300 municipalities grew in 2012; nearly half would have shrunk without
     immigration" (428 municipalities then). On today's 357: 243 grew in 2012, 84 of them had more
     deaths than births (estimated), and 90 grew by less than their immigrant population did."""
-    fact = growth_without_migration(accounts, snap.immigrants_by_reason)
+    with override("en"):
+        fact = growth_without_migration(accounts, snap.immigrants_by_reason)
+    with override("nn"):
+        fact_nn = growth_without_migration(accounts, snap.immigrants_by_reason)
     row = fact.frame.set_index("year").loc[2012]
     assert (row.municipalities, row.grew, row.grew_only_by_migration) == (357, 243, 84)
     assert row.grew_only_by_immigrants == 90
-    assert "estimated" in fact.text_en and "beregnet" in fact.text_nb
+    assert "estimated" in fact.text and "rekna ut" in fact_nn.text and "kommunar" in fact_nn.text
     assert "births" in fact.estimated
 
 
@@ -41,14 +45,17 @@ def test_growth_after_2022_was_mostly_migration(accounts):
 
 
 def test_change_components_nationally_last_ten_years(accounts, snap):
-    fact = change_components(accounts, immigrants=snap.immigrants_by_reason)
+    with override("en"):
+        fact = change_components(accounts, immigrants=snap.immigrants_by_reason)
     total = fact.frame.set_index("municipality").loc["total"]
     # population change 2016-2025 equals the change in the 1 January stocks
     assert (total.population_start, total.population_end) == (5_213_985, 5_627_400)
     assert total.change == 413_415
     assert total.change == pytest.approx(total.births - total.deaths + total.net_migration + total.residual)
     assert total.births_share + total.deaths_share + total.net_migration_share == pytest.approx(1.0)
-    assert "net immigration" in fact.text_en
+    assert "net immigration" in fact.text and "changed by 413,415" in fact.text
+    with override("nb"):
+        assert "seg med 413\u00a0415: " in change_components(accounts).text
 
 
 def test_change_components_for_vinje(accounts):

@@ -12,6 +12,7 @@ from blilyst.demography.scenarios import (
     scenario_table,
 )
 from blilyst.errors import InputError
+from blilyst.i18n import override
 from blilyst.stats.snapshot import load_snapshot
 
 FYRESDAL = "4032"
@@ -41,15 +42,19 @@ def _registered(snap, code, year, lo=0, hi=105):
     return int(p.loc[sel, "population"].sum())
 
 
-def test_every_scenario_is_explained_in_bokmal_and_english():
+def test_every_scenario_is_explained_in_bokmal_nynorsk_and_english():
     for name, sc in SCENARIOS.items():
         assert sc.name == name
-        for lang in ("nb", "en"):
-            assert len(sc.title[lang]) >= 3 and len(sc.description[lang]) > 40
-        assert sc.description["nb"] != sc.description["en"]
-    table = scenario_table("nb")
+        texts = {}
+        for lang in ("nb", "nn", "en"):
+            with override(lang):
+                texts[lang] = (sc.title, sc.description)
+            assert len(texts[lang][0]) >= 3 and len(texts[lang][1]) > 40
+        assert len({texts[lang][1] for lang in texts}) == 3, f"{name} is not translated into all three languages"
+    assert "Boligstyrt" in scenario_table("nb")["title"].tolist()
+    table = scenario_table("nn")
     assert set(table["scenario"]) == set(SCENARIOS)
-    assert "Boligstyrt" in table["title"].tolist()
+    assert "Bustadstyrt" in table["title"].tolist() and "Housing-led" in scenario_table("en")["title"].tolist()
 
 
 def test_trend_for_all_357_balances_and_matches_recent_net_immigration(national):
@@ -125,7 +130,9 @@ def test_outputs_state_base_year_sources_estimates_and_assumptions(snap):
     assert "Estimated:" in notes and "residual" in notes
     assert "Assumption: migration" in notes
     nb = "\n".join(res.notes("nb"))
-    assert "Basisår: 1. januar 2026" in nb and "Anslått:" in nb and "Forutsetning: migration" in nb
+    assert "Basisår: 1. januar 2026" in nb and "Anslått:" in nb and "Forutsetning: flytting" in nb
+    nn = "\n".join(res.notes("nn"))
+    assert "Basisår: 1. januar 2026" in nn and "Føresetnad: flytting" in nn and "Kjelde:" in nn
     frame = res.frame()
     assert list(frame.columns) == ["municipality", "name", "year", "sex", "age", "population", "status"]
     assert len(frame) == 21 * 2 * 106

@@ -11,7 +11,8 @@ import sys
 
 import typer
 
-from blilyst.errors import BlilystError
+from blilyst import i18n
+from blilyst.errors import BlilystError, InputError
 
 app = typer.Typer(
     name="blilyst",
@@ -20,6 +21,29 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+LANG_HELP = "Language of texts and number formats: nb (bokmål, the default), nn (nynorsk) or en."
+
+
+def use_language(lang: str | None, option: str = "--lang") -> str:
+    """Make ``lang`` the language of this command's texts (``None`` keeps the global ``--lang``); the code used.
+
+    An unknown code is a clear one-line error that names the languages blilyst writes.
+    """
+    if lang is None:
+        return i18n.active()
+    try:
+        i18n.activate(lang)
+    except ValueError:
+        raise InputError(option, f"'{lang}' is not a language blilyst writes; use nb, nn or en") from None
+    return i18n.active()
+
+
+@app.callback()
+def _global_options(lang: str = typer.Option(i18n.DEFAULT_LANGUAGE, "--lang", help=LANG_HELP)) -> None:
+    """Evidence for municipalities that work to attract and keep residents."""
+    use_language(lang)
 
 
 def _register_commands() -> None:
@@ -38,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``blilyst`` console script."""
     _register_commands()
     try:
-        app(args=argv, standalone_mode=False)
+        with i18n.override(None):  # the command's --lang holds for this call only
+            app(args=argv, standalone_mode=False)
     except BlilystError as exc:
         typer.echo(f"Error: {exc}", err=True)
         return exc.exit_code

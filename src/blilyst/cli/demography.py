@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from blilyst.cli import app
+from blilyst.cli import LANG_HELP, app, use_language
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import InputError
+from blilyst.i18n import gettext as _
 
 try:  # accounts and attractiveness live in their own module; register them with the demography commands
     import blilyst.cli.accounts  # noqa: F401
@@ -57,7 +58,7 @@ def project_output(
     input_file: Path | None = None,
     by_age: bool = False,
     by_age_group: bool = False,
-    lang: str = "en",
+    lang: str | None = None,
     **options,
 ):
     """Run the projection and return ``(result, frame, title, notes)`` as the command prints them."""
@@ -66,11 +67,10 @@ def project_output(
 
     if scenario not in SCENARIOS:
         raise InputError("--scenario", f"unknown scenario '{scenario}'; choose one of {', '.join(SCENARIOS)}")
-    if lang not in ("nb", "en"):
-        raise InputError("--lang", "must be nb or en")
+    use_language(lang)
     reg = get_register()
     if kommune.strip().lower() in ("all", "alle"):
-        codes, label = None, "All 357 municipalities" if lang == "en" else "Alle 357 kommuner"
+        codes, label = None, _("All 357 municipalities")
     else:
         munis = [reg.resolve(part) for part in kommune.split(",") if part.strip()]
         if not munis:
@@ -103,8 +103,8 @@ def project_output(
                 frame[col] = frame[col].round(0)
         if several:
             frame = frame.sort_values(["municipality", "year"], kind="stable").reset_index(drop=True)
-    title = f"{label}: {res.scenario.title[lang]}, {res.years[0]}-{res.years[-1]}"
-    return res, frame, title, res.notes(lang)
+    title = f"{label}: {res.scenario.title}, {res.years[0]}-{res.years[-1]}"
+    return res, frame, title, res.notes()
 
 
 @app.command("project")
@@ -126,7 +126,7 @@ def project_cmd(
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal."),
     by_age: bool = typer.Option(False, "--by-age", help="Population by year, sex and single-year age."),
     by_age_group: bool = typer.Option(False, "--by-age-group", help="Population by year and 5-year age group."),
-    lang: str = typer.Option("en", "--lang", help="Language of the notes: nb or en."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
     window: int = typer.Option(None, "--window", help="Trend years (default 10; 5 for trend5)."),
     dwellings: float = typer.Option(None, "--dwellings", help="housing-led: new dwellings a year."),
     jobs_growth: float = typer.Option(None, "--jobs-growth", help="employment-led: jobs growth a year, e.g. 0.01."),
@@ -276,10 +276,10 @@ def write_frame(
 
 @app.command("scenarios")
 def scenarios_cmd(
-    lang: str = typer.Option("en", "--lang", help="nb (bokmål) or en."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
     fmt: ProjectFormat = typer.Option(ProjectFormat.table, "--format", help="table, csv or json."),
 ) -> None:
-    """The projection scenarios, each explained in plain bokmål or English.
+    """The projection scenarios, each explained in plain words (bokmål, nynorsk or English).
 
     Example: blilyst scenarios --lang nb
     """
@@ -287,14 +287,14 @@ def scenarios_cmd(
 
     if fmt is ProjectFormat.xlsx:
         raise InputError("--format", "use table, csv or json for the list of scenarios")
-    title = "Framskrivingsalternativer" if lang == "nb" else "Projection scenarios"
-    emit(scenario_table(lang), fmt.value, title=title)
+    use_language(lang)
+    emit(scenario_table(), fmt.value, title=_("Projection scenarios"))
 
 
 FACTS = ("growth", "components", "ages")
 
 
-def facts_output(kommune: str | None = None, fact: str = "all", last_years: int = 10, lang: str = "en"):
+def facts_output(kommune: str | None = None, fact: str = "all", last_years: int = 10, lang: str | None = None):
     """The guidance's headline facts computed from the data: a list of ``(key, frame, title, notes)``.
 
     ``growth``: per year, municipalities that grew and how many of them would have shrunk without
@@ -310,8 +310,7 @@ def facts_output(kommune: str | None = None, fact: str = "all", last_years: int 
 
     if fact != "all" and fact not in FACTS:
         raise InputError("--fact", f"unknown fact '{fact}'; choose one of all, {', '.join(FACTS)}")
-    if lang not in ("nb", "en"):
-        raise InputError("--lang", "must be nb or en")
+    use_language(lang)
     if last_years < 1:
         raise InputError("--last-years", f"must be at least 1; got {last_years}")
     muni = get_register().resolve(kommune) if kommune else None
@@ -332,37 +331,25 @@ def facts_output(kommune: str | None = None, fact: str = "all", last_years: int 
     if "ages" in wanted:
         years = acc.years[-last_years:]
         facts.append(migration_age_profile(snap.migration_by_age, accounts=acc, municipalities=codes, years=years))
-    where = f"{muni.code} {muni.name}" if muni else ("alle kommuner" if lang == "nb" else "all municipalities")
+    where = f"{muni.code} {muni.name}" if muni else _("all municipalities")
     where_ages = where
     if muni is None and snap.migration_by_age is not None and len(snap.migration_by_age):
         n = snap.migration_by_age.municipality.nunique()
-        where_ages = (
-            f"de {n} kommunene med registrerte flyttinger etter alder"
-            if lang == "nb"
-            else f"the {n} municipalities with registered moves by age"
-        )
+        where_ages = _("the {n} municipalities with registered moves by age").format(n=n)
     titles = {
-        "growth_without_migration": (
-            "Growth and migration by year (all municipalities)",
-            "Vekst og flytting år for år (alle kommuner)",
+        "growth_without_migration": _("Growth and migration by year (all municipalities)"),
+        "change_components": _("Components of population change, last {years} years ({where})").format(
+            years=last_years, where=where
         ),
-        "change_components": (
-            f"Components of population change, last {last_years} years ({where})",
-            f"Komponentene i befolkningsendringen, siste {last_years} år ({where})",
-        ),
-        "migration_age_profile": (
-            f"Who arrives and who leaves, by age ({where_ages})",
-            f"Hvem flytter inn og ut, etter alder ({where_ages})",
-        ),
+        "migration_age_profile": _("Who arrives and who leaves, by age ({where})").format(where=where_ages),
     }
-    est_label, src_label = ("Anslått", "Kilde") if lang == "nb" else ("Estimated", "Source")
     out = []
     for f in facts:
-        title = titles[f.key][1 if lang == "nb" else 0]
-        notes = [f.text_nb if lang == "nb" else f.text_en]
+        title = titles[f.key]
+        notes = [f.text]
         if f.estimated:
-            notes.append(f"{est_label}: " + ", ".join(f.estimated))
-        notes += [f"{src_label}: {s}" for s in f.sources]
+            notes.append(_("Estimated: {what}").format(what=", ".join(f.estimated)))
+        notes += [_("Source: {source}").format(source=s) for s in f.sources]
         out.append((f.key, f.frame, title, notes, list(f.estimated)))
     return out
 
@@ -376,7 +363,7 @@ def facts_cmd(
     fact: str = typer.Option("all", "--fact", help="growth, components, ages or all."),
     last_years: int = typer.Option(10, "--last-years", help="Years the components and age profile cover."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
-    lang: str = typer.Option("en", "--lang", help="Language of the texts: nb or en."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """The guidance's headline facts computed from the data: growth with and without migration,
     components of change, and the ages of those who arrive and leave.
@@ -408,7 +395,7 @@ def facts_cmd(
         if fmt is OutputFormat.table:
             frame = facts_table(key, frame, est, last_years)
             if any("*" in c for c in frame.columns) or frame.iloc[:, 0].astype(str).str.endswith("*").any():
-                notes = [*notes, "* = estimated." if lang == "en" else "* = anslått."]
+                notes = [*notes, _("* = estimated.")]
         emit(frame, fmt.value, title=title, notes=notes)
 
 

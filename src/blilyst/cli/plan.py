@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from blilyst.cli import app
+from blilyst.cli import LANG_HELP, app, use_language
 
 
 @app.command("plan")
@@ -25,23 +25,19 @@ def plan_command(
         "--saved",
         help="The plan saved from the web app's export page (JSON): target groups, chain, assessment, campaign.",
     ),
-    lang: str = typer.Option("nb", "--lang", help="Language of the document: nb (bokmål), nn (nynorsk) or en."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Write the municipality's plan (needs analysis, comparison, outlook and the saved plan) as PDF or DOCX.
 
     Example: blilyst plan kviteseid --saved plan-4028.json --output kviteseid-plan.pdf
     """
     from blilyst.errors import InputError
-    from blilyst.i18n import normalise
     from blilyst.plan.assembly import build_document
     from blilyst.plan.document import write
     from blilyst.plan.saved import SavedPlan
     from blilyst.stats.register import get_register
 
-    try:
-        lang = normalise(lang)
-    except ValueError as exc:
-        raise InputError("--lang", f"'{lang}' is not a language blilyst writes; use nb, nn or en") from exc
+    lang = use_language(lang)
     if output.suffix.lower() not in (".pdf", ".docx"):
         raise InputError("--output", f"'{output.name}' must end in .pdf or .docx")
     municipality = get_register().resolve(kommune)

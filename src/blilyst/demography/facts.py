@@ -3,8 +3,8 @@
 The guidance ("Drømmen om å bli flere") states, for 2012, that 300 municipalities grew and that
 nearly half of them would have shrunk without immigration; it speaks of who moves and at what
 age. These functions compute the same kinds of facts for every year and municipality in the
-snapshot and return a labelled frame with a Norwegian and an English explanation, saying which
-parts are estimated.
+snapshot and return a labelled frame with an explanation in the active language (gettext), saying
+which parts are estimated.
 
 * :func:`growth_without_migration`: per year, how many municipalities grew and how many of those
   had more deaths than births (estimated), i.e. grew only because of net migration; and, where
@@ -30,6 +30,8 @@ import pandas as pd
 
 from blilyst.demography.accounts import Accounts
 from blilyst.errors import InputError
+from blilyst.i18n import format_number, format_percent, ngettext
+from blilyst.i18n import gettext as _
 
 #: Age groups (age at the end of the year) for the migration age profile.
 AGE_GROUPS: tuple[tuple[int, int, str], ...] = (
@@ -47,18 +49,17 @@ AGE_GROUPS: tuple[tuple[int, int, str], ...] = (
 
 @dataclass
 class Fact:
-    """A computed fact: a labelled frame and explanations in Norwegian (``nb``) and English (``en``)."""
+    """A computed fact: a labelled frame and its explanation in the language active when it was computed."""
 
     key: str
     frame: pd.DataFrame
-    text_nb: str
-    text_en: str
+    text: str
     estimated: list[str] = field(default_factory=list)  # which figures are estimated
     sources: list[str] = field(default_factory=list)
 
 
 def _fmt(n: float) -> str:
-    return f"{n:,.0f}".replace(",", " ")
+    return format_number(n)
 
 
 def growth_without_migration(accounts: Accounts, immigrants: pd.DataFrame | None = None) -> Fact:
@@ -99,31 +100,25 @@ def growth_without_migration(accounts: Accounts, immigrants: pd.DataFrame | None
     per_year["share_only_by_migration"] = per_year.grew_only_by_migration / per_year.grew.where(per_year.grew > 0)
     last = per_year.iloc[-1]
     y, n, g, m = int(last.year), int(last.municipalities), int(last.grew), int(last.grew_only_by_migration)
-    text_nb = (
-        f"I {y} vokste {g} av {n} kommuner. {m} av dem hadde flere døde enn fødte og vokste bare fordi "
-        f"flere flyttet inn enn ut (fødte og døde er beregnet, ikke registrert)."
-    )
-    text_en = (
-        f"In {y}, {g} of {n} municipalities grew. {m} of them had more deaths than births and grew only "
-        f"because more people moved in than out (births and deaths are estimated, not registered)."
-    )
+    text = _(
+        "In {year}, {grew} of {total} municipalities grew. {only} of them had more deaths than births and grew "
+        "only because more people moved in than out (births and deaths are estimated, not registered)."
+    ).format(year=y, grew=_fmt(g), total=_fmt(n), only=_fmt(m))
     if "grew_only_by_immigrants" in per_year:
         known = per_year.dropna(subset=["grew_only_by_immigrants"])
         if len(known):
             k = known.iloc[-1]
-            text_nb += (
-                f" I {int(k.year)} vokste {int(k.grew)} kommuner; {int(k.grew_only_by_immigrants)} av dem "
-                f"ville ha krympet uten veksten i innvandrerbefolkningen."
-            )
-            text_en += (
-                f" In {int(k.year)}, {int(k.grew)} municipalities grew; {int(k.grew_only_by_immigrants)} of "
-                f"them would have shrunk without the growth of their immigrant population."
-            )
+            text += " " + ngettext(
+                "In {year}, {grew} municipality grew; {shrunk} of them would have shrunk without the growth of "
+                "their immigrant population.",
+                "In {year}, {grew} municipalities grew; {shrunk} of them would have shrunk without the growth of "
+                "their immigrant population.",
+                int(k.grew),
+            ).format(year=int(k.year), grew=_fmt(k.grew), shrunk=_fmt(k.grew_only_by_immigrants))
     return Fact(
         "growth_without_migration",
         per_year,
-        text_nb,
-        text_en,
+        text,
         estimated=["births", "deaths", "natural_increase", "grew_only_by_migration"],
         sources=sources,
     )
@@ -190,27 +185,26 @@ def change_components(
     agg = agg.reset_index()
     first, last = years[0], years[-1]
     t = agg[agg.municipality == "total"].iloc[0]
-    scope_nb = "kommunene" if municipalities is None else ", ".join(municipalities)
-    text_nb = (
-        f"{first}–{last} endret folketallet i {scope_nb} seg med {_fmt(t.change)}: {_fmt(t.births)} fødte, "
-        f"{_fmt(t.deaths)} døde og en nettoinnflytting på {_fmt(t.net_migration)} "
-        f"(fødte og døde er beregnet; nettoflytting er beregnet som restledd der den ikke er registrert, "
-        f"og omfatter både innenlands flytting og inn- og utvandring)."
-    )
-    text_en = (
-        f"{first}–{last} the population of {'the municipalities' if municipalities is None else scope_nb} "
-        f"changed by {_fmt(t.change)}: {_fmt(t.births)} births, {_fmt(t.deaths)} deaths and net migration of "
-        f"{_fmt(t.net_migration)} (births and deaths are estimated; net migration is estimated as a residual "
-        f"where not registered and includes domestic and international moves)."
+    scope = _("the municipalities") if municipalities is None else ", ".join(municipalities)
+    text = _(
+        "{first}–{last} the population of {scope} changed by {change}: {births} births, {deaths} deaths and net "
+        "migration of {net} (births and deaths are estimated; net migration is estimated as a residual where not "
+        "registered and includes domestic and international moves)."
+    ).format(
+        first=first,
+        last=last,
+        scope=scope,
+        change=_fmt(t.change),
+        births=_fmt(t.births),
+        deaths=_fmt(t.deaths),
+        net=_fmt(t.net_migration),
     )
     if municipalities is None:
-        text_nb += " For landet som helhet går innenlands flytting opp i opp, så nettoinnflyttingen er innvandring."
-        text_en += " For the country as a whole domestic moves cancel out, so net migration is net immigration."
+        text += " " + _("For the country as a whole domestic moves cancel out, so net migration is net immigration.")
     return Fact(
         "change_components",
         agg,
-        text_nb,
-        text_en,
+        text,
         estimated=["births", "deaths", "net_migration (where not registered)"],
         sources=["SSB 07459", "HMD Norway", "SSB migration by age (Telemark fylkeskommune)"],
     )
@@ -260,21 +254,21 @@ def migration_age_profile(
         y0, y1 = int(d.year.min()), int(d.year.max())
         top_in = prof.loc[prof.in_share.idxmax()]
         net_young = prof[prof.age_group.isin(["16-19", "20-24"])].net_migration.sum()
-        text_nb = (
-            f"{y0}–{y1} (alder 0–{common}): flest innflyttere er {top_in.age_group} år "
-            f"({top_in.in_share:.0%} av alle). Nettoflyttingen for 16–24-åringer er {_fmt(net_young)}. "
-            f"Registrerte flyttinger (SSB, via Telemark fylkeskommune), inkludert inn- og utvandring."
-        )
-        text_en = (
-            f"{y0}–{y1} (ages 0–{common}): most in-migrants are aged {top_in.age_group} "
-            f"({top_in.in_share:.0%} of all). Net migration at ages 16–24 is {_fmt(net_young)}. "
-            f"Registered moves (SSB, via Telemark fylkeskommune), including international moves."
+        text = _(
+            "{first}–{last} (ages 0–{oldest}): most in-migrants are aged {ages} ({share} of all). Net migration at "
+            "ages 16–24 is {net}. Registered moves (SSB, via Telemark fylkeskommune), including international moves."
+        ).format(
+            first=y0,
+            last=y1,
+            oldest=common,
+            ages=top_in.age_group,
+            share=format_percent(top_in.in_share),
+            net=_fmt(net_young),
         )
         return Fact(
             "migration_age_profile",
             prof,
-            text_nb,
-            text_en,
+            text,
             estimated=[],
             sources=["SSB migration by age (Telemark fylkeskommune)"],
         )
@@ -294,19 +288,14 @@ def migration_age_profile(
     prof["age_group"] = prof.age_group.astype(str)
     y0, y1 = int(f.year.min()), int(f.year.max())
     worst = prof.loc[prof.net_migration.idxmin()]
-    text_nb = (
-        f"{y0}–{y1}: størst netto utflytting i aldersgruppen {worst.age_group} år ({_fmt(worst.net_migration)}). "
-        f"Beregnet nettoflytting (restmetoden); brutto inn- og utflytting finnes ikke i de lokale dataene."
-    )
-    text_en = (
-        f"{y0}–{y1}: the largest net out-migration is at ages {worst.age_group} ({_fmt(worst.net_migration)}). "
-        f"Estimated net migration (residual method); gross in- and out-migration are not in the offline data."
-    )
+    text = _(
+        "{first}–{last}: the largest net out-migration is at ages {ages} ({net}). Estimated net migration (residual "
+        "method); gross in- and out-migration are not in the offline data."
+    ).format(first=y0, last=y1, ages=worst.age_group, net=_fmt(worst.net_migration))
     return Fact(
         "migration_age_profile",
         prof,
-        text_nb,
-        text_en,
+        text,
         estimated=["net_migration"],
         sources=["SSB 07459", "HMD Norway"],
     )

@@ -1,4 +1,4 @@
-"""Named projection scenarios for a municipality (or all 357), explained in bokmål and English.
+"""Named projection scenarios for a municipality (or all 357), explained in plain words (gettext: nb, nn, en).
 
 Every scenario starts from the latest 1 January population in the snapshot and uses the rate
 schedules of :mod:`blilyst.demography.rates` (national mortality with continued improvement,
@@ -54,6 +54,8 @@ from blilyst.demography.projection import EngineResult, advance, project
 from blilyst.demography.rates import RateSchedule, estimate_rates
 from blilyst.demography.workforce import workforce_measures
 from blilyst.errors import InputError
+from blilyst.i18n import N_, format_percent, override
+from blilyst.i18n import gettext as _
 
 __all__ = [
     "AGE_GROUPS",
@@ -69,16 +71,27 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Scenario:
+    """A named scenario; its title and description are English message ids, read in the active language."""
+
     name: str
-    title: dict[str, str]
-    description: dict[str, str]
+    title_id: str
+    description_id: str
 
-    def text(self, lang: str = "en") -> str:
-        return f"{self.title[lang]}: {self.description[lang]}"
+    @property
+    def title(self) -> str:
+        return _(self.title_id)
+
+    @property
+    def description(self) -> str:
+        return _(self.description_id)
+
+    def text(self, lang: str | None = None) -> str:
+        with override(lang):
+            return _("{title}: {description}").format(title=self.title, description=self.description)
 
 
-def _s(name, title_nb, title_en, nb, en) -> Scenario:
-    return Scenario(name, {"nb": title_nb, "en": title_en}, {"nb": nb, "en": en})
+def _s(name: str, title: str, description: str) -> Scenario:
+    return Scenario(name, title, description)
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -86,94 +99,103 @@ SCENARIOS: dict[str, Scenario] = {
     for s in [
         _s(
             "trend",
-            "Trend (10 år)",
-            "Trend (10 years)",
-            "Flyttemønsteret fra de siste ti årene fortsetter: like stor andel flytter inn og ut i hver alder som før. "
-            "Fruktbarheten holder kommunens eget nivå, og levealderen fortsetter å øke som de siste 20 årene.",
-            "Migration as in the last ten years continues: the same share moves in and out at each age as before. "
-            "Fertility stays at the municipality's own level and life expectancy keeps rising as in the last 20 years.",
+            N_("Trend (10 years)"),
+            N_(
+                "Migration as in the last ten years continues: the same share moves in and out at each age as "
+                "before. Fertility stays at the municipality's own level and life expectancy keeps rising as in the "
+                "last 20 years."
+            ),
         ),
         _s(
             "trend5",
-            "Trend (5 år)",
-            "Trend (5 years)",
-            "Som trend, men flyttemønsteret er hentet fra bare de siste fem årene.",
-            "As trend, but the migration pattern is taken from the last five years only.",
+            N_("Trend (5 years)"),
+            N_("As trend, but the migration pattern is taken from the last five years only."),
         ),
         _s(
             "zero-migration",
-            "Ingen flytting",
-            "Zero migration",
-            "Ingen flytter inn eller ut. Viser hva fødsler og dødsfall alene gjør med befolkningen.",
-            "Nobody moves in or out. Shows what births and deaths alone do to the population.",
+            N_("Zero migration"),
+            N_("Nobody moves in or out. Shows what births and deaths alone do to the population."),
         ),
         _s(
             "no-immigration",
-            "Ingen nettoinnvandring",
-            "No net immigration",
-            "Flytting innenlands som i trenden, men innvandring og utvandring går i null. "
-            "Viser hvor mye kommunen er avhengig av innvandring.",
-            "Moves within Norway as in the trend, but immigration and emigration cancel out. "
-            "Shows how much the municipality depends on immigration.",
+            N_("No net immigration"),
+            N_(
+                "Moves within Norway as in the trend, but immigration and emigration cancel out. Shows how much the "
+                "municipality depends on immigration."
+            ),
         ),
         _s(
             "low",
-            "Lav",
-            "Low",
-            "Lavere fruktbarhet (10 % under), langsommere økning i levealder og netto innflytting som i de "
-            "svakeste fem årene på rad i perioden.",
-            "Lower fertility (10 % below), slower gains in life expectancy and net migration as in the weakest "
-            "five years in a row in the period.",
+            N_("Low"),
+            N_(
+                "Lower fertility (10 % below), slower gains in life expectancy and net migration as in the weakest "
+                "five years in a row in the period."
+            ),
         ),
         _s(
             "high",
-            "Høy",
-            "High",
-            "Høyere fruktbarhet (10 % over), raskere økning i levealder og netto innflytting som i de "
-            "sterkeste fem årene på rad i perioden.",
-            "Higher fertility (10 % above), faster gains in life expectancy and net migration as in the strongest "
-            "five years in a row in the period.",
+            N_("High"),
+            N_(
+                "Higher fertility (10 % above), faster gains in life expectancy and net migration as in the "
+                "strongest five years in a row in the period."
+            ),
         ),
         _s(
             "housing-led",
-            "Boligstyrt",
-            "Housing-led",
-            "Boligplanen bestemmer: hvert nytt boligtall gir plass til så mange husholdninger, og flyttingen "
-            "tilpasser seg slik at husholdningene fyller boligene.",
-            "The dwelling plan decides: each year's new dwellings make room for as many households, and migration "
-            "adjusts so that households fill the dwellings.",
+            N_("Housing-led"),
+            N_(
+                "The dwelling plan decides: each year's new dwellings make room for as many households, and "
+                "migration adjusts so that households fill the dwellings."
+            ),
         ),
         _s(
             "employment-led",
-            "Sysselsettingsstyrt",
-            "Employment-led",
-            "Målet for arbeidsplasser bestemmer: med gitt yrkesdeltakelse, pendling og ledighet trengs en viss "
-            "arbeidsstyrke, og flyttingen tilpasser seg slik at den finnes i kommunen.",
-            "The jobs target decides: given participation, commuting and unemployment a certain labour force is "
-            "needed, and migration adjusts so that it lives in the municipality.",
+            N_("Employment-led"),
+            N_(
+                "The jobs target decides: given participation, commuting and unemployment a certain labour force is "
+                "needed, and migration adjusts so that it lives in the municipality."
+            ),
         ),
         _s(
             "target-seeking",
-            "Målsøkende",
-            "Target-seeking",
-            "Regner ut hvor mange flere innflyttere kommunen trenger hvert år, og i hvilke aldre, for å holde "
-            "antallet i alderen 20–66 år stabilt (eller nå et mål for folketallet).",
-            "Works out how many more in-migrants the municipality needs each year, and at what ages, to keep the "
-            "number aged 20–66 stable (or to reach a population target).",
+            N_("Target-seeking"),
+            N_(
+                "Works out how many more in-migrants the municipality needs each year, and at what ages, to keep the "
+                "number aged 20–66 stable (or to reach a population target)."
+            ),
         ),
         _s(
             "stochastic",
-            "Usikkerhet (stokastisk)",
-            "Uncertainty (stochastic)",
-            "Trenden kjøres mange ganger med tilfeldige utslag i fruktbarhet, dødelighet og flytting slik de har "
-            "variert før, også varige skift i flyttingen lokalt og nasjonalt. Gir intervaller der folketallet havner "
-            "med 80 % og 95 % sannsynlighet; prøvd mot hva som faktisk skjedde 2016–2026.",
-            "The trend is run many times with random variation in fertility, mortality and migration as they have "
-            "varied before, including lasting local and national shifts in migration. Gives intervals the population "
-            "falls in with 80 % and 95 % probability; checked against what actually happened 2016–2026.",
+            N_("Uncertainty (stochastic)"),
+            N_(
+                "The trend is run many times with random variation in fertility, mortality and migration as they "
+                "have varied before, including lasting local and national shifts in migration. Gives intervals the "
+                "population falls in with 80 % and 95 % probability; checked against what actually happened "
+                "2016–2026."
+            ),
         ),
     ]
 }
+
+# The names of the assumptions in a result's notes (the keys of ``ProjectionResult.assumptions``), marked for
+# translation here and translated when the notes are written.
+ASSUMPTION_NAMES = (
+    N_("mortality"),
+    N_("fertility"),
+    N_("sex ratio at birth"),
+    N_("migration"),
+    N_("extra migrants"),
+    N_("target not reached"),
+    N_("headship"),
+    N_("dwellings"),
+    N_("jobs"),
+    N_("labour force"),
+    N_("target"),
+    N_("stochastic fertility"),
+    N_("stochastic mortality"),
+    N_("stochastic migration"),
+    N_("simulations"),
+)
 
 AGE_GROUPS: list[tuple[str, int, int]] = [
     ("0-19", 0, 19),
@@ -224,13 +246,16 @@ def default_headship(national_population: np.ndarray | None = None) -> np.ndarra
     return shape * scale
 
 
-def scenario_table(lang: str = "en") -> pd.DataFrame:
-    """All scenarios with their title and plain-language explanation in ``lang`` ('nb' or 'en')."""
-    if lang not in ("nb", "en"):
-        raise InputError("lang", "must be 'nb' (bokmål) or 'en' (English)")
-    return pd.DataFrame(
-        [{"scenario": s.name, "title": s.title[lang], "description": s.description[lang]} for s in SCENARIOS.values()]
-    )
+def scenario_table(lang: str | None = None) -> pd.DataFrame:
+    """All scenarios with their title and plain-language explanation in ``lang`` (default: the active language)."""
+    try:
+        context = override(lang)
+    except ValueError as exc:
+        raise InputError("lang", str(exc)) from None
+    with context:
+        return pd.DataFrame(
+            [{"scenario": s.name, "title": s.title, "description": s.description} for s in SCENARIOS.values()]
+        )
 
 
 @dataclass
@@ -361,33 +386,34 @@ class ProjectionResult:
                 )
         return pd.DataFrame(rows)
 
-    def headline(self, lang: str = "en") -> list[str]:
+    def headline(self, lang: str | None = None) -> list[str]:
         """The plain sentences a planner quotes (target-seeking, housing-led, employment-led)."""
         if self.extra_migrants is None:
             return []
         groups = self.extra_by_age_group()
         lines = []
-        for r, code in enumerate(self.codes):
-            mean = float(self.extra_migrants[:, r].mean())
-            g = groups[groups["municipality"] == code].set_index("age_group")["extra_migrants_per_year"]
-            top = g.drop("0-19").idxmax() if mean >= 0 else g.drop("0-19").idxmin()
-            share = g[top] / mean if mean else 0.0
-            n = abs(round(mean))
-            what = self.extra.get("goal", {}).get(lang, "")
-            if lang == "nb":
-                more = "flere" if mean >= 0 else "færre"
-                lines.append(
-                    f"{self.names[r]}: dere trenger om lag {n} {more} innflyttere i året enn trenden gir "
-                    f"{what}, flest i alderen {top} år ({share:.0%}), med barna de tar med seg."
-                    + (" Målet nås likevel ikke." if code in self.extra.get("missed", {}) else "")
-                )
-            else:
-                more = "more" if mean >= 0 else "fewer"
-                lines.append(
-                    f"{self.names[r]}: you need about {n} {more} in-migrants a year than the trend gives "
-                    f"{what}, mostly aged {top} ({share:.0%}), with the children they bring."
-                    + (" Even so, the target is not reached." if code in self.extra.get("missed", {}) else "")
-                )
+        with override(lang):
+            for r, code in enumerate(self.codes):
+                mean = float(self.extra_migrants[:, r].mean())
+                g = groups[groups["municipality"] == code].set_index("age_group")["extra_migrants_per_year"]
+                top = g.drop("0-19").idxmax() if mean >= 0 else g.drop("0-19").idxmin()
+                share = g[top] / mean if mean else 0.0
+                n = abs(round(mean))
+                goal = _(self.extra["goal"]).format(**self.extra.get("goal_values", {})) if "goal" in self.extra else ""
+                fields = {"name": self.names[r], "n": n, "goal": goal, "ages": top, "share": format_percent(share)}
+                if mean >= 0:
+                    line = _(
+                        "{name}: you need about {n} more in-migrants a year than the trend gives {goal}, mostly "
+                        "aged {ages} ({share}), with the children they bring."
+                    ).format(**fields)
+                else:
+                    line = _(
+                        "{name}: you need about {n} fewer in-migrants a year than the trend gives {goal}, mostly "
+                        "aged {ages} ({share}), with the children they bring."
+                    ).format(**fields)
+                if code in self.extra.get("missed", {}):
+                    line += " " + _("Even so, the target is not reached.")
+                lines.append(line)
         return lines
 
     def national_notes(self, lang: str | None = None) -> list[str]:
@@ -421,30 +447,23 @@ class ProjectionResult:
                 )
         return lines
 
-    def notes(self, lang: str = "en") -> list[str]:
+    def notes(self, lang: str | None = None) -> list[str]:
         """Base year, scenario and its assumptions, sources and what is estimated: for every output."""
-        if lang == "nb":
-            base = (
-                "registrert folkemengde"
-                if self.base_status == "registered"
-                else f"folkemengde fra {self.extra.get('base_source', 'brukerens fil')}"
+        with override(lang):
+            if self.base_status == "registered":
+                base = _("registered population")
+            else:
+                base = _("population from {source}").format(source=self.extra.get("base_source", _("the user file")))
+            first = _("Base year: 1 January {base_year} ({base}); projected to 1 January {last_year}.").format(
+                base_year=self.base_year, base=base, last_year=self.years[-1]
             )
-            first = f"Basisår: 1. januar {self.base_year} ({base}); framskrevet til 1. januar {self.years[-1]}."
-            label = {"assumption": "Forutsetning", "source": "Kilde", "estimated": "Anslått"}
-        else:
-            base = (
-                "registered population"
-                if self.base_status == "registered"
-                else f"population from {self.extra.get('base_source', 'the user file')}"
-            )
-            first = f"Base year: 1 January {self.base_year} ({base}); projected to 1 January {self.years[-1]}."
-            label = {"assumption": "Assumption", "source": "Source", "estimated": "Estimated"}
-        lines = [first, f"Scenario {self.scenario.name}: {self.scenario.text(lang)}"]
-        lines += [f"{label['assumption']}: {k}: {v}" for k, v in self.assumptions.items()]
-        lines += self.national_notes(lang)
-        lines += [f"{label['source']}: {s}" for s in self.sources]
-        lines += [f"{label['estimated']}: {e}" for e in self.estimated]
-        lines += self.headline(lang)
+            scenario = _("Scenario {name}: {text}").format(name=self.scenario.name, text=self.scenario.text())
+            lines = [first, scenario]
+            lines += [_("Assumption: {what}: {value}").format(what=_(k), value=v) for k, v in self.assumptions.items()]
+            lines += self.national_notes()
+            lines += [_("Source: {source}").format(source=src) for src in self.sources]
+            lines += [_("Estimated: {what}").format(what=e) for e in self.estimated]
+            lines += self.headline()
         return lines
 
 
@@ -730,7 +749,7 @@ def run_scenario(
             assumptions=assumptions,
             extra_migrants=k,
             profile=profile,
-            extra={"goal": goal, "missed": missed},
+            extra={"goal": goal[0], "goal_values": goal[1], "missed": missed},
             **common,
         )
 
@@ -890,8 +909,8 @@ def _constraint(
         h0 = np.einsum("rsa,sa->r", base, weights)
         targets = h0[None] + np.cumsum(plan * (1 - vacancy))[:, None]
         assumptions["dwellings"] = f"{plan.mean():.0f} new dwellings a year on average, vacancy {vacancy:.0%}"
-        goal = {"nb": "for å fylle de nye boligene", "en": "to fill the new dwellings"}
-        return weights, targets, None, goal
+        goal = N_("to fill the new dwellings")
+        return weights, targets, None, (goal, {})
     if scenario == "employment-led":
         part = default_participation() if participation is None else _check_age_vector("participation", participation)
         if not 0 <= unemployment < 1:
@@ -927,8 +946,8 @@ def _constraint(
             f"participation by age (AKU levels, default) x (1 - unemployment {unemployment:.0%}); "
             "commuting held at the base-year ratio of jobs to employed residents"
         )
-        goal = {"nb": "for å fylle arbeidsplassene", "en": "to fill the jobs"}
-        return weights, targets, None, goal
+        goal = N_("to fill the jobs")
+        return weights, targets, None, (goal, {})
     # target-seeking
     if target == "working-age":
         lo, hi = WORKING_AGE
@@ -937,8 +956,8 @@ def _constraint(
         weights = np.stack([w, w])
         targets = np.broadcast_to(np.einsum("rsa,sa->r", base, weights), (steps, R))
         assumptions["target"] = f"keep the population aged {lo}-{hi} at its {rs.base_year} level"
-        goal = {"nb": f"for å holde antallet {lo}–{hi} år stabilt", "en": f"to keep the number aged {lo}–{hi} stable"}
-        return weights, targets, None, goal
+        goal = N_("to keep the number aged {lo}–{hi} stable")
+        return weights, targets, None, (goal, {"lo": lo, "hi": hi})
     if target == "population":
         if target_population is None or not (np.isfinite(target_population) and target_population > 0):
             raise InputError("target_population", "give the population to reach in the final year")
@@ -947,11 +966,8 @@ def _constraint(
         t = np.arange(1, steps + 1)[:, None]
         targets = p0[None] + (target_population - p0[None]) * t / steps
         assumptions["target"] = f"reach {target_population:.0f} inhabitants by {rs.base_year + steps}, straight line"
-        goal = {
-            "nb": f"for å nå {target_population:.0f} innbyggere",
-            "en": f"to reach {target_population:.0f} inhabitants",
-        }
-        return weights, targets, None, goal
+        goal = N_("to reach {population} inhabitants")
+        return weights, targets, None, (goal, {"population": round(target_population)})
     raise InputError("target", "must be 'working-age' or 'population'")
 
 
