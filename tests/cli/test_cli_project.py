@@ -249,6 +249,8 @@ def test_project_xlsx_writes_sheets_too_long_for_excel_wide(capsys, tmp_path, mo
 def test_project_from_an_earlier_base_year_and_a_national_level(capsys):
     code, out, err = run(
         capsys,
+        "--lang",
+        "en",
         "project",
         "Lørenskog",
         "--base-year",
