@@ -51,7 +51,14 @@ def test_every_household_url_is_404_for_a_stranger(people, client_for, household
     task = Task.objects.create(household=household, title="Ring", due=dt.date(2026, 12, 1))
     consent = record_consent(household, "follow_up")
     ContactLogEntry.objects.create(household=household, summary="Hei")
-    values = {"pk": household.pk, "household_id": household.pk, "task_pk": task.pk, "consent_pk": consent.pk}
+    offer = household.offers.create(municipality_id=household.municipality_id, kind="job", summary="Jobb")
+    values = {
+        "pk": household.pk,
+        "household_id": household.pk,
+        "task_pk": task.pk,
+        "consent_pk": consent.pk,
+        "offer_id": offer.pk,
+    }
     stranger = client_for(people.bob)
     leaks = []
     for route in household_routes():
@@ -73,7 +80,7 @@ def test_every_household_url_is_404_for_a_stranger(people, client_for, household
 def test_a_missing_household_looks_the_same_as_a_strangers(people, client_for, household):
     alice = client_for(people.alice)
     for route in household_routes():
-        url = fill(route, {"pk": 999_999, "household_id": 999_999, "task_pk": 1, "consent_pk": 1})
+        url = fill(route, {"pk": 999_999, "household_id": 999_999, "task_pk": 1, "consent_pk": 1, "offer_id": 1})
         assert alice.get(url).status_code in (404, 405), url
 
 

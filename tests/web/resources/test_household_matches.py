@@ -86,7 +86,7 @@ def listings(people):
 
 def test_the_best_suggestion_explains_itself(people, client_for, couple, listings):
     html = client_for(people.alice).get(reverse("resources:match", args=[couple.pk])).content.decode()
-    first = html.split('<ol class="suggestions">')[1].split("</li>")[0]
+    first = html.split('<ol class="suggestions">')[1].split("</ul>")[0]  # the first suggestion's parts
     assert f"Enebolig på Brunkeberg: 3 soverom, til leie fra 15. august {YEAR}" in first
     assert "jobb som sykepleier hos Kviteseid kommune for voksen 1" in first
     assert "jobb som lærer hos Kviteseid skule for voksen 2" in first

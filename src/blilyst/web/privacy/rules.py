@@ -53,6 +53,12 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
+def offer_export_rows(household) -> list[dict]:
+    from blilyst.web.resources.offers import export_rows
+
+    return export_rows(household)
+
+
 def export_household(household) -> dict:
     """Everything blilyst holds about ``household``: the household, adults, children, needs, status
     history, tasks, contact log, follow-ups, consents, the gaps matching recorded for it and the access log of
@@ -161,6 +167,8 @@ def export_household(household) -> dict:
             }
             for g in h.matching_gaps.order_by("recorded_on", "pk")
         ],
+        # what the household was offered from its matches, and what it answered
+        "offers": offer_export_rows(h),
         "access_log": [
             {"at": _iso(e.at), "user": e.username, "action": e.action, "via": e.via}
             for e in AccessLogEntry.objects.filter(household_id=h.pk, municipality_id=h.municipality_id)

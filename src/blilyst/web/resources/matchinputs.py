@@ -239,3 +239,31 @@ def gap_counts(gap_qs, since: dt.date | None = None, open_only: bool = False) ->
     for kind in qs.values_list("kind", flat=True):
         counts[kind] += 1
     return counts
+
+
+#: At most this many households are re-matched after one change of the registers (the oldest gaps first);
+#: the rest are re-matched the next time their matches page is opened.
+REFRESH_LIMIT = 300
+
+
+def refresh_gaps(index: m.ListingIndex, household_qs, gap_qs, municipality_code: str) -> int:
+    """Re-match the households of ``municipality_code`` that have open gaps against ``index`` (the registers
+    as they are now) and keep their gap rows in step: a gap a new listing meets is resolved today, a
+    gap still there gets a new ``last_seen``. Returns how many households were re-matched.
+
+    ``household_qs`` and ``gap_qs`` come from the caller already narrowed by tenancy."""
+    ids = list(
+        gap_qs.filter(municipality_id=municipality_code, resolved_on__isnull=True, household__isnull=False)
+        .order_by("recorded_on")
+        .values_list("household_id", flat=True)
+        .distinct()[:REFRESH_LIMIT]
+    )
+    households = household_qs.filter(municipality_id=municipality_code, pk__in=ids).prefetch_related(
+        "adults", "children"
+    )
+    count = 0
+    for household in households:
+        result = m.match_household(household_needs(household), index)
+        record_gaps(gap_qs, municipality_code, household.pk, result.gaps)
+        count += 1
+    return count

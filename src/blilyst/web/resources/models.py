@@ -410,3 +410,9 @@ class MatchingGap(models.Model):
             }
             for g in household.matching_gaps.order_by("recorded_on", "pk")
         ]
+
+
+# Offers live in their own module (one idea per file); imported here so Django registers the model.
+from blilyst.web.resources.offers import Offer  # noqa: E402
+
+__all__ = ["Event", "Host", "Housing", "JobVacancy", "KindergartenCapacity", "MatchingGap", "Offer"]

@@ -24,7 +24,7 @@ from blilyst.errors import ImportFileError
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib.tenancy import for_user, get_for_user, get_rw_for_user, require_capability
 from blilyst.web.lib.versioning import VersionConflict, conflict_context, rebind_to_current
-from blilyst.web.resources import csvimport, explain, matchinputs
+from blilyst.web.resources import csvimport, explain, matching, matchinputs
 from blilyst.web.resources.forms import (
     EventForm,
     HostForm,
@@ -35,7 +35,7 @@ from blilyst.web.resources.forms import (
     PlaceCheckForm,
 )
 from blilyst.web.resources.matching import match_household
-from blilyst.web.resources.models import Event, Host, Housing, JobVacancy, KindergartenCapacity, MatchingGap
+from blilyst.web.resources.models import Event, Host, Housing, JobVacancy, KindergartenCapacity, MatchingGap, Offer
 
 EDIT = Capability.EDIT_RESOURCES
 PER_PAGE = 50
@@ -247,6 +247,7 @@ def resource_create(request: HttpRequest, kind: str) -> HttpResponse:
     form = kind.form(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         obj = form.save()
+        _registers_changed(request, obj.municipality_id)
         messages.success(request, _("Saved: %(name)s.") % {"name": obj})
         return redirect("resources:list", kind=kind.slug)
     return render(request, "resources/form.html", {"kind": kind, "form": form, "obj": None})
@@ -270,6 +271,7 @@ def resource_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 rebind_to_current(request.POST, exc.current_version), instance=current, user=request.user
             )
             return render(request, "resources/form.html", ctx, status=409)
+        _registers_changed(request, obj.municipality_id)
         messages.success(request, _("Saved: %(name)s.") % {"name": obj})
         return redirect("resources:list", kind=kind.slug)
     return render(request, "resources/form.html", {"kind": kind, "form": form, "obj": obj})
@@ -279,8 +281,9 @@ def resource_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def resource_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     kind = kind_or_404(kind)
     obj = get_rw_resource_for_user(request, kind, pk)
-    name = str(obj)
+    name, code = str(obj), obj.municipality_id
     obj.delete()
+    _registers_changed(request, code)
     messages.success(request, _("Deleted: %(name)s.") % {"name": name})
     return redirect("resources:list", kind=kind.slug)
 
@@ -306,6 +309,10 @@ def resource_import(request: HttpRequest, kind: str) -> HttpResponse:
         except ImportFileError as exc:
             file_error = str(exc)
         else:
+            if report.ok:
+                _registers_changed(
+                    request, getattr(form.cleaned_data["municipality"], "pk", form.cleaned_data["municipality"])
+                )
             if report.ok:
                 if report.updated:
                     messages.success(
@@ -361,18 +368,38 @@ def household_matches(request: HttpRequest, household_id: int) -> HttpResponse:
 
     household, writable = get_household_for_user(request, household_id)
     log_access(request.user, household, Action.VIEW, detail="matching")
+    return render(request, "resources/matches.html", _matches_context(request, household, writable))
+
+
+def _matches_context(request: HttpRequest, household, writable: bool, offer_error: str = "") -> dict:
+    """What the matches page shows: suggestions naming the adults and linking the listings, a kindergarten
+    place for each child, hosts and events, the gaps, and the offers made so far."""
     code, read = household.municipality_id, Capability.VIEW_RESOURCES
     needs, index, result = run_matching(request, household, record=writable)
+    adults = dict(enumerate(household.adults.all(), start=1))
     suggestions = [
         {
             "score": s.score,
-            "parts": [explain.describe_part(p, index.today) for p in s.parts],
+            "parts": [_part_context(p, index.today, adults) for p in s.parts],
             "late": any(p.late_days for p in s.parts),
         }
         for s in result.suggestions
     ]
-    ctx = {
+    children = [
+        {
+            "child": child,
+            "options": [
+                {"name": name, "month": start, "free": free, "text": explain.describe_part(part, index.today)}
+                for _score, (name, start, free) in index.kindergarten_candidates(1, child.kindergarten_from)
+                for part in [matching.Part("kindergarten", 0.0, (name, start, free))]
+            ],
+        }
+        for child in household.children.all()
+        if child.kindergarten_from
+    ]
+    return {
         "household": household,
+        "writable": writable,
         "hosts": matchinputs.host_suggestions(
             for_user(request, Host.objects.filter(municipality_id=code), Capability.VIEW_HOUSEHOLDS), household
         ),
@@ -381,10 +408,28 @@ def household_matches(request: HttpRequest, household_id: int) -> HttpResponse:
         ),
         "needs": needs,
         "suggestions": suggestions,
+        "children": children,
         "gaps": [explain.describe_gap(g, index.today) for g in result.gaps],
+        "offers": household.offers.select_related("adult", "child").order_by("-offered_on", "-pk"),
+        "offer_statuses": [Offer.Status.ACCEPTED, Offer.Status.DECLINED, Offer.Status.WITHDRAWN],
+        "status_labels": dict(Offer.Status.choices),
+        "offer_error": offer_error,
         "household_url": _household_url(household.pk),
     }
-    return render(request, "resources/matches.html", ctx)
+
+
+def _part_context(part, today, adults: dict) -> dict:
+    """One part of a suggestion for the page: its sentence, the adult it is for, a link to the listing."""
+    adult = adults.get(part.adult) if part.adult else None
+    row = {"text": explain.describe_part(part, today), "kind": part.kind, "adult": adult, "url": ""}
+    if part.kind == "housing":
+        row.update(url=reverse("resources:edit", args=["housing", part.listing.id]), housing=part.listing.id)
+    elif part.kind == "job":
+        row.update(url=reverse("resources:edit", args=["jobs", part.listing.id]), job=part.listing.id)
+    elif part.kind == "kindergarten":
+        name, start, _free = part.listing
+        row.update(kindergarten=name, month=start)
+    return row
 
 
 def _household_url(pk: int) -> str:
@@ -404,7 +449,16 @@ def gap_list(request: HttpRequest) -> HttpResponse:
         show = "open"
         qs = qs.filter(resolved_on__isnull=True)
     page = Paginator(qs.order_by("-last_seen", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
-    rows = [{"gap": g, "text": explain.describe_gap(matchinputs.gap_from_row(g))} for g in page]
+    may_see = set(request.user.municipality_codes(Capability.VIEW_HOUSEHOLDS))
+    rows = [
+        {
+            "gap": g,
+            "text": explain.describe_gap(matchinputs.gap_from_row(g)),
+            # the household's number and a link, for those who may see households there (never for analysts)
+            "household_url": _household_url(g.household_id) if g.household_id and g.municipality_id in may_see else "",
+        }
+        for g in page
+    ]
     ctx = {
         "counts": matchinputs.gap_counts(qs),
         "rows": rows,
@@ -412,5 +466,128 @@ def gap_list(request: HttpRequest) -> HttpResponse:
         "show": show,
         "kinds": dict(MatchingGap.Kind.choices),
         "several": len(request.user.municipality_codes(Capability.VIEW_RESOURCES)) > 1,
+        "show_households": bool(may_see),
     }
     return render(request, "resources/gaps.html", ctx)
+
+
+def _offer_summary(
+    kind: str, *, housing=None, job=None, adult=None, kindergarten: str = "", month=None, child=None
+) -> str:
+    if kind == Offer.Kind.HOUSING:
+        return _("Dwelling: %(title)s (%(kind)s)") % {"title": housing.title, "kind": housing.get_kind_display()}
+    if kind == Offer.Kind.JOB:
+        return _("Job as %(occupation)s at %(employer)s for %(adult)s") % {
+            "occupation": job.occupation,
+            "employer": job.employer,
+            "adult": adult.name,
+        }
+    return _("Kindergarten place at %(kindergarten)s from %(month)s for %(child)s") % {
+        "kindergarten": kindergarten,
+        "month": explain.month(month),
+        "child": child.first_name or str(child.birth_year),
+    }
+
+
+@require_POST
+def offer_create(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Offer the household a dwelling, a job (for one adult) or a kindergarten place (for one child) from
+    the matches page. The listing must still be on offer in the household's own municipality."""
+    from blilyst.web.newcomers.views import get_rw_household_for_user
+    from blilyst.web.privacy.models import Action
+    from blilyst.web.privacy.rules import log_access
+
+    household = get_rw_household_for_user(request, household_id)
+    code = household.municipality_id
+    kind = request.POST.get("kind", "")
+    fields: dict = {}
+    try:
+        if kind == Offer.Kind.HOUSING:
+            fields["housing"] = for_user(request, Housing.objects.filter(municipality_id=code), EDIT).get(
+                pk=int(request.POST.get("housing", "")), status=Housing.Status.AVAILABLE
+            )
+        elif kind == Offer.Kind.JOB:
+            fields["job"] = for_user(request, JobVacancy.objects.filter(municipality_id=code), EDIT).get(
+                pk=int(request.POST.get("job", "")), status=JobVacancy.Status.OPEN
+            )
+            fields["adult"] = household.adults.get(pk=int(request.POST.get("adult", "")))
+        elif kind == Offer.Kind.KINDERGARTEN:
+            place = for_user(request, KindergartenCapacity.objects.filter(municipality_id=code), EDIT).get(
+                kindergarten=request.POST.get("kindergarten", ""),
+                month=request.POST.get("month", ""),
+                free_places__gt=0,
+            )
+            fields.update(kindergarten=place.kindergarten, month=place.month)
+            fields["child"] = household.children.get(pk=int(request.POST.get("child", "")))
+        else:
+            raise ValueError(kind)
+    except (ValueError, TypeError, Housing.DoesNotExist, JobVacancy.DoesNotExist, KindergartenCapacity.DoesNotExist):
+        messages.error(
+            request, _("That is no longer on offer, or it does not belong to this household. Nothing was recorded.")
+        )
+        return redirect("resources:match", household_id=household.pk)
+    except (household.adults.model.DoesNotExist, household.children.model.DoesNotExist):
+        messages.error(request, _("Choose an adult or a child of this household. Nothing was recorded."))
+        return redirect("resources:match", household_id=household.pk)
+    household.offers.create(
+        municipality_id=code,
+        kind=kind,
+        summary=_offer_summary(kind, **fields),
+        by=request.user,
+        **fields,
+    )
+    household.touch()
+    log_access(request.user, household, Action.CHANGE, detail=f"offer: {kind}")
+    messages.success(request, _("The offer is recorded. Record the household's answer when it comes."))
+    return redirect("resources:match", household_id=household.pk)
+
+
+@require_POST
+def offer_answer(request: HttpRequest, household_id: int, offer_id: int) -> HttpResponse:
+    """Record accepted / declined (with the reason) / withdrawn for one of the household's offers."""
+    from django.core.exceptions import ValidationError
+
+    from blilyst.web.newcomers.views import get_rw_household_for_user
+    from blilyst.web.privacy.models import Action
+    from blilyst.web.privacy.rules import log_access
+
+    household = get_rw_household_for_user(request, household_id)
+    try:
+        offer = household.offers.get(pk=offer_id)
+    except Offer.DoesNotExist:
+        raise Http404("Not found") from None
+    try:
+        offer.answer(request.POST.get("status", ""), reason=request.POST.get("reason", "")[:300])
+    except ValidationError as error:
+        context = _matches_context(request, household, True, offer_error=" ".join(error.messages))
+        context["answering"] = offer.pk
+        return render(request, "resources/matches.html", context, status=400)
+    household.touch()
+    log_access(request.user, household, Action.CHANGE, detail=f"offer {offer.status}")
+    messages.success(request, _("The answer is recorded."))
+    return redirect("resources:match", household_id=household.pk)
+
+
+def _registers_changed(request: HttpRequest, code: str) -> None:
+    """After a change to ``code``'s registers: re-match the households with open gaps, so the gaps list and
+    the plan's bottleneck evidence follow the registers (``matchinputs.refresh_gaps``), and let the public
+    front door count again."""
+    from blilyst.web.frontdoor.offer import forget_offer
+    from blilyst.web.newcomers.models import Household
+
+    forget_offer(code)
+    if not request.user.can(Capability.EDIT_HOUSEHOLDS, code):
+        return
+    read = Capability.VIEW_RESOURCES
+    index = matchinputs.listing_index(
+        for_user(request, Housing.objects.filter(municipality_id=code), read),
+        for_user(request, JobVacancy.objects.filter(municipality_id=code), read),
+        for_user(request, KindergartenCapacity.objects.filter(municipality_id=code), read),
+        today=timezone.localdate(),
+    )
+    matchinputs.refresh_gaps(
+        index,
+        for_user(request, Household.objects.all(), Capability.EDIT_HOUSEHOLDS),
+        for_user(request, MatchingGap.objects.all(), Capability.EDIT_HOUSEHOLDS),
+        code,
+    )
