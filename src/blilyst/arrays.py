@@ -11,3 +11,5 @@ BoolArray: TypeAlias = npt.NDArray[np.bool_]
 # An array whose element type varies with the caller (labels, mixed dtypes from pandas).
 AnyArray: TypeAlias = npt.NDArray[Any]
 JSONDict: TypeAlias = dict[str, Any]
+# Anything np.asarray accepts: a number, a nested list, an array.
+ArrayLike: TypeAlias = npt.ArrayLike

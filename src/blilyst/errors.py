@@ -72,3 +72,12 @@ class InputError(BlilystError, ValueError):
         self.field = field
         self.problem = problem
         super().__init__(f"{field}: {problem}")
+
+
+class NegativePopulation(InputError):
+    """Migration would make a stock negative; ``where`` is (step, region index, sex index, age, value)
+    so a caller that knows the region codes and the base year can name them."""
+
+    def __init__(self, field: str, problem: str, where: tuple[int, int, int, int, float]):
+        super().__init__(field, problem)
+        self.where = where

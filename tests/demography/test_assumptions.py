@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from blilyst.demography.assumptions import AssumptionsFileError, read_assumptions
+from blilyst.demography.scenario_options import TrendOptions
 from blilyst.demography.scenarios import run_scenario
 from blilyst.errors import ImportFileError, InputError
 from blilyst.stats.snapshot import load_snapshot
@@ -26,7 +27,7 @@ def _csv(tmp_path, text, name="a.csv"):
 
 def test_net_migration_total_replaces_the_trend(tmp_path, snap):
     f = _csv(tmp_path, "kind,region,year,sex,age,value\nnet_migration_total,4032,2026-2035,,,40\n")
-    res = run_scenario(FYRESDAL, "trend", 10, snapshot=snap, assumptions=f)
+    res = run_scenario(FYRESDAL, "trend", 10, TrendOptions(assumptions=f), snapshot=snap)
     np.testing.assert_allclose(res.engine.net_migration.sum(axis=(2, 3))[:, 0], 40.0, atol=1e-9)
     assert any("net_migration_total" in v for v in res.assumptions.values())
 
@@ -41,7 +42,7 @@ def test_semicolon_csv_with_base_population_and_fertility(tmp_path, snap):
         "fertility;4032;;;20-39;0.05\n"
         "net_migration_rate;4032;;;;0\n",
     )
-    res = run_scenario(FYRESDAL, "trend", 3, snapshot=snap, assumptions=f)
+    res = run_scenario(FYRESDAL, "trend", 3, TrendOptions(assumptions=f), snapshot=snap)
     assert res.population[0].sum() == pytest.approx(1250)
     # 20 ages x 0.05 = TFR 1.0; births in the first year are 0.05 x women aged 20-39 (averaged over the year)
     women = res.population[:2, 0, 1, 20:40].mean(axis=0).sum()
@@ -60,7 +61,7 @@ def test_json_file_with_mortality(tmp_path, snap):
             }
         )
     )
-    res = run_scenario(FYRESDAL, "trend", 1, snapshot=snap, assumptions=p)
+    res = run_scenario(FYRESDAL, "trend", 1, TrendOptions(assumptions=p), snapshot=snap)
     base = run_scenario(FYRESDAL, "trend", 1, snapshot=snap)
     assert res.population[1, 0, :, 81:].sum() < 0.5 * base.population[1, 0, :, 81:].sum()
 
@@ -90,11 +91,11 @@ def test_errors_name_row_and_field(tmp_path, text, row, field):
 def test_rows_outside_the_projection(tmp_path, snap):
     f = _csv(tmp_path, "kind,region,year,sex,age,value\nnet_migration_total,4032,2090,,,5\n")
     with pytest.raises(AssumptionsFileError) as info:
-        run_scenario(FYRESDAL, "trend", 5, snapshot=snap, assumptions=f)
+        run_scenario(FYRESDAL, "trend", 5, TrendOptions(assumptions=f), snapshot=snap)
     assert (info.value.row, info.value.field) == (2, "year")
     f = _csv(tmp_path, "kind,region,year,sex,age,value\nnet_migration_total,4036,,,,5\n")
     with pytest.raises(AssumptionsFileError) as info:
-        run_scenario(FYRESDAL, "trend", 5, snapshot=snap, assumptions=f)
+        run_scenario(FYRESDAL, "trend", 5, TrendOptions(assumptions=f), snapshot=snap)
     assert info.value.field == "region"
 
 
@@ -118,7 +119,7 @@ def test_gross_flows_replace_the_trend_and_show_in_the_accounts(tmp_path, snap):
         "out_migration_rate,4032,,,,0.04\n"
         "emigration_rate,4032,,,,0.005\n",
     )
-    res = run_scenario(FYRESDAL, "trend", 3, snapshot=snap, assumptions=f)
+    res = run_scenario(FYRESDAL, "trend", 3, TrendOptions(assumptions=f), snapshot=snap)
     eng = res.engine
     np.testing.assert_allclose(eng.inflow[:, 0].sum(axis=(1, 2)), 70.0, atol=1e-9)
     # out-migrants: 4.5 % of each end-of-year cohort's start population; the newborn cohort's base is
@@ -137,7 +138,7 @@ def test_out_migration_rate_above_one_is_refused(tmp_path):
 def test_counts_that_empty_a_cohort_name_the_municipality_sex_age_and_year(tmp_path, snap):
     f = _csv(tmp_path, "kind,region,year,sex,age,value\nnet_migration_total,4032,,,,-5000\n")
     with pytest.raises(InputError) as info:
-        run_scenario(FYRESDAL, "trend", 5, snapshot=snap, assumptions=f)
+        run_scenario(FYRESDAL, "trend", 5, TrendOptions(assumptions=f), snapshot=snap)
     assert info.value.field == "a.csv: net_migration"
     assert "population of 4032 Fyresdal negative (-16.2): males aged 0 at the end of 2026" in str(info.value)
 
@@ -150,12 +151,12 @@ def test_a_folder_is_not_an_assumptions_file(tmp_path):
 
 def test_a_population_total_keeps_the_registered_age_structure_and_is_not_called_registered(tmp_path, snap):
     f = _csv(tmp_path, "kind,region,year,sex,age,value\npopulation,4032,,,,1000\n")
-    res = run_scenario(FYRESDAL, "trend", 3, snapshot=snap, assumptions=f)
+    res = run_scenario(FYRESDAL, "trend", 3, TrendOptions(assumptions=f), snapshot=snap)
     reg = run_scenario(FYRESDAL, "trend", 3, snapshot=snap)
     assert res.population[0].sum() == pytest.approx(1000)
     # the registered 1 274 scaled to 1 000: same shares by sex and age (67+ stays 278/1274)
     np.testing.assert_allclose(res.population[0], reg.population[0] * 1000 / 1274, rtol=1e-12)
     assert res.summary().status.tolist() == ["user file", "projected", "projected", "projected"]
-    assert res.notes()[0] == "Base year: 1 January 2026 (population from a.csv); projected to 1 January 2029."
+    assert res.notes("en")[0] == "Base year: 1 January 2026 (population from a.csv); projected to 1 January 2029."
     assert reg.summary().status.iloc[0] == "registered"
-    assert reg.notes()[0].startswith("Base year: 1 January 2026 (registered population)")
+    assert reg.notes("en")[0].startswith("Base year: 1 January 2026 (registered population)")

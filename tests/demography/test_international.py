@@ -125,7 +125,7 @@ def test_old_trend_overshoots_and_the_national_assumption_fixes_most_of_it(snap)
     registered 2026 population by about 5 %, and Lørenskog grows about 98 % in 20 years."""
     from blilyst.demography.projection import project
     from blilyst.demography.rates import estimate_rates
-    from blilyst.demography.scenarios import _srb
+    from blilyst.demography.scenarios import sex_ratio_at_birth
 
     codes, years, cube = snap.population_cube()
     registered_2026 = cube[years.index(2026)].sum()
@@ -135,7 +135,7 @@ def test_old_trend_overshoots_and_the_national_assumption_fixes_most_of_it(snap)
         rs.survival(10),
         rs.fertility(10),
         10,
-        srb=_srb(snap),
+        srb=sex_ratio_at_birth(snap)[0],
         net_migration_rates=rs.migration_rate,
         migration_timing="cohort",
     )
@@ -148,7 +148,7 @@ def test_old_trend_overshoots_and_the_national_assumption_fixes_most_of_it(snap)
         now.survival(20),
         now.fertility(20),
         20,
-        srb=_srb(snap),
+        srb=sex_ratio_at_birth(snap)[0],
         net_migration_rates=now.migration_rate,
         migration_timing="cohort",
     ).population.sum(axis=(2, 3))

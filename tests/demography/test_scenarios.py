@@ -4,6 +4,12 @@ import numpy as np
 import pytest
 
 from blilyst.demography.rates import estimate_rates
+from blilyst.demography.scenario_options import (
+    EmploymentOptions,
+    HousingOptions,
+    TargetOptions,
+    options_for,
+)
 from blilyst.demography.scenarios import (
     SCENARIOS,
     default_headship,
@@ -101,12 +107,14 @@ def test_target_seeking_keeps_fyresdal_working_age_at_its_registered_level(snap)
 
 
 def test_target_population_is_reached_in_the_final_year(snap):
-    res = run_scenario(FYRESDAL, "target-seeking", 10, snapshot=snap, target="population", target_population=1400)
+    res = run_scenario(
+        FYRESDAL, "target-seeking", 10, TargetOptions(target="population", target_population=1400), snapshot=snap
+    )
     assert res.population[-1].sum() == pytest.approx(1400, abs=1e-6)
 
 
 def test_housing_led_fills_the_planned_dwellings(snap):
-    res = run_scenario(FYRESDAL, "housing-led", 15, snapshot=snap, dwellings_per_year=6, vacancy=0.1)
+    res = run_scenario(FYRESDAL, "housing-led", 15, HousingOptions(dwellings_per_year=6, vacancy=0.1), snapshot=snap)
     _, _, nat = snap.population_cube(years=[2026])
     h = default_headship(nat[0].sum(axis=0))
     households = np.einsum("tsa,a->t", res.population[:, 0], h)
@@ -116,7 +124,9 @@ def test_housing_led_fills_the_planned_dwellings(snap):
 
 
 def test_employment_led_labour_force_follows_the_jobs_path(snap):
-    res = run_scenario(FYRESDAL, "employment-led", 10, snapshot=snap, jobs_growth=0.01, unemployment=0.03)
+    res = run_scenario(
+        FYRESDAL, "employment-led", 10, EmploymentOptions(jobs_growth=0.01, unemployment=0.03), snapshot=snap
+    )
     part = default_participation()
     lf = np.einsum("tsa,a->t", res.population[:, 0], part) * 0.97
     np.testing.assert_allclose(lf[1:] / lf[0], 1.01 ** np.arange(1, 11), rtol=1e-9)
@@ -168,10 +178,10 @@ def test_trend5_uses_five_years(snap):
     ],
 )
 def test_bad_options_name_the_field(snap, kwargs, field):
-    args = {"years": 5}
-    args.update(kwargs)
+    scenario = kwargs.pop("scenario")
+    years = kwargs.pop("years", 5)
     with pytest.raises(InputError) as info:
-        run_scenario(FYRESDAL, snapshot=snap, **args)
+        run_scenario(FYRESDAL, scenario, years, options_for(scenario, **kwargs), snapshot=snap)
     assert info.value.field == field
 
 
@@ -202,11 +212,41 @@ def test_age_groups_add_up_to_the_registered_population(snap):
 def test_a_target_out_of_reach_is_reported_not_hidden(snap):
     """Reaching 1 inhabitant would need more than a quarter of a cohort to leave in a year (the
     cap): the figure misses the target, and the notes and headline say so."""
-    res = run_scenario(FYRESDAL, "target-seeking", 20, snapshot=snap, target="population", target_population=1)
+    res = run_scenario(
+        FYRESDAL, "target-seeking", 20, TargetOptions(target="population", target_population=1), snapshot=snap
+    )
     assert round(res.population[-1].sum()) == 258
     assert res.extra["missed"]["4032"][0] == 20
     assert res.assumptions["target not reached"].startswith("Fyresdal 2046: 258 against 1")
     assert res.headline("en")[0].endswith("Even so, the target is not reached.")
     assert res.headline("nb")[0].endswith("Målet nås likevel ikke.")
-    reached = run_scenario(FYRESDAL, "target-seeking", 10, snapshot=snap, target="population", target_population=1400)
+    reached = run_scenario(
+        FYRESDAL, "target-seeking", 10, TargetOptions(target="population", target_population=1400), snapshot=snap
+    )
     assert reached.extra["missed"] == {} and "target not reached" not in reached.assumptions
+
+
+def test_options_of_another_scenario_are_refused(snap):
+    with pytest.raises(InputError) as info:
+        run_scenario(FYRESDAL, "trend", 5, HousingOptions(dwellings_per_year=6), snapshot=snap)
+    assert info.value.field == "options"
+    assert "TrendOptions" in str(info.value)
+    with pytest.raises(InputError) as info:
+        options_for("trend", jobs_growth=0.01)
+    assert info.value.field == "jobs_growth"
+    assert "does not apply to the scenario 'trend'" in str(info.value)
+
+
+def test_sex_ratio_without_births_says_which_default(snap):
+    import dataclasses
+
+    from blilyst.demography.scenarios import DEFAULT_SRB, sex_ratio_at_birth
+
+    ratio, source = sex_ratio_at_birth(snap)
+    assert 1.0 < ratio < 1.1 and source.startswith("registered births")
+    frames = dict(snap.frames)
+    frames["births"] = snap.births.iloc[0:0]
+    empty = dataclasses.replace(snap, frames=frames)
+    assert sex_ratio_at_birth(empty) == (DEFAULT_SRB, "SSB's long-run ratio (the data have no births by sex)")
+    res = run_scenario(FYRESDAL, "trend", 2, snapshot=empty)
+    assert "SSB's long-run ratio" in res.assumptions["sex ratio at birth"]

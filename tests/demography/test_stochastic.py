@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from blilyst.demography.rates import estimate_rates
+from blilyst.demography.scenario_options import StochasticOptions
 from blilyst.demography.scenarios import migrant_profile, run_scenario
 from blilyst.demography.stochastic import QUANTILES, simulate
 from blilyst.errors import InputError
@@ -58,7 +59,7 @@ def test_same_seed_same_answer(snap, rs):
 
 
 def test_scenario_frame_has_80_and_95_percent_intervals(snap, rs):
-    res = run_scenario(CODES, "stochastic", 10, snapshot=snap, rates=rs, simulations=50)
+    res = run_scenario(CODES, "stochastic", 10, StochasticOptions(simulations=50), snapshot=snap, rates=rs)
     f = res.intervals
     assert {"lower95", "lower80", "median", "upper80", "upper95"} <= set(f.columns)
     assert set(f["measure"]) == {"population", "working_age", "age_67_plus"}

@@ -62,6 +62,7 @@ def project_output(
     **options,
 ):
     """Run the projection and return ``(result, frame, title, notes)`` as the command prints them."""
+    from blilyst.demography.scenario_options import OPTIONS_BY_SCENARIO, TrendOptions, options_for
     from blilyst.demography.scenarios import SCENARIOS, run_scenario
     from blilyst.stats.register import get_register
 
@@ -77,7 +78,11 @@ def project_output(
             raise InputError("KOMMUNE", "give a municipality number or name, a comma-separated list, or 'all'")
         codes = list(dict.fromkeys(m.code for m in munis))
         label = ", ".join(f"{m.code} {m.name}" for m in munis)
-    res = run_scenario(codes, scenario, years, assumptions=input_file, **options)
+    if input_file is not None and OPTIONS_BY_SCENARIO[scenario] is not TrendOptions:
+        raise InputError("--input", f"an assumptions file works with the trend-type scenarios, not '{scenario}'")
+    if input_file is not None:
+        options["assumptions"] = input_file
+    res = run_scenario(codes, scenario, years, options_for(scenario, **options))
     several = len(res.codes) > 1
     drop = [] if several else ["municipality", "name"]
     if by_age:
@@ -131,17 +136,18 @@ def project_cmd(
     dwellings: float = typer.Option(None, "--dwellings", help="housing-led: new dwellings a year."),
     jobs_growth: float = typer.Option(None, "--jobs-growth", help="employment-led: jobs growth a year, e.g. 0.01."),
     jobs_target: float = typer.Option(None, "--jobs-target", help="employment-led: jobs in the final year."),
-    target: str = typer.Option("working-age", "--target", help="target-seeking: working-age or population."),
+    target: str = typer.Option(None, "--target", help="target-seeking: working-age (the default) or population."),
     target_population: float = typer.Option(None, "--target-population", help="target-seeking: population to reach."),
-    simulations: int = typer.Option(1000, "--simulations", help="stochastic: number of simulations."),
-    seed: int = typer.Option(2024, "--seed", help="stochastic: random seed."),
+    simulations: int = typer.Option(None, "--simulations", help="stochastic: number of simulations (1000)."),
+    seed: int = typer.Option(None, "--seed", help="stochastic: random seed (2024)."),
     base_year: int = typer.Option(
         None, "--base-year", help="Start from 1 January of this year (default the latest); earlier years backtest."
     ),
     international: str = typer.Option(
-        "trend",
+        None,
         "--international",
-        help="Net immigration to Norway a year: trend (window mean), low, high, registered, zero, or a number.",
+        help="Net immigration to Norway a year (trend-type scenarios): trend (window mean, the default), low, "
+        "high, registered, zero, or a number.",
     ),
 ) -> None:
     """Project a municipality's population under a named scenario.
@@ -154,7 +160,10 @@ def project_cmd(
         ("--dwellings", dwellings, "housing-led"),
         ("--jobs-growth", jobs_growth, "employment-led"),
         ("--jobs-target", jobs_target, "employment-led"),
+        ("--target", target, "target-seeking"),
         ("--target-population", target_population, "target-seeking"),
+        ("--simulations", simulations, "stochastic"),
+        ("--seed", seed, "stochastic"),
     ):
         if value is not None and scenario != needs:
             raise InputError(flag, f"applies to --scenario {needs} only, not '{scenario}'")

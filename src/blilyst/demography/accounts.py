@@ -38,6 +38,7 @@ Heuveline & Guillot (2001) ch. 6; Siegel & Swanson (2004) ch. 19.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,9 @@ import pandas as pd
 from blilyst.axes import N_AGES, N_SEXES, SEXES
 from blilyst.demography.residual import ResidualMigration, net_migration_by_age
 from blilyst.errors import InputError
+
+if TYPE_CHECKING:
+    from blilyst.stats.snapshot import Snapshot
 
 REGISTERED, ESTIMATED = "registered", "estimated"
 
@@ -162,9 +166,9 @@ def population_cube_from_frame(
     if unknown:
         raise InputError("municipalities", f"no population for {sorted(unknown)}")
     pop = pop[pop.municipality.isin(codes)]
-    yi = pd.Index(years).get_indexer(pop.year)
-    ri = pd.Index(codes).get_indexer(pop.municipality)
-    si = pd.Index(list(SEXES)).get_indexer(pop.sex.astype(str))
+    yi = pd.Index(years).get_indexer(pd.Index(pop.year))
+    ri = pd.Index(codes).get_indexer(pd.Index(pop.municipality))
+    si = pd.Index(list(SEXES)).get_indexer(pd.Index(pop.sex.astype(str)))
     ai = pop.age.to_numpy()
     if (si < 0).any() or (ai < 0).any() or (ai >= N_AGES).any():
         raise InputError("population", "sex must be male/female and age 0..105")
@@ -287,7 +291,7 @@ def build_accounts(
             reg = reg_by_age.groupby(["municipality", "year"])[["in_migration", "out_migration", "net_migration"]].sum()
             idx = reg.index.intersection(est.index)
             max_age = reg_by_age.groupby(["municipality", "year"]).age.max()
-            partial = sorted({y for (_, y), a in max_age.items() if a < 99})
+            partial = sorted({int(y) for y in max_age[max_age < 99].index.get_level_values("year")})
             gap = ""
             if partial:
                 gap = (
@@ -332,19 +336,20 @@ def build_accounts(
             notes.append(note)
 
     if population_flags is not None and len(population_flags):
-        for f in population_flags.itertuples(index=False):
-            for y in range(int(f.year_from), int(f.year_to) + 1):
-                if (f.municipality, y) in src.index:
-                    src.loc[(f.municipality, y), "population_start"] = ESTIMATED
-                if (f.municipality, y - 1) in src.index:
-                    src.loc[(f.municipality, y - 1), "population_end"] = ESTIMATED
-        for code, rows in population_flags.groupby("municipality"):
+        for f in population_flags.to_dict("records"):
+            for y in range(int(f["year_from"]), int(f["year_to"]) + 1):
+                if (f["municipality"], y) in src.index:
+                    src.loc[(f["municipality"], y), "population_start"] = ESTIMATED
+                if (f["municipality"], y - 1) in src.index:
+                    src.loc[(f["municipality"], y - 1), "population_end"] = ESTIMATED
+        for key, rows in population_flags.groupby("municipality"):
+            code = str(key)
             if code in codes:
-                spans = ", ".join(f"{r.year_from}-{r.year_to}" for r in rows.itertuples(index=False))
-                notes.append(f"{code}: 1 January population {spans} is an estimate ({rows.note.iloc[0]}).")
+                spans = ", ".join(f"{r['year_from']}-{r['year_to']}" for r in rows.to_dict("records"))
+                notes.append(f"{code}: 1 January population {spans} is an estimate ({rows['note'].iloc[0]!s}).")
 
     cols = list(COMPONENTS)
-    long = est[cols].stack(future_stack=True).rename("value").reset_index()
+    long = cast(pd.Series, est[cols].stack(future_stack=True)).rename("value").reset_index()
     long = long.rename(columns={"level_2": "component"})
     long["source"] = src[cols].stack(future_stack=True).to_numpy()
     long = long.dropna(subset=["value"]).reset_index(drop=True)
@@ -414,7 +419,7 @@ def _apply_registered_components(est: pd.DataFrame, src: pd.DataFrame, component
 def accounts_from_snapshot(
     municipalities: list[str] | None = None,
     years: tuple[int, int] | list[int] | None = None,
-    snapshot=None,
+    snapshot: Snapshot | None = None,
     method: str = "forward",
 ) -> Accounts:
     """:func:`build_accounts` on the loaded snapshot (bundled, or local after ``blilyst data refresh``)."""
@@ -425,9 +430,9 @@ def accounts_from_snapshot(
     return build_accounts(
         snapshot.population,
         snapshot.mortality,
-        migration_by_age=getattr(snapshot, "migration_by_age", None),
-        population_flags=getattr(snapshot, "population_flags", None),
-        components_annual=getattr(snapshot, "components_annual", None),
+        migration_by_age=snapshot.migration_by_age,
+        population_flags=snapshot.population_flags,
+        components_annual=snapshot.components_annual,
         municipalities=municipalities,
         years=years,
         method=method,
@@ -435,13 +440,10 @@ def accounts_from_snapshot(
     )
 
 
-def migration_scope_of(snapshot) -> str:
+def migration_scope_of(snapshot: Snapshot) -> str:
     """``"all"`` for the Telemark file (it includes international moves, see docs/accounts.md),
     ``"domestic"`` for SSB 09588 fetched by ``blilyst data refresh``."""
-    try:
-        src = snapshot.sources()
-    except AttributeError:  # a snapshot-like object without a manifest
-        return "all"
+    src = snapshot.sources()
     row = src[src.dataset == "migration_by_age"]
     if row.empty:
         return "all"
@@ -486,7 +488,7 @@ def compare_with_period_sums(
     return out.reset_index()
 
 
-def registered_period(components: pd.DataFrame, municipality: str) -> dict | None:
+def registered_period(components: pd.DataFrame, municipality: str) -> dict[str, Any] | None:
     """SSB's registered 2011–2025 sums for one municipality (statman extract of 06913), or None."""
     row = components[components.municipality == municipality]
     if row.empty:

@@ -56,11 +56,15 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from blilyst.axes import MAX_AGE, N_AGES, SEXES
 from blilyst.errors import ImportFileError
+
+if TYPE_CHECKING:
+    from blilyst.demography.rates import RateSchedule
 
 __all__ = ["KINDS", "Assumption", "AssumptionsFileError", "parse_rows", "read_assumptions"]
 
@@ -198,7 +202,7 @@ def read_assumptions(path: str | Path) -> AssumptionSet:
     raise AssumptionsFileError(name, None, "file", "give a .csv or .json file")
 
 
-def parse_rows(records: list[dict], source: str = "assumptions", first_row: int = 1) -> AssumptionSet:
+def parse_rows(records: list[dict[str, Any]], source: str = "assumptions", first_row: int = 1) -> AssumptionSet:
     """Check rows given as dicts of strings (``kind, region, year, sex, age, value``)."""
     out = AssumptionSet(source)
     for i, rec in enumerate(records):
@@ -272,7 +276,7 @@ def _range(text: str, source: str, row: int, field: str, lo: int, hi: int) -> tu
 
 def apply_assumptions(
     aset: AssumptionSet,
-    rs,
+    rs: RateSchedule,
     steps: int,
     profile: np.ndarray,
     surv: np.ndarray,
@@ -280,7 +284,7 @@ def apply_assumptions(
     *,
     base_rates: np.ndarray | None = None,
     base_counts: np.ndarray | None = None,
-):
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Turn checked rows into engine inputs for the regions of ``rs`` (a :class:`RateSchedule`).
 
     ``base_rates`` (R, 2, 106) and ``base_counts`` (T, R, 2, 106) are the scenario's migration (default

@@ -40,11 +40,17 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from blilyst.errors import InputError
+
+if TYPE_CHECKING:
+    from blilyst.demography.accounts import Accounts
+    from blilyst.stats.register import Register
+    from blilyst.stats.snapshot import Snapshot
 
 #: Telemarksforsking's published fit for 2010–2012 (net migration % on job growth %).
 PUBLISHED_2010_2012 = {"slope": 0.2857, "intercept": -0.1412, "r2": 0.22}
@@ -194,7 +200,7 @@ def job_sources(jobs: pd.DataFrame) -> dict[int, str]:
     if "source" not in jobs:
         return {int(y): "" for y in jobs.year.unique()}
     most = jobs.groupby("year")["source"].agg(lambda s: s.value_counts().index[0])
-    return {int(y): str(s) for y, s in most.items()}
+    return {int(str(y)): str(s) for y, s in most.items()}
 
 
 def default_period(jobs: pd.DataFrame, periods: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -225,7 +231,10 @@ def registered_net_migration(components_annual: pd.DataFrame | None, years: rang
 
 
 def attractiveness_from_snapshot(
-    period: tuple[int, int] | None = None, snapshot=None, register=None, accounts=None
+    period: tuple[int, int] | None = None,
+    snapshot: Snapshot | None = None,
+    register: Register | None = None,
+    accounts: Accounts | None = None,
 ) -> AttractivenessModel:
     """Run the model on the snapshot for jobs ``period = (from, to)`` (default: the longest one).
 
@@ -268,16 +277,14 @@ def attractiveness_from_snapshot(
         if "apportioned" in frame:
             appo = appo | frame.apportioned.reindex(d.index).fillna(False).astype(bool)
     d["apportioned"] = appo
-    flagged = set()
-    flags = getattr(snapshot, "population_flags", None)
-    if flags is not None:
-        for f in flags.itertuples(index=False):
-            if int(f.year_from) <= b and int(f.year_to) >= a + 1:
-                flagged.add(f.municipality)
+    flagged: set[str] = set()
+    for f in snapshot.population_flags.to_dict("records"):
+        if int(f["year_from"]) <= b and int(f["year_to"]) >= a + 1:
+            flagged.add(str(f["municipality"]))
     d["exclude"] = d.index.isin(sorted(flagged)) | d[["jobs_start", "jobs_end", "net_migration"]].isna().any(axis=1)
     d = d.dropna(subset=["jobs_start", "jobs_end", "net_migration", "population_start"])
     d["net_migration_source"] = "estimated"
-    registered = registered_net_migration(getattr(snapshot, "components_annual", None), range(a + 1, b + 1))
+    registered = registered_net_migration(snapshot.components_annual, range(a + 1, b + 1))
     reg_here = d.index.intersection(registered.index)
     d.loc[reg_here, "net_migration"] = registered.reindex(reg_here).astype(float)
     d.loc[reg_here, "net_migration_source"] = "registered"
@@ -331,7 +338,9 @@ def _jobs_source_note(a: int, b: int, sources: dict[int, str]) -> str:
     return text
 
 
-def attractiveness_old_structure(snapshot=None, register=None, accounts=None) -> AttractivenessModel:
+def attractiveness_old_structure(
+    snapshot: Snapshot | None = None, register: Register | None = None, accounts: Accounts | None = None
+) -> AttractivenessModel:
     """The 2005–2015 model on the 428 municipalities of 2016, as Telemarksforsking ran it then.
 
     Population growth 2006–2016 and job growth 2005–2015 are registered (distriktstall). Natural

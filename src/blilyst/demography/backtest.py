@@ -16,11 +16,15 @@ Review* 31: 397-421): Norway's total error, the median and 90th percentile of th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from blilyst.errors import InputError
+
+if TYPE_CHECKING:
+    from blilyst.stats.snapshot import Snapshot
 
 __all__ = ["BacktestResult", "backtest"]
 
@@ -45,17 +49,18 @@ def backtest(
     *,
     scenario: str = "trend",
     international: str | float = "trend",
-    snapshot: object | None = None,
+    snapshot: Snapshot | None = None,
 ) -> BacktestResult:
     """Project all municipalities from 1 January ``base_year`` and compare after each of ``horizons`` years.
 
     Horizons that reach past the last registered year are left out; none left is an :class:`InputError`.
     """
+    from blilyst.demography.scenario_options import options_for
     from blilyst.demography.scenarios import run_scenario
     from blilyst.stats.snapshot import load_snapshot
 
     snap = snapshot if snapshot is not None else load_snapshot()
-    codes, years, cube = snap.population_cube()  # type: ignore[attr-defined]
+    codes, years, cube = snap.population_cube()
     if base_year not in years:
         raise InputError(
             "--base-year", f"no registered population for 1 January {base_year}; data cover {years[0]}-{years[-1]}"
@@ -67,7 +72,9 @@ def backtest(
             f"a backtest from {base_year} needs registered years after it; the data end on 1 January {years[-1]}",
         )
     steps = usable[-1]
-    res = run_scenario(None, scenario, steps, snapshot=snap, base_year=base_year, international=international)
+    res = run_scenario(
+        None, scenario, steps, options_for(scenario, base_year=base_year, international=international), snapshot=snap
+    )
     projected = res.population.sum(axis=(2, 3))  # (T+1, R)
     pos = {c: i for i, c in enumerate(res.codes)}
     order = [pos[c] for c in codes]

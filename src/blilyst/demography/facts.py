@@ -83,7 +83,7 @@ def growth_without_migration(accounts: Accounts, immigrants: pd.DataFrame | None
         stock = immigrants[immigrants.reason == "all"].pivot_table(
             index="municipality", columns="year", values="persons", aggfunc="sum"
         )
-        years = [y for y in stock.columns if y + 1 in stock.columns]
+        years = [int(y) for y in stock.columns if int(y) + 1 in stock.columns]
         rows = []
         for y in years:
             change = (stock[y + 1] - stock[y]).rename("immigrant_change")
@@ -210,7 +210,7 @@ def change_components(
     )
 
 
-def _group(age: pd.Series) -> pd.Series:
+def _group(age: pd.Series) -> pd.Categorical:
     labels = pd.Series(index=age.index, dtype=object)
     for lo, hi, lab in AGE_GROUPS:
         labels[(age >= lo) & (age <= hi)] = lab
@@ -262,7 +262,7 @@ def migration_age_profile(
             last=y1,
             oldest=common,
             ages=top_in.age_group,
-            share=format_percent(top_in.in_share),
+            share=format_percent(float(top_in["in_share"])),
             net=_fmt(net_young),
         )
         return Fact(
@@ -291,7 +291,7 @@ def migration_age_profile(
     text = _(
         "{first}–{last}: the largest net out-migration is at ages {ages} ({net}). Estimated net migration (residual "
         "method); gross in- and out-migration are not in the offline data."
-    ).format(first=y0, last=y1, ages=worst.age_group, net=_fmt(worst.net_migration))
+    ).format(first=y0, last=y1, ages=worst.age_group, net=_fmt(float(worst["net_migration"])))
     return Fact(
         "migration_age_profile",
         prof,

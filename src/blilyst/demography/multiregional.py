@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from blilyst.arrays import ArrayLike
 from blilyst.axes import FEMALE, N_SEXES
 from blilyst.errors import InputError
 
@@ -57,14 +58,15 @@ class MultiregionalResult:
 
         prev = cohort_shift(self.population[:-1])
         prev[..., 0] += self.births
-        return self.population[1:] - (
+        residual: np.ndarray = self.population[1:] - (
             prev - self.deaths + self.inflow - self.outflow + self.immigration - self.emigration
         )
+        return residual
 
 
-def _check(name: str, arr, shape) -> np.ndarray:
+def _check(name: str, arr: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
     try:
-        out = np.broadcast_to(np.asarray(arr, dtype=float), shape)
+        out: np.ndarray = np.broadcast_to(np.asarray(arr, dtype=float), shape)
     except ValueError:
         raise InputError(name, f"has shape {np.shape(arr)}, which does not fit {shape}") from None
     if not np.all(np.isfinite(out)):
@@ -75,17 +77,17 @@ def _check(name: str, arr, shape) -> np.ndarray:
 
 
 def project_multiregional(
-    base,
-    survival,
-    fertility,
-    out_rates,
-    destinations,
+    base: ArrayLike,
+    survival: ArrayLike,
+    fertility: ArrayLike,
+    out_rates: ArrayLike,
+    destinations: ArrayLike,
     steps: int,
     *,
-    srb=1.05,
+    srb: ArrayLike = 1.05,
     interval: int = 1,
-    immigration=0.0,
-    emigration_rates=0.0,
+    immigration: ArrayLike = 0.0,
+    emigration_rates: ArrayLike = 0.0,
 ) -> MultiregionalResult:
     """Project ``base`` (R, S, A) with transfers between its regions.
 

@@ -29,6 +29,7 @@ Every figure derived here is *estimated* and carries that label in outputs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,10 @@ import pandas as pd
 from blilyst.axes import N_AGES, N_SEXES, SEXES
 from blilyst.demography.rates import KAPPA_MIGRATION, shrink, smooth_ages
 from blilyst.errors import InputError
+
+if TYPE_CHECKING:
+    from blilyst.demography.projection import PoolMigration
+    from blilyst.stats.snapshot import Snapshot
 
 __all__ = ["KAPPA_POOL", "PoolRates", "estimate_pool_rates"]
 
@@ -65,7 +70,7 @@ class PoolRates:
     sources: list[str] = field(default_factory=list)
     estimated: list[str] = field(default_factory=list)
 
-    def pool(self, *, domestic_only: bool = False):
+    def pool(self, *, domestic_only: bool = False) -> PoolMigration:
         """A :class:`PoolMigration` for the engine (``migration_timing="cohort"``).
 
         Raises :class:`InputError` when international migration is not estimable from the snapshot,
@@ -125,7 +130,7 @@ def _unfold_top(arr: np.ndarray, top: int) -> np.ndarray:
 
 
 def estimate_pool_rates(
-    codes: list[str] | None = None, *, snapshot=None, window: int = 10, kappa: float = KAPPA_POOL
+    codes: list[str] | None = None, *, snapshot: Snapshot | None = None, window: int = 10, kappa: float = KAPPA_POOL
 ) -> PoolRates:
     """Estimate :class:`PoolRates` for ``codes`` (default: every municipality in ``migration_by_age``).
 
@@ -250,7 +255,7 @@ def _validate(out_rates: np.ndarray, shares: np.ndarray, emigration: np.ndarray 
         raise InputError("emigration_rates", "estimated emigration plus out-migration rates must lie in [0, 1)")
 
 
-def _load_snapshot():
+def _load_snapshot() -> Snapshot:
     from blilyst.stats.snapshot import load_snapshot
 
     return load_snapshot()

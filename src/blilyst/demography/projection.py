@@ -47,11 +47,13 @@ Bad input raises :class:`blilyst.errors.InputError` naming the field; the engine
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from blilyst.arrays import ArrayLike
 from blilyst.axes import FEMALE, N_SEXES
-from blilyst.errors import InputError
+from blilyst.errors import InputError, NegativePopulation
 
 __all__ = ["EngineResult", "PoolMigration", "advance", "cohort_shift", "migration_to_cohort", "project"]
 
@@ -97,17 +99,19 @@ class EngineResult:
     inflow: np.ndarray
     outflow: np.ndarray
     interval: int = 1
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def net_migration(self) -> np.ndarray:
-        return self.inflow - self.outflow
+        net: np.ndarray = self.inflow - self.outflow
+        return net
 
     def account_residual(self) -> np.ndarray:
         """P(t+1) - [P(t) shifted one cohort + births - deaths + in - out]; zero to rounding."""
         prev = cohort_shift(self.population[:-1])
         prev[..., 0] += self.births
-        return self.population[1:] - (prev - self.deaths + self.inflow - self.outflow)
+        residual: np.ndarray = self.population[1:] - (prev - self.deaths + self.inflow - self.outflow)
+        return residual
 
 
 def cohort_shift(pop: np.ndarray) -> np.ndarray:
@@ -129,7 +133,7 @@ def migration_to_cohort(m: np.ndarray, timing: str) -> np.ndarray:
     return out
 
 
-def _as_array(name: str, value, shape: tuple[int, ...]) -> np.ndarray:
+def _as_array(name: str, value: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
     """Broadcast ``value`` to ``shape`` as float64 after checking it is finite; name the field if not."""
     try:
         arr = np.asarray(value, dtype=np.float64)
@@ -158,14 +162,14 @@ def _nonneg(name: str, arr: np.ndarray, upper: float | None = None) -> None:
 
 def project(
     base: np.ndarray,
-    survival,
-    fertility,
+    survival: ArrayLike,
+    fertility: ArrayLike,
     steps: int,
     *,
-    srb=1.05,
+    srb: ArrayLike = 1.05,
     interval: int = 1,
-    net_migration=None,
-    net_migration_rates=None,
+    net_migration: ArrayLike | None = None,
+    net_migration_rates: ArrayLike | None = None,
     pool: PoolMigration | None = None,
     migration_timing: str = "period",
     first_fertile: int | None = None,
@@ -325,7 +329,7 @@ def advance(
     with_deaths: bool = True,
     fertile_ages: slice | None = None,
     check: bool = True,
-):
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """One projection step on trusted arrays (the inner loop of :func:`project`; no input checks).
 
     ``P`` (..., S, A) start stocks (any leading axes: regions, or simulations and regions), ``net``
@@ -343,7 +347,7 @@ def advance(
     # -- start half joins the population and is exposed to mortality
     if timing == "period":
         X = P + half
-        newborn_mig = 0.0
+        newborn_mig: float | np.ndarray = 0.0
     else:
         X = np.array(P, order="C", copy=True)
         # X[a] += half[a+1] for every age at once on the flat array (one long loop, not one per row);
@@ -368,13 +372,12 @@ def advance(
     x_flat, y_flat = X.reshape(-1), Y.reshape(-1)
     np.multiply(s_flat[1:], x_flat[:-1], out=y_flat[1:])
     Y[..., 0] = 0.0  # newborns come below, after births
-    deaths = None
-    if with_deaths:
-        deaths = np.empty_like(X)
+    deaths = np.empty_like(X) if with_deaths else None
+    if deaths is not None:
         np.subtract(x_flat[:-1], y_flat[1:], out=deaths.reshape(-1)[1:])  # (1 - S[a]) X[a-1]
     stay_open = st[..., A] * X[..., -1]
     Y[..., -1] += stay_open
-    if with_deaths:
+    if deaths is not None:
         deaths[..., -1] += X[..., -1] - stay_open
 
     # -- births: average of start and end exposure of women (the end stock includes the second
@@ -392,7 +395,7 @@ def advance(
     newborn = births + newborn_mig
     Y[..., 0] = st[..., 0] * newborn
 
-    if with_deaths:
+    if deaths is not None:
         deaths[..., 0] = newborn - Y[..., 0]
 
     # -- end half of the migrants
@@ -416,11 +419,10 @@ def _cohort_base(P: np.ndarray) -> np.ndarray:
 def _negative(name: str, arr: np.ndarray, step: int, when: str) -> None:
     idx = tuple(int(i) for i in np.argwhere(arr < -_NEG_TOL)[0])
     *lead, s, a = idx
-    err = InputError(
+    raise NegativePopulation(
         name,
         f"would make the population negative ({arr[idx]:.1f}) {when} {step}, region index "
         f"{lead[-1] if lead else 0}, sex index {s}, age group {a}: more migrants leave than live there. "
         f"Lower the out-migration or use rates instead of counts.",
+        where=(step, lead[-1] if lead else 0, s, a, float(arr[idx])),
     )
-    err.where = (step, lead[-1] if lead else 0, s, a, float(arr[idx]))  # for callers that know the names
-    raise err

@@ -33,13 +33,18 @@ Every figure derived here is *estimated* and carries that label in outputs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from blilyst.axes import FEMALE, MAX_AGE, N_AGES, N_SEXES, SEXES
 from blilyst.errors import InputError
+
+if TYPE_CHECKING:
+    from blilyst.stats.snapshot import Snapshot
 
 __all__ = [
     "RateSchedule",
@@ -78,7 +83,7 @@ def engine_survival(mx: np.ndarray) -> np.ndarray:
     return np.concatenate([s, s[..., -1:]], axis=-1)
 
 
-def mortality_array(mortality: pd.DataFrame, years) -> tuple[np.ndarray, list[int]]:
+def mortality_array(mortality: pd.DataFrame, years: Sequence[int]) -> tuple[np.ndarray, list[int]]:
     """Death rates shaped ``(year, sex, 111)`` for ``years`` (later years use the last year with data)."""
     for col in ("year", "sex", "age", "mx"):
         if col not in mortality.columns:
@@ -93,7 +98,7 @@ def mortality_array(mortality: pd.DataFrame, years) -> tuple[np.ndarray, list[in
         u = y if y in available else max(a for a in available if a <= y)
         used.append(u)
         for s, sex in enumerate(SEXES):
-            out[i, s] = cube.loc[(u, sex)].to_numpy(dtype=float)
+            out[i, s] = np.asarray(cube.loc[(u, sex)], dtype=float)
     # carry the last observed rate forward over missing very old ages (HMD '.')
     flat = pd.DataFrame(out.reshape(-1, out.shape[-1])).ffill(axis=1).to_numpy()
     return flat.reshape(out.shape), used
@@ -122,7 +127,8 @@ def improvement_rates(
 def future_mortality(mx_last: np.ndarray, improvement: np.ndarray, years_ahead: np.ndarray) -> np.ndarray:
     """``m(x) * (1 - improvement)^h`` for each horizon ``h`` in ``years_ahead``: shape (len, sex, 111)."""
     h = np.asarray(years_ahead, dtype=float)[:, None, None]
-    return mx_last[None] * (1.0 - improvement[None]) ** h
+    future: np.ndarray = mx_last[None] * (1.0 - improvement[None]) ** h
+    return future
 
 
 def fertility_array(fertility: pd.DataFrame, year: int) -> np.ndarray:
@@ -183,7 +189,8 @@ def smooth_ages(arr: np.ndarray) -> np.ndarray:
     ones = np.pad(np.ones(arr.shape[-1]), (2, 2))
     num = sum(_KERNEL[k] * pad[..., k : k + arr.shape[-1]] for k in range(5))
     den = sum(_KERNEL[k] * ones[k : k + arr.shape[-1]] for k in range(5))
-    return num / den
+    smoothed: np.ndarray = num / den
+    return smoothed
 
 
 def _group_sum(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
@@ -346,7 +353,7 @@ class RateSchedule:
     international_history: np.ndarray | None = None
     sources: list[str] = field(default_factory=list)
     estimated: list[str] = field(default_factory=list)
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def survival(self, steps: int, improve: float = 1.0) -> np.ndarray:
         """Engine survival ratios ``(steps, R, 2, 107)`` for the projection years: national death rates
@@ -363,11 +370,12 @@ class RateSchedule:
 
     def tfr(self) -> np.ndarray:
         """Total fertility rate per region implied by the schedule."""
-        return self.asfr.sum() * self.fertility_factor
+        tfr: np.ndarray = self.asfr.sum() * self.fertility_factor
+        return tfr
 
 
 def estimate_rates(
-    codes: list[str] | None = None, *, window: int = 10, snapshot=None, base_year: int | None = None
+    codes: list[str] | None = None, *, window: int = 10, snapshot: Snapshot | None = None, base_year: int | None = None
 ) -> RateSchedule:
     """Estimate a :class:`RateSchedule` for ``codes`` (all 357 municipalities by default).
 
@@ -409,7 +417,7 @@ def estimate_rates(
 
     # local mortality level over SSB's registered 2011-2025 sums, where the stocks are registered
     period_years = list(range(REGISTERED_PERIOD[0], REGISTERED_PERIOD[1] + 1))
-    usable = _unflagged(snap, all_codes, period_years).all(axis=0)
+    usable = np.asarray(_unflagged(snap, all_codes, period_years).all(axis=0))
     mort_local = local_mortality_factors(full_cube, years, mort, snap.components_2011_2025, all_codes, groups, usable)
     k_mort = mort_local["factor"]
 
@@ -508,20 +516,16 @@ def estimate_rates(
     )
 
 
-def _unflagged(snap, codes: list[str], event_years: list[int]) -> np.ndarray:
+def _unflagged(snap: Snapshot, codes: list[str], event_years: list[int]) -> np.ndarray:
     """True where the start stock of the event year is registered, not an estimate (population_flags)."""
     keep = np.ones((len(event_years), len(codes)), dtype=bool)
-    try:
-        flags = snap.population_flags
-    except AttributeError:
-        return keep
     pos = {c: i for i, c in enumerate(codes)}
-    for row in flags.itertuples(index=False):
-        r = pos.get(str(row.municipality))
+    for row in snap.population_flags.to_dict("records"):
+        r = pos.get(str(row["municipality"]))
         if r is None:
             continue
         for t, y in enumerate(event_years):
-            if int(row.year_from) <= y <= int(row.year_to):
+            if int(row["year_from"]) <= y <= int(row["year_to"]):
                 keep[t, r] = False
     return keep
 
@@ -532,7 +536,7 @@ def _tfr_volatility(fertility: pd.DataFrame, span: int = 30) -> float:
     return float(np.diff(np.log(tfr.to_numpy())).std(ddof=1))
 
 
-def _load_snapshot():
+def _load_snapshot() -> Snapshot:
     from blilyst.stats.snapshot import load_snapshot
 
     return load_snapshot()

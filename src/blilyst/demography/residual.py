@@ -161,7 +161,7 @@ def national_survival(mortality: pd.DataFrame, years: list[int] | np.ndarray) ->
     arr = np.empty((len(used), N_SEXES, len(ages)))
     for i, y in enumerate(used):
         for s, sex in enumerate(SEXES):
-            arr[i, s] = cube.loc[(y, sex)].to_numpy(dtype=float)
+            arr[i, s] = np.asarray(cube.loc[(y, sex)], dtype=float)
     return NationalSurvival(years=years, survival=cohort_survival(arr), mortality_years=used)
 
 

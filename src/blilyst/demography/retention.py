@@ -40,6 +40,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -224,7 +225,7 @@ def kaplan_meier(
     )
 
 
-def _to_date(value, field: str) -> dt.date | None:
+def _to_date(value: object, field: str) -> dt.date | None:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
@@ -244,7 +245,7 @@ def _to_date(value, field: str) -> dt.date | None:
 
 
 def residence_durations(
-    records: Iterable[Mapping] | pd.DataFrame,
+    records: Iterable[Mapping[str, Any]] | pd.DataFrame,
     *,
     as_of: dt.date,
     moved_in: str = "moved_in",
@@ -258,8 +259,12 @@ def residence_durations(
     ``as_of`` are left out (they were not yet at risk). Returns columns ``duration_years``, ``moved_away``
     and, if ``group`` is given, ``group``.
     """
-    rows = records.to_dict("records") if isinstance(records, pd.DataFrame) else list(records)
-    out = []
+    rows: list[Mapping[str, Any]] = (
+        [{str(k): v for k, v in r.items()} for r in records.to_dict("records")]
+        if isinstance(records, pd.DataFrame)
+        else list(records)
+    )
+    out: list[dict[str, Any]] = []
     for k, row in enumerate(rows):
         start = _to_date(row.get(moved_in), f"{moved_in} (record {k + 1})")
         if start is None:
@@ -270,8 +275,8 @@ def residence_durations(
         if end is not None and end < start:
             raise InputError(moved_out, f"record {k + 1} moved away ({end}) before moving in ({start})")
         away = end is not None and end <= as_of
-        stop = end if away else as_of
-        item = {"duration_years": (stop - start).days / DAYS_PER_YEAR, "moved_away": away}
+        stop = end if end is not None and away else as_of
+        item: dict[str, Any] = {"duration_years": (stop - start).days / DAYS_PER_YEAR, "moved_away": away}
         if group is not None:
             value = row.get(group)
             item["group"] = "" if value is None else str(value)
@@ -281,7 +286,7 @@ def residence_durations(
 
 
 def survival_by_group(
-    records: Iterable[Mapping] | pd.DataFrame,
+    records: Iterable[Mapping[str, Any]] | pd.DataFrame,
     *,
     as_of: dt.date,
     group: str | None = None,
@@ -294,13 +299,21 @@ def survival_by_group(
     frame = residence_durations(records, as_of=as_of, moved_in=moved_in, moved_out=moved_out, group=group)
     curves = {
         "all": kaplan_meier(
-            frame["duration_years"], frame["moved_away"], confidence=confidence, conf_type=conf_type, group="all"
+            frame["duration_years"].to_numpy(),
+            frame["moved_away"].to_numpy(),
+            confidence=confidence,
+            conf_type=conf_type,
+            group="all",
         )
     }
     if group is not None:
         for key, part in frame.groupby("group", sort=True):
             curves[str(key)] = kaplan_meier(
-                part["duration_years"], part["moved_away"], confidence=confidence, conf_type=conf_type, group=str(key)
+                part["duration_years"].to_numpy(),
+                part["moved_away"].to_numpy(),
+                confidence=confidence,
+                conf_type=conf_type,
+                group=str(key),
             )
     return curves
 

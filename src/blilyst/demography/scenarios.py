@@ -37,10 +37,12 @@ as POPGROUP, where migration is the component that adjusts to a planning constra
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
+from blilyst.arrays import ArrayLike
 from blilyst.axes import AGES, MAX_AGE, N_AGES, SEXES, WORKING_AGE
 from blilyst.demography.international import (
     GROWTH_FLAG_LIMIT,
@@ -52,10 +54,23 @@ from blilyst.demography.international import (
 )
 from blilyst.demography.projection import EngineResult, advance, project
 from blilyst.demography.rates import RateSchedule, estimate_rates
+from blilyst.demography.scenario_options import (
+    EmploymentOptions,
+    HousingOptions,
+    ScenarioOptions,
+    StochasticOptions,
+    TargetOptions,
+    TrendOptions,
+    check_options,
+)
 from blilyst.demography.workforce import workforce_measures
-from blilyst.errors import InputError
+from blilyst.errors import InputError, NegativePopulation
 from blilyst.i18n import N_, format_percent, override
 from blilyst.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from blilyst.demography.assumptions import AssumptionSet
+    from blilyst.stats.snapshot import Snapshot
 
 __all__ = [
     "AGE_GROUPS",
@@ -224,7 +239,7 @@ _HEADSHIP_SHAPE = [(18, 19, 0.10), (20, 24, 0.40), (25, 29, 0.52), (30, 66, 0.55
 PERSONS_PER_HOUSEHOLD = 2.1
 
 
-def _by_age(spec) -> np.ndarray:
+def _by_age(spec: list[tuple[int, int, float]]) -> np.ndarray:
     out = np.zeros(N_AGES)
     for lo, hi, v in spec:
         out[lo : hi + 1] = v
@@ -243,7 +258,8 @@ def default_headship(national_population: np.ndarray | None = None) -> np.ndarra
         return shape
     by_age = np.asarray(national_population).sum(axis=0)
     scale = by_age.sum() / PERSONS_PER_HOUSEHOLD / (shape @ by_age)
-    return shape * scale
+    scaled: np.ndarray = shape * scale
+    return scaled
 
 
 def scenario_table(lang: str | None = None) -> pd.DataFrame:
@@ -278,7 +294,7 @@ class ProjectionResult:
     extra_migrants: np.ndarray | None = None
     profile: np.ndarray | None = None
     intervals: pd.DataFrame | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def base_year(self) -> int:
@@ -287,7 +303,7 @@ class ProjectionResult:
     @property
     def base_status(self) -> str:
         """``registered``, or ``user file`` when an assumptions file gave the base population."""
-        return self.extra.get("base_status", "registered")
+        return str(self.extra.get("base_status", "registered"))
 
     def frame(self) -> pd.DataFrame:
         """Long frame: municipality, name, year, sex, age, population, status (registered/projected)."""
@@ -388,9 +404,9 @@ class ProjectionResult:
 
     def headline(self, lang: str | None = None) -> list[str]:
         """The plain sentences a planner quotes (target-seeking, housing-led, employment-led)."""
-        if self.extra_migrants is None:
-            return []
         groups = self.extra_by_age_group()
+        if self.extra_migrants is None or groups is None:
+            return []
         lines = []
         with override(lang):
             for r, code in enumerate(self.codes):
@@ -470,17 +486,26 @@ class ProjectionResult:
 # ------------------------------------------------------------------------------------------ runner
 
 
-def _srb(snapshot) -> float:
-    try:
-        b = snapshot.births
+# SSB's long-run ratio of boys to girls at birth, used where the data have no births by sex.
+DEFAULT_SRB = 1.055
+
+
+def sex_ratio_at_birth(snapshot: Snapshot) -> tuple[float, str]:
+    """Boys per girl born over the last ten years of births in the data, and where that came from.
+
+    Without births of both sexes (a local snapshot may have none) SSB's long-run ratio is used and the
+    returned source says so."""
+    b = snapshot.births
+    if len(b):
         recent = b[b["year"] >= b["year"].max() - 9]
         tot = recent.groupby("sex")["births"].sum()
-        return float(tot["male"] / tot["female"])
-    except Exception:  # noqa: BLE001 - the snapshot may lack births; SSB's long-run ratio then
-        return 1.055
+        if tot.get("male", 0) > 0 and tot.get("female", 0) > 0:
+            y0, y1 = int(recent["year"].min()), int(recent["year"].max())
+            return float(tot["male"] / tot["female"]), f"registered births {y0}-{y1}"
+    return DEFAULT_SRB, "SSB's long-run ratio (the data have no births by sex)"
 
 
-def migrant_profile(snapshot) -> tuple[np.ndarray, str]:
+def migrant_profile(snapshot: Snapshot) -> tuple[np.ndarray, str]:
     """Age profile of in-migrants, (2, 106) summing to 1, by age at the end of the year.
 
     From the registered in-migration by single-year age of the Telemark municipalities (SSB data
@@ -488,13 +513,13 @@ def migrant_profile(snapshot) -> tuple[np.ndarray, str]:
     model schedule (Rogers & Castro 1981, *Model Migration Schedules*, IIASA RR-81-30) with
     parameters typical of Nordic data.
     """
-    try:
-        mba = snapshot.migration_by_age
+    mba = snapshot.migration_by_age
+    by_age = np.zeros(N_AGES)
+    if len(mba):
         by_age = mba.groupby("age")["in_migration"].sum().reindex(range(N_AGES), fill_value=0).to_numpy(float)
-        if by_age.sum() <= 0:
-            raise ValueError
+    if by_age.sum() > 0:
         source = "age profile of registered in-migrants, Telemark municipalities (SSB via Telemark fylkeskommune)"
-    except Exception:  # noqa: BLE001
+    else:  # no registered in-migration by age in the data
         x = AGES.astype(float)
         by_age = 0.02 * np.exp(-0.1 * x) + 0.06 * np.exp(-0.1 * (x - 20) - np.exp(-0.4 * (x - 20))) + 0.003
         by_age[80:] *= 0.3
@@ -503,7 +528,9 @@ def migrant_profile(snapshot) -> tuple[np.ndarray, str]:
     return np.stack([by_age / 2, by_age / 2]), source
 
 
-def _trend_inputs(rs: RateSchedule, steps: int, *, fert_level=1.0, improve=1.0):
+def _trend_inputs(
+    rs: RateSchedule, steps: int, *, fert_level: float = 1.0, improve: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
     return rs.survival(steps, improve=improve), rs.fertility(steps, level=fert_level)
 
 
@@ -524,18 +551,16 @@ def _migration_range(rs: RateSchedule, span: int = 5) -> tuple[np.ndarray, np.nd
 def _solve_constrained(
     rs: RateSchedule,
     steps: int,
-    surv,
-    fert,
+    surv: np.ndarray,
+    fert: np.ndarray,
     srb: float,
     base_rates: np.ndarray,
     profile: np.ndarray,
     weights: np.ndarray,
     targets: np.ndarray,
-    targets_relative=None,
 ) -> tuple[EngineResult, np.ndarray]:
     """Year by year, the extra migrants ``k[t, r]`` (distributed by ``profile``) so that
-    ``sum(weights * P(t+1)) == targets[t, r]`` (or, with ``targets_relative(t, P)``, a target
-    computed from the projection so far)."""
+    ``sum(weights * P(t+1)) == targets[t, r]``."""
     R = len(rs.codes)
     pop = np.empty((steps + 1, R, 2, N_AGES))
     pop[0] = rs.base
@@ -555,15 +580,16 @@ def _solve_constrained(
         p1, _, _ = advance(P, trend_net + profile[None], st, fert[t], girls, timing="cohort", with_deaths=False, step=t)
         c0 = np.einsum("rsa,sa->r", p0, weights)
         c1 = np.einsum("rsa,sa->r", p1, weights)
-        target = targets[t] if targets_relative is None else targets_relative(t, pop[: t + 1])
-        k = (target - c0) / np.where(np.abs(c1 - c0) > 1e-12, c1 - c0, np.nan)
+        k = (targets[t] - c0) / np.where(np.abs(c1 - c0) > 1e-12, c1 - c0, np.nan)
         k = np.nan_to_num(k)
         # never let a cohort lose more than a quarter of its members by migration in one year (the
         # floor of the trend rates too); in extreme cases the target is then missed slightly
         cohort = _cohort_base(P)
         net = np.maximum(trend_net + k[:, None, None] * profile[None], -0.25 * cohort)
         end, b, d = advance(P, net, st, fert[t], girls, timing="cohort", step=t)
-        pop[t + 1], births[t], deaths[t], k_all[t] = end, b, d, k
+        pop[t + 1], births[t], k_all[t] = end, b, k
+        if d is not None:
+            deaths[t] = d
         inflow[t] = np.maximum(net, 0)
         outflow[t] = np.maximum(-net, 0)
     return EngineResult(pop, births, deaths, inflow, outflow), k_all
@@ -573,169 +599,139 @@ def run_scenario(
     municipalities: str | list[str] | None,
     scenario: str = "trend",
     years: int = 20,
+    options: ScenarioOptions | None = None,
     *,
-    snapshot=None,
+    snapshot: Snapshot | None = None,
     rates: RateSchedule | None = None,
-    window: int | None = None,
-    dwellings_per_year: float | list[float] | None = None,
-    headship: np.ndarray | None = None,
-    vacancy: float = 0.0,
-    jobs_growth: float | None = None,
-    jobs_target: float | None = None,
-    participation: np.ndarray | None = None,
-    unemployment: float = 0.02,
-    target: str = "working-age",
-    target_population: float | None = None,
-    simulations: int = 1000,
-    seed: int = 2024,
-    assumptions=None,
-    international: str | float = "trend",
-    base_year: int | None = None,
 ) -> ProjectionResult:
     """Project ``municipalities`` (codes; None = all 357) ``years`` years ahead under ``scenario``.
 
-    Options by scenario: ``window`` (trend years, default 10; 5 for ``trend5``);
-    housing-led: ``dwellings_per_year`` (number or one per year), ``headship`` (106 rates; default
-    :func:`default_headship`), ``vacancy`` (share of new dwellings left empty);
-    employment-led: ``jobs_growth`` (per year, e.g. 0.01) or ``jobs_target`` (jobs in the final
-    year), ``participation`` (106 rates; default :func:`default_participation`), ``unemployment``;
-    target-seeking: ``target`` ("working-age" keeps 20-66 stable, "population" reaches
-    ``target_population`` in the final year along a straight line); stochastic: ``simulations``,
-    ``seed``. ``assumptions``: a user file (path) or :class:`~blilyst.demography.assumptions.AssumptionSet`
-    whose rows replace the scenario's inputs (trend, trend5, zero-migration, no-immigration, low, high).
-    ``international``: Norway's net immigration a year for the trend-type scenarios (trend, trend5,
-    low, high, and an assumptions file's region-years without migration rows): ``trend`` (the window
-    mean, default), ``low``, ``high``, ``registered`` (for backtests), ``zero`` or a number; see
-    :mod:`blilyst.demography.international`. ``base_year``: the 1 January to start from (default the
-    latest in the data; an earlier year projects over years already registered, for backtests).
+    ``options`` is the options object of the scenario's kind (see
+    :mod:`blilyst.demography.scenario_options`; :func:`~blilyst.demography.scenario_options.options_for`
+    builds it from keyword arguments); the defaults when it is left out. ``rates`` reuses a
+    :class:`RateSchedule` already estimated for the same window.
     """
     if scenario not in SCENARIOS:
         raise InputError("scenario", f"unknown scenario '{scenario}'; choose one of {', '.join(SCENARIOS)}")
     if not isinstance(years, (int, np.integer)) or not 1 <= years <= 100:
         raise InputError("years", f"must be a whole number of years between 1 and 100; got {years!r}")
-    aset = None
-    if assumptions is not None:
-        from blilyst.demography.assumptions import AssumptionSet, read_assumptions
-
-        aset = assumptions if isinstance(assumptions, AssumptionSet) else read_assumptions(assumptions)
-        if scenario in ("housing-led", "employment-led", "target-seeking", "stochastic"):
-            raise InputError("input", f"an assumptions file works with the trend-type scenarios, not '{scenario}'")
-        if municipalities is None:
-            municipalities = aset.regions
+    opts = check_options(scenario, options)
+    aset = _assumption_set(opts)
+    if aset is not None and municipalities is None:
+        municipalities = aset.regions
     if snapshot is None:
         from blilyst.stats.snapshot import load_snapshot
 
         snapshot = load_snapshot()
     codes = [municipalities] if isinstance(municipalities, str) else municipalities
-    if window is None:
-        window = 5 if scenario == "trend5" else 10
+    window = opts.window if opts.window is not None else (5 if scenario == "trend5" else 10)
     if scenario == "stochastic" and isinstance(window, (int, np.integer)) and window < 3:
         raise InputError(
             "window",
             f"the stochastic scenario measures the year-to-year spread of migration and needs "
             f"at least 3 trend years; got {window}",
         )
-    if rates is None:
-        rates = estimate_rates(codes, window=window, snapshot=snapshot, base_year=base_year)
-    rs = rates
-    steps = int(years)
-    srb = _srb(snapshot)
-    profile, profile_source = migrant_profile(snapshot)
-    yrs = list(range(rs.base_year, rs.base_year + steps + 1))
-    info = SCENARIOS[scenario]
-    assumptions = {
-        "mortality": f"national death rates {rs.mx_year} (HMD), falling at each age's 20-year average rate, times "
-        "the municipality's own level ("
-        + ", ".join(f"{k:.2f}" for k in rs.mortality_factor[:5])
-        + (" ..." if len(rs.codes) > 5 else "")
-        + ")",
-        "fertility": "national age pattern, the municipality's own level (TFR "
-        + ", ".join(f"{t:.2f}" for t in rs.tfr()[:5])
-        + (" ..." if len(rs.codes) > 5 else "")
-        + ")",
-        "sex ratio at birth": f"{srb:.3f} boys per girl",
-        "migration": f"net migration rates by sex and age, {rs.history_years[0]}-{rs.history_years[-1]}",
-    }
-    common = dict(
-        scenario=info, codes=rs.codes, names=rs.names, years=yrs, sources=list(rs.sources), estimated=list(rs.estimated)
+    rs = (
+        rates
+        if rates is not None
+        else estimate_rates(codes, window=window, snapshot=snapshot, base_year=opts.base_year)
     )
+    run = _Run(scenario, rs, int(years), snapshot)
+    if isinstance(opts, StochasticOptions):
+        return run.stochastic(opts)
+    if isinstance(opts, (HousingOptions, EmploymentOptions, TargetOptions)):
+        return run.constrained(opts)
+    return run.trend(cast(TrendOptions, opts), aset)
 
-    if scenario == "stochastic":
+
+def _mortality_levels(rs: RateSchedule) -> np.ndarray:
+    """Each region's mortality level relative to the national rates (1 where none was estimated)."""
+    return np.ones(len(rs.codes)) if rs.mortality_factor is None else rs.mortality_factor
+
+
+def _assumption_set(options: ScenarioOptions) -> AssumptionSet | None:
+    """The user's assumptions file of a trend-type run, read and checked (None without one)."""
+    if not isinstance(options, TrendOptions) or options.assumptions is None:
+        return None
+    from blilyst.demography.assumptions import AssumptionSet, read_assumptions
+
+    given = options.assumptions
+    return given if isinstance(given, AssumptionSet) else read_assumptions(given)
+
+
+class _Run:
+    """One scenario run's shared inputs: the rates, the sex ratio at birth, the in-migrant profile and
+    the plain-language assumptions every result carries."""
+
+    def __init__(self, scenario: str, rs: RateSchedule, steps: int, snapshot: Snapshot):
+        self.scenario = SCENARIOS[scenario]
+        self.rs = rs
+        self.steps = steps
+        self.snapshot = snapshot
+        self.srb, srb_source = sex_ratio_at_birth(snapshot)
+        self.profile, self.profile_source = migrant_profile(snapshot)
+        self.years = list(range(rs.base_year, rs.base_year + steps + 1))
+        more = " ..." if len(rs.codes) > 5 else ""
+        self.assumptions: dict[str, str] = {
+            "mortality": f"national death rates {rs.mx_year} (HMD), falling at each age's 20-year average rate, "
+            "times the municipality's own level ("
+            + ", ".join(f"{k:.2f}" for k in _mortality_levels(rs)[:5])
+            + more
+            + ")",
+            "fertility": "national age pattern, the municipality's own level (TFR "
+            + ", ".join(f"{t:.2f}" for t in rs.tfr()[:5])
+            + more
+            + ")",
+            "sex ratio at birth": f"{self.srb:.3f} boys per girl ({srb_source})",
+            "migration": f"net migration rates by sex and age, {rs.history_years[0]}-{rs.history_years[-1]}",
+        }
+        self.estimated = list(rs.estimated)
+
+    def result(self, population: np.ndarray, engine: EngineResult | None, **more: Any) -> ProjectionResult:
+        rs = self.rs
+        return ProjectionResult(
+            scenario=self.scenario,
+            codes=rs.codes,
+            names=rs.names,
+            years=self.years,
+            population=population,
+            engine=engine,
+            assumptions=self.assumptions,
+            sources=list(rs.sources),
+            estimated=self.estimated,
+            **more,
+        )
+
+    def stochastic(self, opts: StochasticOptions) -> ProjectionResult:
         from blilyst.demography.stochastic import simulate
 
-        sim = simulate(rs, steps, simulations=simulations, seed=seed, srb=srb, profile=profile)
+        rs, steps = self.rs, self.steps
+        sim = simulate(rs, steps, simulations=opts.simulations, seed=opts.seed, srb=self.srb, profile=self.profile)
         det = project(
             rs.base,
             *_trend_inputs(rs, steps),
             steps,
-            srb=srb,
+            srb=self.srb,
             net_migration_rates=rs.migration_rate,
             migration_timing="cohort",
         )
-        assumptions.update(sim.assumptions)
-        return ProjectionResult(
-            population=det.population,
-            engine=det,
-            assumptions=assumptions,
-            intervals=sim.frame(rs.codes, rs.names, yrs),
-            **common,
-        )
+        self.assumptions.update(sim.assumptions)
+        return self.result(det.population, det, intervals=sim.frame(rs.codes, rs.names, self.years))
 
-    fert_level, improve, mig = 1.0, 1.0, rs.migration_rate
-    intl_counts = None
-    level = None
-    if scenario in _NATIONAL_IMMIGRATION and rs.domestic_rate is not None:
-        level = _national_level(rs, snapshot, steps, "zero" if scenario == "no-immigration" else international)
-        mig = rs.domestic_rate
-        intl_counts = international_counts(level, rs.international_share, rs.international_profile)
-        assumptions["migration"] = (
-            f"domestic net migration rates by sex and age, {rs.history_years[0]}-{rs.history_years[-1]}, "
-            "balanced to zero over Norway; net immigration a national assumption handed out by population share"
-        )
-    if scenario == "zero-migration":
-        mig = np.zeros_like(rs.migration_rate)
-        assumptions["migration"] = "none"
-    elif scenario == "no-immigration" and level is None:
-        nat = _national_rate_schedule(rs, snapshot)
-        mig = rs.migration_rate - nat[None]
-        assumptions["migration"] += ", minus the national net migration rates (net immigration set to zero)"
-    elif scenario in ("low", "high"):
-        sign = -1.0 if scenario == "low" else 1.0
-        fert_level, improve = 1.0 + 0.1 * sign, 1.0 + 0.5 * sign
-        low_shift, high_shift = _migration_range(rs)
-        delta = low_shift if sign < 0 else high_shift
-        mig = mig + _profile_rates(profile, rs.base, delta)
-        assumptions["fertility"] += f", {'-' if sign < 0 else '+'}10 %"
-        assumptions["mortality"] += f", improvement x{improve}"
-        assumptions["migration"] += (
-            f", shifted to the {'lowest' if sign < 0 else 'highest'} five-year average in the "
-            f"window ({', '.join(f'{v:+.2%}' for v in delta[:5])} a year"
-            f"{' ...' if len(delta) > 5 else ''}) by the in-migrant age profile"
-        )
-
-    surv, fert = _trend_inputs(rs, steps, fert_level=fert_level, improve=improve)
-    if scenario in ("housing-led", "employment-led", "target-seeking"):
-        weights, targets, relative, goal = _constraint(
-            scenario,
-            rs,
-            steps,
-            snapshot,
-            assumptions,
-            dwellings_per_year,
-            headship,
-            vacancy,
-            jobs_growth,
-            jobs_target,
-            participation,
-            unemployment,
-            target,
-            target_population,
-        )
-        eng, k = _solve_constrained(rs, steps, surv, fert, srb, rs.migration_rate, profile, weights, targets, relative)
-        assumptions["extra migrants"] = f"solved each year; age profile: {profile_source}"
+    def constrained(self, opts: HousingOptions | EmploymentOptions | TargetOptions) -> ProjectionResult:
+        rs, steps = self.rs, self.steps
+        surv, fert = _trend_inputs(rs, steps)
+        if isinstance(opts, HousingOptions):
+            weights, targets, goal = _housing_constraint(opts, rs, steps, self.snapshot, self.assumptions)
+        elif isinstance(opts, EmploymentOptions):
+            weights, targets, goal = _employment_constraint(opts, rs, steps, self.snapshot, self.assumptions)
+        else:
+            weights, targets, goal = _target_constraint(opts, rs, steps, self.assumptions)
+        eng, k = _solve_constrained(rs, steps, surv, fert, self.srb, rs.migration_rate, self.profile, weights, targets)
+        self.assumptions["extra migrants"] = f"solved each year; age profile: {self.profile_source}"
         missed = _missed_targets(eng.population, weights, targets, rs.codes)
         if missed:
-            assumptions["target not reached"] = (
+            self.assumptions["target not reached"] = (
                 "; ".join(
                     f"{rs.names[rs.codes.index(c)]} {rs.base_year + y}: {got:.0f} against {want:.0f}"
                     for c, (y, got, want) in list(missed.items())[:5]
@@ -743,72 +739,121 @@ def run_scenario(
                 + (" ..." if len(missed) > 5 else "")
                 + " (out-migration is capped at a quarter of each cohort a year, so the target is out of reach)"
             )
-        return ProjectionResult(
-            population=eng.population,
-            engine=eng,
-            assumptions=assumptions,
+        return self.result(
+            eng.population,
+            eng,
             extra_migrants=k,
-            profile=profile,
+            profile=self.profile,
             extra={"goal": goal[0], "goal_values": goal[1], "missed": missed},
-            **common,
         )
 
-    if aset is not None:
+    def trend(self, opts: TrendOptions, aset: AssumptionSet | None) -> ProjectionResult:
+        rs, steps, name = self.rs, self.steps, self.scenario.name
+        fert_level, improve, mig = 1.0, 1.0, rs.migration_rate
+        intl_counts: np.ndarray | None = None
+        level: NationalLevel | None = None
+        domestic, share, intl_profile = rs.domestic_rate, rs.international_share, rs.international_profile
+        if name in _NATIONAL_IMMIGRATION and domestic is not None and share is not None and intl_profile is not None:
+            choice = "zero" if name == "no-immigration" else opts.international
+            level = _national_level(rs, self.snapshot, steps, choice)
+            mig = domestic
+            intl_counts = international_counts(level, share, intl_profile)
+            self.assumptions["migration"] = (
+                f"domestic net migration rates by sex and age, {rs.history_years[0]}-{rs.history_years[-1]}, "
+                "balanced to zero over Norway; net immigration a national assumption handed out by population share"
+            )
+        if name == "zero-migration":
+            mig = np.zeros_like(rs.migration_rate)
+            self.assumptions["migration"] = "none"
+        elif name == "no-immigration" and level is None:
+            nat = _national_rate_schedule(rs, self.snapshot)
+            mig = rs.migration_rate - nat[None]
+            self.assumptions["migration"] += ", minus the national net migration rates (net immigration set to zero)"
+        elif name in ("low", "high"):
+            fert_level, improve, mig = self._low_high(name == "low", mig)
+        surv, fert = _trend_inputs(rs, steps, fert_level=fert_level, improve=improve)
+        if aset is None:
+            extra: dict[str, Any] = {}
+            eng = project(
+                rs.base,
+                surv,
+                fert,
+                steps,
+                srb=self.srb,
+                net_migration_rates=mig,
+                net_migration=intl_counts,
+                migration_timing="cohort",
+            )
+        else:
+            eng, extra = self._with_assumptions(aset, surv, fert, mig, intl_counts)
+        if level is not None:
+            extra["national_level"] = level
+        extra["growth_flags"] = [rs.codes[r] for r in np.flatnonzero(growth_flags(eng.population))]
+        extra["history_first"], extra["history_last"] = rs.history_years[0], rs.history_years[-1]
+        return self.result(eng.population, eng, extra=extra)
+
+    def _low_high(self, low: bool, mig: np.ndarray) -> tuple[float, float, np.ndarray]:
+        rs, sign = self.rs, -1.0 if low else 1.0
+        fert_level, improve = 1.0 + 0.1 * sign, 1.0 + 0.5 * sign
+        low_shift, high_shift = _migration_range(rs)
+        delta = low_shift if low else high_shift
+        mig = mig + _profile_rates(self.profile, rs.base, delta)
+        self.assumptions["fertility"] += f", {'-' if low else '+'}10 %"
+        self.assumptions["mortality"] += f", improvement x{improve}"
+        self.assumptions["migration"] += (
+            f", shifted to the {'lowest' if low else 'highest'} five-year average in the "
+            f"window ({', '.join(f'{v:+.2%}' for v in delta[:5])} a year"
+            f"{' ...' if len(delta) > 5 else ''}) by the in-migrant age profile"
+        )
+        return fert_level, improve, mig
+
+    def _with_assumptions(
+        self,
+        aset: AssumptionSet,
+        surv: np.ndarray,
+        fert: np.ndarray,
+        base_rates: np.ndarray,
+        base_counts: np.ndarray | None,
+    ) -> tuple[EngineResult, dict[str, Any]]:
         from blilyst.demography.assumptions import apply_assumptions
 
+        rs, steps = self.rs, self.steps
         base, surv, fert, mig, counts, lines = apply_assumptions(
-            aset, rs, steps, profile, surv, fert, base_rates=mig, base_counts=intl_counts
+            aset, rs, steps, self.profile, surv, fert, base_rates=base_rates, base_counts=base_counts
         )
         for i, line in enumerate(lines):
-            assumptions[f"user file {i + 1}"] = line
-        common["estimated"].append(f"Figures from {aset.source} are the user's own assumptions.")
-        extra = {"base_status": "user file", "base_source": aset.source} if aset.of_kind("population") else {}
+            self.assumptions[f"user file {i + 1}"] = line
+        self.estimated.append(f"Figures from {aset.source} are the user's own assumptions.")
+        extra: dict[str, Any] = (
+            {"base_status": "user file", "base_source": aset.source} if aset.of_kind("population") else {}
+        )
         try:
             eng = project(
                 base,
                 surv,
                 fert,
                 steps,
-                srb=srb,
+                srb=self.srb,
                 net_migration_rates=mig,
                 net_migration=counts,
                 migration_timing="cohort",
             )
-        except InputError as exc:
-            where = getattr(exc, "where", None)
-            if where is None:
-                raise
-            step, r, s, a, value = where
+        except NegativePopulation as exc:
+            step, r, s, a, value = exc.where
             raise InputError(
                 f"{aset.source}: {exc.field}",
                 f"would make the population of {rs.codes[r]} {rs.names[r]} negative ({value:.1f}): "
                 f"{SEXES[s]}s aged {a} at the end of {rs.base_year + step}; more migrants leave than "
                 "live there. Lower the out-migration or use rates instead of counts.",
             ) from None
-    else:
-        extra = {}
-        eng = project(
-            rs.base,
-            surv,
-            fert,
-            steps,
-            srb=srb,
-            net_migration_rates=mig,
-            net_migration=intl_counts,
-            migration_timing="cohort",
-        )
-    if level is not None:
-        extra["national_level"] = level
-    extra["growth_flags"] = [rs.codes[r] for r in np.flatnonzero(growth_flags(eng.population))]
-    extra["history_first"], extra["history_last"] = rs.history_years[0], rs.history_years[-1]
-    return ProjectionResult(population=eng.population, engine=eng, assumptions=assumptions, extra=extra, **common)
+        return eng, extra
 
 
 # scenarios whose international migration is a national assumption rather than a local trend
 _NATIONAL_IMMIGRATION = ("trend", "trend5", "low", "high", "no-immigration")
 
 
-def _national_level(rs: RateSchedule, snapshot, steps: int, choice: str | float) -> NationalLevel:
+def _national_level(rs: RateSchedule, snapshot: Snapshot, steps: int, choice: str | float) -> NationalLevel:
     """Norway's net immigration for each projection year from the user's ``choice``: the named levels
     read the whole bundled history before the base year (``registered``: after it too)."""
     _, years, cube = snapshot.population_cube()
@@ -839,10 +884,11 @@ def _profile_rates(profile: np.ndarray, base: np.ndarray, total_rate: np.ndarray
     return np.where(expo > 0, counts / np.maximum(expo, 1e-9), 0.0)
 
 
-def _national_rate_schedule(rs: RateSchedule, snapshot) -> np.ndarray:
+def _national_rate_schedule(rs: RateSchedule, snapshot: Snapshot) -> np.ndarray:
     """National net migration rates by sex and age over the same window: all of it is international."""
     if "national_rate" in rs.extra:
-        return rs.extra["national_rate"]
+        cached: np.ndarray = rs.extra["national_rate"]
+        return cached
     from blilyst.demography.rates import net_migration_rates
     from blilyst.demography.residual import net_migration_by_age
 
@@ -853,125 +899,133 @@ def _national_rate_schedule(rs: RateSchedule, snapshot) -> np.ndarray:
         hist = cube[sel].sum(axis=1, keepdims=True)
     years = list(range(rs.history_years[0], rs.history_years[-1] + 2))
     res = net_migration_by_age(hist, years, snapshot.mortality)
-    out = net_migration_rates(res.net_migration, res.pop_start, np.zeros(1, dtype=int), kappa=0.0)["rate"][0]
+    out: np.ndarray = net_migration_rates(res.net_migration, res.pop_start, np.zeros(1, dtype=int), kappa=0.0)["rate"][
+        0
+    ]
     rs.extra["national_rate"] = out
     return out
 
 
-def _constraint(
-    scenario,
-    rs,
-    steps,
-    snapshot,
-    assumptions,
-    dwellings_per_year,
-    headship,
-    vacancy,
-    jobs_growth,
-    jobs_target,
-    participation,
-    unemployment,
-    target,
-    target_population,
-):
+# weights (2, 106), targets (T, R), and the goal as a message id (N_) with its values
+Constraint = tuple[np.ndarray, np.ndarray, tuple[str, dict[str, int]]]
+
+
+def _housing_constraint(
+    opts: HousingOptions, rs: RateSchedule, steps: int, snapshot: Snapshot, assumptions: dict[str, str]
+) -> Constraint:
+    """Households (headship-weighted population) grow with the new dwellings that are lived in."""
+    base = rs.base
+    if opts.dwellings_per_year is None:
+        raise InputError(
+            "dwellings_per_year",
+            "the housing-led scenario needs the number of new dwellings a year (e.g. --dwellings 25)",
+        )
+    plan = (
+        np.broadcast_to(np.asarray(opts.dwellings_per_year, dtype=float), (steps,))
+        if np.ndim(opts.dwellings_per_year) == 0
+        else np.asarray(opts.dwellings_per_year, dtype=float)
+    )
+    if plan.shape != (steps,):
+        raise InputError("dwellings_per_year", f"give one number or one per projection year ({steps}); got {plan.size}")
+    if not np.all(np.isfinite(plan)) or np.any(plan < 0):
+        raise InputError("dwellings_per_year", "new dwellings a year must be numbers of 0 or more")
+    if not 0 <= opts.vacancy < 1:
+        raise InputError("vacancy", "must be a share between 0 and 1")
+    if opts.headship is None:
+        _, _, cube = snapshot.population_cube(years=[rs.base_year])
+        h = default_headship(cube[0].sum(axis=0))
+        assumptions["headship"] = (
+            f"default headship rates by age, scaled to {PERSONS_PER_HOUSEHOLD} persons per "
+            "household nationally (SSB household statistics)"
+        )
+    else:
+        h = _check_age_vector("headship", opts.headship)
+        assumptions["headship"] = "user-supplied headship rates"
+    weights = np.stack([h, h])
+    h0 = np.einsum("rsa,sa->r", base, weights)
+    targets = h0[None] + np.cumsum(plan * (1 - opts.vacancy))[:, None]
+    assumptions["dwellings"] = f"{plan.mean():.0f} new dwellings a year on average, vacancy {opts.vacancy:.0%}"
+    return weights, targets, (N_("to fill the new dwellings"), {})
+
+
+def _employment_constraint(
+    opts: EmploymentOptions, rs: RateSchedule, steps: int, snapshot: Snapshot, assumptions: dict[str, str]
+) -> Constraint:
+    """The employed residents grow with the jobs."""
     R = len(rs.codes)
     base = rs.base
-    if scenario == "housing-led":
-        if dwellings_per_year is None:
-            raise InputError(
-                "dwellings_per_year",
-                "the housing-led scenario needs the number of new dwellings a year (e.g. --dwellings 25)",
-            )
-        plan = (
-            np.broadcast_to(np.asarray(dwellings_per_year, dtype=float), (steps,))
-            if np.ndim(dwellings_per_year) == 0
-            else np.asarray(dwellings_per_year, dtype=float)
-        )
-        if plan.shape != (steps,):
-            raise InputError(
-                "dwellings_per_year", f"give one number or one per projection year ({steps}); got {plan.size}"
-            )
-        if not np.all(np.isfinite(plan)) or np.any(plan < 0):
-            raise InputError("dwellings_per_year", "new dwellings a year must be numbers of 0 or more")
-        if not 0 <= vacancy < 1:
-            raise InputError("vacancy", "must be a share between 0 and 1")
-        if headship is None:
-            _, _, cube = snapshot.population_cube(years=[rs.base_year])
-            h = default_headship(cube[0].sum(axis=0))
-            assumptions["headship"] = (
-                f"default headship rates by age, scaled to {PERSONS_PER_HOUSEHOLD} persons per "
-                "household nationally (SSB household statistics)"
-            )
-        else:
-            h = _check_age_vector("headship", headship)
-            assumptions["headship"] = "user-supplied headship rates"
-        weights = np.stack([h, h])
-        h0 = np.einsum("rsa,sa->r", base, weights)
-        targets = h0[None] + np.cumsum(plan * (1 - vacancy))[:, None]
-        assumptions["dwellings"] = f"{plan.mean():.0f} new dwellings a year on average, vacancy {vacancy:.0%}"
-        goal = N_("to fill the new dwellings")
-        return weights, targets, None, (goal, {})
-    if scenario == "employment-led":
-        part = default_participation() if participation is None else _check_age_vector("participation", participation)
-        if not 0 <= unemployment < 1:
-            raise InputError("unemployment", "must be a share between 0 and 1")
-        if jobs_target is None and jobs_growth is None:
+    part = (
+        default_participation()
+        if opts.participation is None
+        else _check_age_vector("participation", opts.participation)
+    )
+    if not 0 <= opts.unemployment < 1:
+        raise InputError("unemployment", "must be a share between 0 and 1")
+    weights = np.stack([part, part]) * (1 - opts.unemployment)
+    lf0 = np.einsum("rsa,sa->r", base, weights)
+    t = np.arange(1, steps + 1)[:, None]
+    jobs_target, jobs_growth = opts.jobs_target, opts.jobs_growth
+    if jobs_target is not None:
+        if not (np.isfinite(jobs_target) and jobs_target > 0):
+            raise InputError("jobs_target", f"must be a number of jobs above 0; got {jobs_target}")
+        jobs0 = _base_jobs(rs, snapshot)
+        if jobs0 is None:
+            raise InputError("jobs_target", "no jobs count for this municipality in the data; give --jobs-growth")
+        growth_path = 1 + (jobs_target / jobs0 - 1) * t / steps
+        assumptions["jobs"] = f"from {jobs0[0]:.0f} to {jobs_target:.0f} jobs in {rs.base_year + steps}, straight line"
+    elif jobs_growth is not None:
+        if not (np.isfinite(jobs_growth) and -0.5 < jobs_growth < 0.5):
             raise InputError(
                 "jobs_growth",
-                "the employment-led scenario needs a jobs growth rate a year "
-                "(e.g. --jobs-growth 0.01) or a jobs target for the final year",
+                f"give the yearly growth as a share between -0.5 and 0.5 (0.01 = 1 %); got {jobs_growth}",
             )
-        weights = np.stack([part, part]) * (1 - unemployment)
-        lf0 = np.einsum("rsa,sa->r", base, weights)
-        t = np.arange(1, steps + 1)[:, None]
-        jobs0 = _base_jobs(rs, snapshot)
-        if jobs_target is not None and not (np.isfinite(jobs_target) and jobs_target > 0):
-            raise InputError("jobs_target", f"must be a number of jobs above 0; got {jobs_target}")
-        if jobs_target is None and not (np.isfinite(jobs_growth) and -0.5 < jobs_growth < 0.5):
-            raise InputError(
-                "jobs_growth", f"give the yearly growth as a share between -0.5 and 0.5 (0.01 = 1 %); got {jobs_growth}"
-            )
-        if jobs_target is not None:
-            if jobs0 is None:
-                raise InputError("jobs_target", "no jobs count for this municipality in the data; give --jobs-growth")
-            growth_path = 1 + (jobs_target / jobs0 - 1) * t / steps
-            assumptions["jobs"] = (
-                f"from {jobs0[0]:.0f} to {jobs_target:.0f} jobs in {rs.base_year + steps}, straight line"
-            )
-        else:
-            growth_path = np.broadcast_to((1 + jobs_growth) ** t, (steps, R))
-            assumptions["jobs"] = f"{jobs_growth:+.1%} a year"
-        targets = lf0[None] * growth_path
-        assumptions["labour force"] = (
-            f"participation by age (AKU levels, default) x (1 - unemployment {unemployment:.0%}); "
-            "commuting held at the base-year ratio of jobs to employed residents"
+        growth_path = np.broadcast_to((1 + jobs_growth) ** t, (steps, R))
+        assumptions["jobs"] = f"{jobs_growth:+.1%} a year"
+    else:
+        raise InputError(
+            "jobs_growth",
+            "the employment-led scenario needs a jobs growth rate a year "
+            "(e.g. --jobs-growth 0.01) or a jobs target for the final year",
         )
-        goal = N_("to fill the jobs")
-        return weights, targets, None, (goal, {})
-    # target-seeking
-    if target == "working-age":
+    targets = lf0[None] * growth_path
+    assumptions["labour force"] = (
+        f"participation by age (AKU levels, default) x (1 - unemployment {opts.unemployment:.0%}); "
+        "commuting held at the base-year ratio of jobs to employed residents"
+    )
+    return weights, targets, (N_("to fill the jobs"), {})
+
+
+def _target_constraint(opts: TargetOptions, rs: RateSchedule, steps: int, assumptions: dict[str, str]) -> Constraint:
+    """The working-age population held at its base level, or the population on a straight line to a target."""
+    R = len(rs.codes)
+    base = rs.base
+    if opts.target == "working-age":
         lo, hi = WORKING_AGE
         w = np.zeros(N_AGES)
         w[lo : hi + 1] = 1
         weights = np.stack([w, w])
         targets = np.broadcast_to(np.einsum("rsa,sa->r", base, weights), (steps, R))
         assumptions["target"] = f"keep the population aged {lo}-{hi} at its {rs.base_year} level"
-        goal = N_("to keep the number aged {lo}–{hi} stable")
-        return weights, targets, None, (goal, {"lo": lo, "hi": hi})
-    if target == "population":
-        if target_population is None or not (np.isfinite(target_population) and target_population > 0):
+        return weights, targets, (N_("to keep the number aged {lo}–{hi} stable"), {"lo": lo, "hi": hi})
+    if opts.target == "population":
+        if opts.target_population is None or not (np.isfinite(opts.target_population) and opts.target_population > 0):
             raise InputError("target_population", "give the population to reach in the final year")
         weights = np.ones((2, N_AGES))
         p0 = base.sum(axis=(1, 2))
         t = np.arange(1, steps + 1)[:, None]
-        targets = p0[None] + (target_population - p0[None]) * t / steps
-        assumptions["target"] = f"reach {target_population:.0f} inhabitants by {rs.base_year + steps}, straight line"
-        goal = N_("to reach {population} inhabitants")
-        return weights, targets, None, (goal, {"population": round(target_population)})
+        targets = p0[None] + (opts.target_population - p0[None]) * t / steps
+        assumptions["target"] = (
+            f"reach {opts.target_population:.0f} inhabitants by {rs.base_year + steps}, straight line"
+        )
+        return (
+            weights,
+            targets,
+            (N_("to reach {population} inhabitants"), {"population": round(opts.target_population)}),
+        )
     raise InputError("target", "must be 'working-age' or 'population'")
 
 
-def _check_age_vector(name: str, values) -> np.ndarray:
+def _check_age_vector(name: str, values: ArrayLike) -> np.ndarray:
     arr = np.asarray(values, dtype=float)
     if arr.shape != (N_AGES,):
         raise InputError(name, f"give one rate for each age 0..{MAX_AGE} ({N_AGES} values); got shape {arr.shape}")
@@ -980,10 +1034,12 @@ def _check_age_vector(name: str, values) -> np.ndarray:
     return arr
 
 
-def _base_jobs(rs: RateSchedule, snapshot) -> np.ndarray | None:
-    try:
-        jobs = snapshot.jobs
-        last = jobs[jobs["year"] == jobs["year"].max()].set_index("municipality")["jobs"]
-        return last.reindex(rs.codes).to_numpy(dtype=float)
-    except Exception:  # noqa: BLE001 - no jobs data: only growth rates can be used
+def _base_jobs(rs: RateSchedule, snapshot: Snapshot) -> np.ndarray | None:
+    """Jobs in the latest year with data for every region of ``rs``; None where the data have no
+    count for one of them (then only a growth rate can be used)."""
+    jobs = snapshot.jobs
+    if jobs.empty:
         return None
+    last = jobs[jobs["year"] == jobs["year"].max()].set_index("municipality")["jobs"]
+    counts: np.ndarray = last.reindex(rs.codes).to_numpy(dtype=float)
+    return None if np.isnan(counts).any() else counts

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -114,7 +115,7 @@ def simulate(
     sigma_fertility: float | None = None,
     batch: int = 8,
     level_scale: float = LEVEL_SCALE,
-    dtype=np.float32,
+    dtype: type[np.floating[Any]] = np.float32,
 ) -> SimulationResult:
     """Run ``simulations`` stochastic trend projections of all regions in ``rs`` for ``steps`` years."""
     if simulations < 10:
@@ -154,7 +155,7 @@ def simulate(
     asfr = (rs.asfr[None, fertile] * rs.fertility_factor[:, None]).astype(dtype)  # (R, fertile ages)
     rates = rs.migration_rate.astype(dtype)
     prof = profile.astype(dtype)
-    girls = 1.0 / (1.0 + srb)
+    girls = np.asarray(1.0 / (1.0 + srb))
 
     # all draws up front (small: simulations x steps x regions), so batching never changes the answer
     # mortality speed: one draw per block of MORTALITY_BLOCK simulations (a minor source of
@@ -230,9 +231,9 @@ def simulate(
     return SimulationResult(quantiles=np.moveaxis(q, 0, 1), simulations=simulations, assumptions=assumptions)
 
 
-def _record(out, start, B, t, P, lo, hi):
+def _record(out: np.ndarray, start: int, B: int, t: int, P: np.ndarray, lo: int, hi: int) -> np.ndarray:
     by_age = P[..., 0, :] + P[..., 1, :]
-    total = by_age.sum(axis=-1)
+    total: np.ndarray = by_age.sum(axis=-1)
     out[0, start : start + B, t] = total
     out[1, start : start + B, t] = by_age[..., lo : hi + 1].sum(axis=-1)
     out[2, start : start + B, t] = by_age[..., PENSION_AGE:].sum(axis=-1)

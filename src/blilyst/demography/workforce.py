@@ -136,13 +136,13 @@ def retirements_by_industry(
     return frame
 
 
-def _age_range(age, row: int) -> tuple[int, int]:
+def _age_range(age: object, row: int) -> tuple[int, int]:
     text = str(age).strip()
     parts = text.split("-")
     try:
-        lo, hi = (int(parts[0]), int(parts[-1])) if 1 <= len(parts) <= 2 else (None, None)
+        lo, hi = int(parts[0]), int(parts[-1])
     except ValueError:
-        lo = hi = None
-    if lo is None or not 0 <= lo <= hi <= 105:
+        lo, hi = -1, -1
+    if len(parts) > 2 or not 0 <= lo <= hi <= 105:
         raise InputError("age", f"row {row}: '{age}' is not an age 0..105 or a range like 60-66")
     return lo, hi
