@@ -50,7 +50,7 @@ def _register_commands() -> None:
     # Imported for their side effect of adding commands to ``app``.
     # Each area's module is optional while it is being built; a missing module is skipped,
     # but an import error inside an existing module is raised.
-    for optional in ("municipality", "data", "refresh", "accounts", "demography", "plan", "web"):
+    for optional in ("municipality", "data", "refresh", "accounts", "demography", "plan", "honesty", "web"):
         try:
             __import__(f"blilyst.cli.{optional}")
         except ModuleNotFoundError as exc:

@@ -79,7 +79,11 @@ class Capacity:
       ``"industry"``, ``"culture"``).
     * ``vacancies_advertised`` / ``vacancies_known``: of the vacancies the municipality knows about, how many
       were publicly advertised (the guidance asks whether *all* are).
-    * ``offers``: other concrete offers counted (``"artist_studio"``, ``"coworking"``, ``"mentor"`` ...).
+    * ``offers``: other concrete offers counted (``"artist_studio"``, ``"coworking"``, ``"host"`` ...).
+    * ``housing_prices``: the asking price (sale, plot, small farm for sale) or monthly rent (rental, trial
+      housing) of each available listing, by type, so "rimelige boliger" can be held against a price limit.
+    * ``occupations``: open positions by occupation as the vacancy register words it (``"sykepleier"``), so
+      "ledige stillinger for lærere" is judged occupation by occupation, not only by sector.
     """
 
     housing: Mapping[str, int] = field(default_factory=dict)
@@ -88,6 +92,8 @@ class Capacity:
     vacancies_advertised: int | None = None
     vacancies_known: int | None = None
     offers: Mapping[str, int] = field(default_factory=dict)
+    housing_prices: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    occupations: Mapping[str, int] = field(default_factory=dict)
     as_of: dt.date | None = None
     source: str = ""
 
@@ -95,6 +101,11 @@ class Capacity:
         object.__setattr__(self, "housing", _counts(self.housing, "housing"))
         object.__setattr__(self, "vacancies", _counts(self.vacancies, "vacancies"))
         object.__setattr__(self, "offers", _counts(self.offers, "offers"))
+        object.__setattr__(self, "occupations", _counts(self.occupations, "occupations"))
+        prices = {}
+        for kind, values in dict(self.housing_prices).items():
+            prices[kind] = tuple(sorted(_counts(dict(enumerate(values)), f"housing_prices[{kind}]").values()))
+        object.__setattr__(self, "housing_prices", prices)
         kg = _counts({int(k): v for k, v in dict(self.kindergarten_free).items()}, "kindergarten_free")
         bad = [m for m in kg if m not in MONTHS]
         if bad:
@@ -116,6 +127,12 @@ class Capacity:
 
     def housing_of(self, *types: str) -> int:
         return sum(self.housing.get(t, 0) for t in types)
+
+    def housing_under(self, kind: str, limit: int) -> int | None:
+        """Available listings of ``kind`` priced at or under ``limit`` (``None`` when no prices are known)."""
+        if kind not in self.housing_prices:
+            return None
+        return sum(p <= limit for p in self.housing_prices[kind])
 
     def housing_types_available(self) -> list[str]:
         return [t for t, n in self.housing.items() if n > 0]
@@ -140,10 +157,54 @@ class Capacity:
     def vacancy_sectors(self) -> list[str]:
         return [s for s, n in self.vacancies.items() if n > 0]
 
+    def positions_for(self, occupation_words: frozenset[str]) -> int:
+        """Open positions whose registered occupation contains one of ``occupation_words`` (lower case)."""
+        return sum(n for name, n in self.occupations.items() if any(word in name.lower() for word in occupation_words))
+
     def advertised_share(self) -> float | None:
         if self.vacancies_advertised is None or not self.vacancies_known:
             return None
         return self.vacancies_advertised / self.vacancies_known
+
+    def to_dict(self) -> dict:
+        """Plain JSON-able data (stored with a check; the CLI's ``--capacity`` file has this shape)."""
+        return {
+            "housing": dict(self.housing),
+            "kindergarten_free": {str(m): n for m, n in self.kindergarten_free.items()},
+            "vacancies": dict(self.vacancies),
+            "vacancies_advertised": self.vacancies_advertised,
+            "vacancies_known": self.vacancies_known,
+            "housing_prices": {k: list(v) for k, v in self.housing_prices.items()},
+            "occupations": dict(self.occupations),
+            "offers": dict(self.offers),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping, source: str = "") -> Capacity:
+        """The inverse of :meth:`to_dict`; a wrong value raises InputError naming the field."""
+        if not isinstance(data, Mapping):
+            raise InputError("capacity", "must be a JSON object with housing, kindergarten_free, vacancies …")
+        try:
+            as_of = dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None
+        except (TypeError, ValueError) as exc:
+            raise InputError("as_of", f"must be a date like 2026-09-01, got {data.get('as_of')!r}") from exc
+        try:
+            kindergarten = {int(m): n for m, n in (data.get("kindergarten_free") or {}).items()}
+        except (TypeError, ValueError) as exc:
+            raise InputError("kindergarten_free", "the months must be numbers 1–12") from exc
+        return cls(
+            housing=data.get("housing") or {},
+            kindergarten_free=kindergarten,
+            vacancies=data.get("vacancies") or {},
+            vacancies_advertised=data.get("vacancies_advertised"),
+            vacancies_known=data.get("vacancies_known"),
+            housing_prices={k: tuple(v) for k, v in (data.get("housing_prices") or {}).items()},
+            occupations=data.get("occupations") or {},
+            offers=data.get("offers") or {},
+            as_of=as_of,
+            source=source,
+        )
 
     def knows_housing(self) -> bool:
         return bool(self.housing)

@@ -36,6 +36,7 @@ from blilyst.plan.bottlenecks import SHORT_LABELS, Assessment, Rating
 from blilyst.plan.chain import Chain, validate_chain
 from blilyst.plan.evaluation import Evaluation
 from blilyst.plan.honesty import HonestyReport
+from blilyst.plan.honesty import document_section as honesty_section
 from blilyst.plan.targetgroups import GroupEvidence, PriorityWarning, bottlenecks_hitting, group_label
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
 from blilyst.stats.credit import SSB_CREDIT
@@ -438,33 +439,12 @@ def plan_blocks(plan: Plan) -> list:
     if plan.honesty is None:
         b.append(Para(tr("none", lang), "note"))
     else:
-        claims = tuple(
-            (
-                c.label(lang),
-                c.excerpt,
-                pick(
-                    {
-                        "supported": {"nb": "Dekket", "en": "Supported"},
-                        "unsupported": {"nb": "Ikke dekket", "en": "Unsupported"},
-                        "unverifiable": {"nb": "Kan ikke etterprøves", "en": "Cannot be verified"},
-                    }[c.verdict],
-                    lang,
-                ),
-                pick(c.reason, lang),
-            )
-            for c in plan.honesty.claims
-        )
-        if claims:
-            b.append(
-                Grid(
-                    (tr("claim", lang), tr("excerpt", lang), tr("verdict", lang), tr("reason", lang)),
-                    claims,
-                    widths=(1.6, 3, 1.3, 3.5),
-                )
-            )
-        cliches = tuple((c.label(lang), c.excerpt, pick(c.reason, lang)) for c in plan.honesty.cliches)
-        if cliches:
-            b.append(Grid((tr("cliche", lang), tr("excerpt", lang), tr("reason", lang)), cliches, widths=(1.8, 3, 4.5)))
+        section = honesty_section(plan.honesty, lang)
+        b.append(Para(section.summary, "body"))
+        if section.claim_rows:
+            b.append(Grid(section.claim_header, section.claim_rows, widths=(1.4, 2.4, 1.1, 2.6, 2.4)))
+        if section.cliche_rows:
+            b.append(Grid(section.cliche_header, section.cliche_rows, widths=(1.8, 3, 4.5)))
 
     # 5 does it work?
     b.append(Heading(tr("s_works", lang), 1))

@@ -35,28 +35,13 @@ SCENARIOS = ("trend", "trend5", "zero-migration", "no-immigration", "low", "high
 
 
 def capacity_to_json(cap: Capacity) -> dict:
-    return {
-        "housing": dict(cap.housing),
-        "kindergarten_free": {str(m): n for m, n in cap.kindergarten_free.items()},
-        "vacancies": dict(cap.vacancies),
-        "vacancies_advertised": cap.vacancies_advertised,
-        "vacancies_known": cap.vacancies_known,
-        "as_of": cap.as_of.isoformat() if cap.as_of else None,
-    }
+    return cap.to_dict()
 
 
 def capacity_from_json(data: Mapping | None) -> Capacity | None:
     if not data:
         return None
-    return Capacity(
-        housing=data.get("housing", {}),
-        kindergarten_free={int(m): n for m, n in (data.get("kindergarten_free") or {}).items()},
-        vacancies=data.get("vacancies", {}),
-        vacancies_advertised=data.get("vacancies_advertised"),
-        vacancies_known=data.get("vacancies_known"),
-        as_of=dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None,
-        source="blilyst",
-    )
+    return Capacity.from_dict(data, source="blilyst")
 
 
 def evidence_to_json(
@@ -106,11 +91,17 @@ class SavedCampaign:
     title: str
     text: str
     capacity: Mapping[str, Any] = field(default_factory=dict)
+    # The municipality's "many" and price limits when it was checked (blilyst.plan.honesty.Thresholds).
+    thresholds: Mapping[str, Any] = field(default_factory=dict)
 
     def report(self) -> HonestyReport:
-        from blilyst.plan.honesty import check_campaign
+        from blilyst.plan.honesty import Thresholds, check_campaign
 
-        return check_campaign(self.text, capacity_from_json(self.capacity))
+        try:
+            thresholds = Thresholds(**dict(self.thresholds))
+        except (TypeError, ValueError) as exc:
+            raise InputError("plan file", f"'campaign.thresholds' is not valid: {exc}") from exc
+        return check_campaign(self.text, capacity_from_json(self.capacity), thresholds)
 
 
 @dataclass(frozen=True)
@@ -204,7 +195,12 @@ class SavedPlan:
             },
             "campaign": None
             if self.campaign is None
-            else {"title": self.campaign.title, "text": self.campaign.text, "capacity": dict(self.campaign.capacity)},
+            else {
+                "title": self.campaign.title,
+                "text": self.campaign.text,
+                "capacity": dict(self.campaign.capacity),
+                "thresholds": dict(self.campaign.thresholds),
+            },
         }
 
     @classmethod
@@ -302,5 +298,8 @@ def _campaign_from_json(data: Any) -> SavedCampaign | None:
     if not isinstance(data, Mapping) or not isinstance(data.get("text"), str):
         raise InputError("plan file", "'campaign' must be null or an object with 'title' and 'text'")
     return SavedCampaign(
-        title=str(data.get("title") or ""), text=data["text"], capacity=dict(data.get("capacity") or {})
+        title=str(data.get("title") or ""),
+        text=data["text"],
+        capacity=dict(data.get("capacity") or {}),
+        thresholds=dict(data.get("thresholds") or {}),
     )

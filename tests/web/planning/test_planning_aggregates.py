@@ -60,7 +60,7 @@ def test_a_municipality_without_listings_is_unknown_and_every_listing_taken_is_n
     assert verdicts.get("small_farm") == SUPPORTED
     # a building plot counts as a plot, not a small farm: "ledige tomter" goes from unsupported to supported
     plots = {c.kind: c.verdict for c in check_campaign("Ledige tomter venter på deg.", cap("4028")).claims}
-    assert plots.get("plots") == UNSUPPORTED
+    assert plots.get("plot") == UNSUPPORTED
     Housing.objects.create(
         municipality_id="4028",
         kind="plot",
@@ -71,7 +71,7 @@ def test_a_municipality_without_listings_is_unknown_and_every_listing_taken_is_n
         available_from=kviteseid.as_of,
     )
     plots = {c.kind: c.verdict for c in check_campaign("Ledige tomter venter på deg.", cap("4028")).claims}
-    assert plots.get("plots") == SUPPORTED
+    assert plots.get("plot") == SUPPORTED
 
 
 def test_open_matching_gaps_by_kind(resources):

@@ -20,7 +20,7 @@ def test_unsupported_claims_and_cliches_are_flagged_with_reasons(resources, anal
     kinds = {c.kind: c.verdict for c in report.claims}
     # the register holds small farms and Kviteseid has none available: "ledige småbruk" is unsupported
     assert kinds["small_farm"] == "unsupported"
-    assert kinds["kindergarten_guaranteed"] == "unsupported"  # no place in August
+    assert kinds["kindergarten"] == "unsupported"  # "hele året": no place in August
     assert [c.kind for c in report.cliches] == ["rural_idyll"]
     assert check.unsupported == len(report.unsupported()) >= 1
     html = client.get(response["Location"]).content.decode()

@@ -44,5 +44,18 @@ class MunicipalitySettingsForm(forms.ModelForm):
         from blilyst.web.accounts.models import Municipality
 
         model = Municipality
-        fields = ["retention_days"]
-        widgets = {"retention_days": forms.NumberInput(attrs={"min": 30, "max": 3650, "inputmode": "numeric"})}
+        fields = ["retention_days", "honesty_many", "honesty_rent_limit", "honesty_price_limit"]
+        widgets = {
+            "retention_days": forms.NumberInput(attrs={"min": 30, "max": 3650, "inputmode": "numeric"}),
+            "honesty_many": forms.NumberInput(attrs={"min": 1, "max": 10000, "inputmode": "numeric"}),
+            "honesty_rent_limit": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            "honesty_price_limit": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["honesty_many"].required = False  # empty keeps the default
+
+    def clean_honesty_many(self) -> int:
+        value = self.cleaned_data.get("honesty_many")
+        return 10 if value is None else int(value)

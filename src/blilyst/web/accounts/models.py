@@ -30,6 +30,31 @@ class Municipality(models.Model):
         ),
     )
 
+    # How the honesty check reads this municipality's words (blilyst.plan.honesty.Thresholds).
+    honesty_many = models.PositiveIntegerField(
+        _("“many” means more than"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+        help_text=_(
+            "The honesty check counts a promise of “many” homes, jobs or places as supported only when the "
+            "registers hold more than this number."
+        ),
+    )
+    honesty_rent_limit = models.PositiveIntegerField(
+        _("“affordable” rent, at most (NOK a month)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1_000_000)],
+        help_text=_("A rental or trial home with this monthly rent or less counts as affordable. Empty: not set."),
+    )
+    honesty_price_limit = models.PositiveIntegerField(
+        _("“affordable” price, at most (NOK)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100_000_000)],
+        help_text=_("A home, small farm or plot for sale at this price or less counts as affordable. Empty: not set."),
+    )
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("municipality")
@@ -37,6 +62,22 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def honesty_thresholds(self):
+        """The municipality's meaning of "mange" and "rimelig" for the honesty check."""
+        from blilyst.plan.honesty import Thresholds
+
+        return Thresholds(
+            many=self.honesty_many, rent_limit=self.honesty_rent_limit, price_limit=self.honesty_price_limit
+        )
+
+    def honesty_thresholds_json(self) -> dict:
+        """The same as plain data (stored in a saved plan with the campaign it judged)."""
+        return {
+            "many": self.honesty_many,
+            "rent_limit": self.honesty_rent_limit,
+            "price_limit": self.honesty_price_limit,
+        }
 
     @classmethod
     def from_register(cls, code: str) -> Municipality:

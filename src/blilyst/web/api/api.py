@@ -20,6 +20,7 @@ from blilyst.web.api.models import ApiToken
 ROUTERS: list[tuple[str, str]] = [
     ("/households/", "blilyst.web.newcomers.api.router"),
     ("/resources/", "blilyst.web.resources.api.router"),
+    ("/plan/", "blilyst.web.planning.api.router"),
 ]
 
 

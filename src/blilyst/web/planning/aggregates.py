@@ -46,7 +46,12 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def capacity(
-    housing: QuerySet, vacancies: QuerySet, kindergarten: QuerySet, code: str, today: dt.date | None = None
+    housing: QuerySet,
+    vacancies: QuerySet,
+    kindergarten: QuerySet,
+    code: str,
+    today: dt.date | None = None,
+    hosts: QuerySet | None = None,
 ) -> Capacity:
     """What the municipality ``code`` can offer now, counted from its resource registers.
 
@@ -56,7 +61,11 @@ def capacity(
     farms (``small_farm``) and building plots (``plot``) are kinds of the register too, so "ledige
     småbruk" is *supported* with one available and *unsupported* with none; a municipality that has
     recorded no listing at all stays unknown ("cannot be verified"). A kind added to the register later
-    is counted here without a change (its value is used as given unless :data:`HOUSING_KIND` renames it)."""
+    is counted here without a change (its value is used as given unless :data:`HOUSING_KIND` renames it).
+
+    For the honesty check it also counts the prices of the available listings by kind (so "rimelige
+    boliger" can be held against the municipality's price limit), the open positions by occupation (so
+    "ledige stillinger for lærere" is judged by occupation) and, given ``hosts``, the active hosts."""
     today = today or dt.date.today()
     homes = housing.filter(municipality=code, status="available").values("kind").annotate(n=Count("pk")).order_by()
     by_kind = {}
@@ -64,11 +73,18 @@ def capacity(
         kinds = [value for value, _label in housing.model._meta.get_field("kind").choices]
         by_kind = {HOUSING_KIND.get(k, k): 0 for k in kinds}
     by_kind.update({HOUSING_KIND.get(r["kind"], r["kind"]): int(r["n"]) for r in homes})
+    prices: dict[str, list[int]] = {k: [] for k in by_kind}
+    for kind, price in housing.filter(municipality=code, status="available").values_list("kind", "price"):
+        prices.setdefault(HOUSING_KIND.get(kind, kind), []).append(int(price))
     open_jobs = vacancies.filter(municipality=code, status="open")
     by_sector = {
         r["sector"]: int(r["n"] or 0) for r in open_jobs.values("sector").annotate(n=Sum("positions")).order_by()
     }
     known = sum(by_sector.values())
+    occupations: dict[str, int] = {}
+    for occupation, positions in open_jobs.values_list("occupation", "positions"):
+        key = occupation.strip().lower()
+        occupations[key] = occupations.get(key, 0) + int(positions or 0)
     advertised = int(open_jobs.exclude(advertised="not_advertised").aggregate(n=Sum("positions"))["n"] or 0)
     start = today.replace(day=1)
     end = _add_months(start, 12)
@@ -85,6 +101,9 @@ def capacity(
         vacancies=by_sector,
         vacancies_advertised=advertised if known else None,
         vacancies_known=known or None,
+        housing_prices={k: tuple(v) for k, v in prices.items()},
+        occupations=occupations,
+        offers={"host": hosts.filter(municipality=code, active=True).count()} if hosts is not None else {},
         as_of=today,
         source="blilyst",
     )

@@ -99,7 +99,11 @@ class Plan(Versioned):
             assessment=None
             if assessment is None
             else SavedAssessment(assessment.assessed_on, assessment.ratings, assessment.notes, assessment.evidence),
-            campaign=None if campaign is None else SavedCampaign(campaign.title, campaign.text, campaign.capacity),
+            campaign=None
+            if campaign is None
+            else SavedCampaign(
+                campaign.title, campaign.text, campaign.capacity, self.municipality.honesty_thresholds_json()
+            ),
         )
 
 
@@ -177,7 +181,7 @@ class CampaignCheck(models.Model):
     def report(self):
         from blilyst.plan.saved import SavedCampaign
 
-        return SavedCampaign(self.title, self.text, self.capacity).report()
+        return SavedCampaign(self.title, self.text, self.capacity, self.municipality.honesty_thresholds_json()).report()
 
 
 def today() -> dt.date:

@@ -232,7 +232,7 @@ def _url(name: str, code: str) -> str:
 def _current_evidence(request: HttpRequest, code: str) -> dict:
     """Today's aggregate evidence for the checklist, from the newcomer service and the resources."""
     from blilyst.web.newcomers.models import Household
-    from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity, MatchingGap
+    from blilyst.web.resources.models import Host, Housing, JobVacancy, KindergartenCapacity, MatchingGap
 
     cap = aggregates.capacity(
         for_user(request, Housing.objects.all(), READ),
@@ -240,6 +240,7 @@ def _current_evidence(request: HttpRequest, code: str) -> dict:
         for_user(request, KindergartenCapacity.objects.all(), READ),
         code,
         today=timezone.localdate(),
+        hosts=for_user(request, Host.objects.all(), READ),
     )
     gaps = aggregates.matching_gaps(for_user(request, MatchingGap.objects.all(), READ), code)
     months, waiting = aggregates.inclusion(
@@ -555,19 +556,18 @@ def target_group(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _report_rows(report, lang: str) -> tuple[list[dict], list[dict]]:
-    from blilyst.plan.honesty import VERDICT_LABELS
-
     claims = [
         {
             "label": c.label(lang),
             "excerpt": c.excerpt,
             "verdict": c.verdict,
-            "verdict_label": pick(VERDICT_LABELS[c.verdict], lang),
-            "reason": pick(c.reason, lang),
+            "verdict_label": c.verdict_label(lang),
+            "reason": c.reason(lang),
+            "rewrite": c.rewrite() or "",
         }
         for c in report.claims
     ]
-    cliches = [{"label": c.label(lang), "excerpt": c.excerpt, "reason": pick(c.reason, lang)} for c in report.cliches]
+    cliches = [{"label": c.label(lang), "excerpt": c.excerpt, "reason": c.reason(lang)} for c in report.cliches]
     return claims, cliches
 
 
