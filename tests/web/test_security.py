@@ -12,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 PUBLIC_URL_NAMES = {"login", "logout", "privacy", "healthz", "set_language"}
 # A municipality's public front door (404 unless published; tests/web/frontdoor).
 PUBLIC_URL_NAMES |= {"front_door", "front_door_in", "front_door_thanks"}
+# A staff member's calendar feed answers to its secret token instead of a login (tests/web/outreach).
+PUBLIC_URL_NAMES |= {"calendar_feed"}
 
 SAMPLE_VALUES = {"int": "1", "str": "4036", "slug": "x", "uuid": "00000000-0000-0000-0000-000000000001", "path": "x"}
 

@@ -178,6 +178,7 @@ INSTALLED_APPS = [
     "blilyst.web.resources",  # housing, jobs, kindergarten capacity, hosts, events, matching
     "blilyst.web.planning",  # the municipality's plan: evidence, bottlenecks, target group, message, results
     "blilyst.web.frontdoor",  # the public front door: what the municipality offers, and the interest form
+    "blilyst.web.outreach",  # e-mail to households, the daily digest, calendar feeds
 ]
 
 MIDDLEWARE = [

@@ -22,4 +22,5 @@ urlpatterns = [
     path("resources/", include("blilyst.web.resources.urls")),
     path("plan/", include("blilyst.web.planning.urls")),
     path("welcome/", include("blilyst.web.frontdoor.urls")),
+    path("outreach/", include("blilyst.web.outreach.urls")),
 ]

@@ -1,0 +1,70 @@
+"""Messages to households and reminders to contact persons: the municipality's own texts, and calendar feeds.
+
+``MessageTemplate`` is the municipality's own text for one purpose and language (no personal data).
+``CalendarFeed`` is one staff member's secret calendar address: only the SHA-256 of its token is kept,
+and deleting the row revokes it.
+"""
+
+from __future__ import annotations
+
+import string
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from blilyst.web.accounts.models import Municipality
+from blilyst.web.outreach.texts import PLACEHOLDERS, Purpose
+
+MESSAGE_LANGUAGES = [
+    ("nb", _("Norwegian Bokmål")),
+    ("nn", _("Norwegian Nynorsk")),
+    ("en", _("English")),
+    ("pl", _("Polish")),
+    ("uk", _("Ukrainian")),
+]
+
+
+def check_placeholders(text: str) -> str:
+    """``text`` if every ``{name}`` in it is a known placeholder; a ValidationError naming them otherwise."""
+    try:
+        names = {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        raise ValidationError(
+            _("A brace is not closed. Write placeholders as {household}, or remove the brace."), code="braces"
+        ) from None
+    unknown = names - set(PLACEHOLDERS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholder %(unknown)s. Use %(known)s.")
+            % {
+                "unknown": ", ".join("{" + n + "}" for n in sorted(unknown)),
+                "known": ", ".join("{" + n + "}" for n in PLACEHOLDERS),
+            },
+            code="placeholder",
+        )
+    return text
+
+
+class MessageTemplate(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    language = models.CharField(_("language"), max_length=5, choices=MESSAGE_LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=150, validators=[check_placeholders])
+    body = models.TextField(_("text"), max_length=5000, validators=[check_placeholders])
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["purpose", "language"]
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "purpose", "language"], name="one_template_per_language")
+        ]
+
+
+class CalendarFeed(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
