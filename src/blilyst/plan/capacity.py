@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from blilyst.errors import InputError
 
@@ -166,7 +167,7 @@ class Capacity:
             return None
         return self.vacancies_advertised / self.vacancies_known
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data (stored with a check; the CLI's ``--capacity`` file has this shape)."""
         return {
             "housing": dict(self.housing),
@@ -181,7 +182,7 @@ class Capacity:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping, source: str = "") -> Capacity:
+    def from_dict(cls, data: Mapping[str, Any], source: str = "") -> Capacity:
         """The inverse of :meth:`to_dict`; a wrong value raises InputError naming the field."""
         if not isinstance(data, Mapping):
             raise InputError("capacity", "must be a JSON object with housing, kindergarten_free, vacancies …")

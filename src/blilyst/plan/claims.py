@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from blilyst.plan import norwegian
 from blilyst.plan.norwegian import Word
@@ -264,7 +265,6 @@ def _claims_in_clause(
     clause: str, ws: tuple[Word, ...], sentence: str, span: tuple[int, int], lang: str
 ) -> list[Claim]:
     positive, no_wait = _polarity(ws)
-    common = {"sentence": sentence, "span": span, "positive": positive, "lang": lang}
     triggered = (
         no_wait
         or any(w.is_(TRIGGERS) or w.has(PLACE) or w.is_(KINDERGARTEN_PLACE) for w in ws)
@@ -300,8 +300,11 @@ def _claims_in_clause(
                 quantity=_quantity(ws, anchor, clause),
                 time=time,
                 price=_price(ws),
+                sentence=sentence,
+                span=span,
+                positive=positive,
+                lang=lang,
                 **extra,
-                **common,
             )
         )
     return claims
@@ -332,9 +335,9 @@ def _is_verb(ws: tuple[Word, ...], i: int) -> bool:
     )
 
 
-def _subjects(clause: str, ws: tuple[Word, ...]) -> list[tuple[Subject, int, dict]]:
+def _subjects(clause: str, ws: tuple[Word, ...]) -> list[tuple[Subject, int, dict[str, Any]]]:
     """``(subject, index of the word it hangs on, extra claim fields)`` for each subject in the clause."""
-    out: list[tuple[Subject, int, dict]] = []
+    out: list[tuple[Subject, int, dict[str, Any]]] = []
     occupations = _occupations(ws)
     job_index = next(
         (i for i, w in enumerate(ws) if (w.is_(JOB) or w.head in JOB) and not _is_verb(ws, i)),

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -84,7 +85,7 @@ REGISTERS = {
     Subject.KINDERGARTEN: N_("the kindergarten register (free places by month, under Resources)"),
     Subject.HOUSING: N_("the housing register (available listings, under Resources)"),
     Subject.JOBS: N_("the vacancy register (open positions by occupation and sector, under Resources)"),
-    Subject.OFFERS: N_("a count of offers (studios, coworking places, hosts) in the capacity"),
+    Subject.OFFERS: N_("a register of offers such as studios and coworking places (not in blilyst yet)"),
     Subject.SCHOOL: N_("the schools' capacity by year group (GSI, the primary school information system)"),
     Subject.COMMUTING: N_("travel times by road or public transport (for example Entur's journey planner)"),
     Subject.BROADBAND: N_("Nkom's broadband and mobile coverage map"),
@@ -120,6 +121,8 @@ class Thresholds:
 
 
 Render = Callable[[], str]
+# What a judge returns: the verdict, its reason, the honest rewrite (unsupported claims only), the figures.
+Judgement = tuple[str, Render, Render | None, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,7 @@ class Finding:
     verdict: str
     _reason: Render
     _rewrite: Render | None = None
-    figures: dict = field(default_factory=dict)
+    figures: dict[str, Any] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -210,10 +213,12 @@ def _need_text(claim: Claim, th: Thresholds) -> str:
     return _("the claim needs at least {n}").format(n=_n(_needed(claim, th)))
 
 
-def _cannot(subject: Subject, extra: str = "") -> tuple[str, Render, None, dict]:
+def _cannot(subject: Subject, extra: str = "", only_extra: bool = False) -> Judgement:
     register = REGISTERS[subject]
 
     def reason() -> str:
+        if only_extra:
+            return _(extra)
         text = _("blilyst has no figures for this; {register} would show it.").format(register=_(register))
         return f"{text} {_(extra)}" if extra else text
 
@@ -223,7 +228,7 @@ def _cannot(subject: Subject, extra: str = "") -> tuple[str, Render, None, dict]
 # ------------------------------------------------------------------------------------------------ verdicts
 
 
-def _kindergarten(claim: Claim, cap: Capacity, th: Thresholds):
+def _kindergarten(claim: Claim, cap: Capacity, th: Thresholds) -> Judgement:
     free = cap.kindergarten_free
     if not free:
         return _cannot(Subject.KINDERGARTEN)
@@ -290,7 +295,7 @@ def _kind_phrase(kind: str, n: int) -> str:
     return ngettext("{n} home", "{n} homes", n).format(n=count)
 
 
-def _housing(claim: Claim, cap: Capacity, th: Thresholds):
+def _housing(claim: Claim, cap: Capacity, th: Thresholds) -> Judgement:
     kinds = [k for k in HOUSING_KINDS[claim.subject] if k in cap.housing]
     if not kinds:
         return _cannot(Subject.HOUSING)
@@ -301,15 +306,16 @@ def _housing(claim: Claim, cap: Capacity, th: Thresholds):
         n = available
     else:
         if claim.price is Price.FREE:
-            limits = dict.fromkeys(kinds, 0)
+            limits: dict[str, int | None] = dict.fromkeys(kinds, 0)
         else:
             limits = {k: th.rent_limit if k in RENTED_KINDS else th.price_limit for k in kinds}
             if any(v is None for v in limits.values()):
                 return _cannot(
                     Subject.HOUSING,
                     N_("Set the municipality's price limits for “affordable” under Settings to check price words."),
+                    only_extra=True,
                 )
-        counts = [cap.housing_under(k, limits[k]) if cap.housing.get(k) else 0 for k in kinds]
+        counts = [cap.housing_under(k, limits[k] or 0) if cap.housing.get(k) else 0 for k in kinds]
         if any(c is None for c in counts):
             return _cannot(Subject.HOUSING, N_("The housing register holds no prices for these listings."))
         n = sum(c or 0 for c in counts)
@@ -346,7 +352,7 @@ def _housing(claim: Claim, cap: Capacity, th: Thresholds):
     return (SUPPORTED, reason, None, figures) if n >= need else (UNSUPPORTED, reason, rewrite, figures)
 
 
-def _jobs(claim: Claim, cap: Capacity, th: Thresholds):
+def _jobs(claim: Claim, cap: Capacity, th: Thresholds) -> Judgement:
     if not cap.knows_vacancies():
         return _cannot(Subject.JOBS)
     total = cap.vacancies_total()
@@ -394,7 +400,7 @@ def _jobs(claim: Claim, cap: Capacity, th: Thresholds):
     return (SUPPORTED, reason, None, figures) if n >= need else (UNSUPPORTED, reason, rewrite, figures)
 
 
-def _jobs_for_both(claim: Claim, cap: Capacity, th: Thresholds):
+def _jobs_for_both(claim: Claim, cap: Capacity, th: Thresholds) -> Judgement:
     if not cap.knows_vacancies():
         return _cannot(Subject.JOBS)
     total, sectors = cap.vacancies_total(), cap.vacancy_sectors()
@@ -433,7 +439,7 @@ def _jobs_for_both(claim: Claim, cap: Capacity, th: Thresholds):
     return UNSUPPORTED, reason, rewrite, figures
 
 
-def _offers(claim: Claim, cap: Capacity, th: Thresholds):
+def _offers(claim: Claim, cap: Capacity, th: Thresholds) -> Judgement:
     key = claim.offer or ""
     if key not in cap.offers:
         return _cannot(Subject.OFFERS)
@@ -676,7 +682,7 @@ class HonestyReport:
         columns = ["type", "kind", "label", "excerpt", "verdict", "verdict_label", "reason", "rewrite"]
         return pd.DataFrame(rows, columns=columns)
 
-    def to_dict(self, lang: str | None = None) -> dict:
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """Plain data for the API and JSON output (texts in ``lang``, rewrites in the text's language)."""
         return {
             "lang": self.lang,

@@ -97,11 +97,15 @@ def test_an_administrator_adds_a_member_in_the_browser(page, people, log_in, ass
     page.get_by_role("link", name="Innstillinger for Kviteseid").click()
     assert_accessible(page)
     page.get_by_label("Oppbevaringstid (dager)").fill("365")
+    # and what the honesty check reads as "mange" and "rimelig" there
+    page.get_by_label("«mange» betyr mer enn").fill("5")
+    page.get_by_label("«rimelig» husleie, høyst (kr i måneden)").fill("8000")
     page.get_by_role("button", name="Lagre").click()
     page.wait_for_load_state()
     assert "Innstillingene for Kviteseid er lagret." in page.locator("body").inner_text()
     people.a.refresh_from_db()
     assert people.a.retention_days == 365
+    assert (people.a.honesty_many, people.a.honesty_rent_limit, people.a.honesty_price_limit) == (5, 8000, None)
 
 
 def test_the_not_found_and_locked_out_pages_are_accessible(page, people, log_in, assert_accessible):

@@ -70,7 +70,9 @@ def test_from_evidence_to_the_exported_plan(page, analyst, log_in, assert_access
     page.get_by_label("Kampanjetekst").fill("Barnehageplass garantert! Fjell, fjord og stillhet – idyllen venter.")
     page.get_by_role("button", name="Sjekk teksten").click()
     page.wait_for_load_state()
-    assert "Barnehageplass garantert" in page.locator("#report ~ div table").first.inner_text()
+    claims = page.locator("#report ~ div table").first.inner_text()
+    assert "Barnehageplass garantert" in claims and "Ærlig omskriving" in claims
+    assert page.get_by_text("Kommunen leser «mange» som mer enn 10.").is_visible()
     assert_accessible(page)
 
     # 5. does it work? (no households yet)

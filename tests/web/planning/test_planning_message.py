@@ -75,3 +75,19 @@ def resources_today():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def test_the_page_shows_the_rewrite_and_the_municipalitys_thresholds(resources, analyst, people, client_for):
+    people.a.honesty_many = 3
+    people.a.honesty_rent_limit = 9000
+    people.a.save()
+    client = client_for(analyst)
+    text = "Vi har ledige barnehageplassar heile året. Vi har mange rimelege utleigebustader."
+    response = client.post("/plan/4028/message/", {"title": "Nynorsk side", "text": text})
+    html = client.get(response["Location"]).content.decode()
+    # the rewrite follows the text (nynorsk), the rest of the page the user's language (bokmål)
+    assert "Vi har ledige barnehageplassar 11 av 12 månader; i august er det venteliste." in html
+    assert "Kommunen leser «mange» som mer enn 3." in html
+    assert "«Rimelig» betyr en husleie på høyst 9\xa0000 kr i måneden" in html
+    # 2 rentals at 9 000 a month: "mange" (more than 3) is not supported
+    assert "Boligregisteret har 2 boliger til leie ledig, 2 av dem med en husleie på høyst 9\xa0000 kr" in html
