@@ -284,6 +284,40 @@ def test_v2_unreachable_falls_back_to_v0(ssb_server, tmp_path, sleeps):
     assert len(ssb_server.requests) == 1 and sleeps == []
 
 
+# SSB's rate-limit headers as PXWEBAPI.md (corrected 2026-12-06) records them from SSB's answers:
+# x-ratelimit-limit, x-ratelimit-policy "40;w=60s", x-ratelimit-remaining, x-ratelimit-resource, and no reset.
+SSB_RATE_HEADERS = {
+    "x-ratelimit-limit": "40",
+    "x-ratelimit-policy": "40;w=60s",
+    "x-ratelimit-resource": "data",
+}
+
+
+def test_ssb_rate_limit_without_a_reset_header_waits_out_the_window(ssb, ssb_server, tmp_path, sleeps):
+    ssb_server.route(
+        V2 + "/tables/07459",
+        Reply(
+            200,
+            {"id": "07459", "updated": "2022-02-24T07:00:00Z"},
+            headers={**SSB_RATE_HEADERS, "x-ratelimit-remaining": "0"},
+        ),
+    )
+    client = client_for(ssb_server, tmp_path, sleeps, cache=False)
+    client.data("07459", SELECTION, codelists=CODELISTS)
+    assert len(sleeps) == 1 and 59.0 < sleeps[0] <= 60.0
+
+
+def test_429_without_retry_after_waits_the_whole_window_then_succeeds(ssb, ssb_server, tmp_path, sleeps):
+    ssb.fail["07459"] = _replies(
+        Reply(429, {"title": "Too many requests"}, headers={**SSB_RATE_HEADERS, "x-ratelimit-remaining": "0"})
+    )
+    client = client_for(ssb_server, tmp_path, sleeps, cache=False)
+    frame = client.data("07459", SELECTION, codelists=CODELISTS)
+    assert frame.set_index("Region").loc["K-3817", "value"] == 10_539
+    # the remaining-0 header and the 429 each ask for the 60-second window; nothing shorter is tried
+    assert sleeps and all(59.0 < s <= 60.0 for s in sleeps)
+
+
 def test_rate_limit_headers_make_the_next_call_wait(ssb, ssb_server, tmp_path, sleeps):
     ssb_server.route(
         V2 + "/tables/07459",

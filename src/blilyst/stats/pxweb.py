@@ -8,9 +8,12 @@ What it does (see ``docs/ssb-client.md``):
   to longer URLs).
 * A query bigger than the cell limit (``/config`` ``maxDataCells`` when it is above 0, else 800 000)
   is split into several requests along its largest dimension, and the answers are concatenated.
-* Rate limits: ``x-ratelimit-remaining``/``x-ratelimit-reset`` are honoured, and a client-side
-  sliding window keeps below ``calls_per_minute`` (SSB allows about 40 a minute).
-* 429 and 5xx answers are retried with exponential backoff (``Retry-After`` wins when it is longer);
+* Rate limits: SSB sends ``x-ratelimit-limit: 40``, ``x-ratelimit-policy: 40;w=60s`` and
+  ``x-ratelimit-remaining`` but **no reset header** (PXWEBAPI.md): at ``remaining: 0`` the client waits
+  out the policy's whole window (60 s; an ``x-ratelimit-reset``, where a server sends one, wins), and a
+  client-side sliding window keeps below ``calls_per_minute`` (SSB's guide: 30 a minute per address).
+* 5xx answers are retried with exponential backoff, and 429 after the whole rate-limit window
+  (``Retry-After`` wins when it is given);
   timeouts are retried too; a refused connection or a DNS failure is reported at once.
 * When v2 keeps failing with a server error or cannot be reached, data requests go to the v0 API
   (``POST {v0}/{lang}/table/{id}/``).
@@ -308,13 +311,14 @@ class PxWebClient:
 
     def _note_rate_limit(self, resp: httpx.Response) -> None:
         remaining = resp.headers.get("x-ratelimit-remaining")
-        reset = resp.headers.get("x-ratelimit-reset")
-        if remaining is None or reset is None:
+        if remaining is None:
             return
+        reset = resp.headers.get("x-ratelimit-reset")
         try:
             if int(float(remaining)) > 0:
                 return
-            wait = _seconds_until(reset)
+            # SSB sends no reset header: the window the policy names (40;w=60s) is waited out whole
+            wait = _seconds_until(reset) if reset is not None else _policy_window(resp)
         except ValueError:
             return
         log.info("SSB rate limit reached; waiting %.1f s before the next call", wait)
@@ -382,7 +386,12 @@ class PxWebClient:
             if status == 429 or status >= 500:
                 if attempt < self.retries:
                     retry_after = _retry_after(resp)
-                    wait = self._backoff(attempt) if retry_after is None else max(retry_after, 0.0)
+                    if retry_after is not None:
+                        wait = max(retry_after, 0.0)
+                    elif status == 429:  # no Retry-After, no reset: the window must pass before calls count again
+                        wait = _policy_window(resp)
+                    else:
+                        wait = self._backoff(attempt)
                     log.info("SSB answered %s for %s; retrying in %.1f s", status, url, wait)
                     self._wait(wait)
                     attempt += 1
@@ -714,6 +723,16 @@ def _seconds_until(value: str) -> float:
     if n > 1e9:  # an epoch timestamp
         return max(0.0, n - time.time())
     return max(0.0, n)
+
+
+RATE_WINDOW_S = 60.0  # SSB's x-ratelimit-policy "40;w=60s"
+_POLICY_WINDOW = re.compile(r"w=(\d+(?:\.\d+)?)s?")
+
+
+def _policy_window(resp: httpx.Response) -> float:
+    """Seconds of the rate-limit window from ``x-ratelimit-policy`` (``40;w=60s`` → 60), else 60."""
+    match = _POLICY_WINDOW.search(resp.headers.get("x-ratelimit-policy", ""))
+    return float(match.group(1)) if match else RATE_WINDOW_S
 
 
 def _retry_after(resp: httpx.Response) -> float | None:
