@@ -118,7 +118,7 @@ def test_on_a_terminal_a_progress_bar_shows_each_step(ssb, env, capsys, monkeypa
     assert main(["data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
     out, err = capsys.readouterr()
     assert json.loads(out)["rows"][0]["dataset"] == "population"
-    for step in ("07459 population by municipality", "06913 population change", "09588 migration by age"):
+    for step in ("07459 population by municipality", "06913 population change", "09588 moves"):
         assert step in err
     assert "━" in err  # the bar itself
 

@@ -236,7 +236,11 @@ class FakePxWeb:
                 k[len("valueCodes[") : -1]: v[0].split(",") for k, v in req.query.items() if k.startswith("valueCodes[")
             }
             codelist = (req.query.get("codelist[Region]") or [None])[0]
-        return Reply(200, cut(self._cube(table_id, codelist), selection))
+        cube = self._cube(table_id, codelist)
+        unknown = sorted(set(selection) - set(cube["id"]))
+        if unknown:  # SSB answers 400 "Non-existent variable" (PXWEBAPI.md: 09588 asked for Alder)
+            return Reply(400, {"title": "Non-existent variable", "status": 400, "detail": f"Variable {unknown[0]}"})
+        return Reply(200, cut(cube, selection))
 
 
 def cut(cube: dict, selection: dict[str, list[str]]) -> dict:

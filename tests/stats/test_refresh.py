@@ -63,6 +63,10 @@ TELEMARK = {
 }
 
 
+# Kviteseid 2024 as registered in SSB 01223 (K4 row of Telemark fylkeskommune's export)
+KVITESEID_2024_MOVES = {"immigration": 21, "emigration": 14, "domestic_in": 121, "domestic_out": 108}
+
+
 def _dim(label, codes, labels=None, **extension):
     d = {
         "label": label,
@@ -160,31 +164,54 @@ def municipal_stocks() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def components_cube(years: range = range(2011, 2026)) -> dict:
+    """06913 in the shape PXWEBAPI.md (corrected 2026-12-06) records from real queries: with codelist
+    ``agg_KommSummerHist`` the region codes come back as ``K_4028`` (underscore, not ``K-``); contents
+    ``Folkemengde, Levende, Dode, Fodselsoverskudd, Innflyttinger, Utflyttinger, Nettoinnflytting,
+    Folketilvekst``, where in- and out-migration are all moves (domestic and international together); no age.
+    The labels are SSB's bokmål wording for those contents. Values: see the module docstring; the
+    population change is the real 07459 change less statman's border adjustment, put in the year
+    statman names (``grenseavvik_maks_aar``), since SSB's registered change excludes border moves."""
     st = pd.read_csv(RAW / "statman" / "befolkningsvekst_kommune_2011_2025.csv", dtype={"kommunenummer": str})
     years = list(years)
     total, infants = municipal_stocks()
-    contents = ["Fodte2", "Dode3", "Fodselsoverskudd", "Nettoinnflytting", "Folketilvekst"]
+    contents = [
+        "Folkemengde",
+        "Levende",
+        "Dode",
+        "Fodselsoverskudd",
+        "Innflyttinger",
+        "Utflyttinger",
+        "Nettoinnflytting",
+        "Folketilvekst",
+    ]
     labels = [
+        "Folkemengde 31. desember",
         "Levendefødte",
         "Døde",
         "Fødselsoverskudd",
-        "Nettoinnflytting, inklusive inn- og utvandring",
+        "Innflyttinger",
+        "Utflyttinger",
+        "Nettoinnflytting",
         "Folketilvekst",
     ]
-    arr = np.zeros((len(st), len(contents), len(years)))
-    for k, col in [(2, "fodselsoverskudd_sum"), (3, "nettoinnflytting_sum")]:
+    arr = np.full((len(st), len(contents), len(years)), np.nan)
+    for k, col in [(3, "fodselsoverskudd_sum"), (6, "nettoinnflytting_sum")]:
         sums = st[col].to_numpy().astype(int)
         # evenly: one more in the last (sum mod 15) years, so the 15-year sum is exact
         spread = (sums // 15)[:, None] + (np.arange(15)[None, :] >= 15 - (sums % 15)[:, None])
         arr[:, k, :] = spread[:, [y - 2011 for y in years]]
     codes = st.kommunenummer.to_numpy()
-    arr[:, 0, :] = infants.loc[codes, [y + 1 for y in years]].to_numpy()
-    arr[:, 1, :] = arr[:, 0, :] - arr[:, 2, :]
-    arr[:, 4, :] = total.loc[codes, [y + 1 for y in years]].to_numpy() - total.loc[codes, years].to_numpy()
-    regions = [f"K-{c}" for c in st.kommunenummer]
+    arr[:, 0, :] = total.loc[codes, [y + 1 for y in years]].to_numpy()
+    arr[:, 1, :] = infants.loc[codes, [y + 1 for y in years]].to_numpy()
+    arr[:, 2, :] = arr[:, 1, :] - arr[:, 3, :]
+    change = total.loc[codes, [y + 1 for y in years]].to_numpy() - total.loc[codes, years].to_numpy()
+    border = (st.folkemengde_slutt - st.folkemengde_start - st.folketilvekst_sum).to_numpy()
+    in_year = st.grenseavvik_maks_aar.to_numpy()[:, None] == np.array(years)[None, :]
+    arr[:, 7, :] = change - np.where(in_year, border[:, None], 0)
+    regions = [f"K_{c}" for c in st.kommunenummer]
     return _cube(
         "06913",
-        "06913: Befolkning og endringar",
+        "06913: Befolkning og endringer, etter region, statistikkvariabel og år",
         {
             "Region": _dim(
                 "region", regions, list(st.kommune), codelists=[{"id": "agg_KommSummerHist"}, {"id": "vs_Kommun"}]
@@ -196,30 +223,42 @@ def components_cube(years: range = range(2011, 2026)) -> dict:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def telemark_01223() -> pd.DataFrame:
+    """Telemark fylkeskommune's real export of SSB 01223 (the K4 rows: the whole year), 17 municipalities
+    1997-2025, with our municipality numbers."""
+    t = pd.read_csv(RAW / "telemark_fk" / "befolkningsendringer_01223_telemark.csv")
+    return t.assign(code=t["Kommune"].map(TELEMARK), year=t["Ved utgangen av året"])
+
+
 def migration_cube() -> dict:
-    t = pd.read_csv(RAW / "telemark_fk" / "Flytting etter alder Telemark Panda.csv", sep=";", encoding="utf-8-sig")
-    t["code"] = t["Region"].map(TELEMARK)
-    t["age"] = t["Alder"].str.extract(r"(\d+)")[0].astype(int)
-    t = t.groupby(["code", "År", "age"], as_index=False)[["Innflytting", "Utflytting", "Nettoflytting"]].sum(
-        min_count=1
-    )
-    codes, years = sorted(t.code.unique()), sorted(t["År"].unique())
-    arr = np.full((len(codes), 106, 3, len(years)), np.nan)
-    for k, col in enumerate(["Innflytting", "Utflytting", "Nettoflytting"]):
-        arr[t.code.map(codes.index).to_numpy(), t.age.to_numpy(), k, t["År"].map(years.index).to_numpy()] = t[
-            col
-        ].to_numpy()
+    """09588 in the shape PXWEBAPI.md records: ``Region`` x ``ContentsCode`` x ``Tid`` only (codelist
+    ``agg_KommGjeldende``), no age and no sex (an ``Alder`` selection gets a 400 "Non-existent variable",
+    which the local server answers too); contents in- and out-migration, net domestic, immigration and
+    emigration (labels in SSB's bokmål wording; here in/out count all moves, domestic plus international,
+    so the refresh must tell them apart by the net domestic figure). Values: Telemark fylkeskommune's
+    real 01223 figures for the 17 Telemark municipalities (the only municipalities data/raw has)."""
+    t = telemark_01223()
+    codes, years = sorted(t.code.unique()), sorted(t.year.unique())
+    contents = ["Innflytting", "Utflytting", "NettoInnenlandsk", "Innvandring", "Utvandring"]
+    labels = ["Innflyttinger", "Utflyttinger", "Netto innenlandsk flytting", "Innvandringer", "Utvandringer"]
+    columns = [
+        t["Innflytting, innalandsk"] + t["Innvandring"],
+        t["Utflytting, innalandsk"] + t["Utvandring"],
+        t["Netto innenlandsk innflytting"],
+        t["Innvandring"],
+        t["Utvandring"],
+    ]
+    arr = np.full((len(codes), len(contents), len(years)), np.nan)
+    r, y = t.code.map(codes.index).to_numpy(), t.year.map(years.index).to_numpy()
+    for k, col in enumerate(columns):
+        arr[r, k, y] = col.to_numpy()
     return _cube(
         "09588",
-        "09588: Innenlandske inn- og utflyttinger, etter kjønn og alder",
+        "09588: Flytting, etter region, statistikkvariabel og år",
         {
-            "Region": _dim("region", [f"K-{c}" for c in codes], codelists=REGION_CODELISTS),
-            "Alder": _dim("alder", AGE_CODES, AGE_LABELS),
-            "ContentsCode": _dim(
-                "statistikkvariabel",
-                ["Innflytting", "Utflytting", "Netto"],
-                ["Innflyttinger", "Utflyttinger", "Nettoinnflytting"],
-            ),
+            "Region": _dim("region", [f"K-{c}" for c in codes], codelists=[{"id": "agg_KommGjeldende"}]),
+            "ContentsCode": _dim("statistikkvariabel", contents, labels),
             "Tid": _dim("år", [str(y) for y in years]),
         },
         arr,
@@ -263,7 +302,7 @@ def ssb(fake_pxweb, cubes):
     fake_pxweb.add(municipal, codelist="agg_KommSummer")
     fake_pxweb.add(nation)
     fake_pxweb.add(components, codelist="agg_KommSummerHist")
-    fake_pxweb.add(migration, codelist="agg_KommSummer")
+    fake_pxweb.add(migration, codelist="agg_KommGjeldende")
     fake_pxweb.add(jobs, codelist="agg_KommSummer")
     return fake_pxweb
 
@@ -317,7 +356,7 @@ def test_refresh_writes_a_local_snapshot_with_real_numbers(ssb, ssb_server, tmp_
     assert {s for s, _, _ in steps} >= {
         "07459 population of Norway",
         "06913 population change",
-        "09588 migration by age",
+        "09588 moves",
         "07459 population totals",
     }
 
@@ -348,22 +387,40 @@ def test_refresh_writes_a_local_snapshot_with_real_numbers(ssb, ssb_server, tmp_
 
     annual = snap.components_annual
     assert list(annual.columns) == ["municipality", "year", "component", "persons"]
-    assert set(annual.component) == {"births", "deaths", "net_migration", "population_change"}  # what 06913 has
-    assert sorted(annual.year.unique()) == list(range(2011, 2026)) and annual.municipality.nunique() == 357
+    from_06913 = annual[~annual.municipality.isin(set(TELEMARK.values()))]
+    # 06913's in- and out-migration are all moves (PXWEBAPI.md): no domestic component is made of them
+    assert set(from_06913.component) == {"births", "deaths", "net_migration", "population_change"}
+    # 09588 adds registered immigration, emigration and domestic moves where it has them (here Telemark)
+    assert set(annual[annual.municipality == "4028"].component) == {
+        "births",
+        "deaths",
+        "net_migration",
+        "population_change",
+        "immigration",
+        "emigration",
+        "domestic_in",
+        "domestic_out",
+    }
+    assert annual.municipality.nunique() == 357  # K_4028 answers are read: nothing dropped
+    assert sorted(from_06913.year.unique()) == list(range(2011, 2026))
     a = annual.set_index(["municipality", "year", "component"]).persons
     # Kviteseid 2024: 0-year-olds 1 Jan 2025 (23) as births, 2473 - 2458 (07459) as population change
     assert (a["4028", 2024, "births"], a["4028", 2024, "population_change"]) == (23, 15)
     assert a["4028", 2024, "deaths"] == 33 and a["4028", 2024, "net_migration"] == 9
     assert a["0301", 2025, "births"] == 8_986  # Oslo's 0-year-olds on 1 January 2026
+    # Kviteseid 2024 from 09588 (Telemark fylkeskommune's real 01223 figures): domestic moves are the
+    # in- and out-migration less immigration and emigration, found by the net domestic figure
+    moves = {k: a["4028", 2024, k] for k in ("immigration", "emigration", "domestic_in", "domestic_out")}
+    assert moves == KVITESEID_2024_MOVES
     kv = annual[annual.municipality == "4028"].pivot_table(index="year", columns="component", values="persons")
+    kv = kv.loc[2011:2025, ["births", "deaths", "net_migration", "population_change"]]
     assert kv.sum().to_dict() == {"births": 295, "deaths": 454, "net_migration": 126, "population_change": -38}
     entry = snap.manifest["datasets"]["components_annual"]
-    assert (entry["ssb_table"], entry["date"], entry["origin"]) == ("06913", "2026-04-15", "local")
-    assert "06913: Befolkning og endringar" in entry["provenance"]
+    assert (entry["ssb_table"], entry["date"], entry["origin"]) == ("06913+09588", "2026-04-15", "local")
+    assert "06913: Befolkning og endringer" in entry["provenance"]
 
-    mig = snap.migration_by_age.set_index(["municipality", "year", "age"])
-    assert tuple(mig.loc[("4028", 2016, 10)]) == (2, 5, -3)  # Kviteseid, 10-year-olds, 2016
-    assert set(mig.index.get_level_values(0)) == set(TELEMARK.values())
+    # 09588 has no age: migration by age stays the bundled Telemark data set
+    assert snap.manifest["datasets"]["migration_by_age"]["origin"] == "bundled"
 
     entry = snap.manifest["datasets"]["population"]
     assert entry["ssb_table"] == "07459" and entry["credit"] == "Kilde: Statistisk sentralbyrå"
@@ -406,15 +463,33 @@ def test_offline_refresh_changes_nothing(tmp_path, sleeps, dest):
 
 def test_missing_optional_tables_are_skipped_and_earlier_local_data_kept(ssb, ssb_server, tmp_path, sleeps, dest):
     refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
-    del ssb.tables["09588"]
+    del ssb.tables["13470"]
     for path in ("", "/metadata", "/data"):
-        ssb_server.routes.pop((None, f"/api/pxwebapi/v2/tables/09588{path}"))
+        ssb_server.routes.pop((None, f"/api/pxwebapi/v2/tables/13470{path}"))
     result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
-    assert "no table '09588'" in result.skipped["migration_by_age"]
-    assert "kept from the previous local snapshot" in result.skipped["migration_by_age"]
+    assert "no table '13470'" in result.skipped["jobs"]
+    assert "kept from the previous local snapshot" in result.skipped["jobs"]
     manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["datasets"]["migration_by_age"]["ssb_table"] == "09588"
-    assert len(pd.read_parquet(dest / "migration_by_age.parquet")) == result.datasets["migration_by_age"]
+    assert manifest["datasets"]["jobs"]["ssb_table"] == "13470"
+    assert len(pd.read_parquet(dest / "jobs.parquet")) == result.datasets["jobs"]
+
+
+def test_an_optional_tables_400_is_reported_and_skipped(ssb, ssb_server, tmp_path, sleeps, dest):
+    """A 4xx on an optional table (here 09588 answering 400 "Non-existent variable", as SSB does when asked
+    for a variable the table lacks) is reported and skipped; the rest of the refresh is written."""
+    ssb.fail["09588"] = lambda req: Reply(400, {"title": "Non-existent variable", "status": 400})
+    result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
+    assert "SSB refused the query for table 09588" in result.skipped["09588"]
+    assert "Non-existent variable" in result.skipped["09588"]
+    annual = load_snapshot().components_annual
+    assert set(annual.component) == {"births", "deaths", "net_migration", "population_change"}  # 06913 only
+
+
+def test_09588_is_never_asked_for_an_age(ssb, ssb_server, tmp_path, sleeps, dest):
+    refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
+    asked = ssb_server.hits("/api/pxwebapi/v2/tables/09588/data")
+    assert asked and all("valueCodes[Alder]" not in r.query for r in asked)
+    assert all(r.query.get("codelist[Region]") == ["agg_KommGjeldende"] for r in asked if r.method == "GET")
 
 
 def test_an_incomplete_answer_is_refused(ssb, ssb_server, tmp_path, sleeps, dest):
@@ -429,9 +504,12 @@ def test_accounts_use_registered_annual_components_where_the_table_has_them(ssb,
     from blilyst.demography.accounts import accounts_from_snapshot
 
     ssb.add(components_cube(range(2011, 2025)), codelist="agg_KommSummerHist")  # 2025 not yet published
-    refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2024)
+    result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2024)
+    # 06913 without 2025 cannot give the 2011-2025 sums: refused, never written short
+    assert result.skipped["components_2011_2025"].startswith("refused: natural_increase_sum over 2011-2025")
     snap = load_snapshot()
-    assert snap.components_annual.year.max() == 2024
+    annual = snap.components_annual
+    assert annual[annual.component == "births"].year.max() == 2024
     acc = accounts_from_snapshot(["0301", "4028"], snapshot=snap)
     assert acc.years == [2024, 2025]
     assert acc.check_identity() < 1e-6
@@ -440,53 +518,109 @@ def test_accounts_use_registered_annual_components_where_the_table_has_them(ssb,
     assert (kv.population_start, kv.births, kv.deaths, kv.net_migration, kv.population_end) == (2_458, 23, 33, 9, 2_473)
     assert kv.natural_increase == -10 and kv.residual == 2_473 - 2_458 + 10 - 9  # 16: closes the account
     assert kv.estimated == ""  # every figure registered
-    assert "in_migration" not in w.columns  # 06913 here has no gross flows: nothing is made up
-    # 09588's registered domestic moves stay; international = registered net - registered domestic net
-    assert (kv.domestic_net, kv.international_net) == (kv.domestic_in - kv.domestic_out, 9 - kv.domestic_net)
-    later = w.loc[("4028", 2025)]
+    # 09588's registered moves (Kviteseid 2024): gross in = domestic in + immigration, and the split
+    moves = KVITESEID_2024_MOVES
+    assert (kv.domestic_in, kv.domestic_out) == (moves["domestic_in"], moves["domestic_out"])
+    assert kv.in_migration == moves["domestic_in"] + moves["immigration"]
+    assert kv.international_net == moves["immigration"] - moves["emigration"]
+    oslo = w.loc[("0301", 2024)]
+    assert pd.isna(oslo.in_migration)  # 06913 has no gross moves apart and 09588 none for Oslo here: none made up
+    later = w.loc[("0301", 2025)]
     assert {"births", "deaths", "net_migration"} <= set(later.estimated.split(", ")) and later.residual == 0
     t = acc.totals.set_index(["municipality", "year", "component"]).source
     assert t["0301", 2024, "births"] == "registered" and t["0301", 2025, "births"] == "estimated"
     assert t["0301", 2024, "natural_increase"] == "registered"
-    assert any("Registered births, deaths, net_migration" in n and "2024-2024" in n for n in acc.notes)
 
 
 def quarterly_cube(annual: dict) -> dict:
-    """01223 in the shape SSB publishes it (quarters ``2011K1``..), from the annual cube: each year's
-    figure split over the four quarters (the quarters are derived; their sums are the annual figures)."""
-    values = np.array([np.nan if v is None else v for v in annual["value"]]).reshape(annual["size"])
-    quarters = np.repeat(values // 4, 4, axis=2)
-    quarters[:, :, 3::4] += values - 4 * (values // 4)  # the remainder in the fourth quarter
-    years = list(annual["dimension"]["Tid"]["category"]["index"])
-    dims = {**annual["dimension"], "Tid": _dim("kvartal", [f"{y}K{q}" for y in years for q in range(1, 5)])}
-    cube = _cube("06913", "01223: Befolkningsendringer i løpet av kvartalet", dims, quarters)
+    """01223 in the shape PXWEBAPI.md records: quarters ``2011K1``..``K4``, ``agg_KommSummer`` with ``K-``
+    codes, contents ``Folketallet1, Fodte2, Dode3, Fodselsoverskudd4, Innvandring5, Utvandring6,
+    Tilflytting7, Fraflytting8, Nettoinnflytting9, Folketilvekst10, Folketallet11`` with the bokmål labels
+    of Telemark fylkeskommune's real 01223 export ("Folkevekst" for the change), and flows **cumulative
+    within the year**: K4 is the whole year. The yearly figures are 06913's (above); K1-K3 are a quarter,
+    half and three quarters of them (derived), and the moves of the Telemark municipalities are their real
+    01223 figures."""
+    codes = [
+        "Folketallet1",
+        "Fodte2",
+        "Dode3",
+        "Fodselsoverskudd4",
+        "Innvandring5",
+        "Utvandring6",
+        "Tilflytting7",
+        "Fraflytting8",
+        "Nettoinnflytting9",
+        "Folketilvekst10",
+        "Folketallet11",
+    ]
+    labels = [
+        "Befolkning ved inngangen av kvartalet",
+        "Fødde",
+        "Døde",
+        "Fødselsoverskudd",
+        "Innvandring",
+        "Utvandring",
+        "Innflytting, innalandsk",
+        "Utflytting, innalandsk",
+        "Nettoinnflytting inkl. inn- og utvandring",
+        "Folkevekst",
+        "Befolkning ved utgangen av kvartalet",
+    ]
+    yearly = np.array([np.nan if v is None else v for v in annual["value"]]).reshape(annual["size"])
+    regions = [f"K-{c[2:]}" for c in annual["dimension"]["Region"]["category"]["index"]]
+    years = [int(y) for y in annual["dimension"]["Tid"]["category"]["index"]]
+    values = np.full((len(regions), len(codes), len(years)), np.nan)
+    # 06913 order: Folkemengde, Levende, Dode, Fodselsoverskudd, Innflyttinger, Utflyttinger, Netto, Folketilvekst
+    for ours, theirs in ((1, 1), (2, 2), (3, 3), (8, 6), (9, 7)):
+        values[:, ours] = yearly[:, theirs]
+    t = telemark_01223()
+    t = t[t.year.isin(years)]
+    rows, cols = t.code.map(lambda c: regions.index(f"K-{c}")).to_numpy(), t.year.map(years.index).to_numpy()
+    for k, col in (
+        (4, "Innvandring"),
+        (5, "Utvandring"),
+        (6, "Innflytting, innalandsk"),
+        (7, "Utflytting, innalandsk"),
+    ):
+        values[rows, k, cols] = t[col].to_numpy()
+    cumulative = np.stack([np.round(values * q / 4) for q in (1, 2, 3)] + [values], axis=-1)
+    quarters = cumulative.reshape(len(regions), len(codes), len(years) * 4)
+    dims = {
+        "Region": _dim("region", regions, codelists=[{"id": "agg_KommSummer"}]),
+        "ContentsCode": _dim("statistikkvariabel", codes, labels),
+        "Tid": _dim("kvartal", [f"{y}K{q}" for y in years for q in range(1, 5)]),
+    }
+    cube = _cube(
+        "06913", "01223: Befolkningsendringer i kvartalet, etter region, statistikkvariabel og kvartal", dims, quarters
+    )
     cube["extension"]["px"]["tableid"] = "01223"
     return cube
 
 
-def test_quarterly_fallback_01223_is_summed_to_years(ssb, ssb_server, tmp_path, sleeps, dest):
+def test_quarterly_fallback_01223_takes_k4_as_the_year(ssb, ssb_server, tmp_path, sleeps, dest):
     annual = components_cube()
     del ssb.tables["06913"]
     for path in ("", "/metadata", "/data"):
         ssb_server.routes.pop((None, f"/api/pxwebapi/v2/tables/06913{path}"))
     quarterly = quarterly_cube(annual)
     regions = list(quarterly["dimension"]["Region"]["category"]["index"])
-    values = np.array(quarterly["value"], dtype=float).reshape(quarterly["size"])
+    values = np.array([np.nan if v is None else v for v in quarterly["value"]], dtype=float).reshape(quarterly["size"])
     values[regions.index("K-4028"), :, 0:4] = 0  # Kviteseid 2011 as SSB's aggregate shows "no figure"
-    quarterly["value"] = [int(v) for v in values.ravel()]
-    ssb.add(quarterly, codelist="agg_KommSummerHist")
+    quarterly["value"] = [None if np.isnan(v) else int(v) for v in values.ravel()]
+    ssb.add(quarterly, codelist="agg_KommSummer")
     result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
     assert "01223" in result.tables and "06913" not in result.tables
     snap = load_snapshot()
     a = snap.components_annual.set_index(["municipality", "year", "component"]).persons
+    # the K4 figures, not the sum of the cumulative quarters (which would be 2.5 times too large)
     assert (a["4028", 2024, "births"], a["4028", 2024, "deaths"], a["4028", 2024, "population_change"]) == (
         23,
         33,
         15,
     )  # the same as 06913's annual figures
     assert a["0301", 2025, "births"] == 8_986
-    assert ("4028", 2011) not in a.droplevel("component").index  # all zero: absent, not registered zeros
-    assert snap.manifest["datasets"]["components_annual"]["ssb_table"] == "01223"
+    assert ("4028", 2011, "births") not in a.index  # all zero: absent, not registered zeros
+    assert snap.manifest["datasets"]["components_2011_2025"]["ssb_table"] == "01223"
 
 
 def test_annual_contents_are_recognised_by_label():
@@ -661,3 +795,75 @@ def test_missing_13470_keeps_the_bundled_jobs(ssb, ssb_server, tmp_path, sleeps,
         check_dtype=False,
         check_categorical=False,
     )
+
+
+def test_06913s_all_moves_are_not_taken_for_domestic_moves():
+    from blilyst.stats.jsonstat import parse_jsonstat
+    from blilyst.stats.refresh import _annual_codes, _component_codes
+
+    dims = components_cube()["dimension"]["ContentsCode"]
+    meta = parse_jsonstat(
+        {
+            "class": "dataset",
+            "id": ["ContentsCode"],
+            "size": [len(dims["category"]["index"])],
+            "value": [],
+            "dimension": {"ContentsCode": dims},
+        },
+        require_values=False,
+    )
+    assert _annual_codes(meta, _component_codes(meta)) == {
+        "births": "Levende",
+        "deaths": "Dode",
+        "net_migration": "Nettoinnflytting",
+        "population_change": "Folketilvekst",
+    }
+
+
+def test_region_codes_with_underscore_are_municipalities():
+    from blilyst.stats.refresh import _municipality
+
+    assert [_municipality(c) for c in ("K_4028", "K-4028", "4028", "F_40", "F-40", "0", "K-Rest")] == [
+        "4028",
+        "4028",
+        "4028",
+        None,
+        None,
+        None,
+        None,
+    ]
+
+
+def test_a_refresh_never_writes_zeros_over_registered_components(ssb, ssb_server, tmp_path, sleeps, dest):
+    """06913 answering zeros everywhere (what the old client made of the K_ codes it could not read) is
+    refused against the bundled 2011-2025 sums; the bundled figures stay in use and the reason is given."""
+    zeros = components_cube()
+    zeros["value"] = [0 for _ in zeros["value"]]
+    zeros["updated"] = "2026-11-20T07:00:00Z"
+    ssb.add(zeros, codelist="agg_KommSummerHist")
+    del ssb.tables["09588"]
+    for path in ("", "/metadata", "/data"):
+        ssb_server.routes.pop((None, f"/api/pxwebapi/v2/tables/09588{path}"))
+    result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
+    assert result.skipped["components_2011_2025"].startswith("refused: natural_increase_sum over 2011-2025 differs")
+    assert result.skipped["components_annual"].startswith("refused: the answer held no figures")
+    assert not (dest / "components_2011_2025.parquet").exists()
+    snap = load_snapshot()
+    assert snap.manifest["datasets"]["components_2011_2025"]["origin"] == "bundled"
+    comp = snap.components_2011_2025.set_index("municipality")
+    assert comp.loc["4028", "net_migration_sum"] == 126  # Kviteseid's registered sum, not 0
+
+
+def test_a_population_that_differs_from_the_registered_years_is_refused(
+    ssb, ssb_server, tmp_path, sleeps, dest, csdata
+):
+    municipal, _nation = population_cubes(csdata)
+    values = np.array([np.nan if v is None else v for v in municipal["value"]], dtype=float)
+    regions = list(municipal["dimension"]["Region"]["category"]["index"])
+    cube = values.reshape(municipal["size"])
+    cube[regions.index("K-4028"), 0, 40, 0, -1] += 5  # five more 40-year-old men in Kviteseid 2026
+    municipal["value"] = [None if np.isnan(v) else int(v) for v in cube.ravel()]
+    ssb.add(municipal, codelist="agg_KommSummer")
+    with pytest.raises(SsbResponseError, match="differs from the bundled registered population in 1 of"):
+        refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
+    assert not dest.exists()

@@ -27,7 +27,7 @@ def refresh_cmd(
     ),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
 ) -> None:
-    """Fetch population (07459), components of change (06913/01223), migration by age (09588) and jobs by
+    """Fetch population (07459), components of change (06913/01223), moves per year (09588) and jobs by
     place of work (13470) live from SSB and write a local snapshot that then takes precedence over the
     bundled data.
 

@@ -7,13 +7,26 @@ Tables (PxWebApi v2, codelists chosen from each table's metadata):
   whole country (code ``0``), years ``first_year``.. → ``population``, ``national_population`` and
   ``population_flags`` (municipality-years SSB does not publish at today's borders, e.g. the parts of
   municipalities split in 2020 and 2024, which SSB's aggregate shows as 0 before the split).
-* **06913** population change by municipality and year (fallback **01223**, quarterly, summed to years)
+* **06913** population change by municipality and year (fallback **01223**, quarterly: its flows are
+  cumulative within the year, so the K4 row is the year and the other quarters are never added)
   → ``components_2011_2025``: natural increase, net migration and population growth summed over
   2011–2025 with the 1 January 2011 and 2026 populations from 07459, and ``components_annual``: the
   table's registered components per municipality and year (births, deaths, immigration, emigration,
   domestic in- and out-migration, net migration, population change: whichever the table has, recognised
-  by label), for every year from ``first_year`` (at the latest 2011) that the table has.
-* **09588** domestic in- and out-migration by age → ``migration_by_age`` (when the table answers).
+  by label), for every year from ``first_year`` (at the latest 2011) that the table has. 06913's
+  ``agg_KommSummerHist`` answers with ``K_4028`` codes (underscore), and its in- and out-migration are all
+  moves, domestic and international together, so they are not taken for domestic moves.
+* **09588** moves per municipality and year (no age, no sex: an ``Alder`` selection gets a 400) →
+  immigration, emigration and domestic in- and out-migration in ``components_annual`` where 06913/01223
+  lack them; the by-age migration data set stays the bundled Telemark one.
+
+Sources for the shapes: ``data/raw/PXWEBAPI.md`` (corrected 2026-12-06).
+
+Before anything is written, what was fetched is checked against the overlapping bundled years: the
+population of 1 January must be identical (else the refresh is refused), and components summed over
+2011–2025 must agree with the bundled registered sums within rounding (else that data set is refused and
+the earlier figures stay): a refresh can never write zeros over real figures. An optional table's 4xx
+answer is reported and the table skipped.
 * **13470** employed persons 4th quarter by place-of-work municipality (``agg_KommSummer``), every year
   the table has, total of all industries, sexes and ages (total codes picked from the metadata: by
   elimination, or by label "I alt"/"Alle"/"Begge kjønn"/``00-99``; content recognised by label) →
@@ -25,8 +38,8 @@ Everything is fetched and converted before anything is written; then
 :func:`blilyst.stats.snapshot.write_snapshot` replaces the local snapshot atomically. A failure anywhere
 (offline, an SSB error, an answer that does not fit) raises and leaves the previous local snapshot, the
 bundled data and the cache as they were. 06913/01223, 09588 and 13470 are optional: a table SSB no longer has,
-or whose contents cannot be recognised, is skipped with a note (the previous local or the bundled data
-set stays in use).
+answers with a 4xx, or whose contents cannot be recognised, is skipped with a note (the previous local or
+the bundled data set stays in use).
 """
 
 from __future__ import annotations
@@ -37,7 +50,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -87,7 +100,10 @@ def _pick_codelist(meta: JsonStatDataset, var: str, preferred: Sequence[str]) ->
 
 
 def _municipality(code: str) -> str | None:
-    m = re.fullmatch(r"(?:K-)?(\d{4})", str(code))
+    """Today's municipality number in a region code: ``K-4028`` (agg_KommSummer), ``K_4028``
+    (06913's ``agg_KommSummerHist`` answers with an underscore, PXWEBAPI.md) or plain ``4028``;
+    None for counties (``F-40``/``F_40``), the country and anything else."""
+    m = re.fullmatch(r"(?:K[-_])?(\d{4})", str(code))
     return m.group(1) if m else None
 
 
@@ -101,6 +117,23 @@ def _age(code: str) -> int | None:
 
 def _year(code: str) -> int:
     return int(str(code)[:4])
+
+
+_QUARTER = re.compile(r"(\d{4})K([1-4])")
+
+
+def _whole_years(raw: pd.DataFrame) -> pd.DataFrame:
+    """Rows of whole years only. 01223's flows are cumulative within the year (PXWEBAPI.md): the
+    ``K4`` row is the whole year and summing quarters would count Q1 four times, Q2 three times ...
+    So only ``YYYYK4`` rows are kept, as the year ``YYYY``; a year whose K4 is not yet published is
+    left out rather than counted short. Yearly tables pass unchanged."""
+    periods = raw["Tid"].astype(str)
+    quarter = periods.str.fullmatch(_QUARTER.pattern)
+    if not quarter.any():
+        return raw
+    keep = raw[~quarter | periods.str.endswith("K4")].copy()
+    keep["Tid"] = keep["Tid"].astype(str).str[:4]
+    return keep
 
 
 def _map(series: pd.Series, fn: Callable[[str], Any]) -> pd.Series:
@@ -268,6 +301,7 @@ class _Refresher:
                     {"Region": ["*"], "ContentsCode": wanted, "Tid": periods},
                     {"Region": region_cl} if region_cl else None,
                 )
+                raw = _whole_years(raw)
                 in_span = raw[_map(raw["Tid"], _year).between(first, last)]
                 return (
                     _sum_components(in_span, contents, pop, municipalities),
@@ -281,62 +315,77 @@ class _Refresher:
         raise _Skip("; ".join(errors))
 
     # -- 09588 ------------------------------------------------------------------------------------
-    def migration_by_age(self, municipalities: Sequence[str]) -> pd.DataFrame:
+    def migration_flows(self, municipalities: Sequence[str]) -> pd.DataFrame:
+        """Registered moves per municipality and year from 09588 as ``components_annual`` rows:
+        ``immigration``, ``emigration``, ``domestic_in``, ``domestic_out``.
+
+        09588 is ``Region`` x ``ContentsCode`` x ``Tid`` only (codelist ``agg_KommGjeldende``): no age
+        and no sex; asking for ``Alder`` gets a 400 "Non-existent variable" (PXWEBAPI.md). Its contents
+        are recognised by label. Whether its in- and out-migration include immigration and emigration is
+        read from the figures: domestic in minus domestic out must equal its net domestic migration.
+        """
         try:
             meta = self.client.metadata("09588")
         except UnknownTable as exc:
             raise _Skip(str(exc)) from None
-        region_cl = _pick_codelist(meta, "Region", ("agg_KommSummer", "agg_KommSummerHist"))
-        age_cl = _pick_codelist(meta, "Alder", ("vs_AlleAldre00B",))
-        codes: dict[str, str] = {}
-        for code, label in zip(
-            meta.dimension("ContentsCode").codes, meta.dimension("ContentsCode").labels, strict=True
-        ):
-            low = label.lower()
-            if "netto" in low or "net " in low or low.startswith("net"):
-                codes.setdefault("net_migration", code)
-            elif "innflytt" in low or "in-migration" in low:
-                codes.setdefault("in_migration", code)
-            elif "utflytt" in low or "out-migration" in low:
-                codes.setdefault("out_migration", code)
-        if not {"in_migration", "out_migration"} <= set(codes):
+        region_cl = _pick_codelist(meta, "Region", ("agg_KommGjeldende", "agg_KommSummer"))
+        dim = meta.dimension("ContentsCode")
+        codes = _flow_codes(dim.codes, dim.labels)
+        if not {"immigration", "emigration", "in", "out"} <= set(codes):
             raise _Skip(
-                f"table 09588's contents ({', '.join(meta.dimension('ContentsCode').labels)}) "
-                "have no recognisable in- and out-migration"
+                f"table 09588's contents ({', '.join(dim.labels)}) have no recognisable in- and out-migration, "
+                "immigration and emigration"
             )
-        selection: dict[str, list[str]] = {
-            "Region": ["*"],
-            "Alder": ["*"],
-            "ContentsCode": list(codes.values()),
-            "Tid": ["top(10)"],
-        }
-        sum_over = []
-        for dim in meta.dimensions:
-            if dim.id in selection:
+        selection: dict[str, list[str]] = {"Region": ["*"], "ContentsCode": list(codes.values()), "Tid": ["*"]}
+        for other in meta.dimensions:  # a variable SSB cannot eliminate: its total, or skip the table
+            if other.id in selection or other.extension.get("elimination"):
                 continue
-            if dim.extension.get("elimination"):
-                continue  # SSB sums it for us
-            selection[dim.id] = ["*"]
-            sum_over.append(dim.id)
-        codelists = {k: v for k, v in (("Region", region_cl), ("Alder", age_cl)) if v}
-        raw = self.fetch("09588 migration by age", "09588", selection, codelists)
-        raw = raw.assign(
-            municipality=_map(raw["Region"], _municipality), age=_map(raw["Alder"], _age), year=_map(raw["Tid"], _year)
-        )
-        raw = raw.dropna(subset=["municipality", "age"])
-        raw = raw[raw["municipality"].isin(set(municipalities))]
+            total = _total_code(other.codes, other.labels)
+            if total is None:
+                raise _Skip(f"table 09588's {other.id} has no recognisable total")
+            selection[other.id] = [total]
+        raw = self.fetch("09588 moves", "09588", selection, {"Region": region_cl} if region_cl else None)
         by_code = {v: k for k, v in codes.items()}
-        raw["measure"] = raw["ContentsCode"].map(by_code)
-        wide = raw.pivot_table(
-            index=["municipality", "year", "age"], columns="measure", values="value", aggfunc="sum"
-        ).reset_index()
-        if "net_migration" not in wide:
-            wide["net_migration"] = wide["in_migration"] - wide["out_migration"]
-        for col in ("in_migration", "out_migration", "net_migration"):
-            wide[col] = wide[col].fillna(0).round().astype("int64")
-        wide["age"] = wide["age"].astype("int64")
-        wide.columns.name = None
-        return wide[["municipality", "year", "age", "in_migration", "out_migration", "net_migration"]]
+        tidy = pd.DataFrame(
+            {
+                "municipality": _map(raw["Region"], _municipality),
+                "year": _map(raw["Tid"], _year),
+                "measure": raw["ContentsCode"].map(by_code),
+                "persons": raw["value"],
+            }
+        ).dropna(subset=["municipality", "persons"])
+        tidy = tidy[tidy["municipality"].isin(set(municipalities))]
+        wide = tidy.pivot_table(index=["municipality", "year"], columns="measure", values="persons", aggfunc="sum")
+        wide = wide[(wide.fillna(0) != 0).any(axis=1)]  # SSB's 0 before a split: no figure, not zero moves
+        if wide.empty:
+            raise _Skip("table 09588 answered with no moves for today's municipalities")
+        domestic_in, domestic_out = wide["in"], wide["out"]
+        if "net_domestic" in wide:
+            as_given = (wide["in"] - wide["out"] - wide["net_domestic"]).abs().mean()
+            less_international = (
+                ((wide["in"] - wide["immigration"]) - (wide["out"] - wide["emigration"]) - wide["net_domestic"])
+                .abs()
+                .mean()
+            )
+            if less_international < as_given:  # in/out count immigrants and emigrants too
+                domestic_in = wide["in"] - wide["immigration"]
+                domestic_out = wide["out"] - wide["emigration"]
+        out = pd.DataFrame(
+            {
+                "immigration": wide["immigration"],
+                "emigration": wide["emigration"],
+                "domestic_in": domestic_in,
+                "domestic_out": domestic_out,
+            }
+        )
+        long = (
+            out.reset_index()
+            .melt(id_vars=["municipality", "year"], var_name="component", value_name="persons")
+            .dropna(subset=["persons"])
+        )
+        long["year"] = long["year"].astype("int64")
+        long["persons"] = long["persons"].astype("float64")
+        return long.sort_values(["municipality", "year", "component"]).reset_index(drop=True)
 
     # -- 13470 ------------------------------------------------------------------------------------
     def jobs(self, municipalities: Sequence[str]) -> pd.DataFrame:
@@ -418,6 +467,39 @@ def _bundled_jobs() -> pd.DataFrame:
     return pd.read_parquet(snap.BUNDLED_DIR / "jobs.parquet")
 
 
+def _flow_codes(codes: Sequence[str], labels: Sequence[str]) -> dict[str, str]:
+    """09588's ContentsCode per measure, by label: ``immigration``, ``emigration``, ``net_domestic``,
+    ``in`` and ``out`` (in- and out-migration, whatever their scope)."""
+    out: dict[str, str] = {}
+    for code, label in zip(codes, labels, strict=True):
+        low = label.lower()
+        net = "netto" in low or low.startswith("net ") or "net " in low
+        domestic = any(w in low for w in ("innenlandsk", "innanlandsk", "innalandsk", "domestic"))
+        if net:
+            if domestic:
+                out.setdefault("net_domestic", code)
+        elif "innvandr" in low or "immigra" in low:
+            out.setdefault("immigration", code)
+        elif "utvandr" in low or "emigra" in low:
+            out.setdefault("emigration", code)
+        elif any(w in low for w in ("innflytt", "tilflytt", "in-migration")):
+            out.setdefault("in", code)
+        elif any(w in low for w in ("utflytt", "fraflytt", "out-migration")):
+            out.setdefault("out", code)
+    return out
+
+
+def _merge_annual(annual: pd.DataFrame | None, flows: pd.DataFrame) -> pd.DataFrame:
+    """``components_annual`` rows from 06913/01223 plus 09588's moves for the municipality-years and
+    components they lack (06913 has no immigration, emigration or domestic moves apart)."""
+    if annual is None or annual.empty:
+        return flows
+    have = pd.MultiIndex.from_frame(annual[["municipality", "year", "component"]])
+    extra = flows[~pd.MultiIndex.from_frame(flows[["municipality", "year", "component"]]).isin(have)]
+    out = pd.concat([annual, extra], ignore_index=True)
+    return out.sort_values(["municipality", "year", "component"]).reset_index(drop=True)
+
+
 class _Skip(Exception):
     """An optional table could not be used; the reason goes into the result."""
 
@@ -429,7 +511,8 @@ class _Unrecognised(Exception):
 _COMPONENT_WORDS = {
     "natural": ("fødselsoverskudd", "fødselsoverskot", "excess of births", "natural"),
     "net": ("nettoinnflytting", "netto innflytting", "net migration", "nettoflytting"),
-    "change": ("folketilvekst", "befolkningsvekst", "population growth", "population increase"),
+    # 01223's bokmål label is "Folkevekst" (PXWEBAPI.md; the Telemark 01223 export has the same column)
+    "change": ("folketilvekst", "folkevekst", "befolkningsvekst", "population growth", "population increase"),
 }
 
 
@@ -459,8 +542,8 @@ _ANNUAL_WORDS = {
     "deaths": ("døde", "deaths"),
     "immigration": ("innvandring", "immigration"),
     "emigration": ("utvandring", "emigration"),
-    "domestic_in": ("innflytting", "in-migration"),
-    "domestic_out": ("utflytting", "out-migration"),
+    "domestic_in": ("innflytting", "tilflytting", "in-migration"),
+    "domestic_out": ("utflytting", "fraflytting", "out-migration"),
 }
 _NOT_ANNUAL = (
     "netto",
@@ -478,8 +561,10 @@ _NOT_ANNUAL = (
 
 def _annual_codes(meta: JsonStatDataset, contents: dict[str, str]) -> dict[str, str]:
     """ContentsCode per annual component (see :data:`blilyst.stats.snapshot.ANNUAL_COMPONENTS`): the
-    ones the table has. Net migration and population change are those :func:`_component_codes` chose;
-    in- and out-migration count only if the label says domestic (``innenlandsk``) or nothing about scope."""
+    ones the table has. Net migration and population change are those :func:`_component_codes` chose.
+    In- and out-migration are domestic only where the table also counts immigration and emigration
+    apart (01223: "Innflytting, innalandsk"); where it does not (06913: "Innflyttinger" are all moves,
+    domestic and international together, PXWEBAPI.md) they are no component of ours and are left out."""
     dim = meta.dimension("ContentsCode")
     out: dict[str, str] = {}
     for code, label in zip(dim.codes, dim.labels, strict=True):
@@ -490,13 +575,17 @@ def _annual_codes(meta: JsonStatDataset, contents: dict[str, str]) -> dict[str, 
             if any(w in low for w in words):
                 out.setdefault(key, code)
                 break
+    if not {"immigration", "emigration"} <= set(out):
+        out.pop("domestic_in", None)
+        out.pop("domestic_out", None)
     out["net_migration"] = contents["net"]
     out["population_change"] = contents["change"]
     return out
 
 
 def _annual_components(raw: pd.DataFrame, annual: dict[str, str], municipalities: Sequence[str]) -> pd.DataFrame:
-    """Long ``municipality, year, component, persons``; quarters (01223) summed to years. Cells SSB
+    """Long ``municipality, year, component, persons`` (quarterly tables already cut to their K4 rows by
+    :func:`_whole_years`). Cells SSB
     leaves empty, and municipality-years where every component is 0, are dropped (absent, not zero)."""
     by_code = {v: k for k, v in annual.items()}
     raw = raw[raw["ContentsCode"].isin(set(by_code))]
@@ -546,6 +635,129 @@ def _sum_components(
     return out.reset_index()
 
 
+_T = TypeVar("_T")
+
+
+def _optional(step: Callable[[], _T], table: str) -> _T:
+    """Run an optional table's step; a 4xx answer (a variable or value the table does not have, as a
+    400 "Non-existent variable") is reported and the table skipped, never the whole refresh stopped."""
+    try:
+        return step()
+    except SsbResponseError as exc:
+        if exc.status is not None and 400 <= exc.status < 500:
+            raise _Skip(f"SSB refused the query for table {table}: {exc}") from None
+        raise
+
+
+#: Components summed over 2011-2025 may differ from the bundled sums by one person a year (rounding).
+_SUM_TOLERANCE = len(range(COMPONENT_YEARS[0], COMPONENT_YEARS[1] + 1))
+
+
+def _validate(datasets: dict[str, pd.DataFrame], municipalities: Sequence[str]) -> dict[str, str]:
+    """Compare what was fetched with the overlapping years of the bundled snapshot before anything is
+    written. The population of 1 January must be identical cell by cell (municipality-years either side
+    marks as estimates or unpublished left out): if not, the whole refresh is refused with
+    :class:`SsbResponseError`. Components summed over 2011-2025 must agree with the bundled sums within
+    rounding for every municipality both have as comparable, and none may be missing or all zero where the
+    bundled data have figures; a component data set that fails is returned (name -> reason) and not written,
+    so it can never replace real figures with zeros or nothing."""
+    from blilyst.stats import snapshot as snap
+
+    refused: dict[str, str] = {}
+    pop = datasets["population"]
+    bundled = pd.read_parquet(snap.BUNDLED_DIR / "population.parquet")
+    keys = ["municipality", "year", "sex", "age"]
+    both = pop.merge(bundled, on=keys, suffixes=("", "_bundled"))
+    estimated = _flagged_years(pd.read_parquet(snap.BUNDLED_DIR / "population_flags.parquet"))
+    estimated |= _flagged_years(datasets.get("population_flags"))
+    if estimated:
+        both = both[~pd.MultiIndex.from_frame(both[["municipality", "year"]]).isin(list(estimated))]
+    differ = both[both["population"] != both["population_bundled"]]
+    if len(differ):
+        first = differ.iloc[0]
+        raise SsbResponseError(
+            f"SSB's 07459 answer differs from the bundled registered population in {len(differ)} of {len(both)} "
+            f"overlapping cells (e.g. {first.municipality} {first.year} {first.sex} {first.age}: "
+            f"{first.population} against {first.population_bundled}); the refresh was refused and the snapshot "
+            "not changed. Report it, or try again when SSB's table is complete."
+        )
+    expected = pd.read_parquet(snap.BUNDLED_DIR / "components_2011_2025.parquet").set_index("municipality")
+    expected = expected[expected["comparable"] & expected.index.isin(set(municipalities))]
+    sums = datasets.get("components_2011_2025")
+    if sums is not None:
+        live = sums.set_index("municipality").reindex(expected.index)
+        for col in ("natural_increase_sum", "net_migration_sum", "population_change_sum"):
+            bad = (live[col] - expected[col]).abs() > _SUM_TOLERANCE
+            if bad.any():
+                code = bad[bad].index[0]
+                refused["components_2011_2025"] = (
+                    f"refused: {col} over 2011-2025 differs from the bundled registered sums for {int(bad.sum())} "
+                    f"municipalities (e.g. {code}: {live.loc[code, col]} against {expected.loc[code, col]}); "
+                    "the bundled sums stay in use"
+                )
+                break
+    annual = datasets.get("components_annual")
+    if annual is not None:
+        reason = _check_annual(annual, expected)
+        if reason:
+            refused["components_annual"] = reason
+    return refused
+
+
+def _check_annual(annual: pd.DataFrame, expected: pd.DataFrame) -> str | None:
+    """Why ``components_annual`` cannot be trusted, or None: for municipalities with all 15 years of a
+    component, its 2011-2025 sum must match the bundled registered sum within rounding (net migration,
+    natural increase as births minus deaths, and 09588's moves as domestic plus international net)."""
+    first, last = COMPONENT_YEARS
+    if annual.empty:
+        return "refused: the answer held no figures for today's municipalities; the earlier figures stay in use"
+    span = annual[annual["year"].between(first, last)]
+    wide = span.pivot_table(index=["municipality", "year"], columns="component", values="persons", aggfunc="sum")
+    n_years = last - first + 1
+    checks: dict[str, tuple[str, Callable[[pd.DataFrame], pd.Series]]] = {
+        "net_migration": ("net_migration_sum", lambda w: w["net_migration"]),
+        "births and deaths": ("natural_increase_sum", lambda w: w["births"] - w["deaths"]),
+        "09588's moves": (
+            "net_migration_sum",
+            lambda w: w["domestic_in"] - w["domestic_out"] + w["immigration"] - w["emigration"],
+        ),
+    }
+    needed = {
+        "net_migration": ["net_migration"],
+        "births and deaths": ["births", "deaths"],
+        "09588's moves": ["domestic_in", "domestic_out", "immigration", "emigration"],
+    }
+    for what, (col, value) in checks.items():
+        if not set(needed[what]) <= set(wide.columns):
+            continue
+        per_year = value(wide).dropna()
+        counts = per_year.groupby(level="municipality").size()
+        full = counts[counts == n_years].index.intersection(expected.index)
+        if full.empty:
+            continue
+        total = per_year.groupby(level="municipality").sum().loc[full]
+        bad = (total - expected.loc[full, col]).abs() > _SUM_TOLERANCE + 0.002 * expected.loc[full, col].abs()
+        if bad.mean() > 0.05:  # a few municipalities may have border moves counted apart; most must agree
+            code = bad[bad].index[0]
+            return (
+                f"refused: {what} summed over {first}-{last} differ from the bundled registered sums for "
+                f"{int(bad.sum())} of {len(full)} municipalities (e.g. {code}: {total.loc[code]:.0f} against "
+                f"{expected.loc[code, col]}); the earlier figures stay in use"
+            )
+    return None
+
+
+def _flagged_years(flags: pd.DataFrame | None) -> set[tuple[str, int]]:
+    """(municipality, year) pairs a ``population_flags`` frame marks."""
+    if flags is None or flags.empty:
+        return set()
+    return {
+        (str(code), year)
+        for code, first, last in zip(flags["municipality"], flags["year_from"], flags["year_to"], strict=True)
+        for year in range(int(first), int(last) + 1)
+    }
+
+
 def _register_codes() -> list[str]:
     from blilyst.stats.register import get_register
 
@@ -588,23 +800,30 @@ def refresh_snapshot(
             datasets["population_flags"], tables["population_flags"] = flags, "07459"
         else:  # an empty frame has no column types to store; no flags means none apply
             result.skipped["population_flags"] = "SSB published every municipality-year; nothing to flag"
+        annual: pd.DataFrame | None = None
         try:
-            sums, annual, table_id = r.components(pop, municipalities)
+            sums, annual, table_id = _optional(lambda: r.components(pop, municipalities), "06913/01223")
             datasets["components_2011_2025"], tables["components_2011_2025"] = sums, table_id
             datasets["components_annual"], tables["components_annual"] = annual, table_id
         except _Skip as exc:
             result.skipped["components_2011_2025"] = str(exc)
             result.skipped["components_annual"] = str(exc)
         try:
-            datasets["migration_by_age"] = r.migration_by_age(municipalities)
-            tables["migration_by_age"] = "09588"
+            flows = _optional(lambda: r.migration_flows(municipalities), "09588")
+            datasets["components_annual"] = _merge_annual(annual, flows)
+            tables["components_annual"] = f"{tables['components_annual']}+09588" if annual is not None else "09588"
+            result.skipped.pop("components_annual", None)
         except _Skip as exc:
-            result.skipped["migration_by_age"] = str(exc)
+            result.skipped["09588"] = str(exc)
         try:
-            live_jobs = r.jobs(municipalities)
+            live_jobs = _optional(lambda: r.jobs(municipalities), "13470")
             datasets["jobs"], tables["jobs"] = _merge_jobs(live_jobs, _bundled_jobs()), "13470"
         except _Skip as exc:
             result.skipped["jobs"] = f"{exc}; the bundled job counts stay in use"
+        for name, reason in _validate(datasets, municipalities).items():
+            datasets.pop(name, None)
+            tables.pop(name, None)
+            result.skipped[name] = reason
     finally:
         result.requests = client.requests_made - before
         if own_client:
@@ -624,7 +843,7 @@ def refresh_snapshot(
     }
     entries = {}
     for name, table_id in tables.items():
-        src = r.sources.get(table_id, {})
+        src = r.sources.get(table_id.split("+")[0], {})
         entries[name] = {
             "description": descriptions[name],
             "ssb_table": table_id,
