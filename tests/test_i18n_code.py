@@ -29,7 +29,6 @@ NOT_YET_CONVERTED: dict[str, int] = {
     "blilyst/plan/capacity.py": 7,
     "blilyst/plan/chain.py": 47,
     "blilyst/plan/comparison.py": 3,
-    "blilyst/plan/document.py": 59,
     "blilyst/plan/evaluation.py": 15,
     "blilyst/plan/evidence.py": 67,
     "blilyst/plan/targetgroups.py": 62,

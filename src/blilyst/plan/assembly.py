@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+from blilyst.i18n import format_date, override
 from blilyst.i18n import gettext as _
-from blilyst.i18n import override
 from blilyst.plan import needs
+from blilyst.plan.actions import action_items, goal_check
+from blilyst.plan.actions import gaps as action_gaps
 from blilyst.plan.document import ChartSpec, Plan
 from blilyst.plan.evaluation import Evaluation
+from blilyst.plan.recommendations import Need, recommendations
 from blilyst.plan.saved import SavedPlan
 from blilyst.plan.targetgroups import (
     GroupEvidence,
@@ -25,6 +28,7 @@ from blilyst.plan.targetgroups import (
     check_priorities,
     evaluate_groups,
 )
+from blilyst.plan.versions import changes
 
 
 @functools.lru_cache(maxsize=512)
@@ -63,6 +67,28 @@ def priority_warnings(saved: SavedPlan, evidence: list[GroupEvidence]) -> list[P
     if not saved.priorities or not any(saved.priorities.values()):
         return []
     return check_priorities(dict(saved.priorities), evidence)
+
+
+def key_numbers(code: str, scenario: str) -> dict[str, float]:
+    """The figures an adopted version is frozen with (see :data:`blilyst.plan.versions.FIGURES`)."""
+    k = needs.key_figures(code)
+    summary = needs.projection(code, scenario).summary()
+    return {
+        "population": float(k.population),
+        "share_67_plus": float(k.share_67_plus),
+        "working_age": float(summary.iloc[0].working_age),
+        "working_age_end": float(summary.iloc[-1].working_age),
+        "needed_per_year": float(needs.target_seeking(code, "en").per_year),
+    }
+
+
+def group_names(saved: SavedPlan) -> dict[str, str]:
+    """Target-group keys as readers see them, in the active language."""
+    from blilyst.i18n import active
+
+    names = {g.key: g.label(active()) for g in candidate_groups()}
+    names.update({g.key: g.label(active()) for g in saved.user_groups()})
+    return names
 
 
 def build_document(
@@ -112,6 +138,24 @@ def build_document(
         document.charts = needs.all_charts(code, scenario, lang)
         document.tables = [needs.target_table(answer, lang), *list(document.tables)]
         document.comparison = needs.comparison(code, saved.peers, lang)
+        need = Need(answer.per_year, answer.top_age_group, int(needs.projection(code, "target-seeking").years[-1]))
+        goal = goal_check(saved.target_in_migrants, answer.per_year, answer.top_age_group)
+        document.actions = action_items(saved.measures)
+        document.action_gaps = action_gaps(document.actions)
+        document.goal_check = goal.text() if goal else ""
+        document.recommendations = recommendations(
+            need, document.bottlenecks, evidence, goal, document.honesty, document.action_gaps
+        )
+        if saved.version is not None:
+            document.version_text = saved.version.text(lang)
+        if saved.adopted is not None:
+            document.changes_title = _("Changes since version %(number)d, adopted %(date)s") % {
+                "number": saved.adopted.info.number,
+                "date": format_date(saved.adopted.info.adopted_on, "long") if saved.adopted.info.adopted_on else "–",
+            }
+            document.changes = changes(
+                saved.adopted, saved.to_json(), key_numbers(code, scenario), group_names(saved)
+            ) or [_("Nothing has changed since the adopted version.")]
         document.sources = list(
             dict.fromkeys(
                 [

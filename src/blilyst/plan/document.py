@@ -32,117 +32,106 @@ from xml.sax.saxutils import escape
 import pandas as pd
 
 from blilyst.errors import InputError
+from blilyst.i18n import N_, format_number, format_percent, override
+from blilyst.i18n import format_date as i18n_format_date
+from blilyst.i18n import gettext as _
+from blilyst.plan.actions import ActionItem
 from blilyst.plan.bottlenecks import SHORT_LABELS, Assessment, Rating
 from blilyst.plan.chain import Chain, validate_chain
 from blilyst.plan.evaluation import Evaluation
 from blilyst.plan.honesty import HonestyReport
 from blilyst.plan.honesty import document_section as honesty_section
 from blilyst.plan.targetgroups import GroupEvidence, PriorityWarning, bottlenecks_hitting, group_label
-from blilyst.plan.texts import fmt_int, fmt_pct, pick
+from blilyst.plan.texts import pick
 from blilyst.stats.credit import SSB_CREDIT
 
 Text = Mapping[str, str]
 
-MONTHS_NB = (
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-)
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-T: dict[str, Text] = {
-    "title": {"nb": "Plan for tilflyttingsarbeid", "en": "Plan for attracting and keeping residents"},
-    "prepared": {"nb": "Utarbeidet", "en": "Prepared"},
-    "municipality": {"nb": "Kommune", "en": "Municipality"},
-    "s_needs": {"nb": "1. Behovsanalyse", "en": "1. Needs analysis"},
-    "s_key": {"nb": "Nøkkeltall", "en": "Key figures"},
-    "s_compare": {"nb": "Sammenlignbare kommuner", "en": "Similar municipalities"},
-    "s_bottlenecks": {"nb": "2. Flaskehalser", "en": "2. Bottlenecks"},
-    "s_target": {"nb": "3. Målgruppe", "en": "3. Target group"},
-    "s_warnings": {"nb": "Prioriteringer som ikke stemmer med tallene", "en": "Priorities that contradict the data"},
-    "s_chain": {"nb": "Mål, målgruppe, tiltak og indikatorer", "en": "Goal, target group, measures and indicators"},
-    "s_honesty": {"nb": "4. Ærlig budskap", "en": "4. Honest message"},
-    "s_works": {"nb": "5. Virker det?", "en": "5. Does it work?"},
-    "s_sources": {"nb": "Kilder", "en": "Sources"},
-    "data_table": {"nb": "Tallene bak figuren", "en": "The figures behind the chart"},
-    "alt": {"nb": "Figurbeskrivelse", "en": "Chart description"},
-    "estimated": {
-        "nb": "Beregnet tall (anslag), ikke registrert statistikk.",
-        "en": "Estimated figures, not registered statistics.",
-    },
-    "none": {"nb": "Ikke utfylt ennå.", "en": "Not filled in yet."},
-    "chosen": {"nb": "Valgt", "en": "Chosen"},
-    "group": {"nb": "Gruppe", "en": "Group"},
-    "level": {"nb": "Nivå", "en": "Level"},
-    "in_share": {"nb": "Andel av innflyttere", "en": "Share of in-migrants"},
-    "out_share": {"nb": "Andel av utflyttere", "en": "Share of out-migrants"},
-    "imm_share": {"nb": "Andel av innvandrere", "en": "Share of immigrants"},
-    "notes": {"nb": "Merknad", "en": "Note"},
-    "question": {"nb": "Spørsmål", "en": "Question"},
-    "rating": {"nb": "Vurdering", "en": "Rating"},
-    "suggested": {"nb": "Tallene tyder på", "en": "The evidence suggests"},
-    "evidence": {"nb": "Grunnlag", "en": "Evidence"},
-    "date": {"nb": "Dato", "en": "Date"},
-    "goal": {"nb": "Mål", "en": "Goal"},
-    "target_group": {"nb": "Målgruppe", "en": "Target group"},
-    "measure": {"nb": "Tiltak", "en": "Measure"},
-    "indicator": {"nb": "Indikator", "en": "Indicator"},
-    "target": {"nb": "Måltall", "en": "Target"},
-    "source": {"nb": "Kilde", "en": "Source"},
-    "chain_problems": {"nb": "Mangler i kjeden", "en": "Gaps in the chain"},
-    "claim": {"nb": "Påstand", "en": "Claim"},
-    "verdict": {"nb": "Vurdering", "en": "Verdict"},
-    "reason": {"nb": "Begrunnelse", "en": "Reason"},
-    "excerpt": {"nb": "Utdrag", "en": "Excerpt"},
-    "cliche": {"nb": "Klisjé eller skyggebudskap", "en": "Cliché or shadow message"},
-    "stage": {"nb": "Steg", "en": "Stage"},
-    "households": {"nb": "Husholdninger", "en": "Households"},
-    "persons": {"nb": "Personer", "en": "Persons"},
-    "conversion": {"nb": "Andel fra forrige steg", "en": "Share from previous step"},
-    "funnel": {"nb": "Fra henvendelse til innflytting", "en": "From enquiry to moving in"},
-    "moved_in": {"nb": "Flyttet inn per målgruppe", "en": "Moved in per target group"},
-    "retention": {"nb": "Andel fortsatt bosatt", "en": "Share still resident"},
-    "after": {"nb": "etter", "en": "after"},
-    "years": {"nb": "år", "en": "years"},
-    "reach": {
-        "nb": "Tjenesten nådde {persons} av {total} innflyttere i {period} ({share}).",
-        "en": "The service reached {persons} of {total} in-migrants in {period} ({share}).",
-    },
-    "reasons": {"nb": "Hvorfor folk flyttet videre", "en": "Why people moved on"},
-    "suppressed": {"nb": "skjult (under 3)", "en": "hidden (under 3)"},
+T: dict[str, str] = {
+    "title": N_("Plan for attracting and keeping residents"),
+    "prepared": N_("Prepared"),
+    "municipality": N_("Municipality"),
+    "s_needs": N_("1. Needs analysis"),
+    "s_key": N_("Key figures"),
+    "s_compare": N_("Similar municipalities"),
+    "s_bottlenecks": N_("2. Bottlenecks"),
+    "s_target": N_("3. Target group"),
+    "s_warnings": N_("Priorities that contradict the data"),
+    "s_chain": N_("Goal, target group, measures and indicators"),
+    "s_honesty": N_("4. Honest message"),
+    "s_works": N_("5. Does it work?"),
+    "s_sources": N_("Sources"),
+    "data_table": N_("The figures behind the chart"),
+    "alt": N_("Chart description"),
+    "estimated": N_("Estimated figures, not registered statistics."),
+    "none": N_("Not filled in yet."),
+    "chosen": N_("Chosen"),
+    "group": N_("Group"),
+    "level": N_("Level"),
+    "in_share": N_("Share of in-migrants"),
+    "out_share": N_("Share of out-migrants"),
+    "imm_share": N_("Share of immigrants"),
+    "notes": N_("Note"),
+    "question": N_("Question"),
+    "rating": N_("Rating"),
+    "suggested": N_("The evidence suggests"),
+    "evidence": N_("Evidence"),
+    "date": N_("Date"),
+    "goal": N_("Goal"),
+    "target_group": N_("Target group"),
+    "measure": N_("Measure"),
+    "indicator": N_("Indicator"),
+    "target": N_("Target"),
+    "source": N_("Source"),
+    "chain_problems": N_("Gaps in the chain"),
+    "claim": N_("Claim"),
+    "verdict": N_("Verdict"),
+    "reason": N_("Reason"),
+    "excerpt": N_("Excerpt"),
+    "cliche": N_("Cliché or shadow message"),
+    "stage": N_("Stage"),
+    "households": N_("Households"),
+    "persons": N_("Persons"),
+    "conversion": N_("Share from previous step"),
+    "funnel": N_("From enquiry to moving in"),
+    "moved_in": N_("Moved in per target group"),
+    "retention": N_("Share still resident"),
+    "after": N_("after"),
+    "years": N_("years"),
+    "reach": N_("The service reached {persons} of {total} in-migrants in {period} ({share})."),
+    "reasons": N_("Why people moved on"),
+    "suppressed": N_("hidden (under 3)"),
+    "s_summary": N_("Summary"),
+    "s_recommendations": N_("Recommendations"),
+    "s_actions": N_("Action plan"),
+    "s_goal_check": N_("Does the goal fit the projection?"),
+    "responsible": N_("Responsible"),
+    "partners": N_("Partners"),
+    "period": N_("Period"),
+    "cost": N_("Cost"),
+    "no_target": N_(
+        "The plan has no target for more in-migrants a year yet, so it cannot be held against the projection."
+    ),
 }
 
 
+def document_language(lang: str) -> str:
+    """The language tag a document declares (DOCX core properties, PDF /Lang): nb-NO, nn-NO or en-GB, the
+    same CLDR locale that formats its numbers and dates."""
+    from blilyst import i18n
+
+    return i18n._CLDR[i18n.normalise(lang)].replace("_", "-")
+
+
 def tr(key: str, lang: str) -> str:
-    return pick(T[key], lang)
+    """The document's fixed text ``key`` in ``lang``."""
+    with override(lang):
+        return _(T[key])
 
 
 def format_date(day: dt.date, lang: str = "nb") -> str:
-    if lang == "nb":
-        return f"{day.day}. {MONTHS_NB[day.month - 1]} {day.year}"
-    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    """A date in running text (6. desember 2026 / 6 December 2026)."""
+    return i18n_format_date(day, "long", lang)
 
 
 # ---------------------------------------------------------------------------------------- structure
@@ -193,6 +182,13 @@ class Plan:
     evaluation: Evaluation | None = None
     evaluation_charts: list[ChartSpec] = field(default_factory=list)
     sources: list[str] = field(default_factory=lambda: [SSB_CREDIT])
+    version_text: str = ""  # "Versjon 2, vedtatt i kommunestyret …" or "Versjon 3, utkast …"
+    recommendations: list[str] = field(default_factory=list)
+    changes_title: str = ""
+    changes: list[str] = field(default_factory=list)  # what changed since the adopted version
+    actions: list[ActionItem] = field(default_factory=list)
+    action_gaps: list[str] = field(default_factory=list)
+    goal_check: str = ""  # the plan's target for in-migrants against the projection; "" without a target
 
     def full_title(self) -> str:
         return self.title or f"{tr('title', self.lang)} – {self.name}"
@@ -222,6 +218,11 @@ class Grid:
 
 
 @dataclass(frozen=True)
+class PageBreak:
+    """The first page (summary and recommendations) ends here."""
+
+
+@dataclass(frozen=True)
 class Picture:
     png: bytes
     caption: str = ""
@@ -231,14 +232,14 @@ def _cell(value, lang: str, *, share: bool = False) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
     if isinstance(value, bool):
-        return ("ja" if value else "nei") if lang == "nb" else ("yes" if value else "no")
+        with override(lang):
+            return _("yes") if value else _("no")
     if share and isinstance(value, (int, float)):
-        return fmt_pct(float(value), lang, 1 if abs(value) < 0.1 else 0)
+        return format_percent(float(value), 1 if abs(value) < 0.1 else 0, lang)
     if isinstance(value, (int,)) or (isinstance(value, float) and float(value).is_integer() and abs(value) >= 1):
-        return fmt_int(float(value), lang)
+        return format_number(float(value), 0, lang)
     if isinstance(value, float):
-        text = f"{value:.2f}"
-        return text.replace(".", ",") if lang == "nb" else text
+        return format_number(value, 2, lang)
     if isinstance(value, (dt.date, pd.Timestamp)):
         return format_date(value if isinstance(value, dt.date) else value.date(), lang)
     return str(value)
@@ -299,8 +300,20 @@ def plan_blocks(plan: Plan) -> list:
             f"{tr('prepared', lang)} {format_date(plan.prepared_on, lang)}."
         ),
     ]
-    if plan.summary:
-        b.append(Para(plan.summary))
+    if plan.version_text:
+        b.append(Para(plan.version_text))
+    # first page: what the evidence says and what follows from it
+    b.append(Heading(tr("s_summary", lang), 1))
+    b.append(Para(plan.summary) if plan.summary else Para(tr("none", lang), "note"))
+    if plan.recommendations:
+        b.append(Heading(tr("s_recommendations", lang), 2))
+        for i, text in enumerate(plan.recommendations, start=1):
+            b.append(Para(f"{i}. {text}"))
+    if plan.changes_title:
+        b.append(Heading(plan.changes_title, 2))
+        for text in plan.changes:
+            b.append(Para(text))
+    b.append(PageBreak())
 
     # 1 needs analysis
     b.append(Heading(tr("s_needs", lang), 1))
@@ -388,7 +401,7 @@ def plan_blocks(plan: Plan) -> list:
             )
             if plan.bottlenecks is not None:
                 hits = bottlenecks_hitting(ev.group, plan.bottlenecks)
-                row += (", ".join(pick(SHORT_LABELS[k], lang) for k, _ in hits) or "–",)
+                row += (", ".join(pick(SHORT_LABELS[k], lang) for k, _rating in hits) or "–",)
             rows.append((*row, note or "–"))
         period = next((ev.period for ev in plan.target_groups if ev.period), "")
         header = (
@@ -434,6 +447,41 @@ def plan_blocks(plan: Plan) -> list:
             for p in problems:
                 b.append(Para(p.text(lang), "warning" if p.severity == "error" else "small"))
 
+    b.append(Heading(tr("s_actions", lang), 2))
+    if plan.actions:
+        b.append(
+            Grid(
+                (
+                    tr("measure", lang),
+                    tr("responsible", lang),
+                    tr("partners", lang),
+                    tr("period", lang),
+                    tr("cost", lang),
+                    tr("indicator", lang),
+                    tr("target", lang),
+                ),
+                tuple(
+                    (
+                        a.measure,
+                        a.responsible or "–",
+                        "; ".join(p.text() for p in a.partners) or "–",
+                        a.period_text(),
+                        a.cost_text(),
+                        a.indicator or "–",
+                        a.target_text(),
+                    )
+                    for a in plan.actions
+                ),
+                widths=(2.2, 1.5, 2.4, 1.0, 1.2, 1.8, 1.2),
+            )
+        )
+        for gap in plan.action_gaps:
+            b.append(Para(gap, "small"))
+    else:
+        b.append(Para(tr("none", lang), "note"))
+    b.append(Heading(tr("s_goal_check", lang), 2))
+    b.append(Para(plan.goal_check or tr("no_target", lang), "body" if plan.goal_check else "note"))
+
     # 4 honest message
     b.append(Heading(tr("s_honesty", lang), 1))
     if plan.honesty is None:
@@ -452,14 +500,19 @@ def plan_blocks(plan: Plan) -> list:
     if ev is None:
         b.append(Para(tr("none", lang), "note"))
     else:
-        label_col = "label_nb" if lang == "nb" else "label_en"
+        from blilyst.plan.evaluation import STAGE_LABELS
+
         b.append(Heading(tr("funnel", lang), 3))
         b.append(
             Grid(
                 (tr("stage", lang), tr("households", lang), tr("conversion", lang)),
                 tuple(
-                    (r[label_col], _cell(r["households"], lang), _cell(r["conversion"], lang, share=True))
-                    for _, r in ev.funnel.iterrows()
+                    (
+                        pick(STAGE_LABELS[r["stage"]], lang),
+                        _cell(r["households"], lang),
+                        _cell(r["conversion"], lang, share=True),
+                    )
+                    for _i, r in ev.funnel.iterrows()
                 ),
             )
         )
@@ -474,7 +527,7 @@ def plan_blocks(plan: Plan) -> list:
                             tr("suppressed", lang) if r["suppressed"] else _cell(r["households"], lang),
                             tr("suppressed", lang) if r["suppressed"] else _cell(r["persons"], lang),
                         )
-                        for _, r in ev.moved_in.iterrows()
+                        for _i, r in ev.moved_in.iterrows()
                     ),
                 )
             )
@@ -484,10 +537,10 @@ def plan_blocks(plan: Plan) -> list:
             b.append(
                 Para(
                     tr("reach", lang).format(
-                        persons=fmt_int(r.persons_moved_in_via_service, lang),
-                        total=fmt_int(r.total_in_migration, lang),
+                        persons=format_number(r.persons_moved_in_via_service, 0, lang),
+                        total=format_number(r.total_in_migration, 0, lang),
                         period=period,
-                        share=fmt_pct(r.share, lang, 1),
+                        share=format_percent(r.share, 1, lang),
                     )
                 )
             )
@@ -511,7 +564,7 @@ def plan_blocks(plan: Plan) -> list:
                             _cell(r["households"], lang),
                             *tuple(_cell(r[c], lang, share=True) for c in cols),
                         )
-                        for _, r in ev.retention.iterrows()
+                        for _i, r in ev.retention.iterrows()
                     ),
                 )
             )
@@ -524,7 +577,7 @@ def plan_blocks(plan: Plan) -> list:
                     (tr("reason", lang), tr("households", lang)),
                     tuple(
                         (r["label"], tr("suppressed", lang) if r["suppressed"] else _cell(r["households"], lang))
-                        for _, r in ev.reasons.iterrows()
+                        for _i, r in ev.reasons.iterrows()
                     ),
                 )
             )
@@ -557,12 +610,14 @@ def to_docx(plan: Plan) -> bytes:
     props.subject = f"{plan.municipality} {plan.name}"
     props.author = "blilyst"
     props.created = dt.datetime.combine(plan.prepared_on, dt.time(12, 0))
-    props.language = "nb-NO" if plan.lang == "nb" else "en-GB"
+    props.language = document_language(plan.lang)
     section = doc.sections[0]
     footer = section.footer.paragraphs[0]
     footer.text = f"{plan.full_title()} · {format_date(plan.prepared_on, plan.lang)} · {SSB_CREDIT}"
     for block in plan_blocks(plan):
-        if isinstance(block, Heading):
+        if isinstance(block, PageBreak):
+            doc.add_page_break()
+        elif isinstance(block, Heading):
             doc.add_heading(block.text, level=min(block.level, 9))
         elif isinstance(block, Para):
             p = doc.add_paragraph()
@@ -671,6 +726,7 @@ def to_pdf(plan: Plan) -> bytes:
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import cm
     from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import PageBreak as PdfPageBreak
 
     styles = getSampleStyleSheet()
     body = ParagraphStyle("body", parent=styles["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5)
@@ -693,7 +749,9 @@ def to_pdf(plan: Plan) -> bytes:
 
     story = []
     for block in plan_blocks(plan):
-        if isinstance(block, Heading):
+        if isinstance(block, PageBreak):
+            story.append(PdfPageBreak())
+        elif isinstance(block, Heading):
             story.append(p(block.text, heads[min(block.level, 3)]))
         elif isinstance(block, Para):
             story.append(p(block.text, para_styles.get(block.style, body)))
@@ -761,7 +819,7 @@ def to_pdf(plan: Plan) -> bytes:
         author="blilyst",
         subject=winansi(f"{plan.municipality} {plan.name}"),
         creator="blilyst",
-        lang="nb-NO" if plan.lang == "nb" else "en-GB",
+        lang=document_language(plan.lang),
     )
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return out.getvalue()

@@ -26,6 +26,7 @@ from blilyst.plan.capacity import Capacity
 from blilyst.plan.chain import Chain, Indicator, Measure
 from blilyst.plan.honesty import HonestyReport
 from blilyst.plan.targetgroups import TargetGroup
+from blilyst.plan.versions import AdoptedBaseline, VersionInfo
 
 FORMAT = "blilyst-plan/1"
 SCENARIOS = ("trend", "trend5", "zero-migration", "no-immigration", "low", "high")
@@ -120,6 +121,9 @@ class SavedPlan:
     measures: tuple[Mapping[str, Any], ...] = ()
     assessment: SavedAssessment | None = None
     campaign: SavedCampaign | None = None
+    target_in_migrants: float | None = None  # more in-migrants a year than the trend gives, the plan's target
+    version: VersionInfo | None = None  # this version's number and status
+    adopted: AdoptedBaseline | None = None  # the last adopted version, frozen, for "what changed"
 
     @property
     def scenario_or_default(self) -> str:
@@ -201,6 +205,9 @@ class SavedPlan:
                 "capacity": dict(self.campaign.capacity),
                 "thresholds": dict(self.campaign.thresholds),
             },
+            "target_in_migrants": self.target_in_migrants,
+            "version": self.version.to_json() if self.version else None,
+            "adopted": self.adopted.to_json() if self.adopted else None,
         }
 
     @classmethod
@@ -230,7 +237,13 @@ class SavedPlan:
         priorities = data.get("priorities") or {}
         if not isinstance(priorities, Mapping):
             raise InputError("plan file", "'priorities' must be an object of target group → effort")
+        target = data.get("target_in_migrants")
+        if target is not None and not isinstance(target, int | float):
+            raise InputError("plan file", f"'target_in_migrants' must be a number or null, not {target!r}")
         return cls(
+            target_in_migrants=float(target) if target is not None else None,
+            version=VersionInfo.from_json(data["version"]) if data.get("version") else None,
+            adopted=AdoptedBaseline.from_json(data["adopted"]) if data.get("adopted") else None,
             municipality=code,
             scenario=str(data.get("scenario") or "trend"),
             peers=tuple(peers) if peers is not None else None,

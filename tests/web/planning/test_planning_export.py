@@ -40,8 +40,19 @@ def _fill(client) -> None:
             "measures-INITIAL_FORMS": "0",
             "measures-MIN_NUM_FORMS": "0",
             "measures-MAX_NUM_FORMS": "12",
+            "target_in_migrants": "5",
             "measures-0-name": "Prøveboliger for arbeidsinnvandrere",
             "measures-0-bottleneck": "housing",
+            "measures-0-responsible": "Næringssjefen",
+            "measures-0-partners_business": "Kviteseid Bygg AS",
+            "measures-0-partners_neighbour": "Vinje kommune, Tokke kommune",
+            "measures-0-start": "2027-01-01",
+            "measures-0-end": "2029-12-31",
+            "measures-0-cost": "450000",
+            "measures-0-indicator_name": "Husholdninger i prøvebolig",
+            "measures-0-indicator_metric": "moved_in_households",
+            "measures-0-indicator_target": "6",
+            "measures-0-indicator_year": "2029",
         },
     )
     client.post("/plan/4028/message/", {"title": "Nettsiden", "text": "Barnehageplass garantert hele året for alle!"})
@@ -131,6 +142,15 @@ def test_the_pdf_holds_kviteseids_figures_and_every_part(filled_plan):
     assert "Prøveboliger for arbeidsinnvandrere" in text  # the chain
     assert "Barnehageplass garantert" in text  # the honesty check
     flat = " ".join(text.split())
+    # the first page: version, summary with the stated period, recommendations that follow from the figures
+    assert "Versjon 1, utkast (ikke vedtatt)." in flat
+    assert "Sammendrag" in flat and "I 2016–2025 ble det født færre enn det døde" in flat
+    assert "Anbefalinger" in flat
+    assert "Fjern flaskehalsene først: bolig (vurdert som flaskehals 1. oktober 2025)." in flat
+    # the action plan and the goal check against the target-seeking projection (Kviteseid needs about 11 a year)
+    assert "Handlingsplan" in flat and "Næringssjefen" in flat and "450 000 kr" in flat.replace("\xa0", " ")
+    assert "Vinje kommune (nabokommuner); Tokke kommune (nabokommuner)" in flat
+    assert "Planen sikter mot 5 flere innflyttere i året" in flat
     assert "Fra henvendelse til innflytting" in flat  # does it work? (the funnel of the 12 households)
     assert "Andel fortsatt bosatt" in flat  # Kaplan–Meier retention
     # aggregates only: no household's label, no adult's name (the fixture names them "L1 adult 0", ...)

@@ -150,6 +150,13 @@ class TargetGroupForm(forms.Form):
     indicator_target = forms.FloatField(label=_("Target"), required=False)
     indicator_year = forms.IntegerField(label=_("Target year"), required=False, min_value=2000, max_value=2100)
     indicator_baseline = forms.FloatField(label=_("Baseline"), required=False)
+    target_in_migrants = forms.FloatField(
+        label=_("Target: more in-migrants a year than the trend gives"),
+        required=False,
+        min_value=-10000,
+        max_value=10000,
+        help_text=_("The plan document holds this against what the target-seeking projection says is needed."),
+    )
 
     def __init__(self, *args, user_groups=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,9 +204,27 @@ class TargetGroupForm(forms.Form):
         ]
 
 
+PARTNER_FIELDS = {
+    "business": _("Partners: business"),
+    "voluntary": _("Partners: voluntary groups"),
+    "neighbour": _("Partners: neighbouring municipalities"),
+    "public": _("Partners: public bodies"),
+}
+
+
 class MeasureForm(forms.Form):
     name = forms.CharField(label=_("Measure"), required=False, max_length=200)
     bottleneck = forms.ChoiceField(label=_("Bottleneck it removes"), required=False)
+    responsible = forms.CharField(label=_("Responsible"), required=False, max_length=200)
+    partners_business = forms.CharField(
+        label=PARTNER_FIELDS["business"], required=False, max_length=500, help_text=_("Names, separated by commas")
+    )
+    partners_voluntary = forms.CharField(label=PARTNER_FIELDS["voluntary"], required=False, max_length=500)
+    partners_neighbour = forms.CharField(label=PARTNER_FIELDS["neighbour"], required=False, max_length=500)
+    partners_public = forms.CharField(label=PARTNER_FIELDS["public"], required=False, max_length=500)
+    start = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    cost = forms.IntegerField(label=_("Cost (kroner)"), required=False, min_value=0, max_value=10**10)
     indicator_name = forms.CharField(label=_("Indicator"), required=False, max_length=200)
     indicator_metric = forms.ChoiceField(label=_("What is counted"), required=False)
     indicator_target = forms.FloatField(label=_("Target"), required=False)
@@ -215,6 +240,8 @@ class MeasureForm(forms.Form):
         data = super().clean()
         if data.get("indicator_name") and not data.get("name"):
             self.add_error("name", _("Name the measure the indicator belongs to."))
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end must be on or after the start."))
         if data.get("indicator_name") and not data.get("indicator_metric"):
             self.add_error("indicator_metric", _("Choose what the indicator counts."))
         return data
@@ -233,11 +260,22 @@ class MeasureForm(forms.Form):
                     "target_year": d.get("indicator_year"),
                 }
             )
+        partners = [
+            {"kind": kind, "name": name.strip()}
+            for kind in PARTNER_FIELDS
+            for name in (d.get(f"partners_{kind}") or "").split(",")
+            if name.strip()
+        ]
         return {
             "name": d["name"],
             "bottleneck": d.get("bottleneck") or None,
             "target_groups": list(groups),
             "indicators": indicators,
+            "responsible": (d.get("responsible") or "").strip(),
+            "partners": partners,
+            "start": d["start"].isoformat() if d.get("start") else None,
+            "end": d["end"].isoformat() if d.get("end") else None,
+            "cost": d.get("cost"),
         }
 
 
@@ -256,6 +294,14 @@ def measure_initial(measures: list[dict]) -> list[dict]:
                 "indicator_metric": ind.get("metric", ""),
                 "indicator_target": ind.get("target"),
                 "indicator_year": ind.get("target_year"),
+                "responsible": m.get("responsible", ""),
+                "start": m.get("start"),
+                "end": m.get("end"),
+                "cost": m.get("cost"),
+                **{
+                    f"partners_{kind}": ", ".join(p["name"] for p in m.get("partners") or () if p.get("kind") == kind)
+                    for kind in PARTNER_FIELDS
+                },
             }
         )
     return out
@@ -338,3 +384,22 @@ class CustomGroupForm(forms.Form):
             "immigration_reasons": list(d.get("immigration_reasons") or []),
             "competence": _words(d.get("competence", "")),
         }
+
+
+class AdoptForm(forms.Form):
+    """The council adopted the plan as it stands: the date and the case number; carries the plan's version
+    (edit-conflict protection) so a plan changed since the page was opened is not adopted unseen."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    adopted_on = forms.DateField(
+        label=_("Adopted by the municipal council on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    case_number = forms.CharField(
+        label=_("Council case number"), max_length=50, help_text=_("As in the council's minutes, e.g. 27/14.")
+    )
+
+    def clean_adopted_on(self) -> dt.date:
+        day = self.cleaned_data["adopted_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The adoption date cannot be in the future."))
+        return day

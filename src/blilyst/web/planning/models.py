@@ -49,6 +49,9 @@ class Plan(Versioned):
     priorities = models.JSONField(default=dict, blank=True, help_text="Effort per target group key (any unit).")
     goal_indicators = models.JSONField(default=list, blank=True)
     measures = models.JSONField(default=list, blank=True)
+    target_in_migrants = models.FloatField(
+        _("target: more in-migrants a year than the trend gives"), null=True, blank=True
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -104,7 +107,63 @@ class Plan(Versioned):
             else SavedCampaign(
                 campaign.title, campaign.text, campaign.capacity, self.municipality.honesty_thresholds_json()
             ),
+            target_in_migrants=self.target_in_migrants,
+            version=self.draft_version_info(),
+            adopted=self.adopted_baseline(),
         )
+
+    def latest_adopted(self) -> PlanVersion | None:
+        return self.versions.order_by("-number").first()
+
+    def draft_version_info(self):
+        """The working plan is the draft after the last adopted version (version 1 before any adoption)."""
+        from blilyst.plan.versions import VersionInfo
+
+        latest = self.latest_adopted()
+        return VersionInfo(number=(latest.number + 1) if latest else 1)
+
+    def adopted_baseline(self):
+        latest = self.latest_adopted()
+        return latest.baseline() if latest else None
+
+
+class PlanVersion(models.Model):
+    """A version of the plan the municipal council adopted, frozen: the plan's choices and key figures as
+    they were (``saved``, ``figures``) and the documents exactly as adopted (``pdf``, ``docx``)."""
+
+    PERSONAL_DATA = False
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("plan"))
+    number = models.PositiveIntegerField(_("version"))
+    adopted_on = models.DateField(_("adopted on"))
+    case_number = models.CharField(_("council case number"), max_length=50)
+    saved = models.JSONField(help_text="SavedPlan.to_json() of the adopted plan.")
+    figures = models.JSONField(default=dict, help_text="The key figures the plan was adopted with.")
+    pdf = models.BinaryField()
+    docx = models.BinaryField()
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_number_per_plan_version")]
+        verbose_name = _("adopted plan version")
+        verbose_name_plural = _("adopted plan versions")
+
+    def __str__(self) -> str:
+        return f"{self.plan.municipality_id} v{self.number}"
+
+    def info(self):
+        from blilyst.plan.versions import ADOPTED, VersionInfo
+
+        return VersionInfo(self.number, ADOPTED, self.adopted_on, self.case_number)
+
+    def baseline(self):
+        from blilyst.plan.versions import AdoptedBaseline
+
+        return AdoptedBaseline(self.info(), self.saved, self.figures)
 
 
 class BottleneckAssessment(models.Model):

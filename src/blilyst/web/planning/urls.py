@@ -14,4 +14,6 @@ urlpatterns = [
     path("<str:code>/results/", views.results, name="plan_results"),
     path("<str:code>/export/", views.export, name="plan_export"),
     path("<str:code>/export/plan.<str:fmt>", views.export_file, name="plan_export_file"),
+    path("<str:code>/adopt/", views.adopt, name="plan_adopt"),
+    path("<str:code>/versions/<int:number>/plan.<str:fmt>", views.adopted_file, name="plan_adopted_file"),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from blilyst.i18n import active
+from blilyst.i18n import active, override
 from blilyst.plan import assembly, needs
 from blilyst.plan import bottlenecks as bn
 from blilyst.plan.chain import validate_chain
@@ -42,6 +42,7 @@ from blilyst.web.lib.tenancy import (
 from blilyst.web.lib.versioning import VersionConflict, conflict_context, rebind_to_current
 from blilyst.web.planning import aggregates
 from blilyst.web.planning.forms import (
+    AdoptForm,
     AssessmentForm,
     CampaignForm,
     CustomGroupForm,
@@ -465,6 +466,7 @@ def target_group(request: HttpRequest, code: str) -> HttpResponse:
             plan.rationale = form.cleaned_data["rationale"].strip()
             plan.priorities = form.priorities()
             plan.goal_indicators = form.goal_indicators()
+            plan.target_in_migrants = form.cleaned_data.get("target_in_migrants")
             plan.measures = [m for m in (f.to_json(groups) for f in formset.forms if f.cleaned_data) if m]
             plan.updated_by = request.user
             try:
@@ -488,6 +490,7 @@ def target_group(request: HttpRequest, code: str) -> HttpResponse:
             "goal": plan.goal,
             "rationale": plan.rationale,
             "version": plan.version,
+            "target_in_migrants": plan.target_in_migrants,
         }
         initial.update({f"effort_{k}": int(v) for k, v in plan.priorities.items()})
         if plan.goal_indicators:
@@ -767,6 +770,29 @@ def build_document(request: HttpRequest, plan: Plan, lang: str):
     )
 
 
+def _export_context(request: HttpRequest, plan: Plan) -> dict:
+    """The adopted versions and, for the working draft, what changed since the last one."""
+    from blilyst.plan.versions import changes
+
+    adopted = plan.latest_adopted()
+    changed: list[str] = []
+    if adopted is not None:
+        saved = saved_plan(request, plan)
+        with override(_lang()):
+            changed = changes(
+                adopted.baseline(),
+                saved.to_json(),
+                assembly.key_numbers(plan.municipality_id, saved.scenario_or_default),
+                assembly.group_names(saved),
+            )
+    return {
+        "versions": list(plan.versions.all()),
+        "draft": plan.draft_version_info(),
+        "adopted": adopted,
+        "changes": changed,
+    }
+
+
 @require_http_methods(["GET"])
 def export(request: HttpRequest, code: str) -> HttpResponse:
     plan, writable = _plan(request, code)
@@ -783,8 +809,98 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
         scenario_label=needs.scenario_label(
             plan.scenario if plan.scenario in needs.SCENARIO_CHOICES else "trend", _lang()
         ),
+        adopt_form=AdoptForm(initial={"version": plan.version}),
+        **_export_context(request, plan),
     )
     return render(request, "planning/export.html", ctx)
+
+
+@require_POST
+def adopt(request: HttpRequest, code: str) -> HttpResponse:
+    """Freeze the plan as the council adopted it: a new version with its choices, figures and documents."""
+    import dataclasses
+
+    from django.db import transaction
+
+    from blilyst.plan.document import to_docx, to_pdf
+    from blilyst.plan.versions import ADOPTED, VersionInfo
+    from blilyst.web.planning.models import PlanVersion
+
+    plan = _rw_plan(request, code)
+    form = AdoptForm(request.POST)
+    conflict: dict = {}
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                plan.lock_version(form.cleaned_data["version"])
+                number = plan.draft_version_info().number
+                info = VersionInfo(number, ADOPTED, form.cleaned_data["adopted_on"], form.cleaned_data["case_number"])
+                saved = dataclasses.replace(saved_plan(request, plan), version=info)
+                ev, _records = _evaluation(request, code, _lang())
+                document = assembly.build_document(saved, lang=_lang(), prepared_on=timezone.localdate(), evaluation=ev)
+                PlanVersion.objects.create(
+                    plan=plan,
+                    number=number,
+                    adopted_on=info.adopted_on,
+                    case_number=info.case_number,
+                    saved=dataclasses.replace(saved, adopted=None).to_json(),
+                    figures=assembly.key_numbers(code, saved.scenario_or_default),
+                    pdf=to_pdf(document),
+                    docx=to_docx(document),
+                    created_by=request.user,
+                )
+                plan.version += 1  # a new draft begins: open forms notice it
+                plan.updated_by = request.user
+                plan.save(update_fields=["version", "updated", "updated_by"])
+        except VersionConflict:
+            conflict = {
+                "conflict": {
+                    "message": _(
+                        "Someone changed the plan after you opened this page, so it was not adopted. Check the "
+                        "plan as it is now and adopt it again."
+                    ),
+                    "differences": [],
+                }
+            }
+            plan.refresh_from_db()
+            form = AdoptForm(rebind_to_current(request.POST, plan.version))
+        else:
+            messages.success(request, _("Version %(number)d is adopted and frozen.") % {"number": number})
+            return redirect("plan_export", code=code)
+    ctx = _base(
+        request,
+        plan,
+        True,
+        "export",
+        latest=_assessments(request, code).first(),
+        check=_checks(request, code).first(),
+        chain=plan.chain(),
+        scenario_label=needs.scenario_label(
+            plan.scenario if plan.scenario in needs.SCENARIO_CHOICES else "trend", _lang()
+        ),
+        adopt_form=form,
+        **conflict,
+        **_export_context(request, plan),
+    )
+    return render(request, "planning/export.html", ctx, status=409 if conflict else 400)
+
+
+@require_http_methods(["GET"])
+def adopted_file(request: HttpRequest, code: str, number: int, fmt: str) -> HttpResponse:
+    """An adopted version's document exactly as it was adopted."""
+    plan, _writable = _plan(request, code)
+    if fmt not in ("pdf", "docx"):
+        raise Http404("Not found")
+    version = plan.versions.filter(number=number).first()  # reached only through the authorised plan
+    if version is None:
+        raise Http404("Not found")
+    data = bytes(version.pdf if fmt == "pdf" else version.docx)
+    content_type = (
+        "application/pdf" if fmt == "pdf" else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="plan-{code}-v{number}-{version.adopted_on}.{fmt}"'
+    return response
 
 
 @require_http_methods(["GET"])
