@@ -45,10 +45,13 @@ typecheck: setup
 ## the core's (Django-free) texts into src/blilyst/locale/<lang>/LC_MESSAGES/blilyst.po with pybabel, and the web
 ## app's into each Django app's locale/<lang>/LC_MESSAGES/django.po (the project catalog src/blilyst/web/locale
 ## takes apps without one) with Django's makemessages. No source locations, so merges stay small. English catalogs
-## translate each message to itself (msgen), with the fuzzy guesses of msgmerge cleared; nb and nn are translated by
+## translate each message to itself (tools/english_catalogs.py), fuzzy guesses replaced; nb and nn are translated by
 ## hand, and tests/test_catalogs.py fails on any entry left empty or fuzzy.
 CORE_SOURCES := src/blilyst/stats src/blilyst/demography src/blilyst/plan src/blilyst/cli src/blilyst/errors.py
 I18N_LANGUAGES := nb nn en
+# The public front door also speaks Polish and Ukrainian: its own catalogs only, kept by hand (they also hold the
+# privacy consent text, which makemessages would drop), compiled here.
+PUBLIC_ONLY_LANGUAGES := pl uk
 messages: setup
 	mkdir -p build
 	$(BIN)/pybabel -q extract --no-location --sort-output --no-wrap --project blilyst -o build/blilyst.pot $(CORE_SOURCES)
@@ -57,15 +60,14 @@ messages: setup
 	done
 	cd src/blilyst/web && DJANGO_SETTINGS_MODULE=blilyst.web.settings PYTHONPATH=$(CURDIR)/src $(abspath $(BIN))/django-admin \
 	  makemessages --no-location --no-obsolete --no-wrap --verbosity 0 $(addprefix -l ,$(I18N_LANGUAGES))
-	for po in src/blilyst/locale/en/LC_MESSAGES/blilyst.po $$(find src/blilyst/web -path '*/locale/en/LC_MESSAGES/django.po'); do \
-	  msgattrib --clear-fuzzy --empty --no-wrap -o $$po $$po && msgen --no-wrap -o $$po $$po; \
-	done
+	$(BIN)/python tools/english_catalogs.py src/blilyst/locale/en/LC_MESSAGES/blilyst.po \
+	  $$(find src/blilyst/web -path '*/locale/en/LC_MESSAGES/django.po')
 
 ## Compile the catalogs (.po → .mo); the .mo files are committed so an install needs no gettext tools.
 compile-messages: setup
 	$(BIN)/pybabel compile -d src/blilyst/locale -D blilyst --statistics
 	cd src/blilyst/web && DJANGO_SETTINGS_MODULE=blilyst.web.settings PYTHONPATH=$(CURDIR)/src $(abspath $(BIN))/django-admin \
-	  compilemessages --verbosity 0 $(addprefix -l ,$(I18N_LANGUAGES))
+	  compilemessages --verbosity 0 $(addprefix -l ,$(I18N_LANGUAGES) $(PUBLIC_ONLY_LANGUAGES))
 
 ## Benchmarks (bench/), with baselines run in the same process.
 bench: setup

@@ -121,13 +121,13 @@ def test_an_administrator_keeps_the_municipalitys_retention_period(people, admin
     client = client_for(admin_a)
     page = client.get(url)
     assert page.status_code == 200 and "Innstillinger for Kviteseid" in page.text and "730 dager" in page.text
-    refused = client.post(url, {"retention_days": "10"})
+    refused = client.post(url, {"written_standard": "nb", "retention_days": "10"})
     assert refused.status_code == 400 and "Verdien må være større enn eller lik 30." in refused.text
-    saved = client.post(url, {"retention_days": "365"}, follow=True)
+    saved = client.post(url, {"written_standard": "nb", "retention_days": "365"}, follow=True)
     assert "Innstillingene for Kviteseid er lagret." in saved.text
     people.a.refresh_from_db()
     assert people.a.retention_days == 365
-    client.post(url, {"retention_days": ""})
+    client.post(url, {"written_standard": "nb", "retention_days": ""})
     people.a.refresh_from_db()
     assert people.a.retention_days is None  # back to the server's default
 

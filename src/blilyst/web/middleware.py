@@ -29,11 +29,13 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
 
 
 class LanguageMiddleware:
-    """Norwegian bokmål unless the user has chosen another language with the language switch.
+    """The language a page is shown in: the person's choice, else their municipality's written standard.
 
-    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language header: the
-    product is Norwegian by default, and an English browser should not make it English. The
-    choice is kept in the language cookie that Django's ``set_language`` view writes.
+    In order: the language a logged-in user chose (``User.language``, saved by the language switch), the
+    language cookie (the switch, for people not logged in), the written standard of the user's municipality
+    (``Municipality.written_standard``: bokmål, nynorsk, or bokmål when neutral), and bokmål. Unlike Django's
+    LocaleMiddleware this ignores the browser's Accept-Language header: the product is Norwegian by default, and an
+    English browser should not make it English. Runs after the authentication middleware, as it reads the user.
 
     The core's texts (plan documents, notes, headlines from ``blilyst.plan`` and friends) use their own gettext
     catalogs; the core language is set to the page's for the request, so a page never mixes two languages.
@@ -43,9 +45,21 @@ class LanguageMiddleware:
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
 
-    def __call__(self, request):
+    def language_for(self, request) -> str:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language in self.supported:
+            return user.language
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        if chosen in self.supported:
+            return chosen
+        if user is not None and user.is_authenticated:
+            standard = user.preferred_language()
+            if standard in self.supported:
+                return standard
+        return settings.LANGUAGE_CODE
+
+    def __call__(self, request):
+        language = self.language_for(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         with i18n.override(language):

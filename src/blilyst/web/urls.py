@@ -1,9 +1,7 @@
 """The project's URLs. Each app brings its own ``urls.py``; every view needs a login unless it
 is marked ``@login_not_required`` (see ``middleware.LoginRequiredMiddleware``)."""
 
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from blilyst.web import views
 from blilyst.web.api.urls import urls as api_urls
@@ -12,7 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz/", views.healthz, name="healthz"),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("blilyst.web.accounts.urls")),
     path("municipalities/", include("blilyst.web.analysis.urls")),
     path("households/", include("blilyst.web.newcomers.urls")),

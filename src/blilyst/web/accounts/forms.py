@@ -44,7 +44,7 @@ class MunicipalitySettingsForm(forms.ModelForm):
         from blilyst.web.accounts.models import Municipality
 
         model = Municipality
-        fields = ["retention_days", "honesty_many", "honesty_rent_limit", "honesty_price_limit"]
+        fields = ["written_standard", "retention_days", "honesty_many", "honesty_rent_limit", "honesty_price_limit"]
         widgets = {
             "retention_days": forms.NumberInput(attrs={"min": 30, "max": 3650, "inputmode": "numeric"}),
             "honesty_many": forms.NumberInput(attrs={"min": 1, "max": 10000, "inputmode": "numeric"}),

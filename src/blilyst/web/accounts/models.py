@@ -10,6 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from blilyst.web.accounts.roles import Capability, Role, capabilities_of
 
 
+class WrittenStandard(models.TextChoices):
+    """The written standard a municipality has chosen (målvedtak): its staff, public pages and documents use it
+    unless a person chooses otherwise. A neutral municipality writes either; blilyst then starts in bokmål."""
+
+    BOKMAL = "nb", _("Bokmål")
+    NYNORSK = "nn", _("Nynorsk")
+    NEUTRAL = "neutral", _("Neutral (either)")
+
+
 class Municipality(models.Model):
     """A municipality that uses blilyst. The code is SSB's four-digit number (2024 structure);
     every record of personal data belongs to exactly one municipality through a foreign key
@@ -54,6 +63,16 @@ class Municipality(models.Model):
         validators=[MaxValueValidator(100_000_000)],
         help_text=_("A home, small farm or plot for sale at this price or less counts as affordable. Empty: not set."),
     )
+    written_standard = models.CharField(
+        _("written standard"),
+        max_length=10,
+        choices=WrittenStandard.choices,
+        default=WrittenStandard.BOKMAL,
+        help_text=_(
+            "The language of the municipality's staff pages, public pages and plan documents, unless a person "
+            "chooses another."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -79,6 +98,11 @@ class Municipality(models.Model):
             "price_limit": self.honesty_price_limit,
         }
 
+    @property
+    def default_language(self) -> str:
+        """The language code its pages and documents start in: its written standard, bokmål when neutral."""
+        return "nn" if self.written_standard == WrittenStandard.NYNORSK else "nb"
+
     @classmethod
     def from_register(cls, code: str) -> Municipality:
         """Get or create the municipality with SSB's name for ``code`` (raises UnknownMunicipality)."""
@@ -91,6 +115,21 @@ class Municipality(models.Model):
 
 class User(AbstractUser):
     """A person who logs in. Holds personal data (name, e-mail) of municipal staff."""
+
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=[("nb", _("Norwegian Bokmål")), ("nn", _("Norwegian Nynorsk")), ("en", _("English"))],
+        help_text=_("Empty: the written standard of your municipality."),
+    )
+
+    def preferred_language(self) -> str | None:
+        """The language this person chose, else their municipality's written standard (None: no preference)."""
+        if self.language:
+            return self.language
+        first = Municipality.objects.filter(memberships__user=self).order_by("code").first()
+        return first.default_language if first else None
 
     def memberships_by_code(self) -> dict[str, str]:
         """``{municipality code: role}``, read once per request and kept on the instance."""

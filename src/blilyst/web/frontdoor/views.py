@@ -67,9 +67,10 @@ def _render_public(request: HttpRequest, template: str, context: dict, lang: str
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def public_page(request: HttpRequest, code: str, lang: str = "nb") -> HttpResponse:
-    lang = _public_language(lang)
+def public_page(request: HttpRequest, code: str, lang: str | None = None) -> HttpResponse:
     front_door = get_published_front_door(code)
+    # Without a language in the address the page is in the municipality's written standard.
+    lang = _public_language(lang or front_door.municipality.default_language)
     with translation.override(lang):
         form = InterestForm()
         adults = AdultFormSet(prefix="adult")
