@@ -1,6 +1,6 @@
 """The honesty check measured on the labelled corpus (tests/plan/honesty_corpus.txt).
 
-The goals of issue 10 are asserted on the tuning part. The held-out part (the last 20 % of the corpus, written
+The goals of issue 10 are asserted on the tuning part. The held-out part (the last fifth of the corpus, written
 before the checker was tuned) is only reported: its figures are printed with ``-s`` and in
 bench/bench_honesty.py, and this test fails only if the held-out part stops being held out or far worse.
 """
@@ -19,7 +19,7 @@ def test_the_corpus_is_big_enough_in_both_standards_and_holds_out_a_fifth():
     assert len(ITEMS) >= 150
     assert {i.lang for i in ITEMS} == {"nb", "nn"}
     assert sum(i.lang == "nn" for i in ITEMS) >= 40
-    assert 0.19 <= len(HELD_OUT) / len(ITEMS) <= 0.25
+    assert 0.2 <= len(HELD_OUT) / len(ITEMS) <= 0.25
     assert sum(not i.claims for i in ITEMS) >= 25  # sentences that promise nothing (negations, idyll, welcome)
 
 

@@ -148,7 +148,7 @@ OCCUPATION_SECTOR = {
 }
 SECTORS = {
     "health": _words("helse omsorg pleie helsetun sykehjem sjukeheim sykehus sjukehus legekontor helsesektor"),
-    "education": _words("skole skule undervisning oppvekst lærerstilling"),
+    "education": _words("skole skule undervisning oppvekst"),
     "industry": _words("industri fabrikk industribedrift"),
     "construction": _words("bygg byggebransje anlegg byggfag"),
     "agriculture": _words("landbruk jordbruk skogbruk"),
@@ -427,10 +427,15 @@ def _housing_subject(w: Word, clause: str) -> tuple[Subject, ...] | None:
         return None
     if w.parts and w.parts[0] in RENT_MODIFIERS:
         return (Subject.RENTAL,)
-    rent = any(p in clause for p in ("til leie", "til leige", "å leie", "å leige", "leier ut", "leiger ut"))
-    sale = any(p in clause for p in ("til salgs", "til sals", "til sal ", "kjøpe", "kjøpa", "for salg"))
+    rent = _has_phrase(clause, ("til leie", "til leige", "å leie", "å leige", "leier ut", "leiger ut"))
+    sale = _has_phrase(clause, ("til salgs", "til sals", "til sal", "kjøpe", "kjøpa", "for salg"))
     kinds = tuple(s for s, on in ((Subject.FOR_SALE, sale), (Subject.RENTAL, rent)) if on)
     return kinds or (Subject.HOUSING,)
+
+
+def _has_phrase(clause: str, phrases: tuple[str, ...]) -> bool:
+    """Whether a phrase stands as whole words in the clause ("kjøpe", not "førstegangskjøpere")."""
+    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", clause) for p in phrases)
 
 
 def _has_quantity(ws: tuple[Word, ...]) -> bool:

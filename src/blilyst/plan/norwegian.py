@@ -295,8 +295,8 @@ def words(
     for m in _WORD.finditer(text):
         token = m.group(0)
         forms = base_forms(token, lang)
-        parts = (
-            () if any(f in heads or f in modifiers for f in forms) else split_compound(token, heads, modifiers, lang)
-        )
+        # A word the lexicon knows whole ("barnehageplass", "sykehjem") is not split into smaller known words.
+        known = any(f in heads or f in modifiers for f in forms)
+        parts = () if known else split_compound(token, heads, modifiers, lang)
         out.append(Word(token, offset + m.start(), offset + m.end(), forms, parts))
     return tuple(out)
