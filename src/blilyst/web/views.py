@@ -13,7 +13,37 @@ from django.views.decorators.http import require_GET
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """The start page; for those who follow households, what is overdue and due in the next 14 days
+    (``?mine=1``: only the tasks given to them)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from blilyst.web.accounts.roles import Capability
+    from blilyst.web.lib.tenancy import for_user
+    from blilyst.web.newcomers.models import Task
+
+    context: dict = {}
+    if request.user.can_anywhere(Capability.VIEW_HOUSEHOLDS):
+        today = timezone.localdate()
+        mine = request.GET.get("mine") == "1"
+        tasks = for_user(request, Task.objects.open(), Capability.VIEW_HOUSEHOLDS, field="household__municipality")
+        tasks = tasks.filter(due__lte=today + dt.timedelta(days=14))
+        if mine:
+            tasks = tasks.filter(assigned_to=request.user)
+        rows = list(tasks.select_related("household", "assigned_to").order_by("due", "pk")[: HOME_TASKS + 1])
+        context = {
+            "show_tasks": True,
+            "mine": mine,
+            "overdue": [t for t in rows[:HOME_TASKS] if t.due < today],
+            "due": [t for t in rows[:HOME_TASKS] if t.due >= today],
+            "more": len(rows) > HOME_TASKS,
+        }
+    return render(request, "home.html", context)
+
+
+#: How many due tasks the home page lists before pointing to the full list.
+HOME_TASKS = 25
 
 
 @login_not_required

@@ -61,3 +61,27 @@ def remove_member(membership: Membership) -> None:
     if membership.role == Role.ADMINISTRATOR and not _other_administrators(membership):
         raise LastAdministrator
     membership.delete()
+
+
+class NotYoursToReset(Exception):
+    """The member also serves a municipality where the administrator is not an administrator."""
+
+
+def reset_password(membership: Membership, administrator: User) -> str:
+    """A new one-time password for ``membership``'s user, to hand over; returns it (shown once).
+
+    Only for a user every one of whose municipalities ``administrator`` administers: otherwise an
+    administrator of one municipality could log in as a regional office's user and see another
+    municipality's households (raises ``NotYoursToReset``). Setting the password ends the user's other
+    sessions (Django checks the password hash on every request)."""
+    user = membership.user
+    theirs = set(user.memberships.values_list("municipality_id", flat=True))
+    mine = set(administrator.municipality_codes()) & {
+        code for code, role in administrator.memberships_by_code().items() if role == Role.ADMINISTRATOR
+    }
+    if user.is_superuser or not theirs <= mine:
+        raise NotYoursToReset
+    password = secrets.token_urlsafe(12)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return password

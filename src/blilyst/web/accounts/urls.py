@@ -20,4 +20,5 @@ urlpatterns = [
     path("municipalities/<str:code>/settings/", views.municipality_settings, name="municipality_settings"),
     path("municipalities/<str:code>/members/<int:pk>/role/", views.member_role, name="member_role"),
     path("municipalities/<str:code>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("municipalities/<str:code>/members/<int:pk>/password/", views.member_password, name="member_password"),
 ]

@@ -74,6 +74,36 @@ def member_role(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+def member_password(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Give a member a new one-time password (for one who forgot theirs), shown once on the members page."""
+    municipality = require_municipality(request, code, Capability.MANAGE_USERS)
+    membership = _get_rw_membership_for_user(request, code, pk)
+    try:
+        password = member_ops.reset_password(membership, request.user)
+    except member_ops.NotYoursToReset:
+        messages.error(
+            request,
+            _(
+                "%(user)s also works for a municipality you do not administer, so you cannot set their password. "
+                "Ask an administrator of all their municipalities, or the server's operator."
+            )
+            % {"user": membership.user.username},
+        )
+        return redirect("members", code=code)
+    rows = municipality.memberships.select_related("user").order_by("user__username")
+    ctx = {
+        "municipality": municipality,
+        "memberships": rows,
+        "form": AddMemberForm(),
+        "roles": Role.choices,
+        "reset": {"user": membership.user, "password": password},
+    }
+    response = render(request, "accounts/members.html", ctx)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
 def member_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     membership = _get_rw_membership_for_user(request, code, pk)
     try:

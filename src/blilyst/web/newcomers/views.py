@@ -41,7 +41,7 @@ from blilyst.web.newcomers.forms import (
     TaskForm,
 )
 from blilyst.web.newcomers.models import Household, Status, TargetGroup, Task, VersionConflict, likely_duplicates
-from blilyst.web.privacy.models import Action, ConsentPurpose
+from blilyst.web.privacy.models import CONSENT_TEXTS, Action, ConsentPurpose
 from blilyst.web.privacy.rules import log_access, record_consent
 
 READ, WRITE = Capability.VIEW_HOUSEHOLDS, Capability.EDIT_HOUSEHOLDS
@@ -178,7 +178,11 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_view_log": can(request.user, Capability.VIEW_ACCESS_LOG, household.municipality_id),
     }
     if writable:
-        ctx["consent_purposes"] = ConsentPurpose.choices
+        # Purposes without an active consent, each with the exact text the household is asked to agree to.
+        given = {c.purpose for c in ctx["consents"] if c.active}
+        ctx["consent_purposes"] = [
+            (value, label, CONSENT_TEXTS[value]) for value, label in ConsentPurpose.choices if value not in given
+        ]
     return render(request, "newcomers/household_detail.html", ctx)
 
 

@@ -219,8 +219,17 @@ def erase_household(household, *, by=None, cause: str = "erasure", via: str = "w
     return outcome
 
 
+class ConsentAlreadyGiven(Exception):
+    """The household already has an active consent for this purpose."""
+
+
 def record_consent(household, purpose: str, *, by=None, language: str | None = None) -> Consent:
-    """Record consent for ``purpose`` with the text as shown in ``language`` (the current one)."""
+    """Record consent for ``purpose`` with the text as shown in ``language`` (the current one).
+
+    The same consent is not recorded twice: while one for ``purpose`` is active, this raises
+    ``ConsentAlreadyGiven`` (after a withdrawal it can be given again)."""
+    if household.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists():
+        raise ConsentAlreadyGiven(purpose)
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         text = str(CONSENT_TEXTS[purpose])

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,7 +21,14 @@ from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib.tenancy import for_user, municipalities_for, require_capability
 from blilyst.web.newcomers.views import get_rw_household_for_user
 from blilyst.web.privacy.models import AccessLogEntry, Action, ConsentPurpose
-from blilyst.web.privacy.rules import erase_household, export_household, log_access, record_consent, withdraw_consent
+from blilyst.web.privacy.rules import (
+    ConsentAlreadyGiven,
+    erase_household,
+    export_household,
+    log_access,
+    record_consent,
+    withdraw_consent,
+)
 
 
 @require_POST
@@ -30,7 +38,11 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     if purpose not in ConsentPurpose.values:
         messages.error(request, _("Choose what the consent is for."))
         return redirect("household_detail", pk=household.pk)
-    record_consent(household, purpose, by=request.user)
+    try:
+        record_consent(household, purpose, by=request.user)
+    except ConsentAlreadyGiven:
+        messages.error(request, _("This consent is already recorded and has not been withdrawn; nothing was added."))
+        return redirect("household_detail", pk=household.pk)
     log_access(request.user, household, Action.CHANGE, detail=f"consent {purpose}")
     messages.success(request, _("The consent is recorded with the text that was shown."))
     return redirect("household_detail", pk=household.pk)
@@ -55,6 +67,39 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     else:
         messages.success(request, _("The consent is withdrawn."))
     return redirect("household_detail", pk=household.pk)
+
+
+@require_GET
+def household_export_readable(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The data export for a person to read, in the household's language: an HTML page or a PDF."""
+    from blilyst.web.privacy import readable
+
+    if fmt not in ("html", "pdf"):
+        raise Http404("Not found")
+    household = get_rw_household_for_user(request, pk)
+    log_access(request.user, household, Action.EXPORT, detail=fmt)
+    data = export_household(household)
+
+    def make():
+        title = _("What the newcomer service holds about %(household)s") % {"household": household.label}
+        intro = _(
+            "Everything %(municipality)s's newcomer service has stored about your household on %(day)s, "
+            "and who has handled it. Ask your contact person if anything is wrong or should be deleted."
+        ) % {"municipality": household.municipality.name, "day": timezone.localdate().isoformat()}
+        parts = readable.sections(data)
+        if fmt == "pdf":
+            return readable.pdf(title, intro, parts)
+        return render(request, "privacy/export.html", {"title": title, "intro": intro, "sections": parts}).content
+
+    body, language = readable.in_language(household, make)
+    if fmt == "pdf":
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="household-{household.pk}.pdf"'
+    else:
+        response = HttpResponse(body, content_type="text/html; charset=utf-8")
+    response["Content-Language"] = language
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
