@@ -96,7 +96,7 @@ def project_output(
         frame = frame[frame["measure"] == "population"].drop(columns=["measure", *drop]).round(0)
         trend = res.summary().set_index(["municipality", "year"])["population"]
         keys = list(zip(res.intervals.loc[frame.index, "municipality"], frame["year"], strict=False))
-        frame.insert(frame.columns.get_loc("median"), "trend", trend.loc[keys].round(0).to_numpy())
+        frame.insert(list(frame.columns).index("median"), "trend", trend.loc[keys].round(0).to_numpy())
     else:
         summ = res.summary()
         cols = (["municipality", "name"] if several else []) + [c for c in SUMMARY_COLUMNS if c in summ.columns]

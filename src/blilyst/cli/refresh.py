@@ -68,7 +68,7 @@ def refresh_cmd(
 def _refresh(dest: Path, from_year: int):
     """Run the refresh, with a progress bar when stderr is a terminal."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     from blilyst.stats.refresh import refresh_snapshot
 
@@ -76,7 +76,7 @@ def _refresh(dest: Path, from_year: int):
     if not console.is_terminal:  # in a pipe or a log: no bar (rich would still print a blank line)
         result = refresh_snapshot(dest, first_year=from_year)
     else:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),

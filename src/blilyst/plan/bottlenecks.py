@@ -20,6 +20,7 @@ import enum
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
@@ -370,7 +371,7 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
 
     if not severity:
         return Rating.NOT_ASSESSED, facts
-    worst = min(severity, key=lambda r: r.score)
+    worst = min(severity, key=lambda r: -1 if r.score is None else r.score)
     return worst, facts
 
 
@@ -391,7 +392,7 @@ class Assessment:
 
     def score(self) -> float | None:
         """Mean score over assessed items (bottleneck 0, partly 1, good 2); None when nothing is assessed."""
-        scores = [self.items[k].rating.score for k in ITEM_KEYS if self.items[k].rating.score is not None]
+        scores = [s for k in ITEM_KEYS if (s := self.items[k].rating.score) is not None]
         return sum(scores) / len(scores) if scores else None
 
     def disagreements(self) -> list[str]:
@@ -403,7 +404,7 @@ class Assessment:
                 out.append(k)
         return out
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The people's part of the assessment as plain JSON-able values (ratings, notes, dates). The
         evidence is not stored: it is recomputed from current figures by :func:`from_dict`."""
         return {
@@ -421,7 +422,7 @@ class Assessment:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping, evidence: BottleneckEvidence | None = None) -> Assessment:
+    def from_dict(cls, data: Mapping[str, Any], evidence: BottleneckEvidence | None = None) -> Assessment:
         """Rebuild an assessment stored with :meth:`to_dict`, with suggestions from ``evidence``."""
         try:
             day = dt.date.fromisoformat(data["assessed_on"])
@@ -562,7 +563,7 @@ def history_frame(assessments: Sequence[Assessment]) -> pd.DataFrame:
     """Ratings over time: one row per assessment date, one column per checklist item (rating values)."""
     rows = []
     for a in sorted(assessments, key=lambda a: a.assessed_on):
-        row = {"assessed_on": a.assessed_on}
+        row: dict[str, Any] = {"assessed_on": a.assessed_on}
         row.update({k: a.items[k].rating.value for k in ITEM_KEYS})
         row["score"] = a.score()
         rows.append(row)

@@ -55,7 +55,7 @@ MONTH_NAMES = {
 }
 
 
-def _counts(values: Mapping, field_name: str) -> dict:
+def _counts(values: Mapping[Any, Any], field_name: str) -> dict[Any, Any]:
     out = {}
     for key, value in dict(values).items():
         if value is None:
@@ -98,7 +98,7 @@ class Capacity:
     as_of: dt.date | None = None
     source: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "housing", _counts(self.housing, "housing"))
         object.__setattr__(self, "vacancies", _counts(self.vacancies, "vacancies"))
         object.__setattr__(self, "offers", _counts(self.offers, "offers"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 import pandas as pd
 
@@ -145,18 +146,18 @@ class Chain:
     indicators: tuple[Indicator, ...] = ()  # indicators for the goal itself
     rationale: str = ""  # why this group: the link to the needs analysis
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able dict (for storing the chain in a database field or a file)."""
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> Chain:
+    def from_dict(cls, data: Mapping[str, Any]) -> Chain:
         """The inverse of :meth:`to_dict`; unknown keys are refused with the field named."""
 
-        def indicator(d: Mapping) -> Indicator:
+        def indicator(d: Mapping[str, Any]) -> Indicator:
             return Indicator(**_known(d, Indicator, "indicator"))
 
-        def measure(d: Mapping) -> Measure:
+        def measure(d: Mapping[str, Any]) -> Measure:
             d = _known(d, Measure, "measure")
             return Measure(
                 **{
@@ -198,22 +199,22 @@ class Chain:
                 }
             )
         for m in self.measures:
-            inds = m.indicators or (None,)
-            for ind in inds:
+            inds: Sequence[Indicator | None] = m.indicators or (None,)
+            for m_ind in inds:
                 rows.append(
                     {
                         "goal": self.goal,
                         "target_group": ", ".join(names.get(k, k) for k in (m.target_groups or self.target_groups)),
                         "measure": m.name,
-                        "indicator": ind.name if ind else "",
-                        "target": _target_text(ind, lang) if ind else "",
-                        "source": ind.resolved_source(lang) if ind else "",
+                        "indicator": m_ind.name if m_ind else "",
+                        "target": _target_text(m_ind, lang) if m_ind else "",
+                        "source": m_ind.resolved_source(lang) if m_ind else "",
                     }
                 )
         return pd.DataFrame(rows, columns=["goal", "target_group", "measure", "indicator", "target", "source"])
 
 
-def _known(data: Mapping, cls, name: str) -> dict:
+def _known(data: Mapping[str, Any], cls: type, name: str) -> dict[str, Any]:
     allowed = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - allowed)
     if unknown:

@@ -74,7 +74,8 @@ def distances(profile: pd.DataFrame, code: str) -> pd.Series:
     values = profile[cols].astype(float)
     spread = values.std(ddof=0).replace(0, 1.0)
     z = (values - values.loc[code]) / spread
-    return np.sqrt((z**2).sum(axis=1))
+    distance: pd.Series = np.sqrt((z**2).sum(axis=1))
+    return distance
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def choose_peers(
     region = dist[(profile.loc[dist.index, "ba_region_code"] == me["ba_region_code"]) & ~dist.index.isin(chosen)]
     for other, d in region.sort_values(kind="stable").head(max_region).items():
         peers.append(Peer(other, profile.loc[other, "name"], "region", float(d)))
-    return ComparisonSet(code, me["name"], tuple(peers), profile.attrs.get("year"))
+    return ComparisonSet(code, str(me["name"]), tuple(peers), profile.attrs.get("year"))
 
 
 def comparison_table(

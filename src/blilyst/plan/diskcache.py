@@ -30,6 +30,13 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+
+if TYPE_CHECKING:
+    from blilyst.stats.snapshot import Snapshot
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +72,12 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def data_fingerprint(snapshot) -> str:
+def data_fingerprint(snapshot: Snapshot) -> str:
     manifest = json.dumps(snapshot.manifest, sort_keys=True, default=str)
     return hashlib.sha256(f"{snapshot.origin}|{snapshot.path}|{manifest}".encode()).hexdigest()
 
 
-def key(snapshot, name: str, args: tuple) -> str:
+def key(snapshot: Snapshot, name: str, args: tuple[Any, ...]) -> str:
     text = f"{data_fingerprint(snapshot)}|{code_fingerprint()}|{name}|{args!r}"
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -103,7 +110,7 @@ def _sweep() -> None:
         shutil.rmtree(other, ignore_errors=True)
 
 
-def load(k: str):
+def load(k: str) -> Any:
     """The stored value for key ``k``, or ``None`` (absent, unreadable: an unreadable file is deleted)."""
     path = _path(k)
     try:
@@ -122,7 +129,7 @@ def load(k: str):
         return None
 
 
-def store(k: str, value) -> None:
+def store(k: str, value: object) -> None:
     path = _path(k)
     _sweep()
     try:
@@ -139,23 +146,24 @@ def store(k: str, value) -> None:
         )
 
 
-def on_disk(snapshot: Callable[[], object]) -> Callable:
+def on_disk(snapshot: Callable[[], Snapshot]) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorator: keep the function's result on disk (see the module docstring). ``snapshot`` returns the
     snapshot in use; arguments must have a stable ``repr`` (strings, numbers, tuples, None)."""
 
-    def wrap(fn: Callable) -> Callable:
+    def wrap(fn: Callable[P, R]) -> Callable[P, R]:
         name = f"{fn.__module__}.{fn.__qualname__}"
 
         @functools.wraps(fn)
-        def wrapper(*args):
-            if not enabled():
-                return fn(*args)
-            k = key(snapshot(), name, args)
-            value = load(k)
-            if value is None:
-                value = fn(*args)
-                if value is not None:
-                    store(k, value)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            if not enabled() or kwargs:  # keyword calls are not keyed: computed each time
+                return fn(*args, **kwargs)
+            k = key(snapshot(), name, tuple(args))
+            stored = load(k)
+            if stored is not None:
+                return cast(R, stored)
+            value = fn(*args, **kwargs)
+            if value is not None:
+                store(k, value)
             return value
 
         return wrapper

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
+import importlib.metadata
 import io
 import json
 import re
@@ -27,6 +28,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pandas as pd
@@ -142,7 +144,7 @@ class ChartSpec:
     """A chart with everything the document needs to show it accessibly."""
 
     title: str
-    spec: Mapping  # Vega-Lite JSON (e.g. ``altair.Chart.to_dict()``)
+    spec: Mapping[str, Any]  # Vega-Lite JSON (e.g. ``altair.Chart.to_dict()``)
     alt_text: str
     table: pd.DataFrame
     source: str = SSB_CREDIT
@@ -228,7 +230,7 @@ class Picture:
     caption: str = ""
 
 
-def _cell(value, lang: str, *, share: bool = False) -> str:
+def _cell(value: object, lang: str, *, share: bool = False) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
     if isinstance(value, bool):
@@ -263,7 +265,7 @@ def frame_grid(
     return Grid(header, rows, caption)
 
 
-def render_chart_png(spec: Mapping, scale: float = 2.0) -> bytes:
+def render_chart_png(spec: Mapping[str, Any], scale: float = 2.0) -> bytes:
     """Vega-Lite spec to PNG with vl-convert (offline). The same spec is rendered once per process."""
     return _render_cached(json.dumps(spec, sort_keys=True, default=str), scale)
 
@@ -275,14 +277,14 @@ def _render_cached(spec_json: str, scale: float) -> bytes:
     from blilyst.plan.rendered import cached
 
     return cached(
-        f"png|{vlc.__version__}|{scale!r}|{spec_json}",
+        f"png|{importlib.metadata.version('vl-convert-python')}|{scale!r}|{spec_json}",
         "png",
         lambda: vlc.vegalite_to_png(json.loads(spec_json), scale=scale),
     )
 
 
-def _chart_blocks(chart: ChartSpec, lang: str) -> list:
-    blocks: list = [Heading(chart.title, 3), Picture(render_chart_png(chart.spec), f"{chart.source}")]
+def _chart_blocks(chart: ChartSpec, lang: str) -> list[Any]:
+    blocks: list[Any] = [Heading(chart.title, 3), Picture(render_chart_png(chart.spec), f"{chart.source}")]
     blocks.append(Para(f"{tr('alt', lang)}: {chart.alt_text}", "small"))
     if chart.estimated:
         blocks.append(Para(tr("estimated", lang), "note"))
@@ -290,10 +292,10 @@ def _chart_blocks(chart: ChartSpec, lang: str) -> list:
     return blocks
 
 
-def plan_blocks(plan: Plan) -> list:
+def plan_blocks(plan: Plan) -> list[Any]:
     """The document as a list of blocks, in order; both renderers draw exactly these."""
     lang = plan.lang
-    b: list = [
+    b: list[Any] = [
         Heading(plan.full_title(), 0),
         Para(
             f"{tr('municipality', lang)}: {plan.municipality} {plan.name}. "
@@ -314,8 +316,21 @@ def plan_blocks(plan: Plan) -> list:
         for text in plan.changes:
             b.append(Para(text))
     b.append(PageBreak())
+    b += _needs_blocks(plan, lang)
+    b += _bottleneck_blocks(plan, lang)
+    b += _target_group_blocks(plan, lang)
+    b += _honesty_blocks(plan, lang)
+    b += _evaluation_blocks(plan, lang)
 
-    # 1 needs analysis
+    b.append(Heading(tr("s_sources", lang), 1))
+    for s in dict.fromkeys(plan.sources):
+        b.append(Para(s, "small"))
+    return b
+
+
+def _needs_blocks(plan: Plan, lang: str) -> list[Any]:
+    """Step 1: the needs analysis."""
+    b: list[Any] = []
     b.append(Heading(tr("s_needs", lang), 1))
     if plan.key_figures is not None and not plan.key_figures.empty:
         b.append(Heading(tr("s_key", lang), 2))
@@ -352,8 +367,12 @@ def plan_blocks(plan: Plan) -> list:
         )
         if plan.comparison.note:
             b.append(Para(plan.comparison.note, "small"))
+    return b
 
-    # 2 bottlenecks
+
+def _bottleneck_blocks(plan: Plan, lang: str) -> list[Any]:
+    """Step 2: the bottlenecks checklist."""
+    b: list[Any] = []
     b.append(Heading(tr("s_bottlenecks", lang), 1))
     if plan.bottlenecks is None:
         b.append(Para(tr("none", lang), "note"))
@@ -361,14 +380,14 @@ def plan_blocks(plan: Plan) -> list:
         frame = plan.bottlenecks.to_frame(lang)
         rows = tuple(
             (
-                r.question,
-                r.rating_label,
-                _rating_label(r.suggested, lang),
-                r.notes or "–",
-                r.evidence or "–",
-                _cell(r.assessed_on, lang),
+                str(r["question"]),
+                str(r["rating_label"]),
+                _rating_label(str(r["suggested"]), lang),
+                str(r["notes"] or "–"),
+                str(r["evidence"] or "–"),
+                _cell(r["assessed_on"], lang),
             )
-            for r in frame.itertuples()
+            for r in frame.to_dict("records")
         )
         b.append(
             Grid(
@@ -384,15 +403,19 @@ def plan_blocks(plan: Plan) -> list:
                 widths=(3, 1.2, 1.2, 2, 3, 1.3),
             )
         )
+    return b
 
-    # 3 target group
+
+def _target_group_blocks(plan: Plan, lang: str) -> list[Any]:
+    """Step 3: the target groups, the chain from goal to measure and the actions."""
+    b: list[Any] = []
     b.append(Heading(tr("s_target", lang), 1))
     if plan.target_groups:
         rows = []
         for ev in plan.target_groups:
             chosen = "✓ " if ev.group.key in plan.chosen_groups else ""
             note = " ".join(pick(n, lang) for n in ev.notes[:1])
-            row = (
+            row: tuple[str, ...] = (
                 chosen + ev.group.label(lang),
                 str(ev.group.level or "–"),
                 _cell(ev.in_share, lang, share=True),
@@ -404,14 +427,14 @@ def plan_blocks(plan: Plan) -> list:
                 row += (", ".join(pick(SHORT_LABELS[k], lang) for k, _rating in hits) or "–",)
             rows.append((*row, note or "–"))
         period = next((ev.period for ev in plan.target_groups if ev.period), "")
-        header = (
+        header: tuple[str, ...] = (
             tr("group", lang),
             tr("level", lang),
             tr("in_share", lang),
             tr("out_share", lang),
             tr("imm_share", lang),
         )
-        widths = (2.4, 0.8, 1.3, 1.3, 1.3)
+        widths: tuple[float, ...] = (2.4, 0.8, 1.3, 1.3, 1.3)
         if plan.bottlenecks is not None:
             header += (tr("s_bottlenecks", lang).split(". ", 1)[-1],)
             widths += (1.6,)
@@ -481,8 +504,12 @@ def plan_blocks(plan: Plan) -> list:
         b.append(Para(tr("none", lang), "note"))
     b.append(Heading(tr("s_goal_check", lang), 2))
     b.append(Para(plan.goal_check or tr("no_target", lang), "body" if plan.goal_check else "note"))
+    return b
 
-    # 4 honest message
+
+def _honesty_blocks(plan: Plan, lang: str) -> list[Any]:
+    """Step 4: the honest message."""
+    b: list[Any] = []
     b.append(Heading(tr("s_honesty", lang), 1))
     if plan.honesty is None:
         b.append(Para(tr("none", lang), "note"))
@@ -493,8 +520,12 @@ def plan_blocks(plan: Plan) -> list:
             b.append(Grid(section.claim_header, section.claim_rows, widths=(1.4, 2.4, 1.1, 2.6, 2.4)))
         if section.cliche_rows:
             b.append(Grid(section.cliche_header, section.cliche_rows, widths=(1.8, 3, 4.5)))
+    return b
 
-    # 5 does it work?
+
+def _evaluation_blocks(plan: Plan, lang: str) -> list[Any]:
+    """Step 5: does it work?"""
+    b: list[Any] = []
     b.append(Heading(tr("s_works", lang), 1))
     ev = plan.evaluation
     if ev is None:
@@ -581,10 +612,6 @@ def plan_blocks(plan: Plan) -> list:
                     ),
                 )
             )
-
-    b.append(Heading(tr("s_sources", lang), 1))
-    for s in dict.fromkeys(plan.sources):
-        b.append(Para(s, "small"))
     return b
 
 
@@ -744,7 +771,7 @@ def to_pdf(plan: Plan) -> bytes:
     para_styles = {"body": body, "small": small, "note": note, "warning": warning}
     width = A4[0] - 4 * cm
 
-    def p(text: str, style) -> Paragraph:
+    def p(text: str, style: Any) -> Any:  # reportlab has no type information
         return Paragraph(escape(winansi(text)), style)
 
     story = []
@@ -799,7 +826,7 @@ def to_pdf(plan: Plan) -> bytes:
 
     footer_text = winansi(f"{plan.full_title()} · {format_date(plan.prepared_on, plan.lang)} · {SSB_CREDIT}")
 
-    def on_page(canvas, doc):
+    def on_page(canvas: Any, doc: Any) -> None:  # reportlab has no type information
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))

@@ -23,6 +23,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -106,9 +107,9 @@ REASON_GROUPS: dict[str, tuple[Text, tuple[str, ...]]] = {
 REASON_ORDER = ("partner_work", "work", "housing", "services", "social", "family", "education")
 
 
-def _records(records: Iterable[Mapping] | pd.DataFrame) -> list[dict]:
+def _records(records: Iterable[Mapping[str, Any]] | pd.DataFrame) -> list[dict[str, Any]]:
     if isinstance(records, pd.DataFrame):
-        return records.to_dict("records")
+        return [{str(k): v for k, v in r.items()} for r in records.to_dict("records")]
     return [dict(r) for r in records]
 
 
@@ -124,14 +125,14 @@ def _suppress(frame: pd.DataFrame, columns: Sequence[str], min_cell: int) -> pd.
     return frame
 
 
-def normalise_stage(stage) -> str:
+def normalise_stage(stage: object) -> str:
     key = str(stage).strip().lower().replace(" ", "_").replace("-", "_")
     if key not in STAGE_ALIASES:
         raise InputError("stage", f"unknown stage '{stage}'; use {', '.join(FUNNEL_STAGES)}")
     return STAGE_ALIASES[key]
 
 
-def funnel(records: Iterable[Mapping] | pd.DataFrame, stage_field: str = "stage") -> pd.DataFrame:
+def funnel(records: Iterable[Mapping[str, Any]] | pd.DataFrame, stage_field: str = "stage") -> pd.DataFrame:
     """Households that reached at least each stage, with the share of all enquiries and the conversion
     from the previous stage. Columns: ``stage, label_nb, label_en, households, share_of_enquiries,
     conversion``."""
@@ -159,7 +160,7 @@ def funnel(records: Iterable[Mapping] | pd.DataFrame, stage_field: str = "stage"
     return frame
 
 
-def _moved_in_rows(rows: list[dict], since: dt.date | None, until: dt.date | None) -> list[dict]:
+def _moved_in_rows(rows: list[dict[str, Any]], since: dt.date | None, until: dt.date | None) -> list[dict[str, Any]]:
     out = []
     for row in rows:
         value = row.get("moved_in")
@@ -173,7 +174,7 @@ def _moved_in_rows(rows: list[dict], since: dt.date | None, until: dt.date | Non
 
 
 def moved_in_by_group(
-    records: Iterable[Mapping] | pd.DataFrame,
+    records: Iterable[Mapping[str, Any]] | pd.DataFrame,
     *,
     since: dt.date | None = None,
     until: dt.date | None = None,
@@ -211,7 +212,7 @@ class Reach:
 
 
 def reach(
-    records: Iterable[Mapping] | pd.DataFrame,
+    records: Iterable[Mapping[str, Any]] | pd.DataFrame,
     *,
     municipality: str,
     migration_by_age: pd.DataFrame | None = None,
@@ -255,7 +256,7 @@ def reason_group(text: str | None) -> str:
 
 
 def move_out_reasons(
-    records: Iterable[Mapping] | pd.DataFrame,
+    records: Iterable[Mapping[str, Any]] | pd.DataFrame,
     *,
     reason_field: str = "move_out_reason",
     min_cell: int = 3,
@@ -291,7 +292,7 @@ class Evaluation:
 
 
 def evaluate(
-    records: Iterable[Mapping] | pd.DataFrame,
+    records: Iterable[Mapping[str, Any]] | pd.DataFrame,
     *,
     as_of: dt.date,
     municipality: str | None = None,

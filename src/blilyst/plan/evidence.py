@@ -14,8 +14,9 @@ Projections (engineers D/E) can be appended to ``plan.charts`` by the caller.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 import altair as alt
 import pandas as pd
@@ -23,7 +24,7 @@ import pandas as pd
 from blilyst.axes import age_band_label
 from blilyst.errors import InputError
 from blilyst.plan.comparison import choose_peers, comparison_table, municipality_profile
-from blilyst.plan.document import SSB_CREDIT, ChartSpec, Plan, TableSpec
+from blilyst.plan.document import ChartSpec, Plan, TableSpec
 from blilyst.plan.targetgroups import (
     REASON_LABELS,
     group_label,
@@ -31,6 +32,14 @@ from blilyst.plan.targetgroups import (
     migration_age_profile,
 )
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
+from blilyst.stats.credit import SSB_CREDIT
+
+if TYPE_CHECKING:
+    from blilyst.demography.attractiveness import AttractivenessModel
+    from blilyst.demography.retention import SurvivalCurve
+    from blilyst.demography.scenarios import ProjectionResult
+    from blilyst.stats.register import Register
+    from blilyst.stats.snapshot import Snapshot
 
 BANDS_5 = [(a, a + 4) for a in range(0, 90, 5)] + [(90, 105)]
 
@@ -63,7 +72,7 @@ class KeyFigures:
         return self.immigrants - self.immigrants_before
 
 
-def key_figures(code: str, snapshot, *, years_back: int = 10) -> KeyFigures:
+def key_figures(code: str, snapshot: Snapshot, *, years_back: int = 10) -> KeyFigures:
     """Population, age shares and components for ``code`` from the snapshot."""
     pop = snapshot.population
     mine = pop[pop["municipality"] == code]
@@ -72,7 +81,7 @@ def key_figures(code: str, snapshot, *, years_back: int = 10) -> KeyFigures:
     year = int(mine["year"].max())
     before = year - years_back
 
-    def totals(y):
+    def totals(y: int) -> tuple[int, int, int]:
         rows = mine[mine["year"] == y]
         total = int(rows["population"].sum())
         old = int(rows.loc[rows["age"] >= 67, "population"].sum())
@@ -321,7 +330,7 @@ def reasons_table(code: str, immigrants_by_reason: pd.DataFrame, lang: str = "nb
 
 
 def comparison_spec(
-    code: str, snapshot, register_frame: pd.DataFrame, lang: str = "nb", peers: Sequence[str] | None = None
+    code: str, snapshot: Snapshot, register_frame: pd.DataFrame, lang: str = "nb", peers: Sequence[str] | None = None
 ) -> TableSpec:
     profile = municipality_profile(register_frame, snapshot.population)
     chosen = choose_peers(code, register_frame, snapshot.population, profile=profile)
@@ -331,7 +340,7 @@ def comparison_spec(
                 chosen = chosen.without(c)
         for c in peers:
             if c not in chosen.codes():
-                chosen = chosen.with_added(c, profile.loc[c, "name"] if c in profile.index else c)
+                chosen = chosen.with_added(c, str(profile.loc[c, "name"]) if c in profile.index else c)
     table = comparison_table(chosen, profile, snapshot.components_2011_2025)
     nb = lang == "nb"
     reasons = {p.code: p.reason_label(lang) for p in chosen.peers}
@@ -365,15 +374,15 @@ def comparison_spec(
 def build_plan(
     code: str,
     *,
-    snapshot=None,
-    register=None,
+    snapshot: Snapshot | None = None,
+    register: Register | None = None,
     lang: str = "nb",
     prepared_on: dt.date | None = None,
     peers: Sequence[str] | None = None,
-    projection=None,
-    target_seeking=None,
-    attractiveness=None,
-    **parts,
+    projection: ProjectionResult | Literal[True] | None = None,  # True: run the trend here
+    target_seeking: ProjectionResult | Literal[True] | None = None,
+    attractiveness: AttractivenessModel | Literal[True] | None = None,
+    **parts: Any,
 ) -> Plan:
     """A :class:`Plan` for ``code`` with the needs analysis filled in from the snapshot.
 
@@ -446,7 +455,7 @@ def build_plan(
     )
 
 
-def retention_chart(curves, lang: str = "nb", max_years: float = 5.0) -> ChartSpec | None:
+def retention_chart(curves: Mapping[str, SurvivalCurve], lang: str = "nb", max_years: float = 5.0) -> ChartSpec | None:
     """Kaplan–Meier curves (share still resident by years since moving in), one line per group."""
     frames = []
     for key, curve in curves.items():
@@ -508,7 +517,7 @@ def retention_chart(curves, lang: str = "nb", max_years: float = 5.0) -> ChartSp
 # ---------------------------------------------------------------- outlook (projection, attractiveness)
 
 
-def future_pyramid_chart(result, lang: str = "nb") -> ChartSpec:
+def future_pyramid_chart(result: ProjectionResult, lang: str = "nb") -> ChartSpec:
     """The population pyramid in the projection's last year (a ``ProjectionResult`` of
     ``blilyst.demography.scenarios.run_scenario`` for one municipality)."""
     frame = result.frame()
@@ -517,7 +526,7 @@ def future_pyramid_chart(result, lang: str = "nb") -> ChartSpec:
     return pyramid_chart(code, name, frame, last, lang, projected=pick(result.scenario.title, lang))
 
 
-def workforce_table(result, lang: str = "nb") -> TableSpec:
+def workforce_table(result: ProjectionResult, lang: str = "nb") -> TableSpec:
     """Population, age groups and old-age dependency now and at the end of the projection."""
     summary = result.summary()
     first, last = summary.iloc[0], summary.iloc[-1]
@@ -558,7 +567,7 @@ def workforce_table(result, lang: str = "nb") -> TableSpec:
     return TableSpec(title, frame, SSB_CREDIT, note)
 
 
-def attractiveness_sentence(model, code: str, lang: str = "nb") -> str:
+def attractiveness_sentence(model: AttractivenessModel, code: str, lang: str = "nb") -> str:
     """Where the municipality stands in Telemarksforsking's attractiveness model (net migration beyond what
     job growth predicts), from a ``blilyst.demography.attractiveness.AttractivenessModel``."""
     row = model.frame[model.frame["municipality"] == code]

@@ -17,16 +17,27 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from blilyst.i18n import format_number, format_percent, format_signed, override
 from blilyst.i18n import gettext as _
 from blilyst.plan.diskcache import on_disk
-from blilyst.plan.document import SSB_CREDIT, ChartSpec, TableSpec
+from blilyst.plan.document import ChartSpec, TableSpec
 from blilyst.plan.texts import pick
+from blilyst.stats.credit import SSB_CREDIT
+
+if TYPE_CHECKING:
+    from blilyst.demography.accounts import Accounts
+    from blilyst.demography.attractiveness import AttractivenessModel
+    from blilyst.demography.rates import RateSchedule
+    from blilyst.demography.scenarios import ProjectionResult
+    from blilyst.plan.evidence import KeyFigures
+    from blilyst.stats.register import Register
+    from blilyst.stats.snapshot import Snapshot
 
 SCENARIO_CHOICES = ("trend", "trend5", "zero-migration", "no-immigration", "low", "high")
 HORIZON = 20
@@ -50,14 +61,14 @@ def _projection_source() -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def snapshot():
+def snapshot() -> Snapshot:
     from blilyst.stats.snapshot import load_snapshot
 
     return load_snapshot()
 
 
 @functools.lru_cache(maxsize=1)
-def register():
+def register() -> Register:
     from blilyst.stats.register import get_register
 
     return get_register()
@@ -67,45 +78,44 @@ def register():
 
 
 @functools.lru_cache(maxsize=1)
-def _municipality_column():
+def _municipality_column() -> np.ndarray:
     """The snapshot's municipality codes as one NumPy array (read once per process)."""
-    return snapshot().population["municipality"].to_numpy()
+    codes: np.ndarray = snapshot().population["municipality"].to_numpy()
+    return codes
 
 
 @functools.lru_cache(maxsize=512)
 def population_rows(code: str) -> pd.DataFrame:
     """One municipality's population rows (a mask over the codes: ~20 ms, where sorting all 1.6 million
     rows once cost about half a second of the first page)."""
-    return snapshot().population.loc[_municipality_column() == code]
+    rows: pd.DataFrame = snapshot().population.loc[_municipality_column() == code]
+    return rows
 
 
 @functools.lru_cache(maxsize=512)
 @on_disk(lambda: snapshot())
-def key_figures(code: str):
-    from types import SimpleNamespace
+def key_figures(code: str) -> KeyFigures:
+    import dataclasses
 
     from blilyst.plan.evidence import key_figures as compute
 
     snap = snapshot()
-    view = SimpleNamespace(
-        population=population_rows(code),
-        components_2011_2025=snap.components_2011_2025,
-        immigrants_by_reason=snap.immigrants_by_reason,
-    )
+    # the same snapshot with only this municipality's population rows (filtering all of them is the slow part)
+    view = dataclasses.replace(snap, frames={**snap.frames, "population": population_rows(code)}, _cube=None)
     return compute(code, view)
 
 
 @functools.lru_cache(maxsize=512)
 @on_disk(lambda: snapshot())
 def population_by_year(code: str) -> pd.DataFrame:
-    return population_rows(code).groupby("year", as_index=False)["population"].sum()
+    return population_rows(code).groupby("year", as_index=False)[["population"]].sum()
 
 
 # ---------------------------------------------------------------------------------- projections
 
 
 @functools.lru_cache(maxsize=1)
-def _rates():
+def _rates() -> RateSchedule:
     """Rate schedules for all 357 municipalities (10-year window). The core estimates them from all
     municipalities anyway (for the county shrinkage), so one estimate serves every page."""
     from blilyst.demography.rates import estimate_rates
@@ -115,20 +125,20 @@ def _rates():
 
 @functools.lru_cache(maxsize=4)
 @on_disk(lambda: snapshot())
-def _projection_all(scenario: str, years: int = HORIZON):
+def _projection_all(scenario: str, years: int = HORIZON) -> ProjectionResult:
     """``scenario`` for all 357 municipalities at once (about a second, as fast as one municipality: the
     engine is vectorised across regions). The flows are dropped to keep the cache small (~13 MB)."""
     import dataclasses
 
     from blilyst.demography.scenarios import run_scenario
 
-    kwargs = {} if scenario == "trend5" else {"rates": _rates()}
-    result = run_scenario(None, scenario, years, snapshot=snapshot(), **kwargs)
+    rates = None if scenario == "trend5" else _rates()
+    result = run_scenario(None, scenario, years, snapshot=snapshot(), rates=rates)
     return dataclasses.replace(result, engine=None)
 
 
 @functools.lru_cache(maxsize=512)
-def projection(code: str, scenario: str, years: int = HORIZON):
+def projection(code: str, scenario: str, years: int = HORIZON) -> ProjectionResult:
     """One municipality's slice of :func:`_projection_all` (a ProjectionResult with one region)."""
     import dataclasses
 
@@ -251,7 +261,7 @@ def pyramid_future(code: str, scenario: str, lang: str) -> ChartSpec:
 
 @functools.lru_cache(maxsize=512)
 @on_disk(lambda: snapshot())
-def accounts(code: str):
+def accounts(code: str) -> Accounts:
     from blilyst.demography.accounts import accounts_from_snapshot
 
     return accounts_from_snapshot([code], snapshot=snapshot())
@@ -267,14 +277,14 @@ def components_chart(code: str, lang: str) -> ChartSpec:
     labels = {"births": _("Births"), "deaths": _("Deaths"), "net_migration": _("Net migration")}
     long = []
     table_rows = []
-    for row in wide.itertuples(index=False):
-        estimated = set(filter(None, (s.strip() for s in str(row.estimated).split(","))))
+    for row in wide.to_dict("records"):
+        estimated = set(filter(None, (s.strip() for s in str(row["estimated"]).split(","))))
         mark = {c: (" *" if c in estimated else "") for c in labels}
         for c, label in labels.items():
-            value = -float(getattr(row, c)) if c == "deaths" else float(getattr(row, c))
+            value = -float(row[c]) if c == "deaths" else float(row[c])
             long.append(
                 {
-                    "year": int(row.year),
+                    "year": int(row["year"]),
                     "component": label,
                     "persons": round(value, 1),
                     "estimated": "beregnet" if c in estimated else "registrert",
@@ -282,12 +292,12 @@ def components_chart(code: str, lang: str) -> ChartSpec:
             )
         table_rows.append(
             {
-                _("Year"): int(row.year),
-                labels["births"]: f"{format_number(row.births)}{mark['births']}",
-                labels["deaths"]: f"{format_number(row.deaths)}{mark['deaths']}",
-                labels["net_migration"]: f"{format_signed(row.net_migration)}{mark['net_migration']}",
-                _("Change"): format_signed(row.population_end - row.population_start),
-                _("Residual") + " *": format_signed(row.residual),
+                _("Year"): int(row["year"]),
+                labels["births"]: f"{format_number(float(row['births']))}{mark['births']}",
+                labels["deaths"]: f"{format_number(float(row['deaths']))}{mark['deaths']}",
+                labels["net_migration"]: f"{format_signed(float(row['net_migration']))}{mark['net_migration']}",
+                _("Change"): format_signed(float(row["population_end"]) - float(row["population_start"])),
+                _("Residual") + " *": format_signed(float(row["residual"])),
             }
         )
     data = pd.DataFrame(long)
@@ -387,7 +397,7 @@ def net_migration_by_sex_chart(code: str, lang: str) -> ChartSpec:
         (by_age["component"] == "net_migration") & by_age["sex"].isin(["male", "female"]) & by_age["year"].isin(years)
     ].copy()
     net["band"] = (net["age"].clip(upper=80) // 10) * 10
-    grouped = net.groupby(["band", "sex"], as_index=False)["value"].sum()
+    grouped = net.groupby(["band", "sex"], as_index=False)[["value"]].sum()
     men, women = _("Males"), _("Females")
     grouped["sex_label"] = grouped["sex"].map({"male": men, "female": women})
     grouped["age"] = grouped["band"].map(lambda b: "80+" if b >= 80 else f"{b}–{b + 9}")
@@ -418,9 +428,12 @@ def net_migration_by_sex_chart(code: str, lang: str) -> ChartSpec:
         .to_dict()
     )
     pivot = grouped.pivot_table(index="band", columns="sex", values="value", aggfunc="sum").sort_index()
-    top = pivot.sum(axis=1).idxmax()
-    bottom = pivot.sum(axis=1).idxmin()
-    lab = lambda b: "80+" if b >= 80 else f"{b}–{b + 9}"  # noqa: E731
+    by_band = pivot.sum(axis=1)
+    top, bottom = int(by_band.idxmax()), int(by_band.idxmin())
+
+    def lab(b: int) -> str:
+        return "80+" if b >= 80 else f"{b}–{b + 9}"
+
     alt_text = _(
         "Bars of estimated net migration by age and sex %(first)d–%(last)d. Most net in-migration at ages "
         "%(top)s (%(top_n)s), most net out-migration at ages %(bottom)s (%(bottom_n)s)."
@@ -428,15 +441,15 @@ def net_migration_by_sex_chart(code: str, lang: str) -> ChartSpec:
         "first": first,
         "last": last,
         "top": lab(top),
-        "top_n": format_signed(pivot.loc[top].sum()),
+        "top_n": format_signed(float(by_band[top])),
         "bottom": lab(bottom),
-        "bottom_n": format_signed(pivot.loc[bottom].sum()),
+        "bottom_n": format_signed(float(by_band[bottom])),
     }
     table = pd.DataFrame(
         {
-            _("Age"): [lab(b) for b in pivot.index],
-            men: [format_signed(v) for v in pivot.get("male", 0)],
-            women: [format_signed(v) for v in pivot.get("female", 0)],
+            _("Age"): [lab(int(b)) for b in pivot.index],
+            men: [format_signed(v) for v in _column(pivot, "male")],
+            women: [format_signed(v) for v in _column(pivot, "female")],
         }
     )
     return ChartSpec(title, spec, alt_text, table, SSB_CREDIT, estimated=True)
@@ -479,7 +492,7 @@ def immigration_share(code: str) -> ImmigrationShare:
     if known:
         # the immigrant stock changed from 1 January of the first year to 1 January after the last: compare
         # with the population change over exactly the same years
-        first, last = (int(y) for y in years.split("-"))
+        first, last = (int(y) for y in str(years).split("-"))
         totals = population_by_year(code).set_index("year")["population"]
         if first in totals.index and last + 1 in totals.index:
             change_same_period = float(totals[last + 1] - totals[first])
@@ -488,7 +501,7 @@ def immigration_share(code: str) -> ImmigrationShare:
         first_year=int(years_covered[0]),
         last_year=int(years_covered[-1]),
         change=float(row["change"]),
-        immigrant_change=float(imm) if known else None,
+        immigrant_change=float(imm) if known and imm is not None else None,
         years=years.replace("-", "–") if years else None,
         net_migration=float(row["net_migration"]),
         natural_increase=float(row["births"] - row["deaths"]),
@@ -604,8 +617,10 @@ def target_seeking(code: str, lang: str) -> TargetAnswer:
     """ "To keep the workforce stable you need about N more in-migrants a year, mostly aged …" (D's solver)."""
     result = projection(code, "target-seeking")
     groups = result.extra_by_age_group()
+    if result.extra_migrants is None or groups is None:
+        raise ValueError("the target-seeking projection has no extra migrants")  # run_scenario always sets them
     per_year = float(result.extra_migrants[:, 0].mean())
-    by_age = tuple((str(r.age_group), float(r.extra_migrants_per_year)) for r in groups.itertuples())
+    by_age = tuple((str(r["age_group"]), float(r["extra_migrants_per_year"])) for r in groups.to_dict("records"))
     adults = [(g, v) for g, v in by_age if g != "0-19"]
     top = (max if per_year >= 0 else min)(adults, key=lambda gv: gv[1])[0]
     return TargetAnswer(per_year, result.headline(lang)[0], by_age, top)
@@ -632,7 +647,7 @@ def target_table(answer: TargetAnswer, lang: str) -> TableSpec:
 
 @functools.lru_cache(maxsize=1)
 @on_disk(lambda: snapshot())
-def attractiveness():
+def attractiveness() -> AttractivenessModel:
     from blilyst.demography.attractiveness import attractiveness_from_snapshot
 
     return attractiveness_from_snapshot(snapshot=snapshot(), register=register())
@@ -679,7 +694,7 @@ def peer_codes(code: str, peers: tuple[str, ...] | None) -> list[str]:
 
 @functools.lru_cache(maxsize=512)
 @on_disk(lambda: snapshot())
-def attractiveness_place(code: str) -> dict | None:
+def attractiveness_place(code: str) -> dict[str, Any] | None:
     model = attractiveness()
     row = model.frame.loc[model.frame["municipality"] == code]
     if row.empty or not bool(row["in_fit"].iloc[0]):
@@ -751,3 +766,8 @@ def all_charts(code: str, scenario: str, lang: str) -> list[ChartSpec]:
         )
         if c is not None
     ]
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[float]:
+    """A column's values, zeros where the frame has no such column (no one of that sex moved)."""
+    return [float(v) for v in frame[name]] if name in frame.columns else [0.0] * len(frame)

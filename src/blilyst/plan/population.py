@@ -10,10 +10,14 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from blilyst.stats.credit import SSB_CREDIT
+
+if TYPE_CHECKING:
+    from blilyst.stats.snapshot import Snapshot
 
 AGE_GROUP_WIDTH = 5
 OLDEST_GROUP_START = 90  # 90+ collects the ages 90..105+
@@ -56,7 +60,7 @@ def overview() -> PopulationOverview:
     return PopulationOverview(year=year, frame=frame, origin=snap.origin, credit=_credit(snap))
 
 
-def _credit(snap) -> str:
+def _credit(snap: Snapshot) -> str:
     """The population data set's credit line from the snapshot's manifest."""
     sources = snap.sources()
     credits = sources.loc[sources["dataset"] == "population", "credit"].dropna()
@@ -76,7 +80,7 @@ def search(text: str = "", county_code: str = "") -> pd.DataFrame:
     return frame.loc[mask]
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as plain Python dicts (ints, not NumPy scalars; a missing population is None)."""
     columns = ["code", "name", "county_code", "county_name", "centrality_class", "population"]
     return [
@@ -128,23 +132,25 @@ def _by_age_and_sex(code: str, year: int) -> pd.DataFrame:
     return table.reset_index()
 
 
-def age_sex_table(code: str, year: int | None = None) -> list[dict]:
+def age_sex_table(code: str, year: int | None = None) -> list[dict[str, Any]]:
     """Population of ``code`` by five-year age group (0–4 … 85–89, 90+) and sex, for ``year``
     (default the latest): rows of ``{"label", "male", "female", "total"}`` ending with a total row."""
     year = overview().year if year is None else year
     table = _by_age_and_sex(code, year)
     rows = []
-    for row in table.itertuples(index=False):
-        start = int(row.age_from)
+    for row in table.to_dict("records"):
+        start = int(row["age_from"])
         label = f"{start}+" if start >= OLDEST_GROUP_START else f"{start}–{start + AGE_GROUP_WIDTH - 1}"
-        rows.append({"label": label, "male": int(row.male), "female": int(row.female), "total": int(row.total)})
+        rows.append(
+            {"label": label, "male": int(row["male"]), "female": int(row["female"]), "total": int(row["total"])}
+        )
     return rows
 
 
 @functools.lru_cache(maxsize=512)
 def _totals_by_year(code: str) -> tuple[tuple[int, int], ...]:
     series = _rows_for(code).groupby("year")["population"].sum()
-    return tuple((int(year), int(value)) for year, value in series.items())
+    return tuple((int(str(year)), int(value)) for year, value in series.items())
 
 
 def totals_by_year(code: str) -> list[tuple[int, int]]:

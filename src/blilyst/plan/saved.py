@@ -35,11 +35,11 @@ SCENARIOS = ("trend", "trend5", "zero-migration", "no-immigration", "low", "high
 # ------------------------------------------------------------------- aggregate evidence as JSON
 
 
-def capacity_to_json(cap: Capacity) -> dict:
+def capacity_to_json(cap: Capacity) -> dict[str, Any]:
     return cap.to_dict()
 
 
-def capacity_from_json(data: Mapping | None) -> Capacity | None:
+def capacity_from_json(data: Mapping[str, Any] | None) -> Capacity | None:
     if not data:
         return None
     return Capacity.from_dict(data, source="blilyst")
@@ -47,7 +47,7 @@ def capacity_from_json(data: Mapping | None) -> Capacity | None:
 
 def evidence_to_json(
     cap: Capacity, gaps: Mapping[str, int], months_to_included: list[float], not_yet_included: int
-) -> dict:
+) -> dict[str, Any]:
     return {
         "capacity": capacity_to_json(cap),
         "matching_gaps": dict(gaps),
@@ -56,7 +56,7 @@ def evidence_to_json(
     }
 
 
-def evidence_from_json(data: Mapping | None) -> BottleneckEvidence:
+def evidence_from_json(data: Mapping[str, Any] | None) -> BottleneckEvidence:
     data = data or {}
     cap = capacity_from_json(data.get("capacity")) or Capacity()
     return BottleneckEvidence(
@@ -175,7 +175,7 @@ class SavedPlan:
 
     # ------------------------------------------------------------------------------------ file
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The plan as a JSON-ready dict (``format`` names the layout, so a later version can read it)."""
         return {
             "format": FORMAT,

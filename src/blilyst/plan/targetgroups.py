@@ -20,12 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from blilyst.axes import MAX_AGE, age_band_label
 from blilyst.errors import InputError
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
+
+if TYPE_CHECKING:
+    from blilyst.plan.bottlenecks import Assessment
 
 Text = Mapping[str, str]
 
@@ -287,7 +291,7 @@ def user_group(
     if bad:
         raise InputError("immigration_reasons", f"unknown reason(s) {bad}; use {', '.join(REASONS)}")
 
-    def as_text(v):
+    def as_text(v: str | Mapping[str, str]) -> dict[str, str]:
         return {"nb": v, "en": v} if isinstance(v, str) else dict(v)
 
     return TargetGroup(
@@ -513,7 +517,7 @@ def group_evidence(
     the municipality are skipped with a note saying so."""
     indicators: list[Indicator] = []
     notes: list[Text] = []
-    kw: dict = {}
+    kw: dict[str, Any] = {}
 
     if group.age_ranges and migration_by_age is not None:
         rows = _municipality_rows(migration_by_age, municipality, "migration_by_age")
@@ -681,7 +685,7 @@ def group_evidence(
 def evaluate_groups(
     groups: Sequence[TargetGroup],
     municipality: str,
-    **frames,
+    **frames: Any,
 ) -> list[GroupEvidence]:
     """:func:`group_evidence` for each group (same frames and ``years``)."""
     return [group_evidence(g, municipality, **frames) for g in groups]
@@ -738,7 +742,10 @@ def check_priorities(
     by_key = {e.group.key: e for e in evidence}
     known = [g.key for g in candidate_groups()] + [k for k in by_key if k not in {g.key for g in candidate_groups()}]
     effort = normalise_priorities(priorities, known)
-    e = lambda *keys: sum(effort.get(k, 0.0) for k in keys)  # noqa: E731
+
+    def e(*keys: str) -> float:
+        return sum(effort.get(k, 0.0) for k in keys)
+
     warnings: list[PriorityWarning] = []
 
     old = by_key.get("over_45") or by_key.get("overlooked")
@@ -771,15 +778,16 @@ def check_priorities(
 
     labour = by_key.get("labour_immigrants")
     if labour is not None and labour.immigrant_share is not None:
+        labour_share = labour.immigrant_share
         # largest reason among the immigrants living here?
         others = [
-            by_key[k].immigrant_share
+            share
             for k in ("refugees", "family_reunification")
-            if k in by_key and by_key[k].immigrant_share is not None
+            if k in by_key and (share := by_key[k].immigrant_share) is not None
         ]
-        largest = all(labour.immigrant_share >= o for o in others)
+        largest = all(labour_share >= o for o in others)
         labour_effort = e("labour_immigrants", "overlooked")
-        if largest and labour.immigrant_share >= 0.3 and labour_effort < 0.10:
+        if largest and labour_share >= 0.3 and labour_effort < 0.10:
             warnings.append(
                 PriorityWarning(
                     "labour_immigrants_ignored",
@@ -889,7 +897,7 @@ GROUP_BOTTLENECKS: dict[str, tuple[str, ...]] = {
 }
 
 
-def bottlenecks_hitting(group: TargetGroup, assessment) -> list[tuple[str, str]]:
+def bottlenecks_hitting(group: TargetGroup, assessment: Assessment) -> list[tuple[str, str]]:
     """The checklist items that hit ``group`` and are rated ``bottleneck`` or ``partly`` in ``assessment``
     (a :class:`blilyst.plan.bottlenecks.Assessment`), worst first: ``[(item key, rating value), ...]``.
     User-defined groups with children or families are treated like job-seeking families, others like

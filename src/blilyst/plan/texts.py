@@ -28,7 +28,10 @@ def fmt_pct(share: float, lang: str = DEFAULT_LANGUAGE, digits: int = 0) -> str:
     return value + "%"
 
 
-def fmt_int(value: float, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A whole number with a thousands separator (no-break space in bokmål, comma in English)."""
+def fmt_int(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A whole number with a thousands separator (no-break space in bokmål, comma in English); "–" for
+    a figure the data do not have."""
+    if value is None:
+        return "–"
     text = f"{round(value):,}"
     return text.replace(",", "\u00a0") if lang == "nb" else text
