@@ -626,29 +626,42 @@ def _rating_label(value: str, lang: str) -> str:
 # ---------------------------------------------------------------------------------------------- DOCX
 
 
+# Characters XML 1.0 (and so Word's files) cannot hold: C0 controls but tab, line feed and carriage return,
+# and the non-characters U+FFFE/U+FFFF. Vertical tab and form feed are what Word's Shift+Enter and page break
+# paste as: they become line breaks, everything else is dropped.
+_XML_LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+_NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` as an XML document (DOCX) can hold it: Word's line and page breaks as new lines, other
+    control characters removed."""
+    return _NOT_XML.sub("", str(text).translate(_XML_LINE_BREAKS))
+
+
 def to_docx(plan: Plan) -> bytes:
-    """The plan as a Word document (bytes)."""
+    """The plan as a Word document (bytes); text typed in other programs is made XML-safe (:func:`xml_safe`)."""
     from docx import Document
     from docx.shared import Cm, Pt, RGBColor
 
     doc = Document()
     props = doc.core_properties
-    props.title = plan.full_title()
-    props.subject = f"{plan.municipality} {plan.name}"
+    props.title = xml_safe(plan.full_title())
+    props.subject = xml_safe(f"{plan.municipality} {plan.name}")
     props.author = "blilyst"
     props.created = dt.datetime.combine(plan.prepared_on, dt.time(12, 0))
     props.language = document_language(plan.lang)
     section = doc.sections[0]
     footer = section.footer.paragraphs[0]
-    footer.text = f"{plan.full_title()} · {format_date(plan.prepared_on, plan.lang)} · {SSB_CREDIT}"
+    footer.text = xml_safe(f"{plan.full_title()} · {format_date(plan.prepared_on, plan.lang)} · {SSB_CREDIT}")
     for block in plan_blocks(plan):
         if isinstance(block, PageBreak):
             doc.add_page_break()
         elif isinstance(block, Heading):
-            doc.add_heading(block.text, level=min(block.level, 9))
+            doc.add_heading(xml_safe(block.text), level=min(block.level, 9))
         elif isinstance(block, Para):
             p = doc.add_paragraph()
-            run = p.add_run(block.text)
+            run = p.add_run(xml_safe(block.text))
             if block.style in ("small", "note"):
                 run.font.size = Pt(8.5)
                 run.italic = block.style == "note"
@@ -660,11 +673,11 @@ def to_docx(plan: Plan) -> bytes:
             table.style = "Table Grid"
             for cell, text in zip(table.rows[0].cells, block.header, strict=False):
                 cell.text = ""
-                cell.paragraphs[0].add_run(text).bold = True
+                cell.paragraphs[0].add_run(xml_safe(text)).bold = True
             for row in block.rows:
                 cells = table.add_row().cells
                 for cell, text in zip(cells, row, strict=False):
-                    cell.text = text
+                    cell.text = xml_safe(text)
             for row in table.rows:
                 for cell in row.cells:
                     for p in cell.paragraphs:
@@ -672,14 +685,14 @@ def to_docx(plan: Plan) -> bytes:
                             run.font.size = Pt(8.5)
             if block.caption:
                 cap = doc.add_paragraph()
-                r = cap.add_run(block.caption)
+                r = cap.add_run(xml_safe(block.caption))
                 r.italic = True
                 r.font.size = Pt(8)
         elif isinstance(block, Picture):
             doc.add_picture(io.BytesIO(block.png), width=Cm(16))
             if block.caption:
                 cap = doc.add_paragraph()
-                r = cap.add_run(block.caption)
+                r = cap.add_run(xml_safe(block.caption))
                 r.italic = True
                 r.font.size = Pt(8)
     out = io.BytesIO()

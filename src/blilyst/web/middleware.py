@@ -1,10 +1,15 @@
-"""Project-wide middleware: login everywhere, and the language a page is shown in."""
+"""Project-wide middleware: login everywhere, the language a page is shown in, and one database
+transaction per write request."""
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -85,3 +90,112 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.POLICY)
         return response
+
+
+class RejectNulMiddleware:
+    """400 for a NUL character in the address, the query string or a form or JSON body.
+
+    No text blilyst keeps may hold one (PostgreSQL cannot store it, and it is never typed by a person),
+    so such a request is refused before any view sees it. File uploads are not looked into.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._holds_nul(request):
+            from django.utils.translation import gettext as _
+
+            message = _("The request contains a NUL character, which no field accepts. Remove it and try again.")
+            if request.path.startswith(API_PREFIX):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _holds_nul(request) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            return b"%00" in request.body or b"\x00" in request.body
+        if content_type.startswith("application/json"):
+            return b"\\u0000" in request.body or b"\x00" in request.body
+        return False
+
+
+log = logging.getLogger(__name__)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class TransactionMiddleware:
+    """Each request's writes are one transaction, and a dropped database connection is survived where
+    that is safe.
+
+    A request that may write (POST, PUT, PATCH, DELETE) runs its view in one ``transaction.atomic()``: an
+    exception or a 5xx answer rolls back everything the view wrote, so an entry never exists without
+    its household update and access-log row. If the database connection fails during a write, nothing
+    is saved and the user is told so (503) instead of a bare error page.
+
+    A read (GET, HEAD) whose view loses its connection (the server restarted, a proxy or an operator
+    ended it) is run once more on a fresh connection; reads change nothing, so a retry is safe.
+    Reads are not wrapped in a transaction: on SQLite (``transaction_mode=IMMEDIATE``) that would
+    make every page view take the write lock. Must be the last middleware, so that it runs the view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in SAFE_METHODS:
+            try:
+                return view_func(request, *view_args, **view_kwargs)
+            except (OperationalError, InterfaceError) as exc:
+                if connection.in_atomic_block or not _connection_lost():
+                    raise
+                log.warning(
+                    "Database connection lost during %s %s (%s); retrying once.", request.method, request.path, exc
+                )
+                connection.close()
+                return view_func(request, *view_args, **view_kwargs)
+        try:
+            with transaction.atomic():
+                response = view_func(request, *view_args, **view_kwargs)
+                if response.status_code >= 500:
+                    transaction.set_rollback(True)
+                return response
+        except (OperationalError, InterfaceError) as exc:
+            if not _connection_lost():
+                raise
+            log.error(
+                "Database connection lost during %s %s (%s); nothing was saved.", request.method, request.path, exc
+            )
+            connection.close()
+            return _write_failed(request)
+
+
+def _connection_lost() -> bool:
+    """Whether the default connection is gone (as opposed to, say, a constraint or lock error)."""
+    if connection.connection is None:
+        return True
+    try:
+        return not connection.is_usable()
+    except Exception:  # noqa: BLE001 - any failure to ask means the connection cannot be used
+        return True
+
+
+def _write_failed(request):
+    from django.utils.translation import gettext as _
+
+    message = _(
+        "The database could not be reached while saving, so nothing was saved. Try again in a moment; "
+        "if it keeps failing, tell your administrator."
+    )
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": message}, status=503)
+    return render(request, "503_write.html", {"message": message}, status=503)

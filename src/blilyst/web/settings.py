@@ -143,6 +143,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "blilyst_session"
 CSRF_COOKIE_NAME = "blilyst_csrftoken"
+CSRF_FAILURE_VIEW = "blilyst.web.api.api.csrf_failure"  # JSON under /api/, the usual page elsewhere
 SESSION_COOKIE_AGE = _env_int("BLILYST_SESSION_HOURS", 10, minimum=1) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 if HTTPS:
@@ -186,6 +187,7 @@ MIDDLEWARE = [
     "blilyst.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "blilyst.web.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -194,8 +196,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # axes last, as its documentation asks.
+    # axes after the others, as its documentation asks.
     "axes.middleware.AxesMiddleware",
+    # Runs the view: one transaction per write request, one retry for a read that lost its connection.
+    "blilyst.web.middleware.TransactionMiddleware",
 ]
 
 ROOT_URLCONF = "blilyst.web.urls"

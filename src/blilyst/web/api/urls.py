@@ -3,7 +3,9 @@ they are exempt from the login redirect; the OpenAPI description and docs stay b
 
 from functools import wraps
 
-from blilyst.web.api.api import api
+from django.urls import re_path
+
+from blilyst.web.api.api import api, not_found
 
 DOC_VIEWS = {"openapi-json", "openapi-view"}
 
@@ -23,6 +25,8 @@ def _urls():
     for pattern in patterns:
         if getattr(pattern, "name", None) not in DOC_VIEWS:
             pattern.callback = _authenticated_by_ninja(pattern.callback)
+    # Anything else under /api/ answers a JSON 404, never the HTML page.
+    patterns = [*patterns, re_path(r"", _authenticated_by_ninja(not_found), name="not-found")]
     return patterns, app_name, namespace
 
 

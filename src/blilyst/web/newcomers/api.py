@@ -11,9 +11,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from blilyst.web.accounts.roles import Capability
+from blilyst.web.api.pagination import BoundedLimitOffset
 from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
 from blilyst.web.newcomers.models import (
     Adult,
@@ -157,7 +158,7 @@ def _replace_people(household: Household, adults, children) -> None:
 
 
 @router.get("", response=list[HouseholdSummary])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_households(request: HttpRequest, status: Status | None = None, q: str = ""):
     if not request.user.can_anywhere(READ):
         raise HttpError(403, "Your role does not give access to households (personal data).")

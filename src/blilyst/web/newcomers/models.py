@@ -126,7 +126,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def phone_digits(phone: str) -> str:
     """A phone number reduced to what identifies it: digits only, Norway's +47/0047 dropped."""
-    digits = re.sub(r"\D", "", phone or "")
+    digits = re.sub(r"[^0-9]", "", phone or "")
     if len(digits) == 10 and digits.startswith("47"):
         digits = digits[2:]
     elif len(digits) == 12 and digits.startswith("0047"):
@@ -148,7 +148,7 @@ class HouseholdQuerySet(models.QuerySet):
         if len(digits) >= 4:
             person |= Q(phone_digits__contains=digits)
         condition = Q(label__icontains=text) | Q(pk__in=Adult.objects.filter(person).values("household_id"))
-        if text.isdigit():
+        if text.isascii() and text.isdigit() and len(text) <= 18:  # not "²", and within a 64-bit id
             condition |= Q(pk=int(text))
         return self.filter(condition)
 

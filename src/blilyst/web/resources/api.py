@@ -17,9 +17,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.orm import create_schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from blilyst.web.accounts.roles import Capability
+from blilyst.web.api.pagination import BoundedLimitOffset
 from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
 from blilyst.web.lib.versioning import VersionConflict
 from blilyst.web.resources import explain, matchinputs
@@ -125,7 +126,7 @@ def _register(slug: str) -> None:
     out_schema, in_schema, patch_schema = SCHEMAS[slug]
 
     @router.get(f"/{slug}", response=list[out_schema], operation_id=f"list_{slug}", summary=f"List {slug}")
-    @paginate(LimitOffsetPagination)
+    @paginate(BoundedLimitOffset)
     def list_kind(request: HttpRequest, status: str = ""):
         if not request.user.can_anywhere(kind.read):
             raise HttpError(404, "Not found")
