@@ -240,7 +240,10 @@ class FakePxWeb:
         unknown = sorted(set(selection) - set(cube["id"]))
         if unknown:  # SSB answers 400 "Non-existent variable" (PXWEBAPI.md: 09588 asked for Alder)
             return Reply(400, {"title": "Non-existent variable", "status": 400, "detail": f"Variable {unknown[0]}"})
-        return Reply(200, cut(cube, selection))
+        try:
+            return Reply(200, cut(cube, selection))
+        except KeyError as exc:  # a value code the variable lacks: SSB answers 400 too
+            return Reply(400, {"title": "Non-existent value", "status": 400, "detail": f"Value {exc.args[0]}"})
 
 
 def cut(cube: dict, selection: dict[str, list[str]]) -> dict:

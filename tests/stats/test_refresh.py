@@ -867,3 +867,31 @@ def test_a_population_that_differs_from_the_registered_years_is_refused(
     with pytest.raises(SsbResponseError, match="differs from the bundled registered population in 1 of"):
         refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
     assert not dest.exists()
+
+
+def test_a_merged_then_split_municipality_is_flagged_on_both_sides(ssb, ssb_server, tmp_path, sleeps, dest):
+    """07459 as PXWEBAPI.md describes Ålesund/Haram: with agg_KommSummer, Haram (1580) merged into Ålesund
+    (1508) in 2020 and split off in 2024 is 0 in 2022-2023 and Ålesund whole. Built from the real stocks
+    (csdata's Ålesund plus Haram for 2022-2023, Haram 0)."""
+    raw = pd.read_parquet(RAW / "csdata" / "nor_population_by_age_sex_b2024_2005_2026.parquet")
+    years = [2011, 2022, 2023, 2024, 2025, 2026]
+    municipal, nation = population_cubes(raw[raw.granularity_geo.isin(["municip", "nation"])], years)
+    ssb.add(nation)
+    regions = list(municipal["dimension"]["Region"]["category"]["index"])
+    cube = np.array([np.nan if v is None else v for v in municipal["value"]], dtype=float).reshape(municipal["size"])
+    cube[regions.index("K-1580"), :, :, 0, years.index(2024)] = (
+        raw.query("location_code.str.endswith('1580') and calyear == 2024")[["sex", "age", "pop_jan1_n"]]
+        .pivot_table(index="sex", columns="age", values="pop_jan1_n", observed=True)
+        .loc[["male", "female"]]
+        .to_numpy()
+    )
+    for t in (years.index(2022), years.index(2023)):
+        cube[regions.index("K-1508"), :, :, 0, t] += cube[regions.index("K-1580"), :, :, 0, t]
+        cube[regions.index("K-1580"), :, :, 0, t] = 0
+    municipal["value"] = [None if np.isnan(v) else int(v) for v in cube.ravel()]
+    ssb.add(municipal, codelist="agg_KommSummer")
+    refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2022)
+    flags = load_snapshot().population_flags
+    spans = {(r.municipality, r.year_from, r.year_to) for r in flags.itertuples()}
+    assert {("1580", 2022, 2023), ("1508", 2022, 2023)} <= spans, flags
+    assert "include 1580" in flags[flags.municipality == "1508"].note.iloc[0]

@@ -195,6 +195,7 @@ class _Refresher:
             )
         pop = pop[pop["municipality"].isin(set(municipalities))]
         pop, flags = self._complete(pop)
+        flags = _flag_partners(pop, flags)
         national = self._tidy_population(nation.assign(Region="0000")).drop(columns="municipality")
         national["population"] = national["population"].fillna(0).astype("int64")
         return pop, flags, national.sort_values(["year", "sex", "age"]).reset_index(drop=True)
@@ -745,6 +746,44 @@ def _check_annual(annual: pd.DataFrame, expected: pd.DataFrame) -> str | None:
                 f"{expected.loc[code, col]}); the earlier figures stay in use"
             )
     return None
+
+
+def _flag_partners(pop: pd.DataFrame, flags: pd.DataFrame, tolerance: float = 0.1) -> pd.DataFrame:
+    """Flag the other side of a merged-then-split municipality too.
+
+    With ``agg_KommSummer`` SSB shows a municipality that was merged and later split (Haram in Ålesund
+    2020-2023) as 0 on its own code and whole on its partner's (PXWEBAPI.md): the partner's figures for
+    those years include it and cannot be compared with the years after. The partner is the municipality
+    whose population falls, from the last unpublished year to the first published one, by the flagged
+    municipality's first published population (within ``tolerance``)."""
+    if flags.empty:
+        return flags
+    totals = pop.groupby(["municipality", "year"])["population"].sum().unstack("year")
+    extra = []
+    for raw_code, raw_first, raw_last in zip(flags["municipality"], flags["year_from"], flags["year_to"], strict=True):
+        code, first, last = str(raw_code), int(raw_first), int(raw_last)
+        if last + 1 not in totals.columns or last not in totals.columns:
+            continue
+        own = float(totals[last + 1].get(code, 0.0))
+        if own <= 0:
+            continue
+        drop = totals[last] - totals[last + 1]
+        close = drop[(drop - own).abs() <= tolerance * own].drop(code, errors="ignore")
+        if len(close) != 1:
+            continue
+        partner = str(close.index[0])
+        extra.append(
+            {
+                "municipality": partner,
+                "year_from": first,
+                "year_to": last,
+                "note": f"{partner} {first}–{last}: SSB's figures at today's borders include {code}, which SSB "
+                f"shows as 0 in these years (merged, then split off again); not comparable with later years.",
+            }
+        )
+    if not extra:
+        return flags
+    return pd.concat([flags, pd.DataFrame(extra)], ignore_index=True)
 
 
 def _flagged_years(flags: pd.DataFrame | None) -> set[tuple[str, int]]:
