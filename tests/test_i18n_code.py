@@ -33,7 +33,6 @@ NOT_YET_CONVERTED: dict[str, int] = {
     "blilyst/plan/evidence.py": 67,
     "blilyst/plan/targetgroups.py": 62,
     "blilyst/plan/texts.py": 2,
-    "blilyst/web/lib/charts.py": 2,
 }
 
 

@@ -177,3 +177,21 @@ def month_name(month: int, lang: str | None = None, width: str = "wide") -> str:
     """The name of ``month`` (1–12) as a word in running text (``desember``; ``width="abbreviated"``: ``des.``)."""
     names = Locale.parse(_locale(lang)).months["stand-alone"][width]
     return str(names[month])
+
+
+def d3_format_locale(lang: str | None = None) -> dict[str, object]:
+    """The number format locale for Vega-Lite charts (d3-format has no Norwegian built in), from CLDR.
+
+    Chart axes then read ``2 550`` and ``0,5`` in Norwegian and ``2,550`` in English, like the text around them.
+    Years on chart axes are ordinal and never grouped.
+    """
+    code = normalise(lang)
+    symbols = Locale.parse(_locale(code)).number_symbols["latn"]
+    return {
+        "decimal": symbols["decimal"],
+        "thousands": "\u00a0" if code in ("nb", "nn") else symbols["group"],
+        "grouping": [3],
+        "currency": ["", "\u00a0kr"] if code in ("nb", "nn") else ["£", ""],
+        "minus": "\u2212" if code in ("nb", "nn") else "-",
+        "percent": "\u00a0%" if code in ("nb", "nn") else "%",
+    }

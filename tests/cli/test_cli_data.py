@@ -27,7 +27,7 @@ def run(capsys, *argv):
 def test_data_show_kviteseid_2026_prints_the_real_population_by_age(capsys):
     code, out, err = run(capsys, "data", "show", "kviteseid", "--year", "2026")
     assert code == 0, err
-    assert "4028 Kviteseid" in out and "2 463 persons" in out
+    assert "4028 Kviteseid" in out and "2\u00a0463 persons" in out
     assert "Kilde: Statistisk sentralbyrå" in out and "07459" in out
     row0 = next(line for line in out.splitlines() if line.startswith("│   0 │"))
     assert [c.strip() for c in row0.strip("│").split("│")] == ["0", "12", "8", "20"]
@@ -53,7 +53,7 @@ def test_data_show_json_by_sex_notes_the_haram_estimate(capsys):
 
 def test_data_show_defaults_to_the_latest_year(capsys):
     code, out, _ = run(capsys, "data", "show", "Vinje", "--by", "sex")
-    assert code == 0 and "1 January 2026" in out and "3 829 persons" in out
+    assert code == 0 and "1 January 2026" in out and "3\u00a0829 persons" in out
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,7 @@ def test_a_corrupt_local_snapshot_is_one_warning_line_and_the_bundled_data_are_s
     (local / "population.parquet").write_bytes(b"PAR1 not really parquet")
     _use_local(monkeypatch, local)
     code, out, err = run(capsys, "data", "show", "kviteseid", "--year", "2026", "--by", "sex")
-    assert code == 0 and "2 463 persons" in out
+    assert code == 0 and "2\u00a0463 persons" in out
     assert err.startswith("Warning: The local snapshot is corrupt") and err.count("\n") == 1
     assert "population.parquet" in err and "Traceback" not in err and "snapshot.py:" not in err
 
@@ -181,6 +181,6 @@ def test_blilyst_data_dir_pointing_at_a_file_is_a_warning_not_a_traceback(capsys
     garbage.write_bytes(b"\x00\x01 not a directory")
     _use_local(monkeypatch, garbage)
     code, out, err = run(capsys, "data", "show", "4032", "--year", "2026", "--by", "sex")
-    assert code == 0 and "1 274 persons" in out
+    assert code == 0 and "1\u00a0274 persons" in out
     assert err.startswith("Warning: The local snapshot directory") and "not a directory" in err
     assert "Traceback" not in err

@@ -29,7 +29,7 @@ def test_project_table_states_base_year_sources_estimates_and_assumptions(capsys
     code, out, err = run(capsys, "--lang", "en", "project", "Fyresdal", "--years", "5")
     assert code == 0, err
     assert "4032 Fyresdal: Trend (10 years), 2026-2031" in out
-    assert "1 274" in out  # registered population 1 January 2026
+    assert "1,274" in out  # registered population 1 January 2026, in English format (--lang en)
     for needle in ("Base year: 1 January 2026", "Kilde: Statistisk sentralbyrå", "Estimated:", "Assumption: migration"):
         assert needle in out
 

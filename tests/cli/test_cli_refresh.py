@@ -96,7 +96,7 @@ def test_offline_refresh_says_so_in_one_line_and_keeps_the_bundled_data(env, mon
     assert "Traceback" not in err
     assert not (env / "local").exists()
     assert main(["data", "show", "kviteseid", "--year", "2026"]) == 0
-    assert "2 463 persons" in capsys.readouterr().out  # the bundled data, untouched
+    assert "2\u00a0463 persons" in capsys.readouterr().out  # the bundled data, untouched
 
 
 def test_an_unwritable_destination_fails_before_anything_is_fetched(ssb, env, capsys):

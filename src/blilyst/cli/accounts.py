@@ -112,12 +112,11 @@ def accounts_table(acc) -> pd.DataFrame:
     """The accounts as text cells for the terminal, each estimated figure marked with ``*``."""
     import pandas as pd
 
+    from blilyst.i18n import format_number
+
     t = acc.totals
     cells = t.assign(
-        cell=[
-            f"{v:,.0f}".replace(",", " ") + ("*" if s == "estimated" else "")
-            for v, s in zip(t.value, t.source, strict=False)
-        ]
+        cell=[format_number(v) + ("*" if s == "estimated" else "") for v, s in zip(t.value, t.source, strict=False)]
     )
     wide = cells.pivot_table(index="year", columns="component", values="cell", aggfunc="first")
     wide = wide[[c for c in _SHORT if c in wide.columns]].rename(columns=_SHORT).fillna("–")

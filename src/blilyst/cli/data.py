@@ -16,6 +16,7 @@ import typer
 from blilyst.cli import app
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import InputError
+from blilyst.i18n import format_number
 
 data_app = typer.Typer(
     help="The data: sources, population figures, the bundled and local snapshot.\n\n"
@@ -100,7 +101,7 @@ def population_table(kommune: str, year: int | None = None, by: By | str | None 
         frame = frame[["male", "female"]].assign(total=lambda f: f.male + f.female).reset_index()
         frame.columns.name = None
     frame = frame.astype({c: "int64" for c in frame.columns if c != "sex"})
-    persons = f"{total:,}".replace(",", " ")
+    persons = format_number(total)
     title = f"{muni.code} {muni.name}: population 1 January {year}, {persons} persons"
     notes = [snap.credit("population") + f" — {snap.origin} snapshot {snap.version}. Age 105 = 105 or older."]
     found = [m.note for m in register.find(kommune, limit=1) if m.municipality == muni and m.note]

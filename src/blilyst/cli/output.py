@@ -53,10 +53,15 @@ def emit(
 
 
 def _fmt_cell(value) -> str:
+    """A terminal table cell in the language of the command (``--lang``): 2 550,25 in Norwegian, 2,550.25 in English."""
+    from blilyst.i18n import format_number
+
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float):
-        return f"{value:,.2f}".replace(",", " ") if abs(value) < 1e6 else f"{value:,.0f}".replace(",", " ")
+        return format_number(value, 2 if abs(value) < 1e6 else 0)
     if isinstance(value, int):
-        return f"{value:,}".replace(",", " ")
+        return format_number(value)
     return str(value)

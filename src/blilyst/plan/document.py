@@ -265,21 +265,27 @@ def frame_grid(
     return Grid(header, rows, caption)
 
 
-def render_chart_png(spec: Mapping[str, Any], scale: float = 2.0) -> bytes:
-    """Vega-Lite spec to PNG with vl-convert (offline). The same spec is rendered once per process."""
-    return _render_cached(json.dumps(spec, sort_keys=True, default=str), scale)
+def render_chart_png(spec: Mapping[str, Any], scale: float = 2.0, lang: str | None = None) -> bytes:
+    """Vega-Lite spec to PNG with vl-convert (offline), axis numbers in ``lang``'s format (default: the active
+    language). The same spec is rendered once per process."""
+    from blilyst.i18n import normalise
+
+    return _render_cached(json.dumps(spec, sort_keys=True, default=str), scale, normalise(lang))
 
 
 @functools.lru_cache(maxsize=64)
-def _render_cached(spec_json: str, scale: float) -> bytes:
+def _render_cached(spec_json: str, scale: float, lang: str) -> bytes:
     import vl_convert as vlc
 
+    from blilyst.i18n import d3_format_locale
     from blilyst.plan.rendered import cached
 
+    locale = d3_format_locale(lang)
+    version = importlib.metadata.version("vl-convert-python")
     return cached(
-        f"png|{importlib.metadata.version('vl-convert-python')}|{scale!r}|{spec_json}",
+        f"png|{version}|{scale!r}|{json.dumps(locale, sort_keys=True)}|{spec_json}",
         "png",
-        lambda: vlc.vegalite_to_png(json.loads(spec_json), scale=scale),
+        lambda: vlc.vegalite_to_png(json.loads(spec_json), scale=scale, format_locale=locale),
     )
 
 

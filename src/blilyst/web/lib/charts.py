@@ -21,39 +21,28 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from blilyst import i18n
 from blilyst.stats.credit import SSB_CREDIT
-
-# Number formats on the axes: bokmål writes 2 550 and 0,5; d3-format has no Norwegian locale built in.
-FORMAT_LOCALES = {
-    "nb": {
-        "decimal": ",",
-        "thousands": "\u00a0",
-        "grouping": [3],
-        "currency": ["", "\u00a0kr"],
-        "minus": "\u2212",
-        "percent": "\u00a0%",
-    },
-    "en": "en-GB",
-}
 
 
 @functools.lru_cache(maxsize=512)  # ~20-40 kB each: at most ~20 MB per process
-def _svg_from_json(spec_json: str, lang: str = "nb") -> str:
+def _svg_from_json(spec_json: str, lang: str) -> str:
     """The SVG for a spec, drawn by vl-convert and kept on disk by :mod:`blilyst.plan.rendered` (the same
     spec is the same picture, so a fresh process does not start the chart engine for a chart drawn before)."""
     import vl_convert as vlc
 
     from blilyst.plan.rendered import cached
 
-    locale = FORMAT_LOCALES.get(lang, FORMAT_LOCALES["nb"])
+    locale = i18n.d3_format_locale(lang)
     what = f"svg|{vlc.__version__}|{json.dumps(locale, sort_keys=True)}|{spec_json}"
     svg = cached(what, "svg", lambda: vlc.vegalite_to_svg(json.loads(spec_json), format_locale=locale).encode())
     return svg.decode("utf-8")
 
 
-def render_svg(spec: Mapping, lang: str = "nb") -> str:
-    """The Vega-Lite ``spec`` as SVG text with the axes' numbers written as in ``lang`` (cached per process)."""
-    return _svg_from_json(json.dumps(spec, sort_keys=True, default=str), lang)
+def render_svg(spec: Mapping, lang: str | None = None) -> str:
+    """The Vega-Lite ``spec`` as SVG text with the axes' numbers written as in ``lang`` (default: the page's
+    language; cached per process)."""
+    return _svg_from_json(json.dumps(spec, sort_keys=True, default=str), i18n.normalise(lang))
 
 
 def svg_data_uri(svg: str) -> str:
@@ -79,22 +68,34 @@ class WebChart:
         return f"table-{self.key}"
 
 
-def _cell(value) -> str:
+def _is_year_column(name: object) -> bool:
+    """A column of years (``year``, ``År``, ``Year``): its numbers are never grouped (2006, not 2 006)."""
+    words = str(name).lower().replace("(", " ").replace(")", " ").split()
+    return bool(words) and words[0] in ("year", "år", "years")
+
+
+def _cell(value: object, year: bool = False) -> str:
+    """A table cell in the active language's format (2 550 and 0,5 in Norwegian; 2,550 and 0.5 in English)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
+    if isinstance(value, bool):
+        return str(value)
+    if year and isinstance(value, int | float) and float(value).is_integer():
+        return i18n.format_year(int(value))
     if isinstance(value, float):
-        if value.is_integer():
-            return f"{int(value):,}".replace(",", "\u00a0")
-        return f"{value:.1f}".replace(".", ",")
+        return i18n.format_number(value, 0 if value.is_integer() else 1)
     if isinstance(value, int):
-        return f"{value:,}".replace(",", "\u00a0")
+        return i18n.format_number(value)
     return str(value)
 
 
 def table_rows(frame: pd.DataFrame) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """(header, rows) of ``frame`` as display strings."""
+    """(header, rows) of ``frame`` as display strings in the active language."""
     header = tuple(str(c) for c in frame.columns)
-    rows = tuple(tuple(_cell(v) for v in row) for row in frame.itertuples(index=False, name=None))
+    years = [_is_year_column(c) for c in frame.columns]
+    rows = tuple(
+        tuple(_cell(v, y) for v, y in zip(row, years, strict=True)) for row in frame.itertuples(index=False, name=None)
+    )
     return header, rows
 
 
@@ -108,14 +109,14 @@ def web_chart(
     source: str = SSB_CREDIT,
     estimated: bool = False,
     note: str = "",
-    lang: str = "nb",
+    lang: str | None = None,
 ) -> WebChart:
     """Render ``spec`` and bundle it with its text alternative and table."""
     header, rows = table_rows(table)
     return WebChart(key, title, svg_data_uri(render_svg(spec, lang)), alt_text, header, rows, source, estimated, note)
 
 
-def from_chart_spec(key: str, chart, *, note: str = "", lang: str = "nb") -> WebChart:
+def from_chart_spec(key: str, chart, *, note: str = "", lang: str | None = None) -> WebChart:
     """A :class:`blilyst.plan.document.ChartSpec` (the plan document's chart) for a page."""
     return web_chart(
         key,
