@@ -12,6 +12,7 @@ import string
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
 
 from blilyst.web.accounts.models import Municipality
@@ -68,3 +69,39 @@ class CalendarFeed(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
     token_hash = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)
+
+
+class NewResident(models.Model):
+    """Someone who moved into the municipality recently, from the list the municipality uploaded (the
+    tool never fetches the population register). Personal data, kept for the municipality's task of
+    welcoming new residents: the contact person reaches out, and a person who wants the newcomer
+    service's follow-up becomes a household with their consent. Deleted by the same retention as
+    households (counted from ``last_activity``) and at once on request (*Delete*)."""
+
+    PERSONAL_DATA = True
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    moved_in_on = models.DateField(_("moved in on"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=MESSAGE_LANGUAGES, blank=True)
+    contacted_on = models.DateField(_("contacted on"), null=True, blank=True)
+    contact_note = models.CharField(_("what came of it"), max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_activity = models.DateTimeField(default=timezone_now)
+
+    class Meta:
+        ordering = ["-moved_in_on", "name", "pk"]
+        verbose_name = _("new resident")
+        verbose_name_plural = _("new residents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name", "address", "moved_in_on"], name="one_new_resident_per_move"
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "-moved_in_on"])]
+
+    def __str__(self) -> str:
+        return self.name

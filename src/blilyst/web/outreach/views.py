@@ -13,19 +13,32 @@ import secrets
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib import ical
-from blilyst.web.lib.tenancy import for_user, municipalities_for, require_capability, require_municipality
+from blilyst.web.lib.tenancy import (
+    for_user,
+    get_rw_for_user,
+    municipalities_for,
+    require_capability,
+    require_municipality,
+)
 from blilyst.web.newcomers.models import Task
 from blilyst.web.outreach.mailing import DEFAULT_TEXT_LANGUAGES, MessageError, make_message, send_to_household
-from blilyst.web.outreach.models import MESSAGE_LANGUAGES, CalendarFeed, MessageTemplate, check_placeholders
+from blilyst.web.outreach.models import (
+    MESSAGE_LANGUAGES,
+    CalendarFeed,
+    MessageTemplate,
+    NewResident,
+    check_placeholders,
+)
 from blilyst.web.outreach.texts import DEFAULT_BODIES, DEFAULT_SUBJECTS, PLACEHOLDERS, Purpose
 
 WRITE = Capability.EDIT_HOUSEHOLDS
@@ -203,3 +216,111 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- "Bli her": the welcome list of new residents -------------------------------------------------------------
+
+
+def _get_rw_new_resident(request: HttpRequest, pk: int) -> NewResident:
+    return get_rw_for_user(
+        request, NewResident.objects.select_related("municipality"), pk=pk, read=Capability.VIEW_HOUSEHOLDS, write=WRITE
+    )
+
+
+class UploadForm(forms.Form):
+    municipality = forms.ModelChoiceField(queryset=None, label=_("Municipality"), empty_label=None)
+    file = forms.FileField(label=_("List of new residents (CSV or Excel)"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities_for(user, WRITE)
+
+
+@require_http_methods(["GET", "POST"])
+@require_capability(Capability.VIEW_HOUSEHOLDS)
+def welcome_list(request: HttpRequest) -> HttpResponse:
+    """Everyone who moved in recently, as the municipality uploaded them: not yet contacted first."""
+    from django.core.paginator import Paginator
+
+    from blilyst.errors import ImportFileError
+    from blilyst.web.outreach.welcomelist import COLUMNS, import_new_residents
+
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    report, file_error = None, ""
+    if request.method == "POST":
+        if not request.user.can_anywhere(WRITE):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                report = import_new_residents(form.cleaned_data["file"].read(), form.cleaned_data["municipality"])
+            except ImportFileError as exc:
+                file_error = str(exc)
+            else:
+                if report.ok:
+                    messages.success(
+                        request,
+                        _("The list is read: %(n)d new, %(m)d already on it.")
+                        % {"n": report.created, "m": report.updated},
+                    )
+                    return redirect("outreach:welcome")
+    show = request.GET.get("show", "open")
+    residents = for_user(request, NewResident.objects.select_related("municipality"), Capability.VIEW_HOUSEHOLDS)
+    if show != "all":
+        show = "open"
+        residents = residents.filter(contacted_on__isnull=True)
+    page = Paginator(residents.order_by("-moved_in_on", "name", "pk"), 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "show": show,
+        "form": form,
+        "report": report,
+        "file_error": file_error,
+        "columns": COLUMNS,
+        "writable": request.user.can_anywhere(WRITE),
+    }
+    return render(
+        request,
+        "outreach/welcome_list.html",
+        context,
+        status=400 if (file_error or (report and not report.ok)) else 200,
+    )
+
+
+@require_POST
+def welcome_contacted(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = _get_rw_new_resident(request, pk)
+    resident.contacted_on = timezone.localdate()
+    resident.contact_note = request.POST.get("note", "").strip()[:300]
+    resident.last_activity = timezone.now()
+    resident.save(update_fields=["contacted_on", "contact_note", "last_activity"])
+    messages.success(request, _("Marked as contacted: %(name)s.") % {"name": resident.name})
+    return redirect("outreach:welcome")
+
+
+@require_POST
+def welcome_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = _get_rw_new_resident(request, pk)
+    name = resident.name
+    resident.delete()
+    messages.success(request, _("Deleted from the welcome list: %(name)s.") % {"name": name})
+    return redirect("outreach:welcome")
+
+
+@require_http_methods(["GET", "POST"])
+def welcome_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new resident who wants the newcomer service's follow-up becomes a household at "inquiry", with the
+    consent text shown before it is recorded; the welcome-list row is then deleted (the household holds it)."""
+    from blilyst.web.outreach.welcomelist import register_as_inquiry
+    from blilyst.web.privacy.models import CONSENT_TEXTS, ConsentPurpose
+
+    resident = _get_rw_new_resident(request, pk)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("consent") != "on":
+            error = _("Without the household's consent to follow-up nothing can be registered. Ask them first.")
+        else:
+            household = register_as_inquiry(resident, request.user)
+            messages.success(request, _("Registered as an inquiry with consent to follow-up."))
+            return redirect("household_detail", pk=household.pk)
+    context = {"resident": resident, "consent_text": CONSENT_TEXTS[ConsentPurpose.FOLLOW_UP], "error": error}
+    return render(request, "outreach/welcome_register.html", context, status=400 if error else 200)

@@ -255,6 +255,7 @@ class RetentionResult:
     withdrawn: list[int] = field(default_factory=list)  # household ids erased on withdrawal
     owner_contacts_cleared: list[int] = field(default_factory=list)  # housing ids whose owner contact was blanked
     hosts_deleted: list[int] = field(default_factory=list)  # ids of inactive hosts deleted
+    new_residents_deleted: list[int] = field(default_factory=list)  # welcome-list rows past the period
 
     @property
     def total(self) -> int:
@@ -309,7 +310,21 @@ def apply_retention(
             if not dry_run:
                 erase_household(household, by=None, cause=cause, via="command")
     apply_resource_retention(now or timezone.now(), days, result, dry_run=dry_run)
+    apply_welcome_list_retention(now or timezone.now(), days, result, dry_run=dry_run)
     return result
+
+
+def apply_welcome_list_retention(
+    now: dt.datetime, days: int | None, result: RetentionResult, *, dry_run: bool = False
+) -> None:
+    """The welcome list of new residents (``outreach.NewResident``) under the households' retention: a row
+    whose last activity (uploaded again, contacted) is older than its municipality's period is deleted."""
+    from blilyst.web.outreach.models import NewResident
+
+    old = NewResident.objects.filter(older_than_retention("last_activity", now, days))
+    result.new_residents_deleted.extend(old.order_by("pk").values_list("pk", flat=True))
+    if not dry_run:
+        old.delete()
 
 
 def apply_resource_retention(

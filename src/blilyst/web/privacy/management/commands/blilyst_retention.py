@@ -40,6 +40,10 @@ class Command(BaseCommand):
             f"dwelling(s) sold, let or withdrawn and {'would delete' if dry_run else 'deleted'} "
             f"{len(result.hosts_deleted)} inactive host(s), unchanged for as long."
         )
+        self.stdout.write(
+            f"{'Would delete' if dry_run else 'Deleted'} {len(result.new_residents_deleted)} new resident(s) "
+            "from the welcome list, inactive for as long."
+        )
         if not options["days_given"]:
             from blilyst.web.accounts.models import Municipality
 
