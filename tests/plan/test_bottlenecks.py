@@ -68,7 +68,7 @@ def test_good_supply_is_good():
             vacancies_advertised=8,
             vacancies_known=8,
         ),
-        months_to_included=[3, 5, 6],
+        months_to_included=[3, 5, 6, 4, 2],
     )
     assert {i.key: evidence_for(i.key, ev)[0] for i in CHECKLIST} == dict.fromkeys(
         ("receiving", "housing", "kindergarten", "jobs", "vacancies"), Rating.GOOD
@@ -151,11 +151,27 @@ def test_an_assessment_survives_a_round_trip_through_json():
         Assessment.from_dict({"municipality": "4032"})
 
 
-def test_time_to_feel_included_needs_three_households():
-    # two households: their median would be their own times, so it is neither shown nor rated
-    rating, facts = evidence_for("receiving", BottleneckEvidence(months_to_included=[2, 20]))
+def test_time_to_feel_included_needs_five_households():
+    # the small-number rule: a median only from five cases (four households' median is nearly their own times)
+    rating, facts = evidence_for("receiving", BottleneckEvidence(months_to_included=[2, 20, 25, 30]))
     assert rating is Rating.NOT_ASSESSED
-    assert [f.signal for f in facts] == ["info"] and "For få husholdninger (2)" in facts[0].text["nb"]
+    assert [f.signal for f in facts] == ["info"] and "For få husholdninger (4)" in facts[0].text["nb"]
     assert not any("Median" in f.text["nb"] for f in facts)
-    rating, facts = evidence_for("receiving", BottleneckEvidence(months_to_included=[2, 20, 30]))
+    rating, facts = evidence_for("receiving", BottleneckEvidence(months_to_included=[2, 20, 30, 14, 22]))
     assert rating is Rating.BOTTLENECK and "Median 20 måneder" in facts[0].text["nb"]
+
+
+def test_one_or_two_households_not_feeling_included_are_not_counted_out():
+    rating, facts = evidence_for("receiving", BottleneckEvidence(not_yet_included=2))
+    assert rating is Rating.PARTLY
+    assert facts[0].text["nb"] == "Noen få husholdninger (under 3) føler seg ikke inkludert etter ett år."
+
+
+def test_a_suggested_in_place_says_what_it_rests_on():
+    from blilyst.plan.bottlenecks import suggested_label
+
+    a = assess("4032", SPRING, evidence=BottleneckEvidence(capacity=Capacity(housing={"rental": 2, "plot": 2})))
+    assert a.item("housing").suggested is Rating.GOOD
+    assert suggested_label(a.item("housing"), "nb") == (
+        "I orden, bare ut fra det som er registrert: Ledige nå: 2 utleieboliger, 2 tomter."
+    )

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -25,6 +24,8 @@ from typing import Any
 import pandas as pd
 
 from blilyst.errors import InputError
+from blilyst.i18n import N_
+from blilyst.plan import smallnumbers
 from blilyst.plan.capacity import HOUSING_LABELS, Capacity, month_name
 from blilyst.plan.texts import fmt_pct, pick
 
@@ -123,9 +124,9 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
     ),
 )
 ITEM_KEYS = tuple(item.key for item in CHECKLIST)
-# The time to feel included is shown (and rated) only as a median over at least this many households, as the
-# evaluation's tables hide cells of one or two (blilyst.plan.evaluation, min_cell=3).
-MIN_HOUSEHOLDS = 3
+# The time to feel included is shown (and rated) only as a median over at least this many households: the
+# small-number rule's minimum for medians (blilyst.plan.smallnumbers).
+MIN_HOUSEHOLDS = smallnumbers.MIN_BASE
 SHORT_LABELS: dict[str, Text] = {
     "receiving": {"nb": "mottak", "en": "welcome"},
     "housing": {"nb": "bolig", "en": "housing"},
@@ -345,8 +346,7 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
                     "info",
                 )
             )
-        elif evidence.months_to_included:
-            median = statistics.median(evidence.months_to_included)
+        elif (median := smallnumbers.median(evidence.months_to_included)) is not None:
             facts.append(
                 Fact(
                     {
@@ -357,7 +357,12 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
                 )
             )
             severity.append(Rating.GOOD if median <= 6 else (Rating.PARTLY if median <= 12 else Rating.BOTTLENECK))
-        if evidence.not_yet_included:
+        if evidence.not_yet_included and smallnumbers.is_small(evidence.not_yet_included):
+            facts.append(
+                Fact(_in_every_language(N_("A few households (under 3) do not feel included after a year.")), "warning")
+            )
+            severity.append(Rating.PARTLY)
+        elif evidence.not_yet_included:
             facts.append(
                 Fact(
                     {
@@ -443,6 +448,7 @@ class Assessment:
         return a
 
     def to_frame(self, lang: str = "nb") -> pd.DataFrame:
+        """One row per item; ``suggested_label`` says what a suggested rating rests on."""
         rows = []
         for k in ITEM_KEYS:
             it = self.items[k]
@@ -453,6 +459,7 @@ class Assessment:
                     "rating": it.rating.value,
                     "rating_label": it.rating.label(lang),
                     "suggested": it.suggested.value,
+                    "suggested_label": suggested_label(it, lang),
                     "notes": it.notes,
                     "assessed_on": it.assessed_on,
                     "evidence": " ".join(pick(f.text, lang) for f in it.facts),
@@ -568,3 +575,27 @@ def history_frame(assessments: Sequence[Assessment]) -> pd.DataFrame:
         row["score"] = a.score()
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _in_every_language(message: str) -> dict[str, str]:
+    """A message from the core catalog in every language, for the facts that still carry all languages."""
+    from blilyst.i18n import LANGUAGES, gettext, override
+
+    texts = {}
+    for code in LANGUAGES:
+        with override(code):
+            texts[code] = gettext(message)
+    return texts
+
+
+def suggested_label(item: ItemAssessment, lang: str = "nb") -> str:
+    """The suggested rating with what it rests on: blilyst only sees what is registered, so "in place"
+    always names the counts it was read from ("I orden ut fra: Ledige nå: 2 utleieboliger, 1 prøveboliger.")."""
+    from blilyst.i18n import gettext, override
+
+    label = item.suggested.label(lang)
+    if item.suggested is not Rating.GOOD:
+        return label
+    basis = " ".join(pick(f.text, lang) for f in item.facts if f.signal == "ok")
+    with override(lang):
+        return gettext("%(rating)s, judged only from what is registered: %(basis)s") % {"rating": label, "basis": basis}

@@ -37,6 +37,7 @@ from blilyst.errors import InputError
 from blilyst.i18n import N_, format_number, format_percent, override
 from blilyst.i18n import format_date as i18n_format_date
 from blilyst.i18n import gettext as _
+from blilyst.plan import smallnumbers
 from blilyst.plan.actions import ActionItem
 from blilyst.plan.bottlenecks import SHORT_LABELS, Assessment, Rating
 from blilyst.plan.chain import Chain, validate_chain
@@ -388,7 +389,7 @@ def _bottleneck_blocks(plan: Plan, lang: str) -> list[Any]:
             (
                 str(r["question"]),
                 str(r["rating_label"]),
-                _rating_label(str(r["suggested"]), lang),
+                str(r["suggested_label"]),
                 str(r["notes"] or "–"),
                 str(r["evidence"] or "–"),
                 _cell(r["assessed_on"], lang),
@@ -546,7 +547,7 @@ def _evaluation_blocks(plan: Plan, lang: str) -> list[Any]:
                 tuple(
                     (
                         pick(STAGE_LABELS[r["stage"]], lang),
-                        _cell(r["households"], lang),
+                        tr("suppressed", lang) if r.get("suppressed") else _cell(r["households"], lang),
                         _cell(r["conversion"], lang, share=True),
                     )
                     for _i, r in ev.funnel.iterrows()
@@ -574,10 +575,14 @@ def _evaluation_blocks(plan: Plan, lang: str) -> list[Any]:
             b.append(
                 Para(
                     tr("reach", lang).format(
-                        persons=format_number(r.persons_moved_in_via_service, 0, lang),
+                        persons=tr("suppressed", lang)
+                        if smallnumbers.is_small(r.persons_moved_in_via_service)
+                        else format_number(r.persons_moved_in_via_service, 0, lang),
                         total=format_number(r.total_in_migration, 0, lang),
                         period=period,
-                        share=format_percent(r.share, 1, lang),
+                        share="–"
+                        if smallnumbers.is_small(r.persons_moved_in_via_service)
+                        else format_percent(r.share, 1, lang),
                     )
                 )
             )

@@ -3,9 +3,10 @@
 Takes plain household records (a list of dicts or a DataFrame exported from the newcomer service) and
 returns **aggregates only**: the pipeline funnel, households and persons that moved in per target group,
 retention (Kaplan–Meier, :mod:`blilyst.demography.retention`), the share of the municipality's total
-in-migration the service reached, and reasons for moving away, grouped. Small counts (1 to
-``min_cell - 1``) are suppressed in tables broken down by group or reason, so that no single household
-can be recognised in what analysts see.
+in-migration the service reached, and reasons for moving away, grouped. Every table follows the one
+small-number rule of :mod:`blilyst.plan.smallnumbers` (counts of 1 and 2 hidden with the cells that would
+reveal them, shares only from 5 households), so that no single household can be recognised in what
+analysts see.
 
 The booklet's point that most moves are onward moves (60 % of annual moves) is why retention is here:
 "stay here" may matter more than "move here".
@@ -34,6 +35,7 @@ from blilyst.demography.retention import (
     survival_by_group,
 )
 from blilyst.errors import InputError
+from blilyst.plan import smallnumbers
 from blilyst.plan.texts import pick
 
 Text = Mapping[str, str]
@@ -114,9 +116,13 @@ def _records(records: Iterable[Mapping[str, Any]] | pd.DataFrame) -> list[dict[s
 
 
 def _suppress(frame: pd.DataFrame, columns: Sequence[str], min_cell: int) -> pd.DataFrame:
+    """Hide rows by :mod:`blilyst.plan.smallnumbers` (small counts and the cells that would reveal them,
+    judged on the first column); ``min_cell=1`` shows everything (a household's own data only)."""
     frame = frame.copy()
-    if min_cell > 1:
-        small = frame[list(columns)].apply(lambda c: (c > 0) & (c < min_cell)).any(axis=1)
+    if min_cell > 1 and not frame.empty:
+        small = pd.Series(
+            smallnumbers.hidden_cells([float(v) for v in frame[columns[0]]], total_known=True), index=frame.index
+        )
         for col in columns:
             frame[col] = frame[col].astype("float").where(~small)
         frame["suppressed"] = small
@@ -132,10 +138,15 @@ def normalise_stage(stage: object) -> str:
     return STAGE_ALIASES[key]
 
 
-def funnel(records: Iterable[Mapping[str, Any]] | pd.DataFrame, stage_field: str = "stage") -> pd.DataFrame:
+def funnel(
+    records: Iterable[Mapping[str, Any]] | pd.DataFrame,
+    stage_field: str = "stage",
+    min_cell: int = smallnumbers.MIN_COUNT,
+) -> pd.DataFrame:
     """Households that reached at least each stage, with the share of all enquiries and the conversion
     from the previous stage. Columns: ``stage, label_nb, label_en, households, share_of_enquiries,
-    conversion``."""
+    conversion, suppressed``. By the small-number rule a stage reached by one or two households shows no
+    count (NaN, ``suppressed``), and a share needs at least five households beneath it."""
     rows = _records(records)
     reached = [0] * len(FUNNEL_STAGES)
     for k, row in enumerate(rows):
@@ -153,10 +164,24 @@ def funnel(records: Iterable[Mapping[str, Any]] | pd.DataFrame, stage_field: str
         }
     )
     first = reached[0]
-    frame["share_of_enquiries"] = [n / first if first else float("nan") for n in reached]
+    if min_cell <= 1:
+        frame["share_of_enquiries"] = [n / first if first else float("nan") for n in reached]
+        frame["conversion"] = [float("nan")] + [
+            (reached[i] / reached[i - 1] if reached[i - 1] else float("nan")) for i in range(1, len(reached))
+        ]
+        frame["suppressed"] = False
+        return frame
+
+    def nan_if_none(value: float | None) -> float:
+        return float("nan") if value is None else value
+
+    frame["share_of_enquiries"] = [nan_if_none(smallnumbers.share(n, first)) for n in reached]
     frame["conversion"] = [float("nan")] + [
-        (reached[i] / reached[i - 1] if reached[i - 1] else float("nan")) for i in range(1, len(reached))
+        nan_if_none(smallnumbers.share(reached[i], reached[i - 1])) for i in range(1, len(reached))
     ]
+    small = frame["households"].map(lambda n: smallnumbers.is_small(float(n)))
+    frame["households"] = frame["households"].astype("float").where(~small)
+    frame["suppressed"] = small
     return frame
 
 
@@ -178,7 +203,7 @@ def moved_in_by_group(
     *,
     since: dt.date | None = None,
     until: dt.date | None = None,
-    min_cell: int = 3,
+    min_cell: int = smallnumbers.MIN_COUNT,
     group_field: str = "target_group",
 ) -> pd.DataFrame:
     """Households and persons that moved in, per target group (``"unspecified"`` when none is recorded),
@@ -259,7 +284,7 @@ def move_out_reasons(
     records: Iterable[Mapping[str, Any]] | pd.DataFrame,
     *,
     reason_field: str = "move_out_reason",
-    min_cell: int = 3,
+    min_cell: int = smallnumbers.MIN_COUNT,
     lang: str = "nb",
 ) -> pd.DataFrame:
     """Households that moved away, by grouped reason: ``reason, label, households, share, suppressed``."""
@@ -274,7 +299,13 @@ def move_out_reasons(
     table = pd.DataFrame({"reason": counts.index.astype(str), "households": counts.values.astype(int)})
     total = int(table["households"].sum())
     table["label"] = [pick(REASON_GROUPS[k][0], lang) for k in table["reason"]]
-    table["share"] = table["households"] / total if total else float("nan")
+    if min_cell > 1:
+        table["share"] = [
+            float("nan") if (v := smallnumbers.share(float(n), float(total))) is None else v
+            for n in table["households"]
+        ]
+    else:
+        table["share"] = table["households"] / total if total else float("nan")
     table = _suppress(table, ["households"], min_cell)
     table.loc[table["suppressed"], "share"] = float("nan")
     return table[["reason", "label", "households", "share", "suppressed"]].reset_index(drop=True)
@@ -298,7 +329,7 @@ def evaluate(
     municipality: str | None = None,
     migration_by_age: pd.DataFrame | None = None,
     years: Sequence[int] | None = None,
-    min_cell: int = 3,
+    min_cell: int = smallnumbers.MIN_COUNT,
     min_group: int = 5,
     retention_years: Sequence[float] = DEFAULT_YEARS,
     lang: str = "nb",
@@ -316,7 +347,7 @@ def evaluate(
         reach_result = reach(moved, municipality=municipality, migration_by_age=migration_by_age, years=years)
     return Evaluation(
         as_of=as_of,
-        funnel=funnel(rows) if rows and all("stage" in r for r in rows) else funnel([]),
+        funnel=funnel(rows, min_cell=min_cell) if rows and all("stage" in r for r in rows) else funnel([]),
         moved_in=moved_in_by_group(moved, min_cell=min_cell),
         retention=retention_table(curves, retention_years) if curves else pd.DataFrame(),
         curves=curves,

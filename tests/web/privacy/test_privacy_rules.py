@@ -255,7 +255,7 @@ def test_erasure_keeps_the_outcome_usable_for_the_evaluation(people, household):
         "moved_out": dt.date(2026, 1, 1),
         "move_out_reason": "housing",
     }
-    table = funnel([record])
+    table = funnel([record], min_cell=1)  # the count itself; pages and exports hide 1 and 2
     assert int(table.loc[table["stage"] == "moved_in", "households"].iloc[0]) == 1
 
 
@@ -277,7 +277,7 @@ def test_the_evaluation_counts_live_and_erased_households_alike(people, househol
     records = evaluation_records("4028")
     assert sorted(r["stage"] for r in records) == ["enquiry", "moved_in", "moved_in"]
     assert all("name" not in r and "email" not in r for r in records)
-    table = funnel(records)
+    table = funnel(records, min_cell=1)  # the counts themselves; pages and exports hide 1 and 2
     assert table.set_index("stage")["households"].to_dict() == {
         "enquiry": 3,
         "in_dialogue": 2,

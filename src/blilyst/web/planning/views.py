@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from blilyst.i18n import active, override
-from blilyst.plan import assembly, needs
+from blilyst.i18n import active, format_percent, override
+from blilyst.plan import assembly, needs, smallnumbers
 from blilyst.plan import bottlenecks as bn
 from blilyst.plan.chain import validate_chain
 from blilyst.plan.targetgroups import (
@@ -265,7 +265,7 @@ def _item_rows(assessment: bn.Assessment, lang: str) -> list[dict]:
                 "rating": it.rating.value,
                 "rating_label": it.rating.label(lang),
                 "suggested": it.suggested.value,
-                "suggested_label": it.suggested.label(lang),
+                "suggested_label": bn.suggested_label(it, lang),
                 "notes": it.notes,
                 "facts": [(f.signal, pick(f.text, lang)) for f in it.facts],
             }
@@ -691,8 +691,8 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         ctx["funnel"] = [
             (
                 pick(STAGE_LABELS[r["stage"]], lang),
-                int(r["households"]),
-                fmt_pct(r["conversion"], lang) if r["conversion"] == r["conversion"] else "–",
+                None if r.get("suppressed") else int(r["households"]),
+                format_percent(r["conversion"]) if r["conversion"] == r["conversion"] else "–",
             )
             for r in ev.funnel.to_dict("records")
         ]
@@ -741,10 +741,11 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         ]
         if ev.reach is not None:
             r = ev.reach
+            small = smallnumbers.is_small(r.persons_moved_in_via_service)
             ctx["reach"] = {
-                "persons": r.persons_moved_in_via_service,
+                "persons": _("hidden (under 3)") if small else r.persons_moved_in_via_service,
                 "total": fmt_int(r.total_in_migration, lang),
-                "share": fmt_pct(r.share, lang, 1),
+                "share": "–" if small else fmt_pct(r.share, lang, 1),
                 "period": f"{min(r.years)}–{max(r.years)}" if len(r.years) > 1 else str(r.years[0]),
             }
     ctx["total_in"] = _total_in_migration(code)
