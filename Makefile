@@ -4,15 +4,39 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-postgres setup browser bench snapshot clean lint typecheck messages compile-messages
+.PHONY: run test test-core setup browser bench snapshot clean lint typecheck lock lock-upgrade messages compile-messages
+.PHONY: test-postgres
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Exactly the versions in requirements.lock (the whole tree, dev tools included), then the package itself.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+## Re-resolve requirements.lock after a change to the ranges in pyproject.toml: pins already in the lock are
+## kept where they still fit, new dependencies get their newest fitting version (see docs/development.md).
+LOCK_ARGS := pyproject.toml --extra dev --extra postgres --universal --python-version 3.11 --no-header \
+	--output-file requirements.lock
+lock: setup
+	$(BIN)/uv pip compile --quiet $(LOCK_ARGS)
+
+## Move every pin in requirements.lock to the newest version its range allows (then run the tests).
+lock-upgrade: setup
+	$(BIN)/uv pip compile --quiet --upgrade $(LOCK_ARGS)
+
+## The core's tests (stats, demography, plan, cli) on another Python, in its own venv made from the lock:
+## make test-core PYTHON=/root/.pyenv/versions/3.13.0/bin/python CORE_VENV=.venv-3.13
+CORE_VENV ?= .venv-core
+test-core:
+	$(PYTHON) -m venv $(CORE_VENV)
+	$(CORE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CORE_VENV)/bin/python -m pip install --quiet -r requirements.lock
+	$(CORE_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	$(CORE_VENV)/bin/python -m pytest -q -m "not browser" tests/stats tests/demography tests/plan tests/cli
 
 ## Set up and run the web app on the embedded default (SQLite + bundled SSB data).
 run: setup
@@ -78,4 +102,4 @@ snapshot: setup
 	$(BIN)/blilyst data build-snapshot
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .venv-3.12 .venv-3.13 .venv-core .pytest_cache

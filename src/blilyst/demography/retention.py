@@ -38,6 +38,7 @@ in Kleinbaum & Klein, *Survival Analysis*, and in R's ``MASS::gehan``) — see
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -181,33 +182,24 @@ def kaplan_meier(
     censored = total - events
     at_risk = len(t) - np.concatenate([[0], np.cumsum(total)[:-1]]).astype(np.int64)
 
+    survival, lower, upper = _product_limit(t, d, times, confidence, conf_type)
     with np.errstate(divide="ignore", invalid="ignore"):
-        factor = 1.0 - events / at_risk
-        survival = np.cumprod(factor)
         terms = np.where(events > 0, events / (at_risk * (at_risk - events)), 0.0)
         # once every remaining household has moved away, S = 0 and the term is infinite: stop the sum there
         terms = np.where(at_risk == events, 0.0, terms)
-        sigma2 = np.cumsum(terms)  # sum d/(n(n-d)); Var[S] = S^2 * sigma2
+        sigma2 = np.cumsum(terms)  # Greenwood: Var[S] = S^2 * sum d/(n(n-d))
         std_err = survival * np.sqrt(sigma2)
-        from scipy.stats import norm  # here, not at import: scipy.stats costs ~0.5 s in a fresh process
+        if conf_type == "log":  # R survfit's default, which scipy does not offer
+            from scipy.stats import norm
 
-        z = norm.ppf(0.5 + confidence / 2)
-        sigma = np.sqrt(sigma2)
-        if conf_type == "plain":
-            lower = np.clip(survival - z * std_err, 0, 1)
-            upper = np.clip(survival + z * std_err, 0, 1)
-        elif conf_type == "log":
-            lower = survival * np.exp(-z * sigma)
-            upper = np.minimum(survival * np.exp(z * sigma), 1.0)
-        else:
-            log_s = np.log(survival)
-            lower = survival ** np.exp(-z * sigma / log_s)
-            upper = survival ** np.exp(z * sigma / log_s)
-        # edge cases: S = 1 (no events yet) -> [1, 1]; S = 0 -> [0, 0]
-        one = survival >= 1.0
-        zero = survival <= 0.0
-        lower = np.where(one, 1.0, np.where(zero, 0.0, lower))
-        upper = np.where(one, 1.0, np.where(zero, 0.0, upper))
+            z = norm.ppf(0.5 + confidence / 2)
+            lower = survival * np.exp(-z * np.sqrt(sigma2))
+            upper = np.minimum(survival * np.exp(z * np.sqrt(sigma2)), 1.0)
+    # edge cases: S = 1 (no events yet) -> [1, 1]; S = 0 -> [0, 0]
+    one = survival >= 1.0
+    zero = survival <= 0.0
+    lower = np.where(one, 1.0, np.where(zero, 0.0, lower))
+    upper = np.where(one, 1.0, np.where(zero, 0.0, upper))
 
     return SurvivalCurve(
         time=times,
@@ -341,3 +333,27 @@ def retention_table(curves: Mapping[str, SurvivalCurve], years: Sequence[float] 
         row["median_years"] = curve.median()
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _product_limit(
+    t: np.ndarray, moved: np.ndarray, times: np.ndarray, confidence: float, conf_type: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """S(t) at each distinct time with scipy's Kaplan–Meier (``scipy.stats.ecdf`` of right-censored data)
+    and, for "log-log" and "plain", scipy's Greenwood interval ("plain" is scipy's "linear")."""
+    if len(t) == 0:
+        empty = np.zeros(0)
+        return empty, empty, empty
+    # here, not at import: scipy.stats costs ~0.5 s in a fresh process
+    from scipy.stats import CensoredData, ecdf
+
+    sf = ecdf(CensoredData(uncensored=t[moved], right=t[~moved])).sf
+    survival = np.asarray(sf.probabilities, dtype=float)
+    if not np.array_equal(np.asarray(sf.quantiles, dtype=float), times):
+        raise AssertionError("scipy's Kaplan–Meier grid differs from the distinct observed times")
+    if conf_type == "log":
+        return survival, survival.copy(), survival.copy()  # the caller computes this interval
+    method = "log-log" if conf_type == "log-log" else "linear"
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # S = 0 or 1: the interval is set by the caller
+        ci = sf.confidence_interval(confidence, method=method)
+    return survival, np.asarray(ci.low.probabilities, dtype=float), np.asarray(ci.high.probabilities, dtype=float)

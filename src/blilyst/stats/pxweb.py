@@ -46,6 +46,7 @@ from typing import Any
 import httpx
 import numpy as np
 import pandas as pd
+import tenacity
 
 from blilyst import __version__ as _version
 from blilyst.errors import SsbError, SsbResponseError, SsbUnavailable, UnknownTable
@@ -357,71 +358,85 @@ class PxWebClient:
         what: str = "answer",
         table_id: str | None = None,
     ) -> httpx.Response:
-        attempt = 0
-        while True:
-            self._throttle()
-            self.requests_made += 1
-            try:
-                resp = self._http.request(method, url, params=params, json=body, timeout=self.timeout)
-            except httpx.TimeoutException:
-                if attempt < self.retries:
-                    self._wait(self._backoff(attempt))
-                    attempt += 1
-                    continue
-                raise SsbUnavailable(
-                    f"{OFFLINE_MESSAGE}. (No answer from {url} within {self.timeout:g} s, {attempt + 1} tries.)"
-                ) from None
-            except httpx.RemoteProtocolError as exc:
-                if attempt < self.retries:
-                    self._wait(self._backoff(attempt))
-                    attempt += 1
-                    continue
-                raise SsbResponseError(
-                    f"SSB's answer from {url} was cut off ({exc}) after {attempt + 1} tries. Try again later.", url=url
-                ) from None
-            except httpx.TransportError as exc:
-                raise SsbUnavailable(f"{OFFLINE_MESSAGE}. (Could not reach {url}: {exc}.)") from None
-            self._note_rate_limit(resp)
-            status = resp.status_code
-            if status == 429 or status >= 500:
-                if attempt < self.retries:
-                    retry_after = _retry_after(resp)
-                    if retry_after is not None:
-                        wait = max(retry_after, 0.0)
-                    elif status == 429:  # no Retry-After, no reset: the window must pass before calls count again
-                        wait = _policy_window(resp)
-                    else:
-                        wait = self._backoff(attempt)
-                    log.info("SSB answered %s for %s; retrying in %.1f s", status, url, wait)
-                    self._wait(wait)
-                    attempt += 1
-                    continue
-                advice = (
-                    "SSB's rate limit was hit repeatedly; wait a minute and try again"
-                    if status == 429
-                    else "SSB has a problem at the moment; try again later"
+        """The request, repeated (tenacity) while SSB times out, cuts an answer off, answers 429 or a
+        server error: ``retries`` more tries, waiting as SSB asks (Retry-After, the rate-limit window)
+        or backing off exponentially; all waits go through the injected ``sleep``."""
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.retries + 1),
+            wait=self._retry_wait,
+            sleep=self._wait,
+            retry=tenacity.retry_if_exception_type(_Retry),
+            before_sleep=lambda state: log.info("SSB: %s; retrying", _outcome(state)),
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._try_once(method, url, params, body, what, table_id, attempt.retry_state.attempt_number)
+        except _Retry as exc:
+            raise exc.final from None
+        raise AssertionError("unreachable: tenacity re-raises the last failure")  # pragma: no cover
+
+    def _retry_wait(self, state: tenacity.RetryCallState) -> float:
+        failure = _outcome(state)
+        if isinstance(failure, _Retry) and failure.wait is not None:
+            return max(failure.wait, 0.0)
+        return self._backoff(state.attempt_number - 1)
+
+    def _try_once(
+        self, method: str, url: str, params: Any, body: Any, what: str, table_id: str | None, tries: int
+    ) -> httpx.Response:
+        """One try. A failure worth repeating is a :class:`_Retry` carrying the error to raise if it is
+        the last try (its message counts the tries) and how long SSB asked us to wait."""
+        self._throttle()
+        self.requests_made += 1
+        try:
+            resp = self._http.request(method, url, params=params, json=body, timeout=self.timeout)
+        except httpx.TimeoutException:
+            raise _Retry(
+                SsbUnavailable(f"{OFFLINE_MESSAGE}. (No answer from {url} within {self.timeout:g} s, {tries} tries.)")
+            ) from None
+        except httpx.RemoteProtocolError as exc:
+            raise _Retry(
+                SsbResponseError(
+                    f"SSB's answer from {url} was cut off ({exc}) after {tries} tries. Try again later.", url=url
                 )
-                raise SsbResponseError(
-                    f"SSB answered {status} {resp.reason_phrase} for {resp.request.url} after {attempt + 1} "
-                    f"tries{_detail(resp)}. {advice}.",
-                    status=status,
-                    url=str(resp.request.url),
-                )
-            if status == 404 and table_id is not None:
-                raise UnknownTable(
-                    f"SSB has no table '{table_id}' ({resp.request.url} answered 404). Check the table number "
-                    "at https://www.ssb.no/statbank or search with PxWebClient().tables(query=...).",
-                    status=404,
-                    url=str(resp.request.url),
-                )
-            if status >= 400:
-                raise SsbResponseError(
-                    f"SSB answered {status} {resp.reason_phrase} for {what} at {resp.request.url}"
-                    f"{_detail(resp)}. Check the request (table, variable and value codes).",
-                    status=status,
-                    url=str(resp.request.url),
-                )
-            return resp
+            ) from None
+        except httpx.TransportError as exc:
+            raise SsbUnavailable(f"{OFFLINE_MESSAGE}. (Could not reach {url}: {exc}.)") from None
+        self._note_rate_limit(resp)
+        status = resp.status_code
+        if status == 429 or status >= 500:
+            retry_after = _retry_after(resp)
+            if retry_after is None and status == 429:  # no Retry-After, no reset: the window must pass
+                retry_after = _policy_window(resp)
+            advice = (
+                "SSB's rate limit was hit repeatedly; wait a minute and try again"
+                if status == 429
+                else "SSB has a problem at the moment; try again later"
+            )
+            final = SsbResponseError(
+                f"SSB answered {status} {resp.reason_phrase} for {resp.request.url} after {tries} "
+                f"tries{_detail(resp)}. {advice}.",
+                status=status,
+                url=str(resp.request.url),
+            )
+            raise _Retry(final, retry_after)
+        if status == 404 and table_id is not None:
+            raise UnknownTable(
+                f"SSB has no table '{table_id}' ({resp.request.url} answered 404). Check the table number "
+                "at https://www.ssb.no/statbank or search with PxWebClient().tables(query=...).",
+                status=404,
+                url=str(resp.request.url),
+            )
+        if status >= 400:
+            raise SsbResponseError(
+                f"SSB answered {status} {resp.reason_phrase} for {what} at {resp.request.url}"
+                f"{_detail(resp)}. Check the request (table, variable and value codes).",
+                status=status,
+                url=str(resp.request.url),
+            )
+        return resp
 
     def _json(self, resp: httpx.Response) -> Any:
         try:
@@ -770,3 +785,17 @@ __all__ = [
     "resolve_values",
     "split_selection",
 ]
+
+
+class _Retry(Exception):
+    """A failed try worth repeating: ``final`` is raised when no tries are left; ``wait`` is the pause SSB
+    asked for (None: the client's exponential backoff)."""
+
+    def __init__(self, final: SsbError, wait: float | None = None):
+        super().__init__(str(final))
+        self.final = final
+        self.wait = wait
+
+
+def _outcome(state: tenacity.RetryCallState) -> BaseException | None:
+    return state.outcome.exception() if state.outcome is not None else None
