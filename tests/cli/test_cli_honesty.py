@@ -52,3 +52,14 @@ def test_bad_input_is_one_line_saying_what_to_do(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert "is not valid JSON" in err and "\n" not in err
     assert main(["honesty", str(campaign), "--kommune", "atlantis", "--capacity", str(capacity)]) == 1
+
+
+def test_the_global_language_holds_and_a_bad_threshold_is_refused(tmp_path, capsys):
+    campaign, capacity = _files(tmp_path, "Vi har ledige barnehageplasser hele året for alle.")
+    assert main(["--lang", "en", "honesty", str(campaign), "-k", "4028", "--capacity", str(capacity)]) == 0
+    out = capsys.readouterr().out
+    assert "[Unsupported] Kindergarten places" in out
+    assert "Honest rewrite: Vi har ledige barnehageplasser 11 av 12 måneder" in out  # the text's own language
+    assert main(["honesty", str(campaign), "-k", "4028", "--capacity", str(capacity), "--many", "0"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "'many' must be at least 1" in err and "\n" not in err

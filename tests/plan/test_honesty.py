@@ -239,3 +239,11 @@ def test_any_text_gives_a_consistent_report(words, with_capacity):
     assert sum(report.counts().values()) == len(report.claims)
     if not with_capacity:
         assert all(c.verdict == UNVERIFIABLE for c in report.claims)
+
+
+def test_the_lemma_dictionaries_ship_inside_the_simplemma_wheel():
+    """Offline by construction: simplemma reads its nb and nn dictionaries from its own package, no download."""
+    from importlib import resources
+
+    data = resources.files("simplemma") / "strategies" / "dictionaries" / "data"
+    assert (data / "nb.plzma").is_file() and (data / "nn.plzma").is_file()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from blilyst.cli import app
+from blilyst.cli import LANG_HELP, app, use_language
 
 
 def _read_text(path: Path) -> str:
@@ -79,7 +79,7 @@ def honesty_command(
     many: int | None = typer.Option(None, "--many", help="“Mange” means more than this (default: the settings, 10)."),
     rent_limit: int | None = typer.Option(None, "--rent-limit", help="“Rimelig” rent at most this, NOK a month."),
     price_limit: int | None = typer.Option(None, "--price-limit", help="“Rimelig” price at most this, NOK."),
-    lang: str = typer.Option("nb", "--lang", help="Language of the report: nb, nn or en (rewrites follow the text)."),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP + " Rewrites follow the text's own standard."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Check a campaign text's promises against what the municipality can offer.
@@ -90,14 +90,10 @@ def honesty_command(
 
     from blilyst.errors import InputError
     from blilyst.i18n import gettext as _
-    from blilyst.i18n import normalise, override
     from blilyst.plan.honesty import Thresholds, check_campaign
     from blilyst.stats.register import get_register
 
-    try:
-        lang = normalise(lang)
-    except ValueError as exc:
-        raise InputError("--lang", str(exc)) from exc
+    lang = use_language(lang)
     municipality = get_register().resolve(kommune)
     text = _read_text(file)
     if capacity is not None:
@@ -106,7 +102,9 @@ def honesty_command(
         cap, thresholds = _from_database(municipality.code)
         thresholds = thresholds or Thresholds()
     try:
-        overrides = {k: v for k, v in (("many", many), ("rent_limit", rent_limit), ("price_limit", price_limit)) if v}
+        overrides = {
+            k: v for k, v in (("many", many), ("rent_limit", rent_limit), ("price_limit", price_limit)) if v is not None
+        }
         thresholds = replace(thresholds, **overrides)
     except ValueError as exc:
         raise InputError("--many/--rent-limit/--price-limit", str(exc)) from exc
@@ -114,23 +112,22 @@ def honesty_command(
     if as_json:
         typer.echo(json.dumps(report.to_dict(lang), ensure_ascii=False, indent=2))
         return
-    with override(lang):
-        typer.echo(f"{municipality.code} {municipality.name}")
-        if cap is None:
-            typer.echo(
-                _(
-                    "No registers for this municipality in the database, so no claim can be checked; "
-                    "give --capacity FILE or record resources in the web app."
-                )
+    typer.echo(f"{municipality.code} {municipality.name}")
+    if cap is None:
+        typer.echo(
+            _(
+                "No registers for this municipality in the database, so no claim can be checked; "
+                "give --capacity FILE or record resources in the web app."
             )
-        for finding in report.claims:
-            typer.echo(f"\n[{finding.verdict_label()}] {finding.label()}: «{finding.excerpt}»")
-            typer.echo(f"  {finding.reason()}")
-            rewrite = finding.rewrite()
-            if rewrite:
-                typer.echo("  " + _("Honest rewrite: {text}").format(text=rewrite))
-        for cliche in report.cliches:
-            typer.echo(f"\n[{cliche.label()}] «{cliche.excerpt}»")
-            typer.echo(f"  {cliche.reason()}")
-        if not report.claims and not report.cliches:
-            typer.echo(_("No concrete claims, clichés or shadow messages were found."))
+        )
+    for finding in report.claims:
+        typer.echo(f"\n[{finding.verdict_label()}] {finding.label()}: «{finding.excerpt}»")
+        typer.echo(f"  {finding.reason()}")
+        rewrite = finding.rewrite()
+        if rewrite:
+            typer.echo("  " + _("Honest rewrite: {text}").format(text=rewrite))
+    for cliche in report.cliches:
+        typer.echo(f"\n[{cliche.label()}] «{cliche.excerpt}»")
+        typer.echo(f"  {cliche.reason()}")
+    if not report.claims and not report.cliches:
+        typer.echo(_("No concrete claims, clichés or shadow messages were found."))
