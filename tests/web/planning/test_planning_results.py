@@ -46,5 +46,5 @@ def test_retention_is_hidden_while_few_households_have_moved_in(people, analyst,
             move_out_reason="jobb",
         )
     main = client_for(analyst).get("/plan/4028/results/").content.decode().split("<main", 1)[1]
-    assert "3 husholdninger har flyttet inn gjennom tjenesten" in main and "minst fem" in main
+    assert "3 husstander har flyttet inn gjennom tjenesten" in main and "minst fem" in main
     assert "Kaplan–Meier" not in main

@@ -75,5 +75,7 @@ def test_kindergarten_capacity_is_imported_and_updated(people, client_for):
         {"municipality": "4028", "file": upload("Barnehage;Måned;Ledige\nK;mars 2027;2\nK;april 2027;1\n")},
         follow=True,
     )
-    assert "Importerte 1 nye rader og oppdaterte 1." in response.content.decode()
+    assert (
+        "Importerte 1 ny rad. Oppdaterte 1 eksisterende rad." in response.content.decode()
+    )  # singular, not "1 nye rader"
     assert sorted(KindergartenCapacity.objects.values_list("free_places", flat=True)) == [1, 2]

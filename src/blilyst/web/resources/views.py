@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blilyst.errors import ImportFileError
@@ -314,13 +314,14 @@ def resource_import(request: HttpRequest, kind: str) -> HttpResponse:
                     request, getattr(form.cleaned_data["municipality"], "pk", form.cleaned_data["municipality"])
                 )
             if report.ok:
+                imported = ngettext("Imported %(n)s new row.", "Imported %(n)s new rows.", report.created) % {
+                    "n": report.created
+                }
                 if report.updated:
-                    messages.success(
-                        request,
-                        _("Imported %(n)s new rows and updated %(m)s.") % {"n": report.created, "m": report.updated},
-                    )
-                else:
-                    messages.success(request, _("Imported %(n)s rows.") % {"n": report.created})
+                    imported += " " + ngettext(
+                        "Updated %(m)s existing row.", "Updated %(m)s existing rows.", report.updated
+                    ) % {"m": report.updated}
+                messages.success(request, imported)
                 return redirect("resources:list", kind=kind.slug)
     status = 400 if (file_error or (report and not report.ok)) else 200
     ctx = {
