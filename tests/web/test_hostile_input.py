@@ -54,13 +54,13 @@ def test_a_nul_character_is_refused_with_400_everywhere(people, client_for):
     body = {"municipality": "4028", "kind": "rent", "title": "A\u0000B"}
     response = call("post", "/resources/housing", body)
     assert response.status_code == 400 and "NUL" in response.json()["detail"]
-    page = client_for(people.alice).get("/households/?q=%00")
+    page = client_for(people.alice).post("/households/", {"q": "a\x00b"})
     assert page.status_code == 400
 
 
 @pytest.mark.parametrize("query", ["²", "١٢٣", "99999999999999999999999", "%"])
 def test_a_search_for_odd_digits_is_answered(people, client_for, query):
-    assert client_for(people.alice).get("/households/", {"q": query}).status_code == 200
+    assert client_for(people.alice).post("/households/", {"q": query}).status_code == 200
     response = Client().get("/api/households/", {"q": query}, HTTP_AUTHORIZATION=_token(people.alice))
     assert response.status_code == 200
 

@@ -121,6 +121,8 @@ class RejectNulMiddleware:
         content_type = request.META.get("CONTENT_TYPE", "")
         if content_type.startswith("application/x-www-form-urlencoded"):
             return b"%00" in request.body or b"\x00" in request.body
+        if content_type.startswith("multipart/form-data"):  # the fields only; uploaded files are not looked into
+            return any("\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists())
         if content_type.startswith("application/json"):
             return b"\\u0000" in request.body or b"\x00" in request.body
         return False

@@ -57,9 +57,9 @@ def test_the_list_searches_and_filters_by_status(people, client_for, household):
         status=Status.VISITED,
     )
     client = client_for(people.alice)
-    assert "Familien Haugen" not in client.get(reverse("household_list"), {"q": "kari"}).text
-    assert "Familien Berg" in client.get(reverse("household_list"), {"q": "kari"}).text
-    assert "Familien Berg" in client.get(reverse("household_list"), {"q": "91234567"}).text
+    assert "Familien Haugen" not in client.post(reverse("household_list"), {"q": "kari"}).text
+    assert "Familien Berg" in client.post(reverse("household_list"), {"q": "kari"}).text
+    assert "Familien Berg" in client.post(reverse("household_list"), {"q": "91234567"}).text
     page = client.get(reverse("household_list"), {"status": "visited"})
     assert "Familien Haugen" in page.text and "Familien Berg" not in page.text
 

@@ -157,15 +157,32 @@ def _replace_people(household: Household, adults, children) -> None:
             Child(household=household, **c.dict()).save()
 
 
-@router.get("", response=list[HouseholdSummary])
-@paginate(BoundedLimitOffset)
-def list_households(request: HttpRequest, status: Status | None = None, q: str = ""):
+def _households(request: HttpRequest, status: Status | None, q: str = ""):
     if not request.user.can_anywhere(READ):
         raise HttpError(403, "Your role does not give access to households (personal data).")
     households = for_user(request, Household.objects.all(), READ)
     if status:
         households = households.filter(status=status)
     return households.search(q[:100]).order_by("-last_activity", "-id")
+
+
+@router.get("", response=list[HouseholdSummary])
+@paginate(BoundedLimitOffset)
+def list_households(request: HttpRequest, status: Status | None = None):
+    """The user's households, newest activity first. To search, use ``POST …/search`` (no names in URLs)."""
+    return _households(request, status)
+
+
+class SearchIn(Schema):
+    q: str = Field(..., max_length=100, description="Name, e-mail, phone or household number.")
+    status: Status | None = None
+
+
+@router.post("/search", response=list[HouseholdSummary])
+@paginate(BoundedLimitOffset)
+def search_households(request: HttpRequest, payload: SearchIn):
+    """Search in the body, not the address: a search term is personal data and must stay out of access logs."""
+    return _households(request, payload.status, payload.q)
 
 
 @router.get("/{int:pk}", response=HouseholdOut)

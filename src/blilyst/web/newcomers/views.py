@@ -74,16 +74,20 @@ def _current_or_404(request: HttpRequest, pk: int) -> Household:
     return get_rw_household_for_user(request, pk)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @require_capability(READ)
 def household_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    status = request.GET.get("status", "")
+    """The user's households. The search form posts (and its page links are small forms), so that a name, an
+    e-mail or a phone number never travels in a URL, where access logs and browser histories would keep it;
+    nothing of the search is stored. A ``q`` in the address is ignored."""
+    data = request.POST if request.method == "POST" else request.GET
+    query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
+    status = data.get("status", "")
     if status not in Status.values:
         status = ""
     households = for_user(request, Household.objects.all(), READ)
     municipalities = list(municipalities_for(request.user, READ))
-    municipality = request.GET.get("municipality", "")
+    municipality = data.get("municipality", "")
     if municipality in {m.code for m in municipalities}:  # a regional office may narrow to one
         households = households.filter(municipality_id=municipality)
     else:
@@ -91,7 +95,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     if status:
         households = households.filter(status=status)
     households = households.search(query).select_related("municipality").order_by("-last_activity", "-id")
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(households, PAGE_SIZE).get_page(data.get("page"))
     # The next due date for the rows shown only (one small query, not an aggregate over every household).
     rows = list(page.object_list)
     due = dict(

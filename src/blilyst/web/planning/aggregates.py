@@ -164,7 +164,7 @@ def inclusion(households: QuerySet, code: str, today: dt.date | None = None) -> 
 
     today = today or dt.date.today()
     mine = households.filter(municipality=code)
-    rows = mine.filter(moved_in_on__isnull=False).values("pk", "status", "moved_in_on")
+    rows = list(mine.filter(moved_in_on__isnull=False).values("pk", "status", "moved_in_on"))
     followed = set(FollowUp.objects.filter(household__in=mine).values_list("household_id", flat=True).distinct())
     included_on = {}
     for f in (
@@ -178,6 +178,20 @@ def inclusion(households: QuerySet, code: str, today: dt.date | None = None) -> 
         StatusChange.objects.filter(household__in=mine, to_status="settled").values("household_id", "on").order_by("on")
     ):
         settled_on.setdefault(c["household_id"], c["on"])
+    # Erased and retained households count too, from their anonymous outcomes (dates to the month).
+    for o in (
+        _anonymous(code)
+        .filter(moved_in_month__isnull=False)
+        .values("pk", "status", "moved_in_month", "followed_up", "included_month", "settled_month")
+    ):
+        key = ("anonymous", o["pk"])
+        rows = [*rows, {"pk": key, "status": o["status"], "moved_in_on": o["moved_in_month"]}]
+        if o["followed_up"]:
+            followed.add(key)
+        if o["included_month"]:
+            included_on[key] = o["included_month"]
+        if o["settled_month"]:
+            settled_on[key] = o["settled_month"]
     months, waiting, from_follow_ups, from_settled = [], 0, 0, 0
     for r in rows:
         pk, moved_in, a_year_on = r["pk"], r["moved_in_on"], (today - r["moved_in_on"]).days >= 365
@@ -203,7 +217,7 @@ def evaluation_records(households: QuerySet, code: str) -> list[dict]:
         .annotate(adults_n=Count("adults", distinct=True), children_n=Count("children", distinct=True))
         .order_by("pk")
     )
-    return [
+    live = [
         {
             "stage": STAGE_FOR_FUNNEL.get(r["status"], r["status"]),
             "target_group": r["target_group"] or "other",
@@ -214,6 +228,28 @@ def evaluation_records(households: QuerySet, code: str) -> list[dict]:
         }
         for r in rows
     ]
+    # Erased and retained households stay in the funnel and the retention curve as anonymous outcomes
+    # (their last status, as for the live ones; dates to the month).
+    erased = [
+        {
+            "stage": STAGE_FOR_FUNNEL.get(o.status, o.status),
+            "target_group": o.target_group or "other",
+            "persons": max(1, o.adults + o.children),
+            "moved_in": o.moved_in_month,
+            "moved_out": o.moved_out_month,
+            "move_out_reason": o.move_out_reason or None,
+        }
+        for o in _anonymous(code).order_by("pk")
+    ]
+    return live + erased
+
+
+def _anonymous(code: str) -> QuerySet:
+    """The anonymous outcomes of ``code``'s erased and retained households (no personal data; the caller has
+    checked that the user may see the municipality's statistics)."""
+    from blilyst.web.privacy.models import AnonymousOutcome
+
+    return AnonymousOutcome.objects.filter(municipality_id=code)
 
 
 def gap_summary(gaps: Mapping[str, int]) -> list[tuple[str, int]]:

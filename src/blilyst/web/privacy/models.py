@@ -118,6 +118,10 @@ class AnonymousOutcome(models.Model):
     move_out_reason = models.CharField(max_length=20, blank=True)
     cause = models.CharField(max_length=20)  # retention, withdrawal, erasure
     recorded_month = models.DateField()
+    # What the plan's inclusion figure reads of follow-ups and the status history, to the month.
+    followed_up = models.BooleanField(default=False)  # at least one follow-up conversation was recorded
+    included_month = models.DateField(null=True, blank=True)  # first follow-up answering "feels included"
+    settled_month = models.DateField(null=True, blank=True)  # first reached "settled"
 
     class Meta:
         ordering = ["municipality_id", "enquiry_month", "id"]

@@ -191,6 +191,17 @@ def _furthest_status(household) -> str:
     return max(reached, key=STATUS_ORDER.index)
 
 
+def _follow_up_facts(household) -> dict:
+    """What the plan reads of follow-ups and the status history (months only, no answers' words)."""
+    first_yes = household.follow_ups.filter(feels_included="yes").order_by("on", "pk").values_list("on", flat=True)
+    settled = household.status_changes.filter(to_status="settled").order_by("on").values_list("on", flat=True)
+    return {
+        "followed_up": household.follow_ups.exists(),
+        "included_month": _month(first_yes.first()),
+        "settled_month": _month(settled.first()),
+    }
+
+
 @transaction.atomic
 def erase_household(household, *, by=None, cause: str = "erasure", via: str = "web") -> AnonymousOutcome:
     """Delete ``household`` and everything under it for real, keeping only an anonymous outcome.
@@ -212,6 +223,7 @@ def erase_household(household, *, by=None, cause: str = "erasure", via: str = "w
         move_out_reason=household.move_out_reason,
         cause=cause,
         recorded_month=_month(timezone.now()),
+        **_follow_up_facts(household),
     )
     action = Action.DELETE if cause == "erasure" else Action.ANONYMISE
     log_access(by, household, action, detail=cause, via=via)

@@ -131,6 +131,8 @@ def describe_gap(gap: Gap, today: dt.date | None = None) -> str:
             }
         from blilyst.web.resources.models import JobVacancy
 
+        if not p.get("sectors"):
+            return _("no vacancy that fits the job wishes of adult %(n)s") % {"n": p["adult"]}
         labels = dict(JobVacancy.Sector.choices)
         return _("no vacancy in %(sectors)s for adult %(n)s") % {
             "sectors": _or([str(labels.get(s, s)).lower() for s in p.get("sectors", [])]),

@@ -163,6 +163,17 @@ def gap_text(gap: m.Gap) -> str:
         return describe_gap(gap)[:300]
 
 
+#: Gap parameters that repeat what a household wrote in its own words (an adult's job wishes): shown on the
+#: household's own match page, never stored, since analysts and administrators read the stored gaps and the
+#: gaps outlive an erased household as anonymous counts.
+PERSONAL_GAP_PARAMS = ("occupations",)
+
+
+def without_personal_data(gap: m.Gap) -> m.Gap:
+    """``gap`` with the household's free text left out (sectors, kinds, counts and dates stay)."""
+    return m.Gap(gap.kind, gap.key, gap.code, {k: v for k, v in gap.params.items() if k not in PERSONAL_GAP_PARAMS})
+
+
 def gap_from_row(row: MatchingGap) -> m.Gap:
     params = dict(row.params)
     code = params.pop("code")
@@ -190,6 +201,7 @@ def record_gaps(
             )
         }
     for gap in gaps:
+        gap = without_personal_data(gap)
         params = {"code": gap.code, **gap.params}
         detail = gap_text(gap)
         row = open_rows.pop(gap.key, None)
