@@ -155,7 +155,7 @@ def test_telemark_migration_and_od_flows(snap):
 def test_sources_give_table_licence_and_credit_for_every_data_set(snap):
     src = snap.sources()
     assert list(src.columns) == ["dataset", "description", "ssb_table", "source_file", "date", "licence", "credit"]
-    assert set(src.dataset) == set(DATASETS)
+    assert set(src.dataset) == set(DATASETS) | {"components_annual"}  # Telemark's 01223, bundled
     assert (src.licence.str.len() > 0).all() and (src.credit.str.len() > 0).all()
     pop = src.set_index("dataset").loc["population"]
     assert pop.ssb_table == "07459" and pop.credit == "Kilde: Statistisk sentralbyrå"
@@ -312,7 +312,8 @@ def test_every_data_set_names_its_table_raw_files_and_date_and_the_files_exist(s
     raw = default_raw_dir()
     src = snap.sources().set_index("dataset")
     for name, row in src.iterrows():
-        assert row.ssb_table and row.date[:4].isdigit() and 2022 <= int(row.date[:4]) <= 2026, name
+        # the date a source was taken, or (03321 commuting, no stamp in its source) the data's own year
+        assert row.ssb_table and row.date[:4].isdigit() and 2017 <= int(row.date[:4]) <= 2026, name
         files = [f.strip() for f in row.source_file.split(";")]
         assert files and all((raw / f).is_file() for f in files), (name, files)
         assert "Kilde:" in row.credit, name
@@ -323,13 +324,17 @@ def test_every_data_set_names_its_table_raw_files_and_date_and_the_files_exist(s
     assert all(e.get("provenance") for e in snap.manifest["datasets"].values())
 
 
-def test_components_annual_is_optional_empty_when_bundled_and_checked_when_written(snap, no_local):
+def test_components_annual_is_optional_bundled_for_telemark_and_checked_when_written(snap, no_local):
     from blilyst.stats.snapshot import OPTIONAL_DATASETS
 
     assert "components_annual" in OPTIONAL_DATASETS and "components_annual" not in DATASETS
-    empty = snap.components_annual  # the bundled snapshot has no source for it
-    assert empty.empty and list(empty.columns) == ["municipality", "year", "component", "persons"]
-    assert "components_annual" not in set(snap.sources().dataset)
+    bundled = snap.components_annual  # SSB 01223 for the 17 Telemark municipalities, 1997-2025
+    assert list(bundled.columns) == ["municipality", "year", "component", "persons"]
+    assert bundled.municipality.nunique() == 17 and set(bundled.municipality.str[:2]) == {"40"}
+    assert (bundled.year.min(), bundled.year.max()) == (1997, 2025)
+    fyresdal = bundled[(bundled.municipality == "4032") & (bundled.year == 2022)].set_index("component").persons
+    assert (fyresdal.births, fyresdal.deaths, fyresdal.immigration, fyresdal.domestic_in) == (7, 16, 25, 68)
+    assert snap.sources().set_index("dataset").loc["components_annual", "ssb_table"] == "01223"
     # a local snapshot with it: Kviteseid's 2024 population change from the bundled 07459 stocks
     change = _pop_total(snap, "4028", 2025) - _pop_total(snap, "4028", 2024)
     frame = pd.DataFrame(

@@ -11,7 +11,11 @@ Sources (see ``data/raw/SOURCES.md`` for commits and checks):
 * ssb_sentralitet: SSB's centrality index (Klass 128), transcribed.
 * telemark_fk (Telemark fylkeskommune): Klass 131 crosswalk 2023 -> 2024 ("kommunetabell 2024"),
   immigrants by reason, IMDi refugee settlement, migration by age and origin-destination flows.
-* statman: SSB table 06913 components of change summed over 2011-2025.
+* statman: SSB table 06913 components of change summed over 2011-2025, with each municipality's
+  boundary deviation (``grenseavvik``) and the year of its largest deviation.
+* telemark_fk ``befolkningsendringer_01223_telemark.csv``: SSB 01223 registered annual components
+  of the 17 Telemark municipalities 1997-2025 (whole years, the K4 rows).
+* spread (FHI): SSB 03321 commuting, employed persons by residence x workplace, 2017.
 * valg_analyser: jobs by place of work (2005, 2015 in the 428-municipality structure; 2017 13470).
 * HMD / HFD: Norwegian death rates, fertility rates and births (built from SSB data).
 """
@@ -457,6 +461,116 @@ def _components(raw: Path) -> pd.DataFrame:
     )
 
 
+#: SSB 01223 column (Telemark file) -> ``components_annual`` component.
+_COMPONENTS_01223 = {
+    "Fødde": "births",
+    "Døde": "deaths",
+    "Innvandring": "immigration",
+    "Utvandring": "emigration",
+    "Innflytting, innalandsk": "domestic_in",
+    "Utflytting, innalandsk": "domestic_out",
+    "Nettoinnflytting inkl. inn- og utvandring": "net_migration",
+    "Folkevekst": "population_change",
+}
+
+
+def _telemark_01223(raw: Path, register: Register) -> pd.DataFrame:
+    """The Telemark 01223 file, one row per municipality and year, with its 2024 code."""
+    d = pd.read_csv(_need(raw / "telemark_fk" / "befolkningsendringer_01223_telemark.csv"))
+    by_name = {m.name: m.code for m in register.all() if m.code.startswith("40")}
+    unknown = sorted(set(d.Kommune) - set(by_name))
+    if unknown:
+        raise SnapshotError(f"befolkningsendringer_01223_telemark.csv names unknown municipalities {unknown}")
+    d["municipality"] = d.Kommune.map(by_name)
+    d["year"] = d["Ved utgangen av året"].astype(int)
+    return d
+
+
+def _components_annual(telemark: pd.DataFrame) -> pd.DataFrame:
+    """Registered annual components (SSB 01223, whole years) in the long layout of ``components_annual``."""
+    long = telemark.melt(
+        id_vars=["municipality", "year"], value_vars=list(_COMPONENTS_01223), var_name="column", value_name="persons"
+    )
+    long["component"] = long.column.map(_COMPONENTS_01223)
+    long["persons"] = long.persons.astype(float)
+    return long[["municipality", "year", "component", "persons"]].sort_values(
+        ["municipality", "year", "component"], ignore_index=True
+    )
+
+
+def _boundary_changes(raw: Path, telemark: pd.DataFrame) -> pd.DataFrame:
+    """People moved between municipalities by a border change, per municipality and event year.
+
+    A transfer in event year ``t`` takes effect between 31 December ``t`` and 1 January ``t+1``.
+    Registered for Telemark: SSB 01223's 1 January ``t+1`` minus its end-of-year ``t``. Elsewhere from
+    the statman extract of SSB 06913 (``agg_KommSummerHist``): its 2011-2025 sum of deviations
+    (``grenseavvik_sum``) placed in the year of the largest deviation (``grenseavvik_maks_aar``),
+    ``estimated`` because the sum of a municipality with transfers in several years lands in one.
+    Municipalities that had no population of their own in some years (merged, then split again:
+    ``aar_uten_folketall`` > 0, or a deviation above half the population) are left out: theirs is not
+    a border transfer but a new municipality (see ``population_flags``).
+    """
+    t = telemark.sort_values(["municipality", "year"])
+    nxt = t.groupby("municipality")["Befolkning 1. januar"].shift(-1)
+    gap = nxt - t["Befolkning ved utgangen av kvartalet"]
+    reg = pd.DataFrame({"municipality": t.municipality, "year": t.year, "persons": gap})
+    reg = reg[reg.persons.notna() & (reg.persons != 0)].assign(source="registered")
+    s = pd.read_csv(_need(raw / "statman" / "befolkningsvekst_kommune_2011_2025.csv"), dtype={"kommunenummer": str})
+    s["municipality"] = s.kommunenummer.str.zfill(4)
+    s = s[
+        (s.grenseavvik_sum != 0)
+        & (s.aar_uten_folketall == 0)
+        & (s.grenseavvik_maks_pst < 0.5)
+        & ~s.municipality.isin(set(telemark.municipality))
+    ]
+    est = pd.DataFrame(
+        {
+            "municipality": s.municipality,
+            "year": s.grenseavvik_maks_aar.astype(int),
+            "persons": s.grenseavvik_sum.astype(float),
+            "source": "estimated",
+        }
+    )
+    out = pd.concat([reg, est], ignore_index=True)
+    out["year"] = out.year.astype(int)
+    return out.sort_values(["municipality", "year"], ignore_index=True)
+
+
+def _commuting(raw: Path, register: Register) -> pd.DataFrame:
+    """SSB 03321 (2017): employed persons by residence and workplace municipality, re-keyed to 2024 codes
+    (split old municipalities apportioned by the register's weights on both ends)."""
+    x = pd.read_excel(_need(raw / "spread" / "ssb_03321_commuting_2017.xlsx"), header=None, skiprows=4)
+    x = x.iloc[:, :3]
+    x.columns = ["workplace", "residence", "persons"]
+    x["workplace"] = x.workplace.ffill()
+    x = x[x.residence.notna() & pd.to_numeric(x.persons, errors="coerce").notna()]
+    x = x[x.workplace.astype(str).str.match(r"^\d{4} ") & x.residence.astype(str).str.match(r"^\d{4} ")]
+    x = pd.DataFrame(
+        {
+            "workplace_old": x.workplace.str[:4],
+            "residence_old": x.residence.str[:4],
+            "persons": x.persons.astype(float),
+        }
+    )
+    res = _map_codes(x, register, "residence_old", ["persons"], ["workplace_old"]).rename(
+        columns={"municipality": "residence"}
+    )
+    dropped = list(_LAST_DROPPED)
+    both = _map_codes(res, register, "workplace_old", ["persons"], ["residence"]).rename(
+        columns={"municipality": "workplace"}
+    )
+    _LAST_DROPPED[:] = sorted(set(dropped) | set(_LAST_DROPPED))
+    both = both[both.persons > 0]
+    return pd.DataFrame(
+        {
+            "year": 2017,
+            "residence": both.residence,
+            "workplace": both.workplace,
+            "persons": both.persons.round(1),
+        }
+    ).sort_values(["residence", "workplace"], ignore_index=True)
+
+
 def _jobs(raw: Path, register: Register) -> tuple[pd.DataFrame, pd.DataFrame]:
     x = pd.read_excel(_need(raw / "valg_analyser" / "distriktstall_2016_kommuner428.xlsx"))
     label = x.Kommunenavn.astype(str).str.strip()
@@ -625,8 +739,13 @@ def build_datasets(raw: Path, register: Register | None = None) -> tuple[dict[st
     dropped = {"immigrants_by_reason": list(_LAST_DROPPED)}
     datasets["refugee_settlement"] = _refugee_settlement(raw, register)
     dropped["refugee_settlement"] = list(_LAST_DROPPED)
+    telemark = _telemark_01223(raw, register)
+    datasets["commuting"] = _commuting(raw, register)
+    dropped["commuting"] = list(_LAST_DROPPED)
     datasets |= {
         "components_2011_2025": _components(raw),
+        "components_annual": _components_annual(telemark),
+        "boundary_changes": _boundary_changes(raw, telemark),
         "jobs": jobs,
         "jobs_old_structure": jobs_old,
         "migration_by_age": _migration_by_age(raw, register),
@@ -708,6 +827,31 @@ def build_datasets(raw: Path, register: Register | None = None) -> tuple[dict[st
             "statman/befolkningsvekst_kommune_2011_2025.csv",
             "2026-04-15",
             provenance="github.com/gjermundbae/statman @ 2643350",
+        ),
+        "components_annual": _manifest_entry(
+            "Registered components of population change per year (births, deaths, immigration, emigration, "
+            "domestic in/out, net migration, population change), the 17 Telemark municipalities, 1997-2025",
+            "01223",
+            "telemark_fk/befolkningsendringer_01223_telemark.csv",
+            "2026-08-20",
+            provenance=_TELEMARK + " @ 6b5ce537",
+        ),
+        "boundary_changes": _manifest_entry(
+            "People moved by border changes per municipality and event year (effective 1 January of the next "
+            "year): registered for Telemark (01223 end of year vs next 1 January), elsewhere SSB's 2011-2025 "
+            "deviation placed in its largest year (estimated)",
+            "01223; 06913",
+            "telemark_fk/befolkningsendringer_01223_telemark.csv; statman/befolkningsvekst_kommune_2011_2025.csv",
+            "2026-08-20",
+            provenance=_TELEMARK + " @ 6b5ce537; github.com/gjermundbae/statman @ 2643350",
+        ),
+        "commuting": _manifest_entry(
+            "Employed persons in Q4 2017 by municipality of residence and of work (commuting), mapped from the "
+            "428-municipality structure to 2024 codes (apportioned where split)",
+            "03321",
+            "spread/ssb_03321_commuting_2017.xlsx",
+            "2017",
+            provenance="github.com/sykdomspulsen-org/spread @ 77de1778",
         ),
         "jobs": _manifest_entry(
             "Employed persons by place of work (jobs in the municipality): 2005 and 2015 mapped from the "

@@ -87,7 +87,12 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "moves": "int",
         "direction": "str",
     },
-    # optional: registered annual components (SSB 06913/01223), written only by ``blilyst data refresh``
+    # people moved by a border change in event year ``year`` (effective 1 January ``year + 1``)
+    "boundary_changes": {"municipality": "str", "year": "int", "persons": "float", "source": "str"},
+    # commuting (SSB 03321): employed persons by residence and workplace municipality
+    "commuting": {"year": "int", "residence": "str", "workplace": "str", "persons": "float"},
+    # optional: registered annual components (SSB 06913/01223); the bundled snapshot has the Telemark
+    # municipalities (01223), ``blilyst data refresh`` writes the whole country
     "components_annual": {"municipality": "str", "year": "int", "component": "str", "persons": "float"},
 }
 #: Data sets a snapshot may lack (the bundled one has no source for them); loading gives an empty frame.
@@ -199,6 +204,17 @@ class Snapshot:
         """Registered components by municipality and year (``municipality, year, component, persons``;
         components from :data:`ANNUAL_COMPONENTS`), after ``blilyst data refresh``; empty otherwise."""
         return self.frame("components_annual")
+
+    @property
+    def boundary_changes(self) -> pd.DataFrame:
+        """People moved by border changes: ``municipality, year, persons, source`` (event year ``year``,
+        effective 1 January ``year + 1``; ``source`` registered or estimated)."""
+        return self.frame("boundary_changes")
+
+    @property
+    def commuting(self) -> pd.DataFrame:
+        """Employed persons by ``residence`` and ``workplace`` municipality (SSB 03321, ``year`` 2017)."""
+        return self.frame("commuting")
 
     @property
     def jobs(self) -> pd.DataFrame:
