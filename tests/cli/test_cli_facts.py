@@ -30,10 +30,10 @@ def test_facts_json_has_all_three_with_estimates_and_sources(capsys):
     facts = {f["fact"]: f for f in json.loads(out)["facts"]}
     assert set(facts) == {"growth_without_migration", "change_components", "migration_age_profile"}
     growth = {r["year"]: r for r in facts["growth_without_migration"]["rows"]}
-    # 2012 on today's 357: 243 grew, 84 only because of net migration, 90 by less than their immigrants
+    # 2012 on today's 357: 243 grew, 86 only because of net migration, 90 by less than their immigrants
     assert (growth[2012]["grew"], growth[2012]["grew_only_by_migration"], growth[2012]["grew_only_by_immigrants"]) == (
         243,
-        84,
+        86,
         90,
     )
     assert "births" in facts["growth_without_migration"]["estimated"]
@@ -51,10 +51,11 @@ def test_facts_table_marks_estimates_for_vinje(capsys):
     assert code == 0, err
     assert "Components of population change, last 10 years (4036 Vinje)" in out
     lines = {line.split("│")[1].strip(): line for line in out.splitlines() if line.startswith("│")}
-    assert "338" in lines["births*"] and "360" in lines["deaths*"]
-    assert "119" in lines["net migration"]  # registered in the Telemark file: no star
-    assert "102" in lines["change"]
-    assert "* = estimated." in out
+    # registered, SSB 01223 (bundled for the Telemark municipalities): no stars
+    assert "335" in lines["births"] and "353" in lines["deaths"] and "118" in lines["net migration"]
+    assert "155" in lines["international net migration"] and "102" in lines["change"]
+    assert "* = estimated." not in out
+    assert "Births and deaths are registered (SSB 01223)." in " ".join(out.split())
 
 
 def test_facts_national_net_migration_is_marked_estimated(capsys):

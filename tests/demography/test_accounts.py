@@ -30,12 +30,10 @@ def test_accounts_cover_every_municipality_and_year(accounts, snap):
     assert len(accounts.municipalities) == 357
     assert accounts.years[0] == 2006
     assert accounts.years[-1] == int(snap.population.year.max()) - 1
-    assert set(accounts.totals.component) == set(COMPONENTS) - {
-        "domestic_in",
-        "domestic_out",
-        "domestic_net",
-        "international_net",
-    }
+    # domestic/international only where registered: the Telemark municipalities (SSB 01223)
+    assert set(accounts.totals.component) == set(COMPONENTS)
+    split = accounts.totals[accounts.totals.component == "domestic_in"].municipality
+    assert set(split) == {c for c in accounts.municipalities if c.startswith("40")}
 
 
 def test_accounting_identity_holds_for_every_row(accounts):
@@ -52,9 +50,10 @@ def test_every_figure_says_registered_or_estimated(accounts):
 def test_telemark_migration_is_registered_elsewhere_estimated(accounts):
     w = accounts.wide()
     fyresdal = w[(w.municipality == "4032") & (w.year == 2022)].iloc[0]
-    # SSB moves by age for Fyresdal 2022, summed over ages (Telemark fylkeskommune's file)
+    # SSB 01223 for Fyresdal 2022: 68 domestic + 25 immigrants in, 53 + 4 out, 7 born, 16 died
     assert (fyresdal.in_migration, fyresdal.out_migration, fyresdal.net_migration) == (93, 57, 36)
-    assert "net_migration" not in fyresdal.estimated and "births" in fyresdal.estimated
+    assert (fyresdal.births, fyresdal.deaths, fyresdal.international_net) == (7, 16, 21)
+    assert fyresdal.estimated == ""
     oslo = w[(w.municipality == "0301") & (w.year == 2022)].iloc[0]
     assert "net_migration" in oslo.estimated
     assert np.isnan(oslo.in_migration)  # gross flows are not in the offline data
@@ -236,9 +235,14 @@ def _total(snap, code, year):
     return int(p.loc[(p.municipality == code) & (p.year == year), "population"].sum())
 
 
-def test_accounts_from_a_snapshot_without_annual_components_are_as_before(snap):
-    assert snap.components_annual.empty
-    acc = accounts_from_snapshot(["4032"], years=(2022, 2022), snapshot=snap)
+def test_accounts_without_annual_components_fall_back_to_moves_by_age_and_estimates(snap):
+    acc = build_accounts(
+        snap.population,
+        snap.mortality,
+        migration_by_age=snap.migration_by_age,
+        municipalities=["4032"],
+        years=(2022, 2022),
+    )
     assert not any("Registered births" in n for n in acc.notes)
     row = acc.wide().iloc[0]
     assert (row.in_migration, row.out_migration, row.net_migration) == (93, 57, 36)  # the Telemark file

@@ -33,7 +33,8 @@ def test_telemark_schedules_shapes_bounds_and_shares(pr):
     # young adults move most: the pooled peak is in the twenties and above 15 % a year
     assert 19 <= int(np.argmax(pr.pooled_out_rate)) <= 26 and pr.pooled_out_rate.max() > 0.15
     frame = pr.frame()
-    assert len(frame) == 17 * 2 * 106 and frame["emigration_rate"].isna().all()
+    # registered immigration and emigration (SSB 01223, bundled for Telemark) give the international part
+    assert len(frame) == 17 * 2 * 106 and frame["emigration_rate"].notna().all()
 
 
 def test_porsgrunn_out_rate_20_24_matches_raw_file_by_hand(pr, snap):
@@ -56,7 +57,18 @@ def test_porsgrunn_out_rate_20_24_matches_raw_file_by_hand(pr, snap):
     assert estimated == pytest.approx(by_hand, rel=0.05)
 
 
-def test_international_migration_not_estimable_offline(pr):
+def test_international_migration_from_the_bundled_registered_components(pr, snap):
+    """SSB 01223 for Telemark: Porsgrunn's immigrants 2016-2025 per year on average, spread over age."""
+    assert pr.missing is None
+    comp = snap.components_annual
+    reg = comp[(comp.municipality == "4001") & (comp.component == "immigration") & comp.year.between(2016, 2025)]
+    assert pr.immigration[pr.codes.index("4001")].sum() == pytest.approx(reg.persons.mean())
+    pr.pool()  # complete: no error
+
+
+def test_international_migration_not_estimable_without_registered_components(snap):
+    empty = snap.components_annual.iloc[0:0]
+    pr = estimate_pool_rates(snapshot=_WithComponents(snap, empty))
     assert "components_annual" in pr.missing
     with pytest.raises(InputError, match="not estimable"):
         pr.pool()

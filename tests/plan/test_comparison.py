@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from blilyst.errors import InputError, UnknownMunicipality
@@ -81,3 +82,19 @@ def test_comparison_table_with_components(register_frame, snapshot, profile):
 def test_unknown_municipality(register_frame, snapshot, profile):
     with pytest.raises(UnknownMunicipality):
         choose_peers("9999", register_frame, snapshot.population, profile=profile)
+
+
+def test_peer_growth_leaves_border_moves_out_and_is_never_infinite(register_frame, snapshot, profile):
+    """Steinkjer's peer table printed "inf %" for Narvik and Orkland (no population of their own in 2011)."""
+    chosen = choose_peers("5006", register_frame, snapshot.population, profile=profile)
+    for code in ("1806", "5059", "3905"):
+        if code not in chosen.codes():
+            chosen = chosen.with_added(code)
+    table = comparison_table(chosen, profile, snapshot.components_2011_2025).set_index("code")
+    assert not np.isinf(table[["growth_2011_2025", "net_migration_per_1000"]].to_numpy(dtype=float)).any()
+    assert table.loc[["1806", "5059"], "growth_2011_2025"].isna().all()
+    assert not table.loc["1806", "comparable"]
+    # Tønsberg: 9 606 by births, deaths and migration on 48 579, without the 2 061 moved by the border
+    assert table.loc["3905", "growth_2011_2025"] == pytest.approx(9606 / 48579)
+    rank, n = rank_in(table.reset_index(), "growth_2011_2025")
+    assert n == len(table) - 2  # the two without a 2011 population are not ranked

@@ -432,11 +432,12 @@ def facts_table(key: str, frame: pd.DataFrame, estimated: list[str], last_years:
         registered = "registered_years" in frame and bool((munis.registered_years == last_years).all())
         parts = [
             ("population_start", "population 1 January, start"),
-            ("births", "births*"),
-            ("deaths", "deaths*"),
+            ("births", "births" + ("*" if "births" in est else "")),
+            ("deaths", "deaths" + ("*" if "deaths" in est else "")),
             ("net_migration", "net migration" + ("" if registered else "*")),
             ("domestic_net", "domestic net migration"),
-            ("international_net", "international net migration*"),
+            ("international_net", "international net migration" + ("*" if "international_net" in est else "")),
+            ("boundary_change", _("border changes (not migration)")),
             ("residual", "residual (rounding, flagged years)"),
             ("change", "change"),
             ("population_end", "population 1 January, end"),
@@ -444,7 +445,7 @@ def facts_table(key: str, frame: pd.DataFrame, estimated: list[str], last_years:
         ]
         rows = []
         for col, label in parts:
-            if col not in frame or pd.isna(row.get(col)):
+            if col not in frame or pd.isna(row.get(col)) or (col == "boundary_change" and abs(row[col]) < 0.5):
                 continue
             share = row.get(f"{col}_share")
             per = row.get(f"{col}_per_1000")

@@ -3,7 +3,7 @@
 For each municipality and calendar year ``t`` the account runs from the population on 1 January
 ``t`` to the population on 1 January ``t+1``::
 
-    population_end = population_start + births - deaths + net_migration + residual
+    population_end = population_start + births - deaths + net_migration + boundary_change + residual
 
 * ``population_start``/``population_end``: SSB's 1 January stocks (table 07459 on 2024 borders);
   *registered*, except municipality-years the snapshot flags (Ålesund/Haram before 2024, split
@@ -24,6 +24,14 @@ For each municipality and calendar year ``t`` the account runs from the populati
   ``domestic_out``/``domestic_net``, ``international_net`` (immigration − emigration) and the gross
   ``in_migration``/``out_migration`` (domestic plus international). Municipality-years the table does
   not cover (e.g. the last year before SSB publishes it) keep the estimates.
+* ``boundary_change``: people moved by a border change (*grenseendring*, effective 1 January
+  ``t+1``), never migration: *registered* for Telemark (SSB 01223), elsewhere SSB 06913's 2011-2025
+  deviation placed in its largest year (*estimated*); see :mod:`blilyst.demography.boundaries`.
+  Estimated net migration excludes it.
+* Municipalities merged and split again (Ålesund/Haram, Narvik, Hamarøy, Heim, Hitra, Orkland):
+  in years whose stocks are fixed shares of the merged municipality (``population_flags``) net
+  migration cannot be estimated; it is left empty (unless registered) and the residual takes
+  the difference.
 * ``residual``: what closes the account when registered and estimated figures meet (SSB calls
   the same thing *restledd*); zero, by construction, when net migration is estimated.
 
@@ -44,6 +52,12 @@ import numpy as np
 import pandas as pd
 
 from blilyst.axes import N_AGES, N_SEXES, SEXES
+from blilyst.demography.boundaries import (
+    boundary_matrix,
+    boundary_sources,
+    merged_split_municipalities,
+    merged_split_years,
+)
 from blilyst.demography.residual import ResidualMigration, net_migration_by_age
 from blilyst.errors import InputError
 
@@ -65,6 +79,7 @@ COMPONENTS: tuple[str, ...] = (
     "domestic_net",
     "international_net",
     "net_migration",
+    "boundary_change",
     "residual",
     "population_end",
 )
@@ -145,7 +160,8 @@ class Accounts:
     def check_identity(self) -> float:
         """Largest absolute violation of the accounting identity over all rows (0 up to rounding)."""
         w = self.wide()
-        gap = w.population_start + w.births - w.deaths + w.net_migration + w.residual - w.population_end
+        moved = w.net_migration.fillna(0.0) + w.boundary_change.fillna(0.0)
+        gap = w.population_start + w.births - w.deaths + moved + w.residual - w.population_end
         return float(gap.abs().max())
 
 
@@ -206,6 +222,7 @@ def build_accounts(
     migration_by_age: pd.DataFrame | None = None,
     population_flags: pd.DataFrame | None = None,
     components_annual: pd.DataFrame | None = None,
+    boundary_changes: pd.DataFrame | None = None,
     municipalities: list[str] | None = None,
     years: tuple[int, int] | list[int] | None = None,
     migration_scope: str = "all",
@@ -232,6 +249,9 @@ def build_accounts(
         SSB 06913/01223 after ``blilyst data refresh``); components ``births, deaths, immigration,
         emigration, domestic_in, domestic_out, net_migration`` are used, each where present, and take
         precedence over both the estimates and ``migration_by_age`` totals.
+    boundary_changes
+        People moved by border changes ``municipality, year, persons, source``
+        (snapshot.boundary_changes); taken out of net migration and shown as ``boundary_change``.
     municipalities, years
         Restrict to these codes and event years (a ``(first, last)`` tuple or a list);
         by default all municipalities and every year with two consecutive stocks from 2006.
@@ -257,6 +277,7 @@ def build_accounts(
             births_source=res.births_source,
             mortality_years=[res.mortality_years[i] for i in keep] if res.mortality_years else [],
         )
+    res = res.without_boundary_changes(boundary_matrix(boundary_changes, codes, event_years))
     est = res.totals().set_index(["municipality", "year"])
     est["natural_increase"] = est.births - est.deaths
     for col in ("in_migration", "out_migration", "domestic_in", "domestic_out", "domestic_net", "international_net"):
@@ -265,6 +286,14 @@ def build_accounts(
     src = pd.DataFrame(ESTIMATED, index=est.index, columns=list(COMPONENTS))
     src["population_start"] = REGISTERED
     src["population_end"] = REGISTERED
+    src["boundary_change"] = boundary_sources(boundary_changes, codes, event_years).ravel()
+    # stocks that are fixed shares of a merged municipality: the residual there is no migration
+    artefact = merged_split_years(population_flags, codes, event_years).ravel()
+    if artefact.any():
+        est.loc[artefact, "net_migration"] = np.nan
+        est.loc[artefact, "residual"] = (
+            est.population_end - est.population_start - est.natural_increase - est.boundary_change
+        )[artefact]
 
     notes = [
         "Population 1 January: SSB table 07459 (2024 borders). Kilde: Statistisk sentralbyrå.",
@@ -307,6 +336,7 @@ def build_accounts(
                     - est.loc[idx, "population_start"]
                     - est.loc[idx, "natural_increase"]
                     - est.loc[idx, "net_migration"]
+                    - est.loc[idx, "boundary_change"]
                 )
                 notes.append(
                     "Registered in-, out- and net migration (all moves, domestic and international) from "
@@ -334,6 +364,25 @@ def build_accounts(
         note = _apply_registered_components(est, src, components_annual)
         if note:
             notes.append(note)
+
+    moved = est.boundary_change[est.boundary_change.abs() >= 0.5]
+    if len(moved):
+        largest = moved.abs().sort_values(ascending=False, kind="stable").index[:12]
+        listed = ", ".join(f"{m} {y} ({moved[(m, y)]:+.0f})" for m, y in largest)
+        if len(moved) > len(largest):
+            listed += f" and {len(moved) - len(largest)} smaller"
+        notes.append(
+            "Border changes (people who changed municipality because the border moved, effective 1 January "
+            f"the next year) are a component of their own, not migration: {listed}. Registered for Telemark "
+            "(SSB 01223), elsewhere SSB 06913's 2011-2025 deviation placed in its largest year (estimated)."
+        )
+    split = [c for c in merged_split_municipalities(population_flags) if c in codes]
+    if split:
+        notes.append(
+            f"{', '.join(split)}: merged and split again; where the 1 January stocks are fixed shares of the merged "
+            "municipality, net migration cannot be estimated and is left out (the residual shows the difference). "
+            "Leave these years out of comparisons and rankings."
+        )
 
     if population_flags is not None and len(population_flags):
         for f in population_flags.to_dict("records"):
@@ -402,7 +451,8 @@ def _apply_registered_components(est: pd.DataFrame, src: pd.DataFrame, component
         est.loc[idx, "population_end"]
         - est.loc[idx, "population_start"]
         - est.loc[idx, "natural_increase"]
-        - est.loc[idx, "net_migration"]
+        - est.loc[idx, "net_migration"].fillna(0.0)
+        - est.loc[idx, "boundary_change"]
     )
     # from registered figures only (SSB's own restledd) when every term is registered
     parts = src.loc[idx, ["population_start", "population_end", "natural_increase", "net_migration"]]
@@ -433,6 +483,7 @@ def accounts_from_snapshot(
         migration_by_age=snapshot.migration_by_age,
         population_flags=snapshot.population_flags,
         components_annual=snapshot.components_annual,
+        boundary_changes=snapshot.boundary_changes,
         municipalities=municipalities,
         years=years,
         method=method,

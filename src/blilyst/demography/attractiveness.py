@@ -391,13 +391,21 @@ def attractiveness_old_structure(
     old["centrality_class"] = old.current_code.map(classes)
     old["apportioned"] = False
     old["net_migration_source"] = "estimated (population growth registered, natural increase proxy)"
+    # an old municipality that is the whole of a new one with registered net migration (SSB 01223 or a
+    # refresh's 06913) takes the registered figure, so it reads the same in both structures
+    registered = registered_net_migration(getattr(snapshot, "components_annual", None), range(2006, 2016))
+    sole = o.groupby("current_code").old_code.transform("size").eq(1) & o.weight.eq(1.0)
+    whole = o[sole & o.current_code.isin(registered.index)].set_index("old_code").current_code
+    old.loc[whole.index, "net_migration"] = registered.reindex(whole.to_numpy()).to_numpy(dtype=float)
+    old.loc[whole.index, "net_migration_source"] = "registered"
     d = old.rename_axis("municipality").reset_index()
     model = attractiveness_model(d, jobs_from=2005, jobs_to=2015, migration_years=(2006, 2015))
     model.notes = [
         "428 municipalities of 2016. Population growth 1 January 2006-2016 and jobs by place of work 2005-2015: "
         "distriktstall base data (SSB).",
         "Net migration = population growth minus a natural-increase proxy: the estimated natural increase 2006-2015 "
-        "of today's municipality, shared by 2006 population (estimated).",
+        "of today's municipality, shared by 2006 population (estimated); registered (SSB 01223/06913) for "
+        f"{int((old.net_migration_source == 'registered').sum())} unchanged municipalities.",
         "Centrality class: SSB Klass 128 of today's municipality. Method: Telemarksforsking's attractiveness model.",
     ]
     return model

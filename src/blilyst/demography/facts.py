@@ -30,7 +30,7 @@ import pandas as pd
 
 from blilyst.demography.accounts import Accounts
 from blilyst.errors import InputError
-from blilyst.i18n import format_number, format_percent, ngettext
+from blilyst.i18n import format_number, format_percent, format_signed, ngettext
 from blilyst.i18n import gettext as _
 
 #: Age groups (age at the end of the year) for the migration age profile.
@@ -150,28 +150,48 @@ def change_components(
         w = w[w.municipality.isin(municipalities)]
         if w.empty:
             raise InputError("municipalities", f"none of {municipalities} is in the accounts")
+    # years whose stocks are fixed shares of a merged municipality have no net migration: the period
+    # sum is then unknown for that municipality, not the sum of the other years
+    unknown = w.net_migration.isna()
     agg = w.groupby("municipality").agg(
         population_start=("population_start", "first"),
         population_end=("population_end", "last"),
         births=("births", "sum"),
         deaths=("deaths", "sum"),
         net_migration=("net_migration", "sum"),
+        boundary_change=("boundary_change", "sum"),
         residual=("residual", "sum"),
         registered_years=("estimated", lambda s: int((~s.str.contains("net_migration")).sum())),
     )
+    not_comparable = sorted(set(w.municipality[unknown]))
+    agg["comparable"] = ~agg.index.isin(not_comparable)
     for col in ("domestic_net", "international_net"):
         if col in w.columns and w[col].notna().any():
             # only municipalities with registered domestic moves in every year get the split
             full = w.groupby("municipality")[col].apply(lambda s: s.notna().all())
             agg[col] = w.groupby("municipality")[col].sum().where(full)
-    agg.loc["total"] = agg.sum(numeric_only=True)
+    agg.loc["total"] = agg.drop(columns="comparable").sum(numeric_only=True)
+    agg.loc["total", "comparable"] = True
+    if not_comparable:
+        if municipalities is None:
+            # summed over the country the fixed split of a merged municipality cancels out, so the
+            # unexplained change of those years is net migration of the whole (Ålesund and Haram together)
+            artefact = w.residual[unknown].sum()
+            agg.loc["total", "net_migration"] += artefact
+            agg.loc["total", "residual"] -= artefact
+        else:
+            agg.loc["total", ["net_migration", "residual"]] = np.nan
+            agg.loc["total", "comparable"] = False
+        agg.loc[not_comparable, ["net_migration", "residual"]] = np.nan
+    agg["comparable"] = agg["comparable"].astype(bool)
     if "domestic_net" in agg and agg.domestic_net.iloc[:-1].isna().any():
         agg.loc["total", ["domestic_net", "international_net"]] = np.nan
     agg["change"] = agg.population_end - agg.population_start
     flows = agg.births + agg.deaths + agg.net_migration.abs()
+    start = agg.population_start.where(agg.population_start > 0)
     for c in ("births", "deaths", "net_migration"):
-        agg[f"{c}_per_1000"] = 1000 * agg[c] / agg.population_start
-        agg[f"{c}_share"] = agg[c].abs() / flows
+        agg[f"{c}_per_1000"] = 1000 * agg[c] / start
+        agg[f"{c}_share"] = agg[c].abs() / flows.where(flows > 0)
     if immigrants is not None and len(immigrants):
         stock = immigrants[immigrants.reason == "all"].pivot_table(
             index="municipality", columns="year", values="persons", aggfunc="sum"
@@ -185,29 +205,94 @@ def change_components(
     agg = agg.reset_index()
     first, last = years[0], years[-1]
     t = agg[agg.municipality == "total"].iloc[0]
+    cells = accounts.totals[accounts.totals.year.isin(years)]
+    if municipalities is not None:
+        cells = cells[cells.municipality.isin(municipalities)]
+    estimated_anywhere = set(cells.component[cells.source == "estimated"])
+    registered_anywhere = set(cells.component[cells.source == "registered"])
+    if not_comparable and municipalities is not None:
+        text = _components_without_migration(t, first, last, ", ".join(municipalities))
+    else:
+        text = _components_sentence(t, first, last, municipalities, bool({"births", "deaths"} & estimated_anywhere))
+    if municipalities is None:
+        text += " " + _("For the country as a whole domestic moves cancel out, so net migration is net immigration.")
+    text += _border_and_split_notes(float(t.boundary_change), not_comparable, first, last)
+    estimated = [c for c in ("births", "deaths") if c in estimated_anywhere]
+    if "net_migration" in estimated_anywhere:
+        estimated.append("net_migration (where not registered)")
+    if "international_net" in estimated_anywhere:
+        estimated.append("international_net")
+    sources = ["SSB 07459"]
+    if {"births", "deaths"} & estimated_anywhere:
+        sources.append("HMD Norway")
+    if {"births", "deaths"} & registered_anywhere:
+        sources.append("SSB 01223 (registered components)")
+    if "net_migration" in registered_anywhere:
+        sources.append("SSB migration by age (Telemark fylkeskommune)")
+    return Fact("change_components", agg, text, estimated=estimated, sources=sources)
+
+
+def _components_sentence(
+    t: pd.Series, first: int, last: int, municipalities: list[str] | None, vital_estimated: bool
+) -> str:
+    """What made up the change: births, deaths and net migration, saying which figures are estimated."""
     scope = _("the municipalities") if municipalities is None else ", ".join(municipalities)
     text = _(
-        "{first}–{last} the population of {scope} changed by {change}: {births} births, {deaths} deaths and net "
-        "migration of {net} (births and deaths are estimated; net migration is estimated as a residual where not "
-        "registered and includes domestic and international moves)."
+        "{first}–{last} the population of {scope} changed by {change}: {births} births, {deaths} deaths "
+        "and net migration of {net}."
     ).format(
         first=first,
         last=last,
         scope=scope,
-        change=_fmt(t.change),
-        births=_fmt(t.births),
-        deaths=_fmt(t.deaths),
-        net=_fmt(t.net_migration),
+        change=format_signed(float(t.change)),
+        births=_fmt(float(t.births)),
+        deaths=_fmt(float(t.deaths)),
+        net=format_signed(float(t.net_migration)),
     )
-    if municipalities is None:
-        text += " " + _("For the country as a whole domestic moves cancel out, so net migration is net immigration.")
-    return Fact(
-        "change_components",
-        agg,
-        text,
-        estimated=["births", "deaths", "net_migration (where not registered)"],
-        sources=["SSB 07459", "HMD Norway", "SSB migration by age (Telemark fylkeskommune)"],
+    if vital_estimated:
+        text += " " + _("Births and deaths are estimated where SSB's registered figures are not bundled.")
+    else:
+        text += " " + _("Births and deaths are registered (SSB 01223).")
+    return (
+        text
+        + " "
+        + _(
+            "Net migration is estimated as a residual where not registered and includes domestic and "
+            "international moves."
+        )
     )
+
+
+def _components_without_migration(t: pd.Series, first: int, last: int, scope: str) -> str:
+    """The components sentence where net migration cannot be estimated for the period."""
+    return _(
+        "{first}–{last} the population of {scope} changed by {change}: {births} births and {deaths} deaths "
+        "(estimated where not registered). Net migration for the period cannot be estimated from the "
+        "population figures (see below)."
+    ).format(
+        first=first,
+        last=last,
+        scope=scope,
+        change=format_signed(float(t.change)),
+        births=_fmt(float(t.births)),
+        deaths=_fmt(float(t.deaths)),
+    )
+
+
+def _border_and_split_notes(moved: float, not_comparable: list[str], first: int, last: int) -> str:
+    """Sentences on border changes (never migration) and on merged-then-split municipalities."""
+    out = ""
+    if abs(moved) >= 0.5:
+        out += " " + _(
+            "Border changes moved {persons} people {first}–{last}; they are shown on their own and not "
+            "counted as migration (SSB 01223/06913)."
+        ).format(persons=format_signed(moved), first=first, last=last)
+    if not_comparable:
+        out += " " + _(
+            "{codes}: merged with another municipality and split again; in the years whose population is a "
+            "fixed share of the merged municipality, net migration cannot be estimated and is left out."
+        ).format(codes=", ".join(not_comparable))
+    return out
 
 
 def _group(age: pd.Series) -> pd.Categorical:

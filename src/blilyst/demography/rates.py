@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from blilyst.axes import FEMALE, MAX_AGE, N_AGES, N_SEXES, SEXES
+from blilyst.demography.boundaries import boundary_matrix, spread_by_age
 from blilyst.errors import InputError
 
 if TYPE_CHECKING:
@@ -428,6 +429,9 @@ def estimate_rates(
     s_local = cohort_survival(local_mx(mx_hist, k_mort))  # (Y-1, R, 2, 106)
     net, _, _ = residual_components(cube[:-1], cube[1:], s_local)
     event_years = sel_years[:-1]
+    # people moved by a border change are not migrants: take them out before fitting rates
+    moved = boundary_matrix(getattr(snap, "boundary_changes", None), all_codes, event_years)
+    net = net - spread_by_age(moved, cube[1:])
     # event years whose start stock is an estimate (csdata's split of merged municipalities, see
     # Snapshot.population_flags) would turn the estimate into migration: leave them out, so those
     # municipalities lean on their county schedule
@@ -473,7 +477,8 @@ def estimate_rates(
         + ".",
     ]
     estimated = [
-        f"Net migration by sex and age {sel_years[0]}-{sel_years[-2]}: residual (cohort-survival) method, estimated.",
+        f"Net migration by sex and age {sel_years[0]}-{sel_years[-2]}: residual (cohort-survival) method, estimated; "
+        "people moved by border changes are taken out (SSB 01223/06913).",
         "Births by municipality: estimated from the cohort aged 0 and national infant survival.",
         "Local fertility level: estimated, shrunk towards the county level (kappa = 50 expected births).",
         "Local mortality level: deaths 2011-2025 estimated as estimated births minus SSB's registered natural "

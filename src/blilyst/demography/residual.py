@@ -47,7 +47,7 @@ References
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -199,6 +199,31 @@ class ResidualMigration:
     method: str
     births_source: str  # "estimated" or "registered"
     mortality_years: list[int] = field(default_factory=list)
+    #: people moved by border changes (year, region, sex, age); not part of ``net_migration``
+    boundary_change: np.ndarray | None = None
+
+    def without_boundary_changes(self, persons: np.ndarray) -> ResidualMigration:
+        """The same estimates with border transfers ``persons`` (year, region) taken out of net
+        migration and kept as ``boundary_change`` (spread over sex and age like the end stock, see
+        :mod:`blilyst.demography.boundaries`), so ``P1 = C - D + NM + BC`` still holds."""
+        from blilyst.demography.boundaries import spread_by_age
+
+        persons = np.asarray(persons, dtype=float)
+        if persons.shape != self.net_migration.shape[:2]:
+            raise InputError("boundary_changes", f"expected shape {self.net_migration.shape[:2]}, got {persons.shape}")
+        bc = spread_by_age(persons, self.pop_end)
+        if self.boundary_change is not None:
+            bc = bc + self.boundary_change
+            net = self.net_migration + self.boundary_change - bc
+        else:
+            net = self.net_migration - bc
+        return replace(self, net_migration=net, boundary_change=bc)
+
+    def boundary_totals(self) -> np.ndarray:
+        """Border transfers per (year, region); zeros when none were given."""
+        if self.boundary_change is None:
+            return np.zeros(self.net_migration.shape[:2])
+        return self.boundary_change.sum(axis=(2, 3))
 
     def rates(self) -> np.ndarray:
         """Net migration rates by age at the end of the year: ``NM / exposure`` with the cohort's
@@ -221,6 +246,7 @@ class ResidualMigration:
                 "births": self.births.sum(axis=2).ravel(),
                 "deaths": self.deaths.sum(axis=(2, 3)).ravel(),
                 "net_migration": self.net_migration.sum(axis=(2, 3)).ravel(),
+                "boundary_change": self.boundary_totals().ravel(),
                 "population_end": self.pop_end.sum(axis=(2, 3)).ravel(),
             }
         )

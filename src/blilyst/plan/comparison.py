@@ -159,7 +159,8 @@ def comparison_table(
 ) -> pd.DataFrame:
     """Key figures for the municipality and its peers (the municipality first): population, share 67+,
     share 20–66, and — when ``components`` (``snapshot.components_2011_2025``) is given — population growth
-    and net migration 2011–2025 per 1 000 inhabitants at the start."""
+    (births, deaths and migration; border changes left out) and net migration 2011–2025 per 1 000
+    inhabitants at the start, empty (NaN, never infinite) for municipalities without a 2011 population."""
     codes = [comparison.municipality] + [c for c in comparison.codes() if c in profile.index]
     missing = [c for c in comparison.codes() if c not in profile.index]
     if missing:
@@ -171,9 +172,13 @@ def comparison_table(
     if components is not None:
         comp = components.set_index(components["municipality"].astype(str))
         comp = comp.reindex(codes)
-        table["growth_2011_2025"] = (comp["pop_end"] - comp["pop_start"]) / comp["pop_start"]
-        table["net_migration_per_1000"] = 1000 * comp["net_migration_sum"] / comp["pop_start"]
-        table["comparable"] = comp["comparable"]
+        # growth by births, deaths and migration only: people moved by border changes are left out, and a
+        # municipality without a population of its own in 2011 (the 2020 splits) has no growth to compare
+        start = comp["pop_start"].where(comp["pop_start"] > 0)
+        table["growth_2011_2025"] = comp["population_change_sum"] / start
+        table["net_migration_per_1000"] = 1000 * comp["net_migration_sum"] / start
+        table["boundary_change"] = comp["boundary_change_sum"]
+        table["comparable"] = comp["comparable"] & start.notna()
     return table.reset_index().rename(columns={"index": "code"})
 
 

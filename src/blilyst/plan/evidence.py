@@ -23,6 +23,8 @@ import pandas as pd
 
 from blilyst.axes import age_band_label
 from blilyst.errors import InputError
+from blilyst.i18n import gettext as _
+from blilyst.i18n import override
 from blilyst.plan.comparison import choose_peers, comparison_table, municipality_profile
 from blilyst.plan.document import ChartSpec, Plan, TableSpec
 from blilyst.plan.targetgroups import (
@@ -352,9 +354,11 @@ def comparison_spec(
             ("Sentralitet" if nb else "Centrality"): table["centrality_class"].astype(str),
             ("Folketall" if nb else "Population"): [fmt_int(v, lang) for v in table["population"]],
             "67+": [fmt_pct(v, lang, 1) for v in table["share_67_plus"]],
-            ("Vekst 2011–2025" if nb else "Growth 2011–2025"): [fmt_pct(v, lang, 1) for v in table["growth_2011_2025"]],
+            ("Vekst 2011–2025" if nb else "Growth 2011–2025"): [
+                "–" if pd.isna(v) else fmt_pct(v, lang, 1) for v in table["growth_2011_2025"]
+            ],
             ("Nettoinnflytting per 1000" if nb else "Net migration per 1,000"): [
-                f"{v:.0f}" for v in table["net_migration_per_1000"]
+                "–" if pd.isna(v) else f"{v:.0f}" for v in table["net_migration_per_1000"]
             ],
             ("Hvorfor med" if nb else "Why included"): ["–"] + [reasons.get(c, "") for c in table["code"][1:]],
         }
@@ -368,6 +372,16 @@ def comparison_spec(
         else f"Population 1 January {year}. Chosen automatically: same centrality class and nearest in population and "
         "share 67+, plus municipalities in the same labour-market region. The list can be edited."
     )
+    with override(lang):
+        note += " " + _(
+            "Growth 2011–2025 counts births, deaths and migration; people moved by border changes are left out."
+        )
+        missing = table[table["growth_2011_2025"].isna()]
+        if len(missing):
+            note += " " + _(
+                "{names}: no population of their own in 2011 (merged, then split again in 2020), so no growth "
+                "to compare and no rank."
+            ).format(names=", ".join(missing["name"]))
     return TableSpec(title, frame, SSB_CREDIT, note, widths=(2.2, 1.1, 1.1, 0.9, 1.2, 1.3, 2.6))
 
 
