@@ -42,8 +42,8 @@ def boundary_matrix(
     missing = {"municipality", "year", "persons"} - set(boundary_changes.columns)
     if missing:
         raise InputError("boundary_changes", f"missing columns {sorted(missing)}")
-    rows = pd.Index(list(municipalities)).get_indexer(boundary_changes.municipality.astype(str))
-    cols = pd.Index([int(y) for y in years]).get_indexer(boundary_changes.year.astype(int))
+    rows = pd.Index(list(municipalities)).get_indexer(pd.Index(boundary_changes.municipality.astype(str)))
+    cols = pd.Index([int(y) for y in years]).get_indexer(pd.Index(boundary_changes.year.astype(int)))
     keep = (rows >= 0) & (cols >= 0)
     np.add.at(out, (cols[keep], rows[keep]), boundary_changes.persons.to_numpy(dtype=float)[keep])
     return out
@@ -69,11 +69,11 @@ def boundary_sources(
         if code not in registered_codes:
             src[early, r] = ESTIMATED
     if boundary_changes is not None and not boundary_changes.empty:
-        rows = pd.Index(codes).get_indexer(boundary_changes.municipality.astype(str))
-        cols = pd.Index(yrs).get_indexer(boundary_changes.year.astype(int))
-        for r, c, s in zip(rows, cols, boundary_changes.source.astype(str), strict=True):
+        rows = pd.Index(codes).get_indexer(pd.Index(boundary_changes.municipality.astype(str)))
+        cols = pd.Index(yrs).get_indexer(pd.Index(boundary_changes.year.astype(int)))
+        for r, c, source in zip(rows.tolist(), cols.tolist(), boundary_changes.source.astype(str), strict=True):
             if r >= 0 and c >= 0:
-                src[c, r] = s
+                src[c, r] = source
     return src
 
 
@@ -100,13 +100,19 @@ def merged_split_years(
     if population_flags is None or population_flags.empty:
         return flagged
     pos = {c: i for i, c in enumerate(municipalities)}
-    for row in population_flags.itertuples(index=False):
-        r = pos.get(str(row.municipality))
+    spans = zip(
+        population_flags.municipality.astype(str),
+        population_flags.year_from.astype(int).tolist(),
+        population_flags.year_to.astype(int).tolist(),
+        strict=True,
+    )
+    for code, first, last in spans:
+        r = pos.get(code)
         if r is None:
             continue
         for t, y in enumerate(event_years):
             # the account of year y runs from 1 January y to 1 January y+1: either stock may be the estimate
-            if int(row.year_from) <= y <= int(row.year_to) or int(row.year_from) <= y + 1 <= int(row.year_to):
+            if first <= y <= last or first <= y + 1 <= last:
                 flagged[t, r] = True
     return flagged
 

@@ -15,6 +15,7 @@ The attractiveness model is fitted once for all municipalities.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -275,13 +276,18 @@ def components_chart(code: str, lang: str) -> ChartSpec:
     name = register().get(code).name
     wide = accounts(code).wide(code).sort_values("year").tail(COMPONENT_YEARS)
     labels = {"births": _("Births"), "deaths": _("Deaths"), "net_migration": _("Net migration")}
+    # people moved by a border change are neither births, deaths nor migration: a column of their own
+    moved = wide["boundary_change"].fillna(0.0) if "boundary_change" in wide else pd.Series(0.0, index=wide.index)
+    show_moved = bool((moved.abs() >= 0.5).any())
     long = []
     table_rows = []
     for row in wide.to_dict("records"):
         estimated = set(filter(None, (s.strip() for s in str(row["estimated"]).split(","))))
-        mark = {c: (" *" if c in estimated else "") for c in labels}
+        mark = {c: (" *" if c in estimated else "") for c in [*labels, "boundary_change"]}
         for c, label in labels.items():
             value = -float(row[c]) if c == "deaths" else float(row[c])
+            if math.isnan(value):  # no net migration in years whose stocks are fixed shares of a merged one
+                continue
             long.append(
                 {
                     "year": int(row["year"]),
@@ -290,16 +296,21 @@ def components_chart(code: str, lang: str) -> ChartSpec:
                     "estimated": "beregnet" if c in estimated else "registrert",
                 }
             )
-        table_rows.append(
-            {
-                _("Year"): int(row["year"]),
-                labels["births"]: f"{format_number(float(row['births']))}{mark['births']}",
-                labels["deaths"]: f"{format_number(float(row['deaths']))}{mark['deaths']}",
-                labels["net_migration"]: f"{format_signed(float(row['net_migration']))}{mark['net_migration']}",
-                _("Change"): format_signed(float(row["population_end"]) - float(row["population_start"])),
-                _("Residual") + " *": format_signed(float(row["residual"])),
-            }
-        )
+        net_migration = float(row["net_migration"])
+        cells = {
+            _("Year"): int(row["year"]),
+            labels["births"]: f"{format_number(float(row['births']))}{mark['births']}",
+            labels["deaths"]: f"{format_number(float(row['deaths']))}{mark['deaths']}",
+            labels["net_migration"]: "–"
+            if math.isnan(net_migration)
+            else f"{format_signed(net_migration)}{mark['net_migration']}",
+        }
+        if show_moved:
+            by_border = float(row.get("boundary_change", 0.0) or 0.0)
+            cells[_("Border change")] = f"{format_signed(by_border)}{mark['boundary_change']}"
+        cells[_("Change")] = format_signed(float(row["population_end"]) - float(row["population_start"]))
+        cells[_("Residual") + " *"] = format_signed(float(row["residual"]))
+        table_rows.append(cells)
     data = pd.DataFrame(long)
     first, last = int(wide["year"].iloc[0]), int(wide["year"].iloc[-1])
     title = _("Why does the population change? %(name)s %(first)d–%(last)d") % {
@@ -329,7 +340,8 @@ def components_chart(code: str, lang: str) -> ChartSpec:
         .properties(width=480, height=240, title=title)
         .to_dict()
     )
-    births, deaths, net = wide["births"].sum(), wide["deaths"].sum(), wide["net_migration"].sum()
+    births, deaths = wide["births"].sum(), wide["deaths"].sum()
+    net = float(wide["net_migration"].sum(min_count=len(wide)))  # unknown if any year is
     change = int(wide["population_end"].iloc[-1] - wide["population_start"].iloc[0])
     alt_text = _(
         "Bars for births, deaths and net migration each year %(first)d–%(last)d. In total about %(births)s "
@@ -339,9 +351,13 @@ def components_chart(code: str, lang: str) -> ChartSpec:
         "last": last,
         "births": format_number(births),
         "deaths": format_number(deaths),
-        "net": format_signed(net),
+        "net": "–" if math.isnan(net) else format_signed(net),
         "change": format_signed(change),
     }
+    if show_moved:
+        alt_text += " " + _("Border changes moved %(moved)s people; they are not migration.") % {
+            "moved": format_signed(float(moved.sum()))
+        }
     table = pd.DataFrame(table_rows)
     return ChartSpec(title, spec, alt_text, table, SSB_CREDIT + "; " + _("HMD (mortality)"), estimated=True)
 
@@ -525,9 +541,15 @@ def immigration_text(code: str, lang: str) -> str:
             **period,
             "natural": format_signed(s.natural_increase),
         }
-    text += " " + _("and net migration was about %(net)s (estimated where not registered).") % {
-        "net": format_signed(s.net_migration)
-    }
+    if math.isnan(s.net_migration):
+        text += " " + _(
+            "and net migration cannot be estimated for those years: the population figures are fixed shares of "
+            "a merged municipality."
+        )
+    else:
+        text += " " + _("and net migration was about %(net)s (estimated where not registered).") % {
+            "net": format_signed(s.net_migration)
+        }
     if s.immigrant_change is not None:
         text += " " + _("The immigrant population changed by %(change)s in %(years)s.") % {
             "change": format_signed(s.immigrant_change),
