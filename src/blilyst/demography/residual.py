@@ -223,7 +223,7 @@ class ResidualMigration:
         """Border transfers per (year, region); zeros when none were given."""
         if self.boundary_change is None:
             return np.zeros(self.net_migration.shape[:2])
-        return self.boundary_change.sum(axis=(2, 3))
+        return np.asarray(self.boundary_change.sum(axis=(2, 3)), dtype=float)
 
     def rates(self) -> np.ndarray:
         """Net migration rates by age at the end of the year: ``NM / exposure`` with the cohort's
