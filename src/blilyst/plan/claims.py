@@ -110,12 +110,12 @@ TRIAL = _words("prøvebolig prøvebustad")
 TRIAL_MODIFIERS = _words("prøve")
 SMALL_FARM = _words("småbruk gardsbruk gårdsbruk småbruket")
 PLOT = _words("tomt byggetomt boligtomt bustadtomt")
-JOB = _words("jobb stilling arbeidsplass jobbmulighet stillingar")
+JOB = _words("jobb stilling arbeidsplass jobbmulighet jobbmoglegheit arbeidsmulighet arbeidsmoglegheit stillingar")
 SCHOOL = _words("skole skule")
 BROADBAND = _words("fiber bredbånd breiband mobildekning internett nettdekning fiberkabel")
 COMMUTING = _words("pendleavstand pendlaravstand reisetid kjøretid køyretid pendle pendla")
-DURATION = _words("minutt time")
-TRAVEL_VERBS = _words("kjøre køyre reise nå ta ta pendle")
+DURATION = _words("minutt time halvtime kvarter")
+TRAVEL_VERBS = _words("kjøre køyre reise nå ta pendle komme kome")
 PARTNER = _words("begge båe partner partnar ektefelle samboer sambuar")
 OFFERS = {
     "artist_studio": _words("kunstner kunstnar atelier studio kunstnarbustad kunstnerbolig"),
@@ -271,6 +271,7 @@ def _claims_in_clause(
         or _has_quantity(ws)
         or _universal(clause, ws)
         or re_jobbe_som(ws)
+        or _asks_for_people(ws)
     )
     subjects = sorted(_subjects(clause, ws), key=lambda found: found[1])  # reading order
     claims: list[Claim] = []
@@ -343,7 +344,7 @@ def _subjects(clause: str, ws: tuple[Word, ...]) -> list[tuple[Subject, int, dic
         (i for i, w in enumerate(ws) if (w.is_(JOB) or w.head in JOB) and not _is_verb(ws, i)),
         None,
     )
-    if job_index is None and occupations and any(w.is_(_words("søke søkje trenge treng trenger")) for w in ws):
+    if job_index is None and _asks_for_people(ws):
         job_index = next(i for i, w in enumerate(ws) if w.has(frozenset().union(*OCCUPATIONS.values())))
     if job_index is None and re_jobbe_som(ws):
         job_index = 0
@@ -397,6 +398,14 @@ def _subjects(clause: str, ws: tuple[Word, ...]) -> list[tuple[Subject, int, dic
     return out
 
 
+NEED_VERBS = _words("søke søkje trenge treng trenger mangle manglar mangler")
+
+
+def _asks_for_people(ws: tuple[Word, ...]) -> bool:
+    """ "Vi søker/trenger/mangler sykepleiere": an occupation asked for is a vacancy claim."""
+    return bool(_occupations(ws)) and any(w.is_(NEED_VERBS) for w in ws)
+
+
 def re_jobbe_som(ws: tuple[Word, ...]) -> bool:
     """ "jobbe som sykepleier": a job promised by its occupation."""
     return any(
@@ -427,7 +436,9 @@ def _housing_subject(w: Word, clause: str) -> tuple[Subject, ...] | None:
         return None
     if w.parts and w.parts[0] in RENT_MODIFIERS:
         return (Subject.RENTAL,)
-    rent = _has_phrase(clause, ("til leie", "til leige", "å leie", "å leige", "leier ut", "leiger ut"))
+    rent = _has_phrase(
+        clause, ("til leie", "til leige", "å leie", "å leige", "leier ut", "leiger ut", "få leid", "få leigd")
+    )
     sale = _has_phrase(clause, ("til salgs", "til sals", "til sal", "kjøpe", "kjøpa", "for salg"))
     kinds = tuple(s for s, on in ((Subject.FOR_SALE, sale), (Subject.RENTAL, rent)) if on)
     return kinds or (Subject.HOUSING,)
