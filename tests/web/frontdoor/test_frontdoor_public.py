@@ -230,3 +230,37 @@ def test_the_public_page_is_translated_in_every_public_language(people, front_do
 def test_polish_and_ukrainian_counts_take_their_own_plural_forms(people, front_door, registers, public):
     assert "2 wolne miejsca" in public.get(URL + "pl/").content.decode()
     assert "2 вільні місця" in public.get(URL + "uk/").content.decode()
+
+
+def test_the_cached_page_gives_every_visitor_their_own_working_csrf_token(people, front_door, registers):
+    import re
+
+    tokens = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(URL).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        assert "csrf-" not in token
+        tokens.append(token)
+        response = visitor.post(URL, {**valid_post(), "csrfmiddlewaretoken": token})
+        assert response.status_code == 302
+    assert tokens[0] != tokens[1]
+    assert Household.objects.count() == 2
+
+
+def test_a_change_of_the_registers_shows_at_once(people, front_door, registers, client_for, public):
+    assert "Homes to rent: 1" in public.get(URL + "en/").content.decode()
+    client_for(people.alice).post(
+        "/resources/housing/new/",
+        {
+            "municipality": "4028",
+            "kind": "rent",
+            "title": "Ny leilighet",
+            "bedrooms": 2,
+            "size_m2": 50,
+            "price": 7000,
+            "available_from": "2026-01-01",
+            "status": "available",
+        },
+    )
+    assert "Homes to rent: 2" in public.get(URL + "en/").content.decode()

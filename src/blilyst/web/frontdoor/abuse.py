@@ -2,7 +2,7 @@
 
 * **Rate limit**: at most ``BLILYST_FRONTDOOR_POSTS_PER_HOUR`` form submissions (default 10) from
   one address per hour, across all municipalities. The address is kept only as an HMAC keyed with
-  the server's secret, for one day, so the ledger cannot be read back into addresses. The address is
+  the server's secret, for about a day (purged by about every 50th submission), so the ledger cannot be read back into addresses. The address is
   the one the login lock-out uses (``accounts.lockout.client_ip``, aware of trusted proxies).
 * **Honeypot**: a field people never see (hidden from eyes and screen readers); a robot that fills
   it gets the same thank-you page as a person, and nothing is stored.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import secrets
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -29,6 +30,8 @@ MAX_CHILDREN = 8
 HONEYPOT_FIELD = "homepage"
 WINDOW = dt.timedelta(hours=1)
 KEEP = dt.timedelta(days=1)
+#: Entries older than ``KEEP`` are deleted by about one submission in this many (a write saved on the rest).
+PURGE_ONE_IN = 50
 
 
 def posts_per_hour() -> int:
@@ -44,7 +47,8 @@ def allow_attempt(request: HttpRequest, now: dt.datetime | None = None) -> bool:
     """Record a submission from the request's address; False when the address is over its limit."""
     now = now or timezone.now()
     key = address_hash(request)
-    PublicAttempt.objects.filter(at__lt=now - KEEP).delete()
+    if secrets.randbelow(PURGE_ONE_IN) == 0:  # forget day-old entries now and then, not on every form
+        PublicAttempt.objects.filter(at__lt=now - KEEP).delete()
     recent = PublicAttempt.objects.filter(address_hash=key, at__gte=now - WINDOW).count()
     if recent >= posts_per_hour():
         return False

@@ -40,11 +40,24 @@ def _job_ads(code: str) -> list[JobAd]:
     ]
 
 
+def generation(code: str) -> int:
+    """A number that changes whenever ``code``'s registers change (``forget_offer``): part of every cache
+    key of the municipality's public offer and page, so a change is seen at once by every process that
+    shares the cache, and within ``CACHE_SECONDS`` by the others."""
+    return int(cache.get(f"frontdoor-generation:{code}") or 0)
+
+
+def cache_key(kind: str, front_door, *parts: str) -> str:
+    code = front_door.municipality_id
+    stamp = front_door.updated.isoformat() if front_door.updated else ""
+    return ":".join(["frontdoor", kind, code, str(generation(code)), stamp, timezone.localdate().isoformat(), *parts])
+
+
 def offer_for(front_door, today: dt.date | None = None, use_cache: bool = True) -> PublicOffer:
     """What ``front_door``'s municipality may show the public today."""
     today = today or timezone.localdate()
     code = front_door.municipality_id
-    key = f"frontdoor-offer:{code}:{today.isoformat()}:{','.join(front_door.parts())}"
+    key = cache_key("offer", front_door, today.isoformat(), ",".join(front_door.parts()))
     if use_cache:
         cached = cache.get(key)
         if cached is not None:
@@ -56,9 +69,5 @@ def offer_for(front_door, today: dt.date | None = None, use_cache: bool = True) 
 
 
 def forget_offer(code: str) -> None:
-    """Drop the cached offers of ``code`` (after its registers change). locmem and Redis both accept
-    ``delete_many``; keys of past days simply expire."""
-    today = timezone.localdate().isoformat()
-    parts = ["housing", "kindergarten", "jobs"]
-    combos = [",".join(p for i, p in enumerate(parts) if mask & (1 << i)) for mask in range(8)]
-    cache.delete_many([f"frontdoor-offer:{code}:{today}:{c}" for c in combos])
+    """After ``code``'s registers change: a new generation, so cached offers and pages are not used again."""
+    cache.set(f"frontdoor-generation:{code}", generation(code) + 1, None)

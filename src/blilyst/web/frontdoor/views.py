@@ -7,11 +7,16 @@ its address (bokmål, nynorsk, English, Polish, Ukrainian), whatever the staff l
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -30,7 +35,7 @@ from blilyst.web.frontdoor.abuse import (
 from blilyst.web.frontdoor.forms import AdultFormSet, ChildFormSet, InterestForm
 from blilyst.web.frontdoor.intake import create_inquiry
 from blilyst.web.frontdoor.models import FrontDoor
-from blilyst.web.frontdoor.offer import offer_for
+from blilyst.web.frontdoor.offer import CACHE_SECONDS, cache_key, offer_for
 from blilyst.web.lib.tenancy import get_published_front_door, require_municipality
 from blilyst.web.newcomers.views import staff_for
 from blilyst.web.privacy.models import CONSENT_TEXTS, ConsentPurpose
@@ -65,12 +70,18 @@ def _render_public(request: HttpRequest, template: str, context: dict, lang: str
     return response
 
 
+#: Stands for the visitor's CSRF token in a cached page (random per process, never sent to anyone).
+CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def public_page(request: HttpRequest, code: str, lang: str | None = None) -> HttpResponse:
     front_door = get_published_front_door(code)
     # Without a language in the address the page is in the municipality's written standard.
     lang = _public_language(lang or front_door.municipality.default_language)
+    if request.method == "GET":
+        return _cached_public_page(request, front_door, lang)
     with translation.override(lang):
         form = InterestForm()
         adults = AdultFormSet(prefix="adult")
@@ -95,21 +106,46 @@ def public_page(request: HttpRequest, code: str, lang: str | None = None) -> Htt
                     lang,
                 )
                 return thanks
-        offer = offer_for(front_door)
-        context = {
-            "front_door": front_door,
-            "offer": offer,
-            "housing_rows": [(HOUSING_KIND_LABELS.get(kind, kind), count) for kind, count in offer.housing],
-            "form": form,
-            "adults": adults,
-            "children": children,
-            "consent_text": str(CONSENT_TEXTS[ConsentPurpose.FOLLOW_UP]),
-            "honeypot": HONEYPOT_FIELD,
-            "max_adults": MAX_ADULTS,
-            "max_children": MAX_CHILDREN,
-            "lang": lang,
-        }
-        return _render_public(request, "frontdoor/public.html", context, lang, 200 if request.method == "GET" else 400)
+        context = _public_context(front_door, lang, form, adults, children)
+        return _render_public(request, "frontdoor/public.html", context, lang, 400)
+
+
+def _public_context(front_door, lang: str, form, adults, children) -> dict:
+    offer = offer_for(front_door)
+    return {
+        "front_door": front_door,
+        "offer": offer,
+        "housing_rows": [(HOUSING_KIND_LABELS.get(kind, kind), count) for kind, count in offer.housing],
+        "form": form,
+        "adults": adults,
+        "children": children,
+        "consent_text": str(CONSENT_TEXTS[ConsentPurpose.FOLLOW_UP]),
+        "honeypot": HONEYPOT_FIELD,
+        "max_adults": MAX_ADULTS,
+        "max_children": MAX_CHILDREN,
+        "lang": lang,
+    }
+
+
+def _cached_public_page(request: HttpRequest, front_door, lang: str) -> HttpResponse:
+    """The empty form is the same for every visitor but for the CSRF token: the page is rendered once per
+    municipality, language and minute (``offer.CACHE_SECONDS``) with a placeholder, and each visitor gets
+    their own token put in (``get_token`` also sets the CSRF cookie)."""
+    key = cache_key("page", front_door, lang)
+    html = cache.get(key)
+    if html is None:
+        with translation.override(lang):
+            context = _public_context(
+                front_door, lang, InterestForm(), AdultFormSet(prefix="adult"), ChildFormSet(prefix="child")
+            )
+            context["csrf_token"] = CSRF_PLACEHOLDER
+            html = render_to_string(
+                "frontdoor/public.html", {**context, "public_languages": PUBLIC_LANGUAGES}, request=request
+            )
+        cache.set(key, html, CACHE_SECONDS)
+    response = HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    response.headers["Content-Language"] = lang
+    return response
 
 
 @login_not_required

@@ -1,0 +1,328 @@
+"""The public front door and its interest form under 50 concurrent users, beside the contact persons' pages.
+
+Run: ``.venv/bin/python bench/bench_web_frontdoor.py`` (SQLite), or with ``DATABASE_URL=postgres://...`` for
+PostgreSQL (a throw-away database is created on that server and dropped afterwards). The server, the
+pre-forked worker processes and the throw-away database are those of ``bench_web_households.py``; this
+file adds the public side.
+
+What it does:
+
+1. a fresh database with Kviteseid's front door published, its registers (40 dwellings, 30 vacancies,
+   kindergarten months) and ``--households`` made-up households with a logged-in contact person;
+2. the threaded server in ``--workers`` processes on 127.0.0.1 (a bounded loop, nothing else is reached),
+   with the rate limit raised for the run (every client comes from 127.0.0.1, one address);
+3. first the baseline: 50 clients asking ``/healthz/``; then the mixed load: 50 clients at once, each a
+   user with a think time between requests (exponential, mean ``--think``): 40 are the public – the front
+   page in a random one of its five languages, and every fourth of them goes on to send the form (GET the
+   page for its CSRF token, then POST) – and 10 are contact persons opening the household list and
+   household pages. Each kind of request is timed on its own.
+
+Target (issue 11): p95 under 150 ms for the public page and the form. It prints p50/p95/max per kind and
+the ratio to the baseline's p95 measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_web_households import SERVER, PostgresDatabase, free_port, percentile
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+CLIENTS = 50
+CONTACT_PERSONS = 10
+TARGET_P95_MS = 150.0
+LANGUAGES = ("nb", "nn", "en", "pl", "uk")
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+SETUP = r"""
+import datetime as dt, sys
+import django
+django.setup()
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from blilyst.web.accounts.models import Membership, Municipality, User
+from blilyst.web.frontdoor.models import FrontDoor
+from blilyst.web.newcomers.demo import generate_households
+from blilyst.web.newcomers.models import Household
+from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity
+call_command("migrate", interactive=False, verbosity=0)
+municipality = Municipality.objects.create(code="4028", name="Kviteseid")
+user = User.objects.create(username="bench", first_name="Bench", last_name="Kontakt", email="bench@example.org")
+Membership.objects.create(user=user, municipality=municipality, role="contact_person")
+FrontDoor.objects.create(municipality=municipality, published=True, contact_person=user)
+today = dt.date.today()
+kinds = ["rent", "sale", "trial", "small_farm", "plot"]
+for i in range(40):
+    kind = kinds[i % 5]
+    Housing.objects.create(municipality=municipality, kind=kind, title=f"Bolig {i}", bedrooms=0 if kind == "plot" else 3,
+                           size_m2=100, price=9000, term_months=24 if kind == "trial" else None,
+                           available_from=today, status="available" if i % 3 else "taken")
+for i in range(30):
+    JobVacancy.objects.create(municipality=municipality, employer=f"Arbeidsgiver {i}", occupation=f"yrke {i}",
+                              sector="health", advertised="nav" if i % 4 else "not_advertised")
+for m in range(12):
+    month = dt.date(today.year + (today.month - 1 + m) // 12, (today.month - 1 + m) % 12 + 1, 1)
+    KindergartenCapacity.objects.create(municipality=municipality, kindergarten="Solsikken", month=month, free_places=m % 3)
+generate_households(municipality, int(sys.argv[1]), seed=7, contact_person=user)
+from django.db import connection
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+session = SessionStore()
+session["_auth_user_id"] = str(user.pk)
+session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+session["_auth_user_hash"] = user.get_session_auth_hash()
+session.create()
+ids = list(Household.objects.values_list("pk", flat=True))
+print(session.session_key, min(ids), max(ids))
+"""
+
+
+def form_data(rng: random.Random, token: str) -> dict:
+    year = time.localtime().tm_year
+    return {
+        "csrfmiddlewaretoken": token,
+        "adult-TOTAL_FORMS": "2",
+        "adult-INITIAL_FORMS": "0",
+        "adult-0-name": f"Bench Person {rng.randrange(10**6)}",
+        "adult-0-email": f"p{rng.randrange(10**6)}@example.org",
+        "adult-0-job_wishes": rng.choice(["sykepleier", "lærer", "snekker"]),
+        "child-TOTAL_FORMS": "3",
+        "child-INITIAL_FORMS": "0",
+        "child-0-birth_year": str(year - 3),
+        "housing_tenure": "rent",
+        "housing_bedrooms": "3",
+        "housing_from": f"{year + 1}-03",
+        "consent": "on",
+        "homepage": "",
+    }
+
+
+def run_baseline(base: str, requests_per_client: int, think_s: float) -> list[float]:
+    import httpx
+
+    latencies: list[float] = []
+    lock = threading.Lock()
+    gate = threading.Barrier(CLIENTS)
+
+    def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        mine = []
+        with httpx.Client(base_url=base, timeout=30.0) as client:
+            client.get("/healthz/")
+            gate.wait()
+            for _ in range(requests_per_client):
+                time.sleep(rng.expovariate(1 / think_s))
+                t0 = time.perf_counter()
+                assert client.get("/healthz/").status_code == 200
+                mine.append((time.perf_counter() - t0) * 1000)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies
+
+
+def run_mixed(base: str, cookie: str, first_id: int, last_id: int, requests_per_client: int, think_s: float) -> dict:
+    import httpx
+
+    timings: dict[str, list[float]] = {
+        "public page": [],
+        "form (POST)": [],
+        "household list": [],
+        "household detail": [],
+    }
+    errors: list[str] = []
+    lock = threading.Lock()
+    gate = threading.Barrier(CLIENTS)
+
+    def timed(kind: str, mine: dict, call):
+        t0 = time.perf_counter()
+        response = call()
+        mine[kind].append((time.perf_counter() - t0) * 1000)
+        return response
+
+    def public(seed: int) -> None:
+        rng = random.Random(seed)
+        mine: dict[str, list[float]] = {k: [] for k in timings}
+        bad = []
+        with httpx.Client(base_url=base, timeout=30.0) as client:
+            client.get("/healthz/")
+            gate.wait()
+            for _ in range(requests_per_client):
+                time.sleep(rng.expovariate(1 / think_s))
+                lang = rng.choice(LANGUAGES)
+                page = timed("public page", mine, lambda lang=lang: client.get(f"/welcome/4028/{lang}/"))
+                if page.status_code != 200:
+                    bad.append(f"page {page.status_code}")
+                    continue
+                if rng.random() < 0.25:  # this visitor fills in the form, reading a little first
+                    time.sleep(rng.expovariate(1 / think_s))
+                    token = TOKEN.search(page.text).group(1)
+                    sent = timed(
+                        "form (POST)",
+                        mine,
+                        lambda lang=lang, token=token: client.post(
+                            f"/welcome/4028/{lang}/", data=form_data(rng, token)
+                        ),
+                    )
+                    if sent.status_code != 302:
+                        bad.append(f"form {sent.status_code}")
+        with lock:
+            for k, v in mine.items():
+                timings[k].extend(v)
+            errors.extend(bad)
+
+    def contact_person(seed: int) -> None:
+        rng = random.Random(seed)
+        mine: dict[str, list[float]] = {k: [] for k in timings}
+        bad = []
+        with httpx.Client(base_url=base, cookies={"blilyst_session": cookie}, timeout=30.0) as client:
+            client.get("/healthz/")
+            gate.wait()
+            for _ in range(requests_per_client):
+                time.sleep(rng.expovariate(1 / think_s))
+                if rng.random() < 0.5:
+                    r = timed("household list", mine, lambda: client.get(f"/households/?page={rng.randint(1, 20)}"))
+                else:
+                    r = timed(
+                        "household detail", mine, lambda: client.get(f"/households/{rng.randint(first_id, last_id)}/")
+                    )
+                if r.status_code != 200:
+                    bad.append(f"staff {r.status_code}")
+        with lock:
+            for k, v in mine.items():
+                timings[k].extend(v)
+            errors.extend(bad)
+
+    threads = [threading.Thread(target=contact_person, args=(i,)) for i in range(CONTACT_PERSONS)]
+    threads += [threading.Thread(target=public, args=(100 + i,)) for i in range(CLIENTS - CONTACT_PERSONS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[:3]}")
+    return timings
+
+
+def run(requests_per_client: int = 15, households: int = 2000, think_s: float = 1.0, workers: int = 3) -> dict:
+    import httpx
+
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "blilyst.web.settings")
+    env["BLILYST_HOME"] = tempfile.mkdtemp(prefix="blilyst-bench-frontdoor-")
+    env.setdefault("BLILYST_SECRET_KEY", "bench-secret-key-" + "x" * 40)
+    env["BLILYST_DEBUG"] = "0"
+    env["BLILYST_HTTPS"] = "0"
+    env["BLILYST_FRONTDOOR_POSTS_PER_HOUR"] = "1000000"  # every client is 127.0.0.1: one address
+    env["BLILYST_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"  # no mail leaves the run
+    env["PYTHONPATH"] = str(ROOT / "src")
+    url = os.environ.get("DATABASE_URL", "").strip()
+    database = PostgresDatabase(url) if url else None
+    if database is not None:
+        env["DATABASE_URL"] = database.__enter__()
+    else:
+        env.pop("DATABASE_URL", None)
+    server = None
+    try:
+        t0 = time.perf_counter()
+        out = subprocess.run(
+            [PYTHON, "-c", SETUP, str(households)], env=env, check=True, capture_output=True, text=True
+        ).stdout.split()
+        cookie, first_id, last_id = out[-3], int(out[-2]), int(out[-1])
+        setup_s = time.perf_counter() - t0
+        port = free_port()
+        server = subprocess.Popen(
+            [PYTHON, "-c", SERVER, str(port), str(workers)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                if httpx.get(base + "/healthz/", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start")
+        baseline = run_baseline(base, requests_per_client, think_s)
+        mixed = run_mixed(base, cookie, first_id, last_id, requests_per_client, think_s)
+        return {
+            "vendor": "PostgreSQL" if database else "SQLite",
+            "households": households,
+            "workers": workers,
+            "think_s": think_s,
+            "setup_s": setup_s,
+            "timings": {"baseline /healthz/": baseline, **mixed},
+        }
+    finally:
+        if server is not None:
+            import signal
+
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=10)
+        if database is not None:
+            database.__exit__(None, None, None)
+
+
+def report(results: dict) -> str:
+    import statistics
+
+    lines = [
+        f"{results['vendor']}: {CLIENTS} concurrent users ({CLIENTS - CONTACT_PERSONS} public, {CONTACT_PERSONS} contact "
+        f"persons), think time {results['think_s']:.1f} s, {results['households']} households, "
+        f"{results['workers']} server processes (setup {results['setup_s']:.1f} s)",
+        f"{'kind':<20} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p95/base':>9}",
+    ]
+    base = percentile(results["timings"]["baseline /healthz/"], 95)
+    for kind, values in results["timings"].items():
+        if not values:
+            continue
+        p95 = percentile(values, 95)
+        lines.append(
+            f"{kind:<20} {len(values):>8} {statistics.median(values):>8.1f} {p95:>8.1f} {max(values):>8.1f} {p95 / base:>9.1f}"
+        )
+    return "\n".join(lines)
+
+
+def test_front_door_under_50_concurrent_users():
+    """Collected when named on the pytest command line; prints the table (use -s)."""
+    results = run(requests_per_client=int(os.environ.get("BENCH_REQUESTS", "10")))
+    print("\n" + report(results))
+    assert len(results["timings"]["public page"]) == (CLIENTS - CONTACT_PERSONS) * int(
+        os.environ.get("BENCH_REQUESTS", "10")
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=15, help="Page visits per user.")
+    parser.add_argument("--households", type=int, default=2000)
+    parser.add_argument("--think", type=float, default=1.0, help="Mean think time between a user's requests (s).")
+    parser.add_argument("--workers", type=int, default=3)
+    args = parser.parse_args()
+    res = run(args.requests, args.households, args.think, args.workers)
+    print(report(res))
+    worst = max(percentile(res["timings"][k], 95) for k in ("public page", "form (POST)"))
+    print(
+        f"target p95 < {TARGET_P95_MS:.0f} ms for the public page and form: {'met' if worst < TARGET_P95_MS else 'NOT met'} (worst p95 {worst:.1f} ms)"
+    )
