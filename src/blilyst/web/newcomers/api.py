@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.api.pagination import BoundedLimitOffset
 from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
+from blilyst.web.newcomers.forms import AdultForm, ChildForm, HouseholdForm, NeedsForm
 from blilyst.web.newcomers.models import (
     Adult,
     Child,
@@ -146,15 +147,73 @@ class HouseholdPatch(Schema):
     children: list[ChildSchema] | None = Field(None, max_length=12)
 
 
-def _replace_people(household: Household, adults, children) -> None:
+class Errors(Schema):
+    errors: dict[str, list[str]]
+
+
+class FormErrors(Exception):
+    """A part of the payload that the page's form refuses; ``errors`` as the API answers them (422)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("invalid payload")
+        self.errors = errors
+
+
+def _form_data(values: dict) -> dict:
+    """A schema's values as a form receives them from a browser (dates as ISO text, nothing for None)."""
+    return {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in values.items()
+        if value is not None
+    }
+
+
+def _clean(form, prefix: str, errors: dict[str, list[str]]) -> dict:
+    """The form's cleaned data; its messages go into ``errors`` under ``prefix.field``."""
+    if form.is_valid():
+        return form.cleaned_data
+    for name, messages in form.errors.items():
+        key = prefix if name == "__all__" else f"{prefix}.{name}" if prefix else name
+        errors.setdefault(key, []).extend(str(m) for m in messages)
+    return {}
+
+
+def validated(household_fields: dict | None, needs, adults, children) -> dict:
+    """Every part of an API payload checked by the same form as on the pages (an e-mail that is no e-mail, a
+    phone number without digits, a child's birth year out of range, housing without a date are refused the
+    same way). Returns the cleaned values per part; raises FormErrors with every message at once."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict = {}
+    if household_fields is not None:
+        form = HouseholdForm(_form_data({**household_fields, "version": 1}), instance=Household())
+        cleaned["household"] = {k: v for k, v in _clean(form, "", errors).items() if k in household_fields}
+    if needs is not None:
+        form = NeedsForm(_form_data({**needs.dict(), "version": 1}), instance=Household())
+        cleaned["needs"] = {k: v for k, v in _clean(form, "needs", errors).items() if k in NeedsSchema.model_fields}
+    if adults is not None:
+        cleaned["adults"] = [
+            _clean(AdultForm(_form_data(a.dict()), instance=Adult()), f"adults.{i}", errors)
+            for i, a in enumerate(adults)
+        ]
+    if children is not None:
+        cleaned["children"] = [
+            _clean(ChildForm(_form_data(c.dict()), instance=Child()), f"children.{i}", errors)
+            for i, c in enumerate(children)
+        ]
+    if errors:
+        raise FormErrors(errors)
+    return cleaned
+
+
+def _replace_people(household: Household, adults: list[dict] | None, children: list[dict] | None) -> None:
     if adults is not None:
         household.adults.all().delete()
         for a in adults:
-            Adult(household=household, **a.dict()).save()
+            Adult(household=household, **a).save()
     if children is not None:
         household.children.all().delete()
         for c in children:
-            Child(household=household, **c.dict()).save()
+            Child(household=household, **c).save()
 
 
 def _households(request: HttpRequest, status: Status | None, q: str = ""):
@@ -194,50 +253,66 @@ def get_household(request: HttpRequest, pk: int):
     return household
 
 
-@router.post("", response={201: HouseholdOut})
+HOUSEHOLD_FIELDS = (
+    "label",
+    "target_group",
+    "origin_place",
+    "origin_country",
+    "heard_about",
+    "heard_about_note",
+    "notes",
+)
+
+
+@router.post("", response={201: HouseholdOut, 422: Errors})
 def create_household(request: HttpRequest, payload: HouseholdIn):
     if not can(request.user, WRITE, payload.municipality):
         # Not one of the user's municipalities (or read-only there): as if it did not exist.
         get_object_or_404(municipalities_for(request.user, WRITE), code=payload.municipality)
     if not payload.consent_follow_up:
         raise HttpError(422, "consent_follow_up must be true: without consent the household cannot be stored.")
+    fields = {name: getattr(payload, name) for name in HOUSEHOLD_FIELDS}
+    fields["heard_about"] = fields["heard_about"] or ""
+    try:
+        clean = validated(fields, payload.needs, payload.adults, payload.children)
+    except FormErrors as exc:
+        return 422, {"errors": exc.errors}
     with transaction.atomic():
         household = Household(
             municipality_id=payload.municipality,
-            label=payload.label,
-            target_group=payload.target_group,
-            origin_place=payload.origin_place,
-            origin_country=payload.origin_country,
-            heard_about=payload.heard_about or "",
-            heard_about_note=payload.heard_about_note,
-            notes=payload.notes,
             contact_person=request.user,
-            **payload.needs.dict(),
+            **clean["household"],
+            **clean["needs"],
         )
         household.save()
-        _replace_people(household, payload.adults, payload.children)
+        _replace_people(household, clean["adults"], clean["children"])
         record_consent(household, ConsentPurpose.FOLLOW_UP, by=request.user)
         log_access(request.user, household, Action.CREATE, via="api")
     return 201, household
 
 
-@router.patch("/{int:pk}", response={200: HouseholdOut, 409: dict})
+@router.patch("/{int:pk}", response={200: HouseholdOut, 409: dict, 422: Errors})
 def update_household(request: HttpRequest, pk: int, payload: HouseholdPatch):
     household = get_rw_for_user(
         request, Household.objects.select_related("municipality"), pk=pk, read=READ, write=WRITE
     )
     data = payload.dict(exclude_unset=True)
+    # The household's fields as they will be after the change, checked as a whole like the edit page does.
+    fields = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS}
+    fields.update({k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS and v is not None})
+    try:
+        clean = validated(fields, payload.needs, payload.adults, payload.children)
+    except FormErrors as exc:
+        return 422, {"errors": exc.errors}
     try:
         with transaction.atomic():
             household.lock_version(payload.version)
-            for name in ("label", "target_group", "origin_place", "origin_country", "notes"):
-                if data.get(name) is not None:
-                    setattr(household, name, data[name])
-            if payload.needs is not None:
-                for name, value in payload.needs.dict().items():
-                    setattr(household, name, value)
+            for name, value in clean["household"].items():
+                setattr(household, name, value)
+            for name, value in clean.get("needs", {}).items():
+                setattr(household, name, value)
             household.save_checked(payload.version)
-            _replace_people(household, payload.adults, payload.children)
+            _replace_people(household, clean.get("adults"), clean.get("children"))
             log_access(request.user, household, Action.CHANGE, via="api")
     except VersionConflict as exc:
         return 409, {
