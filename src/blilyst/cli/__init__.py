@@ -7,6 +7,7 @@ non-zero exit code here, and only here.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
@@ -46,16 +47,14 @@ def _global_options(lang: str = typer.Option(i18n.DEFAULT_LANGUAGE, "--lang", he
     use_language(lang)
 
 
+COMMAND_MODULES = ("municipality", "data", "refresh", "accounts", "demography", "plan", "honesty", "web")
+
+
 def _register_commands() -> None:
-    # Imported for their side effect of adding commands to ``app``.
-    # Each area's module is optional while it is being built; a missing module is skipped,
-    # but an import error inside an existing module is raised.
-    for optional in ("municipality", "data", "refresh", "accounts", "demography", "plan", "honesty", "web"):
-        try:
-            __import__(f"blilyst.cli.{optional}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"blilyst.cli.{optional}":
-                raise
+    """Import every area's module for its side effect of adding commands to ``app`` (all of them exist:
+    a missing one is an error, not a command that silently disappears)."""
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"blilyst.cli.{name}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,16 +14,11 @@ from pathlib import Path
 import pandas as pd
 import typer
 
+import blilyst.cli.accounts  # noqa: F401  (accounts and attractiveness register with the demography commands)
 from blilyst.cli import LANG_HELP, app, use_language
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import InputError
 from blilyst.i18n import gettext as _
-
-try:  # accounts and attractiveness live in their own module; register them with the demography commands
-    import blilyst.cli.accounts  # noqa: F401
-except ModuleNotFoundError as exc:  # pragma: no cover - while that module is being built
-    if exc.name != "blilyst.cli.accounts":
-        raise
 
 
 class ProjectFormat(str, enum.Enum):

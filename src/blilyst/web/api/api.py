@@ -1,8 +1,8 @@
 """The JSON API: one ``NinjaAPI`` with a router per area, and token or session authentication.
 
-Each area adds its router to ``ROUTERS`` (a prefix and the dotted path of a ``ninja.Router``); a
-router whose module does not exist yet is skipped, an import error inside an existing one is
-raised. Endpoints use the same tenancy helpers as the pages (:mod:`blilyst.web.lib.tenancy`):
+Each area adds its router to ``ROUTERS`` (a prefix and the dotted path of a ``ninja.Router``); every
+router must exist (a missing one is an import error, not an API that silently lacks endpoints).
+Endpoints use the same tenancy helpers as the pages (:mod:`blilyst.web.lib.tenancy`):
 ``request.user`` is the token's user, so a token sees exactly what its user sees on the pages,
 and another municipality's objects answer 404.
 
@@ -42,16 +42,6 @@ class BearerToken(HttpBearer):
             return None
         request.user = user
         return user
-
-
-def _load_router(dotted: str):
-    module_name = dotted.rsplit(".", 1)[0]
-    try:
-        return import_string(dotted)
-    except ImportError as exc:
-        if isinstance(exc, ModuleNotFoundError) and exc.name == module_name:
-            return None
-        raise
 
 
 DETAIL = {
@@ -125,9 +115,7 @@ def build_api() -> NinjaAPI:
         ),
     )
     for prefix, dotted in ROUTERS:
-        router = _load_router(dotted)
-        if router is not None:
-            api.add_router(prefix, router)
+        api.add_router(prefix, import_string(dotted))
     return api
 
 
