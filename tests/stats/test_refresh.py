@@ -479,7 +479,7 @@ def test_an_optional_tables_400_is_reported_and_skipped(ssb, ssb_server, tmp_pat
     for a variable the table lacks) is reported and skipped; the rest of the refresh is written."""
     ssb.fail["09588"] = lambda req: Reply(400, {"title": "Non-existent variable", "status": 400})
     result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
-    assert "SSB refused the query for table 09588" in result.skipped["09588"]
+    assert "SSB avviste spørringen mot tabell 09588" in result.skipped["09588"]
     assert "Non-existent variable" in result.skipped["09588"]
     annual = load_snapshot().components_annual
     assert set(annual.component) == {"births", "deaths", "net_migration", "population_change"}  # 06913 only
@@ -506,7 +506,7 @@ def test_accounts_use_registered_annual_components_where_the_table_has_them(ssb,
     ssb.add(components_cube(range(2011, 2025)), codelist="agg_KommSummerHist")  # 2025 not yet published
     result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2024)
     # 06913 without 2025 cannot give the 2011-2025 sums: refused, never written short
-    assert result.skipped["components_2011_2025"].startswith("refused: natural_increase_sum over 2011-2025")
+    assert result.skipped["components_2011_2025"].startswith("avvist: natural_increase_sum for 2011–2025")
     snap = load_snapshot()
     annual = snap.components_annual
     assert annual[annual.component == "births"].year.max() == 2024
@@ -845,8 +845,8 @@ def test_a_refresh_never_writes_zeros_over_registered_components(ssb, ssb_server
     for path in ("", "/metadata", "/data"):
         ssb_server.routes.pop((None, f"/api/pxwebapi/v2/tables/09588{path}"))
     result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
-    assert result.skipped["components_2011_2025"].startswith("refused: natural_increase_sum over 2011-2025 differs")
-    assert result.skipped["components_annual"].startswith("refused: the answer held no figures")
+    assert result.skipped["components_2011_2025"].startswith("avvist: natural_increase_sum for 2011–2025 avviker")
+    assert result.skipped["components_annual"].startswith("avvist: svaret hadde ingen tall")
     assert not (dest / "components_2011_2025.parquet").exists()
     snap = load_snapshot()
     assert snap.manifest["datasets"]["components_2011_2025"]["origin"] == "bundled"
@@ -864,7 +864,7 @@ def test_a_population_that_differs_from_the_registered_years_is_refused(
     cube[regions.index("K-4028"), 0, 40, 0, -1] += 5  # five more 40-year-old men in Kviteseid 2026
     municipal["value"] = [None if np.isnan(v) else int(v) for v in cube.ravel()]
     ssb.add(municipal, codelist="agg_KommSummer")
-    with pytest.raises(SsbResponseError, match="differs from the bundled registered population in 1 of"):
+    with pytest.raises(SsbResponseError, match="avviker fra den medfølgende registrerte folkemengden i 1 av"):
         refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
     assert not dest.exists()
 

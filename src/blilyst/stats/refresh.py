@@ -56,6 +56,8 @@ import pandas as pd
 
 from blilyst.axes import MAX_AGE
 from blilyst.errors import SsbResponseError, UnknownTable
+from blilyst.i18n import N_
+from blilyst.i18n import gettext as _
 from blilyst.stats.credit import SSB_CREDIT
 from blilyst.stats.jsonstat import JsonStatDataset
 from blilyst.stats.pxweb import PxWebClient
@@ -334,8 +336,10 @@ class _Refresher:
         codes = _flow_codes(dim.codes, dim.labels)
         if not {"immigration", "emigration", "in", "out"} <= set(codes):
             raise _Skip(
-                f"table 09588's contents ({', '.join(dim.labels)}) have no recognisable in- and out-migration, "
-                "immigration and emigration"
+                _(
+                    "table 09588's contents ({labels}) have no recognisable in- and out-migration, "
+                    "immigration and emigration"
+                ).format(labels=", ".join(dim.labels))
             )
         selection: dict[str, list[str]] = {"Region": ["*"], "ContentsCode": list(codes.values()), "Tid": ["*"]}
         for other in meta.dimensions:  # a variable SSB cannot eliminate: its total, or skip the table
@@ -343,7 +347,7 @@ class _Refresher:
                 continue
             total = _total_code(other.codes, other.labels)
             if total is None:
-                raise _Skip(f"table 09588's {other.id} has no recognisable total")
+                raise _Skip(_("table 09588's {variable} has no recognisable total").format(variable=other.id))
             selection[other.id] = [total]
         raw = self.fetch("09588 moves", "09588", selection, {"Region": region_cl} if region_cl else None)
         by_code = {v: k for k, v in codes.items()}
@@ -359,7 +363,7 @@ class _Refresher:
         wide = tidy.pivot_table(index=["municipality", "year"], columns="measure", values="persons", aggfunc="sum")
         wide = wide[(wide.fillna(0) != 0).any(axis=1)]  # SSB's 0 before a split: no figure, not zero moves
         if wide.empty:
-            raise _Skip("table 09588 answered with no moves for today's municipalities")
+            raise _Skip(_("table 09588 answered with no moves for today's municipalities"))
         domestic_in, domestic_out = wide["in"], wide["out"]
         if "net_domestic" in wide:
             as_given = (wide["in"] - wide["out"] - wide["net_domestic"]).abs().mean()
@@ -646,7 +650,7 @@ def _optional(step: Callable[[], _T], table: str) -> _T:
         return step()
     except SsbResponseError as exc:
         if exc.status is not None and 400 <= exc.status < 500:
-            raise _Skip(f"SSB refused the query for table {table}: {exc}") from None
+            raise _Skip(_("SSB refused the query for table {table}: {error}").format(table=table, error=exc)) from None
         raise
 
 
@@ -677,10 +681,17 @@ def _validate(datasets: dict[str, pd.DataFrame], municipalities: Sequence[str]) 
     if len(differ):
         first = differ.iloc[0]
         raise SsbResponseError(
-            f"SSB's 07459 answer differs from the bundled registered population in {len(differ)} of {len(both)} "
-            f"overlapping cells (e.g. {first.municipality} {first.year} {first.sex} {first.age}: "
-            f"{first.population} against {first.population_bundled}); the refresh was refused and the snapshot "
-            "not changed. Report it, or try again when SSB's table is complete."
+            _(
+                "SSB's 07459 answer differs from the bundled registered population in {n} of {cells} overlapping "
+                "cells (e.g. {where}: {live} against {bundled}); the refresh was refused and the snapshot not "
+                "changed. Report it, or try again when SSB's table is complete."
+            ).format(
+                n=len(differ),
+                cells=len(both),
+                where=f"{first.municipality} {first.year} {first.sex} {first.age}",
+                live=first.population,
+                bundled=first.population_bundled,
+            )
         )
     expected = pd.read_parquet(snap.BUNDLED_DIR / "components_2011_2025.parquet").set_index("municipality")
     expected = expected[expected["comparable"] & expected.index.isin(set(municipalities))]
@@ -691,10 +702,11 @@ def _validate(datasets: dict[str, pd.DataFrame], municipalities: Sequence[str]) 
             bad = (live[col] - expected[col]).abs() > _SUM_TOLERANCE
             if bad.any():
                 code = bad[bad].index[0]
-                refused["components_2011_2025"] = (
-                    f"refused: {col} over 2011-2025 differs from the bundled registered sums for {int(bad.sum())} "
-                    f"municipalities (e.g. {code}: {live.loc[code, col]} against {expected.loc[code, col]}); "
-                    "the bundled sums stay in use"
+                refused["components_2011_2025"] = _(
+                    "refused: {column} over 2011-2025 differs from the bundled registered sums for {n} "
+                    "municipalities (e.g. {code}: {live} against {bundled}); the bundled sums stay in use"
+                ).format(
+                    column=col, n=int(bad.sum()), code=code, live=live.loc[code, col], bundled=expected.loc[code, col]
                 )
                 break
     annual = datasets.get("components_annual")
@@ -711,20 +723,20 @@ def _check_annual(annual: pd.DataFrame, expected: pd.DataFrame) -> str | None:
     natural increase as births minus deaths, and 09588's moves as domestic plus international net)."""
     first, last = COMPONENT_YEARS
     if annual.empty:
-        return "refused: the answer held no figures for today's municipalities; the earlier figures stay in use"
+        return _("refused: the answer held no figures for today's municipalities; the earlier figures stay in use")
     span = annual[annual["year"].between(first, last)]
     wide = span.pivot_table(index=["municipality", "year"], columns="component", values="persons", aggfunc="sum")
     n_years = last - first + 1
     checks: dict[str, tuple[str, Callable[[pd.DataFrame], pd.Series]]] = {
-        "net_migration": ("net_migration_sum", lambda w: w["net_migration"]),
-        "births and deaths": ("natural_increase_sum", lambda w: w["births"] - w["deaths"]),
-        "09588's moves": (
+        N_("net migration"): ("net_migration_sum", lambda w: w["net_migration"]),
+        N_("births and deaths"): ("natural_increase_sum", lambda w: w["births"] - w["deaths"]),
+        N_("09588's moves"): (
             "net_migration_sum",
             lambda w: w["domestic_in"] - w["domestic_out"] + w["immigration"] - w["emigration"],
         ),
     }
     needed = {
-        "net_migration": ["net_migration"],
+        "net migration": ["net_migration"],
         "births and deaths": ["births", "deaths"],
         "09588's moves": ["domestic_in", "domestic_out", "immigration", "emigration"],
     }
@@ -740,10 +752,18 @@ def _check_annual(annual: pd.DataFrame, expected: pd.DataFrame) -> str | None:
         bad = (total - expected.loc[full, col]).abs() > _SUM_TOLERANCE + 0.002 * expected.loc[full, col].abs()
         if bad.mean() > 0.05:  # a few municipalities may have border moves counted apart; most must agree
             code = bad[bad].index[0]
-            return (
-                f"refused: {what} summed over {first}-{last} differ from the bundled registered sums for "
-                f"{int(bad.sum())} of {len(full)} municipalities (e.g. {code}: {total.loc[code]:.0f} against "
-                f"{expected.loc[code, col]}); the earlier figures stay in use"
+            return _(
+                "refused: {what} summed over {first}-{last} differ from the bundled registered sums for {n} of "
+                "{of} municipalities (e.g. {code}: {live:.0f} against {bundled}); the earlier figures stay in use"
+            ).format(
+                what=_(what),
+                first=first,
+                last=last,
+                n=int(bad.sum()),
+                of=len(full),
+                code=code,
+                live=total.loc[code],
+                bundled=expected.loc[code, col],
             )
     return None
 
