@@ -11,6 +11,11 @@ setup: $(STAMP)
 
 # Exactly the versions in requirements.lock (the whole tree, dev tools included), then the package itself.
 $(STAMP): pyproject.toml requirements.lock
+	@# Debian's Pango and DejaVu fonts for the plan's PDF (WeasyPrint; DejaVu draws Sámi letters such as ŋ)
+	@if ! fc-list 2>/dev/null | grep -q DejaVuSans || ! ldconfig -p 2>/dev/null | grep -q libpangoft2; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig >/dev/null; \
+	  else echo "The plan's PDF needs Debian's Pango and DejaVu: sudo apt-get install libpangoft2-1.0-0 fonts-dejavu-core"; fi; fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock

@@ -15,21 +15,16 @@ bokmål; characters outside it (e.g. Sami ŋ, arrows) are transliterated (:func:
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import functools
 import importlib.metadata
 import io
 import json
 import re
-import struct
-import unicodedata
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pandas as pd
 
@@ -229,6 +224,7 @@ class PageBreak:
 class Picture:
     png: bytes
     caption: str = ""
+    alt: str = ""  # the text alternative (PDF /Alt, DOCX descr, HTML alt)
 
 
 def _cell(value: object, lang: str, *, share: bool = False) -> str:
@@ -291,7 +287,10 @@ def _render_cached(spec_json: str, scale: float, lang: str) -> bytes:
 
 
 def _chart_blocks(chart: ChartSpec, lang: str) -> list[Any]:
-    blocks: list[Any] = [Heading(chart.title, 3), Picture(render_chart_png(chart.spec), f"{chart.source}")]
+    blocks: list[Any] = [
+        Heading(chart.title, 3),
+        Picture(render_chart_png(chart.spec, lang=lang), f"{chart.source}", chart.alt_text),
+    ]
     blocks.append(Para(f"{tr('alt', lang)}: {chart.alt_text}", "small"))
     if chart.estimated:
         blocks.append(Para(tr("estimated", lang), "note"))
@@ -650,10 +649,36 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", str(text).translate(_XML_LINE_BREAKS))
 
 
+def _docx_language(doc: Any, tag: str) -> None:
+    """Set the language of all text (the default run properties in styles.xml), so spelling and screen
+    readers use Norwegian: ``<w:lang w:val="nb-NO"/>``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), tag)
+
+
 def to_docx(plan: Plan) -> bytes:
     """The plan as a Word document (bytes); text typed in other programs is made XML-safe (:func:`xml_safe`)."""
     from docx import Document
-    from docx.shared import Cm, Pt, RGBColor
+    from docx.shared import Cm, Mm, Pt, RGBColor
 
     doc = Document()
     props = doc.core_properties
@@ -662,7 +687,11 @@ def to_docx(plan: Plan) -> bytes:
     props.author = "blilyst"
     props.created = dt.datetime.combine(plan.prepared_on, dt.time(12, 0))
     props.language = document_language(plan.lang)
+    _docx_language(doc, document_language(plan.lang))
     section = doc.sections[0]
+    # A4 (python-docx's template is US Letter) with 2 cm margins
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2)
     footer = section.footer.paragraphs[0]
     footer.text = xml_safe(f"{plan.full_title()} · {format_date(plan.prepared_on, plan.lang)} · {SSB_CREDIT}")
     for block in plan_blocks(plan):
@@ -700,7 +729,10 @@ def to_docx(plan: Plan) -> bytes:
                 r.italic = True
                 r.font.size = Pt(8)
         elif isinstance(block, Picture):
-            doc.add_picture(io.BytesIO(block.png), width=Cm(16))
+            shape = doc.add_picture(io.BytesIO(block.png), width=Cm(16))
+            # the text alternative screen readers read (Word: "Alt Text"), on the drawing's properties
+            shape._inline.docPr.set("descr", xml_safe(block.alt or block.caption))
+            shape._inline.docPr.set("title", xml_safe(block.caption))
             if block.caption:
                 cap = doc.add_paragraph()
                 r = cap.add_run(xml_safe(block.caption))
@@ -713,167 +745,13 @@ def to_docx(plan: Plan) -> bytes:
 
 # ----------------------------------------------------------------------------------------------- PDF
 
-_TRANSLIT = {
-    "→": "->",
-    "←": "<-",
-    "≥": ">=",
-    "≤": "<=",
-    "✓": "x",
-    "ŋ": "n",
-    "Ŋ": "N",
-    "ŧ": "t",
-    "Ŧ": "T",
-    "đ": "d",
-    "Đ": "D",
-    "č": "c",
-    "Č": "C",
-    "š": "s",
-    "Š": "S",
-    "ž": "z",
-    "Ž": "Z",
-    "\u2009": " ",
-    "\u202f": " ",
-    "−": "-",
-}
-
-
-def winansi(text: str) -> str:
-    """Text that reportlab's built-in Helvetica (WinAnsi encoding) can draw: æøå and the rest of Latin-1
-    pass through; other characters are transliterated or lose their accents."""
-    out = []
-    for ch in text:
-        try:
-            ch.encode("cp1252")
-            out.append(ch)
-            continue
-        except UnicodeEncodeError:
-            pass
-        if ch in _TRANSLIT:
-            out.append(_TRANSLIT[ch])
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        try:
-            base.encode("cp1252")
-            out.append(base)
-        except UnicodeEncodeError:
-            out.append("?")
-    return "".join(out)
-
-
-PDF_CELL_LIMIT = 600  # characters in one table cell of the PDF; longer texts follow the table in full
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    if png[:8] != b"\x89PNG\r\n\x1a\n":
-        raise InputError("chart", "the chart image is not a PNG")
-    return struct.unpack(">II", png[16:24])
-
 
 def to_pdf(plan: Plan) -> bytes:
-    """The plan as a PDF (bytes), A4, Helvetica, with a footer on every page (title, date, source, page)."""
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_LEFT
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from reportlab.platypus import PageBreak as PdfPageBreak
+    """The plan as a tagged, accessible PDF (PDF/UA-1, A4, DejaVu Sans): see :mod:`blilyst.plan.pdf`."""
+    from blilyst.plan.pdf import render
 
-    styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5)
-    small = ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
-    note = ParagraphStyle("note", parent=small, fontName="Helvetica-Oblique")
-    warning = ParagraphStyle("warning", parent=body, fontName="Helvetica-Bold", textColor=colors.HexColor("#9C2B00"))
-    cell = ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9, alignment=TA_LEFT)
-    head_cell = ParagraphStyle("head_cell", parent=cell, fontName="Helvetica-Bold")
-    heads = {
-        0: ParagraphStyle("h0", parent=styles["Title"], fontName="Helvetica-Bold", fontSize=18, leading=22),
-        1: ParagraphStyle("h1", parent=styles["Heading1"], fontName="Helvetica-Bold", fontSize=14, leading=17),
-        2: ParagraphStyle("h2", parent=styles["Heading2"], fontName="Helvetica-Bold", fontSize=12, leading=15),
-        3: ParagraphStyle("h3", parent=styles["Heading3"], fontName="Helvetica-Bold", fontSize=10.5, leading=13),
-    }
-    para_styles = {"body": body, "small": small, "note": note, "warning": warning}
-    width = A4[0] - 4 * cm
-
-    def p(text: str, style: Any) -> Any:  # reportlab has no type information
-        return Paragraph(escape(winansi(text)), style)
-
-    story = []
-    for block in plan_blocks(plan):
-        if isinstance(block, PageBreak):
-            story.append(PdfPageBreak())
-        elif isinstance(block, Heading):
-            story.append(p(block.text, heads[min(block.level, 3)]))
-        elif isinstance(block, Para):
-            story.append(p(block.text, para_styles.get(block.style, body)))
-        elif isinstance(block, Grid):
-            # a table row must fit on one page: long texts are cut in the cell and printed in full below
-            long_texts: list[str] = []
-
-            def fit(
-                text: str, row: tuple[str, ...], col: int, long_texts: list[str] = long_texts, block: Grid = block
-            ) -> str:
-                if len(text) <= PDF_CELL_LIMIT:
-                    return text
-                long_texts.append(f"{row[0]} – {block.header[col]}: {text}")
-                return text[:PDF_CELL_LIMIT].rsplit(" ", 1)[0] + f" … [{len(long_texts)}]"
-
-            data = [[p(h, head_cell) for h in block.header]]
-            data += [[p(fit(v, row, j), cell) for j, v in enumerate(row)] for row in block.rows]
-            rel = block.widths or (1.0,) * len(block.header)
-            widths = [width * w / sum(rel) for w in rel]
-            table = Table(data, colWidths=widths, repeatRows=1)
-            table.setStyle(
-                TableStyle(
-                    [
-                        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
-                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF4")),
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("TOPPADDING", (0, 0), (-1, -1), 2),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                    ]
-                )
-            )
-            story.append(table)
-            if block.caption:
-                story.append(p(block.caption, small))
-            for k, text in enumerate(long_texts, start=1):
-                story.append(p(f"[{k}] {text}", small))
-            story.append(Spacer(1, 6))
-        elif isinstance(block, Picture):
-            w_px, h_px = _png_size(block.png)
-            img_w = min(width, 16 * cm)
-            story.append(Image(io.BytesIO(block.png), width=img_w, height=img_w * h_px / w_px))
-            if block.caption:
-                story.append(p(block.caption, small))
-            story.append(Spacer(1, 4))
-
-    footer_text = winansi(f"{plan.full_title()} · {format_date(plan.prepared_on, plan.lang)} · {SSB_CREDIT}")
-
-    def on_page(canvas: Any, doc: Any) -> None:  # reportlab has no type information
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(2 * cm, 1.2 * cm, footer_text)
-        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, str(doc.page))
-        canvas.restoreState()
-
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        topMargin=2 * cm,
-        bottomMargin=2 * cm,
-        title=winansi(plan.full_title()),
-        author="blilyst",
-        subject=winansi(f"{plan.municipality} {plan.name}"),
-        creator="blilyst",
-        lang=document_language(plan.lang),
-    )
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return out.getvalue()
+    footer = f"{plan.full_title()} · {format_date(plan.prepared_on, plan.lang)} · {SSB_CREDIT}"
+    return render(plan_blocks(plan), title=plan.full_title(), language=document_language(plan.lang), footer=footer)
 
 
 def write(plan: Plan, path: str | Path) -> Path:
@@ -888,62 +766,9 @@ def write(plan: Plan, path: str | Path) -> Path:
     return path
 
 
-_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
-_STRING = re.compile(rb"\((?:\\.|[^\\)])*\)\s*Tj|\[(?:[^\]]*)\]\s*TJ", re.DOTALL)
-_PAREN = re.compile(rb"\(((?:\\.|[^\\)])*)\)", re.DOTALL)
-
-
-def _unescape_pdf_string(raw: bytes) -> bytes:
-    out = bytearray()
-    i = 0
-    while i < len(raw):
-        c = raw[i]
-        if c == 0x5C and i + 1 < len(raw):  # backslash
-            nxt = raw[i + 1]
-            if 0x30 <= nxt <= 0x37:
-                j = i + 1
-                digits = b""
-                while j < len(raw) and len(digits) < 3 and 0x30 <= raw[j] <= 0x37:
-                    digits += bytes([raw[j]])
-                    j += 1
-                out.append(int(digits, 8) & 0xFF)
-                i = j
-                continue
-            out.append({ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("f"): 12}.get(nxt, nxt))
-            i += 2
-            continue
-        out.append(c)
-        i += 1
-    return bytes(out)
-
-
 def extract_pdf_text(data: bytes) -> str:
-    """The text drawn in a PDF that blilyst wrote (reportlab, Helvetica, ASCII85 + Flate page streams), one
-    line per text-showing operator. A minimal reader for checking our own output without extra
-    dependencies; not a general PDF parser."""
-    lines = []
-    for m in _STREAM_START.finditer(data):
-        end = data.find(b"endstream", m.end())
-        if end < 0:
-            break
-        head = data[data.rfind(b" obj", 0, m.start()) : m.start()]
-        body = data[m.end() : end].rstrip(b"\r\n")
-        if b"/Subtype /Image" in head or b"/Subtype/Image" in head:
-            continue
-        if b"ASCII85Decode" in head:
-            text = body.strip()
-            if text.endswith(b"~>"):
-                text = text[:-2]
-            try:
-                body = base64.a85decode(text)
-            except ValueError:
-                continue
-        if b"FlateDecode" in head:
-            try:
-                body = zlib.decompress(body)
-            except zlib.error:
-                continue
-        for op in _STRING.findall(body):
-            parts = _PAREN.findall(op)
-            lines.append("".join(_unescape_pdf_string(s).decode("cp1252", errors="replace") for s in parts))
-    return "\n".join(lines)
+    """The text of a PDF, page by page (pypdf reads the fonts' ToUnicode maps), for tests and checks."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)

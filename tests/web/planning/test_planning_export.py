@@ -149,7 +149,9 @@ def test_the_pdf_holds_kviteseids_figures_and_every_part(filled_plan):
     assert "Fjern flaskehalsene først: bolig (vurdert som flaskehals 1. oktober 2025)." in flat
     # the action plan and the goal check against the target-seeking projection (Kviteseid needs about 11 a year)
     assert "Handlingsplan" in flat and "Næringssjefen" in flat and "450 000 kr" in flat.replace("\xa0", " ")
-    assert "Vinje kommune (nabokommuner); Tokke kommune (nabokommuner)" in flat
+    # pypdf reads kerning after a capital T as a space ("T okke"): compare without spaces
+    compact = flat.replace(" ", "")
+    assert "Vinjekommune(nabokommuner);Tokkekommune(nabokommuner)" in compact
     assert "Planen sikter mot 5 flere innflyttere i året" in flat
     assert "Fra henvendelse til innflytting" in flat  # does it work? (the funnel of the 12 households)
     assert "Andel fortsatt bosatt" in flat  # Kaplan–Meier retention
