@@ -164,7 +164,7 @@ def test_time_to_feel_included_needs_five_households():
 def test_one_or_two_households_not_feeling_included_are_not_counted_out():
     rating, facts = evidence_for("receiving", BottleneckEvidence(not_yet_included=2))
     assert rating is Rating.PARTLY
-    assert facts[0].text["nb"] == "Noen få husholdninger (under 3) føler seg ikke inkludert etter ett år."
+    assert facts[0].text["nb"] == "Noen få husstander (under 3) føler seg ikke inkludert etter ett år."
 
 
 def test_a_suggested_in_place_says_what_it_rests_on():
