@@ -36,6 +36,7 @@ as POPGROUP, where migration is the component that adjusts to a planning constra
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -44,6 +45,7 @@ import pandas as pd
 
 from blilyst.arrays import ArrayLike
 from blilyst.axes import AGES, MAX_AGE, N_AGES, SEXES, WORKING_AGE
+from blilyst.demography.inmigrants import InMigrantProfile, in_migrant_profile
 from blilyst.demography.international import (
     GROWTH_FLAG_LIMIT,
     NationalLevel,
@@ -429,6 +431,9 @@ class ProjectionResult:
                     ).format(**fields)
                 if code in self.extra.get("missed", {}):
                     line += " " + _("Even so, the target is not reached.")
+                info = self.extra.get("profile_info")
+                if isinstance(info, InMigrantProfile):
+                    line += " " + _("The ages are those of {source}.").format(source=info.describe())
                 lines.append(line)
         return lines
 
@@ -505,27 +510,23 @@ def sex_ratio_at_birth(snapshot: Snapshot) -> tuple[float, str]:
     return DEFAULT_SRB, "SSB's long-run ratio (the data have no births by sex)"
 
 
-def migrant_profile(snapshot: Snapshot) -> tuple[np.ndarray, str]:
-    """Age profile of in-migrants, (2, 106) summing to 1, by age at the end of the year.
+def migrant_profile(snapshot: Snapshot, codes: Sequence[str] | None = None) -> tuple[np.ndarray, str]:
+    """Age profile of in-migrants, (2, 106) summing to 1, by age at the end of the year, and its source.
 
-    From the registered in-migration by single-year age of the Telemark municipalities (SSB data
-    prepared by Telemark fylkeskommune), split evenly by sex; if that is missing, a Rogers-Castro
-    model schedule (Rogers & Castro 1981, *Model Migration Schedules*, IIASA RR-81-30) with
-    parameters typical of Nordic data.
+    For one municipality its own registered in-migrants, else its county's, else its centrality class's,
+    else all registered ones (:func:`blilyst.demography.inmigrants.in_migrant_profile`); for several, all
+    registered in-migrants in the data; without any, a Rogers-Castro model schedule.
     """
-    mba = snapshot.migration_by_age
-    by_age = np.zeros(N_AGES)
-    if len(mba):
-        by_age = mba.groupby("age")["in_migration"].sum().reindex(range(N_AGES), fill_value=0).to_numpy(float)
-    if by_age.sum() > 0:
-        source = "age profile of registered in-migrants, Telemark municipalities (SSB via Telemark fylkeskommune)"
-    else:  # no registered in-migration by age in the data
-        x = AGES.astype(float)
-        by_age = 0.02 * np.exp(-0.1 * x) + 0.06 * np.exp(-0.1 * (x - 20) - np.exp(-0.4 * (x - 20))) + 0.003
-        by_age[80:] *= 0.3
-        source = "Rogers-Castro model migration schedule (Rogers & Castro 1981)"
-    by_age = by_age / by_age.sum()
-    return np.stack([by_age / 2, by_age / 2]), source
+    info = migrant_profile_info(snapshot, codes)
+    return info.by_age, info.source()
+
+
+def migrant_profile_info(snapshot: Snapshot, codes: Sequence[str] | None = None) -> InMigrantProfile:
+    """:func:`migrant_profile` with where the profile comes from (scope, municipalities, years)."""
+    from blilyst.stats.register import get_register
+
+    one = codes[0] if codes is not None and len(codes) == 1 else None
+    return in_migrant_profile(snapshot.migration_by_age, one, get_register())
 
 
 def _trend_inputs(
@@ -669,7 +670,8 @@ class _Run:
         self.steps = steps
         self.snapshot = snapshot
         self.srb, srb_source = sex_ratio_at_birth(snapshot)
-        self.profile, self.profile_source = migrant_profile(snapshot)
+        self.profile_info = migrant_profile_info(snapshot, rs.codes)
+        self.profile, self.profile_source = self.profile_info.by_age, self.profile_info.source()
         self.years = list(range(rs.base_year, rs.base_year + steps + 1))
         more = " ..." if len(rs.codes) > 5 else ""
         self.assumptions: dict[str, str] = {
@@ -744,7 +746,7 @@ class _Run:
             eng,
             extra_migrants=k,
             profile=self.profile,
-            extra={"goal": goal[0], "goal_values": goal[1], "missed": missed},
+            extra={"goal": goal[0], "goal_values": goal[1], "missed": missed, "profile_info": self.profile_info},
         )
 
     def trend(self, opts: TrendOptions, aset: AssumptionSet | None) -> ProjectionResult:
