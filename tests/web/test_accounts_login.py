@@ -98,3 +98,20 @@ def test_a_strong_password_is_required(people, client_for, password):
 def test_the_home_page_links_to_changing_the_password(people, client_for):
     html = client_for(people.alice).get(reverse("home")).content.decode()
     assert "Din konto" in html and f'href="{reverse("password_change")}"' in html
+
+
+def test_password_spraying_from_one_address_is_locked_out_across_user_names(people, password):
+    """The audit's 24 guesses over 6 user names from one address: after BLILYST_LOGIN_ADDRESS_LIMIT failures the
+    address is locked out for every name, even with the right password, while other addresses still log in."""
+    from blilyst.web.accounts.models import User
+
+    names = [f"user{i}" for i in range(6)]
+    for name in names:
+        User.objects.create(username=name, password=people.alice.password)
+    sprayer = Client(REMOTE_ADDR="203.0.113.9")
+    statuses = [_login(sprayer, name, f"Guess-{n}-wrong!").status_code for n in range(4) for name in names]
+    limit = settings.BLILYST_LOGIN_ADDRESS_LIMIT
+    assert statuses[: limit - 1] == [200] * (limit - 1)  # each name stays under its own limit of 5
+    assert set(statuses[limit:]) == {429}
+    assert _login(sprayer, "rita", password).status_code == 429
+    assert _login(Client(REMOTE_ADDR="198.51.100.4"), "rita", password).status_code == 302

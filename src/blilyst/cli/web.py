@@ -129,7 +129,7 @@ def retention(
 def token(
     username: str = typer.Argument(..., help="The user the token acts as (same municipalities and roles)."),
     name: str = typer.Option("api", help="What the token is for."),
-    days: int = typer.Option(0, min=0, help="Expire after this many days (0: never)."),
+    days: int = typer.Option(0, min=0, help="Expire after this many days (0: the default, 90 days)."),
 ) -> None:
     """Create a token for the JSON API and print it once (Authorization: Bearer <token>).
 

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponseBadRequest, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from blilyst import i18n
 
@@ -90,6 +90,47 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.POLICY)
         return response
+
+
+class PrivateResponsesMiddleware:
+    """Every page a logged-in user sees, and every API answer, may hold personal data: ``Cache-Control:
+    no-store, private``, so neither a shared proxy nor the browser's cache keeps a copy (a shared office
+    computer's back button or disk). The public front door and static files are not affected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith(API_PREFIX) or (user is not None and user.is_authenticated):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user holding a one-time password (a new member, or one an administrator reset) must choose their own
+    before anything else: every page but the password change, logging out and the language switch sends
+    them there."""
+
+    ALLOWED = frozenset({"password_change", "password_change_done", "logout", "set_language", "login"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not getattr(user, "must_change_password", False):
+            return None
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in self.ALLOWED:
+            return None
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": "Change your one-time password on the web page first."}, status=403)
+        return redirect("password_change")
 
 
 class RejectNulMiddleware:

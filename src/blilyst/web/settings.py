@@ -194,6 +194,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "blilyst.web.middleware.LanguageMiddleware",  # after authentication: reads the user's choice
     "blilyst.web.middleware.LoginRequiredMiddleware",
+    "blilyst.web.middleware.PasswordChangeRequiredMiddleware",
+    "blilyst.web.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -245,16 +247,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Brute-force protection (django-axes): lock a username from one address after N failures.
+# Brute-force protection (django-axes): lock a username from one address after N failures, and an address
+# after M failures across all user names (password spraying); see accounts/lockout.py.
 AXES_FAILURE_LIMIT = _env_int("BLILYST_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+BLILYST_LOGIN_ADDRESS_LIMIT = _env_int("BLILYST_LOGIN_ADDRESS_LIMIT", 15, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=_env_int("BLILYST_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # the order lockout.py reads them in
+AXES_HANDLER = "blilyst.web.accounts.lockout.PerUserAndAddressHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_CLIENT_IP_CALLABLE = "blilyst.web.accounts.lockout.client_ip"
 AXES_VERBOSE = False
 # How many proxies in front of the app append to X-Forwarded-For (0: use the socket address).
 BLILYST_PROXY_COUNT = _env_int("BLILYST_PROXY_COUNT", 0)
+
+# API tokens expire after this many days unless a shorter time is given when one is created.
+BLILYST_API_TOKEN_DAYS = _env_int("BLILYST_API_TOKEN_DAYS", 90, minimum=1)
 
 # --- Content-Security-Policy (django-csp 4): everything from our own origin, no inline script ----------
 CONTENT_SECURITY_POLICY = {

@@ -33,7 +33,9 @@ def add_member(
     created = user is None
     if created:
         password = secrets.token_urlsafe(12)
-        user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+        user = User(
+            username=username, first_name=first_name, last_name=last_name, email=email, must_change_password=True
+        )
         user.set_password(password)
         user.save()
     membership, _ = Membership.objects.update_or_create(user=user, municipality=municipality, defaults={"role": role})
@@ -83,5 +85,6 @@ def reset_password(membership: Membership, administrator: User) -> str:
         raise NotYoursToReset
     password = secrets.token_urlsafe(12)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
     return password

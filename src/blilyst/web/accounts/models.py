@@ -124,6 +124,10 @@ class User(AbstractUser):
         help_text=_("Empty: the written standard of your municipality."),
     )
 
+    must_change_password = models.BooleanField(
+        default=False, help_text="Set with a one-time password: the user must choose their own before anything else."
+    )
+
     def preferred_language(self) -> str | None:
         """The language this person chose, else their municipality's written standard (None: no preference)."""
         if self.language:

@@ -26,6 +26,17 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; choosing one's own password ends the one-time password's obligation. API
+    tokens issued before stop working (they are bound to the password, see ``ApiToken``)."""
+
+    template_name = "accounts/password_change.html"
+
+    def form_valid(self, form):
+        form.user.must_change_password = False
+        return super().form_valid(form)
+
+
 def _get_rw_membership_for_user(request: HttpRequest, code: str, pk: int) -> Membership:
     return get_rw_for_user(
         request,

@@ -1,17 +1,22 @@
 """API tokens: a user's key for the JSON API (``Authorization: Bearer <token>``).
 
 Only a SHA-256 hash of the token is stored; the token itself is shown once, when created.
-A token acts as its user, with the same municipalities and roles as on the pages.
+A token acts as its user, with the same municipalities and roles as on the pages. Every token expires
+(``BLILYST_API_TOKEN_DAYS`` unless given), and it is bound to its user's password as Django binds a
+session: a password change (or a new one-time password) ends every token issued before. Tokens are
+listed and revoked one by one on the user's token page (``accounts:tokens``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX = "bly_"
@@ -38,6 +43,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     last_used = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The user's session auth hash when the token was issued: it changes with the password.
+    password_bound = models.CharField(max_length=128, default="")
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -51,10 +58,31 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, user, name: str, expires_at=None) -> tuple[ApiToken, str]:
-        """Create a token for ``user``; returns the row and the token (shown once, never stored)."""
+        """Create a token for ``user``; returns the row and the token (shown once, never stored). Without
+        ``expires_at`` it expires after ``BLILYST_API_TOKEN_DAYS``."""
+        if expires_at is None:
+            expires_at = timezone.now() + dt.timedelta(days=settings.BLILYST_API_TOKEN_DAYS)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        row = cls.objects.create(user=user, name=name, digest=hash_token(token), hint=token[:10], expires_at=expires_at)
+        row = cls.objects.create(
+            user=user,
+            name=name,
+            digest=hash_token(token),
+            hint=token[:10],
+            expires_at=expires_at,
+            password_bound=user.get_session_auth_hash(),
+        )
         return row, token
+
+    @property
+    def state(self) -> str:
+        """ "active", "expired", "revoked" or "password changed"."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        if not constant_time_compare(self.password_bound, self.user.get_session_auth_hash()):
+            return "password changed"
+        return "active"
 
     @classmethod
     def user_for(cls, token: str):
@@ -62,8 +90,10 @@ class ApiToken(models.Model):
         if not token or not token.startswith(TOKEN_PREFIX):
             return None
         row = cls.objects.active().select_related("user").filter(digest=hash_token(token)).first()
-        if row is None or not row.user.is_active:
+        if row is None or not row.user.is_active or row.user.must_change_password:
             return None
+        if not constant_time_compare(row.password_bound, row.user.get_session_auth_hash()):
+            return None  # the password changed since the token was issued
         now = timezone.now()
         if row.last_used is None or (now - row.last_used).total_seconds() > 60:
             cls.objects.filter(pk=row.pk).update(last_used=now)

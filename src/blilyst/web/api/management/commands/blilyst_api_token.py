@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="api", help="What the token is for.")
-        parser.add_argument("--days", type=int, default=0, help="Expire after this many days (0: never).")
+        parser.add_argument(
+            "--days", type=int, default=0, help="Expire after this many days (0: BLILYST_API_TOKEN_DAYS, 90)."
+        )
         parser.add_argument("--revoke", action="store_true", help="Revoke all of the user's tokens instead.")
 
     def handle(self, username, name, days, revoke, **options):
@@ -29,6 +31,6 @@ class Command(BaseCommand):
             count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
             self.stdout.write(f"Revoked {count} token(s) of {username}.")
             return
-        expires = timezone.now() + dt.timedelta(days=days) if days > 0 else None
+        expires = timezone.now() + dt.timedelta(days=days) if days > 0 else None  # None: the default lifetime
         _row, token = ApiToken.issue(user, name, expires_at=expires)
         self.stdout.write(token)
