@@ -208,3 +208,25 @@ def test_user_groups_take_part_in_the_priority_check(migration_by_age):
     warnings = {(w.code, w.groups[0]) for w in check_priorities({"seniors": 1}, evidence)}
     assert ("under_prioritised", "young_single") in warnings
     assert ("over_prioritised", "seniors") in warnings
+
+
+def test_groups_outside_telemark_borrow_the_nearest_registered_shares_and_say_so(
+    migration_by_age, immigrants_by_reason, refugee_settlement
+):
+    """Dyrøy (Troms) has no registered moves by age offline: the age-based groups show the shares of the
+    centrality-class-6 municipalities that have them (Telemark), labelled, instead of '–'."""
+
+    frames = {
+        "migration_by_age": migration_by_age,
+        "immigrants_by_reason": immigrants_by_reason,
+        "refugee_settlement": refugee_settlement,
+    }
+    dyroy = evaluate_groups(candidate_groups(), "5528", **frames)
+    fyresdal = evaluate_groups(candidate_groups(), "4032", **frames)
+    assert sum(1 for e in dyroy if e.indicators) == sum(1 for e in fyresdal if e.indicators)
+    aged = [e for e in dyroy if e.group.age_ranges and e.in_share is not None]
+    assert aged and all(e.in_persons is None and e.out_share is None for e in aged)  # no local counts made up
+    source = aged[0].indicators[0].source
+    assert "sentralitetsklasse 6" in source["nb"] and "Telemark" in source["nb"] and "2021–2025" in source["nb"]
+    assert any("ingen registrerte flyttinger etter alder" in n["nb"] for n in aged[0].notes)
+    assert "sentralitetsklasse 6" in aged[0].notes[0]["nn"] and "flyttingar" in aged[0].notes[0]["nn"]

@@ -18,14 +18,17 @@ Inputs are the snapshot frames of the shared contract (``snapshot.migration_by_a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from blilyst.axes import MAX_AGE, age_band_label
+from blilyst.demography.inmigrants import MODEL, OWN, InMigrantProfile, in_migrant_profile
 from blilyst.errors import InputError
+from blilyst.i18n import LANGUAGES, override
+from blilyst.i18n import gettext as _
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
 
 if TYPE_CHECKING:
@@ -503,6 +506,30 @@ def _age_range_text(ranges: Sequence[tuple[int, int]], lang: str) -> str:
     return joiner.join(parts)
 
 
+def _in_each_language(make: Callable[[], str]) -> dict[str, str]:
+    """A text for the per-language fields of this module, written through gettext in each language."""
+    out: dict[str, str] = {}
+    for lang in LANGUAGES:
+        with override(lang):
+            out[lang] = make()
+    return out
+
+
+def _nearest_profile(migration_by_age: pd.DataFrame, municipality: str, years: int) -> InMigrantProfile | None:
+    """The registered in-migrants nearest to a municipality without its own (county, class, all)."""
+    from blilyst.stats.register import get_register
+
+    register = get_register()
+    if municipality not in register:
+        return None
+    info = in_migrant_profile(migration_by_age, municipality, register, years=years)
+    return None if info.scope in (OWN, MODEL) else info
+
+
+def _borrowed_source(info: InMigrantProfile) -> dict[str, str]:
+    return _in_each_language(lambda: _("Statistics Norway, migration by age: {source}").format(source=info.describe()))
+
+
 def group_evidence(
     group: TargetGroup,
     municipality: str,
@@ -519,10 +546,21 @@ def group_evidence(
     notes: list[Text] = []
     kw: dict[str, Any] = {}
 
+    borrowed: InMigrantProfile | None = None
     if group.age_ranges and migration_by_age is not None:
         rows = _municipality_rows(migration_by_age, municipality, "migration_by_age")
         use_years = list(years) if years is not None else recent_years(migration_by_age, municipality)
         rows = rows[rows["year"].isin(use_years)]
+        if rows.empty:
+            # no registered moves by age here: the shares of the nearest municipalities that have them
+            # (county, else centrality class, else all), said in the source of every figure
+            borrowed = _nearest_profile(migration_by_age, municipality, len(use_years) or 5)
+            if borrowed is not None:
+                use_years = list(borrowed.years)
+                rows = migration_by_age[
+                    migration_by_age["municipality"].astype(str).isin(borrowed.municipalities)
+                    & migration_by_age["year"].isin(use_years)
+                ]
         if rows.empty:
             notes.append(
                 {
@@ -535,13 +573,24 @@ def group_evidence(
             inn = rows["in_migration"].fillna(0).astype(float)
             out = rows["out_migration"].fillna(0).astype(float)
             period = _period(use_years)
-            kw.update(
-                in_persons=float(inn[mask].sum()),
-                out_persons=float(out[mask].sum()),
-                in_share=float(inn[mask].sum() / inn.sum()) if inn.sum() else None,
-                out_share=float(out[mask].sum() / out.sum()) if out.sum() else None,
-                period=period,
-            )
+            kw.update(in_share=float(inn[mask].sum() / inn.sum()) if inn.sum() else None, period=period)
+            if borrowed is None:  # out-migrants and persons only from the municipality's own moves
+                kw.update(
+                    out_share=float(out[mask].sum() / out.sum()) if out.sum() else None,
+                    in_persons=float(inn[mask].sum()),
+                    out_persons=float(out[mask].sum()),
+                )
+            source = SOURCE_MIGRATION if borrowed is None else _borrowed_source(borrowed)
+            if borrowed is not None:
+                info = borrowed
+                notes.append(
+                    _in_each_language(
+                        lambda: _(
+                            "The municipality has no registered moves by age in the data: the shares are those of "
+                            "{source}."
+                        ).format(source=info.describe())
+                    )
+                )
             ages_nb, ages_en = _age_range_text(group.age_ranges, "nb"), _age_range_text(group.age_ranges, "en")
             if kw["in_share"] is not None:
                 indicators.append(
@@ -554,11 +603,11 @@ def group_evidence(
                         kw["in_share"],
                         "share",
                         period,
-                        SOURCE_MIGRATION,
+                        source,
                         proxy=group.age_is_proxy,
                     )
                 )
-            if kw["out_share"] is not None:
+            if kw.get("out_share") is not None:
                 indicators.append(
                     Indicator(
                         "out_share",
@@ -569,21 +618,22 @@ def group_evidence(
                         kw["out_share"],
                         "share",
                         period,
+                        source,
+                        proxy=group.age_is_proxy,
+                    )
+                )
+            if borrowed is None:
+                indicators.append(
+                    Indicator(
+                        "net",
+                        {"nb": f"Nettoinnflytting {ages_nb} år", "en": f"Net in-migration aged {ages_en}"},
+                        kw["in_persons"] - kw["out_persons"],
+                        "persons",
+                        period,
                         SOURCE_MIGRATION,
                         proxy=group.age_is_proxy,
                     )
                 )
-            indicators.append(
-                Indicator(
-                    "net",
-                    {"nb": f"Nettoinnflytting {ages_nb} år", "en": f"Net in-migration aged {ages_en}"},
-                    kw["in_persons"] - kw["out_persons"],
-                    "persons",
-                    period,
-                    SOURCE_MIGRATION,
-                    proxy=group.age_is_proxy,
-                )
-            )
             if group.age_is_proxy:
                 notes.append(
                     {
