@@ -20,6 +20,7 @@ from blilyst.plan.actions import gaps as action_gaps
 from blilyst.plan.document import ChartSpec, Plan
 from blilyst.plan.evaluation import Evaluation
 from blilyst.plan.recommendations import Need, recommendations
+from blilyst.plan.regions import regional_comparison
 from blilyst.plan.saved import SavedPlan
 from blilyst.plan.targetgroups import (
     GroupEvidence,
@@ -138,6 +139,7 @@ def build_document(
         document.charts = needs.all_charts(code, scenario, lang)
         document.tables = [needs.target_table(answer, lang), *list(document.tables)]
         document.comparison = needs.comparison(code, saved.peers, lang)
+        document.tables = [*document.tables, regional_comparison(code, needs.snapshot(), needs.register(), lang)]
         need = Need(answer.per_year, answer.top_age_group, int(needs.projection(code, "target-seeking").years[-1]))
         goal = goal_check(saved.target_in_migrants, answer.per_year, answer.top_age_group)
         document.actions = action_items(saved.measures)

@@ -84,8 +84,9 @@ def test_from_evidence_to_the_exported_plan(page, analyst, log_in, assert_access
     page.get_by_role("link", name="Planen som dokument").click()
     page.wait_for_url("**/plan/4028/export/")
     assert_accessible(page)
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Last ned planen som PDF").click()
+    # the whole document is built on a cold cache in this test session (projection, charts, PDF/UA layout)
+    with page.expect_download(timeout=120_000) as download_info:
+        page.get_by_role("link", name="Last ned planen som PDF").click(timeout=120_000)
     path = download_info.value.path()
     text = " ".join(extract_pdf_text(Path(path).read_bytes()).split())  # table cells wrap over lines
     assert "Kviteseid" in text and "Kilde: Statistisk sentralbyrå" in text
