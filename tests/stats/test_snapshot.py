@@ -360,3 +360,42 @@ def test_components_annual_is_optional_bundled_for_telemark_and_checked_when_wri
             {"version": "t2", "datasets": {"components_annual": entry}},
             no_local,
         )
+
+
+def test_a_refresh_by_another_process_is_seen_without_a_restart(snap, no_local):
+    """The web workers' case: another process writes the local snapshot; this one sees it at its next
+    load_snapshot() (no cache_clear, no restart) and drops what it had computed from the old data."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from blilyst.stats.snapshot import per_snapshot
+
+    calls = []
+
+    @per_snapshot(maxsize=8)
+    def fyresdal_2026() -> float:
+        calls.append(1)
+        return _pop_total(load_snapshot(), "4032", 2026)
+
+    assert load_snapshot().origin == "bundled"
+    assert fyresdal_2026() == 1274 and fyresdal_2026() == 1274 and len(calls) == 1
+
+    writer = textwrap.dedent(
+        """
+        from blilyst.stats.snapshot import BUNDLED_DIR, load_snapshot, local_dir, write_snapshot
+        snap = load_snapshot(BUNDLED_DIR)
+        pop = snap.population[snap.population.year == 2026].copy()
+        pop.loc[pop.municipality == "4032", "population"] += 1
+        entry = {"description": "t", "ssb_table": "07459", "source_file": "api", "date": "2026-12-01",
+                 "licence": "CC BY 4.0", "credit": "Kilde: Statistisk sentralbyrå"}
+        write_snapshot({"population": pop}, {"version": "other-process", "datasets": {"population": entry}},
+                       local_dir())
+        """
+    )
+    subprocess.run([sys.executable, "-c", writer], check=True, timeout=120)
+
+    refreshed = load_snapshot()
+    assert refreshed.origin == "local" and refreshed.version == "other-process"
+    assert fyresdal_2026() == 1274 + 212  # recomputed: one more in each of its 212 sex-age cells
+    assert len(calls) == 2

@@ -133,6 +133,61 @@ def migration_to_cohort(m: np.ndarray, timing: str) -> np.ndarray:
     return out
 
 
+def _checked_base(base: ArrayLike, steps: int, interval: int, migration_timing: str) -> np.ndarray:
+    """``base`` as float64 (region, sex, age) after checking it and the step settings; names the field if not."""
+    arr = np.asarray(base, dtype=np.float64)
+    if arr.ndim != 3:
+        raise InputError("base", f"must be shaped (region, sex, age); got {arr.ndim} dimensions")
+    _, S, A = arr.shape
+    if S != N_SEXES:
+        raise InputError("base", f"must have {N_SEXES} sexes (male, female) on axis 1; got {S}")
+    if A < 3:
+        raise InputError("base", f"needs at least 3 age groups; got {A}")
+    if not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise InputError("steps", f"must be a whole number of steps of at least 1; got {steps!r}")
+    if not isinstance(interval, (int, np.integer)) or interval < 1:
+        raise InputError("interval", f"must be a whole number of years of at least 1; got {interval!r}")
+    if migration_timing not in _TIMINGS:
+        raise InputError("migration_timing", f"must be one of {', '.join(_TIMINGS)}; got {migration_timing!r}")
+    arr = _as_array("base", arr, arr.shape)
+    _nonneg("base", arr)
+    return arr
+
+
+def _checked_rates(value: ArrayLike, shape: tuple[int, ...], n: float) -> np.ndarray:
+    rates = _as_array("net_migration_rates", value, shape)
+    if np.any(rates * n < -1.0):
+        idx = tuple(int(i) for i in np.argwhere(rates * n < -1.0)[0])
+        raise InputError(
+            "net_migration_rates", f"below -1/interval at index {idx}: more people would leave than live there"
+        )
+    return rates
+
+
+def _checked_pool(
+    pool: PoolMigration, shape: tuple[int, ...], n: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The pool's out-rates, in-shares, immigration and emigration rates broadcast to ``shape`` and checked."""
+    out_rates = _as_array("pool.out_rates", pool.out_rates, shape)
+    _nonneg("pool.out_rates", out_rates, upper=1.0 / n)
+    shares = _as_array("pool.in_shares", pool.in_shares, shape)
+    _nonneg("pool.in_shares", shares)
+    sums = shares.sum(axis=1)
+    if not np.allclose(sums, 1.0, atol=1e-9):
+        idx = tuple(int(i) for i in np.argwhere(~np.isclose(sums, 1.0, atol=1e-9))[0])
+        raise InputError(
+            "pool.in_shares",
+            f"must sum to 1 over regions for every step, sex and age; sum is {sums[idx]:.6g} at (step, sex, age) {idx}",
+        )
+    immig = _as_array("pool.immigration", pool.immigration, shape)
+    _nonneg("pool.immigration", immig)
+    emig = _as_array("pool.emigration_rates", pool.emigration_rates, shape)
+    _nonneg("pool.emigration_rates", emig, upper=1.0 / n)
+    if np.any((out_rates + emig) * n > 1.0):
+        raise InputError("pool.emigration_rates", "out-migration plus emigration rates exceed 1 per interval")
+    return out_rates, shares, immig, emig
+
+
 def _as_array(name: str, value: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
     """Broadcast ``value`` to ``shape`` as float64 after checking it is finite; name the field if not."""
     try:
@@ -221,22 +276,8 @@ def project(
     Preston, S. H., Heuveline, P. & Guillot, M. (2001). *Demography: Measuring and Modeling
     Population Processes*. Blackwell. Ch. 6, Box 6.2.
     """
-    base = np.asarray(base, dtype=np.float64)
-    if base.ndim != 3:
-        raise InputError("base", f"must be shaped (region, sex, age); got {base.ndim} dimensions")
+    base = _checked_base(base, steps, interval, migration_timing)
     R, S, A = base.shape
-    if S != N_SEXES:
-        raise InputError("base", f"must have {N_SEXES} sexes (male, female) on axis 1; got {S}")
-    if A < 3:
-        raise InputError("base", f"needs at least 3 age groups; got {A}")
-    if not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise InputError("steps", f"must be a whole number of steps of at least 1; got {steps!r}")
-    if not isinstance(interval, (int, np.integer)) or interval < 1:
-        raise InputError("interval", f"must be a whole number of years of at least 1; got {interval!r}")
-    if migration_timing not in _TIMINGS:
-        raise InputError("migration_timing", f"must be one of {', '.join(_TIMINGS)}; got {migration_timing!r}")
-    base = _as_array("base", base, base.shape)
-    _nonneg("base", base)
     T = int(steps)
     n = float(interval)
 
@@ -248,33 +289,9 @@ def project(
     if np.any(ratio <= 0):
         raise InputError("srb", "the sex ratio at birth (boys per girl) must be positive")
     counts = None if net_migration is None else _as_array("net_migration", net_migration, (T, R, S, A))
-    rates = None
-    if net_migration_rates is not None:
-        rates = _as_array("net_migration_rates", net_migration_rates, (T, R, S, A))
-        if np.any(rates * n < -1.0):
-            idx = tuple(int(i) for i in np.argwhere(rates * n < -1.0)[0])
-            raise InputError(
-                "net_migration_rates", f"below -1/interval at index {idx}: more people would leave than live there"
-            )
+    rates = None if net_migration_rates is None else _checked_rates(net_migration_rates, (T, R, S, A), n)
     if pool is not None:
-        out_rates = _as_array("pool.out_rates", pool.out_rates, (T, R, S, A))
-        _nonneg("pool.out_rates", out_rates, upper=1.0 / n)
-        shares = _as_array("pool.in_shares", pool.in_shares, (T, R, S, A))
-        _nonneg("pool.in_shares", shares)
-        sums = shares.sum(axis=1)
-        if not np.allclose(sums, 1.0, atol=1e-9):
-            idx = tuple(int(i) for i in np.argwhere(~np.isclose(sums, 1.0, atol=1e-9))[0])
-            raise InputError(
-                "pool.in_shares",
-                f"must sum to 1 over regions for every step, sex and age; "
-                f"sum is {sums[idx]:.6g} at (step, sex, age) {idx}",
-            )
-        immig = _as_array("pool.immigration", pool.immigration, (T, R, S, A))
-        _nonneg("pool.immigration", immig)
-        emig = _as_array("pool.emigration_rates", pool.emigration_rates, (T, R, S, A))
-        _nonneg("pool.emigration_rates", emig, upper=1.0 / n)
-        if np.any((out_rates + emig) * n > 1.0):
-            raise InputError("pool.emigration_rates", "out-migration plus emigration rates exceed 1 per interval")
+        out_rates, shares, immig, emig = _checked_pool(pool, (T, R, S, A), n)
 
     pop = np.empty((T + 1, R, S, A))
     births = np.empty((T, R, S))

@@ -10,7 +10,6 @@ blocks, figures and charts.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 from blilyst.i18n import format_date, override
 from blilyst.i18n import gettext as _
@@ -30,9 +29,10 @@ from blilyst.plan.targetgroups import (
     evaluate_groups,
 )
 from blilyst.plan.versions import changes
+from blilyst.stats.snapshot import per_snapshot
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 def guidance_group_evidence(code: str) -> tuple[GroupEvidence, ...]:
     """The evidence for every target group the guidance names (snapshot data only, so cached per process)."""
     snap = needs.snapshot()

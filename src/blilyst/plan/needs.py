@@ -30,6 +30,7 @@ from blilyst.plan.diskcache import on_disk
 from blilyst.plan.document import ChartSpec, TableSpec
 from blilyst.plan.texts import pick
 from blilyst.stats.credit import SSB_CREDIT
+from blilyst.stats.snapshot import per_snapshot
 
 if TYPE_CHECKING:
     from blilyst.demography.accounts import Accounts
@@ -61,14 +62,14 @@ def _projection_source() -> str:
     return SSB_CREDIT + "; " + _("projection by blilyst")
 
 
-@functools.lru_cache(maxsize=1)
 def snapshot() -> Snapshot:
+    """The snapshot in use; a refresh in any process replaces it (and empties the caches below)."""
     from blilyst.stats.snapshot import load_snapshot
 
     return load_snapshot()
 
 
-@functools.lru_cache(maxsize=1)
+@functools.cache
 def register() -> Register:
     from blilyst.stats.register import get_register
 
@@ -78,14 +79,14 @@ def register() -> Register:
 # ------------------------------------------------------------------------------------ key figures
 
 
-@functools.lru_cache(maxsize=1)
+@per_snapshot(maxsize=1)
 def _municipality_column() -> np.ndarray:
     """The snapshot's municipality codes as one NumPy array (read once per process)."""
     codes: np.ndarray = snapshot().population["municipality"].to_numpy()
     return codes
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 def population_rows(code: str) -> pd.DataFrame:
     """One municipality's population rows (a mask over the codes: ~20 ms, where sorting all 1.6 million
     rows once cost about half a second of the first page)."""
@@ -93,7 +94,7 @@ def population_rows(code: str) -> pd.DataFrame:
     return rows
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @on_disk(lambda: snapshot())
 def key_figures(code: str) -> KeyFigures:
     import dataclasses
@@ -106,7 +107,7 @@ def key_figures(code: str) -> KeyFigures:
     return compute(code, view)
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @on_disk(lambda: snapshot())
 def population_by_year(code: str) -> pd.DataFrame:
     return population_rows(code).groupby("year", as_index=False)[["population"]].sum()
@@ -115,7 +116,7 @@ def population_by_year(code: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------- projections
 
 
-@functools.lru_cache(maxsize=1)
+@per_snapshot(maxsize=1)
 def _rates() -> RateSchedule:
     """Rate schedules for all 357 municipalities (10-year window). The core estimates them from all
     municipalities anyway (for the county shrinkage), so one estimate serves every page."""
@@ -124,7 +125,7 @@ def _rates() -> RateSchedule:
     return estimate_rates(None, window=10, snapshot=snapshot())
 
 
-@functools.lru_cache(maxsize=4)
+@per_snapshot(maxsize=4)
 @on_disk(lambda: snapshot())
 def _projection_all(scenario: str, years: int = HORIZON) -> ProjectionResult:
     """``scenario`` for all 357 municipalities at once (about a second, as fast as one municipality: the
@@ -138,7 +139,7 @@ def _projection_all(scenario: str, years: int = HORIZON) -> ProjectionResult:
     return dataclasses.replace(result, engine=None)
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 def projection(code: str, scenario: str, years: int = HORIZON) -> ProjectionResult:
     """One municipality's slice of :func:`_projection_all` (a ProjectionResult with one region)."""
     import dataclasses
@@ -169,7 +170,7 @@ def scenario_text(scenario: str, lang: str) -> str:
     return pick(SCENARIOS[scenario].description, lang)
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @on_disk(lambda: snapshot())
 @in_language
 def population_chart(code: str, scenario: str, lang: str) -> ChartSpec:
@@ -221,7 +222,7 @@ def population_chart(code: str, scenario: str, lang: str) -> ChartSpec:
     return ChartSpec(title, spec, alt_text, table, SSB_CREDIT, estimated=True)
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @on_disk(lambda: snapshot())
 @in_language
 def pyramid_now(code: str, lang: str) -> ChartSpec:
@@ -231,7 +232,7 @@ def pyramid_now(code: str, lang: str) -> ChartSpec:
     return pyramid_chart(code, register().get(code).name, population_rows(code), k.year, lang)
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @on_disk(lambda: snapshot())
 @in_language
 def pyramid_future(code: str, scenario: str, lang: str) -> ChartSpec:
@@ -260,7 +261,7 @@ def pyramid_future(code: str, scenario: str, lang: str) -> ChartSpec:
 # --------------------------------------------------------------------------- components of change
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @on_disk(lambda: snapshot())
 def accounts(code: str) -> Accounts:
     from blilyst.demography.accounts import accounts_from_snapshot
@@ -268,7 +269,7 @@ def accounts(code: str) -> Accounts:
     return accounts_from_snapshot([code], snapshot=snapshot())
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @on_disk(lambda: snapshot())
 @in_language
 def components_chart(code: str, lang: str) -> ChartSpec:
@@ -372,7 +373,7 @@ def components_note(lang: str) -> str:
     )
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @on_disk(lambda: snapshot())
 @in_language
 def migration_by_age_chart(code: str, lang: str) -> ChartSpec:
@@ -387,7 +388,7 @@ def migration_by_age_chart(code: str, lang: str) -> ChartSpec:
     return net_migration_by_sex_chart(code, lang)
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @on_disk(lambda: snapshot())
 @in_language
 def migration_by_sex_chart(code: str, lang: str) -> ChartSpec | None:
@@ -400,7 +401,7 @@ def migration_by_sex_chart(code: str, lang: str) -> ChartSpec | None:
     return net_migration_by_sex_chart(code, lang)
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @in_language
 def net_migration_by_sex_chart(code: str, lang: str) -> ChartSpec:
     """Net migration by ten-year age group and sex over the last ten years, estimated by the residual
@@ -491,7 +492,7 @@ class ImmigrationShare:
         return self.immigrant_change / self.change_same_period
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @on_disk(lambda: snapshot())
 def immigration_share(code: str) -> ImmigrationShare:
     """Components over the last ten years and the change in the immigrant population (E's facts)."""
@@ -568,7 +569,7 @@ def immigration_text(code: str, lang: str) -> str:
 # ------------------------------------------------------------------------------ workforce outlook
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @on_disk(lambda: snapshot())
 @in_language
 def workforce_chart(code: str, scenario: str, lang: str) -> ChartSpec:
@@ -632,7 +633,7 @@ class TargetAnswer:
     top_age_group: str
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @on_disk(lambda: snapshot())
 @in_language
 def target_seeking(code: str, lang: str) -> TargetAnswer:
@@ -667,7 +668,7 @@ def target_table(answer: TargetAnswer, lang: str) -> TableSpec:
 # ------------------------------------------------------------------------- similar municipalities
 
 
-@functools.lru_cache(maxsize=1)
+@per_snapshot(maxsize=1)
 @on_disk(lambda: snapshot())
 def attractiveness() -> AttractivenessModel:
     from blilyst.demography.attractiveness import attractiveness_from_snapshot
@@ -675,7 +676,7 @@ def attractiveness() -> AttractivenessModel:
     return attractiveness_from_snapshot(snapshot=snapshot(), register=register())
 
 
-@functools.lru_cache(maxsize=1024)
+@per_snapshot(maxsize=1024)
 @on_disk(lambda: snapshot())
 @in_language
 def comparison(code: str, peers: tuple[str, ...] | None, lang: str) -> TableSpec:
@@ -714,7 +715,7 @@ def peer_codes(code: str, peers: tuple[str, ...] | None) -> list[str]:
     return [cell.split(" ", 1)[0] for cell in table.frame.iloc[1:, 0]]
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 @on_disk(lambda: snapshot())
 def attractiveness_place(code: str) -> dict[str, Any] | None:
     model = attractiveness()

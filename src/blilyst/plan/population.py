@@ -7,7 +7,6 @@ serve the CLI and the web.
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from blilyst.stats.credit import SSB_CREDIT
+from blilyst.stats.snapshot import per_snapshot
 
 if TYPE_CHECKING:
     from blilyst.stats.snapshot import Snapshot
@@ -44,7 +44,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-@functools.lru_cache(maxsize=1)
+@per_snapshot(maxsize=1)
 def overview() -> PopulationOverview:
     from blilyst.stats.register import get_register
     from blilyst.stats.snapshot import load_snapshot
@@ -102,7 +102,7 @@ def counties() -> list[tuple[str, str]]:
     return list(frame.itertuples(index=False, name=None))
 
 
-@functools.lru_cache(maxsize=1)
+@per_snapshot(maxsize=1)
 def _population_by_code() -> pd.DataFrame:
     """The snapshot's population indexed and sorted by municipality: one municipality's rows are
     then a binary-search slice instead of a scan of 1.6 million rows."""
@@ -118,7 +118,7 @@ def _rows_for(code: str) -> pd.DataFrame:
     return pop.loc[[code]]
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 def _by_age_and_sex(code: str, year: int) -> pd.DataFrame:
     rows = _rows_for(code)
     rows = rows.loc[rows["year"] == year]
@@ -147,7 +147,7 @@ def age_sex_table(code: str, year: int | None = None) -> list[dict[str, Any]]:
     return rows
 
 
-@functools.lru_cache(maxsize=512)
+@per_snapshot(maxsize=512)
 def _totals_by_year(code: str) -> tuple[tuple[int, int], ...]:
     series = _rows_for(code).groupby("year")["population"].sum()
     return tuple((int(str(year)), int(value)) for year, value in series.items())

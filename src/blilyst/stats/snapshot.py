@@ -22,9 +22,10 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,9 @@ import pyarrow.parquet as pq
 from blilyst.arrays import FloatArray, JSONDict
 from blilyst.axes import N_AGES, SEXES
 from blilyst.errors import SnapshotError
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 BUNDLED_DIR = Path(__file__).resolve().parents[1] / "data" / "snapshot"
 MANIFEST = "manifest.json"
@@ -426,15 +430,53 @@ def load_snapshot(directory: Path | str | None = None) -> Snapshot:
     that snapshot. Raises :class:`SnapshotError` (naming the file and the fix) if it is unusable.
     """
     key = str(Path(directory).resolve()) if directory else None
-    if key is None:
-        key_local = str(local_dir())
-        return _cached_default(key_local)
-    return _cached(key)
+    if key is not None:
+        return _cached(key)
+    local = local_dir()
+    snap = _cached_default(str(local), local_version(local))
+    global _current_default
+    if snap is not _current_default:
+        # a refresh (by this process or another) or another data folder: results computed from the old
+        # snapshot are dropped, so every process serves the new figures without a restart
+        if _current_default is not None:
+            for cache in _PER_SNAPSHOT:
+                cache.cache_clear()
+        _current_default = snap
+    return snap
 
 
-@functools.lru_cache(maxsize=4)
-def _cached_default(local: str) -> Snapshot:  # keyed on the local dir so tests can point elsewhere
+def local_version(local: Path | None = None) -> tuple[int, int, int] | None:
+    """The identity of the local snapshot on disk (inode, size and modification time of its manifest), or
+    ``None`` without one. A refresh writes a new folder and renames it into place, so the identity changes;
+    checking it costs one ``stat``, cheap enough for every request."""
+    try:
+        st = ((local or local_dir()) / MANIFEST).stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+# keyed on the local dir (so tests can point elsewhere) and its version (so a refresh is seen); two entries,
+# so a replaced snapshot is not kept in memory for long
+@functools.lru_cache(maxsize=2)
+def _cached_default(local: str, version: tuple[int, int, int] | None) -> Snapshot:
     return _load(None)
+
+
+_current_default: Snapshot | None = None
+_PER_SNAPSHOT: list[Any] = []  # the functools caches registered with per_snapshot
+
+
+def per_snapshot(maxsize: int | None = 128) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """``functools.lru_cache`` for results computed from the default snapshot: emptied when
+    :func:`load_snapshot` finds a different snapshot (after ``blilyst data refresh``, in any process)."""
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        cached = functools.lru_cache(maxsize=maxsize)(fn)
+        _PER_SNAPSHOT.append(cached)
+        return cast("Callable[P, R]", cached)
+
+    return decorate
 
 
 def clear_cache() -> None:
@@ -496,6 +538,27 @@ def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: JSONDict, dest: 
     import datetime as _dt
 
     dest = Path(dest)
+    datasets = _checked_datasets(datasets, manifest)
+    entries = manifest["datasets"]
+    out_manifest = {**manifest, "built": manifest.get("built") or _dt.date.today().isoformat(), "datasets": {}}
+    tmp = make_temp_beside(dest)
+    try:
+        for name, frame in datasets.items():
+            out_manifest["datasets"][name] = {**entries[name], **_write_dataset(tmp, name, frame)}
+        (tmp / MANIFEST).write_text(json.dumps(out_manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        _read_dir(tmp, list(datasets), required=True)  # what we wrote must read back
+        _swap_into_place(tmp, dest)
+    except Exception as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, SnapshotError):
+            raise
+        raise SnapshotError(f"Could not write the snapshot to {dest} ({exc}); the previous data are kept.") from exc
+    clear_cache()
+    return dest
+
+
+def _checked_datasets(datasets: dict[str, pd.DataFrame], manifest: JSONDict) -> dict[str, pd.DataFrame]:
+    """``datasets`` after checking names, manifest entries, columns and municipality codes (population sorted)."""
     unknown = sorted(set(datasets) - set(SCHEMAS))
     if unknown:
         raise SnapshotError(f"Unknown data set(s) {unknown}; known: {', '.join(DATASETS)}")
@@ -517,46 +580,37 @@ def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: JSONDict, dest: 
                         f"Data set '{name}': column '{col}' must hold four-digit municipality "
                         f"codes as strings, got {sorted(set(frame.loc[bad, col].astype(str)))[:5]}"
                     )
-        if name == "population":
-            datasets = {**datasets, name: _ordered_population(frame)}
-    out_manifest = {**manifest, "built": manifest.get("built") or _dt.date.today().isoformat(), "datasets": {}}
-    tmp = make_temp_beside(dest)
+    if "population" in datasets:
+        datasets = {**datasets, "population": _ordered_population(datasets["population"])}
+    return datasets
+
+
+def _write_dataset(folder: Path, name: str, frame: pd.DataFrame) -> JSONDict:
+    """One data set as zstd parquet in ``folder``; returns its manifest fields (file, rows, columns)."""
+    file = f"{name}.parquet"
+    table = pa.Table.from_pandas(_compact(frame.reset_index(drop=True)), preserve_index=False)
+    table = _fill_null_types(name, table)
+    _check_schema(name, table.schema, folder / file)
+    pq.write_table(table, folder / file, compression="zstd", compression_level=19)
+    return {"file": file, "rows": table.num_rows, "columns": list(frame.columns)}
+
+
+def _swap_into_place(tmp: Path, dest: Path) -> None:
+    """Rename ``tmp`` onto ``dest``, keeping the old ``dest`` until the new one is in place."""
+    old = None
+    if dest.exists():
+        old = dest.parent / f".{dest.name}.old-{os.getpid()}"
+        if old.exists():
+            shutil.rmtree(old)
+        dest.rename(old)
     try:
-        for name, frame in datasets.items():
-            file = f"{name}.parquet"
-            table = pa.Table.from_pandas(_compact(frame.reset_index(drop=True)), preserve_index=False)
-            table = _fill_null_types(name, table)
-            _check_schema(name, table.schema, tmp / file)
-            pq.write_table(table, tmp / file, compression="zstd", compression_level=19)
-            out_manifest["datasets"][name] = {
-                **entries[name],
-                "file": file,
-                "rows": table.num_rows,
-                "columns": list(frame.columns),
-            }
-        (tmp / MANIFEST).write_text(json.dumps(out_manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        _read_dir(tmp, list(datasets), required=True)  # what we wrote must read back
-        old = None
-        if dest.exists():
-            old = dest.parent / f".{dest.name}.old-{os.getpid()}"
-            if old.exists():
-                shutil.rmtree(old)
-            dest.rename(old)
-        try:
-            tmp.rename(dest)
-        except OSError:
-            if old is not None:
-                old.rename(dest)
-            raise
+        tmp.rename(dest)
+    except OSError:
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except Exception as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, SnapshotError):
-            raise
-        raise SnapshotError(f"Could not write the snapshot to {dest} ({exc}); the previous data are kept.") from exc
-    clear_cache()
-    return dest
+            old.rename(dest)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def make_temp_beside(dest: Path) -> Path:

@@ -4,11 +4,12 @@ transaction per write request."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -242,3 +243,19 @@ def _write_failed(request):
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": message}, status=503)
     return render(request, "503_write.html", {"message": message}, status=503)
+
+
+class SnapshotVersionMiddleware:
+    """Checks once per request whether the data snapshot was refreshed (by ``blilyst data refresh`` in any
+    process: one ``stat`` of the local snapshot's manifest). A new snapshot replaces the old one in this
+    process and empties the caches computed from it, so every worker serves the new figures without a
+    restart."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from blilyst.stats.snapshot import load_snapshot
+
+        load_snapshot()
+        return self.get_response(request)

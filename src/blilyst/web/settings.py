@@ -189,6 +189,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "blilyst.web.middleware.RejectNulMiddleware",
+    "blilyst.web.middleware.SnapshotVersionMiddleware",  # a data refresh is seen without a restart
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
