@@ -77,7 +77,7 @@ def test_unknown_api_addresses_and_forbidden_changes_answer_json(people):
     )
     for path in ("/households/abc", "/nothing-here", "/resources/jobs/-1"):
         response = _api(people.alice)("get", path)
-        assert response.status_code == 404 and response.json() == {"detail": "Not Found"}, path
+        assert response.status_code == 404 and response.json() == {"detail": "Fant ikke adressen."}, path
     response = _api(people.rita)("patch", f"/resources/jobs/{job.pk}", {"version": 1, "positions": 3})
     assert response.status_code == 403 and response["Content-Type"].startswith("application/json")
 

@@ -30,7 +30,9 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
 
     def handle_no_permission(self, request, view_func):
         if request.path.startswith(API_PREFIX):
-            return JsonResponse({"detail": "Authentication required."}, status=401)
+            return JsonResponse(
+                {"detail": translation.gettext("Authentication required: log in or send a Bearer token.")}, status=401
+            )
         return super().handle_no_permission(request, view_func)
 
 
@@ -130,7 +132,9 @@ class PasswordChangeRequiredMiddleware:
         if match is not None and match.url_name in self.ALLOWED:
             return None
         if request.path.startswith(API_PREFIX):
-            return JsonResponse({"detail": "Change your one-time password on the web page first."}, status=403)
+            return JsonResponse(
+                {"detail": translation.gettext("Change your one-time password on the web page first.")}, status=403
+            )
         return redirect("password_change")
 
 

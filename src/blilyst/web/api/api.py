@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 from django.views.csrf import csrf_failure as django_csrf_failure
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
@@ -86,14 +87,14 @@ class BlilystApi(NinjaAPI):
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     """An address under /api/ that does not exist: JSON like every other API answer."""
-    return JsonResponse({"detail": "Not Found"}, status=404)
+    return JsonResponse({"detail": gettext("Not found.")}, status=404)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A failed CSRF check (a cookie login without the token): JSON under /api/, the usual page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"detail": "CSRF check failed: send the CSRF token, or use a Bearer token instead of a cookie."},
+            {"detail": gettext("CSRF check failed: send the CSRF token, or use a Bearer token instead of a cookie.")},
             status=403,
         )
     return django_csrf_failure(request, reason)
@@ -111,7 +112,7 @@ def build_api() -> NinjaAPI:
     api.add_exception_handler(
         PermissionDenied,
         lambda request, exc: api.create_response(
-            request, {"detail": "Your role does not allow this here."}, status=403
+            request, {"detail": gettext("Your role does not allow this here.")}, status=403
         ),
     )
     for prefix, dotted in ROUTERS:
