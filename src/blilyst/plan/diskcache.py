@@ -25,12 +25,12 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+
+from blilyst.diskfiles import plan_caches_enabled, write_atomic
 
 if TYPE_CHECKING:
     from blilyst.stats.snapshot import Snapshot
@@ -51,7 +51,7 @@ def cache_dir() -> Path:
 
 
 def enabled() -> bool:
-    return os.environ.get("BLILYST_PLAN_DISK_CACHE", "").strip().lower() not in {"off", "0", "false", "no"}
+    return plan_caches_enabled()
 
 
 @functools.lru_cache(maxsize=1)
@@ -133,11 +133,7 @@ def store(k: str, value: object) -> None:
     path = _path(k)
     _sweep()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError as exc:
         log.warning(
             "Plan cache folder %s cannot be written (%s); figures are recomputed in each process.",

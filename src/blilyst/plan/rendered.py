@@ -13,17 +13,20 @@ folder that cannot be written only means drawing every time. ``BLILYST_PLAN_DISK
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
+import logging
 from collections.abc import Callable
 from pathlib import Path
+
+from blilyst.diskfiles import plan_caches_enabled, write_atomic
+
+log = logging.getLogger(__name__)
 
 
 def cache_dir() -> Path | None:
     """``$BLILYST_CACHE_DIR/charts`` (default ``~/.cache/blilyst/charts``), or ``None`` when switched off."""
     from blilyst.stats.cache import default_cache_dir
 
-    if os.environ.get("BLILYST_PLAN_DISK_CACHE", "").strip().lower() in {"off", "0", "false", "no"}:
+    if not plan_caches_enabled():
         return None
     return default_cache_dir() / "charts"
 
@@ -41,11 +44,7 @@ def cached(what: str, suffix: str, draw: Callable[[], bytes]) -> bytes:
         pass
     data = draw()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+        write_atomic(path, data)
+    except OSError as exc:  # only slower: the chart is drawn again next time
+        log.warning("Chart cache folder %s cannot be written (%s); charts are drawn each time.", folder, exc)
     return data

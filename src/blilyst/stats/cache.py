@@ -19,13 +19,14 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from blilyst.diskfiles import write_atomic
 
 FORMAT = 1
 
@@ -146,17 +147,8 @@ class ResponseCache:
             "sha256": hashlib.sha256(body_text.encode("utf-8")).hexdigest(),
             "body": body,
         }
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(env, ensure_ascii=False, separators=(",", ":")))  # C encoder: fast
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        # the C encoder: fast
+        write_atomic(path, json.dumps(env, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), suffix=".json")
         return path
 
     def clear(self) -> int:
