@@ -184,8 +184,8 @@ class TransactionMiddleware:
 
     A request that may write (POST, PUT, PATCH, DELETE) runs its view in one ``transaction.atomic()``: an
     exception or a 5xx answer rolls back everything the view wrote, so an entry never exists without
-    its household update and access-log row. If the database connection fails during a write, nothing
-    is saved and the user is told so (503) instead of a bare error page.
+    its household update and access-log row. If the database fails during a write (the connection is lost,
+    a lock cannot be had), nothing is saved and the user is told so (503) instead of a bare error page.
 
     A read (GET, HEAD) whose view loses its connection (the server restarted, a proxy or an operator
     ended it) is run once more on a fresh connection; reads change nothing, so a retry is safe.
@@ -204,7 +204,7 @@ class TransactionMiddleware:
             try:
                 return view_func(request, *view_args, **view_kwargs)
             except (OperationalError, InterfaceError) as exc:
-                if connection.in_atomic_block or not _connection_lost():
+                if connection.in_atomic_block:
                     raise
                 log.warning(
                     "Database connection lost during %s %s (%s); retrying once.", request.method, request.path, exc
@@ -218,23 +218,12 @@ class TransactionMiddleware:
                     transaction.set_rollback(True)
                 return response
         except (OperationalError, InterfaceError) as exc:
-            if not _connection_lost():
-                raise
+            # The transaction is rolled back (or died with its connection): nothing of the request is saved.
             log.error(
                 "Database connection lost during %s %s (%s); nothing was saved.", request.method, request.path, exc
             )
             connection.close()
             return _write_failed(request)
-
-
-def _connection_lost() -> bool:
-    """Whether the default connection is gone (as opposed to, say, a constraint or lock error)."""
-    if connection.connection is None:
-        return True
-    try:
-        return not connection.is_usable()
-    except Exception:  # noqa: BLE001 - any failure to ask means the connection cannot be used
-        return True
 
 
 def _write_failed(request):
