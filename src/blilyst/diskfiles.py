@@ -8,6 +8,7 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Protocol
 
 SWITCH = "BLILYST_PLAN_DISK_CACHE"
 
@@ -33,3 +34,25 @@ def write_atomic(path: Path, data: bytes, *, suffix: str = ".tmp") -> None:
 def plan_caches_enabled() -> bool:
     """False when ``BLILYST_PLAN_DISK_CACHE`` is off/0/false/no: the figure and chart caches then keep nothing."""
     return os.environ.get(SWITCH, "").strip().lower() not in {"off", "0", "false", "no"}
+
+
+class SharedStore(Protocol):
+    """Bytes by key, shared by every process on every machine (the web app plugs in Django's cache, Redis
+    when ``BLILYST_REDIS_URL`` is set). Keys already say what the bytes were made from."""
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def set(self, key: str, data: bytes) -> None: ...
+
+
+_shared: SharedStore | None = None
+
+
+def use_shared_store(store: SharedStore | None) -> None:
+    """Keep the figure and chart caches in ``store`` instead of this machine's disk (None: the disk again)."""
+    global _shared
+    _shared = store
+
+
+def shared_store() -> SharedStore | None:
+    return _shared

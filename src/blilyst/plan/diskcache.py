@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
-from blilyst.diskfiles import plan_caches_enabled, write_atomic
+from blilyst.diskfiles import plan_caches_enabled, shared_store, write_atomic
 
 if TYPE_CHECKING:
     from blilyst.stats.snapshot import Snapshot
@@ -112,6 +112,10 @@ def _sweep() -> None:
 
 def load(k: str) -> Any:
     """The stored value for key ``k``, or ``None`` (absent, unreadable: an unreadable file is deleted)."""
+    shared = shared_store()
+    if shared is not None:
+        data = shared.get(f"plan:{k}")
+        return None if data is None else pickle.loads(data)  # written by store() below, never by a user
     path = _path(k)
     try:
         with path.open("rb") as f:
@@ -130,6 +134,10 @@ def load(k: str) -> Any:
 
 
 def store(k: str, value: object) -> None:
+    shared = shared_store()
+    if shared is not None:
+        shared.set(f"plan:{k}", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        return
     path = _path(k)
     _sweep()
     try:

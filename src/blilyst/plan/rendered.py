@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from blilyst.diskfiles import plan_caches_enabled, write_atomic
+from blilyst.diskfiles import plan_caches_enabled, shared_store, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,14 @@ def cached(what: str, suffix: str, draw: Callable[[], bytes]) -> bytes:
     folder = cache_dir()
     if folder is None:
         return draw()
+    shared = shared_store()
+    if shared is not None:
+        key = f"chart:{hashlib.sha256(what.encode('utf-8')).hexdigest()}.{suffix}"
+        data = shared.get(key)
+        if data is None:
+            data = draw()
+            shared.set(key, data)
+        return data
     path = folder / f"{hashlib.sha256(what.encode('utf-8')).hexdigest()}.{suffix}"
     try:
         return path.read_bytes()

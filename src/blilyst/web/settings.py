@@ -183,6 +183,16 @@ INSTALLED_APPS = [
     "blilyst.web.outreach",  # e-mail to households, the daily digest, calendar feeds
 ]
 
+# Several app processes on several machines share the plan's figures and drawn charts through Redis when
+# BLILYST_REDIS_URL is set (e.g. redis://127.0.0.1:6379/0); without it each machine keeps them on its disk.
+CACHES: dict[str, dict[str, object]] = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("BLILYST_REDIS_URL"):
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["BLILYST_REDIS_URL"],
+        "TIMEOUT": None,
+    }
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "blilyst.web.middleware.PermissionsPolicyMiddleware",

@@ -6,3 +6,8 @@ class PlanningConfig(AppConfig):
     name = "blilyst.web.planning"
     label = "planning"
     verbose_name = _("The municipality's plan")
+
+    def ready(self) -> None:
+        from blilyst.web.lib.sharedcache import install
+
+        install()  # figures and charts in Redis when BLILYST_REDIS_URL is set
