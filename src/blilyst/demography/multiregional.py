@@ -76,6 +76,19 @@ def _check(name: str, arr: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
     return out
 
 
+def _checked_destinations(destinations: ArrayLike, R: int, S: int, A: int) -> np.ndarray:
+    """Where each origin's leavers go: (R, R) or by sex and age (S, A, R, R), rows summing to 1, zero diagonal."""
+    D = np.asarray(destinations, dtype=float)
+    if D.shape not in ((R, R), (S, A, R, R)):
+        raise InputError("destinations", f"must be shaped ({R}, {R}) or ({S}, {A}, {R}, {R}); got {D.shape}")
+    D = _check("destinations", D, D.shape)
+    if not np.allclose(D.sum(axis=-1), 1.0, atol=1e-9):
+        raise InputError("destinations", "each origin's row must sum to 1 (where its leavers go)")
+    if np.any(np.diagonal(D, axis1=-2, axis2=-1) != 0):
+        raise InputError("destinations", "the diagonal must be 0 (stayers are 1 - out_rates)")
+    return D
+
+
 def project_multiregional(
     base: ArrayLike,
     survival: ArrayLike,
@@ -121,14 +134,7 @@ def project_multiregional(
     emi = _check("emigration_rates", emigration_rates, (T, R, S, A))
     if np.any(out + emi > 1):
         raise InputError("out_rates", "out-migration plus emigration must not exceed 1 in a step")
-    D = np.asarray(destinations, dtype=float)
-    if D.shape not in ((R, R), (S, A, R, R)):
-        raise InputError("destinations", f"must be shaped ({R}, {R}) or ({S}, {A}, {R}, {R}); got {D.shape}")
-    D = _check("destinations", D, D.shape)
-    if not np.allclose(D.sum(axis=-1), 1.0, atol=1e-9):
-        raise InputError("destinations", "each origin's row must sum to 1 (where its leavers go)")
-    if np.any(np.diagonal(D, axis1=-2, axis2=-1) != 0):
-        raise InputError("destinations", "the diagonal must be 0 (stayers are 1 - out_rates)")
+    D = _checked_destinations(destinations, R, S, A)
     ratio = np.broadcast_to(np.asarray(srb, dtype=float), (T,))
     n = float(interval)
 

@@ -118,30 +118,12 @@ def simulate(
     dtype: type[np.floating[Any]] = np.float32,
 ) -> SimulationResult:
     """Run ``simulations`` stochastic trend projections of all regions in ``rs`` for ``steps`` years."""
-    if simulations < 10:
-        raise InputError("simulations", "need at least 10 simulations for intervals")
-    need = simulation_memory(simulations, steps, len(rs.codes))
-    if need > MEMORY_LIMIT:
-        most = max(10, int(simulations * MEMORY_LIMIT / need))
-        raise InputError(
-            "simulations",
-            f"{simulations} simulations of {len(rs.codes)} municipalities over {steps} "
-            f"years need about {need / 2**30:.1f} GiB; use at most {most}",
-        )
-    if batch < 1:
-        raise InputError("batch", "must be at least 1")
+    _check_size(simulations, steps, len(rs.codes), batch)
     rng = np.random.default_rng(seed)
     if sigma_fertility is None:
         sigma_fertility = _sigma_f(rs)
     R = len(rs.codes)
-    pop_hist = rs.extra["pop_history"][:-1].sum(axis=(2, 3))
-    annual = rs.migration_history / np.maximum(pop_hist, 1.0)  # (years, R) net migration rate per person
-    with warnings.catch_warnings():  # a municipality with no registered year in the window gets sd 0
-        warnings.simplefilter("ignore", RuntimeWarning)
-        mig_sd = np.nan_to_num(np.nanstd(annual, axis=0, ddof=1))
-    # national level: the year-to-year spread of the national net migration rate (immigration waves)
-    nat_rate = np.nansum(rs.migration_history, axis=1) / pop_hist.sum(axis=1)
-    nat_sd = float(np.std(nat_rate, ddof=1)) if len(nat_rate) > 1 else 0.0
+    mig_sd, nat_sd = _migration_spread(rs)
     lo, hi = WORKING_AGE
     out = np.empty((len(MEASURES), simulations, steps + 1, R), dtype=np.float32)
     base = rs.base.astype(dtype)
@@ -229,6 +211,34 @@ def simulate(
         "simulations": f"{simulations}, seed {seed}",
     }
     return SimulationResult(quantiles=np.moveaxis(q, 0, 1), simulations=simulations, assumptions=assumptions)
+
+
+def _check_size(simulations: int, steps: int, regions: int, batch: int) -> None:
+    if simulations < 10:
+        raise InputError("simulations", "need at least 10 simulations for intervals")
+    need = simulation_memory(simulations, steps, regions)
+    if need > MEMORY_LIMIT:
+        most = max(10, int(simulations * MEMORY_LIMIT / need))
+        raise InputError(
+            "simulations",
+            f"{simulations} simulations of {regions} municipalities over {steps} "
+            f"years need about {need / 2**30:.1f} GiB; use at most {most}",
+        )
+    if batch < 1:
+        raise InputError("batch", "must be at least 1")
+
+
+def _migration_spread(rs: RateSchedule) -> tuple[np.ndarray, float]:
+    """The year-to-year sd of each municipality's net migration rate in the window, and of the national one
+    (immigration waves)."""
+    pop_hist = rs.extra["pop_history"][:-1].sum(axis=(2, 3))
+    annual = rs.migration_history / np.maximum(pop_hist, 1.0)  # (years, R) net migration rate per person
+    with warnings.catch_warnings():  # a municipality with no registered year in the window gets sd 0
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mig_sd = np.nan_to_num(np.nanstd(annual, axis=0, ddof=1))
+    nat_rate = np.nansum(rs.migration_history, axis=1) / pop_hist.sum(axis=1)
+    nat_sd = float(np.std(nat_rate, ddof=1)) if len(nat_rate) > 1 else 0.0
+    return mig_sd, nat_sd
 
 
 def _record(out: np.ndarray, start: int, B: int, t: int, P: np.ndarray, lo: int, hi: int) -> np.ndarray:
