@@ -116,3 +116,16 @@ def test_from_dict_names_unknown_fields():
 
     with pytest.raises(InputError, match="measure"):
         Chain.from_dict({"goal": "x", "target_groups": [], "measures": [{"name": "m", "budget": 5}]})
+
+
+def test_a_problem_says_where_it_is_in_words_not_code_keys():
+    from blilyst.plan.chain import ChainProblem, place_in_words
+
+    assert place_in_words("measure[1: Prøveboliger] / Husholdninger") == (
+        "Tiltak 1 (Prøveboliger), indikatoren «Husholdninger»"
+    )
+    assert place_in_words("goal") == "Målet"
+    problem = ChainProblem("x", "error", "target_group", {"nb": "Velg en målgruppe.", "en": "Choose a group."})
+    assert problem.text("nb") == "Målgruppen: Velg en målgruppe."
+    assert problem.text("en") == "The target group: Choose a group."
+    assert "target_group" not in problem.text("nb")

@@ -17,6 +17,8 @@ from typing import Any
 import pandas as pd
 
 from blilyst.errors import InputError
+from blilyst.i18n import N_, override
+from blilyst.i18n import gettext as _
 from blilyst.plan.bottlenecks import ITEM_KEYS
 from blilyst.plan.targetgroups import TargetGroup, candidate_groups
 from blilyst.plan.texts import fmt_pct, pick
@@ -238,7 +240,26 @@ class ChainProblem:
     message: Text
 
     def text(self, lang: str = "nb") -> str:
-        return f"{self.where}: {pick(self.message, lang)}"
+        """The problem in words, with where it is in words too (never a code key such as ``measure[1: …]``)."""
+        with override(lang):
+            return f"{place_in_words(self.where)}: {pick(self.message, lang)}"
+
+
+_PLACES = {"goal": N_("The goal"), "target_group": N_("The target group"), "indicators": N_("The indicators")}
+_MEASURE = re.compile(r"^measure\[(\d+): (.*)\]$", re.DOTALL)
+
+
+def place_in_words(where: str) -> str:
+    """``"measure[1: Prøveboliger] / Husholdninger"`` → "Tiltak 1 (Prøveboliger), indikatoren «Husholdninger»"."""
+    head, _sep, indicator = where.partition(" / ")
+    match = _MEASURE.match(head)
+    if match:
+        text = _("Measure %(n)s (%(name)s)") % {"n": match.group(1), "name": match.group(2)}
+    else:
+        text = _(_PLACES[head]) if head in _PLACES else head
+    if indicator:
+        text += ", " + _("the indicator “%(name)s”") % {"name": indicator}
+    return text
 
 
 def _indicator_problems(ind: Indicator, where: str) -> list[ChainProblem]:
