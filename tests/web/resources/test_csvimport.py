@@ -108,7 +108,7 @@ def test_a_long_row_is_an_error(people):
     [
         (b"", "Filen er tom"),
         (b"   \n\n", "Filen er tom"),
-        (b"PK\x03\x04\x14\x00\x06\x00", "Excel-fil"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "Excel-arbeidsbok"),
         (b"Arbeidsgiver;Stilling\x00\x00;Sektor", "ikke en tekstfil"),
         (b"Arbeidsgiver;Stilling;Sektor;Utlyst\n", "ingen rader med data"),
         (

@@ -40,7 +40,8 @@ SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[Healt
 
 @SETTINGS
 @given(
-    rows=st.lists(ROW, min_size=1, max_size=8),
+    # employer and occupation are the natural key: a file names each vacancy once
+    rows=st.lists(ROW, min_size=1, max_size=8, unique_by=lambda r: (r["employer"].strip(), r["occupation"].strip())),
     delimiter=st.sampled_from([";", ",", "\t"]),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
     norwegian_dates=st.booleans(),

@@ -37,13 +37,13 @@ def test_a_bad_row_shows_the_error_table_and_saves_nothing(people, client_for):
     assert JobVacancy.objects.count() == 0
 
 
-def test_an_excel_file_gets_a_clear_message(people, client_for):
+def test_a_broken_excel_file_gets_a_clear_message(people, client_for):
     response = client_for(people.alice).post(
         reverse("resources:import", args=["jobs"]),
         {"municipality": "4028", "file": upload(b"PK\x03\x04rest", "x.xlsx")},
     )
     assert response.status_code == 400
-    assert "Dette er en Excel-fil, ikke en CSV-fil." in response.content.decode()
+    assert "Filen ser ut som en Excel-arbeidsbok, men kan ikke åpnes." in response.content.decode()
 
 
 def test_one_cannot_import_into_another_municipality(people, client_for):

@@ -93,6 +93,8 @@ VACANCY = ImportKind(
         ),
         Column("note", ("merknad", "kommentar", "notat")),
     ),
+    # a vacancy is the employer's position: importing the list again updates it instead of adding it twice
+    update_keys=("employer", "occupation"),
 )
 
 HOUSING = ImportKind(
@@ -149,6 +151,8 @@ HOUSING = ImportKind(
         Column("owner_email", ("e-post", "epost", "eiers e-post", "email", "e-mail")),
         Column("note", ("merknad", "kommentar", "notat")),
     ),
+    # a dwelling is its title at its address
+    update_keys=("title", "address"),
 )
 
 KINDERGARTENS = ImportKind(
@@ -207,6 +211,7 @@ class RowError:
 class ImportReport:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -223,24 +228,53 @@ def decode(data: bytes) -> tuple[str, str]:
     """The text and the encoding it was read with: UTF-8 first, then Windows-1252, then Latin-1."""
     if not data or not data.strip():
         raise ImportFileError(_("The file is empty. Choose a CSV file with a header row and at least one row."))
-    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportFileError(
-            _("This is an Excel file, not a CSV file. In Excel, choose Save as → CSV and import that file.")
+            _("This is an old Excel file (.xls). In Excel, choose Save as → Excel workbook (.xlsx) or CSV.")
         )
     if b"\x00" in data[:4096]:
         raise ImportFileError(
             _("The file is not a text file (it holds binary data). Export the table as CSV and try again.")
         )
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8"
+        data = data[3:]
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_encoding_line(data)
+    if mixed is not None:
+        raise ImportFileError(
+            _(
+                "Line %(line)s is not UTF-8, while other lines are: the file mixes two encodings, and its letters "
+                "would be garbled (æ, ø, å). Open it in a spreadsheet or text editor and save it again as CSV UTF-8."
+            )
+            % {"line": mixed}
+        )
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "Latin-1"
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _mixed_encoding_line(data: bytes) -> int | None:
+    """The first line that is not UTF-8 when another line holds UTF-8 letters beyond ASCII, else None.
+
+    A file that is not UTF-8 as a whole is read as Windows-1252; but if some lines are UTF-8 (æøå as
+    two bytes each) they would turn into mojibake ("Ã¸"), so such a file is refused instead."""
+    first_bad, has_utf8 = None, False
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            first_bad = first_bad or number
+            continue
+        if _UTF8_MULTIBYTE.search(line):
+            has_utf8 = True
+    return first_bad if has_utf8 else None
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -257,6 +291,8 @@ def read_table(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]], str
             _("The file is larger than %(mb)s MB. Split it into smaller files and import them one by one.")
             % {"mb": MAX_BYTES // (1024 * 1024)}
         )
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data)
     text, encoding = decode(data)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = sniff_delimiter(first_line)
@@ -287,6 +323,55 @@ def read_table(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]], str
     if not rows:
         raise ImportFileError(_("The file has a header row but no data rows."))
     return header, rows, encoding, delimiter
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the CSV reader would have seen it typed."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    return str(value)
+
+
+def _read_xlsx(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]], str, str]:
+    """An Excel workbook's first sheet, read like a CSV file (row numbers as Excel shows them)."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError):
+        raise ImportFileError(
+            _("The file looks like an Excel workbook but cannot be opened. Save it again as .xlsx or as CSV.")
+        ) from None
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
+        cells = [_cell_text(v) for v in values]
+        if not any(c.strip() for c in cells):
+            continue
+        if header is None:
+            header = [c.strip() for c in cells]
+            continue
+        rows.append((number, cells))
+        if len(rows) > MAX_ROWS:
+            raise ImportFileError(
+                _("The file has more than %(max)s rows. Split it into smaller files.") % {"max": MAX_ROWS}
+            )
+    workbook.close()
+    if header is None:
+        raise ImportFileError(_("The file is empty. Choose a CSV file with a header row and at least one row."))
+    if not rows:
+        raise ImportFileError(_("The file has a header row but no data rows."))
+    return header, rows, "XLSX", ""
 
 
 # --- Validating and saving ---------------------------------------------------------------------------------
@@ -404,7 +489,9 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
         form = _bound_form(form_class, kind, form_data, kind.model(municipality=municipality))
         if form.is_valid() and kind.update_keys:
             key = tuple(
-                _first_of_month(form.cleaned_data[k]) if k == "month" else form.cleaned_data[k]
+                _first_of_month(form.cleaned_data[k])
+                if k == "month"
+                else form.cleaned_data.get(k, kind.model._meta.get_field(k).get_default())
                 for k in kind.update_keys
             )
             if key in seen:
@@ -429,11 +516,16 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
         return report
     with transaction.atomic():
         for form in forms:
+            if form.instance.pk and not form.has_changed():
+                report.unchanged += 1
+                continue
             if form.instance.pk:
                 report.updated += 1
+                form.save()
+                form.instance.bump_version()  # a form opened before the import now sees a conflict
             else:
                 report.created += 1
-            form.save()
+                form.save()
     return report
 
 

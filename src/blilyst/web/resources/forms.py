@@ -159,8 +159,11 @@ class ImportForm(forms.Form):
 
     municipality = forms.ModelChoiceField(queryset=None, label=_("municipality"), empty_label=None)
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("Semicolon or comma separated, UTF-8 or Latin-1; the first row names the columns."),
+        label=_("CSV or Excel file"),
+        help_text=_(
+            "CSV (semicolon or comma separated, UTF-8 or Latin-1) or an Excel workbook (.xlsx, the first sheet); "
+            "the first row names the columns. Rows already registered are updated, not added again."
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):

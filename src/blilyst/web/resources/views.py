@@ -321,6 +321,12 @@ def resource_import(request: HttpRequest, kind: str) -> HttpResponse:
                     imported += " " + ngettext(
                         "Updated %(m)s existing row.", "Updated %(m)s existing rows.", report.updated
                     ) % {"m": report.updated}
+                if report.unchanged:
+                    imported += " " + ngettext(
+                        "%(k)s row was already registered as it is.",
+                        "%(k)s rows were already registered as they are.",
+                        report.unchanged,
+                    ) % {"k": report.unchanged}
                 messages.success(request, imported)
                 return redirect("resources:list", kind=kind.slug)
     status = 400 if (file_error or (report and not report.ok)) else 200
