@@ -895,3 +895,14 @@ def test_a_merged_then_split_municipality_is_flagged_on_both_sides(ssb, ssb_serv
     spans = {(r.municipality, r.year_from, r.year_to) for r in flags.itertuples()}
     assert {("1580", 2022, 2023), ("1508", 2022, 2023)} <= spans, flags
     assert "include 1580" in flags[flags.municipality == "1508"].note.iloc[0]
+
+
+def test_a_damaged_previous_local_snapshot_is_replaced_not_carried_over(tmp_path, caplog):
+    from blilyst.stats.refresh import _previous_local
+
+    (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
+    assert _previous_local(tmp_path) is None
+    assert "is unreadable" in caplog.text
+    (tmp_path / "manifest.json").write_text('{"datasets": {"population": {"file": "gone.parquet"}}}', encoding="utf-8")
+    assert _previous_local(tmp_path) is None  # the parquet file is missing: nothing is carried over
+    assert _previous_local(tmp_path / "absent") is None

@@ -977,7 +977,9 @@ def _previous_local(dest: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame]
         }
     except FileNotFoundError:
         return None
-    except Exception as exc:  # noqa: BLE001 - any damage means: do not carry anything over
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        # a damaged folder (unreadable file, bad JSON or parquet, a manifest without data sets) carries
+        # nothing over; pyarrow's read errors are OSError or ValueError
         log.warning("previous local snapshot at %s is unreadable (%s); it will be replaced", dest, exc)
         return None
     return manifest, frames
