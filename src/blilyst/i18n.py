@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as _gettext
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -150,6 +150,13 @@ def format_signed(value: float, digits: int = 0, lang: str | None = None) -> str
         return text
     minus = "\u2212" if normalise(lang) in ("nb", "nn") else "-"
     return ("+" if value > 0 else minus) + text
+
+
+def format_list(items: Sequence[str], lang: str | None = None) -> str:
+    """Items joined the way the language lists them (``Seljord, Tokke og Oslo`` / ``Seljord, Tokke and Oslo``)."""
+    from babel.lists import format_list as _babel_list
+
+    return _babel_list(list(items), locale=_locale(lang)) if items else ""
 
 
 def format_percent(share: float, digits: int = 0, lang: str | None = None) -> str:

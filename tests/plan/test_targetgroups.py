@@ -230,3 +230,10 @@ def test_groups_outside_telemark_borrow_the_nearest_registered_shares_and_say_so
     assert "sentralitetsklasse 6" in source["nb"] and "Telemark" in source["nb"] and "2021–2025" in source["nb"]
     assert any("ingen registrerte flyttinger etter alder" in n["nb"] for n in aged[0].notes)
     assert "sentralitetsklasse 6" in aged[0].notes[0]["nn"] and "flyttingar" in aged[0].notes[0]["nn"]
+
+
+def test_refugee_figures_say_they_end_in_2023(migration_by_age, immigrants_by_reason, refugee_settlement):
+    refugees = [g for g in candidate_groups() if "refugee" in g.immigration_reasons]
+    ev = group_evidence(refugees[0], FYRESDAL, refugee_settlement=refugee_settlement)
+    assert any(i.key == "refugees_settled" and i.period == "2019–2023" for i in ev.indicators)
+    assert any("slutter i 2023" in n["nb"] and "later settlements are not counted" in n["en"] for n in ev.notes)

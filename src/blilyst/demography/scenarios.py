@@ -45,6 +45,7 @@ import pandas as pd
 
 from blilyst.arrays import ArrayLike
 from blilyst.axes import AGES, MAX_AGE, N_AGES, SEXES, WORKING_AGE
+from blilyst.demography.commuting import local_shares
 from blilyst.demography.inmigrants import InMigrantProfile, in_migrant_profile
 from blilyst.demography.international import (
     GROWTH_FLAG_LIMIT,
@@ -989,10 +990,22 @@ def _employment_constraint(
             "the employment-led scenario needs a jobs growth rate a year "
             "(e.g. --jobs-growth 0.01) or a jobs target for the final year",
         )
-    targets = lf0[None] * growth_path
+    # new jobs go to residents and in-commuters in the shares they hold today (SSB 03321): the employed
+    # residents grow by the share of them who work at home times the jobs growth; out-commuters stay as many
+    share, commuting_year = local_shares(snapshot.commuting, rs.codes)
+    known = np.isfinite(share)
+    factor = np.where(known, share, 1.0)
+    targets = lf0[None] * (1 + factor[None] * (growth_path - 1))
     assumptions["labour force"] = (
         f"participation by age (AKU levels, default) x (1 - unemployment {opts.unemployment:.0%}); "
-        "commuting held at the base-year ratio of jobs to employed residents"
+        + (
+            f"new jobs taken by residents and in-commuters in the shares of SSB 03321 {commuting_year} "
+            f"(residents working at home: {', '.join(f'{v:.0%}' for v in share[known][:5])}"
+            + (" ..." if known.sum() > 5 else "")
+            + ")"
+            if known.any()
+            else "commuting held at the base-year ratio of jobs to employed residents"
+        )
     )
     return weights, targets, (N_("to fill the jobs"), {})
 

@@ -24,11 +24,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from blilyst.i18n import format_number, format_percent, format_signed, override
+from blilyst.i18n import format_list, format_number, format_percent, format_signed, override
 from blilyst.i18n import gettext as _
 from blilyst.plan.diskcache import on_disk
 from blilyst.plan.document import ChartSpec, TableSpec
-from blilyst.plan.texts import pick
+from blilyst.plan.texts import data_age_note, pick
 from blilyst.stats.credit import SSB_CREDIT
 from blilyst.stats.snapshot import per_snapshot
 
@@ -556,6 +556,10 @@ def immigration_text(code: str, lang: str) -> str:
             "change": format_signed(s.immigrant_change),
             "years": s.years,
         }
+        # the stock is counted on 1 January after the last year of change
+        stale = data_age_note(int(str(s.years).split("–")[-1]) + 1)
+        if stale:
+            text += " " + stale
         if s.share is not None:
             text += " " + _(
                 "The population grew by %(growth)s in the same years, so the growth of the immigrant population "
@@ -769,9 +773,15 @@ def attractiveness_text(code: str, lang: str) -> str:
 
 @in_language
 def reasons_table(code: str, lang: str) -> TableSpec | None:
+    from dataclasses import replace
+
     from blilyst.plan.evidence import reasons_table as compute
 
-    return compute(code, snapshot().immigrants_by_reason, lang)
+    spec = compute(code, snapshot().immigrants_by_reason, lang)
+    if spec is None:
+        return None
+    year = int(snapshot().immigrants_by_reason["year"].max())
+    return replace(spec, note=" ".join(filter(None, [spec.note, data_age_note(year)])))
 
 
 def all_charts(code: str, scenario: str, lang: str) -> list[ChartSpec]:
@@ -794,3 +804,39 @@ def all_charts(code: str, scenario: str, lang: str) -> list[ChartSpec]:
 def _column(frame: pd.DataFrame, name: str) -> list[float]:
     """A column's values, zeros where the frame has no such column (no one of that sex moved)."""
     return [float(v) for v in frame[name]] if name in frame.columns else [0.0] * len(frame)
+
+
+# ------------------------------------------------------------------------------ commuting
+
+
+def _places(pairs: tuple[tuple[str, float], ...]) -> str:
+    return format_list([f"{register().get(code).name} ({format_number(n)})" for code, n in pairs])
+
+
+@functools.lru_cache(maxsize=512)
+@in_language
+def commuting_text(code: str, lang: str) -> str:
+    """Where the employed residents work and who holds the municipality's jobs (SSB 03321), with the year."""
+    from blilyst.demography.commuting import commuting_for
+
+    c = commuting_for(snapshot().commuting, code)
+    if c is None or not c.employed_residents or not c.jobs:
+        return ""
+    name = register().get(code).name
+    text = _(
+        "In {year} {employed} people living in {name} had a job; {local} of them ({share}) worked in the "
+        "municipality, and most of the others in {places}."
+    ).format(
+        year=c.year,
+        employed=format_number(c.employed_residents),
+        name=name,
+        local=format_number(c.work_locally),
+        share=format_percent(c.local_share),
+        places=_places(c.out_to),
+    )
+    text += " " + _(
+        "Of the {jobs} jobs in the municipality, {share} were held by people living elsewhere, most of them in "
+        "{places} (SSB 03321)."
+    ).format(jobs=format_number(c.jobs), share=format_percent(c.in_commuter_share), places=_places(c.in_from))
+    note = data_age_note(c.year)
+    return f"{text} {note}" if note else text

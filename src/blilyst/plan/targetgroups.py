@@ -18,6 +18,7 @@ Inputs are the snapshot frames of the shared contract (``snapshot.migration_by_a
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ from blilyst.demography.inmigrants import MODEL, OWN, InMigrantProfile, in_migra
 from blilyst.errors import InputError
 from blilyst.i18n import LANGUAGES, override
 from blilyst.i18n import gettext as _
-from blilyst.plan.texts import fmt_int, fmt_pct, pick
+from blilyst.plan.texts import data_age_note, fmt_int, fmt_pct, pick
 
 if TYPE_CHECKING:
     from blilyst.plan.bottlenecks import Assessment
@@ -698,6 +699,15 @@ def group_evidence(
                 # the last five calendar years up to the latest with data (years without figures count as 0)
                 last = int(known["year"].max())
                 window = known[known["year"] > last - 5]
+                if data_age_note(last):
+                    notes.append(
+                        _in_each_language(
+                            lambda: _(
+                                "IMDi's settlement figures end in {year}, {age} years ago; later settlements are "
+                                "not counted."
+                            ).format(year=last, age=dt.date.today().year - last)
+                        )
+                    )
                 indicators.append(
                     Indicator(
                         "refugees_settled",

@@ -7,7 +7,10 @@ the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+
+from blilyst.i18n import gettext as _
 
 LANGUAGES = ("nb", "en")
 DEFAULT_LANGUAGE = "nb"
@@ -35,3 +38,18 @@ def fmt_int(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
         return "–"
     text = f"{round(value):,}"
     return text.replace(",", "\u00a0") if lang == "nb" else text
+
+
+#: Evidence this many years old or older says how old it is in the sentence that uses it.
+STALE_AFTER_YEARS = 3
+
+
+def data_age_note(year: int, today: dt.date | None = None) -> str:
+    """A sentence saying how old figures from ``year`` are, or "" when they are less than three years old
+    (figures from 2023 in a plan dated 2026 say so; from 2024 they do not)."""
+    age = (today or dt.date.today()).year - int(year)
+    if age < STALE_AFTER_YEARS:
+        return ""
+    return _("These figures are from {year}, {age} years ago; the pattern may have changed since.").format(
+        year=year, age=age
+    )

@@ -172,3 +172,19 @@ def test_components_show_border_changes_apart_and_no_migration_for_split_years()
     assert (haram.table.set_index("År").loc[2016:2023, "Nettoinnflytting"] == "–").all()
     assert "nan" not in haram.alt_text and "nan" not in needs.immigration_text("1580", "nb")
     assert "kan ikke beregnes" in needs.immigration_text("1580", "nb")
+
+
+def test_commuting_and_old_figures_say_their_year():
+    """The plan is dated today (2026): 03321 is from 2017 and immigrants by reason end in 2021."""
+    import datetime as dt
+
+    from blilyst.plan import needs
+
+    text = needs.commuting_text("4028", "nb")
+    assert text.startswith("I 2017 hadde 1\u00a0226 personer bosatt i Kviteseid jobb; 725 av dem (59\u00a0%)")
+    assert "Seljord (162)" in text and "(SSB 03321)" in text
+    age = dt.date.today().year - 2017
+    assert f"Tallene er fra 2017, {age} år gamle" in text
+    assert "Tallene er fra 2021" in needs.immigration_text("4028", "nb")
+    assert "Tallene er fra 2021" in needs.reasons_table("4028", "nb").note
+    assert needs.data_age_note(2024, dt.date(2026, 12, 6)) == ""

@@ -186,6 +186,7 @@ def evidence(request: HttpRequest, code: str) -> HttpResponse:
         comparison=comparison,
         comparison_table=charts.table_rows(comparison.frame),
         attractiveness_text=needs.attractiveness_text(code, lang),
+        commuting_text=needs.commuting_text(code, lang),
         reasons=reasons,
         reasons_table=charts.table_rows(reasons.frame) if reasons is not None else None,
         peers_form=PeersForm(code=code, initial={"peers": ", ".join(plan.peers or [])}),
