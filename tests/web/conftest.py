@@ -28,6 +28,7 @@ def pytest_configure(config):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blilyst.web.settings")
     os.environ.setdefault("BLILYST_HOME", tempfile.mkdtemp(prefix="blilyst-test-home-"))
     os.environ.setdefault("BLILYST_SECRET_KEY", "test-secret-key-" + "x" * 40)
+    os.environ.setdefault("BLILYST_TASK_BACKEND", "immediate")  # tasks run inside the request; one test uses the queue
     import django
 
     django.setup()

@@ -181,6 +181,9 @@ INSTALLED_APPS = [
     "blilyst.web.planning",  # the municipality's plan: evidence, bottlenecks, target group, message, results
     "blilyst.web.frontdoor",  # the public front door: what the municipality offers, and the interest form
     "blilyst.web.outreach",  # e-mail to households, the daily digest, calendar feeds
+    "blilyst.web.jobs",  # long work in the background (refresh, digests, retention) and its progress
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 # Several app processes on several machines share the plan's figures and drawn charts through Redis when
@@ -313,6 +316,19 @@ STORAGES = {
 # Serve straight from the packages' static folders: no collectstatic step is needed to run.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Background tasks (django-tasks): the database queue by default, run by `manage.py db_worker` ----------
+# "immediate" runs a task inside the request that started it (tests, a one-process installation).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("BLILYST_TASK_BACKEND", "").strip() or "database"
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"BLILYST_TASK_BACKEND={_task_backend!r} is unknown; use one of {', '.join(_TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
 # --- Mail (reminders, account messages) -------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("BLILYST_EMAIL_BACKEND", "").strip() or "django.core.mail.backends.console.EmailBackend"

@@ -21,4 +21,5 @@ urlpatterns = [
     path("plan/", include("blilyst.web.planning.urls")),
     path("welcome/", include("blilyst.web.frontdoor.urls")),
     path("outreach/", include("blilyst.web.outreach.urls")),
+    path("jobs/", include("blilyst.web.jobs.urls")),
 ]

@@ -99,3 +99,19 @@ def test_long_lines_are_folded_and_text_escaped():
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     unfolded = text.replace("\r\n ", "")
     assert "å" * 80 in unfolded
+
+
+def test_the_digest_runs_as_background_work_and_says_how_many_were_sent(people, household, smtp, password_hash):
+    from blilyst.web.accounts.models import User
+    from blilyst.web.jobs.models import Job
+
+    tasks(people, household)
+    admin = User.objects.create_superuser("drift", "drift@example.org", password=None)
+    admin.password, admin.language = password_hash, "nn"
+    admin.save()
+    client = Client()
+    client.force_login(admin)
+    client.post(reverse("jobs:start"), {"kind": "digest"})
+    job = Job.objects.get()
+    assert job.state == "done" and job.summary == "Sende 1 samandrag."  # in the starter's language
+    assert [m["To"] for m in smtp.messages] == ["alice@kviteseid.example"]

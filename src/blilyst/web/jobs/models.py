@@ -1,0 +1,60 @@
+"""Long work run in the background (django-tasks): who started it, how far it has come, how it ended.
+
+django-tasks keeps the queue; a :class:`Job` is what its starter sees on the job's page, updated by the task
+as it goes (step, done of total), so the page shows progress with any task backend. A job holds no personal
+data: its summary counts households, never names them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Job(models.Model):
+    class Kind(models.TextChoices):
+        REFRESH = "refresh", _("Data refresh from SSB")
+        DIGEST = "digest", _("Daily digest e-mails")
+        RETENTION = "retention", _("Retention: erase personal data past their time")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    created = models.DateTimeField(default=timezone.now)
+    finished = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    step = models.CharField(max_length=200, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_state_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.done / self.total) if self.total else None
+
+    def report(self, step: str, done: int = 0, total: int = 0) -> None:
+        """Save how far the work has come (written by the task, read by the job's page)."""
+        self.state, self.step, self.done, self.total = self.State.RUNNING, step[:200], done, total
+        self.save(update_fields=["state", "step", "done", "total"])
+
+    def finish(self, state: str, summary: str) -> None:
+        self.state, self.summary, self.finished = state, summary, timezone.now()
+        self.save(update_fields=["state", "summary", "finished"])

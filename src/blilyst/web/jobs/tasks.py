@@ -1,0 +1,95 @@
+"""The background tasks (django-tasks): data refresh, digest e-mails, retention.
+
+Each task gets the id of a :class:`~blilyst.web.jobs.models.Job` and writes its progress and outcome there,
+in the language of the person who started it. A failure the user can act on (SSB unreachable, a bad answer,
+the mail server refusing) ends the job with that message; anything else also marks the job failed (so its
+page never says "running" for ever) and is raised again for the worker's log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_tasks import task
+
+from blilyst.errors import BlilystError
+from blilyst.web.jobs.models import Job
+
+
+def _refresh(job: Job) -> str:
+    from blilyst.stats.refresh import refresh_snapshot
+
+    def progress(step: str, done: int, total: int) -> None:
+        job.report(_("Fetching %(table)s from SSB") % {"table": step}, done, total)
+
+    result = refresh_snapshot(progress=progress)
+    rows = sum(result.datasets.values())
+    return ngettext(
+        "Refreshed %(sets)d data set (%(rows)s rows) from SSB with %(requests)d requests; every app process "
+        "reads the new data at its next request.",
+        "Refreshed %(sets)d data sets (%(rows)s rows) from SSB with %(requests)d requests; every app process "
+        "reads the new data at its next request.",
+        len(result.datasets),
+    ) % {"sets": len(result.datasets), "rows": f"{rows:,}".replace(",", "\u00a0"), "requests": result.requests}
+
+
+def _digest(job: Job) -> str:
+    from blilyst.web.outreach.mailing import contact_persons, send_digests
+
+    job.report(_("Sending the digests"))
+    try:
+        sent = send_digests(contact_persons())
+    except OSError as exc:
+        raise BlilystError(
+            _("The mail server refused or could not be reached (%(error)s); check BLILYST_EMAIL_*.") % {"error": exc}
+        ) from exc
+    return ngettext("Sent %(n)d digest.", "Sent %(n)d digests.", len(sent)) % {"n": len(sent)}
+
+
+def _retention(job: Job) -> str:
+    from blilyst.web.privacy.rules import apply_retention
+
+    job.report(_("Erasing personal data past the retention period"))
+    result = apply_retention()
+    erased = len(result.expired) + len(result.withdrawn)
+    return ngettext(
+        "Erased %(n)d household; anonymous counts kept.", "Erased %(n)d households; anonymous counts kept.", erased
+    ) % {"n": erased}
+
+
+WORK: dict[str, Callable[[Job], str]] = {
+    Job.Kind.REFRESH: _refresh,
+    Job.Kind.DIGEST: _digest,
+    Job.Kind.RETENTION: _retention,
+}
+
+
+@task()
+def run_job(job_id: int) -> str:
+    """Do the job's work and record how it ended."""
+    job = Job.objects.select_related("started_by").get(pk=job_id)
+    with translation.override(job.started_by.preferred_language() or settings.LANGUAGE_CODE):
+        job.report(_("Started"))
+        try:
+            summary = WORK[job.kind](job)
+        except BlilystError as exc:  # says what was wrong and what to do
+            job.finish(Job.State.FAILED, str(exc))
+            return job.summary
+        except BaseException:
+            job.finish(Job.State.FAILED, _("The work stopped on an unexpected error; the worker's log has it."))
+            raise
+        job.finish(Job.State.DONE, summary)
+        return summary
+
+
+def start(kind: str, user: object) -> Job:
+    """Create the job and put it on the queue (the immediate backend runs it at once)."""
+    job = Job.objects.create(kind=kind, started_by=user)
+    result = run_job.enqueue(job.pk)
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    job.refresh_from_db()
+    return job

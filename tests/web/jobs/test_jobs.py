@@ -1,0 +1,84 @@
+"""Long work in the background (django-tasks) with its progress on the starter's page."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from blilyst.web.jobs.models import Job
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(password_hash):
+    from blilyst.web.accounts.models import User
+
+    user = User.objects.create_superuser("drift", "drift@example.org", password=None)
+    user.password = password_hash
+    user.language = "nb"
+    user.save()
+    client = Client()
+    client.force_login(user)
+    return user, client
+
+
+def test_retention_started_in_the_background_reports_how_it_ended(admin):
+    user, client = admin
+    response = client.post(reverse("jobs:start"), {"kind": "retention"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.state == "done" and job.started_by == user and job.task_id
+    page = client.get(response["Location"]).content.decode()
+    assert "Ferdig" in page and "Slettet 0 husstander" in page
+    assert 'http-equiv="refresh"' not in page  # finished: the page stops updating itself
+    status = client.get(reverse("jobs:status", args=[job.pk])).json()
+    assert status["state"] == "done" and status["summary"].startswith("Slettet 0 husstander")
+
+
+def test_a_refresh_with_ssb_out_of_reach_fails_with_what_to_do(admin, monkeypatch, tmp_path):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("BLILYST_SSB_URL", f"http://127.0.0.1:{port}/api/pxwebapi/v2")
+    monkeypatch.setenv("BLILYST_SSB_V0_URL", f"http://127.0.0.1:{port}/api/v0")
+    monkeypatch.setenv("BLILYST_DATA_DIR", str(tmp_path / "local"))
+    user, client = admin
+    client.post(reverse("jobs:start"), {"kind": "refresh"})
+    job = Job.objects.get()
+    assert job.state == "failed"
+    assert "SSB" in job.summary
+    assert not (tmp_path / "local").exists()  # nothing written
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "Feilet" in page and job.summary.split(".")[0] in page
+
+
+def test_only_administrators_start_and_only_the_starter_sees(admin, people):
+    user, client = admin
+    alice = Client()
+    alice.force_login(people.alice)
+    assert alice.post(reverse("jobs:start"), {"kind": "retention"}).status_code == 403
+    assert not Job.objects.exists()
+    client.post(reverse("jobs:start"), {"kind": "retention"})
+    job = Job.objects.get()
+    assert alice.get(reverse("jobs:detail", args=[job.pk])).status_code == 404
+    assert alice.get(reverse("jobs:status", args=[job.pk])).status_code == 404
+    assert client.post(reverse("jobs:start"), {"kind": "format-disk"}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_the_database_queue_a_worker_runs_it_and_the_page_follows(admin, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # django-tasks reloads on change
+    user, client = admin
+    client.post(reverse("jobs:start"), {"kind": "retention"})
+    job = Job.objects.get()
+    assert job.state == "queued"
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "Venter på en arbeider" in page and 'http-equiv="refresh"' in page
+    call_command("db_worker", "--batch", "--no-startup-delay", "--max-tasks", "1")
+    job.refresh_from_db()
+    assert job.state == "done" and job.summary.startswith("Slettet 0 husstander")
