@@ -12,13 +12,16 @@ import pytest
 SHOW = (
     "import json, blilyst.web.settings as s; print(json.dumps({k: str(getattr(s, k, None)) for k in "
     "['DEBUG', 'HTTPS', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_HSTS_SECONDS', "
-    "'SECURE_SSL_REDIRECT', 'ALLOWED_HOSTS', 'AXES_FAILURE_LIMIT', 'SECRET_KEY', 'DATABASES']}))"
+    "'SECURE_SSL_REDIRECT', 'ALLOWED_HOSTS', 'AXES_FAILURE_LIMIT', 'SECRET_KEY', 'DATABASES', 'CACHES', "
+    "'TASKS']}))"
 )
 
 
 def settings_with(tmp_path, **env):
     """Import the settings in a fresh interpreter with exactly ``env`` (plus PATH) set."""
     environment = {"PATH": os.environ["PATH"], "BLILYST_HOME": str(tmp_path / "home"), **env}
+    if "PYTHONPATH" in os.environ:  # a worktree's source ahead of the installed package
+        environment.setdefault("PYTHONPATH", os.environ["PYTHONPATH"])
     result = subprocess.run([sys.executable, "-c", SHOW], env=environment, capture_output=True, text=True, timeout=60)
     if result.returncode != 0:
         return None, result.stderr.strip().splitlines()[-1]
@@ -80,3 +83,16 @@ def test_a_bad_value_stops_with_a_message_naming_it(tmp_path, env, message):
     values, error = settings_with(tmp_path, **env)
     assert values is None
     assert "ImproperlyConfigured" in error and message in error
+
+
+def test_tasks_use_the_database_queue_unless_told_and_redis_shares_every_cache(tmp_path):
+    values, error = settings_with(tmp_path)
+    assert error is None and "django_tasks_db.DatabaseBackend" in values["TASKS"]
+    assert "LocMemCache" in values["CACHES"] and "Redis" not in values["CACHES"]
+    values, error = settings_with(
+        tmp_path, BLILYST_TASK_BACKEND="immediate", BLILYST_REDIS_URL="redis://127.0.0.1:6379/7"
+    )
+    assert error is None and "ImmediateBackend" in values["TASKS"]
+    assert values["CACHES"].count("RedisCache") == 2 and "LocMemCache" not in values["CACHES"]
+    values, error = settings_with(tmp_path, BLILYST_TASK_BACKEND="celery")
+    assert values is None and "BLILYST_TASK_BACKEND" in error and "database" in error

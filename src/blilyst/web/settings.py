@@ -188,8 +188,15 @@ INSTALLED_APPS = [
 
 # Several app processes on several machines share the plan's figures and drawn charts through Redis when
 # BLILYST_REDIS_URL is set (e.g. redis://127.0.0.1:6379/0); without it each machine keeps them on its disk.
+# The default cache (the front door's pages, generations and rate limit) is shared there too, so a limit or a
+# change counts in every process.
 CACHES: dict[str, dict[str, object]] = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("BLILYST_REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["BLILYST_REDIS_URL"],
+        "KEY_PREFIX": "default",
+    }
     CACHES["shared"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["BLILYST_REDIS_URL"],
