@@ -115,3 +115,12 @@ def test_outlook_adds_the_projected_pyramid_workforce_and_target_seeking_answer(
     assert "dere trenger om lag" in plan.summary and "innflyttere i året" in plan.summary
     row = model.frame[model.frame.municipality == "4032"].iloc[0]
     assert f"nummer {int(row.rank_in_class)} av {int(row.n_in_class)} i sentralitetsklasse 6" in plan.summary
+
+
+def test_the_plan_states_the_national_immigration_assumption_and_flags_fast_growth(snapshot):
+    fast = build_plan("3222", snapshot=snapshot, projection=True, lang="en")
+    assert any(s.startswith("Net immigration to Norway: the mean of Norway's net immigration") for s in fast.sources)
+    assert any(s.startswith("Flag: Lørenskog grows") and "housing plans" in s for s in fast.sources)
+    calm = build_plan("4032", snapshot=snapshot, projection=True, lang="nb")
+    assert any(s.startswith("Nettoinnvandring til Norge:") for s in calm.sources)
+    assert not any(s.startswith("Merk:") for s in calm.sources)  # Fyresdal does not grow by half in 20 years

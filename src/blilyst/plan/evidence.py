@@ -441,6 +441,8 @@ def build_plan(
         charts.append(future_pyramid_chart(projection, lang))
         tables.insert(0, workforce_table(projection, lang))
         sources.extend(s for s in projection.sources if s not in sources)
+        # the projection's national immigration assumption, and a flag if it grows more than half again
+        sources.extend(projection.national_notes(lang))
     if target_seeking is True:
         from blilyst.demography.scenarios import run_scenario
 
