@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 SCENARIO_CHOICES = ("trend", "trend5", "zero-migration", "no-immigration", "low", "high")
 HORIZON = 20
 COMPONENT_YEARS = 10
+REGISTERED_COMPONENT_YEARS = (2011, 2025)  # the snapshot's components_2011_2025, as in the key figures table
 T = TypeVar("T")
 
 
@@ -482,6 +483,7 @@ class ImmigrationShare:
     change_same_period: float | None = None  # population change over the immigrant figures' years
     first_year: int = 0  # the years the components cover (stated in every sentence that uses them)
     last_year: int = 0
+    registered: bool = False  # SSB's registered components (else the accounts, estimated where not registered)
 
     @property
     def share(self) -> float | None:
@@ -514,15 +516,27 @@ def immigration_share(code: str) -> ImmigrationShare:
         if first in totals.index and last + 1 in totals.index:
             change_same_period = float(totals[last + 1] - totals[first])
     years_covered = accounts(code).years[-COMPONENT_YEARS:]
+    first_year, last_year = int(years_covered[0]), int(years_covered[-1])
+    natural, net, registered = float(row["births"] - row["deaths"]), float(row["net_migration"]), False
+    # one period for one figure: where SSB's registered components 2011–2025 exist (the key figures table
+    # shows them), the sentence uses the same sums and years instead of an estimate over other years
+    comp = snapshot().components_2011_2025
+    mine = comp.loc[(comp["municipality"] == code) & comp["comparable"].astype(bool)]
+    if not mine.empty:
+        first_year, last_year = REGISTERED_COMPONENT_YEARS
+        natural = float(mine["natural_increase_sum"].iloc[0])
+        net = float(mine["net_migration_sum"].iloc[0])
+        registered = True
     return ImmigrationShare(
-        first_year=int(years_covered[0]),
-        last_year=int(years_covered[-1]),
+        first_year=first_year,
+        last_year=last_year,
         change=float(row["change"]),
         immigrant_change=float(imm) if known and imm is not None else None,
         years=years.replace("-", "–") if years else None,
-        net_migration=float(row["net_migration"]),
-        natural_increase=float(row["births"] - row["deaths"]),
+        net_migration=net,
+        natural_increase=natural,
         change_same_period=change_same_period,
+        registered=registered,
     )
 
 
@@ -547,6 +561,10 @@ def immigration_text(code: str, lang: str) -> str:
             "and net migration cannot be estimated for those years: the population figures are fixed shares of "
             "a merged municipality."
         )
+    elif s.registered:
+        text += " " + _("and net migration was %(net)s (registered by Statistics Norway).") % {
+            "net": format_signed(s.net_migration)
+        }
     else:
         text += " " + _("and net migration was about %(net)s (estimated where not registered).") % {
             "net": format_signed(s.net_migration)
