@@ -23,8 +23,8 @@ import pandas as pd
 
 from blilyst.axes import age_band_label
 from blilyst.errors import InputError
+from blilyst.i18n import format_signed, override
 from blilyst.i18n import gettext as _
-from blilyst.i18n import override
 from blilyst.plan.comparison import choose_peers, comparison_table, municipality_profile
 from blilyst.plan.document import ChartSpec, Plan, TableSpec
 from blilyst.plan.targetgroups import (
@@ -62,6 +62,8 @@ class KeyFigures:
     immigrants: float | None
     immigrants_before: float | None
     immigrant_years: tuple[int, int] | None
+    #: people moved by border changes between the two 1 January stocks (part of ``change``, not migration)
+    boundary_change: float = 0.0
 
     @property
     def change(self) -> int:
@@ -106,6 +108,8 @@ def key_figures(code: str, snapshot: Snapshot, *, years_back: int = 10) -> KeyFi
         immigrants = float(imm.loc[imm["year"] == last, "persons"].sum())
         immigrants_before = float(imm.loc[imm["year"] == first, "persons"].sum())
         imm_years = (first, last)
+    moved = snapshot.boundary_changes
+    moved = moved[(moved["municipality"] == code) & moved["year"].between(before, year - 1)]
     return KeyFigures(
         year,
         now,
@@ -119,7 +123,19 @@ def key_figures(code: str, snapshot: Snapshot, *, years_back: int = 10) -> KeyFi
         immigrants,
         immigrants_before,
         imm_years,
+        float(moved["persons"].sum()),
     )
+
+
+def border_change_row(k: KeyFigures, lang: str) -> tuple[str, str] | None:
+    """The key-figure row saying how much of the change came with border changes (None if none did)."""
+    if abs(k.boundary_change) < 0.5:
+        return None
+    with override(lang):
+        label = _("Of which moved by border changes {first}–{last} (not migration)").format(
+            first=k.year_before, last=k.year
+        )
+        return label, format_signed(k.boundary_change)
 
 
 def key_figures_frame(k: KeyFigures, lang: str = "nb") -> pd.DataFrame:
@@ -145,6 +161,9 @@ def key_figures_frame(k: KeyFigures, lang: str = "nb") -> pd.DataFrame:
         ),
         (f"Andel 20–66 år {k.year}" if nb else f"Share aged 20–66 {k.year}", fmt_pct(k.share_20_66, lang, 1)),
     ]
+    border = border_change_row(k, lang)
+    if border is not None:
+        rows.insert(3, border)
     if k.natural_increase_2011_2025 is not None:
         rows.append(
             (

@@ -23,6 +23,7 @@ from blilyst.i18n import active, format_percent, override
 from blilyst.plan import assembly, needs, smallnumbers
 from blilyst.plan import bottlenecks as bn
 from blilyst.plan.chain import validate_chain
+from blilyst.plan.evidence import border_change_row
 from blilyst.plan.targetgroups import (
     bottlenecks_hitting,
     candidate_groups,
@@ -164,6 +165,7 @@ def evidence(request: HttpRequest, code: str) -> HttpResponse:
                 _("Change since %(year)d") % {"year": k.year_before},
                 f"{'+' if k.change >= 0 else ''}{fmt_int(k.change, lang)} ({fmt_pct(k.change / k.population_before, lang, 1)})",
             ),
+            *[row for row in [border_change_row(k, lang)] if row is not None],
             (
                 _("Share aged 67 and over"),
                 _("%(share)s (was %(before)s in %(year)d)")
