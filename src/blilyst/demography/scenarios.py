@@ -709,17 +709,35 @@ class _Run:
         from blilyst.demography.stochastic import simulate
 
         rs, steps = self.rs, self.steps
-        sim = simulate(rs, steps, simulations=opts.simulations, seed=opts.seed, srb=self.srb, profile=self.profile)
+        mig, intl_counts = rs.migration_rate, None
+        extra: dict[str, Any] = {}
+        domestic, share, intl_profile = rs.domestic_rate, rs.international_share, rs.international_profile
+        if domestic is not None and share is not None and intl_profile is not None:
+            # centred on the trend: domestic rates plus the national immigration assumption (its default level)
+            level = _national_level(rs, self.snapshot, steps, "trend")
+            mig, intl_counts = domestic, international_counts(level, share, intl_profile)
+            extra["national_level"] = level
+        sim = simulate(
+            rs,
+            steps,
+            simulations=opts.simulations,
+            seed=opts.seed,
+            srb=self.srb,
+            profile=self.profile,
+            net_rates=mig,
+            international=intl_counts,
+        )
         det = project(
             rs.base,
             *_trend_inputs(rs, steps),
             steps,
             srb=self.srb,
-            net_migration_rates=rs.migration_rate,
+            net_migration=intl_counts,
+            net_migration_rates=mig,
             migration_timing="cohort",
         )
         self.assumptions.update(sim.assumptions)
-        return self.result(det.population, det, intervals=sim.frame(rs.codes, rs.names, self.years))
+        return self.result(det.population, det, intervals=sim.frame(rs.codes, rs.names, self.years), extra=extra)
 
     def constrained(self, opts: HousingOptions | EmploymentOptions | TargetOptions) -> ProjectionResult:
         rs, steps = self.rs, self.steps

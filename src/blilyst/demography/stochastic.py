@@ -116,8 +116,14 @@ def simulate(
     batch: int = 8,
     level_scale: float = LEVEL_SCALE,
     dtype: type[np.floating[Any]] = np.float32,
+    net_rates: np.ndarray | None = None,
+    international: np.ndarray | None = None,
 ) -> SimulationResult:
-    """Run ``simulations`` stochastic trend projections of all regions in ``rs`` for ``steps`` years."""
+    """Run ``simulations`` stochastic trend projections of all regions in ``rs`` for ``steps`` years.
+
+    ``net_rates`` (R, 2, 106) replace the trend's net migration rates and ``international`` (T, R, 2, 106)
+    adds net immigrants each year: the trend's domestic rates and national immigration assumption
+    (:mod:`blilyst.demography.international`), so that the intervals are centred on the trend."""
     _check_size(simulations, steps, len(rs.codes), batch)
     rng = np.random.default_rng(seed)
     if sigma_fertility is None:
@@ -135,7 +141,8 @@ def simulate(
     nz = np.flatnonzero(rs.asfr > 0)
     fertile = slice(int(nz[0]), int(nz[-1]) + 1)
     asfr = (rs.asfr[None, fertile] * rs.fertility_factor[:, None]).astype(dtype)  # (R, fertile ages)
-    rates = rs.migration_rate.astype(dtype)
+    rates = (rs.migration_rate if net_rates is None else net_rates).astype(dtype)
+    immigrants = None if international is None else np.asarray(international).astype(dtype)
     prof = profile.astype(dtype)
     girls = np.asarray(1.0 / (1.0 + srb))
 
@@ -184,6 +191,8 @@ def simulate(
             np.multiply(rates, cohort, out=net)
             np.multiply((eps[:, t, :] * total).astype(dtype)[..., None, None], prof, out=shock)
             net += shock
+            if immigrants is not None:
+                net += immigrants[t]
             cohort *= -0.25
             np.maximum(net, cohort, out=net)  # as the trend rates' floor: at most a quarter leaves in a year
             fert = asfr[None] * fmult[:, t, None, None]
