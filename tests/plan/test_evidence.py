@@ -117,7 +117,6 @@ def test_outlook_adds_the_projected_pyramid_workforce_and_target_seeking_answer(
     assert f"nummer {int(row.rank_in_class)} av {int(row.n_in_class)} i sentralitetsklasse 6" in plan.summary
 
 
-<<<<<<< HEAD
 def test_the_plan_states_the_national_immigration_assumption_and_flags_fast_growth(snapshot):
     fast = build_plan("3222", snapshot=snapshot, projection=True, lang="en")
     assert any(s.startswith("Net immigration to Norway: the mean of Norway's net immigration") for s in fast.sources)
@@ -125,7 +124,8 @@ def test_the_plan_states_the_national_immigration_assumption_and_flags_fast_grow
     calm = build_plan("4032", snapshot=snapshot, projection=True, lang="nb")
     assert any(s.startswith("Nettoinnvandring til Norge:") for s in calm.sources)
     assert not any(s.startswith("Merk:") for s in calm.sources)  # Fyresdal does not grow by half in 20 years
-=======
+
+
 def test_notoddens_growth_shows_the_border_move_apart():
     """Notodden grew by 672 from 2016 to 2026; 442 of them came with the border from Midt-Telemark on
     1 January 2020 (SSB 01223), which the key figures now say."""
@@ -137,4 +137,3 @@ def test_notoddens_growth_shows_the_border_move_apart():
     frame = key_figures_frame(k, "nb").set_index("Nøkkeltall")
     assert frame.loc["Av dette flyttet med grenseendringer 2016–2026 (ikke flytting)", "Verdi"] == "+442"
     assert abs(key_figures("4032", load_snapshot()).boundary_change) < 0.5  # Fyresdal: no border change
->>>>>>> 5397d76 (Key figures say how much of the change came with border changes (Notodden 2016-2026: +672, of which +442 by the 2020 border move), in the plan document and on the evidence page)
