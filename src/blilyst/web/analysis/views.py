@@ -32,8 +32,17 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "county": county,
         "own_codes": set(user_municipality_codes(request.user)),
+        "data_version": _data_version(),
     }
     return render(request, "analysis/municipality_list.html", ctx)
+
+
+def _data_version() -> str:
+    """Names the snapshot in use (its origin and manifest), for keys of cached fragments."""
+    from blilyst.plan.diskcache import data_fingerprint
+    from blilyst.stats.snapshot import load_snapshot
+
+    return data_fingerprint(load_snapshot())[:16]
 
 
 def _display_rows(records: list[dict]) -> list[dict]:
