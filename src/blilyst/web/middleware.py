@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -191,6 +191,10 @@ class TransactionMiddleware:
     ended it) is run once more on a fresh connection; reads change nothing, so a retry is safe.
     Reads are not wrapped in a transaction: on SQLite (``transaction_mode=IMMEDIATE``) that would
     make every page view take the write lock. Must be the last middleware, so that it runs the view.
+
+    A view marked with Django's ``transaction.non_atomic_requests`` keeps its own transactions: one that
+    sends e-mail must commit its log in the same unit as the mail leaves, which a surrounding request
+    transaction that rolls back later would break.
     """
 
     def __init__(self, get_response):
@@ -212,6 +216,8 @@ class TransactionMiddleware:
                 connection.close()
                 return view_func(request, *view_args, **view_kwargs)
         try:
+            if DEFAULT_DB_ALIAS in getattr(view_func, "_non_atomic_requests", set()):
+                return view_func(request, *view_args, **view_kwargs)
             with transaction.atomic():
                 response = view_func(request, *view_args, **view_kwargs)
                 if response.status_code >= 500:

@@ -114,3 +114,27 @@ def test_every_default_text_has_only_known_placeholders_in_every_language(purpos
         with translation.override(lang):
             check_placeholders(str(DEFAULT_SUBJECTS[Purpose(purpose)]))
             check_placeholders(str(DEFAULT_BODIES[Purpose(purpose)]))
+
+
+def test_a_mail_is_not_sent_when_writing_its_log_fails(people, household, smtp, monkeypatch):
+    from blilyst.web.outreach import mailing
+
+    def broken_log(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the access log is unavailable")
+
+    monkeypatch.setattr(mailing, "log_access", broken_log)
+    with pytest.raises(RuntimeError):
+        mailing.send_to_household(household, "welcome", MessageTemplate.objects.all(), by=people.alice)
+    assert smtp.messages == []
+    assert ContactLogEntry.objects.count() == 0
+
+
+def test_a_mail_cannot_be_sent_inside_a_transaction_that_may_roll_back_its_log(people, household, smtp):
+    from django.db import transaction
+
+    from blilyst.web.outreach.mailing import send_to_household
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        send_to_household(household, "welcome", MessageTemplate.objects.all(), by=people.alice)
+    assert smtp.messages == []
+    assert ContactLogEntry.objects.count() == 0

@@ -2,7 +2,8 @@
 
 Mail goes through Django's mail with the SMTP settings from the environment (``BLILYST_EMAIL_*``,
 docs/production.md). A household's message has the contact person as Reply-To, so answers reach them,
-and is written to the household's contact log; a message that could not be sent is not logged as sent.
+and is written to the household's contact log in the same transaction as it is sent: a message that could not
+be sent is not logged, and one that was sent is never left out of the log by a later rollback.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -82,20 +84,25 @@ def send_to_household(household, purpose: str, templates, *, by, offer: str = ""
     """Send the ``purpose`` message to every adult of ``household`` with an e-mail address and log it.
 
     Raises ``MessageError`` when nobody has an address, and ``OSError`` (``smtplib.SMTPException``) when the
-    mail server refuses or cannot be reached: then nothing is logged."""
+    mail server refuses or cannot be reached: then nothing is logged. Must not be called inside a transaction
+    (``RuntimeError``): one that rolled back after the mail left would lose its log."""
     message = make_message(household, purpose, templates, offer=offer)
     if not message.to:
         raise MessageError(_("No adult of the household has an e-mail address. Add one on the household's page."))
-    EmailMessage(message.subject, message.body, to=message.to, reply_to=message.reply_to).send()
-    entry = ContactLogEntry.objects.create(
-        household=household,
-        channel=ContactChannel.EMAIL,
-        summary=_("E-mail sent (%(purpose)s): %(subject)s")
-        % {"purpose": Purpose(purpose).label, "subject": message.subject},
-        by=by,
-    )
-    household.touch()
-    log_access(by, household, Action.CHANGE, detail=f"e-mail: {purpose}")
+    # Sent <=> logged: the log is written first and the mail leaves last, inside one durable transaction that
+    # commits right after. A refused mail rolls the log back; and as the block is durable, no caller's
+    # transaction can roll the log back after the mail has left (that raises RuntimeError before anything).
+    with transaction.atomic(durable=True):
+        entry = ContactLogEntry.objects.create(
+            household=household,
+            channel=ContactChannel.EMAIL,
+            summary=_("E-mail sent (%(purpose)s): %(subject)s")
+            % {"purpose": Purpose(purpose).label, "subject": message.subject},
+            by=by,
+        )
+        household.touch()
+        log_access(by, household, Action.CHANGE, detail=f"e-mail: {purpose}")
+        EmailMessage(message.subject, message.body, to=message.to, reply_to=message.reply_to).send()
     return entry
 
 

@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,6 +49,7 @@ def _templates(request: HttpRequest):
     return for_user(request, MessageTemplate.objects.all(), Capability.VIEW_HOUSEHOLDS)
 
 
+@transaction.non_atomic_requests  # sending commits its own log with the mail (send_to_household)
 @require_http_methods(["GET", "POST"])
 def household_message(request: HttpRequest, household_id: int) -> HttpResponse:
     """Write to a household: choose the purpose, see the message as it will be sent, send it."""
