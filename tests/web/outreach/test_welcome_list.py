@@ -106,3 +106,43 @@ def test_retention_deletes_the_list_as_it_erases_households(people, client_for):
     result = apply_retention()
     assert len(result.new_residents_deleted) == 1
     assert list(NewResident.objects.values_list("name", flat=True)) == ["Olena Koval"]
+
+
+def test_the_welcome_list_is_access_logged_like_households(people, client_for):
+    from blilyst.web.privacy.models import AccessLogEntry
+
+    def logged(resident: NewResident, action: str) -> list[AccessLogEntry]:
+        return list(AccessLogEntry.objects.filter(record="new_resident", household_id=resident.pk, action=action))
+
+    client = client_for(people.alice)
+    client.post(URL, {"municipality": "4028", "file": csv_file(GOOD)})
+    ola, olena = NewResident.objects.get(name="Ola Nordmann"), NewResident.objects.get(name="Olena Koval")
+    assert [e.username for e in logged(ola, "create")] == ["alice"]
+    client.post(URL, {"municipality": "4028", "file": csv_file(GOOD)})
+    assert len(logged(ola, "change")) == 1  # uploaded again: its contact details may have changed
+    client.get(URL)
+    assert len(logged(ola, "view")) == 1 and len(logged(olena, "view")) == 1
+    assert all(e.municipality_id == "4028" for e in logged(ola, "view"))
+    client.post(f"{URL}{ola.pk}/contacted/", {"note": "Ringt"})
+    assert len(logged(ola, "change")) == 2
+    client.post(f"{URL}{olena.pk}/delete/")
+    assert [e.detail for e in logged(olena, "delete")] == ["deleted on request"]
+    client.get(f"{URL}{ola.pk}/register/")
+    client.post(f"{URL}{ola.pk}/register/", {"consent": "on"})
+    assert len(logged(ola, "delete")) == 1
+    # a welcome-list number is not taken for a household's in the household's own export
+    assert not AccessLogEntry.objects.filter(record="household", household_id=olena.pk, action="delete").exists()
+
+
+def test_the_administrator_sees_welcome_list_rows_in_the_access_log_apart_from_households(people, client_for):
+    from blilyst.web.accounts.models import Membership
+    from blilyst.web.accounts.roles import Role
+
+    client_for(people.alice).post(URL, {"municipality": "4028", "file": csv_file(GOOD)})
+    ola = NewResident.objects.get(name="Ola Nordmann")
+    Membership.objects.filter(user=people.rita, municipality=people.a).update(role=Role.ADMINISTRATOR)
+    html = client_for(people.rita).get("/privacy/log/").content.decode()
+    assert f"Velkomstlista: {ola.pk}" in html
+    # the household filter does not mix a welcome-list number with a household's
+    page = client_for(people.rita).get("/privacy/log/", {"household": str(ola.pk)})
+    assert list(page.context["page"].object_list) == []

@@ -41,6 +41,8 @@ from blilyst.web.outreach.models import (
     check_placeholders,
 )
 from blilyst.web.outreach.texts import DEFAULT_BODIES, DEFAULT_SUBJECTS, PLACEHOLDERS, Purpose
+from blilyst.web.privacy.models import Action
+from blilyst.web.privacy.rules import log_new_resident_access
 
 WRITE = Capability.EDIT_HOUSEHOLDS
 
@@ -254,7 +256,9 @@ def welcome_list(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                report = import_new_residents(form.cleaned_data["file"].read(), form.cleaned_data["municipality"])
+                report = import_new_residents(
+                    form.cleaned_data["file"].read(), form.cleaned_data["municipality"], by=request.user
+                )
             except ImportFileError as exc:
                 file_error = str(exc)
             else:
@@ -271,6 +275,7 @@ def welcome_list(request: HttpRequest) -> HttpResponse:
         show = "open"
         residents = residents.filter(contacted_on__isnull=True)
     page = Paginator(residents.order_by("-moved_in_on", "name", "pk"), 50).get_page(request.GET.get("page"))
+    log_new_resident_access(request.user, page.object_list, Action.VIEW, detail="welcome list")
     context = {
         "page": page,
         "show": show,
@@ -295,6 +300,7 @@ def welcome_contacted(request: HttpRequest, pk: int) -> HttpResponse:
     resident.contact_note = request.POST.get("note", "").strip()[:300]
     resident.last_activity = timezone.now()
     resident.save(update_fields=["contacted_on", "contact_note", "last_activity"])
+    log_new_resident_access(request.user, [resident], Action.CHANGE, detail="contacted")
     messages.success(request, _("Marked as contacted: %(name)s.") % {"name": resident.name})
     return redirect("outreach:welcome")
 
@@ -303,6 +309,7 @@ def welcome_contacted(request: HttpRequest, pk: int) -> HttpResponse:
 def welcome_delete(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _get_rw_new_resident(request, pk)
     name = resident.name
+    log_new_resident_access(request.user, [resident], Action.DELETE, detail="deleted on request")
     resident.delete()
     messages.success(request, _("Deleted from the welcome list: %(name)s.") % {"name": name})
     return redirect("outreach:welcome")
@@ -316,6 +323,8 @@ def welcome_register(request: HttpRequest, pk: int) -> HttpResponse:
     from blilyst.web.privacy.models import CONSENT_TEXTS, ConsentPurpose
 
     resident = _get_rw_new_resident(request, pk)
+    if request.method == "GET":
+        log_new_resident_access(request.user, [resident], Action.VIEW, detail="registration")
     error = ""
     if request.method == "POST":
         if request.POST.get("consent") != "on":

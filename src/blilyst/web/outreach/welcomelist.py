@@ -101,8 +101,12 @@ def _date(text: str) -> dt.date:
     raise ValueError(text)
 
 
-def import_new_residents(data: bytes, municipality) -> WelcomeImport:
-    """Check every row of the uploaded list, then store them all (or, with any error, none)."""
+def import_new_residents(data: bytes, municipality, by=None) -> WelcomeImport:
+    """Check every row of the uploaded list, then store them all (or, with any error, none); each stored row
+    is written to the access log as created or changed by ``by``."""
+    from blilyst.web.privacy.models import Action
+    from blilyst.web.privacy.rules import log_new_resident_access
+
     header, rows = read_upload(data)
     keys = {word: key for key, words in COLUMNS.items() for word in words}
     columns = {i: keys[h.strip().lower()] for i, h in enumerate(header) if h.strip().lower() in keys}
@@ -156,8 +160,9 @@ def import_new_residents(data: bytes, municipality) -> WelcomeImport:
     if report.errors:
         return report
     with transaction.atomic():
+        created_rows, changed_rows = [], []
         for out in clean:
-            _obj, created = NewResident.objects.update_or_create(
+            resident, created = NewResident.objects.update_or_create(
                 municipality=municipality,
                 name=out["name"],
                 address=out["address"],
@@ -169,10 +174,10 @@ def import_new_residents(data: bytes, municipality) -> WelcomeImport:
                     "last_activity": timezone.now(),
                 },
             )
-            if created:
-                report.created += 1
-            else:
-                report.updated += 1
+            (created_rows if created else changed_rows).append(resident)
+        log_new_resident_access(by, created_rows, Action.CREATE, detail="welcome list upload")
+        log_new_resident_access(by, changed_rows, Action.CHANGE, detail="welcome list upload")
+        report.created, report.updated = len(created_rows), len(changed_rows)
     return report
 
 
@@ -183,7 +188,7 @@ def register_as_inquiry(resident: NewResident, by):
     from blilyst.web.accounts.roles import Capability
     from blilyst.web.newcomers.models import Adult, HeardAbout, Household
     from blilyst.web.privacy.models import Action, ConsentPurpose
-    from blilyst.web.privacy.rules import log_access, record_consent
+    from blilyst.web.privacy.rules import log_access, log_new_resident_access, record_consent
 
     household = Household.objects.create(
         municipality_id=resident.municipality_id,
@@ -201,5 +206,6 @@ def register_as_inquiry(resident: NewResident, by):
     )
     record_consent(household, ConsentPurpose.FOLLOW_UP, by=by)
     log_access(by, household, Action.CREATE, detail="welcome list")
+    log_new_resident_access(by, [resident], Action.DELETE, detail=f"registered as household {household.pk}")
     resident.delete()
     return household

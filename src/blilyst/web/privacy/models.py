@@ -76,6 +76,13 @@ class Action(models.TextChoices):
     ANONYMISE = "anonymise", _("Anonymised by retention")
 
 
+class LoggedRecord(models.TextChoices):
+    """What kind of personal record an access-log row is about (its number is in ``household_id``)."""
+
+    HOUSEHOLD = "household", _("Household")
+    NEW_RESIDENT = "new_resident", _("Welcome list")
+
+
 class AccessLogEntry(models.Model):
     """Who viewed, changed, exported or deleted which household, and when.
 
@@ -85,6 +92,7 @@ class AccessLogEntry(models.Model):
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="access_log")
     household_id = models.BigIntegerField(_("household"), db_index=True)
+    record = models.CharField(max_length=20, choices=LoggedRecord.choices, default=LoggedRecord.HOUSEHOLD)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -22,7 +22,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
-from blilyst.web.privacy.models import CONSENT_TEXTS, AccessLogEntry, Action, AnonymousOutcome, Consent
+from blilyst.web.privacy.models import (
+    CONSENT_TEXTS,
+    AccessLogEntry,
+    Action,
+    AnonymousOutcome,
+    Consent,
+    LoggedRecord,
+)
 
 EXPORT_FORMAT = "blilyst-household-export/1"
 
@@ -42,6 +49,25 @@ def log_access(user, household, action: str, *, detail: str = "", via: str = "we
         action=action,
         detail=detail[:200],
         via=via,
+    )
+
+
+def log_new_resident_access(user, residents, action: str, *, detail: str = "", via: str = "web") -> None:
+    """Record that ``user`` did ``action`` to each of ``residents`` (welcome-list rows, ``NewResident``): the
+    list holds personal data as a household does, so it is logged the same way, one row per person."""
+    username = getattr(user, "username", "") or "system"
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            municipality_id=resident.municipality_id,
+            household_id=resident.pk,
+            record=LoggedRecord.NEW_RESIDENT,
+            user=user if getattr(user, "pk", None) else None,
+            username=username,
+            action=action,
+            detail=detail[:200],
+            via=via,
+        )
+        for resident in residents
     )
 
 
@@ -171,7 +197,9 @@ def export_household(household) -> dict:
         "offers": offer_export_rows(h),
         "access_log": [
             {"at": _iso(e.at), "user": e.username, "action": e.action, "via": e.via}
-            for e in AccessLogEntry.objects.filter(household_id=h.pk, municipality_id=h.municipality_id)
+            for e in AccessLogEntry.objects.filter(
+                household_id=h.pk, municipality_id=h.municipality_id, record=LoggedRecord.HOUSEHOLD
+            )
         ],
     }
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib.tenancy import for_user, municipalities_for, require_capability
 from blilyst.web.newcomers.views import get_rw_household_for_user
-from blilyst.web.privacy.models import AccessLogEntry, Action, ConsentPurpose
+from blilyst.web.privacy.models import AccessLogEntry, Action, ConsentPurpose, LoggedRecord
 from blilyst.web.privacy.rules import (
     ConsentAlreadyGiven,
     erase_household,
@@ -132,11 +132,12 @@ def household_erase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @require_capability(Capability.VIEW_ACCESS_LOG)
 def access_log(request: HttpRequest) -> HttpResponse:
-    """Who viewed, changed, exported or deleted which household (administrators of the municipality)."""
+    """Who viewed, changed, exported or deleted which household or welcome-list row (administrators of the
+    municipality)."""
     entries = for_user(request, AccessLogEntry.objects.all(), Capability.VIEW_ACCESS_LOG)
     household = request.GET.get("household", "").strip()
     if household.isdigit():
-        entries = entries.filter(household_id=int(household))
+        entries = entries.filter(household_id=int(household), record=LoggedRecord.HOUSEHOLD)
     action = request.GET.get("action", "")
     if action in Action.values:
         entries = entries.filter(action=action)
