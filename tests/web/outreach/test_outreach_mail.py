@@ -52,8 +52,26 @@ def test_the_municipalitys_own_text_is_used_in_the_households_language(people, c
     assert message.get_content().strip() == "Drodzy Familien Berg, jak się macie? Alice Aasen"
 
 
-def test_a_polish_household_without_an_own_text_gets_the_english_default(people, client_for, household, smtp):
+def test_a_polish_household_without_an_own_text_gets_the_polish_default(people, client_for, household, smtp):
     household.adults.update(language="pl")
+    client_for(people.alice).post(url(household), {"purpose": "welcome"})
+    message = smtp.messages[0]
+    assert message["Subject"] == "Witamy w gminie Kviteseid"
+    body = message.get_content()
+    assert body.startswith("Dzień dobry, Familien Berg!") and "Alice Aasen" in body
+
+
+def test_a_ukrainian_household_without_an_own_text_gets_the_ukrainian_default(people, client_for, household, smtp):
+    household.adults.update(language="uk")
+    client_for(people.alice).post(url(household), {"purpose": "follow_up_3"})
+    message = smtp.messages[0]
+    # strip(): a long encoded subject is folded onto the header's next line, which parses with a leading space
+    assert message["Subject"].strip() == "Три місяці в муніципалітеті Kviteseid: поговоримо?"
+    assert message.get_content().startswith("Добрий день, Familien Berg!")
+
+
+def test_a_household_in_another_language_still_gets_the_english_default(people, client_for, household, smtp):
+    household.adults.update(language="other")
     client_for(people.alice).post(url(household), {"purpose": "how_are_you"})
     assert smtp.messages[0]["Subject"] == "How are you doing?"
 
@@ -105,15 +123,28 @@ def test_the_preview_shows_the_addresses_as_mailto_links(people, client_for, hou
 
 @pytest.mark.parametrize("purpose", ["welcome", "follow_up_3", "follow_up_12", "follow_up_24", "offer", "how_are_you"])
 def test_every_default_text_has_only_known_placeholders_in_every_language(purpose):
+    import re
+
     from django.utils import translation
 
+    from blilyst.web.outreach.mailing import DEFAULT_TEXT_LANGUAGES
     from blilyst.web.outreach.models import check_placeholders
     from blilyst.web.outreach.texts import DEFAULT_BODIES, DEFAULT_SUBJECTS, Purpose
 
-    for lang in ("nb", "nn", "en"):
+    texts = (DEFAULT_SUBJECTS[Purpose(purpose)], DEFAULT_BODIES[Purpose(purpose)])
+    english = [str(t) for t in texts]
+    with translation.override("nb"):
+        bokmal = [str(t) for t in texts]
+    for lang in DEFAULT_TEXT_LANGUAGES:
         with translation.override(lang):
-            check_placeholders(str(DEFAULT_SUBJECTS[Purpose(purpose)]))
-            check_placeholders(str(DEFAULT_BODIES[Purpose(purpose)]))
+            translated = [str(t) for t in texts]
+        for text, original in zip(translated, english, strict=True):
+            check_placeholders(text)
+            # the same placeholders as the original: a translation may not drop the offer or the contact person
+            assert sorted(re.findall(r"{\w+}", text)) == sorted(re.findall(r"{\w+}", original)), lang
+        if lang not in ("nb", "en"):
+            # really translated: neither the English msgid nor Django's bokmål fallback
+            assert not set(translated) & (set(english) | set(bokmal)), lang
 
 
 def test_a_mail_is_not_sent_when_writing_its_log_fails(people, household, smtp, monkeypatch):

@@ -25,9 +25,9 @@ from blilyst.web.outreach.texts import DEFAULT_BODIES, DEFAULT_SUBJECTS, Purpose
 from blilyst.web.privacy.models import Action
 from blilyst.web.privacy.rules import log_access
 
-#: The languages with a translated default text; for the others the default is in English until the
-#: municipality writes its own text in that language.
-DEFAULT_TEXT_LANGUAGES = ("nb", "nn", "en")
+#: The languages with a translated default text (Polish and Ukrainian from the outreach app's own pl/uk
+#: catalogs); for the others the default is in English until the municipality writes its own text.
+DEFAULT_TEXT_LANGUAGES = ("nb", "nn", "en", "pl", "uk")
 
 
 class MessageError(Exception):

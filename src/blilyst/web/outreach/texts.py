@@ -2,7 +2,8 @@
 
 A municipality may write its own text for a purpose and language (``MessageTemplate``); without one the
 default below is used, translated into the household's language where a catalog has it (bokmål,
-nynorsk, English). Placeholders in braces are filled in when the message is made: see ``PLACEHOLDERS``.
+nynorsk, English, and Polish and Ukrainian: ``outreach/locale/{pl,uk}`` hold only these texts and are kept by
+hand, as ``make messages`` extracts for nb/nn/en only). Placeholders in braces are filled in when the message is made: see ``PLACEHOLDERS``.
 """
 
 from __future__ import annotations
