@@ -26,7 +26,7 @@ import pandas as pd
 from blilyst.errors import InputError
 from blilyst.i18n import N_
 from blilyst.plan import smallnumbers
-from blilyst.plan.capacity import HOUSING_LABELS, Capacity, month_name
+from blilyst.plan.capacity import Capacity, housing_label, month_name
 from blilyst.plan.texts import fmt_pct, pick
 
 Text = Mapping[str, str]
@@ -222,8 +222,8 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
     if item == "housing" and cap.knows_housing():
         total = cap.housing_total()
         kinds = cap.housing_types_available()
-        parts_nb = ", ".join(f"{n} {pick(HOUSING_LABELS.get(t, {'nb': t}), 'nb')}" for t, n in cap.housing.items())
-        parts_en = ", ".join(f"{n} {pick(HOUSING_LABELS.get(t, {'en': t}), 'en')}" for t, n in cap.housing.items())
+        parts_nb = ", ".join(f"{n} {housing_label(t, 'nb')}" for t, n in cap.housing.items())
+        parts_en = ", ".join(f"{n} {housing_label(t, 'en')}" for t, n in cap.housing.items())
         if total == 0:
             facts.append(
                 Fact({"nb": "Ingen boliger er registrert som ledige.", "en": "No homes are listed."}, "problem")

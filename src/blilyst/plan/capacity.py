@@ -13,46 +13,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from blilyst.errors import InputError
+from blilyst.i18n import N_, gettext, override
+from blilyst.i18n import month_name as _month_name
 
 HOUSING_TYPES = ("rental", "for_sale", "small_farm", "plot", "trial_housing")
+# Translated at use time (housing_label), so each reader gets their own language.
 HOUSING_LABELS = {
-    "rental": {"nb": "utleieboliger", "en": "rental homes"},
-    "for_sale": {"nb": "boliger til salgs", "en": "homes for sale"},
-    "small_farm": {"nb": "småbruk", "en": "small farms"},
-    "plot": {"nb": "tomter", "en": "building plots"},
-    "trial_housing": {"nb": "prøveboliger", "en": "trial homes"},
+    "rental": N_("rental homes"),
+    "for_sale": N_("homes for sale"),
+    "small_farm": N_("small farms"),
+    "plot": N_("building plots"),
+    "trial_housing": N_("trial homes"),
 }
 MONTHS = tuple(range(1, 13))
-MONTH_NAMES = {
-    "nb": (
-        "januar",
-        "februar",
-        "mars",
-        "april",
-        "mai",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "desember",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 
 
 def _counts(values: Mapping[Any, Any], field_name: str) -> dict[Any, Any]:
@@ -214,5 +187,14 @@ class Capacity:
         return bool(self.vacancies)
 
 
-def month_name(month: int, lang: str = "nb") -> str:
-    return MONTH_NAMES.get(lang, MONTH_NAMES["nb"])[month - 1]
+def housing_label(kind: str, lang: str | None = None) -> str:
+    """The plural name of a housing type in ``lang`` (the active language when ``None``); unknown kinds as given."""
+    if kind not in HOUSING_LABELS:
+        return kind
+    with override(lang):
+        return gettext(HOUSING_LABELS[kind])
+
+
+def month_name(month: int, lang: str | None = "nb") -> str:
+    """The month's name in running text (``januar``); kept here for callers that import it from the plan."""
+    return _month_name(month, lang)

@@ -278,7 +278,7 @@ def _item_rows(assessment: bn.Assessment, lang: str) -> list[dict]:
 
 def _evidence_lines(evidence_json: dict, lang: str) -> dict[str, str]:
     """The stored evidence in words: kinds, sectors and months by name."""
-    from blilyst.plan.capacity import HOUSING_LABELS, month_name
+    from blilyst.plan.capacity import housing_label, month_name
     from blilyst.web.resources.models import JobVacancy, MatchingGap
 
     cap = evidence_json.get("capacity", {})
@@ -287,10 +287,7 @@ def _evidence_lines(evidence_json: dict, lang: str) -> dict[str, str]:
     join = ", ".join
     return {
         "gaps": join(f"{gap_labels.get(k, k)}: {n}" for k, n in sorted(evidence_json.get("matching_gaps", {}).items())),
-        "housing": join(
-            f"{pick(HOUSING_LABELS[k], lang) if k in HOUSING_LABELS else k}: {n}"
-            for k, n in sorted(cap.get("housing", {}).items())
-        ),
+        "housing": join(f"{housing_label(k, lang)}: {n}" for k, n in sorted(cap.get("housing", {}).items())),
         "vacancies": join(f"{sector_labels.get(k, k)}: {n}" for k, n in sorted(cap.get("vacancies", {}).items())),
         "kindergarten": join(f"{month_name(int(m), lang)}: {n}" for m, n in cap.get("kindergarten_free", {}).items()),
     }
