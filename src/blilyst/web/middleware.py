@@ -106,7 +106,8 @@ class PrivateResponsesMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if request.path.startswith(API_PREFIX) or (user is not None and user.is_authenticated):
+        already = "no-store" in response.get("Cache-Control", "")
+        if not already and (request.path.startswith(API_PREFIX) or (user is not None and user.is_authenticated)):
             patch_cache_control(response, no_store=True, private=True)
         return response
 
