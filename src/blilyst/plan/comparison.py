@@ -14,7 +14,6 @@ Inputs are plain frames: ``register.frame()`` and ``snapshot.population`` of the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -22,17 +21,13 @@ import pandas as pd
 
 from blilyst.axes import PENSION_AGE, WORKING_AGE
 from blilyst.errors import InputError, UnknownMunicipality
-from blilyst.plan.texts import pick
+from blilyst.i18n import N_, gettext, override
 
-Text = Mapping[str, str]
-
-REASON_LABELS: dict[str, Text] = {
-    "centrality": {
-        "nb": "Samme sentralitet, lik størrelse og alderssammensetning",
-        "en": "Same centrality, similar size and age structure",
-    },
-    "region": {"nb": "Samme bo- og arbeidsmarkedsregion", "en": "Same labour-market region"},
-    "user": {"nb": "Lagt til av bruker", "en": "Added by the user"},
+# Translated at use time (Peer.reason_label).
+REASON_LABELS: dict[str, str] = {
+    "centrality": N_("Same centrality, similar size and age structure"),
+    "region": N_("Same labour-market region"),
+    "user": N_("Added by the user"),
 }
 
 
@@ -85,8 +80,9 @@ class Peer:
     reason: str  # "centrality", "region" or "user"
     distance: float | None = None
 
-    def reason_label(self, lang: str = "nb") -> str:
-        return pick(REASON_LABELS[self.reason], lang)
+    def reason_label(self, lang: str | None = "nb") -> str:
+        with override(lang):
+            return gettext(REASON_LABELS[self.reason])
 
 
 @dataclass(frozen=True)
