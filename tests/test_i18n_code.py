@@ -28,7 +28,6 @@ PERMANENT = {
 NOT_YET_CONVERTED: dict[str, int] = {
     "blilyst/plan/bottlenecks.py": 35,
     "blilyst/plan/chain.py": 47,
-    "blilyst/plan/evaluation.py": 15,
     "blilyst/plan/evidence.py": 67,
     "blilyst/plan/targetgroups.py": 62,
     "blilyst/plan/texts.py": 2,

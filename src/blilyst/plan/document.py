@@ -537,7 +537,7 @@ def _evaluation_blocks(plan: Plan, lang: str) -> list[Any]:
     if ev is None:
         b.append(Para(tr("none", lang), "note"))
     else:
-        from blilyst.plan.evaluation import STAGE_LABELS
+        from blilyst.plan.evaluation import stage_label
 
         b.append(Heading(tr("funnel", lang), 3))
         b.append(
@@ -545,7 +545,7 @@ def _evaluation_blocks(plan: Plan, lang: str) -> list[Any]:
                 (tr("stage", lang), tr("households", lang), tr("conversion", lang)),
                 tuple(
                     (
-                        pick(STAGE_LABELS[r["stage"]], lang),
+                        stage_label(r["stage"], lang),
                         tr("suppressed", lang) if r.get("suppressed") else _cell(r["households"], lang),
                         _cell(r["conversion"], lang, share=True),
                     )

@@ -35,18 +35,17 @@ from blilyst.demography.retention import (
     survival_by_group,
 )
 from blilyst.errors import InputError
+from blilyst.i18n import N_, gettext, override
 from blilyst.plan import smallnumbers
-from blilyst.plan.texts import pick
-
-Text = Mapping[str, str]
 
 FUNNEL_STAGES = ("enquiry", "in_dialogue", "visited", "decided", "moved_in")
-STAGE_LABELS: dict[str, Text] = {
-    "enquiry": {"nb": "Henvendelse", "en": "Enquiry"},
-    "in_dialogue": {"nb": "I dialog", "en": "In dialogue"},
-    "visited": {"nb": "Har besøkt", "en": "Visited"},
-    "decided": {"nb": "Bestemt seg", "en": "Decided"},
-    "moved_in": {"nb": "Flyttet inn", "en": "Moved in"},
+# Labels are translated at use time (stage_label, reason_label), so each reader gets their own language.
+STAGE_LABELS: dict[str, str] = {
+    "enquiry": N_("Enquiry"),
+    "in_dialogue": N_("In dialogue"),
+    "visited": N_("Visited"),
+    "decided": N_("Decided"),
+    "moved_in": N_("Moved in"),
 }
 STAGE_ALIASES = {
     "henvendelse": "enquiry",
@@ -70,19 +69,19 @@ STAGE_ALIASES = {
     "flyttet_ut": "moved_in",
 }
 
-REASON_GROUPS: dict[str, tuple[Text, tuple[str, ...]]] = {
+REASON_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "work": (
-        {"nb": "Arbeid", "en": "Work"},
+        N_("Work"),
         ("jobb", "arbeid", "stilling", "work", "job", "career", "karriere", "employ"),
     ),
-    "partner_work": ({"nb": "Jobb til partner", "en": "Partner's work"}, ("partner", "ektefelle", "samboer", "spouse")),
-    "housing": ({"nb": "Bolig", "en": "Housing"}, ("bolig", "hus", "leilighet", "housing", "house", "flat", "rent")),
+    "partner_work": (N_("Partner's work"), ("partner", "ektefelle", "samboer", "spouse")),
+    "housing": (N_("Housing"), ("bolig", "hus", "leilighet", "housing", "house", "flat", "rent")),
     "services": (
-        {"nb": "Barnehage, skole og tjenester", "en": "Kindergarten, school and services"},
+        N_("Kindergarten, school and services"),
         ("barnehage", "skole", "helse", "lege", "kindergarten", "school", "daycare", "health", "doctor"),
     ),
     "social": (
-        {"nb": "Sosialt miljø og tilhørighet", "en": "Social life and belonging"},
+        N_("Social life and belonging"),
         (
             "sosial",
             "venn",
@@ -98,15 +97,27 @@ REASON_GROUPS: dict[str, tuple[Text, tuple[str, ...]]] = {
             "leisure",
         ),
     ),
-    "family": ({"nb": "Familie", "en": "Family"}, ("familie", "foreldre", "family", "parents", "grandchildren")),
+    "family": (N_("Family"), ("familie", "foreldre", "family", "parents", "grandchildren")),
     "education": (
-        {"nb": "Utdanning", "en": "Education"},
+        N_("Education"),
         ("studier", "utdanning", "studies", "education", "university"),
     ),
-    "other": ({"nb": "Annet", "en": "Other"}, ()),
+    "other": (N_("Other"), ()),
 }
 # 'partner' is checked before 'work' so "no job for my partner" lands in partner_work
 REASON_ORDER = ("partner_work", "work", "housing", "services", "social", "family", "education")
+
+
+def stage_label(stage: str, lang: str | None = None) -> str:
+    """A funnel stage's name in ``lang`` (the active language when ``None``)."""
+    with override(lang):
+        return gettext(STAGE_LABELS[stage])
+
+
+def reason_label(group: str, lang: str | None = None) -> str:
+    """A move-out reason group's name in ``lang`` (the active language when ``None``)."""
+    with override(lang):
+        return gettext(REASON_GROUPS[group][0])
 
 
 def _records(records: Iterable[Mapping[str, Any]] | pd.DataFrame) -> list[dict[str, Any]]:
@@ -142,11 +153,13 @@ def funnel(
     records: Iterable[Mapping[str, Any]] | pd.DataFrame,
     stage_field: str = "stage",
     min_cell: int = smallnumbers.MIN_COUNT,
+    lang: str | None = None,
 ) -> pd.DataFrame:
     """Households that reached at least each stage, with the share of all enquiries and the conversion
-    from the previous stage. Columns: ``stage, label_nb, label_en, households, share_of_enquiries,
-    conversion, suppressed``. By the small-number rule a stage reached by one or two households shows no
-    count (NaN, ``suppressed``), and a share needs at least five households beneath it."""
+    from the previous stage. Columns: ``stage, label, households, share_of_enquiries, conversion,
+    suppressed``; ``label`` in ``lang`` (the active language when ``None``). By the small-number rule a
+    stage reached by one or two households shows no count (NaN, ``suppressed``), and a share needs at least
+    five households beneath it."""
     rows = _records(records)
     reached = [0] * len(FUNNEL_STAGES)
     for k, row in enumerate(rows):
@@ -158,8 +171,7 @@ def funnel(
     frame = pd.DataFrame(
         {
             "stage": FUNNEL_STAGES,
-            "label_nb": [STAGE_LABELS[s]["nb"] for s in FUNNEL_STAGES],
-            "label_en": [STAGE_LABELS[s]["en"] for s in FUNNEL_STAGES],
+            "label": [stage_label(s, lang) for s in FUNNEL_STAGES],
             "households": reached,
         }
     )
@@ -298,7 +310,7 @@ def move_out_reasons(
     counts = pd.Series(groups, dtype="object").value_counts()
     table = pd.DataFrame({"reason": counts.index.astype(str), "households": counts.values.astype(int)})
     total = int(table["households"].sum())
-    table["label"] = [pick(REASON_GROUPS[k][0], lang) for k in table["reason"]]
+    table["label"] = [reason_label(k, lang) for k in table["reason"]]
     if min_cell > 1:
         table["share"] = [
             float("nan") if (v := smallnumbers.share(float(n), float(total))) is None else v
@@ -347,7 +359,9 @@ def evaluate(
         reach_result = reach(moved, municipality=municipality, migration_by_age=migration_by_age, years=years)
     return Evaluation(
         as_of=as_of,
-        funnel=funnel(rows, min_cell=min_cell) if rows and all("stage" in r for r in rows) else funnel([]),
+        funnel=funnel(rows, min_cell=min_cell, lang=lang)
+        if rows and all("stage" in r for r in rows)
+        else funnel([], lang=lang),
         moved_in=moved_in_by_group(moved, min_cell=min_cell),
         retention=retention_table(curves, retention_years) if curves else pd.DataFrame(),
         curves=curves,

@@ -679,7 +679,7 @@ def _group_names(plan: Plan, lang: str) -> dict[str, str]:
 
 @require_http_methods(["GET"])
 def results(request: HttpRequest, code: str) -> HttpResponse:
-    from blilyst.plan.evaluation import STAGE_LABELS
+    from blilyst.plan.evaluation import stage_label
     from blilyst.plan.evidence import retention_chart
 
     plan, writable = _plan(request, code)
@@ -690,7 +690,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         group_names = _group_names(plan, lang)
         ctx["funnel"] = [
             (
-                pick(STAGE_LABELS[r["stage"]], lang),
+                stage_label(r["stage"], lang),
                 None if r.get("suppressed") else int(r["households"]),
                 format_percent(r["conversion"]) if r["conversion"] == r["conversion"] else "–",
             )
