@@ -168,3 +168,37 @@ def test_matching_through_the_api_records_gaps_like_the_page(people, resources, 
     api(people.alice)("get", f"/match/{household.pk}")
     api(people.alice)("get", f"/match/{household.pk}")
     assert list(MatchingGap.objects.values_list("key", "household_id")) == [("job:2", household.pk)]
+
+
+def test_register_changes_through_the_api_re_match_the_open_gaps(people):
+    """As on the resource pages: a new or changed listing re-matches the households with open gaps."""
+    import datetime as dt
+
+    from blilyst.web.newcomers.models import Household
+    from blilyst.web.resources.models import MatchingGap
+
+    def renting(label: str, bedrooms: int) -> Household:
+        return Household.objects.create(
+            municipality=people.a,
+            label=label,
+            housing_tenure="rent",
+            housing_bedrooms=bedrooms,
+            housing_from=dt.date(2027, 4, 1),
+        )
+
+    def open_gap(household: Household) -> bool:
+        return MatchingGap.objects.filter(household=household, key="housing", resolved_on__isnull=True).exists()
+
+    berg, lie = renting("Familien Berg", 3), renting("Familien Lie", 4)
+    call = api(people.alice)
+    call("get", f"/match/{berg.pk}")  # records the gaps: no rental at all
+    call("get", f"/match/{lie.pk}")
+    assert open_gap(berg) and open_gap(lie)
+    rental = {**TRIAL, "kind": "rent", "term_months": None, "available_from": "2027-03-01"}
+    created = call("post", "/housing", rental)
+    assert created.status_code == 201, created.content
+    # re-matched on creation, without anyone opening the household's matches: three bedrooms suit only Berg
+    assert not open_gap(berg) and open_gap(lie)
+    changed = call("patch", f"/housing/{created.json()['id']}", {"bedrooms": 4, "version": created.json()["version"]})
+    assert changed.status_code == 200, changed.content
+    assert not open_gap(lie)  # re-matched on the change

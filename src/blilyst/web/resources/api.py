@@ -25,7 +25,7 @@ from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user
 from blilyst.web.lib.versioning import VersionConflict
 from blilyst.web.resources import explain, matchinputs
 from blilyst.web.resources.models import MatchingGap
-from blilyst.web.resources.views import KINDS, Kind, run_matching
+from blilyst.web.resources.views import KINDS, Kind, registers_changed, run_matching
 
 EDIT = Capability.EDIT_RESOURCES
 PERSONAL = Capability.VIEW_HOUSEHOLDS
@@ -155,6 +155,7 @@ def _register(slug: str) -> None:
         obj, errors = _save(request, kind, payload.dict())
         if errors:
             return 422, errors
+        registers_changed(request, obj.municipality_id)
         return 201, _out(request, kind, obj)
 
     @router.patch(
@@ -177,6 +178,7 @@ def _register(slug: str) -> None:
             }
         if errors:
             return 422, errors
+        registers_changed(request, saved.municipality_id)
         return 200, _out(request, kind, saved)
 
     @router.delete(
@@ -184,7 +186,9 @@ def _register(slug: str) -> None:
     )
     def delete(request: HttpRequest, pk: int):
         obj = get_rw_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
+        code = obj.municipality_id
         obj.delete()
+        registers_changed(request, code)
         return 204, None
 
 

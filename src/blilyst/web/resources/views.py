@@ -247,7 +247,7 @@ def resource_create(request: HttpRequest, kind: str) -> HttpResponse:
     form = kind.form(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         obj = form.save()
-        _registers_changed(request, obj.municipality_id)
+        registers_changed(request, obj.municipality_id)
         messages.success(request, _("Saved: %(name)s.") % {"name": obj})
         return redirect("resources:list", kind=kind.slug)
     return render(request, "resources/form.html", {"kind": kind, "form": form, "obj": None})
@@ -271,7 +271,7 @@ def resource_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 rebind_to_current(request.POST, exc.current_version), instance=current, user=request.user
             )
             return render(request, "resources/form.html", ctx, status=409)
-        _registers_changed(request, obj.municipality_id)
+        registers_changed(request, obj.municipality_id)
         messages.success(request, _("Saved: %(name)s.") % {"name": obj})
         return redirect("resources:list", kind=kind.slug)
     return render(request, "resources/form.html", {"kind": kind, "form": form, "obj": obj})
@@ -283,7 +283,7 @@ def resource_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     obj = get_rw_resource_for_user(request, kind, pk)
     name, code = str(obj), obj.municipality_id
     obj.delete()
-    _registers_changed(request, code)
+    registers_changed(request, code)
     messages.success(request, _("Deleted: %(name)s.") % {"name": name})
     return redirect("resources:list", kind=kind.slug)
 
@@ -310,7 +310,7 @@ def resource_import(request: HttpRequest, kind: str) -> HttpResponse:
             file_error = str(exc)
         else:
             if report.ok:
-                _registers_changed(
+                registers_changed(
                     request, getattr(form.cleaned_data["municipality"], "pk", form.cleaned_data["municipality"])
                 )
             if report.ok:
@@ -575,7 +575,7 @@ def offer_answer(request: HttpRequest, household_id: int, offer_id: int) -> Http
     return redirect("resources:match", household_id=household.pk)
 
 
-def _registers_changed(request: HttpRequest, code: str) -> None:
+def registers_changed(request: HttpRequest, code: str) -> None:
     """After a change to ``code``'s registers: re-match the households with open gaps, so the gaps list and
     the plan's bottleneck evidence follow the registers (``matchinputs.refresh_gaps``), and let the public
     front door count again."""
