@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from blilyst.errors import InputError
-from blilyst.i18n import N_
+from blilyst.i18n import N_, gettext, override, pgettext
 from blilyst.plan import smallnumbers
 from blilyst.plan.capacity import Capacity, housing_label, month_name
 from blilyst.plan.texts import fmt_pct, pick
@@ -44,15 +44,17 @@ class Rating(str, enum.Enum):
     def score(self) -> int | None:
         return {"good": 2, "partly": 1, "bottleneck": 0}.get(self.value)
 
-    def label(self, lang: str = "nb") -> str:
-        return pick(RATING_LABELS[self], lang)
+    def label(self, lang: str | None = "nb") -> str:
+        with override(lang):
+            return gettext(RATING_LABELS[self])
 
 
-RATING_LABELS: dict[Rating, Text] = {
-    Rating.GOOD: {"nb": "I orden", "en": "In place"},
-    Rating.PARTLY: {"nb": "Delvis", "en": "Partly"},
-    Rating.BOTTLENECK: {"nb": "Flaskehals", "en": "Bottleneck"},
-    Rating.NOT_ASSESSED: {"nb": "Ikke vurdert", "en": "Not assessed"},
+# Translated at use time (Rating.label), so each reader gets their own language.
+RATING_LABELS: dict[Rating, str] = {
+    Rating.GOOD: N_("In place"),
+    Rating.PARTLY: N_("Partly"),
+    Rating.BOTTLENECK: N_("Bottleneck"),
+    Rating.NOT_ASSESSED: N_("Not assessed"),
 }
 
 
@@ -127,13 +129,22 @@ ITEM_KEYS = tuple(item.key for item in CHECKLIST)
 # The time to feel included is shown (and rated) only as a median over at least this many households: the
 # small-number rule's minimum for medians (blilyst.plan.smallnumbers).
 MIN_HOUSEHOLDS = smallnumbers.MIN_BASE
-SHORT_LABELS: dict[str, Text] = {
-    "receiving": {"nb": "mottak", "en": "welcome"},
-    "housing": {"nb": "bolig", "en": "housing"},
-    "kindergarten": {"nb": "barnehage", "en": "kindergarten"},
-    "jobs": {"nb": "jobb", "en": "jobs"},
-    "vacancies": {"nb": "utlysing", "en": "advertising"},
-}
+
+
+def short_label(key: str, lang: str | None = None) -> str:
+    """A checklist item's one-word name in ``lang`` (the active language when ``None``), for tables."""
+    with override(lang):
+        # a context of their own: "jobs" alone is also the number of jobs in a place
+        labels = {
+            "receiving": pgettext("checklist item", "welcome"),
+            "housing": pgettext("checklist item", "housing"),
+            "kindergarten": pgettext("checklist item", "kindergarten"),
+            "jobs": pgettext("checklist item", "jobs"),
+            "vacancies": pgettext("checklist item", "advertising"),
+        }
+    return labels[key]
+
+
 CHECKLIST_BY_KEY = {item.key: item for item in CHECKLIST}
 
 # matching-gap kinds recorded by the newcomer service, mapped to the checklist item they point at

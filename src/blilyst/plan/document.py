@@ -34,7 +34,7 @@ from blilyst.i18n import format_date as i18n_format_date
 from blilyst.i18n import gettext as _
 from blilyst.plan import smallnumbers
 from blilyst.plan.actions import ActionItem
-from blilyst.plan.bottlenecks import SHORT_LABELS, Assessment, Rating
+from blilyst.plan.bottlenecks import Assessment, Rating, short_label
 from blilyst.plan.chain import Chain, validate_chain
 from blilyst.plan.evaluation import Evaluation
 from blilyst.plan.honesty import HonestyReport
@@ -430,7 +430,7 @@ def _target_group_blocks(plan: Plan, lang: str) -> list[Any]:
             )
             if plan.bottlenecks is not None:
                 hits = bottlenecks_hitting(ev.group, plan.bottlenecks)
-                row += (", ".join(pick(SHORT_LABELS[k], lang) for k, _rating in hits) or "–",)
+                row += (", ".join(short_label(k, lang) for k, _rating in hits) or "–",)
             rows.append((*row, note or "–"))
         period = next((ev.period for ev in plan.target_groups if ev.period), "")
         header: tuple[str, ...] = (

@@ -21,10 +21,9 @@ from blilyst.axes import age_band_label
 from blilyst.i18n import active, format_date, format_number, format_percent, ngettext
 from blilyst.i18n import gettext as _
 from blilyst.plan.actions import GoalCheck
-from blilyst.plan.bottlenecks import SHORT_LABELS, Assessment
+from blilyst.plan.bottlenecks import Assessment, short_label
 from blilyst.plan.honesty import HonestyReport
 from blilyst.plan.targetgroups import GroupEvidence, TargetGroup
-from blilyst.plan.texts import pick
 
 MAX_RECOMMENDATIONS = 5
 
@@ -82,7 +81,7 @@ def recommendations(
             )
         )
     elif assessment.bottlenecks():
-        names = ", ".join(pick(SHORT_LABELS[k], active()) for k in assessment.bottlenecks())
+        names = ", ".join(short_label(k) for k in assessment.bottlenecks())
         out.append(
             _("Clear the bottlenecks first: %(items)s (rated a bottleneck on %(date)s).")
             % {"items": names, "date": format_date(assessment.assessed_on, "long")}
