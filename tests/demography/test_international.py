@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from blilyst.axes import N_AGES
 from blilyst.demography.backtest import backtest
 from blilyst.demography.international import (
     balance_domestic_rates,
@@ -18,6 +19,7 @@ from blilyst.demography.international import (
     national_profile,
     population_shares,
 )
+from blilyst.demography.rates import base_period_fertility, estimate_rates
 from blilyst.demography.scenarios import run_scenario
 from blilyst.errors import InputError
 from blilyst.stats.snapshot import load_snapshot
@@ -168,32 +170,52 @@ def test_every_municipality_growing_more_than_half_in_20_years_is_flagged(snap):
 
 
 # Backtest figures (docs/projection.md). The thresholds the issue asks for are asserted where the model
-# reaches them; where it does not yet (5-year median from 2016, Norway's total from 2016 with the
-# default national level), the test holds the figure reached so a regression shows.
+# reaches them; where it does not (5-year and 10-year medians from 2016, Norway's total from 2016 with
+# the default national level), the test holds the figure reached so a regression shows.
 
 
 def test_backtest_from_2016_with_registered_national_level(snap):
     result = backtest(2016, (5, 10), international="registered", snapshot=snap).summary.set_index("horizon")
-    assert abs(result.loc[10, "norway_error"]) <= 0.02
-    assert result.loc[10, "median_abs_error"] <= 0.03
-    assert result.loc[5, "median_abs_error"] <= 0.02  # the issue asks 0.015: not reached (0.019)
+    assert abs(result.loc[10, "norway_error"]) <= 0.02  # +1.5 %
+    # the issue asks 0.03 after 10 years and 0.015 after 5: not reached (0.0302 and 0.0194; 0.0296 and
+    # 0.0193 before the death rates stopped looking ahead of the base year)
+    assert result.loc[10, "median_abs_error"] <= 0.031
+    assert result.loc[5, "median_abs_error"] <= 0.02
 
 
 def test_backtest_from_2021_reaches_the_five_year_targets(snap):
     registered = backtest(2021, (5,), international="registered", snapshot=snap).summary.iloc[0]
     default = backtest(2021, (5,), snapshot=snap).summary.iloc[0]
-    assert abs(registered["norway_error"]) <= 0.02 and registered["median_abs_error"] <= 0.015
-    assert abs(default["norway_error"]) <= 0.02 and default["median_abs_error"] <= 0.018
+    assert abs(registered["norway_error"]) <= 0.02 and registered["median_abs_error"] <= 0.015  # 0.0143
+    assert abs(default["norway_error"]) <= 0.02 and default["median_abs_error"] <= 0.017  # 0.0165
 
 
 def test_backtest_from_2016_with_the_default_level_beats_the_old_trend(snap):
     result = backtest(2016, (10,), snapshot=snap)
     row = result.summary.iloc[0]
-    assert row["norway_error"] < 0.04  # the old trend: +5.1 %
-    assert row["median_abs_error"] < 0.04  # the old trend: 4.2 %
+    assert row["norway_error"] < 0.036  # +3.55 %; the old trend: +5.1 %
+    assert row["median_abs_error"] < 0.038  # 3.79 %; the old trend: 4.2 %
     # merged-then-split municipalities (estimated stocks) are named and left out
     assert {"1508", "1580"} <= set(result.excluded)
     assert result.municipal.loc[result.municipal["excluded"], "municipality"].isin(result.excluded).all()
+
+
+def test_a_projection_from_an_earlier_year_uses_only_what_was_known_then(snap):
+    rs = estimate_rates(base_year=2016, snapshot=snap)
+    assert rs.mx_year == 2015  # death rates and their improvement from before the base year
+    hfd = snap.fertility.groupby("year")["asfr"].sum()
+    # fertility at the last observed year's level (2015: 1.73), not the 2011-2015 mean (1.80)
+    assert rs.asfr.sum() == pytest.approx(hfd.loc[2015])
+    assert rs.asfr.sum() < hfd.loc[2011:2015].mean() - 0.05
+
+
+def test_base_period_fertility_keeps_the_recent_pattern_at_the_last_level():
+    pattern = np.zeros((5, N_AGES))
+    pattern[:, 30] = [1.0, 0.9, 0.8, 0.7, 0.6]
+    pattern[:, 25] = [0.5, 0.5, 0.5, 0.5, 0.5]
+    out = base_period_fertility(pattern)
+    assert out.sum() == pytest.approx(1.1)
+    assert out[30] / out[25] == pytest.approx(0.8 / 0.5)
 
 
 def test_backtest_needs_registered_years_after_the_start(snap):

@@ -6,9 +6,13 @@
   migration and the residual estimates agree. Future mortality falls at each age's average
   annual rate of improvement over the last 20 years with data (log-linear fit, clipped to
   0-3 % a year), the simplest form of the Lee-Carter drift (Lee & Carter 1992, *JASA* 87: 659-671).
+  Both start from the last year before the base year, so a projection from an earlier year does
+  not see later death rates.
 * **Fertility**: national age-specific fertility rates (Human Fertility Database, Norway).
   Years after the last HFD year keep its age pattern, scaled so that national births equal the
-  births estimated from the national cohort aged 0 (``P(0, t+1) / S(0)``).
+  births estimated from the national cohort aged 0 (``P(0, t+1) / S(0)``). A projection keeps
+  the age pattern of the last five event years at the last year's level (TFR), as SSB starts its
+  assumptions from the latest observed level (:func:`base_period_fertility`).
 * **Local fertility**: a municipality's level relative to the nation, ``k = O / E`` with ``O`` the
   births estimated from its cohort aged 0 and ``E`` the births national rates would give its
   women, over the last ``window`` years. Small municipalities are shrunk towards their county:
@@ -49,6 +53,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RateSchedule",
+    "base_period_fertility",
     "engine_survival",
     "estimate_rates",
     "fertility_array",
@@ -174,6 +179,18 @@ def national_fertility_by_year(
         out[i] = last * (births_est / expected)
         notes.append(f"HFD {hfd_years[-1]} pattern scaled to estimated births")
     return out, notes
+
+
+def base_period_fertility(asfr_hist: np.ndarray, span: int = 5) -> np.ndarray:
+    """National fertility schedule ``(106,)`` for a projection, from the event years' schedules ``(Y, 106)``:
+    the age pattern of the last ``span`` years at the last year's level (TFR).
+
+    Starting from the latest observed level, as SSB's assumptions do, rather than a mean over the last
+    years: when fertility is falling, a mean lags behind (2011-2015: 1.80 against 1.73 in 2015).
+    """
+    shape = asfr_hist[-span:].mean(axis=0)
+    out: np.ndarray = shape * (asfr_hist[-1].sum() / shape.sum())
+    return out
 
 
 def shrink(observed: np.ndarray, expected: np.ndarray, prior: np.ndarray, kappa: float) -> np.ndarray:
@@ -413,8 +430,7 @@ def estimate_rates(
     nat = cube.sum(axis=1)  # municipalities add up to the nation to within a few dozen people
     asfr_hist, fert_notes = national_fertility_by_year(snap.fertility, nat, sel_years, survival0)
     fert = local_fertility_factors(cube, asfr_hist, survival0, groups)
-    recent = slice(max(0, len(sel_years) - 1 - 5), None)  # base-period national schedule: last 5 years
-    asfr = asfr_hist[recent].mean(axis=0)
+    asfr = base_period_fertility(asfr_hist)
 
     # local mortality level over SSB's registered 2011-2025 sums, where the stocks are registered
     period_years = list(range(REGISTERED_PERIOD[0], REGISTERED_PERIOD[1] + 1))
@@ -452,8 +468,11 @@ def estimate_rates(
     dom = net_migration_rates(domestic * keep[..., None, None], cube[:-1] * keep[..., None, None], groups)
     domestic_rate = balance_domestic_rates(dom["rate"], dom["exposure"])
     domestic_rate[..., 0] = 0.0
+    # the residual at 105+ mostly measures error in the oldest death rates, not moves; with the death
+    # rates of an earlier base year its out-migration could exceed the few survivors of the open group
+    domestic_rate[..., -1] = 0.0
 
-    mx_year = int(mort["year"].max())
+    mx_year = min(int(mort["year"].max()), last - 1)  # no death rates from after the base year
     mx_base, _ = mortality_array(mort, [mx_year])
     improvement = improvement_rates(mort, mx_year)
 
