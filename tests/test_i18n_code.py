@@ -30,7 +30,6 @@ NOT_YET_CONVERTED: dict[str, int] = {
     "blilyst/plan/chain.py": 47,
     "blilyst/plan/evidence.py": 67,
     "blilyst/plan/targetgroups.py": 62,
-    "blilyst/plan/texts.py": 2,
 }
 
 

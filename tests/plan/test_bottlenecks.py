@@ -48,7 +48,7 @@ def test_evidence_suggests_a_rating_per_item():
     assert evidence_for("jobs", TIGHT)[0] is Rating.PARTLY  # one sector, partners without jobs
     vac, vac_facts = evidence_for("vacancies", TIGHT)
     assert vac is Rating.BOTTLENECK  # 40 % advertised
-    assert "40 % av kjente ledige stillinger" in vac_facts[0].text["nb"]
+    assert "40\xa0% av kjente ledige stillinger" in vac_facts[0].text["nb"]
     rec, rec_facts = evidence_for("receiving", TIGHT)
     assert rec is Rating.BOTTLENECK  # median 14 months
     assert "Median 14 months" in rec_facts[0].text["en"]
@@ -175,3 +175,15 @@ def test_a_suggested_in_place_says_what_it_rests_on():
     assert suggested_label(a.item("housing"), "nb") == (
         "I orden, bare ut fra det som er registrert: Ledige nå: 2 utleieboliger, 2 tomter."
     )
+
+
+def test_plan_percentages_and_counts_use_the_one_formatter_in_every_language() -> None:
+    """Nynorsk writes percentages like bokmål (no-break space before %), not the English way."""
+    from blilyst.plan.texts import fmt_int, fmt_pct
+
+    assert fmt_pct(0.42, "nn") == "42\xa0%"
+    assert fmt_pct(0.042, "nb", digits=1) == "4,2\xa0%"
+    assert fmt_pct(0.42, "en") == "42%"
+    assert fmt_int(2550, "nn") == "2\xa0550"
+    assert fmt_int(2550, "en") == "2,550"
+    assert fmt_int(None, "nn") == "–"

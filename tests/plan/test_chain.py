@@ -37,7 +37,7 @@ def test_a_complete_chain_has_no_problems():
     assert is_complete(GOOD)
     frame = GOOD.to_frame("nb")
     assert frame["measure"].tolist() == ["", "Norskopplæring på arbeidsplassen", "Prøveboliger"]
-    assert frame.loc[1, "target"] == "75 % (2028)"
+    assert frame.loc[1, "target"] == "75\xa0% (2028)"
     assert frame.loc[1, "target_group"] == "Arbeidsinnvandrere"
     assert frame.loc[2, "target_group"] == "Arbeidsinnvandrere, Folk over 45 år"
     assert frame.loc[2, "source"] == "Tilflyttertjenesten"

@@ -29,7 +29,7 @@ def test_key_figures_for_fyresdal(snapshot):
     assert (k.immigrants, k.immigrant_years) == (126, (2011, 2021))
     frame = key_figures_frame(k, "nb").set_index("Nøkkeltall")["Verdi"]
     assert frame["Folketall 1. januar 2026"] == "1\u00a0274"
-    assert frame["Endring 2016–2026"] == "-49 (-3,7 %)"
+    assert frame["Endring 2016–2026"] == "-49 (-3,7\xa0%)"
     english = key_figures_frame(k, "en").set_index("Key figure")["Value"]
     assert english["Population 1 January 2026"] == "1,274"
 
@@ -67,8 +67,8 @@ def test_retention_chart_from_curves():
     curves = survival_by_group(records, as_of=dt.date(2025, 1, 1))
     chart = retention_chart(curves)
     assert chart.estimated
-    assert "Etter ett år bor 75 % fortsatt her" in chart.alt_text
-    assert chart.table.iloc[0]["1 år"] == "75 %"
+    assert "Etter ett år bor 75\xa0% fortsatt her" in chart.alt_text
+    assert chart.table.iloc[0]["1 år"] == "75\xa0%"
 
 
 def test_build_plan_resolves_names_and_fills_the_needs_analysis(snapshot):

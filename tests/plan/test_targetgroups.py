@@ -48,7 +48,7 @@ def test_fyresdal_share_of_in_migrants_aged_45_plus(migration_by_age):
     assert ev.in_share == pytest.approx(105 / 383)
     assert ev.out_share == pytest.approx(77 / 295)
     shown = [i.display("nb") for i in ev.indicators]
-    assert "Andel av innflyttere i alderen 45+ år: 27 % (2021–2025)" in shown
+    assert "Andel av innflyttere i alderen 45+ år: 27\xa0% (2021–2025)" in shown
 
 
 def test_age_profile_partitions_all_moves(migration_by_age):
@@ -106,7 +106,7 @@ def test_a_family_plan_in_fyresdal_is_warned_with_numbers(migration_by_age, immi
     focus = warnings["traditional_focus"]
     assert focus.numbers["effort_traditional"] == pytest.approx(0.9)
     assert focus.numbers["in_share_45_plus"] == pytest.approx(105 / 383)
-    assert "27 % av innflytterne i 2021–2025 var 45 år eller eldre" in focus.text("nb")
+    assert "27\xa0% av innflytterne i 2021–2025 var 45 år eller eldre" in focus.text("nb")
     assert "27% of in-migrants in 2021–2025 were 45 or older" in focus.text("en")
     # 0 + 0 + 0 + 26 + 18 refugees settled in 2019-2023
     assert warnings["refugees_ignored"].numbers["refugees_settled"] == 44
@@ -136,7 +136,7 @@ def test_labour_immigrants_ignored_in_froya(immigrants_by_reason):
     warnings = {w.code: w for w in check_priorities(TRADITIONAL_PLAN, evidence)}
     labour = warnings["labour_immigrants_ignored"]
     assert labour.numbers["immigrant_share_labour"] == pytest.approx(0.6777, abs=1e-4)
-    assert "68 % i 2021" in labour.text("nb")
+    assert "68\xa0% i 2021" in labour.text("nb")
 
 
 def test_user_defined_group_by_age_and_competence(migration_by_age):
@@ -190,7 +190,7 @@ def test_needs_fit_with_the_working_ages():
     fit = needs_fit(get_group("over_45"))
     # 45..105 is 61 ages, of which 45..66 (22) are working ages
     assert fit.age_overlap == pytest.approx(22 / 61)
-    assert fit.text["nb"] == "36 % av gruppens aldre ligger innenfor 20–66 år."
+    assert fit.text["nb"] == "36\xa0% av gruppens aldre ligger innenfor 20–66 år."
     nurses = user_group("nurses", "Sykepleiere", age_range=(25, 39), competence=("nurse", "midwife"))
     fit = needs_fit(nurses, needed_competence=["Nurse", "engineer"])
     assert fit.age_overlap == 1.0 and fit.competence == ("nurse",)

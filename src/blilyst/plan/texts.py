@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from blilyst.i18n import format_number, format_percent
 from blilyst.i18n import gettext as _
 
 LANGUAGES = ("nb", "en")
@@ -24,20 +25,17 @@ def pick(text: Mapping[str, str] | str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 def fmt_pct(share: float, lang: str = DEFAULT_LANGUAGE, digits: int = 0) -> str:
-    """A share (0..1) as a percentage the way each language writes it (``42 %`` / ``42%``)."""
-    value = f"{100 * share:.{digits}f}"
-    if lang == "nb":
-        return value.replace(".", ",") + " %"
-    return value + "%"
+    """A share (0..1) as a percentage the way each language writes it (``42 %`` in bokmål and nynorsk,
+    ``42%`` in English); one formatter for the whole core (``blilyst.i18n.format_percent``)."""
+    return format_percent(share, digits, lang)
 
 
 def fmt_int(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A whole number with a thousands separator (no-break space in bokmål, comma in English); "–" for
+    """A whole number with a thousands separator (no-break space in Norwegian, comma in English); "–" for
     a figure the data do not have."""
     if value is None:
         return "–"
-    text = f"{round(value):,}"
-    return text.replace(",", "\u00a0") if lang == "nb" else text
+    return format_number(round(value), 0, lang)
 
 
 #: Evidence this many years old or older says how old it is in the sentence that uses it.

@@ -98,7 +98,7 @@ def test_a_group_of_their_own_gets_evidence_and_can_be_chosen(people, analyst, c
     html = client.get("/plan/4028/target-group/").content.decode()
     assert "Sykepleiere med familie" in html
     assert "Andel av innflyttere i alderen 25–44 år" in html  # the Telemark migration-by-age evidence
-    assert "100 % av gruppens aldre ligger innenfor 20–66 år" in html
+    assert "100\xa0% av gruppens aldre ligger innenfor 20–66 år" in html
     _post(client, chosen_groups=["own_sykepleiere_med_familie"])
     chain = Plan.objects.get(municipality="4028").chain()
     assert chain.target_groups == ("own_sykepleiere_med_familie",)
