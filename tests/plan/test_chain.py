@@ -125,7 +125,25 @@ def test_a_problem_says_where_it_is_in_words_not_code_keys():
         "Tiltak 1 (Prøveboliger), indikatoren «Husholdninger»"
     )
     assert place_in_words("goal") == "Målet"
-    problem = ChainProblem("x", "error", "target_group", {"nb": "Velg en målgruppe.", "en": "Choose a group."})
-    assert problem.text("nb") == "Målgruppen: Velg en målgruppe."
-    assert problem.text("en") == "The target group: Choose a group."
+    problem = ChainProblem("x", "error", "target_group", "Choose at least one concrete target group.")
+    assert problem.text("nb") == "Målgruppen: Velg minst én konkret målgruppe."
+    assert problem.text("en") == "The target group: Choose at least one concrete target group."
     assert "target_group" not in problem.text("nb")
+
+
+def test_problems_and_metric_names_come_from_the_catalogs_in_each_language():
+    from blilyst.plan.chain import metric_label
+
+    chain = Chain(
+        goal="20 flere innbyggere innen 2030",
+        target_groups=("alle",),
+        measures=(Measure(name="Prøveboliger", indicators=(Indicator("Andel", "retention_1y", 1.5, 2030, 0.5),)),),
+    )
+    texts = {lang: [p.text(lang) for p in validate_chain(chain)] for lang in ("nb", "nn", "en")}
+    assert "Målgruppen: «Alle» er ingen målgruppe; velg en konkret gruppe ut fra behovsanalysen." in texts["nb"]
+    assert "Målgruppa: «Alle» er inga målgruppe; vel ei konkret gruppe ut frå behovsanalysen." in texts["nn"]
+    # the number in a message is written the way the language writes it
+    assert any(t.endswith("En andel må ligge mellom 0 og 1, ikke 1,5.") for t in texts["nb"])
+    assert any(t.endswith("A share must be between 0 and 1, not 1.5.") for t in texts["en"])
+    assert metric_label("retention_1y", "nn") == "Del framleis busett etter 1 år"
+    assert Indicator("x", "moved_in_households").resolved_source("nn") == "Tilflyttartenesta"

@@ -11,94 +11,90 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import pandas as pd
 
 from blilyst.errors import InputError
-from blilyst.i18n import N_, override
+from blilyst.i18n import N_, format_number, override
 from blilyst.i18n import gettext as _
 from blilyst.plan.bottlenecks import ITEM_KEYS
 from blilyst.plan.targetgroups import TargetGroup, candidate_groups
-from blilyst.plan.texts import fmt_pct, pick
+from blilyst.plan.texts import fmt_pct
 
-Text = Mapping[str, str]
-
-# Metrics blilyst itself can measure (key -> label, unit, where the number comes from)
-METRICS: dict[str, tuple[Text, str, Text]] = {
+# Metrics blilyst itself can measure (key -> label, unit, where the number comes from); the texts are English
+# msgids, translated where they are shown (metric_label, Indicator.resolved_source).
+METRICS: dict[str, tuple[str, str, str]] = {
     "moved_in_households": (
-        {"nb": "Husholdninger som flyttet inn via tjenesten", "en": "Households moved in via the service"},
+        N_("Households moved in via the service"),
         "households",
-        {"nb": "Tilflyttertjenesten", "en": "Newcomer service"},
+        N_("Newcomer service"),
     ),
     "moved_in_persons": (
-        {"nb": "Personer som flyttet inn via tjenesten", "en": "Persons moved in via the service"},
+        N_("Persons moved in via the service"),
         "persons",
-        {"nb": "Tilflyttertjenesten", "en": "Newcomer service"},
+        N_("Newcomer service"),
     ),
     "retention_1y": (
-        {"nb": "Andel fortsatt bosatt etter 1 år", "en": "Share still resident after 1 year"},
+        N_("Share still resident after 1 year"),
         "share",
-        {"nb": "Tilflyttertjenesten (Kaplan–Meier)", "en": "Newcomer service (Kaplan–Meier)"},
+        N_("Newcomer service (Kaplan–Meier)"),
     ),
     "retention_2y": (
-        {"nb": "Andel fortsatt bosatt etter 2 år", "en": "Share still resident after 2 years"},
+        N_("Share still resident after 2 years"),
         "share",
-        {"nb": "Tilflyttertjenesten (Kaplan–Meier)", "en": "Newcomer service (Kaplan–Meier)"},
+        N_("Newcomer service (Kaplan–Meier)"),
     ),
     "retention_5y": (
-        {"nb": "Andel fortsatt bosatt etter 5 år", "en": "Share still resident after 5 years"},
+        N_("Share still resident after 5 years"),
         "share",
-        {"nb": "Tilflyttertjenesten (Kaplan–Meier)", "en": "Newcomer service (Kaplan–Meier)"},
+        N_("Newcomer service (Kaplan–Meier)"),
     ),
     "reach_share": (
-        {"nb": "Andel av alle innflyttere tjenesten nådde", "en": "Share of all in-migrants the service reached"},
+        N_("Share of all in-migrants the service reached"),
         "share",
-        {"nb": "Tilflyttertjenesten og SSB", "en": "Newcomer service and SSB"},
+        N_("Newcomer service and SSB"),
     ),
     "enquiries": (
-        {"nb": "Henvendelser", "en": "Enquiries"},
+        N_("Enquiries"),
         "households",
-        {"nb": "Tilflyttertjenesten", "en": "Newcomer service"},
+        N_("Newcomer service"),
     ),
     "months_to_included": (
-        {
-            "nb": "Måneder til tilflytteren føler seg inkludert (median)",
-            "en": "Months until newcomers feel included (median)",
-        },
+        N_("Months until newcomers feel included (median)"),
         "months",
-        {"nb": "Oppfølgingssamtaler", "en": "Follow-ups"},
+        N_("Follow-ups"),
     ),
     "net_migration": (
-        {"nb": "Nettoinnflytting", "en": "Net in-migration"},
+        N_("Net in-migration"),
         "persons",
-        {"nb": "Statistisk sentralbyrå", "en": "Statistics Norway"},
+        N_("Statistics Norway"),
     ),
     "in_migration": (
-        {"nb": "Innflytting", "en": "In-migration"},
+        N_("In-migration"),
         "persons",
-        {"nb": "Statistisk sentralbyrå", "en": "Statistics Norway"},
+        N_("Statistics Norway"),
     ),
     "population": (
-        {"nb": "Folketall 1. januar", "en": "Population on 1 January"},
+        N_("Population on 1 January"),
         "persons",
-        {"nb": "Statistisk sentralbyrå", "en": "Statistics Norway"},
+        N_("Statistics Norway"),
     ),
     "kindergarten_free_all_months": (
-        {"nb": "Måneder med ledig barnehageplass", "en": "Months with a free kindergarten place"},
+        N_("Months with a free kindergarten place"),
         "months",
-        {"nb": "Kommunen", "en": "Municipality"},
+        N_("The municipality"),
     ),
     "housing_listed": (
-        {"nb": "Ledige boliger registrert", "en": "Homes listed"},
+        N_("Homes listed"),
         "homes",
-        {"nb": "Tilflyttertjenesten", "en": "Newcomer service"},
+        N_("Newcomer service"),
     ),
     "vacancies_advertised_share": (
-        {"nb": "Andel ledige stillinger lyst ut", "en": "Share of vacancies advertised"},
+        N_("Share of vacancies advertised"),
         "share",
-        {"nb": "Kommunen og næringslivet", "en": "Municipality and employers"},
+        N_("Municipality and employers"),
     ),
 }
 VAGUE_GROUPS = {"alle", "all", "everyone", "alle innbyggere", "folk", "people", "alle som vil"}
@@ -125,7 +121,16 @@ class Indicator:
         return self.unit or (METRICS[self.metric][1] if self.metric in METRICS else "")
 
     def resolved_source(self, lang: str = "nb") -> str:
-        return self.source or (pick(METRICS[self.metric][2], lang) if self.metric in METRICS else "")
+        if self.source or self.metric not in METRICS:
+            return self.source
+        with override(lang):
+            return _(METRICS[self.metric][2])
+
+
+def metric_label(key: str, lang: str = "nb") -> str:
+    """What the metric ``key`` counts, in words (for choice lists and tables)."""
+    with override(lang):
+        return _(METRICS[key][0])
 
 
 @dataclass(frozen=True)
@@ -237,12 +242,24 @@ class ChainProblem:
     code: str
     severity: str  # "error" (a missing link) or "warning"
     where: str  # "goal", "target_group", "measure[2]", "indicator[measure 1: …]"
-    message: Text
+    message: str  # English msgid (marked with N_), translated in text()
+    params: Mapping[str, Any] = field(default_factory=dict)  # %(name)s values; numbers formatted per language
 
     def text(self, lang: str = "nb") -> str:
         """The problem in words, with where it is in words too (never a code key such as ``measure[1: …]``)."""
         with override(lang):
-            return f"{place_in_words(self.where)}: {pick(self.message, lang)}"
+            message = _(self.message)
+            if self.params:
+                message %= {k: _param_text(v, lang) for k, v in self.params.items()}
+            return f"{place_in_words(self.where)}: {message}"
+
+
+def _param_text(value: Any, lang: str) -> str:
+    """A number as the language writes it, with the decimals it has (1.5 → ``1,5`` in Norwegian); text as is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    decimals = f"{value:.6f}".rstrip("0").split(".")[1] if isinstance(value, float) else ""
+    return format_number(value, len(decimals), lang)
 
 
 _PLACES = {"goal": N_("The goal"), "target_group": N_("The target group"), "indicators": N_("The indicators")}
@@ -270,11 +287,10 @@ def _indicator_problems(ind: Indicator, where: str) -> list[ChainProblem]:
                 "unknown_metric",
                 "error",
                 where,
-                {
-                    "nb": f"«{ind.metric}» er ikke noe blilyst kan måle. Velg en kjent måling eller «custom» med kilde.",
-                    "en": f"'{ind.metric}' is not something blilyst can measure. Choose a known metric or 'custom' "
-                    "with a source.",
-                },
+                N_(
+                    "“%(metric)s” is not something blilyst can measure. Choose a known metric or “custom” with a source."
+                ),
+                {"metric": ind.metric},
             )
         )
     if ind.metric == "custom" and not ind.source.strip():
@@ -283,10 +299,7 @@ def _indicator_problems(ind: Indicator, where: str) -> list[ChainProblem]:
                 "no_source",
                 "error",
                 where,
-                {
-                    "nb": "Egendefinert indikator uten kilde: skriv hvem som teller, og hvordan.",
-                    "en": "Custom indicator without a source: say who counts it, and how.",
-                },
+                N_("Custom indicator without a source: say who counts it, and how."),
             )
         )
     if ind.metric == "custom" and not ind.unit.strip():
@@ -295,10 +308,7 @@ def _indicator_problems(ind: Indicator, where: str) -> list[ChainProblem]:
                 "no_unit",
                 "error",
                 where,
-                {
-                    "nb": "Indikatoren mangler enhet (personer, husholdninger, andel …).",
-                    "en": "The indicator has no unit (persons, households, share …).",
-                },
+                N_("The indicator has no unit (persons, households, share …)."),
             )
         )
     if ind.target is None:
@@ -307,7 +317,7 @@ def _indicator_problems(ind: Indicator, where: str) -> list[ChainProblem]:
                 "no_target",
                 "error",
                 where,
-                {"nb": "Indikatoren mangler et måltall.", "en": "The indicator has no target value."},
+                N_("The indicator has no target value."),
             )
         )
     elif ind.resolved_unit() == "share" and not 0 <= ind.target <= 1:
@@ -316,10 +326,8 @@ def _indicator_problems(ind: Indicator, where: str) -> list[ChainProblem]:
                 "bad_share",
                 "error",
                 where,
-                {
-                    "nb": f"En andel må ligge mellom 0 og 1, ikke {ind.target:g}.",
-                    "en": f"A share must be between 0 and 1, not {ind.target:g}.",
-                },
+                N_("A share must be between 0 and 1, not %(value)s."),
+                {"value": ind.target},
             )
         )
     if ind.target_year is None:
@@ -328,7 +336,7 @@ def _indicator_problems(ind: Indicator, where: str) -> list[ChainProblem]:
                 "no_target_year",
                 "error",
                 where,
-                {"nb": "Indikatoren mangler år for når målet skal nås.", "en": "The indicator has no target year."},
+                N_("The indicator has no target year."),
             )
         )
     if ind.baseline is None:
@@ -337,10 +345,7 @@ def _indicator_problems(ind: Indicator, where: str) -> list[ChainProblem]:
                 "no_baseline",
                 "warning",
                 where,
-                {
-                    "nb": "Uten utgangsverdi er det vanskelig å se om tiltaket virker.",
-                    "en": "Without a baseline it is hard to see whether the measure works.",
-                },
+                N_("Without a baseline it is hard to see whether the measure works."),
             )
         )
     return problems
@@ -360,21 +365,14 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
     known = {g.key for g in candidate_groups()} | {g.key for g in groups}
 
     if not chain.goal.strip():
-        problems.append(
-            ChainProblem(
-                "no_goal", "error", "goal", {"nb": "Skriv hva dere vil oppnå.", "en": "Write what you want to achieve."}
-            )
-        )
+        problems.append(ChainProblem("no_goal", "error", "goal", N_("Write what you want to achieve.")))
     elif not re.search(r"\d", chain.goal):
         problems.append(
             ChainProblem(
                 "goal_not_quantified",
                 "warning",
                 "goal",
-                {
-                    "nb": "Målet har ingen tall: hvor mange, innen når?",
-                    "en": "The goal has no number: how many, by when?",
-                },
+                N_("The goal has no number: how many, by when?"),
             )
         )
 
@@ -384,7 +382,7 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
                 "no_target_group",
                 "error",
                 "target_group",
-                {"nb": "Velg minst én konkret målgruppe.", "en": "Choose at least one concrete target group."},
+                N_("Choose at least one concrete target group."),
             )
         )
     for key in chain.target_groups:
@@ -394,10 +392,7 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
                     "vague_target_group",
                     "error",
                     "target_group",
-                    {
-                        "nb": "«Alle» er ingen målgruppe; velg en konkret gruppe ut fra behovsanalysen.",
-                        "en": "'Everyone' is not a target group; choose a concrete group from the needs analysis.",
-                    },
+                    N_("“Everyone” is not a target group; choose a concrete group from the needs analysis."),
                 )
             )
         elif key not in known:
@@ -406,7 +401,8 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
                     "unknown_target_group",
                     "error",
                     "target_group",
-                    {"nb": f"Ukjent målgruppe «{key}».", "en": f"Unknown target group '{key}'."},
+                    N_("Unknown target group “%(key)s”."),
+                    {"key": key},
                 )
             )
     if len(chain.target_groups) > 2:
@@ -415,10 +411,9 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
                 "too_many_groups",
                 "warning",
                 "target_group",
-                {
-                    "nb": f"{len(chain.target_groups)} målgrupper: å prioritere én betyr å nedprioritere en annen.",
-                    "en": f"{len(chain.target_groups)} target groups: prioritising one means giving another less.",
-                },
+                # Always more than two here, so the plural form is the only one (nb, nn and en alike).
+                N_("%(n)s target groups: prioritising one means giving another less."),
+                {"n": len(chain.target_groups)},
             )
         )
 
@@ -428,10 +423,7 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
                 "no_measures",
                 "error",
                 "measures",
-                {
-                    "nb": "Skriv hva dere faktisk skal gjøre (minst ett tiltak).",
-                    "en": "Write what you will actually do (at least one measure).",
-                },
+                N_("Write what you will actually do (at least one measure)."),
             )
         )
     for i, m in enumerate(chain.measures, start=1):
@@ -442,7 +434,7 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
                     "no_measure_name",
                     "error",
                     where,
-                    {"nb": "Tiltaket mangler navn.", "en": "The measure has no name."},
+                    N_("The measure has no name."),
                 )
             )
         for key in m.target_groups:
@@ -452,10 +444,8 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
                         "measure_outside_chain",
                         "error",
                         where,
-                        {
-                            "nb": f"Tiltaket er rettet mot «{key}», som ikke er en av planens målgrupper.",
-                            "en": f"The measure targets '{key}', which is not one of the plan's target groups.",
-                        },
+                        N_("The measure targets “%(key)s”, which is not one of the plan’s target groups."),
+                        {"key": key},
                     )
                 )
         if m.bottleneck is not None and m.bottleneck not in ITEM_KEYS:
@@ -464,7 +454,8 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
                     "unknown_bottleneck",
                     "error",
                     where,
-                    {"nb": f"Ukjent flaskehals «{m.bottleneck}».", "en": f"Unknown bottleneck '{m.bottleneck}'."},
+                    N_("Unknown bottleneck “%(key)s”."),
+                    {"key": m.bottleneck},
                 )
             )
         if not m.indicators:
@@ -473,7 +464,7 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
                     "measure_without_indicator",
                     "warning",
                     where,
-                    {"nb": "Tiltaket har ingen egen indikator.", "en": "The measure has no indicator of its own."},
+                    N_("The measure has no indicator of its own."),
                 )
             )
         for ind in m.indicators:
@@ -485,10 +476,7 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
                 "no_indicators",
                 "error",
                 "indicators",
-                {
-                    "nb": "Planen har ingen indikatorer; uten dem kan ingen si om den virker.",
-                    "en": "The plan has no indicators; without them nobody can tell whether it works.",
-                },
+                N_("The plan has no indicators; without them nobody can tell whether it works."),
             )
         )
     for ind in chain.indicators:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blilyst.plan.bottlenecks import CHECKLIST, Rating
-from blilyst.plan.chain import METRICS
+from blilyst.plan.chain import METRICS, metric_label
 from blilyst.plan.needs import SCENARIO_CHOICES, scenario_label
 from blilyst.plan.targetgroups import REASON_LABELS, REASONS, candidate_groups
 from blilyst.plan.texts import pick
@@ -125,7 +125,7 @@ class AssessmentForm(forms.Form):
 
 
 def metric_choices(lang: str) -> list[tuple[str, str]]:
-    return [("", "–")] + [(key, pick(label, lang)) for key, (label, _unit, _source) in METRICS.items()]
+    return [("", "–")] + [(key, metric_label(key, lang)) for key in METRICS]
 
 
 class TargetGroupForm(forms.Form):
