@@ -43,7 +43,22 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @pytest.fixture
-def token(people, household_with_everything) -> str:
+def keep_the_test_connection():
+    """Schemathesis calls the WSGI application itself, so each request ends with Django's close_old_connections,
+    which on PostgreSQL would close the connection that holds the test's transaction (SQLite's in-memory test
+    database ignores the close). Django's own test client unhooks the same two signals while it runs."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(people, household_with_everything, keep_the_test_connection) -> str:
     return ApiToken.issue(people.alice, "schemathesis")[1]
 
 
