@@ -36,8 +36,10 @@ TIGHT = BottleneckEvidence(
 
 def test_the_checklist_has_the_guidance_five_questions():
     assert [i.key for i in CHECKLIST] == ["receiving", "housing", "kindergarten", "jobs", "vacancies"]
-    assert "når som helst" in CHECKLIST[2].question["nb"]
-    assert "both adults" in CHECKLIST[3].question["en"]
+    assert "når som helst" in CHECKLIST[2].question_text("nb")
+    assert "both adults" in CHECKLIST[3].question_text("en")
+    assert "barnehageplassar" in CHECKLIST[2].question_text("nn")  # nynorsk, not bokmål
+    assert "hushald" in CHECKLIST[3].question_text("nn")
 
 
 def test_evidence_suggests_a_rating_per_item():

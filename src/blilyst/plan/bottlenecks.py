@@ -60,69 +60,54 @@ RATING_LABELS: dict[Rating, str] = {
 
 @dataclass(frozen=True)
 class ChecklistItem:
+    """One checklist question; ``question`` and ``why`` are English message ids, translated at use time."""
+
     key: str
-    question: Text
-    why: Text
+    question: str
+    why: str
+
+    def question_text(self, lang: str | None = None) -> str:
+        """The question in ``lang`` (the active language when ``None``)."""
+        with override(lang):
+            return gettext(self.question)
+
+    def why_text(self, lang: str | None = None) -> str:
+        """Why the question matters, in ``lang`` (the active language when ``None``)."""
+        with override(lang):
+            return gettext(self.why)
 
 
 CHECKLIST: tuple[ChecklistItem, ...] = (
     ChecklistItem(
         "receiving",
-        {
-            "nb": "Er lokalsamfunnet flinkt til å ta imot nye innbyggere, og er innbyggerne med i arbeidet?",
-            "en": "Is the community good at receiving newcomers, and do residents take part in the work?",
-        },
-        {
-            "nb": "Mange tilflyttere sier det tar lang tid før de føler seg inkludert. Et godt vertskap er "
-            "grunnleggende for at folk blir.",
-            "en": "Many newcomers say it takes a long time before they feel included. Good hosts are basic to "
-            "making people stay.",
-        },
+        N_("Is the community good at receiving newcomers, and do residents take part in the work?"),
+        N_(
+            "Many newcomers say it takes a long time before they feel included. Good hosts are basic to "
+            "making people stay."
+        ),
     ),
     ChecklistItem(
         "housing",
-        {
-            "nb": "Er det nok boliger, og er boligtilbudet variert nok?",
-            "en": "Is there enough housing, and is the supply varied enough?",
-        },
-        {
-            "nb": "Folk har ulike behov: leie, kjøpe, tomt, småbruk, prøvebolig. Mangler bolig, hjelper ikke jobb.",
-            "en": "People need different things: renting, buying, a plot, a small farm, a trial home. Without a "
-            "home, a job does not help.",
-        },
+        N_("Is there enough housing, and is the supply varied enough?"),
+        N_(
+            "People need different things: renting, buying, a plot, a small farm, a trial home. Without a "
+            "home, a job does not help."
+        ),
     ),
     ChecklistItem(
         "kindergarten",
-        {
-            "nb": "Finnes ledige barnehageplasser, og kan man få plass når som helst i løpet av året?",
-            "en": "Are there free kindergarten places, and can a family get one at any time of year?",
-        },
-        {
-            "nb": "Barnefamilier flytter når jobben starter, ikke når barnehageåret begynner.",
-            "en": "Families move when the job starts, not when the kindergarten year begins.",
-        },
+        N_("Are there free kindergarten places, and can a family get one at any time of year?"),
+        N_("Families move when the job starts, not when the kindergarten year begins."),
     ),
     ChecklistItem(
         "jobs",
-        {
-            "nb": "Er det nok relevante arbeidsplasser — for begge voksne i en husholdning?",
-            "en": "Are there enough relevant jobs — for both adults in a household?",
-        },
-        {
-            "nb": "I et parforhold trenger to personer jobb; en stilling alene flytter sjelden en familie.",
-            "en": "In a couple two people need work; one position alone rarely moves a family.",
-        },
+        N_("Are there enough relevant jobs — for both adults in a household?"),
+        N_("In a couple two people need work; one position alone rarely moves a family."),
     ),
     ChecklistItem(
         "vacancies",
-        {
-            "nb": "Lyser kommunen og næringslivet ut alle ledige stillinger?",
-            "en": "Do the municipality and local employers advertise every vacancy?",
-        },
-        {
-            "nb": "Stillinger som fylles gjennom bekjentskaper, er usynlige for dem som ikke bor her ennå.",
-            "en": "Positions filled through acquaintances are invisible to those who do not live here yet.",
-        },
+        N_("Do the municipality and local employers advertise every vacancy?"),
+        N_("Positions filled through acquaintances are invisible to those who do not live here yet."),
     ),
 )
 ITEM_KEYS = tuple(item.key for item in CHECKLIST)
@@ -466,7 +451,7 @@ class Assessment:
             rows.append(
                 {
                     "item": k,
-                    "question": pick(it.item.question, lang),
+                    "question": it.item.question_text(lang),
                     "rating": it.rating.value,
                     "rating_label": it.rating.label(lang),
                     "suggested": it.suggested.value,
@@ -548,7 +533,7 @@ class ItemChange:
     direction: str  # "better", "worse", "same", "newly_assessed", "no_longer_assessed"
 
     def text(self, lang: str = "nb") -> str:
-        q = pick(CHECKLIST_BY_KEY[self.key].question, lang)
+        q = CHECKLIST_BY_KEY[self.key].question_text(lang)
         return f"{q} {self.before.label(lang)} → {self.after.label(lang)}"
 
 

@@ -105,8 +105,8 @@ class AssessmentForm(forms.Form):
         return [
             (
                 item.key,
-                pick(item.question, lang),
-                pick(item.why, lang),
+                item.question_text(lang),
+                item.why_text(lang),
                 self[f"rating_{item.key}"],
                 self[f"notes_{item.key}"],
             )
@@ -233,7 +233,7 @@ class MeasureForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         lang = _lang()
-        self.fields["bottleneck"].choices = [("", "–")] + [(i.key, pick(i.question, lang)) for i in CHECKLIST]
+        self.fields["bottleneck"].choices = [("", "–")] + [(i.key, i.question_text(lang)) for i in CHECKLIST]
         self.fields["indicator_metric"].choices = metric_choices(lang)
 
     def clean(self):

@@ -264,7 +264,7 @@ def _item_rows(assessment: bn.Assessment, lang: str) -> list[dict]:
         rows.append(
             {
                 "key": key,
-                "question": pick(it.item.question, lang),
+                "question": it.item.question_text(lang),
                 "rating": it.rating.value,
                 "rating_label": it.rating.label(lang),
                 "suggested": it.suggested.value,
@@ -351,7 +351,7 @@ def bottlenecks(request: HttpRequest, code: str) -> HttpResponse:
         history=history,
         changes=changes,
         history_chart=history_chart,
-        item_labels=[pick(i.question, lang) for i in bn.CHECKLIST],
+        item_labels=[i.question_text(lang) for i in bn.CHECKLIST],
         latest=_item_rows(domain[0], lang) if domain else None,
         latest_date=stored[0].assessed_on if stored else None,
     )
@@ -529,7 +529,7 @@ def target_group(request: HttpRequest, code: str) -> HttpResponse:
                 "user_defined": ev.group.user_defined,
                 "fit": pick(needs_fit(ev.group).text, lang),
                 "bottlenecks": [
-                    f"{pick(bn.CHECKLIST_BY_KEY[k].question, lang)} ({bn.Rating(r).label(lang)})" for k, r in hits
+                    f"{bn.CHECKLIST_BY_KEY[k].question_text(lang)} ({bn.Rating(r).label(lang)})" for k, r in hits
                 ],
             }
         )
