@@ -54,6 +54,11 @@ def test_evidence_suggests_a_rating_per_item():
     rec, rec_facts = evidence_for("receiving", TIGHT)
     assert rec is Rating.BOTTLENECK  # median 14 months
     assert "Median 14 months" in rec_facts[0].text["en"]
+    # every fact is built in nynorsk too, with its own words and the Norwegian percentage format
+    assert "40\xa0% av kjende ledige stillingar" in vac_facts[0].text["nn"]
+    assert "40% of known vacancies" in vac_facts[0].text["en"]
+    assert "Median 14 månader" in rec_facts[0].text["nn"]
+    assert "januar, februar, mars" in facts[0].text["nn"]
 
 
 def test_without_evidence_nothing_is_suggested():

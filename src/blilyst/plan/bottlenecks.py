@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from blilyst.errors import InputError
-from blilyst.i18n import N_, gettext, override, pgettext
+from blilyst.i18n import LANGUAGES, N_, active, format_number, gettext, ngettext, override, pgettext
 from blilyst.plan import smallnumbers
 from blilyst.plan.capacity import Capacity, housing_label, month_name
 from blilyst.plan.texts import fmt_pct, pick
@@ -206,10 +206,13 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
     if gaps:
         facts.append(
             Fact(
-                {
-                    "nb": f"Tilflyttertjenesten har registrert {gaps} behov den ikke kunne dekke.",
-                    "en": f"The newcomer service recorded {gaps} needs it could not meet.",
-                },
+                _in_every_language(
+                    lambda: ngettext(
+                        "The newcomer service recorded {count} need it could not meet.",
+                        "The newcomer service recorded {count} needs it could not meet.",
+                        gaps,
+                    ).format(count=format_number(gaps))
+                ),
                 "warning",
             )
         )
@@ -218,17 +221,17 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
     if item == "housing" and cap.knows_housing():
         total = cap.housing_total()
         kinds = cap.housing_types_available()
-        parts_nb = ", ".join(f"{n} {housing_label(t, 'nb')}" for t, n in cap.housing.items())
-        parts_en = ", ".join(f"{n} {housing_label(t, 'en')}" for t, n in cap.housing.items())
         if total == 0:
-            facts.append(
-                Fact({"nb": "Ingen boliger er registrert som ledige.", "en": "No homes are listed."}, "problem")
-            )
+            facts.append(Fact(_in_every_language(lambda: gettext("No homes are listed.")), "problem"))
             severity.append(Rating.BOTTLENECK)
         else:
             facts.append(
                 Fact(
-                    {"nb": f"Ledige nå: {parts_nb}.", "en": f"Available now: {parts_en}."},
+                    _in_every_language(
+                        lambda: gettext("Available now: {homes}.").format(
+                            homes=", ".join(f"{format_number(n)} {housing_label(t)}" for t, n in cap.housing.items())
+                        )
+                    ),
                     "ok" if len(kinds) >= 2 else "warning",
                 )
             )
@@ -236,10 +239,9 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
             if len(kinds) < 2:
                 facts.append(
                     Fact(
-                        {
-                            "nb": "Bare én type bolig er tilgjengelig; tilbudet er lite variert.",
-                            "en": "Only one type of home is available; the supply is not varied.",
-                        },
+                        _in_every_language(
+                            lambda: gettext("Only one type of home is available; the supply is not varied.")
+                        ),
                         "warning",
                     )
                 )
@@ -249,32 +251,26 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
         if empty:
             facts.append(
                 Fact(
-                    {
-                        "nb": "Ingen ledig barnehageplass i " + ", ".join(month_name(m, "nb") for m in empty) + ".",
-                        "en": "No free kindergarten place in " + ", ".join(month_name(m, "en") for m in empty) + ".",
-                    },
+                    _in_every_language(
+                        lambda: gettext("No free kindergarten place in {months}.").format(
+                            months=", ".join(month_name(m, active()) for m in empty)
+                        )
+                    ),
                     "problem",
                 )
             )
             severity.append(Rating.BOTTLENECK)
         elif not cap.kindergarten_all_year_known():
-            facts.append(
-                Fact(
-                    {
-                        "nb": "Kapasiteten er bare kjent for noen måneder.",
-                        "en": "Capacity is known for some months only.",
-                    },
-                    "info",
-                )
-            )
+            facts.append(Fact(_in_every_language(lambda: gettext("Capacity is known for some months only.")), "info"))
             severity.append(Rating.PARTLY)
         else:
             facts.append(
                 Fact(
-                    {
-                        "nb": f"Ledig plass hele året (minst {cap.kindergarten_min()} i en måned).",
-                        "en": f"Places free all year (at least {cap.kindergarten_min()} in any month).",
-                    },
+                    _in_every_language(
+                        lambda: gettext("Places free all year (at least {places} in any month).").format(
+                            places=format_number(least) if (least := cap.kindergarten_min()) is not None else "–"
+                        )
+                    ),
                     "ok",
                 )
             )
@@ -283,17 +279,18 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
     if item == "jobs" and cap.knows_vacancies():
         total, sectors = cap.vacancies_total(), cap.vacancy_sectors()
         if total == 0:
-            facts.append(
-                Fact({"nb": "Ingen ledige stillinger er registrert.", "en": "No vacancies are listed."}, "problem")
-            )
+            facts.append(Fact(_in_every_language(lambda: gettext("No vacancies are listed.")), "problem"))
             severity.append(Rating.BOTTLENECK)
         else:
             facts.append(
                 Fact(
-                    {
-                        "nb": f"{total} ledige stillinger i {len(sectors)} sektorer.",
-                        "en": f"{total} vacancies in {len(sectors)} sectors.",
-                    },
+                    _in_every_language(
+                        lambda: ngettext(
+                            "{vacancies} vacancies in {count} sector.",
+                            "{vacancies} vacancies in {count} sectors.",
+                            len(sectors),
+                        ).format(vacancies=format_number(total), count=format_number(len(sectors)))
+                    ),
                     "ok" if len(sectors) >= 2 else "warning",
                 )
             )
@@ -302,10 +299,13 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
         if partner:
             facts.append(
                 Fact(
-                    {
-                        "nb": f"{partner} partnere fant ikke relevant jobb.",
-                        "en": f"{partner} partners found no relevant job.",
-                    },
+                    _in_every_language(
+                        lambda: ngettext(
+                            "{count} partner found no relevant job.",
+                            "{count} partners found no relevant job.",
+                            partner,
+                        ).format(count=format_number(partner))
+                    ),
                     "warning",
                 )
             )
@@ -313,10 +313,11 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
     if item == "vacancies":
         share = cap.advertised_share()
         if share is not None:
-            text = {
-                "nb": f"{fmt_pct(share, 'nb')} av kjente ledige stillinger ble lyst ut offentlig.",
-                "en": f"{fmt_pct(share, 'en')} of known vacancies were publicly advertised.",
-            }
+            text = _in_every_language(
+                lambda: gettext("{share} of known vacancies were publicly advertised.").format(
+                    share=fmt_pct(share, active())
+                )
+            )
             if share < 0.5:
                 facts.append(Fact(text, "problem"))
                 severity.append(Rating.BOTTLENECK)
@@ -333,38 +334,54 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
             # the median of one or two households is their own time to feel included: not shown, not rated
             facts.append(
                 Fact(
-                    {
-                        "nb": f"For få husholdninger ({n}) til å vise tiden fra innflytting til å føle seg inkludert "
-                        f"(minst {MIN_HOUSEHOLDS}).",
-                        "en": f"Too few households ({n}) to show the time from moving in to feeling included "
-                        f"(at least {MIN_HOUSEHOLDS}).",
-                    },
+                    _in_every_language(
+                        lambda: ngettext(
+                            "Too few households ({count}) to show the time from moving in to feeling included "
+                            "(at least {minimum}).",
+                            "Too few households ({count}) to show the time from moving in to feeling included "
+                            "(at least {minimum}).",
+                            n,
+                        ).format(count=format_number(n), minimum=format_number(MIN_HOUSEHOLDS))
+                    ),
                     "info",
                 )
             )
         elif (median := smallnumbers.median(evidence.months_to_included)) is not None:
+            median_months = median
             facts.append(
                 Fact(
-                    {
-                        "nb": f"Median {median:.0f} måneder fra innflytting til å føle seg inkludert ({n} husholdninger).",
-                        "en": f"Median {median:.0f} months from moving in to feeling included ({n} households).",
-                    },
+                    _in_every_language(
+                        lambda: ngettext(
+                            "Median {months} months from moving in to feeling included ({count} household).",
+                            "Median {months} months from moving in to feeling included ({count} households).",
+                            n,
+                        ).format(months=format_number(median_months), count=format_number(n))
+                    ),
                     "ok" if median <= 6 else ("warning" if median <= 12 else "problem"),
                 )
             )
             severity.append(Rating.GOOD if median <= 6 else (Rating.PARTLY if median <= 12 else Rating.BOTTLENECK))
         if evidence.not_yet_included and smallnumbers.is_small(evidence.not_yet_included):
             facts.append(
-                Fact(_in_every_language(N_("A few households (under 3) do not feel included after a year.")), "warning")
+                Fact(
+                    _in_every_language(
+                        lambda: gettext("A few households (under 3) do not feel included after a year.")
+                    ),
+                    "warning",
+                )
             )
             severity.append(Rating.PARTLY)
         elif evidence.not_yet_included:
+            not_included = evidence.not_yet_included
             facts.append(
                 Fact(
-                    {
-                        "nb": f"{evidence.not_yet_included} husholdninger føler seg ikke inkludert etter ett år.",
-                        "en": f"{evidence.not_yet_included} households do not feel included after a year.",
-                    },
+                    _in_every_language(
+                        lambda: ngettext(
+                            "{count} household does not feel included after a year.",
+                            "{count} households do not feel included after a year.",
+                            not_included,
+                        ).format(count=format_number(not_included))
+                    ),
                     "warning",
                 )
             )
@@ -573,14 +590,14 @@ def history_frame(assessments: Sequence[Assessment]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _in_every_language(message: str) -> dict[str, str]:
-    """A message from the core catalog in every language, for the facts that still carry all languages."""
-    from blilyst.i18n import LANGUAGES, gettext, override
-
+def _in_every_language(render: Callable[[], str]) -> dict[str, str]:
+    """A fact's text rendered in every language: ``render`` builds it with gettext and the formatters under
+    each language in turn, so the stored assessment carries nynorsk too and its numbers in each language's
+    format."""
     texts = {}
     for code in LANGUAGES:
         with override(code):
-            texts[code] = gettext(message)
+            texts[code] = render()
     return texts
 
 
