@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib import ical
 from blilyst.web.lib.tenancy import (
+    can,
     for_user,
     get_rw_for_user,
     municipalities_for,
@@ -128,7 +129,9 @@ class TemplateForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, code: str, purpose: str, language: str) -> HttpResponse:
-    municipality = require_municipality(request, code, WRITE)
+    municipality = require_municipality(request, code, Capability.VIEW_HOUSEHOLDS)
+    if not can(request.user, WRITE, code):
+        raise PermissionDenied  # a read-only member knows the municipality; it is the change that is refused
     if purpose not in Purpose.values or language not in dict(MESSAGE_LANGUAGES):
         raise Http404("Not found")
     own = (
