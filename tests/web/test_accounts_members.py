@@ -123,13 +123,29 @@ def test_an_administrator_keeps_the_municipalitys_retention_period(people, admin
     assert page.status_code == 200 and "Innstillinger for Kviteseid" in page.text and "730 dager" in page.text
     refused = client.post(url, {"written_standard": "nb", "retention_days": "10"})
     assert refused.status_code == 400 and "Verdien må være større enn eller lik 30." in refused.text
-    saved = client.post(url, {"written_standard": "nb", "retention_days": "365"}, follow=True)
+    saved = client.post(url, {"written_standard": "nb", "retention_days": "365", "version": "1"}, follow=True)
     assert "Innstillingene for Kviteseid er lagret." in saved.text
     people.a.refresh_from_db()
     assert people.a.retention_days == 365
-    client.post(url, {"written_standard": "nb", "retention_days": ""})
+    client.post(url, {"written_standard": "nb", "retention_days": "", "version": "2"})
     people.a.refresh_from_db()
     assert people.a.retention_days is None  # back to the server's default
+
+
+def test_two_administrators_saving_the_settings_at_once_lose_nothing(people, admin_a, client_for, password_hash):
+    """Both opened the settings at version 1: the second save is refused (409) and keeps what they typed."""
+    other = User.objects.create(username="ole", password=password_hash)
+    Membership.objects.create(user=other, municipality=people.a, role=Role.ADMINISTRATOR)
+    url = reverse("municipality_settings", args=["4028"])
+    first, second = client_for(admin_a), client_for(other)
+    assert 'name="version" value="1"' in first.get(url).text
+    assert first.post(url, {"written_standard": "nb", "retention_days": "365", "version": "1"}).status_code == 302
+    response = second.post(url, {"written_standard": "nn", "retention_days": "400", "version": "1"})
+    assert response.status_code == 409
+    assert "Noen andre lagret dette mens du redigerte" in response.text
+    assert 'value="400"' in response.text and 'name="version" value="2"' in response.text
+    people.a.refresh_from_db()
+    assert (people.a.retention_days, people.a.written_standard, people.a.version) == (365, "nb", 2)
 
 
 def test_only_the_municipalitys_administrators_reach_its_settings(people, admin_a, client_for):

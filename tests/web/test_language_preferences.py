@@ -69,7 +69,7 @@ def test_an_administrator_sets_the_written_standard(people, client_for):
     assert 'name="written_standard"' in client.get(url).text
     refused = client.post(url, {"written_standard": "sami", "retention_days": ""})
     assert refused.status_code == 400
-    client.post(url, {"written_standard": "nn", "retention_days": ""})
+    client.post(url, {"written_standard": "nn", "retention_days": "", "version": "1"})
     people.a.refresh_from_db()
     assert people.a.written_standard == "nn"
     assert page_language(client_for(people.alice), reverse("home")) == "nn"

@@ -7,6 +7,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from blilyst.web.accounts.roles import Role
+from blilyst.web.lib.versioning import VersionedFormMixin
 
 
 class AddMemberForm(forms.Form):
@@ -37,7 +38,7 @@ class RoleForm(forms.Form):
         return Role(self.cleaned_data["role"])
 
 
-class MunicipalitySettingsForm(forms.ModelForm):
+class MunicipalitySettingsForm(VersionedFormMixin, forms.ModelForm):
     """The settings an administrator keeps for their municipality."""
 
     class Meta:

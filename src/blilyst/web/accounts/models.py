@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from blilyst.web.accounts.roles import Capability, Role, capabilities_of
+from blilyst.web.lib.versioning import Versioned
 
 
 class WrittenStandard(models.TextChoices):
@@ -19,7 +20,7 @@ class WrittenStandard(models.TextChoices):
     NEUTRAL = "neutral", _("Neutral (either)")
 
 
-class Municipality(models.Model):
+class Municipality(Versioned):
     """A municipality that uses blilyst. The code is SSB's four-digit number (2024 structure);
     every record of personal data belongs to exactly one municipality through a foreign key
     to this model (``municipality_id`` is then the code)."""

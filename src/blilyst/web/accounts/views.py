@@ -14,6 +14,7 @@ from blilyst.web.accounts.forms import AddMemberForm, MunicipalitySettingsForm, 
 from blilyst.web.accounts.models import Membership
 from blilyst.web.accounts.roles import Capability, Role
 from blilyst.web.lib.tenancy import get_rw_for_user, require_municipality
+from blilyst.web.lib.versioning import VersionConflict, conflict_context, rebind_to_current
 
 
 class LoginView(auth_views.LoginView):
@@ -131,15 +132,25 @@ def municipality_settings(request: HttpRequest, code: str) -> HttpResponse:
 
     municipality = require_municipality(request, code, Capability.MANAGE_USERS)
     form = MunicipalitySettingsForm(request.POST or None, instance=municipality)
+    extra: dict = {}
+    status = 200
     if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            messages.success(
-                request, _("The settings of %(municipality)s are saved.") % {"municipality": municipality.name}
-            )
-            return redirect("municipality_settings", code=code)
         status = 400
-    else:
-        status = 200
-    ctx = {"municipality": municipality, "form": form, "default_days": retention_days()}
+        if form.is_valid():
+            try:
+                form.save()
+            except VersionConflict as exc:
+                # Another administrator saved first: keep what this one typed, next to what is stored now.
+                municipality.refresh_from_db()
+                extra = conflict_context(form, municipality)
+                form = MunicipalitySettingsForm(
+                    rebind_to_current(request.POST, exc.current_version), instance=municipality
+                )
+                status = 409
+            else:
+                messages.success(
+                    request, _("The settings of %(municipality)s are saved.") % {"municipality": municipality.name}
+                )
+                return redirect("municipality_settings", code=code)
+    ctx = {"municipality": municipality, "form": form, "default_days": retention_days(), **extra}
     return render(request, "accounts/settings.html", ctx, status=status)

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blilyst.web.accounts.models import Municipality
+from blilyst.web.lib.versioning import Versioned
 
 
-class FrontDoor(models.Model):
+class FrontDoor(Versioned):
     """What the municipality publishes at ``/welcome/<code>/``. Off until someone turns it on."""
 
     municipality = models.OneToOneField(

@@ -37,6 +37,7 @@ from blilyst.web.frontdoor.intake import create_inquiry
 from blilyst.web.frontdoor.models import FrontDoor
 from blilyst.web.frontdoor.offer import CACHE_SECONDS, cache_key, offer_for
 from blilyst.web.lib.tenancy import get_published_front_door, require_municipality
+from blilyst.web.lib.versioning import VersionConflict, VersionedFormMixin, conflict_context, rebind_to_current
 from blilyst.web.newcomers.views import staff_for
 from blilyst.web.privacy.models import CONSENT_TEXTS, ConsentPurpose
 
@@ -157,7 +158,7 @@ def thanks(request: HttpRequest, code: str, lang: str = "nb") -> HttpResponse:
         return _render_public(request, "frontdoor/thanks.html", {"front_door": front_door, "lang": lang}, lang)
 
 
-class FrontDoorForm(forms.ModelForm):
+class FrontDoorForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = FrontDoor
         fields = ["published", "contact_person", "show_housing", "show_kindergarten", "show_jobs"]
@@ -181,10 +182,20 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
     municipality = require_municipality(request, code, Capability.MANAGE_USERS)
     front_door, _created = FrontDoor.objects.get_or_create(municipality=municipality)
     form = FrontDoorForm(request.POST or None, instance=front_door, staff=staff_for(code))
+    extra: dict = {}
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The front door's settings are saved."))
-        return redirect("frontdoor:manage", code=code)
+        try:
+            form.save()
+        except VersionConflict as exc:
+            # Another administrator saved first: keep what this one chose, next to what is stored now.
+            front_door = FrontDoor.objects.get(municipality=municipality)
+            extra = conflict_context(form, front_door)
+            form = FrontDoorForm(
+                rebind_to_current(request.POST, exc.current_version), instance=front_door, staff=staff_for(code)
+            )
+        else:
+            messages.success(request, _("The front door's settings are saved."))
+            return redirect("frontdoor:manage", code=code)
     public_url = request.build_absolute_uri(reverse("frontdoor:front_door", kwargs={"code": code}))
     return render(
         request,
@@ -195,5 +206,7 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
             "front_door": front_door,
             "public_url": public_url,
             "public_languages": PUBLIC_LANGUAGES,
+            **extra,
         },
+        status=409 if extra else 200,
     )
