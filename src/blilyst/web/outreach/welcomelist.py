@@ -8,8 +8,6 @@ added twice. Column names may be English or Norwegian.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -20,9 +18,8 @@ from django.utils.translation import gettext as _
 
 from blilyst.errors import ImportFileError
 from blilyst.web.outreach.models import MESSAGE_LANGUAGES, NewResident
-from blilyst.web.resources.csvimport import MAX_BYTES, read_table
+from blilyst.web.resources.csvimport import read_table
 
-MAX_ROWS = 5000
 COLUMNS = {
     "name": ("name", "navn", "namn", "fullt navn"),
     "address": ("address", "adresse", "bostedsadresse"),
@@ -52,42 +49,9 @@ class WelcomeImport:
         return not self.errors
 
 
-def _rows_from_xlsx(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook
-
-    try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile) as exc:  # what a damaged file raises
-        raise ImportFileError(
-            _("The Excel file cannot be read (%(problem)s). Save it again, or as CSV.")
-            % {"problem": exc.__class__.__name__}
-        ) from None
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if v is None else (v.date().isoformat() if isinstance(v, dt.datetime) else str(v)) for v in values]
-        if not any(c.strip() for c in cells):
-            continue
-        if header is None:
-            header = [c.strip() for c in cells]
-            continue
-        rows.append((number, cells))
-        if len(rows) > MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(max)s rows. Split it into smaller files.") % {"max": MAX_ROWS}
-            )
-    if header is None or not rows:
-        raise ImportFileError(_("The file has no rows of people under a header row."))
-    return header, rows
-
-
 def read_upload(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(mb)s MB. Split it into smaller files.") % {"mb": MAX_BYTES // (1024 * 1024)}
-        )
-    if data[:4] == b"PK\x03\x04":
-        return _rows_from_xlsx(data)
+    """Header and rows of an uploaded CSV or XLSX file, read by the resource import's one reader (same size,
+    row and encoding checks, same messages)."""
     header, rows, _encoding, _delimiter = read_table(data)
     return header, rows
 
