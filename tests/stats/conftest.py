@@ -238,11 +238,14 @@ class FakePxWeb:
             codelist = (req.query.get("codelist[Region]") or [None])[0]
         cube = self._cube(table_id, codelist)
         unknown = sorted(set(selection) - set(cube["id"]))
-        if unknown:  # SSB answers 400 "Non-existent variable" (PXWEBAPI.md: 09588 asked for Alder)
+        # The status and title "Non-existent variable" are from PXWEBAPI.md (09588 asked for Alder). No 400 body
+        # was recorded, so its layout here (title, status, detail) is an assumption; the client reads only the
+        # status and shows whichever of title, detail, error or message is there. The value case below is assumed alike.
+        if unknown:
             return Reply(400, {"title": "Non-existent variable", "status": 400, "detail": f"Variable {unknown[0]}"})
         try:
             return Reply(200, cut(cube, selection))
-        except KeyError as exc:  # a value code the variable lacks: SSB answers 400 too
+        except KeyError as exc:  # a value code the variable lacks
             return Reply(400, {"title": "Non-existent value", "status": 400, "detail": f"Value {exc.args[0]}"})
 
 
