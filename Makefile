@@ -1,5 +1,6 @@
 # Two commands on a fresh machine: `make run` and `make test`. Everything else is set up by them.
-PYTHON ?= python3.11
+# The first supported interpreter on PATH (3.11, 3.12 or 3.13); override with `make run PYTHON=/path/to/python`.
+PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3; do command -v $$p >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
