@@ -22,7 +22,7 @@ class MembershipView:
 def memberships(request) -> dict:
     """The logged-in user's municipalities and roles, for the header and the home page."""
     user = getattr(request, "user", None)
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return {"user_memberships": []}
     labels = dict(Role.choices)
     rows = user.memberships.select_related("municipality").order_by("municipality_id")

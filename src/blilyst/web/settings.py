@@ -91,7 +91,7 @@ if DATABASE_URL:
 else:
     _database = {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BLILYST_HOME / "blilyst.sqlite3",
+        "NAME": str(BLILYST_HOME / "blilyst.sqlite3"),
     }
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE avoids "database is locked"

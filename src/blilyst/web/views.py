@@ -10,9 +10,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from blilyst.web.lib.authed import AuthedRequest
+
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """The start page; for those who follow households, what is overdue and due in the next 14 days
     (``?mine=1``: only the tasks given to them)."""
     import datetime as dt

@@ -13,6 +13,7 @@ from blilyst.web.accounts import members as member_ops
 from blilyst.web.accounts.forms import AddMemberForm, MunicipalitySettingsForm, RoleForm
 from blilyst.web.accounts.models import Membership
 from blilyst.web.accounts.roles import Capability, Role
+from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import get_rw_for_user, require_municipality
 from blilyst.web.lib.versioning import VersionConflict, conflict_context, rebind_to_current
 
@@ -86,7 +87,7 @@ def member_role(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-def member_password(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def member_password(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     """Give a member a new one-time password (for one who forgot theirs), shown once on the members page."""
     municipality = require_municipality(request, code, Capability.MANAGE_USERS)
     membership = _get_rw_membership_for_user(request, code, pk)

@@ -3,7 +3,9 @@ they are exempt from the login redirect; the OpenAPI description and docs stay b
 
 from functools import wraps
 
+from django.contrib.auth.decorators import login_not_required
 from django.urls import re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from blilyst.web.api.api import api, not_found
 
@@ -15,9 +17,9 @@ def _authenticated_by_ninja(view):
     def endpoint(request, *args, **kwargs):
         return view(request, *args, **kwargs)
 
-    endpoint.csrf_exempt = getattr(view, "csrf_exempt", False)  # ninja checks CSRF for session auth itself
-    endpoint.login_required = False
-    return endpoint
+    if getattr(view, "csrf_exempt", False):  # ninja checks CSRF for session auth itself
+        endpoint = csrf_exempt(endpoint)
+    return login_not_required(endpoint)
 
 
 def _urls():

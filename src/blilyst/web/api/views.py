@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from blilyst.web.api.models import ApiToken
+from blilyst.web.lib.authed import AuthedRequest
 
 
 class NewTokenForm(forms.Form):
@@ -28,7 +29,7 @@ class NewTokenForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedRequest) -> HttpResponse:
     """Only the user's own tokens: a token acts as its user, so nobody else's are shown."""
     form = NewTokenForm(request.POST or None, initial={"days": settings.BLILYST_API_TOKEN_DAYS})
     created = None

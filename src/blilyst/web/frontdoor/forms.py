@@ -72,7 +72,8 @@ class InterestForm(forms.Form):
         return value
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("housing_tenure") and not data.get("housing_from"):
             self.add_error("housing_from", _("Tell us from which month you need housing."))
         return data

@@ -8,6 +8,7 @@ its address (bokmål, nynorsk, English, Polish, Ukrainian), whatever the staff l
 from __future__ import annotations
 
 import secrets
+from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -165,10 +166,11 @@ class FrontDoorForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact_person"].queryset = staff
+        cast(forms.ModelChoiceField, self.fields["contact_person"]).queryset = staff
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("published") and not data.get("contact_person"):
             self.add_error(
                 "contact_person",

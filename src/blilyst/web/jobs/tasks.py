@@ -9,6 +9,7 @@ page never says "running" for ever) and is raised again for the worker's log.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import translation
@@ -18,6 +19,9 @@ from django_tasks import task
 
 from blilyst.errors import BlilystError
 from blilyst.web.jobs.models import Job
+
+if TYPE_CHECKING:
+    from blilyst.web.accounts.models import User
 
 
 def _refresh(job: Job) -> str:
@@ -86,7 +90,7 @@ def run_job(job_id: int) -> str:
         return summary
 
 
-def start(kind: str, user: object) -> Job:
+def start(kind: str, user: User) -> Job:
     """Create the job and put it on the queue (the immediate backend runs it at once)."""
     job = Job.objects.create(kind=kind, started_by=user)
     result = run_job.enqueue(job.pk)

@@ -18,6 +18,7 @@ import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -29,12 +30,14 @@ from blilyst.stats.credit import SSB_CREDIT
 def _svg_from_json(spec_json: str, lang: str) -> str:
     """The SVG for a spec, drawn by vl-convert and kept on disk by :mod:`blilyst.plan.rendered` (the same
     spec is the same picture, so a fresh process does not start the chart engine for a chart drawn before)."""
+    from importlib.metadata import version
+
     import vl_convert as vlc
 
     from blilyst.plan.rendered import cached
 
     locale = i18n.d3_format_locale(lang)
-    what = f"svg|{vlc.__version__}|{json.dumps(locale, sort_keys=True)}|{spec_json}"
+    what = f"svg|{version('vl-convert-python')}|{json.dumps(locale, sort_keys=True)}|{spec_json}"
     svg = cached(what, "svg", lambda: vlc.vegalite_to_svg(json.loads(spec_json), format_locale=locale).encode())
     return svg.decode("utf-8")
 
@@ -148,7 +151,7 @@ def line_chart(
     (estimated or projected values)."""
     import altair as alt
 
-    enc = {
+    enc: dict[str, Any] = {
         "x": alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
         "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
     }
@@ -177,8 +180,9 @@ def bar_chart(
     """A bar chart spec; ``color`` groups bars side by side."""
     import altair as alt
 
-    cat = alt.X(f"{x}:N", title=x_title, sort=list(sort) if sort else None, axis=alt.Axis(labelAngle=0))
-    val = alt.Y(f"{y}:Q", title=y_title)
+    cat: alt.X | alt.Y = alt.X(f"{x}:N", title=x_title, sort=list(sort) if sort else None, axis=alt.Axis(labelAngle=0))
+    val: alt.X | alt.Y = alt.Y(f"{y}:Q", title=y_title)
+    enc: dict[str, Any]
     if horizontal:
         cat = alt.Y(f"{x}:N", title=x_title, sort=list(sort) if sort else None)
         val = alt.X(f"{y}:Q", title=y_title)

@@ -17,7 +17,7 @@ class CurrentStderrHandler(logging.StreamHandler):
         logging.Handler.__init__(self, level)
 
     @property
-    def stream(self):  # type: ignore[override]
+    def stream(self):
         return sys.stderr
 
     @stream.setter

@@ -32,15 +32,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from blilyst.web.accounts.models import Municipality
 from blilyst.web.accounts.roles import Capability, Role
+from blilyst.web.lib.authed import AuthedRequest
 
 TENANT_FIELD = "municipality"
+_M = TypeVar("_M", bound=Model)
 
 
 def user_municipality_codes(user, capability: Capability | None = None) -> list[str]:
@@ -61,7 +64,9 @@ def can(user, capability: Capability, municipality_code: str) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.can(capability, municipality_code)
 
 
-def for_user(request: HttpRequest, queryset: QuerySet, capability: Capability, field: str = TENANT_FIELD) -> QuerySet:
+def for_user(
+    request: HttpRequest, queryset: QuerySet[_M], capability: Capability, field: str = TENANT_FIELD
+) -> QuerySet[_M]:
     """``queryset`` narrowed to the municipalities where the user has ``capability``."""
     codes = user_municipality_codes(request.user, capability)
     return queryset.filter(**{f"{field}__in": codes})
@@ -69,13 +74,13 @@ def for_user(request: HttpRequest, queryset: QuerySet, capability: Capability, f
 
 def get_for_user(
     request: HttpRequest,
-    queryset: QuerySet,
+    queryset: QuerySet[_M],
     *,
     read: Capability,
     write: Capability,
     field: str = TENANT_FIELD,
     **lookup,
-) -> tuple[Model, bool]:
+) -> tuple[_M, bool]:
     """The one object matching ``lookup`` that the user may ``read``, and whether they may ``write`` it.
 
     Raises Http404 when it does not exist *or* belongs to a municipality where the user lacks
@@ -83,7 +88,7 @@ def get_for_user(
     """
     try:
         obj = for_user(request, queryset, read, field).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):  # the model's DoesNotExist is one
         raise Http404("Not found") from None
     code = getattr(obj, f"{field}_id")
     return obj, can(request.user, write, code)
@@ -91,13 +96,13 @@ def get_for_user(
 
 def get_rw_for_user(
     request: HttpRequest,
-    queryset: QuerySet,
+    queryset: QuerySet[_M],
     *,
     read: Capability,
     write: Capability,
     field: str = TENANT_FIELD,
     **lookup,
-) -> Model:
+) -> _M:
     """Like ``get_for_user`` for a change: 404 if the user may not see it, 403 if they may only read it."""
     obj, writable = get_for_user(request, queryset, read=read, write=write, field=field, **lookup)
     if not writable:
@@ -127,7 +132,7 @@ def require_role(*roles: Role | str) -> Callable:
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs):
+        def wrapper(request: AuthedRequest, *args, **kwargs):
             user = request.user
             if not (getattr(user, "is_authenticated", False) and wanted & set(user.memberships_by_code().values())):
                 raise PermissionDenied

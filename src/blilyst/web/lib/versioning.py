@@ -76,11 +76,12 @@ CONFLICT_MESSAGE = _(
 )
 
 
-class VersionedFormMixin:
-    """A model form that carries the version it was opened at and saves only over that version."""
+class VersionedFormMixin(forms.ModelForm):
+    """A model form that carries the version it was opened at and saves only over that version (a model form
+    itself, without a model: subclasses name theirs in ``Meta``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
         if instance is not None and instance.pk:
@@ -89,11 +90,11 @@ class VersionedFormMixin:
 
     def save(self, commit: bool = True) -> Any:
         """Save through ``save_checked``; raises VersionConflict (nothing saved) when outdated."""
-        instance = super().save(commit=False)  # type: ignore[misc]
+        instance = super().save(commit=False)
         if commit:
             with transaction.atomic():
                 instance.save_checked(self.cleaned_data.get("version"))
-                self._save_m2m()
+                self.save_m2m()  # set by save(commit=False)
         return instance
 
 

@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.api.pagination import BoundedLimitOffset
+from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
 from blilyst.web.newcomers.forms import AdultForm, ChildForm, HouseholdForm, NeedsForm
 from blilyst.web.newcomers.models import (
@@ -216,7 +217,7 @@ def _replace_people(household: Household, adults: list[dict] | None, children: l
             Child(household=household, **c).save()
 
 
-def _households(request: HttpRequest, status: Status | None, q: str = ""):
+def _households(request: AuthedRequest, status: Status | None, q: str = ""):
     if not request.user.can_anywhere(READ):
         raise HttpError(403, "Your role does not give access to households (personal data).")
     households = for_user(request, Household.objects.all(), READ)
@@ -265,7 +266,7 @@ HOUSEHOLD_FIELDS = (
 
 
 @router.post("", response={201: HouseholdOut, 422: Errors})
-def create_household(request: HttpRequest, payload: HouseholdIn):
+def create_household(request: AuthedRequest, payload: HouseholdIn):
     if not can(request.user, WRITE, payload.municipality):
         # Not one of the user's municipalities (or read-only there): as if it did not exist.
         get_object_or_404(municipalities_for(request.user, WRITE), code=payload.municipality)

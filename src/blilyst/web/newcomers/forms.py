@@ -29,7 +29,7 @@ MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d", "%m.%Y", "%d.%m.%Y"]
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
 
-def clean_phone(value: str) -> str:
+def clean_phone(value: str | None) -> str:
     value = (value or "").strip()
     if value and not 5 <= len(phone_digits(value)) <= 15:
         raise ValidationError(
@@ -96,7 +96,8 @@ class InquiryForm(forms.ModelForm):
         return clean_phone(self.cleaned_data.get("phone"))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("email") and not data.get("phone"):
             raise ValidationError(
                 _("Give an e-mail address or a phone number, so that you can reach the household."), code="no_contact"
@@ -157,7 +158,8 @@ class NeedsForm(VersionedForm):
         return value
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("housing_tenure") and not data.get("housing_from"):
             self.add_error(
                 "housing_from", ValidationError(_("Say from when the household needs housing."), code="housing_from")
@@ -228,7 +230,8 @@ class StatusForm(forms.Form):
         return on
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         status = data.get("status")
         if self.household is not None and status == self.household.status:
             self.add_error("status", ValidationError(_("The household already has this status."), code="same"))

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib import ical
+from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import (
     can,
     for_user,
@@ -174,7 +175,7 @@ def _token_hash(token: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 @require_capability(Capability.VIEW_HOUSEHOLDS)
-def calendar_settings(request: HttpRequest) -> HttpResponse:
+def calendar_settings(request: AuthedRequest) -> HttpResponse:
     """Create (or replace) and revoke the user's secret calendar address; the address is shown once."""
     feed = CalendarFeed.objects.filter(user=request.user).first()
     new_url = ""
@@ -245,7 +246,7 @@ class UploadForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @require_capability(Capability.VIEW_HOUSEHOLDS)
-def welcome_list(request: HttpRequest) -> HttpResponse:
+def welcome_list(request: AuthedRequest) -> HttpResponse:
     """Everyone who moved in recently, as the municipality uploaded them: not yet contacted first."""
     from django.core.paginator import Paginator
 

@@ -8,13 +8,13 @@ in the municipality's list (plan editors only, 403 for others). Another municipa
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.utils.translation import get_language
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from blilyst.i18n import DEFAULT_LANGUAGE, normalise
 from blilyst.web.accounts.models import Municipality
+from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import can
 from blilyst.web.planning.models import CampaignCheck
 
@@ -28,7 +28,7 @@ class HonestyIn(Schema):
 
 
 @router.post("/{code}/honesty", response={200: dict})
-def honesty_check(request: HttpRequest, code: str, payload: HonestyIn) -> dict:
+def honesty_check(request: AuthedRequest, code: str, payload: HonestyIn) -> dict:
     """Check a campaign text's promises against the municipality's registers."""
     from blilyst.web.planning.views import READ, WRITE, _current_evidence
 

@@ -177,7 +177,8 @@ class TargetGroupForm(forms.Form):
         return [self[f"effort_{g.key}"] for g in candidate_groups()]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("indicator_name") and not data.get("indicator_metric"):
             self.add_error("indicator_metric", _("Choose what the indicator counts."))
         return data
@@ -237,7 +238,8 @@ class MeasureForm(forms.Form):
         self.fields["indicator_metric"].choices = metric_choices(lang)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("indicator_name") and not data.get("name"):
             self.add_error("name", _("Name the measure the indicator belongs to."))
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
@@ -359,7 +361,8 @@ class CustomGroupForm(forms.Form):
         self.fields["immigration_reasons"].choices = [(r, pick(REASON_LABELS[r], _lang())) for r in REASONS]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         lo, hi = data.get("age_from"), data.get("age_to")
         if (lo is None) != (hi is None):
             raise forms.ValidationError(_("Give both ages, or neither."))

@@ -32,6 +32,7 @@ from blilyst.plan.targetgroups import (
 from blilyst.plan.texts import fmt_int, fmt_pct, pick
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib import charts
+from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import (
     can,
     for_user,
@@ -294,7 +295,7 @@ def _evidence_lines(evidence_json: dict, lang: str) -> dict[str, str]:
 
 
 @require_http_methods(["GET", "POST"])
-def bottlenecks(request: HttpRequest, code: str) -> HttpResponse:
+def bottlenecks(request: AuthedRequest, code: str) -> HttpResponse:
     plan, writable = _plan(request, code)
     lang = _lang()
     if request.method == "POST":
@@ -579,7 +580,7 @@ def _checks(request: HttpRequest, code: str):
 
 
 @require_http_methods(["GET", "POST"])
-def message(request: HttpRequest, code: str) -> HttpResponse:
+def message(request: AuthedRequest, code: str) -> HttpResponse:
     plan, writable = _plan(request, code)
     lang = _lang()
     if request.method == "POST":
@@ -817,7 +818,7 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-def adopt(request: HttpRequest, code: str) -> HttpResponse:
+def adopt(request: AuthedRequest, code: str) -> HttpResponse:
     """Freeze the plan as the council adopted it: a new version with its choices, figures and documents."""
     import dataclasses
 

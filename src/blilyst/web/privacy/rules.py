@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import overload
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +29,7 @@ from blilyst.web.privacy.models import (
     Action,
     AnonymousOutcome,
     Consent,
+    ConsentPurpose,
     LoggedRecord,
 )
 
@@ -204,7 +206,12 @@ def export_household(household) -> dict:
     }
 
 
-def _month(value) -> dt.date | None:
+@overload
+def _month(value: dt.date) -> dt.date: ...
+@overload
+def _month(value: None) -> None: ...
+def _month(value: dt.date | None) -> dt.date | None:
+    """The first day of ``value``'s month (a datetime in local time); None for None."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -272,7 +279,7 @@ def record_consent(household, purpose: str, *, by=None, language: str | None = N
         raise ConsentAlreadyGiven(purpose)
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
-        text = str(CONSENT_TEXTS[purpose])
+        text = str(CONSENT_TEXTS[ConsentPurpose(purpose)])
     household.touch()
     return Consent.objects.create(
         household=household, purpose=purpose, text_shown=text, language=language, recorded_by=by
@@ -316,6 +323,8 @@ def older_than_retention(field_name: str, now: dt.datetime, days: int | None = N
         municipality__retention_days__isnull=True, **{f"{field_name}__lt": now - dt.timedelta(days=retention_days())}
     )
     for code, own in Municipality.objects.filter(retention_days__isnull=False).values_list("code", "retention_days"):
+        if own is None:  # excluded by the filter; the column's type allows it
+            continue
         condition |= Q(municipality_id=code, **{f"{field_name}__lt": now - dt.timedelta(days=own)})
     return condition
 

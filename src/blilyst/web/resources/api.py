@@ -21,6 +21,7 @@ from ninja.pagination import paginate
 
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.api.pagination import BoundedLimitOffset
+from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
 from blilyst.web.lib.versioning import VersionConflict
 from blilyst.web.resources import explain, matchinputs
@@ -127,7 +128,7 @@ def _register(slug: str) -> None:
 
     @router.get(f"/{slug}", response=list[out_schema], operation_id=f"list_{slug}", summary=f"List {slug}")
     @paginate(BoundedLimitOffset)
-    def list_kind(request: HttpRequest, status: str = ""):
+    def list_kind(request: AuthedRequest, status: str = ""):
         if not request.user.can_anywhere(kind.read):
             raise HttpError(404, "Not found")
         rows = for_user(request, kind.model.objects.all(), kind.read)
@@ -203,7 +204,7 @@ class GapCounts(Schema):
     operation_id="gap_counts",
     summary="Open matching gaps by kind, per municipality (the plan's bottleneck evidence)",
 )
-def gap_counts(request: HttpRequest, open_only: bool = True):
+def gap_counts(request: AuthedRequest, open_only: bool = True):
     gaps = for_user(request, MatchingGap.objects.all(), Capability.VIEW_RESOURCES)
     return [
         {"municipality": code, "counts": matchinputs.gap_counts(gaps.filter(municipality_id=code), open_only=open_only)}

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from blilyst.errors import ImportFileError
 from blilyst.web.accounts.roles import Capability
+from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import for_user, get_for_user, get_rw_for_user, require_capability
 from blilyst.web.lib.versioning import VersionConflict, conflict_context, rebind_to_current
 from blilyst.web.resources import csvimport, explain, matching, matchinputs
@@ -146,7 +147,7 @@ def _cell(obj, name: str) -> object:
 
 @require_GET
 @require_capability(Capability.VIEW_RESOURCES)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     user = request.user
     counts = []
     for kind in KINDS.values():
@@ -170,7 +171,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @require_capability(Capability.VIEW_RESOURCES)
-def resource_list(request: HttpRequest, kind: str) -> HttpResponse:
+def resource_list(request: AuthedRequest, kind: str) -> HttpResponse:
     kind = kind_or_404(kind)
     if not request.user.can_anywhere(kind.read):
         raise Http404("Not found")
@@ -240,7 +241,7 @@ def _place_check(request: HttpRequest, rows) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @require_capability(EDIT)
-def resource_create(request: HttpRequest, kind: str) -> HttpResponse:
+def resource_create(request: AuthedRequest, kind: str) -> HttpResponse:
     kind = kind_or_404(kind)
     if not request.user.can_anywhere(kind.read):
         raise Http404("Not found")
@@ -448,7 +449,7 @@ def _household_url(pk: int) -> str:
 
 @require_GET
 @require_capability(Capability.VIEW_RESOURCES)
-def gap_list(request: HttpRequest) -> HttpResponse:
+def gap_list(request: AuthedRequest) -> HttpResponse:
     """The gaps matching found, by kind: the bottleneck evidence for the plan (no names)."""
     qs = for_user(request, MatchingGap.objects.all(), Capability.VIEW_RESOURCES).select_related("municipality")
     show = request.GET.get("show", "open")
@@ -497,7 +498,7 @@ def _offer_summary(
 
 
 @require_POST
-def offer_create(request: HttpRequest, household_id: int) -> HttpResponse:
+def offer_create(request: AuthedRequest, household_id: int) -> HttpResponse:
     """Offer the household a dwelling, a job (for one adult) or a kindergarten place (for one child) from
     the matches page. The listing must still be on offer in the household's own municipality."""
     from blilyst.web.newcomers.views import get_rw_household_for_user
@@ -575,7 +576,7 @@ def offer_answer(request: HttpRequest, household_id: int, offer_id: int) -> Http
     return redirect("resources:match", household_id=household.pk)
 
 
-def registers_changed(request: HttpRequest, code: str) -> None:
+def registers_changed(request: AuthedRequest, code: str) -> None:
     """After a change to ``code``'s registers: re-match the households with open gaps, so the gaps list and
     the plan's bottleneck evidence follow the registers (``matchinputs.refresh_gaps``), and let the public
     front door count again."""
