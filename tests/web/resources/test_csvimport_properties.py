@@ -1,5 +1,6 @@
-"""Property tests for the CSV import: whatever the separator and encoding, valid rows come back as written,
-and no input makes it fail with anything but ImportFileError or an error report."""
+"""Property tests for the CSV import: whatever the separator and encoding, valid rows come back as written and
+invalid rows are rejected by their line, and no input makes it fail with anything but ImportFileError or a report
+whose counts add up to the file's rows."""
 
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ def test_valid_rows_come_back_as_written(people, rows, delimiter, encoding, norw
         )
     with transaction.atomic():
         report = csvimport.import_csv("vacancies", out.getvalue().encode(encoding), people.a)
-        assert report.errors == [] and report.created == len(rows)
+        assert report.errors == [] and (report.created, report.updated, report.unchanged) == (len(rows), 0, 0)
         saved = list(JobVacancy.objects.order_by("pk").values(*rows[0].keys()))
         assert saved == rows
         transaction.set_rollback(True)
@@ -80,6 +81,42 @@ def test_any_bytes_give_a_report_or_one_clear_error(people, data):
             report = csvimport.import_csv("vacancies", data, people.a)
         except ImportFileError as exc:
             assert str(exc)
+            assert not JobVacancy.objects.exists()
         else:
-            assert report.created == 0 or report.errors == []
+            assert report.created + report.updated + report.unchanged + report.rejected == report.rows
+            assert JobVacancy.objects.count() == report.created
+        transaction.set_rollback(True)
+
+
+@SETTINGS
+@given(
+    rows=st.lists(
+        st.tuples(ROW, st.sampled_from(["", "sector", "advertised", "deadline"])),
+        min_size=1,
+        max_size=8,
+        unique_by=lambda r: (r[0]["employer"].strip(), r[0]["occupation"].strip()),
+    ),
+    delimiter=st.sampled_from([";", ",", "\t"]),
+)
+def test_good_rows_are_saved_and_each_bad_row_is_rejected_by_its_line(people, rows, delimiter):
+    """A row spoilt in one column is rejected with that line and column; the others are saved as written."""
+    broken = {"sector": "romfart", "advertised": "brevdue", "deadline": "31.02.2027"}
+    header = ["Arbeidsgiver", "Stilling", "Sektor", "Utlyst", "Søknadsfrist"]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(header)
+    for r, spoilt in rows:
+        values = {**r, "deadline": "" if r["deadline"] is None else r["deadline"].isoformat()}
+        if spoilt:
+            values[spoilt] = broken[spoilt]
+        writer.writerow([values[k] for k in ("employer", "occupation", "sector", "advertised", "deadline")])
+    column_of = {"sector": "Sektor", "advertised": "Utlyst", "deadline": "Søknadsfrist"}
+    with transaction.atomic():
+        report = csvimport.import_csv("vacancies", out.getvalue().encode(), people.a)
+        expected = [(line, column_of[spoilt]) for line, (_r, spoilt) in enumerate(rows, start=2) if spoilt]
+        assert [(e.row, e.column) for e in report.errors] == expected
+        good = [r for r, spoilt in rows if not spoilt]
+        assert (report.created, report.updated, report.unchanged, report.rejected) == (len(good), 0, 0, len(expected))
+        fields = ("employer", "occupation", "sector", "advertised", "deadline")
+        assert list(JobVacancy.objects.order_by("pk").values(*fields)) == [{k: r[k] for k in fields} for r in good]
         transaction.set_rollback(True)

@@ -22,9 +22,9 @@ VACANCIES = (
 
 def test_importing_the_same_file_twice_adds_nothing(people):
     first = csvimport.import_csv("vacancies", VACANCIES.encode(), people.a)
-    assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
+    assert (first.created, first.updated, first.unchanged, first.rejected) == (3, 0, 0, 0)
     again = csvimport.import_csv("vacancies", VACANCIES.encode(), people.a)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 3, 0)
     assert JobVacancy.objects.count() == 3
 
 
@@ -35,7 +35,7 @@ def test_a_changed_row_updates_the_stored_one_and_counts_its_version(people):
         VACANCIES.replace("Sykepleier;helse;NAV;2", "Sykepleier;helse;NAV;4") + "Seljord kommune;Lege;helse;NAV;1\n"
     )
     report = csvimport.import_csv("vacancies", changed.encode(), people.a)
-    assert (report.created, report.updated, report.unchanged) == (1, 1, 2)
+    assert (report.created, report.updated, report.unchanged, report.rejected) == (1, 1, 2, 0)
     nurse_after = JobVacancy.objects.get(pk=nurse.pk)
     assert nurse_after.positions == 4 and nurse_after.version == nurse.version + 1
     assert JobVacancy.objects.count() == 4
@@ -63,7 +63,7 @@ def test_dwellings_are_matched_on_title_and_address(people):
     )
     csvimport.import_csv("housing", data.encode(), people.a)
     report = csvimport.import_csv("housing", data.replace("11000", "11500").encode(), people.a)
-    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    assert (report.created, report.updated, report.unchanged, report.rejected) == (0, 1, 1, 0)
     assert Housing.objects.count() == 2
 
 
@@ -85,12 +85,22 @@ def test_an_excel_workbook_is_imported_like_csv(people):
         ]
     )
     report = csvimport.import_csv("vacancies", data, people.a)
-    assert report.ok and (report.created, report.encoding) == (2, "XLSX")
+    assert (report.created, report.rejected, report.encoding) == (2, 0, "XLSX")
     nurse = JobVacancy.objects.get(occupation="Sykepleier")
     assert nurse.deadline == dt.date(2027, 3, 1) and nurse.positions == 2
-    bad = _xlsx([["Arbeidsgiver", "Stilling", "Sektor", "Utlyst"], ["K", "Lege", "romfart", "NAV"]])
-    report = csvimport.import_csv("vacancies", bad, people.a)
+    mixed = _xlsx(
+        [
+            ["Arbeidsgiver", "Stilling", "Sektor", "Utlyst"],
+            ["K", "Lege", "romfart", "NAV"],
+            ["Kviteseid kommune", "Sykepleier", "helse", "finn.no"],  # updates the nurse: advertised on finn.no
+            ["K", "Jordmor", "helse", "NAV"],
+        ]
+    )
+    report = csvimport.import_csv("vacancies", mixed, people.a)
     assert [(e.row, e.column) for e in report.errors] == [(2, "Sektor")]
+    assert (report.created, report.updated, report.unchanged, report.rejected) == (1, 1, 0, 1)
+    nurse = JobVacancy.objects.get(occupation="Sykepleier")
+    assert JobVacancy.objects.count() == 3 and (nurse.advertised, nurse.positions) == ("finn", 2)
 
 
 def test_a_file_mixing_utf8_and_latin1_is_refused_with_the_line(people):
@@ -108,4 +118,6 @@ def test_a_file_mixing_utf8_and_latin1_is_refused_with_the_line(people):
     assert not JobVacancy.objects.exists()
     # A file wholly in Latin-1 is still read.
     latin = ("Arbeidsgiver;Stilling;Sektor;Utlyst\n" + "Bø kommune;Sjåfør;transport;NAV\n").encode("latin-1")
-    assert csvimport.import_csv("vacancies", latin, people.a).created == 1
+    report = csvimport.import_csv("vacancies", latin, people.a)
+    assert (report.created, report.rejected) == (1, 0)
+    assert JobVacancy.objects.get().employer == "Bø kommune"

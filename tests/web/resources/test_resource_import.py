@@ -1,4 +1,5 @@
-"""The CSV import page: errors by row shown, nothing saved; a broken file gets one message."""
+"""The CSV import page: good rows saved, rejected rows shown by row and column with the counts; a broken file gets
+one message and saves nothing."""
 
 from __future__ import annotations
 
@@ -18,23 +19,38 @@ def upload(text: str | bytes, name="stillinger.csv"):
 
 
 def test_a_good_file_is_imported(people, client_for):
-    response = client_for(people.alice).post(
-        reverse("resources:import", args=["jobs"]), {"municipality": "4028", "file": upload(GOOD)}
-    )
+    client = client_for(people.alice)
+    response = client.post(reverse("resources:import", args=["jobs"]), {"municipality": "4028", "file": upload(GOOD)})
     assert response.status_code == 302
     assert sorted(JobVacancy.objects.values_list("occupation", flat=True)) == ["Lærer", "Sykepleier"]
+    page = client.get(response.url)
+    assert "Importerte 2 nye rader." in page.text and "avvist" not in page.text
 
 
-def test_a_bad_row_shows_the_error_table_and_saves_nothing(people, client_for):
+def test_a_bad_row_is_shown_in_the_table_and_the_good_rows_are_saved(people, client_for):
     bad = GOOD + "Vrådal hotell;Kokk;romfart;NAV\n"
     response = client_for(people.alice).post(
         reverse("resources:import", args=["jobs"]), {"municipality": "4028", "file": upload(bad)}
     )
     html = response.content.decode()
-    assert response.status_code == 400
-    assert "Ingenting ble importert: filen har 1 feil." in html
+    assert response.status_code == 200
+    assert "Importerte 2 nye rader. 1 rad ble avvist for feil og ikke importert." in html
     assert '<td class="num">4</td><td>Sektor</td>' in html
-    assert JobVacancy.objects.count() == 0
+    assert sorted(JobVacancy.objects.values_list("occupation", flat=True)) == ["Lærer", "Sykepleier"]
+
+
+def test_a_file_of_only_bad_rows_saves_nothing_and_answers_400(people, client_for):
+    bad = "Arbeidsgiver;Stilling;Sektor;Utlyst\nVrådal hotell;Kokk;romfart;NAV\nVrådal hotell;;helse;NAV\n"
+    people.a.written_standard = "nn"  # a nynorsk municipality's staff get nynorsk pages
+    people.a.save()
+    response = client_for(people.alice).post(
+        reverse("resources:import", args=["jobs"]), {"municipality": "4028", "file": upload(bad)}
+    )
+    assert response.status_code == 400
+    assert "Importerte 0 nye rader. 2 rader vart avviste for feil og ikkje importerte." in response.text
+    assert '<td class="num">2</td><td>Sektor</td>' in response.text
+    assert '<td class="num">3</td><td>Stilling</td>' in response.text
+    assert not JobVacancy.objects.exists()
 
 
 def test_a_broken_excel_file_gets_a_clear_message(people, client_for):
@@ -44,6 +60,7 @@ def test_a_broken_excel_file_gets_a_clear_message(people, client_for):
     )
     assert response.status_code == 400
     assert "Filen ser ut som en Excel-arbeidsbok, men kan ikke åpnes." in response.content.decode()
+    assert not JobVacancy.objects.exists()
 
 
 def test_one_cannot_import_into_another_municipality(people, client_for):

@@ -78,7 +78,7 @@ def test_csv_import_reads_the_kinds_in_norwegian_and_english(people):
         "plot;Byggetomt på Fjågesund;0;1200;450000;01.06.2027;\n"
     )
     report = csvimport.import_csv("housing", text.encode("utf-8"), people.a)
-    assert report.ok, report.errors
+    assert (report.created, report.updated, report.unchanged, report.rejected) == (4, 0, 0, 0), report.errors
     rows = Housing.objects.order_by("available_from")
     assert [(h.kind, h.title, h.term_months, h.is_monthly) for h in rows] == [
         ("small_farm", "Småbruk på Brunkeberg", None, False),
@@ -89,14 +89,18 @@ def test_csv_import_reads_the_kinds_in_norwegian_and_english(people):
 
 
 def test_csv_import_refuses_a_plot_with_bedrooms(people):
-    text = "Type;Tittel;Soverom;Størrelse;Pris;Ledig fra\ntomt;Tomt i Vrådal;3;850;300000;01.05.2027\n"
+    text = (
+        "Type;Tittel;Soverom;Størrelse;Pris;Ledig fra\n"
+        "tomt;Tomt i Vrådal;3;850;300000;01.05.2027\n"
+        "tomt;Tomt på Fjågesund;0;900;350000;01.05.2027\n"
+    )
     with translation.override("nb"):
         report = csvimport.import_csv("housing", text.encode("utf-8"), people.a)
-    assert not report.ok
     assert [(e.row, e.column, e.message) for e in report.errors] == [
         (2, "Soverom", "En tomt har ingen soverom; oppgi 0.")
     ]
-    assert not Housing.objects.exists()
+    assert (report.created, report.updated, report.unchanged, report.rejected) == (1, 0, 0, 1)
+    assert list(Housing.objects.values_list("title", flat=True)) == ["Tomt på Fjågesund"]
 
 
 # --- the list and the API ----------------------------------------------------------------------------------

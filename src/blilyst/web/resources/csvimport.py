@@ -1,11 +1,14 @@
-"""Importing job vacancies and housing from a CSV file: all rows or none.
+"""Importing job vacancies, housing and kindergarten places from a CSV file or an Excel workbook.
 
 The file may be UTF-8 (with or without a byte-order mark) or Latin-1/Windows-1252 (what Excel
 saves in Norway), separated by semicolons, commas or tabs; the first row names the columns in
 English or Norwegian ("arbeidsgiver", "stilling", "søknadsfrist"). Every row is validated with the
-same rules as the forms; if any row has an error, the report lists each error by row and column
-in the user's language and nothing is saved. A file that cannot be read as a table at all raises
-``ImportFileError`` with one message saying what to do.
+same rules as the forms. The good rows are saved (a row whose natural key is already stored updates
+it) and the bad rows are rejected: the report counts new, updated, unchanged and rejected rows and
+lists each rejected row's errors by row and column in the user's language. The rows of one upload
+are saved in one transaction, so a failure while saving leaves none of them. A file that cannot be
+read as a table at all (not a table, mixed encodings, missing or repeated columns) raises
+``ImportFileError`` with one message saying what to do, and nothing is saved.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.db import transaction
 from django.forms import DateField, modelform_factory
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from blilyst.errors import ImportFileError
 from blilyst.web.resources.forms import DATE_FORMATS, MONTH_FORMATS, formfield
@@ -220,7 +224,41 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
+        """True when no row was rejected."""
         return not self.errors
+
+    @property
+    def rejected(self) -> int:
+        """How many rows were left out for their errors (a row with several errors counts once)."""
+        return len({e.row for e in self.errors})
+
+    def summary(self) -> str:
+        """What the import did, in the user's language: n new, m updated, k unchanged, j rejected rows."""
+        parts = [ngettext("Imported %(n)s new row.", "Imported %(n)s new rows.", self.created) % {"n": self.created}]
+        if self.updated:
+            parts.append(
+                ngettext("Updated %(m)s existing row.", "Updated %(m)s existing rows.", self.updated)
+                % {"m": self.updated}
+            )
+        if self.unchanged:
+            parts.append(
+                ngettext(
+                    "%(k)s row was already registered as it is.",
+                    "%(k)s rows were already registered as they are.",
+                    self.unchanged,
+                )
+                % {"k": self.unchanged}
+            )
+        if self.rejected:
+            parts.append(
+                ngettext(
+                    "%(j)s row was rejected for errors and not imported.",
+                    "%(j)s rows were rejected for errors and not imported.",
+                    self.rejected,
+                )
+                % {"j": self.rejected}
+            )
+        return " ".join(parts)
 
 
 # --- Reading the file ------------------------------------------------------------------------------------
@@ -432,11 +470,13 @@ def match_columns(kind: ImportKind, header: list[str]) -> tuple[dict[int, Column
 
 
 def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
-    """Validate every row of ``data`` and, only if all are valid, save them in ``municipality``.
+    """Validate every row of ``data``, save the valid ones in ``municipality`` and reject the others.
 
-    Rows of a kind with ``update_keys`` (kindergarten and month) update the stored row with the same
-    keys instead of adding one. Returns the report (``created`` and ``updated`` rows, or the
-    ``errors``); raises ImportFileError when the file itself cannot be read.
+    A row whose ``update_keys`` (employer and occupation, title and address, kindergarten and month)
+    match a stored row updates it instead of adding one; a row repeating an earlier row's keys is
+    rejected. Returns the report (``created``, ``updated``, ``unchanged`` and the rejected rows'
+    ``errors``); the valid rows are saved in one transaction. Raises ImportFileError, saving
+    nothing, when the file itself cannot be read.
     """
     kind = KINDS[kind_name]
     header, rows, encoding, delimiter = read_table(data)
@@ -498,7 +538,7 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
                 row_errors.append(
                     RowError(line, "", _("The same row is given twice (also in row %(row)s).") % {"row": seen[key]})
                 )
-            seen[key] = line
+            seen.setdefault(key, line)
             existing = kind.model.objects.filter(
                 municipality=municipality, **dict(zip(kind.update_keys, key, strict=False))
             ).first()
@@ -512,8 +552,6 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
         report.errors.extend(row_errors)
         if not row_errors:
             forms.append(form)
-    if report.errors:
-        return report
     with transaction.atomic():
         for form in forms:
             if form.instance.pk and not form.has_changed():

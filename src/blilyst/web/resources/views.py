@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blilyst.errors import ImportFileError
@@ -310,27 +310,16 @@ def resource_import(request: HttpRequest, kind: str) -> HttpResponse:
         except ImportFileError as exc:
             file_error = str(exc)
         else:
-            if report.ok:
+            if report.created or report.updated:
                 registers_changed(
                     request, getattr(form.cleaned_data["municipality"], "pk", form.cleaned_data["municipality"])
                 )
             if report.ok:
-                imported = ngettext("Imported %(n)s new row.", "Imported %(n)s new rows.", report.created) % {
-                    "n": report.created
-                }
-                if report.updated:
-                    imported += " " + ngettext(
-                        "Updated %(m)s existing row.", "Updated %(m)s existing rows.", report.updated
-                    ) % {"m": report.updated}
-                if report.unchanged:
-                    imported += " " + ngettext(
-                        "%(k)s row was already registered as it is.",
-                        "%(k)s rows were already registered as they are.",
-                        report.unchanged,
-                    ) % {"k": report.unchanged}
-                messages.success(request, imported)
+                messages.success(request, report.summary())
                 return redirect("resources:list", kind=kind.slug)
-    status = 400 if (file_error or (report and not report.ok)) else 200
+    # Rows were rejected: the page shows the report; 400 when no row at all could be taken.
+    nothing_taken = report is not None and report.rejected == report.rows
+    status = 400 if (file_error or nothing_taken) else 200
     ctx = {
         "kind": kind,
         "form": form,
