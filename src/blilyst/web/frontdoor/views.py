@@ -8,7 +8,6 @@ its address (bokmål, nynorsk, English, Polish, Ukrainian), whatever the staff l
 from __future__ import annotations
 
 import secrets
-from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -37,6 +36,7 @@ from blilyst.web.frontdoor.forms import AdultFormSet, ChildFormSet, InterestForm
 from blilyst.web.frontdoor.intake import create_inquiry
 from blilyst.web.frontdoor.models import FrontDoor
 from blilyst.web.frontdoor.offer import CACHE_SECONDS, cache_key, offer_for
+from blilyst.web.lib.formfields import field_of
 from blilyst.web.lib.tenancy import get_published_front_door, require_municipality
 from blilyst.web.lib.versioning import VersionConflict, VersionedFormMixin, conflict_context, rebind_to_current
 from blilyst.web.newcomers.views import staff_for
@@ -166,7 +166,7 @@ class FrontDoorForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["contact_person"]).queryset = staff
+        field_of(self, "contact_person", forms.ModelChoiceField).queryset = staff
 
     def clean(self):
         super().clean()

@@ -10,6 +10,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blilyst.web.lib.formfields import field_of
 from blilyst.web.newcomers.models import (
     Adult,
     Child,
@@ -89,7 +90,7 @@ class InquiryForm(forms.ModelForm):
 
     def __init__(self, *args, municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities
+        field_of(self, "municipality", forms.ModelChoiceField).queryset = municipalities
         self.fields["email"].widget.attrs["autocomplete"] = "off"
 
     def clean_phone(self):
@@ -126,7 +127,7 @@ class HouseholdForm(VersionedForm):
 
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact_person"].queryset = (
+        field_of(self, "contact_person", forms.ModelChoiceField).queryset = (
             staff if staff is not None else self.fields["contact_person"].queryset.none()
         )
 
@@ -255,7 +256,9 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["due"].input_formats = DATE_FORMATS
-        self.fields["assigned_to"].queryset = staff if staff is not None else self.fields["assigned_to"].queryset.none()
+        field_of(self, "assigned_to", forms.ModelChoiceField).queryset = (
+            staff if staff is not None else self.fields["assigned_to"].queryset.none()
+        )
 
 
 class ContactLogForm(forms.ModelForm):

@@ -27,8 +27,8 @@ MESSAGE_LANGUAGES = [
 ]
 
 
-def check_placeholders(text: str) -> str:
-    """``text`` if every ``{name}`` in it is a known placeholder; a ValidationError naming them otherwise."""
+def check_placeholders(text: str) -> None:
+    """Validator: a ValidationError naming the ``{name}`` placeholders in ``text`` that are not known ones."""
     try:
         names = {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
     except ValueError:
@@ -45,7 +45,6 @@ def check_placeholders(text: str) -> str:
             },
             code="placeholder",
         )
-    return text
 
 
 class MessageTemplate(models.Model):

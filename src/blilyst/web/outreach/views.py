@@ -22,9 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blilyst.web.accounts.models import Municipality
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib import ical
 from blilyst.web.lib.authed import AuthedRequest
+from blilyst.web.lib.formfields import field_of
 from blilyst.web.lib.tenancy import (
     can,
     for_user,
@@ -236,12 +238,14 @@ def _get_rw_new_resident(request: HttpRequest, pk: int) -> NewResident:
 
 
 class UploadForm(forms.Form):
-    municipality = forms.ModelChoiceField(queryset=None, label=_("Municipality"), empty_label=None)
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.none(), label=_("Municipality"), empty_label=None
+    )
     file = forms.FileField(label=_("List of new residents (CSV or Excel)"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities_for(user, WRITE)
+        field_of(self, "municipality", forms.ModelChoiceField).queryset = municipalities_for(user, WRITE)
 
 
 @require_http_methods(["GET", "POST"])

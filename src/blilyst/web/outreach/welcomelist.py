@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -83,7 +84,7 @@ def import_new_residents(data: bytes, municipality, by=None) -> WelcomeImport:
     clean: list[dict] = []
     for line, values in rows:
         record = {key: (values[i].strip() if i < len(values) else "") for i, key in columns.items()}
-        out = {k: record.get(k, "")[:200] for k in COLUMNS}
+        out: dict[str, Any] = {k: record.get(k, "")[:200] for k in COLUMNS}
         if not out["name"]:
             report.errors.append((line, "name", _("The name is empty.")))
         if len(out["name"]) > 120:
@@ -124,7 +125,8 @@ def import_new_residents(data: bytes, municipality, by=None) -> WelcomeImport:
     if report.errors:
         return report
     with transaction.atomic():
-        created_rows, changed_rows = [], []
+        created_rows: list[NewResident] = []
+        changed_rows: list[NewResident] = []
         for out in clean:
             resident, created = NewResident.objects.update_or_create(
                 municipality=municipality,

@@ -123,6 +123,9 @@ class Inclusion(tuple):
     follow-up recorded) that fell back to the date they reached *settled*; ``source`` says which was
     used: "follow_ups", "settled", "mixed" or "none"."""
 
+    from_follow_ups: int
+    from_settled: int
+
     def __new__(cls, months: list[float], waiting: int, from_follow_ups: int = 0, from_settled: int = 0):
         self = super().__new__(cls, (months, waiting))
         self.from_follow_ups = from_follow_ups
@@ -165,15 +168,18 @@ def inclusion(households: QuerySet, code: str, today: dt.date | None = None) -> 
     today = today or dt.date.today()
     mine = households.filter(municipality=code)
     rows = list(mine.filter(moved_in_on__isnull=False).values("pk", "status", "moved_in_on"))
-    followed = set(FollowUp.objects.filter(household__in=mine).values_list("household_id", flat=True).distinct())
-    included_on = {}
+    # A household's key: its id, or ("anonymous", id) for an anonymous outcome.
+    followed: set[int | tuple[str, int]] = set(
+        FollowUp.objects.filter(household__in=mine).values_list("household_id", flat=True).distinct()
+    )
+    included_on: dict[int | tuple[str, int], dt.date] = {}
     for f in (
         FollowUp.objects.filter(household__in=mine, feels_included="yes")
         .values("household_id", "on")
         .order_by("on", "pk")
     ):
         included_on.setdefault(f["household_id"], f["on"])
-    settled_on = {}
+    settled_on: dict[int | tuple[str, int], dt.date] = {}
     for c in (
         StatusChange.objects.filter(household__in=mine, to_status="settled").values("household_id", "on").order_by("on")
     ):

@@ -14,6 +14,7 @@ from blilyst.plan.chain import METRICS, metric_label
 from blilyst.plan.needs import SCENARIO_CHOICES, scenario_label
 from blilyst.plan.targetgroups import REASON_LABELS, REASONS, candidate_groups
 from blilyst.plan.texts import pick
+from blilyst.web.lib.formfields import field_of
 
 MAX_PEERS = 12
 
@@ -30,7 +31,7 @@ class ScenarioForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         lang = _lang()
-        self.fields["scenario"].choices = [(s, scenario_label(s, lang)) for s in SCENARIO_CHOICES]
+        field_of(self, "scenario", forms.ChoiceField).choices = [(s, scenario_label(s, lang)) for s in SCENARIO_CHOICES]
 
 
 class PeersForm(forms.Form):
@@ -162,8 +163,10 @@ class TargetGroupForm(forms.Form):
         super().__init__(*args, **kwargs)
         lang = _lang()
         groups = candidate_groups()
-        self.fields["chosen_groups"].choices = [(g.key, g.label(lang)) for g in list(groups) + list(user_groups)]
-        self.fields["indicator_metric"].choices = metric_choices(lang)
+        field_of(self, "chosen_groups", forms.ChoiceField).choices = [
+            (g.key, g.label(lang)) for g in list(groups) + list(user_groups)
+        ]
+        field_of(self, "indicator_metric", forms.ChoiceField).choices = metric_choices(lang)
         for g in groups:
             self.fields[f"effort_{g.key}"] = forms.IntegerField(
                 label=g.label(lang),
@@ -234,8 +237,10 @@ class MeasureForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         lang = _lang()
-        self.fields["bottleneck"].choices = [("", "–")] + [(i.key, i.question_text(lang)) for i in CHECKLIST]
-        self.fields["indicator_metric"].choices = metric_choices(lang)
+        field_of(self, "bottleneck", forms.ChoiceField).choices = [("", "–")] + [
+            (i.key, i.question_text(lang)) for i in CHECKLIST
+        ]
+        field_of(self, "indicator_metric", forms.ChoiceField).choices = metric_choices(lang)
 
     def clean(self):
         super().clean()
@@ -358,7 +363,9 @@ class CustomGroupForm(forms.Form):
     def __init__(self, *args, existing=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.existing = set(existing)
-        self.fields["immigration_reasons"].choices = [(r, pick(REASON_LABELS[r], _lang())) for r in REASONS]
+        field_of(self, "immigration_reasons", forms.ChoiceField).choices = [
+            (r, pick(REASON_LABELS[r], _lang())) for r in REASONS
+        ]
 
     def clean(self):
         super().clean()

@@ -12,7 +12,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,13 +65,13 @@ def _lang() -> str:
     return active()
 
 
-def _plan(request: HttpRequest, code: str) -> tuple[Plan, bool]:
+def _plan(request: AuthedRequest, code: str) -> tuple[Plan, bool]:
     """The municipality's plan (404 outside the user's municipalities) and whether the user may edit it."""
     municipality = require_municipality(request, code, READ)
     return Plan.for_municipality(municipality), can(request.user, WRITE, code)
 
 
-def _rw_plan(request: HttpRequest, code: str) -> Plan:
+def _rw_plan(request: AuthedRequest, code: str) -> Plan:
     plan, writable = _plan(request, code)
     if not writable:
         raise PermissionDenied
@@ -107,7 +107,7 @@ def _base(request, plan: Plan, writable: bool, section: str, **extra) -> dict:
 
 @require_http_methods(["GET"])
 @require_capability(READ)
-def plan_index(request: HttpRequest) -> HttpResponse:
+def plan_index(request: AuthedRequest) -> HttpResponse:
     municipalities = list(municipalities_for(request.user, READ))
     if len(municipalities) == 1:
         return redirect("plan_evidence", code=municipalities[0].code)
@@ -125,7 +125,7 @@ def _scenario(request, plan: Plan) -> str:
 
 
 @require_http_methods(["GET"])
-def evidence(request: HttpRequest, code: str) -> HttpResponse:
+def evidence(request: AuthedRequest, code: str) -> HttpResponse:
     plan, writable = _plan(request, code)
     lang = _lang()
     scenario = _scenario(request, plan)
@@ -199,7 +199,7 @@ def evidence(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-def save_peers(request: HttpRequest, code: str) -> HttpResponse:
+def save_peers(request: AuthedRequest, code: str) -> HttpResponse:
     plan = _rw_plan(request, code)
     if "automatic" in request.POST:
         peers = None
@@ -207,7 +207,7 @@ def save_peers(request: HttpRequest, code: str) -> HttpResponse:
         form = PeersForm(request.POST, code=code)
         if not form.is_valid():
             for error in form.errors.get("peers", []):
-                messages.error(request, error)
+                messages.error(request, str(error))
             return redirect("plan_evidence", code=code)
         peers = form.cleaned_data["peers"]
     _change_plan(plan, request.user, lambda p: setattr(p, "peers", peers))
@@ -216,7 +216,7 @@ def save_peers(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-def save_scenario(request: HttpRequest, code: str) -> HttpResponse:
+def save_scenario(request: AuthedRequest, code: str) -> HttpResponse:
     plan = _rw_plan(request, code)
     form = ScenarioForm(request.POST)
     if form.is_valid() and form.cleaned_data["scenario"]:
@@ -234,7 +234,7 @@ def _url(name: str, code: str) -> str:
 # ------------------------------------------------------------------------------- bottlenecks
 
 
-def _current_evidence(request: HttpRequest, code: str) -> dict:
+def _current_evidence(request: AuthedRequest, code: str) -> dict:
     """Today's aggregate evidence for the checklist, from the newcomer service and the resources."""
     from blilyst.web.newcomers.models import Household
     from blilyst.web.resources.models import Host, Housing, JobVacancy, KindergartenCapacity, MatchingGap
@@ -254,7 +254,7 @@ def _current_evidence(request: HttpRequest, code: str) -> dict:
     return aggregates.evidence_to_json(cap, gaps, months, waiting)
 
 
-def _assessments(request: HttpRequest, code: str):
+def _assessments(request: AuthedRequest, code: str):
     return for_user(request, BottleneckAssessment.objects.all(), READ).filter(municipality=code)
 
 
@@ -396,7 +396,7 @@ def _history_chart(domain: list, lang: str):
 
 
 @require_http_methods(["GET"])
-def assessment_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def assessment_detail(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     plan, writable = _plan(request, code)
     assessment, _writable = get_for_user(
         request, BottleneckAssessment.objects.all(), read=READ, write=WRITE, pk=pk, municipality=code
@@ -427,7 +427,7 @@ def _warnings(plan: Plan, evidence_list) -> list:
 
 
 @require_http_methods(["GET", "POST"])
-def target_group(request: HttpRequest, code: str) -> HttpResponse:
+def target_group(request: AuthedRequest, code: str) -> HttpResponse:
     plan, writable = _plan(request, code)
     lang = _lang()
     user_groups = plan.user_groups()
@@ -575,7 +575,7 @@ def _report_rows(report, lang: str) -> tuple[list[dict], list[dict]]:
     return claims, cliches
 
 
-def _checks(request: HttpRequest, code: str):
+def _checks(request: AuthedRequest, code: str):
     return for_user(request, CampaignCheck.objects.all(), READ).filter(municipality=code)
 
 
@@ -634,7 +634,7 @@ def message(request: AuthedRequest, code: str) -> HttpResponse:
 # ------------------------------------------------------------------------------- does it work?
 
 
-def _evaluation(request: HttpRequest, code: str, lang: str):
+def _evaluation(request: AuthedRequest, code: str, lang: str):
     from blilyst.plan.evaluation import evaluate
     from blilyst.web.newcomers.models import Household
 
@@ -679,7 +679,7 @@ def _group_names(plan: Plan, lang: str) -> dict[str, str]:
 
 
 @require_http_methods(["GET"])
-def results(request: HttpRequest, code: str) -> HttpResponse:
+def results(request: AuthedRequest, code: str) -> HttpResponse:
     from blilyst.plan.evaluation import stage_label
     from blilyst.plan.evidence import retention_chart
 
@@ -756,14 +756,14 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
 # ------------------------------------------------------------------------------------ export
 
 
-def saved_plan(request: HttpRequest, plan: Plan):
+def saved_plan(request: AuthedRequest, plan: Plan):
     """The plan with its latest assessment and campaign check as :class:`blilyst.plan.saved.SavedPlan`."""
     return plan.to_saved(
         _assessments(request, plan.municipality_id).first(), _checks(request, plan.municipality_id).first()
     )
 
 
-def build_document(request: HttpRequest, plan: Plan, lang: str):
+def build_document(request: AuthedRequest, plan: Plan, lang: str):
     """The whole plan as :class:`blilyst.plan.document.Plan`: the core's document for the saved plan, with the
     newcomer service's evaluation that only the web app can compute."""
     ev, _records = _evaluation(request, plan.municipality_id, lang)
@@ -772,7 +772,7 @@ def build_document(request: HttpRequest, plan: Plan, lang: str):
     )
 
 
-def _export_context(request: HttpRequest, plan: Plan) -> dict:
+def _export_context(request: AuthedRequest, plan: Plan) -> dict:
     """The adopted versions and, for the working draft, what changed since the last one."""
     from blilyst.plan.versions import changes
 
@@ -796,7 +796,7 @@ def _export_context(request: HttpRequest, plan: Plan) -> dict:
 
 
 @require_http_methods(["GET"])
-def export(request: HttpRequest, code: str) -> HttpResponse:
+def export(request: AuthedRequest, code: str) -> HttpResponse:
     plan, writable = _plan(request, code)
     latest = _assessments(request, code).first()
     check = _checks(request, code).first()
@@ -843,7 +843,7 @@ def adopt(request: AuthedRequest, code: str) -> HttpResponse:
                 PlanVersion.objects.create(
                     plan=plan,
                     number=number,
-                    adopted_on=info.adopted_on,
+                    adopted_on=form.cleaned_data["adopted_on"],
                     case_number=info.case_number,
                     saved=dataclasses.replace(saved, adopted=None).to_json(),
                     figures=assembly.key_numbers(code, saved.scenario_or_default),
@@ -888,7 +888,7 @@ def adopt(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def adopted_file(request: HttpRequest, code: str, number: int, fmt: str) -> HttpResponse:
+def adopted_file(request: AuthedRequest, code: str, number: int, fmt: str) -> HttpResponse:
     """An adopted version's document exactly as it was adopted."""
     plan, _writable = _plan(request, code)
     if fmt not in ("pdf", "docx"):
@@ -906,7 +906,7 @@ def adopted_file(request: HttpRequest, code: str, number: int, fmt: str) -> Http
 
 
 @require_http_methods(["GET"])
-def export_file(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+def export_file(request: AuthedRequest, code: str, fmt: str) -> HttpResponse:
     from blilyst.plan.document import to_docx, to_pdf
 
     if fmt not in ("pdf", "docx", "json"):

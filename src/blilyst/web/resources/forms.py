@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from blilyst.web.accounts.roles import Capability
+from blilyst.web.lib.formfields import field_of
 from blilyst.web.lib.tenancy import municipalities_for
 from blilyst.web.lib.versioning import VersionedFormMixin
 from blilyst.web.resources.models import Event, Host, Housing, JobVacancy, KindergartenCapacity
@@ -168,4 +169,6 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities_for(user, Capability.EDIT_RESOURCES)
+        field_of(self, "municipality", forms.ModelChoiceField).queryset = municipalities_for(
+            user, Capability.EDIT_RESOURCES
+        )
