@@ -1,5 +1,6 @@
-"""Two app processes with separate disks share the plan's figures and charts through Redis
-(BLILYST_REDIS_URL); runs where a Redis server answers on 127.0.0.1:6379, like the PostgreSQL tests."""
+"""Two app processes with separate disks share SSB's answers, the plan's figures and drawn charts through Redis
+(BLILYST_REDIS_URL); runs where a Redis server answers on 127.0.0.1:6379 and is skipped with a message where
+none does."""
 
 import os
 import socket
@@ -22,18 +23,23 @@ def _redis_answers() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(not _redis_answers(), reason="no Redis server on 127.0.0.1:6379")
+pytestmark = pytest.mark.skipif(
+    not _redis_answers(), reason="no Redis server on 127.0.0.1:6379: the shared-cache test needs one"
+)
 
 PROCESS = textwrap.dedent(
     """
     import sys
     import django
     django.setup()
-    from blilyst import diskfiles
+    from blilyst import cachestore
     from blilyst.plan import diskcache, rendered
+    from blilyst.stats.cache import ResponseCache
+    from blilyst.web.lib.sharedcache import DjangoCacheStore
 
     what, role = sys.argv[1], sys.argv[2]
-    assert diskfiles.shared_store() is not None, "the shared store was not installed"
+    assert isinstance(cachestore.current(), DjangoCacheStore), "Django's cache was not installed as the store"
+    assert "Redis" in type(cachestore.current().cache).__name__
 
     def draw() -> bytes:
         if role == "second":
@@ -43,8 +49,10 @@ PROCESS = textwrap.dedent(
     print(rendered.cached(what, "svg", draw).decode())
     if role == "first":
         diskcache.store(what, {"figure": 1274})
+        ResponseCache().put("data", "07459", {"q": what}, "2026-02-24T07:00:00Z", {"value": [2463]})
     else:
         print(diskcache.load(what))
+        print(ResponseCache().get("data", "07459", {"q": what}, "2026-02-24T07:00:00Z"))
     """
 )
 
@@ -69,5 +77,9 @@ def test_a_cache_entry_made_in_one_process_is_seen_by_another(tmp_path: Path) ->
     first = _run(tmp_path, "machine-a", what, "first")
     second = _run(tmp_path, "machine-b", what, "second")
     assert first.splitlines()[0] == "<svg>drawn by the first process</svg>"
-    assert second.splitlines() == ["<svg>drawn by the first process</svg>", "{'figure': 1274}"]
-    assert not (tmp_path / "machine-b" / "charts").exists()  # nothing was drawn or stored on B's disk
+    assert second.splitlines() == [
+        "<svg>drawn by the first process</svg>",
+        "{'figure': 1274}",
+        "{'value': [2463]}",
+    ]
+    assert not any((tmp_path / "machine-b").rglob("*.*"))  # nothing was drawn or stored on B's disk

@@ -1,26 +1,25 @@
-"""The needs analysis kept on disk between processes, keyed by the data and the code that computed it.
+"""The needs analysis kept between processes, keyed by the data and the code that computed it.
 
 The evidence page's figures come from a projection of all 357 municipalities, one rate estimate, the
 attractiveness model and per municipality the demographic accounts. In a fresh process (a restarted
-server, a new worker) these cost seconds although nothing has changed. :func:`on_disk` stores a function's
-result as a pickle under ``$BLILYST_CACHE_DIR/plan`` (default ``~/.cache/blilyst/plan``), keyed by
+server, a new worker, another machine) these cost seconds although nothing has changed. :func:`on_disk`
+keeps a function's result as a pickle in the process's cache store (:mod:`blilyst.cachestore`: the folder
+``$BLILYST_CACHE_DIR/plan`` for the CLI, Django's cache in the web app, Redis when configured), keyed by
 
 * the snapshot in use (origin and its full ``manifest.json``: a data refresh gives new keys),
 * a fingerprint of the code that computes the figures (the ``.py`` files at the package's top, e.g.
   ``axes.py``, and every ``.py`` file of ``blilyst.stats``, ``blilyst.demography`` and ``blilyst.plan``,
-  and the altair version), so an upgrade never reads a figure an older version
-  computed; the files sit in one folder per fingerprint and the folders of other versions are removed the
-  first time a process writes,
+  and the altair version), so an upgrade never reads a figure an older version computed; the entries sit
+  under one folder per fingerprint and a folder store removes the folders of other versions the first time
+  a process writes,
 * the function and its arguments.
 
-Only aggregate SSB statistics are stored (no personal data). Files are written atomically; an unreadable
-file is deleted and recomputed; a folder that cannot be written only means nothing is kept (the page is the
-same, only slower). ``BLILYST_PLAN_DISK_CACHE=off`` turns it off.
+Only aggregate SSB statistics are stored (no personal data). An unreadable entry is deleted and recomputed;
+a store that cannot keep anything only makes the page slower. ``BLILYST_PLAN_DISK_CACHE=off`` turns it off.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -30,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
-from blilyst.diskfiles import plan_caches_enabled, shared_store, write_atomic
+from blilyst import cachestore
 
 if TYPE_CHECKING:
     from blilyst.stats.snapshot import Snapshot
@@ -41,17 +40,12 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 FORMAT = 1
+FOLDER = "plan"
 _PACKAGES = ("stats", "demography", "plan")
 
 
-def cache_dir() -> Path:
-    from blilyst.stats.cache import default_cache_dir
-
-    return default_cache_dir() / "plan"
-
-
 def enabled() -> bool:
-    return plan_caches_enabled()
+    return cachestore.plan_caches_enabled()
 
 
 @functools.lru_cache(maxsize=1)
@@ -82,76 +76,46 @@ def key(snapshot: Snapshot, name: str, args: tuple[Any, ...]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _version_dir() -> Path:
-    """One folder per code fingerprint, so the files an older version wrote can be removed at once."""
-    return cache_dir() / code_fingerprint()[:16]
+def store_key(k: str) -> str:
+    """Where entry ``k`` sits in the store: one folder per code version, so older versions' entries can go."""
+    return f"{FOLDER}/{code_fingerprint()[:16]}/{k[:2]}/{k}.pickle"
 
 
-def _path(k: str) -> Path:
-    return _version_dir() / k[:2] / f"{k}.pickle"
+_pruned: set[str] = set()
 
 
-_swept: set[str] = set()
-
-
-def _sweep() -> None:
-    """Remove the folders of other code versions (never read again), once per process and folder."""
-    import shutil
-
-    here = _version_dir()
-    if str(here) in _swept:
+def _prune(store: cachestore.CacheStore) -> None:
+    """Remove the entries of other code versions (never read again), once per process and store."""
+    if repr(store) in _pruned:
         return
-    _swept.add(str(here))
-    try:
-        others = [p for p in here.parent.iterdir() if p.is_dir() and p.name != here.name]
-    except OSError:
-        return
-    for other in others:
-        shutil.rmtree(other, ignore_errors=True)
+    _pruned.add(repr(store))
+    store.prune(FOLDER, code_fingerprint()[:16])
 
 
 def load(k: str) -> Any:
-    """The stored value for key ``k``, or ``None`` (absent, unreadable: an unreadable file is deleted)."""
-    shared = shared_store()
-    if shared is not None:
-        data = shared.get(f"plan:{k}")
-        return None if data is None else pickle.loads(data)  # written by store() below, never by a user
-    path = _path(k)
+    """The stored value for key ``k``, or ``None`` (absent or unreadable: an unreadable entry is deleted)."""
+    store = cachestore.current()
+    where = store_key(k)
+    data = store.get(where)
+    if data is None:
+        return None
     try:
-        with path.open("rb") as f:
-            return pickle.load(f)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:  # the cache folder cannot be read (a file in its place, no permission)
-        log.warning("Plan cache file %s cannot be read (%s); figures are recomputed.", path, exc.strerror or exc)
-        return None
+        return pickle.loads(data)  # written by store() below, never by a user
     except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError) as exc:
-        # a truncated or foreign file: recompute rather than fail the page
-        log.warning("Plan cache file %s was unreadable (%s); it is recomputed.", path, exc)
-        with contextlib.suppress(OSError):
-            path.unlink()
+        # a truncated or foreign entry: recompute rather than fail the page
+        log.warning("Plan cache entry %s was unreadable (%s); it is recomputed.", where, exc)
+        store.delete(where)
         return None
 
 
 def store(k: str, value: object) -> None:
-    shared = shared_store()
-    if shared is not None:
-        shared.set(f"plan:{k}", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        return
-    path = _path(k)
-    _sweep()
-    try:
-        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError as exc:
-        log.warning(
-            "Plan cache folder %s cannot be written (%s); figures are recomputed in each process.",
-            path.parent,
-            exc.strerror or exc,
-        )
+    store = cachestore.current()
+    _prune(store)
+    store.set(store_key(k), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def on_disk(snapshot: Callable[[], Snapshot]) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Decorator: keep the function's result on disk (see the module docstring). ``snapshot`` returns the
+    """Decorator: keep the function's result in the cache store (see the module docstring). ``snapshot`` returns the
     snapshot in use; arguments must have a stable ``repr`` (strings, numbers, tuples, None)."""
 
     def wrap(fn: Callable[P, R]) -> Callable[P, R]:

@@ -186,11 +186,28 @@ INSTALLED_APPS = [
     "django_tasks_db",
 ]
 
-# Several app processes on several machines share the plan's figures and drawn charts through Redis when
-# BLILYST_REDIS_URL is set (e.g. redis://127.0.0.1:6379/0); without it each machine keeps them on its disk.
-# The default cache (the front door's pages, generations and rate limit) is shared there too, so a limit or a
-# change counts in every process.
-CACHES: dict[str, dict[str, object]] = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The core's cache store (SSB's answers, the plan's figures, drawn charts; see blilyst.cachestore) is Django's
+# "shared" cache: Redis when BLILYST_REDIS_URL is set (e.g. redis://127.0.0.1:6379/0), so every app process and
+# worker on every machine shares it; without it a file cache in this machine's cache folder, shared by its
+# processes. The default cache (the front door's pages, generations and rate limit, template fragments) is in
+# Redis too when it is set, so a limit or a change counts in every process; local memory otherwise.
+def _cache_folder() -> Path:
+    from blilyst.cachestore import default_cache_dir
+
+    return default_cache_dir() / "web"
+
+
+CACHES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(_cache_folder()),
+        "TIMEOUT": None,
+        # figures and charts of every municipality and language; a third is dropped at random when full
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
+}
 if os.environ.get("BLILYST_REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -200,6 +217,7 @@ if os.environ.get("BLILYST_REDIS_URL"):
     CACHES["shared"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["BLILYST_REDIS_URL"],
+        "KEY_PREFIX": "shared",
         "TIMEOUT": None,
     }
 

@@ -1,4 +1,6 @@
-"""The needs analysis and the rendered charts kept on disk between processes (plan.diskcache, lib.charts)."""
+"""The needs analysis and the rendered charts kept between processes in the web app: through Django's cache
+(alias ``shared``; a file cache here, Redis when BLILYST_REDIS_URL is set, see tests/web/test_shared_cache.py).
+The core's own folder store is tested in tests/plan/test_diskcache.py."""
 
 from __future__ import annotations
 
@@ -8,10 +10,17 @@ import pytest
 
 
 @pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("BLILYST_CACHE_DIR", str(tmp_path))
+def shared(monkeypatch):
+    from django.core.cache import caches
+
+    from blilyst import cachestore
+    from blilyst.web.lib.sharedcache import DjangoCacheStore
+
     monkeypatch.delenv("BLILYST_PLAN_DISK_CACHE", raising=False)
-    return tmp_path
+    assert isinstance(cachestore.current(), DjangoCacheStore), "the web app did not install Django's cache"
+    caches["shared"].clear()
+    yield caches["shared"]
+    caches["shared"].clear()
 
 
 def _fresh_process():
@@ -26,21 +35,26 @@ def _fresh_process():
     charts._svg_from_json.cache_clear()
 
 
-def test_key_figures_are_read_back_from_disk_in_a_fresh_process(cache_dir, monkeypatch):
+def _key(function: str, *args: object) -> str:
+    from blilyst.plan import diskcache, needs
+
+    return diskcache.store_key(diskcache.key(needs.snapshot(), f"blilyst.plan.needs.{function}", args))
+
+
+def test_key_figures_are_read_back_from_the_shared_cache_in_a_fresh_process(shared, monkeypatch):
     from blilyst.plan import needs
 
     _fresh_process()
     first = needs.key_figures("4028")
     assert first.population == 2463 and first.year == 2026
-    assert len(list((cache_dir / "plan").rglob("*.pickle"))) >= 1
+    assert isinstance(shared.get(_key("key_figures", "4028")), bytes)
 
     _fresh_process()
-    monkeypatch.setattr(needs, "population_rows", lambda code: pytest.fail("recomputed instead of read from disk"))
-    again = needs.key_figures("4028")
-    assert again == first
+    monkeypatch.setattr(needs, "population_rows", lambda code: pytest.fail("recomputed instead of read back"))
+    assert needs.key_figures("4028") == first
 
 
-def test_a_new_snapshot_gives_new_keys(cache_dir):
+def test_a_new_snapshot_gives_new_keys():
     from blilyst.plan import diskcache, needs
 
     snap = needs.snapshot()
@@ -50,29 +64,17 @@ def test_a_new_snapshot_gives_new_keys(cache_dir):
     assert diskcache.key(snap, "f", ("4028",)) == diskcache.key(snap, "f", ("4028",))
 
 
-def test_an_unreadable_file_is_recomputed_and_replaced(cache_dir):
+def test_an_unreadable_entry_is_recomputed_and_replaced(shared):
     from blilyst.plan import diskcache, needs
 
     _fresh_process()
-    k = diskcache.key(needs.snapshot(), "blilyst.plan.needs.key_figures", ("4028",))
-    path = diskcache._path(k)
-    path.parent.mkdir(parents=True)
-    path.write_bytes(b"not a pickle")
+    shared.set(_key("key_figures", "4028"), b"not a pickle", timeout=None)
     assert needs.key_figures("4028").population == 2463
+    k = diskcache.key(needs.snapshot(), "blilyst.plan.needs.key_figures", ("4028",))
     assert diskcache.load(k).population == 2463
 
 
-def test_an_unwritable_folder_only_costs_time(tmp_path, monkeypatch):
-    from blilyst.plan import needs
-
-    blocker = tmp_path / "file"
-    blocker.write_text("a file where the cache folder should be")
-    monkeypatch.setenv("BLILYST_CACHE_DIR", str(blocker))
-    _fresh_process()
-    assert needs.key_figures("4028").population == 2463
-
-
-def test_switched_off_nothing_is_written(cache_dir, monkeypatch):
+def test_switched_off_nothing_is_kept(shared, monkeypatch):
     from blilyst.plan import needs
     from blilyst.web.lib import charts
 
@@ -80,10 +82,19 @@ def test_switched_off_nothing_is_written(cache_dir, monkeypatch):
     _fresh_process()
     chart = needs.pyramid_now("4028", "nb")
     charts.render_svg(chart.spec)
-    assert not any(cache_dir.rglob("*.pickle")) and not any(cache_dir.rglob("*.svg"))
+    needs.key_figures("4028")
+    assert shared.get(_key("pyramid_now", "4028", "nb")) is None
+    assert shared.get(_key("key_figures", "4028")) is None
+
+    monkeypatch.setenv("BLILYST_PLAN_DISK_CACHE", "on")  # the same calls switched on do keep them
+    _fresh_process()
+    needs.pyramid_now("4028", "nb")
+    needs.key_figures("4028")
+    assert shared.get(_key("pyramid_now", "4028", "nb")) is not None
+    assert shared.get(_key("key_figures", "4028")) is not None
 
 
-def test_a_rendered_svg_is_read_back_from_disk(cache_dir, monkeypatch):
+def test_a_rendered_svg_is_read_back_from_the_shared_cache(shared, monkeypatch):
     import vl_convert
 
     from blilyst.plan import needs
@@ -92,21 +103,17 @@ def test_a_rendered_svg_is_read_back_from_disk(cache_dir, monkeypatch):
     _fresh_process()
     spec = needs.pyramid_now("4028", "nb").spec
     svg = charts.render_svg(spec)
-    assert svg.startswith("<svg") and len(list((cache_dir / "charts").glob("*.svg"))) == 1
+    assert svg.startswith("<svg")
 
     _fresh_process()
     monkeypatch.setattr(vl_convert, "vegalite_to_svg", lambda *a, **k: pytest.fail("drawn again"))
     assert charts.render_svg(spec) == svg
 
 
-def test_files_of_another_code_version_are_removed(cache_dir):
-    from blilyst.plan import diskcache, needs
+def test_ssb_answers_go_to_the_shared_cache(shared):
+    from blilyst.stats.cache import ResponseCache
 
-    stale = cache_dir / "plan" / "0123456789abcdef" / "ab"
-    stale.mkdir(parents=True)
-    (stale / "ab.pickle").write_bytes(b"old")
-    diskcache._swept.clear()
-    _fresh_process()
-    needs.key_figures("4028")
-    folders = [p.name for p in (cache_dir / "plan").iterdir()]
-    assert folders == [diskcache.code_fingerprint()[:16]]
+    cache = ResponseCache()  # as PxWebClient makes it in a refresh run by a worker
+    key = cache.put("data", "07459", {"table": "07459"}, "2026-02-24T07:00:00Z", {"value": [2463]})
+    assert isinstance(shared.get(key), bytes)
+    assert ResponseCache().latest("data", "07459", {"table": "07459"}).body == {"value": [2463]}
