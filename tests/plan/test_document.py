@@ -202,8 +202,18 @@ def test_an_empty_plan_says_what_is_missing(snapshot, tmp_path):
     plan = build_plan("4036", snapshot=snapshot, prepared_on=DAY)
     path = write(plan, tmp_path / "vinje.docx")
     text = docx_text(Document(str(path)))
-    # bottlenecks, target group, chain, action plan, honesty, evaluation
-    assert text.count("Ikke utfylt ennå.") == 6
+    # bottlenecks, target group, chain, action plan, honesty, evaluation; and the parts build_document adds:
+    # competence, employers' recruitment needs, residents' survey, what the service does not offer, message
+    # per target group
+    assert text.count("Ikke utfylt ennå.") == 11
+    for heading in (
+        "Kompetanse kommunen vil mangle",
+        "Arbeidsgivernes rekrutteringsbehov",
+        "Innbyggernes eget ønske om å bli",
+        "Hva tilflyttertjenesten ikke kan tilby",
+        "Budskapet til hver målgruppe",
+    ):
+        assert heading in text
     assert "4036 Vinje" in text
     with pytest.raises(InputError, match="docx or .pdf"):
         write(plan, tmp_path / "vinje.odt")

@@ -18,7 +18,9 @@ from blilyst.plan.actions import action_items, goal_check
 from blilyst.plan.actions import gaps as action_gaps
 from blilyst.plan.document import ChartSpec, Plan
 from blilyst.plan.evaluation import Evaluation
+from blilyst.plan.groupmessages import group_messages_section
 from blilyst.plan.recommendations import Need, recommendations
+from blilyst.plan.recruitment import not_offered_section, recruitment_section
 from blilyst.plan.regions import regional_comparison
 from blilyst.plan.saved import SavedPlan
 from blilyst.plan.targetgroups import (
@@ -148,6 +150,15 @@ def build_document(
         document.recommendations = recommendations(
             need, document.bottlenecks, evidence, goal, document.honesty, document.action_gaps
         )
+        document.competence = needs.competence(code, scenario, lang)
+        registers = saved.register_evidence()
+        capacity = registers.capacity if registers is not None else None
+        document.recruitment = recruitment_section(capacity, lang)
+        document.not_offered = not_offered_section(
+            capacity, registers.matching_gaps if registers is not None else None, lang
+        )
+        chosen = [e.group for e in evidence if e.group.key in saved.chosen_groups]
+        document.group_messages = group_messages_section(chosen, capacity, document.honesty, lang)
         if saved.version is not None:
             document.version_text = saved.version.text(lang)
         if saved.adopted is not None:

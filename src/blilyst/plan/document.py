@@ -107,6 +107,11 @@ T: dict[str, str] = {
     "partners": N_("Partners"),
     "period": N_("Period"),
     "cost": N_("Cost"),
+    "s_competence": N_("Competence the municipality will lack"),
+    "s_survey": N_("Residents' own wish to stay"),
+    "s_recruitment": N_("Employers' recruitment needs"),
+    "s_not_offered": N_("What the newcomer service does not offer"),
+    "s_group_messages": N_("The message for each target group"),
     "no_target": N_(
         "The plan has no target for more in-migrants a year yet, so it cannot be held against the projection."
     ),
@@ -156,6 +161,17 @@ class TableSpec:
     widths: tuple[float, ...] | None = None  # relative column widths in the PDF
 
 
+@dataclass(frozen=True)
+class Section:
+    """A titled part of the plan that a core module words and computes (competence, survey, recruitment
+    needs ...): paragraphs, then tables, then small print. The renderers only lay it out."""
+
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    tables: tuple[TableSpec, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
 @dataclass
 class Plan:
     """Everything the plan document shows. Only ``municipality``, ``name`` and ``prepared_on`` are required;
@@ -187,6 +203,12 @@ class Plan:
     actions: list[ActionItem] = field(default_factory=list)
     action_gaps: list[str] = field(default_factory=list)
     goal_check: str = ""  # the plan's target for in-migrants against the projection; "" without a target
+    # parts built by their own core modules; None prints "not filled in yet" under the section's heading
+    competence: Section | None = None
+    survey: Section | None = None
+    recruitment: Section | None = None
+    not_offered: Section | None = None
+    group_messages: Section | None = None
 
     def full_title(self) -> str:
         return self.title or f"{tr('title', self.lang)} – {self.name}"
@@ -373,6 +395,37 @@ def _needs_blocks(plan: Plan, lang: str) -> list[Any]:
         )
         if plan.comparison.note:
             b.append(Para(plan.comparison.note, "small"))
+    b += section_blocks(plan.competence, tr("s_competence", lang), lang)
+    b += section_blocks(plan.recruitment, tr("s_recruitment", lang), lang)
+    b += section_blocks(plan.survey, tr("s_survey", lang), lang)
+    return b
+
+
+def table_blocks(table: TableSpec, level: int = 3) -> list[Any]:
+    """A table with its heading, source and note."""
+    b: list[Any] = [Heading(table.title, level)] if table.title else []
+    b.append(
+        Grid(
+            tuple(str(c) for c in table.frame.columns),
+            tuple(tuple(str(v) for v in r) for r in table.frame.itertuples(index=False)),
+            table.source,
+            table.widths,
+        )
+    )
+    if table.note:
+        b.append(Para(table.note, "small"))
+    return b
+
+
+def section_blocks(section: Section | None, fallback_title: str, lang: str, level: int = 2) -> list[Any]:
+    """A :class:`Section` under its heading, or the heading and "not filled in yet" when there is none."""
+    if section is None:
+        return [Heading(fallback_title, level), Para(tr("none", lang), "note")]
+    b: list[Any] = [Heading(section.title or fallback_title, level)]
+    b += [Para(text) for text in section.paragraphs]
+    for table in section.tables:
+        b += table_blocks(table, level + 1)
+    b += [Para(text, "small") for text in section.notes]
     return b
 
 
@@ -409,6 +462,7 @@ def _bottleneck_blocks(plan: Plan, lang: str) -> list[Any]:
                 widths=(3, 1.2, 1.2, 2, 3, 1.3),
             )
         )
+    b += section_blocks(plan.not_offered, tr("s_not_offered", lang), lang)
     return b
 
 
@@ -526,6 +580,7 @@ def _honesty_blocks(plan: Plan, lang: str) -> list[Any]:
             b.append(Grid(section.claim_header, section.claim_rows, widths=(1.4, 2.4, 1.1, 2.6, 2.4)))
         if section.cliche_rows:
             b.append(Grid(section.cliche_header, section.cliche_rows, widths=(1.8, 3, 4.5)))
+    b += section_blocks(plan.group_messages, tr("s_group_messages", lang), lang)
     return b
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 from blilyst.i18n import format_list, format_number, format_percent, format_signed, override
 from blilyst.i18n import gettext as _
 from blilyst.plan.diskcache import on_disk
-from blilyst.plan.document import ChartSpec, TableSpec
+from blilyst.plan.document import ChartSpec, Section, TableSpec
 from blilyst.plan.texts import data_age_note, pick
 from blilyst.stats.credit import SSB_CREDIT
 from blilyst.stats.snapshot import per_snapshot
@@ -645,6 +645,34 @@ def workforce_chart(code: str, scenario: str, lang: str) -> ChartSpec:
         "old_to": format_number(end.age_67_plus),
     }
     return ChartSpec(title, spec, alt_text, table, _projection_source(), estimated=True)
+
+
+@per_snapshot(maxsize=512)
+@in_language
+def competence(code: str, scenario: str, lang: str) -> Section:
+    """Who leaves and who enters the working age (:mod:`blilyst.plan.competence`), with the latest jobs and
+    employed residents the snapshot has."""
+    from blilyst.demography.commuting import commuting_for
+    from blilyst.plan.competence import competence_section
+
+    jobs = snapshot().jobs
+    mine = jobs[jobs["municipality"] == code]
+    latest = (
+        (int(mine["year"].max()), float(mine.loc[mine["year"] == mine["year"].max(), "jobs"].sum()))
+        if len(mine)
+        else None
+    )
+    c = commuting_for(snapshot().commuting, code)
+    employed = (c.year, c.employed_residents) if c is not None and c.employed_residents else None
+    return competence_section(
+        register().get(code).name,
+        projection(code, scenario).summary(),
+        scenario_label(scenario, lang),
+        jobs=latest,
+        employed_residents=employed,
+        source=_projection_source(),
+        lang=lang,
+    )
 
 
 @dataclass(frozen=True)

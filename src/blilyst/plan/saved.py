@@ -124,6 +124,9 @@ class SavedPlan:
     target_in_migrants: float | None = None  # more in-migrants a year than the trend gives, the plan's target
     version: VersionInfo | None = None  # this version's number and status
     adopted: AdoptedBaseline | None = None  # the last adopted version, frozen, for "what changed"
+    # the registers' aggregate counts when the plan was exported (evidence_to_json: capacity, open matching
+    # gaps by kind ...): employers' recruitment needs, what the service does not offer, the message per group
+    registers: Mapping[str, Any] | None = None
 
     @property
     def scenario_or_default(self) -> str:
@@ -149,6 +152,14 @@ class SavedPlan:
                 )
             )
         return groups
+
+    def register_evidence(self) -> BottleneckEvidence | None:
+        """The registers' counts at export, or else those the latest bottleneck assessment was made on."""
+        if self.registers is not None:
+            return evidence_from_json(self.registers)
+        if self.assessment is not None and self.assessment.evidence:
+            return evidence_from_json(self.assessment.evidence)
+        return None
 
     def chain(self) -> Chain | None:
         """The written chain goal → groups → measures → indicators (None when nothing is written yet)."""
@@ -208,6 +219,7 @@ class SavedPlan:
             "target_in_migrants": self.target_in_migrants,
             "version": self.version.to_json() if self.version else None,
             "adopted": self.adopted.to_json() if self.adopted else None,
+            "registers": dict(self.registers) if self.registers is not None else None,
         }
 
     @classmethod
@@ -237,6 +249,11 @@ class SavedPlan:
         priorities = data.get("priorities") or {}
         if not isinstance(priorities, Mapping):
             raise InputError("plan file", "'priorities' must be an object of target group → effort")
+        registers = data.get("registers")
+        if registers is not None and not isinstance(registers, Mapping):
+            raise InputError("plan file", "'registers' must be an object of the registers' counts or null")
+        if registers is not None:
+            evidence_from_json(registers)  # a wrong count says which field now, not when the document is built
         target = data.get("target_in_migrants")
         if target is not None and not isinstance(target, int | float):
             raise InputError("plan file", f"'target_in_migrants' must be a number or null, not {target!r}")
@@ -252,6 +269,7 @@ class SavedPlan:
             priorities=dict(priorities),
             assessment=_assessment_from_json(data.get("assessment")),
             campaign=_campaign_from_json(data.get("campaign")),
+            registers=dict(registers) if registers is not None else None,
             **lists,
         )
 

@@ -112,6 +112,16 @@ def test_the_command_line_writes_the_same_document_from_the_saved_plan(filled_pl
     assert len(web[2]) >= 7
     cells = "\n".join("\n".join(r) for r in web[1])
     assert "Prøveboliger for arbeidsinnvandrere" in cells and "For få utleieboliger" in cells
+    # the sections built from the registers' counts travel in the plan file and come out the same
+    assert data["registers"]["capacity"]["vacancies"] == {"health": 3}
+    for heading in (
+        "Kompetanse kommunen vil mangle",
+        "Arbeidsgivernes rekrutteringsbehov",
+        "Hva tilflyttertjenesten ikke kan tilby",
+        "Budskapet til hver målgruppe",
+    ):
+        assert heading in web[0]
+    assert "sykepleier" in cells  # open positions by occupation
 
 
 def test_the_command_line_refuses_another_municipalitys_plan(filled_plan_without_households, tmp_path, capsys):
@@ -154,6 +164,18 @@ def test_the_pdf_holds_kviteseids_figures_and_every_part(filled_plan):
     compact = flat.replace(" ", "")
     assert "Vinjekommune(nabokommuner);Tokkekommune(nabokommuner)" in compact
     assert "Planen sikter mot 5 flere innflyttere i året" in flat
+    # competence: who leaves and enters the working age (projection), and the missing sector said plainly
+    assert "Kompetanse kommunen vil mangle" in flat and "fyller 67" in flat
+    assert "sysselsatte etter næring og alder" in flat
+    # employers' recruitment needs from the vacancy register: 3 nursing positions, 2 advertised
+    assert "Arbeidsgivernes rekrutteringsbehov" in flat
+    assert "3 ledige stillinger i stillingsregisteret" in flat and "2 av dem (67" in flat
+    # what the service does not offer: no kindergarten place in August; the 2 housing gaps and the 1
+    # kindergarten gap are under 3, so hidden
+    assert "Hva tilflyttertjenesten ikke kan tilby" in flat and "Ingen ledig plass i august" in flat
+    assert "Behov tilflyttertjenesten ikke kunne dekke" in flat and "skjult (under 3)" in flat
+    # the message for the chosen group (labour immigrants), from the same counts
+    assert "Budskapet til hver målgruppe" in flat and "3 ledige stillinger, mest innen helse og omsorg" in flat
     assert "Fra henvendelse til innflytting" in flat  # does it work? (the funnel of the 12 households)
     assert "Andel fortsatt bosatt" in flat  # Kaplan–Meier retention
     # aggregates only: no household's label, no adult's name (the fixture names them "L1 adult 0", ...)

@@ -83,9 +83,14 @@ class Plan(Versioned):
         """The written chain as :class:`blilyst.plan.chain.Chain` (None when nothing is written yet)."""
         return self.to_saved().chain()
 
-    def to_saved(self, assessment: BottleneckAssessment | None = None, campaign: CampaignCheck | None = None):
+    def to_saved(
+        self,
+        assessment: BottleneckAssessment | None = None,
+        campaign: CampaignCheck | None = None,
+        registers: dict | None = None,
+    ):
         """The plan as :class:`blilyst.plan.saved.SavedPlan`, with the given latest assessment and campaign
-        check (the caller fetched them through the tenancy helpers)."""
+        check and the registers' aggregate counts now (the caller fetched them through the tenancy helpers)."""
         from blilyst.plan.saved import SavedAssessment, SavedCampaign, SavedPlan
 
         return SavedPlan(
@@ -110,6 +115,7 @@ class Plan(Versioned):
             target_in_migrants=self.target_in_migrants,
             version=self.draft_version_info(),
             adopted=self.adopted_baseline(),
+            registers=registers,
         )
 
     def latest_adopted(self) -> PlanVersion | None:

@@ -757,9 +757,12 @@ def results(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 def saved_plan(request: AuthedRequest, plan: Plan):
-    """The plan with its latest assessment and campaign check as :class:`blilyst.plan.saved.SavedPlan`."""
+    """The plan with its latest assessment and campaign check and the registers' counts now as
+    :class:`blilyst.plan.saved.SavedPlan`."""
     return plan.to_saved(
-        _assessments(request, plan.municipality_id).first(), _checks(request, plan.municipality_id).first()
+        _assessments(request, plan.municipality_id).first(),
+        _checks(request, plan.municipality_id).first(),
+        _current_evidence(request, plan.municipality_id),
     )
 
 

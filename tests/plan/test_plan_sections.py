@@ -1,0 +1,98 @@
+"""The plan's sections from the registers' counts and the projection: competence, recruitment needs, what the
+service does not offer, the message per target group."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from blilyst.errors import InputError
+from blilyst.plan import needs
+from blilyst.plan.capacity import Capacity
+from blilyst.plan.groupmessages import group_messages_section, needs_of
+from blilyst.plan.honesty import check_campaign
+from blilyst.plan.recruitment import not_offered_section, recruitment_section
+from blilyst.plan.saved import SavedPlan, evidence_to_json
+from blilyst.plan.targetgroups import get_group
+
+DAY = dt.date(2026, 11, 2)
+CAP = Capacity(
+    housing={"rental": 0, "for_sale": 2, "trial_housing": 1},
+    kindergarten_free={m: (0 if m == 8 else 2) for m in range(1, 13)},
+    vacancies={"health": 4, "education": 1},
+    vacancies_advertised=3,
+    vacancies_known=5,
+    occupations={"sykepleier": 3, "lærer": 1, "helsefagarbeider": 1},
+    offers={"host": 0},
+    as_of=DAY,
+)
+
+
+def _rows(section, i=0):
+    return [tuple(r) for r in section.tables[i].frame.itertuples(index=False)]
+
+
+def test_competence_counts_who_leaves_and_enters_the_working_age_from_the_projection():
+    summary = needs.projection("4028", "trend").summary()
+    section = needs.competence("4028", "trend", "nb")
+    rows = {r[0]: r[1:] for r in _rows(section)}
+    leave10 = summary["reaching_67"].iloc[:10].sum()
+    enter20 = summary["reaching_20"].iloc[:20].sum()
+    assert rows["Innbyggere som fyller 67 og går ut av yrkesaktiv alder"][0] == f"{leave10:.0f}"
+    assert rows["Innbyggere som fyller 20 og går inn i yrkesaktiv alder"][1] == f"{enter20:.0f}"
+    # Kviteseid, trend: more leave than enter, so the difference before migration is negative
+    assert rows["Differanse før flytting"][0].startswith("\u2212")
+    text = " ".join(section.paragraphs)
+    assert "1\u00a0104 arbeidsplasser i Kviteseid" in text  # SSB 13470, 2017
+    assert "ikke sysselsatte etter næring og alder" in text  # the sector is missing, said plainly
+
+
+def test_recruitment_needs_by_sector_and_occupation():
+    section = recruitment_section(CAP, "nb")
+    assert "5 ledige stillinger i stillingsregisteret" in section.paragraphs[0]
+    assert "3 av dem (60\u00a0%) var lyst ut offentlig" in section.paragraphs[0]
+    assert _rows(section, 0) == [("helse og omsorg", "4"), ("skole og barnehage", "1")]
+    assert _rows(section, 1)[0] == ("sykepleier", "3")
+    assert recruitment_section(Capacity(), "nb") is None  # an empty vacancy register: "not filled in yet"
+    assert recruitment_section(CAP, "en").title == "Employers' recruitment needs"
+
+
+def test_what_the_service_does_not_offer_hides_small_counts_of_unmet_needs():
+    section = not_offered_section(CAP, {"housing": 4, "kindergarten": 1, "job": 2}, "nb")
+    missing = dict(_rows(section, 0))
+    assert missing["Bolig"] == "Ingen ledige utleieboliger."
+    assert ("Barnehage", "Ingen ledig plass i august.") in _rows(section, 0)
+    assert ("Verter", "Ingen aktiv vert eller mentor for tilflyttere.") in _rows(section, 0)
+    # 1 and 2 are households' needs: hidden; 4 is shown (no total is printed that would reveal them)
+    assert _rows(section, 1) == [("bolig", "4"), ("jobb", "skjult (under 3)"), ("barnehageplass", "skjult (under 3)")]
+    assert not_offered_section(None, {}, "nb") is None
+
+
+def test_the_message_for_each_target_group_holds_its_needs_against_the_registers():
+    families, labour = get_group("job_seeking_families"), get_group("labour_immigrants")
+    assert needs_of(families) == ("housing", "jobs", "kindergarten")
+    assert needs_of(labour) == ("housing", "jobs")
+    report = check_campaign("Barnehageplass garantert hele året for alle!", CAP)
+    section = group_messages_section([families, labour], CAP, report, "nb")
+    rows = _rows(section)
+    assert rows[0][0] == "Jobbsøkende barnefamilier (innflyttere i alderen 0–15 og 30–44 år)"
+    assert "5 ledige stillinger, mest innen helse og omsorg og skole og barnehage" in rows[0][1]
+    assert rows[0][2] == "barnehageplass i august"
+    assert rows[0][3].startswith("1 løfte uten dekning")  # the kindergarten guarantee matters to families
+    assert rows[1][2] == "–" and rows[1][3] == "ingen løfter uten dekning om dette"
+    assert group_messages_section([], CAP, report, "nb") is None
+    nn = group_messages_section([labour], CAP, None, "nn")
+    assert nn.title == "Bodskapen til kvar målgruppe" and _rows(nn)[0][3] == "–"
+
+
+def test_the_registers_travel_in_the_plan_file():
+    saved = SavedPlan("4028", registers=evidence_to_json(CAP, {"housing": 4}, [], 0))
+    again = SavedPlan.from_json(saved.to_json())
+    assert again.registers == saved.registers
+    assert again.register_evidence().capacity.vacancies == {"health": 4, "education": 1}
+    data = saved.to_json() | {"registers": {"capacity": {"vacancies": {"health": -1}}}}
+    with pytest.raises(InputError, match="cannot be negative"):
+        SavedPlan.from_json(data)
+    with pytest.raises(InputError, match="'registers' must be an object"):
+        SavedPlan.from_json(saved.to_json() | {"registers": [1]})
