@@ -86,6 +86,17 @@ def test_follow_up_errors_in_bokmal_and_english(people, client_for, moved_in):
     assert not FollowUp.objects.exists()
 
 
+def test_months_after_moving_in_are_checked_on_the_server_not_only_in_the_widget(people, client_for, moved_in):
+    url = reverse("follow_up_add", args=[moved_in.pk])
+    form = client_for(people.alice).get(url).text
+    assert 'min="0"' in form and 'max="240"' in form
+    too_many = client_for(people.alice).post(url, answers(months="241"))
+    assert too_many.status_code == 400
+    assert too_many.context["form"].errors["months"] == ["Verdien må være mindre enn eller lik 240."]
+    assert not FollowUp.objects.exists()
+    assert client_for(people.alice).post(url, answers(months="240")).status_code == 302
+
+
 def test_a_follow_up_needs_moving_in_first(people, client_for, household):
     response = client_for(people.alice).post(reverse("follow_up_add", args=[household.pk]), answers())
     assert response.status_code == 302 and not FollowUp.objects.exists()

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
@@ -44,6 +44,7 @@ from blilyst.web.lib.authed import AuthedRequest
 
 TENANT_FIELD = "municipality"
 _M = TypeVar("_M", bound=Model)
+_QS = TypeVar("_QS", bound=QuerySet[Any])  # a custom queryset keeps its own methods (search, open)
 
 
 def user_municipality_codes(user, capability: Capability | None = None) -> list[str]:
@@ -64,9 +65,7 @@ def can(user, capability: Capability, municipality_code: str) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.can(capability, municipality_code)
 
 
-def for_user(
-    request: HttpRequest, queryset: QuerySet[_M], capability: Capability, field: str = TENANT_FIELD
-) -> QuerySet[_M]:
+def for_user(request: HttpRequest, queryset: _QS, capability: Capability, field: str = TENANT_FIELD) -> _QS:
     """``queryset`` narrowed to the municipalities where the user has ``capability``."""
     codes = user_municipality_codes(request.user, capability)
     return queryset.filter(**{f"{field}__in": codes})

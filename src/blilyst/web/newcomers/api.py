@@ -7,7 +7,6 @@ from a stale ``version`` 409 (nothing is overwritten). Reads and changes go to t
 import datetime as dt
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -56,11 +55,11 @@ class ChildSchema(Schema):
 
 class NeedsSchema(Schema):
     housing_tenure: Tenure = Tenure.NONE
-    housing_bedrooms: int | None = Field(None, ge=0, le=10)
+    housing_bedrooms: int | None = Field(default=None, ge=0, le=10)
     housing_from: dt.date | None = None
-    housing_note: str = Field("", max_length=300)
-    school_note: str = Field("", max_length=300)
-    leisure_interests: str = Field("", max_length=300)
+    housing_note: str = Field(default="", max_length=300)
+    school_note: str = Field(default="", max_length=300)
+    leisure_interests: str = Field(default="", max_length=300)
     wants_host: bool = False
     wants_welcome_event: bool = False
 
@@ -189,8 +188,10 @@ def validated(household_fields: dict | None, needs, adults, children) -> dict:
         form = HouseholdForm(_form_data({**household_fields, "version": 1}), instance=Household())
         cleaned["household"] = {k: v for k, v in _clean(form, "", errors).items() if k in household_fields}
     if needs is not None:
-        form = NeedsForm(_form_data({**needs.dict(), "version": 1}), instance=Household())
-        cleaned["needs"] = {k: v for k, v in _clean(form, "needs", errors).items() if k in NeedsSchema.model_fields}
+        needs_form = NeedsForm(_form_data({**needs.dict(), "version": 1}), instance=Household())
+        cleaned["needs"] = {
+            k: v for k, v in _clean(needs_form, "needs", errors).items() if k in NeedsSchema.model_fields
+        }
     if adults is not None:
         cleaned["adults"] = [
             _clean(AdultForm(_form_data(a.dict()), instance=Adult()), f"adults.{i}", errors)
@@ -228,7 +229,7 @@ def _households(request: AuthedRequest, status: Status | None, q: str = ""):
 
 @router.get("", response=list[HouseholdSummary])
 @paginate(BoundedLimitOffset)
-def list_households(request: HttpRequest, status: Status | None = None):
+def list_households(request: AuthedRequest, status: Status | None = None):
     """The user's households, newest activity first. To search, use ``POST …/search`` (no names in URLs)."""
     return _households(request, status)
 
@@ -240,13 +241,13 @@ class SearchIn(Schema):
 
 @router.post("/search", response=list[HouseholdSummary])
 @paginate(BoundedLimitOffset)
-def search_households(request: HttpRequest, payload: SearchIn):
+def search_households(request: AuthedRequest, payload: SearchIn):
     """Search in the body, not the address: a search term is personal data and must stay out of access logs."""
     return _households(request, payload.status, payload.q)
 
 
 @router.get("/{int:pk}", response=HouseholdOut)
-def get_household(request: HttpRequest, pk: int):
+def get_household(request: AuthedRequest, pk: int):
     household, _writable = get_for_user(
         request, Household.objects.select_related("municipality"), pk=pk, read=READ, write=WRITE
     )
@@ -293,7 +294,7 @@ def create_household(request: AuthedRequest, payload: HouseholdIn):
 
 
 @router.patch("/{int:pk}", response={200: HouseholdOut, 409: dict, 422: Errors})
-def update_household(request: HttpRequest, pk: int, payload: HouseholdPatch):
+def update_household(request: AuthedRequest, pk: int, payload: HouseholdPatch):
     household = get_rw_for_user(
         request, Household.objects.select_related("municipality"), pk=pk, read=READ, write=WRITE
     )

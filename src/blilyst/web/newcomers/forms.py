@@ -6,10 +6,12 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blilyst.web.accounts.models import Municipality, User
 from blilyst.web.lib.formfields import field_of
 from blilyst.web.newcomers.models import (
     Adult,
@@ -17,6 +19,7 @@ from blilyst.web.newcomers.models import (
     ContactLogEntry,
     FollowUp,
     Household,
+    Language,
     MoveOutReason,
     Status,
     Task,
@@ -39,7 +42,7 @@ def clean_phone(value: str | None) -> str:
     return value
 
 
-def check_birth_year(value: int) -> int:
+def check_birth_year(value: int | None) -> int | None:
     this_year = timezone.localdate().year
     if value is not None and not this_year - 25 <= value <= this_year + 1:
         raise ValidationError(
@@ -58,11 +61,13 @@ class VersionedForm(forms.ModelForm):
 class InquiryForm(forms.ModelForm):
     """A new inquiry: the household and its first adult, and the consent that was given."""
 
-    municipality = forms.ModelChoiceField(queryset=None, label=_("Municipality"), empty_label=None)
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.none(), label=_("Municipality"), empty_label=None
+    )
     name = forms.CharField(label=_("Name of the first adult"), max_length=120)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    language = forms.ChoiceField(label=_("Language"), choices=Adult._meta.get_field("language").choices, initial="nb")
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial=Language.BOKMAL)
     consent_follow_up = forms.BooleanField(
         label=_("The household agrees to the text below (consent for follow-up)"),
         required=True,
@@ -128,7 +133,7 @@ class HouseholdForm(VersionedForm):
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
         field_of(self, "contact_person", forms.ModelChoiceField).queryset = (
-            staff if staff is not None else self.fields["contact_person"].queryset.none()
+            staff if staff is not None else User.objects.none()
         )
 
 
@@ -149,7 +154,7 @@ class NeedsForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["housing_from"].input_formats = DATE_FORMATS
+        field_of(self, "housing_from", forms.DateField).input_formats = DATE_FORMATS
         self.fields["housing_bedrooms"].widget.attrs.update({"min": 0, "max": 10})
 
     def clean_housing_bedrooms(self):
@@ -185,7 +190,7 @@ class ChildForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kindergarten_from"].input_formats = MONTH_FORMATS
+        field_of(self, "kindergarten_from", forms.DateField).input_formats = MONTH_FORMATS
         self.fields["kindergarten_from"].help_text = _("Month, e.g. 2027-03.")
 
     def clean_birth_year(self):
@@ -255,9 +260,9 @@ class TaskForm(forms.ModelForm):
 
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["due"].input_formats = DATE_FORMATS
+        field_of(self, "due", forms.DateField).input_formats = DATE_FORMATS
         field_of(self, "assigned_to", forms.ModelChoiceField).queryset = (
-            staff if staff is not None else self.fields["assigned_to"].queryset.none()
+            staff if staff is not None else User.objects.none()
         )
 
 
@@ -269,13 +274,16 @@ class ContactLogForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["on"].input_formats = DATE_FORMATS
+        field_of(self, "on", forms.DateField).input_formats = DATE_FORMATS
 
     def clean_on(self):
         on = self.cleaned_data["on"]
         if on > timezone.localdate() + dt.timedelta(days=1):
             raise ValidationError(_("A contact cannot be logged in the future."), code="future")
         return on
+
+
+MAX_FOLLOW_UP_MONTHS = 240
 
 
 class FollowUpForm(forms.ModelForm):
@@ -299,9 +307,13 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args, household=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.household = household
-        self.fields["on"].input_formats = DATE_FORMATS
-        self.fields["months"].min_value = 0
-        self.fields["months"].max_value = 240
+        field_of(self, "on", forms.DateField).input_formats = DATE_FORMATS
+        # At most 240 months (the model's field already stops at 0). Setting max_value on a field already made
+        # reaches neither its validators nor its widget, so both are set here; before, neither was.
+        months = field_of(self, "months", forms.IntegerField)
+        months.max_value = MAX_FOLLOW_UP_MONTHS
+        months.validators.append(MaxValueValidator(MAX_FOLLOW_UP_MONTHS))
+        months.widget.attrs["max"] = str(MAX_FOLLOW_UP_MONTHS)
 
     def clean_on(self):
         on = self.cleaned_data["on"]

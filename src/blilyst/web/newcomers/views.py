@@ -8,11 +8,13 @@ Viewing, changing and creating are written to the access log (:mod:`blilyst.web.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Min, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from blilyst.web.accounts.models import User
 from blilyst.web.accounts.roles import Capability, Role
+from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import (
     can,
     for_user,
@@ -76,7 +79,7 @@ def _current_or_404(request: HttpRequest, pk: int) -> Household:
 
 @require_http_methods(["GET", "POST"])
 @require_capability(READ)
-def household_list(request: HttpRequest) -> HttpResponse:
+def household_list(request: AuthedRequest) -> HttpResponse:
     """The user's households. The search form posts (and its page links are small forms), so that a name, an
     e-mail or a phone number never travels in a URL, where access logs and browser histories would keep it;
     nothing of the search is stored. A ``q`` in the address is ignored."""
@@ -127,7 +130,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @require_capability(WRITE)
-def household_create(request: HttpRequest) -> HttpResponse:
+def household_create(request: AuthedRequest) -> HttpResponse:
     form = InquiryForm(request.POST or None, municipalities=municipalities_for(request.user, WRITE))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -159,7 +162,7 @@ def _consent_text() -> str:
 
 
 @require_GET
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     household, writable = get_household_for_user(request, pk)
     log_access(request.user, household, Action.VIEW)
     today = timezone.localdate()
@@ -167,6 +170,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     duplicates = likely_duplicates(
         household.municipality_id, [a.email for a in adults], [a.phone_digits for a in adults]
     ).exclude(pk=household.pk)
+    consents = household.consents.all()
     ctx = {
         "household": household,
         "writable": writable,
@@ -176,25 +180,25 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tasks": household.tasks.select_related("assigned_to").order_by("done_at", "due", "id"),
         "contact_log": household.contact_log.select_related("by")[:50],
         "follow_ups": household.follow_ups.all(),
-        "consents": household.consents.all(),
+        "consents": consents,
         "duplicates": duplicates[:5],
         "today": today,
         "may_view_log": can(request.user, Capability.VIEW_ACCESS_LOG, household.municipality_id),
     }
     if writable:
         # Purposes without an active consent, each with the exact text the household is asked to agree to.
-        given = {c.purpose for c in ctx["consents"] if c.active}
+        given = {c.purpose for c in consents if c.active}
         ctx["consent_purposes"] = [
-            (value, label, CONSENT_TEXTS[value]) for value, label in ConsentPurpose.choices if value not in given
+            (purpose.value, purpose.label, CONSENT_TEXTS[purpose]) for purpose in ConsentPurpose if purpose not in given
         ]
     return render(request, "newcomers/household_detail.html", ctx)
 
 
 @require_http_methods(["GET", "POST"])
-def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     household = get_rw_household_for_user(request, pk)
     staff = staff_for(household.municipality_id)
-    data = request.POST if request.method == "POST" else None
+    data: QueryDict | None = request.POST if request.method == "POST" else None
     form = HouseholdForm(data, instance=household, staff=staff, initial={"version": household.version})
     adults = AdultFormSet(data, instance=household, prefix="adults")
     children = ChildFormSet(data, instance=household, prefix="children")
@@ -234,7 +238,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def household_needs(request: HttpRequest, pk: int) -> HttpResponse:
+def household_needs(request: AuthedRequest, pk: int) -> HttpResponse:
     household = get_rw_household_for_user(request, pk)
     form = NeedsForm(request.POST or None, instance=household, initial={"version": household.version})
     children = ChildFormSet(request.POST or None, instance=household, prefix="children")
@@ -265,7 +269,7 @@ def household_needs(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def household_status(request: HttpRequest, pk: int) -> HttpResponse:
+def household_status(request: AuthedRequest, pk: int) -> HttpResponse:
     household = get_rw_household_for_user(request, pk)
     form = StatusForm(
         request.POST or None, household=household, initial={"version": household.version, "on": timezone.localdate()}
@@ -298,7 +302,7 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def task_add(request: HttpRequest, pk: int) -> HttpResponse:
+def task_add(request: AuthedRequest, pk: int) -> HttpResponse:
     household = get_rw_household_for_user(request, pk)
     staff = staff_for(household.municipality_id)
     form = TaskForm(request.POST or None, staff=staff, initial={"assigned_to": request.user.pk})
@@ -320,7 +324,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def task_done(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+def task_done(request: AuthedRequest, pk: int, task_pk: int) -> HttpResponse:
     household = get_rw_household_for_user(request, pk)
     task = household.tasks.filter(pk=task_pk).first()
     if task is None:
@@ -337,7 +341,7 @@ def task_done(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     household = get_rw_household_for_user(request, pk)
     form = ContactLogForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -358,7 +362,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_add(request: AuthedRequest, pk: int) -> HttpResponse:
     """Record a follow-up conversation; completes the open follow-up task of the same number of months."""
     household = get_rw_household_for_user(request, pk)
     if household.moved_in_on is None:
@@ -388,10 +392,10 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @require_capability(READ)
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthedRequest) -> HttpResponse:
     """What is due and overdue: the user's own tasks and unassigned ones in their municipalities."""
     today = timezone.localdate()
-    horizon = today + timezone.timedelta(days=14)
+    horizon = today + dt.timedelta(days=14)
     tasks = for_user(request, Task.objects.open(), READ, field="household__municipality")
     tasks = tasks.filter(Q(assigned_to=request.user) | Q(assigned_to__isnull=True), due__lte=horizon)
     tasks = list(tasks.select_related("household", "assigned_to").order_by("due", "id")[:500])
