@@ -124,7 +124,8 @@ def test_trend_carries_norways_net_immigration_at_the_national_level(snap):
 
 def test_old_trend_overshoots_and_the_national_assumption_fixes_most_of_it(snap):
     """Reproduces issue 8 item 5: total net migration rates carried from 2006-2015 overshoot Norway's
-    registered 2026 population by about 5 %, and Lørenskog grows about 98 % in 20 years."""
+    registered 2026 population by about 5 %, and Lørenskog grows about 89 % in 20 years (98 % when the
+    issue measured it, with rates shrunk towards the county alone)."""
     from blilyst.demography.projection import project
     from blilyst.demography.rates import estimate_rates
     from blilyst.demography.scenarios import sex_ratio_at_birth
@@ -155,7 +156,7 @@ def test_old_trend_overshoots_and_the_national_assumption_fixes_most_of_it(snap)
         migration_timing="cohort",
     ).population.sum(axis=(2, 3))
     lorenskog = now.codes.index("3222")
-    assert old_20[20, lorenskog] / old_20[0, lorenskog] - 1 == pytest.approx(0.98, abs=0.01)
+    assert old_20[20, lorenskog] / old_20[0, lorenskog] - 1 == pytest.approx(0.89, abs=0.01)
 
 
 def test_every_municipality_growing_more_than_half_in_20_years_is_flagged(snap):
@@ -163,38 +164,43 @@ def test_every_municipality_growing_more_than_half_in_20_years_is_flagged(snap):
     totals = res.population.sum(axis=(2, 3))
     growth = totals[20] / totals[0] - 1
     fast = {c for c, g in zip(res.codes, growth, strict=True) if g > 0.5}
-    assert "3222" in fast  # Lørenskog, the issue's example (98 % before this change)
+    assert "3222" in fast  # Lørenskog, the issue's example (98 % with the old trend, 79 % now)
+    assert fast == {"3209", "3222"}  # Ullensaker +58 %, Lørenskog +79 % (Nannestad +48 % is no longer above)
     assert set(res.extra["growth_flags"]) == fast
     notes = res.national_notes("nb")
     assert any(n.startswith("Flag: Lørenskog") or "Lørenskog" in n for n in notes)
 
 
 # Backtest figures (docs/projection.md). The thresholds the issue asks for are asserted where the model
-# reaches them; where it does not (5-year and 10-year medians from 2016, Norway's total from 2016 with
-# the default national level), the test holds the figure reached so a regression shows.
+# reaches them; where it does not (the 5-year median from 2016; Norway's total and the medians from 2016
+# with the default national level; the 5-year median from 2021 with the default level), the test holds
+# the figure reached so a regression shows.
 
 
 def test_backtest_from_2016_with_registered_national_level(snap):
     result = backtest(2016, (5, 10), international="registered", snapshot=snap).summary.set_index("horizon")
-    assert abs(result.loc[10, "norway_error"]) <= 0.02  # +1.5 %
-    # the issue asks 0.03 after 10 years and 0.015 after 5: not reached (0.0302 and 0.0194; 0.0296 and
-    # 0.0193 before the death rates stopped looking ahead of the base year)
-    assert result.loc[10, "median_abs_error"] <= 0.031
-    assert result.loc[5, "median_abs_error"] <= 0.02
+    assert abs(result.loc[10, "norway_error"]) <= 0.02  # +1.48 %
+    # the issue's 10-year target is reached since migration rates borrow from the county and the
+    # centrality class (0.0269; 0.0302 shrunk towards the county alone)
+    assert result.loc[10, "median_abs_error"] <= 0.03
+    # the 5-year target (0.015) is not: 0.0170 (0.0194 before)
+    assert result.loc[5, "median_abs_error"] <= 0.0175
 
 
 def test_backtest_from_2021_reaches_the_five_year_targets(snap):
     registered = backtest(2021, (5,), international="registered", snapshot=snap).summary.iloc[0]
     default = backtest(2021, (5,), snapshot=snap).summary.iloc[0]
-    assert abs(registered["norway_error"]) <= 0.02 and registered["median_abs_error"] <= 0.015  # 0.0143
-    assert abs(default["norway_error"]) <= 0.02 and default["median_abs_error"] <= 0.017  # 0.0165
+    assert abs(registered["norway_error"]) <= 0.02 and registered["median_abs_error"] <= 0.015  # 0.0142
+    # with the default level the 2022-2023 refugee arrivals are not in the assumption: 0.0172 (0.0165
+    # with the county-only prior)
+    assert abs(default["norway_error"]) <= 0.02 and default["median_abs_error"] <= 0.0175
 
 
 def test_backtest_from_2016_with_the_default_level_beats_the_old_trend(snap):
     result = backtest(2016, (10,), snapshot=snap)
     row = result.summary.iloc[0]
-    assert row["norway_error"] < 0.036  # +3.55 %; the old trend: +5.1 %
-    assert row["median_abs_error"] < 0.038  # 3.79 %; the old trend: 4.2 %
+    assert row["norway_error"] < 0.036  # +3.53 %; the old trend: +5.1 %
+    assert row["median_abs_error"] < 0.034  # 3.35 % (3.79 % shrunk towards the county alone); old trend: 4.2 %
     # merged-then-split municipalities (estimated stocks) are named and left out
     assert {"1508", "1580"} <= set(result.excluded)
     assert result.municipal.loc[result.municipal["excluded"], "municipality"].isin(result.excluded).all()

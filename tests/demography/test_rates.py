@@ -144,6 +144,22 @@ def test_property_migration_rates_shrink_to_the_group(net, start):
     assert np.all(np.isfinite(out["rate"]))
 
 
+def test_migration_prior_is_the_mean_of_the_county_and_centrality_schedules():
+    """Two groupings (county, centrality class): the prior is the mean of the two groups' schedules, so a
+    small rural municipality is not pulled all the way to its county town's in-migration."""
+    rng = np.random.default_rng(8)
+    start = rng.uniform(100, 400, (3, 4, 2, 106))
+    net = rng.normal(0, 5, (3, 4, 2, 106))
+    county, central = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    one = net_migration_rates(net, start, county, kappa=1e12)["group"]
+    other = net_migration_rates(net, start, central, kappa=1e12)["group"]
+    both = net_migration_rates(net, start, (county, central), kappa=1e12)
+    np.testing.assert_allclose(both["group"], (one + other) / 2)
+    np.testing.assert_allclose(both["rate"][..., 1:], np.maximum(both["group"][..., 1:], -0.25), atol=1e-6)
+    with pytest.raises(InputError):
+        net_migration_rates(net, start, ())
+
+
 def test_local_mortality_levels_add_up_to_the_national_rates(snap, rates15):
     m = rates15.extra["mortality"]
     ok = m["usable"]

@@ -26,9 +26,10 @@
 * **Net migration**: the residual (cohort-survival) net migration by sex and age of
   :func:`blilyst.demography.residual.net_migration_by_age`, turned into rates on the start
   cohort, summed over the last ``window`` years (numerator and exposure separately), smoothed
-  over age with a 5-year triangular kernel (weights 1-2-3-2-1) and shrunk towards the county
-  schedule with the same credibility weight, ``r = (N + kappa_m * r_county) / (C + kappa_m)``,
-  ``kappa_m = 400`` person-years per sex and age. Net rates are what the offline data allow (no
+  over age with a 5-year triangular kernel (weights 1-2-3-2-1) and shrunk with the same credibility
+  weight, ``r = (N + kappa_m * r_prior) / (C + kappa_m)``, ``kappa_m = 800`` person-years per sex and
+  age, towards a prior that is the mean of the county's schedule and the schedule of the municipalities
+  in the same centrality class (SSB), so a rural municipality does not take on its county town's. Net rates are what the offline data allow (no
   gross flows for all municipalities); see docs/projection.md for their known weakness and the
   pool method used when gross flows are available.
 
@@ -72,6 +73,9 @@ __all__ = [
 HMD_AGES = 111  # 0..110+
 KAPPA_BIRTHS = 50.0
 KAPPA_MIGRATION = 400.0
+#: Credibility weight of the residual net migration rates (person-years per sex and age), whose prior is
+#: the mean of the county's and the centrality class's schedules (docs/projection.md, backtest section).
+KAPPA_NET_MIGRATION = 800.0
 KAPPA_DEATHS = 100.0
 REGISTERED_PERIOD = (2011, 2025)  # SSB 06913 sums in the snapshot (components_2011_2025)
 _KERNEL = np.array([1.0, 2.0, 3.0, 2.0, 1.0]) / 9.0
@@ -309,7 +313,10 @@ def local_mortality_factors(
 
 
 def net_migration_rates(
-    net_migration: np.ndarray, pop_start: np.ndarray, groups: np.ndarray, kappa: float = KAPPA_MIGRATION
+    net_migration: np.ndarray,
+    pop_start: np.ndarray,
+    groups: np.ndarray | Sequence[np.ndarray],
+    kappa: float = KAPPA_MIGRATION,
 ) -> dict[str, np.ndarray]:
     """Annual net migration rates by region, sex and age at the end of the year, shape (R, 2, 106).
 
@@ -317,7 +324,9 @@ def net_migration_rates(
     (year, R, 2, 106) the 1 January stocks the cohorts start from. Exposure of end-age ``a`` is
     the start group ``a-1`` (the open group gathers 104 and 105+; age 0 has no rate, its migration
     is inside the estimated births). Numerators and exposures are summed over years, smoothed over
-    age and shrunk towards the group (county) schedule.
+    age and shrunk towards the group schedule. ``groups`` is one integer grouping of the regions
+    (e.g. county) or several (county and centrality class): the prior is then the mean of the
+    groups' schedules.
     """
     nm = np.asarray(net_migration, dtype=float).sum(axis=0)
     start = np.asarray(pop_start, dtype=float)
@@ -326,9 +335,16 @@ def net_migration_rates(
     expo[..., -1] += start[..., -1]
     expo = expo.sum(axis=0)
     nm_s, ex_s = smooth_ages(nm), smooth_ages(expo)
-    n_groups = int(groups.max()) + 1
-    nm_g, ex_g = _group_sum(nm_s, groups, n_groups), _group_sum(ex_s, groups, n_groups)
-    group_rate = np.where(ex_g > 0, nm_g / np.maximum(ex_g, 1e-12), 0.0)[groups]
+    keys = [groups] if isinstance(groups, np.ndarray) else list(groups)
+    if not keys:
+        raise InputError("groups", "needs at least one grouping of the regions")
+    schedules = []
+    for key in keys:
+        g = np.asarray(key, dtype=int)
+        n_groups = int(g.max()) + 1
+        nm_g, ex_g = _group_sum(nm_s, g, n_groups), _group_sum(ex_s, g, n_groups)
+        schedules.append(np.where(ex_g > 0, nm_g / np.maximum(ex_g, 1e-12), 0.0)[g])
+    group_rate = np.mean(schedules, axis=0)
     rate = shrink(nm_s, ex_s, group_rate, kappa)
     rate[..., 0] = 0.0
     # a net loss above a quarter of a cohort in one year is noise in tiny cells; the floor also keeps
@@ -421,6 +437,11 @@ def estimate_rates(
     frame = reg.frame().set_index("code")
     counties = frame.loc[all_codes, "county_code"].to_numpy()
     _, groups = np.unique(counties, return_inverse=True)
+    # migration rates borrow strength from the county (the regional labour and housing market) and from
+    # the municipalities of the same centrality class (SSB's index): a small rural municipality shrunk
+    # towards its county alone takes on the county town's in-migration
+    _, central = np.unique(frame.loc[all_codes, "centrality_class"].to_numpy(), return_inverse=True)
+    mig_groups = (groups, central)
 
     mort = snap.mortality
     mx_hist, mx_used = mortality_array(mort, sel_years[:-1])
@@ -452,7 +473,9 @@ def estimate_rates(
     # Snapshot.population_flags) would turn the estimate into migration: leave them out, so those
     # municipalities lean on their county schedule
     keep = _unflagged(snap, all_codes, event_years)  # (Y-1, R) bool
-    mig = net_migration_rates(net * keep[..., None, None], cube[:-1] * keep[..., None, None], groups)
+    mig = net_migration_rates(
+        net * keep[..., None, None], cube[:-1] * keep[..., None, None], mig_groups, KAPPA_NET_MIGRATION
+    )
     # domestic moves from each municipality's history, international migration as a national
     # assumption (blilyst.demography.international): Norway's net immigration in the window is
     # taken out of every municipality's residual by its population share
@@ -465,7 +488,9 @@ def estimate_rates(
 
     shares = population_shares(cube[-1])
     domestic, national_net = domestic_net_migration(net, shares)
-    dom = net_migration_rates(domestic * keep[..., None, None], cube[:-1] * keep[..., None, None], groups)
+    dom = net_migration_rates(
+        domestic * keep[..., None, None], cube[:-1] * keep[..., None, None], mig_groups, KAPPA_NET_MIGRATION
+    )
     domestic_rate = balance_domestic_rates(dom["rate"], dom["exposure"])
     domestic_rate[..., 0] = 0.0
     # the residual at 105+ mostly measures error in the oldest death rates, not moves; with the death
