@@ -16,8 +16,9 @@ import random
 import numpy as np
 import pytest
 
-from blilyst.web.resources.matching import (
+from blilyst.matching import (
     AdultNeeds,
+    ChildNeeds,
     HouseholdNeeds,
     HousingListing,
     JobListing,
@@ -119,7 +120,10 @@ def make_listings(seed: int = 1, housing: int = 3000, jobs: int = 1500, kinderga
     for i in range(kindergarten_rows):
         places.append(
             KindergartenPlaces(
-                KINDERGARTENS[i % len(KINDERGARTENS)], months[(i // len(KINDERGARTENS)) % 24], rng.randint(0, 4)
+                KINDERGARTENS[i % len(KINDERGARTENS)],
+                months[(i // len(KINDERGARTENS)) % 24],
+                rng.randint(0, 4),
+                rng.choice(["", "under_3", "over_3"]),
             )
         )
     return homes, vacancies, places
@@ -138,7 +142,10 @@ def make_households(n: int = 1000, seed: int = 2) -> list[HouseholdNeeds]:
             )
             for a in range(rng.choice([1, 2, 2, 2]))
         )
-        children = rng.choice([0, 0, 1, 1, 2])
+        children = tuple(
+            ChildNeeds(c + 1, dt.date(2027, rng.randint(1, 12), 1), rng.randint(2021, 2026))
+            for c in range(rng.choice([0, 0, 1, 1, 2]))
+        )
         kinds = rng.choice([{"rent"}, {"sale"}, {"rent", "trial"}, {"sale", "rent"}, {"trial"}])
         out.append(
             HouseholdNeeds(
@@ -149,8 +156,7 @@ def make_households(n: int = 1000, seed: int = 2) -> list[HouseholdNeeds]:
                 max_rent=rng.choice([None, 12_000, 15_000]),
                 max_price=rng.choice([None, 3_000_000, 4_500_000]),
                 housing_from=TODAY + dt.timedelta(days=rng.randint(30, 300)),
-                kindergarten_children=children,
-                kindergarten_from=dt.date(2027, rng.randint(1, 12), 1) if children else None,
+                children=children,
             )
         )
     return out
@@ -179,14 +185,27 @@ class FullScan(ListingIndex):
         scored.sort(key=lambda s: (-s[0], s[1].id))
         return scored[:3]
 
-    def kindergarten_candidates(self, children, wanted):
+    def __init__(self, housing, jobs, kindergartens, today):
+        super().__init__(housing, jobs, kindergartens, today=today)
+        self.places = list(kindergartens)
+
+    def kindergarten_candidates(self, wanted, age_group=None, places=1):
         start = wanted.replace(day=1)
-        best: dict[str, tuple] = {}
-        for name, rows in self._kindergartens.items():
-            for month, free in rows:
-                if month >= start and free >= children and name not in best:
-                    best[name] = (kindergarten_score(month, wanted), (name, month, free))
-        found = sorted(best.values(), key=lambda s: (-s[0], s[1][1], -s[1][2], s[1][0]))
+        best: dict[str, KindergartenPlaces] = {}
+        for place in self.places:
+            if place.month < start or place.free_places < places or place.free_places <= 0:
+                continue
+            if age_group is not None and place.age_group not in ("", age_group):
+                continue
+            seen = best.get(place.kindergarten)
+            if seen is None or (place.month, -place.free_places, place.age_group) < (
+                seen.month,
+                -seen.free_places,
+                seen.age_group,
+            ):
+                best[place.kindergarten] = place
+        found = [(kindergarten_score(p.month, wanted), p) for p in best.values()]
+        found.sort(key=lambda s: (-s[0], s[1].month, -s[1].free_places, s[1].kindergarten))
         return found[:2]
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from blilyst.web.resources.explain import describe_gap, describe_suggestion
-from blilyst.web.resources.matching import (
+from blilyst.matching import (
     AdultNeeds,
+    ChildNeeds,
     Gap,
     HouseholdNeeds,
     HousingListing,
@@ -18,6 +18,7 @@ from blilyst.web.resources.matching import (
     ListingIndex,
     match_household,
 )
+from blilyst.web.resources.explain import describe_gap, describe_suggestion
 
 TODAY = dt.date(2027, 1, 10)
 
@@ -42,8 +43,7 @@ def result():
         housing_kinds=frozenset({"rent"}),
         min_bedrooms=3,
         housing_from=dt.date(2027, 3, 1),
-        kindergarten_children=1,
-        kindergarten_from=dt.date(2027, 3, 1),
+        children=(ChildNeeds(1, dt.date(2027, 3, 1), birth_year=2024),),
     )
     return match_household(needs, index)
 
@@ -55,7 +55,7 @@ def test_the_best_suggestion_reads_as_a_sentence_in_bokmal(result):
         "Enebolig på Brunkeberg: 3 soverom, til leie fra 15. august; "
         "jobb som sykepleier hos Kviteseid kommune for voksen 1; "
         "jobb som lærer hos Kviteseid skule for voksen 2; "
-        "barnehageplass fra mars i Brunkeberg barnehage"
+        "barnehageplass fra mars i Brunkeberg barnehage for barn 1"
     )
 
 
@@ -63,7 +63,7 @@ def test_and_in_english(result):
     with translation.override("en"):
         text = describe_suggestion(result.suggestions[0], TODAY)
     assert text.startswith("Enebolig på Brunkeberg: 3 bedrooms, for rent from 15 August; job as sykepleier at")
-    assert text.endswith("kindergarten place from March at Brunkeberg barnehage")
+    assert text.endswith("kindergarten place from March at Brunkeberg barnehage for child 1")
 
 
 def test_the_gaps_read_as_the_contact_person_would_say_them(result):
@@ -102,6 +102,29 @@ def test_the_gaps_read_as_the_contact_person_would_say_them(result):
             Gap("kindergarten", "kindergarten", "kindergarten_none", {"wanted": "2028-01-01", "children": 2}),
             "ingen barnehage med 2 ledige plasser fra januar 2028",
             "no kindergarten with 2 free places from January 2028",
+        ),
+        (
+            Gap(
+                "kindergarten",
+                "kindergarten:2",
+                "kindergarten_late",
+                {
+                    "child": 2,
+                    "wanted": "2027-03-01",
+                    "age_group": "under_3",
+                    "month": "2027-08-01",
+                    "kindergarten": "Kviteseid barnehage",
+                },
+            ),
+            "ingen ledig barnehageplass fra mars for barn 2 (under 3 år); første ledige plass er fra august i "
+            "Kviteseid barnehage",
+            "no kindergarten place from March for child 2 (under 3 years); the first free place is from August at "
+            "Kviteseid barnehage",
+        ),
+        (
+            Gap("kindergarten", "kindergarten:1", "kindergarten_none", {"child": 1, "wanted": "2028-01-01"}),
+            "ingen ledig barnehageplass fra januar 2028 for barn 1",
+            "no kindergarten place from January 2028 for child 1",
         ),
         (
             Gap("job", "job:2", "job_none", {"adult": 2, "occupations": [], "sectors": ["health", "education"]}),

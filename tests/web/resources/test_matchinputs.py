@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from blilyst.matching import KindergartenPlaces
 from blilyst.web.resources.matchinputs import household_needs, listing_index, split_wishes
 from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity
 
@@ -40,7 +41,12 @@ def test_a_households_needs(people):
     assert (first.job_wishes, first.sectors, first.wants_job) == (("elektro", "elektriker"), ("construction",), True)
     assert second.keeps_remote_job and not second.wants_job
     assert not third.wants_job  # no wish recorded: no job sought, no gap
-    assert (needs.kindergarten_children, needs.kindergarten_from) == (2, dt.date(2027, 3, 1))
+    # each child who needs a place on its own, numbered in the household's order (oldest first, the
+    # schoolchild is child 1), from its own month, in its age group then
+    assert [(c.number, c.start, c.age_group) for c in needs.children] == [
+        (2, dt.date(2027, 3, 1), "over_3"),
+        (3, dt.date(2027, 8, 1), "over_3"),
+    ]
 
 
 def test_only_open_listings_and_future_months_are_indexed(people):
@@ -85,4 +91,4 @@ def test_only_open_listings_and_future_months_are_indexed(people):
     )
     assert [h.title for h in index.housing] == ["Ledig"]
     assert [j.employer for j in index.jobs] == ["A"]
-    assert index.kindergarten_candidates(1, dt.date(2026, 10, 1))[0][1] == ("K", dt.date(2026, 12, 1), 1)
+    assert index.kindergarten_candidates(dt.date(2026, 10, 1))[0][1] == KindergartenPlaces("K", dt.date(2026, 12, 1), 1)

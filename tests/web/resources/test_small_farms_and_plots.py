@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from blilyst.matching import HouseholdNeeds, HousingListing, ListingIndex, match_household
 from blilyst.web.resources import csvimport
 from blilyst.web.resources.explain import describe_gap, describe_part
-from blilyst.web.resources.matching import HouseholdNeeds, HousingListing, ListingIndex, match_household
 from blilyst.web.resources.models import Housing, MatchingGap
 
 YEAR = timezone.localdate().year + 1  # next year: every date below lies ahead

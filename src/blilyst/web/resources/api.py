@@ -212,13 +212,18 @@ def gap_counts(request: AuthedRequest, open_only: bool = True):
     ]
 
 
+class PlaceOut(Schema):
+    kindergarten: str
+    month: dt.date
+    age_group: str
+
+
 class SuggestionOut(Schema):
     score: float
     text: str
     housing_id: int | None
     job_ids: dict[int, int]
-    kindergarten: str | None
-    kindergarten_month: dt.date | None
+    kindergartens: dict[int, PlaceOut]  # by child number (1, 2, ... in the household's order)
 
 
 class GapOut(Schema):
@@ -257,15 +262,21 @@ def household_matches(request: HttpRequest, household_id: int):
     _needs, index, result = run_matching(request, household, record=writable)
     suggestions = []
     for s in result.suggestions:
-        kg = s.kindergarten
         suggestions.append(
             {
                 "score": s.score,
                 "text": explain.describe_suggestion(s, index.today),
                 "housing_id": s.housing.id if s.housing else None,
                 "job_ids": {p.adult: p.listing.id for p in s.parts if p.kind == "job"},
-                "kindergarten": kg[0] if kg else None,
-                "kindergarten_month": kg[1] if kg else None,
+                "kindergartens": {
+                    p.child: {
+                        "kindergarten": p.listing.kindergarten,
+                        "month": p.listing.month,
+                        "age_group": p.listing.age_group,
+                    }
+                    for p in s.parts
+                    if p.kind == "kindergarten"
+                },
             }
         )
     gaps = [

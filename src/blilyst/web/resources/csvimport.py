@@ -165,9 +165,30 @@ KINDERGARTENS = ImportKind(
         Column("kindergarten", ("barnehage", "navn"), required=True),
         Column("month", ("måned", "mnd", "fra måned"), required=True, type="month"),
         Column("free_places", ("ledige plasser", "ledige", "plasser", "free"), required=True, type="int"),
+        Column(
+            "age_group",
+            ("aldersgruppe", "alder", "age group"),
+            type="choice",
+            choice_aliases={
+                "under 3": "under_3",
+                "under 3 år": "under_3",
+                "0-2": "under_3",
+                "0-2 år": "under_3",
+                "småbarn": "under_3",
+                "over 3": "over_3",
+                "over 3 år": "over_3",
+                "3 år og eldre": "over_3",
+                "3-5": "over_3",
+                "3-5 år": "over_3",
+                "storbarn": "over_3",
+                "alle": "",
+                "alle aldre": "",
+            },
+        ),
         Column("note", ("merknad", "kommentar")),
     ),
-    update_keys=("kindergarten", "month"),
+    # a kindergarten's free places in one month for one age group
+    update_keys=("kindergarten", "month", "age_group"),
 )
 
 KINDS = {"vacancies": VACANCY, "housing": HOUSING, "kindergartens": KINDERGARTENS}

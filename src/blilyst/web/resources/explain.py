@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from blilyst.web.resources.matching import Gap, Part, Suggestion
+from blilyst.matching import Gap, Part, Suggestion
 
 KIND_NOUN = {
     "rent": gettext_lazy("rental home"),
@@ -81,11 +81,11 @@ def describe_part(part: Part, today: dt.date | None = None) -> str:
     if part.kind == "remote":
         return _("adult %(n)s keeps a job done remotely") % {"n": part.adult}
     if part.kind == "kindergarten":
-        name, start, _free = part.listing
-        return _("kindergarten place from %(month)s at %(kindergarten)s") % {
-            "month": month(start, today),
-            "kindergarten": name,
-        }
+        place = part.listing
+        values = {"month": month(place.month, today), "kindergarten": place.kindergarten, "n": part.child}
+        if part.child is None:
+            return _("kindergarten place from %(month)s at %(kindergarten)s") % values
+        return _("kindergarten place from %(month)s at %(kindergarten)s for child %(n)s") % values
     raise ValueError(f"unknown part kind {part.kind!r}")
 
 
@@ -138,7 +138,9 @@ def describe_gap(gap: Gap, today: dt.date | None = None) -> str:
             "sectors": _or([str(labels.get(s, s)).lower() for s in p.get("sectors", [])]),
             "n": p["adult"],
         }
-    if gap.code in ("kindergarten_late", "kindergarten_none"):
+    if gap.code in ("kindergarten_late", "kindergarten_none") and "child" in p:
+        return _child_gap(gap, today)
+    if gap.code in ("kindergarten_late", "kindergarten_none"):  # gaps recorded per household, before 2026-12
         values = {"wanted": month(dt.date.fromisoformat(p["wanted"]), today), "children": p.get("children", 1)}
         if gap.code == "kindergarten_late":
             values.update({"month": month(dt.date.fromisoformat(p["month"]), today), "kindergarten": p["kindergarten"]})
@@ -157,3 +159,39 @@ def describe_gap(gap: Gap, today: dt.date | None = None) -> str:
             return _("no kindergarten with %(children)s free places from %(wanted)s") % values
         return _("no kindergarten place from %(wanted)s") % values
     raise ValueError(f"unknown gap code {gap.code!r}")
+
+
+AGE_GROUP_WORDS = {
+    "under_3": gettext_lazy("under 3 years"),
+    "over_3": gettext_lazy("3 years and over"),
+}
+
+
+def _child_gap(gap: Gap, today: dt.date | None) -> str:
+    """One child's kindergarten gap, naming the child by number and age group (never by name)."""
+    p = gap.params
+    values = {
+        "n": p["child"],
+        "wanted": month(dt.date.fromisoformat(p["wanted"]), today),
+        "age": AGE_GROUP_WORDS.get(p.get("age_group", ""), ""),
+    }
+    if gap.code == "kindergarten_late":
+        values.update({"month": month(dt.date.fromisoformat(p["month"]), today), "kindergarten": p["kindergarten"]})
+        if values["age"]:
+            return (
+                _(
+                    "no kindergarten place from %(wanted)s for child %(n)s (%(age)s); the first free place is "
+                    "from %(month)s at %(kindergarten)s"
+                )
+                % values
+            )
+        return (
+            _(
+                "no kindergarten place from %(wanted)s for child %(n)s; the first free place is from %(month)s "
+                "at %(kindergarten)s"
+            )
+            % values
+        )
+    if values["age"]:
+        return _("no kindergarten place from %(wanted)s for child %(n)s (%(age)s)") % values
+    return _("no kindergarten place from %(wanted)s for child %(n)s") % values

@@ -128,7 +128,7 @@ class KindergartenCapacityForm(ResourceForm):
 
     class Meta:
         model = KindergartenCapacity
-        fields = ["municipality", "kindergarten", "month", "free_places", "note"]
+        fields = ["municipality", "kindergarten", "month", "age_group", "free_places", "note"]
 
     def clean_month(self):
         return self.cleaned_data["month"].replace(day=1)

@@ -14,7 +14,7 @@ import re
 from django.db import transaction
 from django.utils import timezone, translation
 
-from blilyst.web.resources import matching as m
+from blilyst import matching as m
 from blilyst.web.resources.models import Housing, JobVacancy, MatchingGap
 
 #: The household's wish (newcomers.Tenure) → the housing kinds that meet it.
@@ -62,20 +62,35 @@ def household_needs(household) -> m.HouseholdNeeds:
     """The needs of a ``newcomers.Household`` as the engine's dataclass.
 
     Each adult's job wishes are their wishes followed by their present occupation (see
-    ``adult_needs``). Children with a wanted kindergarten month need a place each, from the
-    earliest of their months.
+    ``adult_needs``). Each child with a wanted kindergarten month needs a place of its own, from its
+    own month, in its age group then (from its birth year). Adults and children are numbered in the
+    household's order (1, 2, ...), counting those without a need too, so "child 2" is the same child
+    everywhere.
+
+    A need met by an accepted offer is no longer a need: a household that accepted a dwelling is not
+    matched for housing, an adult who accepted a job not for a job, a child who accepted a place not
+    for a place (so neither suggestions nor gaps go on naming them).
     """
-    adults = tuple(adult_needs(i, adult) for i, adult in enumerate(household.adults.all(), start=1))
-    months = [c.kindergarten_from for c in household.children.all() if c.kindergarten_from]
+    accepted = [o for o in household.offers.all() if o.status == "accepted"]
+    housed = any(o.kind == "housing" for o in accepted)
+    employed = {o.adult_id for o in accepted if o.kind == "job"}
+    placed = {o.child_id for o in accepted if o.kind == "kindergarten"}
+    adults = tuple(
+        adult_needs(i, adult) for i, adult in enumerate(household.adults.all(), start=1) if adult.pk not in employed
+    )
+    children = tuple(
+        m.ChildNeeds(number=i, start=child.kindergarten_from, birth_year=child.birth_year)
+        for i, child in enumerate(household.children.all(), start=1)
+        if child.kindergarten_from and child.pk not in placed
+    )
     return m.HouseholdNeeds(
         ref=household.pk,
         adults=adults,
-        housing_kinds=TENURE_KINDS.get(household.housing_tenure or "", frozenset()),
+        housing_kinds=frozenset() if housed else TENURE_KINDS.get(household.housing_tenure or "", frozenset()),
         # a building plot has no bedrooms: a household that wants one is not asked for any
         min_bedrooms=0 if household.housing_tenure == "plot" else household.housing_bedrooms or 0,
         housing_from=household.housing_from,
-        kindergarten_children=len(months),
-        kindergarten_from=min(months) if months else None,
+        children=children,
     )
 
 
@@ -113,9 +128,14 @@ def listing_index(housing_qs, job_qs, kindergarten_qs, today: dt.date | None = N
         )
     ]
     kindergartens = [
-        m.KindergartenPlaces(kindergarten=row["kindergarten"], month=row["month"], free_places=row["free_places"])
+        m.KindergartenPlaces(
+            kindergarten=row["kindergarten"],
+            month=row["month"],
+            free_places=row["free_places"],
+            age_group=row["age_group"],
+        )
         for row in kindergarten_qs.filter(month__gte=today.replace(day=1), free_places__gt=0).values(
-            "kindergarten", "month", "free_places"
+            "kindergarten", "month", "free_places", "age_group"
         )
     ]
     return m.ListingIndex(housing, jobs, kindergartens, today=today)
@@ -253,25 +273,36 @@ def gap_counts(gap_qs, since: dt.date | None = None, open_only: bool = False) ->
     return counts
 
 
-#: At most this many households are re-matched after one change of the registers (the oldest gaps first);
-#: the rest are re-matched the next time their matches page is opened.
+#: At most this many households are re-matched after one change of the registers (those with open gaps first,
+#: the oldest gaps first, then the other open households, the most recently active first); the rest are
+#: re-matched the next time their matches page is opened.
 REFRESH_LIMIT = 300
 
 
 def refresh_gaps(index: m.ListingIndex, household_qs, gap_qs, municipality_code: str) -> int:
-    """Re-match the households of ``municipality_code`` that have open gaps against ``index`` (the registers
-    as they are now) and keep their gap rows in step: a gap a new listing meets is resolved today, a
-    gap still there gets a new ``last_seen``. Returns how many households were re-matched.
+    """Re-match the open households of ``municipality_code`` against ``index`` (the registers as they are
+    now) and keep their gap rows in step: a gap a new listing meets is resolved today, a gap still there
+    gets a new ``last_seen``, and a need whose listing went (a dwelling reserved by another household, a
+    vacancy filled, a month's places taken) becomes a gap. Returns how many households were re-matched.
 
     ``household_qs`` and ``gap_qs`` come from the caller already narrowed by tenancy."""
-    ids = list(
+    from blilyst.web.newcomers.models import CLOSED_STATUSES
+
+    with_gaps = list(
         gap_qs.filter(municipality_id=municipality_code, resolved_on__isnull=True, household__isnull=False)
         .order_by("recorded_on")
         .values_list("household_id", flat=True)
         .distinct()[:REFRESH_LIMIT]
     )
-    households = household_qs.filter(municipality_id=municipality_code, pk__in=ids).prefetch_related(
-        "adults", "children"
+    others = list(
+        household_qs.filter(municipality_id=municipality_code)
+        .exclude(status__in=CLOSED_STATUSES)
+        .exclude(pk__in=with_gaps)
+        .order_by("-last_activity", "-pk")
+        .values_list("pk", flat=True)[: REFRESH_LIMIT - len(with_gaps)]
+    )
+    households = household_qs.filter(municipality_id=municipality_code, pk__in=with_gaps + others).prefetch_related(
+        "adults", "children", "offers"
     )
     count = 0
     for household in households:

@@ -249,25 +249,44 @@ class JobVacancy(Resource):
 class KindergartenCapacity(Resource):
     """Free places in one kindergarten in one month, so "a place from March" can be checked.
 
-    ``month`` is always stored as the first day of the month.
+    ``month`` is always stored as the first day of the month. ``age_group`` says which children the places
+    are for: a kindergarten that keeps places for children under three apart from those for older children
+    registers a row for each; a row without an age group takes children of any age. A child counts as over
+    three from August of the year it turns three (``blilyst.matching.kindergarten_age_group``).
     """
+
+    class AgeGroup(models.TextChoices):
+        ANY = "", _("any age")
+        UNDER_3 = "under_3", _("under 3 years")
+        OVER_3 = "over_3", _("3 years and over")
 
     kindergarten = models.CharField(_("kindergarten"), max_length=120)
     month = models.DateField(_("month"), help_text=_("Any day in the month; it is stored as the 1st."))
+    age_group = models.CharField(
+        _("age group"),
+        max_length=10,
+        choices=AgeGroup.choices,
+        default=AgeGroup.ANY,
+        blank=True,
+        help_text=_("A child counts as 3 years and over from August of the year it turns three."),
+    )
     free_places = models.PositiveSmallIntegerField(_("free places"), validators=[MaxValueValidator(500)])
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["month", "kindergarten"]
+        ordering = ["month", "kindergarten", "age_group"]
         verbose_name = _("kindergarten capacity")
         verbose_name_plural = _("kindergarten capacity")
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality", "kindergarten", "month"], name="one_capacity_per_kindergarten_month"
+                fields=["municipality", "kindergarten", "month", "age_group"],
+                name="one_capacity_per_kindergarten_month_age",
             )
         ]
 
     def __str__(self) -> str:
+        if self.age_group:
+            return f"{self.kindergarten} {self.month:%Y-%m} ({self.get_age_group_display()})"
         return f"{self.kindergarten} {self.month:%Y-%m}"
 
     def save(self, *args, **kwargs):

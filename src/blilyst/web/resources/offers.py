@@ -1,7 +1,7 @@
 """Offers made to a household from a matching suggestion, and the household's answer.
 
 An ``Offer`` is one concrete thing put to a household: a dwelling, a job vacancy (for one adult)
-or a kindergarten place (for one child, in one kindergarten from one month). It is *offered*, then
+or a kindergarten place (for one child, in one kindergarten from one month, of one age group). It is *offered*, then
 *accepted* or *declined* (with the reason, in the household's words), or *withdrawn* by the
 contact person. Personal data: it says what a household was offered and what it answered, so it is
 deleted with the household and is part of its data export.
@@ -10,7 +10,8 @@ Accepting has consequences in the registers, in one transaction with a row lock:
 
 * a dwelling becomes **reserved**, so matching no longer suggests it to anyone else (matching reads
   only available dwellings); a dwelling that is no longer available cannot be accepted;
-* a kindergarten place takes one free place off that kindergarten's month;
+* a kindergarten place takes one free place off that kindergarten's month (of the offer's age group), and
+  the child is no longer matched for a place (``matchinputs.household_needs``);
 * a job is recorded as accepted; whether the employer hires is the employer's (mark the vacancy
   filled on its page).
 """
@@ -52,6 +53,9 @@ class Offer(models.Model):
     child = models.ForeignKey("newcomers.Child", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     kindergarten = models.CharField(_("kindergarten"), max_length=120, blank=True)
     month = models.DateField(_("from month"), null=True, blank=True)
+    age_group = models.CharField(
+        _("age group"), max_length=10, choices=KindergartenCapacity.AgeGroup.choices, blank=True, default=""
+    )
     # What was offered, in words, so the record stays readable if the listing is deleted later.
     summary = models.CharField(_("what was offered"), max_length=300)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OFFERED)
@@ -105,7 +109,12 @@ class Offer(models.Model):
         elif self.kind == self.Kind.KINDERGARTEN:
             row = (
                 KindergartenCapacity.objects.select_for_update()
-                .filter(municipality_id=self.municipality_id, kindergarten=self.kindergarten, month=self.month)
+                .filter(
+                    municipality_id=self.municipality_id,
+                    kindergarten=self.kindergarten,
+                    month=self.month,
+                    age_group=self.age_group,
+                )
                 .first()
             )
             if row is None or row.free_places < 1:

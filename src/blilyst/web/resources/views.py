@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,12 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blilyst import matching
 from blilyst.errors import ImportFileError
+from blilyst.matching import match_household
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import for_user, get_for_user, get_rw_for_user, require_capability
 from blilyst.web.lib.versioning import VersionConflict, conflict_context, rebind_to_current
-from blilyst.web.resources import csvimport, explain, matching, matchinputs
+from blilyst.web.resources import csvimport, explain, matchinputs
 from blilyst.web.resources.forms import (
     EventForm,
     HostForm,
@@ -35,7 +38,6 @@ from blilyst.web.resources.forms import (
     KindergartenCapacityForm,
     PlaceCheckForm,
 )
-from blilyst.web.resources.matching import match_household
 from blilyst.web.resources.models import Event, Host, Housing, JobVacancy, KindergartenCapacity, MatchingGap, Offer
 
 EDIT = Capability.EDIT_RESOURCES
@@ -369,30 +371,36 @@ def household_matches(request: HttpRequest, household_id: int) -> HttpResponse:
 
 
 def _matches_context(request: HttpRequest, household, writable: bool, offer_error: str = "") -> dict:
-    """What the matches page shows: suggestions naming the adults and linking the listings, a kindergarten
-    place for each child, hosts and events, the gaps, and the offers made so far."""
+    """What the matches page shows: suggestions naming the adults and children and linking the listings, a
+    kindergarten place for each child, hosts and events, the gaps, and the offers made so far."""
     code, read = household.municipality_id, Capability.VIEW_RESOURCES
     needs, index, result = run_matching(request, household, record=writable)
     adults = dict(enumerate(household.adults.all(), start=1))
+    kids = dict(enumerate(household.children.all(), start=1))
     suggestions = [
         {
             "score": s.score,
-            "parts": [_part_context(p, index.today, adults) for p in s.parts],
+            "parts": [_part_context(p, index.today, adults, kids) for p in s.parts],
             "late": any(p.late_days for p in s.parts),
         }
         for s in result.suggestions
     ]
     children = [
         {
-            "child": child,
+            "child": kids[child.number],
+            "number": child.number,
+            "age_group": child.age_group,
             "options": [
-                {"name": name, "month": start, "free": free, "text": explain.describe_part(part, index.today)}
-                for _score, (name, start, free) in index.kindergarten_candidates(1, child.kindergarten_from)
-                for part in [matching.Part("kindergarten", 0.0, (name, start, free))]
+                {
+                    "place": place,
+                    "text": explain.describe_part(
+                        matching.Part("kindergarten", score, place, child=child.number), index.today
+                    ),
+                }
+                for score, place in index.kindergarten_candidates(child.start, child.age_group)
             ],
         }
-        for child in household.children.all()
-        if child.kindergarten_from
+        for child in needs.children
     ]
     return {
         "household": household,
@@ -415,17 +423,17 @@ def _matches_context(request: HttpRequest, household, writable: bool, offer_erro
     }
 
 
-def _part_context(part, today, adults: dict) -> dict:
-    """One part of a suggestion for the page: its sentence, the adult it is for, a link to the listing."""
+def _part_context(part, today, adults: dict, children: dict) -> dict:
+    """One part of a suggestion for the page: its sentence, the adult or child it is for, a link to the listing."""
     adult = adults.get(part.adult) if part.adult else None
-    row = {"text": explain.describe_part(part, today), "kind": part.kind, "adult": adult, "url": ""}
+    child = children.get(part.child) if part.child else None
+    row = {"text": explain.describe_part(part, today), "kind": part.kind, "adult": adult, "child": child, "url": ""}
     if part.kind == "housing":
         row.update(url=reverse("resources:edit", args=["housing", part.listing.id]), housing=part.listing.id)
     elif part.kind == "job":
         row.update(url=reverse("resources:edit", args=["jobs", part.listing.id]), job=part.listing.id)
     elif part.kind == "kindergarten":
-        name, start, _free = part.listing
-        row.update(kindergarten=name, month=start)
+        row.update(place=part.listing)
     return row
 
 
@@ -486,6 +494,11 @@ def _offer_summary(
     }
 
 
+def _child_fits(child, place: KindergartenCapacity) -> bool:
+    """Whether ``place`` (its age group) takes ``child`` in the place's month."""
+    return not place.age_group or place.age_group == matching.kindergarten_age_group(child.birth_year, place.month)
+
+
 @require_POST
 def offer_create(request: AuthedRequest, household_id: int) -> HttpResponse:
     """Offer the household a dwelling, a job (for one adult) or a kindergarten place (for one child) from
@@ -512,13 +525,27 @@ def offer_create(request: AuthedRequest, household_id: int) -> HttpResponse:
             place = for_user(request, KindergartenCapacity.objects.filter(municipality_id=code), EDIT).get(
                 kindergarten=request.POST.get("kindergarten", ""),
                 month=request.POST.get("month", ""),
+                age_group=request.POST.get("age_group", ""),
                 free_places__gt=0,
             )
-            fields.update(kindergarten=place.kindergarten, month=place.month)
+            fields.update(kindergarten=place.kindergarten, month=place.month, age_group=place.age_group)
             fields["child"] = household.children.get(pk=int(request.POST.get("child", "")))
+            if not _child_fits(fields["child"], place):
+                messages.error(
+                    request,
+                    _("That place is for another age group than the child's in that month. Nothing was recorded."),
+                )
+                return redirect("resources:match", household_id=household.pk)
         else:
             raise ValueError(kind)
-    except (ValueError, TypeError, Housing.DoesNotExist, JobVacancy.DoesNotExist, KindergartenCapacity.DoesNotExist):
+    except (
+        ValueError,
+        TypeError,
+        ValidationError,  # a month that is no date
+        Housing.DoesNotExist,
+        JobVacancy.DoesNotExist,
+        KindergartenCapacity.DoesNotExist,
+    ):
         messages.error(
             request, _("That is no longer on offer, or it does not belong to this household. Nothing was recorded.")
         )
@@ -529,7 +556,7 @@ def offer_create(request: AuthedRequest, household_id: int) -> HttpResponse:
     household.offers.create(
         municipality_id=code,
         kind=kind,
-        summary=_offer_summary(kind, **fields),
+        summary=_offer_summary(kind, **{k: v for k, v in fields.items() if k != "age_group"}),
         by=request.user,
         **fields,
     )
@@ -542,8 +569,6 @@ def offer_create(request: AuthedRequest, household_id: int) -> HttpResponse:
 @require_POST
 def offer_answer(request: HttpRequest, household_id: int, offer_id: int) -> HttpResponse:
     """Record accepted / declined (with the reason) / withdrawn for one of the household's offers."""
-    from django.core.exceptions import ValidationError
-
     from blilyst.web.newcomers.views import get_rw_household_for_user
     from blilyst.web.privacy.models import Action
     from blilyst.web.privacy.rules import log_access
@@ -561,6 +586,9 @@ def offer_answer(request: HttpRequest, household_id: int, offer_id: int) -> Http
         return render(request, "resources/matches.html", context, status=400)
     household.touch()
     log_access(request.user, household, Action.CHANGE, detail=f"offer {offer.status}")
+    if offer.status == Offer.Status.ACCEPTED and offer.kind != Offer.Kind.JOB:
+        # a dwelling reserved or a month's free place taken: other households' matches and gaps change
+        registers_changed(request, household.municipality_id)
     messages.success(request, _("The answer is recorded."))
     return redirect("resources:match", household_id=household.pk)
 

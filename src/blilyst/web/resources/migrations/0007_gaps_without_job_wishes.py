@@ -7,7 +7,7 @@ from django.db import migrations
 def scrub(apps, schema_editor):
     from django.utils import translation
 
-    from blilyst.web.resources import matching as m
+    from blilyst import matching as m
     from blilyst.web.resources.matchinputs import PERSONAL_GAP_PARAMS, gap_text
 
     MatchingGap = apps.get_model("resources", "MatchingGap")

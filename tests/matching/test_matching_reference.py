@@ -8,8 +8,9 @@ import random
 import numpy as np
 import pytest
 
-from blilyst.web.resources.matching import (
+from blilyst.matching import (
     AdultNeeds,
+    ChildNeeds,
     HouseholdNeeds,
     HousingListing,
     JobListing,
@@ -57,14 +58,25 @@ class Reference(ListingIndex):
         scored.sort(key=lambda s: (-s[0], s[1].id))
         return scored[:3]
 
-    def kindergarten_candidates(self, children, wanted):
-        found = []
-        for name, rows in self._kindergartens.items():
-            for month, free in rows:
-                if month >= wanted.replace(day=1) and free >= children:
-                    found.append((kindergarten_score(month, wanted), (name, month, free)))
-                    break
-        found.sort(key=lambda s: (-s[0], s[1][1], -s[1][2], s[1][0]))
+    def __init__(self, housing, jobs, kindergartens, today):
+        super().__init__(housing, jobs, kindergartens, today=today)
+        self.places = [p for p in kindergartens if p.free_places > 0]
+
+    def kindergarten_candidates(self, wanted, age_group=None, places=1):
+        first: dict[str, KindergartenPlaces] = {}
+        for place in self.places:
+            fits = age_group is None or place.age_group in ("", age_group)
+            if fits and place.month >= wanted.replace(day=1) and place.free_places >= places:
+                seen = first.get(place.kindergarten)
+                # the earliest month; in one month the most free places, then the row of any age first
+                if seen is None or (place.month, -place.free_places, place.age_group) < (
+                    seen.month,
+                    -seen.free_places,
+                    seen.age_group,
+                ):
+                    first[place.kindergarten] = place
+        found = [(kindergarten_score(p.month, wanted), p) for p in first.values()]
+        found.sort(key=lambda s: (-s[0], s[1].month, -s[1].free_places, s[1].kindergarten))
         return found[:2]
 
 
@@ -92,7 +104,12 @@ def random_case(seed: int):
         for i in range(rng.randint(0, 30))
     ]
     places = [
-        KindergartenPlaces(f"Barnehage {rng.randint(1, 4)}", dt.date(2027, m, 1), rng.randint(0, 3))
+        KindergartenPlaces(
+            f"Barnehage {rng.randint(1, 4)}",
+            dt.date(2027, m, 1),
+            rng.randint(0, 3),
+            rng.choice(["", "under_3", "over_3"]),
+        )
         for m in rng.sample(range(1, 13), rng.randint(0, 8))
     ]
     households = [
@@ -112,8 +129,10 @@ def random_case(seed: int):
             max_rent=rng.choice([None, 10_000]),
             max_price=rng.choice([None, 2_500_000]),
             housing_from=rng.choice([None, TODAY + dt.timedelta(days=rng.randint(0, 200))]),
-            kindergarten_children=(n := rng.randint(0, 2)),
-            kindergarten_from=dt.date(2027, rng.randint(1, 12), 1) if n else None,
+            children=tuple(
+                ChildNeeds(c + 1, dt.date(2027, rng.randint(1, 12), 1), rng.choice([None, 2023, 2025]))
+                for c in range(rng.randint(0, 3))
+            ),
         )
         for h in range(20)
     ]
@@ -123,7 +142,7 @@ def random_case(seed: int):
 def summary(result):
     return (
         [
-            (s.score, [(p.kind, p.adult, getattr(p.listing, "id", p.listing)) for p in s.parts])
+            (s.score, [(p.kind, p.adult, p.child, getattr(p.listing, "id", p.listing)) for p in s.parts])
             for s in result.suggestions
         ],
         [(g.key, g.code, g.params) for g in result.gaps],

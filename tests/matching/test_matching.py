@@ -1,4 +1,5 @@
-"""The pure matching engine on realistic cases: a couple needing two jobs, housing and a kindergarten place."""
+"""The pure matching engine on realistic cases: a couple needing two jobs, housing and a kindergarten place
+for each child."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ import datetime as dt
 
 import pytest
 
-from blilyst.web.resources.matching import (
+from blilyst.matching import (
     AdultNeeds,
+    ChildNeeds,
     HouseholdNeeds,
     HousingListing,
     JobListing,
     KindergartenPlaces,
     ListingIndex,
     job_score,
+    kindergarten_age_group,
     match_household,
     tokens,
 )
@@ -53,8 +56,7 @@ def couple(**overrides):
         housing_kinds=frozenset({"rent"}),
         min_bedrooms=3,
         housing_from=MARCH,
-        kindergarten_children=1,
-        kindergarten_from=MARCH,
+        children=(ChildNeeds(1, MARCH),),
     )
     values.update(overrides)
     return HouseholdNeeds(**values)
@@ -78,7 +80,7 @@ def test_the_best_suggestion_gives_each_adult_their_own_job():
     assert best.job_for(1).id == 10  # the nurse job for adult 1
     assert best.job_for(2).id == 11  # the teacher job (not the kindergarten teacher) for adult 2
     assert best.housing.id == 1  # the only rental home with 3 bedrooms, late
-    assert best.kindergarten == ("Brunkeberg barnehage", MARCH, 1)
+    assert best.kindergarten_for(1) == KindergartenPlaces("Brunkeberg barnehage", MARCH, 1)
     # 3 - 0.5 * 11000/inf (no budget) - 0.01 * 167 days late, + 2 + 2 + 1
     assert best.score == pytest.approx(3 - 1.67 + 2 + 2 + 1)
     assert [s.score for s in result.suggestions] == sorted((s.score for s in result.suggestions), reverse=True)
@@ -126,24 +128,90 @@ def test_an_adult_with_a_remote_job_needs_none():
     assert [p.kind for p in result.suggestions[0].parts] == ["housing", "job", "remote", "kindergarten"]
 
 
-def test_a_kindergarten_place_later_than_wanted_is_offered_and_a_gap():
-    needs = couple(kindergarten_children=2)  # two children: Brunkeberg has one place in March
+def test_two_children_do_not_share_one_free_place_and_the_later_one_is_a_gap():
+    needs = couple(children=(ChildNeeds(1, MARCH), ChildNeeds(2, MARCH)))  # Brunkeberg has one place in March
     result = match_household(needs, listings())
-    assert result.suggestions[0].kindergarten == ("Kviteseid barnehage", dt.date(2027, 5, 1), 3)
-    gap = next(g for g in result.gaps if g.kind == "kindergarten")
-    assert gap.code == "kindergarten_late"
-    assert gap.params == {
+    best = result.suggestions[0]
+    assert best.kindergarten_for(1) == KindergartenPlaces("Brunkeberg barnehage", MARCH, 1)
+    assert best.kindergarten_for(2) == KindergartenPlaces("Kviteseid barnehage", dt.date(2027, 5, 1), 3)
+    for suggestion in result.suggestions:
+        one, two = suggestion.kindergarten_for(1), suggestion.kindergarten_for(2)
+        assert one is None or two is None or one != two or one.free_places > 1
+    gaps = [g for g in result.gaps if g.kind == "kindergarten"]
+    assert [(g.key, g.code) for g in gaps] == [("kindergarten:2", "kindergarten_late")]
+    assert gaps[0].params == {
+        "child": 2,
         "wanted": "2027-03-01",
-        "children": 2,
+        "age_group": "",
         "month": "2027-05-01",
         "kindergarten": "Kviteseid barnehage",
     }
 
 
-def test_no_kindergarten_place_at_all_is_a_gap():
-    result = match_household(couple(kindergarten_from=dt.date(2027, 6, 1), kindergarten_children=4), listings())
+def test_each_child_is_matched_from_its_own_month():
+    may = dt.date(2027, 5, 1)
+    needs = couple(children=(ChildNeeds(1, MARCH), ChildNeeds(2, may)))
+    result = match_household(needs, listings())
+    best = result.suggestions[0]
+    assert best.kindergarten_for(1).kindergarten == "Brunkeberg barnehage"
+    assert best.kindergarten_for(2) == KindergartenPlaces("Kviteseid barnehage", may, 3)
+    assert not [g for g in result.gaps if g.kind == "kindergarten"]  # both in time, each from its own month
+
+
+def test_no_kindergarten_place_at_all_is_a_gap_for_each_child():
+    june = dt.date(2027, 6, 1)
+    result = match_household(couple(children=(ChildNeeds(1, june), ChildNeeds(3, june))), listings())
+    gaps = [g for g in result.gaps if g.kind == "kindergarten"]
+    assert [(g.key, g.code, g.params["child"]) for g in gaps] == [
+        ("kindergarten:1", "kindergarten_none", 1),
+        ("kindergarten:3", "kindergarten_none", 3),
+    ]
+
+
+def test_a_child_counts_as_over_three_from_august_of_the_year_it_turns_three():
+    assert kindergarten_age_group(2024, dt.date(2027, 7, 1)) == "under_3"
+    assert kindergarten_age_group(2024, dt.date(2027, 8, 1)) == "over_3"
+    assert kindergarten_age_group(2025, dt.date(2027, 12, 1)) == "under_3"
+    assert kindergarten_age_group(2022, dt.date(2025, 1, 1)) == "under_3"
+    assert ChildNeeds(1, dt.date(2027, 8, 1), birth_year=2024).age_group == "over_3"
+    assert ChildNeeds(1, dt.date(2027, 8, 1)).age_group is None
+
+
+def test_a_child_gets_a_place_of_its_own_age_group():
+    august = dt.date(2027, 8, 1)
+    kindergartens = [
+        KindergartenPlaces("Brunkeberg barnehage", august, 2, "over_3"),
+        KindergartenPlaces("Kviteseid barnehage", august, 1, "under_3"),
+        KindergartenPlaces("Vrådal barnehage", dt.date(2027, 10, 1), 1, ""),
+    ]
+    index = listings(kindergartens=kindergartens)
+    toddler, older = ChildNeeds(1, august, birth_year=2026), ChildNeeds(2, august, birth_year=2024)
+    best = match_household(couple(children=(toddler, older)), index).suggestions[0]
+    assert best.kindergarten_for(1).kindergarten == "Kviteseid barnehage"  # the place for children under 3
+    assert best.kindergarten_for(2).kindergarten == "Brunkeberg barnehage"  # turns three in 2027: over 3
+    # two toddlers: the second has no place for its age in August, and the place of any age comes in October
+    twins = (ChildNeeds(1, august, birth_year=2026), ChildNeeds(2, august, birth_year=2026))
+    result = match_household(couple(children=twins), index)
+    best = result.suggestions[0]
+    assert best.kindergarten_for(1).kindergarten == "Kviteseid barnehage"
+    assert best.kindergarten_for(2) == KindergartenPlaces("Vrådal barnehage", dt.date(2027, 10, 1), 1)
     gap = next(g for g in result.gaps if g.kind == "kindergarten")
-    assert gap.code == "kindergarten_none"
+    assert (gap.key, gap.code, gap.params["age_group"], gap.params["month"]) == (
+        "kindergarten:2",
+        "kindergarten_late",
+        "under_3",
+        "2027-10-01",
+    )
+
+
+def test_a_place_of_an_unknown_age_group_is_refused():
+    with pytest.raises(ValueError, match="age_group"):
+        listings(kindergartens=[KindergartenPlaces("K", MARCH, 1, "teen")])
+
+
+def test_two_children_with_one_number_are_refused():
+    with pytest.raises(ValueError, match="own number"):
+        HouseholdNeeds(1, children=(ChildNeeds(1, MARCH), ChildNeeds(1, MARCH)))
 
 
 def test_housing_in_time_makes_no_gap_and_ranks_first():

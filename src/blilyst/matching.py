@@ -7,12 +7,15 @@ its listings; ``match_household`` then ranks combinations of
 * one dwelling (kind, bedrooms, budget, available by the wanted date),
 * one job vacancy **for each adult** who looks for work (two adults never share a vacancy
   unless it has several positions), and
-* one kindergarten with enough free places from the wanted month,
+* a kindergarten place **for each child** who needs one, from the child's own wanted month, among
+  the places for the child's age group at that time (two children never share one free place),
 
 and reports each need it cannot meet as a ``Gap`` ("no rental home with at least 3 bedrooms
-before August"). Suggestions and gaps carry structured parts; ``describe_part`` and
-``describe_gap`` turn them into sentences in the active language (Django i18n), so the same
-result reads in bokmål or English.
+before August"). Suggestions and gaps carry structured parts; the web app's
+``blilyst.web.resources.explain`` turns them into sentences in the active language.
+
+This module is the one place the matching rules live: it imports neither Django nor the database. The
+web app builds the inputs from its registers (``blilyst.web.resources.matchinputs``).
 
 Scoring (higher is better), added up over the parts of a combination:
 
@@ -21,10 +24,11 @@ Scoring (higher is better), added up over the parts of a combination:
   0.01 per day late (at most 2) and keeps at least 0.1;
 * job: 2 for a vacancy whose occupation matches a wish word for word, 1.6 when the wish is part
   of a compound ("lærer" in "barnehagelærer"), 0.6 when only the sector matches;
-* kindergarten: 1 for a place from the wanted month, minus 0.2 per month later (at least 0.1).
+* kindergarten, per child: 1 for a place from the child's wanted month, minus 0.2 per month later
+  (at least 0.1).
 
 Housing is scanned with NumPy over the index's arrays (one vectorised mask per household), jobs
-are found through a token index, kindergartens through per-kindergarten month lists; see
+are found through a token index, kindergartens through per-kindergarten, per-age-group month lists; see
 bench/bench_matching.py for the speed against a plain per-household scan.
 """
 
@@ -38,6 +42,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -93,11 +98,27 @@ class JobListing:
     positions: int = 1
 
 
+#: Age groups of kindergarten places: "" (any age), "under_3" (småbarnsplass) and "over_3".
+AGE_GROUPS = ("", "under_3", "over_3")
+
+
 @dataclass(frozen=True, slots=True)
 class KindergartenPlaces:
+    """Free places in one kindergarten in one month, for one age group ("" when the register does not
+    split the places by age)."""
+
     kindergarten: str
     month: dt.date  # first day of the month
     free_places: int
+    age_group: str = ""
+
+
+def kindergarten_age_group(birth_year: int, month: dt.date) -> str:
+    """The age group a child born in ``birth_year`` counts in at ``month``: "over_3" from August of the year
+    it turns three, "under_3" before (Norwegian kindergartens count age by kindergarten year, August to July:
+    barnehageloven § 26 counts a child as over three from August of the year it turns three)."""
+    kindergarten_year = month.year if month.month >= 8 else month.year - 1
+    return "over_3" if kindergarten_year - birth_year >= 3 else "under_3"
 
 
 @dataclass(frozen=True)
@@ -116,6 +137,21 @@ class AdultNeeds:
 
 
 @dataclass(frozen=True)
+class ChildNeeds:
+    """One child who needs a kindergarten place from ``start`` (any day of the month). ``number`` is 1, 2, ...
+    as shown to the user ("child 2"); without ``birth_year`` a place of any age group fits."""
+
+    number: int
+    start: dt.date
+    birth_year: int | None = None
+
+    @property
+    def age_group(self) -> str | None:
+        """ "under_3" or "over_3" at the child's start month, None when the birth year is not known."""
+        return None if self.birth_year is None else kindergarten_age_group(self.birth_year, self.start)
+
+
+@dataclass(frozen=True)
 class HouseholdNeeds:
     """What one household needs. ``housing_kinds`` empty means no housing need; ``max_rent`` caps
     the monthly rent of rent and trial housing, ``max_price`` the price of a dwelling for sale."""
@@ -127,15 +163,17 @@ class HouseholdNeeds:
     max_rent: int | None = None
     max_price: int | None = None
     housing_from: dt.date | None = None
-    kindergarten_children: int = 0
-    kindergarten_from: dt.date | None = None
+    children: tuple[ChildNeeds, ...] = ()  # the children who need a kindergarten place, each on its own
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         unknown = set(self.housing_kinds) - set(HOUSING_KINDS)
         if unknown:
             raise ValueError(f"housing_kinds: unknown kind(s) {sorted(unknown)}; use {HOUSING_KINDS}")
-        if self.kindergarten_children < 0 or self.min_bedrooms < 0:
-            raise ValueError("kindergarten_children and min_bedrooms must be zero or more")
+        if self.min_bedrooms < 0:
+            raise ValueError("min_bedrooms must be zero or more")
+        numbers = [c.number for c in self.children]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"children: each child needs its own number, got {numbers}")
 
 
 # --- Outputs -----------------------------------------------------------------------------------------
@@ -145,9 +183,10 @@ class Part:
 
     kind: str
     score: float
-    listing: object = None  # HousingListing, JobListing, or (kindergarten, month, free places)
+    listing: HousingListing | JobListing | KindergartenPlaces | None = None
     adult: int | None = None
     late_days: int = 0
+    child: int | None = None
 
 
 @dataclass(frozen=True)
@@ -155,9 +194,9 @@ class Gap:
     """A need no listing meets. ``code`` picks the sentence, ``params`` fill it (JSON-safe values)."""
 
     kind: str  # "housing" | "job" | "kindergarten"
-    key: str  # which need: "housing", "job:1", "kindergarten"
+    key: str  # which need: "housing", "job:1", "kindergarten:2" (child 2)
     code: str  # "housing_late", "housing_none", "job_none", "kindergarten_late", "kindergarten_none"
-    params: dict
+    params: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -167,14 +206,15 @@ class Suggestion:
 
     @property
     def housing(self) -> HousingListing | None:
-        return next((p.listing for p in self.parts if p.kind == "housing"), None)
+        return next((p.listing for p in self.parts if isinstance(p.listing, HousingListing)), None)
 
     def job_for(self, adult: int) -> JobListing | None:
-        return next((p.listing for p in self.parts if p.kind == "job" and p.adult == adult), None)
+        return next((p.listing for p in self.parts if isinstance(p.listing, JobListing) and p.adult == adult), None)
 
-    @property
-    def kindergarten(self) -> tuple[str, dt.date, int] | None:
-        return next((p.listing for p in self.parts if p.kind == "kindergarten"), None)
+    def kindergarten_for(self, child: int) -> KindergartenPlaces | None:
+        return next(
+            (p.listing for p in self.parts if isinstance(p.listing, KindergartenPlaces) and p.child == child), None
+        )
 
 
 @dataclass
@@ -292,11 +332,23 @@ class ListingIndex:
             sector: sorted(ids, key=lambda i: self.jobs[i].id) for sector, ids in self._sector.items()
         }
 
-        by_kg: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
+        # per age group asked for (None: not known), per kindergarten: its rows that fit, by month
+        self._kindergartens: dict[str | None, dict[str, list[tuple[dt.date, int, KindergartenPlaces]]]] = {
+            group: defaultdict(list) for group in (None, "under_3", "over_3")
+        }
         for row in kindergartens:
-            if row.free_places > 0:
-                by_kg[row.kindergarten].append((first_of_month(row.month), row.free_places))
-        self._kindergartens = {name: sorted(rows) for name, rows in sorted(by_kg.items())}
+            if row.age_group not in AGE_GROUPS:
+                raise ValueError(f"age_group: unknown group {row.age_group!r}; use {AGE_GROUPS}")
+            if row.free_places <= 0:
+                continue
+            place = KindergartenPlaces(row.kindergarten, first_of_month(row.month), row.free_places, row.age_group)
+            for group, by_name in self._kindergartens.items():
+                if group is None or row.age_group in ("", group):
+                    by_name[row.kindergarten].append((place.month, -place.free_places, place))
+        for group, by_name in self._kindergartens.items():
+            self._kindergartens[group] = {
+                name: sorted(rows, key=lambda r: (r[0], r[1], r[2].age_group)) for name, rows in sorted(by_name.items())
+            }
 
     # housing ------------------------------------------------------------------------------------
     def housing_candidates(self, needs: HouseholdNeeds) -> tuple[list[tuple[float, HousingListing]], np.ndarray]:
@@ -304,9 +356,9 @@ class ListingIndex:
         all that fit regardless of date (for the gap text)."""
         if not needs.housing_kinds or not self.housing:
             return [], np.zeros(len(self.housing), dtype=bool)
-        kind_mask = None
+        kind_mask = np.zeros(len(self.housing), dtype=bool)
         for kind in needs.housing_kinds:
-            kind_mask = self._h_is[kind] if kind_mask is None else kind_mask | self._h_is[kind]
+            kind_mask |= self._h_is[kind]
         fits = kind_mask & (self._h_bedrooms >= needs.min_bedrooms)
         sale = self._h_sold
         if needs.max_price is not None:
@@ -346,13 +398,14 @@ class ListingIndex:
             words = tokens(wish)
             if not words:
                 continue
-            exact: set[int] | None = None
-            either: set[int] | None = None
+            exact: set[int] | frozenset[int] | None = None
+            either: set[int] | frozenset[int] | None = None
             for w in words:
                 e = self._exact.get(w, _EMPTY)
                 a = self._affix.get(w, _EMPTY) if len(w) >= MIN_AFFIX else _EMPTY
                 exact = set(e) if exact is None else exact & e
                 either = (e | a) if either is None else either & (e | a)
+            assert exact is not None and either is not None  # a wish has at least one word
             for i in either:
                 score = JOB_EXACT if i in exact else JOB_COMPOUND
                 if best.get(i, 0.0) < score:
@@ -375,24 +428,28 @@ class ListingIndex:
         return found
 
     # kindergartens --------------------------------------------------------------------------------
-    def kindergarten_candidates(self, children: int, wanted: dt.date) -> list[tuple[float, tuple[str, dt.date, int]]]:
-        """Per kindergarten the first month on or after ``wanted`` with ``children`` free places, as
-        (score, (kindergarten, month, free places)), earliest first (at most TOP_KINDERGARTENS)."""
+    def kindergarten_candidates(
+        self, wanted: dt.date, age_group: str | None = None, places: int = 1
+    ) -> list[tuple[float, KindergartenPlaces]]:
+        """Per kindergarten the first month on or after ``wanted`` with ``places`` free places for
+        ``age_group`` (places of any age count for every group; None: any place), as (score, place),
+        earliest first (at most TOP_KINDERGARTENS)."""
         start = first_of_month(wanted)
         found = []
-        for name, rows in self._kindergartens.items():
-            i = bisect.bisect_left(rows, (start, -1))
-            for month, free in rows[i:]:
-                if free >= children:
-                    found.append((kindergarten_score(month, wanted), (name, month, free)))
+        for rows in self._kindergartens[age_group].values():
+            i = bisect.bisect_left(rows, (start,))
+            for _month, neg_free, place in rows[i:]:
+                if -neg_free >= places:
+                    found.append((kindergarten_score(place.month, wanted), place))
                     break
-        found.sort(key=lambda s: (-s[0], s[1][1], -s[1][2], s[1][0]))
+        found.sort(key=lambda s: (-s[0], s[1].month, -s[1].free_places, s[1].kindergarten))
         return found[:TOP_KINDERGARTENS]
 
 
 # --- Matching -----------------------------------------------------------------------------------------
 def match_household(needs: HouseholdNeeds, index: ListingIndex, limit: int = 5) -> MatchResult:
-    """Rank combinations of housing, a job for each adult who needs one and a kindergarten place.
+    """Rank combinations of housing, a job for each adult who needs one and a kindergarten place for
+    each child who needs one.
 
     Returns at most ``limit`` suggestions, best first, and one ``Gap`` for every need that no
     listing meets in time (a need met only later gives both a suggestion and a gap).
@@ -436,28 +493,22 @@ def match_household(needs: HouseholdNeeds, index: ListingIndex, limit: int = 5) 
         else:
             per_adult.append([Part("job", score, job, adult=adult.number) for score, job in found_jobs])
 
-    # kindergarten
-    kg_options: list[Part | None] = [None]
-    if needs.kindergarten_children > 0 and needs.kindergarten_from is not None:
-        wanted = first_of_month(needs.kindergarten_from)
-        found_kg = index.kindergarten_candidates(needs.kindergarten_children, wanted)
-        if found_kg:
-            kg_options = [Part("kindergarten", score, place) for score, place in found_kg]
-        if not found_kg or found_kg[0][1][1] > wanted:
-            params = {"wanted": wanted.isoformat(), "children": needs.kindergarten_children}
-            if found_kg:
-                earliest = min(found_kg, key=lambda s: s[1][1])[1]
-                params.update({"month": earliest[1].isoformat(), "kindergarten": earliest[0]})
-                result.gaps.append(Gap("kindergarten", "kindergarten", "kindergarten_late", params))
-            else:
-                result.gaps.append(Gap("kindergarten", "kindergarten", "kindergarten_none", params))
+    # kindergarten, one place per child who needs one, each from its own month and for its own age group
+    per_child: list[list[Part | None]] = []
+    for child in needs.children:
+        found_kg = index.kindergarten_candidates(child.start, child.age_group)
+        # a child may also go without a place in a combination: siblings may compete for one free place
+        per_child.append([Part("kindergarten", score, place, child=child.number) for score, place in found_kg] + [None])
 
-    # combinations: the best job assignments (no vacancy used beyond its positions) x housing x kindergarten
-    # (each option list is ordered best first, so its position breaks ties between equal totals)
-    job_sets = _job_assignments(per_adult, limit)
+    # combinations: the best job assignments (no vacancy used beyond its positions) x housing x the best
+    # kindergarten assignments (no month's free places used twice); each option list is ordered best first,
+    # so its position breaks ties between equal totals
+    job_sets = _assignments(per_adult, limit)
+    kg_sets = _assignments(per_child, limit)
+    result.gaps.extend(_kindergarten_gaps(needs.children, kg_sets[0]))
     h_scores = [p.score if p else 0.0 for p in housing_options]
     j_scores = [sum(p.score for p in jobs if p is not None) for jobs in job_sets]
-    k_scores = [p.score if p else 0.0 for p in kg_options]
+    k_scores = [sum(p.score for p in places if p is not None) for places in kg_sets]
     ranked = sorted(
         (-round(hs + js + ks, 6), hi, ji, ki)
         for hi, hs in enumerate(h_scores)
@@ -465,7 +516,7 @@ def match_household(needs: HouseholdNeeds, index: ListingIndex, limit: int = 5) 
         for ki, ks in enumerate(k_scores)
     )
     for neg_score, hi, ji, ki in ranked:
-        parts = tuple(p for p in (housing_options[hi], *job_sets[ji], kg_options[ki]) if p is not None)
+        parts = tuple(p for p in (housing_options[hi], *job_sets[ji], *kg_sets[ki]) if p is not None)
         if parts:
             result.suggestions.append(Suggestion(-neg_score, parts))
             if len(result.suggestions) == limit:
@@ -478,30 +529,65 @@ def match_many(households: Sequence[HouseholdNeeds], index: ListingIndex, limit:
     return [match_household(needs, index, limit) for needs in households]
 
 
-def _job_assignments(per_adult: list[list[Part | None]], limit: int) -> list[tuple[Part | None, ...]]:
-    if not per_adult:
+def _capacity(part: Part) -> tuple[object, int]:
+    """What a part uses up and how many of it there are: a vacancy's positions, a month's free places."""
+    listing = part.listing
+    if isinstance(listing, JobListing):
+        return ("job", listing.id), listing.positions
+    if isinstance(listing, KindergartenPlaces):
+        return ("kindergarten", listing.kindergarten, listing.month, listing.age_group), listing.free_places
+    return ("other", id(part)), 1
+
+
+def _assignments(per_person: list[list[Part | None]], limit: int) -> list[tuple[Part | None, ...]]:
+    """The best choices of one option per person (adult or child), no listing used beyond its capacity."""
+    if not per_person:
         return [()]
     assignments = []
-    for combo in itertools.product(*per_adult):
-        used: dict[int, int] = defaultdict(int)
+    for combo in itertools.product(*per_person):
+        used: dict[object, int] = defaultdict(int)
         ok = True
         for part in combo:
-            if part is not None and part.kind == "job":
-                used[part.listing.id] += 1
-                if used[part.listing.id] > part.listing.positions:
+            if part is not None and part.kind in ("job", "kindergarten"):
+                key, capacity = _capacity(part)
+                used[key] += 1
+                if used[key] > capacity:
                     ok = False
                     break
         if ok:
             assignments.append(combo)
     if not assignments:  # every adult wants the one vacancy: give it to one at a time
-        assignments = [tuple(None for _ in per_adult)]
+        assignments = [tuple(None for _ in per_person)]
     assignments.sort(key=lambda c: -sum(p.score for p in c if p is not None))  # stable: ties keep their order
     return assignments[: max(limit, 1)]
 
 
+def _kindergarten_gaps(children: Sequence[ChildNeeds], best: tuple[Part | None, ...]) -> list[Gap]:
+    """A gap for each child whose place in the best assignment comes later than wanted, or who has none.
+    The child is named by number and age group only (the gap rows are read by roles that see no names)."""
+    gaps = []
+    for child, part in zip(children, best, strict=True):
+        wanted = first_of_month(child.start)
+        place = part.listing if part is not None and isinstance(part.listing, KindergartenPlaces) else None
+        if place is not None and place.month <= wanted:
+            continue
+        params: dict[str, Any] = {
+            "child": child.number,
+            "wanted": wanted.isoformat(),
+            "age_group": child.age_group or "",
+        }
+        key = f"kindergarten:{child.number}"
+        if place is not None:
+            params.update({"month": place.month.isoformat(), "kindergarten": place.kindergarten})
+            gaps.append(Gap("kindergarten", key, "kindergarten_late", params))
+        else:
+            gaps.append(Gap("kindergarten", key, "kindergarten_none", params))
+    return gaps
+
+
 def _housing_gap(needs: HouseholdNeeds, index: ListingIndex, fits: np.ndarray) -> Gap:
     kinds = sorted(needs.housing_kinds, key=HOUSING_KINDS.index)
-    params: dict = {"kinds": kinds, "bedrooms": needs.min_bedrooms}
+    params: dict[str, Any] = {"kinds": kinds, "bedrooms": needs.min_bedrooms}
     if needs.housing_from is not None:
         params["wanted"] = needs.housing_from.isoformat()
     if fits.any():
