@@ -23,13 +23,6 @@ PERMANENT = {
     "blilyst/web/outreach/welcomelist.py",
 }
 
-# Files not yet converted (issue 12 and the plan rewrite) with how many findings each still has. This list only
-# shrinks: a count may go down (lower it here), a new file or a higher count fails.
-NOT_YET_CONVERTED: dict[str, int] = {
-    "blilyst/plan/evidence.py": 67,
-    "blilyst/plan/targetgroups.py": 62,
-}
-
 
 def _is_code(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in LANGUAGE_CODES
@@ -84,25 +77,15 @@ def _scan() -> dict[str, list[tuple[int, str]]]:
     return result
 
 
-def test_no_new_inline_language_texts():
+def test_no_inline_language_texts():
+    """Every file in src/ is converted (issue 12): none may have an inline language text again."""
     problems = []
     for rel, found in _scan().items():
-        allowed = NOT_YET_CONVERTED.get(rel, 0)
-        if len(found) > allowed:
-            lines = ", ".join(f"line {line}: {what}" for line, what in found[:8])
-            problems.append(f"{rel} has {len(found)} (allowed {allowed}): {lines}")
+        lines = ", ".join(f"line {line}: {what}" for line, what in found[:8])
+        problems.append(f"{rel} has {len(found)}: {lines}")
     assert not problems, "use gettext (blilyst.i18n / django.utils.translation), not inline languages:\n" + "\n".join(
         problems
     )
-
-
-def test_the_allow_list_only_names_files_that_still_need_it():
-    """A converted file leaves NOT_YET_CONVERTED, and a count that went down is lowered, so it cannot grow back."""
-    scanned = _scan()
-    stale = {
-        rel: (n, len(scanned.get(rel, []))) for rel, n in NOT_YET_CONVERTED.items() if len(scanned.get(rel, [])) < n
-    }
-    assert not stale, f"lower these counts in NOT_YET_CONVERTED (allowed, found): {stale}"
 
 
 def test_the_scanner_finds_each_kind():

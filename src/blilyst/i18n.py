@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as _gettext
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -129,6 +129,25 @@ _ = gettext
 N_ = gettext_noop
 
 
+def in_every_language(render: Callable[[], str]) -> dict[str, str]:
+    """A text made by ``render`` (gettext and the formatters below) once in each language.
+
+    For a text computed with a result and read later, maybe in another language (an assessment's evidence, a
+    target group's notes, a priority warning): each rendering runs under ``override(code)``, so its words come
+    from the catalogs and its numbers are in that language's format. Read it back with ``in_language``.
+    """
+    texts = {}
+    for code in LANGUAGES:
+        with override(code):
+            texts[code] = render()
+    return texts
+
+
+def in_language(texts: Mapping[str, str], lang: str | None = None) -> str:
+    """The rendering of ``texts`` (from ``in_every_language``) in ``lang`` (default: the active language)."""
+    return texts[normalise(lang)]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Formats (Babel/CLDR): the one place numbers, percentages and dates are written for people.
 
@@ -159,9 +178,10 @@ def format_list(items: Sequence[str], lang: str | None = None) -> str:
     return _babel_list(list(items), locale=_locale(lang)) if items else ""
 
 
-def format_percent(share: float, digits: int = 0, lang: str | None = None) -> str:
-    """A share (0..1) as a percentage (``42 %`` / ``4,2 %`` in Norwegian, ``42%`` in English)."""
-    number = format_number(100 * share, digits, lang)
+def format_percent(share: float, digits: int = 0, lang: str | None = None, *, signed: bool = False) -> str:
+    """A share (0..1) as a percentage (``42 %`` / ``4,2 %`` in Norwegian, ``42%`` in English); ``signed`` writes
+    the sign of a change as ``format_signed`` does (``+2,3 %``, ``−3,7 %``)."""
+    number = (format_signed if signed else format_number)(100 * share, digits, lang)
     return f"{number}%" if normalise(lang) == "en" else f"{number}\u00a0%"
 
 

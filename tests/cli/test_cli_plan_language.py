@@ -27,20 +27,7 @@ def leaks(text: str) -> list[str]:
     return sorted(found)
 
 
-@pytest.mark.parametrize(
-    "lang",
-    [
-        "nb",
-        pytest.param(
-            "nn",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 12: parts of the plan (plan/evidence.py and friends, being converted to gettext) "
-                "still write English for any language but bokmål",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("lang", ["nb", "nn"])
 def test_the_norwegian_plan_has_no_english(tmp_path, lang):
     target = tmp_path / f"plan-{lang}.docx"
     assert main(["--lang", lang, "plan", "4028", "--output", str(target)]) == 0

@@ -328,7 +328,7 @@ def test_no_word_is_broken_and_no_heading_ends_a_page(pdf_bytes):
 def test_a_chain_naming_the_municipalitys_own_group_prints_its_name_and_no_false_error(snapshot):
     from blilyst.plan.targetgroups import user_group
 
-    nurses = user_group("nurses", {"nb": "Sykepleiere med familie", "en": "Nurses with families"}, age_range=(25, 49))
+    nurses = user_group("nurses", "Sykepleiere med familie", age_range=(25, 49))
     groups = [*list(candidate_groups()), nurses]
     evidence = evaluate_groups(
         groups,

@@ -29,7 +29,8 @@ def test_key_figures_for_fyresdal(snapshot):
     assert (k.immigrants, k.immigrant_years) == (126, (2011, 2021))
     frame = key_figures_frame(k, "nb").set_index("Nøkkeltall")["Verdi"]
     assert frame["Folketall 1. januar 2026"] == "1\u00a0274"
-    assert frame["Endring 2016–2026"] == "-49 (-3,7\xa0%)"
+    # one formatter for signed changes: a true minus sign in Norwegian, on the count and on the percentage
+    assert frame["Endring 2016–2026"] == "\u221249 (\u22123,7\xa0%)"
     english = key_figures_frame(k, "en").set_index("Key figure")["Value"]
     assert english["Population 1 January 2026"] == "1,274"
 

@@ -103,21 +103,10 @@ def test_a_household_page_has_no_english_words_or_code_keys(people, client_for, 
 
 
 PLAN_PAGES = ("plan_evidence", "plan_bottlenecks", "plan_target_group", "plan_message", "plan_results")
-EVIDENCE_IN_NYNORSK = pytest.mark.xfail(
-    strict=True,
-    reason="issue 12: plan/evidence.py (being converted to gettext) still writes English and English numbers for "
-    "any language but bokmål",
-)
 
 
-@pytest.mark.parametrize(
-    ("language", "name"),
-    [("nb", name) for name in PLAN_PAGES]
-    + [
-        pytest.param("nn", name, marks=EVIDENCE_IN_NYNORSK) if name == "plan_evidence" else ("nn", name)
-        for name in PLAN_PAGES
-    ],
-)
+@pytest.mark.parametrize("language", ["nb", "nn"])
+@pytest.mark.parametrize("name", PLAN_PAGES)
 def test_the_plan_pages_have_no_english_words_or_code_keys(people, client_for, language, name):
     client = client_for(people.alice)
     client.cookies["blilyst_language"] = language

@@ -17,18 +17,29 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from blilyst.errors import InputError
-from blilyst.i18n import LANGUAGES, N_, active, format_number, gettext, ngettext, override, pgettext
+from blilyst.i18n import (
+    N_,
+    active,
+    format_number,
+    gettext,
+    in_every_language,
+    in_language,
+    ngettext,
+    override,
+    pgettext,
+)
 from blilyst.plan import smallnumbers
 from blilyst.plan.capacity import Capacity, housing_label, month_name
-from blilyst.plan.texts import fmt_pct, pick
+from blilyst.plan.texts import fmt_pct
 
+#: A text rendered in every language (``blilyst.i18n.in_every_language``).
 Text = Mapping[str, str]
 
 
@@ -206,7 +217,7 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
     if gaps:
         facts.append(
             Fact(
-                _in_every_language(
+                in_every_language(
                     lambda: ngettext(
                         "The newcomer service recorded {count} need it could not meet.",
                         "The newcomer service recorded {count} needs it could not meet.",
@@ -222,12 +233,12 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
         total = cap.housing_total()
         kinds = cap.housing_types_available()
         if total == 0:
-            facts.append(Fact(_in_every_language(lambda: gettext("No homes are listed.")), "problem"))
+            facts.append(Fact(in_every_language(lambda: gettext("No homes are listed.")), "problem"))
             severity.append(Rating.BOTTLENECK)
         else:
             facts.append(
                 Fact(
-                    _in_every_language(
+                    in_every_language(
                         lambda: gettext("Available now: {homes}.").format(
                             homes=", ".join(f"{format_number(n)} {housing_label(t)}" for t, n in cap.housing.items())
                         )
@@ -239,7 +250,7 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
             if len(kinds) < 2:
                 facts.append(
                     Fact(
-                        _in_every_language(
+                        in_every_language(
                             lambda: gettext("Only one type of home is available; the supply is not varied.")
                         ),
                         "warning",
@@ -251,7 +262,7 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
         if empty:
             facts.append(
                 Fact(
-                    _in_every_language(
+                    in_every_language(
                         lambda: gettext("No free kindergarten place in {months}.").format(
                             months=", ".join(month_name(m, active()) for m in empty)
                         )
@@ -261,12 +272,12 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
             )
             severity.append(Rating.BOTTLENECK)
         elif not cap.kindergarten_all_year_known():
-            facts.append(Fact(_in_every_language(lambda: gettext("Capacity is known for some months only.")), "info"))
+            facts.append(Fact(in_every_language(lambda: gettext("Capacity is known for some months only.")), "info"))
             severity.append(Rating.PARTLY)
         else:
             facts.append(
                 Fact(
-                    _in_every_language(
+                    in_every_language(
                         lambda: gettext("Places free all year (at least {places} in any month).").format(
                             places=format_number(least) if (least := cap.kindergarten_min()) is not None else "–"
                         )
@@ -279,12 +290,12 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
     if item == "jobs" and cap.knows_vacancies():
         total, sectors = cap.vacancies_total(), cap.vacancy_sectors()
         if total == 0:
-            facts.append(Fact(_in_every_language(lambda: gettext("No vacancies are listed.")), "problem"))
+            facts.append(Fact(in_every_language(lambda: gettext("No vacancies are listed.")), "problem"))
             severity.append(Rating.BOTTLENECK)
         else:
             facts.append(
                 Fact(
-                    _in_every_language(
+                    in_every_language(
                         lambda: ngettext(
                             "{vacancies} vacancies in {count} sector.",
                             "{vacancies} vacancies in {count} sectors.",
@@ -299,7 +310,7 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
         if partner:
             facts.append(
                 Fact(
-                    _in_every_language(
+                    in_every_language(
                         lambda: ngettext(
                             "{count} partner found no relevant job.",
                             "{count} partners found no relevant job.",
@@ -313,7 +324,7 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
     if item == "vacancies":
         share = cap.advertised_share()
         if share is not None:
-            text = _in_every_language(
+            text = in_every_language(
                 lambda: gettext("{share} of known vacancies were publicly advertised.").format(
                     share=fmt_pct(share, active())
                 )
@@ -334,7 +345,7 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
             # the median of one or two households is their own time to feel included: not shown, not rated
             facts.append(
                 Fact(
-                    _in_every_language(
+                    in_every_language(
                         lambda: ngettext(
                             "Too few households ({count}) to show the time from moving in to feeling included "
                             "(at least {minimum}).",
@@ -350,7 +361,7 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
             median_months = median
             facts.append(
                 Fact(
-                    _in_every_language(
+                    in_every_language(
                         lambda: ngettext(
                             "Median {months} months from moving in to feeling included ({count} household).",
                             "Median {months} months from moving in to feeling included ({count} households).",
@@ -364,9 +375,7 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
         if evidence.not_yet_included and smallnumbers.is_small(evidence.not_yet_included):
             facts.append(
                 Fact(
-                    _in_every_language(
-                        lambda: gettext("A few households (under 3) do not feel included after a year.")
-                    ),
+                    in_every_language(lambda: gettext("A few households (under 3) do not feel included after a year.")),
                     "warning",
                 )
             )
@@ -375,7 +384,7 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
             not_included = evidence.not_yet_included
             facts.append(
                 Fact(
-                    _in_every_language(
+                    in_every_language(
                         lambda: ngettext(
                             "{count} household does not feel included after a year.",
                             "{count} households do not feel included after a year.",
@@ -475,7 +484,7 @@ class Assessment:
                     "suggested_label": suggested_label(it, lang),
                     "notes": it.notes,
                     "assessed_on": it.assessed_on,
-                    "evidence": " ".join(pick(f.text, lang) for f in it.facts),
+                    "evidence": " ".join(in_language(f.text, lang) for f in it.facts),
                 }
             )
         return pd.DataFrame(rows)
@@ -590,17 +599,6 @@ def history_frame(assessments: Sequence[Assessment]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _in_every_language(render: Callable[[], str]) -> dict[str, str]:
-    """A fact's text rendered in every language: ``render`` builds it with gettext and the formatters under
-    each language in turn, so the stored assessment carries nynorsk too and its numbers in each language's
-    format."""
-    texts = {}
-    for code in LANGUAGES:
-        with override(code):
-            texts[code] = render()
-    return texts
-
-
 def suggested_label(item: ItemAssessment, lang: str = "nb") -> str:
     """The suggested rating with what it rests on: blilyst only sees what is registered, so "in place"
     always names the counts it was read from ("I orden ut fra: Ledige nå: 2 utleieboliger, 1 prøveboliger.")."""
@@ -609,6 +607,6 @@ def suggested_label(item: ItemAssessment, lang: str = "nb") -> str:
     label = item.suggested.label(lang)
     if item.suggested is not Rating.GOOD:
         return label
-    basis = " ".join(pick(f.text, lang) for f in item.facts if f.signal == "ok")
+    basis = " ".join(in_language(f.text, lang) for f in item.facts if f.signal == "ok")
     with override(lang):
         return gettext("%(rating)s, judged only from what is registered: %(basis)s") % {"rating": label, "basis": basis}

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from blilyst.errors import InputError
-from blilyst.i18n import N_, format_number, format_percent, override
+from blilyst.i18n import N_, format_number, format_percent, in_language, override
 from blilyst.i18n import format_date as i18n_format_date
 from blilyst.i18n import gettext as _
 from blilyst.plan import smallnumbers
@@ -40,10 +40,7 @@ from blilyst.plan.evaluation import Evaluation
 from blilyst.plan.honesty import HonestyReport
 from blilyst.plan.honesty import document_section as honesty_section
 from blilyst.plan.targetgroups import GroupEvidence, PriorityWarning, bottlenecks_hitting, group_label
-from blilyst.plan.texts import pick
 from blilyst.stats.credit import SSB_CREDIT
-
-Text = Mapping[str, str]
 
 T: dict[str, str] = {
     "title": N_("Plan for attracting and keeping residents"),
@@ -474,7 +471,7 @@ def _target_group_blocks(plan: Plan, lang: str) -> list[Any]:
         rows = []
         for ev in plan.target_groups:
             chosen = "✓ " if ev.group.key in plan.chosen_groups else ""
-            note = " ".join(pick(n, lang) for n in ev.notes[:1])
+            note = " ".join(in_language(n, lang) for n in ev.notes[:1])
             row: tuple[str, ...] = (
                 chosen + ev.group.label(lang),
                 str(ev.group.level or "–"),

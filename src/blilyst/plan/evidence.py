@@ -23,17 +23,18 @@ import pandas as pd
 
 from blilyst.axes import age_band_label
 from blilyst.errors import InputError
-from blilyst.i18n import format_signed, override
+from blilyst.i18n import N_, format_number, format_percent, format_signed, ngettext, override, pgettext
 from blilyst.i18n import gettext as _
 from blilyst.plan.comparison import choose_peers, comparison_table, municipality_profile
 from blilyst.plan.document import ChartSpec, Plan, TableSpec
 from blilyst.plan.targetgroups import (
-    REASON_LABELS,
+    SOURCE_IMDI,
     group_label,
     immigrants_by_reason_shares,
     migration_age_profile,
+    reason_label,
 )
-from blilyst.plan.texts import fmt_int, fmt_pct, pick
+from blilyst.plan.texts import fmt_int, fmt_pct
 from blilyst.stats.credit import SSB_CREDIT
 
 if TYPE_CHECKING:
@@ -139,55 +140,36 @@ def border_change_row(k: KeyFigures, lang: str) -> tuple[str, str] | None:
 
 
 def key_figures_frame(k: KeyFigures, lang: str = "nb") -> pd.DataFrame:
-    nb = lang == "nb"
-    rows = [
-        (f"Folketall 1. januar {k.year}" if nb else f"Population 1 January {k.year}", fmt_int(k.population, lang)),
-        (
-            f"Folketall 1. januar {k.year_before}" if nb else f"Population 1 January {k.year_before}",
-            fmt_int(k.population_before, lang),
-        ),
-        (
-            f"Endring {k.year_before}–{k.year}" if nb else f"Change {k.year_before}–{k.year}",
-            f"{k.change:+,}".replace(",", "\u00a0" if nb else ",")
-            + f" ({fmt_pct(k.change / k.population_before, lang, 1)})",
-        ),
-        (
-            f"Andel 67 år og eldre {k.year}" if nb else f"Share aged 67 and over {k.year}",
-            fmt_pct(k.share_67_plus, lang, 1),
-        ),
-        (
-            f"Andel 67 år og eldre {k.year_before}" if nb else f"Share aged 67 and over {k.year_before}",
-            fmt_pct(k.share_67_plus_before, lang, 1),
-        ),
-        (f"Andel 20–66 år {k.year}" if nb else f"Share aged 20–66 {k.year}", fmt_pct(k.share_20_66, lang, 1)),
-    ]
-    border = border_change_row(k, lang)
-    if border is not None:
-        rows.insert(3, border)
-    if k.natural_increase_2011_2025 is not None:
-        rows.append(
+    with override(lang):
+        rows = [
+            (_("Population 1 January {year}").format(year=k.year), fmt_int(k.population, lang)),
+            (_("Population 1 January {year}").format(year=k.year_before), fmt_int(k.population_before, lang)),
             (
-                "Fødselsoverskudd 2011–2025" if nb else "Natural increase 2011–2025",
-                fmt_int(k.natural_increase_2011_2025, lang),
+                _("Change {first}–{last}").format(first=k.year_before, last=k.year),
+                f"{format_signed(k.change, 0, lang)} "
+                f"({format_percent(k.change / k.population_before, 1, lang, signed=True)})",
+            ),
+            (_("Share aged 67 and over {year}").format(year=k.year), fmt_pct(k.share_67_plus, lang, 1)),
+            (_("Share aged 67 and over {year}").format(year=k.year_before), fmt_pct(k.share_67_plus_before, lang, 1)),
+            (_("Share aged 20–66 {year}").format(year=k.year), fmt_pct(k.share_20_66, lang, 1)),
+        ]
+        border = border_change_row(k, lang)
+        if border is not None:
+            rows.insert(3, border)
+        if k.natural_increase_2011_2025 is not None:
+            rows.append((_("Natural increase 2011–2025"), fmt_int(k.natural_increase_2011_2025, lang)))
+            rows.append((_("Net migration 2011–2025"), fmt_int(k.net_migration_2011_2025, lang)))
+        if k.immigrant_change is not None and k.immigrant_years:
+            a, b = k.immigrant_years
+            rows.append((_("Immigrants living here {year}").format(year=b), fmt_int(k.immigrants, lang)))
+            rows.append(
+                (
+                    _("Change in immigrant population {first}–{last}").format(first=a, last=b),
+                    fmt_int(k.immigrant_change, lang),
+                )
             )
-        )
-        rows.append(
-            (
-                "Nettoinnflytting 2011–2025" if nb else "Net migration 2011–2025",
-                fmt_int(k.net_migration_2011_2025, lang),
-            )
-        )
-    if k.immigrant_change is not None and k.immigrant_years:
-        a, b = k.immigrant_years
-        rows.append((f"Innvandrere bosatt {b}" if nb else f"Immigrants living here {b}", fmt_int(k.immigrants, lang)))
-        rows.append(
-            (
-                f"Endring i innvandrerbefolkningen {a}–{b}" if nb else f"Change in immigrant population {a}–{b}",
-                fmt_int(k.immigrant_change, lang),
-            )
-        )
-    header = ("Nøkkeltall", "Verdi") if nb else ("Key figure", "Value")
-    return pd.DataFrame(rows, columns=list(header))
+        header = [_("Key figure"), pgettext("table column", "Value")]
+    return pd.DataFrame(rows, columns=header)
 
 
 def growth_message(k: KeyFigures, lang: str = "nb") -> str:
@@ -195,22 +177,17 @@ def growth_message(k: KeyFigures, lang: str = "nb") -> str:
     if k.natural_increase_2011_2025 is None:
         return ""
     nat, net = k.natural_increase_2011_2025, k.net_migration_2011_2025
-    if lang == "nb":
-        text = (
-            f"Fra 2011 til 2025 ble det {'født flere enn det døde' if nat >= 0 else 'født færre enn det døde'} "
-            f"({fmt_int(nat, lang)}), og nettoinnflyttingen var {fmt_int(net, lang)}."
-        )
+    with override(lang):
+        if nat >= 0:
+            text = _("From 2011 to 2025 there were more births than deaths ({natural}), and net migration was {net}.")
+        else:
+            text = _("From 2011 to 2025 there were fewer births than deaths ({natural}), and net migration was {net}.")
+        text = text.format(natural=fmt_int(nat, lang), net=fmt_int(net, lang))
         if k.immigrant_change is not None and k.immigrant_years:
             a, b = k.immigrant_years
-            text += f" Innvandrerbefolkningen endret seg med {fmt_int(k.immigrant_change, lang)} fra {a} til {b}."
-        return text
-    text = (
-        f"From 2011 to 2025 there were {'more births than deaths' if nat >= 0 else 'fewer births than deaths'} "
-        f"({fmt_int(nat, lang)}), and net migration was {fmt_int(net, lang)}."
-    )
-    if k.immigrant_change is not None and k.immigrant_years:
-        a, b = k.immigrant_years
-        text += f" The immigrant population changed by {fmt_int(k.immigrant_change, lang)} from {a} to {b}."
+            text += " " + _("The immigrant population changed by {change} from {first} to {last}.").format(
+                change=fmt_int(k.immigrant_change, lang), first=a, last=b
+            )
     return text
 
 
@@ -231,8 +208,20 @@ def pyramid_chart(
             }
         )
     frame = pd.DataFrame(table)
-    nb = lang == "nb"
-    men, women = ("Menn", "Kvinner") if nb else ("Males", "Females")
+    with override(lang):
+        men, women = _("Males"), _("Females")
+        age, persons = _("Age"), _("Persons")
+        title = _("Population by age and sex, {name} 1 January {year}").format(name=name, year=year)
+        if projected:
+            title = _("{title} (projected: {scenario})").format(title=title, scenario=projected)
+        biggest = frame.assign(total=frame["male"] + frame["female"]).sort_values("total").iloc[-1]
+        total = int(biggest["total"])
+        alt_text = ngettext(
+            "Population pyramid for {name} in {year}. The largest age group is {band} with {count} person.",
+            "Population pyramid for {name} in {year}. The largest age group is {band} with {count} persons.",
+            total,
+        ).format(name=name, year=year, band=biggest["age"], count=fmt_int(total, lang))
+        projection_source = _("{credit}; projection by blilyst").format(credit=SSB_CREDIT)
     long = pd.concat(
         [
             pd.DataFrame({"age": frame["age"], "sex": men, "persons": -frame["male"], "label": frame["male"]}),
@@ -240,36 +229,20 @@ def pyramid_chart(
         ]
     )
     order = list(frame["age"])[::-1]
-    title = (
-        f"Befolkning etter alder og kjønn, {name} 1. januar {year}"
-        if nb
-        else f"Population by age and sex, {name} 1 January {year}"
-    )
-    if projected:
-        title += f" ({'framskrevet' if nb else 'projected'}: {projected})"
     chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("age:N", sort=order, title="Alder" if nb else "Age"),
-            x=alt.X("persons:Q", title="Personer" if nb else "Persons", axis=alt.Axis(labelExpr="abs(datum.value)")),
+            y=alt.Y("age:N", sort=order, title=age),
+            x=alt.X("persons:Q", title=persons, axis=alt.Axis(labelExpr="abs(datum.value)")),
             color=alt.Color("sex:N", title="", scale=alt.Scale(domain=[men, women], range=["#1f5f8b", "#c2553a"])),
         )
         .properties(width=420, height=300, title=title)
     )
-    biggest = frame.assign(total=frame["male"] + frame["female"]).sort_values("total").iloc[-1]
-    alt_text = (
-        f"Befolkningspyramide for {name} i {year}. Den største aldersgruppen er {biggest['age']} år med "
-        f"{fmt_int(biggest['total'], lang)} personer."
-        if nb
-        else f"Population pyramid for {name} in {year}. The largest age group is {biggest['age']} with "
-        f"{fmt_int(biggest['total'], lang)} persons."
-    )
-    table_out = frame.rename(columns={"age": "Alder" if nb else "Age", "male": men, "female": women})
+    table_out = frame.rename(columns={"age": age, "male": men, "female": women})
     if projected:
         table_out[[men, women]] = table_out[[men, women]].round().astype(int)
-        source = f"{SSB_CREDIT}; framskrivning med blilyst" if nb else f"{SSB_CREDIT}; projection by blilyst"
-        return ChartSpec(title, chart.to_dict(), alt_text, table_out, source, estimated=True)
+        return ChartSpec(title, chart.to_dict(), alt_text, table_out, projection_source, estimated=True)
     return ChartSpec(title, chart.to_dict(), alt_text, table_out, SSB_CREDIT)
 
 
@@ -280,47 +253,46 @@ def migration_chart(
     if migration_by_age[migration_by_age["municipality"] == code].empty:
         return None
     profile = migration_age_profile(migration_by_age, code, years)
-    nb = lang == "nb"
     period = f"{min(profile.attrs['years'])}–{max(profile.attrs['years'])}"
-    inn, out = ("Innflyttere", "Utflyttere") if nb else ("In-migrants", "Out-migrants")
+    top = profile.sort_values("in_migration").iloc[-1]
+    with override(lang):
+        inn, out = _("In-migrants"), _("Out-migrants")
+        age, persons, net = _("Age"), _("Persons"), _("Net")
+        title = _("Who moves in and out? {name} {period}, by age").format(name=name, period=period)
+        alt_text = _(
+            "Bars for in- and out-migration by age in {name} {period}. Most in-migrants were aged {band} ({share}). "
+            "In total {total_in} in-migrants and {total_out} out-migrants."
+        ).format(
+            name=name,
+            period=period,
+            band=top["band"],
+            share=fmt_pct(top["in_share"], lang),
+            total_in=fmt_int(profile.attrs["total_in"], lang),
+            total_out=fmt_int(profile.attrs["total_out"], lang),
+        )
     long = pd.concat(
         [
             pd.DataFrame({"band": profile["band"], "kind": inn, "persons": profile["in_migration"]}),
             pd.DataFrame({"band": profile["band"], "kind": out, "persons": profile["out_migration"]}),
         ]
     )
-    title = (
-        f"Hvem flytter inn og ut? {name} {period}, etter alder"
-        if nb
-        else f"Who moves in and out? {name} {period}, by age"
-    )
     chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("band:N", sort=list(profile["band"]), title="Alder" if nb else "Age", axis=alt.Axis(labelAngle=0)),
+            x=alt.X("band:N", sort=list(profile["band"]), title=age, axis=alt.Axis(labelAngle=0)),
             xOffset="kind:N",
-            y=alt.Y("persons:Q", title="Personer" if nb else "Persons"),
+            y=alt.Y("persons:Q", title=persons),
             color=alt.Color("kind:N", title="", scale=alt.Scale(domain=[inn, out], range=["#2a7f62", "#b5651d"])),
         )
         .properties(width=420, height=240, title=title)
     )
-    top = profile.sort_values("in_migration").iloc[-1]
-    alt_text = (
-        f"Søyler for inn- og utflytting etter alder i {name} {period}. Flest innflyttere var "
-        f"{top['band']} år ({fmt_pct(top['in_share'], lang)}). Totalt {fmt_int(profile.attrs['total_in'], lang)}"
-        f" innflyttere og {fmt_int(profile.attrs['total_out'], lang)} utflyttere."
-        if nb
-        else f"Bars for in- and out-migration by age in {name} {period}. Most in-migrants were aged {top['band']} "
-        f"({fmt_pct(top['in_share'], lang)}). In total {fmt_int(profile.attrs['total_in'], lang)} in-migrants "
-        f"and {fmt_int(profile.attrs['total_out'], lang)} out-migrants."
-    )
     table = pd.DataFrame(
         {
-            ("Alder" if nb else "Age"): profile["band"],
+            age: profile["band"],
             inn: profile["in_migration"].astype(int),
             out: profile["out_migration"].astype(int),
-            ("Netto" if nb else "Net"): profile["net_migration"].astype(int),
+            net: profile["net_migration"].astype(int),
         }
     )
     return ChartSpec(title, chart.to_dict(), alt_text, table, SSB_CREDIT)
@@ -331,22 +303,17 @@ def reasons_table(code: str, immigrants_by_reason: pd.DataFrame, lang: str = "nb
         shares = immigrants_by_reason_shares(immigrants_by_reason, code)
     except InputError:
         return None
-    nb = lang == "nb"
-    frame = pd.DataFrame(
-        {
-            ("Innvandringsgrunn" if nb else "Reason for immigration"): [
-                pick(REASON_LABELS[r], lang) for r in shares["reason"]
-            ],
-            ("Personer" if nb else "Persons"): [fmt_int(v, lang) for v in shares["persons"]],
-            ("Andel" if nb else "Share"): [fmt_pct(v, lang) for v in shares["share"]],
-        }
-    )
-    year = shares.attrs["year"]
-    title = (
-        f"Innvandrere bosatt i kommunen etter innvandringsgrunn, {year}"
-        if nb
-        else f"Immigrants living in the municipality by reason for immigration, {year}"
-    )
+    with override(lang):
+        frame = pd.DataFrame(
+            {
+                _("Reason for immigration"): [reason_label(r) for r in shares["reason"]],
+                _("Persons"): [fmt_int(v, lang) for v in shares["persons"]],
+                pgettext("proportion", "Share"): [fmt_pct(v, lang) for v in shares["share"]],
+            }
+        )
+        title = _("Immigrants living in the municipality by reason for immigration, {year}").format(
+            year=shares.attrs["year"]
+        )
     return TableSpec(title, frame, SSB_CREDIT)
 
 
@@ -363,35 +330,27 @@ def comparison_spec(
             if c not in chosen.codes():
                 chosen = chosen.with_added(c, str(profile.loc[c, "name"]) if c in profile.index else c)
     table = comparison_table(chosen, profile, snapshot.components_2011_2025)
-    nb = lang == "nb"
-    reasons = {p.code: p.reason_label(lang) for p in chosen.peers}
-    frame = pd.DataFrame(
-        {
-            ("Kommune" if nb else "Municipality"): [
-                f"{c} {n}" for c, n in zip(table["code"], table["name"], strict=False)
-            ],
-            ("Sentralitet" if nb else "Centrality"): table["centrality_class"].astype(str),
-            ("Folketall" if nb else "Population"): [fmt_int(v, lang) for v in table["population"]],
-            "67+": [fmt_pct(v, lang, 1) for v in table["share_67_plus"]],
-            ("Vekst 2011–2025" if nb else "Growth 2011–2025"): [
-                "–" if pd.isna(v) else fmt_pct(v, lang, 1) for v in table["growth_2011_2025"]
-            ],
-            ("Nettoinnflytting per 1000" if nb else "Net migration per 1,000"): [
-                "–" if pd.isna(v) else f"{v:.0f}" for v in table["net_migration_per_1000"]
-            ],
-            ("Hvorfor med" if nb else "Why included"): ["–"] + [reasons.get(c, "") for c in table["code"][1:]],
-        }
-    )
     year = profile.attrs["year"]
-    title = "Sammenlignbare kommuner" if nb else "Similar municipalities"
-    note = (
-        f"Folketall 1. januar {year}. Valgt automatisk: samme sentralitetsklasse og nærmest i folketall og andel "
-        "67+, pluss kommuner i samme bo- og arbeidsmarkedsregion. Listen kan endres."
-        if nb
-        else f"Population 1 January {year}. Chosen automatically: same centrality class and nearest in population and "
-        "share 67+, plus municipalities in the same labour-market region. The list can be edited."
-    )
     with override(lang):
+        reasons = {p.code: p.reason_label(lang) for p in chosen.peers}
+        frame = pd.DataFrame(
+            {
+                _("Municipality"): [f"{c} {n}" for c, n in zip(table["code"], table["name"], strict=False)],
+                _("Centrality"): table["centrality_class"].astype(str),
+                _("Population"): [fmt_int(v, lang) for v in table["population"]],
+                "67+": [fmt_pct(v, lang, 1) for v in table["share_67_plus"]],
+                _("Growth 2011–2025"): ["–" if pd.isna(v) else fmt_pct(v, lang, 1) for v in table["growth_2011_2025"]],
+                _("Net migration per 1,000"): [
+                    "–" if pd.isna(v) else format_number(v, 0, lang) for v in table["net_migration_per_1000"]
+                ],
+                _("Why included"): ["–"] + [reasons.get(c, "") for c in table["code"][1:]],
+            }
+        )
+        title = _("Similar municipalities")
+        note = _(
+            "Population 1 January {year}. Chosen automatically: same centrality class and nearest in population and "
+            "share 67+, plus municipalities in the same labour-market region. The list can be edited."
+        ).format(year=year)
         note += " " + _(
             "Growth 2011–2025 counts births, deaths and migration; people moved by border changes are left out."
         )
@@ -444,13 +403,10 @@ def build_plan(
         charts.append(mig)
     tables = [t for t in [reasons_table(code, snapshot.immigrants_by_reason, lang)] if t is not None]
     sources = [SSB_CREDIT]
-    if any("IMDi" in str(s) for s in snapshot.sources()["credit"]) and parts.get("target_groups"):
-        sources.append("Kilde: IMDi (bosetting av flyktninger)")
-    sources.append(
-        "Distriktssenteret: Drømmen om å bli flere. Temahefte om tilflytting."
-        if lang == "nb"
-        else "Distriktssenteret: Drømmen om å bli flere (booklet on in-migration work)."
-    )
+    with override(lang):
+        if any("IMDi" in str(s) for s in snapshot.sources()["credit"]) and parts.get("target_groups"):
+            sources.append(_(SOURCE_IMDI))
+        sources.append(_("Distriktssenteret: Drømmen om å bli flere (booklet on in-migration work)."))
     summary = parts.pop("summary", "") or growth_message(k, lang)
     if projection is True:
         from blilyst.demography.scenarios import run_scenario
@@ -500,52 +456,46 @@ def retention_chart(curves: Mapping[str, SurvivalCurve], lang: str = "nb", max_y
     if not frames:
         return None
     data = pd.concat(frames, ignore_index=True)
-    nb = lang == "nb"
-    title = "Andel fortsatt bosatt etter innflytting" if nb else "Share still resident after moving in"
-    chart = (
-        alt.Chart(data)
-        .mark_line(interpolate="step-after")
-        .encode(
-            x=alt.X("time:Q", title="År siden innflytting" if nb else "Years since moving in"),
-            y=alt.Y(
-                "survival:Q",
-                title="Andel" if nb else "Share",
-                scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%"),
-            ),
-            color=alt.Color("group:N", title=""),
-        )
-        .properties(width=420, height=240, title=title)
-    )
-    table_rows = []
-    for key, curve in curves.items():
-        table_rows.append(
+    all_curve = curves.get("all") or next(iter(curves.values()))
+    one = all_curve.at(1.0)
+    with override(lang):
+        title = _("Share still resident after moving in")
+        group = _("Group")
+        table_rows = [
             {
-                ("Gruppe" if nb else "Group"): group_label(key, lang),
+                group: group_label(key, lang),
                 **{
-                    f"{y} {'år' if nb else 'yr'}": fmt_pct(curve.at(y), lang) if curve.at(y) == curve.at(y) else "–"
+                    ngettext("{years} year", "{years} years", y).format(years=y): fmt_pct(curve.at(y), lang)
+                    if curve.at(y) == curve.at(y)
+                    else "–"
                     for y in (1, 2, 5)
                 },
             }
+            for key, curve in curves.items()
+        ]
+        if one == one:
+            alt_text = _(
+                "Step curves (Kaplan–Meier) of the share of households still living in the municipality. After one "
+                "year {share} still live here."
+            ).format(share=fmt_pct(one, lang))
+        else:
+            alt_text = _("Kaplan–Meier curves of the share still resident.")
+        source = _("Source: the newcomer service (own records)")
+        chart = (
+            alt.Chart(data)
+            .mark_line(interpolate="step-after")
+            .encode(
+                x=alt.X("time:Q", title=_("Years since moving in")),
+                y=alt.Y(
+                    "survival:Q",
+                    title=pgettext("proportion", "Share"),
+                    scale=alt.Scale(domain=[0, 1]),
+                    axis=alt.Axis(format="%"),
+                ),
+                color=alt.Color("group:N", title=""),
+            )
+            .properties(width=420, height=240, title=title)
         )
-    all_curve = curves.get("all") or next(iter(curves.values()))
-    one = all_curve.at(1.0)
-    alt_text = (
-        (
-            f"Trappekurver (Kaplan–Meier) for hvor stor andel av husholdningene som fortsatt bor i kommunen. "
-            f"Etter ett år bor {fmt_pct(one, lang)} fortsatt her."
-            if nb
-            else f"Step curves (Kaplan–Meier) of the share of households still living in the municipality. After one "
-            f"year {fmt_pct(one, lang)} still live here."
-        )
-        if one == one
-        else (
-            "Kaplan–Meier-kurver for andel fortsatt bosatt."
-            if nb
-            else "Kaplan–Meier curves of the share still resident."
-        )
-    )
-    source = "Kilde: tilflyttertjenesten (egne registreringer)" if nb else "Source: the newcomer service (own records)"
     return ChartSpec(title, chart.to_dict(), alt_text, pd.DataFrame(table_rows), source, estimated=True)
 
 
@@ -558,47 +508,40 @@ def future_pyramid_chart(result: ProjectionResult, lang: str = "nb") -> ChartSpe
     frame = result.frame()
     last = result.years[-1]
     code, name = result.codes[0], result.names[0]
-    return pyramid_chart(code, name, frame, last, lang, projected=pick(result.scenario.title, lang))
+    with override(lang):
+        scenario = result.scenario.title
+    return pyramid_chart(code, name, frame, last, lang, projected=scenario)
 
 
 def workforce_table(result: ProjectionResult, lang: str = "nb") -> TableSpec:
     """Population, age groups and old-age dependency now and at the end of the projection."""
     summary = result.summary()
     first, last = summary.iloc[0], summary.iloc[-1]
-    nb = lang == "nb"
     labels = [
-        ("population", "Folketall", "Population"),
-        ("age_0_19", "0–19 år", "Aged 0–19"),
-        ("working_age", "20–66 år", "Aged 20–66"),
-        ("age_67_plus", "67 år og eldre", "Aged 67+"),
-        ("age_80_plus", "80 år og eldre", "Aged 80+"),
+        ("population", N_("Population")),
+        ("age_0_19", N_("Aged 0–19")),
+        ("working_age", N_("Aged 20–66")),
+        ("age_67_plus", N_("Aged 67+")),
+        ("age_80_plus", N_("Aged 80+")),
     ]
-    rows = []
-    for key, label_nb, label_en in labels:
-        a, b = float(first[key]), float(last[key])
-        rows.append((label_nb if nb else label_en, fmt_int(a, lang), fmt_int(b, lang), f"{b - a:+.0f}"))
-    a, b = float(first["old_age_dependency"]), float(last["old_age_dependency"])
-    dep = "Eldre (67+) per person 20–66 år" if nb else "Older people (67+) per person aged 20–66"
-    rows.append(
-        (
-            dep,
-            f"{a:.2f}".replace(".", "," if nb else "."),
-            f"{b:.2f}".replace(".", "," if nb else "."),
-            f"{b - a:+.2f}".replace(".", "," if nb else "."),
-        )
-    )
     y0, y1 = result.years[0], result.years[-1]
-    frame = pd.DataFrame(rows, columns=["", str(y0), f"{y1}*", "Endring" if nb else "Change"])
-    title = (
-        f"Arbeidskraft framover ({pick(result.scenario.title, lang)})"
-        if nb
-        else f"Workforce outlook ({pick(result.scenario.title, lang)})"
-    )
-    note = (
-        f"* Framskrevet, ikke registrert. {y0}: registrert folketall 1. januar."
-        if nb
-        else f"* Projected, not registered. {y0}: registered population on 1 January."
-    )
+    with override(lang):
+        rows = []
+        for key, label in labels:
+            a, b = float(first[key]), float(last[key])
+            rows.append((_(label), fmt_int(a, lang), fmt_int(b, lang), format_signed(b - a, 0, lang)))
+        a, b = float(first["old_age_dependency"]), float(last["old_age_dependency"])
+        rows.append(
+            (
+                _("Older people (67+) per person aged 20–66"),
+                format_number(a, 2, lang),
+                format_number(b, 2, lang),
+                format_signed(b - a, 2, lang),
+            )
+        )
+        frame = pd.DataFrame(rows, columns=["", str(y0), f"{y1}*", _("Change")])
+        title = _("Workforce outlook ({scenario})").format(scenario=result.scenario.title)
+        note = _("* Projected, not registered. {year}: registered population on 1 January.").format(year=y0)
     return TableSpec(title, frame, SSB_CREDIT, note)
 
 
@@ -610,17 +553,21 @@ def attractiveness_sentence(model: AttractivenessModel, code: str, lang: str = "
         return ""
     r = row.iloc[0]
     value = float(r["attractiveness"])
-    if lang == "nb":
-        sign = "høyere" if value >= 0 else "lavere"
-        points = f"{abs(value):.1f}".replace(".", ",")
-        return (
-            f"Attraktivitetsmodellen ({model.period}): nettoinnflyttingen var {points} prosentpoeng "
-            f"{sign} enn jobbveksten tilsier, nummer {int(r['rank_in_class'])} av {int(r['n_in_class'])} i "
-            f"sentralitetsklasse {int(r['centrality_class'])}."
+    with override(lang):
+        if value >= 0:
+            text = _(
+                "Attractiveness model ({period}): net migration was {points} percentage points above what job growth "
+                "predicts, rank {rank} of {count} in centrality class {centrality}."
+            )
+        else:
+            text = _(
+                "Attractiveness model ({period}): net migration was {points} percentage points below what job growth "
+                "predicts, rank {rank} of {count} in centrality class {centrality}."
+            )
+        return text.format(
+            period=model.period,
+            points=format_number(abs(value), 1, lang),
+            rank=int(r["rank_in_class"]),
+            count=int(r["n_in_class"]),
+            centrality=int(r["centrality_class"]),
         )
-    sign = "above" if value >= 0 else "below"
-    return (
-        f"Attractiveness model ({model.period}): net migration was {abs(value):.1f} percentage points {sign} "
-        f"what job growth predicts, rank {int(r['rank_in_class'])} of {int(r['n_in_class'])} in centrality "
-        f"class {int(r['centrality_class'])}."
-    )

@@ -28,7 +28,7 @@ from blilyst.i18n import format_list, format_number, format_percent, format_sign
 from blilyst.i18n import gettext as _
 from blilyst.plan.diskcache import on_disk
 from blilyst.plan.document import ChartSpec, Section, TableSpec
-from blilyst.plan.texts import data_age_note, pick
+from blilyst.plan.texts import data_age_note
 from blilyst.stats.credit import SSB_CREDIT
 from blilyst.stats.snapshot import per_snapshot
 
@@ -162,13 +162,15 @@ def projection(code: str, scenario: str, years: int = HORIZON) -> ProjectionResu
 def scenario_label(scenario: str, lang: str) -> str:
     from blilyst.demography.scenarios import SCENARIOS
 
-    return pick(SCENARIOS[scenario].title, lang)
+    with override(lang):
+        return SCENARIOS[scenario].title
 
 
 def scenario_text(scenario: str, lang: str) -> str:
     from blilyst.demography.scenarios import SCENARIOS
 
-    return pick(SCENARIOS[scenario].description, lang)
+    with override(lang):
+        return SCENARIOS[scenario].description
 
 
 @per_snapshot(maxsize=512)

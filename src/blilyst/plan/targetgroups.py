@@ -19,7 +19,7 @@ Inputs are the snapshot frames of the shared contract (``snapshot.migration_by_a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,37 +28,36 @@ import pandas as pd
 from blilyst.axes import MAX_AGE, age_band_label
 from blilyst.demography.inmigrants import MODEL, OWN, InMigrantProfile, in_migrant_profile
 from blilyst.errors import InputError
-from blilyst.i18n import LANGUAGES, override
+from blilyst.i18n import N_, active, format_list, in_every_language, in_language, ngettext, override, pgettext
 from blilyst.i18n import gettext as _
-from blilyst.plan.texts import data_age_note, fmt_int, fmt_pct, pick
+from blilyst.plan.texts import data_age_note, fmt_int, fmt_pct
 
 if TYPE_CHECKING:
     from blilyst.plan.bottlenecks import Assessment
 
-Text = Mapping[str, str]
+#: A text rendered in every language (``blilyst.i18n.in_every_language``), read with ``in_language``.
+Texts = Mapping[str, str]
 
-SOURCE_MIGRATION: Text = {
-    "nb": "Kilde: Statistisk sentralbyrå (flytting etter alder, via Telemark fylkeskommune)",
-    "en": "Source: Statistics Norway (migration by age, via Telemark County Council)",
-}
-SOURCE_REASON: Text = {
-    "nb": "Kilde: Statistisk sentralbyrå (innvandrere etter innvandringsgrunn)",
-    "en": "Source: Statistics Norway (immigrants by reason for immigration)",
-}
-SOURCE_IMDI: Text = {
-    "nb": "Kilde: IMDi (bosetting av flyktninger)",
-    "en": "Source: IMDi (settlement of refugees)",
-}
+SOURCE_MIGRATION = N_("Source: Statistics Norway (migration by age, via Telemark County Council)")
+SOURCE_REASON = N_("Source: Statistics Norway (immigrants by reason for immigration)")
+SOURCE_IMDI = N_("Source: IMDi (settlement of refugees)")
 
 # Reasons for immigration, normalised (SSB's categories)
 REASONS = ("labour", "family", "refugee", "education_other", "unknown")
-REASON_LABELS: dict[str, Text] = {
-    "labour": {"nb": "Arbeidsinnvandrere", "en": "Labour immigrants"},
-    "family": {"nb": "Familieinnvandrede", "en": "Family immigration"},
-    "refugee": {"nb": "Flyktninger og deres familie", "en": "Refugees and their families"},
-    "education_other": {"nb": "Utdanning og andre grunner", "en": "Education and other reasons"},
-    "unknown": {"nb": "Uoppgitt", "en": "Not stated"},
+REASON_LABELS: dict[str, str] = {
+    "labour": N_("Labour immigrants"),
+    "family": N_("Family immigration"),
+    "refugee": N_("Refugees and their families"),
+    "education_other": N_("Education and other reasons"),
+    "unknown": N_("Not stated"),
 }
+
+
+def reason_label(reason: str, lang: str | None = None) -> str:
+    """A reason for immigration (one of :data:`REASONS`) as the reader sees it."""
+    with override(lang):
+        return _(REASON_LABELS[reason])
+
 
 # Age bands that partition 0..105 so that the hierarchy's age proxies are comparable with effort shares
 AGE_BANDS: tuple[tuple[int, int], ...] = ((0, 15), (16, 17), (18, 29), (30, 44), (45, 66), (67, 105))
@@ -69,21 +68,24 @@ class TargetGroup:
     """A group of would-be residents a plan can work for.
 
     ``level`` is the group's place (1–5) in the guidance's hierarchy, ``None`` for a user-defined group.
-    ``age_ranges`` are inclusive (a group may span several, e.g. children and their parents' ages);
-    ``immigration_reasons`` use :data:`REASONS`. ``household_types``, ``origins`` and ``competence`` are
-    free labels the newcomer service also records (e.g. ``"family"``, ``"abroad"``, ``"nurse"``).
+    The guidance's groups have English message ids as ``name``, ``description`` and ``guidance``, read in the
+    reader's language (:meth:`label`, :meth:`description_text`, :meth:`guidance_text`); a user-defined group
+    keeps the words its municipality wrote. ``age_ranges`` are inclusive (a group may span several, e.g.
+    children and their parents' ages); ``immigration_reasons`` use :data:`REASONS`. ``household_types``,
+    ``origins`` and ``competence`` are free labels the newcomer service also records (e.g. ``"family"``,
+    ``"abroad"``, ``"nurse"``).
     """
 
     key: str
-    name: Text
-    description: Text
+    name: str
+    description: str
     level: int | None = None
     age_ranges: tuple[tuple[int, int], ...] = ()
     household_types: tuple[str, ...] = ()
     origins: tuple[str, ...] = ()
     immigration_reasons: tuple[str, ...] = ()
     competence: tuple[str, ...] = ()
-    guidance: Text | None = None
+    guidance: str = ""
     age_is_proxy: bool = False  # the ages only approximate the group (SSB data do not show returnees etc.)
     parent: str | None = None  # for the sub-groups of level 5
 
@@ -91,101 +93,90 @@ class TargetGroup:
     def user_defined(self) -> bool:
         return self.level is None
 
-    def label(self, lang: str = "nb") -> str:
-        return pick(self.name, lang)
+    def _text(self, text: str, lang: str | None) -> str:
+        if self.user_defined or not text:
+            return text
+        with override(lang):
+            return _(text)
+
+    def label(self, lang: str | None = None) -> str:
+        """The group's name in ``lang`` (default: the active language)."""
+        return self._text(self.name, lang)
+
+    def description_text(self, lang: str | None = None) -> str:
+        return self._text(self.description, lang)
+
+    def guidance_text(self, lang: str | None = None) -> str:
+        """What the guidance says about the group ("" for none)."""
+        return self._text(self.guidance, lang)
 
 
 HIERARCHY: tuple[TargetGroup, ...] = (
     TargetGroup(
         key="returnees",
         level=1,
-        name={"nb": "Tilbakeflyttere", "en": "Returnees"},
-        description={
-            "nb": "Folk som vokste opp i kommunen og flytter hjem igjen, gjerne med familie.",
-            "en": "People who grew up in the municipality and move back, often with a family.",
-        },
+        name=N_("Returnees"),
+        description=N_("People who grew up in the municipality and move back, often with a family."),
         origins=("returnee",),
         household_types=("family",),
-        guidance={
-            "nb": "Får mest innsats, men lar seg lite påvirke av kommunens arbeid: de har egne kanaler og egne "
-            "grunner til å flytte hjem. Færre enn hver femte 40-åring i en kommune er tilbakeflytter.",
-            "en": "Gets the most effort but is hardly swayed by the municipality's work: they have their own "
-            "channels and reasons to move home. Fewer than one in five 40-year-olds is a returnee.",
-        },
+        guidance=N_(
+            "Gets the most effort but is hardly swayed by the municipality's work: they have their own "
+            "channels and reasons to move home. Fewer than one in five 40-year-olds is a returnee."
+        ),
     ),
     TargetGroup(
         key="lifestyle_movers",
         level=2,
-        name={"nb": "Livsstilsflyttere", "en": "Lifestyle movers"},
-        description={
-            "nb": "Barnefamilier fra Norge, Norden og Europa som søker et liv på landet.",
-            "en": "Families from Norway, the Nordic countries and Europe looking for a rural way of life.",
-        },
+        name=N_("Lifestyle movers"),
+        description=N_("Families from Norway, the Nordic countries and Europe looking for a rural way of life."),
         household_types=("family",),
         origins=("domestic", "nordic", "europe"),
         age_ranges=((0, 15), (30, 44)),
         age_is_proxy=True,
-        guidance={
-            "nb": "Ofte uttalt målgruppe for kampanjer; i praksis barnefamilier der minst én voksen må ha jobb.",
-            "en": "Often the declared audience of campaigns; in practice families where at least one adult "
-            "needs a job.",
-        },
+        guidance=N_(
+            "Often the declared audience of campaigns; in practice families where at least one adult needs a job."
+        ),
     ),
     TargetGroup(
         key="job_seeking_families",
         level=3,
-        name={"nb": "Jobbsøkende barnefamilier", "en": "Job-seeking families"},
-        description={
-            "nb": "Norske og utenlandske barnefamilier som flytter først og fremst på grunn av jobb.",
-            "en": "Norwegian and foreign families with children who move mainly for work.",
-        },
+        name=N_("Job-seeking families"),
+        description=N_("Norwegian and foreign families with children who move mainly for work."),
         household_types=("family",),
         age_ranges=((0, 15), (30, 44)),
         age_is_proxy=True,
-        guidance={
-            "nb": "Har sjelden kontakt med tilflyttingsarbeidet, men er en gruppe kommunen gjerne vil beholde. "
-            "Trenger jobb til to voksne, bolig og barnehageplass.",
-            "en": "Rarely in touch with the municipality's in-migration work, yet a group it hopes will stay. "
-            "Needs work for two adults, housing and a kindergarten place.",
-        },
+        guidance=N_(
+            "Rarely in touch with the municipality's in-migration work, yet a group it hopes will stay. "
+            "Needs work for two adults, housing and a kindergarten place."
+        ),
     ),
     TargetGroup(
         key="young_single",
         level=4,
-        name={"nb": "Unge og single jobbsøkere", "en": "Young and single job seekers"},
-        description={
-            "nb": "Unge fra inn- og utland som kommer for en jobb.",
-            "en": "Young people from Norway and abroad who come for a job.",
-        },
+        name=N_("Young and single job seekers"),
+        description=N_("Young people from Norway and abroad who come for a job."),
         household_types=("single",),
         age_ranges=((18, 29),),
-        guidance={
-            "nb": "Antas å flytte videre og prioriteres derfor lite; regionale traineeordninger og satsing på "
-            "aktiv ungdom er unntakene som har virket.",
-            "en": "Assumed to move on and so given little priority; regional trainee schemes and places that "
-            "court active young people are the exceptions that worked.",
-        },
+        guidance=N_(
+            "Assumed to move on and so given little priority; regional trainee schemes and places that "
+            "court active young people are the exceptions that worked."
+        ),
     ),
     TargetGroup(
         key="overlooked",
         level=5,
-        name={"nb": "De som blir oversett", "en": "The overlooked"},
-        description={
-            "nb": "Folk over 45, flyktninger, arbeidsinnvandrere og familiegjenforente — en stor gruppe som "
-            "sjelden er målgruppe.",
-            "en": "People over 45, refugees, labour immigrants and family reunification — a large group that "
-            "is rarely targeted.",
-        },
+        name=N_("The overlooked"),
+        description=N_(
+            "People over 45, refugees, labour immigrants and family reunification — a large group that "
+            "is rarely targeted."
+        ),
         age_ranges=((45, 105),),
         immigration_reasons=("labour", "refugee", "family"),
-        guidance={
-            "nb": "Mange trenger hjelp og bidrar ofte til vekst. Den store økningen i tilflytting de siste årene "
-            "skyldes arbeidsinnvandring, og nesten halvparten av kommunene med vekst i 2012 ville uten "
-            "innvandring hatt nedgang.",
-            "en": "Many need help and often contribute to growth. Labour immigration explains the large recent "
+        guidance=N_(
+            "Many need help and often contribute to growth. Labour immigration explains the large recent "
             "increase in in-migration, and nearly half of the municipalities that grew in 2012 would "
-            "have shrunk without immigration.",
-        },
+            "have shrunk without immigration."
+        ),
     ),
 )
 
@@ -194,19 +185,16 @@ OVERLOOKED_SUBGROUPS: tuple[TargetGroup, ...] = (
         key="over_45",
         level=5,
         parent="overlooked",
-        name={"nb": "Folk over 45 år", "en": "People over 45"},
-        description={"nb": "Voksne tilflyttere fra 45 år og oppover.", "en": "Adult in-migrants aged 45 and over."},
+        name=N_("People over 45"),
+        description=N_("Adult in-migrants aged 45 and over."),
         age_ranges=((45, 105),),
     ),
     TargetGroup(
         key="refugees",
         level=5,
         parent="overlooked",
-        name={"nb": "Flyktninger", "en": "Refugees"},
-        description={
-            "nb": "Flyktninger som bosettes i kommunen, og familien deres.",
-            "en": "Refugees settled in the municipality, and their families.",
-        },
+        name=N_("Refugees"),
+        description=N_("Refugees settled in the municipality, and their families."),
         origins=("abroad",),
         immigration_reasons=("refugee",),
     ),
@@ -214,24 +202,18 @@ OVERLOOKED_SUBGROUPS: tuple[TargetGroup, ...] = (
         key="labour_immigrants",
         level=5,
         parent="overlooked",
-        name={"nb": "Arbeidsinnvandrere", "en": "Labour immigrants"},
-        description={"nb": "Innvandrere som kommer for å arbeide.", "en": "Immigrants who come to work."},
+        name=N_("Labour immigrants"),
+        description=N_("Immigrants who come to work."),
         origins=("abroad",),
         immigration_reasons=("labour",),
-        guidance={
-            "nb": "For arbeidsinnvandrere er det jobben, ikke idyllen, som avgjør hvor de bosetter seg.",
-            "en": "For labour immigrants the job, not the idyll, decides where they settle.",
-        },
+        guidance=N_("For labour immigrants the job, not the idyll, decides where they settle."),
     ),
     TargetGroup(
         key="family_reunification",
         level=5,
         parent="overlooked",
-        name={"nb": "Familiegjenforente", "en": "Family reunification"},
-        description={
-            "nb": "Innvandrere som kommer for å bo med familie i Norge.",
-            "en": "Immigrants who come to live with family in Norway.",
-        },
+        name=N_("Family reunification"),
+        description=N_("Immigrants who come to live with family in Norway."),
         origins=("abroad",),
         immigration_reasons=("family",),
     ),
@@ -250,9 +232,11 @@ def group_label(key: str, lang: str = "nb", groups: Sequence[TargetGroup] = ()) 
     """A group key as the reader sees it: ``"all"`` is everyone, ``"unspecified"`` no group; ``groups``
     (user-defined) are searched before the guidance's groups; unknown keys are shown as given."""
     if key == "all":
-        return "Alle" if lang == "nb" else "All"
+        with override(lang):
+            return pgettext("target groups", "All")
     if key == "unspecified":
-        return "Uten målgruppe" if lang == "nb" else "No target group"
+        with override(lang):
+            return _("No target group")
     for group in list(groups) + candidate_groups():
         if group.key == key:
             return group.label(lang)
@@ -271,16 +255,17 @@ def get_group(key: str) -> TargetGroup:
 
 def user_group(
     key: str,
-    name: str | Text,
+    name: str,
     *,
-    description: str | Text = "",
+    description: str = "",
     age_range: tuple[int, int] | None = None,
     household_types: Sequence[str] = (),
     origins: Sequence[str] = (),
     immigration_reasons: Sequence[str] = (),
     competence: Sequence[str] = (),
 ) -> TargetGroup:
-    """A group the user defines by age range, household type, origin and competence."""
+    """A group the user defines by age range, household type, origin and competence; its name and description
+    are shown as written, in every language."""
     if not key or not key.replace("_", "").replace("-", "").isalnum():
         raise InputError("key", f"'{key}' is not a valid key (letters, digits, - and _)")
     if key in {g.key for g in candidate_groups()}:
@@ -295,13 +280,10 @@ def user_group(
     if bad:
         raise InputError("immigration_reasons", f"unknown reason(s) {bad}; use {', '.join(REASONS)}")
 
-    def as_text(v: str | Mapping[str, str]) -> dict[str, str]:
-        return {"nb": v, "en": v} if isinstance(v, str) else dict(v)
-
     return TargetGroup(
         key=key,
-        name=as_text(name),
-        description=as_text(description),
+        name=name,
+        description=description,
         age_ranges=ranges,
         household_types=tuple(household_types),
         origins=tuple(origins),
@@ -458,19 +440,19 @@ def refugees_settled(
 
 @dataclass(frozen=True)
 class Indicator:
-    """One number about a group, with what it measures, the period and the source."""
+    """One number about a group, with what it measures, the period and the source (both in every language)."""
 
     key: str
-    label: Text
+    label: Texts
     value: float
     unit: str  # "share" or "persons"
     period: str
-    source: Text
+    source: Texts
     proxy: bool = False
 
-    def display(self, lang: str = "nb") -> str:
+    def display(self, lang: str | None = None) -> str:
         number = fmt_pct(self.value, lang) if self.unit == "share" else fmt_int(self.value, lang)
-        return f"{pick(self.label, lang)}: {number} ({self.period})"
+        return f"{in_language(self.label, lang)}: {number} ({self.period})"
 
 
 @dataclass(frozen=True)
@@ -478,7 +460,8 @@ class GroupEvidence:
     """The data behind one target group for one municipality.
 
     ``in_share`` is the group's share of recent in-migration that the priority check compares with the
-    effort a plan gives the group (``None`` when the data cannot show the group, e.g. returnees).
+    effort a plan gives the group (``None`` when the data cannot show the group, e.g. returnees). ``notes``
+    are in every language (read them with ``blilyst.i18n.in_language``).
     """
 
     group: TargetGroup
@@ -491,7 +474,7 @@ class GroupEvidence:
     immigrant_share: float | None = None  # share of the immigrant population with the group's reasons
     immigrant_year: int | None = None
     indicators: tuple[Indicator, ...] = ()
-    notes: tuple[Text, ...] = field(default_factory=tuple)
+    notes: tuple[Texts, ...] = field(default_factory=tuple)
 
 
 def _age_mask(ages: pd.Series, ranges: Sequence[tuple[int, int]]) -> pd.Series:
@@ -501,19 +484,14 @@ def _age_mask(ages: pd.Series, ranges: Sequence[tuple[int, int]]) -> pd.Series:
     return mask
 
 
-def _age_range_text(ranges: Sequence[tuple[int, int]], lang: str) -> str:
-    parts = [age_band_label(lo, hi) for lo, hi in ranges]
-    joiner = " og " if lang == "nb" else " and "
-    return joiner.join(parts)
+def _age_range_text(ranges: Sequence[tuple[int, int]]) -> str:
+    """The age ranges joined as the active language lists them (``30–44 og 0–15``)."""
+    return format_list([age_band_label(lo, hi) for lo, hi in ranges], active())
 
 
-def _in_each_language(make: Callable[[], str]) -> dict[str, str]:
-    """A text for the per-language fields of this module, written through gettext in each language."""
-    out: dict[str, str] = {}
-    for lang in LANGUAGES:
-        with override(lang):
-            out[lang] = make()
-    return out
+def _message(message: str) -> Texts:
+    """A fixed message (an English id marked with ``N_``) in every language."""
+    return in_every_language(lambda: _(message))
 
 
 def _nearest_profile(migration_by_age: pd.DataFrame, municipality: str, years: int) -> InMigrantProfile | None:
@@ -527,8 +505,8 @@ def _nearest_profile(migration_by_age: pd.DataFrame, municipality: str, years: i
     return None if info.scope in (OWN, MODEL) else info
 
 
-def _borrowed_source(info: InMigrantProfile) -> dict[str, str]:
-    return _in_each_language(lambda: _("Statistics Norway, migration by age: {source}").format(source=info.describe()))
+def _borrowed_source(info: InMigrantProfile) -> Texts:
+    return in_every_language(lambda: _("Statistics Norway, migration by age: {source}").format(source=info.describe()))
 
 
 def group_evidence(
@@ -544,7 +522,7 @@ def group_evidence(
     population with its reasons for immigration, refugees settled. Frames that are ``None`` or that lack
     the municipality are skipped with a note saying so."""
     indicators: list[Indicator] = []
-    notes: list[Text] = []
+    notes: list[Texts] = []
     kw: dict[str, Any] = {}
 
     borrowed: InMigrantProfile | None = None
@@ -563,12 +541,7 @@ def group_evidence(
                     & migration_by_age["year"].isin(use_years)
                 ]
         if rows.empty:
-            notes.append(
-                {
-                    "nb": "Ingen flyttedata etter alder for kommunen.",
-                    "en": "No migration-by-age data for the municipality.",
-                }
-            )
+            notes.append(_message(N_("No migration-by-age data for the municipality.")))
         else:
             mask = _age_mask(rows["age"].astype(int), group.age_ranges)
             inn = rows["in_migration"].fillna(0).astype(float)
@@ -581,26 +554,25 @@ def group_evidence(
                     in_persons=float(inn[mask].sum()),
                     out_persons=float(out[mask].sum()),
                 )
-            source = SOURCE_MIGRATION if borrowed is None else _borrowed_source(borrowed)
+            source = _message(SOURCE_MIGRATION) if borrowed is None else _borrowed_source(borrowed)
             if borrowed is not None:
                 info = borrowed
                 notes.append(
-                    _in_each_language(
+                    in_every_language(
                         lambda: _(
                             "The municipality has no registered moves by age in the data: the shares are those of "
                             "{source}."
                         ).format(source=info.describe())
                     )
                 )
-            ages_nb, ages_en = _age_range_text(group.age_ranges, "nb"), _age_range_text(group.age_ranges, "en")
+            ranges = group.age_ranges
             if kw["in_share"] is not None:
                 indicators.append(
                     Indicator(
                         "in_share",
-                        {
-                            "nb": f"Andel av innflyttere i alderen {ages_nb} år",
-                            "en": f"Share of in-migrants aged {ages_en}",
-                        },
+                        in_every_language(
+                            lambda: _("Share of in-migrants aged {ages}").format(ages=_age_range_text(ranges))
+                        ),
                         kw["in_share"],
                         "share",
                         period,
@@ -612,10 +584,9 @@ def group_evidence(
                 indicators.append(
                     Indicator(
                         "out_share",
-                        {
-                            "nb": f"Andel av utflyttere i alderen {ages_nb} år",
-                            "en": f"Share of out-migrants aged {ages_en}",
-                        },
+                        in_every_language(
+                            lambda: _("Share of out-migrants aged {ages}").format(ages=_age_range_text(ranges))
+                        ),
                         kw["out_share"],
                         "share",
                         period,
@@ -627,64 +598,62 @@ def group_evidence(
                 indicators.append(
                     Indicator(
                         "net",
-                        {"nb": f"Nettoinnflytting {ages_nb} år", "en": f"Net in-migration aged {ages_en}"},
+                        in_every_language(
+                            lambda: _("Net in-migration aged {ages}").format(ages=_age_range_text(ranges))
+                        ),
                         kw["in_persons"] - kw["out_persons"],
                         "persons",
                         period,
-                        SOURCE_MIGRATION,
+                        source,
                         proxy=group.age_is_proxy,
                     )
                 )
             if group.age_is_proxy:
                 notes.append(
-                    {
-                        "nb": "Alderen er bare en tilnærming: statistikken viser ikke husholdningstype, så tallet "
-                        "tar også med voksne uten barn i de samme aldrene.",
-                        "en": "The ages are only a proxy: the statistics do not show household type, so the figure "
-                        "also counts adults without children of those ages.",
-                    }
+                    _message(
+                        N_(
+                            "The ages are only a proxy: the statistics do not show household type, so the figure "
+                            "also counts adults without children of those ages."
+                        )
+                    )
                 )
 
     if group.immigration_reasons and immigrants_by_reason is not None:
         try:
             reasons = immigrants_by_reason_shares(immigrants_by_reason, municipality)
         except InputError:
-            notes.append(
-                {
-                    "nb": "Ingen tall for innvandringsgrunn for kommunen.",
-                    "en": "No reason-for-immigration data for the municipality.",
-                }
-            )
+            notes.append(_message(N_("No reason-for-immigration data for the municipality.")))
         else:
             sel = reasons[reasons["reason"].isin(group.immigration_reasons)]
             share = float(sel["share"].sum())
-            kw.update(immigrant_share=share, immigrant_year=int(reasons.attrs["year"]))
-            names_nb = ", ".join(pick(REASON_LABELS[r], "nb").lower() for r in group.immigration_reasons)
-            names_en = ", ".join(pick(REASON_LABELS[r], "en").lower() for r in group.immigration_reasons)
+            year = int(reasons.attrs["year"])
+            kw.update(immigrant_share=share, immigrant_year=year)
+
+            def names() -> str:
+                return ", ".join(reason_label(r).lower() for r in group.immigration_reasons)
+
             indicators.append(
                 Indicator(
                     "immigrant_share",
-                    {
-                        "nb": f"Andel av innvandrerbefolkningen: {names_nb}",
-                        "en": f"Share of the immigrant population: {names_en}",
-                    },
+                    in_every_language(
+                        lambda: _("Share of the immigrant population: {reasons}").format(reasons=names())
+                    ),
                     share,
                     "share",
-                    str(reasons.attrs["year"]),
-                    SOURCE_REASON,
+                    str(year),
+                    _message(SOURCE_REASON),
                 )
             )
             indicators.append(
                 Indicator(
                     "immigrant_persons",
-                    {
-                        "nb": f"Innvandrere bosatt i kommunen: {names_nb}",
-                        "en": f"Immigrants living in the municipality: {names_en}",
-                    },
+                    in_every_language(
+                        lambda: _("Immigrants living in the municipality: {reasons}").format(reasons=names())
+                    ),
                     float(sel["persons"].sum()),
                     "persons",
-                    str(reasons.attrs["year"]),
-                    SOURCE_REASON,
+                    str(year),
+                    _message(SOURCE_REASON),
                 )
             )
 
@@ -701,7 +670,7 @@ def group_evidence(
                 window = known[known["year"] > last - 5]
                 if data_age_note(last):
                     notes.append(
-                        _in_each_language(
+                        in_every_language(
                             lambda: _(
                                 "IMDi's settlement figures end in {year}, {age} years ago; later settlements are "
                                 "not counted."
@@ -711,31 +680,31 @@ def group_evidence(
                 indicators.append(
                     Indicator(
                         "refugees_settled",
-                        {"nb": "Flyktninger bosatt", "en": "Refugees settled"},
+                        _message(N_("Refugees settled")),
                         float(window["settled"].sum()),
                         "persons",
                         _period([last - 4, last]),
-                        SOURCE_IMDI,
+                        _message(SOURCE_IMDI),
                     )
                 )
 
     if group.user_defined and (group.household_types or group.origins or group.competence):
         notes.append(
-            {
-                "nb": "Husholdningstype, opprinnelse og kompetanse finnes ikke i flyttestatistikken; tilflytter"
-                "tjenestens egne registreringer viser dem for dem tjenesten har møtt.",
-                "en": "Household type, origin and competence are not in the migration statistics; the newcomer "
-                "service's own records show them for the people it has met.",
-            }
+            _message(
+                N_(
+                    "Household type, origin and competence are not in the migration statistics; the newcomer "
+                    "service's own records show them for the people it has met."
+                )
+            )
         )
     if group.key == "returnees":
         notes.append(
-            {
-                "nb": "Statistikken skiller ikke tilbakeflyttere fra andre innflyttere. Heftet anslår at færre enn "
-                "hver femte 40-åring er tilbakeflytter, mens nesten halvparten er tilflyttere.",
-                "en": "The statistics do not tell returnees from other in-migrants. The booklet estimates that "
-                "fewer than one in five 40-year-olds is a returnee, while nearly half are in-migrants.",
-            }
+            _message(
+                N_(
+                    "The statistics do not tell returnees from other in-migrants. The booklet estimates that "
+                    "fewer than one in five 40-year-olds is a returnee, while nearly half are in-migrants."
+                )
+            )
         )
     return GroupEvidence(
         group=group, municipality=str(municipality), indicators=tuple(indicators), notes=tuple(notes), **kw
@@ -759,12 +728,12 @@ class PriorityWarning:
     """A place where a plan's priorities contradict the data, with the numbers behind it."""
 
     code: str
-    message: Text
+    message: Texts  # in every language
     numbers: Mapping[str, float]
     groups: tuple[str, ...] = ()
 
-    def text(self, lang: str = "nb") -> str:
-        return pick(self.message, lang)
+    def text(self, lang: str | None = None) -> str:
+        return in_language(self.message, lang)
 
 
 def normalise_priorities(priorities: Mapping[str, float], known: Sequence[str]) -> dict[str, float]:
@@ -814,19 +783,22 @@ def check_priorities(
     if old is not None and old.in_share is not None:
         s45 = old.in_share
         if traditional >= 0.5 and s45 >= 0.25 and overlooked_effort < s45 / 2:
+            period = old.period
             warnings.append(
                 PriorityWarning(
                     "traditional_focus",
-                    {
-                        "nb": f"Planen legger {fmt_pct(traditional, 'nb')} av innsatsen på tilbakeflyttere, "
-                        f"livsstilsflyttere og barnefamilier, men {fmt_pct(s45, 'nb')} av innflytterne i "
-                        f"{old.period} var 45 år eller eldre. De over 45 og de andre oversette gruppene får "
-                        f"bare {fmt_pct(overlooked_effort, 'nb')} av innsatsen.",
-                        "en": f"The plan puts {fmt_pct(traditional, 'en')} of its effort on returnees, lifestyle "
-                        f"movers and families, but {fmt_pct(s45, 'en')} of in-migrants in {old.period} were "
-                        f"45 or older. People over 45 and the other overlooked groups get only "
-                        f"{fmt_pct(overlooked_effort, 'en')} of the effort.",
-                    },
+                    in_every_language(
+                        lambda: _(
+                            "The plan puts {effort} of its effort on returnees, lifestyle movers and families, but "
+                            "{share} of in-migrants in {period} were 45 or older. People over 45 and the other "
+                            "overlooked groups get only {overlooked} of the effort."
+                        ).format(
+                            effort=fmt_pct(traditional),
+                            share=fmt_pct(s45),
+                            period=period,
+                            overlooked=fmt_pct(overlooked_effort),
+                        )
+                    ),
                     {
                         "effort_traditional": traditional,
                         "in_share_45_plus": s45,
@@ -848,19 +820,17 @@ def check_priorities(
         largest = all(labour_share >= o for o in others)
         labour_effort = e("labour_immigrants", "overlooked")
         if largest and labour_share >= 0.3 and labour_effort < 0.10:
+            year = labour.immigrant_year
             warnings.append(
                 PriorityWarning(
                     "labour_immigrants_ignored",
-                    {
-                        "nb": f"Arbeidsinnvandrere er den største gruppen innvandrere i kommunen "
-                        f"({fmt_pct(labour.immigrant_share, 'nb')} i {labour.immigrant_year}), men får "
-                        f"{fmt_pct(labour_effort, 'nb')} av innsatsen. For dem er det jobben, ikke idyllen, "
-                        f"som avgjør.",
-                        "en": f"Labour immigrants are the largest group of immigrants in the municipality "
-                        f"({fmt_pct(labour.immigrant_share, 'en')} in {labour.immigrant_year}) but get "
-                        f"{fmt_pct(labour_effort, 'en')} of the effort. For them the job, not the idyll, decides.",
-                    },
-                    {"immigrant_share_labour": labour.immigrant_share, "effort_labour": labour_effort},
+                    in_every_language(
+                        lambda: _(
+                            "Labour immigrants are the largest group of immigrants in the municipality ({share} in "
+                            "{year}) but get {effort} of the effort. For them the job, not the idyll, decides."
+                        ).format(share=fmt_pct(labour_share), year=year, effort=fmt_pct(labour_effort))
+                    ),
+                    {"immigrant_share_labour": labour_share, "effort_labour": labour_effort},
                     ("labour_immigrants",),
                 )
             )
@@ -869,33 +839,36 @@ def check_priorities(
     if refugees is not None:
         settled = next((i for i in refugees.indicators if i.key == "refugees_settled"), None)
         if settled is not None and settled.value > 0 and e("refugees", "overlooked") == 0:
+            count, period = settled.value, settled.period
             warnings.append(
                 PriorityWarning(
                     "refugees_ignored",
-                    {
-                        "nb": f"Kommunen bosatte {fmt_int(settled.value, 'nb')} flyktninger i {settled.period}, men "
-                        f"planen gir dem ingen innsats. Å få dem til å bli er også tilflyttingsarbeid.",
-                        "en": f"The municipality settled {fmt_int(settled.value, 'en')} refugees in {settled.period}, "
-                        f"but the plan gives them no effort. Getting them to stay is in-migration work too.",
-                    },
-                    {"refugees_settled": settled.value, "effort_refugees": 0.0},
+                    in_every_language(
+                        lambda: ngettext(
+                            "The municipality settled {count} refugee in {period}, but the plan gives refugees no "
+                            "effort. Getting them to stay is in-migration work too.",
+                            "The municipality settled {count} refugees in {period}, but the plan gives them no "
+                            "effort. Getting them to stay is in-migration work too.",
+                            round(count),
+                        ).format(count=fmt_int(count), period=period)
+                    ),
+                    {"refugees_settled": count, "effort_refugees": 0.0},
                     ("refugees",),
                 )
             )
 
     if effort.get("returnees", 0.0) >= 0.3:
+        returnees = effort["returnees"]
         warnings.append(
             PriorityWarning(
                 "returnee_focus",
-                {
-                    "nb": f"{fmt_pct(effort['returnees'], 'nb')} av innsatsen går til tilbakeflyttere. Heftet peker "
-                    "på at de lar seg lite påvirke av kommunens arbeid, og at færre enn hver femte 40-åring er "
-                    "tilbakeflytter.",
-                    "en": f"{fmt_pct(effort['returnees'], 'en')} of the effort goes to returnees. The booklet notes that "
-                    "they are hardly swayed by the municipality's work, and that fewer than one in five "
-                    "40-year-olds is a returnee.",
-                },
-                {"effort_returnees": effort["returnees"]},
+                in_every_language(
+                    lambda: _(
+                        "{effort} of the effort goes to returnees. The booklet notes that they are hardly swayed by "
+                        "the municipality's work, and that fewer than one in five 40-year-olds is a returnee."
+                    ).format(effort=fmt_pct(returnees))
+                ),
+                {"effort_returnees": returnees},
                 ("returnees",),
             )
         )
@@ -904,39 +877,27 @@ def check_priorities(
         # groups whose ages are only a proxy (families) share one age profile: no per-group verdict on them
         if ev.in_share is None or ev.group.age_is_proxy or (key == "overlooked" and "over_45" in by_key):
             continue
-        share, eff = ev.in_share, effort.get(key, 0.0)
-        name_nb, name_en = ev.group.label("nb"), ev.group.label("en")
-        proxy_nb = " (tilnærmet etter alder)" if ev.group.age_is_proxy else ""
-        proxy_en = " (approximated by age)" if ev.group.age_is_proxy else ""
-        if share >= 0.2 and eff < share / 2:
-            warnings.append(
-                PriorityWarning(
-                    "under_prioritised",
-                    {
-                        "nb": f"{name_nb} er {fmt_pct(share, 'nb')} av innflytterne i {ev.period}{proxy_nb}, men får "
-                        f"{fmt_pct(eff, 'nb')} av innsatsen.",
-                        "en": f"{name_en} are {fmt_pct(share, 'en')} of in-migrants in {ev.period}{proxy_en} but get "
-                        f"{fmt_pct(eff, 'en')} of the effort.",
-                    },
-                    {"in_share": share, "effort": eff},
-                    (key,),
-                )
-            )
-        elif eff >= 0.3 and share < eff / 2:
-            warnings.append(
-                PriorityWarning(
-                    "over_prioritised",
-                    {
-                        "nb": f"{name_nb} får {fmt_pct(eff, 'nb')} av innsatsen, men er {fmt_pct(share, 'nb')} av "
-                        f"innflytterne i {ev.period}{proxy_nb}.",
-                        "en": f"{name_en} get {fmt_pct(eff, 'en')} of the effort but are {fmt_pct(share, 'en')} of "
-                        f"in-migrants in {ev.period}{proxy_en}.",
-                    },
-                    {"in_share": share, "effort": eff},
-                    (key,),
-                )
-            )
+        warnings.extend(_effort_warnings(key, ev, ev.in_share, effort.get(key, 0.0)))
     return warnings
+
+
+def _effort_warnings(key: str, ev: GroupEvidence, share: float, eff: float) -> list[PriorityWarning]:
+    """A group's effort against its share of in-migration: under half of it, or over twice it."""
+    if share >= 0.2 and eff < share / 2:
+        message = in_every_language(
+            lambda: _("{name} are {share} of in-migrants in {period} but get {effort} of the effort.").format(
+                name=ev.group.label(), share=fmt_pct(share), period=ev.period, effort=fmt_pct(eff)
+            )
+        )
+        return [PriorityWarning("under_prioritised", message, {"in_share": share, "effort": eff}, (key,))]
+    if eff >= 0.3 and share < eff / 2:
+        message = in_every_language(
+            lambda: _("{name} get {effort} of the effort but are {share} of in-migrants in {period}.").format(
+                name=ev.group.label(), share=fmt_pct(share), period=ev.period, effort=fmt_pct(eff)
+            )
+        )
+        return [PriorityWarning("over_prioritised", message, {"in_share": share, "effort": eff}, (key,))]
+    return []
 
 
 # --------------------------------------------------------------------- bottlenecks and needs per group
@@ -980,7 +941,7 @@ class NeedsFit:
 
     age_overlap: float | None  # share of the group's age span inside the needed ages (None: group has no ages)
     competence: tuple[str, ...]  # competences both needed and named for the group
-    text: Text
+    text: Texts  # in every language
 
 
 def needs_fit(
@@ -996,13 +957,16 @@ def needs_fit(
         overlap = inside / span if span else None
     wanted = {c.lower() for c in needed_competence}
     shared = tuple(c for c in group.competence if c.lower() in wanted)
-    if overlap is None:
-        nb = "Gruppen er ikke avgrenset etter alder."
-        en = "The group is not defined by age."
-    else:
-        nb = f"{fmt_pct(overlap, 'nb')} av gruppens aldre ligger innenfor {lo_n}–{hi_n} år."
-        en = f"{fmt_pct(overlap, 'en')} of the group's ages fall within {lo_n}–{hi_n}."
-    if shared:
-        nb += " Kompetanse kommunen trenger: " + ", ".join(shared) + "."
-        en += " Competence the municipality needs: " + ", ".join(shared) + "."
-    return NeedsFit(overlap, shared, {"nb": nb, "en": en})
+
+    def render() -> str:
+        if overlap is None:
+            text = _("The group is not defined by age.")
+        else:
+            text = _("{share} of the group's ages fall within {first}–{last}.").format(
+                share=fmt_pct(overlap), first=lo_n, last=hi_n
+            )
+        if shared:
+            text += " " + _("Competence the municipality needs: {competence}.").format(competence=", ".join(shared))
+        return text
+
+    return NeedsFit(overlap, shared, in_every_language(render))

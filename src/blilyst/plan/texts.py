@@ -1,38 +1,27 @@
-"""Bilingual texts for the plan's domain core: bokmål (``"nb"``, the default) and English (``"en"``).
+"""Small helpers the plan's texts share: percentages and counts in the reader's format, and how old figures are.
 
-The plan modules keep their user-facing texts as small ``{"nb": ..., "en": ...}`` dicts next to the
-logic they describe; this module holds the one helper that picks a language, so every module falls back
-the same way.
+The texts themselves go through gettext (``blilyst.i18n``); a text stored with a result is rendered in every
+language with ``blilyst.i18n.in_every_language`` and read back with ``in_language``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 
 from blilyst.i18n import format_number, format_percent
 from blilyst.i18n import gettext as _
 
-LANGUAGES = ("nb", "en")
-DEFAULT_LANGUAGE = "nb"
 
-
-def pick(text: Mapping[str, str] | str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The text in ``lang``; bokmål when that language is missing; a plain string is returned as is."""
-    if isinstance(text, str):
-        return text
-    return text.get(lang) or text.get(DEFAULT_LANGUAGE) or next(iter(text.values()), "")
-
-
-def fmt_pct(share: float, lang: str = DEFAULT_LANGUAGE, digits: int = 0) -> str:
+def fmt_pct(share: float, lang: str | None = None, digits: int = 0) -> str:
     """A share (0..1) as a percentage the way each language writes it (``42 %`` in bokmål and nynorsk,
-    ``42%`` in English); one formatter for the whole core (``blilyst.i18n.format_percent``)."""
+    ``42%`` in English; default: the active language); one formatter for the whole core
+    (``blilyst.i18n.format_percent``)."""
     return format_percent(share, digits, lang)
 
 
-def fmt_int(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A whole number with a thousands separator (no-break space in Norwegian, comma in English); "–" for
-    a figure the data do not have."""
+def fmt_int(value: float | None, lang: str | None = None) -> str:
+    """A whole number with a thousands separator (no-break space in Norwegian, comma in English; default: the
+    active language); "–" for a figure the data do not have."""
     if value is None:
         return "–"
     return format_number(round(value), 0, lang)

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from blilyst.plan.bottlenecks import CHECKLIST, Rating
 from blilyst.plan.chain import METRICS, metric_label
 from blilyst.plan.needs import SCENARIO_CHOICES, scenario_label
-from blilyst.plan.targetgroups import REASON_LABELS, REASONS, candidate_groups
-from blilyst.plan.texts import pick
+from blilyst.plan.targetgroups import REASONS, candidate_groups, reason_label
 from blilyst.web.lib.formfields import field_of
 
 MAX_PEERS = 12
@@ -364,7 +363,7 @@ class CustomGroupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.existing = set(existing)
         field_of(self, "immigration_reasons", forms.ChoiceField).choices = [
-            (r, pick(REASON_LABELS[r], _lang())) for r in REASONS
+            (r, reason_label(r, _lang())) for r in REASONS
         ]
 
     def clean(self):

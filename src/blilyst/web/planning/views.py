@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from blilyst.i18n import active, format_percent, override
+from blilyst.i18n import active, format_percent, in_language, override
 from blilyst.plan import assembly, needs, smallnumbers
 from blilyst.plan import bottlenecks as bn
 from blilyst.plan.chain import validate_chain
@@ -29,7 +29,7 @@ from blilyst.plan.targetgroups import (
     candidate_groups,
     needs_fit,
 )
-from blilyst.plan.texts import fmt_int, fmt_pct, pick
+from blilyst.plan.texts import fmt_int, fmt_pct
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib import charts
 from blilyst.web.lib.authed import AuthedRequest
@@ -271,7 +271,7 @@ def _item_rows(assessment: bn.Assessment, lang: str) -> list[dict]:
                 "suggested": it.suggested.value,
                 "suggested_label": bn.suggested_label(it, lang),
                 "notes": it.notes,
-                "facts": [(f.signal, pick(f.text, lang)) for f in it.facts],
+                "facts": [(f.signal, in_language(f.text, lang)) for f in it.facts],
             }
         )
     return rows
@@ -518,17 +518,17 @@ def target_group(request: AuthedRequest, code: str) -> HttpResponse:
                 "key": ev.group.key,
                 "label": ev.group.label(lang),
                 "level": ev.group.level,
-                "description": pick(ev.group.description, lang),
-                "guidance": pick(ev.group.guidance, lang) if ev.group.guidance else "",
+                "description": ev.group.description_text(lang),
+                "guidance": ev.group.guidance_text(lang),
                 "in_share": fmt_pct(ev.in_share, lang) if ev.in_share is not None else "–",
                 "out_share": fmt_pct(ev.out_share, lang) if ev.out_share is not None else "–",
                 "immigrant_share": fmt_pct(ev.immigrant_share, lang) if ev.immigrant_share is not None else "–",
                 "indicators": [i.display(lang) + (" *" if i.proxy else "") for i in ev.indicators],
-                "notes": [pick(n, lang) for n in ev.notes],
+                "notes": [in_language(n, lang) for n in ev.notes],
                 "chosen": ev.group.key in plan.chosen_groups,
                 "period": ev.period,
                 "user_defined": ev.group.user_defined,
-                "fit": pick(needs_fit(ev.group).text, lang),
+                "fit": in_language(needs_fit(ev.group).text, lang),
                 "bottlenecks": [
                     f"{bn.CHECKLIST_BY_KEY[k].question_text(lang)} ({bn.Rating(r).label(lang)})" for k, r in hits
                 ],
