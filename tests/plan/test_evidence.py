@@ -30,6 +30,9 @@ def test_key_figures_for_fyresdal(snapshot):
     frame = key_figures_frame(k, "nb").set_index("Nøkkeltall")["Verdi"]
     assert frame["Folketall 1. januar 2026"] == "1\u00a0274"
     # one formatter for signed changes: a true minus sign in Norwegian, on the count and on the percentage
+    nynorsk = key_figures_frame(k, "nn").set_index("Nøkkeltal")["Verdi"]
+    assert nynorsk["Folketal 1. januar 2026"] == "1\u00a0274"
+    assert nynorsk["Endring 2016–2026"] == "\u221249 (\u22123,7\xa0%)"
     assert frame["Endring 2016–2026"] == "\u221249 (\u22123,7\xa0%)"
     english = key_figures_frame(k, "en").set_index("Key figure")["Value"]
     assert english["Population 1 January 2026"] == "1,274"

@@ -17,6 +17,7 @@ from blilyst.plan.targetgroups import (
     migration_age_profile,
     needs_fit,
     normalise_reason,
+    reason_label,
     refugees_settled,
     user_group,
 )
@@ -108,8 +109,10 @@ def test_a_family_plan_in_fyresdal_is_warned_with_numbers(migration_by_age, immi
     assert focus.numbers["in_share_45_plus"] == pytest.approx(105 / 383)
     assert "27\xa0% av innflytterne i 2021–2025 var 45 år eller eldre" in focus.text("nb")
     assert "27% of in-migrants in 2021–2025 were 45 or older" in focus.text("en")
+    assert "27\xa0% av innflyttarane i 2021–2025 var 45 år eller eldre" in focus.text("nn")
     # 0 + 0 + 0 + 26 + 18 refugees settled in 2019-2023
     assert warnings["refugees_ignored"].numbers["refugees_settled"] == 44
+    assert warnings["refugees_ignored"].text("nn").startswith("Kommunen busette 44 flyktningar i 2019–2023")
     under = [w for w in check_priorities(TRADITIONAL_PLAN, evidence) if w.code == "under_prioritised"]
     assert {w.groups[0] for w in under} == {"young_single", "over_45"}
 
@@ -239,3 +242,24 @@ def test_refugee_figures_say_they_end_in_2023(migration_by_age, immigrants_by_re
     ev = group_evidence(refugees[0], FYRESDAL, refugee_settlement=refugee_settlement)
     assert any(i.key == "refugees_settled" and i.period == "2019–2023" for i in ev.indicators)
     assert any("slutter i 2023" in n["nb"] and "later settlements are not counted" in n["en"] for n in ev.notes)
+
+
+def test_the_guidance_groups_have_the_glossary_names_in_each_written_standard():
+    names = {g.key: (g.label("nb"), g.label("nn")) for g in candidate_groups()}
+    assert names["job_seeking_families"] == ("Jobbsøkende barnefamilier", "Jobbsøkjande barnefamiliar")
+    assert names["young_single"] == ("Unge og single jobbsøkere", "Unge og single jobbsøkjarar")
+    assert names["family_reunification"] == ("Familiegjenforente", "Familiegjeneinte")
+    assert names["returnees"] == ("Tilbakeflyttere", "Tilbakeflyttarar")
+    assert get_group("returnees").description_text("nn").startswith("Folk som voks opp i kommunen")
+    assert reason_label("refugee", "nn") == "Flyktningar og familien deira"
+
+
+def test_a_single_refugee_is_written_in_the_singular():
+    from blilyst.plan.targetgroups import GroupEvidence, Indicator
+
+    one = Indicator("refugees_settled", {"nb": "", "nn": "", "en": ""}, 1.0, "persons", "2019–2023", {})
+    evidence = [GroupEvidence(get_group("refugees"), FYRESDAL, indicators=(one,))]
+    (warning,) = check_priorities({"young_single": 1}, evidence)
+    assert warning.code == "refugees_ignored"
+    assert warning.text("nb").startswith("Kommunen bosatte 1 flyktning i 2019–2023, men planen gir flyktninger")
+    assert warning.text("en").startswith("The municipality settled 1 refugee in 2019–2023")
