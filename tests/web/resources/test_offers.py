@@ -177,3 +177,17 @@ def test_analysts_see_gaps_without_households(people, client_for, couple, listin
     Membership.objects.create(user=analyst, municipality=people.a, role=Role.ANALYST)
     html = client_for(analyst).get(reverse("resources:gaps")).content.decode()
     assert "/households/" not in html
+
+
+def test_a_suggested_job_links_its_employer_and_the_employers_vacancies(people, client_for, couple, listings):
+    client = client_for(people.alice)
+    JobVacancy.objects.create(
+        municipality=people.a, employer="Kviteseid kommune", occupation="renholder", sector="other", advertised="nav"
+    )
+    html = client.get(reverse("resources:match", args=[couple.pk])).content.decode()
+    assert 'href="/resources/jobs/?employer=Kviteseid+kommune"' in html
+    assert "alle ledige stillinger hos Kviteseid kommune" in html
+    listed = client.get("/resources/jobs/?employer=kviteseid+kommune").content.decode()
+    assert "renholder" in listed and "sykepleier" in listed
+    assert "lærer" not in listed  # Kviteseid skule's vacancy is another employer's
+    assert "Ledige stillinger hos kviteseid kommune." in listed

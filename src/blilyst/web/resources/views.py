@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -190,6 +191,10 @@ def resource_list(request: AuthedRequest, kind: str) -> HttpResponse:
         rows = rows.filter(**{kind.kind_field: of_kind})
     else:
         of_kind = ""
+    # one employer's vacancies: where a suggestion's job links to its employer
+    employer = request.GET.get("employer", "").strip()[:150] if kind.model is JobVacancy else ""
+    if employer:
+        rows = rows.filter(employer__iexact=employer)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     personal_codes = set(request.user.municipality_codes(Capability.VIEW_HOUSEHOLDS))
     editable_codes = set(request.user.municipality_codes(EDIT))
@@ -212,6 +217,7 @@ def resource_list(request: AuthedRequest, kind: str) -> HttpResponse:
         "status_choices": status_choices,
         "of_kind": of_kind,
         "kind_choices": kind_choices,
+        "employer": employer,
         "can_create": bool(editable_codes),
     }
     if kind.model is KindergartenCapacity:
@@ -432,6 +438,13 @@ def _part_context(part, today, adults: dict, children: dict) -> dict:
         row.update(url=reverse("resources:edit", args=["housing", part.listing.id]), housing=part.listing.id)
     elif part.kind == "job":
         row.update(url=reverse("resources:edit", args=["jobs", part.listing.id]), job=part.listing.id)
+        if part.listing.employer:
+            row.update(
+                employer=part.listing.employer,
+                employer_url=reverse("resources:list", args=["jobs"])
+                + "?"
+                + urlencode({"employer": part.listing.employer}),
+            )
     elif part.kind == "kindergarten":
         row.update(place=part.listing)
     return row
