@@ -264,3 +264,19 @@ def test_a_change_of_the_registers_shows_at_once(people, front_door, registers, 
         },
     )
     assert "Homes to rent: 2" in public.get(URL + "en/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_the_database_queue_the_form_does_not_wait_for_the_mail_and_a_worker_sends_it(
+    people, front_door, registers, public, settings
+):
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # django-tasks reloads on change
+    assert public.post(URL + "en/", valid_post()).status_code == 302
+    household = Household.objects.get()
+    assert len(mail.outbox) == 0  # queued, not sent inside the visitor's request
+    call_command("db_worker", "--batch", "--no-startup-delay", "--max-tasks", "1")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["alice@kviteseid.example"]
+    assert f"/households/{household.pk}/" in mail.outbox[0].body

@@ -5,6 +5,11 @@ recorded with the exact text the person saw (in the language they saw it in), th
 written to the access log (``via="public"``), and the contact person gets a task to answer within
 ``ANSWER_WITHIN_DAYS`` and an e-mail that says only that a new inquiry arrived and where to find it
 (no name, no contact data: e-mail is not the place for them).
+
+The e-mail goes through the task queue (``notify_inquiry``, django-tasks), not inside the visitor's request:
+the form's answer does not wait on the mail server (a slow SMTP server would otherwise be the form's latency),
+and a mail server that is down does not touch the inquiry. With the database queue a worker
+(``manage.py db_worker``) sends it moments later; the "immediate" backend sends it at once.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from blilyst.web.newcomers.models import Adult, Child, HeardAbout, Household, TargetGroup, Task
 from blilyst.web.privacy.models import Action, ConsentPurpose
@@ -80,8 +86,25 @@ def create_inquiry(front_door, data: dict, adults: list[dict], children: list[di
             due=timezone.localdate() + dt.timedelta(days=ANSWER_WITHIN_DAYS),
             assigned_to=front_door.contact_person,
         )
-    transaction.on_commit(lambda: notify_contact_person(front_door, household))
+    transaction.on_commit(lambda: notify_inquiry.enqueue(household.pk))
     return household
+
+
+@task()
+def notify_inquiry(household_id: int) -> bool:
+    """The queued e-mail to the contact person of a new inquiry's front door. Nothing is sent when the
+    household was erased meanwhile or the front door has no contact person with an e-mail address."""
+    from blilyst.web.frontdoor.models import FrontDoor
+
+    household = Household.objects.filter(pk=household_id).first()
+    if household is None:
+        return False
+    front_door = (
+        FrontDoor.objects.select_related("municipality", "contact_person")
+        .filter(municipality_id=household.municipality_id)
+        .first()
+    )
+    return front_door is not None and notify_contact_person(front_door, household)
 
 
 def notify_contact_person(front_door, household: Household) -> bool:
