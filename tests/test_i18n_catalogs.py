@@ -113,3 +113,17 @@ def test_compiled_catalog_is_up_to_date(path: Path):
         if entry != first:
             stale.append(key)
     assert not stale, f"{_id(path)}: .mo differs from .po for {stale[:5]}; run make compile-messages"
+
+
+# The glossary's one word for a household (docs/glossary.md): husstand in bokmål, hushald in nynorsk.
+WRONG_HOUSEHOLD_WORD = {"nb": re.compile(r"\bhusholdning", re.I), "nn": re.compile(r"\bhus(?:stand|holdning)", re.I)}
+
+
+@pytest.mark.parametrize("path", [p for p in CATALOGS if _language(p) in WRONG_HOUSEHOLD_WORD], ids=_id)
+def test_household_is_the_glossary_word(path):
+    wrong = WRONG_HOUSEHOLD_WORD[_language(path)]
+    found = []
+    for message in _messages(path):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        found += [s for s in strings if wrong.search(s)]
+    assert not found, f"{_id(path)} does not use the glossary's word for household: {found[:5]}"

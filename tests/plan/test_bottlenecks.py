@@ -162,7 +162,7 @@ def test_time_to_feel_included_needs_five_households():
     # the small-number rule: a median only from five cases (four households' median is nearly their own times)
     rating, facts = evidence_for("receiving", BottleneckEvidence(months_to_included=[2, 20, 25, 30]))
     assert rating is Rating.NOT_ASSESSED
-    assert [f.signal for f in facts] == ["info"] and "For få husholdninger (4)" in facts[0].text["nb"]
+    assert [f.signal for f in facts] == ["info"] and "For få husstander (4)" in facts[0].text["nb"]
     assert not any("Median" in f.text["nb"] for f in facts)
     rating, facts = evidence_for("receiving", BottleneckEvidence(months_to_included=[2, 20, 30, 14, 22]))
     assert rating is Rating.BOTTLENECK and "Median 20 måneder" in facts[0].text["nb"]

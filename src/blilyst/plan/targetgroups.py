@@ -185,7 +185,7 @@ OVERLOOKED_SUBGROUPS: tuple[TargetGroup, ...] = (
         key="over_45",
         level=5,
         parent="overlooked",
-        name=N_("People over 45"),
+        name=N_("Over 45"),
         description=N_("Adult in-migrants aged 45 and over."),
         age_ranges=((45, 105),),
     ),
