@@ -11,8 +11,9 @@ data (analysts, administrators) get the owner fields empty and no hosts at all.
 """
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -28,37 +29,41 @@ from blilyst.web.resources import explain, matchinputs
 from blilyst.web.resources.models import MatchingGap
 from blilyst.web.resources.views import KINDS, Kind, registers_changed, run_matching
 
+_View = TypeVar("_View", bound=Callable[..., Any])
 EDIT = Capability.EDIT_RESOURCES
 PERSONAL = Capability.VIEW_HOUSEHOLDS
 router = Router(tags=["resources"])
 
 
 def _fields(kind: Kind) -> list[str]:
-    return [name for name in kind.form._meta.fields if name != "municipality"]
+    return [name for name in kind.form._meta.fields or () if name != "municipality"]
 
 
-SCHEMAS: dict[str, tuple[type, type, type]] = {}
-for _slug, _kind in KINDS.items():
-    _name = _kind.model.__name__
-    _out = create_schema(_kind.model, name=f"{_name}Out", fields=["id", "municipality", "version", *_fields(_kind)])
-    _body = create_schema(_kind.model, name=f"{_name}Fields", fields=_fields(_kind))
-    _in = type(
-        f"{_name}In",
-        (_body,),
+def _schemas(kind: Kind) -> tuple[type[Schema], type[Schema], type[Schema]]:
+    """The output, create and change schemas of ``kind``, made from its model and its form's fields."""
+    name = kind.model.__name__
+    out = create_schema(kind.model, name=f"{name}Out", fields=["id", "municipality", "version", *_fields(kind)])
+    body = create_schema(kind.model, name=f"{name}Fields", fields=_fields(kind))
+    create = type(
+        f"{name}In",
+        (body,),
         {"__annotations__": {"municipality": str}, "municipality": Field(..., min_length=4, max_length=4)},
     )
-    _patch_fields = create_schema(
-        _kind.model, name=f"{_name}PatchFields", fields=_fields(_kind), optional_fields="__all__"
+    patch_fields = create_schema(
+        kind.model, name=f"{name}PatchFields", fields=_fields(kind), optional_fields=_fields(kind)
     )
-    _patch = type(
-        f"{_name}Patch",
-        (_patch_fields,),
+    patch = type(
+        f"{name}Patch",
+        (patch_fields,),
         {
             "__annotations__": {"version": int},
             "version": Field(..., ge=1, description="The version you read; a newer one on the server gives 409."),
         },
     )
-    SCHEMAS[_slug] = (_out, _in, _patch)
+    return out, create, patch
+
+
+SCHEMAS = {slug: _schemas(kind) for slug, kind in KINDS.items()}
 
 
 class Errors(Schema):
@@ -77,7 +82,7 @@ def _kind(slug: str) -> Kind:
     return kind
 
 
-def _out(request: HttpRequest, kind: Kind, obj) -> dict:
+def _out(request: AuthedRequest, kind: Kind, obj) -> dict:
     data = {"id": obj.pk, "municipality_id": obj.municipality_id, "version": obj.version}
     hide = bool(kind.personal) and not can(request.user, PERSONAL, obj.municipality_id)
     for name in _fields(kind):
@@ -90,7 +95,7 @@ class _Page:
     """The queryset as the paginator sees it: counted in the database, and only the page's slice
     read and turned into dicts (with personal data hidden where the user may not see it)."""
 
-    def __init__(self, request: HttpRequest, kind: Kind, rows):
+    def __init__(self, request: AuthedRequest, kind: Kind, rows):
         self.request, self.kind, self.rows = request, kind, rows
 
     def count(self) -> int:
@@ -114,7 +119,7 @@ def _form_data(values: dict) -> dict:
     return data
 
 
-def _save(request: HttpRequest, kind: Kind, data: dict, instance=None):
+def _save(request: AuthedRequest, kind: Kind, data: dict, instance=None):
     """Validate and save through the page's form; raises VersionConflict when ``data["version"]`` is outdated."""
     form = kind.form(_form_data(data), instance=instance, user=request.user)
     if not form.is_valid():
@@ -122,23 +127,39 @@ def _save(request: HttpRequest, kind: Kind, data: dict, instance=None):
     return form.save(), None
 
 
+def _payload(schema: type[Schema]) -> Callable[[_View], _View]:
+    """Decorator: the view's ``payload`` is a ``schema`` (built per kind at import, so the signature cannot name
+    it). Sets the annotation django-ninja reads the request body's schema from; goes under the router's."""
+
+    def annotate(view: _View) -> _View:
+        view.__annotations__["payload"] = schema
+        return view
+
+    return annotate
+
+
 def _register(slug: str) -> None:
     kind = KINDS[slug]
     out_schema, in_schema, patch_schema = SCHEMAS[slug]
 
-    @router.get(f"/{slug}", response=list[out_schema], operation_id=f"list_{slug}", summary=f"List {slug}")
+    @router.get(
+        f"/{slug}",
+        response=list[out_schema],  # type: ignore[valid-type]  # the schema built for this kind, a value
+        operation_id=f"list_{slug}",
+        summary=f"List {slug}",
+    )
     @paginate(BoundedLimitOffset)
     def list_kind(request: AuthedRequest, status: str = ""):
         if not request.user.can_anywhere(kind.read):
             raise HttpError(404, "Not found")
-        rows = for_user(request, kind.model.objects.all(), kind.read)
+        rows = for_user(request, kind.model._default_manager.all(), kind.read)
         if status and kind.status_field:
             rows = rows.filter(**{kind.status_field: status})
         return _Page(request, kind, rows)
 
     @router.get(f"/{slug}/{{int:pk}}", response=out_schema, operation_id=f"get_{slug}", summary=f"One of {slug}")
-    def get_one(request: HttpRequest, pk: int):
-        obj, _writable = get_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
+    def get_one(request: AuthedRequest, pk: int):
+        obj, _writable = get_for_user(request, kind.model._default_manager.all(), pk=pk, read=kind.read, write=EDIT)
         return _out(request, kind, obj)
 
     @router.post(
@@ -147,13 +168,15 @@ def _register(slug: str) -> None:
         operation_id=f"create_{slug}",
         summary=f"Create one of {slug}",
     )
-    def create(request: HttpRequest, payload: in_schema):
-        code = payload.municipality
+    @_payload(in_schema)
+    def create(request: AuthedRequest, payload: Schema):
+        data = payload.dict()
+        code = data["municipality"]
         if not can(request.user, EDIT, code):
             if can(request.user, kind.read, code):
                 raise HttpError(403, "You may not change resources in this municipality.")
             get_object_or_404(municipalities_for(request.user, EDIT), code=code)  # 404: as if it did not exist
-        obj, errors = _save(request, kind, payload.dict())
+        obj, errors = _save(request, kind, data)
         if errors:
             return 422, errors
         registers_changed(request, obj.municipality_id)
@@ -165,8 +188,9 @@ def _register(slug: str) -> None:
         operation_id=f"update_{slug}",
         summary=f"Change one of {slug}",
     )
-    def update(request: HttpRequest, pk: int, payload: patch_schema):
-        obj = get_rw_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
+    @_payload(patch_schema)
+    def update(request: AuthedRequest, pk: int, payload: Schema):
+        obj = get_rw_for_user(request, kind.model._default_manager.all(), pk=pk, read=kind.read, write=EDIT)
         current = {name: getattr(obj, name) for name in _fields(kind)}
         current.update(payload.dict(exclude_unset=True))
         current["municipality"] = obj.municipality_id
@@ -185,8 +209,8 @@ def _register(slug: str) -> None:
     @router.delete(
         f"/{slug}/{{int:pk}}", response={204: None}, operation_id=f"delete_{slug}", summary=f"Delete one of {slug}"
     )
-    def delete(request: HttpRequest, pk: int):
-        obj = get_rw_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
+    def delete(request: AuthedRequest, pk: int):
+        obj = get_rw_for_user(request, kind.model._default_manager.all(), pk=pk, read=kind.read, write=EDIT)
         code = obj.municipality_id
         obj.delete()
         registers_changed(request, code)
@@ -246,7 +270,7 @@ class MatchesOut(Schema):
     summary="Ranked suggestions and gaps for a household (texts in the request's language); "
     "records the gaps like the page when the user may change the household",
 )
-def household_matches(request: HttpRequest, household_id: int):
+def household_matches(request: AuthedRequest, household_id: int):
     from blilyst.web.newcomers.models import Household
     from blilyst.web.privacy.models import Action
     from blilyst.web.privacy.rules import log_access

@@ -14,6 +14,7 @@ read as a table at all (not a table, mixed encodings, missing or repeated column
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -27,7 +28,7 @@ from django.utils.translation import ngettext
 
 from blilyst.errors import ImportFileError
 from blilyst.web.resources.forms import DATE_FORMATS, MONTH_FORMATS, formfield
-from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity
+from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity, Resource
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -42,12 +43,13 @@ class Column:
     aliases: tuple[str, ...]  # accepted header names besides the field name (compared case-insensitively)
     required: bool = False
     type: str = "text"  # text | int | bool | date | choice
-    choice_aliases: dict[str, str] = field(default_factory=dict)
+    # (dataclasses.field by its full name: the name ``field`` is this class's first attribute)
+    choice_aliases: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ImportKind:
-    model: type
+    model: type[Resource]
     columns: tuple[Column, ...]
     #: fields that identify a row already stored: a file row with the same values updates it
     update_keys: tuple[str, ...] = ()
@@ -438,8 +440,8 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().casefold().replace("_", " "))
 
 
-def _choice_map(model, column: Column) -> dict[str, str]:
-    choices = model._meta.get_field(column.field).choices
+def _choice_map(model: type[Resource], column: Column) -> dict[str, str]:
+    choices = model.own_field(column.field).choices or []
     mapping = {}
     for value, label in choices:
         mapping[_key(value)] = value
@@ -462,22 +464,22 @@ def match_columns(kind: ImportKind, header: list[str]) -> tuple[dict[int, Column
     by_name = {}
     for column in kind.columns:
         by_name[_key(column.field)] = column
-        by_name[_key(str(kind.model._meta.get_field(column.field).verbose_name))] = column
+        by_name[_key(str(kind.model.own_field(column.field).verbose_name))] = column
         for lang in ("nb", "en"):
             with translation.override(lang):
-                by_name[_key(str(kind.model._meta.get_field(column.field).verbose_name))] = column
+                by_name[_key(str(kind.model.own_field(column.field).verbose_name))] = column
         for alias in column.aliases:
             by_name[_key(alias)] = column
     found: dict[int, Column] = {}
-    ignored = []
+    ignored: list[str] = []
     for i, name in enumerate(header):
-        column = by_name.get(_key(name))
-        if column is None:
+        matched = by_name.get(_key(name))
+        if matched is None:
             ignored.append(name)
-        elif column in found.values():
+        elif matched in found.values():
             raise ImportFileError(_("The column “%(name)s” appears twice. Remove one of them.") % {"name": name})
         else:
-            found[i] = column
+            found[i] = matched
     missing = [c for c in kind.columns if c.required and c not in found.values()]
     if missing:
         names = ", ".join(f"“{c.field}”" for c in missing)
@@ -544,7 +546,7 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
             if raw:
                 form_data[column.field] = raw
             else:
-                model_field = kind.model._meta.get_field(column.field)
+                model_field = kind.model.own_field(column.field)
                 if model_field.has_default() and column.type != "bool":
                     form_data[column.field] = str(model_field.get_default())
         form = _bound_form(form_class, kind, form_data, kind.model(municipality=municipality))
@@ -552,7 +554,7 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
             key = tuple(
                 _first_of_month(form.cleaned_data[k])
                 if k == "month"
-                else form.cleaned_data.get(k, kind.model._meta.get_field(k).get_default())
+                else form.cleaned_data.get(k, kind.model.own_field(k).get_default())
                 for k in kind.update_keys
             )
             if key in seen:
@@ -560,7 +562,7 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
                     RowError(line, "", _("The same row is given twice (also in row %(row)s).") % {"row": seen[key]})
                 )
             seen.setdefault(key, line)
-            existing = kind.model.objects.filter(
+            existing = kind.model._default_manager.filter(
                 municipality=municipality, **dict(zip(kind.update_keys, key, strict=False))
             ).first()
             if existing is not None:

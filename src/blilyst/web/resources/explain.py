@@ -8,12 +8,13 @@ for voksen 1; barnehageplass fra mars i Brunkeberg barnehage" and "ingen utleieb
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from blilyst.matching import Gap, Part, Suggestion
+from blilyst.matching import Gap, HousingListing, JobListing, KindergartenPlaces, Part, Suggestion
 
 KIND_NOUN = {
     "rent": gettext_lazy("rental home"),
@@ -45,15 +46,16 @@ def month(value: dt.date, today: dt.date | None = None) -> str:
     return date_format(value, "F")
 
 
-def _or(items: list[str]) -> str:
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {_('or')} {items[-1]}"
+def _or(items: Sequence[object]) -> str:
+    """The texts (lazy ones too) joined as "a, b or c"."""
+    texts = [str(i) for i in items]
+    if len(texts) <= 1:
+        return "".join(texts)
+    return f"{', '.join(texts[:-1])} {_('or')} {texts[-1]}"
 
 
 def describe_part(part: Part, today: dt.date | None = None) -> str:
-    if part.kind == "housing":
+    if part.kind == "housing" and isinstance(part.listing, HousingListing):
         h = part.listing
         values = {
             "title": h.title or KIND_NOUN[h.kind],
@@ -69,7 +71,7 @@ def describe_part(part: Part, today: dt.date | None = None) -> str:
         if h.kind in ("trial", "small_farm") and h.term_months:
             text += " " + _("(%(months)s months)") % {"months": h.term_months}
         return text
-    if part.kind == "job":
+    if part.kind == "job" and isinstance(part.listing, JobListing):
         j = part.listing
         if j.employer:
             return _("job as %(occupation)s at %(employer)s for adult %(n)s") % {
@@ -80,13 +82,13 @@ def describe_part(part: Part, today: dt.date | None = None) -> str:
         return _("job as %(occupation)s for adult %(n)s") % {"occupation": j.occupation, "n": part.adult}
     if part.kind == "remote":
         return _("adult %(n)s keeps a job done remotely") % {"n": part.adult}
-    if part.kind == "kindergarten":
+    if part.kind == "kindergarten" and isinstance(part.listing, KindergartenPlaces):
         place = part.listing
-        values = {"month": month(place.month, today), "kindergarten": place.kindergarten, "n": part.child}
+        where = {"month": month(place.month, today), "kindergarten": place.kindergarten}
         if part.child is None:
-            return _("kindergarten place from %(month)s at %(kindergarten)s") % values
-        return _("kindergarten place from %(month)s at %(kindergarten)s for child %(n)s") % values
-    raise ValueError(f"unknown part kind {part.kind!r}")
+            return _("kindergarten place from %(month)s at %(kindergarten)s") % where
+        return _("kindergarten place from %(month)s at %(kindergarten)s for child %(n)s") % {**where, "n": part.child}
+    raise ValueError(f"unknown part kind {part.kind!r} (or a listing of another kind: {part.listing!r})")
 
 
 def describe_suggestion(suggestion: Suggestion, today: dt.date | None = None) -> str:

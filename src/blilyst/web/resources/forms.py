@@ -10,6 +10,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from blilyst.web.accounts.models import Municipality
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib.formfields import field_of
 from blilyst.web.lib.tenancy import municipalities_for
@@ -56,9 +57,9 @@ class ResourceForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         choices = municipalities_for(user, Capability.EDIT_RESOURCES)
-        field = self.fields["municipality"]
+        field = field_of(self, "municipality", forms.ModelChoiceField)
         if self.instance.pk:
-            field.queryset = choices.model.objects.filter(pk=self.instance.municipality_id)
+            field.queryset = Municipality.objects.filter(pk=self.instance.municipality_id)
             field.disabled = True
         else:
             field.queryset = choices
@@ -158,7 +159,9 @@ class PlaceCheckForm(forms.Form):
 class ImportForm(forms.Form):
     """A CSV file for one of the user's municipalities."""
 
-    municipality = forms.ModelChoiceField(queryset=None, label=_("municipality"), empty_label=None)
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.none(), label=_("municipality"), empty_label=None
+    )
     file = forms.FileField(
         label=_("CSV or Excel file"),
         help_text=_(

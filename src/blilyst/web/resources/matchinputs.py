@@ -225,7 +225,10 @@ def record_gaps(
         params = {"code": gap.code, **gap.params}
         detail = gap_text(gap)
         row = open_rows.pop(gap.key, None)
-        if row is None and household_id is None:
+        if row is not None:
+            row.detail, row.params, row.last_seen = detail, params, today
+            row.save(update_fields=["detail", "params", "last_seen"])
+        elif household_id is None:
             row = MatchingGap.objects.create(
                 municipality_id=municipality_code,
                 kind=gap.kind,
@@ -235,7 +238,7 @@ def record_gaps(
                 recorded_on=today,
                 last_seen=today,
             )
-        elif row is None:  # get_or_create: a request beside this one may have just recorded it
+        else:  # get_or_create: a request beside this one may have just recorded it
             row, _created = MatchingGap.objects.get_or_create(
                 municipality_id=municipality_code,
                 household_id=household_id,
@@ -249,9 +252,6 @@ def record_gaps(
                     "last_seen": today,
                 },
             )
-        else:
-            row.detail, row.params, row.last_seen = detail, params, today
-            row.save(update_fields=["detail", "params", "last_seen"])
         rows.append(row)
     for row in open_rows.values():
         row.resolved_on = today

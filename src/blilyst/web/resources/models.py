@@ -43,6 +43,14 @@ class Resource(Versioned):
     class Meta:
         abstract = True
 
+    @classmethod
+    def own_field(cls, name: str) -> models.Field:
+        """The model's field ``name`` (a column the pages and the import use, never a reverse relation)."""
+        field = cls._meta.get_field(name)
+        if not isinstance(field, models.Field):
+            raise TypeError(f"{cls.__name__}.{name} is a reverse relation, not a field")
+        return field
+
 
 class Housing(Resource):
     """A dwelling for sale, for rent, or let as trial housing (prøvebolig, at most three years), a

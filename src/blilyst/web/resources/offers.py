@@ -98,7 +98,11 @@ class Offer(models.Model):
 
     def _take(self) -> None:
         if self.kind == self.Kind.HOUSING:
-            dwelling = Housing.objects.select_for_update().filter(pk=self.housing_id).first()
+            dwelling = (
+                Housing.objects.select_for_update().filter(pk=self.housing_id).first()
+                if self.housing_id is not None
+                else None
+            )
             if dwelling is None or dwelling.status != Housing.Status.AVAILABLE:
                 raise ValidationError(
                     _("The dwelling is no longer available, so the offer cannot be accepted. Withdraw it."),
@@ -116,6 +120,8 @@ class Offer(models.Model):
                     age_group=self.age_group,
                 )
                 .first()
+                if self.month is not None
+                else None
             )
             if row is None or row.free_places < 1:
                 raise ValidationError(

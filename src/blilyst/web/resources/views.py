@@ -9,11 +9,12 @@ personal data: only users who may see personal data (``VIEW_HOUSEHOLDS``) see th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -38,8 +39,21 @@ from blilyst.web.resources.forms import (
     JobVacancyForm,
     KindergartenCapacityForm,
     PlaceCheckForm,
+    ResourceForm,
 )
-from blilyst.web.resources.models import Event, Host, Housing, JobVacancy, KindergartenCapacity, MatchingGap, Offer
+from blilyst.web.resources.models import (
+    Event,
+    Host,
+    Housing,
+    JobVacancy,
+    KindergartenCapacity,
+    MatchingGap,
+    Offer,
+    Resource,
+)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 EDIT = Capability.EDIT_RESOURCES
 PER_PAGE = 50
@@ -50,10 +64,10 @@ class Kind:
     """One kind of resource as the pages show it."""
 
     slug: str
-    model: type
-    form: type
-    title: str
-    new_label: str
+    model: type[Resource]
+    form: type[ResourceForm]
+    title: StrOrPromise
+    new_label: StrOrPromise
     columns: tuple[str, ...]  # model fields shown in the list
     read: Capability = Capability.VIEW_RESOURCES
     personal: tuple[str, ...] = ()  # columns shown only to users who may see personal data
@@ -133,14 +147,14 @@ def kind_or_404(slug: str) -> Kind:
         raise Http404("No such resource") from None
 
 
-def get_resource_for_user(request: HttpRequest, kind: Kind, pk: int):
+def get_resource_for_user(request: AuthedRequest, kind: Kind, pk: int):
     """The resource and whether the user may change it (404 outside the user's municipalities)."""
-    return get_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
+    return get_for_user(request, kind.model._default_manager.all(), pk=pk, read=kind.read, write=EDIT)
 
 
-def get_rw_resource_for_user(request: HttpRequest, kind: Kind, pk: int):
+def get_rw_resource_for_user(request: AuthedRequest, kind: Kind, pk: int):
     """The resource for a change: 404 outside the user's municipalities, 403 for a read-only member."""
-    return get_rw_for_user(request, kind.model.objects.all(), pk=pk, read=kind.read, write=EDIT)
+    return get_rw_for_user(request, kind.model._default_manager.all(), pk=pk, read=kind.read, write=EDIT)
 
 
 def _cell(obj, name: str) -> object:
@@ -155,7 +169,7 @@ def index(request: AuthedRequest) -> HttpResponse:
     counts = []
     for kind in KINDS.values():
         if user.can_anywhere(kind.read):
-            counts.append((kind, for_user(request, kind.model.objects.all(), kind.read).count()))
+            counts.append((kind, for_user(request, kind.model._default_manager.all(), kind.read).count()))
     gaps = matchinputs.gap_counts(
         for_user(request, MatchingGap.objects.all(), Capability.VIEW_RESOURCES), open_only=True
     )
@@ -175,20 +189,20 @@ def index(request: AuthedRequest) -> HttpResponse:
 @require_GET
 @require_capability(Capability.VIEW_RESOURCES)
 def resource_list(request: AuthedRequest, kind: str) -> HttpResponse:
-    kind = kind_or_404(kind)
-    if not request.user.can_anywhere(kind.read):
+    spec = kind_or_404(kind)
+    if not request.user.can_anywhere(spec.read):
         raise Http404("Not found")
-    rows = for_user(request, kind.model.objects.all(), kind.read).select_related("municipality")
+    rows = for_user(request, spec.model._default_manager.all(), spec.read).select_related("municipality")
     status = request.GET.get("status", "")
-    status_choices = kind.model._meta.get_field(kind.status_field).choices if kind.status_field else []
+    status_choices = (spec.model.own_field(spec.status_field).choices or []) if spec.status_field else []
     if status and status in {value for value, _label in status_choices}:
-        rows = rows.filter(**{kind.status_field: status})
+        rows = rows.filter(**{spec.status_field: status})
     else:
         status = ""
     of_kind = request.GET.get("kind", "")
-    kind_choices = kind.model._meta.get_field(kind.kind_field).choices if kind.kind_field else []
+    kind_choices = (spec.model.own_field(spec.kind_field).choices or []) if spec.kind_field else []
     if of_kind and of_kind in {value for value, _label in kind_choices}:
-        rows = rows.filter(**{kind.kind_field: of_kind})
+        rows = rows.filter(**{spec.kind_field: of_kind})
     else:
         of_kind = ""
     # one employer's vacancies: where a suggestion's job links to its employer
@@ -198,18 +212,18 @@ def resource_list(request: AuthedRequest, kind: str) -> HttpResponse:
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     personal_codes = set(request.user.municipality_codes(Capability.VIEW_HOUSEHOLDS))
     editable_codes = set(request.user.municipality_codes(EDIT))
-    columns = [c for c in kind.columns if c not in kind.personal or personal_codes]
-    several = len(request.user.municipality_codes(kind.read)) > 1
+    columns = [c for c in spec.columns if c not in spec.personal or personal_codes]
+    several = len(request.user.municipality_codes(spec.read)) > 1
     table = []
     for obj in page:
         cells = []
         for name in columns:
-            hidden = name in kind.personal and obj.municipality_id not in personal_codes
+            hidden = name in spec.personal and obj.municipality_id not in personal_codes
             cells.append("–" if hidden else _cell(obj, name))
         table.append({"obj": obj, "cells": cells, "editable": obj.municipality_id in editable_codes})
     ctx = {
-        "kind": kind,
-        "headers": [kind.model._meta.get_field(c).verbose_name for c in columns],
+        "kind": spec,
+        "headers": [spec.model.own_field(c).verbose_name for c in columns],
         "table": table,
         "page": page,
         "several": several,
@@ -220,12 +234,12 @@ def resource_list(request: AuthedRequest, kind: str) -> HttpResponse:
         "employer": employer,
         "can_create": bool(editable_codes),
     }
-    if kind.model is KindergartenCapacity:
+    if spec.model is KindergartenCapacity:
         ctx.update(_place_check(request, rows))
     return render(request, "resources/list.html", ctx)
 
 
-def _place_check(request: HttpRequest, rows) -> dict:
+def _place_check(request: AuthedRequest, rows) -> dict:
     """The answer to "a place from March?": per kindergarten the first month from then with enough places."""
     form = PlaceCheckForm(request.GET if "month" in request.GET else None)
     if not form.is_valid():
@@ -250,23 +264,23 @@ def _place_check(request: HttpRequest, rows) -> dict:
 @require_http_methods(["GET", "POST"])
 @require_capability(EDIT)
 def resource_create(request: AuthedRequest, kind: str) -> HttpResponse:
-    kind = kind_or_404(kind)
-    if not request.user.can_anywhere(kind.read):
+    spec = kind_or_404(kind)
+    if not request.user.can_anywhere(spec.read):
         raise Http404("Not found")
-    form = kind.form(request.POST if request.method == "POST" else None, user=request.user)
+    form = spec.form(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         obj = form.save()
         registers_changed(request, obj.municipality_id)
         messages.success(request, _("Saved: %(name)s.") % {"name": obj})
-        return redirect("resources:list", kind=kind.slug)
-    return render(request, "resources/form.html", {"kind": kind, "form": form, "obj": None})
+        return redirect("resources:list", kind=spec.slug)
+    return render(request, "resources/form.html", {"kind": spec, "form": form, "obj": None})
 
 
 @require_http_methods(["GET", "POST"])
-def resource_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    kind = kind_or_404(kind)
-    obj = get_rw_resource_for_user(request, kind, pk)
-    form = kind.form(request.POST if request.method == "POST" else None, instance=obj, user=request.user)
+def resource_edit(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    spec = kind_or_404(kind)
+    obj = get_rw_resource_for_user(request, spec, pk)
+    form = spec.form(request.POST if request.method == "POST" else None, instance=obj, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             obj = form.save()
@@ -274,34 +288,34 @@ def resource_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             if exc.current_version is None:
                 raise Http404("Not found") from None  # deleted meanwhile
             # Someone saved first: keep what the user typed, show where it differs from what is stored now.
-            current = kind.model.objects.get(pk=pk)
-            ctx = {"kind": kind, "obj": current, **conflict_context(form, current)}
-            ctx["form"] = kind.form(
+            current = spec.model._default_manager.get(pk=pk)
+            ctx = {"kind": spec, "obj": current, **conflict_context(form, current)}
+            ctx["form"] = spec.form(
                 rebind_to_current(request.POST, exc.current_version), instance=current, user=request.user
             )
             return render(request, "resources/form.html", ctx, status=409)
         registers_changed(request, obj.municipality_id)
         messages.success(request, _("Saved: %(name)s.") % {"name": obj})
-        return redirect("resources:list", kind=kind.slug)
-    return render(request, "resources/form.html", {"kind": kind, "form": form, "obj": obj})
+        return redirect("resources:list", kind=spec.slug)
+    return render(request, "resources/form.html", {"kind": spec, "form": form, "obj": obj})
 
 
 @require_POST
-def resource_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    kind = kind_or_404(kind)
-    obj = get_rw_resource_for_user(request, kind, pk)
+def resource_delete(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    spec = kind_or_404(kind)
+    obj = get_rw_resource_for_user(request, spec, pk)
     name, code = str(obj), obj.municipality_id
     obj.delete()
     registers_changed(request, code)
     messages.success(request, _("Deleted: %(name)s.") % {"name": name})
-    return redirect("resources:list", kind=kind.slug)
+    return redirect("resources:list", kind=spec.slug)
 
 
 @require_http_methods(["GET", "POST"])
 @require_capability(EDIT)
-def resource_import(request: HttpRequest, kind: str) -> HttpResponse:
-    kind = kind_or_404(kind)
-    if not kind.importable:
+def resource_import(request: AuthedRequest, kind: str) -> HttpResponse:
+    spec = kind_or_404(kind)
+    if not spec.importable:
         raise Http404("Not found")
     form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None, user=request.user)
     report = None
@@ -314,7 +328,7 @@ def resource_import(request: HttpRequest, kind: str) -> HttpResponse:
                     _("The file is larger than %(mb)s MB. Split it into smaller files and import them one by one.")
                     % {"mb": csvimport.MAX_BYTES // (1024 * 1024)}
                 )
-            report = csvimport.import_csv(kind.importable, upload.read(), form.cleaned_data["municipality"])
+            report = csvimport.import_csv(spec.importable, upload.read(), form.cleaned_data["municipality"])
         except ImportFileError as exc:
             file_error = str(exc)
         else:
@@ -324,22 +338,22 @@ def resource_import(request: HttpRequest, kind: str) -> HttpResponse:
                 )
             if report.ok:
                 messages.success(request, report.summary())
-                return redirect("resources:list", kind=kind.slug)
+                return redirect("resources:list", kind=spec.slug)
     # Rows were rejected: the page shows the report; 400 when no row at all could be taken.
     nothing_taken = report is not None and report.rejected == report.rows
     status = 400 if (file_error or nothing_taken) else 200
     ctx = {
-        "kind": kind,
+        "kind": spec,
         "form": form,
         "report": report,
         "file_error": file_error,
-        "columns": csvimport.KINDS[kind.importable].columns,
+        "columns": csvimport.KINDS[spec.importable].columns,
     }
     return render(request, "resources/import.html", ctx, status=status)
 
 
 # --- Matching ---------------------------------------------------------------------------------------------
-def run_matching(request: HttpRequest, household, record: bool):
+def run_matching(request: AuthedRequest, household, record: bool):
     """Match ``household`` against its municipality's listings; with ``record`` (the user may change
     the household) keep its ``MatchingGap`` rows in step. Returns (needs, index, result)."""
     code, read = household.municipality_id, Capability.VIEW_RESOURCES
@@ -359,7 +373,7 @@ def run_matching(request: HttpRequest, household, record: bool):
 
 
 @require_GET
-def household_matches(request: HttpRequest, household_id: int) -> HttpResponse:
+def household_matches(request: AuthedRequest, household_id: int) -> HttpResponse:
     """ "Find matches" for one household: ranked suggestions with their reasons, and the gaps.
 
     The household comes through the newcomers app's accessor (404 outside the user's
@@ -376,7 +390,7 @@ def household_matches(request: HttpRequest, household_id: int) -> HttpResponse:
     return render(request, "resources/matches.html", _matches_context(request, household, writable))
 
 
-def _matches_context(request: HttpRequest, household, writable: bool, offer_error: str = "") -> dict:
+def _matches_context(request: AuthedRequest, household, writable: bool, offer_error: str = "") -> dict:
     """What the matches page shows: suggestions naming the adults and children and linking the listings, a
     kindergarten place for each child, hosts and events, the gaps, and the offers made so far."""
     code, read = household.municipality_id, Capability.VIEW_RESOURCES
@@ -580,7 +594,7 @@ def offer_create(request: AuthedRequest, household_id: int) -> HttpResponse:
 
 
 @require_POST
-def offer_answer(request: HttpRequest, household_id: int, offer_id: int) -> HttpResponse:
+def offer_answer(request: AuthedRequest, household_id: int, offer_id: int) -> HttpResponse:
     """Record accepted / declined (with the reason) / withdrawn for one of the household's offers."""
     from blilyst.web.newcomers.views import get_rw_household_for_user
     from blilyst.web.privacy.models import Action
