@@ -560,9 +560,11 @@ def _solve_constrained(
     profile: np.ndarray,
     weights: np.ndarray,
     targets: np.ndarray,
+    base_counts: np.ndarray | None = None,
 ) -> tuple[EngineResult, np.ndarray]:
     """Year by year, the extra migrants ``k[t, r]`` (distributed by ``profile``) so that
-    ``sum(weights * P(t+1)) == targets[t, r]``."""
+    ``sum(weights * P(t+1)) == targets[t, r]``, on top of ``base_rates`` (on the start cohorts) and
+    ``base_counts`` ``(T, R, 2, A)`` (the national immigration handed out, if any)."""
     R = len(rs.codes)
     pop = np.empty((steps + 1, R, 2, N_AGES))
     pop[0] = rs.base
@@ -577,6 +579,8 @@ def _solve_constrained(
     for t in range(steps):
         P = pop[t]
         trend_net = base_rates * _cohort_base(P)
+        if base_counts is not None:
+            trend_net = trend_net + base_counts[t]
         st = surv[t]
         p0, _, _ = advance(P, trend_net, st, fert[t], girls, timing="cohort", with_deaths=False, step=t)
         p1, _, _ = advance(P, trend_net + profile[None], st, fert[t], girls, timing="cohort", with_deaths=False, step=t)
@@ -748,7 +752,21 @@ class _Run:
             weights, targets, goal = _employment_constraint(opts, rs, steps, self.snapshot, self.assumptions)
         else:
             weights, targets, goal = _target_constraint(opts, rs, steps, self.assumptions)
-        eng, k = _solve_constrained(rs, steps, surv, fert, self.srb, rs.migration_rate, self.profile, weights, targets)
+        base_rates, base_counts, level = rs.migration_rate, None, None
+        domestic, share, intl_profile = rs.domestic_rate, rs.international_share, rs.international_profile
+        if domestic is not None and share is not None and intl_profile is not None:
+            # the same starting point as the trend: domestic moves from the municipality's history,
+            # immigration a national assumption (its default level) handed out by population share
+            level = _national_level(rs, self.snapshot, steps, "trend")
+            base_rates, base_counts = domestic, international_counts(level, share, intl_profile)
+            self.assumptions["migration"] = (
+                f"domestic net migration rates by sex and age, {rs.history_years[0]}-{rs.history_years[-1]}, "
+                "balanced to zero over Norway; net immigration a national assumption handed out by population "
+                f"share ({level.describe('en')}); then the extra migrants below"
+            )
+        eng, k = _solve_constrained(
+            rs, steps, surv, fert, self.srb, base_rates, self.profile, weights, targets, base_counts
+        )
         self.assumptions["extra migrants"] = f"solved each year; age profile: {self.profile_source}"
         missed = _missed_targets(eng.population, weights, targets, rs.codes)
         if missed:
@@ -765,7 +783,13 @@ class _Run:
             eng,
             extra_migrants=k,
             profile=self.profile,
-            extra={"goal": goal[0], "goal_values": goal[1], "missed": missed, "profile_info": self.profile_info},
+            extra={
+                "goal": goal[0],
+                "goal_values": goal[1],
+                "missed": missed,
+                "profile_info": self.profile_info,
+                **({"national_level": level} if level is not None else {}),
+            },
         )
 
     def trend(self, opts: TrendOptions, aset: AssumptionSet | None) -> ProjectionResult:
