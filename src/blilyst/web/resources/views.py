@@ -206,9 +206,9 @@ def resource_list(request: AuthedRequest, kind: str) -> HttpResponse:
     else:
         of_kind = ""
     # one employer's vacancies: where a suggestion's job links to its employer
-    employer = request.GET.get("employer", "").strip()[:150] if kind.model is JobVacancy else ""
+    employer = request.GET.get("employer", "").strip()[:150] if spec.model is JobVacancy else ""
     if employer:
-        rows = rows.filter(employer__iexact=employer)
+        rows = rows.filter(**{"employer__iexact": employer})  # a JobVacancy field; rows are of the kind's model
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     personal_codes = set(request.user.municipality_codes(Capability.VIEW_HOUSEHOLDS))
     editable_codes = set(request.user.municipality_codes(EDIT))
