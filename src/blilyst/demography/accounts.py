@@ -256,44 +256,16 @@ def build_accounts(
         Restrict to these codes and event years (a ``(first, last)`` tuple or a list);
         by default all municipalities and every year with two consecutive stocks from 2006.
     """
+    if migration_scope not in ("all", "domestic"):
+        raise InputError("migration_scope", f"must be 'all' or 'domestic', got {migration_scope!r}")
     event_years = _event_years(population, years)
     stock_years = sorted(set(event_years) | {y + 1 for y in event_years})
     # the residual needs consecutive stocks: compute over the full span and select afterwards
     span = list(range(stock_years[0], stock_years[-1] + 1))
     codes, cube = population_cube_from_frame(population, municipalities, span)
-    res = net_migration_by_age(cube, span, mortality, municipalities=codes, method=method)
-    if res.years != event_years:
-        keep = [res.years.index(y) for y in event_years]
-        res = ResidualMigration(
-            municipalities=res.municipalities,
-            years=event_years,
-            net_migration=res.net_migration[keep],
-            deaths=res.deaths[keep],
-            births=res.births[keep],
-            pop_start=res.pop_start[keep],
-            pop_end=res.pop_end[keep],
-            survival=res.survival[keep],
-            method=res.method,
-            births_source=res.births_source,
-            mortality_years=[res.mortality_years[i] for i in keep] if res.mortality_years else [],
-        )
+    res = _select_years(net_migration_by_age(cube, span, mortality, municipalities=codes, method=method), event_years)
     res = res.without_boundary_changes(boundary_matrix(boundary_changes, codes, event_years))
-    est = res.totals().set_index(["municipality", "year"])
-    est["natural_increase"] = est.births - est.deaths
-    for col in ("in_migration", "out_migration", "domestic_in", "domestic_out", "domestic_net", "international_net"):
-        est[col] = np.nan
-    est["residual"] = 0.0
-    src = pd.DataFrame(ESTIMATED, index=est.index, columns=list(COMPONENTS))
-    src["population_start"] = REGISTERED
-    src["population_end"] = REGISTERED
-    src["boundary_change"] = boundary_sources(boundary_changes, codes, event_years).ravel()
-    # stocks that are fixed shares of a merged municipality: the residual there is no migration
-    artefact = merged_split_years(population_flags, codes, event_years).ravel()
-    if artefact.any():
-        est.loc[artefact, "net_migration"] = np.nan
-        est.loc[artefact, "residual"] = (
-            est.population_end - est.population_start - est.natural_increase - est.boundary_change
-        )[artefact]
+    est, src = _estimated_totals(res, boundary_changes, population_flags, codes, event_years)
 
     notes = [
         "Population 1 January: SSB table 07459 (2024 borders). Kilde: Statistisk sentralbyrå.",
@@ -310,61 +282,125 @@ def build_accounts(
             )
 
     reg_by_age = None
-    if migration_scope not in ("all", "domestic"):
-        raise InputError("migration_scope", f"must be 'all' or 'domestic', got {migration_scope!r}")
     if migration_by_age is not None and len(migration_by_age):
         reg_by_age = migration_by_age[
             migration_by_age.municipality.isin(codes) & migration_by_age.year.isin(event_years)
         ]
         if len(reg_by_age):
-            reg = reg_by_age.groupby(["municipality", "year"])[["in_migration", "out_migration", "net_migration"]].sum()
-            idx = reg.index.intersection(est.index)
-            max_age = reg_by_age.groupby(["municipality", "year"]).age.max()
-            partial = sorted({int(y) for y in max_age[max_age < 99].index.get_level_values("year")})
-            gap = ""
-            if partial:
-                gap = (
-                    f"; for {partial[0]}-{partial[-1]} the data cover ages 0-{int(max_age.min())} only, "
-                    "so moves of older people are missing from those totals"
-                )
-            if migration_scope == "all":
-                for col in ["in_migration", "out_migration", "net_migration"]:
-                    est.loc[idx, col] = reg.loc[idx, col].astype(float)
-                    src.loc[idx, col] = REGISTERED
-                est.loc[idx, "residual"] = (
-                    est.loc[idx, "population_end"]
-                    - est.loc[idx, "population_start"]
-                    - est.loc[idx, "natural_increase"]
-                    - est.loc[idx, "net_migration"]
-                    - est.loc[idx, "boundary_change"]
-                )
-                notes.append(
-                    "Registered in-, out- and net migration (all moves, domestic and international) from "
-                    "SSB's migration-by-age data as prepared by Telemark fylkeskommune"
-                    + gap
-                    + ". 'residual' closes the account (registered migration against estimated births "
-                    "and deaths)."
-                )
-            else:
-                for reg_col, col in [
-                    ("in_migration", "domestic_in"),
-                    ("out_migration", "domestic_out"),
-                    ("net_migration", "domestic_net"),
-                ]:
-                    est.loc[idx, col] = reg.loc[idx, reg_col].astype(float)
-                    src.loc[idx, col] = REGISTERED
-                est.loc[idx, "international_net"] = est.loc[idx, "net_migration"] - est.loc[idx, "domestic_net"]
-                notes.append(
-                    "Registered domestic in-, out- and net migration (SSB 09588)" + gap + "; "
-                    "international net migration = estimated net migration minus registered domestic net "
-                    "(estimated)."
-                )
+            notes.append(_apply_registered_migration(est, src, reg_by_age, migration_scope))
 
     if components_annual is not None and len(components_annual):
         note = _apply_registered_components(est, src, components_annual)
         if note:
             notes.append(note)
 
+    notes.extend(_boundary_notes(est, population_flags, codes))
+    if population_flags is not None and len(population_flags):
+        notes.extend(_mark_estimated_stocks(src, population_flags, codes))
+    return Accounts(totals=_long_totals(est, src), residual=res, registered_by_age=reg_by_age, notes=notes)
+
+
+def _select_years(res: ResidualMigration, event_years: list[int]) -> ResidualMigration:
+    """``res`` (computed over consecutive years) narrowed to ``event_years``."""
+    if res.years == event_years:
+        return res
+    keep = [res.years.index(y) for y in event_years]
+    return ResidualMigration(
+        municipalities=res.municipalities,
+        years=event_years,
+        net_migration=res.net_migration[keep],
+        deaths=res.deaths[keep],
+        births=res.births[keep],
+        pop_start=res.pop_start[keep],
+        pop_end=res.pop_end[keep],
+        survival=res.survival[keep],
+        method=res.method,
+        births_source=res.births_source,
+        mortality_years=[res.mortality_years[i] for i in keep] if res.mortality_years else [],
+    )
+
+
+def _estimated_totals(
+    res: ResidualMigration,
+    boundary_changes: pd.DataFrame | None,
+    population_flags: pd.DataFrame | None,
+    codes: list[str],
+    event_years: list[int],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The estimated account per (municipality, year) and the source of each of its values (registered
+    stocks, estimated components); years whose stocks are fixed shares of a merged municipality get no net
+    migration (their residual shows the difference)."""
+    est = res.totals().set_index(["municipality", "year"])
+    est["natural_increase"] = est.births - est.deaths
+    for col in ("in_migration", "out_migration", "domestic_in", "domestic_out", "domestic_net", "international_net"):
+        est[col] = np.nan
+    est["residual"] = 0.0
+    src = pd.DataFrame(ESTIMATED, index=est.index, columns=list(COMPONENTS))
+    src["population_start"] = REGISTERED
+    src["population_end"] = REGISTERED
+    src["boundary_change"] = boundary_sources(boundary_changes, codes, event_years).ravel()
+    # stocks that are fixed shares of a merged municipality: the residual there is no migration
+    artefact = merged_split_years(population_flags, codes, event_years).ravel()
+    if artefact.any():
+        est.loc[artefact, "net_migration"] = np.nan
+        est.loc[artefact, "residual"] = (
+            est.population_end - est.population_start - est.natural_increase - est.boundary_change
+        )[artefact]
+    return est, src
+
+
+def _apply_registered_migration(
+    est: pd.DataFrame, src: pd.DataFrame, reg_by_age: pd.DataFrame, migration_scope: str
+) -> str:
+    """Put registered migration (by age, summed) into ``est``/``src`` in place and return the note saying so:
+    all moves replace the estimated migration (the residual closes the account), domestic moves give the
+    domestic components and international net migration as estimated net minus registered domestic net."""
+    reg = reg_by_age.groupby(["municipality", "year"])[["in_migration", "out_migration", "net_migration"]].sum()
+    idx = reg.index.intersection(est.index)
+    max_age = reg_by_age.groupby(["municipality", "year"]).age.max()
+    partial = sorted({int(y) for y in max_age[max_age < 99].index.get_level_values("year")})
+    gap = ""
+    if partial:
+        gap = (
+            f"; for {partial[0]}-{partial[-1]} the data cover ages 0-{int(max_age.min())} only, "
+            "so moves of older people are missing from those totals"
+        )
+    if migration_scope == "all":
+        for col in ["in_migration", "out_migration", "net_migration"]:
+            est.loc[idx, col] = reg.loc[idx, col].astype(float)
+            src.loc[idx, col] = REGISTERED
+        est.loc[idx, "residual"] = (
+            est.loc[idx, "population_end"]
+            - est.loc[idx, "population_start"]
+            - est.loc[idx, "natural_increase"]
+            - est.loc[idx, "net_migration"]
+            - est.loc[idx, "boundary_change"]
+        )
+        return (
+            "Registered in-, out- and net migration (all moves, domestic and international) from "
+            "SSB's migration-by-age data as prepared by Telemark fylkeskommune"
+            + gap
+            + ". 'residual' closes the account (registered migration against estimated births "
+            "and deaths)."
+        )
+    for reg_col, col in [
+        ("in_migration", "domestic_in"),
+        ("out_migration", "domestic_out"),
+        ("net_migration", "domestic_net"),
+    ]:
+        est.loc[idx, col] = reg.loc[idx, reg_col].astype(float)
+        src.loc[idx, col] = REGISTERED
+    est.loc[idx, "international_net"] = est.loc[idx, "net_migration"] - est.loc[idx, "domestic_net"]
+    return (
+        "Registered domestic in-, out- and net migration (SSB 09588)" + gap + "; "
+        "international net migration = estimated net migration minus registered domestic net "
+        "(estimated)."
+    )
+
+
+def _boundary_notes(est: pd.DataFrame, population_flags: pd.DataFrame | None, codes: list[str]) -> list[str]:
+    """Notes on border changes (the largest named) and on municipalities merged and split again."""
+    notes = []
     moved = est.boundary_change[est.boundary_change.abs() >= 0.5]
     if len(moved):
         largest = moved.abs().sort_values(ascending=False, kind="stable").index[:12]
@@ -383,20 +419,28 @@ def build_accounts(
             "municipality, net migration cannot be estimated and is left out (the residual shows the difference). "
             "Leave these years out of comparisons and rankings."
         )
+    return notes
 
-    if population_flags is not None and len(population_flags):
-        for f in population_flags.to_dict("records"):
-            for y in range(int(f["year_from"]), int(f["year_to"]) + 1):
-                if (f["municipality"], y) in src.index:
-                    src.loc[(f["municipality"], y), "population_start"] = ESTIMATED
-                if (f["municipality"], y - 1) in src.index:
-                    src.loc[(f["municipality"], y - 1), "population_end"] = ESTIMATED
-        for key, rows in population_flags.groupby("municipality"):
-            code = str(key)
-            if code in codes:
-                spans = ", ".join(f"{r['year_from']}-{r['year_to']}" for r in rows.to_dict("records"))
-                notes.append(f"{code}: 1 January population {spans} is an estimate ({rows['note'].iloc[0]!s}).")
 
+def _mark_estimated_stocks(src: pd.DataFrame, population_flags: pd.DataFrame, codes: list[str]) -> list[str]:
+    """Mark the 1 January stocks that are themselves estimates in ``src`` (in place); a note per municipality."""
+    for f in population_flags.to_dict("records"):
+        for y in range(int(f["year_from"]), int(f["year_to"]) + 1):
+            if (f["municipality"], y) in src.index:
+                src.loc[(f["municipality"], y), "population_start"] = ESTIMATED
+            if (f["municipality"], y - 1) in src.index:
+                src.loc[(f["municipality"], y - 1), "population_end"] = ESTIMATED
+    notes = []
+    for key, rows in population_flags.groupby("municipality"):
+        code = str(key)
+        if code in codes:
+            spans = ", ".join(f"{r['year_from']}-{r['year_to']}" for r in rows.to_dict("records"))
+            notes.append(f"{code}: 1 January population {spans} is an estimate ({rows['note'].iloc[0]!s}).")
+    return notes
+
+
+def _long_totals(est: pd.DataFrame, src: pd.DataFrame) -> pd.DataFrame:
+    """The account long (municipality, year, component, value, source), components in their fixed order."""
     cols = list(COMPONENTS)
     long = cast(pd.Series, est[cols].stack(future_stack=True)).rename("value").reset_index()
     long = long.rename(columns={"level_2": "component"})
@@ -405,7 +449,7 @@ def build_accounts(
     long["component"] = pd.Categorical(long.component, categories=cols, ordered=True)
     long = long.sort_values(["municipality", "year", "component"], kind="stable").reset_index(drop=True)
     long["component"] = long.component.astype(str)
-    return Accounts(totals=long, residual=res, registered_by_age=reg_by_age, notes=notes)
+    return long
 
 
 def _apply_registered_components(est: pd.DataFrame, src: pd.DataFrame, components: pd.DataFrame) -> str | None:
