@@ -23,6 +23,7 @@ from blilyst.plan.recommendations import Need, recommendations
 from blilyst.plan.recruitment import not_offered_section, recruitment_section
 from blilyst.plan.regions import regional_comparison
 from blilyst.plan.saved import SavedPlan
+from blilyst.plan.survey import survey_section
 from blilyst.plan.targetgroups import (
     GroupEvidence,
     PriorityWarning,
@@ -151,6 +152,7 @@ def build_document(
             need, document.bottlenecks, evidence, goal, document.honesty, document.action_gaps
         )
         document.competence = needs.competence(code, scenario, lang)
+        document.survey = survey_section(saved.survey, lang)
         registers = saved.register_evidence()
         capacity = registers.capacity if registers is not None else None
         document.recruitment = recruitment_section(capacity, lang)

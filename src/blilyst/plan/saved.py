@@ -7,7 +7,8 @@ on the export page) and ``blilyst plan KOMMUNE --saved plan.json`` reads it back
 
 The file holds no personal data: the comparison set, the scenario, the target groups and the chain
 (goal → groups → measures → indicators), the latest bottleneck assessment with the aggregate counts it
-was made on, and the latest checked campaign text with the capacity it was checked against. The newcomer
+was made on, the latest checked campaign text with the capacity it was checked against, the registers'
+counts when it was exported (``registers``) and the counts of the latest residents' survey (``survey``). The newcomer
 service's household records stay in the web app (the "does it work?" section is built there).
 """
 
@@ -25,6 +26,7 @@ from blilyst.plan.bottlenecks import Assessment, BottleneckEvidence
 from blilyst.plan.capacity import Capacity
 from blilyst.plan.chain import Chain, Indicator, Measure
 from blilyst.plan.honesty import HonestyReport
+from blilyst.plan.survey import SurveyResult
 from blilyst.plan.targetgroups import TargetGroup
 from blilyst.plan.versions import AdoptedBaseline, VersionInfo
 
@@ -127,6 +129,7 @@ class SavedPlan:
     # the registers' aggregate counts when the plan was exported (evidence_to_json: capacity, open matching
     # gaps by kind ...): employers' recruitment needs, what the service does not offer, the message per group
     registers: Mapping[str, Any] | None = None
+    survey: SurveyResult | None = None  # the latest residents' survey the municipality entered (counts only)
 
     @property
     def scenario_or_default(self) -> str:
@@ -220,6 +223,7 @@ class SavedPlan:
             "version": self.version.to_json() if self.version else None,
             "adopted": self.adopted.to_json() if self.adopted else None,
             "registers": dict(self.registers) if self.registers is not None else None,
+            "survey": self.survey.to_json() if self.survey is not None else None,
         }
 
     @classmethod
@@ -270,6 +274,7 @@ class SavedPlan:
             assessment=_assessment_from_json(data.get("assessment")),
             campaign=_campaign_from_json(data.get("campaign")),
             registers=dict(registers) if registers is not None else None,
+            survey=SurveyResult.from_json(data["survey"]) if data.get("survey") is not None else None,
             **lists,
         )
 

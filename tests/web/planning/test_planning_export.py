@@ -56,6 +56,22 @@ def _fill(client) -> None:
         },
     )
     client.post("/plan/4028/message/", {"title": "Nettsiden", "text": "Barnehageplass garantert hele året for alle!"})
+    client.post(
+        "/plan/4028/survey/",
+        {
+            "title": "Innbyggerundersøkelsen 2026",
+            "conducted_on": "2026-10-15",
+            "respondents": "120",
+            "stay_yes": "60",
+            "stay_probably": "30",
+            "stay_unsure": "15",
+            "stay_probably_not": "10",
+            "stay_no": "5",
+            "stay_reason_nature": "70",
+            "leave_reason_job": "25",
+            "leave_reason_transport": "2",
+        },
+    )
 
 
 @pytest.fixture
@@ -117,6 +133,7 @@ def test_the_command_line_writes_the_same_document_from_the_saved_plan(filled_pl
     for heading in (
         "Kompetanse kommunen vil mangle",
         "Arbeidsgivernes rekrutteringsbehov",
+        "Innbyggernes eget ønske om å bli",
         "Hva tilflyttertjenesten ikke kan tilby",
         "Budskapet til hver målgruppe",
     ):
@@ -174,6 +191,10 @@ def test_the_pdf_holds_kviteseids_figures_and_every_part(filled_plan):
     # kindergarten gap are under 3, so hidden
     assert "Hva tilflyttertjenesten ikke kan tilby" in flat and "Ingen ledig plass i august" in flat
     assert "Behov tilflyttertjenesten ikke kunne dekke" in flat and "skjult (under 3)" in flat
+    # residents' own wish to stay: the survey's counts, with the 2 who named transport hidden
+    assert "Innbyggernes eget ønske om å bli" in flat
+    assert "90 av de 120 som svarte (75 %), planlegger å bo her om fem år" in flat.replace("\xa0", " ")
+    assert "Planlegger du å bo i kommunen om fem år?" in flat
     # the message for the chosen group (labour immigrants), from the same counts
     assert "Budskapet til hver målgruppe" in flat and "3 ledige stillinger, mest innen helse og omsorg" in flat
     assert "Fra henvendelse til innflytting" in flat  # does it work? (the funnel of the 12 households)

@@ -412,3 +412,102 @@ class AdoptForm(forms.Form):
         if day > timezone.localdate():
             raise forms.ValidationError(_("The adoption date cannot be in the future."))
         return day
+
+
+class SurveyForm(forms.Form):
+    """The counts of one residents' survey (:class:`blilyst.plan.survey.SurveyResult`): no person's answer.
+
+    The answer and reason names come from the core (the page's language is the core's), so the form, the
+    page and the plan document name them alike."""
+
+    title = forms.CharField(
+        label=_("Name of the survey"), max_length=150, help_text=_("For example: Innbyggerundersøkelsen 2026")
+    )
+    conducted_on = forms.DateField(
+        label=_("Date (when the survey closed)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    respondents = forms.IntegerField(label=_("Residents who answered"), min_value=1, max_value=1_000_000)
+
+    def __init__(self, *args, **kwargs):
+        from blilyst.plan.survey import REASONS as SURVEY_REASONS
+        from blilyst.plan.survey import STAY_ANSWERS, reason_label, stay_label
+
+        super().__init__(*args, **kwargs)
+
+        def count(label: str) -> forms.IntegerField:
+            return forms.IntegerField(label=label, required=False, min_value=0, max_value=1_000_000)
+
+        for key in STAY_ANSWERS:
+            self.fields[f"stay_{key}"] = count(stay_label(key))
+        for key in SURVEY_REASONS:
+            self.fields[f"stay_reason_{key}"] = count(reason_label(key))
+        for key in SURVEY_REASONS:
+            self.fields[f"leave_reason_{key}"] = count(reason_label(key))
+
+    def group(self, prefix: str) -> list:
+        """The bound fields of one part of the form (``stay_``, ``stay_reason_``, ``leave_reason_``)."""
+        return [
+            self[name] for name in self.fields if name.startswith(prefix) and not name.startswith(prefix + "reason")
+        ]
+
+    def general(self) -> list:
+        return [self["title"], self["conducted_on"], self["respondents"]]
+
+    def stay_answers(self) -> list:
+        return self.group("stay_")
+
+    def stay_reasons(self) -> list:
+        return self.group("stay_reason_")
+
+    def leave_reasons(self) -> list:
+        return self.group("leave_reason_")
+
+    def clean_conducted_on(self) -> dt.date:
+        day = self.cleaned_data["conducted_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The survey cannot have closed in the future."))
+        return day
+
+    def clean(self) -> dict:
+        from blilyst.errors import InputError
+        from blilyst.plan.survey import REASONS as SURVEY_REASONS
+        from blilyst.plan.survey import STAY_ANSWERS, SurveyResult
+
+        super().clean()
+        data = self.cleaned_data
+        if self.errors:
+            return data
+
+        def counts(prefix: str, keys: tuple[str, ...]) -> dict[str, int]:
+            return {k: data[f"{prefix}{k}"] for k in keys if data.get(f"{prefix}{k}") is not None}
+
+        respondents = data["respondents"]
+        answered = sum(counts("stay_", STAY_ANSWERS).values())
+        if answered > respondents:
+            raise forms.ValidationError(
+                _("The answers to the five-year question add up to %(answered)d, more than the %(n)d who answered."),
+                params={"answered": answered, "n": respondents},
+            )
+        for prefix in ("stay_reason_", "leave_reason_"):
+            for key, n in counts(prefix, SURVEY_REASONS).items():
+                if n > respondents:
+                    self.add_error(
+                        f"{prefix}{key}",
+                        _("More than the %(n)d residents who answered.") % {"n": respondents},
+                    )
+        if self.errors:
+            return data
+        try:
+            data["result"] = SurveyResult(
+                title=data["title"].strip(),
+                conducted_on=data["conducted_on"],
+                respondents=data["respondents"],
+                stay=counts("stay_", STAY_ANSWERS),
+                stay_reasons=counts("stay_reason_", SURVEY_REASONS),
+                leave_reasons=counts("leave_reason_", SURVEY_REASONS),
+            )
+        except InputError as exc:
+            raise forms.ValidationError(
+                _("The counts cannot be stored: %(problem)s"), params={"problem": exc.problem}
+            ) from exc
+        return data

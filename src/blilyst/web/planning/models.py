@@ -88,6 +88,7 @@ class Plan(Versioned):
         assessment: BottleneckAssessment | None = None,
         campaign: CampaignCheck | None = None,
         registers: dict | None = None,
+        survey: ResidentSurvey | None = None,
     ):
         """The plan as :class:`blilyst.plan.saved.SavedPlan`, with the given latest assessment and campaign
         check and the registers' aggregate counts now (the caller fetched them through the tenancy helpers)."""
@@ -116,6 +117,7 @@ class Plan(Versioned):
             version=self.draft_version_info(),
             adopted=self.adopted_baseline(),
             registers=registers,
+            survey=survey.to_domain() if survey is not None else None,
         )
 
     def latest_adopted(self) -> PlanVersion | None:
@@ -251,3 +253,46 @@ class CampaignCheck(models.Model):
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+class ResidentSurvey(models.Model):
+    """The counts one survey of the residents gave ("do you plan to live here in five years?", reasons to stay
+    and to move), typed in by staff: :class:`blilyst.plan.survey.SurveyResult` stored. No person's answer is
+    kept, only the totals the municipality's own survey produced."""
+
+    PERSONAL_DATA = False
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    title = models.CharField(_("title"), max_length=150)
+    conducted_on = models.DateField(_("conducted on"))
+    respondents = models.PositiveIntegerField(_("residents who answered"))
+    stay = models.JSONField(default=dict, help_text="Answers to the five-year question by answer key.")
+    stay_reasons = models.JSONField(default=dict, help_text="Reasons to stay by reason key.")
+    leave_reasons = models.JSONField(default=dict, help_text="Reasons to move by reason key.")
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-conducted_on", "-pk"]
+        verbose_name = _("residents' survey")
+        verbose_name_plural = _("residents' surveys")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def to_domain(self):
+        """The stored counts as :class:`blilyst.plan.survey.SurveyResult` (checked again on the way out)."""
+        from blilyst.plan.survey import SurveyResult
+
+        return SurveyResult(
+            title=self.title,
+            conducted_on=self.conducted_on,
+            respondents=self.respondents,
+            stay=self.stay,
+            stay_reasons=self.stay_reasons,
+            leave_reasons=self.leave_reasons,
+        )

@@ -51,10 +51,11 @@ from blilyst.web.planning.forms import (
     MeasureFormSet,
     PeersForm,
     ScenarioForm,
+    SurveyForm,
     TargetGroupForm,
     measure_initial,
 )
-from blilyst.web.planning.models import BottleneckAssessment, CampaignCheck, Plan
+from blilyst.web.planning.models import BottleneckAssessment, CampaignCheck, Plan, ResidentSurvey
 
 READ = Capability.VIEW_STATISTICS
 WRITE = Capability.EDIT_PLANS
@@ -753,6 +754,55 @@ def results(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "planning/results.html", ctx)
 
 
+# ------------------------------------------------------------------------------------ residents' survey
+
+
+def _surveys(request: AuthedRequest, code: str):
+    return for_user(request, ResidentSurvey.objects.all(), READ).filter(municipality=code)
+
+
+@require_http_methods(["GET", "POST"])
+def survey(request: AuthedRequest, code: str) -> HttpResponse:
+    """Residents' own wish to stay: staff enter the counts of a survey; the page shows the latest as the plan
+    will (:func:`blilyst.plan.survey.survey_section`)."""
+    from blilyst.plan.survey import survey_section
+
+    plan, writable = _plan(request, code)
+    if request.method == "POST":
+        if not writable:
+            raise PermissionDenied
+        form = SurveyForm(request.POST)
+        if form.is_valid():
+            result = form.cleaned_data["result"]
+            ResidentSurvey.objects.create(
+                municipality=plan.municipality,
+                title=result.title,
+                conducted_on=result.conducted_on,
+                respondents=result.respondents,
+                stay=dict(result.stay),
+                stay_reasons=dict(result.stay_reasons),
+                leave_reasons=dict(result.leave_reasons),
+                created_by=request.user,
+            )
+            messages.success(request, _("The survey is saved; the plan now reports it."))
+            return redirect(_url("plan_survey", code))
+    else:
+        form = SurveyForm()
+    surveys = list(_surveys(request, code)[:20])
+    part = survey_section(surveys[0].to_domain(), _lang()) if surveys else None
+    ctx = _base(
+        request,
+        plan,
+        writable,
+        "survey",
+        form=form,
+        surveys=surveys,
+        survey_part=part,
+        survey_tables=[(t.title, charts.table_rows(t.frame)) for t in part.tables] if part else [],
+    )
+    return render(request, "planning/survey.html", ctx)
+
+
 # ------------------------------------------------------------------------------------ export
 
 
@@ -763,6 +813,7 @@ def saved_plan(request: AuthedRequest, plan: Plan):
         _assessments(request, plan.municipality_id).first(),
         _checks(request, plan.municipality_id).first(),
         _current_evidence(request, plan.municipality_id),
+        _surveys(request, plan.municipality_id).first(),
     )
 
 
