@@ -298,23 +298,25 @@ def apply_assumptions(
     R = len(rs.codes)
     pos = {c: i for i, c in enumerate(rs.codes)}
     years = np.arange(rs.base_year, rs.base_year + steps)
-    base = rs.base.copy()
-    surv = np.broadcast_to(surv, (steps, R, 2, N_AGES + 1)).copy()
-    fert = np.broadcast_to(fert, (steps, R, N_AGES)).copy()
-    rates = np.broadcast_to(rs.migration_rate if base_rates is None else base_rates, (steps, R, 2, N_AGES)).copy()
-    counts = np.zeros((steps, R, 2, N_AGES)) if base_counts is None else np.array(base_counts, dtype=float)
-    own_migration = np.zeros((steps, R), dtype=bool)  # region-years whose migration the file sets
-    gross_in = np.zeros((steps, R, 2, N_AGES))
-    gross_out_rate = np.zeros((steps, R, 2, N_AGES))
-    gross = np.zeros((steps, R), dtype=bool)  # region-years whose migration the file gives as gross flows
-    # mortality: rebuild m(x) per year and region where the file sets it
     mort_rows = aset.of_kind("mortality")
-    if mort_rows:
+    mx = None
+    if mort_rows:  # mortality: rebuild m(x) per year and region where the file sets it
         h = years - rs.mx_year
         k = np.ones(R) if rs.mortality_factor is None else rs.mortality_factor
         mx = local_mx(future_mortality(rs.mx_base, rs.improvement, h), k)  # (T, R, 2, 111)
-    pop_rows = aset.of_kind("population")
-    replaced_pop = set()
+    inp = _EngineInputs(
+        base=rs.base.copy(),
+        surv=np.broadcast_to(surv, (steps, R, 2, N_AGES + 1)).copy(),
+        fert=np.broadcast_to(fert, (steps, R, N_AGES)).copy(),
+        rates=np.broadcast_to(rs.migration_rate if base_rates is None else base_rates, (steps, R, 2, N_AGES)).copy(),
+        counts=np.zeros((steps, R, 2, N_AGES)) if base_counts is None else np.array(base_counts, dtype=float),
+        mx=mx,
+        own_migration=np.zeros((steps, R), dtype=bool),
+        gross_in=np.zeros((steps, R, 2, N_AGES)),
+        gross_out_rate=np.zeros((steps, R, 2, N_AGES)),
+        gross=np.zeros((steps, R), dtype=bool),
+    )
+    replaced_pop: set[str] = set()
     for a in aset.rows:
         if a.region not in pos:
             raise AssumptionsFileError(
@@ -323,75 +325,113 @@ def apply_assumptions(
                 "region",
                 f"{a.region} is not among the projected municipalities ({', '.join(rs.codes)})",
             )
-        r = pos[a.region]
-        s = list(a.sexes)
-        lo, hi = a.ages
         if a.kind == "population":
-            if a.years is not None and a.years != (rs.base_year, rs.base_year):
-                raise AssumptionsFileError(
-                    aset.source,
-                    a.row,
-                    "year",
-                    f"the base population is for 1 January {rs.base_year}; leave year empty or give {rs.base_year}",
-                )
-            if a.region not in replaced_pop:
-                base[r] = 0.0  # a file that gives a population gives all of it
-                replaced_pop.add(a.region)
-            # spread like the registered population of those cells (evenly where it has nobody), so
-            # "population,4032,,,,1000" keeps the municipality's age structure
-            cells = rs.base[r][np.ix_(s, range(lo, hi + 1))]
-            share = cells / cells.sum() if cells.sum() > 0 else np.full(cells.shape, 1.0 / cells.size)
-            base[np.ix_([r], s, range(lo, hi + 1))] += a.value * share[None]
-            continue
-        t_idx = _year_index(a, years, aset.source)
-        if a.kind in MIGRATION_KINDS and base_counts is not None and not own_migration[t_idx, r].all():
-            counts[t_idx, r] = np.where(own_migration[t_idx, r][:, None, None], counts[t_idx, r], 0.0)
-            own_migration[t_idx, r] = True
-        if a.kind == "fertility":
-            fert[np.ix_(t_idx, [r], range(lo, hi + 1))] = a.value
-        elif a.kind == "mortality":
-            mx[np.ix_(t_idx, [r], s, range(lo, min(hi, 110) + 1))] = a.value
-            if hi == MAX_AGE:
-                mx[np.ix_(t_idx, [r], s, range(MAX_AGE, 111))] = a.value
-        elif a.kind == "net_migration_rate":
-            rates[np.ix_(t_idx, [r], s, range(lo, hi + 1))] = a.value
-        elif a.kind == "net_migration":
-            block = np.ix_(t_idx, [r], s, range(lo, hi + 1))
-            rates[block] = 0.0  # counts replace the trend rates of those cells
-            counts[block] += a.value / (len(s) * (hi - lo + 1))  # per year, spread over sexes and ages
-        elif a.kind == "net_migration_total":
-            rates[t_idx, r] = 0.0
-            counts[t_idx, r] += a.value * profile
-        elif a.kind in ("in_migration", "immigration"):
-            gross[t_idx, r] = True
-            if a.ages == (0, MAX_AGE) and len(s) == 2:  # a total: spread like registered in-migrants
-                gross_in[t_idx, r] += a.value * profile
-            else:
-                gross_in[np.ix_(t_idx, [r], s, range(lo, hi + 1))] += a.value / (len(s) * (hi - lo + 1))
-        elif a.kind in ("out_migration_rate", "emigration_rate"):
-            gross[t_idx, r] = True
-            gross_out_rate[np.ix_(t_idx, [r], s, range(lo, hi + 1))] += a.value
-    if gross.any():
-        # gross flows replace the trend's net migration of those region-years: in-migrants and
-        # immigrants as counts, out-migration and emigration as rates on the start cohort
-        if np.any(gross_out_rate > 1):
-            raise AssumptionsFileError(
-                aset.source,
-                None,
-                "out_migration_rate",
-                "out-migration and emigration rates add up to more than 1 for some age",
-            )
-        rates[gross] = -gross_out_rate[gross]
-        counts[gross] += gross_in[gross]
-    if mort_rows:
+            _add_population(aset, a, rs, pos[a.region], inp.base, replaced_pop)
+        else:
+            t_idx = _year_index(a, years, aset.source)
+            _apply_row(a, pos[a.region], t_idx, inp, profile, keeps_counts=base_counts is not None)
+    if inp.gross.any():
+        _apply_gross_flows(aset, inp)
+    if mx is not None:
         regions = sorted({pos[a.region] for a in mort_rows})
-        surv[:, regions] = engine_survival(mx[:, regions])
+        inp.surv[:, regions] = engine_survival(mx[:, regions])
     notes = aset.describe()
-    if pop_rows:
+    if aset.of_kind("population"):
         notes.append(
             f"base population 1 January {rs.base_year} from {aset.source} for {', '.join(sorted(replaced_pop))}"
         )
-    return base, surv, fert, rates, counts, notes
+    return inp.base, inp.surv, inp.fert, inp.rates, inp.counts, notes
+
+
+@dataclass
+class _EngineInputs:
+    """What :func:`apply_assumptions` fills in row by row (``T`` years, ``R`` regions)."""
+
+    base: np.ndarray  # (R, 2, 106)
+    surv: np.ndarray  # (T, R, 2, 107)
+    fert: np.ndarray  # (T, R, 106)
+    rates: np.ndarray  # (T, R, 2, 106)
+    counts: np.ndarray  # (T, R, 2, 106)
+    mx: np.ndarray | None  # (T, R, 2, 111) when the file sets mortality
+    own_migration: np.ndarray  # (T, R) region-years whose migration the file sets
+    gross_in: np.ndarray  # (T, R, 2, 106)
+    gross_out_rate: np.ndarray  # (T, R, 2, 106)
+    gross: np.ndarray  # (T, R) region-years whose migration the file gives as gross flows
+
+
+def _add_population(
+    aset: AssumptionSet, a: Assumption, rs: RateSchedule, r: int, base: np.ndarray, replaced: set[str]
+) -> None:
+    """Add a population row to ``base`` (the first row of a region clears its registered population)."""
+    if a.years is not None and a.years != (rs.base_year, rs.base_year):
+        raise AssumptionsFileError(
+            aset.source,
+            a.row,
+            "year",
+            f"the base population is for 1 January {rs.base_year}; leave year empty or give {rs.base_year}",
+        )
+    if a.region not in replaced:
+        base[r] = 0.0  # a file that gives a population gives all of it
+        replaced.add(a.region)
+    # spread like the registered population of those cells (evenly where it has nobody), so
+    # "population,4032,,,,1000" keeps the municipality's age structure
+    s = list(a.sexes)
+    lo, hi = a.ages
+    cells = rs.base[r][np.ix_(s, range(lo, hi + 1))]
+    share = cells / cells.sum() if cells.sum() > 0 else np.full(cells.shape, 1.0 / cells.size)
+    base[np.ix_([r], s, range(lo, hi + 1))] += a.value * share[None]
+
+
+def _apply_row(
+    a: Assumption, r: int, t_idx: list[int], inp: _EngineInputs, profile: np.ndarray, *, keeps_counts: bool
+) -> None:
+    """Put one row of a rate or flow into ``inp`` for region ``r`` in the years ``t_idx``. With
+    ``keeps_counts`` (the scenario has migration counts of its own) the first migration row of a
+    region-year clears that region-year's counts."""
+    s = list(a.sexes)
+    lo, hi = a.ages
+    if a.kind in MIGRATION_KINDS and keeps_counts and not inp.own_migration[t_idx, r].all():
+        inp.counts[t_idx, r] = np.where(inp.own_migration[t_idx, r][:, None, None], inp.counts[t_idx, r], 0.0)
+        inp.own_migration[t_idx, r] = True
+    if a.kind == "fertility":
+        inp.fert[np.ix_(t_idx, [r], range(lo, hi + 1))] = a.value
+    elif a.kind == "mortality":
+        assert inp.mx is not None  # made whenever the file has mortality rows
+        inp.mx[np.ix_(t_idx, [r], s, range(lo, min(hi, 110) + 1))] = a.value
+        if hi == MAX_AGE:
+            inp.mx[np.ix_(t_idx, [r], s, range(MAX_AGE, 111))] = a.value
+    elif a.kind == "net_migration_rate":
+        inp.rates[np.ix_(t_idx, [r], s, range(lo, hi + 1))] = a.value
+    elif a.kind == "net_migration":
+        block = np.ix_(t_idx, [r], s, range(lo, hi + 1))
+        inp.rates[block] = 0.0  # counts replace the trend rates of those cells
+        inp.counts[block] += a.value / (len(s) * (hi - lo + 1))  # per year, spread over sexes and ages
+    elif a.kind == "net_migration_total":
+        inp.rates[t_idx, r] = 0.0
+        inp.counts[t_idx, r] += a.value * profile
+    elif a.kind in ("in_migration", "immigration"):
+        inp.gross[t_idx, r] = True
+        if a.ages == (0, MAX_AGE) and len(s) == 2:  # a total: spread like registered in-migrants
+            inp.gross_in[t_idx, r] += a.value * profile
+        else:
+            inp.gross_in[np.ix_(t_idx, [r], s, range(lo, hi + 1))] += a.value / (len(s) * (hi - lo + 1))
+    elif a.kind in ("out_migration_rate", "emigration_rate"):
+        inp.gross[t_idx, r] = True
+        inp.gross_out_rate[np.ix_(t_idx, [r], s, range(lo, hi + 1))] += a.value
+
+
+def _apply_gross_flows(aset: AssumptionSet, inp: _EngineInputs) -> None:
+    """Gross flows replace the trend's net migration of their region-years: in-migrants and immigrants
+    as counts, out-migration and emigration as rates on the start cohort."""
+    if np.any(inp.gross_out_rate > 1):
+        raise AssumptionsFileError(
+            aset.source,
+            None,
+            "out_migration_rate",
+            "out-migration and emigration rates add up to more than 1 for some age",
+        )
+    inp.rates[inp.gross] = -inp.gross_out_rate[inp.gross]
+    inp.counts[inp.gross] += inp.gross_in[inp.gross]
 
 
 def _year_index(a: Assumption, years: np.ndarray, source: str) -> list[int]:
