@@ -150,6 +150,32 @@ def change_components(
         w = w[w.municipality.isin(municipalities)]
         if w.empty:
             raise InputError("municipalities", f"none of {municipalities} is in the accounts")
+    agg, not_comparable = _period_sums(w, national=municipalities is None)
+    _add_rates(agg)
+    if immigrants is not None and len(immigrants):
+        _add_immigrant_change(agg, immigrants, years)
+    agg = agg.reset_index()
+    first, last = years[0], years[-1]
+    t = agg[agg.municipality == "total"].iloc[0]
+    cells = accounts.totals[accounts.totals.year.isin(years)]
+    if municipalities is not None:
+        cells = cells[cells.municipality.isin(municipalities)]
+    estimated_anywhere = set(cells.component[cells.source == "estimated"])
+    registered_anywhere = set(cells.component[cells.source == "registered"])
+    if not_comparable and municipalities is not None:
+        text = _components_without_migration(t, first, last, ", ".join(municipalities))
+    else:
+        text = _components_sentence(t, first, last, municipalities, bool({"births", "deaths"} & estimated_anywhere))
+    if municipalities is None:
+        text += " " + _("For the country as a whole domestic moves cancel out, so net migration is net immigration.")
+    text += _border_and_split_notes(float(t.boundary_change), not_comparable, first, last)
+    estimated, sources = _estimated_and_sources(estimated_anywhere, registered_anywhere)
+    return Fact("change_components", agg, text, estimated=estimated, sources=sources)
+
+
+def _period_sums(w: pd.DataFrame, *, national: bool) -> tuple[pd.DataFrame, list[str]]:
+    """The accounts ``w`` summed over the period per municipality plus a ``total`` row, and the
+    municipalities whose net migration is unknown in some year (``comparable`` False)."""
     # years whose stocks are fixed shares of a merged municipality have no net migration: the period
     # sum is then unknown for that municipality, not the sum of the other years
     unknown = w.net_migration.isna()
@@ -173,7 +199,7 @@ def change_components(
     agg.loc["total"] = agg.drop(columns="comparable").sum(numeric_only=True)
     agg.loc["total", "comparable"] = True
     if not_comparable:
-        if municipalities is None:
+        if national:
             # summed over the country the fixed split of a merged municipality cancels out, so the
             # unexplained change of those years is net migration of the whole (Ålesund and Haram together)
             artefact = w.residual[unknown].sum()
@@ -186,38 +212,35 @@ def change_components(
     agg["comparable"] = agg["comparable"].astype(bool)
     if "domestic_net" in agg and agg.domestic_net.iloc[:-1].isna().any():
         agg.loc["total", ["domestic_net", "international_net"]] = np.nan
+    return agg, not_comparable
+
+
+def _add_rates(agg: pd.DataFrame) -> None:
+    """The change, and births, deaths and net migration per 1 000 at the start and as shares of all flows."""
     agg["change"] = agg.population_end - agg.population_start
     flows = agg.births + agg.deaths + agg.net_migration.abs()
     start = agg.population_start.where(agg.population_start > 0)
     for c in ("births", "deaths", "net_migration"):
         agg[f"{c}_per_1000"] = 1000 * agg[c] / start
         agg[f"{c}_share"] = agg[c].abs() / flows.where(flows > 0)
-    if immigrants is not None and len(immigrants):
-        stock = immigrants[immigrants.reason == "all"].pivot_table(
-            index="municipality", columns="year", values="persons", aggfunc="sum"
-        )
-        inside = [y for y in years if y in stock.columns and y + 1 in stock.columns]
-        if inside:
-            ch = stock[inside[-1] + 1] - stock[inside[0]]
-            agg["immigrant_change"] = ch.reindex(agg.index)
-            agg.loc["total", "immigrant_change"] = ch.reindex(agg.index[:-1]).sum()
-            agg["immigrant_change_years"] = f"{inside[0]}-{inside[-1]}"
-    agg = agg.reset_index()
-    first, last = years[0], years[-1]
-    t = agg[agg.municipality == "total"].iloc[0]
-    cells = accounts.totals[accounts.totals.year.isin(years)]
-    if municipalities is not None:
-        cells = cells[cells.municipality.isin(municipalities)]
-    estimated_anywhere = set(cells.component[cells.source == "estimated"])
-    registered_anywhere = set(cells.component[cells.source == "registered"])
-    if not_comparable and municipalities is not None:
-        text = _components_without_migration(t, first, last, ", ".join(municipalities))
-    else:
-        text = _components_sentence(t, first, last, municipalities, bool({"births", "deaths"} & estimated_anywhere))
-    if municipalities is None:
-        text += " " + _("For the country as a whole domestic moves cancel out, so net migration is net immigration.")
-    text += _border_and_split_notes(float(t.boundary_change), not_comparable, first, last)
-    estimated = [c for c in ("births", "deaths") if c in estimated_anywhere]
+
+
+def _add_immigrant_change(agg: pd.DataFrame, immigrants: pd.DataFrame, years: list[int]) -> None:
+    """The change of the immigrant population over the part of ``years`` the immigrant data cover."""
+    stock = immigrants[immigrants.reason == "all"].pivot_table(
+        index="municipality", columns="year", values="persons", aggfunc="sum"
+    )
+    inside = [y for y in years if y in stock.columns and y + 1 in stock.columns]
+    if inside:
+        ch = stock[inside[-1] + 1] - stock[inside[0]]
+        agg["immigrant_change"] = ch.reindex(agg.index)
+        agg.loc["total", "immigrant_change"] = ch.reindex(agg.index[:-1]).sum()
+        agg["immigrant_change_years"] = f"{inside[0]}-{inside[-1]}"
+
+
+def _estimated_and_sources(estimated_anywhere: set[str], registered_anywhere: set[str]) -> tuple[list[str], list[str]]:
+    """Which components are estimated somewhere, and the sources the figures come from."""
+    estimated: list[str] = [c for c in ("births", "deaths") if c in estimated_anywhere]
     if "net_migration" in estimated_anywhere:
         estimated.append("net_migration (where not registered)")
     if "international_net" in estimated_anywhere:
@@ -229,7 +252,7 @@ def change_components(
         sources.append("SSB 01223 (registered components)")
     if "net_migration" in registered_anywhere:
         sources.append("SSB migration by age (Telemark fylkeskommune)")
-    return Fact("change_components", agg, text, estimated=estimated, sources=sources)
+    return estimated, sources
 
 
 def _components_sentence(
