@@ -192,38 +192,14 @@ def estimate_pool_rates(
     with np.errstate(invalid="ignore", divide="ignore"):
         raw = np.where(expo[sel] > 0, out_c[sel] / expo[sel], np.nan)
 
-    immigration = emigration = None
-    note = None
-    comp = snap.components_annual
-    need = {"immigration", "emigration"}
-    if comp.empty or not need <= set(comp["component"].unique()):
-        note = (
-            "immigration and emigration are not estimable: the snapshot has no registered annual "
-            "components (components_annual with 'immigration' and 'emigration', SSB 06913); run "
-            "'blilyst data refresh', or use domestic_only=True"
-        )
-    else:
-        c = comp[comp["component"].isin(need) & comp["municipality"].isin(chosen) & comp["year"].isin(years)]
-        tab = c.pivot_table(index="municipality", columns="component", values="persons", aggfunc="sum")
-        nyears = c.groupby("municipality")["year"].nunique().reindex(chosen)
-        tab = tab.reindex(chosen)
-        if tab.isna().any().any() or nyears.isna().any():
-            gaps = sorted(set(tab.index[tab.isna().any(axis=1)]) | set(nyears.index[nyears.isna()]))
-            note = f"immigration and emigration are not estimable for {', '.join(gaps)}: no registered components"
-        else:
-            start_sel = start[sel]
-            total_pop = start_sel.sum(axis=1)
-            emig_rate = tab["emigration"].to_numpy(dtype=float) / total_pop
-            dom = _unfold_top(out_rate[sel], top)
-            dom_level = (dom * _cohort_exposure(start_sel)).sum(axis=1) / total_pop
-            scale = np.where(dom_level > 0, emig_rate / np.maximum(dom_level, 1e-12), 0.0)
-            emig = np.clip(dom * scale[:, None], 0.0, _MAX_RATE)
-            emigration = np.repeat(emig[:, None], N_SEXES, axis=1)
-            pattern = _unfold_top(in_rate[sel] * ex_s[sel], top)
-            pattern /= np.maximum(pattern.sum(axis=1, keepdims=True), 1e-12)
-            imm = tab["immigration"].to_numpy(dtype=float) / nyears.to_numpy(dtype=float)
-            immigration = np.repeat((imm[:, None] * pattern)[:, None] / N_SEXES, N_SEXES, axis=1)
-
+    immigration, emigration, note = _international(
+        snap.components_annual,
+        chosen,
+        years,
+        start[sel],
+        _unfold_top(out_rate[sel], top),
+        _unfold_top(in_rate[sel] * ex_s[sel], top),
+    )
     _validate(out_full, shares_full, emigration)
     return PoolRates(
         codes=chosen,
@@ -244,6 +220,51 @@ def estimate_pool_rates(
             f"shrunk towards the pooled schedule (kappa = {kappa:g} person-years); same for both sexes."
         ],
     )
+
+
+def _international(
+    comp: pd.DataFrame,
+    chosen: list[str],
+    years: list[int],
+    start: np.ndarray,
+    domestic_out: np.ndarray,
+    in_pattern: np.ndarray,
+) -> tuple[np.ndarray | None, np.ndarray | None, str | None]:
+    """Immigration counts and emigration rates (R, 2, 106) from the registered annual components, shaped like
+    domestic out-migration and in-migration by age; ``(None, None, note)`` saying why when not estimable.
+
+    ``start`` is the 1 January population (R, 106), ``domestic_out`` the domestic out-migration rates and
+    ``in_pattern`` the in-migration counts by age (both R, 106) of ``chosen``."""
+    need = {"immigration", "emigration"}
+    if comp.empty or not need <= set(comp["component"].unique()):
+        return (
+            None,
+            None,
+            "immigration and emigration are not estimable: the snapshot has no registered annual "
+            "components (components_annual with 'immigration' and 'emigration', SSB 06913); run "
+            "'blilyst data refresh', or use domestic_only=True",
+        )
+    c = comp[comp["component"].isin(need) & comp["municipality"].isin(chosen) & comp["year"].isin(years)]
+    tab = c.pivot_table(index="municipality", columns="component", values="persons", aggfunc="sum")
+    nyears = c.groupby("municipality")["year"].nunique().reindex(chosen)
+    tab = tab.reindex(chosen)
+    if tab.isna().any().any() or nyears.isna().any():
+        gaps = sorted(set(tab.index[tab.isna().any(axis=1)]) | set(nyears.index[nyears.isna()]))
+        return (
+            None,
+            None,
+            f"immigration and emigration are not estimable for {', '.join(gaps)}: no registered components",
+        )
+    total_pop = start.sum(axis=1)
+    emig_rate = tab["emigration"].to_numpy(dtype=float) / total_pop
+    dom_level = (domestic_out * _cohort_exposure(start)).sum(axis=1) / total_pop
+    scale = np.where(dom_level > 0, emig_rate / np.maximum(dom_level, 1e-12), 0.0)
+    emig = np.clip(domestic_out * scale[:, None], 0.0, _MAX_RATE)
+    emigration = np.repeat(emig[:, None], N_SEXES, axis=1)
+    pattern = in_pattern / np.maximum(in_pattern.sum(axis=1, keepdims=True), 1e-12)
+    imm = tab["immigration"].to_numpy(dtype=float) / nyears.to_numpy(dtype=float)
+    immigration = np.repeat((imm[:, None] * pattern)[:, None] / N_SEXES, N_SEXES, axis=1)
+    return immigration, emigration, None
 
 
 def _validate(out_rates: np.ndarray, shares: np.ndarray, emigration: np.ndarray | None) -> None:
