@@ -408,6 +408,44 @@ class RateSchedule:
         return tfr
 
 
+def _chosen(all_codes: list[str], codes: list[str] | None) -> tuple[np.ndarray, list[str]]:
+    """Positions in ``all_codes`` and the codes of the municipalities asked for (all by default)."""
+    if codes is None:
+        return np.arange(len(all_codes)), list(all_codes)
+    pos = {c: i for i, c in enumerate(all_codes)}
+    missing = [c for c in codes if c not in pos]
+    if missing:
+        raise InputError("municipalities", f"no population data for {', '.join(missing)}")
+    return np.array([pos[c] for c in codes]), list(codes)
+
+
+def _rate_sources(
+    sel_years: list[int], last: int, mx_used: list[int], mx_year: int, fert_notes: list[str]
+) -> tuple[list[str], list[str]]:
+    """Where a rate schedule's figures come from, and which of them are estimated."""
+    sources = [
+        f"Population 1 January {sel_years[0]}-{last} by sex and age: SSB table 07459 (2024 municipal borders). "
+        "Kilde: Statistisk sentralbyrå.",
+        f"Mortality: Human Mortality Database, Norway, death rates {mx_used[0]}-{mx_year} (built from SSB data).",
+        "Fertility: Human Fertility Database, Norway, age-specific fertility rates"
+        + (f"; {', '.join(sorted(set(fert_notes) - {'HFD'}))} for years after HFD" if set(fert_notes) - {"HFD"} else "")
+        + ".",
+    ]
+    estimated = [
+        f"Net migration by sex and age {sel_years[0]}-{sel_years[-2]}: residual (cohort-survival) method, estimated; "
+        "people moved by border changes are taken out (SSB 01223/06913).",
+        "Births by municipality: estimated from the cohort aged 0 and national infant survival.",
+        "Local fertility level: estimated, shrunk towards the county level (kappa = 50 expected births).",
+        "Local mortality level: deaths 2011-2025 estimated as estimated births minus SSB's registered natural "
+        "increase (06913), against national death rates; shrunk towards the county (kappa = 100 expected deaths).",
+        "Migration rates: estimated, smoothed over age and shrunk towards the county schedule.",
+        f"International migration: Norway's net immigration {sel_years[0]}-{sel_years[-2]} estimated as the "
+        "national residual, handed out by population share; domestic rates are the rest, balanced to zero "
+        "over Norway.",
+    ]
+    return sources, estimated
+
+
 def estimate_rates(
     codes: list[str] | None = None, *, window: int = 10, snapshot: Snapshot | None = None, base_year: int | None = None
 ) -> RateSchedule:
@@ -501,37 +539,9 @@ def estimate_rates(
     mx_base, _ = mortality_array(mort, [mx_year])
     improvement = improvement_rates(mort, mx_year)
 
-    if codes is None:
-        idx = np.arange(len(all_codes))
-        chosen = list(all_codes)
-    else:
-        pos = {c: i for i, c in enumerate(all_codes)}
-        missing = [c for c in codes if c not in pos]
-        if missing:
-            raise InputError("municipalities", f"no population data for {', '.join(missing)}")
-        idx = np.array([pos[c] for c in codes])
-        chosen = list(codes)
+    idx, chosen = _chosen(all_codes, codes)
     names = frame.loc[chosen, "name"].tolist()
-    sources = [
-        f"Population 1 January {sel_years[0]}-{last} by sex and age: SSB table 07459 (2024 municipal borders). "
-        "Kilde: Statistisk sentralbyrå.",
-        f"Mortality: Human Mortality Database, Norway, death rates {mx_used[0]}-{mx_year} (built from SSB data).",
-        "Fertility: Human Fertility Database, Norway, age-specific fertility rates"
-        + (f"; {', '.join(sorted(set(fert_notes) - {'HFD'}))} for years after HFD" if set(fert_notes) - {"HFD"} else "")
-        + ".",
-    ]
-    estimated = [
-        f"Net migration by sex and age {sel_years[0]}-{sel_years[-2]}: residual (cohort-survival) method, estimated; "
-        "people moved by border changes are taken out (SSB 01223/06913).",
-        "Births by municipality: estimated from the cohort aged 0 and national infant survival.",
-        "Local fertility level: estimated, shrunk towards the county level (kappa = 50 expected births).",
-        "Local mortality level: deaths 2011-2025 estimated as estimated births minus SSB's registered natural "
-        "increase (06913), against national death rates; shrunk towards the county (kappa = 100 expected deaths).",
-        "Migration rates: estimated, smoothed over age and shrunk towards the county schedule.",
-        f"International migration: Norway's net immigration {sel_years[0]}-{sel_years[-2]} estimated as the "
-        "national residual, handed out by population share; domestic rates are the rest, balanced to zero "
-        "over Norway.",
-    ]
+    sources, estimated = _rate_sources(sel_years, last, mx_used, mx_year, fert_notes)
     return RateSchedule(
         codes=chosen,
         names=names,
