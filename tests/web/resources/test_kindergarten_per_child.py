@@ -58,6 +58,8 @@ def test_each_child_has_its_own_place_in_the_suggestion_with_its_own_offer(peopl
     assert best.count('name="kind" value="kindergarten"') == 2  # an offer button for each child
     assert 'name="age_group" value="under_3"' in best
     assert not MatchingGap.objects.filter(kind="kindergarten").exists()
+    # the children's own sections carry the numbers the suggestions and gaps use
+    assert "Barn 1: Sofie" in html and "Barn 2: Emma" in html and "under 3 år" in html
 
 
 def test_an_accepted_place_takes_the_place_of_that_age_group_and_ends_that_childs_need(
