@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -199,6 +199,202 @@ def _gaps_for(item: str, gaps: Mapping[str, int]) -> int:
     return sum(n for kind, n in gaps.items() if GAP_ITEM.get(kind) == item)
 
 
+def _housing_evidence(evidence: BottleneckEvidence, facts: list[Fact], severity: list[Rating]) -> None:
+    """Homes listed: none is a bottleneck, one type only is partly."""
+    cap = evidence.capacity
+    if not cap.knows_housing():
+        return
+    total = cap.housing_total()
+    kinds = cap.housing_types_available()
+    if total == 0:
+        facts.append(Fact(in_every_language(lambda: gettext("No homes are listed.")), "problem"))
+        severity.append(Rating.BOTTLENECK)
+    else:
+        facts.append(
+            Fact(
+                in_every_language(
+                    lambda: gettext("Available now: {homes}.").format(
+                        homes=", ".join(f"{format_number(n)} {housing_label(t)}" for t, n in cap.housing.items())
+                    )
+                ),
+                "ok" if len(kinds) >= 2 else "warning",
+            )
+        )
+        severity.append(Rating.GOOD if len(kinds) >= 2 else Rating.PARTLY)
+        if len(kinds) < 2:
+            facts.append(
+                Fact(
+                    in_every_language(lambda: gettext("Only one type of home is available; the supply is not varied.")),
+                    "warning",
+                )
+            )
+
+
+def _kindergarten_evidence(evidence: BottleneckEvidence, facts: list[Fact], severity: list[Rating]) -> None:
+    """Kindergarten places by month: a month without a free place is a bottleneck."""
+    cap = evidence.capacity
+    if not cap.kindergarten_known():
+        return
+    empty = cap.months_without_kindergarten_place()
+    if empty:
+        facts.append(
+            Fact(
+                in_every_language(
+                    lambda: gettext("No free kindergarten place in {months}.").format(
+                        months=", ".join(month_name(m, active()) for m in empty)
+                    )
+                ),
+                "problem",
+            )
+        )
+        severity.append(Rating.BOTTLENECK)
+    elif not cap.kindergarten_all_year_known():
+        facts.append(Fact(in_every_language(lambda: gettext("Capacity is known for some months only.")), "info"))
+        severity.append(Rating.PARTLY)
+    else:
+        facts.append(
+            Fact(
+                in_every_language(
+                    lambda: gettext("Places free all year (at least {places} in any month).").format(
+                        places=format_number(least) if (least := cap.kindergarten_min()) is not None else "–"
+                    )
+                ),
+                "ok",
+            )
+        )
+        severity.append(Rating.GOOD)
+
+
+def _jobs_evidence(evidence: BottleneckEvidence, facts: list[Fact], severity: list[Rating]) -> None:
+    """Vacancies listed and their sectors, and partners who found no relevant job."""
+    cap = evidence.capacity
+    if not cap.knows_vacancies():
+        return
+    total, sectors = cap.vacancies_total(), cap.vacancy_sectors()
+    if total == 0:
+        facts.append(Fact(in_every_language(lambda: gettext("No vacancies are listed.")), "problem"))
+        severity.append(Rating.BOTTLENECK)
+    else:
+        facts.append(
+            Fact(
+                in_every_language(
+                    lambda: ngettext(
+                        "{vacancies} vacancies in {count} sector.",
+                        "{vacancies} vacancies in {count} sectors.",
+                        len(sectors),
+                    ).format(vacancies=format_number(total), count=format_number(len(sectors)))
+                ),
+                "ok" if len(sectors) >= 2 else "warning",
+            )
+        )
+        severity.append(Rating.GOOD if len(sectors) >= 2 else Rating.PARTLY)
+    partner = evidence.matching_gaps.get("job_partner", 0)
+    if partner:
+        facts.append(
+            Fact(
+                in_every_language(
+                    lambda: ngettext(
+                        "{count} partner found no relevant job.",
+                        "{count} partners found no relevant job.",
+                        partner,
+                    ).format(count=format_number(partner))
+                ),
+                "warning",
+            )
+        )
+
+
+def _vacancies_evidence(evidence: BottleneckEvidence, facts: list[Fact], severity: list[Rating]) -> None:
+    """The share of known vacancies that were publicly advertised."""
+    cap = evidence.capacity
+    share = cap.advertised_share()
+    if share is not None:
+        text = in_every_language(
+            lambda: gettext("{share} of known vacancies were publicly advertised.").format(
+                share=fmt_pct(share, active())
+            )
+        )
+        if share < 0.5:
+            facts.append(Fact(text, "problem"))
+            severity.append(Rating.BOTTLENECK)
+        elif share < 1.0:
+            facts.append(Fact(text, "warning"))
+            severity.append(Rating.PARTLY)
+        else:
+            facts.append(Fact(text, "ok"))
+            severity.append(Rating.GOOD)
+
+
+def _receiving_evidence(evidence: BottleneckEvidence, facts: list[Fact], severity: list[Rating]) -> None:
+    """Time from moving in to feeling included, and households not included after a year."""
+    if not (evidence.months_to_included or evidence.not_yet_included):
+        return
+    n = len(evidence.months_to_included)
+    if 0 < n < MIN_HOUSEHOLDS:
+        # the median of one or two households is their own time to feel included: not shown, not rated
+        facts.append(
+            Fact(
+                in_every_language(
+                    lambda: ngettext(
+                        "Too few households ({count}) to show the time from moving in to feeling included "
+                        "(at least {minimum}).",
+                        "Too few households ({count}) to show the time from moving in to feeling included "
+                        "(at least {minimum}).",
+                        n,
+                    ).format(count=format_number(n), minimum=format_number(MIN_HOUSEHOLDS))
+                ),
+                "info",
+            )
+        )
+    elif (median := smallnumbers.median(evidence.months_to_included)) is not None:
+        median_months = median
+        facts.append(
+            Fact(
+                in_every_language(
+                    lambda: ngettext(
+                        "Median {months} months from moving in to feeling included ({count} household).",
+                        "Median {months} months from moving in to feeling included ({count} households).",
+                        n,
+                    ).format(months=format_number(median_months), count=format_number(n))
+                ),
+                "ok" if median <= 6 else ("warning" if median <= 12 else "problem"),
+            )
+        )
+        severity.append(Rating.GOOD if median <= 6 else (Rating.PARTLY if median <= 12 else Rating.BOTTLENECK))
+    if evidence.not_yet_included and smallnumbers.is_small(evidence.not_yet_included):
+        facts.append(
+            Fact(
+                in_every_language(lambda: gettext("A few households (under 3) do not feel included after a year.")),
+                "warning",
+            )
+        )
+        severity.append(Rating.PARTLY)
+    elif evidence.not_yet_included:
+        not_included = evidence.not_yet_included
+        facts.append(
+            Fact(
+                in_every_language(
+                    lambda: ngettext(
+                        "{count} household does not feel included after a year.",
+                        "{count} households do not feel included after a year.",
+                        not_included,
+                    ).format(count=format_number(not_included))
+                ),
+                "warning",
+            )
+        )
+        severity.append(Rating.PARTLY)
+
+
+_ITEM_RULES: dict[str, Callable[[BottleneckEvidence, list[Fact], list[Rating]], None]] = {
+    "housing": _housing_evidence,
+    "kindergarten": _kindergarten_evidence,
+    "jobs": _jobs_evidence,
+    "vacancies": _vacancies_evidence,
+    "receiving": _receiving_evidence,
+}
+
+
 def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[Fact]]:
     """blilyst's suggested rating for one checklist item and the facts behind it.
 
@@ -209,7 +405,6 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
     """
     if item not in ITEM_KEYS:
         raise InputError("item", f"unknown checklist item '{item}'; use one of {', '.join(ITEM_KEYS)}")
-    cap = evidence.capacity
     gaps = _gaps_for(item, evidence.matching_gaps)
     facts: list[Fact] = []
     severity: list[Rating] = []
@@ -229,173 +424,9 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
         )
         severity.append(Rating.PARTLY)
 
-    if item == "housing" and cap.knows_housing():
-        total = cap.housing_total()
-        kinds = cap.housing_types_available()
-        if total == 0:
-            facts.append(Fact(in_every_language(lambda: gettext("No homes are listed.")), "problem"))
-            severity.append(Rating.BOTTLENECK)
-        else:
-            facts.append(
-                Fact(
-                    in_every_language(
-                        lambda: gettext("Available now: {homes}.").format(
-                            homes=", ".join(f"{format_number(n)} {housing_label(t)}" for t, n in cap.housing.items())
-                        )
-                    ),
-                    "ok" if len(kinds) >= 2 else "warning",
-                )
-            )
-            severity.append(Rating.GOOD if len(kinds) >= 2 else Rating.PARTLY)
-            if len(kinds) < 2:
-                facts.append(
-                    Fact(
-                        in_every_language(
-                            lambda: gettext("Only one type of home is available; the supply is not varied.")
-                        ),
-                        "warning",
-                    )
-                )
-
-    if item == "kindergarten" and cap.kindergarten_known():
-        empty = cap.months_without_kindergarten_place()
-        if empty:
-            facts.append(
-                Fact(
-                    in_every_language(
-                        lambda: gettext("No free kindergarten place in {months}.").format(
-                            months=", ".join(month_name(m, active()) for m in empty)
-                        )
-                    ),
-                    "problem",
-                )
-            )
-            severity.append(Rating.BOTTLENECK)
-        elif not cap.kindergarten_all_year_known():
-            facts.append(Fact(in_every_language(lambda: gettext("Capacity is known for some months only.")), "info"))
-            severity.append(Rating.PARTLY)
-        else:
-            facts.append(
-                Fact(
-                    in_every_language(
-                        lambda: gettext("Places free all year (at least {places} in any month).").format(
-                            places=format_number(least) if (least := cap.kindergarten_min()) is not None else "–"
-                        )
-                    ),
-                    "ok",
-                )
-            )
-            severity.append(Rating.GOOD)
-
-    if item == "jobs" and cap.knows_vacancies():
-        total, sectors = cap.vacancies_total(), cap.vacancy_sectors()
-        if total == 0:
-            facts.append(Fact(in_every_language(lambda: gettext("No vacancies are listed.")), "problem"))
-            severity.append(Rating.BOTTLENECK)
-        else:
-            facts.append(
-                Fact(
-                    in_every_language(
-                        lambda: ngettext(
-                            "{vacancies} vacancies in {count} sector.",
-                            "{vacancies} vacancies in {count} sectors.",
-                            len(sectors),
-                        ).format(vacancies=format_number(total), count=format_number(len(sectors)))
-                    ),
-                    "ok" if len(sectors) >= 2 else "warning",
-                )
-            )
-            severity.append(Rating.GOOD if len(sectors) >= 2 else Rating.PARTLY)
-        partner = evidence.matching_gaps.get("job_partner", 0)
-        if partner:
-            facts.append(
-                Fact(
-                    in_every_language(
-                        lambda: ngettext(
-                            "{count} partner found no relevant job.",
-                            "{count} partners found no relevant job.",
-                            partner,
-                        ).format(count=format_number(partner))
-                    ),
-                    "warning",
-                )
-            )
-
-    if item == "vacancies":
-        share = cap.advertised_share()
-        if share is not None:
-            text = in_every_language(
-                lambda: gettext("{share} of known vacancies were publicly advertised.").format(
-                    share=fmt_pct(share, active())
-                )
-            )
-            if share < 0.5:
-                facts.append(Fact(text, "problem"))
-                severity.append(Rating.BOTTLENECK)
-            elif share < 1.0:
-                facts.append(Fact(text, "warning"))
-                severity.append(Rating.PARTLY)
-            else:
-                facts.append(Fact(text, "ok"))
-                severity.append(Rating.GOOD)
-
-    if item == "receiving" and (evidence.months_to_included or evidence.not_yet_included):
-        n = len(evidence.months_to_included)
-        if 0 < n < MIN_HOUSEHOLDS:
-            # the median of one or two households is their own time to feel included: not shown, not rated
-            facts.append(
-                Fact(
-                    in_every_language(
-                        lambda: ngettext(
-                            "Too few households ({count}) to show the time from moving in to feeling included "
-                            "(at least {minimum}).",
-                            "Too few households ({count}) to show the time from moving in to feeling included "
-                            "(at least {minimum}).",
-                            n,
-                        ).format(count=format_number(n), minimum=format_number(MIN_HOUSEHOLDS))
-                    ),
-                    "info",
-                )
-            )
-        elif (median := smallnumbers.median(evidence.months_to_included)) is not None:
-            median_months = median
-            facts.append(
-                Fact(
-                    in_every_language(
-                        lambda: ngettext(
-                            "Median {months} months from moving in to feeling included ({count} household).",
-                            "Median {months} months from moving in to feeling included ({count} households).",
-                            n,
-                        ).format(months=format_number(median_months), count=format_number(n))
-                    ),
-                    "ok" if median <= 6 else ("warning" if median <= 12 else "problem"),
-                )
-            )
-            severity.append(Rating.GOOD if median <= 6 else (Rating.PARTLY if median <= 12 else Rating.BOTTLENECK))
-        if evidence.not_yet_included and smallnumbers.is_small(evidence.not_yet_included):
-            facts.append(
-                Fact(
-                    in_every_language(lambda: gettext("A few households (under 3) do not feel included after a year.")),
-                    "warning",
-                )
-            )
-            severity.append(Rating.PARTLY)
-        elif evidence.not_yet_included:
-            not_included = evidence.not_yet_included
-            facts.append(
-                Fact(
-                    in_every_language(
-                        lambda: ngettext(
-                            "{count} household does not feel included after a year.",
-                            "{count} households do not feel included after a year.",
-                            not_included,
-                        ).format(count=format_number(not_included))
-                    ),
-                    "warning",
-                )
-            )
-            severity.append(Rating.PARTLY)
-
+    rule = _ITEM_RULES.get(item)
+    if rule is not None:
+        rule(evidence, facts, severity)
     if not severity:
         return Rating.NOT_ASSESSED, facts
     worst = min(severity, key=lambda r: -1 if r.score is None else r.score)
