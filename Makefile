@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 ## Re-resolve requirements.lock after a change to the ranges in pyproject.toml: pins already in the lock are
 ## kept where they still fit, new dependencies get their newest fitting version (see docs/development.md).
-LOCK_ARGS := pyproject.toml --extra dev --extra postgres --extra redis --universal --python-version 3.11 --no-header \
+LOCK_ARGS := pyproject.toml --extra dev --extra postgres --extra redis --extra rq --universal --python-version 3.11 --no-header \
 	--output-file requirements.lock
 lock: setup
 	$(BIN)/uv pip compile --quiet $(LOCK_ARGS)

@@ -343,17 +343,32 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Background tasks (django-tasks): the database queue by default, run by `manage.py db_worker` ----------
-# "immediate" runs a task inside the request that started it (tests, a one-process installation).
+# "immediate" runs a task inside the request that started it (tests, a one-process installation). "rq" puts
+# them on Redis (BLILYST_REDIS_URL) for RQ workers on any machine: `blilyst web manage rqworker --job-class
+# django_tasks_rq.Job default` (pip install 'blilyst[rq]').
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
 _task_backend = os.environ.get("BLILYST_TASK_BACKEND", "").strip() or "database"
 if _task_backend not in _TASK_BACKENDS:
     raise ImproperlyConfigured(
         f"BLILYST_TASK_BACKEND={_task_backend!r} is unknown; use one of {', '.join(_TASK_BACKENDS)}."
     )
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+if _task_backend == "rq":
+    if not os.environ.get("BLILYST_REDIS_URL"):
+        raise ImproperlyConfigured("BLILYST_TASK_BACKEND=rq puts the work on Redis: set BLILYST_REDIS_URL as well.")
+    try:
+        import django_tasks_rq  # noqa: F401
+    except ImportError:
+        raise ImproperlyConfigured(
+            "BLILYST_TASK_BACKEND=rq needs the RQ backend: pip install 'blilyst[rq]' (or use database)."
+        ) from None
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": os.environ["BLILYST_REDIS_URL"], "DEFAULT_TIMEOUT": 3600}}
+    TASKS["default"]["QUEUES"] = ["default"]
 
 # --- Mail (reminders, account messages) -------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("BLILYST_EMAIL_BACKEND", "").strip() or "django.core.mail.backends.console.EmailBackend"
