@@ -90,3 +90,19 @@ def client_for(db):
 def password() -> str:
     """The password of every person in ``people``."""
     return PASSWORD
+
+
+def export_plan(client, code: str, fmt: str):
+    """The plan's document as its maker gets it: started from the export page as background work (the tests'
+    immediate task backend finishes it inside the request), then downloaded from the job's page."""
+    from django.urls import reverse
+
+    from blilyst.web.jobs.models import Job
+
+    started = client.post(f"/plan/{code}/export/start/", {"format": fmt})
+    assert started.status_code == 302, started.content[:300]
+    job = Job.objects.get(pk=int(started["Location"].rstrip("/").rsplit("/", 1)[1]))
+    assert job.kind == "export" and job.state == "done", job.summary
+    page = client.get(started["Location"]).content.decode()
+    assert reverse("jobs:file", args=[job.pk]) in page  # the job's page offers the file
+    return client.get(reverse("jobs:file", args=[job.pk]))

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.test import Client
+from tests.web.conftest import export_plan
 
 from blilyst.web.api.models import ApiToken
 
@@ -105,12 +106,12 @@ def test_the_word_export_survives_words_line_and_page_breaks(people, client_for)
         "measures-0-bottleneck": "housing",
     }
     assert client.post("/plan/4028/target-group/", chain).status_code == 302
-    response = client.get("/plan/4028/export/plan.docx")
+    response = export_plan(client, "4028", "docx")
     assert response.status_code == 200
     document = Document(io.BytesIO(response.content))
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert "Prøveboliger\nfor arbeidsinnvandrere\nside to" in cells
-    assert client.get("/plan/4028/export/plan.pdf").status_code == 200
+    assert export_plan(client, "4028", "pdf").status_code == 200
 
 
 def test_a_contact_log_entry_is_not_kept_when_the_rest_of_the_request_fails(people, household, monkeypatch):

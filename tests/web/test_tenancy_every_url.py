@@ -110,6 +110,7 @@ URLS: dict[str, Expect] = {
     "plan_results": Expect(Kind.TENANT),
     "plan_export": Expect(Kind.TENANT),
     "plan_export_file": Expect(Kind.TENANT),
+    "plan_export_start": Expect(Kind.TENANT),  # makes a document of what the user may read: read-only may too
     "plan_adopt": Expect(Kind.TENANT, W),
     "plan_adopted_file": Expect(Kind.TENANT),
     "frontdoor:manage": Expect(Kind.ADMIN, W),
@@ -129,6 +130,7 @@ URLS: dict[str, Expect] = {
     "jobs:start": Expect(Kind.OWN, W),
     "jobs:detail": Expect(Kind.OWN),
     "jobs:status": Expect(Kind.OWN),
+    "jobs:file": Expect(Kind.OWN),
 }
 
 

@@ -35,7 +35,7 @@ def test_retention_started_in_the_background_reports_how_it_ended(admin):
     assert job.state == "done" and job.started_by == user and job.task_id
     page = client.get(response["Location"]).content.decode()
     assert "Ferdig" in page and "Slettet 0 husstander" in page
-    assert 'http-equiv="refresh"' not in page  # finished: the page stops updating itself
+    assert "jobs.js" not in page  # finished: nothing more to follow
     status = client.get(reverse("jobs:status", args=[job.pk])).json()
     assert status["state"] == "done" and status["summary"].startswith("Slettet 0 husstander")
 
@@ -78,7 +78,31 @@ def test_on_the_database_queue_a_worker_runs_it_and_the_page_follows(admin, sett
     job = Job.objects.get()
     assert job.state == "queued"
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
-    assert "Venter på en arbeider" in page and 'http-equiv="refresh"' in page
+    assert "Venter på en arbeider" in page and "/static/blilyst/jobs.js" in page  # the page follows the work
     call_command("db_worker", "--batch", "--no-startup-delay", "--max-tasks", "1")
     job.refresh_from_db()
     assert job.state == "done" and job.summary.startswith("Slettet 0 husstander")
+
+
+def test_the_page_follows_unfinished_work_without_reloading_itself(admin, settings):
+    """No meta refresh (a page that reloads itself on a timer moves a screen reader's reading position):
+    a small script asks the status URL and writes into the status region, and a link checks again without it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    user, client = admin
+    client.post(reverse("jobs:start"), {"kind": "retention"})
+    job = Job.objects.get()
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert 'role="status"' in page and f'data-status-url="{reverse("jobs:status", args=[job.pk])}"' in page
+    assert "/static/blilyst/jobs.js" in page and "sjekke igjen" in page
+    status = client.get(reverse("jobs:status", args=[job.pk])).json()
+    assert status["finished"] is False and status["file"] is None
+    script = client.get("/static/blilyst/jobs.js")
+    assert script.status_code == 200
+
+
+def test_an_administrator_cannot_start_an_export_from_the_job_list(admin):
+    user, client = admin
+    page = client.get(reverse("jobs:list")).content.decode()
+    assert 'value="export"' not in page
+    assert client.post(reverse("jobs:start"), {"kind": "export"}).status_code == 404

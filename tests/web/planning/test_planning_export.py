@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from tests.web.conftest import export_plan
 
 
 def _fill(client) -> None:
@@ -117,7 +118,7 @@ def test_the_command_line_writes_the_same_document_from_the_saved_plan(filled_pl
     plan_file = tmp_path / "plan-4028.json"
     plan_file.write_bytes(saved.content)
 
-    web = _docx_parts(client.get("/plan/4028/export/plan.docx").content)
+    web = _docx_parts(export_plan(client, "4028", "docx").content)
     out = tmp_path / "cli.docx"
     assert main(["plan", "4028", "--saved", str(plan_file), "--output", str(out)]) == 0
     cli = _docx_parts(out.read_bytes())
@@ -155,7 +156,7 @@ def test_the_command_line_refuses_another_municipalitys_plan(filled_plan_without
 def test_the_pdf_holds_kviteseids_figures_and_every_part(filled_plan):
     from blilyst.plan.document import extract_pdf_text
 
-    response = filled_plan.get("/plan/4028/export/plan.pdf")
+    response = export_plan(filled_plan, "4028", "pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith('attachment; filename="plan-4028-Kviteseid-')
@@ -206,7 +207,7 @@ def test_the_pdf_holds_kviteseids_figures_and_every_part(filled_plan):
 def test_the_docx_opens_and_holds_the_same_plan(filled_plan):
     from docx import Document
 
-    response = filled_plan.get("/plan/4028/export/plan.docx")
+    response = export_plan(filled_plan, "4028", "docx")
     assert response.status_code == 200
     document = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -221,9 +222,58 @@ def test_the_docx_opens_and_holds_the_same_plan(filled_plan):
 
 
 def test_export_is_for_members_only(people, analyst, client_for):
-    assert client_for(people.bob).get("/plan/4028/export/plan.pdf").status_code == 404
+    from blilyst.web.jobs.models import Job
+
+    assert client_for(people.bob).post("/plan/4028/export/start/", {"format": "pdf"}).status_code == 404
+    assert client_for(people.bob).get("/plan/4028/export/plan.json").status_code == 404
+    assert client_for(analyst).post("/plan/4028/export/start/", {"format": "exe"}).status_code == 404
     assert client_for(analyst).get("/plan/4028/export/plan.exe").status_code == 404
     assert client_for(analyst).get("/plan/4028/export/").status_code == 200
+    assert not Job.objects.exists()
+
+
+def test_the_document_is_made_in_the_background_and_only_its_maker_gets_it(people, analyst, client_for):
+    """PDF and Word are made as background work (seconds of figures, charts and layout); the export page
+    starts it, the job's page follows it and offers the file to whoever started it while they may read the
+    plan. Other people, and the maker after losing the membership, get 404."""
+    from blilyst.web.accounts.models import Membership
+    from blilyst.web.jobs.models import Job
+
+    client = client_for(analyst)
+    page = client.get("/plan/4028/export/").content.decode()
+    assert 'action="/plan/4028/export/start/"' in page and 'value="pdf"' in page and 'value="docx"' in page
+    assert client.get("/plan/4028/export/plan.pdf").status_code == 404  # no longer made inside a page request
+    response = export_plan(client, "4028", "pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith('attachment; filename="plan-4028-Kviteseid-')
+    job = Job.objects.get()
+    assert job.municipality_id == "4028" and job.params == {"format": "pdf", "lang": "nb"}
+    status = client.get(f"/jobs/{job.pk}/status/").json()
+    assert (
+        status["finished"]
+        and status["file"] == f"/jobs/{job.pk}/file/"
+        and status["summary"].startswith("Planen er klar")
+    )
+    for stranger in (people.alice, people.bob):  # alice may read the plan too, but did not start the work
+        assert client_for(stranger).get(f"/jobs/{job.pk}/file/").status_code == 404
+    Membership.objects.filter(user=analyst).delete()
+    assert client.get(f"/jobs/{job.pk}/file/").status_code == 404
+
+
+def test_old_documents_are_forgotten(people, analyst, client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from blilyst.web.jobs.models import Job
+
+    client = client_for(analyst)
+    assert export_plan(client, "4028", "docx").status_code == 200
+    job = Job.objects.get()
+    Job.objects.filter(pk=job.pk).update(finished=timezone.now() - dt.timedelta(days=1, minutes=1))
+    assert Job.drop_old_files() == 1
+    assert client.get(f"/jobs/{job.pk}/file/").status_code == 404
+    assert client.get(f"/jobs/{job.pk}/").status_code == 200  # the job's record stays, without the file
 
 
 def test_the_plan_in_english(people, analyst, client_for):
@@ -234,7 +284,7 @@ def test_the_plan_in_english(people, analyst, client_for):
     client = client_for(analyst)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     started = time.perf_counter()
-    response = client.get("/plan/4028/export/plan.docx")
+    response = export_plan(client, "4028", "docx")
     print(f"docx export {time.perf_counter() - started:.1f} s")
     document = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)

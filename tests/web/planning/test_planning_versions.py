@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from tests.web.conftest import export_plan
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_adopting_freezes_the_plan_with_its_documents_and_starts_a_new_draft(pla
     assert "Du arbeider med versjon 2, et utkast." in page
     assert "Ny målgruppe: Tilbakeflyttere." in page
     assert "Målet for flere innflyttere i året er endret fra 5 til 11." in page
-    draft = _docx_text(client.get("/plan/4028/export/plan.docx").content)
+    draft = _docx_text(export_plan(client, "4028", "docx").content)
     assert "Versjon 2, utkast (ikke vedtatt)." in draft
     assert "Endringer siden versjon 1, vedtatt 12. mars 2026" in draft
     assert "Ny målgruppe: Tilbakeflyttere." in draft

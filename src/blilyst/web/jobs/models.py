@@ -2,10 +2,14 @@
 
 django-tasks keeps the queue; a :class:`Job` is what its starter sees on the job's page, updated by the task
 as it goes (step, done of total), so the page shows progress with any task backend. A job holds no personal
-data: its summary counts households, never names them.
+data: its summary counts households, never names them. A plan export keeps its document (aggregate figures
+and the plan's choices) on the job for a day, for its starter to download (:meth:`Job.drop_old_files`, run by
+every export and by the retention job, forgets older ones).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +22,7 @@ class Job(models.Model):
         REFRESH = "refresh", _("Data refresh from SSB")
         DIGEST = "digest", _("Daily digest e-mails")
         RETENTION = "retention", _("Retention: erase personal data past their time")
+        EXPORT = "export", _("The plan as a document")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")
@@ -35,6 +40,17 @@ class Job(models.Model):
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     summary = models.TextField(blank=True)
+    # what the work is about: the municipality (tenancy) and the kind's own choices (an export's format, language)
+    municipality = models.ForeignKey(
+        "accounts.Municipality", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
+    params = models.JSONField(default=dict, blank=True)
+    # the file the work made, offered on the job's page (the plan's PDF or Word document)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_type = models.CharField(max_length=100, blank=True)
+    file = models.BinaryField(null=True, blank=True, editable=False)
+
+    KEEP_FILES = dt.timedelta(days=1)
 
     class Meta:
         ordering = ["-created"]
@@ -58,3 +74,18 @@ class Job(models.Model):
     def finish(self, state: str, summary: str) -> None:
         self.state, self.summary, self.finished = state, summary, timezone.now()
         self.save(update_fields=["state", "summary", "finished"])
+
+    def attach(self, name: str, content_type: str, data: bytes) -> None:
+        """Keep the file the work made, for the starter to download from the job's page."""
+        self.file_name, self.file_type, self.file = name[:200], content_type[:100], data
+        self.save(update_fields=["file_name", "file_type", "file"])
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.file_name) and self.state == self.State.DONE
+
+    @classmethod
+    def drop_old_files(cls) -> int:
+        """Forget the files of jobs that finished more than :attr:`KEEP_FILES` ago; returns how many."""
+        old = cls.objects.filter(finished__lt=timezone.now() - cls.KEEP_FILES).exclude(file_name="")
+        return old.update(file=None, file_name="", file_type="")

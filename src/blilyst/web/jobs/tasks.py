@@ -1,4 +1,4 @@
-"""The background tasks (django-tasks): data refresh, digest e-mails, retention.
+"""The background tasks (django-tasks): data refresh, digest e-mails, retention, the plan's documents.
 
 Each task gets the id of a :class:`~blilyst.web.jobs.models.Job` and writes its progress and outcome there,
 in the language of the person who started it. A failure the user can act on (SSB unreachable, a bad answer,
@@ -9,7 +9,7 @@ page never says "running" for ever) and is raised again for the worker's log.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import translation
@@ -58,6 +58,7 @@ def _retention(job: Job) -> str:
     from blilyst.web.privacy.rules import apply_retention
 
     job.report(_("Erasing personal data past the retention period"))
+    Job.drop_old_files()
     result = apply_retention()
     erased = len(result.expired) + len(result.withdrawn)
     return ngettext(
@@ -65,10 +66,35 @@ def _retention(job: Job) -> str:
     ) % {"n": erased}
 
 
+def _export(job: Job) -> str:
+    from django.core.exceptions import PermissionDenied
+
+    from blilyst.web.planning.views import export_document
+
+    Job.drop_old_files()
+    if job.municipality_id is None:
+        raise BlilystError(_("The export does not say which municipality's plan to make."))
+    try:
+        name, content_type, data = export_document(
+            job.started_by,
+            job.municipality_id,
+            job.params.get("format", "pdf"),
+            job.params.get("lang", "nb"),
+            job.report,
+        )
+    except PermissionDenied:
+        raise BlilystError(
+            _("You may no longer read this municipality's plan, so the document was not made.")
+        ) from None
+    job.attach(name, content_type, data)
+    return _("The plan is ready: %(name)s (%(size)s kB).") % {"name": name, "size": max(1, round(len(data) / 1024))}
+
+
 WORK: dict[str, Callable[[Job], str]] = {
     Job.Kind.REFRESH: _refresh,
     Job.Kind.DIGEST: _digest,
     Job.Kind.RETENTION: _retention,
+    Job.Kind.EXPORT: _export,
 }
 
 
@@ -90,9 +116,10 @@ def run_job(job_id: int) -> str:
         return summary
 
 
-def start(kind: str, user: User) -> Job:
-    """Create the job and put it on the queue (the immediate backend runs it at once)."""
-    job = Job.objects.create(kind=kind, started_by=user)
+def start(kind: str, user: User, **about: Any) -> Job:
+    """Create the job (``about``: its municipality and params) and put it on the queue (the immediate backend
+    runs it at once)."""
+    job = Job.objects.create(kind=kind, started_by=user, **about)
     result = run_job.enqueue(job.pk)
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.refresh_from_db()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("start/", views.job_start, name="start"),
     path("<int:pk>/", views.job_detail, name="detail"),
     path("<int:pk>/status/", views.job_status, name="status"),
+    path("<int:pk>/file/", views.job_file, name="file"),
 ]

@@ -5,11 +5,16 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from blilyst.web.jobs.models import Job
 from blilyst.web.jobs.tasks import start
 from blilyst.web.lib.authed import AuthedRequest
+
+# Started here by administrators; a plan export is started from its plan's page by whoever may read the plan.
+ADMIN_KINDS = (Job.Kind.REFRESH, Job.Kind.DIGEST, Job.Kind.RETENTION)
 
 
 def _may_start(request: AuthedRequest) -> bool:
@@ -20,9 +25,8 @@ def _may_start(request: AuthedRequest) -> bool:
 @require_GET
 def job_list(request: AuthedRequest) -> HttpResponse:
     jobs = Job.objects.filter(started_by=request.user)[:50]
-    return render(
-        request, "jobs/list.html", {"jobs": jobs, "kinds": Job.Kind.choices, "may_start": _may_start(request)}
-    )
+    kinds = [(value, label) for value, label in Job.Kind.choices if value in ADMIN_KINDS]
+    return render(request, "jobs/list.html", {"jobs": jobs, "kinds": kinds, "may_start": _may_start(request)})
 
 
 @require_POST
@@ -30,7 +34,7 @@ def job_start(request: AuthedRequest) -> HttpResponse:
     if not _may_start(request):
         raise PermissionDenied
     kind = request.POST.get("kind", "")
-    if kind not in Job.Kind.values:
+    if kind not in ADMIN_KINDS:  # a plan export is started from the plan's export page
         raise Http404("No such kind of work")
     job = start(kind, request.user)
     return redirect("jobs:detail", pk=job.pk)
@@ -43,6 +47,22 @@ def _own_job(request: AuthedRequest, pk: int) -> Job:
 @require_GET
 def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "jobs/detail.html", {"job": _own_job(request, pk)})
+
+
+@require_GET
+def job_file(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The file the work made (the plan's document), for its starter while they may still read its plan."""
+    from blilyst.web.lib.tenancy import can
+    from blilyst.web.planning.views import READ
+
+    job = _own_job(request, pk)
+    if not job.has_file or job.file is None:
+        raise Http404("No file")
+    if job.municipality_id is not None and not can(request.user, READ, job.municipality_id):
+        raise Http404("No file")
+    response = HttpResponse(bytes(job.file), content_type=job.file_type)
+    response["Content-Disposition"] = f'attachment; filename="{job.file_name}"'
+    return response
 
 
 @require_GET
@@ -59,5 +79,9 @@ def job_status(request: AuthedRequest, pk: int) -> JsonResponse:
             "total": job.total,
             "percent": job.percent,
             "summary": job.summary,
+            "finished": job.is_finished,
+            "progress_label": _("%(done)s of %(total)s steps") % {"done": job.done, "total": job.total},
+            "file": reverse("jobs:file", args=[job.pk]) if job.has_file else None,
+            "file_label": _("Download %(name)s") % {"name": job.file_name},
         }
     )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<str:code>/results/", views.results, name="plan_results"),
     path("<str:code>/export/", views.export, name="plan_export"),
     path("<str:code>/export/plan.<str:fmt>", views.export_file, name="plan_export_file"),
+    path("<str:code>/export/start/", views.export_start, name="plan_export_start"),
     path("<str:code>/adopt/", views.adopt, name="plan_adopt"),
     path("<str:code>/versions/<int:number>/plan.<str:fmt>", views.adopted_file, name="plan_adopted_file"),
 ]

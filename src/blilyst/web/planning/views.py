@@ -40,6 +40,7 @@ from blilyst.web.lib.tenancy import (
     municipalities_for,
     require_capability,
     require_municipality,
+    user_municipality_codes,
 )
 from blilyst.web.lib.versioning import VersionConflict, conflict_context, rebind_to_current
 from blilyst.web.planning import aggregates
@@ -236,22 +237,25 @@ def _url(name: str, code: str) -> str:
 
 
 def _current_evidence(request: AuthedRequest, code: str) -> dict:
-    """Today's aggregate evidence for the checklist, from the newcomer service and the resources."""
+    return current_evidence_for(request.user, code)
+
+
+def current_evidence_for(user, code: str) -> dict:
+    """Today's aggregate evidence for the checklist, from the newcomer service and the resources ``user`` may
+    read."""
     from blilyst.web.newcomers.models import Household
     from blilyst.web.resources.models import Host, Housing, JobVacancy, KindergartenCapacity, MatchingGap
 
     cap = aggregates.capacity(
-        for_user(request, Housing.objects.all(), READ),
-        for_user(request, JobVacancy.objects.all(), READ),
-        for_user(request, KindergartenCapacity.objects.all(), READ),
+        _readable(user, Housing.objects.all()),
+        _readable(user, JobVacancy.objects.all()),
+        _readable(user, KindergartenCapacity.objects.all()),
         code,
         today=timezone.localdate(),
-        hosts=for_user(request, Host.objects.all(), READ),
+        hosts=_readable(user, Host.objects.all()),
     )
-    gaps = aggregates.matching_gaps(for_user(request, MatchingGap.objects.all(), READ), code)
-    months, waiting = aggregates.inclusion(
-        for_user(request, Household.objects.all(), READ), code, today=timezone.localdate()
-    )
+    gaps = aggregates.matching_gaps(_readable(user, MatchingGap.objects.all()), code)
+    months, waiting = aggregates.inclusion(_readable(user, Household.objects.all()), code, today=timezone.localdate())
     return aggregates.evidence_to_json(cap, gaps, months, waiting)
 
 
@@ -636,10 +640,16 @@ def message(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 def _evaluation(request: AuthedRequest, code: str, lang: str):
+    return evaluation_for(request.user, code, lang)
+
+
+def evaluation_for(user, code: str, lang: str):
+    """The newcomer service's evaluation of ``code`` from the households ``user`` may read (aggregated), and
+    those records; used by the pages and by the plan export run as background work (no request there)."""
     from blilyst.plan.evaluation import evaluate
     from blilyst.web.newcomers.models import Household
 
-    records = aggregates.evaluation_records(for_user(request, Household.objects.all(), READ), code)
+    records = aggregates.evaluation_records(_readable(user, Household.objects.all()), code)
     if not records:
         return None, records
     snap = needs.snapshot()
@@ -807,22 +817,37 @@ def survey(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 def saved_plan(request: AuthedRequest, plan: Plan):
-    """The plan with its latest assessment and campaign check and the registers' counts now as
-    :class:`blilyst.plan.saved.SavedPlan`."""
+    """The plan with its latest assessment and campaign check, the registers' counts now and its latest survey
+    as :class:`blilyst.plan.saved.SavedPlan`."""
+    return saved_plan_for(request.user, plan)
+
+
+def _readable(user, queryset):
+    """``queryset`` narrowed to the municipalities where ``user`` may read the plan (as ``for_user`` does for a
+    request; the plan export runs as background work, without one)."""
+    return queryset.filter(municipality__in=user_municipality_codes(user, READ))
+
+
+def saved_plan_for(user, plan: Plan):
+    code = plan.municipality_id
     return plan.to_saved(
-        _assessments(request, plan.municipality_id).first(),
-        _checks(request, plan.municipality_id).first(),
-        _current_evidence(request, plan.municipality_id),
-        _surveys(request, plan.municipality_id).first(),
+        _readable(user, BottleneckAssessment.objects.all()).filter(municipality=code).first(),
+        _readable(user, CampaignCheck.objects.all()).filter(municipality=code).first(),
+        current_evidence_for(user, code),
+        _readable(user, ResidentSurvey.objects.all()).filter(municipality=code).first(),
     )
 
 
 def build_document(request: AuthedRequest, plan: Plan, lang: str):
-    """The whole plan as :class:`blilyst.plan.document.Plan`: the core's document for the saved plan, with the
-    newcomer service's evaluation that only the web app can compute."""
-    ev, _records = _evaluation(request, plan.municipality_id, lang)
+    return build_document_for(request.user, plan, lang)
+
+
+def build_document_for(user, plan: Plan, lang: str):
+    """The whole plan as :class:`blilyst.plan.document.Plan`, as ``user`` may read it: the core's document for
+    the saved plan, with the newcomer service's evaluation that only the web app can compute."""
+    ev, _records = evaluation_for(user, plan.municipality_id, lang)
     return assembly.build_document(
-        saved_plan(request, plan), lang=lang, prepared_on=timezone.localdate(), evaluation=ev
+        saved_plan_for(user, plan), lang=lang, prepared_on=timezone.localdate(), evaluation=ev
     )
 
 
@@ -959,26 +984,60 @@ def adopted_file(request: AuthedRequest, code: str, number: int, fmt: str) -> Ht
     return response
 
 
-@require_http_methods(["GET"])
-def export_file(request: AuthedRequest, code: str, fmt: str) -> HttpResponse:
-    from blilyst.plan.document import to_docx, to_pdf
+@require_POST
+def export_start(request: AuthedRequest, code: str) -> HttpResponse:
+    """Make the plan's PDF or Word document as background work and show its progress; the job's page offers
+    the file when it is ready. Drawing the document takes seconds (figures, charts, layout), too long to keep
+    a page and an app process waiting; with the immediate task backend it is ready when the page opens."""
+    from blilyst.web.jobs.models import Job
+    from blilyst.web.jobs.tasks import start
 
-    if fmt not in ("pdf", "docx", "json"):
+    fmt = request.POST.get("format", "")
+    if fmt not in EXPORT_FORMATS:
         raise Http404("Not found")
     plan, _writable = _plan(request, code)
-    lang = _lang()
+    job = start(Job.Kind.EXPORT, request.user, municipality=plan.municipality, params={"format": fmt, "lang": _lang()})
+    return redirect("jobs:detail", pk=job.pk)
+
+
+EXPORT_FORMATS = ("pdf", "docx")
+
+
+def export_document(user, code: str, fmt: str, lang: str, progress) -> tuple[str, str, bytes]:
+    """The plan of ``code`` as ``fmt`` (pdf or docx) in ``lang``, as ``user`` may read it: (file name, content
+    type, bytes). ``progress(step, done, total)`` is told each step. Raises PermissionDenied when the user may
+    no longer read the municipality's plan."""
+    from blilyst.plan.document import to_docx, to_pdf
+    from blilyst.web.accounts.models import Municipality
+
+    if not can(user, READ, code):
+        raise PermissionDenied
+    plan = Plan.for_municipality(Municipality.objects.get(code=code))
+    with override(lang):
+        progress(_("Computing the plan's figures"), 0, 2)
+        document = build_document_for(user, plan, lang)
+        if fmt == "pdf":
+            progress(_("Laying out the PDF"), 1, 2)
+            data, content_type = to_pdf(document), "application/pdf"
+        else:
+            progress(_("Writing the Word document"), 1, 2)
+            data = to_docx(document)
+            content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return f"{_export_name(plan, code)}.{fmt}", content_type, data
+
+
+def _export_name(plan: Plan, code: str) -> str:
     day = dt.date.isoformat(timezone.localdate())
     name = f"plan-{code}-{plan.municipality.name}-{day}".replace(" ", "-")
-    if fmt == "json":
-        response = HttpResponse(saved_plan(request, plan).dumps(), content_type="application/json; charset=utf-8")
-    elif fmt == "pdf":
-        document = build_document(request, plan, lang)
-        response = HttpResponse(to_pdf(document), content_type="application/pdf")
-    else:
-        document = build_document(request, plan, lang)
-        response = HttpResponse(
-            to_docx(document), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        )
-    ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
-    response["Content-Disposition"] = f'attachment; filename="{ascii_name}.{fmt}"'
+    return name.encode("ascii", "replace").decode("ascii").replace("?", "_")
+
+
+@require_http_methods(["GET"])
+def export_file(request: AuthedRequest, code: str, fmt: str) -> HttpResponse:
+    """The plan's choices as a file (JSON, no personal data): made in the request, it takes milliseconds."""
+    if fmt != "json":
+        raise Http404("Not found")
+    plan, _writable = _plan(request, code)
+    response = HttpResponse(saved_plan(request, plan).dumps(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, code)}.json"'
     return response
