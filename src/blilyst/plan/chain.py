@@ -351,19 +351,9 @@ def _indicator_problems(ind: Indicator, where: str) -> list[ChainProblem]:
     return problems
 
 
-def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[ChainProblem]:
-    """Every missing or unmeasurable link in the chain.
-
-    ``groups`` are the user-defined groups the chain may name (the guidance's groups are always known).
-    Errors: no goal, no target group, a vague group ("alle"), an unknown group, no measures, a measure
-    for a group outside the chain, an unknown bottleneck, no indicator anywhere, an indicator that cannot be
-    measured (unknown metric, custom without source/unit, no target, no target year). Warnings: a goal with
-    no number in it, more than two target groups (the guidance asks for a concrete choice), a measure with no
-    indicator of its own, an indicator without a baseline.
-    """
+def _goal_problems(chain: Chain) -> list[ChainProblem]:
+    """A missing goal, or one with no number in it."""
     problems: list[ChainProblem] = []
-    known = {g.key for g in candidate_groups()} | {g.key for g in groups}
-
     if not chain.goal.strip():
         problems.append(ChainProblem("no_goal", "error", "goal", N_("Write what you want to achieve.")))
     elif not re.search(r"\d", chain.goal):
@@ -375,7 +365,12 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
                 N_("The goal has no number: how many, by when?"),
             )
         )
+    return problems
 
+
+def _group_problems(chain: Chain, known: set[str]) -> list[ChainProblem]:
+    """No target group, a vague or unknown one, or more than two."""
+    problems: list[ChainProblem] = []
     if not chain.target_groups:
         problems.append(
             ChainProblem(
@@ -416,7 +411,12 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
                 {"n": len(chain.target_groups)},
             )
         )
+    return problems
 
+
+def _measure_problems(chain: Chain) -> list[ChainProblem]:
+    """No measures, and what each measure lacks (name, group in the chain, bottleneck, indicators)."""
+    problems: list[ChainProblem] = []
     if not chain.measures:
         problems.append(
             ChainProblem(
@@ -469,7 +469,21 @@ def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[Cha
             )
         for ind in m.indicators:
             problems.extend(_indicator_problems(ind, f"{where} / {ind.name}"))
+    return problems
 
+
+def validate_chain(chain: Chain, groups: Sequence[TargetGroup] = ()) -> list[ChainProblem]:
+    """Every missing or unmeasurable link in the chain.
+
+    ``groups`` are the user-defined groups the chain may name (the guidance's groups are always known).
+    Errors: no goal, no target group, a vague group ("alle"), an unknown group, no measures, a measure
+    for a group outside the chain, an unknown bottleneck, no indicator anywhere, an indicator that cannot be
+    measured (unknown metric, custom without source/unit, no target, no target year). Warnings: a goal with
+    no number in it, more than two target groups (the guidance asks for a concrete choice), a measure with no
+    indicator of its own, an indicator without a baseline.
+    """
+    known = {g.key for g in candidate_groups()} | {g.key for g in groups}
+    problems = [*_goal_problems(chain), *_group_problems(chain, known), *_measure_problems(chain)]
     if not chain.all_indicators():
         problems.append(
             ChainProblem(
