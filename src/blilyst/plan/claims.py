@@ -339,28 +339,9 @@ def _is_verb(ws: tuple[Word, ...], i: int) -> bool:
 def _subjects(clause: str, ws: tuple[Word, ...]) -> list[tuple[Subject, int, dict[str, Any]]]:
     """``(subject, index of the word it hangs on, extra claim fields)`` for each subject in the clause."""
     out: list[tuple[Subject, int, dict[str, Any]]] = []
-    occupations = _occupations(ws)
-    job_index = next(
-        (i for i, w in enumerate(ws) if (w.is_(JOB) or w.head in JOB) and not _is_verb(ws, i)),
-        None,
-    )
-    if job_index is None and _asks_for_people(ws):
-        job_index = next(i for i, w in enumerate(ws) if w.has(frozenset().union(*OCCUPATIONS.values())))
-    if job_index is None and re_jobbe_som(ws):
-        job_index = 0
+    job_index = _job_index(ws)
     if job_index is not None:
-        partner = any(w.is_(PARTNER) for w in ws) or "både du og" in clause or "to vaksne" in clause
-        if partner:
-            out.append((Subject.JOBS_FOR_BOTH, job_index, {}))
-        else:
-            sectors = tuple(
-                dict.fromkeys(
-                    s for w in ws for s, names in SECTORS.items() if w.is_(names) or (w.parts and w.parts[0] in names)
-                )
-            )
-            if occupations:
-                sectors = tuple(dict.fromkeys(OCCUPATION_SECTOR[o] for o in occupations))
-            out.append((Subject.JOBS, job_index, {"occupations": occupations, "sectors": sectors}))
+        out.append(_job_subject(clause, ws, job_index))
     for i, w in enumerate(ws):
         subject = _housing_subject(w, clause)
         if subject is None:
@@ -381,6 +362,42 @@ def _subjects(clause: str, ws: tuple[Word, ...]) -> list[tuple[Subject, int, dic
             if w.is_(SCHOOL) or w.head in SCHOOL:
                 out.append((Subject.SCHOOL, i, {}))
                 break
+    out.extend(_place_subjects(clause, ws))
+    return out
+
+
+def _job_index(ws: tuple[Word, ...]) -> int | None:
+    """The word a promise of jobs hangs on (a job noun, an occupation asked for, "jobbe som"), if any."""
+    job_index = next(
+        (i for i, w in enumerate(ws) if (w.is_(JOB) or w.head in JOB) and not _is_verb(ws, i)),
+        None,
+    )
+    if job_index is None and _asks_for_people(ws):
+        job_index = next(i for i, w in enumerate(ws) if w.has(frozenset().union(*OCCUPATIONS.values())))
+    if job_index is None and re_jobbe_som(ws):
+        job_index = 0
+    return job_index
+
+
+def _job_subject(clause: str, ws: tuple[Word, ...], job_index: int) -> tuple[Subject, int, dict[str, Any]]:
+    """Jobs for both partners, or jobs (with the occupations and sectors named)."""
+    partner = any(w.is_(PARTNER) for w in ws) or "både du og" in clause or "to vaksne" in clause
+    if partner:
+        return (Subject.JOBS_FOR_BOTH, job_index, {})
+    occupations = _occupations(ws)
+    sectors = tuple(
+        dict.fromkeys(
+            s for w in ws for s, names in SECTORS.items() if w.is_(names) or (w.parts and w.parts[0] in names)
+        )
+    )
+    if occupations:
+        sectors = tuple(dict.fromkeys(OCCUPATION_SECTOR[o] for o in occupations))
+    return (Subject.JOBS, job_index, {"occupations": occupations, "sectors": sectors})
+
+
+def _place_subjects(clause: str, ws: tuple[Word, ...]) -> list[tuple[Subject, int, dict[str, Any]]]:
+    """Offers (the first one named), broadband and commuting."""
+    out: list[tuple[Subject, int, dict[str, Any]]] = []
     for offer, names in OFFERS.items():
         index = next((i for i, w in enumerate(ws) if w.is_(names) or w.head in names), None)
         if index is not None:
