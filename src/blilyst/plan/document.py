@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -41,6 +41,9 @@ from blilyst.plan.honesty import HonestyReport
 from blilyst.plan.honesty import document_section as honesty_section
 from blilyst.plan.targetgroups import GroupEvidence, PriorityWarning, bottlenecks_hitting, group_label
 from blilyst.stats.credit import SSB_CREDIT
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 T: dict[str, str] = {
     "title": N_("Plan for attracting and keeping residents"),
@@ -701,7 +704,7 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", str(text).translate(_XML_LINE_BREAKS))
 
 
-def _docx_language(doc: Any, tag: str) -> None:
+def _docx_language(doc: DocxDocument, tag: str) -> None:
     """Set the language of all text (the default run properties in styles.xml), so spelling and screen
     readers use Norwegian: ``<w:lang w:val="nb-NO"/>``."""
     from docx.oxml import OxmlElement
@@ -727,10 +730,65 @@ def _docx_language(doc: Any, tag: str) -> None:
     lang.set(qn("w:val"), tag)
 
 
+def _docx_para(doc: DocxDocument, block: Para) -> None:
+    """A paragraph: small print and notes in 8.5 pt (notes in italics), warnings in bold dark red."""
+    from docx.shared import Pt, RGBColor
+
+    run = doc.add_paragraph().add_run(xml_safe(block.text))
+    if block.style in ("small", "note"):
+        run.font.size = Pt(8.5)
+        run.italic = block.style == "note"
+    elif block.style == "warning":
+        run.bold = True
+        run.font.color.rgb = RGBColor(0x9C, 0x2B, 0x00)
+
+
+def _docx_caption(doc: DocxDocument, caption: str) -> None:
+    from docx.shared import Pt
+
+    r = doc.add_paragraph().add_run(xml_safe(caption))
+    r.italic = True
+    r.font.size = Pt(8)
+
+
+def _docx_grid(doc: DocxDocument, block: Grid) -> None:
+    """A table with a bold header row, all in 8.5 pt, and its caption."""
+    from docx.shared import Pt
+
+    table = doc.add_table(rows=1, cols=len(block.header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, block.header, strict=False):
+        cell.text = ""
+        cell.paragraphs[0].add_run(xml_safe(text)).bold = True
+    for row in block.rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=False):
+            cell.text = xml_safe(text)
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(8.5)
+    if block.caption:
+        _docx_caption(doc, block.caption)
+
+
+def _docx_picture(doc: DocxDocument, block: Picture) -> None:
+    """A chart 16 cm wide with its text alternative, and its caption."""
+    from docx.shared import Cm
+
+    shape = doc.add_picture(io.BytesIO(block.png), width=Cm(16))
+    # the text alternative screen readers read (Word: "Alt Text"), on the drawing's properties
+    shape._inline.docPr.set("descr", xml_safe(block.alt or block.caption))
+    shape._inline.docPr.set("title", xml_safe(block.caption))
+    if block.caption:
+        _docx_caption(doc, block.caption)
+
+
 def to_docx(plan: Plan) -> bytes:
     """The plan as a Word document (bytes); text typed in other programs is made XML-safe (:func:`xml_safe`)."""
     from docx import Document
-    from docx.shared import Cm, Mm, Pt, RGBColor
+    from docx.shared import Cm, Mm
 
     doc = Document()
     props = doc.core_properties
@@ -752,44 +810,11 @@ def to_docx(plan: Plan) -> bytes:
         elif isinstance(block, Heading):
             doc.add_heading(xml_safe(block.text), level=min(block.level, 9))
         elif isinstance(block, Para):
-            p = doc.add_paragraph()
-            run = p.add_run(xml_safe(block.text))
-            if block.style in ("small", "note"):
-                run.font.size = Pt(8.5)
-                run.italic = block.style == "note"
-            elif block.style == "warning":
-                run.bold = True
-                run.font.color.rgb = RGBColor(0x9C, 0x2B, 0x00)
+            _docx_para(doc, block)
         elif isinstance(block, Grid):
-            table = doc.add_table(rows=1, cols=len(block.header))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, block.header, strict=False):
-                cell.text = ""
-                cell.paragraphs[0].add_run(xml_safe(text)).bold = True
-            for row in block.rows:
-                cells = table.add_row().cells
-                for cell, text in zip(cells, row, strict=False):
-                    cell.text = xml_safe(text)
-            for row in table.rows:
-                for cell in row.cells:
-                    for p in cell.paragraphs:
-                        for run in p.runs:
-                            run.font.size = Pt(8.5)
-            if block.caption:
-                cap = doc.add_paragraph()
-                r = cap.add_run(xml_safe(block.caption))
-                r.italic = True
-                r.font.size = Pt(8)
+            _docx_grid(doc, block)
         elif isinstance(block, Picture):
-            shape = doc.add_picture(io.BytesIO(block.png), width=Cm(16))
-            # the text alternative screen readers read (Word: "Alt Text"), on the drawing's properties
-            shape._inline.docPr.set("descr", xml_safe(block.alt or block.caption))
-            shape._inline.docPr.set("title", xml_safe(block.caption))
-            if block.caption:
-                cap = doc.add_paragraph()
-                r = cap.add_run(xml_safe(block.caption))
-                r.italic = True
-                r.font.size = Pt(8)
+            _docx_picture(doc, block)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
