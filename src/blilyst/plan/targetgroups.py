@@ -509,6 +509,188 @@ def _borrowed_source(info: InMigrantProfile) -> Texts:
     return in_every_language(lambda: _("Statistics Norway, migration by age: {source}").format(source=info.describe()))
 
 
+def _migration_evidence(
+    group: TargetGroup,
+    municipality: str,
+    migration_by_age: pd.DataFrame,
+    years: Sequence[int] | None,
+    indicators: list[Indicator],
+    notes: list[Texts],
+    kw: dict[str, Any],
+) -> None:
+    """The group's share of recent in- and out-migrants (its ages), borrowed from the nearest municipalities
+    with registered moves where the municipality has none; added to ``indicators``, ``notes`` and ``kw``."""
+    borrowed: InMigrantProfile | None = None
+    rows = _municipality_rows(migration_by_age, municipality, "migration_by_age")
+    use_years = list(years) if years is not None else recent_years(migration_by_age, municipality)
+    rows = rows[rows["year"].isin(use_years)]
+    if rows.empty:
+        # no registered moves by age here: the shares of the nearest municipalities that have them
+        # (county, else centrality class, else all), said in the source of every figure
+        borrowed = _nearest_profile(migration_by_age, municipality, len(use_years) or 5)
+        if borrowed is not None:
+            use_years = list(borrowed.years)
+            rows = migration_by_age[
+                migration_by_age["municipality"].astype(str).isin(borrowed.municipalities)
+                & migration_by_age["year"].isin(use_years)
+            ]
+    if rows.empty:
+        notes.append(_message(N_("No migration-by-age data for the municipality.")))
+    else:
+        mask = _age_mask(rows["age"].astype(int), group.age_ranges)
+        inn = rows["in_migration"].fillna(0).astype(float)
+        out = rows["out_migration"].fillna(0).astype(float)
+        period = _period(use_years)
+        kw.update(in_share=float(inn[mask].sum() / inn.sum()) if inn.sum() else None, period=period)
+        if borrowed is None:  # out-migrants and persons only from the municipality's own moves
+            kw.update(
+                out_share=float(out[mask].sum() / out.sum()) if out.sum() else None,
+                in_persons=float(inn[mask].sum()),
+                out_persons=float(out[mask].sum()),
+            )
+        source = _message(SOURCE_MIGRATION) if borrowed is None else _borrowed_source(borrowed)
+        if borrowed is not None:
+            info = borrowed
+            notes.append(
+                in_every_language(
+                    lambda: _(
+                        "The municipality has no registered moves by age in the data: the shares are those of {source}."
+                    ).format(source=info.describe())
+                )
+            )
+        ranges = group.age_ranges
+        if kw["in_share"] is not None:
+            indicators.append(
+                Indicator(
+                    "in_share",
+                    in_every_language(
+                        lambda: _("Share of in-migrants aged {ages}").format(ages=_age_range_text(ranges))
+                    ),
+                    kw["in_share"],
+                    "share",
+                    period,
+                    source,
+                    proxy=group.age_is_proxy,
+                )
+            )
+        if kw.get("out_share") is not None:
+            indicators.append(
+                Indicator(
+                    "out_share",
+                    in_every_language(
+                        lambda: _("Share of out-migrants aged {ages}").format(ages=_age_range_text(ranges))
+                    ),
+                    kw["out_share"],
+                    "share",
+                    period,
+                    source,
+                    proxy=group.age_is_proxy,
+                )
+            )
+        if borrowed is None:
+            indicators.append(
+                Indicator(
+                    "net",
+                    in_every_language(lambda: _("Net in-migration aged {ages}").format(ages=_age_range_text(ranges))),
+                    kw["in_persons"] - kw["out_persons"],
+                    "persons",
+                    period,
+                    source,
+                    proxy=group.age_is_proxy,
+                )
+            )
+        if group.age_is_proxy:
+            notes.append(
+                _message(
+                    N_(
+                        "The ages are only a proxy: the statistics do not show household type, so the figure "
+                        "also counts adults without children of those ages."
+                    )
+                )
+            )
+
+
+def _reason_evidence(
+    group: TargetGroup,
+    municipality: str,
+    immigrants_by_reason: pd.DataFrame,
+    indicators: list[Indicator],
+    notes: list[Texts],
+    kw: dict[str, Any],
+) -> None:
+    """The group's share and number of the immigrant population, by its reasons for immigration."""
+    try:
+        reasons = immigrants_by_reason_shares(immigrants_by_reason, municipality)
+    except InputError:
+        notes.append(_message(N_("No reason-for-immigration data for the municipality.")))
+    else:
+        sel = reasons[reasons["reason"].isin(group.immigration_reasons)]
+        share = float(sel["share"].sum())
+        year = int(reasons.attrs["year"])
+        kw.update(immigrant_share=share, immigrant_year=year)
+
+        def names() -> str:
+            return ", ".join(reason_label(r).lower() for r in group.immigration_reasons)
+
+        indicators.append(
+            Indicator(
+                "immigrant_share",
+                in_every_language(lambda: _("Share of the immigrant population: {reasons}").format(reasons=names())),
+                share,
+                "share",
+                str(year),
+                _message(SOURCE_REASON),
+            )
+        )
+        indicators.append(
+            Indicator(
+                "immigrant_persons",
+                in_every_language(
+                    lambda: _("Immigrants living in the municipality: {reasons}").format(reasons=names())
+                ),
+                float(sel["persons"].sum()),
+                "persons",
+                str(year),
+                _message(SOURCE_REASON),
+            )
+        )
+
+
+def _refugee_evidence(
+    municipality: str, refugee_settlement: pd.DataFrame, indicators: list[Indicator], notes: list[Texts]
+) -> None:
+    """Refugees settled in the last five years with figures (IMDi), with a note when those are old."""
+    try:
+        settled = refugees_settled(refugee_settlement, municipality)
+    except InputError:
+        settled = None
+    if settled is not None:
+        known = settled.dropna(subset=["settled"])
+        if not known.empty:
+            # the last five calendar years up to the latest with data (years without figures count as 0)
+            last = int(known["year"].max())
+            window = known[known["year"] > last - 5]
+            if data_age_note(last):
+                notes.append(
+                    in_every_language(
+                        lambda: _(
+                            "IMDi's settlement figures end in {year}, {age} years ago; later settlements are "
+                            "not counted."
+                        ).format(year=last, age=dt.date.today().year - last)
+                    )
+                )
+            indicators.append(
+                Indicator(
+                    "refugees_settled",
+                    _message(N_("Refugees settled")),
+                    float(window["settled"].sum()),
+                    "persons",
+                    _period([last - 4, last]),
+                    _message(SOURCE_IMDI),
+                )
+            )
+
+
 def group_evidence(
     group: TargetGroup,
     municipality: str,
@@ -525,168 +707,12 @@ def group_evidence(
     notes: list[Texts] = []
     kw: dict[str, Any] = {}
 
-    borrowed: InMigrantProfile | None = None
     if group.age_ranges and migration_by_age is not None:
-        rows = _municipality_rows(migration_by_age, municipality, "migration_by_age")
-        use_years = list(years) if years is not None else recent_years(migration_by_age, municipality)
-        rows = rows[rows["year"].isin(use_years)]
-        if rows.empty:
-            # no registered moves by age here: the shares of the nearest municipalities that have them
-            # (county, else centrality class, else all), said in the source of every figure
-            borrowed = _nearest_profile(migration_by_age, municipality, len(use_years) or 5)
-            if borrowed is not None:
-                use_years = list(borrowed.years)
-                rows = migration_by_age[
-                    migration_by_age["municipality"].astype(str).isin(borrowed.municipalities)
-                    & migration_by_age["year"].isin(use_years)
-                ]
-        if rows.empty:
-            notes.append(_message(N_("No migration-by-age data for the municipality.")))
-        else:
-            mask = _age_mask(rows["age"].astype(int), group.age_ranges)
-            inn = rows["in_migration"].fillna(0).astype(float)
-            out = rows["out_migration"].fillna(0).astype(float)
-            period = _period(use_years)
-            kw.update(in_share=float(inn[mask].sum() / inn.sum()) if inn.sum() else None, period=period)
-            if borrowed is None:  # out-migrants and persons only from the municipality's own moves
-                kw.update(
-                    out_share=float(out[mask].sum() / out.sum()) if out.sum() else None,
-                    in_persons=float(inn[mask].sum()),
-                    out_persons=float(out[mask].sum()),
-                )
-            source = _message(SOURCE_MIGRATION) if borrowed is None else _borrowed_source(borrowed)
-            if borrowed is not None:
-                info = borrowed
-                notes.append(
-                    in_every_language(
-                        lambda: _(
-                            "The municipality has no registered moves by age in the data: the shares are those of "
-                            "{source}."
-                        ).format(source=info.describe())
-                    )
-                )
-            ranges = group.age_ranges
-            if kw["in_share"] is not None:
-                indicators.append(
-                    Indicator(
-                        "in_share",
-                        in_every_language(
-                            lambda: _("Share of in-migrants aged {ages}").format(ages=_age_range_text(ranges))
-                        ),
-                        kw["in_share"],
-                        "share",
-                        period,
-                        source,
-                        proxy=group.age_is_proxy,
-                    )
-                )
-            if kw.get("out_share") is not None:
-                indicators.append(
-                    Indicator(
-                        "out_share",
-                        in_every_language(
-                            lambda: _("Share of out-migrants aged {ages}").format(ages=_age_range_text(ranges))
-                        ),
-                        kw["out_share"],
-                        "share",
-                        period,
-                        source,
-                        proxy=group.age_is_proxy,
-                    )
-                )
-            if borrowed is None:
-                indicators.append(
-                    Indicator(
-                        "net",
-                        in_every_language(
-                            lambda: _("Net in-migration aged {ages}").format(ages=_age_range_text(ranges))
-                        ),
-                        kw["in_persons"] - kw["out_persons"],
-                        "persons",
-                        period,
-                        source,
-                        proxy=group.age_is_proxy,
-                    )
-                )
-            if group.age_is_proxy:
-                notes.append(
-                    _message(
-                        N_(
-                            "The ages are only a proxy: the statistics do not show household type, so the figure "
-                            "also counts adults without children of those ages."
-                        )
-                    )
-                )
-
+        _migration_evidence(group, municipality, migration_by_age, years, indicators, notes, kw)
     if group.immigration_reasons and immigrants_by_reason is not None:
-        try:
-            reasons = immigrants_by_reason_shares(immigrants_by_reason, municipality)
-        except InputError:
-            notes.append(_message(N_("No reason-for-immigration data for the municipality.")))
-        else:
-            sel = reasons[reasons["reason"].isin(group.immigration_reasons)]
-            share = float(sel["share"].sum())
-            year = int(reasons.attrs["year"])
-            kw.update(immigrant_share=share, immigrant_year=year)
-
-            def names() -> str:
-                return ", ".join(reason_label(r).lower() for r in group.immigration_reasons)
-
-            indicators.append(
-                Indicator(
-                    "immigrant_share",
-                    in_every_language(
-                        lambda: _("Share of the immigrant population: {reasons}").format(reasons=names())
-                    ),
-                    share,
-                    "share",
-                    str(year),
-                    _message(SOURCE_REASON),
-                )
-            )
-            indicators.append(
-                Indicator(
-                    "immigrant_persons",
-                    in_every_language(
-                        lambda: _("Immigrants living in the municipality: {reasons}").format(reasons=names())
-                    ),
-                    float(sel["persons"].sum()),
-                    "persons",
-                    str(year),
-                    _message(SOURCE_REASON),
-                )
-            )
-
+        _reason_evidence(group, municipality, immigrants_by_reason, indicators, notes, kw)
     if "refugee" in group.immigration_reasons and refugee_settlement is not None:
-        try:
-            settled = refugees_settled(refugee_settlement, municipality)
-        except InputError:
-            settled = None
-        if settled is not None:
-            known = settled.dropna(subset=["settled"])
-            if not known.empty:
-                # the last five calendar years up to the latest with data (years without figures count as 0)
-                last = int(known["year"].max())
-                window = known[known["year"] > last - 5]
-                if data_age_note(last):
-                    notes.append(
-                        in_every_language(
-                            lambda: _(
-                                "IMDi's settlement figures end in {year}, {age} years ago; later settlements are "
-                                "not counted."
-                            ).format(year=last, age=dt.date.today().year - last)
-                        )
-                    )
-                indicators.append(
-                    Indicator(
-                        "refugees_settled",
-                        _message(N_("Refugees settled")),
-                        float(window["settled"].sum()),
-                        "persons",
-                        _period([last - 4, last]),
-                        _message(SOURCE_IMDI),
-                    )
-                )
+        _refugee_evidence(municipality, refugee_settlement, indicators, notes)
 
     if group.user_defined and (group.household_types or group.origins or group.competence):
         notes.append(
