@@ -107,21 +107,9 @@ def _names(items: Any) -> list[str]:
     return [str(m.get("name", "")) for m in items or () if isinstance(m, Mapping) and m.get("name")]
 
 
-def changes(
-    baseline: AdoptedBaseline, saved: Mapping[str, Any], figures: Mapping[str, float], group_names: Mapping[str, str]
-) -> list[str]:
-    """What differs between the adopted version and this draft, one sentence each (choices, then figures)."""
-    old = baseline.saved
+def _measure_changes(old: Mapping[str, Any], saved: Mapping[str, Any]) -> list[str]:
+    """Measures added, removed and changed between the adopted plan ``old`` and the draft ``saved``."""
     out: list[str] = []
-    if (old.get("goal") or "") != (saved.get("goal") or ""):
-        out.append(_("The goal now reads: “%(goal)s”.") % {"goal": saved.get("goal") or "–"})
-    old_groups, new_groups = list(old.get("chosen_groups") or []), list(saved.get("chosen_groups") or [])
-    for key in new_groups:
-        if key not in old_groups:
-            out.append(_("Target group added: %(group)s.") % {"group": group_names.get(key, key)})
-    for key in old_groups:
-        if key not in new_groups:
-            out.append(_("Target group removed: %(group)s.") % {"group": group_names.get(key, key)})
     old_measures, new_measures = _names(old.get("measures")), _names(saved.get("measures"))
     for name in new_measures:
         if name not in old_measures:
@@ -140,6 +128,25 @@ def changes(
         out.append(
             _("Measure changed (responsible, partners, period, cost or target): %(measure)s.") % {"measure": name}
         )
+    return out
+
+
+def changes(
+    baseline: AdoptedBaseline, saved: Mapping[str, Any], figures: Mapping[str, float], group_names: Mapping[str, str]
+) -> list[str]:
+    """What differs between the adopted version and this draft, one sentence each (choices, then figures)."""
+    old = baseline.saved
+    out: list[str] = []
+    if (old.get("goal") or "") != (saved.get("goal") or ""):
+        out.append(_("The goal now reads: “%(goal)s”.") % {"goal": saved.get("goal") or "–"})
+    old_groups, new_groups = list(old.get("chosen_groups") or []), list(saved.get("chosen_groups") or [])
+    for key in new_groups:
+        if key not in old_groups:
+            out.append(_("Target group added: %(group)s.") % {"group": group_names.get(key, key)})
+    for key in old_groups:
+        if key not in new_groups:
+            out.append(_("Target group removed: %(group)s.") % {"group": group_names.get(key, key)})
+    out.extend(_measure_changes(old, saved))
     if old.get("target_in_migrants") != saved.get("target_in_migrants"):
         out.append(
             _("The target for more in-migrants a year changed from %(old)s to %(new)s.")
