@@ -9,7 +9,8 @@ it and every account shows it as a component of its own (*grenseendring*):
 
 Sources (``Snapshot.boundary_changes``): registered for the Telemark municipalities (SSB 01223, the
 end-of-year population against the next 1 January), elsewhere SSB 06913's 2011-2025 deviation
-(``grenseavvik``, statman extract) placed in the year of its largest deviation (estimated). The
+(``grenseavvik``, statman extract; estimated): the largest year's deviation in that year, the rest of the
+sum in the year where it balances other municipalities' transfers (``build_snapshot._place_remainders``). The
 age and sex of the people moved are not published; they are spread over ages 1-105+ in proportion
 to the receiving (or, for a loss, the sending) municipality's population at the end of the year.
 

@@ -26,9 +26,11 @@ import datetime as _dt
 import io
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import numpy as np
 import pandas as pd
 
 from blilyst.errors import SnapshotError
@@ -38,6 +40,9 @@ if TYPE_CHECKING:  # imported at run time inside the functions, after the regist
     from blilyst.stats.register import Register
 
 SSB_LICENCE = "CC BY 4.0 (SSB; older material NLOD 2.0)"
+
+#: Event years of SSB 06913's border deviations in the statman extract (2011-2025).
+REGISTERED_EVENT_YEARS = (2011, 2025)
 
 PACKAGE_DATA = Path(__file__).resolve().parents[1] / "data"
 REGISTER_FILE = PACKAGE_DATA / "register.json"
@@ -498,17 +503,22 @@ def _components_annual(telemark: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _boundary_changes(raw: Path, telemark: pd.DataFrame) -> pd.DataFrame:
+def _boundary_changes(
+    raw: Path, telemark: pd.DataFrame, population: pd.DataFrame | None = None, flagged: Sequence[str] = ()
+) -> pd.DataFrame:
     """People moved between municipalities by a border change, per municipality and event year.
 
     A transfer in event year ``t`` takes effect between 31 December ``t`` and 1 January ``t+1``.
     Registered for Telemark: SSB 01223's 1 January ``t+1`` minus its end-of-year ``t``. Elsewhere from
-    the statman extract of SSB 06913 (``agg_KommSummerHist``): its 2011-2025 sum of deviations
-    (``grenseavvik_sum``) placed in the year of the largest deviation (``grenseavvik_maks_aar``),
-    ``estimated`` because the sum of a municipality with transfers in several years lands in one.
-    Municipalities that had no population of their own in some years (merged, then split again:
-    ``aar_uten_folketall`` > 0, or a deviation above half the population) are left out: theirs is not
-    a border transfer but a new municipality (see ``population_flags``).
+    the statman extract of SSB 06913 (``agg_KommSummerHist``), ``estimated``: its 2011-2025 sum of
+    deviations (``grenseavvik_sum``) and its largest year (``grenseavvik_maks_aar``, with
+    ``grenseavvik_maks_pst`` the largest deviation over the 1 January population of that year). With
+    ``population`` (1 January stocks) the largest year gets its own deviation and the rest of the sum
+    goes to the year where it mirrors other municipalities' transfers (:func:`_place_remainders`);
+    without it, or for the merged-then-split ``flagged`` municipalities, the whole sum lands in the
+    largest year. Municipalities that had no population of their own in some years (merged, then split
+    again: ``aar_uten_folketall`` > 0, or a deviation above half the population) are left out: theirs is
+    not a border transfer but a new municipality (see ``population_flags``).
     """
     t = telemark.sort_values(["municipality", "year"])
     nxt = t.groupby("municipality")["Befolkning 1. januar"].shift(-1)
@@ -523,17 +533,79 @@ def _boundary_changes(raw: Path, telemark: pd.DataFrame) -> pd.DataFrame:
         & (s.grenseavvik_maks_pst < 0.5)
         & ~s.municipality.isin(set(telemark.municipality))
     ]
-    est = pd.DataFrame(
-        {
-            "municipality": s.municipality,
-            "year": s.grenseavvik_maks_aar.astype(int),
-            "persons": s.grenseavvik_sum.astype(float),
-            "source": "estimated",
-        }
-    )
+    largest: dict[str, float] = {}
+    if population is not None:
+        stock = population.groupby(["municipality", "year"])["population"].sum()
+        skip = set(flagged)
+        for code, year, share in zip(
+            s.municipality.astype(str).tolist(),
+            s.grenseavvik_maks_aar.astype(int).tolist(),
+            s.grenseavvik_maks_pst.astype(float).tolist(),
+            strict=True,
+        ):
+            if code not in skip and (code, year) in stock.index:
+                largest[code] = float(round(share * float(stock.loc[(code, year)])))
+    est = _place_remainders(reg, s, largest)
     out = pd.concat([reg, est], ignore_index=True)
     out["year"] = out.year.astype(int)
     return out.sort_values(["municipality", "year"], ignore_index=True)
+
+
+def _place_remainders(registered: pd.DataFrame, s: pd.DataFrame, largest: dict[str, float]) -> pd.DataFrame:
+    """Estimated transfers from 06913's sums: the largest year's deviation in its year, the rest of the sum
+    (a transfer in another year) where it balances the year's transfers.
+
+    Every person a border change moves leaves one municipality and enters another in the same year, so the
+    transfers of a year sum to zero over Norway. The largest deviation carries the sign of the sum (else the
+    rest would be larger than the largest). A rest of at least 5 persons goes to the year other than its
+    largest whose imbalance it cancels best, best matches first, where that leaves at most a quarter of it
+    (Sandnes' -34 in 2016 against Sola's +34; Volda's -23 in 2018 against Stryn's +23); otherwise, and for
+    smaller rests (rounding), it stays with the largest year as before.
+    """
+    rows: list[tuple[str, int, float]] = []
+    rests: list[tuple[str, int, float]] = []
+    for code, year, total in zip(
+        s.municipality.astype(str).tolist(),
+        s.grenseavvik_maks_aar.astype(int).tolist(),
+        s.grenseavvik_sum.astype(float).tolist(),
+        strict=True,
+    ):
+        big = largest.get(code)
+        if big is None or big <= 0 or abs(total - np.sign(total) * big) < 5:
+            rows.append((code, year, total))
+            continue
+        part = float(np.sign(total) * big)
+        rows.append((code, year, part))
+        rests.append((code, year, total - part))
+    first, last = REGISTERED_EVENT_YEARS
+    balance = dict.fromkeys(range(first, last + 1), 0.0)
+    for y, v in zip(registered.year.astype(int), registered.persons.astype(float), strict=True):
+        if y in balance:
+            balance[y] += v
+    for _code, y, v in rows:
+        if y in balance:
+            balance[y] += v
+    placed: dict[int, int] = {}
+    while len(placed) < len(rests):
+        best: tuple[float, int, int] | None = None
+        for i, (_code, own, rest) in enumerate(rests):
+            if i in placed:
+                continue
+            for y in balance:
+                if y != own:
+                    score = abs(balance[y] + rest) / abs(rest)
+                    if best is None or score < best[0]:
+                        best = (score, i, y)
+        if best is None or best[0] > 0.25:
+            break
+        _, i, y = best
+        placed[i] = y
+        balance[y] += rests[i][2]
+    for i, (code, own, rest) in enumerate(rests):
+        rows.append((code, placed.get(i, own), rest))
+    est = pd.DataFrame(rows, columns=["municipality", "year", "persons"])
+    summed = est.groupby(["municipality", "year"])["persons"].sum().reset_index()
+    return pd.DataFrame(summed).assign(source="estimated")
 
 
 def _commuting(raw: Path, register: Register) -> pd.DataFrame:
@@ -745,7 +817,9 @@ def build_datasets(raw: Path, register: Register | None = None) -> tuple[dict[st
     datasets |= {
         "components_2011_2025": _components(raw),
         "components_annual": _components_annual(telemark),
-        "boundary_changes": _boundary_changes(raw, telemark),
+        "boundary_changes": _boundary_changes(
+            raw, telemark, pop, sorted(set(datasets["population_flags"].municipality.astype(str)))
+        ),
         "jobs": jobs,
         "jobs_old_structure": jobs_old,
         "migration_by_age": _migration_by_age(raw, register),
@@ -839,7 +913,8 @@ def build_datasets(raw: Path, register: Register | None = None) -> tuple[dict[st
         "boundary_changes": _manifest_entry(
             "People moved by border changes per municipality and event year (effective 1 January of the next "
             "year): registered for Telemark (01223 end of year vs next 1 January), elsewhere SSB's 2011-2025 "
-            "deviation placed in its largest year (estimated)",
+            "deviation (estimated): its largest year's deviation in that year, the rest of the sum in the year it "
+            "balances other municipalities' transfers",
             "01223; 06913",
             "telemark_fk/befolkningsendringer_01223_telemark.csv; statman/befolkningsvekst_kommune_2011_2025.csv",
             "2026-08-20",
