@@ -94,22 +94,8 @@ def _with_sami_eng(name: str, klass_name: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def build_register(raw: Path) -> dict[str, Any]:
-    """The register payload (``register.json``): 357 municipalities and the code history."""
-    raw = Path(raw)
-    kt = pd.read_csv(_need(raw / "telemark_fk" / "kommunetabell 2024.csv"), sep=";", dtype=str, encoding="utf-8-sig")
-    kt = kt[~kt["Kommunenr 2024"].isin(["0000", "9999"])]
-    cur = kt.drop_duplicates("Kommunenr 2024").set_index("Kommunenr 2024")
-
-    names = pd.read_csv(_need(raw / "csdata" / "nor_locations_names_b2024.csv"), dtype=str)
-    mun_names = names[names.granularity_geo == "municip"]
-    csdata_codes = sorted(mun_names.location_code.str[-4:])
-
-    cent = pd.read_csv(
-        _need(raw / "ssb_sentralitet" / "sentralitet_klass128_kommuner_2020_2024.csv"), dtype={"kommunenummer": str}
-    )
-    cent2024 = cent[cent.i_2024_struktur.astype(str) == "True"].set_index("kommunenummer")
-
+def _ba_regions(raw: Path, cur: pd.DataFrame) -> pd.DataFrame:
+    """SSB's BA regions 2024 (labour-market regions) by 2024 code: ``name``, ``ba_code``, ``ba_name``."""
     ba = pd.read_excel(_need(raw / "csdata" / "baregioner_2024.xlsx"), dtype=str)
     ba_code = ba.iloc[:, 0].str[:4]
     ba_reg = ba["BA-region"].str.strip().str.extract(r"^(\d+)\s+(.*)$")
@@ -121,32 +107,11 @@ def build_register(raw: Path) -> dict[str, Any]:
     unknown = ~ba.code.isin(cur.index)
     ba.loc[unknown, "code"] = ba.loc[unknown, "name"].map(name_to_code)
     ba = ba.dropna(subset=["code"]).set_index("code")
+    return ba
 
-    if set(csdata_codes) != set(cur.index) or set(csdata_codes) != set(cent2024.index):
-        missing = set(csdata_codes) ^ set(cur.index) | set(csdata_codes) ^ set(cent2024.index)
-        raise SnapshotError(f"Municipality lists disagree between the raw sources for codes {sorted(missing)}")
 
-    municipalities = []
-    for code in csdata_codes:
-        row = cur.loc[code]
-        csdata_name = mun_names.set_index(mun_names.location_code.str[-4:]).loc[code, "location_name"]
-        name = _with_sami_eng(str(row["Kommunenavn 2024"]).strip(), str(csdata_name))
-        if "(" in name:  # "Våler (Viken)" -> "Våler (Østfold)": qualify by the 2024 county
-            name = re.sub(r"\(.*\)", "(" + row["Fylkesnavn 2024"].split(" - ")[0].strip() + ")", name)
-        municipalities.append(
-            {
-                "code": code,
-                "name": name,
-                "county_code": row["Fylkesnr 2024"].strip(),
-                "county_name": row["Fylkesnavn 2024"].strip(),
-                "ba_region_code": ba.loc[code, "ba_code"],
-                "ba_region_name": ba.loc[code, "ba_name"],
-                "centrality_class": int(str(cent2024.loc[code, "sentralitet_klasse"])),
-                "centrality_index": int(str(cent2024.loc[code, "sentralitetsindeks"])),
-                "csdata_name": csdata_name,
-            }
-        )
-
+def _old_names(raw: Path, kt: pd.DataFrame, cent: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
+    """Names of historical codes, and the 2020-2023 code each pre-2020 code went into."""
     # Names of historical codes, most authoritative source last (later ones win).
     old_names: dict[str, str] = {}
     imdi = (
@@ -171,7 +136,13 @@ def build_register(raw: Path) -> dict[str, Any]:
     old_names.update(dict(zip(kt["Kommunenr 2023"], kt["Kommunenavn 2023"], strict=False)))
     # the 2020-2023 code each pre-2020 code went into (for the note "via 3825 Vinje")
     via_2020 = {a: b for a, b in zip(allk["Alle kommunenr"], allk["Kommunenr 2023"], strict=False) if a != b}
+    return old_names, via_2020
 
+
+def _history(raw: Path, current: set[str], old_names: dict[str, str], via_2020: dict[str, str]) -> list[dict[str, Any]]:
+    """Every code's periods of unchanged mapping to 2024 codes (csdata's redistricting table), leaving out
+    current codes that map to themselves. A code without a name gets the one of the code it replaced
+    (added to ``old_names``)."""
     red = pd.read_csv(_need(raw / "csdata" / "nor_locations_redistricting_b2024.csv"))
     red = red[red.granularity_geo == "municip"].copy()
     red["old"] = red.location_code_original.str[-4:]
@@ -182,7 +153,6 @@ def build_register(raw: Path) -> dict[str, Any]:
     for o, y, n, w in zip(red.old, red.year, red.new, red.weighting.round(4), strict=False):
         per_year.setdefault((o, int(y)), []).append((n, float(w)))
     history: list[dict[str, Any]] = []
-    current = {m["code"] for m in municipalities}
     prev: dict[str, Any] | None = None
     for (old, year), target_list in sorted(per_year.items()):
         targets = tuple(sorted(target_list))
@@ -216,6 +186,55 @@ def build_register(raw: Path) -> dict[str, Any]:
                 "via": via_2020.get(h["code"]),
             }
         )
+    return records
+
+
+def build_register(raw: Path) -> dict[str, Any]:
+    """The register payload (``register.json``): 357 municipalities and the code history."""
+    raw = Path(raw)
+    kt = pd.read_csv(_need(raw / "telemark_fk" / "kommunetabell 2024.csv"), sep=";", dtype=str, encoding="utf-8-sig")
+    kt = kt[~kt["Kommunenr 2024"].isin(["0000", "9999"])]
+    cur = kt.drop_duplicates("Kommunenr 2024").set_index("Kommunenr 2024")
+
+    names = pd.read_csv(_need(raw / "csdata" / "nor_locations_names_b2024.csv"), dtype=str)
+    mun_names = names[names.granularity_geo == "municip"]
+    csdata_codes = sorted(mun_names.location_code.str[-4:])
+
+    cent = pd.read_csv(
+        _need(raw / "ssb_sentralitet" / "sentralitet_klass128_kommuner_2020_2024.csv"), dtype={"kommunenummer": str}
+    )
+    cent2024 = cent[cent.i_2024_struktur.astype(str) == "True"].set_index("kommunenummer")
+
+    ba = _ba_regions(raw, cur)
+
+    if set(csdata_codes) != set(cur.index) or set(csdata_codes) != set(cent2024.index):
+        missing = set(csdata_codes) ^ set(cur.index) | set(csdata_codes) ^ set(cent2024.index)
+        raise SnapshotError(f"Municipality lists disagree between the raw sources for codes {sorted(missing)}")
+
+    municipalities = []
+    for code in csdata_codes:
+        row = cur.loc[code]
+        csdata_name = mun_names.set_index(mun_names.location_code.str[-4:]).loc[code, "location_name"]
+        name = _with_sami_eng(str(row["Kommunenavn 2024"]).strip(), str(csdata_name))
+        if "(" in name:  # "Våler (Viken)" -> "Våler (Østfold)": qualify by the 2024 county
+            name = re.sub(r"\(.*\)", "(" + row["Fylkesnavn 2024"].split(" - ")[0].strip() + ")", name)
+        municipalities.append(
+            {
+                "code": code,
+                "name": name,
+                "county_code": row["Fylkesnr 2024"].strip(),
+                "county_name": row["Fylkesnavn 2024"].strip(),
+                "ba_region_code": ba.loc[code, "ba_code"],
+                "ba_region_name": ba.loc[code, "ba_name"],
+                "centrality_class": int(str(cent2024.loc[code, "sentralitet_klasse"])),
+                "centrality_index": int(str(cent2024.loc[code, "sentralitetsindeks"])),
+                "csdata_name": csdata_name,
+            }
+        )
+
+    current = {m["code"] for m in municipalities}
+    old_names, via_2020 = _old_names(raw, kt, cent)
+    records = _history(raw, current, old_names, via_2020)
     return {
         "structure": 2024,
         "source": "csdata (SSB Klass 131 names, redistricting table), SSB Klass 128 centrality, "
