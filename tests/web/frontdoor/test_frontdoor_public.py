@@ -280,3 +280,18 @@ def test_on_the_database_queue_the_form_does_not_wait_for_the_mail_and_a_worker_
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["alice@kviteseid.example"]
     assert f"/households/{household.pk}/" in mail.outbox[0].body
+
+
+def test_a_form_costs_a_fixed_small_number_of_statements(people, front_door, registers, public):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as sent:
+        assert public.post(URL, valid_post()).status_code == 302
+    # the front door, the rate limit's count and insert, the household, two adults, a child, the consent, the
+    # access log, the task (and the transaction's two), and on about one form in 50 the ledger's purge: no
+    # consent look-up or second write for a new household
+    sql = [q["sql"] for q in sent.captured_queries]
+    assert len(sql) <= 13, "\n".join(sql)
+    assert not any("privacy_consent" in q and q.startswith("SELECT") for q in sql)
+    assert not any(q.startswith('UPDATE "newcomers_household"') for q in sql)

@@ -270,17 +270,22 @@ class ConsentAlreadyGiven(Exception):
     """The household already has an active consent for this purpose."""
 
 
-def record_consent(household, purpose: str, *, by=None, language: str | None = None) -> Consent:
+def record_consent(
+    household, purpose: str, *, by=None, language: str | None = None, new_household: bool = False
+) -> Consent:
     """Record consent for ``purpose`` with the text as shown in ``language`` (the current one).
 
     The same consent is not recorded twice: while one for ``purpose`` is active, this raises
-    ``ConsentAlreadyGiven`` (after a withdrawal it can be given again)."""
-    if household.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists():
+    ``ConsentAlreadyGiven`` (after a withdrawal it can be given again). ``new_household``: the household was
+    created in this same transaction (the public form), so it has no consent yet and its last activity is now;
+    neither is looked up or written again."""
+    if not new_household and household.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists():
         raise ConsentAlreadyGiven(purpose)
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         text = str(CONSENT_TEXTS[ConsentPurpose(purpose)])
-    household.touch()
+    if not new_household:
+        household.touch()
     return Consent.objects.create(
         household=household, purpose=purpose, text_shown=text, language=language, recorded_by=by
     )
