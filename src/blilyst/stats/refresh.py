@@ -823,6 +823,77 @@ def _register_codes() -> list[str]:
     return get_register().codes()
 
 
+_DESCRIPTIONS = {
+    "population": "Population 1 January by municipality (today's borders), sex and single-year age 0-105+",
+    "population_flags": "Municipality-years SSB publishes no population for at today's borders",
+    "national_population": "Population 1 January of Norway by sex and single-year age",
+    "components_2011_2025": "Natural increase, net migration and population growth summed over 2011-2025",
+    "components_annual": "Registered births, deaths, immigration, emigration, domestic in- and out-migration, "
+    "net migration and population change by municipality and year (as the table has them)",
+    "migration_by_age": "Domestic in- and out-migration by municipality, year and single-year age",
+    "jobs": "Employed persons 4th quarter by place-of-work municipality (jobs in the municipality), all "
+    "industries, sexes and ages: SSB 13470 for the years it has, bundled years it lacks kept",
+}
+
+
+def _manifest_entries(
+    tables: dict[str, str], sources: dict[str, dict[str, Any]], base_url: str, fetched_at: str
+) -> dict[str, dict[str, Any]]:
+    """The manifest entry of each data set fetched: description, SSB table, where and when, licence."""
+    entries = {}
+    for name, table_id in tables.items():
+        src = sources.get(table_id.split("+")[0], {})
+        entries[name] = {
+            "description": _DESCRIPTIONS[name],
+            "ssb_table": table_id,
+            "source_file": src.get("url") or f"{base_url}/tables/{table_id}/data",
+            "date": (src.get("updated") or fetched_at)[:10],
+            "licence": LICENCE,
+            "credit": SSB_CREDIT,
+            "provenance": f"SSB PxWebApi v2, {src.get('label') or table_id}, updated {src.get('updated')}, "
+            f"fetched {fetched_at}",
+        }
+    return entries
+
+
+def _note_job_years(entry: dict[str, Any], jobs: pd.DataFrame, municipalities: list[str]) -> None:
+    """Which years of the job counts come from 13470 and which were kept from the bundled snapshot."""
+    by_source = jobs.groupby("source")["year"].unique()
+    years = {k: sorted(int(y) for y in v) for k, v in by_source.items()}
+    entry["years"] = years
+    old = jobs[jobs["source"] == "bundled"]
+    kept = "; ".join(
+        f"{y}: {'all' if len(g) == len(municipalities) else ', '.join(sorted(g.municipality))}"
+        for y, g in old.groupby("year")
+    )
+    entry["provenance"] += f"; years {', '.join(map(str, years.get('SSB 13470', [])))} from 13470" + (
+        f"; kept from the bundled snapshot where 13470 has no figure ({kept}; 2005 and 2015 are SSB "
+        "register-based employment, 'distriktstall' base data, mapped to 2024 codes)"
+        if kept
+        else ""
+    )
+
+
+def _carry_over_previous(
+    dest: Path, datasets: dict[str, pd.DataFrame], entries: dict[str, dict[str, Any]], result: RefreshResult
+) -> None:
+    """Data sets refreshed earlier but not this time, carried over from the previous local snapshot."""
+    previous = _previous_local(dest)
+    if previous is not None:
+        prev_manifest, prev_frames = previous
+        for name in sorted(set(prev_frames) - set(datasets)):
+            datasets[name] = prev_frames[name]
+            entries[name] = {
+                k: v
+                for k, v in prev_manifest["datasets"][name].items()
+                if k not in ("file", "rows", "columns", "origin")
+            }
+            why = result.skipped.get(name)
+            result.skipped[name] = (
+                f"{why}; kept from the previous local snapshot" if why else "kept from the previous local snapshot"
+            )
+
+
 def refresh_snapshot(
     dest: Path | str | None = None,
     *,
@@ -889,60 +960,10 @@ def refresh_snapshot(
             client.close()
 
     fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
-    descriptions = {
-        "population": "Population 1 January by municipality (today's borders), sex and single-year age 0-105+",
-        "population_flags": "Municipality-years SSB publishes no population for at today's borders",
-        "national_population": "Population 1 January of Norway by sex and single-year age",
-        "components_2011_2025": "Natural increase, net migration and population growth summed over 2011-2025",
-        "components_annual": "Registered births, deaths, immigration, emigration, domestic in- and out-migration, "
-        "net migration and population change by municipality and year (as the table has them)",
-        "migration_by_age": "Domestic in- and out-migration by municipality, year and single-year age",
-        "jobs": "Employed persons 4th quarter by place-of-work municipality (jobs in the municipality), all "
-        "industries, sexes and ages: SSB 13470 for the years it has, bundled years it lacks kept",
-    }
-    entries = {}
-    for name, table_id in tables.items():
-        src = r.sources.get(table_id.split("+")[0], {})
-        entries[name] = {
-            "description": descriptions[name],
-            "ssb_table": table_id,
-            "source_file": src.get("url") or f"{client.base_url}/tables/{table_id}/data",
-            "date": (src.get("updated") or fetched_at)[:10],
-            "licence": LICENCE,
-            "credit": SSB_CREDIT,
-            "provenance": f"SSB PxWebApi v2, {src.get('label') or table_id}, updated {src.get('updated')}, "
-            f"fetched {fetched_at}",
-        }
+    entries = _manifest_entries(tables, r.sources, client.base_url, fetched_at)
     if "jobs" in tables:
-        by_source = datasets["jobs"].groupby("source")["year"].unique()
-        years = {k: sorted(int(y) for y in v) for k, v in by_source.items()}
-        entries["jobs"]["years"] = years
-        old = datasets["jobs"][datasets["jobs"]["source"] == "bundled"]
-        kept = "; ".join(
-            f"{y}: {'all' if len(g) == len(municipalities) else ', '.join(sorted(g.municipality))}"
-            for y, g in old.groupby("year")
-        )
-        entries["jobs"]["provenance"] += f"; years {', '.join(map(str, years.get('SSB 13470', [])))} from 13470" + (
-            f"; kept from the bundled snapshot where 13470 has no figure ({kept}; 2005 and 2015 are SSB "
-            "register-based employment, 'distriktstall' base data, mapped to 2024 codes)"
-            if kept
-            else ""
-        )
-    # Data sets refreshed earlier but not this time are carried over from the previous local snapshot.
-    previous = _previous_local(dest)
-    if previous is not None:
-        prev_manifest, prev_frames = previous
-        for name in sorted(set(prev_frames) - set(datasets)):
-            datasets[name] = prev_frames[name]
-            entries[name] = {
-                k: v
-                for k, v in prev_manifest["datasets"][name].items()
-                if k not in ("file", "rows", "columns", "origin")
-            }
-            why = result.skipped.get(name)
-            result.skipped[name] = (
-                f"{why}; kept from the previous local snapshot" if why else "kept from the previous local snapshot"
-            )
+        _note_job_years(entries["jobs"], datasets["jobs"], municipalities)
+    _carry_over_previous(dest, datasets, entries, result)
     manifest = {
         "version": f"{fetched_at[:10]}-refresh",
         "built": fetched_at[:10],
