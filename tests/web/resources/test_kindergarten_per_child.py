@@ -204,3 +204,8 @@ def test_the_api_gives_each_childs_place(people, family, places):
         "1": {"kindergarten": "Kviteseid barnehage", "month": AUGUST.isoformat(), "age_group": "over_3"},
         "2": {"kindergarten": "Brunkeberg barnehage", "month": MARCH.isoformat(), "age_group": "under_3"},
     }
+
+
+def test_the_place_check_names_the_age_group_of_each_place(people, client_for, places):
+    html = client_for(people.alice).get(f"/resources/kindergartens/?month={YEAR}-03&children=1").content.decode()
+    assert "Brunkeberg barnehage, under 3 år (1)" in html and "Brunkeberg barnehage, 3 år og eldre (3)" in html

@@ -246,9 +246,9 @@ def _place_check(request: AuthedRequest, rows) -> dict:
         return {"check_form": form}
     start = form.cleaned_data["month"].replace(day=1)
     children = form.cleaned_data["children"]
-    first: dict[tuple[str, str], KindergartenCapacity] = {}
+    first: dict[tuple[str, str, str], KindergartenCapacity] = {}  # per kindergarten and age group
     for row in rows.filter(month__gte=start, free_places__gte=children).order_by("month", "kindergarten"):
-        first.setdefault((row.municipality_id, row.kindergarten), row)
+        first.setdefault((row.municipality_id, row.kindergarten, row.age_group), row)
     places = sorted(first.values(), key=lambda r: (r.month, r.kindergarten))
     return {
         "check_form": form,
