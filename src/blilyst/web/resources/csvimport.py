@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.forms import DateField, modelform_factory
+from django.forms import DateField, ModelForm, modelform_factory
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -522,33 +522,7 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
                 )
             )
             continue
-        form_data = {}
-        row_errors = []
-        for i, column in columns.items():
-            raw = values[i].strip() if i < len(values) else ""
-            if column.type == "choice" and raw:
-                raw = choice_maps[column.field].get(_key(raw), raw)
-            elif column.type == "int" and raw:
-                raw = _number(raw)
-            elif column.type == "month" and raw:
-                raw = _month(raw)
-            elif column.type == "bool":
-                word = raw.casefold()
-                if word in TRUE_WORDS:
-                    raw = "on"
-                elif word in FALSE_WORDS:
-                    raw = ""
-                else:
-                    row_errors.append(
-                        RowError(line, header[i], _("Write “ja” or “nei”, not “%(value)s”.") % {"value": raw})
-                    )
-                    continue
-            if raw:
-                form_data[column.field] = raw
-            else:
-                model_field = kind.model.own_field(column.field)
-                if model_field.has_default() and column.type != "bool":
-                    form_data[column.field] = str(model_field.get_default())
+        form_data, row_errors = _row_values(kind, columns, header, choice_maps, line, values)
         form = _bound_form(form_class, kind, form_data, kind.model(municipality=municipality))
         if form.is_valid() and kind.update_keys:
             key = tuple(
@@ -575,6 +549,52 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
         report.errors.extend(row_errors)
         if not row_errors:
             forms.append(form)
+    _save(forms, report)
+    return report
+
+
+def _row_values(
+    kind: ImportKind,
+    columns: dict[int, Column],
+    header: list[str],
+    choice_maps: dict[str, dict[str, str]],
+    line: int,
+    values: list[str],
+) -> tuple[dict[str, str], list[RowError]]:
+    """One file row as form data (choices, numbers, months and yes/no read the Norwegian way; an empty cell
+    takes the model's default), and the errors of cells that cannot be read."""
+    form_data: dict[str, str] = {}
+    row_errors: list[RowError] = []
+    for i, column in columns.items():
+        raw = values[i].strip() if i < len(values) else ""
+        if column.type == "choice" and raw:
+            raw = choice_maps[column.field].get(_key(raw), raw)
+        elif column.type == "int" and raw:
+            raw = _number(raw)
+        elif column.type == "month" and raw:
+            raw = _month(raw)
+        elif column.type == "bool":
+            word = raw.casefold()
+            if word in TRUE_WORDS:
+                raw = "on"
+            elif word in FALSE_WORDS:
+                raw = ""
+            else:
+                row_errors.append(
+                    RowError(line, header[i], _("Write “ja” or “nei”, not “%(value)s”.") % {"value": raw})
+                )
+                continue
+        if raw:
+            form_data[column.field] = raw
+        else:
+            model_field = kind.model.own_field(column.field)
+            if model_field.has_default() and column.type != "bool":
+                form_data[column.field] = str(model_field.get_default())
+    return form_data, row_errors
+
+
+def _save(forms: list[ModelForm], report: ImportReport) -> None:
+    """Save the valid rows in one transaction, counting new, updated and unchanged rows in ``report``."""
     with transaction.atomic():
         for form in forms:
             if form.instance.pk and not form.has_changed():
@@ -587,7 +607,6 @@ def import_csv(kind_name: str, data: bytes, municipality) -> ImportReport:
             else:
                 report.created += 1
                 form.save()
-    return report
 
 
 def _first_of_month(day: dt.date) -> dt.date:
