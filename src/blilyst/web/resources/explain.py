@@ -96,70 +96,86 @@ def describe_suggestion(suggestion: Suggestion, today: dt.date | None = None) ->
     return "; ".join(describe_part(p, today) for p in suggestion.parts)
 
 
-def describe_gap(gap: Gap, today: dt.date | None = None) -> str:
+def _housing_gap(gap: Gap, today: dt.date | None) -> str:
+    """No dwelling of the kinds wanted (in time, within the budget, with enough bedrooms)."""
     p = gap.params
-    if gap.code in ("housing_late", "housing_none"):
-        values = {
-            "kind": _or([KIND_NOUN[k] for k in p["kinds"]]),
-            "bedrooms": p.get("bedrooms", 0),
-        }
-        if gap.code == "housing_late":
-            values["month"] = month(dt.date.fromisoformat(p["earliest"]), today)
-            values["wanted"] = month(dt.date.fromisoformat(p["wanted"]), today)
-            if values["bedrooms"]:
-                return (
-                    _("no %(kind)s with at least %(bedrooms)s bedrooms before %(month)s (wanted from %(wanted)s)")
-                    % values
-                )
-            return _("no %(kind)s before %(month)s (wanted from %(wanted)s)") % values
-        if p.get("over_budget"):
-            if values["bedrooms"]:
-                return _("no %(kind)s with at least %(bedrooms)s bedrooms within the budget") % values
-            return _("no %(kind)s within the budget") % values
-        if p["kinds"] == ["small_farm"]:  # the guidance's "ledige småbruk": say so in its words
-            if values["bedrooms"]:
-                return _("no small farms available with at least %(bedrooms)s bedrooms") % values
-            return _("no small farms available")
-        if p["kinds"] == ["plot"]:
-            return _("no building plots available")
+    values = {
+        "kind": _or([KIND_NOUN[k] for k in p["kinds"]]),
+        "bedrooms": p.get("bedrooms", 0),
+    }
+    if gap.code == "housing_late":
+        values["month"] = month(dt.date.fromisoformat(p["earliest"]), today)
+        values["wanted"] = month(dt.date.fromisoformat(p["wanted"]), today)
         if values["bedrooms"]:
-            return _("no %(kind)s with at least %(bedrooms)s bedrooms") % values
-        return _("no %(kind)s") % values
-    if gap.code == "job_none":
-        if p.get("occupations"):
-            return _("no vacancy as %(occupations)s for adult %(n)s") % {
-                "occupations": _or(p["occupations"]),
-                "n": p["adult"],
-            }
-        from blilyst.web.resources.models import JobVacancy
+            return (
+                _("no %(kind)s with at least %(bedrooms)s bedrooms before %(month)s (wanted from %(wanted)s)") % values
+            )
+        return _("no %(kind)s before %(month)s (wanted from %(wanted)s)") % values
+    if p.get("over_budget"):
+        if values["bedrooms"]:
+            return _("no %(kind)s with at least %(bedrooms)s bedrooms within the budget") % values
+        return _("no %(kind)s within the budget") % values
+    if p["kinds"] == ["small_farm"]:  # the guidance's "ledige småbruk": say so in its words
+        if values["bedrooms"]:
+            return _("no small farms available with at least %(bedrooms)s bedrooms") % values
+        return _("no small farms available")
+    if p["kinds"] == ["plot"]:
+        return _("no building plots available")
+    if values["bedrooms"]:
+        return _("no %(kind)s with at least %(bedrooms)s bedrooms") % values
+    return _("no %(kind)s") % values
 
-        if not p.get("sectors"):
-            return _("no vacancy that fits the job wishes of adult %(n)s") % {"n": p["adult"]}
-        labels = dict(JobVacancy.Sector.choices)
-        return _("no vacancy in %(sectors)s for adult %(n)s") % {
-            "sectors": _or([str(labels.get(s, s)).lower() for s in p.get("sectors", [])]),
+
+def _job_gap(gap: Gap) -> str:
+    """No vacancy for an adult's occupations, sectors or wishes."""
+    p = gap.params
+    if p.get("occupations"):
+        return _("no vacancy as %(occupations)s for adult %(n)s") % {
+            "occupations": _or(p["occupations"]),
             "n": p["adult"],
         }
-    if gap.code in ("kindergarten_late", "kindergarten_none") and "child" in p:
-        return _child_gap(gap, today)
-    if gap.code in ("kindergarten_late", "kindergarten_none"):  # gaps recorded per household, before 2026-12
-        values = {"wanted": month(dt.date.fromisoformat(p["wanted"]), today), "children": p.get("children", 1)}
-        if gap.code == "kindergarten_late":
-            values.update({"month": month(dt.date.fromisoformat(p["month"]), today), "kindergarten": p["kindergarten"]})
-            if values["children"] > 1:
-                return (
-                    _(
-                        "no kindergarten with %(children)s free places from %(wanted)s; the first is from %(month)s at %(kindergarten)s"
-                    )
-                    % values
-                )
+    from blilyst.web.resources.models import JobVacancy
+
+    if not p.get("sectors"):
+        return _("no vacancy that fits the job wishes of adult %(n)s") % {"n": p["adult"]}
+    labels = dict(JobVacancy.Sector.choices)
+    return _("no vacancy in %(sectors)s for adult %(n)s") % {
+        "sectors": _or([str(labels.get(s, s)).lower() for s in p.get("sectors", [])]),
+        "n": p["adult"],
+    }
+
+
+def _household_kindergarten_gap(gap: Gap, today: dt.date | None) -> str:
+    """No kindergarten place in time, for gaps recorded per household (before 2026-12)."""
+    p = gap.params
+    values = {"wanted": month(dt.date.fromisoformat(p["wanted"]), today), "children": p.get("children", 1)}
+    if gap.code == "kindergarten_late":
+        values.update({"month": month(dt.date.fromisoformat(p["month"]), today), "kindergarten": p["kindergarten"]})
+        if values["children"] > 1:
             return (
-                _("no kindergarten place from %(wanted)s; the first free place is from %(month)s at %(kindergarten)s")
+                _(
+                    "no kindergarten with %(children)s free places from %(wanted)s; the first is from %(month)s at %(kindergarten)s"
+                )
                 % values
             )
-        if values["children"] > 1:
-            return _("no kindergarten with %(children)s free places from %(wanted)s") % values
-        return _("no kindergarten place from %(wanted)s") % values
+        return (
+            _("no kindergarten place from %(wanted)s; the first free place is from %(month)s at %(kindergarten)s")
+            % values
+        )
+    if values["children"] > 1:
+        return _("no kindergarten with %(children)s free places from %(wanted)s") % values
+    return _("no kindergarten place from %(wanted)s") % values
+
+
+def describe_gap(gap: Gap, today: dt.date | None = None) -> str:
+    if gap.code in ("housing_late", "housing_none"):
+        return _housing_gap(gap, today)
+    if gap.code == "job_none":
+        return _job_gap(gap)
+    if gap.code in ("kindergarten_late", "kindergarten_none") and "child" in gap.params:
+        return _child_gap(gap, today)
+    if gap.code in ("kindergarten_late", "kindergarten_none"):  # gaps recorded per household, before 2026-12
+        return _household_kindergarten_gap(gap, today)
     raise ValueError(f"unknown gap code {gap.code!r}")
 
 
