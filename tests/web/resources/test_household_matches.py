@@ -207,7 +207,7 @@ def test_a_household_wanting_a_host_and_a_welcome_day_gets_them(people, client_f
     couple.wants_host, couple.wants_welcome_event, couple.leisure_interests = True, True, "Ski, kor og fiske"
     couple.save()
     Host.objects.create(municipality=people.a, name="Per Dal", phone="90000001", interests="fotball")
-    Host.objects.create(
+    anne = Host.objects.create(
         municipality=people.a, name="Anne Lia", phone="90000002", interests="kor, fiske", languages="norsk, engelsk"
     )
     Host.objects.create(municipality=people.a, name="Inaktiv Vert", phone="90000003", interests="kor", active=False)
@@ -221,6 +221,7 @@ def test_a_household_wanting_a_host_and_a_welcome_day_gets_them(people, client_f
     html = client_for(people.alice).get(reverse("resources:match", args=[couple.pk])).content.decode()
     hosts = html.split("<h2>Verter</h2>")[1].split("</ul>")[0]
     assert hosts.index("Anne Lia") < hosts.index("Per Dal")
+    assert f'<a href="/resources/hosts/{anne.pk}/">Anne Lia</a>' in hosts  # each host links to its page
     assert "deler: fiske, kor, norsk" in hosts
     assert "Inaktiv" not in hosts and "Vinje-vert" not in hosts
     events = html.split("<h2>Arrangementer</h2>")[1].split("</ul>")[0]
