@@ -96,3 +96,63 @@ def test_the_registers_travel_in_the_plan_file():
         SavedPlan.from_json(data)
     with pytest.raises(InputError, match="'registers' must be an object"):
         SavedPlan.from_json(saved.to_json() | {"registers": [1]})
+
+
+# SSB's Statbank export of 07984 for one municipality (the layout of a CSV download), with the totals it carries
+STATBANK = [
+    ["region", "næring (SN2007)", "alder", "Sysselsatte personer 2025"],
+    ["4028 Kviteseid", "00-99 Alle næringer", "15-74 år", "1200"],
+    ["4028 Kviteseid", "86-88 Helse- og sosialtjenester", "15-74 år", "300"],
+    ["4028 Kviteseid", "86-88 Helse- og sosialtjenester", "15-19 år", "10"],
+    ["4028 Kviteseid", "86-88 Helse- og sosialtjenester", "20-24 år", "20"],
+    ["4028 Kviteseid", "86-88 Helse- og sosialtjenester", "25-39 år", "80"],
+    ["4028 Kviteseid", "86-88 Helse- og sosialtjenester", "40-54 år", "100"],
+    ["4028 Kviteseid", "86-88 Helse- og sosialtjenester", "55-66 år", "84"],
+    ["4028 Kviteseid", "86-88 Helse- og sosialtjenester", "67-74 år", "6"],
+    ["4028 Kviteseid", "85 Undervisning", "40-54 år", "30"],
+    ["4028 Kviteseid", "85 Undervisning", "55-66 år", "24"],
+    ["4028 Kviteseid", "01-03 Jordbruk, skogbruk og fiske", "55-66 år", "1"],
+    ["4028 Kviteseid", "10-33 Industri", "55-66 år", ".."],
+]
+
+
+def _statbank():
+    from blilyst.plan.competence import EmploymentTable, employment_rows
+
+    rows = employment_rows(STATBANK[0], [(i + 2, r) for i, r in enumerate(STATBANK[1:])])
+    return EmploymentTable(2025, "SSB 07984", tuple(rows))
+
+
+def test_the_employed_by_industry_and_age_add_the_industries_to_the_competence_section():
+    from blilyst.plan.competence import sector_table
+
+    table = _statbank()
+    # the all-industries total, the 15–74 totals and SSB's '..' are left out: nobody is counted twice
+    assert {r["industry"] for r in table.rows} == {
+        "86-88 Helse- og sosialtjenester",
+        "85 Undervisning",
+        "01-03 Jordbruk, skogbruk og fiske",
+    }
+    rows = {r[0]: r[1:] for r in _rows_of(sector_table(table, "nb"))}
+    # health: 84 aged 55–66 spread over 12 ages = 7 a year; ages 57–66 on 1 January 2026 reach 67 by 2035 (70);
+    # by 2045 also ages 47–54 of the 100 aged 40–54 (8/15 of them, 53): 137 of 300
+    assert rows["86-88 Helse- og sosialtjenester"] == ("300", "70", "23\u00a0%", "137", "46\u00a0%")
+    assert rows["01-03 Jordbruk, skogbruk og fiske"][1:] == ("under 3", "–", "under 3", "–")
+    section = needs.competence("4028", "trend", "nb", table)
+    assert len(section.tables) == 2 and "SSB 07984, 2025" in section.paragraphs[-1]
+    assert not any("kan ikke leses ut" in p for p in section.paragraphs)  # the missing-sector sentence goes
+    saved = SavedPlan("4028", employment=table)
+    assert SavedPlan.from_json(saved.to_json()).employment == table
+
+
+def test_a_file_without_industry_and_age_columns_is_refused():
+    from blilyst.plan.competence import employment_rows
+
+    with pytest.raises(InputError, match="næring"):
+        employment_rows(["kommune", "antall"], [(2, ["4028", "3"])])
+    with pytest.raises(InputError, match="linje 2"):
+        employment_rows(["næring", "alder", "sysselsatte"], [(2, ["85 Undervisning", "55-66 år", "mange"])])
+
+
+def _rows_of(table):
+    return [tuple(r) for r in table.frame.itertuples(index=False)]

@@ -102,7 +102,15 @@ def test_a_household_page_has_no_english_words_or_code_keys(people, client_for, 
     assert leaks(page) == []
 
 
-PLAN_PAGES = ("plan_evidence", "plan_bottlenecks", "plan_target_group", "plan_survey", "plan_message", "plan_results")
+PLAN_PAGES = (
+    "plan_evidence",
+    "plan_bottlenecks",
+    "plan_target_group",
+    "plan_competence",
+    "plan_survey",
+    "plan_message",
+    "plan_results",
+)
 
 
 @pytest.mark.parametrize("language", ["nb", "nn"])

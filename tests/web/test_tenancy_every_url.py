@@ -105,6 +105,7 @@ URLS: dict[str, Expect] = {
     "plan_bottlenecks": Expect(Kind.TENANT, W),
     "plan_assessment": Expect(Kind.TENANT),
     "plan_target_group": Expect(Kind.TENANT, W),
+    "plan_competence": Expect(Kind.TENANT, W),
     "plan_survey": Expect(Kind.TENANT, W),
     "plan_message": Expect(Kind.TENANT, W),
     "plan_results": Expect(Kind.TENANT),

@@ -151,7 +151,7 @@ def build_document(
         document.recommendations = recommendations(
             need, document.bottlenecks, evidence, goal, document.honesty, document.action_gaps
         )
-        document.competence = needs.competence(code, scenario, lang)
+        document.competence = needs.competence(code, scenario, lang, saved.employment)
         document.survey = survey_section(saved.survey, lang)
         registers = saved.register_evidence()
         capacity = registers.capacity if registers is not None else None

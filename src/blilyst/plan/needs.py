@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from blilyst.demography.attractiveness import AttractivenessModel
     from blilyst.demography.rates import RateSchedule
     from blilyst.demography.scenarios import ProjectionResult
+    from blilyst.plan.competence import EmploymentTable
     from blilyst.plan.evidence import KeyFigures
     from blilyst.stats.register import Register
     from blilyst.stats.snapshot import Snapshot
@@ -649,11 +650,9 @@ def workforce_chart(code: str, scenario: str, lang: str) -> ChartSpec:
     return ChartSpec(title, spec, alt_text, table, _projection_source(), estimated=True)
 
 
-@per_snapshot(maxsize=512)
-@in_language
-def competence(code: str, scenario: str, lang: str) -> Section:
+def competence(code: str, scenario: str, lang: str, employment: EmploymentTable | None = None) -> Section:
     """Who leaves and who enters the working age (:mod:`blilyst.plan.competence`), with the latest jobs and
-    employed residents the snapshot has."""
+    employed residents the snapshot has, and by industry when the municipality entered ``employment``."""
     from blilyst.demography.commuting import commuting_for
     from blilyst.plan.competence import competence_section
 
@@ -673,6 +672,7 @@ def competence(code: str, scenario: str, lang: str) -> Section:
         jobs=latest,
         employed_residents=employed,
         source=_projection_source(),
+        employment=employment,
         lang=lang,
     )
 

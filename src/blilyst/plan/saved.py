@@ -25,6 +25,7 @@ from blilyst.errors import InputError
 from blilyst.plan.bottlenecks import Assessment, BottleneckEvidence
 from blilyst.plan.capacity import Capacity
 from blilyst.plan.chain import Chain, Indicator, Measure
+from blilyst.plan.competence import EmploymentTable
 from blilyst.plan.honesty import HonestyReport
 from blilyst.plan.survey import SurveyResult
 from blilyst.plan.targetgroups import TargetGroup
@@ -130,6 +131,7 @@ class SavedPlan:
     # gaps by kind ...): employers' recruitment needs, what the service does not offer, the message per group
     registers: Mapping[str, Any] | None = None
     survey: SurveyResult | None = None  # the latest residents' survey the municipality entered (counts only)
+    employment: EmploymentTable | None = None  # employed by industry and age, if the municipality entered it
 
     @property
     def scenario_or_default(self) -> str:
@@ -224,6 +226,7 @@ class SavedPlan:
             "adopted": self.adopted.to_json() if self.adopted else None,
             "registers": dict(self.registers) if self.registers is not None else None,
             "survey": self.survey.to_json() if self.survey is not None else None,
+            "employment": self.employment.to_json() if self.employment is not None else None,
         }
 
     @classmethod
@@ -275,6 +278,7 @@ class SavedPlan:
             campaign=_campaign_from_json(data.get("campaign")),
             registers=dict(registers) if registers is not None else None,
             survey=SurveyResult.from_json(data["survey"]) if data.get("survey") is not None else None,
+            employment=EmploymentTable.from_json(data["employment"]) if data.get("employment") is not None else None,
             **lists,
         )
 

@@ -57,6 +57,13 @@ def _fill(client) -> None:
         },
     )
     client.post("/plan/4028/message/", {"title": "Nettsiden", "text": "Barnehageplass garantert hele året for alle!"})
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    employed = '"næring (SN2007)";"alder";"Sysselsatte 2025"\n"86-88 Helse- og sosialtjenester";"55-66 år";84\n'
+    client.post(
+        "/plan/4028/competence/",
+        {"year": "2025", "source": "SSB 07984", "file": SimpleUploadedFile("07984.csv", employed.encode(), "text/csv")},
+    )
     client.post(
         "/plan/4028/survey/",
         {
@@ -184,7 +191,8 @@ def test_the_pdf_holds_kviteseids_figures_and_every_part(filled_plan):
     assert "Planen sikter mot 5 flere innflyttere i året" in flat
     # competence: who leaves and enters the working age (projection), and the missing sector said plainly
     assert "Kompetanse kommunen vil mangle" in flat and "fyller 67" in flat
-    assert "sysselsatte etter næring og alder" in flat
+    # by industry, from the uploaded 07984 table: 84 aged 55–66 in health, 7 a year, 70 reach 67 in ten years
+    assert "Sysselsatte etter næring som fyller 67" in flat and "86-88 Helse- og sosialtjenester" in flat
     # employers' recruitment needs from the vacancy register: 3 nursing positions, 2 advertised
     assert "Arbeidsgivernes rekrutteringsbehov" in flat
     assert "3 ledige stillinger i stillingsregisteret" in flat and "2 av dem (67" in flat

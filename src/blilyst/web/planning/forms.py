@@ -511,3 +511,40 @@ class SurveyForm(forms.Form):
                 _("The counts cannot be stored: %(problem)s"), params={"problem": exc.problem}
             ) from exc
         return data
+
+
+class EmploymentForm(forms.Form):
+    """A file of employed persons by industry and age (:func:`blilyst.plan.competence.employment_rows`)."""
+
+    year = forms.IntegerField(label=_("Year (4th quarter)"), min_value=2000, max_value=2100)
+    source = forms.CharField(
+        label=_("Source"), max_length=200, help_text=_("For example: SSB 07984, downloaded 1 November 2026")
+    )
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_(
+            "One row per industry and age group, with columns for the industry (næring), the age (alder) and the "
+            "number employed. SSB's Statbank export of table 07984 for the municipality can be used as it is."
+        ),
+    )
+
+    def clean(self) -> dict:
+        from blilyst.errors import ImportFileError, InputError
+        from blilyst.plan.competence import EmploymentTable, employment_rows
+        from blilyst.web.resources.csvimport import read_table
+
+        super().clean()
+        data = self.cleaned_data
+        if self.errors:
+            return data
+        try:
+            header, rows, _encoding, _delimiter = read_table(data["file"].read())
+            table = EmploymentTable(data["year"], data["source"].strip(), tuple(employment_rows(header, rows)))
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        except InputError as exc:
+            raise forms.ValidationError(
+                _("The file cannot be used: %(problem)s"), params={"problem": exc.problem}
+            ) from exc
+        data["table"] = table
+        return data

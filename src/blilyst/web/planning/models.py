@@ -89,6 +89,7 @@ class Plan(Versioned):
         campaign: CampaignCheck | None = None,
         registers: dict | None = None,
         survey: ResidentSurvey | None = None,
+        employment: EmploymentByIndustry | None = None,
     ):
         """The plan as :class:`blilyst.plan.saved.SavedPlan`, with the given latest assessment and campaign
         check and the registers' aggregate counts now (the caller fetched them through the tenancy helpers)."""
@@ -118,6 +119,7 @@ class Plan(Versioned):
             adopted=self.adopted_baseline(),
             registers=registers,
             survey=survey.to_domain() if survey is not None else None,
+            employment=employment.to_domain() if employment is not None else None,
         )
 
     def latest_adopted(self) -> PlanVersion | None:
@@ -296,3 +298,35 @@ class ResidentSurvey(models.Model):
             stay_reasons=self.stay_reasons,
             leave_reasons=self.leave_reasons,
         )
+
+
+class EmploymentByIndustry(models.Model):
+    """Employed persons by industry and age for the municipality, entered by staff from a file they obtained
+    (SSB's Statbank export of table 07984, or the largest employers' figures): the competence section then
+    says per industry how many reach 67. Aggregate statistics, no personal data."""
+
+    PERSONAL_DATA = False
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="+", verbose_name=_("municipality")
+    )
+    year = models.PositiveIntegerField(_("year (4th quarter)"))
+    source = models.CharField(_("source"), max_length=200)
+    rows = models.JSONField(default=list, help_text="[{industry, age, employed}, ...]")
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("employment by industry and age")
+        verbose_name_plural = _("employment by industry and age")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.year}"
+
+    def to_domain(self):
+        from blilyst.plan.competence import EmploymentTable
+
+        return EmploymentTable(self.year, self.source, tuple(self.rows))

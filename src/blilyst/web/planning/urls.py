@@ -10,6 +10,7 @@ urlpatterns = [
     path("<str:code>/bottlenecks/", views.bottlenecks, name="plan_bottlenecks"),
     path("<str:code>/bottlenecks/<int:pk>/", views.assessment_detail, name="plan_assessment"),
     path("<str:code>/target-group/", views.target_group, name="plan_target_group"),
+    path("<str:code>/competence/", views.competence, name="plan_competence"),
     path("<str:code>/survey/", views.survey, name="plan_survey"),
     path("<str:code>/message/", views.message, name="plan_message"),
     path("<str:code>/results/", views.results, name="plan_results"),

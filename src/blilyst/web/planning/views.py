@@ -49,6 +49,7 @@ from blilyst.web.planning.forms import (
     AssessmentForm,
     CampaignForm,
     CustomGroupForm,
+    EmploymentForm,
     MeasureFormSet,
     PeersForm,
     ScenarioForm,
@@ -56,7 +57,13 @@ from blilyst.web.planning.forms import (
     TargetGroupForm,
     measure_initial,
 )
-from blilyst.web.planning.models import BottleneckAssessment, CampaignCheck, Plan, ResidentSurvey
+from blilyst.web.planning.models import (
+    BottleneckAssessment,
+    CampaignCheck,
+    EmploymentByIndustry,
+    Plan,
+    ResidentSurvey,
+)
 
 READ = Capability.VIEW_STATISTICS
 WRITE = Capability.EDIT_PLANS
@@ -813,6 +820,51 @@ def survey(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "planning/survey.html", ctx)
 
 
+# ------------------------------------------------------------------------------------ competence
+
+
+def _employment(request: AuthedRequest, code: str):
+    return for_user(request, EmploymentByIndustry.objects.all(), READ).filter(municipality=code)
+
+
+@require_http_methods(["GET", "POST"])
+def competence(request: AuthedRequest, code: str) -> HttpResponse:
+    """The competence the municipality will lack (:func:`blilyst.plan.needs.competence`), and a file of the
+    employed by industry and age that staff obtained, which adds the industries."""
+    plan, writable = _plan(request, code)
+    if request.method == "POST":
+        if not writable:
+            raise PermissionDenied
+        form = EmploymentForm(request.POST, request.FILES)
+        if form.is_valid():
+            table = form.cleaned_data["table"]
+            EmploymentByIndustry.objects.create(
+                municipality=plan.municipality,
+                year=table.year,
+                source=table.source,
+                rows=[dict(r) for r in table.rows],
+                created_by=request.user,
+            )
+            messages.success(request, _("The table is saved; the plan now shows the industries."))
+            return redirect(_url("plan_competence", code))
+    else:
+        form = EmploymentForm()
+    latest = _employment(request, code).first()
+    scenario = plan.scenario if plan.scenario in needs.SCENARIO_CHOICES else "trend"
+    part = needs.competence(code, scenario, _lang(), latest.to_domain() if latest else None)
+    ctx = _base(
+        request,
+        plan,
+        writable,
+        "competence",
+        form=form,
+        latest=latest,
+        competence_part=part,
+        competence_tables=[(t.title, charts.table_rows(t.frame)) for t in part.tables],
+    )
+    return render(request, "planning/competence.html", ctx)
+
+
 # ------------------------------------------------------------------------------------ export
 
 
@@ -835,6 +887,7 @@ def saved_plan_for(user, plan: Plan):
         _readable(user, CampaignCheck.objects.all()).filter(municipality=code).first(),
         current_evidence_for(user, code),
         _readable(user, ResidentSurvey.objects.all()).filter(municipality=code).first(),
+        _readable(user, EmploymentByIndustry.objects.all()).filter(municipality=code).first(),
     )
 
 
