@@ -129,6 +129,12 @@ def test_a_problem_says_where_it_is_in_words_not_code_keys():
     assert problem.text("nb") == "Målgruppen: Velg minst én konkret målgruppe."
     assert problem.text("en") == "The target group: Choose at least one concrete target group."
     assert "target_group" not in problem.text("nb")
+    # a chain without measures says so in words too (the plan document printed "measures: …")
+    empty = [
+        p.text("nb") for p in validate_chain(Chain(goal="Flere innbyggere", target_groups=("over_45",), measures=()))
+    ]
+    assert "Tiltakene: Skriv hva dere faktisk skal gjøre (minst ett tiltak)." in empty
+    assert not any(t.startswith("measures") for t in empty)
 
 
 def test_problems_and_metric_names_come_from_the_catalogs_in_each_language():

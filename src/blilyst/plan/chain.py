@@ -262,7 +262,12 @@ def _param_text(value: Any, lang: str) -> str:
     return format_number(value, len(decimals), lang)
 
 
-_PLACES = {"goal": N_("The goal"), "target_group": N_("The target group"), "indicators": N_("The indicators")}
+_PLACES = {
+    "goal": N_("The goal"),
+    "target_group": N_("The target group"),
+    "measures": N_("The measures"),
+    "indicators": N_("The indicators"),
+}
 _MEASURE = re.compile(r"^measure\[(\d+): (.*)\]$", re.DOTALL)
 
 
