@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import SimpleLazyObject
+
 from blilyst.web.accounts.roles import Capability, Role, capabilities_of
 
 
@@ -20,14 +22,17 @@ class MembershipView:
 
 
 def memberships(request) -> dict:
-    """The logged-in user's municipalities and roles, for the header and the home page."""
+    """The logged-in user's municipalities and roles, for the home page: read only when a template uses them
+    (every page renders through here, and most never show them)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"user_memberships": []}
-    labels = dict(Role.choices)
-    rows = user.memberships.select_related("municipality").order_by("municipality_id")
-    return {
-        "user_memberships": [
+
+    def read() -> list[MembershipView]:
+        labels = dict(Role.choices)
+        rows = user.memberships.select_related("municipality").order_by("municipality_id")
+        return [
             MembershipView(m.municipality, m.role, labels.get(m.role, m.role), capabilities_of(m.role)) for m in rows
         ]
-    }
+
+    return {"user_memberships": SimpleLazyObject(read)}

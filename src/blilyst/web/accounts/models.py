@@ -133,16 +133,24 @@ class User(AbstractUser):
         """The language this person chose, else their municipality's written standard (None: no preference)."""
         if self.language:
             return self.language
-        first = Municipality.objects.filter(memberships__user=self).order_by("code").first()
-        return first.default_language if first else None
+        self._read_memberships()
+        return self._first_language
 
     def memberships_by_code(self) -> dict[str, str]:
         """``{municipality code: role}``, read once per request and kept on the instance."""
-        cached = getattr(self, "_memberships_by_code", None)
-        if cached is None:
-            cached = dict(self.memberships.values_list("municipality_id", "role"))
-            self._memberships_by_code = cached
-        return cached
+        self._read_memberships()
+        return self._memberships_by_code
+
+    def _read_memberships(self) -> None:
+        """One query per request for the roles and the first municipality's written standard (every page asks
+        for both: the menu and the language)."""
+        if getattr(self, "_memberships_by_code", None) is not None:
+            return
+        rows = sorted(self.memberships.values_list("municipality_id", "role", "municipality__written_standard"))
+        self._memberships_by_code = {code: role for code, role, _standard in rows}
+        self._first_language = (
+            ("nn" if rows[0][2] == WrittenStandard.NYNORSK else "nb") if rows else None
+        )  # as Municipality.default_language, for the lowest code
 
     def municipality_codes(self, capability: Capability | None = None) -> list[str]:
         """The codes of the municipalities this user serves (with ``capability`` there, if given)."""
