@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-core setup browser bench snapshot clean lint typecheck lock lock-upgrade messages compile-messages
+.PHONY: run test test-core setup browser bench bench-web snapshot clean lint typecheck lock lock-upgrade messages compile-messages
 .PHONY: test-postgres
 
 setup: $(STAMP)
@@ -102,6 +102,11 @@ compile-messages: setup
 ## Benchmarks (bench/), with baselines run in the same process.
 bench: setup
 	$(BIN)/python -m pytest bench -o python_files='bench_*.py' --benchmark-only
+
+## 100 users over two app processes on 100 municipalities x 1 000 households (PostgreSQL and Redis on
+## 127.0.0.1; see docs/production.md). On a quiet machine: its figures include the load average.
+bench-web: setup
+	$(BIN)/python bench/bench_web_two_processes.py $(BENCH_ARGS)
 
 ## Rebuild the bundled snapshot from data/raw (maintainers only; the result is committed).
 snapshot: setup

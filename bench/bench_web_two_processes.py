@@ -1,8 +1,9 @@
 """100 concurrent users over two app processes on 100 municipalities x 1 000 households, with a baseline.
 
-Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_web_two_processes.py``
-(a throw-away database ``blilyst_bench_<pid>`` is created on that server and dropped afterwards; without
-``DATABASE_URL`` it uses 127.0.0.1:5432). Redis db 7 on 127.0.0.1 is the shared cache (flushed first).
+Run on a quiet machine: ``make bench-web`` (PostgreSQL and Redis on 127.0.0.1; a throw-away database
+``blilyst_bench_<pid>`` is created on the server ``DATABASE_URL`` names, default 127.0.0.1:5432, and dropped
+afterwards). ``BENCH_ARGS="--workers 4"`` gives each app process four gunicorn workers (as a machine with
+more cores would run it); the defaults are one worker of 8 threads per process. Redis db 7 on 127.0.0.1 is the shared cache (flushed first).
 Loopback only; bounded: ``--requests`` per user and phase (default 10), ``--think`` seconds between them.
 
 What it does:
@@ -20,7 +21,8 @@ What it does:
    writes an access-log row). Every answer must be 200.
 
 It prints p50/p95/max latency and throughput per phase, per process and together, with the ratio to the
-baseline. Target: p95 under 150 ms for the list and the detail page, no errors.
+baseline, and the machine's cores and load average before and after (figures from a busy machine measure the
+queue, not the pages). Target: p95 under 150 ms for the list and the detail page, no errors.
 """
 
 from __future__ import annotations
@@ -148,7 +150,7 @@ def run_phase(bases: list[str], users: list[tuple[str, int, int]], paths: Paths,
     }
 
 
-def start_server(env: dict[str, str], threads: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(env: dict[str, str], threads: int, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
     import httpx
 
     port = free_port()
@@ -160,7 +162,7 @@ def start_server(env: dict[str, str], threads: int) -> tuple[subprocess.Popen[by
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "1",
+            str(workers),
             "--threads",
             str(threads),
             *KEEP,
@@ -180,7 +182,7 @@ def start_server(env: dict[str, str], threads: int) -> tuple[subprocess.Popen[by
     raise RuntimeError("an app process did not start")
 
 
-def run(municipalities: int, households: int, requests: int, think: float, threads: int) -> dict:
+def run(municipalities: int, households: int, requests: int, think: float, threads: int, workers: int = 1) -> dict:
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
@@ -211,17 +213,19 @@ def run(municipalities: int, households: int, requests: int, think: float, threa
         setup_s = time.perf_counter() - t0
         bases = []
         for _ in range(2):
-            process, base = start_server(env, threads)
+            process, base = start_server(env, threads, workers)
             servers.append(process)
             bases.append(base)
         results: dict = {"municipalities": municipalities, "households": households, "users": len(users)}
         results["setup_s"], results["think_s"], results["threads"] = setup_s, think, threads
+        results["workers"], results["load_before"] = workers, os.getloadavg()
         for name, paths in (
             ("baseline /healthz/", baseline),
             ("household list", household_list),
             ("household detail", household_detail),
         ):
             results[name] = run_phase(bases, users, paths, requests, think)  # type: ignore[arg-type]
+        results["load_after"] = os.getloadavg()
         return results
     finally:
         for process in servers:
@@ -231,8 +235,12 @@ def run(municipalities: int, households: int, requests: int, think: float, threa
 
 
 def report(results: dict) -> str:
+    before, after = results["load_before"], results["load_after"]
     lines = [
-        f"PostgreSQL + Redis, 2 gunicorn processes x {results['threads']} threads: {results['users']} users over "
+        f"{os.cpu_count()} cores; load average (1, 5, 15 min) before {before[0]:.1f} {before[1]:.1f} {before[2]:.1f}, "
+        f"after {after[0]:.1f} {after[1]:.1f} {after[2]:.1f}",
+        f"PostgreSQL + Redis, 2 gunicorn processes x {results['workers']} worker(s) x {results['threads']} threads: "
+        f"{results['users']} users over "
         f"{results['municipalities']} municipalities x {results['households']} households "
         f"(setup {results['setup_s']:.0f} s), think time {results['think_s']:.1f} s on average",
         f"{'phase':<20} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'req/s':>7} "
@@ -255,9 +263,10 @@ if __name__ == "__main__":
     parser.add_argument("--households", type=int, default=1_000, help="Households per municipality.")
     parser.add_argument("--requests", type=int, default=10, help="Requests per user and phase.")
     parser.add_argument("--think", type=float, default=0.5, help="Mean think time between a user's requests (s).")
-    parser.add_argument("--threads", type=int, default=8, help="Threads per gunicorn process.")
+    parser.add_argument("--threads", type=int, default=8, help="Threads per gunicorn worker.")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers per app process.")
     args = parser.parse_args()
-    res = run(args.municipalities, args.households, args.requests, args.think, args.threads)
+    res = run(args.municipalities, args.households, args.requests, args.think, args.threads, args.workers)
     print(report(res))
     errors = sum(len(res[n]["errors"]) for n in ("baseline /healthz/", "household list", "household detail"))
     worst = max(res["household list"]["p95"], res["household detail"]["p95"])
