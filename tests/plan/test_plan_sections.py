@@ -52,8 +52,8 @@ def test_recruitment_needs_by_sector_and_occupation():
     section = recruitment_section(CAP, "nb")
     assert "5 ledige stillinger i stillingsregisteret" in section.paragraphs[0]
     assert "3 av dem (60\u00a0%) var lyst ut offentlig" in section.paragraphs[0]
-    assert _rows(section, 0) == [("helse og omsorg", "4"), ("skole og barnehage", "1")]
-    assert _rows(section, 1)[0] == ("sykepleier", "3")
+    assert _rows(section, 0) == [("Helse og omsorg", "4"), ("Skole og barnehage", "1")]
+    assert _rows(section, 1)[0] == ("Sykepleier", "3")
     assert recruitment_section(Capacity(), "nb") is None  # an empty vacancy register: "not filled in yet"
     assert recruitment_section(CAP, "en").title == "Employers' recruitment needs"
 
@@ -65,7 +65,7 @@ def test_what_the_service_does_not_offer_hides_small_counts_of_unmet_needs():
     assert ("Barnehage", "Ingen ledig plass i august.") in _rows(section, 0)
     assert ("Verter", "Ingen aktiv vert eller mentor for tilflyttere.") in _rows(section, 0)
     # 1 and 2 are households' needs: hidden; 4 is shown (no total is printed that would reveal them)
-    assert _rows(section, 1) == [("bolig", "4"), ("jobb", "skjult (under 3)"), ("barnehageplass", "skjult (under 3)")]
+    assert _rows(section, 1) == [("Bolig", "4"), ("Jobb", "skjult (under 3)"), ("Barnehageplass", "skjult (under 3)")]
     assert not_offered_section(None, {}, "nb") is None
 
 
@@ -78,6 +78,7 @@ def test_the_message_for_each_target_group_holds_its_needs_against_the_registers
     rows = _rows(section)
     assert rows[0][0] == "Jobbsøkende barnefamilier (innflyttere i alderen 0–15 og 30–44 år)"
     assert "5 ledige stillinger, mest innen helse og omsorg og skole og barnehage" in rows[0][1]
+    assert rows[0][1].startswith("ledig nå: boliger til salgs (2) og prøveboliger (1);")
     assert rows[0][2] == "barnehageplass i august"
     assert rows[0][3].startswith("1 løfte uten dekning")  # the kindergarten guarantee matters to families
     assert rows[1][2] == "–" and rows[1][3] == "ingen løfter uten dekning om dette"

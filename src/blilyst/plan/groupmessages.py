@@ -56,8 +56,8 @@ def _housing(cap: Capacity) -> tuple[str, str]:
     available = [(k, n) for k, n in cap.housing.items() if n > 0]
     if not available:
         return "", _("homes: none available now")
-    parts = [f"{housing_label(k)}: {format_number(n)}" for k, n in available]
-    return _("available homes: %(list)s") % {"list": format_list(parts)}, ""
+    parts = [f"{housing_label(k)} ({format_number(n)})" for k, n in available]
+    return _("available now: %(list)s") % {"list": format_list(parts)}, ""
 
 
 def _jobs(cap: Capacity, family: bool) -> tuple[str, str]:

@@ -41,6 +41,11 @@ GAP_LABELS = {
 TOP_OCCUPATIONS = 10
 
 
+def capitalised(text: str) -> str:
+    """``text`` with a capital first letter, as a table's first column starts."""
+    return text[:1].upper() + text[1:]
+
+
 def sector_label(key: str) -> str:
     """A vacancy sector as readers see it, in the active language (unknown keys as given)."""
     return _(SECTOR_LABELS[key]) if key in SECTOR_LABELS else key
@@ -75,7 +80,7 @@ def recruitment_section(cap: Capacity | None, lang: str = "nb") -> Section | Non
             TableSpec(
                 _("Open positions by sector"),
                 pd.DataFrame(
-                    [(sector_label(k), format_number(n)) for k, n in sectors if n > 0],
+                    [(capitalised(sector_label(k)), format_number(n)) for k, n in sectors if n > 0],
                     columns=[_("Sector"), _("Open positions")],
                 ),
                 _(REGISTER_SOURCE),
@@ -91,7 +96,7 @@ def recruitment_section(cap: Capacity | None, lang: str = "nb") -> Section | Non
                 TableSpec(
                     _("Open positions by occupation"),
                     pd.DataFrame(
-                        [(k, format_number(n)) for k, n in occupations[:TOP_OCCUPATIONS]],
+                        [(capitalised(k), format_number(n)) for k, n in occupations[:TOP_OCCUPATIONS]],
                         columns=[_("Occupation"), _("Open positions")],
                     ),
                     _(REGISTER_SOURCE),
@@ -171,7 +176,7 @@ def not_offered_section(
                     _("Needs the newcomer service could not meet"),
                     pd.DataFrame(
                         [
-                            (gap_label(k), _("hidden (under 3)") if h else format_number(n))
+                            (capitalised(gap_label(k)), _("hidden (under 3)") if h else format_number(n))
                             for k, n, h in zip(kinds, counts, hidden, strict=True)
                         ],
                         columns=[_("Need"), _("Open needs")],

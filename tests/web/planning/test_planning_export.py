@@ -146,7 +146,7 @@ def test_the_command_line_writes_the_same_document_from_the_saved_plan(filled_pl
         "Budskapet til hver målgruppe",
     ):
         assert heading in web[0]
-    assert "sykepleier" in cells  # open positions by occupation
+    assert "Sykepleier" in cells  # open positions by occupation
 
 
 def test_the_command_line_refuses_another_municipalitys_plan(filled_plan_without_households, tmp_path, capsys):
