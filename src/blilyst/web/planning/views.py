@@ -438,6 +438,59 @@ def _warnings(plan: Plan, evidence_list) -> list:
     return assembly.priority_warnings(plan.to_saved(), evidence_list)
 
 
+def _target_group_initial(plan: Plan) -> dict:
+    """The target group form as the plan has it (the first goal indicator in its own fields)."""
+    initial = {
+        "chosen_groups": plan.chosen_groups,
+        "goal": plan.goal,
+        "rationale": plan.rationale,
+        "version": plan.version,
+        "target_in_migrants": plan.target_in_migrants,
+    }
+    initial.update({f"effort_{k}": int(v) for k, v in plan.priorities.items()})
+    if plan.goal_indicators:
+        ind = plan.goal_indicators[0]
+        initial.update(
+            {
+                "indicator_name": ind.get("name"),
+                "indicator_metric": ind.get("metric"),
+                "indicator_target": ind.get("target"),
+                "indicator_year": ind.get("target_year"),
+                "indicator_baseline": ind.get("baseline"),
+            }
+        )
+    return initial
+
+
+def _group_rows(plan: Plan, evidence_list: list, assessment: bn.Assessment | None, lang: str) -> list[dict]:
+    """One row per target group for the page: its evidence, fit and the bottlenecks that hit it."""
+    rows = []
+    for ev in evidence_list:
+        hits = bottlenecks_hitting(ev.group, assessment) if assessment else []
+        rows.append(
+            {
+                "key": ev.group.key,
+                "label": ev.group.label(lang),
+                "level": ev.group.level,
+                "description": ev.group.description_text(lang),
+                "guidance": ev.group.guidance_text(lang),
+                "in_share": fmt_pct(ev.in_share, lang) if ev.in_share is not None else "–",
+                "out_share": fmt_pct(ev.out_share, lang) if ev.out_share is not None else "–",
+                "immigrant_share": fmt_pct(ev.immigrant_share, lang) if ev.immigrant_share is not None else "–",
+                "indicators": [i.display(lang) + (" *" if i.proxy else "") for i in ev.indicators],
+                "notes": [in_language(n, lang) for n in ev.notes],
+                "chosen": ev.group.key in plan.chosen_groups,
+                "period": ev.period,
+                "user_defined": ev.group.user_defined,
+                "fit": in_language(needs_fit(ev.group).text, lang),
+                "bottlenecks": [
+                    f"{bn.CHECKLIST_BY_KEY[k].question_text(lang)} ({bn.Rating(r).label(lang)})" for k, r in hits
+                ],
+            }
+        )
+    return rows
+
+
 @require_http_methods(["GET", "POST"])
 def target_group(request: AuthedRequest, code: str) -> HttpResponse:
     plan, writable = _plan(request, code)
@@ -498,54 +551,12 @@ def target_group(request: AuthedRequest, code: str) -> HttpResponse:
                 messages.success(request, _("The target group and the chain are saved."))
                 return redirect("plan_target_group", code=code)
     else:
-        initial = {
-            "chosen_groups": plan.chosen_groups,
-            "goal": plan.goal,
-            "rationale": plan.rationale,
-            "version": plan.version,
-            "target_in_migrants": plan.target_in_migrants,
-        }
-        initial.update({f"effort_{k}": int(v) for k, v in plan.priorities.items()})
-        if plan.goal_indicators:
-            ind = plan.goal_indicators[0]
-            initial.update(
-                {
-                    "indicator_name": ind.get("name"),
-                    "indicator_metric": ind.get("metric"),
-                    "indicator_target": ind.get("target"),
-                    "indicator_year": ind.get("target_year"),
-                    "indicator_baseline": ind.get("baseline"),
-                }
-            )
-        form = TargetGroupForm(initial=initial, user_groups=user_groups)
+        form = TargetGroupForm(initial=_target_group_initial(plan), user_groups=user_groups)
         formset = MeasureFormSet(initial=measure_initial(plan.measures), prefix="measures")
     evidence_list = _all_group_evidence(plan)
     latest = _assessments(request, code).first()
     assessment = latest.to_domain() if latest else None
-    rows = []
-    for ev in evidence_list:
-        hits = bottlenecks_hitting(ev.group, assessment) if assessment else []
-        rows.append(
-            {
-                "key": ev.group.key,
-                "label": ev.group.label(lang),
-                "level": ev.group.level,
-                "description": ev.group.description_text(lang),
-                "guidance": ev.group.guidance_text(lang),
-                "in_share": fmt_pct(ev.in_share, lang) if ev.in_share is not None else "–",
-                "out_share": fmt_pct(ev.out_share, lang) if ev.out_share is not None else "–",
-                "immigrant_share": fmt_pct(ev.immigrant_share, lang) if ev.immigrant_share is not None else "–",
-                "indicators": [i.display(lang) + (" *" if i.proxy else "") for i in ev.indicators],
-                "notes": [in_language(n, lang) for n in ev.notes],
-                "chosen": ev.group.key in plan.chosen_groups,
-                "period": ev.period,
-                "user_defined": ev.group.user_defined,
-                "fit": in_language(needs_fit(ev.group).text, lang),
-                "bottlenecks": [
-                    f"{bn.CHECKLIST_BY_KEY[k].question_text(lang)} ({bn.Rating(r).label(lang)})" for k, r in hits
-                ],
-            }
-        )
+    rows = _group_rows(plan, evidence_list, assessment, lang)
     chain = plan.chain()
     problems = [(p.severity, p.text(lang)) for p in validate_chain(chain, user_groups)] if chain else []
     chain_rows = charts.table_rows(chain.to_frame(lang, user_groups)) if chain else None
