@@ -143,6 +143,21 @@ def run_baseline(base: str, requests_per_client: int, think_s: float) -> list[fl
     return latencies
 
 
+def _timed(kind: str, mine: dict, call):
+    """``call()``, its time in milliseconds added to ``mine[kind]``."""
+    t0 = time.perf_counter()
+    response = call()
+    mine[kind].append((time.perf_counter() - t0) * 1000)
+    return response
+
+
+def _merge(timings: dict[str, list[float]], errors: list[str], mine: dict[str, list[float]], bad: list[str]) -> None:
+    """One client's timings and errors into the run's (under the caller's lock)."""
+    for k, v in mine.items():
+        timings[k].extend(v)
+    errors.extend(bad)
+
+
 def run_mixed(base: str, cookie: str, first_id: int, last_id: int, requests_per_client: int, think_s: float) -> dict:
     import httpx
 
@@ -156,12 +171,6 @@ def run_mixed(base: str, cookie: str, first_id: int, last_id: int, requests_per_
     lock = threading.Lock()
     gate = threading.Barrier(CLIENTS)
 
-    def timed(kind: str, mine: dict, call):
-        t0 = time.perf_counter()
-        response = call()
-        mine[kind].append((time.perf_counter() - t0) * 1000)
-        return response
-
     def public(seed: int) -> None:
         rng = random.Random(seed)
         mine: dict[str, list[float]] = {k: [] for k in timings}
@@ -172,14 +181,14 @@ def run_mixed(base: str, cookie: str, first_id: int, last_id: int, requests_per_
             for _ in range(requests_per_client):
                 time.sleep(rng.expovariate(1 / think_s))
                 lang = rng.choice(LANGUAGES)
-                page = timed("public page", mine, lambda lang=lang: client.get(f"/welcome/4028/{lang}/"))
+                page = _timed("public page", mine, lambda lang=lang: client.get(f"/welcome/4028/{lang}/"))
                 if page.status_code != 200:
                     bad.append(f"page {page.status_code}")
                     continue
                 if rng.random() < 0.25:  # this visitor fills in the form, reading a little first
                     time.sleep(rng.expovariate(1 / think_s))
                     token = TOKEN.search(page.text).group(1)
-                    sent = timed(
+                    sent = _timed(
                         "form (POST)",
                         mine,
                         lambda lang=lang, token=token: client.post(
@@ -189,9 +198,7 @@ def run_mixed(base: str, cookie: str, first_id: int, last_id: int, requests_per_
                     if sent.status_code != 302:
                         bad.append(f"form {sent.status_code}")
         with lock:
-            for k, v in mine.items():
-                timings[k].extend(v)
-            errors.extend(bad)
+            _merge(timings, errors, mine, bad)
 
     def contact_person(seed: int) -> None:
         rng = random.Random(seed)
@@ -203,17 +210,15 @@ def run_mixed(base: str, cookie: str, first_id: int, last_id: int, requests_per_
             for _ in range(requests_per_client):
                 time.sleep(rng.expovariate(1 / think_s))
                 if rng.random() < 0.5:
-                    r = timed("household list", mine, lambda: client.get(f"/households/?page={rng.randint(1, 20)}"))
+                    r = _timed("household list", mine, lambda: client.get(f"/households/?page={rng.randint(1, 20)}"))
                 else:
-                    r = timed(
+                    r = _timed(
                         "household detail", mine, lambda: client.get(f"/households/{rng.randint(first_id, last_id)}/")
                     )
                 if r.status_code != 200:
                     bad.append(f"staff {r.status_code}")
         with lock:
-            for k, v in mine.items():
-                timings[k].extend(v)
-            errors.extend(bad)
+            _merge(timings, errors, mine, bad)
 
     threads = [threading.Thread(target=contact_person, args=(i,)) for i in range(CONTACT_PERSONS)]
     threads += [threading.Thread(target=public, args=(100 + i,)) for i in range(CLIENTS - CONTACT_PERSONS)]
