@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 
 import typer
 
@@ -87,7 +90,24 @@ def serve(
     _print_logins(logins, f"http://{shown_host}:{port}/")
     from django.core.management import call_command
 
-    call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=False)
+    worker = _start_worker(settings)
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))  # stopped by a service manager: stop the worker too
+    try:
+        call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=False)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+def _start_worker(settings) -> subprocess.Popen[bytes] | None:
+    """On the database queue (the default), a worker beside the development server, so background work (the
+    plan's documents, a data refresh, the front door's notices) gets done without a second command; a server
+    installation runs its workers as services (docs/production.md)."""
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return None
+    typer.echo("Background work (plan documents, data refresh, e-mail) runs in a worker started beside the server.")
+    return subprocess.Popen([sys.executable, "-m", "django", "db_worker", "--no-startup-delay"], env=dict(os.environ))
 
 
 @web_app.command(
