@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import sys
 
+import click
 import typer
 
 from blilyst import i18n
@@ -72,19 +73,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
         return 130
-    except Exception as exc:  # click usage errors and friends
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):  # one line, like the library's errors
-            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-            typer.echo(f"Error: {' '.join(exc.format_message().split())}{where}", err=True)
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Exit):
-            return exc.exit_code
-        raise
+    except click.exceptions.UsageError as exc:  # one line, like the library's errors
+        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        typer.echo(f"Error: {' '.join(exc.format_message().split())}{where}", err=True)
+        return exc.exit_code
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
     return 0
 
 
