@@ -124,15 +124,17 @@ def backtest(
     )
 
 
-def _estimated(snap: object, codes: list[str], first: int, last: int) -> set[str]:
+def _estimated(snap: Snapshot, codes: list[str], first: int, last: int) -> set[str]:
     """Municipalities whose 1 January stock is an estimate in some year of ``first..last`` or the
-    ten fitting years before ``first`` (``population_flags``)."""
-    try:
-        flags = snap.population_flags  # type: ignore[attr-defined]
-    except AttributeError:
-        return set()
-    out = set()
-    for row in flags.itertuples(index=False):
-        if int(row.year_from) <= last and int(row.year_to) >= first - 10 and str(row.municipality) in codes:
-            out.add(str(row.municipality))
-    return out
+    ten fitting years before ``first`` (``population_flags``; none when the snapshot has no flags)."""
+    flags = snap.population_flags
+    return {
+        code
+        for code, year_from, year_to in zip(
+            flags["municipality"].astype(str).tolist(),
+            flags["year_from"].astype(int).tolist(),
+            flags["year_to"].astype(int).tolist(),
+            strict=True,
+        )
+        if year_from <= last and year_to >= first - 10 and code in codes
+    }

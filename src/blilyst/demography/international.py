@@ -30,11 +30,15 @@ Every figure here is estimated from registered stocks and national mortality, an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from blilyst.errors import InputError
 from blilyst.i18n import N_
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "GROWTH_FLAG_LIMIT",
@@ -223,12 +227,12 @@ def growth_flags(population: np.ndarray, years: int = 20, limit: float = GROWTH_
     return np.asarray(totals[horizon] / start - 1.0 > limit, dtype=bool)
 
 
-def national_history(population_cube: np.ndarray, years: list[int], mortality: object) -> np.ndarray:
+def national_history(population_cube: np.ndarray, years: list[int], mortality: pd.DataFrame | np.ndarray) -> np.ndarray:
     """Norway's estimated net immigration ``(Y-1,)`` for the event years ``years[:-1]``: the residual
     of the national stocks (municipalities summed) with national survival. Moves within Norway cancel
     in the sum, so the residual is immigration minus emigration (and the error of the survival ratios)."""
     from blilyst.demography.residual import net_migration_by_age
 
     national = np.asarray(population_cube, dtype=float).sum(axis=1, keepdims=True)
-    res = net_migration_by_age(national, years, mortality)  # type: ignore[arg-type]
+    res = net_migration_by_age(national, years, mortality)
     return np.asarray(res.net_migration.sum(axis=(1, 2, 3)), dtype=float)
