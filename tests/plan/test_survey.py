@@ -100,3 +100,24 @@ def test_the_survey_travels_in_the_plan_file():
     assert again.survey == saved.survey
     with pytest.raises(InputError, match="conducted_on"):
         SavedPlan.from_json(saved.to_json() | {"survey": {"title": "x", "respondents": 3, "conducted_on": "i går"}})
+
+
+def test_a_file_of_counts_names_parts_and_answers_in_any_of_the_three_languages():
+    from blilyst.plan.survey import counts_from_rows
+
+    rows = [
+        (2, ["Planlegger du å bo her om fem år?", "Ja", "60"]),
+        (3, ["fem år", "Truleg ikkje", "10"]),
+        (4, ["Grunn til å bli", "Natur og friluftsliv", "70"]),
+        (5, ["Reason to move", "Work", "25"]),
+        (6, ["Kvifor flytte", "Vegar og transport", "1"]),
+    ]
+    assert counts_from_rows(rows) == {
+        "stay": {"yes": 60, "probably_not": 10},
+        "stay_reasons": {"nature": 70},
+        "leave_reasons": {"job": 25, "transport": 1},
+    }
+    with pytest.raises(InputError, match="linje 2"):
+        counts_from_rows([(2, ["fem år", "Kanskje", "3"])])
+    with pytest.raises(InputError, match="linje 3"):
+        counts_from_rows([(3, ["fem år", "Ja", "mange"])])

@@ -236,3 +236,59 @@ def survey_section(result: SurveyResult | None, lang: str = "nb") -> Section | N
             ),
         )
         return Section(_("Residents' own wish to stay"), tuple(paragraphs), tuple(tables), notes)
+
+
+# ------------------------------------------------------------------------------------ a file of counts
+
+#: The parts of a survey file (first column), by the words a sheet may use for them.
+FILE_PARTS = {
+    "stay": ("five years", "fem år", "bo her", "bu her", "stay", "bli"),
+    "stay_reasons": ("reason to stay", "grunn til å bli", "hvorfor bli", "kvifor bli", "blir"),
+    "leave_reasons": ("reason to move", "grunn til å flytte", "hvorfor flytte", "kvifor flytte", "flytte"),
+}
+
+
+def _names(keys: tuple[str, ...], labels: Mapping[str, str]) -> dict[str, str]:
+    """Every way a file may name an answer: its key and its label in bokmål, nynorsk and English."""
+    out = {k: k for k in keys}
+    for lang in ("nb", "nn", "en"):
+        with override(lang):
+            out.update({_(labels[k]).strip().lower(): k for k in keys})
+    return out
+
+
+def counts_from_rows(rows: list[tuple[int, list[str]]]) -> dict[str, dict[str, int]]:
+    """The counts of a survey file: three columns, the part (the five-year question, reasons to stay, reasons to
+    move, in bokmål, nynorsk or English), the answer or reason (its name as the form shows it, in any of the
+    three languages) and the number. A row blilyst cannot place raises :class:`InputError` naming the line."""
+    answers = {"stay": _names(STAY_ANSWERS, STAY_LABELS)}
+    answers["stay_reasons"] = answers["leave_reasons"] = _names(REASONS, REASON_LABELS)
+    out: dict[str, dict[str, int]] = {"stay": {}, "stay_reasons": {}, "leave_reasons": {}}
+    for line, values in rows:
+        if len(values) < 3:
+            raise InputError("survey", _("line %(line)d has too few columns") % {"line": line})
+        part_text, answer_text, number = (v.strip() for v in values[:3])
+        # reasons are named before the five-year question, whose words ('bli', 'flytte') they contain
+        part = next(
+            (
+                p
+                for p in ("stay_reasons", "leave_reasons", "stay")
+                if any(w in part_text.lower() for w in FILE_PARTS[p])
+            ),
+            None,
+        )
+        key = answers[part].get(answer_text.lower()) if part else None
+        if part is None or key is None:
+            raise InputError(
+                "survey",
+                _("line %(line)d: '%(part)s' / '%(answer)s' is not a part and answer of the survey")
+                % {"line": line, "part": part_text, "answer": answer_text},
+            )
+        try:
+            count = int(number.replace("\u00a0", "").replace(" ", ""))
+        except ValueError:
+            raise InputError(
+                "survey", _("line %(line)d: '%(value)s' is not a number of persons") % {"line": line, "value": number}
+            ) from None
+        out[part][key] = out[part].get(key, 0) + count
+    return out

@@ -60,3 +60,23 @@ def test_only_writers_enter_surveys_and_strangers_see_nothing(people, analyst, c
     assert client_for(people.rita).post("/plan/4028/survey/", SURVEY).status_code == 403
     assert client_for(people.bob).get("/plan/4028/survey/").status_code == 404
     assert ResidentSurvey.objects.count() == 1
+
+
+def test_the_counts_can_come_from_a_file(people, analyst, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from blilyst.web.planning.models import ResidentSurvey
+
+    sheet = "del;svar;antall\nfem år;Ja;70\nfem år;Nei;20\ngrunn til å flytte;Arbeid;12\n".encode()
+    fields = {k: v for k, v in SURVEY.items() if not k.startswith(("stay_", "leave_"))}
+    response = client_for(analyst).post(
+        "/plan/4028/survey/", fields | {"file": SimpleUploadedFile("svar.csv", sheet, "text/csv")}
+    )
+    assert response.status_code == 302
+    survey = ResidentSurvey.objects.get()
+    assert survey.stay == {"yes": 70, "no": 20} and survey.leave_reasons == {"job": 12}
+    bad = "del;svar;antall\nfem år;Kanskje;3\n".encode()
+    response = client_for(analyst).post(
+        "/plan/4028/survey/", fields | {"file": SimpleUploadedFile("svar.csv", bad, "text/csv")}
+    )
+    assert "Filen kan ikke brukes: linje 2" in response.content.decode()

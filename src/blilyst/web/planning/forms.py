@@ -427,6 +427,15 @@ class SurveyForm(forms.Form):
         label=_("Date (when the survey closed)"), widget=forms.DateInput(attrs={"type": "date"})
     )
     respondents = forms.IntegerField(label=_("Residents who answered"), min_value=1, max_value=1_000_000)
+    file = forms.FileField(
+        label=_("Or a file of the counts (CSV or Excel)"),
+        required=False,
+        help_text=_(
+            "Three columns: the part (“fem år”, “grunn til å bli”, “grunn til å flytte”), the answer or reason as "
+            "named below (“Ja”, “Natur og friluftsliv” …) and the number. The file's counts replace those typed "
+            "below."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         from blilyst.plan.survey import REASONS as SURVEY_REASONS
@@ -451,7 +460,7 @@ class SurveyForm(forms.Form):
         ]
 
     def general(self) -> list:
-        return [self["title"], self["conducted_on"], self["respondents"]]
+        return [self["title"], self["conducted_on"], self["respondents"], self["file"]]
 
     def stay_answers(self) -> list:
         return self.group("stay_")
@@ -480,6 +489,28 @@ class SurveyForm(forms.Form):
 
         def counts(prefix: str, keys: tuple[str, ...]) -> dict[str, int]:
             return {k: data[f"{prefix}{k}"] for k in keys if data.get(f"{prefix}{k}") is not None}
+
+        if data.get("file"):
+            from blilyst.errors import ImportFileError
+            from blilyst.plan.survey import counts_from_rows
+            from blilyst.web.resources.csvimport import read_table
+
+            try:
+                _header, rows, _encoding, _delimiter = read_table(data["file"].read())
+                found = counts_from_rows(rows)
+            except ImportFileError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+            except InputError as exc:
+                raise forms.ValidationError(
+                    _("The file cannot be used: %(problem)s"), params={"problem": exc.problem}
+                ) from exc
+            for prefix, part, keys in (
+                ("stay_", "stay", STAY_ANSWERS),
+                ("stay_reason_", "stay_reasons", SURVEY_REASONS),
+                ("leave_reason_", "leave_reasons", SURVEY_REASONS),
+            ):
+                for key in keys:
+                    data[f"{prefix}{key}"] = found[part].get(key)
 
         respondents = data["respondents"]
         answered = sum(counts("stay_", STAY_ANSWERS).values())

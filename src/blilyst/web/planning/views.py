@@ -799,7 +799,7 @@ def survey(request: AuthedRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         if not writable:
             raise PermissionDenied
-        form = SurveyForm(request.POST)
+        form = SurveyForm(request.POST, request.FILES)
         if form.is_valid():
             result = form.cleaned_data["result"]
             ResidentSurvey.objects.create(
