@@ -277,3 +277,22 @@ def test_constrained_scenarios_start_from_the_trend_with_national_immigration(sn
     assert "national assumption" in res.assumptions["migration"]
     old = rs.migration_rate - rs.domestic_rate
     assert np.abs(old).sum() > 0.01  # the total rates really differ from the domestic ones
+
+
+def test_a_run_of_several_municipalities_gives_each_its_own_in_migrant_ages(snap):
+    """Issue 8: with several municipalities each gets the in-migrant ages of its nearest registered data
+    (Fyresdal its own, Dyrøy in Troms the Telemark municipalities of its centrality class, said so), not
+    one profile pooled over all 17 Telemark municipalities; Fyresdal's answer is the same alone or with
+    Dyrøy (about 5.3 extra in-migrants a year)."""
+    one = run_scenario(FYRESDAL, "target-seeking", 10, snapshot=snap)
+    both = run_scenario([FYRESDAL, "5528"], "target-seeking", 10, snapshot=snap)
+    assert both.extra_migrants[:, 0].mean() == pytest.approx(one.extra_migrants[:, 0].mean())
+    assert one.extra_migrants[:, 0].mean() == pytest.approx(5.28, abs=0.01)
+    assert both.profile.shape == (2, 2, 106)
+    fyresdal, dyroy = both.headline("en")
+    assert fyresdal.endswith("The ages are those of registered in-migrants to Fyresdal 2016–2025.")
+    assert "municipalities of centrality class 6 with data, all in Telemark" in dyroy
+    assert "(1 centrality, 1 municipality)" in both.assumptions["extra migrants"]
+    # a pooled profile would have made Fyresdal's answer depend on who else is in the run
+    pooled = both.extra["profile_info"]
+    assert pooled.scope == "all" and not np.allclose(pooled.by_age, both.profile[0])

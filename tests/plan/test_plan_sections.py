@@ -157,3 +157,19 @@ def test_a_file_without_industry_and_age_columns_is_refused():
 
 def _rows_of(table):
     return [tuple(r) for r in table.frame.itertuples(index=False)]
+
+
+def test_the_plans_target_answer_uses_each_municipalitys_own_in_migrant_ages():
+    """Issue 8: the plan slices one all-municipality run; each slice carries its own in-migrant ages, so
+    Dyrøy's answer is the one a run of Dyrøy alone gives (6.7 a year, ages of the Telemark municipalities of
+    its centrality class, said so) and Fyresdal's uses Fyresdal's own registered in-migrants, instead of one
+    profile pooled over the 17 Telemark municipalities for every plan."""
+    from blilyst.demography.scenarios import run_scenario
+
+    dyroy = needs.target_seeking("5528", "en")
+    alone = run_scenario("5528", "target-seeking", needs.HORIZON, snapshot=needs.snapshot())
+    assert dyroy.per_year == pytest.approx(alone.extra_migrants[:, 0].mean())
+    assert dyroy.per_year == pytest.approx(6.69, abs=0.01)
+    assert "the 4 municipalities of centrality class 6 with data, all in Telemark" in dyroy.headline
+    assert needs.target_seeking("4032", "en").headline.endswith("registered in-migrants to Fyresdal 2016–2025.")
+    assert needs.projection("5528", "target-seeking").profile.shape == (2, 106)

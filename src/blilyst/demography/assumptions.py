@@ -408,11 +408,11 @@ def _apply_row(
         inp.counts[block] += a.value / (len(s) * (hi - lo + 1))  # per year, spread over sexes and ages
     elif a.kind == "net_migration_total":
         inp.rates[t_idx, r] = 0.0
-        inp.counts[t_idx, r] += a.value * profile
+        inp.counts[t_idx, r] += a.value * (profile[r] if profile.ndim == 3 else profile)
     elif a.kind in ("in_migration", "immigration"):
         inp.gross[t_idx, r] = True
         if a.ages == (0, MAX_AGE) and len(s) == 2:  # a total: spread like registered in-migrants
-            inp.gross_in[t_idx, r] += a.value * profile
+            inp.gross_in[t_idx, r] += a.value * (profile[r] if profile.ndim == 3 else profile)
         else:
             inp.gross_in[np.ix_(t_idx, [r], s, range(lo, hi + 1))] += a.value / (len(s) * (hi - lo + 1))
     elif a.kind in ("out_migration_rate", "emigration_rate"):

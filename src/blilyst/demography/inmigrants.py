@@ -138,6 +138,30 @@ def in_migrant_profile(
     return InMigrantProfile(_split(model_schedule()), MODEL, (), ())
 
 
+def in_migrant_profiles(
+    migration_by_age: pd.DataFrame, municipalities: Sequence[str], register: Register, *, years: int = 10
+) -> list[InMigrantProfile]:
+    """:func:`in_migrant_profile` for each of ``municipalities``, each from its own nearest data (a run of
+    several municipalities no longer shares one pooled profile). Municipalities whose nearest scope is the
+    same share one computation, so all 357 take a fraction of a second."""
+    cache: dict[tuple[str, ...], InMigrantProfile] = {}
+    have = migration_by_age if migration_by_age is not None else pd.DataFrame()
+    with_data = set() if have.empty or "municipality" not in have.columns else set(have["municipality"].astype(str))
+    frame = register.frame().set_index("code")
+    out = []
+    for code in municipalities:
+        # the scope's key: the municipality itself when it has data, else its county's and class's data
+        if code in with_data:
+            key: tuple[str, ...] = ("own", code)
+        else:
+            me = frame.loc[code]
+            key = ("near", str(me["county_code"]), str(int(me["centrality_class"])))
+        if key not in cache:
+            cache[key] = in_migrant_profile(migration_by_age, code, register, years=years)
+        out.append(cache[key])
+    return out
+
+
 def _split(by_age: np.ndarray) -> np.ndarray:
     """Evenly by sex: ``(2, 106)``."""
     return np.stack([by_age / 2, by_age / 2])

@@ -46,7 +46,7 @@ import pandas as pd
 from blilyst.arrays import ArrayLike
 from blilyst.axes import AGES, MAX_AGE, N_AGES, SEXES, WORKING_AGE
 from blilyst.demography.commuting import local_shares
-from blilyst.demography.inmigrants import InMigrantProfile, in_migrant_profile
+from blilyst.demography.inmigrants import InMigrantProfile, in_migrant_profile, in_migrant_profiles
 from blilyst.demography.international import (
     GROWTH_FLAG_LIMIT,
     NationalLevel,
@@ -390,9 +390,10 @@ class ProjectionResult:
         """Average extra migrants a year by age group (constrained scenarios), per municipality."""
         if self.extra_migrants is None or self.profile is None:
             return None
-        by_age = self.profile.sum(axis=0)
+        profiles = np.broadcast_to(self.profile, (len(self.codes), *self.profile.shape[-2:]))
         rows = []
         for r, code in enumerate(self.codes):
+            by_age = profiles[r].sum(axis=0)
             mean = float(self.extra_migrants[:, r].mean())
             for label, lo, hi in AGE_GROUPS:
                 rows.append(
@@ -432,7 +433,9 @@ class ProjectionResult:
                     ).format(**fields)
                 if code in self.extra.get("missed", {}):
                     line += " " + _("Even so, the target is not reached.")
-                info = self.extra.get("profile_info")
+                infos = self.extra.get("profile_infos")
+                info = infos[r] if isinstance(infos, list) and len(infos) == len(self.codes) else None
+                info = info if info is not None else self.extra.get("profile_info")
                 if isinstance(info, InMigrantProfile):
                     line += " " + _("The ages are those of {source}.").format(source=info.describe())
                 lines.append(line)
@@ -516,7 +519,9 @@ def migrant_profile(snapshot: Snapshot, codes: Sequence[str] | None = None) -> t
 
     For one municipality its own registered in-migrants, else its county's, else its centrality class's,
     else all registered ones (:func:`blilyst.demography.inmigrants.in_migrant_profile`); for several, all
-    registered in-migrants in the data; without any, a Rogers-Castro model schedule.
+    registered in-migrants in the data (a scenario run of several gives each municipality its own nearest
+    profile instead, :func:`blilyst.demography.inmigrants.in_migrant_profiles`); without any, a Rogers-Castro
+    model schedule.
     """
     info = migrant_profile_info(snapshot, codes)
     return info.by_age, info.source()
@@ -562,7 +567,8 @@ def _solve_constrained(
     targets: np.ndarray,
     base_counts: np.ndarray | None = None,
 ) -> tuple[EngineResult, np.ndarray]:
-    """Year by year, the extra migrants ``k[t, r]`` (distributed by ``profile``) so that
+    """Year by year, the extra migrants ``k[t, r]`` (distributed by ``profile``, ``(2, A)`` or one per
+    region ``(R, 2, A)``) so that
     ``sum(weights * P(t+1)) == targets[t, r]``, on top of ``base_rates`` (on the start cohorts) and
     ``base_counts`` ``(T, R, 2, A)`` (the national immigration handed out, if any)."""
     R = len(rs.codes)
@@ -576,6 +582,7 @@ def _solve_constrained(
     girls = np.full(R, 1.0 / (1.0 + srb))
     from blilyst.demography.projection import _cohort_base
 
+    prof = np.broadcast_to(profile, (R, 2, N_AGES))
     for t in range(steps):
         P = pop[t]
         trend_net = base_rates * _cohort_base(P)
@@ -583,7 +590,7 @@ def _solve_constrained(
             trend_net = trend_net + base_counts[t]
         st = surv[t]
         p0, _, _ = advance(P, trend_net, st, fert[t], girls, timing="cohort", with_deaths=False, step=t)
-        p1, _, _ = advance(P, trend_net + profile[None], st, fert[t], girls, timing="cohort", with_deaths=False, step=t)
+        p1, _, _ = advance(P, trend_net + prof, st, fert[t], girls, timing="cohort", with_deaths=False, step=t)
         c0 = np.einsum("rsa,sa->r", p0, weights)
         c1 = np.einsum("rsa,sa->r", p1, weights)
         k = (targets[t] - c0) / np.where(np.abs(c1 - c0) > 1e-12, c1 - c0, np.nan)
@@ -591,7 +598,7 @@ def _solve_constrained(
         # never let a cohort lose more than a quarter of its members by migration in one year (the
         # floor of the trend rates too); in extreme cases the target is then missed slightly
         cohort = _cohort_base(P)
-        net = np.maximum(trend_net + k[:, None, None] * profile[None], -0.25 * cohort)
+        net = np.maximum(trend_net + k[:, None, None] * prof, -0.25 * cohort)
         end, b, d = advance(P, net, st, fert[t], girls, timing="cohort", step=t)
         pop[t + 1], births[t], k_all[t] = end, b, k
         if d is not None:
@@ -677,6 +684,19 @@ class _Run:
         self.srb, srb_source = sex_ratio_at_birth(snapshot)
         self.profile_info = migrant_profile_info(snapshot, rs.codes)
         self.profile, self.profile_source = self.profile_info.by_age, self.profile_info.source()
+        self.profile_infos = [self.profile_info]
+        if len(rs.codes) > 1:
+            # several municipalities: each its own nearest in-migrant ages, not one pooled profile
+            from blilyst.stats.register import get_register
+
+            self.profile_infos = in_migrant_profiles(snapshot.migration_by_age, rs.codes, get_register())
+            self.profile = np.stack([info.by_age for info in self.profile_infos])
+            scopes = sorted({info.scope for info in self.profile_infos})
+            self.profile_source = (
+                "each municipality's nearest registered in-migrants ("
+                + ", ".join(f"{sum(i.scope == s for i in self.profile_infos)} {s}" for s in scopes)
+                + ")"
+            )
         self.years = list(range(rs.base_year, rs.base_year + steps + 1))
         more = " ..." if len(rs.codes) > 5 else ""
         self.assumptions: dict[str, str] = {
@@ -788,6 +808,7 @@ class _Run:
                 "goal_values": goal[1],
                 "missed": missed,
                 "profile_info": self.profile_info,
+                "profile_infos": self.profile_infos,
                 **({"national_level": level} if level is not None else {}),
             },
         )
@@ -922,7 +943,7 @@ def _missed_targets(
 
 def _profile_rates(profile: np.ndarray, base: np.ndarray, total_rate: np.ndarray) -> np.ndarray:
     """Rates by sex and age that add ``total_rate`` (per person, per region) distributed by ``profile``."""
-    counts = total_rate[:, None, None] * base.sum(axis=(1, 2))[:, None, None] * profile[None]
+    counts = total_rate[:, None, None] * base.sum(axis=(1, 2))[:, None, None] * np.broadcast_to(profile, base.shape)
     from blilyst.demography.projection import _cohort_base
 
     expo = _cohort_base(base)

@@ -149,6 +149,14 @@ def projection(code: str, scenario: str, years: int = HORIZON) -> ProjectionResu
     full = _projection_all(scenario, years)
     r = full.codes.index(code)
     extra = None if full.extra_migrants is None else full.extra_migrants[:, r : r + 1].copy()
+    # each municipality's own in-migrant ages (and where they come from) travel with its slice
+    profile = full.profile
+    if profile is not None and profile.ndim == 3:
+        profile = profile[r].copy()
+    more = dict(full.extra)
+    infos = more.get("profile_infos")
+    if isinstance(infos, list) and len(infos) == len(full.codes):
+        more["profile_info"], more["profile_infos"] = infos[r], [infos[r]]
     # copies, so an evicted all-municipality projection is not kept alive by its slices
     return dataclasses.replace(
         full,
@@ -156,6 +164,8 @@ def projection(code: str, scenario: str, years: int = HORIZON) -> ProjectionResu
         names=[full.names[r]],
         population=full.population[:, r : r + 1].copy(),
         extra_migrants=extra,
+        profile=profile,
+        extra=more,
         intervals=None,
     )
 
