@@ -21,14 +21,16 @@ class UnknownMunicipality(BlilystError, LookupError):
         self.text = text
         self.suggestions = list(suggestions or [])
         self.reason = reason  # "unknown" or "ambiguous"
+        from blilyst.i18n import gettext as _
+
         if reason == "ambiguous":
-            msg = f"'{text}' matches more than one municipality"
+            msg = _("'{text}' matches more than one municipality.").format(text=text)
         else:
-            msg = f"No municipality matches '{text}'"
+            msg = _("No municipality matches '{text}'.").format(text=text)
         if self.suggestions:
-            msg += ". Did you mean: " + ", ".join(self.suggestions) + "?"
+            msg += " " + _("Did you mean: {suggestions}?").format(suggestions=", ".join(self.suggestions))
         else:
-            msg += ". Give a four-digit municipality number (e.g. 4036) or a name (e.g. Vinje)."
+            msg += " " + _("Give a four-digit municipality number (e.g. 4036) or a name (e.g. Vinje).")
         super().__init__(msg)
 
 

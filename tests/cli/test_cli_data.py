@@ -27,9 +27,10 @@ def run(capsys, *argv):
 def test_data_show_kviteseid_2026_prints_the_real_population_by_age(capsys):
     code, out, err = run(capsys, "data", "show", "kviteseid", "--year", "2026")
     assert code == 0, err
-    assert "4028 Kviteseid" in out and "2\u00a0463 persons" in out
+    assert "4028 Kviteseid: folketall 1. januar 2026, 2\u00a0463 personer" in out  # bokmål by default
+    assert "┃ Alder ┃ Menn ┃ Kvinner ┃ Totalt ┃" in out  # the terminal's headers too, not the frame's keys
     assert "Kilde: Statistisk sentralbyrå" in out and "07459" in out
-    row0 = next(line for line in out.splitlines() if line.startswith("│   0 │"))
+    row0 = next(line for line in out.splitlines() if line.startswith("│") and line.split("│")[1].strip() == "0")
     assert [c.strip() for c in row0.strip("│").split("│")] == ["0", "12", "8", "20"]
 
 
@@ -53,7 +54,11 @@ def test_data_show_json_by_sex_notes_the_haram_estimate(capsys):
 
 def test_data_show_defaults_to_the_latest_year(capsys):
     code, out, _ = run(capsys, "data", "show", "Vinje", "--by", "sex")
-    assert code == 0 and "1 January 2026" in out and "3\u00a0829 persons" in out
+    assert code == 0 and "1. januar 2026" in out and "3\u00a0829 personer" in out
+    code, out, _ = run(capsys, "data", "show", "Vinje", "--by", "sex", "--lang", "nn")
+    assert code == 0 and "folketal 1. januar 2026, 3\u00a0829 personar" in out and "│ kvinne │" in out
+    code, out, _ = run(capsys, "data", "show", "Vinje", "--by", "sex", "--lang", "en")
+    assert code == 0 and "population 1 January 2026, 3,829 persons" in out and "│ female │" in out
 
 
 @pytest.mark.parametrize(
@@ -66,12 +71,24 @@ def test_data_show_defaults_to_the_latest_year(capsys):
     ],
 )
 def test_bad_input_is_one_line_and_a_non_zero_exit(capsys, argv, words):
-    code, out, err = run(capsys, *argv)
+    code, out, err = run(capsys, "--lang", "en", *argv)
     assert code != 0
     assert err.startswith("Error: ") and err.count("\n") == 1
     assert "Traceback" not in err + out
     for word in words:
         assert word in err
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("nb", "Feil: Ingen kommune passer til «Atlantis». Oppgi et firesifret kommunenummer (f.eks. 4036)"),
+        ("nn", "Feil: Ingen kommune passar til «Atlantis». Oppgi eit firesifra kommunenummer (t.d. 4036)"),
+    ],
+)
+def test_bad_input_is_said_in_the_commands_language(capsys, lang, line):
+    code, _, err = run(capsys, "data", "show", "Atlantis", "--lang", lang)
+    assert code == 1 and err.startswith(line) and err.count("\n") == 1
 
 
 def test_municipality_find_notes_an_old_code(capsys):
@@ -100,7 +117,7 @@ def test_data_sources_lists_every_data_set_with_its_licence(capsys):
 def test_build_snapshot_refuses_a_missing_raw_directory(capsys, tmp_path):
     # the full rebuild through this command runs once, in tests/stats/test_build_snapshot.py
     code, _, err = run(capsys, "data", "build-snapshot", "--raw", str(tmp_path / "nothing"))
-    assert code != 0 and err.startswith("Error: --raw")
+    assert code != 0 and err.startswith("Feil: --raw: ") and err.rstrip().endswith("er ikke en mappe")
 
 
 def test_every_data_and_municipality_command_has_help_ending_with_an_example():
@@ -164,14 +181,14 @@ def test_a_corrupt_local_snapshot_is_one_warning_line_and_the_bundled_data_are_s
     shutil.copytree(BUNDLED_DIR, local)
     (local / "population.parquet").write_bytes(b"PAR1 not really parquet")
     _use_local(monkeypatch, local)
-    code, out, err = run(capsys, "data", "show", "kviteseid", "--year", "2026", "--by", "sex")
-    assert code == 0 and "2\u00a0463 persons" in out
+    code, out, err = run(capsys, "--lang", "en", "data", "show", "kviteseid", "--year", "2026", "--by", "sex")
+    assert code == 0 and "2,463 persons" in out
     assert err.startswith("Warning: The local snapshot is corrupt") and err.count("\n") == 1
     assert "population.parquet" in err and "Traceback" not in err and "snapshot.py:" not in err
 
     (local / "manifest.json").write_text("{ not json", encoding="utf-8")
     _use_local(monkeypatch, local)
-    code, out, err = run(capsys, "data", "sources", "--format", "csv")
+    code, out, err = run(capsys, "--lang", "en", "data", "sources", "--format", "csv")
     assert code == 0 and "population,Population 1 January" in out
     assert err.startswith("Warning:") and "manifest.json" in err and err.count("\n") == 1
 
@@ -180,7 +197,7 @@ def test_blilyst_data_dir_pointing_at_a_file_is_a_warning_not_a_traceback(capsys
     garbage = tmp_path / "garbage"
     garbage.write_bytes(b"\x00\x01 not a directory")
     _use_local(monkeypatch, garbage)
-    code, out, err = run(capsys, "data", "show", "4032", "--year", "2026", "--by", "sex")
-    assert code == 0 and "1\u00a0274 persons" in out
+    code, out, err = run(capsys, "--lang", "en", "data", "show", "4032", "--year", "2026", "--by", "sex")
+    assert code == 0 and "1,274 persons" in out
     assert err.startswith("Warning: The local snapshot directory") and "not a directory" in err
     assert "Traceback" not in err

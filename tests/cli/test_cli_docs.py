@@ -71,9 +71,10 @@ def test_each_command_is_documented(name):
         ["no-such-command"],
     ],
 )
-def test_a_wrong_option_is_one_line_and_exit_code_2(argv, capsys):
+@pytest.mark.parametrize(("lang", "prefix"), [("nb", "Feil: "), ("nn", "Feil: "), ("en", "Error: ")])
+def test_a_wrong_option_is_one_line_and_exit_code_2(argv, lang, prefix, capsys):
     from blilyst.cli import main
 
-    assert main(argv) == 2
+    assert main(["--lang", lang, *argv]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("Error: ") and "\n" not in err
+    assert err.startswith(prefix) and "\n" not in err

@@ -61,7 +61,7 @@ def test_facts_table_marks_estimates_for_vinje(capsys):
 def test_facts_national_net_migration_is_marked_estimated(capsys):
     code, out, err = run(capsys, "facts", "--fact", "components", "--lang", "nb")
     assert code == 0, err
-    assert "net migration*" in out and "* = anslått." in out
+    assert "│ nettoinnflytting*" in out and "* = anslått." in out
     assert "Anslått: births, deaths" in out
 
 
@@ -82,19 +82,24 @@ def test_facts_ages_estimated_for_oslo_csv(capsys):
         (["--format", "csv"], "Error: --fact: CSV holds one table"),
         (["--fact", "foo"], "Error: --fact: unknown fact 'foo'"),
         (["--last-years", "0"], "Error: --last-years: must be at least 1; got 0"),
-        (["--last-years", "30"], "Error: --last-years: the accounts cover 20 years (2006-2025); got 30"),
+        (["--last-years", "30"], "Error: --last-years: the accounts cover 20 years (2006–2025); got 30"),
         (["--lang", "de"], "Error: --lang: 'de' is not a language blilyst writes; use nb, nn or en"),
         (["Nowhereville"], "Error: No municipality matches 'Nowhereville'"),
     ],
 )
 def test_facts_bad_options_are_one_line(capsys, argv, message):
-    code, out, err = run(capsys, "facts", *argv)
+    code, out, err = run(capsys, "--lang", "en", "facts", *argv)
     assert code == 1 and err.startswith(message), err
     assert len(err.strip().splitlines()) == 1 and out == ""
 
 
+def test_facts_bad_options_in_nynorsk(capsys):
+    code, _, err = run(capsys, "facts", "--fact", "foo", "--lang", "nn")
+    assert code == 1 and err == "Feil: --fact: ukjent faktum «foo»; vel ein av all, growth, components, ages\n"
+
+
 def test_facts_has_no_xlsx(capsys):
-    code, _out, err = run(capsys, "facts", "--format", "xlsx")
+    code, _out, err = run(capsys, "--lang", "en", "facts", "--format", "xlsx")
     assert code == 2 and err.startswith(
         "Error: Invalid value for '--format': 'xlsx' is not one of 'table', 'csv', 'json'"
     )

@@ -46,11 +46,11 @@ def test_json_output_and_thresholds_from_the_options(tmp_path, capsys):
 def test_bad_input_is_one_line_saying_what_to_do(tmp_path, capsys):
     campaign, capacity = _files(tmp_path, "Vi har ledige barnehageplasser hele året for alle.")
     assert main(["honesty", str(tmp_path / "nothing.txt"), "--kommune", "4028", "--capacity", str(capacity)]) == 1
-    assert "does not exist" in capsys.readouterr().err
+    assert "finnes ikke; oppgi stien til en tekstfil med kampanjen" in capsys.readouterr().err
     capacity.write_text("{not json", encoding="utf-8")
-    assert main(["honesty", str(campaign), "--kommune", "4028", "--capacity", str(capacity)]) == 1
+    assert main(["honesty", str(campaign), "--kommune", "4028", "--capacity", str(capacity), "--lang", "en"]) == 1
     err = capsys.readouterr().err.strip()
-    assert "is not valid JSON" in err and "\n" not in err
+    assert err.startswith("Error: --capacity: ") and "is not valid JSON" in err and "\n" not in err
     assert main(["honesty", str(campaign), "--kommune", "atlantis", "--capacity", str(capacity)]) == 1
 
 

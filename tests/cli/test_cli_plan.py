@@ -32,7 +32,7 @@ def test_it_writes_a_word_plan_with_kviteseids_population(tmp_path, capsys):
 def test_an_unknown_municipality_is_one_line_and_a_non_zero_exit(tmp_path, capsys):
     assert main(["plan", "atlantis", "--output", str(tmp_path / "x.pdf")]) == 1
     err = capsys.readouterr().err.strip()
-    assert err.startswith("Error: No municipality matches 'atlantis'")
+    assert err.startswith("Feil: Ingen kommune passer til «atlantis».")  # bokmål by default
     assert "\n" not in err
     assert not (tmp_path / "x.pdf").exists()
 

@@ -82,15 +82,15 @@ def test_project_xlsx_has_notes_sheet(capsys, tmp_path):
 
 
 def test_project_errors_are_one_line(capsys, tmp_path):
-    code, out, err = run(capsys, "project", "4032", "--scenario", "boom")
+    code, out, err = run(capsys, "--lang", "en", "project", "4032", "--scenario", "boom")
     assert code == 1 and err.startswith("Error: --scenario: unknown scenario 'boom'")
-    code, out, err = run(capsys, "project", "4032", "--scenario", "housing-led")
+    code, out, err = run(capsys, "--lang", "en", "project", "4032", "--scenario", "housing-led")
     assert code == 1 and "dwellings_per_year" in err
     bad = tmp_path / "bad.csv"
     bad.write_text("kind,region,year,sex,age,value\nfertility,4032,,,130,0.1\n")
-    code, out, err = run(capsys, "project", "4032", "--input", str(bad))
+    code, out, err = run(capsys, "--lang", "en", "project", "4032", "--input", str(bad))
     assert code == 1 and "bad.csv, row 2, field 'age'" in err
-    code, _out, err = run(capsys, "project", "4032", "--format", "xlsx")
+    code, _out, err = run(capsys, "--lang", "en", "project", "4032", "--format", "xlsx")
     assert code == 1 and "--output" in err
 
 
@@ -152,27 +152,36 @@ def test_scenarios_are_listed_in_both_languages(capsys):
     ],
 )
 def test_project_nasty_options_give_one_line_and_non_zero_exit(capsys, argv, message):
-    code, out, err = run(capsys, "project", "Fyresdal", *argv)
+    code, out, err = run(capsys, "--lang", "en", "project", "Fyresdal", *argv)
     assert code == 1
     assert err.startswith(message), err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert out == ""
 
 
+def test_project_errors_in_the_commands_language(capsys):
+    code, _, err = run(capsys, "project", "4032", "--scenario", "boom")
+    assert code == 1 and err.startswith("Feil: --scenario: ukjent alternativ «boom»; velg et av trend, ")
+    code, _, err = run(capsys, "project", "4032", "--by-age", "--by-age-group", "--lang", "nn")
+    assert err == "Feil: --by-age: vel --by-age eller --by-age-group, ikkje begge\n"
+
+
 def test_project_broken_input_files_and_outputs_name_the_field(capsys, tmp_path):
-    code, out, err = run(capsys, "project", "4032", "--input", str(tmp_path))
+    code, out, err = run(capsys, "--lang", "en", "project", "4032", "--input", str(tmp_path))
     assert code == 1 and err.startswith(f"Error: {tmp_path.name}, field 'file': '{tmp_path}' is not a file")
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
-    code, out, err = run(capsys, "project", "4032", "--input", str(broken))
+    code, out, err = run(capsys, "--lang", "en", "project", "4032", "--input", str(broken))
     assert code == 1 and err.startswith("Error: broken.json, field 'json': not valid JSON")
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"\xff\xfe\x00garbage")
-    code, out, err = run(capsys, "project", "4032", "--input", str(binary))
+    code, out, err = run(capsys, "--lang", "en", "project", "4032", "--input", str(binary))
     assert code == 1 and "binary.csv, row 1, field 'kind'" in err
-    code, out, err = run(capsys, "project", "4032", "--years", "2", "--format", "csv", "--output", str(tmp_path))
+    code, out, err = run(
+        capsys, "--lang", "en", "project", "4032", "--years", "2", "--format", "csv", "--output", str(tmp_path)
+    )
     assert code == 1 and err.startswith(f"Error: --output: cannot write '{tmp_path}'")
-    code, _out, err = run(capsys, "project", "all", "--format", "xlsx")
+    code, _out, err = run(capsys, "--lang", "en", "project", "all", "--format", "xlsx")
     assert code == 1 and err.startswith("Error: --output: xlsx needs a file name")
 
 
@@ -242,7 +251,9 @@ def test_project_xlsx_writes_sheets_too_long_for_excel_wide(capsys, tmp_path, mo
     result = list(book["result"].iter_rows(values_only=True))
     assert result[0][:3] == ("year", "sex", "status") and len(result) == 1 + 6 * 2
     monkeypatch.setattr(cli_demography, "EXCEL_ROWS", 5)
-    code, _out, err = run(capsys, "project", "Fyresdal", "--years", "5", "--format", "xlsx", "--output", str(target))
+    code, _out, err = run(
+        capsys, "--lang", "en", "project", "Fyresdal", "--years", "5", "--format", "xlsx", "--output", str(target)
+    )
     assert code == 1 and err.startswith("Error: --format: the sheet 'result' has 6 rows, more than Excel holds")
 
 

@@ -49,7 +49,7 @@ def ssb(cubes, monkeypatch):
 
 
 def test_refresh_writes_the_local_snapshot_and_data_show_uses_it(ssb, env, capsys):
-    code = main(["data", "refresh", "--from-year", "2026", "--format", "json"])
+    code = main(["--lang", "en", "data", "refresh", "--from-year", "2026", "--format", "json"])
     out, err = capsys.readouterr()
     assert code == 0, err
     payload = json.loads(out)
@@ -61,7 +61,7 @@ def test_refresh_writes_the_local_snapshot_and_data_show_uses_it(ssb, env, capsy
     assert (env / "local" / "manifest.json").is_file()
 
     load_snapshot.cache_clear()
-    code = main(["data", "show", "fyresdal", "--year", "2026", "--format", "csv", "--by", "sex"])
+    code = main(["--lang", "en", "data", "show", "fyresdal", "--year", "2026", "--format", "csv", "--by", "sex"])
     out, err = capsys.readouterr()
     assert code == 0, err
     lines = [line for line in out.splitlines() if line and not line.startswith("#")]
@@ -70,10 +70,10 @@ def test_refresh_writes_the_local_snapshot_and_data_show_uses_it(ssb, env, capsy
 
 
 def test_a_second_refresh_is_served_from_the_cache(ssb, env, capsys):
-    assert main(["data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
+    assert main(["--lang", "en", "data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
     capsys.readouterr()
     data_requests = len([r for r in ssb.requests if r.path.endswith("/data")])
-    assert main(["data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
+    assert main(["--lang", "en", "data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
     out, _ = capsys.readouterr()
     assert len([r for r in ssb.requests if r.path.endswith("/data")]) == data_requests  # no data fetched again
     assert json.loads(out)["rows"][0]["rows"] == 357 * 2 * 106
@@ -85,7 +85,7 @@ def test_offline_refresh_says_so_in_one_line_and_keeps_the_bundled_data(env, mon
         port = sock.getsockname()[1]
     monkeypatch.setenv("BLILYST_SSB_URL", f"http://127.0.0.1:{port}/api/pxwebapi/v2")
     monkeypatch.setenv("BLILYST_SSB_V0_URL", f"http://127.0.0.1:{port}/api/v0")
-    code = main(["data", "refresh"])
+    code = main(["--lang", "en", "data", "refresh"])
     _out, err = capsys.readouterr()
     assert code != 0
     lines = err.strip().splitlines()
@@ -95,14 +95,14 @@ def test_offline_refresh_says_so_in_one_line_and_keeps_the_bundled_data(env, mon
     )
     assert "Traceback" not in err
     assert not (env / "local").exists()
-    assert main(["data", "show", "kviteseid", "--year", "2026"]) == 0
-    assert "2\u00a0463 persons" in capsys.readouterr().out  # the bundled data, untouched
+    assert main(["--lang", "en", "data", "show", "kviteseid", "--year", "2026"]) == 0
+    assert "2,463 persons" in capsys.readouterr().out  # the bundled data, untouched
 
 
 def test_an_unwritable_destination_fails_before_anything_is_fetched(ssb, env, capsys):
     blocker = env / "blocker"
     blocker.write_text("a file, not a directory", encoding="utf-8")
-    code = main(["data", "refresh", "--dest", str(blocker / "snapshot")])
+    code = main(["--lang", "en", "data", "refresh", "--dest", str(blocker / "snapshot")])
     _, err = capsys.readouterr()
     assert code != 0
     assert err.startswith("Error: Cannot write a snapshot to") and err.count("\n") == 1
@@ -115,7 +115,7 @@ def test_on_a_terminal_a_progress_bar_shows_each_step(ssb, env, capsys, monkeypa
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich treats stderr as a terminal
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("TERM", raising=False)
-    assert main(["data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
+    assert main(["--lang", "en", "data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
     out, err = capsys.readouterr()
     assert json.loads(out)["rows"][0]["dataset"] == "population"
     for step in ("07459 population by municipality", "06913 population change", "09588 moves"):
@@ -124,13 +124,13 @@ def test_on_a_terminal_a_progress_bar_shows_each_step(ssb, env, capsys, monkeypa
 
 
 def test_a_corrupt_cache_file_is_one_warning_line_and_fetched_again(ssb, env, capsys):
-    assert main(["data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
+    assert main(["--lang", "en", "data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
     capsys.readouterr()
     cached = sorted((env / "cache" / "ssb" / "data").rglob("*.json"))
     assert cached
     cached[0].write_bytes(cached[0].read_bytes()[:200])  # cut off, as by a full disk
     data_requests = len([r for r in ssb.requests if r.path.endswith("/data")])
-    assert main(["data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
+    assert main(["--lang", "en", "data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
     out, err = capsys.readouterr()
     assert json.loads(out)["rows"][0]["rows"] == 357 * 2 * 106
     warnings = [line for line in err.splitlines() if line]

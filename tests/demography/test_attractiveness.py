@@ -138,7 +138,7 @@ def test_cli_attractiveness_places_vinje(capsys):
     import blilyst.cli.accounts  # noqa: F401  (registers the command)
     from blilyst.cli import main
 
-    assert main(["attractiveness", "Vinje", "--format", "json"]) == 0
+    assert main(["attractiveness", "Vinje", "--format", "json", "--lang", "en"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert len(payload["rows"]) == 106
     vinje = next(r for r in payload["rows"] if r["municipality"] == "4036")

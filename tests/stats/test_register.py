@@ -3,6 +3,7 @@
 import pytest
 
 from blilyst.errors import UnknownMunicipality
+from blilyst.i18n import override
 from blilyst.stats.register import CodeChange, Match, Municipality, get_register
 
 
@@ -102,7 +103,9 @@ def test_an_ambiguous_name_raises_with_both(reg):
         reg.resolve("Herøy")
     assert info.value.reason == "ambiguous"
     assert set(info.value.suggestions) == {"Herøy (Møre og Romsdal) (1515)", "Herøy (Nordland) (1818)"}
-    assert "more than one" in str(info.value)
+    assert "passer til mer enn én kommune" in str(info.value)  # the active language, bokmål by default
+    with override("en"), pytest.raises(UnknownMunicipality, match="matches more than one municipality"):
+        reg.resolve("Herøy")
 
 
 def test_find_notes_what_happened_to_an_old_code(reg):

@@ -7,6 +7,7 @@ non-zero exit code here, and only here.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 
@@ -38,7 +39,9 @@ def use_language(lang: str | None, option: str = "--lang") -> str:
     try:
         i18n.activate(lang)
     except ValueError:
-        raise InputError(option, f"'{lang}' is not a language blilyst writes; use nb, nn or en") from None
+        raise InputError(
+            option, i18n.gettext("'{lang}' is not a language blilyst writes; use nb, nn or en").format(lang=lang)
+        ) from None
     return i18n.active()
 
 
@@ -61,21 +64,44 @@ def _register_commands() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``blilyst`` console script."""
     _register_commands()
+    with i18n.override(None):  # the command's --lang holds for this call only, its error messages included
+        return _run(argv)
+
+
+def _early_language(argv: list[str]) -> None:
+    """The language a ``--lang`` in ``argv`` asks for, set before click parses anything, so that a usage error
+    (an unknown command, a bad option) is already said in it; a bad code is left for ``use_language`` to refuse."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        elif arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        else:
+            continue
+        with contextlib.suppress(ValueError):
+            i18n.activate(value)
+
+
+def _run(argv: list[str] | None) -> int:
+    from blilyst.i18n import gettext as _
+
+    _early_language(list(sys.argv[1:] if argv is None else argv))
     try:
-        with i18n.override(None):  # the command's --lang holds for this call only
-            app(args=argv, standalone_mode=False)
+        app(args=argv, standalone_mode=False)
     except BlilystError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(_("Error: {message}").format(message=exc), err=True)
         return exc.exit_code
     except typer.Abort:
-        typer.echo("Aborted.", err=True)
+        typer.echo(_("Aborted."), err=True)
         return 130
     except KeyboardInterrupt:
-        typer.echo("Interrupted.", err=True)
+        typer.echo(_("Interrupted."), err=True)
         return 130
     except click.exceptions.UsageError as exc:  # one line, like the library's errors
-        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-        typer.echo(f"Error: {' '.join(exc.format_message().split())}{where}", err=True)
+        message = " ".join(exc.format_message().split())
+        if exc.ctx is not None:
+            message = _("{message} (see '{command} --help')").format(message=message, command=exc.ctx.command_path)
+        typer.echo(_("Error: {message}").format(message=message), err=True)
         return exc.exit_code
     except click.exceptions.ClickException as exc:
         exc.show()

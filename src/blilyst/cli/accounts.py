@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from blilyst.cli import app
+from blilyst.cli import LANG_HELP, app, use_language
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import InputError
+from blilyst.i18n import N_, format_number, format_signed
+from blilyst.i18n import gettext as _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,11 +27,11 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
         return None
     m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–:]\s*(\d{4}))?\s*", text)
     if not m:
-        raise InputError("--years", f"'{text}' is not a year or a range like 2016-2025")
+        raise InputError("--years", _("'{text}' is not a year or a range like 2016-2025").format(text=text))
     a = int(m.group(1))
     b = int(m.group(2) or a)
     if b < a:
-        raise InputError("--years", f"the range {a}-{b} runs backwards")
+        raise InputError("--years", _("the range {first}-{last} runs backwards").format(first=a, last=b))
     return a, b
 
 
@@ -50,21 +52,29 @@ def accounts_output(kommune: str, years: str | None = None, by_age: bool = False
             t = tot[tot.year.between(2011, 2025)]
             ni = float((t.births - t.deaths).sum())
             nm = float(t.net_migration.sum())
-            notes.append(
-                f"Check against SSB 06913 (registered), 2011-2025: natural increase {reg['natural_increase_sum']:.0f} "
-                f"(estimated {ni:.0f}), net migration {reg['net_migration_sum']:.0f} (estimated {nm:.0f})"
-                + ("" if reg["comparable"] else "; SSB marks this municipality not comparable over the period")
-                + "."
+            check = _(
+                "Check against SSB 06913 (registered), 2011–2025: natural increase {natural} (estimated "
+                "{natural_estimated}), net migration {net} (estimated {net_estimated})."
+            ).format(
+                natural=format_number(reg["natural_increase_sum"]),
+                natural_estimated=format_number(ni),
+                net=format_number(reg["net_migration_sum"]),
+                net_estimated=format_number(nm),
             )
+            if not reg["comparable"]:
+                check += " " + _("SSB marks this municipality not comparable over the period.")
+            notes.append(check)
     if by_age:
         frame = acc.by_age(muni.code)
         frame["value"] = frame.value.round(2)
-        title = f"{muni.code} {muni.name}: components by sex and age at the end of the year"
+        title = _("{code} {name}: components by sex and age at the end of the year").format(
+            code=muni.code, name=muni.name
+        )
     else:
         frame = acc.totals.copy()
         frame["value"] = frame.value.round(1)
-        span = str(acc.years[0]) if len(acc.years) == 1 else f"{acc.years[0]}-{acc.years[-1]}"
-        title = f"{muni.code} {muni.name}: demographic accounts {span}"
+        span = str(acc.years[0]) if len(acc.years) == 1 else f"{acc.years[0]}–{acc.years[-1]}"
+        title = _("{code} {name}: demographic accounts {years}").format(code=muni.code, name=muni.name, years=span)
     return acc, frame, title, notes
 
 
@@ -74,37 +84,39 @@ def accounts_cmd(
     years: str = typer.Option(None, "--years", help="Event years, e.g. 2016-2025 (default: all from 2006)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
     by_age: bool = typer.Option(False, "--by-age", help="Components by sex and single-year age."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Demographic accounts: population 1 January, births, deaths, migration, each registered or estimated.
 
     Example: blilyst accounts Vinje --years 2016-2025
     """
+    use_language(lang)
     acc, frame, title, notes = accounts_output(kommune, years, by_age)
     if fmt is OutputFormat.table and not by_age:
         emit(
             accounts_table(acc),
             fmt,
             title=title,
-            notes=[*notes, "* = estimated; figures without * are registered. '–' = not in the data."],
+            notes=[*notes, _("* = estimated; figures without * are registered. '–' = not in the data.")],
         )
     else:
         emit(frame, fmt, title=title, notes=notes)
 
 
 _SHORT = {
-    "population_start": "pop 1 Jan",
-    "births": "births",
-    "deaths": "deaths",
-    "natural_increase": "nat. incr.",
-    "in_migration": "in",
-    "out_migration": "out",
-    "domestic_in": "dom. in",
-    "domestic_out": "dom. out",
-    "domestic_net": "dom. net",
-    "international_net": "intl net",
-    "net_migration": "net mig.",
-    "residual": "residual",
-    "population_end": "pop 1 Jan next",
+    "population_start": N_("pop. 1 Jan"),
+    "births": N_("births"),
+    "deaths": N_("deaths"),
+    "natural_increase": N_("nat. incr."),
+    "in_migration": N_("in"),
+    "out_migration": N_("out"),
+    "domestic_in": N_("dom. in"),
+    "domestic_out": N_("dom. out"),
+    "domestic_net": N_("dom. net"),
+    "international_net": N_("intl net"),
+    "net_migration": N_("net mig."),
+    "residual": N_("residual"),
+    "population_end": N_("pop. 1 Jan next"),
 }
 
 
@@ -112,16 +124,15 @@ def accounts_table(acc) -> pd.DataFrame:
     """The accounts as text cells for the terminal, each estimated figure marked with ``*``."""
     import pandas as pd
 
-    from blilyst.i18n import format_number
-
     t = acc.totals
     cells = t.assign(
         cell=[format_number(v) + ("*" if s == "estimated" else "") for v, s in zip(t.value, t.source, strict=False)]
     )
     wide = cells.pivot_table(index="year", columns="component", values="cell", aggfunc="first")
-    wide = wide[[c for c in _SHORT if c in wide.columns]].rename(columns=_SHORT).fillna("–")
+    wide = wide[[c for c in _SHORT if c in wide.columns]].rename(columns={k: _(v) for k, v in _SHORT.items()})
+    wide = wide.fillna("–")
     wide.index = wide.index.astype(str)
-    out = wide.reset_index()
+    out = wide.reset_index().rename(columns={"year": _("Year")})
     out.columns.name = None
     return pd.DataFrame(out)
 
@@ -131,7 +142,7 @@ def attractiveness_output(kommune: str | None = None, period: str | None = None,
 
     if old_structure:
         if period not in (None, "2005-2015"):
-            raise InputError("--period", "the 428-municipality data cover 2005-2015 only")
+            raise InputError("--period", _("the 428-municipality data cover 2005-2015 only"))
         model = attractiveness_old_structure()
     else:
         model = attractiveness_from_snapshot(parse_years(period))
@@ -149,10 +160,10 @@ def attractiveness_output(kommune: str | None = None, period: str | None = None,
         "n_in_class",
         "net_migration_source",
     ]
-    notes = [f"Fit {model.period}: {model.equation()}.", *model.notes]
+    notes = [_("Fit {period}: {equation}.").format(period=model.period, equation=model.equation()), *model.notes]
     if kommune is None:
         frame = model.frame[model.frame.in_fit].sort_values("rank")[cols]
-        title = f"Attractiveness as a place to live, {model.period} (rank 1 = most attractive)"
+        title = _("Attractiveness as a place to live, {period} (rank 1 = most attractive)").format(period=model.period)
     else:
         from blilyst.stats.register import get_register
 
@@ -161,36 +172,57 @@ def attractiveness_output(kommune: str | None = None, period: str | None = None,
         if old_structure:
             olds = model.frame[model.frame.current_code == muni.code]
             if olds.empty:
-                raise InputError("KOMMUNE", f"{muni} has no municipality in the 2016 structure")
+                raise InputError(
+                    "KOMMUNE", _("{municipality} has no municipality in the 2016 structure").format(municipality=muni)
+                )
             by_name = olds[olds.name.str.lower() == muni.name.lower()]
             code = (by_name if len(by_name) else olds).municipality.iloc[0]
         frame = model.place(code)[cols]
         row = model.frame[model.frame.municipality == code].iloc[0]
         if not row.in_fit:
-            notes.insert(0, f"{muni.code} {muni.name} is not ranked: its population is an estimate in this period.")
+            notes.insert(
+                0,
+                _("{code} {name} is not ranked: its population is an estimate in this period.").format(
+                    code=muni.code, name=muni.name
+                ),
+            )
         else:
             notes.insert(
                 0,
-                (
-                    f"{muni.name}: net migration {row.net_migration_pct:+.1f} % against {row.expected_pct:+.1f} % "
-                    f"expected from job growth {row.job_growth_pct:+.1f} %: attractiveness "
-                    f"{row.attractiveness:+.1f} points; rank {row['rank']} of {row.n}, "
-                    f"{row.rank_in_class} of {row.n_in_class} in centrality class {row.centrality_class}."
+                _(
+                    "{name}: net migration {net} % against {expected} % expected from job growth {jobs} %: "
+                    "attractiveness {points} points; rank {rank} of {count}, {rank_in_class} of {count_in_class} in "
+                    "centrality class {centrality}."
+                ).format(
+                    name=muni.name,
+                    net=format_signed(row.net_migration_pct, 1),
+                    expected=format_signed(row.expected_pct, 1),
+                    jobs=format_signed(row.job_growth_pct, 1),
+                    points=format_signed(row.attractiveness, 1),
+                    rank=row["rank"],
+                    count=row.n,
+                    rank_in_class=row.rank_in_class,
+                    count_in_class=row.n_in_class,
+                    centrality=row.centrality_class,
                 ),
             )
-        title = f"{muni.code} {muni.name} among centrality class {row.centrality_class}, {model.period}"
+        title = _("{code} {name} among centrality class {centrality}, {period}").format(
+            code=muni.code, name=muni.name, centrality=row.centrality_class, period=model.period
+        )
     frame = frame.copy()
     for c in ("net_migration_pct", "job_growth_pct", "expected_pct", "attractiveness"):
         frame[c] = frame[c].round(2)
     sources = set(model.frame.net_migration_source)
     if sources == {"estimated"}:
-        notes.append("All net migration figures are estimated (residual method); job counts are registered.")
+        notes.append(_("All net migration figures are estimated (residual method); job counts are registered."))
     elif sources == {"registered"}:
-        notes.append("All net migration figures are registered (SSB 06913/01223); job counts are registered.")
+        notes.append(_("All net migration figures are registered (SSB 06913/01223); job counts are registered."))
     else:
         notes.append(
-            "Net migration is registered where net_migration_source says so and estimated (residual "
-            "method) elsewhere; job counts are registered."
+            _(
+                "Net migration is registered where the table says so and estimated (residual method) elsewhere "
+                "(marked *); job counts are registered."
+            )
         )
     return model, frame, title, notes
 
@@ -200,22 +232,22 @@ def attractiveness_table(frame) -> pd.DataFrame:
     import pandas as pd
 
     def f(v: float) -> str:
-        return f"{v:+.1f}"
+        return format_signed(v, 1)
 
     return pd.DataFrame(
         {
-            "code": frame.municipality,
-            "name": frame.name,
-            "class": frame.centrality_class.astype(str),
-            "net mig. %": [
+            _("Number"): frame.municipality,
+            _("Name"): frame.name,
+            _("class"): frame.centrality_class.astype(str),
+            _("net mig. %"): [
                 f(v) + ("" if src == "registered" else "*")
                 for v, src in zip(frame.net_migration_pct, frame.net_migration_source, strict=False)
             ],
-            "jobs %": frame.job_growth_pct.map(f),
-            "expected %": frame.expected_pct.map(f),
-            "attractiveness": frame.attractiveness.map(f),
-            "rank": [f"{r}/{n}" for r, n in zip(frame["rank"], frame.n, strict=False)],
-            "in class": [f"{r}/{n}" for r, n in zip(frame.rank_in_class, frame.n_in_class, strict=False)],
+            _("jobs %"): frame.job_growth_pct.map(f),
+            _("expected %"): frame.expected_pct.map(f),
+            _("attractiveness"): frame.attractiveness.map(f),
+            _("rank"): [f"{r}/{n}" for r, n in zip(frame["rank"], frame.n, strict=False)],
+            _("in class"): [f"{r}/{n}" for r, n in zip(frame.rank_in_class, frame.n_in_class, strict=False)],
         }
     )
 
@@ -234,13 +266,15 @@ def attractiveness_cmd(
         False, "--old-structure", help="Run on the 428 municipalities of 2016 (2005-2015 only)."
     ),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Attractiveness as a place to live (Telemarksforsking's model): net migration beyond what job growth explains.
 
     Example: blilyst attractiveness Vinje --period 2005-2015
     """
+    use_language(lang)
     _, frame, title, notes = attractiveness_output(kommune, period, old_structure)
     if fmt is OutputFormat.table:
-        emit(attractiveness_table(frame), fmt, title=title, notes=[*notes, "* = estimated."])
+        emit(attractiveness_table(frame), fmt, title=title, notes=[*notes, _("* = estimated.")])
     else:
         emit(frame, fmt, title=title, notes=notes)

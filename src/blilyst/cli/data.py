@@ -13,10 +13,11 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from blilyst.cli import app
+from blilyst.cli import LANG_HELP, app, use_language
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import InputError
-from blilyst.i18n import format_number
+from blilyst.i18n import N_, format_number, ngettext
+from blilyst.i18n import gettext as _
 
 data_app = typer.Typer(
     help="The data: sources, population figures, the bundled and local snapshot.\n\n"
@@ -41,7 +42,13 @@ def warnings_as_lines():
                 text = " ".join(str(w.message).split())
                 if issubclass(w.category, (RuntimeWarning, UserWarning)) and text not in seen:
                     seen.add(text)
-                    typer.echo(f"Warning: {text}", err=True)
+                    typer.echo(_("Warning: {message}").format(message=text), err=True)
+
+
+def snapshot_origin(origin: str) -> str:
+    """Which snapshot the data come from ("bundled" or "local") in the command's language."""
+    words = {"bundled": N_("bundled"), "local": N_("local")}
+    return _(words[origin]) if origin in words else origin
 
 
 class By(str, enum.Enum):
@@ -52,11 +59,13 @@ class By(str, enum.Enum):
 @data_app.command("sources")
 def sources_cmd(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """List every data set in the snapshot with its source table, file, date, licence and credit.
 
     Example: blilyst data sources --format csv
     """
+    use_language(lang)
     from blilyst.stats.snapshot import load_snapshot
 
     with warnings_as_lines():
@@ -67,11 +76,15 @@ def sources_cmd(
     emit(
         frame,
         fmt,
-        title=f"Data sources ({snap.origin} snapshot, version {snap.version})",
+        title=_("Data sources ({origin} snapshot, version {version})").format(
+            origin=snapshot_origin(snap.origin), version=snap.version
+        ),
         notes=[
-            f"Snapshot: {snap.path}",
-            "Data: Statistisk sentralbyrå (SSB), CC BY 4.0 — "
-            '"Kilde: Statistisk sentralbyrå". Run with --format csv for descriptions and source files.',
+            _("Snapshot: {path}").format(path=snap.path),
+            _(
+                'Data: Statistics Norway (SSB), CC BY 4.0 — "Kilde: Statistisk sentralbyrå". Run with --format csv '
+                "for descriptions and source files."
+            ),
         ],
     )
 
@@ -88,7 +101,12 @@ def population_table(kommune: str, year: int | None = None, by: By | str | None 
     years = sorted(int(y) for y in pop.year.unique())
     year = years[-1] if year is None else int(year)
     if year not in years:
-        raise InputError("--year", f"{year} is not in the data (population 1 January {years[0]}–{years[-1]})")
+        raise InputError(
+            "--year",
+            _("{year} is not in the data (population 1 January {first}–{last})").format(
+                year=year, first=years[0], last=years[-1]
+            ),
+        )
     rows = pop[(pop.municipality == muni.code) & (pop.year == year)]
     total = int(rows.population.sum())
     by = By(by) if by else None
@@ -102,8 +120,16 @@ def population_table(kommune: str, year: int | None = None, by: By | str | None 
         frame.columns.name = None
     frame = frame.astype({c: "int64" for c in frame.columns if c != "sex"})
     persons = format_number(total)
-    title = f"{muni.code} {muni.name}: population 1 January {year}, {persons} persons"
-    notes = [snap.credit("population") + f" — {snap.origin} snapshot {snap.version}. Age 105 = 105 or older."]
+    title = ngettext(
+        "{code} {name}: population 1 January {year}, {persons} person",
+        "{code} {name}: population 1 January {year}, {persons} persons",
+        total,
+    ).format(code=muni.code, name=muni.name, year=year, persons=persons)
+    notes = [
+        _("{credit} — {origin} snapshot {version}. Age 105 = 105 or older.").format(
+            credit=snap.credit("population"), origin=snapshot_origin(snap.origin), version=snap.version
+        )
+    ]
     found = [m.note for m in register.find(kommune, limit=1) if m.municipality == muni and m.note]
     notes += found  # an old code or name: what happened to it ("3825 Vinje ... is today 4036 Vinje")
     flags = snap.population_flags
@@ -120,11 +146,13 @@ def show_cmd(
     year: int = typer.Option(None, "--year", help="Year (population on 1 January); default the latest."),
     by: By = typer.Option(None, "--by", help="age or sex; default a table by age and sex."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Show a municipality's population on 1 January by single-year age and sex, with its source.
 
     Example: blilyst data show kviteseid --year 2026
     """
+    use_language(lang)
     with warnings_as_lines():
         frame, title, notes = population_table(kommune, year, by)
     if fmt is OutputFormat.table:  # a narrow table would wrap its title: print it on its own line
@@ -142,19 +170,23 @@ def build_snapshot_cmd(
         "--dest",
         help="Write the snapshot here instead of the bundled src/blilyst/data/snapshot (the register goes beside it).",
     ),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Rebuild the bundled register and snapshot from data/raw (for maintainers; commit the result).
 
     Example: blilyst data build-snapshot --raw data/raw
     """
+    use_language(lang)
     from blilyst.stats import build_snapshot as bs
 
     if raw is not None and not raw.is_dir():
-        raise InputError("--raw", f"{raw} is not a directory")
+        raise InputError("--raw", _("{path} is not a directory").format(path=raw))
     kwargs = {}
     if dest is not None:
         kwargs = {"snapshot_dir": dest, "register_file": dest.parent / "register.json"}
-    typer.echo("Building the register and the snapshot from " + str(raw or bs.default_raw_dir()) + " ...", err=True)
+    typer.echo(
+        _("Building the register and the snapshot from {path} ...").format(path=raw or bs.default_raw_dir()), err=True
+    )
     manifest = bs.build(raw, **kwargs)
     out = Path(kwargs.get("snapshot_dir", bs.BUNDLED_SNAPSHOT))
     frame = pd.DataFrame(
@@ -166,6 +198,6 @@ def build_snapshot_cmd(
     emit(
         frame,
         OutputFormat.table,
-        title=f"Snapshot {manifest['version']} written to {out}",
-        notes=[f"Register written to {kwargs.get('register_file', bs.REGISTER_FILE)}"],
+        title=_("Snapshot {version} written to {path}").format(version=manifest["version"], path=out),
+        notes=[_("Register written to {path}").format(path=kwargs.get("register_file", bs.REGISTER_FILE))],
     )

@@ -18,6 +18,7 @@ import blilyst.cli.accounts  # noqa: F401  (accounts and attractiveness register
 from blilyst.cli import LANG_HELP, app, use_language
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import InputError
+from blilyst.i18n import N_, format_number, format_percent, pgettext
 from blilyst.i18n import gettext as _
 
 
@@ -61,20 +62,28 @@ def project_output(
     from blilyst.demography.scenarios import SCENARIOS, run_scenario
     from blilyst.stats.register import get_register
 
-    if scenario not in SCENARIOS:
-        raise InputError("--scenario", f"unknown scenario '{scenario}'; choose one of {', '.join(SCENARIOS)}")
     use_language(lang)
+    if scenario not in SCENARIOS:
+        raise InputError(
+            "--scenario",
+            _("unknown scenario '{scenario}'; choose one of {choices}").format(
+                scenario=scenario, choices=", ".join(SCENARIOS)
+            ),
+        )
     reg = get_register()
     if kommune.strip().lower() in ("all", "alle"):
         codes, label = None, _("All 357 municipalities")
     else:
         munis = [reg.resolve(part) for part in kommune.split(",") if part.strip()]
         if not munis:
-            raise InputError("KOMMUNE", "give a municipality number or name, a comma-separated list, or 'all'")
+            raise InputError("KOMMUNE", _("give a municipality number or name, a comma-separated list, or 'all'"))
         codes = list(dict.fromkeys(m.code for m in munis))
         label = ", ".join(f"{m.code} {m.name}" for m in munis)
     if input_file is not None and OPTIONS_BY_SCENARIO[scenario] is not TrendOptions:
-        raise InputError("--input", f"an assumptions file works with the trend-type scenarios, not '{scenario}'")
+        raise InputError(
+            "--input",
+            _("an assumptions file works with the trend-type scenarios, not '{scenario}'").format(scenario=scenario),
+        )
     if input_file is not None:
         options["assumptions"] = input_file
     res = run_scenario(codes, scenario, years, options_for(scenario, **options))
@@ -149,8 +158,9 @@ def project_cmd(
 
     Example: blilyst project Fyresdal --scenario target-seeking --years 20
     """
+    use_language(lang)
     if by_age and by_age_group:
-        raise InputError("--by-age", "choose --by-age or --by-age-group, not both")
+        raise InputError("--by-age", _("choose --by-age or --by-age-group, not both"))
     for flag, value, needs in (
         ("--dwellings", dwellings, "housing-led"),
         ("--jobs-growth", jobs_growth, "employment-led"),
@@ -161,9 +171,11 @@ def project_cmd(
         ("--seed", seed, "stochastic"),
     ):
         if value is not None and scenario != needs:
-            raise InputError(flag, f"applies to --scenario {needs} only, not '{scenario}'")
+            raise InputError(
+                flag, _("applies to --scenario {needed} only, not '{scenario}'").format(needed=needs, scenario=scenario)
+            )
     if output is not None and not output.parent.is_dir():
-        raise InputError("--output", f"the folder '{output.parent}' does not exist")
+        raise InputError("--output", _("the folder '{path}' does not exist").format(path=output.parent))
     options = dict(
         window=window,
         dwellings_per_year=dwellings,
@@ -185,28 +197,31 @@ def project_cmd(
 
 
 _SHORT = {
-    "population": "pop",
-    "age_0_19": "0-19",
-    "working_age": "20-66",
+    "population": N_("pop."),
+    "age_0_19": "0–19",
+    "working_age": "20–66",
     "age_67_plus": "67+",
     "age_80_plus": "80+",
-    "old_age_dependency": "67+/20-66",
-    "reaching_67": "turn 67",
-    "net_migration": "net mig",
-    "extra_migrants": "extra mig",
+    "old_age_dependency": "67+/20–66",
+    "reaching_67": N_("turn 67"),
+    "births": N_("births"),
+    "deaths": N_("deaths"),
+    "net_migration": N_("net mig."),
+    "extra_migrants": N_("extra mig."),
 }
 
 
 def _for_terminal(frame: pd.DataFrame) -> pd.DataFrame:
-    """Whole persons as integers and short column names, so a 20-year table fits a terminal."""
-    out = frame.rename(columns=_SHORT).drop(columns=["name", "status"], errors="ignore").copy()
+    """Whole persons as integers and short column names in the command's language, so a 20-year table fits a
+    terminal."""
+    out = frame.drop(columns=["name", "status"], errors="ignore").copy()
     if "year" in out.columns:
         out["year"] = out["year"].astype(str)  # 2026, not "2 026"
     for col in out.columns:
-        if col in ("67+/20-66", "status", "sex", "measure") or not pd.api.types.is_float_dtype(out[col]):
+        if col in ("old_age_dependency", "status", "sex", "measure") or not pd.api.types.is_float_dtype(out[col]):
             continue
         out[col] = pd.Series([None if pd.isna(v) else round(v) for v in out[col]], index=out.index, dtype=object)
-    return out
+    return out.rename(columns={key: _(label) for key, label in _SHORT.items()})
 
 
 #: Rows an Excel sheet holds (1 048 576 with the header).
@@ -249,14 +264,15 @@ def write_frame(
     fmt = ProjectFormat(fmt)
     if fmt is ProjectFormat.xlsx:
         if output is None:
-            raise InputError("--output", "xlsx needs a file name, e.g. --output fyresdal.xlsx")
+            raise InputError("--output", _("xlsx needs a file name, e.g. --output fyresdal.xlsx"))
         sheets = {name: _fit_excel(df) for name, df in ({"result": frame} | dict(extra_sheets or {})).items()}
         too_long = [name for name, df in sheets.items() if len(df) > EXCEL_ROWS]
         if too_long:
             raise InputError(
                 "--format",
-                f"the sheet '{too_long[0]}' has {len(sheets[too_long[0]])} rows, more than "
-                "Excel holds; use --format csv for this output",
+                _(
+                    "the sheet '{sheet}' has {rows} rows, more than Excel holds; use --format csv for this output"
+                ).format(sheet=too_long[0], rows=len(sheets[too_long[0]])),
             )
         try:
             with pd.ExcelWriter(output, engine="openpyxl") as xl:
@@ -264,8 +280,10 @@ def write_frame(
                     df.to_excel(xl, sheet_name=name[:31], index=False)
                 pd.DataFrame({"notes": [title, *notes]}).to_excel(xl, sheet_name="notes", index=False)
         except OSError as exc:
-            raise InputError("--output", f"cannot write '{output}' ({exc.strerror or exc})") from None
-        typer.echo(f"Wrote {output}", err=True)
+            raise InputError(
+                "--output", _("cannot write '{path}' ({problem})").format(path=output, problem=exc.strerror or exc)
+            ) from None
+        typer.echo(_("Wrote {path}").format(path=output), err=True)
         return
     if output is None:
         emit(frame, fmt.value, title=title, notes=notes)
@@ -274,8 +292,10 @@ def write_frame(
         with open(output, "w", encoding="utf-8", newline="") as fh:
             emit(frame, fmt.value, title=title, notes=notes, stream=fh)
     except OSError as exc:
-        raise InputError("--output", f"cannot write '{output}' ({exc.strerror or exc})") from None
-    typer.echo(f"Wrote {output}", err=True)
+        raise InputError(
+            "--output", _("cannot write '{path}' ({problem})").format(path=output, problem=exc.strerror or exc)
+        ) from None
+    typer.echo(_("Wrote {path}").format(path=output), err=True)
 
 
 @app.command("scenarios")
@@ -289,9 +309,9 @@ def scenarios_cmd(
     """
     from blilyst.demography.scenarios import scenario_table
 
-    if fmt is ProjectFormat.xlsx:
-        raise InputError("--format", "use table, csv or json for the list of scenarios")
     use_language(lang)
+    if fmt is ProjectFormat.xlsx:
+        raise InputError("--format", _("use table, csv or json for the list of scenarios"))
     emit(scenario_table(), fmt.value, title=_("Projection scenarios"))
 
 
@@ -312,11 +332,14 @@ def facts_output(kommune: str | None = None, fact: str = "all", last_years: int 
     from blilyst.stats.register import get_register
     from blilyst.stats.snapshot import load_snapshot
 
-    if fact != "all" and fact not in FACTS:
-        raise InputError("--fact", f"unknown fact '{fact}'; choose one of all, {', '.join(FACTS)}")
     use_language(lang)
+    if fact != "all" and fact not in FACTS:
+        raise InputError(
+            "--fact",
+            _("unknown fact '{fact}'; choose one of all, {choices}").format(fact=fact, choices=", ".join(FACTS)),
+        )
     if last_years < 1:
-        raise InputError("--last-years", f"must be at least 1; got {last_years}")
+        raise InputError("--last-years", _("must be at least 1; got {value}").format(value=last_years))
     muni = get_register().resolve(kommune) if kommune else None
     codes = [muni.code] if muni else None
     snap = load_snapshot()
@@ -324,7 +347,9 @@ def facts_output(kommune: str | None = None, fact: str = "all", last_years: int 
     if last_years > len(acc.years):
         raise InputError(
             "--last-years",
-            f"the accounts cover {len(acc.years)} years ({acc.years[0]}-{acc.years[-1]}); got {last_years}",
+            _("the accounts cover {count} years ({first}–{last}); got {value}").format(
+                count=len(acc.years), first=acc.years[0], last=acc.years[-1], value=last_years
+            ),
         )
     wanted = FACTS if fact == "all" else (fact,)
     facts = []
@@ -377,8 +402,9 @@ def facts_cmd(
     import json
     import sys
 
+    use_language(lang)
     if fmt is OutputFormat.csv and fact == "all":
-        raise InputError("--fact", "CSV holds one table: choose --fact growth, components or ages")
+        raise InputError("--fact", _("CSV holds one table: choose --fact growth, components or ages"))
     facts = facts_output(kommune, fact, last_years, lang)
     if fmt is OutputFormat.json:
         payload = {
@@ -409,16 +435,18 @@ def facts_table(key: str, frame: pd.DataFrame, estimated: list[str], last_years:
     if key == "growth_without_migration":
         out = pd.DataFrame(
             {
-                "year": frame.year.astype(str),
-                "municipalities": frame.municipalities,
-                "grew": frame.grew,
-                "only by migration*": frame.grew_only_by_migration,
-                "share*": frame.share_only_by_migration.map(lambda v: "–" if pd.isna(v) else f"{v:.0%}"),
+                _("Year"): frame.year.astype(str),
+                _("municipalities"): frame.municipalities,
+                _("grew"): frame.grew,
+                _("only by migration") + "*": frame.grew_only_by_migration,
+                pgettext("proportion", "Share") + "*": frame.share_only_by_migration.map(
+                    lambda v: "–" if pd.isna(v) else format_percent(v)
+                ),
             }
         )
         if "grew_only_by_immigrants" in frame:
-            out["less than immigrant growth"] = pd.Series(
-                ["–" if pd.isna(v) else str(int(v)) for v in frame.grew_only_by_immigrants], index=frame.index
+            out[_("less than immigrant growth")] = pd.Series(
+                ["–" if pd.isna(v) else format_number(v) for v in frame.grew_only_by_immigrants], index=frame.index
             )
         return out
     if key == "change_components":
@@ -426,17 +454,20 @@ def facts_table(key: str, frame: pd.DataFrame, estimated: list[str], last_years:
         munis = frame[frame.municipality != "total"]
         registered = "registered_years" in frame and bool((munis.registered_years == last_years).all())
         parts = [
-            ("population_start", "population 1 January, start"),
-            ("births", "births" + ("*" if "births" in est else "")),
-            ("deaths", "deaths" + ("*" if "deaths" in est else "")),
-            ("net_migration", "net migration" + ("" if registered else "*")),
-            ("domestic_net", "domestic net migration"),
-            ("international_net", "international net migration" + ("*" if "international_net" in est else "")),
+            ("population_start", _("population 1 January, start")),
+            ("births", _("births") + ("*" if "births" in est else "")),
+            ("deaths", _("deaths") + ("*" if "deaths" in est else "")),
+            ("net_migration", _("net migration") + ("" if registered else "*")),
+            ("domestic_net", _("domestic net migration")),
+            ("international_net", _("international net migration") + ("*" if "international_net" in est else "")),
             ("boundary_change", _("border changes (not migration)")),
-            ("residual", "residual (rounding, flagged years)"),
-            ("change", "change"),
-            ("population_end", "population 1 January, end"),
-            ("immigrant_change", f"immigrant population change {row.get('immigrant_change_years', '')}"),
+            ("residual", _("residual (rounding, flagged years)")),
+            ("change", _("change")),
+            ("population_end", _("population 1 January, end")),
+            (
+                "immigrant_change",
+                _("immigrant population change {years}").format(years=row.get("immigrant_change_years", "")),
+            ),
         ]
         rows = []
         for col, label in parts:
@@ -446,17 +477,17 @@ def facts_table(key: str, frame: pd.DataFrame, estimated: list[str], last_years:
             per = row.get(f"{col}_per_1000")
             rows.append(
                 {
-                    "component": label,
-                    "persons": round(float(row[col])),
-                    "per 1 000": "" if per is None or pd.isna(per) else f"{per:.1f}",
-                    "share of flows": "" if share is None or pd.isna(share) else f"{share:.0%}",
+                    _("component"): label,
+                    _("Persons"): round(float(row[col])),
+                    _("per 1,000"): "" if per is None or pd.isna(per) else format_number(per, 1),
+                    _("share of flows"): "" if share is None or pd.isna(share) else format_percent(share),
                 }
             )
         return pd.DataFrame(rows)
     out = frame.copy()
     for c in ("in_share", "out_share"):
         if c in out:
-            out[c] = out[c].map(lambda v: f"{v:.0%}")
+            out[c] = out[c].map(lambda v: format_percent(v))
     return out.rename(columns={c: f"{c}*" for c in out.columns if c in est})
 
 
@@ -472,20 +503,14 @@ def backtest_cmd(
     ),
     municipalities: bool = typer.Option(False, "--municipalities", help="One row per municipality and horizon."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
-    lang: str = typer.Option(None, "--lang", help="Language of the notes: nb (default), nn or en."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Project all municipalities from an earlier year and compare with the populations registered since.
 
     Example: blilyst backtest --base-year 2016 --base-year 2021 --international registered
     """
-    from blilyst.i18n import normalise, override
-
-    try:
-        language = normalise(lang)
-    except ValueError:
-        raise InputError("--lang", "must be nb, nn or en") from None
-    with override(language):
-        _backtest(base_year, horizon, scenario, international, municipalities, fmt)
+    use_language(lang)
+    _backtest(base_year, horizon, scenario, international, municipalities, fmt)
 
 
 def _backtest(
@@ -497,10 +522,11 @@ def _backtest(
     fmt: OutputFormat,
 ) -> None:
     from blilyst.demography.backtest import backtest
-    from blilyst.i18n import gettext as _
 
     if scenario not in ("trend", "trend5", "low", "high"):
-        raise InputError("--scenario", f"a backtest runs trend, trend5, low or high, not '{scenario}'")
+        raise InputError(
+            "--scenario", _("a backtest runs trend, trend5, low or high, not '{scenario}'").format(scenario=scenario)
+        )
     results = [backtest(y, tuple(horizon), scenario=scenario, international=international) for y in base_year]
     if municipalities:
         frame = pd.concat([r.municipal.assign(base_year=r.base_year) for r in results], ignore_index=True)
@@ -536,20 +562,20 @@ def _backtest_for_terminal(frame: pd.DataFrame) -> pd.DataFrame:
     """Short headers, years as years and errors as signed percentages, so the summary fits a terminal."""
     out = pd.DataFrame(
         {
-            "from": frame["base_year"].astype(str),
-            "h": frame["horizon"],
-            "year": frame["year"].astype(str),
-            "Norway": frame["norway_projected"].round(0).astype(int),
-            "registered": frame["norway_registered"].round(0).astype(int),
+            _("from"): frame["base_year"].astype(str),
+            _("h"): frame["horizon"],
+            _("Year"): frame["year"].astype(str),
+            _("Norway"): frame["norway_projected"].round(0).astype(int),
+            _("registered"): frame["norway_registered"].round(0).astype(int),
         }
     )
-    for col, label in (
-        ("norway_error", "error"),
-        ("median_abs_error", "median |e|"),
-        ("p90_abs_error", "p90 |e|"),
-        ("mean_error", "bias"),
-        ("largest_error", "largest"),
+    for col, label, signed in (
+        ("norway_error", N_("error"), True),
+        ("median_abs_error", N_("median |e|"), False),
+        ("p90_abs_error", N_("p90 |e|"), False),
+        ("mean_error", N_("bias"), True),
+        ("largest_error", N_("largest"), True),
     ):
-        out[label] = [f"{v:+.1%}" if label in ("error", "bias", "largest") else f"{v:.1%}" for v in frame[col]]
-    out["where"] = frame["largest_error_municipality"]
+        out[_(label)] = [format_percent(v, 1, signed=signed) for v in frame[col]]
+    out[_("where")] = frame["largest_error_municipality"]
     return out

@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from blilyst.cli import LANG_HELP, app, use_language
+from blilyst.i18n import gettext as _
 
 
 def _read_text(path: Path) -> str:
@@ -21,13 +22,21 @@ def _read_text(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise InputError("FILE", f"'{path}' does not exist; give the path of a text file with the campaign") from exc
+        raise InputError(
+            "FILE", _("'{path}' does not exist; give the path of a text file with the campaign").format(path=path)
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise InputError("FILE", f"'{path}' is not UTF-8 text; save it as plain UTF-8 text and try again") from exc
+        raise InputError(
+            "FILE", _("'{path}' is not UTF-8 text; save it as plain UTF-8 text and try again").format(path=path)
+        ) from exc
     except OSError as exc:
-        raise InputError("FILE", f"'{path}' cannot be read ({exc.strerror})") from exc
+        raise InputError(
+            "FILE", _("'{path}' cannot be read ({problem})").format(path=path, problem=exc.strerror)
+        ) from exc
     if len(text.strip()) < 20:
-        raise InputError("FILE", f"'{path}' is too short to check; it should hold the whole campaign text")
+        raise InputError(
+            "FILE", _("'{path}' is too short to check; it should hold the whole campaign text").format(path=path)
+        )
     return text
 
 
@@ -38,9 +47,14 @@ def _from_file(path: Path):
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise InputError("--capacity", f"'{path}' does not exist") from exc
+        raise InputError("--capacity", _("'{path}' does not exist").format(path=path)) from exc
     except json.JSONDecodeError as exc:
-        raise InputError("--capacity", f"'{path}' is not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+        raise InputError(
+            "--capacity",
+            _("'{path}' is not valid JSON (line {line}: {problem})").format(
+                path=path, line=exc.lineno, problem=exc.msg
+            ),
+        ) from exc
     return Capacity.from_dict(data, source=str(path))
 
 
@@ -89,7 +103,6 @@ def honesty_command(
     from dataclasses import replace
 
     from blilyst.errors import InputError
-    from blilyst.i18n import gettext as _
     from blilyst.plan.honesty import Thresholds, check_campaign
     from blilyst.stats.register import get_register
 

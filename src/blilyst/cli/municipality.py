@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import typer
 
-from blilyst.cli import app
+from blilyst.cli import LANG_HELP, app, use_language
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import UnknownMunicipality
+from blilyst.i18n import gettext as _
 
 municipality_app = typer.Typer(
     help="Look up municipalities: codes, names, counties, old codes.\n\nExample: blilyst municipality find Aalesund",
@@ -46,17 +47,19 @@ def find_cmd(
     ),
     limit: int = typer.Option(5, "--limit", min=1, max=50, help="At most this many candidates."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Find municipalities by number or name, best match first, with a note on old codes.
 
     Example: blilyst municipality find 3825
     """
+    use_language(lang)
     frame = find_frame(text, limit)
     emit(
         frame,
         fmt,
-        title=f"Municipalities matching '{text}'",
-        notes=["Codes and names of the 2024 structure (357 municipalities). Kilde: Statistisk sentralbyrå (Klass)."],
+        title=_("Municipalities matching '{text}'").format(text=text),
+        notes=[_("Codes and names of the 2024 structure (357 municipalities). Source: Statistics Norway (Klass).")],
     )
 
 
@@ -64,11 +67,13 @@ def find_cmd(
 def list_cmd(
     county: str = typer.Option(None, "--county", help="Only this county (number or name), e.g. 40 or Telemark."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """List the municipalities with county, labour-market region and centrality (SSB Klass 128).
 
     Example: blilyst municipality list --county Telemark
     """
+    use_language(lang)
     from blilyst.errors import InputError
     from blilyst.stats.register import get_register
 
@@ -79,13 +84,14 @@ def list_cmd(
         if not keep.any():
             raise InputError(
                 "--county",
-                f"no county matches '{county}'; counties: "
-                + ", ".join(sorted(set(frame.county_code + " " + frame.county_name))),
+                _("no county matches '{county}'; counties: {counties}").format(
+                    county=county, counties=", ".join(sorted(set(frame.county_code + " " + frame.county_name)))
+                ),
             )
         frame = frame[keep]
     emit(
         frame.reset_index(drop=True),
         fmt,
-        title="Municipalities (2024 structure)",
-        notes=["Kilde: Statistisk sentralbyrå (Klass 131, 128; BA-regions 2024)."],
+        title=_("Municipalities (2024 structure)"),
+        notes=[_("Source: Statistics Norway (Klass 131, 128; labour-market regions 2024).")],
     )

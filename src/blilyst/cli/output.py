@@ -1,4 +1,9 @@
-"""Write a pandas frame to the terminal as a table, CSV or JSON (the ``--format`` option)."""
+"""Write a pandas frame to the terminal as a table, CSV or JSON (the ``--format`` option).
+
+CSV and JSON keep the frame's column keys and plain machine values, so scripts can read them in any language. A
+terminal table is for people: its headers, and the words in a few categorical columns, are written in the
+command's language (``--lang``) through gettext.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,76 @@ import json
 import sys
 
 import pandas as pd
+
+from blilyst.i18n import N_
+from blilyst.i18n import gettext as _
+
+#: Column keys of the library's frames and how a terminal table heads them.
+TERMINAL_HEADERS: dict[str, str] = {
+    "code": N_("Number"),
+    "municipality": N_("Municipality"),
+    "name": N_("Name"),
+    "county": N_("County"),
+    "county_code": N_("County number"),
+    "county_name": N_("County"),
+    "ba_region_code": N_("Region number"),
+    "ba_region_name": N_("Labour-market region"),
+    "centrality": N_("Centrality"),
+    "centrality_class": N_("Centrality"),
+    "centrality_index": N_("Centrality index"),
+    "score": N_("Match"),
+    "note": N_("Note"),
+    "year": N_("Year"),
+    "age": N_("Age"),
+    "age_group": N_("Age group"),
+    "sex": N_("Sex"),
+    "male": N_("Males"),
+    "female": N_("Females"),
+    "total": N_("Total"),
+    "population": N_("Population"),
+    "status": N_("Status"),
+    "dataset": N_("Data set"),
+    "description": N_("Description"),
+    "ssb_table": N_("SSB table"),
+    "source_file": N_("File"),
+    "date": N_("Date"),
+    "licence": N_("Licence"),
+    "credit": N_("Credit"),
+    "rows": N_("Rows"),
+    "in_migration": N_("In-migration"),
+    "out_migration": N_("Out-migration"),
+    "net_migration": N_("Net migration"),
+    "in_share": N_("Share of in-migrants"),
+    "out_share": N_("Share of out-migrants"),
+    "source": N_("Source"),
+}
+
+#: Values of categorical columns that a terminal table writes in words.
+TERMINAL_VALUES: dict[str, str] = {
+    "male": N_("male"),
+    "female": N_("female"),
+    "registered": N_("registered"),
+    "estimated": N_("estimated"),
+    "projected": N_("projected"),
+}
+CATEGORICAL = ("sex", "status", "source")
+
+
+def for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its known column keys and categorical values in the active language (a trailing ``*``,
+    the mark of an estimated column, is kept)."""
+    out = frame.copy()
+    for col in CATEGORICAL:
+        if col in out.columns:
+            out[col] = [_(TERMINAL_VALUES[v]) if v in TERMINAL_VALUES else v for v in out[col]]
+
+    def header(col: object) -> str:
+        key = str(col)
+        star = "*" if key.endswith("*") else ""
+        base = key.rstrip("*")
+        return _(TERMINAL_HEADERS[base]) + star if base in TERMINAL_HEADERS else key
+
+    return out.rename(columns={c: header(c) for c in out.columns})
 
 
 class OutputFormat(str, enum.Enum):
@@ -40,6 +115,7 @@ def emit(
         from rich.console import Console
         from rich.table import Table
 
+        frame = for_people(frame)
         table = Table(title=title, show_lines=False)
         for col in frame.columns:
             numeric = pd.api.types.is_numeric_dtype(frame[col])

@@ -14,6 +14,7 @@ from pathlib import Path
 import typer
 
 from blilyst.cli import LANG_HELP, app, use_language
+from blilyst.i18n import gettext as _
 
 
 @app.command("plan")
@@ -39,7 +40,7 @@ def plan_command(
 
     lang = use_language(lang)
     if output.suffix.lower() not in (".pdf", ".docx"):
-        raise InputError("--output", f"'{output.name}' must end in .pdf or .docx")
+        raise InputError("--output", _("'{name}' must end in .pdf or .docx").format(name=output.name))
     municipality = get_register().resolve(kommune)
     plan = SavedPlan(municipality=municipality.code)
     if saved is not None:
@@ -47,9 +48,15 @@ def plan_command(
         if plan.municipality != municipality.code:
             raise InputError(
                 "--saved",
-                f"'{saved.name}' is the plan of municipality {plan.municipality}, not {municipality.code} "
-                f"{municipality.name}; give the matching municipality or file",
+                _(
+                    "'{file}' is the plan of municipality {plan}, not {code} {name}; give the matching municipality "
+                    "or file"
+                ).format(file=saved.name, plan=plan.municipality, code=municipality.code, name=municipality.name),
             )
     document = build_document(plan, lang=lang, prepared_on=dt.date.today())
     path = write(document, output)
-    typer.echo(f"Wrote the plan for {municipality.code} {municipality.name} to {path}")
+    typer.echo(
+        _("Wrote the plan for {code} {name} to {path}").format(
+            code=municipality.code, name=municipality.name, path=path
+        )
+    )

@@ -8,8 +8,11 @@ from pathlib import Path
 import pandas as pd
 import typer
 
+from blilyst.cli import LANG_HELP, use_language
 from blilyst.cli.data import data_app, warnings_as_lines
 from blilyst.cli.output import OutputFormat, emit
+from blilyst.i18n import gettext as _
+from blilyst.i18n import ngettext
 
 
 @data_app.command("refresh")
@@ -26,6 +29,7 @@ def refresh_cmd(
         help="First year of population to fetch (the local snapshot then holds population from this year only).",
     ),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Fetch population (07459), components of change (06913/01223), moves per year (09588) and jobs by
     place of work (13470) live from SSB and write a local snapshot that then takes precedence over the
@@ -36,6 +40,7 @@ def refresh_cmd(
 
     Example: blilyst data refresh
     """
+    use_language(lang)
     from blilyst.stats.snapshot import local_dir
 
     with warnings_as_lines():  # a corrupt cache file: one "Warning:" line, and it is fetched again
@@ -53,14 +58,18 @@ def refresh_cmd(
     ]
     notes = [f"{name}: {why}" for name, why in result.skipped.items()]
     notes += [
-        f"Local snapshot written to {result.dest}; it now takes precedence over the bundled data "
-        f"({result.requests} requests to SSB).",
-        "Kilde: Statistisk sentralbyrå (CC BY 4.0).",
+        ngettext(
+            "Local snapshot written to {path}; it now takes precedence over the bundled data ({count} request to SSB).",
+            "Local snapshot written to {path}; it now takes precedence over the bundled data ({count} requests to "
+            "SSB).",
+            result.requests,
+        ).format(path=result.dest, count=result.requests),
+        _("Source: Statistics Norway (CC BY 4.0)."),
     ]
     emit(
         pd.DataFrame(rows, columns=["dataset", "rows", "ssb_table", "date"]),
         fmt,
-        title="Refreshed from SSB",
+        title=_("Refreshed from SSB"),
         notes=notes,
     )
 

@@ -9,7 +9,8 @@ import sys
 
 import typer
 
-from blilyst.cli import app
+from blilyst.cli import LANG_HELP, app, use_language
+from blilyst.i18n import gettext as _
 
 web_app = typer.Typer(help="The web application (Django).", no_args_is_help=True)
 app.add_typer(web_app, name="web")
@@ -43,23 +44,24 @@ def _print_logins(logins: list, url: str | None) -> None:
     from django.conf import settings
 
     typer.echo("")
-    typer.echo(f"Data directory: {settings.BLILYST_HOME}")
+    typer.echo(_("Data directory: {path}").format(path=settings.BLILYST_HOME))
     if url:
-        typer.echo(f"Open {url} and log in as one of the demo users:")
+        typer.echo(_("Open {url} and log in as one of the demo users:").format(url=url))
     else:
-        typer.echo("Demo users:")
+        typer.echo(_("Demo users:"))
     for login in logins:
         typer.echo(f"  {login.username:<15} {login.password:<20} {login.role} – {login.municipality}")
-    typer.echo("(The passwords are kept in demo-logins.json in the data directory.)")
+    typer.echo(_("(The passwords are kept in demo-logins.json in the data directory.)"))
     typer.echo("")
 
 
 @web_app.command("demo")
-def demo() -> None:
+def demo(lang: str = typer.Option(None, "--lang", help=LANG_HELP)) -> None:
     """Create the demo municipality (Kviteseid) and one demo user per role, and print their logins.
 
     Example: blilyst web demo
     """
+    use_language(lang)
     _setup_django()
     _print_logins(_migrate_and_demo(), None)
 
@@ -68,6 +70,7 @@ def demo() -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Migrate the database, create the demo data, print the demo logins and serve the web app.
 
@@ -76,6 +79,7 @@ def serve(
 
     Example: blilyst web serve --port 8080
     """
+    use_language(lang)
     _setup_django()
     logins = _migrate_and_demo()
     from django.conf import settings
@@ -83,8 +87,9 @@ def serve(
     shown_host = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     if host not in ("127.0.0.1", "localhost", "::1") and host not in settings.ALLOWED_HOSTS:
         typer.echo(
-            f"Note: to reach it by another name than localhost, set BLILYST_ALLOWED_HOSTS "
-            f"(now {','.join(settings.ALLOWED_HOSTS)}).",
+            _("Note: to reach it by another name than localhost, set BLILYST_ALLOWED_HOSTS (now {hosts}).").format(
+                hosts=",".join(settings.ALLOWED_HOSTS)
+            ),
             err=True,
         )
     _print_logins(logins, f"http://{shown_host}:{port}/")
@@ -129,6 +134,7 @@ def manage(ctx: typer.Context) -> None:
 def retention(
     days: int = typer.Option(0, min=0, help="Retention period in days (0: the BLILYST_RETENTION_DAYS setting)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only say what would be erased."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Erase households inactive longer than the retention period or without consent; keep anonymous counts.
 
@@ -136,6 +142,7 @@ def retention(
 
     Example: blilyst web retention --dry-run
     """
+    use_language(lang)
     _setup_django()
     from django.core.management import call_command
 
@@ -150,11 +157,13 @@ def token(
     username: str = typer.Argument(..., help="The user the token acts as (same municipalities and roles)."),
     name: str = typer.Option("api", help="What the token is for."),
     days: int = typer.Option(0, min=0, help="Expire after this many days (0: the default, 90 days)."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Create a token for the JSON API and print it once (Authorization: Bearer <token>).
 
     Example: blilyst web token kontaktperson --name sync --days 90
     """
+    use_language(lang)
     _setup_django()
     from django.core.management import call_command
 

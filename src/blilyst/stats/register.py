@@ -28,6 +28,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from blilyst.errors import SnapshotError, UnknownMunicipality
+from blilyst.i18n import gettext
 
 REGISTER_FILE = Path(__file__).resolve().parents[1] / "data" / "register.json"
 
@@ -302,7 +303,10 @@ class Register:
                 return [(code, 1.0)]
             raise UnknownMunicipality(
                 f"{old_code} in {year}",
-                [f"{c.code} was in use {c.year_from}–{c.year_to}" for c in changes],
+                [
+                    gettext("{code} was in use {first}–{last}").format(code=c.code, first=c.year_from, last=c.year_to)
+                    for c in changes
+                ],
                 reason="unknown",
             )
         if code in self._munis:
