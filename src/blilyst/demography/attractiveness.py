@@ -393,7 +393,7 @@ def attractiveness_old_structure(
     old["net_migration_source"] = "estimated (population growth registered, natural increase proxy)"
     # an old municipality that is the whole of a new one with registered net migration (SSB 01223 or a
     # refresh's 06913) takes the registered figure, so it reads the same in both structures
-    registered = registered_net_migration(getattr(snapshot, "components_annual", None), range(2006, 2016))
+    registered = registered_net_migration(snapshot.components_annual, range(2006, 2016))
     sole = o.groupby("current_code").old_code.transform("size").eq(1) & o.weight.eq(1.0)
     whole = o[sole & o.current_code.isin(registered.index)].set_index("old_code").current_code
     old.loc[whole.index, "net_migration"] = registered.reindex(whole.to_numpy()).to_numpy(dtype=float)

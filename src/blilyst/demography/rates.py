@@ -505,7 +505,7 @@ def estimate_rates(
     net, _, _ = residual_components(cube[:-1], cube[1:], s_local)
     event_years = sel_years[:-1]
     # people moved by a border change are not migrants: take them out before fitting rates
-    moved = boundary_matrix(getattr(snap, "boundary_changes", None), all_codes, event_years)
+    moved = boundary_matrix(snap.boundary_changes, all_codes, event_years)
     net = net - spread_by_age(moved, cube[1:])
     # event years whose start stock is an estimate (csdata's split of merged municipalities, see
     # Snapshot.population_flags) would turn the estimate into migration: leave them out, so those

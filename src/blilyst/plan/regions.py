@@ -25,7 +25,7 @@ Areas are sums of whole municipalities, so Norway is all 357 municipalities of t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -33,6 +33,10 @@ from blilyst.i18n import format_list, format_number, format_percent, format_sign
 from blilyst.i18n import gettext as _
 from blilyst.plan.document import TableSpec
 from blilyst.stats.credit import SSB_CREDIT
+
+if TYPE_CHECKING:
+    from blilyst.stats.register import Register
+    from blilyst.stats.snapshot import Snapshot
 
 YEARS_BACK = 10
 COMPONENT_YEARS = (2011, 2025)
@@ -138,13 +142,13 @@ def _signed(value: float) -> str:
     return "–" if pd.isna(value) else format_signed(value, 1)
 
 
-def regional_comparison(code: str, snapshot: Any, register: Any, lang: str = "nb") -> TableSpec:
+def regional_comparison(code: str, snapshot: Snapshot, register: Register, lang: str = "nb") -> TableSpec:
     """Every key figure for the municipality, its neighbours, its labour-market region, its county and Norway
     (one column each)."""
     frame = register.frame()
     me = frame.loc[frame["code"] == code].iloc[0]
     names = dict(zip(frame["code"], frame["name"], strict=True))
-    near = neighbours(code, getattr(snapshot, "commuting", None), frame)
+    near = neighbours(code, snapshot.commuting, frame)
     areas = [
         (str(me["name"]), [code]),
         ("", near),
