@@ -21,7 +21,6 @@ from blilyst.plan.evaluation import Evaluation
 from blilyst.plan.groupmessages import group_messages_section
 from blilyst.plan.recommendations import Need, recommendations
 from blilyst.plan.recruitment import not_offered_section, recruitment_section
-from blilyst.plan.regions import regional_comparison
 from blilyst.plan.saved import SavedPlan
 from blilyst.plan.survey import survey_section
 from blilyst.plan.targetgroups import (
@@ -142,7 +141,7 @@ def build_document(
         document.charts = needs.all_charts(code, scenario, lang)
         document.tables = [needs.target_table(answer, lang), *list(document.tables)]
         document.comparison = needs.comparison(code, saved.peers, lang)
-        document.tables = [*document.tables, regional_comparison(code, needs.snapshot(), needs.register(), lang)]
+        document.tables = [*document.tables, needs.regional(code, lang)]
         need = Need(answer.per_year, answer.top_age_group, int(needs.projection(code, "target-seeking").years[-1]))
         goal = goal_check(saved.target_in_migrants, answer.per_year, answer.top_age_group)
         document.actions = action_items(saved.measures)

@@ -660,6 +660,16 @@ def workforce_chart(code: str, scenario: str, lang: str) -> ChartSpec:
     return ChartSpec(title, spec, alt_text, table, _projection_source(), estimated=True)
 
 
+@per_snapshot(maxsize=512)
+@in_language
+def regional(code: str, lang: str) -> TableSpec:
+    """Every key figure beside the neighbours, the labour-market region, the county and Norway
+    (:func:`blilyst.plan.regions.regional_comparison`), once per municipality and language."""
+    from blilyst.plan.regions import regional_comparison
+
+    return regional_comparison(code, snapshot(), register(), lang)
+
+
 def competence(code: str, scenario: str, lang: str, employment: EmploymentTable | None = None) -> Section:
     """Who leaves and who enters the working age (:mod:`blilyst.plan.competence`), with the latest jobs and
     employed residents the snapshot has, and by industry when the municipality entered ``employment``."""

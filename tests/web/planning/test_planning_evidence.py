@@ -25,6 +25,9 @@ def test_the_evidence_page_shows_kviteseids_real_figures(people, analyst, client
     # the comparison set and the attractiveness model
     assert "5034 Meråker" in html
     assert "plass 93 av 102 i sentralitetsklasse 5" in html
+    # every key figure beside the neighbours, the region, the county and Norway: the same table as the plan's
+    assert "Kviteseid sammenlignet med nabokommunene, regionen, fylket og Norge" in html
+    assert "Nabokommuner: Seljord, Tokke, Vinje, Nissedal og Midt-Telemark" in html
 
 
 def test_the_scenario_chooser_changes_the_projection(people, analyst, client_for):

@@ -156,6 +156,7 @@ def evidence(request: AuthedRequest, code: str) -> HttpResponse:
     answer = needs.target_seeking(code, lang)
     target = needs.target_table(answer, lang)
     comparison = needs.comparison(code, plan.peer_tuple(), lang)
+    regional = needs.regional(code, lang)
     reasons = needs.reasons_table(code, lang)
     summary = needs.projection(code, scenario).summary()
     end = summary.iloc[-1]
@@ -197,6 +198,8 @@ def evidence(request: AuthedRequest, code: str) -> HttpResponse:
         target=target,
         comparison=comparison,
         comparison_table=charts.table_rows(comparison.frame),
+        regional=regional,
+        regional_table=charts.table_rows(regional.frame),
         attractiveness_text=needs.attractiveness_text(code, lang),
         commuting_text=needs.commuting_text(code, lang),
         reasons=reasons,
