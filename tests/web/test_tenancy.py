@@ -125,7 +125,7 @@ def test_require_municipality_is_404_outside(people):
 # --- The guard: views never query a tenant-owned model except through the tenancy helpers. ---
 
 WEB = Path(tenancy.__file__).resolve().parents[1]
-ACCESSORS = {"for_user", "get_for_user", "get_rw_for_user"}
+ACCESSORS = {"for_user", "for_member", "get_for_user", "get_rw_for_user"}
 VIEW_MODULE_NAMES = {"views.py", "api.py"}
 
 

@@ -24,7 +24,7 @@ def _may_start(request: AuthedRequest) -> bool:
 
 @require_GET
 def job_list(request: AuthedRequest) -> HttpResponse:
-    jobs = Job.objects.filter(started_by=request.user)[:50]
+    jobs = request.user.jobs.all()[:50]  # a job is its starter's own
     kinds = [(value, label) for value, label in Job.Kind.choices if value in ADMIN_KINDS]
     return render(request, "jobs/list.html", {"jobs": jobs, "kinds": kinds, "may_start": _may_start(request)})
 

@@ -67,7 +67,12 @@ def can(user, capability: Capability, municipality_code: str) -> bool:
 
 def for_user(request: HttpRequest, queryset: _QS, capability: Capability, field: str = TENANT_FIELD) -> _QS:
     """``queryset`` narrowed to the municipalities where the user has ``capability``."""
-    codes = user_municipality_codes(request.user, capability)
+    return for_member(request.user, queryset, capability, field)
+
+
+def for_member(user, queryset: _QS, capability: Capability, field: str = TENANT_FIELD) -> _QS:
+    """:func:`for_user` for work that runs without a request (a background plan export acts for its starter)."""
+    codes = user_municipality_codes(user, capability)
     return queryset.filter(**{f"{field}__in": codes})
 
 

@@ -35,12 +35,12 @@ from blilyst.web.lib import charts
 from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import (
     can,
+    for_member,
     for_user,
     get_for_user,
     municipalities_for,
     require_capability,
     require_municipality,
-    user_municipality_codes,
 )
 from blilyst.web.lib.versioning import VersionConflict, conflict_context, rebind_to_current
 from blilyst.web.planning import aggregates
@@ -257,15 +257,17 @@ def current_evidence_for(user, code: str) -> dict:
     from blilyst.web.resources.models import Host, Housing, JobVacancy, KindergartenCapacity, MatchingGap
 
     cap = aggregates.capacity(
-        _readable(user, Housing.objects.all()),
-        _readable(user, JobVacancy.objects.all()),
-        _readable(user, KindergartenCapacity.objects.all()),
+        for_member(user, Housing.objects.all(), READ),
+        for_member(user, JobVacancy.objects.all(), READ),
+        for_member(user, KindergartenCapacity.objects.all(), READ),
         code,
         today=timezone.localdate(),
-        hosts=_readable(user, Host.objects.all()),
+        hosts=for_member(user, Host.objects.all(), READ),
     )
-    gaps = aggregates.matching_gaps(_readable(user, MatchingGap.objects.all()), code)
-    months, waiting = aggregates.inclusion(_readable(user, Household.objects.all()), code, today=timezone.localdate())
+    gaps = aggregates.matching_gaps(for_member(user, MatchingGap.objects.all(), READ), code)
+    months, waiting = aggregates.inclusion(
+        for_member(user, Household.objects.all(), READ), code, today=timezone.localdate()
+    )
     return aggregates.evidence_to_json(cap, gaps, months, waiting)
 
 
@@ -670,7 +672,7 @@ def evaluation_for(user, code: str, lang: str):
     from blilyst.plan.evaluation import evaluate
     from blilyst.web.newcomers.models import Household
 
-    records = aggregates.evaluation_records(_readable(user, Household.objects.all()), code)
+    records = aggregates.evaluation_records(for_member(user, Household.objects.all(), READ), code)
     if not records:
         return None, records
     snap = needs.snapshot()
@@ -805,7 +807,8 @@ def survey(request: AuthedRequest, code: str) -> HttpResponse:
         form = SurveyForm(request.POST, request.FILES)
         if form.is_valid():
             result = form.cleaned_data["result"]
-            ResidentSurvey.objects.create(
+            # A new record for the plan's own municipality (checked writable above), not a query.
+            ResidentSurvey(
                 municipality=plan.municipality,
                 title=result.title,
                 conducted_on=result.conducted_on,
@@ -814,7 +817,7 @@ def survey(request: AuthedRequest, code: str) -> HttpResponse:
                 stay_reasons=dict(result.stay_reasons),
                 leave_reasons=dict(result.leave_reasons),
                 created_by=request.user,
-            )
+            ).save()
             messages.success(request, _("The survey is saved; the plan now reports it."))
             return redirect(_url("plan_survey", code))
     else:
@@ -852,13 +855,14 @@ def competence(request: AuthedRequest, code: str) -> HttpResponse:
         form = EmploymentForm(request.POST, request.FILES)
         if form.is_valid():
             table = form.cleaned_data["table"]
-            EmploymentByIndustry.objects.create(
+            # A new record for the plan's own municipality (checked writable above), not a query.
+            EmploymentByIndustry(
                 municipality=plan.municipality,
                 year=table.year,
                 source=table.source,
                 rows=[dict(r) for r in table.rows],
                 created_by=request.user,
-            )
+            ).save()
             messages.success(request, _("The table is saved; the plan now shows the industries."))
             return redirect(_url("plan_competence", code))
     else:
@@ -888,20 +892,14 @@ def saved_plan(request: AuthedRequest, plan: Plan):
     return saved_plan_for(request.user, plan)
 
 
-def _readable(user, queryset):
-    """``queryset`` narrowed to the municipalities where ``user`` may read the plan (as ``for_user`` does for a
-    request; the plan export runs as background work, without one)."""
-    return queryset.filter(municipality__in=user_municipality_codes(user, READ))
-
-
 def saved_plan_for(user, plan: Plan):
     code = plan.municipality_id
     return plan.to_saved(
-        _readable(user, BottleneckAssessment.objects.all()).filter(municipality=code).first(),
-        _readable(user, CampaignCheck.objects.all()).filter(municipality=code).first(),
+        for_member(user, BottleneckAssessment.objects.all(), READ).filter(municipality=code).first(),
+        for_member(user, CampaignCheck.objects.all(), READ).filter(municipality=code).first(),
         current_evidence_for(user, code),
-        _readable(user, ResidentSurvey.objects.all()).filter(municipality=code).first(),
-        _readable(user, EmploymentByIndustry.objects.all()).filter(municipality=code).first(),
+        for_member(user, ResidentSurvey.objects.all(), READ).filter(municipality=code).first(),
+        for_member(user, EmploymentByIndustry.objects.all(), READ).filter(municipality=code).first(),
     )
 
 
