@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.api.pagination import BoundedLimitOffset
+from blilyst.web.api.schema import JsonInput
 from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
 from blilyst.web.newcomers.forms import AdultForm, ChildForm, HouseholdForm, NeedsForm
@@ -36,7 +37,7 @@ READ, WRITE = Capability.VIEW_HOUSEHOLDS, Capability.EDIT_HOUSEHOLDS
 router = Router(tags=["households"])
 
 
-class AdultSchema(Schema):
+class AdultSchema(JsonInput):
     name: str = Field(..., min_length=1, max_length=120)
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=30)
@@ -46,14 +47,14 @@ class AdultSchema(Schema):
     remote_work: bool = False
 
 
-class ChildSchema(Schema):
+class ChildSchema(JsonInput):
     first_name: str = Field("", max_length=60)
     birth_year: int = Field(..., ge=1990, le=2100)
     kindergarten_from: dt.date | None = None
     needs_school: bool = False
 
 
-class NeedsSchema(Schema):
+class NeedsSchema(JsonInput):
     housing_tenure: Tenure = Tenure.NONE
     housing_bedrooms: int | None = Field(default=None, ge=0, le=10)
     housing_from: dt.date | None = None
@@ -120,7 +121,7 @@ class HouseholdOut(HouseholdSummary):
         return list(obj.children.all())
 
 
-class HouseholdIn(Schema):
+class HouseholdIn(JsonInput):
     municipality: str = Field(..., min_length=4, max_length=4)
     label: str = Field(..., min_length=1, max_length=120)
     target_group: TargetGroup = TargetGroup.OTHER
@@ -135,7 +136,7 @@ class HouseholdIn(Schema):
     consent_follow_up: bool = Field(..., description="The household agreed to the follow-up consent text.")
 
 
-class HouseholdPatch(Schema):
+class HouseholdPatch(JsonInput):
     version: int = Field(..., ge=1, description="The version you read; a newer one on the server gives 409.")
     label: str | None = Field(None, min_length=1, max_length=120)
     target_group: TargetGroup | None = None
@@ -234,7 +235,7 @@ def list_households(request: AuthedRequest, status: Status | None = None):
     return _households(request, status)
 
 
-class SearchIn(Schema):
+class SearchIn(JsonInput):
     q: str = Field(..., max_length=100, description="Name, e-mail, phone or household number.")
     status: Status | None = None
 

@@ -9,11 +9,12 @@ in the municipality's list (plan editors only, 403 for others). Another municipa
 from __future__ import annotations
 
 from django.utils.translation import get_language
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.errors import HttpError
 
 from blilyst.i18n import DEFAULT_LANGUAGE, normalise
 from blilyst.web.accounts.models import Municipality
+from blilyst.web.api.schema import JsonInput
 from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import can
 from blilyst.web.planning.models import CampaignCheck
@@ -21,7 +22,7 @@ from blilyst.web.planning.models import CampaignCheck
 router = Router(tags=["plan"])
 
 
-class HonestyIn(Schema):
+class HonestyIn(JsonInput):
     text: str = Field(..., min_length=20, max_length=20000, description="The campaign text (bokmål or nynorsk).")
     title: str = Field("", max_length=150, description="A name for the check when it is saved.")
     save: bool = Field(False, description="Store the check in the municipality's list of checks.")

@@ -22,6 +22,7 @@ from ninja.pagination import paginate
 
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.api.pagination import BoundedLimitOffset
+from blilyst.web.api.schema import JsonInput
 from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
 from blilyst.web.lib.versioning import VersionConflict
@@ -43,14 +44,18 @@ def _schemas(kind: Kind) -> tuple[type[Schema], type[Schema], type[Schema]]:
     """The output, create and change schemas of ``kind``, made from its model and its form's fields."""
     name = kind.model.__name__
     out = create_schema(kind.model, name=f"{name}Out", fields=["id", "municipality", "version", *_fields(kind)])
-    body = create_schema(kind.model, name=f"{name}Fields", fields=_fields(kind))
+    body = create_schema(kind.model, name=f"{name}Fields", fields=_fields(kind), base_class=JsonInput)
     create = type(
         f"{name}In",
         (body,),
         {"__annotations__": {"municipality": str}, "municipality": Field(..., min_length=4, max_length=4)},
     )
     patch_fields = create_schema(
-        kind.model, name=f"{name}PatchFields", fields=_fields(kind), optional_fields=_fields(kind)
+        kind.model,
+        name=f"{name}PatchFields",
+        fields=_fields(kind),
+        optional_fields=_fields(kind),
+        base_class=JsonInput,
     )
     patch = type(
         f"{name}Patch",
