@@ -196,6 +196,26 @@ def test_a_cache_entry_made_in_one_process_is_read_by_the_other(apps):
     assert len(store.keys("*template.cache.municipality_table*")) == 1
 
 
+def test_a_plan_document_made_in_one_process_is_downloaded_from_the_other(apps):
+    """The document is background work whose file is kept on the job in the shared database, so whichever
+    process (machine) answers the download has it. Runs before the refresh below: the loopback SSB there
+    publishes only some years of population, too few for the rates the plan's projection estimates."""
+    url_a, url_b = apps
+    a = _login(url_a)
+    b = httpx.Client(base_url=url_b, cookies=a.cookies, timeout=300)
+    token = a.cookies["blilyst_csrftoken"]
+    started = a.post("/plan/4028/export/start/", data={"format": "docx", "csrfmiddlewaretoken": token})
+    assert started.status_code == 302, started.text[:500]
+    job = started.headers["location"]
+    status = b.get(job + "status/").json()
+    assert status["state"] == "done", status["summary"]
+    page = b.get(job)
+    assert status["file"] in page.text
+    document = b.get(status["file"])
+    assert document.status_code == 200 and document.content.startswith(b"PK")  # a Word file is a zip
+    assert document.headers["content-disposition"].startswith('attachment; filename="plan-4028-Kviteseid-')
+
+
 def test_a_refresh_run_in_one_process_is_served_by_the_other(apps):
     url_a, url_b = apps
     a = _login(url_a)
