@@ -106,3 +106,22 @@ def test_an_administrator_cannot_start_an_export_from_the_job_list(admin):
     page = client.get(reverse("jobs:list")).content.decode()
     assert 'value="export"' not in page
     assert client.post(reverse("jobs:start"), {"kind": "export"}).status_code == 404
+
+
+def test_a_refresh_summary_writes_its_row_count_in_the_page_language(monkeypatch):
+    """The row count goes through Django's localisation, not a hand-written separator (issue 12)."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    import blilyst.stats.refresh as refresh
+    from blilyst.web.jobs import tasks
+
+    result = SimpleNamespace(datasets={"population": 75_684, "od_flows": 2_000}, requests=12)
+    monkeypatch.setattr(refresh, "refresh_snapshot", lambda progress: result)
+    job = SimpleNamespace(report=lambda *args: None)
+    with translation.override("en"):
+        assert "(77,684 rows)" in tasks._refresh(job)
+    for lang in ("nb", "nn"):
+        with translation.override(lang):
+            assert "77\u00a0684" in tasks._refresh(job)

@@ -138,3 +138,20 @@ def test_each_gap_kind_in_both_languages(gap, nb, en):
         assert describe_gap(gap, TODAY) == nb
     with translation.override("en"):
         assert describe_gap(gap, TODAY) == en
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Hybel: 1 bedroom, trial housing from 1 March (1 month)"),
+        ("nb", "Hybel: 1 soverom, prøvebolig fra 1. mars (1 måned)"),
+        ("nn", "Hybel: 1 soverom, prøvebustad frå 1. mars (1 månad)"),
+    ],
+)
+def test_one_bedroom_and_one_month_are_singular(lang, text):
+    from blilyst.matching import Part
+    from blilyst.web.resources.explain import describe_part
+
+    home = HousingListing(3, "trial", 1, 5_000, dt.date(2027, 3, 1), "Hybel", term_months=1)
+    with translation.override(lang):
+        assert describe_part(Part("housing", 1.0, home), TODAY) == text

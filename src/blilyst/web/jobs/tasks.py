@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
@@ -38,7 +39,7 @@ def _refresh(job: Job) -> str:
         "Refreshed %(sets)d data sets (%(rows)s rows) from SSB with %(requests)d requests; every app process "
         "reads the new data at its next request.",
         len(result.datasets),
-    ) % {"sets": len(result.datasets), "rows": f"{rows:,}".replace(",", "\u00a0"), "requests": result.requests}
+    ) % {"sets": len(result.datasets), "rows": number_format(rows, force_grouping=True), "requests": result.requests}
 
 
 def _digest(job: Job) -> str:

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blilyst.web.accounts.models import Municipality
@@ -208,7 +209,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     events = []
     for task in tasks[:2000]:
         if task.follow_up_months:
-            summary = _("Follow-up after %(months)d months, household no. %(number)d") % {
+            summary = ngettext(
+                "Follow-up after %(months)d month, household no. %(number)d",
+                "Follow-up after %(months)d months, household no. %(number)d",
+                task.follow_up_months,
+            ) % {
                 "months": task.follow_up_months,
                 "number": task.household_id,
             }

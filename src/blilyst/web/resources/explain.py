@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from blilyst.matching import Gap, HousingListing, JobListing, KindergartenPlaces, Part, Suggestion
 
@@ -67,9 +67,18 @@ def describe_part(part: Part, today: dt.date | None = None) -> str:
             return _("%(title)s: %(kind)s from %(date)s") % values
         if h.kind == "small_farm" and h.term_months:
             values["kind"] = _("small farm to let")
-        text = _("%(title)s: %(bedrooms)s bedrooms, %(kind)s from %(date)s") % values
+        text = (
+            ngettext(
+                "%(title)s: %(bedrooms)s bedroom, %(kind)s from %(date)s",
+                "%(title)s: %(bedrooms)s bedrooms, %(kind)s from %(date)s",
+                h.bedrooms or 0,
+            )
+            % values
+        )
         if h.kind in ("trial", "small_farm") and h.term_months:
-            text += " " + _("(%(months)s months)") % {"months": h.term_months}
+            text += " " + ngettext("(%(months)s month)", "(%(months)s months)", h.term_months) % {
+                "months": h.term_months
+            }
         return text
     if part.kind == "job" and isinstance(part.listing, JobListing):
         j = part.listing
