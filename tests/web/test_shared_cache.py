@@ -23,7 +23,7 @@ def _redis_answers() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(
+needs_redis = pytest.mark.skipif(
     not _redis_answers(), reason="no Redis server on 127.0.0.1:6379: the shared-cache test needs one"
 )
 
@@ -72,6 +72,7 @@ def _run(tmp_path: Path, name: str, what: str, role: str) -> str:
     return done.stdout
 
 
+@needs_redis
 def test_a_cache_entry_made_in_one_process_is_seen_by_another(tmp_path: Path) -> None:
     what = f"test-{uuid.uuid4()}"
     first = _run(tmp_path, "machine-a", what, "first")
@@ -83,3 +84,28 @@ def test_a_cache_entry_made_in_one_process_is_seen_by_another(tmp_path: Path) ->
         "{'value': [2463]}",
     ]
     assert not any((tmp_path / "machine-b").rglob("*.*"))  # nothing was drawn or stored on B's disk
+
+
+def test_a_cache_that_cannot_be_reached_costs_time_not_pages(caplog) -> None:
+    """Redis down (here: nothing listens on the port): the store answers 'nothing kept', keeps nothing, and a
+    chart is drawn instead of failing the page; the log says so once. Needs no Redis server."""
+    from django.core.cache.backends.redis import RedisCache
+
+    from blilyst import cachestore
+    from blilyst.plan import rendered
+    from blilyst.web.lib.sharedcache import DjangoCacheStore, install
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    store = DjangoCacheStore(RedisCache(f"redis://127.0.0.1:{port}/0", {}), alias="test-down")
+    assert store.get("charts/a.svg") is None
+    store.set("charts/a.svg", b"<svg/>")
+    store.delete("charts/a.svg")
+    cachestore.install(store)
+    try:
+        assert rendered.cached("down", "svg", lambda: b"<svg>drawn</svg>") == b"<svg>drawn</svg>"
+    finally:
+        install()  # the web app's own store again
+    assert store.down
+    assert caplog.text.count("cannot be reached") == 1
