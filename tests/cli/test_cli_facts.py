@@ -62,7 +62,8 @@ def test_facts_national_net_migration_is_marked_estimated(capsys):
     code, out, err = run(capsys, "facts", "--fact", "components", "--lang", "nb")
     assert code == 0, err
     assert "│ nettoinnflytting*" in out and "* = anslått." in out
-    assert "Anslått: births, deaths" in out
+    assert "Anslått: fødte, døde, nettoinnflytting (der den ikke er registrert)" in out
+    assert "Kilde: SSB 07459, HMD Norge" not in out and "Kilde: HMD Norge" in out
 
 
 def test_facts_ages_estimated_for_oslo_csv(capsys):
@@ -73,7 +74,7 @@ def test_facts_ages_estimated_for_oslo_csv(capsys):
     by_group = {r[0]: (float(r[1]), r[2]) for r in rows[1:]}
     assert by_group["20-24"][0] > 40_000 and by_group["0-5"][0] < -15_000
     assert {s for _, s in by_group.values()} == {"estimated"}
-    assert "# Estimated: net_migration" in out
+    assert "# Estimated: net migration" in out  # a note for people, in words
 
 
 @pytest.mark.parametrize(

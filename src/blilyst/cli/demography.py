@@ -377,10 +377,26 @@ def facts_output(kommune: str | None = None, fact: str = "all", last_years: int 
         title = titles[f.key]
         notes = [f.text]
         if f.estimated:
-            notes.append(_("Estimated: {what}").format(what=", ".join(f.estimated)))
+            notes.append(_("Estimated: {what}").format(what=", ".join(_estimated_label(e) for e in f.estimated)))
         notes += [_("Source: {source}").format(source=s) for s in f.sources]
         out.append((f.key, f.frame, title, notes, list(f.estimated)))
     return out
+
+
+#: The keys a fact marks as estimated (kept as keys in JSON's "estimated") and how a note names them.
+ESTIMATED_LABELS = {
+    "births": N_("births"),
+    "deaths": N_("deaths"),
+    "natural_increase": N_("natural increase"),
+    "grew_only_by_migration": N_("grew only by migration"),
+    "net_migration": N_("net migration"),
+    "net_migration (where not registered)": N_("net migration (where not registered)"),
+    "international_net": N_("international net migration"),
+}
+
+
+def _estimated_label(key: str) -> str:
+    return _(ESTIMATED_LABELS[key]) if key in ESTIMATED_LABELS else key
 
 
 @app.command("facts")

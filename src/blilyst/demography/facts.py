@@ -78,7 +78,7 @@ def growth_without_migration(accounts: Accounts, immigrants: pd.DataFrame | None
         grew=("grew", "sum"),
         grew_only_by_migration=("grew_only_by_migration", "sum"),
     )
-    sources = ["SSB 07459 (population 1 January)", "HMD Norway (mortality), births and deaths estimated"]
+    sources = [_("SSB 07459 (population 1 January)"), _("HMD Norway (mortality), births and deaths estimated")]
     if immigrants is not None and len(immigrants):
         stock = immigrants[immigrants.reason == "all"].pivot_table(
             index="municipality", columns="year", values="persons", aggfunc="sum"
@@ -95,7 +95,7 @@ def growth_without_migration(accounts: Accounts, immigrants: pd.DataFrame | None
         if rows:
             per_year = per_year.join(pd.DataFrame(rows).set_index("year"))
             per_year["grew_only_by_immigrants"] = per_year.grew_only_by_immigrants.astype("Int64")
-        sources.append("Immigrants by reason for immigration (SSB/IMDi, Telemark fylkeskommune's extract)")
+        sources.append(_("Immigrants by reason for immigration (SSB/IMDi, Telemark fylkeskommune's extract)"))
     per_year = per_year.reset_index()
     per_year["share_only_by_migration"] = per_year.grew_only_by_migration / per_year.grew.where(per_year.grew > 0)
     last = per_year.iloc[-1]
@@ -247,11 +247,11 @@ def _estimated_and_sources(estimated_anywhere: set[str], registered_anywhere: se
         estimated.append("international_net")
     sources = ["SSB 07459"]
     if {"births", "deaths"} & estimated_anywhere:
-        sources.append("HMD Norway")
+        sources.append(_("HMD Norway"))
     if {"births", "deaths"} & registered_anywhere:
-        sources.append("SSB 01223 (registered components)")
+        sources.append(_("SSB 01223 (registered components)"))
     if "net_migration" in registered_anywhere:
-        sources.append("SSB migration by age (Telemark fylkeskommune)")
+        sources.append(_("SSB migration by age (Telemark fylkeskommune)"))
     return estimated, sources
 
 
@@ -378,7 +378,7 @@ def migration_age_profile(
             prof,
             text,
             estimated=[],
-            sources=["SSB migration by age (Telemark fylkeskommune)"],
+            sources=[_("SSB migration by age (Telemark fylkeskommune)")],
         )
     if accounts is None:
         raise InputError("accounts", "give registered moves by age or accounts to estimate them from")
@@ -405,5 +405,5 @@ def migration_age_profile(
         prof,
         text,
         estimated=["net_migration"],
-        sources=["SSB 07459", "HMD Norway"],
+        sources=["SSB 07459", _("HMD Norway")],
     )

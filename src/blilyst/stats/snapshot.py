@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 from blilyst.arrays import FloatArray, JSONDict
 from blilyst.axes import N_AGES, SEXES
 from blilyst.errors import SnapshotError
+from blilyst.i18n import gettext
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -247,7 +248,9 @@ class Snapshot:
     def credit(self, dataset: str) -> str:
         """The credit line for a data set ("Kilde: Statistisk sentralbyrå, table 07459, 2026-08-22")."""
         e = self.manifest["datasets"][dataset]
-        return f"{e['credit']}, table {e['ssb_table']} ({e['date']}), licence {e['licence']}"
+        return gettext("{credit}, table {table} ({date}), licence {licence}").format(
+            credit=e["credit"], table=e["ssb_table"], date=e["date"], licence=e["licence"]
+        )
 
     def population_cube(
         self, municipalities: Iterable[str] | None = None, years: Iterable[int] | None = None
