@@ -156,7 +156,7 @@ def test_the_command_line_refuses_another_municipalitys_plan(filled_plan_without
     plan_file.write_bytes(filled_plan_without_households.get("/plan/4028/export/plan.json").content)
     assert main(["plan", "vinje", "--saved", str(plan_file), "--output", str(tmp_path / "x.pdf")]) == 1
     err = capsys.readouterr().err
-    assert "municipality 4028, not 4036 Vinje" in err
+    assert "er planen til kommune 4028, ikke 4036 Vinje" in err  # the command line speaks bokmål by default
     assert not (tmp_path / "x.pdf").exists()
 
 
