@@ -13,7 +13,7 @@ from blilyst.plan.capacity import Capacity
 from blilyst.plan.groupmessages import group_messages_section, needs_of
 from blilyst.plan.honesty import check_campaign
 from blilyst.plan.recruitment import not_offered_section, recruitment_section
-from blilyst.plan.saved import SavedPlan, evidence_to_json
+from blilyst.plan.saved import SavedCampaign, SavedPlan, evidence_to_json
 from blilyst.plan.targetgroups import get_group
 
 DAY = dt.date(2026, 11, 2)
@@ -173,3 +173,22 @@ def test_the_plans_target_answer_uses_each_municipalitys_own_in_migrant_ages():
     assert "the 4 municipalities of centrality class 6 with data, all in Telemark" in dyroy.headline
     assert needs.target_seeking("4032", "en").headline.endswith("registered in-migrants to Fyresdal 2016–2025.")
     assert needs.projection("5528", "target-seeking").profile.shape == (2, 106)
+
+
+def test_a_text_written_for_a_group_is_judged_for_that_group():
+    families, labour = get_group("job_seeking_families"), get_group("labour_immigrants")
+    general = check_campaign("Flytt hit! Vi har gode skoler og en flott natur.", CAP)
+    for_families = check_campaign("Barnehageplass garantert hele året for alle!", CAP)
+    section = group_messages_section(
+        [families, labour], CAP, general, "nb", {"job_seeking_families": ("Barnefamiliesiden", for_families)}
+    )
+    rows = _rows(section)
+    assert rows[0][3] == "«Barnefamiliesiden»: 1 løfte uten dekning: Barnehageplasser"
+    assert rows[1][3] == "ingen løfter uten dekning om dette"  # the general text for the others
+    saved = SavedPlan(
+        "4028",
+        group_campaigns=(SavedCampaign("Barnefamiliesiden", "Barnehageplass garantert!", target_group="x"),),
+    )
+    assert SavedPlan.from_json(saved.to_json()).group_campaigns == saved.group_campaigns
+    with pytest.raises(InputError, match="target_group"):
+        SavedPlan.from_json(saved.to_json() | {"group_campaigns": [{"title": "a", "text": "b"}]})

@@ -159,7 +159,13 @@ def build_document(
             capacity, registers.matching_gaps if registers is not None else None, lang
         )
         chosen = [e.group for e in evidence if e.group.key in saved.chosen_groups]
-        document.group_messages = group_messages_section(chosen, capacity, document.honesty, lang)
+        document.group_messages = group_messages_section(
+            chosen,
+            capacity,
+            document.honesty,
+            lang,
+            {c.target_group: (c.title, c.report()) for c in saved.group_campaigns},
+        )
         if saved.version is not None:
             document.version_text = saved.version.text(lang)
         if saved.adopted is not None:

@@ -9,14 +9,14 @@ groups whose ages include children: a kindergarten place, and work for two adult
   positions with their largest sectors, months with a free kindergarten place);
 * what it must not promise, because the registers show nothing available;
 * what the checked campaign text (:mod:`blilyst.plan.honesty`) promised on those subjects that the figures
-  do not back.
+  do not back: the text written for that group when one was checked for it, the general one otherwise.
 
 Groups that are age bands say so in their name (:func:`blilyst.plan.recommendations.group_with_ages`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -112,9 +112,16 @@ def _campaign(report: HonestyReport | None, needs: Sequence[str]) -> str:
 
 
 def group_messages_section(
-    groups: Sequence[TargetGroup], cap: Capacity | None, report: HonestyReport | None, lang: str = "nb"
+    groups: Sequence[TargetGroup],
+    cap: Capacity | None,
+    report: HonestyReport | None,
+    lang: str = "nb",
+    group_reports: Mapping[str, tuple[str, HonestyReport]] | None = None,
 ) -> Section | None:
-    """One row per chosen group; ``None`` when the plan has chosen no target group yet."""
+    """One row per chosen group; ``None`` when the plan has chosen no target group yet. ``group_reports`` maps a
+    group key to the title and check of a text written for that group, which is judged instead of the general
+    one (``report``)."""
+    group_reports = dict(group_reports or {})
     if not groups:
         return None
     cap = cap or Capacity()
@@ -128,7 +135,12 @@ def group_messages_section(
                 parts.append(_kindergarten(cap))
             say = "; ".join(s for s, _a in parts if s) or "–"
             avoid = "; ".join(a for _s, a in parts if a) or "–"
-            rows.append((group_with_ages(group), say, avoid, _campaign(report, needs)))
+            if group.key in group_reports:
+                title, own = group_reports[group.key]
+                checked = _("“%(title)s”: %(verdict)s") % {"title": title, "verdict": _campaign(own, needs)}
+            else:
+                checked = _campaign(report, needs)
+            rows.append((group_with_ages(group), say, avoid, checked))
         table = TableSpec(
             "",
             pd.DataFrame(

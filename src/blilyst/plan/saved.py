@@ -97,6 +97,7 @@ class SavedCampaign:
     capacity: Mapping[str, Any] = field(default_factory=dict)
     # The municipality's "many" and price limits when it was checked (blilyst.plan.honesty.Thresholds).
     thresholds: Mapping[str, Any] = field(default_factory=dict)
+    target_group: str = ""  # the target group the text is written for ("" : the general message)
 
     def report(self) -> HonestyReport:
         from blilyst.plan.honesty import Thresholds, check_campaign
@@ -132,6 +133,7 @@ class SavedPlan:
     registers: Mapping[str, Any] | None = None
     survey: SurveyResult | None = None  # the latest residents' survey the municipality entered (counts only)
     employment: EmploymentTable | None = None  # employed by industry and age, if the municipality entered it
+    group_campaigns: tuple[SavedCampaign, ...] = ()  # the latest checked text written for each target group
 
     @property
     def scenario_or_default(self) -> str:
@@ -227,6 +229,7 @@ class SavedPlan:
             "registers": dict(self.registers) if self.registers is not None else None,
             "survey": self.survey.to_json() if self.survey is not None else None,
             "employment": self.employment.to_json() if self.employment is not None else None,
+            "group_campaigns": [_campaign_to_json(c) for c in self.group_campaigns],
         }
 
     @classmethod
@@ -279,6 +282,7 @@ class SavedPlan:
             registers=dict(registers) if registers is not None else None,
             survey=SurveyResult.from_json(data["survey"]) if data.get("survey") is not None else None,
             employment=EmploymentTable.from_json(data["employment"]) if data.get("employment") is not None else None,
+            group_campaigns=_group_campaigns_from_json(data.get("group_campaigns")),
             **lists,
         )
 
@@ -332,6 +336,30 @@ def _assessment_from_json(data: Any) -> SavedAssessment | None:
     )
 
 
+def _campaign_to_json(c: SavedCampaign) -> dict[str, Any]:
+    return {
+        "title": c.title,
+        "text": c.text,
+        "capacity": dict(c.capacity),
+        "thresholds": dict(c.thresholds),
+        "target_group": c.target_group,
+    }
+
+
+def _group_campaigns_from_json(data: Any) -> tuple[SavedCampaign, ...]:
+    if not data:
+        return ()
+    if not isinstance(data, list):
+        raise InputError("plan file", "'group_campaigns' must be a list of campaign objects")
+    out = []
+    for item in data:
+        campaign = _campaign_from_json(item)
+        if campaign is None or not campaign.target_group:
+            raise InputError("plan file", "every entry of 'group_campaigns' must name its 'target_group'")
+        out.append(campaign)
+    return tuple(out)
+
+
 def _campaign_from_json(data: Any) -> SavedCampaign | None:
     if data is None:
         return None
@@ -342,4 +370,5 @@ def _campaign_from_json(data: Any) -> SavedCampaign | None:
         text=data["text"],
         capacity=dict(data.get("capacity") or {}),
         thresholds=dict(data.get("thresholds") or {}),
+        target_group=str(data.get("target_group") or ""),
     )

@@ -91,3 +91,22 @@ def test_the_page_shows_the_rewrite_and_the_municipalitys_thresholds(resources, 
     assert "«Rimelig» betyr en husleie på høyst 9\xa0000 kr i måneden" in html
     # 2 rentals at 9 000 a month: "mange" (more than 3) is not supported
     assert "Boligregisteret har 2 boliger til leie ledig, 2 av dem med en husleie på høyst 9\xa0000 kr" in html
+
+
+def test_a_text_written_for_a_target_group_is_judged_for_it_in_the_plan(resources, analyst, client_for):
+    from blilyst.web.planning.models import CampaignCheck, Plan
+
+    plan = Plan.for_municipality(resources)
+    plan.chosen_groups = ["labour_immigrants", "job_seeking_families"]
+    plan.save()
+    client = client_for(analyst)
+    text = "Barnehageplass garantert hele året for alle!"
+    response = client.post(
+        "/plan/4028/message/", {"title": "Barnefamiliesiden", "text": text, "target_group": "job_seeking_families"}
+    )
+    assert response.status_code == 302
+    assert CampaignCheck.objects.get().target_group == "job_seeking_families"
+    refused = client.post("/plan/4028/message/", {"title": "x", "text": text, "target_group": "no_such_group"})
+    assert refused.status_code == 200 and CampaignCheck.objects.count() == 1
+    data = client.get("/plan/4028/export/plan.json").json()
+    assert [c["target_group"] for c in data["group_campaigns"]] == ["job_seeking_families"]

@@ -324,6 +324,19 @@ class CampaignForm(forms.Form):
         help_text=_("Paste the text of the web page, advertisement or brochure."),
     )
 
+    target_group = forms.ChoiceField(
+        label=_("Written for"),
+        required=False,
+        help_text=_("A text written for one of the plan's target groups is judged for that group in the plan."),
+    )
+
+    def __init__(self, *args, groups: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field_of(self, "target_group", forms.ChoiceField).choices = [
+            ("", _("All target groups (the general message)")),
+            *(groups or []),
+        ]
+
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()
         if len(text) < 20:

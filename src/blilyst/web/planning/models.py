@@ -14,6 +14,7 @@ the exported document use the same core functions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import models
@@ -90,6 +91,7 @@ class Plan(Versioned):
         registers: dict | None = None,
         survey: ResidentSurvey | None = None,
         employment: EmploymentByIndustry | None = None,
+        group_campaigns: Sequence[CampaignCheck] = (),
     ):
         """The plan as :class:`blilyst.plan.saved.SavedPlan`, with the given latest assessment and campaign
         check and the registers' aggregate counts now (the caller fetched them through the tenancy helpers)."""
@@ -120,6 +122,10 @@ class Plan(Versioned):
             registers=registers,
             survey=survey.to_domain() if survey is not None else None,
             employment=employment.to_domain() if employment is not None else None,
+            group_campaigns=tuple(
+                SavedCampaign(c.title, c.text, c.capacity, self.municipality.honesty_thresholds_json(), c.target_group)
+                for c in group_campaigns
+            ),
         )
 
     def latest_adopted(self) -> PlanVersion | None:
@@ -230,6 +236,9 @@ class CampaignCheck(models.Model):
     )
     title = models.CharField(_("title"), max_length=150)
     text = models.TextField(_("campaign text"), max_length=20000)
+    target_group = models.CharField(
+        _("target group"), max_length=60, blank=True, help_text="Key of the target group it is written for; blank: all."
+    )
     capacity = models.JSONField(default=dict)
     unsupported = models.PositiveIntegerField(default=0)
     cliches = models.PositiveIntegerField(default=0)

@@ -607,6 +607,12 @@ def _checks(request: AuthedRequest, code: str):
     return for_user(request, CampaignCheck.objects.all(), READ).filter(municipality=code)
 
 
+def _group_choices(plan: Plan) -> list[tuple[str, str]]:
+    """The plan's chosen target groups as (key, name) for "written for"."""
+    names = assembly.group_names(plan.to_saved())
+    return [(key, names.get(key, key)) for key in plan.chosen_groups]
+
+
 @require_http_methods(["GET", "POST"])
 def message(request: AuthedRequest, code: str) -> HttpResponse:
     plan, writable = _plan(request, code)
@@ -614,13 +620,14 @@ def message(request: AuthedRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         if not writable:
             raise PermissionDenied
-        form = CampaignForm(request.POST)
+        form = CampaignForm(request.POST, groups=_group_choices(plan))
         if form.is_valid():
             cap_json = _current_evidence(request, code)["capacity"]
             check = CampaignCheck(
                 municipality=plan.municipality,
                 title=form.cleaned_data["title"],
                 text=form.cleaned_data["text"],
+                target_group=form.cleaned_data.get("target_group") or "",
                 capacity=cap_json,
                 created_by=request.user,
             )
@@ -630,7 +637,7 @@ def message(request: AuthedRequest, code: str) -> HttpResponse:
             check.save()
             return redirect(f"{_url('plan_message', code)}?check={check.pk}#report")
     else:
-        form = CampaignForm()
+        form = CampaignForm(groups=_group_choices(plan))
     checks = list(_checks(request, code)[:20])
     selected = None
     wanted = request.GET.get("check", "")
@@ -900,7 +907,16 @@ def saved_plan_for(user, plan: Plan):
         current_evidence_for(user, code),
         for_member(user, ResidentSurvey.objects.all(), READ).filter(municipality=code).first(),
         for_member(user, EmploymentByIndustry.objects.all(), READ).filter(municipality=code).first(),
+        _latest_per_group(for_member(user, CampaignCheck.objects.all(), READ).filter(municipality=code)),
     )
+
+
+def _latest_per_group(checks) -> list[CampaignCheck]:
+    """The latest checked text written for each target group (the queryset is newest first)."""
+    latest: dict[str, CampaignCheck] = {}
+    for check in checks.exclude(target_group=""):
+        latest.setdefault(check.target_group, check)
+    return list(latest.values())
 
 
 def build_document(request: AuthedRequest, plan: Plan, lang: str):
