@@ -73,6 +73,24 @@ def test_a_read_survives_its_connection_being_killed_mid_request(people, client_
     ]
 
 
+def test_a_read_whose_retry_fails_too_says_the_database_is_unreachable(people, client_for, household, monkeypatch):
+    """The database is down, not one connection: after the one retry the page says so (503), not a server error."""
+    from blilyst.web.newcomers import views
+
+    original, calls = views.for_user, []
+
+    def for_user_after_a_kill(*args, **kwargs):
+        calls.append(1)
+        _kill_the_apps_connection()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(views, "for_user", for_user_after_a_kill)
+    response = client_for(people.alice).get("/households/")
+    assert response.status_code == 503 and len(calls) == 2  # one retry, no more
+    assert "Databasen svarte ikke, så siden kan ikke vises akkurat nå." in response.text
+    assert "<title>Ikke tilgjengelig akkurat nå – blilyst</title>" in response.text
+
+
 def test_a_read_survives_a_connection_killed_between_requests(people, client_for, household, caplog):
     from django.db import close_old_connections
 

@@ -189,7 +189,8 @@ class TransactionMiddleware:
     a lock cannot be had), nothing is saved and the user is told so (503) instead of a bare error page.
 
     A read (GET, HEAD) whose view loses its connection (the server restarted, a proxy or an operator
-    ended it) is run once more on a fresh connection; reads change nothing, so a retry is safe.
+    ended it) is run once more on a fresh connection; reads change nothing, so a retry is safe. If the
+    retry fails too, the database is down: the answer is 503 saying so, not a server error.
     Reads are not wrapped in a transaction: on SQLite (``transaction_mode=IMMEDIATE``) that would
     make every page view take the write lock. Must be the last middleware, so that it runs the view.
 
@@ -215,7 +216,13 @@ class TransactionMiddleware:
                     "Database connection lost during %s %s (%s); retrying once.", request.method, request.path, exc
                 )
                 connection.close()
-                return view_func(request, *view_args, **view_kwargs)
+                try:
+                    return view_func(request, *view_args, **view_kwargs)
+                except (OperationalError, InterfaceError) as again:
+                    # The database is down, not just one connection: say so instead of a server error page.
+                    log.error("Database still unreachable for %s %s (%s).", request.method, request.path, again)
+                    connection.close()
+                    return _read_failed(request)
         try:
             if DEFAULT_DB_ALIAS in getattr(view_func, "_non_atomic_requests", set()):
                 return view_func(request, *view_args, **view_kwargs)
@@ -240,9 +247,24 @@ def _write_failed(request):
         "The database could not be reached while saving, so nothing was saved. Try again in a moment; "
         "if it keeps failing, tell your administrator."
     )
+    return _database_unreachable(request, _("Not saved"), message)
+
+
+def _read_failed(request):
+    from django.utils.translation import gettext as _
+
+    message = _(
+        "The database could not be reached, so this page cannot be shown right now. Try again in a moment; "
+        "if it keeps failing, tell your administrator."
+    )
+    return _database_unreachable(request, _("Not available right now"), message)
+
+
+def _database_unreachable(request, title: str, message: str):
+    """503 saying what happened: JSON for the API, a short page (no database needed to draw it) elsewhere."""
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": message}, status=503)
-    return render(request, "503_write.html", {"message": message}, status=503)
+    return render(request, "503_database.html", {"title": title, "message": message}, status=503)
 
 
 class SnapshotVersionMiddleware:
