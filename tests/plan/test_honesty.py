@@ -180,6 +180,22 @@ def test_the_plan_document_section_is_in_the_documents_language_and_rewrites_in_
     assert norsk.claim_header[0] == "Påstand" and norsk.cliche_rows[0][0].startswith("Skyggebudskap")
 
 
+def test_the_rows_are_built_once_for_the_page_the_document_and_the_frame():
+    report = check_campaign(KVITESEID, KVITESEID_CAPACITY, RULES)
+    rows = report.claim_rows("en")
+    assert rows[0]["verdict"] == UNSUPPORTED and rows[0]["verdict_label"] == "Unsupported"
+    assert rows[0]["rewrite"].startswith("Vi har ledige barnehageplasser 11 av 12")
+    section = document_section(report, "en")
+    assert section.claim_rows == tuple(
+        (r["label"], r["excerpt"], r["verdict_label"], r["reason"], r["rewrite"]) for r in rows
+    )
+    cliches = report.cliche_rows("nb")
+    assert cliches[0]["label"].startswith("Skyggebudskap") and set(cliches[0]) == {"label", "excerpt", "reason"}
+    frame = report.to_frame("en")
+    assert list(frame["type"]) == ["claim"] * len(rows) + ["cliche"] * len(cliches)
+    assert frame.iloc[0]["reason"] == rows[0]["reason"] and frame.iloc[-1]["verdict"] == ""
+
+
 def test_a_bad_written_standard_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="nb, nn"):
         check_campaign("Vi har ledige boliger.", lang="sv")

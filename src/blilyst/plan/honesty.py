@@ -170,6 +170,19 @@ class Finding:
         with override(self.claim.lang):
             return self._rewrite()
 
+    def row(self, lang: str | None = None) -> dict[str, str]:
+        """The finding as every front end shows it: ``label``, ``excerpt``, ``verdict`` (the key),
+        ``verdict_label`` and ``reason`` in ``lang``, and ``rewrite`` in the text's written standard ("" when
+        the claim holds or cannot be checked)."""
+        return {
+            "label": self.label(lang),
+            "excerpt": self.excerpt,
+            "verdict": self.verdict,
+            "verdict_label": self.verdict_label(lang),
+            "reason": self.reason(lang),
+            "rewrite": self.rewrite() or "",
+        }
+
 
 # ------------------------------------------------------------------------------------------ wording helpers
 
@@ -616,6 +629,10 @@ class Cliche:
                 )
             return text
 
+    def row(self, lang: str | None = None) -> dict[str, str]:
+        """The cliché as every front end shows it: ``label``, ``excerpt`` and ``reason`` (texts in ``lang``)."""
+        return {"label": self.label(lang), "excerpt": self.excerpt, "reason": self.reason(lang)}
+
 
 def _find(text: str, patterns: Sequence[str]) -> list[tuple[int, int]]:
     return sorted((m.start(), m.end()) for p in patterns for m in re.finditer(p, text, re.IGNORECASE))
@@ -652,32 +669,21 @@ class HonestyReport:
         """No unsupported claim and no shadow message (``crisis``, ``everything_free``)."""
         return not self.unsupported() and not any(c.kind in SHADOW_MESSAGES for c in self.cliches)
 
+    def claim_rows(self, lang: str | None = None) -> list[dict[str, str]]:
+        """The judged claims as rows (:meth:`Finding.row`), built here once for the page, the document and the frame."""
+        return [c.row(lang) for c in self.claims]
+
+    def cliche_rows(self, lang: str | None = None) -> list[dict[str, str]]:
+        """The clichés and shadow messages as rows (:meth:`Cliche.row`)."""
+        return [c.row(lang) for c in self.cliches]
+
     def to_frame(self, lang: str | None = None) -> pd.DataFrame:
         rows = [
-            {
-                "type": "claim",
-                "kind": c.kind,
-                "label": c.label(lang),
-                "excerpt": c.excerpt,
-                "verdict": c.verdict,
-                "verdict_label": c.verdict_label(lang),
-                "reason": c.reason(lang),
-                "rewrite": c.rewrite() or "",
-            }
-            for c in self.claims
+            {"type": "claim", "kind": c.kind, **row} for c, row in zip(self.claims, self.claim_rows(lang), strict=True)
         ]
         rows += [
-            {
-                "type": "cliche",
-                "kind": c.kind,
-                "label": c.label(lang),
-                "excerpt": c.excerpt,
-                "verdict": "",
-                "verdict_label": "",
-                "reason": c.reason(lang),
-                "rewrite": "",
-            }
-            for c in self.cliches
+            {"type": "cliche", "kind": c.kind, "verdict": "", "verdict_label": "", "rewrite": "", **row}
+            for c, row in zip(self.cliches, self.cliche_rows(lang), strict=True)
         ]
         columns = ["type", "kind", "label", "excerpt", "verdict", "verdict_label", "reason", "rewrite"]
         return pd.DataFrame(rows, columns=columns)
@@ -805,9 +811,9 @@ def document_section(report: HonestyReport, lang: str | None = None) -> Document
         return DocumentSection(
             claim_header=(_("Claim"), _("Excerpt"), _("Verdict"), _("Reason"), _("Honest rewrite")),
             claim_rows=tuple(
-                (c.label(), c.excerpt, c.verdict_label(), c.reason(), c.rewrite() or "") for c in report.claims
+                (r["label"], r["excerpt"], r["verdict_label"], r["reason"], r["rewrite"]) for r in report.claim_rows()
             ),
             cliche_header=(_("Cliché or shadow message"), _("Excerpt"), _("Why it matters")),
-            cliche_rows=tuple((c.label(), c.excerpt, c.reason()) for c in report.cliches),
+            cliche_rows=tuple((r["label"], r["excerpt"], r["reason"]) for r in report.cliche_rows()),
             summary=summary,
         )

@@ -587,22 +587,6 @@ def target_group(request: AuthedRequest, code: str) -> HttpResponse:
 # ---------------------------------------------------------------------------- honest message
 
 
-def _report_rows(report, lang: str) -> tuple[list[dict], list[dict]]:
-    claims = [
-        {
-            "label": c.label(lang),
-            "excerpt": c.excerpt,
-            "verdict": c.verdict,
-            "verdict_label": c.verdict_label(lang),
-            "reason": c.reason(lang),
-            "rewrite": c.rewrite() or "",
-        }
-        for c in report.claims
-    ]
-    cliches = [{"label": c.label(lang), "excerpt": c.excerpt, "reason": c.reason(lang)} for c in report.cliches]
-    return claims, cliches
-
-
 def _checks(request: AuthedRequest, code: str):
     return for_user(request, CampaignCheck.objects.all(), READ).filter(municipality=code)
 
@@ -650,7 +634,7 @@ def message(request: AuthedRequest, code: str) -> HttpResponse:
     report = claims = cliches = None
     if selected is not None:
         report = selected.report()
-        claims, cliches = _report_rows(report, lang)
+        claims, cliches = report.claim_rows(lang), report.cliche_rows(lang)
     ctx = _base(
         request,
         plan,
