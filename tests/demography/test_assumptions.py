@@ -141,7 +141,7 @@ def test_counts_that_empty_a_cohort_name_the_municipality_sex_age_and_year(tmp_p
         run_scenario(FYRESDAL, "trend", 5, TrendOptions(assumptions=f), snapshot=snap)
     assert info.value.field == "a.csv: net_migration"
     # the counts are spread by Fyresdal's own registered in-migrant ages (2016-2025)
-    assert "population of 4032 Fyresdal negative (-10.8): males aged 0 at the end of 2026" in str(info.value)
+    assert "folketallet i 4032 Fyresdal negativt (-10,8): menn på 0 år ved utgangen av 2026" in str(info.value)
 
 
 def test_a_folder_is_not_an_assumptions_file(tmp_path):

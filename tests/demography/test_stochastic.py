@@ -81,7 +81,8 @@ def test_simulations_beyond_the_memory_budget_are_refused(rs, snap):
     with pytest.raises(InputError) as info:
         simulate(rs, 25, simulations=20_000_000, profile=migrant_profile(snap)[0])
     assert info.value.field == "simulations"
-    assert "20000000 simulations of 3 municipalities over 25 years need about 40.7 GiB" in str(info.value)
+    # in the active language (bokmål unless told otherwise), its number in that language's format
+    assert "20000000 simuleringer av 3 kommuner over 25 år trenger om lag 40,7 GiB" in str(info.value)
 
 
 def test_backtest_coverage_2016_to_2026(snap):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from blilyst.errors import InputError
+from blilyst.i18n import gettext as _
 
 if TYPE_CHECKING:
     from blilyst.demography.assumptions import AssumptionSet
@@ -110,7 +111,9 @@ def options_for(scenario: str, **values: Any) -> ScenarioOptions:
     if unused:
         raise InputError(
             unused[0],
-            f"does not apply to the scenario '{scenario}'; it takes {', '.join(sorted(known))}",
+            _("does not apply to the scenario '{scenario}'; it takes {options}").format(
+                scenario=scenario, options=", ".join(sorted(known))
+            ),
         )
     return cls(**given)
 
@@ -123,7 +126,9 @@ def check_options(scenario: str, options: ScenarioOptions | None) -> ScenarioOpt
     if type(options) is not cls:
         raise InputError(
             "options",
-            f"the scenario '{scenario}' takes {cls.__name__}, not {type(options).__name__}",
+            _("the scenario '{scenario}' takes {expected}, not {given}").format(
+                scenario=scenario, expected=cls.__name__, given=type(options).__name__
+            ),
         )
     return options
 
@@ -133,5 +138,8 @@ def _options_class(scenario: str) -> type[ScenarioOptions]:
         return OPTIONS_BY_SCENARIO[scenario]
     except KeyError:
         raise InputError(
-            "scenario", f"unknown scenario '{scenario}'; choose one of {', '.join(OPTIONS_BY_SCENARIO)}"
+            "scenario",
+            _("unknown scenario '{scenario}'; choose one of {choices}").format(
+                scenario=scenario, choices=", ".join(OPTIONS_BY_SCENARIO)
+            ),
         ) from None

@@ -68,7 +68,7 @@ from blilyst.demography.scenario_options import (
 )
 from blilyst.demography.workforce import workforce_measures
 from blilyst.errors import InputError, NegativePopulation
-from blilyst.i18n import N_, format_percent, override
+from blilyst.i18n import N_, format_number, format_percent, override
 from blilyst.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -324,7 +324,7 @@ class ProjectionResult:
         """Population by municipality, year and age group (``width``-year groups, ``top``+ open), both
         sexes and each: columns municipality, name, year, age_group, male, female, total."""
         if width < 1 or top % width or not 0 < top <= MAX_AGE:
-            raise InputError("width", f"give a group width that divides {top}")
+            raise InputError("width", _("give a group width that divides {top}").format(top=top))
         edges = [*list(range(0, top, width)), top]
         labels = [f"{a}-{a + width - 1}" for a in edges[:-1]] + [f"{top}+"]
         Y, R = len(self.years), len(self.codes)
@@ -625,9 +625,16 @@ def run_scenario(
     :class:`RateSchedule` already estimated for the same window.
     """
     if scenario not in SCENARIOS:
-        raise InputError("scenario", f"unknown scenario '{scenario}'; choose one of {', '.join(SCENARIOS)}")
+        raise InputError(
+            "scenario",
+            _("unknown scenario '{scenario}'; choose one of {choices}").format(
+                scenario=scenario, choices=", ".join(SCENARIOS)
+            ),
+        )
     if not isinstance(years, (int, np.integer)) or not 1 <= years <= 100:
-        raise InputError("years", f"must be a whole number of years between 1 and 100; got {years!r}")
+        raise InputError(
+            "years", _("must be a whole number of years between 1 and 100; got {value}").format(value=repr(years))
+        )
     opts = check_options(scenario, options)
     aset = _assumption_set(opts)
     if aset is not None and municipalities is None:
@@ -641,8 +648,10 @@ def run_scenario(
     if scenario == "stochastic" and isinstance(window, (int, np.integer)) and window < 3:
         raise InputError(
             "window",
-            f"the stochastic scenario measures the year-to-year spread of migration and needs "
-            f"at least 3 trend years; got {window}",
+            _(
+                "the stochastic scenario measures the year-to-year spread of migration and needs at least 3 trend "
+                "years; got {value}"
+            ).format(value=window),
         )
     rs = (
         rates
@@ -908,9 +917,25 @@ class _Run:
             step, r, s, a, value = exc.where
             raise InputError(
                 f"{aset.source}: {exc.field}",
-                f"would make the population of {rs.codes[r]} {rs.names[r]} negative ({value:.1f}): "
-                f"{SEXES[s]}s aged {a} at the end of {rs.base_year + step}; more migrants leave than "
-                "live there. Lower the out-migration or use rates instead of counts.",
+                (
+                    _(
+                        "would make the population of {code} {name} negative ({value}): males aged {age} at the end "
+                        "of {year}; more migrants leave than live there. Lower the out-migration or use rates instead "
+                        "of counts."
+                    )
+                    if SEXES[s] == "male"
+                    else _(
+                        "would make the population of {code} {name} negative ({value}): females aged {age} at the "
+                        "end of {year}; more migrants leave than live there. Lower the out-migration or use rates "
+                        "instead of counts."
+                    )
+                ).format(
+                    code=rs.codes[r],
+                    name=rs.names[r],
+                    value=format_number(value, 1),
+                    age=a,
+                    year=rs.base_year + step,
+                ),
             ) from None
         return eng, extra
 
@@ -984,7 +1009,7 @@ def _housing_constraint(
     if opts.dwellings_per_year is None:
         raise InputError(
             "dwellings_per_year",
-            "the housing-led scenario needs the number of new dwellings a year (e.g. --dwellings 25)",
+            _("the housing-led scenario needs the number of new dwellings a year (e.g. --dwellings 25)"),
         )
     plan = (
         np.broadcast_to(np.asarray(opts.dwellings_per_year, dtype=float), (steps,))
@@ -992,13 +1017,16 @@ def _housing_constraint(
         else np.asarray(opts.dwellings_per_year, dtype=float)
     )
     if plan.shape != (steps,):
-        raise InputError("dwellings_per_year", f"give one number or one per projection year ({steps}); got {plan.size}")
+        raise InputError(
+            "dwellings_per_year",
+            _("give one number or one per projection year ({steps}); got {count}").format(steps=steps, count=plan.size),
+        )
     if not np.all(np.isfinite(plan)) or np.any(plan < 0):
-        raise InputError("dwellings_per_year", "new dwellings a year must be numbers of 0 or more")
+        raise InputError("dwellings_per_year", _("new dwellings a year must be numbers of 0 or more"))
     if not 0 <= opts.vacancy < 1:
-        raise InputError("vacancy", "must be a share between 0 and 1")
+        raise InputError("vacancy", _("must be a share between 0 and 1"))
     if opts.headship is None:
-        _, _, cube = snapshot.population_cube(years=[rs.base_year])
+        *_rest, cube = snapshot.population_cube(years=[rs.base_year])
         h = default_headship(cube[0].sum(axis=0))
         assumptions["headship"] = (
             f"default headship rates by age, scaled to {PERSONS_PER_HOUSEHOLD} persons per "
@@ -1026,32 +1054,38 @@ def _employment_constraint(
         else _check_age_vector("participation", opts.participation)
     )
     if not 0 <= opts.unemployment < 1:
-        raise InputError("unemployment", "must be a share between 0 and 1")
+        raise InputError("unemployment", _("must be a share between 0 and 1"))
     weights = np.stack([part, part]) * (1 - opts.unemployment)
     lf0 = np.einsum("rsa,sa->r", base, weights)
     t = np.arange(1, steps + 1)[:, None]
     jobs_target, jobs_growth = opts.jobs_target, opts.jobs_growth
     if jobs_target is not None:
         if not (np.isfinite(jobs_target) and jobs_target > 0):
-            raise InputError("jobs_target", f"must be a number of jobs above 0; got {jobs_target}")
+            raise InputError(
+                "jobs_target", _("must be a number of jobs above 0; got {value}").format(value=jobs_target)
+            )
         jobs0 = _base_jobs(rs, snapshot)
         if jobs0 is None:
-            raise InputError("jobs_target", "no jobs count for this municipality in the data; give --jobs-growth")
+            raise InputError("jobs_target", _("no jobs count for this municipality in the data; give --jobs-growth"))
         growth_path = 1 + (jobs_target / jobs0 - 1) * t / steps
         assumptions["jobs"] = f"from {jobs0[0]:.0f} to {jobs_target:.0f} jobs in {rs.base_year + steps}, straight line"
     elif jobs_growth is not None:
         if not (np.isfinite(jobs_growth) and -0.5 < jobs_growth < 0.5):
             raise InputError(
                 "jobs_growth",
-                f"give the yearly growth as a share between -0.5 and 0.5 (0.01 = 1 %); got {jobs_growth}",
+                _("give the yearly growth as a share between -0.5 and 0.5 (0.01 = 1 %); got {value}").format(
+                    value=jobs_growth
+                ),
             )
         growth_path = np.broadcast_to((1 + jobs_growth) ** t, (steps, R))
         assumptions["jobs"] = f"{jobs_growth:+.1%} a year"
     else:
         raise InputError(
             "jobs_growth",
-            "the employment-led scenario needs a jobs growth rate a year "
-            "(e.g. --jobs-growth 0.01) or a jobs target for the final year",
+            _(
+                "the employment-led scenario needs a jobs growth rate a year (e.g. --jobs-growth 0.01) or a jobs "
+                "target for the final year"
+            ),
         )
     # new jobs go to residents and in-commuters in the shares they hold today (SSB 03321): the employed
     # residents grow by the share of them who work at home times the jobs growth; out-commuters stay as many
@@ -1087,7 +1121,7 @@ def _target_constraint(opts: TargetOptions, rs: RateSchedule, steps: int, assump
         return weights, targets, (N_("to keep the number aged {lo}–{hi} stable"), {"lo": lo, "hi": hi})
     if opts.target == "population":
         if opts.target_population is None or not (np.isfinite(opts.target_population) and opts.target_population > 0):
-            raise InputError("target_population", "give the population to reach in the final year")
+            raise InputError("target_population", _("give the population to reach in the final year"))
         weights = np.ones((2, N_AGES))
         p0 = base.sum(axis=(1, 2))
         t = np.arange(1, steps + 1)[:, None]
@@ -1100,15 +1134,20 @@ def _target_constraint(opts: TargetOptions, rs: RateSchedule, steps: int, assump
             targets,
             (N_("to reach {population} inhabitants"), {"population": round(opts.target_population)}),
         )
-    raise InputError("target", "must be 'working-age' or 'population'")
+    raise InputError("target", _("must be 'working-age' or 'population'"))
 
 
 def _check_age_vector(name: str, values: ArrayLike) -> np.ndarray:
     arr = np.asarray(values, dtype=float)
     if arr.shape != (N_AGES,):
-        raise InputError(name, f"give one rate for each age 0..{MAX_AGE} ({N_AGES} values); got shape {arr.shape}")
+        raise InputError(
+            name,
+            _("give one rate for each age 0..{oldest} ({count} values); got shape {shape}").format(
+                oldest=MAX_AGE, count=N_AGES, shape=arr.shape
+            ),
+        )
     if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr > 1):
-        raise InputError(name, "rates must be numbers between 0 and 1")
+        raise InputError(name, _("rates must be numbers between 0 and 1"))
     return arr
 
 

@@ -45,6 +45,8 @@ from blilyst.axes import PENSION_AGE, WORKING_AGE
 from blilyst.demography.projection import advance
 from blilyst.demography.rates import RateSchedule, engine_survival
 from blilyst.errors import InputError
+from blilyst.i18n import format_number
+from blilyst.i18n import gettext as _
 
 __all__ = ["QUANTILES", "SimulationResult", "fertility_volatility", "simulate"]
 
@@ -224,17 +226,21 @@ def simulate(
 
 def _check_size(simulations: int, steps: int, regions: int, batch: int) -> None:
     if simulations < 10:
-        raise InputError("simulations", "need at least 10 simulations for intervals")
+        raise InputError("simulations", _("need at least 10 simulations for intervals"))
     need = simulation_memory(simulations, steps, regions)
     if need > MEMORY_LIMIT:
         most = max(10, int(simulations * MEMORY_LIMIT / need))
         raise InputError(
             "simulations",
-            f"{simulations} simulations of {regions} municipalities over {steps} "
-            f"years need about {need / 2**30:.1f} GiB; use at most {most}",
+            _(
+                "{simulations} simulations of {regions} municipalities over {steps} years need about {gib} GiB; use "
+                "at most {most}"
+            ).format(
+                simulations=simulations, regions=regions, steps=steps, gib=format_number(need / 2**30, 1), most=most
+            ),
         )
     if batch < 1:
-        raise InputError("batch", "must be at least 1")
+        raise InputError("batch", _("must be at least 1"))
 
 
 def _migration_spread(rs: RateSchedule) -> tuple[np.ndarray, float]:
