@@ -50,7 +50,5 @@ def honesty_check(request: AuthedRequest, code: str, payload: HonestyIn) -> dict
     )
     report = check.report()
     if payload.save:
-        check.unsupported = len(report.unsupported())
-        check.cliches = len(report.cliches)
-        check.save()
+        check.save_with(report)
     return {"id": check.pk, **report.to_dict(normalise(get_language() or DEFAULT_LANGUAGE))}

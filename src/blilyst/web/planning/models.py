@@ -261,6 +261,12 @@ class CampaignCheck(models.Model):
 
         return SavedCampaign(self.title, self.text, self.capacity, self.municipality.honesty_thresholds_json()).report()
 
+    def save_with(self, report) -> None:
+        """Store the check with the counts the list of checks shows, taken from its ``report``."""
+        self.unsupported = len(report.unsupported())
+        self.cliches = len(report.cliches)
+        self.save()
+
 
 def today() -> dt.date:
     return timezone.localdate()

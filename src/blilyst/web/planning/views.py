@@ -615,10 +615,7 @@ def message(request: AuthedRequest, code: str) -> HttpResponse:
                 capacity=cap_json,
                 created_by=request.user,
             )
-            report = check.report()
-            check.unsupported = len(report.unsupported())
-            check.cliches = len(report.cliches)
-            check.save()
+            check.save_with(check.report())
             return redirect(f"{_url('plan_message', code)}?check={check.pk}#report")
     else:
         form = CampaignForm(groups=_group_choices(plan))
