@@ -262,6 +262,9 @@ def test_the_document_is_made_in_the_background_and_only_its_maker_gets_it(peopl
         and status["file"] == f"/jobs/{job.pk}/file/"
         and status["summary"].startswith("Planen er klar")
     )
+    export_page = client.get("/plan/4028/export/").content.decode()  # found again from the plan's page
+    assert "Dokumenter du har laget det siste døgnet" in export_page and f'href="/jobs/{job.pk}/"' in export_page
+    assert f'href="/jobs/{job.pk}/"' not in client_for(people.alice).get("/plan/4028/export/").content.decode()
     for stranger in (people.alice, people.bob):  # alice may read the plan too, but did not start the work
         assert client_for(stranger).get(f"/jobs/{job.pk}/file/").status_code == 404
     Membership.objects.filter(user=analyst).delete()

@@ -953,9 +953,23 @@ def export(request: AuthedRequest, code: str) -> HttpResponse:
             plan.scenario if plan.scenario in needs.SCENARIO_CHOICES else "trend", _lang()
         ),
         adopt_form=AdoptForm(initial={"version": plan.version}),
+        my_documents=_my_documents(request, code),
         **_export_context(request, plan),
     )
     return render(request, "planning/export.html", ctx)
+
+
+def _my_documents(request: AuthedRequest, code: str) -> list:
+    """The documents of this plan the user started in the last day (waiting, being made or ready), so they can
+    be found again after leaving their page."""
+    from blilyst.web.jobs.models import Job
+
+    since = timezone.now() - Job.KEEP_FILES
+    return list(
+        Job.objects.filter(started_by=request.user, kind=Job.Kind.EXPORT, municipality_id=code, created__gte=since)
+        .defer("file")
+        .order_by("-created")[:5]
+    )
 
 
 @require_POST
