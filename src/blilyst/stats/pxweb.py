@@ -474,7 +474,8 @@ class PxWebClient:
             return self._max_cells
         try:
             n = int(self.config().get("maxDataCells") or 0)
-        except (SsbError, ValueError, TypeError):
+        except (SsbError, ValueError, TypeError) as exc:
+            log.info("SSB's /config gives no cell limit (%s); requests are split at %d cells", exc, DEFAULT_MAX_CELLS)
             n = 0
         return n if n > 0 else DEFAULT_MAX_CELLS
 
