@@ -159,6 +159,9 @@ def test_an_api_write_whose_connection_dies_says_so_in_json_and_saves_nothing(pe
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code == 503 and response["Content-Type"] == "application/json"
+    from blilyst.web.api.api import api as the_api
+
+    assert "503" in the_api.get_openapi_schema()["paths"]["/api/households/"]["post"]["responses"]  # documented
     assert response.json()["detail"].startswith("Databasen svarte ikke under lagringen, så ingenting ble lagret.")
     connection.close()
     assert not Household.objects.filter(label="Familien Haugen").exists()

@@ -7,7 +7,8 @@ Endpoints use the same tenancy helpers as the pages (:mod:`blilyst.web.lib.tenan
 and another municipality's objects answer 404.
 
 OpenAPI: ``/api/openapi.json`` and ``/api/docs`` (logged-in users). Every answer is JSON in a documented
-shape, errors included: ``{"detail": ...}`` for 400, 401, 403 and 404 (an unknown API address too), and
+shape, errors included: ``{"detail": ...}`` for 400, 401, 403, 404 (an unknown API address too) and 503 (the
+database could not be reached, see ``TransactionMiddleware``), and
 422 with ``detail`` (the request did not match the schema) or ``errors`` (a form refused it, per field).
 """
 
@@ -63,6 +64,7 @@ ERROR_RESPONSES = {
     "401": "No valid token or session.",
     "403": "Your role does not allow this here.",
     "404": "No such object among yours (another municipality's answers the same), or no such address.",
+    "503": "The database could not be reached; for a change, nothing of it was saved. Try again in a moment.",
 }
 
 
