@@ -125,3 +125,23 @@ def test_a_refresh_summary_writes_its_row_count_in_the_page_language(monkeypatch
     for lang in ("nb", "nn"):
         with translation.override(lang):
             assert "77\u00a0684" in tasks._refresh(job)
+
+
+def test_the_pages_that_follow_a_job_never_read_its_file(admin):
+    """The job's page asks for its status every few seconds; a plan document is megabytes, read only by the
+    download."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user, client = admin
+    client.post(reverse("jobs:start"), {"kind": "retention"})
+    job = Job.objects.get()
+    job.attach("plan.pdf", "application/pdf", b"%PDF-1.7 " + b"x" * 1000)
+    for url in (reverse("jobs:list"), reverse("jobs:detail", args=[job.pk]), reverse("jobs:status", args=[job.pk])):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        reads = [q["sql"] for q in queries.captured_queries if 'FROM "jobs_job"' in q["sql"]]
+        assert reads and not any('"jobs_job"."file"' in sql for sql in reads), url
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("jobs:file", args=[job.pk])).content.startswith(b"%PDF")
+    assert any('"jobs_job"."file"' in q["sql"] for q in queries.captured_queries)

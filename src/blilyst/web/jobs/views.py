@@ -24,7 +24,7 @@ def _may_start(request: AuthedRequest) -> bool:
 
 @require_GET
 def job_list(request: AuthedRequest) -> HttpResponse:
-    jobs = request.user.jobs.all()[:50]  # a job is its starter's own
+    jobs = request.user.jobs.defer("file")[:50]  # a job is its starter's own; its file (megabytes) is not shown
     kinds = [(value, label) for value, label in Job.Kind.choices if value in ADMIN_KINDS]
     return render(request, "jobs/list.html", {"jobs": jobs, "kinds": kinds, "may_start": _may_start(request)})
 
@@ -40,8 +40,11 @@ def job_start(request: AuthedRequest) -> HttpResponse:
     return redirect("jobs:detail", pk=job.pk)
 
 
-def _own_job(request: AuthedRequest, pk: int) -> Job:
-    return get_object_or_404(Job, pk=pk, started_by=request.user)  # another person's job is not found
+def _own_job(request: AuthedRequest, pk: int, *, with_file: bool = False) -> Job:
+    """The user's own job (another person's is not found), without its file unless asked: the job's page asks
+    for its status every few seconds, and a plan document is megabytes."""
+    jobs = Job.objects.all() if with_file else Job.objects.defer("file")
+    return get_object_or_404(jobs, pk=pk, started_by=request.user)
 
 
 @require_GET
@@ -55,7 +58,7 @@ def job_file(request: AuthedRequest, pk: int) -> HttpResponse:
     from blilyst.web.lib.tenancy import can
     from blilyst.web.planning.views import READ
 
-    job = _own_job(request, pk)
+    job = _own_job(request, pk, with_file=True)
     if not job.has_file or job.file is None:
         raise Http404("No file")
     if job.municipality_id is not None and not can(request.user, READ, job.municipality_id):
