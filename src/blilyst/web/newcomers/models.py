@@ -16,13 +16,13 @@ import datetime as dt
 import re
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blilyst.web.accounts.models import Municipality
-from blilyst.web.lib.versioning import VersionConflict
+from blilyst.web.lib.versioning import VersionConflict, Versioned
 
 
 class TargetGroup(models.TextChoices):
@@ -153,11 +153,12 @@ class HouseholdQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-class Household(models.Model):
+class Household(Versioned):
     """A household that has asked about moving to the municipality, and what it needs.
 
     Personal data. ``version`` guards against lost updates: a form carries the version it was
-    read at, and ``save_checked`` refuses to save over a newer one (see ``VersionConflict``).
+    read at, and ``save_checked`` (:class:`~blilyst.web.lib.versioning.Versioned`) refuses to save over a newer one
+    (see ``VersionConflict``).
     ``last_activity`` is what retention counts from.
     """
 
@@ -230,22 +231,12 @@ class Household(models.Model):
         self.last_activity = timezone.now()
         Household.objects.filter(pk=self.pk).update(last_activity=self.last_activity)
 
-    def lock_version(self, seen_version: int) -> None:
-        """Inside a transaction: lock the row and raise VersionConflict if it was saved since ``seen_version``."""
-        current = Household.objects.select_for_update().filter(pk=self.pk).values_list("version", flat=True).first()
-        if current is None or current != seen_version:
-            raise VersionConflict(current)
-        self.version = current
-
-    def save_checked(self, seen_version: int, update_fields: list[str] | None = None) -> None:
-        """Save if nobody saved since ``seen_version`` was read; bump the version. Raises VersionConflict."""
-        with transaction.atomic():
-            self.lock_version(seen_version)
-            self.version = seen_version + 1
-            self.last_activity = timezone.now()
-            if update_fields is not None:
-                update_fields = [*list(update_fields), "version", "last_activity"]
-            self.save(update_fields=update_fields)
+    def save_checked(self, seen_version: int | None, update_fields: list[str] | None = None) -> None:
+        """:meth:`Versioned.save_checked`, marking activity now as well (a change is activity)."""
+        self.last_activity = timezone.now()
+        if update_fields is not None:
+            update_fields = [*update_fields, "last_activity"]
+        super().save_checked(seen_version, update_fields)
 
     def change_status(
         self,
