@@ -123,8 +123,8 @@ def test_cli_accounts_marks_estimates(capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "municipality,year,component,value,source"
     assert "4036,2022,net_migration,80.0,registered" in out
-    assert ",births," in out and "estimated" in out
-    assert "# Population 1 January: SSB table 07459" in out
+    assert ",births," in out and "beregnet" in out  # the method note, in bokmål by default
+    assert "# Folketall 1. januar: SSB-tabell 07459" in out  # notes in the language (bokmål by default)
     assert main(["accounts", "Vinje", "--years", "2022"]) == 0
     table = capsys.readouterr().out
     assert "* = anslått; tall uten * er registrert." in table and "80" in table
@@ -227,7 +227,7 @@ def test_registered_annual_components_replace_estimates_where_given(snap):
     est = acc.residual.totals().set_index(["municipality", "year"]).loc[("0301", 2022)]
     # more births registered than estimated: the residual takes the difference, the rest still closes
     assert oslo.residual == pytest.approx(est.births - 8_500)
-    assert any("Registered births, deaths" in n and "2 municipality-years (2022-2022)" in n for n in acc.notes)
+    assert any("Registrerte fødte, døde" in n and "2 kommuneår (2022–2022)" in n for n in acc.notes)
 
 
 def _total(snap, code, year):
@@ -243,7 +243,7 @@ def test_accounts_without_annual_components_fall_back_to_moves_by_age_and_estima
         municipalities=["4032"],
         years=(2022, 2022),
     )
-    assert not any("Registered births" in n for n in acc.notes)
+    assert not any("Registrerte fødte" in n for n in acc.notes)
     row = acc.wide().iloc[0]
     assert (row.in_migration, row.out_migration, row.net_migration) == (93, 57, 36)  # the Telemark file
     assert "births" in row.estimated and "deaths" in row.estimated

@@ -60,11 +60,23 @@ from blilyst.demography.boundaries import (
 )
 from blilyst.demography.residual import ResidualMigration, net_migration_by_age
 from blilyst.errors import InputError
+from blilyst.i18n import N_, format_signed, ngettext
+from blilyst.i18n import gettext as _
 
 if TYPE_CHECKING:
     from blilyst.stats.snapshot import Snapshot
 
 REGISTERED, ESTIMATED = "registered", "estimated"
+#: The registered components of SSB's population change table, in words for the notes.
+COMPONENT_WORDS = {
+    "births": N_("births"),
+    "deaths": N_("deaths"),
+    "in_migration": N_("in-migration"),
+    "out_migration": N_("out-migration"),
+    "net_migration": N_("net migration"),
+    "natural_increase": N_("natural increase"),
+    "boundary_change": N_("border changes"),
+}
 
 #: Components of an account, in display order.
 COMPONENTS: tuple[str, ...] = (
@@ -268,17 +280,20 @@ def build_accounts(
     est, src = _estimated_totals(res, boundary_changes, population_flags, codes, event_years)
 
     notes = [
-        "Population 1 January: SSB table 07459 (2024 borders). Kilde: Statistisk sentralbyrå.",
-        "Births estimated from the cohort aged 0 on 1 January next year and national infant survival; "
-        "deaths estimated from national mortality (Human Mortality Database, Norway) applied to the local "
-        "population; net migration estimated by the residual (cohort-survival) method where not registered.",
+        _("Population 1 January: SSB table 07459 (2024 borders). Source: Statistics Norway."),
+        _(
+            "Births estimated from the cohort aged 0 on 1 January next year and national infant survival; deaths "
+            "estimated from national mortality (Human Mortality Database, Norway) applied to the local population; "
+            "net migration estimated by the residual (cohort-survival) method where not registered."
+        ),
     ]
     if res.mortality_years:
         extra = sorted({y for y, m in zip(res.years, res.mortality_years, strict=False) if y != m})
         if extra:
             notes.append(
-                f"Mortality for {', '.join(map(str, extra))} uses the last year with rates "
-                f"({max(res.mortality_years)})."
+                _("Mortality for {years} uses the last year with rates ({last}).").format(
+                    years=", ".join(map(str, extra)), last=max(res.mortality_years)
+                )
             )
 
     reg_by_age = None
@@ -361,10 +376,10 @@ def _apply_registered_migration(
     partial = sorted({int(y) for y in max_age[max_age < 99].index.get_level_values("year")})
     gap = ""
     if partial:
-        gap = (
-            f"; for {partial[0]}-{partial[-1]} the data cover ages 0-{int(max_age.min())} only, "
-            "so moves of older people are missing from those totals"
-        )
+        gap = " " + _(
+            "For {first}–{last} the data cover ages 0–{age} only, so moves of older people are missing from those "
+            "totals."
+        ).format(first=partial[0], last=partial[-1], age=int(max_age.min()))
     if migration_scope == "all":
         for col in ["in_migration", "out_migration", "net_migration"]:
             est.loc[idx, col] = reg.loc[idx, col].astype(float)
@@ -377,11 +392,13 @@ def _apply_registered_migration(
             - est.loc[idx, "boundary_change"]
         )
         return (
-            "Registered in-, out- and net migration (all moves, domestic and international) from "
-            "SSB's migration-by-age data as prepared by Telemark fylkeskommune"
+            _(
+                "Registered in-, out- and net migration (all moves, domestic and international) from SSB's "
+                "migration-by-age data as prepared by Telemark fylkeskommune."
+            )
             + gap
-            + ". 'residual' closes the account (registered migration against estimated births "
-            "and deaths)."
+            + " "
+            + _("The residual closes the account (registered migration against estimated births and deaths).")
         )
     for reg_col, col in [
         ("in_migration", "domestic_in"),
@@ -392,9 +409,10 @@ def _apply_registered_migration(
         src.loc[idx, col] = REGISTERED
     est.loc[idx, "international_net"] = est.loc[idx, "net_migration"] - est.loc[idx, "domestic_net"]
     return (
-        "Registered domestic in-, out- and net migration (SSB 09588)" + gap + "; "
-        "international net migration = estimated net migration minus registered domestic net "
-        "(estimated)."
+        _("Registered domestic in-, out- and net migration (SSB 09588).")
+        + gap
+        + " "
+        + _("International net migration = estimated net migration minus registered domestic net (estimated).")
     )
 
 
@@ -404,20 +422,24 @@ def _boundary_notes(est: pd.DataFrame, population_flags: pd.DataFrame | None, co
     moved = est.boundary_change[est.boundary_change.abs() >= 0.5]
     if len(moved):
         largest = moved.abs().sort_values(ascending=False, kind="stable").index[:12]
-        listed = ", ".join(f"{m} {y} ({moved[(m, y)]:+.0f})" for m, y in largest)
+        listed = ", ".join(f"{m} {y} ({format_signed(moved[(m, y)])})" for m, y in largest)
         if len(moved) > len(largest):
-            listed += f" and {len(moved) - len(largest)} smaller"
+            listed = _("{listed} and {count} smaller").format(listed=listed, count=len(moved) - len(largest))
         notes.append(
-            "Border changes (people who changed municipality because the border moved, effective 1 January "
-            f"the next year) are a component of their own, not migration: {listed}. Registered for Telemark "
-            "(SSB 01223), elsewhere SSB 06913's 2011-2025 deviation placed in its largest year (estimated)."
+            _(
+                "Border changes (people who changed municipality because the border moved, effective 1 January the "
+                "next year) are a component of their own, not migration: {listed}. Registered for Telemark (SSB "
+                "01223), elsewhere SSB 06913's 2011–2025 deviation placed in its largest year (estimated)."
+            ).format(listed=listed)
         )
     split = [c for c in merged_split_municipalities(population_flags) if c in codes]
     if split:
         notes.append(
-            f"{', '.join(split)}: merged and split again; where the 1 January stocks are fixed shares of the merged "
-            "municipality, net migration cannot be estimated and is left out (the residual shows the difference). "
-            "Leave these years out of comparisons and rankings."
+            _(
+                "{codes}: merged and split again; where the 1 January stocks are fixed shares of the merged "
+                "municipality, net migration cannot be estimated and is left out (the residual shows the difference). "
+                "Leave these years out of comparisons and rankings."
+            ).format(codes=", ".join(split))
         )
     return notes
 
@@ -435,7 +457,11 @@ def _mark_estimated_stocks(src: pd.DataFrame, population_flags: pd.DataFrame, co
         code = str(key)
         if code in codes:
             spans = ", ".join(f"{r['year_from']}-{r['year_to']}" for r in rows.to_dict("records"))
-            notes.append(f"{code}: 1 January population {spans} is an estimate ({rows['note'].iloc[0]!s}).")
+            notes.append(
+                _("{code}: 1 January population {years} is an estimate ({note}).").format(
+                    code=code, years=spans, note=rows["note"].iloc[0]
+                )
+            )
     return notes
 
 
@@ -503,10 +529,19 @@ def _apply_registered_components(est: pd.DataFrame, src: pd.DataFrame, component
     src.loc[idx, "residual"] = np.where((parts == REGISTERED).all(axis=1), REGISTERED, ESTIMATED)
     have = [c for c in reg.columns if reg[c].notna().any()]
     years = sorted({y for _, y in idx})
-    return (
-        f"Registered {', '.join(have)} from SSB's population change table (06913/01223) for {len(idx)} "
-        f"municipality-years ({years[0]}-{years[-1]}); other municipality-years are estimated. 'residual' "
-        "closes those accounts (registered components against the 1 January stocks; SSB's restledd)."
+    return ngettext(
+        "Registered {components} from SSB's population change table (06913/01223) for {count} municipality-year "
+        "({first}–{last}); other municipality-years are estimated. The residual closes those accounts (registered "
+        "components against the 1 January stocks; SSB's restledd).",
+        "Registered {components} from SSB's population change table (06913/01223) for {count} municipality-years "
+        "({first}–{last}); other municipality-years are estimated. The residual closes those accounts (registered "
+        "components against the 1 January stocks; SSB's restledd).",
+        len(idx),
+    ).format(
+        components=", ".join(_(COMPONENT_WORDS[c]) if c in COMPONENT_WORDS else c for c in have),
+        count=len(idx),
+        first=years[0],
+        last=years[-1],
     )
 
 
