@@ -194,6 +194,18 @@ def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "newcomers/household_detail.html", ctx)
 
 
+def _save_over_version(request: AuthedRequest, household: Household, form, formsets, detail: str) -> None:
+    """Inside a transaction: save a household page's form and formsets over the version the form was opened at
+    (VersionConflict, nothing saved, when someone saved since), count the version up and log the change."""
+    household.lock_version(form.cleaned_data["version"])
+    form.instance.version = form.cleaned_data["version"] + 1
+    form.instance.last_activity = timezone.now()
+    form.save()
+    for formset in formsets:
+        formset.save()
+    log_access(request.user, household, Action.CHANGE, detail=detail)
+
+
 @require_http_methods(["GET", "POST"])
 def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     household = get_rw_household_for_user(request, pk)
@@ -205,13 +217,7 @@ def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and adults.is_valid() and children.is_valid():
         try:
             with transaction.atomic():
-                household.lock_version(form.cleaned_data["version"])
-                form.instance.version = form.cleaned_data["version"] + 1
-                form.instance.last_activity = timezone.now()
-                form.save()
-                adults.save()
-                children.save()
-                log_access(request.user, household, Action.CHANGE, detail="household")
+                _save_over_version(request, household, form, [adults, children], "household")
         except VersionConflict as exc:
             # Keep what the user typed (now based on the stored version) and show where it differs.
             current = _current_or_404(request, pk)
@@ -245,12 +251,7 @@ def household_needs(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and children.is_valid():
         try:
             with transaction.atomic():
-                household.lock_version(form.cleaned_data["version"])
-                form.instance.version = form.cleaned_data["version"] + 1
-                form.instance.last_activity = timezone.now()
-                form.save()
-                children.save()
-                log_access(request.user, household, Action.CHANGE, detail="needs")
+                _save_over_version(request, household, form, [children], "needs")
         except VersionConflict as exc:
             current = _current_or_404(request, pk)
             data = rebind_to_current(request.POST, exc.current_version)
