@@ -83,6 +83,29 @@ def test_a_plan_changed_since_the_page_was_opened_is_not_adopted(plan_with_goal)
     assert not plan.versions.exists()
 
 
+def test_a_plan_changed_while_its_documents_are_drawn_is_not_adopted(plan_with_goal, monkeypatch):
+    """The documents are drawn before the plan's row is locked (a lock held for seconds would hold up every
+    other save); a save made meanwhile is still caught when the version is frozen."""
+    from blilyst.plan import document
+
+    client, plan = plan_with_goal
+    seen = plan.version
+    draw = document.to_pdf
+
+    def drawn_while_someone_saves(doc):
+        other = plan.__class__.objects.get(pk=plan.pk)
+        other.goal = "Someone else's goal"
+        other.save_checked(seen)  # not blocked: no lock is held while drawing
+        return draw(doc)
+
+    monkeypatch.setattr(document, "to_pdf", drawn_while_someone_saves)
+    response = client.post("/plan/4028/adopt/", {"version": seen, "adopted_on": "2026-03-12", "case_number": "26/14"})
+    assert response.status_code == 409
+    assert "Noen endret planen etter at du åpnet denne siden" in response.content.decode()
+    assert not plan.versions.exists()
+    assert plan.__class__.objects.get(pk=plan.pk).goal == "Someone else's goal"
+
+
 def test_adoption_needs_a_case_number_and_a_date_not_in_the_future(plan_with_goal):
     client, plan = plan_with_goal
     response = client.post(

@@ -987,23 +987,30 @@ def adopt(request: AuthedRequest, code: str) -> HttpResponse:
     form = AdoptForm(request.POST)
     conflict: dict = {}
     if form.is_valid():
+        seen = form.cleaned_data["version"]
         try:
+            if plan.version != seen:  # changed since the page was opened: nothing to draw
+                raise VersionConflict(plan.version)
+            # The documents are drawn before the row is locked: seconds of figures, charts and layout under a
+            # lock would hold up every other save of the plan (on SQLite every write of the whole app).
+            number = plan.draft_version_info().number
+            info = VersionInfo(number, ADOPTED, form.cleaned_data["adopted_on"], form.cleaned_data["case_number"])
+            saved = dataclasses.replace(saved_plan(request, plan), version=info)
+            ev, _records = _evaluation(request, code, _lang())
+            document = assembly.build_document(saved, lang=_lang(), prepared_on=timezone.localdate(), evaluation=ev)
+            pdf, docx = to_pdf(document), to_docx(document)
+            figures = assembly.key_numbers(code, saved.scenario_or_default)
             with transaction.atomic():
-                plan.lock_version(form.cleaned_data["version"])
-                number = plan.draft_version_info().number
-                info = VersionInfo(number, ADOPTED, form.cleaned_data["adopted_on"], form.cleaned_data["case_number"])
-                saved = dataclasses.replace(saved_plan(request, plan), version=info)
-                ev, _records = _evaluation(request, code, _lang())
-                document = assembly.build_document(saved, lang=_lang(), prepared_on=timezone.localdate(), evaluation=ev)
+                plan.lock_version(seen)  # nobody saved or adopted it while the documents were drawn
                 PlanVersion.objects.create(
                     plan=plan,
                     number=number,
                     adopted_on=form.cleaned_data["adopted_on"],
                     case_number=info.case_number,
                     saved=dataclasses.replace(saved, adopted=None).to_json(),
-                    figures=assembly.key_numbers(code, saved.scenario_or_default),
-                    pdf=to_pdf(document),
-                    docx=to_docx(document),
+                    figures=figures,
+                    pdf=pdf,
+                    docx=docx,
                     created_by=request.user,
                 )
                 plan.version += 1  # a new draft begins: open forms notice it
