@@ -248,7 +248,8 @@ def test_a_corrupt_snapshot_directory_raises_naming_the_file_and_the_fix(tmp_pat
     (copy / "population.parquet").write_bytes(b"\x00" * 100)
     with pytest.raises(SnapshotError) as info:
         load_snapshot(copy)
-    assert "population.parquet" in str(info.value) and "Delete" in str(info.value)
+    # what to do, in the active language (bokmål unless told otherwise)
+    assert "population.parquet" in str(info.value) and "Slett den lokale øyeblikksbildemappen" in str(info.value)
     (copy / "manifest.json").unlink()
     with pytest.raises(SnapshotError, match="manifest.json"):
         load_snapshot(tmp_path / "snap")
@@ -288,7 +289,7 @@ def test_a_local_snapshot_path_that_is_a_file_falls_back_to_bundled_with_a_warni
     monkeypatch.setenv("BLILYST_DATA_DIR", str(garbage))
     load_snapshot.cache_clear()
     try:
-        with pytest.warns(RuntimeWarning, match="not a directory"):
+        with pytest.warns(RuntimeWarning, match="er ikke en mappe"):
             snap = load_snapshot()
         assert snap.origin == "bundled" and len(snap.population) == 21 * 357 * 2 * 106
     finally:
@@ -300,7 +301,7 @@ def test_writing_where_a_file_is_in_the_way_is_a_snapshot_error_and_touches_noth
     blocker.write_text("a file", encoding="utf-8")
     entry = {"description": "b", "ssb_table": "x", "source_file": "x", "date": "x", "licence": "x", "credit": "x"}
     for dest in (blocker, blocker / "snapshot"):
-        with pytest.raises(SnapshotError, match="Cannot write a snapshot to .*blocker"):
+        with pytest.raises(SnapshotError, match="Kan ikke skrive et øyeblikksbilde til .*blocker"):
             write_snapshot({"births": snap.births}, {"version": "v", "datasets": {"births": entry}}, dest)
     assert blocker.read_text(encoding="utf-8") == "a file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]

@@ -126,13 +126,20 @@ _CHECK = {
     "float": lambda t: pa.types.is_floating(t) or pa.types.is_integer(t),
     "bool": pa.types.is_boolean,
 }
-_FIX_LOCAL = (
-    "Delete the local snapshot directory {dir} to fall back to the bundled data, or run 'blilyst data refresh' again."
-)
-_FIX_BUNDLED = (
-    "Reinstall blilyst, or in a source checkout run 'blilyst data build-snapshot' "
-    "(or 'git checkout src/blilyst/data/snapshot')."
-)
+
+
+def _fix_local(directory: Path) -> str:
+    return gettext(
+        "Delete the local snapshot directory {dir} to fall back to the bundled data, or run 'blilyst data refresh' "
+        "again."
+    ).format(dir=directory)
+
+
+def _fix_bundled() -> str:
+    return gettext(
+        "Reinstall blilyst, or in a source checkout run 'blilyst data build-snapshot' (or 'git checkout "
+        "src/blilyst/data/snapshot')."
+    )
 
 
 def local_dir() -> Path:
@@ -365,20 +372,25 @@ def _load(directory: Path | None) -> Snapshot:
             manifest, frames = _read_dir(directory, required=True)
         except SnapshotError as exc:
             raise SnapshotError(
-                f"The snapshot in {directory} is unusable: {exc}. "
-                + (_FIX_BUNDLED if directory == bundled else _FIX_LOCAL.format(dir=directory))
+                gettext("The snapshot in {dir} is unusable: {problem}.").format(dir=directory, problem=exc)
+                + " "
+                + (_fix_bundled() if directory == bundled else _fix_local(directory))
             ) from None
         return Snapshot("bundled" if directory == bundled else "local", directory, manifest, frames)
 
     try:
         manifest, frames = _read_dir(bundled, required=True)
     except SnapshotError as exc:
-        raise SnapshotError(f"The bundled data snapshot is unusable: {exc}. {_FIX_BUNDLED}") from None
+        raise SnapshotError(
+            gettext("The bundled data snapshot is unusable: {problem}.").format(problem=exc) + " " + _fix_bundled()
+        ) from None
     local = local_dir()
     if local.exists() and not local.is_dir():
         warnings.warn(
-            f"The local snapshot directory {local} (${ENV_DIR}) is not a directory; using the bundled "
-            f"data. Point ${ENV_DIR} at a directory, or unset it.",
+            gettext(
+                "The local snapshot directory {dir} (${variable}) is not a directory; using the bundled data. Point "
+                "${variable} at a directory, or unset it."
+            ).format(dir=local, variable=ENV_DIR),
             RuntimeWarning,
             stacklevel=3,
         )
@@ -388,7 +400,9 @@ def _load(directory: Path | None) -> Snapshot:
         has_files = not has_manifest and local.is_dir() and any(local.iterdir())
     except OSError as exc:  # unreadable directory
         warnings.warn(
-            f"The local snapshot directory {local} cannot be read ({exc}); using the bundled data.",
+            gettext("The local snapshot directory {dir} cannot be read ({problem}); using the bundled data.").format(
+                dir=local, problem=exc
+            ),
             RuntimeWarning,
             stacklevel=3,
         )
@@ -396,8 +410,11 @@ def _load(directory: Path | None) -> Snapshot:
     if not has_manifest:
         if has_files:
             warnings.warn(
-                f"The local snapshot {local} has no {MANIFEST}; using the bundled data. "
-                + _FIX_LOCAL.format(dir=local),
+                gettext("The local snapshot {dir} has no {manifest}; using the bundled data.").format(
+                    dir=local, manifest=MANIFEST
+                )
+                + " "
+                + _fix_local(local),
                 RuntimeWarning,
                 stacklevel=3,
             )
@@ -406,7 +423,9 @@ def _load(directory: Path | None) -> Snapshot:
         local_manifest, local_frames = _read_dir(local, required=False)
     except SnapshotError as exc:
         warnings.warn(
-            f"The local snapshot is corrupt ({exc}); using the bundled data instead. " + _FIX_LOCAL.format(dir=local),
+            gettext("The local snapshot is corrupt ({problem}); using the bundled data instead.").format(problem=exc)
+            + " "
+            + _fix_local(local),
             RuntimeWarning,
             stacklevel=3,
         )
@@ -555,7 +574,11 @@ def write_snapshot(datasets: dict[str, pd.DataFrame], manifest: JSONDict, dest: 
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, SnapshotError):
             raise
-        raise SnapshotError(f"Could not write the snapshot to {dest} ({exc}); the previous data are kept.") from exc
+        raise SnapshotError(
+            gettext("Could not write the snapshot to {dest} ({problem}); the previous data are kept.").format(
+                dest=dest, problem=exc
+            )
+        ) from exc
     clear_cache()
     return dest
 
@@ -632,8 +655,10 @@ def make_temp_beside(dest: Path) -> Path:
         tmp.chmod(0o755)
     except OSError as exc:
         raise SnapshotError(
-            f"Cannot write a snapshot to {dest} ({exc}). Give a directory you may write to "
-            f"(--dest or ${ENV_DIR}); the previous data are kept."
+            gettext(
+                "Cannot write a snapshot to {dest} ({problem}). Give a directory you may write to (--dest or "
+                "${variable}); the previous data are kept."
+            ).format(dest=dest, problem=exc, variable=ENV_DIR)
         ) from None
     return tmp
 
