@@ -181,3 +181,14 @@ def test_local_survival_differs_only_where_the_level_does(rates15):
     i_lo = int(np.argmin(rates15.mortality_factor))
     assert np.all(s[:, i_hi, :, 1:100] <= s[:, i_lo, :, 1:100])
     np.testing.assert_allclose(s[:, i_hi, :, 102:], s[:, i_lo, :, 102:])  # 100+ keeps national rates
+
+
+def test_a_snapshot_missing_a_year_in_the_window_is_refused_by_name(snap, monkeypatch):
+    """A refreshed snapshot can lack a year in the middle: the rates name it instead of failing on list.index."""
+    codes, years, cube = snap.population_cube()
+    gap = years.index(2020)
+    monkeypatch.setattr(
+        snap, "population_cube", lambda: (codes, years[:gap] + years[gap + 1 :], np.delete(cube, gap, axis=0))
+    )
+    with pytest.raises(InputError, match="1 January 2020"):
+        estimate_rates(["4032"], snapshot=snap, window=10)

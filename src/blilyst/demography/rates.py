@@ -469,6 +469,12 @@ def estimate_rates(
     if first < years[0]:
         raise InputError("window", f"{window} years before {last} reaches {first}; data start in {years[0]}")
     sel_years = list(range(first, last + 1))
+    gaps = [y for y in sel_years if y not in years]
+    if gaps:  # a refreshed snapshot can lack years in the middle
+        raise InputError(
+            "population",
+            f"no population for 1 January {', '.join(map(str, gaps))}; the rates need every year {first}-{last}",
+        )
     cube = cube[[years.index(y) for y in sel_years]]
 
     reg = get_register()
