@@ -141,7 +141,7 @@ def test_scenarios_are_listed_in_both_languages(capsys):
         (["--scenario", "stochastic", "--simulations", "0"], "Error: simulations: need at least 10 simulations"),
         (
             ["--scenario", "stochastic", "--simulations", "100000000"],
-            "Error: simulations: 100000000 simulations of 1 municipalities over 20 years need about 54.8 GiB",
+            "Error: simulations: 100000000 simulations of 1 municipality over 20 years need about 54.8 GiB",
         ),
         (["--window", "50"], "Error: window: 50 years before 2026 reaches 1976; data start in 2006"),
         (["--lang", "de"], "Error: --lang: 'de' is not a language blilyst writes; use nb, nn or en"),

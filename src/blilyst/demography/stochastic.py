@@ -45,7 +45,7 @@ from blilyst.axes import PENSION_AGE, WORKING_AGE
 from blilyst.demography.projection import advance
 from blilyst.demography.rates import RateSchedule, engine_survival
 from blilyst.errors import InputError
-from blilyst.i18n import format_number
+from blilyst.i18n import format_number, ngettext
 from blilyst.i18n import gettext as _
 
 __all__ = ["QUANTILES", "SimulationResult", "fertility_volatility", "simulate"]
@@ -232,9 +232,12 @@ def _check_size(simulations: int, steps: int, regions: int, batch: int) -> None:
         most = max(10, int(simulations * MEMORY_LIMIT / need))
         raise InputError(
             "simulations",
-            _(
+            ngettext(
+                "{simulations} simulations of {regions} municipality over {steps} years need about {gib} GiB; use at "
+                "most {most}",
                 "{simulations} simulations of {regions} municipalities over {steps} years need about {gib} GiB; use "
-                "at most {most}"
+                "at most {most}",
+                regions,
             ).format(
                 simulations=simulations, regions=regions, steps=steps, gib=format_number(need / 2**30, 1), most=most
             ),
