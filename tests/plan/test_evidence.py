@@ -11,6 +11,7 @@ from blilyst.errors import UnknownMunicipality
 from blilyst.plan.evidence import (
     build_plan,
     comparison_spec,
+    key_figure_rows,
     key_figures,
     key_figures_frame,
     migration_chart,
@@ -36,6 +37,19 @@ def test_key_figures_for_fyresdal(snapshot):
     assert frame["Endring 2016–2026"] == "\u221249 (\u22123,7\xa0%)"
     english = key_figures_frame(k, "en").set_index("Key figure")["Value"]
     assert english["Population 1 January 2026"] == "1,274"
+
+
+def test_the_evidence_pages_key_figures_are_worded_in_the_core(snapshot):
+    k = key_figures("4032", snapshot)
+    rows = dict(key_figure_rows(k, 2050, 1100.4, 560.0, "nb"))
+    assert rows["Folketall 1. januar 2026"] == "1\u00a0274"
+    assert "49 (" in rows["Endring siden 2016"] and rows["Endring siden 2016"].endswith("3,7\xa0%)")
+    assert rows["Andel 67 år og eldre"].endswith(" i 2016)") and " (var " in rows["Andel 67 år og eldre"]
+    assert rows["Folketall i 2050 (framskrevet)"] == "1\u00a0100"
+    nynorsk = [label for label, _value in key_figure_rows(k, 2050, 1100.4, 560.0, "nn")]
+    assert nynorsk[1] == "Endring sidan 2016" and nynorsk[-1] == "20–66 år i 2050 (framskrive)"
+    english = dict(key_figure_rows(k, 2050, 1100.4, 560.0, "en"))
+    assert english["Aged 20–66 in 2050 (projected)"] == "560"
 
 
 def test_pyramid_chart_table_adds_up(snapshot):

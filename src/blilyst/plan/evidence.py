@@ -139,6 +139,31 @@ def border_change_row(k: KeyFigures, lang: str) -> tuple[str, str] | None:
         return label, format_signed(k.boundary_change)
 
 
+def key_figure_rows(
+    k: KeyFigures, projected_year: int, projected_population: float, projected_working_age: float, lang: str = "nb"
+) -> list[tuple[str, str]]:
+    """The headline figures as the evidence page lists them, (label, value) in ``lang``: population, change,
+    border changes where any, the shares of 67+ and 20–66, and the projection's population and working age in
+    its last year (``projected_*``)."""
+    with override(lang):
+        change = f"{'+' if k.change >= 0 else ''}{fmt_int(k.change, lang)}"
+        share_then = _("{share} (was {before} in {year})").format(
+            share=fmt_pct(k.share_67_plus, lang, 1), before=fmt_pct(k.share_67_plus_before, lang, 1), year=k.year_before
+        )
+        return [
+            (_("Population 1 January {year}").format(year=k.year), fmt_int(k.population, lang)),
+            (
+                _("Change since {year}").format(year=k.year_before),
+                f"{change} ({fmt_pct(k.change / k.population_before, lang, 1)})",
+            ),
+            *[row for row in [border_change_row(k, lang)] if row is not None],
+            (_("Share aged 67 and over"), share_then),
+            (_("Share aged 20–66"), fmt_pct(k.share_20_66, lang, 1)),
+            (_("Population in {year} (projected)").format(year=projected_year), fmt_int(projected_population, lang)),
+            (_("Aged 20–66 in {year} (projected)").format(year=projected_year), fmt_int(projected_working_age, lang)),
+        ]
+
+
 def key_figures_frame(k: KeyFigures, lang: str = "nb") -> pd.DataFrame:
     with override(lang):
         rows = [

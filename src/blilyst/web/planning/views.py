@@ -23,7 +23,7 @@ from blilyst.i18n import active, format_percent, in_language, override
 from blilyst.plan import assembly, needs, smallnumbers
 from blilyst.plan import bottlenecks as bn
 from blilyst.plan.chain import validate_chain
-from blilyst.plan.evidence import border_change_row
+from blilyst.plan.evidence import key_figure_rows
 from blilyst.plan.targetgroups import (
     bottlenecks_hitting,
     candidate_groups,
@@ -170,26 +170,7 @@ def evidence(request: AuthedRequest, code: str) -> HttpResponse:
         scenario_text=needs.scenario_text(scenario, lang),
         scenario_label=needs.scenario_label(scenario, lang),
         key=k,
-        key_rows=[
-            (_("Population 1 January %(year)d") % {"year": k.year}, fmt_int(k.population, lang)),
-            (
-                _("Change since %(year)d") % {"year": k.year_before},
-                f"{'+' if k.change >= 0 else ''}{fmt_int(k.change, lang)} ({fmt_pct(k.change / k.population_before, lang, 1)})",
-            ),
-            *[row for row in [border_change_row(k, lang)] if row is not None],
-            (
-                _("Share aged 67 and over"),
-                _("%(share)s (was %(before)s in %(year)d)")
-                % {
-                    "share": fmt_pct(k.share_67_plus, lang, 1),
-                    "before": fmt_pct(k.share_67_plus_before, lang, 1),
-                    "year": k.year_before,
-                },
-            ),
-            (_("Share aged 20–66"), fmt_pct(k.share_20_66, lang, 1)),
-            (_("Population in %(year)d (projected)") % {"year": int(end.year)}, fmt_int(end.population, lang)),
-            (_("Aged 20–66 in %(year)d (projected)") % {"year": int(end.year)}, fmt_int(end.working_age, lang)),
-        ],
+        key_rows=key_figure_rows(k, int(end.year), end.population, end.working_age, lang),
         charts=web,
         chart=chart_by_key,
         immigration_text=needs.immigration_text(code, lang),
