@@ -7,7 +7,7 @@ the machine's load average beside its figures)::
 
 Without ``DATABASE_URL`` it runs on SQLite. On PostgreSQL a throw-away database is created on that server
 (``blilyst_bench_<pid>``) and dropped afterwards. ``--server threaded`` uses the pre-forked threaded server of
-``bench_web_households.py`` instead of gunicorn.
+``bench_web_households.py`` (``webload.SERVER``) instead of gunicorn.
 
 What it does:
 
@@ -32,18 +32,25 @@ import argparse
 import os
 import random
 import re
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_web_households import SERVER, PostgresDatabase, free_port, percentile
+from webload import (
+    PostgresDatabase,
+    bench_env,
+    free_port,
+    percentile,
+    run_setup,
+    run_together,
+    start_gunicorn,
+    start_threaded,
+    stop,
+    wait_until_up,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
 CLIENTS = 50
 CONTACT_PERSONS = 10
 TARGET_P95_MS = 150.0
@@ -54,7 +61,6 @@ SETUP = r"""
 import datetime as dt, sys
 import django
 django.setup()
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from blilyst.web.accounts.models import Membership, Municipality, User
 from blilyst.web.frontdoor.models import FrontDoor
@@ -84,13 +90,8 @@ from django.db import connection
 if connection.vendor == "postgresql":
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-session = SessionStore()
-session["_auth_user_id"] = str(user.pk)
-session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-session["_auth_user_hash"] = user.get_session_auth_hash()
-session.create()
 ids = list(Household.objects.values_list("pk", flat=True))
-print(session.session_key, min(ids), max(ids))
+print(session_for(user), min(ids), max(ids))
 """
 
 
@@ -135,11 +136,7 @@ def run_baseline(base: str, requests_per_client: int, think_s: float) -> list[fl
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_together([(worker, (i,)) for i in range(CLIENTS)])
     return latencies
 
 
@@ -220,38 +217,11 @@ def run_mixed(base: str, cookie: str, first_id: int, last_id: int, requests_per_
         with lock:
             _merge(timings, errors, mine, bad)
 
-    threads = [threading.Thread(target=contact_person, args=(i,)) for i in range(CONTACT_PERSONS)]
-    threads += [threading.Thread(target=public, args=(100 + i,)) for i in range(CLIENTS - CONTACT_PERSONS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    users = [(contact_person, (i,)) for i in range(CONTACT_PERSONS)]
+    run_together(users + [(public, (100 + i,)) for i in range(CLIENTS - CONTACT_PERSONS)])
     if errors:
         raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[:3]}")
     return timings
-
-
-def start_gunicorn(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
-    """gunicorn as docs/production.md runs it (``--workers``), with threads and kept-alive connections as a
-    proxy in front keeps its upstream ones."""
-    return subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "blilyst.web.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--keep-alive",
-            "75",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
 
 
 def run(
@@ -262,17 +232,12 @@ def run(
     threads: int = 4,
     server_kind: str = "gunicorn",
 ) -> dict:
-    import httpx
-
-    env = dict(os.environ)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "blilyst.web.settings")
-    env["BLILYST_HOME"] = tempfile.mkdtemp(prefix="blilyst-bench-frontdoor-")
-    env.setdefault("BLILYST_SECRET_KEY", "bench-secret-key-" + "x" * 40)
-    env["BLILYST_DEBUG"] = "0"
-    env["BLILYST_HTTPS"] = "0"
-    env["BLILYST_FRONTDOOR_POSTS_PER_HOUR"] = "1000000"  # every client is 127.0.0.1: one address
-    env["BLILYST_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"  # no mail leaves the run
-    env["PYTHONPATH"] = str(ROOT / "src")
+    env = bench_env(
+        "blilyst-bench-frontdoor-",
+        BLILYST_HTTPS="0",
+        BLILYST_FRONTDOOR_POSTS_PER_HOUR="1000000",  # every client is 127.0.0.1: one address
+        BLILYST_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",  # no mail leaves the run
+    )
     url = os.environ.get("DATABASE_URL", "").strip()
     database = PostgresDatabase(url) if url else None
     if database is not None:
@@ -282,31 +247,16 @@ def run(
     server = None
     try:
         t0 = time.perf_counter()
-        out = subprocess.run(
-            [PYTHON, "-c", SETUP, str(households)], env=env, check=True, capture_output=True, text=True
-        ).stdout.split()
+        out = run_setup(SETUP, env, households).split()
         cookie, first_id, last_id = out[-3], int(out[-2]), int(out[-1])
         setup_s = time.perf_counter() - t0
         port = free_port()
         if server_kind == "gunicorn":
             server = start_gunicorn(env, port, workers, threads)
         else:
-            server = subprocess.Popen(
-                [PYTHON, "-c", SERVER, str(port), str(workers)],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+            server = start_threaded(env, port, workers)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                if httpx.get(base + "/healthz/", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start")
+        wait_until_up(base)
         load_before = os.getloadavg()
         baseline = run_baseline(base, requests_per_client, think_s)
         mixed = run_mixed(base, cookie, first_id, last_id, requests_per_client, think_s)
@@ -324,10 +274,7 @@ def run(
         }
     finally:
         if server is not None:
-            import signal
-
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=10)
+            stop(server)
         if database is not None:
             database.__exit__(None, None, None)
 

@@ -34,17 +34,25 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from webload import (
+    PostgresDatabase,
+    bench_env,
+    free_port,
+    percentile,
+    run_setup,
+    run_together,
+    start_threaded,
+    stop,
+    wait_until_up,
+)
+
 HOUSEHOLDS = 10_000
 CLIENTS = 20
 TARGET_P95_MS = 150.0
@@ -52,7 +60,6 @@ TARGET_P95_MS = 150.0
 SETUP = r"""
 import django, sys
 django.setup()
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from blilyst.web.accounts.models import Membership, Municipality, User
 from blilyst.web.newcomers.demo import generate_households
@@ -66,88 +73,9 @@ from django.db import connection
 if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would have after a bulk load
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-session = SessionStore()
-session["_auth_user_id"] = str(user.pk)
-session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-session["_auth_user_hash"] = user.get_session_auth_hash()
-session.create()
 ids = list(Household.objects.values_list("pk", flat=True))
-print(session.session_key, min(ids), max(ids))
+print(session_for(user), min(ids), max(ids))
 """
-
-
-SERVER = r"""
-import socket, sys
-import django
-django.setup()
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler, get_internal_wsgi_application
-
-
-class Handler(WSGIRequestHandler):
-    # runserver's handler with TCP_NODELAY, as production servers (gunicorn) set it.
-
-    def setup(self):
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, *args):
-        pass
-
-
-httpd = ThreadedWSGIServer(("127.0.0.1", int(sys.argv[1])), Handler)
-httpd.set_app(get_internal_wsgi_application())
-# Pre-fork like gunicorn (docs/production.md runs 3 workers): the processes share the listening socket.
-import os
-for _ in range(int(sys.argv[2]) - 1):
-    if os.fork() == 0:
-        break
-httpd.serve_forever()
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
-    return ordered[k]
-
-
-class PostgresDatabase:
-    """A throw-away database on the server named by DATABASE_URL."""
-
-    def __init__(self, url: str):
-        import dj_database_url
-
-        self.config = dj_database_url.parse(url)
-        self.name = f"blilyst_bench_{os.getpid()}"
-        user = self.config.get("USER") or ""
-        auth = user + (f":{self.config['PASSWORD']}" if self.config.get("PASSWORD") else "")
-        self.url = f"postgres://{auth}@{self.config['HOST']}:{self.config.get('PORT') or 5432}/{self.name}"
-
-    def _admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(
-            host=self.config["HOST"],
-            port=self.config.get("PORT") or 5432,
-            user=self.config.get("USER"),
-            password=self.config.get("PASSWORD") or None,
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
-            conn.execute(sql)
-
-    def __enter__(self) -> str:
-        self._admin(f'CREATE DATABASE "{self.name}"')
-        return self.url
-
-    def __exit__(self, *exc) -> None:
-        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 def run_phase(base: str, cookie: str, paths, requests_per_client: int, think_s: float, clients: int = CLIENTS) -> dict:
@@ -177,13 +105,7 @@ def run_phase(base: str, cookie: str, paths, requests_per_client: int, think_s: 
             latencies.extend(mine)
             errors.extend(bad)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - t0
+    wall = run_together([(worker, (i,)) for i in range(clients)])
     if errors:
         raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[:3]}")
     return {
@@ -196,13 +118,7 @@ def run_phase(base: str, cookie: str, paths, requests_per_client: int, think_s: 
 
 
 def run(requests_per_client: int = 50, households: int = HOUSEHOLDS, think_s: float = 0.5, workers: int = 3) -> dict:
-    env = dict(os.environ)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "blilyst.web.settings")
-    env["BLILYST_HOME"] = tempfile.mkdtemp(prefix="blilyst-bench-web-")
-    env.setdefault("BLILYST_SECRET_KEY", "bench-secret-key-" + "x" * 40)
-    env["BLILYST_DEBUG"] = "0"
-    env["BLILYST_HTTPS"] = "0"
-    env["PYTHONPATH"] = str(ROOT / "src")
+    env = bench_env("blilyst-bench-web-", BLILYST_HTTPS="0")
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
         database = PostgresDatabase(url)
@@ -215,30 +131,13 @@ def run(requests_per_client: int = 50, households: int = HOUSEHOLDS, think_s: fl
     server = None
     try:
         t0 = time.perf_counter()
-        out = subprocess.run(
-            [PYTHON, "-c", SETUP, str(households)], env=env, check=True, capture_output=True, text=True
-        ).stdout.split()
+        out = run_setup(SETUP, env, households).split()
         cookie, first_id, last_id = out[-3], int(out[-2]), int(out[-1])
         setup_s = time.perf_counter() - t0
         port = free_port()
-        server = subprocess.Popen(
-            [PYTHON, "-c", SERVER, str(port), str(workers)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        server = start_threaded(env, port, workers)
         base = f"http://127.0.0.1:{port}"
-        import httpx
-
-        for _ in range(200):
-            try:
-                if httpx.get(base + "/healthz/", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start")
+        wait_until_up(base)
         statuses = ["enquiry", "in_dialogue", "visited", "decided", "moved_in", "settled"]
 
         def baseline(rng):
@@ -274,10 +173,7 @@ def run(requests_per_client: int = 50, households: int = HOUSEHOLDS, think_s: fl
         return results
     finally:
         if server is not None:
-            import signal
-
-            os.killpg(server.pid, signal.SIGTERM)  # the server and the workers it forked (its own group)
-            server.wait(timeout=10)
+            stop(server)
         if database is not None:
             database.__exit__(None, None, None)
 

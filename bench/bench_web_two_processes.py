@@ -31,32 +31,34 @@ import argparse
 import json
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_web_households import PostgresDatabase, free_port, percentile
+from webload import (
+    PostgresDatabase,
+    bench_env,
+    free_port,
+    percentile,
+    run_setup,
+    run_together,
+    start_gunicorn,
+    stop,
+    wait_until_up,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
 TARGET_P95_MS = 150.0
 REDIS_URL = "redis://127.0.0.1:6379/7"
-# Connections kept open longer than the longest think time, as a proxy in front keeps its upstream ones
-# (gunicorn's default of 2 s closed a connection just as a user sent the next request: ReadError).
-KEEP = ("--keep-alive", "75")
 
 SETUP = r"""
 import json, sys
 import django
 django.setup()
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from blilyst.stats.register import get_register
 from blilyst.web.accounts.models import Membership, Municipality, User
@@ -70,13 +72,8 @@ for i, entry in enumerate(get_register().frame().head(count).itertuples()):
     user = User.objects.create(username=f"bench{i}")
     Membership.objects.create(user=user, municipality=municipality, role="contact_person")
     generate_households(municipality, per, seed=i, contact_person=user)
-    session = SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.create()
     ids = list(Household.objects.filter(municipality=municipality).values_list("pk", flat=True))
-    users[entry.code] = [session.session_key, min(ids), max(ids)]
+    users[entry.code] = [session_for(user), min(ids), max(ids)]
 from django.db import connection
 with connection.cursor() as cursor:
     cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would have after a bulk load
@@ -131,13 +128,7 @@ def run_phase(bases: list[str], users: list[tuple[str, int, int]], paths: Paths,
             latencies[base].extend(mine)
             errors.extend(bad)
 
-    threads = [threading.Thread(target=user_session, args=(i, u)) for i, u in enumerate(users)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - t0
+    wall = run_together([(user_session, (i, u)) for i, u in enumerate(users)])
     every = [ms for values in latencies.values() for ms in values]
     return {
         "n": len(every),
@@ -151,50 +142,22 @@ def run_phase(bases: list[str], users: list[tuple[str, int, int]], paths: Paths,
 
 
 def start_server(env: dict[str, str], threads: int, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
-    import httpx
-
     port = free_port()
-    gunicorn = str(Path(PYTHON).parent / "gunicorn")
-    process = subprocess.Popen(
-        [
-            gunicorn,
-            "blilyst.web.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            *KEEP,
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    process = start_gunicorn(env, port, workers, threads)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(base + "/healthz/", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("an app process did not start")
+    try:
+        wait_until_up(base, tries=600, what="an app process")
+    except RuntimeError:
+        stop(process)
+        raise
+    return process, base
 
 
 def run(municipalities: int, households: int, requests: int, think: float, threads: int, workers: int = 1) -> dict:
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="blilyst.web.settings",
-        BLILYST_HOME=tempfile.mkdtemp(prefix="blilyst-bench-two-"),
-        BLILYST_SECRET_KEY="bench-secret-key-" + "x" * 40,
-        BLILYST_DEBUG="0",
-        BLILYST_REDIS_URL=REDIS_URL,
-        PYTHONPATH=str(ROOT / "src"),
-    )
+    env = bench_env("blilyst-bench-two-", BLILYST_REDIS_URL=REDIS_URL)
     database = PostgresDatabase(
         os.environ.get("DATABASE_URL", "").strip() or "postgres://postgres@127.0.0.1:5432/postgres"
     )
@@ -202,13 +165,7 @@ def run(municipalities: int, households: int, requests: int, think: float, threa
     servers: list[subprocess.Popen[bytes]] = []
     try:
         t0 = time.perf_counter()
-        out = subprocess.run(
-            [PYTHON, "-c", SETUP, str(municipalities), str(households)],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        out = run_setup(SETUP, env, municipalities, households)
         users = [tuple(v) for v in json.loads(out.strip().splitlines()[-1]).values()]
         setup_s = time.perf_counter() - t0
         bases = []
@@ -229,8 +186,7 @@ def run(municipalities: int, households: int, requests: int, think: float, threa
         return results
     finally:
         for process in servers:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=10)
+            stop(process)
         database.__exit__(None, None, None)
 
 
