@@ -142,17 +142,22 @@ def household_create(request: AuthedRequest) -> HttpResponse:
             adult.save()
             record_consent(household, ConsentPurpose.FOLLOW_UP, by=request.user)
             log_access(request.user, household, Action.CREATE)
-        duplicates = list(household.duplicate_candidates()[:5])
-        if duplicates:
-            messages.warning(
-                request,
-                _("Possible duplicate: %(list)s have the same e-mail or phone.")
-                % {"list": ", ".join(f"{d.label} (#{d.pk})" for d in duplicates)},
-            )
+        _warn_of_duplicates(request, household)
         messages.success(request, _("The inquiry is registered."))
         return redirect("household_detail", pk=household.pk)
     ctx = {"form": form, "consent_text": _consent_text()}
     return render(request, "newcomers/household_create.html", ctx)
+
+
+def _warn_of_duplicates(request: HttpRequest, household: Household) -> None:
+    """After a save: name up to five other households with the same e-mail or phone (a warning, not a refusal)."""
+    duplicates = list(household.duplicate_candidates()[:5])
+    if duplicates:
+        messages.warning(
+            request,
+            _("Possible duplicate: %(list)s have the same e-mail or phone.")
+            % {"list": ", ".join(f"{d.label} (#{d.pk})" for d in duplicates)},
+        )
 
 
 def _consent_text() -> str:
@@ -230,13 +235,7 @@ def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 **conflict_context(form, current),
             }
             return render(request, "newcomers/household_edit.html", ctx, status=409)
-        duplicates = list(household.duplicate_candidates()[:5])
-        if duplicates:
-            messages.warning(
-                request,
-                _("Possible duplicate: %(list)s have the same e-mail or phone.")
-                % {"list": ", ".join(f"{d.label} (#{d.pk})" for d in duplicates)},
-            )
+        _warn_of_duplicates(request, household)
         messages.success(request, _("The household is saved."))
         return redirect("household_detail", pk=household.pk)
     ctx = {"household": household, "form": form, "adults": adults, "children": children}
