@@ -96,6 +96,10 @@ def test_reach_against_fyresdal_in_migration(migration_by_age):
     assert result.total_in_migration == 93 + 71 + 70
     assert result.persons_moved_in_via_service == 5
     assert result.share == pytest.approx(5 / 234)
+    # the period as the page and the document both print it (one helper: plan.texts.year_span)
+    assert result.period == "2023–2025"
+    one_year = reach(households(), municipality="4032", migration_by_age=migration_by_age, years=[2024])
+    assert one_year.period == "2024"
 
 
 def test_evaluate_puts_it_together(migration_by_age):

@@ -625,7 +625,7 @@ def _evaluation_blocks(plan: Plan, lang: str) -> list[Any]:
             )
         if ev.reach is not None:
             r = ev.reach
-            period = f"{min(r.years)}–{max(r.years)}" if len(r.years) > 1 else str(r.years[0])
+            period = r.period
             b.append(
                 Para(
                     tr("reach", lang).format(

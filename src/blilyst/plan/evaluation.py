@@ -37,6 +37,7 @@ from blilyst.demography.retention import (
 from blilyst.errors import InputError
 from blilyst.i18n import N_, gettext, override
 from blilyst.plan import smallnumbers
+from blilyst.plan.texts import year_span
 
 FUNNEL_STAGES = ("enquiry", "in_dialogue", "visited", "decided", "moved_in")
 # Labels are translated at use time (stage_label, reason_label), so each reader gets their own language.
@@ -246,6 +247,11 @@ class Reach:
     @property
     def share(self) -> float:
         return self.persons_moved_in_via_service / self.total_in_migration if self.total_in_migration else float("nan")
+
+    @property
+    def period(self) -> str:
+        """The years covered as readers see them ("2019–2024", or the one year)."""
+        return year_span(self.years)
 
 
 def reach(

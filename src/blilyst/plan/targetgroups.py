@@ -30,7 +30,7 @@ from blilyst.demography.inmigrants import MODEL, OWN, InMigrantProfile, in_migra
 from blilyst.errors import InputError
 from blilyst.i18n import N_, active, format_list, in_every_language, in_language, ngettext, override, pgettext
 from blilyst.i18n import gettext as _
-from blilyst.plan.texts import data_age_note, fmt_int, fmt_pct
+from blilyst.plan.texts import data_age_note, fmt_int, fmt_pct, year_span
 
 if TYPE_CHECKING:
     from blilyst.plan.bottlenecks import Assessment
@@ -308,10 +308,6 @@ def recent_years(frame: pd.DataFrame, municipality: str, n: int = 5) -> list[int
     return [int(y) for y in years[-n:]]
 
 
-def _period(years: Sequence[int]) -> str:
-    return f"{min(years)}–{max(years)}" if len(years) > 1 else str(years[0])
-
-
 def migration_age_profile(
     migration_by_age: pd.DataFrame,
     municipality: str,
@@ -540,7 +536,7 @@ def _migration_evidence(
         mask = _age_mask(rows["age"].astype(int), group.age_ranges)
         inn = rows["in_migration"].fillna(0).astype(float)
         out = rows["out_migration"].fillna(0).astype(float)
-        period = _period(use_years)
+        period = year_span(use_years)
         kw.update(in_share=float(inn[mask].sum() / inn.sum()) if inn.sum() else None, period=period)
         if borrowed is None:  # out-migrants and persons only from the municipality's own moves
             kw.update(
@@ -685,7 +681,7 @@ def _refugee_evidence(
                     _message(N_("Refugees settled")),
                     float(window["settled"].sum()),
                     "persons",
-                    _period([last - 4, last]),
+                    year_span([last - 4, last]),
                     _message(SOURCE_IMDI),
                 )
             )

@@ -7,6 +7,7 @@ language with ``blilyst.i18n.in_every_language`` and read back with ``in_languag
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from blilyst.i18n import format_number, format_percent
 from blilyst.i18n import gettext as _
@@ -25,6 +26,11 @@ def fmt_int(value: float | None, lang: str | None = None) -> str:
     if value is None:
         return "–"
     return format_number(round(value), 0, lang)
+
+
+def year_span(years: Sequence[int]) -> str:
+    """The years a figure covers as readers see them: "2019–2024" (an en dash), or the one year."""
+    return f"{min(years)}–{max(years)}" if len(years) > 1 else str(years[0])
 
 
 #: Evidence this many years old or older says how old it is in the sentence that uses it.

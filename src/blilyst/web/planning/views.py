@@ -750,7 +750,7 @@ def results(request: AuthedRequest, code: str) -> HttpResponse:
                 "persons": _("hidden (under 3)") if small else r.persons_moved_in_via_service,
                 "total": fmt_int(r.total_in_migration, lang),
                 "share": "–" if small else fmt_pct(r.share, lang, 1),
-                "period": f"{min(r.years)}–{max(r.years)}" if len(r.years) > 1 else str(r.years[0]),
+                "period": r.period,
             }
     ctx["total_in"] = _total_in_migration(code)
     return render(request, "planning/results.html", ctx)
