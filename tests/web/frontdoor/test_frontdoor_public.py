@@ -295,3 +295,23 @@ def test_a_form_costs_a_fixed_small_number_of_statements(people, front_door, reg
     assert len(sql) <= 13, "\n".join(sql)
     assert not any("privacy_consent" in q and q.startswith("SELECT") for q in sql)
     assert not any(q.startswith('UPDATE "newcomers_household"') for q in sql)
+
+
+def test_a_register_change_reaches_every_process_at_once(people, front_door, registers, public, client_for):
+    from django.core.cache import cache, caches
+    from django.urls import reverse
+
+    from blilyst.web.frontdoor.offer import generation
+
+    assert public.get(URL).status_code == 200  # the page is now in this process's memory
+    before = generation("4028")
+    response = client_for(people.alice).post(
+        reverse("resources:create", args=["kindergartens"]),
+        {"municipality": "4028", "kindergarten": "Nye barnehage", "month": "2099-01", "free_places": 9},
+    )
+    assert response.status_code == 302
+    # the generation lives in the cache all processes share (here the machine's cache folder), not in this
+    # process's own memory: another process whose memory still holds the page reads the new number too
+    assert caches["shared"].get("frontdoor-generation:4028") == generation("4028") == before + 1
+    cache.clear()  # this process's memory is not where the change is kept
+    assert generation("4028") == before + 1

@@ -4,20 +4,27 @@ Only what :func:`blilyst.plan.frontdoor.public_offer` allows is passed on: count
 by kind, free kindergarten places by month, and the advertised open vacancies (occupation, employer,
 place, deadline and the public advertisement's link). No owner, no address, no note. The result is
 kept for ``CACHE_SECONDS`` per municipality, so a busy public page does not recount on every request.
+
+Every cache key carries the municipality's *generation*, a counter in the ``shared`` cache (a folder of the
+machine, or Redis) that ``forget_offer`` counts up whenever blilyst changes the registers (pages, API,
+import, an accepted offer): every server process sees the change at its next request, so the offer and the
+page can be kept for minutes in each process's own memory. Changes made outside blilyst show within
+``CACHE_SECONDS``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone
 
 from blilyst.plan.frontdoor import JobAd, PublicOffer, public_offer
 from blilyst.web.planning.aggregates import capacity
 from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity
 
-CACHE_SECONDS = 60
+CACHE_SECONDS = 300
+GENERATIONS = "shared"  # the cache every process of the server reads
 
 
 def _job_ads(code: str) -> list[JobAd]:
@@ -42,9 +49,9 @@ def _job_ads(code: str) -> list[JobAd]:
 
 def generation(code: str) -> int:
     """A number that changes whenever ``code``'s registers change (``forget_offer``): part of every cache
-    key of the municipality's public offer and page, so a change is seen at once by every process that
-    shares the cache, and within ``CACHE_SECONDS`` by the others."""
-    return int(cache.get(f"frontdoor-generation:{code}") or 0)
+    key of the municipality's public offer and page. It lives in the ``shared`` cache, so a change is seen at
+    once by every process of the server (every server, with Redis)."""
+    return int(caches[GENERATIONS].get(f"frontdoor-generation:{code}") or 0)
 
 
 def cache_key(kind: str, front_door, *parts: str) -> str:
@@ -70,4 +77,4 @@ def offer_for(front_door, today: dt.date | None = None, use_cache: bool = True) 
 
 def forget_offer(code: str) -> None:
     """After ``code``'s registers change: a new generation, so cached offers and pages are not used again."""
-    cache.set(f"frontdoor-generation:{code}", generation(code) + 1, None)
+    caches[GENERATIONS].set(f"frontdoor-generation:{code}", generation(code) + 1, None)

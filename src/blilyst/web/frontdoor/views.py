@@ -131,8 +131,9 @@ def _public_context(front_door, lang: str, form, adults, children) -> dict:
 
 def _cached_public_page(request: HttpRequest, front_door, lang: str) -> HttpResponse:
     """The empty form is the same for every visitor but for the CSRF token: the page is rendered once per
-    municipality, language and minute (``offer.CACHE_SECONDS``) with a placeholder, and each visitor gets
-    their own token put in (``get_token`` also sets the CSRF cookie)."""
+    municipality, language and ``offer.CACHE_SECONDS`` in each process (a register change starts a new
+    generation at once, see ``offer.generation``) with a placeholder, and each visitor gets their own token
+    put in (``get_token`` also sets the CSRF cookie)."""
     key = cache_key("page", front_door, lang)
     html = cache.get(key)
     if html is None:
