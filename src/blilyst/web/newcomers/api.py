@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.api.pagination import BoundedLimitOffset
-from blilyst.web.api.schema import JsonInput
+from blilyst.web.api.schema import JsonInput, form_data
 from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
 from blilyst.web.newcomers.forms import AdultForm, ChildForm, HouseholdForm, NeedsForm
@@ -160,15 +160,6 @@ class FormErrors(Exception):
         self.errors = errors
 
 
-def _form_data(values: dict) -> dict:
-    """A schema's values as a form receives them from a browser (dates as ISO text, nothing for None)."""
-    return {
-        name: value.isoformat() if isinstance(value, dt.date) else value
-        for name, value in values.items()
-        if value is not None
-    }
-
-
 def _clean(form, prefix: str, errors: dict[str, list[str]]) -> dict:
     """The form's cleaned data; its messages go into ``errors`` under ``prefix.field``."""
     if form.is_valid():
@@ -186,21 +177,21 @@ def validated(household_fields: dict | None, needs, adults, children) -> dict:
     errors: dict[str, list[str]] = {}
     cleaned: dict = {}
     if household_fields is not None:
-        form = HouseholdForm(_form_data({**household_fields, "version": 1}), instance=Household())
+        form = HouseholdForm(form_data({**household_fields, "version": 1}), instance=Household())
         cleaned["household"] = {k: v for k, v in _clean(form, "", errors).items() if k in household_fields}
     if needs is not None:
-        needs_form = NeedsForm(_form_data({**needs.dict(), "version": 1}), instance=Household())
+        needs_form = NeedsForm(form_data({**needs.dict(), "version": 1}), instance=Household())
         cleaned["needs"] = {
             k: v for k, v in _clean(needs_form, "needs", errors).items() if k in NeedsSchema.model_fields
         }
     if adults is not None:
         cleaned["adults"] = [
-            _clean(AdultForm(_form_data(a.dict()), instance=Adult()), f"adults.{i}", errors)
+            _clean(AdultForm(form_data(a.dict()), instance=Adult()), f"adults.{i}", errors)
             for i, a in enumerate(adults)
         ]
     if children is not None:
         cleaned["children"] = [
-            _clean(ChildForm(_form_data(c.dict()), instance=Child()), f"children.{i}", errors)
+            _clean(ChildForm(form_data(c.dict()), instance=Child()), f"children.{i}", errors)
             for i, c in enumerate(children)
         ]
     if errors:

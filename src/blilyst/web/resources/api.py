@@ -22,7 +22,7 @@ from ninja.pagination import paginate
 
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.api.pagination import BoundedLimitOffset
-from blilyst.web.api.schema import JsonInput
+from blilyst.web.api.schema import JsonInput, form_data
 from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
 from blilyst.web.lib.versioning import VersionConflict
@@ -113,20 +113,9 @@ class _Page:
         return [_out(self.request, self.kind, obj) for obj in self.rows.order_by("pk")[window]]
 
 
-def _form_data(values: dict) -> dict:
-    data = {}
-    for name, value in values.items():
-        if value is None:
-            continue
-        if isinstance(value, dt.datetime | dt.date):
-            value = value.isoformat()
-        data[name] = value
-    return data
-
-
 def _save(request: AuthedRequest, kind: Kind, data: dict, instance=None):
     """Validate and save through the page's form; raises VersionConflict when ``data["version"]`` is outdated."""
-    form = kind.form(_form_data(data), instance=instance, user=request.user)
+    form = kind.form(form_data(data), instance=instance, user=request.user)
     if not form.is_valid():
         return None, {"errors": {name: [str(m) for m in messages] for name, messages in form.errors.items()}}
     return form.save(), None
