@@ -161,7 +161,7 @@ def test_user_defined_group_by_age_and_competence(migration_by_age):
 def test_user_groups_are_validated():
     with pytest.raises(InputError, match="age_range"):
         user_group("x", "X", age_range=(50, 20))
-    with pytest.raises(InputError, match="guidance"):
+    with pytest.raises(InputError, match="er en av gruppene i veilederen"):  # bokmål, the default
         user_group("returnees", "Mine")
     with pytest.raises(InputError, match="priorities"):
         check_priorities({"astronauts": 1}, [])

@@ -249,7 +249,9 @@ def get_group(key: str) -> TargetGroup:
             return group
     raise InputError(
         "target_group",
-        f"unknown group '{key}'; choose one of " + ", ".join(g.key for g in candidate_groups()) + " or define your own",
+        _("unknown group '{key}'; choose one of {keys} or define your own").format(
+            key=key, keys=", ".join(g.key for g in candidate_groups())
+        ),
     )
 
 
@@ -267,18 +269,23 @@ def user_group(
     """A group the user defines by age range, household type, origin and competence; its name and description
     are shown as written, in every language."""
     if not key or not key.replace("_", "").replace("-", "").isalnum():
-        raise InputError("key", f"'{key}' is not a valid key (letters, digits, - and _)")
+        raise InputError("key", _("'{key}' is not a valid key (letters, digits, - and _)").format(key=key))
     if key in {g.key for g in candidate_groups()}:
-        raise InputError("key", f"'{key}' is one of the guidance's groups; pick another key")
+        raise InputError("key", _("'{key}' is one of the guidance's groups; pick another key").format(key=key))
     ranges: tuple[tuple[int, int], ...] = ()
     if age_range is not None:
         lo, hi = age_range
         if not (0 <= lo <= hi <= MAX_AGE):
-            raise InputError("age_range", f"({lo}, {hi}) must satisfy 0 <= from <= to <= 105")
+            raise InputError(
+                "age_range", _("({first}, {last}) must satisfy 0 <= from <= to <= 105").format(first=lo, last=hi)
+            )
         ranges = ((int(lo), int(hi)),)
     bad = [r for r in immigration_reasons if r not in REASONS]
     if bad:
-        raise InputError("immigration_reasons", f"unknown reason(s) {bad}; use {', '.join(REASONS)}")
+        raise InputError(
+            "immigration_reasons",
+            _("unknown reason(s) {reasons}; use {choices}").format(reasons=", ".join(bad), choices=", ".join(REASONS)),
+        )
 
     return TargetGroup(
         key=key,
@@ -323,7 +330,9 @@ def migration_age_profile(
     if rows.empty:
         raise InputError(
             "municipality",
-            f"no migration-by-age data for {municipality} (the bundled data cover the Telemark municipalities only)",
+            _(
+                "no migration-by-age data for {municipality} (the bundled data cover the Telemark municipalities only)"
+            ).format(municipality=municipality),
         )
     years = list(years) if years is not None else recent_years(migration_by_age, municipality)
     rows = rows[rows["year"].isin(years)]
@@ -762,12 +771,17 @@ def normalise_priorities(priorities: Mapping[str, float], known: Sequence[str]) 
     """Effort per group key as shares summing to 1 (input may be hours, kroner, points or shares)."""
     unknown = [k for k in priorities if k not in known]
     if unknown:
-        raise InputError("priorities", f"unknown target group(s) {unknown}; known: {', '.join(known)}")
+        raise InputError(
+            "priorities",
+            _("unknown target group(s) {groups}; known: {known}").format(
+                groups=", ".join(unknown), known=", ".join(known)
+            ),
+        )
     if any(v < 0 for v in priorities.values()):
-        raise InputError("priorities", "effort cannot be negative")
+        raise InputError("priorities", _("effort cannot be negative"))
     total = float(sum(priorities.values()))
     if total <= 0:
-        raise InputError("priorities", "give some effort to at least one group")
+        raise InputError("priorities", _("give some effort to at least one group"))
     return {k: float(v) / total for k, v in priorities.items()}
 
 
