@@ -43,8 +43,8 @@ def job_start(request: AuthedRequest) -> HttpResponse:
 def _own_job(request: AuthedRequest, pk: int, *, with_file: bool = False) -> Job:
     """The user's own job (another person's is not found), without its file unless asked: the job's page asks
     for its status every few seconds, and a plan document is megabytes."""
-    jobs = Job.objects.all() if with_file else Job.objects.defer("file")
-    return get_object_or_404(jobs, pk=pk, started_by=request.user)
+    own = request.user.jobs
+    return get_object_or_404(own.all() if with_file else own.defer("file"), pk=pk)
 
 
 @require_GET

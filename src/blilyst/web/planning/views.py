@@ -947,7 +947,7 @@ def _my_documents(request: AuthedRequest, code: str) -> list:
 
     since = timezone.now() - Job.KEEP_FILES
     return list(
-        Job.objects.filter(started_by=request.user, kind=Job.Kind.EXPORT, municipality_id=code, created__gte=since)
+        request.user.jobs.filter(kind=Job.Kind.EXPORT, municipality_id=code, created__gte=since)
         .defer("file")
         .order_by("-created")[:5]
     )
