@@ -47,7 +47,7 @@ def test_a_saved_plan_that_is_not_json_says_where(tmp_path, capsys):
     bad.write_text('{"format": "blilyst-plan/1",\n "municipality": }', encoding="utf-8")
     assert main(["plan", "4028", "--saved", str(bad), "--output", str(tmp_path / "x.docx")]) == 1
     err = capsys.readouterr().err
-    assert "--saved: 'plan.json' is not JSON (line 2, column" in err
+    assert "Feil: --saved: «plan.json» er ikke JSON (linje 2, kolonne" in err
     assert not (tmp_path / "x.docx").exists()
 
 

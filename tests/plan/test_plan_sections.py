@@ -95,7 +95,7 @@ def test_the_registers_travel_in_the_plan_file():
     data = saved.to_json() | {"registers": {"capacity": {"vacancies": {"health": -1}}}}
     with pytest.raises(InputError, match="cannot be negative"):
         SavedPlan.from_json(data)
-    with pytest.raises(InputError, match="'registers' must be an object"):
+    with pytest.raises(InputError, match="planfil: «registers» må være et objekt"):  # bokmål, the default
         SavedPlan.from_json(saved.to_json() | {"registers": [1]})
 
 

@@ -36,7 +36,7 @@ def test_the_saved_plan_file_keeps_the_version_and_the_adopted_baseline():
 
 
 def test_a_broken_version_in_the_file_is_named():
-    with pytest.raises(InputError, match="'version.adopted_on' is not a date"):
+    with pytest.raises(InputError, match="«version.adopted_on» er ikke en dato"):  # bokmål, the default
         SavedPlan.from_json(
             {"format": "blilyst-plan/1", "municipality": "4028", "version": {"number": 1, "adopted_on": "12.03.2027"}}
         )

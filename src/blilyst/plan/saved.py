@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from blilyst.errors import InputError
+from blilyst.i18n import gettext as _
 from blilyst.plan.bottlenecks import Assessment, BottleneckEvidence
 from blilyst.plan.capacity import Capacity
 from blilyst.plan.chain import Chain, Indicator, Measure
@@ -29,9 +30,11 @@ from blilyst.plan.competence import EmploymentTable
 from blilyst.plan.honesty import HonestyReport
 from blilyst.plan.survey import SurveyResult
 from blilyst.plan.targetgroups import TargetGroup
-from blilyst.plan.versions import AdoptedBaseline, VersionInfo
+from blilyst.plan.versions import AdoptedBaseline, VersionInfo, plan_file
 
 FORMAT = "blilyst-plan/1"
+
+
 SCENARIOS = ("trend", "trend5", "zero-migration", "no-immigration", "low", "high")
 
 
@@ -105,7 +108,9 @@ class SavedCampaign:
         try:
             thresholds = Thresholds(**dict(self.thresholds))
         except (TypeError, ValueError) as exc:
-            raise InputError("plan file", f"'campaign.thresholds' is not valid: {exc}") from exc
+            raise InputError(
+                plan_file(), _("'campaign.thresholds' is not valid: {problem}").format(problem=exc)
+            ) from exc
         return check_campaign(self.text, capacity_from_json(self.capacity), thresholds)
 
 
@@ -236,37 +241,44 @@ class SavedPlan:
     def from_json(cls, data: Any) -> SavedPlan:
         """Read what :meth:`to_json` wrote; anything else is an :class:`InputError` that says what is wrong."""
         if not isinstance(data, Mapping):
-            raise InputError("plan file", "must hold a JSON object; export it from the plan's export page")
+            raise InputError(plan_file(), _("must hold a JSON object; export it from the plan's export page"))
         if data.get("format") != FORMAT:
             raise InputError(
-                "plan file",
-                f"has format {data.get('format')!r}, expected {FORMAT!r}; export it again from the plan's export page",
+                plan_file(),
+                _("has format {given}, expected {expected}; export it again from the plan's export page").format(
+                    given=repr(data.get("format")), expected=repr(FORMAT)
+                ),
             )
         code = data.get("municipality")
         if not isinstance(code, str) or not code.isdigit() or len(code) != 4:
-            raise InputError("plan file", f"'municipality' must be a four-digit municipality number, not {code!r}")
+            raise InputError(
+                plan_file(),
+                _("'municipality' must be a four-digit municipality number, not {value}").format(value=repr(code)),
+            )
         peers = data.get("peers")
         if peers is not None and (not isinstance(peers, list) or not all(isinstance(p, str) for p in peers)):
-            raise InputError("plan file", "'peers' must be a list of municipality numbers or null")
+            raise InputError(plan_file(), _("'peers' must be a list of municipality numbers or null"))
         lists = {}
         for name in ("chosen_groups", "custom_groups", "goal_indicators", "measures"):
             value = data.get(name) or []
             if not isinstance(value, list):
-                raise InputError("plan file", f"'{name}' must be a list")
+                raise InputError(plan_file(), _("'{name}' must be a list").format(name=name))
             if name != "chosen_groups" and not all(isinstance(v, Mapping) for v in value):
-                raise InputError("plan file", f"every entry of '{name}' must be an object")
+                raise InputError(plan_file(), _("every entry of '{name}' must be an object").format(name=name))
             lists[name] = tuple(value)
         priorities = data.get("priorities") or {}
         if not isinstance(priorities, Mapping):
-            raise InputError("plan file", "'priorities' must be an object of target group → effort")
+            raise InputError(plan_file(), _("'priorities' must be an object of target group → effort"))
         registers = data.get("registers")
         if registers is not None and not isinstance(registers, Mapping):
-            raise InputError("plan file", "'registers' must be an object of the registers' counts or null")
+            raise InputError(plan_file(), _("'registers' must be an object of the registers' counts or null"))
         if registers is not None:
             evidence_from_json(registers)  # a wrong count says which field now, not when the document is built
         target = data.get("target_in_migrants")
         if target is not None and not isinstance(target, int | float):
-            raise InputError("plan file", f"'target_in_migrants' must be a number or null, not {target!r}")
+            raise InputError(
+                plan_file(), _("'target_in_migrants' must be a number or null, not {value}").format(value=repr(target))
+            )
         return cls(
             target_in_migrants=float(target) if target is not None else None,
             version=VersionInfo.from_json(data["version"]) if data.get("version") else None,
@@ -296,12 +308,17 @@ class SavedPlan:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise InputError("--saved", f"cannot read '{path}': {exc.strerror or exc}") from exc
+            raise InputError(
+                "--saved", _("cannot read '{path}': {problem}").format(path=path, problem=exc.strerror or exc)
+            ) from exc
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(
-                "--saved", f"'{path.name}' is not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+                "--saved",
+                _("'{name}' is not JSON (line {line}, column {column}): {problem}").format(
+                    name=path.name, line=exc.lineno, column=exc.colno, problem=exc.msg
+                ),
             ) from exc
         return cls.from_json(data)
 
@@ -323,11 +340,13 @@ def _assessment_from_json(data: Any) -> SavedAssessment | None:
     if data is None:
         return None
     if not isinstance(data, Mapping) or "assessed_on" not in data:
-        raise InputError("plan file", "'assessment' must be null or an object with 'assessed_on' (YYYY-MM-DD)")
+        raise InputError(plan_file(), _("'assessment' must be null or an object with 'assessed_on' (YYYY-MM-DD)"))
     try:
         day = dt.date.fromisoformat(str(data["assessed_on"]))
     except ValueError as exc:
-        raise InputError("plan file", f"'assessment.assessed_on' is not a date: {data['assessed_on']!r}") from exc
+        raise InputError(
+            plan_file(), _("'assessment.assessed_on' is not a date: {value}").format(value=repr(data["assessed_on"]))
+        ) from exc
     return SavedAssessment(
         assessed_on=day,
         ratings=dict(data.get("ratings") or {}),
@@ -350,12 +369,12 @@ def _group_campaigns_from_json(data: Any) -> tuple[SavedCampaign, ...]:
     if not data:
         return ()
     if not isinstance(data, list):
-        raise InputError("plan file", "'group_campaigns' must be a list of campaign objects")
+        raise InputError(plan_file(), _("'group_campaigns' must be a list of campaign objects"))
     out = []
     for item in data:
         campaign = _campaign_from_json(item)
         if campaign is None or not campaign.target_group:
-            raise InputError("plan file", "every entry of 'group_campaigns' must name its 'target_group'")
+            raise InputError(plan_file(), _("every entry of 'group_campaigns' must name its 'target_group'"))
         out.append(campaign)
     return tuple(out)
 
@@ -364,7 +383,7 @@ def _campaign_from_json(data: Any) -> SavedCampaign | None:
     if data is None:
         return None
     if not isinstance(data, Mapping) or not isinstance(data.get("text"), str):
-        raise InputError("plan file", "'campaign' must be null or an object with 'title' and 'text'")
+        raise InputError(plan_file(), _("'campaign' must be null or an object with 'title' and 'text'"))
     return SavedCampaign(
         title=str(data.get("title") or ""),
         text=data["text"],

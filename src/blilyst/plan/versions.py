@@ -62,17 +62,24 @@ class VersionInfo:
     @classmethod
     def from_json(cls, data: Any) -> VersionInfo:
         if not isinstance(data, Mapping) or not isinstance(data.get("number"), int):
-            raise InputError("plan file", "'version' must be an object with a whole 'number'")
+            raise InputError(plan_file(), _("'version' must be an object with a whole 'number'"))
         try:
             adopted_on = dt.date.fromisoformat(data["adopted_on"]) if data.get("adopted_on") else None
         except ValueError as exc:
-            raise InputError("plan file", f"'version.adopted_on' is not a date: {data['adopted_on']!r}") from exc
+            raise InputError(
+                plan_file(), _("'version.adopted_on' is not a date: {value}").format(value=repr(data["adopted_on"]))
+            ) from exc
         return cls(
             number=data["number"],
             status=str(data.get("status") or DRAFT),
             adopted_on=adopted_on,
             case_number=str(data.get("case_number") or ""),
         )
+
+
+def plan_file() -> str:
+    """The name of a saved plan file in error messages, in the active language."""
+    return _("plan file")
 
 
 @dataclass(frozen=True)
@@ -89,10 +96,10 @@ class AdoptedBaseline:
     @classmethod
     def from_json(cls, data: Any) -> AdoptedBaseline:
         if not isinstance(data, Mapping) or not isinstance(data.get("saved"), Mapping):
-            raise InputError("plan file", "'adopted' must be an object with 'version', 'saved' and 'figures'")
+            raise InputError(plan_file(), _("'adopted' must be an object with 'version', 'saved' and 'figures'"))
         figures = data.get("figures") or {}
         if not isinstance(figures, Mapping) or not all(isinstance(v, int | float) for v in figures.values()):
-            raise InputError("plan file", "'adopted.figures' must map names to numbers")
+            raise InputError(plan_file(), _("'adopted.figures' must map names to numbers"))
         return cls(VersionInfo.from_json(data.get("version")), dict(data["saved"]), dict(figures))
 
 
