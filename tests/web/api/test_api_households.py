@@ -123,6 +123,19 @@ def test_create_validates_input(people):
     assert not Household.objects.exists()
 
 
+def test_create_refuses_what_the_inquiry_form_refuses_with_its_words(people):
+    """No consent, or no adult with an e-mail or a phone: 422 in the errors shape, with the page form's message."""
+    caller = api(people.alice)
+    no_consent = caller.post("/households/", {**NEW, "consent_follow_up": False})
+    assert no_consent.status_code == 422
+    assert no_consent.json()["errors"]["consent_follow_up"][0].startswith("Uten samtykke")
+    unreachable = [{"name": a["name"], "occupation": a["occupation"]} for a in NEW["adults"]]
+    no_contact = caller.post("/households/", {**NEW, "adults": unreachable})
+    assert no_contact.status_code == 422
+    assert "e-postadresse eller et telefonnummer" in no_contact.json()["errors"]["adults"][0]
+    assert not Household.objects.exists()
+
+
 def test_a_read_only_token_cannot_change(people, household):
     caller = api(people.rita)
     assert caller.patch(f"/households/{household.pk}", {"version": 1, "label": "X"}).status_code == 403

@@ -17,7 +17,15 @@ from blilyst.web.api.pagination import BoundedLimitOffset
 from blilyst.web.api.schema import JsonInput, form_data
 from blilyst.web.lib.authed import AuthedRequest
 from blilyst.web.lib.tenancy import can, for_user, get_for_user, get_rw_for_user, municipalities_for
-from blilyst.web.newcomers.forms import AdultForm, ChildForm, HouseholdForm, NeedsForm
+from blilyst.web.newcomers.forms import (
+    NO_CONSENT,
+    NO_CONTACT,
+    AdultForm,
+    ChildForm,
+    HouseholdForm,
+    NeedsForm,
+    reachable,
+)
 from blilyst.web.newcomers.models import (
     Adult,
     Child,
@@ -264,13 +272,15 @@ def create_household(request: AuthedRequest, payload: HouseholdIn):
         # Not one of the user's municipalities (or read-only there): as if it did not exist.
         get_object_or_404(municipalities_for(request.user, WRITE), code=payload.municipality)
     if not payload.consent_follow_up:
-        raise HttpError(422, "consent_follow_up must be true: without consent the household cannot be stored.")
+        return 422, {"errors": {"consent_follow_up": [str(NO_CONSENT)]}}
     fields = {name: getattr(payload, name) for name in HOUSEHOLD_FIELDS}
     fields["heard_about"] = fields["heard_about"] or ""
     try:
         clean = validated(fields, payload.needs, payload.adults, payload.children)
     except FormErrors as exc:
         return 422, {"errors": exc.errors}
+    if not reachable(clean["adults"]):  # as the inquiry form: a new household must be reachable
+        return 422, {"errors": {"adults": [str(NO_CONTACT)]}}
     with transaction.atomic():
         household = Household(
             municipality_id=payload.municipality,

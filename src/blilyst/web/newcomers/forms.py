@@ -58,6 +58,19 @@ class VersionedForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+# One wording for the page's inquiry form and the API's create, so both refuse a new household the same way.
+NO_CONSENT = _(
+    "Without consent to follow-up the inquiry cannot be stored. "
+    "Ask the household, or note only what they asked in an anonymous way."
+)
+NO_CONTACT = _("Give an e-mail address or a phone number, so that you can reach the household.")
+
+
+def reachable(adults) -> bool:
+    """Whether some adult of a new household can be reached: an e-mail address or a phone number."""
+    return any(a.get("email") or a.get("phone") for a in adults)
+
+
 class InquiryForm(forms.ModelForm):
     """A new inquiry: the household and its first adult, and the consent that was given."""
 
@@ -71,12 +84,7 @@ class InquiryForm(forms.ModelForm):
     consent_follow_up = forms.BooleanField(
         label=_("The household agrees to the text below (consent for follow-up)"),
         required=True,
-        error_messages={
-            "required": _(
-                "Without consent to follow-up the inquiry cannot be stored. "
-                "Ask the household, or note only what they asked in an anonymous way."
-            )
-        },
+        error_messages={"required": NO_CONSENT},
     )
 
     class Meta:
@@ -104,10 +112,8 @@ class InquiryForm(forms.ModelForm):
     def clean(self):
         super().clean()
         data = self.cleaned_data
-        if not data.get("email") and not data.get("phone"):
-            raise ValidationError(
-                _("Give an e-mail address or a phone number, so that you can reach the household."), code="no_contact"
-            )
+        if not reachable([data]):
+            raise ValidationError(NO_CONTACT, code="no_contact")
         return data
 
     def adult(self) -> Adult:
