@@ -93,7 +93,7 @@ def test_the_registers_travel_in_the_plan_file():
     assert again.registers == saved.registers
     assert again.register_evidence().capacity.vacancies == {"health": 4, "education": 1}
     data = saved.to_json() | {"registers": {"capacity": {"vacancies": {"health": -1}}}}
-    with pytest.raises(InputError, match="cannot be negative"):
+    with pytest.raises(InputError, match="kan ikke være negativ"):
         SavedPlan.from_json(data)
     with pytest.raises(InputError, match="planfil: «registers» må være et objekt"):  # bokmål, the default
         SavedPlan.from_json(saved.to_json() | {"registers": [1]})

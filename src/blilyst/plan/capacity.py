@@ -36,9 +36,11 @@ def _counts(values: Mapping[Any, Any], field_name: str) -> dict[Any, Any]:
         try:
             number = int(value)
         except (TypeError, ValueError) as exc:
-            raise InputError(field_name, f"'{key}' must be a whole number, got {value!r}") from exc
+            raise InputError(
+                field_name, gettext("'{key}' must be a whole number, got {value}").format(key=key, value=repr(value))
+            ) from exc
         if number < 0:
-            raise InputError(field_name, f"'{key}' cannot be negative ({number})")
+            raise InputError(field_name, gettext("'{key}' cannot be negative ({value})").format(key=key, value=number))
         out[key] = number
     return out
 
@@ -83,7 +85,10 @@ class Capacity:
         kg = _counts({int(k): v for k, v in dict(self.kindergarten_free).items()}, "kindergarten_free")
         bad = [m for m in kg if m not in MONTHS]
         if bad:
-            raise InputError("kindergarten_free", f"months must be 1–12, got {bad}")
+            raise InputError(
+                "kindergarten_free",
+                gettext("months must be 1–12, got {months}").format(months=", ".join(map(str, bad))),
+            )
         object.__setattr__(self, "kindergarten_free", kg)
         if (
             self.vacancies_advertised is not None
@@ -92,7 +97,9 @@ class Capacity:
         ):
             raise InputError(
                 "vacancies_advertised",
-                f"{self.vacancies_advertised} advertised is more than {self.vacancies_known} known",
+                gettext("{advertised} advertised is more than {known} known").format(
+                    advertised=self.vacancies_advertised, known=self.vacancies_known
+                ),
             )
 
     # housing
@@ -158,15 +165,17 @@ class Capacity:
     def from_dict(cls, data: Mapping[str, Any], source: str = "") -> Capacity:
         """The inverse of :meth:`to_dict`; a wrong value raises InputError naming the field."""
         if not isinstance(data, Mapping):
-            raise InputError("capacity", "must be a JSON object with housing, kindergarten_free, vacancies …")
+            raise InputError("capacity", gettext("must be a JSON object with housing, kindergarten_free, vacancies …"))
         try:
             as_of = dt.date.fromisoformat(data["as_of"]) if data.get("as_of") else None
         except (TypeError, ValueError) as exc:
-            raise InputError("as_of", f"must be a date like 2026-09-01, got {data.get('as_of')!r}") from exc
+            raise InputError(
+                "as_of", gettext("must be a date like 2026-09-01, got {value}").format(value=repr(data.get("as_of")))
+            ) from exc
         try:
             kindergarten = {int(m): n for m, n in (data.get("kindergarten_free") or {}).items()}
         except (TypeError, ValueError) as exc:
-            raise InputError("kindergarten_free", "the months must be numbers 1–12") from exc
+            raise InputError("kindergarten_free", gettext("the months must be numbers 1–12")) from exc
         return cls(
             housing=data.get("housing") or {},
             kindergarten_free=kindergarten,
