@@ -188,13 +188,41 @@ def project_cmd(
         base_year=base_year,
         international=international,
     )
-    res, frame, title, notes = project_output(
-        kommune, scenario, years, input_file=input_file, by_age=by_age, by_age_group=by_age_group, lang=lang, **options
-    )
+    try:
+        res, frame, title, notes = project_output(
+            kommune,
+            scenario,
+            years,
+            input_file=input_file,
+            by_age=by_age,
+            by_age_group=by_age_group,
+            lang=lang,
+            **options,
+        )
+    except InputError as exc:
+        if type(exc) is InputError and exc.field in PROJECT_OPTIONS:  # the option the user typed, not the parameter
+            raise InputError(PROJECT_OPTIONS[exc.field], exc.problem) from None
+        raise
     if fmt is ProjectFormat.table:
         frame = _for_terminal(frame)
     write_frame(frame, fmt, title=title, notes=notes, output=output, extra_sheets=_sheets(res))
 
+
+#: The library's parameter names and the ``blilyst project`` options that set them, so an error names the option.
+PROJECT_OPTIONS = {
+    "scenario": "--scenario",
+    "years": "--years",
+    "window": "--window",
+    "dwellings_per_year": "--dwellings",
+    "jobs_growth": "--jobs-growth",
+    "jobs_target": "--jobs-target",
+    "target": "--target",
+    "target_population": "--target-population",
+    "simulations": "--simulations",
+    "seed": "--seed",
+    "base_year": "--base-year",
+    "international": "--international",
+}
 
 _SHORT = {
     "population": N_("pop."),
