@@ -146,7 +146,7 @@ def key_figure_rows(
     border changes where any, the shares of 67+ and 20–66, and the projection's population and working age in
     its last year (``projected_*``)."""
     with override(lang):
-        change = f"{'+' if k.change >= 0 else ''}{fmt_int(k.change, lang)}"
+        change = format_signed(k.change, 0, lang)
         share_then = _("{share} (was {before} in {year})").format(
             share=fmt_pct(k.share_67_plus, lang, 1), before=fmt_pct(k.share_67_plus_before, lang, 1), year=k.year_before
         )
@@ -154,7 +154,7 @@ def key_figure_rows(
             (_("Population 1 January {year}").format(year=k.year), fmt_int(k.population, lang)),
             (
                 _("Change since {year}").format(year=k.year_before),
-                f"{change} ({fmt_pct(k.change / k.population_before, lang, 1)})",
+                f"{change} ({format_percent(k.change / k.population_before, 1, lang, signed=True)})",
             ),
             *[row for row in [border_change_row(k, lang)] if row is not None],
             (_("Share aged 67 and over"), share_then),

@@ -134,8 +134,7 @@ def _pct(share: float) -> str:
 def _signed_pct(share: float) -> str:
     if pd.isna(share):
         return "–"
-    sign = "+" if share > 0 else "\u2212" if share < 0 else ""
-    return sign + format_percent(abs(share), 1)
+    return format_percent(share, 1, signed=True)
 
 
 def _signed(value: float) -> str:
