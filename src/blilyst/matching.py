@@ -539,23 +539,39 @@ def _capacity(part: Part) -> tuple[object, int]:
     return ("other", id(part)), 1
 
 
+def _fits(combo: tuple[Part | None, ...]) -> bool:
+    """Whether one choice per person uses no vacancy beyond its positions and no kindergarten place twice."""
+    used: dict[object, int] = defaultdict(int)
+    places: list[KindergartenPlaces] = []
+    for part in combo:
+        if part is None or part.kind not in ("job", "kindergarten"):
+            continue
+        if isinstance(part.listing, KindergartenPlaces):
+            places.append(part.listing)
+            continue
+        key, capacity = _capacity(part)
+        used[key] += 1
+        if used[key] > capacity:
+            return False
+    for place in places:
+        # A sibling who starts earlier in the same kindergarten and age group still holds a place this month:
+        # the month's registered free places are shared by every child starting then or before.
+        holding = sum(
+            1
+            for other in places
+            if (other.kindergarten, other.age_group) == (place.kindergarten, place.age_group)
+            and other.month <= place.month
+        )
+        if holding > place.free_places:
+            return False
+    return True
+
+
 def _assignments(per_person: list[list[Part | None]], limit: int) -> list[tuple[Part | None, ...]]:
     """The best choices of one option per person (adult or child), no listing used beyond its capacity."""
     if not per_person:
         return [()]
-    assignments = []
-    for combo in itertools.product(*per_person):
-        used: dict[object, int] = defaultdict(int)
-        ok = True
-        for part in combo:
-            if part is not None and part.kind in ("job", "kindergarten"):
-                key, capacity = _capacity(part)
-                used[key] += 1
-                if used[key] > capacity:
-                    ok = False
-                    break
-        if ok:
-            assignments.append(combo)
+    assignments = [combo for combo in itertools.product(*per_person) if _fits(combo)]
     if not assignments:  # every adult wants the one vacancy: give it to one at a time
         assignments = [tuple(None for _ in per_person)]
     assignments.sort(key=lambda c: -sum(p.score for p in c if p is not None))  # stable: ties keep their order

@@ -250,3 +250,26 @@ def test_an_unknown_housing_kind_is_refused():
 def test_a_household_with_no_needs_gets_nothing():
     result = match_household(HouseholdNeeds(1), listings())
     assert result.suggestions == [] and result.gaps == []
+
+
+def test_a_sibling_starting_earlier_still_holds_the_place_a_month_later():
+    """One free place in March and one in April at Brunkeberg (the same place, still free): a child starting in
+    March takes it, so a sibling starting in April cannot be given it too."""
+    april = dt.date(2027, 4, 1)
+    kindergartens = [
+        KindergartenPlaces("Brunkeberg barnehage", MARCH, 1),
+        KindergartenPlaces("Brunkeberg barnehage", april, 1),
+        KindergartenPlaces("Kviteseid barnehage", dt.date(2027, 6, 1), 2),
+    ]
+    needs = couple(children=(ChildNeeds(1, MARCH), ChildNeeds(2, april)))
+    result = match_household(needs, listings(kindergartens=kindergartens))
+    for suggestion in result.suggestions:
+        one, two = suggestion.kindergarten_for(1), suggestion.kindergarten_for(2)
+        assert not (one and two and one.kindergarten == two.kindergarten == "Brunkeberg barnehage")
+    best = result.suggestions[0]
+    assert best.kindergarten_for(1) == KindergartenPlaces("Brunkeberg barnehage", MARCH, 1)
+    assert best.kindergarten_for(2) == KindergartenPlaces("Kviteseid barnehage", dt.date(2027, 6, 1), 2)
+    # with two places in April, the April child fits beside the March child
+    kindergartens[1] = KindergartenPlaces("Brunkeberg barnehage", april, 2)
+    best = match_household(needs, listings(kindergartens=kindergartens)).suggestions[0]
+    assert best.kindergarten_for(2) == KindergartenPlaces("Brunkeberg barnehage", april, 2)
