@@ -74,3 +74,32 @@ def test_the_statements_do_not_grow_with_the_households(people):
         assert refresh() == 45
     assert len(many.captured_queries) <= len(few.captured_queries) + 1
     assert MatchingGap.objects.filter(resolved_on__isnull=True).count() == 45
+
+
+def test_every_open_household_is_re_matched_in_batches(people, monkeypatch):
+    """More open households than one batch: the ones past the first batch are re-matched too, not left with
+    stale gaps (the batch size is made small here; it is 300 in use)."""
+    monkeypatch.setattr(matchinputs, "REFRESH_BATCH", 3)
+    many = households(people, 8, housing_tenure="rent", housing_bedrooms=3)
+    with CaptureQueriesContext(connection) as first:
+        assert refresh() == 8
+    assert MatchingGap.objects.filter(resolved_on__isnull=True).count() == 8
+    Housing.objects.create(
+        municipality=people.a,
+        kind="rent",
+        title="Ledig nå",
+        bedrooms=3,
+        size_m2=90,
+        price=9_000,
+        available_from=timezone.localdate(),
+    )
+    assert refresh() == 8
+    # the dwelling meets every household's need: each gap, in the last batch as in the first, is resolved
+    assert not MatchingGap.objects.filter(resolved_on__isnull=True).exists()
+    assert MatchingGap.objects.filter(household__in=many, resolved_on=timezone.localdate()).count() == 8
+    # three batches: the statements grow with the batches, not with the households
+    monkeypatch.setattr(matchinputs, "REFRESH_BATCH", 300)
+    MatchingGap.objects.all().delete()
+    with CaptureQueriesContext(connection) as one_batch:
+        refresh()
+    assert len(first.captured_queries) > len(one_batch.captured_queries)

@@ -273,36 +273,42 @@ def gap_counts(gap_qs, since: dt.date | None = None, open_only: bool = False) ->
     return counts
 
 
-#: At most this many households are re-matched after one change of the registers (those with open gaps first,
-#: the oldest gaps first, then the other open households, the most recently active first); the rest are
-#: re-matched the next time their matches page is opened.
-REFRESH_LIMIT = 300
+#: Households are re-matched after a change of the registers in batches of this many (a few statements per
+#: batch, each batch's rows in memory at once): every open household is covered, those with open gaps first
+#: (the oldest gaps first), then the other open households, the most recently active first.
+REFRESH_BATCH = 300
 
 
 def refresh_gaps(index: m.ListingIndex, household_qs, gap_qs, municipality_code: str) -> int:
     """Re-match the open households of ``municipality_code`` against ``index`` (the registers as they are
     now) and keep their gap rows in step: a gap a new listing meets is resolved today, a gap still there
     gets a new ``last_seen``, and a need whose listing went (a dwelling reserved by another household, a
-    vacancy filled, a month's places taken) becomes a gap. Returns how many households were re-matched.
+    vacancy filled, a month's places taken) becomes a gap. Every open household is re-matched, in batches of
+    ``REFRESH_BATCH``, so none keeps stale gaps. Returns how many households were re-matched.
 
     ``household_qs`` and ``gap_qs`` come from the caller already narrowed by tenancy."""
     from blilyst.web.newcomers.models import CLOSED_STATUSES
 
-    with_gaps = list(
-        gap_qs.filter(municipality_id=municipality_code, resolved_on__isnull=True, household__isnull=False)
-        .order_by("recorded_on")
-        .values_list("household_id", flat=True)
-        .distinct()[:REFRESH_LIMIT]
-    )
+    open_gaps = gap_qs.filter(municipality_id=municipality_code, resolved_on__isnull=True, household__isnull=False)
+    with_gaps = list(dict.fromkeys(open_gaps.order_by("recorded_on", "pk").values_list("household_id", flat=True)))
     others = list(
         household_qs.filter(municipality_id=municipality_code)
         .exclude(status__in=CLOSED_STATUSES)
-        .exclude(pk__in=with_gaps)
+        .exclude(pk__in=open_gaps.values("household_id"))
         .order_by("-last_activity", "-pk")
-        .values_list("pk", flat=True)[: REFRESH_LIMIT - len(with_gaps)]
+        .values_list("pk", flat=True)
     )
+    ids = with_gaps + others
+    done = 0
+    for start in range(0, len(ids), REFRESH_BATCH):
+        done += _refresh_batch(index, household_qs, gap_qs, municipality_code, ids[start : start + REFRESH_BATCH])
+    return done
+
+
+def _refresh_batch(index: m.ListingIndex, household_qs, gap_qs, municipality_code: str, ids: list[int]) -> int:
+    """``refresh_gaps`` for the households ``ids``: a few statements, however many they are."""
     households = list(
-        household_qs.filter(municipality_id=municipality_code, pk__in=with_gaps + others).prefetch_related(
+        household_qs.filter(municipality_id=municipality_code, pk__in=ids).prefetch_related(
             "adults", "children", "offers"
         )
     )
