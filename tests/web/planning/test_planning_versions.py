@@ -84,9 +84,11 @@ def test_a_plan_changed_since_the_page_was_opened_is_not_adopted(plan_with_goal)
 
 
 def test_a_plan_changed_while_its_documents_are_drawn_is_not_adopted(plan_with_goal, monkeypatch):
-    """The documents are drawn before the plan's row is locked (a lock held for seconds would hold up every
-    other save); a save made meanwhile is still caught when the version is frozen."""
+    """Adopting is background work whose documents are drawn before the plan's row is locked (a lock held for
+    seconds would hold up every other save); a save made meanwhile is still caught when the version is frozen,
+    and the job's page says so."""
     from blilyst.plan import document
+    from blilyst.web.jobs.models import Job
 
     client, plan = plan_with_goal
     seen = plan.version
@@ -100,10 +102,31 @@ def test_a_plan_changed_while_its_documents_are_drawn_is_not_adopted(plan_with_g
 
     monkeypatch.setattr(document, "to_pdf", drawn_while_someone_saves)
     response = client.post("/plan/4028/adopt/", {"version": seen, "adopted_on": "2026-03-12", "case_number": "26/14"})
-    assert response.status_code == 409
-    assert "Noen endret planen etter at du åpnet denne siden" in response.content.decode()
+    assert response.status_code == 302
+    job = Job.objects.get(kind=Job.Kind.ADOPT)
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert job.state == Job.State.FAILED
+    page = client.get(response["Location"]).content.decode()
+    assert "Noen endret planen etter at du åpnet denne siden" in page
     assert not plan.versions.exists()
     assert plan.__class__.objects.get(pk=plan.pk).goal == "Someone else's goal"
+
+
+def test_adopting_is_background_work_with_its_progress_on_the_job_page(plan_with_goal):
+    from blilyst.web.jobs.models import Job
+
+    client, plan = plan_with_goal
+    response = client.post(
+        "/plan/4028/adopt/", {"version": plan.version, "adopted_on": "2026-03-12", "case_number": "26/14"}
+    )
+    job = Job.objects.get(kind=Job.Kind.ADOPT)
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.state, job.municipality_id, job.params["case_number"]) == (Job.State.DONE, "4028", "26/14")
+    assert (job.done, job.total) == (2, 3)  # figures, PDF, Word: the last step reported before freezing
+    page = client.get(response["Location"]).content.decode()
+    assert "Versjon 1 er vedtatt og låst." in page
+    assert 'href="/plan/4028/export/"' in page
+    assert plan.versions.get().created_by == job.started_by
 
 
 def test_adoption_needs_a_case_number_and_a_date_not_in_the_future(plan_with_goal):

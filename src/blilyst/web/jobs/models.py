@@ -23,6 +23,7 @@ class Job(models.Model):
         DIGEST = "digest", _("Daily digest e-mails")
         RETENTION = "retention", _("Retention: erase personal data past their time")
         EXPORT = "export", _("The plan as a document")
+        ADOPT = "adopt", _("Adopting a plan version")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")

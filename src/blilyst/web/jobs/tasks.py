@@ -1,4 +1,5 @@
-"""The background tasks (django-tasks): data refresh, digest e-mails, retention, the plan's documents.
+"""The background tasks (django-tasks): data refresh, digest e-mails, retention, the plan's documents, adopting
+a plan version.
 
 Each task gets the id of a :class:`~blilyst.web.jobs.models.Job` and writes its progress and outcome there,
 in the language of the person who started it. A failure the user can act on (SSB unreachable, a bad answer,
@@ -91,11 +92,29 @@ def _export(job: Job) -> str:
     return _("The plan is ready: %(name)s (%(size)s kB).") % {"name": name, "size": max(1, round(len(data) / 1024))}
 
 
+def _adopt(job: Job) -> str:
+    from django.core.exceptions import PermissionDenied
+
+    from blilyst.web.lib.versioning import VersionConflict
+    from blilyst.web.planning.views import _adopt_conflict_message, adopt_version
+
+    if job.municipality_id is None:
+        raise BlilystError(_("The adoption does not say which municipality's plan to freeze."))
+    try:
+        number = adopt_version(job.started_by, job.municipality_id, job.params, job.report)
+    except PermissionDenied:
+        raise BlilystError(_("You may no longer edit this municipality's plan, so it was not adopted.")) from None
+    except VersionConflict:
+        raise BlilystError(_adopt_conflict_message()) from None
+    return _("Version %(number)d is adopted and frozen.") % {"number": number}
+
+
 WORK: dict[str, Callable[[Job], str]] = {
     Job.Kind.REFRESH: _refresh,
     Job.Kind.DIGEST: _digest,
     Job.Kind.RETENTION: _retention,
     Job.Kind.EXPORT: _export,
+    Job.Kind.ADOPT: _adopt,
 }
 
 

@@ -955,63 +955,29 @@ def _my_documents(request: AuthedRequest, code: str) -> list:
 
 @require_POST
 def adopt(request: AuthedRequest, code: str) -> HttpResponse:
-    """Freeze the plan as the council adopted it: a new version with its choices, figures and documents."""
-    import dataclasses
-
-    from django.db import transaction
-
-    from blilyst.plan.document import to_docx, to_pdf
-    from blilyst.plan.versions import ADOPTED, VersionInfo
-    from blilyst.web.planning.models import PlanVersion
+    """Freeze the plan as the council adopted it: a new version with its choices, figures and documents, made
+    as background work (drawing the documents takes seconds) whose progress the job's page shows. A plan
+    changed since the page was opened is answered here with the conflict page; one changed while the work
+    runs is caught when the version is frozen, and the job says so."""
+    from blilyst.web.jobs.models import Job
+    from blilyst.web.jobs.tasks import start
 
     plan = _rw_plan(request, code)
     form = AdoptForm(request.POST)
     conflict: dict = {}
     if form.is_valid():
         seen = form.cleaned_data["version"]
-        try:
-            if plan.version != seen:  # changed since the page was opened: nothing to draw
-                raise VersionConflict(plan.version)
-            # The documents are drawn before the row is locked: seconds of figures, charts and layout under a
-            # lock would hold up every other save of the plan (on SQLite every write of the whole app).
-            number = plan.draft_version_info().number
-            info = VersionInfo(number, ADOPTED, form.cleaned_data["adopted_on"], form.cleaned_data["case_number"])
-            saved = dataclasses.replace(saved_plan(request, plan), version=info)
-            ev, _records = _evaluation(request, code, _lang())
-            document = assembly.build_document(saved, lang=_lang(), prepared_on=timezone.localdate(), evaluation=ev)
-            pdf, docx = to_pdf(document), to_docx(document)
-            figures = assembly.key_numbers(code, saved.scenario_or_default)
-            with transaction.atomic():
-                plan.lock_version(seen)  # nobody saved or adopted it while the documents were drawn
-                PlanVersion.objects.create(
-                    plan=plan,
-                    number=number,
-                    adopted_on=form.cleaned_data["adopted_on"],
-                    case_number=info.case_number,
-                    saved=dataclasses.replace(saved, adopted=None).to_json(),
-                    figures=figures,
-                    pdf=pdf,
-                    docx=docx,
-                    created_by=request.user,
-                )
-                plan.version += 1  # a new draft begins: open forms notice it
-                plan.updated_by = request.user
-                plan.save(update_fields=["version", "updated", "updated_by"])
-        except VersionConflict:
-            conflict = {
-                "conflict": {
-                    "message": _(
-                        "Someone changed the plan after you opened this page, so it was not adopted. Check the "
-                        "plan as it is now and adopt it again."
-                    ),
-                    "differences": [],
-                }
+        if plan.version == seen:
+            params = {
+                "version": seen,
+                "adopted_on": form.cleaned_data["adopted_on"].isoformat(),
+                "case_number": form.cleaned_data["case_number"],
+                "lang": _lang(),
             }
-            plan.refresh_from_db()
-            form = AdoptForm(rebind_to_current(request.POST, plan.version))
-        else:
-            messages.success(request, _("Version %(number)d is adopted and frozen.") % {"number": number})
-            return redirect("plan_export", code=code)
+            job = start(Job.Kind.ADOPT, request.user, municipality=plan.municipality, params=params)
+            return redirect("jobs:detail", pk=job.pk)
+        conflict = {"conflict": {"message": _adopt_conflict_message(), "differences": []}}
+        form = AdoptForm(rebind_to_current(request.POST, plan.version))
     ctx = _base(
         request,
         plan,
@@ -1028,6 +994,66 @@ def adopt(request: AuthedRequest, code: str) -> HttpResponse:
         **_export_context(request, plan),
     )
     return render(request, "planning/export.html", ctx, status=409 if conflict else 400)
+
+
+def _adopt_conflict_message() -> str:
+    return _(
+        "Someone changed the plan after you opened this page, so it was not adopted. Check the plan as it is "
+        "now and adopt it again."
+    )
+
+
+def adopt_version(user, code: str, params: dict, progress) -> int:
+    """Freeze the plan of ``code`` as ``user`` may read it as an adopted version (``params``: the plan's
+    version the user saw, the adoption date as ISO text, the case number, the language), with its choices,
+    key figures and documents; returns the version's number. ``progress(step, done, total)`` is told each
+    step. Raises PermissionDenied when the user may no longer edit the plan, and VersionConflict when the plan
+    was saved or adopted after the user saw it (also while the documents were drawn)."""
+    import dataclasses
+
+    from blilyst.plan.document import to_docx, to_pdf
+    from blilyst.plan.versions import ADOPTED, VersionInfo
+    from blilyst.web.accounts.models import Municipality
+    from blilyst.web.planning.models import PlanVersion
+
+    if not can(user, WRITE, code):
+        raise PermissionDenied
+    plan = Plan.for_municipality(Municipality.objects.get(code=code))
+    seen, lang = int(params["version"]), params.get("lang", "nb")
+    if plan.version != seen:  # changed since the page was opened: nothing to draw
+        raise VersionConflict(plan.version)
+    adopted_on = dt.date.fromisoformat(params["adopted_on"])
+    with override(lang):
+        # The documents are drawn before the row is locked: seconds of figures, charts and layout under a
+        # lock would hold up every other save of the plan (on SQLite every write of the whole app).
+        progress(_("Computing the plan's figures"), 0, 3)
+        number = plan.draft_version_info().number
+        info = VersionInfo(number, ADOPTED, adopted_on, params["case_number"])
+        saved = dataclasses.replace(saved_plan_for(user, plan), version=info)
+        ev, _records = evaluation_for(user, code, lang)
+        document = assembly.build_document(saved, lang=lang, prepared_on=timezone.localdate(), evaluation=ev)
+        figures = assembly.key_numbers(code, saved.scenario_or_default)
+        progress(_("Laying out the PDF"), 1, 3)
+        pdf = to_pdf(document)
+        progress(_("Writing the Word document"), 2, 3)
+        docx = to_docx(document)
+    with transaction.atomic():
+        plan.lock_version(seen)  # nobody saved or adopted it while the documents were drawn
+        PlanVersion.objects.create(
+            plan=plan,
+            number=number,
+            adopted_on=adopted_on,
+            case_number=info.case_number,
+            saved=dataclasses.replace(saved, adopted=None).to_json(),
+            figures=figures,
+            pdf=pdf,
+            docx=docx,
+            created_by=user,
+        )
+        plan.version += 1  # a new draft begins: open forms notice it
+        plan.updated_by = user
+        plan.save(update_fields=["version", "updated", "updated_by"])
+    return number
 
 
 @require_http_methods(["GET"])
