@@ -73,3 +73,27 @@ def test_parts_not_published_are_left_out_altogether():
 def test_an_unknown_part_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown part"):
         public_offer(Capacity(), parts=["castles"], as_of=TODAY)
+
+
+def test_kindergarten_months_by_age_group_never_exceed_the_register():
+    # November: 3 places in all, 1 of them only for children under 3 and 2 for any age; December: 1 place for
+    # children 3 and over only; January: none
+    cap = Capacity(kindergarten_free={11: 3, 12: 1, 1: 0})
+    by_age = {"under_3": {11: 3, 1: 0}, "over_3": {11: 2, 12: 1, 1: 0}}
+    offer = public_offer(cap, as_of=TODAY, kindergarten_by_age=by_age)
+    assert offer.kindergarten_by_age == (
+        ("under_3", ((dt.date(2026, 11, 1), 3),)),
+        ("over_3", ((dt.date(2026, 11, 1), 2), (dt.date(2026, 12, 1), 1))),
+    )
+    # a group's figure above the register's total is cut to the total; a month the register has no place in
+    # is never named for a group
+    wrong = public_offer(cap, as_of=TODAY, kindergarten_by_age={"under_3": {11: 9, 2: 4}, "over_3": {}})
+    assert wrong.kindergarten_by_age == (("under_3", ((dt.date(2026, 11, 1), 3),)), ("over_3", ()))
+    # a register that does not split by age, or no free place at all: nothing said per age group
+    assert public_offer(cap, as_of=TODAY).kindergarten_by_age == ()
+    assert (
+        public_offer(Capacity(kindergarten_free={11: 0}), as_of=TODAY, kindergarten_by_age=by_age).kindergarten_by_age
+        == ()
+    )
+    with pytest.raises(ValueError, match="age group"):
+        public_offer(cap, as_of=TODAY, kindergarten_by_age={"toddlers": {11: 1}})

@@ -10,7 +10,9 @@ The rules are conservative on purpose:
 * **Housing**: a kind is named only when at least one listing of that kind is available now. A
   municipality that keeps no register says nothing about housing (unknown is not "available").
 * **Kindergarten**: a month is named only when the register holds a figure for it and that figure is
-  at least one free place. Months without a figure are left out, never shown as free.
+  at least one free place. Months without a figure are left out, never shown as free. Where the register
+  splits places by age group (under 3 / 3 and over), each group's months are named too: a month counts for a
+  group only with places of that group or places for any age, never with the other group's places.
 * **Jobs**: only open vacancies that were publicly advertised and whose deadline has not passed. A
   vacancy the municipality knows of but nobody advertised is not offered to the public.
 * A part the municipality did not choose to publish is left out altogether.
@@ -19,7 +21,7 @@ The rules are conservative on purpose:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from blilyst.plan.capacity import HOUSING_TYPES, Capacity
@@ -49,11 +51,15 @@ class PublicOffer:
     each month (from ``as_of``'s month, twelve months ahead) with free places, and how many.
     ``jobs``: the advertised, open vacancies. ``housing_known`` / ``kindergarten_known`` say whether
     the register exists at all, so the page can say "ask us" instead of implying "none".
+    ``kindergarten_by_age``: when the register splits places by age, ``(age_group, months)`` for
+    "under_3" and "over_3" in that order, ``months`` as in ``kindergarten_months`` (it may be empty: no
+    place for that group); empty when the register does not split places by age.
     """
 
     as_of: dt.date
     housing: tuple[tuple[str, int], ...] = ()
     kindergarten_months: tuple[tuple[dt.date, int], ...] = ()
+    kindergarten_by_age: tuple[tuple[str, tuple[tuple[dt.date, int], ...]], ...] = ()
     jobs: tuple[JobAd, ...] = ()
     housing_known: bool = False
     kindergarten_known: bool = False
@@ -64,6 +70,8 @@ class PublicOffer:
 
 
 PARTS = ("housing", "kindergarten", "jobs")
+#: The age groups of kindergarten places the front door names, in the order it names them.
+AGE_GROUPS = ("under_3", "over_3")
 
 
 def _months_ahead(as_of: dt.date, count: int = 12) -> list[dt.date]:
@@ -81,13 +89,17 @@ def public_offer(
     *,
     parts: Iterable[str] = PARTS,
     as_of: dt.date | None = None,
+    kindergarten_by_age: Mapping[str, Mapping[int, int]] | None = None,
 ) -> PublicOffer:
     """What may be published from ``capacity`` and ``jobs``, limited to the ``parts`` the municipality
     publishes (``"housing"``, ``"kindergarten"``, ``"jobs"``).
 
     ``capacity.kindergarten_free`` is keyed by month number for the twelve months from ``as_of``
     (as :func:`blilyst.web.planning.aggregates.capacity` counts it), so month numbers are placed on
-    the calendar from ``as_of`` onwards.
+    the calendar from ``as_of`` onwards. ``kindergarten_by_age`` holds, for "under_3" and "over_3", the
+    free places a child of that age group could take by month number, counted the same way (its own group's
+    places and those for any age; :func:`blilyst.web.planning.aggregates.kindergarten_free_by_age`); leave it
+    out, or empty, when the register does not split places by age.
     """
     as_of = as_of or capacity.as_of or dt.date.today()
     wanted = frozenset(parts)
@@ -110,6 +122,26 @@ def public_offer(
             if capacity.kindergarten_free.get(month.month, 0) > 0
         )
 
+    by_age: tuple[tuple[str, tuple[tuple[dt.date, int], ...]], ...] = ()
+    if months and kindergarten_by_age:
+        unknown_groups = set(kindergarten_by_age) - set(AGE_GROUPS)
+        if unknown_groups:
+            raise ValueError(f"unknown age group(s) {sorted(unknown_groups)}; use {', '.join(AGE_GROUPS)}")
+        total = dict(months)
+        by_age = tuple(
+            (
+                group,
+                # a group never has more places in a month than the register has in all
+                tuple(
+                    (month, min(free.get(month.month, 0), all_free))
+                    for month, all_free in total.items()
+                    if free.get(month.month, 0) > 0
+                ),
+            )
+            for group in AGE_GROUPS
+            for free in [kindergarten_by_age.get(group, {})]
+        )
+
     ads: tuple[JobAd, ...] = ()
     if "jobs" in wanted:
         ads = tuple(
@@ -127,6 +159,7 @@ def public_offer(
         as_of=as_of,
         housing=housing,
         kindergarten_months=months,
+        kindergarten_by_age=by_age,
         jobs=ads,
         housing_known="housing" in wanted and capacity.knows_housing(),
         kindergarten_known="kindergarten" in wanted and capacity.kindergarten_known(),

@@ -315,3 +315,33 @@ def test_a_register_change_reaches_every_process_at_once(people, front_door, reg
     assert caches["shared"].get("frontdoor-generation:4028") == generation("4028") == before + 1
     cache.clear()  # this process's memory is not where the change is kept
     assert generation("4028") == before + 1
+
+
+def test_kindergarten_places_split_by_age_group_are_shown_per_group(people, front_door, registers, public):
+    """Next month: 2 places for any age (the fixture) and 1 only for children under 3; the month after: 3 only
+    for children 3 and over. A child under 3 could take 3 places next month, a child of 3 and over 2."""
+    from blilyst.web.resources.models import KindergartenCapacity
+
+    next_month, after = registers["next_month"], registers["after"]
+    KindergartenCapacity.objects.create(
+        municipality=people.a, kindergarten="Solsikken", month=next_month, free_places=1, age_group="under_3"
+    )
+    KindergartenCapacity.objects.create(
+        municipality=people.a, kindergarten="Tua", month=after, free_places=3, age_group="over_3"
+    )
+    text = public.get(URL + "en/").content.decode()
+    under = text.index("for children under 3:")
+    over = text.index("for children 3 years and over:")
+    under_part, over_part = text[under:over], text[over : text.index("do not add the groups up")]
+    assert f"{next_month:%B %Y}: 3 free places" in under_part
+    assert f"{after:%B %Y}" not in under_part  # the month after has places only for older children
+    assert f"{next_month:%B %Y}: 2 free places" in over_part
+    assert f"{after:%B %Y}: 3 free places" in over_part
+    nb = public.get(URL).content.decode()
+    assert "for barn under 3 år" in nb and "for barn på 3 år og eldre" in nb
+
+
+def test_without_age_groups_in_the_register_the_months_are_not_split(people, front_door, registers, public):
+    text = public.get(URL + "en/").content.decode()
+    assert "Months with free kindergarten places:" in text
+    assert "children under 3" not in text

@@ -1,7 +1,7 @@
 """The public offer of one municipality, counted from its registers through the plan's core.
 
 Only what :func:`blilyst.plan.frontdoor.public_offer` allows is passed on: counts of available housing
-by kind, free kindergarten places by month, and the advertised open vacancies (occupation, employer,
+by kind, free kindergarten places by month (and by age group, where the register splits them), and the advertised open vacancies (occupation, employer,
 place, deadline and the public advertisement's link). No owner, no address, no note. The result is
 kept for ``CACHE_SECONDS`` per municipality, so a busy public page does not recount on every request.
 
@@ -20,7 +20,7 @@ from django.core.cache import cache, caches
 from django.utils import timezone
 
 from blilyst.plan.frontdoor import JobAd, PublicOffer, public_offer
-from blilyst.web.planning.aggregates import capacity
+from blilyst.web.planning.aggregates import capacity, kindergarten_free_by_age
 from blilyst.web.resources.models import Housing, JobVacancy, KindergartenCapacity
 
 CACHE_SECONDS = 300
@@ -70,7 +70,8 @@ def offer_for(front_door, today: dt.date | None = None, use_cache: bool = True) 
         if cached is not None:
             return cached
     counts = capacity(Housing.objects.all(), JobVacancy.objects.all(), KindergartenCapacity.objects.all(), code, today)
-    result = public_offer(counts, _job_ads(code), parts=front_door.parts(), as_of=today)
+    by_age = kindergarten_free_by_age(KindergartenCapacity.objects.all(), code, today)
+    result = public_offer(counts, _job_ads(code), parts=front_door.parts(), as_of=today, kindergarten_by_age=by_age)
     cache.set(key, result, CACHE_SECONDS)
     return result
 

@@ -45,6 +45,26 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(day.year + month // 12, month % 12 + 1, 1)
 
 
+def kindergarten_free_by_age(
+    kindergarten: QuerySet, code: str, today: dt.date | None = None
+) -> dict[str, dict[int, int]]:
+    """Free kindergarten places a child of each age group could take, by month number, for the twelve months
+    from ``today`` (the months of :func:`capacity`): for "under_3" and "over_3" the places of that group plus
+    the places for any age. Empty when no row in those months is split by age (the register does not say)."""
+    today = today or dt.date.today()
+    start = today.replace(day=1)
+    rows = kindergarten.filter(municipality=code, month__gte=start, month__lt=_add_months(start, 12))
+    if not rows.exclude(age_group="").exists():
+        return {}
+    sums = rows.values("month", "age_group").annotate(n=Sum("free_places")).order_by()
+    by_age: dict[str, dict[int, int]] = {"under_3": {}, "over_3": {}}
+    for r in sums:
+        for group, months in by_age.items():
+            if r["age_group"] in ("", group):
+                months[r["month"].month] = months.get(r["month"].month, 0) + int(r["n"] or 0)
+    return by_age
+
+
 def capacity(
     housing: QuerySet,
     vacancies: QuerySet,
