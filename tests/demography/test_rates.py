@@ -18,6 +18,7 @@ from blilyst.demography.rates import (
     smooth_ages,
 )
 from blilyst.errors import InputError
+from blilyst.i18n import override
 from blilyst.stats.snapshot import load_snapshot
 
 
@@ -190,5 +191,17 @@ def test_a_snapshot_missing_a_year_in_the_window_is_refused_by_name(snap, monkey
     monkeypatch.setattr(
         snap, "population_cube", lambda: (codes, years[:gap] + years[gap + 1 :], np.delete(cube, gap, axis=0))
     )
-    with pytest.raises(InputError, match="1 January 2020"):
+    with pytest.raises(InputError, match="mangler folketall 1. januar 2020; ratene trenger hvert år"):  # bokmål
         estimate_rates(["4032"], snapshot=snap, window=10)
+    with override("en"), pytest.raises(InputError, match="no population for 1 January 2020; the rates need every"):
+        estimate_rates(["4032"], snapshot=snap, window=10)
+
+
+def test_a_window_reaching_before_the_data_is_refused_in_the_active_language(snap):
+    _codes, years, _cube = snap.population_cube()
+    with override("nn"), pytest.raises(InputError, match=f"dataa startar i {years[0]}"):
+        estimate_rates(["4032"], snapshot=snap, window=200)
+    with override("en"), pytest.raises(InputError, match=f"200 years before .* data start in {years[0]}"):
+        estimate_rates(["4032"], snapshot=snap, window=200)
+    with pytest.raises(InputError, match="window: må være minst ett år"):
+        estimate_rates(["4032"], snapshot=snap, window=0)

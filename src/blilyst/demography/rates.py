@@ -48,6 +48,7 @@ import pandas as pd
 from blilyst.axes import FEMALE, MAX_AGE, N_AGES, N_SEXES, SEXES
 from blilyst.demography.boundaries import boundary_matrix, spread_by_age
 from blilyst.errors import InputError
+from blilyst.i18n import gettext, ngettext
 
 if TYPE_CHECKING:
     from blilyst.stats.snapshot import Snapshot
@@ -97,14 +98,19 @@ def mortality_array(mortality: pd.DataFrame, years: Sequence[int]) -> tuple[np.n
     """Death rates shaped ``(year, sex, 111)`` for ``years`` (later years use the last year with data)."""
     for col in ("year", "sex", "age", "mx"):
         if col not in mortality.columns:
-            raise InputError("mortality", f"missing column '{col}'")
+            raise InputError("mortality", gettext("missing column '{column}'").format(column=col))
     cube = mortality.pivot_table(index=["year", "sex"], columns="age", values="mx", aggfunc="first", dropna=False)
     available = sorted({int(y) for y in cube.index.get_level_values("year")})
     out = np.empty((len(years), N_SEXES, cube.shape[1]))
     used = []
     for i, y in enumerate(years):
         if y < available[0]:
-            raise InputError("mortality", f"no death rates for {y}; the first year with rates is {available[0]}")
+            raise InputError(
+                "mortality",
+                gettext("no death rates for {year}; the first year with rates is {first}").format(
+                    year=y, first=available[0]
+                ),
+            )
         u = y if y in available else max(a for a in available if a <= y)
         used.append(u)
         for s, sex in enumerate(SEXES):
@@ -145,14 +151,19 @@ def fertility_array(fertility: pd.DataFrame, year: int) -> np.ndarray:
     """ASFR for one HFD year on the single-year age axis 0..105 (12- counted at 12, 55+ at 55)."""
     sub = fertility[fertility["year"] == year]
     if sub.empty:
-        raise InputError("fertility", f"no fertility rates for {year}")
+        raise InputError("fertility", gettext("no fertility rates for {year}").format(year=year))
     out = np.zeros(N_AGES)
     ages = sub["age"].to_numpy(dtype=int)
     if ages.min() < 0 or ages.max() > MAX_AGE:
-        raise InputError("fertility", f"ages must be within 0..{MAX_AGE}; got {ages.min()}..{ages.max()}")
+        raise InputError(
+            "fertility",
+            gettext("ages must be within 0..{max_age}; got {low}..{high}").format(
+                max_age=MAX_AGE, low=ages.min(), high=ages.max()
+            ),
+        )
     out[ages] = sub["asfr"].to_numpy(dtype=float)
     if np.any(out < 0) or not np.all(np.isfinite(out)):
-        raise InputError("fertility", f"rates for {year} must be non-negative numbers")
+        raise InputError("fertility", gettext("rates for {year} must be non-negative numbers").format(year=year))
     return out
 
 
@@ -176,7 +187,7 @@ def national_fertility_by_year(
             notes.append("HFD")
             continue
         if y < hfd_years[0]:
-            raise InputError("fertility", f"no fertility rates for {y}")
+            raise InputError("fertility", gettext("no fertility rates for {year}").format(year=y))
         women = 0.5 * (national_cube[i, FEMALE] + national_cube[i + 1, FEMALE])
         births_est = (national_cube[i + 1, :, 0] / survival0[i]).sum()
         expected = last @ women
@@ -282,7 +293,10 @@ def local_mortality_factors(
     period = list(range(REGISTERED_PERIOD[0], REGISTERED_PERIOD[1] + 2))
     missing = [y for y in period if y not in years]
     if missing:
-        raise InputError("population", f"local mortality needs 1 January stocks {period[0]}-{period[-1]}")
+        raise InputError(
+            "population",
+            gettext("local mortality needs 1 January stocks {first}–{last}").format(first=period[0], last=period[-1]),
+        )
     c = cube[[years.index(y) for y in period]]
     mx, _ = mortality_array(mortality, period[:-1])
     S = cohort_survival(mx)[:, None]  # (Y-1, 1, 2, 106)
@@ -337,7 +351,7 @@ def net_migration_rates(
     nm_s, ex_s = smooth_ages(nm), smooth_ages(expo)
     keys = [groups] if isinstance(groups, np.ndarray) else list(groups)
     if not keys:
-        raise InputError("groups", "needs at least one grouping of the regions")
+        raise InputError("groups", gettext("needs at least one grouping of the regions"))
     schedules = []
     for key in keys:
         g = np.asarray(key, dtype=int)
@@ -415,7 +429,7 @@ def _chosen(all_codes: list[str], codes: list[str] | None) -> tuple[np.ndarray, 
     pos = {c: i for i, c in enumerate(all_codes)}
     missing = [c for c in codes if c not in pos]
     if missing:
-        raise InputError("municipalities", f"no population data for {', '.join(missing)}")
+        raise InputError("municipalities", gettext("no population data for {codes}").format(codes=", ".join(missing)))
     return np.array([pos[c] for c in codes]), list(codes)
 
 
@@ -458,22 +472,36 @@ def estimate_rates(
     from blilyst.stats.register import get_register
 
     if window < 1:
-        raise InputError("window", "must be at least one year")
+        raise InputError("window", gettext("must be at least one year"))
     snap = snapshot if snapshot is not None else _load_snapshot()
     all_codes, years, full_cube = snap.population_cube()
     cube = full_cube
     last = years[-1] if base_year is None else int(base_year)
     if last not in years:
-        raise InputError("base_year", f"no population for 1 January {last}; data cover {years[0]}-{years[-1]}")
+        raise InputError(
+            "base_year",
+            gettext("no population for 1 January {year}; data cover {first}–{last}").format(
+                year=last, first=years[0], last=years[-1]
+            ),
+        )
     first = last - window
     if first < years[0]:
-        raise InputError("window", f"{window} years before {last} reaches {first}; data start in {years[0]}")
+        raise InputError(
+            "window",
+            ngettext(
+                "{count} year before {year} reaches {first}; data start in {start}",
+                "{count} years before {year} reaches {first}; data start in {start}",
+                window,
+            ).format(count=window, year=last, first=first, start=years[0]),
+        )
     sel_years = list(range(first, last + 1))
     gaps = [y for y in sel_years if y not in years]
     if gaps:  # a refreshed snapshot can lack years in the middle
         raise InputError(
             "population",
-            f"no population for 1 January {', '.join(map(str, gaps))}; the rates need every year {first}-{last}",
+            gettext("no population for 1 January {years}; the rates need every year {first}–{last}").format(
+                years=", ".join(map(str, gaps)), first=first, last=last
+            ),
         )
     cube = cube[[years.index(y) for y in sel_years]]
 
