@@ -9,6 +9,7 @@ from hypothesis.extra.numpy import arrays
 from blilyst.axes import FEMALE
 from blilyst.demography.projection import PoolMigration, project
 from blilyst.errors import InputError
+from blilyst.i18n import override
 
 
 def reference_projection(base, surv, fert, steps, srb, interval, net, timing):
@@ -174,6 +175,16 @@ def test_bad_input_raises_input_error_naming_the_field(kwargs, field):
     with pytest.raises(InputError) as info:
         project(args.pop("base"), args.pop("survival"), args.pop("fertility"), args.pop("steps"), **args)
     assert info.value.field == field
+
+
+def test_bad_input_is_worded_in_the_active_language():
+    base, surv, fert = _ok()
+    with pytest.raises(InputError, match=r"base: kan ikke være negativ \(fant -10,000 ved indeks \(0, 0, 0\)\)"):  # bokmål
+        project(-base, surv, fert, 2)
+    with override("nn"), pytest.raises(InputError, match="steps: må vere eit heilt tal på steg, minst 1; fekk 0"):
+        project(base, surv, fert, 0)
+    with override("en"), pytest.raises(InputError, match=r"pool.in_shares: must sum to 1 .* sum is 1\.400000 at"):
+        project(base, surv, fert, 2, pool=PoolMigration(out_rates=0.1, in_shares=0.7))
 
 
 # ---------------------------------------------------------------- properties

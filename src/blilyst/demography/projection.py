@@ -54,6 +54,7 @@ import numpy as np
 from blilyst.arrays import ArrayLike
 from blilyst.axes import FEMALE, N_SEXES
 from blilyst.errors import InputError, NegativePopulation
+from blilyst.i18n import format_number, gettext
 
 __all__ = ["EngineResult", "PoolMigration", "advance", "cohort_shift", "migration_to_cohort", "project"]
 
@@ -137,18 +138,35 @@ def _checked_base(base: ArrayLike, steps: int, interval: int, migration_timing: 
     """``base`` as float64 (region, sex, age) after checking it and the step settings; names the field if not."""
     arr = np.asarray(base, dtype=np.float64)
     if arr.ndim != 3:
-        raise InputError("base", f"must be shaped (region, sex, age); got {arr.ndim} dimensions")
+        raise InputError(
+            "base", gettext("must be shaped (region, sex, age); got {count} dimensions").format(count=arr.ndim)
+        )
     _, S, A = arr.shape
     if S != N_SEXES:
-        raise InputError("base", f"must have {N_SEXES} sexes (male, female) on axis 1; got {S}")
+        raise InputError(
+            "base",
+            gettext("must have {expected} sexes (male, female) on axis 1; got {count}").format(
+                expected=N_SEXES, count=S
+            ),
+        )
     if A < 3:
-        raise InputError("base", f"needs at least 3 age groups; got {A}")
+        raise InputError("base", gettext("needs at least 3 age groups; got {count}").format(count=A))
     if not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise InputError("steps", f"must be a whole number of steps of at least 1; got {steps!r}")
+        raise InputError(
+            "steps", gettext("must be a whole number of steps of at least 1; got {value}").format(value=repr(steps))
+        )
     if not isinstance(interval, (int, np.integer)) or interval < 1:
-        raise InputError("interval", f"must be a whole number of years of at least 1; got {interval!r}")
+        raise InputError(
+            "interval",
+            gettext("must be a whole number of years of at least 1; got {value}").format(value=repr(interval)),
+        )
     if migration_timing not in _TIMINGS:
-        raise InputError("migration_timing", f"must be one of {', '.join(_TIMINGS)}; got {migration_timing!r}")
+        raise InputError(
+            "migration_timing",
+            gettext("must be one of {choices}; got {value}").format(
+                choices=", ".join(_TIMINGS), value=repr(migration_timing)
+            ),
+        )
     arr = _as_array("base", arr, arr.shape)
     _nonneg("base", arr)
     return arr
@@ -159,7 +177,8 @@ def _checked_rates(value: ArrayLike, shape: tuple[int, ...], n: float) -> np.nda
     if np.any(rates * n < -1.0):
         idx = tuple(int(i) for i in np.argwhere(rates * n < -1.0)[0])
         raise InputError(
-            "net_migration_rates", f"below -1/interval at index {idx}: more people would leave than live there"
+            "net_migration_rates",
+            gettext("below -1/interval at index {index}: more people would leave than live there").format(index=idx),
         )
     return rates
 
@@ -177,14 +196,16 @@ def _checked_pool(
         idx = tuple(int(i) for i in np.argwhere(~np.isclose(sums, 1.0, atol=1e-9))[0])
         raise InputError(
             "pool.in_shares",
-            f"must sum to 1 over regions for every step, sex and age; sum is {sums[idx]:.6g} at (step, sex, age) {idx}",
+            gettext(
+                "must sum to 1 over regions for every step, sex and age; sum is {sum} at (step, sex, age) {index}"
+            ).format(sum=format_number(float(sums[idx]), 6), index=idx),
         )
     immig = _as_array("pool.immigration", pool.immigration, shape)
     _nonneg("pool.immigration", immig)
     emig = _as_array("pool.emigration_rates", pool.emigration_rates, shape)
     _nonneg("pool.emigration_rates", emig, upper=1.0 / n)
     if np.any((out_rates + emig) * n > 1.0):
-        raise InputError("pool.emigration_rates", "out-migration plus emigration rates exceed 1 per interval")
+        raise InputError("pool.emigration_rates", gettext("out-migration plus emigration rates exceed 1 per interval"))
     return out_rates, shares, immig, emig
 
 
@@ -193,26 +214,39 @@ def _as_array(name: str, value: ArrayLike, shape: tuple[int, ...]) -> np.ndarray
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise InputError(name, f"must be numbers ({exc})") from None
+        raise InputError(name, gettext("must be numbers ({error})").format(error=exc)) from None
     try:
         arr = np.broadcast_to(arr, shape)
     except ValueError:
         raise InputError(
-            name, f"has shape {np.shape(value)}, which does not fit (steps, regions, sexes, ages) = {shape}"
+            name,
+            gettext("has shape {shape}, which does not fit (steps, regions, sexes, ages) = {expected}").format(
+                shape=np.shape(value), expected=shape
+            ),
         ) from None
     if not np.all(np.isfinite(arr)):
         idx = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
-        raise InputError(name, f"is missing or not finite at index {idx}")
+        raise InputError(name, gettext("is missing or not finite at index {index}").format(index=idx))
     return arr
 
 
 def _nonneg(name: str, arr: np.ndarray, upper: float | None = None) -> None:
     if np.any(arr < 0):
         idx = tuple(int(i) for i in np.argwhere(arr < 0)[0])
-        raise InputError(name, f"must not be negative (found {arr[idx]:.6g} at index {idx})")
+        raise InputError(
+            name,
+            gettext("must not be negative (found {value} at index {index})").format(
+                value=format_number(float(arr[idx]), 3), index=idx
+            ),
+        )
     if upper is not None and np.any(arr > upper):
         idx = tuple(int(i) for i in np.argwhere(arr > upper)[0])
-        raise InputError(name, f"must be at most {upper} (found {arr[idx]:.6g} at index {idx})")
+        raise InputError(
+            name,
+            gettext("must be at most {upper} (found {value} at index {index})").format(
+                upper=format_number(upper, 3), value=format_number(float(arr[idx]), 3), index=idx
+            ),
+        )
 
 
 def project(
@@ -287,7 +321,7 @@ def project(
     _nonneg("fertility", fert)
     ratio = _as_array("srb", srb, (T, R))
     if np.any(ratio <= 0):
-        raise InputError("srb", "the sex ratio at birth (boys per girl) must be positive")
+        raise InputError("srb", gettext("the sex ratio at birth (boys per girl) must be positive"))
     counts = None if net_migration is None else _as_array("net_migration", net_migration, (T, R, S, A))
     rates = None if net_migration_rates is None else _checked_rates(net_migration_rates, (T, R, S, A), n)
     if pool is not None:
