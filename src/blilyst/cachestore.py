@@ -7,10 +7,10 @@ Three things are kept this way, each under its own first key segment:
 * ``charts/…`` drawn charts (:mod:`blilyst.plan.rendered`), so a fresh process does not start the chart engine.
 
 The core (CLI, scripts) uses :class:`FolderStore`: one file per key under ``$BLILYST_CACHE_DIR`` (default
-``~/.cache/blilyst``), the key being the file's path there. The web app installs a store over Django's cache
-framework at start (:mod:`blilyst.web.lib.sharedcache`: Redis when ``BLILYST_REDIS_URL`` is set, so every
-process on every machine shares one cache; a folder of this machine otherwise). Which store is used is decided
-in one place, :func:`current`.
+``~/.cache/blilyst``), the key being the file's path there. The web app uses the same folder store on one
+machine, so the CLI and the web app keep one copy of each SSB answer; with ``BLILYST_REDIS_URL`` it installs a
+store over Django's cache framework at start (:mod:`blilyst.web.lib.sharedcache`), so every process on every
+machine shares one cache. Which store is used is decided in one place, :func:`current`.
 
 Keys are ``/``-separated segments of letters, digits, ``.``, ``_`` and ``-`` (at most 200 characters) and say
 what the bytes were made from (data, code version, arguments), so an entry never has to be invalidated: new

@@ -188,9 +188,10 @@ INSTALLED_APPS = [
 
 
 # The core's cache store (SSB's answers, the plan's figures, drawn charts; see blilyst.cachestore) is Django's
-# "shared" cache: Redis when BLILYST_REDIS_URL is set (e.g. redis://127.0.0.1:6379/0), so every app process and
-# worker on every machine shares it; without it a file cache in this machine's cache folder, shared by its
-# processes. The default cache (the front door's pages, generations and rate limit, template fragments) is in
+# "shared" cache when BLILYST_REDIS_URL is set (e.g. redis://127.0.0.1:6379/0), so every app process and worker
+# on every machine shares it; without it the core's own folder store in $BLILYST_CACHE_DIR, the command line's
+# folder and format (blilyst.web.lib.sharedcache). The "shared" alias itself is then a file cache under
+# $BLILYST_CACHE_DIR/web for the few small values the web keeps for all its processes (front door generations). The default cache (the front door's pages, generations and rate limit, template fragments) is in
 # Redis too when it is set, so a limit or a change counts in every process; local memory otherwise.
 def _cache_folder() -> Path:
     from blilyst.cachestore import default_cache_dir

@@ -1,6 +1,6 @@
-"""The needs analysis and the rendered charts kept between processes in the web app: through Django's cache
-(alias ``shared``; a file cache here, Redis when BLILYST_REDIS_URL is set, see tests/web/test_shared_cache.py).
-The core's own folder store is tested in tests/plan/test_diskcache.py."""
+"""The needs analysis and the rendered charts kept between processes in the web app: without Redis in the core's
+folder store under $BLILYST_CACHE_DIR, the one the command line uses (with BLILYST_REDIS_URL through Django's
+cache, see tests/web/test_shared_cache.py). The folder store itself is tested in tests/plan/test_diskcache.py."""
 
 from __future__ import annotations
 
@@ -10,17 +10,16 @@ import pytest
 
 
 @pytest.fixture
-def shared(monkeypatch):
-    from django.core.cache import caches
-
+def shared(monkeypatch, tmp_path):
+    """The web app's store, over an empty cache folder of this test."""
     from blilyst import cachestore
-    from blilyst.web.lib.sharedcache import DjangoCacheStore
 
     monkeypatch.delenv("BLILYST_PLAN_DISK_CACHE", raising=False)
-    assert isinstance(cachestore.current(), DjangoCacheStore), "the web app did not install Django's cache"
-    caches["shared"].clear()
-    yield caches["shared"]
-    caches["shared"].clear()
+    monkeypatch.setenv("BLILYST_CACHE_DIR", str(tmp_path / "cache"))
+    store = cachestore.current()
+    assert isinstance(store, cachestore.FolderStore), "the web app did not use the command line's folder store"
+    assert store.root == tmp_path / "cache"
+    return store
 
 
 def _fresh_process():
@@ -68,7 +67,7 @@ def test_an_unreadable_entry_is_recomputed_and_replaced(shared):
     from blilyst.plan import diskcache, needs
 
     _fresh_process()
-    shared.set(_key("key_figures", "4028"), b"not a pickle", timeout=None)
+    shared.set(_key("key_figures", "4028"), b"not a pickle")
     assert needs.key_figures("4028").population == 2463
     k = diskcache.key(needs.snapshot(), "blilyst.plan.needs.key_figures", ("4028",))
     assert diskcache.load(k).population == 2463
@@ -117,3 +116,17 @@ def test_ssb_answers_go_to_the_shared_cache(shared):
     key = cache.put("data", "07459", {"table": "07459"}, "2026-02-24T07:00:00Z", {"value": [2463]})
     assert isinstance(shared.get(key), bytes)
     assert ResponseCache().latest("data", "07459", {"table": "07459"}).body == {"value": [2463]}
+
+
+def test_the_web_app_and_the_command_line_keep_ssb_answers_in_one_folder(shared):
+    """Without Redis one machine keeps one copy of each SSB answer: what the command line fetched (its own folder
+    store, as in `blilyst data refresh`) is what the web app reads, and the other way round."""
+    from blilyst import cachestore
+    from blilyst.stats.cache import ResponseCache
+
+    cli = ResponseCache(store=cachestore.FolderStore())
+    cli.put("data", "07459", {"table": "07459"}, "2026-02-24T07:00:00Z", {"value": [2463]})
+    assert ResponseCache().get("data", "07459", {"table": "07459"}, "2026-02-24T07:00:00Z") == {"value": [2463]}
+    web = ResponseCache().put("data", "07459", {"table": "07460"}, "2026-02-24T07:00:00Z", {"value": [1]})
+    assert (shared.root / web).is_file()
+    assert cli.latest("data", "07459", {"table": "07460"}).body == {"value": [1]}

@@ -1,13 +1,16 @@
-"""The core's cache store (:mod:`blilyst.cachestore`: SSB's answers, the plan's figures, drawn charts) kept in
-Django's cache framework, alias ``shared`` in the settings: Redis when ``BLILYST_REDIS_URL`` is set, so every
-app process and worker on every machine shares one cache; a folder of this machine otherwise (Django's file
-cache under ``$BLILYST_CACHE_DIR/web``), shared by the processes of one machine."""
+"""The core's cache store (:mod:`blilyst.cachestore`: SSB's answers, the plan's figures, drawn charts) for the
+web app. With Redis (``BLILYST_REDIS_URL``, Django's cache alias ``shared`` in the settings) every app process
+and worker on every machine shares one cache through Django's cache framework. Without it the web app uses the
+core's own folder store, :class:`blilyst.cachestore.FolderStore` over ``$BLILYST_CACHE_DIR``: the folder and
+format the command line uses, so on one machine an SSB answer fetched by ``blilyst data refresh`` is served to
+the web app and the other way round, and there is one cache folder to size and clear, not two."""
 
 from __future__ import annotations
 
 import logging
 
 from django.core.cache import BaseCache, caches
+from django.core.cache.backends.filebased import FileBasedCache
 
 from blilyst import cachestore
 
@@ -77,6 +80,15 @@ class DjangoCacheStore:
         return None
 
 
+def store_for(cache: BaseCache) -> cachestore.CacheStore:
+    """The core's store over Django's ``shared`` cache: the command line's folder store when that cache is only
+    a folder of this machine (a second file cache of the same bytes in another format would keep every SSB
+    answer twice), Django's cache otherwise (Redis, or what a deployment configured)."""
+    if isinstance(cache, FileBasedCache):
+        return cachestore.FolderStore()
+    return DjangoCacheStore(cache)
+
+
 def install() -> None:
-    """Make Django's ``shared`` cache the core's store (called once when the app starts)."""
-    cachestore.install(DjangoCacheStore(caches[ALIAS]))
+    """Make the core use the web app's store (called once when the app starts)."""
+    cachestore.install(store_for(caches[ALIAS]))

@@ -10,4 +10,4 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         from blilyst.web.lib.sharedcache import install
 
-        install()  # SSB answers, figures and charts in Django's cache (Redis when BLILYST_REDIS_URL is set)
+        install()  # SSB answers, figures and charts: Redis when BLILYST_REDIS_URL is set, else the CLI's folder
