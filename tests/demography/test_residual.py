@@ -18,6 +18,7 @@ from blilyst.demography.residual import (
     residual_components,
 )
 from blilyst.errors import InputError
+from blilyst.i18n import override
 from blilyst.stats.snapshot import load_snapshot
 
 
@@ -153,6 +154,17 @@ def test_bad_input_names_the_field():
         residual_components(cube[0], cube[1], S * 2)
     with pytest.raises(InputError, match="births"):
         residual_components(cube[0], cube[1], S, births=-np.ones((2, 2)))
+
+
+def test_bad_input_is_worded_in_the_active_language():
+    cube = np.ones((3, 2, 2, 106))
+    S = np.full((2, 106), 0.99)
+    with pytest.raises(InputError, match="years: årene må følge etter hverandre, fikk 2020, 2022, 2023"):  # bokmål
+        net_migration_by_age(cube, [2020, 2022, 2023], S)
+    with override("nn"), pytest.raises(InputError, match="births: talet på fødde kan ikkje vere negativt"):
+        residual_components(cube[0], cube[1], S, births=-np.ones((2, 2)))
+    with override("en"), pytest.raises(InputError, match="method: must be one of .*; got 'sideways'"):
+        residual_components(cube[0], cube[1], S, method="sideways")
 
 
 def test_registered_births_give_newborn_migration():

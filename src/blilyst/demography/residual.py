@@ -54,6 +54,7 @@ import pandas as pd
 
 from blilyst.axes import AGES, MAX_AGE, N_AGES, N_SEXES, SEXES
 from blilyst.errors import InputError
+from blilyst.i18n import gettext
 
 #: Oldest single age in the HMD tables (110 = 110+).
 HMD_MAX_AGE = 110
@@ -80,11 +81,14 @@ def life_table_L(mx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     mx = np.asarray(mx, dtype=float)
     if mx.ndim < 2 or mx.shape[-2] != N_SEXES:
-        raise InputError("mortality", f"expected rates shaped (..., {N_SEXES}, ages), got {mx.shape}")
+        raise InputError(
+            "mortality",
+            gettext("expected rates shaped (..., {sexes}, ages), got {shape}").format(sexes=N_SEXES, shape=mx.shape),
+        )
     if np.any(mx < 0):
-        raise InputError("mortality", "death rates m(x) must not be negative")
+        raise InputError("mortality", gettext("death rates m(x) must not be negative"))
     if np.isnan(mx[..., :100]).any():
-        raise InputError("mortality", "death rates m(x) are missing below age 100")
+        raise InputError("mortality", gettext("death rates m(x) are missing below age 100"))
     # carry the last observed rate forward over missing old ages
     filled = pd.DataFrame(mx.reshape(-1, mx.shape[-1])).ffill(axis=1).to_numpy().reshape(mx.shape)
     sex_index = np.broadcast_to(np.arange(N_SEXES)[:, None], mx.shape[-2:])
@@ -144,20 +148,30 @@ def national_survival(mortality: pd.DataFrame, years: list[int] | np.ndarray) ->
     needed = {"year", "sex", "age", "mx"}
     missing = needed - set(mortality.columns)
     if missing:
-        raise InputError("mortality", f"missing columns {sorted(missing)}")
+        raise InputError("mortality", gettext("missing columns {columns}").format(columns=", ".join(sorted(missing))))
     years = [int(y) for y in years]
     cube = mortality.pivot_table(index=["year", "sex"], columns="age", values="mx", aggfunc="first", dropna=False)
     available = sorted({int(y) for y in cube.index.get_level_values("year")})
     if not available:
-        raise InputError("mortality", "no death rates given")
+        raise InputError("mortality", gettext("no death rates given"))
     used = []
     for y in years:
         if y < available[0]:
-            raise InputError("mortality", f"no death rates for {y} (first year with rates is {available[0]})")
+            raise InputError(
+                "mortality",
+                gettext("no death rates for {year}; the first year with rates is {first}").format(
+                    year=y, first=available[0]
+                ),
+            )
         used.append(y if y in available else max(a for a in available if a <= y))
     ages = sorted(int(a) for a in cube.columns)
     if ages[0] != 0 or ages[-1] < MAX_AGE:
-        raise InputError("mortality", f"death rates must cover ages 0..{MAX_AGE} or more, got {ages[0]}..{ages[-1]}")
+        raise InputError(
+            "mortality",
+            gettext("death rates must cover ages 0..{max_age} or more, got {low}..{high}").format(
+                max_age=MAX_AGE, low=ages[0], high=ages[-1]
+            ),
+        )
     arr = np.empty((len(used), N_SEXES, len(ages)))
     for i, y in enumerate(used):
         for s, sex in enumerate(SEXES):
@@ -210,7 +224,12 @@ class ResidualMigration:
 
         persons = np.asarray(persons, dtype=float)
         if persons.shape != self.net_migration.shape[:2]:
-            raise InputError("boundary_changes", f"expected shape {self.net_migration.shape[:2]}, got {persons.shape}")
+            raise InputError(
+                "boundary_changes",
+                gettext("expected shape {expected}, got {shape}").format(
+                    expected=self.net_migration.shape[:2], shape=persons.shape
+                ),
+            )
         bc = spread_by_age(persons, self.pop_end)
         if self.boundary_change is not None:
             bc = bc + self.boundary_change
@@ -291,17 +310,22 @@ def residual_components(
     ``P1 = C - D + NM`` holds exactly with every method.
     """
     if method not in METHODS:
-        raise InputError("method", f"must be one of {', '.join(METHODS)}, got {method!r}")
+        raise InputError(
+            "method",
+            gettext("must be one of {choices}; got {value}").format(choices=", ".join(METHODS), value=repr(method)),
+        )
     P0 = np.asarray(pop_start, dtype=float)
     P1 = np.asarray(pop_end, dtype=float)
     if P0.shape != P1.shape or P0.shape[-1] != N_AGES or P0.shape[-2] != N_SEXES:
         raise InputError(
             "population",
-            f"start and end stocks must both be shaped (..., {N_SEXES}, {N_AGES}); got {P0.shape} and {P1.shape}",
+            gettext("start and end stocks must both be shaped (..., {sexes}, {ages}); got {start} and {end}").format(
+                sexes=N_SEXES, ages=N_AGES, start=P0.shape, end=P1.shape
+            ),
         )
     S = np.asarray(survival, dtype=float)
     if S.shape[-1] != N_AGES or np.any((S <= 0) | (S > 1)):
-        raise InputError("survival", f"ratios must be in (0, 1] over {N_AGES} ages")
+        raise InputError("survival", gettext("ratios must be in (0, 1] over {ages} ages").format(ages=N_AGES))
     S = np.expand_dims(S, -3) if S.ndim == P0.ndim - 1 else S
     C = start_cohorts(P0)
     if births is None:
@@ -309,9 +333,12 @@ def residual_components(
     else:
         B = np.asarray(births, dtype=float)
         if B.shape != P0.shape[:-1]:
-            raise InputError("births", f"expected shape {P0.shape[:-1]}, got {B.shape}")
+            raise InputError(
+                "births",
+                gettext("expected shape {expected}, got {shape}").format(expected=P0.shape[:-1], shape=B.shape),
+            )
         if np.any(B < 0):
-            raise InputError("births", "births must not be negative")
+            raise InputError("births", gettext("births must not be negative"))
     C[..., 0] = B
     forward = P1 - S * C
     if method == "forward":
@@ -368,20 +395,32 @@ def net_migration_by_age(
     """
     cube = np.asarray(population_cube, dtype=float)
     if cube.ndim != 4 or cube.shape[2:] != (N_SEXES, N_AGES):
-        raise InputError("population_cube", f"expected shape (year, region, {N_SEXES}, {N_AGES}), got {cube.shape}")
+        raise InputError(
+            "population_cube",
+            gettext("expected shape (year, region, {sexes}, {ages}), got {shape}").format(
+                sexes=N_SEXES, ages=N_AGES, shape=cube.shape
+            ),
+        )
     years = [int(y) for y in years]
     if len(years) != cube.shape[0]:
-        raise InputError("years", f"{len(years)} years given for {cube.shape[0]} stocks")
+        raise InputError(
+            "years", gettext("{years} years given for {stocks} stocks").format(years=len(years), stocks=cube.shape[0])
+        )
     if len(years) < 2:
-        raise InputError("years", "need at least two consecutive 1 January stocks")
+        raise InputError("years", gettext("need at least two consecutive 1 January stocks"))
     if any(b - a != 1 for a, b in itertools.pairwise(years)):
-        raise InputError("years", f"years must be consecutive, got {years}")
+        raise InputError(
+            "years", gettext("years must be consecutive, got {years}").format(years=", ".join(map(str, years)))
+        )
     if np.isnan(cube).any() or (cube < 0).any():
-        raise InputError("population_cube", "stocks must be non-negative numbers (no NaN)")
+        raise InputError("population_cube", gettext("stocks must be non-negative numbers (no NaN)"))
     if municipalities is None:
         municipalities = [str(i) for i in range(cube.shape[1])]
     if len(municipalities) != cube.shape[1]:
-        raise InputError("municipalities", f"{len(municipalities)} codes for {cube.shape[1]} regions")
+        raise InputError(
+            "municipalities",
+            gettext("{codes} codes for {regions} regions").format(codes=len(municipalities), regions=cube.shape[1]),
+        )
     event_years = years[:-1]
     if isinstance(mortality, pd.DataFrame):
         ns = national_survival(mortality, event_years)
@@ -393,8 +432,9 @@ def net_migration_by_age(
         if S.shape != (len(event_years), N_SEXES, N_AGES):
             raise InputError(
                 "mortality",
-                f"survival ratios must be shaped ({len(event_years)}, {N_SEXES}, "
-                f"{N_AGES}) or ({N_SEXES}, {N_AGES}), got {S.shape}",
+                gettext(
+                    "survival ratios must be shaped ({years}, {sexes}, {ages}) or ({sexes}, {ages}), got {shape}"
+                ).format(years=len(event_years), sexes=N_SEXES, ages=N_AGES, shape=S.shape),
             )
         mort_years = []
     nm, deaths, B = residual_components(cube[:-1], cube[1:], S[:, None, :, :], births=births, method=method)
