@@ -6,6 +6,7 @@ import pytest
 from blilyst.demography.multiregional import project_multiregional
 from blilyst.demography.projection import project
 from blilyst.errors import InputError
+from blilyst.i18n import override
 
 
 def generalised_leslie(surv, fert, out, D, srb, R, A, sex):
@@ -98,3 +99,14 @@ def test_bad_input_names_the_field(change, field):
     with pytest.raises(InputError) as info:
         project_multiregional(args["base"], args["surv"], args["fert"], args["out"], args["D"], 2)
     assert info.value.field == field
+
+
+def test_bad_input_is_worded_in_the_active_language():
+    base, surv, fert, out, D = _inputs(np.random.default_rng(1))
+    same = np.full((3, 3), 1 / 3)
+    with pytest.raises(InputError, match="destinations: diagonalen må være 0"):  # bokmål, the default
+        project_multiregional(base, surv, fert, out, same, 2)
+    with override("nn"), pytest.raises(InputError, match="fertility: kan ikkje vere negativ"):
+        project_multiregional(base, surv, -fert, out, D, 2)
+    with override("en"), pytest.raises(InputError, match="base: must be shaped \\(region, sex, age\\)"):
+        project_multiregional(base[0], surv, fert, out, D, 2)

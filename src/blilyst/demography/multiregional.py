@@ -34,6 +34,7 @@ import numpy as np
 from blilyst.arrays import ArrayLike
 from blilyst.axes import FEMALE, N_SEXES
 from blilyst.errors import InputError
+from blilyst.i18n import gettext
 
 __all__ = ["MultiregionalResult", "project_multiregional"]
 
@@ -68,11 +69,14 @@ def _check(name: str, arr: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
     try:
         out: np.ndarray = np.broadcast_to(np.asarray(arr, dtype=float), shape)
     except ValueError:
-        raise InputError(name, f"has shape {np.shape(arr)}, which does not fit {shape}") from None
+        raise InputError(
+            name,
+            gettext("has shape {shape}, which does not fit {expected}").format(shape=np.shape(arr), expected=shape),
+        ) from None
     if not np.all(np.isfinite(out)):
-        raise InputError(name, "has missing or infinite values")
+        raise InputError(name, gettext("has missing or infinite values"))
     if np.any(out < 0):
-        raise InputError(name, "must not be negative")
+        raise InputError(name, gettext("must not be negative"))
     return out
 
 
@@ -80,12 +84,17 @@ def _checked_destinations(destinations: ArrayLike, R: int, S: int, A: int) -> np
     """Where each origin's leavers go: (R, R) or by sex and age (S, A, R, R), rows summing to 1, zero diagonal."""
     D = np.asarray(destinations, dtype=float)
     if D.shape not in ((R, R), (S, A, R, R)):
-        raise InputError("destinations", f"must be shaped ({R}, {R}) or ({S}, {A}, {R}, {R}); got {D.shape}")
+        raise InputError(
+            "destinations",
+            gettext(
+                "must be shaped ({regions}, {regions}) or ({sexes}, {ages}, {regions}, {regions}); got {shape}"
+            ).format(regions=R, sexes=S, ages=A, shape=D.shape),
+        )
     D = _check("destinations", D, D.shape)
     if not np.allclose(D.sum(axis=-1), 1.0, atol=1e-9):
-        raise InputError("destinations", "each origin's row must sum to 1 (where its leavers go)")
+        raise InputError("destinations", gettext("each origin's row must sum to 1 (where its leavers go)"))
     if np.any(np.diagonal(D, axis1=-2, axis2=-1) != 0):
-        raise InputError("destinations", "the diagonal must be 0 (stayers are 1 - out_rates)")
+        raise InputError("destinations", gettext("the diagonal must be 0 (stayers are 1 - out_rates)"))
     return D
 
 
@@ -119,21 +128,21 @@ def project_multiregional(
     """
     base = np.asarray(base, dtype=float)
     if base.ndim != 3 or base.shape[1] != N_SEXES:
-        raise InputError("base", "must be shaped (region, sex, age)")
+        raise InputError("base", gettext("must be shaped (region, sex, age)"))
     R, S, A = base.shape
     T = int(steps)
     if T < 1:
-        raise InputError("steps", "must be at least 1")
+        raise InputError("steps", gettext("must be at least 1"))
     base = _check("base", base, base.shape)
     surv = _check("survival", survival, (T, R, S, A + 1))
     if np.any(surv > 1):
-        raise InputError("survival", "ratios must be at most 1")
+        raise InputError("survival", gettext("ratios must be at most 1"))
     fert = _check("fertility", fertility, (T, R, A))
     out = _check("out_rates", out_rates, (T, R, S, A))
     imm = _check("immigration", immigration, (T, R, S, A))
     emi = _check("emigration_rates", emigration_rates, (T, R, S, A))
     if np.any(out + emi > 1):
-        raise InputError("out_rates", "out-migration plus emigration must not exceed 1 in a step")
+        raise InputError("out_rates", gettext("out-migration plus emigration must not exceed 1 in a step"))
     D = _checked_destinations(destinations, R, S, A)
     ratio = np.broadcast_to(np.asarray(srb, dtype=float), (T,))
     n = float(interval)
