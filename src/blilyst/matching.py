@@ -11,8 +11,8 @@ its listings; ``match_household`` then ranks combinations of
   the places for the child's age group at that time (two children never share one free place),
 
 and reports each need it cannot meet as a ``Gap`` ("no rental home with at least 3 bedrooms
-before August"). Suggestions and gaps carry structured parts; the web app's
-``blilyst.web.resources.explain`` turns them into sentences in the active language.
+before August"). Suggestions and gaps carry structured parts; ``blilyst.matchwords`` (core gettext)
+turns them into sentences in the active language, and the web app only renders those.
 
 This module is the one place the matching rules live: it imports neither Django nor the database. The
 web app builds the inputs from its registers (``blilyst.web.resources.matchinputs``).
