@@ -149,3 +149,17 @@ def test_only_editors_adopt_and_only_members_read_adopted_versions(plan_with_goa
     assert client_for(people.rita).get("/plan/4028/versions/1/plan.pdf").status_code == 200
     assert client_for(people.bob).get("/plan/4028/versions/1/plan.pdf").status_code == 404
     assert client.get("/plan/4028/versions/2/plan.pdf").status_code == 404
+
+
+def test_an_adoption_still_waiting_for_a_worker_is_shown_on_the_export_page(plan_with_goal, analyst):
+    from blilyst.web.jobs.models import Job
+
+    client, plan = plan_with_goal
+    job = Job.objects.create(
+        kind=Job.Kind.ADOPT, started_by=analyst, municipality_id="4028", params={"case_number": "26/14"}
+    )
+    page = client.get("/plan/4028/export/").content.decode()
+    assert f'href="/jobs/{job.pk}/"' in page
+    assert "Vedtaket ditt (sak 26/14) er ikke ferdig ennå" in page
+    job.finish(Job.State.DONE, "")
+    assert f'href="/jobs/{job.pk}/"' not in client.get("/plan/4028/export/").content.decode()

@@ -935,9 +935,23 @@ def export(request: AuthedRequest, code: str) -> HttpResponse:
         ),
         adopt_form=AdoptForm(initial={"version": plan.version}),
         my_documents=_my_documents(request, code),
+        my_adoptions=_my_adoptions(request, code),
         **_export_context(request, plan),
     )
     return render(request, "planning/export.html", ctx)
+
+
+def _my_adoptions(request: AuthedRequest, code: str) -> list:
+    """The adoptions of this plan the user started that are still waiting or running (background work), so the
+    versions list does not look as if the adoption was lost."""
+    from blilyst.web.jobs.models import Job
+
+    running = (Job.State.QUEUED, Job.State.RUNNING)
+    return list(
+        request.user.jobs.filter(kind=Job.Kind.ADOPT, municipality_id=code, state__in=running)
+        .defer("file")
+        .order_by("-created")[:5]
+    )
 
 
 def _my_documents(request: AuthedRequest, code: str) -> list:
