@@ -17,6 +17,7 @@ from blilyst.demography.retention import (
     survival_by_group,
 )
 from blilyst.errors import InputError
+from blilyst.i18n import override
 
 # Freireich et al. (1963), 6-MP arm: weeks in remission; False = censored (still in remission).
 FREIREICH_6MP = [
@@ -124,6 +125,19 @@ def test_bad_input_names_the_field():
         kaplan_meier([1], [True], conf_type="arcsine")
 
 
+def test_bad_input_is_worded_in_the_active_language():
+    as_of = dt.date(2025, 1, 1)
+    backwards = [{"moved_in": "2022-03-01", "moved_out": "2021-05-01"}]
+    with pytest.raises(
+        InputError, match=r"moved_out: post 1 flyttet ut \(1\. mai 2021\) før innflytting \(1\. mars 2022\)"
+    ):
+        residence_durations(backwards, as_of=as_of)  # bokmål, the default
+    with override("nn"), pytest.raises(InputError, match="confidence: må vere mellom 0 og 1, fekk 1,500"):
+        kaplan_meier([1, 2], [True, False], confidence=1.5)
+    with override("en"), pytest.raises(InputError, match=r"moved_in \(record 1\): 'spring' is not a date"):
+        residence_durations([{"moved_in": "spring"}], as_of=as_of)
+
+
 def test_records_become_censored_durations_and_groups():
     as_of = dt.date(2025, 1, 1)
     records = [
@@ -149,7 +163,7 @@ def test_records_become_censored_durations_and_groups():
 
 
 def test_move_out_before_move_in_is_refused():
-    with pytest.raises(InputError, match="before moving in"):
+    with override("en"), pytest.raises(InputError, match="before moving in"):
         residence_durations([{"moved_in": "2022-01-01", "moved_out": "2021-01-01"}], as_of=dt.date(2025, 1, 1))
 
 

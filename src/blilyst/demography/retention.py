@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from blilyst.errors import InputError
+from blilyst.i18n import format_date, format_number, gettext
 
 DAYS_PER_YEAR = 365.25
 DEFAULT_YEARS: tuple[float, ...] = (1.0, 2.0, 5.0)
@@ -93,7 +94,9 @@ class SurvivalCurve:
         """S(t). NaN beyond the last observed time when the last observation was censored with S > 0
         (the curve is unknown there)."""
         if t < 0:
-            raise InputError("t", f"time must be zero or positive, got {t}")
+            raise InputError(
+                "t", gettext("time must be zero or positive, got {value}").format(value=format_number(t, 2))
+            )
         i = self._index(t)
         if i < 0:
             return 1.0
@@ -166,15 +169,27 @@ def kaplan_meier(
     t = np.asarray(durations, dtype=float)
     d = np.asarray(moved_away, dtype=bool)
     if t.ndim != 1 or d.shape != t.shape:
-        raise InputError("moved_away", f"needs one flag per duration ({t.shape} durations, {d.shape} flags)")
+        raise InputError(
+            "moved_away",
+            gettext("needs one flag per duration ({durations} durations, {flags} flags)").format(
+                durations=t.shape, flags=d.shape
+            ),
+        )
     if np.isnan(t).any():
-        raise InputError("durations", "contains missing values; give the time from moving in for every record")
+        raise InputError("durations", gettext("contains missing values; give the time from moving in for every record"))
     if (t < 0).any():
-        raise InputError("durations", "contains negative times (moved away before moving in?)")
+        raise InputError("durations", gettext("contains negative times (moved away before moving in?)"))
     if not 0 < confidence < 1:
-        raise InputError("confidence", f"must be between 0 and 1, got {confidence}")
+        raise InputError(
+            "confidence", gettext("must be between 0 and 1, got {value}").format(value=format_number(confidence, 3))
+        )
     if conf_type not in CONF_TYPES:
-        raise InputError("conf_type", f"must be one of {', '.join(CONF_TYPES)}, got {conf_type!r}")
+        raise InputError(
+            "conf_type",
+            gettext("must be one of {choices}; got {value}").format(
+                choices=", ".join(CONF_TYPES), value=repr(conf_type)
+            ),
+        )
 
     times, inverse = np.unique(t, return_inverse=True)
     events = np.bincount(inverse, weights=d, minlength=len(times)).astype(np.int64)
@@ -232,8 +247,10 @@ def _to_date(value: object, field: str) -> dt.date | None:
         try:
             return dt.date.fromisoformat(value.strip()[:10])
         except ValueError as exc:
-            raise InputError(field, f"'{value}' is not a date (use YYYY-MM-DD)") from exc
-    raise InputError(field, f"{value!r} is not a date (use YYYY-MM-DD)")
+            raise InputError(
+                field, gettext("{value} is not a date (use YYYY-MM-DD)").format(value=repr(value))
+            ) from exc
+    raise InputError(field, gettext("{value} is not a date (use YYYY-MM-DD)").format(value=repr(value)))
 
 
 def residence_durations(
@@ -258,14 +275,21 @@ def residence_durations(
     )
     out: list[dict[str, Any]] = []
     for k, row in enumerate(rows):
-        start = _to_date(row.get(moved_in), f"{moved_in} (record {k + 1})")
+        start = _to_date(row.get(moved_in), gettext("{field} (record {number})").format(field=moved_in, number=k + 1))
         if start is None:
-            raise InputError(moved_in, f"record {k + 1} has no move-in date; every household needs one")
+            raise InputError(
+                moved_in, gettext("record {number} has no move-in date; every household needs one").format(number=k + 1)
+            )
         if start > as_of:
             continue
-        end = _to_date(row.get(moved_out), f"{moved_out} (record {k + 1})")
+        end = _to_date(row.get(moved_out), gettext("{field} (record {number})").format(field=moved_out, number=k + 1))
         if end is not None and end < start:
-            raise InputError(moved_out, f"record {k + 1} moved away ({end}) before moving in ({start})")
+            raise InputError(
+                moved_out,
+                gettext("record {number} moved away ({end}) before moving in ({start})").format(
+                    number=k + 1, end=format_date(end), start=format_date(start)
+                ),
+            )
         away = end is not None and end <= as_of
         stop = end if end is not None and away else as_of
         item: dict[str, Any] = {"duration_years": (stop - start).days / DAYS_PER_YEAR, "moved_away": away}
