@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from blilyst.errors import InputError
+from blilyst.i18n import override
 from blilyst.plan.bottlenecks import (
     CHECKLIST,
     BottleneckEvidence,
@@ -127,11 +128,11 @@ def test_update_item_moves_only_that_item():
 
 
 def test_bad_input_is_refused():
-    with pytest.raises(InputError, match="unknown checklist item"):
+    with pytest.raises(InputError, match="item: ukjente punkter i sjekklisten: weather; bruk "):  # bokmål
         assess("4032", SPRING, {"weather": "good"})
-    with pytest.raises(InputError, match="rating\\[housing\\]"):
+    with override("nn"), pytest.raises(InputError, match="rating\\[housing\\]: «excellent» er ikkje ein av "):
         assess("4032", SPRING, {"housing": "excellent"})
-    with pytest.raises(InputError, match="same municipality"):
+    with override("en"), pytest.raises(InputError, match="compares 4032 with 4036; compare .* same municipality"):
         compare(assess("4032", SPRING), assess("4036", AUTUMN))
     with pytest.raises(InputError, match="månedene må være 1–12, fikk 13"):  # bokmål, the default
         Capacity(kindergarten_free={13: 2})

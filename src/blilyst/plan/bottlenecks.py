@@ -404,7 +404,12 @@ def evidence_for(item: str, evidence: BottleneckEvidence) -> tuple[Rating, list[
     (one housing type only, unmet needs recorded, some vacancies unadvertised, 6–12 months) make ``PARTLY``.
     """
     if item not in ITEM_KEYS:
-        raise InputError("item", f"unknown checklist item '{item}'; use one of {', '.join(ITEM_KEYS)}")
+        raise InputError(
+            "item",
+            gettext("unknown checklist item '{item}'; use one of {choices}").format(
+                item=item, choices=", ".join(ITEM_KEYS)
+            ),
+        )
     gaps = _gaps_for(item, evidence.matching_gaps)
     facts: list[Fact] = []
     severity: list[Rating] = []
@@ -486,7 +491,7 @@ class Assessment:
             day = dt.date.fromisoformat(data["assessed_on"])
             items = data.get("items", {})
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError("assessment", f"not a stored assessment ({exc})") from exc
+            raise InputError("assessment", gettext("not a stored assessment ({error})").format(error=exc)) from exc
         a = assess(
             data["municipality"],
             day,
@@ -539,14 +544,24 @@ def assess(
     evidence = evidence or BottleneckEvidence()
     unknown = [k for k in list(ratings) + list(notes) if k not in ITEM_KEYS]
     if unknown:
-        raise InputError("item", f"unknown checklist item(s) {sorted(set(unknown))}; use {', '.join(ITEM_KEYS)}")
+        raise InputError(
+            "item",
+            gettext("unknown checklist item(s) {items}; use {choices}").format(
+                items=", ".join(sorted(set(unknown))), choices=", ".join(ITEM_KEYS)
+            ),
+        )
     items = {}
     for key in ITEM_KEYS:
         raw = ratings.get(key, Rating.NOT_ASSESSED)
         try:
             rating = Rating(raw)
         except ValueError as exc:
-            raise InputError(f"rating[{key}]", f"'{raw}' is not one of " + ", ".join(r.value for r in Rating)) from exc
+            raise InputError(
+                f"rating[{key}]",
+                gettext("'{value}' is not one of {choices}").format(
+                    value=raw, choices=", ".join(r.value for r in Rating)
+                ),
+            ) from exc
         suggested, facts = evidence_for(key, evidence)
         items[key] = ItemAssessment(
             key=key,
@@ -569,7 +584,7 @@ def update_item(
 ) -> Assessment:
     """A copy of the assessment with one item re-rated (the item's date moves to ``on``)."""
     if key not in ITEM_KEYS:
-        raise InputError("item", f"unknown checklist item '{key}'")
+        raise InputError("item", gettext("unknown checklist item '{item}'").format(item=key))
     old = assessment.items[key]
     new = replace(
         old,
@@ -599,8 +614,9 @@ def compare(earlier: Assessment, later: Assessment) -> list[ItemChange]:
     if earlier.municipality != later.municipality:
         raise InputError(
             "later",
-            f"compares {earlier.municipality} with {later.municipality}; "
-            "compare two assessments of the same municipality",
+            gettext("compares {first} with {second}; compare two assessments of the same municipality").format(
+                first=earlier.municipality, second=later.municipality
+            ),
         )
     if later.assessed_on < earlier.assessed_on:
         earlier, later = later, earlier
