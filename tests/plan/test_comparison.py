@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from blilyst.errors import InputError, UnknownMunicipality
+from blilyst.i18n import override
 from blilyst.plan.comparison import choose_peers, comparison_table, municipality_profile, rank_in
 from blilyst.stats.register import get_register
 
@@ -58,9 +59,11 @@ def test_the_set_is_editable(register_frame, snapshot, profile):
     assert "4034" in edited.codes() and chosen.codes()[0] not in edited.codes()
     assert edited.peers[-1].reason == "user"
     assert edited.to_frame("en").iloc[-1]["reason"] == "Added by the user"
-    with pytest.raises(InputError):
+    with pytest.raises(InputError, match="code: en kommune kan ikke sammenlignes med seg selv"):  # bokmål
         chosen.with_added("4032")
-    with pytest.raises(InputError):
+    with override("nn"), pytest.raises(InputError, match="code: 0301 er ikkje med i samanlikningsgruppa"):
+        chosen.without("0301")
+    with override("en"), pytest.raises(InputError, match="code: 0301 is not in the comparison set"):
         chosen.without("0301")
 
 

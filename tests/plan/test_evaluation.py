@@ -8,6 +8,7 @@ import math
 import pytest
 
 from blilyst.errors import InputError
+from blilyst.i18n import override
 from blilyst.plan.evaluation import evaluate, funnel, move_out_reasons, moved_in_by_group, reach, reason_group
 
 AS_OF = dt.date(2025, 12, 31)
@@ -60,7 +61,11 @@ def test_the_funnel_hides_one_or_two_households_and_shares_under_five():
 
 
 def test_unknown_stage_is_refused():
-    with pytest.raises(InputError, match="stage"):
+    with pytest.raises(InputError, match="stage: ukjent trinn «thinking about it»; bruk "):  # bokmål
+        funnel([{"stage": "thinking about it"}])
+    with override("nn"), pytest.raises(InputError, match="stage: post 1 har ikkje noko steg"):
+        funnel([{"stage": None}])
+    with override("en"), pytest.raises(InputError, match="stage: unknown stage 'thinking about it'; use "):
         funnel([{"stage": "thinking about it"}])
 
 

@@ -39,7 +39,7 @@ def municipality_profile(
     year = int(population["year"].max()) if year is None else int(year)
     pop = population[population["year"] == year]
     if pop.empty:
-        raise InputError("year", f"no population figures for {year}")
+        raise InputError("year", gettext("no population figures for {year}").format(year=year))
     ages = pop["age"].to_numpy()
     values = pop["population"].to_numpy(dtype=float)
     keys = pop["municipality"].astype(str).to_numpy()
@@ -97,14 +97,14 @@ class ComparisonSet:
 
     def with_added(self, code: str, name: str = "") -> ComparisonSet:
         if code == self.municipality:
-            raise InputError("code", "a municipality cannot be compared with itself")
+            raise InputError("code", gettext("a municipality cannot be compared with itself"))
         if code in self.codes():
             return self
         return replace(self, peers=(*self.peers, Peer(code, name or code, "user")))
 
     def without(self, code: str) -> ComparisonSet:
         if code not in self.codes():
-            raise InputError("code", f"{code} is not in the comparison set")
+            raise InputError("code", gettext("{code} is not in the comparison set").format(code=code))
         return replace(self, peers=tuple(p for p in self.peers if p.code != code))
 
     def to_frame(self, lang: str = "nb") -> pd.DataFrame:
@@ -130,7 +130,7 @@ def choose_peers(
     """The ``n`` nearest municipalities in the same centrality class, then up to ``max_region`` others from
     the same labour-market region (nearest first, skipping those already chosen)."""
     if n < 0 or max_region < 0:
-        raise InputError("n", "the number of peers cannot be negative")
+        raise InputError("n", gettext("the number of peers cannot be negative"))
     profile = profile if profile is not None else municipality_profile(register_frame, population, year)
     code = str(code)
     if code not in profile.index:

@@ -146,7 +146,10 @@ def _suppress(frame: pd.DataFrame, columns: Sequence[str], min_cell: int) -> pd.
 def normalise_stage(stage: object) -> str:
     key = str(stage).strip().lower().replace(" ", "_").replace("-", "_")
     if key not in STAGE_ALIASES:
-        raise InputError("stage", f"unknown stage '{stage}'; use {', '.join(FUNNEL_STAGES)}")
+        raise InputError(
+            "stage",
+            gettext("unknown stage '{stage}'; use {choices}").format(stage=stage, choices=", ".join(FUNNEL_STAGES)),
+        )
     return STAGE_ALIASES[key]
 
 
@@ -165,7 +168,7 @@ def funnel(
     reached = [0] * len(FUNNEL_STAGES)
     for k, row in enumerate(rows):
         if row.get(stage_field) in (None, ""):
-            raise InputError(stage_field, f"record {k + 1} has no stage")
+            raise InputError(stage_field, gettext("record {number} has no stage").format(number=k + 1))
         idx = FUNNEL_STAGES.index(normalise_stage(row[stage_field]))
         for i in range(idx + 1):
             reached[i] += 1
@@ -270,17 +273,24 @@ def reach(
     """
     years = tuple(int(y) for y in years)
     if not years:
-        raise InputError("years", "give at least one year")
+        raise InputError("years", gettext("give at least one year"))
     rows = _moved_in_rows(_records(records), dt.date(min(years), 1, 1), dt.date(max(years), 12, 31))
     persons = sum(int(r.get("persons") or 1) for r in rows if r["_moved_in"].year in years)
     if total_in_migration is None:
         if migration_by_age is None:
-            raise InputError("total_in_migration", "give the total, or the migration_by_age frame to sum it from")
+            raise InputError(
+                "total_in_migration", gettext("give the total, or the migration_by_age frame to sum it from")
+            )
         sel = migration_by_age[
             (migration_by_age["municipality"].astype(str) == str(municipality)) & migration_by_age["year"].isin(years)
         ]
         if sel.empty:
-            raise InputError("municipality", f"no in-migration figures for {municipality} in {list(years)}")
+            raise InputError(
+                "municipality",
+                gettext("no in-migration figures for {municipality} in {years}").format(
+                    municipality=municipality, years=", ".join(map(str, years))
+                ),
+            )
         total_in_migration = float(sel["in_migration"].fillna(0).sum())
     return Reach(persons, float(total_in_migration), years)
 
