@@ -13,6 +13,7 @@ from blilyst.demography.accounts import (
     registered_period,
 )
 from blilyst.errors import InputError
+from blilyst.i18n import override
 from blilyst.stats.snapshot import load_snapshot
 
 
@@ -111,8 +112,12 @@ def test_year_range_and_bad_years(snap):
     assert a.municipalities == ["4036", "4032"]
     with pytest.raises(InputError, match="years"):
         build_accounts(snap.population, snap.mortality, municipalities=["4036"], years=(1990, 1995))
-    with pytest.raises(InputError, match="municipalities"):
+    with pytest.raises(InputError, match="municipalities: ingen folketall for 9999"):  # bokmål, the default
         build_accounts(snap.population, snap.mortality, municipalities=["9999"], years=(2015, 2016))
+    with override("nn"), pytest.raises(InputError, match="years: ikkje mogleg å lage rekneskap for 1990, 1991"):
+        build_accounts(snap.population, snap.mortality, municipalities=["4036"], years=(1990, 1995))
+    with override("en"), pytest.raises(InputError, match="years: no account possible for 1990, 1991, "):
+        build_accounts(snap.population, snap.mortality, municipalities=["4036"], years=(1990, 1995))
 
 
 def test_cli_accounts_marks_estimates(capsys):

@@ -10,6 +10,7 @@ from blilyst.demography.poolrates import estimate_pool_rates
 from blilyst.demography.projection import project
 from blilyst.demography.rates import estimate_rates
 from blilyst.errors import InputError
+from blilyst.i18n import override
 from blilyst.stats.snapshot import load_snapshot
 
 RAW = Path(__file__).resolve().parents[2] / "data" / "raw" / "telemark_fk" / "Flytting etter alder Telemark Panda.csv"
@@ -76,6 +77,12 @@ def test_international_migration_not_estimable_without_registered_components(sna
 
 def test_unknown_municipality_is_named(snap):
     with pytest.raises(InputError, match="0301"):
+        estimate_pool_rates(["4001", "0301"], snapshot=snap)
+    with pytest.raises(InputError, match="municipalities: poolmetoden trenger minst to kommuner"):  # bokmål
+        estimate_pool_rates(["4001"], snapshot=snap)
+    with override("nn"), pytest.raises(InputError, match="window: må vere minst eitt år"):
+        estimate_pool_rates(["4001", "4003"], snapshot=snap, window=0)
+    with override("en"), pytest.raises(InputError, match="no migration by age for 0301 in the snapshot"):
         estimate_pool_rates(["4001", "0301"], snapshot=snap)
 
 

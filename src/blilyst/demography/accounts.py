@@ -183,23 +183,23 @@ def population_cube_from_frame(
     """Long 1 January stocks (``municipality, year, sex, age, population``) → ``(Y, R, 2, 106)``."""
     missing = {"municipality", "year", "sex", "age", "population"} - set(population.columns)
     if missing:
-        raise InputError("population", f"missing columns {sorted(missing)}")
+        raise InputError("population", _("missing columns {columns}").format(columns=", ".join(sorted(missing))))
     pop = population[population.year.isin(years)]
     codes = sorted(pop.municipality.astype(str).unique()) if municipalities is None else list(municipalities)
     have = set(pop.year.unique())
     lacking = [y for y in years if y not in have]
     if lacking:
-        raise InputError("years", f"no 1 January population for {lacking}")
+        raise InputError("years", _("no 1 January population for {years}").format(years=", ".join(map(str, lacking))))
     unknown = set(codes) - set(pop.municipality.unique())
     if unknown:
-        raise InputError("municipalities", f"no population for {sorted(unknown)}")
+        raise InputError("municipalities", _("no population for {codes}").format(codes=", ".join(sorted(unknown))))
     pop = pop[pop.municipality.isin(codes)]
     yi = pd.Index(years).get_indexer(pd.Index(pop.year))
     ri = pd.Index(codes).get_indexer(pd.Index(pop.municipality))
     si = pd.Index(list(SEXES)).get_indexer(pd.Index(pop.sex.astype(str)))
     ai = pop.age.to_numpy()
     if (si < 0).any() or (ai < 0).any() or (ai >= N_AGES).any():
-        raise InputError("population", "sex must be male/female and age 0..105")
+        raise InputError("population", _("sex must be male/female and age 0..105"))
     cube = np.zeros((len(years), len(codes), N_SEXES, N_AGES))
     cube[yi, ri, si, ai] = pop.population.to_numpy(dtype=float)
     return codes, cube
@@ -208,7 +208,7 @@ def population_cube_from_frame(
 def _event_years(population: pd.DataFrame, years: tuple[int, int] | list[int] | None) -> list[int]:
     have = sorted(int(y) for y in population.year.unique() if y >= FIRST_COMPLETE_YEAR)
     if not have:
-        raise InputError("population", f"no 1 January population from {FIRST_COMPLETE_YEAR} on")
+        raise InputError("population", _("no 1 January population from {year} on").format(year=FIRST_COMPLETE_YEAR))
     possible = [y for y in have[:-1] if y + 1 in have]
     if years is None:
         return possible
@@ -221,8 +221,10 @@ def _event_years(population: pd.DataFrame, years: tuple[int, int] | list[int] | 
     if bad:
         raise InputError(
             "years",
-            f"no account possible for {bad}: needs 1 January population for the year and "
-            f"the next; available {possible[0]}-{possible[-1]}",
+            _(
+                "no account possible for {years}: needs 1 January population for the year and the next; "
+                "available {first}–{last}"
+            ).format(years=", ".join(map(str, bad)), first=possible[0], last=possible[-1]),
         )
     return wanted
 
@@ -269,7 +271,9 @@ def build_accounts(
         by default all municipalities and every year with two consecutive stocks from 2006.
     """
     if migration_scope not in ("all", "domestic"):
-        raise InputError("migration_scope", f"must be 'all' or 'domestic', got {migration_scope!r}")
+        raise InputError(
+            "migration_scope", _("must be 'all' or 'domestic', got {value}").format(value=repr(migration_scope))
+        )
     event_years = _event_years(population, years)
     stock_years = sorted(set(event_years) | {y + 1 for y in event_years})
     # the residual needs consecutive stocks: compute over the full span and select afterwards
@@ -483,7 +487,7 @@ def _apply_registered_components(est: pd.DataFrame, src: pd.DataFrame, component
     re-close those rows with the residual and return a note (``None`` if none of the rows is covered)."""
     missing = {"municipality", "year", "component", "persons"} - set(components.columns)
     if missing:
-        raise InputError("components_annual", f"missing columns {sorted(missing)}")
+        raise InputError("components_annual", _("missing columns {columns}").format(columns=", ".join(sorted(missing))))
     reg = components.assign(year=components.year.astype(int)).pivot_table(
         index=["municipality", "year"], columns="component", values="persons", aggfunc="sum"
     )
@@ -597,7 +601,12 @@ def compare_with_period_sums(
     years = list(range(first, last + 1))
     missing = [y for y in years if y not in accounts.years]
     if missing:
-        raise InputError("years", f"the accounts lack {missing}; build them for {first}-{last}")
+        raise InputError(
+            "years",
+            _("the accounts lack {years}; build them for {first}–{last}").format(
+                years=", ".join(map(str, missing)), first=first, last=last
+            ),
+        )
     w = accounts.wide()
     w = w[w.year.isin(years)]
     # use the estimated residual figures, not registered migration, so every municipality is treated alike

@@ -37,6 +37,7 @@ import pandas as pd
 from blilyst.axes import N_AGES, N_SEXES, SEXES
 from blilyst.demography.rates import KAPPA_MIGRATION, shrink, smooth_ages
 from blilyst.errors import InputError
+from blilyst.i18n import gettext
 
 if TYPE_CHECKING:
     from blilyst.demography.projection import PoolMigration
@@ -81,7 +82,7 @@ class PoolRates:
         if domestic_only:
             return PoolMigration(out_rates=self.out_rates, in_shares=self.in_shares)
         if self.immigration is None or self.emigration_rates is None:
-            raise InputError("pool.immigration", self.missing or "no international migration in the snapshot")
+            raise InputError("pool.immigration", self.missing or gettext("no international migration in the snapshot"))
         return PoolMigration(
             out_rates=self.out_rates,
             in_shares=self.in_shares,
@@ -138,11 +139,13 @@ def estimate_pool_rates(
     small municipalities are shrunk towards is that of all municipalities with data.
     """
     if window < 1:
-        raise InputError("window", "must be at least one year")
+        raise InputError("window", gettext("must be at least one year"))
     snap = snapshot if snapshot is not None else _load_snapshot()
     mig = snap.migration_by_age
     if mig.empty:
-        raise InputError("migration_by_age", "the snapshot has no migration by age; run 'blilyst data refresh'")
+        raise InputError(
+            "migration_by_age", gettext("the snapshot has no migration by age; run 'blilyst data refresh'")
+        )
     pop_codes, pop_years, cube = snap.population_cube()
     have = sorted(set(mig["municipality"].astype(str)) & set(pop_codes))
     chosen = list(have) if codes is None else [str(c) for c in codes]
@@ -150,14 +153,16 @@ def estimate_pool_rates(
     if missing:
         raise InputError(
             "municipalities",
-            f"no migration by age for {', '.join(missing)} in the snapshot; "
-            "'blilyst data refresh' fetches SSB 09588 for all municipalities",
+            gettext(
+                "no migration by age for {codes} in the snapshot; "
+                "'blilyst data refresh' fetches SSB 09588 for all municipalities"
+            ).format(codes=", ".join(missing)),
         )
     if len(chosen) < 2:
-        raise InputError("municipalities", "the pool method needs at least two municipalities")
+        raise InputError("municipalities", gettext("the pool method needs at least two municipalities"))
     mig_years = sorted(int(y) for y in mig["year"].unique() if int(y) in pop_years)
     if not mig_years:
-        raise InputError("migration_by_age", "no year of migration by age has a 1 January population")
+        raise InputError("migration_by_age", gettext("no year of migration by age has a 1 January population"))
     years = mig_years[-window:]
 
     sub = mig[mig["year"].isin(years) & mig["municipality"].isin(have)]
@@ -269,11 +274,13 @@ def _international(
 
 def _validate(out_rates: np.ndarray, shares: np.ndarray, emigration: np.ndarray | None) -> None:
     if not np.all(np.isfinite(out_rates)) or out_rates.min() < 0 or out_rates.max() >= 1:
-        raise InputError("out_rates", "estimated out-migration rates must lie in [0, 1)")
+        raise InputError("out_rates", gettext("estimated out-migration rates must lie in [0, 1)"))
     if not np.allclose(shares.sum(axis=0), 1.0, atol=1e-9) or shares.min() < 0:
-        raise InputError("in_shares", "estimated in-migration shares must be >= 0 and sum to 1 over regions")
+        raise InputError("in_shares", gettext("estimated in-migration shares must be >= 0 and sum to 1 over regions"))
     if emigration is not None and (emigration.min() < 0 or (emigration + out_rates).max() >= 1):
-        raise InputError("emigration_rates", "estimated emigration plus out-migration rates must lie in [0, 1)")
+        raise InputError(
+            "emigration_rates", gettext("estimated emigration plus out-migration rates must lie in [0, 1)")
+        )
 
 
 def _load_snapshot() -> Snapshot:
