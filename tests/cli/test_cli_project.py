@@ -285,7 +285,7 @@ def test_project_from_an_earlier_base_year_and_a_national_level(capsys):
 def test_project_with_a_bad_national_level_says_what_to_give(capsys):
     code, _out, err = run(capsys, "project", "Fyresdal", "--international", "lots")
     assert code != 0
-    assert "'lots' is not a national level" in err and "trend, low, high" in err
+    assert "«lots» er ikke et nasjonalt nivå" in err and "trend, low, high" in err  # bokmål, the default
 
 
 def test_backtest_summary_compares_with_registered_populations(capsys):

@@ -22,6 +22,7 @@ from blilyst.demography.international import (
 from blilyst.demography.rates import base_period_fertility, estimate_rates
 from blilyst.demography.scenarios import run_scenario
 from blilyst.errors import InputError
+from blilyst.i18n import override
 from blilyst.stats.snapshot import load_snapshot
 
 YEARS = list(range(2006, 2016))
@@ -64,11 +65,20 @@ def test_registered_uses_the_years_after_the_base_and_the_mean_beyond():
 
 @pytest.mark.parametrize(
     ("choice", "says"),
-    [("medium", "not a national level"), ("1e9", "between -1000000 and 1000000"), ("nan", "between")],
+    [("medium", "not a national level"), ("1e9", "between -1,000,000 and 1,000,000"), ("nan", "between")],
 )
 def test_a_bad_level_says_what_to_give(choice, says):
-    with pytest.raises(InputError, match=says):
+    with override("en"), pytest.raises(InputError, match=says):
         national_level(choice, YEARS, HISTORY, 2016, 3)
+
+
+def test_a_bad_level_is_worded_in_the_active_language():
+    with pytest.raises(
+        InputError, match="som et tall mellom -1\u00a0000\u00a0000 og 1\u00a0000\u00a0000; fikk 1e9"
+    ):  # bokmål
+        national_level("1e9", YEARS, HISTORY, 2016, 3)
+    with override("nn"), pytest.raises(InputError, match="«medium» er ikkje eit nasjonalt nivå; vel "):
+        national_level("medium", YEARS, HISTORY, 2016, 3)
 
 
 # ----------------------------------------------------------------------------- split and balance

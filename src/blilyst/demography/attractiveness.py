@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from blilyst.errors import InputError
+from blilyst.i18n import gettext
 
 if TYPE_CHECKING:
     from blilyst.demography.accounts import Accounts
@@ -61,15 +62,20 @@ def fit_ols(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if x.shape != y.shape or x.ndim != 1:
-        raise InputError("x, y", f"need two 1-d arrays of equal length, got {x.shape} and {y.shape}")
+        raise InputError(
+            "x, y",
+            gettext("need two 1-d arrays of equal length, got {first} and {second}").format(
+                first=x.shape, second=y.shape
+            ),
+        )
     if len(x) < 3:
-        raise InputError("x, y", "need at least three municipalities to fit a line")
+        raise InputError("x, y", gettext("need at least three municipalities to fit a line"))
     if not (np.isfinite(x).all() and np.isfinite(y).all()):
-        raise InputError("x, y", "values must be finite (no NaN)")
+        raise InputError("x, y", gettext("values must be finite (no NaN)"))
     xm, ym = x.mean(), y.mean()
     sxx = np.sum((x - xm) ** 2)
     if sxx == 0:
-        raise InputError("x", "job growth is the same everywhere; no line can be fitted")
+        raise InputError("x", gettext("job growth is the same everywhere; no line can be fitted"))
     slope = float(np.sum((x - xm) * (y - ym)) / sxx)
     intercept = float(ym - slope * xm)
     resid = y - (intercept + slope * x)
@@ -110,7 +116,10 @@ class AttractivenessModel:
         """The municipality and the others of its centrality class, best first."""
         row = self.frame[self.frame.municipality == code]
         if row.empty:
-            raise InputError("municipality", f"{code} is not in the attractiveness model for {self.period}")
+            raise InputError(
+                "municipality",
+                gettext("{code} is not in the attractiveness model for {period}").format(code=code, period=self.period),
+            )
         cls = int(row.centrality_class.iloc[0])
         peers = self.frame[(self.frame.centrality_class == cls) & self.frame.in_fit]
         return peers.sort_values("rank_in_class").reset_index(drop=True)
@@ -128,11 +137,16 @@ def attractiveness_model(
     need = {"municipality", "name", "centrality_class", "population_start", "net_migration", "jobs_start", "jobs_end"}
     missing = need - set(data.columns)
     if missing:
-        raise InputError("data", f"missing columns {sorted(missing)}")
+        raise InputError("data", gettext("missing columns {columns}").format(columns=", ".join(sorted(missing))))
     d = data.copy()
     if (d.population_start <= 0).any() or (d.jobs_start <= 0).any():
         bad = d[(d.population_start <= 0) | (d.jobs_start <= 0)].municipality.tolist()
-        raise InputError("data", f"population and jobs at the start must be positive (not for {bad})")
+        raise InputError(
+            "data",
+            gettext("population and jobs at the start must be positive (not for {codes})").format(
+                codes=", ".join(map(str, bad))
+            ),
+        )
     d["net_migration_pct"] = 100 * d.net_migration / d.population_start
     d["job_growth_pct"] = 100 * (d.jobs_end / d.jobs_start - 1)
     d["in_fit"] = ~d.get("exclude", pd.Series(False, index=d.index)).astype(bool)
@@ -258,7 +272,10 @@ def attractiveness_from_snapshot(
         period = default_period(jobs, periods)
     if period is None or tuple(period) not in periods:
         raise InputError(
-            "period", f"no data for jobs {period}; available: " + ", ".join(f"{a}-{b}" for a, b in periods)
+            "period",
+            gettext("no data for jobs {period}; available: {periods}").format(
+                period="–".join(map(str, period)) if period else "–", periods=", ".join(f"{a}–{b}" for a, b in periods)
+            ),
         )
     a, b = (int(v) for v in period)
     mig_years = (a + 1, b)

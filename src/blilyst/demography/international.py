@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from blilyst.errors import InputError
-from blilyst.i18n import N_
+from blilyst.i18n import N_, format_number, gettext
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,11 +117,14 @@ def national_level(
     years = np.asarray(history_years, dtype=int)
     hist = np.asarray(history, dtype=float)
     if years.shape != hist.shape:
-        raise InputError("history", "needs one figure per history year")
+        raise InputError("history", gettext("needs one figure per history year"))
     before = years < base_year
     window = np.isin(years, window_years) & before if window_years is not None else before
     if not window.any():
-        raise InputError("international", f"no national migration history before {base_year} to set a level from")
+        raise InputError(
+            "international",
+            gettext("no national migration history before {year} to set a level from").format(year=base_year),
+        )
     mean = float(hist[window].mean())
     first, last = int(years[window].min()), int(years[window].max())
     if isinstance(choice, str):
@@ -136,13 +139,17 @@ def national_level(
         if not np.isfinite(number) or abs(number) > 1_000_000:
             raise InputError(
                 "international",
-                f"give net immigrants to Norway a year as a number between -1000000 and 1000000; got {choice}",
+                gettext(
+                    "give net immigrants to Norway a year as a number between {low} and {high}; got {value}"
+                ).format(low=format_number(-1_000_000), high=format_number(1_000_000), value=choice),
             )
         return NationalLevel(np.full(steps, number), "number", number)
     if name not in LEVEL_CHOICES:
         raise InputError(
             "international",
-            f"'{choice}' is not a national level; choose {', '.join(LEVEL_CHOICES)} or give a number a year",
+            gettext("'{value}' is not a national level; choose {choices} or give a number a year").format(
+                value=choice, choices=", ".join(LEVEL_CHOICES)
+            ),
         )
     if name == "zero":
         return NationalLevel(np.zeros(steps), "zero")
@@ -150,7 +157,10 @@ def national_level(
         past = hist[before]
         if past.size < _SPAN:
             raise InputError(
-                "international", f"{name} needs at least {_SPAN} years of national history before {base_year}"
+                "international",
+                gettext("{level} needs at least {span} years of national history before {year}").format(
+                    level=name, span=_SPAN, year=base_year
+                ),
             )
         rolling = np.convolve(past, np.ones(_SPAN) / _SPAN, mode="valid")
         value = float(rolling.min() if name == "low" else rolling.max())
@@ -160,7 +170,10 @@ def national_level(
         known = [base_year + t for t in range(steps) if base_year + t in after]
         if not known:
             raise InputError(
-                "international", f"no registered national migration after {base_year}; choose trend, low or high"
+                "international",
+                gettext("no registered national migration after {year}; choose trend, low or high").format(
+                    year=base_year
+                ),
             )
         per_year = np.array([after.get(base_year + t, mean) for t in range(steps)])
         return NationalLevel(per_year, "registered", mean, known[0], known[-1])
@@ -184,7 +197,7 @@ def national_profile(national_net: np.ndarray) -> np.ndarray:
     """
     total = np.maximum(np.asarray(national_net, dtype=float).sum(axis=0), 0.0)
     if total.sum() <= 0:
-        raise InputError("international", "Norway's net immigration in the window is not positive at any age")
+        raise InputError("international", gettext("Norway's net immigration in the window is not positive at any age"))
     return np.asarray(total / total.sum(), dtype=float)
 
 

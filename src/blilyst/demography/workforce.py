@@ -23,6 +23,7 @@ import pandas as pd
 
 from blilyst.axes import PENSION_AGE, WORKING_AGE
 from blilyst.errors import InputError
+from blilyst.i18n import gettext
 
 __all__ = ["retirements_by_industry", "workforce_frame", "workforce_measures"]
 
@@ -31,7 +32,12 @@ def workforce_measures(pop: np.ndarray) -> dict[str, np.ndarray]:
     """Measures over the last two axes (sex, age) of ``pop``; each result has ``pop.shape[:-2]``."""
     pop = np.asarray(pop, dtype=float)
     if pop.ndim < 2 or pop.shape[-1] <= PENSION_AGE:
-        raise InputError("population", f"needs single-year ages up to at least {PENSION_AGE}; got shape {pop.shape}")
+        raise InputError(
+            "population",
+            gettext("needs single-year ages up to at least {age}; got shape {shape}").format(
+                age=PENSION_AGE, shape=pop.shape
+            ),
+        )
     lo, hi = WORKING_AGE
     by_age = pop.sum(axis=-2)
     working = by_age[..., lo : hi + 1].sum(axis=-1)
@@ -60,7 +66,10 @@ def workforce_frame(pop: np.ndarray, codes: list[str], years: list[int]) -> pd.D
     pop = np.asarray(pop, dtype=float)
     if pop.shape[:2] != (len(years), len(codes)):
         raise InputError(
-            "population", f"shape {pop.shape[:2]} does not match {len(years)} years and {len(codes)} codes"
+            "population",
+            gettext("shape {shape} does not match {years} years and {codes} codes").format(
+                shape=pop.shape[:2], years=len(years), codes=len(codes)
+            ),
         )
     m = workforce_measures(pop)
     frame = pd.DataFrame(
@@ -94,25 +103,37 @@ def retirements_by_industry(
     if employment is None:
         raise InputError(
             "employment_by_industry",
-            "retirements by industry need employment by industry and single-year age (e.g. SSB table 07984), "
-            "which the bundled data do not have; give a table with columns industry, age, employed",
+            gettext(
+                "retirements by industry need employment by industry and single-year age (e.g. SSB table 07984), "
+                "which the bundled data do not have; give a table with columns industry, age, employed"
+            ),
         )
     missing = [c for c in ("industry", "age", "employed") if c not in employment.columns]
     if missing:
         raise InputError(
-            missing[0], f"the employment table needs the columns industry, age, employed; missing {', '.join(missing)}"
+            missing[0],
+            gettext("the employment table needs the columns industry, age, employed; missing {columns}").format(
+                columns=", ".join(missing)
+            ),
         )
     if base_year is None:
-        raise InputError("base_year", "give the 1 January year the employment figures are for")
+        raise InputError("base_year", gettext("give the 1 January year the employment figures are for"))
     if not isinstance(years, (int, np.integer)) or not 1 <= years <= 100:
-        raise InputError("years", f"must be a whole number between 1 and 100; got {years!r}")
+        raise InputError(
+            "years", gettext("must be a whole number between 1 and 100; got {value}").format(value=repr(years))
+        )
     industries = list(dict.fromkeys(employment["industry"].astype(str)))
     counts = np.zeros((len(industries), pension_age))  # employed by industry and age below the pension age
     for i, row in enumerate(employment.itertuples(index=False), start=1):
         lo, hi = _age_range(row.age, i)
         value = pd.to_numeric(row.employed, errors="coerce")
         if not np.isfinite(value) or value < 0:
-            raise InputError("employed", f"row {i}: must be a number of persons, 0 or more; got {row.employed!r}")
+            raise InputError(
+                "employed",
+                gettext("row {row}: must be a number of persons, 0 or more; got {value}").format(
+                    row=i, value=repr(row.employed)
+                ),
+            )
         k = industries.index(str(row.industry))
         ages = np.arange(lo, hi + 1)
         below = ages[ages < pension_age]
@@ -144,5 +165,7 @@ def _age_range(age: object, row: int) -> tuple[int, int]:
     except ValueError:
         lo, hi = -1, -1
     if len(parts) > 2 or not 0 <= lo <= hi <= 105:
-        raise InputError("age", f"row {row}: '{age}' is not an age 0..105 or a range like 60-66")
+        raise InputError(
+            "age", gettext("row {row}: '{age}' is not an age 0..105 or a range like 60-66").format(row=row, age=age)
+        )
     return lo, hi
