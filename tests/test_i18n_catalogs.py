@@ -127,3 +127,12 @@ def test_household_is_the_glossary_word(path):
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         found += [s for s in strings if wrong.search(s)]
     assert not found, f"{_id(path)} does not use the glossary's word for household: {found[:5]}"
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=_id)
+def test_the_catalog_compiles_without_babels_errors(path: Path):
+    """What `pybabel compile` (make compile-messages) refuses: e.g. a literal "% e" read as a %-format."""
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    errors = [(message.id, [str(e) for e in errs]) for message, errs in catalog.check()]
+    assert not errors, f"{_id(path)}: {errors[:5]}"

@@ -107,3 +107,54 @@ if lang not in ("nb", "en"):
             "a name per language (text_nb, title_en)": 2,
         }
     )
+
+
+_NEW_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _binds_gettext(tree: ast.Module) -> bool:
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any((a.asname or a.name) == "_" for a in node.names):
+            return True
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "_" for t in node.targets):
+            return True
+    return False
+
+
+def underscore_shadowing(source: str) -> list[int]:
+    """Lines where a function of a module whose ``_`` is gettext binds ``_`` itself (``x, _ = …``): Python then
+    takes ``_`` as local in the whole function, and every ``_("…")`` in it fails or calls the wrong thing."""
+    tree = ast.parse(source)
+    if not _binds_gettext(tree):
+        return []
+    lines = []
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        stack = list(ast.iter_child_nodes(function))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, _NEW_SCOPES + _COMPREHENSIONS):
+                continue  # their own scope (a comprehension's `for _ in` does not leak)
+            if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
+                lines.append(node.lineno)
+            stack.extend(ast.iter_child_nodes(node))
+    return sorted(set(lines))
+
+
+def test_the_guard_catches_a_function_that_shadows_gettext():
+    source = 'from blilyst.i18n import gettext as _\ndef f(x):\n    a, _ = x\n    return _("Hei")\n'
+    assert underscore_shadowing(source) == [3]
+    assert underscore_shadowing("def f(x):\n    a, _ = x\n") == []  # no gettext in the module
+    assert underscore_shadowing('from blilyst.i18n import gettext as _\nf = [_ for _ in "ab"]\n') == []
+
+
+def test_no_function_shadows_the_modules_gettext():
+    """`blilyst attractiveness` once failed in its table: `_, frame, … = …` and then `_("* = estimated.")`."""
+    found = [
+        f"{path.relative_to(SRC)}:{line}"
+        for path in sorted(SRC.rglob("*.py"))
+        for line in underscore_shadowing(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "name the unused value (e.g. _births), not `_`, where `_` is gettext: " + ", ".join(found)

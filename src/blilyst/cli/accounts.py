@@ -14,7 +14,7 @@ import typer
 from blilyst.cli import LANG_HELP, app, use_language
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import InputError
-from blilyst.i18n import N_, format_number, format_signed
+from blilyst.i18n import N_, format_number, format_percent, format_signed
 from blilyst.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -190,14 +190,14 @@ def attractiveness_output(kommune: str | None = None, period: str | None = None,
             notes.insert(
                 0,
                 _(
-                    "{name}: net migration {net} % against {expected} % expected from job growth {jobs} %: "
+                    "{name}: net migration {net} against {expected} expected from job growth {jobs}: "
                     "attractiveness {points} points; rank {rank} of {count}, {rank_in_class} of {count_in_class} in "
                     "centrality class {centrality}."
                 ).format(
                     name=muni.name,
-                    net=format_signed(row.net_migration_pct, 1),
-                    expected=format_signed(row.expected_pct, 1),
-                    jobs=format_signed(row.job_growth_pct, 1),
+                    net=format_percent(row.net_migration_pct / 100, 1, signed=True),
+                    expected=format_percent(row.expected_pct / 100, 1, signed=True),
+                    jobs=format_percent(row.job_growth_pct / 100, 1, signed=True),
                     points=format_signed(row.attractiveness, 1),
                     rank=row["rank"],
                     count=row.n,
@@ -273,7 +273,7 @@ def attractiveness_cmd(
     Example: blilyst attractiveness Vinje --period 2005-2015
     """
     use_language(lang)
-    _, frame, title, notes = attractiveness_output(kommune, period, old_structure)
+    _model, frame, title, notes = attractiveness_output(kommune, period, old_structure)
     if fmt is OutputFormat.table:
         emit(attractiveness_table(frame), fmt, title=title, notes=[*notes, _("* = estimated.")])
     else:

@@ -589,8 +589,10 @@ def _solve_constrained(
         if base_counts is not None:
             trend_net = trend_net + base_counts[t]
         st = surv[t]
-        p0, _, _ = advance(P, trend_net, st, fert[t], girls, timing="cohort", with_deaths=False, step=t)
-        p1, _, _ = advance(P, trend_net + prof, st, fert[t], girls, timing="cohort", with_deaths=False, step=t)
+        p0, _births0, _deaths0 = advance(P, trend_net, st, fert[t], girls, timing="cohort", with_deaths=False, step=t)
+        p1, _births1, _deaths1 = advance(
+            P, trend_net + prof, st, fert[t], girls, timing="cohort", with_deaths=False, step=t
+        )
         c0 = np.einsum("rsa,sa->r", p0, weights)
         c1 = np.einsum("rsa,sa->r", p1, weights)
         k = (targets[t] - c0) / np.where(np.abs(c1 - c0) > 1e-12, c1 - c0, np.nan)
@@ -947,7 +949,7 @@ _NATIONAL_IMMIGRATION = ("trend", "trend5", "low", "high", "no-immigration")
 def _national_level(rs: RateSchedule, snapshot: Snapshot, steps: int, choice: str | float) -> NationalLevel:
     """Norway's net immigration for each projection year from the user's ``choice``: the named levels
     read the whole bundled history before the base year (``registered``: after it too)."""
-    _, years, cube = snapshot.population_cube()
+    _codes, years, cube = snapshot.population_cube()
     history = national_history(cube, years, snapshot.mortality)
     return national_level(choice, years[:-1], history, rs.base_year, steps, window_years=rs.history_years)
 
@@ -985,7 +987,7 @@ def _national_rate_schedule(rs: RateSchedule, snapshot: Snapshot) -> np.ndarray:
 
     hist = rs.extra.get("national_history")
     if hist is None:
-        _, years, cube = snapshot.population_cube()
+        _codes, years, cube = snapshot.population_cube()
         sel = [years.index(y) for y in range(rs.history_years[0], rs.history_years[-1] + 2)]
         hist = cube[sel].sum(axis=1, keepdims=True)
     years = list(range(rs.history_years[0], rs.history_years[-1] + 2))

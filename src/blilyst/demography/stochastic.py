@@ -199,7 +199,7 @@ def simulate(
             np.maximum(net, cohort, out=net)  # as the trend rates' floor: at most a quarter leaves in a year
             fert = asfr[None] * fmult[:, t, None, None]
             # migration is floored at -25 % of a cohort above, so no stock can go negative: skip the checks
-            P, _, _ = advance(
+            P, _births, _deaths = advance(
                 P,
                 net,
                 surv[:, t],

@@ -94,7 +94,7 @@ def key_figures(code: str, snapshot: Snapshot, *, years_back: int = 10) -> KeyFi
         return total, old, work
 
     now, old_now, work_now = totals(year)
-    then, old_then, _ = totals(before)
+    then, old_then, _working_age = totals(before)
     comp = snapshot.components_2011_2025
     comp = comp[comp["municipality"] == code]
     nat = int(comp["natural_increase_sum"].iloc[0]) if not comp.empty else None
