@@ -46,7 +46,12 @@ def test_what_an_item_lacks_is_named():
 
 
 def test_an_end_before_the_start_is_refused_with_both_dates():
-    with pytest.raises(InputError, match=r"ends \(2026-01-01\) before it starts \(2027-01-01\)"):
+    with (
+        override("en"),
+        pytest.raises(InputError, match=r"ends \(1 January 2026\) before it starts \(1 January 2027\)"),
+    ):
+        action_item({**TRIAL_HOMES, "end": "2026-01-01"})
+    with pytest.raises(InputError, match=r"slutter \(1\. januar 2026\) før det starter \(1\. januar 2027\)"):  # bokmål
         action_item({**TRIAL_HOMES, "end": "2026-01-01"})
 
 

@@ -192,3 +192,15 @@ def test_a_text_written_for_a_group_is_judged_for_that_group():
     assert SavedPlan.from_json(saved.to_json()).group_campaigns == saved.group_campaigns
     with pytest.raises(InputError, match="target_group"):
         SavedPlan.from_json(saved.to_json() | {"group_campaigns": [{"title": "a", "text": "b"}]})
+
+
+def test_a_wrong_employment_table_is_refused_in_the_active_language():
+    from blilyst.i18n import override
+    from blilyst.plan.competence import EmploymentTable
+
+    with pytest.raises(InputError, match="employment.year: må være et år som 2025, ikke 1850"):  # bokmål
+        EmploymentTable(1850, "SSB 07984", ({"industry": "Helse", "age": 40, "employed": 3},))
+    with override("nn"), pytest.raises(InputError, match="employment.rows: tabellen har ingen rader"):
+        EmploymentTable(2025, "SSB 07984", ())
+    with override("en"), pytest.raises(InputError, match="employment: must be an object with year, source and rows"):
+        EmploymentTable.from_json([])

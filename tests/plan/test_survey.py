@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from blilyst.errors import InputError
+from blilyst.i18n import override
 from blilyst.plan.saved import SavedPlan
 from blilyst.plan.survey import SurveyResult, survey_section
 
@@ -90,8 +91,15 @@ def test_the_section_in_nynorsk_and_english():
     ],
 )
 def test_counts_that_cannot_be_true_are_refused(changes, message):
-    with pytest.raises(InputError, match=message):
+    with override("en"), pytest.raises(InputError, match=message):
         _result(**changes)
+
+
+def test_counts_that_cannot_be_true_are_refused_in_the_active_language():
+    with pytest.raises(InputError, match="stay: svarene blir til sammen 121, flere enn de 120 som svarte"):  # bokmål
+        _result(stay=STAY | {"no": 6})
+    with override("nn"), pytest.raises(InputError, match="title: gje undersøkinga eit namn"):
+        _result(title="  ")
 
 
 def test_the_survey_travels_in_the_plan_file():

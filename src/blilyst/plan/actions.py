@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from blilyst.errors import InputError
-from blilyst.i18n import N_, format_number, format_percent
+from blilyst.i18n import N_, format_date, format_number, format_percent
 from blilyst.i18n import gettext as _
 
 PARTNER_KINDS: dict[str, str] = {
@@ -77,7 +77,7 @@ def _date(value: Any, what: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError as exc:
-        raise InputError(what, f"{value!r} is not a date (YYYY-MM-DD)") from exc
+        raise InputError(what, _("{value} is not a date (use YYYY-MM-DD)").format(value=repr(value))) from exc
 
 
 def action_item(measure: Mapping[str, Any]) -> ActionItem:
@@ -90,7 +90,12 @@ def action_item(measure: Mapping[str, Any]) -> ActionItem:
     indicator = (measure.get("indicators") or [{}])[0]
     start, end = _date(measure.get("start"), "start"), _date(measure.get("end"), "end")
     if start and end and end < start:
-        raise InputError("end", f"the measure '{measure.get('name', '')}' ends ({end}) before it starts ({start})")
+        raise InputError(
+            "end",
+            _("the measure '{name}' ends ({end}) before it starts ({start})").format(
+                name=measure.get("name", ""), end=format_date(end), start=format_date(start)
+            ),
+        )
     cost = measure.get("cost")
     return ActionItem(
         measure=str(measure.get("name", "")),

@@ -228,9 +228,11 @@ class EmploymentTable:
 
     def __post_init__(self) -> None:
         if not isinstance(self.year, int) or not 2000 <= self.year <= 2100:
-            raise InputError("employment.year", f"must be a year such as 2025, not {self.year!r}")
+            raise InputError(
+                "employment.year", _("must be a year such as 2025, not {value}").format(value=repr(self.year))
+            )
         if not self.rows:
-            raise InputError("employment.rows", "the table has no rows")
+            raise InputError("employment.rows", _("the table has no rows"))
         retirements_by_industry(self.frame(), base_year=self.year + 1)  # checks every row
 
     def frame(self) -> pd.DataFrame:
@@ -242,7 +244,7 @@ class EmploymentTable:
     @classmethod
     def from_json(cls, data: Any) -> EmploymentTable:
         if not isinstance(data, Mapping) or not isinstance(data.get("rows"), list):
-            raise InputError("employment", "must be an object with year, source and rows")
+            raise InputError("employment", _("must be an object with year, source and rows"))
         return cls(int(data.get("year") or 0), str(data.get("source") or ""), tuple(data["rows"]))
 
 

@@ -68,16 +68,21 @@ def _counts(values: Mapping[str, Any] | None, known: tuple[str, ...], name: str,
     out: dict[str, int] = {}
     for key, value in dict(values or {}).items():
         if key not in known:
-            raise InputError(name, f"unknown answer '{key}'; use {', '.join(known)}")
+            raise InputError(name, _("unknown answer '{key}'; use {choices}").format(key=key, choices=", ".join(known)))
         if value is None or value == "":
             continue
         if isinstance(value, bool) or not isinstance(value, int | float) or float(value) != int(value):
-            raise InputError(name, f"'{key}' must be a whole number, not {value!r}")
+            raise InputError(name, _("'{key}' must be a whole number, got {value}").format(key=key, value=repr(value)))
         number = int(value)
         if number < 0:
-            raise InputError(name, f"'{key}' cannot be negative ({number})")
+            raise InputError(name, _("'{key}' cannot be negative ({value})").format(key=key, value=number))
         if number > most:
-            raise InputError(name, f"'{key}' is {number}, more than the {most} who answered")
+            raise InputError(
+                name,
+                _("'{key}' is {number}, more than the {most} who answered").format(
+                    key=key, number=format_number(number), most=format_number(most)
+                ),
+            )
         out[key] = number
     return out
 
@@ -95,18 +100,27 @@ class SurveyResult:
 
     def __post_init__(self) -> None:
         if not str(self.title).strip():
-            raise InputError("title", "give the survey a name, e.g. 'Innbyggerundersøkelsen 2026'")
+            raise InputError("title", _("give the survey a name, e.g. 'Innbyggerundersøkelsen 2026'"))
         if isinstance(self.respondents, bool) or not isinstance(self.respondents, int):
-            raise InputError("respondents", f"must be a whole number, not {self.respondents!r}")
+            raise InputError(
+                "respondents", _("must be a whole number, not {value}").format(value=repr(self.respondents))
+            )
         if not 1 <= self.respondents <= MAX_RESPONDENTS:
-            raise InputError("respondents", f"must be between 1 and {MAX_RESPONDENTS}, not {self.respondents}")
+            raise InputError(
+                "respondents",
+                _("must be between 1 and {most}, not {value}").format(
+                    most=format_number(MAX_RESPONDENTS), value=format_number(self.respondents)
+                ),
+            )
         if not isinstance(self.conducted_on, dt.date):
-            raise InputError("conducted_on", f"must be a date, not {self.conducted_on!r}")
+            raise InputError("conducted_on", _("must be a date, not {value}").format(value=repr(self.conducted_on)))
         stay = _counts(self.stay, STAY_ANSWERS, "stay", self.respondents)
         if sum(stay.values()) > self.respondents:
             raise InputError(
                 "stay",
-                f"the answers add up to {sum(stay.values())}, more than the {self.respondents} who answered",
+                _("the answers add up to {total}, more than the {most} who answered").format(
+                    total=format_number(sum(stay.values())), most=format_number(self.respondents)
+                ),
             )
         object.__setattr__(self, "stay", stay)
         object.__setattr__(self, "stay_reasons", _counts(self.stay_reasons, REASONS, "stay_reasons", self.respondents))
@@ -132,11 +146,13 @@ class SurveyResult:
     @classmethod
     def from_json(cls, data: Any) -> SurveyResult:
         if not isinstance(data, Mapping):
-            raise InputError("survey", "must be an object with title, conducted_on, respondents and the counts")
+            raise InputError("survey", _("must be an object with title, conducted_on, respondents and the counts"))
         try:
             day = dt.date.fromisoformat(str(data.get("conducted_on")))
         except ValueError as exc:
-            raise InputError("survey.conducted_on", f"is not a date: {data.get('conducted_on')!r}") from exc
+            raise InputError(
+                "survey.conducted_on", _("is not a date: {value}").format(value=repr(data.get("conducted_on")))
+            ) from exc
         return cls(
             title=str(data.get("title") or ""),
             conducted_on=day,
