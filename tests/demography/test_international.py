@@ -235,7 +235,11 @@ def test_base_period_fertility_keeps_the_recent_pattern_at_the_last_level():
 
 
 def test_backtest_needs_registered_years_after_the_start(snap):
-    with pytest.raises(InputError, match="needs registered years after it"):
+    with override("en"), pytest.raises(InputError, match="needs registered years after it"):
         backtest(2026, (5,), snapshot=snap)
-    with pytest.raises(InputError, match="no registered population for 1 January 1990"):
+    with override("en"), pytest.raises(InputError, match="no registered population for 1 January 1990"):
         backtest(1990, (5,), snapshot=snap)
+    with pytest.raises(InputError, match="--base-year: ikke noe registrert folketall 1. januar 1990"):  # bokmål
+        backtest(1990, (5,), snapshot=snap)
+    with override("nn"), pytest.raises(InputError, match="ei etterprøving frå 2026 treng registrerte år etter det"):
+        backtest(2026, (5,), snapshot=snap)

@@ -215,7 +215,7 @@ def test_an_empty_plan_says_what_is_missing(snapshot, tmp_path):
     ):
         assert heading in text
     assert "4036 Vinje" in text
-    with pytest.raises(InputError, match="docx or .pdf"):
+    with pytest.raises(InputError, match="må slutte på .docx eller .pdf"):  # bokmål, the default
         write(plan, tmp_path / "vinje.odt")
 
 

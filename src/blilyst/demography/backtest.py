@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from blilyst.errors import InputError
+from blilyst.i18n import gettext
 
 if TYPE_CHECKING:
     from blilyst.stats.snapshot import Snapshot
@@ -63,13 +64,18 @@ def backtest(
     codes, years, cube = snap.population_cube()
     if base_year not in years:
         raise InputError(
-            "--base-year", f"no registered population for 1 January {base_year}; data cover {years[0]}-{years[-1]}"
+            "--base-year",
+            gettext("no registered population for 1 January {year}; data cover {first}–{last}").format(
+                year=base_year, first=years[0], last=years[-1]
+            ),
         )
     usable = sorted(h for h in set(horizons) if h >= 1 and base_year + h <= years[-1])
     if not usable:
         raise InputError(
             "--base-year",
-            f"a backtest from {base_year} needs registered years after it; the data end on 1 January {years[-1]}",
+            gettext("a backtest from {year} needs registered years after it; the data end on 1 January {last}").format(
+                year=base_year, last=years[-1]
+            ),
         )
     steps = usable[-1]
     res = run_scenario(

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from blilyst.errors import InputError
+from blilyst.i18n import gettext
 
 REGISTERED, ESTIMATED = "registered", "estimated"
 
@@ -42,7 +43,9 @@ def boundary_matrix(
         return out
     missing = {"municipality", "year", "persons"} - set(boundary_changes.columns)
     if missing:
-        raise InputError("boundary_changes", f"missing columns {sorted(missing)}")
+        raise InputError(
+            "boundary_changes", gettext("missing columns {columns}").format(columns=", ".join(sorted(missing)))
+        )
     rows = pd.Index(list(municipalities)).get_indexer(pd.Index(boundary_changes.municipality.astype(str)))
     cols = pd.Index([int(y) for y in years]).get_indexer(pd.Index(boundary_changes.year.astype(int)))
     keep = (rows >= 0) & (cols >= 0)

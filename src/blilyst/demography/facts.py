@@ -143,13 +143,21 @@ def change_components(
     """
     years = accounts.years[-last_years:]
     if len(years) < last_years:
-        raise InputError("last_years", f"the accounts cover only {len(accounts.years)} years")
+        raise InputError(
+            "last_years",
+            ngettext(
+                "the accounts cover only {count} year", "the accounts cover only {count} years", len(accounts.years)
+            ).format(count=len(accounts.years)),
+        )
     w = accounts.wide()
     w = w[w.year.isin(years)]
     if municipalities is not None:
         w = w[w.municipality.isin(municipalities)]
         if w.empty:
-            raise InputError("municipalities", f"none of {municipalities} is in the accounts")
+            raise InputError(
+                "municipalities",
+                _("none of {codes} is in the accounts").format(codes=", ".join(map(str, municipalities))),
+            )
     agg, not_comparable = _period_sums(w, national=municipalities is None)
     _add_rates(agg)
     if immigrants is not None and len(immigrants):
@@ -349,7 +357,7 @@ def migration_age_profile(
         if years is not None:
             d = d[d.year.isin(years)]
         if d.empty:
-            raise InputError("years", "no registered moves for these municipalities and years")
+            raise InputError("years", _("no registered moves for these municipalities and years"))
         common = int(d.groupby("year").age.max().min())
         d = d[d.age <= common]
         d = d.assign(age_group=_group(d.age))
@@ -381,14 +389,14 @@ def migration_age_profile(
             sources=[_("SSB migration by age (Telemark fylkeskommune)")],
         )
     if accounts is None:
-        raise InputError("accounts", "give registered moves by age or accounts to estimate them from")
+        raise InputError("accounts", _("give registered moves by age or accounts to estimate them from"))
     f = accounts.residual.frame()
     if municipalities is not None:
         f = f[f.municipality.isin(municipalities)]
     if years is not None:
         f = f[f.year.isin(years)]
     if f.empty:
-        raise InputError("municipalities", "no estimates for these municipalities and years")
+        raise InputError("municipalities", _("no estimates for these municipalities and years"))
     f = f.assign(age_group=_group(f.age))
     prof = f.groupby("age_group", observed=False)[["net_migration"]].sum()
     prof["source"] = "estimated"

@@ -225,7 +225,12 @@ def _known(data: Mapping[str, Any], cls: type, name: str) -> dict[str, Any]:
     allowed = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise InputError(name, f"unknown field(s) {unknown}; allowed: {', '.join(sorted(allowed))}")
+        raise InputError(
+            name,
+            _("unknown field(s) {fields}; allowed: {allowed}").format(
+                fields=", ".join(unknown), allowed=", ".join(sorted(allowed))
+            ),
+        )
     return dict(data)
 
 

@@ -839,7 +839,7 @@ def write(plan: Plan, path: str | Path) -> Path:
     elif path.suffix.lower() == ".pdf":
         path.write_bytes(to_pdf(plan))
     else:
-        raise InputError("path", f"'{path.name}' must end in .docx or .pdf")
+        raise InputError("path", _("'{name}' must end in .docx or .pdf").format(name=path.name))
     return path
 
 

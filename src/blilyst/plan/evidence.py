@@ -82,7 +82,7 @@ def key_figures(code: str, snapshot: Snapshot, *, years_back: int = 10) -> KeyFi
     pop = snapshot.population
     mine = pop[pop["municipality"] == code]
     if mine.empty:
-        raise InputError("municipality", f"no population figures for {code}")
+        raise InputError("municipality", _("no population figures for {municipality}").format(municipality=code))
     year = int(mine["year"].max())
     before = year - years_back
 

@@ -304,7 +304,7 @@ def user_group(
 
 def _municipality_rows(frame: pd.DataFrame, municipality: str, name: str) -> pd.DataFrame:
     if "municipality" not in frame.columns:
-        raise InputError(name, "needs a 'municipality' column (four-digit code)")
+        raise InputError(name, _("needs a 'municipality' column (four-digit code)"))
     rows = frame[frame["municipality"].astype(str) == str(municipality)]
     return rows
 
@@ -337,7 +337,12 @@ def migration_age_profile(
     years = list(years) if years is not None else recent_years(migration_by_age, municipality)
     rows = rows[rows["year"].isin(years)]
     if rows.empty:
-        raise InputError("years", f"no migration-by-age data for {municipality} in {years}")
+        raise InputError(
+            "years",
+            _("no migration-by-age data for {municipality} in {years}").format(
+                municipality=municipality, years=", ".join(map(str, years))
+            ),
+        )
     ages = rows["age"].astype(int)
     inn = rows["in_migration"].fillna(0).astype(float)
     out = rows["out_migration"].fillna(0).astype(float)
@@ -383,7 +388,7 @@ def normalise_reason(label: str) -> str | None:
         return "unknown"
     if text in {"alle", "all", "total", "i alt", "innvandringsgrunn: alle"} or "alle" in text:
         return None
-    raise InputError("reason", f"unknown reason for immigration '{label}'")
+    raise InputError("reason", _("unknown reason for immigration '{label}'").format(label=label))
 
 
 def immigrants_by_reason_shares(
@@ -396,7 +401,9 @@ def immigrants_by_reason_shares(
     """
     rows = _municipality_rows(immigrants_by_reason, municipality, "immigrants_by_reason").copy()
     if rows.empty:
-        raise InputError("municipality", f"no immigrants-by-reason data for {municipality}")
+        raise InputError(
+            "municipality", _("no immigrants-by-reason data for {municipality}").format(municipality=municipality)
+        )
     if "sex" in rows.columns:
         both = rows[rows["sex"].astype(str).str.lower().isin(["all", "alle", "both", "total"])]
         rows = both if not both.empty else rows
@@ -431,7 +438,9 @@ def refugees_settled(
     """Refugee settlement per year: ``year, requested, decided, settled`` (IMDi; missing = NaN)."""
     rows = _municipality_rows(refugee_settlement, municipality, "refugee_settlement").copy()
     if rows.empty:
-        raise InputError("municipality", f"no refugee-settlement data for {municipality}")
+        raise InputError(
+            "municipality", _("no refugee-settlement data for {municipality}").format(municipality=municipality)
+        )
     rows["measure_key"] = rows["measure"].map(normalise_settlement_measure)
     table = rows.pivot_table(index="year", columns="measure_key", values="persons", aggfunc="sum")
     table = table.reindex(columns=["requested", "decided", "settled"])

@@ -38,7 +38,12 @@ class VersionInfo:
 
     def __post_init__(self) -> None:
         if self.status not in (DRAFT, ADOPTED):
-            raise InputError("version", f"status must be '{DRAFT}' or '{ADOPTED}', not {self.status!r}")
+            raise InputError(
+                "version",
+                _("status must be '{draft}' or '{adopted}', not {value}").format(
+                    draft=DRAFT, adopted=ADOPTED, value=repr(self.status)
+                ),
+            )
         if self.status == ADOPTED and (self.adopted_on is None or not self.case_number.strip()):
             raise InputError("version", "an adopted version needs the date and the council's case number")
 
