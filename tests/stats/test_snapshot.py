@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from blilyst.errors import SnapshotError
+from blilyst.i18n import override
 from blilyst.stats.register import get_register
 from blilyst.stats.snapshot import BUNDLED_DIR, DATASETS, load_snapshot, write_snapshot
 
@@ -279,7 +280,11 @@ def test_write_snapshot_accepts_an_empty_data_set_and_refuses_bad_codes(snap, no
     local = load_snapshot()
     assert local.origin == "local" and len(local.population_flags) == 0
     jobs = snap.jobs.assign(municipality=snap.jobs.municipality.str.lstrip("0"))
-    with pytest.raises(SnapshotError, match="four-digit"):
+    with pytest.raises(SnapshotError, match="kolonnen «municipality» må inneholde firesifrede kommunenumre"):  # nb
+        write_snapshot({"jobs": jobs}, {"version": "x", "datasets": {"jobs": entry}}, no_local)
+    with override("nn"), pytest.raises(SnapshotError, match="må innehalde firesifra kommunenummer som tekst, fekk 301"):
+        write_snapshot({"jobs": jobs}, {"version": "x", "datasets": {"jobs": entry}}, no_local)
+    with override("en"), pytest.raises(SnapshotError, match="must hold four-digit municipality codes as strings"):
         write_snapshot({"jobs": jobs}, {"version": "x", "datasets": {"jobs": entry}}, no_local)
 
 
@@ -355,7 +360,7 @@ def test_components_annual_is_optional_bundled_for_telemark_and_checked_when_wri
         {"municipality": "4028", "year": 2024, "component": "population_change", "persons": 15.0}
     ]
     assert len(local.population) == len(snap.population)  # the rest from the bundled snapshot
-    with pytest.raises(SnapshotError, match="components_annual.*lacks the column"):
+    with pytest.raises(SnapshotError, match="components_annual» mangler kolonnene persons"):  # bokmål
         write_snapshot(
             {"components_annual": frame.drop(columns="persons")},
             {"version": "t2", "datasets": {"components_annual": entry}},

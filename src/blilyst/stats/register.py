@@ -410,11 +410,15 @@ def get_register(path: Path | None = None) -> Register:
         return Register(payload)
     except FileNotFoundError:
         raise SnapshotError(
-            f"The municipality register {path} is missing. Reinstall blilyst, or in a source checkout "
-            "run 'blilyst data build-snapshot'."
+            gettext(
+                "The municipality register {path} is missing. Reinstall blilyst, or in a source checkout "
+                "run 'blilyst data build-snapshot'."
+            ).format(path=path)
         ) from None
     except (ValueError, KeyError, TypeError) as exc:
         raise SnapshotError(
-            f"The municipality register {path} is corrupt ({exc}). Reinstall blilyst, or in a source "
-            "checkout run 'blilyst data build-snapshot'."
+            gettext(
+                "The municipality register {path} is corrupt ({error}). Reinstall blilyst, or in a source "
+                "checkout run 'blilyst data build-snapshot'."
+            ).format(path=path, error=exc)
         ) from None

@@ -35,7 +35,7 @@ import pyarrow.parquet as pq
 from blilyst.arrays import FloatArray, JSONDict
 from blilyst.axes import N_AGES, SEXES
 from blilyst.errors import SnapshotError
-from blilyst.i18n import gettext
+from blilyst.i18n import format_number, gettext
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -173,7 +173,9 @@ class Snapshot:
         except KeyError:
             if name in OPTIONAL_DATASETS:
                 return _empty(name)
-            raise SnapshotError(f"The snapshot in {self.path} has no data set '{name}'") from None
+            raise SnapshotError(
+                gettext("The snapshot in {path} has no data set '{name}'").format(path=self.path, name=name)
+            ) from None
 
     @property
     def population(self) -> pd.DataFrame:
@@ -274,7 +276,9 @@ class Snapshot:
             expected = len(all_years) * len(all_codes) * len(SEXES) * N_AGES
             if len(pop) != expected:
                 raise SnapshotError(
-                    f"Population in {self.path} is not complete ({len(pop)} rows, expected {expected})."
+                    gettext("Population in {path} is not complete ({rows} rows, expected {expected}).").format(
+                        path=self.path, rows=format_number(len(pop)), expected=format_number(expected)
+                    )
                 )
             cube = pop.population.to_numpy(dtype=np.float64).reshape(len(all_years), len(all_codes), len(SEXES), N_AGES)
             self._cube = (all_codes, all_years, cube)
@@ -286,8 +290,9 @@ class Snapshot:
         bad = [c for c in codes if c not in ci] + [str(y) for y in yrs if y not in yi]
         if bad:
             raise SnapshotError(
-                f"Not in the population data: {', '.join(bad[:10])} (years "
-                f"{all_years[0]}–{all_years[-1]}, 2024 municipality codes)."
+                gettext("Not in the population data: {codes} (years {first}–{last}, 2024 municipality codes).").format(
+                    codes=", ".join(bad[:10]), first=all_years[0], last=all_years[-1]
+                )
             )
         out = cube[np.ix_([yi[y] for y in yrs], [ci[c] for c in codes])]
         return list(codes), list(yrs), np.ascontiguousarray(out)
@@ -303,11 +308,11 @@ def _read_manifest(directory: Path) -> JSONDict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SnapshotError(f"{path} is missing") from None
+        raise SnapshotError(gettext("{path} is missing").format(path=path)) from None
     except (OSError, ValueError) as exc:
-        raise SnapshotError(f"{path} is not valid JSON ({exc})") from None
+        raise SnapshotError(gettext("{path} is not valid JSON ({error})").format(path=path, error=exc)) from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("datasets"), dict):
-        raise SnapshotError(f"{path} has no 'datasets' section")
+        raise SnapshotError(gettext("{path} has no 'datasets' section").format(path=path))
     return manifest
 
 
@@ -315,9 +320,13 @@ def _check_schema(name: str, schema: pa.Schema, where: Path) -> None:
     for col, kind in SCHEMAS[name].items():
         idx = schema.get_field_index(col)
         if idx < 0:
-            raise SnapshotError(f"{where} lacks the column '{col}'")
+            raise SnapshotError(gettext("{path} lacks the column '{column}'").format(path=where, column=col))
         if not _CHECK[kind](schema.field(idx).type):
-            raise SnapshotError(f"{where}: column '{col}' is {schema.field(idx).type}, expected {kind}")
+            raise SnapshotError(
+                gettext("{path}: column '{column}' is {type}, expected {expected}").format(
+                    path=where, column=col, type=schema.field(idx).type, expected=kind
+                )
+            )
 
 
 def _to_frame(table: pa.Table) -> pd.DataFrame:
@@ -348,18 +357,26 @@ def _read_dir(
         entry = manifest["datasets"].get(name)
         if entry is None:
             if required and (names or name not in OPTIONAL_DATASETS):
-                raise SnapshotError(f"{directory / MANIFEST} does not list the data set '{name}'")
+                raise SnapshotError(
+                    gettext("{path} does not list the data set '{name}'").format(path=directory / MANIFEST, name=name)
+                )
             continue
         path = directory / entry.get("file", f"{name}.parquet")
         try:
             table = pq.read_table(path)
         except FileNotFoundError:
-            raise SnapshotError(f"{path} is missing") from None
+            raise SnapshotError(gettext("{path} is missing").format(path=path)) from None
         except (OSError, pa.ArrowException) as exc:
-            raise SnapshotError(f"{path} is not a readable parquet file ({exc})") from None
+            raise SnapshotError(
+                gettext("{path} is not a readable parquet file ({error})").format(path=path, error=exc)
+            ) from None
         _check_schema(name, table.schema, path)
         if "rows" in entry and table.num_rows != int(entry["rows"]):
-            raise SnapshotError(f"{path} has {table.num_rows} rows, the manifest says {entry['rows']}")
+            raise SnapshotError(
+                gettext("{path} has {rows} rows, the manifest says {expected}").format(
+                    path=path, rows=format_number(table.num_rows), expected=format_number(int(entry["rows"]))
+                )
+            )
         frames[name] = _to_frame(table)
     return manifest, frames
 
@@ -587,24 +604,36 @@ def _checked_datasets(datasets: dict[str, pd.DataFrame], manifest: JSONDict) -> 
     """``datasets`` after checking names, manifest entries, columns and municipality codes (population sorted)."""
     unknown = sorted(set(datasets) - set(SCHEMAS))
     if unknown:
-        raise SnapshotError(f"Unknown data set(s) {unknown}; known: {', '.join(DATASETS)}")
+        raise SnapshotError(
+            gettext("Unknown data set(s) {names}; known: {known}").format(
+                names=", ".join(map(str, unknown)), known=", ".join(DATASETS)
+            )
+        )
     entries = manifest.get("datasets", {})
     missing_meta = [n for n in datasets if n not in entries]
     if missing_meta or not manifest.get("version"):
         raise SnapshotError(
-            f"The manifest needs a 'version' and an entry per data set (missing for {missing_meta or 'version'})"
+            gettext("The manifest needs a 'version' and an entry per data set (missing for {names})").format(
+                names=", ".join(missing_meta) or "version"
+            )
         )
     for name, frame in datasets.items():
         lacking = [c for c in SCHEMAS[name] if c not in frame.columns]
         if lacking:
-            raise SnapshotError(f"Data set '{name}' lacks the column(s) {lacking}")
+            raise SnapshotError(
+                gettext("Data set '{name}' lacks the column(s) {columns}").format(name=name, columns=", ".join(lacking))
+            )
         for col in ("municipality", "origin", "destination", "current_code"):
             if col in SCHEMAS[name] and len(frame):
                 bad = ~frame[col].astype(str).str.fullmatch(r"\d{4}")
                 if bad.any():
                     raise SnapshotError(
-                        f"Data set '{name}': column '{col}' must hold four-digit municipality "
-                        f"codes as strings, got {sorted(set(frame.loc[bad, col].astype(str)))[:5]}"
+                        gettext(
+                            "Data set '{name}': column '{column}' must hold four-digit municipality codes as strings, "
+                            "got {values}"
+                        ).format(
+                            name=name, column=col, values=", ".join(sorted(set(frame.loc[bad, col].astype(str)))[:5])
+                        )
                     )
     if "population" in datasets:
         datasets = {**datasets, "population": _ordered_population(datasets["population"])}
@@ -678,14 +707,16 @@ def _fill_null_types(name: str, table: pa.Table) -> pa.Table:
 def _ordered_population(pop: pd.DataFrame) -> pd.DataFrame:
     sex = pd.Categorical(pop.sex.astype(str), categories=list(SEXES))
     if sex.isna().any():
-        raise SnapshotError("population: sex must be 'male' or 'female'")
+        raise SnapshotError(gettext("population: sex must be 'male' or 'female'"))
     muni = pd.Categorical(pop.municipality.astype(str))  # categories are sorted: codes sort like the strings
     order = np.lexsort((pop.age.to_numpy(), sex.codes, muni.codes, pop.year.to_numpy()))
     out = pop.iloc[order].reset_index(drop=True)
     n_years, n_codes = out.year.nunique(), out.municipality.nunique()
     if len(out) != n_years * n_codes * len(SEXES) * N_AGES or out.age.min() < 0 or out.age.max() >= N_AGES:
         raise SnapshotError(
-            f"population must be complete: every year x municipality x sex x age 0..{N_AGES - 1} "
-            f"({len(out)} rows for {n_years} years and {n_codes} municipalities)"
+            gettext(
+                "population must be complete: every year x municipality x sex x age 0..{oldest} "
+                "({rows} rows for {years} years and {codes} municipalities)"
+            ).format(oldest=N_AGES - 1, rows=format_number(len(out)), years=n_years, codes=n_codes)
         )
     return out
