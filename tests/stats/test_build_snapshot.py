@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from blilyst.errors import SnapshotError
+from blilyst.i18n import override
 from blilyst.stats import build_snapshot as bs
 from blilyst.stats.register import REGISTER_FILE, Register
 from blilyst.stats.snapshot import BUNDLED_DIR, DATASETS, load_snapshot
@@ -80,4 +81,8 @@ def test_mapping_old_codes_conserves_persons():
 
 def test_a_missing_raw_directory_is_a_clear_error(tmp_path):
     with pytest.raises(SnapshotError, match="data/raw"):
+        bs.build_register(tmp_path)
+    with pytest.raises(SnapshotError, match="mangler. build-snapshot kjøres i en kildekodekopi"):  # bokmål
+        bs.build_register(tmp_path)
+    with override("en"), pytest.raises(SnapshotError, match="is missing. build-snapshot runs in a source checkout"):
         bs.build_register(tmp_path)

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from blilyst.errors import SnapshotError
+from blilyst.i18n import gettext
 from blilyst.stats.credit import SSB_CREDIT
 
 if TYPE_CHECKING:  # imported at run time inside the functions, after the register file is (re)built
@@ -57,8 +58,10 @@ def default_raw_dir() -> Path:
 def _need(path: Path) -> Path:
     if not path.exists():
         raise SnapshotError(
-            f"Raw data file {path} is missing. build-snapshot runs in a source checkout with data/raw "
-            "(see data/raw/SOURCES.md); pass --raw DIR to point at it."
+            gettext(
+                "Raw data file {path} is missing. build-snapshot runs in a source checkout with data/raw "
+                "(see data/raw/SOURCES.md); pass --raw DIR to point at it."
+            ).format(path=path)
         )
     return path
 
@@ -209,7 +212,11 @@ def build_register(raw: Path) -> dict[str, Any]:
 
     if set(csdata_codes) != set(cur.index) or set(csdata_codes) != set(cent2024.index):
         missing = set(csdata_codes) ^ set(cur.index) | set(csdata_codes) ^ set(cent2024.index)
-        raise SnapshotError(f"Municipality lists disagree between the raw sources for codes {sorted(missing)}")
+        raise SnapshotError(
+            gettext("Municipality lists disagree between the raw sources for codes {codes}").format(
+                codes=", ".join(sorted(missing))
+            )
+        )
 
     municipalities = []
     for code in csdata_codes:
@@ -427,7 +434,9 @@ def _immigrants_by_reason(raw: Path, register: Register) -> pd.DataFrame:
             cols.append((i, reasons[reason], year))
     if not cols:
         raise SnapshotError(
-            f"{path}: no columns for persons of both sexes (Kjønn: Alle) found; the file layout changed"
+            gettext("{path}: no columns for persons of both sexes (Kjønn: Alle) found; the file layout changed").format(
+                path=path
+            )
         )
     records = []
     codes = body[0].str.strip().str.lstrip("K")
@@ -504,7 +513,11 @@ def _telemark_01223(raw: Path, register: Register) -> pd.DataFrame:
     by_name = {m.name: m.code for m in register.all() if m.code.startswith("40")}
     unknown = sorted(set(d.Kommune) - set(by_name))
     if unknown:
-        raise SnapshotError(f"befolkningsendringer_01223_telemark.csv names unknown municipalities {unknown}")
+        raise SnapshotError(
+            gettext("{file} names unknown municipalities {names}").format(
+                file="befolkningsendringer_01223_telemark.csv", names=", ".join(map(str, unknown))
+            )
+        )
     d["municipality"] = d.Kommune.map(by_name)
     d["year"] = d["Ved utgangen av året"].astype(int)
     return d
@@ -712,7 +725,9 @@ def _od_flows(raw: Path, register: Register) -> pd.DataFrame:
         in_county = [m for m in candidates if m.code in county_names.get(county.strip(), set())]
         pick = in_county or candidates
         if not pick:
-            raise SnapshotError(f"OD flows: cannot place the municipality '{name}' ({county})")
+            raise SnapshotError(
+                gettext("OD flows: cannot place the municipality '{name}' ({county})").format(name=name, county=county)
+            )
         return pick[0].code
 
     frames = []
@@ -764,8 +779,9 @@ def _migration_by_age(raw: Path, register: Register) -> pd.DataFrame:
     dup = out.duplicated(["municipality", "year", "age"])
     if dup.any():
         raise SnapshotError(
-            "Migration by age: the same municipality, year and age occurs twice "
-            f"({out[dup].head(3).to_dict('records')})"
+            gettext("Migration by age: the same municipality, year and age occurs twice ({rows})").format(
+                rows=out[dup].head(3).to_dict("records")
+            )
         )
     return out.sort_values(["municipality", "year", "age"]).reset_index(drop=True)
 
