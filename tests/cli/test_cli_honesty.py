@@ -62,4 +62,4 @@ def test_the_global_language_holds_and_a_bad_threshold_is_refused(tmp_path, caps
     assert "Honest rewrite: Vi har ledige barnehageplasser 11 av 12 måneder" in out  # the text's own language
     assert main(["honesty", str(campaign), "-k", "4028", "--capacity", str(capacity), "--many", "0"]) == 1
     err = capsys.readouterr().err.strip()
-    assert "'many' must be at least 1" in err and "\n" not in err
+    assert "--many/--rent-limit/--price-limit: «many» må være minst 1, fikk 0" in err and "\n" not in err  # bokmål

@@ -113,11 +113,11 @@ class Thresholds:
 
     def __post_init__(self) -> None:
         if self.many < 1:
-            raise ValueError(f"'many' must be at least 1, got {self.many}")
+            raise ValueError(_("'{key}' must be at least 1, got {value}").format(key="many", value=self.many))
         for name in ("rent_limit", "price_limit"):
             value = getattr(self, name)
             if value is not None and value < 0:
-                raise ValueError(f"{name} cannot be negative ({value})")
+                raise ValueError(_("'{key}' cannot be negative ({value})").format(key=name, value=value))
 
 
 Render = Callable[[], str]
