@@ -62,6 +62,8 @@ def test_every_scenario_is_explained_in_bokmal_nynorsk_and_english():
     table = scenario_table("nn")
     assert set(table["scenario"]) == set(SCENARIOS)
     assert "Bustadstyrt" in table["title"].tolist() and "Housing-led" in scenario_table("en")["title"].tolist()
+    with pytest.raises(InputError, match="lang: «de» er ikke et språk blilyst skriver; bruk nb, nn eller en"):
+        scenario_table("de")  # bokmål, the active language, not the unknown one
 
 
 def test_trend_for_all_357_balances_and_matches_recent_net_immigration(national):

@@ -269,8 +269,10 @@ def scenario_table(lang: str | None = None) -> pd.DataFrame:
     """All scenarios with their title and plain-language explanation in ``lang`` (default: the active language)."""
     try:
         context = override(lang)
-    except ValueError as exc:
-        raise InputError("lang", str(exc)) from None
+    except ValueError:
+        raise InputError(
+            "lang", _("'{lang}' is not a language blilyst writes; use nb, nn or en").format(lang=lang)
+        ) from None
     with context:
         return pd.DataFrame(
             [{"scenario": s.name, "title": s.title, "description": s.description} for s in SCENARIOS.values()]
