@@ -149,7 +149,7 @@ def test_an_api_write_whose_connection_dies_says_so_in_json_and_saves_nothing(pe
         "municipality": "4028",
         "label": "Familien Haugen",
         "target_group": "labour_immigrants",
-        "adults": [{"name": "Kari Haugen"}],
+        "adults": [{"name": "Kari Haugen", "phone": "40011223"}],
         "consent_follow_up": True,
     }
     response = Client().post(
