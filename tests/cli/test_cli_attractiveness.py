@@ -23,3 +23,13 @@ def test_one_municipalitys_table_in_bokmal_and_english(capsys):
     assert main(["attractiveness", "kviteseid", "--lang", "en"]) == 0
     out, _err = capsys.readouterr()
     assert "Kviteseid: net migration " in out and "% against " in out  # percentages formatted for English
+
+
+def test_the_models_notes_are_in_the_commands_language(capsys):
+    assert main(["attractiveness", "kviteseid", "--lang", "nn"]) == 0
+    out = " ".join(capsys.readouterr()[0].split())
+    assert "Halde utanfor tilpassinga (folketalet er anslått før 2024): 1508" in out
+    assert "Arbeidsplassvekst 2005–2015: sysselsette etter arbeidsstad" in out
+    assert "Left out of the fit" not in out and "Job growth" not in out
+    assert main(["attractiveness", "kviteseid", "--lang", "en", "--old-structure"]) == 0
+    assert "428 municipalities of 2016." in " ".join(capsys.readouterr()[0].split())

@@ -308,39 +308,60 @@ def attractiveness_from_snapshot(
     d = d.rename_axis("municipality").reset_index()
     model = attractiveness_model(d, jobs_from=a, jobs_to=b, migration_years=mig_years)
     n_reg = int((d.net_migration_source == "registered").sum())
-    if n_reg == len(d):
-        how = "registered (SSB 06913/01223). Kilde: Statistisk sentralbyrå."
-    else:
-        how = (
-            "estimated as population growth minus estimated natural increase (residual method). "
-            "Kilde: Statistisk sentralbyrå (07459); mortality: Human Mortality Database."
-        )
-        if n_reg:
-            how += f" Registered (SSB 06913/01223) for {n_reg} municipalities with every year published."
-    sources = job_sources(jobs)
-    model.notes = [
-        f"Net migration {a + 1}-{b} (domestic and international) as % of the population 1 January {a + 1}, " + how,
-        f"Job growth {a}-{b}: employed persons by place of work, 4th quarter" + _jobs_source_note(a, b, sources) + ".",
-        "Attractiveness = actual minus expected net migration (percentage points); method: Telemarksforsking's "
-        "attractiveness model (Vareide). Published fit 2010-2012: y = 0.2857x - 0.1412, R² 0.22.",
-    ]
+    model.notes = _current_structure_notes(a, b, n_reg, len(d), job_sources(jobs))
     if flagged:
         model.notes.append(
-            "Left out of the fit (population estimated before 2024): " + ", ".join(sorted(flagged)) + "."
+            gettext("Left out of the fit (population estimated before 2024): {codes}.").format(
+                codes=", ".join(sorted(flagged))
+            )
         )
     if d.apportioned.any():
         model.notes.append(
-            "Jobs apportioned from a split old municipality: " + ", ".join(sorted(d[d.apportioned].municipality)) + "."
+            gettext("Jobs apportioned from a split old municipality: {codes}.").format(
+                codes=", ".join(sorted(d[d.apportioned].municipality))
+            )
         )
     return model
 
 
+def _current_structure_notes(a: int, b: int, registered: int, total: int, sources: dict[int, str]) -> list[str]:
+    """The model's notes in the active language: how net migration and jobs were counted, and the method."""
+    if registered == total:
+        how = gettext("registered (SSB 06913/01223). Source: Statistics Norway.")
+    else:
+        how = gettext(
+            "estimated as population growth minus estimated natural increase (residual method). "
+            "Source: Statistics Norway (07459); mortality: Human Mortality Database."
+        )
+        if registered:
+            how += " " + gettext(
+                "Registered (SSB 06913/01223) for {n} municipalities with every year published."
+            ).format(n=registered)
+    return [
+        gettext(
+            "Net migration {first}–{last} (domestic and international) as a percentage of the population 1 January {first}, {how}"
+        ).format(first=a + 1, last=b, how=how),
+        gettext("Job growth {first}–{last}: employed persons by place of work, 4th quarter{sources}.").format(
+            first=a, last=b, sources=_jobs_source_note(a, b, sources)
+        ),
+        gettext(
+            "Attractiveness = actual minus expected net migration (percentage points); method: Telemarksforsking's "
+            "attractiveness model (Vareide). Published fit 2010–2012: y = 0.2857x − 0.1412, R² 0.22."
+        ),
+    ]
+
+
 _BUNDLED_JOB_SOURCES = {2005: "distriktstall", 2015: "distriktstall", 2017: "13470"}
-_SOURCE_TEXT = {
-    "distriktstall": "SSB register-based employment from the 'distriktstall' data, 428 old "
-    "municipalities mapped to 2024 codes",
-    "13470": "SSB table 13470",
-}
+
+
+def _source_text(kind: str) -> str:
+    if kind == "distriktstall":
+        return gettext(
+            "SSB register-based employment from the 'distriktstall' data, 428 old municipalities mapped to 2024 codes"
+        )
+    if kind == "13470":
+        return gettext("SSB table 13470")
+    return gettext("bundled snapshot")
 
 
 def _jobs_source_note(a: int, b: int, sources: dict[int, str]) -> str:
@@ -349,9 +370,9 @@ def _jobs_source_note(a: int, b: int, sources: dict[int, str]) -> str:
     for y in (a, b):
         src = sources.get(y, "")
         kinds[y] = "13470" if src.startswith("SSB") else _BUNDLED_JOB_SOURCES.get(y, "bundled")
-    text = " (" + "; ".join(f"{y}: {_SOURCE_TEXT.get(k, 'bundled snapshot')}" for y, k in kinds.items()) + ")"
+    text = " (" + "; ".join(f"{y}: {_source_text(k)}" for y, k in kinds.items()) + ")"
     if kinds[a] != kinds[b]:
-        text += "; the source changes between the two years"
+        text += gettext("; the source changes between the two years")
     return text
 
 
@@ -418,11 +439,17 @@ def attractiveness_old_structure(
     d = old.rename_axis("municipality").reset_index()
     model = attractiveness_model(d, jobs_from=2005, jobs_to=2015, migration_years=(2006, 2015))
     model.notes = [
-        "428 municipalities of 2016. Population growth 1 January 2006-2016 and jobs by place of work 2005-2015: "
-        "distriktstall base data (SSB).",
-        "Net migration = population growth minus a natural-increase proxy: the estimated natural increase 2006-2015 "
-        "of today's municipality, shared by 2006 population (estimated); registered (SSB 01223/06913) for "
-        f"{int((old.net_migration_source == 'registered').sum())} unchanged municipalities.",
-        "Centrality class: SSB Klass 128 of today's municipality. Method: Telemarksforsking's attractiveness model.",
+        gettext(
+            "428 municipalities of 2016. Population growth 1 January 2006–2016 and jobs by place of work 2005–2015: "
+            "distriktstall base data (SSB)."
+        ),
+        gettext(
+            "Net migration = population growth minus a natural-increase proxy: the estimated natural increase "
+            "2006–2015 of today's municipality, shared by 2006 population (estimated); registered (SSB 01223/06913) "
+            "for {n} unchanged municipalities."
+        ).format(n=int((old.net_migration_source == "registered").sum())),
+        gettext(
+            "Centrality class: SSB Klass 128 of today's municipality. Method: Telemarksforsking's attractiveness model."
+        ),
     ]
     return model
