@@ -45,6 +45,13 @@ def test_the_demo_command_prints_how_to_log_in(db, capsys):
     assert "kontaktperson" in out and "Kviteseid (4028)" in out
     password = json.loads(logins_file().read_text())[0]["password"]
     assert password in out
+    assert "Kontaktperson – Kviteseid (4028)" in out and "contact_person" not in out  # the role named, not its code
+
+
+def test_the_demo_command_names_the_roles_in_the_commands_language(db, capsys):
+    assert main(["web", "demo", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Contact person – Kviteseid (4028)" in out and "Read-only – Kviteseid (4028)" in out
 
 
 def test_the_demo_command_gives_kviteseid_listings_to_match_against(db):

@@ -49,8 +49,15 @@ def _print_logins(logins: list, url: str | None) -> None:
         typer.echo(_("Open {url} and log in as one of the demo users:").format(url=url))
     else:
         typer.echo(_("Demo users:"))
-    for login in logins:
-        typer.echo(f"  {login.username:<15} {login.password:<20} {login.role} – {login.municipality}")
+    from django.utils import translation
+
+    from blilyst.i18n import active
+    from blilyst.web.accounts.roles import Role
+
+    with translation.override(active()):  # the role's name in the command's language, not its code
+        for login in logins:
+            role = str(Role(login.role).label)
+            typer.echo(f"  {login.username:<15} {login.password:<20} {role} – {login.municipality}")
     typer.echo(_("(The passwords are kept in demo-logins.json in the data directory.)"))
     typer.echo("")
 
@@ -111,7 +118,7 @@ def _start_worker(settings) -> subprocess.Popen[bytes] | None:
     installation runs its workers as services (docs/production.md)."""
     if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
         return None
-    typer.echo("Background work (plan documents, data refresh, e-mail) runs in a worker started beside the server.")
+    typer.echo(_("Background work (plan documents, data refresh, e-mail) runs in a worker started beside the server."))
     return subprocess.Popen([sys.executable, "-m", "django", "db_worker", "--no-startup-delay"], env=dict(os.environ))
 
 
