@@ -767,7 +767,7 @@ def test_attractiveness_runs_on_the_live_job_period(ssb, ssb_server, csdata, tmp
     assert f.loc["0301", "jobs_end"] == 471_615
     assert model.n >= 340 and 0 <= model.r2 <= 1
 
-    assert main(["attractiveness", "Kviteseid", "--period", "2015-2017", "--format", "json"]) == 0
+    assert main(["attractiveness", "Kviteseid", "--period", "2015-2017", "--format", "json", "--lang", "en"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert any("registered (SSB 06913/01223)" in n for n in payload["notes"])
     assert any("2017: SSB table 13470" in n and "2015: SSB register-based" in n for n in payload["notes"])

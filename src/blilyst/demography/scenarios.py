@@ -68,7 +68,7 @@ from blilyst.demography.scenario_options import (
 )
 from blilyst.demography.workforce import workforce_measures
 from blilyst.errors import InputError, NegativePopulation
-from blilyst.i18n import N_, format_number, format_percent, override
+from blilyst.i18n import N_, format_number, format_percent, normalise, override
 from blilyst.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -268,12 +268,12 @@ def default_headship(national_population: np.ndarray | None = None) -> np.ndarra
 def scenario_table(lang: str | None = None) -> pd.DataFrame:
     """All scenarios with their title and plain-language explanation in ``lang`` (default: the active language)."""
     try:
-        context = override(lang)
+        code = normalise(lang)  # override() checks only when entered, outside this try
     except ValueError:
         raise InputError(
             "lang", _("'{lang}' is not a language blilyst writes; use nb, nn or en").format(lang=lang)
         ) from None
-    with context:
+    with override(code):
         return pd.DataFrame(
             [{"scenario": s.name, "title": s.title, "description": s.description} for s in SCENARIOS.values()]
         )
