@@ -236,3 +236,24 @@ def test_the_markers_find_a_leak():
     assert OTHER_STANDARDS_TERMS["nb"].search("Folketalet og bustadene")
     assert not OTHER_STANDARDS_TERMS["nb"].search("Folketallet og boligene")
     assert OTHER_STANDARDS_TERMS["nn"].search("Kildene") and not OTHER_STANDARDS_TERMS["nn"].search("einskilde")
+    assert _markup("Sjå <a href='/x'>lista</a>&nbsp;no, 2 < 3") == ["&nbsp;", "</a>", "<a href='/x'>"]
+
+
+def _markup(text: str) -> list[str]:
+    return sorted(re.findall(r"</?[a-zA-Z][^<>]*>|&#?\w+;", text))
+
+
+@pytest.mark.parametrize("path", sorted(SRC.glob("**/locale/*/LC_MESSAGES/*.po")), ids=_id)
+def test_translations_keep_the_markup_of_their_message(path: Path):
+    """A tag or entity in a message (<strong>, &nbsp;) is in its translation too, unchanged; none are invented."""
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
+        strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+        wanted = _markup(str(ids[0]))
+        wrong += [(str(ids[0]), str(s)) for s in strings if s and _markup(str(s)) != wanted]
+    assert not wrong, f"{_id(path)}: markup differs from the message: {wrong[:5]}"
