@@ -216,6 +216,23 @@ def test_backtest_from_2016_with_the_default_level_beats_the_old_trend(snap):
     assert result.municipal.loc[result.municipal["excluded"], "municipality"].isin(result.excluded).all()
 
 
+def test_backtest_does_not_count_a_border_move_as_an_error(snap):
+    """Stad received 533 people from Kinn (Bryggja) and Nes 682 from Lillestrøm on 1 January 2020: a
+    registered border move, not migration. The backtest used to compare a projection of the old area with
+    the new one (Stad -8.3 %, Nes -6.7 % after 5 years from 2016); the move is now added to the projection
+    of the receiving municipality and taken from the sending one."""
+    result = backtest(2016, (5,), international="registered", snapshot=snap).municipal.set_index("municipality")
+    assert result.loc["4649", "boundary_change"] == 533 and result.loc["4602", "boundary_change"] == -533
+    assert result.loc["3228", "boundary_change"] == 682 and result.loc["3205", "boundary_change"] == -682
+    for code in ("4649", "3228"):
+        row = result.loc[code]
+        assert row["error"] == pytest.approx((row["projected"] + row["boundary_change"]) / row["registered"] - 1)
+        assert abs(row["error"]) < 0.04  # Stad -2.7 %, Nes -3.7 % (-8.3 % and -6.7 % with the move as an error)
+        assert row["projected"] / row["registered"] - 1 < -0.06
+    # moves within Norway nearly cancel (16 persons over 2016-2020: the estimated transfers' remainders)
+    assert abs(result["boundary_change"].sum()) < 20
+
+
 def test_a_projection_from_an_earlier_year_uses_only_what_was_known_then(snap):
     rs = estimate_rates(base_year=2016, snapshot=snap)
     assert rs.mx_year == 2015  # death rates and their improvement from before the base year
