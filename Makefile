@@ -82,6 +82,11 @@ I18N_LANGUAGES := nb nn en
 # The public front door also speaks Polish and Ukrainian: its own catalogs only, kept by hand (they also hold the
 # privacy consent text, which makemessages would drop), compiled here.
 PUBLIC_ONLY_LANGUAGES := pl uk
+# Click's and Typer's own texts ("Usage:", "Options", "Missing option", "No such command" ...) are marked for the
+# standard library's gettext in the installed packages: extracted from there (so `make messages` after the lock
+# moves brings their new texts) into a catalog of their own, src/blilyst/locale/<lang>/LC_MESSAGES/click.po, which
+# blilyst.cli hands to the standard library for each command (tests/cli/test_cli_click_texts.py checks it is current).
+CLICK_SOURCES = $$($(BIN)/python -c 'import pathlib, click, typer; print(*(pathlib.Path(m.__file__).parent for m in (click, typer)))')
 messages: setup
 	mkdir -p build
 	$(BIN)/pybabel -q extract --no-location --sort-output --no-wrap --project blilyst -o build/blilyst.pot $(CORE_SOURCES)
@@ -90,12 +95,16 @@ messages: setup
 	done
 	cd src/blilyst/web && DJANGO_SETTINGS_MODULE=blilyst.web.settings PYTHONPATH=$(CURDIR)/src $(abspath $(BIN))/django-admin \
 	  makemessages --no-location --no-obsolete --no-wrap --verbosity 0 $(addprefix -l ,$(I18N_LANGUAGES))
-	$(BIN)/python tools/english_catalogs.py src/blilyst/locale/en/LC_MESSAGES/blilyst.po \
+	$(BIN)/pybabel -q extract --no-location --sort-output --no-wrap --project click -o build/click.pot $(CLICK_SOURCES)
+	for lang in $(I18N_LANGUAGES); do \
+	  $(BIN)/pybabel -q update --init-missing --no-wrap -i build/click.pot -d src/blilyst/locale -D click -l $$lang --ignore-obsolete; \
+	done
+	$(BIN)/python tools/english_catalogs.py src/blilyst/locale/en/LC_MESSAGES/blilyst.po src/blilyst/locale/en/LC_MESSAGES/click.po \
 	  $$(find src/blilyst/web -path '*/locale/en/LC_MESSAGES/django.po')
 
 ## Compile the catalogs (.po → .mo); the .mo files are committed so an install needs no gettext tools.
 compile-messages: setup
-	$(BIN)/pybabel compile -d src/blilyst/locale -D blilyst --statistics
+	$(BIN)/pybabel compile -d src/blilyst/locale -D 'blilyst click' --statistics
 	cd src/blilyst/web && DJANGO_SETTINGS_MODULE=blilyst.web.settings PYTHONPATH=$(CURDIR)/src $(abspath $(BIN))/django-admin \
 	  compilemessages --verbosity 0 $(addprefix -l ,$(I18N_LANGUAGES) $(PUBLIC_ONLY_LANGUAGES))
 

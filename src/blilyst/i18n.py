@@ -79,11 +79,16 @@ def override(lang: str | None) -> Iterator[str]:
         _language.reset(token)
 
 
+def catalog_languages(lang: str | None = None) -> tuple[str, ...]:
+    """The catalogs ``lang`` reads, best first (``nn`` → ``("nn", "nb")``: nynorsk falls back to bokmål)."""
+    return _FALLBACKS[normalise(lang)]
+
+
 @cache
 def _translations(lang: str) -> _gettext.NullTranslations:
     chain: _gettext.NullTranslations = _gettext.NullTranslations()
     found: list[_gettext.NullTranslations] = []
-    for code in _FALLBACKS[lang]:
+    for code in catalog_languages(lang):
         mo = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
         if mo.is_file():
             with mo.open("rb") as f:

@@ -15,6 +15,7 @@ import click
 import typer
 
 from blilyst import i18n
+from blilyst.cli import click_texts
 from blilyst.errors import BlilystError, InputError
 
 app = typer.Typer(
@@ -42,12 +43,17 @@ def use_language(lang: str | None, option: str = "--lang") -> str:
         raise InputError(
             option, i18n.gettext("'{lang}' is not a language blilyst writes; use nb, nn or en").format(lang=lang)
         ) from None
+    click_texts.speak(i18n.active())
     return i18n.active()
 
 
 @app.callback()
-def _global_options(lang: str = typer.Option(i18n.DEFAULT_LANGUAGE, "--lang", help=LANG_HELP)) -> None:
+def _global_options(
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
     """Evidence for municipalities that work to attract and keep residents."""
+    # Without --lang here the language stays the one main() found anywhere on the command line (bokmål if none),
+    # so `blilyst project --help --lang en` is not turned back into bokmål before the command's help is written.
     use_language(lang)
 
 
@@ -64,13 +70,15 @@ def _register_commands() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``blilyst`` console script."""
     _register_commands()
-    with i18n.override(None):  # the command's --lang holds for this call only, its error messages included
+    # The command's --lang holds for this call only, its error messages and Click's own texts included.
+    with i18n.override(None), click_texts.speaking_click():
         return _run(argv)
 
 
 def _early_language(argv: list[str]) -> None:
     """The language a ``--lang`` in ``argv`` asks for, set before click parses anything, so that a usage error
-    (an unknown command, a bad option) is already said in it; a bad code is left for ``use_language`` to refuse."""
+    (an unknown command, a bad option) and a help page (``--help`` is answered while parsing) are already said in
+    it, Click's words included; a bad code is left for ``use_language`` to refuse."""
     for i, arg in enumerate(argv):
         if arg.startswith("--lang="):
             value = arg.split("=", 1)[1]
@@ -80,6 +88,7 @@ def _early_language(argv: list[str]) -> None:
             continue
         with contextlib.suppress(ValueError):
             i18n.activate(value)
+    click_texts.speak(i18n.active())
 
 
 def _run(argv: list[str] | None) -> int:
