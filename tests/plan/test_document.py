@@ -377,3 +377,19 @@ def test_the_docx_is_a4_in_norwegian_with_alt_text_on_every_picture(docx_doc, pl
     assert alts == [c.alt_text for c in [*plan.charts, *plan.evaluation_charts]]
     nynorsk = Document(io.BytesIO(to_docx(full_plan(snapshot, lang="nn"))))
     assert nynorsk.core_properties.language == "nn-NO"
+
+
+def test_years_in_the_tables_behind_the_charts_are_not_grouped_like_numbers():
+    """A year column prints 2016, never '2 016' (issue 8: every figure carries its year, readably)."""
+    from blilyst.plan.assembly import build_document
+    from blilyst.plan.saved import SavedPlan
+
+    doc = Document(io.BytesIO(to_docx(build_document(SavedPlan("5528"), lang="nb"))))
+    year_cells = [
+        row.cells[0].text
+        for table in doc.tables
+        if table.rows and table.rows[0].cells[0].text == "År"
+        for row in table.rows[1:]
+    ]
+    assert "2006" in year_cells and "2046" in year_cells
+    assert all(cell.isdigit() and len(cell) == 4 for cell in year_cells), year_cells[:5]

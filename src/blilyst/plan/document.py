@@ -249,9 +249,17 @@ class Picture:
     alt: str = ""  # the text alternative (PDF /Alt, DOCX descr, HTML alt)
 
 
-def _cell(value: object, lang: str, *, share: bool = False) -> str:
+def is_year_column(name: object) -> bool:
+    """A column of years (``year``, ``År``, ``Year``): its numbers are never grouped (2006, not 2 006)."""
+    words = str(name).lower().replace("(", " ").replace(")", " ").split()
+    return bool(words) and words[0] in ("year", "år", "years")
+
+
+def _cell(value: object, lang: str, *, share: bool = False, year: bool = False) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
+    if year and isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return str(int(value))
     if isinstance(value, bool):
         with override(lang):
             return _("yes") if value else _("no")
@@ -277,8 +285,11 @@ def frame_grid(
     """A DataFrame as a table block: numbers formatted for the language, shares as percentages."""
     headers = headers or {}
     header = tuple(str(headers.get(c, c)) for c in frame.columns)
+    years = [is_year_column(c) for c in frame.columns]
     rows = tuple(
-        tuple(_cell(v, lang, share=c in share_columns) for c, v in zip(frame.columns, row, strict=False))
+        tuple(
+            _cell(v, lang, share=c in share_columns, year=y) for c, v, y in zip(frame.columns, row, years, strict=False)
+        )
         for row in frame.itertuples(index=False, name=None)
     )
     return Grid(header, rows, caption)

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from blilyst import i18n
+from blilyst.plan.document import is_year_column
 from blilyst.stats.credit import SSB_CREDIT
 
 
@@ -71,12 +72,6 @@ class WebChart:
         return f"table-{self.key}"
 
 
-def _is_year_column(name: object) -> bool:
-    """A column of years (``year``, ``År``, ``Year``): its numbers are never grouped (2006, not 2 006)."""
-    words = str(name).lower().replace("(", " ").replace(")", " ").split()
-    return bool(words) and words[0] in ("year", "år", "years")
-
-
 def _cell(value: object, year: bool = False) -> str:
     """A table cell in the active language's format (2 550 and 0,5 in Norwegian; 2,550 and 0.5 in English)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -95,7 +90,7 @@ def _cell(value: object, year: bool = False) -> str:
 def table_rows(frame: pd.DataFrame) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """(header, rows) of ``frame`` as display strings in the active language."""
     header = tuple(str(c) for c in frame.columns)
-    years = [_is_year_column(c) for c in frame.columns]
+    years = [is_year_column(c) for c in frame.columns]
     rows = tuple(
         tuple(_cell(v, y) for v, y in zip(row, years, strict=True)) for row in frame.itertuples(index=False, name=None)
     )
