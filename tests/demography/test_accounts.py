@@ -252,3 +252,41 @@ def test_accounts_without_annual_components_fall_back_to_moves_by_age_and_estima
     row = acc.wide().iloc[0]
     assert (row.in_migration, row.out_migration, row.net_migration) == (93, 57, 36)  # the Telemark file
     assert "births" in row.estimated and "deaths" in row.estimated
+
+
+def test_cli_accounts_table_shows_border_changes_so_each_row_adds_up():
+    """Tønsberg 2016: +2 215 people came by a border change; the table has the column, so 1 January
+    plus births, deaths, net migration, border change and residual gives the next 1 January (issue 8)."""
+    from blilyst.cli.accounts import accounts_output, accounts_table
+
+    with override("en"):
+        acc, _frame, _title, notes = accounts_output("3905", "2016-2016")
+        table = accounts_table(acc)
+    row = table.iloc[0]
+    assert row["border ch."] == "2,215*"
+    number = {k: float(str(v).rstrip("*").replace(",", "").replace("−", "-")) for k, v in row.items() if k != "Year"}
+    moved = number["net mig."] + number["border ch."] + number["residual"]
+    assert number["pop. 1 Jan"] + number["nat. incr."] + moved == pytest.approx(number["pop. 1 Jan next"], abs=1.5)
+
+
+def test_cli_accounts_notes_name_registered_components_in_the_language():
+    """Notodden's registered components (SSB 01223) are named in words, never as code keys."""
+    from blilyst.cli.accounts import accounts_output
+
+    with override("nb"):
+        *_rest, notes = accounts_output("4005", "2020-2021")
+    note = next(n for n in notes if n.startswith("Registrerte fødte"))
+    assert "domestic_in" not in note and "immigration" not in note
+    assert "innvandring" in note and "innenlandsk innflytting" in note
+
+
+def test_cli_accounts_check_against_ssb_never_prints_a_merged_split_artefact_as_migration():
+    """Haram's 1 January stocks 2006–2023 are half of the merged Ålesund: the 2011–2025 check against SSB
+    06913 says net migration cannot be estimated instead of printing −21 496 (issue 8)."""
+    from blilyst.cli.accounts import accounts_output
+
+    with override("en"):
+        *_rest, notes = accounts_output("1580")
+    check = next(n for n in notes if n.startswith("Check against SSB 06913"))
+    assert "net migration 453" in check
+    assert "21,496" not in check and "cannot be estimated" in check

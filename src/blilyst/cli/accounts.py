@@ -51,16 +51,29 @@ def accounts_output(kommune: str, years: str | None = None, by_age: bool = False
         if all(y in acc.years for y in range(2011, 2026)):
             t = tot[tot.year.between(2011, 2025)]
             ni = float((t.births - t.deaths).sum())
-            nm = float(t.net_migration.sum())
-            check = _(
-                "Check against SSB 06913 (registered), 2011–2025: natural increase {natural} (estimated "
-                "{natural_estimated}), net migration {net} (estimated {net_estimated})."
-            ).format(
-                natural=format_number(reg["natural_increase_sum"]),
-                natural_estimated=format_number(ni),
-                net=format_number(reg["net_migration_sum"]),
-                net_estimated=format_number(nm),
-            )
+            # the estimate as the account has it: border transfers out, no figure where a stock is a fixed share
+            w = acc.wide(muni.code)
+            net = w[w.year.between(2011, 2025)].net_migration
+            if net.isna().any():
+                check = _(
+                    "Check against SSB 06913 (registered), 2011–2025: natural increase {natural} (estimated "
+                    "{natural_estimated}), net migration {net} (cannot be estimated: some 1 January populations "
+                    "are fixed shares of a merged municipality)."
+                ).format(
+                    natural=format_number(reg["natural_increase_sum"]),
+                    natural_estimated=format_number(ni),
+                    net=format_number(reg["net_migration_sum"]),
+                )
+            else:
+                check = _(
+                    "Check against SSB 06913 (registered), 2011–2025: natural increase {natural} (estimated "
+                    "{natural_estimated}), net migration {net} (estimated {net_estimated})."
+                ).format(
+                    natural=format_number(reg["natural_increase_sum"]),
+                    natural_estimated=format_number(ni),
+                    net=format_number(reg["net_migration_sum"]),
+                    net_estimated=format_number(float(net.sum())),
+                )
             if not reg["comparable"]:
                 check += " " + _("SSB marks this municipality not comparable over the period.")
             notes.append(check)
@@ -115,6 +128,7 @@ _SHORT = {
     "domestic_net": N_("dom. net"),
     "international_net": N_("intl net"),
     "net_migration": N_("net mig."),
+    "boundary_change": N_("border ch."),
     "residual": N_("residual"),
     "population_end": N_("pop. 1 Jan next"),
 }

@@ -76,6 +76,10 @@ COMPONENT_WORDS = {
     "net_migration": N_("net migration"),
     "natural_increase": N_("natural increase"),
     "boundary_change": N_("border changes"),
+    "immigration": N_("immigration"),
+    "emigration": N_("emigration"),
+    "domestic_in": N_("domestic in-migration"),
+    "domestic_out": N_("domestic out-migration"),
 }
 
 #: Components of an account, in display order.
