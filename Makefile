@@ -89,7 +89,7 @@ PUBLIC_ONLY_LANGUAGES := pl uk
 CLICK_SOURCES = $$($(BIN)/python -c 'import pathlib, click, typer; print(*(pathlib.Path(m.__file__).parent for m in (click, typer)))')
 messages: setup
 	mkdir -p build
-	$(BIN)/pybabel -q extract --no-location --sort-output --no-wrap --project blilyst -o build/blilyst.pot $(CORE_SOURCES)
+	$(BIN)/pybabel -q extract --no-location --sort-output --no-wrap -k ngettext_noop:1,2 --project blilyst -o build/blilyst.pot $(CORE_SOURCES)
 	for lang in $(I18N_LANGUAGES); do \
 	  $(BIN)/pybabel -q update --no-wrap -i build/blilyst.pot -d src/blilyst/locale -D blilyst -l $$lang --ignore-obsolete; \
 	done

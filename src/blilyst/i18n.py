@@ -130,6 +130,12 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+def ngettext_noop(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular and plural message for extraction as one plural entry (``make messages`` reads it as
+    ``ngettext``), to be chosen by a count later (``blilyst.notes.Note.counted``)."""
+    return singular, plural
+
+
 _ = gettext
 N_ = gettext_noop
 

@@ -78,7 +78,7 @@ def test_project_xlsx_has_notes_sheet(capsys, tmp_path):
     assert code == 0, err
     sheets = pd.read_excel(target, sheet_name=None)
     assert {"result", "summary", "population", "extra_migrants", "notes"} <= set(sheets)
-    assert sheets["notes"]["notes"].str.contains("dwellings").any()
+    assert sheets["notes"]["notes"].str.contains("5 nye boliger i året i snitt").any()  # bokmål, the default
 
 
 def test_project_errors_are_one_line(capsys, tmp_path):
@@ -201,9 +201,9 @@ def test_project_xlsx_opened_with_openpyxl_states_base_year_sources_estimates_as
     assert notes[0] == "4032 Fyresdal: Trend (10 years), 2026-2029"
     assert notes[1] == "Base year: 1 January 2026 (registered population); projected to 1 January 2029."
     assert any(n.startswith("Source: Population 1 January") and "Kilde: Statistisk sentralbyrå" in n for n in notes)
-    assert any(n.startswith("Estimated: Net migration by sex and age 2016-2025: residual") for n in notes)
+    assert any(n.startswith("Estimated: Net migration by sex and age 2016–2025: residual") for n in notes)
     assert any(
-        n.startswith("Assumption: migration: domestic net migration rates by sex and age, 2016-2025") for n in notes
+        n.startswith("Assumption: migration: domestic net migration rates by sex and age, 2016–2025") for n in notes
     )
     assert any(n.startswith("Net immigration to Norway: the mean") for n in notes)
     result = list(book["result"].iter_rows(values_only=True))

@@ -38,7 +38,9 @@ def test_employment_led_growth_goes_partly_to_in_commuters(snap):
     working at home), not by all of it: fewer extra in-migrants are needed."""
     opts = EmploymentOptions(jobs_growth=0.01)
     res = run_scenario("4028", "employment-led", 10, opts, snapshot=snap)
-    assert "SSB 03321 2017" in res.assumptions["labour force"] and "59%" in res.assumptions["labour force"]
+    assert "SSB 03321 2017" in res.assumptions["labour force"].word("en") and "59%" in res.assumptions[
+        "labour force"
+    ].word("en")
 
     class WithoutCommuting:  # the same snapshot without the matrix: the old proportional assumption
         def __getattr__(self, name: str):
@@ -46,5 +48,5 @@ def test_employment_led_growth_goes_partly_to_in_commuters(snap):
             return frame.iloc[0:0] if name == "commuting" else frame
 
     old = run_scenario("4028", "employment-led", 10, opts, snapshot=WithoutCommuting())
-    assert "base-year ratio" in old.assumptions["labour force"]
+    assert "base-year ratio" in old.assumptions["labour force"].word("en")
     assert res.extra_migrants.sum() < old.extra_migrants.sum()

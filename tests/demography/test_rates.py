@@ -81,7 +81,7 @@ def test_schedule_for_fyresdal(snap):
     assert rs.migration_rate.shape == (1, 2, 106)
     assert np.all(rs.migration_rate >= -0.25)
     assert rs.history_years == list(range(2016, 2026))
-    assert any("residual" in e for e in rs.estimated)
+    assert any("residual" in e.word("en") for e in rs.estimated)
 
 
 def test_improvement_rates_are_capped_and_positive_at_middle_ages(snap):

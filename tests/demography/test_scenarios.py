@@ -158,7 +158,7 @@ def test_outputs_state_base_year_sources_estimates_and_assumptions(snap):
 
 def test_trend5_uses_five_years(snap):
     res = run_scenario(FYRESDAL, "trend5", 5, snapshot=snap)
-    assert "2021-2025" in res.assumptions["migration"]
+    assert "2021–2025" in res.assumptions["migration"].word("en")
 
 
 @pytest.mark.parametrize(
@@ -224,7 +224,7 @@ def test_a_target_out_of_reach_is_reported_not_hidden(snap):
     # extra migrants spread by Fyresdal's own in-migrant ages (registered, 2016-2025)
     assert round(res.population[-1].sum()) == 221
     assert res.extra["missed"]["4032"][0] == 20
-    assert res.assumptions["target not reached"].startswith("Fyresdal 2046: 221 against 1")
+    assert res.assumptions["target not reached"].word("en").startswith("Fyresdal 2046: 221 against 1")
     assert (
         "Even so, the target is not reached. The ages are those of registered in-migrants to Fyresdal"
         in (res.headline("en")[0])
@@ -255,13 +255,14 @@ def test_sex_ratio_without_births_says_which_default(snap):
     from blilyst.demography.scenarios import DEFAULT_SRB, sex_ratio_at_birth
 
     ratio, source = sex_ratio_at_birth(snap)
-    assert 1.0 < ratio < 1.1 and source.startswith("registered births")
+    assert 1.0 < ratio < 1.1 and source.word("en").startswith("registered births")
     frames = dict(snap.frames)
     frames["births"] = snap.births.iloc[0:0]
     empty = dataclasses.replace(snap, frames=frames)
-    assert sex_ratio_at_birth(empty) == (DEFAULT_SRB, "SSB's long-run ratio (the data have no births by sex)")
+    ratio, source = sex_ratio_at_birth(empty)
+    assert (ratio, source.word("en")) == (DEFAULT_SRB, "SSB's long-run ratio (the data have no births by sex)")
     res = run_scenario(FYRESDAL, "trend", 2, snapshot=empty)
-    assert "SSB's long-run ratio" in res.assumptions["sex ratio at birth"]
+    assert "SSB's long-run ratio" in res.assumptions["sex ratio at birth"].word("en")
 
 
 def test_constrained_scenarios_start_from_the_trend_with_national_immigration(snap):
@@ -278,7 +279,7 @@ def test_constrained_scenarios_start_from_the_trend_with_national_immigration(sn
     assert abs(res.extra_migrants[0, 0]) < 0.01
     assert res.population[1].sum() == pytest.approx(target)
     assert res.extra["national_level"].choice == "trend"
-    assert "national assumption" in res.assumptions["migration"]
+    assert "national assumption" in res.assumptions["migration"].word("en")
     old = rs.migration_rate - rs.domestic_rate
     assert np.abs(old).sum() > 0.01  # the total rates really differ from the domestic ones
 
@@ -296,7 +297,9 @@ def test_a_run_of_several_municipalities_gives_each_its_own_in_migrant_ages(snap
     fyresdal, dyroy = both.headline("en")
     assert fyresdal.endswith("The ages are those of registered in-migrants to Fyresdal 2016–2025.")
     assert "municipalities of centrality class 6 with data, all in Telemark" in dyroy
-    assert "(1 centrality, 1 municipality)" in both.assumptions["extra migrants"]
+    assert "(1 from its centrality class and 1 from its own in-migrants)" in both.assumptions["extra migrants"].word(
+        "en"
+    )
     # a pooled profile would have made Fyresdal's answer depend on who else is in the run
     pooled = both.extra["profile_info"]
     assert pooled.scope == "all" and not np.allclose(pooled.by_age, both.profile[0])

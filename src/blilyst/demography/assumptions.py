@@ -62,6 +62,8 @@ import numpy as np
 
 from blilyst.axes import MAX_AGE, N_AGES, SEXES
 from blilyst.errors import ImportFileError
+from blilyst.i18n import N_, ngettext_noop
+from blilyst.notes import Listing, Note
 
 if TYPE_CHECKING:
     from blilyst.demography.rates import RateSchedule
@@ -137,14 +139,25 @@ class AssumptionSet:
     def of_kind(self, kind: str) -> list[Assumption]:
         return [a for a in self.rows if a.kind == kind]
 
-    def describe(self) -> list[str]:
-        """One line per kind: what the file sets (for the output's assumption notes)."""
+    def describe(self) -> list[Note]:
+        """One note per kind: what the file sets (for the output's assumption notes)."""
         out = []
         for kind in KINDS:
             rows = self.of_kind(kind)
             if rows:
                 regions = sorted({a.region for a in rows})
-                out.append(f"{kind}: {len(rows)} row(s) from {self.source} for {', '.join(regions)}")
+                out.append(
+                    Note.counted(
+                        ngettext_noop(
+                            "{kind}: {n} row from {source} for {regions}",
+                            "{kind}: {n} rows from {source} for {regions}",
+                        ),
+                        len(rows),
+                        kind=kind,
+                        source=self.source,
+                        regions=Listing(tuple(regions)),
+                    )
+                )
         return out
 
 
@@ -284,7 +297,7 @@ def apply_assumptions(
     *,
     base_rates: np.ndarray | None = None,
     base_counts: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[Note]]:
     """Turn checked rows into engine inputs for the regions of ``rs`` (a :class:`RateSchedule`).
 
     ``base_rates`` (R, 2, 106) and ``base_counts`` (T, R, 2, 106) are the scenario's migration (default
@@ -338,7 +351,12 @@ def apply_assumptions(
     notes = aset.describe()
     if aset.of_kind("population"):
         notes.append(
-            f"base population 1 January {rs.base_year} from {aset.source} for {', '.join(sorted(replaced_pop))}"
+            Note.of(
+                N_("base population 1 January {year} from {source} for {regions}"),
+                year=rs.base_year,
+                source=aset.source,
+                regions=Listing(tuple(sorted(replaced_pop))),
+            )
         )
     return inp.base, inp.surv, inp.fert, inp.rates, inp.counts, notes
 

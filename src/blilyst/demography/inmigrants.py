@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from blilyst.axes import AGES, N_AGES
-from blilyst.i18n import gettext as _
+from blilyst.i18n import N_
+from blilyst.notes import Listing, Note, Value
 
 if TYPE_CHECKING:
     from blilyst.stats.register import Register
@@ -47,36 +48,43 @@ class InMigrantProfile:
 
     def describe(self) -> str:
         """Which data the profile comes from, in the active language (a clause for a sentence)."""
+        return self.note().word()
+
+    def note(self) -> Note:
+        """Which data the profile comes from, as a note worded when it is shown (a clause for a sentence)."""
         if self.scope == MODEL:
-            return _("a model migration schedule (Rogers–Castro), as no registered moves by age are available")
-        fields = {
+            return Note.of(
+                N_("a model migration schedule (Rogers–Castro), as no registered moves by age are available")
+            )
+        fields: dict[str, Value] = {
             "place": self.place,
             "first": min(self.years),
             "last": max(self.years),
             "n": len(self.municipalities),
-            "counties": ", ".join(self.counties),
+            "counties": Listing(self.counties),
         }
         if self.scope == OWN:
-            return _("registered in-migrants to {place} {first}–{last}").format(**fields)
+            return Note.of(N_("registered in-migrants to {place} {first}–{last}"), **fields)
         if self.scope == COUNTY:
-            return _("registered in-migrants to the {n} municipalities with data in {place} {first}–{last}").format(
-                **fields
+            return Note.of(
+                N_("registered in-migrants to the {n} municipalities with data in {place} {first}–{last}"), **fields
             )
         if self.scope == CENTRALITY:
-            return _(
-                "registered in-migrants to the {n} municipalities of centrality class {place} with data, all in "
-                "{counties}, {first}–{last} (there are none in the municipality's own county)"
-            ).format(**fields)
-        return _(
-            "registered in-migrants to the {n} municipalities with data, all in {counties}, {first}–{last}"
-        ).format(**fields)
+            return Note.of(
+                N_(
+                    "registered in-migrants to the {n} municipalities of centrality class {place} with data, all in "
+                    "{counties}, {first}–{last} (there are none in the municipality's own county)"
+                ),
+                **fields,
+            )
+        return Note.of(
+            N_("registered in-migrants to the {n} municipalities with data, all in {counties}, {first}–{last}"),
+            **fields,
+        )
 
     def source(self) -> str:
-        """The same in English, for assumption lists and logs."""
-        from blilyst.i18n import override
-
-        with override("en"):
-            return self.describe()
+        """The same in English, for logs."""
+        return self.note().word("en")
 
 
 def model_schedule() -> np.ndarray:

@@ -36,6 +36,7 @@ import numpy as np
 
 from blilyst.errors import InputError
 from blilyst.i18n import N_, format_number, gettext
+from blilyst.notes import Note, Number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,12 +88,11 @@ class NationalLevel:
 
     def describe(self, lang: str | None = None) -> str:
         """The assumption in a sentence, in ``lang`` (the active language by default)."""
-        from blilyst.i18n import active, format_number, gettext, override
+        return self.note().word(lang)
 
-        with override(lang or active()):
-            return gettext(LEVEL_TEXTS[self.choice]).format(
-                first=self.first, last=self.last, value=format_number(self.value, 0, lang or active())
-            )
+    def note(self) -> Note:
+        """The assumption as a note worded when it is shown."""
+        return Note.of(LEVEL_TEXTS[self.choice], first=self.first, last=self.last, value=Number(self.value))
 
 
 def national_level(

@@ -48,7 +48,8 @@ import pandas as pd
 from blilyst.axes import FEMALE, MAX_AGE, N_AGES, N_SEXES, SEXES
 from blilyst.demography.boundaries import boundary_matrix, spread_by_age
 from blilyst.errors import InputError
-from blilyst.i18n import gettext, ngettext
+from blilyst.i18n import N_, gettext, ngettext
+from blilyst.notes import Note, Number
 
 if TYPE_CHECKING:
     from blilyst.stats.snapshot import Snapshot
@@ -175,7 +176,8 @@ def national_fertility_by_year(
     HFD years are taken as they are; later years scale the last HFD schedule so that the births
     it gives national women equal the births estimated from the national cohort aged 0.
     ``national_cube`` is ``(year, sex, age)`` for ``years``; ``survival0`` ``(year-1, sex)``.
-    Returns the rates and a source note per year ("HFD" or "scaled to estimated births").
+    Returns the rates and a source mark per year: ``"HFD"``, or ``"HFD <year> scaled"`` (the last HFD year's
+    pattern scaled to the estimated births).
     """
     hfd_years = sorted(int(y) for y in fertility["year"].unique())
     out = np.empty((len(years) - 1, N_AGES))
@@ -192,7 +194,7 @@ def national_fertility_by_year(
         births_est = (national_cube[i + 1, :, 0] / survival0[i]).sum()
         expected = last @ women
         out[i] = last * (births_est / expected)
-        notes.append(f"HFD {hfd_years[-1]} pattern scaled to estimated births")
+        notes.append(f"HFD {hfd_years[-1]} scaled")
     return out, notes
 
 
@@ -399,8 +401,8 @@ class RateSchedule:
     international_share: np.ndarray | None = None
     international_profile: np.ndarray | None = None
     international_history: np.ndarray | None = None
-    sources: list[str] = field(default_factory=list)
-    estimated: list[str] = field(default_factory=list)
+    sources: list[Note] = field(default_factory=list)
+    estimated: list[Note] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def survival(self, steps: int, improve: float = 1.0) -> np.ndarray:
@@ -435,27 +437,66 @@ def _chosen(all_codes: list[str], codes: list[str] | None) -> tuple[np.ndarray, 
 
 def _rate_sources(
     sel_years: list[int], last: int, mx_used: list[int], mx_year: int, fert_notes: list[str]
-) -> tuple[list[str], list[str]]:
-    """Where a rate schedule's figures come from, and which of them are estimated."""
+) -> tuple[list[Note], list[Note]]:
+    """Where a rate schedule's figures come from, and which of them are estimated (notes worded when shown)."""
+    from blilyst.stats.credit import SSB_CREDIT
+
+    scaled = sorted({int(n.split()[1]) for n in fert_notes if n != "HFD"})
     sources = [
-        f"Population 1 January {sel_years[0]}-{last} by sex and age: SSB table 07459 (2024 municipal borders). "
-        "Kilde: Statistisk sentralbyrå.",
-        f"Mortality: Human Mortality Database, Norway, death rates {mx_used[0]}-{mx_year} (built from SSB data).",
-        "Fertility: Human Fertility Database, Norway, age-specific fertility rates"
-        + (f"; {', '.join(sorted(set(fert_notes) - {'HFD'}))} for years after HFD" if set(fert_notes) - {"HFD"} else "")
-        + ".",
+        Note.of(
+            N_(
+                "Population 1 January {first}–{last} by sex and age: SSB table 07459 (2024 municipal borders). {credit}."
+            ),
+            first=sel_years[0],
+            last=last,
+            credit=SSB_CREDIT,
+        ),
+        Note.of(
+            N_("Mortality: Human Mortality Database, Norway, death rates {first}–{last} (built from SSB data)."),
+            first=mx_used[0],
+            last=mx_year,
+        ),
+        Note.of(
+            N_(
+                "Fertility: Human Fertility Database, Norway, age-specific fertility rates; the HFD {year} pattern "
+                "scaled to estimated births for years after HFD."
+            ),
+            year=scaled[-1],
+        )
+        if scaled
+        else Note.of(N_("Fertility: Human Fertility Database, Norway, age-specific fertility rates.")),
     ]
     estimated = [
-        f"Net migration by sex and age {sel_years[0]}-{sel_years[-2]}: residual (cohort-survival) method, estimated; "
-        "people moved by border changes are taken out (SSB 01223/06913).",
-        "Births by municipality: estimated from the cohort aged 0 and national infant survival.",
-        "Local fertility level: estimated, shrunk towards the county level (kappa = 50 expected births).",
-        "Local mortality level: deaths 2011-2025 estimated as estimated births minus SSB's registered natural "
-        "increase (06913), against national death rates; shrunk towards the county (kappa = 100 expected deaths).",
-        "Migration rates: estimated, smoothed over age and shrunk towards the county schedule.",
-        f"International migration: Norway's net immigration {sel_years[0]}-{sel_years[-2]} estimated as the "
-        "national residual, handed out by population share; domestic rates are the rest, balanced to zero "
-        "over Norway.",
+        Note.of(
+            N_(
+                "Net migration by sex and age {first}–{last}: residual (cohort-survival) method, estimated; people "
+                "moved by border changes are taken out (SSB 01223/06913)."
+            ),
+            first=sel_years[0],
+            last=sel_years[-2],
+        ),
+        Note.of(N_("Births by municipality: estimated from the cohort aged 0 and national infant survival.")),
+        Note.of(
+            N_("Local fertility level: estimated, shrunk towards the county level (kappa = {kappa} expected births)."),
+            kappa=Number(KAPPA_BIRTHS),
+        ),
+        Note.of(
+            N_(
+                "Local mortality level: deaths 2011–2025 estimated as estimated births minus SSB's registered natural "
+                "increase (06913), against national death rates; shrunk towards the county (kappa = {kappa} expected "
+                "deaths)."
+            ),
+            kappa=Number(KAPPA_DEATHS),
+        ),
+        Note.of(N_("Migration rates: estimated, smoothed over age and shrunk towards the county schedule.")),
+        Note.of(
+            N_(
+                "International migration: Norway's net immigration {first}–{last} estimated as the national "
+                "residual, handed out by population share; domestic rates are the rest, balanced to zero over Norway."
+            ),
+            first=sel_years[0],
+            last=sel_years[-2],
+        ),
     ]
     return sources, estimated
 

@@ -46,7 +46,16 @@ import pandas as pd
 from blilyst.arrays import ArrayLike
 from blilyst.axes import AGES, MAX_AGE, N_AGES, SEXES, WORKING_AGE
 from blilyst.demography.commuting import local_shares
-from blilyst.demography.inmigrants import InMigrantProfile, in_migrant_profile, in_migrant_profiles
+from blilyst.demography.inmigrants import (
+    ALL_REGISTERED,
+    CENTRALITY,
+    COUNTY,
+    MODEL,
+    OWN,
+    InMigrantProfile,
+    in_migrant_profile,
+    in_migrant_profiles,
+)
 from blilyst.demography.international import (
     GROWTH_FLAG_LIMIT,
     NationalLevel,
@@ -68,8 +77,9 @@ from blilyst.demography.scenario_options import (
 )
 from blilyst.demography.workforce import workforce_measures
 from blilyst.errors import InputError, NegativePopulation
-from blilyst.i18n import N_, format_number, format_percent, normalise, override
+from blilyst.i18n import N_, format_number, format_percent, ngettext_noop, normalise, override
 from blilyst.i18n import gettext as _
+from blilyst.notes import Listing, Note, Number, Percent, Series, Value
 
 if TYPE_CHECKING:
     from blilyst.demography.assumptions import AssumptionSet
@@ -196,7 +206,7 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 # The names of the assumptions in a result's notes (the keys of ``ProjectionResult.assumptions``), marked for
-# translation here and translated when the notes are written.
+# translation here and translated when the notes are shown (``assumption_label``).
 ASSUMPTION_NAMES = (
     N_("mortality"),
     N_("fertility"),
@@ -214,6 +224,30 @@ ASSUMPTION_NAMES = (
     N_("stochastic migration"),
     N_("simulations"),
 )
+# How a result for several municipalities says where each one's in-migrant ages come from (a count per scope).
+PROFILE_SCOPES = {
+    OWN: ngettext_noop("{n} from its own in-migrants", "{n} from their own in-migrants"),
+    COUNTY: ngettext_noop("{n} from its county", "{n} from their counties"),
+    CENTRALITY: ngettext_noop("{n} from its centrality class", "{n} from their centrality classes"),
+    ALL_REGISTERED: ngettext_noop("{n} from all registered in-migrants", "{n} from all registered in-migrants"),
+    MODEL: ngettext_noop("{n} from a model schedule", "{n} from a model schedule"),
+}
+# An assumptions file's lines are keyed "user file 1", "user file 2", ...
+USER_FILE_KEY = "user file "
+
+
+def assumption_label(key: str, lang: str | None = None) -> str:
+    """The name of the assumption ``key`` (a key of ``ProjectionResult.assumptions``) in ``lang``."""
+    with override(lang):
+        if key.startswith(USER_FILE_KEY):
+            return _("user file {number}").format(number=key.removeprefix(USER_FILE_KEY))
+        return _(key)
+
+
+def _and_then(assumption: Note, addition: Value) -> Note:
+    """``assumption`` with a clause added (a low/high shift, net immigration taken out)."""
+    return Note.of(N_("{assumption}, {addition}"), assumption=assumption, addition=addition)
+
 
 AGE_GROUPS: list[tuple[str, int, int]] = [
     ("0-19", 0, 19),
@@ -285,6 +319,8 @@ class ProjectionResult:
 
     ``population`` (T+1, R, 2, 106) on 1 January of ``years``; ``engine`` holds the flows;
     ``extra_migrants`` (T, R) the migrants a constrained scenario solved for (else None).
+    ``assumptions`` (by key, see ``assumption_label``), ``sources`` and ``estimated`` are notes worded when
+    they are shown (a result is cached and read in any language): ``notes(lang)``, ``assumption_texts(lang)``.
     """
 
     scenario: Scenario
@@ -293,9 +329,9 @@ class ProjectionResult:
     years: list[int]
     population: np.ndarray
     engine: EngineResult | None
-    assumptions: dict[str, str]
-    sources: list[str]
-    estimated: list[str]
+    assumptions: dict[str, Note]
+    sources: list[Note]
+    estimated: list[Note]
     extra_migrants: np.ndarray | None = None
     profile: np.ndarray | None = None
     intervals: pd.DataFrame | None = None
@@ -474,6 +510,19 @@ class ProjectionResult:
                 )
         return lines
 
+    def assumption_texts(self, lang: str | None = None) -> dict[str, str]:
+        """Each assumption's name and sentence in ``lang`` (default: the active language)."""
+        with override(lang):
+            return {assumption_label(key): note.word() for key, note in self.assumptions.items()}
+
+    def source_texts(self, lang: str | None = None) -> list[str]:
+        """The sources of the figures in ``lang``."""
+        return [note.word(lang) for note in self.sources]
+
+    def estimated_texts(self, lang: str | None = None) -> list[str]:
+        """What is estimated, in ``lang``."""
+        return [note.word(lang) for note in self.estimated]
+
     def notes(self, lang: str | None = None) -> list[str]:
         """Base year, scenario and its assumptions, sources and what is estimated: for every output."""
         with override(lang):
@@ -486,10 +535,13 @@ class ProjectionResult:
             )
             scenario = _("Scenario {name}: {text}").format(name=self.scenario.name, text=self.scenario.text())
             lines = [first, scenario]
-            lines += [_("Assumption: {what}: {value}").format(what=_(k), value=v) for k, v in self.assumptions.items()]
+            lines += [
+                _("Assumption: {what}: {value}").format(what=label, value=text)
+                for label, text in self.assumption_texts().items()
+            ]
             lines += self.national_notes()
-            lines += [_("Source: {source}").format(source=src) for src in self.sources]
-            lines += [_("Estimated: {what}").format(what=e) for e in self.estimated]
+            lines += [_("Source: {source}").format(source=text) for text in self.source_texts()]
+            lines += [_("Estimated: {what}").format(what=text) for text in self.estimated_texts()]
             lines += self.headline()
         return lines
 
@@ -501,7 +553,7 @@ class ProjectionResult:
 DEFAULT_SRB = 1.055
 
 
-def sex_ratio_at_birth(snapshot: Snapshot) -> tuple[float, str]:
+def sex_ratio_at_birth(snapshot: Snapshot) -> tuple[float, Note]:
     """Boys per girl born over the last ten years of births in the data, and where that came from.
 
     Without births of both sexes (a local snapshot may have none) SSB's long-run ratio is used and the
@@ -512,8 +564,10 @@ def sex_ratio_at_birth(snapshot: Snapshot) -> tuple[float, str]:
         tot = recent.groupby("sex")["births"].sum()
         if tot.get("male", 0) > 0 and tot.get("female", 0) > 0:
             y0, y1 = int(recent["year"].min()), int(recent["year"].max())
-            return float(tot["male"] / tot["female"]), f"registered births {y0}-{y1}"
-    return DEFAULT_SRB, "SSB's long-run ratio (the data have no births by sex)"
+            return float(tot["male"] / tot["female"]), Note.of(
+                N_("registered births {first}–{last}"), first=y0, last=y1
+            )
+    return DEFAULT_SRB, Note.of(N_("SSB's long-run ratio (the data have no births by sex)"))
 
 
 def migrant_profile(snapshot: Snapshot, codes: Sequence[str] | None = None) -> tuple[np.ndarray, str]:
@@ -696,7 +750,7 @@ class _Run:
         self.snapshot = snapshot
         self.srb, srb_source = sex_ratio_at_birth(snapshot)
         self.profile_info = migrant_profile_info(snapshot, rs.codes)
-        self.profile, self.profile_source = self.profile_info.by_age, self.profile_info.source()
+        self.profile, self.profile_note = self.profile_info.by_age, self.profile_info.note()
         self.profile_infos = [self.profile_info]
         if len(rs.codes) > 1:
             # several municipalities: each its own nearest in-migrant ages, not one pooled profile
@@ -705,27 +759,42 @@ class _Run:
             self.profile_infos = in_migrant_profiles(snapshot.migration_by_age, rs.codes, get_register())
             self.profile = np.stack([info.by_age for info in self.profile_infos])
             scopes = sorted({info.scope for info in self.profile_infos})
-            self.profile_source = (
-                "each municipality's nearest registered in-migrants ("
-                + ", ".join(f"{sum(i.scope == s for i in self.profile_infos)} {s}" for s in scopes)
-                + ")"
+            self.profile_note = Note.of(
+                N_("each municipality's nearest registered in-migrants ({counts})"),
+                counts=Listing(
+                    tuple(
+                        Note.counted(PROFILE_SCOPES[scope], sum(i.scope == scope for i in self.profile_infos))
+                        for scope in scopes
+                    )
+                ),
             )
         self.years = list(range(rs.base_year, rs.base_year + steps + 1))
-        more = " ..." if len(rs.codes) > 5 else ""
-        self.assumptions: dict[str, str] = {
-            "mortality": f"national death rates {rs.mx_year} (HMD), falling at each age's 20-year average rate, "
-            "times the municipality's own level ("
-            + ", ".join(f"{k:.2f}" for k in _mortality_levels(rs)[:5])
-            + more
-            + ")",
-            "fertility": "national age pattern, the municipality's own level (TFR "
-            + ", ".join(f"{t:.2f}" for t in rs.tfr()[:5])
-            + more
-            + ")",
-            "sex ratio at birth": f"{self.srb:.3f} boys per girl ({srb_source})",
-            "migration": f"net migration rates by sex and age, {rs.history_years[0]}-{rs.history_years[-1]}",
+        self.history = {"first": rs.history_years[0], "last": rs.history_years[-1]}
+        self.assumptions: dict[str, Note] = {
+            "mortality": self._mortality_note(),
+            "fertility": self._fertility_note(),
+            "sex ratio at birth": Note.of(
+                N_("{ratio} boys per girl ({source})"), ratio=Number(self.srb, 3), source=srb_source
+            ),
+            "migration": Note.of(N_("net migration rates by sex and age, {first}–{last}"), **self.history),
         }
         self.estimated = list(rs.estimated)
+
+    def _mortality_note(self) -> Note:
+        return Note.of(
+            N_(
+                "national death rates {year} (HMD), falling at each age's 20-year average rate, times the "
+                "municipality's own level ({levels})"
+            ),
+            year=self.rs.mx_year,
+            levels=Series.of(_mortality_levels(self.rs), lambda k: Number(k, 2)),
+        )
+
+    def _fertility_note(self) -> Note:
+        return Note.of(
+            N_("national age pattern, the municipality's own level (TFR {tfr})"),
+            tfr=Series.of(self.rs.tfr(), lambda t: Number(t, 2)),
+        )
 
     def result(self, population: np.ndarray, engine: EngineResult | None, **more: Any) -> ProjectionResult:
         rs = self.rs
@@ -792,24 +861,39 @@ class _Run:
             # immigration a national assumption (its default level) handed out by population share
             level = _national_level(rs, self.snapshot, steps, "trend")
             base_rates, base_counts = domestic, international_counts(level, share, intl_profile)
-            self.assumptions["migration"] = (
-                f"domestic net migration rates by sex and age, {rs.history_years[0]}-{rs.history_years[-1]}, "
-                "balanced to zero over Norway; net immigration a national assumption handed out by population "
-                f"share ({level.describe('en')}); then the extra migrants below"
+            self.assumptions["migration"] = Note.of(
+                N_(
+                    "domestic net migration rates by sex and age, {first}–{last}, balanced to zero over Norway; net "
+                    "immigration a national assumption handed out by population share ({level}); then the extra "
+                    "migrants below"
+                ),
+                level=level.note(),
+                **self.history,
             )
         eng, k = _solve_constrained(
             rs, steps, surv, fert, self.srb, base_rates, self.profile, weights, targets, base_counts
         )
-        self.assumptions["extra migrants"] = f"solved each year; age profile: {self.profile_source}"
+        self.assumptions["extra migrants"] = Note.of(
+            N_("solved each year; age profile: {profile}"), profile=self.profile_note
+        )
         missed = _missed_targets(eng.population, weights, targets, rs.codes)
         if missed:
-            self.assumptions["target not reached"] = (
-                "; ".join(
-                    f"{rs.names[rs.codes.index(c)]} {rs.base_year + y}: {got:.0f} against {want:.0f}"
-                    for c, (y, got, want) in list(missed.items())[:5]
+            misses = [
+                Note.of(
+                    N_("{name} {year}: {got} against {want}"),
+                    name=rs.names[rs.codes.index(c)],
+                    year=rs.base_year + y,
+                    got=Number(got),
+                    want=Number(want),
                 )
-                + (" ..." if len(missed) > 5 else "")
-                + " (out-migration is capped at a quarter of each cohort a year, so the target is out of reach)"
+                for c, (y, got, want) in missed.items()
+            ]
+            self.assumptions["target not reached"] = Note.of(
+                N_(
+                    "{misses} (out-migration is capped at a quarter of each cohort a year, so the target is out of "
+                    "reach)"
+                ),
+                misses=Series(tuple(misses[:5]), more=len(misses) > 5),
             )
         return self.result(
             eng.population,
@@ -837,17 +921,23 @@ class _Run:
             level = _national_level(rs, self.snapshot, steps, choice)
             mig = domestic
             intl_counts = international_counts(level, share, intl_profile)
-            self.assumptions["migration"] = (
-                f"domestic net migration rates by sex and age, {rs.history_years[0]}-{rs.history_years[-1]}, "
-                "balanced to zero over Norway; net immigration a national assumption handed out by population share"
+            self.assumptions["migration"] = Note.of(
+                N_(
+                    "domestic net migration rates by sex and age, {first}–{last}, balanced to zero over Norway; net "
+                    "immigration a national assumption handed out by population share"
+                ),
+                **self.history,
             )
         if name == "zero-migration":
             mig = np.zeros_like(rs.migration_rate)
-            self.assumptions["migration"] = "none"
+            self.assumptions["migration"] = Note.of(N_("no migration"))
         elif name == "no-immigration" and level is None:
             nat = _national_rate_schedule(rs, self.snapshot)
             mig = rs.migration_rate - nat[None]
-            self.assumptions["migration"] += ", minus the national net migration rates (net immigration set to zero)"
+            self.assumptions["migration"] = _and_then(
+                self.assumptions["migration"],
+                Note.of(N_("minus the national net migration rates (net immigration set to zero)")),
+            )
         elif name in ("low", "high"):
             fert_level, improve, mig = self._low_high(name == "low", mig)
         surv, fert = _trend_inputs(rs, steps, fert_level=fert_level, improve=improve)
@@ -877,13 +967,19 @@ class _Run:
         low_shift, high_shift = _migration_range(rs)
         delta = low_shift if low else high_shift
         mig = mig + _profile_rates(self.profile, rs.base, delta)
-        self.assumptions["fertility"] += f", {'-' if low else '+'}10 %"
-        self.assumptions["mortality"] += f", improvement x{improve}"
-        self.assumptions["migration"] += (
-            f", shifted to the {'lowest' if low else 'highest'} five-year average in the "
-            f"window ({', '.join(f'{v:+.2%}' for v in delta[:5])} a year"
-            f"{' ...' if len(delta) > 5 else ''}) by the in-migrant age profile"
+        self.assumptions["fertility"] = _and_then(self.assumptions["fertility"], Percent(fert_level - 1.0, signed=True))
+        self.assumptions["mortality"] = _and_then(
+            self.assumptions["mortality"], Note.of(N_("improvement ×{factor}"), factor=Number(improve, 1))
         )
+        shifts = Series.of(delta, lambda v: Percent(v, 2, signed=True))
+        shifted = (
+            N_("shifted to the lowest five-year average in the window ({shifts} a year) by the in-migrant age profile")
+            if low
+            else N_(
+                "shifted to the highest five-year average in the window ({shifts} a year) by the in-migrant age profile"
+            )
+        )
+        self.assumptions["migration"] = _and_then(self.assumptions["migration"], Note.of(shifted, shifts=shifts))
         return fert_level, improve, mig
 
     def _with_assumptions(
@@ -901,8 +997,8 @@ class _Run:
             aset, rs, steps, self.profile, surv, fert, base_rates=base_rates, base_counts=base_counts
         )
         for i, line in enumerate(lines):
-            self.assumptions[f"user file {i + 1}"] = line
-        self.estimated.append(f"Figures from {aset.source} are the user's own assumptions.")
+            self.assumptions[f"{USER_FILE_KEY}{i + 1}"] = line
+        self.estimated.append(Note.of(N_("Figures from {source} are the user's own assumptions."), source=aset.source))
         extra: dict[str, Any] = (
             {"base_status": "user file", "base_source": aset.source} if aset.of_kind("population") else {}
         )
@@ -1006,7 +1102,7 @@ Constraint = tuple[np.ndarray, np.ndarray, tuple[str, dict[str, int]]]
 
 
 def _housing_constraint(
-    opts: HousingOptions, rs: RateSchedule, steps: int, snapshot: Snapshot, assumptions: dict[str, str]
+    opts: HousingOptions, rs: RateSchedule, steps: int, snapshot: Snapshot, assumptions: dict[str, Note]
 ) -> Constraint:
     """Households (headship-weighted population) grow with the new dwellings that are lived in."""
     base = rs.base
@@ -1032,22 +1128,32 @@ def _housing_constraint(
     if opts.headship is None:
         *_rest, cube = snapshot.population_cube(years=[rs.base_year])
         h = default_headship(cube[0].sum(axis=0))
-        assumptions["headship"] = (
-            f"default headship rates by age, scaled to {PERSONS_PER_HOUSEHOLD} persons per "
-            "household nationally (SSB household statistics)"
+        assumptions["headship"] = Note.of(
+            N_(
+                "default headship rates by age, scaled to {persons} persons per household nationally (SSB household "
+                "statistics)"
+            ),
+            persons=Number(PERSONS_PER_HOUSEHOLD, 1),
         )
     else:
         h = _check_age_vector("headship", opts.headship)
-        assumptions["headship"] = "user-supplied headship rates"
+        assumptions["headship"] = Note.of(N_("headship rates given by the user"))
     weights = np.stack([h, h])
     h0 = np.einsum("rsa,sa->r", base, weights)
     targets = h0[None] + np.cumsum(plan * (1 - opts.vacancy))[:, None]
-    assumptions["dwellings"] = f"{plan.mean():.0f} new dwellings a year on average, vacancy {opts.vacancy:.0%}"
+    assumptions["dwellings"] = Note.counted(
+        ngettext_noop(
+            "{n} new dwelling a year on average, vacancy {vacancy}",
+            "{n} new dwellings a year on average, vacancy {vacancy}",
+        ),
+        round(float(plan.mean())),
+        vacancy=Percent(opts.vacancy),
+    )
     return weights, targets, (N_("to fill the new dwellings"), {})
 
 
 def _employment_constraint(
-    opts: EmploymentOptions, rs: RateSchedule, steps: int, snapshot: Snapshot, assumptions: dict[str, str]
+    opts: EmploymentOptions, rs: RateSchedule, steps: int, snapshot: Snapshot, assumptions: dict[str, Note]
 ) -> Constraint:
     """The employed residents grow with the jobs."""
     R = len(rs.codes)
@@ -1072,7 +1178,12 @@ def _employment_constraint(
         if jobs0 is None:
             raise InputError("jobs_target", _("no jobs count for this municipality in the data; give --jobs-growth"))
         growth_path = 1 + (jobs_target / jobs0 - 1) * t / steps
-        assumptions["jobs"] = f"from {jobs0[0]:.0f} to {jobs_target:.0f} jobs in {rs.base_year + steps}, straight line"
+        assumptions["jobs"] = Note.of(
+            N_("from {start} to {target} jobs in {year}, straight line"),
+            start=Number(jobs0[0]),
+            target=Number(jobs_target),
+            year=rs.base_year + steps,
+        )
     elif jobs_growth is not None:
         if not (np.isfinite(jobs_growth) and -0.5 < jobs_growth < 0.5):
             raise InputError(
@@ -1082,7 +1193,7 @@ def _employment_constraint(
                 ),
             )
         growth_path = np.broadcast_to((1 + jobs_growth) ** t, (steps, R))
-        assumptions["jobs"] = f"{jobs_growth:+.1%} a year"
+        assumptions["jobs"] = Note.of(N_("{growth} a year"), growth=Percent(jobs_growth, 1, signed=True))
     else:
         raise InputError(
             "jobs_growth",
@@ -1097,21 +1208,29 @@ def _employment_constraint(
     known = np.isfinite(share)
     factor = np.where(known, share, 1.0)
     targets = lf0[None] * (1 + factor[None] * (growth_path - 1))
-    assumptions["labour force"] = (
-        f"participation by age (AKU levels, default) x (1 - unemployment {opts.unemployment:.0%}); "
-        + (
-            f"new jobs taken by residents and in-commuters in the shares of SSB 03321 {commuting_year} "
-            f"(residents working at home: {', '.join(f'{v:.0%}' for v in share[known][:5])}"
-            + (" ..." if known.sum() > 5 else "")
-            + ")"
-            if known.any()
-            else "commuting held at the base-year ratio of jobs to employed residents"
+    participation = Note.of(
+        N_("participation by age (AKU levels, default) × (1 − unemployment {unemployment})"),
+        unemployment=Percent(opts.unemployment),
+    )
+    commuting = (
+        Note.of(
+            N_(
+                "new jobs taken by residents and in-commuters in the shares of SSB 03321 {year} (residents working "
+                "at home: {shares})"
+            ),
+            year=commuting_year,
+            shares=Series.of(share[known], Percent),
         )
+        if known.any() and commuting_year is not None
+        else Note.of(N_("commuting held at the base-year ratio of jobs to employed residents"))
+    )
+    assumptions["labour force"] = Note.of(
+        N_("{participation}; {commuting}"), participation=participation, commuting=commuting
     )
     return weights, targets, (N_("to fill the jobs"), {})
 
 
-def _target_constraint(opts: TargetOptions, rs: RateSchedule, steps: int, assumptions: dict[str, str]) -> Constraint:
+def _target_constraint(opts: TargetOptions, rs: RateSchedule, steps: int, assumptions: dict[str, Note]) -> Constraint:
     """The working-age population held at its base level, or the population on a straight line to a target."""
     R = len(rs.codes)
     base = rs.base
@@ -1121,7 +1240,9 @@ def _target_constraint(opts: TargetOptions, rs: RateSchedule, steps: int, assump
         w[lo : hi + 1] = 1
         weights = np.stack([w, w])
         targets = np.broadcast_to(np.einsum("rsa,sa->r", base, weights), (steps, R))
-        assumptions["target"] = f"keep the population aged {lo}-{hi} at its {rs.base_year} level"
+        assumptions["target"] = Note.of(
+            N_("keep the population aged {lo}–{hi} at its {year} level"), lo=lo, hi=hi, year=rs.base_year
+        )
         return weights, targets, (N_("to keep the number aged {lo}–{hi} stable"), {"lo": lo, "hi": hi})
     if opts.target == "population":
         if opts.target_population is None or not (np.isfinite(opts.target_population) and opts.target_population > 0):
@@ -1130,8 +1251,10 @@ def _target_constraint(opts: TargetOptions, rs: RateSchedule, steps: int, assump
         p0 = base.sum(axis=(1, 2))
         t = np.arange(1, steps + 1)[:, None]
         targets = p0[None] + (opts.target_population - p0[None]) * t / steps
-        assumptions["target"] = (
-            f"reach {opts.target_population:.0f} inhabitants by {rs.base_year + steps}, straight line"
+        assumptions["target"] = Note.of(
+            N_("reach {population} inhabitants by {year}, straight line"),
+            population=Number(opts.target_population),
+            year=rs.base_year + steps,
         )
         return (
             weights,

@@ -45,8 +45,9 @@ from blilyst.axes import PENSION_AGE, WORKING_AGE
 from blilyst.demography.projection import advance
 from blilyst.demography.rates import RateSchedule, engine_survival
 from blilyst.errors import InputError
-from blilyst.i18n import format_number, ngettext
+from blilyst.i18n import N_, format_number, ngettext
 from blilyst.i18n import gettext as _
+from blilyst.notes import Note, Number, Percent
 
 __all__ = ["QUANTILES", "SimulationResult", "fertility_volatility", "simulate"]
 
@@ -62,7 +63,7 @@ class SimulationResult:
 
     quantiles: np.ndarray
     simulations: int
-    assumptions: dict[str, str] = field(default_factory=dict)
+    assumptions: dict[str, Note] = field(default_factory=dict)
 
     def frame(self, codes: list[str], names: list[str], years: list[int]) -> pd.DataFrame:
         """One row per municipality, year and measure with the median and the 80 % and 95 % intervals."""
@@ -214,12 +215,22 @@ def simulate(
             total = _record(out, start, B, t + 1, P, lo, hi)
     q = np.quantile(out, QUANTILES, axis=1)  # (Q, M, T+1, R)
     assumptions = {
-        "stochastic fertility": f"national log-TFR random walk, sd {sigma_fertility:.3f} a year (HFD, last 30 years)",
-        "stochastic mortality": "rate of mortality improvement times u ~ N(1, 0.5), one draw per 8 simulations",
-        "stochastic migration": "extra net migration rate per municipality and year: N(0, sd of its annual rate in the "
-        f"trend window) + a lasting local shift ({level_scale} sd) + a lasting national shift "
-        f"(sd {nat_sd:.2%}), in-migrant age profile; calibrated by backtesting 2016/2021 -> 2026",
-        "simulations": f"{simulations}, seed {seed}",
+        "stochastic fertility": Note.of(
+            N_("national log-TFR random walk, sd {sd} a year (HFD, last 30 years)"), sd=Number(sigma_fertility, 3)
+        ),
+        "stochastic mortality": Note.of(
+            N_("rate of mortality improvement times u ~ N(1; 0.5), one draw per 8 simulations")
+        ),
+        "stochastic migration": Note.of(
+            N_(
+                "extra net migration rate per municipality and year: N(0; sd of its annual rate in the trend window) "
+                "+ a lasting local shift ({local} sd) + a lasting national shift (sd {national}), in-migrant age "
+                "profile; calibrated by backtesting 2016/2021 → 2026"
+            ),
+            local=Number(level_scale, 2),
+            national=Percent(nat_sd, 2),
+        ),
+        "simulations": Note.of(N_("{simulations}, seed {seed}"), simulations=Number(simulations), seed=str(seed)),
     }
     return SimulationResult(quantiles=np.moveaxis(q, 0, 1), simulations=simulations, assumptions=assumptions)
 

@@ -440,7 +440,7 @@ def build_plan(
     if projection is not None:
         charts.append(future_pyramid_chart(projection, lang))
         tables.insert(0, workforce_table(projection, lang))
-        sources.extend(s for s in projection.sources if s not in sources)
+        sources.extend(s for s in projection.source_texts(lang) if s not in sources)
         # the projection's national immigration assumption, and a flag if it grows more than half again
         sources.extend(projection.national_notes(lang))
     if target_seeking is True:
