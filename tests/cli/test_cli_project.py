@@ -300,3 +300,21 @@ def test_backtest_summary_compares_with_registered_populations(capsys):
     code, out, err = run(capsys, "backtest", "--base-year", "2021", "--horizon", "5", "--lang", "en", "--format", "csv")
     assert code == 0, err
     assert "# Left out from 2021: 1508, 1580" in out
+
+
+def test_backtest_says_which_national_level_it_used_and_points_to_the_other(capsys):
+    """The default level (what a projection made then assumes) and the registered one (Norway's figure given,
+    as SSB tests its regional projections) answer different questions; the output names both (issue 8)."""
+    args = ("backtest", "--base-year", "2021", "--horizon", "5", "--format", "csv")
+    code, out, err = run(capsys, *args, "--lang", "en")
+    assert code == 0, err
+    assert "# Net immigration to Norway from 2021: the mean of Norway's net immigration over the 2011-2020" in out
+    assert "--international registered gives Norway's registered net immigration" in out
+    assert "# People moved by a border change since the start year are added to the projection" in out
+    code, out, err = run(capsys, *args, "--international", "registered")
+    assert code == 0, err
+    assert "# Nettoinnvandring til Norge fra 2021: Norges nettoinnvandring slik den ble registrert i 2021" in out
+    assert "slik SSB etterprøver sine regionale framskrivinger" in out and "--international trend (standard)" in out
+    code, out, err = run(capsys, *args, "--international", "registered", "--lang", "nn")
+    assert code == 0, err
+    assert "# Nettoinnvandring til Noreg frå 2021:" in out and "--international trend (standard) prøver det" in out

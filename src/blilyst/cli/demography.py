@@ -587,6 +587,18 @@ def _backtest(
             "year uses only data up to it."
         )
     ]
+    notes.append(
+        _(
+            "People moved by a border change since the start year are added to the projection of the "
+            "municipality that received them (and taken from the one that lost them), not counted as an error."
+        )
+    )
+    for r in results:
+        if r.level is not None:
+            notes.append(
+                _("Net immigration to Norway from {year}: {level}.").format(year=r.base_year, level=r.level.describe())
+            )
+    notes.append(_backtest_level_pointer(results[0].international))
     for r in results:
         if r.excluded:
             notes.append(
@@ -600,6 +612,29 @@ def _backtest(
         scenario=scenario, international=international
     )
     emit(frame, fmt, title=title, notes=notes)
+
+
+def _backtest_level_pointer(choice: str) -> str:
+    """Which national level the backtest used, and where to find the other (docs/projection.md)."""
+    if choice == "registered":
+        return _(
+            "Norway's registered net immigration is given, as SSB tests its regional projections (the national "
+            "figure comes from the national projection): this measures how the immigrants and the domestic moves "
+            "are spread over the municipalities. A projection made at the start year could not know it; "
+            "--international trend (the default) tests that."
+        )
+    if choice == "trend":
+        return _(
+            "Net immigration to Norway is the default, the mean of the trend window before each start year, as a "
+            "projection made then would assume; most of Norway's error from 2016 is that level. "
+            "--international registered gives Norway's registered net immigration, as SSB tests its regional "
+            "projections, and measures the spread over the municipalities."
+        )
+    return _(
+        "Compare with --international trend (the default, what a projection made at the start year assumes) and "
+        "--international registered (Norway's registered net immigration given, as SSB tests its regional "
+        "projections)."
+    )
 
 
 def _backtest_for_terminal(frame: pd.DataFrame) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from blilyst.errors import InputError
 from blilyst.i18n import gettext
 
 if TYPE_CHECKING:
+    from blilyst.demography.international import NationalLevel
     from blilyst.stats.snapshot import Snapshot
 
 __all__ = ["BacktestResult", "backtest"]
@@ -42,7 +43,8 @@ class BacktestResult:
     (municipality, name, horizon, year, projected, boundary_change, registered, error, excluded;
     ``boundary_change`` the persons moved in (+) or out (-) by border changes since the base year, added
     to ``projected`` in the error); ``summary`` one row per horizon with Norway's error and the municipal
-    error measures."""
+    error measures; ``level`` the national net immigration the projection assumed (its sentence:
+    ``level.describe(lang)``), None for a scenario without a national level."""
 
     base_year: int
     scenario: str
@@ -50,6 +52,7 @@ class BacktestResult:
     municipal: pd.DataFrame
     summary: pd.DataFrame
     excluded: list[str]
+    level: NationalLevel | None = None
 
 
 def backtest(
@@ -138,7 +141,13 @@ def backtest(
         )
     choice = international if isinstance(international, str) else "number"
     return BacktestResult(
-        base_year, scenario, choice, pd.concat(rows, ignore_index=True), pd.DataFrame(summary), sorted(excluded)
+        base_year,
+        scenario,
+        choice,
+        pd.concat(rows, ignore_index=True),
+        pd.DataFrame(summary),
+        sorted(excluded),
+        res.extra.get("national_level"),
     )
 
 
