@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-core setup browser bench bench-web snapshot clean lint typecheck lock lock-upgrade messages compile-messages
+.PHONY: run test test-core setup browser bench bench-web bench-web-cpu snapshot clean lint typecheck lock lock-upgrade messages compile-messages
 .PHONY: test-postgres
 
 setup: $(STAMP)
@@ -114,8 +114,14 @@ bench: setup
 
 ## 100 users over two app processes on 100 municipalities x 1 000 households (PostgreSQL and Redis on
 ## 127.0.0.1; see docs/production.md). On a quiet machine: its figures include the load average.
+## BENCH_ARGS="--quick" for a small run; "--model reading" or "--model stress" for one user model.
 bench-web: setup
 	$(BIN)/python bench/bench_web_two_processes.py $(BENCH_ARGS)
+
+## CPU time and queries per request of the household pages, in one process (sizes a deployment; see
+## docs/production.md). PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres.
+bench-web-cpu: setup
+	$(BIN)/python bench/bench_web_cpu.py $(BENCH_ARGS)
 
 ## Rebuild the bundled snapshot from data/raw (maintainers only; the result is committed).
 snapshot: setup
