@@ -318,3 +318,19 @@ def test_backtest_says_which_national_level_it_used_and_points_to_the_other(caps
     code, out, err = run(capsys, *args, "--international", "registered", "--lang", "nn")
     assert code == 0, err
     assert "# Nettoinnvandring til Noreg frå 2021:" in out and "--international trend (standard) prøver det" in out
+
+
+def test_project_notes_in_nynorsk(capsys):
+    """The assumptions, sources and estimates are worded in the command's language, numbers in its format."""
+    code, out, err = run(
+        capsys, "project", "4032", "--scenario", "low", "--years", "3", "--format", "csv", "--lang", "nn"
+    )
+    assert code == 0, err
+    notes = [line for line in out.splitlines() if line.startswith("#")]
+    assert any(
+        n.startswith("# Føresetnad: fruktbarheit: nasjonalt aldersmønster") and n.endswith("\u221210\u00a0%")
+        for n in notes
+    )
+    assert any(n.startswith("# Føresetnad: flytting: innanlandske nettoflytteratar") for n in notes)
+    assert any(n.startswith("# Kjelde: Dødelegheit: Human Mortality Database, Noreg") for n in notes)
+    assert any(n.startswith("# Anslått: Fødde per kommune: utrekna") for n in notes)
