@@ -144,6 +144,18 @@ def test_the_plan_states_the_national_immigration_assumption_and_flags_fast_grow
     assert not any(s.startswith("Merk:") for s in calm.sources)  # Fyresdal does not grow by half in 20 years
 
 
+def test_the_projections_sources_are_in_the_plans_language(snapshot):
+    """The projection's sources are kept as notes and worded in the plan's language (issue 12)."""
+    from blilyst.demography.scenarios import run_scenario
+
+    trend = run_scenario("4032", "trend", 20, snapshot=snapshot)
+    nn = build_plan("4032", snapshot=snapshot, projection=trend, lang="nn")
+    assert any(s.startswith("Dødelegheit: Human Mortality Database, Noreg, dødsratar") for s in nn.sources)
+    assert any(s.startswith("Folketal 1. januar 2016–2026 etter kjønn og alder") for s in nn.sources)
+    en = build_plan("4032", snapshot=snapshot, projection=trend, lang="en")
+    assert any(s.startswith("Mortality: Human Mortality Database, Norway, death rates") for s in en.sources)
+
+
 def test_notoddens_growth_shows_the_border_move_apart():
     """Notodden grew by 672 from 2016 to 2026; 442 of them came with the border from Midt-Telemark on
     1 January 2020 (SSB 01223), which the key figures now say."""
