@@ -191,16 +191,16 @@ def test_backtest_from_2016_with_registered_national_level(snap):
     result = backtest(2016, (5, 10), international="registered", snapshot=snap).summary.set_index("horizon")
     assert abs(result.loc[10, "norway_error"]) <= 0.02  # +1.48 %
     # the 10-year target is reached since migration rates borrow from the county and the
-    # centrality class (0.0269; 0.0302 shrunk towards the county alone)
+    # centrality class (0.0258; 0.0269 with border moves counted as errors; 0.0302 shrunk towards the county alone)
     assert result.loc[10, "median_abs_error"] <= 0.03
-    # the 5-year target (0.015) is not: 0.0170 (0.0194 before)
-    assert result.loc[5, "median_abs_error"] <= 0.0175
+    # the 5-year target (0.015) is not: 0.0168 (0.0170 with border moves counted as errors, 0.0194 before)
+    assert result.loc[5, "median_abs_error"] <= 0.0172
 
 
 def test_backtest_from_2021_reaches_the_five_year_targets(snap):
     registered = backtest(2021, (5,), international="registered", snapshot=snap).summary.iloc[0]
     default = backtest(2021, (5,), snapshot=snap).summary.iloc[0]
-    assert abs(registered["norway_error"]) <= 0.02 and registered["median_abs_error"] <= 0.015  # 0.0142
+    assert abs(registered["norway_error"]) <= 0.02 and registered["median_abs_error"] <= 0.015  # 0.0141
     # with the default level the 2022-2023 refugee arrivals are not in the assumption: 0.0172 (0.0165
     # with the county-only prior)
     assert abs(default["norway_error"]) <= 0.02 and default["median_abs_error"] <= 0.0175
@@ -210,7 +210,7 @@ def test_backtest_from_2016_with_the_default_level_beats_the_old_trend(snap):
     result = backtest(2016, (10,), snapshot=snap)
     row = result.summary.iloc[0]
     assert row["norway_error"] < 0.036  # +3.53 %; the old trend: +5.1 %
-    assert row["median_abs_error"] < 0.034  # 3.35 % (3.79 % shrunk towards the county alone); old trend: 4.2 %
+    assert row["median_abs_error"] < 0.033  # 3.28 % (3.79 % shrunk towards the county alone); old trend: 4.2 %
     # merged-then-split municipalities (estimated stocks) are named and left out
     assert {"1508", "1580"} <= set(result.excluded)
     assert result.municipal.loc[result.municipal["excluded"], "municipality"].isin(result.excluded).all()

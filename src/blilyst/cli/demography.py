@@ -618,22 +618,22 @@ def _backtest_level_pointer(choice: str) -> str:
     """Which national level the backtest used, and where to find the other (docs/projection.md)."""
     if choice == "registered":
         return _(
-            "Norway's registered net immigration is given, as SSB tests its regional projections (the national "
-            "figure comes from the national projection): this measures how the immigrants and the domestic moves "
-            "are spread over the municipalities. A projection made at the start year could not know it; "
+            "Norway's registered net immigration is given, as SSB's regional model takes Norway's from the "
+            "national projection: this measures how the immigrants and the domestic moves are spread over the "
+            "municipalities. A projection made at the start year could not know it; "
             "--international trend (the default) tests that."
         )
     if choice == "trend":
         return _(
             "Net immigration to Norway is the default, the mean of the trend window before each start year, as a "
             "projection made then would assume; most of Norway's error from 2016 is that level. "
-            "--international registered gives Norway's registered net immigration, as SSB tests its regional "
-            "projections, and measures the spread over the municipalities."
+            "--international registered gives Norway's registered net immigration, as SSB's regional model takes "
+            "Norway's from the national projection, and measures the spread over the municipalities."
         )
     return _(
         "Compare with --international trend (the default, what a projection made at the start year assumes) and "
-        "--international registered (Norway's registered net immigration given, as SSB tests its regional "
-        "projections)."
+        "--international registered (Norway's registered net immigration given, as SSB's regional model takes "
+        "Norway's from the national projection)."
     )
 
 
