@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from blilyst.demography.accounts import accounts_from_snapshot
@@ -109,3 +110,33 @@ def test_change_components_split_domestic_international_when_registered(snap):
     assert f.loc["4036", "domestic_net"] == 119
     assert f.loc["4036", "international_net"] == pytest.approx(f.loc["4036", "net_migration"] - 119)
     assert f.loc["total", "domestic_net"] == f.loc["4036", "domestic_net"] + f.loc["4032", "domestic_net"]
+
+
+def test_age_profile_leaves_out_the_years_a_merged_split_municipality_has_no_migration(snap, accounts):
+    """Haram's and Ålesund's stocks 2006–2023 are half of the merged Ålesund each: their difference is not
+    migration (it summed to −4 948 at ages 50–66 for Haram), so only 2024–2025 count, and the sentence says
+    so (issue 8)."""
+    years = list(range(2016, 2026))
+    with override("en"):
+        haram = migration_age_profile(None, accounts=accounts, municipalities=["1580"], years=years)
+        alesund = migration_age_profile(None, accounts=accounts, municipalities=["1508"], years=years)
+    assert haram.text.startswith("2024–2025:")
+    assert "2016–2023 are left out" in haram.text
+    assert haram.frame.net_migration.abs().max() < 300
+    # Ålesund gained at every age in 2024–2025: never "the largest net out-migration" of a positive number
+    assert alesund.frame.net_migration.min() > 0
+    assert "more moved in than out at every age" in alesund.text and "out-migration is at" not in alesund.text
+
+
+def test_components_of_a_merged_split_municipality_give_no_change_and_name_it(accounts, snap):
+    """Haram's start stock (2016) is a fixed share of the merged Ålesund: no change (−22 623 was printed) and
+    no immigrant change from the half-and-half split of Ålesund's immigrants; the sentence names Haram, not
+    1580 (issue 8)."""
+    with override("en"):
+        fact = change_components(accounts, ["1580"], immigrants=snap.immigrants_by_reason)
+        dyroy = change_components(accounts, ["5528"])
+    row = fact.frame.set_index("municipality").loc["1580"]
+    assert pd.isna(row.change) and pd.isna(row.net_migration)
+    assert "immigrant_change" not in fact.frame or pd.isna(row.immigrant_change)
+    assert "22,623" not in fact.text and "Haram had" in fact.text and "1580" not in fact.text
+    assert "the population of Dyrøy changed by" in dyroy.text

@@ -167,3 +167,14 @@ def test_notoddens_growth_shows_the_border_move_apart():
     frame = key_figures_frame(k, "nb").set_index("Nøkkeltall")
     assert frame.loc["Av dette flyttet med grenseendringer 2016–2026 (ikke flytting)", "Verdi"] == "+442"
     assert abs(key_figures("4032", load_snapshot()).boundary_change) < 0.5  # Fyresdal: no border change
+
+
+def test_haram_net_migration_by_age_covers_only_the_years_with_its_own_stocks():
+    """Haram's stocks 2006–2023 are half of the merged Ålesund: the plan's chart of net migration by age and
+    sex shows 2024–2025 and no artefact in the thousands (issue 8)."""
+    from blilyst.plan import needs
+
+    chart = needs.migration_by_age_chart("1580", "en")
+    assert chart.title == "Net migration by age and sex, Haram 2024–2025 (estimated)"
+    cells = chart.table[["Males", "Females"]].to_numpy().ravel()
+    assert max(abs(float(str(c).replace("\u2212", "-").replace(",", ""))) for c in cells) < 300

@@ -498,7 +498,8 @@ def facts_table(key: str, frame: pd.DataFrame, estimated: list[str], last_years:
         munis = frame[frame.municipality != "total"]
         registered = "registered_years" in frame and bool((munis.registered_years == last_years).all())
         parts = [
-            ("population_start", _("population 1 January, start")),
+            # a start stock that is a fixed share of a merged municipality is itself an estimate
+            ("population_start", _("population 1 January, start") + ("" if row.get("comparable", True) else "*")),
             ("births", _("births") + ("*" if "births" in est else "")),
             ("deaths", _("deaths") + ("*" if "deaths" in est else "")),
             ("net_migration", _("net migration") + ("" if registered else "*")),
@@ -532,6 +533,9 @@ def facts_table(key: str, frame: pd.DataFrame, estimated: list[str], last_years:
     for c in ("in_share", "out_share"):
         if c in out:
             out[c] = out[c].map(lambda v: format_percent(v))
+    for c in ("in_migration", "out_migration", "net_migration"):
+        if c in out:  # persons, in the language's format (estimates have decimals that mean nothing)
+            out[c] = out[c].map(lambda v: "–" if pd.isna(v) else format_number(v))
     return out.rename(columns={c: f"{c}*" for c in out.columns if c in est})
 
 

@@ -146,16 +146,14 @@ class Accounts:
         """Long frame by sex and age at the end of the year: ``municipality, year, sex, age,
         component, value, source``. Estimated deaths and net migration by sex; registered net,
         in- and out-migration by age (both sexes, ``sex = 'total'``) where the data have them."""
-        r = self.residual
-        frame = r.frame()
-        if municipality is not None:
-            frame = frame[frame.municipality == municipality]
+        frame = self.residual_frame(municipality)
         long = frame.melt(
             id_vars=["municipality", "year", "sex", "age", "source"],
             value_vars=["net_migration", "deaths"],
             var_name="component",
             value_name="value",
         )
+        long = long[long.value.notna()]
         parts = [long[["municipality", "year", "sex", "age", "component", "value", "source"]]]
         reg = self.registered_by_age
         if reg is not None and len(reg):
@@ -172,6 +170,25 @@ class Accounts:
             rl["source"] = REGISTERED
             parts.append(rl[["municipality", "year", "sex", "age", "component", "value", "source"]])
         return pd.concat(parts, ignore_index=True)
+
+    def residual_frame(self, municipality: str | None = None) -> pd.DataFrame:
+        """The residual estimates by sex and age (:meth:`ResidualMigration.frame`), with net migration empty
+        (NaN) in the years the account has none: where a 1 January stock is a fixed share of a merged
+        municipality the residual is an artefact of the split, not migration (Haram and Ålesund 2006–2023)."""
+        r = self.residual
+        frame = r.frame()  # ordered by year, municipality, sex, age
+        known = self.totals.loc[self.totals.component == "net_migration", ["municipality", "year"]]
+        has = np.zeros((len(r.years), len(r.municipalities)), dtype=bool)
+        has[
+            pd.Index(r.years).get_indexer(pd.Index(known.year)),
+            pd.Index(r.municipalities).get_indexer(pd.Index(known.municipality)),
+        ] = True
+        if not has.all():
+            per_cell = r.net_migration[0, 0].size  # sexes × ages
+            frame.loc[np.repeat(~has.ravel(), per_cell), "net_migration"] = np.nan
+        if municipality is not None:
+            frame = frame[frame.municipality == municipality]
+        return frame
 
     def check_identity(self) -> float:
         """Largest absolute violation of the accounting identity over all rows (0 up to rounding)."""

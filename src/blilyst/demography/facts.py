@@ -62,6 +62,22 @@ def _fmt(n: float) -> str:
     return format_number(n)
 
 
+def _names(codes: list[str]) -> str:
+    """Municipalities as readers know them ("Dyrøy", not "5528"); a code the register lacks stays a code."""
+    from blilyst.errors import UnknownMunicipality
+    from blilyst.stats.register import get_register
+
+    register = get_register()
+
+    def name(code: str) -> str:
+        try:
+            return register.get(code).name
+        except UnknownMunicipality:
+            return code
+
+    return ", ".join(name(c) for c in codes)
+
+
 def growth_without_migration(accounts: Accounts, immigrants: pd.DataFrame | None = None) -> Fact:
     """Per year: municipalities that grew, and how many of those would have shrunk without migration.
 
@@ -160,6 +176,9 @@ def change_components(
             )
     agg, not_comparable = _period_sums(w, national=municipalities is None)
     _add_rates(agg)
+    if not_comparable and municipalities is not None:
+        # the start stock is a fixed share of a merged municipality: the change from it is an artefact too
+        agg.loc[[*not_comparable, "total"], ["change", "births_per_1000", "deaths_per_1000"]] = np.nan
     if immigrants is not None and len(immigrants):
         _add_immigrant_change(agg, immigrants, years)
     agg = agg.reset_index()
@@ -171,7 +190,7 @@ def change_components(
     estimated_anywhere = set(cells.component[cells.source == "estimated"])
     registered_anywhere = set(cells.component[cells.source == "registered"])
     if not_comparable and municipalities is not None:
-        text = _components_without_migration(t, first, last, ", ".join(municipalities))
+        text = _components_without_migration(t, first, last, _names(municipalities))
     else:
         text = _components_sentence(t, first, last, municipalities, bool({"births", "deaths"} & estimated_anywhere))
     if municipalities is None:
@@ -241,8 +260,14 @@ def _add_immigrant_change(agg: pd.DataFrame, immigrants: pd.DataFrame, years: li
     inside = [y for y in years if y in stock.columns and y + 1 in stock.columns]
     if inside:
         ch = stock[inside[-1] + 1] - stock[inside[0]]
+        if "apportioned" in immigrants:
+            # a stock handed out by a fixed split of a merged municipality (Ålesund/Haram 2006–2021: half each) is
+            # not the municipality's own figure: no change is given for it
+            window = immigrants[immigrants.year.between(inside[0], inside[-1] + 1)]
+            split = set(window.municipality[window.apportioned.astype(bool)])
+            ch = ch.where(~ch.index.isin(split))
         agg["immigrant_change"] = ch.reindex(agg.index)
-        agg.loc["total", "immigrant_change"] = ch.reindex(agg.index[:-1]).sum()
+        agg.loc["total", "immigrant_change"] = ch.reindex(agg.index[:-1]).sum(min_count=1)
         agg["immigrant_change_years"] = f"{inside[0]}-{inside[-1]}"
 
 
@@ -267,7 +292,7 @@ def _components_sentence(
     t: pd.Series, first: int, last: int, municipalities: list[str] | None, vital_estimated: bool
 ) -> str:
     """What made up the change: births, deaths and net migration, saying which figures are estimated."""
-    scope = _("the municipalities") if municipalities is None else ", ".join(municipalities)
+    scope = _("the municipalities") if municipalities is None else _names(municipalities)
     text = _(
         "{first}–{last} the population of {scope} changed by {change}: {births} births, {deaths} deaths "
         "and net migration of {net}."
@@ -297,14 +322,13 @@ def _components_sentence(
 def _components_without_migration(t: pd.Series, first: int, last: int, scope: str) -> str:
     """The components sentence where net migration cannot be estimated for the period."""
     return _(
-        "{first}–{last} the population of {scope} changed by {change}: {births} births and {deaths} deaths "
-        "(estimated where not registered). Net migration for the period cannot be estimated from the "
-        "population figures (see below)."
+        "{first}–{last} {scope} had {births} births and {deaths} deaths (estimated where not registered). "
+        "The population change and net migration for the period cannot be estimated from the population "
+        "figures (see below)."
     ).format(
         first=first,
         last=last,
         scope=scope,
-        change=format_signed(float(t.change)),
         births=_fmt(float(t.births)),
         deaths=_fmt(float(t.deaths)),
     )
@@ -322,7 +346,7 @@ def _border_and_split_notes(moved: float, not_comparable: list[str], first: int,
         out += " " + _(
             "{codes}: merged with another municipality and split again; in the years whose population is a "
             "fixed share of the merged municipality, net migration cannot be estimated and is left out."
-        ).format(codes=", ".join(not_comparable))
+        ).format(codes=_names(not_comparable))
     return out
 
 
@@ -390,24 +414,39 @@ def migration_age_profile(
         )
     if accounts is None:
         raise InputError("accounts", _("give registered moves by age or accounts to estimate them from"))
-    f = accounts.residual.frame()
+    # years whose stocks are fixed shares of a merged municipality have no net migration (an artefact): left out
+    f = accounts.residual_frame()
     if municipalities is not None:
         f = f[f.municipality.isin(municipalities)]
     if years is not None:
         f = f[f.year.isin(years)]
+    left_out = sorted({int(y) for y in f.year[f.net_migration.isna()]})
+    f = f[f.net_migration.notna()]
     if f.empty:
         raise InputError("municipalities", _("no estimates for these municipalities and years"))
     f = f.assign(age_group=_group(f.age))
-    prof = f.groupby("age_group", observed=False)[["net_migration"]].sum()
+    prof = f.groupby("age_group", observed=False)[["net_migration"]].sum().round(0)
     prof["source"] = "estimated"
     prof = prof.reset_index()
     prof["age_group"] = prof.age_group.astype(str)
     y0, y1 = int(f.year.min()), int(f.year.max())
     worst = prof.loc[prof.net_migration.idxmin()]
-    text = _(
-        "{first}–{last}: the largest net out-migration is at ages {ages} ({net}). Estimated net migration (residual "
-        "method); gross in- and out-migration are not in the offline data."
-    ).format(first=y0, last=y1, ages=worst.age_group, net=_fmt(float(worst["net_migration"])))
+    if float(worst["net_migration"]) < 0:
+        text = _(
+            "{first}–{last}: the largest net out-migration is at ages {ages} ({net}). Estimated net migration "
+            "(residual method); gross in- and out-migration are not in the offline data."
+        ).format(first=y0, last=y1, ages=worst.age_group, net=format_signed(float(worst["net_migration"])))
+    else:
+        best = prof.loc[prof.net_migration.idxmax()]
+        text = _(
+            "{first}–{last}: more moved in than out at every age; the most at ages {ages} ({net}). Estimated net "
+            "migration (residual method); gross in- and out-migration are not in the offline data."
+        ).format(first=y0, last=y1, ages=best.age_group, net=format_signed(float(best["net_migration"])))
+    if left_out:
+        text += " " + _(
+            "{years} are left out: the 1 January populations of those years are fixed shares of a merged "
+            "municipality, so their difference is not migration."
+        ).format(years=f"{left_out[0]}–{left_out[-1]}" if len(left_out) > 1 else str(left_out[0]))
     return Fact(
         "migration_age_profile",
         prof,

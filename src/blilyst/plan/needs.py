@@ -427,6 +427,9 @@ def net_migration_by_sex_chart(code: str, lang: str) -> ChartSpec:
     net = by_age.loc[
         (by_age["component"] == "net_migration") & by_age["sex"].isin(["male", "female"]) & by_age["year"].isin(years)
     ].copy()
+    # years whose stocks are fixed shares of a merged municipality have no net migration: the title names
+    # the years the figures cover (Haram: 2024–2025)
+    years = sorted(int(y) for y in net["year"].unique()) or years
     net["band"] = (net["age"].clip(upper=80) // 10) * 10
     grouped = net.groupby(["band", "sex"], as_index=False)[["value"]].sum()
     men, women = _("Males"), _("Females")
