@@ -178,3 +178,19 @@ def test_haram_net_migration_by_age_covers_only_the_years_with_its_own_stocks():
     assert chart.title == "Net migration by age and sex, Haram 2024–2025 (estimated)"
     cells = chart.table[["Males", "Females"]].to_numpy().ravel()
     assert max(abs(float(str(c).replace("\u2212", "-").replace(",", ""))) for c in cells) < 300
+
+
+def test_key_figures_of_a_merged_split_municipality_say_the_old_stock_is_an_estimate():
+    """Haram 2016 is half of the merged Ålesund (32 083): the key figures say so, give no change (−70.5 % was
+    printed) and no immigrant figures from the half-and-half split of Ålesund's immigrants (issue 8)."""
+    from blilyst.plan.evidence import key_figures, key_figures_frame
+    from blilyst.stats.snapshot import load_snapshot
+
+    k = key_figures("1580", load_snapshot())
+    assert k.before_is_estimate and k.immigrants is None
+    frame = key_figures_frame(k, "en").set_index("Key figure")["Value"]
+    assert frame["Population 1 January 2016"].endswith("(an estimate: a fixed share of the merged municipality)")
+    assert frame["Change 2016–2026"] == "not comparable: the municipality was merged and split again"
+    assert "-70" not in " ".join(frame) and not any(label.startswith("Immigrants") for label in frame.index)
+    notodden = key_figures_frame(key_figures("4005", load_snapshot()), "en").set_index("Key figure")["Value"]
+    assert notodden["Change 2016–2026"] == "+672 (+5.3%)"

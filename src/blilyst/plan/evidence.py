@@ -65,6 +65,9 @@ class KeyFigures:
     immigrant_years: tuple[int, int] | None
     #: people moved by border changes between the two 1 January stocks (part of ``change``, not migration)
     boundary_change: float = 0.0
+    #: the earlier stock is a fixed share of a merged municipality (Haram and Ålesund before 2024): the change
+    #: from it is an artefact of the split, not growth
+    before_is_estimate: bool = False
 
     @property
     def change(self) -> int:
@@ -106,9 +109,15 @@ def key_figures(code: str, snapshot: Snapshot, *, years_back: int = 10) -> KeyFi
     if not imm.empty:
         last = int(imm["year"].max())
         first = max(int(imm["year"].min()), last - years_back)
-        immigrants = float(imm.loc[imm["year"] == last, "persons"].sum())
-        immigrants_before = float(imm.loc[imm["year"] == first, "persons"].sum())
-        imm_years = (first, last)
+        ends = imm[imm["year"].isin([first, last])]
+        # immigrants handed out by a fixed split of a merged municipality (half of Ålesund each to Haram and
+        # Ålesund) are not the municipality's own figure: left out
+        if "apportioned" not in ends or not ends["apportioned"].astype(bool).any():
+            immigrants = float(imm.loc[imm["year"] == last, "persons"].sum())
+            immigrants_before = float(imm.loc[imm["year"] == first, "persons"].sum())
+            imm_years = (first, last)
+    flags = snapshot.population_flags
+    flagged = flags[(flags["municipality"] == code) & (flags["year_from"] <= before) & (flags["year_to"] >= before)]
     moved = snapshot.boundary_changes
     moved = moved[(moved["municipality"] == code) & moved["year"].between(before, year - 1)]
     return KeyFigures(
@@ -125,6 +134,7 @@ def key_figures(code: str, snapshot: Snapshot, *, years_back: int = 10) -> KeyFi
         immigrants_before,
         imm_years,
         float(moved["persons"].sum()),
+        before_is_estimate=not flagged.empty,
     )
 
 
@@ -150,12 +160,11 @@ def key_figure_rows(
         share_then = _("{share} (was {before} in {year})").format(
             share=fmt_pct(k.share_67_plus, lang, 1), before=fmt_pct(k.share_67_plus_before, lang, 1), year=k.year_before
         )
+        if k.before_is_estimate:  # the earlier share is one of a fixed-share estimate: not compared
+            share_then = fmt_pct(k.share_67_plus, lang, 1)
         return [
             (_("Population 1 January {year}").format(year=k.year), fmt_int(k.population, lang)),
-            (
-                _("Change since {year}").format(year=k.year_before),
-                f"{change} ({format_percent(k.change / k.population_before, 1, lang, signed=True)})",
-            ),
+            (_("Change since {year}").format(year=k.year_before), _change_value(k, change, lang)),
             *[row for row in [border_change_row(k, lang)] if row is not None],
             (_("Share aged 67 and over"), share_then),
             (_("Share aged 20–66"), fmt_pct(k.share_20_66, lang, 1)),
@@ -164,18 +173,38 @@ def key_figure_rows(
         ]
 
 
+def _before_value(k: KeyFigures, lang: str) -> str:
+    """The earlier population, said to be an estimate where it is a fixed share of a merged municipality."""
+    if not k.before_is_estimate:
+        return fmt_int(k.population_before, lang)
+    return _("{value} (an estimate: a fixed share of the merged municipality)").format(
+        value=fmt_int(k.population_before, lang)
+    )
+
+
+def _change_value(k: KeyFigures, change: str, lang: str) -> str:
+    """The change with its percentage, or why there is none (a merged-then-split municipality)."""
+    if k.before_is_estimate:
+        return _("not comparable: the municipality was merged and split again")
+    return f"{change} ({format_percent(k.change / k.population_before, 1, lang, signed=True)})"
+
+
 def key_figures_frame(k: KeyFigures, lang: str = "nb") -> pd.DataFrame:
     with override(lang):
         rows = [
             (_("Population 1 January {year}").format(year=k.year), fmt_int(k.population, lang)),
-            (_("Population 1 January {year}").format(year=k.year_before), fmt_int(k.population_before, lang)),
+            (_("Population 1 January {year}").format(year=k.year_before), _before_value(k, lang)),
             (
                 _("Change {first}–{last}").format(first=k.year_before, last=k.year),
-                f"{format_signed(k.change, 0, lang)} "
-                f"({format_percent(k.change / k.population_before, 1, lang, signed=True)})",
+                _change_value(k, format_signed(k.change, 0, lang), lang),
             ),
             (_("Share aged 67 and over {year}").format(year=k.year), fmt_pct(k.share_67_plus, lang, 1)),
-            (_("Share aged 67 and over {year}").format(year=k.year_before), fmt_pct(k.share_67_plus_before, lang, 1)),
+            (
+                _("Share aged 67 and over {year}").format(year=k.year_before),
+                _("{value} (an estimate)").format(value=fmt_pct(k.share_67_plus_before, lang, 1))
+                if k.before_is_estimate
+                else fmt_pct(k.share_67_plus_before, lang, 1),
+            ),
             (_("Share aged 20–66 {year}").format(year=k.year), fmt_pct(k.share_20_66, lang, 1)),
         ]
         border = border_change_row(k, lang)
