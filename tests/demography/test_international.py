@@ -233,6 +233,20 @@ def test_backtest_does_not_count_a_border_move_as_an_error(snap):
     assert abs(result["boundary_change"].sum()) < 20
 
 
+def test_backtest_notes_name_the_national_level_and_are_worded_when_shown(snap):
+    from blilyst.demography.backtest import backtest_notes
+
+    result = backtest(2021, (5,), international="registered", snapshot=snap)
+    notes = backtest_notes([result])
+    english = [n.word("en") for n in notes]
+    assert "Net immigration to Norway from 2021: Norway's net immigration as registered in 2021" in english[2]
+    assert english[3].startswith("Norway's registered net immigration is given")
+    assert english[-1].startswith("Left out from 2021: 1508, 1580")
+    assert notes[2].word("nn").startswith("Nettoinnvandring til Noreg frå 2021:")  # the same notes, another reader
+    default = backtest_notes([backtest(2021, (5,), snapshot=snap)])
+    assert "--international registered gives" in default[3].word("en")
+
+
 def test_a_projection_from_an_earlier_year_uses_only_what_was_known_then(snap):
     rs = estimate_rates(base_year=2016, snapshot=snap)
     assert rs.mx_year == 2015  # death rates and their improvement from before the base year

@@ -569,7 +569,8 @@ def _backtest(
     municipalities: bool,
     fmt: OutputFormat,
 ) -> None:
-    from blilyst.demography.backtest import backtest
+    from blilyst.demography.backtest import backtest, backtest_notes
+    from blilyst.notes import word_all
 
     if scenario not in ("trend", "trend5", "low", "high"):
         raise InputError(
@@ -585,60 +586,13 @@ def _backtest(
         for col in ("norway_error", "median_abs_error", "p90_abs_error", "mean_error", "largest_error"):
             frame[col] = frame[col].round(4)
         frame[["norway_projected", "norway_registered"]] = frame[["norway_projected", "norway_registered"]].round(0)
-    notes = [
-        _(
-            "Errors are projected / registered - 1 on 1 January (SSB 07459); the projection from each start "
-            "year uses only data up to it."
-        )
-    ]
-    notes.append(
-        _(
-            "People moved by a border change since the start year are added to the projection of the "
-            "municipality that received them (and taken from the one that lost them), not counted as an error."
-        )
-    )
-    for r in results:
-        if r.level is not None:
-            notes.append(
-                _("Net immigration to Norway from {year}: {level}.").format(year=r.base_year, level=r.level.describe())
-            )
-    notes.append(_backtest_level_pointer(results[0].international))
-    for r in results:
-        if r.excluded:
-            notes.append(
-                _("Left out from {year}: {codes} (their populations in the period are estimates).").format(
-                    year=r.base_year, codes=", ".join(r.excluded)
-                )
-            )
+    notes = word_all(backtest_notes(results))
     if fmt is OutputFormat.table and not municipalities:
         frame = _backtest_for_terminal(frame)
     title = _("Backtest, scenario {scenario}, net immigration {international}").format(
         scenario=scenario, international=international
     )
     emit(frame, fmt, title=title, notes=notes)
-
-
-def _backtest_level_pointer(choice: str) -> str:
-    """Which national level the backtest used, and where to find the other (docs/projection.md)."""
-    if choice == "registered":
-        return _(
-            "Norway's registered net immigration is given, as SSB's regional model takes Norway's from the "
-            "national projection: this measures how the immigrants and the domestic moves are spread over the "
-            "municipalities. A projection made at the start year could not know it; "
-            "--international trend (the default) tests that."
-        )
-    if choice == "trend":
-        return _(
-            "Net immigration to Norway is the default, the mean of the trend window before each start year, as a "
-            "projection made then would assume; most of Norway's error from 2016 is that level. "
-            "--international registered gives Norway's registered net immigration, as SSB's regional model takes "
-            "Norway's from the national projection, and measures the spread over the municipalities."
-        )
-    return _(
-        "Compare with --international trend (the default, what a projection made at the start year assumes) and "
-        "--international registered (Norway's registered net immigration given, as SSB's regional model takes "
-        "Norway's from the national projection)."
-    )
 
 
 def _backtest_for_terminal(frame: pd.DataFrame) -> pd.DataFrame:

@@ -28,13 +28,36 @@ import pandas as pd
 
 from blilyst.demography.boundaries import boundary_matrix
 from blilyst.errors import InputError
-from blilyst.i18n import gettext
+from blilyst.i18n import N_, gettext
+from blilyst.notes import Note
 
 if TYPE_CHECKING:
     from blilyst.demography.international import NationalLevel
     from blilyst.stats.snapshot import Snapshot
 
-__all__ = ["BacktestResult", "backtest"]
+__all__ = ["BacktestResult", "backtest", "backtest_notes"]
+
+#: Which national level a backtest used, and where to find the other (docs/projection.md, the targets table):
+#: the targets are about the spread over the municipalities, measured with Norway's figure given.
+LEVEL_POINTERS = {
+    "registered": N_(
+        "Norway's registered net immigration is given, as SSB's regional model takes Norway's from the "
+        "national projection: this measures how the immigrants and the domestic moves are spread over the "
+        "municipalities. A projection made at the start year could not know it; "
+        "--international trend (the default) tests that."
+    ),
+    "trend": N_(
+        "Net immigration to Norway is the default, the mean of the trend window before each start year, as a "
+        "projection made then would assume; most of Norway's error from 2016 is that level. "
+        "--international registered gives Norway's registered net immigration, as SSB's regional model takes "
+        "Norway's from the national projection, and measures the spread over the municipalities."
+    ),
+}
+OTHER_LEVEL_POINTER = N_(
+    "Compare with --international trend (the default, what a projection made at the start year assumes) and "
+    "--international registered (Norway's registered net immigration given, as SSB's regional model takes "
+    "Norway's from the national projection)."
+)
 
 
 @dataclass
@@ -165,3 +188,40 @@ def _estimated(snap: Snapshot, codes: list[str], first: int, last: int) -> set[s
         )
         if year_from <= last and year_to >= first - 10 and code in codes
     }
+
+
+def backtest_notes(results: list[BacktestResult]) -> list[Note]:
+    """The notes under one or more backtests' table, worded when shown (:meth:`Note.word`): how errors are
+    measured, border moves, the national level each start year assumed and a pointer to the other level
+    (``LEVEL_POINTERS``), and the municipalities left out."""
+    notes = [
+        Note.of(
+            N_(
+                "Errors are projected / registered - 1 on 1 January (SSB 07459); the projection from each start "
+                "year uses only data up to it."
+            )
+        ),
+        Note.of(
+            N_(
+                "People moved by a border change since the start year are added to the projection of the "
+                "municipality that received them (and taken from the one that lost them), not counted as an error."
+            )
+        ),
+    ]
+    notes += [
+        Note.of(N_("Net immigration to Norway from {year}: {level}."), year=r.base_year, level=r.level.note())
+        for r in results
+        if r.level is not None
+    ]
+    if results:
+        notes.append(Note.of(LEVEL_POINTERS.get(results[0].international, OTHER_LEVEL_POINTER)))
+    notes += [
+        Note.of(
+            N_("Left out from {year}: {codes} (their populations in the period are estimates)."),
+            year=r.base_year,
+            codes=", ".join(r.excluded),
+        )
+        for r in results
+        if r.excluded
+    ]
+    return notes
