@@ -222,6 +222,20 @@ if os.environ.get("BLILYST_REDIS_URL"):
         "TIMEOUT": None,
     }
 
+
+def _check_cache_cap() -> None:
+    """Refuse a bad BLILYST_CACHE_MAX_MB (the folder store's cap) at start, not at the first chart drawn."""
+    from blilyst.cachestore import max_cache_bytes
+    from blilyst.errors import BlilystError
+
+    try:
+        max_cache_bytes()
+    except BlilystError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+
+
+_check_cache_cap()
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "blilyst.web.middleware.PermissionsPolicyMiddleware",
