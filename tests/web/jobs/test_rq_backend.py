@@ -40,10 +40,10 @@ START = textwrap.dedent(
     django.setup()
     from django.conf import settings
     from blilyst.web.accounts.models import User
-    from blilyst.web.jobs.tasks import start
+    from blilyst.web.jobs.tasks import installation_target, start
     assert settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
     user = User.objects.create_superuser("drift", "drift@example.org", password=None)
-    job = start("retention", user)
+    job, _started = start("retention", user, installation_target())
     print(job.pk, job.state)
     """
 )

@@ -5,6 +5,13 @@ as it goes (step, done of total), so the page shows progress with any task backe
 data: its summary counts households, never names them. A plan export keeps its document (aggregate figures
 and the plan's choices) on the job for a day, for its starter to download (:meth:`Job.drop_old_files`, run by
 every export and by the retention job, forgets older ones).
+
+Work is started once: while a job of a kind is waiting or running for a target (:attr:`Job.target`: the
+installation for a refresh, the digests and retention; the starter's plan and choices for an export or an
+adoption), starting it again gives that job instead of a second one. A unique index on the waiting and running
+jobs per kind and target makes this hold between requests that start it at the same moment, on SQLite and
+PostgreSQL alike. A job that has reported nothing for :attr:`Job.GIVE_UP_AFTER` (its worker died) is given up
+when the work is started again, so it never blocks the work for good.
 """
 
 from __future__ import annotations
@@ -13,8 +20,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class GivenUp(Exception):
+    """The job was given up while its work ran (see :meth:`Job.give_up_silent`): the work stops."""
 
 
 class Job(models.Model):
@@ -46,15 +58,29 @@ class Job(models.Model):
         "accounts.Municipality", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
     )
     params = models.JSONField(default=dict, blank=True)
+    # what the work is done for, one waiting or running job at a time (see the module docstring); empty: no such
+    # rule (jobs from before it)
+    target = models.CharField(max_length=200, blank=True)
+    # when the job was created or last reported progress (a job silent too long is given up)
+    updated = models.DateTimeField(default=timezone.now)
     # the file the work made, offered on the job's page (the plan's PDF or Word document)
     file_name = models.CharField(max_length=200, blank=True)
     file_type = models.CharField(max_length=100, blank=True)
     file = models.BinaryField(null=True, blank=True, editable=False)
 
     KEEP_FILES = dt.timedelta(days=1)
+    GIVE_UP_AFTER = dt.timedelta(hours=1)
+    ACTIVE = (State.QUEUED, State.RUNNING)
 
     class Meta:
         ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "target"],
+                condition=Q(state__in=["queued", "running"]) & ~Q(target=""),
+                name="jobs_one_active_job_per_target",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_state_display()})"
@@ -68,13 +94,26 @@ class Job(models.Model):
         return round(100 * self.done / self.total) if self.total else None
 
     def report(self, step: str, done: int = 0, total: int = 0) -> None:
-        """Save how far the work has come (written by the task, read by the job's page)."""
+        """Save how far the work has come (written by the task, read by the job's page). Raises
+        :class:`GivenUp` when the job was given up meanwhile (the work then stops)."""
         self.state, self.step, self.done, self.total = self.State.RUNNING, step[:200], done, total
-        self.save(update_fields=["state", "step", "done", "total"])
+        self.updated = timezone.now()
+        fields = {"state": self.state, "step": self.step, "done": done, "total": total, "updated": self.updated}
+        if not Job.objects.filter(pk=self.pk, state__in=self.ACTIVE).update(**fields):
+            raise GivenUp(self.pk)
 
     def finish(self, state: str, summary: str) -> None:
         self.state, self.summary, self.finished = state, summary, timezone.now()
-        self.save(update_fields=["state", "summary", "finished"])
+        self.updated = self.finished
+        self.save(update_fields=["state", "summary", "finished", "updated"])
+
+    @classmethod
+    def give_up_silent(cls, kind: str, target: str, why: str) -> int:
+        """End the waiting or running jobs of ``kind`` for ``target`` that reported nothing for
+        :attr:`GIVE_UP_AFTER` (their worker died or never came) with ``why``; returns how many."""
+        now = timezone.now()
+        silent = cls.objects.filter(kind=kind, target=target, state__in=cls.ACTIVE, updated__lt=now - cls.GIVE_UP_AFTER)
+        return silent.update(state=cls.State.FAILED, summary=why, finished=now, updated=now)
 
     def attach(self, name: str, content_type: str, data: bytes) -> None:
         """Keep the file the work made, for the starter to download from the job's page."""

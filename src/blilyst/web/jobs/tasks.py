@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from django.utils.translation import ngettext
 from django_tasks import task
 
 from blilyst.errors import BlilystError
-from blilyst.web.jobs.models import Job
+from blilyst.web.jobs.models import GivenUp, Job
 
 if TYPE_CHECKING:
     from blilyst.web.accounts.models import User
@@ -120,12 +121,14 @@ WORK: dict[str, Callable[[Job], str]] = {
 
 @task()
 def run_job(job_id: int) -> str:
-    """Do the job's work and record how it ended."""
+    """Do the job's work and record how it ended (a job given up before a worker took it is not done)."""
     job = Job.objects.select_related("started_by").get(pk=job_id)
     with translation.override(job.started_by.preferred_language() or settings.LANGUAGE_CODE):
-        job.report(_("Started"))
         try:
+            job.report(_("Started"))
             summary = WORK[job.kind](job)
+        except GivenUp:  # started again after it went silent: the job that replaced it does the work
+            return job.summary
         except BlilystError as exc:  # says what was wrong and what to do
             job.finish(Job.State.FAILED, str(exc))
             return job.summary
@@ -136,11 +139,46 @@ def run_job(job_id: int) -> str:
         return summary
 
 
-def start(kind: str, user: User, **about: Any) -> Job:
-    """Create the job (``about``: its municipality and params) and put it on the queue (the immediate backend
-    runs it at once)."""
-    job = Job.objects.create(kind=kind, started_by=user, **about)
-    result = run_job.enqueue(job.pk)
+def start(kind: str, user: User, target: str, **about: Any) -> tuple[Job, bool]:
+    """Put the work of ``kind`` for ``target`` on the queue (the immediate backend runs it at once) and return
+    its job and True; when such work is already waiting or running, return that job and False instead (a
+    double click, or two people at once, start it once). ``about``: the job's municipality and params."""
+    Job.give_up_silent(
+        kind,
+        target,
+        _("The work reported nothing for an hour and was given up (its worker stopped); it was started again."),
+    )
+    running = _active(kind, target)
+    if running is not None:
+        return running, False
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(kind=kind, started_by=user, target=target, **about)
+    except IntegrityError:  # a request beside this one started it a moment ago
+        running = _active(kind, target)
+        if running is None:  # not that: a real integrity error
+            raise
+        return running, False
+    try:
+        result = run_job.enqueue(job.pk)
+    except BaseException:
+        job.finish(Job.State.FAILED, _("The work could not be put on the queue; the app's log says why."))
+        raise
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.refresh_from_db()
-    return job
+    return job, True
+
+
+def _active(kind: str, target: str) -> Job | None:
+    return Job.objects.filter(kind=kind, target=target, state__in=Job.ACTIVE).defer("file").first()
+
+
+def installation_target() -> str:
+    """The target of work done for the whole installation (refresh, digests, retention): one at a time."""
+    return "installation"
+
+
+def plan_target(user: User, code: str, *choices: str) -> str:
+    """The target of work on ``code``'s plan for ``user`` (their document in a format and language, their
+    adoption): one at a time per person, since each follows and downloads their own."""
+    return "/".join(("plan", code, f"user-{user.pk}", *choices))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from blilyst.web.jobs.models import Job
-from blilyst.web.jobs.tasks import start
+from blilyst.web.jobs.tasks import installation_target, start
 from blilyst.web.lib.authed import AuthedRequest
 
 # Started here by administrators; a plan export is started from its plan's page by whoever may read the plan.
@@ -36,15 +38,33 @@ def job_start(request: AuthedRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
     if kind not in ADMIN_KINDS:  # a plan export is started from the plan's export page
         raise Http404("No such kind of work")
-    job = start(kind, request.user)
+    job, started = start(kind, request.user, installation_target())
+    return follow(request, job, started)
+
+
+def follow(request: AuthedRequest, job: Job, started: bool) -> HttpResponse:
+    """The job's page, after starting its work; when the work was already waiting or running (a second click),
+    that job's page, saying so."""
+    if not started:
+        messages.info(
+            request, _("This work was already under way, so it was not started again: here is how far it has come.")
+        )
     return redirect("jobs:detail", pk=job.pk)
 
 
+def _visible_jobs(request: AuthedRequest) -> QuerySet[Job]:
+    """The user's own jobs; for administrators also the installation-wide work other administrators started
+    (started once for all of them, see :func:`start`)."""
+    if _may_start(request):
+        return Job.objects.filter(Q(started_by=request.user) | Q(kind__in=ADMIN_KINDS))
+    return request.user.jobs.all()
+
+
 def _own_job(request: AuthedRequest, pk: int, *, with_file: bool = False) -> Job:
-    """The user's own job (another person's is not found), without its file unless asked: the job's page asks
-    for its status every few seconds, and a plan document is megabytes."""
-    own = request.user.jobs
-    return get_object_or_404(own.all() if with_file else own.defer("file"), pk=pk)
+    """A job the user may follow (another person's plan work is not found), without its file unless asked: the
+    job's page asks for its status every few seconds, and a plan document is megabytes."""
+    visible = _visible_jobs(request)
+    return get_object_or_404(visible if with_file else visible.defer("file"), pk=pk)
 
 
 @require_GET

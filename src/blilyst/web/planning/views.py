@@ -974,7 +974,8 @@ def adopt(request: AuthedRequest, code: str) -> HttpResponse:
     changed since the page was opened is answered here with the conflict page; one changed while the work
     runs is caught when the version is frozen, and the job says so."""
     from blilyst.web.jobs.models import Job
-    from blilyst.web.jobs.tasks import start
+    from blilyst.web.jobs.tasks import plan_target, start
+    from blilyst.web.jobs.views import follow
 
     plan = _rw_plan(request, code)
     form = AdoptForm(request.POST)
@@ -988,8 +989,10 @@ def adopt(request: AuthedRequest, code: str) -> HttpResponse:
                 "case_number": form.cleaned_data["case_number"],
                 "lang": _lang(),
             }
-            job = start(Job.Kind.ADOPT, request.user, municipality=plan.municipality, params=params)
-            return redirect("jobs:detail", pk=job.pk)
+            # a second click while the adoption waits or runs shows it (it would otherwise end in a conflict)
+            target = plan_target(request.user, code)
+            job, started = start(Job.Kind.ADOPT, request.user, target, municipality=plan.municipality, params=params)
+            return follow(request, job, started)
         conflict = {"conflict": {"message": _adopt_conflict_message(), "differences": []}}
         form = AdoptForm(rebind_to_current(request.POST, plan.version))
     ctx = _base(
@@ -1094,14 +1097,23 @@ def export_start(request: AuthedRequest, code: str) -> HttpResponse:
     the file when it is ready. Drawing the document takes seconds (figures, charts, layout), too long to keep
     a page and an app process waiting; with the immediate task backend it is ready when the page opens."""
     from blilyst.web.jobs.models import Job
-    from blilyst.web.jobs.tasks import start
+    from blilyst.web.jobs.tasks import plan_target, start
+    from blilyst.web.jobs.views import follow
 
     fmt = request.POST.get("format", "")
     if fmt not in EXPORT_FORMATS:
         raise Http404("Not found")
     plan, _writable = _plan(request, code)
-    job = start(Job.Kind.EXPORT, request.user, municipality=plan.municipality, params={"format": fmt, "lang": _lang()})
-    return redirect("jobs:detail", pk=job.pk)
+    params = {"format": fmt, "lang": _lang()}
+    # the same document asked for again while it is being made: that job, not a second one
+    job, started = start(
+        Job.Kind.EXPORT,
+        request.user,
+        plan_target(request.user, code, fmt, params["lang"]),
+        municipality=plan.municipality,
+        params=params,
+    )
+    return follow(request, job, started)
 
 
 EXPORT_FORMATS = ("pdf", "docx")
