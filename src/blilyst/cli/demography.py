@@ -570,7 +570,6 @@ def _backtest(
     fmt: OutputFormat,
 ) -> None:
     from blilyst.demography.backtest import backtest, backtest_notes
-    from blilyst.notes import word_all
 
     if scenario not in ("trend", "trend5", "low", "high"):
         raise InputError(
@@ -586,7 +585,7 @@ def _backtest(
         for col in ("norway_error", "median_abs_error", "p90_abs_error", "mean_error", "largest_error"):
             frame[col] = frame[col].round(4)
         frame[["norway_projected", "norway_registered"]] = frame[["norway_projected", "norway_registered"]].round(0)
-    notes = word_all(backtest_notes(results))
+    notes = [note.word() for note in backtest_notes(results)]
     if fmt is OutputFormat.table and not municipalities:
         frame = _backtest_for_terminal(frame)
     title = _("Backtest, scenario {scenario}, net immigration {international}").format(
