@@ -34,7 +34,7 @@ from blilyst.i18n import (
     override,
 )
 
-__all__ = ["Listing", "Note", "Number", "Percent", "Series", "Signed", "Value"]
+__all__ = ["Listing", "Note", "Number", "Percent", "Series", "Signed", "Value", "word_all"]
 
 
 @dataclass(frozen=True)
@@ -151,3 +151,8 @@ def _word_value(value: Value) -> str:
     if isinstance(value, int):
         return str(value)  # years, ages, codes: never grouped
     return value.word()
+
+
+def word_all(notes: Iterable[Note | str], lang: str | None = None) -> list[str]:
+    """Each note worded in ``lang`` (a plain string, already worded or fixed, is kept)."""
+    return [n if isinstance(n, str) else n.word(lang) for n in notes]
