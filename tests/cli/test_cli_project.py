@@ -55,7 +55,7 @@ def test_project_csv_with_input_file(capsys, tmp_path):
     rows = [line for line in out.splitlines() if line and not line.startswith("#")]
     frame = pd.DataFrame([r.split(",") for r in rows[1:]], columns=rows[0].split(","))
     assert frame["net_migration"].iloc[:3].astype(float).tolist() == [25.0, 25.0, 25.0]
-    assert "# Assumption: user file 1: net_migration_total" in out
+    assert "# Assumption: user file 1: net migrants a year in all: 1 row from " in out
 
 
 def test_project_xlsx_has_notes_sheet(capsys, tmp_path):

@@ -29,7 +29,8 @@ def test_net_migration_total_replaces_the_trend(tmp_path, snap):
     f = _csv(tmp_path, "kind,region,year,sex,age,value\nnet_migration_total,4032,2026-2035,,,40\n")
     res = run_scenario(FYRESDAL, "trend", 10, TrendOptions(assumptions=f), snapshot=snap)
     np.testing.assert_allclose(res.engine.net_migration.sum(axis=(2, 3))[:, 0], 40.0, atol=1e-9)
-    assert any("net_migration_total" in v.word("en") for v in res.assumptions.values())
+    assert res.assumption_texts("en")["user file 1"].startswith("net migrants a year in all: 1 row from ")
+    assert res.assumption_texts("nn")["brukarfil 1"].startswith("nettoinnflyttarar i året i alt: 1 rad frå ")
 
 
 def test_semicolon_csv_with_base_population_and_fertility(tmp_path, snap):

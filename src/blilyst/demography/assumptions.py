@@ -82,6 +82,19 @@ KINDS = (
     "immigration",
     "emigration_rate",
 )
+# What each kind sets, in words for the notes (the file's own keys are not shown to the reader).
+KIND_LABELS = {
+    "population": N_("base population"),
+    "fertility": N_("fertility rates"),
+    "mortality": N_("death rates"),
+    "net_migration": N_("net migrants a year by age"),
+    "net_migration_rate": N_("net migration rates"),
+    "net_migration_total": N_("net migrants a year in all"),
+    "in_migration": N_("in-migrants a year"),
+    "out_migration_rate": N_("out-migration rates"),
+    "immigration": N_("immigrants a year"),
+    "emigration_rate": N_("emigration rates"),
+}
 GROSS_KINDS = ("in_migration", "out_migration_rate", "immigration", "emigration_rate")
 MIGRATION_KINDS = ("net_migration", "net_migration_rate", "net_migration_total", *GROSS_KINDS)
 COUNT_KINDS = ("population", "net_migration", "net_migration_total")
@@ -153,7 +166,7 @@ class AssumptionSet:
                             "{kind}: {n} rows from {source} for {regions}",
                         ),
                         len(rows),
-                        kind=kind,
+                        kind=Note.of(KIND_LABELS[kind]),
                         source=self.source,
                         regions=Listing(tuple(regions)),
                     )
