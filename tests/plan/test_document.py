@@ -393,3 +393,11 @@ def test_years_in_the_tables_behind_the_charts_are_not_grouped_like_numbers():
     ]
     assert "2006" in year_cells and "2046" in year_cells
     assert all(cell.isdigit() and len(cell) == 4 for cell in year_cells), year_cells[:5]
+
+
+def test_target_group_shares_of_immigrants_carry_their_year_and_age(docx_doc):
+    """The shares of immigrants by reason end in 2021: the column says 2021 and the caption says how old that
+    is in a plan dated 2026 (issue 8: a sentence built on data older than three years says so)."""
+    table = next(t for t in docx_doc.tables if t.rows[0].cells[0].text == "Gruppe")
+    assert [c.text for c in table.rows[0].cells][4] == "Andel av innvandrere 2021"
+    assert "Andelene av innvandrere er fra 2021, 5 år gamle" in docx_text(docx_doc)

@@ -40,6 +40,7 @@ from blilyst.plan.evaluation import Evaluation
 from blilyst.plan.honesty import HonestyReport
 from blilyst.plan.honesty import document_section as honesty_section
 from blilyst.plan.targetgroups import GroupEvidence, PriorityWarning, bottlenecks_hitting, group_label
+from blilyst.plan.texts import data_age_note
 from blilyst.stats.credit import SSB_CREDIT
 
 if TYPE_CHECKING:
@@ -498,13 +499,20 @@ def _target_group_blocks(plan: Plan, lang: str) -> list[Any]:
                 row += (", ".join(short_label(k, lang) for k, _rating in hits) or "–",)
             rows.append((*row, note or "–"))
         period = next((ev.period for ev in plan.target_groups if ev.period), "")
+        imm_year = next((ev.immigrant_year for ev in plan.target_groups if ev.immigrant_year), None)
         header: tuple[str, ...] = (
             tr("group", lang),
             tr("level", lang),
             tr("in_share", lang),
             tr("out_share", lang),
-            tr("imm_share", lang),
+            tr("imm_share", lang) + (f" {imm_year}" if imm_year else ""),
         )
+        if imm_year and data_age_note(imm_year, plan.prepared_on):
+            # the immigrants by reason end years before the plan: the caption says how old the shares are
+            with override(lang):
+                period = f"{period}. " + _(
+                    "The shares of immigrants are from {year}, {age} years ago; the pattern may have changed since."
+                ).format(year=imm_year, age=plan.prepared_on.year - imm_year)
         widths: tuple[float, ...] = (2.4, 0.8, 1.3, 1.3, 1.3)
         if plan.bottlenecks is not None:
             header += (tr("s_bottlenecks", lang).split(". ", 1)[-1],)
