@@ -49,7 +49,11 @@ def test_data_show_json_by_sex_notes_the_haram_estimate(capsys):
     assert code == 0
     payload = json.loads(out)
     assert sum(r["population"] for r in payload["rows"]) == 33_140
-    assert any("50%" in n and "estimate" in n for n in payload["notes"])
+    assert any("50 %" in n.replace("\u00a0", " ") and "anslag" in n for n in payload["notes"])
+    assert not any("is an estimate" in n for n in payload["notes"])  # never the stored English in bokmål
+    code, out, _ = run(capsys, "--lang", "en", "data", "show", "Haram", "--year", "2020", "--format", "json")
+    notes = json.loads(out)["notes"]
+    assert any(n.startswith("Haram 2020–2023 is an estimate") and "50%" in n for n in notes)
 
 
 def test_data_show_defaults_to_the_latest_year(capsys):

@@ -290,3 +290,16 @@ def test_cli_accounts_check_against_ssb_never_prints_a_merged_split_artefact_as_
     check = next(n for n in notes if n.startswith("Check against SSB 06913"))
     assert "net migration 453" in check
     assert "21,496" not in check and "cannot be estimated" in check
+
+
+def test_cli_accounts_note_on_estimated_stocks_is_in_the_language():
+    """Haram's fixed-share stocks were explained in the snapshot's stored English inside a bokmål note."""
+    from blilyst.cli.accounts import accounts_output
+
+    for lang, words in (("nb", "er et anslag"), ("nn", "er eit anslag"), ("en", "is an estimate")):
+        with override(lang):
+            *_rest, notes = accounts_output("1580", "2019-2019")
+        note = next(n for n in notes if n.startswith("1580:") and "2006-2019" in n)
+        assert f"Haram 2006–2019 {words}" in note, note
+        if lang != "en":
+            assert "is an estimate" not in note and "fixed split" not in note

@@ -92,7 +92,7 @@ def sources_cmd(
 def population_table(kommune: str, year: int | None = None, by: By | str | None = None):
     """The frame, title and notes ``blilyst data show`` prints (also used by the web and the tests)."""
     from blilyst.stats.register import get_register
-    from blilyst.stats.snapshot import load_snapshot
+    from blilyst.stats.snapshot import load_snapshot, population_flag_text
 
     register = get_register()
     muni = register.resolve(kommune)
@@ -133,10 +133,9 @@ def population_table(kommune: str, year: int | None = None, by: By | str | None 
     found = [m.note for m in register.find(kommune, limit=1) if m.municipality == muni and m.note]
     notes += found  # an old code or name: what happened to it ("3825 Vinje ... is today 4036 Vinje")
     flags = snap.population_flags
-    for note in flags.loc[
-        (flags.municipality == muni.code) & (flags.year_from <= year) & (flags.year_to >= year), "note"
-    ]:
-        notes.append(note)
+    mine = flags.loc[(flags.municipality == muni.code) & (flags.year_from <= year) & (flags.year_to >= year)]
+    for row in mine.to_dict("records"):
+        notes.append(population_flag_text(muni.name, int(row["year_from"]), int(row["year_to"]), str(row["note"])))
     return frame, title, notes
 
 

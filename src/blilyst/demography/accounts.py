@@ -469,8 +469,20 @@ def _boundary_notes(est: pd.DataFrame, population_flags: pd.DataFrame | None, co
     return notes
 
 
+def _municipality_name(code: str) -> str:
+    from blilyst.errors import UnknownMunicipality
+    from blilyst.stats.register import get_register
+
+    try:
+        return get_register().get(code).name
+    except UnknownMunicipality:
+        return code
+
+
 def _mark_estimated_stocks(src: pd.DataFrame, population_flags: pd.DataFrame, codes: list[str]) -> list[str]:
     """Mark the 1 January stocks that are themselves estimates in ``src`` (in place); a note per municipality."""
+    from blilyst.stats.snapshot import population_flag_text
+
     for f in population_flags.to_dict("records"):
         for y in range(int(f["year_from"]), int(f["year_to"]) + 1):
             if (f["municipality"], y) in src.index:
@@ -482,9 +494,12 @@ def _mark_estimated_stocks(src: pd.DataFrame, population_flags: pd.DataFrame, co
         code = str(key)
         if code in codes:
             spans = ", ".join(f"{r['year_from']}-{r['year_to']}" for r in rows.to_dict("records"))
+            name = _municipality_name(code)
+            first = rows.iloc[0]
+            flags = population_flag_text(name, int(first["year_from"]), int(first["year_to"]), str(first["note"]))
             notes.append(
                 _("{code}: 1 January population {years} is an estimate ({note}).").format(
-                    code=code, years=spans, note=rows["note"].iloc[0]
+                    code=code, years=spans, note=flags.rstrip(".")
                 )
             )
     return notes

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import tempfile
 import warnings
@@ -35,7 +36,7 @@ import pyarrow.parquet as pq
 from blilyst.arrays import FloatArray, JSONDict
 from blilyst.axes import N_AGES, SEXES
 from blilyst.errors import SnapshotError
-from blilyst.i18n import format_number, gettext
+from blilyst.i18n import format_number, format_percent, gettext
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -126,6 +127,38 @@ _CHECK = {
     "float": lambda t: pa.types.is_floating(t) or pa.types.is_integer(t),
     "bool": pa.types.is_boolean,
 }
+
+
+_FLAG_PART = re.compile(r"(\d+)% of the population of (.+?)(?=; \d+% of|\s\(the rest goes to|, a fixed split|$)")
+_FLAG_REST = re.compile(r"\(the rest goes to (.+?)\)")
+
+
+def population_flag_text(name: str, year_from: int, year_to: int, note: str) -> str:
+    """A ``population_flags`` row in the active language. The snapshot stores its note as built (English: which
+    old municipalities gave the stock, with what share); the same facts are worded here through gettext, so a
+    bokmål or nynorsk output never prints the stored English."""
+    parts = [
+        gettext("{share} of the population of {municipalities}").format(
+            share=format_percent(int(share) / 100),
+            municipalities=olds,
+        )
+        for share, olds in _FLAG_PART.findall(note)
+    ]
+    if not parts:
+        return gettext(
+            "{name} {first}–{last} is an estimate: the source (csdata) gives it a fixed share of a merged "
+            "municipality rather than where people lived."
+        ).format(name=name, first=year_from, last=year_to)
+    rest = _FLAG_REST.search(note)
+    if rest:
+        return gettext(
+            "{name} {first}–{last} is an estimate: the source (csdata) gives it {parts} (the rest goes to {rest}), "
+            "a fixed split rather than where people lived."
+        ).format(name=name, first=year_from, last=year_to, parts="; ".join(parts), rest=rest.group(1))
+    return gettext(
+        "{name} {first}–{last} is an estimate: the source (csdata) gives it {parts}, a fixed split rather than "
+        "where people lived."
+    ).format(name=name, first=year_from, last=year_to, parts="; ".join(parts))
 
 
 def _fix_local(directory: Path) -> str:
