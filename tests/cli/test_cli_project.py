@@ -42,7 +42,7 @@ def test_project_json_in_bokmal_for_target_seeking(capsys):
     payload = json.loads(out)
     assert [r["working_age"] for r in payload["rows"]] == [739.0] * 11
     assert any("flere innflyttere i året" in n for n in payload["notes"])
-    assert any(n.startswith("Scenario target-seeking: Målsøkende") for n in payload["notes"])
+    assert any(n.startswith("Scenario «Målsøkende»: ") for n in payload["notes"])
 
 
 def test_project_csv_with_input_file(capsys, tmp_path):

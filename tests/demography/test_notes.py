@@ -119,9 +119,7 @@ def runs(snap):
 
 
 def _shown(result, lang: str) -> str:
-    """What the notes say, but the scenario line (it names the scenario by its command-line name)."""
-    notes = result.notes(lang)
-    return "\n".join([notes[0], *notes[2:]])
+    return "\n".join(result.notes(lang))
 
 
 @pytest.mark.parametrize("lang", ["nb", "nn"])

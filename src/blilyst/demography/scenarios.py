@@ -533,7 +533,9 @@ class ProjectionResult:
             first = _("Base year: 1 January {base_year} ({base}); projected to 1 January {last_year}.").format(
                 base_year=self.base_year, base=base, last_year=self.years[-1]
             )
-            scenario = _("Scenario {name}: {text}").format(name=self.scenario.name, text=self.scenario.text())
+            scenario = _("Scenario “{title}”: {description}").format(
+                title=self.scenario.title, description=self.scenario.description
+            )
             lines = [first, scenario]
             lines += [
                 _("Assumption: {what}: {value}").format(what=label, value=text)
