@@ -97,3 +97,20 @@ def test_the_plan_document_carries_the_comparison(snapshot):
     assert any(
         t.title == "Kviteseid sammenlignet med nabokommunene, regionen, fylket og Norge" for t in document.tables
     )
+
+
+def test_areas_with_part_of_a_merged_split_municipality_show_no_earlier_figures(snapshot):
+    """Haram and Ålesund 2016 and their immigrants 2011–2021 are half of the merged Ålesund each: Haram's
+    column printed −70,5 % and its neighbours (Ålesund without Haram) +34,6 %. Areas holding only one of them
+    show '–' with a note; the labour-market region and the county hold both, so their sums are real (issue 8)."""
+    table = regional_comparison("1580", snapshot, get_register(), "nb")
+    rows = table.frame.set_index("Nøkkeltall")
+    change = rows.loc["Befolkningsendring 2016–2026"]
+    assert (change["Haram"], change["Nabokommuner"]) == ("–", "–")
+    assert change["Fylke: Møre og Romsdal"] != "–" and change["Bo- og arbeidsmarkedsregion: Ålesund"] != "–"
+    assert rows.loc["Folketall 1. januar 2016", "Haram"] == "–"
+    assert rows.loc["Innvandrere som andel av befolkningen, 2021", "Haram"] == "–"
+    assert "Ålesund og Haram: slått sammen og delt igjen" in table.note
+    assert not any("NaN" in str(v) or str(v) == "nan" for v in table.frame.to_numpy().ravel())
+    kviteseid = regional_comparison("4028", snapshot, get_register(), "nb")
+    assert "slått sammen og delt igjen" not in kviteseid.note

@@ -108,6 +108,34 @@ def _area_figures(
     }
 
 
+def _split_groups(flagged: pd.DataFrame, register_frame: pd.DataFrame) -> list[set[str]]:
+    """Municipalities whose figures are fixed shares of one merged municipality, as groups (Ålesund and Haram;
+    Narvik and Hamarøy; Heim, Hitra and Orkland): ``flagged`` has ``municipality`` and a key column per split;
+    the partners of a split are in the same county."""
+    if flagged.empty:
+        return []
+    county = dict(zip(register_frame["code"], register_frame["county_code"], strict=True))
+    keyed = flagged.assign(county=flagged["municipality"].map(county))
+    keys = [c for c in keyed.columns if c != "municipality"]
+    return [set(g["municipality"]) for _k, g in keyed.groupby(keys)]
+
+
+def _breaks(codes: list[str], groups: list[set[str]]) -> bool:
+    """True when ``codes`` holds part of a split group but not all of it: its sum is then no real figure."""
+    have = set(codes)
+    return any(have & g and not g <= have for g in groups)
+
+
+def _not_comparable(
+    figures: dict[str, float], codes: list[str], stock_groups: list[set[str]], immigrant_groups: list[set[str]]
+) -> None:
+    """Empty the figures that rest on a fixed-share stock or immigrant count of part of a split (in place)."""
+    if _breaks(codes, stock_groups):
+        figures.update(before=float("nan"), change=float("nan"), old_before=float("nan"))
+    if _breaks(codes, immigrant_groups):
+        figures.update(imm_share=float("nan"), imm_change=float("nan"))
+
+
 def neighbours(code: str, commuting: pd.DataFrame | None, register_frame: pd.DataFrame) -> list[str]:
     """The municipalities in ``code``'s county or labour-market region that exchange the most commuters with
     it (both directions, the commuting table's latest year), at most :data:`NEIGHBOURS`, largest first."""
@@ -163,6 +191,19 @@ def regional_comparison(code: str, snapshot: Snapshot, register: Register, lang:
         figures = [_area_figures(people, snapshot.components_2011_2025, immigrants, codes) for _n, codes in areas]
         year = int(people.attrs["year"])
         before = year - YEARS_BACK
+        # merged-then-split municipalities: an area with only part of a split has no comparable earlier figure
+        flags = snapshot.population_flags
+        stock_groups = _split_groups(
+            flags.loc[(flags["year_from"] <= before) & (flags["year_to"] >= before), ["municipality", "year_from"]],
+            frame,
+        )
+        imm = snapshot.immigrants_by_reason
+        imm_groups: list[set[str]] = []
+        if imm_years and "apportioned" in imm:
+            shared = imm.loc[imm["year"].isin(imm_years) & imm["apportioned"].astype(bool), ["municipality"]]
+            imm_groups = _split_groups(shared.drop_duplicates(), frame)
+        for f, (_n, codes) in zip(figures, areas, strict=True):
+            _not_comparable(f, codes, stock_groups, imm_groups)
         first, last = COMPONENT_YEARS
         rows = [
             (
@@ -171,7 +212,7 @@ def regional_comparison(code: str, snapshot: Snapshot, register: Register, lang:
             ),
             (
                 _("Population 1 January %(year)d") % {"year": before},
-                [format_number(f["before"]) for f in figures],
+                ["–" if pd.isna(f["before"]) else format_number(f["before"]) for f in figures],
             ),
             (
                 _("Population change %(first)d–%(last)d") % {"first": before, "last": year},
@@ -216,6 +257,13 @@ def regional_comparison(code: str, snapshot: Snapshot, register: Register, lang:
             "divided by the mean population and the number of years; net migration is estimated where it is not "
             "registered."
         ) % {"n": format_number(len(areas[-1][1])), "first": first, "last": last}
+        broken = [g for g in [*stock_groups, *imm_groups] if any(_breaks(codes, [g]) for _n, codes in areas)]
+        split = sorted({c for g in broken for c in g}, key=lambda c: list(names).index(c))
+        if split:
+            note += " " + _(
+                "%(names)s: merged and split again, so their earlier populations and immigrant counts are fixed "
+                "shares of the merged municipality; an area with only part of it shows '–' for those figures."
+            ) % {"names": format_list([names[c] for c in split])}
         if near:
             year_c = int(snapshot.commuting["year"].max())
             note += " " + _(
