@@ -87,7 +87,7 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(capsys, argv, words):
     ("lang", "line"),
     [
         ("nb", "Feil: Ingen kommune passer til «Atlantis». Oppgi et firesifret kommunenummer (f.eks. 4036)"),
-        ("nn", "Feil: Ingen kommune passar til «Atlantis». Oppgi eit firesifra kommunenummer (t.d. 4036)"),
+        ("nn", "Feil: Ingen kommune passar til «Atlantis». Oppgje eit firesifra kommunenummer (t.d. 4036)"),
     ],
 )
 def test_bad_input_is_said_in_the_commands_language(capsys, lang, line):
