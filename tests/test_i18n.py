@@ -40,6 +40,29 @@ def test_signs_use_a_true_minus_in_norwegian_and_years_are_never_grouped():
     assert format_year(2006) == "2006"
 
 
+@pytest.mark.parametrize(("lang", "minus"), [("nb", "\u2212"), ("nn", "\u2212"), ("en", "-")])
+def test_every_formatter_writes_a_negative_number_with_the_languages_one_minus_sign(lang, minus):
+    """CLDR's minus sign (U+2212 in bokmål and nynorsk); Babel alone would write an ASCII hyphen in
+    ``format_decimal``, so a table of changes would mix two signs (issue 12)."""
+    other = "-" if minus == "\u2212" else "\u2212"
+    texts = [
+        format_number(-2550, 0, lang),
+        format_number(-0.5, 1, lang),
+        format_signed(-2550, 0, lang),
+        format_signed(-0.5, 1, lang),
+        format_percent(-0.037, 1, lang),
+        format_percent(-0.037, 1, lang, signed=True),
+    ]
+    assert all(text.startswith(minus) and other not in text for text in texts), texts
+    assert format_number(-2550, 0, lang) == format_signed(-2550, 0, lang)
+    assert format_percent(-0.037, 1, lang) == format_percent(-0.037, 1, lang, signed=True)
+    assert d3_format_locale(lang)["minus"] == minus == i18n.minus_sign(lang)
+
+
+def test_a_negative_number_that_rounds_to_zero_has_no_sign():
+    assert format_number(-0.4, 0, "nb") == "0" and format_signed(-0.04, 1, "nn") == "0,0"
+
+
 def test_dates_and_months_in_each_language():
     day = dt.date(2026, 12, 6)
     assert format_date(day, "long", "nb") == "6. desember 2026"
@@ -68,7 +91,9 @@ def test_override_holds_for_its_block_and_its_thread_only():
 
 
 def test_unknown_languages_are_refused_with_the_known_ones_named():
-    with pytest.raises(ValueError, match="use one of nb, nn, en"):
+    with pytest.raises(ValueError, match="use one of nb, nn, en"), override("en"):
+        i18n.normalise("de")
+    with pytest.raises(ValueError, match="bruk eitt av nb, nn, en"), override("nn"):
         i18n.normalise("de")
     assert i18n.normalise("nb-NO") == "nb" and i18n.normalise("nn_NO") == "nn" and i18n.normalise("no") == "nb"
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal as _babel_decimal
+from babel.numbers import get_minus_sign_symbol
 
 LANGUAGES = ("nb", "nn", "en")
 DEFAULT_LANGUAGE = "nb"
@@ -45,7 +46,7 @@ _language: ContextVar[str] = ContextVar("blilyst_language", default=DEFAULT_LANG
 def normalise(lang: str | None) -> str:
     """A supported language code for ``lang`` (``"no"``/``"nb-NO"`` → ``nb``, ``"nn-NO"`` → ``nn``).
 
-    Raises ``ValueError`` naming the supported codes for anything else.
+    Raises ``ValueError`` naming the supported codes for anything else (in the active language).
     """
     if lang is None:
         return _language.get()
@@ -56,7 +57,9 @@ def normalise(lang: str | None) -> str:
         return "nn"
     if code.startswith("en"):
         return "en"
-    raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    raise ValueError(
+        gettext("unknown language '{lang}'; use one of {languages}").format(lang=lang, languages=", ".join(LANGUAGES))
+    )
 
 
 def active() -> str:
@@ -167,19 +170,29 @@ def _locale(lang: str | None) -> str:
     return _CLDR[normalise(lang)]
 
 
+def minus_sign(lang: str | None = None) -> str:
+    """The language's minus sign from CLDR: a true minus (U+2212) in bokmål and nynorsk, a hyphen in English."""
+    return str(get_minus_sign_symbol(_locale(lang)))
+
+
 def format_number(value: float, digits: int = 0, lang: str | None = None) -> str:
-    """``value`` rounded to ``digits`` decimals with the language's separators (``2 550``, ``0,5``, ``2,550``)."""
+    """``value`` rounded to ``digits`` decimals with the language's separators and minus sign (``2 550``, ``0,5``,
+    ``−159`` in Norwegian; ``2,550``, ``-159`` in English).
+
+    Babel writes a pattern's negative prefix as an ASCII hyphen whatever the locale (it does not put CLDR's
+    ``minusSign`` there), so the language's own minus sign replaces it here.
+    """
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return _babel_decimal(round(value, digits) + 0.0, format=pattern, locale=_locale(lang))
+    text = _babel_decimal(round(value, digits) + 0.0, format=pattern, locale=_locale(lang))
+    return minus_sign(lang) + text[1:] if text.startswith("-") else text
 
 
 def format_signed(value: float, digits: int = 0, lang: str | None = None) -> str:
     """Like ``format_number`` with an explicit sign (``+672``, ``−159``; a true minus sign in Norwegian)."""
-    text = format_number(abs(value), digits, lang)
-    if round(value, digits) == 0:
+    text = format_number(value, digits, lang)
+    if round(value, digits) <= 0:
         return text
-    minus = "\u2212" if normalise(lang) in ("nb", "nn") else "-"
-    return ("+" if value > 0 else minus) + text
+    return "+" + text
 
 
 def format_list(items: Sequence[str], lang: str | None = None) -> str:
@@ -230,6 +243,6 @@ def d3_format_locale(lang: str | None = None) -> dict[str, object]:
         "thousands": "\u00a0" if code in ("nb", "nn") else symbols["group"],
         "grouping": [3],
         "currency": ["", "\u00a0kr"] if code in ("nb", "nn") else ["£", ""],
-        "minus": "\u2212" if code in ("nb", "nn") else "-",
+        "minus": minus_sign(code),
         "percent": "\u00a0%" if code in ("nb", "nn") else "%",
     }

@@ -180,7 +180,7 @@ def test_bad_input_raises_input_error_naming_the_field(kwargs, field):
 def test_bad_input_is_worded_in_the_active_language():
     base, surv, fert = _ok()
     with pytest.raises(
-        InputError, match=r"base: kan ikke være negativ \(fant -10,000 ved indeks \(0, 0, 0\)\)"
+        InputError, match=r"base: kan ikke være negativ \(fant \u221210,000 ved indeks \(0, 0, 0\)\)"
     ):  # bokmål
         project(-base, surv, fert, 2)
     with override("nn"), pytest.raises(InputError, match="steps: må vere eit heilt tal på steg, minst 1; fekk 0"):

@@ -93,7 +93,7 @@ def test_build_plan_resolves_names_and_fills_the_needs_analysis(snapshot):
     plan = build_plan("fyresdal", snapshot=snapshot, prepared_on=dt.date(2026, 11, 26))
     assert (plan.municipality, plan.name) == ("4032", "Fyresdal")
     assert len(plan.charts) == 2 and plan.comparison is not None
-    assert "født færre enn det døde (-98)" in plan.summary
+    assert "født færre enn det døde (\u221298)" in plan.summary  # a true minus sign, as every Norwegian number
     assert plan.sources[0] == "Kilde: Statistisk sentralbyrå"
     oslo = build_plan("0301", snapshot=snapshot, prepared_on=dt.date(2026, 11, 26), lang="en")
     assert len(oslo.charts) == 1  # no migration by age outside Telemark
