@@ -77,7 +77,8 @@ typecheck: setup
 ## takes apps without one) with Django's makemessages. No source locations, so merges stay small. English catalogs
 ## translate each message to itself (tools/english_catalogs.py), fuzzy guesses replaced; nb and nn are translated by
 ## hand, and tests/test_catalogs.py fails on any entry left empty or fuzzy.
-CORE_SOURCES := src/blilyst/stats src/blilyst/demography src/blilyst/plan src/blilyst/cli src/blilyst/errors.py src/blilyst/matchwords.py src/blilyst/cachestore.py
+CORE_SOURCES := src/blilyst/stats src/blilyst/demography src/blilyst/plan src/blilyst/cli src/blilyst/errors.py src/blilyst/matchwords.py \
+	src/blilyst/cachestore.py src/blilyst/matching.py src/blilyst/i18n.py
 I18N_LANGUAGES := nb nn en
 # The public front door also speaks Polish and Ukrainian: its own catalogs only, kept by hand (they also hold the
 # privacy consent text, which makemessages would drop), compiled here.

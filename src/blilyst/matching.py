@@ -46,6 +46,8 @@ from typing import Any
 
 import numpy as np
 
+from blilyst.i18n import gettext as _
+
 HOUSING_KINDS = ("sale", "rent", "trial", "small_farm", "plot")
 _KIND_CODE = {kind: i for i, kind in enumerate(HOUSING_KINDS)}
 
@@ -168,12 +170,20 @@ class HouseholdNeeds:
     def __post_init__(self) -> None:
         unknown = set(self.housing_kinds) - set(HOUSING_KINDS)
         if unknown:
-            raise ValueError(f"housing_kinds: unknown kind(s) {sorted(unknown)}; use {HOUSING_KINDS}")
+            raise ValueError(
+                _("housing_kinds: unknown kind(s) {kinds}; use {known}").format(
+                    kinds=", ".join(sorted(unknown)), known=", ".join(HOUSING_KINDS)
+                )
+            )
         if self.min_bedrooms < 0:
-            raise ValueError("min_bedrooms must be zero or more")
+            raise ValueError(_("min_bedrooms: the number of bedrooms must be zero or more"))
         numbers = [c.number for c in self.children]
         if len(set(numbers)) != len(numbers):
-            raise ValueError(f"children: each child needs its own number, got {numbers}")
+            raise ValueError(
+                _("children: each child needs its own number, got {numbers}").format(
+                    numbers=", ".join(map(str, numbers))
+                )
+            )
 
 
 # --- Outputs -----------------------------------------------------------------------------------------
@@ -338,7 +348,11 @@ class ListingIndex:
         }
         for row in kindergartens:
             if row.age_group not in AGE_GROUPS:
-                raise ValueError(f"age_group: unknown group {row.age_group!r}; use {AGE_GROUPS}")
+                raise ValueError(
+                    _("age_group: unknown group '{group}'; use {known}").format(
+                        group=row.age_group, known=", ".join(map(str, AGE_GROUPS))
+                    )
+                )
             if row.free_places <= 0:
                 continue
             place = KindergartenPlaces(row.kindergarten, first_of_month(row.month), row.free_places, row.age_group)
@@ -573,7 +587,7 @@ def _assignments(per_person: list[list[Part | None]], limit: int) -> list[tuple[
         return [()]
     assignments = [combo for combo in itertools.product(*per_person) if _fits(combo)]
     if not assignments:  # every adult wants the one vacancy: give it to one at a time
-        assignments = [tuple(None for _ in per_person)]
+        assignments = [tuple(None for _person in per_person)]
     assignments.sort(key=lambda c: -sum(p.score for p in c if p is not None))  # stable: ties keep their order
     return assignments[: max(limit, 1)]
 

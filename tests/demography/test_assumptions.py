@@ -9,7 +9,16 @@ from blilyst.demography.assumptions import AssumptionsFileError, read_assumption
 from blilyst.demography.scenario_options import TrendOptions
 from blilyst.demography.scenarios import run_scenario
 from blilyst.errors import ImportFileError, InputError
+from blilyst.i18n import override
 from blilyst.stats.snapshot import load_snapshot
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _english_messages():
+    """These tests read the English wording of the file's errors (they are written in the active language)."""
+    with override("en"):
+        yield
+
 
 FYRESDAL = "4032"
 
@@ -138,11 +147,11 @@ def test_out_migration_rate_above_one_is_refused(tmp_path):
 
 def test_counts_that_empty_a_cohort_name_the_municipality_sex_age_and_year(tmp_path, snap):
     f = _csv(tmp_path, "kind,region,year,sex,age,value\nnet_migration_total,4032,,,,-5000\n")
-    with pytest.raises(InputError) as info:
+    with override("nb"), pytest.raises(InputError) as info:
         run_scenario(FYRESDAL, "trend", 5, TrendOptions(assumptions=f), snapshot=snap)
     assert info.value.field == "a.csv: net_migration"
-    # the counts are spread by Fyresdal's own registered in-migrant ages (2016-2025)
-    assert "folketallet i 4032 Fyresdal negativt (-10,8): menn på 0 år ved utgangen av 2026" in str(info.value)
+    # the counts are spread by Fyresdal's own registered in-migrant ages (2016-2025); a true minus in bokmål
+    assert "folketallet i 4032 Fyresdal negativt (\u221210,8): menn på 0 år ved utgangen av 2026" in str(info.value)
 
 
 def test_a_folder_is_not_an_assumptions_file(tmp_path):
@@ -162,3 +171,9 @@ def test_a_population_total_keeps_the_registered_age_structure_and_is_not_called
     assert res.notes("en")[0] == "Base year: 1 January 2026 (population from a.csv); projected to 1 January 2029."
     assert reg.summary().status.iloc[0] == "registered"
     assert reg.notes("en")[0].startswith("Base year: 1 January 2026 (registered population)")
+
+
+def test_a_file_error_is_written_in_the_active_language(tmp_path):
+    with override("nn"), pytest.raises(AssumptionsFileError) as info:
+        read_assumptions(_csv(tmp_path, "kind,region,year,sex,age,value\nbirths,4032,,,,3\n"))
+    assert str(info.value).startswith("a.csv, rad 2, feltet «kind»: «births» er ikkje ein av population, fertility")

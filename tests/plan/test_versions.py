@@ -22,7 +22,7 @@ def test_a_version_says_what_it_is():
 
 
 def test_an_adopted_version_needs_its_date_and_case_number():
-    with pytest.raises(InputError, match="date and the council's case number"):
+    with pytest.raises(InputError, match="datoen og kommunestyrets saksnummer"):  # bokmål, the default
         VersionInfo(1, ADOPTED, dt.date(2027, 3, 12), " ")
 
 

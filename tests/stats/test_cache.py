@@ -60,7 +60,7 @@ def test_a_corrupt_file_is_discarded_with_a_warning(tmp_path, damage):
     cache = ResponseCache(tmp_path)
     path = _path(tmp_path, cache.put("data", "07459", QUERY, STAMP, RECORDED))
     path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8", errors="surrogateescape")
-    with pytest.warns(CorruptCacheWarning, match="deleted and will be fetched again"):
+    with pytest.warns(CorruptCacheWarning, match="er slettet og hentes på nytt"):  # in the active language
         assert cache.get("data", "07459", QUERY, STAMP) is None
     assert not path.exists()
 

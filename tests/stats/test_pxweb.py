@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tests.stats.conftest import SCB_FIXTURES, SSB_FIXTURES, V0, V2, Reply
 
 from blilyst.errors import SsbResponseError, SsbUnavailable, UnknownTable
+from blilyst.i18n import gettext, override
 from blilyst.stats.cache import CorruptCacheWarning, ResponseCache
 from blilyst.stats.pxweb import (
     OFFLINE_MESSAGE,
@@ -30,6 +31,14 @@ ALL_REGIONS = json.loads((SSB_FIXTURES / "query-body.json").read_text(encoding="
 ]["values"]
 SELECTION = {"Region": ["K-0301", "K-3001", "K-3817"], "ContentsCode": ["Personer1"], "Tid": ["2022"]}
 CODELISTS = {"Region": "agg_KommSummer"}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _english_messages():
+    """These tests read the English wording of the client's errors and warnings; the last test reads them in
+    nynorsk (they are written in the active language, issue 12)."""
+    with override("en"):
+        yield
 
 
 def cube_07459() -> dict:
@@ -488,3 +497,20 @@ def test_wait_times_from_headers():
     assert 28 < _seconds_until(str((now + timedelta(seconds=30)).timestamp())) <= 30  # epoch seconds
     assert 25 < _seconds_until(format_datetime(now + timedelta(seconds=30), usegmt=True)) <= 30  # HTTP date
     assert _seconds_until(format_datetime(now - timedelta(seconds=30), usegmt=True)) == 0.0
+
+
+def test_the_offline_error_is_written_in_the_active_language(tmp_path, sleeps):
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = PxWebClient(
+        f"http://127.0.0.1:{port}/api/pxwebapi/v2",
+        v0_url=f"http://127.0.0.1:{port}/api/v0",
+        cache=ResponseCache(tmp_path),
+        sleep=sleeps,
+    )
+    with override("nn"), pytest.raises(SsbUnavailable) as info:
+        client.data("07459", SELECTION)
+    with override("nn"):
+        offline = gettext(OFFLINE_MESSAGE)
+    assert offline.startswith("Du er utan nett") and str(info.value).startswith(offline + ". (Fekk ikkje kontakt med")

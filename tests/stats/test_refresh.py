@@ -27,6 +27,7 @@ import pytest
 from tests.stats.conftest import V0, Reply
 
 from blilyst.errors import SsbResponseError, SsbUnavailable
+from blilyst.i18n import override
 from blilyst.stats.cache import ResponseCache
 from blilyst.stats.pxweb import PxWebClient
 from blilyst.stats.refresh import refresh_snapshot
@@ -456,7 +457,7 @@ def test_offline_refresh_changes_nothing(tmp_path, sleeps, dest):
     client = PxWebClient(
         f"http://127.0.0.1:{port}/api/pxwebapi/v2", v0_url=None, cache=ResponseCache(tmp_path / "cache"), sleep=sleeps
     )
-    with pytest.raises(SsbUnavailable, match="You are offline or SSB is not answering"):
+    with override("en"), pytest.raises(SsbUnavailable, match="You are offline or SSB is not answering"):
         refresh_snapshot(dest, client=client)
     assert [p.name for p in dest.iterdir()] == ["keep.txt"]
 
@@ -467,8 +468,8 @@ def test_missing_optional_tables_are_skipped_and_earlier_local_data_kept(ssb, ss
     for path in ("", "/metadata", "/data"):
         ssb_server.routes.pop((None, f"/api/pxwebapi/v2/tables/13470{path}"))
     result = refresh_snapshot(dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2026)
-    assert "no table '13470'" in result.skipped["jobs"]
-    assert "kept from the previous local snapshot" in result.skipped["jobs"]
+    assert "SSB har ingen tabell «13470»" in result.skipped["jobs"]  # bokmål, the default
+    assert "beholdt fra forrige lokale øyeblikksbilde" in result.skipped["jobs"]
     manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["datasets"]["jobs"]["ssb_table"] == "13470"
     assert len(pd.read_parquet(dest / "jobs.parquet")) == result.datasets["jobs"]
@@ -493,7 +494,7 @@ def test_09588_is_never_asked_for_an_age(ssb, ssb_server, tmp_path, sleeps, dest
 
 
 def test_an_incomplete_answer_is_refused(ssb, ssb_server, tmp_path, sleeps, dest):
-    with pytest.raises(SsbResponseError, match="lacks 1 of today's municipalities \\(9999\\)"):
+    with pytest.raises(SsbResponseError, match="mangler 1 av dagens kommuner \\(9999\\)"):
         refresh_snapshot(
             dest, client=make_client(ssb_server, tmp_path, sleeps), first_year=2025, municipalities=["4028", "9999"]
         )
@@ -782,7 +783,7 @@ def test_missing_13470_keeps_the_bundled_jobs(ssb, ssb_server, tmp_path, sleeps,
     monkeypatch.setenv("BLILYST_SSB_URL", ssb_server.v2)
     monkeypatch.setenv("BLILYST_SSB_V0_URL", ssb_server.v0)
     monkeypatch.setenv("BLILYST_CACHE_DIR", str(tmp_path / "cache"))
-    assert main(["data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
+    assert main(["data", "refresh", "--from-year", "2026", "--format", "json", "--lang", "en"]) == 0
     payload = json.loads(capsys.readouterr().out)
     (note,) = [n for n in payload["notes"] if n.startswith("jobs:")]
     assert "no table '13470'" in note and "the bundled job counts stay in use" in note

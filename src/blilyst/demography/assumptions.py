@@ -63,6 +63,7 @@ import numpy as np
 from blilyst.axes import MAX_AGE, N_AGES, SEXES
 from blilyst.errors import ImportFileError
 from blilyst.i18n import N_, ngettext_noop
+from blilyst.i18n import gettext as _
 from blilyst.notes import Listing, Note
 
 if TYPE_CHECKING:
@@ -123,8 +124,13 @@ class AssumptionsFileError(ImportFileError):
 
     def __init__(self, source: str, row: int | None, field: str, problem: str):
         self.source, self.row, self.field, self.problem = source, row, field, problem
-        where = f"{source}, row {row}" if row is not None else source
-        super().__init__(f"{where}, field '{field}': {problem}")
+        if row is None:
+            message = _("{source}, field '{field}': {problem}").format(source=source, field=field, problem=problem)
+        else:
+            message = _("{source}, row {row}, field '{field}': {problem}").format(
+                source=source, row=row, field=field, problem=problem
+            )
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -179,13 +185,17 @@ def read_assumptions(path: str | Path) -> AssumptionSet:
     path = Path(path)
     name = path.name
     if not path.exists():
-        raise AssumptionsFileError(name, None, "file", f"'{path}' does not exist")
+        raise AssumptionsFileError(name, None, "file", _("'{path}' does not exist").format(path=path))
     if not path.is_file():
-        raise AssumptionsFileError(name, None, "file", f"'{path}' is not a file; give a .csv or .json file")
+        raise AssumptionsFileError(
+            name, None, "file", _("'{path}' is not a file; give a .csv or .json file").format(path=path)
+        )
     try:
         text = path.read_bytes()
     except OSError as exc:
-        raise AssumptionsFileError(name, None, "file", f"cannot read '{path}' ({exc.strerror})") from None
+        raise AssumptionsFileError(
+            name, None, "file", _("cannot read '{path}' ({error})").format(path=path, error=exc.strerror)
+        ) from None
     try:
         decoded = text.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -195,14 +205,18 @@ def read_assumptions(path: str | Path) -> AssumptionSet:
         try:
             data = json.loads(decoded)
         except json.JSONDecodeError as exc:
-            raise AssumptionsFileError(name, None, "json", f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+            raise AssumptionsFileError(
+                name, None, "json", _("not valid JSON ({error} at line {line})").format(error=exc.msg, line=exc.lineno)
+            ) from None
         rows = data.get("rows") if isinstance(data, dict) else data
         if not isinstance(rows, list):
-            raise AssumptionsFileError(name, None, "rows", 'expected a list of rows or {"rows": [...]}')
+            raise AssumptionsFileError(
+                name, None, "rows", _("expected a list of rows or {example}").format(example='{"rows": [...]}')
+            )
         records = []
         for i, r in enumerate(rows, start=1):
             if not isinstance(r, dict):
-                raise AssumptionsFileError(name, i, "row", "each row must be an object with kind, region, ... value")
+                raise AssumptionsFileError(name, i, "row", _("each row must be an object with kind, region, ... value"))
             records.append(
                 {k: ("" if r.get(k) is None else str(r.get(k))) for k in COLUMNS} | {"_extra": set(r) - set(COLUMNS)}
             )
@@ -218,14 +232,16 @@ def read_assumptions(path: str | Path) -> AssumptionSet:
                 name,
                 1,
                 missing[0],
-                f"the header must have the columns {', '.join(COLUMNS)}; missing {', '.join(missing)}",
+                _("the header must have the columns {columns}; missing {missing}").format(
+                    columns=", ".join(COLUMNS), missing=", ".join(missing)
+                ),
             )
         records = []
         for r in reader:
             clean = {(k or "").strip().lower(): (v or "").strip() for k, v in r.items()}
             records.append({k: clean.get(k, "") for k in COLUMNS} | {"_extra": set()})
         return parse_rows(records, name, first_row=2)
-    raise AssumptionsFileError(name, None, "file", "give a .csv or .json file")
+    raise AssumptionsFileError(name, None, "file", _("give a .csv or .json file"))
 
 
 def parse_rows(records: list[dict[str, Any]], source: str = "assumptions", first_row: int = 1) -> AssumptionSet:
@@ -235,53 +251,70 @@ def parse_rows(records: list[dict[str, Any]], source: str = "assumptions", first
         row = first_row + i
         if rec.get("_extra"):
             raise AssumptionsFileError(
-                source, row, sorted(rec["_extra"])[0], f"unknown field; use {', '.join(COLUMNS)}"
+                source,
+                row,
+                sorted(rec["_extra"])[0],
+                _("unknown field; use {columns}").format(columns=", ".join(COLUMNS)),
             )
         kind = rec.get("kind", "").strip().lower()
         if kind not in KINDS:
-            raise AssumptionsFileError(source, row, "kind", f"'{kind}' is not one of {', '.join(KINDS)}")
+            raise AssumptionsFileError(
+                source, row, "kind", _("'{kind}' is not one of {kinds}").format(kind=kind, kinds=", ".join(KINDS))
+            )
         region = rec.get("region", "").strip()
         if not re.fullmatch(r"\d{4}", region):
-            raise AssumptionsFileError(source, row, "region", f"'{region}' is not a four-digit municipality number")
+            raise AssumptionsFileError(
+                source, row, "region", _("'{region}' is not a four-digit municipality number").format(region=region)
+            )
         years = _range(rec.get("year", ""), source, row, "year", 1900, 2200)
         sex_text = rec.get("sex", "").strip().lower()
         if sex_text not in _SEX_ALIASES:
-            raise AssumptionsFileError(source, row, "sex", f"'{sex_text}' is not male, female or empty (both)")
+            raise AssumptionsFileError(
+                source, row, "sex", _("'{sex}' is not male, female or empty (both)").format(sex=sex_text)
+            )
         sex = _SEX_ALIASES[sex_text]
         sexes = tuple(range(len(SEXES))) if sex is None else (SEXES.index(sex),)
         age_text = rec.get("age", "").strip().replace("+", "")
         ages = _range(age_text, source, row, "age", 0, MAX_AGE) or (0, MAX_AGE)
         if kind == "net_migration_total" and rec.get("age", "").strip() not in ("",):
             raise AssumptionsFileError(
-                source, row, "age", "net_migration_total is over all ages; leave age empty or use kind net_migration"
+                source, row, "age", _("net_migration_total is over all ages; leave age empty or use kind net_migration")
             )
         try:
             value = float(rec.get("value", "").replace(",", ".").replace(" ", ""))
         except ValueError:
-            raise AssumptionsFileError(source, row, "value", f"'{rec.get('value', '')}' is not a number") from None
+            raise AssumptionsFileError(
+                source, row, "value", _("'{value}' is not a number").format(value=rec.get("value", ""))
+            ) from None
         if not np.isfinite(value):
-            raise AssumptionsFileError(source, row, "value", "must be a finite number")
+            raise AssumptionsFileError(source, row, "value", _("must be a finite number"))
         if value < 0 and kind not in ("net_migration", "net_migration_rate", "net_migration_total"):
-            raise AssumptionsFileError(source, row, "value", f"{kind} must not be negative (got {value})")
+            raise AssumptionsFileError(
+                source, row, "value", _("{kind} must not be negative (got {value})").format(kind=kind, value=value)
+            )
         if kind == "mortality" and value > 5:
             raise AssumptionsFileError(
-                source, row, "value", f"a death rate m(x) above 5 is not plausible (got {value})"
+                source, row, "value", _("a death rate m(x) above 5 is not plausible (got {value})").format(value=value)
             )
         if kind == "fertility" and value > 0.5:
             raise AssumptionsFileError(
                 source,
                 row,
                 "value",
-                f"a fertility rate above 0.5 births per woman a year is "
-                f"not plausible (got {value}); give rates, not counts",
+                _(
+                    "a fertility rate above 0.5 births per woman a year is not plausible (got {value}); "
+                    "give rates, not counts"
+                ).format(value=value),
             )
         if kind == "net_migration_rate" and not -1 <= value <= 1:
-            raise AssumptionsFileError(source, row, "value", "a net migration rate must be between -1 and 1")
+            raise AssumptionsFileError(source, row, "value", _("a net migration rate must be between -1 and 1"))
         if kind in ("out_migration_rate", "emigration_rate") and value > 1:
-            raise AssumptionsFileError(source, row, "value", f"{kind} is a share of the population a year (0-1)")
+            raise AssumptionsFileError(
+                source, row, "value", _("{kind} is a share of the population a year (0-1)").format(kind=kind)
+            )
         out.rows.append(Assumption(row, kind, region, years, sexes, ages, value))
     if not out.rows:
-        raise AssumptionsFileError(source, None, "rows", "the file has no rows")
+        raise AssumptionsFileError(source, None, "rows", _("the file has no rows"))
     return out
 
 
@@ -291,12 +324,18 @@ def _range(text: str, source: str, row: int, field: str, lo: int, hi: int) -> tu
         return None
     m = re.fullmatch(r"(\d+)(?:\.0)?\s*(?:[-–]\s*(\d+)(?:\.0)?)?", text)
     if not m:
-        raise AssumptionsFileError(source, row, field, f"'{text}' is not a number or a range like 20-24")
+        raise AssumptionsFileError(
+            source, row, field, _("'{text}' is not a number or a range like 20-24").format(text=text)
+        )
     a, b = int(m.group(1)), int(m.group(2) or m.group(1))
     if b < a:
-        raise AssumptionsFileError(source, row, field, f"the range {a}-{b} runs backwards")
+        raise AssumptionsFileError(
+            source, row, field, _("the range {first}-{last} runs backwards").format(first=a, last=b)
+        )
     if a < lo or b > hi:
-        raise AssumptionsFileError(source, row, field, f"{text} is outside {lo}..{hi}")
+        raise AssumptionsFileError(
+            source, row, field, _("{text} is outside {low}..{high}").format(text=text, low=lo, high=hi)
+        )
     return a, b
 
 
@@ -349,7 +388,9 @@ def apply_assumptions(
                 aset.source,
                 a.row,
                 "region",
-                f"{a.region} is not among the projected municipalities ({', '.join(rs.codes)})",
+                _("{region} is not among the projected municipalities ({codes})").format(
+                    region=a.region, codes=", ".join(rs.codes)
+                ),
             )
         if a.kind == "population":
             _add_population(aset, a, rs, pos[a.region], inp.base, replaced_pop)
@@ -399,7 +440,7 @@ def _add_population(
             aset.source,
             a.row,
             "year",
-            f"the base population is for 1 January {rs.base_year}; leave year empty or give {rs.base_year}",
+            _("the base population is for 1 January {year}; leave year empty or give {year}").format(year=rs.base_year),
         )
     if a.region not in replaced:
         base[r] = 0.0  # a file that gives a population gives all of it
@@ -459,7 +500,7 @@ def _apply_gross_flows(aset: AssumptionSet, inp: _EngineInputs) -> None:
             aset.source,
             None,
             "out_migration_rate",
-            "out-migration and emigration rates add up to more than 1 for some age",
+            _("out-migration and emigration rates add up to more than 1 for some age"),
         )
     inp.rates[inp.gross] = -inp.gross_out_rate[inp.gross]
     inp.counts[inp.gross] += inp.gross_in[inp.gross]
@@ -472,6 +513,11 @@ def _year_index(a: Assumption, years: np.ndarray, source: str) -> list[int]:
     idx = [i for i, y in enumerate(years) if y0 <= y <= y1]
     if not idx:
         raise AssumptionsFileError(
-            source, a.row, "year", f"{y0}-{y1} is outside the projection years {years[0]}-{years[-1]}"
+            source,
+            a.row,
+            "year",
+            _("{first}-{last} is outside the projection years {start}-{end}").format(
+                first=y0, last=y1, start=years[0], end=years[-1]
+            ),
         )
     return idx

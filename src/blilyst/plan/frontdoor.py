@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from blilyst.i18n import gettext as _
 from blilyst.plan.capacity import HOUSING_TYPES, Capacity
 
 
@@ -105,7 +106,9 @@ def public_offer(
     wanted = frozenset(parts)
     unknown = wanted - set(PARTS)
     if unknown:
-        raise ValueError(f"unknown part(s) {sorted(unknown)}; use {', '.join(PARTS)}")
+        raise ValueError(
+            _("unknown part(s) {parts}; use {known}").format(parts=", ".join(sorted(unknown)), known=", ".join(PARTS))
+        )
 
     housing: tuple[tuple[str, int], ...] = ()
     if "housing" in wanted and capacity.knows_housing():
@@ -126,7 +129,11 @@ def public_offer(
     if months and kindergarten_by_age:
         unknown_groups = set(kindergarten_by_age) - set(AGE_GROUPS)
         if unknown_groups:
-            raise ValueError(f"unknown age group(s) {sorted(unknown_groups)}; use {', '.join(AGE_GROUPS)}")
+            raise ValueError(
+                _("unknown age group(s) {groups}; use {known}").format(
+                    groups=", ".join(sorted(unknown_groups)), known=", ".join(AGE_GROUPS)
+                )
+            )
         total = dict(months)
         by_age = tuple(
             (

@@ -738,7 +738,11 @@ def check_campaign(
     if not isinstance(text, str):
         raise TypeError("text must be a string")
     if lang is not None and lang not in VARIETIES:
-        raise ValueError(f"the text's written standard must be one of {', '.join(VARIETIES)}, got {lang!r}")
+        raise ValueError(
+            _("the text's written standard must be one of {standards}, got '{lang}'").format(
+                standards=", ".join(VARIETIES), lang=lang
+            )
+        )
     text_lang = lang or variety(text)
     found = find_claims(text, text_lang)
     seen: set[tuple[Subject, tuple[int, int]]] = set()

@@ -45,7 +45,7 @@ class VersionInfo:
                 ),
             )
         if self.status == ADOPTED and (self.adopted_on is None or not self.case_number.strip()):
-            raise InputError("version", "an adopted version needs the date and the council's case number")
+            raise InputError("version", _("an adopted version needs the date and the council's case number"))
 
     def text(self, lang: str | None = None) -> str:
         if self.status == ADOPTED and self.adopted_on is not None:

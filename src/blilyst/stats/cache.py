@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from blilyst.cachestore import CacheStore, FolderStore, check_key, current, default_cache_dir
+from blilyst.i18n import gettext as _
 
 __all__ = ["CacheEntry", "CorruptCacheWarning", "ResponseCache", "default_cache_dir", "query_hash"]
 
@@ -64,7 +65,7 @@ class ResponseCache:
 
     def __init__(self, directory: str | os.PathLike[str] | None = None, *, store: CacheStore | None = None):
         if directory is not None and store is not None:
-            raise ValueError("give a directory or a store, not both")
+            raise ValueError(_("give a directory or a store, not both"))
         self._store = FolderStore(directory) if directory is not None else store
 
     @property
@@ -93,19 +94,21 @@ class ResponseCache:
                 self.store.delete(key)  # written by an older version: fetched again, nothing to warn about
                 return None
             if env.get("format") != FORMAT:
-                raise ValueError(f"unknown cache format {env.get('format')!r}")
+                raise ValueError(_("unknown cache format {format}").format(format=repr(env.get("format"))))
             body_text = json.dumps(env["body"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             if hashlib.sha256(body_text.encode("utf-8")).hexdigest() != env["sha256"]:
-                raise ValueError("checksum does not match")
+                raise ValueError(_("checksum does not match"))
             return CacheEntry(
                 body=env["body"], updated=env.get("updated"), stored=env["stored"], stored_at=env["stored_at"], key=key
             )
         except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
-            self._discard(key, f"is corrupt ({exc})")
+            self._discard(key, str(exc))
             return None
 
     def _discard(self, key: str, why: str) -> None:
-        msg = f"Cached SSB answer {key} {why}; it was deleted and will be fetched again."
+        msg = _("Cached SSB answer {key} is corrupt ({why}); it was deleted and will be fetched again.").format(
+            key=key, why=why
+        )
         # One channel for the user: the warning (the CLI prints it as one line).
         warnings.warn(msg, CorruptCacheWarning, stacklevel=3)
         self.store.delete(key)

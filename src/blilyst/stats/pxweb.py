@@ -50,6 +50,8 @@ import tenacity
 
 from blilyst import __version__ as _version
 from blilyst.errors import SsbError, SsbResponseError, SsbUnavailable, UnknownTable
+from blilyst.i18n import N_, ngettext
+from blilyst.i18n import gettext as _
 from blilyst.stats.cache import ResponseCache
 from blilyst.stats.jsonstat import JsonStatDataset, parse_jsonstat
 
@@ -64,7 +66,8 @@ DEFAULT_TABLE_INFO_TTL_S = 6 * 3600
 MAX_WAIT_S = 120.0
 BREAKER_S = 60.0  # an API that failed for good is not asked again for this long
 
-OFFLINE_MESSAGE = "You are offline or SSB is not answering; blilyst keeps working on the bundled data"
+# Marked for translation; the errors say it in the active language (gettext(OFFLINE_MESSAGE)).
+OFFLINE_MESSAGE = N_("You are offline or SSB is not answering; blilyst keeps working on the bundled data")
 
 
 class StaleCacheWarning(UserWarning):
@@ -98,7 +101,7 @@ class Query:
                 values = [values]
             sel[str(var)] = tuple(str(v) for v in values)
             if not sel[str(var)]:
-                raise ValueError(f"selection of {var!r} is empty; give value codes or '*'")
+                raise ValueError(_("selection of '{variable}' is empty; give value codes or '*'").format(variable=var))
         return cls(str(table_id), sel, dict(codelists or {}), dict(output_values or {}))
 
     def key(self, lang: str) -> dict[str, Any]:
@@ -140,7 +143,7 @@ class Query:
             cl = self.codelists.get(var)
             filt = "item"
             if cl:
-                prefix, _, name = cl.partition("_")
+                prefix, _sep, name = cl.partition("_")
                 filt = f"{prefix}:{name}" if prefix in ("agg", "vs") and name else cl
             vals = list(values)
             if vals == ["*"]:
@@ -187,7 +190,7 @@ def resolve_values(values: Sequence[str], codes: Sequence[str], *, is_time: bool
         elif value in codes:
             chosen.append(value)
         else:
-            raise ValueError(f"{value!r} is not a code of this variable")
+            raise ValueError(_("'{value}' is not a code of this variable").format(value=value))
     return list(dict.fromkeys(chosen))  # first occurrence of each code, in order
 
 
@@ -394,16 +397,29 @@ class PxWebClient:
             resp = self._http.request(method, url, params=params, json=body, timeout=self.timeout)
         except httpx.TimeoutException:
             raise _Retry(
-                SsbUnavailable(f"{OFFLINE_MESSAGE}. (No answer from {url} within {self.timeout:g} s, {tries} tries.)")
+                SsbUnavailable(
+                    ngettext(
+                        "{offline}. (No answer from {url} within {seconds} s, {tries} try.)",
+                        "{offline}. (No answer from {url} within {seconds} s, {tries} tries.)",
+                        tries,
+                    ).format(offline=_(OFFLINE_MESSAGE), url=url, seconds=f"{self.timeout:g}", tries=tries)
+                )
             ) from None
         except httpx.RemoteProtocolError as exc:
             raise _Retry(
                 SsbResponseError(
-                    f"SSB's answer from {url} was cut off ({exc}) after {tries} tries. Try again later.", url=url
+                    ngettext(
+                        "SSB's answer from {url} was cut off ({error}) after {tries} try. Try again later.",
+                        "SSB's answer from {url} was cut off ({error}) after {tries} tries. Try again later.",
+                        tries,
+                    ).format(url=url, error=exc, tries=tries),
+                    url=url,
                 )
             ) from None
         except httpx.TransportError as exc:
-            raise SsbUnavailable(f"{OFFLINE_MESSAGE}. (Could not reach {url}: {exc}.)") from None
+            raise SsbUnavailable(
+                _("{offline}. (Could not reach {url}: {error}.)").format(offline=_(OFFLINE_MESSAGE), url=url, error=exc)
+            ) from None
         self._note_rate_limit(resp)
         status = resp.status_code
         if status == 429 or status >= 500:
@@ -411,28 +427,44 @@ class PxWebClient:
             if retry_after is None and status == 429:  # no Retry-After, no reset: the window must pass
                 retry_after = _policy_window(resp)
             advice = (
-                "SSB's rate limit was hit repeatedly; wait a minute and try again"
+                _("SSB's rate limit was hit repeatedly; wait a minute and try again")
                 if status == 429
-                else "SSB has a problem at the moment; try again later"
+                else _("SSB has a problem at the moment; try again later")
             )
             final = SsbResponseError(
-                f"SSB answered {status} {resp.reason_phrase} for {resp.request.url} after {tries} "
-                f"tries{_detail(resp)}. {advice}.",
+                ngettext(
+                    "SSB answered {status} {reason} for {url} after {tries} try{detail}. {advice}.",
+                    "SSB answered {status} {reason} for {url} after {tries} tries{detail}. {advice}.",
+                    tries,
+                ).format(
+                    status=status,
+                    reason=resp.reason_phrase,
+                    url=resp.request.url,
+                    tries=tries,
+                    detail=_detail(resp),
+                    advice=advice,
+                ),
                 status=status,
                 url=str(resp.request.url),
             )
             raise _Retry(final, retry_after)
         if status == 404 and table_id is not None:
             raise UnknownTable(
-                f"SSB has no table '{table_id}' ({resp.request.url} answered 404). Check the table number "
-                "at https://www.ssb.no/statbank or search with PxWebClient().tables(query=...).",
+                _(
+                    "SSB has no table '{table}' ({url} answered 404). Check the table number "
+                    "at https://www.ssb.no/statbank or search with PxWebClient().tables(query=...)."
+                ).format(table=table_id, url=resp.request.url),
                 status=404,
                 url=str(resp.request.url),
             )
         if status >= 400:
             raise SsbResponseError(
-                f"SSB answered {status} {resp.reason_phrase} for {what} at {resp.request.url}"
-                f"{_detail(resp)}. Check the request (table, variable and value codes).",
+                _(
+                    "SSB answered {status} {reason} for {what} at {url}{detail}. "
+                    "Check the request (table, variable and value codes)."
+                ).format(
+                    status=status, reason=resp.reason_phrase, what=what, url=resp.request.url, detail=_detail(resp)
+                ),
                 status=status,
                 url=str(resp.request.url),
             )
@@ -443,8 +475,9 @@ class PxWebClient:
             return resp.json()
         except (ValueError, UnicodeDecodeError) as exc:
             raise SsbResponseError(
-                f"SSB's answer from {resp.request.url} is not valid JSON ({exc}; it may be truncated). "
-                "Try again later.",
+                _("SSB's answer from {url} is not valid JSON ({error}; it may be truncated). Try again later.").format(
+                    url=resp.request.url, error=exc
+                ),
                 status=resp.status_code,
                 url=str(resp.request.url),
             ) from None
@@ -454,7 +487,9 @@ class PxWebClient:
         data = self._json(resp)
         if not isinstance(data, dict):
             raise SsbResponseError(
-                f"SSB's {what} from {resp.request.url} is not a JSON object. Try again later.",
+                _("SSB's {what} from {url} is not a JSON object. Try again later.").format(
+                    what=what, url=resp.request.url
+                ),
                 status=resp.status_code,
                 url=str(resp.request.url),
             )
@@ -464,7 +499,7 @@ class PxWebClient:
     def config(self) -> dict[str, Any]:
         """``GET /config``: API version, languages, limits, formats."""
         if self._config is None:
-            self._config = self._get_json("/config", what="API configuration")
+            self._config = self._get_json("/config", what=_("API configuration"))
         return self._config
 
     def max_cells(self) -> int:
@@ -498,11 +533,12 @@ class PxWebClient:
                 params.append(("pastDays", past_days))
             if include_discontinued:
                 params.append(("includeDiscontinued", "true"))
-            data = self._get_json("/tables", params, what="table list")
+            data = self._get_json("/tables", params, what=_("table list"))
             tables = data.get("tables")
             if not isinstance(tables, list):
                 raise SsbResponseError(
-                    f"SSB's table list (page {page}) has no 'tables'. Try again later.", url=f"{self.base_url}/tables"
+                    _("SSB's table list (page {page}) has no 'tables'. Try again later.").format(page=page),
+                    url=f"{self.base_url}/tables",
                 )
             yield from tables
             info = data.get("page") or {}
@@ -527,7 +563,7 @@ class PxWebClient:
             info = self.cache.get_fresh("table", table_id, key, self.table_info_ttl)
         if info is None:
             info = self._get_json(
-                f"/tables/{table_id}", [("lang", self.lang)], what="table information", table_id=table_id
+                f"/tables/{table_id}", [("lang", self.lang)], what=_("table information"), table_id=table_id
             )
             if self.cache is not None:
                 self.cache.put("table", table_id, key, None, info)
@@ -549,7 +585,7 @@ class PxWebClient:
         body = self.cache.get("metadata", table_id, key, updated) if (self.cache and updated) else None
         if body is None:
             url = f"{self.base_url}/tables/{table_id}/metadata"
-            body = self._json(self._request("GET", url, params=params, what="table metadata", table_id=table_id))
+            body = self._json(self._request("GET", url, params=params, what=_("table metadata"), table_id=table_id))
             ds = parse_jsonstat(body, url=url, require_values=False)
             if self.cache is not None:
                 self.cache.put("metadata", table_id, key, updated or ds.updated, body)
@@ -558,10 +594,14 @@ class PxWebClient:
 
     def codelist(self, codelist_id: str) -> dict[str, Any]:
         """``GET /codelists/{id}``: ``values`` of ``{code, label, valueMap}``."""
-        data = self._get_json(f"/codelists/{codelist_id}", [("lang", self.lang)], what=f"codelist '{codelist_id}'")
+        data = self._get_json(
+            f"/codelists/{codelist_id}",
+            [("lang", self.lang)],
+            what=_("codelist '{codelist}'").format(codelist=codelist_id),
+        )
         if not isinstance(data.get("values"), list):
             raise SsbResponseError(
-                f"SSB's codelist '{codelist_id}' has no 'values'. Check the codelist id.",
+                _("SSB's codelist '{codelist}' has no 'values'. Check the codelist id.").format(codelist=codelist_id),
                 url=f"{self.base_url}/codelists/{codelist_id}",
             )
         return data
@@ -628,10 +668,10 @@ class PxWebClient:
             stale = self.cache.latest("data", table_id, key) if (self.cache and self.offline_cache) else None
             if stale is None:
                 raise
-            msg = (
-                f"SSB could not be reached; using the cached answer for table {table_id} "
-                f"stored {stale.stored} (SSB stamp {stale.updated})."
-            )
+            msg = _(
+                "SSB could not be reached; using the cached answer for table {table} "
+                "stored {stored} (SSB stamp {updated})."
+            ).format(table=table_id, stored=stale.stored, updated=stale.updated)
             warnings.warn(msg, StaleCacheWarning, stacklevel=2)
             return [parse_jsonstat(b) for b in stale.body]
         datasets = [parse_jsonstat(b) for b in bodies]
@@ -679,14 +719,14 @@ class PxWebClient:
         params = query.params(self.lang)
         try:
             if len(str(httpx.URL(url, params=params))) <= self.max_url_length:
-                resp = self._request("GET", url, params=params, what="data", table_id=query.table_id)
+                resp = self._request("GET", url, params=params, what=_("data"), table_id=query.table_id)
             else:
                 resp = self._request(
                     "POST",
                     url,
                     params=[("lang", self.lang), ("outputFormat", "json-stat2")],
                     body=query.body(),
-                    what="data",
+                    what=_("data"),
                     table_id=query.table_id,
                 )
         except UnknownTable:
@@ -710,14 +750,14 @@ class PxWebClient:
         if resolved is not None:
             query = query.with_selection(resolved)
         try:
-            resp = self._request("POST", url, body=query.v0_body(), what="data (v0 API)", table_id=query.table_id)
+            resp = self._request("POST", url, body=query.v0_body(), what=_("data (v0 API)"), table_id=query.table_id)
         except SsbUnavailable:
             if isinstance(v2_error, SsbUnavailable):
                 raise
             raise v2_error from None
         except SsbResponseError as exc:  # a 404 here does not make the table unknown: v2 knew it
             raise SsbResponseError(
-                f"{v2_error} The older v0 API failed too: {exc}",
+                _("{v2_error} The older v0 API failed too: {error}").format(v2_error=v2_error, error=exc),
                 status=getattr(v2_error, "status", None) or exc.status,
                 url=getattr(v2_error, "url", None) or exc.url,
             ) from None

@@ -176,8 +176,9 @@ class _Refresher:
         years = [c for c in meta.dimension("Tid").codes if _year(c) >= self.first_year]
         if not years:
             raise SsbResponseError(
-                f"SSB table 07459 has no years from {self.first_year}; "
-                f"its last year is {meta.dimension('Tid').codes[-1]}."
+                _("SSB table 07459 has no years from {first}; its last year is {last}.").format(
+                    first=self.first_year, last=meta.dimension("Tid").codes[-1]
+                )
             )
         common = {"Kjonn": ["1", "2"], "Alder": ["*"], "ContentsCode": ["Personer1"], "Tid": [f"from({years[0]})"]}
         age_codelist = {"Alder": age_cl} if age_cl else {}
@@ -192,8 +193,10 @@ class _Refresher:
         missing = sorted(set(municipalities) - set(pop["municipality"]))
         if missing:
             raise SsbResponseError(
-                f"SSB's 07459 answer lacks {len(missing)} of today's municipalities ({', '.join(missing[:5])}"
-                f"{'…' if len(missing) > 5 else ''}); the snapshot was not changed. Try again later."
+                _(
+                    "SSB's 07459 answer lacks {n} of today's municipalities ({codes}); the snapshot was not changed. "
+                    "Try again later."
+                ).format(n=len(missing), codes=", ".join(missing[:5]) + ("…" if len(missing) > 5 else ""))
             )
         pop = pop[pop["municipality"].isin(set(municipalities))]
         pop, flags = self._complete(pop)
@@ -245,7 +248,7 @@ class _Refresher:
         dup = pop.duplicated(["municipality", "year", "sex", "age"])
         if dup.any():
             raise SsbResponseError(
-                "SSB's 07459 answer repeats cells (an age group counted twice?); the snapshot was not changed."
+                _("SSB's 07459 answer repeats cells (an age group counted twice?); the snapshot was not changed.")
             )
         full = pd.MultiIndex.from_product(
             [sorted(pop.municipality.unique()), sorted(pop.year.unique()), ["male", "female"], range(MAX_AGE + 1)],
@@ -294,7 +297,9 @@ class _Refresher:
                 contents = _component_codes(meta)
                 annual = _annual_codes(meta, contents)
                 if not any(first <= _year(c) <= last for c in meta.dimension("Tid").codes):
-                    raise SsbResponseError(f"table {table_id} has no periods {first}–{last}")
+                    raise SsbResponseError(
+                        _("table {table} has no periods {first}–{last}").format(table=table_id, first=first, last=last)
+                    )
                 start = min(self.first_year, first)
                 periods = [c for c in meta.dimension("Tid").codes if _year(c) >= start]
                 wanted = list(dict.fromkeys([*contents.values(), *annual.values()]))
@@ -410,14 +415,22 @@ class _Refresher:
             None,
         )
         if content is None:
-            raise _Skip(f"table 13470's contents ({', '.join(contents.labels)}) have no recognisable employed persons")
+            raise _Skip(
+                _("table 13470's contents ({contents}) have no recognisable employed persons").format(
+                    contents=", ".join(contents.labels)
+                )
+            )
         selection: dict[str, list[str]] = {"Region": ["*"], "ContentsCode": [content], "Tid": ["*"]}
         for dim in meta.dimensions:
             if dim.id in selection or dim.extension.get("elimination"):
                 continue  # eliminated: SSB gives the total
             total = _total_code(dim.codes, dim.labels)
             if total is None:
-                raise _Skip(f"table 13470's {dim.id} ({', '.join(dim.labels[:5])}…) has no recognisable total")
+                raise _Skip(
+                    _("table 13470's {variable} ({labels}…) has no recognisable total").format(
+                        variable=dim.id, labels=", ".join(dim.labels[:5])
+                    )
+                )
             selection[dim.id] = [total]
         raw = self.fetch(
             "13470 jobs by place of work", "13470", selection, {"Region": region_cl} if region_cl else None
@@ -430,7 +443,7 @@ class _Refresher:
         # SSB's aggregate to today's borders shows 0 where it has no figure (before a split)
         out = out[out["jobs"] > 0]
         if out.empty:
-            raise _Skip("table 13470 answered with no job counts for today's municipalities")
+            raise _Skip(_("table 13470 answered with no job counts for today's municipalities"))
         out["year"] = out["year"].astype("int64")
         out["jobs"] = out["jobs"].astype("float64")
         return out.sort_values(["year", "municipality"]).reset_index(drop=True)
@@ -535,7 +548,9 @@ def _component_codes(meta: JsonStatDataset) -> dict[str, str]:
                 break
     if set(candidates) != set(_COMPONENT_WORDS):
         raise _Unrecognised(
-            f"its contents ({'; '.join(dim.labels)}) lack {', '.join(sorted(set(_COMPONENT_WORDS) - set(candidates)))}"
+            _("its contents ({contents}) lack {missing}").format(
+                contents="; ".join(dim.labels), missing=", ".join(sorted(set(_COMPONENT_WORDS) - set(candidates)))
+            )
         )
     return {key: min(options)[2] for key, options in candidates.items()}
 
@@ -624,7 +639,11 @@ def _sum_components(
     sums = raw.pivot_table(index="municipality", columns="component", values="value", aggfunc="sum")
     totals = pop.groupby(["municipality", "year"])["population"].sum().unstack("year")
     if first not in totals.columns or last + 1 not in totals.columns:
-        raise _Unrecognised(f"the population of 1 January {first} and {last + 1} is needed from 07459")
+        raise _Unrecognised(
+            _("the population of 1 January {first} and {after} is needed from 07459").format(
+                first=first, after=last + 1
+            )
+        )
     out = pd.DataFrame({"municipality": list(municipalities)}).set_index("municipality")
     out["pop_start"] = totals[first]
     out["pop_end"] = totals[last + 1]
@@ -890,7 +909,9 @@ def _carry_over_previous(
             }
             why = result.skipped.get(name)
             result.skipped[name] = (
-                f"{why}; kept from the previous local snapshot" if why else "kept from the previous local snapshot"
+                _("{why}; kept from the previous local snapshot").format(why=why)
+                if why
+                else _("kept from the previous local snapshot")
             )
 
 
@@ -949,7 +970,7 @@ def refresh_snapshot(
             live_jobs = _optional(lambda: r.jobs(municipalities), "13470")
             datasets["jobs"], tables["jobs"] = _merge_jobs(live_jobs, _bundled_jobs()), "13470"
         except _Skip as exc:
-            result.skipped["jobs"] = f"{exc}; the bundled job counts stay in use"
+            result.skipped["jobs"] = _("{reason}; the bundled job counts stay in use").format(reason=exc)
         for name, reason in _validate(datasets, municipalities).items():
             datasets.pop(name, None)
             tables.pop(name, None)
