@@ -1,5 +1,6 @@
-"""Sámi letters survive every path: a form, the database, pages, the data export, CSV in and out, and the plan
-documents. Porsáŋgu (Porsanger) and Kárášjohka (Karasjok) are real municipality names (5622, 5610)."""
+"""Sámi letters survive every path: the staff's and the public's forms, the database, pages, the data export (JSON,
+the readable page and its PDF), CSV in and out, XLSX out and the plan documents (Word and PDF). Porsáŋgu
+(Porsanger) and Kárášjohka (Karasjok) are real municipality names (5622, 5610)."""
 
 from __future__ import annotations
 
@@ -78,6 +79,50 @@ def test_csv_from_the_command_line_keeps_sami_letters(capsys):
     assert "Kárášjohka" in capsys.readouterr().out
 
 
+def test_the_public_front_door_form_keeps_sami_letters(people):
+    from django.test import Client
+    from tests.web.frontdoor.conftest import valid_post
+
+    from blilyst.web.frontdoor.models import FrontDoor
+    from blilyst.web.newcomers.models import Household
+
+    FrontDoor.objects.create(municipality=people.a, published=True, contact_person=people.alice)
+    data = valid_post(
+        **{"adult-0-name": NAME, "adult-1-name": "", "adult-1-job_wishes": "", "message": f"Vi kjem frå {PLACE}."}
+    )
+    response = Client().post(f"/welcome/{people.a.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    household = Household.objects.get()
+    assert household.adults.get().name == NAME and PLACE in household.notes
+
+
+def test_the_readable_export_and_its_pdf_keep_sami_letters(people, client_for, sami_household):
+    from blilyst.plan.document import extract_pdf_text
+
+    client = client_for(people.alice)
+    page = client.get(reverse("household_export_html", args=[sami_household.pk])).content.decode()
+    assert NAME in page and PLACE in page
+    pdf = client.get(reverse("household_export_pdf", args=[sami_household.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = " ".join(extract_pdf_text(pdf.content).split())
+    assert NAME in text and PLACE in text  # DejaVu Sans draws ŋ and š; Helvetica would print '?'
+
+
+def test_xlsx_from_the_command_line_keeps_sami_letters(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "karasjok.xlsx"
+    assert main(["project", "5610", "--years", "2", "--format", "xlsx", "--output", str(out)]) == 0
+    cells = [
+        value
+        for sheet in openpyxl.load_workbook(out, read_only=True)
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if isinstance(value, str)
+    ]
+    assert any("Kárášjohka" in value for value in cells)
+
+
 @pytest.fixture(scope="module")
 def porsanger_plan(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sami-plan")
@@ -91,7 +136,7 @@ def test_the_word_document_keeps_sami_letters(porsanger_plan):
 
     with zipfile.ZipFile(porsanger_plan / "plan.docx") as docx:
         xml = docx.read("word/document.xml").decode("utf-8")
-    assert PLACE in xml
+    assert PLACE in xml and "Kárášjohka" in xml  # Karasjok is among Porsanger's neighbours in the comparison
 
 
 def test_the_pdf_draws_sami_letters(porsanger_plan):
@@ -99,5 +144,5 @@ def test_the_pdf_draws_sami_letters(porsanger_plan):
 
     # the PDF is set in DejaVu Sans (embedded), which has ŋ, š, đ, ŧ, č, ž (issue 9)
     text = " ".join(extract_pdf_text((porsanger_plan / "plan.pdf").read_bytes()).split())
-    assert PLACE in text
+    assert PLACE in text and "Kárášjohka" in text
     assert "Porsángu" not in text and "Porsangu -" not in text
