@@ -42,6 +42,8 @@ TERMINAL_HEADERS: dict[str, str] = {
     "status": N_("Status"),
     "dataset": N_("Data set"),
     "description": N_("Description"),
+    "scenario": N_("Scenario"),
+    "title": N_("Title"),
     "ssb_table": N_("SSB table"),
     "source_file": N_("File"),
     "date": N_("Date"),

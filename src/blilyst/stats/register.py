@@ -22,13 +22,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 from rapidfuzz import fuzz
 
 from blilyst.errors import SnapshotError, UnknownMunicipality
-from blilyst.i18n import gettext
+from blilyst.i18n import format_percent, gettext, in_every_language, in_language
 
 REGISTER_FILE = Path(__file__).resolve().parents[1] / "data" / "register.json"
 
@@ -67,7 +68,9 @@ class CodeChange:
 
     ``kind`` is "merged" (with other municipalities into one), "split" (into several, with
     population ``weights`` from the redistricting table), or "renumbered" (same area, new number).
-    ``year`` is the first year of the new code(s); ``targets`` lists (2024 code, weight).
+    ``year`` is the first year of the new code(s); ``targets`` lists (2024 code, weight). ``notes`` says what
+    happened in each language (``in_every_language``: the register is built once and read in any language);
+    ``note`` is it in the active language.
     """
 
     code: str
@@ -78,7 +81,11 @@ class CodeChange:
     kind: str
     targets: tuple[tuple[str, float], ...]
     via: str | None
-    note: str
+    notes: Mapping[str, str]
+
+    @property
+    def note(self) -> str:
+        return in_language(self.notes)
 
 
 @dataclass(frozen=True)
@@ -164,6 +171,7 @@ class Register:
         self._codes = sorted(self._munis)
 
         self._history: dict[str, list[CodeChange]] = {}
+        self._notes: dict[str, CodeChange] = {}
         rows = payload["history"]
         by_target_year: dict[tuple[str, int], set[str]] = {}
         for r in rows:
@@ -174,10 +182,12 @@ class Register:
             targets = tuple((c, float(w)) for c, w in r["targets"])
             change = self._make_change(r, targets, by_target_year)
             self._history.setdefault(r["code"], []).append(change)
+            note_id = f"{change.code}:{change.year_from}"  # an alias carries this id; find() words the note
+            self._notes[note_id] = change
             if r["name"]:
                 for n in _name_parts(r["name"]):
                     for key in _keys(n):
-                        aliases.append((key, self._best_target(change), change.note))
+                        aliases.append((key, self._best_target(change), note_id))
         for changes in self._history.values():
             changes.sort(key=lambda c: c.year_from)
         # current names first, so that they win over historical names with the same key
@@ -196,27 +206,42 @@ class Register:
         code, name = r["code"], r["name"]
         label = f"{code} {name}".strip()
         year = r["year_to"] + 1
-        until = f"until {r['year_to']}" if r["year_from"] < 1990 else f"{r['year_from']}–{r['year_to']}"
         tnames = [f"{c} {self._munis[c].name}" for c, _ in targets]
         if len(targets) > 1:
             kind = "split"
-            shares = ", ".join(f"{t} ({w:.0%})" for t, (_, w) in zip(tnames, targets, strict=False))
-            note = (
-                f"{label} ({until}) is today split between {shares}; "
-                f"figures for it are apportioned by these population weights"
-            )
         else:
             partners = by_target_year.get((targets[0][0], r["year_to"]), set()) - {code}
-            if partners:
-                kind = "merged"
-                note = f"{label} ({until}) was merged into {tnames[0]} in {year}"
+            kind = "merged" if partners else "renumbered"
+        via = f"{r['via']} {self._old_name_for(r['via'])}".strip() if r.get("via") and r["via"] != code else ""
+
+        def note() -> str:
+            """What happened to the old code, in the active language."""
+            if r["year_from"] < 1990:
+                until = gettext("until {year}").format(year=r["year_to"])
             else:
-                kind = "renumbered"
-                note = f"{label} ({until}) is today {tnames[0]} (new number from {year})"
-        if r.get("via") and r["via"] != code and kind != "split":
-            via = f"{r['via']} {self._old_name_for(r['via'])}".strip()
-            verb = "was merged into" if kind == "merged" else "became"
-            note = f"{label} ({until}) {verb} {via} in {year}, which is today {tnames[0]}"
+                until = f"{r['year_from']}–{r['year_to']}"
+            if kind == "split":
+                shares = ", ".join(f"{t} ({format_percent(w)})" for t, (_c, w) in zip(tnames, targets, strict=False))
+                return gettext(
+                    "{label} ({until}) is today split between {shares}; figures for it are apportioned by these "
+                    "population weights"
+                ).format(label=label, until=until, shares=shares)
+            if via and kind == "merged":
+                return gettext("{label} ({until}) was merged into {via} in {year}, which is today {today}").format(
+                    label=label, until=until, via=via, year=year, today=tnames[0]
+                )
+            if via:
+                return gettext("{label} ({until}) became {via} in {year}, which is today {today}").format(
+                    label=label, until=until, via=via, year=year, today=tnames[0]
+                )
+            if kind == "merged":
+                return gettext("{label} ({until}) was merged into {today} in {year}").format(
+                    label=label, until=until, today=tnames[0], year=year
+                )
+            return gettext("{label} ({until}) is today {today} (new number from {year})").format(
+                label=label, until=until, today=tnames[0], year=year
+            )
+
         return CodeChange(
             code=code,
             name=name,
@@ -226,7 +251,7 @@ class Register:
             kind=kind,
             targets=targets,
             via=r.get("via"),
-            note=note,
+            notes=in_every_language(note),
         )
 
     def _old_name_for(self, code: str) -> str:
@@ -373,7 +398,7 @@ class Register:
         def offer(code: str, score: float, note: str) -> None:
             have = best.get(code)
             if have is None or score > have.score or (score == have.score and have.note and not note):
-                best[code] = Match(self._munis[code], round(score, 1), note)
+                best[code] = Match(self._munis[code], round(score, 1), self._notes[note].note if note else "")
 
         for code, note in self._exact.get(query, []):
             offer(code, 100.0 if not note else 99.0, note)
