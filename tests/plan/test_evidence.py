@@ -194,3 +194,16 @@ def test_key_figures_of_a_merged_split_municipality_say_the_old_stock_is_an_esti
     assert "-70" not in " ".join(frame) and not any(label.startswith("Immigrants") for label in frame.index)
     notodden = key_figures_frame(key_figures("4005", load_snapshot()), "en").set_index("Key figure")["Value"]
     assert notodden["Change 2016–2026"] == "+672 (+5.3%)"
+
+
+def test_the_attractiveness_sentence_says_its_figures_are_old():
+    """Telemarksforsking's model runs on jobs 2005–2015: in a plan dated 2026 the sentence says they are 11
+    years old (issue 8: a sentence built on data older than three years says so)."""
+    import datetime as dt
+
+    from blilyst.plan import needs
+
+    text = needs.attractiveness_text("5528", "en")
+    assert text.startswith("In 2005-2015 the municipality's net migration was")
+    age = dt.date.today().year - 2015
+    assert f"These figures are from 2015, {age} years ago" in text

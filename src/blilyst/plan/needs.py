@@ -839,6 +839,11 @@ def attractiveness_text(code: str, lang: str) -> str:
     text %= values
     if place["estimated"]:
         text += " " + _("Net migration is estimated.")
+    # the model's period ends years before the plan (jobs 2005–2015): the sentence says how old it is
+    last = int(str(place["period"]).replace("–", "-").split("-")[-1])
+    stale = data_age_note(last)
+    if stale:
+        text += " " + stale
     return text
 
 
