@@ -160,23 +160,38 @@ def database_pids(url: str) -> list[int]:
 
 class CpuMeter:
     """The CPU the app processes and the bench database's backends spend during a phase, in seconds (None where
-    ``/proc`` cannot be read, e.g. not Linux or the database on another machine). A backend that ends during
-    the phase (a connection older than ``CONN_MAX_AGE``) is not counted, so the database's figure is a floor."""
+    ``/proc`` cannot be read, e.g. not Linux or the database on another machine). The backends are looked at
+    every half second, since a connection older than ``CONN_MAX_AGE`` ends and a new backend takes its place;
+    one that lives less than that is missed, so the database's figure is a floor."""
 
     def __init__(self, servers: list[subprocess.Popen[bytes]], database_url: str):
         self.servers, self.database_url = servers, database_url
+
+    def _sample_database(self) -> None:
+        self.db_last.update(cpu_by_pid(database_pids(self.database_url)))
+
+    def _watch(self) -> None:
+        while not self.done.wait(0.5):
+            self._sample_database()
 
     def __enter__(self) -> CpuMeter:
         self.app_pids = [pid for server in self.servers for pid in group_pids(server.pid)]
         self.app0 = cpu_by_pid(self.app_pids)
         self.db0 = cpu_by_pid(database_pids(self.database_url))
+        self.db_last: dict[int, float] = dict(self.db0)
+        self.done = threading.Event()
+        self.watcher = threading.Thread(target=self._watch, daemon=True)
+        self.watcher.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.watcher.join()
+        self._sample_database()
         app1 = cpu_by_pid(self.app_pids)
-        db1 = cpu_by_pid(database_pids(self.database_url))
         self.app_s = sum(app1[pid] - self.app0.get(pid, 0.0) for pid in app1) if app1 else None
-        self.db_s = sum(db1[pid] - self.db0.get(pid, 0.0) for pid in db1) if db1 else None
+        seen = self.db_last
+        self.db_s = sum(seen[pid] - self.db0.get(pid, 0.0) for pid in seen) if seen else None
 
 
 def run_phase(
