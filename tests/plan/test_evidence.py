@@ -207,3 +207,21 @@ def test_the_attractiveness_sentence_says_its_figures_are_old():
     assert text.startswith("In 2005-2015 the municipality's net migration was")
     age = dt.date.today().year - 2015
     assert f"These figures are from 2015, {age} years ago" in text
+
+
+def test_haram_charts_mark_fixed_share_stocks_and_print_no_artefact_change():
+    """Haram 2006–2023 are half of the merged Ålesund: the population chart calls them estimates, its text
+    starts at the first registered year, and the components chart gives no change where there is no migration
+    (−22 623 over the period, −24 401 in 2023 were printed) (issue 8)."""
+    from blilyst.plan import needs
+
+    population = needs.population_chart("1580", "trend", "en")
+    status = dict(zip(population.table["Year"], population.table["Status"], strict=False))
+    assert status[2016] == "Estimated (fixed share of a merged municipality)" and status[2024] == "Registered"
+    assert "It was 9,357 in 2024" in population.alt_text
+    components = needs.components_chart("1580", "en")
+    assert "the population changed by –" in components.alt_text and "22,623" not in components.alt_text
+    change = dict(zip(components.table["Year"], components.table["Change"], strict=False))
+    assert change[2023] == "–" and change[2025] == "+51"
+    notodden = needs.population_chart("4005", "trend", "en")
+    assert set(notodden.table["Status"]) == {"Registered", "Projected"}

@@ -194,8 +194,17 @@ def population_chart(code: str, scenario: str, lang: str) -> ChartSpec:
     proj = projection(code, scenario).summary()
     proj = proj.loc[proj["status"] == "projected", ["year", "population"]]
     kind_reg, kind_proj = _("Registered"), _("Projected")
-    data = pd.concat([reg.assign(kind=kind_reg), proj.assign(kind=kind_proj)], ignore_index=True)
+    # stocks that are fixed shares of a merged municipality (Haram and Ålesund 2006–2023) are no registered figure
+    kind_est = _("Estimated (fixed share of a merged municipality)")
+    flags = snapshot().population_flags
+    flags = flags[flags["municipality"] == code]
+    estimated = reg["year"].map(lambda y: bool(((flags["year_from"] <= y) & (flags["year_to"] >= y)).any()))
+    data = pd.concat(
+        [reg.assign(kind=[kind_est if e else kind_reg for e in estimated]), proj.assign(kind=kind_proj)],
+        ignore_index=True,
+    )
     data["population"] = data["population"].round().astype(int)
+    kinds = [kind_reg, kind_proj, *([kind_est] if estimated.any() else [])]
     label = scenario_label(scenario, lang)
     title = _("Population on 1 January, %(name)s: registered and projected (%(scenario)s)") % {
         "name": name,
@@ -208,16 +217,16 @@ def population_chart(code: str, scenario: str, lang: str) -> ChartSpec:
             x=alt.X("year:O", title=_("Year"), axis=alt.Axis(labelAngle=0, labelOverlap=True)),
             y=alt.Y("population:Q", title=_("Persons"), scale=alt.Scale(zero=False)),
             color=alt.Color(
-                "kind:N", title="", scale=alt.Scale(domain=[kind_reg, kind_proj], range=["#1f5f8b", "#8a5a00"])
+                "kind:N", title="", scale=alt.Scale(domain=kinds, range=["#1f5f8b", "#8a5a00", "#6b6b6b"][: len(kinds)])
             ),
             strokeDash=alt.StrokeDash(
-                "kind:N", title="", scale=alt.Scale(domain=[kind_reg, kind_proj], range=[[1, 0], [5, 3]])
+                "kind:N", title="", scale=alt.Scale(domain=kinds, range=[[1, 0], [5, 3], [2, 2]][: len(kinds)])
             ),
         )
         .properties(width=480, height=240, title=title)
         .to_dict()
     )
-    first, last = reg.iloc[0], reg.iloc[-1]
+    first, last = reg[~estimated].iloc[0], reg.iloc[-1]  # the first registered year, not a fixed-share estimate
     end = proj.iloc[-1]
     alt_text = _(
         "Line of the population of %(name)s. It was %(first)s in %(first_year)d and %(last)s in %(last_year)d. "
@@ -323,7 +332,12 @@ def components_chart(code: str, lang: str) -> ChartSpec:
         if show_moved:
             by_border = float(row.get("boundary_change", 0.0) or 0.0)
             cells[_("Border change")] = f"{format_signed(by_border)}{mark['boundary_change']}"
-        cells[_("Change")] = format_signed(float(row["population_end"]) - float(row["population_start"]))
+        # a year whose stocks are fixed shares of a merged municipality has no real change either
+        cells[_("Change")] = (
+            "–"
+            if math.isnan(net_migration)
+            else format_signed(float(row["population_end"]) - float(row["population_start"]))
+        )
         cells[_("Residual") + " *"] = format_signed(float(row["residual"]))
         table_rows.append(cells)
     data = pd.DataFrame(long)
@@ -367,7 +381,7 @@ def components_chart(code: str, lang: str) -> ChartSpec:
         "births": format_number(births),
         "deaths": format_number(deaths),
         "net": "–" if math.isnan(net) else format_signed(net),
-        "change": format_signed(change),
+        "change": "–" if math.isnan(net) else format_signed(change),
     }
     if show_moved:
         alt_text += " " + _("Border changes moved %(moved)s people; they are not migration.") % {
