@@ -140,3 +140,16 @@ def test_components_of_a_merged_split_municipality_give_no_change_and_name_it(ac
     assert "immigrant_change" not in fact.frame or pd.isna(row.immigrant_change)
     assert "22,623" not in fact.text and "Haram had" in fact.text and "1580" not in fact.text
     assert "the population of Dyrøy changed by" in dyroy.text
+
+
+def test_growth_without_immigrant_growth_says_how_old_its_figures_are(accounts, snap):
+    """The immigrants by reason end on 1 January 2021: the sentence on 2020 says how old that is and why later
+    years show '–' (issue 8: a sentence built on data older than three years says so)."""
+    import datetime as dt
+
+    with override("en"):
+        text = growth_without_migration(accounts, snap.immigrants_by_reason).text
+    age = dt.date.today().year - 2021
+    assert "In 2020, 161 municipalities grew" in text
+    assert f"These figures are from 2021, {age} years ago" in text
+    assert "the immigrant figures end in 2021" in text

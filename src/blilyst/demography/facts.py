@@ -23,6 +23,7 @@ in :mod:`blilyst.demography.accounts` and :mod:`blilyst.demography.residual`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +33,9 @@ from blilyst.demography.accounts import Accounts
 from blilyst.errors import InputError
 from blilyst.i18n import format_number, format_percent, format_signed, ngettext
 from blilyst.i18n import gettext as _
+
+#: A sentence built on figures this many years old or older says how old they are (as blilyst.plan.texts).
+STALE_AFTER_YEARS = 3
 
 #: Age groups (age at the end of the year) for the migration age profile.
 AGE_GROUPS: tuple[tuple[int, int, str], ...] = (
@@ -131,6 +135,15 @@ def growth_without_migration(accounts: Accounts, immigrants: pd.DataFrame | None
                 "their immigrant population.",
                 int(k.grew),
             ).format(year=int(k.year), grew=_fmt(k.grew), shrunk=_fmt(k.grew_only_by_immigrants))
+            # the immigrant stock ends years before today (1 January 2021): the sentence says how old it is
+            age = dt.date.today().year - (int(k.year) + 1)
+            if age >= STALE_AFTER_YEARS:
+                text += " " + _(
+                    "These figures are from {year}, {age} years ago; the pattern may have changed since."
+                ).format(year=int(k.year) + 1, age=age)
+                text += " " + _("Later years have no such figure ('–'): the immigrant figures end in {year}.").format(
+                    year=int(k.year) + 1
+                )
     return Fact(
         "growth_without_migration",
         per_year,
