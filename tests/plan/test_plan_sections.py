@@ -204,3 +204,11 @@ def test_a_wrong_employment_table_is_refused_in_the_active_language():
         EmploymentTable(2025, "SSB 07984", ())
     with override("en"), pytest.raises(InputError, match="employment: must be an object with year, source and rows"):
         EmploymentTable.from_json([])
+
+
+def test_the_competence_sections_jobs_and_commuters_say_how_old_they_are():
+    """Jobs (SSB 13470) and working residents (SSB 03321) end in 2017: the sentence says how old (issue 8)."""
+    section = needs.competence("5528", "trend", "en")
+    text = " ".join(section.paragraphs)
+    assert "In 2017 there were 353 jobs in Dyrøy" in text
+    assert f"These figures are from 2017, {dt.date.today().year - 2017} years ago" in text

@@ -39,6 +39,7 @@ from blilyst.i18n import format_number, format_percent, format_signed, override
 from blilyst.i18n import gettext as _
 from blilyst.plan import smallnumbers
 from blilyst.plan.document import Section, TableSpec
+from blilyst.plan.texts import data_age_note
 
 PERIODS = (10, 20)  # years ahead
 
@@ -129,6 +130,10 @@ def competence_section(
                     "employed": format_number(employed_residents[1]),
                     "year": employed_residents[0],
                 }
+            # the jobs and commuting figures end in 2017: the sentence says how old they are
+            stale = data_age_note(max(int(jobs[0]), int(employed_residents[0]) if employed_residents else 0))
+            if stale:
+                text += " " + stale
             paragraphs.append(text)
         tables = [table]
         if employment is None:
