@@ -263,3 +263,18 @@ def test_a_single_refugee_is_written_in_the_singular():
     assert warning.code == "refugees_ignored"
     assert warning.text("nb").startswith("Kommunen bosatte 1 flyktning i 2019–2023, men planen gir flyktninger")
     assert warning.text("en").startswith("The municipality settled 1 refugee in 2019–2023")
+
+
+def test_immigrants_split_half_and_half_from_a_merged_municipality_show_shares_only(snapshot):
+    """Haram's immigrants 2021 are half of the merged Ålesund's (1 698 labour immigrants were printed as
+    Haram's): the target group gives the share with a note and no count; the reasons table likewise (issue 8)."""
+    from blilyst.plan import needs
+    from blilyst.plan.targetgroups import get_group, group_evidence
+
+    ev = group_evidence(get_group("labour_immigrants"), "1580", immigrants_by_reason=snapshot.immigrants_by_reason)
+    assert [i.key for i in ev.indicators] == ["immigrant_share"]
+    assert ev.notes[0]["en"].startswith("In 2021 the municipality was part of a merged municipality")
+    table = needs.reasons_table("1580", "en")
+    assert set(table.frame["Persons"]) == {"–"} and "fixed share" in table.note
+    own = group_evidence(get_group("labour_immigrants"), "4005", immigrants_by_reason=snapshot.immigrants_by_reason)
+    assert [i.key for i in own.indicators] == ["immigrant_share", "immigrant_persons"]

@@ -29,6 +29,7 @@ from blilyst.plan.comparison import choose_peers, comparison_table, municipality
 from blilyst.plan.document import ChartSpec, Plan, TableSpec
 from blilyst.plan.targetgroups import (
     SOURCE_IMDI,
+    apportioned_note,
     group_label,
     immigrants_by_reason_shares,
     migration_age_profile,
@@ -357,18 +358,20 @@ def reasons_table(code: str, immigrants_by_reason: pd.DataFrame, lang: str = "nb
         shares = immigrants_by_reason_shares(immigrants_by_reason, code)
     except InputError:
         return None
+    split = bool(shares.attrs.get("apportioned"))
     with override(lang):
         frame = pd.DataFrame(
             {
                 _("Reason for immigration"): [reason_label(r) for r in shares["reason"]],
-                _("Persons"): [fmt_int(v, lang) for v in shares["persons"]],
+                _("Persons"): ["–" if split else fmt_int(v, lang) for v in shares["persons"]],
                 pgettext("proportion", "Share"): [fmt_pct(v, lang) for v in shares["share"]],
             }
         )
         title = _("Immigrants living in the municipality by reason for immigration, {year}").format(
             year=shares.attrs["year"]
         )
-    return TableSpec(title, frame, SSB_CREDIT)
+        note = apportioned_note(int(shares.attrs["year"])) if split else ""
+    return TableSpec(title, frame, SSB_CREDIT, note)
 
 
 def comparison_spec(

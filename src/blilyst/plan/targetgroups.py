@@ -416,7 +416,18 @@ def immigrants_by_reason_shares(
     frame = pd.DataFrame({"reason": persons.index, "persons": persons.values})
     frame["share"] = frame["persons"] / total if total else float("nan")
     frame.attrs["year"] = year
+    # handed out by a fixed split of a merged municipality (Haram and Ålesund 2006–2021): the persons are not the
+    # municipality's own, the shares are those of the merged municipality
+    frame.attrs["apportioned"] = bool("apportioned" in rows and rows["apportioned"].astype(bool).any())
     return frame
+
+
+def apportioned_note(year: int) -> str:
+    """Why immigrants by reason show shares only where the municipality was part of a merged one."""
+    return _(
+        "In {year} the municipality was part of a merged municipality and its immigrants are a fixed share of that "
+        "one's: only the shares (those of the merged municipality) are shown."
+    ).format(year=year)
 
 
 def normalise_settlement_measure(label: str) -> str:
@@ -656,6 +667,9 @@ def _reason_evidence(
                 _message(SOURCE_REASON),
             )
         )
+        if reasons.attrs.get("apportioned"):
+            notes.append(in_every_language(lambda: apportioned_note(year)))
+            return
         indicators.append(
             Indicator(
                 "immigrant_persons",
