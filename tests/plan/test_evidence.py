@@ -225,3 +225,14 @@ def test_haram_charts_mark_fixed_share_stocks_and_print_no_artefact_change():
     assert change[2023] == "–" and change[2025] == "+51"
     notodden = needs.population_chart("4005", "trend", "en")
     assert set(notodden.table["Status"]) == {"Registered", "Projected"}
+
+
+def test_the_net_migration_chart_never_calls_a_minus_the_most_in_migration():
+    """Vardø lost people at every age 2016–2025: the chart's text said 'Most net in-migration at ages 70–79 (-5)'
+    (issue 8)."""
+    from blilyst.plan import needs
+
+    vardo = needs.net_migration_by_sex_chart("5607", "en").alt_text
+    assert "Net out-migration at every age: the least at ages 70–79" in vardo and "Most net in-migration" not in vardo
+    oslo = needs.net_migration_by_sex_chart("0301", "en").alt_text
+    assert "Most net in-migration at ages 20–29" in oslo

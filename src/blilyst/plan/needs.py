@@ -482,10 +482,22 @@ def net_migration_by_sex_chart(code: str, lang: str) -> ChartSpec:
     def lab(b: int) -> str:
         return "80+" if b >= 80 else f"{b}–{b + 9}"
 
-    alt_text = _(
-        "Bars of estimated net migration by age and sex %(first)d–%(last)d. Most net in-migration at ages "
-        "%(top)s (%(top_n)s), most net out-migration at ages %(bottom)s (%(bottom_n)s)."
-    ) % {
+    if by_band[top] <= 0:  # out-migration at every age (Vardø): never "most net in-migration" of a minus
+        sentence = _(
+            "Bars of estimated net migration by age and sex %(first)d–%(last)d. Net out-migration at every age: "
+            "the least at ages %(top)s (%(top_n)s), the most at ages %(bottom)s (%(bottom_n)s)."
+        )
+    elif by_band[bottom] >= 0:
+        sentence = _(
+            "Bars of estimated net migration by age and sex %(first)d–%(last)d. Net in-migration at every age: "
+            "the most at ages %(top)s (%(top_n)s), the least at ages %(bottom)s (%(bottom_n)s)."
+        )
+    else:
+        sentence = _(
+            "Bars of estimated net migration by age and sex %(first)d–%(last)d. Most net in-migration at ages "
+            "%(top)s (%(top_n)s), most net out-migration at ages %(bottom)s (%(bottom_n)s)."
+        )
+    alt_text = sentence % {
         "first": first,
         "last": last,
         "top": lab(top),
