@@ -36,6 +36,7 @@ class Job(models.Model):
         RETENTION = "retention", _("Retention: erase personal data past their time")
         EXPORT = "export", _("The plan as a document")
         ADOPT = "adopt", _("Adopting a plan version")
+        REMATCH = "rematch", _("Re-matching households after a register change")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")
@@ -61,6 +62,8 @@ class Job(models.Model):
     # what the work is done for, one waiting or running job at a time (see the module docstring); empty: no such
     # rule (jobs from before it)
     target = models.CharField(max_length=200, blank=True)
+    # what the work is done on changed while it ran: it goes once more (see go_again)
+    again = models.BooleanField(default=False)
     # when the job was created or last reported progress (a job silent too long is given up)
     updated = models.DateTimeField(default=timezone.now)
     # the file the work made, offered on the job's page (the plan's PDF or Word document)
@@ -106,6 +109,26 @@ class Job(models.Model):
         self.state, self.summary, self.finished = state, summary, timezone.now()
         self.updated = self.finished
         self.save(update_fields=["state", "summary", "finished", "updated"])
+
+    def go_again(self) -> bool:
+        """Ask running work to go once more when it is done (what it works on changed while it ran; the work
+        checks with :meth:`finish_unless_again`). True when it will see the change: it was asked, or it is
+        still waiting (it reads everything when it starts); False when it has ended."""
+        if Job.objects.filter(pk=self.pk, state=self.State.RUNNING).update(again=True):
+            return True
+        return Job.objects.filter(pk=self.pk, state=self.State.QUEUED).exists()
+
+    def finish_unless_again(self, summary: str) -> bool:
+        """Finish the job as done with ``summary``, unless :meth:`go_again` asked for once more meanwhile; then
+        forget that request and return False (the work goes again). One statement each, so a request is never
+        lost between the work's last look and its end."""
+        now = timezone.now()
+        done = {"state": self.State.DONE, "summary": summary, "finished": now, "updated": now}
+        if Job.objects.filter(pk=self.pk, again=False).update(**done):
+            self.state, self.summary, self.finished, self.updated = self.State.DONE, summary, now, now
+            return True
+        Job.objects.filter(pk=self.pk).update(again=False)
+        return False
 
     @classmethod
     def give_up_silent(cls, kind: str, target: str, why: str) -> int:

@@ -110,12 +110,32 @@ def _adopt(job: Job) -> str:
     return _("Version %(number)d is adopted and frozen.") % {"number": number}
 
 
+def _rematch(job: Job) -> str:
+    from blilyst.web.resources.views import rematch
+
+    code = job.municipality_id or ""
+
+    def progress(done: int, total: int) -> None:
+        job.report(_("Re-matching the open households"), done, total)
+
+    while True:
+        done = rematch(job.started_by, code, progress)
+        summary = ngettext(
+            "Re-matched %(n)s open household against the registers as they are now.",
+            "Re-matched %(n)s open households against the registers as they are now.",
+            done,
+        ) % {"n": number_format(done, force_grouping=True)}
+        if job.finish_unless_again(summary):  # the registers changed while it ran: once more
+            return summary
+
+
 WORK: dict[str, Callable[[Job], str]] = {
     Job.Kind.REFRESH: _refresh,
     Job.Kind.DIGEST: _digest,
     Job.Kind.RETENTION: _retention,
     Job.Kind.EXPORT: _export,
     Job.Kind.ADOPT: _adopt,
+    Job.Kind.REMATCH: _rematch,
 }
 
 

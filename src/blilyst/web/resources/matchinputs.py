@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -278,22 +279,38 @@ def gap_counts(gap_qs, since: dt.date | None = None, open_only: bool = False) ->
 #: (the oldest gaps first), then the other open households, the most recently active first.
 REFRESH_BATCH = 300
 
+#: Re-matching after a register change runs inside the request up to this many open households (one batch:
+#: 0.3 s measured, bench/bench_rematch.py) and as background work above it (1 500 open households took 1.2-1.8 s
+#: and 5 000 about 6 s on PostgreSQL, growing with the households: too long for a page to wait).
+REMATCH_IN_REQUEST = REFRESH_BATCH
 
-def refresh_gaps(index: m.ListingIndex, household_qs, gap_qs, municipality_code: str) -> int:
+
+def open_households(household_qs, municipality_code: str):
+    """The households of ``municipality_code`` still in the pipeline (not stayed or moved away)."""
+    from blilyst.web.newcomers.models import CLOSED_STATUSES
+
+    return household_qs.filter(municipality_id=municipality_code).exclude(status__in=CLOSED_STATUSES)
+
+
+def refresh_gaps(
+    index: m.ListingIndex,
+    household_qs,
+    gap_qs,
+    municipality_code: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Re-match the open households of ``municipality_code`` against ``index`` (the registers as they are
     now) and keep their gap rows in step: a gap a new listing meets is resolved today, a gap still there
     gets a new ``last_seen``, and a need whose listing went (a dwelling reserved by another household, a
     vacancy filled, a month's places taken) becomes a gap. Every open household is re-matched, in batches of
     ``REFRESH_BATCH``, so none keeps stale gaps. Returns how many households were re-matched.
 
-    ``household_qs`` and ``gap_qs`` come from the caller already narrowed by tenancy."""
-    from blilyst.web.newcomers.models import CLOSED_STATUSES
-
+    ``household_qs`` and ``gap_qs`` come from the caller already narrowed by tenancy; ``progress(done, total)``
+    is told after each batch."""
     open_gaps = gap_qs.filter(municipality_id=municipality_code, resolved_on__isnull=True, household__isnull=False)
     with_gaps = list(dict.fromkeys(open_gaps.order_by("recorded_on", "pk").values_list("household_id", flat=True)))
     others = list(
-        household_qs.filter(municipality_id=municipality_code)
-        .exclude(status__in=CLOSED_STATUSES)
+        open_households(household_qs, municipality_code)
         .exclude(pk__in=open_gaps.values("household_id"))
         .order_by("-last_activity", "-pk")
         .values_list("pk", flat=True)
@@ -302,6 +319,8 @@ def refresh_gaps(index: m.ListingIndex, household_qs, gap_qs, municipality_code:
     done = 0
     for start in range(0, len(ids), REFRESH_BATCH):
         done += _refresh_batch(index, household_qs, gap_qs, municipality_code, ids[start : start + REFRESH_BATCH])
+        if progress is not None:
+            progress(min(start + REFRESH_BATCH, len(ids)), len(ids))
     return done
 
 

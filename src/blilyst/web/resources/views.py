@@ -8,6 +8,7 @@ personal data: only users who may see personal data (``VIEW_HOUSEHOLDS``) see th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,9 +19,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blilyst import matching
@@ -28,7 +31,7 @@ from blilyst.errors import ImportFileError
 from blilyst.matching import match_household
 from blilyst.web.accounts.roles import Capability
 from blilyst.web.lib.authed import AuthedRequest
-from blilyst.web.lib.tenancy import for_user, get_for_user, get_rw_for_user, require_capability
+from blilyst.web.lib.tenancy import for_member, for_user, get_for_user, get_rw_for_user, require_capability
 from blilyst.web.lib.versioning import VersionConflict, conflict_context, rebind_to_current
 from blilyst.web.resources import csvimport, explain, matchinputs
 from blilyst.web.resources.forms import (
@@ -621,25 +624,54 @@ def offer_answer(request: AuthedRequest, household_id: int, offer_id: int) -> Ht
 
 
 def registers_changed(request: AuthedRequest, code: str) -> None:
-    """After a change to ``code``'s registers: re-match the households with open gaps, so the gaps list and
-    the plan's bottleneck evidence follow the registers (``matchinputs.refresh_gaps``), and let the public
-    front door count again."""
+    """After a change to ``code``'s registers: re-match the open households, so the gaps list and the plan's
+    bottleneck evidence follow the registers (``matchinputs.refresh_gaps``), and let the public front door
+    count again. Up to ``matchinputs.REMATCH_IN_REQUEST`` open households inside this request; more as
+    background work (one at a time per municipality; a change while it runs makes it go once more), whose
+    progress the editor can follow from the message this adds."""
     from blilyst.web.frontdoor.offer import forget_offer
+    from blilyst.web.jobs.models import Job
+    from blilyst.web.jobs.tasks import start
     from blilyst.web.newcomers.models import Household
 
     forget_offer(code)
     if not request.user.can(Capability.EDIT_HOUSEHOLDS, code):
         return
+    households = for_user(request, Household.objects.all(), Capability.EDIT_HOUSEHOLDS)
+    waiting = matchinputs.open_households(households, code).count()
+    if waiting <= matchinputs.REMATCH_IN_REQUEST:
+        rematch(request.user, code)
+        return
+    target = f"matching/{code}"
+    job, started = start(Job.Kind.REMATCH, request.user, target, municipality_id=code)
+    if not started and not job.go_again():  # it ended a moment ago, perhaps before this change: once more
+        job, started = start(Job.Kind.REMATCH, request.user, target, municipality_id=code)
+    text = ngettext(
+        "The registers changed: the municipality's %(n)s open household is re-matched in the background.",
+        "The registers changed: the municipality's %(n)s open households are re-matched in the background.",
+        waiting,
+    ) % {"n": number_format(waiting, force_grouping=True)}
+    if job.started_by_id == request.user.pk:
+        link = reverse("jobs:detail", args=[job.pk])
+        text = format_html('{} <a href="{}">{}</a>', text, link, _("Follow the re-matching"))
+    messages.info(request, text, fail_silently=True)  # API requests have no messages
+
+
+def rematch(user, code: str, progress: Callable[[int, int], None] | None = None) -> int:
+    """Re-match ``code``'s open households against its registers as ``user`` may see them; returns how many."""
+    from blilyst.web.newcomers.models import Household
+
     read = Capability.VIEW_RESOURCES
     index = matchinputs.listing_index(
-        for_user(request, Housing.objects.filter(municipality_id=code), read),
-        for_user(request, JobVacancy.objects.filter(municipality_id=code), read),
-        for_user(request, KindergartenCapacity.objects.filter(municipality_id=code), read),
+        for_member(user, Housing.objects.filter(municipality_id=code), read),
+        for_member(user, JobVacancy.objects.filter(municipality_id=code), read),
+        for_member(user, KindergartenCapacity.objects.filter(municipality_id=code), read),
         today=timezone.localdate(),
     )
-    matchinputs.refresh_gaps(
+    return matchinputs.refresh_gaps(
         index,
-        for_user(request, Household.objects.all(), Capability.EDIT_HOUSEHOLDS),
-        for_user(request, MatchingGap.objects.all(), Capability.EDIT_HOUSEHOLDS),
+        for_member(user, Household.objects.all(), Capability.EDIT_HOUSEHOLDS),
+        for_member(user, MatchingGap.objects.all(), Capability.EDIT_HOUSEHOLDS),
         code,
+        progress,
     )
