@@ -236,3 +236,14 @@ def test_the_net_migration_chart_never_calls_a_minus_the_most_in_migration():
     assert "Net out-migration at every age: the least at ages 70–79" in vardo and "Most net in-migration" not in vardo
     oslo = needs.net_migration_by_sex_chart("0301", "en").alt_text
     assert "Most net in-migration at ages 20–29" in oslo
+
+
+def test_the_similar_municipalities_say_why_attractiveness_is_missing_in_the_readers_format():
+    """Haram and Ålesund show '–' for attractiveness: the note says they are left out of the model's fit, and the
+    fitted line is written with decimal commas in bokmål (it read 'y = 0.3465x + 1.9998') (issue 8)."""
+    from blilyst.plan import needs
+
+    note = needs.comparison("1580", None, "nb").note
+    assert "Haram og Ålesund: holdt utenfor attraktivitetsmodellen" in note
+    assert "y = 0,3465x + 1,9998 (R² 0,46, n = 350)" in note
+    assert "holdt utenfor attraktivitetsmodellen" not in needs.comparison("4028", None, "nb").note

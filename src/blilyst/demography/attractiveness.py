@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from blilyst.errors import InputError
-from blilyst.i18n import gettext
+from blilyst.i18n import format_number, gettext
 
 if TYPE_CHECKING:
     from blilyst.demography.accounts import Accounts
@@ -109,8 +109,12 @@ class AttractivenessModel:
         return f"{self.jobs_from}-{self.jobs_to}"
 
     def equation(self) -> str:
-        sign = "-" if self.intercept < 0 else "+"
-        return f"y = {self.slope:.4f}x {sign} {abs(self.intercept):.4f} (R² {self.r2:.2f}, n = {self.n})"
+        """The fitted line in the active language's number format (``y = 0,3465x + 1,9998`` in Norwegian)."""
+        sign = "\u2212" if self.intercept < 0 else "+"
+        return (
+            f"y = {format_number(self.slope, 4)}x {sign} {format_number(abs(self.intercept), 4)} "
+            f"(R² {format_number(self.r2, 2)}, n = {format_number(self.n)})"
+        )
 
     def place(self, code: str) -> pd.DataFrame:
         """The municipality and the others of its centrality class, best first."""

@@ -808,6 +808,13 @@ def comparison(code: str, peers: tuple[str, ...] | None, lang: str) -> TableSpec
         )
         % {"equation": model.equation()}
     )
+    # a '–' in the column says why: the merged-then-split municipalities are left out of the model's fit
+    names = [cell.split(" ", 1)[1] for cell, v in zip(frame.iloc[:, 0], values, strict=True) if v == "–"]
+    if names:
+        note += " " + _(
+            "%(names)s: left out of the attractiveness model, since their populations before 2020 or 2024 are "
+            "fixed shares of a merged municipality."
+        ) % {"names": format_list(names)}
     return TableSpec(spec.title, frame, spec.source, note)
 
 
