@@ -70,10 +70,8 @@ def speak(lang: str) -> None:
 
 
 def _translate_typer_constants() -> None:
-    try:
-        from typer import rich_utils
-    except ImportError:  # Typer without rich prints its plain help, whose texts click translates as it goes
-        return
+    from typer import rich_utils  # rich is a dependency of blilyst (and of Typer): always there
+
     for name, message in _TYPER_RICH_CONSTANTS.items():
         if hasattr(rich_utils, name):
             setattr(rich_utils, name, gettext.gettext(message))
