@@ -247,3 +247,13 @@ def test_the_similar_municipalities_say_why_attractiveness_is_missing_in_the_rea
     assert "Haram og Ålesund: holdt utenfor attraktivitetsmodellen" in note
     assert "y = 0,3465x + 1,9998 (R² 0,46, n = 350)" in note
     assert "holdt utenfor attraktivitetsmodellen" not in needs.comparison("4028", None, "nb").note
+
+
+def test_the_growth_beside_the_immigrant_growth_says_how_much_came_by_border_changes():
+    """Tønsberg grew by 5 389 in 2016–2020, +2 061 of them by border changes from Sandefjord: the summary says
+    so instead of presenting the transfer as ordinary growth (issue 8)."""
+    from blilyst.plan import needs
+
+    text = needs.immigration_text("3905", "en")
+    assert "The population grew by 5,389 in the same years (+2,061 of them moved by border changes" in text
+    assert "border changes" not in needs.immigration_text("4032", "en")

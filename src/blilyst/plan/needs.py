@@ -523,6 +523,7 @@ class ImmigrationShare:
     net_migration: float
     natural_increase: float
     change_same_period: float | None = None  # population change over the immigrant figures' years
+    moved_same_period: float = 0.0  # of which people moved by border changes (not migration)
     first_year: int = 0  # the years the components cover (stated in every sentence that uses them)
     last_year: int = 0
     registered: bool = False  # SSB's registered components (else the accounts, estimated where not registered)
@@ -550,6 +551,7 @@ def immigration_share(code: str) -> ImmigrationShare:
     known = imm is not None and not pd.isna(imm)
     years = str(row["immigrant_change_years"]) if known else None
     change_same_period = None
+    moved_same_period = 0.0
     if known:
         # the immigrant stock changed from 1 January of the first year to 1 January after the last: compare
         # with the population change over exactly the same years
@@ -557,6 +559,10 @@ def immigration_share(code: str) -> ImmigrationShare:
         totals = population_by_year(code).set_index("year")["population"]
         if first in totals.index and last + 1 in totals.index:
             change_same_period = float(totals[last + 1] - totals[first])
+            moved = snapshot().boundary_changes
+            moved_same_period = float(
+                moved.loc[(moved["municipality"] == code) & moved["year"].between(first, last), "persons"].sum()
+            )
     years_covered = accounts(code).years[-COMPONENT_YEARS:]
     first_year, last_year = int(years_covered[0]), int(years_covered[-1])
     natural, net, registered = float(row["births"] - row["deaths"]), float(row["net_migration"]), False
@@ -578,6 +584,7 @@ def immigration_share(code: str) -> ImmigrationShare:
         net_migration=net,
         natural_increase=natural,
         change_same_period=change_same_period,
+        moved_same_period=moved_same_period,
         registered=registered,
     )
 
@@ -620,7 +627,17 @@ def immigration_text(code: str, lang: str) -> str:
         stale = data_age_note(int(str(s.years).split("–")[-1]) + 1)
         if stale:
             text += " " + stale
-        if s.share is not None:
+        if s.share is not None and abs(s.moved_same_period) >= 0.5:
+            # a border change is part of the growth but not migration: the sentence says how much (Tønsberg 2016)
+            text += " " + _(
+                "The population grew by %(growth)s in the same years (%(moved)s of them moved by border changes, "
+                "not migration), so the growth of the immigrant population equals %(share)s of the growth."
+            ) % {
+                "growth": format_number(s.change_same_period or 0),
+                "moved": format_signed(s.moved_same_period),
+                "share": format_percent(s.share),
+            }
+        elif s.share is not None:
             text += " " + _(
                 "The population grew by %(growth)s in the same years, so the growth of the immigrant population "
                 "equals %(share)s of the growth."
