@@ -173,7 +173,6 @@ ENGLISH_ERRORS_LEFT = {
     "blilyst/demography/projection.py": 1,  # NegativePopulation: scenarios.py says it again, in words, per region
     "blilyst/matchwords.py": 2,  # a part or gap code the matcher itself made
     "blilyst/plan/needs.py": 1,  # run_scenario always sets the target-seeking migrants
-    "blilyst/stats/jsonstat.py": 28,  # SSB's answer in a shape it never sends (refresh reports them, in English)
 }
 
 

@@ -12,12 +12,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blilyst.errors import SsbResponseError
+from blilyst.i18n import override
 from blilyst.stats.jsonstat import parse_jsonstat, read_jsonstat
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SSB_07459 = FIXTURES / "ssb_api_fixtures" / "download-07459_20220914-092711.json"
 SCB_DATA = FIXTURES / "pxwebpy_v2_fixtures_scb" / "TAB6471_data.json"
 SCB_META = FIXTURES / "pxwebpy_v2_fixtures_scb" / "TAB6471_metadata.json"
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the English wording of the reader's errors; the bokmål and nynorsk ones are read by
+    test_malformed_answers_are_worded_in_the_active_language (issue 12)."""
+    with override("en"):
+        yield
 
 
 def test_ssb_07459_becomes_a_tidy_frame_with_real_populations():
@@ -152,6 +161,31 @@ def test_error_objects_and_empty_bodies():
         parse_jsonstat(b"\xff\xfe\x00{")
     with pytest.raises(SsbResponseError, match="expected a JSON object"):
         parse_jsonstat("[1, 2]")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "nb",
+            "Svaret fra SSB på https://data.ssb.no/x er ikke et lesbart JSON-stat 2-datasett: 358 verdier for 359 celler",
+        ),
+        (
+            "nn",
+            "Svaret frå SSB på https://data.ssb.no/x er ikkje eit lesbart JSON-stat 2-datasett: 358 verdiar for 359 celler",
+        ),
+    ],
+)
+def test_malformed_answers_are_worded_in_the_active_language(lang, expected):
+    raw = json.loads(SSB_07459.read_text(encoding="utf-8"))
+    raw["value"].pop()
+    with override(lang), pytest.raises(SsbResponseError) as info:
+        parse_jsonstat(raw, url="https://data.ssb.no/x")
+    assert str(info.value).startswith(expected)
+    with override(lang), pytest.raises(SsbResponseError) as info:
+        parse_jsonstat(b"   ")
+    assert "svaret er tomt" in str(info.value)
+    assert "answer" not in str(info.value)
 
 
 # --- property tests ---------------------------------------------------------------------------

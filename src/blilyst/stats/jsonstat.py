@@ -40,6 +40,8 @@ import numpy as np
 import pandas as pd
 
 from blilyst.errors import SsbResponseError
+from blilyst.i18n import format_list, ngettext
+from blilyst.i18n import gettext as _
 
 #: SSB's status symbols and what they mean (shown in docs and messages).
 STATUS_MEANINGS: dict[str, str] = {
@@ -103,7 +105,11 @@ class JsonStatDataset:
         for dim in self.dimensions:
             if dim.id == dim_id:
                 return dim
-        raise KeyError(f"dataset has no dimension {dim_id!r}; it has {', '.join(self.ids)}")
+        raise KeyError(
+            _("SSB's dataset has no dimension '{dimension}'; it has {dimensions}").format(
+                dimension=dim_id, dimensions=format_list(self.ids)
+            )
+        )
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -126,7 +132,7 @@ class JsonStatDataset:
         status symbol in ``status`` (``None`` where the cell has no status).
         """
         if self.values is None:
-            raise ValueError("this dataset holds metadata only (no values); fetch data to get a frame")
+            raise ValueError(_("this dataset holds metadata only (no values); fetch data to get a frame"))
         sizes = self.sizes
         n = self.n_cells
         columns: dict[str, Any] = {}
@@ -193,12 +199,18 @@ def _plain_number(v: float) -> int | float:
 
 
 def _fail(problem: str, url: str | None) -> SsbResponseError:
-    where = f" from {url}" if url else ""
-    return SsbResponseError(
-        f"SSB's answer{where} is not a readable JSON-stat 2 dataset: {problem}. "
-        "Try again later; if it persists, the table or query may have changed.",
-        url=url,
-    )
+    """The error for an answer that is not a dataset blilyst can read; ``problem`` is already translated."""
+    if url:
+        message = _(
+            "SSB's answer from {url} is not a readable JSON-stat 2 dataset: {problem}. "
+            "Try again later; if it persists, the table or query may have changed."
+        ).format(url=url, problem=problem)
+    else:
+        message = _(
+            "SSB's answer is not a readable JSON-stat 2 dataset: {problem}. "
+            "Try again later; if it persists, the table or query may have changed."
+        ).format(problem=problem)
+    return SsbResponseError(message, url=url)
 
 
 def _load(data: Any, url: str | None) -> dict[str, Any]:
@@ -206,33 +218,43 @@ def _load(data: Any, url: str | None) -> dict[str, Any]:
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise _fail(f"the bytes are not UTF-8 ({exc.reason} at byte {exc.start})", url) from None
+            raise _fail(
+                _("the bytes are not UTF-8 ({reason} at byte {position})").format(
+                    reason=exc.reason, position=exc.start
+                ),
+                url,
+            ) from None
     if isinstance(data, str):
         if not data.strip():
-            raise _fail("the answer is empty", url)
+            raise _fail(_("the answer is empty"), url)
         try:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
             raise _fail(
-                f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}; the answer may be truncated)", url
+                _("invalid JSON ({error} at line {line} column {column}; the answer may be truncated)").format(
+                    error=exc.msg, line=exc.lineno, column=exc.colno
+                ),
+                url,
             ) from None
     if not isinstance(data, dict):
-        raise _fail(f"expected a JSON object, got {type(data).__name__}", url)
+        raise _fail(_("expected a JSON object, got {kind}").format(kind=type(data).__name__), url)
     return data
 
 
 def _category(dim_id: str, raw: Any, url: str | None) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, Any]]:
     if not isinstance(raw, dict) or not isinstance(raw.get("category"), dict):
-        raise _fail(f"dimension {dim_id!r} has no category", url)
+        raise _fail(_("dimension '{dimension}' has no category").format(dimension=dim_id), url)
     cat = raw["category"]
     index = cat.get("index")
     labels = cat.get("label") or {}
     if not isinstance(labels, dict):
-        raise _fail(f"dimension {dim_id!r} has a category label that is not an object", url)
+        raise _fail(
+            _("dimension '{dimension}' has a category label that is not an object").format(dimension=dim_id), url
+        )
     if index is None:
         # JSON-stat allows omitting the index for a dimension with a single category.
         if len(labels) != 1:
-            raise _fail(f"dimension {dim_id!r} has no category index", url)
+            raise _fail(_("dimension '{dimension}' has no category index").format(dimension=dim_id), url)
         codes = [next(iter(labels))]
     elif isinstance(index, list):
         codes = [str(c) for c in index]
@@ -240,14 +262,18 @@ def _category(dim_id: str, raw: Any, url: str | None) -> tuple[tuple[str, ...], 
         try:
             positions = sorted((int(p), str(c)) for c, p in index.items())
         except (TypeError, ValueError):
-            raise _fail(f"dimension {dim_id!r} has a non-integer category index", url) from None
+            raise _fail(
+                _("dimension '{dimension}' has a non-integer category index").format(dimension=dim_id), url
+            ) from None
         if [p for p, _ in positions] != list(range(len(positions))):
-            raise _fail(f"dimension {dim_id!r} has category positions that are not 0..n-1", url)
+            raise _fail(
+                _("dimension '{dimension}' has category positions that are not 0..n-1").format(dimension=dim_id), url
+            )
         codes = [c for _, c in positions]
     else:
-        raise _fail(f"dimension {dim_id!r} has a category index of the wrong type", url)
+        raise _fail(_("dimension '{dimension}' has a category index of the wrong type").format(dimension=dim_id), url)
     if len(set(codes)) != len(codes):
-        raise _fail(f"dimension {dim_id!r} repeats a category code", url)
+        raise _fail(_("dimension '{dimension}' repeats a category code").format(dimension=dim_id), url)
     out_labels = tuple(str(labels.get(c, c)) for c in codes)
     return tuple(codes), out_labels, cat.get("unit") or {}
 
@@ -255,7 +281,14 @@ def _category(dim_id: str, raw: Any, url: str | None) -> tuple[tuple[str, ...], 
 def _values(raw: Any, n: int, url: str | None) -> np.ndarray:
     if isinstance(raw, list):
         if len(raw) != n:
-            raise _fail(f"{len(raw)} values for {n} cells (size says {n}; the answer may be truncated)", url)
+            raise _fail(
+                ngettext(
+                    "{values} values for {cells} cell ('size' says {cells}; the answer may be truncated)",
+                    "{values} values for {cells} cells ('size' says {cells}; the answer may be truncated)",
+                    n,
+                ).format(values=len(raw), cells=n),
+                url,
+            )
         if set(map(type, raw)) <= {int, float, type(None)}:  # the usual case: one fast conversion
             return np.array(raw, dtype="float64")  # None becomes NaN
         items: Iterable[tuple[int, Any]] = enumerate(raw)
@@ -263,17 +296,24 @@ def _values(raw: Any, n: int, url: str | None) -> np.ndarray:
         try:
             items = [(int(k), v) for k, v in raw.items()]
         except ValueError:
-            raise _fail("the value object has a key that is not a cell number", url) from None
+            raise _fail(_("the value object has a key that is not a cell number"), url) from None
     else:
-        raise _fail("'value' is neither a list nor an object", url)
+        raise _fail(_("'value' is neither a list nor an object"), url)
     out = np.full(n, np.nan, dtype="float64")
     for i, v in items:
         if not 0 <= i < n:
-            raise _fail(f"value index {i} is outside the {n} cells", url)
+            raise _fail(
+                ngettext(
+                    "value index {index} is outside the {cells} cell",
+                    "value index {index} is outside the {cells} cells",
+                    n,
+                ).format(index=i, cells=n),
+                url,
+            )
         if v is None:
             continue
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise _fail(f"cell {i} holds {v!r}, not a number", url)
+            raise _fail(_("cell {index} holds {value}, not a number").format(index=i, value=repr(v)), url)
         out[i] = float(v)
     return out
 
@@ -287,7 +327,14 @@ def _status(raw: Any, n: int, url: str | None) -> dict[int, str]:
         if len(raw) == 1 and n != 1:
             return {i: str(raw[0]) for i in range(n)} if raw[0] is not None else {}
         if len(raw) != n:
-            raise _fail(f"{len(raw)} status entries for {n} cells", url)
+            raise _fail(
+                ngettext(
+                    "{entries} status entries for {cells} cell",
+                    "{entries} status entries for {cells} cells",
+                    n,
+                ).format(entries=len(raw), cells=n),
+                url,
+            )
         return {i: str(s) for i, s in enumerate(raw) if s is not None}
     if isinstance(raw, dict):
         out: dict[int, str] = {}
@@ -295,13 +342,20 @@ def _status(raw: Any, n: int, url: str | None) -> dict[int, str]:
             try:
                 i = int(k)
             except ValueError:
-                raise _fail(f"status key {k!r} is not a cell number", url) from None
+                raise _fail(_("status key {key} is not a cell number").format(key=repr(k)), url) from None
             if not 0 <= i < n:
-                raise _fail(f"status index {i} is outside the {n} cells", url)
+                raise _fail(
+                    ngettext(
+                        "status index {index} is outside the {cells} cell",
+                        "status index {index} is outside the {cells} cells",
+                        n,
+                    ).format(index=i, cells=n),
+                    url,
+                )
             if s is not None:
                 out[i] = str(s)
         return out
-    raise _fail("'status' is neither a string, a list nor an object", url)
+    raise _fail(_("'status' is neither a string, a list nor an object"), url)
 
 
 def parse_jsonstat(data: Any, *, url: str | None = None, require_values: bool = True) -> JsonStatDataset:
@@ -319,22 +373,36 @@ def parse_jsonstat(data: Any, *, url: str | None = None, require_values: bool = 
     if klass != "dataset":
         if "error" in obj or "title" in obj:
             detail = obj.get("error") or obj.get("detail") or obj.get("title")
-            raise _fail(f"SSB reported an error instead of data: {detail}", url)
-        raise _fail(f"'class' is {klass!r}, expected 'dataset'", url)
+            raise _fail(_("SSB reported an error instead of data: {detail}").format(detail=detail), url)
+        raise _fail(_("'class' is {value}, expected 'dataset'").format(value=repr(klass)), url)
     ids, sizes, dims_raw = obj.get("id"), obj.get("size"), obj.get("dimension")
     if not isinstance(ids, list) or not isinstance(sizes, list) or not isinstance(dims_raw, dict):
-        raise _fail("'id', 'size' or 'dimension' is missing", url)
+        raise _fail(_("'id', 'size' or 'dimension' is missing"), url)
     if len(ids) != len(sizes):
-        raise _fail(f"'id' names {len(ids)} dimensions but 'size' gives {len(sizes)}", url)
+        raise _fail(
+            ngettext(
+                "'id' names {dimensions} dimension but 'size' gives {sizes}",
+                "'id' names {dimensions} dimensions but 'size' gives {sizes}",
+                len(ids),
+            ).format(dimensions=len(ids), sizes=len(sizes)),
+            url,
+        )
     if any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in sizes):
-        raise _fail("'size' must hold non-negative integers", url)
+        raise _fail(_("'size' must hold non-negative integers"), url)
     dimensions: list[Dimension] = []
     for dim_id, size in zip(ids, sizes, strict=True):
         if dim_id not in dims_raw:
-            raise _fail(f"dimension {dim_id!r} is named in 'id' but not described", url)
+            raise _fail(_("dimension '{dimension}' is named in 'id' but not described").format(dimension=dim_id), url)
         codes, labels, units = _category(dim_id, dims_raw[dim_id], url)
         if len(codes) != size:
-            raise _fail(f"dimension {dim_id!r} has {len(codes)} categories but 'size' says {size}", url)
+            raise _fail(
+                ngettext(
+                    "dimension '{dimension}' has {categories} category but 'size' says {size}",
+                    "dimension '{dimension}' has {categories} categories but 'size' says {size}",
+                    len(codes),
+                ).format(dimension=dim_id, categories=len(codes), size=size),
+                url,
+            )
         raw = dims_raw[dim_id]
         dimensions.append(
             Dimension(
@@ -350,7 +418,7 @@ def parse_jsonstat(data: Any, *, url: str | None = None, require_values: bool = 
     raw_values = obj.get("value")
     if raw_values is None or (raw_values == [] and n):
         if require_values:
-            raise _fail("there is no 'value' (did the request ask for metadata only?)", url)
+            raise _fail(_("there is no 'value' (did the request ask for metadata only?)"), url)
         values = None
     else:
         values = _values(raw_values, n, url)
