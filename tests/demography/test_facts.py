@@ -153,3 +153,11 @@ def test_growth_without_immigrant_growth_says_how_old_its_figures_are(accounts, 
     assert "In 2020, 161 municipalities grew" in text
     assert f"These figures are from 2021, {age} years ago" in text
     assert "the immigrant figures end in 2021" in text
+
+
+def test_a_year_without_net_migration_is_not_counted_as_registered(accounts):
+    """Haram's components said registered_years 8 for 2016–2025: the 8 years with no net migration at all (fixed
+    shares) were counted as registered (issue 8)."""
+    row = change_components(accounts, ["1580"]).frame.set_index("municipality").loc["1580"]
+    assert row.registered_years == 0
+    assert change_components(accounts, ["4036"]).frame.set_index("municipality").loc["4036"].registered_years == 10

@@ -219,6 +219,8 @@ def _period_sums(w: pd.DataFrame, *, national: bool) -> tuple[pd.DataFrame, list
     # years whose stocks are fixed shares of a merged municipality have no net migration: the period
     # sum is then unknown for that municipality, not the sum of the other years
     unknown = w.net_migration.isna()
+    # a year counts as registered only with a registered figure (a year left empty is not registered)
+    w = w.assign(registered_net=~w.estimated.str.contains("net_migration") & ~unknown)
     agg = w.groupby("municipality").agg(
         population_start=("population_start", "first"),
         population_end=("population_end", "last"),
@@ -227,7 +229,7 @@ def _period_sums(w: pd.DataFrame, *, national: bool) -> tuple[pd.DataFrame, list
         net_migration=("net_migration", "sum"),
         boundary_change=("boundary_change", "sum"),
         residual=("residual", "sum"),
-        registered_years=("estimated", lambda s: int((~s.str.contains("net_migration")).sum())),
+        registered_years=("registered_net", "sum"),
     )
     not_comparable = sorted(set(w.municipality[unknown]))
     agg["comparable"] = ~agg.index.isin(not_comparable)
@@ -282,6 +284,7 @@ def _add_immigrant_change(agg: pd.DataFrame, immigrants: pd.DataFrame, years: li
         agg["immigrant_change"] = ch.reindex(agg.index)
         agg.loc["total", "immigrant_change"] = ch.reindex(agg.index[:-1]).sum(min_count=1)
         agg["immigrant_change_years"] = f"{inside[0]}-{inside[-1]}"
+        agg.loc[agg["immigrant_change"].isna(), "immigrant_change_years"] = None  # no figure, no years
 
 
 def _estimated_and_sources(estimated_anywhere: set[str], registered_anywhere: set[str]) -> tuple[list[str], list[str]]:
