@@ -257,3 +257,15 @@ def test_the_growth_beside_the_immigrant_growth_says_how_much_came_by_border_cha
     text = needs.immigration_text("3905", "en")
     assert "The population grew by 5,389 in the same years (+2,061 of them moved by border changes" in text
     assert "border changes" not in needs.immigration_text("4032", "en")
+
+
+def test_the_growth_message_says_how_old_the_immigrant_figures_are():
+    """The fallback summary's immigrant change ends in 2021: it says how old that is (issue 8)."""
+    import datetime as dt
+
+    from blilyst.plan.evidence import growth_message, key_figures
+    from blilyst.stats.snapshot import load_snapshot
+
+    text = growth_message(key_figures("4005", load_snapshot()), "en")
+    assert "The immigrant population changed by 695 from 2011 to 2021." in text
+    assert f"These figures are from 2021, {dt.date.today().year - 2021} years ago" in text

@@ -35,7 +35,7 @@ from blilyst.plan.targetgroups import (
     migration_age_profile,
     reason_label,
 )
-from blilyst.plan.texts import fmt_int, fmt_pct
+from blilyst.plan.texts import data_age_note, fmt_int, fmt_pct
 from blilyst.stats.credit import SSB_CREDIT
 
 if TYPE_CHECKING:
@@ -243,6 +243,9 @@ def growth_message(k: KeyFigures, lang: str = "nb") -> str:
             text += " " + _("The immigrant population changed by {change} from {first} to {last}.").format(
                 change=fmt_int(k.immigrant_change, lang), first=a, last=b
             )
+            stale = data_age_note(b)  # the immigrants by reason end in 2021
+            if stale:
+                text += " " + stale
     return text
 
 
