@@ -38,6 +38,14 @@ class Job(models.Model):
         ADOPT = "adopt", _("Adopting a plan version")
         REMATCH = "rematch", _("Re-matching households after a register change")
 
+    # the installation's own upkeep (no municipality's data): any administrator may follow another's run
+    INSTALLATION_KINDS = (Kind.REFRESH, Kind.DIGEST, Kind.RETENTION)
+
+    @classmethod
+    def installation_work(cls) -> models.QuerySet[Job]:
+        """Jobs of the installation's upkeep; they belong to no municipality, so no tenant's data is in them."""
+        return cls.objects.filter(kind__in=cls.INSTALLATION_KINDS, municipality__isnull=True)
+
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")
         RUNNING = "running", _("Running")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from blilyst.web.jobs.tasks import installation_target, start
 from blilyst.web.lib.authed import AuthedRequest
 
 # Started here by administrators; a plan export is started from its plan's page by whoever may read the plan.
-ADMIN_KINDS = (Job.Kind.REFRESH, Job.Kind.DIGEST, Job.Kind.RETENTION)
+ADMIN_KINDS = Job.INSTALLATION_KINDS
 
 
 def _may_start(request: AuthedRequest) -> bool:
@@ -56,7 +56,7 @@ def _visible_jobs(request: AuthedRequest) -> QuerySet[Job]:
     """The user's own jobs; for administrators also the installation-wide work other administrators started
     (started once for all of them, see :func:`start`)."""
     if _may_start(request):
-        return Job.objects.filter(Q(started_by=request.user) | Q(kind__in=ADMIN_KINDS))
+        return request.user.jobs.all() | Job.installation_work()
     return request.user.jobs.all()
 
 
