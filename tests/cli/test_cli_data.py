@@ -113,8 +113,9 @@ def test_municipality_list_by_county(capsys):
 def test_data_sources_lists_every_data_set_with_its_licence(capsys):
     code, out, _ = run(capsys, "data", "sources", "--format", "csv")
     assert code == 0
-    assert out.splitlines()[0] == "dataset,description,ssb_table,source_file,date,licence,credit"
-    assert "population,Population 1 January" in out and "od_flows," in out
+    assert out.splitlines()[0] == "key,dataset,description,ssb_table,source_file,date,licence,credit"
+    assert 'population,Folketall,"Folketall 1. januar' in out and "od_flows,Flyttinger mellom kommuner," in out
+    assert "eldre materiale" in out and "older material" not in out
     assert out.count("Kilde: Statistisk sentralbyrå") >= 10
 
 
@@ -193,7 +194,7 @@ def test_a_corrupt_local_snapshot_is_one_warning_line_and_the_bundled_data_are_s
     (local / "manifest.json").write_text("{ not json", encoding="utf-8")
     _use_local(monkeypatch, local)
     code, out, err = run(capsys, "--lang", "en", "data", "sources", "--format", "csv")
-    assert code == 0 and "population,Population 1 January" in out
+    assert code == 0 and 'population,Population,"Population on 1 January' in out
     assert err.startswith("Warning:") and "manifest.json" in err and err.count("\n") == 1
 
 

@@ -2,9 +2,9 @@
 tests/web/test_i18n_leaks.py and the plan document's (tests/cli/test_cli_plan_language.py), on what the commands
 really print for Seljord (4022), Trondheim (5001) and old codes that were split or merged.
 
-Left out on purpose: ``--help`` pages (the commands' own help texts are English) and ``data sources`` (its first
-column names the snapshot's data sets by their file keys, and its licence and table columns are the snapshot's
-metadata as published).
+Left out on purpose: ``--help`` pages (the commands' own help texts are English). ``data sources`` names each data
+set and words its table and licence columns in the reader's language (blilyst.stats.sources); its ``--format csv``
+keeps the source files' paths, which are file names.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ COMMANDS = [
     ["accounts", "4022"],
     ["attractiveness", "4022"],
     ["data", "show", "5001"],
+    ["data", "sources"],
     ["project", "seljord", "--format", "xml"],  # a usage error in Click's words
     ["project"],
 ]

@@ -67,10 +67,11 @@ def sources_cmd(
     """
     use_language(lang)
     from blilyst.stats.snapshot import load_snapshot
+    from blilyst.stats.sources import sources_in_words
 
     with warnings_as_lines():
         snap = load_snapshot()
-    frame = snap.sources()
+    frame = sources_in_words(snap)
     if fmt is OutputFormat.table:
         frame = frame[["dataset", "ssb_table", "date", "licence", "credit"]]
     emit(

@@ -289,9 +289,14 @@ class Snapshot:
 
     def credit(self, dataset: str) -> str:
         """The credit line for a data set ("Kilde: Statistisk sentralbyrå, table 07459, 2026-08-22")."""
+        from blilyst.stats.sources import manifest_words
+
         e = self.manifest["datasets"][dataset]
         return gettext("{credit}, table {table} ({date}), licence {licence}").format(
-            credit=e["credit"], table=e["ssb_table"], date=e["date"], licence=e["licence"]
+            credit=e["credit"],
+            table=manifest_words(e["ssb_table"]),
+            date=e["date"],
+            licence=manifest_words(e["licence"]),
         )
 
     def population_cube(
