@@ -2,9 +2,9 @@
 tests/web/test_i18n_leaks.py and the plan document's (tests/cli/test_cli_plan_language.py), on what the commands
 really print for Seljord (4022), Trondheim (5001) and old codes that were split or merged.
 
-Left out on purpose: ``--help`` pages (the commands' own help texts are English). ``data sources`` names each data
-set and words its table and licence columns in the reader's language (blilyst.stats.sources); its ``--format csv``
-keeps the source files' paths, which are file names.
+Left out on purpose: ``--help`` pages (searched by tests/cli/test_cli_help_texts.py, which leaves out option and
+command names). ``data sources`` names each data set and words its table and licence columns in the reader's
+language (blilyst.stats.sources); its ``--format csv`` keeps the source files' paths, which are file names.
 """
 
 from __future__ import annotations

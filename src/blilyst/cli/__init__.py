@@ -17,17 +17,21 @@ import typer
 from blilyst import i18n
 from blilyst.cli import click_texts
 from blilyst.errors import BlilystError, InputError
+from blilyst.i18n import N_
 
+# Every help text below and in the area modules is an English message id marked with N_; the root command's class
+# translates them all into the command's language before the command line is parsed (click_texts.translate_help).
 app = typer.Typer(
     name="blilyst",
-    help="Evidence for municipalities that work to attract and keep residents.",
+    cls=click_texts.TranslatedHelpGroup,
+    help=N_("Evidence for municipalities that work to attract and keep residents."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
 
 
-LANG_HELP = "Language of texts and number formats: nb (bokmål, the default), nn (nynorsk) or en."
+LANG_HELP = N_("Language of texts and number formats: nb (bokmål, the default), nn (nynorsk) or en.")
 
 
 def use_language(lang: str | None, option: str = "--lang") -> str:
@@ -51,7 +55,7 @@ def use_language(lang: str | None, option: str = "--lang") -> str:
 def _global_options(
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Evidence for municipalities that work to attract and keep residents."""
+    """The options of every command (``--lang``)."""
     # Without --lang here the language stays the one main() found anywhere on the command line (bokmål if none),
     # so `blilyst project --help --lang en` is not turned back into bokmål before the command's help is written.
     use_language(lang)

@@ -91,18 +91,21 @@ def accounts_output(kommune: str, years: str | None = None, by_age: bool = False
     return acc, frame, title, notes
 
 
-@app.command("accounts")
+@app.command(
+    "accounts",
+    help=N_(
+        "Demographic accounts: population 1 January, births, deaths, migration, each registered or "
+        "estimated.\n\n"
+        "Example: blilyst accounts Vinje --years 2016-2025"
+    ),
+)
 def accounts_cmd(
-    kommune: str = typer.Argument(..., help="Municipality number or name, e.g. 4036 or Vinje."),
-    years: str = typer.Option(None, "--years", help="Event years, e.g. 2016-2025 (default: all from 2006)."),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
-    by_age: bool = typer.Option(False, "--by-age", help="Components by sex and single-year age."),
+    kommune: str = typer.Argument(..., help=N_("Municipality number or name, e.g. 4036 or Vinje.")),
+    years: str = typer.Option(None, "--years", help=N_("Event years, e.g. 2016-2025 (default: all from 2006).")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=N_("table, csv or json.")),
+    by_age: bool = typer.Option(False, "--by-age", help=N_("Components by sex and single-year age.")),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Demographic accounts: population 1 January, births, deaths, migration, each registered or estimated.
-
-    Example: blilyst accounts Vinje --years 2016-2025
-    """
     use_language(lang)
     acc, frame, title, notes = accounts_output(kommune, years, by_age)
     if fmt is OutputFormat.table and not by_age:
@@ -266,26 +269,31 @@ def attractiveness_table(frame) -> pd.DataFrame:
     )
 
 
-@app.command("attractiveness")
+@app.command(
+    "attractiveness",
+    help=N_(
+        "Attractiveness as a place to live (Telemarksforsking's model): net migration beyond what job "
+        "growth explains.\n\n"
+        "Example: blilyst attractiveness Vinje --period 2005-2015"
+    ),
+)
 def attractiveness_cmd(
-    kommune: str = typer.Argument(None, help="Municipality number or name; leave out for the full ranking."),
+    kommune: str = typer.Argument(None, help=N_("Municipality number or name; leave out for the full ranking.")),
     period: str = typer.Option(
         None,
         "--period",
-        help="Any two job years in the data, e.g. 2005-2015 "
-        "(the default offline) or 2015-2017; after 'blilyst data refresh' also the "
-        "years of SSB 13470.",
+        help=N_(
+            "Any two job years in the data, e.g. 2005-2015 "
+            "(the default offline) or 2015-2017; after 'blilyst data refresh' also the "
+            "years of SSB 13470."
+        ),
     ),
     old_structure: bool = typer.Option(
-        False, "--old-structure", help="Run on the 428 municipalities of 2016 (2005-2015 only)."
+        False, "--old-structure", help=N_("Run on the 428 municipalities of 2016 (2005-2015 only).")
     ),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=N_("table, csv or json.")),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Attractiveness as a place to live (Telemarksforsking's model): net migration beyond what job growth explains.
-
-    Example: blilyst attractiveness Vinje --period 2005-2015
-    """
     use_language(lang)
     _model, frame, title, notes = attractiveness_output(kommune, period, old_structure)
     if fmt is OutputFormat.table:

@@ -12,16 +12,28 @@ Typer's rich help reads a few of its texts (the panel titles "Options", "Argumen
 ``[default: …]`` marks) once, into module constants of ``typer.rich_utils``, when that module is first
 imported; ``speak`` translates those constants again, so a second command in the same process (a test) gets
 its own language there too.
+
+blilyst's own help texts (each command's and parameter's ``help=``) are marked with ``N_`` for the core catalog
+(``blilyst.po``) and stay English message ids in the code; ``TranslatedHelpGroup``, the class of the root
+command, translates every help text of the Click command tree into the active language when the command line
+starts (``translate_help``), keeping each text's message id so a second run in another language translates from
+it again.
 """
 
 from __future__ import annotations
 
 import gettext
 import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
+
+import click
+from typer.core import TyperGroup
 
 from blilyst import i18n
+from blilyst.i18n import N_
 
 CLICK_DOMAIN = "click"
 
@@ -75,3 +87,44 @@ def _translate_typer_constants() -> None:
     for name, message in _TYPER_RICH_CONSTANTS.items():
         if hasattr(rich_utils, name):
             setattr(rich_utils, name, gettext.gettext(message))
+
+
+# Each command's and parameter's English help texts (the message ids), by attribute name, kept the first time the
+# object is translated.
+_HELP_MSGIDS: weakref.WeakKeyDictionary[object, dict[str, str | None]] = weakref.WeakKeyDictionary()
+_COMMAND_ATTRIBUTES = ("help", "short_help", "epilog", "options_metavar")
+_GROUP_ATTRIBUTES = (*_COMMAND_ATTRIBUTES, "subcommand_metavar")
+_PARAMETER_ATTRIBUTES = ("help",)
+# The usage line's placeholders, which Click sets as plain English defaults (not marked for gettext): "Usage:
+# blilyst project [OPTIONS] KOMMUNE". The type names (TEXT, INTEGER, FLOAT) stay as Click writes them.
+_USAGE_PLACEHOLDERS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))
+
+
+def translate_help(command: click.Command) -> None:
+    """Translate the help texts of ``command``, its parameters and (for a group) every command below it into the
+    active language of blilyst's catalog (message ids marked with ``N_`` where the commands are declared), and the
+    usage line's ``[OPTIONS]`` and ``COMMAND [ARGS]...``."""
+    is_group = isinstance(command, click.Group)
+    _translate_attributes(command, _GROUP_ATTRIBUTES if is_group else _COMMAND_ATTRIBUTES)
+    for param in command.params:
+        _translate_attributes(param, _PARAMETER_ATTRIBUTES)
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            translate_help(subcommand)
+
+
+def _translate_attributes(obj: object, attributes: tuple[str, ...]) -> None:
+    msgids = _HELP_MSGIDS.setdefault(obj, {name: getattr(obj, name, None) for name in attributes})
+    for name, msgid in msgids.items():
+        if msgid:
+            setattr(obj, name, i18n.gettext(msgid))
+
+
+class TranslatedHelpGroup(TyperGroup):
+    """The root command's class: its help texts and those of every command below it are translated into the
+    active language (set from ``--lang`` before parsing) just before the command line is parsed, so a help page
+    and a usage error speak it."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        translate_help(self)
+        return super().main(*args, **kwargs)

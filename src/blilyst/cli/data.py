@@ -20,8 +20,10 @@ from blilyst.i18n import N_, format_number, ngettext
 from blilyst.i18n import gettext as _
 
 data_app = typer.Typer(
-    help="The data: sources, population figures, the bundled and local snapshot.\n\n"
-    "Example: blilyst data show Vinje --by sex",
+    help=N_(
+        "The data: sources, population figures, the bundled and local snapshot.\n\n"
+        "Example: blilyst data show Vinje --by sex"
+    ),
     no_args_is_help=True,
 )
 app.add_typer(data_app, name="data")
@@ -56,15 +58,17 @@ class By(str, enum.Enum):
     sex = "sex"
 
 
-@data_app.command("sources")
+@data_app.command(
+    "sources",
+    help=N_(
+        "List every data set in the snapshot with its source table, file, date, licence and credit.\n\n"
+        "Example: blilyst data sources --format csv"
+    ),
+)
 def sources_cmd(
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=N_("table, csv or json.")),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """List every data set in the snapshot with its source table, file, date, licence and credit.
-
-    Example: blilyst data sources --format csv
-    """
     use_language(lang)
     from blilyst.stats.snapshot import load_snapshot
     from blilyst.stats.sources import sources_in_words
@@ -140,18 +144,20 @@ def population_table(kommune: str, year: int | None = None, by: By | str | None 
     return frame, title, notes
 
 
-@data_app.command("show")
+@data_app.command(
+    "show",
+    help=N_(
+        "Show a municipality's population on 1 January by single-year age and sex, with its source.\n\n"
+        "Example: blilyst data show kviteseid --year 2026"
+    ),
+)
 def show_cmd(
-    kommune: str = typer.Argument(..., help="Municipality number or name, e.g. 4028 or Kviteseid."),
-    year: int = typer.Option(None, "--year", help="Year (population on 1 January); default the latest."),
-    by: By = typer.Option(None, "--by", help="age or sex; default a table by age and sex."),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    kommune: str = typer.Argument(..., help=N_("Municipality number or name, e.g. 4028 or Kviteseid.")),
+    year: int = typer.Option(None, "--year", help=N_("Year (population on 1 January); default the latest.")),
+    by: By = typer.Option(None, "--by", help=N_("age or sex; default a table by age and sex.")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=N_("table, csv or json.")),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Show a municipality's population on 1 January by single-year age and sex, with its source.
-
-    Example: blilyst data show kviteseid --year 2026
-    """
     use_language(lang)
     with warnings_as_lines():
         frame, title, notes = population_table(kommune, year, by)
@@ -162,20 +168,24 @@ def show_cmd(
         emit(frame, fmt, title=title, notes=notes)
 
 
-@data_app.command("build-snapshot")
+@data_app.command(
+    "build-snapshot",
+    help=N_(
+        "Rebuild the bundled register and snapshot from data/raw (for maintainers; commit the result).\n\n"
+        "Example: blilyst data build-snapshot --raw data/raw"
+    ),
+)
 def build_snapshot_cmd(
-    raw: Path = typer.Option(None, "--raw", help="The raw data directory (default: data/raw of this checkout)."),
+    raw: Path = typer.Option(None, "--raw", help=N_("The raw data directory (default: data/raw of this checkout).")),
     dest: Path = typer.Option(
         None,
         "--dest",
-        help="Write the snapshot here instead of the bundled src/blilyst/data/snapshot (the register goes beside it).",
+        help=N_(
+            "Write the snapshot here instead of the bundled src/blilyst/data/snapshot (the register goes beside it)."
+        ),
     ),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Rebuild the bundled register and snapshot from data/raw (for maintainers; commit the result).
-
-    Example: blilyst data build-snapshot --raw data/raw
-    """
     use_language(lang)
     from blilyst.stats import build_snapshot as bs
 

@@ -116,48 +116,60 @@ def project_output(
     return res, frame, title, res.notes()
 
 
-@app.command("project")
+@app.command(
+    "project",
+    help=N_(
+        "Project a municipality's population under a named scenario.\n\n"
+        "Example: blilyst project Fyresdal --scenario target-seeking --years 20"
+    ),
+)
 def project_cmd(
     kommune: str = typer.Argument(
         ...,
-        help="Municipality number or name (4032, Fyresdal), a comma-separated list (Fyresdal,Vinje,Tokke) or 'all'.",
+        help=N_(
+            "Municipality number or name (4032, Fyresdal), a comma-separated list (Fyresdal,Vinje,Tokke) or 'all'."
+        ),
     ),
     scenario: str = typer.Option(
         "trend",
         "--scenario",
         "-s",
-        help="trend, trend5, zero-migration, no-immigration, low, high, housing-led, "
-        "employment-led, target-seeking, stochastic.",
+        help=N_(
+            "trend, trend5, zero-migration, no-immigration, low, high, housing-led, "
+            "employment-led, target-seeking, stochastic."
+        ),
     ),
-    years: int = typer.Option(20, "--years", help="Years to project (1-100)."),
-    input_file: Path = typer.Option(None, "--input", help="Your own assumptions, CSV or JSON (see docs/scenarios.md)."),
-    fmt: ProjectFormat = typer.Option(ProjectFormat.table, "--format", help="table, csv, json or xlsx."),
-    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal."),
-    by_age: bool = typer.Option(False, "--by-age", help="Population by year, sex and single-year age."),
-    by_age_group: bool = typer.Option(False, "--by-age-group", help="Population by year and 5-year age group."),
+    years: int = typer.Option(20, "--years", help=N_("Years to project (1-100).")),
+    input_file: Path = typer.Option(
+        None, "--input", help=N_("Your own assumptions, CSV or JSON (see docs/scenarios.md).")
+    ),
+    fmt: ProjectFormat = typer.Option(ProjectFormat.table, "--format", help=N_("table, csv, json or xlsx.")),
+    output: Path = typer.Option(None, "--output", "-o", help=N_("Write to this file instead of the terminal.")),
+    by_age: bool = typer.Option(False, "--by-age", help=N_("Population by year, sex and single-year age.")),
+    by_age_group: bool = typer.Option(False, "--by-age-group", help=N_("Population by year and 5-year age group.")),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
-    window: int = typer.Option(None, "--window", help="Trend years (default 10; 5 for trend5)."),
-    dwellings: float = typer.Option(None, "--dwellings", help="housing-led: new dwellings a year."),
-    jobs_growth: float = typer.Option(None, "--jobs-growth", help="employment-led: jobs growth a year, e.g. 0.01."),
-    jobs_target: float = typer.Option(None, "--jobs-target", help="employment-led: jobs in the final year."),
-    target: str = typer.Option(None, "--target", help="target-seeking: working-age (the default) or population."),
-    target_population: float = typer.Option(None, "--target-population", help="target-seeking: population to reach."),
-    simulations: int = typer.Option(None, "--simulations", help="stochastic: number of simulations (1000)."),
-    seed: int = typer.Option(None, "--seed", help="stochastic: random seed (2024)."),
+    window: int = typer.Option(None, "--window", help=N_("Trend years (default 10; 5 for trend5).")),
+    dwellings: float = typer.Option(None, "--dwellings", help=N_("housing-led: new dwellings a year.")),
+    jobs_growth: float = typer.Option(None, "--jobs-growth", help=N_("employment-led: jobs growth a year, e.g. 0.01.")),
+    jobs_target: float = typer.Option(None, "--jobs-target", help=N_("employment-led: jobs in the final year.")),
+    target: str = typer.Option(None, "--target", help=N_("target-seeking: working-age (the default) or population.")),
+    target_population: float = typer.Option(
+        None, "--target-population", help=N_("target-seeking: population to reach.")
+    ),
+    simulations: int = typer.Option(None, "--simulations", help=N_("stochastic: number of simulations (1000).")),
+    seed: int = typer.Option(None, "--seed", help=N_("stochastic: random seed (2024).")),
     base_year: int = typer.Option(
-        None, "--base-year", help="Start from 1 January of this year (default the latest); earlier years backtest."
+        None, "--base-year", help=N_("Start from 1 January of this year (default the latest); earlier years backtest.")
     ),
     international: str = typer.Option(
         None,
         "--international",
-        help="Net immigration to Norway a year (trend-type scenarios): trend (window mean, the default), low, "
-        "high, registered, zero, or a number.",
+        help=N_(
+            "Net immigration to Norway a year (trend-type scenarios): trend (window mean, the default), low, "
+            "high, registered, zero, or a number."
+        ),
     ),
 ) -> None:
-    """Project a municipality's population under a named scenario.
-
-    Example: blilyst project Fyresdal --scenario target-seeking --years 20
-    """
     use_language(lang)
     if by_age and by_age_group:
         raise InputError("--by-age", _("choose --by-age or --by-age-group, not both"))
@@ -326,15 +338,17 @@ def write_frame(
     typer.echo(_("Wrote {path}").format(path=output), err=True)
 
 
-@app.command("scenarios")
+@app.command(
+    "scenarios",
+    help=N_(
+        "The projection scenarios, each explained in plain words (bokmål, nynorsk or English).\n\n"
+        "Example: blilyst scenarios --lang nb"
+    ),
+)
 def scenarios_cmd(
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
-    fmt: ProjectFormat = typer.Option(ProjectFormat.table, "--format", help="table, csv or json."),
+    fmt: ProjectFormat = typer.Option(ProjectFormat.table, "--format", help=N_("table, csv or json.")),
 ) -> None:
-    """The projection scenarios, each explained in plain words (bokmål, nynorsk or English).
-
-    Example: blilyst scenarios --lang nb
-    """
     from blilyst.demography.scenarios import scenario_table
 
     use_language(lang)
@@ -427,22 +441,24 @@ def _estimated_label(key: str) -> str:
     return _(ESTIMATED_LABELS[key]) if key in ESTIMATED_LABELS else key
 
 
-@app.command("facts")
+@app.command(
+    "facts",
+    help=N_(
+        "The guidance's headline facts computed from the data: growth with and without migration, "
+        "components of change, and the ages of those who arrive and leave.\n\n"
+        "Example: blilyst facts Vinje --fact components"
+    ),
+)
 def facts_cmd(
     kommune: str = typer.Argument(
         None,
-        help="Municipality number or name for the components and the age profile; leave out for the whole country.",
+        help=N_("Municipality number or name for the components and the age profile; leave out for the whole country."),
     ),
-    fact: str = typer.Option("all", "--fact", help="growth, components, ages or all."),
-    last_years: int = typer.Option(10, "--last-years", help="Years the components and age profile cover."),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    fact: str = typer.Option("all", "--fact", help=N_("growth, components, ages or all.")),
+    last_years: int = typer.Option(10, "--last-years", help=N_("Years the components and age profile cover.")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=N_("table, csv or json.")),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """The guidance's headline facts computed from the data: growth with and without migration,
-    components of change, and the ages of those who arrive and leave.
-
-    Example: blilyst facts Vinje --fact components
-    """
     import json
     import sys
 
@@ -539,24 +555,29 @@ def facts_table(key: str, frame: pd.DataFrame, estimated: list[str], last_years:
     return out.rename(columns={c: f"{c}*" for c in out.columns if c in est})
 
 
-@app.command("backtest")
+@app.command(
+    "backtest",
+    help=N_(
+        "Project all municipalities from an earlier year and compare with the populations registered "
+        "since.\n\n"
+        "Example: blilyst backtest --base-year 2016 --base-year 2021 --international registered"
+    ),
+)
 def backtest_cmd(
     base_year: list[int] = typer.Option(
-        [2016, 2021], "--base-year", help="Start years to test (repeat the option); default 2016 and 2021."
+        [2016, 2021], "--base-year", help=N_("Start years to test (repeat the option); default 2016 and 2021.")
     ),
-    horizon: list[int] = typer.Option([5, 10], "--horizon", help="Years after the start to compare (repeatable)."),
-    scenario: str = typer.Option("trend", "--scenario", "-s", help="trend, trend5, low or high."),
+    horizon: list[int] = typer.Option([5, 10], "--horizon", help=N_("Years after the start to compare (repeatable).")),
+    scenario: str = typer.Option("trend", "--scenario", "-s", help=N_("trend, trend5, low or high.")),
     international: str = typer.Option(
-        "trend", "--international", help="Net immigration to Norway: trend, low, high, registered, zero, or a number."
+        "trend",
+        "--international",
+        help=N_("Net immigration to Norway: trend, low, high, registered, zero, or a number."),
     ),
-    municipalities: bool = typer.Option(False, "--municipalities", help="One row per municipality and horizon."),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    municipalities: bool = typer.Option(False, "--municipalities", help=N_("One row per municipality and horizon.")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=N_("table, csv or json.")),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Project all municipalities from an earlier year and compare with the populations registered since.
-
-    Example: blilyst backtest --base-year 2016 --base-year 2021 --international registered
-    """
     use_language(lang)
     _backtest(base_year, horizon, scenario, international, municipalities, fmt)
 

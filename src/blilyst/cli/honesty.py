@@ -12,7 +12,8 @@ from pathlib import Path
 
 import typer
 
-from blilyst.cli import LANG_HELP, app, use_language
+from blilyst.cli import app, use_language
+from blilyst.i18n import N_
 from blilyst.i18n import gettext as _
 
 
@@ -83,23 +84,36 @@ def _from_database(code: str):
     return cap, municipality.honesty_thresholds()
 
 
-@app.command("honesty")
-def honesty_command(
-    file: Path = typer.Argument(..., help="The campaign text, a UTF-8 text file in bokmål or nynorsk."),
-    kommune: str = typer.Option(..., "--kommune", "-k", help="Municipality number or name, e.g. 4028 or Kviteseid."),
-    capacity: Path | None = typer.Option(
-        None, "--capacity", help="A JSON file with the capacity; without it the web app's registers are used."
+@app.command(
+    "honesty",
+    help=N_(
+        "Check a campaign text's promises against what the municipality can offer.\n\n"
+        "Example: blilyst honesty kampanje.txt --kommune kviteseid"
     ),
-    many: int | None = typer.Option(None, "--many", help="“Mange” means more than this (default: the settings, 10)."),
-    rent_limit: int | None = typer.Option(None, "--rent-limit", help="“Rimelig” rent at most this, NOK a month."),
-    price_limit: int | None = typer.Option(None, "--price-limit", help="“Rimelig” price at most this, NOK."),
-    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP + " Rewrites follow the text's own standard."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+)
+def honesty_command(
+    file: Path = typer.Argument(..., help=N_("The campaign text, a UTF-8 text file in bokmål or nynorsk.")),
+    kommune: str = typer.Option(
+        ..., "--kommune", "-k", help=N_("Municipality number or name, e.g. 4028 or Kviteseid.")
+    ),
+    capacity: Path | None = typer.Option(
+        None, "--capacity", help=N_("A JSON file with the capacity; without it the web app's registers are used.")
+    ),
+    many: int | None = typer.Option(
+        None, "--many", help=N_("“Mange” means more than this (default: the settings, 10).")
+    ),
+    rent_limit: int | None = typer.Option(None, "--rent-limit", help=N_("“Rimelig” rent at most this, NOK a month.")),
+    price_limit: int | None = typer.Option(None, "--price-limit", help=N_("“Rimelig” price at most this, NOK.")),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help=N_(
+            "Language of texts and number formats: nb (bokmål, the default), nn (nynorsk) or en. Rewrites follow "
+            "the text's own standard."
+        ),
+    ),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print the report as JSON.")),
 ) -> None:
-    """Check a campaign text's promises against what the municipality can offer.
-
-    Example: blilyst honesty kampanje.txt --kommune kviteseid
-    """
     from dataclasses import replace
 
     from blilyst.errors import InputError

@@ -8,10 +8,13 @@ import typer
 from blilyst.cli import LANG_HELP, app, use_language
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import UnknownMunicipality
+from blilyst.i18n import N_
 from blilyst.i18n import gettext as _
 
 municipality_app = typer.Typer(
-    help="Look up municipalities: codes, names, counties, old codes.\n\nExample: blilyst municipality find Aalesund",
+    help=N_(
+        "Look up municipalities: codes, names, counties, old codes.\n\nExample: blilyst municipality find Aalesund"
+    ),
     no_args_is_help=True,
 )
 app.add_typer(municipality_app, name="municipality")
@@ -39,20 +42,24 @@ def find_frame(text: str, limit: int = 5) -> pd.DataFrame:
     )
 
 
-@municipality_app.command("find")
+@municipality_app.command(
+    "find",
+    help=N_(
+        "Find municipalities by number or name, best match first, with a note on old codes.\n\n"
+        "Example: blilyst municipality find 3825"
+    ),
+)
 def find_cmd(
     text: str = typer.Argument(
         ...,
-        help="A municipality number (today's or an old one) or a name; case, accents and small typos do not matter.",
+        help=N_(
+            "A municipality number (today's or an old one) or a name; case, accents and small typos do not matter."
+        ),
     ),
-    limit: int = typer.Option(5, "--limit", min=1, max=50, help="At most this many candidates."),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    limit: int = typer.Option(5, "--limit", min=1, max=50, help=N_("At most this many candidates.")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=N_("table, csv or json.")),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Find municipalities by number or name, best match first, with a note on old codes.
-
-    Example: blilyst municipality find 3825
-    """
     use_language(lang)
     frame = find_frame(text, limit)
     emit(
@@ -63,16 +70,18 @@ def find_cmd(
     )
 
 
-@municipality_app.command("list")
+@municipality_app.command(
+    "list",
+    help=N_(
+        "List the municipalities with county, labour-market region and centrality (SSB Klass 128).\n\n"
+        "Example: blilyst municipality list --county Telemark"
+    ),
+)
 def list_cmd(
-    county: str = typer.Option(None, "--county", help="Only this county (number or name), e.g. 40 or Telemark."),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    county: str = typer.Option(None, "--county", help=N_("Only this county (number or name), e.g. 40 or Telemark.")),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=N_("table, csv or json.")),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """List the municipalities with county, labour-market region and centrality (SSB Klass 128).
-
-    Example: blilyst municipality list --county Telemark
-    """
     use_language(lang)
     from blilyst.errors import InputError
     from blilyst.stats.register import get_register

@@ -14,24 +14,28 @@ from pathlib import Path
 import typer
 
 from blilyst.cli import LANG_HELP, app, use_language
+from blilyst.i18n import N_
 from blilyst.i18n import gettext as _
 
 
-@app.command("plan")
+@app.command(
+    "plan",
+    help=N_(
+        "Write the municipality's plan (needs analysis, comparison, outlook and the saved plan) as PDF or "
+        "DOCX.\n\n"
+        "Example: blilyst plan kviteseid --saved plan-4028.json --output kviteseid-plan.pdf"
+    ),
+)
 def plan_command(
-    kommune: str = typer.Argument(..., help="Municipality number or name, e.g. 4028 or Kviteseid."),
-    output: Path = typer.Option(..., "--output", "-o", help="File to write; .pdf or .docx picks the format."),
+    kommune: str = typer.Argument(..., help=N_("Municipality number or name, e.g. 4028 or Kviteseid.")),
+    output: Path = typer.Option(..., "--output", "-o", help=N_("File to write; .pdf or .docx picks the format.")),
     saved: Path | None = typer.Option(
         None,
         "--saved",
-        help="The plan saved from the web app's export page (JSON): target groups, chain, assessment, campaign.",
+        help=N_("The plan saved from the web app's export page (JSON): target groups, chain, assessment, campaign."),
     ),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Write the municipality's plan (needs analysis, comparison, outlook and the saved plan) as PDF or DOCX.
-
-    Example: blilyst plan kviteseid --saved plan-4028.json --output kviteseid-plan.pdf
-    """
     from blilyst.errors import InputError
     from blilyst.plan.assembly import build_document
     from blilyst.plan.document import write

@@ -11,35 +11,36 @@ import typer
 from blilyst.cli import LANG_HELP, use_language
 from blilyst.cli.data import data_app, warnings_as_lines
 from blilyst.cli.output import OutputFormat, emit
+from blilyst.i18n import N_, ngettext
 from blilyst.i18n import gettext as _
-from blilyst.i18n import ngettext
 
 
-@data_app.command("refresh")
+@data_app.command(
+    "refresh",
+    help=N_(
+        "Fetch population (07459), components of change (06913/01223), moves per year (09588) and jobs by "
+        "place of work (13470) live from SSB and write a local snapshot that then takes precedence over "
+        "the bundled data.\n\n"
+        "Offline, it says so and changes nothing: blilyst keeps working on the bundled data. Answers are "
+        "cached in $BLILYST_CACHE_DIR (default ~/.cache/blilyst), so a second run is fast.\n\n"
+        "Example: blilyst data refresh"
+    ),
+)
 def refresh_cmd(
     dest: Path | None = typer.Option(
         None,
         "--dest",
-        help="Where to write the local snapshot (default: $BLILYST_DATA_DIR or ~/.local/share/blilyst/snapshot).",
+        help=N_("Where to write the local snapshot (default: $BLILYST_DATA_DIR or ~/.local/share/blilyst/snapshot)."),
     ),
     from_year: int = typer.Option(
         2006,
         "--from-year",
         min=2006,
-        help="First year of population to fetch (the local snapshot then holds population from this year only).",
+        help=N_("First year of population to fetch (the local snapshot then holds population from this year only)."),
     ),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help=N_("table, csv or json.")),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Fetch population (07459), components of change (06913/01223), moves per year (09588) and jobs by
-    place of work (13470) live from SSB and write a local snapshot that then takes precedence over the
-    bundled data.
-
-    Offline, it says so and changes nothing: blilyst keeps working on the bundled data. Answers are
-    cached in $BLILYST_CACHE_DIR (default ~/.cache/blilyst), so a second run is fast.
-
-    Example: blilyst data refresh
-    """
     use_language(lang)
     from blilyst.stats.snapshot import local_dir
 

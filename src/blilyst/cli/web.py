@@ -10,9 +10,10 @@ import sys
 import typer
 
 from blilyst.cli import LANG_HELP, app, use_language
+from blilyst.i18n import N_
 from blilyst.i18n import gettext as _
 
-web_app = typer.Typer(help="The web application (Django).", no_args_is_help=True)
+web_app = typer.Typer(help=N_("The web application (Django)."), no_args_is_help=True)
 app.add_typer(web_app, name="web")
 
 
@@ -62,30 +63,33 @@ def _print_logins(logins: list, url: str | None) -> None:
     typer.echo("")
 
 
-@web_app.command("demo")
+@web_app.command(
+    "demo",
+    help=N_(
+        "Create the demo municipality (Kviteseid) and one demo user per role, and print their logins.\n\n"
+        "Example: blilyst web demo"
+    ),
+)
 def demo(lang: str = typer.Option(None, "--lang", help=LANG_HELP)) -> None:
-    """Create the demo municipality (Kviteseid) and one demo user per role, and print their logins.
-
-    Example: blilyst web demo
-    """
     use_language(lang)
     _setup_django()
     _print_logins(_migrate_and_demo(), None)
 
 
-@web_app.command("serve")
+@web_app.command(
+    "serve",
+    help=N_(
+        "Migrate the database, create the demo data, print the demo logins and serve the web app.\n\n"
+        "Uses Django's development server, which is fine on your own machine; for a server see "
+        "docs/production.md (gunicorn behind a proxy).\n\n"
+        "Example: blilyst web serve --port 8080"
+    ),
+)
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", help=N_("Address to listen on.")),
+    port: int = typer.Option(8000, min=1, max=65535, help=N_("Port to listen on.")),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Migrate the database, create the demo data, print the demo logins and serve the web app.
-
-    Uses Django's development server, which is fine on your own machine; for a server see
-    docs/production.md (gunicorn behind a proxy).
-
-    Example: blilyst web serve --port 8080
-    """
     use_language(lang)
     _setup_django()
     logins = _migrate_and_demo()
@@ -125,30 +129,32 @@ def _start_worker(settings) -> subprocess.Popen[bytes] | None:
 @web_app.command(
     "manage",
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    help=N_(
+        "Run a Django management command with blilyst's settings (migrate, shell, the retention job ...).\n\n"
+        "Example: blilyst web manage migrate"
+    ),
 )
 def manage(ctx: typer.Context) -> None:
-    """Run a Django management command with blilyst's settings (migrate, shell, the retention job ...).
-
-    Example: blilyst web manage migrate
-    """
     _setup_django()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["blilyst web manage", *ctx.args])
 
 
-@web_app.command("retention")
+@web_app.command(
+    "retention",
+    help=N_(
+        "Erase households inactive longer than the retention period or without consent; keep anonymous "
+        "counts.\n\n"
+        "Run it daily from cron or a scheduler (see docs/privacy.md).\n\n"
+        "Example: blilyst web retention --dry-run"
+    ),
+)
 def retention(
-    days: int = typer.Option(0, min=0, help="Retention period in days (0: the BLILYST_RETENTION_DAYS setting)."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Only say what would be erased."),
+    days: int = typer.Option(0, min=0, help=N_("Retention period in days (0: the BLILYST_RETENTION_DAYS setting).")),
+    dry_run: bool = typer.Option(False, "--dry-run", help=N_("Only say what would be erased.")),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Erase households inactive longer than the retention period or without consent; keep anonymous counts.
-
-    Run it daily from cron or a scheduler (see docs/privacy.md).
-
-    Example: blilyst web retention --dry-run
-    """
     use_language(lang)
     _setup_django()
     from django.core.management import call_command
@@ -159,17 +165,19 @@ def retention(
     call_command("blilyst_retention", *args)
 
 
-@web_app.command("token")
+@web_app.command(
+    "token",
+    help=N_(
+        "Create a token for the JSON API and print it once (Authorization: Bearer <token>).\n\n"
+        "Example: blilyst web token kontaktperson --name sync --days 90"
+    ),
+)
 def token(
-    username: str = typer.Argument(..., help="The user the token acts as (same municipalities and roles)."),
-    name: str = typer.Option("api", help="What the token is for."),
-    days: int = typer.Option(0, min=0, help="Expire after this many days (0: the default, 90 days)."),
+    username: str = typer.Argument(..., help=N_("The user the token acts as (same municipalities and roles).")),
+    name: str = typer.Option("api", help=N_("What the token is for.")),
+    days: int = typer.Option(0, min=0, help=N_("Expire after this many days (0: the default, 90 days).")),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Create a token for the JSON API and print it once (Authorization: Bearer <token>).
-
-    Example: blilyst web token kontaktperson --name sync --days 90
-    """
     use_language(lang)
     _setup_django()
     from django.core.management import call_command
