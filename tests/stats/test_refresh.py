@@ -785,7 +785,7 @@ def test_missing_13470_keeps_the_bundled_jobs(ssb, ssb_server, tmp_path, sleeps,
     monkeypatch.setenv("BLILYST_CACHE_DIR", str(tmp_path / "cache"))
     assert main(["data", "refresh", "--from-year", "2026", "--format", "json", "--lang", "en"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    (note,) = [n for n in payload["notes"] if n.startswith("jobs:")]
+    (note,) = [n for n in payload["notes"] if n.startswith("Jobs:")]
     assert "no table '13470'" in note and "the bundled job counts stay in use" in note
     load_snapshot.cache_clear()
     snap = load_snapshot()

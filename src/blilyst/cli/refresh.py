@@ -43,21 +43,24 @@ def refresh_cmd(
 ) -> None:
     use_language(lang)
     from blilyst.stats.snapshot import local_dir
+    from blilyst.stats.sources import dataset_name
 
     with warnings_as_lines():  # a corrupt cache file: one "Warning:" line, and it is fetched again
         result = _refresh(dest or local_dir(), from_year)
 
+    columns = ["dataset", "rows", "ssb_table", "date"]  # csv and json add each data set's key
     manifest = json.loads((result.dest / "manifest.json").read_text(encoding="utf-8"))
     rows = [
         {
-            "dataset": name,
+            "key": name,
+            "dataset": dataset_name(name),
             "rows": n,
             "ssb_table": manifest["datasets"][name].get("ssb_table", ""),
             "date": manifest["datasets"][name].get("date", ""),
         }
         for name, n in result.datasets.items()
     ]
-    notes = [f"{name}: {why}" for name, why in result.skipped.items()]
+    notes = [f"{dataset_name(name)}: {why}" for name, why in result.skipped.items()]
     notes += [
         ngettext(
             "Local snapshot written to {path}; it now takes precedence over the bundled data ({count} request to SSB).",
@@ -68,7 +71,7 @@ def refresh_cmd(
         _("Source: Statistics Norway (CC BY 4.0)."),
     ]
     emit(
-        pd.DataFrame(rows, columns=["dataset", "rows", "ssb_table", "date"]),
+        pd.DataFrame(rows, columns=columns if fmt is OutputFormat.table else ["key", *columns]),
         fmt,
         title=_("Refreshed from SSB"),
         notes=notes,

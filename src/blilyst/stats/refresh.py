@@ -950,7 +950,7 @@ def refresh_snapshot(
         if len(flags):
             datasets["population_flags"], tables["population_flags"] = flags, "07459"
         else:  # an empty frame has no column types to store; no flags means none apply
-            result.skipped["population_flags"] = "SSB published every municipality-year; nothing to flag"
+            result.skipped["population_flags"] = _("SSB published every municipality-year; nothing to flag")
         annual: pd.DataFrame | None = None
         try:
             sums, annual, table_id = _optional(lambda: r.components(pop, municipalities), "06913/01223")
