@@ -23,6 +23,7 @@ it again.
 from __future__ import annotations
 
 import gettext
+import inspect
 import os
 import weakref
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from typing import Any
 
 import click
 from typer.core import TyperGroup
+from typer.models import ArgumentInfo
 
 from blilyst import i18n
 from blilyst.i18n import N_
@@ -107,10 +109,26 @@ def translate_help(command: click.Command) -> None:
     is_group = isinstance(command, click.Group)
     _translate_attributes(command, _GROUP_ATTRIBUTES if is_group else _COMMAND_ATTRIBUTES)
     for param in command.params:
+        if isinstance(param, click.Argument) and param.help is None:
+            param.help = _declared_argument_help(command, param)
         _translate_attributes(param, _PARAMETER_ATTRIBUTES)
     if isinstance(command, click.Group):
         for subcommand in command.commands.values():
             translate_help(subcommand)
+
+
+def _declared_argument_help(command: click.Command, argument: click.Argument) -> str | None:
+    """The ``help=`` an argument was declared with (``typer.Argument(..., help=N_("..."))``).
+
+    Typer 0.20 sets an argument's help and then calls ``click.Argument.__init__``, which in Click 8.5 sets it again
+    to ``None``; the declaration is still the default of the command function's parameter (Typer's wrapper keeps
+    the function as ``__wrapped__``), so it is read from there.
+    """
+    if command.callback is None or argument.name is None:
+        return None
+    parameter = inspect.signature(command.callback).parameters.get(argument.name)
+    declared = parameter.default if parameter is not None else None
+    return declared.help if isinstance(declared, ArgumentInfo) else None
 
 
 def _translate_attributes(obj: object, attributes: tuple[str, ...]) -> None:
