@@ -53,7 +53,8 @@ def test_refresh_writes_the_local_snapshot_and_data_show_uses_it(ssb, env, capsy
     out, err = capsys.readouterr()
     assert code == 0, err
     payload = json.loads(out)
-    rows = {r["dataset"]: r for r in payload["rows"]}
+    rows = {r["key"]: r for r in payload["rows"]}
+    assert rows["components_2011_2025"]["dataset"] == "Population change 2011–2025 by component"  # name and key
     assert rows["population"]["rows"] == 357 * 2 * 106
     assert rows["population"]["ssb_table"] == "07459" and rows["population"]["date"] == "2026-02-20"
     assert rows["components_2011_2025"]["ssb_table"] == "06913"
@@ -117,7 +118,7 @@ def test_on_a_terminal_a_progress_bar_shows_each_step(ssb, env, capsys, monkeypa
     monkeypatch.delenv("TERM", raising=False)
     assert main(["--lang", "en", "data", "refresh", "--from-year", "2026", "--format", "json"]) == 0
     out, err = capsys.readouterr()
-    assert json.loads(out)["rows"][0]["dataset"] == "population"
+    assert json.loads(out)["rows"][0]["key"] == "population"
     for step in ("07459 population by municipality", "06913 population change", "09588 moves"):
         assert step in err
     assert "━" in err  # the bar itself
