@@ -228,7 +228,7 @@ def test_project_target_that_cannot_be_reached_says_so(capsys):
         "csv",
     )
     assert code == 0, err
-    assert "# Assumption: target not reached: Fyresdal 2046: 221 against 1" in out
+    assert "# Assumption: target not reached: Fyresdal 2046: 222 against 1" in out
     assert "Even so, the target is not reached." in out
 
 
@@ -334,4 +334,6 @@ def test_project_notes_in_nynorsk(capsys):
     )
     assert any(n.startswith("# Føresetnad: flytting: innanlandske nettoflytteratar") for n in notes)
     assert any(n.startswith("# Kjelde: Dødelegheit: Human Mortality Database, Noreg") for n in notes)
-    assert any(n.startswith("# Anslått: Fødde per kommune: utrekna") for n in notes)
+    # Fyresdal is in Telemark: its births are registered (SSB 01223), a source, not an estimate
+    assert any(n.startswith("# Kjelde: Fødde per kommune 2016–2025: SSB-tabell 01223, registrert") for n in notes)
+    assert not any(n.startswith("# Anslått: Fødde per kommune") for n in notes)

@@ -205,3 +205,25 @@ def test_a_window_reaching_before_the_data_is_refused_in_the_active_language(sna
         estimate_rates(["4032"], snapshot=snap, window=200)
     with pytest.raises(InputError, match="window: må være minst ett år"):
         estimate_rates(["4032"], snapshot=snap, window=0)
+
+
+def test_telemark_levels_use_registered_births_and_deaths(snap):
+    """Registered beats estimated (issue 8): Notodden's local fertility level counts SSB 01223's births of the
+    window and its mortality level the registered deaths of 2011-2025; a municipality outside Telemark keeps the
+    estimates, and the notes say which is which."""
+    rs = estimate_rates(["4005", "4003", "5001"], snapshot=snap)
+    comp = snap.components_annual.set_index(["municipality", "component", "year"])["persons"]
+    births = sum(comp[("4005", "births", y)] for y in rs.history_years)
+    deaths = sum(comp[("4003", "deaths", y)] for y in range(2011, 2026))
+    assert rs.extra["fertility"]["observed"][0] == pytest.approx(births)
+    assert rs.extra["mortality"]["observed"][1] == pytest.approx(deaths)
+    # Notodden's 2020 border change makes its stocks not comparable over 2011-2025: its county's level, as before
+    assert not rs.extra["mortality"]["usable"][0]
+    # Trondheim's births are the estimate from its cohort aged 0, not a registered count (not a whole number)
+    assert rs.extra["fertility"]["observed"][2] != pytest.approx(round(rs.extra["fertility"]["observed"][2]), abs=1e-6)
+    estimated = " ".join(n.word("en") for n in rs.estimated)
+    assert "registered (SSB 01223) for Notodden and Skien; elsewhere estimated" in estimated
+    assert "registered deaths 2011–2025 (SSB 01223) for Skien; elsewhere" in estimated
+    alone = estimate_rates(["4005"], snapshot=snap)
+    assert any("01223, registered" in n.word("en") for n in alone.sources)
+    assert not any("Births by municipality" in n.word("en") for n in alone.estimated)

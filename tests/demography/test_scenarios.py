@@ -222,9 +222,9 @@ def test_a_target_out_of_reach_is_reported_not_hidden(snap):
         FYRESDAL, "target-seeking", 20, TargetOptions(target="population", target_population=1), snapshot=snap
     )
     # extra migrants spread by Fyresdal's own in-migrant ages (registered, 2016-2025)
-    assert round(res.population[-1].sum()) == 221
+    assert round(res.population[-1].sum()) == 222
     assert res.extra["missed"]["4032"][0] == 20
-    assert res.assumptions["target not reached"].word("en").startswith("Fyresdal 2046: 221 against 1")
+    assert res.assumptions["target not reached"].word("en").startswith("Fyresdal 2046: 222 against 1")
     assert (
         "Even so, the target is not reached. The ages are those of registered in-migrants to Fyresdal"
         in (res.headline("en")[0])
@@ -292,7 +292,7 @@ def test_a_run_of_several_municipalities_gives_each_its_own_in_migrant_ages(snap
     one = run_scenario(FYRESDAL, "target-seeking", 10, snapshot=snap)
     both = run_scenario([FYRESDAL, "5528"], "target-seeking", 10, snapshot=snap)
     assert both.extra_migrants[:, 0].mean() == pytest.approx(one.extra_migrants[:, 0].mean())
-    assert one.extra_migrants[:, 0].mean() == pytest.approx(5.28, abs=0.01)
+    assert one.extra_migrants[:, 0].mean() == pytest.approx(5.26, abs=0.01)
     assert both.profile.shape == (2, 2, 106)
     fyresdal, dyroy = both.headline("en")
     assert fyresdal.endswith("The ages are those of registered in-migrants to Fyresdal 2016–2025.")

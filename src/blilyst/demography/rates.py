@@ -49,7 +49,7 @@ from blilyst.axes import FEMALE, MAX_AGE, N_AGES, N_SEXES, SEXES
 from blilyst.demography.boundaries import boundary_matrix, spread_by_age
 from blilyst.errors import InputError
 from blilyst.i18n import N_, gettext, ngettext
-from blilyst.notes import Note, Number
+from blilyst.notes import Listing, Note, Number
 
 if TYPE_CHECKING:
     from blilyst.stats.snapshot import Snapshot
@@ -236,17 +236,27 @@ def _group_sum(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndar
 
 
 def local_fertility_factors(
-    cube: np.ndarray, asfr: np.ndarray, survival0: np.ndarray, groups: np.ndarray, kappa: float = KAPPA_BIRTHS
+    cube: np.ndarray,
+    asfr: np.ndarray,
+    survival0: np.ndarray,
+    groups: np.ndarray,
+    kappa: float = KAPPA_BIRTHS,
+    registered_births: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Fertility level of each region relative to the national rates, shrunk towards its group.
 
     ``cube`` (year, region, sex, age) for consecutive years; ``asfr`` (year-1, age); ``survival0``
-    (year-1, sex); ``groups`` integer group (county) of each region. Returns observed and expected
-    births and the raw, group and shrunk factors per region.
+    (year-1, sex); ``groups`` integer group (county) of each region; ``registered_births`` (year-1, region),
+    NaN where a year's births are not registered: registered births are used where there are any, births
+    estimated from the cohort aged 0 elsewhere. Returns observed and expected births and the raw, group and
+    shrunk factors per region.
     """
     women = 0.5 * (cube[:-1, :, FEMALE] + cube[1:, :, FEMALE])  # (Y-1, R, A)
     expected = np.einsum("ya,yra->r", asfr, women)
-    observed = (cube[1:, :, :, 0] / survival0[:, None, :]).sum(axis=(0, 2))
+    estimated = (cube[1:, :, :, 0] / survival0[:, None, :]).sum(axis=2)  # (Y-1, R)
+    if registered_births is not None:
+        estimated = np.where(np.isfinite(registered_births), registered_births, estimated)
+    observed = estimated.sum(axis=0)
     n_groups = int(groups.max()) + 1
     o_g, e_g = _group_sum(observed, groups, n_groups), _group_sum(expected, groups, n_groups)
     group_factor = np.where(e_g > 0, o_g / np.maximum(e_g, 1e-12), 1.0)[groups]
@@ -280,6 +290,7 @@ def local_mortality_factors(
     groups: np.ndarray,
     usable: np.ndarray | None = None,
     kappa: float = KAPPA_DEATHS,
+    registered_deaths: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Mortality level of each region relative to national death rates, shrunk towards its group.
 
@@ -289,6 +300,8 @@ def local_mortality_factors(
     death rates give the municipality's cohorts, ``(1 - S) C``. ``k = (O + kappa * k_group) / (E + kappa)``,
     ``kappa = 100`` expected deaths, clipped to 0.5-2. Municipalities SSB marks not comparable over the
     period, or whose stocks are estimates in it (``usable`` False), get their group's level.
+    ``registered_deaths`` (the period's years, region; NaN where not registered): a region with every year
+    registered (SSB 01223) uses those deaths instead of the estimate.
     """
     from blilyst.demography.residual import cohort_survival, residual_components
 
@@ -308,7 +321,10 @@ def local_mortality_factors(
     ni = comp["natural_increase_sum"].to_numpy(dtype=float)
     comparable = comp["comparable"].fillna(False).to_numpy(dtype=bool)
     observed = births.sum(axis=(0, 2)) - ni
-    ok = comparable & np.isfinite(ni) & (observed > 0) & (expected > 0)
+    if registered_deaths is not None:
+        complete = np.isfinite(registered_deaths).all(axis=0)
+        observed = np.where(complete, np.nan_to_num(registered_deaths).sum(axis=0), observed)
+    ok = comparable & np.isfinite(observed) & (observed > 0) & (expected > 0)
     if usable is not None:
         ok &= usable
     n_groups = int(groups.max()) + 1
@@ -435,8 +451,99 @@ def _chosen(all_codes: list[str], codes: list[str] | None) -> tuple[np.ndarray, 
     return np.array([pos[c] for c in codes]), list(codes)
 
 
+def registered_component(snap: Snapshot, codes: list[str], years: list[int], component: str) -> np.ndarray:
+    """Registered counts of ``component`` (``births``, ``deaths``, ...) shaped ``(len(years), len(codes))`` from
+    ``Snapshot.components_annual`` (SSB 01223 for the Telemark municipalities; all of them after a refresh
+    with 06913), NaN where a municipality-year is not registered."""
+    out = np.full((len(years), len(codes)), np.nan)
+    frame = snap.components_annual
+    if frame.empty:
+        return out
+    rows = frame[frame["component"] == component]
+    pos, ypos = {c: i for i, c in enumerate(codes)}, {y: t for t, y in enumerate(years)}
+    for code, year, persons in rows[["municipality", "year", "persons"]].itertuples(index=False):
+        r, t = pos.get(str(code)), ypos.get(int(year))
+        if r is not None and t is not None:
+            out[t, r] = float(persons)
+    return out
+
+
+@dataclass(frozen=True)
+class _RegisteredVitalEvents:
+    """Which of the chosen municipalities have registered births (every window year) and deaths (every year of
+    SSB's registered period), for the notes."""
+
+    births: list[str]
+    deaths: list[str]
+    total: int
+
+
+def _registered_vital_events(
+    births: np.ndarray, deaths: np.ndarray, own_mortality_level: np.ndarray, names: list[str]
+) -> _RegisteredVitalEvents:
+    """Registered deaths count only where the mortality level is the municipality's own, not its county's (a
+    municipality not comparable over the period, see :func:`local_mortality_factors`)."""
+    with_births = [n for n, ok in zip(names, np.isfinite(births).all(axis=0), strict=True) if ok]
+    complete_deaths = np.isfinite(deaths).all(axis=0) & own_mortality_level
+    with_deaths = [n for n, ok in zip(names, complete_deaths, strict=True) if ok]
+    return _RegisteredVitalEvents(with_births, with_deaths, len(names))
+
+
+def _names_value(names: list[str], first: int = 5) -> Listing:
+    return Listing(tuple(names[:first]), more=len(names) > first)
+
+
+def _births_note(registered: _RegisteredVitalEvents) -> Note:
+    """What the estimated list says of births (:func:`_rate_sources` lists them as a source where every chosen
+    municipality has them registered)."""
+    if not registered.births:
+        return Note.of(N_("Births by municipality: estimated from the cohort aged 0 and national infant survival."))
+    return Note.of(
+        N_(
+            "Births by municipality: registered (SSB 01223) for {names}; elsewhere estimated from the cohort aged 0 "
+            "and national infant survival."
+        ),
+        names=_names_value(registered.births),
+    )
+
+
+def _mortality_note(registered: _RegisteredVitalEvents) -> Note:
+    kappa = Number(KAPPA_DEATHS)
+    if len(registered.deaths) == registered.total:
+        return Note.of(
+            N_(
+                "Local mortality level: registered deaths 2011–2025 (SSB 01223) against national death rates; "
+                "shrunk towards the county (kappa = {kappa} expected deaths)."
+            ),
+            kappa=kappa,
+        )
+    if registered.deaths:
+        return Note.of(
+            N_(
+                "Local mortality level: registered deaths 2011–2025 (SSB 01223) for {names}; elsewhere deaths "
+                "estimated as estimated births minus SSB's registered natural increase (06913); against national "
+                "death rates, shrunk towards the county (kappa = {kappa} expected deaths)."
+            ),
+            names=_names_value(registered.deaths),
+            kappa=kappa,
+        )
+    return Note.of(
+        N_(
+            "Local mortality level: deaths 2011–2025 estimated as estimated births minus SSB's registered natural "
+            "increase (06913), against national death rates; shrunk towards the county (kappa = {kappa} expected "
+            "deaths)."
+        ),
+        kappa=kappa,
+    )
+
+
 def _rate_sources(
-    sel_years: list[int], last: int, mx_used: list[int], mx_year: int, fert_notes: list[str]
+    sel_years: list[int],
+    last: int,
+    mx_used: list[int],
+    mx_year: int,
+    fert_notes: list[str],
+    registered: _RegisteredVitalEvents,
 ) -> tuple[list[Note], list[Note]]:
     """Where a rate schedule's figures come from, and which of them are estimated (notes worded when shown)."""
     from blilyst.stats.credit import SSB_CREDIT
@@ -466,6 +573,15 @@ def _rate_sources(
         if scaled
         else Note.of(N_("Fertility: Human Fertility Database, Norway, age-specific fertility rates.")),
     ]
+    all_births = len(registered.births) == registered.total
+    if all_births:
+        sources.append(
+            Note.of(
+                N_("Births by municipality {first}–{last}: SSB table 01223, registered."),
+                first=sel_years[0],
+                last=sel_years[-2],
+            )
+        )
     estimated = [
         Note.of(
             N_(
@@ -475,19 +591,12 @@ def _rate_sources(
             first=sel_years[0],
             last=sel_years[-2],
         ),
-        Note.of(N_("Births by municipality: estimated from the cohort aged 0 and national infant survival.")),
+        *([] if all_births else [_births_note(registered)]),
         Note.of(
             N_("Local fertility level: estimated, shrunk towards the county level (kappa = {kappa} expected births)."),
             kappa=Number(KAPPA_BIRTHS),
         ),
-        Note.of(
-            N_(
-                "Local mortality level: deaths 2011–2025 estimated as estimated births minus SSB's registered natural "
-                "increase (06913), against national death rates; shrunk towards the county (kappa = {kappa} expected "
-                "deaths)."
-            ),
-            kappa=Number(KAPPA_DEATHS),
-        ),
+        _mortality_note(registered),
         Note.of(N_("Migration rates: estimated, smoothed over age and shrunk towards the county schedule.")),
         Note.of(
             N_(
@@ -563,13 +672,17 @@ def estimate_rates(
 
     nat = cube.sum(axis=1)  # municipalities add up to the nation to within a few dozen people
     asfr_hist, fert_notes = national_fertility_by_year(snap.fertility, nat, sel_years, survival0)
-    fert = local_fertility_factors(cube, asfr_hist, survival0, groups)
+    reg_births = registered_component(snap, all_codes, sel_years[:-1], "births")
+    fert = local_fertility_factors(cube, asfr_hist, survival0, groups, registered_births=reg_births)
     asfr = base_period_fertility(asfr_hist)
 
     # local mortality level over SSB's registered 2011-2025 sums, where the stocks are registered
     period_years = list(range(REGISTERED_PERIOD[0], REGISTERED_PERIOD[1] + 1))
     usable = np.asarray(_unflagged(snap, all_codes, period_years).all(axis=0))
-    mort_local = local_mortality_factors(full_cube, years, mort, snap.components_2011_2025, all_codes, groups, usable)
+    reg_deaths = registered_component(snap, all_codes, period_years, "deaths")
+    mort_local = local_mortality_factors(
+        full_cube, years, mort, snap.components_2011_2025, all_codes, groups, usable, registered_deaths=reg_deaths
+    )
     k_mort = mort_local["factor"]
 
     # residual net migration with each municipality's own mortality level, so that its excess (or
@@ -616,7 +729,8 @@ def estimate_rates(
 
     idx, chosen = _chosen(all_codes, codes)
     names = frame.loc[chosen, "name"].tolist()
-    sources, estimated = _rate_sources(sel_years, last, mx_used, mx_year, fert_notes)
+    registered = _registered_vital_events(reg_births[:, idx], reg_deaths[:, idx], mort_local["usable"][idx], names)
+    sources, estimated = _rate_sources(sel_years, last, mx_used, mx_year, fert_notes, registered)
     return RateSchedule(
         codes=chosen,
         names=names,
