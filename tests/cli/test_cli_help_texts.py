@@ -18,21 +18,13 @@ import re
 import click
 import pytest
 import typer.main
+from tests.english_words import COMMON_ENGLISH, english_word_pattern
 
 from blilyst.cli import _register_commands, app, main
 from blilyst.cli.click_texts import translate_help
 
-# English words that are not also Norwegian words ("for", "in", "per", "data" are left out), in help pages.
+# English words of help pages, beside tests.english_words' common ones.
 HELP_MARKERS = (
-    "the",
-    "this",
-    "that",
-    "with",
-    "which",
-    "your",
-    "you",
-    "will",
-    "are",
     "of",
     "or",
     "and",
@@ -62,7 +54,7 @@ HELP_MARKERS = (
     "message",
     "exit",
 )
-ENGLISH = re.compile(r"\b(" + "|".join(HELP_MARKERS) + r")\b", re.IGNORECASE)
+ENGLISH = english_word_pattern(*COMMON_ENGLISH, *HELP_MARKERS)
 OPTION_NAME = re.compile(r"(?<![\w-])--?[a-z][a-z0-9-]*")
 EXAMPLE_LINE = re.compile(r"(?:Eksempel|Døme|Example): blilyst[^\n│]*")
 

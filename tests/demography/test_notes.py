@@ -7,6 +7,7 @@ import pickle
 import re
 
 import pytest
+from tests.english_words import COMMON_ENGLISH, english_word_pattern
 
 from blilyst.demography.rates import estimate_rates
 from blilyst.demography.scenario_options import options_for
@@ -71,7 +72,7 @@ ENGLISH_WORDS = (
     "each",
     "extra",
 )
-ENGLISH = re.compile(r"\b(" + "|".join(ENGLISH_WORDS) + r")\b", re.IGNORECASE)
+ENGLISH = english_word_pattern(*COMMON_ENGLISH, *ENGLISH_WORDS)
 # The databases' own names are English and stay so.
 NAMES = re.compile(r"Human (Mortality|Fertility) Database")
 # English decimals and percentages (1.45, 10%); Norwegian thousands (1 500) are checked where they occur, as

@@ -12,18 +12,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from tests.english_words import COMMON_ENGLISH, english_word_pattern
 
-# English words that are not also Norwegian words (so "for", "and", "is" are left out).
+# English words of the web pages' subjects, beside tests.english_words' common ones.
 ENGLISH_WORDS = (
-    "the",
-    "this",
-    "that",
-    "with",
-    "which",
-    "your",
-    "you",
-    "will",
-    "are",
     "none",
     "true",
     "false",
@@ -36,7 +28,7 @@ ENGLISH_WORDS = (
     "cancel",
     "delete",
 )
-ENGLISH = re.compile(r"\b(" + "|".join(ENGLISH_WORDS) + r")\b", re.IGNORECASE)
+ENGLISH = english_word_pattern(*COMMON_ENGLISH, *ENGLISH_WORDS)
 CODE_KEY = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 ENGLISH_NUMBER = re.compile(r"\b\d{1,3}(?:,\d{3})+\b")  # 2,463: English digit grouping on a Norwegian page
 
