@@ -243,3 +243,13 @@ def test_translating_one_tree_twice_starts_from_the_message_ids():
         translate_help(command)
     assert output.help == "File to write; .pdf or .docx picks the format."
     assert plan.options_metavar == "[OPTIONS]"
+
+
+@pytest.mark.parametrize("group", ["municipality", "data", "web"])
+def test_a_command_group_takes_lang_after_its_name(capsys, group):
+    """``--lang`` works on a group as on its commands (it was refused: "Valet '--lang' finst ikkje")."""
+    code = main([group, "--help", "--lang", "nn"])
+    out = capsys.readouterr().out
+    assert code == 0 and re.search(rf"Bruk: \S+ {group} \[VAL\]", out) and "--lang" in out
+    code = main([group, "--lang", "en", "--help"])
+    assert code == 0 and re.search(rf"Usage: \S+ {group} \[OPTIONS\]", capsys.readouterr().out)

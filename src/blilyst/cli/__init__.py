@@ -61,6 +61,17 @@ def _global_options(
     use_language(lang)
 
 
+def add_group(group: typer.Typer, name: str) -> None:
+    """Add a group of commands (``blilyst municipality …``) that also takes ``--lang`` itself, so
+    ``blilyst municipality --help --lang nn`` works as ``blilyst municipality find --lang nn`` does."""
+
+    @group.callback()
+    def _group_options(lang: str | None = typer.Option(None, "--lang", help=LANG_HELP)) -> None:
+        use_language(lang)
+
+    app.add_typer(group, name=name)
+
+
 COMMAND_MODULES = ("municipality", "data", "refresh", "accounts", "demography", "plan", "honesty", "web")
 
 

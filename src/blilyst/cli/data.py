@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from blilyst.cli import LANG_HELP, app, use_language
+from blilyst.cli import LANG_HELP, add_group, use_language
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import InputError
 from blilyst.i18n import N_, format_number, ngettext
@@ -26,7 +26,7 @@ data_app = typer.Typer(
     ),
     no_args_is_help=True,
 )
-app.add_typer(data_app, name="data")
+add_group(data_app, "data")
 
 
 @contextlib.contextmanager

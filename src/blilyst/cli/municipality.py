@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import typer
 
-from blilyst.cli import LANG_HELP, app, use_language
+from blilyst.cli import LANG_HELP, add_group, use_language
 from blilyst.cli.output import OutputFormat, emit
 from blilyst.errors import UnknownMunicipality
 from blilyst.i18n import N_
@@ -17,7 +17,7 @@ municipality_app = typer.Typer(
     ),
     no_args_is_help=True,
 )
-app.add_typer(municipality_app, name="municipality")
+add_group(municipality_app, "municipality")
 
 
 def find_frame(text: str, limit: int = 5) -> pd.DataFrame:

@@ -9,12 +9,12 @@ import sys
 
 import typer
 
-from blilyst.cli import LANG_HELP, app, use_language
+from blilyst.cli import LANG_HELP, add_group, use_language
 from blilyst.i18n import N_
 from blilyst.i18n import gettext as _
 
 web_app = typer.Typer(help=N_("The web application (Django)."), no_args_is_help=True)
-app.add_typer(web_app, name="web")
+add_group(web_app, "web")
 
 
 def _setup_django() -> None:
